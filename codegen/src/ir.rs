@@ -275,6 +275,10 @@ pub struct Structure {
     pub enumerations: Vec<String>,
     /// Feature that enables this structure's module.
     pub feature: String,
+    /// Some field's `zero_if_missing` decodes a missing value of this
+    /// structure as its zero, so it implements
+    /// `vsphere_vapi_runtime::de::Zero` (see `lower::zeros`).
+    pub zero: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -337,6 +341,12 @@ pub struct Field {
     /// Set when the field is only meaningful for some values of a union tag:
     /// (tag field name, tag values).
     pub union_case: Option<(String, Vec<String>)>,
+    /// A required field whose type has a natural zero (see `lower::zeros`):
+    /// a response that leaves it out decodes it as that zero and the
+    /// omission is logged. `false` for optional fields (absent is `None`),
+    /// for required fields without a zero (absent is a decode error) and
+    /// for operation parameters.
+    pub zero_if_missing: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

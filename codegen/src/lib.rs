@@ -21,6 +21,6 @@ pub mod rest;
 pub mod snapshot;
 pub mod wire;
 
-pub use lower::{build_model, shape_calls};
+pub use lower::{build_model, decide_zeros, shape_calls};
 pub use error::{Error, Problem};
 pub use snapshot::{load_snapshot, read_component};

@@ -102,8 +102,21 @@ fn structures_follow_the_field_rules() {
     // The recursive optional field is boxed; the list is not.
     assert!(tools.contains("pub parent: Option<Box<Node>>,"));
     assert!(tools.contains("pub children: Vec<Node>,"));
-    // Required lists and maps tolerate omission.
-    assert!(tools.contains("#[serde(default, deserialize_with = \"vsphere_vapi_runtime::de::null_as_default\")]\n    pub tags: Vec<String>,"));
+    // Required lists and maps tolerate omission (reported) and `null`.
+    assert!(tools.contains("#[serde(\n        default = \"Info::__missing_tags\",\n        deserialize_with = \"vsphere_vapi_runtime::de::null_as_default\"\n    )]\n    pub tags: Vec<String>,"));
+    // Required fields with a natural zero decode a missing member as it
+    // (reported); those without one stay required.
+    assert!(tools.contains("    #[serde(default = \"Info::__missing_flag\")]\n    pub flag: bool,\n"));
+    assert!(tools.contains("    fn __missing_flag() -> bool {\n        ::vsphere_vapi_runtime::de::missing(\"demo::vm::tools::Info\", \"flag\")\n    }\n"));
+    assert!(tools.contains("    /// Binary data.\n    pub blob: vsphere_vapi_runtime::types::Binary,\n"));
+    assert!(tools.contains("    /// Identifier of a `VirtualMachine` resource.\n    pub vm: crate::ids::VirtualMachineId,\n"));
+    assert!(!tools.contains("__missing_vm") && !tools.contains("__missing_state") && !tools.contains("__missing_url"));
+    // Structures some lenient field holds implement `Zero`; `Claim` (a
+    // required identifier) has no zero.
+    assert!(tools.contains("impl ::vsphere_vapi_runtime::de::Zero for Progress {"));
+    assert!(tools.contains("impl ::vsphere_vapi_runtime::de::Zero for Counter {"));
+    assert!(!tools.contains("impl ::vsphere_vapi_runtime::de::Zero for Claim {"));
+    assert!(tools.contains("    pub claim: Claim,\n"));
     assert!(tools.contains("pub labels: vsphere_vapi_runtime::types::VapiMap<String, String>,"));
     // Deprecation is a doc note, not an attribute.
     assert!(tools.contains("/// **Deprecated** in the vSphere API."));
@@ -139,9 +152,11 @@ fn unions_become_enums_with_flat_serde_impls() {
     assert!(tools.contains("impl serde::Serialize for Backing {"));
     assert!(tools.contains("impl<'de> serde::Deserialize<'de> for Backing {"));
     assert!(tools.contains("#[derive(Debug, Clone, PartialEq)]\npub struct Backing {"));
-    // Required lists decode a missing or null member as empty.
-    assert!(tools.contains("\"names\" => f_5 = map.next_value()?,"));
-    assert!(tools.contains("names: f_5.unwrap_or_default(),"));
+    // Required lists decode `null` as empty and a missing member as empty
+    // with a report; so do required case fields with a zero.
+    assert!(tools.contains("f_7 = Some(\n                                map.next_value::<Option<_>>()?.unwrap_or_default(),"));
+    assert!(tools.contains("names: f_7\n                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(\n                            \"demo::vm::tools::Backing\",\n                            \"names\","));
+    assert!(tools.contains("size: f_2\n                                            .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(\n                                                \"demo::vm::tools::Backing\",\n                                                \"size\","));
 }
 
 #[test]

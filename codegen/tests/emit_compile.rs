@@ -65,9 +65,13 @@ fn write_crate(dir: &Path) {
     }
     let tests = dir.join("tests");
     std::fs::create_dir_all(&tests).unwrap_or_else(|err| panic!("{}: {err}", tests.display()));
-    let round_trip = tests.join("union_round_trip.rs");
-    std::fs::write(&round_trip, UNION_ROUND_TRIP)
-        .unwrap_or_else(|err| panic!("{}: {err}", round_trip.display()));
+    for (name, text) in [
+        ("union_round_trip.rs", UNION_ROUND_TRIP),
+        ("missing_members.rs", MISSING_MEMBERS),
+    ] {
+        let test = tests.join(name);
+        std::fs::write(&test, text).unwrap_or_else(|err| panic!("{}: {err}", test.display()));
+    }
     let lock = workspace_root().join("Cargo.lock");
     std::fs::copy(&lock, dir.join("Cargo.lock"))
         .unwrap_or_else(|err| panic!("{}: {err}", lock.display()));
@@ -91,8 +95,8 @@ fn round_trip(wire: serde_json::Value) -> Backing {
 
 #[test]
 fn known_cases_round_trip() {
-    let backing = round_trip(json!({"type": "FILE", "file": "disk.vmdk", "names": ["a"], "note": "n"}));
-    assert_eq!(backing.r#type, BackingTypeUnion::File { file: Some("disk.vmdk".to_owned()) });
+    let backing = round_trip(json!({"type": "FILE", "file": "disk.vmdk", "size": 5, "names": ["a"], "note": "n"}));
+    assert_eq!(backing.r#type, BackingTypeUnion::File { file: Some("disk.vmdk".to_owned()), size: 5 });
     assert_eq!(backing.names, ["a"]);
     assert_eq!(backing.note.as_deref(), Some("n"));
 
@@ -110,13 +114,13 @@ fn known_cases_round_trip() {
 #[test]
 fn nested_union_round_trips() {
     let backing = round_trip(json!({
-        "type": "HOST", "host": "host-1", "state": "RUNNING", "detail": "tools", "names": []
+        "type": "HOST", "host": "host-1", "state": "RUNNING", "detail": "tools", "pid": 7, "names": []
     }));
     assert_eq!(
         backing.r#type,
         BackingTypeUnion::Host {
             host: Some("host-1".to_owned()),
-            state: Some(BackingState::Running { detail: Some("tools".to_owned()) }),
+            state: Some(BackingState::Running { detail: Some("tools".to_owned()), pid: 7 }),
         }
     );
     let backing = round_trip(json!({"type": "HOST", "names": []}));
@@ -144,7 +148,7 @@ fn unknown_tags_keep_their_members() {
         other => panic!("expected an unknown state, got {other:?}"),
     }
     // Unknown outer and inner tags: every member survives.
-    round_trip(json!({"type": "DISK", "state": "RUNNING", "detail": "d", "extra": 1, "names": []}));
+    round_trip(json!({"type": "DISK", "state": "RUNNING", "detail": "d", "pid": 1, "extra": 1, "names": []}));
 }
 
 #[test]
@@ -170,6 +174,122 @@ fn lenient_and_strict_members() {
     assert!(error.to_string().contains("missing field `type`"), "{error}");
     assert!(serde_json::from_value::<Backing>(json!({"type": 3, "names": []})).is_err());
     assert!(serde_json::from_value::<Backing>(json!({"type": "FILE", "file": 3})).is_err());
+}
+"#;
+
+/// Missing required members at every depth (see `lower::zeros`): zeros
+/// where the type has one, reported through `de::omitted_fields`, errors
+/// where it has not (run as a test of the emitted crate).
+const MISSING_MEMBERS: &str = r#"
+use serde_json::json;
+use vsphere_vapi::demo::vm::tools::{
+    Backing, BackingState, BackingTypeUnion, Counter, Node, Progress, Transfer,
+};
+use vsphere_vapi_runtime::de::omitted_fields;
+
+fn assert_omitted(pairs: &[(&str, &str)]) {
+    let omitted = omitted_fields();
+    for (type_name, field) in pairs {
+        assert!(
+            omitted.contains(&(*type_name, *field)),
+            "{type_name}.{field} not reported: {omitted:?}"
+        );
+    }
+}
+
+#[test]
+fn zeros_at_every_depth() {
+    let transfer: Transfer = serde_json::from_value(json!({
+        "id": "t-1",
+        "progress": {"counter": {}},
+        "history": [{}, {"done": 3, "counter": {"n": 2, "flags": [true]}}],
+        "by_name": {"a": {"label": "x", "counter": {"ok": true}}},
+        "last": {},
+        "claim": {"vm": "vm-1"},
+        "node": {"children": [{"children": []}]}
+    }))
+    .expect("decodes");
+    let zero_counter = Counter { n: 0, ok: false, weight: 0.0, flags: Vec::new() };
+    let zero_progress = Progress { done: 0, label: String::new(), counter: zero_counter.clone(), note: None };
+    assert_eq!(transfer.progress, zero_progress);
+    assert_eq!(transfer.history[0], zero_progress);
+    assert_eq!(transfer.history[1].done, 3);
+    assert_eq!(transfer.history[1].counter, Counter { n: 2, flags: vec![true], ..zero_counter.clone() });
+    assert_eq!(transfer.by_name.get("a").map(|p| p.label.as_str()), Some("x"));
+    assert_eq!(transfer.by_name.get("a").map(|p| p.counter.ok), Some(true));
+    assert_eq!(transfer.last, Some(zero_progress.clone()));
+    assert_eq!(transfer.claim.name, "");
+    assert_eq!(transfer.node.name, "");
+    assert_eq!(transfer.node.children[0].name, "");
+    assert_omitted(&[
+        ("demo::vm::tools::Progress", "done"),
+        ("demo::vm::tools::Progress", "label"),
+        ("demo::vm::tools::Counter", "n"),
+        ("demo::vm::tools::Counter", "flags"),
+        ("demo::vm::tools::Claim", "name"),
+        ("demo::vm::tools::Node", "name"),
+    ]);
+
+    // Whole structures missing: their zero, recursively.
+    let sparse: Transfer = serde_json::from_value(json!({"id": "t-2", "claim": {"vm": "vm-1", "name": "c"}}))
+        .expect("decodes");
+    assert_eq!(sparse.progress, zero_progress);
+    assert!(sparse.history.is_empty() && sparse.by_name.is_empty());
+    assert_eq!(sparse.last, None);
+    assert_eq!(sparse.node, Node { name: String::new(), parent: None, children: Vec::new() });
+    assert_omitted(&[
+        ("demo::vm::tools::Transfer", "progress"),
+        ("demo::vm::tools::Transfer", "history"),
+        ("demo::vm::tools::Transfer", "by_name"),
+        ("demo::vm::tools::Transfer", "node"),
+    ]);
+}
+
+#[test]
+fn members_without_a_zero_stay_errors() {
+    let cases = [
+        (json!({"claim": {"vm": "vm-1"}}), "missing field `id`"),
+        (json!({"id": "t"}), "missing field `claim`"),
+        (json!({"id": "t", "claim": {}}), "missing field `vm`"),
+        (json!({"id": "t", "claim": {"vm": "vm-1"}, "history": [{"counter": {"n": "x"}}]}), "invalid type"),
+        (json!({"id": "t", "claim": {"vm": "vm-1"}, "progress": {"done": null}}), "invalid type"),
+        (json!({"names": []}), "missing field `type`"),
+    ];
+    for (wire, expected) in cases {
+        let error = if wire.get("names").is_some() {
+            serde_json::from_value::<Backing>(wire.clone()).map(|_| ()).unwrap_err().to_string()
+        } else {
+            serde_json::from_value::<Transfer>(wire.clone()).map(|_| ()).unwrap_err().to_string()
+        };
+        assert!(error.contains(expected), "{wire}: {error}");
+    }
+}
+
+#[test]
+fn null_collections_are_empty_without_a_report() {
+    let node: Node = serde_json::from_value(json!({"name": "n", "children": null})).expect("decodes");
+    assert!(node.children.is_empty());
+    assert!(!omitted_fields().contains(&("demo::vm::tools::Node", "children")));
+}
+
+#[test]
+fn union_case_members() {
+    let backing: Backing = serde_json::from_value(json!({"type": "FILE"})).expect("decodes");
+    assert_eq!(backing.r#type, BackingTypeUnion::File { file: None, size: 0 });
+    assert!(backing.names.is_empty());
+    let backing: Backing =
+        serde_json::from_value(json!({"type": "HOST", "state": "RUNNING", "names": []})).expect("decodes");
+    assert_eq!(
+        backing.r#type,
+        BackingTypeUnion::Host { host: None, state: Some(BackingState::Running { detail: None, pid: 0 }) }
+    );
+    assert_omitted(&[
+        ("demo::vm::tools::Backing", "size"),
+        ("demo::vm::tools::Backing", "pid"),
+        ("demo::vm::tools::Backing", "names"),
+    ]);
+    let null: Backing = serde_json::from_value(json!({"type": "NONE", "names": null})).expect("decodes");
+    assert!(null.names.is_empty());
 }
 "#;
 
@@ -255,6 +375,8 @@ fn emitted_demo_crate_compiles_without_warnings_slow() {
             "--all-features",
             "--test",
             "union_round_trip",
+            "--test",
+            "missing_members",
         ],
     );
     // Compile-fail: `file` belongs to the `FILE` case, not to `Cluster`.

@@ -1363,15 +1363,28 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Notification {
     /// The notification id. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Notification::__missing_id")]
     pub id: String,
     /// The time the notification was raised/found. This attribute was added in vSphere API 6.7. Only if the time information is available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// The notification message. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Notification::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
     /// The resolution message, if any. This attribute was added in vSphere API 6.7. Only set for warnings and errors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
+}
+
+#[cfg(feature = "appliance-core")]
+impl Notification {
+    fn __missing_id() -> String {
+        ::vsphere_vapi_runtime::de::missing("appliance::Notification", "id")
+    }
+
+    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing("appliance::Notification", "message")
+    }
 }
 
 #[cfg(feature = "appliance-core")]
@@ -1778,7 +1791,10 @@ impl<'de> serde::Deserialize<'de> for SubtaskInfo {
                 };
                 ::core::result::Result::Ok(SubtaskInfo {
                     description: f_3
-                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "appliance::SubtaskInfo",
+                            "description",
+                        )),
                     service: f_4
                         .ok_or_else(|| serde::de::Error::missing_field("service"))?,
                     operation: f_5
@@ -1788,7 +1804,10 @@ impl<'de> serde::Deserialize<'de> for SubtaskInfo {
                     status: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("status"))?,
                     cancelable: f_9
-                        .ok_or_else(|| serde::de::Error::missing_field("cancelable"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "appliance::SubtaskInfo",
+                            "cancelable",
+                        )),
                     user: f_13,
                 })
             }
@@ -2039,8 +2058,16 @@ impl<'de> serde::Deserialize<'de> for TaskInfo {
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
                         "progress" => f_0 = map.next_value()?,
-                        "subtask_order" => f_1 = map.next_value()?,
-                        "subtasks" => f_2 = map.next_value()?,
+                        "subtask_order" => {
+                            f_1 = Some(
+                                map.next_value::<Option<_>>()?.unwrap_or_default(),
+                            );
+                        }
+                        "subtasks" => {
+                            f_2 = Some(
+                                map.next_value::<Option<_>>()?.unwrap_or_default(),
+                            );
+                        }
                         "auto_rollback_state" => f_3 = map.next_value()?,
                         "description" => f_4 = Some(map.next_value()?),
                         "service" => f_5 = Some(map.next_value()?),
@@ -2146,10 +2173,21 @@ impl<'de> serde::Deserialize<'de> for TaskInfo {
                     }
                 };
                 ::core::result::Result::Ok(TaskInfo {
-                    subtask_order: f_1.unwrap_or_default(),
-                    subtasks: f_2.unwrap_or_default(),
+                    subtask_order: f_1
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "appliance::TaskInfo",
+                            "subtask_order",
+                        )),
+                    subtasks: f_2
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "appliance::TaskInfo",
+                            "subtasks",
+                        )),
                     description: f_4
-                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "appliance::TaskInfo",
+                            "description",
+                        )),
                     service: f_5
                         .ok_or_else(|| serde::de::Error::missing_field("service"))?,
                     operation: f_6
@@ -2159,7 +2197,10 @@ impl<'de> serde::Deserialize<'de> for TaskInfo {
                     status: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("status"))?,
                     cancelable: f_10
-                        .ok_or_else(|| serde::de::Error::missing_field("cancelable"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "appliance::TaskInfo",
+                            "cancelable",
+                        )),
                     user: f_14,
                 })
             }

@@ -1384,17 +1384,48 @@ pub struct ConfigurationModel {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConfigurationSetting {
     /// The name of the configuration. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "ConfigurationSetting::__missing_name")]
     pub name: String,
     /// Flag indicates if reboot of the Content Library Service is required to apply the change after the configuration's value is updated. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "ConfigurationSetting::__missing_reboot_required")]
     pub reboot_required: bool,
     /// The constraints that can apply to the value of the configuration. Each entry has ConstraintType and value. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ConfigurationSetting::__missing_constraints",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub constraints: Vec<
         vsphere_vapi_runtime::types::VapiMap<
             configuration_setting::ConstraintType,
             String,
         >,
     >,
+}
+
+#[cfg(feature = "content-core")]
+impl ConfigurationSetting {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("content::ConfigurationSetting", "name")
+    }
+
+    fn __missing_reboot_required() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::ConfigurationSetting",
+            "reboot_required",
+        )
+    }
+
+    fn __missing_constraints() -> Vec<
+        vsphere_vapi_runtime::types::VapiMap<
+            configuration_setting::ConstraintType,
+            String,
+        >,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::ConfigurationSetting",
+            "constraints",
+        )
+    }
 }
 
 /// The `com.vmware.content.library_model` class represents a Content Library resource model.

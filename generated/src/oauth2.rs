@@ -31,8 +31,10 @@ impl Constants {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TokenInfo {
     /// The access token issued by the authorization server. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "TokenInfo::__missing_access_token")]
     pub access_token: String,
     /// A case-insensitive value specifying the method of using the access token issued. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "TokenInfo::__missing_token_type")]
     pub token_type: String,
     /// The validity lifetime, in seconds, of the token issued by the server. This attribute was added in vSphere API 7.0.2.0. None if not applicable for issued token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -46,6 +48,16 @@ pub struct TokenInfo {
     /// An identifier which indicates the type of the access token in the `com.vmware.oauth2.token_info.access_token` attribute. This attribute was added in vSphere API 7.0.2.0. None if not the result of a token-exchange invocation; otherwise, required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issued_token_type: Option<String>,
+}
+
+impl TokenInfo {
+    fn __missing_access_token() -> String {
+        ::vsphere_vapi_runtime::de::missing("oauth2::TokenInfo", "access_token")
+    }
+
+    fn __missing_token_type() -> String {
+        ::vsphere_vapi_runtime::de::missing("oauth2::TokenInfo", "token_type")
+    }
 }
 
 impl TokenInfo {
@@ -76,6 +88,7 @@ pub struct TokenResult {
     /// The access token issued by the authorization server. This attribute was added in vSphere API 8.0.3.0.
     pub access_token: vsphere_vapi_runtime::types::Secret,
     /// A case-insensitive value specifying the method of using the access token issued. This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "TokenResult::__missing_token_type")]
     pub token_type: String,
     /// The validity lifetime, in seconds, of the token issued by the server. This attribute was added in vSphere API 8.0.3.0. None if not applicable for issued token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -89,6 +102,12 @@ pub struct TokenResult {
     /// An identifier which indicates the type of the access token in the `com.vmware.oauth2.token_result.access_token` attribute. This attribute was added in vSphere API 8.0.3.0. None if not the result of a token-exchange invocation; otherwise, required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issued_token_type: Option<String>,
+}
+
+impl TokenResult {
+    fn __missing_token_type() -> String {
+        ::vsphere_vapi_runtime::de::missing("oauth2::TokenResult", "token_type")
+    }
 }
 
 impl TokenResult {

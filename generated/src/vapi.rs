@@ -18,6 +18,7 @@ pub mod standard;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComponentInfo {
     /// The metamodel component data
+    #[serde(default = "ComponentInfo::__missing_metamodel")]
     pub metamodel: metadata::metamodel::ComponentInfo,
     /// The CLI component data could be None because CLI metadata might not be present for the component
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -31,6 +32,13 @@ pub struct ComponentInfo {
     /// The privilege component data could be None because privilege metadata might not be present for the component
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privilege: Option<metadata::privilege::ComponentInfo>,
+}
+
+#[cfg(feature = "vapi-core")]
+impl ComponentInfo {
+    fn __missing_metamodel() -> metadata::metamodel::ComponentInfo {
+        ::vsphere_vapi_runtime::de::missing("vapi::ComponentInfo", "metamodel")
+    }
 }
 
 #[cfg(feature = "vapi-core")]
@@ -56,8 +64,26 @@ impl ComponentInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MetadataInfo {
     /// Version of the current `MetadataInfo` class. Property value changes when the content of the `MetadataInfo` or referenced classes changes. This enables class processing adjustments.
+    #[serde(default = "MetadataInfo::__missing_version")]
     pub version: String,
     /// Component information of all available components. The key in the map is the identifier of the component and the value is the aggregated `com.vmware.vapi.component_info`.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "MetadataInfo::__missing_metadata",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub metadata: vsphere_vapi_runtime::types::VapiMap<String, ComponentInfo>,
+}
+
+#[cfg(feature = "vapi-core")]
+impl MetadataInfo {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing("vapi::MetadataInfo", "version")
+    }
+
+    fn __missing_metadata() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        ComponentInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing("vapi::MetadataInfo", "metadata")
+    }
 }

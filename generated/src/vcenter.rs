@@ -2106,8 +2106,10 @@ impl<'de> serde::Deserialize<'de> for Credential {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServiceLocator {
     /// Unique ID of the instance to which the service belongs. For instances that support the vSphere API, this is the same as the value found in vim.AboutInfo#instanceUuid. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ServiceLocator::__missing_instance_uuid")]
     pub instance_uuid: String,
     /// URL used to access the service endpoint. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ServiceLocator::__missing_url")]
     pub url: String,
     /// Credential to establish the connection and login to the service. This attribute was added in vSphere API 9.0.0.0.
     pub credential: Credential,
@@ -2117,6 +2119,17 @@ pub struct ServiceLocator {
     /// The SSL certificate of the service endpoint in PEM format. A replacement for `com.vmware.vcenter.service_locator.ssl_thumbprint`. Note: If both `sslThumbprint` and `sslCertificate` are set, `sslThumbprint` must correspond to the `sslCertificate`. This attribute was added in vSphere API 9.0.0.0. if None, then remote service endpoint certificate will not be verified upon connection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate: Option<String>,
+}
+
+#[cfg(feature = "vcenter-core")]
+impl ServiceLocator {
+    fn __missing_instance_uuid() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::ServiceLocator", "instance_uuid")
+    }
+
+    fn __missing_url() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::ServiceLocator", "url")
+    }
 }
 
 #[cfg(feature = "vcenter-core")]
@@ -2142,7 +2155,15 @@ impl ServiceLocator {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UsernamePassword {
     /// The username for username-password based authentication. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "UsernamePassword::__missing_user_name")]
     pub user_name: String,
     /// The password for username-password based authentication. This attribute was added in vSphere API 9.0.0.0.
     pub password: vsphere_vapi_runtime::types::Secret,
+}
+
+#[cfg(feature = "vcenter-core")]
+impl UsernamePassword {
+    fn __missing_user_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::UsernamePassword", "user_name")
+    }
 }

@@ -37,10 +37,13 @@
 //! as raw JSON. The tag is read as a string and matched against the wire
 //! values, so an unknown value lands in the catch-all variant with the
 //! unknown members and the known case members of that union (re-encoded as
-//! JSON), instead of failing the response. Absent or `null` required lists,
-//! sets and maps decode as empty, like `vsphere_vapi_runtime::de::null_as_default`
-//! does for derived structures; other absent required members are
-//! `missing_field` errors.
+//! JSON), instead of failing the response. Absent required members follow
+//! the same rule as derived structures (`lower::zeros`): a field marked
+//! `zero_if_missing`, in the structure or in a variant, decodes as its zero
+//! through `vsphere_vapi_runtime::de::missing` (which logs it once); other
+//! absent required members, including required tags, are `missing_field`
+//! errors. `null` required lists, sets and maps decode as empty silently,
+//! as `vsphere_vapi_runtime::de::null_as_default` does.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -92,6 +95,16 @@ fn role<'s>(structure: &'s Structure, field: &Field) -> Role<'s> {
     Role::Common
 }
 
+/// The fields that are members of the Rust structure itself: common fields
+/// and the tags of top-level unions (case fields live in the variants).
+pub fn members(structure: &Structure) -> Vec<&Field> {
+    structure
+        .fields
+        .iter()
+        .filter(|field| !matches!(role(structure, field), Role::InVariant))
+        .collect()
+}
+
 fn required_collection(ty: &TypeRef) -> bool {
     matches!(ty, TypeRef::List(_) | TypeRef::Set(_) | TypeRef::Map(..))
 }
@@ -109,6 +122,8 @@ struct Printer<'c, 'a, 'm> {
     scope: &'c Scope<'m>,
     structure: &'c Structure,
     context: String,
+    /// The structure as omission warnings name it.
+    type_name: String,
 }
 
 impl Printer<'_, '_, '_> {
@@ -366,7 +381,7 @@ impl Printer<'_, '_, '_> {
                                 }
                             });
                         }
-                        finish(&s, field)
+                        finish(&s, field, &self.type_name)
                     }
                 };
                 members.push(quote! { #rust_name: #value, });
@@ -396,11 +411,13 @@ impl Printer<'_, '_, '_> {
 }
 
 /// The value of a plain slot for the structure or a variant.
-fn finish(slot: &proc_macro2::Ident, field: &Field) -> TokenStream {
+fn finish(slot: &proc_macro2::Ident, field: &Field, type_name: &str) -> TokenStream {
     let wire = &field.name;
     match &field.ty {
         TypeRef::Optional(_) => quote! { #slot },
-        ty if required_collection(ty) => quote! { #slot.unwrap_or_default() },
+        _ if field.zero_if_missing => quote! {
+            #slot.unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(#type_name, #wire))
+        },
         _ => quote! { #slot.ok_or_else(|| serde::de::Error::missing_field(#wire))? },
     }
 }
@@ -419,6 +436,7 @@ pub fn emit(
         scope,
         structure,
         context: context.clone(),
+        type_name: super::structure::type_name(structure),
     };
     let name = ident(&structure.path.name, &context)?;
     let option = scope.option();
@@ -455,7 +473,10 @@ pub fn emit(
                 slots.push(quote! { let mut #s: #slot_ty = None; });
                 reads.push(match &field.ty {
                     TypeRef::Optional(_) => quote! { #wire => #s = map.next_value()?, },
-                    ty if required_collection(ty) => quote! { #wire => #s = map.next_value()?, },
+                    // `null` is empty; only an absent member is missing.
+                    ty if required_collection(ty) => quote! {
+                        #wire => #s = Some(map.next_value::<#option<_>>()?.unwrap_or_default()),
+                    },
                     _ => quote! { #wire => #s = Some(map.next_value()?), },
                 });
             }
@@ -475,7 +496,7 @@ pub fn emit(
                 } else {
                     quote! { map.serialize_entry(#wire, &self.#field_name)?; }
                 });
-                let value = finish(&s, field);
+                let value = finish(&s, field, &printer.type_name);
                 inits.push(quote! { #field_name: #value, });
             }
             Role::TopTag(union, rust) => {

@@ -10,6 +10,7 @@ pub(crate) mod ids;
 mod layout;
 pub(crate) mod types;
 mod unions;
+mod zeros;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -32,6 +33,7 @@ pub fn build_model(components: &[ComponentData]) -> Result<Model, Error> {
     let index = Index::collect(components, &mut problems);
     let mut model = Builder::new(&index, &mut problems).build();
     unions::lower(&mut model);
+    zeros::decide(&mut model);
     features::assign(&mut model);
     if problems.is_empty() {
         Ok(model)
@@ -40,6 +42,13 @@ pub fn build_model(components: &[ComponentData]) -> Result<Model, Error> {
         problems.dedup();
         Err(Error::Model(Problems(problems)))
     }
+}
+
+/// Decides which required fields of a model built by hand decode a missing
+/// value as its zero (lowering does this itself), as `lower::zeros`
+/// describes.
+pub fn decide_zeros(model: &mut Model) {
+    zeros::decide(model);
 }
 
 /// Decides the call shape, static and helper names of every operation of a
@@ -850,6 +859,7 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
                 doc: doc(&info.documentation, info.lifecycle.as_ref()),
                 resource_types: resource_types(&info.metadata),
                 union_case,
+                zero_if_missing: false,
             });
         }
         if let Some(unions) = unions {
@@ -951,6 +961,7 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
             constants,
             enumerations: self.index.children(id, ItemKind::Enumeration),
             feature: String::new(),
+            zero: false,
         }
     }
 

@@ -229,6 +229,7 @@ mod tests {
             ty,
             doc: Doc::default(),
             resource_types: Vec::new(),
+            zero_if_missing: false,
             union_case: case.map(|(tag, values)| {
                 (
                     tag.to_owned(),
@@ -325,6 +326,7 @@ mod tests {
                 constants: Vec::new(),
                 enumerations: Vec::new(),
                 feature: String::new(),
+                zero: false,
             },
         );
         model

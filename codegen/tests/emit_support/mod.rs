@@ -62,6 +62,7 @@ pub fn field(name: &str, rust_name: &str, ty: TypeRef, text: &str) -> Field {
         doc: doc(text),
         resource_types: Vec::new(),
         union_case: None,
+        zero_if_missing: false,
     }
 }
 
@@ -117,6 +118,7 @@ pub fn structure(
         constants: Vec::new(),
         enumerations: Vec::new(),
         feature: feature.to_owned(),
+        zero: false,
     }
 }
 
@@ -184,6 +186,10 @@ pub const EXTRA_LEVEL: &str = "com.vmware.demo.extra_level";
 pub const EXTRA_NOTE: &str = "com.vmware.demo.extra_note";
 pub const BUSY: &str = "com.vmware.demo.vm.busy";
 pub const HOLDER: &str = "com.vmware.demo.holder";
+pub const TRANSFER: &str = "com.vmware.demo.vm.tools.transfer";
+pub const PROGRESS: &str = "com.vmware.demo.vm.tools.progress";
+pub const COUNTER: &str = "com.vmware.demo.vm.tools.counter";
+pub const CLAIM: &str = "com.vmware.demo.vm.tools.claim";
 
 /// The demo model: two features (`demo` depends on `vapi`), a package with a
 /// service whose nested types cover every type kind, a recursive structure,
@@ -526,6 +532,72 @@ pub fn demo_model() -> Model {
             ],
         ),
     );
+    // Missing required members at every depth (see `lower::zeros`):
+    // `Transfer` holds `Progress` (all zeros) which holds `Counter` (all
+    // zeros), in a field, a list, a map and an option, and `Claim`, whose
+    // required identifier leaves it without a zero.
+    let demo_structure = |id: &str, name: &str, fields: Vec<Field>| {
+        structure(id, service_owner.clone(), path(&nested, name), "demo", fields)
+    };
+    model.structures.insert(
+        TRANSFER.to_owned(),
+        demo_structure(
+            TRANSFER,
+            "Transfer",
+            vec![
+                field("id", "id", builtin(Builtin::Id), "Transfer id."),
+                field("progress", "progress", structure_ref(PROGRESS), "Progress."),
+                field("history", "history", list(structure_ref(PROGRESS)), "Earlier progress."),
+                field(
+                    "by_name",
+                    "by_name",
+                    map(builtin(Builtin::String), structure_ref(PROGRESS)),
+                    "Progress by name.",
+                ),
+                field("last", "last", optional(structure_ref(PROGRESS)), "Last progress."),
+                field("claim", "claim", structure_ref(CLAIM), "Who claims it."),
+                field("node", "node", structure_ref(NODE), "A node."),
+            ],
+        ),
+    );
+    model.structures.insert(
+        PROGRESS.to_owned(),
+        demo_structure(
+            PROGRESS,
+            "Progress",
+            vec![
+                field("done", "done", builtin(Builtin::Long), "Bytes done."),
+                field("label", "label", builtin(Builtin::String), "Label."),
+                field("counter", "counter", structure_ref(COUNTER), "Counter."),
+                field("note", "note", optional(builtin(Builtin::Id)), "Note."),
+            ],
+        ),
+    );
+    model.structures.insert(
+        COUNTER.to_owned(),
+        demo_structure(
+            COUNTER,
+            "Counter",
+            vec![
+                field("n", "n", builtin(Builtin::Long), "Count."),
+                field("ok", "ok", builtin(Builtin::Boolean), "Whether it worked."),
+                field("weight", "weight", builtin(Builtin::Double), "Weight."),
+                field("flags", "flags", list(builtin(Builtin::Boolean)), "Flags."),
+            ],
+        ),
+    );
+    model.structures.insert(
+        CLAIM.to_owned(),
+        demo_structure(
+            CLAIM,
+            "Claim",
+            vec![
+                id_field("vm", "VirtualMachine", "Claiming machine."),
+                field("name", "name", builtin(Builtin::String), "Claim name."),
+            ],
+        ),
+    );
+
     // A union: `type` selects `file` or `host`, and for `HOST` also the
     // optional tag `state`, a nested union selecting `detail`.
     let mut file_field = field(
@@ -555,6 +627,12 @@ pub fn demo_model() -> Model {
         "What runs.",
     );
     detail_field.union_case = Some(("state".to_owned(), vec!["RUNNING".to_owned()]));
+    // Required case fields: decoded as zero when missing, in a variant and
+    // in a nested union's variant.
+    let mut size_field = field("size", "size", builtin(Builtin::Long), "File size.");
+    size_field.union_case = Some(("type".to_owned(), vec!["FILE".to_owned()]));
+    let mut pid_field = field("pid", "pid", builtin(Builtin::Long), "Process id.");
+    pid_field.union_case = Some(("state".to_owned(), vec!["RUNNING".to_owned()]));
     let mut backing = structure(
         BACKING,
         service_owner.clone(),
@@ -563,9 +641,11 @@ pub fn demo_model() -> Model {
         vec![
             field("type", "r#type", enum_ref(BACKING_TYPE), "Backing type."),
             file_field,
+            size_field,
             host_field,
             state_field,
             detail_field,
+            pid_field,
             field(
                 "names",
                 "names",
@@ -590,7 +670,7 @@ pub fn demo_model() -> Model {
         Union {
             tag_field: "type".to_owned(),
             cases: BTreeMap::from([
-                ("FILE".to_owned(), vec!["file".to_owned()]),
+                ("FILE".to_owned(), vec!["file".to_owned(), "size".to_owned()]),
                 (
                     "HOST".to_owned(),
                     vec!["host".to_owned(), "state".to_owned()],
@@ -604,7 +684,7 @@ pub fn demo_model() -> Model {
                 tag_enumeration: BACKING_TYPE.to_owned(),
                 optional: false,
                 variants: vec![
-                    variant("FILE", "File", &["file"]),
+                    variant("FILE", "File", &["file", "size"]),
                     variant("HOST", "Host", &["host", "state"]),
                     variant("CLUSTER", "Cluster", &["host"]),
                     variant("NONE", "None", &[]),
@@ -616,14 +696,17 @@ pub fn demo_model() -> Model {
         },
         Union {
             tag_field: "state".to_owned(),
-            cases: BTreeMap::from([("RUNNING".to_owned(), vec!["detail".to_owned()])]),
+            cases: BTreeMap::from([(
+                "RUNNING".to_owned(),
+                vec!["detail".to_owned(), "pid".to_owned()],
+            )]),
             rust: Some(UnionEnum {
                 path: path(&nested, "BackingState"),
                 tag_enumeration: RUN_STATE.to_owned(),
                 optional: true,
                 variants: vec![
                     variant("NOT_RUNNING", "NotRunning", &[]),
-                    variant("RUNNING", "Running", &["detail"]),
+                    variant("RUNNING", "Running", &["detail", "pid"]),
                     variant("3D", "_3d", &[]),
                 ],
                 unknown_variant: "Unknown".to_owned(),
@@ -701,6 +784,7 @@ pub fn demo_model() -> Model {
     model.services.insert(TOOLS.to_owned(), tools_service());
     model.services.insert(FILE.to_owned(), file_service());
     register_ids(&mut model);
+    vsphere_vapi_codegen::decide_zeros(&mut model);
     let problems = vsphere_vapi_codegen::shape_calls(&mut model);
     assert!(problems.is_empty(), "{problems:?}");
     model
@@ -992,6 +1076,10 @@ fn tools_service() -> Service {
             UPDATE_SPEC.to_owned(),
             NODE.to_owned(),
             BACKING.to_owned(),
+            TRANSFER.to_owned(),
+            PROGRESS.to_owned(),
+            COUNTER.to_owned(),
+            CLAIM.to_owned(),
         ],
         enumerations: vec![RUN_STATE.to_owned(), CLASH.to_owned()],
         constants: vec![Constant {

@@ -14,9 +14,16 @@ pub struct Info {
     /// Identifier of a `com.vmware.appliance.supportbundle.cores` resource.
     pub name: crate::ids::CoresId,
     /// Size of core file. This attribute was added in vSphere API 8.0.2.0.
+    #[serde(default = "Info::__missing_size")]
     pub size: i64,
     /// Creation time of core file. This attribute was added in vSphere API 8.0.2.0.
     pub creation_time: vsphere_vapi_runtime::types::DateTime,
+}
+
+impl Info {
+    fn __missing_size() -> i64 {
+        ::vsphere_vapi_runtime::de::missing("appliance::cores::Info", "size")
+    }
 }
 
 #[doc(hidden)]

@@ -14,9 +14,27 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SettingSpec {
     /// Health check state of database during manual backup with this option set, the health status of the particular health check will be reported This attribute was added in vSphere API 7.0.0.1.
+    #[serde(default = "SettingSpec::__missing_db_health_check_state_manual_backup")]
     pub db_health_check_state_manual_backup: bool,
     /// Health check state of database during schedule backup with this option set, the health status of the particular health check will be reported This attribute was added in vSphere API 7.0.0.1.
+    #[serde(default = "SettingSpec::__missing_db_health_check_state_scheduled_backup")]
     pub db_health_check_state_scheduled_backup: bool,
+}
+
+impl SettingSpec {
+    fn __missing_db_health_check_state_manual_backup() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::health_check_settings::SettingSpec",
+            "db_health_check_state_manual_backup",
+        )
+    }
+
+    fn __missing_db_health_check_state_scheduled_backup() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::health_check_settings::SettingSpec",
+            "db_health_check_state_scheduled_backup",
+        )
+    }
 }
 
 /// This class was added in vSphere API 7.0.0.1.

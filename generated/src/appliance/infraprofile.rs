@@ -214,10 +214,20 @@ pub struct Notification {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// The notification message. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Notification::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
     /// The resolution message, if any. This attribute was added in vSphere API 7.0.0.0. Only set for warnings and errors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl Notification {
+    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::infraprofile::Notification",
+            "message",
+        )
+    }
 }
 
 impl Notification {
@@ -602,7 +612,10 @@ impl<'de> serde::Deserialize<'de> for TaskInfo {
                 ::core::result::Result::Ok(TaskInfo {
                     notifications: f_1,
                     description: f_3
-                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "appliance::infraprofile::TaskInfo",
+                            "description",
+                        )),
                     service: f_4
                         .ok_or_else(|| serde::de::Error::missing_field("service"))?,
                     operation: f_5
@@ -612,7 +625,10 @@ impl<'de> serde::Deserialize<'de> for TaskInfo {
                     status: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("status"))?,
                     cancelable: f_9
-                        .ok_or_else(|| serde::de::Error::missing_field("cancelable"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "appliance::infraprofile::TaskInfo",
+                            "cancelable",
+                        )),
                     user: f_13,
                 })
             }

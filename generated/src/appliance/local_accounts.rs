@@ -91,7 +91,10 @@ pub struct Config {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// User roles This attribute was added in vSphere API 6.7.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Config::__missing_roles",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub roles: Vec<String>,
     /// Flag indicating if the account is enabled This attribute was added in vSphere API 6.7. If None, defaults to True
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -117,6 +120,12 @@ pub struct Config {
     /// Number of days of warning before password expires This attribute was added in vSphere API 6.7. If None, will be taken from system defaults (see local-accounts/policy).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warn_days_before_password_expiration: Option<i64>,
+}
+
+impl Config {
+    fn __missing_roles() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing("appliance::local_accounts::Config", "roles")
+    }
 }
 
 impl Config {
@@ -153,11 +162,16 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// User roles This attribute was added in vSphere API 6.7.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_roles",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub roles: Vec<String>,
     /// Flag indicating if the account is enabled This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_enabled")]
     pub enabled: bool,
     /// Is the user password set. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_has_password")]
     pub has_password: bool,
     /// Date and time password was changed. This attribute was added in vSphere API 6.7. If None, the password was never set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -177,6 +191,23 @@ pub struct Info {
     /// Number of days of warning before password expires This attribute was added in vSphere API 6.7. If None, a user is never warned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warn_days_before_password_expiration: Option<i64>,
+}
+
+impl Info {
+    fn __missing_roles() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing("appliance::local_accounts::Info", "roles")
+    }
+
+    fn __missing_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing("appliance::local_accounts::Info", "enabled")
+    }
+
+    fn __missing_has_password() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::local_accounts::Info",
+            "has_password",
+        )
+    }
 }
 
 impl Info {

@@ -50,15 +50,57 @@ pub struct MonitoredItem {
     /// Identifier of a `com.vmware.appliance.monitoring` resource.
     pub id: crate::ids::MonitoringId,
     /// monitored item name Ex: "Network write speed"
+    #[serde(default = "MonitoredItem::__missing_name")]
     pub name: String,
     /// Y-axis label EX: "Mbps", "%"
+    #[serde(default = "MonitoredItem::__missing_units")]
     pub units: String,
     /// category Ex: network, storage etc
+    #[serde(default = "MonitoredItem::__missing_category")]
     pub category: String,
     /// instance name Ex: eth0
+    #[serde(default = "MonitoredItem::__missing_instance")]
     pub instance: String,
     /// monitored item description Ex: com.vmware.applmgmt.mon.descr.net.rx.packetRate.eth0
+    #[serde(default = "MonitoredItem::__missing_description")]
     pub description: String,
+}
+
+impl MonitoredItem {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::monitoring::MonitoredItem",
+            "name",
+        )
+    }
+
+    fn __missing_units() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::monitoring::MonitoredItem",
+            "units",
+        )
+    }
+
+    fn __missing_category() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::monitoring::MonitoredItem",
+            "category",
+        )
+    }
+
+    fn __missing_instance() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::monitoring::MonitoredItem",
+            "instance",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::monitoring::MonitoredItem",
+            "description",
+        )
+    }
 }
 
 /// `Monitoring.MonitoredItemData` class Structure representing monitored item data.
@@ -77,15 +119,30 @@ pub struct MonitoredItemData {
     /// End time in UTC
     pub end_time: vsphere_vapi_runtime::types::DateTime,
     /// list of values
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "MonitoredItemData::__missing_data",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub data: Vec<String>,
+}
+
+impl MonitoredItemData {
+    fn __missing_data() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::monitoring::MonitoredItemData",
+            "data",
+        )
+    }
 }
 
 /// `Monitoring.MonitoredItemDataRequest` class Structure representing requested monitored item data.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MonitoredItemDataRequest {
     /// monitored item IDs Ex: CPU, MEMORY
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "MonitoredItemDataRequest::__missing_names",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub names: Vec<String>,
     /// interval between values in hours, minutes
     pub interval: IntervalType,
@@ -95,6 +152,15 @@ pub struct MonitoredItemDataRequest {
     pub start_time: vsphere_vapi_runtime::types::DateTime,
     /// End time in UTC
     pub end_time: vsphere_vapi_runtime::types::DateTime,
+}
+
+impl MonitoredItemDataRequest {
+    fn __missing_names() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::monitoring::MonitoredItemDataRequest",
+            "names",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -326,9 +326,10 @@ impl Proxy {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChangeSpec {
     /// New hostname to assign to the management network of vCenter appliance This attribute was added in vSphere API 6.7.3.
+    #[serde(default = "ChangeSpec::__missing_hostname")]
     pub hostname: String,
     /// vCenter Server SSO administrator username This attribute was added in vSphere API 6.7.3.
-    #[serde(rename = "SSO_user")]
+    #[serde(rename = "SSO_user", default = "ChangeSpec::__missing_sso_user")]
     pub sso_user: String,
     /// vCenter Server SSO administrator Password This attribute was added in vSphere API 6.7.3.
     #[serde(rename = "SSO_password")]
@@ -342,6 +343,22 @@ pub struct ChangeSpec {
     /// IPv6 Configuration to set for the machine This attribute was added in vSphere API 6.7.3. If None IPv6 settings will not be changed
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6: Option<interfaces::ipv6::Config>,
+}
+
+impl ChangeSpec {
+    fn __missing_hostname() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::networking::ChangeSpec",
+            "hostname",
+        )
+    }
+
+    fn __missing_sso_user() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::networking::ChangeSpec",
+            "SSO_user",
+        )
+    }
 }
 
 impl ChangeSpec {
@@ -368,10 +385,24 @@ pub struct DnsInfo {
     /// DNS mode. This attribute was added in vSphere API 6.7.
     pub mode: dns_info::DnsMode,
     /// Hostname. This attribute was added in vSphere API 6.7.
+    #[serde(default = "DnsInfo::__missing_hostname")]
     pub hostname: String,
     /// Servers. This attribute was added in vSphere API 6.7.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "DnsInfo::__missing_servers",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub servers: Vec<String>,
+}
+
+impl DnsInfo {
+    fn __missing_hostname() -> String {
+        ::vsphere_vapi_runtime::de::missing("appliance::networking::DnsInfo", "hostname")
+    }
+
+    fn __missing_servers() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing("appliance::networking::DnsInfo", "servers")
+    }
 }
 
 /// The `Networking.Info` class contains information about the network configuration of a virtual appliance. This class was added in vSphere API 6.7.
@@ -380,11 +411,23 @@ pub struct Info {
     /// DNS configuration. This attribute was added in vSphere API 6.7.
     pub dns: DnsInfo,
     /// Interface configuration as a key-value map where key is a network interface name, for example, "nic0". This attribute was added in vSphere API 6.7.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_interfaces",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub interfaces: vsphere_vapi_runtime::types::VapiMap<
         String,
         interfaces::InterfaceInfo,
     >,
+}
+
+impl Info {
+    fn __missing_interfaces() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        interfaces::InterfaceInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing("appliance::networking::Info", "interfaces")
+    }
 }
 
 /// The `Networking.UpdateSpec` class describes whether to enable or disable ipv6 on interfaces This class was added in vSphere API 6.7.

@@ -13,12 +13,44 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LocalizableMessage {
     /// id in message bundle This attribute was added in vSphere API 6.7.
+    #[serde(default = "LocalizableMessage::__missing_id")]
     pub id: String,
     /// text in english This attribute was added in vSphere API 6.7.
+    #[serde(default = "LocalizableMessage::__missing_default_message")]
     pub default_message: String,
     /// nested data This attribute was added in vSphere API 6.7.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "LocalizableMessage::__missing_args",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub args: Vec<String>,
+}
+
+impl LocalizableMessage {
+    fn __missing_id() -> String {
+        ::vsphere_vapi_runtime::de::missing("appliance::ntp::LocalizableMessage", "id")
+    }
+
+    fn __missing_default_message() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::ntp::LocalizableMessage",
+            "default_message",
+        )
+    }
+
+    fn __missing_args() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing("appliance::ntp::LocalizableMessage", "args")
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for LocalizableMessage {
+    fn zero() -> Self {
+        Self {
+            id: ::vsphere_vapi_runtime::de::Zero::zero(),
+            default_message: ::vsphere_vapi_runtime::de::Zero::zero(),
+            args: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -36,11 +68,23 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TestRunStatus {
     /// Server name associated with the test run. This attribute was added in vSphere API 6.7.
+    #[serde(default = "TestRunStatus::__missing_server")]
     pub server: String,
     /// Server status This attribute was added in vSphere API 6.7.
     pub status: ServerStatus,
     /// Message associated with status This attribute was added in vSphere API 6.7.
+    #[serde(default = "TestRunStatus::__missing_message")]
     pub message: LocalizableMessage,
+}
+
+impl TestRunStatus {
+    fn __missing_server() -> String {
+        ::vsphere_vapi_runtime::de::missing("appliance::ntp::TestRunStatus", "server")
+    }
+
+    fn __missing_message() -> LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing("appliance::ntp::TestRunStatus", "message")
+    }
 }
 
 #[doc(hidden)]

@@ -121,7 +121,14 @@ impl Restore {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Is recovery supported in this appliance. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_supported")]
     pub supported: bool,
+}
+
+impl Info {
+    fn __missing_supported() -> bool {
+        ::vsphere_vapi_runtime::de::missing("appliance::recovery::Info", "supported")
+    }
 }
 
 #[doc(hidden)]

@@ -10,9 +10,16 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Service description This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Running State This attribute was added in vSphere API 6.7.
     pub state: State,
+}
+
+impl Info {
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing("appliance::services::Info", "description")
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -17,9 +17,27 @@ pub struct ShutdownConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shutdown_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// The pending shutdown operation. The string values for pending operations can be 'poweroff', 'reboot' or ''. This attribute was added in vSphere API 6.7.
+    #[serde(default = "ShutdownConfig::__missing_action")]
     pub action: String,
     /// The reason behind the shutdown action This attribute was added in vSphere API 6.7.
+    #[serde(default = "ShutdownConfig::__missing_reason")]
     pub reason: String,
+}
+
+impl ShutdownConfig {
+    fn __missing_action() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::shutdown::ShutdownConfig",
+            "action",
+        )
+    }
+
+    fn __missing_reason() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::shutdown::ShutdownConfig",
+            "reason",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -76,6 +76,7 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
     /// Support bundle creation description. This attribute was added in vSphere API 7.0.1.0.
+    #[serde(default = "CreateSpec::__missing_description")]
     pub description: String,
     /// Support bundle components to be included. Map with groupName as key and list of components in that group as the value. This attribute was added in vSphere API 7.0.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -86,6 +87,15 @@ pub struct CreateSpec {
     /// Partition to be used for saving the support bundle. Available partitions can be retrieved using storage.list API. This attribute was added in vSphere API 7.0.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition: Option<String>,
+}
+
+impl CreateSpec {
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::support_bundle::CreateSpec",
+            "description",
+        )
+    }
 }
 
 impl CreateSpec {
@@ -407,7 +417,10 @@ impl<'de> serde::Deserialize<'de> for Info {
                 };
                 ::core::result::Result::Ok(Info {
                     description: f_0
-                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "appliance::support_bundle::Info",
+                            "description",
+                        )),
                     status: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("status"))?,
                     id: f_9,
@@ -461,8 +474,20 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// Information about all support bundle requests. This attribute was added in vSphere API 7.0.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_supportbundle_operations",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub supportbundle_operations: Vec<Info>,
+}
+
+impl ListResult {
+    fn __missing_supportbundle_operations() -> Vec<Info> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::support_bundle::ListResult",
+            "supportbundle_operations",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -503,6 +503,7 @@ impl Staged {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommonInfo {
     /// Description of the update. The short information what this update is. E.g. "Update2 for vCenter Server Appliance 6.5" This attribute was added in vSphere API 6.7.
+    #[serde(default = "CommonInfo::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
     /// Update priority This attribute was added in vSphere API 6.7.
     pub priority: common_info::Priority,
@@ -516,9 +517,31 @@ pub struct CommonInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quick_patch: Option<bool>,
     /// Flag indicating whether reboot is required after update. This attribute was added in vSphere API 6.7.
+    #[serde(default = "CommonInfo::__missing_reboot_required")]
     pub reboot_required: bool,
     /// Download Size of update in Megabytes. This attribute was added in vSphere API 6.7.
+    #[serde(default = "CommonInfo::__missing_size")]
     pub size: i64,
+}
+
+impl CommonInfo {
+    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::update::CommonInfo",
+            "description",
+        )
+    }
+
+    fn __missing_reboot_required() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::update::CommonInfo",
+            "reboot_required",
+        )
+    }
+
+    fn __missing_size() -> i64 {
+        ::vsphere_vapi_runtime::de::missing("appliance::update::CommonInfo", "size")
+    }
 }
 
 /// The `Update.Info` class describes the state of the appliance update. This class was added in vSphere API 6.7.
@@ -530,10 +553,17 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task: Option<crate::appliance::TaskInfo>,
     /// Version of base appliance if state is UP_TO_DATE Version of update being staged or installed if state is INSTALL_IN_PROGRESS or STAGE_IN_PROGRESS Version of update staged if state is UPDATES_PENDING Version of update failed if state is INSTALL_FAILED or ROLLBACK_IN_PROGRESS This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_version")]
     pub version: String,
     /// Timestamp of latest query to update repository. This attribute was added in vSphere API 6.7. If None the update was never queried
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_query_time: Option<vsphere_vapi_runtime::types::DateTime>,
+}
+
+impl Info {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing("appliance::update::Info", "version")
+    }
 }
 
 impl Info {
@@ -559,7 +589,17 @@ pub struct ServiceInfo {
     /// Identifier of a `com.vmware.appliance.service` resource.
     pub service: crate::ids::ApplianceServiceId,
     /// Service description This attribute was added in vSphere API 6.7.
+    #[serde(default = "ServiceInfo::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
+}
+
+impl ServiceInfo {
+    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::update::ServiceInfo",
+            "description",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -589,8 +629,10 @@ pub struct Summary {
     /// Identifier of a `com.vmware.appliance.update.pending` resource.
     pub version: crate::ids::ApplianceUpdatePendingId,
     /// Name of the update. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// Description of the update. The short information what this update is. E.g. "Update2 for vCenter Server Appliance 6.5" This attribute was added in vSphere API 6.7.
+    #[serde(default = "Summary::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
     /// Update priority This attribute was added in vSphere API 6.7.
     pub priority: common_info::Priority,
@@ -604,9 +646,32 @@ pub struct Summary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quick_patch: Option<bool>,
     /// Flag indicating whether reboot is required after update. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Summary::__missing_reboot_required")]
     pub reboot_required: bool,
     /// Download Size of update in Megabytes. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Summary::__missing_size")]
     pub size: i64,
+}
+
+impl Summary {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("appliance::update::Summary", "name")
+    }
+
+    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing("appliance::update::Summary", "description")
+    }
+
+    fn __missing_reboot_required() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::update::Summary",
+            "reboot_required",
+        )
+    }
+
+    fn __missing_size() -> i64 {
+        ::vsphere_vapi_runtime::de::missing("appliance::update::Summary", "size")
+    }
 }
 
 #[doc(hidden)]

@@ -9,11 +9,18 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Fully qualified name of the end user that created the session, for example Administrator@vsphere.local. A typical use case for this information is in Graphical User Interfaces (GUI) or logging systems to visualize the identity of the current user.
+    #[serde(default = "Info::__missing_user")]
     pub user: String,
     /// Time when the session was created.
     pub created_time: vsphere_vapi_runtime::types::DateTime,
     /// Last time this session was used by passing the session token for invoking an API.
     pub last_accessed_time: vsphere_vapi_runtime::types::DateTime,
+}
+
+impl Info {
+    fn __missing_user() -> String {
+        ::vsphere_vapi_runtime::de::missing("cis::session::Info", "user")
+    }
 }
 
 #[doc(hidden)]

@@ -989,17 +989,46 @@ pub struct CategoryModel {
     /// Identifier of a `com.vmware.cis.tagging.Category` resource.
     pub id: crate::ids::CategoryId,
     /// The display name of the category.
+    #[serde(default = "CategoryModel::__missing_name")]
     pub name: String,
     /// The description of the category.
+    #[serde(default = "CategoryModel::__missing_description")]
     pub description: String,
     /// The associated cardinality (SINGLE, MULTIPLE) of the category.
     pub cardinality: category_model::Cardinality,
     /// The types of objects that the tags in this category can be attached to. If the set is empty, then tags can be attached to all types of objects. This field works only for objects that reside in Inventory Service (IS). For non IS objects, this check is not performed today and hence a tag can be attached to any non IS object.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CategoryModel::__missing_associable_types",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub associable_types: Vec<String>,
     /// The set of users that can use this category. To add users to this, you need to have the edit privilege on the category. Similarly, to unsubscribe from this category, you need the edit privilege on the category. You should not modify other users subscription from this set.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CategoryModel::__missing_used_by",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub used_by: Vec<String>,
+}
+
+impl CategoryModel {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("cis::tagging::CategoryModel", "name")
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing("cis::tagging::CategoryModel", "description")
+    }
+
+    fn __missing_associable_types() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "cis::tagging::CategoryModel",
+            "associable_types",
+        )
+    }
+
+    fn __missing_used_by() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing("cis::tagging::CategoryModel", "used_by")
+    }
 }
 
 /// The `TagModel` class defines a tag that can be attached to vSphere objects.
@@ -1014,10 +1043,29 @@ pub struct TagModel {
     /// Identifier of a `com.vmware.cis.tagging.Category` resource.
     pub category_id: crate::ids::CategoryId,
     /// The display name of the tag.
+    #[serde(default = "TagModel::__missing_name")]
     pub name: String,
     /// The description of the tag.
+    #[serde(default = "TagModel::__missing_description")]
     pub description: String,
     /// The set of users that can use this tag. To add users to this, you need to have the edit privilege on the tag. Similarly, to unsubscribe from this tag, you need the edit privilege on the tag. You should not modify other users subscription from this set.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "TagModel::__missing_used_by",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub used_by: Vec<String>,
+}
+
+impl TagModel {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("cis::tagging::TagModel", "name")
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing("cis::tagging::TagModel", "description")
+    }
+
+    fn __missing_used_by() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing("cis::tagging::TagModel", "used_by")
+    }
 }

@@ -283,7 +283,10 @@ impl<'de> serde::Deserialize<'de> for CommonInfo {
                 };
                 ::core::result::Result::Ok(CommonInfo {
                     description: f_0
-                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "cis::task::CommonInfo",
+                            "description",
+                        )),
                     service: f_1
                         .ok_or_else(|| serde::de::Error::missing_field("service"))?,
                     operation: f_2
@@ -293,7 +296,10 @@ impl<'de> serde::Deserialize<'de> for CommonInfo {
                     status: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("status"))?,
                     cancelable: f_6
-                        .ok_or_else(|| serde::de::Error::missing_field("cancelable"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "cis::task::CommonInfo",
+                            "cancelable",
+                        )),
                     user: f_10,
                 })
             }
@@ -644,7 +650,10 @@ impl<'de> serde::Deserialize<'de> for Info {
                 };
                 ::core::result::Result::Ok(Info {
                     description: f_2
-                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "cis::task::Info",
+                            "description",
+                        )),
                     service: f_3
                         .ok_or_else(|| serde::de::Error::missing_field("service"))?,
                     operation: f_4
@@ -654,7 +663,10 @@ impl<'de> serde::Deserialize<'de> for Info {
                     status: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("status"))?,
                     cancelable: f_8
-                        .ok_or_else(|| serde::de::Error::missing_field("cancelable"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "cis::task::Info",
+                            "cancelable",
+                        )),
                     user: f_12,
                 })
             }
@@ -667,11 +679,38 @@ impl<'de> serde::Deserialize<'de> for Info {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Progress {
     /// Total amount of the work for the operation.
+    #[serde(default = "Progress::__missing_total")]
     pub total: i64,
     /// The amount of work completed for the operation. The value can only be incremented.
+    #[serde(default = "Progress::__missing_completed")]
     pub completed: i64,
     /// Message about the work progress.
+    #[serde(default = "Progress::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
+}
+
+impl Progress {
+    fn __missing_total() -> i64 {
+        ::vsphere_vapi_runtime::de::missing("cis::task::Progress", "total")
+    }
+
+    fn __missing_completed() -> i64 {
+        ::vsphere_vapi_runtime::de::missing("cis::task::Progress", "completed")
+    }
+
+    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing("cis::task::Progress", "message")
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for Progress {
+    fn zero() -> Self {
+        Self {
+            total: ::vsphere_vapi_runtime::de::Zero::zero(),
+            completed: ::vsphere_vapi_runtime::de::Zero::zero(),
+            message: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

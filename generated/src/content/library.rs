@@ -1024,8 +1024,20 @@ pub struct MigrateSpec {
     /// Multiple default storage locations are not currently supported but may become supported in future releases.
     ///
     /// VCF 9.1 Migration of library with {StorageBacking.Type#STORAGEPOLICY} as storage backing type to a different storage policy or {StorageBacking.Type#DATASTORE} is not supported. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "MigrateSpec::__missing_storage_backings",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub storage_backings: Vec<StorageBacking>,
+}
+
+impl MigrateSpec {
+    fn __missing_storage_backings() -> Vec<StorageBacking> {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::library::MigrateSpec",
+            "storage_backings",
+        )
+    }
 }
 
 /// The `OptimizationInfo` class defines different optimizations and optimization parameters applied to particular library.
@@ -1299,6 +1311,14 @@ impl<'de> serde::Deserialize<'de> for StorageBacking {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for StorageBacking {
+    fn zero() -> Self {
+        Self {
+            r#type: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
     }
 }
 

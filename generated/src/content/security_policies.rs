@@ -14,13 +14,33 @@ pub struct Info {
     /// Identifier of a `com.vmware.content.SecurityPolicy` resource.
     pub policy: crate::ids::SecurityPolicyId,
     /// Name of the security policy This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Map of content library item type and rule types The rules can be associated with a security policy. When the security policy is applied to a content library, these rules will be used to validate specific item type. This attribute was added in vSphere API 7.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_item_type_rules",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub item_type_rules: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::content::SecurityRuleType,
     >,
+}
+
+impl Info {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("content::security_policies::Info", "name")
+    }
+
+    fn __missing_item_type_rules() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        crate::content::SecurityRuleType,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::security_policies::Info",
+            "item_type_rules",
+        )
+    }
 }
 
 #[doc(hidden)]

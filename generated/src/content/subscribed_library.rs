@@ -47,8 +47,20 @@ pub struct ProbeResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate: Option<String>,
     /// If the probe result is in an error status, this attribute will contain the detailed error messages.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ProbeResult::__missing_error_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub error_messages: Vec<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl ProbeResult {
+    fn __missing_error_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::subscribed_library::ProbeResult",
+            "error_messages",
+        )
+    }
 }
 
 impl ProbeResult {

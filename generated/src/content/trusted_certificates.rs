@@ -10,22 +10,54 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
     /// A certText is the certificate in Base64 encoded PEM format. The input must be a single line string with escape sequence for new-lines. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "CreateSpec::__missing_cert_text")]
     pub cert_text: String,
+}
+
+impl CreateSpec {
+    fn __missing_cert_text() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::trusted_certificates::CreateSpec",
+            "cert_text",
+        )
+    }
 }
 
 /// The `TrustedCertificates.Info` class contains a trusted certificate. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// A certificate in Base64 encoding This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "Info::__missing_cert_text")]
     pub cert_text: String,
+}
+
+impl Info {
+    fn __missing_cert_text() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::trusted_certificates::Info",
+            "cert_text",
+        )
+    }
 }
 
 /// The `TrustedCertificates.ListResult` class contains list of Summary of the trusted certificates, see `com.vmware.content.trusted_certificates.list`. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of certificates. This attribute was added in vSphere API 7.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_certificates",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub certificates: Vec<Summary>,
+}
+
+impl ListResult {
+    fn __missing_certificates() -> Vec<Summary> {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::trusted_certificates::ListResult",
+            "certificates",
+        )
+    }
 }
 
 /// The `TrustedCertificates.Summary` class contains a trusted certificate summary. This class was added in vSphere API 7.0.3.0.
@@ -36,7 +68,17 @@ pub struct Summary {
     /// Identifier of a `com.vmware.content.TrustedCertificate` resource.
     pub certificate: crate::ids::TrustedCertificateId,
     /// Certificate in Base64 encoded PEM format.. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "Summary::__missing_cert_text")]
     pub cert_text: String,
+}
+
+impl Summary {
+    fn __missing_cert_text() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::trusted_certificates::Summary",
+            "cert_text",
+        )
+    }
 }
 
 #[doc(hidden)]

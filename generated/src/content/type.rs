@@ -11,18 +11,45 @@ pub mod ovf;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// A description of the type support offered by the plugin.
+    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// The name of the plugin which provides the type support.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// The type which the plugin supports. To upload a library item of the type supported by the plugin, the `com.vmware.content.library.item_model.type` attribute of the item should be set to this value.
+    #[serde(default = "Info::__missing_type")]
     pub r#type: String,
     /// The name of the vendor who created the type support plugin.
+    #[serde(default = "Info::__missing_vendor")]
     pub vendor: String,
     /// The version number of the type support plugin.
+    #[serde(default = "Info::__missing_version")]
     pub version: String,
     /// List of security rules which can be applied to this item type. This attribute was added in vSphere API 7.0.3.0. If None no security rule can be associated with this item type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_rules: Option<Vec<crate::content::SecurityRuleType>>,
+}
+
+impl Info {
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing("content::r#type::Info", "description")
+    }
+
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("content::r#type::Info", "name")
+    }
+
+    fn __missing_type() -> String {
+        ::vsphere_vapi_runtime::de::missing("content::r#type::Info", "type")
+    }
+
+    fn __missing_vendor() -> String {
+        ::vsphere_vapi_runtime::de::missing("content::r#type::Info", "vendor")
+    }
+
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing("content::r#type::Info", "version")
+    }
 }
 
 #[doc(hidden)]

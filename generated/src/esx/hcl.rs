@@ -166,36 +166,86 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Driver {
     /// The name of the driver.
+    #[serde(default = "Driver::__missing_name")]
     pub name: String,
     /// The version of the driver.
+    #[serde(default = "Driver::__missing_version")]
     pub version: String,
     /// The vendor that produced the driver. If None vendor is unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vendor: Option<String>,
 }
 
+impl Driver {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::hcl::Driver", "name")
+    }
+
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::hcl::Driver", "version")
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for Driver {
+    fn zero() -> Self {
+        Self {
+            name: ::vsphere_vapi_runtime::de::Zero::zero(),
+            version: ::vsphere_vapi_runtime::de::Zero::zero(),
+            vendor: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
+}
+
 /// The `Firmware` class contains attributes describing information about a firmware.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Firmware {
     /// The version of the firmware.
+    #[serde(default = "Firmware::__missing_version")]
     pub version: String,
     /// The vendor that produced the firmware. If None vendor is unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vendor: Option<String>,
 }
 
+impl Firmware {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::hcl::Firmware", "version")
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for Firmware {
+    fn zero() -> Self {
+        Self {
+            version: ::vsphere_vapi_runtime::de::Zero::zero(),
+            vendor: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
+}
+
 /// The `Notification` class contains attributes to describe any info/warning/error messages that Tasks can raise.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Notification {
     /// The notification id.
+    #[serde(default = "Notification::__missing_id")]
     pub id: String,
     /// The time the notification was raised/found.
     pub time: vsphere_vapi_runtime::types::DateTime,
     /// The notification message.
+    #[serde(default = "Notification::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
     /// The resolution message, if any. Only set if there is a resolution available for this notification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl Notification {
+    fn __missing_id() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::hcl::Notification", "id")
+    }
+
+    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing("esx::hcl::Notification", "message")
+    }
 }
 
 /// The `Notifications` class contains info/warning/error messages that can be reported be the task.
@@ -212,49 +262,174 @@ pub struct Notifications {
     pub errors: Option<Vec<Notification>>,
 }
 
+impl ::vsphere_vapi_runtime::de::Zero for Notifications {
+    fn zero() -> Self {
+        Self {
+            info: ::vsphere_vapi_runtime::de::Zero::zero(),
+            warnings: ::vsphere_vapi_runtime::de::Zero::zero(),
+            errors: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
+}
+
 /// The `PCIDevice` class contains attributes describing information about a single PCI device on a host.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PciDevice {
     /// The device's address in a given ESXi host.
+    #[serde(default = "PciDevice::__missing_pci_address")]
     pub pci_address: String,
     /// A unique number assigned to each computer hardware device that helps to identify the chipset manufacturer. For example, Dell, Broadcom, etc.
+    #[serde(default = "PciDevice::__missing_vid")]
     pub vid: String,
     /// A unique number that identifies the specific device of the Vendor (VID).
+    #[serde(default = "PciDevice::__missing_did")]
     pub did: String,
     /// A unique number that identifies the card manufacturer.
+    #[serde(default = "PciDevice::__missing_svid")]
     pub svid: String,
     /// A unique number that identifies the specific device of Subsystem Vendor (SVID).
+    #[serde(default = "PciDevice::__missing_ssid")]
     pub ssid: String,
     /// The name of the vendor.
+    #[serde(default = "PciDevice::__missing_vendor")]
     pub vendor: String,
     /// The name of the device model.
+    #[serde(default = "PciDevice::__missing_model_name")]
     pub model_name: String,
     /// Register that specifies the type of function the device performs.
+    #[serde(default = "PciDevice::__missing_class_code")]
     pub class_code: String,
     /// Register that specifies the specific function the device performs.
+    #[serde(default = "PciDevice::__missing_sub_class_code")]
     pub sub_class_code: String,
     /// Currently installed driver used by the device.
+    #[serde(default = "PciDevice::__missing_driver")]
     pub driver: Driver,
     /// Currently installed firmware used by the device. If None firmware is unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firmware: Option<Firmware>,
     /// Shows whether the device is part of VSAN cluster or not.
+    #[serde(default = "PciDevice::__missing_used_by_vsan")]
     pub used_by_vsan: bool,
+}
+
+impl PciDevice {
+    fn __missing_pci_address() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::hcl::PciDevice", "pci_address")
+    }
+
+    fn __missing_vid() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::hcl::PciDevice", "vid")
+    }
+
+    fn __missing_did() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::hcl::PciDevice", "did")
+    }
+
+    fn __missing_svid() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::hcl::PciDevice", "svid")
+    }
+
+    fn __missing_ssid() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::hcl::PciDevice", "ssid")
+    }
+
+    fn __missing_vendor() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::hcl::PciDevice", "vendor")
+    }
+
+    fn __missing_model_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::hcl::PciDevice", "model_name")
+    }
+
+    fn __missing_class_code() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::hcl::PciDevice", "class_code")
+    }
+
+    fn __missing_sub_class_code() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::hcl::PciDevice", "sub_class_code")
+    }
+
+    fn __missing_driver() -> Driver {
+        ::vsphere_vapi_runtime::de::missing("esx::hcl::PciDevice", "driver")
+    }
+
+    fn __missing_used_by_vsan() -> bool {
+        ::vsphere_vapi_runtime::de::missing("esx::hcl::PciDevice", "used_by_vsan")
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for PciDevice {
+    fn zero() -> Self {
+        Self {
+            pci_address: ::vsphere_vapi_runtime::de::Zero::zero(),
+            vid: ::vsphere_vapi_runtime::de::Zero::zero(),
+            did: ::vsphere_vapi_runtime::de::Zero::zero(),
+            svid: ::vsphere_vapi_runtime::de::Zero::zero(),
+            ssid: ::vsphere_vapi_runtime::de::Zero::zero(),
+            vendor: ::vsphere_vapi_runtime::de::Zero::zero(),
+            model_name: ::vsphere_vapi_runtime::de::Zero::zero(),
+            class_code: ::vsphere_vapi_runtime::de::Zero::zero(),
+            sub_class_code: ::vsphere_vapi_runtime::de::Zero::zero(),
+            driver: ::vsphere_vapi_runtime::de::Zero::zero(),
+            firmware: ::vsphere_vapi_runtime::de::Zero::zero(),
+            used_by_vsan: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `Server` class contains attributes describing information about a server.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Server {
     /// The name of the server model (for example, "PowerEdge R740xd").
+    #[serde(default = "Server::__missing_model_name")]
     pub model_name: String,
     /// The name of the vendor (for example, "Dell").
+    #[serde(default = "Server::__missing_vendor")]
     pub vendor: String,
     /// The CPU series name (for example, "Intel Xeon Gold 6100/5100, Silver 4100, Bronze 3100 (Skylake-SP) Series").
     ///
     /// Note: This attribute is initialized with the CPU *model* name; it's updated to the actual CPU series later, based on recognizing one of the CPU series the server hardware is certified with in the VCG.s
+    #[serde(default = "Server::__missing_cpu_series")]
     pub cpu_series: String,
     /// The current CPU features.
+    #[serde(default = "Server::__missing_cpu_features")]
     pub cpu_features: String,
     /// Currently installed BIOS of the server.
+    #[serde(default = "Server::__missing_bios")]
     pub bios: Firmware,
+}
+
+impl Server {
+    fn __missing_model_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::hcl::Server", "model_name")
+    }
+
+    fn __missing_vendor() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::hcl::Server", "vendor")
+    }
+
+    fn __missing_cpu_series() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::hcl::Server", "cpu_series")
+    }
+
+    fn __missing_cpu_features() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::hcl::Server", "cpu_features")
+    }
+
+    fn __missing_bios() -> Firmware {
+        ::vsphere_vapi_runtime::de::missing("esx::hcl::Server", "bios")
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for Server {
+    fn zero() -> Self {
+        Self {
+            model_name: ::vsphere_vapi_runtime::de::Zero::zero(),
+            vendor: ::vsphere_vapi_runtime::de::Zero::zero(),
+            cpu_series: ::vsphere_vapi_runtime::de::Zero::zero(),
+            cpu_features: ::vsphere_vapi_runtime::de::Zero::zero(),
+            bios: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }

@@ -72,22 +72,56 @@ pub struct AddOnInfo {
     /// Identifier of a `com.vmware.esx.hosts.add_on` resource.
     pub name: crate::ids::HostsAddOnId,
     /// Version of the add-on This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "AddOnInfo::__missing_version")]
     pub version: String,
     /// Display name of the OEM add-on. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "AddOnInfo::__missing_display_name")]
     pub display_name: String,
     /// Vendor of the OEM add-on. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "AddOnInfo::__missing_vendor")]
     pub vendor: String,
     /// Human readable version of the OEM add-on. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "AddOnInfo::__missing_display_version")]
     pub display_version: String,
+}
+
+impl AddOnInfo {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::hosts::AddOnInfo", "version")
+    }
+
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::hosts::AddOnInfo", "display_name")
+    }
+
+    fn __missing_vendor() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::hosts::AddOnInfo", "vendor")
+    }
+
+    fn __missing_display_version() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::hosts::AddOnInfo", "display_version")
+    }
 }
 
 /// The `AddOnSpec` class contains attributes that describe a specific OEM customization add-on in the software specification. This class was added in vSphere API 7.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddOnSpec {
     /// Name of the add-on This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "AddOnSpec::__missing_name")]
     pub name: String,
     /// Version of the add-on This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "AddOnSpec::__missing_version")]
     pub version: String,
+}
+
+impl AddOnSpec {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::hosts::AddOnSpec", "name")
+    }
+
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::hosts::AddOnSpec", "version")
+    }
 }
 
 /// The `AlternativeImageInfo` class contains attributes that describes an alternative image for the desired software specification. This class was added in vSphere API 9.0.0.0.
@@ -99,10 +133,16 @@ pub struct AlternativeImageInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_on: Option<AddOnInfo>,
     /// Map of components in an ESX image. The key is the component name and value is the information about specific version of the component. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "AlternativeImageInfo::__missing_components",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub components: vsphere_vapi_runtime::types::VapiMap<String, Option<ComponentInfo>>,
     /// Map of software solutions in an ESX image. The key is the solution name and value is the specification detailing components registered by that solution. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "AlternativeImageInfo::__missing_solutions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub solutions: vsphere_vapi_runtime::types::VapiMap<String, SolutionInfo>,
     /// Information about the Hardware Support Packages (HSP) configured. This attribute was added in vSphere API 9.0.0.0. If None, no Hardware Support Package (HSP) info exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -115,15 +155,46 @@ pub struct AlternativeImageInfo {
         vsphere_vapi_runtime::types::VapiMap<String, ComponentInfo>,
     >,
     /// Display name of the Alternative Image. Supported encoding is UTF-8. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "AlternativeImageInfo::__missing_display_name")]
     pub display_name: String,
     /// Selection criteria used to select the alternative image for 1 or more hosts This attribute was added in vSphere API 9.0.0.0.
     pub selection_criteria: ImageSelectionInfo,
+}
+
+impl AlternativeImageInfo {
+    fn __missing_components() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        Option<ComponentInfo>,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::hosts::AlternativeImageInfo",
+            "components",
+        )
+    }
+
+    fn __missing_solutions() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        SolutionInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::hosts::AlternativeImageInfo",
+            "solutions",
+        )
+    }
+
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::hosts::AlternativeImageInfo",
+            "display_name",
+        )
+    }
 }
 
 /// The `AlternativeImageSpec` class contains attributes that describes an alternative image for the desired software specification. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AlternativeImageSpec {
     /// Base image of the ESX. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "AlternativeImageSpec::__missing_base_image")]
     pub base_image: BaseImageSpec,
     /// OEM customization on top of given base-image. The components in this customization override the components in the base base-image. This attribute was added in vSphere API 9.0.0.0. If None, no OEM customization will be applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -147,9 +218,26 @@ pub struct AlternativeImageSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removed_components: Option<Vec<String>>,
     /// Display name of the Alternative Image. Supported encoding is UTF-8. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "AlternativeImageSpec::__missing_display_name")]
     pub display_name: String,
     /// Selection criteria used to select the alternative image for 1 or more hosts This attribute was added in vSphere API 9.0.0.0.
     pub selection_criteria: ImageSelectionSpec,
+}
+
+impl AlternativeImageSpec {
+    fn __missing_base_image() -> BaseImageSpec {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::hosts::AlternativeImageSpec",
+            "base_image",
+        )
+    }
+
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::hosts::AlternativeImageSpec",
+            "display_name",
+        )
+    }
 }
 
 impl AlternativeImageSpec {
@@ -180,52 +268,132 @@ pub struct BaseImageInfo {
     /// Identifier of a `com.vmware.esx.hosts.base_image` resource.
     pub version: crate::ids::HostsBaseImageId,
     /// Display name of the base-image. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "BaseImageInfo::__missing_display_name")]
     pub display_name: String,
     /// Human readable version of the base-image. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "BaseImageInfo::__missing_display_version")]
     pub display_version: String,
     /// Release date of the base-image. This attribute was added in vSphere API 7.0.0.0.
     pub release_date: vsphere_vapi_runtime::types::DateTime,
+}
+
+impl BaseImageInfo {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::hosts::BaseImageInfo", "display_name")
+    }
+
+    fn __missing_display_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::hosts::BaseImageInfo",
+            "display_version",
+        )
+    }
 }
 
 /// The `BaseImageSpec` class contains attributes that describe a specific ESX base-image in the software specification. This class was added in vSphere API 7.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseImageSpec {
     /// Version of the base-image This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "BaseImageSpec::__missing_version")]
     pub version: String,
+}
+
+impl BaseImageSpec {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::hosts::BaseImageSpec", "version")
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for BaseImageSpec {
+    fn zero() -> Self {
+        Self {
+            version: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `CertificateInfo` Class contains information about the SSL certificate for a server. This class was added in vSphere API 7.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CertificateInfo {
     /// The SHA thumbprint of the SSL certificate for a server. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "CertificateInfo::__missing_ssl_thumbprint")]
     pub ssl_thumbprint: String,
     /// PEM-encoded SSL certificate of the ESX host. This attribute was added in vSphere API 9.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate: Option<String>,
 }
 
+impl CertificateInfo {
+    fn __missing_ssl_thumbprint() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::hosts::CertificateInfo",
+            "ssl_thumbprint",
+        )
+    }
+}
+
 /// The `ComponentInfo` class contains attributes that describe a specific component version in the software solution. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComponentInfo {
     /// Version of the component. It will be empty when the component is removed. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ComponentInfo::__missing_version")]
     pub version: String,
     /// Display name of the component. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ComponentInfo::__missing_display_name")]
     pub display_name: String,
     /// Human readable version of the component. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ComponentInfo::__missing_display_version")]
     pub display_version: String,
     /// Vendor of the component. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ComponentInfo::__missing_vendor")]
     pub vendor: String,
+}
+
+impl ComponentInfo {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::hosts::ComponentInfo", "version")
+    }
+
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::hosts::ComponentInfo", "display_name")
+    }
+
+    fn __missing_display_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::hosts::ComponentInfo",
+            "display_version",
+        )
+    }
+
+    fn __missing_vendor() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::hosts::ComponentInfo", "vendor")
+    }
 }
 
 /// The `HardwareSupportInfo` class contains information to describe the Hardware Support Package (HSP) in the software solution. This class was added in vSphere API 7.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HardwareSupportInfo {
     /// Map of Hardware Support Packages (HSPs). The key is the Hardware Support Manager (HSM) identifier and the value is the specification detailing the HSP configured for that HSM. This attribute was added in vSphere API 7.0.2.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "HardwareSupportInfo::__missing_packages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub packages: vsphere_vapi_runtime::types::VapiMap<
         String,
         HardwareSupportPackageInfo,
     >,
+}
+
+impl HardwareSupportInfo {
+    fn __missing_packages() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        HardwareSupportPackageInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::hosts::HardwareSupportInfo",
+            "packages",
+        )
+    }
 }
 
 /// The `HardwareSupportPackageInfo` class contains information to describe the Hardware Support Package (HSP) configured for a single device or distinct group of devices (typically the OEM's, including BIOS and device firmware). This class was added in vSphere API 7.0.2.0.
@@ -236,7 +404,17 @@ pub struct HardwareSupportPackageInfo {
     /// Identifier of a `com.vmware.esx.hosts.hardware_support.package` resource.
     pub pkg: crate::ids::HostsHardwareSupportPackageId,
     /// Version of the Hardware Support Package (HSP) selected (e.g. "20180128.1" or "v42") This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "HardwareSupportPackageInfo::__missing_version")]
     pub version: String,
+}
+
+impl HardwareSupportPackageInfo {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::hosts::HardwareSupportPackageInfo",
+            "version",
+        )
+    }
 }
 
 /// The `HardwareSupportPackageSpec` class contains attributes to describe the Hardware Support Package (HSP) configured for a single device or distinct group of devices (typically the OEM's, including BIOS, device firmware and OEM-supplied driver or agent components). This class was added in vSphere API 7.0.2.0.
@@ -254,17 +432,33 @@ pub struct HardwareSupportPackageSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HardwareSupportSpec {
     /// Map of Hardware Support Packages (HSPs). The key is the Hardware Support Manager (HSM) name and the value is the specification detailing the HSP configured for that HSM. This attribute was added in vSphere API 7.0.2.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "HardwareSupportSpec::__missing_packages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub packages: vsphere_vapi_runtime::types::VapiMap<
         String,
         HardwareSupportPackageSpec,
     >,
 }
 
+impl HardwareSupportSpec {
+    fn __missing_packages() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        HardwareSupportPackageSpec,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::hosts::HardwareSupportSpec",
+            "packages",
+        )
+    }
+}
+
 /// The `HostHardwareInfo` class contains attributes to describe the host's hardware specifications like vendor, model, family and oem string. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HostHardwareInfo {
     /// Host's vendor name. Maps to "Manufacturer" in SMBIOS: System Information (Type 1) and offset 04h This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "HostHardwareInfo::__missing_vendor")]
     pub vendor: String,
     /// Host's model name. This attribute was added in vSphere API 9.0.0.0. If None, model name will not be used for image selection Maps to "Product Name" in SMBIOS: System Information (Type 1) and offset 05h
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -275,6 +469,12 @@ pub struct HostHardwareInfo {
     /// Host's OEM string. This attribute was added in vSphere API 9.0.0.0. If None, oem string will not be used for image selection Maps to SMBIOS: OEM Strings (Type 11)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oem_strings: Option<Vec<String>>,
+}
+
+impl HostHardwareInfo {
+    fn __missing_vendor() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::hosts::HostHardwareInfo", "vendor")
+    }
 }
 
 impl HostHardwareInfo {
@@ -293,6 +493,7 @@ impl HostHardwareInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HostHardwareSpec {
     /// Host's vendor name. Maps to "Manufacturer" in SMBIOS: System Information (Type 1) and offset 04h This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "HostHardwareSpec::__missing_vendor")]
     pub vendor: String,
     /// Host's model name. This attribute was added in vSphere API 9.0.0.0. If None, model name will not be used for image selection Maps to "Product Name" in SMBIOS: System Information (Type 1) and offset 05h
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -303,6 +504,12 @@ pub struct HostHardwareSpec {
     /// Host's OEM string. This attribute was added in vSphere API 9.0.0.0. If None, oem string will not be used for image selection Maps to SMBIOS: OEM Strings (Type 11)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oem_strings: Option<Vec<String>>,
+}
+
+impl HostHardwareSpec {
+    fn __missing_vendor() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::hosts::HostHardwareSpec", "vendor")
+    }
 }
 
 impl HostHardwareSpec {
@@ -689,14 +896,26 @@ impl<'de> serde::Deserialize<'de> for ImageSelectionSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Notification {
     /// The notification id. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "Notification::__missing_id")]
     pub id: String,
     /// The time the notification was raised/found. This attribute was added in vSphere API 7.0.2.0.
     pub time: vsphere_vapi_runtime::types::DateTime,
     /// The notification message. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "Notification::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
     /// The resolution message, if any. This attribute was added in vSphere API 7.0.2.0. Only set if there is a resolution available for this notification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl Notification {
+    fn __missing_id() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::hosts::Notification", "id")
+    }
+
+    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing("esx::hosts::Notification", "message")
+    }
 }
 
 /// The `Notifications` class contains info/warning/error messages that can be reported be the task. This class was added in vSphere API 7.0.2.0.
@@ -713,6 +932,16 @@ pub struct Notifications {
     pub errors: Option<Vec<Notification>>,
 }
 
+impl ::vsphere_vapi_runtime::de::Zero for Notifications {
+    fn zero() -> Self {
+        Self {
+            info: ::vsphere_vapi_runtime::de::Zero::zero(),
+            warnings: ::vsphere_vapi_runtime::de::Zero::zero(),
+            errors: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
+}
+
 /// The `SoftwareInfo` class contains attributes that describes the software solution for an ESX host. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SoftwareInfo {
@@ -722,10 +951,16 @@ pub struct SoftwareInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_on: Option<AddOnInfo>,
     /// Map of components in an ESX image. The key is the component name and value is the information about specific version of the component. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "SoftwareInfo::__missing_components",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub components: vsphere_vapi_runtime::types::VapiMap<String, Option<ComponentInfo>>,
     /// Map of software solutions in an ESX image. The key is the solution name and value is the specification detailing components registered by that solution. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "SoftwareInfo::__missing_solutions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub solutions: vsphere_vapi_runtime::types::VapiMap<String, SolutionInfo>,
     /// Information about the Hardware Support Packages (HSP) configured. This attribute was added in vSphere API 7.0.2.0. If None, no Hardware Support Package (HSP) info exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -744,6 +979,22 @@ pub struct SoftwareInfo {
     pub alternative_images: Option<
         vsphere_vapi_runtime::types::VapiMap<String, AlternativeImageInfo>,
     >,
+}
+
+impl SoftwareInfo {
+    fn __missing_components() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        Option<ComponentInfo>,
+    > {
+        ::vsphere_vapi_runtime::de::missing("esx::hosts::SoftwareInfo", "components")
+    }
+
+    fn __missing_solutions() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        SolutionInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing("esx::hosts::SoftwareInfo", "solutions")
+    }
 }
 
 impl SoftwareInfo {
@@ -773,6 +1024,7 @@ impl SoftwareInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SoftwareSpec {
     /// Base image of the ESX. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "SoftwareSpec::__missing_base_image")]
     pub base_image: BaseImageSpec,
     /// OEM customization on top of given base-image. The components in this customization override the components in the base base-image. This attribute was added in vSphere API 7.0.2.0. If None, no OEM customization will be applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -805,6 +1057,12 @@ pub struct SoftwareSpec {
 }
 
 impl SoftwareSpec {
+    fn __missing_base_image() -> BaseImageSpec {
+        ::vsphere_vapi_runtime::de::missing("esx::hosts::SoftwareSpec", "base_image")
+    }
+}
+
+impl SoftwareSpec {
     /// A value with the required `base_image` set and every optional field `None`.
     pub fn new(base_image: impl ::std::convert::Into<BaseImageSpec>) -> Self {
         Self {
@@ -832,20 +1090,56 @@ pub struct SolutionComponentSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SolutionInfo {
     /// Version of the solution. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "SolutionInfo::__missing_version")]
     pub version: String,
     /// Display name of the solution. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "SolutionInfo::__missing_display_name")]
     pub display_name: String,
     /// Components registered by the solution. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "SolutionInfo::__missing_components",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub components: vsphere_vapi_runtime::types::VapiMap<String, ComponentInfo>,
+}
+
+impl SolutionInfo {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::hosts::SolutionInfo", "version")
+    }
+
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::hosts::SolutionInfo", "display_name")
+    }
+
+    fn __missing_components() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        ComponentInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing("esx::hosts::SolutionInfo", "components")
+    }
 }
 
 /// The `SolutionSpec` class contains attributes that describe solution registered in the software specification. This class was added in vSphere API 7.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SolutionSpec {
     /// Version of the solution. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "SolutionSpec::__missing_version")]
     pub version: String,
     /// Components registered by the solution. This attribute was added in vSphere API 7.0.2.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "SolutionSpec::__missing_components",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub components: Vec<SolutionComponentSpec>,
+}
+
+impl SolutionSpec {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::hosts::SolutionSpec", "version")
+    }
+
+    fn __missing_components() -> Vec<SolutionComponentSpec> {
+        ::vsphere_vapi_runtime::de::missing("esx::hosts::SolutionSpec", "components")
+    }
 }

@@ -603,7 +603,17 @@ pub struct AddOnCompliance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<AddOnInfo>,
     /// Notifications describing the compliance result. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "AddOnCompliance::__missing_notifications")]
     pub notifications: Notifications,
+}
+
+impl AddOnCompliance {
+    fn __missing_notifications() -> Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::AddOnCompliance",
+            "notifications",
+        )
+    }
 }
 
 impl AddOnCompliance {
@@ -626,11 +636,34 @@ impl AddOnCompliance {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddOnDetails {
     /// Display name of the OEM add-on. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "AddOnDetails::__missing_display_name")]
     pub display_name: String,
     /// Vendor of the OEM add-on. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "AddOnDetails::__missing_vendor")]
     pub vendor: String,
     /// Human readable version of the OEM add-on. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "AddOnDetails::__missing_display_version")]
     pub display_version: String,
+}
+
+impl AddOnDetails {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::AddOnDetails",
+            "display_name",
+        )
+    }
+
+    fn __missing_vendor() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::settings::AddOnDetails", "vendor")
+    }
+
+    fn __missing_display_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::AddOnDetails",
+            "display_version",
+        )
+    }
 }
 
 /// The `AddOnInfo` class contains information that describe a specific OEM customization add-on. This class was added in vSphere API 7.0.0.0.
@@ -640,33 +673,64 @@ pub struct AddOnInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<AddOnDetails>,
     /// Name of the add-on This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "AddOnInfo::__missing_name")]
     pub name: String,
     /// Version of the add-on This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "AddOnInfo::__missing_version")]
     pub version: String,
+}
+
+impl AddOnInfo {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::settings::AddOnInfo", "name")
+    }
+
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::settings::AddOnInfo", "version")
+    }
 }
 
 /// The `AddOnSpec` class contains attributes that describe a specific OEM customization add-on. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddOnSpec {
     /// Name of the add-on This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "AddOnSpec::__missing_name")]
     pub name: String,
     /// Version of the add-on This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "AddOnSpec::__missing_version")]
     pub version: String,
+}
+
+impl AddOnSpec {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::settings::AddOnSpec", "name")
+    }
+
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::settings::AddOnSpec", "version")
+    }
 }
 
 /// The `AlternativeImageInfo` class contains attributes that describes an alternative image for the desired software specification. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AlternativeImageInfo {
     /// Base image of the ESX. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "AlternativeImageInfo::__missing_base_image")]
     pub base_image: BaseImageInfo,
     /// OEM customization on top of given base image. The components in this customization override the components in the base base image. This attribute was added in vSphere API 9.0.0.0. If None, no OEM customization will be applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_on: Option<AddOnInfo>,
     /// Information about the components in the software specification. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "AlternativeImageInfo::__missing_components",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub components: vsphere_vapi_runtime::types::VapiMap<String, ComponentInfo>,
     /// Information about the solutions in the software specification. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "AlternativeImageInfo::__missing_solutions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub solutions: vsphere_vapi_runtime::types::VapiMap<String, SolutionInfo>,
     /// Information about the Hardware Support Packages (HSP) configured. This attribute was added in vSphere API 9.0.0.0. If None, no Hardware Support Package (HSP) is specified for the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -679,15 +743,53 @@ pub struct AlternativeImageInfo {
         vsphere_vapi_runtime::types::VapiMap<String, ComponentInfo>,
     >,
     /// Display name of the Alternative Image. Supported encoding is UTF-8. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "AlternativeImageInfo::__missing_display_name")]
     pub display_name: String,
     /// Selection criteria used to select the alternative image for 1 or more hosts This attribute was added in vSphere API 9.0.0.0.
     pub selection_criteria: ImageSelectionInfo,
+}
+
+impl AlternativeImageInfo {
+    fn __missing_base_image() -> BaseImageInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::AlternativeImageInfo",
+            "base_image",
+        )
+    }
+
+    fn __missing_components() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        ComponentInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::AlternativeImageInfo",
+            "components",
+        )
+    }
+
+    fn __missing_solutions() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        SolutionInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::AlternativeImageInfo",
+            "solutions",
+        )
+    }
+
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::AlternativeImageInfo",
+            "display_name",
+        )
+    }
 }
 
 /// The `AlternativeImageSpec` class contains attributes that describes an alternative image for the desired software specification. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AlternativeImageSpec {
     /// Base image of the ESX. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "AlternativeImageSpec::__missing_base_image")]
     pub base_image: BaseImageSpec,
     /// OEM customization on top of given base-image. The components in this customization override the components in the base base-image. This attribute was added in vSphere API 9.0.0.0. If None, no OEM customization will be applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -711,9 +813,26 @@ pub struct AlternativeImageSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removed_components: Option<Vec<String>>,
     /// Display name of the Alternative Image. Supported encoding is UTF-8. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "AlternativeImageSpec::__missing_display_name")]
     pub display_name: String,
     /// Selection criteria used to select the alternative image for 1 or more hosts This attribute was added in vSphere API 9.0.0.0.
     pub selection_criteria: ImageSelectionSpec,
+}
+
+impl AlternativeImageSpec {
+    fn __missing_base_image() -> BaseImageSpec {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::AlternativeImageSpec",
+            "base_image",
+        )
+    }
+
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::AlternativeImageSpec",
+            "display_name",
+        )
+    }
 }
 
 impl AlternativeImageSpec {
@@ -745,19 +864,47 @@ pub struct BaseImageCompliance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage_status: Option<StageStatus>,
     /// Current base image information on the host. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "BaseImageCompliance::__missing_current")]
     pub current: BaseImageInfo,
     /// Target base image information present in the software specification. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "BaseImageCompliance::__missing_target")]
     pub target: BaseImageInfo,
     /// Notifications describing the compliance result. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "BaseImageCompliance::__missing_notifications")]
     pub notifications: Notifications,
+}
+
+impl BaseImageCompliance {
+    fn __missing_current() -> BaseImageInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::BaseImageCompliance",
+            "current",
+        )
+    }
+
+    fn __missing_target() -> BaseImageInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::BaseImageCompliance",
+            "target",
+        )
+    }
+
+    fn __missing_notifications() -> Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::BaseImageCompliance",
+            "notifications",
+        )
+    }
 }
 
 /// The `BaseImageDetails` class contains information that provide more details about the base image from the depot. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseImageDetails {
     /// Display name of the base image. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "BaseImageDetails::__missing_display_name")]
     pub display_name: String,
     /// Human readable version of the base image. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "BaseImageDetails::__missing_display_version")]
     pub display_version: String,
     /// Release date of the base image. This attribute was added in vSphere API 7.0.0.0.
     pub release_date: vsphere_vapi_runtime::types::DateTime,
@@ -770,6 +917,22 @@ pub struct BaseImageDetails {
     >,
 }
 
+impl BaseImageDetails {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::BaseImageDetails",
+            "display_name",
+        )
+    }
+
+    fn __missing_display_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::BaseImageDetails",
+            "display_version",
+        )
+    }
+}
+
 /// The `BaseImageInfo` class contains information that describe a specific ESX base image. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseImageInfo {
@@ -777,41 +940,110 @@ pub struct BaseImageInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<BaseImageDetails>,
     /// Version of the base-image This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "BaseImageInfo::__missing_version")]
     pub version: String,
+}
+
+impl BaseImageInfo {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::settings::BaseImageInfo", "version")
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for BaseImageInfo {
+    fn zero() -> Self {
+        Self {
+            details: ::vsphere_vapi_runtime::de::Zero::zero(),
+            version: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `BaseImageSpec` class contains attributes that describe a specific ESX base-image. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseImageSpec {
     /// Version of the base-image This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "BaseImageSpec::__missing_version")]
     pub version: String,
+}
+
+impl BaseImageSpec {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::settings::BaseImageSpec", "version")
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for BaseImageSpec {
+    fn zero() -> Self {
+        Self {
+            version: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `CheckDescription` class contains attributes that describe a particular check.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckDescription {
     /// The check identifier.
+    #[serde(default = "CheckDescription::__missing_check")]
     pub check: String,
     /// The check name.
+    #[serde(default = "CheckDescription::__missing_name")]
     pub name: crate::vapi::standard::LocalizableMessage,
     /// Human-readable check description.
+    #[serde(default = "CheckDescription::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
+}
+
+impl CheckDescription {
+    fn __missing_check() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::settings::CheckDescription", "check")
+    }
+
+    fn __missing_name() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing("esx::settings::CheckDescription", "name")
+    }
+
+    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::CheckDescription",
+            "description",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for CheckDescription {
+    fn zero() -> Self {
+        Self {
+            check: ::vsphere_vapi_runtime::de::Zero::zero(),
+            name: ::vsphere_vapi_runtime::de::Zero::zero(),
+            description: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `CheckError` class contains attributes that describe an error reported by `com.vmware.esx.settings.check_status`
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckError {
     /// Description of what was the issue containing as much user-relevant context as possible. The user should be able to understand which sub-system failed and why.
+    #[serde(default = "CheckError::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
     /// Possible resolution for the issue. This should contain actionable information that the user can use to resolve the issue. Can be left None if no meaningful resolution exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
+impl CheckError {
+    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing("esx::settings::CheckError", "description")
+    }
+}
+
 /// The `CheckStatus` class contains attributes that describe a check result.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckStatus {
     /// Information about this check.
+    #[serde(default = "CheckStatus::__missing_check")]
     pub check: CheckDescription,
     /// The status of this check.
     pub status: Status,
@@ -821,6 +1053,12 @@ pub struct CheckStatus {
     /// List of `com.vmware.esx.settings.check_error` that the check reported. If not set, the service is still using the {#member issues}. TODO
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<CheckError>>,
+}
+
+impl CheckStatus {
+    fn __missing_check() -> CheckDescription {
+        ::vsphere_vapi_runtime::de::missing("esx::settings::CheckStatus", "check")
+    }
 }
 
 impl CheckStatus {
@@ -849,6 +1087,7 @@ pub struct ClusterCompliance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage_status: Option<StageStatus>,
     /// Notifications returned by the scan operation. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ClusterCompliance::__missing_notifications")]
     pub notifications: Notifications,
     /// Scan completion time. This attribute was added in vSphere API 7.0.0.0.
     pub scan_time: vsphere_vapi_runtime::types::DateTime,
@@ -858,23 +1097,92 @@ pub struct ClusterCompliance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
     /// Identifiers of compliant hosts. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ClusterCompliance::__missing_compliant_hosts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub compliant_hosts: Vec<String>,
     /// Identifiers of non-compliant hosts. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ClusterCompliance::__missing_non_compliant_hosts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub non_compliant_hosts: Vec<String>,
     /// Identifiers of incompatible hosts. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ClusterCompliance::__missing_incompatible_hosts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub incompatible_hosts: Vec<String>,
     /// Identifiers of unavailable hosts. There will not be compliance details for these hosts in `com.vmware.esx.settings.cluster_compliance.hosts`. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ClusterCompliance::__missing_unavailable_hosts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub unavailable_hosts: Vec<String>,
     /// Mapping from host identifier to the compliance information for the host. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ClusterCompliance::__missing_hosts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub hosts: vsphere_vapi_runtime::types::VapiMap<String, HostCompliance>,
     /// Auxiliary information about the hosts. This gives some additional information about the hosts referenced in this result. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ClusterCompliance::__missing_host_info",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<String, HostInfo>,
+}
+
+impl ClusterCompliance {
+    fn __missing_notifications() -> Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::ClusterCompliance",
+            "notifications",
+        )
+    }
+
+    fn __missing_compliant_hosts() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::ClusterCompliance",
+            "compliant_hosts",
+        )
+    }
+
+    fn __missing_non_compliant_hosts() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::ClusterCompliance",
+            "non_compliant_hosts",
+        )
+    }
+
+    fn __missing_incompatible_hosts() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::ClusterCompliance",
+            "incompatible_hosts",
+        )
+    }
+
+    fn __missing_unavailable_hosts() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::ClusterCompliance",
+            "unavailable_hosts",
+        )
+    }
+
+    fn __missing_hosts() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        HostCompliance,
+    > {
+        ::vsphere_vapi_runtime::de::missing("esx::settings::ClusterCompliance", "hosts")
+    }
+
+    fn __missing_host_info() -> vsphere_vapi_runtime::types::VapiMap<String, HostInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::ClusterCompliance",
+            "host_info",
+        )
+    }
 }
 
 /// The `ClusterLivePatchAction` class contains attributes that describe how Live Patch is performed. This class was added in vSphere API 9.1.0.0.
@@ -888,10 +1196,20 @@ pub struct ClusterLivePatchAction {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterParallelRemediationAction {
     /// Enable parallel remediation for hosts in maintenance mode within a cluster. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "ClusterParallelRemediationAction::__missing_enabled")]
     pub enabled: bool,
     /// Maximum number of hosts that can be remediated in parallel. Setting `com.vmware.esx.settings.cluster_parallel_remediation_action.max_hosts` does not guarantee maxHosts to be remediated in parallel. This attribute was added in vSphere API 9.1.0.0. If None, number of hosts that can be remediated in parallel would be set to maximum number of hosts supported per cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_hosts: Option<i64>,
+}
+
+impl ClusterParallelRemediationAction {
+    fn __missing_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::ClusterParallelRemediationAction",
+            "enabled",
+        )
+    }
 }
 
 /// This `ClusterSoftwarePolicySpec` class contains attributes that define the settings to manage the behaviour of the `com.vmware.esx.settings.clusters.software.apply$task` API. This class was added in vSphere API 9.1.0.0.
@@ -913,13 +1231,42 @@ pub struct ClusterSoftwarePolicySpec {
     pub skip_reserved_vibs_caching: Option<bool>,
 }
 
+impl ::vsphere_vapi_runtime::de::Zero for ClusterSoftwarePolicySpec {
+    fn zero() -> Self {
+        Self {
+            enforce_hcl_validation: ::vsphere_vapi_runtime::de::Zero::zero(),
+            parallel_remediation_action: ::vsphere_vapi_runtime::de::Zero::zero(),
+            live_patch_action: ::vsphere_vapi_runtime::de::Zero::zero(),
+            skip_reserved_vibs_caching: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
+}
+
 /// This `ClusterSoftwarePolicySpecResetInfo` class contains attributes that describes the outcome when the settings that govern the `com.vmware.esx.settings.clusters.software.apply$task` API behaviour are reset. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterSoftwarePolicySpecResetInfo {
     /// The configured values of `com.vmware.esx.settings.clusters.policies.apply.configured_policy_spec.software_policy_spec`. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "ClusterSoftwarePolicySpecResetInfo::__missing_from")]
     pub from: ClusterSoftwarePolicySpec,
     /// The values of `com.vmware.esx.settings.clusters.policies.apply.configured_policy_spec.software_policy_spec` when the configured value is reset. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "ClusterSoftwarePolicySpecResetInfo::__missing_to")]
     pub to: ClusterSoftwarePolicySpec,
+}
+
+impl ClusterSoftwarePolicySpecResetInfo {
+    fn __missing_from() -> ClusterSoftwarePolicySpec {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::ClusterSoftwarePolicySpecResetInfo",
+            "from",
+        )
+    }
+
+    fn __missing_to() -> ClusterSoftwarePolicySpec {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::ClusterSoftwarePolicySpecResetInfo",
+            "to",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -975,7 +1322,17 @@ pub struct ComponentCompliance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_source: Option<ComponentSource>,
     /// Notifications describing the compliance result. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ComponentCompliance::__missing_notifications")]
     pub notifications: Notifications,
+}
+
+impl ComponentCompliance {
+    fn __missing_notifications() -> Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::ComponentCompliance",
+            "notifications",
+        )
+    }
 }
 
 impl ComponentCompliance {
@@ -1000,12 +1357,27 @@ impl ComponentCompliance {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComponentDetails {
     /// Display name of the component. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ComponentDetails::__missing_display_name")]
     pub display_name: String,
     /// Vendor of the component. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ComponentDetails::__missing_vendor")]
     pub vendor: String,
     /// Human readable version of the component. This attribute was added in vSphere API 7.0.0.0. None if no version is provided for the component.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_version: Option<String>,
+}
+
+impl ComponentDetails {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::ComponentDetails",
+            "display_name",
+        )
+    }
+
+    fn __missing_vendor() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::settings::ComponentDetails", "vendor")
+    }
 }
 
 /// The `ComponentInfo` class contains information that describe a specific component version in a software specification. This class was added in vSphere API 7.0.0.0.
@@ -1023,13 +1395,39 @@ pub struct ComponentInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComponentOverrideInfo {
     /// Version of the component override. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ComponentOverrideInfo::__missing_version")]
     pub version: String,
     /// Human readable version of the component override. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ComponentOverrideInfo::__missing_display_version")]
     pub display_version: String,
     /// Source of the component override. This attribute was added in vSphere API 7.0.0.0.
     pub source: ComponentSource,
     /// Note explaining the override. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ComponentOverrideInfo::__missing_note")]
     pub note: crate::vapi::standard::LocalizableMessage,
+}
+
+impl ComponentOverrideInfo {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::ComponentOverrideInfo",
+            "version",
+        )
+    }
+
+    fn __missing_display_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::ComponentOverrideInfo",
+            "display_version",
+        )
+    }
+
+    fn __missing_note() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::ComponentOverrideInfo",
+            "note",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -1065,6 +1463,7 @@ pub struct DataProcessingUnitCompliance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage_status: Option<StageStatus>,
     /// Notifications returned by the scan operation. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "DataProcessingUnitCompliance::__missing_notifications")]
     pub notifications: Notifications,
     /// Scan completion time. This attribute was added in vSphere API 8.0.0.1.
     pub scan_time: vsphere_vapi_runtime::types::DateTime,
@@ -1080,10 +1479,16 @@ pub struct DataProcessingUnitCompliance {
         vsphere_vapi_runtime::types::VapiMap<String, HardwareSupportPackageCompliance>,
     >,
     /// Compliance result for all user components present on the data processing unit and in the software specification. The key is the component name and value is the ComponentCompliance object. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "DataProcessingUnitCompliance::__missing_components",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub components: vsphere_vapi_runtime::types::VapiMap<String, ComponentCompliance>,
     /// Compliance result for solutions. The key is the solution name and value is the SolutionCompliance. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "DataProcessingUnitCompliance::__missing_solutions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub solutions: vsphere_vapi_runtime::types::VapiMap<String, SolutionCompliance>,
     /// Compliance result for all removed components present on the data processing unit and in the software specification. The key is the component name and value is the ComponentCompliance object. This attribute was added in vSphere API 8.0.3.0.
     ///
@@ -1094,50 +1499,160 @@ pub struct DataProcessingUnitCompliance {
     >,
 }
 
+impl DataProcessingUnitCompliance {
+    fn __missing_notifications() -> Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::DataProcessingUnitCompliance",
+            "notifications",
+        )
+    }
+
+    fn __missing_components() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        ComponentCompliance,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::DataProcessingUnitCompliance",
+            "components",
+        )
+    }
+
+    fn __missing_solutions() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        SolutionCompliance,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::DataProcessingUnitCompliance",
+            "solutions",
+        )
+    }
+}
+
 /// The `DataProcessingUnitInfo` class contains attributes to describe some details regarding a data processing unit in the inventory. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DataProcessingUnitInfo {
     /// Alias of the data processing unit. This attribute is used to identify the data processing unit on the host with a short hand representation, that can used by vSphere's components across the board. Example: UI. Each data processing unit will have unique alias on the host. Alias is persisted across the reboots and upgrades. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "DataProcessingUnitInfo::__missing_alias")]
     pub alias: String,
+}
+
+impl DataProcessingUnitInfo {
+    fn __missing_alias() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::DataProcessingUnitInfo",
+            "alias",
+        )
+    }
 }
 
 /// The `DataProcessingUnitsCompliance` class contains information to describe the compliance results of all data processing units with respect to the target software specification. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DataProcessingUnitsCompliance {
     /// Identifiers of compliant data processing units. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "DataProcessingUnitsCompliance::__missing_compliant_data_processing_units",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub compliant_data_processing_units: Vec<String>,
     /// Identifiers of non-compliant data processing units. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "DataProcessingUnitsCompliance::__missing_non_compliant_data_processing_units",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub non_compliant_data_processing_units: Vec<String>,
     /// Identifiers of incompatible data processing units. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "DataProcessingUnitsCompliance::__missing_incompatible_data_processing_units",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub incompatible_data_processing_units: Vec<String>,
     /// Identifiers of unavailable data processing units. There will not be compliance details for these data processing units in #dataProcessingUnits. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "DataProcessingUnitsCompliance::__missing_unavailable_data_processing_units",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub unavailable_data_processing_units: Vec<String>,
     /// Mapping from data processing unit identifier to the compliance information for the data processing units. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "DataProcessingUnitsCompliance::__missing_compliance",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub compliance: vsphere_vapi_runtime::types::VapiMap<
         String,
         DataProcessingUnitCompliance,
     >,
     /// Auxiliary information about the data processing units. This gives some additional information about the data processing units referenced in this result. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "DataProcessingUnitsCompliance::__missing_data_processing_unit_info",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub data_processing_unit_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         DataProcessingUnitInfo,
     >,
 }
 
+impl DataProcessingUnitsCompliance {
+    fn __missing_compliant_data_processing_units() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::DataProcessingUnitsCompliance",
+            "compliant_data_processing_units",
+        )
+    }
+
+    fn __missing_non_compliant_data_processing_units() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::DataProcessingUnitsCompliance",
+            "non_compliant_data_processing_units",
+        )
+    }
+
+    fn __missing_incompatible_data_processing_units() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::DataProcessingUnitsCompliance",
+            "incompatible_data_processing_units",
+        )
+    }
+
+    fn __missing_unavailable_data_processing_units() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::DataProcessingUnitsCompliance",
+            "unavailable_data_processing_units",
+        )
+    }
+
+    fn __missing_compliance() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        DataProcessingUnitCompliance,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::DataProcessingUnitsCompliance",
+            "compliance",
+        )
+    }
+
+    fn __missing_data_processing_unit_info() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        DataProcessingUnitInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::DataProcessingUnitsCompliance",
+            "data_processing_unit_info",
+        )
+    }
+}
+
 /// The `EffectiveComponentDetails` class contains information that provide more details about the component from the depot. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EffectiveComponentDetails {
     /// Display name of the component. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "EffectiveComponentDetails::__missing_display_name")]
     pub display_name: String,
     /// Human readable version of the component. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "EffectiveComponentDetails::__missing_display_version")]
     pub display_version: String,
     /// Vendor of the component. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "EffectiveComponentDetails::__missing_vendor")]
     pub vendor: String,
     /// Final effective source of the component. This attribute was added in vSphere API 7.0.0.0.
     pub source: ComponentSource,
@@ -1145,7 +1660,10 @@ pub struct EffectiveComponentDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<crate::vapi::standard::LocalizableMessage>,
     /// List of other component versions present in base image, add-ons or solutions that this component is overriding. For example, if a component version-1 was implicitly present in the base image, but user wants it to be changed to version-2. In that case, `com.vmware.esx.settings.effective_component_details.source` would be USER and there will be one entry in this list indicating base image component version-1 is being overridden. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "EffectiveComponentDetails::__missing_overridden_components",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub overridden_components: Vec<ComponentOverrideInfo>,
     /// Flag to indicate if the component can be removed by specifying its name in the removed components section of the software specification. This attribute was added in vSphere API 8.0.3.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1160,14 +1678,54 @@ pub struct EffectiveComponentDetails {
     >,
 }
 
+impl EffectiveComponentDetails {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::EffectiveComponentDetails",
+            "display_name",
+        )
+    }
+
+    fn __missing_display_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::EffectiveComponentDetails",
+            "display_version",
+        )
+    }
+
+    fn __missing_vendor() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::EffectiveComponentDetails",
+            "vendor",
+        )
+    }
+
+    fn __missing_overridden_components() -> Vec<ComponentOverrideInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::EffectiveComponentDetails",
+            "overridden_components",
+        )
+    }
+}
+
 /// The `EffectiveComponentInfo` class contains information that describe a component and how that component appeared in the software specification. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EffectiveComponentInfo {
     /// Version of the component. It will be empty if the component is removed. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "EffectiveComponentInfo::__missing_version")]
     pub version: String,
     /// Details about the effective component. This attribute was added in vSphere API 7.0.0.0. None if component is not present in the depot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<EffectiveComponentDetails>,
+}
+
+impl EffectiveComponentInfo {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::EffectiveComponentInfo",
+            "version",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -1211,7 +1769,17 @@ pub struct HardwareModuleFirmwareCompliance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<HardwareModuleFirmwareInfo>,
     /// Notifications describing the compliance result. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "HardwareModuleFirmwareCompliance::__missing_notifications")]
     pub notifications: Notifications,
+}
+
+impl HardwareModuleFirmwareCompliance {
+    fn __missing_notifications() -> Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::HardwareModuleFirmwareCompliance",
+            "notifications",
+        )
+    }
 }
 
 impl HardwareModuleFirmwareCompliance {
@@ -1235,18 +1803,43 @@ impl HardwareModuleFirmwareCompliance {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HardwareModuleFirmwareInfo {
     /// Version of the hardware module firmware. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "HardwareModuleFirmwareInfo::__missing_version")]
     pub version: String,
+}
+
+impl HardwareModuleFirmwareInfo {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::HardwareModuleFirmwareInfo",
+            "version",
+        )
+    }
 }
 
 /// The `HardwareSupportInfo` class contains information to describe the desired Hardware Support Package (HSP) configured for a cluster. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HardwareSupportInfo {
     /// Map of Hardware Support Packages (HSPs) for the cluster. The key is the Hardware Support Manager (HSM) identifier and the value is the specification detailing the HSP configured for that HSM. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "HardwareSupportInfo::__missing_packages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub packages: vsphere_vapi_runtime::types::VapiMap<
         String,
         HardwareSupportPackageInfo,
     >,
+}
+
+impl HardwareSupportInfo {
+    fn __missing_packages() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        HardwareSupportPackageInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::HardwareSupportInfo",
+            "packages",
+        )
+    }
 }
 
 /// The `HardwareSupportPackageCompliance` class contains information that describe compliance of the Hardware Support Package (HSP) on the host with respect to the Hardware support Package (HSP) present in the target software image specification, if any. This class was added in vSphere API 7.0.0.0.
@@ -1264,13 +1857,36 @@ pub struct HardwareSupportPackageCompliance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<HardwareSupportPackageInfo>,
     /// Compliance result for individual hardware module on the host. The key is the module identifier and value is the HardwareModuleFirmwareCompliance for the device. NOTE: if no individual hardware module compliance is returned by the, Hardware Support Manager (HSM), this map may have no entries even if ComplianceStatus = NON_COMPLIANT This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "HardwareSupportPackageCompliance::__missing_hardware_modules",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub hardware_modules: vsphere_vapi_runtime::types::VapiMap<
         String,
         HardwareModuleFirmwareCompliance,
     >,
     /// Notifications describing the compliance result. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "HardwareSupportPackageCompliance::__missing_notifications")]
     pub notifications: Notifications,
+}
+
+impl HardwareSupportPackageCompliance {
+    fn __missing_hardware_modules() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        HardwareModuleFirmwareCompliance,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::HardwareSupportPackageCompliance",
+            "hardware_modules",
+        )
+    }
+
+    fn __missing_notifications() -> Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::HardwareSupportPackageCompliance",
+            "notifications",
+        )
+    }
 }
 
 impl HardwareSupportPackageCompliance {
@@ -1304,7 +1920,17 @@ pub struct HardwareSupportPackageInfo {
     /// Identifier of a `com.vmware.esx.setting.hardware_support.package` resource.
     pub pkg: crate::ids::SettingHardwareSupportPackageId,
     /// Version of the Hardware Support Package (HSP) selected (e.g. "20180128.1" or "v42") This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "HardwareSupportPackageInfo::__missing_version")]
     pub version: String,
+}
+
+impl HardwareSupportPackageInfo {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::HardwareSupportPackageInfo",
+            "version",
+        )
+    }
 }
 
 /// The `HardwareSupportPackageSpec` class contains attributes to describe the desired Hardware Support Package (HSP) configured for a single device or distinct group of devices (typically the OEM's, including BIOS, device firmware and OEM-supplied driver or agent components). This class was added in vSphere API 7.0.0.0.
@@ -1322,11 +1948,26 @@ pub struct HardwareSupportPackageSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HardwareSupportSpec {
     /// Map of Hardware Support Packages (HSPs) for the cluster. The key is the Hardware Support Manager (HSM) name and the value is the specification detailing the HSP configured for that HSM. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "HardwareSupportSpec::__missing_packages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub packages: vsphere_vapi_runtime::types::VapiMap<
         String,
         HardwareSupportPackageSpec,
     >,
+}
+
+impl HardwareSupportSpec {
+    fn __missing_packages() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        HardwareSupportPackageSpec,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::HardwareSupportSpec",
+            "packages",
+        )
+    }
 }
 
 /// The `HostCompliance` class contains information to describe the compliance result of a host with respect to given target software specification. Any change in `HostCompliance` class may need to be reflected in `DataProcessingUnitCompliance` This class was added in vSphere API 7.0.0.0.
@@ -1340,6 +1981,7 @@ pub struct HostCompliance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage_status: Option<StageStatus>,
     /// Notifications returned by the scan operation. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "HostCompliance::__missing_notifications")]
     pub notifications: Notifications,
     /// Scan completion time. This attribute was added in vSphere API 7.0.0.0.
     pub scan_time: vsphere_vapi_runtime::types::DateTime,
@@ -1360,10 +2002,16 @@ pub struct HostCompliance {
         vsphere_vapi_runtime::types::VapiMap<String, HardwareSupportPackageCompliance>,
     >,
     /// Compliance result for all the effective components and all the components present on the host. The key is the component name and value is the ComponentCompliance. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "HostCompliance::__missing_components",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub components: vsphere_vapi_runtime::types::VapiMap<String, ComponentCompliance>,
     /// Compliance result for solutions. The key is the solution name and value is the SolutionCompliance. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "HostCompliance::__missing_solutions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub solutions: vsphere_vapi_runtime::types::VapiMap<String, SolutionCompliance>,
     /// Compliance result for all removed components present on the host and in the software specification. The key is the component name and value is the ComponentCompliance object. This attribute was added in vSphere API 8.0.3.0.
     ///
@@ -1392,26 +2040,97 @@ pub struct HostCompliance {
     pub host_hardware_details: Option<HostHardwareDetails>,
 }
 
+impl HostCompliance {
+    fn __missing_notifications() -> Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::HostCompliance",
+            "notifications",
+        )
+    }
+
+    fn __missing_components() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        ComponentCompliance,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::HostCompliance",
+            "components",
+        )
+    }
+
+    fn __missing_solutions() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        SolutionCompliance,
+    > {
+        ::vsphere_vapi_runtime::de::missing("esx::settings::HostCompliance", "solutions")
+    }
+}
+
 /// The `HostHardwareDetails` class contains attributes to describe host's hardware details. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HostHardwareDetails {
     /// Host's uuid. Maps to "UUID" in SMBIOS: System Information (Type 1) and offset 08h This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "HostHardwareDetails::__missing_host_uuid")]
     pub host_uuid: String,
     /// Host's vendor name. Maps to "Manufacturer" in SMBIOS: System Information (Type 1) and offset 04h This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "HostHardwareDetails::__missing_vendor")]
     pub vendor: String,
     /// Host's model name. Maps to "Product Name" in SMBIOS: System Information (Type 1) and offset 05h This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "HostHardwareDetails::__missing_model")]
     pub model: String,
     /// Host's family name. Maps to "Family" in SMBIOS: System Information (Type 1) and offset 1Ah This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "HostHardwareDetails::__missing_family")]
     pub family: String,
     /// Host's OEM string. Maps to SMBIOS: OEM Strings (Type 11) This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "HostHardwareDetails::__missing_oem_strings",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub oem_strings: Vec<String>,
+}
+
+impl HostHardwareDetails {
+    fn __missing_host_uuid() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::HostHardwareDetails",
+            "host_uuid",
+        )
+    }
+
+    fn __missing_vendor() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::HostHardwareDetails",
+            "vendor",
+        )
+    }
+
+    fn __missing_model() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::HostHardwareDetails",
+            "model",
+        )
+    }
+
+    fn __missing_family() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::HostHardwareDetails",
+            "family",
+        )
+    }
+
+    fn __missing_oem_strings() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::HostHardwareDetails",
+            "oem_strings",
+        )
+    }
 }
 
 /// The `HostHardwareInfo` class contains attributes to describe the host's hardware specifications like vendor, model, family and oem string. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HostHardwareInfo {
     /// Host's vendor name. Maps to "Manufacturer" in SMBIOS: System Information (Type 1) and offset 04h This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "HostHardwareInfo::__missing_vendor")]
     pub vendor: String,
     /// Host's model name. This attribute was added in vSphere API 9.0.0.0. If None, model name will not be used for image selection Maps to "Product Name" in SMBIOS: System Information (Type 1) and offset 05h
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1422,6 +2141,12 @@ pub struct HostHardwareInfo {
     /// Host's OEM string. This attribute was added in vSphere API 9.0.0.0. If None, oem string will not be used for image selection Maps to SMBIOS: OEM Strings (Type 11)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oem_strings: Option<Vec<String>>,
+}
+
+impl HostHardwareInfo {
+    fn __missing_vendor() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::settings::HostHardwareInfo", "vendor")
+    }
 }
 
 impl HostHardwareInfo {
@@ -1440,6 +2165,7 @@ impl HostHardwareInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HostHardwareSpec {
     /// Host's vendor name. Maps to "Manufacturer" in SMBIOS: System Information (Type 1) and offset 04h This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "HostHardwareSpec::__missing_vendor")]
     pub vendor: String,
     /// Host's model name. This attribute was added in vSphere API 9.0.0.0. If None, model name will not be used for image selection Maps to "Product Name" in SMBIOS: System Information (Type 1) and offset 05h
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1450,6 +2176,12 @@ pub struct HostHardwareSpec {
     /// Host's OEM string. This attribute was added in vSphere API 9.0.0.0. If None, oem string will not be used for image selection Maps to SMBIOS: OEM Strings (Type 11)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oem_strings: Option<Vec<String>>,
+}
+
+impl HostHardwareSpec {
+    fn __missing_vendor() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::settings::HostHardwareSpec", "vendor")
+    }
 }
 
 impl HostHardwareSpec {
@@ -1468,10 +2200,26 @@ impl HostHardwareSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HostInfo {
     /// Name of the host. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "HostInfo::__missing_name")]
     pub name: String,
     /// Indicates if the host is associated with a cluster as a vSAN witness. This attribute was added in vSphere API 7.0.2.1. This attribute is set only when the host is associated with a vSAN cluster as a witness.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_vsan_witness: Option<bool>,
+}
+
+impl HostInfo {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::settings::HostInfo", "name")
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for HostInfo {
+    fn zero() -> Self {
+        Self {
+            name: ::vsphere_vapi_runtime::de::Zero::zero(),
+            is_vsan_witness: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// This `HostSoftwarePolicySpec` class contains attributes that define the settings to manage the behaviour of the `com.vmware.esx.settings.hosts.software.apply$task` API. This class was added in vSphere API 9.1.0.0.
@@ -1484,13 +2232,39 @@ pub struct HostSoftwarePolicySpec {
     pub skip_reserved_vibs_caching: Option<bool>,
 }
 
+impl ::vsphere_vapi_runtime::de::Zero for HostSoftwarePolicySpec {
+    fn zero() -> Self {
+        Self {
+            skip_reserved_vibs_caching: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
+}
+
 /// This `HostSoftwarePolicySpecResetInfo` class contains attributes that describes the outcome when the configured settings that govern the software behaviour in the `com.vmware.esx.settings.hosts.software.apply$task` API are reset. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HostSoftwarePolicySpecResetInfo {
     /// The configured values of `com.vmware.esx.settings.hosts.policies.apply.configured_policy_spec.software_policy_spec`. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "HostSoftwarePolicySpecResetInfo::__missing_from")]
     pub from: HostSoftwarePolicySpec,
     /// The values of `com.vmware.esx.settings.hosts.policies.apply.configured_policy_spec.software_policy_spec` when the configured value is reset. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "HostSoftwarePolicySpecResetInfo::__missing_to")]
     pub to: HostSoftwarePolicySpec,
+}
+
+impl HostSoftwarePolicySpecResetInfo {
+    fn __missing_from() -> HostSoftwarePolicySpec {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::HostSoftwarePolicySpecResetInfo",
+            "from",
+        )
+    }
+
+    fn __missing_to() -> HostSoftwarePolicySpec {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::HostSoftwarePolicySpecResetInfo",
+            "to",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -1512,14 +2286,36 @@ pub struct ImageDetails {
     /// Identifier of a `com.vmware.esx.settings.image` resource.
     pub id: crate::ids::ImageId,
     /// Image information for the host. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ImageDetails::__missing_info")]
     pub info: ImageInfo,
+}
+
+impl ImageDetails {
+    fn __missing_info() -> ImageInfo {
+        ::vsphere_vapi_runtime::de::missing("esx::settings::ImageDetails", "info")
+    }
 }
 
 /// The `ImageInfo` class contains attributes to describe the details regarding an image in the desired state. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImageInfo {
     /// Display name of the image. Valid display name will be set only when the host is mapped to an alternative image. Display name will be set to empty string when the host is mapped to the default image. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ImageInfo::__missing_display_name")]
     pub display_name: String,
+}
+
+impl ImageInfo {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::settings::ImageInfo", "display_name")
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for ImageInfo {
+    fn zero() -> Self {
+        Self {
+            display_name: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `ImageSelectionInfo` class contains attributes to describe the selection criteria used to select an image for 1 or more hosts This class was added in vSphere API 9.0.0.0.
@@ -1903,11 +2699,26 @@ pub struct ImpactDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partial_maintenance_mode_upgrade_actions: Option<Vec<String>>,
     /// Partial or full maintenance mode required on host to reach the desired solution state. The key is affected solution name for solution-only remediation, and the value is maintenance mode string of `vim.host.PartialMaintenanceModeId` or "fullMaintenanceMode": for example: {"com.vmware.vsphere-wcp" : "sphereletPartialMM", "com.vmware.vsphere-nsx" : "fullMaintenanceMode"} If this string value is an unknown enum the behaviour defaults to full maintenance mode. The impact will have an value that is the same or more severe than the maintenance mode (e.g. a reboot) contained in this attribute. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ImpactDetails::__missing_solution_impacts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub solution_impacts: vsphere_vapi_runtime::types::VapiMap<String, String>,
     /// Maintenance actions to be performed when entering the partial maintenance mode flavor. This attribute was added in vSphere API 9.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maintenance_actions: Option<Vec<OptionValue>>,
+}
+
+impl ImpactDetails {
+    fn __missing_solution_impacts() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        String,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::ImpactDetails",
+            "solution_impacts",
+        )
+    }
 }
 
 impl ImpactDetails {
@@ -1931,9 +2742,27 @@ impl ImpactDetails {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MemoryReservation {
     /// Temporary reservation needed to perform the remediation operation. This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "MemoryReservation::__missing_temporary_reservation")]
     pub temporary_reservation: i64,
     /// Increased reserverion needed to run services/daemons on the host. This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "MemoryReservation::__missing_permanent_reservation_increase")]
     pub permanent_reservation_increase: i64,
+}
+
+impl MemoryReservation {
+    fn __missing_temporary_reservation() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::MemoryReservation",
+            "temporary_reservation",
+        )
+    }
+
+    fn __missing_permanent_reservation_increase() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::MemoryReservation",
+            "permanent_reservation_increase",
+        )
+    }
 }
 
 /// The `Notification` class contains attributes to describe any info/warning/error messages that Tasks can raise. This class was added in vSphere API 7.0.0.0.
@@ -2110,10 +2939,17 @@ impl<'de> serde::Deserialize<'de> for Notification {
                 };
                 ::core::result::Result::Ok(Notification {
                     r#type: u_0,
-                    id: f_1.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: f_1
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "esx::settings::Notification",
+                            "id",
+                        )),
                     time: f_2.ok_or_else(|| serde::de::Error::missing_field("time"))?,
                     message: f_3
-                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "esx::settings::Notification",
+                            "message",
+                        )),
                     resolution: f_4,
                     originator: f_5,
                 })
@@ -2137,14 +2973,31 @@ pub struct Notifications {
     pub errors: Option<Vec<Notification>>,
 }
 
+impl ::vsphere_vapi_runtime::de::Zero for Notifications {
+    fn zero() -> Self {
+        Self {
+            info: ::vsphere_vapi_runtime::de::Zero::zero(),
+            warnings: ::vsphere_vapi_runtime::de::Zero::zero(),
+            errors: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
+}
+
 /// Describes the key/value pair of an option. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OptionValue {
     /// The name of the option using dot notation to reflect the option's position in a hierarchy. For example, you might have an option called "Ethernet" and another option that is a child of that called "Connection". In this case, the key for the latter could be defined as "Ethernet.Connection" This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "OptionValue::__missing_key")]
     pub key: String,
     /// The value of the option. This attribute was added in vSphere API 9.0.0.0. None if value is undefined.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl OptionValue {
+    fn __missing_key() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::settings::OptionValue", "key")
+    }
 }
 
 /// The `OrchestratorInfo` class contains attributes about the owner of the software specification. This class was added in vSphere API 9.0.0.0.
@@ -2156,6 +3009,15 @@ pub struct OrchestratorInfo {
     /// Private data saved by (@link owner) regarding the software specification in the repository or associated with the entity. It is opaque string to vLCM. This attribute was added in vSphere API 9.0.0.0. If None, no owner data is provided by owner.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_data: Option<String>,
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for OrchestratorInfo {
+    fn zero() -> Self {
+        Self {
+            owner: ::vsphere_vapi_runtime::de::Zero::zero(),
+            owner_data: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `OrchestratorSpec` class contains attributes about the owner of a new desired state. This class was added in vSphere API 9.0.0.0.
@@ -2173,30 +3035,56 @@ pub struct OrchestratorSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RemediationAction {
     /// This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "RemediationAction::__missing_action")]
     pub action: crate::vapi::standard::LocalizableMessage,
+}
+
+impl RemediationAction {
+    fn __missing_action() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing("esx::settings::RemediationAction", "action")
+    }
 }
 
 /// The `RemediationDetails` class contains details about remediation of the image. This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RemediationDetails {
     /// Messages that describe the actions to perform during remediation. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "RemediationDetails::__missing_remediation_actions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub remediation_actions: Vec<RemediationAction>,
+}
+
+impl RemediationDetails {
+    fn __missing_remediation_actions() -> Vec<RemediationAction> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::RemediationDetails",
+            "remediation_actions",
+        )
+    }
 }
 
 /// The `SoftwareInfo` class contains information that describes the desired software specification for an ESX host. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SoftwareInfo {
     /// Base image of the ESX. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "SoftwareInfo::__missing_base_image")]
     pub base_image: BaseImageInfo,
     /// OEM customization on top of given base image. The components in this customization override the components in the base base image. This attribute was added in vSphere API 7.0.0.0. If None, no OEM customization will be applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_on: Option<AddOnInfo>,
     /// Information about the components in the software specification. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "SoftwareInfo::__missing_components",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub components: vsphere_vapi_runtime::types::VapiMap<String, ComponentInfo>,
     /// Information about the solutions in the software specification. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "SoftwareInfo::__missing_solutions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub solutions: vsphere_vapi_runtime::types::VapiMap<String, SolutionInfo>,
     /// Information about the Hardware Support Packages (HSP) configured. This attribute was added in vSphere API 7.0.0.0. If None, no Hardware Support Package (HSP) is specified for the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2215,6 +3103,40 @@ pub struct SoftwareInfo {
     pub alternative_images: Option<
         vsphere_vapi_runtime::types::VapiMap<String, AlternativeImageInfo>,
     >,
+}
+
+impl SoftwareInfo {
+    fn __missing_base_image() -> BaseImageInfo {
+        ::vsphere_vapi_runtime::de::missing("esx::settings::SoftwareInfo", "base_image")
+    }
+
+    fn __missing_components() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        ComponentInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing("esx::settings::SoftwareInfo", "components")
+    }
+
+    fn __missing_solutions() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        SolutionInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing("esx::settings::SoftwareInfo", "solutions")
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for SoftwareInfo {
+    fn zero() -> Self {
+        Self {
+            base_image: ::vsphere_vapi_runtime::de::Zero::zero(),
+            add_on: ::vsphere_vapi_runtime::de::Zero::zero(),
+            components: ::vsphere_vapi_runtime::de::Zero::zero(),
+            solutions: ::vsphere_vapi_runtime::de::Zero::zero(),
+            hardware_support: ::vsphere_vapi_runtime::de::Zero::zero(),
+            removed_components: ::vsphere_vapi_runtime::de::Zero::zero(),
+            alternative_images: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 impl SoftwareInfo {
@@ -2244,6 +3166,7 @@ impl SoftwareInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SoftwareSpec {
     /// Base image of the ESX. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "SoftwareSpec::__missing_base_image")]
     pub base_image: BaseImageSpec,
     /// OEM customization on top of given base-image. The components in this customization override the components in the base base-image. This attribute was added in vSphere API 7.0.0.0. If None, no OEM customization will be applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2276,6 +3199,26 @@ pub struct SoftwareSpec {
 }
 
 impl SoftwareSpec {
+    fn __missing_base_image() -> BaseImageSpec {
+        ::vsphere_vapi_runtime::de::missing("esx::settings::SoftwareSpec", "base_image")
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for SoftwareSpec {
+    fn zero() -> Self {
+        Self {
+            base_image: ::vsphere_vapi_runtime::de::Zero::zero(),
+            add_on: ::vsphere_vapi_runtime::de::Zero::zero(),
+            components: ::vsphere_vapi_runtime::de::Zero::zero(),
+            solutions: ::vsphere_vapi_runtime::de::Zero::zero(),
+            hardware_support: ::vsphere_vapi_runtime::de::Zero::zero(),
+            removed_components: ::vsphere_vapi_runtime::de::Zero::zero(),
+            alternative_images: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
+}
+
+impl SoftwareSpec {
     /// A value with the required `base_image` set and every optional field `None`.
     pub fn new(base_image: impl ::std::convert::Into<BaseImageSpec>) -> Self {
         Self {
@@ -2294,15 +3237,41 @@ impl SoftwareSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SoftwareSpecMetadata {
     /// Display name of the software specification. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "SoftwareSpecMetadata::__missing_display_name")]
     pub display_name: String,
     /// ID of a software specification from the repository. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.repository.software_spec` resource.
     pub software_spec_id: crate::ids::SoftwareSpecId,
     /// Orchestrator information for the desired state of host or cluster. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "SoftwareSpecMetadata::__missing_orchestrator_info")]
     pub orchestrator_info: OrchestratorInfo,
     /// Notifications for the software specification in the repository that is associated with the cluster or host. The owner and owner data are fetched from the desired state of the cluster or host. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "SoftwareSpecMetadata::__missing_notifications")]
     pub notifications: Notifications,
+}
+
+impl SoftwareSpecMetadata {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::SoftwareSpecMetadata",
+            "display_name",
+        )
+    }
+
+    fn __missing_orchestrator_info() -> OrchestratorInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::SoftwareSpecMetadata",
+            "orchestrator_info",
+        )
+    }
+
+    fn __missing_notifications() -> Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::SoftwareSpecMetadata",
+            "notifications",
+        )
+    }
 }
 
 /// The `SolutionCompliance` class contains information that describe the compliance result of a host with respect to given solution present in the target software specification. This class was added in vSphere API 7.0.0.0.
@@ -2320,7 +3289,17 @@ pub struct SolutionCompliance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<SolutionInfo>,
     /// Notifications describing the compliance result. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "SolutionCompliance::__missing_notifications")]
     pub notifications: Notifications,
+}
+
+impl SolutionCompliance {
+    fn __missing_notifications() -> Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::SolutionCompliance",
+            "notifications",
+        )
+    }
 }
 
 impl SolutionCompliance {
@@ -2347,12 +3326,30 @@ pub struct SolutionComponentDetails {
     /// Identifier of a `com.vmware.esx.settings.component` resource.
     pub component: crate::ids::SettingsComponentId,
     /// Display name of the component. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "SolutionComponentDetails::__missing_display_name")]
     pub display_name: String,
     /// Human readable version of the component. This attribute was added in vSphere API 7.0.0.0. None if no version is provided for the component.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_version: Option<String>,
     /// Vendor of the component. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "SolutionComponentDetails::__missing_vendor")]
     pub vendor: String,
+}
+
+impl SolutionComponentDetails {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::SolutionComponentDetails",
+            "display_name",
+        )
+    }
+
+    fn __missing_vendor() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::SolutionComponentDetails",
+            "vendor",
+        )
+    }
 }
 
 /// The `SolutionComponentSpec` class contains attributes that describe a component registered by a software solution. This class was added in vSphere API 7.0.0.0.
@@ -2368,12 +3365,40 @@ pub struct SolutionComponentSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SolutionDetails {
     /// Display name of the solution. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "SolutionDetails::__missing_display_name")]
     pub display_name: String,
     /// Display version of the solution. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "SolutionDetails::__missing_display_version")]
     pub display_version: String,
     /// Components registered by the solution. If the component is not present in the depot, then corresponding details are absent from the list. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "SolutionDetails::__missing_components",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub components: Vec<SolutionComponentDetails>,
+}
+
+impl SolutionDetails {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::SolutionDetails",
+            "display_name",
+        )
+    }
+
+    fn __missing_display_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::SolutionDetails",
+            "display_version",
+        )
+    }
+
+    fn __missing_components() -> Vec<SolutionComponentDetails> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::SolutionDetails",
+            "components",
+        )
+    }
 }
 
 /// The `SolutionInfo` class contains information that describe solution registered in the software specification. This class was added in vSphere API 7.0.0.0.
@@ -2383,20 +3408,48 @@ pub struct SolutionInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<SolutionDetails>,
     /// Version of the solution. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "SolutionInfo::__missing_version")]
     pub version: String,
     /// Components registered by the solution. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "SolutionInfo::__missing_components",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub components: Vec<SolutionComponentSpec>,
+}
+
+impl SolutionInfo {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::settings::SolutionInfo", "version")
+    }
+
+    fn __missing_components() -> Vec<SolutionComponentSpec> {
+        ::vsphere_vapi_runtime::de::missing("esx::settings::SolutionInfo", "components")
+    }
 }
 
 /// The `SolutionSpec` class contains attributes that describe solution registered in the software specification. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SolutionSpec {
     /// Version of the solution. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "SolutionSpec::__missing_version")]
     pub version: String,
     /// Components registered by the solution. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "SolutionSpec::__missing_components",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub components: Vec<SolutionComponentSpec>,
+}
+
+impl SolutionSpec {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing("esx::settings::SolutionSpec", "version")
+    }
+
+    fn __missing_components() -> Vec<SolutionComponentSpec> {
+        ::vsphere_vapi_runtime::de::missing("esx::settings::SolutionSpec", "components")
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -2435,8 +3488,20 @@ pub struct StatusInfo {
     /// Aggregated status from all checks performed on this entity.
     pub status: Status,
     /// List of `CheckStatus` for all checks performed.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "StatusInfo::__missing_check_statuses",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub check_statuses: Vec<CheckStatus>,
+}
+
+impl StatusInfo {
+    fn __missing_check_statuses() -> Vec<CheckStatus> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::StatusInfo",
+            "check_statuses",
+        )
+    }
 }
 
 /// The `TaskInfo` class contains information about a task and its subtasks of which it consists. This class was added in vSphere API 7.0.0.0.
@@ -2826,7 +3891,10 @@ impl<'de> serde::Deserialize<'de> for TaskInfo {
                     notifications: f_3,
                     last_update_time: f_5,
                     description: f_6
-                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "esx::settings::TaskInfo",
+                            "description",
+                        )),
                     service: f_7
                         .ok_or_else(|| serde::de::Error::missing_field("service"))?,
                     operation: f_8
@@ -2836,7 +3904,10 @@ impl<'de> serde::Deserialize<'de> for TaskInfo {
                     status: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("status"))?,
                     cancelable: f_12
-                        .ok_or_else(|| serde::de::Error::missing_field("cancelable"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "esx::settings::TaskInfo",
+                            "cancelable",
+                        )),
                     user: f_16,
                 })
             }

@@ -23,7 +23,14 @@ pub struct InvalidClient {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_uri: Option<String>,
     /// Authentication header as defined in RFC 9110, Section 11.6.1 - WWW-Authenticate (<https://tools.ietf.org/html/rfc9110#name-www-authenticate>). The "WWW-Authenticate" response header field indicates the authentication scheme(s) and parameters applicable to the target resource. This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "InvalidClient::__missing_challenge")]
     pub challenge: String,
+}
+
+impl InvalidClient {
+    fn __missing_challenge() -> String {
+        ::vsphere_vapi_runtime::de::missing("oauth2::errors::InvalidClient", "challenge")
+    }
 }
 
 /// Indicates that the provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client. This class was added in vSphere API 7.0.2.0.

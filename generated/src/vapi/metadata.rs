@@ -20,7 +20,17 @@ pub mod routing;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LifecycleInfo {
     /// Indicates whether the API element is deprecated. Warning: this attribute is part of a new feature in development. It may be changed at any time and may not have all supported functionality implemented.
+    #[serde(default = "LifecycleInfo::__missing_deprecated")]
     pub deprecated: bool,
+}
+
+impl LifecycleInfo {
+    fn __missing_deprecated() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::LifecycleInfo",
+            "deprecated",
+        )
+    }
 }
 
 /// The `SourceCreateSpec` class contains the registration information for a metadata source.
@@ -195,7 +205,10 @@ impl<'de> serde::Deserialize<'de> for SourceCreateSpec {
                 };
                 ::core::result::Result::Ok(SourceCreateSpec {
                     description: f_0
-                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vapi::metadata::SourceCreateSpec",
+                            "description",
+                        )),
                     r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
                 })
             }

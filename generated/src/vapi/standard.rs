@@ -76,20 +76,32 @@ pub struct DynamicId {
     /// The type of resource being identified (for example `com.acme.Person`).
     ///
     /// Classes that contain methods for creating and deleting resources typically contain a class attribute specifying the resource type for the resources being created and deleted. The API metamodel metadata classes include a class that allows retrieving all the known resource types.
+    #[serde(default = "DynamicId::__missing_type")]
     pub r#type: String,
     /// The identifier for a resource whose type is specified by `com.vmware.vapi.std.dynamic_ID.type`. When clients pass a value of this class as a parameter, the attribute `type` must contain the actual resource type. When methods return a value of this class as a return value, the attribute `type` will contain the actual resource type.
     pub id: vsphere_vapi_runtime::ResourceId,
+}
+
+impl DynamicId {
+    fn __missing_type() -> String {
+        ::vsphere_vapi_runtime::de::missing("vapi::standard::DynamicId", "type")
+    }
 }
 
 /// The `LocalizableMessage` class represents localizable string and message template. Classes include one or more localizable message templates in the exceptions they report so that clients can display diagnostic messages in the native language of the user. Classes can include localizable strings in the data returned from methods to allow clients to display localized status information in the native language of the user.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LocalizableMessage {
     /// Unique identifier of the localizable string or message template. This identifier is typically used to retrieve a locale-specific string or message template from a message catalog.
+    #[serde(default = "LocalizableMessage::__missing_id")]
     pub id: String,
     /// The value of this localizable string or message template in the `en_US` (English) locale. If `com.vmware.vapi.std.localizable_message.id` refers to a message template, the default message will contain the substituted arguments. This value can be used by clients that do not need to display strings and messages in the native language of the user. It could also be used as a fallback if a client is unable to access the appropriate message catalog.
+    #[serde(default = "LocalizableMessage::__missing_default_message")]
     pub default_message: String,
     /// Positional arguments to be substituted into the message template. This list will be empty if the message uses named arguments or has no arguments.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "LocalizableMessage::__missing_args",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub args: Vec<String>,
     /// Named arguments to be substituted into the message template. None means that the message template requires no arguments or positional arguments are used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -97,6 +109,35 @@ pub struct LocalizableMessage {
     /// Localized string value as per request requirements. when the client has not requested specific locale the implementation may not populate this field to conserve resources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub localized: Option<String>,
+}
+
+impl LocalizableMessage {
+    fn __missing_id() -> String {
+        ::vsphere_vapi_runtime::de::missing("vapi::standard::LocalizableMessage", "id")
+    }
+
+    fn __missing_default_message() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::LocalizableMessage",
+            "default_message",
+        )
+    }
+
+    fn __missing_args() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing("vapi::standard::LocalizableMessage", "args")
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for LocalizableMessage {
+    fn zero() -> Self {
+        Self {
+            id: ::vsphere_vapi_runtime::de::Zero::zero(),
+            default_message: ::vsphere_vapi_runtime::de::Zero::zero(),
+            args: ::vsphere_vapi_runtime::de::Zero::zero(),
+            params: ::vsphere_vapi_runtime::de::Zero::zero(),
+            localized: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 impl LocalizableMessage {
@@ -146,8 +187,18 @@ pub struct LocalizationParam {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NestedLocalizableMessage {
     /// Unique identifier of the localizable string or message template. This identifier is typically used to retrieve a locale-specific string or message template from a message catalog.
+    #[serde(default = "NestedLocalizableMessage::__missing_id")]
     pub id: String,
     /// Named Arguments to be substituted into the message template. services will not populate this field when there are no parameters to be substituted
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<vsphere_vapi_runtime::types::VapiMap<String, LocalizationParam>>,
+}
+
+impl NestedLocalizableMessage {
+    fn __missing_id() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::NestedLocalizableMessage",
+            "id",
+        )
+    }
 }

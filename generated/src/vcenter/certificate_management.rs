@@ -12,6 +12,26 @@ pub mod vcenter;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct X509CertChain {
     /// Certificate chain in base64 format This attribute was added in vSphere API 6.7.2.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "X509CertChain::__missing_cert_chain",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub cert_chain: Vec<String>,
+}
+
+impl X509CertChain {
+    fn __missing_cert_chain() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::X509CertChain",
+            "cert_chain",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for X509CertChain {
+    fn zero() -> Self {
+        Self {
+            cert_chain: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }

@@ -279,11 +279,18 @@ pub struct FilterSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The name of the cluster
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Identifier of the root resource pool of the cluster
     ///
     /// Identifier of a `ResourcePool` resource.
     pub resource_pool: crate::ids::ResourcePoolId,
+}
+
+impl Info {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::cluster::Info", "name")
+    }
 }
 
 /// A call of [`Cluster::list`](crate::vcenter::Cluster::list) being assembled: set
@@ -320,11 +327,28 @@ pub struct Summary {
     /// Identifier of a `ClusterComputeResource` resource.
     pub cluster: crate::ids::ClusterComputeResourceId,
     /// Name of the cluster.
+    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// Flag indicating whether the vSphere HA feature is enabled for the cluster.
+    #[serde(default = "Summary::__missing_ha_enabled")]
     pub ha_enabled: bool,
     /// Flag indicating whether the vSphere DRS service is enabled for the cluster.
+    #[serde(default = "Summary::__missing_drs_enabled")]
     pub drs_enabled: bool,
+}
+
+impl Summary {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::cluster::Summary", "name")
+    }
+
+    fn __missing_ha_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing("vcenter::cluster::Summary", "ha_enabled")
+    }
+
+    fn __missing_drs_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing("vcenter::cluster::Summary", "drs_enabled")
+    }
 }
 
 #[doc(hidden)]

@@ -10,12 +10,19 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
     /// The name of the datacenter to be created.
+    #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
     /// Datacenter folder in which the new datacenter should be created.
     ///
     /// This attribute is currently required. In the future, if this attribute is None, the system will attempt to choose a suitable folder for the datacenter; if a folder cannot be chosen, the datacenter creation operation will fail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
+}
+
+impl CreateSpec {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::datacenter::CreateSpec", "name")
+    }
 }
 
 /// A call of [`Datacenter::delete`](crate::vcenter::Datacenter::delete) being
@@ -66,6 +73,7 @@ pub struct FilterSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The name of the datacenter.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// The root datastore folder associated with the datacenter.
     ///
@@ -83,6 +91,12 @@ pub struct Info {
     ///
     /// Identifier of a `Folder` resource.
     pub vm_folder: crate::ids::FolderId,
+}
+
+impl Info {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::datacenter::Info", "name")
+    }
 }
 
 /// A call of [`Datacenter::list`](crate::vcenter::Datacenter::list) being
@@ -119,7 +133,14 @@ pub struct Summary {
     /// Identifier of a `Datacenter` resource.
     pub datacenter: crate::ids::DatacenterId,
     /// Name of the datacenter.
+    #[serde(default = "Summary::__missing_name")]
     pub name: String,
+}
+
+impl Summary {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::datacenter::Summary", "name")
+    }
 }
 
 #[doc(hidden)]

@@ -100,18 +100,46 @@ pub struct FilterSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Name of the datastore.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Type (VMFS, NFS, NFS41, CIFS, VSAN, VFFS, VVOL) of the datastore.
     pub r#type: Type,
     /// Whether or not this datastore is accessible.
+    #[serde(default = "Info::__missing_accessible")]
     pub accessible: bool,
     /// Available space of this datastore, in bytes. The server periodically updates this value. This attribute will be None if the available space of this datastore is not known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_space: Option<i64>,
     /// Whether or not more than one host in the datacenter has been configured with access to the datastore.
+    #[serde(default = "Info::__missing_multiple_host_access")]
     pub multiple_host_access: bool,
     /// Whether or not the datastore supports thin provisioning on a per file basis. When thin provisioning is used, backing storage is lazily allocated.
+    #[serde(default = "Info::__missing_thin_provisioning_supported")]
     pub thin_provisioning_supported: bool,
+}
+
+impl Info {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::datastore::Info", "name")
+    }
+
+    fn __missing_accessible() -> bool {
+        ::vsphere_vapi_runtime::de::missing("vcenter::datastore::Info", "accessible")
+    }
+
+    fn __missing_multiple_host_access() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::datastore::Info",
+            "multiple_host_access",
+        )
+    }
+
+    fn __missing_thin_provisioning_supported() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::datastore::Info",
+            "thin_provisioning_supported",
+        )
+    }
 }
 
 /// A call of [`Datastore::list`](crate::vcenter::Datastore::list) being assembled:
@@ -148,6 +176,7 @@ pub struct Summary {
     /// Identifier of a `Datastore` resource.
     pub datastore: crate::ids::DatastoreId,
     /// Name of the datastore.
+    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// Type (VMFS, NFS, NFS41, CIFS, VSAN, VFFS, VVOL) of the datastore.
     pub r#type: Type,
@@ -157,6 +186,12 @@ pub struct Summary {
     /// Capacity of this datastore, in bytes. The server periodically updates this value. This attribute will be None if the capacity of this datastore is not known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<i64>,
+}
+
+impl Summary {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::datastore::Summary", "name")
+    }
 }
 
 impl Summary {

@@ -800,21 +800,62 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DataMigrationEstimate {
     /// The time estimated to export data from the source vCenter Server. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "DataMigrationEstimate::__missing_estimated_export_time")]
     pub estimated_export_time: i64,
     /// The time estimated to import data to the upgraded vCenter Server. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "DataMigrationEstimate::__missing_estimated_import_time")]
     pub estimated_import_time: i64,
     /// The extra free space required on source vCenter Server. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(
+        default = "DataMigrationEstimate::__missing_required_free_disk_space_on_source"
+    )]
     pub required_free_disk_space_on_source: f64,
+}
+
+impl DataMigrationEstimate {
+    fn __missing_estimated_export_time() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::DataMigrationEstimate",
+            "estimated_export_time",
+        )
+    }
+
+    fn __missing_estimated_import_time() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::DataMigrationEstimate",
+            "estimated_import_time",
+        )
+    }
+
+    fn __missing_required_free_disk_space_on_source() -> f64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::DataMigrationEstimate",
+            "required_free_disk_space_on_source",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for DataMigrationEstimate {
+    fn zero() -> Self {
+        Self {
+            estimated_export_time: ::vsphere_vapi_runtime::de::Zero::zero(),
+            estimated_import_time: ::vsphere_vapi_runtime::de::Zero::zero(),
+            required_free_disk_space_on_source: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `DataMigrationInfo` {class contains the disk space requirements and time estimates for the different choices available to migrate the vCenter Server data. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DataMigrationInfo {
     /// Migrate only core data and configuration from vCenter Server. Events, tasks, and stats will not be migrated. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "DataMigrationInfo::__missing_core")]
     pub core: DataMigrationEstimate,
     /// Migrate core, events, and tasks from vCenter Server. Stats will not be migrated. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "DataMigrationInfo::__missing_core_events_tasks")]
     pub core_events_tasks: DataMigrationEstimate,
     /// Migrate all data from vCenter Server. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "DataMigrationInfo::__missing_all")]
     pub all: DataMigrationEstimate,
     /// Migrate core, events, and tasks from vCenter Server. Events and tasks will be migrated after the upgrade. Stats will not be migrated. This attribute was added in vSphere API 7.0.0.0. This attribute will be available only if the source database is using an external database.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -822,6 +863,29 @@ pub struct DataMigrationInfo {
     /// Migrate all data from vCenter Server. Events, tasks, and stats will be migrated after the upgrade. This attribute was added in vSphere API 7.0.0.0. This attribute will be available only if the source database is using an external database.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub all_with_deferred: Option<DataMigrationEstimate>,
+}
+
+impl DataMigrationInfo {
+    fn __missing_core() -> DataMigrationEstimate {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::DataMigrationInfo",
+            "core",
+        )
+    }
+
+    fn __missing_core_events_tasks() -> DataMigrationEstimate {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::DataMigrationInfo",
+            "core_events_tasks",
+        )
+    }
+
+    fn __missing_all() -> DataMigrationEstimate {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::DataMigrationInfo",
+            "all",
+        )
+    }
 }
 
 impl DataMigrationInfo {
@@ -882,31 +946,73 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Disk {
     /// The name of the disk. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Disk::__missing_name")]
     pub name: String,
     /// The size of the disk. This attribute was added in vSphere API 9.1.0.0.
     pub size: DiskDimension,
+}
+
+impl Disk {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::deployment::Disk", "name")
+    }
 }
 
 /// The `DiskDimension` class represents quantity of Disk with value and unit This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DiskDimension {
     /// The value of the Size. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "DiskDimension::__missing_value")]
     pub value: i64,
     /// The unit of the binary data, denoted in KB, MB, GB so on. This attribute was added in vSphere API 9.1.0.0.
     pub unit: BinaryDataDimensionUnit,
+}
+
+impl DiskDimension {
+    fn __missing_value() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::DiskDimension",
+            "value",
+        )
+    }
 }
 
 /// The `DiskInfo` {class contains information about used space, free space, total size, and mount point of the disk. This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DiskInfo {
     /// Used disk space in GB This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "DiskInfo::__missing_used")]
     pub used: f64,
     /// Free disk space in GB This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "DiskInfo::__missing_free")]
     pub free: f64,
     /// Size of the disk in GB This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "DiskInfo::__missing_size")]
     pub size: f64,
     /// Mount point of the disk This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "DiskInfo::__missing_mount_point")]
     pub mount_point: String,
+}
+
+impl DiskInfo {
+    fn __missing_used() -> f64 {
+        ::vsphere_vapi_runtime::de::missing("vcenter::deployment::DiskInfo", "used")
+    }
+
+    fn __missing_free() -> f64 {
+        ::vsphere_vapi_runtime::de::missing("vcenter::deployment::DiskInfo", "free")
+    }
+
+    fn __missing_size() -> f64 {
+        ::vsphere_vapi_runtime::de::missing("vcenter::deployment::DiskInfo", "size")
+    }
+
+    fn __missing_mount_point() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::DiskInfo",
+            "mount_point",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -1268,7 +1374,10 @@ impl<'de> serde::Deserialize<'de> for Info {
                     subtask_order: f_2,
                     subtasks: f_3,
                     description: f_4
-                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::deployment::Info",
+                            "description",
+                        )),
                     service: f_5
                         .ok_or_else(|| serde::de::Error::missing_field("service"))?,
                     operation: f_6
@@ -1278,7 +1387,10 @@ impl<'de> serde::Deserialize<'de> for Info {
                     status: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("status"))?,
                     cancelable: f_10
-                        .ok_or_else(|| serde::de::Error::missing_field("cancelable"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::deployment::Info",
+                            "cancelable",
+                        )),
                     user: f_14,
                 })
             }
@@ -1293,26 +1405,68 @@ pub struct InfoStruct {
     /// The deployment size of the vCenter, for example, small, medium , large and so on. The below values of {#member cpuCount}, {#member memory}, {#member disks} are minimum possible values for a given deployment size. In case the value of {#name modifiedByUser} is true, these values of { #cpuCount}, {#member memory}, {#member disks} represent the user modified values of these hardware resources and {#member size} represents the out of box deployment size. But the {#member hostCount} and {#member vmCount} still represent the maximum hosts and maximum VMs supported as per the out of box deployment size. This attribute was added in vSphere API 9.1.0.0.
     pub size: DeploymentSize,
     /// The number of CPUs in a given deployment type. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "InfoStruct::__missing_cpu_count")]
     pub cpu_count: i64,
     /// The memory or RAM of a given deployment type. This attribute was added in vSphere API 9.1.0.0.
     pub memory: MemoryDimension,
     /// A list of disks of type `com.vmware.vcenter.deployment.disk` corresponding to a given deployment type. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "InfoStruct::__missing_disks",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub disks: Vec<Disk>,
     /// Sum total of disk space needed for a given deployment size. This attribute was added in vSphere API 9.1.0.0.
     pub total_disk_space: DiskDimension,
     /// The maximum Host count supported by this deployment size. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "InfoStruct::__missing_host_count")]
     pub host_count: i64,
     /// The maximum Virtual Machine count supported by this deployment size. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "InfoStruct::__missing_vm_count")]
     pub vm_count: i64,
     /// A flag indicating whether the out of box hardware resources have been modified by the user. If it is set to false, the cpuCount, memory and disk values will match the definition of deployment-size, else the cpuCount, memory and disk represent user modified values. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "InfoStruct::__missing_modified_by_user")]
     pub modified_by_user: bool,
+}
+
+impl InfoStruct {
+    fn __missing_cpu_count() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::InfoStruct",
+            "cpu_count",
+        )
+    }
+
+    fn __missing_disks() -> Vec<Disk> {
+        ::vsphere_vapi_runtime::de::missing("vcenter::deployment::InfoStruct", "disks")
+    }
+
+    fn __missing_host_count() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::InfoStruct",
+            "host_count",
+        )
+    }
+
+    fn __missing_vm_count() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::InfoStruct",
+            "vm_count",
+        )
+    }
+
+    fn __missing_modified_by_user() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::InfoStruct",
+            "modified_by_user",
+        )
+    }
 }
 
 /// The `LocationSpec` class is used to pass the container ESXi or vCenter server of the VM to patch the size of this appliance. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LocationSpec {
     /// The IP address or DNS resolvable name of the container. This attribute was added in vSphere API 6.7.
+    #[serde(default = "LocationSpec::__missing_hostname")]
     pub hostname: String,
     /// The HTTPS port of the container. This attribute was added in vSphere API 6.7. If None, port 443 will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1327,9 +1481,26 @@ pub struct LocationSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_verify: Option<bool>,
     /// The administrator account on the host. This attribute was added in vSphere API 6.7.
+    #[serde(default = "LocationSpec::__missing_username")]
     pub username: String,
     /// The administrator account password. This attribute was added in vSphere API 6.7.
     pub password: vsphere_vapi_runtime::types::Secret,
+}
+
+impl LocationSpec {
+    fn __missing_hostname() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::LocationSpec",
+            "hostname",
+        )
+    }
+
+    fn __missing_username() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::LocationSpec",
+            "username",
+        )
+    }
 }
 
 impl LocationSpec {
@@ -1355,24 +1526,49 @@ impl LocationSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MemoryDimension {
     /// The value of the Size. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "MemoryDimension::__missing_value")]
     pub value: i64,
     /// The unit of the binary data, denoted in KB, MB, GB and so on. This attribute was added in vSphere API 9.1.0.0.
     pub unit: BinaryDataDimensionUnit,
+}
+
+impl MemoryDimension {
+    fn __missing_value() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::MemoryDimension",
+            "value",
+        )
+    }
 }
 
 /// The `Notification` class contains attributes to describe any info/warning/error messages that Tasks can raise. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Notification {
     /// The notification id. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Notification::__missing_id")]
     pub id: String,
     /// The time the notification was raised/found. This attribute was added in vSphere API 6.7. Only set if the time information is available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// The notification message. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Notification::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
     /// The resolution message, if any. This attribute was added in vSphere API 6.7. Only set for warnings and errors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl Notification {
+    fn __missing_id() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::deployment::Notification", "id")
+    }
+
+    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::Notification",
+            "message",
+        )
+    }
 }
 
 impl Notification {
@@ -1425,11 +1621,13 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RemotePscSpec {
     /// The IP address or DNS resolvable name of the remote PSC to which this configuring vCenter Server will be registered to. This attribute was added in vSphere API 6.7.
+    #[serde(default = "RemotePscSpec::__missing_psc_hostname")]
     pub psc_hostname: String,
     /// The HTTPS port of the external PSC appliance. This attribute was added in vSphere API 6.7. If None, port 443 will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
     /// The SSO administrator account password. This attribute was added in vSphere API 6.7.
+    #[serde(default = "RemotePscSpec::__missing_sso_admin_password")]
     pub sso_admin_password: String,
     /// SHA1 thumbprint of the server SSL certificate will be used for verification when ssl_verify field is set to true. This attribute was added in vSphere API 6.7. This attribute is only relevant if `sslVerify` is None or has the value true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1440,6 +1638,22 @@ pub struct RemotePscSpec {
     /// SSL verification should be enabled or disabled. If `sslVerify` is true and and `sslThumbprint` is None, the CA certificate will be used for verification. If `sslVerify` is true and `sslThumbprint` is set then the thumbprint will be used for verification. No verification will be performed if `sslVerify` value is set to false. This attribute was added in vSphere API 6.7. If None, `sslVerify` true will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_verify: Option<bool>,
+}
+
+impl RemotePscSpec {
+    fn __missing_psc_hostname() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::RemotePscSpec",
+            "psc_hostname",
+        )
+    }
+
+    fn __missing_sso_admin_password() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::RemotePscSpec",
+            "sso_admin_password",
+        )
+    }
 }
 
 impl RemotePscSpec {
@@ -1466,11 +1680,13 @@ pub struct ReplicatedPscSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_site_name: Option<String>,
     /// The IP address or DNS resolvable name of the partner PSC appliance. This attribute was added in vSphere API 6.7.
+    #[serde(default = "ReplicatedPscSpec::__missing_partner_hostname")]
     pub partner_hostname: String,
     /// The HTTPS port of the external PSC appliance. This attribute was added in vSphere API 6.7. If None, port 443 will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
     /// The SSO administrator account password. This attribute was added in vSphere API 6.7.
+    #[serde(default = "ReplicatedPscSpec::__missing_sso_admin_password")]
     pub sso_admin_password: String,
     /// SHA1 thumbprint of the server SSL certificate will be used for verification. This attribute was added in vSphere API 6.7. This attribute is only relevant if `sslVerify` is None or has the value true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1481,6 +1697,22 @@ pub struct ReplicatedPscSpec {
     /// SSL verification should be enabled or disabled. This attribute was added in vSphere API 6.7. If None, ssl_verify true will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_verify: Option<bool>,
+}
+
+impl ReplicatedPscSpec {
+    fn __missing_partner_hostname() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::ReplicatedPscSpec",
+            "partner_hostname",
+        )
+    }
+
+    fn __missing_sso_admin_password() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::ReplicatedPscSpec",
+            "sso_admin_password",
+        )
+    }
 }
 
 impl ReplicatedPscSpec {
@@ -1505,11 +1737,13 @@ impl ReplicatedPscSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReplicatedSpec {
     /// The IP address or DNS resolvable name of the partner PSC appliance. This attribute was added in vSphere API 6.7.
+    #[serde(default = "ReplicatedSpec::__missing_partner_hostname")]
     pub partner_hostname: String,
     /// The HTTPS port of the external PSC appliance. This attribute was added in vSphere API 6.7. If None, port 443 will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
     /// The SSO administrator account password. This attribute was added in vSphere API 6.7.
+    #[serde(default = "ReplicatedSpec::__missing_sso_admin_password")]
     pub sso_admin_password: String,
     /// SHA1 thumbprint of the server SSL certificate will be used for verification. This attribute was added in vSphere API 6.7. This attribute is only relevant if `sslVerify` is None or has the value true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1520,6 +1754,22 @@ pub struct ReplicatedSpec {
     /// SSL verification should be enabled or disabled. This attribute was added in vSphere API 6.7. If None, ssl_verify true will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_verify: Option<bool>,
+}
+
+impl ReplicatedSpec {
+    fn __missing_partner_hostname() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::ReplicatedSpec",
+            "partner_hostname",
+        )
+    }
+
+    fn __missing_sso_admin_password() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::ReplicatedSpec",
+            "sso_admin_password",
+        )
+    }
 }
 
 impl ReplicatedSpec {
@@ -1543,19 +1793,26 @@ impl ReplicatedSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SourceInfo {
     /// The IP address or DNS resolvable name of the source vCenter Server. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "SourceInfo::__missing_hostname")]
     pub hostname: String,
     /// Source vCenter Server version. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "SourceInfo::__missing_version")]
     pub version: String,
     /// Deployment type of the source vCenter Server. This attribute was added in vSphere API 7.0.0.0.
     pub deployment_type: ApplianceType,
     /// Deployment size of the source vCenter Server. This attribute was added in vSphere API 7.0.0.0.
     pub deployment_size: ApplianceSize,
     /// The SSO domain name of the source vCenter Server. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "SourceInfo::__missing_sso_domain_name")]
     pub sso_domain_name: String,
     /// The domain name of the Active Directory server to which the source vCenter Server is joined. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "SourceInfo::__missing_active_directory_domain")]
     pub active_directory_domain: String,
     /// IP addresses of the DNS servers of the Active Directory server. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "SourceInfo::__missing_dns_servers",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub dns_servers: Vec<String>,
     /// Contains all the available migrate options, estimated export and import time and the space required to migrate the data. This attribute was added in vSphere API 7.0.0.0. This attribute will be available if estimate data is available for the appliance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1568,6 +1825,40 @@ pub struct SourceInfo {
     pub replicated_partners: Option<Vec<String>>,
 }
 
+impl SourceInfo {
+    fn __missing_hostname() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::SourceInfo",
+            "hostname",
+        )
+    }
+
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::deployment::SourceInfo", "version")
+    }
+
+    fn __missing_sso_domain_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::SourceInfo",
+            "sso_domain_name",
+        )
+    }
+
+    fn __missing_active_directory_domain() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::SourceInfo",
+            "active_directory_domain",
+        )
+    }
+
+    fn __missing_dns_servers() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::SourceInfo",
+            "dns_servers",
+        )
+    }
+}
+
 /// The `StandalonePscSpec` class contains information used to configure a standalone PSC appliance. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StandalonePscSpec {
@@ -1575,10 +1866,20 @@ pub struct StandalonePscSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_site_name: Option<String>,
     /// The SSO administrator account password. This attribute was added in vSphere API 6.7.
+    #[serde(default = "StandalonePscSpec::__missing_sso_admin_password")]
     pub sso_admin_password: String,
     /// The SSO domain name to be used to configure this appliance. This attribute was added in vSphere API 6.7. If None, vsphere.local will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_domain_name: Option<String>,
+}
+
+impl StandalonePscSpec {
+    fn __missing_sso_admin_password() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::StandalonePscSpec",
+            "sso_admin_password",
+        )
+    }
 }
 
 impl StandalonePscSpec {
@@ -1596,10 +1897,20 @@ impl StandalonePscSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StandaloneSpec {
     /// The SSO administrator account password. This attribute was added in vSphere API 6.7.
+    #[serde(default = "StandaloneSpec::__missing_sso_admin_password")]
     pub sso_admin_password: String,
     /// The SSO domain name to be used to configure this appliance. This attribute was added in vSphere API 6.7. If None, vsphere.local will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_domain_name: Option<String>,
+}
+
+impl StandaloneSpec {
+    fn __missing_sso_admin_password() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::StandaloneSpec",
+            "sso_admin_password",
+        )
+    }
 }
 
 /// The `Deployment.Task` class contains attributes to describe a particular deployment task. This class was added in vSphere API 6.7.
@@ -1944,7 +2255,10 @@ impl<'de> serde::Deserialize<'de> for Task {
                 };
                 ::core::result::Result::Ok(Task {
                     description: f_2
-                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::deployment::Task",
+                            "description",
+                        )),
                     service: f_3
                         .ok_or_else(|| serde::de::Error::missing_field("service"))?,
                     operation: f_4
@@ -1954,7 +2268,10 @@ impl<'de> serde::Deserialize<'de> for Task {
                     status: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("status"))?,
                     cancelable: f_8
-                        .ok_or_else(|| serde::de::Error::missing_field("cancelable"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::deployment::Task",
+                            "cancelable",
+                        )),
                     user: f_12,
                 })
             }

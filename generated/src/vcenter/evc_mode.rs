@@ -12,19 +12,50 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EvcMode {
     /// The system generated unique identifier for the EvcMode. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "EvcMode::__missing_key")]
     pub key: String,
     /// The masks (modifications to a host's feature capabilities) that limit a host's capabilities to that of the EVC mode baseline. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "EvcMode::__missing_masks",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub masks: Vec<FeatureMask>,
+}
+
+impl EvcMode {
+    fn __missing_key() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::evc_mode::EvcMode", "key")
+    }
+
+    fn __missing_masks() -> Vec<FeatureMask> {
+        ::vsphere_vapi_runtime::de::missing("vcenter::evc_mode::EvcMode", "masks")
+    }
 }
 
 /// A mask that is applied to a host feature capability. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FeatureMask {
     /// Accessor name for the feature mask. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "FeatureMask::__missing_key")]
     pub key: String,
     /// Name of the feature. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "FeatureMask::__missing_name")]
     pub name: String,
     /// Opaque value to change the host feature capability to. Masking operation is contained in the value. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "FeatureMask::__missing_value")]
     pub value: String,
+}
+
+impl FeatureMask {
+    fn __missing_key() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::evc_mode::FeatureMask", "key")
+    }
+
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::evc_mode::FeatureMask", "name")
+    }
+
+    fn __missing_value() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::evc_mode::FeatureMask", "value")
+    }
 }

@@ -10,8 +10,17 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
     /// List of all sources to be used for creating a custom EVC mode. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CreateSpec::__missing_sources",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub sources: Vec<Source>,
+}
+
+impl CreateSpec {
+    fn __missing_sources() -> Vec<Source> {
+        ::vsphere_vapi_runtime::de::missing("vcenter::evc_modes::CreateSpec", "sources")
+    }
 }
 
 /// This class provides information about the CPU `com.vmware.vcenter.evc_mode.evc_mode` and graphics `com.vmware.vcenter.evc_mode.evc_mode` associated with a custom `com.vmware.vcenter.evc_mode.evc_mode`. This class was added in vSphere API 9.0.0.0.

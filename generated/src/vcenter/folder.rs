@@ -66,9 +66,16 @@ pub struct Summary {
     /// Identifier of a `Folder` resource.
     pub folder: crate::ids::FolderId,
     /// Name of the vCenter Server folder.
+    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// Type (DATACENTER, DATASTORE, HOST, NETWORK, VIRTUAL_MACHINE) of the vCenter Server folder.
     pub r#type: Type,
+}
+
+impl Summary {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::folder::Summary", "name")
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -325,24 +325,31 @@ pub struct Info {
     /// Identifier of a `com.vmware.vcenter.FoundationLoadBalancer` resource.
     pub id: crate::ids::FoundationLoadBalancerId,
     /// The name of the load balancer. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// The owner of the load balancer. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_owner")]
     pub owner: String,
     /// The owner identifier of the load balancer. This attribute was added in vSphere API 9.0.0.0. If None, it means the owner identifier is not configured when creating the load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<String>,
     /// The replica number of the load balancer node(s). This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_replica")]
     pub replica: i64,
     /// The load balancer node(s) capacity. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_size")]
     pub size: SizingSpec,
     /// The available versions could be used for upgrading. This attribute was added in vSphere API 9.0.0.0. If None means there are no versions for upgrading.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_versions: Option<Vec<Version>>,
     /// The version of load balancer image. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_version")]
     pub version: Version,
     /// The placement configuration of load balancer node(s). This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_placement_spec")]
     pub placement_spec: PlacementSpec,
     /// The network configuration of load balancer node(s). This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_network_config_spec")]
     pub network_config_spec: NetworkConfigSpec,
     /// The log configuration of load balancer node(s). This attribute was added in vSphere API 9.0.0.0. If None means doesn't configure log setting when creating load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -351,7 +358,10 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_controllers: Option<Vec<LoadBalancerController>>,
     /// The load balancer node(s) information, the key(ID) was dynamically generated when creating the load balancer node and it will stick with the load balancer node during the whole lifecycle, even if you make changes to the load balancer node, such as reconfiguration and redeployment. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_node_info_map",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub node_info_map: vsphere_vapi_runtime::types::VapiMap<String, NodeInfo>,
     /// The TLS certificate chain of the load balancer used by load balancer node(s) to verify the load balancer controller. This attribute was added in vSphere API 9.0.0.0. If None, load balancer node(s) use system-wide certificates finishing the verification process for load balancer controller.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -363,6 +373,67 @@ pub struct Info {
     pub system_trusted_cas: Option<
         Vec<crate::vcenter::trusted_infrastructure::X509CertChain>,
     >,
+}
+
+impl Info {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::foundation_load_balancers::Info",
+            "name",
+        )
+    }
+
+    fn __missing_owner() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::foundation_load_balancers::Info",
+            "owner",
+        )
+    }
+
+    fn __missing_replica() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::foundation_load_balancers::Info",
+            "replica",
+        )
+    }
+
+    fn __missing_size() -> SizingSpec {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::foundation_load_balancers::Info",
+            "size",
+        )
+    }
+
+    fn __missing_version() -> Version {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::foundation_load_balancers::Info",
+            "version",
+        )
+    }
+
+    fn __missing_placement_spec() -> PlacementSpec {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::foundation_load_balancers::Info",
+            "placement_spec",
+        )
+    }
+
+    fn __missing_network_config_spec() -> NetworkConfigSpec {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::foundation_load_balancers::Info",
+            "network_config_spec",
+        )
+    }
+
+    fn __missing_node_info_map() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        NodeInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::foundation_load_balancers::Info",
+            "node_info_map",
+        )
+    }
 }
 
 /// `FoundationLoadBalancers.IpAddressSpec` class defines IP address configuration. This class was added in vSphere API 9.0.0.0.
@@ -428,20 +499,50 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// Identifier(s) of load balancer. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_load_balancers",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub load_balancers: Vec<String>,
     /// Detailed info list of load balancer. This attribute was added in vSphere API 9.0.0.0. If None means client doesn't intend to get a detailed info list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub infos: Option<Vec<Info>>,
 }
 
+impl ListResult {
+    fn __missing_load_balancers() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::foundation_load_balancers::ListResult",
+            "load_balancers",
+        )
+    }
+}
+
 /// The `FoundationLoadBalancers.LoadBalancerController` class defines the load balancer controller server network connection information. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LoadBalancerController {
     /// The load balancer server IP address, e.g., 10.0.0.1. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "LoadBalancerController::__missing_address")]
     pub address: String,
     /// The load balancer controller server port. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "LoadBalancerController::__missing_port")]
     pub port: i64,
+}
+
+impl LoadBalancerController {
+    fn __missing_address() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::foundation_load_balancers::LoadBalancerController",
+            "address",
+        )
+    }
+
+    fn __missing_port() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::foundation_load_balancers::LoadBalancerController",
+            "port",
+        )
+    }
 }
 
 /// The `FoundationLoadBalancers.LogConfigSpec` class defines the load balancer log configuration. This class was added in vSphere API 9.0.0.0.
@@ -493,6 +594,16 @@ pub struct NetworkConfigSpec {
     pub extra_vip_subnets: Option<Vec<String>>,
 }
 
+impl ::vsphere_vapi_runtime::de::Zero for NetworkConfigSpec {
+    fn zero() -> Self {
+        Self {
+            ntp_servers: ::vsphere_vapi_runtime::de::Zero::zero(),
+            dns: ::vsphere_vapi_runtime::de::Zero::zero(),
+            extra_vip_subnets: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
+}
+
 /// `FoundationLoadBalancers.NetworkInterfaceSpec` class defines the information that is used for creating network interface. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NetworkInterfaceSpec {
@@ -517,12 +628,32 @@ pub struct NodeInfo {
     /// Identifier of a `com.vmware.vcenter.FoundationLoadBalancerNode` resource.
     pub id: crate::ids::FoundationLoadBalancerNodeId,
     /// The version of load balancer image running on current node. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "NodeInfo::__missing_version")]
     pub version: Version,
     /// Network interface configuration of load balancer node. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "NodeInfo::__missing_nics",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub nics: Vec<NetworkInterfaceSpec>,
     /// The runtime information of the node. This attribute was added in vSphere API 9.0.0.0.
     pub node_runtime_info: NodeRuntimeInfo,
+}
+
+impl NodeInfo {
+    fn __missing_version() -> Version {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::foundation_load_balancers::NodeInfo",
+            "version",
+        )
+    }
+
+    fn __missing_nics() -> Vec<NetworkInterfaceSpec> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::foundation_load_balancers::NodeInfo",
+            "nics",
+        )
+    }
 }
 
 /// The `FoundationLoadBalancers.NodeRuntimeInfo` class defines load balancer node runtime information. This class was added in vSphere API 9.0.0.0.
@@ -578,12 +709,30 @@ pub struct Notification {
     /// The notification message severity level, this field indicates the severity of current message, user can select their preferred severity level for notifications based on this field. This attribute was added in vSphere API 9.0.0.0.
     pub severity: notification::Severity,
     /// Fixed string to indicate the notification's type. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Notification::__missing_title")]
     pub title: String,
     /// The content of the notification message. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Notification::__missing_message")]
     pub message: String,
     /// The generation time of the notification message. This attribute was added in vSphere API 9.0.0.0. if None the notification message doesn't contain a generation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<vsphere_vapi_runtime::types::DateTime>,
+}
+
+impl Notification {
+    fn __missing_title() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::foundation_load_balancers::Notification",
+            "title",
+        )
+    }
+
+    fn __missing_message() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::foundation_load_balancers::Notification",
+            "message",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -647,6 +796,17 @@ pub struct PlacementSpec {
     pub folder: Option<String>,
 }
 
+impl ::vsphere_vapi_runtime::de::Zero for PlacementSpec {
+    fn zero() -> Self {
+        Self {
+            cluster: ::vsphere_vapi_runtime::de::Zero::zero(),
+            res_pool: ::vsphere_vapi_runtime::de::Zero::zero(),
+            storage_policy: ::vsphere_vapi_runtime::de::Zero::zero(),
+            folder: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
+}
+
 /// The `FoundationLoadBalancers.RuntimeInfo` class defines load balancer different status information while the load balancer is running. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RuntimeInfo {
@@ -677,6 +837,16 @@ pub struct SizingSpec {
     pub size: Option<NodeSize>,
 }
 
+impl ::vsphere_vapi_runtime::de::Zero for SizingSpec {
+    fn zero() -> Self {
+        Self {
+            reserve_cpu: ::vsphere_vapi_runtime::de::Zero::zero(),
+            reserve_mem: ::vsphere_vapi_runtime::de::Zero::zero(),
+            size: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
+}
+
 /// The `FoundationLoadBalancers.UtilizationInfo` class defines the combined utilization status, it contains cpu, memory currently. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UtilizationInfo {
@@ -705,13 +875,58 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Version {
     /// Major version number. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Version::__missing_major")]
     pub major: i64,
     /// Minor version number. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Version::__missing_minor")]
     pub minor: i64,
     /// Patch number. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Version::__missing_patch")]
     pub patch: i64,
     /// Revision number. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Version::__missing_revision")]
     pub revision: i64,
+}
+
+impl Version {
+    fn __missing_major() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::foundation_load_balancers::Version",
+            "major",
+        )
+    }
+
+    fn __missing_minor() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::foundation_load_balancers::Version",
+            "minor",
+        )
+    }
+
+    fn __missing_patch() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::foundation_load_balancers::Version",
+            "patch",
+        )
+    }
+
+    fn __missing_revision() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::foundation_load_balancers::Version",
+            "revision",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for Version {
+    fn zero() -> Self {
+        Self {
+            major: ::vsphere_vapi_runtime::de::Zero::zero(),
+            minor: ::vsphere_vapi_runtime::de::Zero::zero(),
+            patch: ::vsphere_vapi_runtime::de::Zero::zero(),
+            revision: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 #[doc(hidden)]

@@ -313,7 +313,14 @@ pub struct AdapterMapping {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
     /// The IP settings for the associated virtual network adapter. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "AdapterMapping::__missing_adapter")]
     pub adapter: IpSettings,
+}
+
+impl AdapterMapping {
+    fn __missing_adapter() -> IpSettings {
+        ::vsphere_vapi_runtime::de::missing("vcenter::guest::AdapterMapping", "adapter")
+    }
 }
 
 /// Guest customization settings to customize a guest operating system with cloud configuration.
@@ -467,10 +474,20 @@ impl<'de> serde::Deserialize<'de> for CloudConfiguration {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CloudinitConfiguration {
     /// Metadata includes the network, instance id and hostname that cloud-init processes to configure the virtual machine. It is in json or yaml format. The max size of the metadata is 524288 bytes. See <https://cloudinit.readthedocs.io/en/latest/topics/datasources/ovf.html> about supported meta data formats. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "CloudinitConfiguration::__missing_metadata")]
     pub metadata: String,
     /// Userdata is the user customized content that cloud-init processes to configure the virtual machine. See <https://cloudinit.readthedocs.io/en/latest/topics/format.html> about user data formats. See <https://cloudinit.readthedocs.io/en/latest/topics/modules.html#> about user data modules. The max size of the userdata is 524288 bytes. This attribute was added in vSphere API 7.0.3.0. If None, no cloud-init user data will be used as part of the cloud-init configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub userdata: Option<String>,
+}
+
+impl CloudinitConfiguration {
+    fn __missing_metadata() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::guest::CloudinitConfiguration",
+            "metadata",
+        )
+    }
 }
 
 /// The `ConfigurationSpec` class specifies the settings for customizing a guest operating system. This class was added in vSphere API 7.0.0.0.
@@ -487,17 +504,67 @@ pub struct ConfigurationSpec {
     pub cloud_config: Option<CloudConfiguration>,
 }
 
+impl ::vsphere_vapi_runtime::de::Zero for ConfigurationSpec {
+    fn zero() -> Self {
+        Self {
+            windows_config: ::vsphere_vapi_runtime::de::Zero::zero(),
+            linux_config: ::vsphere_vapi_runtime::de::Zero::zero(),
+            cloud_config: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
+}
+
 /// The `CustomizationSpec` class contains information required to customize a virtual machine when deploying it or migrating it to a new host. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CustomizationSpec {
     /// Settings to be applied to the guest during the customization. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "CustomizationSpec::__missing_configuration_spec")]
     pub configuration_spec: ConfigurationSpec,
     /// Global DNS settings constitute the DNS settings that are not specific to a particular virtual network adapter. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(rename = "global_DNS_settings")]
+    #[serde(
+        rename = "global_DNS_settings",
+        default = "CustomizationSpec::__missing_global_dns_settings"
+    )]
     pub global_dns_settings: GlobalDnsSettings,
     /// IP settings that are specific to a particular virtual network adapter. The `com.vmware.vcenter.guest.adapter_mapping` class maps a network adapter's MAC address to its `com.vmware.vcenter.guest.IP_settings`. May be empty if there are no network adapters, else should match number of network adapters configured for the VM. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CustomizationSpec::__missing_interfaces",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub interfaces: Vec<AdapterMapping>,
+}
+
+impl CustomizationSpec {
+    fn __missing_configuration_spec() -> ConfigurationSpec {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::guest::CustomizationSpec",
+            "configuration_spec",
+        )
+    }
+
+    fn __missing_global_dns_settings() -> GlobalDnsSettings {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::guest::CustomizationSpec",
+            "global_DNS_settings",
+        )
+    }
+
+    fn __missing_interfaces() -> Vec<AdapterMapping> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::guest::CustomizationSpec",
+            "interfaces",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for CustomizationSpec {
+    fn zero() -> Self {
+        Self {
+            configuration_spec: ::vsphere_vapi_runtime::de::Zero::zero(),
+            global_dns_settings: ::vsphere_vapi_runtime::de::Zero::zero(),
+            interfaces: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `Domain` class specifies the information needed to join a workgroup or domain. This structure maps to the Identification key in the sysprep.xml answer file. These values are transferred into the sysprep.xml file that VirtualCenter stores on the target virtual disk. For more information about performing unattended installation, check <https://technet.microsoft.com/en-us/library/cc771830(v=ws.10).aspx> This class was added in vSphere API 7.0.0.0.
@@ -726,18 +793,61 @@ pub struct GlobalDnsSettings {
     pub dns_servers: Option<Vec<String>>,
 }
 
+impl ::vsphere_vapi_runtime::de::Zero for GlobalDnsSettings {
+    fn zero() -> Self {
+        Self {
+            dns_suffix_list: ::vsphere_vapi_runtime::de::Zero::zero(),
+            dns_servers: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
+}
+
 /// The `GuiUnattended` class maps to the GuiUnattended key in the sysprep.xml answer file. These values are plugged directly into the sysprep.xml file that VirtualCenter stores on the target virtual disk. For more detailed information about performing unattended installations, check <https://technet.microsoft.com/en-us/library/cc771830(v=ws.10).aspx> This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GuiUnattended {
     /// Flag to determine whether or not the machine automatically logs on as Administrator. See the `com.vmware.vcenter.guest.gui_unattended.password` property. If `com.vmware.vcenter.guest.gui_unattended.auto_logon` flag is set, then `com.vmware.vcenter.guest.gui_unattended.password` must not be None or the guest customization will fail. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "GuiUnattended::__missing_auto_logon")]
     pub auto_logon: bool,
     /// If the `com.vmware.vcenter.guest.gui_unattended.auto_logon` flag is set, then this property specifies the number of times the machine should automatically log on as Administrator. Generally it should be 1, but if the setup requires a number of reboots, you may want to increase it. This number may be determined by the list of commands. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "GuiUnattended::__missing_auto_logon_count")]
     pub auto_logon_count: i64,
     /// The new administrator password for the machine. To specify that the password should be set to blank (that is, no password), leave it unset. This attribute was added in vSphere API 7.0.0.0. If None, blank password will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<vsphere_vapi_runtime::types::Secret>,
     /// The time zone index for the virtual machine. Numbers correspond to time zones at <https://support.microsoft.com/en-us/help/973627/microsoft-time-zone-index-values> This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "GuiUnattended::__missing_time_zone")]
     pub time_zone: i64,
+}
+
+impl GuiUnattended {
+    fn __missing_auto_logon() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::guest::GuiUnattended",
+            "auto_logon",
+        )
+    }
+
+    fn __missing_auto_logon_count() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::guest::GuiUnattended",
+            "auto_logon_count",
+        )
+    }
+
+    fn __missing_time_zone() -> i64 {
+        ::vsphere_vapi_runtime::de::missing("vcenter::guest::GuiUnattended", "time_zone")
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for GuiUnattended {
+    fn zero() -> Self {
+        Self {
+            auto_logon: ::vsphere_vapi_runtime::de::Zero::zero(),
+            auto_logon_count: ::vsphere_vapi_runtime::de::Zero::zero(),
+            password: ::vsphere_vapi_runtime::de::Zero::zero(),
+            time_zone: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `HostnameGenerator` class specifies various mechanisms of generating the hostname for the guest inside the virtual machine while customization. This class was added in vSphere API 7.0.0.0.
@@ -942,6 +1052,16 @@ pub struct IpSettings {
     /// Windows settings to be configured for this specific virtual Network adapter. This is valid only for Windows guest operating systems. This attribute was added in vSphere API 7.0.0.0. If None, no specific Windows settings are set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub windows: Option<WindowsNetworkAdapterSettings>,
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for IpSettings {
+    fn zero() -> Self {
+        Self {
+            ipv4: ::vsphere_vapi_runtime::de::Zero::zero(),
+            ipv6: ::vsphere_vapi_runtime::de::Zero::zero(),
+            windows: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `Ipv4` class specifies the IPv4 settings that need to be applied to a virtual network adapter. This class was added in vSphere API 7.0.0.0.
@@ -1285,9 +1405,21 @@ impl<'de> serde::Deserialize<'de> for Ipv6 {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Ipv6Address {
     /// Static IPv6 Address. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Ipv6Address::__missing_ip_address")]
     pub ip_address: String,
     /// The CIDR prefix for the interface. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Ipv6Address::__missing_prefix")]
     pub prefix: i64,
+}
+
+impl Ipv6Address {
+    fn __missing_ip_address() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::guest::Ipv6Address", "ip_address")
+    }
+
+    fn __missing_prefix() -> i64 {
+        ::vsphere_vapi_runtime::de::missing("vcenter::guest::Ipv6Address", "prefix")
+    }
 }
 
 /// Guest customization Settings to customize a Linux guest operating system.
@@ -1298,6 +1430,7 @@ pub struct LinuxConfiguration {
     /// The network host name of the Linux virtual machine. This attribute was added in vSphere API 7.0.0.0.
     pub hostname: HostnameGenerator,
     /// The fully qualified domain name. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "LinuxConfiguration::__missing_domain")]
     pub domain: String,
     /// The case-sensitive time zone, such as Europe/Sofia. Valid time zone values are based on the tz (time zone) database used by Linux. The values are strings (`str`) in the form "Area/Location," in which Area is a continent or ocean name, and Location is the city, island, or other regional designation.
     ///
@@ -1318,6 +1451,15 @@ pub struct LinuxConfiguration {
     /// Please set the compatible customization method to a supported string value e.g. "GOSC_METHOD_1". See all the supported compatible customization methods in <https://kb.vmware.com/s/article/95903> This attribute was added in vSphere API 8.0.3.0. If None, the customization may fail in a Linux operating systems which hasn't been officially supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatible_customization_method: Option<String>,
+}
+
+impl LinuxConfiguration {
+    fn __missing_domain() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::guest::LinuxConfiguration",
+            "domain",
+        )
+    }
 }
 
 impl LinuxConfiguration {
@@ -1342,11 +1484,28 @@ pub struct UserData {
     /// The computer name of the (Windows) virtual machine. A computer name may contain letters (A-Z), numbers(0-9) and hyphens (-) but no spaces or periods (.). The name may not consist entirely of digits. A computer name is restricted to 15 characters in length. If the computer name is longer than 15 characters, it will be truncated to 15 characters. Check `com.vmware.vcenter.guest.hostname_generator` for various options. This attribute was added in vSphere API 7.0.0.0.
     pub computer_name: HostnameGenerator,
     /// Full name of the end user. Note that this is not the username but full name specified in "Firstname Lastname" format. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "UserData::__missing_full_name")]
     pub full_name: String,
     /// Name of the organization that owns the computer. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "UserData::__missing_organization")]
     pub organization: String,
     /// The product Key to use for activating Windows guest operating system. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "UserData::__missing_product_key")]
     pub product_key: String,
+}
+
+impl UserData {
+    fn __missing_full_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::guest::UserData", "full_name")
+    }
+
+    fn __missing_organization() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::guest::UserData", "organization")
+    }
+
+    fn __missing_product_key() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::guest::UserData", "product_key")
+    }
 }
 
 /// The `WindowsConfiguration` class specifies the settings for customizing a windows guest operating system. This class was added in vSphere API 7.0.0.0.
@@ -1394,7 +1553,17 @@ pub struct WindowsSysprep {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<Domain>,
     /// Information related to unattended installation. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "WindowsSysprep::__missing_gui_unattended")]
     pub gui_unattended: GuiUnattended,
+}
+
+impl WindowsSysprep {
+    fn __missing_gui_unattended() -> GuiUnattended {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::guest::WindowsSysprep",
+            "gui_unattended",
+        )
+    }
 }
 
 impl WindowsSysprep {

@@ -231,10 +231,16 @@ impl<'de> serde::Deserialize<'de> for CreateSpec {
                 };
                 ::core::result::Result::Ok(CreateSpec {
                     hostname: f_0
-                        .ok_or_else(|| serde::de::Error::missing_field("hostname"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::host::CreateSpec",
+                            "hostname",
+                        )),
                     port: f_1,
                     user_name: f_2
-                        .ok_or_else(|| serde::de::Error::missing_field("user_name"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::host::CreateSpec",
+                            "user_name",
+                        )),
                     password: f_3
                         .ok_or_else(|| serde::de::Error::missing_field("password"))?,
                     folder: f_4,
@@ -495,7 +501,11 @@ impl<'de> serde::Deserialize<'de> for Summary {
                 };
                 ::core::result::Result::Ok(Summary {
                     host: f_0.ok_or_else(|| serde::de::Error::missing_field("host"))?,
-                    name: f_1.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    name: f_1
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::host::Summary",
+                            "name",
+                        )),
                     connection_state: u_0
                         .ok_or_else(|| serde::de::Error::missing_field(
                             "connection_state",

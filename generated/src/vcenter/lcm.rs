@@ -78,15 +78,27 @@ impl Reports {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Notification {
     /// The notification id.
+    #[serde(default = "Notification::__missing_id")]
     pub id: String,
     /// The time the notification was raised/found. Only if the time information is available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// The notification message.
+    #[serde(default = "Notification::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
     /// The resolution message, if any. Only set for warnings and errors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl Notification {
+    fn __missing_id() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::lcm::Notification", "id")
+    }
+
+    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing("vcenter::lcm::Notification", "message")
+    }
 }
 
 impl Notification {

@@ -2238,26 +2238,83 @@ pub struct CnsFileConfig {
     /// If a cluster in the list is not a vSAN cluster or does not have vSAN File Service enabled, an InvalidArgument error will be thrown from `com.vmware.vcenter.namespace_management.clusters.enable`, `com.vmware.vcenter.namespace_management.clusters.update` and `com.vmware.vcenter.namespace_management.clusters.set` APIs.
     ///
     /// An empty list may be specified to disable file volume support on the Supervisor.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CnsFileConfig::__missing_vsan_clusters",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub vsan_clusters: Vec<String>,
+}
+
+impl CnsFileConfig {
+    fn __missing_vsan_clusters() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::CnsFileConfig",
+            "vsan_clusters",
+        )
+    }
 }
 
 /// The `IPRange` class is used to express a range of IP addresses. The formats supported by this structure will depend on the IP addressing scheme that is being used by vSphere Namespaces. Currently, vSphere Namespaces only supports IPv4. This class was added in vSphere API 7.0.1.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IpRange {
     /// The starting address of the range. This attribute was added in vSphere API 7.0.1.0.
+    #[serde(default = "IpRange::__missing_address")]
     pub address: String,
     /// The number of IP addresses in the range. This attribute was added in vSphere API 7.0.1.0.
+    #[serde(default = "IpRange::__missing_count")]
     pub count: i64,
+}
+
+impl IpRange {
+    fn __missing_address() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::IpRange",
+            "address",
+        )
+    }
+
+    fn __missing_count() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::IpRange",
+            "count",
+        )
+    }
 }
 
 /// The `Ipv4Cidr` class contains the specification for representing CIDR notation of IP range. For example, this can be used to represent 256 IP addresses using 10.10.10.0/24. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Ipv4Cidr {
     /// The IPv4 address. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Ipv4Cidr::__missing_address")]
     pub address: String,
     /// The CIDR prefix. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Ipv4Cidr::__missing_prefix")]
     pub prefix: i64,
+}
+
+impl Ipv4Cidr {
+    fn __missing_address() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::Ipv4Cidr",
+            "address",
+        )
+    }
+
+    fn __missing_prefix() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::Ipv4Cidr",
+            "prefix",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for Ipv4Cidr {
+    fn zero() -> Self {
+        Self {
+            address: ::vsphere_vapi_runtime::de::Zero::zero(),
+            prefix: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `ProxyConfiguration` class defines proxy configuration to be used by the Supervisor. This class was added in vSphere API 7.0.3.00100.

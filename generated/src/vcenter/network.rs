@@ -151,9 +151,16 @@ pub struct Summary {
     /// Identifier of a `Network` resource.
     pub network: crate::ids::NetworkId,
     /// Name of the network.
+    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// Type (STANDARD_PORTGROUP, DISTRIBUTED_PORTGROUP, OPAQUE_NETWORK) of the vCenter Server network.
     pub r#type: Type,
+}
+
+impl Summary {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::network::Summary", "name")
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

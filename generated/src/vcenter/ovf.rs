@@ -733,8 +733,17 @@ impl<'de> serde::Deserialize<'de> for OvfError {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OvfInfo {
     /// A list of localizable messages (see `com.vmware.vapi.std.localizable_message`).
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "OvfInfo::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl OvfInfo {
+    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing("vcenter::ovf::OvfInfo", "messages")
+    }
 }
 
 /// The `OvfMessage` class describes a base OVF handling error message related to accessing, validating, deploying, or exporting an OVF package.
@@ -1228,13 +1237,35 @@ pub struct ParseIssue {
     /// The category of the parse issue.
     pub category: parse_issue::Category,
     /// The name of the file in which the parse issue was found.
+    #[serde(default = "ParseIssue::__missing_file")]
     pub file: String,
     /// The line number of the line in the file (see `com.vmware.vcenter.ovf.parse_issue.file`) where the parse issue was found (or -1 if not applicable).
+    #[serde(default = "ParseIssue::__missing_line_number")]
     pub line_number: i64,
     /// The position in the line (see `com.vmware.vcenter.ovf.parse_issue.line_number`) (or -1 if not applicable).
+    #[serde(default = "ParseIssue::__missing_column_number")]
     pub column_number: i64,
     /// A localizable message describing the parse issue.
+    #[serde(default = "ParseIssue::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
+}
+
+impl ParseIssue {
+    fn __missing_file() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::ovf::ParseIssue", "file")
+    }
+
+    fn __missing_line_number() -> i64 {
+        ::vsphere_vapi_runtime::de::missing("vcenter::ovf::ParseIssue", "line_number")
+    }
+
+    fn __missing_column_number() -> i64 {
+        ::vsphere_vapi_runtime::de::missing("vcenter::ovf::ParseIssue", "column_number")
+    }
+
+    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing("vcenter::ovf::ParseIssue", "message")
+    }
 }
 
 /// The `Property` class contains the information about a property in an OVF package.
@@ -1363,9 +1394,21 @@ pub struct SizeParams {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TagNameSpec {
     /// The name of the tag to attach. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "TagNameSpec::__missing_tag_name")]
     pub tag_name: String,
     /// The name of the vSphere tag category that this tag belongs to. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "TagNameSpec::__missing_category_name")]
     pub category_name: String,
+}
+
+impl TagNameSpec {
+    fn __missing_tag_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::ovf::TagNameSpec", "tag_name")
+    }
+
+    fn __missing_category_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::ovf::TagNameSpec", "category_name")
+    }
 }
 
 /// The `TagParams` class contains information required to attach tags while deploying a VM. This class was added in vSphere API 9.1.0.0.
@@ -1396,9 +1439,21 @@ pub struct TagSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UnknownSection {
     /// A namespace-qualified tag in the form `{ns}tag`.
+    #[serde(default = "UnknownSection::__missing_tag")]
     pub tag: String,
     /// The description of the Info element.
+    #[serde(default = "UnknownSection::__missing_info")]
     pub info: String,
+}
+
+impl UnknownSection {
+    fn __missing_tag() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::ovf::UnknownSection", "tag")
+    }
+
+    fn __missing_info() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::ovf::UnknownSection", "info")
+    }
 }
 
 /// The `UnknownSectionParams` class contains a list of unknown, non-required sections.
@@ -1436,11 +1491,23 @@ pub struct WarningInfo {
     /// The warning type raised during the OVF package deployment. This attribute was added in vSphere API 7.0.2.0.
     pub r#type: WarningType,
     /// The message specifying more details about the warning. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "WarningInfo::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
     /// Indicates if this warning will be ignored when deploying the OVF package.
     ///
     /// The value is set to be `false` when it is returned from `com.vmware.vcenter.ovf.library_item.filter`, it should be updated to be `true` when calling `com.vmware.vcenter.ovf.library_item.deploy` if the warning can be ignored, otherwise the OVF package deployment will fail. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "WarningInfo::__missing_ignored")]
     pub ignored: bool,
+}
+
+impl WarningInfo {
+    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing("vcenter::ovf::WarningInfo", "message")
+    }
+
+    fn __missing_ignored() -> bool {
+        ::vsphere_vapi_runtime::de::missing("vcenter::ovf::WarningInfo", "ignored")
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

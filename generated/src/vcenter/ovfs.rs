@@ -18,11 +18,18 @@ pub struct DatastoreInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeployResult {
     /// Type for the result. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be one of `VirtualApp` or `VirtualMachine`. When methods return a value of this class as a return value, the attribute will be one of `VirtualApp` or `VirtualMachine`.
+    #[serde(default = "DeployResult::__missing_result_type")]
     pub result_type: String,
     /// Identifier of the deployed Virtual Machine or Virtual Appliance if deployment succeeded. In case of a deployment failure an exception is thrown instead of returning DeployResult. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a resource of one of the types `VirtualApp` or `VirtualMachine`.
     pub created_entity: vsphere_vapi_runtime::ResourceId,
+}
+
+impl DeployResult {
+    fn __missing_result_type() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::ovfs::DeployResult", "result_type")
+    }
 }
 
 impl DeployResult {
@@ -46,6 +53,7 @@ pub struct DeploySpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
     /// The name of the VM or vApp being deployed as specified by an OVF. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "DeploySpec::__missing_name")]
     pub name: String,
     /// The identifier of the host being deployed to. This attribute was added in vSphere API 9.0.0.0.
     ///
@@ -88,6 +96,12 @@ pub struct DeploySpec {
     /// The key of the chosen deployment option. If empty, the default option is chosen. The list of available deployment options can optionally be specified in the OVF file being deployed and this key specifies which one to use for deployment from that list. This attribute was added in vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment_option: Option<String>,
+}
+
+impl DeploySpec {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::ovfs::DeploySpec", "name")
+    }
 }
 
 impl DeploySpec {
@@ -149,11 +163,18 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NetworkInfo {
     /// Type for the network. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be one of `DistributedVirtualPortgroup`, `Network`, or `OpaqueNetwork`. When methods return a value of this class as a return value, the attribute will be one of `DistributedVirtualPortgroup`, `Network`, or `OpaqueNetwork`.
+    #[serde(default = "NetworkInfo::__missing_net_type")]
     pub net_type: String,
     /// The identifier of the network in the inventory that is the target of the OVF network. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a resource of one of the types `DistributedVirtualPortgroup`, `Network` or `OpaqueNetwork`.
     pub network: vsphere_vapi_runtime::ResourceId,
+}
+
+impl NetworkInfo {
+    fn __missing_net_type() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::ovfs::NetworkInfo", "net_type")
+    }
 }
 
 impl NetworkInfo {

@@ -12,6 +12,7 @@ pub mod shares_info;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
     /// Name of the resource pool. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
     /// Parent of the created resource pool. This attribute was added in vSphere API 7.0.0.0.
     ///
@@ -23,6 +24,12 @@ pub struct CreateSpec {
     /// Resource allocation for memory. This attribute was added in vSphere API 7.0.0.0. if None or empty, use the default memory allocation specification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_allocation: Option<ResourceAllocationCreateSpec>,
+}
+
+impl CreateSpec {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::resource_pool::CreateSpec", "name")
+    }
 }
 
 impl CreateSpec {
@@ -77,9 +84,13 @@ pub struct FilterSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Name of the vCenter Server resource pool.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Identifiers of the child resource pools contained in this resource pool.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_resource_pools",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub resource_pools: Vec<String>,
     /// Resource allocation information for CPU. This attribute was added in vSphere API 7.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -87,6 +98,19 @@ pub struct Info {
     /// Resource allocation information for memory. This attribute was added in vSphere API 7.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_allocation: Option<ResourceAllocationInfo>,
+}
+
+impl Info {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::resource_pool::Info", "name")
+    }
+
+    fn __missing_resource_pools() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::resource_pool::Info",
+            "resource_pools",
+        )
+    }
 }
 
 impl Info {
@@ -151,13 +175,39 @@ pub struct ResourceAllocationCreateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceAllocationInfo {
     /// Amount of resource that is guaranteed available to a resource pool. Reserved resources are not wasted if they are not used. If the utilization is less than the reservation, the resources can be utilized by other running virtual machines. Units are MB for memory, and MHz for CPU. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ResourceAllocationInfo::__missing_reservation")]
     pub reservation: i64,
     /// In a resource pool with an expandable reservation, the reservation can grow beyond the specified value, if the parent resource pool has unreserved resources. A non-expandable reservation is called a fixed reservation. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ResourceAllocationInfo::__missing_expandable_reservation")]
     pub expandable_reservation: bool,
     /// The utilization of a resource pool will not exceed this limit, even if there are available resources. This is typically used to ensure a consistent performance of resource pools independent of available resources. If set to -1, then there is no fixed limit on resource usage (only bounded by available resources and shares). Units are MB for memory, and MHz for CPU. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ResourceAllocationInfo::__missing_limit")]
     pub limit: i64,
     /// Shares are used in case of resource contention. This attribute was added in vSphere API 7.0.0.0.
     pub shares: SharesInfo,
+}
+
+impl ResourceAllocationInfo {
+    fn __missing_reservation() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::resource_pool::ResourceAllocationInfo",
+            "reservation",
+        )
+    }
+
+    fn __missing_expandable_reservation() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::resource_pool::ResourceAllocationInfo",
+            "expandable_reservation",
+        )
+    }
+
+    fn __missing_limit() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::resource_pool::ResourceAllocationInfo",
+            "limit",
+        )
+    }
 }
 
 /// The `ResourceAllocationUpdateSpec` class describes the updates to be made to the resource allocation settings of a resource pool. This class was added in vSphere API 7.0.0.0.
@@ -347,7 +397,14 @@ pub struct Summary {
     /// Identifier of a `ResourcePool` resource.
     pub resource_pool: crate::ids::ResourcePoolId,
     /// Name of the resource pool.
+    #[serde(default = "Summary::__missing_name")]
     pub name: String,
+}
+
+impl Summary {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::resource_pool::Summary", "name")
+    }
 }
 
 /// The  class contains specification for updating the configuration of a resource pool. This class was added in vSphere API 7.0.0.0.

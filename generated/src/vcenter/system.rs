@@ -12,15 +12,34 @@ pub struct HelloResult {
     /// The ID of a mutually-supported API release. This ID should be used in subsequent API calls to the current vCenter system.
     ///
     /// If there is no mutually-supported API release, the value will be an empty string, e.g. `""`. Typically, this is a case where one of the parties is much older than the other party. This attribute was added in vSphere API 8.0.2.0.
+    #[serde(default = "HelloResult::__missing_api_release")]
     pub api_release: String,
+}
+
+impl HelloResult {
+    fn __missing_api_release() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::system::HelloResult",
+            "api_release",
+        )
+    }
 }
 
 /// The `System.HelloSpec` class describes the API client preferences. This class was added in vSphere API 8.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HelloSpec {
     /// List of API release IDs that the client can work with in order of preference. The server will select the first mutually supported release ID. This attribute was added in vSphere API 8.0.2.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "HelloSpec::__missing_api_releases",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub api_releases: Vec<String>,
+}
+
+impl HelloSpec {
+    fn __missing_api_releases() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing("vcenter::system::HelloSpec", "api_releases")
+    }
 }
 
 #[doc(hidden)]

@@ -136,13 +136,25 @@ pub struct InvalidGrant {
     /// Stack of one or more localizable messages for human exception consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked. Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "InvalidGrant::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports. The ArgumentLocations, FileLocations, and TransientIndication classes are intended as possible values for this attribute. `com.vmware.vapi.std.dynamic_ID` may also be useful as a value for this attribute (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this attribute when reporting exceptions from their methods. Some methods will not set this attribute when reporting exceptions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
+}
+
+impl InvalidGrant {
+    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::tokenservice::InvalidGrant",
+            "messages",
+        )
+    }
 }
 
 /// The `InvalidRequest` exception indicates that `com.vmware.vcenter.tokenservice.token_exchange.exchange_spec` is missing a required parameter, includes an unsupported parameter value (other than `com.vmware.vcenter.tokenservice.token_exchange.exchange_spec.grant_type`) This class was added in vSphere API 7.0.0.0.
@@ -154,13 +166,25 @@ pub struct InvalidRequest {
     /// Stack of one or more localizable messages for human exception consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked. Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "InvalidRequest::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports. The ArgumentLocations, FileLocations, and TransientIndication classes are intended as possible values for this attribute. `com.vmware.vapi.std.dynamic_ID` may also be useful as a value for this attribute (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this attribute when reporting exceptions from their methods. Some methods will not set this attribute when reporting exceptions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
+}
+
+impl InvalidRequest {
+    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::tokenservice::InvalidRequest",
+            "messages",
+        )
+    }
 }
 
 /// The `InvalidScope` exception indicates requested scope is invalid, unknown, malformed, or exceeds the scope granted by the resource owner. This class was added in vSphere API 7.0.0.0.
@@ -172,13 +196,25 @@ pub struct InvalidScope {
     /// Stack of one or more localizable messages for human exception consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked. Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "InvalidScope::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports. The ArgumentLocations, FileLocations, and TransientIndication classes are intended as possible values for this attribute. `com.vmware.vapi.std.dynamic_ID` may also be useful as a value for this attribute (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this attribute when reporting exceptions from their methods. Some methods will not set this attribute when reporting exceptions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
+}
+
+impl InvalidScope {
+    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::tokenservice::InvalidScope",
+            "messages",
+        )
+    }
 }
 
 /// The `Error` exception describes theattributes common to all standard exceptions.
@@ -206,11 +242,23 @@ pub struct TokenserviceError {
     /// Stack of one or more localizable messages for human exception consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked. Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "TokenserviceError::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports. The ArgumentLocations, FileLocations, and TransientIndication classes are intended as possible values for this attribute. `com.vmware.vapi.std.dynamic_ID` may also be useful as a value for this attribute (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this attribute when reporting exceptions from their methods. Some methods will not set this attribute when reporting exceptions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
+}
+
+impl TokenserviceError {
+    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::tokenservice::TokenserviceError",
+            "messages",
+        )
+    }
 }

@@ -222,28 +222,84 @@ impl TrustAuthorityClusters {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NetworkAddress {
     /// The IP address or DNS resolvable name of the service. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "NetworkAddress::__missing_hostname")]
     pub hostname: String,
     /// The port of the service. This attribute was added in vSphere API 7.0.0.0. If None, port 443 will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
 }
 
+impl NetworkAddress {
+    fn __missing_hostname() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::NetworkAddress",
+            "hostname",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for NetworkAddress {
+    fn zero() -> Self {
+        Self {
+            hostname: ::vsphere_vapi_runtime::de::Zero::zero(),
+            port: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
+}
+
 /// The `StsPrincipal` class contains a IDM principal. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StsPrincipal {
     /// The principal's ID. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "StsPrincipal::__missing_id")]
     pub id: StsPrincipalId,
     /// The type of the principal (user or group). This attribute was added in vSphere API 7.0.0.0.
     pub r#type: StsPrincipalType,
+}
+
+impl StsPrincipal {
+    fn __missing_id() -> StsPrincipalId {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::StsPrincipal",
+            "id",
+        )
+    }
 }
 
 /// The `StsPrincipalId` class contains an IDM principal ID. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StsPrincipalId {
     /// The principal's username. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "StsPrincipalId::__missing_name")]
     pub name: String,
     /// The principal's domain. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "StsPrincipalId::__missing_domain")]
     pub domain: String,
+}
+
+impl StsPrincipalId {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::StsPrincipalId",
+            "name",
+        )
+    }
+
+    fn __missing_domain() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::StsPrincipalId",
+            "domain",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for StsPrincipalId {
+    fn zero() -> Self {
+        Self {
+            name: ::vsphere_vapi_runtime::de::Zero::zero(),
+            domain: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -261,6 +317,26 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct X509CertChain {
     /// Certificate chain in base64 format This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "X509CertChain::__missing_cert_chain",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub cert_chain: Vec<String>,
+}
+
+impl X509CertChain {
+    fn __missing_cert_chain() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::X509CertChain",
+            "cert_chain",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for X509CertChain {
+    fn zero() -> Self {
+        Self {
+            cert_chain: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }

@@ -287,16 +287,27 @@ impl Operations {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CertificateInfo {
     /// The SHA-256 thumbprint of the SSL certificate for a management vCenter server. This attribute was added in vSphere API 6.7.1.
+    #[serde(default = "CertificateInfo::__missing_ssl_thumbprint")]
     pub ssl_thumbprint: String,
     /// PEM-encoded SSL certificate of the management vCenter server. This attribute was added in vSphere API 9.0.0.0. If None, empty ssl certificate is assumed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate: Option<String>,
 }
 
+impl CertificateInfo {
+    fn __missing_ssl_thumbprint() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vcha::CertificateInfo",
+            "ssl_thumbprint",
+        )
+    }
+}
+
 /// The `ConnectionSpec` class contains information required to connect to a vCenter server. The connection to the vCenter server always uses the HTTPS protocol. This class was added in vSphere API 6.7.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConnectionSpec {
     /// IP Address or DNS of the vCenter. This attribute was added in vSphere API 6.7.1.
+    #[serde(default = "ConnectionSpec::__missing_hostname")]
     pub hostname: String,
     /// Port number. This attribute was added in vSphere API 6.7.1. If None, port 443 will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -320,6 +331,25 @@ pub struct ConnectionSpec {
 }
 
 impl ConnectionSpec {
+    fn __missing_hostname() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::vcha::ConnectionSpec", "hostname")
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for ConnectionSpec {
+    fn zero() -> Self {
+        Self {
+            hostname: ::vsphere_vapi_runtime::de::Zero::zero(),
+            port: ::vsphere_vapi_runtime::de::Zero::zero(),
+            ssl_thumbprint: ::vsphere_vapi_runtime::de::Zero::zero(),
+            ssl_certificate: ::vsphere_vapi_runtime::de::Zero::zero(),
+            username: ::vsphere_vapi_runtime::de::Zero::zero(),
+            password: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
+}
+
+impl ConnectionSpec {
     /// A value with the required `hostname` set and every optional field `None`.
     pub fn new(hostname: impl ::std::convert::Into<String>) -> Self {
         Self {
@@ -337,7 +367,17 @@ impl ConnectionSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CredentialsSpec {
     /// Connection information for the management vCenter Server of the Active Node in a VCHA Cluster. This attribute was added in vSphere API 6.7.1.
+    #[serde(default = "CredentialsSpec::__missing_active_location")]
     pub active_location: ConnectionSpec,
+}
+
+impl CredentialsSpec {
+    fn __missing_active_location() -> ConnectionSpec {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vcha::CredentialsSpec",
+            "active_location",
+        )
+    }
 }
 
 /// The `DiskInfo` class contains information to describe the storage configuration of a vCenter virtual machine. This class was added in vSphere API 6.7.1.
@@ -348,7 +388,14 @@ pub struct DiskInfo {
     /// Identifier of a `Datastore:VCenter` resource.
     pub datastore: crate::ids::DatastoreId,
     /// The name of the datastore. This attribute was added in vSphere API 6.7.1.
+    #[serde(default = "DiskInfo::__missing_datastore_name")]
     pub datastore_name: String,
+}
+
+impl DiskInfo {
+    fn __missing_datastore_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::vcha::DiskInfo", "datastore_name")
+    }
 }
 
 /// The `DiskSpec` class contains information to describe the storage configuration of a vCenter virtual machine. This class was added in vSphere API 6.7.1.
@@ -555,6 +602,7 @@ impl<'de> serde::Deserialize<'de> for IpSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Ipv4Spec {
     /// IPV4 address to be used to configure the interface. This attribute was added in vSphere API 6.7.1.
+    #[serde(default = "Ipv4Spec::__missing_address")]
     pub address: String,
     /// The subnet mask for the interface. This attribute was added in vSphere API 6.7.1. If None and the `prefix` attribute is None, then an error will be reported. If None and the `prefix` attribute is set, then the `prefix` attribute will be used to create a subnet mask whose first prefix bits are 1 and the remaining bits 0. If both the `subnetMask` attribute and the `prefix` attribute are set and they do not represent the same value, then an error will be reported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -562,6 +610,12 @@ pub struct Ipv4Spec {
     /// The CIDR prefix for the interface. This attribute was added in vSphere API 6.7.1. If None and the `subnetMask` attribute is None, this an error will be reported. If None and the `subnetMask` attribute is set, then the `subnetMask` attribute will be used. If both the `subnetMask` attribute and the `prefix` attribute are set and they do not represent the same value, then an error will be reported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<i64>,
+}
+
+impl Ipv4Spec {
+    fn __missing_address() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::vcha::Ipv4Spec", "address")
+    }
 }
 
 impl Ipv4Spec {
@@ -579,9 +633,21 @@ impl Ipv4Spec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Ipv6Spec {
     /// IPv6 address to be used to configure the interface. This attribute was added in vSphere API 6.7.1.
+    #[serde(default = "Ipv6Spec::__missing_address")]
     pub address: String,
     /// The CIDR prefix for the interface. This attribute was added in vSphere API 6.7.1.
+    #[serde(default = "Ipv6Spec::__missing_prefix")]
     pub prefix: i64,
+}
+
+impl Ipv6Spec {
+    fn __missing_address() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::vcha::Ipv6Spec", "address")
+    }
+
+    fn __missing_prefix() -> i64 {
+        ::vsphere_vapi_runtime::de::missing("vcenter::vcha::Ipv6Spec", "prefix")
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -599,23 +665,27 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PlacementInfo {
     /// The hostname of the vCenter server that is managing the VCHA node. This attribute was added in vSphere API 6.7.1.
+    #[serde(default = "PlacementInfo::__missing_management_vcenter_name")]
     pub management_vcenter_name: String,
     /// The unique identifier of the vCenter server that is managing the VCHA node. This attribute was added in vSphere API 7.0.0.1. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub management_vcenter_server_guid: Option<String>,
     /// The virtual machine name of the VCHA node. This attribute was added in vSphere API 6.7.1.
+    #[serde(default = "PlacementInfo::__missing_vm_name")]
     pub vm_name: String,
     /// The identifier of the datacenter of the VCHA node. This attribute was added in vSphere API 6.7.1.
     ///
     /// Identifier of a `Datacenter:VCenter` resource.
     pub datacenter: crate::ids::DatacenterId,
     /// The name of the datacenter of the VCHA node. This attribute was added in vSphere API 6.7.1.
+    #[serde(default = "PlacementInfo::__missing_datacenter_name")]
     pub datacenter_name: String,
     /// The identifier of the host of the VCHA node. This attribute was added in vSphere API 6.7.1.
     ///
     /// Identifier of a `HostSystem:VCenter` resource.
     pub host: crate::ids::HostSystemId,
     /// The name of the host of the VCHA node. This attribute was added in vSphere API 6.7.1.
+    #[serde(default = "PlacementInfo::__missing_host_name")]
     pub host_name: String,
     /// The identifier of the cluster of which `host` is member. This attribute was added in vSphere API 6.7.1.
     ///
@@ -641,6 +711,7 @@ pub struct PlacementInfo {
     /// Identifier of a `Network:VCenter` resource.
     pub management_network: crate::ids::NetworkId,
     /// The name of the Network object used for the Management network. This attribute was added in vSphere API 6.7.1.
+    #[serde(default = "PlacementInfo::__missing_management_network_name")]
     pub management_network_name: String,
     /// The type of the Network object used for the Management network. This attribute was added in vSphere API 6.7.1.
     pub management_network_type: NetworkType,
@@ -651,10 +722,42 @@ pub struct PlacementInfo {
     pub bios_uuid: Option<String>,
 }
 
+impl PlacementInfo {
+    fn __missing_management_vcenter_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vcha::PlacementInfo",
+            "management_vcenter_name",
+        )
+    }
+
+    fn __missing_vm_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::vcha::PlacementInfo", "vm_name")
+    }
+
+    fn __missing_datacenter_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vcha::PlacementInfo",
+            "datacenter_name",
+        )
+    }
+
+    fn __missing_host_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::vcha::PlacementInfo", "host_name")
+    }
+
+    fn __missing_management_network_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vcha::PlacementInfo",
+            "management_network_name",
+        )
+    }
+}
+
 /// The `PlacementSpec` class contains information to describe the inventory placement of a single node of a VCHA cluster. This class was added in vSphere API 6.7.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PlacementSpec {
     /// The name of the VCHA node to be used for the virtual machine name. This attribute was added in vSphere API 6.7.1.
+    #[serde(default = "PlacementSpec::__missing_name")]
     pub name: String,
     /// The identifier of the folder to deploy the VCHA node to. This attribute was added in vSphere API 6.7.1.
     ///
@@ -689,6 +792,12 @@ pub struct PlacementSpec {
     /// The storage specification to deploy the VCHA node to. This attribute was added in vSphere API 6.7.1. If None, see vim.vm.RelocateSpec.datastore.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<DiskSpec>,
+}
+
+impl PlacementSpec {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::vcha::PlacementSpec", "name")
+    }
 }
 
 impl PlacementSpec {

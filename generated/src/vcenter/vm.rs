@@ -954,6 +954,7 @@ pub struct CloneSpec {
     /// Identifier of a `VirtualMachine` resource.
     pub source: crate::ids::VirtualMachineId,
     /// Virtual machine name. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "CloneSpec::__missing_name")]
     pub name: String,
     /// Virtual machine placement information. This attribute was added in vSphere API 7.0.0.0. If this attribute is None, the system will use the values from the source virtual machine. If specified, each field will be used for placement. If the fields result in disjoint placement the operation will fail. If the fields along with the placement values of the source virtual machine result in disjoint placement the operation will fail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -976,6 +977,12 @@ pub struct CloneSpec {
     /// Guest customization spec to apply to the virtual machine after the virtual machine is deployed. This attribute was added in vSphere API 7.0.0.0. If None, the guest operating system is not customized after clone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guest_customization_spec: Option<GuestCustomizationSpec>,
+}
+
+impl CloneSpec {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::vm::CloneSpec", "name")
+    }
 }
 
 impl CloneSpec {
@@ -1627,6 +1634,7 @@ pub struct Info {
     #[serde(rename = "guest_OS")]
     pub guest_os: GuestOs,
     /// Virtual machine name.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Identity of the virtual machine. This attribute was added in vSphere API 6.7.1. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1641,44 +1649,73 @@ pub struct Info {
     /// Boot configuration.
     pub boot: hardware::boot::Info,
     /// Boot device configuration. If the list has no entries, a server-specific default boot sequence is used.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_boot_devices",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub boot_devices: Vec<hardware::boot::device::Entry>,
     /// CPU configuration.
+    #[serde(default = "Info::__missing_cpu")]
     pub cpu: hardware::cpu::Info,
     /// Memory configuration.
+    #[serde(default = "Info::__missing_memory")]
     pub memory: hardware::memory::Info,
     /// List of disks.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_disks",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub disks: vsphere_vapi_runtime::types::VapiMap<String, hardware::disk::Info>,
     /// List of Ethernet adapters.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_nics",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub nics: vsphere_vapi_runtime::types::VapiMap<String, hardware::ethernet::Info>,
     /// List of CD-ROMs.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_cdroms",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub cdroms: vsphere_vapi_runtime::types::VapiMap<String, hardware::cdrom::Info>,
     /// List of floppy drives.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_floppies",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub floppies: vsphere_vapi_runtime::types::VapiMap<String, hardware::floppy::Info>,
     /// List of parallel ports.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_parallel_ports",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub parallel_ports: vsphere_vapi_runtime::types::VapiMap<
         String,
         hardware::parallel::Info,
     >,
     /// List of serial ports.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_serial_ports",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub serial_ports: vsphere_vapi_runtime::types::VapiMap<
         String,
         hardware::serial::Info,
     >,
     /// List of SATA adapters.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_sata_adapters",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub sata_adapters: vsphere_vapi_runtime::types::VapiMap<
         String,
         hardware::adapter::sata::Info,
     >,
     /// List of SCSI adapters.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_scsi_adapters",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub scsi_adapters: vsphere_vapi_runtime::types::VapiMap<
         String,
         hardware::adapter::scsi::Info,
@@ -1690,6 +1727,80 @@ pub struct Info {
     pub nvme_adapters: Option<
         vsphere_vapi_runtime::types::VapiMap<String, hardware::adapter::nvme::Info>,
     >,
+}
+
+impl Info {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::vm::Info", "name")
+    }
+
+    fn __missing_boot_devices() -> Vec<hardware::boot::device::Entry> {
+        ::vsphere_vapi_runtime::de::missing("vcenter::vm::Info", "boot_devices")
+    }
+
+    fn __missing_cpu() -> hardware::cpu::Info {
+        ::vsphere_vapi_runtime::de::missing("vcenter::vm::Info", "cpu")
+    }
+
+    fn __missing_memory() -> hardware::memory::Info {
+        ::vsphere_vapi_runtime::de::missing("vcenter::vm::Info", "memory")
+    }
+
+    fn __missing_disks() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        hardware::disk::Info,
+    > {
+        ::vsphere_vapi_runtime::de::missing("vcenter::vm::Info", "disks")
+    }
+
+    fn __missing_nics() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        hardware::ethernet::Info,
+    > {
+        ::vsphere_vapi_runtime::de::missing("vcenter::vm::Info", "nics")
+    }
+
+    fn __missing_cdroms() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        hardware::cdrom::Info,
+    > {
+        ::vsphere_vapi_runtime::de::missing("vcenter::vm::Info", "cdroms")
+    }
+
+    fn __missing_floppies() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        hardware::floppy::Info,
+    > {
+        ::vsphere_vapi_runtime::de::missing("vcenter::vm::Info", "floppies")
+    }
+
+    fn __missing_parallel_ports() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        hardware::parallel::Info,
+    > {
+        ::vsphere_vapi_runtime::de::missing("vcenter::vm::Info", "parallel_ports")
+    }
+
+    fn __missing_serial_ports() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        hardware::serial::Info,
+    > {
+        ::vsphere_vapi_runtime::de::missing("vcenter::vm::Info", "serial_ports")
+    }
+
+    fn __missing_sata_adapters() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        hardware::adapter::sata::Info,
+    > {
+        ::vsphere_vapi_runtime::de::missing("vcenter::vm::Info", "sata_adapters")
+    }
+
+    fn __missing_scsi_adapters() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        hardware::adapter::scsi::Info,
+    > {
+        ::vsphere_vapi_runtime::de::missing("vcenter::vm::Info", "scsi_adapters")
+    }
 }
 
 /// The `VM.InstantClonePlacementSpec` class contains information used to place an InstantClone of a virtual machine onto resources within the vCenter inventory. This class was added in vSphere API 6.7.1.
@@ -1720,6 +1831,7 @@ pub struct InstantCloneSpec {
     /// Identifier of a `VirtualMachine` resource.
     pub source: crate::ids::VirtualMachineId,
     /// Name of the new virtual machine. This attribute was added in vSphere API 6.7.1.
+    #[serde(default = "InstantCloneSpec::__missing_name")]
     pub name: String,
     /// Virtual machine placement information. This attribute was added in vSphere API 6.7.1. If this attribute is None, the system will use the values from the source virtual machine. If specified, each field will be used for placement. If the fields result in disjoint placement the operation will fail. If the fields along with the placement values of the source virtual machine result in disjoint placement the operation will fail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1751,6 +1863,12 @@ pub struct InstantCloneSpec {
     /// 128-bit SMBIOS UUID of a virtual machine represented as a hexadecimal string in "12345678-abcd-1234-cdef-123456789abc" format. This attribute was added in vSphere API 6.7.1. If None, will be generated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bios_uuid: Option<String>,
+}
+
+impl InstantCloneSpec {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::vm::InstantCloneSpec", "name")
+    }
 }
 
 impl InstantCloneSpec {
@@ -1969,6 +2087,7 @@ pub struct Summary {
     /// Identifier of a `VirtualMachine` resource.
     pub vm: crate::ids::VirtualMachineId,
     /// Name of the Virtual machine.
+    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// Power state of the virtual machine.
     pub power_state: power::State,
@@ -1982,6 +2101,12 @@ pub struct Summary {
         skip_serializing_if = "Option::is_none"
     )]
     pub memory_size_mib: Option<i64>,
+}
+
+impl Summary {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::vm::Summary", "name")
+    }
 }
 
 impl Summary {

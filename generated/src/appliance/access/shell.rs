@@ -10,9 +10,27 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ShellConfig {
     /// Enabled can be set to true or false
+    #[serde(default = "ShellConfig::__missing_enabled")]
     pub enabled: bool,
     /// The timeout (in seconds) specifies how long you enable the Shell access. The maximum timeout is 86400 seconds(1 day).
+    #[serde(default = "ShellConfig::__missing_timeout")]
     pub timeout: i64,
+}
+
+impl ShellConfig {
+    fn __missing_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::access::shell::ShellConfig",
+            "enabled",
+        )
+    }
+
+    fn __missing_timeout() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::access::shell::ShellConfig",
+            "timeout",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -19,8 +19,20 @@ pub struct Info {
     /// Database health status This attribute was added in vSphere API 7.0.0.1.
     pub status: info::Status,
     /// Messages describing any issues with the database, along with their severity. This attribute was added in vSphere API 7.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<Message>,
+}
+
+impl Info {
+    fn __missing_messages() -> Vec<Message> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::health::database::Info",
+            "messages",
+        )
+    }
 }
 
 /// The `Database.Message` class contains a database health message along with its severity. This class was added in vSphere API 7.0.0.1.
@@ -33,7 +45,17 @@ pub struct Message {
     /// Severity of the message. This attribute was added in vSphere API 7.0.0.1.
     pub severity: message::Severity,
     /// Message describing the issue with the database. This attribute was added in vSphere API 7.0.0.1.
+    #[serde(default = "Message::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
+}
+
+impl Message {
+    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::health::database::Message",
+            "message",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -40,10 +40,20 @@ impl ExportRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImportProfileSpec {
     /// The JSON string representing the desired config specification. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ImportProfileSpec::__missing_config_spec")]
     pub config_spec: String,
     /// The profile specification, if any This attribute was added in vSphere API 7.0.0.0. only set if there is a profilespec avaliable for this import profilespec.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile_spec: Option<ProfilesSpec>,
+}
+
+impl ImportProfileSpec {
+    fn __missing_config_spec() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::infraprofile::configs::ImportProfileSpec",
+            "config_spec",
+        )
+    }
 }
 
 /// The `Configs.ProfileInfo` class defines the information about profile. This class was added in vSphere API 7.0.0.0.
@@ -58,7 +68,17 @@ pub struct ProfileInfo {
     /// Identifier of a `com.vmware.infraprofile.profile` resource.
     pub name: crate::ids::ProfileId,
     /// Description of the profile. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ProfileInfo::__missing_info")]
     pub info: String,
+}
+
+impl ProfileInfo {
+    fn __missing_info() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::infraprofile::configs::ProfileInfo",
+            "info",
+        )
+    }
 }
 
 /// The `Configs.ProfilesSpec` class represents a spec information for export operation. This class was added in vSphere API 7.0.0.0.

@@ -12,11 +12,29 @@ pub mod connection_status;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Config {
     /// FQDN or IP address of the logging server to which messages are forwarded. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Config::__missing_hostname")]
     pub hostname: String,
     /// The port on which the remote logging server is listening for forwarded log messages. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Config::__missing_port")]
     pub port: i64,
     /// Transport protocol used to forward log messages. This attribute was added in vSphere API 6.7.
     pub protocol: Protocol,
+}
+
+impl Config {
+    fn __missing_hostname() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::logging::forwarding::Config",
+            "hostname",
+        )
+    }
+
+    fn __missing_port() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::logging::forwarding::Config",
+            "port",
+        )
+    }
 }
 
 /// This class was added in vSphere API 6.7.
@@ -170,7 +188,10 @@ impl<'de> serde::Deserialize<'de> for ConnectionStatus {
                 };
                 ::core::result::Result::Ok(ConnectionStatus {
                     hostname: f_0
-                        .ok_or_else(|| serde::de::Error::missing_field("hostname"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "appliance::logging::forwarding::ConnectionStatus",
+                            "hostname",
+                        )),
                     state: u_0.ok_or_else(|| serde::de::Error::missing_field("state"))?,
                 })
             }

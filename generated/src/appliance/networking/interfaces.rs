@@ -190,10 +190,12 @@ impl Ipv6 {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InterfaceInfo {
     /// Interface name, for example, "nic0", "nic1".
+    #[serde(default = "InterfaceInfo::__missing_name")]
     pub name: String,
     /// Interface status.
     pub status: InterfaceStatus,
     /// MAC address. For example 00:0C:29:94:BB:5A.
+    #[serde(default = "InterfaceInfo::__missing_mac")]
     pub mac: String,
     /// IPv4 Address information. This attribute was added in vSphere API 6.7. ipv4 This attribute will be None if IPv4 is not enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -201,6 +203,22 @@ pub struct InterfaceInfo {
     /// IPv6 Address information. This attribute was added in vSphere API 6.7. ipv6 This attribute will be None if IPv6 is not enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6: Option<ipv6::Info>,
+}
+
+impl InterfaceInfo {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::networking::interfaces::InterfaceInfo",
+            "name",
+        )
+    }
+
+    fn __missing_mac() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::networking::interfaces::InterfaceInfo",
+            "mac",
+        )
+    }
 }
 
 impl InterfaceInfo {

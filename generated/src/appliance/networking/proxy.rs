@@ -10,8 +10,10 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Config {
     /// URL of the proxy server This attribute was added in vSphere API 6.7.
+    #[serde(default = "Config::__missing_server")]
     pub server: String,
     /// Port to connect to the proxy server. In a 'get' call, indicates the port connected to the proxy server. In a 'set' call, specifies the port to connect to the proxy server. A value of -1 indicates the default port. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Config::__missing_port")]
     pub port: i64,
     /// Username for proxy server. This attribute was added in vSphere API 6.7. Only set if proxy requires username.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20,7 +22,31 @@ pub struct Config {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<vsphere_vapi_runtime::types::Secret>,
     /// In the result of the `#get` and `#list` methods this attribute indicates whether proxying is enabled for a particular protocol. In the input to the `test` and `set` methods this attribute specifies whether proxying should be enabled for a particular protocol. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Config::__missing_enabled")]
     pub enabled: bool,
+}
+
+impl Config {
+    fn __missing_server() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::networking::proxy::Config",
+            "server",
+        )
+    }
+
+    fn __missing_port() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::networking::proxy::Config",
+            "port",
+        )
+    }
+
+    fn __missing_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::networking::proxy::Config",
+            "enabled",
+        )
+    }
 }
 
 impl Config {
@@ -70,7 +96,17 @@ pub struct TestResult {
     /// Status of the proxy server indicating whether the proxy server is reachable. This attribute was added in vSphere API 6.7.
     pub status: ServerStatus,
     /// Message associated with status. This attribute was added in vSphere API 6.7.
+    #[serde(default = "TestResult::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
+}
+
+impl TestResult {
+    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::networking::proxy::TestResult",
+            "message",
+        )
+    }
 }
 
 #[doc(hidden)]

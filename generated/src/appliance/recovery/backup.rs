@@ -472,7 +472,10 @@ impl SystemName {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BackupRequest {
     /// a list of optional parts. Run backup parts APIs to get list of optional parts and description
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "BackupRequest::__missing_parts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub parts: Vec<String>,
     /// a password for a backup piece The backupPassword must adhere to the following password requirements: At least 8 characters, cannot be more than 20 characters in length. At least 1 uppercase letter. At least 1 lowercase letter. At least 1 numeric digit. At least 1 special character (i.e. any character not in \[0-9,a-z,A-Z\]). Only visible ASCII characters (for example, no space). backupPassword If no password then the piece will not be encrypted
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -480,6 +483,7 @@ pub struct BackupRequest {
     /// a type of location
     pub location_type: LocationType,
     /// path or url
+    #[serde(default = "BackupRequest::__missing_location")]
     pub location: String,
     /// username for location locationUser User name for this location if login is required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -493,6 +497,22 @@ pub struct BackupRequest {
     /// Option to enable Postgres DB/ VCDB fast backup. If None backup will proceed at slow rate
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fast_backup: Option<bool>,
+}
+
+impl BackupRequest {
+    fn __missing_parts() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::BackupRequest",
+            "parts",
+        )
+    }
+
+    fn __missing_location() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::BackupRequest",
+            "location",
+        )
+    }
 }
 
 impl BackupRequest {
@@ -519,12 +539,40 @@ impl BackupRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LocalizableMessage {
     /// id in message bundle
+    #[serde(default = "LocalizableMessage::__missing_id")]
     pub id: String,
     /// text in english
+    #[serde(default = "LocalizableMessage::__missing_default_message")]
     pub default_message: String,
     /// nested data
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "LocalizableMessage::__missing_args",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub args: Vec<String>,
+}
+
+impl LocalizableMessage {
+    fn __missing_id() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::LocalizableMessage",
+            "id",
+        )
+    }
+
+    fn __missing_default_message() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::LocalizableMessage",
+            "default_message",
+        )
+    }
+
+    fn __missing_args() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::LocalizableMessage",
+            "args",
+        )
+    }
 }
 
 /// The `LocationSpec` class has fields to represent a location on the backup server. This class was added in vSphere API 6.7.
@@ -580,8 +628,20 @@ pub struct ReturnResult {
     /// Check status
     pub status: ReturnStatus,
     /// List of messages
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ReturnResult::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<LocalizableMessage>,
+}
+
+impl ReturnResult {
+    fn __missing_messages() -> Vec<LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::ReturnResult",
+            "messages",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -108,12 +108,40 @@ impl Job {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LocalizableMessage {
     /// id in message bundle
+    #[serde(default = "LocalizableMessage::__missing_id")]
     pub id: String,
     /// text in english
+    #[serde(default = "LocalizableMessage::__missing_default_message")]
     pub default_message: String,
     /// nested data
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "LocalizableMessage::__missing_args",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub args: Vec<String>,
+}
+
+impl LocalizableMessage {
+    fn __missing_id() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::restore::LocalizableMessage",
+            "id",
+        )
+    }
+
+    fn __missing_default_message() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::restore::LocalizableMessage",
+            "default_message",
+        )
+    }
+
+    fn __missing_args() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::restore::LocalizableMessage",
+            "args",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -145,22 +173,76 @@ pub struct Metadata {
     /// Time when this backup was completed.
     pub timestamp: vsphere_vapi_runtime::types::DateTime,
     /// List of parts included in the backup.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Metadata::__missing_parts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub parts: Vec<String>,
     /// VCSA version
+    #[serde(default = "Metadata::__missing_version")]
     pub version: String,
     /// Box name is PNID/ FQDN etc
+    #[serde(default = "Metadata::__missing_boxname")]
     pub boxname: String,
     /// Is SSO login required for the vCenter server. This attribute was added in vSphere API 6.7. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_login_required: Option<bool>,
     /// Custom comment
+    #[serde(default = "Metadata::__missing_comment")]
     pub comment: String,
     /// Does the VCSA match the deployment type, network properties and version of backed up VC
+    #[serde(default = "Metadata::__missing_applicable")]
     pub applicable: bool,
     /// Any messages if the backup is not aplicable
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Metadata::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<LocalizableMessage>,
+}
+
+impl Metadata {
+    fn __missing_parts() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::restore::Metadata",
+            "parts",
+        )
+    }
+
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::restore::Metadata",
+            "version",
+        )
+    }
+
+    fn __missing_boxname() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::restore::Metadata",
+            "boxname",
+        )
+    }
+
+    fn __missing_comment() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::restore::Metadata",
+            "comment",
+        )
+    }
+
+    fn __missing_applicable() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::restore::Metadata",
+            "applicable",
+        )
+    }
+
+    fn __missing_messages() -> Vec<LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::restore::Metadata",
+            "messages",
+        )
+    }
 }
 
 /// `Restore.RestoreRequest` class Structure representing requested restore piece
@@ -175,6 +257,7 @@ pub struct RestoreRequest {
     /// a type of location
     pub location_type: LocationType,
     /// path or url
+    #[serde(default = "RestoreRequest::__missing_location")]
     pub location: String,
     /// username for location locationUser User name for this location if login is required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -188,6 +271,15 @@ pub struct RestoreRequest {
     /// The password for SSO admin user. This attribute was added in vSphere API 6.7. If None SSO authentication will not be used. If the vCenter Server is a management node or an embedded node, authentication is required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_admin_user_password: Option<vsphere_vapi_runtime::types::Secret>,
+}
+
+impl RestoreRequest {
+    fn __missing_location() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::restore::RestoreRequest",
+            "location",
+        )
+    }
 }
 
 impl RestoreRequest {

@@ -83,12 +83,32 @@ pub struct Info {
     /// Status indicating whether all algorithms are strong This attribute was added in vSphere API 9.0.0.0.
     pub algorithm_status: AlgorithmStatus,
     /// List of algorithms supported by hashMode This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_hash_algorithms",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub hash_algorithms: Vec<String>,
     /// Status of current hash mode This attribute was added in vSphere API 9.0.0.0.
     pub status: HashModeStatus,
     /// This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_common_hash")]
     pub common_hash: String,
+}
+
+impl Info {
+    fn __missing_hash_algorithms() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::system::crypto_hash::Info",
+            "hash_algorithms",
+        )
+    }
+
+    fn __missing_common_hash() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::system::crypto_hash::Info",
+            "common_hash",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -10,9 +10,27 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StorageChange {
     /// Original size of the partition in MB. This attribute was added in vSphere API 6.7.
+    #[serde(default = "StorageChange::__missing_old_size")]
     pub old_size: i64,
     /// Nedw size of the partition in MB. This attribute was added in vSphere API 6.7.
+    #[serde(default = "StorageChange::__missing_new_size")]
     pub new_size: i64,
+}
+
+impl StorageChange {
+    fn __missing_old_size() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::system::storage::StorageChange",
+            "old_size",
+        )
+    }
+
+    fn __missing_new_size() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::system::storage::StorageChange",
+            "new_size",
+        )
+    }
 }
 
 /// The `Storage.StorageMapping` class describes the mapping between VCSA partitions and the Hard disk numbers visible in the vSphere Web Client.
@@ -23,10 +41,20 @@ pub struct StorageMapping {
     /// Identifier of a `com.vmware.appliance.system.storage` resource.
     pub disk: crate::ids::StorageId,
     /// Storage partition name.
+    #[serde(default = "StorageMapping::__missing_partition")]
     pub partition: String,
     /// Description of partition This attribute was added in vSphere API 6.7. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl StorageMapping {
+    fn __missing_partition() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::system::storage::StorageMapping",
+            "partition",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -78,13 +78,47 @@ impl Timezone {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SystemTimeStruct {
     /// seconds since the epoch
+    #[serde(default = "SystemTimeStruct::__missing_seconds_since_epoch")]
     pub seconds_since_epoch: f64,
     /// date format: Thu 07-31-2014
+    #[serde(default = "SystemTimeStruct::__missing_date")]
     pub date: String,
     /// time format: 18:18:32
+    #[serde(default = "SystemTimeStruct::__missing_time")]
     pub time: String,
     /// timezone
+    #[serde(default = "SystemTimeStruct::__missing_timezone")]
     pub timezone: String,
+}
+
+impl SystemTimeStruct {
+    fn __missing_seconds_since_epoch() -> f64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::system::time::SystemTimeStruct",
+            "seconds_since_epoch",
+        )
+    }
+
+    fn __missing_date() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::system::time::SystemTimeStruct",
+            "date",
+        )
+    }
+
+    fn __missing_time() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::system::time::SystemTimeStruct",
+            "time",
+        )
+    }
+
+    fn __missing_timezone() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::system::time::SystemTimeStruct",
+            "timezone",
+        )
+    }
 }
 
 #[doc(hidden)]

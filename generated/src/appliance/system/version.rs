@@ -10,22 +10,80 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VersionStruct {
     /// Appliance version.
+    #[serde(default = "VersionStruct::__missing_version")]
     pub version: String,
     /// Appliance name.
+    #[serde(default = "VersionStruct::__missing_product")]
     pub product: String,
     /// Appliance build number.
+    #[serde(default = "VersionStruct::__missing_build")]
     pub build: String,
     /// Type of product. Same product can have different deployment options, which is represented by type.
+    #[serde(default = "VersionStruct::__missing_type")]
     pub r#type: String,
     /// Summary of patch (empty string, if the appliance has not been patched)
+    #[serde(default = "VersionStruct::__missing_summary")]
     pub summary: String,
     /// Release date of patch (empty string, if the appliance has not been patched)
+    #[serde(default = "VersionStruct::__missing_releasedate")]
     pub releasedate: String,
     /// Display the date and time when this system was first installed. Value will not change on subsequent updates.
+    #[serde(default = "VersionStruct::__missing_install_time")]
     pub install_time: String,
     /// Appliance release name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl VersionStruct {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::system::version::VersionStruct",
+            "version",
+        )
+    }
+
+    fn __missing_product() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::system::version::VersionStruct",
+            "product",
+        )
+    }
+
+    fn __missing_build() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::system::version::VersionStruct",
+            "build",
+        )
+    }
+
+    fn __missing_type() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::system::version::VersionStruct",
+            "type",
+        )
+    }
+
+    fn __missing_summary() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::system::version::VersionStruct",
+            "summary",
+        )
+    }
+
+    fn __missing_releasedate() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::system::version::VersionStruct",
+            "releasedate",
+        )
+    }
+
+    fn __missing_install_time() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::system::version::VersionStruct",
+            "install_time",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -109,17 +109,54 @@ impl Global {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Defines the list of TLS protocol version and their ciphers This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_protocol_versions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub protocol_versions: Vec<ProtocolVersionInfo>,
     /// Defines the TLS Profile curves in IANA form. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_curves",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub curves: Vec<String>,
     /// Indicates if FIPS 140-3 compliance is enforced for the TLS Profile. If FIPS is not enforced, some TLS features that have not been yet FIPS validated can be enabled by some crypto modules. If FIPS is enforced, non FIPS validated TLS features wont be in effect. This attribute was added in vSphere API 8.0.3.0.
     ///
     /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0. in 9.0.0.0 and above all profiles are FIPS compliant, always @term true.
     ///
     /// **Deprecated** in the vSphere API.
+    #[serde(default = "Info::__missing_fips_enforced")]
     pub fips_enforced: bool,
+}
+
+impl Info {
+    fn __missing_protocol_versions() -> Vec<ProtocolVersionInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::tls::profiles::Info",
+            "protocol_versions",
+        )
+    }
+
+    fn __missing_curves() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing("appliance::tls::profiles::Info", "curves")
+    }
+
+    fn __missing_fips_enforced() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::tls::profiles::Info",
+            "fips_enforced",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for Info {
+    fn zero() -> Self {
+        Self {
+            protocol_versions: ::vsphere_vapi_runtime::de::Zero::zero(),
+            curves: ::vsphere_vapi_runtime::de::Zero::zero(),
+            fips_enforced: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `Profiles.ListItem` class contains the information about the standard profile name and their TLS configuration. This class was added in vSphere API 8.0.3.0.
@@ -130,25 +167,64 @@ pub struct ListItem {
     /// Identifier of a `com.vmware.appliance.tls.profiles` resource.
     pub profile: crate::ids::ProfilesId,
     /// Contains information about the TLS Profile configuration. This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "ListItem::__missing_info")]
     pub info: Info,
+}
+
+impl ListItem {
+    fn __missing_info() -> Info {
+        ::vsphere_vapi_runtime::de::missing("appliance::tls::profiles::ListItem", "info")
+    }
 }
 
 /// The `Profiles.ListResult` class contains the information about the list of TLS Profiles. This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// Defines the list of available standard TLS Profiles. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_profiles",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub profiles: Vec<ListItem>,
+}
+
+impl ListResult {
+    fn __missing_profiles() -> Vec<ListItem> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::tls::profiles::ListResult",
+            "profiles",
+        )
+    }
 }
 
 /// The `Profiles.ProtocolVersionInfo` class contains the information about the TLS protocol version and its ciphers. This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProtocolVersionInfo {
     /// Defines the TLS protocol version. This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "ProtocolVersionInfo::__missing_version")]
     pub version: String,
     /// Defines the TLS protocol ciphers in IANA form. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ProtocolVersionInfo::__missing_ciphers",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub ciphers: Vec<String>,
+}
+
+impl ProtocolVersionInfo {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::tls::profiles::ProtocolVersionInfo",
+            "version",
+        )
+    }
+
+    fn __missing_ciphers() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::tls::profiles::ProtocolVersionInfo",
+            "ciphers",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -38,12 +38,19 @@ impl GetRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Name of the update. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// List of the 1. issues addressed since previous/current version 2. new features/improvements This attribute was added in vSphere API 6.7.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_contents",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub contents: Vec<crate::vapi::standard::LocalizableMessage>,
     /// List of the services that will be stopped and restarted during the update installation. This attribute was added in vSphere API 6.7.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_services_will_be_stopped",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub services_will_be_stopped: Vec<crate::appliance::update::ServiceInfo>,
     /// Rough estimate of time to install the update (minutes). This attribute was added in vSphere API 9.1.0.0. estimatedTimeToInstall If None N/A
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -52,13 +59,18 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload_management_impact: Option<bool>,
     /// List of EULAs. This list has multiple entries and can be dynamic based on what we are actually installing. This attribute was added in vSphere API 6.7.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_eulas",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub eulas: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Is the update staged This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_staged")]
     pub staged: bool,
     /// URL for the knowledge base article describing this update. This attribute was added in vSphere API 6.7.
     pub knowledge_base: String,
     /// Description of the update. The short information what this update is. E.g. "Update2 for vCenter Server Appliance 6.5" This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
     /// Update priority This attribute was added in vSphere API 6.7.
     pub priority: crate::appliance::update::common_info::Priority,
@@ -72,9 +84,59 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quick_patch: Option<bool>,
     /// Flag indicating whether reboot is required after update. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_reboot_required")]
     pub reboot_required: bool,
     /// Download Size of update in Megabytes. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_size")]
     pub size: i64,
+}
+
+impl Info {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("appliance::update::pending::Info", "name")
+    }
+
+    fn __missing_contents() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::update::pending::Info",
+            "contents",
+        )
+    }
+
+    fn __missing_services_will_be_stopped() -> Vec<
+        crate::appliance::update::ServiceInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::update::pending::Info",
+            "services_will_be_stopped",
+        )
+    }
+
+    fn __missing_eulas() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing("appliance::update::pending::Info", "eulas")
+    }
+
+    fn __missing_staged() -> bool {
+        ::vsphere_vapi_runtime::de::missing("appliance::update::pending::Info", "staged")
+    }
+
+    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::update::pending::Info",
+            "description",
+        )
+    }
+
+    fn __missing_reboot_required() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::update::pending::Info",
+            "reboot_required",
+        )
+    }
+
+    fn __missing_size() -> i64 {
+        ::vsphere_vapi_runtime::de::missing("appliance::update::pending::Info", "size")
+    }
 }
 
 /// A call of [`Pending::install`](crate::appliance::update::Pending::install) being
@@ -184,13 +246,33 @@ pub struct PrecheckResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimated_time_to_rollback: Option<i64>,
     /// Is reboot required to install the update. This attribute was added in vSphere API 6.7.
+    #[serde(default = "PrecheckResult::__missing_reboot_required")]
     pub reboot_required: bool,
     /// Lists of the issues and warnings This attribute was added in vSphere API 6.7. issues If None N/A
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issues: Option<crate::appliance::Notifications>,
     /// List of questions that must be answered to install the update. This attribute was added in vSphere API 6.7.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "PrecheckResult::__missing_questions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub questions: Vec<Question>,
+}
+
+impl PrecheckResult {
+    fn __missing_reboot_required() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::update::pending::PrecheckResult",
+            "reboot_required",
+        )
+    }
+
+    fn __missing_questions() -> Vec<Question> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::update::pending::PrecheckResult",
+            "questions",
+        )
+    }
 }
 
 impl PrecheckResult {
@@ -407,9 +489,16 @@ impl<'de> serde::Deserialize<'de> for Question {
                 ::core::result::Result::Ok(Question {
                     data_item: f_0
                         .ok_or_else(|| serde::de::Error::missing_field("data_item"))?,
-                    text: f_1.ok_or_else(|| serde::de::Error::missing_field("text"))?,
+                    text: f_1
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "appliance::update::pending::Question",
+                            "text",
+                        )),
                     description: f_2
-                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "appliance::update::pending::Question",
+                            "description",
+                        )),
                     r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
                 })
             }
@@ -488,17 +577,23 @@ impl StageRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpgradeableComponent {
     /// Name of the upgradeable component. Component is a service or a group of services providing asynchronous lifecycle This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "UpgradeableComponent::__missing_component")]
     pub component: String,
     /// List of services affected as part of the update. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "UpgradeableComponent::__missing_affected_services",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub affected_services: Vec<String>,
     /// Version in form of X.Y.Z.P. e.g. 6.5.1.5400 This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.appliance.update.pending` resource.
     pub version: crate::ids::ApplianceUpdatePendingId,
     /// Name of the update. This attribute was added in vSphere API 6.7.
+    #[serde(default = "UpgradeableComponent::__missing_name")]
     pub name: String,
     /// Description of the update. The short information what this update is. E.g. "Update2 for vCenter Server Appliance 6.5" This attribute was added in vSphere API 6.7.
+    #[serde(default = "UpgradeableComponent::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
     /// Update priority This attribute was added in vSphere API 6.7.
     pub priority: crate::appliance::update::common_info::Priority,
@@ -512,9 +607,55 @@ pub struct UpgradeableComponent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quick_patch: Option<bool>,
     /// Flag indicating whether reboot is required after update. This attribute was added in vSphere API 6.7.
+    #[serde(default = "UpgradeableComponent::__missing_reboot_required")]
     pub reboot_required: bool,
     /// Download Size of update in Megabytes. This attribute was added in vSphere API 6.7.
+    #[serde(default = "UpgradeableComponent::__missing_size")]
     pub size: i64,
+}
+
+impl UpgradeableComponent {
+    fn __missing_component() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::update::pending::UpgradeableComponent",
+            "component",
+        )
+    }
+
+    fn __missing_affected_services() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::update::pending::UpgradeableComponent",
+            "affected_services",
+        )
+    }
+
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::update::pending::UpgradeableComponent",
+            "name",
+        )
+    }
+
+    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::update::pending::UpgradeableComponent",
+            "description",
+        )
+    }
+
+    fn __missing_reboot_required() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::update::pending::UpgradeableComponent",
+            "reboot_required",
+        )
+    }
+
+    fn __missing_size() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::update::pending::UpgradeableComponent",
+            "size",
+        )
+    }
 }
 
 /// A call of [`Pending::validate`](crate::appliance::update::Pending::validate)

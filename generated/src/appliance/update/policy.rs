@@ -19,13 +19,33 @@ pub struct Config {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<vsphere_vapi_runtime::types::Secret>,
     /// Schedule when the automatic check will be run. This attribute was added in vSphere API 6.7.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Config::__missing_check_schedule",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub check_schedule: Vec<Time>,
     /// Automatically stage the latest update if available. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Config::__missing_auto_stage")]
     pub auto_stage: bool,
     /// Indicates whether certificates will be checked during patching. Warning: Setting this attribute to false will result in an insecure connection to update repository which can potentially put the appliance security at risk. This attribute was added in vSphere API 6.7. certificateCheck If None the certificate checks are enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_check: Option<bool>,
+}
+
+impl Config {
+    fn __missing_check_schedule() -> Vec<Time> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::update::policy::Config",
+            "check_schedule",
+        )
+    }
+
+    fn __missing_auto_stage() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::update::policy::Config",
+            "auto_stage",
+        )
+    }
 }
 
 impl Config {
@@ -73,22 +93,73 @@ pub struct Info {
     #[serde(rename = "custom_URL", default, skip_serializing_if = "Option::is_none")]
     pub custom_url: Option<String>,
     /// Current appliance update default repository URL. This attribute was added in vSphere API 6.7.
-    #[serde(rename = "default_URL")]
+    #[serde(rename = "default_URL", default = "Info::__missing_default_url")]
     pub default_url: String,
     /// Username for the update repository This attribute was added in vSphere API 6.7. If None username will not be used to login
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Schedule when the automatic check will be run. This attribute was added in vSphere API 6.7.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_check_schedule",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub check_schedule: Vec<Time>,
     /// Automatically stage the latest update if available. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_auto_stage")]
     pub auto_stage: bool,
     /// Is the appliance updated automatically. If set the appliance may ignore the check schedule or auto-stage settings. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_auto_update")]
     pub auto_update: bool,
     /// Whether API client should allow the user to start update manually This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_manual_control")]
     pub manual_control: bool,
     /// Indicates whether certificates will be checked during patching. Warning: If this attribute is set to false, an insecure connection is made to the update repository which can potentially put the appliance security at risk. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_certificate_check")]
     pub certificate_check: bool,
+}
+
+impl Info {
+    fn __missing_default_url() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::update::policy::Info",
+            "default_URL",
+        )
+    }
+
+    fn __missing_check_schedule() -> Vec<Time> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::update::policy::Info",
+            "check_schedule",
+        )
+    }
+
+    fn __missing_auto_stage() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::update::policy::Info",
+            "auto_stage",
+        )
+    }
+
+    fn __missing_auto_update() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::update::policy::Info",
+            "auto_update",
+        )
+    }
+
+    fn __missing_manual_control() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::update::policy::Info",
+            "manual_control",
+        )
+    }
+
+    fn __missing_certificate_check() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::update::policy::Info",
+            "certificate_check",
+        )
+    }
 }
 
 /// The `Policy.Time` class defines weekday and time the automatic check for new updates will be run This class was added in vSphere API 6.7.
@@ -97,9 +168,21 @@ pub struct Time {
     /// weekday to check for updates. This attribute was added in vSphere API 6.7.
     pub day: DayOfWeek,
     /// Hour: 0-24 This attribute was added in vSphere API 6.7.
+    #[serde(default = "Time::__missing_hour")]
     pub hour: i64,
     /// Minute: 0-59 This attribute was added in vSphere API 6.7.
+    #[serde(default = "Time::__missing_minute")]
     pub minute: i64,
+}
+
+impl Time {
+    fn __missing_hour() -> i64 {
+        ::vsphere_vapi_runtime::de::missing("appliance::update::policy::Time", "hour")
+    }
+
+    fn __missing_minute() -> i64 {
+        ::vsphere_vapi_runtime::de::missing("appliance::update::policy::Time", "minute")
+    }
 }
 
 #[doc(hidden)]

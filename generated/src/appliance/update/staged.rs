@@ -10,6 +10,7 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Is staging complete This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_staging_complete")]
     pub staging_complete: bool,
     /// Staged Component name. This attribute was added in vSphere API 8.0.0.1. if None the staged update is for full patch if set staged update is an upgradeable component which can be updated individually without vc update
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19,8 +20,10 @@ pub struct Info {
     /// Identifier of a `com.vmware.appliance.update.pending` resource.
     pub version: crate::ids::ApplianceUpdatePendingId,
     /// Name of the update. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Description of the update. The short information what this update is. E.g. "Update2 for vCenter Server Appliance 6.5" This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
     /// Update priority This attribute was added in vSphere API 6.7.
     pub priority: crate::appliance::update::common_info::Priority,
@@ -34,9 +37,42 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quick_patch: Option<bool>,
     /// Flag indicating whether reboot is required after update. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_reboot_required")]
     pub reboot_required: bool,
     /// Download Size of update in Megabytes. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_size")]
     pub size: i64,
+}
+
+impl Info {
+    fn __missing_staging_complete() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::update::staged::Info",
+            "staging_complete",
+        )
+    }
+
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("appliance::update::staged::Info", "name")
+    }
+
+    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::update::staged::Info",
+            "description",
+        )
+    }
+
+    fn __missing_reboot_required() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::update::staged::Info",
+            "reboot_required",
+        )
+    }
+
+    fn __missing_size() -> i64 {
+        ::vsphere_vapi_runtime::de::missing("appliance::update::staged::Info", "size")
+    }
 }
 
 #[doc(hidden)]

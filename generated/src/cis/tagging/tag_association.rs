@@ -10,10 +10,30 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BatchResult {
     /// This is true if the batch method completed without any errors. Otherwise it is false and all or some methods have failed. This attribute was added in vSphere API 6.5.
+    #[serde(default = "BatchResult::__missing_success")]
     pub success: bool,
     /// The list of error messages. This attribute was added in vSphere API 6.5.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "BatchResult::__missing_error_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub error_messages: Vec<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl BatchResult {
+    fn __missing_success() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "cis::tagging::tag_association::BatchResult",
+            "success",
+        )
+    }
+
+    fn __missing_error_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "cis::tagging::tag_association::BatchResult",
+            "error_messages",
+        )
+    }
 }
 
 /// The `TagAssociation.ObjectToTags` class describes an object and its related tags. Use the `com.vmware.cis.tagging.tag_association.list_attached_tags_on_objects` method to retrieve a list with each element containing an object and the tags attached to it. This class was added in vSphere API 6.5.
@@ -22,8 +42,20 @@ pub struct ObjectToTags {
     /// The identifier of the object. This attribute was added in vSphere API 6.5.
     pub object_id: crate::vapi::standard::DynamicId,
     /// The identifiers of the related tags. This attribute was added in vSphere API 6.5.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ObjectToTags::__missing_tag_ids",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub tag_ids: Vec<String>,
+}
+
+impl ObjectToTags {
+    fn __missing_tag_ids() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "cis::tagging::tag_association::ObjectToTags",
+            "tag_ids",
+        )
+    }
 }
 
 /// The `TagAssociation.TagToObjects` class describes a tag and its related objects. Use the `com.vmware.cis.tagging.tag_association.list_attached_objects_on_tags` method to retrieve a list with each element containing a tag and the objects to which it is attached. This class was added in vSphere API 6.5.
@@ -34,8 +66,20 @@ pub struct TagToObjects {
     /// Identifier of a `com.vmware.cis.tagging.Tag` resource.
     pub tag_id: crate::ids::TagId,
     /// The identifiers of the related objects. This attribute was added in vSphere API 6.5.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "TagToObjects::__missing_object_ids",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub object_ids: Vec<crate::vapi::standard::DynamicId>,
+}
+
+impl TagToObjects {
+    fn __missing_object_ids() -> Vec<crate::vapi::standard::DynamicId> {
+        ::vsphere_vapi_runtime::de::missing(
+            "cis::tagging::tag_association::TagToObjects",
+            "object_ids",
+        )
+    }
 }
 
 #[doc(hidden)]

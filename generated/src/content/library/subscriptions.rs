@@ -48,17 +48,55 @@ pub struct CreateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpecNewSubscribedLibrary {
     /// Name of the subscribed library. This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "CreateSpecNewSubscribedLibrary::__missing_name")]
     pub name: String,
     /// Description of the subscribed library. This attribute was added in vSphere API 6.7.2. If None, the description will be an empty string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The list of default storage backings for this library. The list must contain exactly one storage backing. Multiple default storage locations are not currently supported but may become supported in future releases. This attribute was added in vSphere API 6.7.2.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CreateSpecNewSubscribedLibrary::__missing_storage_backings",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub storage_backings: Vec<crate::content::library::StorageBacking>,
     /// Specifies whether the library should participate in automatic library synchronization. This attribute was added in vSphere API 6.7.2.
+    #[serde(
+        default = "CreateSpecNewSubscribedLibrary::__missing_automatic_sync_enabled"
+    )]
     pub automatic_sync_enabled: bool,
     /// Specifies whether a library item's content will be synchronized only on demand. This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "CreateSpecNewSubscribedLibrary::__missing_on_demand")]
     pub on_demand: bool,
+}
+
+impl CreateSpecNewSubscribedLibrary {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::library::subscriptions::CreateSpecNewSubscribedLibrary",
+            "name",
+        )
+    }
+
+    fn __missing_storage_backings() -> Vec<crate::content::library::StorageBacking> {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::library::subscriptions::CreateSpecNewSubscribedLibrary",
+            "storage_backings",
+        )
+    }
+
+    fn __missing_automatic_sync_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::library::subscriptions::CreateSpecNewSubscribedLibrary",
+            "automatic_sync_enabled",
+        )
+    }
+
+    fn __missing_on_demand() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::library::subscriptions::CreateSpecNewSubscribedLibrary",
+            "on_demand",
+        )
+    }
 }
 
 /// The `Subscriptions.CreateSpecPlacement` class defines the placement information for the subscribed library's virtual machine template library items. Storage location of the virtual machine template items is defined by the subscribed library's storage backing. This placement information needs to be compatible with the subscribed library's storage backing. The `Subscriptions.CreateSpecPlacement` class is only applicable for the virtual machine template library items of the subscribed library. This class was added in vSphere API 6.7.2.
@@ -373,10 +411,20 @@ impl<'de> serde::Deserialize<'de> for CreateSpecSubscribedLibrary {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpecVcenter {
     /// The hostname of the subscribed library's vCenter Server. This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "CreateSpecVcenter::__missing_hostname")]
     pub hostname: String,
     /// The HTTPS port of the vCenter Server instance where the subscribed library exists. This attribute was added in vSphere API 6.7.2. If None, port 443 will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
+}
+
+impl CreateSpecVcenter {
+    fn __missing_hostname() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::library::subscriptions::CreateSpecVcenter",
+            "hostname",
+        )
+    }
 }
 
 /// The `Subscriptions.Info` class contains information about the subscription. This class was added in vSphere API 6.7.2.
@@ -544,17 +592,19 @@ impl<'de> serde::Deserialize<'de> for Info {
                             "subscribed_library",
                         ))?,
                     subscribed_library_name: f_1
-                        .ok_or_else(|| serde::de::Error::missing_field(
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "content::library::subscriptions::Info",
                             "subscribed_library_name",
-                        ))?,
+                        )),
                     subscribed_library_location: u_0
                         .ok_or_else(|| serde::de::Error::missing_field(
                             "subscribed_library_location",
                         ))?,
                     subscribed_library_placement: f_4
-                        .ok_or_else(|| serde::de::Error::missing_field(
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "content::library::subscriptions::Info",
                             "subscribed_library_placement",
-                        ))?,
+                        )),
                 })
             }
         }
@@ -603,6 +653,18 @@ pub struct PlacementInfo {
     pub network: Option<String>,
 }
 
+impl ::vsphere_vapi_runtime::de::Zero for PlacementInfo {
+    fn zero() -> Self {
+        Self {
+            folder: ::vsphere_vapi_runtime::de::Zero::zero(),
+            cluster: ::vsphere_vapi_runtime::de::Zero::zero(),
+            resource_pool: ::vsphere_vapi_runtime::de::Zero::zero(),
+            host: ::vsphere_vapi_runtime::de::Zero::zero(),
+            network: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
+}
+
 /// The `Subscriptions.Summary` class contains commonly used information about the subscription. This class was added in vSphere API 6.7.2.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
@@ -615,10 +677,20 @@ pub struct Summary {
     /// Identifier of a `com.vmware.content.Library` resource.
     pub subscribed_library: crate::ids::LibraryId,
     /// Name of the subscribed library. This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "Summary::__missing_subscribed_library_name")]
     pub subscribed_library_name: String,
     /// Hostname of the vCenter instance where the subscribed library exists. This attribute was added in vSphere API 6.7.2. This attribute is unset if the subscribed library is on the same vCenter Server instance as the published library.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscribed_library_vcenter_hostname: Option<String>,
+}
+
+impl Summary {
+    fn __missing_subscribed_library_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::library::subscriptions::Summary",
+            "subscribed_library_name",
+        )
+    }
 }
 
 /// The `Subscriptions.UpdateSpec` class defines information required to update the subscription. This class was added in vSphere API 6.7.2.
@@ -677,12 +749,30 @@ pub struct UpdateSpecVcenter {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VcenterInfo {
     /// Hostname of the vCenter Server instance where the subscribed library exists. This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "VcenterInfo::__missing_hostname")]
     pub hostname: String,
     /// The HTTPS port of the vCenter Server instance where the subscribed library exists. This attribute was added in vSphere API 6.7.2. If None, port 443 will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
     /// The unique identifier of the vCenter Server where the subscribed library exists. This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "VcenterInfo::__missing_server_guid")]
     pub server_guid: String,
+}
+
+impl VcenterInfo {
+    fn __missing_hostname() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::library::subscriptions::VcenterInfo",
+            "hostname",
+        )
+    }
+
+    fn __missing_server_guid() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::library::subscriptions::VcenterInfo",
+            "server_guid",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -47,8 +47,20 @@ pub struct Info {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// A list containing summary of usage on a content library. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_library_usage_list",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub library_usage_list: Vec<Summary>,
+}
+
+impl ListResult {
+    fn __missing_library_usage_list() -> Vec<Summary> {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::library::usages::ListResult",
+            "library_usage_list",
+        )
+    }
 }
 
 /// The `Usages.Summary` class contains commonly used information about the usage of a content library. This class was added in vSphere API 9.1.0.0.

@@ -10,6 +10,7 @@ pub mod policy;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Cpu {
     /// number of CPUs
+    #[serde(default = "Cpu::__missing_num_cpus")]
     pub num_cpus: i64,
     /// reservation in MHz It is optional to set a CPU reservation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20,6 +21,12 @@ pub struct Cpu {
     /// CPU shares It is optional to specify CPU shares.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shares: Option<i64>,
+}
+
+impl Cpu {
+    fn __missing_num_cpus() -> i64 {
+        ::vsphere_vapi_runtime::de::missing("content::r#type::ovf::Cpu", "num_cpus")
+    }
 }
 
 impl Cpu {
@@ -38,18 +45,34 @@ impl Cpu {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Disk {
     /// Name of the disk
+    #[serde(default = "Disk::__missing_name")]
     pub name: String,
     /// Capacity of the disk in megabytes
+    #[serde(default = "Disk::__missing_disk_capacity")]
     pub disk_capacity: i64,
     /// Storage policy of the disk. It is a reference to the storage policy group. It is not required that storage policy be specified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_policy: Option<policy::StoragePolicy>,
 }
 
+impl Disk {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("content::r#type::ovf::Disk", "name")
+    }
+
+    fn __missing_disk_capacity() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::r#type::ovf::Disk",
+            "disk_capacity",
+        )
+    }
+}
+
 /// Provide the disk controller information in a template VM.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DiskController {
     /// Name of the disk controller
+    #[serde(default = "DiskController::__missing_name")]
     pub name: String,
     /// Disk controller type: DiskControllerType.IDE.SATA.SCSI; It is optional to specify a disk controller type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -57,6 +80,15 @@ pub struct DiskController {
     /// Disk controller sub type: DiskControllerSubType It is optional to specify a disk controller subtype.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_type: Option<String>,
+}
+
+impl DiskController {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::r#type::ovf::DiskController",
+            "name",
+        )
+    }
 }
 
 impl DiskController {
@@ -74,6 +106,7 @@ impl DiskController {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Drive {
     /// Name of the drive
+    #[serde(default = "Drive::__missing_name")]
     pub name: String,
     /// Drive type It is optional to specify a drive type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -81,6 +114,12 @@ pub struct Drive {
     /// Drive sub type It is optional to specify a drive subtype.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_type: Option<String>,
+}
+
+impl Drive {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("content::r#type::ovf::Drive", "name")
+    }
 }
 
 impl Drive {
@@ -98,6 +137,7 @@ impl Drive {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Floppy {
     /// Name of the floppy
+    #[serde(default = "Floppy::__missing_name")]
     pub name: String,
     /// True if floppy is connected It is optional to specify if a floppy is connected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -105,6 +145,12 @@ pub struct Floppy {
     /// Floppy type It is optional to specify the type of floppy drive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+
+impl Floppy {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("content::r#type::ovf::Floppy", "name")
+    }
 }
 
 impl Floppy {
@@ -122,6 +168,7 @@ impl Floppy {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Memory {
     /// memory size in MB
+    #[serde(default = "Memory::__missing_size")]
     pub size: i64,
     /// memory reservation in MB It is not required that memory reservation be specified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -132,6 +179,12 @@ pub struct Memory {
     /// memory shares It is not required that memory shares be specified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shares: Option<i64>,
+}
+
+impl Memory {
+    fn __missing_size() -> i64 {
+        ::vsphere_vapi_runtime::de::missing("content::r#type::ovf::Memory", "size")
+    }
 }
 
 impl Memory {
@@ -150,16 +203,24 @@ impl Memory {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Network {
     /// Name of the network
+    #[serde(default = "Network::__missing_name")]
     pub name: String,
     /// Description of the network Networks do not require a description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
+impl Network {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("content::r#type::ovf::Network", "name")
+    }
+}
+
 /// Provide NIC information in a VM template
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Nic {
     /// Name of NIC
+    #[serde(default = "Nic::__missing_name")]
     pub name: String,
     /// Name of the network that this NIC connects to It is not required that network name be specified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -170,6 +231,12 @@ pub struct Nic {
     /// True if this nic will be connected on start. It is not required that whether the NIC is connected be specified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_connected: Option<bool>,
+}
+
+impl Nic {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("content::r#type::ovf::Nic", "name")
+    }
 }
 
 impl Nic {
@@ -194,14 +261,17 @@ pub struct OvfTemplate {
     /// Identifier of a `com.vmware.content.library.Item` resource.
     pub id: crate::ids::ItemId,
     /// Number of virtual machines in the the ovf template.
+    #[serde(default = "OvfTemplate::__missing_vm_count")]
     pub vm_count: i64,
     /// A version number indicating the generation of the `OvfTemplate` This value is incremented every time `OvfTemplate` changes.
+    #[serde(default = "OvfTemplate::__missing_version")]
     pub version: String,
     /// The identifier of the `com.vmware.content.library_model` to which this item belongs. This is used to set the parent of the ovf template for permission propagation.
     ///
     /// Identifier of a `com.vmware.content.Library` resource.
     pub library_id_parent: crate::ids::LibraryId,
     /// True if this is a vApp template, otherwise this is a VM template.
+    #[serde(default = "OvfTemplate::__missing_is_vapp_template")]
     pub is_vapp_template: bool,
     /// The Vitrual Machine if this is a VM template An OVF template does not require a VM template.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -210,11 +280,44 @@ pub struct OvfTemplate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vapp_template: Option<VAppTemplate>,
     /// networks in this OVF template
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "OvfTemplate::__missing_networks",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub networks: Vec<Network>,
     /// Storage policy groups for disks, virtual machines and/or virtual machine collections. An OVF template does not require policies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_policy_groups: Option<Vec<policy::StoragePolicyGroup>>,
+}
+
+impl OvfTemplate {
+    fn __missing_vm_count() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::r#type::ovf::OvfTemplate",
+            "vm_count",
+        )
+    }
+
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::r#type::ovf::OvfTemplate",
+            "version",
+        )
+    }
+
+    fn __missing_is_vapp_template() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::r#type::ovf::OvfTemplate",
+            "is_vapp_template",
+        )
+    }
+
+    fn __missing_networks() -> Vec<Network> {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::r#type::ovf::OvfTemplate",
+            "networks",
+        )
+    }
 }
 
 /// Provide USB controller information in a template VM.
@@ -275,6 +378,7 @@ pub struct VideoCard {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VmTemplate {
     /// Name of the VM
+    #[serde(default = "VmTemplate::__missing_vm_name")]
     pub vm_name: String,
     /// OS type of the VM A VM template is not required to specify an OS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -312,6 +416,15 @@ pub struct VmTemplate {
     /// Storage policies of the VM. A VM template is not required to specify a list of storage policies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_policies: Option<Vec<policy::StoragePolicy>>,
+}
+
+impl VmTemplate {
+    fn __missing_vm_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::r#type::ovf::VmTemplate",
+            "vm_name",
+        )
+    }
 }
 
 impl VmTemplate {

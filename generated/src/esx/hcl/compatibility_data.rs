@@ -12,7 +12,17 @@ pub struct Status {
     /// Indicates when the data was last updated.
     pub updated_at: vsphere_vapi_runtime::types::DateTime,
     /// Notifications returned by the operation.
+    #[serde(default = "Status::__missing_notifications")]
     pub notifications: crate::esx::hcl::Notifications,
+}
+
+impl Status {
+    fn __missing_notifications() -> crate::esx::hcl::Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::hcl::compatibility_data::Status",
+            "notifications",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -250,8 +250,10 @@ impl<'de> serde::Deserialize<'de> for ConnectionSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HostCredentials {
     /// The IP address or DNS resolvable name of the host. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "HostCredentials::__missing_host_name")]
     pub host_name: String,
     /// Specifies the username to be used during the `com.vmware.esx.hosts.software.get` method This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "HostCredentials::__missing_user_name")]
     pub user_name: String,
     /// Specifies the password to be used during the `com.vmware.esx.hosts.software.get` method This attribute was added in vSphere API 7.0.2.0.
     pub password: vsphere_vapi_runtime::types::Secret,
@@ -268,6 +270,22 @@ pub struct HostCredentials {
     /// Specifies the sslCertificate of the host to be used during `com.vmware.esx.hosts.software.get` method PEM format of the host's SSL certificate. This attribute was added in vSphere API 9.0.0.0. If specified and the server presents that certificate, the connection will be established; if None, the connection will only proceed if the server-presented thumbprint can be validated by specified *sslThumbprint*. Note: *sslThumbprint* and *sslCertificate* parameters are mutually exclusive, and should never be used simultaneously. If both are set, this operation will throw InvalidArgument exception.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate: Option<String>,
+}
+
+impl HostCredentials {
+    fn __missing_host_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::hosts::software::HostCredentials",
+            "host_name",
+        )
+    }
+
+    fn __missing_user_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::hosts::software::HostCredentials",
+            "user_name",
+        )
+    }
 }
 
 impl HostCredentials {
@@ -292,9 +310,19 @@ impl HostCredentials {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Notifications returned by the get operation. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "Info::__missing_notifications")]
     pub notifications: crate::esx::hosts::Notifications,
     /// Host software information returned by the get operation. This attribute was added in vSphere API 7.0.2.0.
     pub software_info: crate::esx::hosts::SoftwareInfo,
+}
+
+impl Info {
+    fn __missing_notifications() -> crate::esx::hosts::Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::hosts::software::Info",
+            "notifications",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -734,35 +734,104 @@ impl Umds {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddonSummary {
     /// Human readable name of the addon. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "AddonSummary::__missing_display_name")]
     pub display_name: String,
     /// Vendor of the addon. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.depots.vendor` resource.
     pub vendor: crate::ids::VendorId,
     /// Different versions of the addon. This attribute was added in vSphere API 7.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "AddonSummary::__missing_versions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub versions: Vec<AddonVersion>,
+}
+
+impl AddonSummary {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::AddonSummary",
+            "display_name",
+        )
+    }
+
+    fn __missing_versions() -> Vec<AddonVersion> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::AddonSummary",
+            "versions",
+        )
+    }
 }
 
 /// The `AddonVersion` class contains fields that describe a specific version of an addon. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddonVersion {
     /// Version of the addon. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "AddonVersion::__missing_version")]
     pub version: String,
     /// Human readable version of the addon. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "AddonVersion::__missing_display_version")]
     pub display_version: String,
+}
+
+impl AddonVersion {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::AddonVersion",
+            "version",
+        )
+    }
+
+    fn __missing_display_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::AddonVersion",
+            "display_version",
+        )
+    }
 }
 
 /// The `AffectedBaselineInfo` class contains the fields that describe which updates (bulletins) in the baseline will be affected by the depot to be deleted or disabled. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AffectedBaselineInfo {
     /// Name of the baseline affected. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "AffectedBaselineInfo::__missing_baseline")]
     pub baseline: String,
     /// Identifier of the baseline affected. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "AffectedBaselineInfo::__missing_id")]
     pub id: i64,
     /// Updates (bulletins) affected. They key is identifier of the update (bulletin). The value is summary of the update (bulletin). This attribute was added in vSphere API 7.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "AffectedBaselineInfo::__missing_affected_updates",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub affected_updates: vsphere_vapi_runtime::types::VapiMap<String, UpdateSummary>,
+}
+
+impl AffectedBaselineInfo {
+    fn __missing_baseline() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::AffectedBaselineInfo",
+            "baseline",
+        )
+    }
+
+    fn __missing_id() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::AffectedBaselineInfo",
+            "id",
+        )
+    }
+
+    fn __missing_affected_updates() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        UpdateSummary,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::AffectedBaselineInfo",
+            "affected_updates",
+        )
+    }
 }
 
 /// The `AffectedDesiredStateInfo` class contains the fields that describe which release units in the desired state will be affected by the depot to be deleted or disabled. This class was added in vSphere API 7.0.3.0.
@@ -777,6 +846,7 @@ pub struct AffectedDesiredStateInfo {
     /// .. deprecated:: vSphere API 8.0.0.1 This attribute is deprecated as of vSphere API 8.0.0.1.
     ///
     /// **Deprecated** in the vSphere API.
+    #[serde(default = "AffectedDesiredStateInfo::__missing_cluster_name")]
     pub cluster_name: String,
     /// Identifier of the cluster the affected desired state belongs to. This attribute was added in vSphere API 7.0.3.0.
     ///
@@ -852,6 +922,15 @@ pub struct AffectedDesiredStateInfo {
 }
 
 impl AffectedDesiredStateInfo {
+    fn __missing_cluster_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::AffectedDesiredStateInfo",
+            "cluster_name",
+        )
+    }
+}
+
+impl AffectedDesiredStateInfo {
     /// A value with the required `cluster_name` and `cluster_id` set and every optional field `None`.
     pub fn new(
         cluster_name: impl ::std::convert::Into<String>,
@@ -879,64 +958,183 @@ impl AffectedDesiredStateInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseImageVersion {
     /// Version of the base image. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "BaseImageVersion::__missing_version")]
     pub version: String,
     /// Human readable name of the base image. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "BaseImageVersion::__missing_display_name")]
     pub display_name: String,
     /// Human readable version of the base image. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "BaseImageVersion::__missing_display_version")]
     pub display_version: String,
+}
+
+impl BaseImageVersion {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::BaseImageVersion",
+            "version",
+        )
+    }
+
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::BaseImageVersion",
+            "display_name",
+        )
+    }
+
+    fn __missing_display_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::BaseImageVersion",
+            "display_version",
+        )
+    }
 }
 
 /// The `ComponentSummary` class contains fields that describe the summary of a component. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComponentSummary {
     /// Human readable name of the component. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "ComponentSummary::__missing_display_name")]
     pub display_name: String,
     /// Different versions of the component. This attribute was added in vSphere API 7.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ComponentSummary::__missing_versions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub versions: Vec<ComponentVersion>,
+}
+
+impl ComponentSummary {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::ComponentSummary",
+            "display_name",
+        )
+    }
+
+    fn __missing_versions() -> Vec<ComponentVersion> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::ComponentSummary",
+            "versions",
+        )
+    }
 }
 
 /// The `ComponentVersion` class contains fields that describe a specific version of a component. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComponentVersion {
     /// Version of the component. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "ComponentVersion::__missing_version")]
     pub version: String,
     /// Human readable version of the component. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "ComponentVersion::__missing_display_version")]
     pub display_version: String,
+}
+
+impl ComponentVersion {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::ComponentVersion",
+            "version",
+        )
+    }
+
+    fn __missing_display_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::ComponentVersion",
+            "display_version",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for ComponentVersion {
+    fn zero() -> Self {
+        Self {
+            version: ::vsphere_vapi_runtime::de::Zero::zero(),
+            display_version: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `HardwareSupportManagerSummary` class contains fields that describe the summary of a hardware support manager (HSM). This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HardwareSupportManagerSummary {
     /// UI label for HSM, derived from HSM extension's description's 'label' field. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "HardwareSupportManagerSummary::__missing_display_name")]
     pub display_name: String,
     /// Different hardware support packages (HSP) published by the HSM. The key is name of HSP. This attribute was added in vSphere API 7.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "HardwareSupportManagerSummary::__missing_packages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub packages: vsphere_vapi_runtime::types::VapiMap<
         String,
         HardwareSupportPackageSummary,
     >,
 }
 
+impl HardwareSupportManagerSummary {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::HardwareSupportManagerSummary",
+            "display_name",
+        )
+    }
+
+    fn __missing_packages() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        HardwareSupportPackageSummary,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::HardwareSupportManagerSummary",
+            "packages",
+        )
+    }
+}
+
 /// The `HardwareSupportPackageSummary` class contains fields that describe the summary of a hardware support package (HSP). This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HardwareSupportPackageSummary {
     /// Different versions of the HSP. This attribute was added in vSphere API 7.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "HardwareSupportPackageSummary::__missing_versions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub versions: Vec<HardwareSupportPackageVersion>,
+}
+
+impl HardwareSupportPackageSummary {
+    fn __missing_versions() -> Vec<HardwareSupportPackageVersion> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::HardwareSupportPackageSummary",
+            "versions",
+        )
+    }
 }
 
 /// The `HardwareSupportPackageVersion` class contains fields that describe a specific version of a hardware support package (HSP). This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HardwareSupportPackageVersion {
     /// Version of the HSP. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "HardwareSupportPackageVersion::__missing_version")]
     pub version: String,
+}
+
+impl HardwareSupportPackageVersion {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::HardwareSupportPackageVersion",
+            "version",
+        )
+    }
 }
 
 /// The `MetadataInfo` class contains fields that show the content of a metadata bundle. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MetadataInfo {
     /// File name of the metadata bundle. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "MetadataInfo::__missing_file_name")]
     pub file_name: String,
     /// All the base images contained in the metadata bundle. This attribute was added in vSphere API 7.0.3.0. If None, the metadata bundle contains no base image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -973,6 +1171,15 @@ pub struct MetadataInfo {
 }
 
 impl MetadataInfo {
+    fn __missing_file_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::MetadataInfo",
+            "file_name",
+        )
+    }
+}
+
+impl MetadataInfo {
     /// A value with the required `file_name` set and every optional field `None`.
     pub fn new(file_name: impl ::std::convert::Into<String>) -> Self {
         Self {
@@ -993,6 +1200,7 @@ pub struct SolutionComponentSummary {
     /// Release date of the component. This attribute was added in vSphere API 9.0.0.0.
     pub release_date: vsphere_vapi_runtime::types::DateTime,
     /// Version of the component. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "SolutionComponentSummary::__missing_version")]
     pub version: ComponentVersion,
     /// All the VIBs contained in the component of the metadata bundle. The key is ID of the VIB. This attribute was added in vSphere API 9.0.0.0.
     ///
@@ -1001,13 +1209,26 @@ pub struct SolutionComponentSummary {
     pub vib_informations: Option<vsphere_vapi_runtime::types::VapiMap<String, VibInfo>>,
 }
 
+impl SolutionComponentSummary {
+    fn __missing_version() -> ComponentVersion {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::SolutionComponentSummary",
+            "version",
+        )
+    }
+}
+
 /// The `SolutionSummary` class contains fields that describe the summary of a solution. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SolutionSummary {
     /// Human readable name of the solution. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "SolutionSummary::__missing_display_name")]
     pub display_name: String,
     /// Different versions of the solution. This attribute was added in vSphere API 7.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "SolutionSummary::__missing_versions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub versions: Vec<SolutionVersion>,
     /// All the components contained in the solution of the metadata bundle. The key is ID of component. This attribute was added in vSphere API 9.0.0.0.
     ///
@@ -1018,13 +1239,47 @@ pub struct SolutionSummary {
     >,
 }
 
+impl SolutionSummary {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::SolutionSummary",
+            "display_name",
+        )
+    }
+
+    fn __missing_versions() -> Vec<SolutionVersion> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::SolutionSummary",
+            "versions",
+        )
+    }
+}
+
 /// The `SolutionVersion` class contains fields that describe a specific version of a solution. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SolutionVersion {
     /// Version of the solution. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "SolutionVersion::__missing_version")]
     pub version: String,
     /// Human readable version of the solution. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "SolutionVersion::__missing_display_version")]
     pub display_version: String,
+}
+
+impl SolutionVersion {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::SolutionVersion",
+            "version",
+        )
+    }
+
+    fn __missing_display_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::SolutionVersion",
+            "display_version",
+        )
+    }
 }
 
 /// The `Depots.SyncSpec` class defines the information used to sync online depots. This class was added in vSphere API 9.0.0.0.
@@ -1077,15 +1332,37 @@ impl SyncTaskRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSummary {
     /// Summary of the update (bulletin). This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "UpdateSummary::__missing_summary")]
     pub summary: String,
+}
+
+impl UpdateSummary {
+    fn __missing_summary() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::UpdateSummary",
+            "summary",
+        )
+    }
 }
 
 /// The `VibInfo` class contains fields that describe the information of a VIB. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VibInfo {
     /// List of software tags that may be used for information or filtering This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "VibInfo::__missing_software_tags",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub software_tags: Vec<String>,
+}
+
+impl VibInfo {
+    fn __missing_software_tags() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::VibInfo",
+            "software_tags",
+        )
+    }
 }
 
 #[doc(hidden)]

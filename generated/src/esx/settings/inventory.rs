@@ -18,20 +18,74 @@ pub mod reports;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApplyEntitiesResult {
     /// Statuses on datacenters. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ApplyEntitiesResult::__missing_datacenter_results",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub datacenter_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         ApplyEntityResult,
     >,
     /// Statuses on folders. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ApplyEntitiesResult::__missing_folder_results",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub folder_results: vsphere_vapi_runtime::types::VapiMap<String, ApplyEntityResult>,
     /// Statuses on clusters. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ApplyEntitiesResult::__missing_cluster_results",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub cluster_results: vsphere_vapi_runtime::types::VapiMap<String, ApplyEntityResult>,
     /// Statuses on hosts. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ApplyEntitiesResult::__missing_host_results",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub host_results: vsphere_vapi_runtime::types::VapiMap<String, ApplyEntityResult>,
+}
+
+impl ApplyEntitiesResult {
+    fn __missing_datacenter_results() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        ApplyEntityResult,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::ApplyEntitiesResult",
+            "datacenter_results",
+        )
+    }
+
+    fn __missing_folder_results() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        ApplyEntityResult,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::ApplyEntitiesResult",
+            "folder_results",
+        )
+    }
+
+    fn __missing_cluster_results() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        ApplyEntityResult,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::ApplyEntitiesResult",
+            "cluster_results",
+        )
+    }
+
+    fn __missing_host_results() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        ApplyEntityResult,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::ApplyEntitiesResult",
+            "host_results",
+        )
+    }
 }
 
 /// The `Inventory.ApplyEntityResult` class contains the operation status and notifications. This class was added in vSphere API 9.0.0.0.
@@ -73,23 +127,77 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AssignEntitiesResult {
     /// Map containing datacenter entities and their corresponding assignment operation details as specified in `com.vmware.esx.settings.inventory.assign_entity_result`. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "AssignEntitiesResult::__missing_datacenter_results",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub datacenter_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         AssignEntityResult,
     >,
     /// Map containing folders and their corresponding assignment operation details as specified in `com.vmware.esx.settings.inventory.assign_entity_result`. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "AssignEntitiesResult::__missing_folder_results",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub folder_results: vsphere_vapi_runtime::types::VapiMap<String, AssignEntityResult>,
     /// Map containing cluster entities and their corresponding assignment operation details as specified in `com.vmware.esx.settings.inventory.assign_entity_result`. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "AssignEntitiesResult::__missing_cluster_results",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub cluster_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         AssignEntityResult,
     >,
     /// Map containing standalone hosts and their corresponding assignment operation details as specified in `com.vmware.esx.settings.inventory.assign_entity_result`. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "AssignEntitiesResult::__missing_host_results",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub host_results: vsphere_vapi_runtime::types::VapiMap<String, AssignEntityResult>,
+}
+
+impl AssignEntitiesResult {
+    fn __missing_datacenter_results() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        AssignEntityResult,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::AssignEntitiesResult",
+            "datacenter_results",
+        )
+    }
+
+    fn __missing_folder_results() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        AssignEntityResult,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::AssignEntitiesResult",
+            "folder_results",
+        )
+    }
+
+    fn __missing_cluster_results() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        AssignEntityResult,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::AssignEntitiesResult",
+            "cluster_results",
+        )
+    }
+
+    fn __missing_host_results() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        AssignEntityResult,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::AssignEntitiesResult",
+            "host_results",
+        )
+    }
 }
 
 /// The `Inventory.AssignEntitiesSpec` contains attributes used to assign a software specification from the repository to a list of entities. This class was added in vSphere API 9.0.0.0.
@@ -135,27 +243,91 @@ pub struct AssignEntityResult {
     /// The `Inventory.AssignEntitiesStatus` describes the state of the assignment method invoked on the specified entity. This attribute was added in vSphere API 9.0.0.0.
     pub status: AssignEntitiesStatus,
     /// Notifications raised during the execution of assignment method invoked on the specified entity. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "AssignEntityResult::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
+}
+
+impl AssignEntityResult {
+    fn __missing_notifications() -> crate::esx::settings::Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::AssignEntityResult",
+            "notifications",
+        )
+    }
 }
 
 /// The `Inventory.CheckEntitiesResult` class contains the overall results of a com.vmware.esx.settings.repository.Inventory#check method. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckEntitiesResult {
     /// Statuses on datacenters. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CheckEntitiesResult::__missing_datacenter_results",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub datacenter_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         CheckEntityResult,
     >,
     /// Statuses on folders. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CheckEntitiesResult::__missing_folder_results",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub folder_results: vsphere_vapi_runtime::types::VapiMap<String, CheckEntityResult>,
     /// Statuses on clusters. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CheckEntitiesResult::__missing_cluster_results",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub cluster_results: vsphere_vapi_runtime::types::VapiMap<String, CheckEntityResult>,
     /// Statuses on hosts. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CheckEntitiesResult::__missing_host_results",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub host_results: vsphere_vapi_runtime::types::VapiMap<String, CheckEntityResult>,
+}
+
+impl CheckEntitiesResult {
+    fn __missing_datacenter_results() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        CheckEntityResult,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::CheckEntitiesResult",
+            "datacenter_results",
+        )
+    }
+
+    fn __missing_folder_results() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        CheckEntityResult,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::CheckEntitiesResult",
+            "folder_results",
+        )
+    }
+
+    fn __missing_cluster_results() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        CheckEntityResult,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::CheckEntitiesResult",
+            "cluster_results",
+        )
+    }
+
+    fn __missing_host_results() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        CheckEntityResult,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::CheckEntitiesResult",
+            "host_results",
+        )
+    }
 }
 
 /// The `Inventory.CheckEntityResult` class contains the operation status and notifications. This class was added in vSphere API 9.0.0.0.
@@ -433,7 +605,17 @@ pub struct EntityTransitionResult {
     /// The `Inventory.TransitionStatus` describes the state of the transition method invoked on the specified entity. Here the status describes the status of the operation as defined in #Status. This attribute was added in vSphere API 9.0.0.0.
     pub status: TransitionStatus,
     /// Notifications raised during the execution of transition method invoked on the specified entity. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "EntityTransitionResult::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
+}
+
+impl EntityTransitionResult {
+    fn __missing_notifications() -> crate::esx::settings::Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::EntityTransitionResult",
+            "notifications",
+        )
+    }
 }
 
 /// The `Inventory.ExtractInstalledImageSpec` contains attributes that describes the specification such as the entities in extract-installed-image method. This class was added in vSphere API 9.0.0.0.
@@ -447,29 +629,83 @@ pub struct ExtractInstalledImageSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExtractResult {
     /// Map containing datacenter entities and their corresponding image details as specified in `com.vmware.esx.settings.inventory.image_extraction_result`. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ExtractResult::__missing_datacenter_results",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub datacenter_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         ImageExtractionResult,
     >,
     /// Map containing folders and their corresponding image details as specified in `com.vmware.esx.settings.inventory.image_extraction_result`. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ExtractResult::__missing_folder_results",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub folder_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         ImageExtractionResult,
     >,
     /// Map containing cluster entities and their corresponding image details as specified in #ImageExtractionResult. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ExtractResult::__missing_cluster_results",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub cluster_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         ImageExtractionResult,
     >,
     /// Map containing standalone host entities and their corresponding image details as specified in #ImageExtractionResult. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ExtractResult::__missing_host_results",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub host_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         ImageExtractionResult,
     >,
+}
+
+impl ExtractResult {
+    fn __missing_datacenter_results() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        ImageExtractionResult,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::ExtractResult",
+            "datacenter_results",
+        )
+    }
+
+    fn __missing_folder_results() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        ImageExtractionResult,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::ExtractResult",
+            "folder_results",
+        )
+    }
+
+    fn __missing_cluster_results() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        ImageExtractionResult,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::ExtractResult",
+            "cluster_results",
+        )
+    }
+
+    fn __missing_host_results() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        ImageExtractionResult,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::ExtractResult",
+            "host_results",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -491,29 +727,101 @@ pub struct ImageExtractionResult {
     /// Describes the status of the specified operation invoked the entity. This attribute was added in vSphere API 9.0.0.0.
     pub status: ExtractStatus,
     /// Describes if the image present on the entity is uniform or not. In case of standalone host this attribute will always be true. In case of clusters, if all hosts within the cluster are running same image then this attribute will be set to `true` else `false`. In case of folders/datacenters, if all the standalone hosts and clusters within them are running the same image, then attribute will be set to `true` else `false`. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ImageExtractionResult::__missing_uniform_image")]
     pub uniform_image: bool,
     /// Notifications raised during the execution of the specified operation. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ImageExtractionResult::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
+}
+
+impl ImageExtractionResult {
+    fn __missing_uniform_image() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::ImageExtractionResult",
+            "uniform_image",
+        )
+    }
+
+    fn __missing_notifications() -> crate::esx::settings::Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::ImageExtractionResult",
+            "notifications",
+        )
+    }
 }
 
 /// The `Inventory.ScanEntitiesResult` class contains the overall results of a com.vmware.esx.settings.repository.Inventory#scan method. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ScanEntitiesResult {
     /// Statuses on datacenters. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ScanEntitiesResult::__missing_datacenter_results",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub datacenter_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         ScanEntityResult,
     >,
     /// Statuses on folders. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ScanEntitiesResult::__missing_folder_results",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub folder_results: vsphere_vapi_runtime::types::VapiMap<String, ScanEntityResult>,
     /// Statuses on clusters. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ScanEntitiesResult::__missing_cluster_results",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub cluster_results: vsphere_vapi_runtime::types::VapiMap<String, ScanEntityResult>,
     /// Statuses on hosts. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ScanEntitiesResult::__missing_host_results",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub host_results: vsphere_vapi_runtime::types::VapiMap<String, ScanEntityResult>,
+}
+
+impl ScanEntitiesResult {
+    fn __missing_datacenter_results() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        ScanEntityResult,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::ScanEntitiesResult",
+            "datacenter_results",
+        )
+    }
+
+    fn __missing_folder_results() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        ScanEntityResult,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::ScanEntitiesResult",
+            "folder_results",
+        )
+    }
+
+    fn __missing_cluster_results() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        ScanEntityResult,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::ScanEntitiesResult",
+            "cluster_results",
+        )
+    }
+
+    fn __missing_host_results() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        ScanEntityResult,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::ScanEntitiesResult",
+            "host_results",
+        )
+    }
 }
 
 /// The `Inventory.ScanEntityResult` class contains the operation status and notifications. This class was added in vSphere API 9.0.0.0.
@@ -555,20 +863,74 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StageEntitiesResult {
     /// Statuses on datacenters. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "StageEntitiesResult::__missing_datacenter_results",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub datacenter_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         StageEntityResult,
     >,
     /// Statuses on folders. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "StageEntitiesResult::__missing_folder_results",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub folder_results: vsphere_vapi_runtime::types::VapiMap<String, StageEntityResult>,
     /// Statuses on clusters. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "StageEntitiesResult::__missing_cluster_results",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub cluster_results: vsphere_vapi_runtime::types::VapiMap<String, StageEntityResult>,
     /// Statuses on hosts. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "StageEntitiesResult::__missing_host_results",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub host_results: vsphere_vapi_runtime::types::VapiMap<String, StageEntityResult>,
+}
+
+impl StageEntitiesResult {
+    fn __missing_datacenter_results() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        StageEntityResult,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::StageEntitiesResult",
+            "datacenter_results",
+        )
+    }
+
+    fn __missing_folder_results() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        StageEntityResult,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::StageEntitiesResult",
+            "folder_results",
+        )
+    }
+
+    fn __missing_cluster_results() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        StageEntityResult,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::StageEntitiesResult",
+            "cluster_results",
+        )
+    }
+
+    fn __missing_host_results() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        StageEntityResult,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::StageEntitiesResult",
+            "host_results",
+        )
+    }
 }
 
 /// The `Inventory.StageEntityResult` class contains the operation status and notifications. This class was added in vSphere API 9.0.0.0.
@@ -605,29 +967,83 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TransitionResult {
     /// Map containing datacenter entities and their corresponding transition details as specified in `com.vmware.esx.settings.inventory.entity_transition_result`. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "TransitionResult::__missing_datacenter_results",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub datacenter_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         EntityTransitionResult,
     >,
     /// Map containing folders and their corresponding transition details as specified in `com.vmware.esx.settings.inventory.entity_transition_result`. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "TransitionResult::__missing_folder_results",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub folder_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         EntityTransitionResult,
     >,
     /// Map containing cluster entities and their corresponding transition details as specified in `com.vmware.esx.settings.inventory.entity_transition_result`. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "TransitionResult::__missing_cluster_results",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub cluster_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         EntityTransitionResult,
     >,
     /// Map containing standalone hosts and their corresponding transition details as specified in `com.vmware.esx.settings.inventory.entity_transition_result`. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "TransitionResult::__missing_host_results",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub host_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         EntityTransitionResult,
     >,
+}
+
+impl TransitionResult {
+    fn __missing_datacenter_results() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        EntityTransitionResult,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::TransitionResult",
+            "datacenter_results",
+        )
+    }
+
+    fn __missing_folder_results() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        EntityTransitionResult,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::TransitionResult",
+            "folder_results",
+        )
+    }
+
+    fn __missing_cluster_results() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        EntityTransitionResult,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::TransitionResult",
+            "cluster_results",
+        )
+    }
+
+    fn __missing_host_results() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        EntityTransitionResult,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::TransitionResult",
+            "host_results",
+        )
+    }
 }
 
 /// The `Inventory.TransitionSpec` contains attributes that describes the specification such as the entities in transition method. This class was added in vSphere API 9.0.0.0.
@@ -654,9 +1070,27 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateVumCapabilityResult {
     /// Indicates if VUM operations are enabled (true) or blocked (false) on vCenter. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "UpdateVumCapabilityResult::__missing_vum_operations_enabled")]
     pub vum_operations_enabled: bool,
     /// Notifications raised during the execution of enabling VUM method invoked on the vCenter. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "UpdateVumCapabilityResult::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
+}
+
+impl UpdateVumCapabilityResult {
+    fn __missing_vum_operations_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::UpdateVumCapabilityResult",
+            "vum_operations_enabled",
+        )
+    }
+
+    fn __missing_notifications() -> crate::esx::settings::Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::UpdateVumCapabilityResult",
+            "notifications",
+        )
+    }
 }
 
 /// The `Inventory.UpdateVumCapabilitySpec` contains attributes describing what VUM capabilities needs to be updated. This class was added in vSphere API 9.0.0.0.

@@ -608,7 +608,11 @@ impl<'de> serde::Deserialize<'de> for AuthenticationInfo {
                 ::core::result::Result::Ok(AuthenticationInfo {
                     scheme_type: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("scheme_type"))?,
-                    scheme: f_2.ok_or_else(|| serde::de::Error::missing_field("scheme"))?,
+                    scheme: f_2
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vapi::metadata::authentication::AuthenticationInfo",
+                            "scheme",
+                        )),
                 })
             }
         }
@@ -620,11 +624,29 @@ impl<'de> serde::Deserialize<'de> for AuthenticationInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComponentData {
     /// Authentication information of the component. This includes information about all the modules in the component.
+    #[serde(default = "ComponentData::__missing_info")]
     pub info: ComponentInfo,
     /// Fingerprint of the metadata of the component. Authentication information could change when there is an infrastructure update. Since the data present in `com.vmware.vapi.metadata.authentication.component_data.info` could be quite large, `fingerprint` provides a convenient way to check if the data for a particular component is updated.
     ///
     /// You should store the fingerprint associated with a component. After an update, by invoking the `com.vmware.vapi.metadata.authentication.component.fingerprint` method, you can retrieve the new fingerprint for the component. If the new fingerprint and the previously stored fingerprint do not match, clients can then use the `com.vmware.vapi.metadata.authentication.component.get` to retrieve the new authentication information for the component.
+    #[serde(default = "ComponentData::__missing_fingerprint")]
     pub fingerprint: String,
+}
+
+impl ComponentData {
+    fn __missing_info() -> ComponentInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::authentication::ComponentData",
+            "info",
+        )
+    }
+
+    fn __missing_fingerprint() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::authentication::ComponentData",
+            "fingerprint",
+        )
+    }
 }
 
 /// The `ComponentInfo` class contains authentication information of a component element.
@@ -635,16 +657,51 @@ pub struct ComponentInfo {
     /// Authentication information of all the package elements. The key in the map is the identifier of the package element and the value in the map is the authentication information for the package element.
     ///
     /// For an explanation of authentication information containment within package elements, see `com.vmware.vapi.metadata.authentication.package`.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ComponentInfo::__missing_packages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub packages: vsphere_vapi_runtime::types::VapiMap<String, PackageInfo>,
+}
+
+impl ComponentInfo {
+    fn __missing_packages() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        PackageInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::authentication::ComponentInfo",
+            "packages",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for ComponentInfo {
+    fn zero() -> Self {
+        Self {
+            packages: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `OperationInfo` class contains authentication information of an operation element.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OperationInfo {
     /// List of authentication schemes used by an operation element. The authentication scheme specified on the service element corresponding to this operation element is ignored.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "OperationInfo::__missing_schemes",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub schemes: Vec<AuthenticationInfo>,
+}
+
+impl OperationInfo {
+    fn __missing_schemes() -> Vec<AuthenticationInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::authentication::OperationInfo",
+            "schemes",
+        )
+    }
 }
 
 /// The `PackageInfo` class contains authentication information of a package element.
@@ -653,13 +710,38 @@ pub struct OperationInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PackageInfo {
     /// List of authentication schemes to be used for all the operation elements contained in this package element. If a particular service or operation element has no explicit authentications defined in the authentication defintion file, these authentication schemes are used for authenticating the user.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "PackageInfo::__missing_schemes",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub schemes: Vec<AuthenticationInfo>,
     /// Information about all service elements contained in this package element that contain authentication information. The key in the map is the identifier of the service element and the value in the map is the authentication information for the service element.
     ///
     /// For an explanation of authentication information containment within service elements, see `com.vmware.vapi.metadata.authentication.service`.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "PackageInfo::__missing_services",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub services: vsphere_vapi_runtime::types::VapiMap<String, ServiceInfo>,
+}
+
+impl PackageInfo {
+    fn __missing_schemes() -> Vec<AuthenticationInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::authentication::PackageInfo",
+            "schemes",
+        )
+    }
+
+    fn __missing_services() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        ServiceInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::authentication::PackageInfo",
+            "services",
+        )
+    }
 }
 
 /// The `ServiceInfo` class contains authentication information of a service element.
@@ -668,11 +750,36 @@ pub struct PackageInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServiceInfo {
     /// List of authentication schemes to be used for all the operation elements contained in this service element. The authentication scheme specified on the package element corresponding to this service element is ignored.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ServiceInfo::__missing_schemes",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub schemes: Vec<AuthenticationInfo>,
     /// Information about all operation elements contained in this service element that contain authentication information. The key in the map is the identifier of the operation element and the value in the map is the authentication information for the operation element.
     ///
     /// For an explanation of containment of authentication information within operation elements, see `com.vmware.vapi.metadata.authentication.service.operation`.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ServiceInfo::__missing_operations",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub operations: vsphere_vapi_runtime::types::VapiMap<String, OperationInfo>,
+}
+
+impl ServiceInfo {
+    fn __missing_schemes() -> Vec<AuthenticationInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::authentication::ServiceInfo",
+            "schemes",
+        )
+    }
+
+    fn __missing_operations() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        OperationInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::authentication::ServiceInfo",
+            "operations",
+        )
+    }
 }

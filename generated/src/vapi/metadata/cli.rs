@@ -377,9 +377,31 @@ impl Source {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComponentInfo {
     /// Information for all CLI namespaces of a component
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ComponentInfo::__missing_namespaces",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub namespaces: Vec<namespace::Info>,
     /// Information for all CLI commands of a component
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ComponentInfo::__missing_commands",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub commands: Vec<command::Info>,
+}
+
+impl ComponentInfo {
+    fn __missing_namespaces() -> Vec<namespace::Info> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::cli::ComponentInfo",
+            "namespaces",
+        )
+    }
+
+    fn __missing_commands() -> Vec<command::Info> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::cli::ComponentInfo",
+            "commands",
+        )
+    }
 }

@@ -730,30 +730,100 @@ pub struct ComponentData {
     /// Metamodel information of the component element. This includes information about all the package elements contained in this component element.
     ///
     /// The metamodel information about a component could be quite large if there are a lot of package elements contained in this component.
+    #[serde(default = "ComponentData::__missing_info")]
     pub info: ComponentInfo,
     /// Fingerprint of the metamodel metadata of the component component. Metamodel information could change when there is an infrastructure update and new functionality is added to an existing component.
     ///
     /// Since the data present in `com.vmware.vapi.metadata.metamodel.component_data.info` could be quite large, `fingerprint` provides a convenient way to check if the data for a particular component is updated.
     ///
     /// You should store the fingerprint associated with a component. After an update, by invoking the `com.vmware.vapi.metadata.metamodel.component.fingerprint` method, you can retrieve the new fingerprint for the component. If the new fingerprint and the previously stored fingerprint do not match, clients can use the `com.vmware.vapi.metadata.metamodel.component.get` to retrieve the new metamodel information for the component.
+    #[serde(default = "ComponentData::__missing_fingerprint")]
     pub fingerprint: String,
+}
+
+impl ComponentData {
+    fn __missing_info() -> ComponentInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::ComponentData",
+            "info",
+        )
+    }
+
+    fn __missing_fingerprint() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::ComponentData",
+            "fingerprint",
+        )
+    }
 }
 
 /// The `ComponentInfo` class contains metamodel metadata information about a component element.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComponentInfo {
     /// Dot separated name of the component element. The segments in the name reflect the organization of the APIs. The format of each segment is lower case with underscores. Each underscore represents a word boundary. If there are acronyms in the word, the capitalization is preserved. This format makes it easy to translate the segment into a different naming convention.
+    #[serde(default = "ComponentInfo::__missing_name")]
     pub name: String,
     /// Metamodel metadata information of all the package elements contained in the component element. The key in the map is the identifier of the package element and the value in the map is the metamodel information of the package element.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ComponentInfo::__missing_packages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub packages: vsphere_vapi_runtime::types::VapiMap<String, PackageInfo>,
     /// Generic metadata for the component element. The key in the map is the name of the metadata element and the value is the data associated with that metadata element.
     ///
     /// The `com.vmware.vapi.metadata.metamodel.metadata_identifier` contains possible string values for keys in the map.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ComponentInfo::__missing_metadata",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub metadata: vsphere_vapi_runtime::types::VapiMap<String, ElementMap>,
     /// English language documentation for a component. It can contain HTML markup and documentation tags (similar to Javadoc tags). The first sentence of the package documentation is a complete sentence that identifies the component by name and summarizes the purpose of the component.
+    #[serde(default = "ComponentInfo::__missing_documentation")]
     pub documentation: String,
+}
+
+impl ComponentInfo {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::ComponentInfo",
+            "name",
+        )
+    }
+
+    fn __missing_packages() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        PackageInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::ComponentInfo",
+            "packages",
+        )
+    }
+
+    fn __missing_metadata() -> vsphere_vapi_runtime::types::VapiMap<String, ElementMap> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::ComponentInfo",
+            "metadata",
+        )
+    }
+
+    fn __missing_documentation() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::ComponentInfo",
+            "documentation",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for ComponentInfo {
+    fn zero() -> Self {
+        Self {
+            name: ::vsphere_vapi_runtime::de::Zero::zero(),
+            packages: ::vsphere_vapi_runtime::de::Zero::zero(),
+            metadata: ::vsphere_vapi_runtime::de::Zero::zero(),
+            documentation: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `ConstantInfo` class contains metamodel information of the constant elements.
@@ -764,10 +834,20 @@ pub struct ConstantInfo {
     /// Value of the constant element.
     pub value: ConstantValue,
     /// English language documentation for the constant element. It can contain HTML markup and documentation tags (similar to Javadoc tags).
+    #[serde(default = "ConstantInfo::__missing_documentation")]
     pub documentation: String,
     /// Lifecycle information for the constant element. Warning: this attribute is part of a new feature in development. It may be changed at any time and may not have all supported functionality implemented. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<crate::vapi::metadata::LifecycleInfo>,
+}
+
+impl ConstantInfo {
+    fn __missing_documentation() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::ConstantInfo",
+            "documentation",
+        )
+    }
 }
 
 /// The `ConstantValue` class contains the metamodel information of the constant element.
@@ -949,8 +1029,23 @@ impl<'de> serde::Deserialize<'de> for ConstantValue {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ElementMap {
     /// Metamodel information of the metadata elements. The key parameter of the map is the identifier for the element and the value corresponds to the element value.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ElementMap::__missing_elements",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub elements: vsphere_vapi_runtime::types::VapiMap<String, ElementValue>,
+}
+
+impl ElementMap {
+    fn __missing_elements() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        ElementValue,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::ElementMap",
+            "elements",
+        )
+    }
 }
 
 /// The `ElementValue` class describes the value of the metadata element.
@@ -1208,39 +1303,105 @@ impl<'de> serde::Deserialize<'de> for ElementValue {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EnumerationInfo {
     /// Dot separated name of the enumeration element. The segments in the name reflect the organization of the APIs. The format of each segment is lower case with underscores. Each underscore represents a word boundary. If there are acronyms in the word, the capitalization is preserved. This format makes it easy to translate the segment into a different naming convention.
+    #[serde(default = "EnumerationInfo::__missing_name")]
     pub name: String,
     /// Metamodel information of all the enumeration value elements contained in this enumeration element. The order of the enumeration value elements in the list is same as the order in which they are defined in the interface definition file.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "EnumerationInfo::__missing_values",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub values: Vec<EnumerationValueInfo>,
     /// Generic metadata elements for an enumeration element. The key in the map is the name of the metadata element and the value is the data associated with that metadata element.
     ///
     /// The `com.vmware.vapi.metadata.metamodel.metadata_identifier` contains possible string values for keys in the map.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "EnumerationInfo::__missing_metadata",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub metadata: vsphere_vapi_runtime::types::VapiMap<String, ElementMap>,
     /// English language documentation for an enumeration element. It can contain HTML markup and Javadoc tags. The first sentence of the enumeration documentation is a complete sentence that identifies the enumeration by name and summarizes the purpose of the enumeration. The documentation describes the context in which the enumeration is used.
     ///
     /// The documentation also contains references to the context in which the enumeration is used. But if the enumeration is used in many contexts, the references may not be present.
+    #[serde(default = "EnumerationInfo::__missing_documentation")]
     pub documentation: String,
     /// Lifecycle information for the enumeration element. Warning: this attribute is part of a new feature in development. It may be changed at any time and may not have all supported functionality implemented. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<crate::vapi::metadata::LifecycleInfo>,
 }
 
+impl EnumerationInfo {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::EnumerationInfo",
+            "name",
+        )
+    }
+
+    fn __missing_values() -> Vec<EnumerationValueInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::EnumerationInfo",
+            "values",
+        )
+    }
+
+    fn __missing_metadata() -> vsphere_vapi_runtime::types::VapiMap<String, ElementMap> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::EnumerationInfo",
+            "metadata",
+        )
+    }
+
+    fn __missing_documentation() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::EnumerationInfo",
+            "documentation",
+        )
+    }
+}
+
 /// The `EnumerationValueInfo` class describes the class attribute in the class.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EnumerationValueInfo {
     /// Value in the enumerated type. All the characters in the string are capitalized.
+    #[serde(default = "EnumerationValueInfo::__missing_value")]
     pub value: String,
     /// Additional metadata for enumeration value in the enumerated type. The key in the map is the name of the metadata element and the value is the data associated with that metadata element.
     ///
     /// The `com.vmware.vapi.metadata.metamodel.metadata_identifier` contains possible string values for keys in the map.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "EnumerationValueInfo::__missing_metadata",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub metadata: vsphere_vapi_runtime::types::VapiMap<String, ElementMap>,
     /// English language documentation for an enumeration value. It can contain HTML markup and documentation tags (similar to Javadoc tags). The first statement will be a noun or verb phrase that describes the purpose of the enumeration value.
+    #[serde(default = "EnumerationValueInfo::__missing_documentation")]
     pub documentation: String,
     /// Lifecycle information for the enumeration value. Warning: this attribute is part of a new feature in development. It may be changed at any time and may not have all supported functionality implemented. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<crate::vapi::metadata::LifecycleInfo>,
+}
+
+impl EnumerationValueInfo {
+    fn __missing_value() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::EnumerationValueInfo",
+            "value",
+        )
+    }
+
+    fn __missing_metadata() -> vsphere_vapi_runtime::types::VapiMap<String, ElementMap> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::EnumerationValueInfo",
+            "metadata",
+        )
+    }
+
+    fn __missing_documentation() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::EnumerationValueInfo",
+            "documentation",
+        )
+    }
 }
 
 /// The `ErrorInfo` class contains the metadata information about the error elements contained in an operation element.
@@ -1251,29 +1412,67 @@ pub struct ErrorInfo {
     /// Identifier of a `com.vmware.vapi.structure` resource.
     pub structure_id: crate::ids::StructureId,
     /// The English language documentation for the error element. It can contain HTML markup and Javadoc tags.
+    #[serde(default = "ErrorInfo::__missing_documentation")]
     pub documentation: String,
     /// Lifecycle information for the error element contained in an operation element. Warning: this attribute is part of a new feature in development. It may be changed at any time and may not have all supported functionality implemented. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<crate::vapi::metadata::LifecycleInfo>,
 }
 
+impl ErrorInfo {
+    fn __missing_documentation() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::ErrorInfo",
+            "documentation",
+        )
+    }
+}
+
 /// The `FieldInfo` class contains metamodel information of a field element contained in a structure element.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FieldInfo {
     /// Name of the field element in a canonical format. The format is lower case with underscores. Each underscore represents a word boundary. If there are acronyms in the word, the capitalization is preserved. This format makes it easy to translate the segment into a different naming convention.
+    #[serde(default = "FieldInfo::__missing_name")]
     pub name: String,
     /// Type information.
     pub r#type: Type,
     /// Generic metadata elements for the field element. The key in the map is the name of the metadata element and the value is the data associated with that metadata element.
     ///
     /// The `com.vmware.vapi.metadata.metamodel.metadata_identifier` contains possible string values for keys in the map.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "FieldInfo::__missing_metadata",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub metadata: vsphere_vapi_runtime::types::VapiMap<String, ElementMap>,
     /// English language documentation for the field element. It can contain HTML markup and Javadoc tags.
+    #[serde(default = "FieldInfo::__missing_documentation")]
     pub documentation: String,
     /// Lifecycle information for the field element. Warning: this attribute is part of a new feature in development. It may be changed at any time and may not have all supported functionality implemented. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<crate::vapi::metadata::LifecycleInfo>,
+}
+
+impl FieldInfo {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::FieldInfo",
+            "name",
+        )
+    }
+
+    fn __missing_metadata() -> vsphere_vapi_runtime::types::VapiMap<String, ElementMap> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::FieldInfo",
+            "metadata",
+        )
+    }
+
+    fn __missing_documentation() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::FieldInfo",
+            "documentation",
+        )
+    }
 }
 
 /// The `GenericInstantiation` class describes the type information of a typed element when the type is an instantiation of one of the generic types provided by the infrastructure.
@@ -1501,25 +1700,73 @@ impl<'de> serde::Deserialize<'de> for GenericInstantiation {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OperationInfo {
     /// Name of the operation element in a canonical format. The format is lower case with underscores. Each underscore represents a word boundary. If there are acronyms in the word, the capitalization is preserved. This format makes it easy to translate the segment into a different naming convention.
+    #[serde(default = "OperationInfo::__missing_name")]
     pub name: String,
     /// Metamodel information for the parameter elements. The order of the parameters elements in the list is same as the order of the parameters declared in the interface definition file.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "OperationInfo::__missing_params",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub params: Vec<FieldInfo>,
     /// Metamodel type for the output element.
     pub output: OperationResultInfo,
     /// List of error elements that might be reported by the operation element. If the operation reports the same error for more than one reason, the list contains the error element associated with the error more than once with different documentation elements.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "OperationInfo::__missing_errors",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub errors: Vec<ErrorInfo>,
     /// Generic metadata elements for the operation element. The key in the map is the name of the metadata element and the value is the data associated with that metadata element.
     ///
     /// The `com.vmware.vapi.metadata.metamodel.metadata_identifier` contains possible string values for key in the map.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "OperationInfo::__missing_metadata",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub metadata: vsphere_vapi_runtime::types::VapiMap<String, ElementMap>,
     /// English language documentation for the operation element. It can contain HTML markup and Javadoc tags.
+    #[serde(default = "OperationInfo::__missing_documentation")]
     pub documentation: String,
     /// Lifecycle information for the operation element. Warning: this attribute is part of a new feature in development. It may be changed at any time and may not have all supported functionality implemented. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<crate::vapi::metadata::LifecycleInfo>,
+}
+
+impl OperationInfo {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::OperationInfo",
+            "name",
+        )
+    }
+
+    fn __missing_params() -> Vec<FieldInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::OperationInfo",
+            "params",
+        )
+    }
+
+    fn __missing_errors() -> Vec<ErrorInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::OperationInfo",
+            "errors",
+        )
+    }
+
+    fn __missing_metadata() -> vsphere_vapi_runtime::types::VapiMap<String, ElementMap> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::OperationInfo",
+            "metadata",
+        )
+    }
+
+    fn __missing_documentation() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::OperationInfo",
+            "documentation",
+        )
+    }
 }
 
 /// The `OperationResultInfo` class contains the metamodel information of an operation result element.
@@ -1532,39 +1779,126 @@ pub struct OperationResultInfo {
     /// Generic metadata elements for the service element. The key in the map is the name of the metadata element and the value is the data associated with that metadata element.
     ///
     /// The `com.vmware.vapi.metadata.metamodel.metadata_identifier` contains possible string values for keys in the map.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "OperationResultInfo::__missing_metadata",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub metadata: vsphere_vapi_runtime::types::VapiMap<String, ElementMap>,
     /// English language documentation for the operation result element. It can contain HTML markup and Javadoc tags.
+    #[serde(default = "OperationResultInfo::__missing_documentation")]
     pub documentation: String,
+}
+
+impl OperationResultInfo {
+    fn __missing_metadata() -> vsphere_vapi_runtime::types::VapiMap<String, ElementMap> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::OperationResultInfo",
+            "metadata",
+        )
+    }
+
+    fn __missing_documentation() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::OperationResultInfo",
+            "documentation",
+        )
+    }
 }
 
 /// The `PackageInfo` class contains the metamodel information of all the service elements, structure elements and enumeration elements contained in the package element.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PackageInfo {
     /// Dot separated name of the package element. The segments in the name reflect the organization of the APIs. The format of each segment is lower case with underscores. Each underscore represents a word boundary. If there are acronyms in the word, the capitalization is preserved. This format makes it easy to translate the segment into a different naming convention.
+    #[serde(default = "PackageInfo::__missing_name")]
     pub name: String,
     /// Metamodel information of all the structure elements contained in the package element. The key in the map is the identifier of the structure element and the value in the map is the metamodel information for the structure element.
     ///
     /// This does not include the structure elements contained in the service elements that are contained in this package element.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "PackageInfo::__missing_structures",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub structures: vsphere_vapi_runtime::types::VapiMap<String, StructureInfo>,
     /// Metamodel information of all the enumeration elements contained in the package element. The key in the map is the identifier of the enumeration element and the value in the map is the metamodel information for the enumeration element.
     ///
     /// This does not include the enumeration elements that are contained in the service elements of this package element or structure elements of this package element.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "PackageInfo::__missing_enumerations",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub enumerations: vsphere_vapi_runtime::types::VapiMap<String, EnumerationInfo>,
     /// Metamodel information of all the service elements contained in the package element. The key in the map is the identifier of the service element and the value in the map is the metamodel information for the service element.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "PackageInfo::__missing_services",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub services: vsphere_vapi_runtime::types::VapiMap<String, ServiceInfo>,
     /// Generic metadata elements for the package element. The key in the map is the name of the metadata element and the value is the data associated with that metadata element.
     ///
     /// The `com.vmware.vapi.metadata.metamodel.metadata_identifier` contains possible string values for keys in the map.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "PackageInfo::__missing_metadata",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub metadata: vsphere_vapi_runtime::types::VapiMap<String, ElementMap>,
     /// English language documentation for a package. It can contain HTML markup and Javadoc tags. The first sentence of the package documentation is a complete sentence that identifies the package by name and summarizes the purpose of the package.
     ///
     /// The primary purpose of a package documentation is to provide high-level context that will provide a framework in which the users can put the detail about the package contents.
+    #[serde(default = "PackageInfo::__missing_documentation")]
     pub documentation: String,
+}
+
+impl PackageInfo {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::PackageInfo",
+            "name",
+        )
+    }
+
+    fn __missing_structures() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        StructureInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::PackageInfo",
+            "structures",
+        )
+    }
+
+    fn __missing_enumerations() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        EnumerationInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::PackageInfo",
+            "enumerations",
+        )
+    }
+
+    fn __missing_services() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        ServiceInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::PackageInfo",
+            "services",
+        )
+    }
+
+    fn __missing_metadata() -> vsphere_vapi_runtime::types::VapiMap<String, ElementMap> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::PackageInfo",
+            "metadata",
+        )
+    }
+
+    fn __missing_documentation() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::PackageInfo",
+            "documentation",
+        )
+    }
 }
 
 /// The `PrimitiveValue` class contains value of the constant element.
@@ -1795,29 +2129,109 @@ impl<'de> serde::Deserialize<'de> for PrimitiveValue {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServiceInfo {
     /// Dot separated name of the service element. The segments in the name reflect the organization of the APIs. The format of each segment is lower case with underscores. Each underscore represents a word boundary. If there are acronyms in the word, the capitalization is preserved. This format makes it easy to translate the segment into a different naming convention.
+    #[serde(default = "ServiceInfo::__missing_name")]
     pub name: String,
     /// Metamodel information of all the operation elements contained in the service element. The key in the map is the identifier of the operation element and the value in the map is the metamodel information for the operation element.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ServiceInfo::__missing_operations",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub operations: vsphere_vapi_runtime::types::VapiMap<String, OperationInfo>,
     /// Metamodel information of all the structure elements contained in the service element. The key in the map is the identifier of the structure element and the value in the map is the metamodel information for the structure element.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ServiceInfo::__missing_structures",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub structures: vsphere_vapi_runtime::types::VapiMap<String, StructureInfo>,
     /// Metamodel information of all the enumeration elements contained in the service element. The key in the map is the identifier of the enumeration element and the value in the map is the metamodel information for the enumeration element.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ServiceInfo::__missing_enumerations",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub enumerations: vsphere_vapi_runtime::types::VapiMap<String, EnumerationInfo>,
     /// Metamodel information of all the constant elements contained in the service element. The key in the map is the name of the constant element and the value in the map is the metamodel information for the contant element.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ServiceInfo::__missing_constants",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub constants: vsphere_vapi_runtime::types::VapiMap<String, ConstantInfo>,
     /// Generic metadata elements for the service element. The key in the map is the name of the metadata element and the value is the data associated with that metadata element.
     ///
     /// The `com.vmware.vapi.metadata.metamodel.metadata_identifier` contains possible string values for keys in the map.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ServiceInfo::__missing_metadata",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub metadata: vsphere_vapi_runtime::types::VapiMap<String, ElementMap>,
     /// English language documentation for the service element. It can contain HTML markup and Javadoc tags. The first sentence of the service documentation is a complete sentence that identifies the service by name and summarizes the purpose of the service. The remaining part of the documentation provides a summary of how to use the operations defined in the service.
+    #[serde(default = "ServiceInfo::__missing_documentation")]
     pub documentation: String,
     /// Lifecycle information for the service element. Warning: this attribute is part of a new feature in development. It may be changed at any time and may not have all supported functionality implemented. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<crate::vapi::metadata::LifecycleInfo>,
+}
+
+impl ServiceInfo {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::ServiceInfo",
+            "name",
+        )
+    }
+
+    fn __missing_operations() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        OperationInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::ServiceInfo",
+            "operations",
+        )
+    }
+
+    fn __missing_structures() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        StructureInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::ServiceInfo",
+            "structures",
+        )
+    }
+
+    fn __missing_enumerations() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        EnumerationInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::ServiceInfo",
+            "enumerations",
+        )
+    }
+
+    fn __missing_constants() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        ConstantInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::ServiceInfo",
+            "constants",
+        )
+    }
+
+    fn __missing_metadata() -> vsphere_vapi_runtime::types::VapiMap<String, ElementMap> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::ServiceInfo",
+            "metadata",
+        )
+    }
+
+    fn __missing_documentation() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::ServiceInfo",
+            "documentation",
+        )
+    }
 }
 
 /// The `StructureInfo` class contains the metamodel information of all the field elements, constant elements and enumeration elements contained in the structure element.
@@ -1826,28 +2240,92 @@ pub struct ServiceInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StructureInfo {
     /// Dot separated name of the structure element. The segments in the name reflect the organization of the APIs. The format of each segment is lower case with underscores. Each underscore represents a word boundary. If there are acronyms in the word, the capitalization is preserved. This format makes it easy to translate the segment into a different naming convention.
+    #[serde(default = "StructureInfo::__missing_name")]
     pub name: String,
     /// Type of the structure.
     pub r#type: structure_info::Type,
     /// Metamodel information of all the enumeration elements contained in the structure element. The key in the map is the identifier of the enumeration element and the value is the metamodel information of the enumeration element.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "StructureInfo::__missing_enumerations",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub enumerations: vsphere_vapi_runtime::types::VapiMap<String, EnumerationInfo>,
     /// Metamodel information of all the constant elements contained in the structure element. The key in the map is the name of the constant element and the value in the map is the metamodel information for the constant element.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "StructureInfo::__missing_constants",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub constants: vsphere_vapi_runtime::types::VapiMap<String, ConstantInfo>,
     /// Metamodel information of all the field elements. The order of the field elements in the list matches the order in which the fields are defined in the service.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "StructureInfo::__missing_fields",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub fields: Vec<FieldInfo>,
     /// Generic metadata elements for the structure element. The key in the map is the name of the metadata element and the value is the data associated with that metadata element.
     ///
     /// The `com.vmware.vapi.metadata.metamodel.metadata_identifier` contains possible string values for keys in the map.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "StructureInfo::__missing_metadata",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub metadata: vsphere_vapi_runtime::types::VapiMap<String, ElementMap>,
     /// English language documentation for a structure element. It can contain HTML markup and Javadoc tags. The first sentence of the structure documentation is a complete sentence that identifies the structure by name and summarizes the purpose of the structure.
+    #[serde(default = "StructureInfo::__missing_documentation")]
     pub documentation: String,
     /// Lifecycle information for the structure element. Warning: this attribute is part of a new feature in development. It may be changed at any time and may not have all supported functionality implemented. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<crate::vapi::metadata::LifecycleInfo>,
+}
+
+impl StructureInfo {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::StructureInfo",
+            "name",
+        )
+    }
+
+    fn __missing_enumerations() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        EnumerationInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::StructureInfo",
+            "enumerations",
+        )
+    }
+
+    fn __missing_constants() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        ConstantInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::StructureInfo",
+            "constants",
+        )
+    }
+
+    fn __missing_fields() -> Vec<FieldInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::StructureInfo",
+            "fields",
+        )
+    }
+
+    fn __missing_metadata() -> vsphere_vapi_runtime::types::VapiMap<String, ElementMap> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::StructureInfo",
+            "metadata",
+        )
+    }
+
+    fn __missing_documentation() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::StructureInfo",
+            "documentation",
+        )
+    }
 }
 
 /// The `Type` class describes the type information of a typed element in the interface definiton language. The following elements in the metamodel are typed:
@@ -2062,9 +2540,19 @@ impl<'de> serde::Deserialize<'de> for Type {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserDefinedType {
     /// Category of the user defined named type. The named type could be a structure element or an enumeration element. When clients pass a value of this class as a parameter, the attribute must be one of `com.vmware.vapi.structure` or `com.vmware.vapi.enumeration`. When methods return a value of this class as a return value, the attribute will be one of `com.vmware.vapi.structure` or `com.vmware.vapi.enumeration`.
+    #[serde(default = "UserDefinedType::__missing_resource_type")]
     pub resource_type: String,
     /// Identifier of the user defined named type.
     ///
     /// Identifier of a resource of one of the types `com.vmware.vapi.structure` or `com.vmware.vapi.enumeration`.
     pub resource_id: vsphere_vapi_runtime::ResourceId,
+}
+
+impl UserDefinedType {
+    fn __missing_resource_type() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::metamodel::UserDefinedType",
+            "resource_type",
+        )
+    }
 }

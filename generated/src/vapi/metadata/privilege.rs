@@ -459,11 +459,29 @@ impl Source {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComponentData {
     /// Privilege information of the component. This includes information about all the modules in the component.
+    #[serde(default = "ComponentData::__missing_info")]
     pub info: ComponentInfo,
     /// Fingerprint of the metadata of the component. Privilege information could change when there is an infrastructure update. Since the data present in `com.vmware.vapi.metadata.privilege.component_data.info` could be quite large, `fingerprint` provides a convenient way to check if the data for a particular component is updated.
     ///
     /// You should store the fingerprint associated with a component. After an update, by invoking the `com.vmware.vapi.metadata.privilege.component.fingerprint` method, you can retrieve the new fingerprint for the component. If the new fingerprint and the previously stored fingerprint do not match, clients can then use the `com.vmware.vapi.metadata.privilege.component.get` to retrieve the new privilege information for the component.
+    #[serde(default = "ComponentData::__missing_fingerprint")]
     pub fingerprint: String,
+}
+
+impl ComponentData {
+    fn __missing_info() -> ComponentInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::privilege::ComponentData",
+            "info",
+        )
+    }
+
+    fn __missing_fingerprint() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::privilege::ComponentData",
+            "fingerprint",
+        )
+    }
 }
 
 /// The `ComponentInfo` class contains the privilege information of a component element.
@@ -474,8 +492,31 @@ pub struct ComponentInfo {
     /// Privilege information of all the package elements. The key in the map is the identifier of the package element and the value in the map is the privilege information for the package element.
     ///
     /// For an explanation of privilege information containment within package elements, see `com.vmware.vapi.metadata.privilege.package`.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ComponentInfo::__missing_packages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub packages: vsphere_vapi_runtime::types::VapiMap<String, PackageInfo>,
+}
+
+impl ComponentInfo {
+    fn __missing_packages() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        PackageInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::privilege::ComponentInfo",
+            "packages",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for ComponentInfo {
+    fn zero() -> Self {
+        Self {
+            packages: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `OperationInfo` class contains privilege information of an operation element.
@@ -484,13 +525,35 @@ pub struct ComponentInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OperationInfo {
     /// List of all privileges assigned to the operation element.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "OperationInfo::__missing_privileges",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub privileges: Vec<String>,
     /// Privilege information of all the parameter elements of the operation element.
     ///
     /// For an explanation of containment of privilege information within parameter elements, see `com.vmware.vapi.metadata.privilege.privilege_info`.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "OperationInfo::__missing_privilege_info",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub privilege_info: Vec<PrivilegeInfo>,
+}
+
+impl OperationInfo {
+    fn __missing_privileges() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::privilege::OperationInfo",
+            "privileges",
+        )
+    }
+
+    fn __missing_privilege_info() -> Vec<PrivilegeInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::privilege::OperationInfo",
+            "privilege_info",
+        )
+    }
 }
 
 /// The `PackageInfo` class contains the privilege information of a package element.
@@ -499,13 +562,38 @@ pub struct OperationInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PackageInfo {
     /// List of default privileges to be used for all the operations present in this package. If a particular operation element has no explicit privileges defined in the privilege definition file, these privileges are used for enforcing authorization.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "PackageInfo::__missing_privileges",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub privileges: Vec<String>,
     /// Information about all service elements contained in this package element that contain privilege information. The key in the map is the identifier of the service element and the value in the map is the privilege information for the service element.
     ///
     /// For an explanation of privilege information containment within service elements, see `com.vmware.vapi.metadata.privilege.service`.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "PackageInfo::__missing_services",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub services: vsphere_vapi_runtime::types::VapiMap<String, ServiceInfo>,
+}
+
+impl PackageInfo {
+    fn __missing_privileges() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::privilege::PackageInfo",
+            "privileges",
+        )
+    }
+
+    fn __missing_services() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        ServiceInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::privilege::PackageInfo",
+            "services",
+        )
+    }
 }
 
 /// The `PrivilegeInfo` class contains the privilege information for a parameter element in an operation element.
@@ -514,10 +602,30 @@ pub struct PrivilegeInfo {
     /// The `propertyPath` points to an entity that is used in the operation element. An entity can either be present in one of the parameter elements or if a parameter is a structure element, it could also be present in one of the field elements.
     ///
     /// If the privilege is assigned to an entity used in the parameter, `propertyPath` will just contain the name of the parameter field. If the privilege is assigned to an entity in one of the field elements of a parameter element that is a structure element, then `propertyPath` will contain a path to the field element starting from the parameter name.
+    #[serde(default = "PrivilegeInfo::__missing_property_path")]
     pub property_path: String,
     /// List of privileges assigned to the entity that is being referred by `com.vmware.vapi.metadata.privilege.privilege_info.property_path`.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "PrivilegeInfo::__missing_privileges",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub privileges: Vec<String>,
+}
+
+impl PrivilegeInfo {
+    fn __missing_property_path() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::privilege::PrivilegeInfo",
+            "property_path",
+        )
+    }
+
+    fn __missing_privileges() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::privilege::PrivilegeInfo",
+            "privileges",
+        )
+    }
 }
 
 /// The `ServiceInfo` class contains privilege information of a service element.
@@ -528,6 +636,21 @@ pub struct ServiceInfo {
     /// Information about all operation elements contained in this service element that contain privilege information. The key in the map is the identifier of the operation element and the value in the map is the privilege information for the operation element.
     ///
     /// For an explanation of containment of privilege information within operation elements, see `com.vmware.vapi.metadata.privilege.service.operation`.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ServiceInfo::__missing_operations",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub operations: vsphere_vapi_runtime::types::VapiMap<String, OperationInfo>,
+}
+
+impl ServiceInfo {
+    fn __missing_operations() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        OperationInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::privilege::ServiceInfo",
+            "operations",
+        )
+    }
 }

@@ -449,9 +449,27 @@ impl Source {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComponentData {
     /// Routing information of the vAPI component
+    #[serde(default = "ComponentData::__missing_info")]
     pub info: ComponentInfo,
     /// Fingerprint of metadata of a vAPI component
+    #[serde(default = "ComponentData::__missing_fingerprint")]
     pub fingerprint: String,
+}
+
+impl ComponentData {
+    fn __missing_info() -> ComponentInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::routing::ComponentData",
+            "info",
+        )
+    }
+
+    fn __missing_fingerprint() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::routing::ComponentData",
+            "fingerprint",
+        )
+    }
 }
 
 /// Information about a vAPI component that contains routing information For an explanation of routing information within components, see `com.vmware.vapi.metadata.routing.component`
@@ -460,8 +478,31 @@ pub struct ComponentData {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComponentInfo {
     /// Routing information of all the vAPI packages. The key in the map is the ID of the package and the value in the map is the routing information for the package For an explanation of routing information within packages, see `com.vmware.vapi.metadata.routing.package`
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ComponentInfo::__missing_packages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub packages: vsphere_vapi_runtime::types::VapiMap<String, PackageInfo>,
+}
+
+impl ComponentInfo {
+    fn __missing_packages() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        PackageInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::routing::ComponentInfo",
+            "packages",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for ComponentInfo {
+    fn zero() -> Self {
+        Self {
+            packages: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// Information about a vAPI operation that contains routing information.
@@ -472,7 +513,17 @@ pub struct ComponentInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OperationInfo {
     /// The routing information assigned for this operation. For an explanation of routing information, see `com.vmware.vapi.metadata.routing.routing_info`
+    #[serde(default = "OperationInfo::__missing_routing_info")]
     pub routing_info: RoutingInfo,
+}
+
+impl OperationInfo {
+    fn __missing_routing_info() -> RoutingInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::routing::OperationInfo",
+            "routing_info",
+        )
+    }
 }
 
 /// Information about a vAPI package containing routing information.
@@ -483,10 +534,33 @@ pub struct OperationInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PackageInfo {
     /// The routing information to be used for all the operations present in this package. If a particular operation has no explicit routing information defined in the routing definition file, this routing info will be used for enforcing routing.
+    #[serde(default = "PackageInfo::__missing_routing_info")]
     pub routing_info: RoutingInfo,
     /// Information about all services in this package that contain routing information. The key in the map is the ID of the service and the value in the map is the routing information for the service For an explanation of routing information within service, see `com.vmware.vapi.metadata.routing.service`
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "PackageInfo::__missing_services",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub services: vsphere_vapi_runtime::types::VapiMap<String, ServiceInfo>,
+}
+
+impl PackageInfo {
+    fn __missing_routing_info() -> RoutingInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::routing::PackageInfo",
+            "routing_info",
+        )
+    }
+
+    fn __missing_services() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        ServiceInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::routing::PackageInfo",
+            "services",
+        )
+    }
 }
 
 /// Routing information
@@ -495,11 +569,16 @@ pub struct PackageInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RoutingInfo {
     /// The initial version of the routing info allowed routing by single parameter. Clients requested allowing them to place more than one parameters so that the routing is performed by the first non-null argument in the list. To achieve that we have added method com.vmware.vapi.metadata.RoutingInfo#getRoutingPaths() which should be preferred over com.vmware.vapi.metadata.RoutingInfo#getRoutingPath() which is deprecated. The deprecated method will return string representation of the comma-separated list of ids, while the com.vmware.vapi.metadata.RoutingInfo#getRoutingPaths() will return instance of `java.util.List<String>` containing the ids.
+    #[serde(default = "RoutingInfo::__missing_routing_path")]
     pub routing_path: String,
     /// The routingStrategy is the actual strategy, based on which will be performed the routing. If the routingStrategy is IDROUTE, in `com.vmware.vapi.metadata.routing.routing_info.routing_path` must be assigned the id for the routing. There are also default strategies like IDFIRSTROUTE, LOCAL for which there is no need to specify routingPath. The name of these strategies is clear about where we should look for an ID to route, or if we need ID at all.
+    #[serde(default = "RoutingInfo::__missing_routing_strategy")]
     pub routing_strategy: String,
     /// This is comma-separated list of hints from the input ini file. Here the user must mention the type of the invoked method, e.g. HINTS(create) or HINTS(delete). In the future we expect this field to contain other hints also e.g. HINTS(create,lazy).
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "RoutingInfo::__missing_operation_hints",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub operation_hints: Vec<String>,
     /// This is map of specifically predefined resource types in the routing metadata. For example id types that do not require storage in the Inventory Service. Those type of objects are called 'positioned' - it is well known in advance where those objects will be routed, because their ids contain VC server guid.
     ///
@@ -508,8 +587,52 @@ pub struct RoutingInfo {
     /// Routing ini file must contain section: \[types\] com.vmware.content.DownloadSession=positioned
     ///
     /// The map therefore will contain: {{"com.vmware.content.DownloadSession", "positioned"}} Note: This should not be final solution. To avoid duplication, currently this map will be stored only in one RoutingInfo object across the whole ProductModel. In the future, it might be moved to a common place as ComponentInfo, for example.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "RoutingInfo::__missing_id_types",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub id_types: vsphere_vapi_runtime::types::VapiMap<String, String>,
+}
+
+impl RoutingInfo {
+    fn __missing_routing_path() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::routing::RoutingInfo",
+            "routing_path",
+        )
+    }
+
+    fn __missing_routing_strategy() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::routing::RoutingInfo",
+            "routing_strategy",
+        )
+    }
+
+    fn __missing_operation_hints() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::routing::RoutingInfo",
+            "operation_hints",
+        )
+    }
+
+    fn __missing_id_types() -> vsphere_vapi_runtime::types::VapiMap<String, String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::routing::RoutingInfo",
+            "id_types",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for RoutingInfo {
+    fn zero() -> Self {
+        Self {
+            routing_path: ::vsphere_vapi_runtime::de::Zero::zero(),
+            routing_strategy: ::vsphere_vapi_runtime::de::Zero::zero(),
+            operation_hints: ::vsphere_vapi_runtime::de::Zero::zero(),
+            id_types: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// Information about a vAPI service that has routing information A service is said to contain routing information if any of its operations have routing information
@@ -518,10 +641,33 @@ pub struct RoutingInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServiceInfo {
     /// The routing information to be used for all the operations present in this service. If a particular operation has no explicit routing information defined in the routing definition file, this routing info will be used for enforcing routing.
+    #[serde(default = "ServiceInfo::__missing_routing_info")]
     pub routing_info: RoutingInfo,
     /// Information about all operations in this service that contain routing Information. The key in the map is the ID of the operation and the value in the map is the routing information for this operation.
     ///
     /// For an explanation of routing information within operations, see `com.vmware.vapi.metadata.routing.service.operation`
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ServiceInfo::__missing_operations",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub operations: vsphere_vapi_runtime::types::VapiMap<String, OperationInfo>,
+}
+
+impl ServiceInfo {
+    fn __missing_routing_info() -> RoutingInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::routing::ServiceInfo",
+            "routing_info",
+        )
+    }
+
+    fn __missing_operations() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        OperationInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::routing::ServiceInfo",
+            "operations",
+        )
+    }
 }

@@ -28,7 +28,10 @@ pub struct AlreadyExists {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "AlreadyExists::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -40,6 +43,15 @@ pub struct AlreadyExists {
     /// Discriminator field to help API consumers identify the structure type. Can be None for compatibility with preceding implementations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
+}
+
+impl AlreadyExists {
+    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::errors::AlreadyExists",
+            "messages",
+        )
+    }
 }
 
 /// The `AlreadyInDesiredState` exception indicates that an attempt to change the state of a resource or service had no effect because the resource or service is already in the desired state.
@@ -57,7 +69,10 @@ pub struct AlreadyInDesiredState {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "AlreadyInDesiredState::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -71,6 +86,15 @@ pub struct AlreadyInDesiredState {
     pub error_type: Option<error::Type>,
 }
 
+impl AlreadyInDesiredState {
+    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::errors::AlreadyInDesiredState",
+            "messages",
+        )
+    }
+}
+
 /// The `ArgumentLocations` class describes which part(s) of the input to the method caused the exception.
 ///
 /// Some types of exceptions are caused by the value of one of the inputs to the method, possibly due to an interaction with other inputs to the method.
@@ -79,10 +103,30 @@ pub struct AlreadyInDesiredState {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ArgumentLocations {
     /// String describing the location of the input that triggered the exception.
+    #[serde(default = "ArgumentLocations::__missing_primary")]
     pub primary: String,
     /// list (possibly empty) of strings describing the locations of other inputs that caused the the primary input to trigger the exception.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ArgumentLocations::__missing_secondary",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub secondary: Vec<String>,
+}
+
+impl ArgumentLocations {
+    fn __missing_primary() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::errors::ArgumentLocations",
+            "primary",
+        )
+    }
+
+    fn __missing_secondary() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::errors::ArgumentLocations",
+            "secondary",
+        )
+    }
 }
 
 /// The `Canceled` exception indicates that the method canceled itself in response to an explicit request to do so. Methods being "canceled" for other reasons (for example the client connection was closed, a time out occured, or due to excessive resource consumption) should not report this exception.
@@ -106,7 +150,10 @@ pub struct Canceled {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Canceled::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -120,6 +167,15 @@ pub struct Canceled {
     pub error_type: Option<error::Type>,
 }
 
+impl Canceled {
+    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::errors::Canceled",
+            "messages",
+        )
+    }
+}
+
 /// The `ConcurrentChange` exception indicates that a data structure, entity, or resource has been modified since some earlier point in time. Typically this happens when the client is doing the *write* portion of a read-modify-write sequence and indicates that it wants the server to notify it if the data in the server has changed after it did the *read*, so that it can avoid overwriting that change inadvertantly.
 ///
 /// This is an error structure: operations that report it fail with a
@@ -131,7 +187,10 @@ pub struct ConcurrentChange {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ConcurrentChange::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -143,6 +202,15 @@ pub struct ConcurrentChange {
     /// Discriminator field to help API consumers identify the structure type. Can be None for compatibility with preceding implementations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
+}
+
+impl ConcurrentChange {
+    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::errors::ConcurrentChange",
+            "messages",
+        )
+    }
 }
 
 /// The `FeatureInUse` exception indicates that an action cannot be completed because a feature is in use.
@@ -161,7 +229,10 @@ pub struct FeatureInUse {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "FeatureInUse::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -175,16 +246,45 @@ pub struct FeatureInUse {
     pub error_type: Option<error::Type>,
 }
 
+impl FeatureInUse {
+    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::errors::FeatureInUse",
+            "messages",
+        )
+    }
+}
+
 /// The `FileLocations` class identifies the file(s) that caused the method to report the exception.
 ///
 /// Some types of exceptions are caused by a problem with one or more files. This class is intended to be used as the payload to identify those files when the method reports exceptions like `com.vmware.vapi.std.errors.not_found`. See `com.vmware.vapi.std.errors.error.data`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileLocations {
     /// String identifying the file that triggered the exception.
+    #[serde(default = "FileLocations::__missing_primary")]
     pub primary: String,
     /// list (possibly empty) of strings identifying other files that caused the primary file to trigger the exception.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "FileLocations::__missing_secondary",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub secondary: Vec<String>,
+}
+
+impl FileLocations {
+    fn __missing_primary() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::errors::FileLocations",
+            "primary",
+        )
+    }
+
+    fn __missing_secondary() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::errors::FileLocations",
+            "secondary",
+        )
+    }
 }
 
 /// The `InternalServerError` exception indicates that the server encounters an unexpected condition that prevented it from fulfilling the request.
@@ -205,7 +305,10 @@ pub struct InternalServerError {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "InternalServerError::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -217,6 +320,15 @@ pub struct InternalServerError {
     /// Discriminator field to help API consumers identify the structure type. Can be None for compatibility with preceding implementations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
+}
+
+impl InternalServerError {
+    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::errors::InternalServerError",
+            "messages",
+        )
+    }
 }
 
 /// The `InvalidArgument` exception indicates that the values received for one or more parameters are not acceptable.
@@ -246,7 +358,10 @@ pub struct InvalidArgument {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "InvalidArgument::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -258,6 +373,15 @@ pub struct InvalidArgument {
     /// Discriminator field to help API consumers identify the structure type. Can be None for compatibility with preceding implementations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
+}
+
+impl InvalidArgument {
+    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::errors::InvalidArgument",
+            "messages",
+        )
+    }
 }
 
 /// The `InvalidElementConfiguration` exception indicates that an attempt to modify the configuration of an element or a group containing the element failed due to the configuraton of the element.
@@ -278,7 +402,10 @@ pub struct InvalidElementConfiguration {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "InvalidElementConfiguration::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -290,6 +417,15 @@ pub struct InvalidElementConfiguration {
     /// Discriminator field to help API consumers identify the structure type. Can be None for compatibility with preceding implementations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
+}
+
+impl InvalidElementConfiguration {
+    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::errors::InvalidElementConfiguration",
+            "messages",
+        )
+    }
 }
 
 /// The `InvalidElementType` exception indicates that the server was unable to fulfil the request because an element of a specific type cannot be a member of particular group.
@@ -314,7 +450,10 @@ pub struct InvalidElementType {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "InvalidElementType::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -326,6 +465,15 @@ pub struct InvalidElementType {
     /// Discriminator field to help API consumers identify the structure type. Can be None for compatibility with preceding implementations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
+}
+
+impl InvalidElementType {
+    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::errors::InvalidElementType",
+            "messages",
+        )
+    }
 }
 
 /// The `InvalidRequest` exception indicates that the request is malformed in such a way that the server is unable to process it.
@@ -354,7 +502,10 @@ pub struct InvalidRequest {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "InvalidRequest::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -366,6 +517,15 @@ pub struct InvalidRequest {
     /// Discriminator field to help API consumers identify the structure type. Can be None for compatibility with preceding implementations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
+}
+
+impl InvalidRequest {
+    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::errors::InvalidRequest",
+            "messages",
+        )
+    }
 }
 
 /// The `NotAllowedInCurrentState` exception indicates that the requested method is not allowed with a resource or service in its current state. This could be because the method is performing a configuration change that is not allowed in the current state or because method itself is not allowed in the current state.
@@ -389,7 +549,10 @@ pub struct NotAllowedInCurrentState {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "NotAllowedInCurrentState::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -401,6 +564,15 @@ pub struct NotAllowedInCurrentState {
     /// Discriminator field to help API consumers identify the structure type. Can be None for compatibility with preceding implementations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
+}
+
+impl NotAllowedInCurrentState {
+    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::errors::NotAllowedInCurrentState",
+            "messages",
+        )
+    }
 }
 
 /// The `NotFound` exception indicates that a specified element could not be found.
@@ -420,7 +592,10 @@ pub struct NotFound {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "NotFound::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -432,6 +607,15 @@ pub struct NotFound {
     /// Discriminator field to help API consumers identify the structure type. Can be None for compatibility with preceding implementations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
+}
+
+impl NotFound {
+    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::errors::NotFound",
+            "messages",
+        )
+    }
 }
 
 /// The `OperationNotFound` exception indicates that the method specified in the request could not be found.
@@ -458,7 +642,10 @@ pub struct OperationNotFound {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "OperationNotFound::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -470,6 +657,15 @@ pub struct OperationNotFound {
     /// Discriminator field to help API consumers identify the structure type. Can be None for compatibility with preceding implementations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
+}
+
+impl OperationNotFound {
+    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::errors::OperationNotFound",
+            "messages",
+        )
+    }
 }
 
 /// The `ResourceBusy` exception indicates that the method could not be completed because a resource it needs is busy.
@@ -491,7 +687,10 @@ pub struct ResourceBusy {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ResourceBusy::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -503,6 +702,15 @@ pub struct ResourceBusy {
     /// Discriminator field to help API consumers identify the structure type. Can be None for compatibility with preceding implementations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
+}
+
+impl ResourceBusy {
+    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::errors::ResourceBusy",
+            "messages",
+        )
+    }
 }
 
 /// The `ResourceInUse` exception indicates that the method could not be completed because a resource is in use.
@@ -525,7 +733,10 @@ pub struct ResourceInUse {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ResourceInUse::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -537,6 +748,15 @@ pub struct ResourceInUse {
     /// Discriminator field to help API consumers identify the structure type. Can be None for compatibility with preceding implementations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
+}
+
+impl ResourceInUse {
+    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::errors::ResourceInUse",
+            "messages",
+        )
+    }
 }
 
 /// The `ResourceInaccessible` exception indicates that the method could not be completed because an entity is not accessible.
@@ -560,7 +780,10 @@ pub struct ResourceInaccessible {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ResourceInaccessible::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -572,6 +795,15 @@ pub struct ResourceInaccessible {
     /// Discriminator field to help API consumers identify the structure type. Can be None for compatibility with preceding implementations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
+}
+
+impl ResourceInaccessible {
+    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::errors::ResourceInaccessible",
+            "messages",
+        )
+    }
 }
 
 /// The `ServiceUnavailable` exception indicates that the class is unavailable.
@@ -596,7 +828,10 @@ pub struct ServiceUnavailable {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ServiceUnavailable::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -608,6 +843,15 @@ pub struct ServiceUnavailable {
     /// Discriminator field to help API consumers identify the structure type. Can be None for compatibility with preceding implementations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
+}
+
+impl ServiceUnavailable {
+    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::errors::ServiceUnavailable",
+            "messages",
+        )
+    }
 }
 
 /// The `Error` exception describes theattributes common to all standard exceptions.
@@ -637,7 +881,10 @@ pub struct StandardError {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "StandardError::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -649,6 +896,25 @@ pub struct StandardError {
     /// Discriminator field to help API consumers identify the structure type. Can be None for compatibility with preceding implementations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
+}
+
+impl StandardError {
+    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::errors::StandardError",
+            "messages",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for StandardError {
+    fn zero() -> Self {
+        Self {
+            messages: ::vsphere_vapi_runtime::de::Zero::zero(),
+            data: ::vsphere_vapi_runtime::de::Zero::zero(),
+            error_type: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `TimedOut` exception indicates that the method did not complete within the allowed amount of time. The allowed amount of time might be:
@@ -677,7 +943,10 @@ pub struct TimedOut {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "TimedOut::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -691,13 +960,32 @@ pub struct TimedOut {
     pub error_type: Option<error::Type>,
 }
 
+impl TimedOut {
+    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::errors::TimedOut",
+            "messages",
+        )
+    }
+}
+
 /// The `TransientIndication` class indicates whether or not the exception is transient.
 ///
 /// Some types of exceptions are transient in certain situtations and not transient in other situtations. This exception payload can be used to indicate to clients whether a particular exception is transient. See `com.vmware.vapi.std.errors.error.data`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TransientIndication {
     /// Indicates that the exception this class is attached to is transient.
+    #[serde(default = "TransientIndication::__missing_is_transient")]
     pub is_transient: bool,
+}
+
+impl TransientIndication {
+    fn __missing_is_transient() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::errors::TransientIndication",
+            "is_transient",
+        )
+    }
 }
 
 /// The `UnableToAllocateResource` exception indicates that the method failed because it was unable to allocate or acquire a required resource.
@@ -723,7 +1011,10 @@ pub struct UnableToAllocateResource {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "UnableToAllocateResource::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -735,6 +1026,15 @@ pub struct UnableToAllocateResource {
     /// Discriminator field to help API consumers identify the structure type. Can be None for compatibility with preceding implementations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
+}
+
+impl UnableToAllocateResource {
+    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::errors::UnableToAllocateResource",
+            "messages",
+        )
+    }
 }
 
 /// The `Unauthenticated` exception indicates that the method requires authentication and the user is not authenticated.
@@ -762,7 +1062,10 @@ pub struct Unauthenticated {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Unauthenticated::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -779,6 +1082,15 @@ pub struct Unauthenticated {
     /// For example, a provider using REST may adhere to the WWW-Authenticate HTTP header specification, RFC7235, section 4.1. In this case an example challenge value may be: SIGN realm="27da1358-2ba4-11e9-b210-d663bd873d93",sts="<http://vcenter/sso?vsphere.local>", Basic realm="vCenter" This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub challenge: Option<String>,
+}
+
+impl Unauthenticated {
+    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::errors::Unauthenticated",
+            "messages",
+        )
+    }
 }
 
 /// The `Unauthorized` exception indicates that the user is not authorized to perform the method.
@@ -807,7 +1119,10 @@ pub struct Unauthorized {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Unauthorized::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -824,6 +1139,15 @@ pub struct Unauthorized {
     /// For example, a provider using REST may adhere to the WWW-Authenticate HTTP header specification, RFC7235, section 4.1. In this case an example challenge value may be: SIGN realm="27da158-2ba4-11e9-b",sts="<http://vcenter/sso?vsphere.local>", Basic realm="vCenter" This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub challenge: Option<String>,
+}
+
+impl Unauthorized {
+    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::errors::Unauthorized",
+            "messages",
+        )
+    }
 }
 
 /// The `UnexpectedInput` exception indicates that the request contained a parameter or attribute whose name is not known by the server.
@@ -846,7 +1170,10 @@ pub struct UnexpectedInput {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "UnexpectedInput::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -858,6 +1185,15 @@ pub struct UnexpectedInput {
     /// Discriminator field to help API consumers identify the structure type. Can be None for compatibility with preceding implementations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
+}
+
+impl UnexpectedInput {
+    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::errors::UnexpectedInput",
+            "messages",
+        )
+    }
 }
 
 /// The `Unsupported` exception indicates that the method is not supported by the class.
@@ -876,7 +1212,10 @@ pub struct Unsupported {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Unsupported::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -888,6 +1227,15 @@ pub struct Unsupported {
     /// Discriminator field to help API consumers identify the structure type. Can be None for compatibility with preceding implementations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
+}
+
+impl Unsupported {
+    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::errors::Unsupported",
+            "messages",
+        )
+    }
 }
 
 /// The `UnverifiedPeer` exception indicates that an attempt to connect to an unknown or not-yet-trusted endpoint failed because the system was unable to verify the identity of the endpoint.
@@ -908,7 +1256,10 @@ pub struct UnverifiedPeer {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "UnverifiedPeer::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -920,4 +1271,13 @@ pub struct UnverifiedPeer {
     /// Discriminator field to help API consumers identify the structure type. Can be None for compatibility with preceding implementations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
+}
+
+impl UnverifiedPeer {
+    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::errors::UnverifiedPeer",
+            "messages",
+        )
+    }
 }

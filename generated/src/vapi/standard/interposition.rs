@@ -14,8 +14,10 @@ pub mod invocation_result;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InvocationRequest {
     /// Fully qualified name of the service which contains the interposed operation. In canonical format. For example org.example.hello.
+    #[serde(default = "InvocationRequest::__missing_service_id")]
     pub service_id: String,
     /// Name of the interposed operation. In canonical format. For example say_hello.
+    #[serde(default = "InvocationRequest::__missing_operation_id")]
     pub operation_id: String,
     /// Input of the interposed operation.
     pub operation_input: serde_json::Value,
@@ -23,8 +25,34 @@ pub struct InvocationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<SecurityPrincipal>,
     /// Groups of the user who started the interposed operation. Would be empty if there is no authentication information.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "InvocationRequest::__missing_groups",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub groups: Vec<SecurityPrincipal>,
+}
+
+impl InvocationRequest {
+    fn __missing_service_id() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::interposition::InvocationRequest",
+            "service_id",
+        )
+    }
+
+    fn __missing_operation_id() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::interposition::InvocationRequest",
+            "operation_id",
+        )
+    }
+
+    fn __missing_groups() -> Vec<SecurityPrincipal> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::interposition::InvocationRequest",
+            "groups",
+        )
+    }
 }
 
 /// Information about the result from an interposed operation invocation. All POST interposers will receive an instance of this structure.
@@ -206,8 +234,18 @@ impl<'de> serde::Deserialize<'de> for InvocationResult {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SecurityPrincipal {
     /// Principal name.
+    #[serde(default = "SecurityPrincipal::__missing_name")]
     pub name: String,
     /// Principal domain. Domain is optional in `com.vmware.vapi.security.PrincipalId`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
+}
+
+impl SecurityPrincipal {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::interposition::SecurityPrincipal",
+            "name",
+        )
+    }
 }

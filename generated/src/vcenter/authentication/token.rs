@@ -10,6 +10,7 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IssueSpec {
     /// The value of `urn:ietf:params:oauth:grant-type:token-exchange` indicates that a token exchange is being performed. This attribute was added in vSphere API 7.0.2.0. When clients pass a value of this class as a parameter, the attribute must be one of `urn:ietf:params:oauth:grant-type:token-exchange`. When methods return a value of this class as a return value, the attribute will be one of `urn:ietf:params:oauth:grant-type:token-exchange`.
+    #[serde(default = "IssueSpec::__missing_grant_type")]
     pub grant_type: String,
     /// Indicates the location of the target service or resource where the client intends to use the requested security token. This attribute was added in vSphere API 7.0.2.0. If None, it is inferred from other arguments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -39,6 +40,15 @@ pub struct IssueSpec {
     /// An identifier, that indicates the type of the security token in the `com.vmware.vcenter.authentication.token.issue_spec.actor_token` attribute. This attribute was added in vSphere API 7.0.2.0. None if `com.vmware.vcenter.authentication.token.issue_spec.actor_token` attribute is not present.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor_token_type: Option<String>,
+}
+
+impl IssueSpec {
+    fn __missing_grant_type() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::authentication::token::IssueSpec",
+            "grant_type",
+        )
+    }
 }
 
 impl IssueSpec {

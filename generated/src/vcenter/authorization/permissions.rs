@@ -20,7 +20,17 @@ pub struct CreateSpec {
     /// Identifier of a `com.vmware.vcenter.authorization.Role` resource.
     pub role: crate::ids::RoleId,
     /// Indicator whether the permission apply only on the object which it is assigned on or it propagates through the hierarchy of sub-entities. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "CreateSpec::__missing_propagating")]
     pub propagating: bool,
+}
+
+impl CreateSpec {
+    fn __missing_propagating() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::authorization::permissions::CreateSpec",
+            "propagating",
+        )
+    }
 }
 
 /// The `Permissions.FilterSpec` class contains attributes based on which authorization permissions can be filtered. Any permission matching all of the conditions is returned. This class was added in vSphere API 9.0.0.0.
@@ -54,7 +64,17 @@ pub struct Info {
     /// Identifier of a `com.vmware.vcenter.authorization.Role` resource.
     pub role: crate::ids::RoleId,
     /// Indicator whether the permission apply only on the object which it is assigned on or it propagates through the hierarchy of sub-entities. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_propagating")]
     pub propagating: bool,
+}
+
+impl Info {
+    fn __missing_propagating() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::authorization::permissions::Info",
+            "propagating",
+        )
+    }
 }
 
 /// The `Permissions.IterationSpec` class contains attributes used to break results into pages when listing permissions, see `com.vmware.vcenter.authorization.permissions.list`). This class was added in vSphere API 9.0.0.0.
@@ -121,11 +141,23 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// The permissions that match the specified`com.vmware.vcenter.authorization.permissions.filter_spec` and `com.vmware.vcenter.authorization.permissions.iteration_spec` in lexicographical order. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_items",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub items: Vec<ListItem>,
     /// An opaque marker indicating the last returned permission. If there are more permissions collected than were returned, the next ones can be retrieved directly by passing this value to another call to #list. This attribute was added in vSphere API 9.0.0.0. If None then all of the currently available permissions have been returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
+}
+
+impl ListResult {
+    fn __missing_items() -> Vec<ListItem> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::authorization::permissions::ListResult",
+            "items",
+        )
+    }
 }
 
 /// The `Permissions.Principal` class contains the name, the domain and whether it is a user or group. This class was added in vSphere API 9.0.0.0.
@@ -134,10 +166,20 @@ pub struct Principal {
     /// The type of the principal. This attribute was added in vSphere API 9.0.0.0.
     pub r#type: principal::Type,
     /// The name of the principal. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Principal::__missing_name")]
     pub name: String,
     /// The domain name which this principal belongs to. This attribute was added in vSphere API 9.0.0.0. If None, 'localos' domain is assumed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
+}
+
+impl Principal {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::authorization::permissions::Principal",
+            "name",
+        )
+    }
 }
 
 /// The `Permissions.UpdateSpec` class contains detailed information about the update of a specific authorization permission. This class was added in vSphere API 9.0.0.0.

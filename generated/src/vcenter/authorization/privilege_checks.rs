@@ -147,23 +147,69 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// Privilege checks that match the specified`com.vmware.vcenter.authorization.privilege_checks.filter_spec` and `com.vmware.vcenter.authorization.privilege_checks.iteration_spec` in chronological order as they were performed. Each check is recorded only the first time it is made. If more than one privilege check matches a given `com.vmware.vcenter.authorization.privilege_checks.filter_spec` (for example, two different opIDs checked System.Read for the same object and the same principal, a FilterSpec which specifies only the principal will only contain the first check). This attribute was added in vSphere API 8.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_items",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub items: Vec<Info>,
     /// An opaque marker indicating the last returned privilege check. If there are more privilege checks collected than were returned, the next ones can be retrieved directly by passing this value to another call to com.vmware.vcenter.authorization.PrivilegeChecks.list. This attribute was added in vSphere API 8.0.0.0.
+    #[serde(default = "ListResult::__missing_marker")]
     pub marker: String,
     /// In case `com.vmware.vcenter.authorization.privilege_checks.iteration_spec.marker` was specified and valid, but the privilege check indicated by it is no longer stored, ListResult.truncated is set to True to indicate that some privilege checks are potentially missing.
     ///
     /// The number of privilege checks stored is determined by the value of config.vpxd.privilegeChecks.bufferSize advanced option. This attribute was added in vSphere API 8.0.0.0.
+    #[serde(default = "ListResult::__missing_truncated")]
     pub truncated: bool,
+}
+
+impl ListResult {
+    fn __missing_items() -> Vec<Info> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::authorization::privilege_checks::ListResult",
+            "items",
+        )
+    }
+
+    fn __missing_marker() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::authorization::privilege_checks::ListResult",
+            "marker",
+        )
+    }
+
+    fn __missing_truncated() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::authorization::privilege_checks::ListResult",
+            "truncated",
+        )
+    }
 }
 
 /// The `PrivilegeChecks.Principal` class contains an identity management principal ID. This class was added in vSphere API 8.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Principal {
     /// The principal's username. This attribute was added in vSphere API 8.0.0.0.
+    #[serde(default = "Principal::__missing_name")]
     pub name: String,
     /// The principal's domain. This attribute was added in vSphere API 8.0.0.0.
+    #[serde(default = "Principal::__missing_domain")]
     pub domain: String,
+}
+
+impl Principal {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::authorization::privilege_checks::Principal",
+            "name",
+        )
+    }
+
+    fn __missing_domain() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::authorization::privilege_checks::Principal",
+            "domain",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -24,13 +24,58 @@ pub struct FilterSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The name of the privilege. It matches completely with the ID of the privilege. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// A brief summary what this privilege is dedicated for. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Indicates whether the privilege needs to apply on parent object as well. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_on_parent")]
     pub on_parent: bool,
     /// The latest version of the privilege. Default version when the privilege is created is 0. If privilege is modified this counter is increased. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_version")]
     pub version: i64,
+}
+
+impl Info {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::authorization::privileges::Info",
+            "name",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::authorization::privileges::Info",
+            "description",
+        )
+    }
+
+    fn __missing_on_parent() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::authorization::privileges::Info",
+            "on_parent",
+        )
+    }
+
+    fn __missing_version() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::authorization::privileges::Info",
+            "version",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for Info {
+    fn zero() -> Self {
+        Self {
+            name: ::vsphere_vapi_runtime::de::Zero::zero(),
+            description: ::vsphere_vapi_runtime::de::Zero::zero(),
+            on_parent: ::vsphere_vapi_runtime::de::Zero::zero(),
+            version: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `Privileges.IterationSpec` class contains attributes used to break results into pages when listing privileges, see `com.vmware.vcenter.authorization.privileges.list`). This class was added in vSphere API 9.0.0.0.
@@ -56,7 +101,17 @@ pub struct ListItem {
     /// Identifier of a `com.vmware.vcenter.authorization.Privilege` resource.
     pub privilege: crate::ids::AuthorizationPrivilegeId,
     /// Information about the privilege. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ListItem::__missing_info")]
     pub info: Info,
+}
+
+impl ListItem {
+    fn __missing_info() -> Info {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::authorization::privileges::ListItem",
+            "info",
+        )
+    }
 }
 
 /// A call of [`Privileges::list`](crate::vcenter::authorization::Privileges::list)
@@ -96,11 +151,23 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// The privileges that match the specified`com.vmware.vcenter.authorization.privileges.filter_spec` and `com.vmware.vcenter.authorization.privileges.iteration_spec` in lexicographical order. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_items",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub items: Vec<ListItem>,
     /// An opaque marker indicating the last returned privilege. If there are more privileges collected than were returned, the next ones can be retrieved directly by passing this value to another call to {#list}. This attribute was added in vSphere API 9.0.0.0. If None then all of the currently available privileges have been returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
+}
+
+impl ListResult {
+    fn __missing_items() -> Vec<ListItem> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::authorization::privileges::ListResult",
+            "items",
+        )
+    }
 }
 
 #[doc(hidden)]

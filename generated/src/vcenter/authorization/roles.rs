@@ -10,12 +10,40 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
     /// The name of the role. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
     /// A brief summary what this role is dedicated for. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "CreateSpec::__missing_description")]
     pub description: String,
     /// The set of `com.vmware.vcenter.authorization.privileges` which are part of this role. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CreateSpec::__missing_privileges",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub privileges: Vec<String>,
+}
+
+impl CreateSpec {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::authorization::roles::CreateSpec",
+            "name",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::authorization::roles::CreateSpec",
+            "description",
+        )
+    }
+
+    fn __missing_privileges() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::authorization::roles::CreateSpec",
+            "privileges",
+        )
+    }
 }
 
 /// The `Roles.FilterSpec` class contains attributes based on which authorization roles can be filtered. Any role matching all of the conditions is returned. This class was added in vSphere API 9.0.0.0.
@@ -38,14 +66,61 @@ pub struct FilterSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The name of the role. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// A brief summary what this role is dedicated for. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// The set of `com.vmware.vcenter.authorization.privileges` which are part of this role. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_privileges",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub privileges: Vec<String>,
     /// Indicator if role is created as system built-in role. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_system")]
     pub system: bool,
+}
+
+impl Info {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::authorization::roles::Info",
+            "name",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::authorization::roles::Info",
+            "description",
+        )
+    }
+
+    fn __missing_privileges() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::authorization::roles::Info",
+            "privileges",
+        )
+    }
+
+    fn __missing_system() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::authorization::roles::Info",
+            "system",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for Info {
+    fn zero() -> Self {
+        Self {
+            name: ::vsphere_vapi_runtime::de::Zero::zero(),
+            description: ::vsphere_vapi_runtime::de::Zero::zero(),
+            privileges: ::vsphere_vapi_runtime::de::Zero::zero(),
+            system: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `Roles.IterationSpec` class contains attributes used to break results into pages when listing roles, see `com.vmware.vcenter.authorization.roles.list`). This class was added in vSphere API 9.0.0.0.
@@ -71,7 +146,17 @@ pub struct ListItem {
     /// Identifier of a `com.vmware.vcenter.authorization.Role` resource.
     pub role: crate::ids::RoleId,
     /// Information about the role. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ListItem::__missing_info")]
     pub info: Info,
+}
+
+impl ListItem {
+    fn __missing_info() -> Info {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::authorization::roles::ListItem",
+            "info",
+        )
+    }
 }
 
 /// A call of [`Roles::list`](crate::vcenter::authorization::Roles::list) being
@@ -111,11 +196,23 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// The roles that match the specified`com.vmware.vcenter.authorization.roles.filter_spec` and `com.vmware.vcenter.authorization.roles.iteration_spec` in lexicographical order. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_items",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub items: Vec<ListItem>,
     /// An opaque marker indicating the last returned role. If there are more roles collected than were returned, the next ones can be retrieved directly by passing this value to another call to #list. This attribute was added in vSphere API 9.0.0.0. If None then all of the currently available roles have been returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
+}
+
+impl ListResult {
+    fn __missing_items() -> Vec<ListItem> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::authorization::roles::ListResult",
+            "items",
+        )
+    }
 }
 
 /// The `Roles.UpdateSpec` class contains detailed information about the update of a specific role. This class was added in vSphere API 9.0.0.0.

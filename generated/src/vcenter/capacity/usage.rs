@@ -14,10 +14,13 @@ pub struct Config {
     /// Identifier of a `com.vmware.vcenter.capacity.usage` resource.
     pub id: crate::ids::UsageId,
     /// Name of the configuration. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Config::__missing_name")]
     pub name: crate::vapi::standard::LocalizableMessage,
     /// Threshold percentage set for the configuration, ranging from 1 to 100 (inclusive). This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Config::__missing_threshold_percentage")]
     pub threshold_percentage: f64,
     /// Maximum recommended value of the configuration. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Config::__missing_max_recommended_value")]
     pub max_recommended_value: f64,
     /// The current usage/count of the configuration. This attribute was added in vSphere API 9.1.0.0. None if there is an error fetching the value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -36,6 +39,26 @@ pub struct Config {
     pub error: Option<crate::vapi::standard::errors::StandardError>,
 }
 
+impl Config {
+    fn __missing_name() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing("vcenter::capacity::usage::Config", "name")
+    }
+
+    fn __missing_threshold_percentage() -> f64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::capacity::usage::Config",
+            "threshold_percentage",
+        )
+    }
+
+    fn __missing_max_recommended_value() -> f64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::capacity::usage::Config",
+            "max_recommended_value",
+        )
+    }
+}
+
 /// The `Usage.CsvReportLocation` class contains the URI location to download the report from, as well as a token required (as a header on the HTTP request) to get the bundle. The validity of the token is 30 minutes as best attempt. After the token expires, any attempt to call the URI with said token will fail. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CsvReportLocation {
@@ -51,13 +74,19 @@ pub struct Info {
     /// The timestamp when the result was generated. This attribute was added in vSphere API 9.1.0.0.
     pub created_at: vsphere_vapi_runtime::types::DateTime,
     /// The current deployment size of the vCenter server (for example: tiny,small,medium,large,x-large). This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Info::__missing_deployment_size")]
     pub deployment_size: String,
     /// The current vCenter server version. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Info::__missing_version")]
     pub version: String,
     /// The user who initiated the request. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Info::__missing_created_by")]
     pub created_by: String,
     /// List of configuration objects containing the current usage and Broadcom's recommendation. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_configurations",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub configurations: Vec<Config>,
     /// Contains the URI to access the CSV Report and the authentication token required to access it. This attribute was added in vSphere API 9.1.0.0. None in case of any `com.vmware.vcenter.capacity.usage.info.error` reported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -65,6 +94,33 @@ pub struct Info {
     /// Contains error message generated during the validation. This attribute was added in vSphere API 9.1.0.0. set if any errors encountered before calling the downstream APIs or when `com.vmware.vcenter.capacity.usage.config.error` is set or any errors reported during CSV generation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<crate::vapi::standard::errors::StandardError>,
+}
+
+impl Info {
+    fn __missing_deployment_size() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::capacity::usage::Info",
+            "deployment_size",
+        )
+    }
+
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::capacity::usage::Info", "version")
+    }
+
+    fn __missing_created_by() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::capacity::usage::Info",
+            "created_by",
+        )
+    }
+
+    fn __missing_configurations() -> Vec<Config> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::capacity::usage::Info",
+            "configurations",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -84,9 +140,16 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Token {
     /// A one-time, short-lived token required in the HTTP header of the request to the url. This token needs to be passed in as a header with the name "session-id". This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Token::__missing_uuid")]
     pub uuid: String,
     /// Expiry time of the token. This attribute was added in vSphere API 9.1.0.0.
     pub expiry: vsphere_vapi_runtime::types::DateTime,
+}
+
+impl Token {
+    fn __missing_uuid() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::capacity::usage::Token", "uuid")
+    }
 }
 
 #[doc(hidden)]

@@ -10,12 +10,22 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckResult {
     /// The error associated with the check. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "CheckResult::__missing_error")]
     pub error: crate::vapi::standard::errors::StandardError,
     /// The host associated with the error. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// If None, then the error is not associated with any host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_system: Option<String>,
+}
+
+impl CheckResult {
+    fn __missing_error() -> crate::vapi::standard::errors::StandardError {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::cluster::evc_mode::CheckResult",
+            "error",
+        )
+    }
 }
 
 /// The `EvcMode.Info` class contains information about the EvcMode configured for the cluster. This class was added in vSphere API 9.0.0.0.

@@ -195,20 +195,50 @@ pub struct CreateSpec {
     /// Identifier of a `com.vmware.vcenter.compute.policies.Capability` resource.
     pub capability: crate::ids::PoliciesCapabilityId,
     /// Name of the policy. The name needs to be unique within this vCenter server. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
     /// Description of the policy. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "CreateSpec::__missing_description")]
     pub description: String,
     /// Information about the entity that manages this policy. This property identifies which entity is responsible for managing the policy and can influence operations such as delete. If None, the policy is not managed by any specific entity. Any user with ComputePolicy.Manage privilege can manage the policy. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<ManagedBy>,
 }
 
+impl CreateSpec {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::CreateSpec",
+            "name",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::CreateSpec",
+            "description",
+        )
+    }
+}
+
 /// The `CreateTagsAndPoliciesSpec` class contains the specification for a batch create operation using `com.vmware.vcenter.compute.policies.create_tags_and_policies`. This class was added in vSphere API 9.1.1.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateTagsAndPoliciesSpec {
     /// List of specifications for the policies to be created. This attribute was added in vSphere API 9.1.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CreateTagsAndPoliciesSpec::__missing_policies",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub policies: Vec<CreateItem>,
+}
+
+impl CreateTagsAndPoliciesSpec {
+    fn __missing_policies() -> Vec<CreateItem> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::CreateTagsAndPoliciesSpec",
+            "policies",
+        )
+    }
 }
 
 /// The `DeleteResult` class contains the result of a batch delete operation for compute policies. This class was added in vSphere API 9.1.1.0.
@@ -230,16 +260,30 @@ pub struct DeleteResult {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteTagsAndPoliciesSpec {
     /// Set of identifiers of the policies to be deleted. This attribute was added in vSphere API 9.1.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "DeleteTagsAndPoliciesSpec::__missing_policies",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub policies: Vec<String>,
+}
+
+impl DeleteTagsAndPoliciesSpec {
+    fn __missing_policies() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::DeleteTagsAndPoliciesSpec",
+            "policies",
+        )
+    }
 }
 
 /// The `Info` class contains common information about a compute policy. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Name of the policy. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Description of the policy. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Identifier of the capability this policy is based on. This attribute was added in vSphere API 7.0.3.0.
     ///
@@ -248,6 +292,19 @@ pub struct Info {
     /// Information about the entity that manages this policy. This property identifies which entity is responsible for managing the policy and can influence operations such as delete. If None, the policy is not managed by any specific entity. Any user with ComputePolicy.Manage privilege can manage the policy. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<ManagedBy>,
+}
+
+impl Info {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::compute::policies::Info", "name")
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::Info",
+            "description",
+        )
+    }
 }
 
 /// The `ManagedBy` class identifies the entity that manages a compute policy. This class was added in vSphere API 9.1.0.0.
@@ -280,6 +337,14 @@ pub struct ObjectSelectorSpec {
     /// Tag-based selection. The compute policy will be applicable to the objects that have the specified tag attached. This attribute was added in vSphere API 9.1.1.0. if None, objects will be selected using a different selector type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<TagSpec>,
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for ObjectSelectorSpec {
+    fn zero() -> Self {
+        Self {
+            tag: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -318,8 +383,10 @@ pub struct Summary {
     /// Identifier of a `com.vmware.vcenter.compute.Policy` resource.
     pub policy: crate::ids::PolicyId,
     /// Name of the policy. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// Description of the policy. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "Summary::__missing_description")]
     pub description: String,
     /// Identifier of the capability this policy is based on. This attribute was added in vSphere API 7.0.3.0.
     ///
@@ -327,13 +394,47 @@ pub struct Summary {
     pub capability: crate::ids::PoliciesCapabilityId,
 }
 
+impl Summary {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::Summary",
+            "name",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::Summary",
+            "description",
+        )
+    }
+}
+
 /// The `TagNameSpec` class specifies a tag by name and the name of category the tag belongs to. This class was added in vSphere API 9.1.1.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TagNameSpec {
     /// Name of the category the tag belongs to. This attribute was added in vSphere API 9.1.1.0.
+    #[serde(default = "TagNameSpec::__missing_category_name")]
     pub category_name: String,
     /// Name of the tag. This attribute was added in vSphere API 9.1.1.0.
+    #[serde(default = "TagNameSpec::__missing_tag_name")]
     pub tag_name: String,
+}
+
+impl TagNameSpec {
+    fn __missing_category_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::TagNameSpec",
+            "category_name",
+        )
+    }
+
+    fn __missing_tag_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::TagNameSpec",
+            "tag_name",
+        )
+    }
 }
 
 /// The `TagSpec` class contains ways to specify a vSphere tag in a compute policy. When specifying a tag by TagSpec in ObjectSelectorSpec, see `com.vmware.vcenter.compute.policies.object_selector_spec`, only one of among the tagId or tagNameSpec must be specified. This class was added in vSphere API 9.1.1.0.

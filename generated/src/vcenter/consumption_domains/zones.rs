@@ -43,7 +43,25 @@ pub struct FilterSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Description of the zone. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Info::__missing_description")]
     pub description: String,
+}
+
+impl Info {
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::consumption_domains::zones::Info",
+            "description",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for Info {
+    fn zero() -> Self {
+        Self {
+            description: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `Zones.ListItem` class contains commonly used information about a zone. This class was added in vSphere API 8.0.0.1.
@@ -54,7 +72,17 @@ pub struct ListItem {
     /// Identifier of a `com.vmware.vcenter.consumption_domains.Zone` resource.
     pub zone: crate::ids::ZoneId,
     /// Information about the zone. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "ListItem::__missing_info")]
     pub info: Info,
+}
+
+impl ListItem {
+    fn __missing_info() -> Info {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::consumption_domains::zones::ListItem",
+            "info",
+        )
+    }
 }
 
 /// A call of [`Zones::list`](crate::vcenter::consumption_domains::Zones::list)
@@ -87,8 +115,20 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// The list of zones. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_items",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub items: Vec<ListItem>,
+}
+
+impl ListResult {
+    fn __missing_items() -> Vec<ListItem> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::consumption_domains::zones::ListResult",
+            "items",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -10,9 +10,27 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
     /// Name of the vCenter history import task This attribute was added in vSphere API 6.7.
+    #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
     /// Description of the vCenter history import task. This attribute was added in vSphere API 6.7.
+    #[serde(default = "CreateSpec::__missing_description")]
     pub description: String,
+}
+
+impl CreateSpec {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::import_history::CreateSpec",
+            "name",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::import_history::CreateSpec",
+            "description",
+        )
+    }
 }
 
 /// The `ImportHistory.Info` class contains attributes to describe the state of vCenter history import task. This class was added in vSphere API 6.7.
@@ -357,7 +375,10 @@ impl<'de> serde::Deserialize<'de> for Info {
                 };
                 ::core::result::Result::Ok(Info {
                     description: f_2
-                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::deployment::import_history::Info",
+                            "description",
+                        )),
                     service: f_3
                         .ok_or_else(|| serde::de::Error::missing_field("service"))?,
                     operation: f_4
@@ -367,7 +388,10 @@ impl<'de> serde::Deserialize<'de> for Info {
                     status: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("status"))?,
                     cancelable: f_8
-                        .ok_or_else(|| serde::de::Error::missing_field("cancelable"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::deployment::import_history::Info",
+                            "cancelable",
+                        )),
                     user: f_12,
                 })
             }

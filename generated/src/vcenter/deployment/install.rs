@@ -70,10 +70,20 @@ impl RemotePsc {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InstallSpec {
     /// Spec used to configure an embedded vCenter Server. This field describes how the embedded vCenter Server appliance should be configured. This attribute was added in vSphere API 6.7.
+    #[serde(default = "InstallSpec::__missing_vcsa_embedded")]
     pub vcsa_embedded: VcsaEmbeddedSpec,
     /// Use the default option for any questions that may come up during appliance configuration. This attribute was added in vSphere API 6.7. If None, will default to false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_answer: Option<bool>,
+}
+
+impl InstallSpec {
+    fn __missing_vcsa_embedded() -> VcsaEmbeddedSpec {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::install::InstallSpec",
+            "vcsa_embedded",
+        )
+    }
 }
 
 /// The `Install.VcsaEmbeddedSpec` class contains information used to configure an embedded standalone or replicated vCenter Server. This class was added in vSphere API 6.7.
@@ -86,7 +96,27 @@ pub struct VcsaEmbeddedSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicated: Option<crate::vcenter::deployment::ReplicatedSpec>,
     /// Whether CEIP should be enabled or disabled. This attribute was added in vSphere API 6.7.
+    #[serde(default = "VcsaEmbeddedSpec::__missing_ceip_enabled")]
     pub ceip_enabled: bool,
+}
+
+impl VcsaEmbeddedSpec {
+    fn __missing_ceip_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::install::VcsaEmbeddedSpec",
+            "ceip_enabled",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for VcsaEmbeddedSpec {
+    fn zero() -> Self {
+        Self {
+            standalone: ::vsphere_vapi_runtime::de::Zero::zero(),
+            replicated: ::vsphere_vapi_runtime::de::Zero::zero(),
+            ceip_enabled: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 impl VcsaEmbeddedSpec {

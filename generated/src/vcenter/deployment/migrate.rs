@@ -82,11 +82,37 @@ impl ActiveDirectory {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ActiveDirectorySpec {
     /// The domain name of the Active Directory server to which the migrated vCenter Server appliance should be joined. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ActiveDirectorySpec::__missing_domain")]
     pub domain: String,
     /// Active Directory user that has permission to join the Active Directory after the vCenter Server is migrated to appliance. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ActiveDirectorySpec::__missing_username")]
     pub username: String,
     /// Active Directory user password that has permission to join the Active Directory after the vCenter Server is migrated to appliance. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ActiveDirectorySpec::__missing_password")]
     pub password: String,
+}
+
+impl ActiveDirectorySpec {
+    fn __missing_domain() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::migrate::ActiveDirectorySpec",
+            "domain",
+        )
+    }
+
+    fn __missing_username() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::migrate::ActiveDirectorySpec",
+            "username",
+        )
+    }
+
+    fn __missing_password() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::migrate::ActiveDirectorySpec",
+            "password",
+        )
+    }
 }
 
 /// The `Migrate.MigrateSpec` class contains the fields to migrate an existing vCenter Server for Windows to an appliance. This class was added in vSphere API 7.0.0.0.
@@ -99,6 +125,7 @@ pub struct MigrateSpec {
     /// Information specific to the Windows vCenter Server. This attribute was added in vSphere API 7.0.0.0.
     pub source_vc_windows: SourceVcWindows,
     /// Information specific to the Migration Assistant that is running on the Windows vCenter Server. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "MigrateSpec::__missing_existing_migration_assistant")]
     pub existing_migration_assistant: MigrationAssistantSpec,
     /// Determines how vCenter history will be migrated during the migration process. vCenter history consists of:
     ///
@@ -127,6 +154,15 @@ pub struct MigrateSpec {
     /// Use the option to provide export directory information during vCenter Server migration. This attribute was added in vSphere API 7.0.0.0. If None, will default to root directory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_directory: Option<String>,
+}
+
+impl MigrateSpec {
+    fn __missing_existing_migration_assistant() -> MigrationAssistantSpec {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::migrate::MigrateSpec",
+            "existing_migration_assistant",
+        )
+    }
 }
 
 impl MigrateSpec {
@@ -160,10 +196,30 @@ pub struct MigrationAssistantSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
     /// SHA1 thumbprint of the Migration Assistant SSL certificate that will be used for verification. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "MigrationAssistantSpec::__missing_ssl_thumbprint")]
     pub ssl_thumbprint: String,
     /// The SSL Certificate of the server that will be used for verification. The value should be a single x509 certificate encoded in PEM format. This attribute was added in vSphere API 9.0.0.0. This attribute is only relevant if sslVerify is None or has the value true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate: Option<String>,
+}
+
+impl MigrationAssistantSpec {
+    fn __missing_ssl_thumbprint() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::migrate::MigrationAssistantSpec",
+            "ssl_thumbprint",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for MigrationAssistantSpec {
+    fn zero() -> Self {
+        Self {
+            https_port: ::vsphere_vapi_runtime::de::Zero::zero(),
+            ssl_thumbprint: ::vsphere_vapi_runtime::de::Zero::zero(),
+            ssl_certificate: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 impl MigrationAssistantSpec {
@@ -185,7 +241,17 @@ impl MigrationAssistantSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PscSpec {
     /// Customer experience improvement program should be enabled or disabled for this Platform Services Controller migration. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "PscSpec::__missing_ceip_enabled")]
     pub ceip_enabled: bool,
+}
+
+impl PscSpec {
+    fn __missing_ceip_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::migrate::PscSpec",
+            "ceip_enabled",
+        )
+    }
 }
 
 /// The `Migrate.SourceVcWindows` class contains information about the windows vCenter Server that is going to be migrated. This class was added in vSphere API 7.0.0.0.
@@ -196,11 +262,29 @@ pub struct PscSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SourceVcWindows {
     /// The IP address or DNS resolvable name of the source Windows machine. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "SourceVcWindows::__missing_hostname")]
     pub hostname: String,
     /// The SSO account with administrative privilege to perform the migration operation. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "SourceVcWindows::__missing_username")]
     pub username: String,
     /// The SSO administrator account password. This attribute was added in vSphere API 7.0.0.0.
     pub password: vsphere_vapi_runtime::types::Secret,
+}
+
+impl SourceVcWindows {
+    fn __missing_hostname() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::migrate::SourceVcWindows",
+            "hostname",
+        )
+    }
+
+    fn __missing_username() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::migrate::SourceVcWindows",
+            "username",
+        )
+    }
 }
 
 /// The `Migrate.VcsaEmbeddedSpec` class contains information used to migrate an embedded vCenter Server for Windows to embedded vCenter Server appliance. This class was added in vSphere API 7.0.0.0.
@@ -211,7 +295,17 @@ pub struct SourceVcWindows {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VcsaEmbeddedSpec {
     /// Customer experience improvement program should be enabled or disabled for this embedded vCenter Server migration. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "VcsaEmbeddedSpec::__missing_ceip_enabled")]
     pub ceip_enabled: bool,
+}
+
+impl VcsaEmbeddedSpec {
+    fn __missing_ceip_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::migrate::VcsaEmbeddedSpec",
+            "ceip_enabled",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -10,33 +10,99 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AnswerSpec {
     /// Id of the question being answered. This attribute was added in vSphere API 6.7.
+    #[serde(default = "AnswerSpec::__missing_question_id")]
     pub question_id: String,
     /// The answer value. This attribute was added in vSphere API 6.7.
+    #[serde(default = "AnswerSpec::__missing_answer_val")]
     pub answer_val: String,
+}
+
+impl AnswerSpec {
+    fn __missing_question_id() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::question::AnswerSpec",
+            "question_id",
+        )
+    }
+
+    fn __missing_answer_val() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::question::AnswerSpec",
+            "answer_val",
+        )
+    }
 }
 
 /// The `Question.Info` class contains attributes to describe questions raised during the deployment process. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// One or more questions raised during the deployment. This attribute was added in vSphere API 6.7.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_questions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub questions: Vec<Question>,
+}
+
+impl Info {
+    fn __missing_questions() -> Vec<Question> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::question::Info",
+            "questions",
+        )
+    }
 }
 
 /// The `Question.Question` class contains attributes to describe a deployment question. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Question {
     /// Id of the question raised. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Question::__missing_id")]
     pub id: String,
     /// Message describing the question. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Question::__missing_question")]
     pub question: crate::vapi::standard::LocalizableMessage,
     /// Type of the question raised. This attribute was added in vSphere API 6.7.
     pub r#type: QuestionType,
     /// Default answer value. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Question::__missing_default_answer")]
     pub default_answer: String,
     /// Possible answers values. This attribute was added in vSphere API 6.7.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Question::__missing_possible_answers",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub possible_answers: Vec<String>,
+}
+
+impl Question {
+    fn __missing_id() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::question::Question",
+            "id",
+        )
+    }
+
+    fn __missing_question() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::question::Question",
+            "question",
+        )
+    }
+
+    fn __missing_default_answer() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::question::Question",
+            "default_answer",
+        )
+    }
+
+    fn __missing_possible_answers() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::question::Question",
+            "possible_answers",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -59,8 +59,10 @@ impl Status {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Connection {
     /// The IP address or DNS resolvable name of the ESX/VC host. If a DNS resolvable name is provided, it must be resolvable from the source appliance. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Connection::__missing_hostname")]
     pub hostname: String,
     /// A username with administrative privileges on the ESX/VC host. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Connection::__missing_username")]
     pub username: String,
     /// The password of the `com.vmware.vcenter.deployment.size.connection.username` on the ESX/VC host. This attribute was added in vSphere API 9.1.0.0.
     pub password: vsphere_vapi_runtime::types::Secret,
@@ -70,6 +72,22 @@ pub struct Connection {
     /// A flag to indicate whether the ssl verification is required. This attribute was added in vSphere API 9.1.0.0. If None, defaults to True
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_verify: Option<bool>,
+}
+
+impl Connection {
+    fn __missing_hostname() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::size::Connection",
+            "hostname",
+        )
+    }
+
+    fn __missing_username() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::size::Connection",
+            "username",
+        )
+    }
 }
 
 impl Connection {
@@ -93,13 +111,31 @@ impl Connection {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RequirementsInfo {
     /// Extra number of CPUs for a given deployment type. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "RequirementsInfo::__missing_extra_cpu_count_needed")]
     pub extra_cpu_count_needed: i64,
     /// Extra memory or RAM for a given deployment type This attribute was added in vSphere API 9.1.0.0.
     pub extra_memory_needed: crate::vcenter::deployment::MemoryDimension,
     /// Extra disk space needed for a given deployment size. This attribute was added in vSphere API 9.1.0.0.
     pub extra_total_disk_space_needed: crate::vcenter::deployment::DiskDimension,
     /// Flag to indicate whether vCenter restart is needed This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "RequirementsInfo::__missing_restart_required")]
     pub restart_required: bool,
+}
+
+impl RequirementsInfo {
+    fn __missing_extra_cpu_count_needed() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::size::RequirementsInfo",
+            "extra_cpu_count_needed",
+        )
+    }
+
+    fn __missing_restart_required() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::size::RequirementsInfo",
+            "restart_required",
+        )
+    }
 }
 
 /// The `ResizeInfo` class contains the attributes to capture the details of a deployment resize operation This class was added in vSphere API 9.1.0.0.
@@ -428,10 +464,16 @@ impl<'de> serde::Deserialize<'de> for Task {
                 };
                 ::core::result::Result::Ok(Task {
                     progress: f_0
-                        .ok_or_else(|| serde::de::Error::missing_field("progress"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::deployment::size::Task",
+                            "progress",
+                        )),
                     notifications: f_1,
                     description: f_2
-                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::deployment::size::Task",
+                            "description",
+                        )),
                     service: f_3
                         .ok_or_else(|| serde::de::Error::missing_field("service"))?,
                     operation: f_4
@@ -441,7 +483,10 @@ impl<'de> serde::Deserialize<'de> for Task {
                     status: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("status"))?,
                     cancelable: f_8
-                        .ok_or_else(|| serde::de::Error::missing_field("cancelable"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::deployment::size::Task",
+                            "cancelable",
+                        )),
                     user: f_12,
                 })
             }

@@ -14,7 +14,17 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PscSpec {
     /// Customer experience improvement program should be enabled or disabled for this Platform Services Controller upgrade. This attribute was added in vSphere API 6.7.
+    #[serde(default = "PscSpec::__missing_ceip_enabled")]
     pub ceip_enabled: bool,
+}
+
+impl PscSpec {
+    fn __missing_ceip_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::upgrade::PscSpec",
+            "ceip_enabled",
+        )
+    }
 }
 
 /// The `Upgrade.SourceApplianceSpec` class contains information used to connect to the appliance used as the source for an upgrade. This class was added in vSphere API 6.7.
@@ -25,6 +35,7 @@ pub struct PscSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SourceApplianceSpec {
     /// The IP address or DNS resolvable name of the source appliance. This attribute was added in vSphere API 6.7.
+    #[serde(default = "SourceApplianceSpec::__missing_hostname")]
     pub hostname: String,
     /// The HTTPS port of the source appliance. This attribute was added in vSphere API 6.7. If None, port 443 will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -39,6 +50,7 @@ pub struct SourceApplianceSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_verify: Option<bool>,
     /// The SSO administrator account on the source appliance. This attribute was added in vSphere API 6.7.
+    #[serde(default = "SourceApplianceSpec::__missing_sso_admin_username")]
     pub sso_admin_username: String,
     /// The SSO administrator account password. This attribute was added in vSphere API 6.7.
     pub sso_admin_password: vsphere_vapi_runtime::types::Secret,
@@ -50,6 +62,22 @@ pub struct SourceApplianceSpec {
     /// MD5 thumbprint of the server SSH key will be used for verification. This attribute was added in vSphere API 6.7. This attribute is only relevant if `sshVerify` is None or has the value true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh_thumbprint: Option<String>,
+}
+
+impl SourceApplianceSpec {
+    fn __missing_hostname() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::upgrade::SourceApplianceSpec",
+            "hostname",
+        )
+    }
+
+    fn __missing_sso_admin_username() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::upgrade::SourceApplianceSpec",
+            "sso_admin_username",
+        )
+    }
 }
 
 /// The `Upgrade.UpgradeSpec` class contains information used to configure the appliance upgrade. This class was added in vSphere API 6.7.
@@ -124,7 +152,17 @@ impl UpgradeSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VcsaEmbeddedSpec {
     /// Customer experience improvement program should be enabled or disabled for this embedded vCenter Server upgrade. This attribute was added in vSphere API 6.7.
+    #[serde(default = "VcsaEmbeddedSpec::__missing_ceip_enabled")]
     pub ceip_enabled: bool,
+}
+
+impl VcsaEmbeddedSpec {
+    fn __missing_ceip_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::upgrade::VcsaEmbeddedSpec",
+            "ceip_enabled",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -21,8 +21,20 @@ pub struct ListParams {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of configuration options matching the specified hardware. This attribute was added in vSphere API 8.0.2.00300.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_config_options_descriptors",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub config_options_descriptors: Vec<Summary>,
+}
+
+impl ListResult {
+    fn __missing_config_options_descriptors() -> Vec<Summary> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::environment_browser::config_option_descriptors::ListResult",
+            "config_options_descriptors",
+        )
+    }
 }
 
 /// Contains the definition of a unique key that can be used to retrieve a `ConfigOption` (`vim.vm.ConfigOption`) object. This class was added in vSphere API 8.0.2.00300.
@@ -41,15 +53,49 @@ pub struct Summary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
     /// Indicates whether the associated set of configuration options can be used for virtual machine creation on a given host or cluster. This attribute was added in vSphere API 8.0.2.00300.
+    #[serde(default = "Summary::__missing_create_supported")]
     pub create_supported: bool,
     /// Indicates whether the associated set of virtual machine configuration options is the default one for a given host or cluster. Latest version is marked as default unless other version is specified via the vim.ComputeResource.ConfigInfo or vim.Datacenter.ConfigInfo defaultHardwareVersionKey.
     ///
     /// If this setting is TRUE, virtual machine creates will use the associated set of configuration options, unless a config version is explicitly specified in the vim.vm.ConfigSpec. This attribute was added in vSphere API 8.0.2.00300.
+    #[serde(default = "Summary::__missing_default_config_option")]
     pub default_config_option: bool,
     /// Indicates whether the associated set of configuration options can be used to power on a virtual machine on a given host or cluster. This attribute was added in vSphere API 8.0.2.00300.
+    #[serde(default = "Summary::__missing_run_supported")]
     pub run_supported: bool,
     /// Indicates whether the associated set of configuration options can be used as a virtual hardware upgrade target. This attribute was added in vSphere API 8.0.2.00300.
+    #[serde(default = "Summary::__missing_upgrade_supported")]
     pub upgrade_supported: bool,
+}
+
+impl Summary {
+    fn __missing_create_supported() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::environment_browser::config_option_descriptors::Summary",
+            "create_supported",
+        )
+    }
+
+    fn __missing_default_config_option() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::environment_browser::config_option_descriptors::Summary",
+            "default_config_option",
+        )
+    }
+
+    fn __missing_run_supported() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::environment_browser::config_option_descriptors::Summary",
+            "run_supported",
+        )
+    }
+
+    fn __missing_upgrade_supported() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::environment_browser::config_option_descriptors::Summary",
+            "upgrade_supported",
+        )
+    }
 }
 
 #[doc(hidden)]

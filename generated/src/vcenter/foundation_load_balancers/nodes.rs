@@ -17,8 +17,20 @@ pub struct Info {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// Identifiers of load balancer node(s). This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_load_balancer_nodes",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub load_balancer_nodes: Vec<String>,
+}
+
+impl ListResult {
+    fn __missing_load_balancer_nodes() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::foundation_load_balancers::nodes::ListResult",
+            "load_balancer_nodes",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -10,11 +10,37 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
     /// The specification object. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "CreateSpec::__missing_spec")]
     pub spec: crate::vcenter::guest::CustomizationSpec,
     /// Description of the specification. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "CreateSpec::__missing_description")]
     pub description: String,
     /// Name of the specification. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
+}
+
+impl CreateSpec {
+    fn __missing_spec() -> crate::vcenter::guest::CustomizationSpec {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::guest::customization_specs::CreateSpec",
+            "spec",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::guest::customization_specs::CreateSpec",
+            "description",
+        )
+    }
+
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::guest::customization_specs::CreateSpec",
+            "name",
+        )
+    }
 }
 
 /// The `CustomizationSpecs.FilterSpec` class contains attributes used to filter the results when listing guest customization specifications (see `com.vmware.vcenter.guest.customization_specs.list`). If multiple attributes are specified, only guest customization specifications matching all of the attributes match the filter. This class was added in vSphere API 6.7.1.
@@ -47,7 +73,17 @@ pub struct Info {
     /// Time when the specification was last modified. This attribute was added in vSphere API 7.0.0.0.
     pub last_modified: vsphere_vapi_runtime::types::DateTime,
     /// The Spec object including specification and metadata information. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_spec")]
     pub spec: Spec,
+}
+
+impl Info {
+    fn __missing_spec() -> Spec {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::guest::customization_specs::Info",
+            "spec",
+        )
+    }
 }
 
 /// A call of
@@ -81,9 +117,27 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Metadata {
     /// Description of the specification. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Metadata::__missing_description")]
     pub description: String,
     /// Name of the specification. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Metadata::__missing_name")]
     pub name: String,
+}
+
+impl Metadata {
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::guest::customization_specs::Metadata",
+            "description",
+        )
+    }
+
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::guest::customization_specs::Metadata",
+            "name",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -101,13 +155,58 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Spec {
     /// The fingerprint is a unique identifier for a given version of the configuration. Each change to the configuration will update this value. A client cannot change this value. If specified when updating a specification, the changes will only be applied if the current fingerprint matches the specified fingerprint. This field can be used to guard against updates that has happened between the specification content was read and until it is applied. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Spec::__missing_fingerprint")]
     pub fingerprint: String,
     /// The specification object. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Spec::__missing_spec")]
     pub spec: crate::vcenter::guest::CustomizationSpec,
     /// Description of the specification. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Spec::__missing_description")]
     pub description: String,
     /// Name of the specification. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Spec::__missing_name")]
     pub name: String,
+}
+
+impl Spec {
+    fn __missing_fingerprint() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::guest::customization_specs::Spec",
+            "fingerprint",
+        )
+    }
+
+    fn __missing_spec() -> crate::vcenter::guest::CustomizationSpec {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::guest::customization_specs::Spec",
+            "spec",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::guest::customization_specs::Spec",
+            "description",
+        )
+    }
+
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::guest::customization_specs::Spec",
+            "name",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for Spec {
+    fn zero() -> Self {
+        Self {
+            fingerprint: ::vsphere_vapi_runtime::de::Zero::zero(),
+            spec: ::vsphere_vapi_runtime::de::Zero::zero(),
+            description: ::vsphere_vapi_runtime::de::Zero::zero(),
+            name: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `CustomizationSpecs.Summary` class contains commonly used information about a guest customization specification. This class was added in vSphere API 6.7.1.
@@ -118,12 +217,22 @@ pub struct Summary {
     /// Identifier of a `com.vmware.vcenter.guest.CustomizationSpec` resource.
     pub name: crate::ids::CustomizationSpecId,
     /// Description of the guest customization specification. This attribute was added in vSphere API 6.7.1.
+    #[serde(default = "Summary::__missing_description")]
     pub description: String,
     /// Guest operating system type for which that this guest customization specification applies. This attribute was added in vSphere API 6.7.1.
     #[serde(rename = "OS_type")]
     pub os_type: OsType,
     /// Date and time when this guest customization specification was last modified. This attribute was added in vSphere API 6.7.1.
     pub last_modified: vsphere_vapi_runtime::types::DateTime,
+}
+
+impl Summary {
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::guest::customization_specs::Summary",
+            "description",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -10,19 +10,55 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ActiveDirectoryOverLdap {
     /// User name to connect to the active directory server. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ActiveDirectoryOverLdap::__missing_user_name")]
     pub user_name: String,
     /// Password to connect to the active directory server. This attribute was added in vSphere API 7.0.0.0.
     pub password: vsphere_vapi_runtime::types::Secret,
     /// Base distinguished name for users This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ActiveDirectoryOverLdap::__missing_users_base_dn")]
     pub users_base_dn: String,
     /// Base distinguished name for groups This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ActiveDirectoryOverLdap::__missing_groups_base_dn")]
     pub groups_base_dn: String,
     /// Active directory server endpoints. At least one active directory server endpoint must be set. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ActiveDirectoryOverLdap::__missing_server_endpoints",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub server_endpoints: Vec<String>,
     /// SSL certificate chain in base64 encoding. This attribute was added in vSphere API 7.0.0.0. This attribute can be None only, if all the active directory server endpoints use the LDAP (not LDAPS) protocol.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cert_chain: Option<crate::vcenter::certificate_management::X509CertChain>,
+}
+
+impl ActiveDirectoryOverLdap {
+    fn __missing_user_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::identity::providers::ActiveDirectoryOverLdap",
+            "user_name",
+        )
+    }
+
+    fn __missing_users_base_dn() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::identity::providers::ActiveDirectoryOverLdap",
+            "users_base_dn",
+        )
+    }
+
+    fn __missing_groups_base_dn() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::identity::providers::ActiveDirectoryOverLdap",
+            "groups_base_dn",
+        )
+    }
+
+    fn __missing_server_endpoints() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::identity::providers::ActiveDirectoryOverLdap",
+            "server_endpoints",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -719,7 +755,11 @@ impl<'de> serde::Deserialize<'de> for Info {
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
                         "name" => f_0 = map.next_value()?,
-                        "org_ids" => f_1 = map.next_value()?,
+                        "org_ids" => {
+                            f_1 = Some(
+                                map.next_value::<Option<_>>()?.unwrap_or_default(),
+                            );
+                        }
                         "config_tag" => f_2 = Some(map.next_value()?),
                         "oauth2" => f_3 = map.next_value()?,
                         "oidc" => f_4 = map.next_value()?,
@@ -832,11 +872,18 @@ impl<'de> serde::Deserialize<'de> for Info {
                 };
                 ::core::result::Result::Ok(Info {
                     name: f_0,
-                    org_ids: f_1.unwrap_or_default(),
+                    org_ids: f_1
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::identity::providers::Info",
+                            "org_ids",
+                        )),
                     config_tag: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("config_tag"))?,
                     is_default: f_5
-                        .ok_or_else(|| serde::de::Error::missing_field("is_default"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::identity::providers::Info",
+                            "is_default",
+                        )),
                     domain_names: f_6,
                     auth_query_params: f_7,
                     idm_protocol: u_1,
@@ -875,16 +922,22 @@ pub struct Oauth2CreateSpec {
     /// Endpoint to retrieve the provider public key for validation This attribute was added in vSphere API 7.0.0.0.
     pub public_key_uri: String,
     /// Client identifier to connect to the provider This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Oauth2CreateSpec::__missing_client_id")]
     pub client_id: String,
     /// The secret shared between the client and the provider This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Oauth2CreateSpec::__missing_client_secret")]
     pub client_secret: String,
     /// The map used to transform an OAuth2 claim to a corresponding claim that vCenter Server understands. Currently only the key "perms" is supported. The key "perms" is used for mapping the "perms" claim of incoming JWT. The value is another map with an external group as the key and a vCenter Server group as value. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Oauth2CreateSpec::__missing_claim_map",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub claim_map: vsphere_vapi_runtime::types::VapiMap<
         String,
         vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
     >,
     /// The identity provider namespace. It is used to validate the issuer in the acquired OAuth2 token. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Oauth2CreateSpec::__missing_issuer")]
     pub issuer: String,
     /// Authentication method used by the provider This attribute was added in vSphere API 7.0.0.0.
     pub authentication_method: Oauth2AuthenticationMethod,
@@ -903,6 +956,39 @@ pub struct Oauth2CreateSpec {
     >,
 }
 
+impl Oauth2CreateSpec {
+    fn __missing_client_id() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::identity::providers::Oauth2CreateSpec",
+            "client_id",
+        )
+    }
+
+    fn __missing_client_secret() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::identity::providers::Oauth2CreateSpec",
+            "client_secret",
+        )
+    }
+
+    fn __missing_claim_map() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::identity::providers::Oauth2CreateSpec",
+            "claim_map",
+        )
+    }
+
+    fn __missing_issuer() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::identity::providers::Oauth2CreateSpec",
+            "issuer",
+        )
+    }
+}
+
 /// The `Providers.Oauth2Info` class contains the information about an OAuth2 identity provider. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Oauth2Info {
@@ -913,16 +999,22 @@ pub struct Oauth2Info {
     /// Endpoint to retrieve the provider public key for validation This attribute was added in vSphere API 7.0.0.0.
     pub public_key_uri: String,
     /// Client identifier to connect to the provider This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Oauth2Info::__missing_client_id")]
     pub client_id: String,
     /// The secret shared between the client and the provider This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Oauth2Info::__missing_client_secret")]
     pub client_secret: String,
     /// The map used to transform an OAuth2 claim to a corresponding claim that vCenter Server understands. Currently only the key "perms" is supported. The key "perms" is used for mapping the "perms" claim of incoming JWT. The value is another map with an external group as the key and a vCenter Server group as value. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Oauth2Info::__missing_claim_map",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub claim_map: vsphere_vapi_runtime::types::VapiMap<
         String,
         vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
     >,
     /// The identity provider namespace. It is used to validate the issuer in the acquired OAuth2 token This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Oauth2Info::__missing_issuer")]
     pub issuer: String,
     /// Authentication method used by the provider This attribute was added in vSphere API 7.0.0.0.
     pub authentication_method: Oauth2AuthenticationMethod,
@@ -935,8 +1027,54 @@ pub struct Oauth2Info {
     /// * If the value contains multiple strings, then the key is repeated in the query-string for each string in the value.
     ///
     /// This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Oauth2Info::__missing_auth_query_params",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub auth_query_params: vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
+}
+
+impl Oauth2Info {
+    fn __missing_client_id() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::identity::providers::Oauth2Info",
+            "client_id",
+        )
+    }
+
+    fn __missing_client_secret() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::identity::providers::Oauth2Info",
+            "client_secret",
+        )
+    }
+
+    fn __missing_claim_map() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::identity::providers::Oauth2Info",
+            "claim_map",
+        )
+    }
+
+    fn __missing_issuer() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::identity::providers::Oauth2Info",
+            "issuer",
+        )
+    }
+
+    fn __missing_auth_query_params() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        Vec<String>,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::identity::providers::Oauth2Info",
+            "auth_query_params",
+        )
+    }
 }
 
 /// The `Providers.Oauth2Summary` class contains commonly used information about an OAuth2 identity provider. This class was added in vSphere API 7.0.0.0.
@@ -947,8 +1085,10 @@ pub struct Oauth2Summary {
     /// Token endpoint of the provider This attribute was added in vSphere API 7.0.0.0.
     pub token_endpoint: String,
     /// Client identifier to connect to the provider This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Oauth2Summary::__missing_client_id")]
     pub client_id: String,
     /// The authentication data used as part of request header to acquire or refresh an OAuth2 token. The data format depends on the authentication method used. Example of basic authentication format: Authorization: Basic \[base64Encode(clientId + ":" + secret)\] This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Oauth2Summary::__missing_authentication_header")]
     pub authentication_header: String,
     /// key/value pairs that are to be appended to the authEndpoint request.
     ///
@@ -959,8 +1099,37 @@ pub struct Oauth2Summary {
     /// * If the value contains multiple strings, then the key is repeated in the query-string for each string in the value.
     ///
     /// This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Oauth2Summary::__missing_auth_query_params",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub auth_query_params: vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
+}
+
+impl Oauth2Summary {
+    fn __missing_client_id() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::identity::providers::Oauth2Summary",
+            "client_id",
+        )
+    }
+
+    fn __missing_authentication_header() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::identity::providers::Oauth2Summary",
+            "authentication_header",
+        )
+    }
+
+    fn __missing_auth_query_params() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        Vec<String>,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::identity::providers::Oauth2Summary",
+            "auth_query_params",
+        )
+    }
 }
 
 /// The `Providers.Oauth2UpdateSpec` class contains the information used to update the OAuth2 identity provider. This class was added in vSphere API 7.0.0.0.
@@ -1008,15 +1177,46 @@ pub struct OidcCreateSpec {
     /// Endpoint to retrieve the provider metadata This attribute was added in vSphere API 7.0.0.0.
     pub discovery_endpoint: String,
     /// Client identifier to connect to the provider This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "OidcCreateSpec::__missing_client_id")]
     pub client_id: String,
     /// The secret shared between the client and the provider This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "OidcCreateSpec::__missing_client_secret")]
     pub client_secret: String,
     /// The map used to transform an OAuth2 claim to a corresponding claim that vCenter Server understands. Currently only the key "perms" is supported. The key "perms" is used for mapping the "perms" claim of incoming JWT. The value is another map with an external group as the key and a vCenter Server group as value. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "OidcCreateSpec::__missing_claim_map",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub claim_map: vsphere_vapi_runtime::types::VapiMap<
         String,
         vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
     >,
+}
+
+impl OidcCreateSpec {
+    fn __missing_client_id() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::identity::providers::OidcCreateSpec",
+            "client_id",
+        )
+    }
+
+    fn __missing_client_secret() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::identity::providers::OidcCreateSpec",
+            "client_secret",
+        )
+    }
+
+    fn __missing_claim_map() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::identity::providers::OidcCreateSpec",
+            "claim_map",
+        )
+    }
 }
 
 /// The `Providers.OidcInfo` class contains information about an OIDC identity provider. OIDC is a discovery protocol for OAuth2 configuration metadata, so `Providers.OidcInfo` contains additional discovered OAuth2 metadata. This class was added in vSphere API 7.0.0.0.
@@ -1034,16 +1234,22 @@ pub struct OidcInfo {
     /// Endpoint to retrieve the provider public key for validation This attribute was added in vSphere API 7.0.0.0.
     pub public_key_uri: String,
     /// Client identifier to connect to the provider This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "OidcInfo::__missing_client_id")]
     pub client_id: String,
     /// The secret shared between the client and the provider This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "OidcInfo::__missing_client_secret")]
     pub client_secret: String,
     /// The map used to transform an OAuth2 claim to a corresponding claim that vCenter Server understands. Currently only the key "perms" is supported. The key "perms" is used for mapping the "perms" claim of incoming JWT. The value is another map with an external group as the key and a vCenter Server group as value. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "OidcInfo::__missing_claim_map",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub claim_map: vsphere_vapi_runtime::types::VapiMap<
         String,
         vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
     >,
     /// The identity provider namespace. It is used to validate the issuer in the acquired OAuth2 token This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "OidcInfo::__missing_issuer")]
     pub issuer: String,
     /// Authentication method used by the provider This attribute was added in vSphere API 7.0.0.0.
     pub authentication_method: Oauth2AuthenticationMethod,
@@ -1056,8 +1262,54 @@ pub struct OidcInfo {
     /// * If the value contains multiple strings, then the key is repeated in the query-string for each string in the value.
     ///
     /// This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "OidcInfo::__missing_auth_query_params",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub auth_query_params: vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
+}
+
+impl OidcInfo {
+    fn __missing_client_id() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::identity::providers::OidcInfo",
+            "client_id",
+        )
+    }
+
+    fn __missing_client_secret() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::identity::providers::OidcInfo",
+            "client_secret",
+        )
+    }
+
+    fn __missing_claim_map() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::identity::providers::OidcInfo",
+            "claim_map",
+        )
+    }
+
+    fn __missing_issuer() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::identity::providers::OidcInfo",
+            "issuer",
+        )
+    }
+
+    fn __missing_auth_query_params() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        Vec<String>,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::identity::providers::OidcInfo",
+            "auth_query_params",
+        )
+    }
 }
 
 /// The `Providers.OidcSummary` class contains commonly used information about an OIDC identity provider. OIDC is a discovery protocol for OAuth2 configuration metadata, so `Providers.OidcSummary` contains discovered OAuth2 metadata. This class was added in vSphere API 7.0.0.0.
@@ -1074,8 +1326,10 @@ pub struct OidcSummary {
     /// Token endpoint of the provider This attribute was added in vSphere API 7.0.0.0.
     pub token_endpoint: String,
     /// Client identifier to connect to the provider This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "OidcSummary::__missing_client_id")]
     pub client_id: String,
     /// The authentication data used as part of request header to acquire or refresh an OAuth2 token. The data format depends on the authentication method used. Example of basic authentication format: Authorization: Basic \[base64Encode(clientId + ":" + secret)\] This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "OidcSummary::__missing_authentication_header")]
     pub authentication_header: String,
     /// key/value pairs that are to be appended to the authEndpoint request.
     ///
@@ -1086,8 +1340,37 @@ pub struct OidcSummary {
     /// * If the value contains multiple strings, then the key is repeated in the query-string for each string in the value.
     ///
     /// This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "OidcSummary::__missing_auth_query_params",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub auth_query_params: vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
+}
+
+impl OidcSummary {
+    fn __missing_client_id() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::identity::providers::OidcSummary",
+            "client_id",
+        )
+    }
+
+    fn __missing_authentication_header() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::identity::providers::OidcSummary",
+            "authentication_header",
+        )
+    }
+
+    fn __missing_auth_query_params() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        Vec<String>,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::identity::providers::OidcSummary",
+            "auth_query_params",
+        )
+    }
 }
 
 /// The `Providers.OidcUpdateSpec` class contains the information used to update the OIDC identity provider. This class was added in vSphere API 7.0.0.0.
@@ -1332,7 +1615,10 @@ impl<'de> serde::Deserialize<'de> for Summary {
                     config_tag: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("config_tag"))?,
                     is_default: f_5
-                        .ok_or_else(|| serde::de::Error::missing_field("is_default"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::identity::providers::Summary",
+                            "is_default",
+                        )),
                     domain_names: f_6,
                     auth_query_params: f_7,
                     federation_type: f_8,

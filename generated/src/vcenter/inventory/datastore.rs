@@ -10,7 +10,17 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Type of the datastore. When clients pass a value of this class as a parameter, the attribute must be one of `Datastore` or `StoragePod`. When methods return a value of this class as a return value, the attribute will be one of `Datastore` or `StoragePod`.
+    #[serde(default = "Info::__missing_type")]
     pub r#type: String,
+}
+
+impl Info {
+    fn __missing_type() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::inventory::datastore::Info",
+            "type",
+        )
+    }
 }
 
 #[doc(hidden)]

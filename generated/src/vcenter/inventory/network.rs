@@ -10,7 +10,14 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Type of the vCenter Server network. When clients pass a value of this class as a parameter, the attribute must be one of `Network`, `DistributedVirtualPortgroup`, or `OpaqueNetwork`. When methods return a value of this class as a return value, the attribute will be one of `Network`, `DistributedVirtualPortgroup`, or `OpaqueNetwork`.
+    #[serde(default = "Info::__missing_type")]
     pub r#type: String,
+}
+
+impl Info {
+    fn __missing_type() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::inventory::network::Info", "type")
+    }
 }
 
 #[doc(hidden)]

@@ -296,8 +296,10 @@ pub struct Product {
     /// Identifier of a `PRODUCT` resource.
     pub installed_product: crate::ids::ProductId,
     /// A public official product name.
+    #[serde(default = "Product::__missing_name")]
     pub name: String,
     /// Current product version.
+    #[serde(default = "Product::__missing_version")]
     pub version: String,
     /// Future version of the product after upgrade. `targetVersion` may not be applicable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -306,5 +308,23 @@ pub struct Product {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployments: Option<Vec<String>>,
     /// Indicates if the product is auto-detected by the system or manually added. If it is set to true it means it is auto-detected.
+    #[serde(default = "Product::__missing_auto")]
     pub auto: bool,
+}
+
+impl Product {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::lcm::discovery::Product", "name")
+    }
+
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::discovery::Product",
+            "version",
+        )
+    }
+
+    fn __missing_auto() -> bool {
+        ::vsphere_vapi_runtime::de::missing("vcenter::lcm::discovery::Product", "auto")
+    }
 }

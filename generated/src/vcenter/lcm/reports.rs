@@ -19,9 +19,16 @@ pub struct Location {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Token {
     /// A one-time, short-lived token required in the HTTP header of the request to the url. This token needs to be passed in as a header with the name "session-id".
+    #[serde(default = "Token::__missing_token")]
     pub token: String,
     /// Expiry time of the token
     pub expiry: vsphere_vapi_runtime::types::DateTime,
+}
+
+impl Token {
+    fn __missing_token() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::lcm::reports::Token", "token")
+    }
 }
 
 #[doc(hidden)]

@@ -11,15 +11,49 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Version of the upgrade. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_version")]
     pub version: String,
     /// Name of the upgrade. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// Description of the upgrade. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_description")]
     pub description: String,
     /// Release date of the upgrade. This attribute was added in vSphere API 7.0.0.0.
     pub release_date: vsphere_vapi_runtime::types::DateTime,
     /// Release details of the upgrade. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_release_notes")]
     pub release_notes: String,
+}
+
+impl Summary {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::cluster_available_versions::Summary",
+            "version",
+        )
+    }
+
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::cluster_available_versions::Summary",
+            "name",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::cluster_available_versions::Summary",
+            "description",
+        )
+    }
+
+    fn __missing_release_notes() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::cluster_available_versions::Summary",
+            "release_notes",
+        )
+    }
 }
 
 #[doc(hidden)]

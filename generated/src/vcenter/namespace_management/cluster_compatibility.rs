@@ -102,23 +102,77 @@ pub struct Summary {
     /// Identifier of a `ClusterComputeResource` resource.
     pub cluster: crate::ids::ClusterComputeResourceId,
     /// Compatibility of this vSphere cluster. If false, the list of incompatibility issues will be given in the `incompatibilityReasons` field. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_compatible")]
     pub compatible: bool,
     /// Reasons for incompatibility. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Summary::__missing_incompatibility_reasons",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub incompatibility_reasons: Vec<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl Summary {
+    fn __missing_compatible() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::cluster_compatibility::Summary",
+            "compatible",
+        )
+    }
+
+    fn __missing_incompatibility_reasons() -> Vec<
+        crate::vapi::standard::LocalizableMessage,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::cluster_compatibility::Summary",
+            "incompatibility_reasons",
+        )
+    }
 }
 
 /// The `ClusterCompatibility.ZoneCompatibilityInfo` class contains the information about the compatibility between a list of vSphere Zones. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ZoneCompatibilityInfo {
     /// Flag to indicate whether the vSphere Zones are compatible with each other. If false, the list of incompatibility issues will be given in the `incompatibilityReasons` field. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "ZoneCompatibilityInfo::__missing_compatible")]
     pub compatible: bool,
     /// Information about the compatibility of a list of vSphere Zones and the vSphere clusters associated with them. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ZoneCompatibilityInfo::__missing_zone_summaries",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub zone_summaries: Vec<ZoneSummary>,
     /// Reasons for incompatibility between the vSphere Zones. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ZoneCompatibilityInfo::__missing_incompatibility_reasons",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub incompatibility_reasons: Vec<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl ZoneCompatibilityInfo {
+    fn __missing_compatible() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::cluster_compatibility::ZoneCompatibilityInfo",
+            "compatible",
+        )
+    }
+
+    fn __missing_zone_summaries() -> Vec<ZoneSummary> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::cluster_compatibility::ZoneCompatibilityInfo",
+            "zone_summaries",
+        )
+    }
+
+    fn __missing_incompatibility_reasons() -> Vec<
+        crate::vapi::standard::LocalizableMessage,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::cluster_compatibility::ZoneCompatibilityInfo",
+            "incompatibility_reasons",
+        )
+    }
 }
 
 /// The `ClusterCompatibility.ZoneFilterSpec` class contains attributes used to filter the results when listing vSphere Zones (see `com.vmware.vcenter.namespace_management.cluster_compatibility.list_v2`) and their compatibility information. This class was added in vSphere API 8.0.0.1.
@@ -137,10 +191,30 @@ pub struct ZoneSummary {
     /// Identifier of a `com.vmware.vcenter.consumption_domains.Zone` resource.
     pub zone: crate::ids::ZoneId,
     /// Flag to indicate whether the current Zone can be used to enable a Supervisor cluster. If false, the list of incompatibility issues will be given in the `clusterSummaries` field. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "ZoneSummary::__missing_compatible")]
     pub compatible: bool,
     /// A list of information about the compatibility of vSphere clusters associated with this vSphere Zone. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ZoneSummary::__missing_cluster_summaries",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub cluster_summaries: Vec<Summary>,
+}
+
+impl ZoneSummary {
+    fn __missing_compatible() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::cluster_compatibility::ZoneSummary",
+            "compatible",
+        )
+    }
+
+    fn __missing_cluster_summaries() -> Vec<Summary> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::cluster_compatibility::ZoneSummary",
+            "cluster_summaries",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -11,31 +11,118 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The maximum number of supported pods. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_num_supported_pods")]
     pub num_supported_pods: i64,
     /// The maximum number of supported services. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_num_supported_services")]
     pub num_supported_services: i64,
     /// Default CIDR range from which Kubernetes allocates service cluster IP addresses. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_default_service_cidr")]
     pub default_service_cidr: crate::vcenter::namespace_management::Ipv4Cidr,
     /// Default CIDR range from which Kubernetes allocates pod IP addresses. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_default_pod_cidr")]
     pub default_pod_cidr: crate::vcenter::namespace_management::Ipv4Cidr,
     /// Information about Kubernetes API server virtual machine configuration. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_master_vm_info")]
     pub master_vm_info: VmInfo,
     /// Information about worker virtual machine configuration. This attribute was added in vSphere API 7.0.0.0. If None, the configuration of the worker VM is not fixed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub worker_vm_info: Option<VmInfo>,
 }
 
+impl Info {
+    fn __missing_num_supported_pods() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::cluster_size_info::Info",
+            "num_supported_pods",
+        )
+    }
+
+    fn __missing_num_supported_services() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::cluster_size_info::Info",
+            "num_supported_services",
+        )
+    }
+
+    fn __missing_default_service_cidr() -> crate::vcenter::namespace_management::Ipv4Cidr {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::cluster_size_info::Info",
+            "default_service_cidr",
+        )
+    }
+
+    fn __missing_default_pod_cidr() -> crate::vcenter::namespace_management::Ipv4Cidr {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::cluster_size_info::Info",
+            "default_pod_cidr",
+        )
+    }
+
+    fn __missing_master_vm_info() -> VmInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::cluster_size_info::Info",
+            "master_vm_info",
+        )
+    }
+}
+
 /// The `ClusterSizeInfo.VmInfo` class contains the information about the configuration of the virtual machines which would be created for Namespaces. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VmInfo {
     /// Number of CPU cores. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "VmInfo::__missing_count")]
     pub count: i64,
     /// Number of CPU cores per socket. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "VmInfo::__missing_cores_per_socket")]
     pub cores_per_socket: i64,
     /// Memory size, in mebibytes. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "VmInfo::__missing_memory")]
     pub memory: i64,
     /// Overall capacity of the disks in the virtual machine, in mebibytes. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "VmInfo::__missing_capacity")]
     pub capacity: i64,
+}
+
+impl VmInfo {
+    fn __missing_count() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::cluster_size_info::VmInfo",
+            "count",
+        )
+    }
+
+    fn __missing_cores_per_socket() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::cluster_size_info::VmInfo",
+            "cores_per_socket",
+        )
+    }
+
+    fn __missing_memory() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::cluster_size_info::VmInfo",
+            "memory",
+        )
+    }
+
+    fn __missing_capacity() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::cluster_size_info::VmInfo",
+            "capacity",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for VmInfo {
+    fn zero() -> Self {
+        Self {
+            count: ::vsphere_vapi_runtime::de::Zero::zero(),
+            cores_per_socket: ::vsphere_vapi_runtime::de::Zero::zero(),
+            memory: ::vsphere_vapi_runtime::de::Zero::zero(),
+            capacity: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 #[doc(hidden)]

@@ -76,8 +76,10 @@ pub struct Condition {
     /// The type of the condition is a CamelCase, machine readable identifier, indicating the configuration stage.
     ///
     /// InfrastructureInitialized, ControlPlaneVMsDeployed and ControlPlaneVMsConfigured are examples of such identifiers. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Condition::__missing_type")]
     pub r#type: String,
     /// Description of the condition type in a human readable format. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Condition::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
     /// The status of the condition. This attribute was added in vSphere API 8.0.0.1.
     pub status: condition::Status,
@@ -87,12 +89,46 @@ pub struct Condition {
     /// A brief CamelCase message indicating details about the reason for the last transition.
     ///
     /// FailedWithSystemError, ManagementDNSServersMissing and WaitForNodeUpgrade are examples of such messages. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Condition::__missing_reason")]
     pub reason: String,
     /// Provides an explicit classification of the reason identifier. Set when the value of status is FALSE. This attribute was added in vSphere API 8.0.0.1.
     pub severity: condition::Severity,
     /// A list of human-readable messages that provide additional details about the last transition. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Condition::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<Message>,
+}
+
+impl Condition {
+    fn __missing_type() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::clusters::Condition",
+            "type",
+        )
+    }
+
+    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::clusters::Condition",
+            "description",
+        )
+    }
+
+    fn __missing_reason() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::clusters::Condition",
+            "reason",
+        )
+    }
+
+    fn __missing_messages() -> Vec<Message> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::clusters::Condition",
+            "messages",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -527,7 +563,10 @@ impl<'de> serde::Deserialize<'de> for EnableSpec {
                     size_hint: f_0
                         .ok_or_else(|| serde::de::Error::missing_field("size_hint"))?,
                     service_cidr: f_1
-                        .ok_or_else(|| serde::de::Error::missing_field("service_cidr"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::namespace_management::clusters::EnableSpec",
+                            "service_cidr",
+                        )),
                     network_provider: u_0
                         .ok_or_else(|| serde::de::Error::missing_field(
                             "network_provider",
@@ -574,10 +613,20 @@ impl<'de> serde::Deserialize<'de> for EnableSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImageRegistry {
     /// IP address or the hostname of container image registry. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ImageRegistry::__missing_hostname")]
     pub hostname: String,
     /// Port number of the container image registry. This attribute was added in vSphere API 7.0.0.0. If None, defaults to 443.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
+}
+
+impl ImageRegistry {
+    fn __missing_hostname() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::clusters::ImageRegistry",
+            "hostname",
+        )
+    }
 }
 
 /// The `Clusters.ImageStorageSpec` class contains the specification required to configure storage used for container images. This class was added in vSphere API 7.0.0.0.
@@ -1044,12 +1093,24 @@ impl<'de> serde::Deserialize<'de> for Info {
                         "stat_summary" => f_1 = Some(map.next_value()?),
                         "config_status" => f_2 = Some(map.next_value()?),
                         "conditions" => f_3 = map.next_value()?,
-                        "messages" => f_4 = map.next_value()?,
+                        "messages" => {
+                            f_4 = Some(
+                                map.next_value::<Option<_>>()?.unwrap_or_default(),
+                            );
+                        }
                         "kubernetes_status" => f_5 = Some(map.next_value()?),
-                        "kubernetes_status_messages" => f_6 = map.next_value()?,
+                        "kubernetes_status_messages" => {
+                            f_6 = Some(
+                                map.next_value::<Option<_>>()?.unwrap_or_default(),
+                            );
+                        }
                         "api_server_management_endpoint" => f_7 = Some(map.next_value()?),
                         "api_server_cluster_endpoint" => f_8 = Some(map.next_value()?),
-                        "api_servers" => f_9 = map.next_value()?,
+                        "api_servers" => {
+                            f_9 = Some(
+                                map.next_value::<Option<_>>()?.unwrap_or_default(),
+                            );
+                        }
                         "tls_management_endpoint_certificate" => f_10 = map.next_value()?,
                         "tls_endpoint_certificate" => f_11 = map.next_value()?,
                         "network_provider" => f_12 = Some(map.next_value()?),
@@ -1157,27 +1218,44 @@ impl<'de> serde::Deserialize<'de> for Info {
                 ::core::result::Result::Ok(Info {
                     size_hint: f_0,
                     stat_summary: f_1
-                        .ok_or_else(|| serde::de::Error::missing_field("stat_summary"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::namespace_management::clusters::Info",
+                            "stat_summary",
+                        )),
                     config_status: f_2
                         .ok_or_else(|| serde::de::Error::missing_field(
                             "config_status",
                         ))?,
                     conditions: f_3,
-                    messages: f_4.unwrap_or_default(),
+                    messages: f_4
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::namespace_management::clusters::Info",
+                            "messages",
+                        )),
                     kubernetes_status: f_5
                         .ok_or_else(|| serde::de::Error::missing_field(
                             "kubernetes_status",
                         ))?,
-                    kubernetes_status_messages: f_6.unwrap_or_default(),
+                    kubernetes_status_messages: f_6
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::namespace_management::clusters::Info",
+                            "kubernetes_status_messages",
+                        )),
                     api_server_management_endpoint: f_7
-                        .ok_or_else(|| serde::de::Error::missing_field(
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::namespace_management::clusters::Info",
                             "api_server_management_endpoint",
-                        ))?,
+                        )),
                     api_server_cluster_endpoint: f_8
-                        .ok_or_else(|| serde::de::Error::missing_field(
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::namespace_management::clusters::Info",
                             "api_server_cluster_endpoint",
-                        ))?,
-                    api_servers: f_9.unwrap_or_default(),
+                        )),
+                    api_servers: f_9
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::namespace_management::clusters::Info",
+                            "api_servers",
+                        )),
                     tls_management_endpoint_certificate: f_10,
                     tls_endpoint_certificate: f_11,
                     network_provider: u_0
@@ -1187,7 +1265,10 @@ impl<'de> serde::Deserialize<'de> for Info {
                     supervisor_primary_workload_network: f_16,
                     workload_ntp_servers: f_17,
                     service_cidr: f_19
-                        .ok_or_else(|| serde::de::Error::missing_field("service_cidr"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::namespace_management::clusters::Info",
+                            "service_cidr",
+                        )),
                     master_management_network: f_20,
                     master_dns: f_21,
                     worker_dns: f_22,
@@ -1220,13 +1301,47 @@ impl<'de> serde::Deserialize<'de> for Info {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Ipv4Range {
     /// The IPv4 address denoting the start of the range. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Ipv4Range::__missing_starting_address")]
     pub starting_address: String,
     /// The number of IP addresses in the range. Addresses are derived by incrementing `com.vmware.vcenter.namespace_management.clusters.ipv4_range.starting_address`. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Ipv4Range::__missing_address_count")]
     pub address_count: i64,
     /// Subnet mask to be set. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Ipv4Range::__missing_subnet_mask")]
     pub subnet_mask: String,
     /// The IPv4 address of the gateway associated with the range indicated by `com.vmware.vcenter.namespace_management.clusters.ipv4_range.starting_address` and `com.vmware.vcenter.namespace_management.clusters.ipv4_range.address_count`. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Ipv4Range::__missing_gateway")]
     pub gateway: String,
+}
+
+impl Ipv4Range {
+    fn __missing_starting_address() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::clusters::Ipv4Range",
+            "starting_address",
+        )
+    }
+
+    fn __missing_address_count() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::clusters::Ipv4Range",
+            "address_count",
+        )
+    }
+
+    fn __missing_subnet_mask() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::clusters::Ipv4Range",
+            "subnet_mask",
+        )
+    }
+
+    fn __missing_gateway() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::clusters::Ipv4Range",
+            "gateway",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -1290,13 +1405,22 @@ impl Message {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NcpClusterNetworkEnableSpec {
     /// CIDR blocks from which Kubernetes allocates pod IP addresses. This range should not overlap with those in `com.vmware.vcenter.namespace_management.clusters.enable_spec.service_cidr`, `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_enable_spec.ingress_cidrs`, `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_enable_spec.egress_cidrs`, or other services running in the datacenter. All Pod CIDR blocks must be of at least subnet size /23. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "NcpClusterNetworkEnableSpec::__missing_pod_cidrs",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub pod_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     /// CIDR blocks from which NSX assigns IP addresses for Kubernetes Ingresses and Kubernetes Services of type LoadBalancer. These ranges should not overlap with those in `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_enable_spec.pod_cidrs`, `com.vmware.vcenter.namespace_management.clusters.enable_spec.service_cidr`, `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_enable_spec.egress_cidrs`, or other services running in the datacenter. All Ingress CIDR blocks must be of at least subnet size /30. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "NcpClusterNetworkEnableSpec::__missing_ingress_cidrs",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub ingress_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     /// CIDR blocks from which NSX assigns IP addresses used for performing SNAT from container IPs to external IPs. These ranges should not overlap with those in `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_enable_spec.pod_cidrs`, `com.vmware.vcenter.namespace_management.clusters.enable_spec.service_cidr`, `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_enable_spec.ingress_cidrs`, or other services running in the datacenter. All Egress CIDR blocks must be of at least subnet size /30. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "NcpClusterNetworkEnableSpec::__missing_egress_cidrs",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub egress_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     /// vSphere Distributed Switch used to connect this cluster. This attribute was added in vSphere API 7.0.0.0.
     ///
@@ -1319,6 +1443,29 @@ pub struct NcpClusterNetworkEnableSpec {
     /// Routed mode for this Supervisor. When set to True, the traffic in the cluster is not NATed. When this field is set to True, `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_enable_spec.egress_cidrs` is not allowed. This attribute was added in vSphere API 7.0.2.0. If None, defaults to False.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routed_mode: Option<bool>,
+}
+
+impl NcpClusterNetworkEnableSpec {
+    fn __missing_pod_cidrs() -> Vec<crate::vcenter::namespace_management::Ipv4Cidr> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::clusters::NcpClusterNetworkEnableSpec",
+            "pod_cidrs",
+        )
+    }
+
+    fn __missing_ingress_cidrs() -> Vec<crate::vcenter::namespace_management::Ipv4Cidr> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::clusters::NcpClusterNetworkEnableSpec",
+            "ingress_cidrs",
+        )
+    }
+
+    fn __missing_egress_cidrs() -> Vec<crate::vcenter::namespace_management::Ipv4Cidr> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::clusters::NcpClusterNetworkEnableSpec",
+            "egress_cidrs",
+        )
+    }
 }
 
 impl NcpClusterNetworkEnableSpec {
@@ -1351,13 +1498,22 @@ impl NcpClusterNetworkEnableSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NcpClusterNetworkInfo {
     /// CIDR blocks from which Kubernetes allocates pod IP addresses. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "NcpClusterNetworkInfo::__missing_pod_cidrs",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub pod_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     /// CIDR blocks from which NSX assigns IP addresses for Kubernetes Ingresses and Kubernetes Services of type LoadBalancer. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "NcpClusterNetworkInfo::__missing_ingress_cidrs",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub ingress_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     /// CIDR blocks from which NSX assigns IP addresses used for performing SNAT from container IPs to external IPs. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "NcpClusterNetworkInfo::__missing_egress_cidrs",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub egress_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     /// vSphere Distributed Switch used to connect this cluster. This attribute was added in vSphere API 7.0.0.0.
     ///
@@ -1368,6 +1524,9 @@ pub struct NcpClusterNetworkInfo {
     /// Identifier of a `NSXEdgeCluster` resource.
     pub nsx_edge_cluster: crate::ids::NSXEdgeClusterId,
     /// PEM-encoded X.509 leaf certificate used by NSX as a default fallback certificate  for Kubernetes Ingress services. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(
+        default = "NcpClusterNetworkInfo::__missing_default_ingress_tls_certificate"
+    )]
     pub default_ingress_tls_certificate: String,
     /// NSX Tier0 Gateway used for this Supervisor. This attribute was added in vSphere API 7.0.2.0.
     ///
@@ -1382,20 +1541,92 @@ pub struct NcpClusterNetworkInfo {
     pub routed_mode: Option<bool>,
 }
 
+impl NcpClusterNetworkInfo {
+    fn __missing_pod_cidrs() -> Vec<crate::vcenter::namespace_management::Ipv4Cidr> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::clusters::NcpClusterNetworkInfo",
+            "pod_cidrs",
+        )
+    }
+
+    fn __missing_ingress_cidrs() -> Vec<crate::vcenter::namespace_management::Ipv4Cidr> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::clusters::NcpClusterNetworkInfo",
+            "ingress_cidrs",
+        )
+    }
+
+    fn __missing_egress_cidrs() -> Vec<crate::vcenter::namespace_management::Ipv4Cidr> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::clusters::NcpClusterNetworkInfo",
+            "egress_cidrs",
+        )
+    }
+
+    fn __missing_default_ingress_tls_certificate() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::clusters::NcpClusterNetworkInfo",
+            "default_ingress_tls_certificate",
+        )
+    }
+}
+
 /// The `Clusters.NCPClusterNetworkSetSpec` class encapsulates the NSX Container Plugin-specific cluster networking configuration parameters for the vSphere Namespaces Cluster Set operation. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NcpClusterNetworkSetSpec {
     /// CIDR blocks from which Kubernetes allocates pod IP addresses. This range should not overlap with those in `com.vmware.vcenter.namespace_management.clusters.enable_spec.service_cidr`, `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_set_spec.ingress_cidrs`, `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_set_spec.egress_cidrs`, or other services running in the datacenter. A set operation only allows for addition of new CIDR blocks to the existing list. All Pod CIDR blocks must be of at least subnet size /23. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "NcpClusterNetworkSetSpec::__missing_pod_cidrs",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub pod_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     /// CIDR blocks from which NSX assigns IP addresses for Kubernetes Ingresses and Kubernetes Services of type LoadBalancer. These ranges should not overlap with those in `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_set_spec.pod_cidrs`, `com.vmware.vcenter.namespace_management.clusters.enable_spec.service_cidr`, `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_set_spec.egress_cidrs`, or other services running in the datacenter. A set operation only allows for addition of new CIDR blocks to the existing list. All Ingress CIDR blocks must be of at least subnet size /30. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "NcpClusterNetworkSetSpec::__missing_ingress_cidrs",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub ingress_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     /// CIDR blocks from which NSX assigns IP addresses used for performing SNAT from container IPs to external IPs. These ranges should not overlap with those in `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_set_spec.pod_cidrs`, `com.vmware.vcenter.namespace_management.clusters.enable_spec.service_cidr`, `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_set_spec.ingress_cidrs`, or other services running in the datacenter. A set operation only allows for addition of new CIDR blocks to the existing list. All Egress CIDR blocks must be of at least subnet size /30. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "NcpClusterNetworkSetSpec::__missing_egress_cidrs",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub egress_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     /// PEM-encoded X.509 leaf certificate used by NSX as a default fallback certificate  for Kubernetes Ingress services. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(
+        default = "NcpClusterNetworkSetSpec::__missing_default_ingress_tls_certificate"
+    )]
     pub default_ingress_tls_certificate: String,
+}
+
+impl NcpClusterNetworkSetSpec {
+    fn __missing_pod_cidrs() -> Vec<crate::vcenter::namespace_management::Ipv4Cidr> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::clusters::NcpClusterNetworkSetSpec",
+            "pod_cidrs",
+        )
+    }
+
+    fn __missing_ingress_cidrs() -> Vec<crate::vcenter::namespace_management::Ipv4Cidr> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::clusters::NcpClusterNetworkSetSpec",
+            "ingress_cidrs",
+        )
+    }
+
+    fn __missing_egress_cidrs() -> Vec<crate::vcenter::namespace_management::Ipv4Cidr> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::clusters::NcpClusterNetworkSetSpec",
+            "egress_cidrs",
+        )
+    }
+
+    fn __missing_default_ingress_tls_certificate() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::clusters::NcpClusterNetworkSetSpec",
+            "default_ingress_tls_certificate",
+        )
+    }
 }
 
 /// The `Clusters.NCPClusterNetworkUpdateSpec` class encapsulates the NSX Container Plugin-specific cluster networking configuration parameters for the vSphere Namespaces Cluster Update operation. This class was added in vSphere API 7.0.0.0.
@@ -1648,9 +1879,27 @@ pub struct ProjectInfo {
     /// Identifier of a `NSXProject` resource.
     pub project: crate::ids::NSXProjectId,
     /// NSX Project name. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ProjectInfo::__missing_name")]
     pub name: String,
     /// NSX path of the Project. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ProjectInfo::__missing_nsx_path")]
     pub nsx_path: String,
+}
+
+impl ProjectInfo {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::clusters::ProjectInfo",
+            "name",
+        )
+    }
+
+    fn __missing_nsx_path() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::clusters::ProjectInfo",
+            "nsx_path",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -2080,17 +2329,80 @@ impl<'de> serde::Deserialize<'de> for SetSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Stats {
     /// CPU consumed by the Supervisor and its workloads across all hosts in megahertz (MHz). This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Stats::__missing_cpu_used")]
     pub cpu_used: i64,
     /// Maximum reservable CPU capacity for a Supervisor and its workloads in megahertz (MHz). This value is capped by the maximum physical CPU capacity of all hosts participating in the Supervisor or any limits present on Supervisor resource pools. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Stats::__missing_cpu_capacity")]
     pub cpu_capacity: i64,
     /// Host memory consumed by a Supervisor and its workloads in mebibytes (MiB). This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Stats::__missing_memory_used")]
     pub memory_used: i64,
     /// Maximum reservable memory capacity for a Supervisor and its workloads in mebibytes (MiB). This value is capped by the maximum physical memory capacity of all hosts participating in the Supervisor or any limits present on Supervisor resource pools. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Stats::__missing_memory_capacity")]
     pub memory_capacity: i64,
     /// Storage committed by all participating Supervisor storage policies in mebibytes (MiB). This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Stats::__missing_storage_used")]
     pub storage_used: i64,
     /// Capacity of all datastores backing all participating Supervisor storage policies in mebibytes (MiB). This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Stats::__missing_storage_capacity")]
     pub storage_capacity: i64,
+}
+
+impl Stats {
+    fn __missing_cpu_used() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::clusters::Stats",
+            "cpu_used",
+        )
+    }
+
+    fn __missing_cpu_capacity() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::clusters::Stats",
+            "cpu_capacity",
+        )
+    }
+
+    fn __missing_memory_used() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::clusters::Stats",
+            "memory_used",
+        )
+    }
+
+    fn __missing_memory_capacity() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::clusters::Stats",
+            "memory_capacity",
+        )
+    }
+
+    fn __missing_storage_used() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::clusters::Stats",
+            "storage_used",
+        )
+    }
+
+    fn __missing_storage_capacity() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::clusters::Stats",
+            "storage_capacity",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for Stats {
+    fn zero() -> Self {
+        Self {
+            cpu_used: ::vsphere_vapi_runtime::de::Zero::zero(),
+            cpu_capacity: ::vsphere_vapi_runtime::de::Zero::zero(),
+            memory_used: ::vsphere_vapi_runtime::de::Zero::zero(),
+            memory_capacity: ::vsphere_vapi_runtime::de::Zero::zero(),
+            storage_used: ::vsphere_vapi_runtime::de::Zero::zero(),
+            storage_capacity: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `Clusters.Summary` class contains the basic information about the cluster statistics and status related to vSphere Namespaces. This class was added in vSphere API 7.0.0.0.
@@ -2109,6 +2421,7 @@ pub struct Summary {
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use `com.vmware.vcenter.namespace_management.supervisors.summary.info.stats` instead.
     ///
     /// **Deprecated** in the vSphere API.
+    #[serde(default = "Summary::__missing_stats")]
     pub stats: Stats,
     /// Current setting for `Clusters.ConfigStatus`. This attribute was added in vSphere API 7.0.0.0.
     ///
@@ -2122,6 +2435,15 @@ pub struct Summary {
     ///
     /// **Deprecated** in the vSphere API.
     pub kubernetes_status: KubernetesStatus,
+}
+
+impl Summary {
+    fn __missing_stats() -> Stats {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::clusters::Summary",
+            "stats",
+        )
+    }
 }
 
 /// The `Clusters.UpdateSpec` class contains the specification required to update the configuration on the Cluster. This class is applied partially, and only the specified fields will replace or modify their existing counterparts. This class was added in vSphere API 7.0.0.0.
@@ -2659,8 +2981,22 @@ pub struct VpcConfig {
     /// Default VPC Connectivity Profile used for all VPCs created in the Supervisor. This attribute was added in vSphere API 9.0.0.0.
     pub vpc_connectivity_profile_info: crate::vcenter::namespace_management::networks::nsx::projects::vpc_connectivity_profiles::Info,
     /// Default CIDR blocks from which private subnets and private pod IPs are allocated for all VPCs created in the Supervisor. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "VpcConfig::__missing_default_private_cidrs",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub default_private_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
+}
+
+impl VpcConfig {
+    fn __missing_default_private_cidrs() -> Vec<
+        crate::vcenter::namespace_management::Ipv4Cidr,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::clusters::VpcConfig",
+            "default_private_cidrs",
+        )
+    }
 }
 
 /// The `Clusters.VpcNetworkInfo` class describes the detailed VPC settings for a Supervisor. This class was added in vSphere API 9.0.0.0.
@@ -2674,14 +3010,52 @@ pub struct VpcNetworkInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VpcNetworkSummary {
     /// NsxProject is the NSX path of an NSX Project. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "VpcNetworkSummary::__missing_nsx_project")]
     pub nsx_project: String,
     /// VpcConnectivityProfile is the path of a VpcConnectivityProfile. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "VpcNetworkSummary::__missing_vpc_connectivity_profile")]
     pub vpc_connectivity_profile: String,
     /// Default CIDR blocks from which private subnets and private pod IPs are allocated. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "VpcNetworkSummary::__missing_default_private_cidrs",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub default_private_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     /// Whether the VPC has been automatically created for the namespace. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "VpcNetworkSummary::__missing_auto_created")]
     pub auto_created: bool,
+}
+
+impl VpcNetworkSummary {
+    fn __missing_nsx_project() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::clusters::VpcNetworkSummary",
+            "nsx_project",
+        )
+    }
+
+    fn __missing_vpc_connectivity_profile() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::clusters::VpcNetworkSummary",
+            "vpc_connectivity_profile",
+        )
+    }
+
+    fn __missing_default_private_cidrs() -> Vec<
+        crate::vcenter::namespace_management::Ipv4Cidr,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::clusters::VpcNetworkSummary",
+            "default_private_cidrs",
+        )
+    }
+
+    fn __missing_auto_created() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::clusters::VpcNetworkSummary",
+            "auto_created",
+        )
+    }
 }
 
 /// The `Clusters.WorkloadNetworksEnableSpec` contains the specification required to configure workload networks for a vSphere Namespaces Cluster during Enable operation. These workload networks will be used as backing network for Kubernetes Cluster VMs and Kubernetes control plane VMs. This class was added in vSphere API 7.0.1.0.

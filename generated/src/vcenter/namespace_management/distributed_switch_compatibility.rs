@@ -64,6 +64,7 @@ pub struct Summary {
     /// Identifier of a `vSphereDistributedSwitch` resource.
     pub distributed_switch: crate::ids::VSphereDistributedSwitchId,
     /// Compatibility of this switch with vSphere Namespaces. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_compatible")]
     pub compatible: bool,
     /// List of reasons for incompatibility. This attribute was added in vSphere API 7.0.0.0. If None, this Distributed Switch is compatible.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -78,6 +79,15 @@ pub struct Summary {
     /// This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatible_networks: Option<Vec<String>>,
+}
+
+impl Summary {
+    fn __missing_compatible() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::distributed_switch_compatibility::Summary",
+            "compatible",
+        )
+    }
 }
 
 impl Summary {

@@ -58,12 +58,30 @@ pub struct Summary {
     /// Identifier of a `NSXEdgeCluster` resource.
     pub edge_cluster: crate::ids::NSXEdgeClusterId,
     /// Display name of the Edge Cluster. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_display_name")]
     pub display_name: String,
     /// Compatibility of this Edge Cluster with Namespaces feature. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_compatible")]
     pub compatible: bool,
     /// List of reasons for incompatibility. This attribute was added in vSphere API 7.0.0.0. If None, this Edge Cluster is compatible.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incompatibility_reasons: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
+}
+
+impl Summary {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::edge_cluster_compatibility::Summary",
+            "display_name",
+        )
+    }
+
+    fn __missing_compatible() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::edge_cluster_compatibility::Summary",
+            "compatible",
+        )
+    }
 }
 
 #[doc(hidden)]

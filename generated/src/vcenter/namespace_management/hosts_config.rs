@@ -10,9 +10,27 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// True if vSphere Namespace feature is supported in this VC. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_namespaces_supported")]
     pub namespaces_supported: bool,
     /// True if vSphere Namespace feature is licensed on any hosts in this VC. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_namespaces_licensed")]
     pub namespaces_licensed: bool,
+}
+
+impl Info {
+    fn __missing_namespaces_supported() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::hosts_config::Info",
+            "namespaces_supported",
+        )
+    }
+
+    fn __missing_namespaces_licensed() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::hosts_config::Info",
+            "namespaces_licensed",
+        )
+    }
 }
 
 #[doc(hidden)]

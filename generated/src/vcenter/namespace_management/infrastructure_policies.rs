@@ -180,6 +180,7 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LabelSelectorRequirement {
     /// The label key that the selector applies to. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "LabelSelectorRequirement::__missing_key")]
     pub key: String,
     /// The operator that relates the key and values. This attribute was added in vSphere API 9.1.0.0.
     pub operator: LabelSelectorOperator,
@@ -188,12 +189,33 @@ pub struct LabelSelectorRequirement {
     pub values: Option<Vec<String>>,
 }
 
+impl LabelSelectorRequirement {
+    fn __missing_key() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::infrastructure_policies::LabelSelectorRequirement",
+            "key",
+        )
+    }
+}
+
 /// The `InfrastructurePolicies.ListResult` class represents the result of `com.vmware.vcenter.namespace_management.infrastructure_policies.list` method. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of policies. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_items",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub items: Vec<Summary>,
+}
+
+impl ListResult {
+    fn __missing_items() -> Vec<Summary> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::infrastructure_policies::ListResult",
+            "items",
+        )
+    }
 }
 
 /// The `InfrastructurePolicies.MatchSpec` class defines comprehensive matching criteria for policies. This class was added in vSphere API 9.1.0.0.

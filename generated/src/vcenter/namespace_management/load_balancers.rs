@@ -11,29 +11,81 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AviConfigCreateSpec {
     /// Server is the address for the Avi Controller, used to configure Virtual Servers. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "AviConfigCreateSpec::__missing_server")]
     pub server: Server,
     /// An administrator user name for accessing the Avi Controller. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "AviConfigCreateSpec::__missing_username")]
     pub username: String,
     /// The password for the administrator user. This attribute was added in vSphere API 7.0.2.0.
     pub password: vsphere_vapi_runtime::types::Secret,
     /// CertificateAuthorityChain contains PEM-encoded CA chain which is used to verify x509 certificates received from the server. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "AviConfigCreateSpec::__missing_certificate_authority_chain")]
     pub certificate_authority_chain: String,
     /// The cloud name for the Avi Controller. This attribute was added in vSphere API 8.0.2.00300. Only set if custom cloud name is configured for this Avi Controller. If None, it defaults to "Default-Cloud".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud_name: Option<String>,
 }
 
+impl AviConfigCreateSpec {
+    fn __missing_server() -> Server {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::load_balancers::AviConfigCreateSpec",
+            "server",
+        )
+    }
+
+    fn __missing_username() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::load_balancers::AviConfigCreateSpec",
+            "username",
+        )
+    }
+
+    fn __missing_certificate_authority_chain() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::load_balancers::AviConfigCreateSpec",
+            "certificate_authority_chain",
+        )
+    }
+}
+
 /// `LoadBalancers.AviConfigSetSpec` captures the configuration data required for integration with the Avi Software Load Balancer. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AviConfigSetSpec {
     /// Server is the address for the Avi Controller, used to configure Virtual Servers. Note: This field cannot be updated and should match existing value. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "AviConfigSetSpec::__missing_server")]
     pub server: Server,
     /// An administrator user name for accessing the Avi Controller. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "AviConfigSetSpec::__missing_username")]
     pub username: String,
     /// The password for the administrator user. This attribute was added in vSphere API 7.0.3.0.
     pub password: vsphere_vapi_runtime::types::Secret,
     /// CertificateAuthorityChain contains PEM-encoded CA chain which is used to verify x509 certificates received from the server. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "AviConfigSetSpec::__missing_certificate_authority_chain")]
     pub certificate_authority_chain: String,
+}
+
+impl AviConfigSetSpec {
+    fn __missing_server() -> Server {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::load_balancers::AviConfigSetSpec",
+            "server",
+        )
+    }
+
+    fn __missing_username() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::load_balancers::AviConfigSetSpec",
+            "username",
+        )
+    }
+
+    fn __missing_certificate_authority_chain() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::load_balancers::AviConfigSetSpec",
+            "certificate_authority_chain",
+        )
+    }
 }
 
 /// `LoadBalancers.AviConfigUpdateSpec` captures the configuration data required for integration with the Avi Software Load Balancer. This class was added in vSphere API 7.0.3.0.
@@ -54,14 +106,40 @@ pub struct AviConfigUpdateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AviInfo {
     /// Server is the address for the Avi Controller, used to configure Virtual Servers. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "AviInfo::__missing_server")]
     pub server: Server,
     /// An administrator user name for accessing the Avi Controller. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "AviInfo::__missing_username")]
     pub username: String,
     /// PEM-encoded CA certificate chain which is used to verify x509 certificates received from the server. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "AviInfo::__missing_certificate_authority_chain")]
     pub certificate_authority_chain: String,
     /// The cloud name for the Avi Controller. This attribute was added in vSphere API 8.0.2.00300. Only set if custom cloud name is configured for this Avi Controller. If None, it defaults to "Default-Cloud".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud_name: Option<String>,
+}
+
+impl AviInfo {
+    fn __missing_server() -> Server {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::load_balancers::AviInfo",
+            "server",
+        )
+    }
+
+    fn __missing_username() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::load_balancers::AviInfo",
+            "username",
+        )
+    }
+
+    fn __missing_certificate_authority_chain() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::load_balancers::AviInfo",
+            "certificate_authority_chain",
+        )
+    }
 }
 
 /// The `LoadBalancers.ConfigSpec` encapsulates load balancer configuration on vSphere Namespaces. This class was added in vSphere API 7.0.1.0.
@@ -194,7 +272,11 @@ impl<'de> serde::Deserialize<'de> for ConfigSpec {
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
                         "id" => f_0 = Some(map.next_value()?),
-                        "address_ranges" => f_1 = map.next_value()?,
+                        "address_ranges" => {
+                            f_1 = Some(
+                                map.next_value::<Option<_>>()?.unwrap_or_default(),
+                            );
+                        }
                         "provider" => f_2 = Some(map.next_value()?),
                         "ha_proxy_config_create_spec" => f_3 = map.next_value()?,
                         "avi_config_create_spec" => f_4 = map.next_value()?,
@@ -249,7 +331,11 @@ impl<'de> serde::Deserialize<'de> for ConfigSpec {
                 };
                 ::core::result::Result::Ok(ConfigSpec {
                     id: f_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    address_ranges: f_1.unwrap_or_default(),
+                    address_ranges: f_1
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::namespace_management::load_balancers::ConfigSpec",
+                            "address_ranges",
+                        )),
                     provider: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("provider"))?,
                 })
@@ -267,14 +353,42 @@ impl<'de> serde::Deserialize<'de> for ConfigSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HaProxyConfigCreateSpec {
     /// Servers is a list of the addresses for the data plane API servers used to configure Virtual Servers. This attribute was added in vSphere API 7.0.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "HaProxyConfigCreateSpec::__missing_servers",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub servers: Vec<Server>,
     /// An administrator user name for accessing the HAProxy Data Plane API server. This attribute was added in vSphere API 7.0.1.0.
+    #[serde(default = "HaProxyConfigCreateSpec::__missing_username")]
     pub username: String,
     /// The password for the administrator user. This attribute was added in vSphere API 7.0.1.0.
     pub password: vsphere_vapi_runtime::types::Secret,
     /// CertificateAuthorityChain contains PEM-encoded CA chain which is used to verify x509 certificates received from the server. This attribute was added in vSphere API 7.0.1.0.
+    #[serde(default = "HaProxyConfigCreateSpec::__missing_certificate_authority_chain")]
     pub certificate_authority_chain: String,
+}
+
+impl HaProxyConfigCreateSpec {
+    fn __missing_servers() -> Vec<Server> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::load_balancers::HaProxyConfigCreateSpec",
+            "servers",
+        )
+    }
+
+    fn __missing_username() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::load_balancers::HaProxyConfigCreateSpec",
+            "username",
+        )
+    }
+
+    fn __missing_certificate_authority_chain() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::load_balancers::HaProxyConfigCreateSpec",
+            "certificate_authority_chain",
+        )
+    }
 }
 
 /// `LoadBalancers.HAProxyConfigSetSpec` captures the configuration data required for Supervisor Service Type:LoadBalancer to have an external load balancer be created via HA Proxy. This class was added in vSphere API 7.0.3.0.
@@ -285,14 +399,42 @@ pub struct HaProxyConfigCreateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HaProxyConfigSetSpec {
     /// Servers is a list of the addresses for the data plane API servers used to configure HAProxy. Note: This field cannot be updated and should match existing list of servers. This attribute was added in vSphere API 7.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "HaProxyConfigSetSpec::__missing_servers",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub servers: Vec<Server>,
     /// An administrator user name for accessing the HAProxy Data Plane API server. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "HaProxyConfigSetSpec::__missing_username")]
     pub username: String,
     /// The password for the administrator user. This attribute was added in vSphere API 7.0.3.0.
     pub password: vsphere_vapi_runtime::types::Secret,
     /// CertificateAuthorityChain contains PEM-encoded CA chain which is used to verify x509 certificates received from the server. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "HaProxyConfigSetSpec::__missing_certificate_authority_chain")]
     pub certificate_authority_chain: String,
+}
+
+impl HaProxyConfigSetSpec {
+    fn __missing_servers() -> Vec<Server> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::load_balancers::HaProxyConfigSetSpec",
+            "servers",
+        )
+    }
+
+    fn __missing_username() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::load_balancers::HaProxyConfigSetSpec",
+            "username",
+        )
+    }
+
+    fn __missing_certificate_authority_chain() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::load_balancers::HaProxyConfigSetSpec",
+            "certificate_authority_chain",
+        )
+    }
 }
 
 /// `LoadBalancers.HAProxyConfigUpdateSpec` captures the configuration data required for Supervisor Service Type:LoadBalancer to have an external load balancer be created via HAProxy. This class was added in vSphere API 7.0.3.0.
@@ -321,12 +463,40 @@ pub struct HaProxyConfigUpdateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HaProxyInfo {
     /// A list of the addresses for the DataPlane API servers used to configure HAProxy. This attribute was added in vSphere API 7.0.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "HaProxyInfo::__missing_servers",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub servers: Vec<Server>,
     /// An administrator user name for accessing the HAProxy Data Plane API server. This attribute was added in vSphere API 7.0.1.0.
+    #[serde(default = "HaProxyInfo::__missing_username")]
     pub username: String,
     /// PEM-encoded CA certificate chain which is used to verify x509 certificates received from the server. This attribute was added in vSphere API 7.0.1.0.
+    #[serde(default = "HaProxyInfo::__missing_certificate_authority_chain")]
     pub certificate_authority_chain: String,
+}
+
+impl HaProxyInfo {
+    fn __missing_servers() -> Vec<Server> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::load_balancers::HaProxyInfo",
+            "servers",
+        )
+    }
+
+    fn __missing_username() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::load_balancers::HaProxyInfo",
+            "username",
+        )
+    }
+
+    fn __missing_certificate_authority_chain() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::load_balancers::HaProxyInfo",
+            "certificate_authority_chain",
+        )
+    }
 }
 
 /// The `LoadBalancers.Info` contains information related to the load balancer for provisioning virtual servers in the namespace. This class was added in vSphere API 7.0.1.0.
@@ -459,7 +629,11 @@ impl<'de> serde::Deserialize<'de> for Info {
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
                         "id" => f_0 = Some(map.next_value()?),
-                        "address_ranges" => f_1 = map.next_value()?,
+                        "address_ranges" => {
+                            f_1 = Some(
+                                map.next_value::<Option<_>>()?.unwrap_or_default(),
+                            );
+                        }
                         "provider" => f_2 = Some(map.next_value()?),
                         "ha_proxy_info" => f_3 = map.next_value()?,
                         "avi_info" => f_4 = map.next_value()?,
@@ -510,7 +684,11 @@ impl<'de> serde::Deserialize<'de> for Info {
                 };
                 ::core::result::Result::Ok(Info {
                     id: f_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    address_ranges: f_1.unwrap_or_default(),
+                    address_ranges: f_1
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::namespace_management::load_balancers::Info",
+                            "address_ranges",
+                        )),
                     provider: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("provider"))?,
                 })
@@ -539,9 +717,36 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Server {
     /// Load balancer hostname or IPv4 address. This attribute was added in vSphere API 7.0.1.0.
+    #[serde(default = "Server::__missing_host")]
     pub host: String,
     /// Load balancer port. This attribute was added in vSphere API 7.0.1.0.
+    #[serde(default = "Server::__missing_port")]
     pub port: i64,
+}
+
+impl Server {
+    fn __missing_host() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::load_balancers::Server",
+            "host",
+        )
+    }
+
+    fn __missing_port() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::load_balancers::Server",
+            "port",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for Server {
+    fn zero() -> Self {
+        Self {
+            host: ::vsphere_vapi_runtime::de::Zero::zero(),
+            port: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `LoadBalancers.SetSpec` encapsulates configuration allowed for setting a new configuration for a load balancer. This class was added in vSphere API 7.0.3.0.
@@ -667,7 +872,11 @@ impl<'de> serde::Deserialize<'de> for SetSpec {
                 let mut unknown = serde_json::Map::new();
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
-                        "address_ranges" => f_0 = map.next_value()?,
+                        "address_ranges" => {
+                            f_0 = Some(
+                                map.next_value::<Option<_>>()?.unwrap_or_default(),
+                            );
+                        }
                         "provider" => f_1 = Some(map.next_value()?),
                         "ha_proxy_config_set_spec" => f_2 = map.next_value()?,
                         "avi_config_set_spec" => f_3 = map.next_value()?,
@@ -721,7 +930,11 @@ impl<'de> serde::Deserialize<'de> for SetSpec {
                     }
                 };
                 ::core::result::Result::Ok(SetSpec {
-                    address_ranges: f_0.unwrap_or_default(),
+                    address_ranges: f_0
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::namespace_management::load_balancers::SetSpec",
+                            "address_ranges",
+                        )),
                     provider: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("provider"))?,
                 })

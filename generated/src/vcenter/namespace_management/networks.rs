@@ -412,8 +412,20 @@ pub struct IpAssignment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<ip_assignment::Assignment>,
     /// `com.vmware.vcenter.namespace_management.networks.IP_assignment.ranges` lists the available IP addresses that can be consumed by Supervisor to run the cluster. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "IpAssignment::__missing_ranges",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub ranges: Vec<IpRange>,
+}
+
+impl IpAssignment {
+    fn __missing_ranges() -> Vec<IpRange> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::IpAssignment",
+            "ranges",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -449,6 +461,7 @@ pub struct IpManagement {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IpRange {
     /// `com.vmware.vcenter.namespace_management.networks.IP_range.address` is the starting IP address of the `IPRange`. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "IpRange::__missing_address")]
     pub address: String,
     /// `com.vmware.vcenter.namespace_management.networks.IP_range.count` is number of IP addresses in the range.
     ///
@@ -457,16 +470,60 @@ pub struct IpRange {
     /// A /24 subnet will have a count of 256.
     ///
     /// A /24 subnet with a gateway address and a broadcast address will have a count of 254. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "IpRange::__missing_count")]
     pub count: i64,
+}
+
+impl IpRange {
+    fn __missing_address() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::IpRange",
+            "address",
+        )
+    }
+
+    fn __missing_count() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::IpRange",
+            "count",
+        )
+    }
 }
 
 /// The `Ipv4Cidr` class contains the specification for representing CIDR notation of IP range. For example, this can be used to represent 256 IP addresses using 10.10.10.0/24. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Ipv4Cidr {
     /// The IPv4 address. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Ipv4Cidr::__missing_address")]
     pub address: String,
     /// The CIDR prefix. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Ipv4Cidr::__missing_prefix")]
     pub prefix: i64,
+}
+
+impl Ipv4Cidr {
+    fn __missing_address() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::Ipv4Cidr",
+            "address",
+        )
+    }
+
+    fn __missing_prefix() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::Ipv4Cidr",
+            "prefix",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for Ipv4Cidr {
+    fn zero() -> Self {
+        Self {
+            address: ::vsphere_vapi_runtime::de::Zero::zero(),
+            prefix: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -973,15 +1030,43 @@ pub struct VsphereDvpgNetworkCreateSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_assignment_mode: Option<IpAssignmentMode>,
     /// Usable IP pools on this network. This attribute was added in vSphere API 7.0.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "VsphereDvpgNetworkCreateSpec::__missing_address_ranges",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub address_ranges: Vec<crate::vcenter::namespace_management::IpRange>,
     /// Gateway for the network. This attribute was added in vSphere API 7.0.1.0.
+    #[serde(default = "VsphereDvpgNetworkCreateSpec::__missing_gateway")]
     pub gateway: String,
     /// Subnet mask of the network. This attribute was added in vSphere API 7.0.1.0.
+    #[serde(default = "VsphereDvpgNetworkCreateSpec::__missing_subnet_mask")]
     pub subnet_mask: String,
     /// Assigns a mode to a network. A mode describes the intended use of the network. This attribute was added in vSphere API 9.0.0.0. If None this network defaults to the `com.vmware.vcenter.namespace_management.networks.mode.WORKLOAD` mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<Mode>,
+}
+
+impl VsphereDvpgNetworkCreateSpec {
+    fn __missing_address_ranges() -> Vec<crate::vcenter::namespace_management::IpRange> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::VsphereDvpgNetworkCreateSpec",
+            "address_ranges",
+        )
+    }
+
+    fn __missing_gateway() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::VsphereDvpgNetworkCreateSpec",
+            "gateway",
+        )
+    }
+
+    fn __missing_subnet_mask() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::VsphereDvpgNetworkCreateSpec",
+            "subnet_mask",
+        )
+    }
 }
 
 /// The `Networks.VsphereDVPGNetworkInfo` class describes the configuration specification of a vSphere DVPG-backed Namespaces Network object. This class was added in vSphere API 7.0.1.0.
@@ -995,15 +1080,43 @@ pub struct VsphereDvpgNetworkInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_assignment_mode: Option<IpAssignmentMode>,
     /// Usable IP pools on this network. This attribute was added in vSphere API 7.0.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "VsphereDvpgNetworkInfo::__missing_address_ranges",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub address_ranges: Vec<crate::vcenter::namespace_management::IpRange>,
     /// Gateway for the network. This attribute was added in vSphere API 7.0.1.0.
+    #[serde(default = "VsphereDvpgNetworkInfo::__missing_gateway")]
     pub gateway: String,
     /// Subnet mask of the network. This attribute was added in vSphere API 7.0.1.0.
+    #[serde(default = "VsphereDvpgNetworkInfo::__missing_subnet_mask")]
     pub subnet_mask: String,
     /// Displays the intended use of the network. This attribute was added in vSphere API 9.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<Mode>,
+}
+
+impl VsphereDvpgNetworkInfo {
+    fn __missing_address_ranges() -> Vec<crate::vcenter::namespace_management::IpRange> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::VsphereDvpgNetworkInfo",
+            "address_ranges",
+        )
+    }
+
+    fn __missing_gateway() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::VsphereDvpgNetworkInfo",
+            "gateway",
+        )
+    }
+
+    fn __missing_subnet_mask() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::VsphereDvpgNetworkInfo",
+            "subnet_mask",
+        )
+    }
 }
 
 /// The `Networks.VsphereDVPGNetworkSetSpec` class contains new configuration to set on an existing a vSphere DVPG-backed Namespaces Network object. This class was added in vSphere API 7.0.3.0.
@@ -1016,16 +1129,44 @@ pub struct VsphereDvpgNetworkSetSpec {
     /// Usable IP pools on this network. If the network object is associated with a Namespace or is `com.vmware.vcenter.namespace_management.clusters.workload_networks_enable_spec.supervisor_primary_workload_network`, then replacement of or modification to any existing range in this list will result in operation failing with a `com.vmware.vapi.std.errors.resource_in_use` exception. To add new address ranges to the list, existing address ranges have to be passed in without modifications.
     ///
     /// This field may not be modified when the network's `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode` is `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode.DHCP` or `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode.NONE`, as these modes require empty address ranges. This attribute was added in vSphere API 7.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "VsphereDvpgNetworkSetSpec::__missing_address_ranges",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub address_ranges: Vec<crate::vcenter::namespace_management::IpRange>,
     /// Gateway for the network. If the network object is associated with a Namespace or is `com.vmware.vcenter.namespace_management.clusters.workload_networks_enable_spec.supervisor_primary_workload_network`, then modification to existing gateway will result in the operation failing with a `com.vmware.vapi.std.errors.resource_in_use` exception.
     ///
     /// This field may not be modified when the network's `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode` is `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode.DHCP` or `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode.NONE`, as these modes require an empty gateway. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "VsphereDvpgNetworkSetSpec::__missing_gateway")]
     pub gateway: String,
     /// Subnet mask of the network. If the network object is associated with a Namespace or is `com.vmware.vcenter.namespace_management.clusters.workload_networks_enable_spec.supervisor_primary_workload_network`, then modification to existing subnet mask will result in the operation failing with a `com.vmware.vapi.std.errors.resource_in_use` exception.
     ///
     /// This field may not be modified when the network's `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode` is `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode.DHCP` or `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode.NONE`, as these modes require an empty subnet mask. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "VsphereDvpgNetworkSetSpec::__missing_subnet_mask")]
     pub subnet_mask: String,
+}
+
+impl VsphereDvpgNetworkSetSpec {
+    fn __missing_address_ranges() -> Vec<crate::vcenter::namespace_management::IpRange> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::VsphereDvpgNetworkSetSpec",
+            "address_ranges",
+        )
+    }
+
+    fn __missing_gateway() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::VsphereDvpgNetworkSetSpec",
+            "gateway",
+        )
+    }
+
+    fn __missing_subnet_mask() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::VsphereDvpgNetworkSetSpec",
+            "subnet_mask",
+        )
+    }
 }
 
 /// The `Networks.VsphereDVPGNetworkUpdateSpec` class contains new configuration to update on an existing a vSphere DVPG-backed Namespaces Network object. This class was added in vSphere API 7.0.3.0.

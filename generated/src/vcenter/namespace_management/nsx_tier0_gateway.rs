@@ -50,17 +50,35 @@ pub struct Summary {
     /// Identifier of a `NSXTier0Gateway` resource.
     pub tier0_gateway: crate::ids::NSXTier0GatewayId,
     /// Display name of the NSX Gateway. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "Summary::__missing_display_name")]
     pub display_name: String,
     /// Description of the NSX Gateway. This attribute was added in vSphere API 9.0.0.0. If None, the gateway has no description set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// NSX Policy path of the NSX Gateway. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "Summary::__missing_path")]
     pub path: String,
     /// Parent Tier0 of the NSX Tier0-VRF Gateway. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// If None, the gateway is not Tier0-VRF.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_tier0_gateway: Option<String>,
+}
+
+impl Summary {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::nsx_tier0_gateway::Summary",
+            "display_name",
+        )
+    }
+
+    fn __missing_path() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::nsx_tier0_gateway::Summary",
+            "path",
+        )
+    }
 }
 
 impl Summary {

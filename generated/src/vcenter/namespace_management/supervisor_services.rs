@@ -554,17 +554,37 @@ pub struct CarvelAppsCheckResult {
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor_services.Version` resource.
     pub version: crate::ids::SupervisorServicesVersionId,
     /// A human readable name of the Supervisor Service version. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "CarvelAppsCheckResult::__missing_display_name")]
     pub display_name: String,
     /// A human readable description of the Supervisor Service version. This attribute was added in vSphere API 8.0.0.1. If None, no description is available for the Supervisor Service version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
+impl CarvelAppsCheckResult {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisor_services::CarvelAppsCheckResult",
+            "display_name",
+        )
+    }
+}
+
 /// The `SupervisorServices.CarvelCreateSpec` class provides a specification required to create a Supervisor Service with a version from Carvel application package format (Package and PackageMetadata resources should be declared). This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CarvelCreateSpec {
     /// Supervisor service version specification that provides the service definitions for one Supervisor Service version. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "CarvelCreateSpec::__missing_version_spec")]
     pub version_spec: versions::CarvelCreateSpec,
+}
+
+impl CarvelCreateSpec {
+    fn __missing_version_spec() -> versions::CarvelCreateSpec {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisor_services::CarvelCreateSpec",
+            "version_spec",
+        )
+    }
 }
 
 /// The `SupervisorServices.CheckResult` class defines the result of the validation checks on the content of a Supervisor Service version. This class was added in vSphere API 7.0.3.0.
@@ -900,6 +920,7 @@ pub struct CustomCreateSpec {
     /// Identifier of a `com.vmware.vcenter.namespace_management.SupervisorService` resource.
     pub supervisor_service: crate::ids::SupervisorServiceId,
     /// A human readable name of the Supervisor Service. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "CustomCreateSpec::__missing_display_name")]
     pub display_name: String,
     /// A human readable description of the Supervisor Service. This attribute was added in vSphere API 7.0.3.0. If None, the Supervisor Service description will be empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -908,10 +929,20 @@ pub struct CustomCreateSpec {
     pub version_spec: versions::CustomCreateSpec,
 }
 
+impl CustomCreateSpec {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisor_services::CustomCreateSpec",
+            "display_name",
+        )
+    }
+}
+
 /// The `SupervisorServices.Info` class contains detailed information about a Supervisor Service. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The human readable name of the Supervisor Service. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
     /// The current `SupervisorServices.State` of the Supervisor Service. This attribute was added in vSphere API 7.0.3.0.
     pub state: State,
@@ -924,6 +955,15 @@ pub struct Info {
     /// If `true`, this Supervisor Service will be installed by default on each Supervisor, though the version may differ on different Supervisors. Users can upgrade this version later, but cannot uninstall the service. If `false`, this service will not be installed by default on Supervisors. This attribute was added in vSphere API 8.0.3.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub must_be_installed: Option<bool>,
+}
+
+impl Info {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisor_services::Info",
+            "display_name",
+        )
+    }
 }
 
 impl Info {
@@ -961,9 +1001,19 @@ pub struct Summary {
     /// Identifier of a `com.vmware.vcenter.namespace_management.SupervisorService` resource.
     pub supervisor_service: crate::ids::SupervisorServiceId,
     /// The human readable name of the Supervisor Service. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "Summary::__missing_display_name")]
     pub display_name: String,
     /// The current `SupervisorServices.State` of the Supervisor Service. This attribute was added in vSphere API 7.0.3.0.
     pub state: State,
+}
+
+impl Summary {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisor_services::Summary",
+            "display_name",
+        )
+    }
 }
 
 /// The `SupervisorServices.UpdateSpec` class provides a specification required to update a Supervisor Service. This class was added in vSphere API 7.0.3.0.
@@ -1002,6 +1052,7 @@ pub struct VsphereAppsCheckResult {
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor_services.Version` resource.
     pub version: crate::ids::SupervisorServicesVersionId,
     /// A human readable name of the Supervisor Service version. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "VsphereAppsCheckResult::__missing_display_name")]
     pub display_name: String,
     /// A human readable description of the Supervisor Service version. This attribute was added in vSphere API 7.0.3.0. If None, no description is available for the Supervisor Service version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1009,6 +1060,15 @@ pub struct VsphereAppsCheckResult {
     /// The End User License Agreement (EULA) of the Supervisor Service version. This attribute was added in vSphere API 7.0.3.0. If None, no EULA is available for the Supervisor Service version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eula: Option<String>,
+}
+
+impl VsphereAppsCheckResult {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisor_services::VsphereAppsCheckResult",
+            "display_name",
+        )
+    }
 }
 
 impl VsphereAppsCheckResult {
@@ -1032,7 +1092,17 @@ impl VsphereAppsCheckResult {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VsphereCreateSpec {
     /// Supervisor service version specification that provides the service definitions for one Supervisor Service version. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "VsphereCreateSpec::__missing_version_spec")]
     pub version_spec: versions::VsphereCreateSpec,
+}
+
+impl VsphereCreateSpec {
+    fn __missing_version_spec() -> versions::VsphereCreateSpec {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisor_services::VsphereCreateSpec",
+            "version_spec",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -1691,8 +1691,20 @@ pub struct CnsFileConfig {
     /// If a cluster in the list is not a vSAN cluster or does not have vSAN File Service enabled, an InvalidArgument error will be thrown from `com.vmware.vcenter.namespace_management.clusters.enable`, `com.vmware.vcenter.namespace_management.clusters.update` and `com.vmware.vcenter.namespace_management.clusters.set` APIs.
     ///
     /// An empty list may be specified to disable file volume support on the Supervisor. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CnsFileConfig::__missing_vsan_clusters",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub vsan_clusters: Vec<String>,
+}
+
+impl CnsFileConfig {
+    fn __missing_vsan_clusters() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::CnsFileConfig",
+            "vsan_clusters",
+        )
+    }
 }
 
 /// The `ContentLibrarySpec` class contains the specification required to configure Content Libraries with a Supervisor. This class was added in vSphere API 8.0.2.0.
@@ -1798,11 +1810,21 @@ pub struct EnableOnComputeClusterSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// A `com.vmware.vcenter.namespace_management.supervisors.enable_spec.name` is a user-friendly identifier for this Supervisor. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "EnableOnComputeClusterSpec::__missing_name")]
     pub name: String,
     /// `com.vmware.vcenter.namespace_management.supervisors.enable_spec.control_plane` specifies configuration for the Supervisor control plane. This attribute was added in vSphere API 8.0.0.1.
     pub control_plane: ControlPlane,
     /// `com.vmware.vcenter.namespace_management.supervisors.enable_spec.workloads` specifies configuration for compute, network, and storage for workloads. This attribute was added in vSphere API 8.0.0.1.
     pub workloads: Workloads,
+}
+
+impl EnableOnComputeClusterSpec {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::EnableOnComputeClusterSpec",
+            "name",
+        )
+    }
 }
 
 /// The `Supervisors.EnableOnZonesSpec` class contains the specification required to enable the Supervisor on a set of vSphere Zones.
@@ -1811,14 +1833,34 @@ pub struct EnableOnComputeClusterSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EnableOnZonesSpec {
     /// `com.vmware.vcenter.namespace_management.supervisors.enable_on_zones_spec.zones` describe consumption fault domain zones available to the Supervisor and its workloads. Only one or three zones are supported. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "EnableOnZonesSpec::__missing_zones",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub zones: Vec<String>,
     /// A `com.vmware.vcenter.namespace_management.supervisors.enable_spec.name` is a user-friendly identifier for this Supervisor. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "EnableOnZonesSpec::__missing_name")]
     pub name: String,
     /// `com.vmware.vcenter.namespace_management.supervisors.enable_spec.control_plane` specifies configuration for the Supervisor control plane. This attribute was added in vSphere API 8.0.0.1.
     pub control_plane: ControlPlane,
     /// `com.vmware.vcenter.namespace_management.supervisors.enable_spec.workloads` specifies configuration for compute, network, and storage for workloads. This attribute was added in vSphere API 8.0.0.1.
     pub workloads: Workloads,
+}
+
+impl EnableOnZonesSpec {
+    fn __missing_zones() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::EnableOnZonesSpec",
+            "zones",
+        )
+    }
+
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::EnableOnZonesSpec",
+            "name",
+        )
+    }
 }
 
 /// The `Supervisors.EnableSpec` class contains the specification required to enable a Supervisor.
@@ -1827,6 +1869,7 @@ pub struct EnableOnZonesSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EnableSpec {
     /// A `com.vmware.vcenter.namespace_management.supervisors.enable_spec.name` is a user-friendly identifier for this Supervisor. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "EnableSpec::__missing_name")]
     pub name: String,
     /// `com.vmware.vcenter.namespace_management.supervisors.enable_spec.control_plane` specifies configuration for the Supervisor control plane. This attribute was added in vSphere API 8.0.0.1.
     pub control_plane: ControlPlane,
@@ -1834,10 +1877,20 @@ pub struct EnableSpec {
     pub workloads: Workloads,
 }
 
+impl EnableSpec {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::EnableSpec",
+            "name",
+        )
+    }
+}
+
 /// The `ImageRegistry` class contains the specification required to configure container image registry endpoint. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImageRegistry {
     /// IP address or the hostname of container image registry. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "ImageRegistry::__missing_hostname")]
     pub hostname: String,
     /// Port number of the container image registry. This attribute was added in vSphere API 8.0.0.1. If None, defaults to 443.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1851,6 +1904,27 @@ pub struct ImageRegistry {
     /// PEM-encoded CA chain which is used to verify x509 certificates received from the server. This attribute was added in vSphere API 8.0.3.0. If None then the verification will be skipped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_chain: Option<String>,
+}
+
+impl ImageRegistry {
+    fn __missing_hostname() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::ImageRegistry",
+            "hostname",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for ImageRegistry {
+    fn zero() -> Self {
+        Self {
+            hostname: ::vsphere_vapi_runtime::de::Zero::zero(),
+            port: ::vsphere_vapi_runtime::de::Zero::zero(),
+            username: ::vsphere_vapi_runtime::de::Zero::zero(),
+            password: ::vsphere_vapi_runtime::de::Zero::zero(),
+            certificate_chain: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 impl ImageRegistry {
@@ -2075,8 +2149,20 @@ pub struct KubeApiServerSecurity {
     /// `com.vmware.vcenter.namespace_management.supervisors.kube_API_server_security.certificate_dns_names` lists additional DNS names to associate with the Kubernetes API server.
     ///
     /// These DNS names are embedded in the TLS certificate presented by the API server as subject alternative names, which can be used in conjunction with your DNS server to securely connect a client to the server. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "KubeApiServerSecurity::__missing_certificate_dns_names",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub certificate_dns_names: Vec<String>,
+}
+
+impl KubeApiServerSecurity {
+    fn __missing_certificate_dns_names() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::KubeApiServerSecurity",
+            "certificate_dns_names",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -2119,6 +2205,7 @@ pub struct Workloads {
     /// `com.vmware.vcenter.namespace_management.supervisors.workloads.edge` configuration determines how network traffic will enter and leave the cluster.
     ///
     /// The IP ranges configured on this network are managed by the Supervisor and the load balancer. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Workloads::__missing_edge")]
     pub edge: crate::vcenter::namespace_management::networks::edges::Edge,
     /// `com.vmware.vcenter.namespace_management.supervisors.workloads.kube_API_server_options` declares configuration options for the Kubernetes API Server. This attribute was added in vSphere API 8.0.0.1. If None, the default configuration will be used.
     #[serde(
@@ -2133,6 +2220,15 @@ pub struct Workloads {
     /// `com.vmware.vcenter.namespace_management.supervisors.workloads.storage` specifies which persistent storage is configured and accessible for workloads to consume. You can configure policies for both images and volumes. This attribute was added in vSphere API 8.0.0.1. If None, configuration will be copied from the control plane when possible. If not, some storage features may be unavailable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<WorkloadsStorageConfig>,
+}
+
+impl Workloads {
+    fn __missing_edge() -> crate::vcenter::namespace_management::networks::edges::Edge {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::Workloads",
+            "edge",
+        )
+    }
 }
 
 impl Workloads {

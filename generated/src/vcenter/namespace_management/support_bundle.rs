@@ -15,9 +15,27 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Location {
     /// Support Bundle Download URL. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Location::__missing_url")]
     pub url: String,
     /// Information about the token required in the HTTP POST request to generate the support bundle. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Location::__missing_wcp_support_bundle_token")]
     pub wcp_support_bundle_token: Token,
+}
+
+impl Location {
+    fn __missing_url() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::support_bundle::Location",
+            "url",
+        )
+    }
+
+    fn __missing_wcp_support_bundle_token() -> Token {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::support_bundle::Location",
+            "wcp_support_bundle_token",
+        )
+    }
 }
 
 /// The `SupportBundle.Token` class contains information about the token required in the HTTP POST request to generate the support bundle. This class was added in vSphere API 7.0.0.0.
@@ -28,9 +46,36 @@ pub struct Location {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Token {
     /// A one-time, short-lived token required to be provided in the HTTP POST request to generate the support bundle. This token needs to be passed in as the body of the HTTP POST request with name "wcp-support-bundle-token". This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Token::__missing_token")]
     pub token: String,
     /// Expiry time of the token This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Token::__missing_expiry")]
     pub expiry: String,
+}
+
+impl Token {
+    fn __missing_token() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::support_bundle::Token",
+            "token",
+        )
+    }
+
+    fn __missing_expiry() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::support_bundle::Token",
+            "expiry",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for Token {
+    fn zero() -> Self {
+        Self {
+            token: ::vsphere_vapi_runtime::de::Zero::zero(),
+            expiry: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 #[doc(hidden)]

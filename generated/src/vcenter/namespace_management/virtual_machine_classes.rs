@@ -28,6 +28,7 @@ pub struct CreateSpec {
     /// Identifier of a `com.vmware.vcenter.namespace_management.VirtualMachineClass` resource.
     pub id: crate::ids::VirtualMachineClassId,
     /// The number of CPUs configured for virtual machine of this class. This attribute was added in vSphere API 7.0.2.00100.
+    #[serde(default = "CreateSpec::__missing_cpu_count")]
     pub cpu_count: i64,
     /// The percentage of total available CPUs reserved for a virtual machine. We multiply this percentage by the minimum frequency amongst all the cluster nodes to get the CPU reservation that is specified to vSphere in MHz. This attribute was added in vSphere API 7.0.2.00100. If None, no CPU reservation is requested for the virtual machine.
     ///
@@ -37,7 +38,7 @@ pub struct CreateSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_reservation: Option<i64>,
     /// The amount of memory in MB configured for virtual machine of this class. This attribute was added in vSphere API 7.0.2.00100.
-    #[serde(rename = "memory_MB")]
+    #[serde(rename = "memory_MB", default = "CreateSpec::__missing_memory_mb")]
     pub memory_mb: i64,
     /// The percentage of available memory reserved for a virtual machine of this class. Memory reservation must be set to 100% for VM class with vGPU or Dynamic DirectPath I/O devices. This attribute was added in vSphere API 7.0.2.00100. If None, no memory reservation is requested for virtual machine.
     ///
@@ -62,6 +63,22 @@ pub struct CreateSpec {
     /// A VirtualMachineConfigSpec associated with the VM class. This attribute was added in vSphere API 8.0.2.0. If None, no config spec will be associated to the VM Class.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_spec: Option<serde_json::Value>,
+}
+
+impl CreateSpec {
+    fn __missing_cpu_count() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::virtual_machine_classes::CreateSpec",
+            "cpu_count",
+        )
+    }
+
+    fn __missing_memory_mb() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::virtual_machine_classes::CreateSpec",
+            "memory_MB",
+        )
+    }
 }
 
 impl CreateSpec {
@@ -93,12 +110,30 @@ impl CreateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DynamicDirectPathIoDevice {
     /// The vendor ID of this device. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "DynamicDirectPathIoDevice::__missing_vendor_id")]
     pub vendor_id: i64,
     /// The device ID of this device. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "DynamicDirectPathIoDevice::__missing_device_id")]
     pub device_id: i64,
     /// The custom label attached to this device. This attribute was added in vSphere API 7.0.3.0. If None, custom label is not used to identify the device.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_label: Option<String>,
+}
+
+impl DynamicDirectPathIoDevice {
+    fn __missing_vendor_id() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::virtual_machine_classes::DynamicDirectPathIoDevice",
+            "vendor_id",
+        )
+    }
+
+    fn __missing_device_id() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::virtual_machine_classes::DynamicDirectPathIoDevice",
+            "device_id",
+        )
+    }
 }
 
 /// The `VirtualMachineClasses.Info` class contains detailed information about the virtual machine class. This class was added in vSphere API 7.0.2.00100.
@@ -109,6 +144,7 @@ pub struct Info {
     /// Identifier of a `com.vmware.vcenter.namespace_management.VirtualMachineClass` resource.
     pub id: crate::ids::VirtualMachineClassId,
     /// The number of CPUs configured for virtual machine of this class. This attribute was added in vSphere API 7.0.2.00100.
+    #[serde(default = "Info::__missing_cpu_count")]
     pub cpu_count: i64,
     /// The percentage of total available CPUs reserved for a virtual machine. We multiply this percentage by the minimum frequency amongst all the cluster nodes to get the CPU reservation that is specified to vSphere in MHz. This attribute was added in vSphere API 7.0.2.00100. If None, no CPU reservation is requested for the virtual machine.
     ///
@@ -118,7 +154,7 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_reservation: Option<i64>,
     /// The amount of memory in MB configured for virtual machine of this class. This attribute was added in vSphere API 7.0.2.00100.
-    #[serde(rename = "memory_MB")]
+    #[serde(rename = "memory_MB", default = "Info::__missing_memory_mb")]
     pub memory_mb: i64,
     /// The percentage of available memory reserved for a virtual machine of this class. This attribute was added in vSphere API 7.0.2.00100. If None, no memory reservation is requested for virtual machine.
     ///
@@ -128,17 +164,27 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_reservation: Option<i64>,
     /// Description of the VM class. This attribute was added in vSphere API 7.0.2.00100.
+    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Set of Namespaces associated with this VM class. This attribute was added in vSphere API 7.0.2.00100.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_namespaces",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub namespaces: Vec<String>,
     /// Set of virtual machines deployed for VM class. This attribute was added in vSphere API 7.0.2.00100.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_vms",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub vms: Vec<String>,
     /// Configstatus of VM class This attribute was added in vSphere API 7.0.2.00100.
     pub config_status: ConfigStatus,
     /// Current set of messages associated with the object. This attribute was added in vSphere API 7.0.2.00100.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<Message>,
     /// Virtual devices corresponding to the VM class. This attribute was added in vSphere API 7.0.3.0. This attribute is optional because it was added in a newer version than its parent node.
     ///
@@ -155,6 +201,50 @@ pub struct Info {
     pub config_spec: Option<serde_json::Value>,
 }
 
+impl Info {
+    fn __missing_cpu_count() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::virtual_machine_classes::Info",
+            "cpu_count",
+        )
+    }
+
+    fn __missing_memory_mb() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::virtual_machine_classes::Info",
+            "memory_MB",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::virtual_machine_classes::Info",
+            "description",
+        )
+    }
+
+    fn __missing_namespaces() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::virtual_machine_classes::Info",
+            "namespaces",
+        )
+    }
+
+    fn __missing_vms() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::virtual_machine_classes::Info",
+            "vms",
+        )
+    }
+
+    fn __missing_messages() -> Vec<Message> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::virtual_machine_classes::Info",
+            "messages",
+        )
+    }
+}
+
 /// The `VirtualMachineClasses.InstanceStorage` class encapsulates information about storage policy and instance storage volumes. This class was added in vSphere API 8.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InstanceStorage {
@@ -163,15 +253,37 @@ pub struct InstanceStorage {
     /// Identifier of a `SpsStorageProfile` resource.
     pub policy: crate::ids::SpsStorageProfileId,
     /// List of instance storage volumes. At least one volume is required when configuring a VM class with instance storage. This attribute was added in vSphere API 8.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "InstanceStorage::__missing_volumes",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub volumes: Vec<InstanceStorageVolume>,
+}
+
+impl InstanceStorage {
+    fn __missing_volumes() -> Vec<InstanceStorageVolume> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::virtual_machine_classes::InstanceStorage",
+            "volumes",
+        )
+    }
 }
 
 /// The `VirtualMachineClasses.InstanceStorageVolume` class contains the specification required to configure instance storage for virtual machines. An admin can create VM classes with instance storage volumes and assign them to Supervisor namespaces for consumption. These VM classes can be used to create virtual machines that have instance storage volumes attached as disks. The generated instance volumes are placed on vSan direct datastores. This class was added in vSphere API 8.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InstanceStorageVolume {
     /// The size of instance storage volume in mebibytes (MiB) available for the virtual machine of this class This attribute was added in vSphere API 8.0.0.0.
+    #[serde(default = "InstanceStorageVolume::__missing_size")]
     pub size: i64,
+}
+
+impl InstanceStorageVolume {
+    fn __missing_size() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::virtual_machine_classes::InstanceStorageVolume",
+            "size",
+        )
+    }
 }
 
 /// The `VirtualMachineClasses.Message` class contains the information about the object configuration. This class was added in vSphere API 7.0.2.00100.
@@ -233,7 +345,17 @@ pub struct UpdateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VgpuDevice {
     /// Profile name corresponding to the device. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "VgpuDevice::__missing_profile_name")]
     pub profile_name: String,
+}
+
+impl VgpuDevice {
+    fn __missing_profile_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::virtual_machine_classes::VgpuDevice",
+            "profile_name",
+        )
+    }
 }
 
 /// The `VirtualMachineClasses.VirtualDevices` class contains information about the virtual devices associated with a VM class. This class was added in vSphere API 7.0.3.0.

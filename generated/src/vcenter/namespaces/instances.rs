@@ -81,8 +81,10 @@ pub struct Access {
     /// Type of the subject. This attribute was added in vSphere API 7.0.0.0.
     pub subject_type: crate::vcenter::namespaces::access::SubjectType,
     /// Name of the subject. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Access::__missing_subject")]
     pub subject: String,
     /// Domain of the subject. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Access::__missing_domain")]
     pub domain: String,
     /// Role of the subject on the namespace instance. This attribute was added in vSphere API 7.0.0.0.
     pub role: crate::vcenter::namespaces::access::Role,
@@ -91,6 +93,22 @@ pub struct Access {
     /// If unset, vCenter Single Sign-On will be used as the identity provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_provider: Option<String>,
+}
+
+impl Access {
+    fn __missing_subject() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::instances::Access",
+            "subject",
+        )
+    }
+
+    fn __missing_domain() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::instances::Access",
+            "domain",
+        )
+    }
 }
 
 /// The `Instances.AviCreateSpec` class contains the Avi-related object configurations to be associated with a vSphere Namespace. This class was added in vSphere API 9.1.0.0.
@@ -995,20 +1013,31 @@ pub struct Info {
     /// Current setting for `Instances.ConfigStatus`. This attribute was added in vSphere API 7.0.0.0.
     pub config_status: ConfigStatus,
     /// Current set of messages associated with the object. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<Message>,
     /// Basic runtime statistics for the namespace. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_stats")]
     pub stats: Stats,
     /// Description of the namespace. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Quotas on the namespace resources. Refer to com.vmware.vcenter.namespace_management.NamespaceResourceOptions#get for the type of the value for this field. This attribute was added in vSphere API 7.0.0.0. If None, no resource constraints are associated with the namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_spec: Option<serde_json::Value>,
     /// Access controls associated with the namespace. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_access_list",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub access_list: Vec<Access>,
     /// Storage associated with the namespace. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_storage_specs",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub storage_specs: Vec<StorageSpec>,
     /// The vSphere Networks associated with the namespace. This attribute was added in vSphere API 7.0.1.0.
     ///
@@ -1044,6 +1073,43 @@ pub struct Info {
     /// If None, no infrastructure policies are associated with this vSphere Namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub infrastructure_policies: Option<Vec<String>>,
+}
+
+impl Info {
+    fn __missing_messages() -> Vec<Message> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::instances::Info",
+            "messages",
+        )
+    }
+
+    fn __missing_stats() -> Stats {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::instances::Info",
+            "stats",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::instances::Info",
+            "description",
+        )
+    }
+
+    fn __missing_access_list() -> Vec<Access> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::instances::Info",
+            "access_list",
+        )
+    }
+
+    fn __missing_storage_specs() -> Vec<StorageSpec> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::instances::Info",
+            "storage_specs",
+        )
+    }
 }
 
 /// The `Instances.InfoV2` class contains the detailed information about the namespace on a Supervisor. This class was added in vSphere API 8.0.0.1.
@@ -1062,20 +1128,31 @@ pub struct InfoV2 {
     /// Current setting for `Instances.ConfigStatus`. This attribute was added in vSphere API 7.0.0.0.
     pub config_status: ConfigStatus,
     /// Current set of messages associated with the object. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "InfoV2::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<Message>,
     /// Basic runtime statistics for the namespace. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "InfoV2::__missing_stats")]
     pub stats: Stats,
     /// Description of the namespace. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "InfoV2::__missing_description")]
     pub description: String,
     /// Quotas on the namespace resources. Refer to com.vmware.vcenter.namespace_management.NamespaceResourceOptions#get for the type of the value for this field. This attribute was added in vSphere API 7.0.0.0. If None, no resource constraints are associated with the namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_spec: Option<serde_json::Value>,
     /// Access controls associated with the namespace. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "InfoV2::__missing_access_list",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub access_list: Vec<Access>,
     /// Storage associated with the namespace. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "InfoV2::__missing_storage_specs",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub storage_specs: Vec<StorageSpec>,
     /// The vSphere Networks associated with the namespace. This attribute was added in vSphere API 7.0.1.0.
     ///
@@ -1113,13 +1190,68 @@ pub struct InfoV2 {
     pub infrastructure_policies: Option<Vec<String>>,
 }
 
+impl InfoV2 {
+    fn __missing_messages() -> Vec<Message> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::instances::InfoV2",
+            "messages",
+        )
+    }
+
+    fn __missing_stats() -> Stats {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::instances::InfoV2",
+            "stats",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::instances::InfoV2",
+            "description",
+        )
+    }
+
+    fn __missing_access_list() -> Vec<Access> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::instances::InfoV2",
+            "access_list",
+        )
+    }
+
+    fn __missing_storage_specs() -> Vec<StorageSpec> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::instances::InfoV2",
+            "storage_specs",
+        )
+    }
+}
+
 /// The specification for representing CIDR notation of IP range. This class was added in vSphere API 7.0.2.00100.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Ipv4Cidr {
     /// The IPv4 address. This attribute was added in vSphere API 7.0.2.00100.
+    #[serde(default = "Ipv4Cidr::__missing_address")]
     pub address: String,
     /// The CIDR prefix. This attribute was added in vSphere API 7.0.2.00100.
+    #[serde(default = "Ipv4Cidr::__missing_prefix")]
     pub prefix: i64,
+}
+
+impl Ipv4Cidr {
+    fn __missing_address() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::instances::Ipv4Cidr",
+            "address",
+        )
+    }
+
+    fn __missing_prefix() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::instances::Ipv4Cidr",
+            "prefix",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -2100,9 +2232,27 @@ pub struct NsxNetworkCreateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Principal {
     /// Name of the subject. This attribute was added in vSphere API 7.0.2.00100.
+    #[serde(default = "Principal::__missing_subject")]
     pub subject: String,
     /// Domain of the subject. This attribute was added in vSphere API 7.0.2.00100.
+    #[serde(default = "Principal::__missing_domain")]
     pub domain: String,
+}
+
+impl Principal {
+    fn __missing_subject() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::instances::Principal",
+            "subject",
+        )
+    }
+
+    fn __missing_domain() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::instances::Principal",
+            "domain",
+        )
+    }
 }
 
 /// The `Instances.RegisterVMSpec` class contains the specification required to register a virtual machine with Supervisor. This class was added in vSphere API 8.0.3.0.
@@ -2174,6 +2324,7 @@ pub struct SetSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SharedSubnet {
     /// NSX path of the shared Subnet created outside of the Supervisor to be associated with this vSphere Namespace. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "SharedSubnet::__missing_path")]
     pub path: String,
     /// Indicates the shared Subnet is used for vSphere Pod default networks in this Namespace.
     ///
@@ -2201,6 +2352,15 @@ pub struct SharedSubnet {
 }
 
 impl SharedSubnet {
+    fn __missing_path() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::instances::SharedSubnet",
+            "path",
+        )
+    }
+}
+
+impl SharedSubnet {
     /// A value with the required `path` set and every optional field `None`.
     pub fn new(path: impl ::std::convert::Into<String>) -> Self {
         Self {
@@ -2216,11 +2376,47 @@ impl SharedSubnet {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Stats {
     /// CPU reservation consumed by the pods in the namespace in megahertz (MHz) across all resource pools backing the namespace. This is the sum of CPU requested by pods in the Kubernetes namespace. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Stats::__missing_cpu_used")]
     pub cpu_used: i64,
     /// Memory reservation consumed by the pods in the namespace in mebibytes (MiB) across all resource pools backing the namespace. This is the sum of memory requested by pods in the Kubernetes namespace. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Stats::__missing_memory_used")]
     pub memory_used: i64,
     /// Storage reservation consumed by the pods in the namespace in mebibytes (MiB) across all datastores backed by storage policies assigned to the namespace. This is the sum of storage requested by the pods in the Kubernetes namespace. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Stats::__missing_storage_used")]
     pub storage_used: i64,
+}
+
+impl Stats {
+    fn __missing_cpu_used() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::instances::Stats",
+            "cpu_used",
+        )
+    }
+
+    fn __missing_memory_used() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::instances::Stats",
+            "memory_used",
+        )
+    }
+
+    fn __missing_storage_used() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::instances::Stats",
+            "storage_used",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for Stats {
+    fn zero() -> Self {
+        Self {
+            cpu_used: ::vsphere_vapi_runtime::de::Zero::zero(),
+            memory_used: ::vsphere_vapi_runtime::de::Zero::zero(),
+            storage_used: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `Instances.StorageSpec` class contains the specification required to configure storage associated with a namespace. Information in this class will result in storage quotas on the Kubernetes namespace. This class was added in vSphere API 7.0.0.0.
@@ -2247,14 +2443,32 @@ pub struct Summary {
     /// Identifier of a `com.vmware.vcenter.namespaces.Instance` resource.
     pub namespace: crate::ids::InstanceId,
     /// Description of the namespace. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_description")]
     pub description: String,
     /// Current setting for `Instances.ConfigStatus`. This attribute was added in vSphere API 7.0.0.0.
     pub config_status: ConfigStatus,
     /// Basic runtime statistics for the namespace. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_stats")]
     pub stats: Stats,
     /// Flag to indicate the self service namespace. This attribute was added in vSphere API 7.0.2.00100. If None, the namespace is not marked as self service namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub self_service_namespace: Option<bool>,
+}
+
+impl Summary {
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::instances::Summary",
+            "description",
+        )
+    }
+
+    fn __missing_stats() -> Stats {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::instances::Summary",
+            "stats",
+        )
+    }
 }
 
 /// The `Instances.SummaryV2` class contains the basic information about the namespace on a Supervisor. This class was added in vSphere API 8.0.0.1.
@@ -2269,14 +2483,32 @@ pub struct SummaryV2 {
     /// Identifier of a `com.vmware.vcenter.namespaces.Instance` resource.
     pub namespace: crate::ids::InstanceId,
     /// Description of the namespace. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "SummaryV2::__missing_description")]
     pub description: String,
     /// Current setting for `Instances.ConfigStatus`. This attribute was added in vSphere API 7.0.0.0.
     pub config_status: ConfigStatus,
     /// Basic runtime statistics for the namespace. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "SummaryV2::__missing_stats")]
     pub stats: Stats,
     /// Flag to indicate the self service namespace. This attribute was added in vSphere API 7.0.2.00100. If None, the namespace is not marked as self service namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub self_service_namespace: Option<bool>,
+}
+
+impl SummaryV2 {
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::instances::SummaryV2",
+            "description",
+        )
+    }
+
+    fn __missing_stats() -> Stats {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::instances::SummaryV2",
+            "stats",
+        )
+    }
 }
 
 /// The `Instances.UpdateSpec` class contains the specification required to update the configuration on the namespace. This class is applied partially, and only the specified fields will replace or modify their existing counterparts. This class was added in vSphere API 7.0.0.0.
@@ -2329,9 +2561,27 @@ pub struct UpdateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VirtualMachineClassAllocationSpec {
     /// Identifier of the Virtual Machine class used for allocation. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "VirtualMachineClassAllocationSpec::__missing_reserved_vm_class")]
     pub reserved_vm_class: String,
     /// Number of instances of given Virtual Machine class. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "VirtualMachineClassAllocationSpec::__missing_count")]
     pub count: i64,
+}
+
+impl VirtualMachineClassAllocationSpec {
+    fn __missing_reserved_vm_class() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::instances::VirtualMachineClassAllocationSpec",
+            "reserved_vm_class",
+        )
+    }
+
+    fn __missing_count() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::instances::VirtualMachineClassAllocationSpec",
+            "count",
+        )
+    }
 }
 
 /// The `Instances.VMServiceSpec` class contains the specification required to configure the VM Service specification associated with a namespace. This class was added in vSphere API 7.0.0.0.
@@ -2368,6 +2618,14 @@ pub struct VpcConfig {
     pub private_cidrs: Option<Vec<Ipv4Cidr>>,
 }
 
+impl ::vsphere_vapi_runtime::de::Zero for VpcConfig {
+    fn zero() -> Self {
+        Self {
+            private_cidrs: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
+}
+
 /// The `Instances.VpcNetworkCreateSpec` class describes the specification of a NSX VPC namespace Network configuration. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VpcNetworkCreateSpec {
@@ -2389,16 +2647,50 @@ pub struct VpcNetworkCreateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VpcNetworkInfo {
     /// VPC configuration used for this vSphere Namespace. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "VpcNetworkInfo::__missing_vpc_config")]
     pub vpc_config: VpcConfig,
     /// NSX path of the VPC associated with this vSphere Namespace. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "VpcNetworkInfo::__missing_vpc")]
     pub vpc: String,
     /// Subnets created outside of the Supervisor associated with this vSphere Namespace. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_subnets: Option<Vec<SharedSubnet>>,
     /// Whether the VPC is automatically created for the vSphere Namespace. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "VpcNetworkInfo::__missing_auto_created")]
     pub auto_created: bool,
     /// Default size of vSphere Namespace Subnets. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "VpcNetworkInfo::__missing_default_subnet_size")]
     pub default_subnet_size: i64,
+}
+
+impl VpcNetworkInfo {
+    fn __missing_vpc_config() -> VpcConfig {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::instances::VpcNetworkInfo",
+            "vpc_config",
+        )
+    }
+
+    fn __missing_vpc() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::instances::VpcNetworkInfo",
+            "vpc",
+        )
+    }
+
+    fn __missing_auto_created() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::instances::VpcNetworkInfo",
+            "auto_created",
+        )
+    }
+
+    fn __missing_default_subnet_size() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::instances::VpcNetworkInfo",
+            "default_subnet_size",
+        )
+    }
 }
 
 /// The `Instances.VpcNetworkSetSpec` class contains specifications to set on an existing VPC Namespace Network configuration. This class was added in vSphere API 9.0.0.0.
@@ -2483,8 +2775,20 @@ pub struct VsphereNetworkConfigInfo {
     /// Identifier of a `com.vmware.vcenter.namespace_management.Network` resource.
     pub default_workload_network: crate::ids::NamespaceManagementNetworkId,
     /// List of networks available in this namespace and their status. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "VsphereNetworkConfigInfo::__missing_networks",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub networks: Vec<NetworkInfo>,
+}
+
+impl VsphereNetworkConfigInfo {
+    fn __missing_networks() -> Vec<NetworkInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::instances::VsphereNetworkConfigInfo",
+            "networks",
+        )
+    }
 }
 
 /// The `Instances.VsphereNetworkConfigSetSpec` class contains `com.vmware.vcenter.namespaces.instances.network_provider.VSPHERE_NETWORK` network configurations that can be applied to an existing vSphere Namespace. This class was added in vSphere API 9.1.0.0.
@@ -2540,7 +2844,17 @@ pub struct ZoneInfo {
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisors.zones.Bindings.Type` resource.
     pub r#type: crate::ids::TypeId,
     /// `True` if the vSphere Zone has been marked for removal This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ZoneInfo::__missing_marked_for_removal")]
     pub marked_for_removal: bool,
+}
+
+impl ZoneInfo {
+    fn __missing_marked_for_removal() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::instances::ZoneInfo",
+            "marked_for_removal",
+        )
+    }
 }
 
 /// The `Instances.ZoneSpec` class contains the specification required to configure vSphere Zones associated with a Supervisor Namespace. This class was added in vSphere API 9.0.0.0.

@@ -19,12 +19,18 @@ pub struct ActivateTemplateSpec {
     /// Identifier of a `com.vmware.vcenter.namespaces.NamespaceTemplate` resource.
     pub template: crate::ids::NamespaceTemplateId,
     /// Namespace Self Service permission to subjects. This attribute was added in vSphere API 7.0.2.00100.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ActivateTemplateSpec::__missing_permissions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub permissions: Vec<crate::vcenter::namespaces::namespace_templates::Subject>,
     /// Resource quotas that the template defines. Resource quota on the namespace. Refer to com.vmware.vcenter.namespace_management.NamespaceResourceOptions.Info#createResourceQuotaType and use com.vmware.vcenter.namespace_management.NamespaceResourceOptions#get for retrieving the type for the value for this field. For an example of this, see `com.vmware.vcenter.namespaces.resource_quota_options_v1`. This attribute was added in vSphere API 7.0.2.00100.
     pub resource_spec: serde_json::Value,
     /// Storage associated with the self service namespace. This attribute was added in vSphere API 7.0.2.00100.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ActivateTemplateSpec::__missing_storage_specs",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub storage_specs: Vec<crate::vcenter::namespaces::instances::StorageSpec>,
     /// vSphere Namespaces network objects to be associated with the namespace. The values of this list need to reference names of pre-existing `com.vmware.vcenter.namespace_management.Networks.Info` classs. This attribute was added in vSphere API 7.0.2.00100.
     ///
@@ -39,6 +45,26 @@ pub struct ActivateTemplateSpec {
     pub content_libraries: Option<
         Vec<crate::vcenter::namespaces::instances::ContentLibrarySpec>,
     >,
+}
+
+impl ActivateTemplateSpec {
+    fn __missing_permissions() -> Vec<
+        crate::vcenter::namespaces::namespace_templates::Subject,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::namespace_self_service::ActivateTemplateSpec",
+            "permissions",
+        )
+    }
+
+    fn __missing_storage_specs() -> Vec<
+        crate::vcenter::namespaces::instances::StorageSpec,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::namespace_self_service::ActivateTemplateSpec",
+            "storage_specs",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -86,8 +112,20 @@ pub struct Info {
     /// The current status of the namespace-self-service. This attribute was added in vSphere API 7.0.2.00100.
     pub status: Status,
     /// Current set of messages associated with the object. This attribute was added in vSphere API 7.0.2.00100.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<crate::vcenter::namespaces::instances::Message>,
+}
+
+impl Info {
+    fn __missing_messages() -> Vec<crate::vcenter::namespaces::instances::Message> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::namespace_self_service::Info",
+            "messages",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -21,7 +21,10 @@ pub struct CreateSpec {
     /// Resource quotas that this template defines. Resource quota on the namespace. Refer to com.vmware.vcenter.namespace_management.NamespaceResourceOptions.Info#createResourceQuotaType and use com.vmware.vcenter.namespace_management.NamespaceResourceOptions#get for retrieving the type for the value for this field. For an example of this, see `com.vmware.vcenter.namespaces.resource_quota_options_v1`. This attribute was added in vSphere API 7.0.2.00100.
     pub resource_spec: serde_json::Value,
     /// Storage that this template defines and will be associated with a namespace after namespace realization. This field should not be empty and at least one policy should be supplied. The {link create} throws {term InvalidArgument} exception if this field is set empty. This attribute was added in vSphere API 7.0.2.00100.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CreateSpec::__missing_storage_specs",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub storage_specs: Vec<crate::vcenter::namespaces::instances::StorageSpec>,
     /// vSphere Networks that this template captures and are associated with the namespace after namespace realization. vSphere Namespaces network objects to be associated with the namespace. The values of this list need to reference names of pre-existing `com.vmware.vcenter.namespace_management.Networks.Info` classs. This attribute was added in vSphere API 7.0.2.00100.
     ///
@@ -39,6 +42,17 @@ pub struct CreateSpec {
     pub content_libraries: Option<
         Vec<crate::vcenter::namespaces::instances::ContentLibrarySpec>,
     >,
+}
+
+impl CreateSpec {
+    fn __missing_storage_specs() -> Vec<
+        crate::vcenter::namespaces::instances::StorageSpec,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::namespace_templates::CreateSpec",
+            "storage_specs",
+        )
+    }
 }
 
 impl CreateSpec {
@@ -81,7 +95,10 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_spec: Option<serde_json::Value>,
     /// Storage that this template defines and will be associated with a namespace after namespace realization. This attribute was added in vSphere API 7.0.2.00100.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_storage_specs",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub storage_specs: Vec<crate::vcenter::namespaces::instances::StorageSpec>,
     /// vSphere Networks that this template captures and are associated with the namespace after namespace realization. This attribute was added in vSphere API 7.0.2.00100.
     ///
@@ -99,6 +116,17 @@ pub struct Info {
     pub content_libraries: Option<
         Vec<crate::vcenter::namespaces::instances::ContentLibrarySpec>,
     >,
+}
+
+impl Info {
+    fn __missing_storage_specs() -> Vec<
+        crate::vcenter::namespaces::instances::StorageSpec,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::namespace_templates::Info",
+            "storage_specs",
+        )
+    }
 }
 
 impl Info {
@@ -142,7 +170,10 @@ pub struct InfoV2 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_spec: Option<serde_json::Value>,
     /// Storage that this template defines and will be associated with a namespace after namespace realization. This attribute was added in vSphere API 7.0.2.00100.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "InfoV2::__missing_storage_specs",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub storage_specs: Vec<crate::vcenter::namespaces::instances::StorageSpec>,
     /// vSphere Networks that this template captures and are associated with the namespace after namespace realization. This attribute was added in vSphere API 7.0.2.00100.
     ///
@@ -160,6 +191,17 @@ pub struct InfoV2 {
     pub content_libraries: Option<
         Vec<crate::vcenter::namespaces::instances::ContentLibrarySpec>,
     >,
+}
+
+impl InfoV2 {
+    fn __missing_storage_specs() -> Vec<
+        crate::vcenter::namespaces::instances::StorageSpec,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::namespace_templates::InfoV2",
+            "storage_specs",
+        )
+    }
 }
 
 impl InfoV2 {
@@ -194,9 +236,27 @@ pub struct Subject {
     /// Type of the subject. This attribute was added in vSphere API 7.0.2.00100.
     pub subject_type: crate::vcenter::namespaces::access::SubjectType,
     /// Name of the subject. This attribute was added in vSphere API 7.0.2.00100.
+    #[serde(default = "Subject::__missing_subject")]
     pub subject: String,
     /// Domain of the subject. This attribute was added in vSphere API 7.0.2.00100.
+    #[serde(default = "Subject::__missing_domain")]
     pub domain: String,
+}
+
+impl Subject {
+    fn __missing_subject() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::namespace_templates::Subject",
+            "subject",
+        )
+    }
+
+    fn __missing_domain() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::namespace_templates::Subject",
+            "domain",
+        )
+    }
 }
 
 /// The `NamespaceTemplates.Summary` class contains the basic information about the namespace template. This class was added in vSphere API 7.0.2.00100.

@@ -157,8 +157,20 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// Info(s) of projects. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_projects",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub projects: Vec<Info>,
+}
+
+impl ListResult {
+    fn __missing_projects() -> Vec<Info> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::network::projects::ListResult",
+            "projects",
+        )
+    }
 }
 
 /// The `Projects.ProjectInfo` class contains details of a project on vCenter. This class was added in vSphere API 9.0.0.0.
@@ -169,9 +181,27 @@ pub struct ProjectInfo {
     /// Identifier of a `com.vmware.vcenter.network.project` resource.
     pub id: crate::ids::NetworkProjectId,
     /// Name of the project. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ProjectInfo::__missing_name")]
     pub name: String,
     /// External identifier of the project. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ProjectInfo::__missing_external_id")]
     pub external_id: String,
+}
+
+impl ProjectInfo {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::network::projects::ProjectInfo",
+            "name",
+        )
+    }
+
+    fn __missing_external_id() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::network::projects::ProjectInfo",
+            "external_id",
+        )
+    }
 }
 
 #[doc(hidden)]

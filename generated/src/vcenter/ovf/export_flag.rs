@@ -10,9 +10,24 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The name of the export flag that is supported by the server.
+    #[serde(default = "Info::__missing_option")]
     pub option: String,
     /// Localizable description of the export flag.
+    #[serde(default = "Info::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
+}
+
+impl Info {
+    fn __missing_option() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::ovf::export_flag::Info", "option")
+    }
+
+    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::ovf::export_flag::Info",
+            "description",
+        )
+    }
 }
 
 #[doc(hidden)]

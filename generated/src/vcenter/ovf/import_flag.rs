@@ -10,9 +10,24 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The name of the import flag that is supported by the deployment platform.
+    #[serde(default = "Info::__missing_option")]
     pub option: String,
     /// Localizable description of the import flag.
+    #[serde(default = "Info::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
+}
+
+impl Info {
+    fn __missing_option() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::ovf::import_flag::Info", "option")
+    }
+
+    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::ovf::import_flag::Info",
+            "description",
+        )
+    }
 }
 
 #[doc(hidden)]

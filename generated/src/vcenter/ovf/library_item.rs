@@ -38,6 +38,7 @@ impl CreateRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateResult {
     /// Whether the `create` method completed successfully.
+    #[serde(default = "CreateResult::__missing_succeeded")]
     pub succeeded: bool,
     /// Identifier of the created or updated library item.
     ///
@@ -47,6 +48,15 @@ pub struct CreateResult {
     /// Errors, warnings, and informational messages produced by the `create` method. If None, no errors, warnings, or informational messages were reported by the `create` method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ResultInfo>,
+}
+
+impl CreateResult {
+    fn __missing_succeeded() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::ovf::library_item::CreateResult",
+            "succeeded",
+        )
+    }
 }
 
 impl CreateResult {
@@ -126,6 +136,7 @@ impl DeployRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeployableIdentity {
     /// Type of the deployable resource. When clients pass a value of this class as a parameter, the attribute must be one of `VirtualMachine` or `VirtualApp`. When methods return a value of this class as a return value, the attribute will be one of `VirtualMachine` or `VirtualApp`.
+    #[serde(default = "DeployableIdentity::__missing_type")]
     pub r#type: String,
     /// Identifier of the deployable resource.
     ///
@@ -133,10 +144,20 @@ pub struct DeployableIdentity {
     pub id: vsphere_vapi_runtime::ResourceId,
 }
 
+impl DeployableIdentity {
+    fn __missing_type() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::ovf::library_item::DeployableIdentity",
+            "type",
+        )
+    }
+}
+
 /// The `LibraryItem.DeploymentResult` class defines the result of the `deploy` method. See `com.vmware.vcenter.ovf.library_item.deploy`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeploymentResult {
     /// Whether the `deploy` method completed successfully.
+    #[serde(default = "DeploymentResult::__missing_succeeded")]
     pub succeeded: bool,
     /// Identifier of the deployed resource entity. If None, the `deploy` method failed and `com.vmware.vcenter.ovf.library_item.deployment_result.error` will describe the error(s) that caused the failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -144,6 +165,15 @@ pub struct DeploymentResult {
     /// Errors, warnings, and informational messages produced by the `deploy` method. If None, no errors, warnings, or informational messages were reported by the `deploy` method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ResultInfo>,
+}
+
+impl DeploymentResult {
+    fn __missing_succeeded() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::ovf::library_item::DeploymentResult",
+            "succeeded",
+        )
+    }
 }
 
 impl DeploymentResult {
@@ -201,7 +231,7 @@ pub struct OvfSummary {
     /// End User License Agreements specified in the OVF descriptor. All end user license agreements must be accepted in order for the `deploy` method to succeed. See `com.vmware.vcenter.ovf.library_item.resource_pool_deployment_spec.accept_all_EULA`.
     #[serde(
         rename = "EULAs",
-        default,
+        default = "OvfSummary::__missing_eulas",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub eulas: Vec<String>,
@@ -214,6 +244,15 @@ pub struct OvfSummary {
     /// Additional OVF parameters which can be specified for the deployment target. These OVF parameters can be inspected, optionally modified, and used as values in `com.vmware.vcenter.ovf.library_item.resource_pool_deployment_spec.additional_parameters` for the `deploy` method. When clients pass a value of this class as a parameter, the attribute must contain all the attributes defined in `com.vmware.vcenter.ovf.ovf_params`. When methods return a value of this class as a return value, the attribute will contain all the attributes defined in `com.vmware.vcenter.ovf.ovf_params`. If None, the OVF descriptor does not require addtional parameters or does not have additional parameters suitable for the deployment target.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_params: Option<Vec<serde_json::Value>>,
+}
+
+impl OvfSummary {
+    fn __missing_eulas() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::ovf::library_item::OvfSummary",
+            "EULAs",
+        )
+    }
 }
 
 impl OvfSummary {
@@ -240,7 +279,10 @@ pub struct ResourcePoolDeploymentSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annotation: Option<String>,
     /// Whether to accept all End User License Agreements. See `com.vmware.vcenter.ovf.library_item.ovf_summary.EULAs`.
-    #[serde(rename = "accept_all_EULA")]
+    #[serde(
+        rename = "accept_all_EULA",
+        default = "ResourcePoolDeploymentSpec::__missing_accept_all_eula"
+    )]
     pub accept_all_eula: bool,
     /// Specification of the target network to use for sections of type ovf:NetworkSection in the OVF descriptor. The key in the map is the section identifier of the ovf:NetworkSection section in the OVF descriptor and the value is the target network to be used for deployment.
     ///
@@ -299,6 +341,15 @@ pub struct ResourcePoolDeploymentSpec {
 }
 
 impl ResourcePoolDeploymentSpec {
+    fn __missing_accept_all_eula() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::ovf::library_item::ResourcePoolDeploymentSpec",
+            "accept_all_EULA",
+        )
+    }
+}
+
+impl ResourcePoolDeploymentSpec {
     /// A value with the required `accept_all_eula` set and every optional field `None`.
     pub fn new(accept_all_eula: impl ::std::convert::Into<bool>) -> Self {
         Self {
@@ -324,14 +375,46 @@ impl ResourcePoolDeploymentSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResultInfo {
     /// Errors reported by the `create` or `deploy` method. These errors would have prevented the `create` or `deploy` method from completing successfully.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ResultInfo::__missing_errors",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub errors: Vec<crate::vcenter::ovf::OvfError>,
     /// Warnings reported by the `create` or `deploy` method. These warnings would not have prevented the `create` or `deploy` method from completing successfully, but there might be issues that warrant attention.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ResultInfo::__missing_warnings",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub warnings: Vec<crate::vcenter::ovf::OvfWarning>,
     /// Information messages reported by the `create` or `deploy` method. For example, a non-required parameter was ignored.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ResultInfo::__missing_information",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub information: Vec<crate::vcenter::ovf::OvfInfo>,
+}
+
+impl ResultInfo {
+    fn __missing_errors() -> Vec<crate::vcenter::ovf::OvfError> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::ovf::library_item::ResultInfo",
+            "errors",
+        )
+    }
+
+    fn __missing_warnings() -> Vec<crate::vcenter::ovf::OvfWarning> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::ovf::library_item::ResultInfo",
+            "warnings",
+        )
+    }
+
+    fn __missing_information() -> Vec<crate::vcenter::ovf::OvfInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::ovf::library_item::ResultInfo",
+            "information",
+        )
+    }
 }
 
 /// The `LibraryItem.StorageGroupMapping` class defines the storage deployment target and storage provisioning type for a section of type vmw:StorageGroupSection in the OVF descriptor.

@@ -10,9 +10,21 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Proactive hardware management product version This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "Info::__missing_version")]
     pub version: String,
     /// Proactive hardware management API version This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "Info::__missing_api_version")]
     pub api_version: String,
+}
+
+impl Info {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::phm::about::Info", "version")
+    }
+
+    fn __missing_api_version() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::phm::about::Info", "api_version")
+    }
 }
 
 #[doc(hidden)]

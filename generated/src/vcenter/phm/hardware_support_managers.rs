@@ -195,20 +195,50 @@ pub struct CreateSpec {
     /// Identifier of a `com.vmware.vcenter.phm.HardwareSupportManager` resource.
     pub key: crate::ids::HardwareSupportManagerId,
     /// The full URL path for all HSM endpoints. (e.g. <https://>{hsm_api_host}/vsphere-proactive-hw-mgmt) This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "CreateSpec::__missing_base_url")]
     pub base_url: String,
     /// The full unabbreviated certificate used by HSM API host in PEM format. The PEM string must contain only the end-entity (leaf) certificate of the certificate chain of trust. It must NOT contain any private keys or anything else except a single x509 certificate. This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "CreateSpec::__missing_server_certificate")]
     pub server_certificate: String,
     /// The default configuration on a list of supported `HardwareSupportManagers.HealthUpdateInfo` and their enablements. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CreateSpec::__missing_health_update_info_default_configs",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub health_update_info_default_configs: Vec<HealthUpdateInfoConfig>,
+}
+
+impl CreateSpec {
+    fn __missing_base_url() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::phm::hardware_support_managers::CreateSpec",
+            "base_url",
+        )
+    }
+
+    fn __missing_server_certificate() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::phm::hardware_support_managers::CreateSpec",
+            "server_certificate",
+        )
+    }
+
+    fn __missing_health_update_info_default_configs() -> Vec<HealthUpdateInfoConfig> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::phm::hardware_support_managers::CreateSpec",
+            "health_update_info_default_configs",
+        )
+    }
 }
 
 /// The `HardwareSupportManagers.HealthUpdateInfo` class defines a type of health update to be supported. This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HealthUpdateInfo {
     /// Unique identifier This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "HealthUpdateInfo::__missing_id")]
     pub id: String,
     /// Message key for the message that provides important information about the health update info. This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "HealthUpdateInfo::__missing_description")]
     pub description: String,
     /// Severity This attribute was added in vSphere API 8.0.3.0.
     pub severity: HealthUpdateInfoSeverity,
@@ -216,6 +246,22 @@ pub struct HealthUpdateInfo {
     pub purpose: HealthUpdateInfoPurpose,
     /// Target component category This attribute was added in vSphere API 8.0.3.0.
     pub component_category: HealthUpdateInfoComponentCategory,
+}
+
+impl HealthUpdateInfo {
+    fn __missing_id() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::phm::hardware_support_managers::HealthUpdateInfo",
+            "id",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::phm::hardware_support_managers::HealthUpdateInfo",
+            "description",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -243,7 +289,17 @@ pub struct HealthUpdateInfoConfig {
     /// Indicate a supported `HardwareSupportManagers.HealthUpdateInfo`. This attribute was added in vSphere API 8.0.3.0.
     pub health_update_info: HealthUpdateInfo,
     /// Indicate whether or not the `HardwareSupportManagers.HealthUpdateInfo` is enabled by default. This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "HealthUpdateInfoConfig::__missing_default_enabled")]
     pub default_enabled: bool,
+}
+
+impl HealthUpdateInfoConfig {
+    fn __missing_default_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::phm::hardware_support_managers::HealthUpdateInfoConfig",
+            "default_enabled",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -282,32 +338,100 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The full URL path for all HSM endpoints. (e.g. <https://>{hsm_api_host}/vsphere-proactive-hw-mgmt) This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "Info::__missing_base_url")]
     pub base_url: String,
     /// The full unabbreviated certificate used by HSM API host in PEM format. The PEM string must contain only the end-entity (leaf) certificate of the certificate chain of trust. It must NOT contain any private keys or anything else except a single x509 certificate. This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "Info::__missing_server_certificate")]
     pub server_certificate: String,
     /// The default configuration on a list of supported `HardwareSupportManagers.HealthUpdateInfo` and their enablements. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_health_update_info_default_configs",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub health_update_info_default_configs: Vec<HealthUpdateInfoConfig>,
+}
+
+impl Info {
+    fn __missing_base_url() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::phm::hardware_support_managers::Info",
+            "base_url",
+        )
+    }
+
+    fn __missing_server_certificate() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::phm::hardware_support_managers::Info",
+            "server_certificate",
+        )
+    }
+
+    fn __missing_health_update_info_default_configs() -> Vec<HealthUpdateInfoConfig> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::phm::hardware_support_managers::Info",
+            "health_update_info_default_configs",
+        )
+    }
 }
 
 /// The `HardwareSupportManagers.ListResult` class contains a list of registered hardware support manager keys, see `com.vmware.vcenter.phm.hardware_support_managers.list`. This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of registered HSM keys. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_registered_hsm_keys",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub registered_hsm_keys: Vec<String>,
+}
+
+impl ListResult {
+    fn __missing_registered_hsm_keys() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::phm::hardware_support_managers::ListResult",
+            "registered_hsm_keys",
+        )
+    }
 }
 
 /// The `HardwareSupportManagers.SetSpec` class provides a new hardware support manager registration data for replacing an existing registration entry, see `com.vmware.vcenter.phm.hardware_support_managers.set`. This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetSpec {
     /// The full URL path for all HSM endpoints. (e.g. <https://>{hsm_api_host}/vsphere-proactive-hw-mgmt) This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "SetSpec::__missing_base_url")]
     pub base_url: String,
     /// The full unabbreviated certificate used by HSM API host in PEM format. The PEM string must contain only the end-entity (leaf) certificate of the certificate chain of trust. It must NOT contain any private keys or anything else except a single x509 certificate. This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "SetSpec::__missing_server_certificate")]
     pub server_certificate: String,
     /// The default configuration on a list of supported `HardwareSupportManagers.HealthUpdateInfo` and their enablements. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "SetSpec::__missing_health_update_info_default_configs",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub health_update_info_default_configs: Vec<HealthUpdateInfoConfig>,
+}
+
+impl SetSpec {
+    fn __missing_base_url() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::phm::hardware_support_managers::SetSpec",
+            "base_url",
+        )
+    }
+
+    fn __missing_server_certificate() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::phm::hardware_support_managers::SetSpec",
+            "server_certificate",
+        )
+    }
+
+    fn __missing_health_update_info_default_configs() -> Vec<HealthUpdateInfoConfig> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::phm::hardware_support_managers::SetSpec",
+            "health_update_info_default_configs",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -198,11 +198,15 @@ impl<'de> serde::Deserialize<'de> for Info {
                 };
                 ::core::result::Result::Ok(Info {
                     name_key: f_0
-                        .ok_or_else(|| serde::de::Error::missing_field("name_key"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::services::service::Info",
+                            "name_key",
+                        )),
                     description_key: f_1
-                        .ok_or_else(|| serde::de::Error::missing_field(
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::services::service::Info",
                             "description_key",
-                        ))?,
+                        )),
                     startup_type: f_2
                         .ok_or_else(|| serde::de::Error::missing_field("startup_type"))?,
                     state: u_0.ok_or_else(|| serde::de::Error::missing_field("state"))?,

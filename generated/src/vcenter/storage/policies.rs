@@ -130,8 +130,20 @@ impl Compliance {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CompatibilityInfo {
     /// Info about a list of datastores compatible with a specific storage policy. This attribute was added in vSphere API 6.7.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CompatibilityInfo::__missing_compatible_datastores",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub compatible_datastores: Vec<CompatibleDatastoreInfo>,
+}
+
+impl CompatibilityInfo {
+    fn __missing_compatible_datastores() -> Vec<CompatibleDatastoreInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::storage::policies::CompatibilityInfo",
+            "compatible_datastores",
+        )
+    }
 }
 
 /// The `Policies.CompatibleDatastoreInfo` class contains compatible datastore's information. This class was added in vSphere API 6.7.
@@ -187,9 +199,27 @@ pub struct Summary {
     /// Identifier of a `com.vmware.vcenter.StoragePolicy` resource.
     pub policy: crate::ids::StoragePolicyId,
     /// Name of the storage policy. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// Description of the storage policy. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Summary::__missing_description")]
     pub description: String,
+}
+
+impl Summary {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::storage::policies::Summary",
+            "name",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::storage::policies::Summary",
+            "description",
+        )
+    }
 }
 
 #[doc(hidden)]

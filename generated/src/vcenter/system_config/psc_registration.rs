@@ -10,11 +10,37 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The IP address or DNS resolvable name of the PSC this appliance is registered with. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_address")]
     pub address: String,
     /// The HTTPs port used by the external PSC. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_https_port")]
     pub https_port: i64,
     /// The Single Sign-On domain name of the external PSC. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_sso_domain")]
     pub sso_domain: String,
+}
+
+impl Info {
+    fn __missing_address() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::system_config::psc_registration::Info",
+            "address",
+        )
+    }
+
+    fn __missing_https_port() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::system_config::psc_registration::Info",
+            "https_port",
+        )
+    }
+
+    fn __missing_sso_domain() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::system_config::psc_registration::Info",
+            "sso_domain",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -63,7 +63,10 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of tag associations. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_associations",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub associations: Vec<Summary>,
     /// Marker is an opaque data structure that allows the caller to request the next page of tag associations. This attribute was added in vSphere API 7.0.0.0.
     ///
@@ -72,6 +75,15 @@ pub struct ListResult {
     pub marker: Option<String>,
     /// The last status for the iterator that indicates whether any more results can be expected if the caller continues to make requests for more data using the iterator. This attribute was added in vSphere API 7.0.0.0.
     pub status: LastIterationStatus,
+}
+
+impl ListResult {
+    fn __missing_associations() -> Vec<Summary> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::tagging::associations::ListResult",
+            "associations",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -95,7 +107,17 @@ pub struct ResultItem {
     /// Identifier of a `com.vmware.cis.tagging.Tag` resource.
     pub tag: crate::ids::TagId,
     /// The name of the tag and the category it belongs to. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "ResultItem::__missing_tag_category_name_info")]
     pub tag_category_name_info: TagCategoryNameInfo,
+}
+
+impl ResultItem {
+    fn __missing_tag_category_name_info() -> TagCategoryNameInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::tagging::associations::ResultItem",
+            "tag_category_name_info",
+        )
+    }
 }
 
 /// The `Associations.Summary` describes a tag association. This class was added in vSphere API 7.0.0.0.
@@ -113,9 +135,36 @@ pub struct Summary {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TagCategoryNameInfo {
     /// The name of the tag to attach or detach. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "TagCategoryNameInfo::__missing_tag_name")]
     pub tag_name: String,
     /// The name of the category that the tag belongs to. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "TagCategoryNameInfo::__missing_category_name")]
     pub category_name: String,
+}
+
+impl TagCategoryNameInfo {
+    fn __missing_tag_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::tagging::associations::TagCategoryNameInfo",
+            "tag_name",
+        )
+    }
+
+    fn __missing_category_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::tagging::associations::TagCategoryNameInfo",
+            "category_name",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for TagCategoryNameInfo {
+    fn zero() -> Self {
+        Self {
+            tag_name: ::vsphere_vapi_runtime::de::Zero::zero(),
+            category_name: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// Represents a tag specification for an operation to be performed with optional com.vmware.cis.tagging.Tag and/or `com.vmware.vcenter.tagging.associations.tag_category_name_info`.
@@ -152,6 +201,7 @@ pub struct UpdateResult {
     /// Indicates whether all requested changes were successfully applied to the resource object.
     ///
     /// Sets to `true` if all `com.vmware.vcenter.tagging.associations.tag_spec.operation` in `com.vmware.vcenter.tagging.associations.update_spec.tag_spec_list` completed without errors. Sets to `false` if one or more `com.vmware.vcenter.tagging.associations.tag_spec.operation` in `com.vmware.vcenter.tagging.associations.update_spec.tag_spec_list` failed. See the `com.vmware.vcenter.tagging.associations.update_result.errors` for details. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "UpdateResult::__missing_success")]
     pub success: bool,
     /// Represents a list of results from the `com.vmware.vcenter.tagging.associations.update_spec.tag_spec_list` that were attached or detached. The attribute does not specify which operations succeeded or failed, but rather which tags were newly added or removed as part of this call. The attribute is populated only when `com.vmware.vcenter.tagging.associations.update_result.success` is set to `true`.
     ///
@@ -165,6 +215,15 @@ pub struct UpdateResult {
     /// List of error messages specifying the tags for which the operation failed, if any errors occurred during update processing. This attribute is populated only when `com.vmware.vcenter.tagging.associations.update_result.success` is set to `false`. This attribute was added in vSphere API 9.1.0.0. If None, the `com.vmware.vcenter.tagging.associations.update` operation completes successfully and no errors occurred.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
+}
+
+impl UpdateResult {
+    fn __missing_success() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::tagging::associations::UpdateResult",
+            "success",
+        )
+    }
 }
 
 impl UpdateResult {
@@ -184,8 +243,20 @@ pub struct UpdateSpec {
     /// Identifier of an object to attach or detach tags to. It must contain valid resource type and id. This attribute was added in vSphere API 9.1.0.0.
     pub object: crate::vapi::standard::DynamicId,
     /// List of tag specifications to be applied with the object. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "UpdateSpec::__missing_tag_spec_list",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub tag_spec_list: Vec<TagSpec>,
+}
+
+impl UpdateSpec {
+    fn __missing_tag_spec_list() -> Vec<TagSpec> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::tagging::associations::UpdateSpec",
+            "tag_spec_list",
+        )
+    }
 }
 
 #[doc(hidden)]

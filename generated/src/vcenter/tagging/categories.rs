@@ -20,17 +20,52 @@ pub struct FilterSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The name of the category. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// The description of the category. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// The associated cardinality (SINGLE, MULTIPLE) of the category. This attribute was added in vSphere API 9.0.0.0.
     pub cardinality: info::Cardinality,
     /// The types of objects that the tags in this category can be attached to. If the set is empty, then tags can be attached to all types of objects. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_associable_types",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub associable_types: Vec<String>,
     /// The set of users that can use this category. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_used_by",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub used_by: Vec<String>,
+}
+
+impl Info {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::tagging::categories::Info", "name")
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::tagging::categories::Info",
+            "description",
+        )
+    }
+
+    fn __missing_associable_types() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::tagging::categories::Info",
+            "associable_types",
+        )
+    }
+
+    fn __missing_used_by() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::tagging::categories::Info",
+            "used_by",
+        )
+    }
 }
 
 /// The `Categories.IterationSpec` class contains attributes used to break results into pages when listing categories. This class was added in vSphere API 9.0.0.0.
@@ -95,8 +130,20 @@ pub struct ListResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
     /// List of categories. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_items",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub items: Vec<ListItem>,
+}
+
+impl ListResult {
+    fn __missing_items() -> Vec<ListItem> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::tagging::categories::ListResult",
+            "items",
+        )
+    }
 }
 
 #[doc(hidden)]

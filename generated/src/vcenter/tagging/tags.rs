@@ -18,16 +18,38 @@ pub struct FilterSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The name of the tag. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Category Id This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Category` resource.
     pub category: crate::ids::CategoryId,
     /// The description of the Tag. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// The set of users that can use this Tag. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_used_by",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub used_by: Vec<String>,
+}
+
+impl Info {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::tagging::tags::Info", "name")
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::tagging::tags::Info",
+            "description",
+        )
+    }
+
+    fn __missing_used_by() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing("vcenter::tagging::tags::Info", "used_by")
+    }
 }
 
 /// The `Tags.IterationSpec` class contains attributes used to break results into pages when listing tags. This class was added in vSphere API 9.0.0.0.
@@ -92,8 +114,20 @@ pub struct ListResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
     /// List of tags. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_items",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub items: Vec<ListItem>,
+}
+
+impl ListResult {
+    fn __missing_items() -> Vec<ListItem> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::tagging::tags::ListResult",
+            "items",
+        )
+    }
 }
 
 #[doc(hidden)]

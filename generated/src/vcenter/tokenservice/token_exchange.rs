@@ -14,6 +14,7 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExchangeSpec {
     /// The value of `TokenExchange.TOKEN_EXCHANGE_GRANT` indicates that a token exchange is being performed. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ExchangeSpec::__missing_grant_type")]
     pub grant_type: String,
     /// Indicates the location of the target service or resource where the client intends to use the requested security token. This attribute was added in vSphere API 7.0.0.0. if can be inferred from other arguments or not needed for specific case of exchange.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28,8 +29,10 @@ pub struct ExchangeSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requested_token_type: Option<String>,
     /// A security token that represents the identity of the party on behalf of whom exchange is being made. Typically, the subject of this token will be the subject of the security token issued. Token is base64-encoded. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ExchangeSpec::__missing_subject_token")]
     pub subject_token: String,
     /// An identifier, that indicates the type of the security token in the `com.vmware.vcenter.tokenservice.token_exchange.exchange_spec.subject_token` parameter. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ExchangeSpec::__missing_subject_token_type")]
     pub subject_token_type: String,
     /// A security token that represents the identity of the acting party. Typically, this will be the party that is authorized to use the requested security token and act on behalf of the subject. This attribute was added in vSphere API 7.0.0.0. if not needed for specific case of exchange.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -37,6 +40,29 @@ pub struct ExchangeSpec {
     /// An identifier, that indicates the type of the security token in the `com.vmware.vcenter.tokenservice.token_exchange.exchange_spec.actor_token` parameter. This attribute was added in vSphere API 7.0.0.0. if `com.vmware.vcenter.tokenservice.token_exchange.exchange_spec.actor_token` parameter is not present.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor_token_type: Option<String>,
+}
+
+impl ExchangeSpec {
+    fn __missing_grant_type() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::tokenservice::token_exchange::ExchangeSpec",
+            "grant_type",
+        )
+    }
+
+    fn __missing_subject_token() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::tokenservice::token_exchange::ExchangeSpec",
+            "subject_token",
+        )
+    }
+
+    fn __missing_subject_token_type() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::tokenservice::token_exchange::ExchangeSpec",
+            "subject_token_type",
+        )
+    }
 }
 
 impl ExchangeSpec {
@@ -68,10 +94,13 @@ impl ExchangeSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The security token issued by the server in response to the token exchange request. Token is base64-encoded. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_access_token")]
     pub access_token: String,
     /// An identifier, that indicates the type of the security token in the `com.vmware.vcenter.tokenservice.token_exchange.info.access_token` parameter. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_issued_token_type")]
     pub issued_token_type: String,
     /// A case-insensitive value specifying the method of using the access token issued. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_token_type")]
     pub token_type: String,
     /// The validity lifetime, in seconds, of the token issued by the server. This attribute was added in vSphere API 7.0.0.0. if not applicable for issued token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -82,6 +111,29 @@ pub struct Info {
     /// A refresh token can be issued in cases where the client of the token exchange needs the ability to access a resource even when the original credential is no longer valid. This attribute was added in vSphere API 7.0.0.0. if not needed for specific case of exchange.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
+}
+
+impl Info {
+    fn __missing_access_token() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::tokenservice::token_exchange::Info",
+            "access_token",
+        )
+    }
+
+    fn __missing_issued_token_type() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::tokenservice::token_exchange::Info",
+            "issued_token_type",
+        )
+    }
+
+    fn __missing_token_type() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::tokenservice::token_exchange::Info",
+            "token_type",
+        )
+    }
 }
 
 impl Info {

@@ -209,7 +209,10 @@ impl<'de> serde::Deserialize<'de> for Info {
                 };
                 ::core::result::Result::Ok(Info {
                     domain: f_0
-                        .ok_or_else(|| serde::de::Error::missing_field("domain"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::topology::nodes::Info",
+                            "domain",
+                        )),
                     r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
                 })
             }

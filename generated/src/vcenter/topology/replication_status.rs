@@ -55,8 +55,10 @@ pub struct Summary {
     /// Identifier of a `com.vmware.vcenter.VCenter.name` resource.
     pub replication_partner: crate::ids::VCenterNameId,
     /// Indicates if the VMware Directory Service on partner is reachable or not. This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "Summary::__missing_partner_available")]
     pub partner_available: bool,
     /// Indicates if the replication status for the node with respect to replication partner can be retrieved or not. This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "Summary::__missing_status_available")]
     pub status_available: bool,
     /// Indicates if node is processing replication changes from the replication partner. This attribute was added in vSphere API 6.7.2. This attribute will be None if the partner host or replication status is not available, i.e, if `com.vmware.vcenter.topology.replication_status.summary.partner_available` or `com.vmware.vcenter.topology.replication_status.summary.status_available` is false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -64,6 +66,22 @@ pub struct Summary {
     /// Number of replication changes node is behind the replication partner. This attribute was added in vSphere API 6.7.2. This attribute will be None if the partner host or replication status is not available, i.e, if `com.vmware.vcenter.topology.replication_status.summary.partner_available` or `com.vmware.vcenter.topology.replication_status.summary.status_available` is false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_lag: Option<i64>,
+}
+
+impl Summary {
+    fn __missing_partner_available() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::topology::replication_status::Summary",
+            "partner_available",
+        )
+    }
+
+    fn __missing_status_available() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::topology::replication_status::Summary",
+            "status_available",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -14,14 +14,44 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The certificates used by the STS to sign tokens for this vCenter. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_certificates",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub certificates: Vec<crate::vcenter::trusted_infrastructure::X509CertChain>,
     /// The service which created and signed the security token. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_issuer")]
     pub issuer: String,
     /// The principal used by this vCenter instance to retrieve tokens. Currently this is the vCenter solution user. This attribute was added in vSphere API 7.0.0.0.
     pub principal: crate::vcenter::trusted_infrastructure::StsPrincipal,
     /// The user-friednly name of the vCenter. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
+}
+
+impl Info {
+    fn __missing_certificates() -> Vec<
+        crate::vcenter::trusted_infrastructure::X509CertChain,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::principal::Info",
+            "certificates",
+        )
+    }
+
+    fn __missing_issuer() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::principal::Info",
+            "issuer",
+        )
+    }
+
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::principal::Info",
+            "name",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -49,22 +49,52 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// Utilization of listening ports for vCenter server processes. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_servers",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub servers: Vec<ServerInfo>,
     /// Filtering criteria that could not match any known properties. This attribute was added in vSphere API 9.1.0.0. if set, the filtering criteria which are unknown are returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unknown_criteria: Option<FilterSpec>,
 }
 
+impl ListResult {
+    fn __missing_servers() -> Vec<ServerInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::utilization::connections::ListResult",
+            "servers",
+        )
+    }
+}
+
 /// The `Connections.PeerInfo` class defines information about a remote client that is connected to a server. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PeerInfo {
     /// The IP address of the remote client of the server. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "PeerInfo::__missing_address")]
     pub address: String,
     /// The port of the remote client of the server. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "PeerInfo::__missing_port")]
     pub port: i64,
     /// The TCP state of the connection. This attribute was added in vSphere API 9.1.0.0.
     pub tcp_state: TcpState,
+}
+
+impl PeerInfo {
+    fn __missing_address() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::utilization::connections::PeerInfo",
+            "address",
+        )
+    }
+
+    fn __missing_port() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::utilization::connections::PeerInfo",
+            "port",
+        )
+    }
 }
 
 /// The `Connections.PortInfo` class defines the utilization of a vCenter TCP server port. This class was added in vSphere API 9.1.0.0.
@@ -77,12 +107,40 @@ pub struct PortInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The server port number. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "PortInfo::__missing_port")]
     pub port: i64,
     /// The count of open TCP connections to this server. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "PortInfo::__missing_open_connections")]
     pub open_connections: i64,
     /// The list of peers connected to this server port. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "PortInfo::__missing_peers",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub peers: Vec<PeerInfo>,
+}
+
+impl PortInfo {
+    fn __missing_port() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::utilization::connections::PortInfo",
+            "port",
+        )
+    }
+
+    fn __missing_open_connections() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::utilization::connections::PortInfo",
+            "open_connections",
+        )
+    }
+
+    fn __missing_peers() -> Vec<PeerInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::utilization::connections::PortInfo",
+            "peers",
+        )
+    }
 }
 
 impl PortInfo {
@@ -110,13 +168,33 @@ pub struct ServerInfo {
     /// Identifier of a `com.vmware.vcenter.services.Service` resource.
     pub service: crate::ids::ServicesServiceId,
     /// List of listening ports of this server and their open TCP connections. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ServerInfo::__missing_ports",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub ports: Vec<PortInfo>,
     /// The total amount of connections to the ports listed in `com.vmware.vcenter.utilization.connections.server_info.ports`. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "ServerInfo::__missing_total_connections")]
     pub total_connections: i64,
     /// The limit for the connections this server is allowed to accept before it starts denying connection attempts. This limit is shared between all `com.vmware.vcenter.utilization.connections.server_info.ports`. This is the maximum value of `com.vmware.vcenter.utilization.connections.server_info.total_connections`. This attribute was added in vSphere API 9.1.0.0. Only set if the server has a connection limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_limit: Option<i64>,
+}
+
+impl ServerInfo {
+    fn __missing_ports() -> Vec<PortInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::utilization::connections::ServerInfo",
+            "ports",
+        )
+    }
+
+    fn __missing_total_connections() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::utilization::connections::ServerInfo",
+            "total_connections",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

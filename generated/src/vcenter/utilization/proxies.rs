@@ -10,9 +10,36 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BackpressureInfo {
     /// The count of active requests that the proxy is handling and are not backpressured. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "BackpressureInfo::__missing_active_requests")]
     pub active_requests: i64,
     /// The count of active requests that the proxy allows before it starts rejecting requests. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "BackpressureInfo::__missing_max_outstanding_requests")]
     pub max_outstanding_requests: i64,
+}
+
+impl BackpressureInfo {
+    fn __missing_active_requests() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::utilization::proxies::BackpressureInfo",
+            "active_requests",
+        )
+    }
+
+    fn __missing_max_outstanding_requests() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::utilization::proxies::BackpressureInfo",
+            "max_outstanding_requests",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for BackpressureInfo {
+    fn zero() -> Self {
+        Self {
+            active_requests: ::vsphere_vapi_runtime::de::Zero::zero(),
+            max_outstanding_requests: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `Proxies.FilterSpec` class defines a filter for listing proxy information. The result will contain elements which meet all criteria at the same time. This class was added in vSphere API 9.1.0.0.
@@ -55,20 +82,50 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// Utilization of vCenter proxies. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_proxies",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub proxies: Vec<ProxyInfo>,
     /// Filtering criteria that could not match any known properties. This attribute was added in vSphere API 9.1.0.0. if set, the filtering criteria which are unknown are returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unknown_criteria: Option<FilterSpec>,
 }
 
+impl ListResult {
+    fn __missing_proxies() -> Vec<ProxyInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::utilization::proxies::ListResult",
+            "proxies",
+        )
+    }
+}
+
 /// The `Proxies.PeerInfo` class defines information about a remote client that is connected to a server. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PeerInfo {
     /// The IP address of the remote client of the server. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "PeerInfo::__missing_address")]
     pub address: String,
     /// The count of active requests that this peer has issued. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "PeerInfo::__missing_active_requests")]
     pub active_requests: i64,
+}
+
+impl PeerInfo {
+    fn __missing_address() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::utilization::proxies::PeerInfo",
+            "address",
+        )
+    }
+
+    fn __missing_active_requests() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::utilization::proxies::PeerInfo",
+            "active_requests",
+        )
+    }
 }
 
 /// The `Proxies.ProxyInfo` class describes an HTTP proxy which handles traffic in vCenter. This class was added in vSphere API 9.1.0.0.
@@ -79,30 +136,80 @@ pub struct ProxyInfo {
     /// Identifier of a `com.vmware.vcenter.services.Service` resource.
     pub service: crate::ids::ServicesServiceId,
     /// The list of upstreams that are handled by this proxy. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ProxyInfo::__missing_upstreams",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub upstreams: Vec<UpstreamInfo>,
+}
+
+impl ProxyInfo {
+    fn __missing_upstreams() -> Vec<UpstreamInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::utilization::proxies::ProxyInfo",
+            "upstreams",
+        )
+    }
 }
 
 /// The `Proxies.RouteInfo` class defines a route in an HTTP proxy server. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RouteInfo {
     /// The URI prefix for which this proxy route is responsible. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "RouteInfo::__missing_path")]
     pub path: String,
     /// The list of peers who are issuing requests to this route and the count of requests they have active. This attribute was added in vSphere API 9.1.0.0. if None, the peers issuing requests to this route could not be determined.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peers: Option<Vec<PeerInfo>>,
 }
 
+impl RouteInfo {
+    fn __missing_path() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::utilization::proxies::RouteInfo",
+            "path",
+        )
+    }
+}
+
 /// The `Proxies.UpstreamInfo` class defines the backpressure status of a set of HTTP routes which share backpressure restrictions. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpstreamInfo {
     /// The name of the upstream. This name should be treated as an opaque value. It allows observing the usage of this upstream across different proxies. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "UpstreamInfo::__missing_name")]
     pub name: String,
     /// The list of HTTP routes that are subject to backpressure restrictions. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "UpstreamInfo::__missing_routes",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub routes: Vec<RouteInfo>,
     /// The backpressure status of the requests aimed towards those `com.vmware.vcenter.utilization.proxies.upstream_info.routes`. This tells whether the list of `com.vmware.vcenter.utilization.proxies.upstream_info.routes` can handle more HTTP requests or they are being backpressured. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "UpstreamInfo::__missing_requests_back_pressure")]
     pub requests_back_pressure: BackpressureInfo,
+}
+
+impl UpstreamInfo {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::utilization::proxies::UpstreamInfo",
+            "name",
+        )
+    }
+
+    fn __missing_routes() -> Vec<RouteInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::utilization::proxies::UpstreamInfo",
+            "routes",
+        )
+    }
+
+    fn __missing_requests_back_pressure() -> BackpressureInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::utilization::proxies::UpstreamInfo",
+            "requests_back_pressure",
+        )
+    }
 }
 
 #[doc(hidden)]

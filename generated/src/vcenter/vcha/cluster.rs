@@ -511,10 +511,20 @@ pub struct DeploySpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ErrorCondition {
     /// Contains an error condition. This attribute was added in vSphere API 6.7.1.
+    #[serde(default = "ErrorCondition::__missing_error")]
     pub error: crate::vapi::standard::LocalizableMessage,
     /// Contains a recommendation on handling the error condition. This attribute was added in vSphere API 6.7.1. If None, there is no tip for the error condition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recommendation: Option<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl ErrorCondition {
+    fn __missing_error() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vcha::cluster::ErrorCondition",
+            "error",
+        )
+    }
 }
 
 /// A call of [`Cluster::get`](crate::vcenter::vcha::Cluster::get) being assembled:
@@ -771,21 +781,54 @@ impl<'de> serde::Deserialize<'de> for IpInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Ipv4Info {
     /// IP address of the configured network interface. This attribute was added in vSphere API 6.7.1.
+    #[serde(default = "Ipv4Info::__missing_address")]
     pub address: String,
     /// The subnet mask of the interface. This attribute was added in vSphere API 6.7.1.
+    #[serde(default = "Ipv4Info::__missing_subnet_mask")]
     pub subnet_mask: String,
     /// The CIDR prefix of the interface. This attribute was added in vSphere API 6.7.1. If None , then the subnet mask is invalid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<i64>,
 }
 
+impl Ipv4Info {
+    fn __missing_address() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vcha::cluster::Ipv4Info",
+            "address",
+        )
+    }
+
+    fn __missing_subnet_mask() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vcha::cluster::Ipv4Info",
+            "subnet_mask",
+        )
+    }
+}
+
 /// The `Cluster.Ipv6Info` class contains attributes to describe IPV6 information of the configured network interface. This class was added in vSphere API 6.7.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Ipv6Info {
     /// IP address of the configured network interface. This attribute was added in vSphere API 6.7.1.
+    #[serde(default = "Ipv6Info::__missing_address")]
     pub address: String,
     /// The CIDR prefix of the interface. This attribute was added in vSphere API 6.7.1.
+    #[serde(default = "Ipv6Info::__missing_prefix")]
     pub prefix: i64,
+}
+
+impl Ipv6Info {
+    fn __missing_address() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vcha::cluster::Ipv6Info",
+            "address",
+        )
+    }
+
+    fn __missing_prefix() -> i64 {
+        ::vsphere_vapi_runtime::de::missing("vcenter::vcha::cluster::Ipv6Info", "prefix")
+    }
 }
 
 /// The `Cluster.NodeInfo` class defines the configuration information for the active and passive nodes in the cluster. This class was added in vSphere API 6.7.1.
@@ -858,7 +901,17 @@ pub struct NodeVmInfo {
     /// Identifier of a `VirtualMachine:VCenter` resource.
     pub vm: crate::ids::VirtualMachineId,
     /// BIOS UUID for the node. This attribute was added in vSphere API 6.7.1.
+    #[serde(default = "NodeVmInfo::__missing_bios_uuid")]
     pub bios_uuid: String,
+}
+
+impl NodeVmInfo {
+    fn __missing_bios_uuid() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vcha::cluster::NodeVmInfo",
+            "bios_uuid",
+        )
+    }
 }
 
 /// The `Cluster.PassiveSpec` class contains the deploy specification for the Passive Node of the VCHA cluster. This class was added in vSphere API 6.7.1.

@@ -10,11 +10,30 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Identifiers of the operations that are current disabled. These operation strings are one of `Operations.CLUSTER_DEPLOY_OP`, `Operations.CLUSTER_FAILOVER_OP`, `Operations.PASSIVE_REDEPLOY_OP`, `Operations.WITNESS_REDEPLOY_OP`, `Operations.MODE_SET_OP`, `Operations.CLUSTER_UNDEPLOY_OP` and `Operations.CLUSTER_GET_OP`. This attribute was added in vSphere API 6.7.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_disabled",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub disabled: Vec<String>,
     /// Identifiers of the operations that are currently running. These operation strings are one of `Operations.CLUSTER_DEPLOY_OP`, `Operations.CLUSTER_FAILOVER_OP`, `Operations.PASSIVE_REDEPLOY_OP`, `Operations.WITNESS_REDEPLOY_OP`, `Operations.MODE_SET_OP`, and `Operations.CLUSTER_UNDEPLOY_OP`. This attribute was added in vSphere API 6.7.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_active",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub active: Vec<String>,
+}
+
+impl Info {
+    fn __missing_disabled() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vcha::operations::Info",
+            "disabled",
+        )
+    }
+
+    fn __missing_active() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing("vcenter::vcha::operations::Info", "active")
+    }
 }
 
 #[doc(hidden)]

@@ -249,8 +249,10 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
     /// The name of the data set. It is recommended that this value take the form "com.company.project" to avoid conflict with other uses. This attribute was added in vSphere API 8.0.0.0.
+    #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
     /// A description of how the data set is used by its creator. This field can contain up to 1024 bytes. This attribute was added in vSphere API 8.0.0.0.
+    #[serde(default = "CreateSpec::__missing_description")]
     pub description: String,
     /// Host access control. Controls access to the data set by the `com.vmware.vcenter.vm.data_sets.entries` methods. This attribute was added in vSphere API 8.0.0.0.
     pub host: Access,
@@ -259,6 +261,19 @@ pub struct CreateSpec {
     /// If set, the data set is considered a property of the virtual machine, and is not included in a snapshot operation or when the virtual machine is cloned. When a virtual machine is reverted to a snapshot, any data set with #omitFromSnapshotAndClone) set will be destroyed. Any data set with `omitFromSnapshotAndClone` unset will be restored to the state when the snapshot was created. This attribute was added in vSphere API 8.0.0.0. If None, the data set is copied when a virtual machine is cloned or a snapshot is taken.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omit_from_snapshot_and_clone: Option<bool>,
+}
+
+impl CreateSpec {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::vm::data_sets::CreateSpec", "name")
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::data_sets::CreateSpec",
+            "description",
+        )
+    }
 }
 
 /// A call of [`DataSets::delete`](crate::vcenter::vm::DataSets::delete) being
@@ -291,17 +306,45 @@ impl DeleteRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The name of the data set. This attribute was added in vSphere API 8.0.0.0.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// A description of how the data set is used by its creator. This attribute was added in vSphere API 8.0.0.0.
+    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Host access control. Controls access to the data set by the `com.vmware.vcenter.vm.data_sets.entries` methods. This attribute was added in vSphere API 8.0.0.0.
     pub host: Access,
     /// Guest access control. Controls access to the data set from in-guest APIs. This attribute was added in vSphere API 8.0.0.0.
     pub guest: Access,
     /// The total size in bytes of the Entry data in use by this data set. This attribute was added in vSphere API 8.0.0.0.
+    #[serde(default = "Info::__missing_used")]
     pub used: i64,
     /// If set, the data set is considered a property of the virtual machine, and is not included in a snapshot operation or when the virtual machine is cloned. When a virtual machine is reverted to a snapshot, any data set with #omitFromSnapshotAndClone) set will be destroyed. Any data set with `omitFromSnapshotAndClone` unset will be restored to the state when the snapshot was created. This attribute was added in vSphere API 8.0.0.0.
+    #[serde(default = "Info::__missing_omit_from_snapshot_and_clone")]
     pub omit_from_snapshot_and_clone: bool,
+}
+
+impl Info {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::vm::data_sets::Info", "name")
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::data_sets::Info",
+            "description",
+        )
+    }
+
+    fn __missing_used() -> i64 {
+        ::vsphere_vapi_runtime::de::missing("vcenter::vm::data_sets::Info", "used")
+    }
+
+    fn __missing_omit_from_snapshot_and_clone() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::data_sets::Info",
+            "omit_from_snapshot_and_clone",
+        )
+    }
 }
 
 /// Basic data set information. This class was added in vSphere API 8.0.0.0.
@@ -312,9 +355,24 @@ pub struct Summary {
     /// Identifier of a `com.vmware.vcenter.vm.DataSet` resource.
     pub data_set: crate::ids::DataSetId,
     /// The name of the data set. This attribute was added in vSphere API 8.0.0.0.
+    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// The description of the data set. This attribute was added in vSphere API 8.0.0.0.
+    #[serde(default = "Summary::__missing_description")]
     pub description: String,
+}
+
+impl Summary {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::vm::data_sets::Summary", "name")
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::data_sets::Summary",
+            "description",
+        )
+    }
 }
 
 /// The `DataSets.UpdateSpec` class describes attributes of a data set that can be modified. This class was added in vSphere API 8.0.0.0.

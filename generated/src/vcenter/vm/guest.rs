@@ -1161,9 +1161,10 @@ impl<'de> serde::Deserialize<'de> for Credentials {
                 };
                 ::core::result::Result::Ok(Credentials {
                     interactive_session: f_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::vm::guest::Credentials",
                             "interactive_session",
-                        ))?,
+                        )),
                     r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
                 })
             }
@@ -1176,27 +1177,85 @@ impl<'de> serde::Deserialize<'de> for Credentials {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DhcpConfigInfo {
     /// True if IPv4 DHCP is enabled, false otherwise. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "DhcpConfigInfo::__missing_ipv4_enabled")]
     pub ipv4_enabled: bool,
     /// True if IPv6 DHCP is enabled, false otherwise. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "DhcpConfigInfo::__missing_ipv6_enabled")]
     pub ipv6_enabled: bool,
+}
+
+impl DhcpConfigInfo {
+    fn __missing_ipv4_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::DhcpConfigInfo",
+            "ipv4_enabled",
+        )
+    }
+
+    fn __missing_ipv6_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::DhcpConfigInfo",
+            "ipv6_enabled",
+        )
+    }
 }
 
 /// The DnsAssignedValues) structure describes values assigned by a Domain Name Server (DNS). This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DnsAssignedValues {
     /// The host name portion of DNS name. For example, "esx01" part of esx01.example.com. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "DnsAssignedValues::__missing_host_name")]
     pub host_name: String,
     /// The domain name portion of the DNS name. "example.com" part of esx01.example.com. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "DnsAssignedValues::__missing_domain_name")]
     pub domain_name: String,
+}
+
+impl DnsAssignedValues {
+    fn __missing_host_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::DnsAssignedValues",
+            "host_name",
+        )
+    }
+
+    fn __missing_domain_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::DnsAssignedValues",
+            "domain_name",
+        )
+    }
 }
 
 /// The `DnsConfigInfo` class describes the configuration of RFC 1034 DNS settings. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DnsConfigInfo {
     /// The IP addresses of the DNS servers in order of use. IPv4 addresses are specified using dotted decimal notation. For example, "192.0.2.1". IPv6 addresses are 128-bit addresses represented as eight fields of up to four hexadecimal digits. A colon separates each field (:). For example, 2001:DB8:101::230:6eff:fe04:d9ff. The address can also consist of the symbol '::' to represent multiple 16-bit groups of contiguous 0's only once in an address as described in RFC 2373. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "DnsConfigInfo::__missing_ip_addresses",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub ip_addresses: Vec<String>,
     /// The domain in which to search for hosts, placed in order of preference. These are the domain name portion of the DNS names. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "DnsConfigInfo::__missing_search_domains",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub search_domains: Vec<String>,
+}
+
+impl DnsConfigInfo {
+    fn __missing_ip_addresses() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::DnsConfigInfo",
+            "ip_addresses",
+        )
+    }
+
+    fn __missing_search_domains() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::DnsConfigInfo",
+            "search_domains",
+        )
+    }
 }

@@ -2033,9 +2033,27 @@ pub struct ConnectionInfo {
     /// Connection status of the virtual device.
     pub state: ConnectionState,
     /// Flag indicating whether the virtual device should be connected whenever the virtual machine is powered on.
+    #[serde(default = "ConnectionInfo::__missing_start_connected")]
     pub start_connected: bool,
     /// Flag indicating whether the guest can connect and disconnect the device.
+    #[serde(default = "ConnectionInfo::__missing_allow_guest_control")]
     pub allow_guest_control: bool,
+}
+
+impl ConnectionInfo {
+    fn __missing_start_connected() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::hardware::ConnectionInfo",
+            "start_connected",
+        )
+    }
+
+    fn __missing_allow_guest_control() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::hardware::ConnectionInfo",
+            "allow_guest_control",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -2070,9 +2088,27 @@ pub struct ConnectionUpdateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IdeAddressInfo {
     /// Flag specifying whether the device is attached to the primary or secondary IDE adapter of the virtual machine.
+    #[serde(default = "IdeAddressInfo::__missing_primary")]
     pub primary: bool,
     /// Flag specifying whether the device is the master or slave device on the IDE adapter.
+    #[serde(default = "IdeAddressInfo::__missing_master")]
     pub master: bool,
+}
+
+impl IdeAddressInfo {
+    fn __missing_primary() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::hardware::IdeAddressInfo",
+            "primary",
+        )
+    }
+
+    fn __missing_master() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::hardware::IdeAddressInfo",
+            "master",
+        )
+    }
 }
 
 /// The `IdeAddressSpec` class contains information for specifying the address of a virtual device that is attached to a virtual IDE adapter of a virtual machine.
@@ -2376,57 +2412,150 @@ impl<'de> serde::Deserialize<'de> for Info {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NvmeAddressInfo {
     /// Bus number of the adapter to which the device is attached. This attribute was added in vSphere API 7.0.0.1.
+    #[serde(default = "NvmeAddressInfo::__missing_bus")]
     pub bus: i64,
     /// Unit number of the device. This attribute was added in vSphere API 7.0.0.1.
+    #[serde(default = "NvmeAddressInfo::__missing_unit")]
     pub unit: i64,
+}
+
+impl NvmeAddressInfo {
+    fn __missing_bus() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::hardware::NvmeAddressInfo",
+            "bus",
+        )
+    }
+
+    fn __missing_unit() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::hardware::NvmeAddressInfo",
+            "unit",
+        )
+    }
 }
 
 /// The `NvmeAddressSpec` class contains information for specifying the address of a virtual device that is attached to a virtual NVMe adapter of a virtual machine. This class was added in vSphere API 7.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NvmeAddressSpec {
     /// Bus number of the adapter to which the device should be attached. This attribute was added in vSphere API 7.0.0.1.
+    #[serde(default = "NvmeAddressSpec::__missing_bus")]
     pub bus: i64,
     /// Unit number of the device. This attribute was added in vSphere API 7.0.0.1. If None, the server will choose an available unit number on the specified adapter. If there are no available connections on the adapter, the request will be rejected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<i64>,
 }
 
+impl NvmeAddressSpec {
+    fn __missing_bus() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::hardware::NvmeAddressSpec",
+            "bus",
+        )
+    }
+}
+
 /// The `SataAddressInfo` class contains information about the address of a virtual device that is attached to a virtual SATA adapter of a virtual machine.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SataAddressInfo {
     /// Bus number of the adapter to which the device is attached.
+    #[serde(default = "SataAddressInfo::__missing_bus")]
     pub bus: i64,
     /// Unit number of the device.
+    #[serde(default = "SataAddressInfo::__missing_unit")]
     pub unit: i64,
+}
+
+impl SataAddressInfo {
+    fn __missing_bus() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::hardware::SataAddressInfo",
+            "bus",
+        )
+    }
+
+    fn __missing_unit() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::hardware::SataAddressInfo",
+            "unit",
+        )
+    }
 }
 
 /// The `SataAddressSpec` class contains information for specifying the address of a virtual device that is attached to a virtual SATA adapter of a virtual machine.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SataAddressSpec {
     /// Bus number of the adapter to which the device should be attached.
+    #[serde(default = "SataAddressSpec::__missing_bus")]
     pub bus: i64,
     /// Unit number of the device. If None, the server will choose an available unit number on the specified adapter. If there are no available connections on the adapter, the request will be rejected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<i64>,
+}
+
+impl SataAddressSpec {
+    fn __missing_bus() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::hardware::SataAddressSpec",
+            "bus",
+        )
+    }
 }
 
 /// The `ScsiAddressInfo` class contains information about the address of a virtual device that is attached to a virtual SCSI adapter of a virtual machine.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ScsiAddressInfo {
     /// Bus number of the adapter to which the device is attached.
+    #[serde(default = "ScsiAddressInfo::__missing_bus")]
     pub bus: i64,
     /// Unit number of the device.
+    #[serde(default = "ScsiAddressInfo::__missing_unit")]
     pub unit: i64,
+}
+
+impl ScsiAddressInfo {
+    fn __missing_bus() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::hardware::ScsiAddressInfo",
+            "bus",
+        )
+    }
+
+    fn __missing_unit() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::hardware::ScsiAddressInfo",
+            "unit",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for ScsiAddressInfo {
+    fn zero() -> Self {
+        Self {
+            bus: ::vsphere_vapi_runtime::de::Zero::zero(),
+            unit: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `ScsiAddressSpec` class contains information for specifying the address of a virtual device that is attached to a virtual SCSI adapter of a virtual machine.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ScsiAddressSpec {
     /// Bus number of the adapter to which the device should be attached.
+    #[serde(default = "ScsiAddressSpec::__missing_bus")]
     pub bus: i64,
     /// Unit number of the device. If None, the server will choose an available unit number on the specified adapter. If there are no available connections on the adapter, the request will be rejected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<i64>,
+}
+
+impl ScsiAddressSpec {
+    fn __missing_bus() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::hardware::ScsiAddressSpec",
+            "bus",
+        )
+    }
 }
 
 /// The `Hardware.UpdateSpec` class describes the updates to virtual hardware settings of a virtual machine.

@@ -9,9 +9,29 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Virtual machine name. This attribute was added in vSphere API 6.7.1.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// 128-bit SMBIOS UUID of a virtual machine represented as a hexadecimal string in "12345678-abcd-1234-cdef-123456789abc" format. This attribute was added in vSphere API 6.7.1.
+    #[serde(default = "Info::__missing_bios_uuid")]
     pub bios_uuid: String,
     /// VirtualCenter-specific 128-bit UUID of a virtual machine, represented as a hexadecimal string. This identifier is used by VirtualCenter to uniquely identify all virtual machine instances, including those that may share the same SMBIOS UUID. This attribute was added in vSphere API 6.7.1.
+    #[serde(default = "Info::__missing_instance_uuid")]
     pub instance_uuid: String,
+}
+
+impl Info {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::vm::identity::Info", "name")
+    }
+
+    fn __missing_bios_uuid() -> String {
+        ::vsphere_vapi_runtime::de::missing("vcenter::vm::identity::Info", "bios_uuid")
+    }
+
+    fn __missing_instance_uuid() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::identity::Info",
+            "instance_uuid",
+        )
+    }
 }

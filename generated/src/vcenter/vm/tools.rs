@@ -121,6 +121,7 @@ impl Installer {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GuestRebootStatus {
     /// Indicates whether a VMware Tools install, upgrade, or uninstall requires a reboot of the guest operating system. Set to true when a VMware Tools install, upgrade, or uninstall has requested the guest operating system to be rebooted and no reboot has been performed since the request. It is set to false as soon as the guest operating system completes a reboot following the request. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "GuestRebootStatus::__missing_reboot_requested")]
     pub reboot_requested: bool,
     /// List of VMware Tools and/or system components that have requested the guest OS be rebooted to complete a VMware Tools install, upgrade, or uninstall. See the VMware Tools Administration Guide for the details of the components reported by the install operation. This attribute was added in vSphere API 9.1.0.0. If None no reboot is pending, or the reboot components list information is not available. For older versions of VMware Tools or ESXi, the information is not available. For uninstall operations, the information is not available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -128,6 +129,15 @@ pub struct GuestRebootStatus {
     /// The time when the reboot request was generated. This attribute was added in vSphere API 9.1.0.0. If None no reboot is pending, or the reboot request time is not available. For older versions of VMware Tools or ESXi, the information is not available. For uninstall operations, the information is not available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_timestamp: Option<vsphere_vapi_runtime::types::DateTime>,
+}
+
+impl GuestRebootStatus {
+    fn __missing_reboot_requested() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::tools::GuestRebootStatus",
+            "reboot_requested",
+        )
+    }
 }
 
 impl GuestRebootStatus {
@@ -145,6 +155,7 @@ impl GuestRebootStatus {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Set if the virtual machine supports auto-upgrading Tools via `com.vmware.vcenter.vm.tools.upgrade_policy`. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_auto_update_supported")]
     pub auto_update_supported: bool,
     /// Number of attempts that have been made to install or upgrade the version of Tools installed on this virtual machine. This attribute was added in vSphere API 7.0.0.0. This attribute will be None if there have been no Tools install or upgrade attempt.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -175,6 +186,15 @@ pub struct Info {
     /// Reboot status of the guest operating system. This attribute was added in vSphere API 9.1.0.0. This attribute is None if the reboot status information is not known. For older versions of VMware Tools or ESXi, the information is not available. For uninstall operations, the information is not available. For virtual machines that are not powered on, the information is not available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guest_reboot_status: Option<GuestRebootStatus>,
+}
+
+impl Info {
+    fn __missing_auto_update_supported() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::tools::Info",
+            "auto_update_supported",
+        )
+    }
 }
 
 impl Info {

@@ -488,9 +488,36 @@ impl Versions {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CpuInfo {
     /// Number of CPU cores. This attribute was added in vSphere API 6.8.
+    #[serde(default = "CpuInfo::__missing_count")]
     pub count: i64,
     /// Number of CPU cores per socket. This attribute was added in vSphere API 6.8.
+    #[serde(default = "CpuInfo::__missing_cores_per_socket")]
     pub cores_per_socket: i64,
+}
+
+impl CpuInfo {
+    fn __missing_count() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm_template::library_items::CpuInfo",
+            "count",
+        )
+    }
+
+    fn __missing_cores_per_socket() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm_template::library_items::CpuInfo",
+            "cores_per_socket",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for CpuInfo {
+    fn zero() -> Self {
+        Self {
+            count: ::vsphere_vapi_runtime::de::Zero::zero(),
+            cores_per_socket: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `LibraryItems.CpuUpdateSpec` class describes updates to the CPU configuration of the deployed virtual machine. This class was added in vSphere API 6.8.
@@ -541,6 +568,7 @@ pub struct CreateSpec {
     /// Identifier of a `VirtualMachine` resource.
     pub source_vm: crate::ids::VirtualMachineId,
     /// Name of the library item. This attribute was added in vSphere API 6.8.
+    #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
     /// Description of the library item. This attribute was added in vSphere API 6.8. If None, the newly created library item has the same description as the source virtual machine.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -579,6 +607,15 @@ pub struct CreateSpec {
     /// If specified, each attribute will be used for placement. If the attributes result in disjoint placement, the operation will fail. If the attributes along with the placement values of the source virtual machine result in disjoint placement, the operation will fail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<CreatePlacementSpec>,
+}
+
+impl CreateSpec {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm_template::library_items::CreateSpec",
+            "name",
+        )
+    }
 }
 
 impl CreateSpec {
@@ -952,6 +989,7 @@ pub struct DeployPlacementSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeploySpec {
     /// Name of the deployed virtual machine. This attribute was added in vSphere API 6.8.
+    #[serde(default = "DeploySpec::__missing_name")]
     pub name: String,
     /// Description of the deployed virtual machine. This attribute was added in vSphere API 6.8. If None, the deployed virtual machine has the same description as the source library item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -998,6 +1036,15 @@ pub struct DeploySpec {
     /// List of tag parameters that contains information to attach tags while deploying a VM This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagSpec>>,
+}
+
+impl DeploySpec {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm_template::library_items::DeploySpec",
+            "name",
+        )
+    }
 }
 
 impl DeploySpec {
@@ -1376,7 +1423,17 @@ pub struct DiskStorageInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DiskUpdateSpec {
     /// Updated capacity of the virtual disk backing in bytes. This value has to be larger than the original capacity of the disk. This attribute was added in vSphere API 6.8.
+    #[serde(default = "DiskUpdateSpec::__missing_capacity")]
     pub capacity: i64,
+}
+
+impl DiskUpdateSpec {
+    fn __missing_capacity() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm_template::library_items::DiskUpdateSpec",
+            "capacity",
+        )
+    }
 }
 
 /// The `LibraryItems.EthernetInfo` class contains information about a virtual machine template's virtual Ethernet adapter. This class was added in vSphere API 6.8.
@@ -1453,27 +1510,90 @@ pub struct Info {
     #[serde(rename = "guest_OS")]
     pub guest_os: crate::vcenter::vm::GuestOs,
     /// CPU configuration of the virtual machine template. This attribute was added in vSphere API 6.8.
+    #[serde(default = "Info::__missing_cpu")]
     pub cpu: CpuInfo,
     /// Memory configuration of the virtual machine template. This attribute was added in vSphere API 6.8.
+    #[serde(default = "Info::__missing_memory")]
     pub memory: MemoryInfo,
     /// Storage information about the virtual machine template's configuration and log files. This attribute was added in vSphere API 6.8.
     pub vm_home_storage: VmHomeStorageInfo,
     /// Storage information about the virtual machine template's virtual disks. This attribute was added in vSphere API 6.8.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_disks",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub disks: vsphere_vapi_runtime::types::VapiMap<String, DiskInfo>,
     /// Information about the virtual machine template's virtual ethernet adapters. This attribute was added in vSphere API 6.8.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_nics",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub nics: vsphere_vapi_runtime::types::VapiMap<String, EthernetInfo>,
     /// Identifier of the latest virtual machine template contained in the library item. This attribute is the managed object identifier used to identify the virtual machine template in the vSphere Management (SOAP) API. This attribute was added in vSphere API 6.8.
+    #[serde(default = "Info::__missing_vm_template")]
     pub vm_template: String,
+}
+
+impl Info {
+    fn __missing_cpu() -> CpuInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm_template::library_items::Info",
+            "cpu",
+        )
+    }
+
+    fn __missing_memory() -> MemoryInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm_template::library_items::Info",
+            "memory",
+        )
+    }
+
+    fn __missing_disks() -> vsphere_vapi_runtime::types::VapiMap<String, DiskInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm_template::library_items::Info",
+            "disks",
+        )
+    }
+
+    fn __missing_nics() -> vsphere_vapi_runtime::types::VapiMap<String, EthernetInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm_template::library_items::Info",
+            "nics",
+        )
+    }
+
+    fn __missing_vm_template() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm_template::library_items::Info",
+            "vm_template",
+        )
+    }
 }
 
 /// The `LibraryItems.MemoryInfo` class contains memory related information about the virtual machine template. This class was added in vSphere API 6.8.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MemoryInfo {
     /// Memory size in mebibytes. This attribute was added in vSphere API 6.8.
-    #[serde(rename = "size_MiB")]
+    #[serde(rename = "size_MiB", default = "MemoryInfo::__missing_size_mib")]
     pub size_mib: i64,
+}
+
+impl MemoryInfo {
+    fn __missing_size_mib() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm_template::library_items::MemoryInfo",
+            "size_MiB",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for MemoryInfo {
+    fn zero() -> Self {
+        Self {
+            size_mib: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `LibraryItems.MemoryUpdateSpec` class describes updates to the memory configuration of the deployed virtual machine. This class was added in vSphere API 6.8.
@@ -1488,9 +1608,27 @@ pub struct MemoryUpdateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TagNameSpec {
     /// The name of the tag to attach. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "TagNameSpec::__missing_tag_name")]
     pub tag_name: String,
     /// The name of the vSphere category that this tag belongs to. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "TagNameSpec::__missing_category_name")]
     pub category_name: String,
+}
+
+impl TagNameSpec {
+    fn __missing_tag_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm_template::library_items::TagNameSpec",
+            "tag_name",
+        )
+    }
+
+    fn __missing_category_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm_template::library_items::TagNameSpec",
+            "category_name",
+        )
+    }
 }
 
 /// The `LibraryItems.TagSpec` class contains information required to attach a tag while deploying a VM.

@@ -16,20 +16,35 @@ pub mod response_spec;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClientError {
     /// Contains more information about the error happend during loginsight agent configurations. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ClientError::__missing_configurations",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub configurations: Vec<ResponseSpec>,
+}
+
+impl ClientError {
+    fn __missing_configurations() -> Vec<ResponseSpec> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::logging::liagent::log_collection::ClientError",
+            "configurations",
+        )
+    }
 }
 
 /// The `LogCollection.Config` class defines the configurations for loginsight agent to stream vCenter service logs to loginsight server. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Config {
     /// Specifies whether log collection is enabled for this unit. If set to 'false', the 'content' field will contain the appropriate configuration required to disable log collection for the underlying loginsight agent. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Config::__missing_enabled")]
     pub enabled: bool,
     /// A unique identifier for the log collection unit, typically aligned with the component's logical or infrastructure identity. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Config::__missing_unitid")]
     pub unitid: String,
     /// Value indicating the nature of the component (vCenterServer or ESXi) This attribute was added in vSphere API 9.1.0.0.
     pub unittype: UnitType,
     /// The raw text/string content for the loginsight agent's configuration. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Config::__missing_content")]
     pub content: String,
     /// The hostname of the loginsight server. This attribute was added in vSphere API 9.1.0.0. If None, host is not required when the liagent is being disabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -48,30 +63,91 @@ pub struct Config {
     pub certificates: Option<Vec<String>>,
 }
 
+impl Config {
+    fn __missing_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::logging::liagent::log_collection::Config",
+            "enabled",
+        )
+    }
+
+    fn __missing_unitid() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::logging::liagent::log_collection::Config",
+            "unitid",
+        )
+    }
+
+    fn __missing_content() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::logging::liagent::log_collection::Config",
+            "content",
+        )
+    }
+}
+
 /// The `LogCollection.Info` class contains the information about the list of loginsight agent configurations. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Defines the list of loginsight agent configurations. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_configurations",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub configurations: Vec<ResponseSpec>,
+}
+
+impl Info {
+    fn __missing_configurations() -> Vec<ResponseSpec> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::logging::liagent::log_collection::Info",
+            "configurations",
+        )
+    }
 }
 
 /// The `LogCollection.ResponseSpec` class describes the loginsight agent configuration in vCenter. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResponseSpec {
     /// Specifies whether log collection is enabled for this unit. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "ResponseSpec::__missing_enabled")]
     pub enabled: bool,
     /// A unique identifier for the log collection unit, typically aligned with the component's logical or infrastructure identity. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "ResponseSpec::__missing_unitid")]
     pub unitid: String,
     /// Value indicating the nature of the component (vCenterServer or ESXi) This attribute was added in vSphere API 9.1.0.0.
     pub unittype: UnitType,
     /// Status indicates the configuration status of loginsight in vCenter. This can have the values : "NOT_CONFIGURED", "CONFIGURED" or "FAILED" This attribute was added in vSphere API 9.1.0.0.
     pub status: response_spec::Status,
     /// Error or success message, post configuration of loginsight. Example : "An unexpected error occurred while applying the configuration." or "Configuration was received and applied." This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "ResponseSpec::__missing_message")]
     pub message: String,
     /// The raw text/string content of the loginsight agent configuration configured within vCenter. This attribute was added in vSphere API 9.1.0.0. If None, there is no content to be shown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
+}
+
+impl ResponseSpec {
+    fn __missing_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::logging::liagent::log_collection::ResponseSpec",
+            "enabled",
+        )
+    }
+
+    fn __missing_unitid() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::logging::liagent::log_collection::ResponseSpec",
+            "unitid",
+        )
+    }
+
+    fn __missing_message() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::logging::liagent::log_collection::ResponseSpec",
+            "message",
+        )
+    }
 }
 
 /// Error thrown when there is an internal error while processing the API request. This class was added in vSphere API 9.1.0.0.
@@ -81,24 +157,60 @@ pub struct ResponseSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerError {
     /// Contains more information about the error happend during loginsight agent configurations. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ServerError::__missing_configurations",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub configurations: Vec<ResponseSpec>,
+}
+
+impl ServerError {
+    fn __missing_configurations() -> Vec<ResponseSpec> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::logging::liagent::log_collection::ServerError",
+            "configurations",
+        )
+    }
 }
 
 /// The `LogCollection.SetResult` class contains the information about the status of list of loginsight agent configurations. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetResult {
     /// Defines the list of loginsight agent configurations. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "SetResult::__missing_configurations",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub configurations: Vec<ResponseSpec>,
+}
+
+impl SetResult {
+    fn __missing_configurations() -> Vec<ResponseSpec> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::logging::liagent::log_collection::SetResult",
+            "configurations",
+        )
+    }
 }
 
 /// The `LogCollection.SetSpec` class contains the information about the list of loginsight agent configurations. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetSpec {
     /// Defines the list of loginsight agent configurations. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "SetSpec::__missing_configurations",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub configurations: Vec<Config>,
+}
+
+impl SetSpec {
+    fn __missing_configurations() -> Vec<Config> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::logging::liagent::log_collection::SetSpec",
+            "configurations",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -10,9 +10,19 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Message {
     /// message
+    #[serde(default = "Message::__missing_message")]
     pub message: String,
     /// result of the test
     pub result: MessageStatus,
+}
+
+impl Message {
+    fn __missing_message() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::networking::dns::hostname::Message",
+            "message",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -45,8 +55,20 @@ pub struct TestStatusInfo {
     /// Overall status of tests run.
     pub status: TestStatus,
     /// messages
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "TestStatusInfo::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<Message>,
+}
+
+impl TestStatusInfo {
+    fn __missing_messages() -> Vec<Message> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::networking::dns::hostname::TestStatusInfo",
+            "messages",
+        )
+    }
 }
 
 #[doc(hidden)]

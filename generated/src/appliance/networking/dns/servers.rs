@@ -12,8 +12,20 @@ pub struct DnsServerConfig {
     /// Define how to determine the DNS servers. Leave the servers argument empty if the mode argument is "DHCP". Set the servers argument to a comma-separated list of DNS servers if the mode argument is "static". The DNS server are assigned from the specified list.
     pub mode: DnsServerMode,
     /// List of the currently used DNS servers.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "DnsServerConfig::__missing_servers",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub servers: Vec<String>,
+}
+
+impl DnsServerConfig {
+    fn __missing_servers() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::networking::dns::servers::DnsServerConfig",
+            "servers",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -31,9 +43,19 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Message {
     /// message
+    #[serde(default = "Message::__missing_message")]
     pub message: String,
     /// result of the test
     pub result: MessageStatus,
+}
+
+impl Message {
+    fn __missing_message() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::networking::dns::servers::Message",
+            "message",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -66,8 +88,20 @@ pub struct TestStatusInfo {
     /// Overall status of tests run.
     pub status: TestStatus,
     /// messages
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "TestStatusInfo::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<Message>,
+}
+
+impl TestStatusInfo {
+    fn __missing_messages() -> Vec<Message> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::networking::dns::servers::TestStatusInfo",
+            "messages",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -25,14 +25,32 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Rule {
     /// IPv4 or IPv6 address. This attribute was added in vSphere API 6.7.1.
+    #[serde(default = "Rule::__missing_address")]
     pub address: String,
     /// CIDR prefix used to mask address. For example, an IPv4 prefix of 24 ignores the low-order 8 bits of address. This attribute was added in vSphere API 6.7.1.
+    #[serde(default = "Rule::__missing_prefix")]
     pub prefix: i64,
     /// The allow or deny policy of this rule. This attribute was added in vSphere API 6.7.1.
     pub policy: Policy,
     /// The interface to which this rule applies. An empty string indicates that the rule applies to all interfaces. This attribute was added in vSphere API 6.7.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interface_name: Option<String>,
+}
+
+impl Rule {
+    fn __missing_address() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::networking::firewall::inbound::Rule",
+            "address",
+        )
+    }
+
+    fn __missing_prefix() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::networking::firewall::inbound::Rule",
+            "prefix",
+        )
+    }
 }
 
 #[doc(hidden)]

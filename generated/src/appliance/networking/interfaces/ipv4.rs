@@ -384,7 +384,10 @@ impl<'de> serde::Deserialize<'de> for Info {
                 };
                 ::core::result::Result::Ok(Info {
                     configurable: f_0
-                        .ok_or_else(|| serde::de::Error::missing_field("configurable"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "appliance::networking::interfaces::ipv4::Info",
+                            "configurable",
+                        )),
                     mode: u_0.ok_or_else(|| serde::de::Error::missing_field("mode"))?,
                 })
             }

@@ -10,9 +10,27 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Address {
     /// The IPv6 address, for example, fc00:10:20:83:20c:29ff:fe94:bb5a. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Address::__missing_address")]
     pub address: String,
     /// The IPv6 CIDR prefix, for example, 64. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Address::__missing_prefix")]
     pub prefix: i64,
+}
+
+impl Address {
+    fn __missing_address() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::networking::interfaces::ipv6::Address",
+            "address",
+        )
+    }
+
+    fn __missing_prefix() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::networking::interfaces::ipv6::Address",
+            "prefix",
+        )
+    }
 }
 
 /// The `Ipv6.AddressInfo` class provides the structure that you can use to get information about an IPv6 address along with its origin and status. This class was added in vSphere API 6.7.
@@ -23,39 +41,137 @@ pub struct AddressInfo {
     /// The Status of the IPv6 address. For more information, see RFC 4293. This attribute was added in vSphere API 6.7.
     pub status: Status,
     /// The IPv6 address, for example, fc00:10:20:83:20c:29ff:fe94:bb5a. This attribute was added in vSphere API 6.7.
+    #[serde(default = "AddressInfo::__missing_address")]
     pub address: String,
     /// The IPv6 CIDR prefix, for example, 64. This attribute was added in vSphere API 6.7.
+    #[serde(default = "AddressInfo::__missing_prefix")]
     pub prefix: i64,
+}
+
+impl AddressInfo {
+    fn __missing_address() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::networking::interfaces::ipv6::AddressInfo",
+            "address",
+        )
+    }
+
+    fn __missing_prefix() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::networking::interfaces::ipv6::AddressInfo",
+            "prefix",
+        )
+    }
 }
 
 /// The `Ipv6.Config` class provides the structure that you can use to configure IPv6 on a particular interface. Addresses can be assigned by DHCP, SLAAC or STATIC, as IPv6 permits multiple addresses per interface. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Config {
     /// An address will be assigned by a DHCP server. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Config::__missing_dhcp")]
     pub dhcp: bool,
     /// An address will be assigned by Stateless Address Autoconfiguration (SLAAC). This attribute was added in vSphere API 6.7.
+    #[serde(default = "Config::__missing_autoconf")]
     pub autoconf: bool,
     /// The list of addresses to be statically assigned. This attribute was added in vSphere API 6.7.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Config::__missing_addresses",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub addresses: Vec<Address>,
     /// The default gateway for static IP address assignment. This configures the global IPv6 default gateway on the appliance with the specified gateway address and interface. This gateway replaces the existing default gateway configured on the appliance. However, if the gateway address is link-local, then it is added for that interface. This does not support configuration of multiple global default gateways through different interfaces. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Config::__missing_default_gateway")]
     pub default_gateway: String,
+}
+
+impl Config {
+    fn __missing_dhcp() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::networking::interfaces::ipv6::Config",
+            "dhcp",
+        )
+    }
+
+    fn __missing_autoconf() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::networking::interfaces::ipv6::Config",
+            "autoconf",
+        )
+    }
+
+    fn __missing_addresses() -> Vec<Address> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::networking::interfaces::ipv6::Config",
+            "addresses",
+        )
+    }
+
+    fn __missing_default_gateway() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::networking::interfaces::ipv6::Config",
+            "default_gateway",
+        )
+    }
 }
 
 /// The `Ipv6.Info` class provides the structure that defines an existing IPv6 configuration on a particular interface. This structure is read only. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// DHCP is on. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_dhcp")]
     pub dhcp: bool,
     /// Stateless Address Autoconfiguration (SLAAC) is on. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_autoconf")]
     pub autoconf: bool,
     /// List of addresses with their origins and statuses. This attribute was added in vSphere API 6.7.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_addresses",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub addresses: Vec<AddressInfo>,
     /// The default gateway for static IP address assignment. This configures the global IPv6 default gateway on the appliance with the specified gateway address and interface. This gateway replaces the existing default gateway configured on the appliance. However, if the gateway address is link-local, then it is added for that interface. This does not support configuration of multiple global default gateways through different interfaces. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_default_gateway")]
     pub default_gateway: String,
     /// Is NIC configurable or not. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_configurable")]
     pub configurable: bool,
+}
+
+impl Info {
+    fn __missing_dhcp() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::networking::interfaces::ipv6::Info",
+            "dhcp",
+        )
+    }
+
+    fn __missing_autoconf() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::networking::interfaces::ipv6::Info",
+            "autoconf",
+        )
+    }
+
+    fn __missing_addresses() -> Vec<AddressInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::networking::interfaces::ipv6::Info",
+            "addresses",
+        )
+    }
+
+    fn __missing_default_gateway() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::networking::interfaces::ipv6::Info",
+            "default_gateway",
+        )
+    }
+
+    fn __missing_configurable() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::networking::interfaces::ipv6::Info",
+            "configurable",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

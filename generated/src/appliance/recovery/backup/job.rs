@@ -61,13 +61,18 @@ impl Details {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BackupJobStatus {
     /// TimeStamp based ID.
+    #[serde(default = "BackupJobStatus::__missing_id")]
     pub id: String,
     /// The state of the backup job.
     pub state: BackupRestoreProcessState,
     /// List of messages.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "BackupJobStatus::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<LocalizableMessage>,
     /// Progress of the job in percentage.
+    #[serde(default = "BackupJobStatus::__missing_progress")]
     pub progress: i64,
     /// Time when the backup was started.
     pub start_time: vsphere_vapi_runtime::types::DateTime,
@@ -76,11 +81,37 @@ pub struct BackupJobStatus {
     pub end_time: Option<vsphere_vapi_runtime::types::DateTime>,
 }
 
+impl BackupJobStatus {
+    fn __missing_id() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::job::BackupJobStatus",
+            "id",
+        )
+    }
+
+    fn __missing_messages() -> Vec<LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::job::BackupJobStatus",
+            "messages",
+        )
+    }
+
+    fn __missing_progress() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::job::BackupJobStatus",
+            "progress",
+        )
+    }
+}
+
 /// The `Job.BackupRequest` class represents a requested backup piece.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BackupRequest {
     /// List of optional parts that will be included in the backup. Use the `com.vmware.appliance.recovery.backup.parts.list` method to get information about the supported parts.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "BackupRequest::__missing_parts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub parts: Vec<String>,
     /// Password for a backup piece. The backupPassword must adhere to the following password requirements: At least 8 characters, cannot be more than 20 characters in length. At least 1 uppercase letter. At least 1 lowercase letter. At least 1 numeric digit. At least 1 special character (i.e. any character not in \[0-9,a-z,A-Z\]). Only visible ASCII characters (for example, no space). backupPassword If no password then the piece will not be encrypted
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -88,6 +119,7 @@ pub struct BackupRequest {
     /// Type of backup location.
     pub location_type: LocationType,
     /// Path or URL of the backup location.
+    #[serde(default = "BackupRequest::__missing_location")]
     pub location: String,
     /// Username for the given location. If None authentication will not be used for the specified location.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -101,6 +133,22 @@ pub struct BackupRequest {
     /// Option to enable Postgres DB/ VCDB fast backup If None backup will proceed at slow rate
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fast_backup: Option<bool>,
+}
+
+impl BackupRequest {
+    fn __missing_parts() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::job::BackupRequest",
+            "parts",
+        )
+    }
+
+    fn __missing_location() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::job::BackupRequest",
+            "location",
+        )
+    }
 }
 
 impl BackupRequest {
@@ -142,12 +190,40 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LocalizableMessage {
     /// Id in message bundle.
+    #[serde(default = "LocalizableMessage::__missing_id")]
     pub id: String,
     /// Text in english.
+    #[serde(default = "LocalizableMessage::__missing_default_message")]
     pub default_message: String,
     /// Nested data.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "LocalizableMessage::__missing_args",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub args: Vec<String>,
+}
+
+impl LocalizableMessage {
+    fn __missing_id() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::job::LocalizableMessage",
+            "id",
+        )
+    }
+
+    fn __missing_default_message() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::job::LocalizableMessage",
+            "default_message",
+        )
+    }
+
+    fn __missing_args() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::job::LocalizableMessage",
+            "args",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -179,8 +255,20 @@ pub struct ReturnResult {
     /// Status of the cancel operation.
     pub status: ReturnStatus,
     /// List of messages.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ReturnResult::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<LocalizableMessage>,
+}
+
+impl ReturnResult {
+    fn __missing_messages() -> Vec<LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::job::ReturnResult",
+            "messages",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -10,12 +10,50 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LocalizableMessage {
     /// id in message bundle
+    #[serde(default = "LocalizableMessage::__missing_id")]
     pub id: String,
     /// text in english
+    #[serde(default = "LocalizableMessage::__missing_default_message")]
     pub default_message: String,
     /// nested data
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "LocalizableMessage::__missing_args",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub args: Vec<String>,
+}
+
+impl LocalizableMessage {
+    fn __missing_id() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::parts::LocalizableMessage",
+            "id",
+        )
+    }
+
+    fn __missing_default_message() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::parts::LocalizableMessage",
+            "default_message",
+        )
+    }
+
+    fn __missing_args() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::parts::LocalizableMessage",
+            "args",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for LocalizableMessage {
+    fn zero() -> Self {
+        Self {
+            id: ::vsphere_vapi_runtime::de::Zero::zero(),
+            default_message: ::vsphere_vapi_runtime::de::Zero::zero(),
+            args: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// `Parts.Part` class Structure representing backup restore part
@@ -26,16 +64,50 @@ pub struct Part {
     /// Identifier of a `com.vmware.appliance.recovery.backup.parts` resource.
     pub id: crate::ids::PartsId,
     /// part name id in message bundle
+    #[serde(default = "Part::__missing_name")]
     pub name: LocalizableMessage,
     /// part description id in message bundle
+    #[serde(default = "Part::__missing_description")]
     pub description: LocalizableMessage,
     /// Is this part selected by default in the user interface.
+    #[serde(default = "Part::__missing_selected_by_default")]
     pub selected_by_default: bool,
     /// Is this part optional.
+    #[serde(default = "Part::__missing_optional")]
     pub optional: bool,
     /// This flag will be `true` if this part can be restored independently of an entire VCSA restore This attribute was added in vSphere API 8.0.3.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standalone: Option<bool>,
+}
+
+impl Part {
+    fn __missing_name() -> LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::parts::Part",
+            "name",
+        )
+    }
+
+    fn __missing_description() -> LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::parts::Part",
+            "description",
+        )
+    }
+
+    fn __missing_selected_by_default() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::parts::Part",
+            "selected_by_default",
+        )
+    }
+
+    fn __missing_optional() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::parts::Part",
+            "optional",
+        )
+    }
 }
 
 #[doc(hidden)]

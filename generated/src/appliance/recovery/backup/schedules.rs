@@ -79,7 +79,10 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// List of optional parts that will be included in backups based on this schedule details. Use the `com.vmware.appliance.recovery.backup.parts.list` method to get information about the supported parts. This attribute was added in vSphere API 6.7.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_parts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub parts: Vec<String>,
     /// URL of the backup location. This attribute was added in vSphere API 6.7.
     pub location: String,
@@ -87,6 +90,7 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_user: Option<String>,
     /// Enable or disable a schedule, by default when created a schedule will be enabled. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_enable")]
     pub enable: bool,
     /// Recurrence information for the schedule. This attribute was added in vSphere API 6.7. If None backup job is not scheduled. See `com.vmware.appliance.recovery.backup.schedules.recurrence_info`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -97,6 +101,22 @@ pub struct Info {
     /// Option to enable Postgres DB/ VCDB fast backup This attribute was added in vSphere API 6.7. If None backup will proceed at slow rate
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fast_backup: Option<bool>,
+}
+
+impl Info {
+    fn __missing_parts() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::schedules::Info",
+            "parts",
+        )
+    }
+
+    fn __missing_enable() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::schedules::Info",
+            "enable",
+        )
+    }
 }
 
 impl Info {
@@ -122,19 +142,47 @@ impl Info {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RecurrenceInfo {
     /// Minute when backup should run. This attribute was added in vSphere API 6.7.
+    #[serde(default = "RecurrenceInfo::__missing_minute")]
     pub minute: i64,
     /// Hour when backup should run. The hour should be specified in 24-hour clock format. This attribute was added in vSphere API 6.7.
+    #[serde(default = "RecurrenceInfo::__missing_hour")]
     pub hour: i64,
     /// Day of week when the backup should be run. Days can be specified as list of days. This attribute was added in vSphere API 6.7. If None the backup will be run everyday.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days: Option<Vec<DayOfWeek>>,
 }
 
+impl RecurrenceInfo {
+    fn __missing_minute() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::schedules::RecurrenceInfo",
+            "minute",
+        )
+    }
+
+    fn __missing_hour() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::schedules::RecurrenceInfo",
+            "hour",
+        )
+    }
+}
+
 /// The `Schedules.RetentionInfo` class contains retention information associated with a schedule. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RetentionInfo {
     /// Number of backups which should be retained. If retention is not set, all the backups will be retained forever. This attribute was added in vSphere API 6.7.
+    #[serde(default = "RetentionInfo::__missing_max_count")]
     pub max_count: i64,
+}
+
+impl RetentionInfo {
+    fn __missing_max_count() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::schedules::RetentionInfo",
+            "max_count",
+        )
+    }
 }
 
 /// A call of [`Schedules::run`](crate::appliance::recovery::backup::Schedules::run)

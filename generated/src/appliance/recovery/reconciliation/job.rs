@@ -213,7 +213,11 @@ impl<'de> serde::Deserialize<'de> for Info {
                         "error" => f_7 = map.next_value()?,
                         "start_time" => f_8 = map.next_value()?,
                         "end_time" => f_9 = map.next_value()?,
-                        "messages" => f_10 = map.next_value()?,
+                        "messages" => {
+                            f_10 = Some(
+                                map.next_value::<Option<_>>()?.unwrap_or_default(),
+                            );
+                        }
                         "progress" => f_11 = Some(map.next_value()?),
                         _ => {
                             let value: serde_json::Value = map.next_value()?;
@@ -280,19 +284,32 @@ impl<'de> serde::Deserialize<'de> for Info {
                 };
                 ::core::result::Result::Ok(Info {
                     description: f_0
-                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "appliance::recovery::reconciliation::job::Info",
+                            "description",
+                        )),
                     service: f_1
                         .ok_or_else(|| serde::de::Error::missing_field("service"))?,
                     operation: f_2
-                        .ok_or_else(|| serde::de::Error::missing_field("operation"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "appliance::recovery::reconciliation::job::Info",
+                            "operation",
+                        )),
                     parent: f_3,
                     target: f_4,
                     status: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("status"))?,
                     cancelable: f_6,
-                    messages: f_10.unwrap_or_default(),
+                    messages: f_10
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "appliance::recovery::reconciliation::job::Info",
+                            "messages",
+                        )),
                     progress: f_11
-                        .ok_or_else(|| serde::de::Error::missing_field("progress"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "appliance::recovery::reconciliation::job::Info",
+                            "progress",
+                        )),
                 })
             }
         }

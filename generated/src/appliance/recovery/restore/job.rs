@@ -25,12 +25,40 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LocalizableMessage {
     /// id in message bundle
+    #[serde(default = "LocalizableMessage::__missing_id")]
     pub id: String,
     /// text in english
+    #[serde(default = "LocalizableMessage::__missing_default_message")]
     pub default_message: String,
     /// nested data
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "LocalizableMessage::__missing_args",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub args: Vec<String>,
+}
+
+impl LocalizableMessage {
+    fn __missing_id() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::restore::job::LocalizableMessage",
+            "id",
+        )
+    }
+
+    fn __missing_default_message() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::restore::job::LocalizableMessage",
+            "default_message",
+        )
+    }
+
+    fn __missing_args() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::restore::job::LocalizableMessage",
+            "args",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -62,13 +90,33 @@ pub struct RestoreJobStatus {
     /// process state
     pub state: BackupRestoreProcessState,
     /// list of messages
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "RestoreJobStatus::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<LocalizableMessage>,
     /// percentage complete
+    #[serde(default = "RestoreJobStatus::__missing_progress")]
     pub progress: i64,
     /// List of standalone parts requested for restore. Only parts with the `com.vmware.appliance.recovery.backup.parts.part.standalone` flag set to `true` can be included. This attribute was added in vSphere API 8.0.3.0. If None entire VCSA restore was requested.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parts: Option<Vec<String>>,
+}
+
+impl RestoreJobStatus {
+    fn __missing_messages() -> Vec<LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::restore::job::RestoreJobStatus",
+            "messages",
+        )
+    }
+
+    fn __missing_progress() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::restore::job::RestoreJobStatus",
+            "progress",
+        )
+    }
 }
 
 /// `Job.RestoreRequest` class Structure representing requested restore piece
@@ -83,6 +131,7 @@ pub struct RestoreRequest {
     /// a type of location
     pub location_type: LocationType,
     /// path or url
+    #[serde(default = "RestoreRequest::__missing_location")]
     pub location: String,
     /// username for location locationUser User name for this location if login is required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -99,6 +148,15 @@ pub struct RestoreRequest {
     /// The flag to ignore warnings during restore This attribute was added in vSphere API 6.7. If None, validation warnings will fail the restore operation
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore_warnings: Option<bool>,
+}
+
+impl RestoreRequest {
+    fn __missing_location() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::restore::job::RestoreRequest",
+            "location",
+        )
+    }
 }
 
 impl RestoreRequest {
@@ -127,8 +185,20 @@ pub struct ReturnResult {
     /// Check status
     pub status: ReturnStatus,
     /// List of messages
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ReturnResult::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<LocalizableMessage>,
+}
+
+impl ReturnResult {
+    fn __missing_messages() -> Vec<LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::restore::job::ReturnResult",
+            "messages",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -14,16 +14,40 @@ pub struct Info {
     /// Identifier of a `com.vmware.appliance.system.crypto_hash` resource.
     pub hash_mode: crate::ids::CryptoHashId,
     /// List of hash algorithms supported for a hash mode This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_hash_algorithms",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub hash_algorithms: Vec<String>,
+}
+
+impl Info {
+    fn __missing_hash_algorithms() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::system::crypto_hash::options::Info",
+            "hash_algorithms",
+        )
+    }
 }
 
 /// List of available hash modes that can be set This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of hash mode Info This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_modes",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub modes: Vec<Info>,
+}
+
+impl ListResult {
+    fn __missing_modes() -> Vec<Info> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::system::crypto_hash::options::ListResult",
+            "modes",
+        )
+    }
 }
 
 #[doc(hidden)]

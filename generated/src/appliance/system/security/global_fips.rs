@@ -14,7 +14,17 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// FIPS setting state. This attribute was added in vSphere API 7.0.1.0.
+    #[serde(default = "Info::__missing_enabled")]
     pub enabled: bool,
+}
+
+impl Info {
+    fn __missing_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::system::security::global_fips::Info",
+            "enabled",
+        )
+    }
 }
 
 /// This class was added in vSphere API 7.0.1.0.

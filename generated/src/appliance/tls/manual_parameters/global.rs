@@ -10,47 +10,147 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Indicates if the current manual TLS parameters are activated for the appliance or standard TLS Profile is used instead of them This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "Info::__missing_manual_active")]
     pub manual_active: bool,
     /// Contains information about the configuration. This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "Info::__missing_spec")]
     pub spec: SetSpec,
+}
+
+impl Info {
+    fn __missing_manual_active() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::tls::manual_parameters::global::Info",
+            "manual_active",
+        )
+    }
+
+    fn __missing_spec() -> SetSpec {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::tls::manual_parameters::global::Info",
+            "spec",
+        )
+    }
 }
 
 /// The `Global.ProtocolVersionInfo` class contains the information about the TLS protocol version and its ciphers. This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProtocolVersionInfo {
     /// Defines the TLS protocol version. This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "ProtocolVersionInfo::__missing_version")]
     pub version: String,
     /// Defines the TLS protocol ciphers in IANA form. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ProtocolVersionInfo::__missing_ciphers",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub ciphers: Vec<String>,
+}
+
+impl ProtocolVersionInfo {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::tls::manual_parameters::global::ProtocolVersionInfo",
+            "version",
+        )
+    }
+
+    fn __missing_ciphers() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::tls::manual_parameters::global::ProtocolVersionInfo",
+            "ciphers",
+        )
+    }
 }
 
 /// The `Global.SetSpec` class contains the information about the TLS Profile. This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetSpec {
     /// Defines the list of TLS protocol version and their ciphers This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "SetSpec::__missing_protocol_versions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub protocol_versions: Vec<ProtocolVersionInfo>,
     /// Defines the TLS Profile curves in IANA form. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "SetSpec::__missing_curves",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub curves: Vec<String>,
     /// Indicates if FIPS 140-3 compliance is enforced for the TLS Profile. This attribute was added in vSphere API 8.0.3.0.
     ///
     /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0. in 9.0.0.0 and above all profiles are FIPS compliant, always @term true.
     ///
     /// **Deprecated** in the vSphere API.
+    #[serde(default = "SetSpec::__missing_fips_enforced")]
     pub fips_enforced: bool,
+}
+
+impl SetSpec {
+    fn __missing_protocol_versions() -> Vec<ProtocolVersionInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::tls::manual_parameters::global::SetSpec",
+            "protocol_versions",
+        )
+    }
+
+    fn __missing_curves() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::tls::manual_parameters::global::SetSpec",
+            "curves",
+        )
+    }
+
+    fn __missing_fips_enforced() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::tls::manual_parameters::global::SetSpec",
+            "fips_enforced",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for SetSpec {
+    fn zero() -> Self {
+        Self {
+            protocol_versions: ::vsphere_vapi_runtime::de::Zero::zero(),
+            curves: ::vsphere_vapi_runtime::de::Zero::zero(),
+            fips_enforced: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `Global.SetSpecEx` class contains the parameters for the custom TLS Profile which shall be applied to the appliance. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetSpecEx {
     /// Defines the list of TLS protocol version and their ciphers This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "SetSpecEx::__missing_protocol_versions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub protocol_versions: Vec<ProtocolVersionInfo>,
     /// Defines the TLS Profile curves in IANA form. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "SetSpecEx::__missing_curves",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub curves: Vec<String>,
+}
+
+impl SetSpecEx {
+    fn __missing_protocol_versions() -> Vec<ProtocolVersionInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::tls::manual_parameters::global::SetSpecEx",
+            "protocol_versions",
+        )
+    }
+
+    fn __missing_curves() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::tls::manual_parameters::global::SetSpecEx",
+            "curves",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -10,17 +10,47 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Defines the list of TLS protocol version and their ciphers This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_protocol_versions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub protocol_versions: Vec<ProtocolVersionInfo>,
     /// Defines the TLS Profile curves in IANA form. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_curves",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub curves: Vec<String>,
     /// Indicates if FIPS 140-3 compliance is enforced for the TLS Profile. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0. in 9.0.0.0 and above all profiles are FIPS compliant, always @term true.
     ///
     /// **Deprecated** in the vSphere API.
+    #[serde(default = "Info::__missing_fips_enforced")]
     pub fips_enforced: bool,
+}
+
+impl Info {
+    fn __missing_protocol_versions() -> Vec<ProtocolVersionInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::tls::manual_parameters::services::Info",
+            "protocol_versions",
+        )
+    }
+
+    fn __missing_curves() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::tls::manual_parameters::services::Info",
+            "curves",
+        )
+    }
+
+    fn __missing_fips_enforced() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::tls::manual_parameters::services::Info",
+            "fips_enforced",
+        )
+    }
 }
 
 /// The `Services.ListItem` class contains the information about the service. This class was added in vSphere API 9.0.0.0.
@@ -39,29 +69,83 @@ pub struct ListItem {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// Defines the list of services integrated with TLS and its configuration. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_services",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub services: Vec<ListItem>,
+}
+
+impl ListResult {
+    fn __missing_services() -> Vec<ListItem> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::tls::manual_parameters::services::ListResult",
+            "services",
+        )
+    }
 }
 
 /// The `Services.ProtocolVersionInfo` class contains the information about the TLS protocol version and its ciphers. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProtocolVersionInfo {
     /// Defines the TLS protocol version. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ProtocolVersionInfo::__missing_version")]
     pub version: String,
     /// Defines the TLS protocol ciphers in IANA form. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ProtocolVersionInfo::__missing_ciphers",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub ciphers: Vec<String>,
+}
+
+impl ProtocolVersionInfo {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::tls::manual_parameters::services::ProtocolVersionInfo",
+            "version",
+        )
+    }
+
+    fn __missing_ciphers() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::tls::manual_parameters::services::ProtocolVersionInfo",
+            "ciphers",
+        )
+    }
 }
 
 /// The `Services.SetSpec` class contains the information about the TLS parameters. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetSpec {
     /// Defines the list of TLS protocol version and their ciphers This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "SetSpec::__missing_protocol_versions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub protocol_versions: Vec<ProtocolVersionInfo>,
     /// Defines the TLS Profile curves in IANA form. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "SetSpec::__missing_curves",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub curves: Vec<String>,
+}
+
+impl SetSpec {
+    fn __missing_protocol_versions() -> Vec<ProtocolVersionInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::tls::manual_parameters::services::SetSpec",
+            "protocol_versions",
+        )
+    }
+
+    fn __missing_curves() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::tls::manual_parameters::services::SetSpec",
+            "curves",
+        )
+    }
 }
 
 #[doc(hidden)]

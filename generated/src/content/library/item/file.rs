@@ -28,7 +28,17 @@ pub struct ChecksumInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub algorithm: Option<ChecksumAlgorithm>,
     /// The checksum value calculated with `com.vmware.content.library.item.file.checksum_info.algorithm`.
+    #[serde(default = "ChecksumInfo::__missing_checksum")]
     pub checksum: String,
+}
+
+impl ChecksumInfo {
+    fn __missing_checksum() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::library::item::file::ChecksumInfo",
+            "checksum",
+        )
+    }
 }
 
 /// The `File.Info` class provides information about a file in Content Library Service storage.
@@ -40,18 +50,46 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checksum_info: Option<ChecksumInfo>,
     /// The name of the file. This value will be unique within the library item for each file. It cannot be an empty string.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// The file size, in bytes. The file size is the storage used and not the uploaded or provisioned size. For example, when uploading a disk to a datastore, the amount of storage that the disk consumes may be different from the disk file size. When the file is not cached, the size is 0.
+    #[serde(default = "Info::__missing_size")]
     pub size: i64,
     /// Indicates whether the file is on disk or not.
+    #[serde(default = "Info::__missing_cached")]
     pub cached: bool,
     /// The version of this file; incremented when a new copy of the file is uploaded.
+    #[serde(default = "Info::__missing_version")]
     pub version: String,
     /// The URL endpoint that can be used to download the file. Eg URL: <https://>{vc}/cls/static/{libraryId}/{itemId}/{fileName}?version={version} `com.vmware.content.library.item.file.info.version` query param in the URL specifies the latest version of the file present in storage. When URL is hit with version query param, the file version specified in version query param is downloaded. The download will fail with 404 not found error if the specified version is no longer present in storage. If URL is hit without version query param, the latest file version present in storage is downloaded.
     ///
     /// It is expected to provide API session i.e. vmware-api-session-id in header while using the URL to download the file. vmware-api-session-id can be obtained from com.vmware.cis.Session#create() method Eg: wget --header="vmware-api-session-id: {sessionId}" fileDownloadEndpoint This attribute was added in vSphere API 9.0.0.0. None if the file is not present in storage i.e `com.vmware.content.library.item.file.info.cached` is False or library item is of VMTX Template type (as download of VMTX template is not supported currently)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_download_endpoint: Option<String>,
+}
+
+impl Info {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing("content::library::item::file::Info", "name")
+    }
+
+    fn __missing_size() -> i64 {
+        ::vsphere_vapi_runtime::de::missing("content::library::item::file::Info", "size")
+    }
+
+    fn __missing_cached() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::library::item::file::Info",
+            "cached",
+        )
+    }
+
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::library::item::file::Info",
+            "version",
+        )
+    }
 }
 
 #[doc(hidden)]

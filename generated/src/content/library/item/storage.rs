@@ -10,26 +10,78 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The storage backing on which this object resides. This might not be the same as the default storage backing associated with the library.
+    #[serde(default = "Info::__missing_storage_backing")]
     pub storage_backing: crate::content::library::StorageBacking,
     /// URIs that identify the file on the storage backing. These URIs may be specific to the backing and may need interpretation by the client. A client that understands a URI scheme in this list may use that URI to directly access the file on the storage backing. This can provide high-performance support for file manipulation.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_storage_uris",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub storage_uris: Vec<String>,
     /// A checksum for validating the content of the file. This value can be used to verify that a transfer was completed without errors. A checksum cannot always be calculated, and the value will be None if the file does not have content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checksum_info: Option<crate::content::library::item::file::ChecksumInfo>,
     /// The name of the file. This value will be unique within the library item for each file. It cannot be an empty string.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// The file size, in bytes. The file size is the storage used and not the uploaded or provisioned size. For example, when uploading a disk to a datastore, the amount of storage that the disk consumes may be different from the disk file size. When the file is not cached, the size is 0.
+    #[serde(default = "Info::__missing_size")]
     pub size: i64,
     /// Indicates whether the file is on disk or not.
+    #[serde(default = "Info::__missing_cached")]
     pub cached: bool,
     /// The version of this file; incremented when a new copy of the file is uploaded.
+    #[serde(default = "Info::__missing_version")]
     pub version: String,
     /// The URL endpoint that can be used to download the file. Eg URL: <https://>{vc}/cls/static/{libraryId}/{itemId}/{fileName}?version={version} `com.vmware.content.library.item.file.info.version` query param in the URL specifies the latest version of the file present in storage. When URL is hit with version query param, the file version specified in version query param is downloaded. The download will fail with 404 not found error if the specified version is no longer present in storage. If URL is hit without version query param, the latest file version present in storage is downloaded.
     ///
     /// It is expected to provide API session i.e. vmware-api-session-id in header while using the URL to download the file. vmware-api-session-id can be obtained from com.vmware.cis.Session#create() method Eg: wget --header="vmware-api-session-id: {sessionId}" fileDownloadEndpoint This attribute was added in vSphere API 9.0.0.0. None if the file is not present in storage i.e `com.vmware.content.library.item.file.info.cached` is False or library item is of VMTX Template type (as download of VMTX template is not supported currently)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_download_endpoint: Option<String>,
+}
+
+impl Info {
+    fn __missing_storage_backing() -> crate::content::library::StorageBacking {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::library::item::storage::Info",
+            "storage_backing",
+        )
+    }
+
+    fn __missing_storage_uris() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::library::item::storage::Info",
+            "storage_uris",
+        )
+    }
+
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::library::item::storage::Info",
+            "name",
+        )
+    }
+
+    fn __missing_size() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::library::item::storage::Info",
+            "size",
+        )
+    }
+
+    fn __missing_cached() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::library::item::storage::Info",
+            "cached",
+        )
+    }
+
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::library::item::storage::Info",
+            "version",
+        )
+    }
 }
 
 #[doc(hidden)]

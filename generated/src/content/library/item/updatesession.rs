@@ -224,13 +224,47 @@ impl File {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CertificateInfo {
     /// Certificate issuer. For example: /C=US/ST=California/L=Palo Alto/O=VMware, Inc. This attribute was added in vSphere API 6.8.
+    #[serde(default = "CertificateInfo::__missing_issuer")]
     pub issuer: String,
     /// Certificate subject. For example: C=US/ST=Massachusetts/L=Hopkinton/O=EMC Corporation/OU=EMC Avamar/CN=EMC Corporation. This attribute was added in vSphere API 6.8.
+    #[serde(default = "CertificateInfo::__missing_subject")]
     pub subject: String,
     /// Whether the certificate is self-signed. This attribute was added in vSphere API 6.8.
+    #[serde(default = "CertificateInfo::__missing_self_signed")]
     pub self_signed: bool,
     /// The X509 representation of the certificate. This attribute was added in vSphere API 6.8.
+    #[serde(default = "CertificateInfo::__missing_x509")]
     pub x509: String,
+}
+
+impl CertificateInfo {
+    fn __missing_issuer() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::library::item::updatesession::CertificateInfo",
+            "issuer",
+        )
+    }
+
+    fn __missing_subject() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::library::item::updatesession::CertificateInfo",
+            "subject",
+        )
+    }
+
+    fn __missing_self_signed() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::library::item::updatesession::CertificateInfo",
+            "self_signed",
+        )
+    }
+
+    fn __missing_x509() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::library::item::updatesession::CertificateInfo",
+            "x509",
+        )
+    }
 }
 
 /// The `PreviewInfo` class contains information about the files being uploaded in the update session. This class was added in vSphere API 6.8.
@@ -421,9 +455,27 @@ pub struct PreviewWarningInfo {
     /// The warning type raised during preview of the update session. This attribute was added in vSphere API 6.8.
     pub r#type: WarningType,
     /// The message specifying more details about the warning. This attribute was added in vSphere API 6.8.
+    #[serde(default = "PreviewWarningInfo::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
     /// Indicates if this warning will be ignored during session complete operation. This attribute was added in vSphere API 6.8.
+    #[serde(default = "PreviewWarningInfo::__missing_ignored")]
     pub ignored: bool,
+}
+
+impl PreviewWarningInfo {
+    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::library::item::updatesession::PreviewWarningInfo",
+            "message",
+        )
+    }
+
+    fn __missing_ignored() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::library::item::updatesession::PreviewWarningInfo",
+            "ignored",
+        )
+    }
 }
 
 /// The `WarningBehavior` class defines the session behavior if the warning is raised during the update session. This class was added in vSphere API 6.8.
@@ -432,7 +484,17 @@ pub struct WarningBehavior {
     /// The warning type which may be raised during the update session. This attribute was added in vSphere API 6.8.
     pub r#type: WarningType,
     /// Indicates if this warning will be ignored during session complete operation. This attribute was added in vSphere API 6.8.
+    #[serde(default = "WarningBehavior::__missing_ignored")]
     pub ignored: bool,
+}
+
+impl WarningBehavior {
+    fn __missing_ignored() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::library::item::updatesession::WarningBehavior",
+            "ignored",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

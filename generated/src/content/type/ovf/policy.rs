@@ -10,17 +10,45 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StoragePolicy {
     /// Id reference of the particular storage policy group.
+    #[serde(default = "StoragePolicy::__missing_group_id")]
     pub group_id: String,
+}
+
+impl StoragePolicy {
+    fn __missing_group_id() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::r#type::ovf::policy::StoragePolicy",
+            "group_id",
+        )
+    }
 }
 
 /// Provide information of storage policy for a group of disks, virtual machines and/or virtual machine collections.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StoragePolicyGroup {
     /// Id of the policy
+    #[serde(default = "StoragePolicyGroup::__missing_id")]
     pub id: String,
     /// Name of the policy
+    #[serde(default = "StoragePolicyGroup::__missing_name")]
     pub name: String,
     /// Description of the policy Description is not required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl StoragePolicyGroup {
+    fn __missing_id() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::r#type::ovf::policy::StoragePolicyGroup",
+            "id",
+        )
+    }
+
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::r#type::ovf::policy::StoragePolicyGroup",
+            "name",
+        )
+    }
 }

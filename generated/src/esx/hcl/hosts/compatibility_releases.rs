@@ -13,12 +13,42 @@ pub struct EsxiCompatibilityReleases {
     /// The current release of the ESXi, which also can be checked for compatibility.
     ///
     /// The information for the release does not include patch information.
+    #[serde(
+        default = "EsxiCompatibilityReleases::__missing_current_compatibility_release"
+    )]
     pub current_compatibility_release: String,
     /// The available ESXi releases, greater than the current one, than can be checked for compatibility.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "EsxiCompatibilityReleases::__missing_newer_compatibility_releases",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub newer_compatibility_releases: Vec<String>,
     /// Notifications returned by the operation.
+    #[serde(default = "EsxiCompatibilityReleases::__missing_notifications")]
     pub notifications: crate::esx::hcl::Notifications,
+}
+
+impl EsxiCompatibilityReleases {
+    fn __missing_current_compatibility_release() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::hcl::hosts::compatibility_releases::EsxiCompatibilityReleases",
+            "current_compatibility_release",
+        )
+    }
+
+    fn __missing_newer_compatibility_releases() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::hcl::hosts::compatibility_releases::EsxiCompatibilityReleases",
+            "newer_compatibility_releases",
+        )
+    }
+
+    fn __missing_notifications() -> crate::esx::hcl::Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::hcl::hosts::compatibility_releases::EsxiCompatibilityReleases",
+            "notifications",
+        )
+    }
 }
 
 #[doc(hidden)]

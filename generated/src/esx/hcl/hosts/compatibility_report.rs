@@ -11,10 +11,30 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BiosConstraint {
     /// The BIOS information about the constraint.
+    #[serde(default = "BiosConstraint::__missing_bios")]
     pub bios: crate::esx::hcl::Firmware,
     /// Any information that should be taken into account when reviewing the BIOS constraint.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "BiosConstraint::__missing_notes",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub notes: Vec<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl BiosConstraint {
+    fn __missing_bios() -> crate::esx::hcl::Firmware {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::hcl::hosts::compatibility_report::BiosConstraint",
+            "bios",
+        )
+    }
+
+    fn __missing_notes() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::hcl::hosts::compatibility_report::BiosConstraint",
+            "notes",
+        )
+    }
 }
 
 /// The `CompatibilityReport.Result` class contains the result of hardware compatibility report creation operation.
@@ -72,13 +92,33 @@ impl CreateTaskRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeviceConstraint {
     /// The driver information about the constraint.
+    #[serde(default = "DeviceConstraint::__missing_driver")]
     pub driver: crate::esx::hcl::Driver,
     /// The firmware information about the constraint. If None there is no firmware restriction on the driver to work with that release.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firmware: Option<crate::esx::hcl::Firmware>,
     /// Any information that should be taken into account when reviewing the device constraint.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "DeviceConstraint::__missing_notes",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub notes: Vec<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl DeviceConstraint {
+    fn __missing_driver() -> crate::esx::hcl::Driver {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::hcl::hosts::compatibility_report::DeviceConstraint",
+            "driver",
+        )
+    }
+
+    fn __missing_notes() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::hcl::hosts::compatibility_report::DeviceConstraint",
+            "notes",
+        )
+    }
 }
 
 /// This `CompatibilityReport.DeviceHclInfo` class contains attributes that describe a PCI device of a given ESXi host and its compatibility information.
@@ -89,6 +129,7 @@ pub struct DeviceHclInfo {
     /// Indicates compatibility status of the PCI device.
     pub compatibility: crate::esx::hcl::CompatibilityStatus,
     /// Information about the PCI device.
+    #[serde(default = "DeviceHclInfo::__missing_device")]
     pub device: crate::esx::hcl::PciDevice,
     /// Lists the constraints the target ESXi release has for this PCI device If None no constraints are present as PCI device is either not compatible or compatibility information is not found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -102,6 +143,15 @@ pub struct DeviceHclInfo {
     /// Information that needs to be taken into account when considering this device hcl. Only set if there is any information reported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
+}
+
+impl DeviceHclInfo {
+    fn __missing_device() -> crate::esx::hcl::PciDevice {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::hcl::hosts::compatibility_report::DeviceHclInfo",
+            "device",
+        )
+    }
 }
 
 impl DeviceHclInfo {
@@ -127,6 +177,7 @@ pub struct HclReport {
     /// FQDN identifying the ESXi host that the report refers to.
     pub host: String,
     /// Indicates for which ESXi release the report is generated.
+    #[serde(default = "HclReport::__missing_target_release")]
     pub target_release: String,
     /// Lists compatibility information for the ESXi's server part.
     pub server_hcl: ServerHclInfo,
@@ -136,7 +187,24 @@ pub struct HclReport {
     /// Specifies the time the report was generated.
     pub generated_at: vsphere_vapi_runtime::types::DateTime,
     /// Notifications returned by the operation.
+    #[serde(default = "HclReport::__missing_notifications")]
     pub notifications: crate::esx::hcl::Notifications,
+}
+
+impl HclReport {
+    fn __missing_target_release() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::hcl::hosts::compatibility_report::HclReport",
+            "target_release",
+        )
+    }
+
+    fn __missing_notifications() -> crate::esx::hcl::Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::hcl::hosts::compatibility_report::HclReport",
+            "notifications",
+        )
+    }
 }
 
 /// This `CompatibilityReport.ServerCompatibility` class contains attributes that provide the compatibility information for a server model, cpu and BIOS.
@@ -146,6 +214,7 @@ pub struct ServerCompatibility {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bios_constraints: Option<Vec<BiosConstraint>>,
     /// The CPU series name.
+    #[serde(default = "ServerCompatibility::__missing_cpu_series")]
     pub cpu_series: String,
     /// Provides information about supported releases for this entry. If None server is compatible with the given target release.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -155,6 +224,15 @@ pub struct ServerCompatibility {
     /// Information that needs to be taken into account when considering this server hardware compatibility. Only set if there is any information reported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
+}
+
+impl ServerCompatibility {
+    fn __missing_cpu_series() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::hcl::hosts::compatibility_report::ServerCompatibility",
+            "cpu_series",
+        )
+    }
 }
 
 impl ServerCompatibility {
@@ -177,21 +255,51 @@ impl ServerCompatibility {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerHclInfo {
     /// Information about the server.
+    #[serde(default = "ServerHclInfo::__missing_server")]
     pub server: crate::esx::hcl::Server,
     /// Provides information about possible compatibility matches for the given server.
     ///
     /// There could be multiple matches returned as there are several possible matches in the Compatibility data.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ServerHclInfo::__missing_matches",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub matches: Vec<ServerCompatibility>,
     /// Shows if the server model is compatible with given target ESXi release.
     pub model_compatibility: crate::esx::hcl::CompatibilityStatus,
+}
+
+impl ServerHclInfo {
+    fn __missing_server() -> crate::esx::hcl::Server {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::hcl::hosts::compatibility_report::ServerHclInfo",
+            "server",
+        )
+    }
+
+    fn __missing_matches() -> Vec<ServerCompatibility> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::hcl::hosts::compatibility_report::ServerHclInfo",
+            "matches",
+        )
+    }
 }
 
 /// The `CompatibilityReport.Spec` class contains attributes to describe the input configuration for an ESXi's compatibility report generation.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Spec {
     /// A target ESXi release which will be used to generate a compatibility report. Releases that can be used to generate report can be found using `com.vmware.esx.hcl.hosts.compatibility_releases.list`
+    #[serde(default = "Spec::__missing_release")]
     pub release: String,
+}
+
+impl Spec {
+    fn __missing_release() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::hcl::hosts::compatibility_report::Spec",
+            "release",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -11,14 +11,40 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InstalledComponentInfo {
     /// Display name of the component. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "InstalledComponentInfo::__missing_display_name")]
     pub display_name: String,
     /// Version of the installed component This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "InstalledComponentInfo::__missing_version")]
     pub version: String,
     /// Human readable version of the component. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "InstalledComponentInfo::__missing_display_version")]
     pub display_version: String,
     /// Platforms the component belongs to. Example: host, vmdpu0, vmdpu1, ... This attribute was added in vSphere API 8.0.0.1. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platforms: Option<Vec<String>>,
+}
+
+impl InstalledComponentInfo {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::hosts::software::installed_components::InstalledComponentInfo",
+            "display_name",
+        )
+    }
+
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::hosts::software::installed_components::InstalledComponentInfo",
+            "version",
+        )
+    }
+
+    fn __missing_display_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::hosts::software::installed_components::InstalledComponentInfo",
+            "display_version",
+        )
+    }
 }
 
 #[doc(hidden)]

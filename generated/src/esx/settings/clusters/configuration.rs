@@ -814,23 +814,81 @@ pub struct ApplyResult {
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
     pub software_commit: crate::ids::CommitId,
     /// Information of the hosts in this cluster to which the desired configuration document specified by the `com.vmware.esx.settings.clusters.configuration.apply_result.commit` should be applied to. This attribute was added in vSphere API 8.0.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ApplyResult::__missing_host_info",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
     >,
     /// Status of the hosts in this cluster to which the desired configuration specified by the `com.vmware.esx.settings.clusters.configuration.apply_result.commit` was applied to. Hosts on which the `com.vmware.esx.settings.clusters.configuration.apply$task` method was successful are specified by `com.vmware.esx.settings.clusters.configuration.apply_result.successful_hosts`. Hosts on which the apply method failed are specified by `com.vmware.esx.settings.clusters.configuration.apply_result.failed_hosts`. Hosts which were skipped by the `com.vmware.esx.settings.clusters.configuration.apply$task` method are specified by `com.vmware.esx.settings.clusters.configuration.apply_result.skipped_hosts`. This attribute was added in vSphere API 8.0.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ApplyResult::__missing_host_status",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub host_status: vsphere_vapi_runtime::types::VapiMap<String, HostStatus>,
     /// Hosts in this cluster to which the desired configuration specified by the `com.vmware.esx.settings.clusters.configuration.apply_result.commit` has been successfully applied to. This attribute was added in vSphere API 8.0.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ApplyResult::__missing_successful_hosts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub successful_hosts: Vec<String>,
     /// Hosts in this cluster to which the desired configuration specified by the `com.vmware.esx.settings.clusters.configuration.apply_result.commit` failed to be applied. This attribute was added in vSphere API 8.0.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ApplyResult::__missing_failed_hosts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub failed_hosts: Vec<String>,
     /// Hosts in this cluster that were skipped by the `com.vmware.esx.settings.clusters.configuration.apply$task` method. This attribute was added in vSphere API 8.0.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ApplyResult::__missing_skipped_hosts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub skipped_hosts: Vec<String>,
+}
+
+impl ApplyResult {
+    fn __missing_host_info() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        crate::esx::settings::HostInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::ApplyResult",
+            "host_info",
+        )
+    }
+
+    fn __missing_host_status() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        HostStatus,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::ApplyResult",
+            "host_status",
+        )
+    }
+
+    fn __missing_successful_hosts() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::ApplyResult",
+            "successful_hosts",
+        )
+    }
+
+    fn __missing_failed_hosts() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::ApplyResult",
+            "failed_hosts",
+        )
+    }
+
+    fn __missing_skipped_hosts() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::ApplyResult",
+            "skipped_hosts",
+        )
+    }
 }
 
 /// The `Configuration.ApplySpec` class contains attributes that describe the specification to be used for applying the desired configuration to a cluster. This class was added in vSphere API 8.0.1.0.
@@ -869,18 +927,25 @@ pub struct ClusterCompliance {
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
     pub software_commit: crate::ids::CommitId,
     /// Summarizing check compliance operation on the hosts in the cluster and the Cluster Solution This attribute was added in vSphere API 8.0.1.0.
+    #[serde(default = "ClusterCompliance::__missing_summary")]
     pub summary: crate::vapi::standard::LocalizableMessage,
     /// This field represents the validation errors if the desired configuration specified is not valid. This attribute was added in vSphere API 8.0.3.0. This field may be set if `com.vmware.esx.settings.clusters.configuration.cluster_compliance.cluster_status` is NOT_COMPLIANT due to validation errors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_errors: Option<Vec<ValidationError>>,
     /// Map of host IDs to hostname. This attribute was added in vSphere API 8.0.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ClusterCompliance::__missing_host_info",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
     >,
     /// Map of host IDs to their compliance results. This attribute was added in vSphere API 8.0.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ClusterCompliance::__missing_hosts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub hosts: vsphere_vapi_runtime::types::VapiMap<String, HostResult>,
     /// Compliance information for Cluster Solutions configurations generated by the CheckCompliance operation. This attribute was added in vSphere API 9.1.0.0.
     ///
@@ -890,19 +955,85 @@ pub struct ClusterCompliance {
         vsphere_vapi_runtime::types::VapiMap<String, SolutionComplianceResult>,
     >,
     /// Identifiers of compliant hosts. This attribute was added in vSphere API 8.0.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ClusterCompliance::__missing_compliant_hosts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub compliant_hosts: Vec<String>,
     /// Identifiers of non-compliant hosts. This attribute was added in vSphere API 8.0.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ClusterCompliance::__missing_non_compliant_hosts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub non_compliant_hosts: Vec<String>,
     /// Identifiers of hosts where the operation failed. This attribute was added in vSphere API 8.0.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ClusterCompliance::__missing_failed_hosts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub failed_hosts: Vec<String>,
     /// Identifiers of hosts where the operation was skipped. i.e disconnected hosts This attribute was added in vSphere API 8.0.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ClusterCompliance::__missing_skipped_hosts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub skipped_hosts: Vec<String>,
     /// CheckCompliance completion time. This attribute was added in vSphere API 8.0.1.0.
     pub end_time: vsphere_vapi_runtime::types::DateTime,
+}
+
+impl ClusterCompliance {
+    fn __missing_summary() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::ClusterCompliance",
+            "summary",
+        )
+    }
+
+    fn __missing_host_info() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        crate::esx::settings::HostInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::ClusterCompliance",
+            "host_info",
+        )
+    }
+
+    fn __missing_hosts() -> vsphere_vapi_runtime::types::VapiMap<String, HostResult> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::ClusterCompliance",
+            "hosts",
+        )
+    }
+
+    fn __missing_compliant_hosts() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::ClusterCompliance",
+            "compliant_hosts",
+        )
+    }
+
+    fn __missing_non_compliant_hosts() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::ClusterCompliance",
+            "non_compliant_hosts",
+        )
+    }
+
+    fn __missing_failed_hosts() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::ClusterCompliance",
+            "failed_hosts",
+        )
+    }
+
+    fn __missing_skipped_hosts() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::ClusterCompliance",
+            "skipped_hosts",
+        )
+    }
 }
 
 /// The `PrecheckResult` class contains attributes that describe precheck status of applying the desired document to a group of hosts. This class was added in vSphere API 8.0.1.0.
@@ -922,24 +1053,37 @@ pub struct ClusterPrecheckResult {
     /// Precheck completion time. This attribute was added in vSphere API 8.0.1.0.
     pub end_time: vsphere_vapi_runtime::types::DateTime,
     /// Summarizing precheck operation on the host and cluster. This attribute was added in vSphere API 8.0.1.0.
+    #[serde(default = "ClusterPrecheckResult::__missing_summary")]
     pub summary: crate::vapi::standard::LocalizableMessage,
     /// Summarizing remediation stating number of hosts needing reboot and maintenance mode during remediation and number of precheck errors on host and cluster. This attribute was added in vSphere API 8.0.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ClusterPrecheckResult::__missing_remediation_summary",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub remediation_summary: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Static notes to the user describing steps that will be taken during remediation. This attribute was added in vSphere API 8.0.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ClusterPrecheckResult::__missing_remediation_notes",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub remediation_notes: Vec<crate::vapi::standard::LocalizableMessage>,
     /// This field represents the validation errors if the desired configuration specified is not valid. This attribute was added in vSphere API 8.0.3.0. This field is set if  is ERROR due to validation errors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_errors: Option<Vec<ValidationError>>,
     /// Map of host IDs to hostname This attribute was added in vSphere API 8.0.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ClusterPrecheckResult::__missing_host_info",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
     >,
     /// Map of host IDs to their precheck results. If `com.vmware.esx.settings.clusters.configuration.cluster_precheck_result.status` is ERROR, This field will contain Validation errors or Host Impact and Health Check errors. If `com.vmware.esx.settings.clusters.configuration.cluster_precheck_result.status` is OK, This field will contain Impact and Health Check information. This attribute was added in vSphere API 8.0.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ClusterPrecheckResult::__missing_host_precheck",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub host_precheck: vsphere_vapi_runtime::types::VapiMap<String, HostPrecheckResult>,
     /// Map of Solution IDs to their precheck results. This attribute was added in vSphere API 9.1.0.0.
     ///
@@ -952,14 +1096,89 @@ pub struct ClusterPrecheckResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precheck_result: Option<crate::esx::settings::StatusInfo>,
     /// Hosts in this cluster where the precheck was successfully run. This attribute was added in vSphere API 8.0.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ClusterPrecheckResult::__missing_successful_hosts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub successful_hosts: Vec<String>,
     /// Hosts in this cluster where the precheck failed to run. This attribute was added in vSphere API 8.0.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ClusterPrecheckResult::__missing_failed_hosts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub failed_hosts: Vec<String>,
     /// Hosts in this cluster where the precheck was not tried because the host was disconnected. This attribute was added in vSphere API 8.0.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ClusterPrecheckResult::__missing_skipped_hosts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub skipped_hosts: Vec<String>,
+}
+
+impl ClusterPrecheckResult {
+    fn __missing_summary() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::ClusterPrecheckResult",
+            "summary",
+        )
+    }
+
+    fn __missing_remediation_summary() -> Vec<
+        crate::vapi::standard::LocalizableMessage,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::ClusterPrecheckResult",
+            "remediation_summary",
+        )
+    }
+
+    fn __missing_remediation_notes() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::ClusterPrecheckResult",
+            "remediation_notes",
+        )
+    }
+
+    fn __missing_host_info() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        crate::esx::settings::HostInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::ClusterPrecheckResult",
+            "host_info",
+        )
+    }
+
+    fn __missing_host_precheck() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        HostPrecheckResult,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::ClusterPrecheckResult",
+            "host_precheck",
+        )
+    }
+
+    fn __missing_successful_hosts() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::ClusterPrecheckResult",
+            "successful_hosts",
+        )
+    }
+
+    fn __missing_failed_hosts() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::ClusterPrecheckResult",
+            "failed_hosts",
+        )
+    }
+
+    fn __missing_skipped_hosts() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::ClusterPrecheckResult",
+            "skipped_hosts",
+        )
+    }
 }
 
 /// The `ComplianceInfo` class contains attributes that describe the configuration drift between the desired document and the configurations on the ESXi host or cluster solution. This class was added in vSphere API 8.0.1.0.
@@ -999,19 +1218,47 @@ pub struct CompositeId {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConfigurationSpec {
     /// Desired configuration document This attribute was added in vSphere API 8.0.1.0.
+    #[serde(default = "ConfigurationSpec::__missing_spec")]
     pub spec: String,
+}
+
+impl ConfigurationSpec {
+    fn __missing_spec() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::ConfigurationSpec",
+            "spec",
+        )
+    }
 }
 
 /// The `DependencyError` class contains details of the validation error caused by dependency between different properties in the configuration. This class was added in vSphere API 8.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DependencyError {
     /// The dependency required by a union tag. This attribute was added in vSphere API 8.0.2.0.
+    #[serde(default = "DependencyError::__missing_required_value")]
     pub required_value: String,
     /// This attribute was added in vSphere API 8.0.2.0. If set, it contains the current value of the dependency property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_value: Option<String>,
     /// The possible values of the dependency property that are compatible with this property. This attribute was added in vSphere API 8.0.2.0.
+    #[serde(default = "DependencyError::__missing_possible_values")]
     pub possible_values: String,
+}
+
+impl DependencyError {
+    fn __missing_required_value() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::DependencyError",
+            "required_value",
+        )
+    }
+
+    fn __missing_possible_values() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::DependencyError",
+            "possible_values",
+        )
+    }
 }
 
 /// The `SchemaValidationError` class contains details of validation errors for a property. This class was added in vSphere API 8.0.2.0.
@@ -1685,7 +1932,10 @@ impl<'de> serde::Deserialize<'de> for DetailedValidationError {
                 ::core::result::Result::Ok(DetailedValidationError {
                     hosts: f_0,
                     message: f_1
-                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "esx::settings::clusters::configuration::DetailedValidationError",
+                            "message",
+                        )),
                     r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
                 })
             }
@@ -1897,7 +2147,10 @@ impl<'de> serde::Deserialize<'de> for DraftImportResult {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DriftReview {
     /// Set of property paths for the configuration which has drift and needs review. This can either be the path of a drift in cluster config which start with profile, or a drift in host-specific or host-override. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "DriftReview::__missing_property_paths",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub property_paths: Vec<String>,
     /// The policy provided by the solution. This attribute was added in vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1905,6 +2158,15 @@ pub struct DriftReview {
     /// Notification that provides additional information about the drift. This attribute was added in vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification: Option<crate::esx::settings::Notification>,
+}
+
+impl DriftReview {
+    fn __missing_property_paths() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::DriftReview",
+            "property_paths",
+        )
+    }
 }
 
 impl DriftReview {
@@ -2142,7 +2404,11 @@ impl<'de> serde::Deserialize<'de> for DriftReviewPolicy {
                 };
                 ::core::result::Result::Ok(DriftReviewPolicy {
                     r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    name: f_1.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    name: f_1
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "esx::settings::clusters::configuration::DriftReviewPolicy",
+                            "name",
+                        )),
                 })
             }
         }
@@ -2154,7 +2420,17 @@ impl<'de> serde::Deserialize<'de> for DriftReviewPolicy {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExportResult {
     /// Configuration of the cluster encoded as JSON. This attribute was added in vSphere API 8.0.1.0.
+    #[serde(default = "ExportResult::__missing_config")]
     pub config: String,
+}
+
+impl ExportResult {
+    fn __missing_config() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::ExportResult",
+            "config",
+        )
+    }
 }
 
 /// A call of
@@ -2344,6 +2620,7 @@ pub struct HostPrecheckResult {
     /// This field represents the status of the precheck request for this host. {link HostStatus#status} is ERROR or SKIPPED, if precheck was not completed on the host due to some error or if health checks failed. If precheck failed due to host validation errors, details are specified in `com.vmware.esx.settings.clusters.configuration.host_precheck_result.validation_errors`. If precheck failed due to generic error, details are specified in the `com.vmware.esx.settings.clusters.configuration.host_precheck_result.summary`. Health check result is specified in `com.vmware.esx.settings.clusters.configuration.host_precheck_result.precheck_result`. This attribute was added in vSphere API 8.0.1.0.
     pub status: HostStatus,
     /// Summarizing precheck operation on the host. This attribute was added in vSphere API 8.0.1.0.
+    #[serde(default = "HostPrecheckResult::__missing_summary")]
     pub summary: crate::vapi::standard::LocalizableMessage,
     /// This field represents the validation errors if the desired configuration specified is not valid. This attribute was added in vSphere API 8.0.1.0. This field is set if #HostStatus#status is ERROR due to host returning validation errors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2354,6 +2631,15 @@ pub struct HostPrecheckResult {
     /// This field represents the health check results from the host, if the host needs to be put in maintenance mode or to be rebooted. This attribute was added in vSphere API 8.0.1.0. This field is set if there are not validation errors and health checks are run on the host. The `com.vmware.esx.settings.clusters.configuration.host_status.status` may be OK or ERROR.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precheck_result: Option<crate::esx::settings::StatusInfo>,
+}
+
+impl HostPrecheckResult {
+    fn __missing_summary() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::HostPrecheckResult",
+            "summary",
+        )
+    }
 }
 
 impl HostPrecheckResult {
@@ -2378,6 +2664,7 @@ pub struct HostResult {
     /// This field represents the status of the check compliance operation. If status is OK, the result of operation can be retrieved from {#HostCompliance} {#Summary} field will summarize the status of the operation and if applicable, the specific error that occurred. Additionally, {#ValidationError} is populated if the operation fails due to host validation errors in desired document. This attribute was added in vSphere API 8.0.1.0.
     pub host_status: HostStatus,
     /// Summary of check compliance operation on the host. This attribute was added in vSphere API 8.0.1.0.
+    #[serde(default = "HostResult::__missing_summary")]
     pub summary: crate::vapi::standard::LocalizableMessage,
     /// List of validation errors returned by either the host or the cluster solutions for that host. This is only set for a specific HostStatus ERROR case. This attribute was added in vSphere API 8.0.1.0. This field is set only if the document fails to validate on the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2385,6 +2672,15 @@ pub struct HostResult {
     /// This field provides compliance results for the host if the operation successfully completed on the host. That is, this field is populated only if HostStatus is OK. This attribute was added in vSphere API 8.0.1.0. This field is None if check compliance could not be completed on the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_compliance: Option<HostCompliance>,
+}
+
+impl HostResult {
+    fn __missing_summary() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::HostResult",
+            "summary",
+        )
+    }
 }
 
 impl HostResult {
@@ -2418,7 +2714,17 @@ pub struct HostStatus {
     /// Time when the method completed. This attribute was added in vSphere API 8.0.1.0.
     pub end_time: vsphere_vapi_runtime::types::DateTime,
     /// Notifications providing additional information about the status of the method. This attribute was added in vSphere API 8.0.1.0.
+    #[serde(default = "HostStatus::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
+}
+
+impl HostStatus {
+    fn __missing_notifications() -> crate::esx::settings::Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::HostStatus",
+            "notifications",
+        )
+    }
 }
 
 /// This `ImpactInfo` class contains attributes that describes the Impact if the host is not compliant against the desired configuration. This class was added in vSphere API 8.0.1.0.
@@ -2427,8 +2733,20 @@ pub struct ImpactInfo {
     /// This field indicates the ESXi host impact or cluster solution impact on applying the desired configuration. This attribute was added in vSphere API 8.0.1.0.
     pub impact: ImpactType,
     /// This field represents the list of impact information describing the configuration changes needed on the host or for a cluster solution to reach the desired state. This attribute was added in vSphere API 8.0.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ImpactInfo::__missing_info",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub info: Vec<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl ImpactInfo {
+    fn __missing_info() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::ImpactInfo",
+            "info",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -2625,10 +2943,20 @@ impl<'de> serde::Deserialize<'de> for ImportResult {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImportSpec {
     /// The cluster configuration, encoded as JSON. This attribute was added in vSphere API 8.0.1.0.
+    #[serde(default = "ImportSpec::__missing_config")]
     pub config: String,
     /// A description of this version of the configuration. This attribute was added in vSphere API 8.0.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl ImportSpec {
+    fn __missing_config() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::ImportSpec",
+            "config",
+        )
+    }
 }
 
 /// The `Configuration.Info` class defines the information about configuration commit. This class was added in vSphere API 8.0.1.0.
@@ -2637,13 +2965,36 @@ pub struct Info {
     /// Metadata about the configuration commit. This attribute was added in vSphere API 8.0.1.0.
     pub metadata: Metadata,
     /// A mapping of BIOS UUIDs for every host in the cluster to information about that host. The host-specific/host-override sections of the configuration use BIOS UUIDs to identify hosts, so this information can be useful to get details about hosts mentioned there. This attribute was added in vSphere API 8.0.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_host_info",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
     >,
     /// Configuration specification associated with the commit, encoded as JSON. This attribute was added in vSphere API 8.0.1.0.
+    #[serde(default = "Info::__missing_config")]
     pub config: String,
+}
+
+impl Info {
+    fn __missing_host_info() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        crate::esx::settings::HostInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::Info",
+            "host_info",
+        )
+    }
+
+    fn __missing_config() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::Info",
+            "config",
+        )
+    }
 }
 
 /// The `Configuration.Metadata` class defines the metadata information about configuration commit. This class was added in vSphere API 8.0.1.0.
@@ -2654,9 +3005,19 @@ pub struct Metadata {
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
     pub id: crate::ids::CommitId,
     /// Author of the configuration commit. This attribute was added in vSphere API 8.0.1.0.
+    #[serde(default = "Metadata::__missing_author")]
     pub author: String,
     /// Creation time of the configuration commit. This attribute was added in vSphere API 8.0.1.0.
     pub creation_time: vsphere_vapi_runtime::types::DateTime,
+}
+
+impl Metadata {
+    fn __missing_author() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::Metadata",
+            "author",
+        )
+    }
 }
 
 /// The `ReferenceHostInfo` class contains attributes that describe the host that was used as a reference for generating the schema. This class was added in vSphere API 8.0.3.0.
@@ -2846,7 +3207,10 @@ impl<'de> serde::Deserialize<'de> for ReferenceHostInfo {
                     status: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("status"))?,
                     summary: f_3
-                        .ok_or_else(|| serde::de::Error::missing_field("summary"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "esx::settings::clusters::configuration::ReferenceHostInfo",
+                            "summary",
+                        )),
                 })
             }
         }
@@ -3002,7 +3366,11 @@ impl<'de> serde::Deserialize<'de> for SchemaResult {
                 };
                 ::core::result::Result::Ok(SchemaResult {
                     source: u_0,
-                    schema: f_1.ok_or_else(|| serde::de::Error::missing_field("schema"))?,
+                    schema: f_1
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "esx::settings::clusters::configuration::SchemaResult",
+                            "schema",
+                        )),
                 })
             }
         }
@@ -3220,7 +3588,11 @@ impl<'de> serde::Deserialize<'de> for SettingCompliance {
                     }
                 };
                 ::core::result::Result::Ok(SettingCompliance {
-                    path: f_0.ok_or_else(|| serde::de::Error::missing_field("path"))?,
+                    path: f_0
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "esx::settings::clusters::configuration::SettingCompliance",
+                            "path",
+                        )),
                     display_path: f_1,
                     current: f_2,
                     target: f_3,
@@ -3433,11 +3805,17 @@ impl<'de> serde::Deserialize<'de> for SolutionComplianceResult {
                 };
                 ::core::result::Result::Ok(SolutionComplianceResult {
                     display_name: f_0
-                        .ok_or_else(|| serde::de::Error::missing_field("display_name"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "esx::settings::clusters::configuration::SolutionComplianceResult",
+                            "display_name",
+                        )),
                     status: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("status"))?,
                     summary: f_5
-                        .ok_or_else(|| serde::de::Error::missing_field("summary"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "esx::settings::clusters::configuration::SolutionComplianceResult",
+                            "summary",
+                        )),
                 })
             }
         }
@@ -3451,8 +3829,10 @@ pub struct SolutionPrecheckResult {
     /// Overall solution precheck status for the cluster solution. Operation is successful when precheck is run for cluster solution successfully with no validation or precheck errors. This attribute was added in vSphere API 9.1.0.0.
     pub status: cluster_precheck_result::Status,
     /// Display name of Cluster Solution. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "SolutionPrecheckResult::__missing_display_name")]
     pub display_name: crate::vapi::standard::LocalizableMessage,
     /// Summarizing precheck operation for the cluster solution. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "SolutionPrecheckResult::__missing_summary")]
     pub summary: crate::vapi::standard::LocalizableMessage,
     /// This field contains the impact information for a cluster solution to reach the desired configuration state. It shall also contain the errors set during impact operation. This attribute was added in vSphere API 9.1.0.0. This field is set if there are no validation errors for cluster solution. The `com.vmware.esx.settings.clusters.configuration.solution_precheck_result.status` may be OK or ERROR.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3460,6 +3840,22 @@ pub struct SolutionPrecheckResult {
     /// This field contains the drifts that need review from the user before apply. This attribute was added in vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drift_reviews: Option<Vec<DriftReview>>,
+}
+
+impl SolutionPrecheckResult {
+    fn __missing_display_name() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::SolutionPrecheckResult",
+            "display_name",
+        )
+    }
+
+    fn __missing_summary() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::SolutionPrecheckResult",
+            "summary",
+        )
+    }
 }
 
 impl SolutionPrecheckResult {
@@ -3485,23 +3881,53 @@ impl SolutionPrecheckResult {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ValidationError {
     /// Full path to the configuration or the property within the configuration which was found to be invalid. This attribute was added in vSphere API 8.0.1.0.
+    #[serde(default = "ValidationError::__missing_path")]
     pub path: String,
     /// A list of the display names for components of `com.vmware.esx.settings.clusters.configuration.validation_error.path` attribute. This attribute was added in vSphere API 9.1.0.0. This field is None if the display names cannot be computed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_path: Option<Vec<String>>,
     /// Localized error message describing the validation error. This attribute was added in vSphere API 8.0.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ValidationError::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl ValidationError {
+    fn __missing_path() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::ValidationError",
+            "path",
+        )
+    }
+
+    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::ValidationError",
+            "messages",
+        )
+    }
 }
 
 /// This `ValidationResult` class contains attributes that describe the result of validating a configuration document. This class was added in vSphere API 8.0.1.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ValidationResult {
     /// This boolean flag indicates whether the configuration document validated successfully with no validation errors. This attribute was added in vSphere API 8.0.1.0.
+    #[serde(default = "ValidationResult::__missing_valid")]
     pub valid: bool,
     /// Lists all validation errors identified in the configuration document. This attribute was added in vSphere API 8.0.1.0. This is set when `com.vmware.esx.settings.clusters.configuration.validation_result.valid` is false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ValidationError>>,
+}
+
+impl ValidationResult {
+    fn __missing_valid() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::ValidationResult",
+            "valid",
+        )
+    }
 }
 
 #[doc(hidden)]

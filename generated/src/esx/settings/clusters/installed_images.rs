@@ -13,6 +13,9 @@ pub mod installed_image_info;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImageCategories {
     /// Boolean flag indicating if most widely used image and highest versioned image is same. If this flag is set, it means “mostWidelyUsedImage” and “highestVersionImage” of “imageCategories” will contain same software image as value otherwise it will contain different value. This attribute was added in vSphere API 8.0.3.0.
+    #[serde(
+        default = "ImageCategories::__missing_is_highest_and_widely_used_image_equal"
+    )]
     pub is_highest_and_widely_used_image_equal: bool,
     /// This image category contains the software image that is most prevalent among the hosts in the cluster. This attribute was added in vSphere API 8.0.3.0. if None or empty means either there was an error fetching software specification of an ESXi host or the hosts in the cluster are ineligible to transition to vLCM.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23,6 +26,26 @@ pub struct ImageCategories {
     /// This list will contain software image running on hosts in the cluster excluding “highestVersionedImage” and “mostWidelyUsedImage” This attribute was added in vSphere API 8.0.3.0. if None or empty means there is no ESXi hosts in the cluster running software specification which is different than the one specified by mostWidelyUsed or highestVersionedImage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_image_list: Option<Vec<InstalledImage>>,
+}
+
+impl ImageCategories {
+    fn __missing_is_highest_and_widely_used_image_equal() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::installed_images::ImageCategories",
+            "is_highest_and_widely_used_image_equal",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for ImageCategories {
+    fn zero() -> Self {
+        Self {
+            is_highest_and_widely_used_image_equal: ::vsphere_vapi_runtime::de::Zero::zero(),
+            most_widely_used_image: ::vsphere_vapi_runtime::de::Zero::zero(),
+            highest_versioned_image: ::vsphere_vapi_runtime::de::Zero::zero(),
+            host_image_list: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 impl ImageCategories {
@@ -44,10 +67,30 @@ impl ImageCategories {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InstalledImage {
     /// Software image installed on group of hosts This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "InstalledImage::__missing_software_info")]
     pub software_info: crate::esx::settings::SoftwareInfo,
     /// List of hosts having the same software image This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "InstalledImage::__missing_host_list",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub host_list: Vec<String>,
+}
+
+impl InstalledImage {
+    fn __missing_software_info() -> crate::esx::settings::SoftwareInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::installed_images::InstalledImage",
+            "software_info",
+        )
+    }
+
+    fn __missing_host_list() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::installed_images::InstalledImage",
+            "host_list",
+        )
+    }
 }
 
 /// The `InstalledImages.InstalledImageInfo` class contains attributes describing software image running on hosts underneath the cluster and its relevant metadata. This class was added in vSphere API 8.0.3.0.
@@ -56,41 +99,141 @@ pub struct InstalledImageInfo {
     /// Timestamp describing the completion of generate candidate image operation This attribute was added in vSphere API 8.0.3.0.
     pub completion_time: vsphere_vapi_runtime::types::DateTime,
     /// If this flag is set, it means all hosts in cluster are running the same software image. In this case, “mostWidelyUsedImage” and “highestVersionImage” of “imageCategories” will contain same software image as value and subsequently “isHighestAndWidelyUsedImageEqual” flag will also be set. If this flag is not set, then depending upon the software image running in hosts “imageCategories” fields will be filled. This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "InstalledImageInfo::__missing_uniform_image")]
     pub uniform_image: bool,
     /// Execution status of the task. If it's not SUCCESS then the `com.vmware.esx.settings.clusters.installed_images.installed_image_info.notifications` attribute of this class can be inspected for more information. This attribute was added in vSphere API 8.0.3.0.
     pub status: installed_image_info::Status,
     /// List of Hosts for which software image has extracted This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "InstalledImageInfo::__missing_successful_hosts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub successful_hosts: Vec<String>,
     /// List of hosts for which no software image has extracted This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "InstalledImageInfo::__missing_failed_hosts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub failed_hosts: Vec<String>,
     /// List of hosts that were skipped for extracting software image. Host will be skipped when software version is less than the supported version. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "InstalledImageInfo::__missing_unsupported_hosts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub unsupported_hosts: Vec<String>,
     /// Various categories of software image running on hosts in the cluster This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "InstalledImageInfo::__missing_image_categories")]
     pub image_categories: ImageCategories,
     /// Notifications stating any error or orphaned vibs etc on Hosts This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "InstalledImageInfo::__missing_host_notifications",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub host_notifications: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::Notifications,
     >,
     /// Information about the hosts in this cluster for which checks have been requested to be run. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "InstalledImageInfo::__missing_host_info",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
     >,
     /// Information about the orphaned vibs available on the hosts underlying cluster. Here Key is the orphaned vibs and value is the list of hosts where these orphaned vibs have installed. orphaned vibs formats are orphaned vibs name(version). This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "InstalledImageInfo::__missing_orphaned_vibs",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub orphaned_vibs: vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
     /// Various notifications received and segregated based on operation type while generating the report. If the task's status is ELIGIBILITY_CHECK_FAILURE then the notifications corresponding to the ELIGIBILITY_CHECK key can be inspected for more information. For any other task status the notifications corresponding to the EXTRACT_INSTALLED_IMAGE key can be inspected. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "InstalledImageInfo::__missing_notifications",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub notifications: vsphere_vapi_runtime::types::VapiMap<
         installed_image_info::OperationType,
         crate::esx::settings::Notifications,
     >,
+}
+
+impl InstalledImageInfo {
+    fn __missing_uniform_image() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::installed_images::InstalledImageInfo",
+            "uniform_image",
+        )
+    }
+
+    fn __missing_successful_hosts() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::installed_images::InstalledImageInfo",
+            "successful_hosts",
+        )
+    }
+
+    fn __missing_failed_hosts() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::installed_images::InstalledImageInfo",
+            "failed_hosts",
+        )
+    }
+
+    fn __missing_unsupported_hosts() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::installed_images::InstalledImageInfo",
+            "unsupported_hosts",
+        )
+    }
+
+    fn __missing_image_categories() -> ImageCategories {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::installed_images::InstalledImageInfo",
+            "image_categories",
+        )
+    }
+
+    fn __missing_host_notifications() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        crate::esx::settings::Notifications,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::installed_images::InstalledImageInfo",
+            "host_notifications",
+        )
+    }
+
+    fn __missing_host_info() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        crate::esx::settings::HostInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::installed_images::InstalledImageInfo",
+            "host_info",
+        )
+    }
+
+    fn __missing_orphaned_vibs() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        Vec<String>,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::installed_images::InstalledImageInfo",
+            "orphaned_vibs",
+        )
+    }
+
+    fn __missing_notifications() -> vsphere_vapi_runtime::types::VapiMap<
+        installed_image_info::OperationType,
+        crate::esx::settings::Notifications,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::installed_images::InstalledImageInfo",
+            "notifications",
+        )
+    }
 }
 
 #[doc(hidden)]

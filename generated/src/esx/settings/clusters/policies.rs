@@ -106,11 +106,38 @@ pub struct ConfigManagerPolicySpec {
     pub auto_remediate_on_host_add: Option<bool>,
 }
 
+impl ::vsphere_vapi_runtime::de::Zero for ConfigManagerPolicySpec {
+    fn zero() -> Self {
+        Self {
+            serial_remediation: ::vsphere_vapi_runtime::de::Zero::zero(),
+            auto_remediate_on_host_add: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
+}
+
 /// Describes the outcome when the settings that govern the `com.vmware.esx.settings.clusters.configuration.apply$task` API behaviour are reset. This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConfigManagerPolicySpecResetInfo {
     /// The configured values of the com.vmware.esx.settings.clusters.policies.Apply.ConfigManagerPolicySpec. This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "ConfigManagerPolicySpecResetInfo::__missing_from")]
     pub from: ConfigManagerPolicySpec,
     /// The values of the com.vmware.esx.settings.clusters.policies.Apply.ConfigManagerPolicySpec for when the configured value is reset. This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "ConfigManagerPolicySpecResetInfo::__missing_to")]
     pub to: ConfigManagerPolicySpec,
+}
+
+impl ConfigManagerPolicySpecResetInfo {
+    fn __missing_from() -> ConfigManagerPolicySpec {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::policies::ConfigManagerPolicySpecResetInfo",
+            "from",
+        )
+    }
+
+    fn __missing_to() -> ConfigManagerPolicySpec {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::policies::ConfigManagerPolicySpecResetInfo",
+            "to",
+        )
+    }
 }

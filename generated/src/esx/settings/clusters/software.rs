@@ -1568,26 +1568,84 @@ pub struct ApplyResult {
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
     pub commit: crate::ids::CommitId,
     /// Information of the hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.apply_result.commit` should be applied to. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ApplyResult::__missing_host_info",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
     >,
     /// Status of the hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.apply_result.commit` was applied to. Hosts on which the `com.vmware.esx.settings.clusters.software.apply$task` method was successful are specified by `com.vmware.esx.settings.clusters.software.apply_result.successful_hosts`. Hosts on which the apply method failed are specified by `com.vmware.esx.settings.clusters.software.apply_result.failed_hosts`. Hosts which were skipped by the `com.vmware.esx.settings.clusters.software.apply$task` method are specified by `com.vmware.esx.settings.clusters.software.apply_result.skipped_hosts`. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ApplyResult::__missing_host_status",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub host_status: vsphere_vapi_runtime::types::VapiMap<String, ApplyStatus>,
     /// Hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.apply_result.commit` has been successfully applied to. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ApplyResult::__missing_successful_hosts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub successful_hosts: Vec<String>,
     /// Hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.apply_result.commit` failed to be applied to. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ApplyResult::__missing_failed_hosts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub failed_hosts: Vec<String>,
     /// Hosts in this cluster that were skipped by the `com.vmware.esx.settings.clusters.software.apply$task` method. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ApplyResult::__missing_skipped_hosts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub skipped_hosts: Vec<String>,
     /// Notifications providing additional information for `com.vmware.esx.settings.clusters.software.apply$task` method. These notifications are mutually exclusive with the notifications in `Software.ApplyStatus`. This attribute was added in vSphere API 7.0.2.1. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
+}
+
+impl ApplyResult {
+    fn __missing_host_info() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        crate::esx::settings::HostInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::ApplyResult",
+            "host_info",
+        )
+    }
+
+    fn __missing_host_status() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        ApplyStatus,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::ApplyResult",
+            "host_status",
+        )
+    }
+
+    fn __missing_successful_hosts() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::ApplyResult",
+            "successful_hosts",
+        )
+    }
+
+    fn __missing_failed_hosts() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::ApplyResult",
+            "failed_hosts",
+        )
+    }
+
+    fn __missing_skipped_hosts() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::ApplyResult",
+            "skipped_hosts",
+        )
+    }
 }
 
 /// The `Software.ApplySpec` class contains attributes that describe the specification to be used for applying the desired software document to a cluster. This class was added in vSphere API 7.0.0.0.
@@ -1828,7 +1886,10 @@ impl<'de> serde::Deserialize<'de> for ApplyStatus {
                     end_time: f_3
                         .ok_or_else(|| serde::de::Error::missing_field("end_time"))?,
                     notifications: f_4
-                        .ok_or_else(|| serde::de::Error::missing_field("notifications"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "esx::settings::clusters::software::ApplyStatus",
+                            "notifications",
+                        )),
                 })
             }
         }
@@ -1840,24 +1901,71 @@ impl<'de> serde::Deserialize<'de> for ApplyStatus {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckInfo {
     /// The check identifier. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "CheckInfo::__missing_check")]
     pub check: String,
     /// The check name. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "CheckInfo::__missing_name")]
     pub name: crate::vapi::standard::LocalizableMessage,
     /// Human-readable check description. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "CheckInfo::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
     /// The service that performed the check. This attribute was added in vSphere API 7.0.2.0. Only set if there is an originator available for this check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub originator: Option<String>,
 }
 
+impl CheckInfo {
+    fn __missing_check() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::CheckInfo",
+            "check",
+        )
+    }
+
+    fn __missing_name() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::CheckInfo",
+            "name",
+        )
+    }
+
+    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::CheckInfo",
+            "description",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for CheckInfo {
+    fn zero() -> Self {
+        Self {
+            check: ::vsphere_vapi_runtime::de::Zero::zero(),
+            name: ::vsphere_vapi_runtime::de::Zero::zero(),
+            description: ::vsphere_vapi_runtime::de::Zero::zero(),
+            originator: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
+}
+
 /// The `Software.CheckIssue` class contains attributes that describe a particular check issue. This class was added in vSphere API 7.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckIssue {
     /// Description of the issue encountered. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "CheckIssue::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
     /// Possible resolution for the issue. This attribute was added in vSphere API 7.0.2.0. Can be left None if no meaningful resolution exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl CheckIssue {
+    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::CheckIssue",
+            "description",
+        )
+    }
 }
 
 /// The `Software.CheckResult` class contains attributes that describe aggregated status of all checks performed. This class was added in vSphere API 7.0.0.0.
@@ -1874,14 +1982,39 @@ pub struct CheckResult {
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
     pub commit: crate::ids::CommitId,
     /// Information about the hosts in this cluster for which checks have been requested to be run. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CheckResult::__missing_host_info",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
     >,
     /// List of `Software.EntityCheckResult` for all entities for which checks have been run. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CheckResult::__missing_entity_results",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub entity_results: Vec<EntityCheckResult>,
+}
+
+impl CheckResult {
+    fn __missing_host_info() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        crate::esx::settings::HostInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::CheckResult",
+            "host_info",
+        )
+    }
+
+    fn __missing_entity_results() -> Vec<EntityCheckResult> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::CheckResult",
+            "entity_results",
+        )
+    }
 }
 
 /// The `Software.CheckSpec` class contains attributes that describe the specification to be used for running checks on the cluster before the `com.vmware.esx.settings.clusters.software.apply$task` method. This class was added in vSphere API 7.0.0.0.
@@ -1903,15 +2036,35 @@ pub struct CheckSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckStatus {
     /// Information about this check. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "CheckStatus::__missing_check")]
     pub check: CheckInfo,
     /// The status of this check. This attribute was added in vSphere API 7.0.0.0.
     pub status: Status,
     /// The issues encountered while running this check. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CheckStatus::__missing_issues",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub issues: Vec<crate::vapi::standard::LocalizableMessage>,
     /// List of `com.vmware.esx.settings.clusters.software.check_issue`s that the check reported. This attribute was added in vSphere API 7.0.2.0. If not set, the service is still using the {#member issues}.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_issues: Option<Vec<CheckIssue>>,
+}
+
+impl CheckStatus {
+    fn __missing_check() -> CheckInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::CheckStatus",
+            "check",
+        )
+    }
+
+    fn __missing_issues() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::CheckStatus",
+            "issues",
+        )
+    }
 }
 
 /// The `Software.EntityCheckResult` class contains attributes that describe aggregated status of all checks performed on a specific entity. This class was added in vSphere API 7.0.0.0.
@@ -2035,7 +2188,11 @@ impl<'de> serde::Deserialize<'de> for EntityCheckResult {
                         "cluster" => f_1 = map.next_value()?,
                         "host" => f_2 = map.next_value()?,
                         "status" => f_3 = Some(map.next_value()?),
-                        "check_statuses" => f_4 = map.next_value()?,
+                        "check_statuses" => {
+                            f_4 = Some(
+                                map.next_value::<Option<_>>()?.unwrap_or_default(),
+                            );
+                        }
                         _ => {
                             let value: serde_json::Value = map.next_value()?;
                             unknown.insert(key, value);
@@ -2089,7 +2246,11 @@ impl<'de> serde::Deserialize<'de> for EntityCheckResult {
                     r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
                     status: f_3
                         .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    check_statuses: f_4.unwrap_or_default(),
+                    check_statuses: f_4
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "esx::settings::clusters::software::EntityCheckResult",
+                            "check_statuses",
+                        )),
                 })
             }
         }
@@ -2101,10 +2262,13 @@ impl<'de> serde::Deserialize<'de> for EntityCheckResult {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExportSpec {
     /// Whether to export software specification document. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ExportSpec::__missing_export_software_spec")]
     pub export_software_spec: bool,
     /// Whether to export ISO image. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ExportSpec::__missing_export_iso_image")]
     pub export_iso_image: bool,
     /// Whether to export offline bundle. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ExportSpec::__missing_export_offline_bundle")]
     pub export_offline_bundle: bool,
     /// Whether to export only default image. This attribute was added in vSphere API 9.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2114,6 +2278,29 @@ pub struct ExportSpec {
     /// NOTE: Use this option with caution. This attribute was added in vSphere API 9.1.0.0. If None, reserved VIBs will be packaged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_reserved_vibs_export: Option<bool>,
+}
+
+impl ExportSpec {
+    fn __missing_export_software_spec() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::ExportSpec",
+            "export_software_spec",
+        )
+    }
+
+    fn __missing_export_iso_image() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::ExportSpec",
+            "export_iso_image",
+        )
+    }
+
+    fn __missing_export_offline_bundle() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::ExportSpec",
+            "export_offline_bundle",
+        )
+    }
 }
 
 impl ExportSpec {
@@ -2150,7 +2337,17 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Display name of the software specification. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
+}
+
+impl Info {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::Info",
+            "display_name",
+        )
+    }
 }
 
 /// The `Software.StageResult` class contains attributes that describe the result of a `com.vmware.esx.settings.clusters.software.stage$task` method. This class was added in vSphere API 8.0.0.1.
@@ -2164,26 +2361,84 @@ pub struct StageResult {
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
     pub commit: crate::ids::CommitId,
     /// Information of the hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.stage_result.commit` should be staged to. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "StageResult::__missing_host_info",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
     >,
     /// Status of the hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.stage_result.commit` was staged to. Hosts on which the `com.vmware.esx.settings.clusters.software.stage$task` method was successful are specified by `com.vmware.esx.settings.clusters.software.stage_result.successful_hosts`. Hosts on which the stage method failed are specified by `com.vmware.esx.settings.clusters.software.stage_result.failed_hosts`. Hosts which were skipped by the `com.vmware.esx.settings.clusters.software.stage$task` method are specified by `com.vmware.esx.settings.clusters.software.stage_result.skipped_hosts`. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "StageResult::__missing_host_status",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub host_status: vsphere_vapi_runtime::types::VapiMap<String, StageStatus>,
     /// Hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.stage_result.commit` has been successfully staged to. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "StageResult::__missing_successful_hosts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub successful_hosts: Vec<String>,
     /// Hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.stage_result.commit` failed to be staged to. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "StageResult::__missing_failed_hosts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub failed_hosts: Vec<String>,
     /// Hosts in this cluster that were skipped by the `com.vmware.esx.settings.clusters.software.stage$task` method. For example hosts which are compliant, or are previously staged shall be skipped. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "StageResult::__missing_skipped_hosts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub skipped_hosts: Vec<String>,
     /// Notifications providing additional information for `com.vmware.esx.settings.clusters.software.stage$task` method. These notifications are mutually exclusive with the notifications in `Software.StageStatus`. This attribute was added in vSphere API 8.0.0.1. This attribute will be None if there are no notifications
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
+}
+
+impl StageResult {
+    fn __missing_host_info() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        crate::esx::settings::HostInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::StageResult",
+            "host_info",
+        )
+    }
+
+    fn __missing_host_status() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        StageStatus,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::StageResult",
+            "host_status",
+        )
+    }
+
+    fn __missing_successful_hosts() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::StageResult",
+            "successful_hosts",
+        )
+    }
+
+    fn __missing_failed_hosts() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::StageResult",
+            "failed_hosts",
+        )
+    }
+
+    fn __missing_skipped_hosts() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::StageResult",
+            "skipped_hosts",
+        )
+    }
 }
 
 /// The `Software.StageSpec` class contains attributes that describe the specification to be used for staging the desired software document to a cluster. This class was added in vSphere API 8.0.0.1.
@@ -2419,7 +2674,10 @@ impl<'de> serde::Deserialize<'de> for StageStatus {
                     end_time: f_3
                         .ok_or_else(|| serde::de::Error::missing_field("end_time"))?,
                     notifications: f_4
-                        .ok_or_else(|| serde::de::Error::missing_field("notifications"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "esx::settings::clusters::software::StageStatus",
+                            "notifications",
+                        )),
                 })
             }
         }

@@ -882,6 +882,7 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterSolutionSpec {
     /// The number of instances of the specified VM to be deployed across the cluster. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ClusterSolutionSpec::__missing_vm_count")]
     pub vm_count: i64,
     /// VM placement policies to be configured on the VMs. This attribute was added in vSphere API 9.0.0.0. If None no VM placement policies are configured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -911,6 +912,15 @@ pub struct ClusterSolutionSpec {
     /// List of `AlternativeVmSpec`s to be applied on the System VMs. This attribute was added in vSphere API 9.1.0.0. If None no `AlternativeVmSpec`s will be applied to the System VMs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alternative_vm_specs: Option<Vec<AlternativeVmSpec>>,
+}
+
+impl ClusterSolutionSpec {
+    fn __missing_vm_count() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::vms::ClusterSolutionSpec",
+            "vm_count",
+        )
+    }
 }
 
 impl ClusterSolutionSpec {
@@ -984,6 +994,14 @@ pub struct LifecycleHookConfig {
     pub timeout: Option<i64>,
 }
 
+impl ::vsphere_vapi_runtime::de::Zero for LifecycleHookConfig {
+    fn zero() -> Self {
+        Self {
+            timeout: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
+}
+
 /// The `LifecycleHookInfo` class contains attributes that describe a VM lifecycle hook that is activated for a given VM. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LifecycleHookInfo {
@@ -994,6 +1012,7 @@ pub struct LifecycleHookInfo {
     /// VM lifecycle state of the VM specified by `vm` This attribute was added in vSphere API 9.0.0.0.
     pub lifecycle_state: LifecycleState,
     /// Configuration of the hook. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "LifecycleHookInfo::__missing_configuration")]
     pub configuration: LifecycleHookConfig,
     /// The vLCM system time when the hook is activated. This attribute was added in vSphere API 9.0.0.0.
     pub hook_activated: vsphere_vapi_runtime::types::DateTime,
@@ -1004,6 +1023,15 @@ pub struct LifecycleHookInfo {
     /// See `com.vmware.esx.settings.clusters.vms.lifecycle_hooks.process_dynamic_update` about how to process the dynamic update for a given `LifecycleState`. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dynamic_update_processed: Option<bool>,
+}
+
+impl LifecycleHookInfo {
+    fn __missing_configuration() -> LifecycleHookConfig {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::vms::LifecycleHookInfo",
+            "configuration",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -1698,11 +1726,15 @@ impl<'de> serde::Deserialize<'de> for SolutionSpec {
                             "deployment_type",
                         ))?,
                     display_name: f_1
-                        .ok_or_else(|| serde::de::Error::missing_field("display_name"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "esx::settings::clusters::vms::SolutionSpec",
+                            "display_name",
+                        )),
                     display_version: f_2
-                        .ok_or_else(|| serde::de::Error::missing_field(
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "esx::settings::clusters::vms::SolutionSpec",
                             "display_version",
-                        ))?,
+                        )),
                     vm_name_template: f_3
                         .ok_or_else(|| serde::de::Error::missing_field(
                             "vm_name_template",
@@ -1756,9 +1788,19 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VmNameTemplate {
     /// VM name prefix. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "VmNameTemplate::__missing_prefix")]
     pub prefix: String,
     /// VM name suffix format. This attribute was added in vSphere API 9.0.0.0.
     pub suffix: vm_name_template::SuffixFormat,
+}
+
+impl VmNameTemplate {
+    fn __missing_prefix() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::vms::VmNameTemplate",
+            "prefix",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

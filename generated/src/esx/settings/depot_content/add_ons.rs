@@ -76,10 +76,13 @@ impl Versions {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddOnVersionSummary {
     /// Version of the OEM add-on. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "AddOnVersionSummary::__missing_version")]
     pub version: String,
     /// Human readable version of the OEM add-on. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "AddOnVersionSummary::__missing_display_version")]
     pub display_version: String,
     /// Summary of the OEM add-on version. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "AddOnVersionSummary::__missing_summary")]
     pub summary: String,
     /// Category of the OEM add-on version. This attribute was added in vSphere API 7.0.0.0.
     pub category: CategoryType,
@@ -87,6 +90,29 @@ pub struct AddOnVersionSummary {
     pub kb: String,
     /// Release date of the OEM add-on version. This attribute was added in vSphere API 7.0.0.0.
     pub release_date: vsphere_vapi_runtime::types::DateTime,
+}
+
+impl AddOnVersionSummary {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::add_ons::AddOnVersionSummary",
+            "version",
+        )
+    }
+
+    fn __missing_display_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::add_ons::AddOnVersionSummary",
+            "display_version",
+        )
+    }
+
+    fn __missing_summary() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::add_ons::AddOnVersionSummary",
+            "summary",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -155,12 +181,40 @@ pub struct Summary {
     /// Identifier of a `com.vmware.esx.settings.add_on` resource.
     pub name: crate::ids::SettingsAddOnId,
     /// Display name of the OEM add-on. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_display_name")]
     pub display_name: String,
     /// Vendor of the OEM add-on. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_vendor")]
     pub vendor: String,
     /// Summary information about the versions of this addon. These are sorted by the version. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Summary::__missing_versions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub versions: Vec<AddOnVersionSummary>,
+}
+
+impl Summary {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::add_ons::Summary",
+            "display_name",
+        )
+    }
+
+    fn __missing_vendor() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::add_ons::Summary",
+            "vendor",
+        )
+    }
+
+    fn __missing_versions() -> Vec<AddOnVersionSummary> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::add_ons::Summary",
+            "versions",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -117,14 +117,17 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Display name of the base image. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_display_name")]
     pub display_name: String,
     /// Version of the base image. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.base_image` resource.
     pub version: crate::ids::SettingsBaseImageId,
     /// Human readable version of the base image. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_display_version")]
     pub display_version: String,
     /// Summary of the base image. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_summary")]
     pub summary: String,
     /// Category of the base image. This attribute was added in vSphere API 7.0.0.0.
     pub category: CategoryType,
@@ -139,6 +142,29 @@ pub struct Summary {
     pub quick_patch_compatible_versions: Option<
         vsphere_vapi_runtime::types::VapiMap<String, String>,
     >,
+}
+
+impl Summary {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::base_images::Summary",
+            "display_name",
+        )
+    }
+
+    fn __missing_display_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::base_images::Summary",
+            "display_version",
+        )
+    }
+
+    fn __missing_summary() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::base_images::Summary",
+            "summary",
+        )
+    }
 }
 
 #[doc(hidden)]

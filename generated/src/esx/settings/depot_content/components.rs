@@ -112,10 +112,13 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComponentVersionSummary {
     /// Version of the component. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ComponentVersionSummary::__missing_version")]
     pub version: String,
     /// Human readable version of the component. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ComponentVersionSummary::__missing_display_version")]
     pub display_version: String,
     /// Summary of the component version. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ComponentVersionSummary::__missing_summary")]
     pub summary: String,
     /// Category of the component version. This attribute was added in vSphere API 7.0.0.0.
     pub category: CategoryType,
@@ -125,6 +128,29 @@ pub struct ComponentVersionSummary {
     pub kb: String,
     /// Release date of the component version. This attribute was added in vSphere API 7.0.0.0.
     pub release_date: vsphere_vapi_runtime::types::DateTime,
+}
+
+impl ComponentVersionSummary {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::components::ComponentVersionSummary",
+            "version",
+        )
+    }
+
+    fn __missing_display_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::components::ComponentVersionSummary",
+            "display_version",
+        )
+    }
+
+    fn __missing_summary() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::components::ComponentVersionSummary",
+            "summary",
+        )
+    }
 }
 
 /// The `Components.FilterSpec` class contains attributes used to filter the results when listing components, see `com.vmware.esx.settings.depot_content.components.list`). This class was added in vSphere API 7.0.0.0.
@@ -184,12 +210,40 @@ pub struct Summary {
     /// Identifier of a `com.vmware.esx.settings.component` resource.
     pub name: crate::ids::SettingsComponentId,
     /// Display name of the component. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_display_name")]
     pub display_name: String,
     /// Vendor of the component. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_vendor")]
     pub vendor: String,
     /// Summary information about the versions of this component. These are sorted by the version. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Summary::__missing_versions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub versions: Vec<ComponentVersionSummary>,
+}
+
+impl Summary {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::components::Summary",
+            "display_name",
+        )
+    }
+
+    fn __missing_vendor() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::components::Summary",
+            "vendor",
+        )
+    }
+
+    fn __missing_versions() -> Vec<ComponentVersionSummary> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::components::Summary",
+            "versions",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

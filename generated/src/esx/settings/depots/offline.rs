@@ -692,19 +692,39 @@ impl DeleteTaskRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DepotExtractInfo {
     /// Notifications returned by the extractDepot operation. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "DepotExtractInfo::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
     /// Software specification of the extracted depot. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "DepotExtractInfo::__missing_software_spec")]
     pub software_spec: crate::esx::settings::SoftwareSpec,
     /// The information about the created offline depot. Empty @name{result} @term{string} indicates that the depot contents are already present in VC cache This attribute was added in vSphere API 7.0.2.0.
     pub result: CreateResult,
+}
+
+impl DepotExtractInfo {
+    fn __missing_notifications() -> crate::esx::settings::Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::offline::DepotExtractInfo",
+            "notifications",
+        )
+    }
+
+    fn __missing_software_spec() -> crate::esx::settings::SoftwareSpec {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::offline::DepotExtractInfo",
+            "software_spec",
+        )
+    }
 }
 
 /// The `Offline.HostCredentials` class contains attributes that describe the host's username, password, port number, ssl thumbprint or ssl certificate to be used when connecting to the host using USERNAME_PASSWORD option in the  class. This class was added in vSphere API 7.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HostCredentials {
     /// The IP address or DNS resolvable name of the host. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "HostCredentials::__missing_host_name")]
     pub host_name: String,
     /// Specifies the username to be used during the `com.vmware.esx.settings.depots.offline.create_from_host$task` method. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "HostCredentials::__missing_user_name")]
     pub user_name: String,
     /// Specifies the password to be used during the `com.vmware.esx.settings.depots.offline.create_from_host$task` method. This attribute was added in vSphere API 7.0.2.0.
     pub password: vsphere_vapi_runtime::types::Secret,
@@ -721,6 +741,22 @@ pub struct HostCredentials {
     /// Specifies the sslCertificate of the host to be used during `com.vmware.esx.settings.depots.offline.create_from_host$task` method PEM format of the host's SSL certificate. This attribute was added in vSphere API 9.0.0.0. If specified and the server presents that certificate, the connection will be established; if None, the connection will only proceed if the server-presented thumbprint can be validated by specified *sslThumbprint*. Note: *sslThumbprint* and *sslCertificate* parameters are mutually exclusive, and should never be used simultaneously. If both are set, this operation will throw InvalidArgument exception.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate: Option<String>,
+}
+
+impl HostCredentials {
+    fn __missing_host_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::offline::HostCredentials",
+            "host_name",
+        )
+    }
+
+    fn __missing_user_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::offline::HostCredentials",
+            "user_name",
+        )
+    }
 }
 
 impl HostCredentials {
@@ -928,7 +964,10 @@ impl<'de> serde::Deserialize<'de> for Info {
                 };
                 ::core::result::Result::Ok(Info {
                     description: f_0
-                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "esx::settings::depots::offline::Info",
+                            "description",
+                        )),
                     source_type: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("source_type"))?,
                     create_time: f_4
@@ -1150,7 +1189,10 @@ impl<'de> serde::Deserialize<'de> for Summary {
                 };
                 ::core::result::Result::Ok(Summary {
                     description: f_0
-                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "esx::settings::depots::offline::Summary",
+                            "description",
+                        )),
                     source_type: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("source_type"))?,
                     owner: f_4,

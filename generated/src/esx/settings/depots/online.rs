@@ -219,12 +219,15 @@ impl FlushTaskRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Description of the depot. It will be an empty string if no description was provided during create. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Location of the depot. This attribute was added in vSphere API 7.0.0.0.
     pub location: String,
     /// Flag indicating whether this depot is enabled or not. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_enabled")]
     pub enabled: bool,
     /// Flag to indicate if the depot is system defined. System defined depot can not be deleted. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_system_defined")]
     pub system_defined: bool,
     /// Name of the user creating the depot. This attribute was added in vSphere API 7.0.3.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -232,6 +235,29 @@ pub struct Info {
     /// Private data saved by the `owner` of depot. It is opaque to vLCM. This attribute was added in vSphere API 7.0.3.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ownerdata: Option<String>,
+}
+
+impl Info {
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::online::Info",
+            "description",
+        )
+    }
+
+    fn __missing_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::online::Info",
+            "enabled",
+        )
+    }
+
+    fn __missing_system_defined() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::online::Info",
+            "system_defined",
+        )
+    }
 }
 
 /// The `Online.PrecheckResult` class contains the fields that show the details of affected baselines and desired states found in `com.vmware.esx.settings.depots.online.delete` or `com.vmware.esx.settings.depots.online.flush$task` operation. This class was added in vSphere API 7.0.3.0.
@@ -253,12 +279,15 @@ pub struct PrecheckResult {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Description of the depot. It will be an empty string if no description was provided during create. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_description")]
     pub description: String,
     /// Location of the depot. This attribute was added in vSphere API 7.0.0.0.
     pub location: String,
     /// Flag indicating whether this depot is enabled or not. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_enabled")]
     pub enabled: bool,
     /// Flag to indicate if the depot is system defined. System defined depot can not be deleted. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_system_defined")]
     pub system_defined: bool,
     /// Name of the user creating the depot. This attribute was added in vSphere API 7.0.3.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -266,6 +295,29 @@ pub struct Summary {
     /// Private data saved by the `owner` of depot. It is opaque to vLCM. This attribute was added in vSphere API 7.0.3.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ownerdata: Option<String>,
+}
+
+impl Summary {
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::online::Summary",
+            "description",
+        )
+    }
+
+    fn __missing_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::online::Summary",
+            "enabled",
+        )
+    }
+
+    fn __missing_system_defined() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::online::Summary",
+            "system_defined",
+        )
+    }
 }
 
 /// The `Online.UpdateSpec` class defines the information used to update the depot. This class was added in vSphere API 7.0.0.0.

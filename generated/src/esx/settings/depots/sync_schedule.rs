@@ -360,13 +360,33 @@ impl SetRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Spec {
     /// Flag indicating whether automatic sync is enabled or not This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Spec::__missing_enabled")]
     pub enabled: bool,
     /// The schedule to check for new updates. This attribute was added in vSphere API 7.0.0.0. If None the schedule must be disabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<Schedule>,
     /// Email addresses to which the notification will be sent. If empty, no notification is sent. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Spec::__missing_email_addresses",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub email_addresses: Vec<String>,
+}
+
+impl Spec {
+    fn __missing_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::sync_schedule::Spec",
+            "enabled",
+        )
+    }
+
+    fn __missing_email_addresses() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::sync_schedule::Spec",
+            "email_addresses",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -70,14 +70,32 @@ pub struct DeleteResult {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Description of the depot. It will be an empty string if no description was provided during create. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Flag indicating whether or not this depot is enabled. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_enabled")]
     pub enabled: bool,
     /// Location of the depot. This attribute was added in vSphere API 7.0.0.0.
     pub location: String,
     /// Name of the user creating the depot. This attribute was added in vSphere API 7.0.3.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
+}
+
+impl Info {
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::umds::Info",
+            "description",
+        )
+    }
+
+    fn __missing_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::umds::Info",
+            "enabled",
+        )
+    }
 }
 
 /// The `Umds.PrecheckResult` class contains the fields that show the details of affected baselines and desired states found in `com.vmware.esx.settings.depots.umds.delete` method. This class was added in vSphere API 7.0.3.0.

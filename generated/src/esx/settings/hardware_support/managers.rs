@@ -74,11 +74,37 @@ pub struct HardwareSupportManagerInfo {
     /// Identifier of a `com.vmware.esx.setting.hardware_support.manager` resource.
     pub manager: crate::ids::ManagerId,
     /// User-intelligible description of the HSM (e.g. "Front end for Frobozz so-and-so management system") This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "HardwareSupportManagerInfo::__missing_description")]
     pub description: String,
     /// UI label for HSM, derived from HSM extension's description's 'label' field. (e.g. "Frobozz Free Management System") This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "HardwareSupportManagerInfo::__missing_display_name")]
     pub display_name: String,
     /// Company providing the Hardware Support Manager (HSM) (e.g. "Frobozz Magic Software Company") This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "HardwareSupportManagerInfo::__missing_vendor")]
     pub vendor: String,
+}
+
+impl HardwareSupportManagerInfo {
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hardware_support::managers::HardwareSupportManagerInfo",
+            "description",
+        )
+    }
+
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hardware_support::managers::HardwareSupportManagerInfo",
+            "display_name",
+        )
+    }
+
+    fn __missing_vendor() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hardware_support::managers::HardwareSupportManagerInfo",
+            "vendor",
+        )
+    }
 }
 
 #[doc(hidden)]

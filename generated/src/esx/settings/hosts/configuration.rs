@@ -10,7 +10,17 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExtractResult {
     /// Current configuration of ESXi host encoded as JSON. This attribute was added in vSphere API 8.0.1.0.
+    #[serde(default = "ExtractResult::__missing_config")]
     pub config: String,
+}
+
+impl ExtractResult {
+    fn __missing_config() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hosts::configuration::ExtractResult",
+            "config",
+        )
+    }
 }
 
 #[doc(hidden)]

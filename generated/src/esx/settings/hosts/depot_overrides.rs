@@ -17,8 +17,20 @@ pub struct Depot {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// List of the depot overrides. This attribute was added in vSphere API 8.0.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_depots",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub depots: Vec<Depot>,
+}
+
+impl Info {
+    fn __missing_depots() -> Vec<Depot> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hosts::depot_overrides::Info",
+            "depots",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -1347,10 +1347,20 @@ pub struct ApplyResult {
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
     pub commit: crate::ids::CommitId,
     /// Information of the host to which the desired software document specified by the `com.vmware.esx.settings.hosts.software.apply_result.commit` was applied. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "ApplyResult::__missing_host_info")]
     pub host_info: crate::esx::settings::HostInfo,
     /// Notifications providing additional information for `com.vmware.esx.settings.hosts.software.apply$task` method. These notifications are mutually exclusive with the notifications in `Software.ApplyStatus`. This attribute was added in vSphere API 8.0.0.1. This attribute will be None if there are no notifications
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
+}
+
+impl ApplyResult {
+    fn __missing_host_info() -> crate::esx::settings::HostInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hosts::software::ApplyResult",
+            "host_info",
+        )
+    }
 }
 
 impl ApplyResult {
@@ -1601,7 +1611,10 @@ impl<'de> serde::Deserialize<'de> for ApplyStatus {
                     end_time: f_3
                         .ok_or_else(|| serde::de::Error::missing_field("end_time"))?,
                     notifications: f_4
-                        .ok_or_else(|| serde::de::Error::missing_field("notifications"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "esx::settings::hosts::software::ApplyStatus",
+                            "notifications",
+                        )),
                 })
             }
         }
@@ -1613,24 +1626,71 @@ impl<'de> serde::Deserialize<'de> for ApplyStatus {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckInfo {
     /// The check identifier. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "CheckInfo::__missing_check")]
     pub check: String,
     /// The check name. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "CheckInfo::__missing_name")]
     pub name: crate::vapi::standard::LocalizableMessage,
     /// Human-readable check description. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "CheckInfo::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
     /// The service that performed the check. This attribute was added in vSphere API 8.0.0.1. Only set if there is an originator available for this check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub originator: Option<String>,
 }
 
+impl CheckInfo {
+    fn __missing_check() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hosts::software::CheckInfo",
+            "check",
+        )
+    }
+
+    fn __missing_name() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hosts::software::CheckInfo",
+            "name",
+        )
+    }
+
+    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hosts::software::CheckInfo",
+            "description",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for CheckInfo {
+    fn zero() -> Self {
+        Self {
+            check: ::vsphere_vapi_runtime::de::Zero::zero(),
+            name: ::vsphere_vapi_runtime::de::Zero::zero(),
+            description: ::vsphere_vapi_runtime::de::Zero::zero(),
+            originator: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
+}
+
 /// The `Software.CheckIssue` class contains attributes that describe a particular check issue. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckIssue {
     /// Description of what was the issue containing as much user-relevant context as possible. The user should be able to understand which sub-system failed and why. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "CheckIssue::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
     /// Possible resolution for the issue. This should contain actionable information that the user can use to resolve the issue. This attribute was added in vSphere API 8.0.0.1. Can be left None if no meaningful resolution exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl CheckIssue {
+    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hosts::software::CheckIssue",
+            "description",
+        )
+    }
 }
 
 /// The `Software.CheckResult` class contains attributes that describe aggregated status of all checks performed. This class was added in vSphere API 8.0.0.1.
@@ -1647,9 +1707,19 @@ pub struct CheckResult {
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
     pub commit: crate::ids::CommitId,
     /// Information about the host for which checks have been requested to be run. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "CheckResult::__missing_host_info")]
     pub host_info: crate::esx::settings::HostInfo,
     /// List of `Software.EntityCheckResult` for all entities for which checks have been run. This attribute was added in vSphere API 8.0.0.1.
     pub entity_result: EntityCheckResult,
+}
+
+impl CheckResult {
+    fn __missing_host_info() -> crate::esx::settings::HostInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hosts::software::CheckResult",
+            "host_info",
+        )
+    }
 }
 
 /// The `Software.CheckSpec` class contains attributes that describe the specification to be used for running checks on the host before the `com.vmware.esx.settings.hosts.software.apply$task` method. This class was added in vSphere API 8.0.0.1.
@@ -1666,12 +1736,22 @@ pub struct CheckSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckStatus {
     /// Information about this check. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "CheckStatus::__missing_check")]
     pub check: CheckInfo,
     /// The status of this check. This attribute was added in vSphere API 8.0.0.1.
     pub status: Status,
     /// List of `com.vmware.esx.settings.hosts.software.check_issue`s that the check reported. This attribute was added in vSphere API 8.0.0.1. If not set, the service is still using the {#member issues}.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_issues: Option<Vec<CheckIssue>>,
+}
+
+impl CheckStatus {
+    fn __missing_check() -> CheckInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hosts::software::CheckStatus",
+            "check",
+        )
+    }
 }
 
 /// The `Software.EntityCheckResult` class contains attributes that describe aggregated status of all checks performed on a specific entity. This class was added in vSphere API 8.0.0.1.
@@ -1781,7 +1861,11 @@ impl<'de> serde::Deserialize<'de> for EntityCheckResult {
                         "type" => f_0 = Some(map.next_value()?),
                         "host" => f_1 = map.next_value()?,
                         "status" => f_2 = Some(map.next_value()?),
-                        "check_statuses" => f_3 = map.next_value()?,
+                        "check_statuses" => {
+                            f_3 = Some(
+                                map.next_value::<Option<_>>()?.unwrap_or_default(),
+                            );
+                        }
                         _ => {
                             let value: serde_json::Value = map.next_value()?;
                             unknown.insert(key, value);
@@ -1822,7 +1906,11 @@ impl<'de> serde::Deserialize<'de> for EntityCheckResult {
                     r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
                     status: f_2
                         .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    check_statuses: f_3.unwrap_or_default(),
+                    check_statuses: f_3
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "esx::settings::hosts::software::EntityCheckResult",
+                            "check_statuses",
+                        )),
                 })
             }
         }
@@ -1834,16 +1922,42 @@ impl<'de> serde::Deserialize<'de> for EntityCheckResult {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExportSpec {
     /// Whether to export software specification document. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "ExportSpec::__missing_export_software_spec")]
     pub export_software_spec: bool,
     /// Whether to export ISO image. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "ExportSpec::__missing_export_iso_image")]
     pub export_iso_image: bool,
     /// Whether to export offline bundle. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "ExportSpec::__missing_export_offline_bundle")]
     pub export_offline_bundle: bool,
     /// Skip packaging of reserved VIBs in the exported offline-bundle/ISO. During effective VIB computation, a VIB at a lower version can get replaced by the same VIB at a higher version coming from another release unit. vLCM caches the lower version VIB in ESX-OSData partition to support extraction of currently running image from the hosts. Setting this option means (a) export will not package reserved VIBs, (b) the exported depot will be partial and remediation of images from such depots must be accompanied with com.vmware.esx.settings.hosts.policies.Apply.ConfiguredPolicySpec.softwarePolicySpec#skipReservedVibsCaching. Otherwise, the remediation might fail.
     ///
     /// NOTE: Use this option with caution. This attribute was added in vSphere API 9.1.0.0. If None, reserved VIBs will be packaged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_reserved_vibs_export: Option<bool>,
+}
+
+impl ExportSpec {
+    fn __missing_export_software_spec() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hosts::software::ExportSpec",
+            "export_software_spec",
+        )
+    }
+
+    fn __missing_export_iso_image() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hosts::software::ExportSpec",
+            "export_iso_image",
+        )
+    }
+
+    fn __missing_export_offline_bundle() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hosts::software::ExportSpec",
+            "export_offline_bundle",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -1863,7 +1977,17 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Display name of the software specification. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
+}
+
+impl Info {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hosts::software::Info",
+            "display_name",
+        )
+    }
 }
 
 /// The `Software.StageResult` class contains attributes that describe the result of a `com.vmware.esx.settings.hosts.software.stage$task` method. This class was added in vSphere API 8.0.0.1.
@@ -1877,10 +2001,20 @@ pub struct StageResult {
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
     pub commit: crate::ids::CommitId,
     /// Information of the host to which the desired software document specified by the `com.vmware.esx.settings.hosts.software.stage_result.commit` was staged. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "StageResult::__missing_host_info")]
     pub host_info: crate::esx::settings::HostInfo,
     /// Notifications providing additional information for `com.vmware.esx.settings.hosts.software.stage$task` method. These notifications are mutually exclusive with the notifications in `Software.StageStatus`. This attribute was added in vSphere API 8.0.0.1. This attribute will be None if there are no notifications
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
+}
+
+impl StageResult {
+    fn __missing_host_info() -> crate::esx::settings::HostInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hosts::software::StageResult",
+            "host_info",
+        )
+    }
 }
 
 impl StageResult {
@@ -2126,7 +2260,10 @@ impl<'de> serde::Deserialize<'de> for StageStatus {
                     end_time: f_3
                         .ok_or_else(|| serde::de::Error::missing_field("end_time"))?,
                     notifications: f_4
-                        .ok_or_else(|| serde::de::Error::missing_field("notifications"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "esx::settings::hosts::software::StageStatus",
+                            "notifications",
+                        )),
                 })
             }
         }

@@ -399,19 +399,62 @@ impl EffectiveComponents {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AssignedEntities {
     /// List of clusters. For a software specification that is not associated with any cluster, this list will be empty. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "AssignedEntities::__missing_clusters",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub clusters: Vec<ClusterInfo>,
     /// List of hosts. For a software specification that is not associated with any host, this list will be empty. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "AssignedEntities::__missing_hosts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub hosts: Vec<HostInfo>,
+}
+
+impl AssignedEntities {
+    fn __missing_clusters() -> Vec<ClusterInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::repository::software::AssignedEntities",
+            "clusters",
+        )
+    }
+
+    fn __missing_hosts() -> Vec<HostInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::repository::software::AssignedEntities",
+            "hosts",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for AssignedEntities {
+    fn zero() -> Self {
+        Self {
+            clusters: ::vsphere_vapi_runtime::de::Zero::zero(),
+            hosts: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `Software.CheckResult` class contains attributes that describe the result of a check for a software specification in the repository. see `com.vmware.esx.settings.repository.software.check_repository` This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckResult {
     /// The type of match and the summary of one or more software specification in the repository if the check found a match. If the list is empty, a match was not found for the inputs specified by the user. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CheckResult::__missing_matches",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub matches: Vec<MatchResult>,
+}
+
+impl CheckResult {
+    fn __missing_matches() -> Vec<MatchResult> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::repository::software::CheckResult",
+            "matches",
+        )
+    }
 }
 
 /// The `Software.CheckSpec` class contains attributes used to check if a matching software specification is found in the repository. For a software specification in the repository to be considered a match, it has to match one of the fields. This class was added in vSphere API 9.0.0.0.
@@ -433,7 +476,17 @@ pub struct ClusterInfo {
     /// Identifier of a `ClusterComputeResource` resource.
     pub id: crate::ids::ClusterComputeResourceId,
     /// Name of the cluster. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ClusterInfo::__missing_name")]
     pub name: String,
+}
+
+impl ClusterInfo {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::repository::software::ClusterInfo",
+            "name",
+        )
+    }
 }
 
 /// The `Software.CopySpec` class contains attributes that are used to create a draft based on an existing software specification in the repository. This class was added in vSphere API 9.0.0.0.
@@ -456,18 +509,52 @@ pub struct EditSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExportSpec {
     /// Whether to export software specification document. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ExportSpec::__missing_export_software_spec")]
     pub export_software_spec: bool,
     /// Whether to export ISO image. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ExportSpec::__missing_export_iso_image")]
     pub export_iso_image: bool,
     /// Whether to export offline bundle. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ExportSpec::__missing_export_offline_bundle")]
     pub export_offline_bundle: bool,
     /// Whether to export only default image. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ExportSpec::__missing_export_only_default_image")]
     pub export_only_default_image: bool,
     /// Skip packaging of reserved VIBs in the exported offline-bundle/ISO. During effective VIB computation, a VIB at a lower version can get replaced by the same VIB at a higher version coming from another release unit. vLCM caches the lower version VIB in ESX-OSData partition to support extraction of currently running image from the hosts. Setting this option means (a) export will not package reserved VIBs, (b) the exported depot will be partial and remediation of images from such depots must be accompanied with com.vmware.esx.settings.clusters.policies.Apply.ConfiguredPolicySpec#skipReservedVibsCaching. Otherwise, the remediation might fail.
     ///
     /// NOTE: Use this option with caution. This attribute was added in vSphere API 9.1.0.0. If None, reserved VIBs will be packaged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_reserved_vibs_export: Option<bool>,
+}
+
+impl ExportSpec {
+    fn __missing_export_software_spec() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::repository::software::ExportSpec",
+            "export_software_spec",
+        )
+    }
+
+    fn __missing_export_iso_image() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::repository::software::ExportSpec",
+            "export_iso_image",
+        )
+    }
+
+    fn __missing_export_offline_bundle() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::repository::software::ExportSpec",
+            "export_offline_bundle",
+        )
+    }
+
+    fn __missing_export_only_default_image() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::repository::software::ExportSpec",
+            "export_only_default_image",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -502,23 +589,38 @@ pub struct HostInfo {
     /// Identifier of a `HostSystem` resource.
     pub id: crate::ids::HostSystemId,
     /// Name of the host. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "HostInfo::__missing_name")]
     pub name: String,
+}
+
+impl HostInfo {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::repository::software::HostInfo",
+            "name",
+        )
+    }
 }
 
 /// The `Software.Info` class contains information about a software specification in the repository. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Display name of the software specification. The returned name is UTF-8 encoded. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
     /// The software specification type (Single or Composite). This attribute was added in vSphere API 9.0.0.0.
     pub r#type: SoftwareType,
     /// Software information associated with the software specification. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_software_info")]
     pub software_info: crate::esx::settings::SoftwareInfo,
     /// Software specification details. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_software_spec")]
     pub software_spec: crate::esx::settings::SoftwareSpec,
     /// Entities that have this software specification assigned. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_assigned_entities")]
     pub assigned_entities: AssignedEntities,
     /// If set to true, this software specification can be edited. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_editable")]
     pub editable: bool,
     /// Timestamp describing when this software specification was created. This attribute was added in vSphere API 9.0.0.0.
     pub creation_time: vsphere_vapi_runtime::types::DateTime,
@@ -530,6 +632,43 @@ pub struct Info {
     /// The SHA-256 hash of this software specification. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_hash: Option<String>,
+}
+
+impl Info {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::repository::software::Info",
+            "display_name",
+        )
+    }
+
+    fn __missing_software_info() -> crate::esx::settings::SoftwareInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::repository::software::Info",
+            "software_info",
+        )
+    }
+
+    fn __missing_software_spec() -> crate::esx::settings::SoftwareSpec {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::repository::software::Info",
+            "software_spec",
+        )
+    }
+
+    fn __missing_assigned_entities() -> AssignedEntities {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::repository::software::Info",
+            "assigned_entities",
+        )
+    }
+
+    fn __missing_editable() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::repository::software::Info",
+            "editable",
+        )
+    }
 }
 
 /// The `Software.IterationSpec` class contains attributes used to break results into pages when listing software specification in the repository. This class was added in vSphere API 9.0.0.0.
@@ -580,18 +719,42 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of software specifications. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_records",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub records: Vec<Record>,
+}
+
+impl ListResult {
+    fn __missing_records() -> Vec<Record> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::repository::software::ListResult",
+            "records",
+        )
+    }
 }
 
 /// The `Software.MatchResult` contains the result for one matching software specification. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MatchResult {
     /// The types of matches. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "MatchResult::__missing_match_types",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub match_types: Vec<match_result::MatchType>,
     /// The summary of the software specification that matched the user input. This attribute was added in vSphere API 9.0.0.0.
     pub record: Record,
+}
+
+impl MatchResult {
+    fn __missing_match_types() -> Vec<match_result::MatchType> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::repository::software::MatchResult",
+            "match_types",
+        )
+    }
 }
 
 /// The `Software.Record` class contains attributes to describe details regarding a software specification in the repository. This class was added in vSphere API 9.0.0.0.
@@ -602,16 +765,21 @@ pub struct Record {
     /// Identifier of a `com.vmware.esx.settings.repository.software_spec` resource.
     pub id: crate::ids::SoftwareSpecId,
     /// Display name of the software specification. The returned name is UTF-8 encoded. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Record::__missing_display_name")]
     pub display_name: String,
     /// The software specification type (Single or Composite). This attribute was added in vSphere API 9.0.0.0.
     pub r#type: SoftwareType,
     /// Software information associated with the software specification. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Record::__missing_software_info")]
     pub software_info: crate::esx::settings::SoftwareInfo,
     /// Software specification details. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Record::__missing_software_spec")]
     pub software_spec: crate::esx::settings::SoftwareSpec,
     /// Entities that have this software specification assigned. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Record::__missing_assigned_entities")]
     pub assigned_entities: AssignedEntities,
     /// If set to true, this software specification can be edited. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Record::__missing_editable")]
     pub editable: bool,
     /// Timestamp describing when this software specification was created. This attribute was added in vSphere API 9.0.0.0.
     pub creation_time: vsphere_vapi_runtime::types::DateTime,
@@ -623,6 +791,43 @@ pub struct Record {
     /// The SHA-256 hash of this software specification. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_hash: Option<String>,
+}
+
+impl Record {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::repository::software::Record",
+            "display_name",
+        )
+    }
+
+    fn __missing_software_info() -> crate::esx::settings::SoftwareInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::repository::software::Record",
+            "software_info",
+        )
+    }
+
+    fn __missing_software_spec() -> crate::esx::settings::SoftwareSpec {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::repository::software::Record",
+            "software_spec",
+        )
+    }
+
+    fn __missing_assigned_entities() -> AssignedEntities {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::repository::software::Record",
+            "assigned_entities",
+        )
+    }
+
+    fn __missing_editable() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::repository::software::Record",
+            "editable",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

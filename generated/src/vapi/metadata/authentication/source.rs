@@ -178,7 +178,10 @@ impl<'de> serde::Deserialize<'de> for CreateSpec {
                 };
                 ::core::result::Result::Ok(CreateSpec {
                     description: f_0
-                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vapi::metadata::authentication::source::CreateSpec",
+                            "description",
+                        )),
                     r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
                 })
             }
@@ -377,7 +380,10 @@ impl<'de> serde::Deserialize<'de> for Info {
                 };
                 ::core::result::Result::Ok(Info {
                     description: f_0
-                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vapi::metadata::authentication::source::Info",
+                            "description",
+                        )),
                     r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
                 })
             }

@@ -46,17 +46,46 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Identity {
     /// The dot-separated path of the namespace containing the command in the CLI command tree.
+    #[serde(default = "Identity::__missing_path")]
     pub path: String,
     /// Name of the command.
+    #[serde(default = "Identity::__missing_name")]
     pub name: String,
+}
+
+impl Identity {
+    fn __missing_path() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::cli::command::Identity",
+            "path",
+        )
+    }
+
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::cli::command::Identity",
+            "name",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for Identity {
+    fn zero() -> Self {
+        Self {
+            path: ::vsphere_vapi_runtime::de::Zero::zero(),
+            name: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `Command.Info` class contains information about a command. It includes the identity of the command, a description, information about the class and method that implement the command, and CLI-specific information for the command.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Basic command identity.
+    #[serde(default = "Info::__missing_identity")]
     pub identity: Identity,
     /// The text description displayed to the user in help output.
+    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// The service identifier that contains the operations for this CLI command.
     ///
@@ -67,14 +96,50 @@ pub struct Info {
     /// Identifier of a `com.vmware.vapi.operation` resource.
     pub operation_id: crate::ids::OperationId,
     /// The input for this command.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_options",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub options: Vec<OptionInfo>,
     /// The formatter to use when displaying the output of this command. If not present, client can choose a default output formatter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formatter: Option<FormatterType>,
     /// List of output structure name and output field info.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_output_field_list",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub output_field_list: Vec<OutputInfo>,
+}
+
+impl Info {
+    fn __missing_identity() -> Identity {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::cli::command::Info",
+            "identity",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::cli::command::Info",
+            "description",
+        )
+    }
+
+    fn __missing_options() -> Vec<OptionInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::cli::command::Info",
+            "options",
+        )
+    }
+
+    fn __missing_output_field_list() -> Vec<OutputInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::cli::command::Info",
+            "output_field_list",
+        )
+    }
 }
 
 /// A call of [`Command::list`](crate::vapi::metadata::cli::Command::list) being
@@ -107,27 +172,79 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OptionInfo {
     /// The long option name of the parameter as used by the user.
+    #[serde(default = "OptionInfo::__missing_long_option")]
     pub long_option: String,
     /// The single character value option name. If not present, there's no single character option for the parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_option: Option<String>,
     /// The fully qualified name of the option referred to by the operation element in `com.vmware.vapi.metadata.cli.command.info.operation_id`.
+    #[serde(default = "OptionInfo::__missing_field_name")]
     pub field_name: String,
     /// The description of the option to be displayed to the user when they request usage information for a CLI command.
+    #[serde(default = "OptionInfo::__missing_description")]
     pub description: String,
     /// The type of option. This is used to display information about what kind of data is expected (string, number, boolean, etc.) for the option when they request usage information for a CLI command. For class this stores the fully qualified class id.
+    #[serde(default = "OptionInfo::__missing_type")]
     pub r#type: String,
     /// This is used to tell the user whether the option is required or optional, or whether they can specify the option multiple times.
     pub generic: GenericType,
+}
+
+impl OptionInfo {
+    fn __missing_long_option() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::cli::command::OptionInfo",
+            "long_option",
+        )
+    }
+
+    fn __missing_field_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::cli::command::OptionInfo",
+            "field_name",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::cli::command::OptionInfo",
+            "description",
+        )
+    }
+
+    fn __missing_type() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::cli::command::OptionInfo",
+            "type",
+        )
+    }
 }
 
 /// The `Command.OutputFieldInfo` class describes the name used by the CLI to display a single attribute of a class element in the interface definition language.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OutputFieldInfo {
     /// Name of the attribute.
+    #[serde(default = "OutputFieldInfo::__missing_field_name")]
     pub field_name: String,
     /// Name used by the CLI to display the attribute.
+    #[serde(default = "OutputFieldInfo::__missing_display_name")]
     pub display_name: String,
+}
+
+impl OutputFieldInfo {
+    fn __missing_field_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::cli::command::OutputFieldInfo",
+            "field_name",
+        )
+    }
+
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::cli::command::OutputFieldInfo",
+            "display_name",
+        )
+    }
 }
 
 /// The `Command.OutputInfo` class describes the names used by the CLI to display the attributes of a class element in the interface definition language as well as the order in which the attributes will be displayed.
@@ -138,8 +255,20 @@ pub struct OutputInfo {
     /// Identifier of a `com.vmware.vapi.structure` resource.
     pub structure_id: crate::ids::StructureId,
     /// The order in which the attributes of the class will be displayed by the CLI as well as the names used to display the attributes.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "OutputInfo::__missing_output_fields",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub output_fields: Vec<OutputFieldInfo>,
+}
+
+impl OutputInfo {
+    fn __missing_output_fields() -> Vec<OutputFieldInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::cli::command::OutputInfo",
+            "output_fields",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -10,21 +10,76 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Identity {
     /// The dot-separated path of the namespace containing the namespace in the CLI node tree. For top-level namespace this will be empty.
+    #[serde(default = "Identity::__missing_path")]
     pub path: String,
     /// The name displayed to the user for this namespace.
+    #[serde(default = "Identity::__missing_name")]
     pub name: String,
+}
+
+impl Identity {
+    fn __missing_path() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::cli::namespace::Identity",
+            "path",
+        )
+    }
+
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::cli::namespace::Identity",
+            "name",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for Identity {
+    fn zero() -> Self {
+        Self {
+            path: ::vsphere_vapi_runtime::de::Zero::zero(),
+            name: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `Namespace.Info` class contains information about a namespace. It includes the identity of the namespace, a description, information children namespaces.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Basic namespace identity.
+    #[serde(default = "Info::__missing_identity")]
     pub identity: Identity,
     /// The text description displayed to the user in help output.
+    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// The children of this namespace in the tree of CLI namespaces.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_children",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub children: Vec<Identity>,
+}
+
+impl Info {
+    fn __missing_identity() -> Identity {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::cli::namespace::Info",
+            "identity",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::cli::namespace::Info",
+            "description",
+        )
+    }
+
+    fn __missing_children() -> Vec<Identity> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::metadata::cli::namespace::Info",
+            "children",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -317,8 +317,20 @@ pub struct Info {
     /// List of `com.vmware.vapi.std.introspection.operation.data_definition` describing the errors that the operation might report.
     ///
     /// The `com.vmware.vapi.std.introspection.operation.data_definition.type` of every element in this list will be `com.vmware.vapi.std.introspection.operation.data_definition.data_type.ERROR`.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_error_definitions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub error_definitions: Vec<DataDefinition>,
+}
+
+impl Info {
+    fn __missing_error_definitions() -> Vec<DataDefinition> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::introspection::operation::Info",
+            "error_definitions",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -22,7 +22,17 @@ pub struct Info {
     /// * service identifiers
     /// * operation identifiers inside the service
     /// * input, output and error definitions of an operation
+    #[serde(default = "Info::__missing_checksum")]
     pub checksum: String,
+}
+
+impl Info {
+    fn __missing_checksum() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::introspection::provider::Info",
+            "checksum",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -12,8 +12,20 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Set of identifiers of operations present in the service
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_operations",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub operations: Vec<String>,
+}
+
+impl Info {
+    fn __missing_operations() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vapi::standard::introspection::service::Info",
+            "operations",
+        )
+    }
 }
 
 #[doc(hidden)]

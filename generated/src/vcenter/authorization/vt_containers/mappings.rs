@@ -102,11 +102,23 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of vTContainer mappings. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_items",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub items: Vec<ListItem>,
     /// An opaque string in support of pagination which indicates that more items are available. The marker can be used in subsequent calls to the `com.vmware.vcenter.authorization.vt_containers.mappings.list` method to retrieve the next set of items. This attribute was added in vSphere API 8.0.3.0. If None there are no additional items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
+}
+
+impl ListResult {
+    fn __missing_items() -> Vec<ListItem> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::authorization::vt_containers::mappings::ListResult",
+            "items",
+        )
+    }
 }
 
 #[doc(hidden)]

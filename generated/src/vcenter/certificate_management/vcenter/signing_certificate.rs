@@ -12,7 +12,17 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateResult {
     /// Certificate signing request in PEM format. This attribute was added in vSphere API 9.1.1.0.
+    #[serde(default = "CreateResult::__missing_csr")]
     pub csr: String,
+}
+
+impl CreateResult {
+    fn __missing_csr() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::signing_certificate::CreateResult",
+            "csr",
+        )
+    }
 }
 
 /// The `SigningCertificate.CreateSpec` class contains the subject and key parameters for generating a certificate signing request for the STS signing certificate. A private key is created and stored in the appliance; only the CSR is returned to the client.
@@ -55,10 +65,32 @@ pub struct CreateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The certificate chain that is actively being use by vCenter token service to sign tokens. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "Info::__missing_active_cert_chain")]
     pub active_cert_chain: crate::vcenter::certificate_management::X509CertChain,
     /// List of signing certificate chains for validating vCenter-issued tokens. The list contains X509 certificate chains, each of which is ordered and contains the leaf, intermediate and root certs needed for the complete chain of trust. The leaf certificate is first in the chain and should be used for verifying vCenter-issued tokens. This attribute was added in vSphere API 7.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_signing_cert_chains",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub signing_cert_chains: Vec<crate::vcenter::certificate_management::X509CertChain>,
+}
+
+impl Info {
+    fn __missing_active_cert_chain() -> crate::vcenter::certificate_management::X509CertChain {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::signing_certificate::Info",
+            "active_cert_chain",
+        )
+    }
+
+    fn __missing_signing_cert_chains() -> Vec<
+        crate::vcenter::certificate_management::X509CertChain,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::signing_certificate::Info",
+            "signing_cert_chains",
+        )
+    }
 }
 
 /// A call of
@@ -96,11 +128,29 @@ impl RefreshRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetSpec {
     /// Signing certificate chain that the vCenter token service will actively use to sign tokens. The chain must include a valid certificate chain with the leaf cert marked for digital signature key usage. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "SetSpec::__missing_signing_cert_chain")]
     pub signing_cert_chain: crate::vcenter::certificate_management::X509CertChain,
     /// The corresponding unencrypted PKCS#8 private key in base64-encoded PEM format.
     ///
     /// Prefer #create (CSR) followed by #update so the private key is not transmitted over the network; sending the key in this field is only for backward compatibility. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "SetSpec::__missing_private_key")]
     pub private_key: String,
+}
+
+impl SetSpec {
+    fn __missing_signing_cert_chain() -> crate::vcenter::certificate_management::X509CertChain {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::signing_certificate::SetSpec",
+            "signing_cert_chain",
+        )
+    }
+
+    fn __missing_private_key() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::signing_certificate::SetSpec",
+            "private_key",
+        )
+    }
 }
 
 /// The `SigningCertificate.UpdateSpec` class contains a certificate chain signed by a certificate authority for a CSR previously created using `com.vmware.vcenter.certificate_management.vcenter.signing_certificate.create`. The private key corresponding to the CSR is read only from the appliance. No private key is accepted in this class. This class was added in vSphere API 9.1.1.0.

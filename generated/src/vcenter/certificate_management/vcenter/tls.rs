@@ -10,40 +10,153 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Version (version number) value from the certificate. This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "Info::__missing_version")]
     pub version: i64,
     /// SerialNumber value from the certificate. This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "Info::__missing_serial_number")]
     pub serial_number: String,
     /// Signature algorithm name from the certificate. This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "Info::__missing_signature_algorithm")]
     pub signature_algorithm: String,
     /// Issuer (issuer distinguished name) value from the certificate. This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "Info::__missing_issuer_dn")]
     pub issuer_dn: String,
     /// validFrom specify the start date of the certificate. This attribute was added in vSphere API 6.7.2.
     pub valid_from: vsphere_vapi_runtime::types::DateTime,
     /// validTo specify the end date of the certificate. This attribute was added in vSphere API 6.7.2.
     pub valid_to: vsphere_vapi_runtime::types::DateTime,
     /// Subject (subject distinguished name) value from the certificate. This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "Info::__missing_subject_dn")]
     pub subject_dn: String,
     /// Thumbprint value from the certificate. This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "Info::__missing_thumbprint")]
     pub thumbprint: String,
     /// Certificate constraints isCA from the critical BasicConstraints extension, (OID = 2.5.29.19). This attribute was added in vSphere API 6.7.2.
-    #[serde(rename = "is_CA")]
+    #[serde(rename = "is_CA", default = "Info::__missing_is_ca")]
     pub is_ca: bool,
     /// Certificate constraints path length from the critical BasicConstraints extension, (OID = 2.5.29.19). This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "Info::__missing_path_length_constraint")]
     pub path_length_constraint: i64,
     /// Collection of keyusage contained in the certificate. This attribute was added in vSphere API 6.7.2.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_key_usage",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub key_usage: Vec<String>,
     /// Collection of extended keyusage that contains details for which the certificate can be used for. This attribute was added in vSphere API 6.7.2.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_extended_key_usage",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub extended_key_usage: Vec<String>,
     /// Collection of subject alternative names. This attribute was added in vSphere API 6.7.2.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_subject_alternative_name",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub subject_alternative_name: Vec<String>,
     /// Collection of authority information access URI. This attribute was added in vSphere API 6.7.2.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_authority_information_access_uri",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub authority_information_access_uri: Vec<String>,
     /// TLS certificate in PEM format. This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "Info::__missing_cert")]
     pub cert: String,
+}
+
+impl Info {
+    fn __missing_version() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::tls::Info",
+            "version",
+        )
+    }
+
+    fn __missing_serial_number() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::tls::Info",
+            "serial_number",
+        )
+    }
+
+    fn __missing_signature_algorithm() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::tls::Info",
+            "signature_algorithm",
+        )
+    }
+
+    fn __missing_issuer_dn() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::tls::Info",
+            "issuer_dn",
+        )
+    }
+
+    fn __missing_subject_dn() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::tls::Info",
+            "subject_dn",
+        )
+    }
+
+    fn __missing_thumbprint() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::tls::Info",
+            "thumbprint",
+        )
+    }
+
+    fn __missing_is_ca() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::tls::Info",
+            "is_CA",
+        )
+    }
+
+    fn __missing_path_length_constraint() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::tls::Info",
+            "path_length_constraint",
+        )
+    }
+
+    fn __missing_key_usage() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::tls::Info",
+            "key_usage",
+        )
+    }
+
+    fn __missing_extended_key_usage() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::tls::Info",
+            "extended_key_usage",
+        )
+    }
+
+    fn __missing_subject_alternative_name() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::tls::Info",
+            "subject_alternative_name",
+        )
+    }
+
+    fn __missing_authority_information_access_uri() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::tls::Info",
+            "authority_information_access_uri",
+        )
+    }
+
+    fn __missing_cert() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::tls::Info",
+            "cert",
+        )
+    }
 }
 
 /// A call of
@@ -83,26 +196,77 @@ pub struct ReplaceSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub common_name: Option<String>,
     /// Organization field in certificate subject This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "ReplaceSpec::__missing_organization")]
     pub organization: String,
     /// Organization unit field in certificate subject. CA Browser forum announced that "CAs MUST NOT include the organizationalUnitName field". So OU is no longer needed and an empty string should be used to leave it unset. This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "ReplaceSpec::__missing_organization_unit")]
     pub organization_unit: String,
     /// Locality field in certificate subject This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "ReplaceSpec::__missing_locality")]
     pub locality: String,
     /// State field in certificate subject This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "ReplaceSpec::__missing_state_or_province")]
     pub state_or_province: String,
     /// Country field in certificate subject This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "ReplaceSpec::__missing_country")]
     pub country: String,
     /// Email field in Certificate extensions This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "ReplaceSpec::__missing_email_address")]
     pub email_address: String,
     /// SubjectAltName is list of Dns Names and Ip addresses This attribute was added in vSphere API 6.7.2. If None PNID of host will be used as IPAddress or Hostname for certificate generation .
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject_alt_name: Option<Vec<String>>,
 }
 
+impl ReplaceSpec {
+    fn __missing_organization() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::tls::ReplaceSpec",
+            "organization",
+        )
+    }
+
+    fn __missing_organization_unit() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::tls::ReplaceSpec",
+            "organization_unit",
+        )
+    }
+
+    fn __missing_locality() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::tls::ReplaceSpec",
+            "locality",
+        )
+    }
+
+    fn __missing_state_or_province() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::tls::ReplaceSpec",
+            "state_or_province",
+        )
+    }
+
+    fn __missing_country() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::tls::ReplaceSpec",
+            "country",
+        )
+    }
+
+    fn __missing_email_address() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::tls::ReplaceSpec",
+            "email_address",
+        )
+    }
+}
+
 /// The `Tls.Spec` class contains information for a Certificate and Private Key. This class was added in vSphere API 6.7.2.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Spec {
     /// Certificate string in PEM format. This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "Spec::__missing_cert")]
     pub cert: String,
     /// Private key string in PEM format. This attribute was added in vSphere API 6.7.2. If None the private key from the certificate store will be used. It is required when replacing the certificate with a third party signed certificate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -110,6 +274,15 @@ pub struct Spec {
     /// Third party Root CA certificate in PEM format. This attribute was added in vSphere API 6.9.1. If None the new third party root CA certificate will not be added to the trust store. It is required when replacing the certificate with a third party signed certificate if the root certificate of the third party is not already a trusted root.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root_cert: Option<String>,
+}
+
+impl Spec {
+    fn __missing_cert() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::tls::Spec",
+            "cert",
+        )
+    }
 }
 
 impl Spec {

@@ -10,7 +10,17 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Certificate Signing Request in PEM format. This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "Info::__missing_csr")]
     pub csr: String,
+}
+
+impl Info {
+    fn __missing_csr() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::tls_csr::Info",
+            "csr",
+        )
+    }
 }
 
 /// The `TlsCsr.Spec` class contains information to generate a Private Key and CSR. This class was added in vSphere API 6.7.2.
@@ -23,20 +33,70 @@ pub struct Spec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub common_name: Option<String>,
     /// Organization field in certificate subject This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "Spec::__missing_organization")]
     pub organization: String,
     /// Organization unit field in certificate subject. CA Browser forum announced that "CAs MUST NOT include the organizationalUnitName field". So OU is no longer needed and an empty string should be used to leave it unset. This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "Spec::__missing_organization_unit")]
     pub organization_unit: String,
     /// Locality field in certificate subject This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "Spec::__missing_locality")]
     pub locality: String,
     /// State field in certificate subject This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "Spec::__missing_state_or_province")]
     pub state_or_province: String,
     /// Country field in certificate subject This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "Spec::__missing_country")]
     pub country: String,
     /// Email field in Certificate extensions This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "Spec::__missing_email_address")]
     pub email_address: String,
     /// Subject Alternative Name field is list of Dns Names and Ip addresses. This attribute was added in vSphere API 6.7.2. If None, the subject alternative name will contain the PNID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject_alt_name: Option<Vec<String>>,
+}
+
+impl Spec {
+    fn __missing_organization() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::tls_csr::Spec",
+            "organization",
+        )
+    }
+
+    fn __missing_organization_unit() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::tls_csr::Spec",
+            "organization_unit",
+        )
+    }
+
+    fn __missing_locality() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::tls_csr::Spec",
+            "locality",
+        )
+    }
+
+    fn __missing_state_or_province() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::tls_csr::Spec",
+            "state_or_province",
+        )
+    }
+
+    fn __missing_country() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::tls_csr::Spec",
+            "country",
+        )
+    }
+
+    fn __missing_email_address() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::tls_csr::Spec",
+            "email_address",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -12,24 +12,54 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
     /// Certificate chain in base64 encoding This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "CreateSpec::__missing_cert_chain")]
     pub cert_chain: crate::vcenter::certificate_management::X509CertChain,
     /// Unique identifier for this trusted root. Client can specify at creation as long as it is unique, otherwise one will be generated. An example of a client providing the identifier would be if this trusted root is associated with a VC trust. In this case the identifier would be the domain id. This attribute was added in vSphere API 6.7.2. A unique id will be generated if not given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chain: Option<String>,
 }
 
+impl CreateSpec {
+    fn __missing_cert_chain() -> crate::vcenter::certificate_management::X509CertChain {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::trusted_root_chains::CreateSpec",
+            "cert_chain",
+        )
+    }
+}
+
 /// The `TrustedRootChains.Info` class contains information for a trusted root certificate chain. This class was added in vSphere API 6.7.2.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// A certificate chain in base64 encoding This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "Info::__missing_cert_chain")]
     pub cert_chain: crate::vcenter::certificate_management::X509CertChain,
+}
+
+impl Info {
+    fn __missing_cert_chain() -> crate::vcenter::certificate_management::X509CertChain {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::trusted_root_chains::Info",
+            "cert_chain",
+        )
+    }
 }
 
 /// The `TrustedRootChains.Summary` class contains a trusted root certificate chain summary suitable for UI presentation. This class was added in vSphere API 6.7.2.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Unique identifier for chain. This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "Summary::__missing_chain")]
     pub chain: String,
+}
+
+impl Summary {
+    fn __missing_chain() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::certificate_management::vcenter::trusted_root_chains::Summary",
+            "chain",
+        )
+    }
 }
 
 #[doc(hidden)]

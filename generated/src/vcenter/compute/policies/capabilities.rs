@@ -22,8 +22,10 @@ pub mod vm_vm_anti_affinity;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Name of the capability. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Description of the capability. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Identifier of the class used to create a policy based on this capability. See `com.vmware.vcenter.compute.policies.create`. This attribute was added in vSphere API 7.0.3.0.
     ///
@@ -35,6 +37,22 @@ pub struct Info {
     pub info_type: crate::ids::StructureId,
 }
 
+impl Info {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::capabilities::Info",
+            "name",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::capabilities::Info",
+            "description",
+        )
+    }
+}
+
 /// The `Capabilities.Summary` class contains commonly used information about a compute policy capability. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
@@ -43,9 +61,27 @@ pub struct Summary {
     /// Identifier of a `com.vmware.vcenter.compute.policies.Capability` resource.
     pub capability: crate::ids::PoliciesCapabilityId,
     /// Name of the capability. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// Description of the capability. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "Summary::__missing_description")]
     pub description: String,
+}
+
+impl Summary {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::capabilities::Summary",
+            "name",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::capabilities::Summary",
+            "description",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -81,9 +81,27 @@ pub struct Summary {
     /// Identifier of the tag used by the policy indicated by `com.vmware.vcenter.compute.policies.tag_usage.summary.policy`. This attribute was added in vSphere API 7.0.3.0. When clients pass a value of this class as a parameter, the attribute `tagType` must contain the actual resource type. When methods return a value of this class as a return value, the attribute `tagType` will contain the actual resource type.
     pub tag: vsphere_vapi_runtime::ResourceId,
     /// Name of the tag used by the policy indicated by `com.vmware.vcenter.compute.policies.tag_usage.summary.policy`. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "Summary::__missing_tag_name")]
     pub tag_name: String,
     /// Name of the category that has `com.vmware.vcenter.compute.policies.tag_usage.summary.tag`. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "Summary::__missing_category_name")]
     pub category_name: String,
+}
+
+impl Summary {
+    fn __missing_tag_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::tag_usage::Summary",
+            "tag_name",
+        )
+    }
+
+    fn __missing_category_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::tag_usage::Summary",
+            "category_name",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -64,10 +64,30 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of zone-cluster association changes. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_changes",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub changes: Vec<Change>,
     /// An opaque token identifying the next zone-cluster association change to be read from the #list. Clients should use this returned token in the subsequent calls to #list to fetch new changes only. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "ListResult::__missing_token")]
     pub token: String,
+}
+
+impl ListResult {
+    fn __missing_changes() -> Vec<Change> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::consumption_domains::zone_associations::association_changes::ListResult",
+            "changes",
+        )
+    }
+
+    fn __missing_token() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::consumption_domains::zone_associations::association_changes::ListResult",
+            "token",
+        )
+    }
 }
 
 /// The `AssociationChanges.QuerySpec` class contains attributes used to list changes of zone-cluster association, see `com.vmware.vcenter.consumption_domains.zone_associations.association_changes.list`. This class was added in vSphere API 9.1.0.0.

@@ -231,8 +231,20 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// The list of zone-cluster associations. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_associations",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub associations: Vec<ListItem>,
+}
+
+impl ListResult {
+    fn __missing_associations() -> Vec<ListItem> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::consumption_domains::zone_associations::cluster::ListResult",
+            "associations",
+        )
+    }
 }
 
 #[doc(hidden)]

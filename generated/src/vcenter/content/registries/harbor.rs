@@ -309,8 +309,20 @@ pub struct CreateSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub garbage_collection: Option<GarbageCollection>,
     /// Storage associated with the Harbor registry. The list contains only one storage backing in this version. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CreateSpec::__missing_storage",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub storage: Vec<StorageSpec>,
+}
+
+impl CreateSpec {
+    fn __missing_storage() -> Vec<StorageSpec> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::content::registries::harbor::CreateSpec",
+            "storage",
+        )
+    }
 }
 
 impl CreateSpec {
@@ -549,21 +561,51 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// Version of the registry. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_version")]
     pub version: String,
     /// The date and time when the harbor registry was created. This attribute was added in vSphere API 7.0.0.0.
     pub creation_time: vsphere_vapi_runtime::types::DateTime,
     /// URL to access the UI of the registry. This attribute was added in vSphere API 7.0.0.0.
     pub ui_access_url: String,
     /// Harbor certificate chain in base64 format. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_cert_chain",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub cert_chain: Vec<String>,
     /// Garbage collection information for the registry. This attribute was added in vSphere API 7.0.0.0.
     pub garbage_collection: GarbageCollection,
     /// Storage information associated with the registry. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_storage",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub storage: Vec<StorageInfo>,
     /// Health status of the container registry. This attribute was added in vSphere API 7.0.0.0.
     pub health: crate::vcenter::content::registries::health::Info,
+}
+
+impl Info {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::content::registries::harbor::Info",
+            "version",
+        )
+    }
+
+    fn __missing_cert_chain() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::content::registries::harbor::Info",
+            "cert_chain",
+        )
+    }
+
+    fn __missing_storage() -> Vec<StorageInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::content::registries::harbor::Info",
+            "storage",
+        )
+    }
 }
 
 /// The `Harbor.StorageInfo` class contains the detailed information about storage used by the Harbor registry. This class was added in vSphere API 7.0.0.0.
@@ -578,9 +620,27 @@ pub struct StorageInfo {
     /// Identifier of a `SpsStorageProfile` resource.
     pub policy: crate::ids::SpsStorageProfileId,
     /// Total capacity for the registry storage (in mebibytes). This is the storage limit set on the Harbor registry. If a storage limit was not set on the registry, the default registry capacity - 204800 mebibytes is used. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "StorageInfo::__missing_capacity")]
     pub capacity: i64,
     /// Overall storage used by the registry (in mebibytes). This is the sum of used storage associated with storage policies configured for the registry. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "StorageInfo::__missing_used")]
     pub used: i64,
+}
+
+impl StorageInfo {
+    fn __missing_capacity() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::content::registries::harbor::StorageInfo",
+            "capacity",
+        )
+    }
+
+    fn __missing_used() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::content::registries::harbor::StorageInfo",
+            "used",
+        )
+    }
 }
 
 /// The `Harbor.StorageSpec` class contains the specification required to configure storage associated with a Harbor registry. In this version, Harbor registry is created in Kubernetes environment, information in this class will result in storage quotas on a Kubernetes namespace. This class was added in vSphere API 7.0.0.0.
@@ -616,9 +676,19 @@ pub struct Summary {
     /// Identifier of a `com.vmware.vcenter.content.Registry` resource.
     pub registry: crate::ids::RegistryId,
     /// Version of the registry. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_version")]
     pub version: String,
     /// URL to access the UI of the registry. This attribute was added in vSphere API 7.0.0.0.
     pub ui_access_url: String,
+}
+
+impl Summary {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::content::registries::harbor::Summary",
+            "version",
+        )
+    }
 }
 
 #[doc(hidden)]

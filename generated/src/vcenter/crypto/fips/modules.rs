@@ -10,8 +10,10 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The name of the module as specified in its certificate. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Version of the module. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Info::__missing_version")]
     pub version: String,
     /// CMVP certificate number of the module. Can be used to construct the URL of the certificate, for example: <https://csrc.nist.gov/projects/cryptographic-module-validation-program/certificate/4743> This attribute was added in vSphere API 9.1.0.0. If None, the module's CMVP certification is still pending.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23,7 +25,31 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub component_name: Option<String>,
     /// Version of the VCF component on which this module is installed. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Info::__missing_component_version")]
     pub component_version: String,
+}
+
+impl Info {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::crypto::fips::modules::Info",
+            "name",
+        )
+    }
+
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::crypto::fips::modules::Info",
+            "version",
+        )
+    }
+
+    fn __missing_component_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::crypto::fips::modules::Info",
+            "component_version",
+        )
+    }
 }
 
 impl Info {

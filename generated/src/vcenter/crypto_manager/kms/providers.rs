@@ -10,7 +10,17 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Constraints {
     /// Determines if a provider is restricted to hosts with TPM 2.0 capability. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "Constraints::__missing_tpm_required")]
     pub tpm_required: bool,
+}
+
+impl Constraints {
+    fn __missing_tpm_required() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::crypto_manager::kms::providers::Constraints",
+            "tpm_required",
+        )
+    }
 }
 
 /// The `Providers.ConstraintsSpec` class contains constraints to be imposed on a provider. This class was added in vSphere API 7.0.2.0.
@@ -536,7 +546,11 @@ impl<'de> serde::Deserialize<'de> for Info {
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
                         "health" => f_0 = Some(map.next_value()?),
-                        "details" => f_1 = map.next_value()?,
+                        "details" => {
+                            f_1 = Some(
+                                map.next_value::<Option<_>>()?.unwrap_or_default(),
+                            );
+                        }
                         "constraints" => f_2 = map.next_value()?,
                         "type" => f_3 = Some(map.next_value()?),
                         "native_info" => f_4 = map.next_value()?,
@@ -576,7 +590,11 @@ impl<'de> serde::Deserialize<'de> for Info {
                 ::core::result::Result::Ok(Info {
                     health: f_0
                         .ok_or_else(|| serde::de::Error::missing_field("health"))?,
-                    details: f_1.unwrap_or_default(),
+                    details: f_1
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::crypto_manager::kms::providers::Info",
+                            "details",
+                        )),
                     constraints: f_2,
                     r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
                 })
@@ -637,7 +655,17 @@ pub struct NativeProviderCreateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NativeProviderInfo {
     /// Key identifier for the provider This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "NativeProviderInfo::__missing_key_id")]
     pub key_id: String,
+}
+
+impl NativeProviderInfo {
+    fn __missing_key_id() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::crypto_manager::kms::providers::NativeProviderInfo",
+            "key_id",
+        )
+    }
 }
 
 /// The `Providers.NativeProviderUpdateSpec` class contains attributes that describe the desired configuration for `com.vmware.vcenter.crypto_manager.kms.providers.type.NATIVE` provider. Exporting a `com.vmware.vcenter.crypto_manager.kms.providers.type.NATIVE` provider to create a new back-up is suggested after any update. This class was added in vSphere API 7.0.2.0.

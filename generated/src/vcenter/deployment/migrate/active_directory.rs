@@ -15,14 +15,50 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckSpec {
     /// IP addresses of the DNS servers of the Active Directory server. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CheckSpec::__missing_dns_servers",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub dns_servers: Vec<String>,
     /// The domain name of the Active Directory server to which the migrated vCenter Server appliance should be joined. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "CheckSpec::__missing_domain")]
     pub domain: String,
     /// Active Directory user that has permission to join the Active Directory after the vCenter Server is migrated to appliance. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "CheckSpec::__missing_username")]
     pub username: String,
     /// Active Directory user password that has permission to join the Active Directory after the vCenter Server is migrated to appliance. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "CheckSpec::__missing_password")]
     pub password: String,
+}
+
+impl CheckSpec {
+    fn __missing_dns_servers() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::migrate::active_directory::CheckSpec",
+            "dns_servers",
+        )
+    }
+
+    fn __missing_domain() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::migrate::active_directory::CheckSpec",
+            "domain",
+        )
+    }
+
+    fn __missing_username() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::migrate::active_directory::CheckSpec",
+            "username",
+        )
+    }
+
+    fn __missing_password() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::migrate::active_directory::CheckSpec",
+            "password",
+        )
+    }
 }
 
 #[doc(hidden)]

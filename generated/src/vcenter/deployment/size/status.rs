@@ -173,7 +173,11 @@ impl<'de> serde::Deserialize<'de> for Info {
                     match key.as_str() {
                         "current_state" => f_0 = Some(map.next_value()?),
                         "resize_info" => f_1 = Some(map.next_value()?),
-                        "subtasks" => f_2 = map.next_value()?,
+                        "subtasks" => {
+                            f_2 = Some(
+                                map.next_value::<Option<_>>()?.unwrap_or_default(),
+                            );
+                        }
                         "start_time" => f_3 = map.next_value()?,
                         "end_time" => f_4 = map.next_value()?,
                         _ => {
@@ -247,7 +251,11 @@ impl<'de> serde::Deserialize<'de> for Info {
                         ))?,
                     resize_info: f_1
                         .ok_or_else(|| serde::de::Error::missing_field("resize_info"))?,
-                    subtasks: f_2.unwrap_or_default(),
+                    subtasks: f_2
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::deployment::size::status::Info",
+                            "subtasks",
+                        )),
                 })
             }
         }

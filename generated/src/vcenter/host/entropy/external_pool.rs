@@ -10,15 +10,49 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddResult {
     /// Capacity of external entropy pool in bytes. This attribute was added in vSphere API 8.0.1.0.
+    #[serde(default = "AddResult::__missing_capacity")]
     pub capacity: i64,
     /// Currently available amount of entropy in bytes in the external entropy pool. This attribute was added in vSphere API 8.0.1.0.
+    #[serde(default = "AddResult::__missing_currently_available")]
     pub currently_available: i64,
     /// A threshold value in bytes. An audit record will be logged when `com.vmware.vcenter.host.entropy.external_pool.add_result.currently_available` drops below this value. This attribute was added in vSphere API 8.0.1.0.
+    #[serde(default = "AddResult::__missing_low_watermark")]
     pub low_watermark: i64,
     /// A timeout period in seconds within which the client must call `com.vmware.vcenter.host.entropy.external_pool.get` method or `com.vmware.vcenter.host.entropy.external_pool.add` method. If no call is received before the timeout lapses an audit record will be created.
     ///
     /// This is the timeout to detect any connection lost with the client. This attribute was added in vSphere API 8.0.1.0.
+    #[serde(default = "AddResult::__missing_inactive_source_timeout")]
     pub inactive_source_timeout: i64,
+}
+
+impl AddResult {
+    fn __missing_capacity() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::host::entropy::external_pool::AddResult",
+            "capacity",
+        )
+    }
+
+    fn __missing_currently_available() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::host::entropy::external_pool::AddResult",
+            "currently_available",
+        )
+    }
+
+    fn __missing_low_watermark() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::host::entropy::external_pool::AddResult",
+            "low_watermark",
+        )
+    }
+
+    fn __missing_inactive_source_timeout() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::host::entropy::external_pool::AddResult",
+            "inactive_source_timeout",
+        )
+    }
 }
 
 /// The `ExternalPool.AddSpec` class defines parameters for the `com.vmware.vcenter.host.entropy.external_pool.add` method. This class was added in vSphere API 8.0.1.0.

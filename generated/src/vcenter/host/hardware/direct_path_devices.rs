@@ -32,10 +32,20 @@ pub struct ConfigureResult {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConfigureSpec {
     /// The ID of the device to configure. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "ConfigureSpec::__missing_device")]
     pub device: String,
     /// The new desired mode of the device. This attribute was added in vSphere API 9.1.0.0. if None, then the current device mode remains unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_mode: Option<DirectPathDeviceMode>,
+}
+
+impl ConfigureSpec {
+    fn __missing_device() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::host::hardware::direct_path_devices::ConfigureSpec",
+            "device",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -63,19 +73,35 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
     /// Set of device IDs to query. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "FilterSpec::__missing_devices",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub devices: Vec<String>,
+}
+
+impl FilterSpec {
+    fn __missing_devices() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::host::hardware::direct_path_devices::FilterSpec",
+            "devices",
+        )
+    }
 }
 
 /// The name `DirectPathDevices.Info` class describes a DirectPath device. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The device name of this DirectPath device. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// The current mode of the device. This attribute was added in vSphere API 9.1.0.0.
     pub current_mode: DirectPathDeviceMode,
     /// The valid modes this device can be configured to. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_configurable_modes",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub configurable_modes: Vec<DirectPathDeviceMode>,
     /// The interconnect type of the device. This attribute was added in vSphere API 9.1.0.0. if None, then this information is not available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -100,6 +126,22 @@ pub struct Info {
     /// Information about DirectPathProfiles using resources from this device. This attribute was added in vSphere API 9.1.0.0. if None, then this information is not available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direct_path_profiles: Option<Vec<String>>,
+}
+
+impl Info {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::host::hardware::direct_path_devices::Info",
+            "name",
+        )
+    }
+
+    fn __missing_configurable_modes() -> Vec<DirectPathDeviceMode> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::host::hardware::direct_path_devices::Info",
+            "configurable_modes",
+        )
+    }
 }
 
 impl Info {
@@ -147,9 +189,19 @@ pub struct ListDetails {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListItem {
     /// The ID of the DirectPath device. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "ListItem::__missing_device")]
     pub device: String,
     /// Information about the DirectPath device. This attribute was added in vSphere API 9.1.0.0.
     pub info: Info,
+}
+
+impl ListItem {
+    fn __missing_device() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::host::hardware::direct_path_devices::ListItem",
+            "device",
+        )
+    }
 }
 
 /// A call of
@@ -197,8 +249,20 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of #ListItem entries. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_items",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub items: Vec<ListItem>,
+}
+
+impl ListResult {
+    fn __missing_items() -> Vec<ListItem> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::host::hardware::direct_path_devices::ListResult",
+            "items",
+        )
+    }
 }
 
 /// The `DirectPathDevices.MemoryInfo` class provides information about memory usage on a DirectPath device, in case the device supports it. This class was added in vSphere API 9.1.0.0.

@@ -126,12 +126,30 @@ pub struct TokenInfo {
     /// The type of the token issued. The access token type provides the client with the information required to successfully utilize the access token to make a protected resource request (along with type-specific attributes). The client MUST NOT use an access token if it does not understand the token type.
     ///
     /// "Bearer" token type as defined in RFC 6750 is supported. This attribute was added in vSphere API 8.0.1.0.
+    #[serde(default = "TokenInfo::__missing_token_type")]
     pub token_type: String,
     /// Tenant client access token issued by the authorization server. This attribute was added in vSphere API 8.0.1.0.
+    #[serde(default = "TokenInfo::__missing_access_token")]
     pub access_token: String,
     /// The lifetime in seconds of the access token. For example, the value "3600" denotes that the access token will expire in one hour from the time the response was generated. This attribute was added in vSphere API 8.0.1.0. None if not applicable for issued token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i64>,
+}
+
+impl TokenInfo {
+    fn __missing_token_type() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::identity::broker::tenants::TokenInfo",
+            "token_type",
+        )
+    }
+
+    fn __missing_access_token() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::identity::broker::tenants::TokenInfo",
+            "access_token",
+        )
+    }
 }
 
 impl TokenInfo {

@@ -393,11 +393,17 @@ impl<'de> serde::Deserialize<'de> for CommonInfo {
                 };
                 ::core::result::Result::Ok(CommonInfo {
                     description: f_0
-                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::lcm::deployment::common::CommonInfo",
+                            "description",
+                        )),
                     status: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("status"))?,
                     cancelable: f_2
-                        .ok_or_else(|| serde::de::Error::missing_field("cancelable"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::lcm::deployment::common::CommonInfo",
+                            "cancelable",
+                        )),
                 })
             }
         }
@@ -409,6 +415,7 @@ impl<'de> serde::Deserialize<'de> for CommonInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommonPrecheckResult {
     /// Id of the precheck This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "CommonPrecheckResult::__missing_id")]
     pub id: String,
     /// `com.vmware.vcenter.lcm.deployment.common.precheck_state` PrecheckState of precheck at the time of getting the status. This attribute was added in vSphere API 9.1.0.0.
     pub state: PrecheckState,
@@ -418,6 +425,15 @@ pub struct CommonPrecheckResult {
     /// Description of the fatal error which occurred during precheck (with id) execution which prevented the precheck process to continue. For example: "Failed to load a library" "Service crash" etc. This attribute was added in vSphere API 9.1.0.0. If None there was no error that prevented the execution of the checks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<serde_json::Value>,
+}
+
+impl CommonPrecheckResult {
+    fn __missing_id() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::deployment::common::CommonPrecheckResult",
+            "id",
+        )
+    }
 }
 
 impl CommonPrecheckResult {
@@ -439,8 +455,10 @@ impl CommonPrecheckResult {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Connection {
     /// The IP address or DNS resolvable name of the ESX/VC host. If a DNS resolvable name is provided, it must be resolvable from the source appliance. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Connection::__missing_hostname")]
     pub hostname: String,
     /// A username with administrative privileges on the ESX/VC host. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Connection::__missing_username")]
     pub username: String,
     /// The password of the `com.vmware.vcenter.lcm.deployment.common.connection.username` on the ESX/VC host. This attribute was added in vSphere API 9.0.0.0.
     pub password: vsphere_vapi_runtime::types::Secret,
@@ -453,6 +471,22 @@ pub struct Connection {
     /// Certificate to verify the target host location. The value should be the x509 leaf certificate encoded in PEM format. Only if `sslVerify` is true and this field is provided will be used for SSL validation. This attribute was added in vSphere API 9.0.0.0. If set will be used for SSL validation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<String>,
+}
+
+impl Connection {
+    fn __missing_hostname() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::deployment::common::Connection",
+            "hostname",
+        )
+    }
+
+    fn __missing_username() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::deployment::common::Connection",
+            "username",
+        )
+    }
 }
 
 impl Connection {
@@ -479,13 +513,24 @@ pub struct Esx {
     /// The configuration to connect to an ESX/VC. This attribute was added in vSphere API 9.0.0.0.
     pub connection: Connection,
     /// The location of the new version of the vCSA on the desired ESX. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Esx::__missing_placement_config")]
     pub placement_config: EsxPlacementConfig,
+}
+
+impl Esx {
+    fn __missing_placement_config() -> EsxPlacementConfig {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::deployment::common::Esx",
+            "placement_config",
+        )
+    }
 }
 
 /// The `EsxPlacementConfig` class contains configuration of ESX placement of the target appliance. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EsxPlacementConfig {
     /// The datastore on which to store the files of the appliance. This value has to be either a specific datastore name, or a specific datastore in a datastore cluster. The datastore must be accessible from the ESX host. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "EsxPlacementConfig::__missing_datastore_name")]
     pub datastore_name: String,
     /// The network of the ESX host to which the new appliance should connect. Omit this parameter if the ESX host has one network. This attribute was added in vSphere API 9.0.0.0. If None and there is only one network configured, it will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -493,6 +538,25 @@ pub struct EsxPlacementConfig {
     /// The path to the resource pool on the ESX host in which the appliance will be deployed. This attribute was added in vSphere API 9.0.0.0. Not applicable when not in resource pool
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pool_path: Option<String>,
+}
+
+impl EsxPlacementConfig {
+    fn __missing_datastore_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::deployment::common::EsxPlacementConfig",
+            "datastore_name",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for EsxPlacementConfig {
+    fn zero() -> Self {
+        Self {
+            datastore_name: ::vsphere_vapi_runtime::de::Zero::zero(),
+            network_name: ::vsphere_vapi_runtime::de::Zero::zero(),
+            resource_pool_path: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 impl EsxPlacementConfig {
@@ -821,10 +885,20 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceAllocationInfo {
     /// Amount of resource that is guaranteed available to the virtual machine. Reserved resources are not wasted if they are not used. If the utilization is less than the reservation, the resources can be utilized by other running virtual machines. Units are MB for memory, and MHz for CPU. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ResourceAllocationInfo::__missing_reservation")]
     pub reservation: i64,
     /// This attribute was added in vSphere API 9.0.0.0. If None will allocate resource at VM deployment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocate: Option<AllocateResource>,
+}
+
+impl ResourceAllocationInfo {
+    fn __missing_reservation() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::deployment::common::ResourceAllocationInfo",
+            "reservation",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -875,7 +949,17 @@ pub struct VCenter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection: Option<Connection>,
     /// The location of the new version of the vCSA on the desired vCenter. All names are case-sensitive. you can install the appliance to one of the following destinations: 1. A resource pool in a cluster, use 'cluster_path'. 2. A specific ESX host in a cluster, use 'host_path'. 3. A resource pool in a specific ESX host being managed by the current vCenter, use 'resource_pool_path'. 4. To install a new appliance to a specific ESX host in a cluster, provide the 'host_path' key, and the 'datastore_name', e.g. 'host_path': '/MyDataCenter/host/MyCluster/10.20.30.40', 'datastore_name': 'Your Datastore'. 5. To install a new appliance to a specific resource pool, provide the 'resource_pool_path', and the 'datastore_name', e.g. 'resource_pool_path': '/Your Datacenter Folder/Your Datacenter/host/Your Cluster/Resources/Your Resource Pool', 'datastore_name': 'Your Datastore'. 6. To place a new appliance to a virtual machine Folder, provide the 'vm_folder_path', e.g. vm_folder_path': 'VM Folder 0/VM Folder1'. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "VCenter::__missing_placement_config")]
     pub placement_config: VcPlacementConfig,
+}
+
+impl VCenter {
+    fn __missing_placement_config() -> VcPlacementConfig {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::deployment::common::VCenter",
+            "placement_config",
+        )
+    }
 }
 
 /// The `VcPlacementConfig` class contains configuration of VC placement of the target appliance. This class was added in vSphere API 9.0.0.0.
@@ -902,4 +986,18 @@ pub struct VcPlacementConfig {
     /// Name of the network. e.g. VM Network This attribute was added in vSphere API 9.0.0.0. If None the target appliance will be deployed on the same network as current vCenter. If current vCenter is not self managed and source container is not specified, upgrade initialization will fail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_name: Option<String>,
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for VcPlacementConfig {
+    fn zero() -> Self {
+        Self {
+            vm_folder_path: ::vsphere_vapi_runtime::de::Zero::zero(),
+            resource_pool_path: ::vsphere_vapi_runtime::de::Zero::zero(),
+            cluster_path: ::vsphere_vapi_runtime::de::Zero::zero(),
+            host_path: ::vsphere_vapi_runtime::de::Zero::zero(),
+            datastore_name: ::vsphere_vapi_runtime::de::Zero::zero(),
+            datastore_cluster_name: ::vsphere_vapi_runtime::de::Zero::zero(),
+            network_name: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }

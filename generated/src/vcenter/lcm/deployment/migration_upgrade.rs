@@ -233,7 +233,17 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteVmPolicy {
     /// Provides the ability to delete the source vCenter VM on a successful upgrade. This is executed immediately before successful upgrade is declared and the source machine will not be usable as a backup afterwards. Any failures during the deletion will be reported as warnings and will not break the upgrade. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "DeleteVmPolicy::__missing_source_vc")]
     pub source_vc: bool,
+}
+
+impl DeleteVmPolicy {
+    fn __missing_source_vc() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::deployment::migration_upgrade::DeleteVmPolicy",
+            "source_vc",
+        )
+    }
 }
 
 /// The `MigrationUpgrade.InitSpec` class contains parameters used for initialization of the migration upgrade. This class was added in vSphere API 9.0.0.0.
@@ -242,6 +252,7 @@ pub struct InitSpec {
     /// Specification to describe the new appliance deployment configuration. This attribute was added in vSphere API 9.0.0.0.
     pub deployment: crate::vcenter::lcm::deployment::common::ApplianceDeploymentConfig,
     /// Upgrade to vCSA version. The version is part of the metadata for each upgrade/update. It can be retrieved via the pending updates API. Version must be in format x.y.z.a where x - is major version number y - is minor version number z - is maintenance release number a - is patch number This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "InitSpec::__missing_version")]
     pub version: String,
     /// Provides option to configure additional cancellation support and to enable automatic cancellation on error of the upgrade process. This attribute was added in vSphere API 9.0.0.0. cancellationPolicy If None then the default support is provided - `com.vmware.vcenter.lcm.deployment.migration_upgrade.cancel_type.CLEAN_UP` and there is no automatic cancellation on error
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -258,6 +269,15 @@ pub struct InitSpec {
     /// Provides VMware vCenter High Availability (VCHA) related upgrade configuration. Not needed for when VCHA is automatically configured. However, in the cases of VCHA with manual setup, vCenter containers connection information has to be provided in order to recreate Passive and Witness nodes in the same location as before upgrade. This attribute was added in vSphere API 9.0.0.0. If None in manual VCHA setups, the upgrade process disables VCHA on the target machine. It is expected to manually recreate passive and witness nodes and enable back VCHA post-upgrade. In this case pre-upgrade nodes will remain powered off but not deleted; it is recommended to remove these to optimize storage usage. For auto VCHA setups this option will be ignored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vcha_spec: Option<VchaSpec>,
+}
+
+impl InitSpec {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::deployment::migration_upgrade::InitSpec",
+            "version",
+        )
+    }
 }
 
 impl InitSpec {
@@ -308,6 +328,7 @@ pub struct PostUpgradeConfigurationPolicy {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PrecheckResult {
     /// Id of the precheck This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "PrecheckResult::__missing_id")]
     pub id: String,
     /// `com.vmware.vcenter.lcm.deployment.common.precheck_state` PrecheckState of precheck at the time of getting the status. This attribute was added in vSphere API 9.1.0.0.
     pub state: crate::vcenter::lcm::deployment::common::PrecheckState,
@@ -317,6 +338,15 @@ pub struct PrecheckResult {
     /// Description of the fatal error which occurred during precheck (with id) execution which prevented the precheck process to continue. For example: "Failed to load a library" "Service crash" etc. This attribute was added in vSphere API 9.1.0.0. If None there was no error that prevented the execution of the checks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<serde_json::Value>,
+}
+
+impl PrecheckResult {
+    fn __missing_id() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::deployment::migration_upgrade::PrecheckResult",
+            "id",
+        )
+    }
 }
 
 impl PrecheckResult {
@@ -340,10 +370,20 @@ impl PrecheckResult {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RenameVmPolicy {
     /// Instructs the upgrade to preserve the old vCenter VM name on the new vCenter. In the process the old vCenter VM name will also be changed. Use oldVcenterName if you want to set it to a non-default name. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "RenameVmPolicy::__missing_preserve_original_vm_name")]
     pub preserve_original_vm_name: bool,
     /// Allows changing the old vCenter VM name post upgrade. When the old VC VM name is preserved on new VC, the original VM itself needs to be renamed to avoid name collision with the new version. This attribute was added in vSphere API 9.0.0.0. If None and preserveOriginalVmName is set to False the name of the original vCenter will be left as is. If None and preserveOriginalVmName is set to True the name will be changed to the old name appended with -old-&lt;version&gt;.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub old_vcenter_name: Option<String>,
+}
+
+impl RenameVmPolicy {
+    fn __missing_preserve_original_vm_name() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::deployment::migration_upgrade::RenameVmPolicy",
+            "preserve_original_vm_name",
+        )
+    }
 }
 
 /// The `MigrationUpgrade.SourceConnection` class provides the needed parameters for the target vCenter to talk with the source vCenter when there is such need. This class was added in vSphere API 9.0.0.0.

@@ -12,7 +12,17 @@ pub struct Address {
     /// Specifies the type of address used for the service This attribute was added in vSphere API 9.1.0.0.
     pub r#type: AddressType,
     /// The actual address corresponding to the specified type This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Address::__missing_value")]
     pub value: String,
+}
+
+impl Address {
+    fn __missing_value() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::depot::services::Address",
+            "value",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -32,17 +42,33 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Lists the configurations containing the connection details of the external services which are registered with vCenter appliance. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_services",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub services: Vec<Service>,
+}
+
+impl Info {
+    fn __missing_services() -> Vec<Service> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::depot::services::Info",
+            "services",
+        )
+    }
 }
 
 /// The `Services.Node` class defines the external service node configurations This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Node {
     /// Common name of the service node This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Node::__missing_name")]
     pub name: String,
     /// List of addresses to connect to the service node. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Node::__missing_addresses",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub addresses: Vec<Address>,
     /// Service node port on which the service is hosted This attribute was added in vSphere API 9.1.0.0. If None, the connection will be done with the default port
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -51,8 +77,34 @@ pub struct Node {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_url: Option<String>,
     /// Certificates to be used to securely connect with the service node. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Node::__missing_certificates",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub certificates: Vec<String>,
+}
+
+impl Node {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::depot::services::Node",
+            "name",
+        )
+    }
+
+    fn __missing_addresses() -> Vec<Address> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::depot::services::Node",
+            "addresses",
+        )
+    }
+
+    fn __missing_certificates() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::depot::services::Node",
+            "certificates",
+        )
+    }
 }
 
 impl Node {
@@ -76,27 +128,67 @@ impl Node {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Service {
     /// External service name This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Service::__missing_name")]
     pub name: String,
     /// Type of external service Supported type is VCF_DEPOT This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `SERVICEID` resource.
     pub r#type: crate::ids::ServiceidId,
     /// External service key, identifier for the service unique across the fleet This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Service::__missing_key")]
     pub key: String,
     /// External service version This attribute was added in vSphere API 9.1.0.0. as this is not a required configuration field for external connections
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// List of nodes/instances belonging to the same external service This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Service::__missing_nodes",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub nodes: Vec<Node>,
+}
+
+impl Service {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::depot::services::Service",
+            "name",
+        )
+    }
+
+    fn __missing_key() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::depot::services::Service",
+            "key",
+        )
+    }
+
+    fn __missing_nodes() -> Vec<Node> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::depot::services::Service",
+            "nodes",
+        )
+    }
 }
 
 /// The `Services.SetSpec` class defines the connection configuration for all external services This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetSpec {
     /// A list of configurations which contains the connection details of the external services to be registered with vCenter appliance. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "SetSpec::__missing_services",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub services: Vec<Service>,
+}
+
+impl SetSpec {
+    fn __missing_services() -> Vec<Service> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::depot::services::SetSpec",
+            "services",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -11,12 +11,30 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
     /// The name of the product.
+    #[serde(default = "CreateSpec::__missing_product_name")]
     pub product_name: String,
     /// Current product version.
+    #[serde(default = "CreateSpec::__missing_version")]
     pub version: String,
     /// The list of hostname/IPs of the instances of the VMware products deployed in the environment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployments: Option<Vec<String>>,
+}
+
+impl CreateSpec {
+    fn __missing_product_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::discovery::associated_products::CreateSpec",
+            "product_name",
+        )
+    }
+
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::discovery::associated_products::CreateSpec",
+            "version",
+        )
+    }
 }
 
 /// The `AssociatedProducts.UpdateSpec` class is the specification for the product update.

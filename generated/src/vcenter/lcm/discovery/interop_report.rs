@@ -59,10 +59,20 @@ pub struct InteropReportResult {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReleaseInfo {
     /// The version of the release.
+    #[serde(default = "ReleaseInfo::__missing_version")]
     pub version: String,
     /// A link to the release notes of the release. None if the release notes are not available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+impl ReleaseInfo {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::discovery::interop_report::ReleaseInfo",
+            "version",
+        )
+    }
 }
 
 /// The `InteropReport.Report` class contains the interoperability report between the target product and the other registered products in the vCenter Server instance.
@@ -73,13 +83,33 @@ pub struct Report {
     /// A product against the other products are compared to. Only vCenter Server is supported.
     pub target_product: crate::vcenter::lcm::discovery::Product,
     /// Interoperability matrix for the supplied target product and the other registered products.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Report::__missing_products",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub products: Vec<ReportRow>,
     /// Lists of issues encountered during report creation. set if any issues encountered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issues: Option<crate::vcenter::lcm::Notifications>,
     /// A summary of the interoperability matrix.
+    #[serde(default = "Report::__missing_summary")]
     pub summary: ReportSummary,
+}
+
+impl Report {
+    fn __missing_products() -> Vec<ReportRow> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::discovery::interop_report::Report",
+            "products",
+        )
+    }
+
+    fn __missing_summary() -> ReportSummary {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::discovery::interop_report::Report",
+            "summary",
+        )
+    }
 }
 
 /// The `InteropReport.ReportRow` class contains the interoperability between a given product and the target product.
@@ -88,26 +118,83 @@ pub struct ReportRow {
     /// The product to compare to the target product.
     pub product: crate::vcenter::lcm::discovery::Product,
     /// Defines whether the product is compatible against the target product.
+    #[serde(default = "ReportRow::__missing_compatible")]
     pub compatible: bool,
     /// A list of compatible releases of the product with the target product.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ReportRow::__missing_compatible_releases",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub compatible_releases: Vec<ReleaseInfo>,
+}
+
+impl ReportRow {
+    fn __missing_compatible() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::discovery::interop_report::ReportRow",
+            "compatible",
+        )
+    }
+
+    fn __missing_compatible_releases() -> Vec<ReleaseInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::discovery::interop_report::ReportRow",
+            "compatible_releases",
+        )
+    }
 }
 
 /// The `InteropReport.ReportSummary` class contains a summary of the `com.vmware.vcenter.lcm.discovery.interop_report.report.products`. It consists of the count of compatible and incompatible products to the target product.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReportSummary {
     /// Number of compatible products.
+    #[serde(default = "ReportSummary::__missing_compatible_count")]
     pub compatible_count: i64,
     /// Number of incompatible products.
+    #[serde(default = "ReportSummary::__missing_incompatible_count")]
     pub incompatible_count: i64,
+}
+
+impl ReportSummary {
+    fn __missing_compatible_count() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::discovery::interop_report::ReportSummary",
+            "compatible_count",
+        )
+    }
+
+    fn __missing_incompatible_count() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::discovery::interop_report::ReportSummary",
+            "incompatible_count",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for ReportSummary {
+    fn zero() -> Self {
+        Self {
+            compatible_count: ::vsphere_vapi_runtime::de::Zero::zero(),
+            incompatible_count: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// Configuration of report generation.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Spec {
     /// The vCenter Server version. It is used for checking against the other products registered with that instance of vCenter Server.
+    #[serde(default = "Spec::__missing_target_version")]
     pub target_version: String,
+}
+
+impl Spec {
+    fn __missing_target_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::discovery::interop_report::Spec",
+            "target_version",
+        )
+    }
 }
 
 #[doc(hidden)]

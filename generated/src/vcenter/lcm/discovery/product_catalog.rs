@@ -10,10 +10,30 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// A product name that the customer is aware of.
+    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// List of versions the customer can select from.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Summary::__missing_versions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub versions: Vec<String>,
+}
+
+impl Summary {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::discovery::product_catalog::Summary",
+            "name",
+        )
+    }
+
+    fn __missing_versions() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::discovery::product_catalog::Summary",
+            "versions",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -25,24 +25,28 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Description of the vSphere update
+    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Identifier of the given vSphere update
     ///
     /// Identifier of a `com.vmware.vcenter.lcm.update.pending` resource.
     pub pending_update: crate::ids::LcmUpdatePendingId,
     /// Version of the vSphere update or patch
+    #[serde(default = "Info::__missing_version")]
     pub version: String,
     /// Release date of the vSphere update or patch
     pub release_date: vsphere_vapi_runtime::types::DateTime,
     /// Severity of the issues fixed in the vSphere update or patch
     pub severity: SeverityType,
     /// Build number of the vCenter Release
+    #[serde(default = "Info::__missing_build")]
     pub build: String,
     /// Type of the Release based on the current vCenter version
     pub update_type: UpdateType,
     /// Category of the release based on features bundled on top of previous release
     pub category: Category,
     /// Flag to suggest a reboot after the release is applied
+    #[serde(default = "Info::__missing_reboot_required")]
     pub reboot_required: bool,
     /// Flag indicating whether the incoming patch is a quick patch. This attribute was added in vSphere API 9.1.0.0. If None the patch is not a quick patch
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -54,8 +58,48 @@ pub struct Info {
     #[serde(rename = "execute_URL")]
     pub execute_url: String,
     /// List of URI pointing to patch or update release notes
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_release_notes",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub release_notes: Vec<String>,
+}
+
+impl Info {
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::update::pending::Info",
+            "description",
+        )
+    }
+
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::update::pending::Info",
+            "version",
+        )
+    }
+
+    fn __missing_build() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::update::pending::Info",
+            "build",
+        )
+    }
+
+    fn __missing_reboot_required() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::update::pending::Info",
+            "reboot_required",
+        )
+    }
+
+    fn __missing_release_notes() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::update::pending::Info",
+            "release_notes",
+        )
+    }
 }
 
 /// The `Pending.ListResult` class contains information about the pending patch/updates for the given vCenter server.
@@ -70,11 +114,23 @@ pub struct ListResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgrade_count: Option<i64>,
     /// List of pending update details
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_updates",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub updates: Vec<Summary>,
     /// Lists of issues encountered during pending updates retrieval. set if any issues encountered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issues: Option<crate::vcenter::lcm::Notifications>,
+}
+
+impl ListResult {
+    fn __missing_updates() -> Vec<Summary> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::update::pending::ListResult",
+            "updates",
+        )
+    }
 }
 
 impl ListResult {
@@ -118,18 +174,21 @@ pub struct Summary {
     /// Identifier of a `com.vmware.vcenter.lcm.update.pending` resource.
     pub pending_update: crate::ids::LcmUpdatePendingId,
     /// Version of the vSphere update or patch
+    #[serde(default = "Summary::__missing_version")]
     pub version: String,
     /// Release date of the vSphere update or patch
     pub release_date: vsphere_vapi_runtime::types::DateTime,
     /// Severity of the issues fixed in the vSphere update or patch
     pub severity: SeverityType,
     /// Build number of the vCenter Release
+    #[serde(default = "Summary::__missing_build")]
     pub build: String,
     /// Type of the Release based on the current vCenter version
     pub update_type: UpdateType,
     /// Category of the release based on features bundled on top of previous release
     pub category: Category,
     /// Flag to suggest a reboot after the release is applied
+    #[serde(default = "Summary::__missing_reboot_required")]
     pub reboot_required: bool,
     /// Flag indicating whether the incoming patch is a quick patch. This attribute was added in vSphere API 9.1.0.0. If None the patch is not a quick patch
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -141,8 +200,41 @@ pub struct Summary {
     #[serde(rename = "execute_URL")]
     pub execute_url: String,
     /// List of URI pointing to patch or update release notes
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Summary::__missing_release_notes",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub release_notes: Vec<String>,
+}
+
+impl Summary {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::update::pending::Summary",
+            "version",
+        )
+    }
+
+    fn __missing_build() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::update::pending::Summary",
+            "build",
+        )
+    }
+
+    fn __missing_reboot_required() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::update::pending::Summary",
+            "reboot_required",
+        )
+    }
+
+    fn __missing_release_notes() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::update::pending::Summary",
+            "release_notes",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

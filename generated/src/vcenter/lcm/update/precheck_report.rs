@@ -30,7 +30,17 @@ pub struct Report {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issues: Option<crate::vcenter::lcm::Notifications>,
     /// A summary of the report consist of count of warnings and errors returned by running the precheck.
+    #[serde(default = "Report::__missing_summary")]
     pub summary: ReportSummary,
+}
+
+impl Report {
+    fn __missing_summary() -> ReportSummary {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::update::precheck_report::Report",
+            "summary",
+        )
+    }
 }
 
 impl Report {
@@ -52,9 +62,36 @@ impl Report {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReportSummary {
     /// Number of errors detected by precheck process
+    #[serde(default = "ReportSummary::__missing_error_count")]
     pub error_count: i64,
     /// Number of warnings detected by precheck process
+    #[serde(default = "ReportSummary::__missing_warning_count")]
     pub warning_count: i64,
+}
+
+impl ReportSummary {
+    fn __missing_error_count() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::update::precheck_report::ReportSummary",
+            "error_count",
+        )
+    }
+
+    fn __missing_warning_count() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::update::precheck_report::ReportSummary",
+            "warning_count",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for ReportSummary {
+    fn zero() -> Self {
+        Self {
+            error_count: ::vsphere_vapi_runtime::de::Zero::zero(),
+            warning_count: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 #[doc(hidden)]

@@ -269,6 +269,16 @@ impl<'de> serde::Deserialize<'de> for Edge {
     }
 }
 
+impl ::vsphere_vapi_runtime::de::Zero for Edge {
+    fn zero() -> Self {
+        Self {
+            id: ::vsphere_vapi_runtime::de::Zero::zero(),
+            load_balancer_address_ranges: ::vsphere_vapi_runtime::de::Zero::zero(),
+            provider: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
+}
+
 vsphere_vapi_runtime::vapi_enum! {
     /// `EdgeProvider` describes the supported available edge services. This enumeration was added in vSphere API 8.0.0.1.
     pub enum EdgeProvider {
@@ -302,14 +312,42 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HaProxyConfig {
     /// `com.vmware.vcenter.namespace_management.networks.edges.HA_proxy_config.servers` is a list of the addresses for the data plane API servers used to configure Virtual Servers. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "HaProxyConfig::__missing_servers",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub servers: Vec<Server>,
     /// `com.vmware.vcenter.namespace_management.networks.edges.HA_proxy_config.username` is used by the HAProxy Kubernetes Operator to program the HAProxy Controller. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "HaProxyConfig::__missing_username")]
     pub username: String,
     /// `com.vmware.vcenter.namespace_management.networks.edges.HA_proxy_config.password` secures the `com.vmware.vcenter.namespace_management.networks.edges.HA_proxy_config.username`. This attribute was added in vSphere API 8.0.0.1.
     pub password: vsphere_vapi_runtime::types::Secret,
     /// `com.vmware.vcenter.namespace_management.networks.edges.HA_proxy_config.certificate_authority_chain` contains PEM-encoded CA chain which is used to verify x509 certificates received from the server. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "HaProxyConfig::__missing_certificate_authority_chain")]
     pub certificate_authority_chain: String,
+}
+
+impl HaProxyConfig {
+    fn __missing_servers() -> Vec<Server> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::edges::HaProxyConfig",
+            "servers",
+        )
+    }
+
+    fn __missing_username() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::edges::HaProxyConfig",
+            "username",
+        )
+    }
+
+    fn __missing_certificate_authority_chain() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::edges::HaProxyConfig",
+            "certificate_authority_chain",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -329,16 +367,42 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NsxAdvancedLbConfig {
     /// `com.vmware.vcenter.namespace_management.networks.edges.NSX_advanced_LB_config.server` is the address for the Avi Controller, used to configure Virtual Servers. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "NsxAdvancedLbConfig::__missing_server")]
     pub server: Server,
     /// `com.vmware.vcenter.namespace_management.networks.edges.NSX_advanced_LB_config.username` is used by the Avi Kubernetes Operator to program the Avi Controller. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "NsxAdvancedLbConfig::__missing_username")]
     pub username: String,
     /// `com.vmware.vcenter.namespace_management.networks.edges.NSX_advanced_LB_config.password` is the password for the username. This attribute was added in vSphere API 8.0.0.1.
     pub password: vsphere_vapi_runtime::types::Secret,
     /// `com.vmware.vcenter.namespace_management.networks.edges.NSX_advanced_LB_config.certificate_authority_chain` contains PEM-encoded CA chain which is used to verify x509 certificates received from the server. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "NsxAdvancedLbConfig::__missing_certificate_authority_chain")]
     pub certificate_authority_chain: String,
     /// The cloud name for the Avi Controller. This attribute was added in vSphere API 8.0.2.00300. Only set if custom cloud name is configured for this Avi Controller. If None, it defaults to "Default-Cloud".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud_name: Option<String>,
+}
+
+impl NsxAdvancedLbConfig {
+    fn __missing_server() -> Server {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::edges::NsxAdvancedLbConfig",
+            "server",
+        )
+    }
+
+    fn __missing_username() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::edges::NsxAdvancedLbConfig",
+            "username",
+        )
+    }
+
+    fn __missing_certificate_authority_chain() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::edges::NsxAdvancedLbConfig",
+            "certificate_authority_chain",
+        )
+    }
 }
 
 /// `NSXConfig` class describes the configuration for NSX Edge services. This class was added in vSphere API 8.0.0.1.
@@ -544,9 +608,36 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Server {
     /// `com.vmware.vcenter.namespace_management.networks.edges.server.host` specifies a the management hostname or IPv4 address for a load balancer. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Server::__missing_host")]
     pub host: String,
     /// `com.vmware.vcenter.namespace_management.networks.edges.server.port` specifies a management port used to access a load balancer. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Server::__missing_port")]
     pub port: i64,
+}
+
+impl Server {
+    fn __missing_host() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::edges::Server",
+            "host",
+        )
+    }
+
+    fn __missing_port() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::edges::Server",
+            "port",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for Server {
+    fn zero() -> Self {
+        Self {
+            host: ::vsphere_vapi_runtime::de::Zero::zero(),
+            port: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// `VsphereFoundationConfig` class contains configuration for enabling a vSphere Foundation Load Balancer to load balance Supervisor workload traffic. This class was added in vSphere API 9.0.0.0.

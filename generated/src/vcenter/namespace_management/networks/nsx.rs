@@ -213,11 +213,12 @@ impl Projects {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CidrUsageDetails {
     /// One CIDR in the IP block. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "CidrUsageDetails::__missing_cidr")]
     pub cidr: String,
     /// Free IP ranges in the `com.vmware.vcenter.namespace_management.networks.nsx.CIDR_usage_details.cidr`. This attribute was added in vSphere API 9.1.0.0.
     #[serde(
         rename = "available_IP_ranges",
-        default,
+        default = "CidrUsageDetails::__missing_available_ip_ranges",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub available_ip_ranges: Vec<
@@ -225,14 +226,35 @@ pub struct CidrUsageDetails {
     >,
 }
 
+impl CidrUsageDetails {
+    fn __missing_cidr() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::CidrUsageDetails",
+            "cidr",
+        )
+    }
+
+    fn __missing_available_ip_ranges() -> Vec<
+        crate::vcenter::namespace_management::networks::IpRange,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::CidrUsageDetails",
+            "available_IP_ranges",
+        )
+    }
+}
+
 /// The `IPBlockInfo` class contains information about IP blocks. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IpBlockInfo {
     /// NSX policy path of the IP block. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "IpBlockInfo::__missing_path")]
     pub path: String,
     /// IP block name. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "IpBlockInfo::__missing_name")]
     pub name: String,
     /// IP block CIDR. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "IpBlockInfo::__missing_cidr")]
     pub cidr: crate::vcenter::namespace_management::networks::Ipv4Cidr,
     /// A list of IP block CIDRs used to create the IP block. The IP block can be created with both CIDRs and ranges. CIDRs should not overlap with `com.vmware.vcenter.namespace_management.networks.nsx.IP_block_info.ranges`. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -243,7 +265,7 @@ pub struct IpBlockInfo {
     /// Free IP ranges from CIDRs and ranges of the IP block. This attribute was added in vSphere API 9.0.0.0.
     #[serde(
         rename = "available_IP_ranges",
-        default,
+        default = "IpBlockInfo::__missing_available_ip_ranges",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub available_ip_ranges: Vec<
@@ -256,25 +278,93 @@ pub struct IpBlockInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub range_usages: Option<Vec<RangeUsageDetails>>,
     /// The count of used IP addresses in the IPBlock. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(rename = "used_IP_count")]
+    #[serde(rename = "used_IP_count", default = "IpBlockInfo::__missing_used_ip_count")]
     pub used_ip_count: i64,
     /// The count of available IP addresses in the IPBlock. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(rename = "available_IP_count")]
+    #[serde(
+        rename = "available_IP_count",
+        default = "IpBlockInfo::__missing_available_ip_count"
+    )]
     pub available_ip_count: i64,
+}
+
+impl IpBlockInfo {
+    fn __missing_path() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::IpBlockInfo",
+            "path",
+        )
+    }
+
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::IpBlockInfo",
+            "name",
+        )
+    }
+
+    fn __missing_cidr() -> crate::vcenter::namespace_management::networks::Ipv4Cidr {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::IpBlockInfo",
+            "cidr",
+        )
+    }
+
+    fn __missing_available_ip_ranges() -> Vec<
+        crate::vcenter::namespace_management::networks::IpRange,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::IpBlockInfo",
+            "available_IP_ranges",
+        )
+    }
+
+    fn __missing_used_ip_count() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::IpBlockInfo",
+            "used_IP_count",
+        )
+    }
+
+    fn __missing_available_ip_count() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::IpBlockInfo",
+            "available_IP_count",
+        )
+    }
 }
 
 /// The `RangeUsageDetails` class contains IP range usage details. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RangeUsageDetails {
     /// One range in the IP block. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "RangeUsageDetails::__missing_ip_range")]
     pub ip_range: String,
     /// Free IP ranges in the `com.vmware.vcenter.namespace_management.networks.nsx.range_usage_details.ip_range`. This attribute was added in vSphere API 9.1.0.0.
     #[serde(
         rename = "available_IP_ranges",
-        default,
+        default = "RangeUsageDetails::__missing_available_ip_ranges",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub available_ip_ranges: Vec<
         crate::vcenter::namespace_management::networks::IpRange,
     >,
+}
+
+impl RangeUsageDetails {
+    fn __missing_ip_range() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::RangeUsageDetails",
+            "ip_range",
+        )
+    }
+
+    fn __missing_available_ip_ranges() -> Vec<
+        crate::vcenter::namespace_management::networks::IpRange,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::RangeUsageDetails",
+            "available_IP_ranges",
+        )
+    }
 }

@@ -10,21 +10,55 @@ pub struct Dns {
     /// `com.vmware.vcenter.namespace_management.networks.service.DNS.servers` is a list of IP addresses that clients may use for DNS resolution on a given network in priority order.
     ///
     /// If empty, no DNS servers will be configured. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Dns::__missing_servers",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub servers: Vec<String>,
     /// `com.vmware.vcenter.namespace_management.networks.service.DNS.search_domains` is a list of DNS search domains to be used on this network.
     ///
     /// This field is useful for corporate networks or local domains that are not publicly resolvable.
     ///
     /// If empty, no search domains will be configured. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Dns::__missing_search_domains",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub search_domains: Vec<String>,
+}
+
+impl Dns {
+    fn __missing_servers() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::service::Dns",
+            "servers",
+        )
+    }
+
+    fn __missing_search_domains() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::service::Dns",
+            "search_domains",
+        )
+    }
 }
 
 /// `NTP` class describes network time protocol configuration for a network. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Ntp {
     /// `com.vmware.vcenter.namespace_management.networks.service.NTP.servers` contains a list of servers in priority order that clients can use for network time protocol. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Ntp::__missing_servers",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub servers: Vec<String>,
+}
+
+impl Ntp {
+    fn __missing_servers() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::service::Ntp",
+            "servers",
+        )
+    }
 }

@@ -178,15 +178,22 @@ impl<'de> serde::Deserialize<'de> for ClustersResult {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Current version of the cluster. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_current_version")]
     pub current_version: String,
     /// Set of available versions can be upgraded to. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_available_versions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub available_versions: Vec<String>,
     /// Date of last successful upgrade. This attribute was added in vSphere API 7.0.0.0. If None, the cluster has not yet been upgraded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_upgraded_date: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Current set of messages associated with the cluster version. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<Message>,
     /// Current state of the upgrade. This attribute was added in vSphere API 7.0.0.0.
     pub state: State,
@@ -200,6 +207,29 @@ pub struct Info {
     >,
 }
 
+impl Info {
+    fn __missing_current_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::clusters::Info",
+            "current_version",
+        )
+    }
+
+    fn __missing_available_versions() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::clusters::Info",
+            "available_versions",
+        )
+    }
+
+    fn __missing_messages() -> Vec<Message> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::clusters::Info",
+            "messages",
+        )
+    }
+}
+
 /// The `Clusters.Message` class contains the information about the object configuration. This class was added in vSphere API 7.0.0.0.
 ///
 /// This class is deprecated as of vSphere API 9.1.0.0.
@@ -210,7 +240,17 @@ pub struct Message {
     /// Type of the message. This attribute was added in vSphere API 7.0.0.0.
     pub severity: message::Severity,
     /// Details about the message. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Message::__missing_details")]
     pub details: crate::vapi::standard::LocalizableMessage,
+}
+
+impl Message {
+    fn __missing_details() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::clusters::Message",
+            "details",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -258,9 +298,13 @@ pub struct Summary {
     /// Identifier of a `ClusterComputeResource.name` resource.
     pub cluster_name: crate::ids::ClusterComputeResourceNameId,
     /// Current version of the cluster. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_current_version")]
     pub current_version: String,
     /// Set of versions available for upgrade. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Summary::__missing_available_versions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub available_versions: Vec<String>,
     /// Date of last successful upgrade. This attribute was added in vSphere API 7.0.0.0. If None, the cluster has not yet been upgraded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -272,6 +316,22 @@ pub struct Summary {
     pub state: State,
 }
 
+impl Summary {
+    fn __missing_current_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::clusters::Summary",
+            "current_version",
+        )
+    }
+
+    fn __missing_available_versions() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::clusters::Summary",
+            "available_versions",
+        )
+    }
+}
+
 /// The `Clusters.UpgradeProgress` class contains detailed information about the cluster upgrade progress. This class was added in vSphere API 7.0.0.0.
 ///
 /// This class is deprecated as of vSphere API 9.1.0.0.
@@ -280,11 +340,37 @@ pub struct Summary {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpgradeProgress {
     /// Total amount of the work for the operation. The work here represents the number of master nodes in the cluster need to be upgraded. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "UpgradeProgress::__missing_total")]
     pub total: i64,
     /// The amount of work completed for the operation. The value can only be incremented. The number or master nodes which upgrade completed. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "UpgradeProgress::__missing_completed")]
     pub completed: i64,
     /// Message about the work progress. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "UpgradeProgress::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
+}
+
+impl UpgradeProgress {
+    fn __missing_total() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::clusters::UpgradeProgress",
+            "total",
+        )
+    }
+
+    fn __missing_completed() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::clusters::UpgradeProgress",
+            "completed",
+        )
+    }
+
+    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::clusters::UpgradeProgress",
+            "message",
+        )
+    }
 }
 
 /// The `Clusters.UpgradeSpec` class contains the specification required to upgrade a cluster. This class was added in vSphere API 7.0.0.0.
@@ -295,10 +381,20 @@ pub struct UpgradeProgress {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpgradeSpec {
     /// Version number the cluster is going to be upgraded to. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "UpgradeSpec::__missing_desired_version")]
     pub desired_version: String,
     /// If true, the upgrade workflow will ignore any pre-check warnings and proceed with the upgrade. This attribute was added in vSphere API 7.0.0.0. If None, the upgrade workflow will not ignore pre-check warnings and fail the upgrade. It is equivalent to setting the value to false. The workflow adopts a conservative approach of failing the upgrade if None to solely let the user decide whether to force the upgrade despite the warnings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore_precheck_warnings: Option<bool>,
+}
+
+impl UpgradeSpec {
+    fn __missing_desired_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::clusters::UpgradeSpec",
+            "desired_version",
+        )
+    }
 }
 
 /// The `Clusters.UpgradeStatus` class contains detailed information about the cluster when upgraded is in progress. This class was added in vSphere API 7.0.0.0.
@@ -312,7 +408,10 @@ pub struct UpgradeStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desired_version: Option<String>,
     /// Current set of messages associated with the upgrade state. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "UpgradeStatus::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<Message>,
     /// Information about upgrade progress. This attribute was added in vSphere API 7.0.0.0. If None, the cluster upgrade is not in progress.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -322,6 +421,15 @@ pub struct UpgradeStatus {
     pub components: Option<
         Vec<crate::vcenter::namespace_management::clusters::Condition>,
     >,
+}
+
+impl UpgradeStatus {
+    fn __missing_messages() -> Vec<Message> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::clusters::UpgradeStatus",
+            "messages",
+        )
+    }
 }
 
 impl UpgradeStatus {

@@ -17,7 +17,17 @@ pub struct PodIdentifier {
     /// Identifier of a `com.vmware.vcenter.namespaces.Instance` resource.
     pub namespace: crate::ids::InstanceId,
     /// The name of the pod itself. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "PodIdentifier::__missing_pod_name")]
     pub pod_name: String,
+}
+
+impl PodIdentifier {
+    fn __missing_pod_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::stats::time_series::PodIdentifier",
+            "pod_name",
+        )
+    }
 }
 
 /// This structure is sent in a request for TimeSeries data and is used to specify what object stats should be returned for. This class was added in vSphere API 7.0.0.0.
@@ -217,8 +227,16 @@ impl<'de> serde::Deserialize<'de> for Spec {
                 ::core::result::Result::Ok(Spec {
                     obj_type: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("obj_type"))?,
-                    start: f_4.ok_or_else(|| serde::de::Error::missing_field("start"))?,
-                    end: f_5.ok_or_else(|| serde::de::Error::missing_field("end"))?,
+                    start: f_4
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::namespace_management::stats::time_series::Spec",
+                            "start",
+                        )),
+                    end: f_5
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::namespace_management::stats::time_series::Spec",
+                            "end",
+                        )),
                 })
             }
         }
@@ -230,13 +248,43 @@ impl<'de> serde::Deserialize<'de> for Spec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TimeSeries {
     /// Counter identifier. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "TimeSeries::__missing_counter")]
     pub counter: String,
     /// Sequence of UNIX timestamp values at which statistical values were sampled. <https://en.wikipedia.org/wiki/Unix_time> This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "TimeSeries::__missing_time_stamps",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub time_stamps: Vec<i64>,
     /// Sequence of sampled values corresponding to the timestamps in tss. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "TimeSeries::__missing_values",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub values: Vec<i64>,
+}
+
+impl TimeSeries {
+    fn __missing_counter() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::stats::time_series::TimeSeries",
+            "counter",
+        )
+    }
+
+    fn __missing_time_stamps() -> Vec<i64> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::stats::time_series::TimeSeries",
+            "time_stamps",
+        )
+    }
+
+    fn __missing_values() -> Vec<i64> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::stats::time_series::TimeSeries",
+            "values",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -11,8 +11,20 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
     /// Zone compatibility criteria. The common storage profiles across the given zones will be returned. A storage profile is considered compatible if it results in at least one datastore in each of the given zones. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "FilterSpec::__missing_zones",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub zones: Vec<String>,
+}
+
+impl FilterSpec {
+    fn __missing_zones() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::storage::profiles::FilterSpec",
+            "zones",
+        )
+    }
 }
 
 /// The `Profiles.Item` class contains the datastores and vSphere Zone which they are in. This class was added in vSphere API 8.0.0.1.
@@ -23,8 +35,20 @@ pub struct Item {
     /// Identifier of a `com.vmware.vcenter.consumption_domains.Zone` resource.
     pub zone: crate::ids::ZoneId,
     /// The datastores in the zone. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Item::__missing_datastores",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub datastores: Vec<String>,
+}
+
+impl Item {
+    fn __missing_datastores() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::storage::profiles::Item",
+            "datastores",
+        )
+    }
 }
 
 /// The `Profiles.Summary` class contains the information about compatible storage profiles and represents the result of `com.vmware.vcenter.namespace_management.storage.profiles.check` method. This class was added in vSphere API 8.0.0.1.
@@ -35,15 +59,55 @@ pub struct Summary {
     /// Identifier of a `SpsStorageProfile` resource.
     pub profile: crate::ids::SpsStorageProfileId,
     /// Human-readable identifier of the storage profile. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Summary::__missing_profile_name")]
     pub profile_name: String,
     /// Compatibility of this storage profile with the specified vSphere Zones. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Summary::__missing_compatible")]
     pub compatible: bool,
     /// The list of `Profiles.Item` which correspond to the storage profile. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Summary::__missing_items",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub items: Vec<Item>,
     /// The reason for incompatibility. If empty, this profile is compatible with the given vSphere Zones specified in the `com.vmware.vcenter.namespace_management.storage.profiles.filter_spec`. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Summary::__missing_incompatibility_reasons",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub incompatibility_reasons: Vec<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl Summary {
+    fn __missing_profile_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::storage::profiles::Summary",
+            "profile_name",
+        )
+    }
+
+    fn __missing_compatible() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::storage::profiles::Summary",
+            "compatible",
+        )
+    }
+
+    fn __missing_items() -> Vec<Item> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::storage::profiles::Summary",
+            "items",
+        )
+    }
+
+    fn __missing_incompatibility_reasons() -> Vec<
+        crate::vapi::standard::LocalizableMessage,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::storage::profiles::Summary",
+            "incompatibility_reasons",
+        )
+    }
 }
 
 #[doc(hidden)]

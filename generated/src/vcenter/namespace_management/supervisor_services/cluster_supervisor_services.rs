@@ -93,6 +93,7 @@ impl CreateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The desired version of this Supervisor Service. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "Info::__missing_desired_version")]
     pub desired_version: String,
     /// Identifier of the namespace to allocate the Supervisor Service's operators. This attribute was added in vSphere API 7.0.3.0.
     ///
@@ -102,12 +103,16 @@ pub struct Info {
     /// Current setting for `ClusterSupervisorServices.ConfigStatus`. This attribute was added in vSphere API 7.0.3.0.
     pub config_status: ConfigStatus,
     /// Current set of messages associated with the Supervisor Service on the vSphere Supervisor. This attribute was added in vSphere API 7.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<Message>,
     /// The current version for the Supervisor Service. This attribute was added in vSphere API 7.0.3.0. If None, there is no version installed for the Supervisor Service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_version: Option<String>,
     /// A human readable name of the Supervisor Service. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
     /// A human readable description of the Supervisor Service. This attribute was added in vSphere API 7.0.3.0. If None, the description for the service version is empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -118,6 +123,29 @@ pub struct Info {
     /// The configuration parameters applied on this Supervisor Service, formatted as a base64 encoded YAML document. Any configuration that has been set will be returned as base64 encoded YAML, including the `serviceConfig`. This attribute was added in vSphere API 8.0.0.1. If None, the Supervisor Service has no configuration applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yaml_service_config: Option<String>,
+}
+
+impl Info {
+    fn __missing_desired_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisor_services::cluster_supervisor_services::Info",
+            "desired_version",
+        )
+    }
+
+    fn __missing_messages() -> Vec<Message> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisor_services::cluster_supervisor_services::Info",
+            "messages",
+        )
+    }
+
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisor_services::cluster_supervisor_services::Info",
+            "display_name",
+        )
+    }
 }
 
 /// The `ClusterSupervisorServices.Message` class contains the information about the Supervisor Service configuration on a vSphere Supervisor. This class was added in vSphere API 7.0.3.0.
@@ -180,12 +208,22 @@ pub struct Summary {
     /// Identifier of a `com.vmware.vcenter.namespace_management.SupervisorService` resource.
     pub supervisor_service: crate::ids::SupervisorServiceId,
     /// The desired version of this Supervisor Service. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "Summary::__missing_desired_version")]
     pub desired_version: String,
     /// Current setting for `ClusterSupervisorServices.ConfigStatus`. This attribute was added in vSphere API 7.0.3.0.
     pub config_status: ConfigStatus,
     /// The current version for the Supervisor Service. This attribute was added in vSphere API 7.0.3.0. If None, there is no version installed for the Supervisor Service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_version: Option<String>,
+}
+
+impl Summary {
+    fn __missing_desired_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisor_services::cluster_supervisor_services::Summary",
+            "desired_version",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -11,7 +11,25 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CarvelCreateSpec {
     /// Inline content that contains all service definition of the version in Carvel application package format, which shall be base64 encoded. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "CarvelCreateSpec::__missing_content")]
     pub content: String,
+}
+
+impl CarvelCreateSpec {
+    fn __missing_content() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisor_services::versions::CarvelCreateSpec",
+            "content",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for CarvelCreateSpec {
+    fn zero() -> Self {
+        Self {
+            content: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -51,15 +69,33 @@ pub struct CustomCreateSpec {
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor_services.Version` resource.
     pub version: crate::ids::SupervisorServicesVersionId,
     /// A human readable name of the Supervisor Service version. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "CustomCreateSpec::__missing_display_name")]
     pub display_name: String,
     /// A human readable description of the Supervisor Service version. This attribute was added in vSphere API 7.0.3.0. If None, the description for the service version will be empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Inline content that contains all service definition of the version, which shall be base64 encoded. The service definition here follows a plain Kubernetes YAML format. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "CustomCreateSpec::__missing_content")]
     pub content: String,
     /// Whether or not the Supervisor Service version is from a trusted provider, this field must be set to false if the service version is not from a trusted provider. If it is set to be true, but the `content` is not signed or the signature is invalid, an `InvalidArgument` will be thrown. This attribute was added in vSphere API 7.0.3.0. If None, the default value is true. In this case, the `content` must be signed and will be verified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trusted_provider: Option<bool>,
+}
+
+impl CustomCreateSpec {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisor_services::versions::CustomCreateSpec",
+            "display_name",
+        )
+    }
+
+    fn __missing_content() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisor_services::versions::CustomCreateSpec",
+            "content",
+        )
+    }
 }
 
 impl CustomCreateSpec {
@@ -83,6 +119,7 @@ impl CustomCreateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The human readable name of the Supervisor Service version. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
     /// A human-readable description of the Supervisor Service version. This attribute was added in vSphere API 7.0.3.0. If None, no description is available for the Supervisor Service version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -96,12 +133,29 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// If true, the Supervisor Service version is from trusted provider and the trust is verified. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "Info::__missing_trust_verified")]
     pub trust_verified: bool,
     /// The current `Versions.State` of the version. This attribute was added in vSphere API 7.0.3.0.
     pub state: State,
     /// If `true`, this Supervisor Service version has been registered on vCenter by default and cannot be removed. If `false`, this service version has been registered by an administrator. This attribute was added in vSphere API 8.0.3.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_by_default: Option<bool>,
+}
+
+impl Info {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisor_services::versions::Info",
+            "display_name",
+        )
+    }
+
+    fn __missing_trust_verified() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisor_services::versions::Info",
+            "trust_verified",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -123,6 +177,7 @@ pub struct Summary {
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor_services.Version` resource.
     pub version: crate::ids::SupervisorServicesVersionId,
     /// A human readable name of the Supervisor Service version. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "Summary::__missing_display_name")]
     pub display_name: String,
     /// The current `Versions.State` of the Supervisor Service version. This attribute was added in vSphere API 7.0.3.0.
     pub state: State,
@@ -131,10 +186,20 @@ pub struct Summary {
     pub description: Option<String>,
 }
 
+impl Summary {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisor_services::versions::Summary",
+            "display_name",
+        )
+    }
+}
+
 /// The `Versions.VsphereCreateSpec` class provides a specification required to create a Supervisor Service version from vSphere application service format, which shall contain the Supervisor Service identifier, version identifier, display name and description information. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VsphereCreateSpec {
     /// Inline content that contains all service definition of the version in vSphere application service format, which shall be base64 encoded. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "VsphereCreateSpec::__missing_content")]
     pub content: String,
     /// Whether or not the Supervisor Service version is from a trusted provider, this field must be set to false if the service version is not from a trusted provider. If it is set to be true, but the `content` is not signed or the signature is invalid, an `InvalidArgument` will be thrown. This attribute was added in vSphere API 7.0.3.0. If None, the default value is true. In this case, the `content` must be signed and will be verified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -142,6 +207,25 @@ pub struct VsphereCreateSpec {
     /// Whether or not the End User License Agreement (EULA) that is specified in the `content` is accepted. If a EULA is specified, this attribute must be set to be true so that the Supervisor Service version can be created. This attribute was added in vSphere API 7.0.3.0. If None, the default value is false.
     #[serde(rename = "accept_EULA", default, skip_serializing_if = "Option::is_none")]
     pub accept_eula: Option<bool>,
+}
+
+impl VsphereCreateSpec {
+    fn __missing_content() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisor_services::versions::VsphereCreateSpec",
+            "content",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for VsphereCreateSpec {
+    fn zero() -> Self {
+        Self {
+            content: ::vsphere_vapi_runtime::de::Zero::zero(),
+            trusted_provider: ::vsphere_vapi_runtime::de::Zero::zero(),
+            accept_eula: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 impl VsphereCreateSpec {

@@ -17,10 +17,20 @@ pub struct Capability {
     /// Represents the activation state of the capability. This attribute was added in vSphere API 9.1.0.0.
     pub status: Status,
     /// A description about the Supervisor capability. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Capability::__missing_description")]
     pub description: String,
     /// Messages describes why a capability status is `com.vmware.vcenter.namespace_management.supervisors.capabilities.status.SUPPORTED_NOT_ACTIVATED`. This attribute was added in vSphere API 9.1.0.0. If None, capability is either `com.vmware.vcenter.namespace_management.supervisors.capabilities.status.SUPPORTED` or `com.vmware.vcenter.namespace_management.supervisors.capabilities.status.UNSUPPORTED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
+}
+
+impl Capability {
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::capabilities::Capability",
+            "description",
+        )
+    }
 }
 
 /// The `Capabilities.FilterSpec` class contains attributes to filter Supervisor capabilities. This class was added in vSphere API 9.1.0.0.
@@ -75,8 +85,20 @@ pub struct ListResult {
     /// Identifier of a `SupervisorVersion` resource.
     pub version: crate::ids::SupervisorVersionId,
     /// List of Supervisor capabilities. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_capabilities",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub capabilities: Vec<Capability>,
+}
+
+impl ListResult {
+    fn __missing_capabilities() -> Vec<Capability> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::capabilities::ListResult",
+            "capabilities",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

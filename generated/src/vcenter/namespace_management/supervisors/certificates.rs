@@ -205,6 +205,7 @@ pub struct Info {
     /// This attribute was added in vSphere API 9.1.0.0. .. deprecated:: vSphere API 9.1.1.0 This attribute is deprecated as of vSphere API 9.1.1.0. Use `com.vmware.vcenter.namespace_management.supervisors.certificates.info.tls_endpoint_certificate_chain` instead.
     ///
     /// **Deprecated** in the vSphere API.
+    #[serde(default = "Info::__missing_tls_endpoint_certificate")]
     pub tls_endpoint_certificate: String,
     /// PEM-encoded X.509 certificate chain used by Supervisor TLS endpoint.
     ///
@@ -213,6 +214,15 @@ pub struct Info {
     pub tls_endpoint_certificate_chain: Option<String>,
     /// Supervisor TLS endpoint for which certificate is configured. This attribute was added in vSphere API 9.1.0.0.
     pub endpoint: EndpointType,
+}
+
+impl Info {
+    fn __missing_tls_endpoint_certificate() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::certificates::Info",
+            "tls_endpoint_certificate",
+        )
+    }
 }
 
 /// A call of
@@ -246,8 +256,20 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// The certificate details for the Supervisor endpoints. This list is filtered based on the provided query parameters, or returns all certificates if no filters are applied. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_certificates",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub certificates: Vec<Info>,
+}
+
+impl ListResult {
+    fn __missing_certificates() -> Vec<Info> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::certificates::ListResult",
+            "certificates",
+        )
+    }
 }
 
 /// The `Certificates.UpdateSpec` class contains updates to certificate(s) used by TLS endpoints for the given Supervisor. This class was added in vSphere API 9.1.0.0.
@@ -274,6 +296,7 @@ pub struct UpdateSpec {
     /// Because a Kubernetes `CertificateSigningRequest` is created on an existing Namespaces-enabled cluster, you must use the `Certificates.UpdateSpec` to specify this `com.vmware.vcenter.namespace_management.supervisors.certificates.update_spec.tls_endpoint_certificate` on an existing Supervisor rather than during initially enabling Namespaces on a Supervisor.
     ///
     /// In case of providing the trust chain, the certificates should be simply concatenated into a single string. The order of the certificates in this field is important. The first certificate must be the leaf certificate for your domain name, followed by the intermediate certificate(s), and conclude with the root certificate. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "UpdateSpec::__missing_tls_endpoint_certificate")]
     pub tls_endpoint_certificate: String,
     /// Private Key matching `com.vmware.vcenter.namespace_management.supervisors.certificates.update_spec.tls_endpoint_certificate`.
     ///
@@ -284,6 +307,15 @@ pub struct UpdateSpec {
     pub tls_endpoint_private_key: Option<vsphere_vapi_runtime::types::Secret>,
     /// TLS endpoint type for which certificate needs to be updated. This attribute was added in vSphere API 9.1.0.0.
     pub endpoint: EndpointType,
+}
+
+impl UpdateSpec {
+    fn __missing_tls_endpoint_certificate() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::certificates::UpdateSpec",
+            "tls_endpoint_certificate",
+        )
+    }
 }
 
 #[doc(hidden)]

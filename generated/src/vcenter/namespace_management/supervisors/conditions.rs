@@ -14,8 +14,10 @@ pub mod condition_group;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Condition {
     /// The type of the condition is a CamelCase, machine readable identifier, indicating the configuration stage. InfrastructureInitialized, ControlPlaneVMsDeployed and ControlPlaneVMsConfigured are examples of such identifiers. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Condition::__missing_type")]
     pub r#type: String,
     /// Description of the condition type in a human readable format. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Condition::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
     /// The status of the condition. This attribute was added in vSphere API 8.0.0.1.
     pub status: condition::Status,
@@ -23,27 +25,89 @@ pub struct Condition {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_transition_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// A brief CamelCase message indicating details about the reason for the last transition. FailedWithSystemError, ManagementDNSServersMissing and WaitForNodeUpgrade are examples of such messages. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Condition::__missing_reason")]
     pub reason: String,
     /// Provides an explicit classification of the reason identifier. Can be set when the value of status is not TRUE. This attribute was added in vSphere API 8.0.0.1.
     pub severity: Severity,
     /// A list of human-readable messages that provide additional details about the last transition. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Condition::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<Message>,
+}
+
+impl Condition {
+    fn __missing_type() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::conditions::Condition",
+            "type",
+        )
+    }
+
+    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::conditions::Condition",
+            "description",
+        )
+    }
+
+    fn __missing_reason() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::conditions::Condition",
+            "reason",
+        )
+    }
+
+    fn __missing_messages() -> Vec<Message> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::conditions::Condition",
+            "messages",
+        )
+    }
 }
 
 /// The `Conditions.ConditionGroup` class defines a group for the observation of related configuration states of Supervisor. This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConditionGroup {
     /// The type of the condition group is a CamelCase, machine readable identifier, indicating the group of related configuration stages. UpgradePrechecks, and Components are examples of such identifiers. This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "ConditionGroup::__missing_type")]
     pub r#type: String,
     /// Description of the condition group type in a human readable format. This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "ConditionGroup::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
     /// Represents the consolidated status of Supervisor upgrade pre-checks. This attribute was added in vSphere API 9.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<condition_group::Status>,
     /// Information about all the conditions constituting condition group, each condition represents the configuration stage. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ConditionGroup::__missing_conditions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub conditions: Vec<Condition>,
+}
+
+impl ConditionGroup {
+    fn __missing_type() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::conditions::ConditionGroup",
+            "type",
+        )
+    }
+
+    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::conditions::ConditionGroup",
+            "description",
+        )
+    }
+
+    fn __missing_conditions() -> Vec<Condition> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::conditions::ConditionGroup",
+            "conditions",
+        )
+    }
 }
 
 /// The `Conditions.Message` class contains user-readable information related to a `Conditions.Condition`. This class was added in vSphere API 8.0.0.1.

@@ -12,12 +12,30 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
     /// Name of the container image registry. This name is unique across all container image registries in one Supervisor. This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
     /// The `com.vmware.vcenter.namespace_management.supervisors.container_image_registries.create_spec.image_registry` class contains the specification required to configure a container image registry endpoint. This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "CreateSpec::__missing_image_registry")]
     pub image_registry: crate::vcenter::namespace_management::supervisors::ImageRegistry,
     /// Indicates if this container image registry serves as the default option when multiple registries exist, and no specific registry is specified. If there is already a default image registry, the new registry set to default will overwrite the original default setting.  When set true, the image registry will be used to host container images from Supervisor system components and services.  If there are one or more container image registries associated with the Supervisor, but none of them is set as the default, Docker Hub will be treated as the default. This attribute was added in vSphere API 8.0.3.0. If None, this registry is not used as the default option.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_registry: Option<bool>,
+}
+
+impl CreateSpec {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::container_image_registries::CreateSpec",
+            "name",
+        )
+    }
+
+    fn __missing_image_registry() -> crate::vcenter::namespace_management::supervisors::ImageRegistry {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::container_image_registries::CreateSpec",
+            "image_registry",
+        )
+    }
 }
 
 /// The `ContainerImageRegistries.Info` class contains the detailed information about the container image registry. This class was added in vSphere API 8.0.3.0.
@@ -28,11 +46,37 @@ pub struct Info {
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.ContainerImageRegistry` resource.
     pub id: crate::ids::ContainerImageRegistryId,
     /// Name of the container image registry. This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// The `com.vmware.vcenter.namespace_management.supervisors.container_image_registries.info.image_registry` class contains the specification of the container image registry endpoint. This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "Info::__missing_image_registry")]
     pub image_registry: crate::vcenter::namespace_management::supervisors::ImageRegistry,
     /// Indicates if this registry is used as default.  If set true, the image registry is used to host container images from Supervisor system components and services. This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "Info::__missing_default_registry")]
     pub default_registry: bool,
+}
+
+impl Info {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::container_image_registries::Info",
+            "name",
+        )
+    }
+
+    fn __missing_image_registry() -> crate::vcenter::namespace_management::supervisors::ImageRegistry {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::container_image_registries::Info",
+            "image_registry",
+        )
+    }
+
+    fn __missing_default_registry() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::container_image_registries::Info",
+            "default_registry",
+        )
+    }
 }
 
 /// The `ContainerImageRegistries.UpdateSpec` class contains the specification required to update a container image registry. This class was added in vSphere API 8.0.3.0.

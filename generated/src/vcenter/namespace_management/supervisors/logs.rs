@@ -123,22 +123,58 @@ pub struct Configuration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificates: Option<Vec<String>>,
     /// Specifies whether log streaming is enabled for the given unit type. If false, the content should have appropriate configuration to disable the log streaming for the given unit type. If true, the content should have appropriate configuration to enable the log streaming for the given unit type. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Configuration::__missing_enabled")]
     pub enabled: bool,
     /// Represents the `com.vmware.vcenter.namespace_management.supervisors.logs.configuration_core.unit_type` for which the logs needs to be streamed. This attribute was added in vSphere API 9.1.0.0.
     pub unittype: configuration_core::UnitType,
     /// Defines the configuration to be applied to the logging agent within the given unit type. The content should have a valid configuration based on the logging agent in the given unit type to stream the desired logs to the destination log server. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Configuration::__missing_content")]
     pub content: String,
+}
+
+impl Configuration {
+    fn __missing_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::logs::Configuration",
+            "enabled",
+        )
+    }
+
+    fn __missing_content() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::logs::Configuration",
+            "content",
+        )
+    }
 }
 
 /// The `ConfigurationCore` represents the core configuration for a given `com.vmware.vcenter.namespace_management.supervisors.logs.configuration_core.unit_type`. The `ConfigurationCore` class has common set of configuration required in the request and response body. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConfigurationCore {
     /// Specifies whether log streaming is enabled for the given unit type. If false, the content should have appropriate configuration to disable the log streaming for the given unit type. If true, the content should have appropriate configuration to enable the log streaming for the given unit type. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "ConfigurationCore::__missing_enabled")]
     pub enabled: bool,
     /// Represents the `com.vmware.vcenter.namespace_management.supervisors.logs.configuration_core.unit_type` for which the logs needs to be streamed. This attribute was added in vSphere API 9.1.0.0.
     pub unittype: configuration_core::UnitType,
     /// Defines the configuration to be applied to the logging agent within the given unit type. The content should have a valid configuration based on the logging agent in the given unit type to stream the desired logs to the destination log server. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "ConfigurationCore::__missing_content")]
     pub content: String,
+}
+
+impl ConfigurationCore {
+    fn __missing_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::logs::ConfigurationCore",
+            "enabled",
+        )
+    }
+
+    fn __missing_content() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::logs::ConfigurationCore",
+            "content",
+        )
+    }
 }
 
 /// The `ConfigurationSummary` represents the summary of log streaming configuration set in the Supervisor for the given `com.vmware.vcenter.namespace_management.supervisors.logs.configuration_core.unit_type`. It includes whether the log streaming is enabled, the logging agent configuration and its status. This class was added in vSphere API 9.1.0.0.
@@ -147,35 +183,97 @@ pub struct ConfigurationSummary {
     /// Represents the status of configuration applied to the logging agent within the Supervisor. This attribute was added in vSphere API 9.1.0.0.
     pub status: configuration_summary::Status,
     /// Represents the human-readable message for a given status This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "ConfigurationSummary::__missing_message")]
     pub message: String,
     /// Specifies whether log streaming is enabled for the given unit type. If false, the content should have appropriate configuration to disable the log streaming for the given unit type. If true, the content should have appropriate configuration to enable the log streaming for the given unit type. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "ConfigurationSummary::__missing_enabled")]
     pub enabled: bool,
     /// Represents the `com.vmware.vcenter.namespace_management.supervisors.logs.configuration_core.unit_type` for which the logs needs to be streamed. This attribute was added in vSphere API 9.1.0.0.
     pub unittype: configuration_core::UnitType,
     /// Defines the configuration to be applied to the logging agent within the given unit type. The content should have a valid configuration based on the logging agent in the given unit type to stream the desired logs to the destination log server. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "ConfigurationSummary::__missing_content")]
     pub content: String,
+}
+
+impl ConfigurationSummary {
+    fn __missing_message() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::logs::ConfigurationSummary",
+            "message",
+        )
+    }
+
+    fn __missing_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::logs::ConfigurationSummary",
+            "enabled",
+        )
+    }
+
+    fn __missing_content() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::logs::ConfigurationSummary",
+            "content",
+        )
+    }
 }
 
 /// The `Info` represents the summary of log streaming configuration set in the Supervisor. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// A list of log streaming configurations set in the Supervisor. Each configuration represents whether the log streaming is enabled, the logging agent configuration and its status for each `com.vmware.vcenter.namespace_management.supervisors.logs.configuration_core.unit_type`. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_configurations",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub configurations: Vec<ConfigurationSummary>,
+}
+
+impl Info {
+    fn __missing_configurations() -> Vec<ConfigurationSummary> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::logs::Info",
+            "configurations",
+        )
+    }
 }
 
 /// The `SetResult` represents the summary of log streaming configuration set in the Supervisor. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetResult {
     /// A list of log streaming configurations set in the Supervisor. Each configuration represents whether the log streaming is enabled, the logging agent configuration and its status for each `com.vmware.vcenter.namespace_management.supervisors.logs.configuration_core.unit_type`. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "SetResult::__missing_configurations",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub configurations: Vec<ConfigurationSummary>,
+}
+
+impl SetResult {
+    fn __missing_configurations() -> Vec<ConfigurationSummary> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::logs::SetResult",
+            "configurations",
+        )
+    }
 }
 
 /// The `SetSpec` represents the list of log streaming configurations to set in the Supervisor. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetSpec {
     /// A list of configurations to set in the Supervisor. There can be at most one configuration per `com.vmware.vcenter.namespace_management.supervisors.logs.configuration_core.unit_type` in the given list. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "SetSpec::__missing_configurations",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub configurations: Vec<Configuration>,
+}
+
+impl SetSpec {
+    fn __missing_configurations() -> Vec<Configuration> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::logs::SetSpec",
+            "configurations",
+        )
+    }
 }

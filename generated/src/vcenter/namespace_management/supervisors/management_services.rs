@@ -32,11 +32,33 @@ pub struct CreateSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<String>,
     /// A full list of IP addresses and/or fully-qualified domain names on which the Management Service is running. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CreateSpec::__missing_management_addresses",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub management_addresses: Vec<String>,
     /// Ports information for the Service. Each port in the list is expected to be present on each address listed in managementAddresses. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CreateSpec::__missing_ports",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub ports: Vec<ServicePortCreateSpec>,
+}
+
+impl CreateSpec {
+    fn __missing_management_addresses() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::management_services::CreateSpec",
+            "management_addresses",
+        )
+    }
+
+    fn __missing_ports() -> Vec<ServicePortCreateSpec> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::management_services::CreateSpec",
+            "ports",
+        )
+    }
 }
 
 impl CreateSpec {
@@ -60,15 +82,30 @@ impl CreateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
     /// Identifiers of Management Services. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "FilterSpec::__missing_management_services",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub management_services: Vec<String>,
+}
+
+impl FilterSpec {
+    fn __missing_management_services() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::management_services::FilterSpec",
+            "management_services",
+        )
+    }
 }
 
 /// The `ManagementServices.Info` class describes the specification of a Management Service registered on a Supervisor. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// A list of IP addresses and/or fully-qualified domain names on which the Management Service is running. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_management_addresses",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub management_addresses: Vec<String>,
     /// A human-readable description of the Management Service. This attribute was added in vSphere API 9.1.0.0. If None, the Management Service does not have a description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -79,10 +116,37 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<String>,
     /// Ports information for the Service. Each port in the list is expected to be present on each address listed in managementAddresses. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_ports",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub ports: Vec<ServicePortInfo>,
     /// Count of Management Service Access Grants referencing this Management Service. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Info::__missing_access_grant_count")]
     pub access_grant_count: i64,
+}
+
+impl Info {
+    fn __missing_management_addresses() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::management_services::Info",
+            "management_addresses",
+        )
+    }
+
+    fn __missing_ports() -> Vec<ServicePortInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::management_services::Info",
+            "ports",
+        )
+    }
+
+    fn __missing_access_grant_count() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::management_services::Info",
+            "access_grant_count",
+        )
+    }
 }
 
 impl Info {
@@ -133,8 +197,20 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// A list of Management Service summaries from this Supervisor. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_summaries",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub summaries: Vec<Summary>,
+}
+
+impl ListResult {
+    fn __missing_summaries() -> Vec<Summary> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::management_services::ListResult",
+            "summaries",
+        )
+    }
 }
 
 /// The `ManagementServices.ServicePortCreateSpec` class specifies the port and protocol for the Management Service being created. This class was added in vSphere API 9.1.0.0.
@@ -143,8 +219,10 @@ pub struct ServicePortCreateSpec {
     /// Name of the service port. The name has DNS Label restrictions as specified in  (<https://tools.ietf.org/html/rfc1123>): it must be an alphanumeric (a-z and 0-9) string, with a maximum length of 63 characters and with '-' character allowed anywhere except the first or last character.
     ///
     /// The name must be unique across all ServicePorts within a single Management Service. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "ServicePortCreateSpec::__missing_name")]
     pub name: String,
     /// Port number on which the service is exposed. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "ServicePortCreateSpec::__missing_port")]
     pub port: i64,
     /// Transport-layer protocol used by the service. This attribute was added in vSphere API 9.1.0.0.
     pub transport_protocol: TransportProtocol,
@@ -153,18 +231,52 @@ pub struct ServicePortCreateSpec {
     pub tls: Option<TlsConfigurationCreateSpec>,
 }
 
+impl ServicePortCreateSpec {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::management_services::ServicePortCreateSpec",
+            "name",
+        )
+    }
+
+    fn __missing_port() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::management_services::ServicePortCreateSpec",
+            "port",
+        )
+    }
+}
+
 /// The `ManagementServices.ServicePortInfo` class specifies a port and protocol for a Management Service. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServicePortInfo {
     /// Name of the service port. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "ServicePortInfo::__missing_name")]
     pub name: String,
     /// Port number on which the service is exposed. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "ServicePortInfo::__missing_port")]
     pub port: i64,
     /// Transport-layer protocol used by the service. This attribute was added in vSphere API 9.1.0.0.
     pub transport_protocol: TransportProtocol,
     /// TLS configuration of the Management Service. This attribute was added in vSphere API 9.1.0.0. If None, no information about the Management Service's TLS configuration will be available to the service's clients in this Supervisor. If the service exposed on this Management Service's port uses TLS, the clients are expected to discover the TLS configurations through some other means.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<TlsConfigurationInfo>,
+}
+
+impl ServicePortInfo {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::management_services::ServicePortInfo",
+            "name",
+        )
+    }
+
+    fn __missing_port() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::management_services::ServicePortInfo",
+            "port",
+        )
+    }
 }
 
 /// The `ManagementServices.ServicePortUpdateSpec` class specifies the port and protocol for the Management Service being updated. This class was added in vSphere API 9.1.0.0.
@@ -175,14 +287,32 @@ pub struct ServicePortUpdateSpec {
     /// The name must be unique across all ServicePorts within a single Management Service.
     ///
     /// If no existing Service Port by this name exists yet in the Management Service's ports configuration, the specification given will be treated as a `ManagementServices.ServicePortCreateSpec` class. Consequently, all constraints applicable to ServicePortCreateSpec applies as well. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "ServicePortUpdateSpec::__missing_name")]
     pub name: String,
     /// Port number on which the service is exposed. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "ServicePortUpdateSpec::__missing_port")]
     pub port: i64,
     /// Transport-layer protocol used by the service. This attribute was added in vSphere API 9.1.0.0.
     pub transport_protocol: TransportProtocol,
     /// TLS configuration of the Management Service. This configuration may be useful to workloads as a means to discover TLS configurations required to communicate with the Management Service. This attribute was added in vSphere API 9.1.0.0. If None, no information about the Management Service's TLS configuration will be available to the service's clients in this Supervisor. If the service exposed on this Management Service's port uses TLS, the clients are expected to discover the TLS configurations through some other means.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<TlsConfigurationUpdateSpec>,
+}
+
+impl ServicePortUpdateSpec {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::management_services::ServicePortUpdateSpec",
+            "name",
+        )
+    }
+
+    fn __missing_port() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::management_services::ServicePortUpdateSpec",
+            "port",
+        )
+    }
 }
 
 /// The `ManagementServices.Summary` class describes the summarized specification of a Management Service registered on a Supervisor. This class was added in vSphere API 9.1.0.0.
@@ -198,7 +328,17 @@ pub struct Summary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<String>,
     /// Count of Management Service Access Grants referencing this Management Service. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Summary::__missing_access_grant_count")]
     pub access_grant_count: i64,
+}
+
+impl Summary {
+    fn __missing_access_grant_count() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::management_services::Summary",
+            "access_grant_count",
+        )
+    }
 }
 
 /// The `ManagementServices.TLSConfigurationCreateSpec` class specifies the TLS configuration of a Management Service being created. This class was added in vSphere API 9.1.0.0.

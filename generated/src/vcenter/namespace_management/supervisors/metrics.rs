@@ -276,15 +276,34 @@ impl RemoteEndpoints {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HttpHeader {
     /// HTTP header name. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "HttpHeader::__missing_name")]
     pub name: String,
     /// HTTP header value. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "HttpHeader::__missing_value")]
     pub value: String,
+}
+
+impl HttpHeader {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::metrics::HttpHeader",
+            "name",
+        )
+    }
+
+    fn __missing_value() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::metrics::HttpHeader",
+            "value",
+        )
+    }
 }
 
 /// The `HttpRemoteEndpointCreateSpec` class is used for configuring the Supervisor to send metrics to a remote endpoint in a HTTP message. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HttpRemoteEndpointCreateSpec {
     /// URL of the remote endpoint where Supervisor should send metrics. This can be an HTTP or HTTPS URL, following the format http(s)://server.com/path/to/metrics. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "HttpRemoteEndpointCreateSpec::__missing_url")]
     pub url: String,
     /// TLS client configuration information used by Supervisor for sending metrics to a remote endpoint. This attribute was added in vSphere API 9.0.0.0. If None, Supervisor will not use TLS communication with the remote endpoint when sending metrics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -292,6 +311,15 @@ pub struct HttpRemoteEndpointCreateSpec {
     /// HTTP headers to be added when the Supervisor sends metrics to the remote endpoint. This attribute was added in vSphere API 9.0.0.0. If None, no HTTP headers will be added when sending metrics to the remote endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_headers: Option<Vec<HttpHeader>>,
+}
+
+impl HttpRemoteEndpointCreateSpec {
+    fn __missing_url() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::metrics::HttpRemoteEndpointCreateSpec",
+            "url",
+        )
+    }
 }
 
 impl HttpRemoteEndpointCreateSpec {
@@ -309,6 +337,7 @@ impl HttpRemoteEndpointCreateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HttpRemoteEndpointInfo {
     /// URL of the remote endpoint where Supervisor should send metrics. This can be an HTTP or HTTPS URL, following the format http(s)://server.com/path/to/metrics. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "HttpRemoteEndpointInfo::__missing_url")]
     pub url: String,
     /// TLS client configuration information used by Supervisor for sending metrics to a remote endpoint. This attribute was added in vSphere API 9.0.0.0. If None, Supervisor will not use TLS communication with the remote endpoint when sending metrics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -316,6 +345,15 @@ pub struct HttpRemoteEndpointInfo {
     /// HTTP headers to be added when the Supervisor sends metrics to the remote endpoint. This attribute was added in vSphere API 9.0.0.0. If None, no HTTP headers are added when sending metrics to the remote endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_headers: Option<Vec<HttpHeader>>,
+}
+
+impl HttpRemoteEndpointInfo {
+    fn __missing_url() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::metrics::HttpRemoteEndpointInfo",
+            "url",
+        )
+    }
 }
 
 impl HttpRemoteEndpointInfo {
@@ -333,6 +371,7 @@ impl HttpRemoteEndpointInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HttpRemoteEndpointSetSpec {
     /// URL of the remote endpoint where Supervisor should send metrics. This can be an HTTP or HTTPS URL, following the format http(s)://server.com/path/to/metrics. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "HttpRemoteEndpointSetSpec::__missing_url")]
     pub url: String,
     /// TLS client configuration information used by Supervisor for sending metrics to a remote endpoint. This attribute was added in vSphere API 9.0.0.0. If None, Supervisor will not use TLS communication with the remote endpoint when sending metrics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -340,6 +379,15 @@ pub struct HttpRemoteEndpointSetSpec {
     /// HTTP headers to be added when the Supervisor sends metrics to the remote endpoint. This attribute was added in vSphere API 9.0.0.0. If None, no HTTP headers will be added when sending metrics to the remote endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_headers: Option<Vec<HttpHeader>>,
+}
+
+impl HttpRemoteEndpointSetSpec {
+    fn __missing_url() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::metrics::HttpRemoteEndpointSetSpec",
+            "url",
+        )
+    }
 }
 
 impl HttpRemoteEndpointSetSpec {

@@ -423,7 +423,11 @@ impl<'de> serde::Deserialize<'de> for Info {
                     match key.as_str() {
                         "network_provider" => f_0 = Some(map.next_value()?),
                         "vsphere_network" => f_1 = map.next_value()?,
-                        "namespaces" => f_2 = map.next_value()?,
+                        "namespaces" => {
+                            f_2 = Some(
+                                map.next_value::<Option<_>>()?.unwrap_or_default(),
+                            );
+                        }
                         _ => {
                             let value: serde_json::Value = map.next_value()?;
                             unknown.insert(key, value);
@@ -465,7 +469,11 @@ impl<'de> serde::Deserialize<'de> for Info {
                         .ok_or_else(|| serde::de::Error::missing_field(
                             "network_provider",
                         ))?,
-                    namespaces: f_2.unwrap_or_default(),
+                    namespaces: f_2
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::namespace_management::supervisors::networks::Info",
+                            "namespaces",
+                        )),
                 })
             }
         }
@@ -490,17 +498,47 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IpRange {
     /// The starting address of the range. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "IpRange::__missing_address")]
     pub address: String,
     /// The number of IP addresses in the range. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "IpRange::__missing_count")]
     pub count: i64,
+}
+
+impl IpRange {
+    fn __missing_address() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::IpRange",
+            "address",
+        )
+    }
+
+    fn __missing_count() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::IpRange",
+            "count",
+        )
+    }
 }
 
 /// The `Networks.ListResult` class represents the result of `com.vmware.vcenter.namespace_management.supervisors.networks.list` method. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of Supervisor Network Summaries. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_networks",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub networks: Vec<Summary>,
+}
+
+impl ListResult {
+    fn __missing_networks() -> Vec<Summary> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::ListResult",
+            "networks",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -529,8 +567,20 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NetworkSegment {
     /// List of Standard Port Groups or Distributed Virtual Port Groups or Opaque Network identifiers that are part of the same layer 2 broadcast domain. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "NetworkSegment::__missing_networks",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub networks: Vec<String>,
+}
+
+impl NetworkSegment {
+    fn __missing_networks() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::NetworkSegment",
+            "networks",
+        )
+    }
 }
 
 /// The `Networks.Summary` class contains information about a Supervisor network. This class was added in vSphere API 9.1.0.0.
@@ -699,15 +749,43 @@ pub struct VsphereDvpgNetworkCreateSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_assignment_mode: Option<IpAssignmentMode>,
     /// Usable IP pools on this network. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "VsphereDvpgNetworkCreateSpec::__missing_address_ranges",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub address_ranges: Vec<IpRange>,
     /// Gateway for the network. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "VsphereDvpgNetworkCreateSpec::__missing_gateway")]
     pub gateway: String,
     /// Subnet mask of the network. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "VsphereDvpgNetworkCreateSpec::__missing_subnet_mask")]
     pub subnet_mask: String,
     /// Assigns a mode to a network. A mode describes the intended use of the network. This attribute was added in vSphere API 9.1.0.0. If None this network defaults to the `com.vmware.vcenter.namespace_management.supervisors.networks.mode.WORKLOAD` mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<Mode>,
+}
+
+impl VsphereDvpgNetworkCreateSpec {
+    fn __missing_address_ranges() -> Vec<IpRange> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::VsphereDvpgNetworkCreateSpec",
+            "address_ranges",
+        )
+    }
+
+    fn __missing_gateway() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::VsphereDvpgNetworkCreateSpec",
+            "gateway",
+        )
+    }
+
+    fn __missing_subnet_mask() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::VsphereDvpgNetworkCreateSpec",
+            "subnet_mask",
+        )
+    }
 }
 
 /// The `Networks.VsphereDVPGNetworkInfo` class describes the configuration specification of a DVPG-backed Supervisor Network object. This class was added in vSphere API 9.1.0.0.
@@ -721,14 +799,42 @@ pub struct VsphereDvpgNetworkInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_assignment_mode: Option<IpAssignmentMode>,
     /// Usable IP pools on this network. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "VsphereDvpgNetworkInfo::__missing_address_ranges",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub address_ranges: Vec<IpRange>,
     /// Gateway for the network. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "VsphereDvpgNetworkInfo::__missing_gateway")]
     pub gateway: String,
     /// Subnet mask of the network. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "VsphereDvpgNetworkInfo::__missing_subnet_mask")]
     pub subnet_mask: String,
     /// Displays the intended use of the network. This attribute was added in vSphere API 9.1.0.0.
     pub mode: Mode,
+}
+
+impl VsphereDvpgNetworkInfo {
+    fn __missing_address_ranges() -> Vec<IpRange> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::VsphereDvpgNetworkInfo",
+            "address_ranges",
+        )
+    }
+
+    fn __missing_gateway() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::VsphereDvpgNetworkInfo",
+            "gateway",
+        )
+    }
+
+    fn __missing_subnet_mask() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::VsphereDvpgNetworkInfo",
+            "subnet_mask",
+        )
+    }
 }
 
 /// The `Networks.VsphereDVPGNetworkUpdateSpec` class contains new configuration to update on an existing DVPG-backed Supervisor Network object. This class was added in vSphere API 9.1.0.0.

@@ -39,11 +39,13 @@ pub struct FilterSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Name of the Supervisor. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// The Supervisor API endpoint used by users to manipulate Supervisor resources. This attribute was added in vSphere API 9.1.0.0. If None, the API server is not yet configured.
     #[serde(rename = "APIEndpoint", default, skip_serializing_if = "Option::is_none")]
     pub apiendpoint: Option<String>,
     /// Basic runtime statistics for the Supervisor. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Info::__missing_stats")]
     pub stats: Stats,
     /// Current status of reaching the desired state configuration for the Supervisor. This attribute was added in vSphere API 8.0.0.1.
     pub config_status: ConfigStatus,
@@ -52,6 +54,22 @@ pub struct Info {
     /// Current set of messages associated with the Supervisor. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<Message>>,
+}
+
+impl Info {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::summary::Info",
+            "name",
+        )
+    }
+
+    fn __missing_stats() -> Stats {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::summary::Info",
+            "stats",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -109,39 +127,132 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of items. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_items",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub items: Vec<ListItem>,
+}
+
+impl ListResult {
+    fn __missing_items() -> Vec<ListItem> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::summary::ListResult",
+            "items",
+        )
+    }
 }
 
 /// The `Summary.Message` class contains the information about supervisor errors/warnings. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Message {
     /// Unique identifier of the message. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Message::__missing_id")]
     pub id: String,
     /// Type of the message. This attribute was added in vSphere API 9.1.0.0.
     pub severity: message::Severity,
     /// Contains details about the message. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Message::__missing_details")]
     pub details: crate::vapi::standard::LocalizableMessage,
     /// Optional link to a KB article providing more details about the message. This attribute was added in vSphere API 9.1.0.0. if None there is not KB article associated with the message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kb_article_link: Option<String>,
 }
 
+impl Message {
+    fn __missing_id() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::summary::Message",
+            "id",
+        )
+    }
+
+    fn __missing_details() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::summary::Message",
+            "details",
+        )
+    }
+}
+
 /// The `Summary.Stats` class contains the basic Supervisor runtime statistics. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Stats {
     /// CPU consumed by the Supervisor and its workloads across all hosts in megahertz (MHz). This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Stats::__missing_cpu_used")]
     pub cpu_used: i64,
     /// Maximum reservable CPU capacity for a Supervisor and its workloads in megahertz (MHz). This value is capped by the maximum physical CPU capacity of all hosts participating in the Supervisor or any limits present on Supervisor resource pools. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Stats::__missing_cpu_capacity")]
     pub cpu_capacity: i64,
     /// Host memory consumed by a Supervisor and its workloads in mebibytes (MiB). This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Stats::__missing_memory_used")]
     pub memory_used: i64,
     /// Maximum reservable memory capacity for a Supervisor and its workloads in mebibytes (MiB). This value is capped by the maximum physical memory capacity of all hosts participating in the Supervisor or any limits present on Supervisor resource pools. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Stats::__missing_memory_capacity")]
     pub memory_capacity: i64,
     /// Storage committed by all participating Supervisor Control Plane VMs in mebibytes (MiB). This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Stats::__missing_storage_used")]
     pub storage_used: i64,
     /// Capacity of all datastores backing all participating Supervisor Control Plane VMs in mebibytes (MiB). This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Stats::__missing_storage_capacity")]
     pub storage_capacity: i64,
+}
+
+impl Stats {
+    fn __missing_cpu_used() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::summary::Stats",
+            "cpu_used",
+        )
+    }
+
+    fn __missing_cpu_capacity() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::summary::Stats",
+            "cpu_capacity",
+        )
+    }
+
+    fn __missing_memory_used() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::summary::Stats",
+            "memory_used",
+        )
+    }
+
+    fn __missing_memory_capacity() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::summary::Stats",
+            "memory_capacity",
+        )
+    }
+
+    fn __missing_storage_used() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::summary::Stats",
+            "storage_used",
+        )
+    }
+
+    fn __missing_storage_capacity() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::summary::Stats",
+            "storage_capacity",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for Stats {
+    fn zero() -> Self {
+        Self {
+            cpu_used: ::vsphere_vapi_runtime::de::Zero::zero(),
+            cpu_capacity: ::vsphere_vapi_runtime::de::Zero::zero(),
+            memory_used: ::vsphere_vapi_runtime::de::Zero::zero(),
+            memory_capacity: ::vsphere_vapi_runtime::de::Zero::zero(),
+            storage_used: ::vsphere_vapi_runtime::de::Zero::zero(),
+            storage_capacity: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 #[doc(hidden)]

@@ -12,7 +12,17 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Information about whether control plane VM Supervisor Service support is enabled on the given Supervisor. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Info::__missing_supervisor_services_enabled")]
     pub supervisor_services_enabled: bool,
+}
+
+impl Info {
+    fn __missing_supervisor_services_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::supervisor_service_settings::Info",
+            "supervisor_services_enabled",
+        )
+    }
 }
 
 /// The `SupervisorServiceSettings.UpdateSpec` class contains updates to Supervisor Service settings for the Supervisor. This class was added in vSphere API 9.1.0.0.

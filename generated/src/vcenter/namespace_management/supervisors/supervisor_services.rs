@@ -141,6 +141,7 @@ pub struct CreateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The desired version of this Supervisor Service. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_desired_version")]
     pub desired_version: String,
     /// Identifier of the namespace to allocate the Supervisor Service's operators. This attribute was added in vSphere API 9.0.0.0.
     ///
@@ -150,12 +151,16 @@ pub struct Info {
     /// Current setting for `SupervisorServices.ConfigStatus`. This attribute was added in vSphere API 9.0.0.0.
     pub config_status: ConfigStatus,
     /// Current set of messages associated with the Supervisor Service on the vSphere Supervisor. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<Message>,
     /// The current version for the Supervisor Service. This attribute was added in vSphere API 9.0.0.0. If None, there is no version installed for the Supervisor Service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_version: Option<String>,
     /// A human readable name of the Supervisor Service. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
     /// A human readable description of the Supervisor Service. This attribute was added in vSphere API 9.0.0.0. If None, the description for the Service version is empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -168,12 +173,47 @@ pub struct Info {
     pub yaml_service_config: Option<vsphere_vapi_runtime::types::Secret>,
 }
 
+impl Info {
+    fn __missing_desired_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::supervisor_services::Info",
+            "desired_version",
+        )
+    }
+
+    fn __missing_messages() -> Vec<Message> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::supervisor_services::Info",
+            "messages",
+        )
+    }
+
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::supervisor_services::Info",
+            "display_name",
+        )
+    }
+}
+
 /// The `SupervisorServices.ListResult` class represents the result of `com.vmware.vcenter.namespace_management.supervisors.supervisor_services.list` method. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of Summary. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_supervisor_services",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub supervisor_services: Vec<Summary>,
+}
+
+impl ListResult {
+    fn __missing_supervisor_services() -> Vec<Summary> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::supervisor_services::ListResult",
+            "supervisor_services",
+        )
+    }
 }
 
 /// The `SupervisorServices.Message` class contains information about the Supervisor Service on a Supervisor, and can include details about compatibility, Service status, and more. This class was added in vSphere API 8.0.3.0.
@@ -204,6 +244,7 @@ impl Message {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PrecheckResult {
     /// Identifier of the target Supervisor Service version that the prechecks were running for. This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "PrecheckResult::__missing_target_version")]
     pub target_version: String,
     /// Identifier of the version of the Supervisor Service installed on the Supervisor at the time when the prechecks were performed. It should always match the version of the Supervisor Service currently installed on the Supervisor. If the Supervisor Service on the Supervisor has been upgraded or deleted since the last prechecks, the stale results will be purged. This attribute was added in vSphere API 8.0.3.0. If None, there was no version installed when the prechecks were performed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -215,6 +256,15 @@ pub struct PrecheckResult {
     pub status_messages: Option<Vec<Message>>,
     /// The timestamp at which the compatibility pre-check finished This attribute was added in vSphere API 8.0.3.0.
     pub precheck_finish_time: vsphere_vapi_runtime::types::DateTime,
+}
+
+impl PrecheckResult {
+    fn __missing_target_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::supervisor_services::PrecheckResult",
+            "target_version",
+        )
+    }
 }
 
 impl PrecheckResult {
@@ -265,12 +315,22 @@ pub struct Summary {
     /// Identifier of a `com.vmware.vcenter.namespace_management.SupervisorService` resource.
     pub supervisor_service: crate::ids::SupervisorServiceId,
     /// The desired version of this Supervisor Service. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Summary::__missing_desired_version")]
     pub desired_version: String,
     /// Current setting for `SupervisorServices.ConfigStatus`. This attribute was added in vSphere API 9.0.0.0.
     pub config_status: ConfigStatus,
     /// The current version for the Supervisor Service. This attribute was added in vSphere API 9.0.0.0. If None, there is no version installed for the Supervisor Service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_version: Option<String>,
+}
+
+impl Summary {
+    fn __missing_desired_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::supervisor_services::Summary",
+            "desired_version",
+        )
+    }
 }
 
 #[doc(hidden)]

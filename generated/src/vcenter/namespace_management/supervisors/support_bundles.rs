@@ -11,18 +11,38 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateResult {
     /// Support Bundle Download URL. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "CreateResult::__missing_url")]
     pub url: String,
     /// Information about the token required in the HTTP POST request to #CreateResult.url to generate the support bundle. This attribute was added in vSphere API 9.1.0.0.
     pub support_bundle_token: Token,
+}
+
+impl CreateResult {
+    fn __missing_url() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::support_bundles::CreateResult",
+            "url",
+        )
+    }
 }
 
 /// The `SupportBundles.Token` class contains information about the token required in the HTTP POST request to generate the support bundle. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Token {
     /// A one-time, short-lived token required to be provided in the HTTP POST request to generate the support bundle. This token needs to be passed in as the body of the HTTP POST request to #CreateResult.url with name "wcp-support-bundle-token". This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Token::__missing_token")]
     pub token: String,
     /// Time when the token expires represented in ISO-8601 format. This attribute was added in vSphere API 9.1.0.0.
     pub expiry: vsphere_vapi_runtime::types::DateTime,
+}
+
+impl Token {
+    fn __missing_token() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::support_bundles::Token",
+            "token",
+        )
+    }
 }
 
 #[doc(hidden)]

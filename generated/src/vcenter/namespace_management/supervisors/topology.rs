@@ -15,8 +15,20 @@ pub struct Info {
     /// Identifier of a `com.vmware.vcenter.consumption_domains.Zone` resource.
     pub zone: crate::ids::ZoneId,
     /// A list of vSphere Cluster identifiers that are associated with the vSphere Zone. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_clusters",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub clusters: Vec<String>,
+}
+
+impl Info {
+    fn __missing_clusters() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::topology::Info",
+            "clusters",
+        )
+    }
 }
 
 #[doc(hidden)]

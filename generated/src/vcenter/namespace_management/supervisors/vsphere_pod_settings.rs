@@ -12,7 +12,17 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Information about whether vSphere Pods support is enabled on the given Supervisor. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Info::__missing_vsphere_pods_enabled")]
     pub vsphere_pods_enabled: bool,
+}
+
+impl Info {
+    fn __missing_vsphere_pods_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::vsphere_pod_settings::Info",
+            "vsphere_pods_enabled",
+        )
+    }
 }
 
 /// The `VspherePodSettings.UpdateSpec` class contains updates to vSphere Pod settings for the Supervisor. This class was added in vSphere API 9.1.0.0.

@@ -18,10 +18,30 @@ pub struct ClusterCompatibilityResult {
     /// Identifier of a `ClusterComputeResource` resource.
     pub cluster: crate::ids::ClusterComputeResourceId,
     /// Indicates if the vSphere Cluster Compute Resource is compatible with the vSphere Zone. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "ClusterCompatibilityResult::__missing_compatible")]
     pub compatible: bool,
     /// The details about the compatibility of the Cluster Compute Resource. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ClusterCompatibilityResult::__missing_compatibility_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub compatibility_messages: Vec<CompatibilityMessage>,
+}
+
+impl ClusterCompatibilityResult {
+    fn __missing_compatible() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::zones::cluster_compatibilities::ClusterCompatibilityResult",
+            "compatible",
+        )
+    }
+
+    fn __missing_compatibility_messages() -> Vec<CompatibilityMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::zones::cluster_compatibilities::ClusterCompatibilityResult",
+            "compatibility_messages",
+        )
+    }
 }
 
 /// The `ClusterCompatibilities.CompatibilityMessage` class contains information about the Compute Cluster Compute Resource's compatibility with a vSphere Zone. This class was added in vSphere API 9.1.0.0.
@@ -30,23 +50,57 @@ pub struct CompatibilityMessage {
     /// Type of the message. This attribute was added in vSphere API 9.1.0.0.
     pub severity: compatibility_message::MessageSeverity,
     /// Details about the Cluster Compute Resources compatibility with the vSphere Zone. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "CompatibilityMessage::__missing_details")]
     pub details: crate::vapi::standard::LocalizableMessage,
+}
+
+impl CompatibilityMessage {
+    fn __missing_details() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::zones::cluster_compatibilities::CompatibilityMessage",
+            "details",
+        )
+    }
 }
 
 /// The `ClusterCompatibilities.CreateResult` class contains the result of the compatibility check. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateResult {
     /// The result of the compatibility check for each vSphere Cluster Compute Resource. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CreateResult::__missing_results",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub results: Vec<ClusterCompatibilityResult>,
+}
+
+impl CreateResult {
+    fn __missing_results() -> Vec<ClusterCompatibilityResult> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::zones::cluster_compatibilities::CreateResult",
+            "results",
+        )
+    }
 }
 
 /// The `ClusterCompatibilities.CreateSpec` class contains the input parameters for creating a compatibility check for a vSphere Cluster Compute Resource to a vSphere Zone This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
     /// The identifiers for the vSphere Cluster Resources to check the compatibility for. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CreateSpec::__missing_clusters",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub clusters: Vec<String>,
+}
+
+impl CreateSpec {
+    fn __missing_clusters() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::zones::cluster_compatibilities::CreateSpec",
+            "clusters",
+        )
+    }
 }
 
 #[doc(hidden)]

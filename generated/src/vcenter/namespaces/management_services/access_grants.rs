@@ -55,8 +55,20 @@ impl CreateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
     /// Identifiers of Management Services. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "FilterSpec::__missing_management_services",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub management_services: Vec<String>,
+}
+
+impl FilterSpec {
+    fn __missing_management_services() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::management_services::access_grants::FilterSpec",
+            "management_services",
+        )
+    }
 }
 
 /// The `AccessGrants.Info` class contains specification belonging to an Access Grant. This class was added in vSphere API 9.1.0.0.
@@ -77,7 +89,17 @@ pub struct Info {
     /// Information on selection of workloads that are recipients of this grant. This attribute was added in vSphere API 9.1.0.0.
     pub workload_selector: WorkloadSelectorInfo,
     /// Indicates whether this Access Grant is enabled. The Access Grant is enabled if true, disabled if false. A disabled Access Grant deactivates access for the recipient workloads of the grant to the referenced Management Service. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Info::__missing_enabled")]
     pub enabled: bool,
+}
+
+impl Info {
+    fn __missing_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::management_services::access_grants::Info",
+            "enabled",
+        )
+    }
 }
 
 impl Info {
@@ -128,8 +150,20 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of Summaries of Access Grants. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_summaries",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub summaries: Vec<Summary>,
+}
+
+impl ListResult {
+    fn __missing_summaries() -> Vec<Summary> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::management_services::access_grants::ListResult",
+            "summaries",
+        )
+    }
 }
 
 /// The `AccessGrants.Summary` class provides the summary for an existing Access Grant. This class was added in vSphere API 9.1.0.0.
@@ -151,7 +185,17 @@ pub struct Summary {
     /// Summary of selection of workloads that are recipients of this grant. This attribute was added in vSphere API 9.1.0.0.
     pub workload_selector: WorkloadSelectorSummary,
     /// Indicates whether this Access Grant is enabled. The Access Grant is enabled if true, disabled if false. A disabled Access Grant deactivates access for the recipient workloads of the grant to the referenced Management Service. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Summary::__missing_enabled")]
     pub enabled: bool,
+}
+
+impl Summary {
+    fn __missing_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::management_services::access_grants::Summary",
+            "enabled",
+        )
+    }
 }
 
 /// The `AccessGrants.UpdateSpec` class specifies how to update an AccessGrant. This class was added in vSphere API 9.1.0.0.

@@ -170,24 +170,44 @@ impl Subnets {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CidrUsageDetails {
     /// One CIDR in the IP block. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "CidrUsageDetails::__missing_cidr")]
     pub cidr: String,
     /// Free IP ranges in the `com.vmware.vcenter.namespaces.networks.nsx.CIDR_usage_details.cidr`. This attribute was added in vSphere API 9.1.0.0.
     #[serde(
         rename = "available_IP_ranges",
-        default,
+        default = "CidrUsageDetails::__missing_available_ip_ranges",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub available_ip_ranges: Vec<IpRange>,
+}
+
+impl CidrUsageDetails {
+    fn __missing_cidr() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::CidrUsageDetails",
+            "cidr",
+        )
+    }
+
+    fn __missing_available_ip_ranges() -> Vec<IpRange> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::CidrUsageDetails",
+            "available_IP_ranges",
+        )
+    }
 }
 
 /// The `IPBlockInfo` class contains information about IP blocks. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IpBlockInfo {
     /// NSX policy path of the IP block. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "IpBlockInfo::__missing_path")]
     pub path: String,
     /// IP block name. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "IpBlockInfo::__missing_name")]
     pub name: String,
     /// IP block CIDR. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "IpBlockInfo::__missing_cidr")]
     pub cidr: Ipv4Cidr,
     /// A list of IP block CIDRs used to create the IP block. The IP block can be created with both CIDRs and ranges. CIDRs should not overlap with `com.vmware.vcenter.namespaces.networks.nsx.IP_block_info.ranges`. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -198,7 +218,7 @@ pub struct IpBlockInfo {
     /// Free IP ranges from CIDRs and ranges of the IP block. This attribute was added in vSphere API 9.0.0.0.
     #[serde(
         rename = "available_IP_ranges",
-        default,
+        default = "IpBlockInfo::__missing_available_ip_ranges",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub available_ip_ranges: Vec<IpRange>,
@@ -209,11 +229,58 @@ pub struct IpBlockInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub range_usages: Option<Vec<RangeUsageDetails>>,
     /// The count of used IP addresses in the IPBlock. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(rename = "used_IP_count")]
+    #[serde(rename = "used_IP_count", default = "IpBlockInfo::__missing_used_ip_count")]
     pub used_ip_count: i64,
     /// The count of available IP addresses in the IPBlock. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(rename = "available_IP_count")]
+    #[serde(
+        rename = "available_IP_count",
+        default = "IpBlockInfo::__missing_available_ip_count"
+    )]
     pub available_ip_count: i64,
+}
+
+impl IpBlockInfo {
+    fn __missing_path() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::IpBlockInfo",
+            "path",
+        )
+    }
+
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::IpBlockInfo",
+            "name",
+        )
+    }
+
+    fn __missing_cidr() -> Ipv4Cidr {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::IpBlockInfo",
+            "cidr",
+        )
+    }
+
+    fn __missing_available_ip_ranges() -> Vec<IpRange> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::IpBlockInfo",
+            "available_IP_ranges",
+        )
+    }
+
+    fn __missing_used_ip_count() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::IpBlockInfo",
+            "used_IP_count",
+        )
+    }
+
+    fn __missing_available_ip_count() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::IpBlockInfo",
+            "available_IP_count",
+        )
+    }
 }
 
 /// The `IPRange` class is used to express a range of IP addresses. The IP address supported by this structure will depend on the IP version that is being used by Supervisor.
@@ -222,6 +289,7 @@ pub struct IpBlockInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IpRange {
     /// `com.vmware.vcenter.namespaces.networks.nsx.IP_range.address` is the starting IP address of the `IPRange`. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "IpRange::__missing_address")]
     pub address: String,
     /// `com.vmware.vcenter.namespaces.networks.nsx.IP_range.count` is number of IP addresses in the range.
     ///
@@ -230,16 +298,60 @@ pub struct IpRange {
     /// A /24 subnet will have a count of 256.
     ///
     /// A /24 subnet with a gateway address and a broadcast address will have a count of 254. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "IpRange::__missing_count")]
     pub count: i64,
+}
+
+impl IpRange {
+    fn __missing_address() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::IpRange",
+            "address",
+        )
+    }
+
+    fn __missing_count() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::IpRange",
+            "count",
+        )
+    }
 }
 
 /// The specification for representing CIDR notation of IP range. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Ipv4Cidr {
     /// The IPv4 address. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Ipv4Cidr::__missing_address")]
     pub address: String,
     /// The CIDR prefix. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Ipv4Cidr::__missing_prefix")]
     pub prefix: i64,
+}
+
+impl Ipv4Cidr {
+    fn __missing_address() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::Ipv4Cidr",
+            "address",
+        )
+    }
+
+    fn __missing_prefix() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::Ipv4Cidr",
+            "prefix",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for Ipv4Cidr {
+    fn zero() -> Self {
+        Self {
+            address: ::vsphere_vapi_runtime::de::Zero::zero(),
+            prefix: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -261,32 +373,77 @@ pub struct ProjectInfo {
     /// Identifier of a `NSXProject` resource.
     pub project: crate::ids::NSXProjectId,
     /// NSX Project name. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ProjectInfo::__missing_name")]
     pub name: String,
     /// NSX path of the Project. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ProjectInfo::__missing_nsx_path")]
     pub nsx_path: String,
+}
+
+impl ProjectInfo {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::ProjectInfo",
+            "name",
+        )
+    }
+
+    fn __missing_nsx_path() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::ProjectInfo",
+            "nsx_path",
+        )
+    }
 }
 
 /// The `RangeUsageDetails` class contains IP range usage details. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RangeUsageDetails {
     /// One range in the IP block. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "RangeUsageDetails::__missing_ip_range")]
     pub ip_range: String,
     /// Free IP ranges in the `com.vmware.vcenter.namespaces.networks.nsx.range_usage_details.ip_range`. This attribute was added in vSphere API 9.1.0.0.
     #[serde(
         rename = "available_IP_ranges",
-        default,
+        default = "RangeUsageDetails::__missing_available_ip_ranges",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub available_ip_ranges: Vec<IpRange>,
+}
+
+impl RangeUsageDetails {
+    fn __missing_ip_range() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::RangeUsageDetails",
+            "ip_range",
+        )
+    }
+
+    fn __missing_available_ip_ranges() -> Vec<IpRange> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::RangeUsageDetails",
+            "available_IP_ranges",
+        )
+    }
 }
 
 /// The `TransitGatewayInfo` class contains information about a Transit Gateway. This class was added in vSphere API 9.1.1.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TransitGatewayInfo {
     /// NSX path of the Transit Gateway. This attribute was added in vSphere API 9.1.1.0.
+    #[serde(default = "TransitGatewayInfo::__missing_nsx_path")]
     pub nsx_path: String,
     /// Indicates the network stack supported by the connected VPCs. This attribute was added in vSphere API 9.1.1.0.
     pub network_stack: NetworkStack,
+}
+
+impl TransitGatewayInfo {
+    fn __missing_nsx_path() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::TransitGatewayInfo",
+            "nsx_path",
+        )
+    }
 }
 
 /// The `VpcConnectivityProfileInfo` provides information of NSX VPC Connectivity Profile. This class was added in vSphere API 9.0.0.0.
@@ -297,13 +454,16 @@ pub struct VpcConnectivityProfileInfo {
     /// Identifier of a `com.vmware.vcenter.namespace_management.networks.nsx.VpcConnectivityProfile` resource.
     pub profile: crate::ids::NsxVpcConnectivityProfileId,
     /// Name of the VPC Connectivity Profile. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "VpcConnectivityProfileInfo::__missing_name")]
     pub name: String,
     /// NSX path of the VPC Connectivity Profile. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "VpcConnectivityProfileInfo::__missing_nsx_path")]
     pub nsx_path: String,
     /// Description of the VPC Connectivity Profile. This attribute was added in vSphere API 9.0.0.0. If None, no description is added to the VPC Connectivity Profile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `true` if this profile is the default connectivity profile in NSX project, `false` otherwise. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "VpcConnectivityProfileInfo::__missing_default_profile")]
     pub default_profile: bool,
     /// Transit gateway currently configured with the VPC Connectivity Profile. This attribute was added in vSphere API 9.1.1.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -324,6 +484,29 @@ pub struct VpcConnectivityProfileInfo {
     pub privatetgw_ip_blocks: Option<Vec<IpBlockInfo>>,
 }
 
+impl VpcConnectivityProfileInfo {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::VpcConnectivityProfileInfo",
+            "name",
+        )
+    }
+
+    fn __missing_nsx_path() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::VpcConnectivityProfileInfo",
+            "nsx_path",
+        )
+    }
+
+    fn __missing_default_profile() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::VpcConnectivityProfileInfo",
+            "default_profile",
+        )
+    }
+}
+
 /// The `VpcInfo` class contains information about a VPC. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VpcInfo {
@@ -332,8 +515,10 @@ pub struct VpcInfo {
     /// Identifier of a `com.vmware.vcenter.namespace_management.networks.nsx.Vpc` resource.
     pub vpc: crate::ids::NsxVpcId,
     /// Name of the VPC. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "VpcInfo::__missing_name")]
     pub name: String,
     /// NSX path of the VPC. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "VpcInfo::__missing_nsx_path")]
     pub nsx_path: String,
     /// NSX Project used for this namespace. This attribute was added in vSphere API 9.0.0.0.
     pub nsx_project_info: ProjectInfo,
@@ -342,6 +527,22 @@ pub struct VpcInfo {
     /// CIDR blocks from which private subnets and private pod IPs are allocated. This attribute was added in vSphere API 9.0.0.0. None if no private CIDRs configured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_cidrs: Option<Vec<Ipv4Cidr>>,
+}
+
+impl VpcInfo {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::VpcInfo",
+            "name",
+        )
+    }
+
+    fn __missing_nsx_path() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::VpcInfo",
+            "nsx_path",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

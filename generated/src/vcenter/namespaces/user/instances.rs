@@ -51,7 +51,17 @@ pub struct Summary {
     /// Identifier of a `com.vmware.vcenter.namespaces.Instance` resource.
     pub namespace: crate::ids::InstanceId,
     /// IP address or FQDN of the API endpoint for the given namespace. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_master_host")]
     pub master_host: String,
+}
+
+impl Summary {
+    fn __missing_master_host() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::user::instances::Summary",
+            "master_host",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -171,8 +171,20 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// Info(s) of VPC. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_vpcs",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub vpcs: Vec<Info>,
+}
+
+impl ListResult {
+    fn __missing_vpcs() -> Vec<Info> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::network::projects::vpcs::ListResult",
+            "vpcs",
+        )
+    }
 }
 
 /// The `Vpcs.VpcInfo` class contains details of a VPC in vCenter. This class was added in vSphere API 9.0.0.0.
@@ -183,9 +195,27 @@ pub struct VpcInfo {
     /// Identifier of a `com.vmware.vcenter.network.vpc` resource.
     pub id: crate::ids::NetworkVpcId,
     /// Name of the VPC. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "VpcInfo::__missing_name")]
     pub name: String,
     /// External identifier of the VPC. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "VpcInfo::__missing_external_id")]
     pub external_id: String,
+}
+
+impl VpcInfo {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::network::projects::vpcs::VpcInfo",
+            "name",
+        )
+    }
+
+    fn __missing_external_id() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::network::projects::vpcs::VpcInfo",
+            "external_id",
+        )
+    }
 }
 
 #[doc(hidden)]

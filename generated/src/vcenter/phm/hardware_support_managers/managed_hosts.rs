@@ -11,8 +11,20 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// All managed hosts stored at PHM side. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_managed_hosts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub managed_hosts: Vec<String>,
+}
+
+impl ListResult {
+    fn __missing_managed_hosts() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::phm::hardware_support_managers::managed_hosts::ListResult",
+            "managed_hosts",
+        )
+    }
 }
 
 /// The `ManagedHosts.UpdateSpec` class specifies a list of managed hosts added or removed by a proactive hardware management, see `com.vmware.vcenter.phm.hardware_support_managers.managed_hosts.update`. This class was added in vSphere API 8.0.3.0.

@@ -11,18 +11,50 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Entire vendor's resource bundle - a list of `ResourceBundle.ResourceInfo` stored at PHM side. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_vendor_resource_infos",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub vendor_resource_infos: Vec<ResourceInfo>,
+}
+
+impl Info {
+    fn __missing_vendor_resource_infos() -> Vec<ResourceInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::phm::hardware_support_managers::resource_bundle::Info",
+            "vendor_resource_infos",
+        )
+    }
 }
 
 /// The `ResourceBundle.ResourceInfo` class encapsulates the message resources for a locale. This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceInfo {
     /// Locale for the message definitions. The locale specification needs to be one of the following four values: "en", "es", "fr", "ja". These correspond to "English", "Spanish", "French", and "Japanese". This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "ResourceInfo::__missing_locale")]
     pub locale: String,
     /// Message definitions This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ResourceInfo::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: vsphere_vapi_runtime::types::VapiMap<String, String>,
+}
+
+impl ResourceInfo {
+    fn __missing_locale() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::phm::hardware_support_managers::resource_bundle::ResourceInfo",
+            "locale",
+        )
+    }
+
+    fn __missing_messages() -> vsphere_vapi_runtime::types::VapiMap<String, String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::phm::hardware_support_managers::resource_bundle::ResourceInfo",
+            "messages",
+        )
+    }
 }
 
 /// The `ResourceBundle.UpdateSpec` class describes the changes in the resource bundle provided by an HSM. See `com.vmware.vcenter.phm.hardware_support_managers.resource_bundle.update`. This class was added in vSphere API 8.0.3.0.

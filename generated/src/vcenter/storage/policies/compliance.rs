@@ -72,8 +72,20 @@ impl Vm {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
     /// Compliance Status that a virtual machine must have to match the filter. This attribute was added in vSphere API 6.7.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "FilterSpec::__missing_status",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub status: Vec<Status>,
+}
+
+impl FilterSpec {
+    fn __missing_status() -> Vec<Status> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::storage::policies::compliance::FilterSpec",
+            "status",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -10,10 +10,30 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Flag to indicate whether or not the virtual machine home is associated with the given storage policy. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_vm_home")]
     pub vm_home: bool,
     /// List of the virtual disks that are associated with the given storage policy. This attribute was added in vSphere API 6.7.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_disks",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub disks: Vec<String>,
+}
+
+impl Info {
+    fn __missing_vm_home() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::storage::policies::vm::Info",
+            "vm_home",
+        )
+    }
+
+    fn __missing_disks() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::storage::policies::vm::Info",
+            "disks",
+        )
+    }
 }
 
 #[doc(hidden)]

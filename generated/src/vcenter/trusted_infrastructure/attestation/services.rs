@@ -15,14 +15,47 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
     /// The service's address. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "CreateSpec::__missing_address")]
     pub address: crate::vcenter::trusted_infrastructure::NetworkAddress,
     /// The service's TLS certificate chain. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(rename = "trusted_CA")]
+    #[serde(rename = "trusted_CA", default = "CreateSpec::__missing_trusted_ca")]
     pub trusted_ca: crate::vcenter::trusted_infrastructure::X509CertChain,
     /// The group specifies the Key Provider Service instances that can accept reports issued by this Attestation Service instance. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "CreateSpec::__missing_group")]
     pub group: String,
     /// The cluster specifies the Trust Authority Cluster this Attestation Service belongs to. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "CreateSpec::__missing_trust_authority_cluster")]
     pub trust_authority_cluster: String,
+}
+
+impl CreateSpec {
+    fn __missing_address() -> crate::vcenter::trusted_infrastructure::NetworkAddress {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::attestation::services::CreateSpec",
+            "address",
+        )
+    }
+
+    fn __missing_trusted_ca() -> crate::vcenter::trusted_infrastructure::X509CertChain {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::attestation::services::CreateSpec",
+            "trusted_CA",
+        )
+    }
+
+    fn __missing_group() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::attestation::services::CreateSpec",
+            "group",
+        )
+    }
+
+    fn __missing_trust_authority_cluster() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::attestation::services::CreateSpec",
+            "trust_authority_cluster",
+        )
+    }
 }
 
 /// The `Services.FilterSpec` class contains the data necessary for identifying an Attestation Service instance. This class was added in vSphere API 7.0.0.0.
@@ -56,14 +89,47 @@ pub struct FilterSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The service's address. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_address")]
     pub address: crate::vcenter::trusted_infrastructure::NetworkAddress,
     /// The service's TLS certificate chain. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(rename = "trusted_CA")]
+    #[serde(rename = "trusted_CA", default = "Info::__missing_trusted_ca")]
     pub trusted_ca: crate::vcenter::trusted_infrastructure::X509CertChain,
     /// The group specifies the Key Provider Service instances that can accept reports issued by this Attestation Service instance. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_group")]
     pub group: String,
     /// The cluster specifies the Trust Authority Cluster this Attestation Service belongs to. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_trust_authority_cluster")]
     pub trust_authority_cluster: String,
+}
+
+impl Info {
+    fn __missing_address() -> crate::vcenter::trusted_infrastructure::NetworkAddress {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::attestation::services::Info",
+            "address",
+        )
+    }
+
+    fn __missing_trusted_ca() -> crate::vcenter::trusted_infrastructure::X509CertChain {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::attestation::services::Info",
+            "trusted_CA",
+        )
+    }
+
+    fn __missing_group() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::attestation::services::Info",
+            "group",
+        )
+    }
+
+    fn __missing_trust_authority_cluster() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::attestation::services::Info",
+            "trust_authority_cluster",
+        )
+    }
 }
 
 /// A call of
@@ -105,11 +171,37 @@ pub struct Summary {
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.attestation.Service` resource.
     pub service: crate::ids::AttestationServiceId,
     /// The service's address. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_address")]
     pub address: crate::vcenter::trusted_infrastructure::NetworkAddress,
     /// The group specifies the Key Provider Service instances that can accept reports issued by this Attestation Service instance. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_group")]
     pub group: String,
     /// The cluster specifies the Trust Authority Cluster this Attestation Service instance belongs to. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_trust_authority_cluster")]
     pub trust_authority_cluster: String,
+}
+
+impl Summary {
+    fn __missing_address() -> crate::vcenter::trusted_infrastructure::NetworkAddress {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::attestation::services::Summary",
+            "address",
+        )
+    }
+
+    fn __missing_group() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::attestation::services::Summary",
+            "group",
+        )
+    }
+
+    fn __missing_trust_authority_cluster() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::attestation::services::Summary",
+            "trust_authority_cluster",
+        )
+    }
 }
 
 #[doc(hidden)]

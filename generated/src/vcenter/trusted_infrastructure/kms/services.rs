@@ -14,14 +14,47 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
     /// The service's address. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "CreateSpec::__missing_address")]
     pub address: crate::vcenter::trusted_infrastructure::NetworkAddress,
     /// The service's TLS certificate chain. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(rename = "trusted_CA")]
+    #[serde(rename = "trusted_CA", default = "CreateSpec::__missing_trusted_ca")]
     pub trusted_ca: crate::vcenter::trusted_infrastructure::X509CertChain,
     /// The group determines the Attestation Service instances this Key Provider service can accept reports from. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "CreateSpec::__missing_group")]
     pub group: String,
     /// The cluster specifies the Trust Authority Cluster this Key Provider Service belongs to. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "CreateSpec::__missing_trust_authority_cluster")]
     pub trust_authority_cluster: String,
+}
+
+impl CreateSpec {
+    fn __missing_address() -> crate::vcenter::trusted_infrastructure::NetworkAddress {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::kms::services::CreateSpec",
+            "address",
+        )
+    }
+
+    fn __missing_trusted_ca() -> crate::vcenter::trusted_infrastructure::X509CertChain {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::kms::services::CreateSpec",
+            "trusted_CA",
+        )
+    }
+
+    fn __missing_group() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::kms::services::CreateSpec",
+            "group",
+        )
+    }
+
+    fn __missing_trust_authority_cluster() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::kms::services::CreateSpec",
+            "trust_authority_cluster",
+        )
+    }
 }
 
 /// The `Services.FilterSpec` class contains the data necessary for identifying a Key Provider Service instance This class was added in vSphere API 7.0.0.0.
@@ -55,14 +88,47 @@ pub struct FilterSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The service's address. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_address")]
     pub address: crate::vcenter::trusted_infrastructure::NetworkAddress,
     /// The service's TLS certificate chain. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(rename = "trusted_CA")]
+    #[serde(rename = "trusted_CA", default = "Info::__missing_trusted_ca")]
     pub trusted_ca: crate::vcenter::trusted_infrastructure::X509CertChain,
     /// The group determines the Attestation Service instances this Key Provider Service can accept reports from. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_group")]
     pub group: String,
     /// The cluster specifies the Trust Authority Cluster this Key Provider Service belongs to. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_trust_authority_cluster")]
     pub trust_authority_cluster: String,
+}
+
+impl Info {
+    fn __missing_address() -> crate::vcenter::trusted_infrastructure::NetworkAddress {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::kms::services::Info",
+            "address",
+        )
+    }
+
+    fn __missing_trusted_ca() -> crate::vcenter::trusted_infrastructure::X509CertChain {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::kms::services::Info",
+            "trusted_CA",
+        )
+    }
+
+    fn __missing_group() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::kms::services::Info",
+            "group",
+        )
+    }
+
+    fn __missing_trust_authority_cluster() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::kms::services::Info",
+            "trust_authority_cluster",
+        )
+    }
 }
 
 /// A call of
@@ -104,11 +170,37 @@ pub struct Summary {
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.kms.Service` resource.
     pub service: crate::ids::KmsServiceId,
     /// The service's address. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_address")]
     pub address: crate::vcenter::trusted_infrastructure::NetworkAddress,
     /// The group determines the Attestation Service instances this Key Provider Service can accept reports from. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_group")]
     pub group: String,
     /// The cluster specifies the Trust Authority Cluster this Key Provider service belongs to. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_trust_authority_cluster")]
     pub trust_authority_cluster: String,
+}
+
+impl Summary {
+    fn __missing_address() -> crate::vcenter::trusted_infrastructure::NetworkAddress {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::kms::services::Summary",
+            "address",
+        )
+    }
+
+    fn __missing_group() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::kms::services::Summary",
+            "group",
+        )
+    }
+
+    fn __missing_trust_authority_cluster() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::kms::services::Summary",
+            "trust_authority_cluster",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -16,16 +16,38 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
     /// The certificates used by the vCenter STS to sign tokens. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CreateSpec::__missing_certificates",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub certificates: Vec<crate::vcenter::trusted_infrastructure::X509CertChain>,
     /// A user-friendly alias of the service which created and signed the security token. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.authentication.trust.security-token-issuer` resource.
     pub issuer_alias: crate::ids::SecurityTokenIssuerId,
     /// The service which created and signed the security token. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "CreateSpec::__missing_issuer")]
     pub issuer: String,
     /// The principal used by the vCenter to retrieve tokens. This attribute was added in vSphere API 7.0.0.0.
     pub principal: crate::vcenter::trusted_infrastructure::StsPrincipal,
+}
+
+impl CreateSpec {
+    fn __missing_certificates() -> Vec<
+        crate::vcenter::trusted_infrastructure::X509CertChain,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::consumer_principals::CreateSpec",
+            "certificates",
+        )
+    }
+
+    fn __missing_issuer() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::consumer_principals::CreateSpec",
+            "issuer",
+        )
+    }
 }
 
 /// The `ConsumerPrincipals.FilterSpec` class contains data which identifies a connection profile on the trusted vCenter. This class was added in vSphere API 7.0.0.0.
@@ -103,15 +125,37 @@ pub struct Info {
     /// Identifier of a `com.vmware.esx.authentication.trust.security-token-issuer` resource.
     pub issuer_alias: crate::ids::SecurityTokenIssuerId,
     /// The service which created and signed the security token. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_issuer")]
     pub issuer: String,
     /// The certificates used by the vCenter STS to sign tokens. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_certificates",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub certificates: Vec<crate::vcenter::trusted_infrastructure::X509CertChain>,
     /// The consistency of the profile across the hosts in the cluster. This attribute was added in vSphere API 7.0.0.0.
     pub health: Health,
     /// A localizable message describing the health of the profile. This attribute was added in vSphere API 7.0.0.0. If None, the certificates won't be updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl Info {
+    fn __missing_issuer() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::consumer_principals::Info",
+            "issuer",
+        )
+    }
+
+    fn __missing_certificates() -> Vec<
+        crate::vcenter::trusted_infrastructure::X509CertChain,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::consumer_principals::Info",
+            "certificates",
+        )
+    }
 }
 
 /// A call of
@@ -167,7 +211,17 @@ pub struct Summary {
     /// Identifier of a `com.vmware.esx.authentication.trust.security-token-issuer` resource.
     pub issuer_alias: crate::ids::SecurityTokenIssuerId,
     /// The service which created and signed the security token. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_issuer")]
     pub issuer: String,
+}
+
+impl Summary {
+    fn __missing_issuer() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::consumer_principals::Summary",
+            "issuer",
+        )
+    }
 }
 
 #[doc(hidden)]

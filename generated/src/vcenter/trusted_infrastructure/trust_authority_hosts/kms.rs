@@ -44,14 +44,47 @@ pub struct Info {
     /// Identifier of a `HostSystem` resource.
     pub host: crate::ids::HostSystemId,
     /// The service's address. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_address")]
     pub address: crate::vcenter::trusted_infrastructure::NetworkAddress,
     /// The group ID determines which Attestation Service instances this Key Provider Service can communicate with. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_group")]
     pub group: String,
     /// The opaque string identifier of the cluster in which the Key Provider Service is part of. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_cluster")]
     pub cluster: String,
     /// The service's TLS certificate chain. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(rename = "trusted_CA")]
+    #[serde(rename = "trusted_CA", default = "Info::__missing_trusted_ca")]
     pub trusted_ca: crate::vcenter::trusted_infrastructure::X509CertChain,
+}
+
+impl Info {
+    fn __missing_address() -> crate::vcenter::trusted_infrastructure::NetworkAddress {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_hosts::kms::Info",
+            "address",
+        )
+    }
+
+    fn __missing_group() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_hosts::kms::Info",
+            "group",
+        )
+    }
+
+    fn __missing_cluster() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_hosts::kms::Info",
+            "cluster",
+        )
+    }
+
+    fn __missing_trusted_ca() -> crate::vcenter::trusted_infrastructure::X509CertChain {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_hosts::kms::Info",
+            "trusted_CA",
+        )
+    }
 }
 
 /// A call of

@@ -47,8 +47,20 @@ pub struct Info {
     /// The health value which indicates whether the configuration applied to the cluster differs from the desired state. This attribute was added in vSphere API 7.0.1.0.
     pub health: Health,
     /// Details regarding the health. When the `ServicesAppliedConfig.Health` is not `com.vmware.vcenter.trusted_infrastructure.trusted_clusters.services_applied_config.health.OK`, this member will provide a detailed description of the issues present. This attribute was added in vSphere API 7.0.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_details",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub details: Vec<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl Info {
+    fn __missing_details() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trusted_clusters::services_applied_config::Info",
+            "details",
+        )
+    }
 }
 
 #[doc(hidden)]

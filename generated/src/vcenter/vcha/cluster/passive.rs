@@ -10,11 +10,33 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckResult {
     /// A list of problems which may require attention, but which are not fatal. This attribute was added in vSphere API 6.7.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CheckResult::__missing_warnings",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub warnings: Vec<crate::vapi::standard::LocalizableMessage>,
     /// A list of problems which are fatal to the operation and the operation will fail. This attribute was added in vSphere API 6.7.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CheckResult::__missing_errors",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub errors: Vec<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl CheckResult {
+    fn __missing_warnings() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vcha::cluster::passive::CheckResult",
+            "warnings",
+        )
+    }
+
+    fn __missing_errors() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vcha::cluster::passive::CheckResult",
+            "errors",
+        )
+    }
 }
 
 /// The `Passive.CheckSpec` class contains placement information for validation. This class was added in vSphere API 6.7.1.

@@ -12,9 +12,19 @@ pub mod info;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GuestAuthentication {
     /// The guest username This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "GuestAuthentication::__missing_user_name")]
     pub user_name: String,
     /// The guest password This attribute was added in vSphere API 9.0.0.0.
     pub password: vsphere_vapi_runtime::types::Secret,
+}
+
+impl GuestAuthentication {
+    fn __missing_user_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::customization_live::GuestAuthentication",
+            "user_name",
+        )
+    }
 }
 
 /// The `CustomizationLive.Info` class contains the status of a customization operation applied to a virtual machine. This class was added in vSphere API 9.0.0.0.

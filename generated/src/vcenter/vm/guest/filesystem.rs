@@ -761,5 +761,15 @@ pub struct FileErrorDetails {
     /// The reason for the error. This attribute was added in vSphere API 7.0.2.0.
     pub reason: ErrorReason,
     /// The file path associated with the error. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "FileErrorDetails::__missing_file_path")]
     pub file_path: String,
+}
+
+impl FileErrorDetails {
+    fn __missing_file_path() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::filesystem::FileErrorDetails",
+            "file_path",
+        )
+    }
 }

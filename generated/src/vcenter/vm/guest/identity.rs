@@ -14,12 +14,30 @@ pub struct Info {
     /// Guest operating system family. This attribute was added in vSphere API 6.7.
     pub family: crate::vcenter::vm::GuestOsFamily,
     /// Guest operating system full name. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_full_name")]
     pub full_name: crate::vapi::standard::LocalizableMessage,
     /// Hostname of the guest operating system. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_host_name")]
     pub host_name: String,
     /// IP address assigned by the guest operating system. This attribute was added in vSphere API 6.7. If None the guest does not have an IP address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
+}
+
+impl Info {
+    fn __missing_full_name() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::identity::Info",
+            "full_name",
+        )
+    }
+
+    fn __missing_host_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::identity::Info",
+            "host_name",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -10,8 +10,10 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Total capacity of the file system, in bytes. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_capacity")]
     pub capacity: i64,
     /// Free space on the file system, in bytes. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_free_space")]
     pub free_space: i64,
     /// Filesystem type, if known. For example, ext3 or NTFS. This attribute was added in vSphere API 7.0.0.0. set if VMware Tools reports a value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19,6 +21,22 @@ pub struct Info {
     /// VirtualDisks backing the guest partition, if known. This attribute was added in vSphere API 7.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mappings: Option<Vec<VirtualDiskMapping>>,
+}
+
+impl Info {
+    fn __missing_capacity() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::local_filesystem::Info",
+            "capacity",
+        )
+    }
+
+    fn __missing_free_space() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::local_filesystem::Info",
+            "free_space",
+        )
+    }
 }
 
 impl Info {

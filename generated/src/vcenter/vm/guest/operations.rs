@@ -10,9 +10,27 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Guest operations availability. Whether or not the virtual machine is ready to process guest operations. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "Info::__missing_guest_operations_ready")]
     pub guest_operations_ready: bool,
     /// Interactive guest operations availability. Whether or not the virtual machine is ready to process interactive guest operations. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "Info::__missing_interactive_guest_operations_ready")]
     pub interactive_guest_operations_ready: bool,
+}
+
+impl Info {
+    fn __missing_guest_operations_ready() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::operations::Info",
+            "guest_operations_ready",
+        )
+    }
+
+    fn __missing_interactive_guest_operations_ready() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::operations::Info",
+            "interactive_guest_operations_ready",
+        )
+    }
 }
 
 #[doc(hidden)]

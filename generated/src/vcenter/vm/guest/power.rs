@@ -12,7 +12,17 @@ pub struct Info {
     /// The power state of the guest operating system. This attribute was added in vSphere API 6.7.
     pub state: State,
     /// Flag indicating if the virtual machine is ready to process soft power operations. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_operations_ready")]
     pub operations_ready: bool,
+}
+
+impl Info {
+    fn __missing_operations_ready() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::power::Info",
+            "operations_ready",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -14,6 +14,7 @@ pub struct CreateSpec {
     /// For Solaris guest operating systems, if /bin/bash exists, its used to start the program, otherwise /bin/sh is used. If /bin/sh is used, then the process ID returned by `com.vmware.vcenter.vm.guest.processes.create` will be that of the shell used to start the program, rather than the program itself, due to the differences in how /bin/sh and /bin/bash work. This PID will still be usable for watching the process with `com.vmware.vcenter.vm.guest.processes.list` to find its exit code and elapsed time.
     ///
     /// For Windows, no shell is used. Using a simple batch file instead by prepending `c:\windows\system32\cmd.exe /c` will allow stdio redirection to work if passed in the `arguments` parameter. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "CreateSpec::__missing_path")]
     pub path: String,
     /// The arguments to the program. Characters which must be escaped to the shell should also be escaped in `arguments`.
     ///
@@ -36,6 +37,15 @@ pub struct CreateSpec {
 }
 
 impl CreateSpec {
+    fn __missing_path() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::processes::CreateSpec",
+            "path",
+        )
+    }
+}
+
+impl CreateSpec {
     /// A value with the required `path` set and every optional field `None`.
     pub fn new(path: impl ::std::convert::Into<String>) -> Self {
         Self {
@@ -52,10 +62,13 @@ impl CreateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The process name. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// The process owner. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "Info::__missing_owner")]
     pub owner: String,
     /// The full command line of the process. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "Info::__missing_command")]
     pub command: String,
     /// The start time of the process. This attribute was added in vSphere API 7.0.2.0.
     pub started: vsphere_vapi_runtime::types::DateTime,
@@ -67,26 +80,93 @@ pub struct Info {
     pub exit_code: Option<i64>,
 }
 
+impl Info {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::processes::Info",
+            "name",
+        )
+    }
+
+    fn __missing_owner() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::processes::Info",
+            "owner",
+        )
+    }
+
+    fn __missing_command() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::processes::Info",
+            "command",
+        )
+    }
+}
+
 /// The `Processes.ProcessErrorDetails` class describes additional error information for process operations. This class was added in vSphere API 7.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProcessErrorDetails {
     /// The process associated with the error. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "ProcessErrorDetails::__missing_pid")]
     pub pid: i64,
+}
+
+impl ProcessErrorDetails {
+    fn __missing_pid() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::processes::ProcessErrorDetails",
+            "pid",
+        )
+    }
 }
 
 /// The `Processes.Summary` class describes the state of a guest process. This class was added in vSphere API 7.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// The process name. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// The process ID. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "Summary::__missing_pid")]
     pub pid: i64,
     /// The process owner. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "Summary::__missing_owner")]
     pub owner: String,
     /// The full command line of the process. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "Summary::__missing_command")]
     pub command: String,
     /// The start time of the process. This attribute was added in vSphere API 7.0.2.0.
     pub started: vsphere_vapi_runtime::types::DateTime,
+}
+
+impl Summary {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::processes::Summary",
+            "name",
+        )
+    }
+
+    fn __missing_pid() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::processes::Summary",
+            "pid",
+        )
+    }
+
+    fn __missing_owner() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::processes::Summary",
+            "owner",
+        )
+    }
+
+    fn __missing_command() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::processes::Summary",
+            "command",
+        )
+    }
 }
 
 #[doc(hidden)]

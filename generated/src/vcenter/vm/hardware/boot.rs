@@ -483,14 +483,26 @@ impl<'de> serde::Deserialize<'de> for Info {
                 };
                 ::core::result::Result::Ok(Info {
                     r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    delay: f_3.ok_or_else(|| serde::de::Error::missing_field("delay"))?,
-                    retry: f_4.ok_or_else(|| serde::de::Error::missing_field("retry"))?,
+                    delay: f_3
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::vm::hardware::boot::Info",
+                            "delay",
+                        )),
+                    retry: f_4
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::vm::hardware::boot::Info",
+                            "retry",
+                        )),
                     retry_delay: f_5
-                        .ok_or_else(|| serde::de::Error::missing_field("retry_delay"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::vm::hardware::boot::Info",
+                            "retry_delay",
+                        )),
                     enter_setup_mode: f_6
-                        .ok_or_else(|| serde::de::Error::missing_field(
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::vm::hardware::boot::Info",
                             "enter_setup_mode",
-                        ))?,
+                        )),
                 })
             }
         }

@@ -830,18 +830,24 @@ impl<'de> serde::Deserialize<'de> for Info {
                 };
                 ::core::result::Result::Ok(Info {
                     r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    label: f_1.ok_or_else(|| serde::de::Error::missing_field("label"))?,
+                    label: f_1
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::vm::hardware::cdrom::Info",
+                            "label",
+                        )),
                     backing: f_4
                         .ok_or_else(|| serde::de::Error::missing_field("backing"))?,
                     state: f_5.ok_or_else(|| serde::de::Error::missing_field("state"))?,
                     start_connected: f_6
-                        .ok_or_else(|| serde::de::Error::missing_field(
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::vm::hardware::cdrom::Info",
                             "start_connected",
-                        ))?,
+                        )),
                     allow_guest_control: f_7
-                        .ok_or_else(|| serde::de::Error::missing_field(
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::vm::hardware::cdrom::Info",
                             "allow_guest_control",
-                        ))?,
+                        )),
                 })
             }
         }

@@ -10,13 +10,55 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Number of CPU cores.
+    #[serde(default = "Info::__missing_count")]
     pub count: i64,
     /// Number of CPU cores per socket.
+    #[serde(default = "Info::__missing_cores_per_socket")]
     pub cores_per_socket: i64,
     /// Flag indicating whether adding CPUs while the virtual machine is running is enabled.
+    #[serde(default = "Info::__missing_hot_add_enabled")]
     pub hot_add_enabled: bool,
     /// Flag indicating whether removing CPUs while the virtual machine is running is enabled.
+    #[serde(default = "Info::__missing_hot_remove_enabled")]
     pub hot_remove_enabled: bool,
+}
+
+impl Info {
+    fn __missing_count() -> i64 {
+        ::vsphere_vapi_runtime::de::missing("vcenter::vm::hardware::cpu::Info", "count")
+    }
+
+    fn __missing_cores_per_socket() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::hardware::cpu::Info",
+            "cores_per_socket",
+        )
+    }
+
+    fn __missing_hot_add_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::hardware::cpu::Info",
+            "hot_add_enabled",
+        )
+    }
+
+    fn __missing_hot_remove_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::hardware::cpu::Info",
+            "hot_remove_enabled",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for Info {
+    fn zero() -> Self {
+        Self {
+            count: ::vsphere_vapi_runtime::de::Zero::zero(),
+            cores_per_socket: ::vsphere_vapi_runtime::de::Zero::zero(),
+            hot_add_enabled: ::vsphere_vapi_runtime::de::Zero::zero(),
+            hot_remove_enabled: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `Cpu.UpdateSpec` class describes the updates to be made to the CPU-related settings of a virtual machine.

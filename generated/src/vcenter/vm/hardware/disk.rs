@@ -756,7 +756,11 @@ impl<'de> serde::Deserialize<'de> for Info {
                     }
                 };
                 ::core::result::Result::Ok(Info {
-                    label: f_0.ok_or_else(|| serde::de::Error::missing_field("label"))?,
+                    label: f_0
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::vm::hardware::disk::Info",
+                            "label",
+                        )),
                     r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
                     backing: f_6
                         .ok_or_else(|| serde::de::Error::missing_field("backing"))?,

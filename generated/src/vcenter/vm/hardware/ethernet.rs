@@ -1108,27 +1108,34 @@ impl<'de> serde::Deserialize<'de> for Info {
                     }
                 };
                 ::core::result::Result::Ok(Info {
-                    label: f_0.ok_or_else(|| serde::de::Error::missing_field("label"))?,
+                    label: f_0
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::vm::hardware::ethernet::Info",
+                            "label",
+                        )),
                     r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
                     mac_type: f_4
                         .ok_or_else(|| serde::de::Error::missing_field("mac_type"))?,
                     mac_address: f_5,
                     pci_slot_number: f_6,
                     wake_on_lan_enabled: f_7
-                        .ok_or_else(|| serde::de::Error::missing_field(
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::vm::hardware::ethernet::Info",
                             "wake_on_lan_enabled",
-                        ))?,
+                        )),
                     backing: f_8
                         .ok_or_else(|| serde::de::Error::missing_field("backing"))?,
                     state: f_9.ok_or_else(|| serde::de::Error::missing_field("state"))?,
                     start_connected: f_10
-                        .ok_or_else(|| serde::de::Error::missing_field(
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::vm::hardware::ethernet::Info",
                             "start_connected",
-                        ))?,
+                        )),
                     allow_guest_control: f_11
-                        .ok_or_else(|| serde::de::Error::missing_field(
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::vm::hardware::ethernet::Info",
                             "allow_guest_control",
-                        ))?,
+                        )),
                 })
             }
         }

@@ -10,11 +10,12 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Memory size in mebibytes.
-    #[serde(rename = "size_MiB")]
+    #[serde(rename = "size_MiB", default = "Info::__missing_size_mib")]
     pub size_mib: i64,
     /// Flag indicating whether adding memory while the virtual machine is running is enabled.
     ///
     /// Some guest operating systems may consume more resources or perform less efficiently when they run on hardware that supports adding memory while the machine is running.
+    #[serde(default = "Info::__missing_hot_add_enabled")]
     pub hot_add_enabled: bool,
     /// Only set when `com.vmware.vcenter.vm.hardware.memory.info.hot_add_enabled` is true and the virtual machine is running.
     #[serde(
@@ -30,6 +31,33 @@ pub struct Info {
         skip_serializing_if = "Option::is_none"
     )]
     pub hot_add_limit_mib: Option<i64>,
+}
+
+impl Info {
+    fn __missing_size_mib() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::hardware::memory::Info",
+            "size_MiB",
+        )
+    }
+
+    fn __missing_hot_add_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::hardware::memory::Info",
+            "hot_add_enabled",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for Info {
+    fn zero() -> Self {
+        Self {
+            size_mib: ::vsphere_vapi_runtime::de::Zero::zero(),
+            hot_add_enabled: ::vsphere_vapi_runtime::de::Zero::zero(),
+            hot_add_increment_size_mib: ::vsphere_vapi_runtime::de::Zero::zero(),
+            hot_add_limit_mib: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 impl Info {

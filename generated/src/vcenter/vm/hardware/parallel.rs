@@ -383,15 +383,41 @@ pub struct CreateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Device label.
+    #[serde(default = "Info::__missing_label")]
     pub label: String,
     /// Physical resource backing for the virtual parallel port.
     pub backing: BackingInfo,
     /// Connection status of the virtual device.
     pub state: crate::vcenter::vm::hardware::ConnectionState,
     /// Flag indicating whether the virtual device should be connected whenever the virtual machine is powered on.
+    #[serde(default = "Info::__missing_start_connected")]
     pub start_connected: bool,
     /// Flag indicating whether the guest can connect and disconnect the device.
+    #[serde(default = "Info::__missing_allow_guest_control")]
     pub allow_guest_control: bool,
+}
+
+impl Info {
+    fn __missing_label() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::hardware::parallel::Info",
+            "label",
+        )
+    }
+
+    fn __missing_start_connected() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::hardware::parallel::Info",
+            "start_connected",
+        )
+    }
+
+    fn __missing_allow_guest_control() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::hardware::parallel::Info",
+            "allow_guest_control",
+        )
+    }
 }
 
 /// The `Parallel.Summary` class contains commonly used information about a virtual parallel port.

@@ -670,17 +670,51 @@ pub struct CreateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Device label.
+    #[serde(default = "Info::__missing_label")]
     pub label: String,
     /// CPU yield behavior. If set to true, the virtual machine will periodically relinquish the processor if its sole task is polling the virtual serial port. The amount of time it takes to regain the processor will depend on the degree of other virtual machine activity on the host.
+    #[serde(default = "Info::__missing_yield_on_poll")]
     pub yield_on_poll: bool,
     /// Physical resource backing for the virtual serial port.
     pub backing: BackingInfo,
     /// Connection status of the virtual device.
     pub state: crate::vcenter::vm::hardware::ConnectionState,
     /// Flag indicating whether the virtual device should be connected whenever the virtual machine is powered on.
+    #[serde(default = "Info::__missing_start_connected")]
     pub start_connected: bool,
     /// Flag indicating whether the guest can connect and disconnect the device.
+    #[serde(default = "Info::__missing_allow_guest_control")]
     pub allow_guest_control: bool,
+}
+
+impl Info {
+    fn __missing_label() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::hardware::serial::Info",
+            "label",
+        )
+    }
+
+    fn __missing_yield_on_poll() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::hardware::serial::Info",
+            "yield_on_poll",
+        )
+    }
+
+    fn __missing_start_connected() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::hardware::serial::Info",
+            "start_connected",
+        )
+    }
+
+    fn __missing_allow_guest_control() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::hardware::serial::Info",
+            "allow_guest_control",
+        )
+    }
 }
 
 /// The `Serial.Summary` class contains commonly used information about a virtual serial port.

@@ -257,8 +257,20 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_home: Option<String>,
     /// Storage policies associated with virtual disks. The values in this map are storage policy identifiers. They will be identifiers for the resource type:com.vmware.vcenter.StoragePolicy If the map is empty, the virtual machine does not have any disks or its disks are not associated with a storage policy. This attribute was added in vSphere API 6.7.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_disks",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub disks: vsphere_vapi_runtime::types::VapiMap<String, String>,
+}
+
+impl Info {
+    fn __missing_disks() -> vsphere_vapi_runtime::types::VapiMap<String, String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::storage::policy::Info",
+            "disks",
+        )
+    }
 }
 
 /// The `Policy.UpdateSpec` class describes the updates to be made to the storage policies associated with the virtual machine home and/or its virtual disks. This class was added in vSphere API 6.7.

@@ -10,7 +10,17 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Flag indicating whether the VMware Tools installer is mounted as a CD-ROM. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_is_connected")]
     pub is_connected: bool,
+}
+
+impl Info {
+    fn __missing_is_connected() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::tools::installer::Info",
+            "is_connected",
+        )
+    }
 }
 
 #[doc(hidden)]

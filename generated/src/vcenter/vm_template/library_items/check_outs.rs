@@ -38,7 +38,17 @@ impl CheckInRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckInSpec {
     /// Message describing the changes made to the virtual machine. This attribute was added in vSphere API 6.9.1.
+    #[serde(default = "CheckInSpec::__missing_message")]
     pub message: String,
+}
+
+impl CheckInSpec {
+    fn __missing_message() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm_template::library_items::check_outs::CheckInSpec",
+            "message",
+        )
+    }
 }
 
 /// A call of
@@ -92,7 +102,17 @@ pub struct Info {
     /// Date and time when the virtual machine was checked out. This attribute was added in vSphere API 6.9.1.
     pub time: vsphere_vapi_runtime::types::DateTime,
     /// Name of the user who checked out the virtual machine. This attribute was added in vSphere API 6.9.1.
+    #[serde(default = "Info::__missing_user")]
     pub user: String,
+}
+
+impl Info {
+    fn __missing_user() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm_template::library_items::check_outs::Info",
+            "user",
+        )
+    }
 }
 
 /// The `CheckOuts.PlacementSpec` class contains information used to place a checked out virtual machine onto resources within the vCenter inventory. The specified compute resource should have access to the storage associated with the checked out virtual machine. This class was added in vSphere API 6.9.1.

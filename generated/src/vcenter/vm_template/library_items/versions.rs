@@ -10,7 +10,17 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Identifier of the virtual machine template associated with the library item version. This attribute is the managed object identifier used to identify the virtual machine template in the vSphere Management (SOAP) API. This attribute was added in vSphere API 6.9.1.
+    #[serde(default = "Info::__missing_vm_template")]
     pub vm_template: String,
+}
+
+impl Info {
+    fn __missing_vm_template() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm_template::library_items::versions::Info",
+            "vm_template",
+        )
+    }
 }
 
 /// A call of
@@ -44,7 +54,17 @@ impl RollbackRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RollbackSpec {
     /// Message describing the reason for the rollback. This attribute was added in vSphere API 6.9.1.
+    #[serde(default = "RollbackSpec::__missing_message")]
     pub message: String,
+}
+
+impl RollbackSpec {
+    fn __missing_message() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm_template::library_items::versions::RollbackSpec",
+            "message",
+        )
+    }
 }
 
 /// The `Versions.Summary` class contains commonly used information about a version of a library item containing a virtual machine template. This class was added in vSphere API 6.9.1.
@@ -55,7 +75,17 @@ pub struct Summary {
     /// Identifier of a `com.vmware.content.library.item.Version` resource.
     pub version: crate::ids::ItemVersionId,
     /// Identifier of the virtual machine template associated with the library item version. This attribute is the managed object identifier used to identify the virtual machine template in the vSphere Management (SOAP) API. This attribute was added in vSphere API 6.9.1.
+    #[serde(default = "Summary::__missing_vm_template")]
     pub vm_template: String,
+}
+
+impl Summary {
+    fn __missing_vm_template() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm_template::library_items::versions::Summary",
+            "vm_template",
+        )
+    }
 }
 
 #[doc(hidden)]

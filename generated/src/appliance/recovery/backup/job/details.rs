@@ -10,11 +10,37 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BuildInfo {
     /// Appliance product type, for example 6.8.2 GA This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "BuildInfo::__missing_version_name")]
     pub version_name: String,
     /// Appliance version, for example 6.8.2.10000 This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "BuildInfo::__missing_version")]
     pub version: String,
     /// Build Number of the appliance This attribute was added in vSphere API 6.7.2.
+    #[serde(default = "BuildInfo::__missing_build_number")]
     pub build_number: String,
+}
+
+impl BuildInfo {
+    fn __missing_version_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::job::details::BuildInfo",
+            "version_name",
+        )
+    }
+
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::job::details::BuildInfo",
+            "version",
+        )
+    }
+
+    fn __missing_build_number() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::job::details::BuildInfo",
+            "build_number",
+        )
+    }
 }
 
 /// The `Details.FilterSpec` class contains attributes used to filter the results when listing backup jobs details (see `com.vmware.appliance.recovery.backup.job.details.list`). This class was added in vSphere API 6.7.
@@ -302,7 +328,11 @@ impl<'de> serde::Deserialize<'de> for Info {
                         "progress" => f_3 = map.next_value()?,
                         "location_user" => f_4 = Some(map.next_value()?),
                         "type" => f_5 = Some(map.next_value()?),
-                        "messages" => f_6 = map.next_value()?,
+                        "messages" => {
+                            f_6 = Some(
+                                map.next_value::<Option<_>>()?.unwrap_or_default(),
+                            );
+                        }
                         "build" => f_7 = map.next_value()?,
                         "fast_backup" => f_8 = map.next_value()?,
                         "description" => f_9 = Some(map.next_value()?),
@@ -421,15 +451,23 @@ impl<'de> serde::Deserialize<'de> for Info {
                     location: f_0
                         .ok_or_else(|| serde::de::Error::missing_field("location"))?,
                     location_user: f_4
-                        .ok_or_else(|| serde::de::Error::missing_field(
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "appliance::recovery::backup::job::details::Info",
                             "location_user",
-                        ))?,
+                        )),
                     r#type: f_5.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    messages: f_6.unwrap_or_default(),
+                    messages: f_6
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "appliance::recovery::backup::job::details::Info",
+                            "messages",
+                        )),
                     build: f_7,
                     fast_backup: f_8,
                     description: f_9
-                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "appliance::recovery::backup::job::details::Info",
+                            "description",
+                        )),
                     service: f_10
                         .ok_or_else(|| serde::de::Error::missing_field("service"))?,
                     operation: f_11
@@ -439,7 +477,10 @@ impl<'de> serde::Deserialize<'de> for Info {
                     status: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("status"))?,
                     cancelable: f_15
-                        .ok_or_else(|| serde::de::Error::missing_field("cancelable"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "appliance::recovery::backup::job::details::Info",
+                            "cancelable",
+                        )),
                     user: f_19,
                 })
             }

@@ -32,16 +32,44 @@ pub struct Info {
     /// Backup location URL. This attribute was added in vSphere API 6.7.
     pub location: String,
     /// List of parts included in the backup. This attribute was added in vSphere API 6.7.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_parts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub parts: Vec<String>,
     /// The version of the appliance represented by the backup. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_version")]
     pub version: String,
     /// The system name identifier of the appliance represented by the backup. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.appliance.recovery.backup.system_name` resource.
     pub system_name: crate::ids::SystemNameId,
     /// Custom comment added by the user for this backup. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Info::__missing_comment")]
     pub comment: String,
+}
+
+impl Info {
+    fn __missing_parts() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::system_name::archive::Info",
+            "parts",
+        )
+    }
+
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::system_name::archive::Info",
+            "version",
+        )
+    }
+
+    fn __missing_comment() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::system_name::archive::Info",
+            "comment",
+        )
+    }
 }
 
 /// The `Archive.Summary` class contains commonly used information about a backup archive. This class was added in vSphere API 6.7.
@@ -54,9 +82,27 @@ pub struct Summary {
     /// Time when this backup was started. This attribute was added in vSphere API 6.7.
     pub timestamp: vsphere_vapi_runtime::types::DateTime,
     /// The version of the appliance represented by the backup archive. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Summary::__missing_version")]
     pub version: String,
     /// Custom comment added by the user for this backup. This attribute was added in vSphere API 6.7.
+    #[serde(default = "Summary::__missing_comment")]
     pub comment: String,
+}
+
+impl Summary {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::system_name::archive::Summary",
+            "version",
+        )
+    }
+
+    fn __missing_comment() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "appliance::recovery::backup::system_name::archive::Summary",
+            "comment",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -21,11 +21,13 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The name of the file.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// The file size, in bytes. This attribute may not be available immediately. It is guaranteed to be set when the client finishes downloading the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// The number of bytes that have been transferred by the server so far for making this file prepared for download. This value may stay at zero till the client starts downloading the file.
+    #[serde(default = "Info::__missing_bytes_transferred")]
     pub bytes_transferred: i64,
     /// The preparation status (UNPREPARED, PREPARE_REQUESTED, PREPARING, PREPARED, ERROR) of the file.
     pub status: PrepareStatus,
@@ -38,6 +40,22 @@ pub struct Info {
     /// Error message for a failed preparation when the prepare status is `com.vmware.content.library.item.downloadsession.file.prepare_status.ERROR`. This attribute won't be set unless there was an error with the file transfer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl Info {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::library::item::downloadsession::file::Info",
+            "name",
+        )
+    }
+
+    fn __missing_bytes_transferred() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::library::item::downloadsession::file::Info",
+            "bytes_transferred",
+        )
+    }
 }
 
 impl Info {

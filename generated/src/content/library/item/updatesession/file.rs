@@ -170,7 +170,11 @@ impl<'de> serde::Deserialize<'de> for AddSpec {
                     }
                 };
                 ::core::result::Result::Ok(AddSpec {
-                    name: f_0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    name: f_0
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "content::library::item::updatesession::file::AddSpec",
+                            "name",
+                        )),
                     source_type: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("source_type"))?,
                     size: f_3,
@@ -392,15 +396,20 @@ impl<'de> serde::Deserialize<'de> for Info {
                     }
                 };
                 ::core::result::Result::Ok(Info {
-                    name: f_0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    name: f_0
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "content::library::item::updatesession::file::Info",
+                            "name",
+                        )),
                     source_type: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("source_type"))?,
                     size: f_2,
                     checksum_info: f_3,
                     bytes_transferred: f_6
-                        .ok_or_else(|| serde::de::Error::missing_field(
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "content::library::item::updatesession::file::Info",
                             "bytes_transferred",
-                        ))?,
+                        )),
                     status: f_7
                         .ok_or_else(|| serde::de::Error::missing_field("status"))?,
                     error_message: f_8,
@@ -429,22 +438,70 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ValidationError {
     /// The name of the file.
+    #[serde(default = "ValidationError::__missing_name")]
     pub name: String,
     /// A message indicating why the file was considered invalid.
+    #[serde(default = "ValidationError::__missing_error_message")]
     pub error_message: crate::vapi::standard::LocalizableMessage,
+}
+
+impl ValidationError {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::library::item::updatesession::file::ValidationError",
+            "name",
+        )
+    }
+
+    fn __missing_error_message() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::library::item::updatesession::file::ValidationError",
+            "error_message",
+        )
+    }
 }
 
 /// The `File.ValidationResult` class defines the result of validating the files in the session.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ValidationResult {
     /// Whether the validation was succesful or not. In case of errors, the `com.vmware.content.library.item.updatesession.file.validation_result.missing_files` and `com.vmware.content.library.item.updatesession.file.validation_result.invalid_files` will contain at least one entry.
+    #[serde(default = "ValidationResult::__missing_has_errors")]
     pub has_errors: bool,
     /// A set containing the names of the files that are required but the client hasn't added.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ValidationResult::__missing_missing_files",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub missing_files: Vec<String>,
     /// A list containing the files that have been identified as invalid and details about the error.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ValidationResult::__missing_invalid_files",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub invalid_files: Vec<ValidationError>,
+}
+
+impl ValidationResult {
+    fn __missing_has_errors() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::library::item::updatesession::file::ValidationResult",
+            "has_errors",
+        )
+    }
+
+    fn __missing_missing_files() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::library::item::updatesession::file::ValidationResult",
+            "missing_files",
+        )
+    }
+
+    fn __missing_invalid_files() -> Vec<ValidationError> {
+        ::vsphere_vapi_runtime::de::missing(
+            "content::library::item::updatesession::file::ValidationResult",
+            "invalid_files",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -235,8 +235,10 @@ pub struct Info {
     /// * Draft-GetSchema
     ///
     /// This attribute was added in vSphere API 8.0.2.0. When clients pass a value of this class as a parameter, the attribute must be one of `Import`, `Export`, `Remediate`, `Checkcompliance`, `Precheck`, `Transition-Enable`, `Draft-List`, `Draft-Create`, `Draft-ImportFromHost`, `Draft-Get`, `Draft-ExportConfig`, `Draft-Update`, `Draft-ShowChanges`, `Draft-CheckCompliance`, `Draft-Precheck`, `Draft-Delete`, `Draft-Apply`, or `Draft-GetSchema`. When methods return a value of this class as a return value, the attribute will be one of `Import`, `Export`, `Remediate`, `Checkcompliance`, `Precheck`, `Transition-Enable`, `Draft-List`, `Draft-Create`, `Draft-ImportFromHost`, `Draft-Get`, `Draft-ExportConfig`, `Draft-Update`, `Draft-ShowChanges`, `Draft-CheckCompliance`, `Draft-Precheck`, `Draft-Delete`, `Draft-Apply`, or `Draft-GetSchema`.
+    #[serde(default = "Info::__missing_operation")]
     pub operation: String,
     /// User who initiated the operation This attribute was added in vSphere API 8.0.2.0.
+    #[serde(default = "Info::__missing_username")]
     pub username: String,
     /// Time when the operation `com.vmware.esx.settings.clusters.configuration.audit_records.info.operation` was started This attribute was added in vSphere API 8.0.2.0. startTime might not be available for a task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -249,6 +251,22 @@ pub struct Info {
     /// Details of the operation. This attribute was added in vSphere API 8.0.2.0. operationdetails might not be available for an operation which is not a task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation_details: Option<OperationDetails>,
+}
+
+impl Info {
+    fn __missing_operation() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::audit_records::Info",
+            "operation",
+        )
+    }
+
+    fn __missing_username() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::audit_records::Info",
+            "username",
+        )
+    }
 }
 
 /// A call of

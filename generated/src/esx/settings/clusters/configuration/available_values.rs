@@ -13,17 +13,55 @@ pub mod path_spec;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Contains available values for each input path This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_results",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub results: vsphere_vapi_runtime::types::VapiMap<String, PathInfo>,
     /// A mapping of BIOS UUID to the details of the host This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_hosts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub hosts: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
     >,
     /// A mapping of BIOS UUID to host moId This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_bios_uuid_to_host_id_map",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub bios_uuid_to_host_id_map: vsphere_vapi_runtime::types::VapiMap<String, String>,
+}
+
+impl Info {
+    fn __missing_results() -> vsphere_vapi_runtime::types::VapiMap<String, PathInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::available_values::Info",
+            "results",
+        )
+    }
+
+    fn __missing_hosts() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        crate::esx::settings::HostInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::available_values::Info",
+            "hosts",
+        )
+    }
+
+    fn __missing_bios_uuid_to_host_id_map() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        String,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::available_values::Info",
+            "bios_uuid_to_host_id_map",
+        )
+    }
 }
 
 /// The `PathInfo` class contains available values for a path. This class was added in vSphere API 9.1.0.0.
@@ -402,6 +440,21 @@ impl<'de> serde::Deserialize<'de> for PathSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RequestSpec {
     /// Map of paths to `com.vmware.esx.settings.clusters.configuration.available_values.path_spec` for getting available values. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "RequestSpec::__missing_path_specs",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub path_specs: vsphere_vapi_runtime::types::VapiMap<String, Option<PathSpec>>,
+}
+
+impl RequestSpec {
+    fn __missing_path_specs() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        Option<PathSpec>,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::available_values::RequestSpec",
+            "path_specs",
+        )
+    }
 }

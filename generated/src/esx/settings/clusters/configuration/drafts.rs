@@ -69,20 +69,49 @@ pub struct ApplySpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChangeDetails {
     /// Captures the properties that were added/modified in this draft. The map keys are JSON-Pointers that refer to the properties in the draft that are modifications. The values contain information about the property and, in the case of a modification, the location of the corresponding property in the desired document. This attribute was added in vSphere API 8.0.2.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ChangeDetails::__missing_modified_properties",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub modified_properties: vsphere_vapi_runtime::types::VapiMap<
         String,
         ModificationInfo,
     >,
     /// Captures the properties that were deleted from this draft. The map keys are JSON-Pointers that refer to the properties in the desired document that were deleted. This attribute was added in vSphere API 8.0.2.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ChangeDetails::__missing_deleted_properties",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub deleted_properties: vsphere_vapi_runtime::types::VapiMap<String, DeletionInfo>,
+}
+
+impl ChangeDetails {
+    fn __missing_modified_properties() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        ModificationInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::drafts::ChangeDetails",
+            "modified_properties",
+        )
+    }
+
+    fn __missing_deleted_properties() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        DeletionInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::drafts::ChangeDetails",
+            "deleted_properties",
+        )
+    }
 }
 
 /// The `Drafts.ChangedProperty` class contains information about a property that is different in this draft from the committed configuration. This class was added in vSphere API 8.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChangedProperty {
     /// A JSON-Pointer that refers to the property that has been changed. This attribute was added in vSphere API 8.0.2.0.
+    #[serde(default = "ChangedProperty::__missing_path")]
     pub path: String,
     /// A list of the display names for components of `com.vmware.esx.settings.clusters.configuration.drafts.changed_property.path` attribute. This attribute was added in vSphere API 9.1.0.0. This field is None if the display names cannot be computed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -96,6 +125,15 @@ pub struct ChangedProperty {
     /// This attribute was added in vSphere API 8.0.2.0. If set, this is the new value for the property in this draft. If not set, the property has been deleted in this draft.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub draft: Option<String>,
+}
+
+impl ChangedProperty {
+    fn __missing_path() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::drafts::ChangedProperty",
+            "path",
+        )
+    }
 }
 
 impl ChangedProperty {
@@ -129,15 +167,40 @@ pub struct ChangesResult {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConflictDetails {
     /// Map of properties in the current draft that were changed and conflict with changes that were applied to the cluster configuration document since this draft was created. This attribute was added in vSphere API 8.0.2.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ConflictDetails::__missing_properties",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub properties: vsphere_vapi_runtime::types::VapiMap<String, ConflictPropertyInfo>,
+}
+
+impl ConflictDetails {
+    fn __missing_properties() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        ConflictPropertyInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::drafts::ConflictDetails",
+            "properties",
+        )
+    }
 }
 
 /// The `Drafts.ConflictPropertyInfo` class contains information about conflicts that have been detected when attempting to merge configuration changes that have been committed by other users. This class was added in vSphere API 8.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConflictPropertyInfo {
     /// The path refers to the conflicting property in the cluster configuration document. This attribute was added in vSphere API 8.0.2.0.
+    #[serde(default = "ConflictPropertyInfo::__missing_property_path")]
     pub property_path: String,
+}
+
+impl ConflictPropertyInfo {
+    fn __missing_property_path() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::drafts::ConflictPropertyInfo",
+            "property_path",
+        )
+    }
 }
 
 /// A call of
@@ -184,8 +247,20 @@ pub struct CreateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeletionInfo {
     /// A list of the display names for components of the property path. This attribute was added in vSphere API 8.0.2.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "DeletionInfo::__missing_display_path",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub display_path: Vec<String>,
+}
+
+impl DeletionInfo {
+    fn __missing_display_path() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::drafts::DeletionInfo",
+            "display_path",
+        )
+    }
 }
 
 /// The `Drafts.ImportSpec` class contains attributes that are used to create/update a draft by importing cluster configuration. This class was added in vSphere API 9.1.0.0.
@@ -212,7 +287,10 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conflicts: Option<ConflictDetails>,
     /// A mapping of BIOS UUIDs for every host in the cluster to information about that host. The host-specific/host-override sections of the configuration use BIOS UUIDs to identify hosts, so this information can be useful to get details about hosts mentioned there. This attribute was added in vSphere API 8.0.2.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_host_info",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
@@ -220,12 +298,42 @@ pub struct Info {
     /// Map of host IDs to BIOS UUIDs. This attribute was added in vSphere API 8.0.2.0.
     #[serde(
         rename = "host_id_to_UUID",
-        default,
+        default = "Info::__missing_host_id_to_uuid",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub host_id_to_uuid: vsphere_vapi_runtime::types::VapiMap<String, String>,
     /// Configuration specification associated with the draft, encoded as JSON. This attribute was added in vSphere API 8.0.2.0.
+    #[serde(default = "Info::__missing_config")]
     pub config: String,
+}
+
+impl Info {
+    fn __missing_host_info() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        crate::esx::settings::HostInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::drafts::Info",
+            "host_info",
+        )
+    }
+
+    fn __missing_host_id_to_uuid() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        String,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::drafts::Info",
+            "host_id_to_UUID",
+        )
+    }
+
+    fn __missing_config() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::drafts::Info",
+            "config",
+        )
+    }
 }
 
 /// The `Drafts.Metadata` class defines the metadata information about configuration draft. This class was added in vSphere API 8.0.2.0.
@@ -240,10 +348,12 @@ pub struct Metadata {
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
     pub parent_id: crate::ids::CommitId,
     /// Owner of the configuration draft. This attribute was added in vSphere API 8.0.2.0.
+    #[serde(default = "Metadata::__missing_owner")]
     pub owner: String,
     /// State of the configuration draft. This attribute was added in vSphere API 8.0.2.0.
     pub state: State,
     /// The current revision of this draft. Any updates to the draft will increment this value. This value should be included in calls to `com.vmware.esx.settings.clusters.configuration.drafts.update` so that concurrent changes can be detected. This attribute was added in vSphere API 8.0.2.0.
+    #[serde(default = "Metadata::__missing_revision")]
     pub revision: i64,
     /// Creation time of the configuration draft. This attribute was added in vSphere API 8.0.2.0.
     pub creation_time: vsphere_vapi_runtime::types::DateTime,
@@ -261,15 +371,43 @@ pub struct Metadata {
     pub image_reference_host: Option<String>,
 }
 
+impl Metadata {
+    fn __missing_owner() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::drafts::Metadata",
+            "owner",
+        )
+    }
+
+    fn __missing_revision() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::drafts::Metadata",
+            "revision",
+        )
+    }
+}
+
 /// The `Drafts.ModificationInfo` class contains information about a modification to a property in the configuration. This class was added in vSphere API 8.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ModificationInfo {
     /// A list of the display names for components of the property path. This attribute was added in vSphere API 8.0.2.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ModificationInfo::__missing_display_path",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub display_path: Vec<String>,
     /// This attribute was added in vSphere API 8.0.2.0. If set, it contains a JSON-Pointer to the corresponding property in the original document. Otherwise, this modification is an addition to the draft.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original_path: Option<String>,
+}
+
+impl ModificationInfo {
+    fn __missing_display_path() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::drafts::ModificationInfo",
+            "display_path",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -290,28 +428,77 @@ pub struct UpdateSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_revision: Option<i64>,
     /// The new cluster configuration for this draft, encoded as JSON. This attribute was added in vSphere API 8.0.2.0.
+    #[serde(default = "UpdateSpec::__missing_config")]
     pub config: String,
+}
+
+impl UpdateSpec {
+    fn __missing_config() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::drafts::UpdateSpec",
+            "config",
+        )
+    }
 }
 
 /// The `Drafts.ValidationDetails` class contains all validation errors related to the draft configuration. This class was added in vSphere API 8.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ValidationDetails {
     /// Map of JSON-Pointers to properties in the draft configuration that have validation errors based on the schema and host-level validations. This attribute was added in vSphere API 8.0.2.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ValidationDetails::__missing_errors",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub errors: vsphere_vapi_runtime::types::VapiMap<String, ValidationErrors>,
+}
+
+impl ValidationDetails {
+    fn __missing_errors() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        ValidationErrors,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::drafts::ValidationDetails",
+            "errors",
+        )
+    }
 }
 
 /// The `Drafts.ValidationErrors` class contains schema-based validation errors for a given property. This class was added in vSphere API 8.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ValidationErrors {
     /// A list of the display names for components of the property path. This attribute was added in vSphere API 8.0.2.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ValidationErrors::__missing_display_path",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub display_path: Vec<String>,
     /// Localized error message describing the validation error. This attribute was added in vSphere API 8.0.2.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ValidationErrors::__missing_errors",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub errors: Vec<
         crate::esx::settings::clusters::configuration::DetailedValidationError,
     >,
+}
+
+impl ValidationErrors {
+    fn __missing_display_path() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::drafts::ValidationErrors",
+            "display_path",
+        )
+    }
+
+    fn __missing_errors() -> Vec<
+        crate::esx::settings::clusters::configuration::DetailedValidationError,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::drafts::ValidationErrors",
+            "errors",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -242,11 +242,17 @@ impl<'de> serde::Deserialize<'de> for ClusterSolutionPrecheck {
                     notifications: f_0,
                     drift_reviews: f_1,
                     display_name: f_2
-                        .ok_or_else(|| serde::de::Error::missing_field("display_name"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "esx::settings::clusters::configuration::plugins::ClusterSolutionPrecheck",
+                            "display_name",
+                        )),
                     status: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("status"))?,
                     summary: f_7
-                        .ok_or_else(|| serde::de::Error::missing_field("summary"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "esx::settings::clusters::configuration::plugins::ClusterSolutionPrecheck",
+                            "summary",
+                        )),
                 })
             }
         }

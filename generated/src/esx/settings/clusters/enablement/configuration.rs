@@ -483,7 +483,17 @@ impl Transition {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Status of the feature enablement True if feature is enabled, false otherwise This attribute was added in vSphere API 8.0.1.0.
+    #[serde(default = "Info::__missing_enabled")]
     pub enabled: bool,
+}
+
+impl Info {
+    fn __missing_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::enablement::configuration::Info",
+            "enabled",
+        )
+    }
 }
 
 #[doc(hidden)]

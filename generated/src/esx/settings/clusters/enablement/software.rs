@@ -10,19 +10,46 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckResult {
     /// Notifications containing check results grouped by `com.vmware.esx.settings.clusters.enablement.software.check_type` type. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CheckResult::__missing_notifications",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub notifications: vsphere_vapi_runtime::types::VapiMap<
         CheckType,
         crate::esx::settings::Notifications,
     >,
 }
 
+impl CheckResult {
+    fn __missing_notifications() -> vsphere_vapi_runtime::types::VapiMap<
+        CheckType,
+        crate::esx::settings::Notifications,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::enablement::software::CheckResult",
+            "notifications",
+        )
+    }
+}
+
 /// The `Software.CheckSpec` class contains information describing what checks should be performed. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckSpec {
     /// Specifies the checks that should be skipped. If the set is empty, all checks will be performed. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CheckSpec::__missing_checks_to_skip",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub checks_to_skip: Vec<CheckType>,
+}
+
+impl CheckSpec {
+    fn __missing_checks_to_skip() -> Vec<CheckType> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::enablement::software::CheckSpec",
+            "checks_to_skip",
+        )
+    }
 }
 
 /// A call of
@@ -83,7 +110,17 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EnableSpec {
     /// Skip `com.vmware.esx.settings.clusters.enablement.software.check_type.SOFTWARE` check during feature enablement. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "EnableSpec::__missing_skip_software_check")]
     pub skip_software_check: bool,
+}
+
+impl EnableSpec {
+    fn __missing_skip_software_check() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::enablement::software::EnableSpec",
+            "skip_software_check",
+        )
+    }
 }
 
 /// A call of
@@ -125,7 +162,17 @@ impl EnableTaskRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Status of the feature enablement True if feature is enabled, false otherwise This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_enabled")]
     pub enabled: bool,
+}
+
+impl Info {
+    fn __missing_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::enablement::software::Info",
+            "enabled",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -236,11 +236,26 @@ impl Software {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// The map of Image ID and ImageInfo of all the alternative images. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_alternative_images",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub alternative_images: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::ImageInfo,
     >,
+}
+
+impl ListResult {
+    fn __missing_alternative_images() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        crate::esx::settings::ImageInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::alternative_images::ListResult",
+            "alternative_images",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -12,13 +12,31 @@ pub mod info;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Author of the commit. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_author")]
     pub author: String,
     /// Creation time of the commit. This attribute was added in vSphere API 7.0.0.0.
     pub commit_time: vsphere_vapi_runtime::types::DateTime,
     /// Description accompanying this commit. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Apply status of the commit. This attribute was added in vSphere API 7.0.0.0.
     pub apply_status: info::ApplyStatusType,
+}
+
+impl Info {
+    fn __missing_author() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::commits::Info",
+            "author",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::commits::Info",
+            "description",
+        )
+    }
 }
 
 #[doc(hidden)]

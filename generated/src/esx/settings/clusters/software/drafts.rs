@@ -397,10 +397,20 @@ pub struct Info {
     /// Metadata about the software draft. This attribute was added in vSphere API 7.0.0.0.
     pub metadata: Metadata,
     /// Software specification associated with the draft. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_software")]
     pub software: crate::esx::settings::SoftwareInfo,
     /// Display name of the software draft. This attribute was added in vSphere API 9.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
+}
+
+impl Info {
+    fn __missing_software() -> crate::esx::settings::SoftwareInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::drafts::Info",
+            "software",
+        )
+    }
 }
 
 /// A call of
@@ -438,11 +448,21 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Metadata {
     /// Owner of the software draft. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Metadata::__missing_owner")]
     pub owner: String,
     /// Status of the software draft. This attribute was added in vSphere API 7.0.0.0.
     pub status: StatusType,
     /// Creation time of the software draft. This attribute was added in vSphere API 7.0.0.0.
     pub creation_time: vsphere_vapi_runtime::types::DateTime,
+}
+
+impl Metadata {
+    fn __missing_owner() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::drafts::Metadata",
+            "owner",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -488,7 +508,17 @@ pub struct Summary {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ValidateResult {
     /// Notifications associated with the validation. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ValidateResult::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
+}
+
+impl ValidateResult {
+    fn __missing_notifications() -> crate::esx::settings::Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::drafts::ValidateResult",
+            "notifications",
+        )
+    }
 }
 
 #[doc(hidden)]

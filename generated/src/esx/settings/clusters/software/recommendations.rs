@@ -11,12 +11,40 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExplanationDetails {
     /// Display name of an excluded image entity (base image, add-on etc.). This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ExplanationDetails::__missing_display_name")]
     pub display_name: String,
     /// Display version of an excluded image entity (base image, add-on etc.). This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ExplanationDetails::__missing_display_version")]
     pub display_version: String,
     /// List of explanations on why the image entity is excluded. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ExplanationDetails::__missing_explanation",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub explanation: Vec<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl ExplanationDetails {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::recommendations::ExplanationDetails",
+            "display_name",
+        )
+    }
+
+    fn __missing_display_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::recommendations::ExplanationDetails",
+            "display_version",
+        )
+    }
+
+    fn __missing_explanation() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::recommendations::ExplanationDetails",
+            "explanation",
+        )
+    }
 }
 
 /// The `Recommendations.FilterSpec` class contains attributes used to filter the generated recommendations (see `com.vmware.esx.settings.clusters.software.recommendations.generate$task`) based on a specified base image version. This class was added in vSphere API 7.0.2.0.
@@ -77,11 +105,23 @@ pub struct Info {
         crate::esx::settings::SoftwareInfo,
     >,
     /// Details about why some base images are excluded in latest and current series recommendations. This is not applicable for specified base image recommendations. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_base_image_explanation_details",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub base_image_explanation_details: Vec<ExplanationDetails>,
     /// The most recent timestamp when check for recommended image is launched. This attribute was added in vSphere API 7.0.0.0. None if no recommendation check has ever been launched.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_time: Option<vsphere_vapi_runtime::types::DateTime>,
+}
+
+impl Info {
+    fn __missing_base_image_explanation_details() -> Vec<ExplanationDetails> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::recommendations::Info",
+            "base_image_explanation_details",
+        )
+    }
 }
 
 impl Info {

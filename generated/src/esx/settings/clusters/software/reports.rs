@@ -313,6 +313,7 @@ pub struct CheckResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
     /// Target default base image version E.g., version = BaseImageSpec-&gt;Version `com.vmware.esx.settings.base_image_spec.version` class This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "CheckResult::__missing_base_image_version")]
     pub base_image_version: String,
     /// Boolean flag to indicate that desired state contains alternative images or not. If set to true, it signifies the desired state contains alternative images. If unset or set to false, it signifies the desired state contains single image. This attribute was added in vSphere API 9.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -324,9 +325,34 @@ pub struct CheckResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_device_compliance: Option<StorageDeviceCompliance>,
     /// Notifications returned by the HCL Validation operation. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "CheckResult::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
     /// Localizable disclaimer notice to show on the UI detailing the type of checks are done by the HCL Validation. Example : HCL Validation is only done on storage and network controllers. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "CheckResult::__missing_note")]
     pub note: crate::vapi::standard::LocalizableMessage,
+}
+
+impl CheckResult {
+    fn __missing_base_image_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::CheckResult",
+            "base_image_version",
+        )
+    }
+
+    fn __missing_notifications() -> crate::esx::settings::Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::CheckResult",
+            "notifications",
+        )
+    }
+
+    fn __missing_note() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::CheckResult",
+            "note",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -377,11 +403,47 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DriverFirmwareVersion {
     /// Driver Version. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "DriverFirmwareVersion::__missing_driver_version")]
     pub driver_version: String,
     /// Firmware Version. This will be an empty string if the target firmware version cannot be determined. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "DriverFirmwareVersion::__missing_firmware_version")]
     pub firmware_version: String,
     /// Driver Name. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "DriverFirmwareVersion::__missing_driver_name")]
     pub driver_name: String,
+}
+
+impl DriverFirmwareVersion {
+    fn __missing_driver_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::DriverFirmwareVersion",
+            "driver_version",
+        )
+    }
+
+    fn __missing_firmware_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::DriverFirmwareVersion",
+            "firmware_version",
+        )
+    }
+
+    fn __missing_driver_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::DriverFirmwareVersion",
+            "driver_name",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for DriverFirmwareVersion {
+    fn zero() -> Self {
+        Self {
+            driver_version: ::vsphere_vapi_runtime::de::Zero::zero(),
+            firmware_version: ::vsphere_vapi_runtime::de::Zero::zero(),
+            driver_name: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -399,9 +461,27 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImageDriverFirmwareDetails {
     /// This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ImageDriverFirmwareDetails::__missing_image_host_details")]
     pub image_host_details: ImageHostDetails,
     /// This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ImageDriverFirmwareDetails::__missing_target")]
     pub target: DriverFirmwareVersion,
+}
+
+impl ImageDriverFirmwareDetails {
+    fn __missing_image_host_details() -> ImageHostDetails {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::ImageDriverFirmwareDetails",
+            "image_host_details",
+        )
+    }
+
+    fn __missing_target() -> DriverFirmwareVersion {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::ImageDriverFirmwareDetails",
+            "target",
+        )
+    }
 }
 
 /// The `ImageHostDetails` class contains details about the image and the list of hosts on which it will be applied. This class was added in vSphere API 9.0.0.0.
@@ -411,27 +491,120 @@ pub struct ImageHostDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<crate::esx::settings::ImageInfo>,
     /// This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ImageHostDetails::__missing_hosts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub hosts: Vec<String>,
+}
+
+impl ImageHostDetails {
+    fn __missing_hosts() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::ImageHostDetails",
+            "hosts",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for ImageHostDetails {
+    fn zero() -> Self {
+        Self {
+            image: ::vsphere_vapi_runtime::de::Zero::zero(),
+            hosts: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `PciDevice` class contains information about a PCI Device. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PciDevice {
     /// Display name of the device. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "PciDevice::__missing_display_name")]
     pub display_name: String,
     /// Driver Name of the device. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "PciDevice::__missing_driver_name")]
     pub driver_name: String,
     /// Vendor Name of the device. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "PciDevice::__missing_vendor")]
     pub vendor: String,
     /// PCI VID of the device. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "PciDevice::__missing_vid")]
     pub vid: String,
     /// PCI DID of the device. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "PciDevice::__missing_did")]
     pub did: String,
     /// PCI SVID of the device. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "PciDevice::__missing_svid")]
     pub svid: String,
     /// PCI SSID of the device. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "PciDevice::__missing_ssid")]
     pub ssid: String,
+}
+
+impl PciDevice {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::PciDevice",
+            "display_name",
+        )
+    }
+
+    fn __missing_driver_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::PciDevice",
+            "driver_name",
+        )
+    }
+
+    fn __missing_vendor() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::PciDevice",
+            "vendor",
+        )
+    }
+
+    fn __missing_vid() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::PciDevice",
+            "vid",
+        )
+    }
+
+    fn __missing_did() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::PciDevice",
+            "did",
+        )
+    }
+
+    fn __missing_svid() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::PciDevice",
+            "svid",
+        )
+    }
+
+    fn __missing_ssid() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::PciDevice",
+            "ssid",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for PciDevice {
+    fn zero() -> Self {
+        Self {
+            display_name: ::vsphere_vapi_runtime::de::Zero::zero(),
+            driver_name: ::vsphere_vapi_runtime::de::Zero::zero(),
+            vendor: ::vsphere_vapi_runtime::de::Zero::zero(),
+            vid: ::vsphere_vapi_runtime::de::Zero::zero(),
+            did: ::vsphere_vapi_runtime::de::Zero::zero(),
+            svid: ::vsphere_vapi_runtime::de::Zero::zero(),
+            ssid: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `PciDeviceCompliance` class contains information that describe the compliance result of all pci device from all hosts in the clsuter with respect to the component present in the target software specification. This class was added in vSphere API 7.0.0.0.
@@ -440,14 +613,46 @@ pub struct PciDeviceCompliance {
     /// Over all Compliance status of PCI Devices in Cluster with respective to all hosts in the cluster. This attribute was added in vSphere API 7.0.0.0.
     pub status: ComplianceStatus,
     /// Compatible Device Compliance result for all devices present on all hosts in the cluster compared with the corresponding component in the software specification. The key is the DeviceName and value is the PciDeviceComplianceInfo object. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "PciDeviceCompliance::__missing_compatible_devices",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub compatible_devices: Vec<PciDeviceComplianceInfo>,
     /// Incompatible Device Compliance result for all devices present on all hosts in the cluster compared with the corresponding component in the software specification. The key is the DeviceName and value is the PciDeviceComplianceInfo object. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "PciDeviceCompliance::__missing_incompatible_devices",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub incompatible_devices: Vec<PciDeviceComplianceInfo>,
     /// Incompatible Driver Firmware combination Compliance result for all devices present on hosts in the cluster compared with the corresponding component in the software specification. The key is the DeviceName and value is the PciDeviceComplianceInfo object. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "PciDeviceCompliance::__missing_incompatible_driver_firmware",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub incompatible_driver_firmware: Vec<PciDeviceComplianceInfo>,
+}
+
+impl PciDeviceCompliance {
+    fn __missing_compatible_devices() -> Vec<PciDeviceComplianceInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::PciDeviceCompliance",
+            "compatible_devices",
+        )
+    }
+
+    fn __missing_incompatible_devices() -> Vec<PciDeviceComplianceInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::PciDeviceCompliance",
+            "incompatible_devices",
+        )
+    }
+
+    fn __missing_incompatible_driver_firmware() -> Vec<PciDeviceComplianceInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::PciDeviceCompliance",
+            "incompatible_driver_firmware",
+        )
+    }
 }
 
 /// The `PciDeviceComplianceInfo` class contains information that describe the compliance of a pci device with respect to the component present in the target software specification. This class was added in vSphere API 7.0.0.0.
@@ -456,17 +661,25 @@ pub struct PciDeviceComplianceInfo {
     /// High-level compliance status of the device. This attribute was added in vSphere API 7.0.0.0.
     pub status: ComplianceStatus,
     /// Pci Device Details This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "PciDeviceComplianceInfo::__missing_device")]
     pub device: PciDevice,
     /// List of vSphere Versions compatible for this device. This field is populated only for device found INCOMPATIBLE This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "PciDeviceComplianceInfo::__missing_compatible_versions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub compatible_versions: Vec<String>,
     /// Affected List of Host IDs where this device is found. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "PciDeviceComplianceInfo::__missing_host_info",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
     >,
     /// Driver and Firmware Version from default image Specification. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "PciDeviceComplianceInfo::__missing_target")]
     pub target: DriverFirmwareVersion,
     /// This attribute contains information about the default image and the hosts on which it will be applied. This attribute was added in vSphere API 9.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -488,7 +701,10 @@ pub struct PciDeviceComplianceInfo {
     /// .. deprecated:: vSphere API 8.0.0.1 This attribute is deprecated as of vSphere API 8.0.0.1.
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "PciDeviceComplianceInfo::__missing_supported",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub supported: Vec<DriverFirmwareVersion>,
     /// List of Supported Driver and Firmware Version combination and corresponding supportedFeatures from Broadcom Compatibility Guide (BCG) listing for the given vSphere version This attribute was added in vSphere API 8.0.0.1. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -499,6 +715,46 @@ pub struct PciDeviceComplianceInfo {
     /// Device Specific notifications describing the compliance result. This attribute was added in vSphere API 7.0.0.0. This attribute will be None if there are no notifications
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
+}
+
+impl PciDeviceComplianceInfo {
+    fn __missing_device() -> PciDevice {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::PciDeviceComplianceInfo",
+            "device",
+        )
+    }
+
+    fn __missing_compatible_versions() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::PciDeviceComplianceInfo",
+            "compatible_versions",
+        )
+    }
+
+    fn __missing_host_info() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        crate::esx::settings::HostInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::PciDeviceComplianceInfo",
+            "host_info",
+        )
+    }
+
+    fn __missing_target() -> DriverFirmwareVersion {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::PciDeviceComplianceInfo",
+            "target",
+        )
+    }
+
+    fn __missing_supported() -> Vec<DriverFirmwareVersion> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::PciDeviceComplianceInfo",
+            "supported",
+        )
+    }
 }
 
 /// The `PciDeviceConstraint` class contain information about PCI device's hardware compatibility certification including details like driver and/or firmware versions and the set of validated features supported This class was added in vSphere API 8.0.0.1.
@@ -517,8 +773,23 @@ pub struct PciDeviceConstraint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver_version: Option<String>,
     /// Map of solutions and the corresponding features that the device is certified for in the Broadcom Compatibility Guide If map is empty, device is not certified for any specific solutions like vSAN. If Service is set but features are empty, means device is certified for solution. If Service is set and features is also set, means device is certified for specific features This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "PciDeviceConstraint::__missing_supported_features",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub supported_features: vsphere_vapi_runtime::types::VapiMap<Service, Vec<String>>,
+}
+
+impl PciDeviceConstraint {
+    fn __missing_supported_features() -> vsphere_vapi_runtime::types::VapiMap<
+        Service,
+        Vec<String>,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::PciDeviceConstraint",
+            "supported_features",
+        )
+    }
 }
 
 impl PciDeviceConstraint {
@@ -570,18 +841,52 @@ pub struct StorageDeviceCompatibility {
     /// Identifier of a `com.vmware.esx.settings.vcg_product` resource.
     pub vcg_product: crate::ids::VcgProductId,
     /// Model name of the storage device as listed in the Broadcom Compatibility Guide (BCG) listing. This may not be the same as the `com.vmware.esx.settings.clusters.software.reports.storage_device_info.model` This attribute was added in vSphere API 7.0.2.1.
+    #[serde(default = "StorageDeviceCompatibility::__missing_model")]
     pub model: String,
     /// OEM partner name of the storage device as listed in the Broadcom Compatibility Guide (BCG) listing. This attribute was added in vSphere API 7.0.2.1.
+    #[serde(default = "StorageDeviceCompatibility::__missing_partner")]
     pub partner: String,
     /// Provides link to the Broadcom Compatibility Guide (BCG) listing for further information on the compatibility. This attribute was added in vSphere API 7.0.2.1.
     pub compatibility_guide_link: String,
     /// Flag to indicate whether this Broadcom Compatibility Guide (BCG) listing was used to compute the overall compatibility of the storage device. This attribute was added in vSphere API 7.0.2.1.
+    #[serde(default = "StorageDeviceCompatibility::__missing_used_for_compliance")]
     pub used_for_compliance: bool,
     /// Flag to indicate if the user has selected this Broadcom Compatibility Guide (BCG) listing to be considered to compute the overall compatibility of the storage device. This attribute was added in vSphere API 7.0.2.1.
+    #[serde(default = "StorageDeviceCompatibility::__missing_user_selected")]
     pub user_selected: bool,
     /// Broadcom Compatibility Guide (BCG) listing specific notifications describing the compliance result. This attribute was added in vSphere API 7.0.2.1. This attribute will be None if there are no notifications
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
+}
+
+impl StorageDeviceCompatibility {
+    fn __missing_model() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::StorageDeviceCompatibility",
+            "model",
+        )
+    }
+
+    fn __missing_partner() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::StorageDeviceCompatibility",
+            "partner",
+        )
+    }
+
+    fn __missing_used_for_compliance() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::StorageDeviceCompatibility",
+            "used_for_compliance",
+        )
+    }
+
+    fn __missing_user_selected() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::StorageDeviceCompatibility",
+            "user_selected",
+        )
+    }
 }
 
 /// The `StorageDeviceCompliance` class contains information that describe the compliance result of all storage devices from all hosts in the cluster with respect to the storage device model and the firmware certification This class was added in vSphere API 7.0.2.1.
@@ -592,27 +897,60 @@ pub struct StorageDeviceCompliance {
     /// Lists compliance information for storage devices found to be compliant with Broadcom Compatibility Guide (BCG) during the last check method.
     ///
     /// Note that complianceStatus of every device is not necessarily COMPATIBLE due to changes made after this check was run; entries are only rearranged when a new check method is invoked. lastOverrideTime being greater than the scanTime is an indication that there were changes made after the last check method This attribute was added in vSphere API 7.0.2.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "StorageDeviceCompliance::__missing_compatible_devices",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub compatible_devices: Vec<StorageDeviceComplianceInfo>,
     /// Lists compliance information for storage devices found to be non-compliant with Broadcom Compatibility Guide (BCG) during the last check method.
     ///
     /// Note that complianceStatus of every device is not necessarily INCOMPATIBLE due to changes made after this check was run; entries are only rearranged when a new check method is invoked. lastOverrideTime being greater than the scanTime is an indication that there were changes made after the last check method This attribute was added in vSphere API 7.0.2.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "StorageDeviceCompliance::__missing_incompatible_devices",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub incompatible_devices: Vec<StorageDeviceComplianceInfo>,
     /// Lists storage devices whose compliance information could not be computed successfully during the last check method.
     ///
     /// Note that complianceStatus of every device is not necessarily UNAVAILABLE due to changes made after this check was run; entries are only rearranged when a new check method is invoked. lastOverrideTime being greater than the scanTime is an indication that there were changes made after the last check method This attribute was added in vSphere API 7.0.2.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "StorageDeviceCompliance::__missing_unknown_devices",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub unknown_devices: Vec<StorageDeviceComplianceInfo>,
     /// Storage device compliance specific notifications describing the compliance result. This attribute was added in vSphere API 7.0.2.1. This attribute will be None if there are no notifications
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
 }
 
+impl StorageDeviceCompliance {
+    fn __missing_compatible_devices() -> Vec<StorageDeviceComplianceInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::StorageDeviceCompliance",
+            "compatible_devices",
+        )
+    }
+
+    fn __missing_incompatible_devices() -> Vec<StorageDeviceComplianceInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::StorageDeviceCompliance",
+            "incompatible_devices",
+        )
+    }
+
+    fn __missing_unknown_devices() -> Vec<StorageDeviceComplianceInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::StorageDeviceCompliance",
+            "unknown_devices",
+        )
+    }
+}
+
 /// The `StorageDeviceComplianceInfo` class contains attributes that describe the compliance information of a storage device. This class was added in vSphere API 7.0.2.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StorageDeviceComplianceInfo {
     /// Information of the storage device. This attribute was added in vSphere API 7.0.2.1.
+    #[serde(default = "StorageDeviceComplianceInfo::__missing_storage_device_info")]
     pub storage_device_info: StorageDeviceInfo,
     /// Indicate the number of actual physical storage devices represented by this info. This attribute was added in vSphere API 8.0.0.1. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -622,7 +960,10 @@ pub struct StorageDeviceComplianceInfo {
     /// Detailed compliance status of the storage device. This attribute was added in vSphere API 7.0.2.1.
     pub detail: ComplianceStatusDetail,
     /// Affected List of Host IDs where this device is found. This attribute was added in vSphere API 7.0.2.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "StorageDeviceComplianceInfo::__missing_host_info",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
@@ -654,17 +995,54 @@ pub struct StorageDeviceComplianceInfo {
     /// Provides information about possible compatibility matches for the given storage device.
     ///
     /// There could be multiple possible matches available in the compatibility data. This attribute was added in vSphere API 7.0.2.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "StorageDeviceComplianceInfo::__missing_matches",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub matches: Vec<StorageDeviceCompatibility>,
     /// Indicates if the storage device is in use by vSAN. When this flag is set to true, the hardware compatibility is computed against vSAN HCL constraints. This attribute was added in vSphere API 7.0.2.1.
     ///
     /// .. deprecated:: vSphere API 8.0.0.1 This attribute is deprecated as of vSphere API 8.0.0.1.
     ///
     /// **Deprecated** in the vSphere API.
+    #[serde(default = "StorageDeviceComplianceInfo::__missing_used_by_vsan")]
     pub used_by_vsan: bool,
     /// Device Specific notifications describing the compliance result. This attribute was added in vSphere API 7.0.2.1. This attribute will be None if there are no notifications
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
+}
+
+impl StorageDeviceComplianceInfo {
+    fn __missing_storage_device_info() -> StorageDeviceInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::StorageDeviceComplianceInfo",
+            "storage_device_info",
+        )
+    }
+
+    fn __missing_host_info() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        crate::esx::settings::HostInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::StorageDeviceComplianceInfo",
+            "host_info",
+        )
+    }
+
+    fn __missing_matches() -> Vec<StorageDeviceCompatibility> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::StorageDeviceComplianceInfo",
+            "matches",
+        )
+    }
+
+    fn __missing_used_by_vsan() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::StorageDeviceComplianceInfo",
+            "used_by_vsan",
+        )
+    }
 }
 
 /// The `StorageHclConstraint` class contains information about Storage device's hardware compatibility certification including details like driver and/or firmware versions and the set of validated features supported This class was added in vSphere API 8.0.0.1.
@@ -693,12 +1071,49 @@ pub struct StorageDeviceConstraint {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StorageDeviceInfo {
     /// Storage device model This attribute was added in vSphere API 7.0.2.1.
+    #[serde(default = "StorageDeviceInfo::__missing_model")]
     pub model: String,
     /// Storage device vendor This attribute was added in vSphere API 7.0.2.1.
+    #[serde(default = "StorageDeviceInfo::__missing_vendor")]
     pub vendor: String,
     /// Hardware part number of the storage device This attribute was added in vSphere API 7.0.2.1. This attribute will be unest if part number information is not available for the storage device.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub part_number: Option<String>,
     /// Capacity of the storage device in bytes This attribute was added in vSphere API 7.0.2.1.
+    #[serde(default = "StorageDeviceInfo::__missing_capacity")]
     pub capacity: i64,
+}
+
+impl StorageDeviceInfo {
+    fn __missing_model() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::StorageDeviceInfo",
+            "model",
+        )
+    }
+
+    fn __missing_vendor() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::StorageDeviceInfo",
+            "vendor",
+        )
+    }
+
+    fn __missing_capacity() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::StorageDeviceInfo",
+            "capacity",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for StorageDeviceInfo {
+    fn zero() -> Self {
+        Self {
+            model: ::vsphere_vapi_runtime::de::Zero::zero(),
+            vendor: ::vsphere_vapi_runtime::de::Zero::zero(),
+            part_number: ::vsphere_vapi_runtime::de::Zero::zero(),
+            capacity: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }

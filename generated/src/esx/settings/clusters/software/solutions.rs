@@ -10,11 +10,26 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSolutionsSpec {
     /// Mapping from solution identifier to the solution specification. The key is the solution name and the value is the specification detailing components registered by that solution. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "UpdateSolutionsSpec::__missing_solutions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub solutions: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::SolutionSpec,
     >,
+}
+
+impl UpdateSolutionsSpec {
+    fn __missing_solutions() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        crate::esx::settings::SolutionSpec,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::solutions::UpdateSolutionsSpec",
+            "solutions",
+        )
+    }
 }
 
 #[doc(hidden)]

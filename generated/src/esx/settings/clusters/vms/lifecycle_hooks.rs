@@ -37,8 +37,20 @@ pub struct DynamicUpdateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// Activated Hooks that the system is waiting for solutions to process. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_hooks",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub hooks: Vec<crate::esx::settings::clusters::vms::LifecycleHookInfo>,
+}
+
+impl ListResult {
+    fn __missing_hooks() -> Vec<crate::esx::settings::clusters::vms::LifecycleHookInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::vms::lifecycle_hooks::ListResult",
+            "hooks",
+        )
+    }
 }
 
 /// The `LifecycleHooks.ProcessedHookSpec` class contains attributes that describe a specification for marking a hook as processed. This class was added in vSphere API 9.0.0.0.
@@ -51,7 +63,17 @@ pub struct ProcessedHookSpec {
     /// Expected VM lifecycle state of the VM specified by the `vm` for which the hook is activated. This attribute was added in vSphere API 9.0.0.0.
     pub lifecycle_state: crate::esx::settings::clusters::vms::LifecycleState,
     /// Result of the client hook processing. True if processed successfully, false otherwise. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ProcessedHookSpec::__missing_processed_successfully")]
     pub processed_successfully: bool,
+}
+
+impl ProcessedHookSpec {
+    fn __missing_processed_successfully() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::vms::lifecycle_hooks::ProcessedHookSpec",
+            "processed_successfully",
+        )
+    }
 }
 
 #[doc(hidden)]

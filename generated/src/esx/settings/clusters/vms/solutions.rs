@@ -17,9 +17,27 @@ pub struct ApplyResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApplyStatus>,
     /// The apply status of all solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.EVERY_HOST_PINNED` that were part of the apply method. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ApplyResult::__missing_host_solutions_status")]
     pub host_solutions_status: HostSolutionsApplyStatus,
     /// The apply status of all solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET` that were part of the apply method. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ApplyResult::__missing_cluster_solutions_status")]
     pub cluster_solutions_status: ClusterSolutionsApplyStatus,
+}
+
+impl ApplyResult {
+    fn __missing_host_solutions_status() -> HostSolutionsApplyStatus {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::vms::solutions::ApplyResult",
+            "host_solutions_status",
+        )
+    }
+
+    fn __missing_cluster_solutions_status() -> ClusterSolutionsApplyStatus {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::vms::solutions::ApplyResult",
+            "cluster_solutions_status",
+        )
+    }
 }
 
 /// The `Solutions.ApplySpec` class contains attributes that describe a specification to be used for applying the desired solution specification to a given cluster. This class was added in vSphere API 9.0.0.0.
@@ -242,11 +260,26 @@ pub struct ClusterSolutionApplyStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApplyStatus>,
     /// The apply status for the different deployment units of the solution. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ClusterSolutionApplyStatus::__missing_deployment_unit_statuses",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub deployment_unit_statuses: vsphere_vapi_runtime::types::VapiMap<
         String,
         ApplyStatus,
     >,
+}
+
+impl ClusterSolutionApplyStatus {
+    fn __missing_deployment_unit_statuses() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        ApplyStatus,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::vms::solutions::ClusterSolutionApplyStatus",
+            "deployment_unit_statuses",
+        )
+    }
 }
 
 /// The `Solutions.ClusterSolutionCompliance` class contains attributes that describe the compliance for a specific solution. This class was added in vSphere API 9.0.0.0.
@@ -255,25 +288,50 @@ pub struct ClusterSolutionCompliance {
     /// Aggregated compliance status for all deployment units for which a compliance check was requested. This attribute was added in vSphere API 9.0.0.0.
     pub status: ComplianceStatus,
     /// Compliance status for the deployment units for which a compliance check was requested. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ClusterSolutionCompliance::__missing_compliances",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub compliances: vsphere_vapi_runtime::types::VapiMap<String, DeploymentCompliance>,
+}
+
+impl ClusterSolutionCompliance {
+    fn __missing_compliances() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        DeploymentCompliance,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::vms::solutions::ClusterSolutionCompliance",
+            "compliances",
+        )
+    }
 }
 
 /// The `Solutions.ClusterSolutionInfo` class contains attributes that describe solution configuration only applicable for solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET`. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterSolutionInfo {
     /// The number of instances of the specified VM to be deployed across the cluster. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ClusterSolutionInfo::__missing_vm_count")]
     pub vm_count: i64,
     /// VM placement policies to be configured on the VMs. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ClusterSolutionInfo::__missing_vm_placement_policies",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub vm_placement_policies: Vec<
         crate::esx::settings::clusters::vms::VmPlacementPolicy,
     >,
     /// Networks to be configured on the VMs. The map keys represent the logical network names defined in the OVF descriptor while the map values represent the VM network identifiers. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ClusterSolutionInfo::__missing_vm_networks",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub vm_networks: vsphere_vapi_runtime::types::VapiMap<String, String>,
     /// Datastores to be configured as a storage of the VMs. The first datastore from the list available in the cluster is used. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ClusterSolutionInfo::__missing_vm_datastores",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub vm_datastores: Vec<String>,
     /// Devices of the VMs not defined in the OVF descriptor. This attribute was added in vSphere API 9.0.0.0. If None no additional devices will be added to the VMs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -288,6 +346,38 @@ pub struct ClusterSolutionInfo {
     pub alternative_vm_specs: Option<
         Vec<crate::esx::settings::clusters::vms::AlternativeVmSpec>,
     >,
+}
+
+impl ClusterSolutionInfo {
+    fn __missing_vm_count() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::vms::solutions::ClusterSolutionInfo",
+            "vm_count",
+        )
+    }
+
+    fn __missing_vm_placement_policies() -> Vec<
+        crate::esx::settings::clusters::vms::VmPlacementPolicy,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::vms::solutions::ClusterSolutionInfo",
+            "vm_placement_policies",
+        )
+    }
+
+    fn __missing_vm_networks() -> vsphere_vapi_runtime::types::VapiMap<String, String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::vms::solutions::ClusterSolutionInfo",
+            "vm_networks",
+        )
+    }
+
+    fn __missing_vm_datastores() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::vms::solutions::ClusterSolutionInfo",
+            "vm_datastores",
+        )
+    }
 }
 
 /// The `Solutions.ClusterSolutionsApplyFilterSpec` class contains attributes that describe a filter that to be used for applying the desired specification of solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET` to a given cluster. This class was added in vSphere API 9.0.0.0.
@@ -316,11 +406,35 @@ pub struct ClusterSolutionsApplyStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApplyStatus>,
     /// The apply status of the solutions that were part of the apply method. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ClusterSolutionsApplyStatus::__missing_solution_statuses",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub solution_statuses: vsphere_vapi_runtime::types::VapiMap<
         String,
         ClusterSolutionApplyStatus,
     >,
+}
+
+impl ClusterSolutionsApplyStatus {
+    fn __missing_solution_statuses() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        ClusterSolutionApplyStatus,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::vms::solutions::ClusterSolutionsApplyStatus",
+            "solution_statuses",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for ClusterSolutionsApplyStatus {
+    fn zero() -> Self {
+        Self {
+            status: ::vsphere_vapi_runtime::de::Zero::zero(),
+            solution_statuses: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `Solutions.ClusterSolutionsCompliance` class contains attributes that describe the compliance of solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET`. This class was added in vSphere API 9.0.0.0.
@@ -329,11 +443,26 @@ pub struct ClusterSolutionsCompliance {
     /// Aggregated compliance status for all solutions for which a compliance check was requested. This attribute was added in vSphere API 9.0.0.0.
     pub status: ComplianceStatus,
     /// Compliance for the solutions for which a compliance check was requested. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ClusterSolutionsCompliance::__missing_compliances",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub compliances: vsphere_vapi_runtime::types::VapiMap<
         String,
         ClusterSolutionCompliance,
     >,
+}
+
+impl ClusterSolutionsCompliance {
+    fn __missing_compliances() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        ClusterSolutionCompliance,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::vms::solutions::ClusterSolutionsCompliance",
+            "compliances",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -355,9 +484,19 @@ pub struct DeploymentCompliance {
     /// Compliance status of the deployment. This attribute was added in vSphere API 9.0.0.0.
     pub status: ComplianceStatus,
     /// Notifications describing the compliance result. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "DeploymentCompliance::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
     /// The current VM deployment. This attribute was added in vSphere API 9.0.0.0.
     pub deployment: DeploymentInfo,
+}
+
+impl DeploymentCompliance {
+    fn __missing_notifications() -> crate::esx::settings::Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::vms::solutions::DeploymentCompliance",
+            "notifications",
+        )
+    }
 }
 
 /// The `Solutions.DeploymentInfo` class contains attributes that describe the state of a single VM deployment of a solution. This class was added in vSphere API 9.0.0.0.
@@ -559,7 +698,11 @@ impl<'de> serde::Deserialize<'de> for DeploymentInfo {
                         "status" => f_0 = Some(map.next_value()?),
                         "vm" => f_1 = map.next_value()?,
                         "replacement_vm" => f_2 = map.next_value()?,
-                        "issues" => f_3 = map.next_value()?,
+                        "issues" => {
+                            f_3 = Some(
+                                map.next_value::<Option<_>>()?.unwrap_or_default(),
+                            );
+                        }
                         "lifecycle_hook" => f_4 = map.next_value()?,
                         "solution_info" => f_5 = map.next_value()?,
                         _ => {
@@ -629,7 +772,11 @@ impl<'de> serde::Deserialize<'de> for DeploymentInfo {
                         .ok_or_else(|| serde::de::Error::missing_field("status"))?,
                     vm: f_1,
                     replacement_vm: f_2,
-                    issues: f_3.unwrap_or_default(),
+                    issues: f_3
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "esx::settings::clusters::vms::solutions::DeploymentInfo",
+                            "issues",
+                        )),
                     lifecycle_hook: f_4,
                 })
             }
@@ -655,8 +802,23 @@ pub struct HostApplyStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApplyStatus>,
     /// The apply status of the different solutions on the host. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "HostApplyStatus::__missing_solution_statuses",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub solution_statuses: vsphere_vapi_runtime::types::VapiMap<String, ApplyStatus>,
+}
+
+impl HostApplyStatus {
+    fn __missing_solution_statuses() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        ApplyStatus,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::vms::solutions::HostApplyStatus",
+            "solution_statuses",
+        )
+    }
 }
 
 /// The `Solutions.HostCompliance` class contains attributes that describe the compliance for a specific host. This class was added in vSphere API 9.0.0.0.
@@ -665,8 +827,23 @@ pub struct HostCompliance {
     /// Aggregated compliance status for all solutions for which compliance check was requested. This attribute was added in vSphere API 9.0.0.0.
     pub status: ComplianceStatus,
     /// Compliance for the solutions for which a compliance check was requested. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "HostCompliance::__missing_compliances",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub compliances: vsphere_vapi_runtime::types::VapiMap<String, DeploymentCompliance>,
+}
+
+impl HostCompliance {
+    fn __missing_compliances() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        DeploymentCompliance,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::vms::solutions::HostCompliance",
+            "compliances",
+        )
+    }
 }
 
 /// The `Solutions.HostSolutionInfo` class contains attributes that describe solution configuration only applicable for solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.EVERY_HOST_PINNED` This class was added in vSphere API 9.0.0.0.
@@ -675,17 +852,47 @@ pub struct HostSolutionInfo {
     /// Describes whether the VM datastore and network configured through vim.host.EsxAgentHostManager take precedence over the networks and datastores specified by the vmNetworks and vmDatastores attributes when configuring the VMs.
     ///
     /// NOTE: This option is reserved only for NSX and future plans are to be deprecated. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "HostSolutionInfo::__missing_prefer_host_configuration")]
     pub prefer_host_configuration: bool,
     /// Networks to be configured on the VMs. The first available network on the host is used.
     ///
     /// If the `preferHostConfiguration` is set to `true`, the default network configured through vim.host.EsxAgentHostManager will take precedence over the specified by the `vmNetworks`. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "HostSolutionInfo::__missing_vm_networks",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub vm_networks: Vec<String>,
     /// Datastores to be configured as a storage of the VMs. The first available datastore on the host is used.
     ///
     /// If the `preferHostConfiguration` is set to `true`, the default datastore configured through vim.host.EsxAgentHostManager will take precedence over the specified by `vmDatastores`. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "HostSolutionInfo::__missing_vm_datastores",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub vm_datastores: Vec<String>,
+}
+
+impl HostSolutionInfo {
+    fn __missing_prefer_host_configuration() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::vms::solutions::HostSolutionInfo",
+            "prefer_host_configuration",
+        )
+    }
+
+    fn __missing_vm_networks() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::vms::solutions::HostSolutionInfo",
+            "vm_networks",
+        )
+    }
+
+    fn __missing_vm_datastores() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::vms::solutions::HostSolutionInfo",
+            "vm_datastores",
+        )
+    }
 }
 
 /// The `Solutions.HostSolutionsApplyFilterSpec` class contains attributes that describe a filter that to be used for applying the desired specification of solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.EVERY_HOST_PINNED` to a given cluster. This class was added in vSphere API 9.0.0.0.
@@ -710,8 +917,32 @@ pub struct HostSolutionsApplyStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApplyStatus>,
     /// The apply status of the hosts that were part of the apply method. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "HostSolutionsApplyStatus::__missing_host_statuses",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub host_statuses: vsphere_vapi_runtime::types::VapiMap<String, HostApplyStatus>,
+}
+
+impl HostSolutionsApplyStatus {
+    fn __missing_host_statuses() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        HostApplyStatus,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::vms::solutions::HostSolutionsApplyStatus",
+            "host_statuses",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for HostSolutionsApplyStatus {
+    fn zero() -> Self {
+        Self {
+            status: ::vsphere_vapi_runtime::de::Zero::zero(),
+            host_statuses: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `Solutions.HostSolutionsCompliance` class contains attributes that describe the compliance of solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.EVERY_HOST_PINNED`. This class was added in vSphere API 9.0.0.0.
@@ -720,8 +951,23 @@ pub struct HostSolutionsCompliance {
     /// Aggregated compliance status for all solutions for which a compliance check was requested. This attribute was added in vSphere API 9.0.0.0.
     pub status: ComplianceStatus,
     /// Compliance status of the hosts that were part of the check compliance method. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "HostSolutionsCompliance::__missing_compliances",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub compliances: vsphere_vapi_runtime::types::VapiMap<String, HostCompliance>,
+}
+
+impl HostSolutionsCompliance {
+    fn __missing_compliances() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        HostCompliance,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::vms::solutions::HostSolutionsCompliance",
+            "compliances",
+        )
+    }
 }
 
 /// The `Solutions.IssueInfo` class contains attributes that describe an issue that blocks the system to reach the desired specification of a given VM deployment. This class was added in vSphere API 9.0.0.0.
@@ -730,7 +976,17 @@ pub struct IssueInfo {
     /// Type of the issue. This attribute was added in vSphere API 9.0.0.0.
     pub r#type: issue_info::IssueType,
     /// Provides additional information about the issue. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "IssueInfo::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
+}
+
+impl IssueInfo {
+    fn __missing_notifications() -> crate::esx::settings::Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::vms::solutions::IssueInfo",
+            "notifications",
+        )
+    }
 }
 
 /// A call of
@@ -764,8 +1020,23 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// Map of solution identifiers to their desired specification. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_solutions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub solutions: vsphere_vapi_runtime::types::VapiMap<String, SolutionInfo>,
+}
+
+impl ListResult {
+    fn __missing_solutions() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        SolutionInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::vms::solutions::ListResult",
+            "solutions",
+        )
+    }
 }
 
 /// The `Solutions.SolutionInfo` class contains attributes that describe the desired specification of a System VM solution. This class was added in vSphere API 9.0.0.0.
@@ -1030,9 +1301,17 @@ impl<'de> serde::Deserialize<'de> for SolutionInfo {
                         "vm_name_template" => f_3 = Some(map.next_value()?),
                         "host_solution_info" => f_4 = map.next_value()?,
                         "cluster_solution_info" => f_5 = map.next_value()?,
-                        "hook_configurations" => f_6 = map.next_value()?,
+                        "hook_configurations" => {
+                            f_6 = Some(
+                                map.next_value::<Option<_>>()?.unwrap_or_default(),
+                            );
+                        }
                         "ovf_resource" => f_7 = Some(map.next_value()?),
-                        "ovf_descriptor_properties" => f_8 = map.next_value()?,
+                        "ovf_descriptor_properties" => {
+                            f_8 = Some(
+                                map.next_value::<Option<_>>()?.unwrap_or_default(),
+                            );
+                        }
                         "vm_clone_config" => f_9 = Some(map.next_value()?),
                         "vm_storage_policy" => f_10 = Some(map.next_value()?),
                         "vm_storage_profiles" => f_11 = map.next_value()?,
@@ -1127,19 +1406,31 @@ impl<'de> serde::Deserialize<'de> for SolutionInfo {
                             "deployment_type",
                         ))?,
                     display_name: f_1
-                        .ok_or_else(|| serde::de::Error::missing_field("display_name"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "esx::settings::clusters::vms::solutions::SolutionInfo",
+                            "display_name",
+                        )),
                     display_version: f_2
-                        .ok_or_else(|| serde::de::Error::missing_field(
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "esx::settings::clusters::vms::solutions::SolutionInfo",
                             "display_version",
-                        ))?,
+                        )),
                     vm_name_template: f_3
                         .ok_or_else(|| serde::de::Error::missing_field(
                             "vm_name_template",
                         ))?,
-                    hook_configurations: f_6.unwrap_or_default(),
+                    hook_configurations: f_6
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "esx::settings::clusters::vms::solutions::SolutionInfo",
+                            "hook_configurations",
+                        )),
                     ovf_resource: f_7
                         .ok_or_else(|| serde::de::Error::missing_field("ovf_resource"))?,
-                    ovf_descriptor_properties: f_8.unwrap_or_default(),
+                    ovf_descriptor_properties: f_8
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "esx::settings::clusters::vms::solutions::SolutionInfo",
+                            "ovf_descriptor_properties",
+                        )),
                     vm_clone_config: f_9
                         .ok_or_else(|| serde::de::Error::missing_field(
                             "vm_clone_config",
@@ -1165,7 +1456,17 @@ impl<'de> serde::Deserialize<'de> for SolutionInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ValidateResult {
     /// Notifications associated with the validation. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ValidateResult::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
+}
+
+impl ValidateResult {
+    fn __missing_notifications() -> crate::esx::settings::Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::vms::solutions::ValidateResult",
+            "notifications",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -12,9 +12,19 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EnableSpec {
     /// Identifier of the host pinned solution in EAM (EAM agency). This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "EnableSpec::__missing_eam_agency_id")]
     pub eam_agency_id: String,
     /// Target desired solution specification in vLCM. This attribute was added in vSphere API 9.0.0.0.
     pub solution: crate::esx::settings::clusters::vms::SolutionSpec,
+}
+
+impl EnableSpec {
+    fn __missing_eam_agency_id() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::vms::transition::EnableSpec",
+            "eam_agency_id",
+        )
+    }
 }
 
 /// The `Transition.MultiSourceEnableSpec` class contains attributes that describe specification for enablement of multiple EAM managed solutions into single vLCM managed solution.
@@ -23,7 +33,10 @@ pub struct EnableSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MultiSourceEnableSpec {
     /// Identifiers of the cluster bound solutions in EAM (EAM agencies). This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "MultiSourceEnableSpec::__missing_eam_agency_ids",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub eam_agency_ids: Vec<String>,
     /// Target desired solution specification in vLCM. This attribute was added in vSphere API 9.1.0.0.
     pub solution: crate::esx::settings::clusters::vms::SolutionSpec,
@@ -48,6 +61,15 @@ pub struct MultiSourceEnableSpec {
     /// If None, no cluster module is reused. vLCM creates a new module if needed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_module: Option<String>,
+}
+
+impl MultiSourceEnableSpec {
+    fn __missing_eam_agency_ids() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::vms::transition::MultiSourceEnableSpec",
+            "eam_agency_ids",
+        )
+    }
 }
 
 impl MultiSourceEnableSpec {
@@ -84,7 +106,17 @@ pub struct TransitionSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ValidationResult {
     /// Notifications associated with the validation. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ValidationResult::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
+}
+
+impl ValidationResult {
+    fn __missing_notifications() -> crate::esx::settings::Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::vms::transition::ValidationResult",
+            "notifications",
+        )
+    }
 }
 
 #[doc(hidden)]

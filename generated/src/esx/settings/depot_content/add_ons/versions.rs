@@ -28,25 +28,56 @@ pub struct ComponentInfo {
     /// Identifier of a `com.vmware.esx.settings.component` resource.
     pub name: crate::ids::SettingsComponentId,
     /// Display name of the component. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ComponentInfo::__missing_display_name")]
     pub display_name: String,
     /// Version of the component. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ComponentInfo::__missing_version")]
     pub version: String,
     /// Human readable version of the OEM add-on. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ComponentInfo::__missing_display_version")]
     pub display_version: String,
+}
+
+impl ComponentInfo {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::add_ons::versions::ComponentInfo",
+            "display_name",
+        )
+    }
+
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::add_ons::versions::ComponentInfo",
+            "version",
+        )
+    }
+
+    fn __missing_display_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::add_ons::versions::ComponentInfo",
+            "display_version",
+        )
+    }
 }
 
 /// The `Versions.Info` class defines the information regarding a OEM add-on version. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Display name of the OEM add-on. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
     /// Vendor of the OEM add-on. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_vendor")]
     pub vendor: String,
     /// Human readable version of the OEM add-on. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_display_version")]
     pub display_version: String,
     /// Summary of the OEM add-on. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_summary")]
     pub summary: String,
     /// Description of the OEM add-on. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Category of the OEM add-on. This attribute was added in vSphere API 7.0.0.0.
     pub category: CategoryType,
@@ -55,11 +86,68 @@ pub struct Info {
     /// Release date of the OEM add-on. This attribute was added in vSphere API 7.0.0.0.
     pub release_date: vsphere_vapi_runtime::types::DateTime,
     /// List of components in this OEM add-on. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_components",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub components: Vec<ComponentInfo>,
     /// List of components removed by this OEM add-on. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_removed_components",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub removed_components: Vec<RemovedComponentInfo>,
+}
+
+impl Info {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::add_ons::versions::Info",
+            "display_name",
+        )
+    }
+
+    fn __missing_vendor() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::add_ons::versions::Info",
+            "vendor",
+        )
+    }
+
+    fn __missing_display_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::add_ons::versions::Info",
+            "display_version",
+        )
+    }
+
+    fn __missing_summary() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::add_ons::versions::Info",
+            "summary",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::add_ons::versions::Info",
+            "description",
+        )
+    }
+
+    fn __missing_components() -> Vec<ComponentInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::add_ons::versions::Info",
+            "components",
+        )
+    }
+
+    fn __missing_removed_components() -> Vec<RemovedComponentInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::add_ons::versions::Info",
+            "removed_components",
+        )
+    }
 }
 
 /// The `Versions.RemovedComponentInfo` class defines the information regarding a component removed by the OEM add-on. This class was added in vSphere API 7.0.0.0.
@@ -70,7 +158,17 @@ pub struct RemovedComponentInfo {
     /// Identifier of a `com.vmware.esx.settings.component` resource.
     pub name: crate::ids::SettingsComponentId,
     /// Display name of the component. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "RemovedComponentInfo::__missing_display_name")]
     pub display_name: String,
+}
+
+impl RemovedComponentInfo {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::add_ons::versions::RemovedComponentInfo",
+            "display_name",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -28,27 +28,57 @@ pub struct ComponentVersionInfo {
     /// Identifier of a `com.vmware.esx.settings.component` resource.
     pub name: crate::ids::SettingsComponentId,
     /// Display name of the component. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ComponentVersionInfo::__missing_display_name")]
     pub display_name: String,
     /// Version of the component. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ComponentVersionInfo::__missing_version")]
     pub version: String,
     /// Human readable version of the base image. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ComponentVersionInfo::__missing_display_version")]
     pub display_version: String,
+}
+
+impl ComponentVersionInfo {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::base_images::versions::ComponentVersionInfo",
+            "display_name",
+        )
+    }
+
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::base_images::versions::ComponentVersionInfo",
+            "version",
+        )
+    }
+
+    fn __missing_display_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::base_images::versions::ComponentVersionInfo",
+            "display_version",
+        )
+    }
 }
 
 /// The `Versions.Info` class defines the information regarding a base image. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Display name of the base image. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
     /// Version of the base image. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.base_image` resource.
     pub version: crate::ids::SettingsBaseImageId,
     /// Human readable version of the base image. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_display_version")]
     pub display_version: String,
     /// Summary of the base image. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_summary")]
     pub summary: String,
     /// Description of the base image. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Category of the base image. This attribute was added in vSphere API 7.0.0.0.
     pub category: CategoryType,
@@ -57,7 +87,10 @@ pub struct Info {
     /// Release date of the base image. This attribute was added in vSphere API 7.0.0.0.
     pub release_date: vsphere_vapi_runtime::types::DateTime,
     /// List of components in this base image. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_components",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub components: Vec<ComponentVersionInfo>,
     /// For base images this base image can quick patch from, map their full versions to display versions. This attribute was added in vSphere API 8.0.3.0.
     ///
@@ -66,6 +99,43 @@ pub struct Info {
     pub quick_patch_compatible_versions: Option<
         vsphere_vapi_runtime::types::VapiMap<String, String>,
     >,
+}
+
+impl Info {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::base_images::versions::Info",
+            "display_name",
+        )
+    }
+
+    fn __missing_display_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::base_images::versions::Info",
+            "display_version",
+        )
+    }
+
+    fn __missing_summary() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::base_images::versions::Info",
+            "summary",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::base_images::versions::Info",
+            "description",
+        )
+    }
+
+    fn __missing_components() -> Vec<ComponentVersionInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::base_images::versions::Info",
+            "components",
+        )
+    }
 }
 
 #[doc(hidden)]

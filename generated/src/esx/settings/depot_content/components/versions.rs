@@ -34,14 +34,19 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Display name of the component. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
     /// Vendor of the component. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_vendor")]
     pub vendor: String,
     /// Human readable version of the component. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_display_version")]
     pub display_version: String,
     /// Summary of the component version. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_summary")]
     pub summary: String,
     /// Description of the component version. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Category of the component version. This attribute was added in vSphere API 7.0.0.0.
     pub category: CategoryType,
@@ -50,9 +55,54 @@ pub struct Info {
     /// Link to kb article related to this the component version. This attribute was added in vSphere API 7.0.0.0.
     pub kb: String,
     /// Contact email for the component version. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_contact")]
     pub contact: String,
     /// Release date of the component version. This attribute was added in vSphere API 7.0.0.0.
     pub release_date: vsphere_vapi_runtime::types::DateTime,
+}
+
+impl Info {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::components::versions::Info",
+            "display_name",
+        )
+    }
+
+    fn __missing_vendor() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::components::versions::Info",
+            "vendor",
+        )
+    }
+
+    fn __missing_display_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::components::versions::Info",
+            "display_version",
+        )
+    }
+
+    fn __missing_summary() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::components::versions::Info",
+            "summary",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::components::versions::Info",
+            "description",
+        )
+    }
+
+    fn __missing_contact() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depot_content::components::versions::Info",
+            "contact",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -10,11 +10,26 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// A list of metadata bundles contained in the depot. The key is vendor of metadata bundle. This attribute was added in vSphere API 7.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_metadata_bundles",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub metadata_bundles: vsphere_vapi_runtime::types::VapiMap<
         String,
         Vec<crate::esx::settings::depots::MetadataInfo>,
     >,
+}
+
+impl Info {
+    fn __missing_metadata_bundles() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        Vec<crate::esx::settings::depots::MetadataInfo>,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::depots::online::content::Info",
+            "metadata_bundles",
+        )
+    }
 }
 
 #[doc(hidden)]

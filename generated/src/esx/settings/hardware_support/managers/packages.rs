@@ -102,12 +102,40 @@ pub struct HardwareSupportPackageInfo {
     /// Identifier of a `com.vmware.esx.setting.hardware_support.package` resource.
     pub pkg: crate::ids::SettingHardwareSupportPackageId,
     /// Version of the Hardware Support Package (e.g. "20180128.1" or "v42") selected This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "HardwareSupportPackageInfo::__missing_version")]
     pub version: String,
     /// Description of the Hardware Support Package (HSP) (e.g. for use in help bubble) This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "HardwareSupportPackageInfo::__missing_description")]
     pub description: String,
     /// Supported vSphere releases This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "HardwareSupportPackageInfo::__missing_supported_releases",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub supported_releases: Vec<String>,
+}
+
+impl HardwareSupportPackageInfo {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hardware_support::managers::packages::HardwareSupportPackageInfo",
+            "version",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hardware_support::managers::packages::HardwareSupportPackageInfo",
+            "description",
+        )
+    }
+
+    fn __missing_supported_releases() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hardware_support::managers::packages::HardwareSupportPackageInfo",
+            "supported_releases",
+        )
+    }
 }
 
 /// A call of

@@ -21,13 +21,31 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Author of the commit. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Info::__missing_author")]
     pub author: String,
     /// Creation time of the commit. This attribute was added in vSphere API 8.0.0.1.
     pub commit_time: vsphere_vapi_runtime::types::DateTime,
     /// Description accompanying this commit. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Apply status of the commit. This attribute was added in vSphere API 8.0.0.1.
     pub apply_status: ApplyStatusType,
+}
+
+impl Info {
+    fn __missing_author() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hosts::software::commits::Info",
+            "author",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hosts::software::commits::Info",
+            "description",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -11,12 +11,40 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExplanationDetails {
     /// Display name of an excluded image entity (base image, add-on etc.). This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "ExplanationDetails::__missing_display_name")]
     pub display_name: String,
     /// Display version of an excluded image entity (base image, add-on etc.). This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "ExplanationDetails::__missing_display_version")]
     pub display_version: String,
     /// List of explanations on why the image entity is excluded. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ExplanationDetails::__missing_explanation",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub explanation: Vec<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl ExplanationDetails {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hosts::software::recommendations::ExplanationDetails",
+            "display_name",
+        )
+    }
+
+    fn __missing_display_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hosts::software::recommendations::ExplanationDetails",
+            "display_version",
+        )
+    }
+
+    fn __missing_explanation() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hosts::software::recommendations::ExplanationDetails",
+            "explanation",
+        )
+    }
 }
 
 /// The `Recommendations.Info` class defines the information about the most recent recommendation generation result. This class was added in vSphere API 8.0.0.1.
@@ -29,11 +57,23 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_series_recommendation: Option<crate::esx::settings::SoftwareInfo>,
     /// Details about why some base images are excluded in latest and current series recommendations. This is not applicable for specified base image recommendations. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_base_image_explanation_details",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub base_image_explanation_details: Vec<ExplanationDetails>,
     /// The most recent timestamp when check for recommended image is launched. This attribute was added in vSphere API 8.0.0.1. None if no recommendation check has ever been launched.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_time: Option<vsphere_vapi_runtime::types::DateTime>,
+}
+
+impl Info {
+    fn __missing_base_image_explanation_details() -> Vec<ExplanationDetails> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hosts::software::recommendations::Info",
+            "base_image_explanation_details",
+        )
+    }
 }
 
 impl Info {

@@ -1389,7 +1389,10 @@ impl<'de> serde::Deserialize<'de> for ImportSpec {
                 };
                 ::core::result::Result::Ok(ImportSpec {
                     display_name: f_0
-                        .ok_or_else(|| serde::de::Error::missing_field("display_name"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "esx::settings::repository::software::drafts::ImportSpec",
+                            "display_name",
+                        )),
                     source_type: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("source_type"))?,
                     delete_existing_draft: f_5,
@@ -1406,13 +1409,31 @@ pub struct Info {
     /// Metadata about the software draft. This attribute was added in vSphere API 9.0.0.0.
     pub metadata: Metadata,
     /// Display name of the software draft. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
     /// Identifier of the software in the repository for which this draft is created. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.repository.software_spec` resource.
     pub software_spec: crate::ids::SoftwareSpecId,
     /// Software specification associated with the draft. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_software_info")]
     pub software_info: crate::esx::settings::SoftwareInfo,
+}
+
+impl Info {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::repository::software::drafts::Info",
+            "display_name",
+        )
+    }
+
+    fn __missing_software_info() -> crate::esx::settings::SoftwareInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::repository::software::drafts::Info",
+            "software_info",
+        )
+    }
 }
 
 /// A call of
@@ -1450,11 +1471,21 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Metadata {
     /// Owner of the software draft. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Metadata::__missing_owner")]
     pub owner: String,
     /// Status of the software draft. This attribute was added in vSphere API 9.0.0.0.
     pub status: StatusType,
     /// Creation time of the software draft. This attribute was added in vSphere API 9.0.0.0.
     pub creation_time: vsphere_vapi_runtime::types::DateTime,
+}
+
+impl Metadata {
+    fn __missing_owner() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::repository::software::drafts::Metadata",
+            "owner",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -1485,7 +1516,17 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ValidateResult {
     /// Notifications associated with the validation. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ValidateResult::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
+}
+
+impl ValidateResult {
+    fn __missing_notifications() -> crate::esx::settings::Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::repository::software::drafts::ValidateResult",
+            "notifications",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -14,19 +14,47 @@ pub struct CreateSpec {
     /// Identifier of a `com.vmware.cis.tagging.Tag:VirtualMachine` resource.
     pub vm_tag: crate::ids::TagId,
     /// When considering scaling-in a cluster, policies that have been created with one of these capabilities are ignored for virtual machines that have the tag indicated by `com.vmware.vcenter.compute.policies.capabilities.cluster_scale_in_ignore_vm_capabilities.create_spec.vm_tag`. This set must contain at least one item. Currently, the only allowed capability identifier is `com.vmware.vcenter.compute.policies.capabilities.disable_drs_vmotion`. In the future, other capabilities may be specified. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CreateSpec::__missing_vm_capabilities",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub vm_capabilities: Vec<String>,
     /// Identifier of the capability this policy is based on. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.compute.policies.Capability` resource.
     pub capability: crate::ids::PoliciesCapabilityId,
     /// Name of the policy. The name needs to be unique within this vCenter server. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
     /// Description of the policy. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "CreateSpec::__missing_description")]
     pub description: String,
     /// Information about the entity that manages this policy. This property identifies which entity is responsible for managing the policy and can influence operations such as delete. If None, the policy is not managed by any specific entity. Any user with ComputePolicy.Manage privilege can manage the policy. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<crate::vcenter::compute::policies::ManagedBy>,
+}
+
+impl CreateSpec {
+    fn __missing_vm_capabilities() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::capabilities::cluster_scale_in_ignore_vm_capabilities::CreateSpec",
+            "vm_capabilities",
+        )
+    }
+
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::capabilities::cluster_scale_in_ignore_vm_capabilities::CreateSpec",
+            "name",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::capabilities::cluster_scale_in_ignore_vm_capabilities::CreateSpec",
+            "description",
+        )
+    }
 }
 
 /// The `Info` class contains information about a policy to ignore virtual machine capabilities when scaling-in a cluster, see `com.vmware.vcenter.compute.policies.get`. When considering scaling-in a cluster, policies that have been created with one of the listed `com.vmware.vcenter.compute.policies.capabilities.cluster_scale_in_ignore_vm_capabilities.info.vm_capabilities` are ignored for virtual machines that have the tag indicated by `com.vmware.vcenter.compute.policies.capabilities.cluster_scale_in_ignore_vm_capabilities.info.vm_tag` in VMware Cloud on AWS. Usage beyond VMware Cloud on AWS is not supported. Warning: this class is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
@@ -37,11 +65,16 @@ pub struct Info {
     /// Identifier of a `com.vmware.cis.tagging.Tag:VirtualMachine` resource.
     pub vm_tag: crate::ids::TagId,
     /// When considering scaling-in a cluster, policies that have been created with one of these capabilities are ignored for virtual machines that have the tag indicated by `com.vmware.vcenter.compute.policies.capabilities.cluster_scale_in_ignore_vm_capabilities.info.vm_tag`. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_vm_capabilities",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub vm_capabilities: Vec<String>,
     /// Name of the policy. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Description of the policy. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Identifier of the capability this policy is based on. This attribute was added in vSphere API 7.0.3.0.
     ///
@@ -50,4 +83,27 @@ pub struct Info {
     /// Information about the entity that manages this policy. This property identifies which entity is responsible for managing the policy and can influence operations such as delete. If None, the policy is not managed by any specific entity. Any user with ComputePolicy.Manage privilege can manage the policy. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<crate::vcenter::compute::policies::ManagedBy>,
+}
+
+impl Info {
+    fn __missing_vm_capabilities() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::capabilities::cluster_scale_in_ignore_vm_capabilities::Info",
+            "vm_capabilities",
+        )
+    }
+
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::capabilities::cluster_scale_in_ignore_vm_capabilities::Info",
+            "name",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::capabilities::cluster_scale_in_ignore_vm_capabilities::Info",
+            "description",
+        )
+    }
 }

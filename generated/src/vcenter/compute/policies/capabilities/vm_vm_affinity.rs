@@ -18,12 +18,30 @@ pub struct CreateSpec {
     /// Identifier of a `com.vmware.vcenter.compute.policies.Capability` resource.
     pub capability: crate::ids::PoliciesCapabilityId,
     /// Name of the policy. The name needs to be unique within this vCenter server. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
     /// Description of the policy. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "CreateSpec::__missing_description")]
     pub description: String,
     /// Information about the entity that manages this policy. This property identifies which entity is responsible for managing the policy and can influence operations such as delete. If None, the policy is not managed by any specific entity. Any user with ComputePolicy.Manage privilege can manage the policy. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<crate::vcenter::compute::policies::ManagedBy>,
+}
+
+impl CreateSpec {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::capabilities::vm_vm_affinity::CreateSpec",
+            "name",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::capabilities::vm_vm_affinity::CreateSpec",
+            "description",
+        )
+    }
 }
 
 /// The `CreateSpecV2` class contains information used to create a new VM-VM affinity policy with enhanced object selection capabilities.
@@ -34,18 +52,44 @@ pub struct CreateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpecV2 {
     /// Selector that identifies which virtual machines this affinity policy applies to. All VMs selected by this selector will be affined to each other. This attribute was added in vSphere API 9.1.1.0.
+    #[serde(default = "CreateSpecV2::__missing_vm_selector")]
     pub vm_selector: crate::vcenter::compute::policies::ObjectSelectorSpec,
     /// Identifier of the capability this policy is based on. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.compute.policies.Capability` resource.
     pub capability: crate::ids::PoliciesCapabilityId,
     /// Name of the policy. The name needs to be unique within this vCenter server. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "CreateSpecV2::__missing_name")]
     pub name: String,
     /// Description of the policy. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "CreateSpecV2::__missing_description")]
     pub description: String,
     /// Information about the entity that manages this policy. This property identifies which entity is responsible for managing the policy and can influence operations such as delete. If None, the policy is not managed by any specific entity. Any user with ComputePolicy.Manage privilege can manage the policy. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<crate::vcenter::compute::policies::ManagedBy>,
+}
+
+impl CreateSpecV2 {
+    fn __missing_vm_selector() -> crate::vcenter::compute::policies::ObjectSelectorSpec {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::capabilities::vm_vm_affinity::CreateSpecV2",
+            "vm_selector",
+        )
+    }
+
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::capabilities::vm_vm_affinity::CreateSpecV2",
+            "name",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::capabilities::vm_vm_affinity::CreateSpecV2",
+            "description",
+        )
+    }
 }
 
 /// The `Info` class contains information about a VM-VM affinity policy, see `com.vmware.vcenter.compute.policies.get`. All virtual machines that share the tag indicated by `com.vmware.vcenter.compute.policies.capabilities.vm_vm_affinity.info.vm_tag` are affined to each other in vCenter. Warning: this class is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
@@ -56,8 +100,10 @@ pub struct Info {
     /// Identifier of a `com.vmware.cis.tagging.Tag:VirtualMachine` resource.
     pub vm_tag: crate::ids::TagId,
     /// Name of the policy. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Description of the policy. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Identifier of the capability this policy is based on. This attribute was added in vSphere API 7.0.3.0.
     ///
@@ -68,16 +114,35 @@ pub struct Info {
     pub managed_by: Option<crate::vcenter::compute::policies::ManagedBy>,
 }
 
+impl Info {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::capabilities::vm_vm_affinity::Info",
+            "name",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::capabilities::vm_vm_affinity::Info",
+            "description",
+        )
+    }
+}
+
 /// The `InfoV2` class contains information about a VM-VM affinity policy with enhanced object selection capabilities, see `com.vmware.vcenter.compute.policies.get`.
 ///
 /// All virtual machines selected by `com.vmware.vcenter.compute.policies.capabilities.vm_vm_affinity.info_v2.vm_selector` are affined to each other. This class was added in vSphere API 9.1.1.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InfoV2 {
     /// Selector that identifies which virtual machines this affinity policy applies to. All VMs selected by this selector will be affined to each other. This attribute was added in vSphere API 9.1.1.0.
+    #[serde(default = "InfoV2::__missing_vm_selector")]
     pub vm_selector: crate::vcenter::compute::policies::ObjectSelectorSpec,
     /// Name of the policy. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "InfoV2::__missing_name")]
     pub name: String,
     /// Description of the policy. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "InfoV2::__missing_description")]
     pub description: String,
     /// Identifier of the capability this policy is based on. This attribute was added in vSphere API 7.0.3.0.
     ///
@@ -86,4 +151,27 @@ pub struct InfoV2 {
     /// Information about the entity that manages this policy. This property identifies which entity is responsible for managing the policy and can influence operations such as delete. If None, the policy is not managed by any specific entity. Any user with ComputePolicy.Manage privilege can manage the policy. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<crate::vcenter::compute::policies::ManagedBy>,
+}
+
+impl InfoV2 {
+    fn __missing_vm_selector() -> crate::vcenter::compute::policies::ObjectSelectorSpec {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::capabilities::vm_vm_affinity::InfoV2",
+            "vm_selector",
+        )
+    }
+
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::capabilities::vm_vm_affinity::InfoV2",
+            "name",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::capabilities::vm_vm_affinity::InfoV2",
+            "description",
+        )
+    }
 }

@@ -11,31 +11,110 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CapacityInfo {
     /// Total capacity. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "CapacityInfo::__missing_total")]
     pub total: i64,
     /// Capacity reserved by the workloads. This metric indicates only the configured reservation does not include current usage of reservation. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "CapacityInfo::__missing_reserved")]
     pub reserved: i64,
     /// Capacity currently consumed by the workloads. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "CapacityInfo::__missing_consumed")]
     pub consumed: i64,
+}
+
+impl CapacityInfo {
+    fn __missing_total() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::consumption_domains::zones::capacity::summary::CapacityInfo",
+            "total",
+        )
+    }
+
+    fn __missing_reserved() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::consumption_domains::zones::capacity::summary::CapacityInfo",
+            "reserved",
+        )
+    }
+
+    fn __missing_consumed() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::consumption_domains::zones::capacity::summary::CapacityInfo",
+            "consumed",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for CapacityInfo {
+    fn zero() -> Self {
+        Self {
+            total: ::vsphere_vapi_runtime::de::Zero::zero(),
+            reserved: ::vsphere_vapi_runtime::de::Zero::zero(),
+            consumed: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `Summary.ClusterInfo` class contains information about resource capacity in a vSphere Zone for each cluster which is in associated state with the vSphere Zone. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterInfo {
     /// Capacity info for each cluster This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ClusterInfo::__missing_cluster_infos",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub cluster_infos: vsphere_vapi_runtime::types::VapiMap<String, Info>,
+}
+
+impl ClusterInfo {
+    fn __missing_cluster_infos() -> vsphere_vapi_runtime::types::VapiMap<String, Info> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::consumption_domains::zones::capacity::summary::ClusterInfo",
+            "cluster_infos",
+        )
+    }
 }
 
 /// The `Summary.Info` class contains information about capacity of a resource in a vSphere Zone. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// CPU capacity information of the vSphere Zone, units are MHz. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Info::__missing_cpu")]
     pub cpu: CapacityInfo,
     /// Memory capacity information of the vSphere Zone, units are MiB. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Info::__missing_memory")]
     pub memory: CapacityInfo,
     /// VmResourceProfile capacity information of the vSphere Zone, units are in number of instances. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_vm_resource_profiles",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub vm_resource_profiles: vsphere_vapi_runtime::types::VapiMap<String, CapacityInfo>,
+}
+
+impl Info {
+    fn __missing_cpu() -> CapacityInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::consumption_domains::zones::capacity::summary::Info",
+            "cpu",
+        )
+    }
+
+    fn __missing_memory() -> CapacityInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::consumption_domains::zones::capacity::summary::Info",
+            "memory",
+        )
+    }
+
+    fn __missing_vm_resource_profiles() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        CapacityInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::consumption_domains::zones::capacity::summary::Info",
+            "vm_resource_profiles",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -11,10 +11,33 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Status {
     /// This is true if the complete method succeeded without any errors. Otherwise, it is false if all or some methods have failed. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Status::__missing_success")]
     pub success: bool,
     /// Associations between the identifiers of the clusters for which the operation failed and the reason of the failure. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Status::__missing_failed_clusters",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub failed_clusters: vsphere_vapi_runtime::types::VapiMap<String, serde_json::Value>,
+}
+
+impl Status {
+    fn __missing_success() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::consumption_domains::zones::cluster::associations::Status",
+            "success",
+        )
+    }
+
+    fn __missing_failed_clusters() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        serde_json::Value,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::consumption_domains::zones::cluster::associations::Status",
+            "failed_clusters",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -49,9 +49,19 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
     /// Name of the Harbor project. Should be between 1-63 characters long alphanumeric string and may contain the following characters: a-z,0-9, and '-'. Must be starting with characters or numbers, with the '-' character allowed anywhere except the first or last character. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
     /// Access type of a Harbor project. This attribute was added in vSphere API 7.0.0.0.
     pub scope: Scope,
+}
+
+impl CreateSpec {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::content::registries::harbor::projects::CreateSpec",
+            "name",
+        )
+    }
 }
 
 /// The `Projects.Info` class contains detailed information about a Harbor project. This class was added in vSphere API 7.0.0.0.
@@ -277,7 +287,11 @@ impl<'de> serde::Deserialize<'de> for Info {
                     }
                 };
                 ::core::result::Result::Ok(Info {
-                    name: f_0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    name: f_0
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::content::registries::harbor::projects::Info",
+                            "name",
+                        )),
                     config_status: u_0
                         .ok_or_else(|| serde::de::Error::missing_field(
                             "config_status",
@@ -327,9 +341,19 @@ pub struct Summary {
     /// Identifier of a `com.vmware.vcenter.content.Registry.Harbor.Project` resource.
     pub project: crate::ids::HarborProjectId,
     /// Name of the Harbor project. Should be between 1-63 characters long alphanumeric string and may contain the following characters: a-z,0-9, and '-'. Must be starting with characters or numbers, with the '-' character allowed anywhere except the first or last character. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// Access type of a Harbor project. This attribute was added in vSphere API 7.0.0.0.
     pub scope: Scope,
+}
+
+impl Summary {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::content::registries::harbor::projects::Summary",
+            "name",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -147,7 +147,11 @@ impl<'de> serde::Deserialize<'de> for Info {
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
                         "health" => f_0 = Some(map.next_value()?),
-                        "details" => f_1 = map.next_value()?,
+                        "details" => {
+                            f_1 = Some(
+                                map.next_value::<Option<_>>()?.unwrap_or_default(),
+                            );
+                        }
                         "type" => f_2 = Some(map.next_value()?),
                         "native_info" => f_3 = map.next_value()?,
                         _ => {
@@ -187,7 +191,11 @@ impl<'de> serde::Deserialize<'de> for Info {
                 ::core::result::Result::Ok(Info {
                     health: f_0
                         .ok_or_else(|| serde::de::Error::missing_field("health"))?,
-                    details: f_1.unwrap_or_default(),
+                    details: f_1
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::crypto_manager::hosts::kms::providers::Info",
+                            "details",
+                        )),
                     r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
                 })
             }
@@ -227,7 +235,17 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NativeProviderInfo {
     /// Key identifier for the provider This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "NativeProviderInfo::__missing_key_id")]
     pub key_id: String,
+}
+
+impl NativeProviderInfo {
+    fn __missing_key_id() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::crypto_manager::hosts::kms::providers::NativeProviderInfo",
+            "key_id",
+        )
+    }
 }
 
 /// The `Providers.Summary` class contains attributes that describe a provider. This class was added in vSphere API 7.0.2.0.

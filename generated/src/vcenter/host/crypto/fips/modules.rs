@@ -26,8 +26,10 @@ pub struct FilterSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The name of the module as specified in its certificate. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Version of the module. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Info::__missing_version")]
     pub version: String,
     /// CMVP certificate number of the module. Can be used to construct the URL of the certificate, for example: <https://csrc.nist.gov/projects/cryptographic-module-validation-program/certificate/4743> This attribute was added in vSphere API 9.1.0.0. If None, the module's CMVP certification is still pending.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -36,7 +38,43 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cavp_cert: Option<String>,
     /// Version of the VCF component on which this module is installed. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Info::__missing_component_version")]
     pub component_version: String,
+}
+
+impl Info {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::host::crypto::fips::modules::Info",
+            "name",
+        )
+    }
+
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::host::crypto::fips::modules::Info",
+            "version",
+        )
+    }
+
+    fn __missing_component_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::host::crypto::fips::modules::Info",
+            "component_version",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for Info {
+    fn zero() -> Self {
+        Self {
+            name: ::vsphere_vapi_runtime::de::Zero::zero(),
+            version: ::vsphere_vapi_runtime::de::Zero::zero(),
+            cmvp_cert: ::vsphere_vapi_runtime::de::Zero::zero(),
+            cavp_cert: ::vsphere_vapi_runtime::de::Zero::zero(),
+            component_version: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 impl Info {
@@ -75,7 +113,17 @@ pub struct ListItem {
     /// Identifier of a `HostSystem` resource.
     pub host: crate::ids::HostSystemId,
     /// Details of a FIPS module. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "ListItem::__missing_info")]
     pub info: Info,
+}
+
+impl ListItem {
+    fn __missing_info() -> Info {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::host::crypto::fips::modules::ListItem",
+            "info",
+        )
+    }
 }
 
 /// A call of [`Modules::list`](crate::vcenter::host::crypto::fips::Modules::list)
@@ -115,11 +163,23 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// The list of modules. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_items",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub items: Vec<ListItem>,
     /// Host moId indicating the host from which the next page of results shall continue. Clients should use this value in the subsequent calls to the #list(IterationSpec) API. This attribute was added in vSphere API 9.1.0.0. If None the full list of modules is returned or no modules matched the provided filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
+}
+
+impl ListResult {
+    fn __missing_items() -> Vec<ListItem> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::host::crypto::fips::modules::ListResult",
+            "items",
+        )
+    }
 }
 
 #[doc(hidden)]

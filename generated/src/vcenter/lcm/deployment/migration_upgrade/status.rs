@@ -252,8 +252,16 @@ impl<'de> serde::Deserialize<'de> for Info {
                 let mut unknown = serde_json::Map::new();
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
-                        "subtasks" => f_0 = map.next_value()?,
-                        "subtask_order" => f_1 = map.next_value()?,
+                        "subtasks" => {
+                            f_0 = Some(
+                                map.next_value::<Option<_>>()?.unwrap_or_default(),
+                            );
+                        }
+                        "subtask_order" => {
+                            f_1 = Some(
+                                map.next_value::<Option<_>>()?.unwrap_or_default(),
+                            );
+                        }
                         "current_state" => f_2 = map.next_value()?,
                         "desired_state" => f_3 = map.next_value()?,
                         "progress" => f_4 = map.next_value()?,
@@ -355,23 +363,40 @@ impl<'de> serde::Deserialize<'de> for Info {
                     }
                 };
                 ::core::result::Result::Ok(Info {
-                    subtasks: f_0.unwrap_or_default(),
-                    subtask_order: f_1.unwrap_or_default(),
+                    subtasks: f_0
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::lcm::deployment::migration_upgrade::status::Info",
+                            "subtasks",
+                        )),
+                    subtask_order: f_1
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::lcm::deployment::migration_upgrade::status::Info",
+                            "subtask_order",
+                        )),
                     current_state: f_2,
                     desired_state: f_3,
                     notifications: f_5,
                     upgrade_info: f_6
-                        .ok_or_else(|| serde::de::Error::missing_field("upgrade_info"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::lcm::deployment::migration_upgrade::status::Info",
+                            "upgrade_info",
+                        )),
                     last_update_time: f_7
                         .ok_or_else(|| serde::de::Error::missing_field(
                             "last_update_time",
                         ))?,
                     description: f_8
-                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::lcm::deployment::migration_upgrade::status::Info",
+                            "description",
+                        )),
                     status: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("status"))?,
                     cancelable: f_10
-                        .ok_or_else(|| serde::de::Error::missing_field("cancelable"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::lcm::deployment::migration_upgrade::status::Info",
+                            "cancelable",
+                        )),
                 })
             }
         }
@@ -720,11 +745,17 @@ impl<'de> serde::Deserialize<'de> for Task {
                 ::core::result::Result::Ok(Task {
                     notifications: f_1,
                     description: f_2
-                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::lcm::deployment::migration_upgrade::status::Task",
+                            "description",
+                        )),
                     status: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("status"))?,
                     cancelable: f_4
-                        .ok_or_else(|| serde::de::Error::missing_field("cancelable"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::lcm::deployment::migration_upgrade::status::Task",
+                            "cancelable",
+                        )),
                 })
             }
         }
@@ -748,10 +779,33 @@ pub struct UpgradeInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<serde_json::Value>,
     /// The size of the data (in MB) that is left to be replicated from the source vCenter to the target vCenter. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "UpgradeInfo::__missing_remaining_replication_data")]
     pub remaining_replication_data: i64,
     /// A unique identifier assign to an upgrade run. New upgrade run will assign new ID. This attribute was added in vSphere API 9.0.0.0. If None, there is no upgrade initialized on the vCenter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
+}
+
+impl UpgradeInfo {
+    fn __missing_remaining_replication_data() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::lcm::deployment::migration_upgrade::status::UpgradeInfo",
+            "remaining_replication_data",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for UpgradeInfo {
+    fn zero() -> Self {
+        Self {
+            upgrade_to: ::vsphere_vapi_runtime::de::Zero::zero(),
+            start_switchover: ::vsphere_vapi_runtime::de::Zero::zero(),
+            pause: ::vsphere_vapi_runtime::de::Zero::zero(),
+            error: ::vsphere_vapi_runtime::de::Zero::zero(),
+            remaining_replication_data: ::vsphere_vapi_runtime::de::Zero::zero(),
+            identifier: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 impl UpgradeInfo {

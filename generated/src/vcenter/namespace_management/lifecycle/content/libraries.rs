@@ -26,16 +26,40 @@ pub struct Info {
     /// Configuration status of vSphere Namespaces with this Content Library. This attribute was added in vSphere API 9.0.0.0.
     pub status: Status,
     /// Messages related to configuration between vSphere Namespaces and Content Library. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<Message>,
+}
+
+impl Info {
+    fn __missing_messages() -> Vec<Message> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::lifecycle::content::libraries::Info",
+            "messages",
+        )
+    }
 }
 
 /// The `Libraries.ListResult` class represents the result of `com.vmware.vcenter.namespace_management.lifecycle.content.libraries.list` method. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of content libraries. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_libraries",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub libraries: Vec<Summary>,
+}
+
+impl ListResult {
+    fn __missing_libraries() -> Vec<Summary> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::lifecycle::content::libraries::ListResult",
+            "libraries",
+        )
+    }
 }
 
 /// The `Libraries.Message` class contains the information about the Content Library configuration with vSphere Namespaces. This class was added in vSphere API 9.0.0.0.
@@ -44,7 +68,17 @@ pub struct Message {
     /// Type of the message. This attribute was added in vSphere API 9.0.0.0.
     pub severity: message::Severity,
     /// Details about the message. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Message::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
+}
+
+impl Message {
+    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::lifecycle::content::libraries::Message",
+            "message",
+        )
+    }
 }
 
 /// The `Libraries.SetSpec` class contains the specification required to configure vSphere Namespaces with an existing Content Library of Supervisor images. This class was added in vSphere API 9.0.0.0.

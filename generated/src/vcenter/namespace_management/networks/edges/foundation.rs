@@ -199,7 +199,11 @@ impl<'de> serde::Deserialize<'de> for DistributedPortGroupNetwork {
                     }
                 };
                 ::core::result::Result::Ok(DistributedPortGroupNetwork {
-                    name: f_0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    name: f_0
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::namespace_management::networks::edges::foundation::DistributedPortGroupNetwork",
+                            "name",
+                        )),
                     network: f_1
                         .ok_or_else(|| serde::de::Error::missing_field("network"))?,
                     ipam: u_0.ok_or_else(|| serde::de::Error::missing_field("ipam"))?,
@@ -216,21 +220,44 @@ pub struct Dns {
     /// `com.vmware.vcenter.namespace_management.networks.edges.foundation.DNS.servers` is a list of IP addresses that clients may use for DNS resolution on a given network in priority order.
     ///
     /// If None, and the interface configured with a Management Persona is connected to a DHCP network, it will attempt to obtain its settings from a DHCP server. If the interface configured with a Management Persona is connected to a static IP network, the values will be synced with the Supervisor's management services `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network.services`. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Dns::__missing_servers",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub servers: Vec<String>,
     /// `com.vmware.vcenter.namespace_management.networks.edges.foundation.DNS.search_domains` is a list of DNS search domains to be used on this network.
     ///
     /// This field is useful for corporate networks or local domains that are not publicly resolvable.
     ///
     /// If None, and the interface configured with a Management Persona is connected to a DHCP network, it will attempt to obtain its settings from a DHCP server. If the interface configured with a Management Persona is connected to a static IP network, the values will be synced with the Supervisor's management services `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network.services`. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Dns::__missing_search_domains",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub search_domains: Vec<String>,
+}
+
+impl Dns {
+    fn __missing_servers() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::edges::foundation::Dns",
+            "servers",
+        )
+    }
+
+    fn __missing_search_domains() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::edges::foundation::Dns",
+            "search_domains",
+        )
+    }
 }
 
 /// `FoundationIPRange` defines a contiguous set of IP addresses in the context of a Foundation Load Balancer. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FoundationIpRange {
     /// `com.vmware.vcenter.namespace_management.networks.edges.foundation.foundation_IP_range.address` is the starting IP address. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "FoundationIpRange::__missing_address")]
     pub address: String,
     /// `com.vmware.vcenter.namespace_management.networks.edges.foundation.foundation_IP_range.count` is number of IP addresses in the range.
     ///
@@ -240,7 +267,24 @@ pub struct FoundationIpRange {
     /// * A /24 subnet with a gateway address and a broadcast address will have a count of 254.
     ///
     /// This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "FoundationIpRange::__missing_count")]
     pub count: i64,
+}
+
+impl FoundationIpRange {
+    fn __missing_address() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::edges::foundation::FoundationIpRange",
+            "address",
+        )
+    }
+
+    fn __missing_count() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::edges::foundation::FoundationIpRange",
+            "count",
+        )
+    }
 }
 
 /// `IPConfig` encapsulates configuration required to enable the load balancer on static IP networks. This class was added in vSphere API 9.0.0.0.
@@ -249,10 +293,30 @@ pub struct IpConfig {
     /// IP ranges will be used to provision IP addresses for nodes on a network. You must supply at least one IP address per network override per node. The IP addresses must exist within the same subnet as the provided gateway.
     ///
     /// If you want to scale up the number of load balancer nodes, you must have enough free IP addresses present in the pool on each respective network. To deploy a load balancer, one IP address is required for each node on each network. For example, if deploying in HA configuration, you must supply two IP addresses for each network for a total of four IP addresses. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "IpConfig::__missing_ip_ranges",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub ip_ranges: Vec<FoundationIpRange>,
     /// A gateway is the default gateway on a network specified in CIDR notation. E.g. 192.168.0.1/24. IP addresses specified in `com.vmware.vcenter.namespace_management.networks.edges.foundation.IP_config.ip_ranges` must be contained within the same subnet as this gateway. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "IpConfig::__missing_gateway")]
     pub gateway: String,
+}
+
+impl IpConfig {
+    fn __missing_ip_ranges() -> Vec<FoundationIpRange> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::edges::foundation::IpConfig",
+            "ip_ranges",
+        )
+    }
+
+    fn __missing_gateway() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::edges::foundation::IpConfig",
+            "gateway",
+        )
+    }
 }
 
 /// A `Network` describes how packets from the load balancer reach their destinations. This class was added in vSphere API 9.0.0.0.
@@ -421,10 +485,22 @@ pub struct NetworkInterface {
     /// The list of interface personas. An interface must have at least one persona and may have additional *distinct* personas.
     ///
     /// For example, an interface with Management Persona, Workload Persona, and Frontend Personas will configure the load balancer to put load balancer IPs on the same interface that will be used to reach workloads and other load balancer nodes. An interface configured with only a Frontend Persona will allow ingress and return traffic to exit that interface while relying on different interfaces for management traffic and workload traffic. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "NetworkInterface::__missing_personas",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub personas: Vec<Persona>,
     /// A network defines how packets reach their destination from this interface. This attribute was added in vSphere API 9.0.0.0.
     pub network: Network,
+}
+
+impl NetworkInterface {
+    fn __missing_personas() -> Vec<Persona> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::edges::foundation::NetworkInterface",
+            "personas",
+        )
+    }
 }
 
 /// `NetworkServices` contains external services on a network that the load balancer is eligible to interact with. This class was added in vSphere API 9.0.0.0.
@@ -447,8 +523,20 @@ pub struct Ntp {
     /// `com.vmware.vcenter.namespace_management.networks.edges.foundation.NTP.servers` contains a list of servers in priority order that clients can use for network time protocol.
     ///
     /// If None, and the interface configured with a Management Persona is connected to a DHCP network, it will attempt to obtain its settings from a DHCP server. If the interface configured with a Management Persona is connected to a static IP network, the values will be synced with the Supervisor's management services `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network.services`. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Ntp::__missing_servers",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub servers: Vec<String>,
+}
+
+impl Ntp {
+    fn __missing_servers() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::edges::foundation::Ntp",
+            "servers",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -90,8 +90,20 @@ pub struct FilterSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
     /// Zone compatibility criteria. If zones are specified, the common distributed switches across the given zones will returned. A distributed switch is considered common if it is present in all of the vSphere clusters in a given zone. This must not be specified if `com.vmware.vcenter.namespace_management.networks.nsx.distributed_switches.filter_spec.cluster` is specified. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "FilterSpec::__missing_zones",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub zones: Vec<String>,
+}
+
+impl FilterSpec {
+    fn __missing_zones() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::distributed_switches::FilterSpec",
+            "zones",
+        )
+    }
 }
 
 impl FilterSpec {
@@ -140,6 +152,7 @@ pub struct Summary {
     /// Identifier of a `vSphereDistributedSwitch` resource.
     pub distributed_switch: crate::ids::VSphereDistributedSwitchId,
     /// Human-readable identifier of the switch. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// Compatibility of this Distributed Switch with the vSphere Namespaces. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -147,6 +160,15 @@ pub struct Summary {
     /// List of reasons for incompatibility. If empty, this Distributed Switch is compatible. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incompatibility_reasons: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
+}
+
+impl Summary {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::distributed_switches::Summary",
+            "name",
+        )
+    }
 }
 
 impl Summary {

@@ -83,8 +83,20 @@ pub struct FilterSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatible: Option<bool>,
     /// Distributed switch UUID criteria. If distributed switches identifiers are specified, they will be used to filter the Edges. To obtain the available distributed switch UUIDs, use: `com.vmware.vcenter.namespace_management.networks.nsx.distributed_switches.list`. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "FilterSpec::__missing_distributed_switch",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub distributed_switch: Vec<String>,
+}
+
+impl FilterSpec {
+    fn __missing_distributed_switch() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::edges::FilterSpec",
+            "distributed_switch",
+        )
+    }
 }
 
 /// A call of
@@ -122,8 +134,10 @@ pub struct Summary {
     /// Identifier of a `NSXEdgeCluster` resource.
     pub edge_cluster: crate::ids::NSXEdgeClusterId,
     /// Human-readable identifier of the Edge. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// NSX Policy path of the Edge. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Summary::__missing_path")]
     pub path: String,
     /// Compatibility of this Edge with vSphere Namespaces. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -131,6 +145,22 @@ pub struct Summary {
     /// List of reasons for incompatibility. If empty, this Edge is compatible. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incompatibility_reasons: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
+}
+
+impl Summary {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::edges::Summary",
+            "name",
+        )
+    }
+
+    fn __missing_path() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::edges::Summary",
+            "path",
+        )
+    }
 }
 
 impl Summary {

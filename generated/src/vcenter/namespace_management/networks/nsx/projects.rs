@@ -297,9 +297,27 @@ impl Vpcs {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EdgeClusterInfo {
     /// NSX Edge cluster path to be used for SNAT and other centralized services. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "EdgeClusterInfo::__missing_edge_cluster_path")]
     pub edge_cluster_path: String,
     /// NSX Edge cluster name used for this cluster. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "EdgeClusterInfo::__missing_edge_cluster_name")]
     pub edge_cluster_name: String,
+}
+
+impl EdgeClusterInfo {
+    fn __missing_edge_cluster_path() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::projects::EdgeClusterInfo",
+            "edge_cluster_path",
+        )
+    }
+
+    fn __missing_edge_cluster_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::projects::EdgeClusterInfo",
+            "edge_cluster_name",
+        )
+    }
 }
 
 /// The `Projects.FilterSpec` class contains attributes used to filter the results when listing Projects (see `com.vmware.vcenter.namespace_management.networks.nsx.projects.list`). This class was added in vSphere API 9.0.0.0.
@@ -318,31 +336,104 @@ pub struct Info {
     /// Identifier of a `NSXProject` resource.
     pub project: crate::ids::NSXProjectId,
     /// Name of the Project. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Description of the Project. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// NSX path of the Project. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_nsx_path")]
     pub nsx_path: String,
     /// List of NSX Tier0 or Tier0-VRF gateways currently configured with the project. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_gateways",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub gateways: Vec<NsxGatewayInfo>,
     /// List of NSX Edge Clusters currently configured with the project. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_edge_clusters",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub edge_clusters: Vec<EdgeClusterInfo>,
     /// List of NSX External IPv4 Blocks currently configured with the project. This attribute was added in vSphere API 9.0.0.0.
     #[serde(
         rename = "external_IPv4_blocks",
-        default,
+        default = "Info::__missing_external_ipv4_blocks",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub external_ipv4_blocks: Vec<
         crate::vcenter::namespace_management::networks::nsx::IpBlockInfo,
     >,
     /// `true` if this Project is the default Project in NSX, `false` otherwise. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_default_project")]
     pub default_project: bool,
     /// VPC Connectivity Profile under this project. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_vpc_connectivity_profiles",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub vpc_connectivity_profiles: Vec<VpcConnectivityProfileInfo>,
+}
+
+impl Info {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::projects::Info",
+            "name",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::projects::Info",
+            "description",
+        )
+    }
+
+    fn __missing_nsx_path() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::projects::Info",
+            "nsx_path",
+        )
+    }
+
+    fn __missing_gateways() -> Vec<NsxGatewayInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::projects::Info",
+            "gateways",
+        )
+    }
+
+    fn __missing_edge_clusters() -> Vec<EdgeClusterInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::projects::Info",
+            "edge_clusters",
+        )
+    }
+
+    fn __missing_external_ipv4_blocks() -> Vec<
+        crate::vcenter::namespace_management::networks::nsx::IpBlockInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::projects::Info",
+            "external_IPv4_blocks",
+        )
+    }
+
+    fn __missing_default_project() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::projects::Info",
+            "default_project",
+        )
+    }
+
+    fn __missing_vpc_connectivity_profiles() -> Vec<VpcConnectivityProfileInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::projects::Info",
+            "vpc_connectivity_profiles",
+        )
+    }
 }
 
 /// A call of
@@ -376,17 +467,47 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of all NSX projects. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_projects",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub projects: Vec<Info>,
+}
+
+impl ListResult {
+    fn __missing_projects() -> Vec<Info> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::projects::ListResult",
+            "projects",
+        )
+    }
 }
 
 /// The `Projects.NsxGatewayInfo` class contains info of NSX Gateway. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NsxGatewayInfo {
     /// NSX Tier0 or VRF Gateway path used for this cluster. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "NsxGatewayInfo::__missing_nsx_gateway_path")]
     pub nsx_gateway_path: String,
     /// NSX Tier0 or VRF Gateway name used for this cluster. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "NsxGatewayInfo::__missing_nsx_gateway_name")]
     pub nsx_gateway_name: String,
+}
+
+impl NsxGatewayInfo {
+    fn __missing_nsx_gateway_path() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::projects::NsxGatewayInfo",
+            "nsx_gateway_path",
+        )
+    }
+
+    fn __missing_nsx_gateway_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::projects::NsxGatewayInfo",
+            "nsx_gateway_name",
+        )
+    }
 }
 
 /// The `Projects.VpcConnectivityProfileInfo` class contains information about a VPC Connectivity Profile. This class was added in vSphere API 9.0.0.0.
@@ -397,9 +518,27 @@ pub struct VpcConnectivityProfileInfo {
     /// Identifier of a `VpcConnectivityProfile` resource.
     pub profile: crate::ids::VpcConnectivityProfileId,
     /// Name used for this profile. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "VpcConnectivityProfileInfo::__missing_name")]
     pub name: String,
     /// NSX path of the profile. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "VpcConnectivityProfileInfo::__missing_nsx_path")]
     pub nsx_path: String,
+}
+
+impl VpcConnectivityProfileInfo {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::projects::VpcConnectivityProfileInfo",
+            "name",
+        )
+    }
+
+    fn __missing_nsx_path() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::projects::VpcConnectivityProfileInfo",
+            "nsx_path",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -55,6 +55,7 @@ pub struct Info {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PrecheckResult {
     /// Represents Supervisor upgrade version for which `com.vmware.vcenter.namespace_management.software.supervisors.prechecks.precheck_result.conditions` belong to. This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "PrecheckResult::__missing_target_version")]
     pub target_version: String,
     /// Represents the consolidated status of Supervisor upgrade pre-checks. This attribute was added in vSphere API 9.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -62,15 +63,46 @@ pub struct PrecheckResult {
         crate::vcenter::namespace_management::supervisors::conditions::condition_group::Status,
     >,
     /// Supervisor upgrade pre-check results for `com.vmware.vcenter.namespace_management.software.supervisors.prechecks.precheck_result.target_version` This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "PrecheckResult::__missing_conditions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub conditions: Vec<crate::vcenter::namespace_management::clusters::Condition>,
+}
+
+impl PrecheckResult {
+    fn __missing_target_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::prechecks::PrecheckResult",
+            "target_version",
+        )
+    }
+
+    fn __missing_conditions() -> Vec<
+        crate::vcenter::namespace_management::clusters::Condition,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::prechecks::PrecheckResult",
+            "conditions",
+        )
+    }
 }
 
 /// The `Prechecks.PrecheckSpec` class contains the specification required to run Supervisor upgrade pre-checks. This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PrecheckSpec {
     /// The target version indicates the Supervisor upgrade version against which the Supervisor upgrade pre-checks should run, the value for this field should be provided from the list of `com.vmware.vcenter.namespace_management.software.clusters.info.available_versions`. This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "PrecheckSpec::__missing_target_version")]
     pub target_version: String,
+}
+
+impl PrecheckSpec {
+    fn __missing_target_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::prechecks::PrecheckSpec",
+            "target_version",
+        )
+    }
 }
 
 #[doc(hidden)]

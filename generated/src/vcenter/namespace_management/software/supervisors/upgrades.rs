@@ -106,13 +106,19 @@ pub struct Info {
     /// Identifier of a `SupervisorVersion` resource.
     pub current_version: crate::ids::SupervisorVersionId,
     /// Set of versions that the Supervisor can be upgraded to. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_available_versions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub available_versions: Vec<String>,
     /// Date of the last successful upgrade. This attribute was added in vSphere API 9.1.0.0. If None, the Supervisor has not yet been upgraded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_upgraded_date: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Messages related to the upgrade process for the Supervisor. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<Message>,
     /// Current state of the upgrade. This attribute was added in vSphere API 9.1.0.0.
     pub state: State,
@@ -124,6 +130,22 @@ pub struct Info {
     pub upgrade_prechecks: Option<
         Vec<crate::vcenter::namespace_management::clusters::Condition>,
     >,
+}
+
+impl Info {
+    fn __missing_available_versions() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::upgrades::Info",
+            "available_versions",
+        )
+    }
+
+    fn __missing_messages() -> Vec<Message> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::upgrades::Info",
+            "messages",
+        )
+    }
 }
 
 /// A call of
@@ -157,8 +179,20 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of upgrade summaries for each Supervisor. Each summary includes information such as current version, desired version, available upgrade versions and upgrade state. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_supervisors",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub supervisors: Vec<Summary>,
+}
+
+impl ListResult {
+    fn __missing_supervisors() -> Vec<Summary> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::upgrades::ListResult",
+            "supervisors",
+        )
+    }
 }
 
 /// The `Upgrades.Message` class contains the information about the object configuration. This class was added in vSphere API 9.1.0.0.
@@ -167,18 +201,64 @@ pub struct Message {
     /// Type of the message. This attribute was added in vSphere API 9.1.0.0.
     pub severity: message::Severity,
     /// Details about the message. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Message::__missing_details")]
     pub details: crate::vapi::standard::LocalizableMessage,
+}
+
+impl Message {
+    fn __missing_details() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::upgrades::Message",
+            "details",
+        )
+    }
 }
 
 /// The `Upgrades.Progress` class contains detailed information about the Supervisor upgrade progress. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Progress {
     /// Total amount of the work for the operation. The work here represents the number of master nodes in the Supervisor need to be upgraded. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Progress::__missing_total")]
     pub total: i64,
     /// Current progress of the upgrade operation, represented as a percentage of completion. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Progress::__missing_completed")]
     pub completed: i64,
     /// Message about the work progress. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Progress::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
+}
+
+impl Progress {
+    fn __missing_total() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::upgrades::Progress",
+            "total",
+        )
+    }
+
+    fn __missing_completed() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::upgrades::Progress",
+            "completed",
+        )
+    }
+
+    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::upgrades::Progress",
+            "message",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for Progress {
+    fn zero() -> Self {
+        Self {
+            total: ::vsphere_vapi_runtime::de::Zero::zero(),
+            completed: ::vsphere_vapi_runtime::de::Zero::zero(),
+            message: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -207,15 +287,35 @@ pub struct Status {
     /// Identifier of a `SupervisorVersion` resource.
     pub desired_version: crate::ids::SupervisorVersionId,
     /// Current set of messages associated with the upgrade state. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Status::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<Message>,
     /// Information about upgrade progress. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Status::__missing_progress")]
     pub progress: Progress,
     /// Information about control plane components' upgrade status. This attribute was added in vSphere API 9.1.0.0. If None, the Supervisor pre-checks did not run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub components: Option<
         Vec<crate::vcenter::namespace_management::clusters::Condition>,
     >,
+}
+
+impl Status {
+    fn __missing_messages() -> Vec<Message> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::upgrades::Status",
+            "messages",
+        )
+    }
+
+    fn __missing_progress() -> Progress {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::upgrades::Status",
+            "progress",
+        )
+    }
 }
 
 /// The `Upgrades.Summary` class contains basic information about the Supervisor upgrade related information. This class was added in vSphere API 9.1.0.0.
@@ -230,7 +330,10 @@ pub struct Summary {
     /// Identifier of a `SupervisorVersion` resource.
     pub current_version: crate::ids::SupervisorVersionId,
     /// Set of versions available for upgrade. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Summary::__missing_available_versions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub available_versions: Vec<String>,
     /// Date of the last successful upgrade. This attribute was added in vSphere API 9.1.0.0. If None, the Supervisor has not yet been upgraded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -242,6 +345,15 @@ pub struct Summary {
     pub desired_version: Option<String>,
     /// Current state of the upgrade. This attribute was added in vSphere API 9.1.0.0.
     pub state: State,
+}
+
+impl Summary {
+    fn __missing_available_versions() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::upgrades::Summary",
+            "available_versions",
+        )
+    }
 }
 
 #[doc(hidden)]

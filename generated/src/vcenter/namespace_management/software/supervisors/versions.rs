@@ -14,9 +14,19 @@ pub mod control_plane;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Capability {
     /// Name of the vSphere Namespaces feature. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Capability::__missing_name")]
     pub name: String,
     /// Supportability status of this capability with the current infrastructure (vCenter and NSX versions). This attribute was added in vSphere API 9.0.0.0.
     pub status: Status,
+}
+
+impl Capability {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::versions::Capability",
+            "name",
+        )
+    }
 }
 
 /// A call of
@@ -235,7 +245,11 @@ impl<'de> serde::Deserialize<'de> for CompatibilityInfo {
                         "description" => f_2 = Some(map.next_value()?),
                         "release_date" => f_3 = Some(map.next_value()?),
                         "release_notes" => f_4 = Some(map.next_value()?),
-                        "image_source_specs" => f_5 = map.next_value()?,
+                        "image_source_specs" => {
+                            f_5 = Some(
+                                map.next_value::<Option<_>>()?.unwrap_or_default(),
+                            );
+                        }
                         "compatibility" => f_6 = Some(map.next_value()?),
                         "incompatibility_reasons" => f_7 = map.next_value()?,
                         "capabilities" => f_8 = map.next_value()?,
@@ -296,16 +310,28 @@ impl<'de> serde::Deserialize<'de> for CompatibilityInfo {
                 ::core::result::Result::Ok(CompatibilityInfo {
                     version: f_0
                         .ok_or_else(|| serde::de::Error::missing_field("version"))?,
-                    name: f_1.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    name: f_1
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::namespace_management::software::supervisors::versions::CompatibilityInfo",
+                            "name",
+                        )),
                     description: f_2
-                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::namespace_management::software::supervisors::versions::CompatibilityInfo",
+                            "description",
+                        )),
                     release_date: f_3
                         .ok_or_else(|| serde::de::Error::missing_field("release_date"))?,
                     release_notes: f_4
-                        .ok_or_else(|| serde::de::Error::missing_field(
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::namespace_management::software::supervisors::versions::CompatibilityInfo",
                             "release_notes",
-                        ))?,
-                    image_source_specs: f_5.unwrap_or_default(),
+                        )),
+                    image_source_specs: f_5
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::namespace_management::software::supervisors::versions::CompatibilityInfo",
+                            "image_source_specs",
+                        )),
                     compatibility: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("compatibility"))?,
                 })
@@ -341,18 +367,56 @@ pub struct Info {
     /// Identifier of a `SupervisorVersion` resource.
     pub version: crate::ids::SupervisorVersionId,
     /// Name of the Supervisor release. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Description of the Supervisor release. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Date of Supervisor release. This attribute was added in vSphere API 9.0.0.0.
     pub release_date: vsphere_vapi_runtime::types::DateTime,
     /// Details of Supervisor release. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_release_notes")]
     pub release_notes: String,
     /// Details about the source of Supervisor image. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_image_source_specs",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub image_source_specs: Vec<
         crate::vcenter::namespace_management::supervisors::ImageSourceSpec,
     >,
+}
+
+impl Info {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::versions::Info",
+            "name",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::versions::Info",
+            "description",
+        )
+    }
+
+    fn __missing_release_notes() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::versions::Info",
+            "release_notes",
+        )
+    }
+
+    fn __missing_image_source_specs() -> Vec<
+        crate::vcenter::namespace_management::supervisors::ImageSourceSpec,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::versions::Info",
+            "image_source_specs",
+        )
+    }
 }
 
 /// A call of
@@ -386,8 +450,20 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of all Supervisor versions. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_supervisor_versions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub supervisor_versions: Vec<Summary>,
+}
+
+impl ListResult {
+    fn __missing_supervisor_versions() -> Vec<Summary> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::versions::ListResult",
+            "supervisor_versions",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -12,7 +12,17 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateResult {
     /// Resulting Certificate Signing Request in PEM format. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "CreateResult::__missing_csr")]
     pub csr: String,
+}
+
+impl CreateResult {
+    fn __missing_csr() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::certificates::signing_requests::CreateResult",
+            "csr",
+        )
+    }
 }
 
 /// The `SigningRequests.CreateSpec` class contains the specification required to create new Certificate Signing Request for the Supervisor. This class was added in vSphere API 9.1.0.0.
@@ -24,16 +34,22 @@ pub struct CreateSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_size: Option<i64>,
     /// Name identifying the machine. Its value will be set in Certificate Signing Request Subject's CN field. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "CreateSpec::__missing_common_name")]
     pub common_name: String,
     /// Two-letter country code (as defined in ISO-3166) to be set in Certificate Signing Request Subject's C field. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "CreateSpec::__missing_country")]
     pub country: String,
     /// State or province to be set in Certificate Signing Request Subject's ST field. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "CreateSpec::__missing_state_or_province")]
     pub state_or_province: String,
     /// Locality (city) to be set in Certificate Signing Request Subject's L field. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "CreateSpec::__missing_locality")]
     pub locality: String,
     /// Organization to be set in Certificate Signing Request Subject's O field. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "CreateSpec::__missing_organization_name")]
     pub organization_name: String,
     /// Organizational Unit to be set in Certificate Signing Request Subject's OU field. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "CreateSpec::__missing_organization_unit_name")]
     pub organization_unit_name: String,
     /// Email to be set in Certificate Signing Request Subject Alternative Names. This attribute was added in vSphere API 9.1.0.0. If None, no email address will be set in the Certificate Signing Request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -52,6 +68,50 @@ pub struct CreateSpec {
     /// * For `com.vmware.vcenter.namespace_management.supervisors.certificates.signing_requests.CSR_type.DEFAULT_NSX_INGRESS`: No automatic population of default values takes place; only the provided DNS names and/or IP addresses will be added to the Certificate Signing Request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject_alternative_names: Option<SubjectAlternativeNames>,
+}
+
+impl CreateSpec {
+    fn __missing_common_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::certificates::signing_requests::CreateSpec",
+            "common_name",
+        )
+    }
+
+    fn __missing_country() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::certificates::signing_requests::CreateSpec",
+            "country",
+        )
+    }
+
+    fn __missing_state_or_province() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::certificates::signing_requests::CreateSpec",
+            "state_or_province",
+        )
+    }
+
+    fn __missing_locality() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::certificates::signing_requests::CreateSpec",
+            "locality",
+        )
+    }
+
+    fn __missing_organization_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::certificates::signing_requests::CreateSpec",
+            "organization_name",
+        )
+    }
+
+    fn __missing_organization_unit_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::certificates::signing_requests::CreateSpec",
+            "organization_unit_name",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -15,17 +15,47 @@ pub struct Info {
     /// Identifier of a `com.vmware.vcenter.namespace_management.identity.domain` resource.
     pub domain: crate::ids::DomainId,
     /// A name to be used for the given identity domain. This name will be displayed in the vCenter UI. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
     /// The URL used by the Identity Provider to redirect users back to the Supervisor after authentication. This URL will be used in the registration of the Supervisor with the Identity Provider to act as an OAuth 2.0 client. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_callback_url")]
     pub callback_url: String,
+}
+
+impl Info {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::identity::domains::Info",
+            "display_name",
+        )
+    }
+
+    fn __missing_callback_url() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::identity::domains::Info",
+            "callback_url",
+        )
+    }
 }
 
 /// The `Domains.ListResult` class represents the result of a `com.vmware.vcenter.namespace_management.supervisors.identity.domains.list` method. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of Summary. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_domains",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub domains: Vec<Summary>,
+}
+
+impl ListResult {
+    fn __missing_domains() -> Vec<Summary> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::identity::domains::ListResult",
+            "domains",
+        )
+    }
 }
 
 /// The `Domains.Summary` class provides an overview of an identity domain registered for a Supervisor. This class was added in vSphere API 9.0.0.0.
@@ -36,7 +66,17 @@ pub struct Summary {
     /// Identifier of a `com.vmware.vcenter.namespace_management.identity.domain` resource.
     pub domain: crate::ids::DomainId,
     /// A name to be used for the given identity domain. This name will be displayed in the vCenter UI. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Summary::__missing_display_name")]
     pub display_name: String,
+}
+
+impl Summary {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::identity::domains::Summary",
+            "display_name",
+        )
+    }
 }
 
 #[doc(hidden)]

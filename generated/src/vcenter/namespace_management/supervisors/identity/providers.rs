@@ -12,9 +12,10 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
     /// A name to be used for the given identity provider. This name will be displayed in the vCenter UI. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "CreateSpec::__missing_display_name")]
     pub display_name: String,
     /// The URL to the identity provider issuing tokens. The OIDC discovery URL will be derived from the issuer URL, according to RFC8414 (<https://datatracker.ietf.org/doc/html/rfc8414>): <https://issuerURL/.well-known/openid-configuration>. This must use HTTPS as the scheme. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(rename = "issuer_URL")]
+    #[serde(rename = "issuer_URL", default = "CreateSpec::__missing_issuer_url")]
     pub issuer_url: String,
     /// The claim from the upstream identity provider ID token or user info endpoint to inspect to obtain the username for the given user. This attribute was added in vSphere API 8.0.0.1. If None, the upstream issuer URL will be concatenated with the 'sub' claim to generate the username to be used with Kubernetes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23,7 +24,7 @@ pub struct CreateSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups_claim: Option<String>,
     /// The clientID is the OAuth 2.0 client ID registered in the upstream identity provider and used by the Supervisor. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(rename = "client_ID")]
+    #[serde(rename = "client_ID", default = "CreateSpec::__missing_client_id")]
     pub client_id: String,
     /// The OAuth 2.0 client secret to be used by the Supervisor when authenticating to the upstream identity provider. This attribute was added in vSphere API 8.0.0.1.
     pub client_secret: vsphere_vapi_runtime::types::Secret,
@@ -66,6 +67,29 @@ pub struct CreateSpec {
     pub enable_kubernetes_jwt_authentication: Option<bool>,
 }
 
+impl CreateSpec {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::identity::providers::CreateSpec",
+            "display_name",
+        )
+    }
+
+    fn __missing_issuer_url() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::identity::providers::CreateSpec",
+            "issuer_URL",
+        )
+    }
+
+    fn __missing_client_id() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::identity::providers::CreateSpec",
+            "client_ID",
+        )
+    }
+}
+
 /// The `Providers.Info` class provides details about an identity provider configured with a Supervisor. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
@@ -74,9 +98,10 @@ pub struct Info {
     /// Identifier of a `com.vmware.vcenter.namespace_management.identity.Provider` resource.
     pub provider: crate::ids::IdentityProviderId,
     /// A name to be used for the given identity provider. This name will be displayed in the vCenter UI. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
     /// The URL to the identity provider issuing tokens. The OIDC discovery URL will be derived from the issuer URL, according to RFC8414 (<https://datatracker.ietf.org/doc/html/rfc8414>): <https://issuerURL/.well-known/openid-configuration>. This must use HTTPS as the scheme. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(rename = "issuer_URL")]
+    #[serde(rename = "issuer_URL", default = "Info::__missing_issuer_url")]
     pub issuer_url: String,
     /// The claim from the upstream identity provider ID token or user info endpoint to inspect to obtain the username for the given user. This attribute was added in vSphere API 8.0.0.1. If None, the upstream issuer URL will be concatenated with the 'sub' claim to generate the username to be used with Kubernetes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -85,7 +110,7 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups_claim: Option<String>,
     /// The clientID is the OAuth 2.0 client ID registered in the upstream identity provider and used by the Supervisor. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(rename = "client_ID")]
+    #[serde(rename = "client_ID", default = "Info::__missing_client_id")]
     pub client_id: String,
     /// The certificate authority data holds the trusted roots to be used to establish HTTPS connections with the identity provider. This attribute was added in vSphere API 8.0.0.1. If None, HTTPS connections with the upstream identity provider will rely on a default set of system trusted roots.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -133,13 +158,37 @@ pub struct Info {
     pub enable_kubernetes_jwt_authentication: Option<bool>,
 }
 
+impl Info {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::identity::providers::Info",
+            "display_name",
+        )
+    }
+
+    fn __missing_issuer_url() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::identity::providers::Info",
+            "issuer_URL",
+        )
+    }
+
+    fn __missing_client_id() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::identity::providers::Info",
+            "client_ID",
+        )
+    }
+}
+
 /// The `Providers.SetSpec` class is used to fully replace the configuration of an upstream identity provider for use with a Supervisor. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetSpec {
     /// A name to be used for the given identity provider. This name will be displayed in the vCenter UI. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "SetSpec::__missing_display_name")]
     pub display_name: String,
     /// The URL to the identity provider issuing tokens. The OIDC discovery URL will be derived from the issuer URL, according to RFC8414 (<https://datatracker.ietf.org/doc/html/rfc8414>): <https://issuerURL/.well-known/openid-configuration>. This must use HTTPS as the scheme. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(rename = "issuer_URL")]
+    #[serde(rename = "issuer_URL", default = "SetSpec::__missing_issuer_url")]
     pub issuer_url: String,
     /// The claim from the upstream identity provider ID token or user info endpoint to inspect to obtain the username for the given user. This attribute was added in vSphere API 8.0.0.1. If None, the upstream issuer URL will be concatenated with the 'sub' claim to generate the username to be used with Kubernetes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -148,7 +197,7 @@ pub struct SetSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups_claim: Option<String>,
     /// The clientID is the OAuth 2.0 client ID registered in the upstream identity provider and used by the Supervisor. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(rename = "client_ID")]
+    #[serde(rename = "client_ID", default = "SetSpec::__missing_client_id")]
     pub client_id: String,
     /// The OAuth 2.0 client secret to be used by the Supervisor when authenticating to the upstream identity provider. This attribute was added in vSphere API 8.0.0.1.
     pub client_secret: vsphere_vapi_runtime::types::Secret,
@@ -188,6 +237,29 @@ pub struct SetSpec {
     pub enable_kubernetes_jwt_authentication: Option<bool>,
 }
 
+impl SetSpec {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::identity::providers::SetSpec",
+            "display_name",
+        )
+    }
+
+    fn __missing_issuer_url() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::identity::providers::SetSpec",
+            "issuer_URL",
+        )
+    }
+
+    fn __missing_client_id() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::identity::providers::SetSpec",
+            "client_ID",
+        )
+    }
+}
+
 /// The `Providers.Summary` class provides an overview of an identity provider configured for the given Supervisor. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
@@ -196,7 +268,17 @@ pub struct Summary {
     /// Identifier of a `com.vmware.vcenter.namespace_management.identity.Provider` resource.
     pub provider: crate::ids::IdentityProviderId,
     /// A name to be used for the given identity provider. This name will be displayed in the vCenter UI. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Summary::__missing_display_name")]
     pub display_name: String,
+}
+
+impl Summary {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::identity::providers::Summary",
+            "display_name",
+        )
+    }
 }
 
 /// The `Providers.UpdateSpec` class contains the specification required to update the configuration of an identity provider used with a Supervisor. This class was added in vSphere API 8.0.0.1.

@@ -163,7 +163,11 @@ impl<'de> serde::Deserialize<'de> for CreateSpec {
                     }
                 };
                 ::core::result::Result::Ok(CreateSpec {
-                    name: f_0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    name: f_0
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::namespace_management::supervisors::metrics::remote_endpoints::CreateSpec",
+                            "name",
+                        )),
                     interval: f_1,
                     remote_endpoint_type: u_0
                         .ok_or_else(|| serde::de::Error::missing_field(
@@ -329,9 +333,16 @@ impl<'de> serde::Deserialize<'de> for Info {
                     }
                 };
                 ::core::result::Result::Ok(Info {
-                    name: f_0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    name: f_0
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::namespace_management::supervisors::metrics::remote_endpoints::Info",
+                            "name",
+                        )),
                     interval: f_1
-                        .ok_or_else(|| serde::de::Error::missing_field("interval"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::namespace_management::supervisors::metrics::remote_endpoints::Info",
+                            "interval",
+                        )),
                     remote_endpoint_type: u_0
                         .ok_or_else(|| serde::de::Error::missing_field(
                             "remote_endpoint_type",
@@ -347,8 +358,20 @@ impl<'de> serde::Deserialize<'de> for Info {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of {#link Summary}. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_remote_endpoints",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub remote_endpoints: Vec<Summary>,
+}
+
+impl ListResult {
+    fn __missing_remote_endpoints() -> Vec<Summary> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::metrics::remote_endpoints::ListResult",
+            "remote_endpoints",
+        )
+    }
 }
 
 /// The `RemoteEndpoints.SetSpec` class contains the specification required to fully replace the configuration of a remote endpoint configured with the Supervisor. This class was added in vSphere API 9.0.0.0.
@@ -506,7 +529,11 @@ impl<'de> serde::Deserialize<'de> for SetSpec {
                     }
                 };
                 ::core::result::Result::Ok(SetSpec {
-                    name: f_0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    name: f_0
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::namespace_management::supervisors::metrics::remote_endpoints::SetSpec",
+                            "name",
+                        )),
                     interval: f_1,
                     remote_endpoint_type: u_0
                         .ok_or_else(|| serde::de::Error::missing_field(
@@ -527,9 +554,19 @@ pub struct Summary {
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.metrics.RemoteEndpoint` resource.
     pub remote_endpoint: crate::ids::RemoteEndpointId,
     /// A display name to be used for the given remote endpoint. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// Describes the type of remote endpoint. This attribute was added in vSphere API 9.0.0.0.
     pub remote_endpoint_type: crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpointType,
+}
+
+impl Summary {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::metrics::remote_endpoints::Summary",
+            "name",
+        )
+    }
 }
 
 /// The `RemoteEndpoints.UpdateSpec` class contains the specification required to update the configuration of a remote endpoint configured with the Supervisor. This class was added in vSphere API 9.0.0.0.

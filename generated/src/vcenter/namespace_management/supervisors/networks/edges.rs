@@ -17,30 +17,82 @@ pub mod condition;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AviCreateSpec {
     /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.avi_create_spec.username` is used for accessing the Avi Controller. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "AviCreateSpec::__missing_username")]
     pub username: String,
     /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.avi_create_spec.password` secures the `com.vmware.vcenter.namespace_management.supervisors.networks.edges.avi_create_spec.username`. This attribute was added in vSphere API 9.0.0.0.
     pub password: vsphere_vapi_runtime::types::Secret,
     /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.avi_create_spec.certificate_authority_chain` contains PEM-encoded CA chain which is used to verify x509 certificates received from the server. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "AviCreateSpec::__missing_certificate_authority_chain")]
     pub certificate_authority_chain: String,
     /// Server is the address for the Avi Controller, used to configure Virtual Servers. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "AviCreateSpec::__missing_server")]
     pub server: Server,
     /// The cloud name for the Avi Controller. This attribute was added in vSphere API 9.0.0.0. Only set if custom cloud name is configured for this Avi Controller. If None, it defaults to "Default-Cloud".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud_name: Option<String>,
 }
 
+impl AviCreateSpec {
+    fn __missing_username() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::edges::AviCreateSpec",
+            "username",
+        )
+    }
+
+    fn __missing_certificate_authority_chain() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::edges::AviCreateSpec",
+            "certificate_authority_chain",
+        )
+    }
+
+    fn __missing_server() -> Server {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::edges::AviCreateSpec",
+            "server",
+        )
+    }
+}
+
 /// `Edges.AviInfo` contains detailed information about an Avi Load Balancer. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AviInfo {
     /// Server is the address for the Avi Controller used to configure Virtual Servers. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "AviInfo::__missing_server")]
     pub server: Server,
     /// An administrator user name for accessing the Avi Controller. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "AviInfo::__missing_username")]
     pub username: String,
     /// PEM-encoded CA certificate chain which is used to verify x509 certificates received from the server. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "AviInfo::__missing_certificate_authority_chain")]
     pub certificate_authority_chain: String,
     /// The cloud name for the Avi Controller. This attribute was added in vSphere API 9.0.0.0. Only set if custom cloud name is configured for this Avi Controller. If None, it defaults to "Default-Cloud".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud_name: Option<String>,
+}
+
+impl AviInfo {
+    fn __missing_server() -> Server {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::edges::AviInfo",
+            "server",
+        )
+    }
+
+    fn __missing_username() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::edges::AviInfo",
+            "username",
+        )
+    }
+
+    fn __missing_certificate_authority_chain() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::edges::AviInfo",
+            "certificate_authority_chain",
+        )
+    }
 }
 
 /// The `Edges.AviUpdateSpec` defines parameters for updating an Avi Load Balancer. This class was added in vSphere API 9.0.0.0.
@@ -68,10 +120,20 @@ pub struct Condition {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_transition_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// A brief CamelCase message indicating details about the reason for the last transition. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Condition::__missing_reason")]
     pub reason: String,
     /// A human-readable message that provides additional details about the last transition. This attribute was added in vSphere API 9.0.0.0. If None no additional information is available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl Condition {
+    fn __missing_reason() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::edges::Condition",
+            "reason",
+        )
+    }
 }
 
 impl Condition {
@@ -278,7 +340,11 @@ impl<'de> serde::Deserialize<'de> for CreateSpec {
                     }
                 };
                 ::core::result::Result::Ok(CreateSpec {
-                    name: f_0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    name: f_0
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::namespace_management::supervisors::networks::edges::CreateSpec",
+                            "name",
+                        )),
                     provider: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("provider"))?,
                 })
@@ -346,7 +412,10 @@ pub struct FoundationDeploymentTargetUpdateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FoundationLoadBalancerCreateSpec {
     /// Virtual IP addresses assigned to Kubernetes load balancer services, which allow ingress into the Supervisor. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "FoundationLoadBalancerCreateSpec::__missing_vip_ranges",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub vip_ranges: Vec<IpRange>,
     /// Subnets to service Virtual IP addresses. If any of the IP Addresses provided as part of `com.vmware.vcenter.namespace_management.supervisors.networks.edges.foundation_load_balancer_create_spec.vip_ranges` falls outside the frontend network subnet, then you must supply corresponding subnet(s) for those IP addresses.
     ///
@@ -387,6 +456,15 @@ pub struct FoundationLoadBalancerCreateSpec {
 }
 
 impl FoundationLoadBalancerCreateSpec {
+    fn __missing_vip_ranges() -> Vec<IpRange> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerCreateSpec",
+            "vip_ranges",
+        )
+    }
+}
+
+impl FoundationLoadBalancerCreateSpec {
     /// A value with the required `vip_ranges` set and every optional field `None`.
     pub fn new(vip_ranges: impl ::std::convert::Into<Vec<IpRange>>) -> Self {
         Self {
@@ -403,35 +481,57 @@ impl FoundationLoadBalancerCreateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FoundationLoadBalancerInfo {
     /// The `Edges.FoundationLoadBalancerRuntime` class contains the observed state of the load balancer. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "FoundationLoadBalancerInfo::__missing_runtime")]
     pub runtime: FoundationLoadBalancerRuntime,
     /// Defines the current networks this load balancer is attached to. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "FoundationLoadBalancerInfo::__missing_interfaces",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub interfaces: Vec<FoundationLoadBalancerNetworkInterface>,
     /// Virtual IP addresses assigned to Kubernetes load balancer services, which allow ingress into the Supervisor. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "FoundationLoadBalancerInfo::__missing_vip_ranges",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub vip_ranges: Vec<IpRange>,
     /// Subnets to service Virtual IP addresses. These subnets in addition to the subnet of the network attached to the interface with the Frontend Persona, allow traffic from `com.vmware.vcenter.namespace_management.supervisors.networks.edges.foundation_load_balancer_info.vip_ranges` to route back to their destination. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "FoundationLoadBalancerInfo::__missing_vip_subnets",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub vip_subnets: Vec<String>,
     /// The current resource size of the load balancer deployment. This attribute was added in vSphere API 9.0.0.0.
     pub size: crate::vcenter::namespace_management::networks::edges::foundation::SizeHint,
     /// The current availability mode configured for the Foundation Load Balancer. This attribute was added in vSphere API 9.0.0.0.
     pub availability: crate::vcenter::namespace_management::networks::edges::foundation::AvailabilityMode,
     /// The zones this Foundation Load Balancer is deployed onto. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "FoundationLoadBalancerInfo::__missing_zones",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub zones: Vec<String>,
     /// Storage Policy containing datastores hosting the Foundation Load Balancer nodes. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `SpsStorageProfile` resource.
     pub storage_policy: crate::ids::SpsStorageProfileId,
     /// The current DNS servers configured for the Foundation Load Balancer control plane. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "FoundationLoadBalancerInfo::__missing_dns_servers",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub dns_servers: Vec<String>,
     /// The current DNS search domains configured for the Foundation Load Balancer control plane. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "FoundationLoadBalancerInfo::__missing_dns_search_domains",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub dns_search_domains: Vec<String>,
     /// The current NTP servers configured for the Foundation Load Balancer control plane. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "FoundationLoadBalancerInfo::__missing_ntp_servers",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub ntp_servers: Vec<String>,
     /// The remote endpoint configured to receive logs from the Foundation Load Balancer. This attribute was added in vSphere API 9.0.0.0. If None and the Management Persona interface is connected to the Supervisor's management network, then the syslog setting is inherited from vCenter Server. Otherwise, no syslog endpoint is configured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -441,13 +541,74 @@ pub struct FoundationLoadBalancerInfo {
     pub syslog_certificate_authority_pem: Option<String>,
 }
 
+impl FoundationLoadBalancerInfo {
+    fn __missing_runtime() -> FoundationLoadBalancerRuntime {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerInfo",
+            "runtime",
+        )
+    }
+
+    fn __missing_interfaces() -> Vec<FoundationLoadBalancerNetworkInterface> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerInfo",
+            "interfaces",
+        )
+    }
+
+    fn __missing_vip_ranges() -> Vec<IpRange> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerInfo",
+            "vip_ranges",
+        )
+    }
+
+    fn __missing_vip_subnets() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerInfo",
+            "vip_subnets",
+        )
+    }
+
+    fn __missing_zones() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerInfo",
+            "zones",
+        )
+    }
+
+    fn __missing_dns_servers() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerInfo",
+            "dns_servers",
+        )
+    }
+
+    fn __missing_dns_search_domains() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerInfo",
+            "dns_search_domains",
+        )
+    }
+
+    fn __missing_ntp_servers() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerInfo",
+            "ntp_servers",
+        )
+    }
+}
+
 /// A `Edges.FoundationLoadBalancerNetworkInterface` defines how a Foundation Load Balancer will be connected to a Supervisor workload network. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FoundationLoadBalancerNetworkInterface {
     /// The list of interface personas. An interface must have at least one persona and may have additional *distinct* personas.
     ///
     /// For example, an interface with Management Persona, Workload Persona, and Frontend Personas will configure the load balancer to put load balancer IPs on the same interface that will be used to reach workloads and other load balancer nodes. An interface configured with only a Frontend Persona will allow ingress and return traffic to exit that interface while relying on different interfaces for management traffic and workload traffic. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "FoundationLoadBalancerNetworkInterface::__missing_personas",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub personas: Vec<
         crate::vcenter::namespace_management::networks::edges::foundation::Persona,
     >,
@@ -457,20 +618,78 @@ pub struct FoundationLoadBalancerNetworkInterface {
     pub network: crate::ids::NamespaceManagementNetworkId,
 }
 
+impl FoundationLoadBalancerNetworkInterface {
+    fn __missing_personas() -> Vec<
+        crate::vcenter::namespace_management::networks::edges::foundation::Persona,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerNetworkInterface",
+            "personas",
+        )
+    }
+}
+
 /// `Edges.FoundationLoadBalancerRuntime` contains the runtime state of the Foundation Load Balancer. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FoundationLoadBalancerRuntime {
     /// Contains a record of recent state transitions. If the condition with the HEALTHY type has a status set to TRUE, then the system is operating normally. If the condition with the HEALTHY type has a status set to FALSE, then remediation may be required. If the condition with the HEALTHY type has a status set to UNKNOWN, then the system health could not be determined and remediation may be required. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "FoundationLoadBalancerRuntime::__missing_conditions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub conditions: Vec<Condition>,
     /// The current version of the load balancer. The version selected is determined by your vCenter version and Supervisor version.
     ///
     /// The load balancer is upgraded when your Supervisor is updated. Upgrades will cause your workloads to incur downtime. Thus, you should plan for workload downtime when upgrading your Supervisor. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "FoundationLoadBalancerRuntime::__missing_version")]
     pub version: String,
     /// Total number of Virtual IP addresses currently allocated to services. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "FoundationLoadBalancerRuntime::__missing_vips_allocated")]
     pub vips_allocated: i64,
     /// Total number of available Virtual IP addresses eligible to be used for load balancer services. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "FoundationLoadBalancerRuntime::__missing_vips_available")]
     pub vips_available: i64,
+}
+
+impl FoundationLoadBalancerRuntime {
+    fn __missing_conditions() -> Vec<Condition> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerRuntime",
+            "conditions",
+        )
+    }
+
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerRuntime",
+            "version",
+        )
+    }
+
+    fn __missing_vips_allocated() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerRuntime",
+            "vips_allocated",
+        )
+    }
+
+    fn __missing_vips_available() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerRuntime",
+            "vips_available",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for FoundationLoadBalancerRuntime {
+    fn zero() -> Self {
+        Self {
+            conditions: ::vsphere_vapi_runtime::de::Zero::zero(),
+            version: ::vsphere_vapi_runtime::de::Zero::zero(),
+            vips_allocated: ::vsphere_vapi_runtime::de::Zero::zero(),
+            vips_available: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -531,15 +750,53 @@ pub struct FoundationLoadBalancerUpdateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HaProxyInfo {
     /// IP address range from which virtual servers are assigned their IPs. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "HaProxyInfo::__missing_address_ranges",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub address_ranges: Vec<IpRange>,
     /// A list of the addresses for the DataPlane API servers used to configure HAProxy. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "HaProxyInfo::__missing_servers",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub servers: Vec<Server>,
     /// An administrator user name for accessing the HAProxy Data Plane API server. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "HaProxyInfo::__missing_username")]
     pub username: String,
     /// PEM-encoded CA certificate chain which is used to verify x509 certificates received from the server. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "HaProxyInfo::__missing_certificate_authority_chain")]
     pub certificate_authority_chain: String,
+}
+
+impl HaProxyInfo {
+    fn __missing_address_ranges() -> Vec<IpRange> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::edges::HaProxyInfo",
+            "address_ranges",
+        )
+    }
+
+    fn __missing_servers() -> Vec<Server> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::edges::HaProxyInfo",
+            "servers",
+        )
+    }
+
+    fn __missing_username() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::edges::HaProxyInfo",
+            "username",
+        )
+    }
+
+    fn __missing_certificate_authority_chain() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::edges::HaProxyInfo",
+            "certificate_authority_chain",
+        )
+    }
 }
 
 /// The `Edges.HAProxyUpdateSpec` defines parameters for updating an HAProxy Load Balancer. This class was added in vSphere API 9.0.0.0.
@@ -798,7 +1055,11 @@ impl<'de> serde::Deserialize<'de> for Info {
                 };
                 ::core::result::Result::Ok(Info {
                     edge: f_0.ok_or_else(|| serde::de::Error::missing_field("edge"))?,
-                    name: f_1.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    name: f_1
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::namespace_management::supervisors::networks::edges::Info",
+                            "name",
+                        )),
                     provider: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("provider"))?,
                 })
@@ -812,9 +1073,27 @@ impl<'de> serde::Deserialize<'de> for Info {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IpRange {
     /// The starting address of the range. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "IpRange::__missing_address")]
     pub address: String,
     /// The number of IP addresses in the range. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "IpRange::__missing_count")]
     pub count: i64,
+}
+
+impl IpRange {
+    fn __missing_address() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::edges::IpRange",
+            "address",
+        )
+    }
+
+    fn __missing_count() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::edges::IpRange",
+            "count",
+        )
+    }
 }
 
 /// A call of
@@ -848,8 +1127,20 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// All edges matching the provided filters or all edges in the system if no filters were set. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_edges",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub edges: Vec<Info>,
+}
+
+impl ListResult {
+    fn __missing_edges() -> Vec<Info> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::edges::ListResult",
+            "edges",
+        )
+    }
 }
 
 /// `Edges.NSXLoadBalancerInfo` contains detailed information about an NSX Load Balancer. This class was added in vSphere API 9.0.0.0.
@@ -860,12 +1151,22 @@ pub struct NsxLoadBalancerInfo {
     /// .. deprecated:: vSphere API 9.1.1.0 This attribute is deprecated as of vSphere API 9.1.1.0. Use `com.vmware.vcenter.namespace_management.supervisors.networks.edges.NSX_load_balancer_info.default_ingress_tls_certificate_chain` instead.
     ///
     /// **Deprecated** in the vSphere API.
+    #[serde(default = "NsxLoadBalancerInfo::__missing_default_ingress_tls_certificate")]
     pub default_ingress_tls_certificate: String,
     /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.NSX_load_balancer_info.default_ingress_tls_certificate_chain` defines the default PEM-encoded X.509 certificate chain that is served on Ingress services when another certificate chain is not configured.
     ///
     /// In case of a certificate chain, the order of the certificates will be: first the leaf certificate for your domain name then the intermediate certificate(s) then the root certificate. This attribute was added in vSphere API 9.1.1.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_ingress_tls_certificate_chain: Option<String>,
+}
+
+impl NsxLoadBalancerInfo {
+    fn __missing_default_ingress_tls_certificate() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::edges::NsxLoadBalancerInfo",
+            "default_ingress_tls_certificate",
+        )
+    }
 }
 
 /// The `Edges.NSXLoadBalancerUpdateSpec` defines parameters for updating an NSX Load Balancer configuration. This class was added in vSphere API 9.0.0.0.
@@ -905,9 +1206,36 @@ pub struct NsxLoadBalancerUpdateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Server {
     /// Load balancer hostname or IPv4 address. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Server::__missing_host")]
     pub host: String,
     /// Load balancer port. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Server::__missing_port")]
     pub port: i64,
+}
+
+impl Server {
+    fn __missing_host() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::edges::Server",
+            "host",
+        )
+    }
+
+    fn __missing_port() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::edges::Server",
+            "port",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for Server {
+    fn zero() -> Self {
+        Self {
+            host: ::vsphere_vapi_runtime::de::Zero::zero(),
+            port: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// `Edges.UpdateSpec` defines parameters for updating an edge. This class was added in vSphere API 9.0.0.0.

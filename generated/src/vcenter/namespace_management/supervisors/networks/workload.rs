@@ -284,10 +284,24 @@ pub struct VpcNetwork {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_connectivity_profile: Option<String>,
     /// `com.vmware.vcenter.namespace_management.supervisors.networks.workload.vpc_network.default_private_cidrs` specifies CIDR blocks from which private subnets are allocated. This range must not overlap with those in `com.vmware.vcenter.namespace_management.supervisors.networks.workload.vpc_network.vpc_connectivity_profile`, `com.vmware.vcenter.namespace_management.clusters.enable_spec.service_cidr`, or other services running in the datacenter. You must set at least one CIDR of size 16 or larger to enable a Supervisor with VPC networking. If Avi is used, another CIDR of size 64 is needed. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "VpcNetwork::__missing_default_private_cidrs",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub default_private_cidrs: Vec<
         crate::vcenter::namespace_management::networks::Ipv4Cidr,
     >,
+}
+
+impl VpcNetwork {
+    fn __missing_default_private_cidrs() -> Vec<
+        crate::vcenter::namespace_management::networks::Ipv4Cidr,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::networks::workload::VpcNetwork",
+            "default_private_cidrs",
+        )
+    }
 }
 
 impl VpcNetwork {

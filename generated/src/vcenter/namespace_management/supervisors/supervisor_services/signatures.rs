@@ -35,8 +35,10 @@ pub struct FilterSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Image {
     /// A reference to an OCI image, including the registry host, repository (URL path) and image name. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Image::__missing_url")]
     pub url: String,
     /// SHA-256 hash of the image content, used to verify its integrity. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Image::__missing_digest")]
     pub digest: String,
     /// The signature validation status of the image. This attribute was added in vSphere API 9.1.0.0.
     pub status: image::Status,
@@ -47,21 +49,67 @@ pub struct Image {
     pub last_verified_at: vsphere_vapi_runtime::types::DateTime,
 }
 
+impl Image {
+    fn __missing_url() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::supervisor_services::signatures::Image",
+            "url",
+        )
+    }
+
+    fn __missing_digest() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::supervisor_services::signatures::Image",
+            "digest",
+        )
+    }
+}
+
 /// The `Signatures.Info` class provides signature verification details for a Supervisor Service version. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The name of the Supervisor managing the Service version. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Info::__missing_supervisor_name")]
     pub supervisor_name: String,
     /// The overall trust status of the service version. This aggregates the status of all image package bundles referenced by the service version. This attribute was added in vSphere API 9.1.0.0.
     pub status: Status,
     /// A list of container image artifacts and their corresponding signature verification results associated with the service version. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_images",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub images: Vec<Image>,
     /// Timestamp of the most recent verification attempt. This attribute was added in vSphere API 9.1.0.0.
     pub last_verified_at: vsphere_vapi_runtime::types::DateTime,
     /// A set of messages that provide additional details regarding the signature verification result. Returns an empty list if no messages are available or the Supervisor Service version is signed and trusted. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<Message>,
+}
+
+impl Info {
+    fn __missing_supervisor_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::supervisor_services::signatures::Info",
+            "supervisor_name",
+        )
+    }
+
+    fn __missing_images() -> Vec<Image> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::supervisor_services::signatures::Info",
+            "images",
+        )
+    }
+
+    fn __missing_messages() -> Vec<Message> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::supervisor_services::signatures::Info",
+            "messages",
+        )
+    }
 }
 
 /// A call of
@@ -95,8 +143,20 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// A list of signature details for the service version, one entry per Supervisor. Each entry aggregates the status of all image package bundles referenced by the service version on that Supervisor. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_signatures",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub signatures: Vec<Summary>,
+}
+
+impl ListResult {
+    fn __missing_signatures() -> Vec<Summary> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::supervisor_services::signatures::ListResult",
+            "signatures",
+        )
+    }
 }
 
 /// The `Signatures.Message` class contains information related to Supervisor Service signature validation. This class was added in vSphere API 9.1.0.0.
@@ -146,12 +206,32 @@ pub struct Summary {
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Supervisor` resource.
     pub supervisor: crate::ids::SupervisorId,
     /// The name of the Supervisor managing the Service version. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Summary::__missing_supervisor_name")]
     pub supervisor_name: String,
     /// The overall trust status of the service version. This aggregates the status of all image package bundles referenced by the service version. This attribute was added in vSphere API 9.1.0.0.
     pub status: Status,
     /// A list of container image artifacts and their corresponding signature verification results associated with the service version. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Summary::__missing_images",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub images: Vec<Image>,
+}
+
+impl Summary {
+    fn __missing_supervisor_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::supervisor_services::signatures::Summary",
+            "supervisor_name",
+        )
+    }
+
+    fn __missing_images() -> Vec<Image> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::supervisor_services::signatures::Summary",
+            "images",
+        )
+    }
 }
 
 #[doc(hidden)]

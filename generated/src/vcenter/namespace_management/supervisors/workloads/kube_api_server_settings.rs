@@ -14,10 +14,30 @@ pub struct Info {
     /// `com.vmware.vcenter.namespace_management.supervisors.workloads.kube_api_server_settings.info.certificate_dns_names` lists additional DNS names to associate with the Kubernetes API Server.
     ///
     /// These DNS names are embedded in the TLS certificate presented by the API Server as subject alternative names, which can be used in conjunction with your DNS Server to securely connect a client to the Server. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_certificate_dns_names",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub certificate_dns_names: Vec<String>,
     /// Information about whether control plane VM Kubernetes API fairness is enabled for the given Supervisor. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Info::__missing_namespace_api_fairness_enabled")]
     pub namespace_api_fairness_enabled: bool,
+}
+
+impl Info {
+    fn __missing_certificate_dns_names() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::workloads::kube_api_server_settings::Info",
+            "certificate_dns_names",
+        )
+    }
+
+    fn __missing_namespace_api_fairness_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::workloads::kube_api_server_settings::Info",
+            "namespace_api_fairness_enabled",
+        )
+    }
 }
 
 /// The `KubeApiServerSettings.UpdateSpec` class contains updates to settings declared for the Kubernetes API Server. This class was added in vSphere API 9.1.0.0.

@@ -26,8 +26,20 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
     /// List of vSphere Zones to bind to the Supervisor. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CreateSpec::__missing_specs",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub specs: Vec<ZoneSpec>,
+}
+
+impl CreateSpec {
+    fn __missing_specs() -> Vec<ZoneSpec> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::zones::bindings::CreateSpec",
+            "specs",
+        )
+    }
 }
 
 /// The `Bindings.Info` class contains the information for a vSphere Zone related to a Supervisor. This class was added in vSphere API 9.0.0.0.
@@ -40,9 +52,13 @@ pub struct Info {
     /// Type of the vSphere Zone. This attribute was added in vSphere API 9.0.0.0.
     pub r#type: Type,
     /// List of vSphere Namespaces names associated with the vSphere Zone. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_namespaces",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub namespaces: Vec<String>,
     /// Indicates if vSphere Zone has been marked for removal. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_marked_for_removal")]
     pub marked_for_removal: bool,
     /// Indicates vSphere Zone's configuration status. This attribute was added in vSphere API 9.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -57,12 +73,40 @@ pub struct Info {
     pub resource_allocation: Option<ResourceAllocationInfo>,
 }
 
+impl Info {
+    fn __missing_namespaces() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::zones::bindings::Info",
+            "namespaces",
+        )
+    }
+
+    fn __missing_marked_for_removal() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::zones::bindings::Info",
+            "marked_for_removal",
+        )
+    }
+}
+
 /// The `Bindings.ListResult` class contains the list of vSphere Zones associated with the Supervisor. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of vSphere Zones associated with the Supervisor. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_zones",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub zones: Vec<Info>,
+}
+
+impl ListResult {
+    fn __missing_zones() -> Vec<Info> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::zones::bindings::ListResult",
+            "zones",
+        )
+    }
 }
 
 /// The `Bindings.ResourceAllocationInfo` class contains information about resource allocation on a vSphere Zone associated with the Supervisor. This class was added in vSphere API 9.0.0.0.
@@ -119,27 +163,81 @@ pub struct VirtualMachineClassAllocationInfo {
         vsphere_vapi_runtime::types::VapiMap<String, VirtualMachineClassCapacityInfo>,
     >,
     /// Identifier of the Virtual Machine class used for allocation. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "VirtualMachineClassAllocationInfo::__missing_reserved_vm_class")]
     pub reserved_vm_class: String,
     /// Number of instances of given Virtual Machine class. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "VirtualMachineClassAllocationInfo::__missing_count")]
     pub count: i64,
+}
+
+impl VirtualMachineClassAllocationInfo {
+    fn __missing_reserved_vm_class() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::zones::bindings::VirtualMachineClassAllocationInfo",
+            "reserved_vm_class",
+        )
+    }
+
+    fn __missing_count() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::zones::bindings::VirtualMachineClassAllocationInfo",
+            "count",
+        )
+    }
 }
 
 /// The `Bindings.VirtualMachineClassAllocationSpec` class describes the definition of an allocation for Virtual Machines of a given class. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VirtualMachineClassAllocationSpec {
     /// Identifier of the Virtual Machine class used for allocation. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "VirtualMachineClassAllocationSpec::__missing_reserved_vm_class")]
     pub reserved_vm_class: String,
     /// Number of instances of given Virtual Machine class. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "VirtualMachineClassAllocationSpec::__missing_count")]
     pub count: i64,
+}
+
+impl VirtualMachineClassAllocationSpec {
+    fn __missing_reserved_vm_class() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::zones::bindings::VirtualMachineClassAllocationSpec",
+            "reserved_vm_class",
+        )
+    }
+
+    fn __missing_count() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::zones::bindings::VirtualMachineClassAllocationSpec",
+            "count",
+        )
+    }
 }
 
 /// The `Bindings.VirtualMachineClassCapacityInfo` class specifies the Virtual Machine class capacity information in a vSphere Cluster. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VirtualMachineClassCapacityInfo {
     /// Total number of instances of this Virtual Machine class reserved for a vSphere Cluster. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "VirtualMachineClassCapacityInfo::__missing_reserved")]
     pub reserved: i64,
     /// Total number of instances of this Virtual Machine class currently used by the workloads in the vSphere Cluster. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "VirtualMachineClassCapacityInfo::__missing_used")]
     pub used: i64,
+}
+
+impl VirtualMachineClassCapacityInfo {
+    fn __missing_reserved() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::zones::bindings::VirtualMachineClassCapacityInfo",
+            "reserved",
+        )
+    }
+
+    fn __missing_used() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::zones::bindings::VirtualMachineClassCapacityInfo",
+            "used",
+        )
+    }
 }
 
 /// The `Bindings.ZoneSpec` class contains the input parameters for creating the bindings between the vSphere Zone and a Supervisor. This class was added in vSphere API 9.0.0.0.

@@ -26,8 +26,10 @@ pub struct Condition {
     /// * RollbackCompleted
     ///
     /// This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Condition::__missing_type")]
     pub r#type: String,
     /// The reason for the condition's last transition. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Condition::__missing_reason")]
     pub reason: String,
     /// The status of the condition. This attribute was added in vSphere API 9.0.0.0.
     pub status: ConditionStatus,
@@ -37,6 +39,22 @@ pub struct Condition {
     /// Last time the condition transitioned from one status to another. This should be when the underlying condition changed. This attribute was added in vSphere API 9.0.0.0. This attribute will be None if there are no status transitions for the condition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_transition_time: Option<vsphere_vapi_runtime::types::DateTime>,
+}
+
+impl Condition {
+    fn __missing_type() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::mobility::virtualmachines::imports::Condition",
+            "type",
+        )
+    }
+
+    fn __missing_reason() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::mobility::virtualmachines::imports::Condition",
+            "reason",
+        )
+    }
 }
 
 impl Condition {
@@ -111,13 +129,39 @@ impl CreateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CustomizationSysprepUserData {
     /// The `computerName` attribute is the computer name of the Windows guest. Computer name may contain letters (A-Z), numbers(0-9), and hyphens (-) but no spaces or periods (.). The name may not consist entirely of digits. Computer name is limited to 15 characters in length due to a Windows restriction. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "CustomizationSysprepUserData::__missing_computer_name")]
     pub computer_name: String,
     /// User's full name. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "CustomizationSysprepUserData::__missing_full_name")]
     pub full_name: String,
     /// User's organization. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "CustomizationSysprepUserData::__missing_org_name")]
     pub org_name: String,
     /// The `productId` attribute is a valid serial number. Microsoft Sysprep requires that a valid serial number be included in the answer file when mini-setup runs. This serial number is ignored if the original guest operating system was installed using a volume-licensed CD. This attribute was added in vSphere API 9.0.0.0.
     pub product_id: vsphere_vapi_runtime::types::Secret,
+}
+
+impl CustomizationSysprepUserData {
+    fn __missing_computer_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::mobility::virtualmachines::imports::CustomizationSysprepUserData",
+            "computer_name",
+        )
+    }
+
+    fn __missing_full_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::mobility::virtualmachines::imports::CustomizationSysprepUserData",
+            "full_name",
+        )
+    }
+
+    fn __missing_org_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::mobility::virtualmachines::imports::CustomizationSysprepUserData",
+            "org_name",
+        )
+    }
 }
 
 /// The `Imports.Info` class represents an Import, containing both the spec and status. This class was added in vSphere API 9.0.0.0.
@@ -404,9 +448,16 @@ impl<'de> serde::Deserialize<'de> for Info {
                 };
                 ::core::result::Result::Ok(Info {
                     spec: f_0.ok_or_else(|| serde::de::Error::missing_field("spec"))?,
-                    state: f_1.ok_or_else(|| serde::de::Error::missing_field("state"))?,
+                    state: f_1
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::namespaces::mobility::virtualmachines::imports::Info",
+                            "state",
+                        )),
                     description: f_2
-                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::namespaces::mobility::virtualmachines::imports::Info",
+                            "description",
+                        )),
                     service: f_3
                         .ok_or_else(|| serde::de::Error::missing_field("service"))?,
                     operation: f_4
@@ -416,7 +467,10 @@ impl<'de> serde::Deserialize<'de> for Info {
                     status: u_0
                         .ok_or_else(|| serde::de::Error::missing_field("status"))?,
                     cancelable: f_8
-                        .ok_or_else(|| serde::de::Error::missing_field("cancelable"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::namespaces::mobility::virtualmachines::imports::Info",
+                            "cancelable",
+                        )),
                     user: f_12,
                 })
             }
@@ -449,18 +503,39 @@ pub struct State {
     pub virtual_machine_name: Option<String>,
 }
 
+impl ::vsphere_vapi_runtime::de::Zero for State {
+    fn zero() -> Self {
+        Self {
+            conditions: ::vsphere_vapi_runtime::de::Zero::zero(),
+            start_time: ::vsphere_vapi_runtime::de::Zero::zero(),
+            completion_time: ::vsphere_vapi_runtime::de::Zero::zero(),
+            virtual_machine_name: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
+}
+
 /// The `Imports.SubnetInfo` class contains information identifying a Subnet. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SubnetInfo {
     /// The name of the Subnet to which the network device should be connected.
     ///
     /// This name corresponds to the `com.vmware.vcenter.namespaces.networks.nsx.subnets.info.name` field retrieved from the Subnets API. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "SubnetInfo::__missing_name")]
     pub name: String,
     /// The type of the Subnet, indicating whether it is a SUBNET or SUBNETSET.
     ///
     /// This corresponds to the `com.vmware.vcenter.namespaces.networks.nsx.subnets.info.type` field retrieved from the Subnets API. This attribute was added in vSphere API 9.0.0.0. If None, the `com.vmware.vcenter.namespaces.mobility.virtualmachines.imports.subnet_info.name` will be used to find the appropriate SUBNET or SUBNETSET. This is required if the same name is found for both SUBNET and SUBNETSET.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<subnet_info::Entity>,
+}
+
+impl SubnetInfo {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::mobility::virtualmachines::imports::SubnetInfo",
+            "name",
+        )
+    }
 }
 
 #[doc(hidden)]

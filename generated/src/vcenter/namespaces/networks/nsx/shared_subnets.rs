@@ -79,8 +79,20 @@ pub struct FilterSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatible: Option<bool>,
     /// Purpose of the shared Subnet. Filtered Subnets must be used for all specified purposes. This attribute was added in vSphere API 9.1.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "FilterSpec::__missing_purposes",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub purposes: Vec<SubnetPurpose>,
+}
+
+impl FilterSpec {
+    fn __missing_purposes() -> Vec<SubnetPurpose> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::shared_subnets::FilterSpec",
+            "purposes",
+        )
+    }
 }
 
 impl FilterSpec {
@@ -111,17 +123,24 @@ pub struct Info {
     /// Identifier of a `com.vmware.vcenter.namespaces.networks.nsx.SharedSubnet` resource.
     pub subnet: crate::ids::SharedSubnetId,
     /// Name of the Subnet. This attribute was added in vSphere API 9.1.1.0.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// NSX path of the Subnet. This attribute was added in vSphere API 9.1.1.0.
+    #[serde(default = "Info::__missing_nsx_path")]
     pub nsx_path: String,
     /// Information of the parent VPC. This attribute was added in vSphere API 9.1.1.0.
+    #[serde(default = "Info::__missing_parent_vpc")]
     pub parent_vpc: Vpc,
     /// Access mode of the Subnet. This attribute was added in vSphere API 9.1.1.0.
     pub access_mode: AccessMode,
     /// Size of the Subnet. This attribute was added in vSphere API 9.1.1.0.
+    #[serde(default = "Info::__missing_ipv4_subnet_size")]
     pub ipv4_subnet_size: i64,
     /// Subnet IP addresses. This attribute was added in vSphere API 9.1.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_ip_addresses",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub ip_addresses: Vec<Ipv4Cidr>,
     /// Connectivity status of the Subnet from other Subnets to the VPC. This attribute was added in vSphere API 9.1.1.0.
     pub connectivity_state: ConnectivityState,
@@ -140,28 +159,113 @@ pub struct Info {
     pub vlan_connection: Option<String>,
 }
 
+impl Info {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::shared_subnets::Info",
+            "name",
+        )
+    }
+
+    fn __missing_nsx_path() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::shared_subnets::Info",
+            "nsx_path",
+        )
+    }
+
+    fn __missing_parent_vpc() -> Vpc {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::shared_subnets::Info",
+            "parent_vpc",
+        )
+    }
+
+    fn __missing_ipv4_subnet_size() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::shared_subnets::Info",
+            "ipv4_subnet_size",
+        )
+    }
+
+    fn __missing_ip_addresses() -> Vec<Ipv4Cidr> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::shared_subnets::Info",
+            "ip_addresses",
+        )
+    }
+}
+
 /// The `SharedSubnets.Ipv4Cidr` class contains the specification for representing CIDR notation of IP range. For example, this can be used to represent 256 IP addresses using 10.10.10.0/24. This class was added in vSphere API 9.1.1.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Ipv4Cidr {
     /// The IPv4 address. This attribute was added in vSphere API 9.1.1.0.
+    #[serde(default = "Ipv4Cidr::__missing_address")]
     pub address: String,
     /// The CIDR prefix. This attribute was added in vSphere API 9.1.1.0.
+    #[serde(default = "Ipv4Cidr::__missing_prefix")]
     pub prefix: i64,
+}
+
+impl Ipv4Cidr {
+    fn __missing_address() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::shared_subnets::Ipv4Cidr",
+            "address",
+        )
+    }
+
+    fn __missing_prefix() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::shared_subnets::Ipv4Cidr",
+            "prefix",
+        )
+    }
 }
 
 /// The `SharedSubnets.ListResult` class represents the result of the `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.list` method. This class was added in vSphere API 9.1.1.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of the current page of Subnets. This attribute was added in vSphere API 9.1.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_subnets",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub subnets: Vec<Summary>,
+}
+
+impl ListResult {
+    fn __missing_subnets() -> Vec<Summary> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::shared_subnets::ListResult",
+            "subnets",
+        )
+    }
 }
 
 /// The `SharedSubnets.StaticIpAllocation` describes static IP allocation for VPC Subnet ports. This class was added in vSphere API 9.1.1.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StaticIpAllocation {
     /// Whether to enable IP address allocation for VPC Subnet ports from static ip pool. This attribute was added in vSphere API 9.1.1.0.
+    #[serde(default = "StaticIpAllocation::__missing_enabled")]
     pub enabled: bool,
+}
+
+impl StaticIpAllocation {
+    fn __missing_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::shared_subnets::StaticIpAllocation",
+            "enabled",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for StaticIpAllocation {
+    fn zero() -> Self {
+        Self {
+            enabled: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `SharedSubnets.SubnetDHCPConfig` contains DHCP configuration for the Subnet. This class was added in vSphere API 9.1.1.0.
@@ -196,7 +300,17 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SubnetStaticConfig {
     /// Static IP allocation configuration for VPC Subnet Ports. This attribute was added in vSphere API 9.1.1.0.
+    #[serde(default = "SubnetStaticConfig::__missing_static_ip_allocation")]
     pub static_ip_allocation: StaticIpAllocation,
+}
+
+impl SubnetStaticConfig {
+    fn __missing_static_ip_allocation() -> StaticIpAllocation {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::shared_subnets::SubnetStaticConfig",
+            "static_ip_allocation",
+        )
+    }
 }
 
 /// The `SharedSubnets.Summary` class contains the basic information about a Subnet. This class was added in vSphere API 9.1.1.0.
@@ -207,25 +321,99 @@ pub struct Summary {
     /// Identifier of a `com.vmware.vcenter.namespaces.networks.nsx.SharedSubnet` resource.
     pub subnet: crate::ids::SharedSubnetId,
     /// Human-readable identifier of the Subnet. This attribute was added in vSphere API 9.1.1.0.
+    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// NSX path of the Subnet. This attribute was added in vSphere API 9.1.1.0.
+    #[serde(default = "Summary::__missing_nsx_path")]
     pub nsx_path: String,
     /// Compatibility of this Subnet with vSphere Namespaces. This attribute was added in vSphere API 9.1.1.0.
+    #[serde(default = "Summary::__missing_compatible")]
     pub compatible: bool,
     /// List of reasons for incompatibility. If empty, this Subnet is compatible. This attribute was added in vSphere API 9.1.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Summary::__missing_incompatibility_reasons",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub incompatibility_reasons: Vec<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl Summary {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::shared_subnets::Summary",
+            "name",
+        )
+    }
+
+    fn __missing_nsx_path() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::shared_subnets::Summary",
+            "nsx_path",
+        )
+    }
+
+    fn __missing_compatible() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::shared_subnets::Summary",
+            "compatible",
+        )
+    }
+
+    fn __missing_incompatibility_reasons() -> Vec<
+        crate::vapi::standard::LocalizableMessage,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::shared_subnets::Summary",
+            "incompatibility_reasons",
+        )
+    }
 }
 
 /// The `SharedSubnets.Vpc` class contains the basic information about a VPC. This class was added in vSphere API 9.1.1.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Vpc {
     /// VPC ID. This attribute was added in vSphere API 9.1.1.0.
+    #[serde(default = "Vpc::__missing_vpc")]
     pub vpc: String,
     /// NSX path of the VPC. This attribute was added in vSphere API 9.1.1.0.
+    #[serde(default = "Vpc::__missing_nsx_path")]
     pub nsx_path: String,
     /// VPC name. This attribute was added in vSphere API 9.1.1.0.
+    #[serde(default = "Vpc::__missing_name")]
     pub name: String,
+}
+
+impl Vpc {
+    fn __missing_vpc() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::shared_subnets::Vpc",
+            "vpc",
+        )
+    }
+
+    fn __missing_nsx_path() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::shared_subnets::Vpc",
+            "nsx_path",
+        )
+    }
+
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::shared_subnets::Vpc",
+            "name",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for Vpc {
+    fn zero() -> Self {
+        Self {
+            vpc: ::vsphere_vapi_runtime::de::Zero::zero(),
+            nsx_path: ::vsphere_vapi_runtime::de::Zero::zero(),
+            name: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 #[doc(hidden)]

@@ -14,6 +14,7 @@ pub struct Condition {
     /// * Ready
     ///
     /// This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Condition::__missing_type")]
     pub r#type: String,
     /// Status of the condition. Possible values are:
     ///
@@ -22,14 +23,47 @@ pub struct Condition {
     /// * Unknown
     ///
     /// This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Condition::__missing_condition_status")]
     pub condition_status: String,
     /// Last time the condition transitioned from one status to another. This should be the time when the underlying condition changed. This attribute was added in vSphere API 9.0.0.0. This field could be None when the time of change of the condition is not known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_stamp: Option<vsphere_vapi_runtime::types::DateTime>,
     /// This shows a brief reason of condition. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Condition::__missing_reason")]
     pub reason: String,
     /// This shows a human-readable message about condition. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Condition::__missing_message")]
     pub message: String,
+}
+
+impl Condition {
+    fn __missing_type() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::subnets::Condition",
+            "type",
+        )
+    }
+
+    fn __missing_condition_status() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::subnets::Condition",
+            "condition_status",
+        )
+    }
+
+    fn __missing_reason() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::subnets::Condition",
+            "reason",
+        )
+    }
+
+    fn __missing_message() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::subnets::Condition",
+            "message",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -47,15 +81,21 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The name of the entity within the namespace. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// The type of the entity. This attribute was added in vSphere API 9.0.0.0.
     pub r#type: Entity,
     /// The NSX API version of the entity that was retrieved. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_api_version")]
     pub api_version: String,
     /// The unique identifier of the entity. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_uid")]
     pub uid: String,
     /// The labels associated with this entity. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_labels",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub labels: vsphere_vapi_runtime::types::VapiMap<String, String>,
     /// Access mode of entity, accessible only from within VPC or from outside the VPC. Possible values can be:
     ///
@@ -64,18 +104,78 @@ pub struct Info {
     /// * PrivateTGW: Accessible within a Project
     ///
     /// This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_access_mode")]
     pub access_mode: String,
     /// A list of conditions indicating the condition of the Subnet or SubnetSet This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_conditions",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub conditions: Vec<Condition>,
+}
+
+impl Info {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::subnets::Info",
+            "name",
+        )
+    }
+
+    fn __missing_api_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::subnets::Info",
+            "api_version",
+        )
+    }
+
+    fn __missing_uid() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::subnets::Info",
+            "uid",
+        )
+    }
+
+    fn __missing_labels() -> vsphere_vapi_runtime::types::VapiMap<String, String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::subnets::Info",
+            "labels",
+        )
+    }
+
+    fn __missing_access_mode() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::subnets::Info",
+            "access_mode",
+        )
+    }
+
+    fn __missing_conditions() -> Vec<Condition> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::subnets::Info",
+            "conditions",
+        )
+    }
 }
 
 /// The `Subnets.ListResult` class represents the result of the `com.vmware.vcenter.namespaces.networks.nsx.subnets.list` method. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of all NSX Subnets and SubnetSets. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_subnets",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub subnets: Vec<Info>,
+}
+
+impl ListResult {
+    fn __missing_subnets() -> Vec<Info> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespaces::networks::nsx::subnets::ListResult",
+            "subnets",
+        )
+    }
 }
 
 #[doc(hidden)]

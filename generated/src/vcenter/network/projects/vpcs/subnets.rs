@@ -64,8 +64,20 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// Info(s) of subnets. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_subnets",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub subnets: Vec<Info>,
+}
+
+impl ListResult {
+    fn __missing_subnets() -> Vec<Info> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::network::projects::vpcs::subnets::ListResult",
+            "subnets",
+        )
+    }
 }
 
 /// The `Subnets.SubnetInfo` class contains details of a subnet on vCenter. This class was added in vSphere API 9.0.0.0.
@@ -76,9 +88,27 @@ pub struct SubnetInfo {
     /// Identifier of a `com.vmware.vcenter.network.subnet` resource.
     pub id: crate::ids::SubnetId,
     /// Name of the subnet. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "SubnetInfo::__missing_name")]
     pub name: String,
     /// External identifier of the subnet. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "SubnetInfo::__missing_external_id")]
     pub external_id: String,
+}
+
+impl SubnetInfo {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::network::projects::vpcs::subnets::SubnetInfo",
+            "name",
+        )
+    }
+
+    fn __missing_external_id() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::network::projects::vpcs::subnets::SubnetInfo",
+            "external_id",
+        )
+    }
 }
 
 #[doc(hidden)]

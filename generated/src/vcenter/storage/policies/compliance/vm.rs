@@ -10,13 +10,25 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
     /// Compliance Status that a virtual machine must have to match the filter. Atleast one status must be specified. This attribute was added in vSphere API 6.7.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "FilterSpec::__missing_status",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub status: Vec<Status>,
     /// Identifiers of virtual machines that can match the filter This attribute was added in vSphere API 6.7.
     ///
     /// If None or empty, virtual machines with any identifier matches the filter
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vms: Option<Vec<String>>,
+}
+
+impl FilterSpec {
+    fn __missing_status() -> Vec<Status> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::storage::policies::compliance::vm::FilterSpec",
+            "status",
+        )
+    }
 }
 
 /// Provides the compliance details of a virtual machine and its associated entities which match the given compliance statuses. This class was added in vSphere API 6.7.
@@ -26,8 +38,20 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_home: Option<Status>,
     /// A Map of virtual disks and their compliance status If empty, the virtual machine does not have any disks or its disks are not associated with a storage policy. This attribute was added in vSphere API 6.7.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_disks",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub disks: vsphere_vapi_runtime::types::VapiMap<String, Status>,
+}
+
+impl Info {
+    fn __missing_disks() -> vsphere_vapi_runtime::types::VapiMap<String, Status> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::storage::policies::compliance::vm::Info",
+            "disks",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -294,10 +294,13 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The TPM major version number. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Info::__missing_major_version")]
     pub major_version: i64,
     /// The TPM minor version number. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Info::__missing_minor_version")]
     pub minor_version: i64,
     /// The TPM status. Inactive TPMs cannot be used for sealing or attestation. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Info::__missing_active")]
     pub active: bool,
     /// The TPM manufacturer. This attribute was added in vSphere API 8.0.0.1. if None, manufacturer is not available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -309,8 +312,41 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firmware_version: Option<String>,
     /// The list of the PCR banks of the TPM device. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_banks",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub banks: Vec<PcrBank>,
+}
+
+impl Info {
+    fn __missing_major_version() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::hosts::hardware::tpm::Info",
+            "major_version",
+        )
+    }
+
+    fn __missing_minor_version() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::hosts::hardware::tpm::Info",
+            "minor_version",
+        )
+    }
+
+    fn __missing_active() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::hosts::hardware::tpm::Info",
+            "active",
+        )
+    }
+
+    fn __missing_banks() -> Vec<PcrBank> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::hosts::hardware::tpm::Info",
+            "banks",
+        )
+    }
 }
 
 /// A call of
@@ -346,11 +382,26 @@ pub struct PcrBank {
     /// The hash algorithm that is used by TPM to calculate the PCR values. This attribute was added in vSphere API 8.0.0.1.
     pub algorithm: HashAlgorithm,
     /// The index of PCR and corresponding TPM digest value. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "PcrBank::__missing_pcrs",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub pcrs: vsphere_vapi_runtime::types::VapiMap<
         i64,
         vsphere_vapi_runtime::types::Binary,
     >,
+}
+
+impl PcrBank {
+    fn __missing_pcrs() -> vsphere_vapi_runtime::types::VapiMap<
+        i64,
+        vsphere_vapi_runtime::types::Binary,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::hosts::hardware::tpm::PcrBank",
+            "pcrs",
+        )
+    }
 }
 
 /// The `Tpm.Summary` class contains information that summarizes a TPM. This class was added in vSphere API 8.0.0.1.
@@ -361,11 +412,37 @@ pub struct Summary {
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.Tpm` resource.
     pub tpm: crate::ids::TpmId,
     /// The TPM major version number. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Summary::__missing_major_version")]
     pub major_version: i64,
     /// The TPM minor version number. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Summary::__missing_minor_version")]
     pub minor_version: i64,
     /// The TPM status. Inactive TPMs cannot be used for sealing or attestation. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Summary::__missing_active")]
     pub active: bool,
+}
+
+impl Summary {
+    fn __missing_major_version() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::hosts::hardware::tpm::Summary",
+            "major_version",
+        )
+    }
+
+    fn __missing_minor_version() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::hosts::hardware::tpm::Summary",
+            "minor_version",
+        )
+    }
+
+    fn __missing_active() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::hosts::hardware::tpm::Summary",
+            "active",
+        )
+    }
 }
 
 #[doc(hidden)]

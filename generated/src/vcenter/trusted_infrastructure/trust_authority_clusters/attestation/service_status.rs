@@ -53,8 +53,20 @@ pub struct Info {
     /// The service health status. This attribute was added in vSphere API 7.0.0.0.
     pub health: Health,
     /// Details regarding the health of the service. When the service `ServiceStatus.Health` is not `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.service_status.health.OK` or `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.service_status.health.NONE`, this member will provide an actionable description of the issues present. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_details",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub details: Vec<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl Info {
+    fn __missing_details() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::attestation::service_status::Info",
+            "details",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -563,9 +563,19 @@ pub struct CreateSpec {
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.Provider` resource.
     pub provider: crate::ids::TrustAuthorityClustersKmsProviderId,
     /// Master key ID created for the provider. A unique Key ID. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "CreateSpec::__missing_master_key_id")]
     pub master_key_id: String,
     /// Key server associated with this Provider. This attribute was added in vSphere API 7.0.0.0.
     pub key_server: KeyServerCreateSpec,
+}
+
+impl CreateSpec {
+    fn __missing_master_key_id() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::CreateSpec",
+            "master_key_id",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -611,11 +621,21 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Master key identifier created for the provider. A unique Key identifier. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_master_key_id")]
     pub master_key_id: String,
     /// Key server associated with this provider. This attribute was added in vSphere API 7.0.0.0.
     pub key_server: KeyServerInfo,
     /// Status of the provider in the cluster. This attribute was added in vSphere API 7.0.0.0.
     pub status: Status,
+}
+
+impl Info {
+    fn __missing_master_key_id() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::Info",
+            "master_key_id",
+        )
+    }
 }
 
 /// The `Providers.KeyServerCreateSpec` class contains attributes that describe the desired configuration for the key server. This class was added in vSphere API 7.0.0.0.
@@ -961,7 +981,10 @@ impl<'de> serde::Deserialize<'de> for KeyServerInfo {
                 ::core::result::Result::Ok(KeyServerInfo {
                     r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
                     description: f_1
-                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::KeyServerInfo",
+                            "description",
+                        )),
                     proxy_server: f_2,
                     connection_timeout: f_3,
                 })
@@ -1160,11 +1183,23 @@ pub struct KmipServerCreateSpec {
     /// List of Key Management Interoperability Protocol (KMIP) compliant key servers.
     ///
     /// Key servers must be configured for active-active replication. If the server port is None, a default value for KMIP's port will be used. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "KmipServerCreateSpec::__missing_servers",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub servers: Vec<Server>,
     /// Username for authentication. This attribute was added in vSphere API 7.0.0.0. If None, no username will be added.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+}
+
+impl KmipServerCreateSpec {
+    fn __missing_servers() -> Vec<Server> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::KmipServerCreateSpec",
+            "servers",
+        )
+    }
 }
 
 /// The `Providers.KmipServerInfo` class contains attributes that describe the current configuration of a KMIP based key server. This class was added in vSphere API 7.0.0.0.
@@ -1175,11 +1210,23 @@ pub struct KmipServerCreateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KmipServerInfo {
     /// List of KMIP compliant key servers. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "KmipServerInfo::__missing_servers",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub servers: Vec<Server>,
     /// Username for authentication. This attribute was added in vSphere API 7.0.0.0. If None, username will not be set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+}
+
+impl KmipServerInfo {
+    fn __missing_servers() -> Vec<Server> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::KmipServerInfo",
+            "servers",
+        )
+    }
 }
 
 /// The `Providers.KmipServerUpdateSpec` class contains attributes that describe new configuration for KMIP based key server. This class was added in vSphere API 7.0.0.0.
@@ -1205,9 +1252,27 @@ pub struct KmipServerUpdateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Server {
     /// Name of the server. A unique string chosen by the client. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Server::__missing_name")]
     pub name: String,
     /// The server's address. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Server::__missing_address")]
     pub address: crate::vcenter::trusted_infrastructure::NetworkAddress,
+}
+
+impl Server {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::Server",
+            "name",
+        )
+    }
+
+    fn __missing_address() -> crate::vcenter::trusted_infrastructure::NetworkAddress {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::Server",
+            "address",
+        )
+    }
 }
 
 /// The `Providers.ServerInfo` class contains attributes that describe the status of a key server. This class was added in vSphere API 7.0.0.0.
@@ -1220,14 +1285,50 @@ pub struct ServerInfo {
     /// The connection status health of the server. This attribute was added in vSphere API 7.0.0.0.
     pub health: Health,
     /// Details regarding the health of the server connection. When the service `Providers.Health` is not `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.health.OK`, this attribute will provide an actionable description of the issue. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ServerInfo::__missing_details",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub details: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Whether this client trusts the server. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ServerInfo::__missing_client_trust_server")]
     pub client_trust_server: bool,
     /// Whether the server trusts this client. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ServerInfo::__missing_server_trust_client")]
     pub server_trust_client: bool,
     /// Name of the server. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ServerInfo::__missing_name")]
     pub name: String,
+}
+
+impl ServerInfo {
+    fn __missing_details() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::ServerInfo",
+            "details",
+        )
+    }
+
+    fn __missing_client_trust_server() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::ServerInfo",
+            "client_trust_server",
+        )
+    }
+
+    fn __missing_server_trust_client() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::ServerInfo",
+            "server_trust_client",
+        )
+    }
+
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::ServerInfo",
+            "name",
+        )
+    }
 }
 
 /// The `Providers.Status` class contains attributes that describe the status of the Key Provider. This class was added in vSphere API 7.0.0.0.
@@ -1240,11 +1341,33 @@ pub struct Status {
     /// The health of the provider. This attribute was added in vSphere API 7.0.0.0.
     pub health: Health,
     /// Details regarding the health of the provider. When the service `Providers.Health` is not `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.health.OK`, this attribute will provide an actionable description of the issue. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Status::__missing_details",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub details: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Health of the key servers. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Status::__missing_servers",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub servers: Vec<ServerInfo>,
+}
+
+impl Status {
+    fn __missing_details() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::Status",
+            "details",
+        )
+    }
+
+    fn __missing_servers() -> Vec<ServerInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::Status",
+            "servers",
+        )
+    }
 }
 
 /// The `Providers.Summary` class contains attributes that summarize a provider. This class was added in vSphere API 7.0.0.0.

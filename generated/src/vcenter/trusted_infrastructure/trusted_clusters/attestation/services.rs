@@ -223,14 +223,47 @@ pub struct FilterSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The service's address. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_address")]
     pub address: crate::vcenter::trusted_infrastructure::NetworkAddress,
     /// The service's TLS certificate chain. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(rename = "trusted_CA")]
+    #[serde(rename = "trusted_CA", default = "Info::__missing_trusted_ca")]
     pub trusted_ca: crate::vcenter::trusted_infrastructure::X509CertChain,
     /// The group determines the Key Provider Service instances can accept reports issued by this Attestation Service instance. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_group")]
     pub group: String,
     /// The cluster specifies the Trust Authority Cluster this Attestation Service belongs to. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_trust_authority_cluster")]
     pub trust_authority_cluster: String,
+}
+
+impl Info {
+    fn __missing_address() -> crate::vcenter::trusted_infrastructure::NetworkAddress {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trusted_clusters::attestation::services::Info",
+            "address",
+        )
+    }
+
+    fn __missing_trusted_ca() -> crate::vcenter::trusted_infrastructure::X509CertChain {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trusted_clusters::attestation::services::Info",
+            "trusted_CA",
+        )
+    }
+
+    fn __missing_group() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trusted_clusters::attestation::services::Info",
+            "group",
+        )
+    }
+
+    fn __missing_trust_authority_cluster() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trusted_clusters::attestation::services::Info",
+            "trust_authority_cluster",
+        )
+    }
 }
 
 /// A call of
@@ -272,11 +305,37 @@ pub struct Summary {
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.attestation.Service` resource.
     pub service: crate::ids::AttestationServiceId,
     /// The service's address. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_address")]
     pub address: crate::vcenter::trusted_infrastructure::NetworkAddress,
     /// The group specifies the Key Provider Service instances can accept reports issued by this Attestation Service instance. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_group")]
     pub group: String,
     /// The cluster specifies the Trust Authority Cluster this Attestation Service belongs to. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_trust_authority_cluster")]
     pub trust_authority_cluster: String,
+}
+
+impl Summary {
+    fn __missing_address() -> crate::vcenter::trusted_infrastructure::NetworkAddress {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trusted_clusters::attestation::services::Summary",
+            "address",
+        )
+    }
+
+    fn __missing_group() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trusted_clusters::attestation::services::Summary",
+            "group",
+        )
+    }
+
+    fn __missing_trust_authority_cluster() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trusted_clusters::attestation::services::Summary",
+            "trust_authority_cluster",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -223,14 +223,47 @@ pub struct FilterSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The service's address. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_address")]
     pub address: crate::vcenter::trusted_infrastructure::NetworkAddress,
     /// The service's TLS certificate chain. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(rename = "trusted_CA")]
+    #[serde(rename = "trusted_CA", default = "Info::__missing_trusted_ca")]
     pub trusted_ca: crate::vcenter::trusted_infrastructure::X509CertChain,
     /// The group determines the Attestation Service instances this Key Provider Service can accept reports from. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_group")]
     pub group: String,
     /// The cluster specifies the Trust Authority Cluster this Key Provider Service belongs to. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_trust_authority_cluster")]
     pub trust_authority_cluster: String,
+}
+
+impl Info {
+    fn __missing_address() -> crate::vcenter::trusted_infrastructure::NetworkAddress {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trusted_clusters::kms::services::Info",
+            "address",
+        )
+    }
+
+    fn __missing_trusted_ca() -> crate::vcenter::trusted_infrastructure::X509CertChain {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trusted_clusters::kms::services::Info",
+            "trusted_CA",
+        )
+    }
+
+    fn __missing_group() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trusted_clusters::kms::services::Info",
+            "group",
+        )
+    }
+
+    fn __missing_trust_authority_cluster() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trusted_clusters::kms::services::Info",
+            "trust_authority_cluster",
+        )
+    }
 }
 
 /// A call of
@@ -272,11 +305,37 @@ pub struct Summary {
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.kms.Service` resource.
     pub service: crate::ids::KmsServiceId,
     /// The service's address. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_address")]
     pub address: crate::vcenter::trusted_infrastructure::NetworkAddress,
     /// The group determines the Attestation Service instances this Key Provider Service can accept reports from. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_group")]
     pub group: String,
     /// The cluster specifies the Trust Authority Cluster this Key Provider Service belongs to. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_trust_authority_cluster")]
     pub trust_authority_cluster: String,
+}
+
+impl Summary {
+    fn __missing_address() -> crate::vcenter::trusted_infrastructure::NetworkAddress {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trusted_clusters::kms::services::Summary",
+            "address",
+        )
+    }
+
+    fn __missing_group() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trusted_clusters::kms::services::Summary",
+            "group",
+        )
+    }
+
+    fn __missing_trust_authority_cluster() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trusted_clusters::kms::services::Summary",
+            "trust_authority_cluster",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -62,6 +62,7 @@ pub struct Info {
     /// A health value which indicates whether the configuration applied to the cluster differs from the desired state. This attribute was added in vSphere API 7.0.1.0.
     pub health: Health,
     /// The network address of the Key Provider Service configured for use in the Trusted Cluster. This attribute was added in vSphere API 7.0.1.0.
+    #[serde(default = "Info::__missing_address")]
     pub address: crate::vcenter::trusted_infrastructure::NetworkAddress,
     /// The unique identifier of a Key Provider Service configuration from the desired state. This attribute was added in vSphere API 7.0.1.0.
     ///
@@ -69,14 +70,55 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     /// The set of distinct groups found on the hosts in the cluster which differ from the desired state. This attribute was added in vSphere API 7.0.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_groups",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub groups: Vec<String>,
     /// A list of distinct trusted CA chains found on the hosts in the cluster which differ from the desired state. This attribute was added in vSphere API 7.0.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_trustedc_as",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub trustedc_as: Vec<crate::vcenter::trusted_infrastructure::X509CertChain>,
     /// Details regarding the health. When the `ServicesAppliedConfig.Health` is not `com.vmware.vcenter.trusted_infrastructure.trusted_clusters.kms.services_applied_config.health.OK`, this member will provide a detailed description of the issues present. This attribute was added in vSphere API 7.0.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_details",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub details: Vec<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl Info {
+    fn __missing_address() -> crate::vcenter::trusted_infrastructure::NetworkAddress {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trusted_clusters::kms::services_applied_config::Info",
+            "address",
+        )
+    }
+
+    fn __missing_groups() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trusted_clusters::kms::services_applied_config::Info",
+            "groups",
+        )
+    }
+
+    fn __missing_trustedc_as() -> Vec<
+        crate::vcenter::trusted_infrastructure::X509CertChain,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trusted_clusters::kms::services_applied_config::Info",
+            "trustedc_as",
+        )
+    }
+
+    fn __missing_details() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trusted_clusters::kms::services_applied_config::Info",
+            "details",
+        )
+    }
 }
 
 /// A call of
@@ -124,12 +166,22 @@ pub struct Summary {
     /// The health value indicates whether the configuration applied to the cluster differs from the desired state. This attribute was added in vSphere API 7.0.1.0.
     pub health: Health,
     /// The network address of the Key Provider Service configured for use in the Trusted Cluster. This attribute was added in vSphere API 7.0.1.0.
+    #[serde(default = "Summary::__missing_address")]
     pub address: crate::vcenter::trusted_infrastructure::NetworkAddress,
     /// The unique identifier of a Key Provider Service configuration from the desired state. This attribute was added in vSphere API 7.0.1.0.
     ///
     /// If None, this Key Provider Service is not registered within this vCenter and thus the applied configuration is not present in the desired state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
+}
+
+impl Summary {
+    fn __missing_address() -> crate::vcenter::trusted_infrastructure::NetworkAddress {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trusted_clusters::kms::services_applied_config::Summary",
+            "address",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -291,9 +291,19 @@ pub struct Info {
     /// The type of file. This attribute was added in vSphere API 7.0.2.0.
     pub r#type: Type,
     /// The file size in bytes. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "Info::__missing_size")]
     pub size: i64,
     /// Attributes of a file. This attribute was added in vSphere API 7.0.2.0.
     pub attributes: FileAttributesInfo,
+}
+
+impl Info {
+    fn __missing_size() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::filesystem::files::Info",
+            "size",
+        )
+    }
 }
 
 /// The `Files.IterationSpec` class contains attributes used to break results into pages when listing files. See `com.vmware.vcenter.vm.guest.filesystem.files.list`). This class was added in vSphere API 7.0.2.0.
@@ -355,9 +365,13 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// A list of `com.vmware.vcenter.vm.guest.filesystem.files.summary` classes containing information for all the matching files. This attribute was added in vSphere API 7.0.2.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_files",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub files: Vec<Summary>,
     /// The total number of results from the `com.vmware.vcenter.vm.guest.filesystem.files.list`. This is a hint to the user of the iterator regarding how many items are available to be retrieved. The total could change if the inventory of items are being changed. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "ListResult::__missing_total")]
     pub total: i64,
     /// Positional index into the logical item list of the first item returned in the list of results. The first item in the logical item list has an index of 0. This is a hint to the user of the iterator regarding the logical position in the iteration. For example, this can be used to display to the user which page of the iteration is being shown. The total could change if the inventory of items are being changed. This attribute was added in vSphere API 7.0.2.0. If None no items were returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -367,6 +381,22 @@ pub struct ListResult {
     pub end_index: Option<i64>,
     /// The last status for the iterator that indicates whether any more results can be expected if the caller continues to make requests for more data using the iterator. This attribute was added in vSphere API 7.0.2.0.
     pub status: LastIterationStatus,
+}
+
+impl ListResult {
+    fn __missing_files() -> Vec<Summary> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::filesystem::files::ListResult",
+            "files",
+        )
+    }
+
+    fn __missing_total() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::filesystem::files::ListResult",
+            "total",
+        )
+    }
 }
 
 impl ListResult {
@@ -433,11 +463,37 @@ impl MoveRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PosixFileAttributesInfo {
     /// The owner ID. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "PosixFileAttributesInfo::__missing_owner")]
     pub owner: i64,
     /// The group ID. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "PosixFileAttributesInfo::__missing_group")]
     pub group: i64,
     /// The file permissions in chmod(2) format. This attribute is presented as octal. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "PosixFileAttributesInfo::__missing_permissions")]
     pub permissions: String,
+}
+
+impl PosixFileAttributesInfo {
+    fn __missing_owner() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::filesystem::files::PosixFileAttributesInfo",
+            "owner",
+        )
+    }
+
+    fn __missing_group() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::filesystem::files::PosixFileAttributesInfo",
+            "group",
+        )
+    }
+
+    fn __missing_permissions() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::filesystem::files::PosixFileAttributesInfo",
+            "permissions",
+        )
+    }
 }
 
 /// The `Files.PosixFileAttributesUpdateSpec` class describes attributes that can be changed for a Posix file. This class was added in vSphere API 7.0.2.0.
@@ -458,11 +514,29 @@ pub struct PosixFileAttributesUpdateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// The name of the file or directory with any leading directories removed. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "Summary::__missing_filename")]
     pub filename: String,
     /// The type of file. This attribute was added in vSphere API 7.0.2.0.
     pub r#type: Type,
     /// The file size in bytes. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "Summary::__missing_size")]
     pub size: i64,
+}
+
+impl Summary {
+    fn __missing_filename() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::filesystem::files::Summary",
+            "filename",
+        )
+    }
+
+    fn __missing_size() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::filesystem::files::Summary",
+            "size",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -499,11 +573,29 @@ pub struct UpdateArgs {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WindowsFileAttributesInfo {
     /// The file is hidden. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "WindowsFileAttributesInfo::__missing_hidden")]
     pub hidden: bool,
     /// The file is read-only. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "WindowsFileAttributesInfo::__missing_read_only")]
     pub read_only: bool,
     /// The date and time the file was created. This attribute was added in vSphere API 7.0.2.0.
     pub created: vsphere_vapi_runtime::types::DateTime,
+}
+
+impl WindowsFileAttributesInfo {
+    fn __missing_hidden() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::filesystem::files::WindowsFileAttributesInfo",
+            "hidden",
+        )
+    }
+
+    fn __missing_read_only() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::filesystem::files::WindowsFileAttributesInfo",
+            "read_only",
+        )
+    }
 }
 
 /// The `Files.WindowsFileAttributesUpdateSpec` class describes attributes that can be changed for a Windows file. This class was added in vSphere API 7.0.2.0.

@@ -10,16 +10,27 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
     /// The complete destination path in the guest to transfer the file to or from the client. It cannot be a path to a directory or a symbolic link. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "CreateSpec::__missing_path")]
     pub path: String,
     /// Details about the file to be transferred into the guest. This attribute was added in vSphere API 7.0.2.0. Must be set if the file is being transferred to the guest. Must not be set if the file is being transferred from the guest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<FileCreationAttributes>,
 }
 
+impl CreateSpec {
+    fn __missing_path() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::filesystem::transfers::CreateSpec",
+            "path",
+        )
+    }
+}
+
 /// The `Transfers.FileCreationAttributes` class describes file attributes used when transferring a file into the guest. This class was added in vSphere API 7.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileCreationAttributes {
     /// The size in bytes of the file to be transferred into the guest. This attribute was added in vSphere API 7.0.2.0.
+    #[serde(default = "FileCreationAttributes::__missing_size")]
     pub size: i64,
     /// Whether an existing file should be overwritten. This attribute was added in vSphere API 7.0.2.0. If None any existing file will not be overwritten.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -36,6 +47,15 @@ pub struct FileCreationAttributes {
     /// Posix-specific file creation information. This attribute was added in vSphere API 7.0.2.0. If None, the behavior is equivalent to a `com.vmware.vcenter.vm.guest.filesystem.transfers.posix_file_attributes_create_spec` with all attributes None which means the defaults are used. May only be set if the guest operating system is Posix.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub posix: Option<PosixFileAttributesCreateSpec>,
+}
+
+impl FileCreationAttributes {
+    fn __missing_size() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::filesystem::transfers::FileCreationAttributes",
+            "size",
+        )
+    }
 }
 
 impl FileCreationAttributes {

@@ -35,14 +35,32 @@ pub struct Info {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IpAddressInfo {
     /// IPv4 address is specified using dotted decimal notation. For example, "192.0.2.1". IPv6 addresses are 128-bit addresses specified using eight fields of up to four hexadecimal digits. A colon separates each field (:). For example, 2001:DB8:101::230:6eff:fe04:d9ff. The address can also consist of the symbol '::' to represent multiple 16-bit groups of contiguous 0's only once in an address as described in RFC 2373. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "IpAddressInfo::__missing_ip_address")]
     pub ip_address: String,
     /// Denotes the length of a generic Internet network address prefix. Prefix length: the valid range of values is 0-32 for IPv4, and 0-128 for IPv6. A value of n corresponds to an IP address mask that has n contiguous 1-bits from the most significant bit (MSB), with all other bits set to 0. A value of zero is valid only if the calling context defines it. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "IpAddressInfo::__missing_prefix_length")]
     pub prefix_length: i64,
     /// How this address was configured. This attribute was added in vSphere API 7.0.0.0. If None the data was not available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<IpAddressOrigin>,
     /// The state of this ipAddress. This attribute was added in vSphere API 7.0.0.0.
     pub state: IpAddressStatus,
+}
+
+impl IpAddressInfo {
+    fn __missing_ip_address() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::networking::interfaces::IpAddressInfo",
+            "ip_address",
+        )
+    }
+
+    fn __missing_prefix_length() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::networking::interfaces::IpAddressInfo",
+            "prefix_length",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -87,11 +105,23 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IpConfigInfo {
     /// IP addresses configured on the interface. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "IpConfigInfo::__missing_ip_addresses",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub ip_addresses: Vec<IpAddressInfo>,
     /// Client side DHCP for an interface. This attribute was added in vSphere API 7.0.0.0. If None the IP was not configured by DHCP.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dhcp: Option<crate::vcenter::vm::guest::DhcpConfigInfo>,
+}
+
+impl IpConfigInfo {
+    fn __missing_ip_addresses() -> Vec<IpAddressInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::guest::networking::interfaces::IpConfigInfo",
+            "ip_addresses",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -21,12 +21,30 @@ pub struct CreateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Device label. This attribute was added in vSphere API 7.0.0.1.
+    #[serde(default = "Info::__missing_label")]
     pub label: String,
     /// NVMe bus number. This attribute was added in vSphere API 7.0.0.1.
+    #[serde(default = "Info::__missing_bus")]
     pub bus: i64,
     /// Address of the NVMe adapter on the PCI bus. This attribute was added in vSphere API 7.0.0.1. May be None if the virtual machine has never been powered on since the adapter was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pci_slot_number: Option<i64>,
+}
+
+impl Info {
+    fn __missing_label() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::hardware::adapter::nvme::Info",
+            "label",
+        )
+    }
+
+    fn __missing_bus() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::hardware::adapter::nvme::Info",
+            "bus",
+        )
+    }
 }
 
 /// The `Nvme.Summary` class contains commonly used information about a Virtual NVMe adapter. This class was added in vSphere API 7.0.0.1.

@@ -24,14 +24,32 @@ pub struct CreateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Device label.
+    #[serde(default = "Info::__missing_label")]
     pub label: String,
     /// Adapter type.
     pub r#type: Type,
     /// SATA bus number.
+    #[serde(default = "Info::__missing_bus")]
     pub bus: i64,
     /// Address of the SATA adapter on the PCI bus. May be None if the virtual machine has never been powered on since the adapter was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pci_slot_number: Option<i64>,
+}
+
+impl Info {
+    fn __missing_label() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::hardware::adapter::sata::Info",
+            "label",
+        )
+    }
+
+    fn __missing_bus() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::hardware::adapter::sata::Info",
+            "bus",
+        )
+    }
 }
 
 /// The `Sata.Summary` class contains commonly used information about a Virtual SATA adapter.

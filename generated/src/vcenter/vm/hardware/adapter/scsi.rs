@@ -27,16 +27,34 @@ pub struct CreateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Device label.
+    #[serde(default = "Info::__missing_label")]
     pub label: String,
     /// Adapter type.
     pub r#type: Type,
     /// Address of the SCSI adapter on the SCSI bus.
+    #[serde(default = "Info::__missing_scsi")]
     pub scsi: crate::vcenter::vm::hardware::ScsiAddressInfo,
     /// Address of the SCSI adapter on the PCI bus. If the PCI address is invalid, the server will change it when the VM is started or as the device is hot added. May be None if the virtual machine has never been powered on since the adapter was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pci_slot_number: Option<i64>,
     /// Bus sharing mode.
     pub sharing: Sharing,
+}
+
+impl Info {
+    fn __missing_label() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::hardware::adapter::scsi::Info",
+            "label",
+        )
+    }
+
+    fn __missing_scsi() -> crate::vcenter::vm::hardware::ScsiAddressInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::hardware::adapter::scsi::Info",
+            "scsi",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

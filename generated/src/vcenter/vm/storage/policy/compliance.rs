@@ -37,12 +37,22 @@ impl CheckRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckSpec {
     /// Invoke compliance check on the virtual machine home directory if set to true. This attribute was added in vSphere API 6.7.
+    #[serde(default = "CheckSpec::__missing_vm_home")]
     pub vm_home: bool,
     /// Identifiers of the virtual machine's virtual disks for which compliance should be checked. This attribute was added in vSphere API 6.7.
     ///
     /// If None or empty, compliance check is invoked on all the associated disks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disks: Option<Vec<String>>,
+}
+
+impl CheckSpec {
+    fn __missing_vm_home() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::storage::policy::compliance::CheckSpec",
+            "vm_home",
+        )
+    }
 }
 
 /// The `Compliance.Info` class contains information about the storage policy compliance of a virtual machine, including information about it's home directory and/or it's virtual disks. This class was added in vSphere API 6.7.
@@ -54,8 +64,23 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_home: Option<VmComplianceInfo>,
     /// The compliance information `com.vmware.vcenter.vm.storage.policy.compliance.vm_compliance_info` for the virtual machine's virtual disks that are currently associated with a storage policy. This attribute was added in vSphere API 6.7.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_disks",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub disks: vsphere_vapi_runtime::types::VapiMap<String, VmComplianceInfo>,
+}
+
+impl Info {
+    fn __missing_disks() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        VmComplianceInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::storage::policy::compliance::Info",
+            "disks",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -88,8 +113,20 @@ pub struct VmComplianceInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
     /// The exception that caused the compliance check to fail. There can be more than one cause, since a policy can contain capabilities from multiple providers. If empty, it implies no failures while retrieving compliance. This attribute was added in vSphere API 6.7.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "VmComplianceInfo::__missing_failure_cause",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub failure_cause: Vec<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl VmComplianceInfo {
+    fn __missing_failure_cause() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::vm::storage::policy::compliance::VmComplianceInfo",
+            "failure_cause",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -25,11 +25,26 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precheck: Option<String>,
     /// Map of draft IDs to the latest tasks executed for that draft. This attribute was added in vSphere API 8.0.1.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_draft_tasks",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub draft_tasks: vsphere_vapi_runtime::types::VapiMap<String, DraftTasks>,
     /// The ID of the last apply task to be executed. This attribute was added in vSphere API 8.0.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply: Option<String>,
+}
+
+impl Info {
+    fn __missing_draft_tasks() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        DraftTasks,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::configuration::reports::recent_tasks::Info",
+            "draft_tasks",
+        )
+    }
 }
 
 impl Info {

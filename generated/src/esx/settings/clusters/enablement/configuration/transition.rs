@@ -251,9 +251,27 @@ impl EnableTaskRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileSpec {
     /// Filename of the imported configuration. This attribute was added in vSphere API 8.0.1.0.
+    #[serde(default = "FileSpec::__missing_filename")]
     pub filename: String,
     /// Configuration from the imported file. This attribute was added in vSphere API 8.0.1.0.
+    #[serde(default = "FileSpec::__missing_config")]
     pub config: String,
+}
+
+impl FileSpec {
+    fn __missing_filename() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::enablement::configuration::transition::FileSpec",
+            "filename",
+        )
+    }
+
+    fn __missing_config() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::enablement::configuration::transition::FileSpec",
+            "config",
+        )
+    }
 }
 
 /// The `Transition.Hints` contains attributes that specifies additional information about the transition workflow. This data should be used as guidelines throughout the transition process. This class was added in vSphere API 8.0.3.0.
@@ -482,7 +500,17 @@ pub struct ReferenceHost {
     /// Identifier of a `HostSystem` resource.
     pub host: crate::ids::HostSystemId,
     /// Host Info for Reference host. This attribute was added in vSphere API 8.0.1.0.
+    #[serde(default = "ReferenceHost::__missing_host_info")]
     pub host_info: crate::esx::settings::HostInfo,
+}
+
+impl ReferenceHost {
+    fn __missing_host_info() -> crate::esx::settings::HostInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::enablement::configuration::transition::ReferenceHost",
+            "host_info",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -666,7 +694,10 @@ impl<'de> serde::Deserialize<'de> for State {
                 };
                 ::core::result::Result::Ok(State {
                     author: f_0
-                        .ok_or_else(|| serde::de::Error::missing_field("author"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "esx::settings::clusters::enablement::configuration::transition::State",
+                            "author",
+                        )),
                     start_time: f_1
                         .ok_or_else(|| serde::de::Error::missing_field("start_time"))?,
                     modified_time: f_2

@@ -18,12 +18,16 @@ pub struct EffectivePolicySpec {
     /// Specifies what should be done to the power state of the VM before entering maintenance mode. This attribute was added in vSphere API 7.0.0.0.
     pub pre_remediation_power_action: effective_policy_spec::PreRemediationPowerAction,
     /// Enable Quick Boot during remediation in the cluster. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "EffectivePolicySpec::__missing_enable_quick_boot")]
     pub enable_quick_boot: bool,
     /// Disable DPM on the cluster. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "EffectivePolicySpec::__missing_disable_dpm")]
     pub disable_dpm: bool,
     /// Disable HA Admission control on the cluster. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "EffectivePolicySpec::__missing_disable_hac")]
     pub disable_hac: bool,
     /// Evacuate powered off/suspended VMs when attempting maintenance mode. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "EffectivePolicySpec::__missing_evacuate_offline_vms")]
     pub evacuate_offline_vms: bool,
     /// Enforce HCL validation, when applicable, to prevent remediation if hardware compatibility issues are found.  This field will be deprecated in the future. It is recommended to set the corresponding field in `com.vmware.esx.settings.clusters.policies.apply.effective.effective_policy_spec.software_policy_spec` instead. This attribute was added in vSphere API 7.0.1.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -42,6 +46,36 @@ pub struct EffectivePolicySpec {
     pub config_manager_policy_spec: Option<
         crate::esx::settings::clusters::policies::ConfigManagerPolicySpec,
     >,
+}
+
+impl EffectivePolicySpec {
+    fn __missing_enable_quick_boot() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::policies::apply::effective::EffectivePolicySpec",
+            "enable_quick_boot",
+        )
+    }
+
+    fn __missing_disable_dpm() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::policies::apply::effective::EffectivePolicySpec",
+            "disable_dpm",
+        )
+    }
+
+    fn __missing_disable_hac() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::policies::apply::effective::EffectivePolicySpec",
+            "disable_hac",
+        )
+    }
+
+    fn __missing_evacuate_offline_vms() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::policies::apply::effective::EffectivePolicySpec",
+            "evacuate_offline_vms",
+        )
+    }
 }
 
 /// The `Effective.FailureAction` class contains attributes that describe the actions to be taken when entering maintenance mode fails on a single host within the cluster. This class was added in vSphere API 7.0.0.0.
@@ -212,10 +246,20 @@ impl<'de> serde::Deserialize<'de> for FailureAction {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ParallelRemediationAction {
     /// Enable parallel remediation for hosts in maintenance mode within a cluster. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "ParallelRemediationAction::__missing_enabled")]
     pub enabled: bool,
     /// Maximum number of hosts that can be remediated in parallel. Setting `com.vmware.esx.settings.clusters.policies.apply.parallel_remediation_action.max_hosts` does not guarantee maxHosts to be remediated in parallel. This attribute was added in vSphere API 8.0.0.1. If None, number of hosts that can be remediated in parallel would be set to maximum number of hosts supported per cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_hosts: Option<i64>,
+}
+
+impl ParallelRemediationAction {
+    fn __missing_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::policies::apply::effective::ParallelRemediationAction",
+            "enabled",
+        )
+    }
 }
 
 #[doc(hidden)]

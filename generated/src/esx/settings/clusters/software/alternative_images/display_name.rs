@@ -12,7 +12,17 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Display name of the alternative image. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
+}
+
+impl Info {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::alternative_images::display_name::Info",
+            "display_name",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -717,16 +717,42 @@ impl Solutions {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExportSpec {
     /// Whether to export software specification document. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ExportSpec::__missing_export_software_spec")]
     pub export_software_spec: bool,
     /// Whether to export ISO image. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ExportSpec::__missing_export_iso_image")]
     pub export_iso_image: bool,
     /// Whether to export offline bundle. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ExportSpec::__missing_export_offline_bundle")]
     pub export_offline_bundle: bool,
     /// Skip packaging of reserved VIBs in the exported offline-bundle/ISO. During effective VIB computation, a VIB at a lower version can get replaced by the same VIB at a higher version coming from another release unit. vLCM caches the lower version VIB in ESX-OSData partition to support extraction of currently running image from the hosts. Setting this option means (a) export will not package reserved VIBs, (b) the exported depot will be partial and remediation of images from such depots must be accompanied with com.vmware.esx.settings.clusters.policies.Apply.ConfiguredPolicySpec#skipReservedVibsCaching. Otherwise, the remediation might fail.
     ///
     /// NOTE: Use this option with caution. This attribute was added in vSphere API 9.1.0.0. If None, reserved VIBs will be packaged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_reserved_vibs_export: Option<bool>,
+}
+
+impl ExportSpec {
+    fn __missing_export_software_spec() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::alternative_images::software::ExportSpec",
+            "export_software_spec",
+        )
+    }
+
+    fn __missing_export_iso_image() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::alternative_images::software::ExportSpec",
+            "export_iso_image",
+        )
+    }
+
+    fn __missing_export_offline_bundle() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::alternative_images::software::ExportSpec",
+            "export_offline_bundle",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -21,21 +21,59 @@ pub struct ApplyImpactSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterImpact {
     /// Impact of steps performed during the setup and cleanup phase of the apply method. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ClusterImpact::__missing_impact",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub impact: Vec<Impact>,
     /// Impact summary for each host within the clsuter. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ClusterImpact::__missing_host_impact",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub host_impact: vsphere_vapi_runtime::types::VapiMap<String, Vec<Impact>>,
     /// Identifier of the commit on which the impact is generated. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
     pub commit: crate::ids::CommitId,
     /// Information of hosts within the cluster. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ClusterImpact::__missing_host_info",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
     >,
+}
+
+impl ClusterImpact {
+    fn __missing_impact() -> Vec<Impact> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::apply_impact::ClusterImpact",
+            "impact",
+        )
+    }
+
+    fn __missing_host_impact() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        Vec<Impact>,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::apply_impact::ClusterImpact",
+            "host_impact",
+        )
+    }
+
+    fn __missing_host_info() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        crate::esx::settings::HostInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::apply_impact::ClusterImpact",
+            "host_info",
+        )
+    }
 }
 
 /// A call of
@@ -69,7 +107,17 @@ impl GetRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Impact {
     /// Description of the impact. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Impact::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
+}
+
+impl Impact {
+    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::apply_impact::Impact",
+            "message",
+        )
+    }
 }
 
 #[doc(hidden)]

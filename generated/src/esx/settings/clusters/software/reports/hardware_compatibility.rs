@@ -85,11 +85,37 @@ pub struct CheckSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
     /// Target base image version E.g., version = BaseImageSpec-&gt;Version `com.vmware.esx.settings.base_image_spec.version` class This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "CheckSummary::__missing_base_image_version")]
     pub base_image_version: String,
     /// Over all Compliance result for cluster for the software specification. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "CheckSummary::__missing_summary_result")]
     pub summary_result: crate::vapi::standard::LocalizableMessage,
     /// Notifications returned by the HCL Validation operation. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "CheckSummary::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
+}
+
+impl CheckSummary {
+    fn __missing_base_image_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::hardware_compatibility::CheckSummary",
+            "base_image_version",
+        )
+    }
+
+    fn __missing_summary_result() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::hardware_compatibility::CheckSummary",
+            "summary_result",
+        )
+    }
+
+    fn __missing_notifications() -> crate::esx::settings::Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::hardware_compatibility::CheckSummary",
+            "notifications",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

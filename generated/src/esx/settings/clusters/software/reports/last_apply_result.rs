@@ -19,26 +19,84 @@ pub struct ApplyResult {
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
     pub commit: crate::ids::CommitId,
     /// Information of the hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.commit` should be applied to. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ApplyResult::__missing_host_info",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
     >,
     /// Status of the hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.commit` was applied to. Hosts on which the apply method was successful are specified by `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.successful_hosts`. Hosts on which the apply method failed are specified by `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.failed_hosts`. Hosts which were skipped by the apply method are specified by `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.skipped_hosts`. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ApplyResult::__missing_host_status",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub host_status: vsphere_vapi_runtime::types::VapiMap<String, ApplyStatus>,
     /// Hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.commit` has been successfully applied to. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ApplyResult::__missing_successful_hosts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub successful_hosts: Vec<String>,
     /// Hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.commit` failed to be applied to. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ApplyResult::__missing_failed_hosts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub failed_hosts: Vec<String>,
     /// Hosts in this cluster that were skipped by the apply method. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ApplyResult::__missing_skipped_hosts",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub skipped_hosts: Vec<String>,
     /// Notifications providing additional information for `com.vmware.esx.settings.clusters.software.apply$task` method. These notifications are mutually exclusive with the notifications in `LastApplyResult.ApplyStatus`. This attribute was added in vSphere API 7.0.2.1. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
+}
+
+impl ApplyResult {
+    fn __missing_host_info() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        crate::esx::settings::HostInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::last_apply_result::ApplyResult",
+            "host_info",
+        )
+    }
+
+    fn __missing_host_status() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        ApplyStatus,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::last_apply_result::ApplyResult",
+            "host_status",
+        )
+    }
+
+    fn __missing_successful_hosts() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::last_apply_result::ApplyResult",
+            "successful_hosts",
+        )
+    }
+
+    fn __missing_failed_hosts() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::last_apply_result::ApplyResult",
+            "failed_hosts",
+        )
+    }
+
+    fn __missing_skipped_hosts() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::last_apply_result::ApplyResult",
+            "skipped_hosts",
+        )
+    }
 }
 
 /// The `LastApplyResult.ApplyStatus` class contains attributes that describe the status of an apply method. This class was added in vSphere API 7.0.0.0.
@@ -242,7 +300,10 @@ impl<'de> serde::Deserialize<'de> for ApplyStatus {
                     end_time: f_3
                         .ok_or_else(|| serde::de::Error::missing_field("end_time"))?,
                     notifications: f_4
-                        .ok_or_else(|| serde::de::Error::missing_field("notifications"))?,
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "esx::settings::clusters::software::reports::last_apply_result::ApplyStatus",
+                            "notifications",
+                        )),
                 })
             }
         }

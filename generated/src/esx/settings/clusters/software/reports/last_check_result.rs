@@ -13,21 +13,67 @@ pub mod entity_check_result;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckInfo {
     /// The check identifier. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "CheckInfo::__missing_check")]
     pub check: String,
     /// The check name. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "CheckInfo::__missing_name")]
     pub name: crate::vapi::standard::LocalizableMessage,
     /// Human-readable check description. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "CheckInfo::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
+}
+
+impl CheckInfo {
+    fn __missing_check() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::last_check_result::CheckInfo",
+            "check",
+        )
+    }
+
+    fn __missing_name() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::last_check_result::CheckInfo",
+            "name",
+        )
+    }
+
+    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::last_check_result::CheckInfo",
+            "description",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for CheckInfo {
+    fn zero() -> Self {
+        Self {
+            check: ::vsphere_vapi_runtime::de::Zero::zero(),
+            name: ::vsphere_vapi_runtime::de::Zero::zero(),
+            description: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `LastCheckResult.CheckIssue` class contains attributes that describe a particular issue. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckIssue {
     /// Description of the issue encountered. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "CheckIssue::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
     /// Possible resolution for the issue. This attribute was added in vSphere API 9.1.0.0. Can be left None if no meaningful resolution exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl CheckIssue {
+    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::last_check_result::CheckIssue",
+            "description",
+        )
+    }
 }
 
 /// The `LastCheckResult.CheckResult` class contains attributes that describe aggregated status of all checks performed. This class was added in vSphere API 7.0.0.0.
@@ -44,29 +90,74 @@ pub struct CheckResult {
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
     pub commit: crate::ids::CommitId,
     /// Information about the hosts in this cluster for which checks have been requested to be run. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CheckResult::__missing_host_info",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
     >,
     /// List of `LastCheckResult.EntityCheckResult` for all entities for which checks have been run. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CheckResult::__missing_entity_results",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub entity_results: Vec<EntityCheckResult>,
+}
+
+impl CheckResult {
+    fn __missing_host_info() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        crate::esx::settings::HostInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::last_check_result::CheckResult",
+            "host_info",
+        )
+    }
+
+    fn __missing_entity_results() -> Vec<EntityCheckResult> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::last_check_result::CheckResult",
+            "entity_results",
+        )
+    }
 }
 
 /// The `LastCheckResult.CheckStatus` class contains attributes that describe a check result. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckStatus {
     /// Information about this check. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "CheckStatus::__missing_check")]
     pub check: CheckInfo,
     /// The status of this check. This attribute was added in vSphere API 7.0.0.0.
     pub status: Status,
     /// The issues encountered while running this check. Note: This attribute will be deprecated in the future release. Clients are recommended to use {#member checkIssues} field. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "CheckStatus::__missing_issues",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub issues: Vec<crate::vapi::standard::LocalizableMessage>,
     /// List of `com.vmware.esx.settings.clusters.software.reports.last_check_result.check_issue`s that the check reported. This attribute was added in vSphere API 9.1.0.0. If not set, the service is still using the {#member issues}.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_issues: Option<Vec<CheckIssue>>,
+}
+
+impl CheckStatus {
+    fn __missing_check() -> CheckInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::last_check_result::CheckStatus",
+            "check",
+        )
+    }
+
+    fn __missing_issues() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::last_check_result::CheckStatus",
+            "issues",
+        )
+    }
 }
 
 /// The `LastCheckResult.EntityCheckResult` class contains attributes that describe aggregated status of all checks performed on a specific entity. This class was added in vSphere API 7.0.0.0.
@@ -190,7 +281,11 @@ impl<'de> serde::Deserialize<'de> for EntityCheckResult {
                         "cluster" => f_1 = map.next_value()?,
                         "host" => f_2 = map.next_value()?,
                         "status" => f_3 = Some(map.next_value()?),
-                        "check_statuses" => f_4 = map.next_value()?,
+                        "check_statuses" => {
+                            f_4 = Some(
+                                map.next_value::<Option<_>>()?.unwrap_or_default(),
+                            );
+                        }
                         _ => {
                             let value: serde_json::Value = map.next_value()?;
                             unknown.insert(key, value);
@@ -244,7 +339,11 @@ impl<'de> serde::Deserialize<'de> for EntityCheckResult {
                     r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
                     status: f_3
                         .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    check_statuses: f_4.unwrap_or_default(),
+                    check_statuses: f_4
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "esx::settings::clusters::software::reports::last_check_result::EntityCheckResult",
+                            "check_statuses",
+                        )),
                 })
             }
         }

@@ -273,10 +273,20 @@ impl<'de> serde::Deserialize<'de> for FailureAction {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ParallelRemediationAction {
     /// Enable parallel remediation for hosts in maintenance mode within a cluster. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "ParallelRemediationAction::__missing_enabled")]
     pub enabled: bool,
     /// Maximum number of hosts that can be remediated in parallel Setting `com.vmware.esx.settings.defaults.clusters.policies.apply.parallel_remediation_action.max_hosts` does not guarantee maxHosts to be remediated in parallel. This attribute was added in vSphere API 8.0.0.1. If None, number of hosts that can be remediated in parallel would be set to maximum number of hosts supported per cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_hosts: Option<i64>,
+}
+
+impl ParallelRemediationAction {
+    fn __missing_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::defaults::clusters::policies::apply::ParallelRemediationAction",
+            "enabled",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -15,11 +15,37 @@ pub struct ComponentInfo {
     /// Identifier of a `com.vmware.esx.settings.component` resource.
     pub name: crate::ids::SettingsComponentId,
     /// Display name of the component. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ComponentInfo::__missing_display_name")]
     pub display_name: String,
     /// Version of the component. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ComponentInfo::__missing_version")]
     pub version: String,
     /// Human readable version of the HSP manifest. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "ComponentInfo::__missing_display_version")]
     pub display_version: String,
+}
+
+impl ComponentInfo {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hardware_support::managers::packages::versions::ComponentInfo",
+            "display_name",
+        )
+    }
+
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hardware_support::managers::packages::versions::ComponentInfo",
+            "version",
+        )
+    }
+
+    fn __missing_display_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hardware_support::managers::packages::versions::ComponentInfo",
+            "display_version",
+        )
+    }
 }
 
 /// The `Versions.FilterSpec` class contains attributes used to filter the results when retrieving Hardware Support Packages (HSPs) information. This class was added in vSphere API 7.0.0.0.
@@ -65,18 +91,66 @@ pub struct PackageInfo {
     /// Identifier of a `com.vmware.esx.setting.hardware_support.package` resource.
     pub pkg: crate::ids::SettingHardwareSupportPackageId,
     /// Version of the Hardware Support Package (e.g. "20180128.1" or "v42") selected This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "PackageInfo::__missing_version")]
     pub version: String,
     /// Description of the Hardware Support Package (HSP) (e.g. for use in help bubble) This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "PackageInfo::__missing_description")]
     pub description: String,
     /// Supported vSphere releases This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "PackageInfo::__missing_supported_releases",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub supported_releases: Vec<String>,
     /// List of components in this HSP manifest. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "PackageInfo::__missing_components",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub components: Vec<ComponentInfo>,
     /// List of components removed by this HSP manifest. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "PackageInfo::__missing_removed_components",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub removed_components: Vec<RemovedComponentInfo>,
+}
+
+impl PackageInfo {
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hardware_support::managers::packages::versions::PackageInfo",
+            "version",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hardware_support::managers::packages::versions::PackageInfo",
+            "description",
+        )
+    }
+
+    fn __missing_supported_releases() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hardware_support::managers::packages::versions::PackageInfo",
+            "supported_releases",
+        )
+    }
+
+    fn __missing_components() -> Vec<ComponentInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hardware_support::managers::packages::versions::PackageInfo",
+            "components",
+        )
+    }
+
+    fn __missing_removed_components() -> Vec<RemovedComponentInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hardware_support::managers::packages::versions::PackageInfo",
+            "removed_components",
+        )
+    }
 }
 
 /// The `Versions.RemovedComponentInfo` class defines the information regarding a component removed by the HSP manifest. This class was added in vSphere API 7.0.0.0.
@@ -87,7 +161,17 @@ pub struct RemovedComponentInfo {
     /// Identifier of a `com.vmware.esx.settings.component` resource.
     pub name: crate::ids::SettingsComponentId,
     /// Display name of the component. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "RemovedComponentInfo::__missing_display_name")]
     pub display_name: String,
+}
+
+impl RemovedComponentInfo {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hardware_support::managers::packages::versions::RemovedComponentInfo",
+            "display_name",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -18,10 +18,20 @@ pub struct EffectivePolicySpec {
     /// Specifies what should be done to the power state of the VM before entering maintenance mode. This attribute was added in vSphere API 8.0.0.1.
     pub pre_remediation_power_action: effective_policy_spec::PreRemediationPowerAction,
     /// Enable Quick Boot during remediation of an ESXi host. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "EffectivePolicySpec::__missing_enable_quick_boot")]
     pub enable_quick_boot: bool,
     /// Software-specific policy settings applicable to the `com.vmware.esx.settings.hosts.software.apply$task` API. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub software_policy_spec: Option<crate::esx::settings::HostSoftwarePolicySpec>,
+}
+
+impl EffectivePolicySpec {
+    fn __missing_enable_quick_boot() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hosts::policies::apply::effective::EffectivePolicySpec",
+            "enable_quick_boot",
+        )
+    }
 }
 
 /// The `Effective.FailureAction` class contains attributes that describe the actions to be taken when entering maintenance mode fails on an ESXi host. This class was added in vSphere API 8.0.0.1.

@@ -11,21 +11,51 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HostImpact {
     /// Impact of steps performed during the apply method. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "HostImpact::__missing_impact",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub impact: Vec<Impact>,
     /// Identifier of the commit on which the impact is generated. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
     pub commit: crate::ids::CommitId,
     /// Information of the host. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "HostImpact::__missing_host_info")]
     pub host_info: crate::esx::settings::HostInfo,
+}
+
+impl HostImpact {
+    fn __missing_impact() -> Vec<Impact> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hosts::software::reports::apply_impact::HostImpact",
+            "impact",
+        )
+    }
+
+    fn __missing_host_info() -> crate::esx::settings::HostInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hosts::software::reports::apply_impact::HostImpact",
+            "host_info",
+        )
+    }
 }
 
 /// The `ApplyImpact.Impact` class contains attributes that describe what the impact is of a particular step during the apply method. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Impact {
     /// Description of the impact. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Impact::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
+}
+
+impl Impact {
+    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hosts::software::reports::apply_impact::Impact",
+            "message",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -20,10 +20,20 @@ pub struct ApplyResult {
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
     pub commit: crate::ids::CommitId,
     /// Information of the host to which the desired software document specified by the `com.vmware.esx.settings.hosts.software.reports.last_apply_result.apply_result.commit` needs to be applied to. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "ApplyResult::__missing_host_info")]
     pub host_info: crate::esx::settings::HostInfo,
     /// Notifications providing additional information for `com.vmware.esx.settings.hosts.software.apply$task` method. These notifications are mutually exclusive with the notifications in `LastApplyResult.ApplyStatus`. This attribute was added in vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
+}
+
+impl ApplyResult {
+    fn __missing_host_info() -> crate::esx::settings::HostInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hosts::software::reports::last_apply_result::ApplyResult",
+            "host_info",
+        )
+    }
 }
 
 impl ApplyResult {
@@ -51,7 +61,17 @@ pub struct ApplyStatus {
     /// Time when the method completed. This attribute was added in vSphere API 8.0.0.1.
     pub end_time: vsphere_vapi_runtime::types::DateTime,
     /// Notifications providing additional information about the status of the method. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "ApplyStatus::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
+}
+
+impl ApplyStatus {
+    fn __missing_notifications() -> crate::esx::settings::Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hosts::software::reports::last_apply_result::ApplyStatus",
+            "notifications",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -13,24 +13,71 @@ pub mod entity_check_result;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckInfo {
     /// The check identifier. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "CheckInfo::__missing_check")]
     pub check: String,
     /// The check name. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "CheckInfo::__missing_name")]
     pub name: crate::vapi::standard::LocalizableMessage,
     /// Human-readable check description. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "CheckInfo::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
     /// The service that performed the check. This attribute was added in vSphere API 8.0.0.1. Only set if there is an originator available for this check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub originator: Option<String>,
 }
 
+impl CheckInfo {
+    fn __missing_check() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hosts::software::reports::last_check_result::CheckInfo",
+            "check",
+        )
+    }
+
+    fn __missing_name() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hosts::software::reports::last_check_result::CheckInfo",
+            "name",
+        )
+    }
+
+    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hosts::software::reports::last_check_result::CheckInfo",
+            "description",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for CheckInfo {
+    fn zero() -> Self {
+        Self {
+            check: ::vsphere_vapi_runtime::de::Zero::zero(),
+            name: ::vsphere_vapi_runtime::de::Zero::zero(),
+            description: ::vsphere_vapi_runtime::de::Zero::zero(),
+            originator: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
+}
+
 /// This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckIssue {
     /// Description of the issue encountered. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "CheckIssue::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
     /// Possible resolution for the issue. This attribute was added in vSphere API 8.0.0.1. Can be left None if no meaningful resolution exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl CheckIssue {
+    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hosts::software::reports::last_check_result::CheckIssue",
+            "description",
+        )
+    }
 }
 
 /// The `LastCheckResult.CheckResult` class contains attributes that describe aggregated status of all checks performed. This class was added in vSphere API 8.0.0.1.
@@ -47,21 +94,41 @@ pub struct CheckResult {
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
     pub commit: crate::ids::CommitId,
     /// Information about the host for which checks have been requested to be run. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "CheckResult::__missing_host_info")]
     pub host_info: crate::esx::settings::HostInfo,
     /// List of `LastCheckResult.EntityCheckResult` for all entities for which checks have been run. This attribute was added in vSphere API 8.0.0.1.
     pub entity_result: EntityCheckResult,
+}
+
+impl CheckResult {
+    fn __missing_host_info() -> crate::esx::settings::HostInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hosts::software::reports::last_check_result::CheckResult",
+            "host_info",
+        )
+    }
 }
 
 /// The `LastCheckResult.CheckStatus` class contains attributes that describe a check result. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckStatus {
     /// Information about this check. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "CheckStatus::__missing_check")]
     pub check: CheckInfo,
     /// The status of this check. This attribute was added in vSphere API 8.0.0.1.
     pub status: Status,
     /// The issues encountered while running this check. This attribute was added in vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_issues: Option<Vec<CheckIssue>>,
+}
+
+impl CheckStatus {
+    fn __missing_check() -> CheckInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::hosts::software::reports::last_check_result::CheckStatus",
+            "check",
+        )
+    }
 }
 
 /// The `LastCheckResult.EntityCheckResult` class contains attributes that describe aggregated status of all checks performed on a specific entity. This class was added in vSphere API 8.0.0.1.
@@ -171,7 +238,11 @@ impl<'de> serde::Deserialize<'de> for EntityCheckResult {
                         "type" => f_0 = Some(map.next_value()?),
                         "host" => f_1 = map.next_value()?,
                         "status" => f_2 = Some(map.next_value()?),
-                        "check_statuses" => f_3 = map.next_value()?,
+                        "check_statuses" => {
+                            f_3 = Some(
+                                map.next_value::<Option<_>>()?.unwrap_or_default(),
+                            );
+                        }
                         _ => {
                             let value: serde_json::Value = map.next_value()?;
                             unknown.insert(key, value);
@@ -212,7 +283,11 @@ impl<'de> serde::Deserialize<'de> for EntityCheckResult {
                     r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
                     status: f_2
                         .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    check_statuses: f_3.unwrap_or_default(),
+                    check_statuses: f_3
+                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
+                            "esx::settings::hosts::software::reports::last_check_result::EntityCheckResult",
+                            "check_statuses",
+                        )),
                 })
             }
         }

@@ -19,7 +19,17 @@ pub struct ApplyResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_apply_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Notifications returned by the stage operation. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ApplyResult::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
+}
+
+impl ApplyResult {
+    fn __missing_notifications() -> crate::esx::settings::Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::reports::summary::hosts::ApplyResult",
+            "notifications",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -54,7 +64,17 @@ pub struct ComplianceResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_compliance_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Notifications returned by the scan operation. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ComplianceResult::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
+}
+
+impl ComplianceResult {
+    fn __missing_notifications() -> crate::esx::settings::Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::reports::summary::hosts::ComplianceResult",
+            "notifications",
+        )
+    }
 }
 
 /// The `Hosts.FilterSpec` class contains attributes used to filter the results while returning the operations summary based on properties contained in it. This class was added in vSphere API 9.0.0.0.
@@ -339,8 +359,20 @@ impl HostSummary {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// List of host summaries. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_host_summaries",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub host_summaries: Vec<HostSummary>,
+}
+
+impl Info {
+    fn __missing_host_summaries() -> Vec<HostSummary> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::reports::summary::hosts::Info",
+            "host_summaries",
+        )
+    }
 }
 
 /// The `Hosts.IterationSpec` class contains attributes used to break results into pages while returning operations summary of the entities defined in the This class was added in vSphere API 9.0.0.0.
@@ -358,7 +390,17 @@ pub struct PrecheckResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_precheck_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Notifications returned by the stage operation. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "PrecheckResult::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
+}
+
+impl PrecheckResult {
+    fn __missing_notifications() -> crate::esx::settings::Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::reports::summary::hosts::PrecheckResult",
+            "notifications",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -388,7 +430,17 @@ pub struct SoftwareSpecInfo {
     /// Identifier of a `com.vmware.esx.settings.repository.software_spec` resource.
     pub id: crate::ids::SoftwareSpecId,
     /// Display name of the software specification from repository assigned to the standalone host. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "SoftwareSpecInfo::__missing_display_name")]
     pub display_name: String,
+}
+
+impl SoftwareSpecInfo {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::reports::summary::hosts::SoftwareSpecInfo",
+            "display_name",
+        )
+    }
 }
 
 /// The `Hosts.SortCriteria` class contains attributes that determine how a operations summary should be sorted by the values of one or more properties. This class was added in vSphere API 9.0.0.0.
@@ -406,7 +458,17 @@ pub struct StageResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_stage_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Notifications returned by the stage operation. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "StageResult::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
+}
+
+impl StageResult {
+    fn __missing_notifications() -> crate::esx::settings::Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::reports::summary::hosts::StageResult",
+            "notifications",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

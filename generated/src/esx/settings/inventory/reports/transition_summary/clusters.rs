@@ -20,16 +20,52 @@ pub struct ClusterSummary {
     /// Defines the timestamp when the last com.vmware.esx.settings.inventory.Inventory#extractInstalledImage method was executed on a given entity. This attribute was added in vSphere API 9.0.0.0.
     pub last_check_time: vsphere_vapi_runtime::types::DateTime,
     /// Defines if the given entity is having a single image or not. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ClusterSummary::__missing_uniform_image")]
     pub uniform_image: bool,
     /// Defines the list of unique images found on a given cluster. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ClusterSummary::__missing_images",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub images: Vec<crate::esx::settings::SoftwareInfo>,
     /// Defines if any orphan VIBs are found on an entity. If found the user is expected to check the detailed installed-image report of a given entity. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ClusterSummary::__missing_orphan_vibs")]
     pub orphan_vibs: bool,
     /// `Clusters.TransitionStatus` of a given entity as described in #TransitionStatus. This attribute was added in vSphere API 9.0.0.0.
     pub status: TransitionStatus,
     /// Describes if any notifications were raised for the given entity during the execution of the method. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "ClusterSummary::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
+}
+
+impl ClusterSummary {
+    fn __missing_uniform_image() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::reports::transition_summary::clusters::ClusterSummary",
+            "uniform_image",
+        )
+    }
+
+    fn __missing_images() -> Vec<crate::esx::settings::SoftwareInfo> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::reports::transition_summary::clusters::ClusterSummary",
+            "images",
+        )
+    }
+
+    fn __missing_orphan_vibs() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::reports::transition_summary::clusters::ClusterSummary",
+            "orphan_vibs",
+        )
+    }
+
+    fn __missing_notifications() -> crate::esx::settings::Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::reports::transition_summary::clusters::ClusterSummary",
+            "notifications",
+        )
+    }
 }
 
 /// The `Clusters.FilterSpec` class contains attributes used to filter the results while returning the transition summary based on properties contained in it. This class was added in vSphere API 9.0.0.0.
@@ -278,8 +314,20 @@ impl GetRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// List of cluster summaries. Each individual cluster summary contains its image and transition details. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_cluster_summaries",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub cluster_summaries: Vec<ClusterSummary>,
+}
+
+impl Info {
+    fn __missing_cluster_summaries() -> Vec<ClusterSummary> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::reports::transition_summary::clusters::Info",
+            "cluster_summaries",
+        )
+    }
 }
 
 /// The `Clusters.IterationSpec` class contains attributes used to break results into pages while returning transition summary of the entities defined in the This class was added in vSphere API 9.0.0.0.

@@ -257,21 +257,59 @@ pub struct HostSummary {
     /// Defines the timestamp when the last com.vmware.esx.settings.inventory.Inventory#extractInstalledImage method was executed on a given entity. This attribute was added in vSphere API 9.0.0.0.
     pub last_check_time: vsphere_vapi_runtime::types::DateTime,
     /// Defines image found on a given entity. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "HostSummary::__missing_image")]
     pub image: crate::esx::settings::SoftwareInfo,
     /// Defines if any orphan VIBs are found on an entity. If found the user is expected to check the detailed installed-image report of a given entity. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "HostSummary::__missing_orphan_vibs")]
     pub orphan_vibs: bool,
     /// `Hosts.TransitionStatus` of a given entity as described in #TransitionStatus. This attribute was added in vSphere API 9.0.0.0.
     pub status: TransitionStatus,
     /// Describes if any notifications were raised for the given entity during the execution of the method. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "HostSummary::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
+}
+
+impl HostSummary {
+    fn __missing_image() -> crate::esx::settings::SoftwareInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::reports::transition_summary::hosts::HostSummary",
+            "image",
+        )
+    }
+
+    fn __missing_orphan_vibs() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::reports::transition_summary::hosts::HostSummary",
+            "orphan_vibs",
+        )
+    }
+
+    fn __missing_notifications() -> crate::esx::settings::Notifications {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::reports::transition_summary::hosts::HostSummary",
+            "notifications",
+        )
+    }
 }
 
 /// The `Hosts.Info` class contains the summary of standalone hosts and the image they are running. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// List of host summaries. Each individual host summary contains its image and transition details. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_host_summaries",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub host_summaries: Vec<HostSummary>,
+}
+
+impl Info {
+    fn __missing_host_summaries() -> Vec<HostSummary> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::inventory::reports::transition_summary::hosts::Info",
+            "host_summaries",
+        )
+    }
 }
 
 /// The `Hosts.IterationSpec` class contains attributes used to break results into pages while returning transition summary of the entities defined in the This class was added in vSphere API 9.0.0.0.

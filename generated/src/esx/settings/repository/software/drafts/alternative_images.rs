@@ -1136,18 +1136,43 @@ impl SelectionCriteria {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
     /// Display name of the alternative image. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "CreateSpec::__missing_display_name")]
     pub display_name: String,
+}
+
+impl CreateSpec {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::repository::software::drafts::alternative_images::CreateSpec",
+            "display_name",
+        )
+    }
 }
 
 /// The ListResult class contains the map of Image ID and ImageInfo of all the alternative images. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// The map of Image ID and ImageInfo of all the alternative images. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_alternative_images",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub alternative_images: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::ImageInfo,
     >,
+}
+
+impl ListResult {
+    fn __missing_alternative_images() -> vsphere_vapi_runtime::types::VapiMap<
+        String,
+        crate::esx::settings::ImageInfo,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::repository::software::drafts::alternative_images::ListResult",
+            "alternative_images",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -16,10 +16,20 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RemoteSpec {
     /// The IP address or DNS resolvable name of the remote PSC. This attribute was added in vSphere API 6.7.
+    #[serde(default = "RemoteSpec::__missing_address")]
     pub address: String,
     /// The HTTPS port of the remote PSC. This attribute was added in vSphere API 6.7. If None, port 443 will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
+}
+
+impl RemoteSpec {
+    fn __missing_address() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::deployment::install::initial_config::remote_psc::thumbprint::RemoteSpec",
+            "address",
+        )
+    }
 }
 
 #[doc(hidden)]

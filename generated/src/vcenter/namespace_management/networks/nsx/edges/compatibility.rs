@@ -50,12 +50,42 @@ pub struct Summary {
     /// Identifier of a `NSXEdgeCluster` resource.
     pub edge_cluster: crate::ids::NSXEdgeClusterId,
     /// User-friendly identifier of the Edge. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// Compatibility of this Edge with vSphere Namespaces. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Summary::__missing_compatible")]
     pub compatible: bool,
     /// List of reasons for incompatibility. If empty, this Edge is compatible. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Summary::__missing_incompatibility_reasons",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub incompatibility_reasons: Vec<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl Summary {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::edges::compatibility::Summary",
+            "name",
+        )
+    }
+
+    fn __missing_compatible() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::edges::compatibility::Summary",
+            "compatible",
+        )
+    }
+
+    fn __missing_incompatibility_reasons() -> Vec<
+        crate::vapi::standard::LocalizableMessage,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::edges::compatibility::Summary",
+            "incompatibility_reasons",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -24,13 +24,16 @@ pub struct Info {
     /// Identifier of a `VpcConnectivityProfile` resource.
     pub profile: crate::ids::VpcConnectivityProfileId,
     /// Name of the VPC Connectivity Profile. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// NSX path of the VPC Connectivity Profile. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_nsx_path")]
     pub nsx_path: String,
     /// Description of the VPC Connectivity Profile. This attribute was added in vSphere API 9.0.0.0. If None, no description is added to the VPC Connectivity Profile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `true` if this profile is the default VPC connectivity profile in the NSX project that profiles belongs to, `false` otherwise. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_default_profile")]
     pub default_profile: bool,
     /// Transit gateway currently configured with the VPC Connectivity Profile. This attribute was added in vSphere API 9.1.1.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -53,6 +56,29 @@ pub struct Info {
     pub privatetgw_ip_blocks: Option<
         Vec<crate::vcenter::namespace_management::networks::nsx::IpBlockInfo>,
     >,
+}
+
+impl Info {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::projects::vpc_connectivity_profiles::Info",
+            "name",
+        )
+    }
+
+    fn __missing_nsx_path() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::projects::vpc_connectivity_profiles::Info",
+            "nsx_path",
+        )
+    }
+
+    fn __missing_default_profile() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::projects::vpc_connectivity_profiles::Info",
+            "default_profile",
+        )
+    }
 }
 
 /// A call of
@@ -86,8 +112,20 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of all VPC Connectivity Profiles. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_profiles",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub profiles: Vec<Info>,
+}
+
+impl ListResult {
+    fn __missing_profiles() -> Vec<Info> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::projects::vpc_connectivity_profiles::ListResult",
+            "profiles",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -105,9 +143,19 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TransitGatewayInfo {
     /// NSX path of the Transit Gateway. This attribute was added in vSphere API 9.1.1.0.
+    #[serde(default = "TransitGatewayInfo::__missing_nsx_path")]
     pub nsx_path: String,
     /// Indicates the networking stack supported by the connected VPCs. This attribute was added in vSphere API 9.1.1.0.
     pub network_stack: NetworkStack,
+}
+
+impl TransitGatewayInfo {
+    fn __missing_nsx_path() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::projects::vpc_connectivity_profiles::TransitGatewayInfo",
+            "nsx_path",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -108,24 +108,64 @@ pub struct Info {
     /// Identifier of a `com.vmware.vcenter.namespace_management.networks.nsx.Vpc` resource.
     pub vpc: crate::ids::NsxVpcId,
     /// Human-readable identifier of the VPC. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// NSX path of the VPC. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_nsx_path")]
     pub nsx_path: String,
     /// VPC Connectivity Profile of the VPC. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `VpcConnectivityProfile` resource.
     pub vpc_connectivity_profile: crate::ids::VpcConnectivityProfileId,
     /// Private IPs of the VPC. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_private_ips",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub private_ips: Vec<String>,
+}
+
+impl Info {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::projects::vpcs::Info",
+            "name",
+        )
+    }
+
+    fn __missing_nsx_path() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::projects::vpcs::Info",
+            "nsx_path",
+        )
+    }
+
+    fn __missing_private_ips() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::projects::vpcs::Info",
+            "private_ips",
+        )
+    }
 }
 
 /// The `Vpcs.ListResult` class represents the result of the `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpcs.list` method. With `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpcs.filter_spec.compatible` set to true, will only return compatible VPCs that have been pre-created on NSX, filtering out pre-created VPCs from Supervisor or VCF Automation. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of all VPCs. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_vpcs",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub vpcs: Vec<Info>,
+}
+
+impl ListResult {
+    fn __missing_vpcs() -> Vec<Info> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::projects::vpcs::ListResult",
+            "vpcs",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -21,11 +21,42 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DnsInfo {
     /// List of DNS server IP addresses, specified in order of preference. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "DnsInfo::__missing_servers",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub servers: Vec<String>,
     /// List of DNS search domains, specified in order of preference. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "DnsInfo::__missing_search_domains",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub search_domains: Vec<String>,
+}
+
+impl DnsInfo {
+    fn __missing_servers() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::control_plane::networks::settings::DnsInfo",
+            "servers",
+        )
+    }
+
+    fn __missing_search_domains() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::control_plane::networks::settings::DnsInfo",
+            "search_domains",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for DnsInfo {
+    fn zero() -> Self {
+        Self {
+            servers: ::vsphere_vapi_runtime::de::Zero::zero(),
+            search_domains: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `Settings.DNSUpdateSpec` class contains updates to DNS configuration. This class was added in vSphere API 9.1.0.0.
@@ -201,12 +232,40 @@ impl<'de> serde::Deserialize<'de> for Info {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NetworkSegmentsInfo {
     /// List of existing Standard Port Groups or Distributed Virtual Port Groups that are part of the same layer 2 broadcast domain. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "NetworkSegmentsInfo::__missing_port_groups",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub port_groups: Vec<String>,
     /// DNS configuration information. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "NetworkSegmentsInfo::__missing_dns")]
     pub dns: DnsInfo,
     /// NTP configuration information. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "NetworkSegmentsInfo::__missing_ntp")]
     pub ntp: NtpInfo,
+}
+
+impl NetworkSegmentsInfo {
+    fn __missing_port_groups() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::control_plane::networks::settings::NetworkSegmentsInfo",
+            "port_groups",
+        )
+    }
+
+    fn __missing_dns() -> DnsInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::control_plane::networks::settings::NetworkSegmentsInfo",
+            "dns",
+        )
+    }
+
+    fn __missing_ntp() -> NtpInfo {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::control_plane::networks::settings::NetworkSegmentsInfo",
+            "ntp",
+        )
+    }
 }
 
 /// The `Settings.NetworkSegmentsUpdateSpec` class contains updates to network segments configuration. This class was added in vSphere API 9.1.0.0.
@@ -234,8 +293,28 @@ pub struct NetworkSegmentsUpdateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NtpInfo {
     /// List of NTP server DNS names or IP addresses, specified in order of preference. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "NtpInfo::__missing_servers",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub servers: Vec<String>,
+}
+
+impl NtpInfo {
+    fn __missing_servers() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::control_plane::networks::settings::NtpInfo",
+            "servers",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for NtpInfo {
+    fn zero() -> Self {
+        Self {
+            servers: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `Settings.NTPUpdateSpec` class contains updates to NTP configuration. This class was added in vSphere API 9.1.0.0.

@@ -12,8 +12,10 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The name of the module as specified in its certificate. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Version of the module. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Info::__missing_version")]
     pub version: String,
     /// Cryptographic Module Validation Program (CMVP) certificate number of the module. Use it to construct the URL of the certificate, Please refer: <https://csrc.nist.gov/projects/cryptographic-module-validation-program/certificate/4743> This attribute was added in vSphere API 9.1.0.0. If None, the module's CMVP certification is still pending.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22,17 +24,61 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cavp_cert: Option<String>,
     /// VCF component on which this module is installed. It is Supervisor by default. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Info::__missing_component_name")]
     pub component_name: String,
     /// Version of the Supervisor on which this module is installed. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Info::__missing_component_version")]
     pub component_version: String,
+}
+
+impl Info {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::crypto::fips::modules::Info",
+            "name",
+        )
+    }
+
+    fn __missing_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::crypto::fips::modules::Info",
+            "version",
+        )
+    }
+
+    fn __missing_component_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::crypto::fips::modules::Info",
+            "component_name",
+        )
+    }
+
+    fn __missing_component_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::crypto::fips::modules::Info",
+            "component_version",
+        )
+    }
 }
 
 /// The `Modules.ListResult` class list the Broadcom authored crypto modules installed on the Supervisor. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// All Broadcom authored crypto modules installed on the Supervisor. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_modules",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub modules: Vec<Info>,
+}
+
+impl ListResult {
+    fn __missing_modules() -> Vec<Info> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::crypto::fips::modules::ListResult",
+            "modules",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -33,15 +33,21 @@ pub struct Info {
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Supervisor` resource.
     pub supervisor: crate::ids::SupervisorId,
     /// Absolute path to Backup archive on vCenter Server Appliance file system. This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "Info::__missing_location")]
     pub location: String,
     /// Time when the Supervisor backup method was completed. This attribute was added in vSphere API 8.0.3.0.
     pub timestamp: vsphere_vapi_runtime::types::DateTime,
     /// Version of the Supervisor captured in the backup. This is a semantic version string in the form v1.26.1+vmware.2-vsc0.1.1-20805373, where the prefix is the Kubernetes version (v1.26.1) and the suffix is the Supervisor build version (vsc0.1.1-20805373). This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "Info::__missing_supervisor_version")]
     pub supervisor_version: String,
     /// A list of Supervisor Namespaces captured in the backup. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_namespaces",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub namespaces: Vec<String>,
     /// Comment provided when invoking `com.vmware.vcenter.namespace_management.supervisors.recovery.backup.jobs.create` method. This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "Info::__missing_comment")]
     pub comment: String,
     /// Backup archive usability for `com.vmware.vcenter.namespace_management.supervisors.recovery.restore.jobs.create` method. It is set to `false` in following cases:
     ///
@@ -51,10 +57,58 @@ pub struct Info {
     /// * Invalid format.
     ///
     /// If `false`, the list of reasons that make it unusable will be given in the `unusableReasons` field. This attribute was added in vSphere API 8.0.3.0.
+    #[serde(default = "Info::__missing_usable")]
     pub usable: bool,
     /// Reasons that make Backup archive unusable. Will be empty if `usable` value is `true`. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_unusable_reasons",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub unusable_reasons: Vec<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl Info {
+    fn __missing_location() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::recovery::backup::archives::Info",
+            "location",
+        )
+    }
+
+    fn __missing_supervisor_version() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::recovery::backup::archives::Info",
+            "supervisor_version",
+        )
+    }
+
+    fn __missing_namespaces() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::recovery::backup::archives::Info",
+            "namespaces",
+        )
+    }
+
+    fn __missing_comment() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::recovery::backup::archives::Info",
+            "comment",
+        )
+    }
+
+    fn __missing_usable() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::recovery::backup::archives::Info",
+            "usable",
+        )
+    }
+
+    fn __missing_unusable_reasons() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::recovery::backup::archives::Info",
+            "unusable_reasons",
+        )
+    }
 }
 
 /// A call of

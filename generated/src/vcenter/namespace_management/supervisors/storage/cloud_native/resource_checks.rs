@@ -372,25 +372,67 @@ pub struct ResourceChecksResult {
     /// Instance names are constructed as follows service:namespace:instance where:
     ///
     /// +------------+--------------------------------------------------------------------------+ | service    | Name of the persistent service | +------------+--------------------------------------------------------------------------+ |  namespace | Name of the instance namespace | +------------+--------------------------------------------------------------------------+ |  instance  | Instance name given to the respective service instance while creating it | +------------+--------------------------------------------------------------------------+ If None, all persistent service instances are expected to be accessible. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ResourceChecksResult::__missing_inaccessible_instances",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub inaccessible_instances: Vec<String>,
     /// Persistent service instances that are predicted to have reduced availability after queried operation is performed.
     ///
     /// Instance names are constructed as follows service:namespace:instance where:
     ///
     /// +------------+--------------------------------------------------------------------------+ | service    | Name of the persistent service | +------------+--------------------------------------------------------------------------+ |  namespace | Name of the instance namespace | +------------+--------------------------------------------------------------------------+ |  instance  | Instance name given to the respective service instance while creating it | +------------+--------------------------------------------------------------------------+ If None, no persistent service instances are expected to have reduced availability. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ResourceChecksResult::__missing_reduced_availability_instances",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub reduced_availability_instances: Vec<String>,
     /// Persistent service instances that will lead to rebuild on a different entity, these instances will have reduced availability as long as the data is rebuilt. The data may be rebuilt synchronously or asynchronously depending on the service.
     ///
     /// Instance names are constructed as follows service:namespace:instance where:
     ///
     /// +------------+--------------------------------------------------------------------------+ | service    | Name of the persistent service | +------------+--------------------------------------------------------------------------+ |  namespace | Name of the instance namespace | +------------+--------------------------------------------------------------------------+ |  instance  | Instance name given to the respective service instance while creating it | +------------+--------------------------------------------------------------------------+ If None, no persistent service instances are expected to be rebuilt on a different entity. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ResourceChecksResult::__missing_rebuild_instances",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub rebuild_instances: Vec<String>,
     /// Populated with warning message that provides information on why the resource check operation results in a failed status If None, the operation is expected to succeed. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ResourceChecksResult::__missing_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl ResourceChecksResult {
+    fn __missing_inaccessible_instances() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::storage::cloud_native::resource_checks::ResourceChecksResult",
+            "inaccessible_instances",
+        )
+    }
+
+    fn __missing_reduced_availability_instances() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::storage::cloud_native::resource_checks::ResourceChecksResult",
+            "reduced_availability_instances",
+        )
+    }
+
+    fn __missing_rebuild_instances() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::storage::cloud_native::resource_checks::ResourceChecksResult",
+            "rebuild_instances",
+        )
+    }
+
+    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::storage::cloud_native::resource_checks::ResourceChecksResult",
+            "messages",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -42,10 +42,20 @@ impl ContentLibrarySpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImageRegistry {
     /// IP address or the hostname of container image registry. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "ImageRegistry::__missing_hostname")]
     pub hostname: String,
     /// Port number of the container image registry. This attribute was added in vSphere API 9.1.0.0. If None, defaults to 443.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
+}
+
+impl ImageRegistry {
+    fn __missing_hostname() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::workloads::images::settings::ImageRegistry",
+            "hostname",
+        )
+    }
 }
 
 /// The `Settings.Info` class provides information about the current images configuration for Virtual Machines, Kubernetes nodes, and vSphere Pods on a Supervisor's workload components. This class was added in vSphere API 9.1.0.0.

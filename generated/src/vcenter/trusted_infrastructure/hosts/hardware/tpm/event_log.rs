@@ -17,12 +17,34 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<vsphere_vapi_runtime::types::Binary>,
     /// Indicates if the event log is truncated. An event log is truncated when there was insufficient memory to store one or more event entries. This attribute was added in vSphere API 8.0.0.1.
+    #[serde(default = "Info::__missing_truncated")]
     pub truncated: bool,
     /// The resulting PCR banks from event log replay. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_banks",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub banks: Vec<
         crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::PcrBank,
     >,
+}
+
+impl Info {
+    fn __missing_truncated() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::hosts::hardware::tpm::event_log::Info",
+            "truncated",
+        )
+    }
+
+    fn __missing_banks() -> Vec<
+        crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::PcrBank,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::hosts::hardware::tpm::event_log::Info",
+            "banks",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -71,12 +71,32 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The CA certificate chain. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_cert_chain")]
     pub cert_chain: crate::vcenter::trusted_infrastructure::X509CertChain,
     /// A health indicator which indicates whether each host in the cluster has the same CA certs. This attribute was added in vSphere API 7.0.0.0.
     pub health: Health,
     /// Details regarding the health. When the `CaCertificates.Health` is not `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.ca_certificates.health.OK` or `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.ca_certificates.health.NONE`, this member will provide an actionable description of the issues present. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_details",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub details: Vec<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl Info {
+    fn __missing_cert_chain() -> crate::vcenter::trusted_infrastructure::X509CertChain {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::ca_certificates::Info",
+            "cert_chain",
+        )
+    }
+
+    fn __missing_details() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::ca_certificates::Info",
+            "details",
+        )
+    }
 }
 
 /// The `CaCertificates.Summary` class contains information that summarizes a TPM CA certificate. This class was added in vSphere API 7.0.0.0.

@@ -87,12 +87,32 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// TPM public endorsement key in PEM format. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_public_key")]
     pub public_key: String,
     /// A health indicator which indicates whether each host in the cluster has the same endorsement key. This attribute was added in vSphere API 7.0.0.0.
     pub health: Health,
     /// Details regarding the health. When the `EndorsementKeys.Health` is not `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.endorsement_keys.health.OK` or `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.endorsement_keys.health.NONE`, this member will provide an actionable description of the issues present. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_details",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub details: Vec<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl Info {
+    fn __missing_public_key() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::endorsement_keys::Info",
+            "public_key",
+        )
+    }
+
+    fn __missing_details() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::endorsement_keys::Info",
+            "details",
+        )
+    }
 }
 
 /// The `EndorsementKeys.Summary` class contains information that summarizes a TPM endorsement key. This class was added in vSphere API 7.0.0.0.

@@ -51,14 +51,42 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Require registered TPM endorsement keys. During attestation, the attested host will always send its endorsement key to the Attestation Service. With this option is set, the Attestation Service will only proceed with attestation if the endorsement key has been added to the list of configured trusted endorsement keys. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_require_endorsement_keys")]
     pub require_endorsement_keys: bool,
     /// Require TPM endorsement key certificate validation. During attestation, the attested host will send its endorsement key certificate if one is available. With this option set, the Attestation Service will validate the endorsement key certificate against the list of configured trusted TPM CA certificates. Only endorsement key certificates that are signed by a trusted TPM CA certificate will be able to successfully attest. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_require_certificate_validation")]
     pub require_certificate_validation: bool,
     /// A health indicator which indicates whether each host in the cluster has the same attestation settings. This attribute was added in vSphere API 7.0.0.0.
     pub health: Health,
     /// Details regarding the health. When the `Settings.Health` is not `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.settings.health.OK` or `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.settings.health.NONE`, this member will provide an actionable description of the issues present. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_details",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub details: Vec<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl Info {
+    fn __missing_require_endorsement_keys() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::settings::Info",
+            "require_endorsement_keys",
+        )
+    }
+
+    fn __missing_require_certificate_validation() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::settings::Info",
+            "require_certificate_validation",
+        )
+    }
+
+    fn __missing_details() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::settings::Info",
+            "details",
+        )
+    }
 }
 
 /// The `Settings.UpdateSpec` class contains information that describes changes to the TPM 2.0 protocol settings. This class was added in vSphere API 7.0.0.0.

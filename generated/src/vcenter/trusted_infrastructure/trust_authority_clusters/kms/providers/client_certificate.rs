@@ -172,7 +172,17 @@ impl Csr {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Public certificate This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_certificate")]
     pub certificate: String,
+}
+
+impl Info {
+    fn __missing_certificate() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::client_certificate::Info",
+            "certificate",
+        )
+    }
 }
 
 /// The `ClientCertificate.UpdateSpec` class contains attributes that describe the client certificate update for a Key Provider. This class was added in vSphere API 7.0.0.0.
@@ -183,10 +193,20 @@ pub struct Info {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
     /// Public certificate used by every host in the cluster. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "UpdateSpec::__missing_certificate")]
     pub certificate: String,
     /// Private part of the certificate. This attribute was added in vSphere API 7.0.0.0. If None, the update request is for a public/private client certificate pair, not for a signed CSR.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_key: Option<vsphere_vapi_runtime::types::Secret>,
+}
+
+impl UpdateSpec {
+    fn __missing_certificate() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::client_certificate::UpdateSpec",
+            "certificate",
+        )
+    }
 }
 
 #[doc(hidden)]

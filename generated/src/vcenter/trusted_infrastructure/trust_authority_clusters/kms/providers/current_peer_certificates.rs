@@ -66,15 +66,43 @@ impl ListTaskRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Name of the server. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_server_name")]
     pub server_name: String,
     /// Server certificate. This attribute was added in vSphere API 7.0.0.0. If None, the certificate cannot be retrieved from the remote system, and `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.current_peer_certificates.summary.trusted` is undefined. See `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.current_peer_certificates.summary.error_messages` for details.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<String>,
     /// Server certificate retrieval errors. Specifies error details when retrieving the remote server certificate fails. This list will be empty when `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.current_peer_certificates.summary.certificate` is set. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Summary::__missing_error_messages",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub error_messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// whether server certificate is already trusted . This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_trusted")]
     pub trusted: bool,
+}
+
+impl Summary {
+    fn __missing_server_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::current_peer_certificates::Summary",
+            "server_name",
+        )
+    }
+
+    fn __missing_error_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::current_peer_certificates::Summary",
+            "error_messages",
+        )
+    }
+
+    fn __missing_trusted() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::current_peer_certificates::Summary",
+            "trusted",
+        )
+    }
 }
 
 #[doc(hidden)]

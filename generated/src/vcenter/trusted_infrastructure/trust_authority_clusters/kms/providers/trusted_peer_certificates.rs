@@ -16,8 +16,20 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// List of certificate strings, PEM format This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_certificates",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub certificates: Vec<String>,
+}
+
+impl Info {
+    fn __missing_certificates() -> Vec<String> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::trusted_peer_certificates::Info",
+            "certificates",
+        )
+    }
 }
 
 /// The `TrustedPeerCertificates.UpdateSpec` class contains attributes that describe the server certificate update for a Key Provider. This class was added in vSphere API 7.0.0.0.

@@ -16,12 +16,30 @@ pub struct CreateSpec {
     /// Identifier of a `com.vmware.vcenter.compute.policies.Capability` resource.
     pub capability: crate::ids::PoliciesCapabilityId,
     /// Name of the policy. The name needs to be unique within this vCenter server. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
     /// Description of the policy. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "CreateSpec::__missing_description")]
     pub description: String,
     /// Information about the entity that manages this policy. This property identifies which entity is responsible for managing the policy and can influence operations such as delete. If None, the policy is not managed by any specific entity. Any user with ComputePolicy.Manage privilege can manage the policy. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<crate::vcenter::compute::policies::ManagedBy>,
+}
+
+impl CreateSpec {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::capabilities::vm::evacuation::best_effort_restart::CreateSpec",
+            "name",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::capabilities::vm::evacuation::best_effort_restart::CreateSpec",
+            "description",
+        )
+    }
 }
 
 /// The `Info` class contains information about a policy that applies to virtual machines when their host is entering maintenance mode and that will cause these virtual machines to enter a powered-off state; after which these virtual machines will be powered-on as soon as possible, see `com.vmware.vcenter.compute.policies.create`. All virtual machines that are running on a host that is entering maintenance-mode and that have the tag indicated by `com.vmware.vcenter.compute.policies.capabilities.vm.evacuation.best_effort_restart.info.vm_tag` will go through a guest shut-down. If guest shut-down is unavailable or doesn't complete in time, then the VM is powered-off. Virtual machines that are in a powered-off state because of this policy will be attempted to be powered-on every few minutes. The host on which the VM will be powered-on can be different than the host where the VM was initially running. This class was added in vSphere API 8.0.3.0.
@@ -32,8 +50,10 @@ pub struct Info {
     /// Identifier of a `com.vmware.cis.tagging.Tag:VirtualMachine` resource.
     pub vm_tag: crate::ids::TagId,
     /// Name of the policy. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Description of the policy. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Identifier of the capability this policy is based on. This attribute was added in vSphere API 7.0.3.0.
     ///
@@ -42,4 +62,20 @@ pub struct Info {
     /// Information about the entity that manages this policy. This property identifies which entity is responsible for managing the policy and can influence operations such as delete. If None, the policy is not managed by any specific entity. Any user with ComputePolicy.Manage privilege can manage the policy. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<crate::vcenter::compute::policies::ManagedBy>,
+}
+
+impl Info {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::capabilities::vm::evacuation::best_effort_restart::Info",
+            "name",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::capabilities::vm::evacuation::best_effort_restart::Info",
+            "description",
+        )
+    }
 }

@@ -58,14 +58,52 @@ pub struct Summary {
     /// Identifier of a `VpcConnectivityProfile` resource.
     pub profile: crate::ids::VpcConnectivityProfileId,
     /// User-friendly identifier of the VPC Connectivity Profile. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// NSX path of the VPC Connectivity Profile. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Summary::__missing_nsx_path")]
     pub nsx_path: String,
     /// Compatibility of this VPC Connectivity Profile with Supervisor enablement. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Summary::__missing_compatible")]
     pub compatible: bool,
     /// List of reasons for incompatibility. If `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpcconnectivityprofiles.compatibility.summary.compatible` is true, this list will be empty. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Summary::__missing_incompatibility_reasons",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub incompatibility_reasons: Vec<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl Summary {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::projects::vpcconnectivityprofiles::compatibility::Summary",
+            "name",
+        )
+    }
+
+    fn __missing_nsx_path() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::projects::vpcconnectivityprofiles::compatibility::Summary",
+            "nsx_path",
+        )
+    }
+
+    fn __missing_compatible() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::projects::vpcconnectivityprofiles::compatibility::Summary",
+            "compatible",
+        )
+    }
+
+    fn __missing_incompatibility_reasons() -> Vec<
+        crate::vapi::standard::LocalizableMessage,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::projects::vpcconnectivityprofiles::compatibility::Summary",
+            "incompatibility_reasons",
+        )
+    }
 }
 
 #[doc(hidden)]

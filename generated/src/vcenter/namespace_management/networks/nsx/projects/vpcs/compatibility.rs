@@ -25,14 +25,52 @@ pub struct Summary {
     /// Identifier of a `com.vmware.vcenter.namespace_management.networks.nsx.Vpc` resource.
     pub vpc: crate::ids::NsxVpcId,
     /// User-friendly identifier of the VPC. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// NSX path of the VPC. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Summary::__missing_nsx_path")]
     pub nsx_path: String,
     /// Compatibility of this VPC with the given Supervisor. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Summary::__missing_compatible")]
     pub compatible: bool,
     /// List of reasons for incompatibility. If `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpcs.compatibility.summary.compatible` is true, this list will be empty. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Summary::__missing_incompatibility_reasons",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub incompatibility_reasons: Vec<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl Summary {
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::projects::vpcs::compatibility::Summary",
+            "name",
+        )
+    }
+
+    fn __missing_nsx_path() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::projects::vpcs::compatibility::Summary",
+            "nsx_path",
+        )
+    }
+
+    fn __missing_compatible() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::projects::vpcs::compatibility::Summary",
+            "compatible",
+        )
+    }
+
+    fn __missing_incompatibility_reasons() -> Vec<
+        crate::vapi::standard::LocalizableMessage,
+    > {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::networks::nsx::projects::vpcs::compatibility::Summary",
+            "incompatibility_reasons",
+        )
+    }
 }
 
 #[doc(hidden)]

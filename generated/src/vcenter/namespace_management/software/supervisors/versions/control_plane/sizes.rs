@@ -12,16 +12,46 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Ipv4Cidr {
     /// The IPv4 address. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Ipv4Cidr::__missing_address")]
     pub address: String,
     /// The CIDR prefix. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Ipv4Cidr::__missing_prefix")]
     pub prefix: i64,
+}
+
+impl Ipv4Cidr {
+    fn __missing_address() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::Ipv4Cidr",
+            "address",
+        )
+    }
+
+    fn __missing_prefix() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::Ipv4Cidr",
+            "prefix",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for Ipv4Cidr {
+    fn zero() -> Self {
+        Self {
+            address: ::vsphere_vapi_runtime::de::Zero::zero(),
+            prefix: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `Sizes.ListResult` class contains information about all possible sizes for the control plane VM for a specific Supervisor version. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// Information for each size. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "ListResult::__missing_sizes",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub sizes: Vec<Summary>,
     /// The default size that will be used for enablement if none is provided. This attribute was added in vSphere API 9.1.0.0.
     ///
@@ -29,55 +59,201 @@ pub struct ListResult {
     pub default_size_identifier: crate::ids::SizeId,
 }
 
+impl ListResult {
+    fn __missing_sizes() -> Vec<Summary> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::ListResult",
+            "sizes",
+        )
+    }
+}
+
 /// The `Sizes.NsxT1Defaults` class contains default configuration options when using the com.vmware.vcenter.namespace_management.supervisors.networks.NetworkProvider#NSXT_CONTAINER_PLUGIN network provider. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NsxT1Defaults {
     /// Default CIDR range from which Kubernetes allocates workload IP addresses. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "NsxT1Defaults::__missing_default_pod_cidr")]
     pub default_pod_cidr: Ipv4Cidr,
     /// Default CIDR range from which Kubernetes allocates service cluster IP addresses. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "NsxT1Defaults::__missing_default_service_cidr")]
     pub default_service_cidr: Ipv4Cidr,
+}
+
+impl NsxT1Defaults {
+    fn __missing_default_pod_cidr() -> Ipv4Cidr {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::NsxT1Defaults",
+            "default_pod_cidr",
+        )
+    }
+
+    fn __missing_default_service_cidr() -> Ipv4Cidr {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::NsxT1Defaults",
+            "default_service_cidr",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for NsxT1Defaults {
+    fn zero() -> Self {
+        Self {
+            default_pod_cidr: ::vsphere_vapi_runtime::de::Zero::zero(),
+            default_service_cidr: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `Sizes.NsxVpcDefaults` class contains default configuration options when using the com.vmware.vcenter.namespace_management.supervisors.networks.Providers#NSX_VPC network provider. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NsxVpcDefaults {
     /// Default CIDR blocks from which private subnets and private pod IPs are allocated. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "NsxVpcDefaults::__missing_default_private_cidr")]
     pub default_private_cidr: Ipv4Cidr,
     /// Default CIDR range from which Kubernetes allocates service cluster IP addresses. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "NsxVpcDefaults::__missing_default_service_cidr")]
     pub default_service_cidr: Ipv4Cidr,
+}
+
+impl NsxVpcDefaults {
+    fn __missing_default_private_cidr() -> Ipv4Cidr {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::NsxVpcDefaults",
+            "default_private_cidr",
+        )
+    }
+
+    fn __missing_default_service_cidr() -> Ipv4Cidr {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::NsxVpcDefaults",
+            "default_service_cidr",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for NsxVpcDefaults {
+    fn zero() -> Self {
+        Self {
+            default_private_cidr: ::vsphere_vapi_runtime::de::Zero::zero(),
+            default_service_cidr: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `SizeInfo` class contains information about a particular sizing option available for a control plane VM. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Localized sizing hint label of the control plane VM. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Summary::__missing_label")]
     pub label: crate::vapi::standard::LocalizableMessage,
     /// Sizing hint identifier. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.Size` resource.
     pub identifier: crate::ids::SizeId,
     /// Amount of memory in mebibytes (MiB) on the control plane VM. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Summary::__missing_memory_in_mib")]
     pub memory_in_mib: i64,
     /// Number of vCPUs on the control plane VM. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(rename = "v_CPU_count")]
+    #[serde(rename = "v_CPU_count", default = "Summary::__missing_v_cpu_count")]
     pub v_cpu_count: i64,
     /// Disk capacity in mebibytes (MiB) of the control plane VM. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Summary::__missing_disk_capacity_in_mib")]
     pub disk_capacity_in_mib: i64,
     /// Default CIDR range from which Kubernetes allocates service cluster IP addresses. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Summary::__missing_default_service_cidr")]
     pub default_service_cidr: Ipv4Cidr,
     /// Defaults when using the com.vmware.vcenter.namespace_management.supervisors.networks.NetworkProvider#NSXT_CONTAINER_PLUGIN provider. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Summary::__missing_nsx_t1_defaults")]
     pub nsx_t1_defaults: NsxT1Defaults,
     /// Defaults when using the com.vmware.vcenter.namespace_management.supervisors.networks.NetworkProvider#NSX_VPC provider. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Summary::__missing_nsx_vpc_defaults")]
     pub nsx_vpc_defaults: NsxVpcDefaults,
     /// Defaults when using the com.vmware.vcenter.namespace_management.supervisors.networks.NetworkProvider#VSPHERE_NETWORK provider. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Summary::__missing_vsphere_networking_defaults")]
     pub vsphere_networking_defaults: VsphereNetworkingDefaults,
+}
+
+impl Summary {
+    fn __missing_label() -> crate::vapi::standard::LocalizableMessage {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::Summary",
+            "label",
+        )
+    }
+
+    fn __missing_memory_in_mib() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::Summary",
+            "memory_in_mib",
+        )
+    }
+
+    fn __missing_v_cpu_count() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::Summary",
+            "v_CPU_count",
+        )
+    }
+
+    fn __missing_disk_capacity_in_mib() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::Summary",
+            "disk_capacity_in_mib",
+        )
+    }
+
+    fn __missing_default_service_cidr() -> Ipv4Cidr {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::Summary",
+            "default_service_cidr",
+        )
+    }
+
+    fn __missing_nsx_t1_defaults() -> NsxT1Defaults {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::Summary",
+            "nsx_t1_defaults",
+        )
+    }
+
+    fn __missing_nsx_vpc_defaults() -> NsxVpcDefaults {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::Summary",
+            "nsx_vpc_defaults",
+        )
+    }
+
+    fn __missing_vsphere_networking_defaults() -> VsphereNetworkingDefaults {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::Summary",
+            "vsphere_networking_defaults",
+        )
+    }
 }
 
 /// The `Sizes.VsphereNetworkingDefaults` class contains default configuration options when using the com.vmware.vcenter.namespace_management.supervisors.networks.Providers#VSPHERE_NETWORK network provider. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VsphereNetworkingDefaults {
     /// Default CIDR range from which Kubernetes allocates service cluster IP addresses. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "VsphereNetworkingDefaults::__missing_default_service_cidr")]
     pub default_service_cidr: Ipv4Cidr,
+}
+
+impl VsphereNetworkingDefaults {
+    fn __missing_default_service_cidr() -> Ipv4Cidr {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::VsphereNetworkingDefaults",
+            "default_service_cidr",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for VsphereNetworkingDefaults {
+    fn zero() -> Self {
+        Self {
+            default_service_cidr: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 #[doc(hidden)]

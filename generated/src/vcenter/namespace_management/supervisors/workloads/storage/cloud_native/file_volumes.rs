@@ -12,7 +12,17 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// A boolean indicating whether Cloud Native File Volume is enabled on the Supervisor. This feature provides support for provisioning ReadWriteMany persistent volumes on this Supervisor. This attribute was added in vSphere API 9.1.0.0.
+    #[serde(default = "Info::__missing_file_volumes_enabled")]
     pub file_volumes_enabled: bool,
+}
+
+impl Info {
+    fn __missing_file_volumes_enabled() -> bool {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::namespace_management::supervisors::workloads::storage::cloud_native::file_volumes::Info",
+            "file_volumes_enabled",
+        )
+    }
 }
 
 /// The `FileVolumes.UpdateSpec` class contains the specification required to activate the FileVolumes support for the given Supervisor. This class was added in vSphere API 9.1.0.0.

@@ -71,6 +71,7 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// A unique ESX version formatted for display. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
     /// The last time that an attestation completed successfully using this ESX base image. This attribute was added in vSphere API 8.0.1.0. If None, then there is no known last attestation time using this ESX base image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -78,8 +79,27 @@ pub struct Info {
     /// A health indicator which indicates whether each host in the cluster has this version of the ESX base image. This attribute was added in vSphere API 7.0.0.0.
     pub health: Health,
     /// Details regarding the health. When the `BaseImages.Health` is not `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.os.esx.base_images.health.OK` or `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.os.esx.base_images.health.NONE`, this member will provide an actionable description of the issues present. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "Info::__missing_details",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub details: Vec<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl Info {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::attestation::os::esx::base_images::Info",
+            "display_name",
+        )
+    }
+
+    fn __missing_details() -> Vec<crate::vapi::standard::LocalizableMessage> {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::attestation::os::esx::base_images::Info",
+            "details",
+        )
+    }
 }
 
 /// A call of
@@ -129,9 +149,19 @@ pub struct Summary {
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.os.esx.BaseImage` resource.
     pub version: crate::ids::EsxBaseImageId,
     /// A unique ESX version formatted for display. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Summary::__missing_display_name")]
     pub display_name: String,
     /// A health indicator which indicates whether each host in the cluster has this version of the ESX base image. This attribute was added in vSphere API 7.0.0.0.
     pub health: Health,
+}
+
+impl Summary {
+    fn __missing_display_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::attestation::os::esx::base_images::Summary",
+            "display_name",
+        )
+    }
 }
 
 #[doc(hidden)]

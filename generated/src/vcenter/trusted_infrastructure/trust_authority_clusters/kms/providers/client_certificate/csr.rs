@@ -16,7 +16,17 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Certificate signing request. This attribute was added in vSphere API 7.0.0.0.
+    #[serde(default = "Info::__missing_csr")]
     pub csr: String,
+}
+
+impl Info {
+    fn __missing_csr() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::client_certificate::csr::Info",
+            "csr",
+        )
+    }
 }
 
 #[doc(hidden)]

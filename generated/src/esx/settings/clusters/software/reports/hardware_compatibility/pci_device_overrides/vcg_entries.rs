@@ -12,6 +12,7 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Key {
     /// The PCI device ID This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "Key::__missing_device")]
     pub device: PciDeviceIdentifier,
     /// The device firmware version This attribute was added in vSphere API 7.0.3.0. if not specified, the override applies to devices with an unknown firmware version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -34,6 +35,29 @@ pub struct Key {
 }
 
 impl Key {
+    fn __missing_device() -> PciDeviceIdentifier {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::hardware_compatibility::pci_device_overrides::vcg_entries::Key",
+            "device",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for Key {
+    fn zero() -> Self {
+        Self {
+            device: ::vsphere_vapi_runtime::de::Zero::zero(),
+            firmware_version: ::vsphere_vapi_runtime::de::Zero::zero(),
+            part_number: ::vsphere_vapi_runtime::de::Zero::zero(),
+            driver_name: ::vsphere_vapi_runtime::de::Zero::zero(),
+            driver_version: ::vsphere_vapi_runtime::de::Zero::zero(),
+            product_id: ::vsphere_vapi_runtime::de::Zero::zero(),
+            capacity: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
+}
+
+impl Key {
     /// A value with the required `device` set and every optional field `None`.
     pub fn new(device: impl ::std::convert::Into<PciDeviceIdentifier>) -> Self {
         Self {
@@ -52,23 +76,69 @@ impl Key {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PciDeviceIdentifier {
     /// The PCI device's Vendor ID (VID). The VID is a unique number assigned by the PCI SIG to every PCI device vendor to identify the chipset manufacturer (e.g. for a NIC that might be Broadcom or Atheros). The VID and the Device ID (DID) below typically determine the choice of device driver. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "PciDeviceIdentifier::__missing_vid")]
     pub vid: String,
     /// The PCI device's Device ID (DID). The DID is assigned by the vendor to identify a particular device. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "PciDeviceIdentifier::__missing_did")]
     pub did: String,
     /// The PCI device's sub-vendor ID (SVID). Where the VID identifies the chipset of a given card, the SVID identifies the card manufacturer (e.g. for a NIC, the card manufacturer might be Netgear or D-Link).
     ///
     /// May be 0 to indicate the override should apply to all PCI devices of the specified VID/DID This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "PciDeviceIdentifier::__missing_svid")]
     pub svid: String,
     /// The PCI device's Subsystem ID (SSID). The Subsystem ID is assigned by the subsystem vendor from the sam number space as the Device ID. The SVID and SSID together provide information the driver might use to apply a small card-specific changes in operation based on the card's unique characteristics.
     ///
     /// May be 0 to indicate the override should apply to all PCI devices of the specified VID/DID This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "PciDeviceIdentifier::__missing_ssid")]
     pub ssid: String,
+}
+
+impl PciDeviceIdentifier {
+    fn __missing_vid() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::hardware_compatibility::pci_device_overrides::vcg_entries::PciDeviceIdentifier",
+            "vid",
+        )
+    }
+
+    fn __missing_did() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::hardware_compatibility::pci_device_overrides::vcg_entries::PciDeviceIdentifier",
+            "did",
+        )
+    }
+
+    fn __missing_svid() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::hardware_compatibility::pci_device_overrides::vcg_entries::PciDeviceIdentifier",
+            "svid",
+        )
+    }
+
+    fn __missing_ssid() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::hardware_compatibility::pci_device_overrides::vcg_entries::PciDeviceIdentifier",
+            "ssid",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for PciDeviceIdentifier {
+    fn zero() -> Self {
+        Self {
+            vid: ::vsphere_vapi_runtime::de::Zero::zero(),
+            did: ::vsphere_vapi_runtime::de::Zero::zero(),
+            svid: ::vsphere_vapi_runtime::de::Zero::zero(),
+            ssid: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 /// The `VcgEntries.ProductSelectionSpec` class describes overrides for a given PCI device. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProductSelectionSpec {
     /// The PCI device this update should apply to. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "ProductSelectionSpec::__missing_target")]
     pub target: Key,
     /// The BCG Product ID to be used. This attribute was added in vSphere API 7.0.3.0.
     ///
@@ -77,12 +147,33 @@ pub struct ProductSelectionSpec {
     pub vcg_product: Option<String>,
 }
 
+impl ProductSelectionSpec {
+    fn __missing_target() -> Key {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::hardware_compatibility::pci_device_overrides::vcg_entries::ProductSelectionSpec",
+            "target",
+        )
+    }
+}
+
 /// The `VcgEntries.UpdateSpec` class describes the override(s) to be applied for a set of PCI devices This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
     /// The overrides to be applied for the specified targets. This attribute was added in vSphere API 7.0.3.0.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "UpdateSpec::__missing_product_selections",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub product_selections: Vec<ProductSelectionSpec>,
+}
+
+impl UpdateSpec {
+    fn __missing_product_selections() -> Vec<ProductSelectionSpec> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::hardware_compatibility::pci_device_overrides::vcg_entries::UpdateSpec",
+            "product_selections",
+        )
+    }
 }
 
 #[doc(hidden)]

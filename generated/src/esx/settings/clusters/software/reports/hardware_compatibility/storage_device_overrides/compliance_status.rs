@@ -25,10 +25,13 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Key {
     /// This attribute was added in vSphere API 7.0.2.1.
+    #[serde(default = "Key::__missing_model")]
     pub model: String,
     /// This attribute was added in vSphere API 7.0.2.1.
+    #[serde(default = "Key::__missing_vendor")]
     pub vendor: String,
     /// This attribute was added in vSphere API 7.0.2.1.
+    #[serde(default = "Key::__missing_capacity")]
     pub capacity: i64,
     /// storage device part number This attribute was added in vSphere API 7.0.2.1. If None the override will be applied to the entries without a part number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -50,6 +53,45 @@ pub struct Key {
     pub validated_features_in_use: Option<
         vsphere_vapi_runtime::types::VapiMap<Service, Vec<String>>,
     >,
+}
+
+impl Key {
+    fn __missing_model() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::compliance_status::Key",
+            "model",
+        )
+    }
+
+    fn __missing_vendor() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::compliance_status::Key",
+            "vendor",
+        )
+    }
+
+    fn __missing_capacity() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::compliance_status::Key",
+            "capacity",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for Key {
+    fn zero() -> Self {
+        Self {
+            model: ::vsphere_vapi_runtime::de::Zero::zero(),
+            vendor: ::vsphere_vapi_runtime::de::Zero::zero(),
+            capacity: ::vsphere_vapi_runtime::de::Zero::zero(),
+            part_number: ::vsphere_vapi_runtime::de::Zero::zero(),
+            firmware_version: ::vsphere_vapi_runtime::de::Zero::zero(),
+            driver_name: ::vsphere_vapi_runtime::de::Zero::zero(),
+            driver_version: ::vsphere_vapi_runtime::de::Zero::zero(),
+            release: ::vsphere_vapi_runtime::de::Zero::zero(),
+            validated_features_in_use: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 impl Key {
@@ -77,10 +119,20 @@ impl Key {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReclassificationSpec {
     /// Information about the storage device for which this override must be applied to. This attribute was added in vSphere API 7.0.2.1.
+    #[serde(default = "ReclassificationSpec::__missing_key")]
     pub key: Key,
     /// Compliance status override for the storage device. This attribute was added in vSphere API 7.0.2.1. If this attribute is None any existing compliance override for the specified device will be reset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#override: Option<ComplianceAction>,
+}
+
+impl ReclassificationSpec {
+    fn __missing_key() -> Key {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::compliance_status::ReclassificationSpec",
+            "key",
+        )
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -95,8 +147,20 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
     /// List of compatibility overrides to be applied for the storage devices in a cluster. This attribute was added in vSphere API 7.0.2.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "UpdateSpec::__missing_device_reclassifications",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub device_reclassifications: Vec<ReclassificationSpec>,
+}
+
+impl UpdateSpec {
+    fn __missing_device_reclassifications() -> Vec<ReclassificationSpec> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::compliance_status::UpdateSpec",
+            "device_reclassifications",
+        )
+    }
 }
 
 #[doc(hidden)]

@@ -12,10 +12,13 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Key {
     /// This attribute was added in vSphere API 7.0.2.1.
+    #[serde(default = "Key::__missing_model")]
     pub model: String,
     /// This attribute was added in vSphere API 7.0.2.1.
+    #[serde(default = "Key::__missing_vendor")]
     pub vendor: String,
     /// This attribute was added in vSphere API 7.0.2.1.
+    #[serde(default = "Key::__missing_capacity")]
     pub capacity: i64,
     /// storage device part number This attribute was added in vSphere API 7.0.2.1. If None the override will be applied to the entries without a part number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23,6 +26,41 @@ pub struct Key {
     /// storage device firmware version This attribute was added in vSphere API 7.0.2.1. If None the override is applied to all firmware versions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firmware_version: Option<String>,
+}
+
+impl Key {
+    fn __missing_model() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::vcg_entries::Key",
+            "model",
+        )
+    }
+
+    fn __missing_vendor() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::vcg_entries::Key",
+            "vendor",
+        )
+    }
+
+    fn __missing_capacity() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::vcg_entries::Key",
+            "capacity",
+        )
+    }
+}
+
+impl ::vsphere_vapi_runtime::de::Zero for Key {
+    fn zero() -> Self {
+        Self {
+            model: ::vsphere_vapi_runtime::de::Zero::zero(),
+            vendor: ::vsphere_vapi_runtime::de::Zero::zero(),
+            capacity: ::vsphere_vapi_runtime::de::Zero::zero(),
+            part_number: ::vsphere_vapi_runtime::de::Zero::zero(),
+            firmware_version: ::vsphere_vapi_runtime::de::Zero::zero(),
+        }
+    }
 }
 
 impl Key {
@@ -46,6 +84,7 @@ impl Key {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProductSelectionSpec {
     /// Information about the storage device for which this override must be applied to. This attribute was added in vSphere API 7.0.2.1.
+    #[serde(default = "ProductSelectionSpec::__missing_key")]
     pub key: Key,
     /// Broadcom Compatibility Guide (BCG) product selection that must be applied to the specified storage device. This attribute was added in vSphere API 7.0.2.1.
     ///
@@ -54,12 +93,33 @@ pub struct ProductSelectionSpec {
     pub vcg_product: Option<String>,
 }
 
+impl ProductSelectionSpec {
+    fn __missing_key() -> Key {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::vcg_entries::ProductSelectionSpec",
+            "key",
+        )
+    }
+}
+
 /// The `VcgEntries.UpdateSpec` class describes the updates to be made to the compatibility overrides for storage devices in a cluster. This class was added in vSphere API 7.0.2.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
     /// List of Broadcom Compatibility Guide (BCG) overrides to be applied for the storage devices in a cluster. This attribute was added in vSphere API 7.0.2.1.
-    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
+    #[serde(
+        default = "UpdateSpec::__missing_product_selections",
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub product_selections: Vec<ProductSelectionSpec>,
+}
+
+impl UpdateSpec {
+    fn __missing_product_selections() -> Vec<ProductSelectionSpec> {
+        ::vsphere_vapi_runtime::de::missing(
+            "esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::vcg_entries::UpdateSpec",
+            "product_selections",
+        )
+    }
 }
 
 #[doc(hidden)]

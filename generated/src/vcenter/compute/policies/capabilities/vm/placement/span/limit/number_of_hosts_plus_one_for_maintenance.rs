@@ -18,18 +18,44 @@ pub struct CreateSpec {
     /// Placement of virtual machines will consider at most `com.vmware.vcenter.compute.policies.capabilities.vm.placement.span.limit.number_of_hosts_plus_one_for_maintenance.create_spec.number_of_hosts` number of hosts.
     ///
     /// Powered-on virtual machines in a vCenter cluster that share the tag indicated by `com.vmware.vcenter.compute.policies.capabilities.vm.placement.span.limit.number_of_hosts_plus_one_for_maintenance.create_spec.vm_tag` will be on at most `com.vmware.vcenter.compute.policies.capabilities.vm.placement.span.limit.number_of_hosts_plus_one_for_maintenance.create_spec.number_of_hosts` number of hosts. When one of these hosts is entering maintenance-mode, then until that host has entered maintenance-mode, these virtual machines will be on at most `com.vmware.vcenter.compute.policies.capabilities.vm.placement.span.limit.number_of_hosts_plus_one_for_maintenance.create_spec.number_of_hosts` plus one number of hosts. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "CreateSpec::__missing_number_of_hosts")]
     pub number_of_hosts: i64,
     /// Identifier of the capability this policy is based on. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.compute.policies.Capability` resource.
     pub capability: crate::ids::PoliciesCapabilityId,
     /// Name of the policy. The name needs to be unique within this vCenter server. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
     /// Description of the policy. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "CreateSpec::__missing_description")]
     pub description: String,
     /// Information about the entity that manages this policy. This property identifies which entity is responsible for managing the policy and can influence operations such as delete. If None, the policy is not managed by any specific entity. Any user with ComputePolicy.Manage privilege can manage the policy. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<crate::vcenter::compute::policies::ManagedBy>,
+}
+
+impl CreateSpec {
+    fn __missing_number_of_hosts() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::capabilities::vm::placement::span::limit::number_of_hosts_plus_one_for_maintenance::CreateSpec",
+            "number_of_hosts",
+        )
+    }
+
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::capabilities::vm::placement::span::limit::number_of_hosts_plus_one_for_maintenance::CreateSpec",
+            "name",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::capabilities::vm::placement::span::limit::number_of_hosts_plus_one_for_maintenance::CreateSpec",
+            "description",
+        )
+    }
 }
 
 /// The `Info` class contains information about a NumberOfHostsPlusOneForMaintenance policy, see `com.vmware.vcenter.compute.policies.get`.
@@ -44,10 +70,13 @@ pub struct Info {
     /// Placement of virtual machines will consider at most `com.vmware.vcenter.compute.policies.capabilities.vm.placement.span.limit.number_of_hosts_plus_one_for_maintenance.info.number_of_hosts` number of hosts.
     ///
     /// Powered-on virtual machines in a vCenter cluster that share the tag indicated by `com.vmware.vcenter.compute.policies.capabilities.vm.placement.span.limit.number_of_hosts_plus_one_for_maintenance.info.vm_tag` will be on at most `com.vmware.vcenter.compute.policies.capabilities.vm.placement.span.limit.number_of_hosts_plus_one_for_maintenance.info.number_of_hosts` number of hosts. When one of these hosts is entering maintenance-mode, then until that host has entered maintenance-mode, these virtual machines will be on at most `com.vmware.vcenter.compute.policies.capabilities.vm.placement.span.limit.number_of_hosts_plus_one_for_maintenance.info.number_of_hosts` plus one number of hosts. This attribute was added in vSphere API 9.0.0.0.
+    #[serde(default = "Info::__missing_number_of_hosts")]
     pub number_of_hosts: i64,
     /// Name of the policy. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Description of the policy. This attribute was added in vSphere API 7.0.3.0.
+    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Identifier of the capability this policy is based on. This attribute was added in vSphere API 7.0.3.0.
     ///
@@ -56,4 +85,27 @@ pub struct Info {
     /// Information about the entity that manages this policy. This property identifies which entity is responsible for managing the policy and can influence operations such as delete. If None, the policy is not managed by any specific entity. Any user with ComputePolicy.Manage privilege can manage the policy. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<crate::vcenter::compute::policies::ManagedBy>,
+}
+
+impl Info {
+    fn __missing_number_of_hosts() -> i64 {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::capabilities::vm::placement::span::limit::number_of_hosts_plus_one_for_maintenance::Info",
+            "number_of_hosts",
+        )
+    }
+
+    fn __missing_name() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::capabilities::vm::placement::span::limit::number_of_hosts_plus_one_for_maintenance::Info",
+            "name",
+        )
+    }
+
+    fn __missing_description() -> String {
+        ::vsphere_vapi_runtime::de::missing(
+            "vcenter::compute::policies::capabilities::vm::placement::span::limit::number_of_hosts_plus_one_for_maintenance::Info",
+            "description",
+        )
+    }
 }
