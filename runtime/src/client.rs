@@ -722,7 +722,7 @@ impl Client {
                     status: response.status,
                     expected: "a session token",
                     // The body is the token itself: never quote it.
-                    excerpt: "(session token response withheld)".to_owned(),
+                    excerpt: "(session token response withheld)".into(),
                     source: serde::de::Error::custom("expected a session token string"),
                 })?;
                 return Ok((token, *endpoint));
@@ -1199,7 +1199,7 @@ fn decode_response<T: DeserializeOwned>(
         operation: spec.operation_id.to_owned(),
         status,
         expected: std::any::type_name::<T>(),
-        excerpt: error::excerpt(&body),
+        excerpt: error::excerpt(&body).into(),
         source,
     };
     let value: Value = if body.iter().all(u8::is_ascii_whitespace) {

@@ -213,7 +213,7 @@ pub enum Error {
         /// `a session token`.
         expected: &'static str,
         /// Start of the body (bounded, valid UTF-8).
-        excerpt: String,
+        excerpt: Box<str>,
         /// What serde reported.
         #[source]
         source: serde_json::Error,

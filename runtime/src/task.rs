@@ -375,7 +375,7 @@ impl<T: DeserializeOwned> Task<T> {
             operation: TASK_GET.operation_id.to_owned(),
             status: 200,
             expected: std::any::type_name::<T>(),
-            excerpt: error::excerpt(text.as_bytes()),
+            excerpt: error::excerpt(text.as_bytes()).into(),
             source,
         })
     }
