@@ -720,9 +720,9 @@ impl Client {
                     service: SESSION_SERVICE.to_owned(),
                     operation: "create".to_owned(),
                     status: response.status,
-                    expected: "a session token".to_owned(),
+                    expected: "a session token",
                     // The body is the token itself: never quote it.
-                    excerpt: "(session token response withheld)".to_owned(),
+                    excerpt: "(session token response withheld)".into(),
                     source: serde::de::Error::custom("expected a session token string"),
                 })?;
                 return Ok((token, *endpoint));
@@ -1198,8 +1198,8 @@ fn decode_response<T: DeserializeOwned>(
         service: spec.service_id.to_owned(),
         operation: spec.operation_id.to_owned(),
         status,
-        expected: short_type_name::<T>(),
-        excerpt: error::excerpt(&body),
+        expected: std::any::type_name::<T>(),
+        excerpt: error::excerpt(&body).into(),
         source,
     };
     let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
@@ -1214,27 +1214,6 @@ fn decode_response<T: DeserializeOwned>(
         (_, value) => value,
     };
     decode_value(value).map_err(decode_error)
-}
-
-/// The name of `T` without module paths (`Vec<Summary>`), for messages.
-pub(crate) fn short_type_name<T: ?Sized>() -> String {
-    let full = std::any::type_name::<T>();
-    let mut out = String::with_capacity(full.len());
-    let mut token = String::new();
-    let flush = |token: &mut String, out: &mut String| {
-        out.push_str(token.rsplit("::").next().unwrap_or(token));
-        token.clear();
-    };
-    for ch in full.chars() {
-        if ch.is_alphanumeric() || ch == '_' || ch == ':' {
-            token.push(ch);
-        } else {
-            flush(&mut token, &mut out);
-            out.push(ch);
-        }
-    }
-    flush(&mut token, &mut out);
-    out
 }
 
 /// Decodes a result value. Some servers (govmomi's simulator among them)

@@ -198,7 +198,8 @@ pub enum Error {
     /// call after this error can do the work twice; check the server's state
     /// first. [`Error::was_applied`] tells this case apart.
     #[error(
-        "{service}.{operation}: the server applied the request (HTTP {status}) but its response could not be read as {expected}: {source}; body starts with: {excerpt}"
+        "{service}.{operation}: the server applied the request (HTTP {status}) but its response could not be read as {}: {source}; body starts with: {excerpt}",
+        short_type_name(expected)
     )]
     Decode {
         /// Service identifier.
@@ -207,11 +208,12 @@ pub enum Error {
         operation: String,
         /// HTTP status (a success status).
         status: u16,
-        /// What the response was expected to be (a Rust type name or a short
-        /// description such as `a session token`).
-        expected: String,
+        /// What the response was expected to be: the full Rust type name
+        /// (shown without module paths), or a short description such as
+        /// `a session token`.
+        expected: &'static str,
         /// Start of the body (bounded, valid UTF-8).
-        excerpt: String,
+        excerpt: Box<str>,
         /// What serde reported.
         #[source]
         source: serde_json::Error,
@@ -423,6 +425,27 @@ impl Error {
         matches!(self, Error::Timeout { .. } | Error::TaskTimeout { .. })
             || self.error_type() == Some("TIMED_OUT")
     }
+}
+
+/// A type name without module paths (`alloc::vec::Vec<a::b::Summary>` →
+/// `Vec<Summary>`), for messages.
+pub(crate) fn short_type_name(full: &str) -> String {
+    let mut out = String::with_capacity(full.len());
+    let mut token = String::new();
+    let flush = |token: &mut String, out: &mut String| {
+        out.push_str(token.rsplit("::").next().unwrap_or(token));
+        token.clear();
+    };
+    for ch in full.chars() {
+        if ch.is_alphanumeric() || ch == '_' || ch == ':' {
+            token.push(ch);
+        } else {
+            flush(&mut token, &mut out);
+            out.push(ch);
+        }
+    }
+    flush(&mut token, &mut out);
+    out
 }
 
 /// Keeps at most [`EXCERPT_LIMIT`] bytes of a body, cut on a character
@@ -755,6 +778,23 @@ mod tests {
         assert_eq!(missing.error_type(), None);
         assert_eq!(missing.value(), None);
         assert_eq!(missing.to_string(), "error without a type");
+    }
+
+    #[test]
+    fn type_names_are_shortened_and_the_error_stays_small() {
+        assert_eq!(
+            short_type_name(
+                "alloc::vec::Vec<std::collections::HashMap<alloc::string::String, a::b::Info>>"
+            ),
+            "Vec<HashMap<String, Info>>"
+        );
+        assert_eq!(short_type_name("a session token"), "a session token");
+        // Callers keep `Error` inside their own error types and results.
+        assert!(
+            std::mem::size_of::<Error>() <= 104,
+            "{}",
+            std::mem::size_of::<Error>()
+        );
     }
 
     #[test]

@@ -374,8 +374,8 @@ impl<T: DeserializeOwned> Task<T> {
             service: TASK_GET.service_id.to_owned(),
             operation: TASK_GET.operation_id.to_owned(),
             status: 200,
-            expected: format!("the task result ({})", client::short_type_name::<T>()),
-            excerpt: error::excerpt(text.as_bytes()),
+            expected: std::any::type_name::<T>(),
+            excerpt: error::excerpt(text.as_bytes()).into(),
             source,
         })
     }

@@ -184,7 +184,7 @@ async fn success_with_non_json_body_is_a_decode_error() {
             status, excerpt, ..
         } => {
             assert_eq!(status, 200);
-            assert_eq!(excerpt, "<html>login page</html>");
+            assert_eq!(&*excerpt, "<html>login page</html>");
         }
         other => panic!("expected a decode error, got {other:?}"),
     }
