@@ -573,7 +573,7 @@ pub(crate) fn error_from_response(status: u16, body: &[u8]) -> ServerError {
         let mut fields = Map::new();
         fields.insert("error_type".to_owned(), Value::String(error_type.clone()));
         fields.insert("messages".to_owned(), Value::Array(Vec::new()));
-        if let Some(data) = &parsed {
+        if let Some(data) = parsed.as_ref().filter(|data| !data.is_null()) {
             fields.insert("data".to_owned(), data.clone());
         }
         Value::Object(fields)
@@ -755,6 +755,12 @@ mod tests {
         assert_eq!(
             empty.value(),
             Some(&json!({"error_type": "UNAUTHENTICATED", "messages": []}))
+        );
+
+        let null = error_from_response(500, b"null");
+        assert_eq!(
+            null.value(),
+            Some(&json!({"error_type": "INTERNAL_SERVER_ERROR", "messages": []}))
         );
 
         let other_json = error_from_response(500, br#"{"oops": true}"#);

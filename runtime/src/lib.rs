@@ -3,7 +3,22 @@
 //! The generated crate is thin: every operation is a static [`OperationSpec`]
 //! describing how it travels over `/api` and over `/rest`, plus a function that
 //! hands its parameters to [`Client::operation`]. Everything about HTTP,
-//! sessions, encodings, errors and tasks lives here.
+//! sessions, encodings, errors and tasks lives here:
+//!
+//! - **Identifiers**: [`vapi_id!`] declares one newtype per resource type
+//!   (`VirtualMachineId`), serialized as a plain string; [`ResourceId`] takes
+//!   any of them, [`TaskId`] names a task.
+//! - **Enumerations**: [`vapi_enum!`] declares open enumerations whose
+//!   catch-all variant holds an [`UnknownVariant`]; known wire values always
+//!   parse to their own variant.
+//! - **Errors**: every failure is an [`Error`]; what the server reported is a
+//!   [`ServerError`] with its discriminator ([`ServerError::error_type`],
+//!   `NOT_FOUND`), messages and the error structure as JSON, which the
+//!   generated crate decodes into its typed `com.vmware.vapi.std.errors`
+//!   structures.
+//! - **Tasks**: [`Call::send_task`] starts the `$task` variant of an operation
+//!   and returns a [`Task<T>`] to [`wait`](Task::wait) for (yielding the typed
+//!   result), inspect ([`Task::status`]) or [`cancel`](Task::cancel).
 //!
 //! ```no_run
 //! # async fn example() -> vsphere_vapi_runtime::Result<()> {
@@ -16,6 +31,18 @@
 //! // ... generated service handles take `&client` ...
 //! client.logout().await?;
 //! # Ok(())
+//! # }
+//! ```
+//!
+//! Handling a server error by its discriminator:
+//!
+//! ```no_run
+//! # async fn example(client: &vsphere_vapi_runtime::Client, spec: &'static vsphere_vapi_runtime::OperationSpec) {
+//! match client.operation(spec).param("vm", "vm-42").send::<serde_json::Value>().await {
+//!     Ok(info) => println!("{info}"),
+//!     Err(error) if error.error_type() == Some("NOT_FOUND") => println!("gone"),
+//!     Err(error) => eprintln!("{error}"),
+//! }
 //! # }
 //! ```
 

@@ -185,7 +185,7 @@ pub struct TaskWaitOptions {
     /// immediate.
     pub initial_interval: Duration,
     /// Upper bound for the delay between polls (default 10 s); the delay
-    /// doubles up to it.
+    /// doubles up to it. Zero intervals poll without pause.
     pub max_interval: Duration,
 }
 
