@@ -236,6 +236,11 @@ fn escape_keyword(ident: String) -> String {
     }
 }
 
+/// An identifier without its `r#` raw prefix: `r#type` → `type`.
+pub fn unraw(name: &str) -> &str {
+    name.strip_prefix("r#").unwrap_or(name)
+}
+
 /// Field and parameter identifier: `command_line_options`, `r#type`, `self_`.
 pub fn field_name(name: &str) -> String {
     escape_keyword(fix_start(snake_case(name), "empty"))

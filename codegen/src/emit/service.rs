@@ -574,6 +574,16 @@ fn result_phrase(
     })
 }
 
+/// How to wait for a task operation's result, for its docs: its waiting
+/// helper, its builder's `send_and_wait`, or nothing.
+fn waits_phrase(operation: &Operation) -> String {
+    match (&operation.wait_name, &operation.call.builder) {
+        (Some(wait), _) => format!("; [`{wait}`](Self::{wait}) starts it and waits"),
+        (None, Some(_)) => "; the builder's `send_and_wait` starts it and waits".to_owned(),
+        (None, None) => String::new(),
+    }
+}
+
 /// Rustdoc of an operation method: the metamodel's text, parameters, result,
 /// HTTP routes and documented errors.
 fn operation_doc(
@@ -591,11 +601,7 @@ fn operation_doc(
         // The twin documents the operation; repeating it would double the
         // crate's docs for nothing.
         let method = unraw(&twin.rust_name);
-        let waits = match (&operation.wait_name, &operation.call.builder) {
-            (Some(wait), _) => format!("; [`{wait}`](Self::{wait}) starts it and waits"),
-            (None, Some(_)) => "; the builder's `send_and_wait` starts it and waits".to_owned(),
-            (None, None) => String::new(),
-        };
+        let waits = waits_phrase(operation);
         doc.prose(format!(
             "Starts [`{method}`](Self::{method}) as a vCenter task, with the same \
              parameters and errors, and returns its [`Task`](crate::Task) handle{waits}."
@@ -618,11 +624,7 @@ fn operation_doc(
             ));
         }
         if operation.task == TaskKind::TaskOnly {
-            let waits = match (&operation.wait_name, &operation.call.builder) {
-                (Some(wait), _) => format!("; [`{wait}`](Self::{wait}) starts it and waits"),
-                (None, Some(_)) => "; the builder's `send_and_wait` starts it and waits".to_owned(),
-                (None, None) => String::new(),
-            };
+            let waits = waits_phrase(operation);
             doc.prose(format!(
                 "Runs as a vCenter task and returns its [`Task`](crate::Task) handle{waits}."
             ));

@@ -17,9 +17,7 @@ pub fn ident(name: &str, context: &str) -> Result<Ident, EmitError> {
 }
 
 /// The identifier as it appears in file names and wire comparisons: `r#type` → `type`.
-pub fn unraw(name: &str) -> &str {
-    name.strip_prefix("r#").unwrap_or(name)
-}
+pub use crate::names::unraw;
 
 /// `#[doc = "…"]` attributes, one per line, so prettyplease prints `///` lines.
 /// Lines get the conventional leading space; blank lines stay blank.

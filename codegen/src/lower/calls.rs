@@ -37,10 +37,10 @@ pub fn shape(
     let mut statics = BTreeSet::new();
     let methods: BTreeSet<String> = operations
         .iter()
-        .map(|op| unraw(&op.rust_name).to_owned())
+        .map(|op| names::unraw(&op.rust_name).to_owned())
         .collect();
     for op in operations.iter_mut() {
-        let method = unraw(&op.rust_name).to_owned();
+        let method = names::unraw(&op.rust_name).to_owned();
         let static_name = names::screaming_case(&method);
         if !statics.insert(static_name.clone()) {
             problems.push(Problem::new(
@@ -103,8 +103,4 @@ pub fn shape(
                 free
             });
     }
-}
-
-fn unraw(name: &str) -> &str {
-    name.strip_prefix("r#").unwrap_or(name)
 }

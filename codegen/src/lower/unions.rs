@@ -43,9 +43,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::ir::{Model, RustPath, TypeRef, UnionEnum, UnionVariant};
 use crate::names;
 
-/// Prelude type names the generated code uses unqualified.
-const PRELUDE_TYPES: &[&str] = &["Option", "Vec", "String", "Box", "Result"];
-
 /// Fills [`crate::ir::Union::rust`] for every union of `model`.
 pub fn lower(model: &mut Model) {
     let mut taken: BTreeMap<Vec<String>, BTreeSet<String>> = BTreeMap::new();
@@ -158,7 +155,9 @@ fn decide(
             let name = names::union_enum_candidates(&preferred)
                 .find(|candidate| {
                     !module_taken.contains(candidate)
-                        && !PRELUDE_TYPES.contains(&candidate.as_str())
+                        && !names::RESERVED
+                            .shadowing_types
+                            .contains(&candidate.as_str())
                 })
                 .unwrap_or_default();
             module_taken.insert(name.clone());
