@@ -51,10 +51,9 @@ pub fn decide_zeros(model: &mut Model) {
     zeros::decide(model);
 }
 
-/// Decides the call shape, static and helper names of every operation of a
-/// model built by hand (lowering does this itself), as
-/// `lower::calls` describes; problems are returned.
-pub fn shape_calls(model: &mut Model) -> Vec<Problem> {
+/// The type names of the services, structures and enumerations placed in
+/// each module, for the names chosen after placement.
+pub(crate) fn placed_type_names(model: &Model) -> BTreeMap<Vec<String>, BTreeSet<String>> {
     let mut taken: BTreeMap<Vec<String>, BTreeSet<String>> = BTreeMap::new();
     for path in model
         .services
@@ -68,6 +67,14 @@ pub fn shape_calls(model: &mut Model) -> Vec<Problem> {
             .or_default()
             .insert(path.name.clone());
     }
+    taken
+}
+
+/// Decides the call shape, static and helper names of every operation of a
+/// model built by hand (lowering does this itself), as
+/// `lower::calls` describes; problems are returned.
+pub fn shape_calls(model: &mut Model) -> Vec<Problem> {
+    let mut taken = placed_type_names(model);
     let mut problems = Vec::new();
     for service in model.services.values_mut() {
         let module = service.nested_module.clone();

@@ -45,23 +45,17 @@ use crate::names;
 
 /// Fills [`crate::ir::Union::rust`] for every union of `model`.
 pub fn lower(model: &mut Model) {
-    let mut taken: BTreeMap<Vec<String>, BTreeSet<String>> = BTreeMap::new();
-    let paths = model
-        .structures
-        .values()
-        .map(|s| &s.path)
-        .chain(model.enumerations.values().map(|e| &e.path))
-        .chain(model.services.values().map(|s| &s.path))
-        // Request builders and argument structures, named before unions.
-        .chain(model.services.values().flat_map(|s| {
-            s.operations.iter().flat_map(|op| {
-                op.call
-                    .args
-                    .iter()
-                    .chain(op.call.builder.iter().map(|builder| &builder.path))
-            })
-        }));
-    for path in paths {
+    let mut taken = super::placed_type_names(model);
+    // Request builders and argument structures, named before unions.
+    let call_types = model.services.values().flat_map(|s| {
+        s.operations.iter().flat_map(|op| {
+            op.call
+                .args
+                .iter()
+                .chain(op.call.builder.iter().map(|builder| &builder.path))
+        })
+    });
+    for path in call_types {
         taken
             .entry(path.module.clone())
             .or_default()
