@@ -15,24 +15,65 @@ use super::{Ctx, EmitError, enumeration, format, service, structure};
 
 /// Writes one file per module of the layout (the root is `src/lib.rs`).
 pub fn emit_modules(ctx: &Ctx<'_>, files: &mut BTreeMap<PathBuf, String>) -> Result<(), EmitError> {
-    for module in ctx.layout.modules.values() {
-        let mut file = format::SourceFile {
-            header: format::rust_header(ctx),
-            ..Default::default()
-        };
-        if module.is_root() {
-            file.inner_doc = inner_doc_lines(&crate_docs(ctx)?);
-            file.push(root_items(ctx)?);
-        } else {
-            file.inner_doc = inner_doc_lines(&module_docs(module));
-        }
-        file.push(child_declarations(ctx, module));
-        for chunk in module_items(ctx, module, |_| true)? {
-            file.push(chunk);
-        }
-        files.insert(module.file(), file.render());
+    // Module files are independent of each other, so they are emitted on all
+    // cores; each thread takes every n-th module (modules differ widely in
+    // size, so interleaving balances better than contiguous ranges). The
+    // results go into the sorted map, and the first error in module order is
+    // reported, so output and errors do not depend on scheduling.
+    let modules: Vec<&Module> = ctx.layout.modules.values().collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .clamp(1, 8)
+        .min(modules.len().max(1));
+    let emitted: Vec<(usize, EmittedFile)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|first| {
+                let modules = &modules;
+                scope.spawn(move || {
+                    (first..modules.len())
+                        .step_by(threads)
+                        .map(|index| (index, emit_module(ctx, modules[index])))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| match worker.join() {
+                Ok(results) => results,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    let mut emitted = emitted;
+    emitted.sort_by_key(|(index, _)| *index);
+    for (_, result) in emitted {
+        let (path, text) = result?;
+        files.insert(path, text);
     }
     Ok(())
+}
+
+/// A module's path and source text, or why it could not be emitted.
+type EmittedFile = Result<(PathBuf, String), EmitError>;
+
+/// One module's file: its docs, child module declarations and items.
+fn emit_module(ctx: &Ctx<'_>, module: &Module) -> EmittedFile {
+    let mut file = format::SourceFile {
+        header: format::rust_header(ctx),
+        ..Default::default()
+    };
+    if module.is_root() {
+        file.inner_doc = inner_doc_lines(&crate_docs(ctx)?);
+        file.push(root_items(ctx)?);
+    } else {
+        file.inner_doc = inner_doc_lines(&module_docs(module));
+    }
+    file.push(child_declarations(ctx, module));
+    for chunk in module_items(ctx, module, |_| true)? {
+        file.push(chunk);
+    }
+    Ok((module.file(), file.render()))
 }
 
 /// Re-exports, the identifier and route table modules, and the typed view
