@@ -14,11 +14,28 @@ const NOT_COMPONENTS: &[&str] = &["manifest.json"];
 /// model.
 pub fn load_snapshot(dir: &Path) -> Result<Model, Error> {
     let files = component_files(dir)?;
-    let components = files
-        .iter()
-        .map(|file| read_component(file))
-        .collect::<Result<Vec<_>, _>>()?;
+    let components = read_components(&files)?;
     crate::build_model(&components)
+}
+
+/// Reads component files on all cores (each file is parsed on its own);
+/// the result and the error reported (the first in file order) do not
+/// depend on scheduling.
+pub fn read_components(files: &[PathBuf]) -> Result<Vec<ComponentData>, Error> {
+    let results: Vec<Result<ComponentData, Error>> = std::thread::scope(|scope| {
+        let readers: Vec<_> = files
+            .iter()
+            .map(|file| scope.spawn(move || read_component(file)))
+            .collect();
+        readers
+            .into_iter()
+            .map(|reader| match reader.join() {
+                Ok(result) => result,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    results.into_iter().collect()
 }
 
 /// The component files of a snapshot directory, sorted by name.
@@ -58,6 +75,12 @@ pub fn read_component(path: &Path) -> Result<ComponentData, Error> {
 
 /// Parses component JSON; `path` only names the source in errors.
 pub fn parse_component(text: &str, path: &Path) -> Result<ComponentData, Error> {
+    // Tracking the path of every element slows parsing down by half; it is
+    // only needed to say where a malformed document went wrong, so the
+    // document is read a second time, with tracking, when the first read fails.
+    if let Ok(envelope) = serde_json::from_str::<ComponentEnvelope>(text) {
+        return Ok(envelope.value);
+    }
     let deserializer = &mut serde_json::Deserializer::from_str(text);
     match serde_path_to_error::deserialize::<_, ComponentEnvelope>(deserializer) {
         Ok(envelope) => Ok(envelope.value),
@@ -125,4 +148,20 @@ fn keyed_path(text: &str, path: &serde_path_to_error::Path) -> String {
     } else {
         out
     }
+}
+
+/// Parses a JSON file into an untyped value and nothing else: the floor of
+/// what reading a snapshot costs, which `cargo xtask bench` compares the
+/// generator with. Compiled with the generator's optimization settings, so
+/// the comparison is fair.
+pub fn parse_untyped(path: &Path) -> Result<serde_json::Value, Error> {
+    let text = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    serde_json::from_slice(&text).map_err(|err| Error::Parse {
+        path: path.to_path_buf(),
+        json_path: format!("line {} column {}", err.line(), err.column()),
+        message: err.to_string(),
+    })
 }

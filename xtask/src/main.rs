@@ -1,5 +1,6 @@
 //! Project automation: `cargo xtask <command>`.
 
+mod bench;
 mod fetch;
 mod import_bindings;
 mod regen;
@@ -25,6 +26,8 @@ enum Command {
     Regen(regen::Args),
     /// Print the route table: every operation's /api and /rest routes.
     Routes(routes::Args),
+    /// Measure regen against a bare parse, and cold compile time and memory of the generated crate.
+    Bench(bench::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -34,6 +37,7 @@ fn main() -> std::process::ExitCode {
         Command::Fetch(args) => fetch::run(args),
         Command::Regen(args) => regen::run(args),
         Command::Routes(args) => routes::run(args),
+        Command::Bench(args) => bench::run(args),
     };
     match result {
         Ok(code) => code,

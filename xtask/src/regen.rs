@@ -78,7 +78,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             diff.stale.len(),
             diff.missing.len(),
             diff.extra.len(),
-            if table_current { "" } else { ", wire suite table stale" }
+            if table_current {
+                ""
+            } else {
+                ", wire suite table stale"
+            }
         );
         return Ok(ExitCode::FAILURE);
     }
@@ -310,6 +314,30 @@ fn peak_memory() -> Option<String> {
     let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(format!("{:.0} MiB", kib as f64 / 1024.0))
+}
+
+/// The snapshot directories `regen` reads without `--snapshot`.
+pub fn default_snapshot_dirs(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    Ok(vec![
+        root.join("metamodel-snapshots").join(DEFAULT_SNAPSHOT),
+    ])
+}
+
+/// Loads the default snapshots and emits the crate in memory, as `regen`
+/// does, returning the time of each phase (for `cargo xtask bench`).
+pub fn generate_in_memory(root: &Path) -> anyhow::Result<(Duration, Duration)> {
+    let started = Instant::now();
+    let snapshot = root.join("metamodel-snapshots").join(DEFAULT_SNAPSHOT);
+    let model = vsphere_vapi_codegen::load_snapshot(&snapshot)
+        .with_context(|| format!("loading the snapshot {}", snapshot.display()))?;
+    let loaded = started.elapsed();
+    let options = Options {
+        snapshot: snapshot_name(&snapshot)?,
+    };
+    let generated = emit::generate_with(&model, &options)
+        .with_context(|| format!("generating code from {}", snapshot.display()))?;
+    std::hint::black_box(generated);
+    Ok((loaded, started.elapsed() - loaded))
 }
 
 #[cfg(test)]
