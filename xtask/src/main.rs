@@ -1,5 +1,6 @@
 //! Project automation: `cargo xtask <command>`.
 
+mod diff;
 mod fetch;
 mod import_bindings;
 mod regen;
@@ -25,6 +26,8 @@ enum Command {
     Regen(regen::Args),
     /// Print the route table: every operation's /api and /rest routes.
     Routes(routes::Args),
+    /// Print the API change log between two snapshot directories (Markdown or JSON).
+    Diff(diff::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -34,6 +37,7 @@ fn main() -> std::process::ExitCode {
         Command::Fetch(args) => fetch::run(args),
         Command::Regen(args) => regen::run(args),
         Command::Routes(args) => routes::run(args),
+        Command::Diff(args) => diff::run(args),
     };
     match result {
         Ok(code) => code,

@@ -4,8 +4,9 @@
 with one snapshot directory per release, oldest first. Everything shown comes
 from the ``manifest.json`` files (see :mod:`vapi_snapshot.report`), so the
 README describes all releases even when only one of them was re-imported.
-``--changes`` is a Markdown section inserted after the release table (the API
-change log ``cargo xtask import-bindings`` writes with ``cargo xtask diff``).
+``--changes`` (a file, ``-`` for standard input) is a Markdown section inserted
+after the release table: the summary of ``cargo xtask diff`` from the oldest to
+the newest release, which ``cargo xtask import-bindings`` passes in.
 
 This module imports nothing from the bindings: any Python runs it.
 """
@@ -519,7 +520,8 @@ def _lost_section(add, releases):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="vapi_snapshot.readme", description=__doc__.split("\n")[0])
     parser.add_argument("--out", required=True, help="README to write")
-    parser.add_argument("--changes", help="Markdown section to insert after the release table")
+    parser.add_argument("--changes", help="Markdown section to insert after the release table "
+                                          "(a file, or - for standard input)")
     parser.add_argument("snapshots", nargs="+", help="snapshot directories, oldest release first")
     args = parser.parse_args(argv)
     manifests = []
@@ -527,7 +529,9 @@ def main(argv=None):
         with open(os.path.join(directory, "manifest.json"), encoding="utf-8") as handle:
             manifests.append(json.load(handle))
     changes = None
-    if args.changes:
+    if args.changes == "-":
+        changes = sys.stdin.read()
+    elif args.changes:
         with open(args.changes, encoding="utf-8") as handle:
             changes = handle.read()
     text = render(manifests, changes)

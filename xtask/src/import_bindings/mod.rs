@@ -302,14 +302,28 @@ impl Importer {
         Ok(python)
     }
 
-    /// Renders the README from the snapshot directories' manifests.
+    /// Renders the README from the snapshot directories' manifests, with the change log
+    /// summary from the oldest to the newest release (`cargo xtask diff --summary`).
     fn readme(&self, python: &Path, dirs: &[PathBuf], readme: &Path) -> Result<()> {
+        let changes = match (dirs.first(), dirs.last()) {
+            (Some(oldest), Some(newest)) if dirs.len() > 1 => {
+                Some(crate::diff::readme_summary(oldest, newest)?)
+            }
+            _ => None,
+        };
         let mut command = self.command(python);
         command
             .args(["-m", "vapi_snapshot.readme", "--out"])
-            .arg(readme)
-            .args(dirs);
-        run_captured(&mut command, "rendering the snapshot README")?;
+            .arg(readme);
+        if changes.is_some() {
+            command.args(["--changes", "-"]);
+        }
+        command.args(dirs);
+        run_captured_with_input(
+            &mut command,
+            changes.as_deref().unwrap_or_default(),
+            "rendering the snapshot README",
+        )?;
         Ok(())
     }
 
@@ -333,6 +347,35 @@ fn run_captured(command: &mut Command, what: &str) -> Result<String> {
     let output = command
         .output()
         .with_context(|| format!("{what}: cannot start {:?}", command.get_program()))?;
+    let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&output.stderr));
+    if !output.status.success() {
+        bail!("{what} failed ({}):\n{}", output.status, text.trim_end());
+    }
+    Ok(text)
+}
+
+/// [`run_captured`] with `input` on the command's standard input.
+fn run_captured_with_input(command: &mut Command, input: &str, what: &str) -> Result<String> {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("{what}: cannot start {:?}", command.get_program()))?;
+    // The README renderer reads all of its input before writing anything, so writing
+    // first cannot dead-lock on a full output pipe.
+    child
+        .stdin
+        .take()
+        .context("standard input of the child")?
+        .write_all(input.as_bytes())
+        .with_context(|| format!("{what}: writing the input"))?;
+    let output = child
+        .wait_with_output()
+        .with_context(|| format!("{what}: waiting for {:?}", command.get_program()))?;
     let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
     text.push_str(&String::from_utf8_lossy(&output.stderr));
     if !output.status.success() {
