@@ -163,7 +163,8 @@ def _provenance_section(add, releases, newest):
     for line in table(["release", "wheel", "version", "sha256"], rows):
         add(line)
     add("")
-    add("`six` is pinned where the runtime imports it (2.x runtimes). `vmware-vcenter` also ships copies of")
+    add("The 2.x runtimes (8.0.3.0, 9.0.0.0) also import `six` and `pkg_resources` (`setuptools`), pinned")
+    add("the same way. `vmware-vcenter` also ships copies of")
     add("some `com.vmware.cis` (and in 8.0 `com.vmware.vapi`) modules that `vmware-vapi-common-client` owns;")
     add("the copies differ (documentation, and in 8.0 the internal metadata `source` services). The")
     add("snapshots use the owner's copies: `vmware-vcenter` is installed first, and the importer fails")

@@ -187,7 +187,16 @@ impl Importer {
         jobs: usize,
         check: bool,
     ) -> Result<Vec<String>> {
-        let pythons = self.import_parallel(selected, target, jobs, check)?;
+        // The importer's unit tests run once, with a check, in the newest release's
+        // environment (they use the newest runtime's REST metadata classes): within that
+        // release's import when it is selected, else first.
+        let tests_in = if check { known.last() } else { None };
+        if let Some(release) = tests_in.filter(|release| !selected.contains(release)) {
+            let python = venv::ensure(release, &self.root, &self.python)?;
+            self.unit_tests(release, &python)?;
+        }
+        let tests_in = tests_in.filter(|release| selected.contains(release));
+        let pythons = self.import_parallel(selected, target, jobs, tests_in)?;
 
         // The README describes every release whose snapshot is there: freshly imported, or
         // committed (when only some releases were imported).
@@ -221,21 +230,18 @@ impl Importer {
         Ok(differences)
     }
 
-    /// Prepares the environments and imports the releases, `jobs` at a time. Returns each
-    /// release's Python, in `selected` order. With `check`, the importer's unit tests run
-    /// first, once, in the newest release's environment.
+    /// Prepares the environments and imports the releases, `jobs` at a time, newest first;
+    /// the importer's unit tests run in the environment of `tests_in` before its import.
+    /// Returns each release's Python, in `selected` order.
     fn import_parallel(
         &self,
         selected: &[Release],
         target: &Path,
         jobs: usize,
-        check: bool,
+        tests_in: Option<&Release>,
     ) -> Result<Vec<PathBuf>> {
-        // Newest first: with `check` its environment serves the unit tests, which then run
-        // while the other releases import.
         let queue: Mutex<VecDeque<(usize, &Release)>> =
             Mutex::new(selected.iter().enumerate().rev().collect());
-        let newest = selected.len().checked_sub(1);
         let results: Mutex<Vec<(usize, Result<PathBuf>)>> = Mutex::new(Vec::new());
         std::thread::scope(|scope| {
             for _ in 0..jobs.min(selected.len()).max(1) {
@@ -243,8 +249,7 @@ impl Importer {
                     loop {
                         let next = queue.lock().expect("queue lock").pop_front();
                         let Some((index, release)) = next else { break };
-                        let result =
-                            self.import_one(release, target, check && Some(index) == newest);
+                        let result = self.import_one(release, target, tests_in == Some(release));
                         if let Err(err) = &result {
                             eprintln!("[{}] failed: {err:#}", release.name);
                         }
@@ -274,14 +279,7 @@ impl Importer {
         let started = Instant::now();
         let python = venv::ensure(release, &self.root, &self.python)?;
         if unit_tests {
-            // A wrong conversion rule would otherwise only show up as an unexplained
-            // snapshot difference.
-            let mut command = self.command(&python);
-            command.args([
-                "-m", "unittest", "discover", "--quiet", "-s", "tests", "-t", ".",
-            ]);
-            let output = run_captured(&mut command, "running the importer's unit tests")?;
-            print_prefixed(&release.name, &output);
+            self.unit_tests(release, &python)?;
         }
         let mut command = self.command(&python);
         command
@@ -300,6 +298,18 @@ impl Importer {
             started.elapsed().as_secs_f64()
         );
         Ok(python)
+    }
+
+    /// The importer's unit tests: a wrong conversion rule would otherwise only show up as an
+    /// unexplained snapshot difference.
+    fn unit_tests(&self, release: &Release, python: &Path) -> Result<()> {
+        let mut command = self.command(python);
+        command.args([
+            "-m", "unittest", "discover", "--quiet", "-s", "tests", "-t", ".",
+        ]);
+        let output = run_captured(&mut command, "running the importer's unit tests")?;
+        print_prefixed(&release.name, &output);
+        Ok(())
     }
 
     /// Renders the README from the snapshot directories' manifests, with the change log
