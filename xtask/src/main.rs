@@ -1,6 +1,7 @@
 //! Project automation: `cargo xtask <command>`.
 
 mod bench;
+mod diff;
 mod fetch;
 mod import_bindings;
 mod regen;
@@ -28,6 +29,8 @@ enum Command {
     Routes(routes::Args),
     /// Measure regen against a bare parse, and cold compile time and memory of the generated crate.
     Bench(bench::Args),
+    /// Print the API change log between two snapshot directories (Markdown or JSON).
+    Diff(diff::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -38,6 +41,7 @@ fn main() -> std::process::ExitCode {
         Command::Regen(args) => regen::run(args),
         Command::Routes(args) => routes::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Diff(args) => diff::run(args),
     };
     match result {
         Ok(code) => code,
