@@ -8,10 +8,13 @@
 //!    [`docs`] and [`features`].
 //! 3. [`emit`]: prints the IR as Rust source files.
 //!
-//! [`load_snapshot`] reads a snapshot directory and runs stages 1 and 2.
+//! [`load_snapshot`] reads a snapshot directory and runs stages 1 and 2;
+//! [`load_union`] reads the snapshots of several releases, unites them
+//! ([`merge`]) and builds one model of the union.
 
 pub mod lower;
 pub mod docs;
+pub mod merge;
 pub mod emit;
 pub mod error;
 pub mod features;
@@ -23,4 +26,4 @@ pub mod wire;
 
 pub use lower::{build_model, decide_zeros, shape_calls};
 pub use error::{Error, Problem};
-pub use snapshot::{load_snapshot, read_component};
+pub use snapshot::{load_snapshot, load_union, read_component, read_release_snapshot, snapshot_release};

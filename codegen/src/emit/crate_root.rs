@@ -218,7 +218,7 @@ fn module_items(
         if keep(&enumeration.owner) {
             types.push((
                 &enumeration.path.name,
-                enumeration::emit(module, enumeration)?,
+                enumeration::emit(module, enumeration, &ctx.model.releases)?,
             ));
         }
     }

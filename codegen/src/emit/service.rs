@@ -37,6 +37,7 @@ pub fn emit_handle(
 
     let mut doc = DocBuilder::new();
     doc.ir_doc(&service.doc);
+    doc.releases(&service.releases, &ctx.model.releases);
     // A child module resolves by name; any other needs its full path.
     // `mod@`: a module may share its name with a prelude macro (`file`).
     let nested_link = match service
@@ -414,7 +415,7 @@ fn args_struct(
             let field_context = format!("{context}, parameter `{}`", param.name);
             let field = ident(&param.rust_name, &field_context)?;
             let ty = types.owned(&param.ty, &field_context)?;
-            let doc = doc_attrs(&field_doc(param));
+            let doc = doc_attrs(&field_doc(param, &types.ctx.model.releases));
             Ok(quote! { #doc pub #field: #ty, })
         })
         .collect::<Result<Vec<_>, EmitError>>()?;
@@ -460,7 +461,7 @@ fn builder_items(
                 PassBy::Reference => quote! { #value },
                 PassBy::Borrow => quote! { &#value },
             };
-            let doc = doc_attrs(&field_doc(param));
+            let doc = doc_attrs(&field_doc(param, &types.ctx.model.releases));
             Ok(quote! {
                 #doc
                 pub fn #setter(self, #value: #ty) -> Self {
@@ -606,8 +607,10 @@ fn operation_doc(
             "Starts [`{method}`](Self::{method}) as a vCenter task, with the same \
              parameters and errors, and returns its [`Task`](crate::Task) handle{waits}."
         ));
+        doc.releases(&operation.releases, &ctx.model.releases);
     } else {
         doc.ir_doc(&operation.doc);
+        doc.releases(&operation.releases, &ctx.model.releases);
         let task_twin = service
             .operations
             .iter()
@@ -631,7 +634,7 @@ fn operation_doc(
         }
         let line = |param: &crate::ir::Field| {
             let mut text = param.doc.text.trim().to_owned();
-            let notes = field_notes(param);
+            let notes = field_notes(param, &ctx.model.releases);
             if !notes.is_empty() {
                 if !text.is_empty() {
                     text.push(' ');

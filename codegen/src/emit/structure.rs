@@ -44,6 +44,7 @@ pub fn emit(
 
     let mut doc = DocBuilder::new();
     doc.ir_doc(&structure.doc);
+    doc.releases(&structure.releases, &ctx.model.releases);
     for union in structure.unions.iter().filter(|union| union.rust.is_none()) {
         // Tag values without fields of their own go unmentioned: for them
         // only the always-present fields are set.
@@ -111,7 +112,7 @@ pub fn emit(
                 format!("{}::{function}", structure.path.name)
             });
             let serde = serde_field_attr(scope, field, missing.as_deref());
-            let doc = doc_attrs(&field_doc(field));
+            let doc = doc_attrs(&field_doc(field, &ctx.model.releases));
             Ok(quote! {
                 #doc
                 #serde
