@@ -57,6 +57,7 @@ mod ids;
 pub mod spec;
 mod task;
 mod tls;
+pub mod transport;
 pub mod types;
 
 pub use client::{Call, Client, ClientBuilder, Protocol, SESSION_HEADER};
@@ -65,6 +66,7 @@ pub use error::{Error, Result, ServerError, TransportKind};
 pub use ids::{ResourceId, TaskId};
 pub use spec::{HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation};
 pub use task::{TASK_CANCEL, TASK_GET, Task, TaskProgress, TaskState, TaskStatus, TaskWaitOptions};
+pub use transport::{ReqwestTransport, Transport};
 
 /// Re-exported so generated code (and the `vapi_enum!` expansion) can name
 /// serde through this crate.

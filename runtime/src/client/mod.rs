@@ -1,0 +1,227 @@
+//! The client: configuration ([`ClientBuilder`]), sessions, and the
+//! per-operation [`Call`].
+//!
+//! Each concern has its own module: `builder` (TLS, limits, transport),
+//! `url` (which base URLs are accepted and what a request is sent to),
+//! `session` (login, logout, re-login, which session service the server
+//! has), `call` (encoding a call, sending it, rerouting, decoding). The HTTP
+//! exchange itself is behind [`Transport`](crate::transport::Transport).
+
+mod builder;
+mod call;
+mod session;
+mod url;
+
+use std::fmt;
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Duration;
+
+use http::HeaderValue;
+
+use crate::encode::Wire;
+use crate::error::{Error, Result};
+use crate::spec::OperationSpec;
+use crate::transport::{Exchange, HttpRequest, HttpResponse, Transport};
+
+pub use builder::ClientBuilder;
+pub use call::Call;
+pub(crate) use call::decode_value;
+use session::{SessionEndpoint, SessionState};
+
+/// Header carrying the session token on both protocols.
+pub const SESSION_HEADER: &str = "vmware-api-session-id";
+
+/// Which wire protocol operations use.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Protocol {
+    /// `/api` for operations that have an `/api` route (vSphere 7.0U2 and
+    /// later), `/rest` for the others, until the client learns that the
+    /// server predates `/api`; from then on operations prefer their `/rest`
+    /// route. All clones of a client share what was learned.
+    ///
+    /// The client learns it from the session service, without extra
+    /// requests on servers that have `/api`:
+    ///
+    /// * [`Client::login`] tries `POST /api/session` first and falls back to
+    ///   `POST /rest/com/vmware/cis/session` when that service does not exist
+    ///   (whether the login then succeeds or is refused);
+    /// * [`Client::logout`] falls back from `DELETE /api/session` the same way;
+    /// * a call sent over `/api` before either (a client given a token with
+    ///   [`Client::with_session_token`], or none) that is answered 404, 405
+    ///   or 501 without a vAPI error body makes the client probe
+    ///   `GET /api/session` once (with the token, if any). When that service
+    ///   is missing too, the server has no `/api`: the call had no effect
+    ///   there, and is sent again over its `/rest` route. Any other answer
+    ///   (a session, 401) means the server has `/api`, and the original
+    ///   answer is returned.
+    #[default]
+    Auto,
+    /// Only `/api`; operations without an `/api` route fail.
+    Api,
+    /// Only the legacy `/rest` protocol (older servers); operations without a
+    /// `/rest` route fail.
+    Rest,
+}
+
+struct Inner {
+    transport: Arc<dyn Transport>,
+    /// Scheme, host and optional path prefix, without trailing slash.
+    base: String,
+    protocol: Protocol,
+    user_agent: HeaderValue,
+    timeout: Option<Duration>,
+    session: RwLock<SessionState>,
+    /// Serializes re-login after an expired session so concurrent requests
+    /// share one login.
+    relogin: tokio::sync::Mutex<()>,
+    /// Serializes protocol discovery so concurrent calls share one probe.
+    discovery: tokio::sync::Mutex<()>,
+}
+
+/// Client for a vCenter (or ESXi / appliance) automation endpoint.
+///
+/// Cheap to clone: clones share one connection pool and one session.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let session = self
+            .inner
+            .session
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base)
+            .field("protocol", &self.inner.protocol)
+            .field(
+                "username",
+                &session.credentials.as_ref().map(|c| c.username.as_str()),
+            )
+            .field("has_session", &session.token.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Starts configuring a client for the server at `url` (`https://vc.example.com`
+    /// or just `vc.example.com`).
+    pub fn builder(url: impl Into<String>) -> ClientBuilder {
+        ClientBuilder::new(url.into())
+    }
+
+    /// A client with default settings (certificate verification on).
+    pub fn new(url: impl Into<String>) -> Result<Client> {
+        Client::builder(url).build()
+    }
+
+    /// The base URL requests go to (scheme, host, port and path prefix; it
+    /// never holds credentials, see [`ClientBuilder::build`]).
+    pub fn base_url(&self) -> &str {
+        &self.inner.base
+    }
+
+    /// The configured protocol preference.
+    pub fn protocol(&self) -> Protocol {
+        self.inner.protocol
+    }
+
+    /// Starts a call of `spec`; add parameters with [`Call::param`] and run it
+    /// with [`Call::send`].
+    pub fn operation(&self, spec: &'static OperationSpec) -> Call {
+        let legacy_server = self.inner.protocol == Protocol::Auto
+            && self
+                .inner
+                .session
+                .read()
+                .unwrap_or_else(PoisonError::into_inner)
+                .endpoint
+                == Some(SessionEndpoint::Rest);
+        let route = match (self.inner.protocol, spec.api, spec.rest) {
+            (Protocol::Auto, _, Some(rest)) if legacy_server => Ok((Wire::Rest, rest)),
+            (Protocol::Auto | Protocol::Api, Some(api), _) => Ok((Wire::Api, api)),
+            (Protocol::Auto | Protocol::Rest, _, Some(rest)) => Ok((Wire::Rest, rest)),
+            (protocol, _, _) => Err(Error::InvalidRequest {
+                service: spec.service_id.to_owned(),
+                operation: spec.operation_id.to_owned(),
+                message: format!("the operation has no route for protocol {protocol:?}"),
+            }),
+        };
+        let (route, error) = match route {
+            Ok(route) => (Some(route), None),
+            Err(error) => (None, Some(error)),
+        };
+        // Under Auto, before the server is known, an /api route may turn out
+        // not to exist; the /rest route is kept ready (with the parameters
+        // serialized for it) to send the call again.
+        let fallback = match (route, spec.rest) {
+            (Some((Wire::Api, _)), Some(rest))
+                if self.inner.protocol == Protocol::Auto && self.known_endpoint().is_none() =>
+            {
+                Some((rest, Vec::new()))
+            }
+            _ => None,
+        };
+        Call {
+            client: self.clone(),
+            spec,
+            route,
+            params: Vec::new(),
+            fallback,
+            error,
+        }
+    }
+
+    /// A request to `url` with the headers every request carries.
+    fn request(&self, method: http::Method, url: &str) -> http::request::Builder {
+        http::Request::builder()
+            .method(method)
+            .uri(url)
+            .header(http::header::USER_AGENT, self.inner.user_agent.clone())
+            .header(http::header::ACCEPT, "application/json")
+    }
+
+    /// Sends a request through the transport under the client's time limit.
+    async fn exchange(&self, request: HttpRequest, context: &str) -> Result<HttpResponse> {
+        let exchange = Exchange::new(context).with_timeout(self.inner.timeout);
+        self.inner.transport.send(request, exchange).await
+    }
+}
+
+/// Finishes a request whose parts the client itself produced; failing here
+/// means a header or URL the client built is unusable.
+fn finish_request(
+    builder: http::request::Builder,
+    body: Vec<u8>,
+    context: &str,
+) -> Result<HttpRequest> {
+    builder
+        .body(body)
+        .map_err(|err| Error::Config(format!("{context}: cannot build the request: {err}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_is_send_sync_clone() {
+        fn assert_traits<T: Send + Sync + Clone + 'static>() {}
+        assert_traits::<Client>();
+        fn assert_error<T: std::error::Error + Send + Sync + 'static>() {}
+        assert_error::<Error>();
+        fn assert_send<T: Send>(_: &T) {}
+        let client = Client::new("https://vc.example.com").unwrap();
+        static SPEC: OperationSpec = OperationSpec {
+            service_id: "s",
+            operation_id: "o",
+            task: false,
+            api: None,
+            rest: None,
+        };
+        let future = client.operation(&SPEC).send::<()>();
+        assert_send(&future);
+    }
+}
