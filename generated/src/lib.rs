@@ -105,6 +105,16 @@
 //! operation method documents both routes, and [`operations`] lists them for the
 //! whole crate.
 //!
+//! # Releases
+//!
+//! Generated from the vSphere API release 9.1.1.0 ([`RELEASES`]). The client learns
+//! the server's release once (the `hello` negotiation of vSphere 8.0.2 and later,
+//! else the appliance version) when a call needs it, and refuses an operation the
+//! server's release lacks before sending anything, with an `Error::NotInRelease`
+//! naming the operation, the releases that have it and the server's release;
+//! `Client::supports` asks the same question. Servers that cannot say (the vcSim
+//! simulator) get every call.
+//!
 //! # Enumerations
 //!
 //! vAPI enumerations are open: a newer server may send values this crate does not
@@ -131,6 +141,17 @@ pub use vsphere_vapi_runtime as runtime;
 pub mod ids;
 mod route_table;
 pub use route_table::operations;
+
+/// The vSphere API releases this crate was generated from, oldest first.
+/// Each operation's `OperationSpec::releases` names those that have it;
+/// `Client::server_release(RELEASES)` tells which one the server runs.
+pub const RELEASES: &[&str] = &["9.1.1.0"];
+
+/// The `OperationSpec::releases` of an operation every one of [`RELEASES`] has.
+pub const EVERY_RELEASE: vsphere_vapi_runtime::Releases = vsphere_vapi_runtime::Releases {
+    known: RELEASES,
+    present: RELEASES,
+};
 
 #[cfg(feature = "vapi-std")]
 pub use vapi::standard::errors::error::Type as ErrorKind;

@@ -784,6 +784,13 @@ pub fn emit_ops_module(
         imports.push(quote! { ParamBinding });
         imports.push(quote! { ParamLocation });
     }
+    let names_releases = service
+        .operations
+        .iter()
+        .any(|op| releases_tokens(&op.releases, &ctx.model.releases).1);
+    if names_releases {
+        imports.push(quote! { Releases });
+    }
     let mut chunks = vec![format::items(
         quote! { use vsphere_vapi_runtime::{ #( #imports ),* }; },
         &context,
@@ -796,6 +803,7 @@ pub fn emit_ops_module(
         let task = operation.task != TaskKind::None;
         let api = optional_route(operation.api.as_ref());
         let rest = optional_route(operation.rest.as_ref());
+        let (releases, _) = releases_tokens(&operation.releases, &ctx.model.releases);
         let doc = doc_attrs(&format!(
             "`{}`: the wire description of [`{}::{}`]({}::{}::{}).",
             operation.id,
@@ -814,6 +822,7 @@ pub fn emit_ops_module(
                     task: #task,
                     api: #api,
                     rest: #rest,
+                    releases: #releases,
                 };
             },
             &op_context,
@@ -840,6 +849,23 @@ pub fn emit_ops_module(
     out.push_str(&format::indent(&body, 4));
     out.push_str("}\n");
     Ok(out)
+}
+
+/// The `Releases` of an operation, and whether it names the `Releases`
+/// type: the crate's `EVERY_RELEASE` when every release has the
+/// operation, else the crate's `RELEASES` and the ones that have it.
+fn releases_tokens(releases: &crate::ir::Releases, all: &[String]) -> (TokenStream, bool) {
+    if all.is_empty() || releases.present.is_empty() {
+        return (quote! { Releases::UNKNOWN }, true);
+    }
+    if releases.in_all(all) {
+        return (quote! { crate::EVERY_RELEASE }, false);
+    }
+    let present = &releases.present;
+    (
+        quote! { Releases { known: crate::RELEASES, present: &[ #( #present ),* ] } },
+        true,
+    )
 }
 
 fn optional_route(route: Option<&Route>) -> TokenStream {

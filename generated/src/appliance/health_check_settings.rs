@@ -79,6 +79,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`HealthCheckSettings::update`](crate::appliance::HealthCheckSettings::update).
@@ -108,5 +109,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -324,6 +324,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`LocalAccounts::delete`](crate::appliance::LocalAccounts::delete).
@@ -353,6 +354,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`LocalAccounts::get`](crate::appliance::LocalAccounts::get).
@@ -382,6 +384,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`LocalAccounts::list`](crate::appliance::LocalAccounts::list).
@@ -401,6 +404,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`LocalAccounts::set`](crate::appliance::LocalAccounts::set).
@@ -438,6 +442,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`LocalAccounts::update`](crate::appliance::LocalAccounts::update).
@@ -475,5 +480,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

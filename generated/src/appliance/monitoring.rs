@@ -200,6 +200,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Monitoring::list`](crate::appliance::Monitoring::list).
@@ -219,6 +220,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `query`: the wire description of [`Monitoring::query`](crate::appliance::Monitoring::query).
@@ -248,5 +250,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -475,6 +475,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Networking::get`](crate::appliance::Networking::get).
@@ -494,6 +495,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `reset`: the wire description of [`Networking::reset`](crate::appliance::Networking::reset).
@@ -513,6 +515,7 @@ pub mod ops {
             query: &[("action", "reset")],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Networking::update`](crate::appliance::Networking::update).
@@ -542,5 +545,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -113,6 +113,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`Ntp::set`](crate::appliance::Ntp::set).
@@ -142,6 +143,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `test`: the wire description of [`Ntp::test`](crate::appliance::Ntp::test).
@@ -171,5 +173,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

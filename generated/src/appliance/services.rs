@@ -73,6 +73,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Services::list`](crate::appliance::Services::list).
@@ -92,6 +93,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `restart`: the wire description of [`Services::restart`](crate::appliance::Services::restart).
@@ -121,6 +123,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `start`: the wire description of [`Services::start`](crate::appliance::Services::start).
@@ -150,6 +153,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `stop`: the wire description of [`Services::stop`](crate::appliance::Services::stop).
@@ -179,5 +183,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

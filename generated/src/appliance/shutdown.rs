@@ -66,6 +66,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Shutdown::get`](crate::appliance::Shutdown::get).
@@ -85,6 +86,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `poweroff`: the wire description of [`Shutdown::poweroff`](crate::appliance::Shutdown::poweroff).
@@ -122,6 +124,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `reboot`: the wire description of [`Shutdown::reboot`](crate::appliance::Shutdown::reboot).
@@ -159,5 +162,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -527,6 +527,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`SupportBundle::delete`](crate::appliance::SupportBundle::delete).
@@ -556,6 +557,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`SupportBundle::list`](crate::appliance::SupportBundle::list).
@@ -593,5 +595,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -698,6 +698,7 @@ pub mod ops {
             query: &[("action", "cancel")],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Update::get`](crate::appliance::Update::get).
@@ -717,5 +718,6 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -33,6 +33,7 @@ pub mod ops {
             query: &[("~action", "get")],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Configuration::update`](crate::content::Configuration::update).
@@ -62,5 +63,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -1424,6 +1424,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Library::delete`](crate::content::Library::delete).
@@ -1453,6 +1454,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `enter_maintenance`: the wire description of [`Library::enter_maintenance`](crate::content::Library::enter_maintenance).
@@ -1482,6 +1484,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `exit_maintenance`: the wire description of [`Library::exit_maintenance`](crate::content::Library::exit_maintenance).
@@ -1511,6 +1514,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `find`: the wire description of [`Library::find`](crate::content::Library::find).
@@ -1540,6 +1544,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `force_delete`: the wire description of [`Library::force_delete`](crate::content::Library::force_delete).
@@ -1569,6 +1574,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Library::get`](crate::content::Library::get).
@@ -1598,6 +1604,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Library::list`](crate::content::Library::list).
@@ -1617,6 +1624,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `migrate`: the wire description of [`Library::migrate`](crate::content::Library::migrate).
@@ -1654,6 +1662,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Library::update`](crate::content::Library::update).
@@ -1691,5 +1700,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -112,6 +112,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`LocalLibrary::delete`](crate::content::LocalLibrary::delete).
@@ -141,6 +142,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `force_delete`: the wire description of [`LocalLibrary::force_delete`](crate::content::LocalLibrary::force_delete).
@@ -170,6 +172,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`LocalLibrary::get`](crate::content::LocalLibrary::get).
@@ -199,6 +202,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`LocalLibrary::list`](crate::content::LocalLibrary::list).
@@ -218,6 +222,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `publish`: the wire description of [`LocalLibrary::publish`](crate::content::LocalLibrary::publish).
@@ -255,6 +260,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`LocalLibrary::update`](crate::content::LocalLibrary::update).
@@ -292,5 +298,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -125,6 +125,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`SubscribedLibrary::delete`](crate::content::SubscribedLibrary::delete).
@@ -154,6 +155,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `evict`: the wire description of [`SubscribedLibrary::evict`](crate::content::SubscribedLibrary::evict).
@@ -183,6 +185,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `force_delete`: the wire description of [`SubscribedLibrary::force_delete`](crate::content::SubscribedLibrary::force_delete).
@@ -212,6 +215,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`SubscribedLibrary::get`](crate::content::SubscribedLibrary::get).
@@ -241,6 +245,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`SubscribedLibrary::list`](crate::content::SubscribedLibrary::list).
@@ -260,6 +265,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `probe`: the wire description of [`SubscribedLibrary::probe`](crate::content::SubscribedLibrary::probe).
@@ -289,6 +295,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `sync`: the wire description of [`SubscribedLibrary::sync`](crate::content::SubscribedLibrary::sync).
@@ -318,6 +325,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`SubscribedLibrary::update`](crate::content::SubscribedLibrary::update).
@@ -355,5 +363,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

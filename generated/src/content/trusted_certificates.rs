@@ -118,6 +118,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`TrustedCertificates::delete`](crate::content::TrustedCertificates::delete).
@@ -147,6 +148,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`TrustedCertificates::get`](crate::content::TrustedCertificates::get).
@@ -176,6 +178,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`TrustedCertificates::list`](crate::content::TrustedCertificates::list).
@@ -195,5 +198,6 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -179,6 +179,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Datacenter::delete`](crate::vcenter::Datacenter::delete).
@@ -216,6 +217,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Datacenter::get`](crate::vcenter::Datacenter::get).
@@ -245,6 +247,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Datacenter::list`](crate::vcenter::Datacenter::list).
@@ -274,5 +277,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

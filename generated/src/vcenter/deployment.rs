@@ -2315,6 +2315,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `rollback`: the wire description of [`Deployment::rollback`](crate::vcenter::Deployment::rollback).
@@ -2334,5 +2335,6 @@ pub mod ops {
             query: &[("action", "rollback")],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

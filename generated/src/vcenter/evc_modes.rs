@@ -88,6 +88,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `partition`: the wire description of [`EvcModes::partition`](crate::vcenter::EvcModes::partition).
@@ -117,5 +118,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -966,6 +966,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`FoundationLoadBalancers::list`](crate::vcenter::FoundationLoadBalancers::list).
@@ -995,6 +996,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `reset_password`: the wire description of [`FoundationLoadBalancers::reset_password`](crate::vcenter::FoundationLoadBalancers::reset_password).
@@ -1032,5 +1034,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -554,6 +554,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `create`: the wire description of [`Host::create`](crate::vcenter::Host::create).
@@ -583,6 +584,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Host::delete`](crate::vcenter::Host::delete).
@@ -612,6 +614,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `disconnect`: the wire description of [`Host::disconnect`](crate::vcenter::Host::disconnect).
@@ -641,6 +644,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Host::list`](crate::vcenter::Host::list).
@@ -670,5 +674,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

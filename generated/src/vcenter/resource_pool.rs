@@ -458,6 +458,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`ResourcePool::delete`](crate::vcenter::ResourcePool::delete).
@@ -487,6 +488,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`ResourcePool::get`](crate::vcenter::ResourcePool::get).
@@ -516,6 +518,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`ResourcePool::list`](crate::vcenter::ResourcePool::list).
@@ -545,6 +548,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`ResourcePool::update`](crate::vcenter::ResourcePool::update).
@@ -582,5 +586,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

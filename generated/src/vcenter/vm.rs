@@ -2162,6 +2162,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `clone$task`: the wire description of [`Vm::clone_vm_task`](crate::vcenter::Vm::clone_vm_task).
@@ -2191,6 +2192,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `create`: the wire description of [`Vm::create`](crate::vcenter::Vm::create).
@@ -2220,6 +2222,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Vm::delete`](crate::vcenter::Vm::delete).
@@ -2249,6 +2252,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Vm::get`](crate::vcenter::Vm::get).
@@ -2278,6 +2282,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `instant_clone`: the wire description of [`Vm::instant_clone`](crate::vcenter::Vm::instant_clone).
@@ -2307,6 +2312,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Vm::list`](crate::vcenter::Vm::list).
@@ -2336,6 +2342,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `register`: the wire description of [`Vm::register`](crate::vcenter::Vm::register).
@@ -2365,6 +2372,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `relocate`: the wire description of [`Vm::relocate`](crate::vcenter::Vm::relocate).
@@ -2402,6 +2410,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `relocate$task`: the wire description of [`Vm::relocate_task`](crate::vcenter::Vm::relocate_task).
@@ -2439,6 +2448,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `unregister`: the wire description of [`Vm::unregister`](crate::vcenter::Vm::unregister).
@@ -2468,5 +2478,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

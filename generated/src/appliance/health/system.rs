@@ -48,6 +48,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `lastcheck`: the wire description of [`System::lastcheck`](crate::appliance::health::System::lastcheck).
@@ -67,5 +68,6 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

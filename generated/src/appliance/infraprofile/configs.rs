@@ -175,6 +175,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `import_profile$task`: the wire description of [`Configs::import_profile_task`](crate::appliance::infraprofile::Configs::import_profile_task).
@@ -204,6 +205,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Configs::list`](crate::appliance::infraprofile::Configs::list).
@@ -223,6 +225,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `validate$task`: the wire description of [`Configs::validate_task`](crate::appliance::infraprofile::Configs::validate_task).
@@ -252,5 +255,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -266,6 +266,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`Forwarding::set`](crate::appliance::logging::Forwarding::set).
@@ -295,6 +296,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `test`: the wire description of [`Forwarding::test`](crate::appliance::logging::Forwarding::test).
@@ -324,5 +326,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

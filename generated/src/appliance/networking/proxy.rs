@@ -146,6 +146,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Proxy::get`](crate::appliance::networking::Proxy::get).
@@ -175,6 +176,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Proxy::list`](crate::appliance::networking::Proxy::list).
@@ -194,6 +196,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`Proxy::set`](crate::appliance::networking::Proxy::set).
@@ -231,6 +234,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `test`: the wire description of [`Proxy::test`](crate::appliance::networking::Proxy::test).
@@ -276,5 +280,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

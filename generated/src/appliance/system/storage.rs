@@ -82,6 +82,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `resize`: the wire description of [`Storage::resize`](crate::appliance::system::Storage::resize).
@@ -101,6 +102,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `resize_ex`: the wire description of [`Storage::resize_ex`](crate::appliance::system::Storage::resize_ex).
@@ -120,5 +122,6 @@ pub mod ops {
             query: &[("action", "resize-ex")],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -31,5 +31,6 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -111,5 +111,6 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

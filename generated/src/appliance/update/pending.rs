@@ -731,6 +731,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `install`: the wire description of [`Pending::install`](crate::appliance::update::Pending::install).
@@ -776,6 +777,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Pending::list`](crate::appliance::update::Pending::list).
@@ -821,6 +823,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list_upgradeable_components`: the wire description of [`Pending::list_upgradeable_components`](crate::appliance::update::Pending::list_upgradeable_components).
@@ -850,6 +853,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `precheck`: the wire description of [`Pending::precheck`](crate::appliance::update::Pending::precheck).
@@ -887,6 +891,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `rollback`: the wire description of [`Pending::rollback`](crate::appliance::update::Pending::rollback).
@@ -906,6 +911,7 @@ pub mod ops {
             query: &[("~action", "rollback")],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `stage`: the wire description of [`Pending::stage`](crate::appliance::update::Pending::stage).
@@ -943,6 +949,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `stage_and_install`: the wire description of [`Pending::stage_and_install`](crate::appliance::update::Pending::stage_and_install).
@@ -988,6 +995,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `validate`: the wire description of [`Pending::validate`](crate::appliance::update::Pending::validate).
@@ -1033,5 +1041,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

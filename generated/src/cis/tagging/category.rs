@@ -115,6 +115,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `create`: the wire description of [`Category::create`](crate::cis::tagging::Category::create).
@@ -144,6 +145,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Category::delete`](crate::cis::tagging::Category::delete).
@@ -173,6 +175,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Category::get`](crate::cis::tagging::Category::get).
@@ -202,6 +205,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Category::list`](crate::cis::tagging::Category::list).
@@ -221,6 +225,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list_used_categories`: the wire description of [`Category::list_used_categories`](crate::cis::tagging::Category::list_used_categories).
@@ -250,6 +255,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `remove_from_used_by`: the wire description of [`Category::remove_from_used_by`](crate::cis::tagging::Category::remove_from_used_by).
@@ -287,6 +293,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `revoke_propagating_permissions`: the wire description of [`Category::revoke_propagating_permissions`](crate::cis::tagging::Category::revoke_propagating_permissions).
@@ -316,6 +323,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Category::update`](crate::cis::tagging::Category::update).
@@ -353,5 +361,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

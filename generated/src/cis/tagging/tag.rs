@@ -98,6 +98,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `create`: the wire description of [`Tag::create`](crate::cis::tagging::Tag::create).
@@ -127,6 +128,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Tag::delete`](crate::cis::tagging::Tag::delete).
@@ -156,6 +158,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Tag::get`](crate::cis::tagging::Tag::get).
@@ -185,6 +188,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Tag::list`](crate::cis::tagging::Tag::list).
@@ -204,6 +208,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list_tags_for_category`: the wire description of [`Tag::list_tags_for_category`](crate::cis::tagging::Tag::list_tags_for_category).
@@ -233,6 +238,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list_used_tags`: the wire description of [`Tag::list_used_tags`](crate::cis::tagging::Tag::list_used_tags).
@@ -262,6 +268,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `remove_from_used_by`: the wire description of [`Tag::remove_from_used_by`](crate::cis::tagging::Tag::remove_from_used_by).
@@ -299,6 +306,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `revoke_propagating_permissions`: the wire description of [`Tag::revoke_propagating_permissions`](crate::cis::tagging::Tag::revoke_propagating_permissions).
@@ -328,6 +336,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Tag::update`](crate::cis::tagging::Tag::update).
@@ -365,5 +374,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -127,6 +127,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `attach_multiple_tags_to_object`: the wire description of [`TagAssociation::attach_multiple_tags_to_object`](crate::cis::tagging::TagAssociation::attach_multiple_tags_to_object).
@@ -164,6 +165,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `attach_tag_to_multiple_objects`: the wire description of [`TagAssociation::attach_tag_to_multiple_objects`](crate::cis::tagging::TagAssociation::attach_tag_to_multiple_objects).
@@ -201,6 +203,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `detach`: the wire description of [`TagAssociation::detach`](crate::cis::tagging::TagAssociation::detach).
@@ -238,6 +241,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `detach_multiple_tags_from_object`: the wire description of [`TagAssociation::detach_multiple_tags_from_object`](crate::cis::tagging::TagAssociation::detach_multiple_tags_from_object).
@@ -275,6 +279,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `detach_tag_from_multiple_objects`: the wire description of [`TagAssociation::detach_tag_from_multiple_objects`](crate::cis::tagging::TagAssociation::detach_tag_from_multiple_objects).
@@ -312,6 +317,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list_attachable_tags`: the wire description of [`TagAssociation::list_attachable_tags`](crate::cis::tagging::TagAssociation::list_attachable_tags).
@@ -341,6 +347,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list_attached_objects`: the wire description of [`TagAssociation::list_attached_objects`](crate::cis::tagging::TagAssociation::list_attached_objects).
@@ -370,6 +377,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list_attached_objects_on_tags`: the wire description of [`TagAssociation::list_attached_objects_on_tags`](crate::cis::tagging::TagAssociation::list_attached_objects_on_tags).
@@ -399,6 +407,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list_attached_tags`: the wire description of [`TagAssociation::list_attached_tags`](crate::cis::tagging::TagAssociation::list_attached_tags).
@@ -428,6 +437,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list_attached_tags_on_objects`: the wire description of [`TagAssociation::list_attached_tags_on_objects`](crate::cis::tagging::TagAssociation::list_attached_tags_on_objects).
@@ -457,5 +467,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

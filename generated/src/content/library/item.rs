@@ -1385,6 +1385,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `create`: the wire description of [`Item::create`](crate::content::library::Item::create).
@@ -1422,6 +1423,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Item::delete`](crate::content::library::Item::delete).
@@ -1451,6 +1453,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `find`: the wire description of [`Item::find`](crate::content::library::Item::find).
@@ -1480,6 +1483,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Item::get`](crate::content::library::Item::get).
@@ -1509,6 +1513,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Item::list`](crate::content::library::Item::list).
@@ -1538,6 +1543,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `publish`: the wire description of [`Item::publish`](crate::content::library::Item::publish).
@@ -1583,6 +1589,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Item::update`](crate::content::library::Item::update).
@@ -1620,5 +1627,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -70,6 +70,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `sync`: the wire description of [`SubscribedItem::sync`](crate::content::library::SubscribedItem::sync).
@@ -115,5 +116,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

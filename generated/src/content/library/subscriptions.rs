@@ -828,6 +828,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Subscriptions::delete`](crate::content::library::Subscriptions::delete).
@@ -865,6 +866,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Subscriptions::get`](crate::content::library::Subscriptions::get).
@@ -902,6 +904,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Subscriptions::list`](crate::content::library::Subscriptions::list).
@@ -931,6 +934,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Subscriptions::update`](crate::content::library::Subscriptions::update).
@@ -976,5 +980,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -118,6 +118,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Usages::get`](crate::content::library::Usages::get).
@@ -155,6 +156,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Usages::list`](crate::content::library::Usages::list).
@@ -184,6 +186,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `remove`: the wire description of [`Usages::remove`](crate::content::library::Usages::remove).
@@ -221,5 +224,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

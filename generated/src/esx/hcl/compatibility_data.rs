@@ -50,6 +50,7 @@ pub mod ops {
             query: &[("~action", "get")],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update$task`: the wire description of [`CompatibilityData::update_task`](crate::esx::hcl::CompatibilityData::update_task).
@@ -69,5 +70,6 @@ pub mod ops {
             query: &[("vmw-task", "true")],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

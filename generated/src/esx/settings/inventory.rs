@@ -1134,6 +1134,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `assign_entities$task`: the wire description of [`Inventory::assign_entities_task`](crate::esx::settings::Inventory::assign_entities_task).
@@ -1163,6 +1164,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `check$task`: the wire description of [`Inventory::check_task`](crate::esx::settings::Inventory::check_task).
@@ -1192,6 +1194,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `extract_installed_image$task`: the wire description of [`Inventory::extract_installed_image_task`](crate::esx::settings::Inventory::extract_installed_image_task).
@@ -1221,6 +1224,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `scan$task`: the wire description of [`Inventory::scan_task`](crate::esx::settings::Inventory::scan_task).
@@ -1250,6 +1254,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `stage$task`: the wire description of [`Inventory::stage_task`](crate::esx::settings::Inventory::stage_task).
@@ -1279,6 +1284,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `transition$task`: the wire description of [`Inventory::transition_task`](crate::esx::settings::Inventory::transition_task).
@@ -1308,6 +1314,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update_vum_capability$task`: the wire description of [`Inventory::update_vum_capability_task`](crate::esx::settings::Inventory::update_vum_capability_task).
@@ -1327,5 +1334,6 @@ pub mod ops {
             query: &[("~action", "update-vum-capability"), ("vmw-task", "true")],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -232,6 +232,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Permissions::delete`](crate::vcenter::authorization::Permissions::delete).
@@ -261,6 +262,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Permissions::get`](crate::vcenter::authorization::Permissions::get).
@@ -290,6 +292,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Permissions::list`](crate::vcenter::authorization::Permissions::list).
@@ -327,6 +330,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Permissions::update`](crate::vcenter::authorization::Permissions::update).
@@ -364,5 +368,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

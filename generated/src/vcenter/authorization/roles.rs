@@ -268,6 +268,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Roles::delete`](crate::vcenter::authorization::Roles::delete).
@@ -297,6 +298,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Roles::get`](crate::vcenter::authorization::Roles::get).
@@ -326,6 +328,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Roles::list`](crate::vcenter::authorization::Roles::list).
@@ -363,6 +366,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Roles::update`](crate::vcenter::authorization::Roles::update).
@@ -400,5 +404,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -89,6 +89,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `check_set$task`: the wire description of [`EvcMode::check_set_task`](crate::vcenter::cluster::EvcMode::check_set_task).
@@ -126,6 +127,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`EvcMode::get`](crate::vcenter::cluster::EvcMode::get).
@@ -155,6 +157,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set$task`: the wire description of [`EvcMode::set_task`](crate::vcenter::cluster::EvcMode::set_task).
@@ -192,5 +195,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

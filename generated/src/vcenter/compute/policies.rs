@@ -498,6 +498,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `create_tags_and_policies`: the wire description of [`Policies::create_tags_and_policies`](crate::vcenter::compute::Policies::create_tags_and_policies).
@@ -527,6 +528,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Policies::delete`](crate::vcenter::compute::Policies::delete).
@@ -556,6 +558,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete_tags_and_policies`: the wire description of [`Policies::delete_tags_and_policies`](crate::vcenter::compute::Policies::delete_tags_and_policies).
@@ -585,6 +588,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Policies::get`](crate::vcenter::compute::Policies::get).
@@ -614,6 +618,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Policies::list`](crate::vcenter::compute::Policies::list).
@@ -633,6 +638,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Policies::update`](crate::vcenter::compute::Policies::update).
@@ -670,5 +676,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -168,6 +168,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Zones::delete`](crate::vcenter::consumption_domains::Zones::delete).
@@ -197,6 +198,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Zones::get`](crate::vcenter::consumption_domains::Zones::get).
@@ -226,6 +228,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Zones::list`](crate::vcenter::consumption_domains::Zones::list).
@@ -255,5 +258,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

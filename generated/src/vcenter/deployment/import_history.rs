@@ -457,6 +457,7 @@ pub mod ops {
             query: &[("action", "cancel")],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`ImportHistory::get`](crate::vcenter::deployment::ImportHistory::get).
@@ -476,6 +477,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `pause`: the wire description of [`ImportHistory::pause`](crate::vcenter::deployment::ImportHistory::pause).
@@ -495,6 +497,7 @@ pub mod ops {
             query: &[("action", "pause")],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `resume`: the wire description of [`ImportHistory::resume`](crate::vcenter::deployment::ImportHistory::resume).
@@ -514,6 +517,7 @@ pub mod ops {
             query: &[("action", "resume")],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `start`: the wire description of [`ImportHistory::start`](crate::vcenter::deployment::ImportHistory::start).
@@ -543,5 +547,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -157,6 +157,7 @@ pub mod ops {
             query: &[("action", "cancel")],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `check`: the wire description of [`Install::check`](crate::vcenter::deployment::Install::check).
@@ -186,6 +187,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Install::get`](crate::vcenter::deployment::Install::get).
@@ -205,6 +207,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `start`: the wire description of [`Install::start`](crate::vcenter::deployment::Install::start).
@@ -234,5 +237,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -335,6 +335,7 @@ pub mod ops {
             query: &[("action", "cancel")],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `check`: the wire description of [`Migrate::check`](crate::vcenter::deployment::Migrate::check).
@@ -364,6 +365,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Migrate::get`](crate::vcenter::deployment::Migrate::get).
@@ -383,6 +385,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `start`: the wire description of [`Migrate::start`](crate::vcenter::deployment::Migrate::start).
@@ -412,5 +415,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -192,6 +192,7 @@ pub mod ops {
             query: &[("action", "cancel")],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `check`: the wire description of [`Upgrade::check`](crate::vcenter::deployment::Upgrade::check).
@@ -221,6 +222,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Upgrade::get`](crate::vcenter::deployment::Upgrade::get).
@@ -240,6 +242,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `start`: the wire description of [`Upgrade::start`](crate::vcenter::deployment::Upgrade::start).
@@ -269,5 +272,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

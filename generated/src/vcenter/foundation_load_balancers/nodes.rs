@@ -78,6 +78,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `exit_maintenance_mode`: the wire description of [`Nodes::exit_maintenance_mode`](crate::vcenter::foundation_load_balancers::Nodes::exit_maintenance_mode).
@@ -115,6 +116,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Nodes::get`](crate::vcenter::foundation_load_balancers::Nodes::get).
@@ -152,6 +154,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Nodes::list`](crate::vcenter::foundation_load_balancers::Nodes::list).
@@ -181,6 +184,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `redeploy`: the wire description of [`Nodes::redeploy`](crate::vcenter::foundation_load_balancers::Nodes::redeploy).
@@ -218,5 +222,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

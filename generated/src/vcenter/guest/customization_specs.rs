@@ -272,6 +272,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`CustomizationSpecs::delete`](crate::vcenter::guest::CustomizationSpecs::delete).
@@ -301,6 +302,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `export`: the wire description of [`CustomizationSpecs::export`](crate::vcenter::guest::CustomizationSpecs::export).
@@ -338,6 +340,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`CustomizationSpecs::get`](crate::vcenter::guest::CustomizationSpecs::get).
@@ -367,6 +370,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `import_specification`: the wire description of [`CustomizationSpecs::import_specification`](crate::vcenter::guest::CustomizationSpecs::import_specification).
@@ -396,6 +400,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`CustomizationSpecs::list`](crate::vcenter::guest::CustomizationSpecs::list).
@@ -425,6 +430,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`CustomizationSpecs::set`](crate::vcenter::guest::CustomizationSpecs::set).
@@ -462,5 +468,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

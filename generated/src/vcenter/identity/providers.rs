@@ -2077,6 +2077,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Providers::delete`](crate::vcenter::identity::Providers::delete).
@@ -2106,6 +2107,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Providers::get`](crate::vcenter::identity::Providers::get).
@@ -2135,6 +2137,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Providers::list`](crate::vcenter::identity::Providers::list).
@@ -2154,6 +2157,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Providers::update`](crate::vcenter::identity::Providers::update).
@@ -2191,5 +2195,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

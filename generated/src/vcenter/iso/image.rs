@@ -50,6 +50,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `unmount`: the wire description of [`Image::unmount`](crate::vcenter::iso::Image::unmount).
@@ -87,5 +88,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

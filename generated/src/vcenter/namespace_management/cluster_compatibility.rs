@@ -255,6 +255,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list_v2`: the wire description of [`ClusterCompatibility::list_v2`](crate::vcenter::namespace_management::ClusterCompatibility::list_v2).
@@ -292,5 +293,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -3119,6 +3119,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `enable`: the wire description of [`Clusters::enable`](crate::vcenter::namespace_management::Clusters::enable).
@@ -3156,6 +3157,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Clusters::get`](crate::vcenter::namespace_management::Clusters::get).
@@ -3185,6 +3187,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Clusters::list`](crate::vcenter::namespace_management::Clusters::list).
@@ -3204,6 +3207,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `rotate_password`: the wire description of [`Clusters::rotate_password`](crate::vcenter::namespace_management::Clusters::rotate_password).
@@ -3233,6 +3237,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`Clusters::set`](crate::vcenter::namespace_management::Clusters::set).
@@ -3270,6 +3275,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Clusters::update`](crate::vcenter::namespace_management::Clusters::update).
@@ -3307,5 +3313,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

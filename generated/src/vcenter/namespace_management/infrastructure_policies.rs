@@ -388,6 +388,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`InfrastructurePolicies::delete`](crate::vcenter::namespace_management::InfrastructurePolicies::delete).
@@ -417,6 +418,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`InfrastructurePolicies::get`](crate::vcenter::namespace_management::InfrastructurePolicies::get).
@@ -446,6 +448,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`InfrastructurePolicies::list`](crate::vcenter::namespace_management::InfrastructurePolicies::list).
@@ -465,6 +468,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`InfrastructurePolicies::set`](crate::vcenter::namespace_management::InfrastructurePolicies::set).
@@ -502,5 +506,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

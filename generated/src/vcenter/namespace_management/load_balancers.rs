@@ -1191,6 +1191,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`LoadBalancers::list`](crate::vcenter::namespace_management::LoadBalancers::list).
@@ -1220,6 +1221,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`LoadBalancers::set`](crate::vcenter::namespace_management::LoadBalancers::set).
@@ -1265,6 +1267,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`LoadBalancers::update`](crate::vcenter::namespace_management::LoadBalancers::update).
@@ -1310,5 +1313,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -1244,6 +1244,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Networks::delete`](crate::vcenter::namespace_management::Networks::delete).
@@ -1281,6 +1282,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Networks::get`](crate::vcenter::namespace_management::Networks::get).
@@ -1318,6 +1320,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Networks::list`](crate::vcenter::namespace_management::Networks::list).
@@ -1347,6 +1350,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`Networks::set`](crate::vcenter::namespace_management::Networks::set).
@@ -1392,6 +1396,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Networks::update`](crate::vcenter::namespace_management::Networks::update).
@@ -1437,5 +1442,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

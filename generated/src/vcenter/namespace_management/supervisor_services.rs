@@ -1143,6 +1143,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `check_content`: the wire description of [`SupervisorServices::check_content`](crate::vcenter::namespace_management::SupervisorServices::check_content).
@@ -1172,6 +1173,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `create`: the wire description of [`SupervisorServices::create`](crate::vcenter::namespace_management::SupervisorServices::create).
@@ -1201,6 +1203,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `deactivate`: the wire description of [`SupervisorServices::deactivate`](crate::vcenter::namespace_management::SupervisorServices::deactivate).
@@ -1230,6 +1233,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`SupervisorServices::delete`](crate::vcenter::namespace_management::SupervisorServices::delete).
@@ -1259,6 +1263,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`SupervisorServices::get`](crate::vcenter::namespace_management::SupervisorServices::get).
@@ -1288,6 +1293,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`SupervisorServices::list`](crate::vcenter::namespace_management::SupervisorServices::list).
@@ -1307,6 +1313,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`SupervisorServices::update`](crate::vcenter::namespace_management::SupervisorServices::update).
@@ -1344,5 +1351,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

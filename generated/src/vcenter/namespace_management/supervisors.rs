@@ -2304,6 +2304,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `enable_on_compute_cluster`: the wire description of [`Supervisors::enable_on_compute_cluster`](crate::vcenter::namespace_management::Supervisors::enable_on_compute_cluster).
@@ -2341,6 +2342,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `enable_on_zones`: the wire description of [`Supervisors::enable_on_zones`](crate::vcenter::namespace_management::Supervisors::enable_on_zones).
@@ -2370,5 +2372,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

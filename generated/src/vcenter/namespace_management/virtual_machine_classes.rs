@@ -415,6 +415,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`VirtualMachineClasses::delete`](crate::vcenter::namespace_management::VirtualMachineClasses::delete).
@@ -444,6 +445,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`VirtualMachineClasses::get`](crate::vcenter::namespace_management::VirtualMachineClasses::get).
@@ -473,6 +475,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`VirtualMachineClasses::list`](crate::vcenter::namespace_management::VirtualMachineClasses::list).
@@ -492,6 +495,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`VirtualMachineClasses::update`](crate::vcenter::namespace_management::VirtualMachineClasses::update).
@@ -529,5 +533,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

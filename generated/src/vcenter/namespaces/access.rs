@@ -221,6 +221,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Access::delete`](crate::vcenter::namespaces::Access::delete).
@@ -274,6 +275,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Access::get`](crate::vcenter::namespaces::Access::get).
@@ -327,6 +329,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`Access::set`](crate::vcenter::namespaces::Access::set).
@@ -388,5 +391,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -2948,6 +2948,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `create_v2`: the wire description of [`Instances::create_v2`](crate::vcenter::namespaces::Instances::create_v2).
@@ -2977,6 +2978,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Instances::delete`](crate::vcenter::namespaces::Instances::delete).
@@ -3006,6 +3008,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Instances::get`](crate::vcenter::namespaces::Instances::get).
@@ -3035,6 +3038,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get_v2`: the wire description of [`Instances::get_v2`](crate::vcenter::namespaces::Instances::get_v2).
@@ -3064,6 +3068,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Instances::list`](crate::vcenter::namespaces::Instances::list).
@@ -3083,6 +3088,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list_v2`: the wire description of [`Instances::list_v2`](crate::vcenter::namespaces::Instances::list_v2).
@@ -3102,6 +3108,7 @@ pub mod ops {
             query: &[("~action", "list-v2")],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `register_VM`: the wire description of [`Instances::register_vm`](crate::vcenter::namespaces::Instances::register_vm).
@@ -3139,6 +3146,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`Instances::set`](crate::vcenter::namespaces::Instances::set).
@@ -3176,6 +3184,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Instances::update`](crate::vcenter::namespaces::Instances::update).
@@ -3213,5 +3222,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

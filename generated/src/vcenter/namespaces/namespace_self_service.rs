@@ -224,6 +224,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `activate_with_template`: the wire description of [`NamespaceSelfService::activate_with_template`](crate::vcenter::namespaces::NamespaceSelfService::activate_with_template).
@@ -261,6 +262,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `deactivate`: the wire description of [`NamespaceSelfService::deactivate`](crate::vcenter::namespaces::NamespaceSelfService::deactivate).
@@ -290,6 +292,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`NamespaceSelfService::get`](crate::vcenter::namespaces::NamespaceSelfService::get).
@@ -319,6 +322,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`NamespaceSelfService::list`](crate::vcenter::namespaces::NamespaceSelfService::list).
@@ -338,5 +342,6 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

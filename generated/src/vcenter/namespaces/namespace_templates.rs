@@ -370,6 +370,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `create_v2`: the wire description of [`NamespaceTemplates::create_v2`](crate::vcenter::namespaces::NamespaceTemplates::create_v2).
@@ -407,6 +408,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`NamespaceTemplates::get`](crate::vcenter::namespaces::NamespaceTemplates::get).
@@ -444,6 +446,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get_v2`: the wire description of [`NamespaceTemplates::get_v2`](crate::vcenter::namespaces::NamespaceTemplates::get_v2).
@@ -481,6 +484,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`NamespaceTemplates::list`](crate::vcenter::namespaces::NamespaceTemplates::list).
@@ -510,6 +514,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list_v2`: the wire description of [`NamespaceTemplates::list_v2`](crate::vcenter::namespaces::NamespaceTemplates::list_v2).
@@ -539,6 +544,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`NamespaceTemplates::update`](crate::vcenter::namespaces::NamespaceTemplates::update).
@@ -584,6 +590,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update_v2`: the wire description of [`NamespaceTemplates::update_v2`](crate::vcenter::namespaces::NamespaceTemplates::update_v2).
@@ -629,5 +636,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -809,6 +809,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `deploy`: the wire description of [`LibraryItem::deploy`](crate::vcenter::ovf::LibraryItem::deploy).
@@ -862,6 +863,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `filter`: the wire description of [`LibraryItem::filter`](crate::vcenter::ovf::LibraryItem::filter).
@@ -899,5 +901,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

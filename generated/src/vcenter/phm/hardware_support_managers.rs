@@ -472,6 +472,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`HardwareSupportManagers::delete`](crate::vcenter::phm::HardwareSupportManagers::delete).
@@ -501,6 +502,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`HardwareSupportManagers::get`](crate::vcenter::phm::HardwareSupportManagers::get).
@@ -530,6 +532,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`HardwareSupportManagers::list`](crate::vcenter::phm::HardwareSupportManagers::list).
@@ -549,6 +552,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`HardwareSupportManagers::set`](crate::vcenter::phm::HardwareSupportManagers::set).
@@ -586,5 +590,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -290,6 +290,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list_details`: the wire description of [`Service::list_details`](crate::vcenter::services::Service::list_details).
@@ -309,6 +310,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `restart`: the wire description of [`Service::restart`](crate::vcenter::services::Service::restart).
@@ -338,6 +340,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `start`: the wire description of [`Service::start`](crate::vcenter::services::Service::start).
@@ -367,6 +370,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `stop`: the wire description of [`Service::stop`](crate::vcenter::services::Service::stop).
@@ -396,6 +400,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Service::update`](crate::vcenter::services::Service::update).
@@ -433,5 +438,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -50,6 +50,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `reconfigure`: the wire description of [`DeploymentType::reconfigure`](crate::vcenter::system_config::DeploymentType::reconfigure).
@@ -79,5 +80,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

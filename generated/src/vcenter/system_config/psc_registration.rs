@@ -70,6 +70,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `repoint`: the wire description of [`PscRegistration::repoint`](crate::vcenter::system_config::PscRegistration::repoint).
@@ -99,5 +100,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -403,6 +403,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`TrustAuthorityClusters::list`](crate::vcenter::trusted_infrastructure::TrustAuthorityClusters::list).
@@ -432,6 +433,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update$task`: the wire description of [`TrustAuthorityClusters::update_task`](crate::vcenter::trusted_infrastructure::TrustAuthorityClusters::update_task).
@@ -469,5 +471,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

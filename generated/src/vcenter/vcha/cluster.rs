@@ -1048,6 +1048,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `failover$task`: the wire description of [`Cluster::failover_task`](crate::vcenter::vcha::Cluster::failover_task).
@@ -1077,6 +1078,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Cluster::get`](crate::vcenter::vcha::Cluster::get).
@@ -1114,6 +1116,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `undeploy$task`: the wire description of [`Cluster::undeploy_task`](crate::vcenter::vcha::Cluster::undeploy_task).
@@ -1143,5 +1146,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -436,6 +436,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`DataSets::delete`](crate::vcenter::vm::DataSets::delete).
@@ -481,6 +482,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`DataSets::get`](crate::vcenter::vm::DataSets::get).
@@ -518,6 +520,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`DataSets::list`](crate::vcenter::vm::DataSets::list).
@@ -547,6 +550,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`DataSets::update`](crate::vcenter::vm::DataSets::update).
@@ -592,5 +596,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

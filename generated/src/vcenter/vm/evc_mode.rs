@@ -58,6 +58,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set$task`: the wire description of [`EvcMode::set_task`](crate::vcenter::vm::EvcMode::set_task).
@@ -95,5 +96,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -2862,6 +2862,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Hardware::update`](crate::vcenter::vm::Hardware::update).
@@ -2899,6 +2900,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `upgrade`: the wire description of [`Hardware::upgrade`](crate::vcenter::vm::Hardware::upgrade).
@@ -2936,5 +2938,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -205,6 +205,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `reset`: the wire description of [`Power::reset`](crate::vcenter::vm::Power::reset).
@@ -234,6 +235,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `start`: the wire description of [`Power::start`](crate::vcenter::vm::Power::start).
@@ -263,6 +265,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `stop`: the wire description of [`Power::stop`](crate::vcenter::vm::Power::stop).
@@ -292,6 +295,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `suspend`: the wire description of [`Power::suspend`](crate::vcenter::vm::Power::suspend).
@@ -321,5 +325,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -353,6 +353,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Tools::update`](crate::vcenter::vm::Tools::update).
@@ -390,6 +391,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `upgrade`: the wire description of [`Tools::upgrade`](crate::vcenter::vm::Tools::upgrade).
@@ -427,5 +429,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

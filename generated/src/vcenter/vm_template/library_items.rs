@@ -1695,6 +1695,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `deploy`: the wire description of [`LibraryItems::deploy`](crate::vcenter::vm_template::LibraryItems::deploy).
@@ -1732,6 +1733,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`LibraryItems::get`](crate::vcenter::vm_template::LibraryItems::get).
@@ -1761,5 +1763,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

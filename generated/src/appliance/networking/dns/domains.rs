@@ -43,6 +43,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Domains::list`](crate::appliance::networking::dns::Domains::list).
@@ -62,6 +63,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`Domains::set`](crate::appliance::networking::dns::Domains::set).
@@ -91,5 +93,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -98,6 +98,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`Hostname::set`](crate::appliance::networking::dns::Hostname::set).
@@ -127,6 +128,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `test`: the wire description of [`Hostname::test`](crate::appliance::networking::dns::Hostname::test).
@@ -156,5 +158,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

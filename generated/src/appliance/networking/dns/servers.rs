@@ -141,6 +141,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Servers::get`](crate::appliance::networking::dns::Servers::get).
@@ -160,6 +161,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`Servers::set`](crate::appliance::networking::dns::Servers::set).
@@ -189,6 +191,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `test`: the wire description of [`Servers::test`](crate::appliance::networking::dns::Servers::test).
@@ -218,5 +221,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -446,6 +446,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`Ipv4::set`](crate::appliance::networking::interfaces::Ipv4::set).
@@ -483,5 +484,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -251,6 +251,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`Ipv6::set`](crate::appliance::networking::interfaces::Ipv6::set).
@@ -288,5 +289,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

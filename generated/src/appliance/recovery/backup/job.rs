@@ -321,6 +321,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `create`: the wire description of [`Job::create`](crate::appliance::recovery::backup::Job::create).
@@ -350,6 +351,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Job::get`](crate::appliance::recovery::backup::Job::get).
@@ -379,6 +381,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Job::list`](crate::appliance::recovery::backup::Job::list).
@@ -398,5 +401,6 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -292,6 +292,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Schedules::delete`](crate::appliance::recovery::backup::Schedules::delete).
@@ -321,6 +322,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Schedules::get`](crate::appliance::recovery::backup::Schedules::get).
@@ -350,6 +352,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Schedules::list`](crate::appliance::recovery::backup::Schedules::list).
@@ -369,6 +372,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `run`: the wire description of [`Schedules::run`](crate::appliance::recovery::backup::Schedules::run).
@@ -406,6 +410,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Schedules::update`](crate::appliance::recovery::backup::Schedules::update).
@@ -443,5 +448,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -241,6 +241,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `create`: the wire description of [`Job::create`](crate::appliance::recovery::restore::Job::create).
@@ -270,6 +271,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Job::get`](crate::appliance::recovery::restore::Job::get).
@@ -289,5 +291,6 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

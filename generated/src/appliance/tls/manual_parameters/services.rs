@@ -185,6 +185,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Services::get`](crate::appliance::tls::manual_parameters::Services::get).
@@ -214,6 +215,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Services::list`](crate::appliance::tls::manual_parameters::Services::list).
@@ -233,6 +235,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set$task`: the wire description of [`Services::set_task`](crate::appliance::tls::manual_parameters::Services::set_task).
@@ -270,5 +273,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

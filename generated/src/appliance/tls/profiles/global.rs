@@ -51,6 +51,7 @@ pub mod ops {
             query: &[("~action", "get")],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set$task`: the wire description of [`Global::set_task`](crate::appliance::tls::profiles::Global::set_task).
@@ -80,5 +81,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

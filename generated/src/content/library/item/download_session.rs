@@ -128,6 +128,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `create`: the wire description of [`DownloadSession::create`](crate::content::library::item::DownloadSession::create).
@@ -165,6 +166,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`DownloadSession::delete`](crate::content::library::item::DownloadSession::delete).
@@ -194,6 +196,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `fail`: the wire description of [`DownloadSession::fail`](crate::content::library::item::DownloadSession::fail).
@@ -231,6 +234,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`DownloadSession::get`](crate::content::library::item::DownloadSession::get).
@@ -260,6 +264,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `keep_alive`: the wire description of [`DownloadSession::keep_alive`](crate::content::library::item::DownloadSession::keep_alive).
@@ -297,6 +302,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`DownloadSession::list`](crate::content::library::item::DownloadSession::list).
@@ -326,5 +332,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

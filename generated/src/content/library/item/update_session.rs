@@ -128,6 +128,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `complete`: the wire description of [`UpdateSession::complete`](crate::content::library::item::UpdateSession::complete).
@@ -157,6 +158,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `create`: the wire description of [`UpdateSession::create`](crate::content::library::item::UpdateSession::create).
@@ -194,6 +196,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`UpdateSession::delete`](crate::content::library::item::UpdateSession::delete).
@@ -223,6 +226,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `fail`: the wire description of [`UpdateSession::fail`](crate::content::library::item::UpdateSession::fail).
@@ -260,6 +264,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`UpdateSession::get`](crate::content::library::item::UpdateSession::get).
@@ -289,6 +294,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `keep_alive`: the wire description of [`UpdateSession::keep_alive`](crate::content::library::item::UpdateSession::keep_alive).
@@ -326,6 +332,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`UpdateSession::list`](crate::content::library::item::UpdateSession::list).
@@ -355,6 +362,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`UpdateSession::update`](crate::content::library::item::UpdateSession::update).
@@ -392,5 +400,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -347,6 +347,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`CompatibilityReport::get`](crate::esx::hcl::hosts::CompatibilityReport::get).
@@ -376,5 +377,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -3975,6 +3975,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `check_compliance$task`: the wire description of [`Configuration::check_compliance_task`](crate::esx::settings::clusters::Configuration::check_compliance_task).
@@ -4004,6 +4005,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `export_config`: the wire description of [`Configuration::export_config`](crate::esx::settings::clusters::Configuration::export_config).
@@ -4033,6 +4035,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Configuration::get`](crate::esx::settings::clusters::Configuration::get).
@@ -4078,6 +4081,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `import_config$task`: the wire description of [`Configuration::import_config_task`](crate::esx::settings::clusters::Configuration::import_config_task).
@@ -4115,6 +4119,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `precheck$task`: the wire description of [`Configuration::precheck_task`](crate::esx::settings::clusters::Configuration::precheck_task).
@@ -4144,6 +4149,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `validate$task`: the wire description of [`Configuration::validate_task`](crate::esx::settings::clusters::Configuration::validate_task).
@@ -4173,5 +4179,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -273,6 +273,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`InstalledImages::get`](crate::esx::settings::clusters::InstalledImages::get).
@@ -302,5 +303,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

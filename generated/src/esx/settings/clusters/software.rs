@@ -2747,6 +2747,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `check$task`: the wire description of [`Software::check_task`](crate::esx::settings::clusters::Software::check_task).
@@ -2784,6 +2785,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `export`: the wire description of [`Software::export`](crate::esx::settings::clusters::Software::export).
@@ -2821,6 +2823,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Software::get`](crate::esx::settings::clusters::Software::get).
@@ -2850,6 +2853,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get_default_image`: the wire description of [`Software::get_default_image`](crate::esx::settings::clusters::Software::get_default_image).
@@ -2879,6 +2883,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get_display_name`: the wire description of [`Software::get_display_name`](crate::esx::settings::clusters::Software::get_display_name).
@@ -2908,6 +2913,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `scan$task`: the wire description of [`Software::scan_task`](crate::esx::settings::clusters::Software::scan_task).
@@ -2937,6 +2943,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `stage$task`: the wire description of [`Software::stage_task`](crate::esx::settings::clusters::Software::stage_task).
@@ -2974,5 +2981,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

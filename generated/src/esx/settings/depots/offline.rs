@@ -1241,6 +1241,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `create_from_host$task`: the wire description of [`Offline::create_from_host_task`](crate::esx::settings::depots::Offline::create_from_host_task).
@@ -1270,6 +1271,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Offline::delete`](crate::esx::settings::depots::Offline::delete).
@@ -1307,6 +1309,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete$task`: the wire description of [`Offline::delete_task`](crate::esx::settings::depots::Offline::delete_task).
@@ -1344,6 +1347,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Offline::get`](crate::esx::settings::depots::Offline::get).
@@ -1373,6 +1377,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Offline::list`](crate::esx::settings::depots::Offline::list).
@@ -1392,5 +1397,6 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

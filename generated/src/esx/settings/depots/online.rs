@@ -368,6 +368,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Online::delete`](crate::esx::settings::depots::Online::delete).
@@ -405,6 +406,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete$task`: the wire description of [`Online::delete_task`](crate::esx::settings::depots::Online::delete_task).
@@ -442,6 +444,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `flush$task`: the wire description of [`Online::flush_task`](crate::esx::settings::depots::Online::flush_task).
@@ -479,6 +482,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Online::get`](crate::esx::settings::depots::Online::get).
@@ -508,6 +512,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Online::list`](crate::esx::settings::depots::Online::list).
@@ -527,6 +532,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Online::update`](crate::esx::settings::depots::Online::update).
@@ -564,5 +570,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

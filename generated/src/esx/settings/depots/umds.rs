@@ -175,6 +175,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete$task`: the wire description of [`Umds::delete_task`](crate::esx::settings::depots::Umds::delete_task).
@@ -194,6 +195,7 @@ pub mod ops {
             query: &[("vmw-task", "true")],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Umds::get`](crate::esx::settings::depots::Umds::get).
@@ -213,6 +215,7 @@ pub mod ops {
             query: &[("~action", "get")],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`Umds::set`](crate::esx::settings::depots::Umds::set).
@@ -242,6 +245,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Umds::update`](crate::esx::settings::depots::Umds::update).
@@ -271,5 +275,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

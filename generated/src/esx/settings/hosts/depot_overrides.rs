@@ -78,6 +78,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`DepotOverrides::get`](crate::esx::settings::hosts::DepotOverrides::get).
@@ -107,6 +108,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `remove`: the wire description of [`DepotOverrides::remove`](crate::esx::settings::hosts::DepotOverrides::remove).
@@ -144,5 +146,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -2333,6 +2333,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `check$task`: the wire description of [`Software::check_task`](crate::esx::settings::hosts::Software::check_task).
@@ -2370,6 +2371,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `export`: the wire description of [`Software::export`](crate::esx::settings::hosts::Software::export).
@@ -2407,6 +2409,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Software::get`](crate::esx::settings::hosts::Software::get).
@@ -2436,6 +2439,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get_display_name`: the wire description of [`Software::get_display_name`](crate::esx::settings::hosts::Software::get_display_name).
@@ -2465,6 +2469,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `scan$task`: the wire description of [`Software::scan_task`](crate::esx::settings::hosts::Software::scan_task).
@@ -2494,6 +2499,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `stage$task`: the wire description of [`Software::stage_task`](crate::esx::settings::hosts::Software::stage_task).
@@ -2531,5 +2537,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

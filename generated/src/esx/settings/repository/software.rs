@@ -893,6 +893,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `copy`: the wire description of [`Software::copy`](crate::esx::settings::repository::Software::copy).
@@ -930,6 +931,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Software::delete`](crate::esx::settings::repository::Software::delete).
@@ -959,6 +961,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `edit`: the wire description of [`Software::edit`](crate::esx::settings::repository::Software::edit).
@@ -996,6 +999,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `export`: the wire description of [`Software::export`](crate::esx::settings::repository::Software::export).
@@ -1033,6 +1037,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Software::get`](crate::esx::settings::repository::Software::get).
@@ -1062,6 +1067,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Software::list`](crate::esx::settings::repository::Software::list).
@@ -1107,6 +1113,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Software::update`](crate::esx::settings::repository::Software::update).
@@ -1144,5 +1151,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

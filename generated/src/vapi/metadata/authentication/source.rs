@@ -466,6 +466,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Source::delete`](crate::vapi::metadata::authentication::Source::delete).
@@ -495,6 +496,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `fingerprint`: the wire description of [`Source::fingerprint`](crate::vapi::metadata::authentication::Source::fingerprint).
@@ -524,6 +526,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Source::get`](crate::vapi::metadata::authentication::Source::get).
@@ -553,6 +556,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Source::list`](crate::vapi::metadata::authentication::Source::list).
@@ -572,6 +576,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `reload`: the wire description of [`Source::reload`](crate::vapi::metadata::authentication::Source::reload).
@@ -601,5 +606,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

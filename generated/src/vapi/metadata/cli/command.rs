@@ -298,6 +298,7 @@ pub mod ops {
             query: &[("~action", "fingerprint")],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Command::get`](crate::vapi::metadata::cli::Command::get).
@@ -327,6 +328,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Command::list`](crate::vapi::metadata::cli::Command::list).
@@ -356,5 +358,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

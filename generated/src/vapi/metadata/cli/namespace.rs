@@ -109,6 +109,7 @@ pub mod ops {
             query: &[("~action", "fingerprint")],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Namespace::get`](crate::vapi::metadata::cli::Namespace::get).
@@ -138,6 +139,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Namespace::list`](crate::vapi::metadata::cli::Namespace::list).
@@ -157,5 +159,6 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

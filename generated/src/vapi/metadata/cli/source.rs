@@ -465,6 +465,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Source::delete`](crate::vapi::metadata::cli::Source::delete).
@@ -494,6 +495,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `fingerprint`: the wire description of [`Source::fingerprint`](crate::vapi::metadata::cli::Source::fingerprint).
@@ -523,6 +525,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Source::get`](crate::vapi::metadata::cli::Source::get).
@@ -552,6 +555,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Source::list`](crate::vapi::metadata::cli::Source::list).
@@ -571,6 +575,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `reload`: the wire description of [`Source::reload`](crate::vapi::metadata::cli::Source::reload).
@@ -600,5 +605,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -43,6 +43,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Component::get`](crate::vapi::metadata::privilege::Component::get).
@@ -72,6 +73,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Component::list`](crate::vapi::metadata::privilege::Component::list).
@@ -91,5 +93,6 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

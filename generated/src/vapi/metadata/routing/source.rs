@@ -463,6 +463,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Source::delete`](crate::vapi::metadata::routing::Source::delete).
@@ -492,6 +493,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `fingerprint`: the wire description of [`Source::fingerprint`](crate::vapi::metadata::routing::Source::fingerprint).
@@ -521,6 +523,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Source::get`](crate::vapi::metadata::routing::Source::get).
@@ -550,6 +553,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Source::list`](crate::vapi::metadata::routing::Source::list).
@@ -569,6 +573,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `reload`: the wire description of [`Source::reload`](crate::vapi::metadata::routing::Source::reload).
@@ -598,5 +603,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -158,6 +158,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Mappings::delete`](crate::vcenter::authorization::vt_containers::Mappings::delete).
@@ -187,6 +188,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Mappings::get`](crate::vcenter::authorization::vt_containers::Mappings::get).
@@ -216,6 +218,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Mappings::list`](crate::vcenter::authorization::vt_containers::Mappings::list).
@@ -253,5 +256,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -201,6 +201,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`SigningCertificate::get`](crate::vcenter::certificate_management::vcenter::SigningCertificate::get).
@@ -220,6 +221,7 @@ pub mod ops {
             query: &[("~action", "get")],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `refresh`: the wire description of [`SigningCertificate::refresh`](crate::vcenter::certificate_management::vcenter::SigningCertificate::refresh).
@@ -249,6 +251,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`SigningCertificate::set`](crate::vcenter::certificate_management::vcenter::SigningCertificate::set).
@@ -278,6 +281,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`SigningCertificate::update`](crate::vcenter::certificate_management::vcenter::SigningCertificate::update).
@@ -307,5 +311,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

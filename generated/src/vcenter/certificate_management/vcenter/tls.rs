@@ -323,6 +323,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `renew`: the wire description of [`Tls::renew`](crate::vcenter::certificate_management::vcenter::Tls::renew).
@@ -352,6 +353,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `replace_vmca_signed`: the wire description of [`Tls::replace_vmca_signed`](crate::vcenter::certificate_management::vcenter::Tls::replace_vmca_signed).
@@ -381,6 +383,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`Tls::set`](crate::vcenter::certificate_management::vcenter::Tls::set).
@@ -410,5 +413,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -100,6 +100,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`TrustedRootChains::delete`](crate::vcenter::certificate_management::vcenter::TrustedRootChains::delete).
@@ -129,6 +130,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`TrustedRootChains::get`](crate::vcenter::certificate_management::vcenter::TrustedRootChains::get).
@@ -158,6 +160,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`TrustedRootChains::list`](crate::vcenter::certificate_management::vcenter::TrustedRootChains::list).
@@ -177,5 +180,6 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

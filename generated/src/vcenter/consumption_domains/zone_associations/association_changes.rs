@@ -155,5 +155,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -736,6 +736,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Harbor::delete`](crate::vcenter::content::registries::Harbor::delete).
@@ -765,6 +766,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Harbor::get`](crate::vcenter::content::registries::Harbor::get).
@@ -794,6 +796,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Harbor::list`](crate::vcenter::content::registries::Harbor::list).
@@ -813,5 +816,6 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -754,6 +754,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Providers::delete`](crate::vcenter::crypto_manager::kms::Providers::delete).
@@ -783,6 +784,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `export`: the wire description of [`Providers::export`](crate::vcenter::crypto_manager::kms::Providers::export).
@@ -812,6 +814,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Providers::get`](crate::vcenter::crypto_manager::kms::Providers::get).
@@ -841,6 +844,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `import_provider`: the wire description of [`Providers::import_provider`](crate::vcenter::crypto_manager::kms::Providers::import_provider).
@@ -870,6 +874,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Providers::list`](crate::vcenter::crypto_manager::kms::Providers::list).
@@ -899,6 +904,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Providers::update`](crate::vcenter::crypto_manager::kms::Providers::update).
@@ -936,5 +942,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -320,6 +320,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`ExternalPool::get`](crate::vcenter::host::entropy::ExternalPool::get).
@@ -349,5 +350,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -370,6 +370,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`DirectPathDevices::list`](crate::vcenter::host::hardware::DirectPathDevices::list).
@@ -423,5 +424,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

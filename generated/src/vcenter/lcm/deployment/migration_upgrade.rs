@@ -466,6 +466,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `cancel`: the wire description of [`MigrationUpgrade::cancel`](crate::vcenter::lcm::deployment::MigrationUpgrade::cancel).
@@ -485,6 +486,7 @@ pub mod ops {
             query: &[("~action", "cancel")],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `check$task`: the wire description of [`MigrationUpgrade::check_task`](crate::vcenter::lcm::deployment::MigrationUpgrade::check_task).
@@ -514,6 +516,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`MigrationUpgrade::get`](crate::vcenter::lcm::deployment::MigrationUpgrade::get).
@@ -533,6 +536,7 @@ pub mod ops {
             query: &[("~action", "get")],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`MigrationUpgrade::set`](crate::vcenter::lcm::deployment::MigrationUpgrade::set).
@@ -562,5 +566,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

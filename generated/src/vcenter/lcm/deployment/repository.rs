@@ -103,6 +103,7 @@ pub mod ops {
             query: &[("~action", "get")],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`Repository::set`](crate::vcenter::lcm::deployment::Repository::set).
@@ -132,5 +133,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

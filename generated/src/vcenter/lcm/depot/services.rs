@@ -218,6 +218,7 @@ pub mod ops {
             query: &[("~action", "get")],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get_service_spec`: the wire description of [`Services::get_service_spec`](crate::vcenter::lcm::depot::Services::get_service_spec).
@@ -247,6 +248,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`Services::set`](crate::vcenter::lcm::depot::Services::set).
@@ -276,5 +278,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -83,6 +83,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`AssociatedProducts::delete`](crate::vcenter::lcm::discovery::AssociatedProducts::delete).
@@ -112,6 +113,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`AssociatedProducts::get`](crate::vcenter::lcm::discovery::AssociatedProducts::get).
@@ -141,6 +143,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`AssociatedProducts::list`](crate::vcenter::lcm::discovery::AssociatedProducts::list).
@@ -160,6 +163,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`AssociatedProducts::update`](crate::vcenter::lcm::discovery::AssociatedProducts::update).
@@ -197,5 +201,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -482,6 +482,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Clusters::list`](crate::vcenter::namespace_management::software::Clusters::list).
@@ -501,6 +502,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `upgrade`: the wire description of [`Clusters::upgrade`](crate::vcenter::namespace_management::software::Clusters::upgrade).
@@ -538,6 +540,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `upgrade_multiple`: the wire description of [`Clusters::upgrade_multiple`](crate::vcenter::namespace_management::software::Clusters::upgrade_multiple).
@@ -567,5 +570,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

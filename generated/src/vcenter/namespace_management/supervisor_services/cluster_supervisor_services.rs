@@ -272,6 +272,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`ClusterSupervisorServices::delete`](crate::vcenter::namespace_management::supervisor_services::ClusterSupervisorServices::delete).
@@ -309,6 +310,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`ClusterSupervisorServices::get`](crate::vcenter::namespace_management::supervisor_services::ClusterSupervisorServices::get).
@@ -346,6 +348,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`ClusterSupervisorServices::list`](crate::vcenter::namespace_management::supervisor_services::ClusterSupervisorServices::list).
@@ -375,6 +378,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`ClusterSupervisorServices::set`](crate::vcenter::namespace_management::supervisor_services::ClusterSupervisorServices::set).
@@ -420,5 +424,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

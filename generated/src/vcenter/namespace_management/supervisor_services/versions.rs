@@ -285,6 +285,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `create`: the wire description of [`Versions::create`](crate::vcenter::namespace_management::supervisor_services::Versions::create).
@@ -322,6 +323,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `deactivate`: the wire description of [`Versions::deactivate`](crate::vcenter::namespace_management::supervisor_services::Versions::deactivate).
@@ -359,6 +361,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Versions::delete`](crate::vcenter::namespace_management::supervisor_services::Versions::delete).
@@ -396,6 +399,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Versions::get`](crate::vcenter::namespace_management::supervisor_services::Versions::get).
@@ -433,6 +437,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Versions::list`](crate::vcenter::namespace_management::supervisor_services::Versions::list).
@@ -462,5 +467,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -364,6 +364,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Certificates::update`](crate::vcenter::namespace_management::supervisors::Certificates::update).
@@ -401,5 +402,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

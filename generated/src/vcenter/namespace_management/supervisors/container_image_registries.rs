@@ -151,6 +151,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`ContainerImageRegistries::delete`](crate::vcenter::namespace_management::supervisors::ContainerImageRegistries::delete).
@@ -188,6 +189,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`ContainerImageRegistries::get`](crate::vcenter::namespace_management::supervisors::ContainerImageRegistries::get).
@@ -225,6 +227,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`ContainerImageRegistries::list`](crate::vcenter::namespace_management::supervisors::ContainerImageRegistries::list).
@@ -254,6 +257,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`ContainerImageRegistries::update`](crate::vcenter::namespace_management::supervisors::ContainerImageRegistries::update).
@@ -299,5 +303,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

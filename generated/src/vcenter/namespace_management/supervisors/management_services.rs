@@ -448,6 +448,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`ManagementServices::delete`](crate::vcenter::namespace_management::supervisors::ManagementServices::delete).
@@ -485,6 +486,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`ManagementServices::get`](crate::vcenter::namespace_management::supervisors::ManagementServices::get).
@@ -522,6 +524,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`ManagementServices::list`](crate::vcenter::namespace_management::supervisors::ManagementServices::list).
@@ -559,6 +562,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`ManagementServices::update`](crate::vcenter::namespace_management::supervisors::ManagementServices::update).
@@ -604,5 +608,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -913,6 +913,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Networks::delete`](crate::vcenter::namespace_management::supervisors::Networks::delete).
@@ -950,6 +951,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Networks::get`](crate::vcenter::namespace_management::supervisors::Networks::get).
@@ -987,6 +989,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Networks::list`](crate::vcenter::namespace_management::supervisors::Networks::list).
@@ -1016,6 +1019,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Networks::update`](crate::vcenter::namespace_management::supervisors::Networks::update).
@@ -1061,5 +1065,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

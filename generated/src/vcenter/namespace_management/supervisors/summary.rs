@@ -293,6 +293,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Summary::list`](crate::vcenter::namespace_management::supervisors::Summary::list).
@@ -322,5 +323,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -71,6 +71,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`SupervisorServiceSettings::update`](crate::vcenter::namespace_management::supervisors::SupervisorServiceSettings::update).
@@ -108,5 +109,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -379,6 +379,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`SupervisorServices::delete`](crate::vcenter::namespace_management::supervisors::SupervisorServices::delete).
@@ -416,6 +417,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`SupervisorServices::get`](crate::vcenter::namespace_management::supervisors::SupervisorServices::get).
@@ -453,6 +455,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get_precheck_result`: the wire description of [`SupervisorServices::get_precheck_result`](crate::vcenter::namespace_management::supervisors::SupervisorServices::get_precheck_result).
@@ -498,6 +501,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`SupervisorServices::list`](crate::vcenter::namespace_management::supervisors::SupervisorServices::list).
@@ -527,6 +531,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `precheck`: the wire description of [`SupervisorServices::precheck`](crate::vcenter::namespace_management::supervisors::SupervisorServices::precheck).
@@ -572,6 +577,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`SupervisorServices::set`](crate::vcenter::namespace_management::supervisors::SupervisorServices::set).
@@ -617,5 +623,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -305,6 +305,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`AccessGrants::delete`](crate::vcenter::namespaces::management_services::AccessGrants::delete).
@@ -342,6 +343,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`AccessGrants::get`](crate::vcenter::namespaces::management_services::AccessGrants::get).
@@ -379,6 +381,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`AccessGrants::list`](crate::vcenter::namespaces::management_services::AccessGrants::list).
@@ -416,6 +419,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`AccessGrants::update`](crate::vcenter::namespaces::management_services::AccessGrants::update).
@@ -461,5 +465,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

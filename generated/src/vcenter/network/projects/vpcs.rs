@@ -263,6 +263,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Vpcs::list`](crate::vcenter::network::projects::Vpcs::list).
@@ -300,5 +301,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -80,6 +80,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`ManagedHosts::update`](crate::vcenter::phm::hardware_support_managers::ManagedHosts::update).
@@ -117,5 +118,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -103,6 +103,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`ResourceBundle::update`](crate::vcenter::phm::hardware_support_managers::ResourceBundle::update).
@@ -140,5 +141,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -242,6 +242,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Services::delete`](crate::vcenter::trusted_infrastructure::attestation::Services::delete).
@@ -271,6 +272,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Services::get`](crate::vcenter::trusted_infrastructure::attestation::Services::get).
@@ -300,6 +302,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Services::list`](crate::vcenter::trusted_infrastructure::attestation::Services::list).
@@ -329,5 +332,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -240,6 +240,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Services::delete`](crate::vcenter::trusted_infrastructure::kms::Services::delete).
@@ -269,6 +270,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Services::get`](crate::vcenter::trusted_infrastructure::kms::Services::get).
@@ -298,6 +300,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Services::list`](crate::vcenter::trusted_infrastructure::kms::Services::list).
@@ -327,5 +330,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -270,6 +270,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete$task`: the wire description of [`ConsumerPrincipals::delete_task`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::ConsumerPrincipals::delete_task).
@@ -307,6 +308,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get$task`: the wire description of [`ConsumerPrincipals::get_task`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::ConsumerPrincipals::get_task).
@@ -344,6 +346,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list$task`: the wire description of [`ConsumerPrincipals::list_task`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::ConsumerPrincipals::list_task).
@@ -381,5 +384,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

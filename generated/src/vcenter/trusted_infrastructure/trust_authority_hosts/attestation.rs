@@ -475,6 +475,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Attestation::list`](crate::vcenter::trusted_infrastructure::trust_authority_hosts::Attestation::list).
@@ -512,5 +513,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

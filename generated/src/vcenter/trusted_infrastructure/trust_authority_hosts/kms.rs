@@ -474,6 +474,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Kms::list`](crate::vcenter::trusted_infrastructure::trust_authority_hosts::Kms::list).
@@ -511,5 +512,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -101,6 +101,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get$task`: the wire description of [`ServicesAppliedConfig::get_task`](crate::vcenter::trusted_infrastructure::trusted_clusters::ServicesAppliedConfig::get_task).
@@ -130,6 +131,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update$task`: the wire description of [`ServicesAppliedConfig::update_task`](crate::vcenter::trusted_infrastructure::trusted_clusters::ServicesAppliedConfig::update_task).
@@ -159,5 +161,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -53,6 +53,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set$task`: the wire description of [`Mode::set_task`](crate::vcenter::vcha::cluster::Mode::set_task).
@@ -82,5 +83,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

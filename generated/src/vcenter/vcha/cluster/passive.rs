@@ -116,6 +116,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `redeploy$task`: the wire description of [`Passive::redeploy_task`](crate::vcenter::vcha::cluster::Passive::redeploy_task).
@@ -145,5 +146,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

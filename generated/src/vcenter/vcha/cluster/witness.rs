@@ -112,6 +112,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `redeploy$task`: the wire description of [`Witness::redeploy_task`](crate::vcenter::vcha::cluster::Witness::redeploy_task).
@@ -141,5 +142,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

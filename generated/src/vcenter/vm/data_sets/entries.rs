@@ -80,6 +80,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Entries::get`](crate::vcenter::vm::data_sets::Entries::get).
@@ -125,6 +126,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Entries::list`](crate::vcenter::vm::data_sets::Entries::list).
@@ -162,6 +164,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`Entries::set`](crate::vcenter::vm::data_sets::Entries::set).
@@ -215,5 +218,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

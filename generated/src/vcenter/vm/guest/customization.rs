@@ -305,6 +305,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Customization::get`](crate::vcenter::vm::guest::Customization::get).
@@ -334,6 +335,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`Customization::set`](crate::vcenter::vm::guest::Customization::set).
@@ -371,5 +373,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -309,6 +309,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `run$task`: the wire description of [`CustomizationLive::run_task`](crate::vcenter::vm::guest::CustomizationLive::run_task).
@@ -346,5 +347,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -80,6 +80,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `reboot`: the wire description of [`Power::reboot`](crate::vcenter::vm::guest::Power::reboot).
@@ -109,6 +110,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `shutdown`: the wire description of [`Power::shutdown`](crate::vcenter::vm::guest::Power::shutdown).
@@ -138,6 +140,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `standby`: the wire description of [`Power::standby`](crate::vcenter::vm::guest::Power::standby).
@@ -167,5 +170,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

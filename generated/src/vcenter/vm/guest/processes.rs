@@ -222,6 +222,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Processes::delete`](crate::vcenter::vm::guest::Processes::delete).
@@ -267,6 +268,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Processes::get`](crate::vcenter::vm::guest::Processes::get).
@@ -312,6 +314,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Processes::list`](crate::vcenter::vm::guest::Processes::list).
@@ -349,5 +352,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

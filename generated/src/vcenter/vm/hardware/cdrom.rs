@@ -923,6 +923,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `create`: the wire description of [`Cdrom::create`](crate::vcenter::vm::hardware::Cdrom::create).
@@ -960,6 +961,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Cdrom::delete`](crate::vcenter::vm::hardware::Cdrom::delete).
@@ -997,6 +999,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `disconnect`: the wire description of [`Cdrom::disconnect`](crate::vcenter::vm::hardware::Cdrom::disconnect).
@@ -1034,6 +1037,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Cdrom::get`](crate::vcenter::vm::hardware::Cdrom::get).
@@ -1071,6 +1075,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Cdrom::list`](crate::vcenter::vm::hardware::Cdrom::list).
@@ -1100,6 +1105,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Cdrom::update`](crate::vcenter::vm::hardware::Cdrom::update).
@@ -1145,5 +1151,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -122,6 +122,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Cpu::update`](crate::vcenter::vm::hardware::Cpu::update).
@@ -159,5 +160,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

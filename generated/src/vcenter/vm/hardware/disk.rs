@@ -857,6 +857,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Disk::delete`](crate::vcenter::vm::hardware::Disk::delete).
@@ -894,6 +895,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Disk::get`](crate::vcenter::vm::hardware::Disk::get).
@@ -931,6 +933,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Disk::list`](crate::vcenter::vm::hardware::Disk::list).
@@ -960,6 +963,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Disk::update`](crate::vcenter::vm::hardware::Disk::update).
@@ -1005,5 +1009,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -1243,6 +1243,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `create`: the wire description of [`Ethernet::create`](crate::vcenter::vm::hardware::Ethernet::create).
@@ -1280,6 +1281,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Ethernet::delete`](crate::vcenter::vm::hardware::Ethernet::delete).
@@ -1317,6 +1319,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `disconnect`: the wire description of [`Ethernet::disconnect`](crate::vcenter::vm::hardware::Ethernet::disconnect).
@@ -1354,6 +1357,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Ethernet::get`](crate::vcenter::vm::hardware::Ethernet::get).
@@ -1391,6 +1395,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Ethernet::list`](crate::vcenter::vm::hardware::Ethernet::list).
@@ -1420,6 +1425,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Ethernet::update`](crate::vcenter::vm::hardware::Ethernet::update).
@@ -1465,5 +1471,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -508,6 +508,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `create`: the wire description of [`Floppy::create`](crate::vcenter::vm::hardware::Floppy::create).
@@ -545,6 +546,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Floppy::delete`](crate::vcenter::vm::hardware::Floppy::delete).
@@ -582,6 +584,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `disconnect`: the wire description of [`Floppy::disconnect`](crate::vcenter::vm::hardware::Floppy::disconnect).
@@ -619,6 +622,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Floppy::get`](crate::vcenter::vm::hardware::Floppy::get).
@@ -656,6 +660,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Floppy::list`](crate::vcenter::vm::hardware::Floppy::list).
@@ -685,6 +690,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Floppy::update`](crate::vcenter::vm::hardware::Floppy::update).
@@ -730,5 +736,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

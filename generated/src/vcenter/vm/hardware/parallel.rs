@@ -488,6 +488,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `create`: the wire description of [`Parallel::create`](crate::vcenter::vm::hardware::Parallel::create).
@@ -525,6 +526,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Parallel::delete`](crate::vcenter::vm::hardware::Parallel::delete).
@@ -562,6 +564,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `disconnect`: the wire description of [`Parallel::disconnect`](crate::vcenter::vm::hardware::Parallel::disconnect).
@@ -599,6 +602,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Parallel::get`](crate::vcenter::vm::hardware::Parallel::get).
@@ -636,6 +640,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Parallel::list`](crate::vcenter::vm::hardware::Parallel::list).
@@ -665,6 +670,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Parallel::update`](crate::vcenter::vm::hardware::Parallel::update).
@@ -710,5 +716,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -790,6 +790,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `create`: the wire description of [`Serial::create`](crate::vcenter::vm::hardware::Serial::create).
@@ -827,6 +828,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Serial::delete`](crate::vcenter::vm::hardware::Serial::delete).
@@ -864,6 +866,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `disconnect`: the wire description of [`Serial::disconnect`](crate::vcenter::vm::hardware::Serial::disconnect).
@@ -901,6 +904,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Serial::get`](crate::vcenter::vm::hardware::Serial::get).
@@ -938,6 +942,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Serial::list`](crate::vcenter::vm::hardware::Serial::list).
@@ -967,6 +972,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Serial::update`](crate::vcenter::vm::hardware::Serial::update).
@@ -1012,5 +1018,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -60,6 +60,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `disconnect`: the wire description of [`Installer::disconnect`](crate::vcenter::vm::tools::Installer::disconnect).
@@ -89,6 +90,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Installer::get`](crate::vcenter::vm::tools::Installer::get).
@@ -118,5 +120,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

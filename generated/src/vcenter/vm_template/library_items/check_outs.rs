@@ -202,6 +202,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `check_out`: the wire description of [`CheckOuts::check_out`](crate::vcenter::vm_template::library_items::CheckOuts::check_out).
@@ -239,6 +240,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`CheckOuts::delete`](crate::vcenter::vm_template::library_items::CheckOuts::delete).
@@ -276,6 +278,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`CheckOuts::get`](crate::vcenter::vm_template::library_items::CheckOuts::get).
@@ -313,6 +316,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`CheckOuts::list`](crate::vcenter::vm_template::library_items::CheckOuts::list).
@@ -342,5 +346,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -133,6 +133,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Versions::get`](crate::vcenter::vm_template::library_items::Versions::get).
@@ -170,6 +171,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Versions::list`](crate::vcenter::vm_template::library_items::Versions::list).
@@ -199,6 +201,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `rollback`: the wire description of [`Versions::rollback`](crate::vcenter::vm_template::library_items::Versions::rollback).
@@ -244,5 +247,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -159,6 +159,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Archive::list`](crate::appliance::recovery::backup::system_name::Archive::list).
@@ -204,5 +205,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -166,6 +166,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`File::list`](crate::content::library::item::downloadsession::File::list).
@@ -195,6 +196,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `prepare`: the wire description of [`File::prepare`](crate::content::library::item::downloadsession::File::prepare).
@@ -240,5 +242,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

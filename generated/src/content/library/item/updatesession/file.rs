@@ -549,6 +549,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`File::get`](crate::content::library::item::updatesession::File::get).
@@ -586,6 +587,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`File::list`](crate::content::library::item::updatesession::File::list).
@@ -615,6 +617,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `remove`: the wire description of [`File::remove`](crate::content::library::item::updatesession::File::remove).
@@ -652,6 +655,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `validate`: the wire description of [`File::validate`](crate::content::library::item::updatesession::File::validate).
@@ -681,5 +685,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -554,6 +554,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `check_compliance$task`: the wire description of [`Drafts::check_compliance_task`](crate::esx::settings::clusters::configuration::Drafts::check_compliance_task).
@@ -591,6 +592,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `create`: the wire description of [`Drafts::create`](crate::esx::settings::clusters::configuration::Drafts::create).
@@ -628,6 +630,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Drafts::delete`](crate::esx::settings::clusters::configuration::Drafts::delete).
@@ -665,6 +668,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `export_config`: the wire description of [`Drafts::export_config`](crate::esx::settings::clusters::configuration::Drafts::export_config).
@@ -702,6 +706,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Drafts::get`](crate::esx::settings::clusters::configuration::Drafts::get).
@@ -739,6 +744,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get_available_values$task`: the wire description of [`Drafts::get_available_values_task`](crate::esx::settings::clusters::configuration::Drafts::get_available_values_task).
@@ -784,6 +790,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get_schema`: the wire description of [`Drafts::get_schema`](crate::esx::settings::clusters::configuration::Drafts::get_schema).
@@ -821,6 +828,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `import_config$task`: the wire description of [`Drafts::import_config_task`](crate::esx::settings::clusters::configuration::Drafts::import_config_task).
@@ -866,6 +874,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `import_from_host$task`: the wire description of [`Drafts::import_from_host_task`](crate::esx::settings::clusters::configuration::Drafts::import_from_host_task).
@@ -911,6 +920,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Drafts::list`](crate::esx::settings::clusters::configuration::Drafts::list).
@@ -940,6 +950,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `precheck$task`: the wire description of [`Drafts::precheck_task`](crate::esx::settings::clusters::configuration::Drafts::precheck_task).
@@ -977,6 +988,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `show_changes`: the wire description of [`Drafts::show_changes`](crate::esx::settings::clusters::configuration::Drafts::show_changes).
@@ -1014,6 +1026,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Drafts::update`](crate::esx::settings::clusters::configuration::Drafts::update).
@@ -1059,5 +1072,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -220,6 +220,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `enable$task`: the wire description of [`Software::enable_task`](crate::esx::settings::clusters::enablement::Software::enable_task).
@@ -257,6 +258,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Software::get`](crate::esx::settings::clusters::enablement::Software::get).
@@ -286,5 +288,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -304,6 +304,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`AlternativeImages::list`](crate::esx::settings::clusters::software::AlternativeImages::list).
@@ -333,5 +334,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -574,6 +574,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `create`: the wire description of [`Drafts::create`](crate::esx::settings::clusters::software::Drafts::create).
@@ -603,6 +604,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Drafts::delete`](crate::esx::settings::clusters::software::Drafts::delete).
@@ -640,6 +642,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Drafts::get`](crate::esx::settings::clusters::software::Drafts::get).
@@ -677,6 +680,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `import_software_spec`: the wire description of [`Drafts::import_software_spec`](crate::esx::settings::clusters::software::Drafts::import_software_spec).
@@ -714,6 +718,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Drafts::list`](crate::esx::settings::clusters::software::Drafts::list).
@@ -751,6 +756,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `scan$task`: the wire description of [`Drafts::scan_task`](crate::esx::settings::clusters::software::Drafts::scan_task).
@@ -788,6 +794,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `validate$task`: the wire description of [`Drafts::validate_task`](crate::esx::settings::clusters::software::Drafts::validate_task).
@@ -825,5 +832,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -187,6 +187,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Recommendations::get`](crate::esx::settings::clusters::software::Recommendations::get).
@@ -216,5 +217,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

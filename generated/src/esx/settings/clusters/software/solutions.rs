@@ -77,6 +77,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Solutions::get`](crate::esx::settings::clusters::software::Solutions::get).
@@ -114,6 +115,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Solutions::list`](crate::esx::settings::clusters::software::Solutions::list).
@@ -143,6 +145,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set$task`: the wire description of [`Solutions::set_task`](crate::esx::settings::clusters::software::Solutions::set_task).
@@ -188,6 +191,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update$task`: the wire description of [`Solutions::update_task`](crate::esx::settings::clusters::software::Solutions::update_task).
@@ -225,5 +229,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -122,6 +122,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `mark_as_processed`: the wire description of [`LifecycleHooks::mark_as_processed`](crate::esx::settings::clusters::vms::LifecycleHooks::mark_as_processed).
@@ -159,6 +160,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `process_dynamic_update`: the wire description of [`LifecycleHooks::process_dynamic_update`](crate::esx::settings::clusters::vms::LifecycleHooks::process_dynamic_update).
@@ -196,5 +198,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

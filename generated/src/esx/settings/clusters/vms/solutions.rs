@@ -1514,6 +1514,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `check_compliance$task`: the wire description of [`Solutions::check_compliance_task`](crate::esx::settings::clusters::vms::Solutions::check_compliance_task).
@@ -1551,6 +1552,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete$task`: the wire description of [`Solutions::delete_task`](crate::esx::settings::clusters::vms::Solutions::delete_task).
@@ -1588,6 +1590,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Solutions::get`](crate::esx::settings::clusters::vms::Solutions::get).
@@ -1625,6 +1628,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Solutions::list`](crate::esx::settings::clusters::vms::Solutions::list).
@@ -1662,6 +1666,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set$task`: the wire description of [`Solutions::set_task`](crate::esx::settings::clusters::vms::Solutions::set_task).
@@ -1707,5 +1712,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

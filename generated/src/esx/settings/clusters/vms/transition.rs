@@ -172,6 +172,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `multi_source_enable$task`: the wire description of [`Transition::multi_source_enable_task`](crate::esx::settings::clusters::vms::Transition::multi_source_enable_task).
@@ -217,6 +218,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `transition$task`: the wire description of [`Transition::transition_task`](crate::esx::settings::clusters::vms::Transition::transition_task).
@@ -262,5 +264,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

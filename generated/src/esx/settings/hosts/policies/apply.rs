@@ -288,6 +288,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`Apply::set`](crate::esx::settings::hosts::policies::Apply::set).
@@ -325,5 +326,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -558,6 +558,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `create`: the wire description of [`Drafts::create`](crate::esx::settings::hosts::software::Drafts::create).
@@ -587,6 +588,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Drafts::delete`](crate::esx::settings::hosts::software::Drafts::delete).
@@ -624,6 +626,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Drafts::get`](crate::esx::settings::hosts::software::Drafts::get).
@@ -661,6 +664,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `import_software_spec`: the wire description of [`Drafts::import_software_spec`](crate::esx::settings::hosts::software::Drafts::import_software_spec).
@@ -698,6 +702,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Drafts::list`](crate::esx::settings::hosts::software::Drafts::list).
@@ -735,6 +740,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `scan$task`: the wire description of [`Drafts::scan_task`](crate::esx::settings::hosts::software::Drafts::scan_task).
@@ -772,6 +778,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `validate$task`: the wire description of [`Drafts::validate_task`](crate::esx::settings::hosts::software::Drafts::validate_task).
@@ -809,5 +816,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -45,6 +45,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list_with_removed_components`: the wire description of [`EffectiveComponents::list_with_removed_components`](crate::esx::settings::hosts::software::EffectiveComponents::list_with_removed_components).
@@ -74,5 +75,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -130,6 +130,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Recommendations::get`](crate::esx::settings::hosts::software::Recommendations::get).
@@ -159,5 +160,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

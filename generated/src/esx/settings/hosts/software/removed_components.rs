@@ -53,6 +53,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`RemovedComponents::list`](crate::esx::settings::hosts::software::RemovedComponents::list).
@@ -82,5 +83,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

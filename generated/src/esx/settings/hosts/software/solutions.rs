@@ -51,6 +51,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Solutions::get`](crate::esx::settings::hosts::software::Solutions::get).
@@ -88,6 +89,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Solutions::list`](crate::esx::settings::hosts::software::Solutions::list).
@@ -117,6 +119,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set$task`: the wire description of [`Solutions::set_task`](crate::esx::settings::hosts::software::Solutions::set_task).
@@ -162,5 +165,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

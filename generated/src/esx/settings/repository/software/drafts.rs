@@ -1574,6 +1574,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `create`: the wire description of [`Drafts::create`](crate::esx::settings::repository::software::Drafts::create).
@@ -1603,6 +1604,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Drafts::delete`](crate::esx::settings::repository::software::Drafts::delete).
@@ -1632,6 +1634,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Drafts::get`](crate::esx::settings::repository::software::Drafts::get).
@@ -1661,6 +1664,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `import_software_spec`: the wire description of [`Drafts::import_software_spec`](crate::esx::settings::repository::software::Drafts::import_software_spec).
@@ -1690,6 +1694,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Drafts::list`](crate::esx::settings::repository::software::Drafts::list).
@@ -1719,6 +1724,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `validate$task`: the wire description of [`Drafts::validate_task`](crate::esx::settings::repository::software::Drafts::validate_task).
@@ -1748,5 +1754,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -43,5 +43,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -155,6 +155,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get_per_cluster`: the wire description of [`Summary::get_per_cluster`](crate::vcenter::consumption_domains::zones::capacity::Summary::get_per_cluster).
@@ -184,5 +185,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -86,6 +86,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `evacuate_and_remove$task`: the wire description of [`Associations::evacuate_and_remove_task`](crate::vcenter::consumption_domains::zones::cluster::Associations::evacuate_and_remove_task).
@@ -123,6 +124,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Associations::get`](crate::vcenter::consumption_domains::zones::cluster::Associations::get).
@@ -152,6 +154,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `remove`: the wire description of [`Associations::remove`](crate::vcenter::consumption_domains::zones::cluster::Associations::remove).
@@ -189,5 +192,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -401,6 +401,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Projects::delete`](crate::vcenter::content::registries::harbor::Projects::delete).
@@ -438,6 +439,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Projects::get`](crate::vcenter::content::registries::harbor::Projects::get).
@@ -475,6 +477,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Projects::list`](crate::vcenter::content::registries::harbor::Projects::list).
@@ -504,6 +507,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `purge`: the wire description of [`Projects::purge`](crate::vcenter::content::registries::harbor::Projects::purge).
@@ -541,5 +545,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -317,6 +317,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Providers::list`](crate::vcenter::crypto_manager::hosts::kms::Providers::list).
@@ -354,5 +355,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -33,5 +33,6 @@ pub mod ops {
             query: &[("~action", "get")],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -152,6 +152,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Libraries::list`](crate::vcenter::namespace_management::lifecycle::content::Libraries::list).
@@ -171,6 +172,7 @@ pub mod ops {
             query: &[],
             params: &[],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`Libraries::set`](crate::vcenter::namespace_management::lifecycle::content::Libraries::set).
@@ -200,6 +202,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `unassign`: the wire description of [`Libraries::unassign`](crate::vcenter::namespace_management::lifecycle::content::Libraries::unassign).
@@ -229,5 +232,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

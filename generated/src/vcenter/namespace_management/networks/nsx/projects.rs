@@ -579,6 +579,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Projects::list`](crate::vcenter::namespace_management::networks::nsx::Projects::list).
@@ -608,5 +609,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

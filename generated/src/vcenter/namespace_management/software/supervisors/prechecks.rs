@@ -151,6 +151,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `run`: the wire description of [`Prechecks::run`](crate::vcenter::namespace_management::software::supervisors::Prechecks::run).
@@ -188,5 +189,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

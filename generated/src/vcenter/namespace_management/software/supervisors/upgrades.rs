@@ -394,6 +394,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Upgrades::list`](crate::vcenter::namespace_management::software::supervisors::Upgrades::list).
@@ -423,5 +424,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

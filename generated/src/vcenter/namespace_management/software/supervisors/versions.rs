@@ -547,6 +547,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Versions::get`](crate::vcenter::namespace_management::software::supervisors::Versions::get).
@@ -576,6 +577,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Versions::list`](crate::vcenter::namespace_management::software::supervisors::Versions::list).
@@ -605,5 +607,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -65,6 +65,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`KeySizes::update`](crate::vcenter::namespace_management::supervisors::certificates::KeySizes::update).
@@ -102,5 +103,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

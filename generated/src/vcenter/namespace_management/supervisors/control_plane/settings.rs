@@ -103,6 +103,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Settings::update`](crate::vcenter::namespace_management::supervisors::control_plane::Settings::update).
@@ -140,5 +141,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -125,6 +125,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Domains::list`](crate::vcenter::namespace_management::supervisors::identity::Domains::list).
@@ -154,5 +155,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

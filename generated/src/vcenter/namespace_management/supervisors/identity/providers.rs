@@ -398,6 +398,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Providers::delete`](crate::vcenter::namespace_management::supervisors::identity::Providers::delete).
@@ -435,6 +436,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Providers::get`](crate::vcenter::namespace_management::supervisors::identity::Providers::get).
@@ -472,6 +474,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Providers::list`](crate::vcenter::namespace_management::supervisors::identity::Providers::list).
@@ -501,6 +504,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`Providers::set`](crate::vcenter::namespace_management::supervisors::identity::Providers::set).
@@ -546,6 +550,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Providers::update`](crate::vcenter::namespace_management::supervisors::identity::Providers::update).
@@ -591,5 +596,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

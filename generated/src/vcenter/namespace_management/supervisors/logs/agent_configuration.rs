@@ -46,6 +46,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`AgentConfiguration::set`](crate::vcenter::namespace_management::supervisors::logs::AgentConfiguration::set).
@@ -83,5 +84,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -784,6 +784,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`RemoteEndpoints::delete`](crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpoints::delete).
@@ -821,6 +822,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`RemoteEndpoints::get`](crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpoints::get).
@@ -858,6 +860,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`RemoteEndpoints::list`](crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpoints::list).
@@ -887,6 +890,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`RemoteEndpoints::set`](crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpoints::set).
@@ -932,6 +936,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`RemoteEndpoints::update`](crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpoints::update).
@@ -977,5 +982,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -1523,6 +1523,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Edges::list`](crate::vcenter::namespace_management::supervisors::networks::Edges::list).
@@ -1560,6 +1561,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Edges::update`](crate::vcenter::namespace_management::supervisors::networks::Edges::update).
@@ -1605,5 +1607,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

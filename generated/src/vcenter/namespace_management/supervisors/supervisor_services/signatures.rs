@@ -288,6 +288,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Signatures::list`](crate::vcenter::namespace_management::supervisors::supervisor_services::Signatures::list).
@@ -317,5 +318,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

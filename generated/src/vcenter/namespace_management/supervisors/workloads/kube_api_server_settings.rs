@@ -96,6 +96,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`KubeApiServerSettings::update`](crate::vcenter::namespace_management::supervisors::workloads::KubeApiServerSettings::update).
@@ -133,5 +134,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

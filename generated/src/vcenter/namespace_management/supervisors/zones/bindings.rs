@@ -312,6 +312,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Bindings::delete`](crate::vcenter::namespace_management::supervisors::zones::Bindings::delete).
@@ -349,6 +350,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Bindings::list`](crate::vcenter::namespace_management::supervisors::zones::Bindings::list).
@@ -378,6 +380,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`Bindings::set`](crate::vcenter::namespace_management::supervisors::zones::Bindings::set).
@@ -423,6 +426,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Bindings::update`](crate::vcenter::namespace_management::supervisors::zones::Bindings::update).
@@ -468,5 +472,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -584,6 +584,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Imports::get`](crate::vcenter::namespaces::mobility::virtualmachines::Imports::get).
@@ -621,5 +622,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -470,6 +470,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`SharedSubnets::list`](crate::vcenter::namespaces::networks::nsx::SharedSubnets::list).
@@ -499,5 +500,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -164,6 +164,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Subnets::list`](crate::vcenter::network::projects::vpcs::Subnets::list).
@@ -209,5 +210,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -491,6 +491,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Tpm::list`](crate::vcenter::trusted_infrastructure::hosts::hardware::Tpm::list).
@@ -528,5 +529,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -1446,6 +1446,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete$task`: the wire description of [`Providers::delete_task`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::Providers::delete_task).
@@ -1483,6 +1484,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get$task`: the wire description of [`Providers::get_task`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::Providers::get_task).
@@ -1520,6 +1522,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list$task`: the wire description of [`Providers::list_task`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::Providers::list_task).
@@ -1549,6 +1552,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update$task`: the wire description of [`Providers::update_task`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::Providers::update_task).
@@ -1594,5 +1598,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -384,6 +384,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete$task`: the wire description of [`Services::delete_task`](crate::vcenter::trusted_infrastructure::trusted_clusters::attestation::Services::delete_task).
@@ -421,6 +422,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Services::get`](crate::vcenter::trusted_infrastructure::trusted_clusters::attestation::Services::get).
@@ -458,6 +460,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Services::list`](crate::vcenter::trusted_infrastructure::trusted_clusters::attestation::Services::list).
@@ -495,5 +498,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

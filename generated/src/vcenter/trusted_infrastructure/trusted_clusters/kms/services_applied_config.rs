@@ -222,6 +222,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get$task`: the wire description of [`ServicesAppliedConfig::get_task`](crate::vcenter::trusted_infrastructure::trusted_clusters::kms::ServicesAppliedConfig::get_task).
@@ -259,6 +260,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list$task`: the wire description of [`ServicesAppliedConfig::list_task`](crate::vcenter::trusted_infrastructure::trusted_clusters::kms::ServicesAppliedConfig::list_task).
@@ -296,6 +298,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update$task`: the wire description of [`ServicesAppliedConfig::update_task`](crate::vcenter::trusted_infrastructure::trusted_clusters::kms::ServicesAppliedConfig::update_task).
@@ -325,5 +328,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

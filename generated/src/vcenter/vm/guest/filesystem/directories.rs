@@ -182,6 +182,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `create_temporary`: the wire description of [`Directories::create_temporary`](crate::vcenter::vm::guest::filesystem::Directories::create_temporary).
@@ -243,6 +244,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Directories::delete`](crate::vcenter::vm::guest::filesystem::Directories::delete).
@@ -296,6 +298,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `move`: the wire description of [`Directories::move`](crate::vcenter::vm::guest::filesystem::Directories::move).
@@ -349,5 +352,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -678,6 +678,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Files::delete`](crate::vcenter::vm::guest::filesystem::Files::delete).
@@ -723,6 +724,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Files::get`](crate::vcenter::vm::guest::filesystem::Files::get).
@@ -768,6 +770,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Files::list`](crate::vcenter::vm::guest::filesystem::Files::list).
@@ -829,6 +832,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `move`: the wire description of [`Files::move`](crate::vcenter::vm::guest::filesystem::Files::move).
@@ -890,6 +894,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Files::update`](crate::vcenter::vm::guest::filesystem::Files::update).
@@ -943,5 +948,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -101,6 +101,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Nvme::delete`](crate::vcenter::vm::hardware::adapter::Nvme::delete).
@@ -138,6 +139,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Nvme::get`](crate::vcenter::vm::hardware::adapter::Nvme::get).
@@ -175,6 +177,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Nvme::list`](crate::vcenter::vm::hardware::adapter::Nvme::list).
@@ -204,5 +207,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -115,6 +115,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Sata::delete`](crate::vcenter::vm::hardware::adapter::Sata::delete).
@@ -152,6 +153,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Sata::get`](crate::vcenter::vm::hardware::adapter::Sata::get).
@@ -189,6 +191,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Sata::list`](crate::vcenter::vm::hardware::adapter::Sata::list).
@@ -218,5 +221,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

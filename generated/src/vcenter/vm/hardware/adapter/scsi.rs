@@ -147,6 +147,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`Scsi::delete`](crate::vcenter::vm::hardware::adapter::Scsi::delete).
@@ -184,6 +185,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Scsi::get`](crate::vcenter::vm::hardware::adapter::Scsi::get).
@@ -221,6 +223,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Scsi::list`](crate::vcenter::vm::hardware::adapter::Scsi::list).
@@ -250,6 +253,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Scsi::update`](crate::vcenter::vm::hardware::adapter::Scsi::update).
@@ -295,5 +299,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -174,6 +174,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Compliance::get`](crate::vcenter::vm::storage::policy::Compliance::get).
@@ -203,5 +204,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

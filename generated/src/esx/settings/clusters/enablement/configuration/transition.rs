@@ -928,6 +928,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `check_eligibility$task`: the wire description of [`Transition::check_eligibility_task`](crate::esx::settings::clusters::enablement::configuration::Transition::check_eligibility_task).
@@ -957,6 +958,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `enable$task`: the wire description of [`Transition::enable_task`](crate::esx::settings::clusters::enablement::configuration::Transition::enable_task).
@@ -994,6 +996,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `export_config`: the wire description of [`Transition::export_config`](crate::esx::settings::clusters::enablement::configuration::Transition::export_config).
@@ -1023,6 +1026,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `export_schema`: the wire description of [`Transition::export_schema`](crate::esx::settings::clusters::enablement::configuration::Transition::export_schema).
@@ -1052,6 +1056,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Transition::get`](crate::esx::settings::clusters::enablement::configuration::Transition::get).
@@ -1081,6 +1086,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `import_from_file`: the wire description of [`Transition::import_from_file`](crate::esx::settings::clusters::enablement::configuration::Transition::import_from_file).
@@ -1118,6 +1124,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `import_from_host$task`: the wire description of [`Transition::import_from_host_task`](crate::esx::settings::clusters::enablement::configuration::Transition::import_from_host_task).
@@ -1155,6 +1162,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `precheck$task`: the wire description of [`Transition::precheck_task`](crate::esx::settings::clusters::enablement::configuration::Transition::precheck_task).
@@ -1184,6 +1192,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `validate_config$task`: the wire description of [`Transition::validate_config_task`](crate::esx::settings::clusters::enablement::configuration::Transition::validate_config_task).
@@ -1213,5 +1222,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

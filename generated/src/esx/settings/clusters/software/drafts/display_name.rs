@@ -87,6 +87,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`DisplayName::set`](crate::esx::settings::clusters::software::drafts::DisplayName::set).
@@ -132,5 +133,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

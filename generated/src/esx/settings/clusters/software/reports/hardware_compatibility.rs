@@ -186,6 +186,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`HardwareCompatibility::get`](crate::esx::settings::clusters::software::reports::HardwareCompatibility::get).
@@ -215,5 +216,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

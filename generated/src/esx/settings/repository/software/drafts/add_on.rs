@@ -44,6 +44,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`AddOn::get`](crate::esx::settings::repository::software::drafts::AddOn::get).
@@ -73,6 +74,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`AddOn::set`](crate::esx::settings::repository::software::drafts::AddOn::set).
@@ -110,5 +112,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -1221,6 +1221,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`AlternativeImages::delete`](crate::esx::settings::repository::software::drafts::AlternativeImages::delete).
@@ -1258,6 +1259,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`AlternativeImages::get`](crate::esx::settings::repository::software::drafts::AlternativeImages::get).
@@ -1295,6 +1297,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`AlternativeImages::list`](crate::esx::settings::repository::software::drafts::AlternativeImages::list).
@@ -1324,5 +1327,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

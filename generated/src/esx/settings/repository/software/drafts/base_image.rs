@@ -45,6 +45,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`BaseImage::set`](crate::esx::settings::repository::software::drafts::BaseImage::set).
@@ -82,5 +83,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -97,6 +97,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Components::get`](crate::esx::settings::repository::software::drafts::Components::get).
@@ -134,6 +135,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Components::list`](crate::esx::settings::repository::software::drafts::Components::list).
@@ -163,6 +165,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`Components::set`](crate::esx::settings::repository::software::drafts::Components::set).
@@ -208,6 +211,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Components::update`](crate::esx::settings::repository::software::drafts::Components::update).
@@ -245,5 +249,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -79,6 +79,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`DisplayName::set`](crate::esx::settings::repository::software::drafts::DisplayName::set).
@@ -116,5 +117,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -45,6 +45,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`HardwareSupport::get`](crate::esx::settings::repository::software::drafts::HardwareSupport::get).
@@ -74,6 +75,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`HardwareSupport::set`](crate::esx::settings::repository::software::drafts::HardwareSupport::set).
@@ -111,5 +113,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -54,6 +54,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`RemovedComponents::get`](crate::esx::settings::repository::software::drafts::RemovedComponents::get).
@@ -91,6 +92,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`RemovedComponents::list`](crate::esx::settings::repository::software::drafts::RemovedComponents::list).
@@ -120,6 +122,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`RemovedComponents::set`](crate::esx::settings::repository::software::drafts::RemovedComponents::set).
@@ -157,5 +160,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

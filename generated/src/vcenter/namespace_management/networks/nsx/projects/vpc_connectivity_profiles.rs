@@ -204,6 +204,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`VpcConnectivityProfiles::list`](crate::vcenter::namespace_management::networks::nsx::projects::VpcConnectivityProfiles::list).
@@ -241,5 +242,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

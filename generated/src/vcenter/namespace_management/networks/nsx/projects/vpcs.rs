@@ -214,6 +214,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Vpcs::list`](crate::vcenter::namespace_management::networks::nsx::projects::Vpcs::list).
@@ -251,5 +252,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

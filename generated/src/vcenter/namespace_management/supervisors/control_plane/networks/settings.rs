@@ -519,6 +519,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Settings::update`](crate::vcenter::namespace_management::supervisors::control_plane::networks::Settings::update).
@@ -556,5 +557,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -494,6 +494,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`ResourceChecks::get`](crate::vcenter::namespace_management::supervisors::storage::cloud_native::ResourceChecks::get).
@@ -531,5 +532,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

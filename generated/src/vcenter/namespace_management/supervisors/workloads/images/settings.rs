@@ -135,6 +135,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Settings::update`](crate::vcenter::namespace_management::supervisors::workloads::images::Settings::update).
@@ -172,5 +173,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

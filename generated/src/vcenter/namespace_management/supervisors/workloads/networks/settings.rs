@@ -70,6 +70,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Settings::update`](crate::vcenter::namespace_management::supervisors::workloads::networks::Settings::update).
@@ -107,5 +108,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -74,6 +74,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Policies::update`](crate::vcenter::namespace_management::supervisors::workloads::storage::Policies::update).
@@ -111,5 +112,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -229,6 +229,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`EndorsementKeys::list`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::EndorsementKeys::list).
@@ -274,6 +275,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `unseal`: the wire description of [`EndorsementKeys::unseal`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::EndorsementKeys::unseal).
@@ -327,5 +329,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

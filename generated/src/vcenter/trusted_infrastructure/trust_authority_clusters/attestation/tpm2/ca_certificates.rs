@@ -160,6 +160,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete$task`: the wire description of [`CaCertificates::delete_task`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::CaCertificates::delete_task).
@@ -197,6 +198,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get$task`: the wire description of [`CaCertificates::get_task`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::CaCertificates::get_task).
@@ -234,6 +236,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list$task`: the wire description of [`CaCertificates::list_task`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::CaCertificates::list_task).
@@ -263,5 +266,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

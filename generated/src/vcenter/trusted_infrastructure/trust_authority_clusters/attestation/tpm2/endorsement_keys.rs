@@ -176,6 +176,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete$task`: the wire description of [`EndorsementKeys::delete_task`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::EndorsementKeys::delete_task).
@@ -213,6 +214,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get$task`: the wire description of [`EndorsementKeys::get_task`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::EndorsementKeys::get_task).
@@ -250,6 +252,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list$task`: the wire description of [`EndorsementKeys::list_task`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::EndorsementKeys::list_task).
@@ -279,5 +282,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

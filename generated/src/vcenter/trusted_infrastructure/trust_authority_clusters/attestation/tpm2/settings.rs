@@ -142,6 +142,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update$task`: the wire description of [`Settings::update_task`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::Settings::update_task).
@@ -179,5 +180,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

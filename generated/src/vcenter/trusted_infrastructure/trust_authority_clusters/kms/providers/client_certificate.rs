@@ -255,6 +255,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get$task`: the wire description of [`ClientCertificate::get_task`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::ClientCertificate::get_task).
@@ -292,6 +293,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update$task`: the wire description of [`ClientCertificate::update_task`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::ClientCertificate::update_task).
@@ -337,5 +339,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -90,6 +90,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update$task`: the wire description of [`TrustedPeerCertificates::update_task`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::TrustedPeerCertificates::update_task).
@@ -135,5 +136,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -54,6 +54,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list_with_removed_components`: the wire description of [`EffectiveComponents::list_with_removed_components`](crate::esx::settings::clusters::software::alternative_images::software::EffectiveComponents::list_with_removed_components).
@@ -91,5 +92,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -62,6 +62,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`RemovedComponents::list`](crate::esx::settings::clusters::software::alternative_images::software::RemovedComponents::list).
@@ -99,5 +100,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -53,6 +53,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`AddOn::get`](crate::esx::settings::clusters::software::drafts::software::AddOn::get).
@@ -90,6 +91,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`AddOn::set`](crate::esx::settings::clusters::software::drafts::software::AddOn::set).
@@ -135,5 +137,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -347,6 +347,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `delete`: the wire description of [`AlternativeImages::delete`](crate::esx::settings::clusters::software::drafts::software::AlternativeImages::delete).
@@ -392,6 +393,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`AlternativeImages::get`](crate::esx::settings::clusters::software::drafts::software::AlternativeImages::get).
@@ -437,6 +439,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`AlternativeImages::list`](crate::esx::settings::clusters::software::drafts::software::AlternativeImages::list).
@@ -474,5 +477,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

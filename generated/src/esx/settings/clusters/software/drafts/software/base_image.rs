@@ -53,6 +53,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`BaseImage::set`](crate::esx::settings::clusters::software::drafts::software::BaseImage::set).
@@ -98,5 +99,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -62,6 +62,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`RemovedComponents::get`](crate::esx::settings::clusters::software::drafts::software::RemovedComponents::get).
@@ -107,6 +108,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`RemovedComponents::list`](crate::esx::settings::clusters::software::drafts::software::RemovedComponents::list).
@@ -144,6 +146,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`RemovedComponents::set`](crate::esx::settings::clusters::software::drafts::software::RemovedComponents::set).
@@ -189,5 +192,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -105,6 +105,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Components::get`](crate::esx::settings::hosts::software::drafts::software::Components::get).
@@ -150,6 +151,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Components::list`](crate::esx::settings::hosts::software::drafts::software::Components::list).
@@ -187,6 +189,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`Components::set`](crate::esx::settings::hosts::software::drafts::software::Components::set).
@@ -240,6 +243,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Components::update`](crate::esx::settings::hosts::software::drafts::software::Components::update).
@@ -285,5 +289,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

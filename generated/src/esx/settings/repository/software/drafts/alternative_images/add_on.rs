@@ -54,6 +54,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`AddOn::get`](crate::esx::settings::repository::software::drafts::alternative_images::AddOn::get).
@@ -91,6 +92,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`AddOn::set`](crate::esx::settings::repository::software::drafts::alternative_images::AddOn::set).
@@ -136,5 +138,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -106,6 +106,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Components::get`](crate::esx::settings::repository::software::drafts::alternative_images::Components::get).
@@ -151,6 +152,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Components::list`](crate::esx::settings::repository::software::drafts::alternative_images::Components::list).
@@ -188,6 +190,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`Components::set`](crate::esx::settings::repository::software::drafts::alternative_images::Components::set).
@@ -241,6 +244,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Components::update`](crate::esx::settings::repository::software::drafts::alternative_images::Components::update).
@@ -286,5 +290,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

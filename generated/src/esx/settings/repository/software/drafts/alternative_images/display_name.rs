@@ -88,6 +88,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`DisplayName::set`](crate::esx::settings::repository::software::drafts::alternative_images::DisplayName::set).
@@ -133,5 +134,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -54,6 +54,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`HardwareSupport::get`](crate::esx::settings::repository::software::drafts::alternative_images::HardwareSupport::get).
@@ -91,6 +92,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`HardwareSupport::set`](crate::esx::settings::repository::software::drafts::alternative_images::HardwareSupport::set).
@@ -136,5 +138,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

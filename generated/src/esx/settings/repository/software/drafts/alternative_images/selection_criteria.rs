@@ -54,6 +54,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`SelectionCriteria::set`](crate::esx::settings::repository::software::drafts::alternative_images::SelectionCriteria::set).
@@ -99,5 +100,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -210,6 +210,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get$task`: the wire description of [`BaseImages::get_task`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::os::esx::BaseImages::get_task).
@@ -247,6 +248,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `import_from_imgdb$task`: the wire description of [`BaseImages::import_from_imgdb_task`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::os::esx::BaseImages::import_from_imgdb_task).
@@ -284,6 +286,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list$task`: the wire description of [`BaseImages::list_task`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::os::esx::BaseImages::list_task).
@@ -321,5 +324,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

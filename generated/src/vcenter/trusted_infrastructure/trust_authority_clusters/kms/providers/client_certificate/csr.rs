@@ -75,6 +75,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get$task`: the wire description of [`Csr::get_task`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::client_certificate::Csr::get_task).
@@ -112,5 +113,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -117,6 +117,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`DisplayName::set`](crate::esx::settings::clusters::software::drafts::software::alternative_images::DisplayName::set).
@@ -170,5 +171,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -83,6 +83,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`SelectionCriteria::set`](crate::esx::settings::clusters::software::drafts::software::alternative_images::SelectionCriteria::set).
@@ -136,5 +137,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -204,6 +204,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`Components::get`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::Components::get).
@@ -257,6 +258,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`Components::list`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::Components::list).
@@ -302,6 +304,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`Components::set`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::Components::set).
@@ -363,6 +366,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `update`: the wire description of [`Components::update`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::Components::update).
@@ -416,5 +420,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -62,6 +62,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list_with_removed_components`: the wire description of [`EffectiveComponents::list_with_removed_components`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::EffectiveComponents::list_with_removed_components).
@@ -107,5 +108,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

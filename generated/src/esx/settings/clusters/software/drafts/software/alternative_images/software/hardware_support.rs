@@ -83,6 +83,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`HardwareSupport::get`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::HardwareSupport::get).
@@ -128,6 +129,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`HardwareSupport::set`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::HardwareSupport::set).
@@ -181,5 +183,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }

@@ -139,6 +139,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `get`: the wire description of [`RemovedComponents::get`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::RemovedComponents::get).
@@ -192,6 +193,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `list`: the wire description of [`RemovedComponents::list`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::RemovedComponents::list).
@@ -237,6 +239,7 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 
     /// `set`: the wire description of [`RemovedComponents::set`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::RemovedComponents::set).
@@ -290,5 +293,6 @@ pub mod ops {
                 },
             ],
         }),
+        releases: crate::EVERY_RELEASE,
     };
 }
