@@ -13,7 +13,7 @@
 //!    path positions, enumerations at their first value, unions with exactly
 //!    the fields of the case their tag (first value) selects.
 //! 2. `tests/wire/expect.py`, run in the pinned virtual environment of
-//!    `cargo xtask import-bindings` (`target/import-bindings-venv`), reads the
+//!    `cargo xtask import-bindings` (`target/import-bindings-venv-9.1.1.0`), reads the
 //!    samples with the bindings' own input types and serializes them with
 //!    `RestSerializer.serialize_request`, for `/api` (SWAGGER_REST, the
 //!    bindings' REST metadata) and `/rest` (VAPI_REST, the route table's
@@ -501,7 +501,7 @@ fn query_pairs(query: &str, decode: bool) -> Vec<(String, String)> {
 }
 
 fn python() -> PathBuf {
-    let venv = workspace_root().join("target/import-bindings-venv");
+    let venv = workspace_root().join("target/import-bindings-venv-9.1.1.0");
     let python = venv.join("bin/python");
     assert!(
         python.is_file(),

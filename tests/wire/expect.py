@@ -39,7 +39,7 @@ import importlib
 
 from vapi_snapshot.bindings import (
     _NoConnector, _defined_classes, _is_service, _is_structure, module_names)
-from vapi_snapshot.rest import is_verb_form
+from vapi_snapshot.rest import install_recorder, is_verb_form
 from vmware.vapi.bindings import type as bt
 from vmware.vapi.bindings.converter import RestConverter, TypeConverter
 from vmware.vapi.bindings.stub import StubConfiguration
@@ -56,6 +56,8 @@ def load_stubs():
     """Service id -> stub (``ApiInterfaceStub``) of every binding service."""
     config = StubConfiguration(_NoConnector())
     stubs = {}
+    # is_verb_form reads the arguments the bindings built their REST metadata with.
+    install_recorder()
 
     def index(cls, name):
         if _is_structure(cls):

@@ -70,6 +70,22 @@ class ParseTest(unittest.TestCase):
         self.assertTrue(docs.parse("Old.\nThis attribute is deprecated as of **vSphere API 9.0**.").deprecated)
         self.assertFalse(docs.parse("Tells whether the item is deprecated.").deprecated)
 
+    def test_deprecated_directive_inside_a_parameter_entry_marks_the_field(self):
+        # The 8.0 bindings deprecate fields with the directive alone.
+        parsed = docs.parse(
+            """Spec.
+
+            :type  network: :class:`str`
+            :param network: Identifier for the network.
+
+                .. deprecated:: vSphere API 8.0.3.0
+                    Use ``networkSegment`` instead.
+            :type  size: :class:`long`
+            :param size: Size; see the deprecated ``limit``.
+            """)
+        self.assertTrue(docs.is_deprecated_text(parsed.param("network")))
+        self.assertFalse(docs.is_deprecated_text(parsed.param("size")))
+
 
 class ConvertTest(unittest.TestCase):
     def setUp(self):

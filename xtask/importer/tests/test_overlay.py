@@ -100,6 +100,22 @@ class OverlayTest(unittest.TestCase):
         self.assertIn("/api route differs from bindings", [reason for reason, _, _ in result.skipped])
 
 
+class DocumentPackageTest(unittest.TestCase):
+    def test_documents_named_after_routes_find_their_services(self):
+        catalog = overlay.Catalog({"p": {"services": WireMap({
+            "com.vmware.vcenter.hvc.links": {"operations": WireMap()},
+            "com.vmware.vstats.acq_specs": {"operations": WireMap()},
+            "com.vmware.cis.session": {"operations": WireMap()},
+            "com.vmware.vcenter.vm.tools": {"operations": WireMap()},
+        })}})
+        self.assertEqual(catalog.service("hvc", "hvc/links"), ("com.vmware.vcenter.hvc.links", None))
+        self.assertEqual(catalog.service("vcenter", "hvc/links"), ("com.vmware.vcenter.hvc.links", None))
+        self.assertEqual(catalog.service("stats", "acq_specs"), ("com.vmware.vstats.acq_specs", None))
+        self.assertEqual(catalog.service("session", "session"), ("com.vmware.cis.session", None))
+        self.assertEqual(catalog.service("vcenter", "vm/tools"), ("com.vmware.vcenter.vm.tools", None))
+        self.assertEqual(catalog.service("stats", "vm/tools"), (None, "unknown service"))
+
+
 class HelpersTest(unittest.TestCase):
     def test_shape_and_default_path(self):
         self.assertEqual(overlay.shape("/a/{x}/b/{y}"), "/a/{}/b/{}")

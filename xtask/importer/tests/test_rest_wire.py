@@ -1,11 +1,14 @@
 """REST metadata conversion, wire encoding and REST attachment."""
 
 import json
+import sys
+import types
 import unittest
 
-from vmware.vapi.lib.rest import OperationRestMetadata, QueryRestMetadata
+from vmware.vapi.lib.rest import QueryRestMetadata
 
 from vapi_snapshot import rest, snapshot, wire
+from vapi_snapshot.rest import RecordedRestMetadata as OperationRestMetadata
 from vapi_snapshot.wire import WireMap
 
 
@@ -69,6 +72,50 @@ class FromBindingsTest(unittest.TestCase):
         mapping, notes = rest.from_bindings(metadata, ["ghost"])
         self.assertEqual(mapping.params, ["with-removed-components"])
         self.assertEqual([category for category, _ in notes], ["rest-metadata"])
+
+
+class OlderGeneratorsTest(unittest.TestCase):
+    """The 8.0 and 9.0 bindings: no ``QueryRestMetadata``; 8.0 also no status flag."""
+
+    def test_verb_form_with_plain_query_dict(self):
+        metadata = OperationRestMetadata(
+            http_method="GET", url_template="/vcenter/vm/{vm}/hardware", path_variables={"vm": "vm"},
+            query_parameters={"names": "filter_names"}, dispatch_parameters={}, header_parameters={},
+            dispatch_header_parameters={})
+        mapping, notes = rest.from_bindings(metadata, ["vm", "names"])
+        self.assertEqual(notes, [])
+        self.assertEqual(mapping.kind, rest.VERB)
+        self.assertEqual(mapping.bindings, {"vm": ("PathVariable", "vm"), "names": ("Query", "filter_names")})
+
+    def test_request_mapping_with_content_type(self):
+        metadata = OperationRestMetadata(
+            http_method="POST", url_template="/hvc/links", path_variables={}, header_parameters={},
+            query_parameters={}, content_type="application/json")
+        mapping, _ = rest.from_bindings(metadata, ["spec"])
+        self.assertEqual((mapping.kind, mapping.method, mapping.path), (rest.REQUEST_MAPPING, "POST", "/hvc/links"))
+
+    def test_positional_arguments_are_recorded_by_name(self):
+        metadata = OperationRestMetadata("DELETE", "/a/{b}", None, {"b": "b"}, {}, {})
+        self.assertEqual(rest.from_bindings(metadata, ["b"])[0].kind, rest.VERB)
+
+    def test_query_metadata_without_dispatch_parameters_is_neither_form(self):
+        metadata = OperationRestMetadata(http_method="GET", url_template="/a",
+                                         query_parameters=QueryRestMetadata({}))
+        with self.assertRaisesRegex(ValueError, "neither REST form"):
+            rest.from_bindings(metadata, [])
+
+    def test_metadata_built_before_the_recorder_is_refused(self):
+        plain = rest._RUNTIME_CLASS(http_method="GET", url_template="/a")  # pylint: disable=protected-access
+        with self.assertRaisesRegex(ValueError, "without the recorder"):
+            rest.from_bindings(plain, [])
+
+    def test_recorder_refuses_binding_modules_imported_before_it(self):
+        sys.modules["com.vmware.fake_client"] = types.ModuleType("com.vmware.fake_client")
+        try:
+            with self.assertRaisesRegex(RuntimeError, "com.vmware.fake_client"):
+                rest.install_recorder()
+        finally:
+            del sys.modules["com.vmware.fake_client"]
 
 
 class WireTest(unittest.TestCase):

@@ -1,9 +1,10 @@
-"""Command line: ``python -m vapi_snapshot --out DIR [--rest-overlay DIR]``.
+"""Command line: ``python -m vapi_snapshot --release R --out DIR --requirements FILE``.
 
-Normally run by ``cargo xtask import-bindings``, which prepares the virtual
-environment with the pinned binding wheels. Writes one
-``<component>.json`` per component and ``manifest.json`` into ``--out`` and
-the snapshot README into ``--readme``.
+Normally run by ``cargo xtask import-bindings``, which prepares one virtual
+environment per release with that release's pinned binding wheels. Writes one
+``<component>.json`` per component and ``manifest.json`` into ``--out``. The
+snapshot README, which describes every release, is rendered from the manifests
+by ``python -m vapi_snapshot.readme``.
 """
 
 import argparse
@@ -16,13 +17,20 @@ from . import bindings, census, overlay, provenance, report, snapshot, wire
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="vapi_snapshot", description=__doc__.split("\n")[0])
+    parser.add_argument("--release", required=True,
+                        help="vSphere release of the installed bindings (the vmware-vcenter version)")
     parser.add_argument("--out", required=True, help="snapshot directory to (re)write")
-    parser.add_argument("--readme", help="where to write the snapshot README")
     parser.add_argument("--rest-overlay", help="directory of VMware's OpenAPI documents")
     parser.add_argument("--requirements", required=True,
                         help="pinned requirements file (wheel hashes, for provenance)")
     args = parser.parse_args(argv)
     started = time.monotonic()
+    pinned = provenance.pinned_version(args.requirements, provenance.BUNDLING_DISTRIBUTION)
+    if pinned != args.release:
+        print("error: %s pins %s %s, not release %s"
+              % (args.requirements, provenance.BUNDLING_DISTRIBUTION, pinned, args.release),
+              file=sys.stderr)
+        return 1
 
     walker = bindings.Walker()
     walker.load()
@@ -59,32 +67,35 @@ def main(argv=None):
         for key, value in figures.items():
             totals[key] = totals.get(key, 0) + value
 
+    expected, api_release = census.count_installed()
+    if api_release != args.release:
+        print("error: the bindings' documentation names vSphere API %s as the newest release, "
+              "not %s" % (api_release, args.release), file=sys.stderr)
+        return 1
     source = provenance.describe(args.requirements, args.rest_overlay)
-    manifest = {"source": source, "totals": totals, "components": manifest_components}
+    source["shared_files"] = provenance.shared_files(args.requirements)
+    rest_stats = report.rest_statistics(packages, walker, overlay_result)
+    task_stats = report.task_statistics(packages)
+    manifest = {
+        "release": args.release,
+        "api_release": api_release,
+        "source": source,
+        "totals": totals,
+        "components": manifest_components,
+        "rest": report.rest_record(rest_stats),
+        "tasks": report.task_record(task_stats),
+        "route_collisions": report.collision_record(collisions_bindings, collisions_final),
+        "lost": report.lost_record(walker.findings),
+    }
+    if overlay_result is not None:
+        manifest["rest_overlay"] = report.overlay_record(overlay_result)
     _write(os.path.join(args.out, "manifest.json"), wire.dumps(manifest))
     stale = sorted(set(os.listdir(args.out)) - expected_files)
     for name in stale:
         if name.endswith(".json"):
             os.remove(os.path.join(args.out, name))
 
-    expected = census.count_installed()
-    rest_stats = report.rest_statistics(packages, walker, overlay_result)
-    task_stats = report.task_statistics(packages)
-    if args.readme:
-        _write(args.readme, report.readme({
-            "source": source,
-            "totals": totals,
-            "components": manifest_components,
-            "rest_stats": rest_stats,
-            "task_stats": task_stats,
-            "overlay": overlay_result,
-            "findings": walker.findings,
-            "collisions_bindings": collisions_bindings,
-            "collisions_final": collisions_final,
-            "filled_params": overlay_result.filled_params if overlay_result else {},
-        }))
-
-    print("components: %d" % len(components))
+    print("release %s (vSphere API %s), components: %d" % (args.release, api_release, len(components)))
     for key in ("packages", "services", "operations", "structures", "enumerations", "errors"):
         print("%-13s %6d (census %d)" % (key + ":", totals[key], expected[key]))
     for line in report.rest_summary(rest_stats):

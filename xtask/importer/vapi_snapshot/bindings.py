@@ -125,6 +125,7 @@ class Walker:
 
     def load(self):
         """Import every binding module and index its definitions."""
+        rest.install_recorder()
         for name in module_names():
             module = importlib.import_module(name)
             self.modules[name] = module
@@ -341,7 +342,10 @@ class Walker:
         base_name = operation_id[: -len("$task")] if operation_id.endswith("$task") else operation_id
         rest_metadata = stub._rest_metadata.get(base_name)  # pylint: disable=protected-access
         if rest_metadata is not None:
-            mapping, notes = rest.from_bindings(rest_metadata, input_type.get_field_names())
+            try:
+                mapping, notes = rest.from_bindings(rest_metadata, input_type.get_field_names())
+            except ValueError as err:
+                raise Problem("%s: %s" % (where, err)) from err
             for category, note in notes:
                 self.findings.lose(category, where, note)
             self.rest_mappings[(service_id, operation_id)] = mapping

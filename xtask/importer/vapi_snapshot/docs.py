@@ -33,6 +33,7 @@ _DIRECTIVE_RE = re.compile(r"^\.\.\s+([a-z_-]+)::\s*(.*)$")
 _DEPRECATED_TEXT_RE = re.compile(
     r"\bThis (?:class attribute|class|method|attribute|enumeration|field|parameter|"
     r"constant|service|package|structure|operation|value|module) is deprecated\b")
+_DEPRECATED_DIRECTIVE_RE = re.compile(r"^\s*\.\.\s+deprecated::", re.M)
 _ROLE_RE = re.compile(r":(class|func|attr|mod|meth|exc|data|obj):`~?([^`]+)`")
 _LITERAL_RE = re.compile(r"``(.+?)``", re.S)
 _BOLD_RE = re.compile(r"\*\*(.+?)\*\*", re.S)
@@ -183,8 +184,13 @@ def dedent_continuation(body):
 
 
 def is_deprecated_text(text):
-    """Whether an element's own documentation says it is deprecated."""
-    return bool(_DEPRECATED_TEXT_RE.search(text))
+    """Whether an element's own documentation says it is deprecated.
+
+    A field's or parameter's text (a ``:param:`` entry) says so with a
+    sentence ("This attribute is deprecated as of ...") or, in the 8.0
+    bindings, often with only a ``.. deprecated::`` directive inside the entry.
+    """
+    return bool(_DEPRECATED_TEXT_RE.search(text) or _DEPRECATED_DIRECTIVE_RE.search(text))
 
 
 class Converter:

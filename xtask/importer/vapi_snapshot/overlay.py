@@ -120,6 +120,25 @@ def default_rest_path(service_id):
     return "/" + service_id.replace("_", "-").replace(".", "/").lower()
 
 
+# Documents named after their routes' first segment rather than after the
+# package holding their services: ``hvc.json`` (``/api/hvc/links``, tag
+# ``hvc/links``) describes ``com.vmware.vcenter.hvc.links``, ``stats.json``
+# (``/api/stats/acq-specs``, tag ``acq_specs``) ``com.vmware.vstats.acq_specs``
+# and ``session.json`` (``/api/session``, tag ``session``)
+# ``com.vmware.cis.session``. Every other document is named after its package
+# below ``com.vmware``.
+DOCUMENT_PACKAGES = {
+    "hvc": "com.vmware.vcenter",
+    "session": "com.vmware.cis",
+    "stats": "com.vmware.vstats",
+}
+
+
+def document_package(document):
+    """Package the services of a document's tags are below."""
+    return DOCUMENT_PACKAGES.get(document, "com.vmware." + document)
+
+
 class Catalog:
     """Services and operations of the snapshot, for name matching."""
 
@@ -135,7 +154,7 @@ class Catalog:
     def service(self, document, tag):
         """``(service id, None)`` or ``(None, reason)`` for a document tag."""
         tail = tag.replace("/", ".")
-        exact = "com.vmware.%s.%s" % (document, tail)
+        exact = "%s.%s" % (document_package(document), tail)
         if exact in self.services:
             return exact, None
         folded = self._lower.get(exact.lower(), [])

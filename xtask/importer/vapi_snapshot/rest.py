@@ -18,11 +18,47 @@ is what tells them apart at run time: for verb-annotated operations it passes
 ``query_parameters`` as a ``QueryRestMetadata`` together with dispatch
 parameters, dispatch headers and ``use_status_to_std_err_map=False``; for
 ``@RequestMapping`` operations it passes a plain dict and none of the others.
+Older generators (the 8.0 and 9.0 bindings, whose runtimes have no
+``QueryRestMetadata`` and, for 8.0, no ``use_status_to_std_err_map``) pass
+``dispatch_parameters`` and ``dispatch_header_parameters`` for verb
+annotations only, like every later one. Which arguments were passed is not
+visible on the constructed object (the constructor defaults every map to
+``{}``), so :func:`install_recorder` replaces the runtime's class, before any
+binding module imports it, by a subclass that remembers the argument names.
 """
 
-from vmware.vapi.lib.rest import QueryRestMetadata
+import inspect
+import sys
+
+from vmware.vapi.lib import rest as _runtime_rest
 
 from . import wire
+
+# ``None`` on runtimes before 9.1 (vmware-vapi-runtime 2.x).
+QueryRestMetadata = getattr(_runtime_rest, "QueryRestMetadata", None)
+_RUNTIME_CLASS = _runtime_rest.OperationRestMetadata
+_SIGNATURE = inspect.signature(_RUNTIME_CLASS.__init__)
+
+
+class RecordedRestMetadata(_RUNTIME_CLASS):
+    """The runtime's ``OperationRestMetadata``, remembering its argument names."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.vapi_snapshot_arguments = frozenset(
+            _SIGNATURE.bind(self, *args, **kwargs).arguments) - {"self"}
+
+
+def install_recorder():
+    """Make binding modules imported from now on build :class:`RecordedRestMetadata`.
+
+    Fails when a binding module was imported before: its metadata would carry
+    no record of the arguments.
+    """
+    early = sorted(name for name in sys.modules if name.startswith("com.vmware.") and name.endswith("_client"))
+    if early:
+        raise RuntimeError("binding modules imported before the REST recorder: %s" % ", ".join(early[:3]))
+    _runtime_rest.OperationRestMetadata = RecordedRestMetadata
 
 VERB = "verb"
 REQUEST_MAPPING = "request-mapping"
@@ -74,8 +110,21 @@ class RestMapping:
 
 
 def is_verb_form(rest_metadata):
-    """Whether the generator emitted this metadata for a verb annotation."""
-    return isinstance(rest_metadata.query_parameters, QueryRestMetadata)
+    """Whether the generator emitted this metadata for a verb annotation.
+
+    Every generator passes ``dispatch_parameters`` for a verb annotation and
+    never for ``@RequestMapping``; since 9.1 the query parameters of a verb
+    annotation are also a ``QueryRestMetadata``, which must agree.
+    """
+    arguments = getattr(rest_metadata, "vapi_snapshot_arguments", None)
+    if arguments is None:
+        raise ValueError("REST metadata built without the recorder (see install_recorder)")
+    verb = "dispatch_parameters" in arguments
+    # pylint: disable=protected-access
+    if QueryRestMetadata is not None and isinstance(rest_metadata._query_parameters, QueryRestMetadata) \
+            and not verb:
+        raise ValueError("QueryRestMetadata without dispatch parameters: neither REST form")
+    return verb
 
 
 def split_query(url_template):
@@ -107,7 +156,7 @@ def from_bindings(rest_metadata, param_names):
     bindings = {}
     for param, variable in rest_metadata._path_variables.items():
         bindings[param] = ("PathVariable", variable)
-    for param, query_name in dict(rest_metadata.query_parameters).items():
+    for param, query_name in dict(rest_metadata._query_parameters).items():
         bindings[param] = ("Query", query_name)
     for header_name, param in rest_metadata._header_parameters.items():
         bindings[param] = ("Header", header_name)
@@ -117,7 +166,7 @@ def from_bindings(rest_metadata, param_names):
     if unknown:
         notes.append(("rest-metadata", "REST metadata names unknown parameters %s" % ", ".join(unknown)))
 
-    styles = getattr(rest_metadata.query_parameters, "_serialization_style_dict", None) or {}
+    styles = getattr(rest_metadata._query_parameters, "_serialization_style_dict", None) or {}
     for query_name, style in sorted(styles.items()):
         notes.append(("query-style", "query parameter %s: serialization style %r" % (query_name, style)))
     if is_verb_form(rest_metadata):
