@@ -26,4 +26,7 @@ pub mod wire;
 
 pub use lower::{build_model, decide_zeros, shape_calls};
 pub use error::{Error, Problem};
-pub use snapshot::{load_snapshot, load_union, read_component, read_release_snapshot, snapshot_release};
+pub use snapshot::{
+    load_releases, load_snapshot, load_union, read_component, read_release_snapshot, release_dirs,
+    snapshot_release,
+};

@@ -36,6 +36,39 @@ pub fn load_union(dirs: &[PathBuf]) -> Result<(Model, MergeReport), Error> {
     Ok((model, merged.report))
 }
 
+/// The release snapshot directories in `base` (`vsphere-<release>`, the
+/// release dotted numbers), oldest release first.
+pub fn release_dirs(base: &Path) -> Result<Vec<PathBuf>, Error> {
+    let io = |source| Error::Io {
+        path: base.to_path_buf(),
+        source,
+    };
+    let mut dirs = Vec::new();
+    for entry in std::fs::read_dir(base).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let key = name.strip_prefix("vsphere-").and_then(merge::release_key);
+        if let Some(key) = key.filter(|_| path.is_dir()) {
+            dirs.push((key, path));
+        }
+    }
+    if dirs.is_empty() {
+        return Err(Error::Model(Problems(vec![Problem::new(
+            base.display().to_string(),
+            "no release snapshot directory (`vsphere-<release>`)",
+        )])));
+    }
+    dirs.sort();
+    Ok(dirs.into_iter().map(|(_, dir)| dir).collect())
+}
+
+/// [`load_union`] of every release snapshot in `base` ([`release_dirs`]):
+/// the model the generated crate is built from when `base` is
+/// `metamodel-snapshots/`.
+pub fn load_releases(base: &Path) -> Result<(Model, MergeReport), Error> {
+    load_union(&release_dirs(base)?)
+}
+
 /// Reads a snapshot directory that names its release.
 pub fn read_release_snapshot(dir: &Path) -> Result<ReleaseSnapshot, Error> {
     let Some(release) = snapshot_release(dir)? else {

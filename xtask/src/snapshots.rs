@@ -3,28 +3,16 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use vsphere_vapi_codegen::ir::Model;
-use vsphere_vapi_codegen::merge::{MergeReport, release_key};
+use vsphere_vapi_codegen::merge::MergeReport;
 
 /// The release snapshot directories below `root/metamodel-snapshots`
-/// (`vsphere-<release>` with a numeric release), oldest release first.
+/// (`vsphere-<release>`), oldest release first.
 pub fn release_dirs(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let base = root.join("metamodel-snapshots");
-    let mut dirs = Vec::new();
-    for entry in std::fs::read_dir(&base).with_context(|| format!("listing {}", base.display()))? {
-        let entry = entry.with_context(|| format!("listing {}", base.display()))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let release = name.strip_prefix("vsphere-").and_then(release_key);
-        if let Some(key) = release.filter(|_| entry.path().is_dir()) {
-            dirs.push((key, entry.path()));
-        }
-    }
-    if dirs.is_empty() {
-        bail!("no vsphere-<release> snapshot directory in {}", base.display());
-    }
-    dirs.sort();
-    Ok(dirs.into_iter().map(|(_, dir)| dir).collect())
+    vsphere_vapi_codegen::release_dirs(&base)
+        .with_context(|| format!("finding the release snapshots in {}", base.display()))
 }
 
 /// The model of some snapshot directories.

@@ -9,7 +9,7 @@ use quote::quote;
 
 use crate::ir::Enumeration;
 
-use super::docs::DocBuilder;
+use super::docs::{DocBuilder, ReleaseScope};
 use super::layout::Module;
 use super::layout::display_path;
 use super::tokens::{cfg_attr_text, doc_attrs, ident};
@@ -40,7 +40,7 @@ pub fn emit(
 
     let mut doc = DocBuilder::new();
     doc.ir_doc(&enumeration.doc);
-    doc.releases(&enumeration.releases, releases);
+    doc.releases(&enumeration.releases, ReleaseScope::item(releases));
     let doc = doc_attrs(&doc.build());
 
     let variants = enumeration
@@ -54,7 +54,10 @@ pub fn emit(
             let doc = doc_attrs(
                 &DocBuilder::new()
                     .ir_doc(&value.doc)
-                    .releases(&value.releases, releases)
+                    .releases(
+                        &value.releases,
+                        ReleaseScope::member(releases, &enumeration.releases),
+                    )
                     .build(),
             );
             let wire = &value.wire;

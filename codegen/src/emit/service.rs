@@ -14,7 +14,8 @@ use crate::ir::{
 };
 
 use super::docs::{
-    DocBuilder, field_doc, field_notes, indent_continuation, route_bindings, route_line, wrap,
+    DocBuilder, ReleaseScope, field_doc, field_notes, indent_continuation, route_bindings,
+    route_line, wrap,
 };
 use super::layout::{Module, OPS_MODULE};
 use super::structure::constant_item;
@@ -37,7 +38,7 @@ pub fn emit_handle(
 
     let mut doc = DocBuilder::new();
     doc.ir_doc(&service.doc);
-    doc.releases(&service.releases, &ctx.model.releases);
+    doc.releases(&service.releases, ReleaseScope::item(&ctx.model.releases));
     // A child module resolves by name; any other needs its full path.
     // `mod@`: a module may share its name with a prelude macro (`file`).
     let nested_link = match service
@@ -415,7 +416,8 @@ fn args_struct(
             let field_context = format!("{context}, parameter `{}`", param.name);
             let field = ident(&param.rust_name, &field_context)?;
             let ty = types.owned(&param.ty, &field_context)?;
-            let doc = doc_attrs(&field_doc(param, &types.ctx.model.releases));
+            let scope = ReleaseScope::member(&types.ctx.model.releases, &operation.releases);
+            let doc = doc_attrs(&field_doc(param, scope));
             Ok(quote! { #doc pub #field: #ty, })
         })
         .collect::<Result<Vec<_>, EmitError>>()?;
@@ -461,7 +463,8 @@ fn builder_items(
                 PassBy::Reference => quote! { #value },
                 PassBy::Borrow => quote! { &#value },
             };
-            let doc = doc_attrs(&field_doc(param, &types.ctx.model.releases));
+            let scope = ReleaseScope::member(&types.ctx.model.releases, &operation.releases);
+            let doc = doc_attrs(&field_doc(param, scope));
             Ok(quote! {
                 #doc
                 pub fn #setter(self, #value: #ty) -> Self {
@@ -594,6 +597,7 @@ fn operation_doc(
     context: &str,
 ) -> Result<String, EmitError> {
     let mut doc = DocBuilder::new();
+    let op_scope = ReleaseScope::member(&ctx.model.releases, &service.releases);
     let twin = match &operation.task {
         TaskKind::TaskVariantOf(base) => service.operations.iter().find(|op| &op.id == base),
         _ => None,
@@ -607,10 +611,10 @@ fn operation_doc(
             "Starts [`{method}`](Self::{method}) as a vCenter task, with the same \
              parameters and errors, and returns its [`Task`](crate::Task) handle{waits}."
         ));
-        doc.releases(&operation.releases, &ctx.model.releases);
+        doc.releases(&operation.releases, op_scope);
     } else {
         doc.ir_doc(&operation.doc);
-        doc.releases(&operation.releases, &ctx.model.releases);
+        doc.releases(&operation.releases, op_scope);
         let task_twin = service
             .operations
             .iter()
@@ -634,7 +638,10 @@ fn operation_doc(
         }
         let line = |param: &crate::ir::Field| {
             let mut text = param.doc.text.trim().to_owned();
-            let notes = field_notes(param, &ctx.model.releases);
+            let notes = field_notes(
+                param,
+                ReleaseScope::member(&ctx.model.releases, &operation.releases),
+            );
             if !notes.is_empty() {
                 if !text.is_empty() {
                     text.push(' ');

@@ -50,7 +50,7 @@ use quote::{format_ident, quote};
 
 use crate::ir::{Field, Structure, TypeRef, Union, UnionEnum};
 
-use super::docs::{DocBuilder, field_doc, releases_note};
+use super::docs::{DocBuilder, ReleaseScope, field_doc, releases_note};
 use super::tokens::{doc_attrs, ident};
 use super::types::{Scope, TypeMapper};
 use super::{Ctx, EmitError};
@@ -177,7 +177,8 @@ impl Printer<'_, '_, '_> {
     fn variant_field_doc(&self, field: &Field) -> TokenStream {
         let mut field = field.clone();
         field.union_case = None;
-        doc_attrs(&field_doc(&field, &self.ctx.model.releases))
+        let scope = ReleaseScope::member(&self.ctx.model.releases, &self.structure.releases);
+        doc_attrs(&field_doc(&field, scope))
     }
 
     /// The enum and its methods. `serialize_fields` binds the case fields
@@ -200,17 +201,13 @@ impl Printer<'_, '_, '_> {
             let variant_name = ident(&variant.rust_name, &context)?;
             let wire = &variant.wire;
             // A variant's releases are its tag value's.
-            let value_releases = self
-                .ctx
-                .model
-                .enumerations
-                .get(&rust.tag_enumeration)
-                .and_then(|e| e.values.iter().find(|v| v.wire == variant.wire))
-                .map(|v| &v.releases);
+            let tag = self.ctx.model.enumerations.get(&rust.tag_enumeration);
+            let value = tag.and_then(|e| e.values.iter().find(|v| v.wire == variant.wire));
             let mut variant_doc = DocBuilder::new();
             variant_doc.ir_doc(&variant.doc);
-            if let Some(releases) = value_releases {
-                variant_doc.releases(releases, &self.ctx.model.releases);
+            if let (Some(tag), Some(value)) = (tag, value) {
+                let scope = ReleaseScope::member(&self.ctx.model.releases, &tag.releases);
+                variant_doc.releases(&value.releases, scope);
             }
             let doc = doc_attrs(&variant_doc.build());
             let fields: Vec<&Field> = variant
@@ -498,7 +495,9 @@ pub fn emit(
             Role::Common => {
                 let field_name = ident(&field.rust_name, &context)?;
                 let ty = printer.field_type(field)?;
-                let field_doc = doc_attrs(&field_doc(field, &printer.ctx.model.releases));
+                let scope =
+                    ReleaseScope::member(&printer.ctx.model.releases, &printer.structure.releases);
+                let field_doc = doc_attrs(&field_doc(field, scope));
                 members.push(quote! { #field_doc pub #field_name: #ty, });
                 let optional = matches!(field.ty, TypeRef::Optional(_));
                 all_optional &= optional;
@@ -517,7 +516,9 @@ pub fn emit(
                 let ty = printer.enum_type(rust, &context)?;
                 let mut field_doc = DocBuilder::new();
                 field_doc.ir_doc(&field.doc);
-                field_doc.paragraph(releases_note(&field.releases, &printer.ctx.model.releases));
+                let scope =
+                    ReleaseScope::member(&printer.ctx.model.releases, &printer.structure.releases);
+                field_doc.paragraph(releases_note(&field.releases, scope));
                 field_doc.paragraph(format!(
                     "The variant carries the fields of its case (see [`{}`]).",
                     rust.path.name

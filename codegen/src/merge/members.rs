@@ -8,9 +8,9 @@ use super::{Gathered, Merger, Versions};
 use crate::ir::{HttpMethod, ParamLocation, Route};
 use crate::rest;
 use crate::wire::{
-    ConstantInfo, ElementMap, EnumerationInfo, EnumerationValueInfo, ErrorInfo, FieldInfo,
-    GenericInstantiation, GenericType, Metadata, OperationInfo, ServiceInfo, StructureInfo, Type,
-    TypeCategory, WireMap,
+    ConstantInfo, ConstantValue, ElementMap, EnumerationInfo, EnumerationValueInfo, ErrorInfo, FieldInfo,
+    GenericInstantiation, GenericType, Metadata, OperationInfo, PrimitiveType, PrimitiveValue,
+    ServiceInfo, StructureInfo, Type, TypeCategory, WireMap,
 };
 
 /// Metadata of a field or parameter that decides its Rust type: typed
@@ -552,7 +552,7 @@ impl Merger<'_> {
         for (name, constant_versions) in gathered.iter() {
             let texts: Vec<(usize, String)> = constant_versions
                 .iter()
-                .map(|(r, c)| (*r, format!("{}: {:?}", describe(&c.ty), c.value)))
+                .map(|(r, c)| (*r, format!("{} {}", describe(&c.ty), constant_text(&c.value))))
                 .collect();
             let distinct: BTreeSet<&String> = texts.iter().map(|(_, t)| t).collect();
             if distinct.len() > 1 {
@@ -567,6 +567,24 @@ impl Merger<'_> {
             out.push((name.clone(), constant_versions[0].1.clone()));
         }
         WireMap(out)
+    }
+}
+
+/// A constant's value as JSON-like text: `["Import", "Export"]`, `10`.
+fn constant_text(value: &ConstantValue) -> String {
+    let primitive = |p: &PrimitiveValue| match p.kind {
+        PrimitiveType::Boolean => format!("{:?}", p.boolean_value.unwrap_or_default()),
+        PrimitiveType::Double => format!("{:?}", p.double_value.unwrap_or_default()),
+        PrimitiveType::Long => format!("{}", p.long_value.unwrap_or_default()),
+        _ => format!("{:?}", p.string_value.as_deref().unwrap_or_default()),
+    };
+    match (&value.primitive_value, &value.list_value) {
+        (Some(p), _) => primitive(p),
+        (None, Some(list)) => {
+            let items: Vec<String> = list.iter().map(primitive).collect();
+            format!("[{}]", items.join(", "))
+        }
+        (None, None) => "none".to_owned(),
     }
 }
 
