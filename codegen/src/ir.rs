@@ -33,6 +33,76 @@ pub struct Model {
     /// Typed identifiers, one per resource type named by `Resource`
     /// metadata, keyed by [`ResourceIdType::key`].
     pub resource_ids: BTreeMap<String, ResourceIdType>,
+    /// The vSphere API releases of the snapshots the model was merged from,
+    /// oldest first (`8.0.3.0`, …, `9.1.1.0`); empty when the snapshot
+    /// names no release. Each element's [`Releases`] is a subset.
+    pub releases: Vec<String>,
+}
+
+/// The snapshot releases that declare an element, out of
+/// [`Model::releases`] (see `merge`). The documented "added in" of releases
+/// older than the oldest snapshot stays in the element's docs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Releases {
+    /// The releases that declare the element, oldest first. Empty when the
+    /// model knows no releases.
+    pub present: Vec<String>,
+}
+
+impl Releases {
+    /// The oldest release that has the element.
+    pub fn first(&self) -> Option<&str> {
+        self.present.first().map(String::as_str)
+    }
+
+    /// The newest release that has the element.
+    pub fn last(&self) -> Option<&str> {
+        self.present.last().map(String::as_str)
+    }
+
+    /// Whether every release of `all` has the element (also when nothing
+    /// is known about releases).
+    pub fn in_all(&self, all: &[String]) -> bool {
+        all.iter().all(|release| self.present.contains(release))
+    }
+
+    /// The release that dropped the element: the first of `all` after the
+    /// last release that has it. `None` when the newest release has it.
+    pub fn removed_in<'a>(&self, all: &'a [String]) -> Option<&'a str> {
+        let last = self.last()?;
+        let position = all.iter().position(|release| release == last)?;
+        all.get(position + 1).map(String::as_str)
+    }
+
+    /// The releases of `all` before the first that has the element
+    /// (empty when the oldest release has it).
+    pub fn missing_before<'a>(&self, all: &'a [String]) -> &'a [String] {
+        match self.first() {
+            Some(first) => {
+                let position = all.iter().position(|r| r == first).unwrap_or(0);
+                &all[..position]
+            }
+            None => &[],
+        }
+    }
+
+    /// Releases between the first and the last that have the element which
+    /// lack it (dropped and brought back).
+    pub fn gaps<'a>(&self, all: &'a [String]) -> Vec<&'a str> {
+        let (Some(first), Some(last)) = (self.first(), self.last()) else {
+            return Vec::new();
+        };
+        let start = all.iter().position(|r| r == first);
+        let end = all.iter().position(|r| r == last);
+        match (start, end) {
+            (Some(start), Some(end)) => all[start..=end]
+                .iter()
+                .filter(|release| !self.present.contains(release))
+                .map(String::as_str)
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// A newtype for the identifiers of one resource type (`VirtualMachine` →
@@ -121,6 +191,8 @@ pub struct Service {
     /// package's, except for services of a group's root package, which may
     /// have their own (`com.vmware.vcenter.VM` → `vcenter-vm`).
     pub feature: String,
+    /// The snapshot releases that declare the service.
+    pub releases: Releases,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -154,6 +226,8 @@ pub struct Operation {
     /// Why a protocol has no route, for the route table.
     pub api_missing_reason: Option<String>,
     pub rest_missing_reason: Option<String>,
+    /// The snapshot releases that declare the operation.
+    pub releases: Releases,
 }
 
 /// How an operation's method takes its parameters: required ones
@@ -279,6 +353,8 @@ pub struct Structure {
     /// structure as its zero, so it implements
     /// `vsphere_vapi_runtime::de::Zero` (see `lower::zeros`).
     pub zero: bool,
+    /// The snapshot releases that declare the structure.
+    pub releases: Releases,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -347,6 +423,9 @@ pub struct Field {
     /// for required fields without a zero (absent is a decode error) and
     /// for operation parameters.
     pub zero_if_missing: bool,
+    /// The snapshot releases whose declaration of the owner has this field
+    /// or parameter.
+    pub releases: Releases,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -379,6 +458,8 @@ pub struct Enumeration {
     /// take it.
     pub unknown_variant: String,
     pub feature: String,
+    /// The snapshot releases that declare the enumeration.
+    pub releases: Releases,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -388,6 +469,8 @@ pub struct EnumValue {
     /// Variant: `PoweredOff`.
     pub rust_name: String,
     pub doc: Doc,
+    /// The snapshot releases whose enumeration has this value.
+    pub releases: Releases,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]

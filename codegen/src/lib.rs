@@ -8,7 +8,9 @@
 //!    [`docs`] and [`features`].
 //! 3. [`emit`]: prints the IR as Rust source files.
 //!
-//! [`load_snapshot`] reads a snapshot directory and runs stages 1 and 2.
+//! [`load_snapshot`] reads a snapshot directory and runs stages 1 and 2;
+//! [`load_union`] reads the snapshots of several releases, unites them
+//! ([`merge`]) and builds one model of the union.
 
 pub mod docs;
 pub mod emit;
@@ -16,6 +18,7 @@ pub mod error;
 pub mod features;
 pub mod ir;
 pub mod lower;
+pub mod merge;
 pub mod names;
 pub mod rest;
 pub mod snapshot;
@@ -23,4 +26,7 @@ pub mod wire;
 
 pub use error::{Error, Problem};
 pub use lower::{build_model, decide_zeros, shape_calls};
-pub use snapshot::{load_snapshot, read_component};
+pub use snapshot::{
+    load_releases, load_snapshot, load_union, read_component, read_release_snapshot, release_dirs,
+    snapshot_release,
+};

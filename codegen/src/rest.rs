@@ -561,6 +561,7 @@ mod tests {
             metadata,
             documentation: String::new(),
             lifecycle: None,
+            releases: Vec::new(),
         }
     }
 

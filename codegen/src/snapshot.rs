@@ -2,8 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::Error;
+use crate::error::{Error, Problem, Problems};
 use crate::ir::Model;
+use crate::merge::{self, MergeReport, ReleaseSnapshot};
 use crate::wire::{ComponentData, ComponentEnvelope};
 
 /// Files in a snapshot directory that are not components.
@@ -36,6 +37,123 @@ pub fn read_components(files: &[PathBuf]) -> Result<Vec<ComponentData>, Error> {
             .collect()
     });
     results.into_iter().collect()
+}
+
+/// Reads the snapshots of several releases (see [`snapshot_release`]),
+/// unites them by the rules of [`merge`] and builds the model of the union,
+/// whose [`Model::releases`] lists the releases, oldest first.
+pub fn load_union(dirs: &[PathBuf]) -> Result<(Model, MergeReport), Error> {
+    let snapshots = dirs
+        .iter()
+        .map(|dir| read_release_snapshot(dir))
+        .collect::<Result<Vec<_>, _>>()?;
+    let merged = merge::merge(snapshots)?;
+    let mut model = crate::build_model(&merged.components)?;
+    model.releases = merged.releases;
+    Ok((model, merged.report))
+}
+
+/// The release snapshot directories in `base` (`vsphere-<release>`, the
+/// release dotted numbers), oldest release first.
+pub fn release_dirs(base: &Path) -> Result<Vec<PathBuf>, Error> {
+    let io = |source| Error::Io {
+        path: base.to_path_buf(),
+        source,
+    };
+    let mut dirs = Vec::new();
+    for entry in std::fs::read_dir(base).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let key = name.strip_prefix("vsphere-").and_then(merge::release_key);
+        if let Some(key) = key.filter(|_| path.is_dir()) {
+            dirs.push((key, path));
+        }
+    }
+    if dirs.is_empty() {
+        return Err(Error::Model(Problems(vec![Problem::new(
+            base.display().to_string(),
+            "no release snapshot directory (`vsphere-<release>`)",
+        )])));
+    }
+    dirs.sort();
+    Ok(dirs.into_iter().map(|(_, dir)| dir).collect())
+}
+
+/// [`load_union`] of every release snapshot in `base` ([`release_dirs`]):
+/// the model the generated crate is built from when `base` is
+/// `metamodel-snapshots/`.
+pub fn load_releases(base: &Path) -> Result<(Model, MergeReport), Error> {
+    load_union(&release_dirs(base)?)
+}
+
+/// Reads a snapshot directory that names its release.
+pub fn read_release_snapshot(dir: &Path) -> Result<ReleaseSnapshot, Error> {
+    let Some(release) = snapshot_release(dir)? else {
+        return Err(Error::Model(Problems(vec![Problem::new(
+            dir.display().to_string(),
+            "the snapshot names no release: manifest.json has no `release` and the \
+             directory is not named `vsphere-<release>`",
+        )])));
+    };
+    let components = read_components(&component_files(dir)?)?;
+    Ok(ReleaseSnapshot {
+        release,
+        components,
+    })
+}
+
+/// The vSphere API release a snapshot describes: the `release` of its
+/// `manifest.json`, else the `<release>` of a directory named
+/// `vsphere-<release>` (`vsphere-9.1.1.0`); `None` when neither says (a
+/// live dump, say).
+pub fn snapshot_release(dir: &Path) -> Result<Option<String>, Error> {
+    let manifest = dir.join("manifest.json");
+    match std::fs::read_to_string(&manifest) {
+        Ok(text) => {
+            let value: serde_json::Value =
+                serde_json::from_str(&text).map_err(|err| Error::Parse {
+                    path: manifest.clone(),
+                    json_path: "the top level".to_owned(),
+                    message: err.to_string(),
+                })?;
+            match value.get("release") {
+                None => {}
+                Some(serde_json::Value::String(release))
+                    if merge::release_key(release).is_some() =>
+                {
+                    return Ok(Some(release.clone()));
+                }
+                Some(other) => {
+                    return Err(Error::Parse {
+                        path: manifest,
+                        json_path: "release".to_owned(),
+                        message: format!(
+                            "expected a release of dotted numbers (\"8.0.3.0\"), found {other}"
+                        ),
+                    });
+                }
+            }
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+        Err(source) => {
+            return Err(Error::Io {
+                path: manifest,
+                source,
+            });
+        }
+    }
+    let name = dir
+        .canonicalize()
+        .ok()
+        .and_then(|dir| dir.file_name().map(|n| n.to_string_lossy().into_owned()));
+    Ok(name
+        .as_deref()
+        .and_then(|name| name.strip_prefix("vsphere-"))
+        .filter(|release| merge::release_key(release).is_some())
+        .map(str::to_owned))
 }
 
 /// The component files of a snapshot directory, sorted by name.

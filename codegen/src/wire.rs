@@ -62,6 +62,11 @@ pub struct PackageInfo {
     pub metadata: Metadata,
     #[serde(default)]
     pub documentation: String,
+    /// Not part of the JSON: the releases (oldest first) of the snapshots
+    /// that declare this element, set when `merge` unites several
+    /// snapshots; empty for a single snapshot read as is.
+    #[serde(skip)]
+    pub releases: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
@@ -81,6 +86,11 @@ pub struct ServiceInfo {
     pub documentation: String,
     #[serde(default)]
     pub lifecycle: Option<LifecycleInfo>,
+    /// Not part of the JSON: the releases (oldest first) of the snapshots
+    /// that declare this element, set when `merge` unites several
+    /// snapshots; empty for a single snapshot read as is.
+    #[serde(skip)]
+    pub releases: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
@@ -97,6 +107,11 @@ pub struct OperationInfo {
     pub documentation: String,
     #[serde(default)]
     pub lifecycle: Option<LifecycleInfo>,
+    /// Not part of the JSON: the releases (oldest first) of the snapshots
+    /// that declare this element, set when `merge` unites several
+    /// snapshots; empty for a single snapshot read as is.
+    #[serde(skip)]
+    pub releases: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
@@ -129,6 +144,11 @@ pub struct FieldInfo {
     pub documentation: String,
     #[serde(default)]
     pub lifecycle: Option<LifecycleInfo>,
+    /// Not part of the JSON: the releases (oldest first) of the snapshots
+    /// that declare this element, set when `merge` unites several
+    /// snapshots; empty for a single snapshot read as is.
+    #[serde(skip)]
+    pub releases: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
@@ -148,6 +168,11 @@ pub struct StructureInfo {
     pub documentation: String,
     #[serde(default)]
     pub lifecycle: Option<LifecycleInfo>,
+    /// Not part of the JSON: the releases (oldest first) of the snapshots
+    /// that declare this element, set when `merge` unites several
+    /// snapshots; empty for a single snapshot read as is.
+    #[serde(skip)]
+    pub releases: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
@@ -161,6 +186,11 @@ pub struct EnumerationInfo {
     pub documentation: String,
     #[serde(default)]
     pub lifecycle: Option<LifecycleInfo>,
+    /// Not part of the JSON: the releases (oldest first) of the snapshots
+    /// that declare this element, set when `merge` unites several
+    /// snapshots; empty for a single snapshot read as is.
+    #[serde(skip)]
+    pub releases: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
@@ -172,6 +202,11 @@ pub struct EnumerationValueInfo {
     pub documentation: String,
     #[serde(default)]
     pub lifecycle: Option<LifecycleInfo>,
+    /// Not part of the JSON: the releases (oldest first) of the snapshots
+    /// that declare this element, set when `merge` unites several
+    /// snapshots; empty for a single snapshot read as is.
+    #[serde(skip)]
+    pub releases: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]

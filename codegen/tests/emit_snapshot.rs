@@ -1,9 +1,9 @@
 //! Golden code for a representative set of real services: the emitter run
-//! on the checked-in metamodel snapshot, one insta snapshot per service
-//! (its client handle plus its nested types and operation specs, as
+//! on the union of the checked-in release snapshots, one insta snapshot per
+//! service (its client handle plus its nested types and operation specs, as
 //! `emit::render_service` shows them). They cover path/query/body
-//! parameters, task operations, legacy `/rest` routes, unions and
-//! nested enumerations.
+//! parameters, task operations, legacy `/rest` routes, unions, nested
+//! enumerations, and a service later releases dropped (`vstats.counters`).
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -14,11 +14,10 @@ use vsphere_vapi_codegen::ir::Model;
 fn model() -> &'static Model {
     static MODEL: OnceLock<Model> = OnceLock::new();
     MODEL.get_or_init(|| {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../metamodel-snapshots")
-            .join(emit::DEFAULT_SNAPSHOT);
-        vsphere_vapi_codegen::load_snapshot(&dir)
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../metamodel-snapshots");
+        vsphere_vapi_codegen::load_releases(&dir)
             .unwrap_or_else(|err| panic!("loading {}: {err}", dir.display()))
+            .0
     })
 }
 
@@ -80,4 +79,9 @@ fn whole_snapshot_emits() {
             path.display()
         );
     }
+}
+
+#[test]
+fn vstats_counters() {
+    check("com.vmware.vstats.counters");
 }

@@ -43,6 +43,7 @@ fn service(id: &str, package: &str, handle: RustPath, nested: &[&str]) -> Servic
         enumerations: Vec::new(),
         constants: Vec::new(),
         feature: String::new(),
+        releases: Default::default(),
     }
 }
 

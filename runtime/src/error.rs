@@ -156,7 +156,8 @@ impl fmt::Display for ServerError {
 ///   status but the answer could not be read ([`Error::Decode`]): the
 ///   operation **took effect**, so repeating a create, delete or action would
 ///   do it twice.
-/// * [`Error::InvalidRequest`], [`Error::Serialize`] and [`Error::Config`]
+/// * [`Error::InvalidRequest`], [`Error::Serialize`], [`Error::Config`] and
+///   [`Error::NotInRelease`]
 ///   are raised before anything is sent.
 /// * [`Error::transport_kind`] classifies failures to talk to the server;
 ///   [`TransportKind::ConnectionRefused`], [`TransportKind::NameResolution`]
@@ -298,6 +299,25 @@ pub enum Error {
         task_id: TaskId,
         /// The task's error.
         error: Box<ServerError>,
+    },
+    /// The server's vSphere API release does not have the operation, so the
+    /// call was refused before anything was sent (see
+    /// [`Client::supports`](crate::Client::supports)).
+    #[error(
+        "{service}.{operation} is not in vSphere API release {server_release} of the server; \
+         nothing was sent (releases that have it: {})",
+        releases.join(", ")
+    )]
+    NotInRelease {
+        /// Service identifier.
+        service: &'static str,
+        /// Operation identifier.
+        operation: &'static str,
+        /// The releases (of the generated crate's) that have the operation,
+        /// oldest first.
+        releases: &'static [&'static str],
+        /// The server's release, as it reported it.
+        server_release: String,
     },
 }
 

@@ -54,6 +54,7 @@ mod encode;
 mod enum_macro;
 mod error;
 mod ids;
+pub mod release;
 pub mod spec;
 mod task;
 mod tls;
@@ -64,7 +65,8 @@ pub use client::{Call, Client, ClientBuilder, Protocol, SESSION_HEADER};
 pub use enum_macro::UnknownVariant;
 pub use error::{Error, Result, ServerError, TransportKind};
 pub use ids::{ResourceId, TaskId};
-pub use spec::{HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation};
+pub use release::{ReleaseSource, ServerRelease};
+pub use spec::{HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases};
 pub use task::{TASK_CANCEL, TASK_GET, Task, TaskProgress, TaskState, TaskStatus, TaskWaitOptions};
 pub use transport::{ReqwestTransport, Transport};
 

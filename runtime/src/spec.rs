@@ -101,4 +101,36 @@ pub struct OperationSpec {
     /// The legacy `/rest` route, when the operation has one.
     /// Responses are wrapped in `{"value": ...}`.
     pub rest: Option<HttpRoute>,
+    /// The vSphere API releases that have the operation. A call is refused
+    /// before anything is sent when the server's release lacks it (see
+    /// [`Client::supports`](crate::Client::supports)).
+    pub releases: Releases,
+}
+
+/// Which vSphere API releases have an operation, out of the releases the
+/// generated crate was built from.
+///
+/// Release identifiers are dotted numbers (`8.0.3.0`), compared part by
+/// part as numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Releases {
+    /// Every release the generated crate covers, oldest first. Empty when
+    /// nothing is known about releases: the operation is then always tried.
+    pub known: &'static [&'static str],
+    /// The releases of `known` that have the operation, oldest first.
+    pub present: &'static [&'static str],
+}
+
+impl Releases {
+    /// Nothing known: calls are never refused.
+    pub const UNKNOWN: Releases = Releases {
+        known: &[],
+        present: &[],
+    };
+
+    /// Whether every known release has the operation (or nothing is
+    /// known), so that the server's release does not matter.
+    pub fn in_every_known(&self) -> bool {
+        self.known.iter().all(|release| self.present.contains(release))
+    }
 }

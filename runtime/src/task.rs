@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::client::{self, Client};
 use crate::error::{self, Error, Result, ServerError};
 use crate::ids::TaskId;
-use crate::spec::{HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation};
+use crate::spec::{HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases};
 
 const TASKS_SERVICE: &str = "com.vmware.cis.tasks";
 
@@ -38,6 +38,7 @@ pub static TASK_GET: OperationSpec = OperationSpec {
         query: &[],
         params: TASK_PARAMS,
     }),
+    releases: Releases::UNKNOWN,
 };
 
 /// `com.vmware.cis.tasks.cancel`: `POST /api/cis/tasks/{task}?action=cancel`
@@ -58,6 +59,7 @@ pub static TASK_CANCEL: OperationSpec = OperationSpec {
         query: &[("action", "cancel")],
         params: TASK_PARAMS,
     }),
+    releases: Releases::UNKNOWN,
 };
 
 crate::vapi_enum! {

@@ -26,6 +26,7 @@ static VM_GET: OperationSpec = OperationSpec {
         }],
     }),
     rest: None,
+    releases: vsphere_vapi_runtime::Releases::UNKNOWN,
 };
 
 #[derive(Debug)]

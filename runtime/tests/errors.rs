@@ -33,6 +33,7 @@ static VM_GET: OperationSpec = OperationSpec {
             location: ParamLocation::Path("vm"),
         }],
     }),
+    releases: vsphere_vapi_runtime::Releases::UNKNOWN,
 };
 
 async fn get_with(response: ResponseTemplate) -> Result<Value, Error> {
@@ -296,6 +297,7 @@ static TAG_CREATE: OperationSpec = OperationSpec {
         params: &[],
     }),
     rest: None,
+    releases: vsphere_vapi_runtime::Releases::UNKNOWN,
 };
 
 /// A create that the server carried out (201) but whose answer is not the

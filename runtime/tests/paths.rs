@@ -31,6 +31,7 @@ static API_TAG_DELETE: OperationSpec = OperationSpec {
         }],
     }),
     rest: None,
+    releases: vsphere_vapi_runtime::Releases::UNKNOWN,
 };
 
 /// `PUT /api/vcenter/vm/{vm}/data-sets/{data_set}/entries/{key}`: three values.
@@ -58,6 +59,7 @@ static API_ENTRY_SET: OperationSpec = OperationSpec {
         ],
     }),
     rest: None,
+    releases: vsphere_vapi_runtime::Releases::UNKNOWN,
 };
 
 /// `GET /rest/vcenter/vm/{vm}/power`
@@ -75,6 +77,7 @@ static REST_POWER_GET: OperationSpec = OperationSpec {
             location: ParamLocation::Path("vm"),
         }],
     }),
+    releases: vsphere_vapi_runtime::Releases::UNKNOWN,
 };
 
 /// `POST /rest/com/vmware/cis/tagging/tag/id:{tag_id}?~action=add-to-used-by`
@@ -92,6 +95,7 @@ static REST_TAG_ACTION: OperationSpec = OperationSpec {
             location: ParamLocation::Path("tag_id"),
         }],
     }),
+    releases: vsphere_vapi_runtime::Releases::UNKNOWN,
 };
 
 /// Every route shape with its protocol.

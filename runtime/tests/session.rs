@@ -30,6 +30,7 @@ static VM_LIST: OperationSpec = OperationSpec {
         query: &[],
         params: &[],
     }),
+    releases: vsphere_vapi_runtime::Releases::UNKNOWN,
 };
 
 fn basic(user: &str, password: &str) -> String {
@@ -725,4 +726,5 @@ static VM_GET: OperationSpec = OperationSpec {
             location: vsphere_vapi_runtime::ParamLocation::Path("vm"),
         }],
     }),
+    releases: vsphere_vapi_runtime::Releases::UNKNOWN,
 };

@@ -67,6 +67,7 @@ static VM_CLONE_TASK: OperationSpec = OperationSpec {
             location: ParamLocation::BodyField("spec"),
         }],
     }),
+    releases: vsphere_vapi_runtime::Releases::UNKNOWN,
 };
 
 #[tokio::test]

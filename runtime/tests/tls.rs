@@ -21,6 +21,7 @@ static VM_LIST: OperationSpec = OperationSpec {
         params: &[],
     }),
     rest: None,
+    releases: vsphere_vapi_runtime::Releases::UNKNOWN,
 };
 
 struct ServerCert {

@@ -19,6 +19,7 @@ static VM_LIST: OperationSpec = OperationSpec {
         params: &[],
     }),
     rest: None,
+    releases: vsphere_vapi_runtime::Releases::UNKNOWN,
 };
 
 async fn list(base: &str) -> Error {

@@ -45,6 +45,7 @@ static TOOLS_UPGRADE: OperationSpec = OperationSpec {
             ),
         ],
     }),
+    releases: vsphere_vapi_runtime::Releases::UNKNOWN,
 };
 
 /// `com.vmware.vcenter.VM.list`: a structure parameter in the query.
@@ -64,6 +65,7 @@ static VM_LIST: OperationSpec = OperationSpec {
         query: &[],
         params: &[bind("filter", ParamLocation::Query("filter"))],
     }),
+    releases: vsphere_vapi_runtime::Releases::UNKNOWN,
 };
 
 /// `com.vmware.appliance.update.pending.list`: scalar query parameters.
@@ -81,6 +83,7 @@ static PENDING_LIST: OperationSpec = OperationSpec {
         ],
     }),
     rest: None,
+    releases: vsphere_vapi_runtime::Releases::UNKNOWN,
 };
 
 /// `com.vmware.appliance.update.pending.validate`: a map parameter.
@@ -106,6 +109,7 @@ static PENDING_VALIDATE: OperationSpec = OperationSpec {
             bind("user_data", ParamLocation::BodyField("user_data")),
         ],
     }),
+    releases: vsphere_vapi_runtime::Releases::UNKNOWN,
 };
 
 /// `com.vmware.cis.tagging.tag_association.attach`: `~action` dispatch and
@@ -132,6 +136,7 @@ static TAG_ATTACH: OperationSpec = OperationSpec {
             bind("object_id", ParamLocation::BodyField("object_id")),
         ],
     }),
+    releases: vsphere_vapi_runtime::Releases::UNKNOWN,
 };
 
 /// `com.vmware.vcenter.vm.hardware.cpu.update`: the whole body is one
@@ -158,6 +163,7 @@ static CPU_UPDATE: OperationSpec = OperationSpec {
             bind("spec", ParamLocation::BodyField("spec")),
         ],
     }),
+    releases: vsphere_vapi_runtime::Releases::UNKNOWN,
 };
 
 /// `com.vmware.content.local_library.create`: body plus a header parameter.
@@ -175,6 +181,7 @@ static LOCAL_LIBRARY_CREATE: OperationSpec = OperationSpec {
         ],
     }),
     rest: None,
+    releases: vsphere_vapi_runtime::Releases::UNKNOWN,
 };
 
 /// `com.vmware.vcenter.vm.guest.filesystem.transfers.create`
@@ -193,6 +200,7 @@ static TRANSFERS_CREATE: OperationSpec = OperationSpec {
         ],
     }),
     rest: None,
+    releases: vsphere_vapi_runtime::Releases::UNKNOWN,
 };
 
 /// `com.vmware.cis.tagging.tag_association.list_attached_objects`: a POST
@@ -213,6 +221,7 @@ static TAG_LIST_ATTACHED_OBJECTS: OperationSpec = OperationSpec {
         query: &[("~action", "list-attached-objects")],
         params: &[bind("tag_id", ParamLocation::Path("tag_id"))],
     }),
+    releases: vsphere_vapi_runtime::Releases::UNKNOWN,
 };
 
 /// Serves `response` for any request and returns the client and server.
@@ -1018,6 +1027,7 @@ static DRAFTS_APPLY: OperationSpec = OperationSpec {
         ],
     }),
     rest: None,
+    releases: vsphere_vapi_runtime::Releases::UNKNOWN,
 };
 
 #[tokio::test]

@@ -5,8 +5,10 @@
 mod support_mock;
 
 use std::collections::BTreeSet;
+use std::path::Path;
 
-use support_mock::{snapshot_json, workspace_root};
+use serde_json::Value;
+use support_mock::{snapshot_dirs, workspace_root};
 use vsphere_vapi::operations;
 use vsphere_vapi::runtime::{HttpMethod, HttpRoute, OperationSpec, ParamLocation};
 
@@ -28,24 +30,20 @@ fn template_variables(path: &str) -> Vec<&str> {
         .collect()
 }
 
-#[test]
-fn table_has_every_operation_of_the_snapshot() {
-    let manifest = snapshot_json("manifest.json");
-    let total = manifest["totals"]["operations"]
-        .as_u64()
-        .expect("manifest totals.operations is a number");
-    assert_eq!(
-        total, 1401,
-        "snapshot changed: update this figure knowingly"
-    );
-    assert_eq!(operations().len() as u64, total);
-
-    // Per service, the table holds exactly the operations the snapshot
-    // component files declare.
-    let mut expected = BTreeSet::new();
+/// `service.operation` of every operation a snapshot's component files
+/// declare.
+fn snapshot_operations(dir: &Path) -> BTreeSet<String> {
+    let read = |file: &str| -> Value {
+        let path = dir.join(file);
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
+        serde_json::from_str(&text).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+    };
+    let manifest = read("manifest.json");
+    let mut operations = BTreeSet::new();
     for component in manifest["components"].as_array().expect("components") {
         let file = component["file"].as_str().expect("component file name");
-        let data = snapshot_json(file);
+        let data = read(file);
         for package in data["value"]["info"]["packages"]
             .as_array()
             .expect("packages")
@@ -55,7 +53,7 @@ fn table_has_every_operation_of_the_snapshot() {
                     .as_array()
                     .expect("operations")
                 {
-                    expected.insert(format!(
+                    operations.insert(format!(
                         "{}.{}",
                         service["key"].as_str().expect("service id"),
                         operation["key"].as_str().expect("operation id")
@@ -64,13 +62,84 @@ fn table_has_every_operation_of_the_snapshot() {
             }
         }
     }
+    let total = manifest["totals"]["operations"]
+        .as_u64()
+        .expect("manifest totals.operations is a number");
+    assert_eq!(operations.len() as u64, total, "{}", dir.display());
+    operations
+}
+
+#[test]
+fn table_has_every_operation_of_every_release() {
+    let dirs = snapshot_dirs();
+    assert_eq!(
+        dirs.iter()
+            .map(|dir| dir.file_name().unwrap_or_default().to_string_lossy().into_owned())
+            .collect::<Vec<_>>(),
+        [
+            "vsphere-8.0.3.0",
+            "vsphere-9.0.0.0",
+            "vsphere-9.1.0.0",
+            "vsphere-9.1.1.0"
+        ],
+        "the crate's releases changed: update this test knowingly"
+    );
+    // The table is the union; each spec names the releases whose snapshot
+    // declares the operation.
+    let mut expected: BTreeSet<String> = BTreeSet::new();
+    let mut by_release: Vec<(&str, BTreeSet<String>)> = Vec::new();
+    for (dir, release) in dirs.iter().zip(vsphere_vapi::RELEASES) {
+        let operations = snapshot_operations(dir);
+        expected.extend(operations.iter().cloned());
+        by_release.push((release, operations));
+    }
+    assert_eq!(expected.len(), 1465, "the union changed: update this figure knowingly");
+    assert_eq!(by_release[3].1.len(), 1401);
     let actual: BTreeSet<String> = operations().iter().map(|spec| name(spec)).collect();
     let missing: Vec<_> = expected.difference(&actual).collect();
     let extra: Vec<_> = actual.difference(&expected).collect();
     assert!(
         missing.is_empty() && extra.is_empty(),
-        "missing from the table: {missing:?}; not in the snapshot: {extra:?}"
+        "missing from the table: {missing:?}; not in any snapshot: {extra:?}"
     );
+    for spec in operations() {
+        let present: Vec<&str> = by_release
+            .iter()
+            .filter(|(_, operations)| operations.contains(&name(spec)))
+            .map(|(release, _)| *release)
+            .collect();
+        assert_eq!(spec.releases.known, vsphere_vapi::RELEASES, "{}", name(spec));
+        assert_eq!(spec.releases.present, present, "{}", name(spec));
+    }
+}
+
+/// The APIs later releases dropped are reachable: the statistics API
+/// (`/api/stats/…`), hybrid links (`/api/hvc/…`) and the legacy `vmon`
+/// service control (`/rest/appliance/vmon/…`).
+#[test]
+fn table_reaches_the_apis_later_releases_dropped() {
+    let reaches = |prefix: &str| -> Vec<(String, &'static [&'static str])> {
+        operations()
+            .iter()
+            .filter(|spec| routes(spec).any(|(_, route)| route.path.starts_with(prefix)))
+            .map(|spec| (name(spec), spec.releases.present))
+            .collect()
+    };
+    let stats = reaches("/api/stats/");
+    assert!(stats.len() >= 19, "{stats:?}");
+    assert!(
+        stats.iter().all(|(_, releases)| *releases == ["8.0.3.0", "9.0.0.0", "9.1.0.0"]),
+        "{stats:?}"
+    );
+    let hvc = reaches("/api/hvc/");
+    assert!(!hvc.is_empty(), "{hvc:?}");
+    assert!(hvc.iter().all(|(name, _)| name.starts_with("com.vmware.vcenter.hvc.")), "{hvc:?}");
+    let vmon = reaches("/rest/appliance/vmon/");
+    assert!(!vmon.is_empty(), "{vmon:?}");
+    for (name, releases) in hvc.iter().chain(&vmon) {
+        assert!(!releases.contains(&"9.1.1.0"), "{name}: {releases:?}");
+        assert!(releases.contains(&"8.0.3.0"), "{name}: {releases:?}");
+    }
 }
 
 #[test]

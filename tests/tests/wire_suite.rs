@@ -1,20 +1,27 @@
 //! Operation-by-operation wire suite: every operation of the route table,
 //! over `/api` and `/rest`, compared with what VMware's own Python vAPI
-//! runtime (vmware-vapi-runtime 9.1.1.0, `vmware/vapi/data/serializers/rest.py`)
-//! puts on the wire for the same values; plus a typed round trip of every
-//! structure through its generated Rust type.
+//! runtime (`vmware/vapi/data/serializers/rest.py`) puts on the wire for the
+//! same values; plus a typed round trip of every structure through its
+//! generated Rust type.
+//!
+//! The crate is the union of several releases (`vsphere_vapi::RELEASES`):
+//! each operation and structure is checked against the bindings and the
+//! snapshot of the newest release that has it (8.0-only APIs against the
+//! 8.0.3.0 bindings), whose declaration is the one the union uses.
 //!
 //! How it works:
 //!
 //! 1. Sample values for every operation's parameters are built from the IR
-//!    (`vsphere_vapi_codegen::load_snapshot`), in the `/api` ("clean JSON")
-//!    shape: every optional set (variant `full`) or every optional unset
-//!    (variant `min`), lists of one element, maps of one entry, `a b/c` in
-//!    path positions, enumerations at their first value, unions with exactly
-//!    the fields of the case their tag (first value) selects.
-//! 2. `tests/wire/expect.py`, run in the pinned virtual environment of
-//!    `cargo xtask import-bindings` (`target/import-bindings-venv-9.1.1.0`), reads the
-//!    samples with the bindings' own input types and serializes them with
+//!    of that release's snapshot (`vsphere_vapi_codegen::load_snapshot`), in
+//!    the `/api` ("clean JSON") shape: every optional set (variant `full`)
+//!    or every optional unset (variant `min`), lists of one element, maps of
+//!    one entry, `a b/c` in path positions, enumerations at their first
+//!    value, unions with exactly the fields of the case their tag (first
+//!    value) selects.
+//! 2. `tests/wire/expect.py`, run in the release's pinned virtual
+//!    environment of `cargo xtask import-bindings`
+//!    (`target/import-bindings-venv-<release>`), reads the samples with the
+//!    bindings' own input types and serializes them with
 //!    `RestSerializer.serialize_request`, for `/api` (SWAGGER_REST, the
 //!    bindings' REST metadata) and `/rest` (VAPI_REST, the route table's
 //!    `/rest` route); it also writes response bodies for each output.
@@ -500,8 +507,9 @@ fn query_pairs(query: &str, decode: bool) -> Vec<(String, String)> {
     pairs
 }
 
-fn python() -> PathBuf {
-    let venv = workspace_root().join("target/import-bindings-venv-9.1.1.0");
+/// The interpreter of the pinned virtual environment of `release`'s bindings.
+fn python(release: &str) -> PathBuf {
+    let venv = workspace_root().join(format!("target/import-bindings-venv-{release}"));
     let python = venv.join("bin/python");
     assert!(
         python.is_file(),
@@ -519,12 +527,13 @@ fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-fn run_python(mode: &str, input: &Value, scratch: &Path) -> Value {
-    let source = scratch.join(format!("{mode}-in.json"));
-    let target = scratch.join(format!("{mode}-out.json"));
+/// Runs `tests/wire/expect.py` in the virtual environment of `release`.
+fn run_python(release: &str, mode: &str, input: &Value, scratch: &Path) -> Value {
+    let source = scratch.join(format!("{mode}-{release}-in.json"));
+    let target = scratch.join(format!("{mode}-{release}-out.json"));
     std::fs::write(&source, serde_json::to_vec(input).unwrap()).unwrap();
     let script = workspace_root().join("tests/wire/expect.py");
-    let output = Command::new(python())
+    let output = Command::new(python(release))
         .arg(&script)
         .arg(mode)
         .arg(&source)
@@ -536,7 +545,7 @@ fn run_python(mode: &str, input: &Value, scratch: &Path) -> Value {
         .expect("starting the Python wire oracle");
     assert!(
         output.status.success(),
-        "{} {mode} failed:\n{}",
+        "{} {mode} ({release}) failed:\n{}",
         script.display(),
         String::from_utf8_lossy(&output.stderr)
     );
@@ -602,22 +611,42 @@ struct HandlerCheck {
 async fn wire_suite() {
     let started = std::time::Instant::now();
     let root = workspace_root();
-    let model = vsphere_vapi_codegen::load_snapshot(&root.join("metamodel-snapshots/vsphere-9.1.1.0"))
-        .expect("loading the snapshot");
+    // The crate covers several releases; each operation and structure is
+    // compared with the bindings of the newest release that has it, read
+    // from that release's own snapshot (the union's definition is the
+    // newest declaration, see `vsphere_vapi_codegen::merge`).
+    let releases = vsphere_vapi::RELEASES;
+    let models: Vec<Model> = releases
+        .iter()
+        .map(|release| {
+            let dir = root.join(format!("metamodel-snapshots/vsphere-{release}"));
+            vsphere_vapi_codegen::load_snapshot(&dir)
+                .unwrap_or_else(|err| panic!("loading {}: {err}", dir.display()))
+        })
+        .collect();
     // Fails early, with instructions, when the pinned bindings are missing.
-    python();
+    for release in releases {
+        python(release);
+    }
 
     // --- cases ------------------------------------------------------------------
-    let mut cases = Vec::new();
+    let mut cases: Vec<Vec<Value>> = vec![Vec::new(); releases.len()];
     let mut specs: BTreeMap<String, (&'static OperationSpec, Variant, Map<String, Value>, Option<Value>, TypeRef)> =
         BTreeMap::new();
     for spec in vsphere_vapi::operations() {
+        let newest = spec
+            .releases
+            .present
+            .last()
+            .and_then(|newest| releases.iter().position(|r| r == newest))
+            .unwrap_or_else(|| panic!("{}.{}: no release has it", spec.service_id, spec.operation_id));
+        let model = &models[newest];
         let service = &model.services[spec.service_id];
         let operation = service
             .operations
             .iter()
             .find(|operation| operation.id == spec.operation_id)
-            .expect("route table operation in the IR");
+            .expect("route table operation in the IR of its newest release");
         for variant in [Variant::Full, Variant::Min] {
             let key = format!(
                 "{}.{}#{}",
@@ -625,10 +654,10 @@ async fn wire_suite() {
                 spec.operation_id,
                 if variant == Variant::Full { "full" } else { "min" }
             );
-            let params = params_for(&model, operation, spec, variant);
+            let params = params_for(model, operation, spec, variant);
             let output = if variant == Variant::Full {
                 Sampler {
-                    model: &model,
+                    model,
                     variant,
                     stack: Vec::new(),
                 }
@@ -636,7 +665,7 @@ async fn wire_suite() {
             } else {
                 None
             };
-            cases.push(json!({
+            cases[newest].push(json!({
                 "key": key,
                 "service": spec.service_id,
                 "operation": spec.operation_id,
@@ -648,30 +677,54 @@ async fn wire_suite() {
             specs.insert(key, (spec, variant, params, output, operation.output.clone()));
         }
     }
+    // Every structure, sampled from the newest release that has it.
     let mut structure_samples = BTreeMap::new();
-    for id in model.structures.keys() {
-        let value = Sampler {
-            model: &model,
-            variant: Variant::Full,
-            stack: Vec::new(),
+    let mut structures: Vec<Vec<Value>> = vec![Vec::new(); releases.len()];
+    for (index, model) in models.iter().enumerate().rev() {
+        for id in model.structures.keys() {
+            if structure_samples.contains_key(id) {
+                continue;
+            }
+            let value = Sampler {
+                model,
+                variant: Variant::Full,
+                stack: Vec::new(),
+            }
+            .structure(id)
+            .unwrap();
+            structures[index].push(json!({"id": id, "value": value}));
+            structure_samples.insert(id.clone(), value);
         }
-        .structure(id)
-        .unwrap();
-        structure_samples.insert(id.clone(), value);
     }
-    let structures: Vec<Value> = structure_samples
-        .iter()
-        .map(|(id, value)| json!({"id": id, "value": value}))
-        .collect();
 
     // Kept after the run, for triage.
     let scratch = root.join("target/wire-suite");
     std::fs::create_dir_all(&scratch).unwrap();
-    let expected = run_python(
-        "expect",
-        &json!({"operations": cases, "structures": structures}),
-        &scratch,
-    );
+    let mut expected = json!({"operations": {}, "structures": {}, "rules": {"LongMapKeys": 0}});
+    for (index, release) in releases.iter().enumerate() {
+        if cases[index].is_empty() && structures[index].is_empty() {
+            continue;
+        }
+        let part = run_python(
+            release,
+            "expect",
+            &json!({"operations": cases[index], "structures": structures[index]}),
+            &scratch,
+        );
+        println!(
+            "  {release}: {} cases, {} structures",
+            cases[index].len(),
+            structures[index].len()
+        );
+        for section in ["operations", "structures"] {
+            if let (Some(all), Some(new)) = (expected[section].as_object_mut(), part[section].as_object()) {
+                all.extend(new.clone());
+            }
+        }
+        let long_map_keys = expected["rules"]["LongMapKeys"].as_u64().unwrap_or(0)
+            + part["rules"]["LongMapKeys"].as_u64().unwrap_or(0);
+        expected["rules"]["LongMapKeys"] = json!(long_map_keys);
+    }
     let python_done = started.elapsed();
 
     // --- server -------------------------------------------------------------------
@@ -1032,7 +1085,8 @@ async fn wire_suite() {
                 })
             })
             .collect();
-        let parsed = run_python("handler", &json!({"requests": requests}), &scratch);
+        let newest = releases.last().expect("the crate names its releases");
+        let parsed = run_python(newest, "handler", &json!({"requests": requests}), &scratch);
         for check in &handler_checks {
             let got = &parsed[&check.key];
             let want = as_query_strings(&Value::Object(check.expected.clone()));

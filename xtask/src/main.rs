@@ -6,6 +6,7 @@ mod fetch;
 mod import_bindings;
 mod regen;
 mod routes;
+mod snapshots;
 mod wire_tables;
 
 use clap::{Parser, Subcommand};

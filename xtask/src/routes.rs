@@ -8,7 +8,6 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use vsphere_vapi_codegen::ir::{HttpMethod, Model, Operation, Route, TaskKind};
 
 #[derive(clap::Args)]
@@ -16,9 +15,10 @@ pub struct Args {
     /// Print JSON instead of a tab-separated table.
     #[arg(long)]
     json: bool,
-    /// Snapshot directory (default: metamodel-snapshots/vsphere-9.1.1.0).
+    /// Snapshot directory; repeat it to unite several release snapshots
+    /// [default: every metamodel-snapshots/vsphere-<release>, united].
     #[arg(long, value_name = "DIR")]
-    snapshot: Option<PathBuf>,
+    snapshot: Vec<PathBuf>,
 }
 
 #[derive(serde::Serialize)]
@@ -34,11 +34,7 @@ struct Row<'a> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let dir = args
-        .snapshot
-        .unwrap_or_else(|| crate::repo_root().join("metamodel-snapshots/vsphere-9.1.1.0"));
-    let model = vsphere_vapi_codegen::load_snapshot(&dir)
-        .with_context(|| format!("loading {}", dir.display()))?;
+    let model = crate::snapshots::load(&crate::repo_root(), &args.snapshot)?.model;
     let rows = rows(&model);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

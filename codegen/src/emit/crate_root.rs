@@ -96,6 +96,21 @@ fn root_items(ctx: &Ctx<'_>) -> Result<String, EmitError> {
         },
         "the crate root",
     )?;
+    let releases = &ctx.model.releases;
+    out.push('\n');
+    out.push_str(&format::items(
+        quote! {
+            #[doc = " The vSphere API releases this crate was generated from, oldest first."]
+            #[doc = " Each operation's `OperationSpec::releases` names those that have it;"]
+            #[doc = " `Client::server_release(RELEASES)` tells which one the server runs."]
+            pub const RELEASES: &[&str] = &[ #( #releases ),* ];
+
+            #[doc = " The `OperationSpec::releases` of an operation every one of [`RELEASES`] has."]
+            pub const EVERY_RELEASE: vsphere_vapi_runtime::Releases =
+                vsphere_vapi_runtime::Releases { known: RELEASES, present: RELEASES };
+        },
+        "the crate root",
+    )?);
     if let Some(errors) = error_items(ctx)? {
         out.push('\n');
         out.push_str(&errors);
@@ -259,7 +274,7 @@ fn module_items(
         if keep(&enumeration.owner) {
             types.push((
                 &enumeration.path.name,
-                enumeration::emit(module, enumeration)?,
+                enumeration::emit(module, enumeration, &ctx.model.releases)?,
             ));
         }
     }
@@ -419,6 +434,7 @@ fn crate_docs(ctx: &Ctx<'_>) -> Result<String, EmitError> {
          forces one for older servers. Every operation method documents both \
          routes, and [`operations`] lists them for the whole crate.",
     );
+    doc.paragraph(releases_section(ctx));
     doc.prose(
         "# Enumerations\n\n\
          vAPI enumerations are open: a newer server may send values this crate \
@@ -448,6 +464,35 @@ fn crate_docs(ctx: &Ctx<'_>) -> Result<String, EmitError> {
     };
     doc.prose(errors);
     Ok(doc.build())
+}
+
+/// The releases section of the crate docs: which releases the crate covers
+/// and what the client does with them.
+fn releases_section(ctx: &Ctx<'_>) -> String {
+    let releases = &ctx.model.releases;
+    let covered = match releases.as_slice() {
+        [] => "The snapshot names no vSphere API release, so the client never refuses \
+               an operation for the server's release."
+            .to_owned(),
+        [one] => format!("Generated from the vSphere API release {one} ([`RELEASES`])."),
+        many => format!(
+            "Generated from the union of the vSphere API releases {} ([`RELEASES`]): \
+             the operations and types of every one of them are here, and the docs of \
+             each element some of them lack say which (\"Not in vSphere API releases \
+             before …\", \"**Removed** in vSphere API release …\"). A field or \
+             parameter some release lacks or declares optional is an `Option`.",
+            many.join(", ")
+        ),
+    };
+    super::docs::wrap(&format!(
+        "# Releases\n\n{covered} The client learns the server's release once \
+         (the `hello` negotiation of vSphere 8.0.2 and later, else the appliance \
+         version) when a call needs it, and refuses an operation the server's \
+         release lacks before sending anything, with an `Error::NotInRelease` naming \
+         the operation, the releases that have it and the server's release; \
+         `Client::supports` asks the same question. Servers that cannot say (the \
+         vcSim simulator) get every call."
+    ))
 }
 
 /// The quick start section. It calls a real operation when the model has

@@ -1,6 +1,6 @@
 //! Composing rustdoc text from IR documentation and facts the emitter adds.
 
-use crate::ir::{Doc, Field, HttpMethod, ParamLocation, Route};
+use crate::ir::{Doc, Field, HttpMethod, ParamLocation, Releases, Route};
 
 /// Builds a doc comment paragraph by paragraph.
 #[derive(Debug, Default)]
@@ -40,22 +40,89 @@ impl DocBuilder {
         self
     }
 
+    /// The note on an element that some of the model's releases lack (see
+    /// [`releases_note`]).
+    pub fn releases(&mut self, releases: &Releases, scope: ReleaseScope<'_>) -> &mut Self {
+        self.paragraph(releases_note(releases, scope))
+    }
+
     pub fn build(&self) -> String {
         self.paragraphs.join("\n\n")
     }
 }
 
 /// Documentation of a structure field or operation parameter: its own docs,
-/// the resource types an identifier refers to, and the union case it belongs to.
-pub fn field_doc(field: &Field) -> String {
+/// the resource types an identifier refers to, the union case it belongs to
+/// and the releases that lack it (`scope`: of its owner's).
+pub fn field_doc(field: &Field, scope: ReleaseScope<'_>) -> String {
     let mut doc = DocBuilder::new();
     doc.ir_doc(&field.doc);
-    doc.paragraph(field_notes(field));
+    doc.paragraph(field_notes(field, scope));
     doc.build()
 }
 
+/// What a release note is relative to: the model's releases, and for a
+/// member (operation, field, parameter, enumeration value) the releases of
+/// its owner, whose own docs already say what they lack.
+#[derive(Debug, Clone, Copy)]
+pub struct ReleaseScope<'a> {
+    pub all: &'a [String],
+    pub owner: Option<&'a Releases>,
+}
+
+impl<'a> ReleaseScope<'a> {
+    /// For a service, structure or enumeration.
+    pub fn item(all: &'a [String]) -> Self {
+        ReleaseScope { all, owner: None }
+    }
+
+    /// For a member of `owner`.
+    pub fn member(all: &'a [String], owner: &'a Releases) -> Self {
+        ReleaseScope {
+            all,
+            owner: Some(owner),
+        }
+    }
+}
+
+/// Which of the model's releases (`all`) lack an element, in one or two
+/// sentences: "Not in vSphere API releases before 9.0.0.0." (added after
+/// the oldest release), "**Removed** in vSphere API release 9.0.0.0 (last
+/// in 8.0.3.0)." (not in the newest), "Missing from vSphere API release
+/// 9.0.0.0." (dropped and brought back). Empty when every release has it,
+/// when it is a member its owner's releases all have (the owner's note
+/// covers it) or when nothing is known about releases.
+pub fn releases_note(releases: &Releases, scope: ReleaseScope<'_>) -> String {
+    let all = scope.all;
+    let as_owner = scope.owner.is_some_and(|owner| owner == releases);
+    if releases.present.is_empty() || releases.in_all(all) || as_owner {
+        return String::new();
+    }
+    let mut sentences = Vec::new();
+    if let Some(first) = releases
+        .first()
+        .filter(|_| !releases.missing_before(all).is_empty())
+    {
+        sentences.push(format!("Not in vSphere API releases before {first}."));
+    }
+    if let (Some(removed), Some(last)) = (releases.removed_in(all), releases.last()) {
+        sentences.push(format!(
+            "**Removed** in vSphere API release {removed} (last in {last})."
+        ));
+    }
+    match releases.gaps(all).as_slice() {
+        [] => {}
+        [one] => sentences.push(format!("Missing from vSphere API release {one}.")),
+        many => sentences.push(format!(
+            "Missing from vSphere API releases {}.",
+            many.join(", ")
+        )),
+    }
+    sentences.join(" ")
+}
+
 /// The emitter's own notes on a field, one sentence each.
-pub fn field_notes(field: &Field) -> String {
+pub fn field_notes(field: &Field, scope: ReleaseScope<'_>) -> String {
     let mut notes = Vec::new();
     match field.resource_types.as_slice() {
         [] => {}
@@ -70,6 +137,10 @@ pub fn field_notes(field: &Field) -> String {
             [single] => format!("Only relevant when `{tag}` is `{single}`."),
             many => format!("Only relevant when `{tag}` is {}.", code_list(many, "or")),
         });
+    }
+    let releases = releases_note(&field.releases, scope);
+    if !releases.is_empty() {
+        notes.push(releases);
     }
     notes.join(" ")
 }

@@ -9,13 +9,19 @@ use quote::quote;
 
 use crate::ir::Enumeration;
 
-use super::docs::DocBuilder;
+use super::docs::{DocBuilder, ReleaseScope};
 use super::layout::Module;
 use super::layout::display_path;
 use super::tokens::{cfg_attr_text, doc_attrs, ident};
 use super::{EmitError, format};
 
-pub fn emit(module: &Module<'_>, enumeration: &Enumeration) -> Result<String, EmitError> {
+/// Prints `enumeration`; `releases` are the model's (for the notes on
+/// values some releases lack).
+pub fn emit(
+    module: &Module<'_>,
+    enumeration: &Enumeration,
+    releases: &[String],
+) -> Result<String, EmitError> {
     let context = format!("enumeration `{}`", enumeration.id);
     let name = ident(&enumeration.path.name, &context)?;
     ident(&enumeration.unknown_variant, &context)?;
@@ -34,6 +40,7 @@ pub fn emit(module: &Module<'_>, enumeration: &Enumeration) -> Result<String, Em
 
     let mut doc = DocBuilder::new();
     doc.ir_doc(&enumeration.doc);
+    doc.releases(&enumeration.releases, ReleaseScope::item(releases));
     let doc = doc_attrs(&doc.build());
 
     let variants = enumeration
@@ -44,7 +51,15 @@ pub fn emit(module: &Module<'_>, enumeration: &Enumeration) -> Result<String, Em
                 &value.rust_name,
                 &format!("{context}, value `{}`", value.wire),
             )?;
-            let doc = doc_attrs(&DocBuilder::new().ir_doc(&value.doc).build());
+            let doc = doc_attrs(
+                &DocBuilder::new()
+                    .ir_doc(&value.doc)
+                    .releases(
+                        &value.releases,
+                        ReleaseScope::member(releases, &enumeration.releases),
+                    )
+                    .build(),
+            );
             let wire = &value.wire;
             Ok(quote! {
                 #doc

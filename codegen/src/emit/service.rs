@@ -14,7 +14,8 @@ use crate::ir::{
 };
 
 use super::docs::{
-    DocBuilder, field_doc, field_notes, indent_continuation, route_bindings, route_line, wrap,
+    DocBuilder, ReleaseScope, field_doc, field_notes, indent_continuation, route_bindings,
+    route_line, wrap,
 };
 use super::layout::{Module, OPS_MODULE};
 use super::structure::constant_item;
@@ -37,6 +38,7 @@ pub fn emit_handle(
 
     let mut doc = DocBuilder::new();
     doc.ir_doc(&service.doc);
+    doc.releases(&service.releases, ReleaseScope::item(&ctx.model.releases));
     // A child module resolves by name; any other needs its full path.
     // `mod@`: a module may share its name with a prelude macro (`file`).
     let nested_link = match service
@@ -414,7 +416,8 @@ fn args_struct(
             let field_context = format!("{context}, parameter `{}`", param.name);
             let field = ident(&param.rust_name, &field_context)?;
             let ty = types.owned(&param.ty, &field_context)?;
-            let doc = doc_attrs(&field_doc(param));
+            let scope = ReleaseScope::member(&types.ctx.model.releases, &operation.releases);
+            let doc = doc_attrs(&field_doc(param, scope));
             Ok(quote! { #doc pub #field: #ty, })
         })
         .collect::<Result<Vec<_>, EmitError>>()?;
@@ -460,7 +463,8 @@ fn builder_items(
                 PassBy::Reference => quote! { #value },
                 PassBy::Borrow => quote! { &#value },
             };
-            let doc = doc_attrs(&field_doc(param));
+            let scope = ReleaseScope::member(&types.ctx.model.releases, &operation.releases);
+            let doc = doc_attrs(&field_doc(param, scope));
             Ok(quote! {
                 #doc
                 pub fn #setter(self, #value: #ty) -> Self {
@@ -593,6 +597,7 @@ fn operation_doc(
     context: &str,
 ) -> Result<String, EmitError> {
     let mut doc = DocBuilder::new();
+    let op_scope = ReleaseScope::member(&ctx.model.releases, &service.releases);
     let twin = match &operation.task {
         TaskKind::TaskVariantOf(base) => service.operations.iter().find(|op| &op.id == base),
         _ => None,
@@ -606,8 +611,10 @@ fn operation_doc(
             "Starts [`{method}`](Self::{method}) as a vCenter task, with the same \
              parameters and errors, and returns its [`Task`](crate::Task) handle{waits}."
         ));
+        doc.releases(&operation.releases, op_scope);
     } else {
         doc.ir_doc(&operation.doc);
+        doc.releases(&operation.releases, op_scope);
         let task_twin = service
             .operations
             .iter()
@@ -631,7 +638,10 @@ fn operation_doc(
         }
         let line = |param: &crate::ir::Field| {
             let mut text = param.doc.text.trim().to_owned();
-            let notes = field_notes(param);
+            let notes = field_notes(
+                param,
+                ReleaseScope::member(&ctx.model.releases, &operation.releases),
+            );
             if !notes.is_empty() {
                 if !text.is_empty() {
                     text.push(' ');
@@ -781,6 +791,13 @@ pub fn emit_ops_module(
         imports.push(quote! { ParamBinding });
         imports.push(quote! { ParamLocation });
     }
+    let names_releases = service
+        .operations
+        .iter()
+        .any(|op| releases_tokens(&op.releases, &ctx.model.releases).1);
+    if names_releases {
+        imports.push(quote! { Releases });
+    }
     let mut chunks = vec![format::items(
         quote! { use vsphere_vapi_runtime::{ #( #imports ),* }; },
         &context,
@@ -793,6 +810,7 @@ pub fn emit_ops_module(
         let task = operation.task != TaskKind::None;
         let api = optional_route(operation.api.as_ref());
         let rest = optional_route(operation.rest.as_ref());
+        let (releases, _) = releases_tokens(&operation.releases, &ctx.model.releases);
         let doc = doc_attrs(&format!(
             "`{}`: the wire description of [`{}::{}`]({}::{}::{}).",
             operation.id,
@@ -811,6 +829,7 @@ pub fn emit_ops_module(
                     task: #task,
                     api: #api,
                     rest: #rest,
+                    releases: #releases,
                 };
             },
             &op_context,
@@ -837,6 +856,23 @@ pub fn emit_ops_module(
     out.push_str(&format::indent(&body, 4));
     out.push_str("}\n");
     Ok(out)
+}
+
+/// The `Releases` of an operation, and whether it names the `Releases`
+/// type: the crate's `EVERY_RELEASE` when every release has the
+/// operation, else the crate's `RELEASES` and the ones that have it.
+fn releases_tokens(releases: &crate::ir::Releases, all: &[String]) -> (TokenStream, bool) {
+    if all.is_empty() || releases.present.is_empty() {
+        return (quote! { Releases::UNKNOWN }, true);
+    }
+    if releases.in_all(all) {
+        return (quote! { crate::EVERY_RELEASE }, false);
+    }
+    let present = &releases.present;
+    (
+        quote! { Releases { known: crate::RELEASES, present: &[ #( #present ),* ] } },
+        true,
+    )
 }
 
 fn optional_route(route: Option<&Route>) -> TokenStream {

@@ -25,7 +25,7 @@ use quote::{format_ident, quote};
 
 use crate::ir::{Builtin, Constant, ConstantValue, Field, Structure, StructureKind, TypeRef};
 
-use super::docs::{DocBuilder, code_list, field_doc};
+use super::docs::{DocBuilder, ReleaseScope, code_list, field_doc};
 use super::layout::Module;
 use super::tokens::{cfg_attr, doc_attrs, float_literal, ident, int_literal, unraw};
 use super::types::{Scope, TypeMapper};
@@ -44,6 +44,7 @@ pub fn emit(
 
     let mut doc = DocBuilder::new();
     doc.ir_doc(&structure.doc);
+    doc.releases(&structure.releases, ReleaseScope::item(&ctx.model.releases));
     for union in structure.unions.iter().filter(|union| union.rust.is_none()) {
         // Tag values without fields of their own go unmentioned: for them
         // only the always-present fields are set.
@@ -111,7 +112,8 @@ pub fn emit(
                 format!("{}::{function}", structure.path.name)
             });
             let serde = serde_field_attr(scope, field, missing.as_deref());
-            let doc = doc_attrs(&field_doc(field));
+            let scope = ReleaseScope::member(&ctx.model.releases, &structure.releases);
+            let doc = doc_attrs(&field_doc(field, scope));
             Ok(quote! {
                 #doc
                 #serde

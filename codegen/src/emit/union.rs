@@ -50,7 +50,7 @@ use quote::{format_ident, quote};
 
 use crate::ir::{Field, Structure, TypeRef, Union, UnionEnum};
 
-use super::docs::{DocBuilder, field_doc};
+use super::docs::{DocBuilder, ReleaseScope, field_doc, releases_note};
 use super::tokens::{doc_attrs, ident};
 use super::types::{Scope, TypeMapper};
 use super::{Ctx, EmitError};
@@ -174,10 +174,11 @@ impl Printer<'_, '_, '_> {
     }
 
     /// The docs of a field inside a variant: the union-case note is implied.
-    fn variant_field_doc(field: &Field) -> TokenStream {
+    fn variant_field_doc(&self, field: &Field) -> TokenStream {
         let mut field = field.clone();
         field.union_case = None;
-        doc_attrs(&field_doc(&field))
+        let scope = ReleaseScope::member(&self.ctx.model.releases, &self.structure.releases);
+        doc_attrs(&field_doc(&field, scope))
     }
 
     /// The enum and its methods. `serialize_fields` binds the case fields
@@ -199,7 +200,16 @@ impl Printer<'_, '_, '_> {
         for variant in &rust.variants {
             let variant_name = ident(&variant.rust_name, &context)?;
             let wire = &variant.wire;
-            let doc = doc_attrs(&DocBuilder::new().ir_doc(&variant.doc).build());
+            // A variant's releases are its tag value's.
+            let tag = self.ctx.model.enumerations.get(&rust.tag_enumeration);
+            let value = tag.and_then(|e| e.values.iter().find(|v| v.wire == variant.wire));
+            let mut variant_doc = DocBuilder::new();
+            variant_doc.ir_doc(&variant.doc);
+            if let (Some(tag), Some(value)) = (tag, value) {
+                let scope = ReleaseScope::member(&self.ctx.model.releases, &tag.releases);
+                variant_doc.releases(&value.releases, scope);
+            }
+            let doc = doc_attrs(&variant_doc.build());
             let fields: Vec<&Field> = variant
                 .fields
                 .iter()
@@ -219,7 +229,7 @@ impl Printer<'_, '_, '_> {
             for field in fields {
                 let field_name = ident(&field.rust_name, &context)?;
                 let ty = self.field_type(field)?;
-                let field_doc = Self::variant_field_doc(field);
+                let field_doc = self.variant_field_doc(field);
                 members.push(quote! { #field_doc #field_name: #ty, });
                 bindings.push(quote! { #field_name });
                 let field_wire = &field.name;
@@ -485,7 +495,9 @@ pub fn emit(
             Role::Common => {
                 let field_name = ident(&field.rust_name, &context)?;
                 let ty = printer.field_type(field)?;
-                let field_doc = doc_attrs(&field_doc(field));
+                let scope =
+                    ReleaseScope::member(&printer.ctx.model.releases, &printer.structure.releases);
+                let field_doc = doc_attrs(&field_doc(field, scope));
                 members.push(quote! { #field_doc pub #field_name: #ty, });
                 let optional = matches!(field.ty, TypeRef::Optional(_));
                 all_optional &= optional;
@@ -504,6 +516,9 @@ pub fn emit(
                 let ty = printer.enum_type(rust, &context)?;
                 let mut field_doc = DocBuilder::new();
                 field_doc.ir_doc(&field.doc);
+                let scope =
+                    ReleaseScope::member(&printer.ctx.model.releases, &printer.structure.releases);
+                field_doc.paragraph(releases_note(&field.releases, scope));
                 field_doc.paragraph(format!(
                     "The variant carries the fields of its case (see [`{}`]).",
                     rust.path.name

@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::error::{Error, Problem, Problems};
 use crate::ir::{
     Constant, Doc, EnumValue, Enumeration, ErrorRef, Field, Model, Operation, Owner, Package,
-    RustPath, Service, Structure, StructureKind, TaskKind, Union,
+    Releases, RustPath, Service, Structure, StructureKind, TaskKind, Union,
 };
 use crate::wire::{self, ComponentData, StructureType};
 use crate::{docs, features, names, rest};
@@ -709,6 +709,7 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
                 rest,
                 api_missing_reason,
                 rest_missing_reason,
+                releases: releases(&op.releases),
             });
         }
         self.twin_task_results(id, &mut operations);
@@ -727,6 +728,7 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
             enumerations: self.index.children(id, ItemKind::Enumeration),
             constants,
             feature: String::new(),
+            releases: releases(&info.releases),
         }
     }
 
@@ -867,6 +869,7 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
                 resource_types: resource_types(&info.metadata),
                 union_case,
                 zero_if_missing: false,
+                releases: releases(&info.releases),
             });
         }
         if let Some(unions) = unions {
@@ -969,6 +972,7 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
             enumerations: self.index.children(id, ItemKind::Enumeration),
             feature: String::new(),
             zero: false,
+            releases: releases(&info.releases),
         }
     }
 
@@ -993,6 +997,7 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
                 wire: value.value.clone(),
                 rust_name,
                 doc: doc(&value.documentation, value.lifecycle.as_ref()),
+                releases: releases(&value.releases),
             })
             .collect();
         Enumeration {
@@ -1003,7 +1008,15 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
             values,
             unknown_variant,
             feature: String::new(),
+            releases: releases(&info.releases),
         }
+    }
+}
+
+/// The IR form of the releases `merge` recorded on a wire element.
+fn releases(present: &[String]) -> Releases {
+    Releases {
+        present: present.to_vec(),
     }
 }
 

@@ -223,6 +223,7 @@ mod tests {
             doc: Doc::default(),
             resource_types: Vec::new(),
             zero_if_missing: false,
+            releases: Default::default(),
             union_case: case.map(|(tag, values)| {
                 (
                     tag.to_owned(),
@@ -249,10 +250,12 @@ mod tests {
                     wire: (*v).to_owned(),
                     rust_name,
                     doc: Doc::default(),
+                    releases: Default::default(),
                 })
                 .collect(),
             unknown_variant: "Unknown".to_owned(),
             feature: String::new(),
+            releases: Default::default(),
         }
     }
 
@@ -320,6 +323,7 @@ mod tests {
                 enumerations: Vec::new(),
                 feature: String::new(),
                 zero: false,
+                releases: Default::default(),
             },
         );
         model

@@ -132,6 +132,7 @@ mod tests {
             resource_types: Vec::new(),
             union_case: None,
             zero_if_missing: false,
+            releases: Default::default(),
         }
     }
 
@@ -148,6 +149,7 @@ mod tests {
             enumerations: Vec::new(),
             feature: String::new(),
             zero: false,
+            releases: Default::default(),
         }
     }
 

@@ -63,6 +63,7 @@ pub fn field(name: &str, rust_name: &str, ty: TypeRef, text: &str) -> Field {
         resource_types: Vec::new(),
         union_case: None,
         zero_if_missing: false,
+        releases: Default::default(),
     }
 }
 
@@ -119,6 +120,7 @@ pub fn structure(
         enumerations: Vec::new(),
         feature: feature.to_owned(),
         zero: false,
+        releases: Default::default(),
     }
 }
 
@@ -164,6 +166,7 @@ pub fn operation(id: &str, rust_name: &str, params: Vec<Field>, output: TypeRef)
         rest: None,
         api_missing_reason: None,
         rest_missing_reason: None,
+        releases: Default::default(),
     }
 }
 
@@ -347,9 +350,11 @@ pub fn demo_model() -> Model {
                 wire: "LOW".to_owned(),
                 rust_name: "Low".to_owned(),
                 doc: doc(""),
+                releases: Default::default(),
             }],
             unknown_variant: "Unknown".to_owned(),
             feature: "vapi".to_owned(),
+            releases: Default::default(),
         },
     );
     model.packages.insert(
@@ -748,6 +753,7 @@ pub fn demo_model() -> Model {
                     wire: "NOT_RUNNING".to_owned(),
                     rust_name: "NotRunning".to_owned(),
                     doc: doc("Not running."),
+                    releases: Default::default(),
                 },
                 EnumValue {
                     wire: "RUNNING".to_owned(),
@@ -756,15 +762,18 @@ pub fn demo_model() -> Model {
                         text: "Running.".to_owned(),
                         deprecated: true,
                     },
+                    releases: Default::default(),
                 },
                 EnumValue {
                     wire: "3D".to_owned(),
                     rust_name: "_3d".to_owned(),
                     doc: doc(""),
+                    releases: Default::default(),
                 },
             ],
             unknown_variant: "Unknown".to_owned(),
             feature: "demo".to_owned(),
+            releases: Default::default(),
         },
     );
     // A real value named `UNKNOWN` moves the catch-all to another name.
@@ -781,10 +790,12 @@ pub fn demo_model() -> Model {
                     wire: (*wire).to_owned(),
                     rust_name: heck_camel(wire),
                     doc: doc(""),
+                    releases: Default::default(),
                 })
                 .collect(),
             unknown_variant: "UnknownValue".to_owned(),
             feature: "demo".to_owned(),
+            releases: Default::default(),
         },
     );
     model.enumerations.insert(
@@ -797,6 +808,7 @@ pub fn demo_model() -> Model {
             values: Vec::new(),
             unknown_variant: "Unknown".to_owned(),
             feature: "demo".to_owned(),
+            releases: Default::default(),
         },
     );
 
@@ -844,6 +856,7 @@ fn file_service() -> Service {
         enumerations: Vec::new(),
         constants: Vec::new(),
         feature: "demo".to_owned(),
+        releases: Default::default(),
     }
 }
 
@@ -1109,5 +1122,6 @@ fn tools_service() -> Service {
             doc: doc("Resource type of tools."),
         }],
         feature: "demo".to_owned(),
+        releases: Default::default(),
     }
 }

@@ -193,6 +193,7 @@ impl ClientBuilder {
                 session: RwLock::new(SessionState::default()),
                 relogin: tokio::sync::Mutex::new(()),
                 discovery: tokio::sync::Mutex::new(()),
+                release: tokio::sync::OnceCell::new(),
             }),
         })
     }

@@ -98,7 +98,24 @@ impl Call {
     /// When the server reports an expired session and credentials are known,
     /// the client logs in again (once, shared with concurrent requests) and
     /// repeats the request once.
+    ///
+    /// An operation that some of the generated crate's releases lack is
+    /// refused with [`Error::NotInRelease`], before anything is sent, when
+    /// the server's release lacks it (learned once per client, see
+    /// [`Client::supports`]).
     pub async fn send<T: DeserializeOwned>(mut self) -> Result<T> {
+        if let Some(error) = self.error.take() {
+            return Err(error);
+        }
+        if let Some(refusal) = self.client.refusal(self.spec).await {
+            return Err(refusal);
+        }
+        self.send_value().await
+    }
+
+    /// [`Call::send`] without asking whether the server's release has the
+    /// operation: for the requests that find out the release.
+    pub(crate) async fn send_unrefused<T: DeserializeOwned>(mut self) -> Result<T> {
         if let Some(error) = self.error.take() {
             return Err(error);
         }

@@ -76,6 +76,9 @@ struct Inner {
     relogin: tokio::sync::Mutex<()>,
     /// Serializes protocol discovery so concurrent calls share one probe.
     discovery: tokio::sync::Mutex<()>,
+    /// The server's API release once learned (see `release`); concurrent
+    /// calls share one probe.
+    release: tokio::sync::OnceCell<Option<crate::release::ServerRelease>>,
 }
 
 /// Client for a vCenter (or ESXi / appliance) automation endpoint.
@@ -174,6 +177,13 @@ impl Client {
         }
     }
 
+    /// Where the server's release is kept once learned.
+    pub(crate) fn release_cell(
+        &self,
+    ) -> &tokio::sync::OnceCell<Option<crate::release::ServerRelease>> {
+        &self.inner.release
+    }
+
     /// A request to `url` with the headers every request carries.
     fn request(&self, method: http::Method, url: &str) -> http::request::Builder {
         http::Request::builder()
@@ -220,6 +230,7 @@ mod tests {
             task: false,
             api: None,
             rest: None,
+            releases: crate::spec::Releases::UNKNOWN,
         };
         let future = client.operation(&SPEC).send::<()>();
         assert_send(&future);

@@ -185,21 +185,37 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The metamodel snapshot directory the generated crate was built from, as
-/// named in the generated README ("snapshot `vsphere-9.1.1.0`").
-pub fn snapshot_dir() -> PathBuf {
+/// The metamodel snapshot directories the generated crate was built from,
+/// oldest release first, as named in the generated README ("snapshot
+/// `{vsphere-8.0.3.0,vsphere-9.1.1.0}`", or one name).
+#[allow(dead_code)]
+pub fn snapshot_dirs() -> Vec<PathBuf> {
     let readme_path = workspace_root().join("generated/README.md");
     let readme = std::fs::read_to_string(&readme_path)
         .unwrap_or_else(|err| panic!("cannot read {}: {err}", readme_path.display()));
-    let name = readme
+    let names = readme
         .split_once("snapshot `")
         .and_then(|(_, rest)| rest.split_once('`'))
-        .map(|(name, _)| name)
+        .map(|(names, _)| names)
         .unwrap_or_else(|| panic!("{} does not name its snapshot", readme_path.display()));
-    workspace_root().join("metamodel-snapshots").join(name)
+    let names = names
+        .strip_prefix('{')
+        .and_then(|names| names.strip_suffix('}'))
+        .unwrap_or(names);
+    names
+        .split(',')
+        .map(|name| workspace_root().join("metamodel-snapshots").join(name))
+        .collect()
 }
 
-/// Reads a JSON file of the snapshot directory.
+/// The newest of [`snapshot_dirs`].
+pub fn snapshot_dir() -> PathBuf {
+    snapshot_dirs()
+        .pop()
+        .unwrap_or_else(|| panic!("the generated README names no snapshot"))
+}
+
+/// Reads a JSON file of the newest snapshot directory.
 pub fn snapshot_json(file: &str) -> Value {
     let path = snapshot_dir().join(file);
     let text = std::fs::read_to_string(&path)

@@ -43,6 +43,7 @@ pub(crate) mod ops {
             query: &[],
             params: &[],
         }),
+        releases: vsphere_vapi_runtime::Releases::UNKNOWN,
     };
 
     /// `component.get`.
@@ -57,6 +58,7 @@ pub(crate) mod ops {
             query: &[],
             params: ID,
         }),
+        releases: vsphere_vapi_runtime::Releases::UNKNOWN,
     };
 
     /// `component.fingerprint`.
@@ -71,6 +73,7 @@ pub(crate) mod ops {
             query: &[("~action", "fingerprint")],
             params: ID,
         }),
+        releases: vsphere_vapi_runtime::Releases::UNKNOWN,
     };
 }
 
