@@ -62,7 +62,12 @@ fn conflict(kind: ConflictKind, element: &str) -> &'static Conflict {
         .conflicts
         .iter()
         .find(|c| c.kind == kind && c.element == element)
-        .unwrap_or_else(|| panic!("no {kind:?} conflict for {element}: {:#?}", report().conflicts))
+        .unwrap_or_else(|| {
+            panic!(
+                "no {kind:?} conflict for {element}: {:#?}",
+                report().conflicts
+            )
+        })
 }
 
 /// `(releases, text)` of each definition of a conflict.
@@ -85,7 +90,8 @@ fn string() -> TypeRef {
 fn widget_code() -> &'static str {
     static CODE: OnceLock<String> = OnceLock::new();
     CODE.get_or_init(|| {
-        emit::render_service(model(), "com.vmware.demo.widget").unwrap_or_else(|err| panic!("{err}"))
+        emit::render_service(model(), "com.vmware.demo.widget")
+            .unwrap_or_else(|err| panic!("{err}"))
     })
 }
 
@@ -182,13 +188,19 @@ fn a_removed_service_is_generated_and_documented_as_removed() {
     let gizmo = &model().services["com.vmware.demo.gizmo"];
     assert_eq!(gizmo.releases.present, present(&["8.0.3.0", "9.1.1.0"]));
     let code = emit::render_service(model(), "com.vmware.demo.gizmo").expect("renders");
-    assert!(code.contains("Missing from vSphere API release 9.0.0.0."), "{code}");
+    assert!(
+        code.contains("Missing from vSphere API release 9.0.0.0."),
+        "{code}"
+    );
 }
 
 #[test]
 fn an_operation_added_later_says_since_when() {
     let code = widget_code();
-    assert!(code.contains("Not in vSphere API releases before 9.1.1.0."), "{code}");
+    assert!(
+        code.contains("Not in vSphere API releases before 9.1.1.0."),
+        "{code}"
+    );
     assert!(
         code.contains(
             "releases: Releases {\n            known: crate::RELEASES,\n            present: &[\"9.1.1.0\"],\n        },"
@@ -239,7 +251,10 @@ fn a_conflicting_field_type_takes_the_newest_and_is_reported_with_both() {
 
 #[test]
 fn other_conflicts_are_reported_too() {
-    let resize = conflict(ConflictKind::Route, "operation com.vmware.demo.widget.resize");
+    let resize = conflict(
+        ConflictKind::Route,
+        "operation com.vmware.demo.widget.resize",
+    );
     assert_eq!(
         definitions(resize)[0],
         (
@@ -271,7 +286,10 @@ fn other_conflicts_are_reported_too() {
         "service com.vmware.demo.widget constant max_size",
     );
     assert_eq!(max.definitions.len(), 2);
-    let moved = conflict(ConflictKind::Moved, "structure com.vmware.demo.shared_options");
+    let moved = conflict(
+        ConflictKind::Moved,
+        "structure com.vmware.demo.shared_options",
+    );
     assert_eq!(
         definitions(moved),
         [
@@ -298,7 +316,10 @@ fn a_path_parameter_added_later_stays_required() {
         ConflictKind::KeptRequired,
         "operation com.vmware.demo.widget.rename param new_name",
     );
-    conflict(ConflictKind::Route, "operation com.vmware.demo.widget.rename");
+    conflict(
+        ConflictKind::Route,
+        "operation com.vmware.demo.widget.rename",
+    );
 }
 
 #[test]

@@ -46,7 +46,10 @@ fn the_preview_get_routes_its_body_fields_on_a_get() {
         bindings,
         [
             ("vm", &ParamLocation::Path("vm".to_owned())),
-            ("credentials", &ParamLocation::BodyField("credentials".to_owned())),
+            (
+                "credentials",
+                &ParamLocation::BodyField("credentials".to_owned())
+            ),
             ("path", &ParamLocation::BodyField("path".to_owned())),
         ]
     );

@@ -44,14 +44,14 @@
 //! matched by owner and id instead.
 
 mod members;
+mod operations;
 mod report;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{Error, Problem, Problems};
 use crate::wire::{
-    ComponentData, ComponentInfo, EnumerationInfo, PackageInfo, ServiceInfo, StructureInfo,
-    WireMap,
+    ComponentData, ComponentInfo, EnumerationInfo, PackageInfo, ServiceInfo, StructureInfo, WireMap,
 };
 
 pub use report::{Conflict, ConflictKind, Definition, ElementCounts, MergeReport};
@@ -186,10 +186,12 @@ fn repeated_ids(snapshots: &[ReleaseSnapshot]) -> BTreeSet<(bool, String)> {
                         note(true, enumeration);
                     }
                 }
-                let enumerations = package
-                    .enumerations
-                    .keys()
-                    .chain(package.services.values().flat_map(|s| s.enumerations.keys()));
+                let enumerations = package.enumerations.keys().chain(
+                    package
+                        .services
+                        .values()
+                        .flat_map(|s| s.enumerations.keys()),
+                );
                 for id in enumerations {
                     note(true, id);
                 }
@@ -502,8 +504,7 @@ impl Merger<'_> {
                     .iter()
                     .map(|(r, p)| (*r, OwnerKey::Package(p.component.clone())))
                     .collect();
-                let owners: Vec<(usize, &OwnerKey)> =
-                    owners.iter().map(|(r, o)| (*r, o)).collect();
+                let owners: Vec<(usize, &OwnerKey)> = owners.iter().map(|(r, o)| (*r, o)).collect();
                 self.check_owner("package", id, &owners);
             }
             let owner = OwnerKey::Package(id.clone());

@@ -152,14 +152,21 @@ impl MergeReport {
         };
         for component in components {
             for package in component.info.packages.values() {
-                let structures = package
-                    .structures
-                    .values()
-                    .chain(package.services.values().flat_map(|s| s.structures.values()));
+                let structures = package.structures.values().chain(
+                    package
+                        .services
+                        .values()
+                        .flat_map(|s| s.structures.values()),
+                );
                 let mut enumerations: Vec<_> = package
                     .enumerations
                     .values()
-                    .chain(package.services.values().flat_map(|s| s.enumerations.values()))
+                    .chain(
+                        package
+                            .services
+                            .values()
+                            .flat_map(|s| s.enumerations.values()),
+                    )
                     .collect();
                 for structure in structures {
                     count("structures", &structure.releases);
