@@ -276,15 +276,13 @@ impl Client {
             .send_unrefused::<Value>()
             .await;
         match answer {
-            Ok(value) => Ok(
-                match value.get("version").and_then(Value::as_str) {
-                    Some(version) if numbers(version).is_some() => Answer::Known(ServerRelease {
-                        release: version.to_owned(),
-                        source: ReleaseSource::ApplianceVersion,
-                    }),
-                    _ => Answer::Unavailable,
-                },
-            ),
+            Ok(value) => Ok(match value.get("version").and_then(Value::as_str) {
+                Some(version) if numbers(version).is_some() => Answer::Known(ServerRelease {
+                    release: version.to_owned(),
+                    source: ReleaseSource::ApplianceVersion,
+                }),
+                _ => Answer::Unavailable,
+            }),
             Err(error) if lasting(&error) => Ok(Answer::Unavailable),
             Err(error) => Err(error),
         }
@@ -324,8 +322,14 @@ mod tests {
 
     #[test]
     fn older_servers_are_refused_only_what_came_later() {
-        assert_eq!(has_operation(&releases(&["9.1.0.0", "9.1.1.0"]), "7.0.3.01000"), Some(false));
-        assert_eq!(has_operation(&releases(&["8.0.3.0"]), "7.0.3.01000"), Some(true));
+        assert_eq!(
+            has_operation(&releases(&["9.1.0.0", "9.1.1.0"]), "7.0.3.01000"),
+            Some(false)
+        );
+        assert_eq!(
+            has_operation(&releases(&["8.0.3.0"]), "7.0.3.01000"),
+            Some(true)
+        );
         assert_eq!(has_operation(&releases(KNOWN), "6.7.0"), Some(true));
     }
 

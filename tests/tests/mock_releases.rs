@@ -21,7 +21,10 @@ const LOG_COLLECTION: &str = "/api/appliance/logging/liagent/log-collection";
 const COUNTER_SETS: &str = "/api/stats/counter-sets";
 
 fn numbers(release: &str) -> Vec<u64> {
-    release.split('.').map(|part| part.parse().unwrap()).collect()
+    release
+        .split('.')
+        .map(|part| part.parse().unwrap())
+        .collect()
 }
 
 /// Answers `hello` as a server of `release` does: the first offered
@@ -88,7 +91,11 @@ async fn the_fixture_operations_have_the_releases_the_tests_assume() {
     let counters = spec("com.vmware.vstats.counter_sets", "list");
     assert_eq!(counters.releases.present, ["8.0.3.0", "9.0.0.0", "9.1.0.0"]);
     assert_eq!(counters.api.map(|route| route.path), Some(COUNTER_SETS));
-    assert!(spec("com.vmware.vcenter.VM", "list").releases.in_every_known());
+    assert!(
+        spec("com.vmware.vcenter.VM", "list")
+            .releases
+            .in_every_known()
+    );
 }
 
 #[tokio::test]
@@ -106,7 +113,10 @@ async fn a_9_1_operation_against_an_8_0_3_server_fails_before_sending() {
             releases,
             server_release,
         } => {
-            assert_eq!(*service, "com.vmware.appliance.logging.liagent.log_collection");
+            assert_eq!(
+                *service,
+                "com.vmware.appliance.logging.liagent.log_collection"
+            );
             assert_eq!(*operation, "get");
             assert_eq!(*releases, ["9.1.0.0", "9.1.1.0"]);
             assert_eq!(server_release, "8.0.3.0");
@@ -121,7 +131,10 @@ async fn a_9_1_operation_against_an_8_0_3_server_fails_before_sending() {
     // Only the negotiation reached the server; it offered the crate's
     // releases, newest first.
     let all = requests(&server).await;
-    assert_eq!(seen(&server).await, ["POST /api/vcenter/system?action=hello"]);
+    assert_eq!(
+        seen(&server).await,
+        ["POST /api/vcenter/system?action=hello"]
+    );
     let offered: Value = serde_json::from_slice(&all[0].body).unwrap();
     assert_eq!(
         offered,
@@ -172,11 +185,27 @@ async fn each_release_gets_exactly_its_operations() {
 
         let log_spec = spec("com.vmware.appliance.logging.liagent.log_collection", "get");
         let counters_spec = spec("com.vmware.vstats.counter_sets", "list");
-        assert_eq!(client.supports(log_spec).await.unwrap(), log_sent, "{release}");
-        assert_eq!(client.supports(counters_spec).await.unwrap(), counters_sent, "{release}");
-        let known = client.server_release(RELEASES).await.unwrap().expect("hello answered");
+        assert_eq!(
+            client.supports(log_spec).await.unwrap(),
+            log_sent,
+            "{release}"
+        );
+        assert_eq!(
+            client.supports(counters_spec).await.unwrap(),
+            counters_sent,
+            "{release}"
+        );
+        let known = client
+            .server_release(RELEASES)
+            .await
+            .unwrap()
+            .expect("hello answered");
         assert_eq!(known.source, ReleaseSource::Hello);
-        let negotiated = if release == "9.2.0.0" { "9.1.1.0" } else { release };
+        let negotiated = if release == "9.2.0.0" {
+            "9.1.1.0"
+        } else {
+            release
+        };
         assert_eq!(known.release, negotiated);
         // Learned once: no second hello.
         assert_eq!(seen(&server).await.len(), expected.len(), "{release}");
@@ -202,13 +231,19 @@ async fn a_server_before_hello_is_judged_by_its_appliance_version() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let error = LogCollection::new(&client).get().await.expect_err("refused");
+    let error = LogCollection::new(&client)
+        .get()
+        .await
+        .expect_err("refused");
     assert!(
         matches!(&error, Error::NotInRelease { server_release, .. } if server_release == "7.0.3.01000"),
         "{error:?}"
     );
     // What the oldest known release has is tried.
-    CounterSets::new(&client).list().await.expect("tried and answered");
+    CounterSets::new(&client)
+        .list()
+        .await
+        .expect("tried and answered");
     assert_eq!(
         seen(&server).await,
         [
@@ -217,7 +252,11 @@ async fn a_server_before_hello_is_judged_by_its_appliance_version() {
             &format!("GET {COUNTER_SETS}"),
         ]
     );
-    let known = client.server_release(RELEASES).await.unwrap().expect("known");
+    let known = client
+        .server_release(RELEASES)
+        .await
+        .unwrap()
+        .expect("known");
     assert_eq!(known.source, ReleaseSource::ApplianceVersion);
 }
 
@@ -239,8 +278,14 @@ async fn a_server_that_cannot_say_gets_every_call() {
         .mount(&server)
         .await;
     let client = client(&server);
-    LogCollection::new(&client).get().await.expect("the call is tried");
-    LogCollection::new(&client).get().await.expect("and tried again");
+    LogCollection::new(&client)
+        .get()
+        .await
+        .expect("the call is tried");
+    LogCollection::new(&client)
+        .get()
+        .await
+        .expect("and tried again");
     assert_eq!(client.server_release(RELEASES).await.unwrap(), None);
     let log_spec = spec("com.vmware.appliance.logging.liagent.log_collection", "get");
     assert!(client.supports(log_spec).await.unwrap());
@@ -279,7 +324,10 @@ async fn a_failed_negotiation_is_retried_later() {
         .get()
         .await
         .expect("the release is unknown for now: the call is tried");
-    let error = LogCollection::new(&client).get().await.expect_err("now refused");
+    let error = LogCollection::new(&client)
+        .get()
+        .await
+        .expect_err("now refused");
     assert!(matches!(error, Error::NotInRelease { .. }), "{error:?}");
     assert_eq!(
         seen(&server).await,

@@ -60,8 +60,11 @@ fn route(route: &ir::Route) -> HttpRoute {
             },
         })
         .collect();
-    let query: Vec<(&'static str, &'static str)> =
-        route.query.iter().map(|(k, v)| (leak(k), leak(v))).collect();
+    let query: Vec<(&'static str, &'static str)> = route
+        .query
+        .iter()
+        .map(|(k, v)| (leak(k), leak(v)))
+        .collect();
     HttpRoute {
         method,
         path: leak(&route.path),

@@ -44,6 +44,7 @@
 //! matched by owner and id instead.
 
 mod members;
+mod operations;
 mod report;
 
 use std::collections::{BTreeMap, BTreeSet};
