@@ -118,9 +118,17 @@ fn structures_follow_the_field_rules() {
     assert!(!tools.contains("impl ::vsphere_vapi_runtime::de::Zero for Claim {"));
     assert!(tools.contains("    pub claim: Claim,\n"));
     assert!(tools.contains("pub labels: vsphere_vapi_runtime::types::VapiMap<String, String>,"));
-    // Deprecation is a doc note, not an attribute.
-    assert!(tools.contains("/// **Deprecated** in the vSphere API."));
-    assert!(!tools.contains("#[deprecated"));
+    // Deprecation is one lifecycle line plus `#[deprecated]` (the crate
+    // allows its own uses).
+    assert!(tools.contains(
+        "/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.0.0: Use `Node` instead.\n"
+    ));
+    assert!(tools.contains(
+        "#[deprecated(note = \"since vSphere API 8.0.0.0: Use Node instead.\")]\n#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]\npub struct Info {"
+    ));
+    assert!(tools.contains("        #[deprecated(note = \"since vSphere API 9.0.0.0\")]\n        Running = \"RUNNING\","));
+    let lib = file(&generated, "src/lib.rs");
+    assert!(lib.contains("#![allow(deprecated)]"));
     // Resource types and union cases are documented on the field.
     assert!(tools.contains("/// Identifier of a `VirtualMachine` resource."));
     assert!(tools.contains("        /// Backing host.\n        ///\n        /// Identifier of a `HostSystem` resource.\n        host: Option<String>,\n"));

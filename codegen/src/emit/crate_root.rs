@@ -7,7 +7,7 @@ use quote::quote;
 
 use crate::ir::Owner;
 
-use super::docs::DocBuilder;
+use super::docs::{DocBuilder, summary};
 use super::layout::Module;
 use super::tokens::{cfg_attr_text, inner_doc_lines};
 use super::types::Scope;
@@ -22,9 +22,17 @@ pub fn emit_modules(ctx: &Ctx<'_>, files: &mut BTreeMap<PathBuf, String>) -> Res
         };
         if module.is_root() {
             file.inner_doc = inner_doc_lines(&crate_docs(ctx)?);
+            // Deprecated elements carry `#[deprecated]` so that users are
+            // warned where they use them; the crate's own code (serde impls,
+            // constructors, the route table) must name them without warnings.
+            file.push("#![allow(deprecated)]\n".to_owned());
+            // Documentation links spell the full `crate::` path of their
+            // target so that they resolve from any module; rustdoc calls
+            // those redundant where the shown name resolves alone.
+            file.push("#![allow(rustdoc::redundant_explicit_links)]\n".to_owned());
             file.push(root_items(ctx)?);
         } else {
-            file.inner_doc = inner_doc_lines(&module_docs(module));
+            file.inner_doc = inner_doc_lines(&module_docs(ctx, module));
         }
         file.push(child_declarations(ctx, module));
         for chunk in module_items(ctx, module, |_| true)? {
@@ -218,7 +226,7 @@ fn module_items(
         if keep(&enumeration.owner) {
             types.push((
                 &enumeration.path.name,
-                enumeration::emit(module, enumeration)?,
+                enumeration::emit(ctx, module, enumeration)?,
             ));
         }
     }
@@ -243,19 +251,41 @@ fn module_items(
     Ok(chunks)
 }
 
-/// Module docs: the package's documentation and/or the service whose types
-/// the module holds, and the features that compile it.
-fn module_docs(module: &Module<'_>) -> String {
+/// Module docs: what the package is for and its services, and/or the
+/// service whose types the module holds, and the features that compile it.
+fn module_docs(ctx: &Ctx<'_>, module: &Module<'_>) -> String {
     let mut doc = DocBuilder::new();
     for package in &module.packages {
-        doc.ir_doc(&package.doc);
-        doc.paragraph(format!("Package `{}`.", package.id));
+        let at = format!("package `{}`", package.id);
+        if package.doc.is_empty() {
+            doc.prose(format!("The `{}` package of the vSphere API.", package.id));
+        } else {
+            doc.doc(ctx, &package.doc, &at);
+        }
+        doc.paragraph(format!("vAPI package `{}`.", package.id));
+        let services: Vec<String> = module
+            .services
+            .iter()
+            .filter(|service| service.package == package.id)
+            .map(|service| {
+                let summary = summary(ctx, &service.doc);
+                let name = &service.path.name;
+                if summary.is_empty() {
+                    format!("- [`{name}`]")
+                } else {
+                    format!("- [`{name}`]: {summary}")
+                }
+            })
+            .collect();
+        if !services.is_empty() {
+            doc.paragraph(format!("# Services\n\n{}", services.join("\n")));
+        }
     }
     for service in &module.nested_of {
         let mut link = "crate".to_owned();
         for component in &service.path.module {
             link.push_str("::");
-            link.push_str(component);
+            link.push_str(crate::names::unraw(component));
         }
         let ops = if service.operations.is_empty() {
             String::new()
@@ -355,6 +385,47 @@ fn crate_docs(ctx: &Ctx<'_>) -> Result<String, EmitError> {
          table.",
     );
     doc.paragraph(rows.join("\n"));
+    guide(ctx, &mut doc);
+    Ok(doc.build())
+}
+
+/// The guide part of the crate docs: what a user needs first, in the order
+/// they need it.
+fn guide(ctx: &Ctx<'_>, doc: &mut DocBuilder) {
+    doc.prose(
+        "# Connecting\n\n\
+         A [`Client`] talks to one vCenter; it is cheap to clone and every \
+         service handle shares it. The server certificate is checked against \
+         the system's trust store. A vCenter with its own certificate \
+         authority (the default VMCA) needs that CA trusted with \
+         [`ClientBuilder::add_root_certificate_pem`] (download it from \
+         `https://<vcenter>/certs/download.zip`), or the server's certificate \
+         pinned by its SHA-256 fingerprint with \
+         [`ClientBuilder::pin_certificate_sha256`]. \
+         [`ClientBuilder::danger_accept_invalid_certs`] is for lab systems \
+         only.",
+    );
+    doc.paragraph(
+        "```no_run\n\
+         # fn example() -> vsphere_vapi::Result<()> {\n\
+         use vsphere_vapi::Client;\n\
+         \n\
+         let ca = std::fs::read(\"vcenter-ca.pem\").expect(\"the vCenter CA certificate\");\n\
+         let client = Client::builder(\"https://vcenter.example.com\")\n    \
+         .add_root_certificate_pem(&ca)\n    \
+         .build()?;\n\
+         # Ok(())\n\
+         # }\n\
+         ```",
+    );
+    doc.prose(
+        "# Logging in\n\n\
+         [`Client::login`] creates a session with a user name and password \
+         and keeps its token for every later call; [`Client::logout`] ends \
+         it (vCenter limits the number of sessions, so end the ones you \
+         create). A token obtained elsewhere is used with \
+         [`Client::with_session_token`].",
+    );
     doc.paragraph(quick_start(ctx));
     doc.prose(
         "Each service is a handle created from a [`Client`] (cheap to clone); \
@@ -364,49 +435,89 @@ fn crate_docs(ctx: &Ctx<'_>) -> Result<String, EmitError> {
          parameters returns a request builder whose setters add them and whose \
          `send()` runs the call, so no call site spells out `None`. \
          Identifiers are typed by resource ([`ids`]): a datastore's cannot be \
-         passed where a virtual machine's is expected. Task operations come as \
-         `op_task`, returning a [`Task`] handle (`wait()`, `status()`, \
-         `cancel()`), and, where the result type is known, `op_and_wait`, which \
-         waits with the default [`TaskWaitOptions`].",
+         passed where a virtual machine's is expected. Each method documents \
+         its parameters, result, both HTTP routes and the errors the API \
+         declares for it; a line \"Since vSphere API X.\" says which release \
+         added an element, and deprecated elements carry `#[deprecated]`.",
     );
     doc.prose(
-        "# Protocols\n\n\
+        "# Choosing features\n\n\
+         Enable the features of the packages you call (the table above); \
+         each one pulls in the features its types use. `full` enables \
+         everything and compiles slowly. The [`operations`] table lists every \
+         operation of the enabled features with its routes.",
+    );
+    let kind_feature = ctx.error_kind_feature();
+    if kind_feature.is_empty() {
+        doc.prose(
+            "# Handling errors\n\n\
+             Every method returns [`Result`]; a failed call is an [`Error`], \
+             which tells transport, TLS, timeout and decoding failures apart \
+             from errors the server reported.",
+        );
+    } else {
+        doc.prose(format!(
+            "# Handling errors\n\n\
+             Every method returns [`Result`]; a failed call is an [`Error`], \
+             which tells transport, TLS, timeout and decoding failures apart \
+             from errors the server reported. For the latter, \
+             `ErrorExt::kind` (enabled by the `{kind_feature}` feature) gives \
+             the vAPI standard error type, an `ErrorKind` such as \
+             `ErrorKind::NotFound` or `ErrorKind::Unauthenticated` (the names \
+             method docs use for the errors they declare), and \
+             `ErrorExt::standard_error` the server's messages."
+        ));
+        doc.paragraph(format!(
+            "```no_run\n\
+             # #[cfg(feature = \"{kind_feature}\")]\n\
+             # fn example(result: vsphere_vapi::Result<()>) {{\n\
+             use vsphere_vapi::{{ErrorExt, ErrorKind}};\n\
+             \n\
+             match result {{\n    \
+             Ok(()) => {{}}\n    \
+             Err(error) if error.kind() == Some(ErrorKind::NotFound) => {{ /* already gone */ }}\n    \
+             Err(error) => eprintln!(\"failed: {{error}}\"),\n\
+             }}\n\
+             # }}\n\
+             ```"
+        ));
+    }
+    doc.prose(
+        "# Waiting for a task\n\n\
+         Operations that vCenter runs as tasks come as `op_task`, which \
+         returns a [`Task`] handle as soon as the task is created: \
+         [`Task::wait`] polls until it finishes and yields the typed result \
+         (or the task's error), [`Task::wait_with`] takes a deadline and \
+         polling intervals ([`TaskWaitOptions`]), and `status()` and \
+         `cancel()` do what they say. Where the result type is known, \
+         `op_and_wait` starts the task and waits with the default options. \
+         Prefer tasks for long operations: a blocking call that outlives \
+         the HTTP timeout may leave work half done on the server.",
+    );
+    doc.prose(
+        "# `/api` and `/rest`\n\n\
          vCenter serves the same operations over two HTTP mappings: `/api` \
          (vSphere 7.0 Update 2 and later) and the older `/rest`. The client \
          chooses per operation ([`Protocol::Auto`], the default, uses `/api` \
-         where the operation has an `/api` route); [`ClientBuilder::protocol`] \
-         forces one for older servers. Every operation method documents both \
-         routes, and [`operations`] lists them for the whole crate.",
+         where the operation has an `/api` route and notices servers that \
+         predate it); [`ClientBuilder::protocol`] forces one. Every operation \
+         method documents both routes, and [`operations`] lists them for the \
+         whole crate.",
     );
     doc.prose(
-        "# Enumerations\n\n\
-         vAPI enumerations are open: a newer server may send values this crate \
-         does not know. Generated enums are `#[non_exhaustive]` and read such a \
-         value as their `Unknown` variant, which keeps the wire text (`as_str()`) \
-         but cannot be built by hand, so it never stands for a known value; \
-         `match` them with a wildcard arm.",
+        "# Unknown values\n\n\
+         vAPI enumerations are open: a newer server may send values this \
+         crate does not know. Generated enums are `#[non_exhaustive]` and read \
+         such a value as their `Unknown` variant, which keeps the wire text \
+         (`as_str()`) but cannot be built by hand, so it never stands for a \
+         known value; `match` them with a wildcard arm, and use \
+         `is_unknown()` to tell a newer value apart. The same holds for the \
+         enums of union tags (a tag field together with the fields of its \
+         case): on the wire they are flat, the tag member beside the case \
+         members; an unknown tag value arrives as `Unknown` with the wire tag \
+         and the members the crate could not place, and is serialized back \
+         unchanged.",
     );
-    let errors = if ctx.error_kind_feature().is_empty() {
-        "# Errors\n\n\
-         Every method returns [`Result`]; a failed call is an [`Error`], which \
-         tells transport, TLS, timeout and decoding failures apart from errors \
-         the server reported. Each method documents the errors the API \
-         declares for it."
-            .to_owned()
-    } else {
-        format!(
-            "# Errors\n\n\
-             Every method returns [`Result`]; a failed call is an [`Error`], which \
-             tells transport, TLS, timeout and decoding failures apart from errors \
-             the server reported. For the latter, `ErrorExt::kind` (enabled by the \
-             `{}` feature) gives the vAPI standard error type (`ErrorKind::NotFound`, \
-             `ErrorKind::Unauthenticated`, …) and `ErrorExt::standard_error` its \
-             messages. Each method documents the errors the API declares for it.",
-            ctx.error_kind_feature()
-        )
-    };
-    doc.prose(errors);
-    Ok(doc.build())
 }
 
 /// The quick start section. It calls a real operation when the model has
@@ -463,7 +574,7 @@ fn quick_start(ctx: &Ctx<'_>) -> String {
     code.push("# Ok(())".to_owned());
     code.push("# }".to_owned());
     format!(
-        "# Quick start\n\n\
+        "# Calling an operation\n\n\
          ```no_run\n{}\n```",
         code.join("\n")
     )
@@ -544,7 +655,7 @@ pub fn render_service(ctx: &Ctx<'_>, service_id: &str) -> Result<String, EmitErr
         nested.display_path(),
         nested.file().display()
     );
-    out.push_str(&inner_doc_lines(&module_docs(nested)));
+    out.push_str(&inner_doc_lines(&module_docs(ctx, nested)));
     for chunk in module_items(ctx, nested, belongs)? {
         out.push('\n');
         out.push_str(&chunk);

@@ -9,13 +9,17 @@ use quote::quote;
 
 use crate::ir::Enumeration;
 
-use super::docs::DocBuilder;
+use super::docs::{DocBuilder, deprecated_attr};
 use super::layout::Module;
 use super::layout::display_path;
 use super::tokens::{cfg_attr_text, doc_attrs, ident};
-use super::{EmitError, format};
+use super::{Ctx, EmitError, format};
 
-pub fn emit(module: &Module<'_>, enumeration: &Enumeration) -> Result<String, EmitError> {
+pub fn emit(
+    ctx: &Ctx<'_>,
+    module: &Module<'_>,
+    enumeration: &Enumeration,
+) -> Result<String, EmitError> {
     let context = format!("enumeration `{}`", enumeration.id);
     let name = ident(&enumeration.path.name, &context)?;
     ident(&enumeration.unknown_variant, &context)?;
@@ -33,8 +37,15 @@ pub fn emit(module: &Module<'_>, enumeration: &Enumeration) -> Result<String, Em
     }
 
     let mut doc = DocBuilder::new();
-    doc.ir_doc(&enumeration.doc);
-    let doc = doc_attrs(&doc.build());
+    doc.item(ctx, &enumeration.doc, &enumeration.lifecycle, &context);
+    doc.prose(format!(
+        "vAPI enumeration `{}`. Values this crate does not know arrive as \
+         `{}` ([unknown values](crate#unknown-values)).",
+        crate::lower::wire_id(&enumeration.id),
+        enumeration.unknown_variant
+    ));
+    let mut doc = doc_attrs(&doc.build());
+    doc.extend(deprecated_attr(ctx, &enumeration.lifecycle));
 
     let variants = enumeration
         .values
@@ -44,7 +55,14 @@ pub fn emit(module: &Module<'_>, enumeration: &Enumeration) -> Result<String, Em
                 &value.rust_name,
                 &format!("{context}, value `{}`", value.wire),
             )?;
-            let doc = doc_attrs(&DocBuilder::new().ir_doc(&value.doc).build());
+            let at = format!("{context}, value `{}`", value.wire);
+            let mut doc = DocBuilder::new();
+            doc.item(ctx, &value.doc, &value.lifecycle, &at);
+            if doc.is_empty() {
+                doc.paragraph(format!("The wire value `{}`.", value.wire));
+            }
+            let mut doc = doc_attrs(&doc.build());
+            doc.extend(deprecated_attr(ctx, &value.lifecycle));
             let wire = &value.wire;
             Ok(quote! {
                 #doc

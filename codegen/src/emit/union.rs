@@ -50,7 +50,7 @@ use quote::{format_ident, quote};
 
 use crate::ir::{Field, Structure, TypeRef, Union, UnionEnum};
 
-use super::docs::{DocBuilder, field_doc};
+use super::docs::{DocBuilder, deprecated_attr, field_attrs, lifecycle_line, wrap};
 use super::tokens::{doc_attrs, ident};
 use super::types::{Scope, TypeMapper};
 use super::{Ctx, EmitError};
@@ -174,10 +174,11 @@ impl Printer<'_, '_, '_> {
     }
 
     /// The docs of a field inside a variant: the union-case note is implied.
-    fn variant_field_doc(field: &Field) -> TokenStream {
+    fn variant_field_doc(&self, field: &Field) -> TokenStream {
         let mut field = field.clone();
         field.union_case = None;
-        doc_attrs(&field_doc(&field))
+        let at = format!("{}, field `{}`", self.context, field.name);
+        field_attrs(self.ctx, &field, &at)
     }
 
     /// The enum and its methods. `serialize_fields` binds the case fields
@@ -199,7 +200,22 @@ impl Printer<'_, '_, '_> {
         for variant in &rust.variants {
             let variant_name = ident(&variant.rust_name, &context)?;
             let wire = &variant.wire;
-            let doc = doc_attrs(&DocBuilder::new().ir_doc(&variant.doc).build());
+            let at = format!("{context}, variant `{}`", variant.wire);
+            let lifecycle = self
+                .ctx
+                .model
+                .enumerations
+                .get(&rust.tag_enumeration)
+                .and_then(|e| e.values.iter().find(|v| v.wire == variant.wire))
+                .map(|v| v.lifecycle.clone())
+                .unwrap_or_default();
+            let mut doc = DocBuilder::new();
+            doc.item(self.ctx, &variant.doc, &lifecycle, &at);
+            if doc.is_empty() {
+                doc.paragraph(format!("The tag value `{}`.", variant.wire));
+            }
+            let mut doc = doc_attrs(&doc.build());
+            doc.extend(deprecated_attr(self.ctx, &lifecycle));
             let fields: Vec<&Field> = variant
                 .fields
                 .iter()
@@ -219,7 +235,7 @@ impl Printer<'_, '_, '_> {
             for field in fields {
                 let field_name = ident(&field.rust_name, &context)?;
                 let ty = self.field_type(field)?;
-                let field_doc = Self::variant_field_doc(field);
+                let field_doc = self.variant_field_doc(field);
                 members.push(quote! { #field_doc #field_name: #ty, });
                 bindings.push(quote! { #field_name });
                 let field_wire = &field.name;
@@ -257,15 +273,12 @@ impl Printer<'_, '_, '_> {
             &TypeRef::Enumeration(rust.tag_enumeration.clone()),
             &context,
         )?;
-        let doc = doc_attrs(&format!(
+        let doc = doc_attrs(&wrap(&format!(
             "The `{tag_wire}` tag of [`{structure_name}`] together with the fields of its \
              case: each variant carries exactly the fields the metamodel lists for that tag \
-             value.\n\n\
-             On the wire this is flat: the `{tag_wire}` member plus the case members, beside \
-             the structure's other members. Tag values this crate does not know decode into \
-             `{name}::{unknown}`, which keeps the wire tag and the members it could not \
-             place, and serializes them back unchanged."
-        ));
+             value. Tag values this crate does not know arrive as `{name}::{unknown}` \
+             ([unknown values](crate#unknown-values))."
+        )));
         let unknown_doc = doc_attrs(
             "A tag value this crate does not know: `tag` is the wire value, `fields` the \
              members of the structure that belong to it (raw JSON).",
@@ -485,7 +498,8 @@ pub fn emit(
             Role::Common => {
                 let field_name = ident(&field.rust_name, &context)?;
                 let ty = printer.field_type(field)?;
-                let field_doc = doc_attrs(&field_doc(field));
+                let at = format!("{context}, field `{}`", field.name);
+                let field_doc = field_attrs(ctx, field, &at);
                 members.push(quote! { #field_doc pub #field_name: #ty, });
                 let optional = matches!(field.ty, TypeRef::Optional(_));
                 all_optional &= optional;
@@ -502,13 +516,18 @@ pub fn emit(
             Role::TopTag(union, rust) => {
                 let field_name = ident(&field.rust_name, &context)?;
                 let ty = printer.enum_type(rust, &context)?;
+                let at = format!("{context}, field `{}`", field.name);
                 let mut field_doc = DocBuilder::new();
-                field_doc.ir_doc(&field.doc);
+                field_doc.doc(ctx, &field.doc, &at);
                 field_doc.paragraph(format!(
                     "The variant carries the fields of its case (see [`{}`]).",
                     rust.path.name
                 ));
-                let field_doc = doc_attrs(&field_doc.build());
+                if let Some(line) = lifecycle_line(ctx, &field.lifecycle, &at) {
+                    field_doc.paragraph(line);
+                }
+                let mut field_doc = doc_attrs(&field_doc.build());
+                field_doc.extend(deprecated_attr(ctx, &field.lifecycle));
                 members.push(quote! { #field_doc pub #field_name: #ty, });
                 all_optional &= rust.optional;
                 writes.push(if rust.optional {
