@@ -144,9 +144,9 @@ fn rendered_docs_have_no_leftovers() {
                 let hits = pattern
                     .find_iter(&line)
                     .filter(|m| {
-                        !kept
-                            .iter()
-                            .any(|k: &std::ops::Range<usize>| k.start <= m.start() && m.end() <= k.end)
+                        !kept.iter().any(|k: &std::ops::Range<usize>| {
+                            k.start <= m.start() && m.end() <= k.end
+                        })
                     })
                     .count();
                 if hits > 0 {
@@ -192,7 +192,11 @@ fn the_patterns_find_what_they_describe() {
     ];
     for (leftover, sample) in LEFTOVERS.iter().zip(samples) {
         let pattern = Regex::new(leftover.pattern).unwrap();
-        assert!(pattern.is_match(sample), "{} misses {sample:?}", leftover.name);
+        assert!(
+            pattern.is_match(sample),
+            "{} misses {sample:?}",
+            leftover.name
+        );
     }
     let attribute = &LEFTOVERS[6];
     let allowed = Regex::new(attribute.allowed.unwrap()).unwrap();

@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use vsphere_vapi_codegen::ir::{
-    Builtin, ConstantValue, DocNode, HttpMethod, Model, Owner, ParamLocation, RouteSource, StructureKind,
-    TaskKind, TypeRef,
+    Builtin, ConstantValue, DocNode, HttpMethod, Model, Owner, ParamLocation, RouteSource,
+    StructureKind, TaskKind, TypeRef,
 };
 
 fn model() -> Model {

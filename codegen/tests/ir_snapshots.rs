@@ -279,8 +279,17 @@ fn documentation_nodes_carry_no_markup_or_lifecycle_prose() {
         for node in &doc.nodes {
             match node {
                 DocNode::Text(text) => {
-                    for leftover in ["{@", "(@", "{#", ".. deprecated::", "was added in vSphere API"] {
-                        assert!(!text.contains(leftover), "{at}: {leftover:?} left in {text:?}");
+                    for leftover in [
+                        "{@",
+                        "(@",
+                        "{#",
+                        ".. deprecated::",
+                        "was added in vSphere API",
+                    ] {
+                        assert!(
+                            !text.contains(leftover),
+                            "{at}: {leftover:?} left in {text:?}"
+                        );
                     }
                 }
                 DocNode::Link { target, .. } => {
@@ -303,7 +312,10 @@ fn documentation_nodes_carry_no_markup_or_lifecycle_prose() {
     }
     // Nearly every reference resolves to an element of the model.
     assert!(links > 7_000, "{links} links");
-    assert!(absolute * 100 >= links * 98, "{absolute} of {links} links resolved");
+    assert!(
+        absolute * 100 >= links * 98,
+        "{absolute} of {links} links resolved"
+    );
 }
 
 #[test]

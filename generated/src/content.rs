@@ -7,7 +7,7 @@
 //! # Services
 //!
 //! - [`Configuration`]: The [`Configuration`](crate::content::Configuration) service provides methods to configure the global settings of the Content Library Service.
-//! - [`Library`]: The `Library` service manages general library functionalities.
+//! - [`Library`]: The [`Library`](crate::content::Library) package manages general library functionalities.
 //! - [`LocalLibrary`]: The [`LocalLibrary`](crate::content::LocalLibrary) service manages local libraries.
 //! - [`SecurityPolicies`]: The [`SecurityPolicies`](crate::content::SecurityPolicies) service provides methods to manage security policies.
 //! - [`SubscribedLibrary`]: The [`SubscribedLibrary`](crate::content::SubscribedLibrary) service manages subscribed library entities.
@@ -103,9 +103,9 @@ impl Configuration {
     }
 }
 
-/// The `Library` service manages general library functionalities.
+/// The [`Library`](crate::content::Library) package manages general library functionalities.
 ///
-/// The `Library` service provides support for generic functionality which can be applied equally to all types of libraries. The functionality provided by this service will not affect the properties specific to the type of library. See also [`LocalLibrary`](crate::content::LocalLibrary) and [`SubscribedLibrary`](crate::content::SubscribedLibrary).
+/// The [`Library`](crate::content::Library) package provides support for generic functionality which can be applied equally to all types of libraries. The functionality provided by this service will not affect the properties specific to the type of library. See also [`LocalLibrary`](crate::content::LocalLibrary) and [`SubscribedLibrary`](crate::content::SubscribedLibrary).
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@library`]; service id `com.vmware.content.library`.
@@ -172,7 +172,7 @@ impl Library {
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
-    ///   * The resource `com.vmware.content.Library` referenced by the parameter `library_id` requires `ContentLibrary.ConvertLibrary`.
+    ///   * The resource [`Library`](crate::content::Library) referenced by the parameter `library_id` requires `ContentLibrary.ConvertLibrary`.
     /// - [`Error`](crate::ErrorKind::Error): If any other error occurs during the execution of the method.
     pub async fn convert(
         &self,
@@ -247,7 +247,7 @@ impl Library {
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
-    ///   * The resource `com.vmware.content.Library` referenced by the parameter `library_id` requires `ContentLibrary.LibraryMaintenance`.
+    ///   * The resource [`Library`](crate::content::Library) referenced by the parameter `library_id` requires `ContentLibrary.LibraryMaintenance`.
     /// - [`Error`](crate::ErrorKind::Error): If the system reports an error while responding to the request.
     pub async fn enter_maintenance(
         &self,
@@ -286,7 +286,7 @@ impl Library {
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
-    ///   * The resource `com.vmware.content.Library` referenced by the parameter `library_id` requires `ContentLibrary.LibraryMaintenance`.
+    ///   * The resource [`Library`](crate::content::Library) referenced by the parameter `library_id` requires `ContentLibrary.LibraryMaintenance`.
     /// - [`Error`](crate::ErrorKind::Error): If the system reports an error while responding to the request.
     pub async fn exit_maintenance(
         &self,
@@ -453,7 +453,7 @@ impl Library {
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
-    ///   * The resource `com.vmware.content.Library` referenced by the parameter `library_id` requires `ContentLibrary.MigrateLibrary`.
+    ///   * The resource [`Library`](crate::content::Library) referenced by the parameter `library_id` requires `ContentLibrary.MigrateLibrary`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the storage backing type of library specified by `library_id` or storage backing type of [`MigrateSpec::storage_backings`](crate::content::library::MigrateSpec::storage_backings) specified in `migrate_spec` are not supported for migration.
     pub async fn migrate(
         &self,
@@ -711,7 +711,7 @@ impl LocalLibrary {
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
-    ///   * The resource `com.vmware.content.Library` referenced by the parameter `library_id` requires `ContentLibrary.PublishLibrary`.
+    ///   * The resource [`Library`](crate::content::Library) referenced by the parameter `library_id` requires `ContentLibrary.PublishLibrary`.
     pub fn publish(
         &self,
         library_id: &crate::ids::LibraryId,

@@ -188,6 +188,8 @@
 
 #![allow(deprecated)]
 
+#![warn(missing_docs)]
+
 #![allow(rustdoc::redundant_explicit_links)]
 
 pub use vsphere_vapi_runtime::{

@@ -6,15 +6,15 @@
 //!
 //! # Services
 //!
-//! - [`Vm`]: The `VM` service provides methods for managing the lifecycle of a virtual machine.
-//! - [`Cluster`]: The `Cluster` service provides methods to manage clusters in the vCenter Server.
+//! - [`Vm`]: The [`Vm`](crate::vcenter::Vm) service provides methods for managing the lifecycle of a virtual machine.
+//! - [`Cluster`]: The [`Cluster`](crate::vcenter::Cluster) package provides methods to manage clusters in the vCenter Server.
 //! - [`Datacenter`]: The [`Datacenter`](crate::vcenter::Datacenter) service provides methods to manage datacenters in the vCenter Server.
 //! - [`Datastore`]: The Datastore package provides methods for manipulating a datastore.
-//! - [`Deployment`]: The `Deployment` service provides methods to get the status of the vCenter appliance deployment.
+//! - [`Deployment`]: The [`Deployment`](crate::vcenter::Deployment) package provides methods to get the status of the vCenter appliance deployment.
 //! - [`EvcModes`]: The [`EvcModes`](crate::vcenter::EvcModes) interface provides methods to work with custom EVC (Enhanced vMotion Compatibility) modes.
 //! - [`Folder`]: The Folder service provides methods for manipulating a vCenter Server folder.
-//! - [`FoundationLoadBalancers`]: The `FoundationLoadBalancers` service provides methods to manage load balancers(load balancer means foundation load balancer, the same term "load balancer" below has the same meaning) from vCenter Server.
-//! - [`Host`]: The `Host` service provides methods to manage hosts in the vCenter Server.
+//! - [`FoundationLoadBalancers`]: The [`FoundationLoadBalancers`](crate::vcenter::FoundationLoadBalancers) package provides methods to manage load balancers(load balancer means foundation load balancer, the same term "load balancer" below has the same meaning) from vCenter Server.
+//! - [`Host`]: The [`Host`](crate::vcenter::Host) package provides methods to manage hosts in the vCenter Server.
 //! - [`Network`]: The Network package provides methods for manipulating a vCenter Server network.
 //! - [`Ovfs`]: The Ovfs service provides methods for deploying Virtual Machines or Virtual Appliances.
 //! - [`RegisteredTokens`]: The [`RegisteredTokens`](crate::vcenter::RegisteredTokens) service provides methods to manage registration of VIDB (VMware Identity Broker) tokens.
@@ -116,7 +116,7 @@ pub mod vm;
 #[cfg(feature = "vcenter-vm-template")]
 pub mod vm_template;
 
-/// The `VM` service provides methods for managing the lifecycle of a virtual machine.
+/// The [`Vm`](crate::vcenter::Vm) service provides methods for managing the lifecycle of a virtual machine.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@vm`]; service id `com.vmware.vcenter.VM`.
@@ -179,8 +179,8 @@ impl Vm {
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
-    ///   * The resource `Datastore` referenced by the field [`DiskCloneSpec::datastore`](crate::vcenter::vm::DiskCloneSpec::datastore) requires `Datastore.AllocateSpace`.
-    ///   * The resource `Datastore` referenced by the field [`ClonePlacementSpec::datastore`](crate::vcenter::vm::ClonePlacementSpec::datastore) requires `Datastore.AllocateSpace`.
+    ///   * The resource [`Datastore`](crate::vcenter::Datastore) referenced by the field [`DiskCloneSpec::datastore`](crate::vcenter::vm::DiskCloneSpec::datastore) requires `Datastore.AllocateSpace`.
+    ///   * The resource [`Datastore`](crate::vcenter::Datastore) referenced by the field [`ClonePlacementSpec::datastore`](crate::vcenter::vm::ClonePlacementSpec::datastore) requires `Datastore.AllocateSpace`.
     ///   * The resource [`Folder`](crate::vcenter::Folder) referenced by the field [`ClonePlacementSpec::folder`](crate::vcenter::vm::ClonePlacementSpec::folder) requires `VirtualMachine.Inventory.CreateFromExisting`.
     ///   * The resource [`ResourcePool`](crate::vcenter::ResourcePool) referenced by the field [`ClonePlacementSpec::resource_pool`](crate::vcenter::vm::ClonePlacementSpec::resource_pool) requires `Resource.AssignVMToPool`.
     ///   * The resource `VirtualMachine` referenced by the field [`CloneSpec::source`](crate::vcenter::vm::CloneSpec::source) requires `VirtualMachine.Provisioning.Clone`.
@@ -263,8 +263,8 @@ impl Vm {
     ///
     ///   * The resource [`Folder`](crate::vcenter::Folder) referenced by the field [`InventoryPlacementSpec::folder`](crate::vcenter::vm::InventoryPlacementSpec::folder) requires `VirtualMachine.Inventory.Create`.
     ///   * The resource [`ResourcePool`](crate::vcenter::ResourcePool) referenced by the field [`ComputePlacementSpec::resource_pool`](crate::vcenter::vm::ComputePlacementSpec::resource_pool) requires `Resource.AssignVMToPool`.
-    ///   * The resource `Datastore` referenced by the field [`StoragePlacementSpec::datastore`](crate::vcenter::vm::StoragePlacementSpec::datastore) requires `Datastore.AllocateSpace`.
-    ///   * The resource `Network` referenced by the field [`BackingSpec::network`](crate::vcenter::vm::hardware::ethernet::BackingSpecType) requires `Network.Assign`.
+    ///   * The resource [`Datastore`](crate::vcenter::Datastore) referenced by the field [`StoragePlacementSpec::datastore`](crate::vcenter::vm::StoragePlacementSpec::datastore) requires `Datastore.AllocateSpace`.
+    ///   * The resource [`Network`](crate::vcenter::Network) referenced by the field [`BackingSpec::network`](crate::vcenter::vm::hardware::ethernet::BackingSpecType) requires `Network.Assign`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if `guestOS` is not supported for the requested virtual hardware version and spec includes `None` fields that default to guest-specific values.
     pub async fn create(
         &self,
@@ -379,8 +379,8 @@ impl Vm {
     ///   * The resource `VirtualMachine` referenced by the field [`InstantCloneSpec::source`](crate::vcenter::vm::InstantCloneSpec::source) requires `VirtualMachine.Provisioning.Clone` and `VirtualMachine.Inventory.CreateFromExisting`.
     ///   * The resource [`Folder`](crate::vcenter::Folder) referenced by the field [`InstantClonePlacementSpec::folder`](crate::vcenter::vm::InstantClonePlacementSpec::folder) requires `VirtualMachine.Interact.PowerOn`.
     ///   * The resource [`ResourcePool`](crate::vcenter::ResourcePool) referenced by the field [`InstantClonePlacementSpec::resource_pool`](crate::vcenter::vm::InstantClonePlacementSpec::resource_pool) requires `Resource.AssignVMToPool`.
-    ///   * The resource `Datastore` referenced by the field [`InstantClonePlacementSpec::datastore`](crate::vcenter::vm::InstantClonePlacementSpec::datastore) requires `Datastore.AllocateSpace`.
-    ///   * The resource `Network` referenced by the field [`BackingSpec::network`](crate::vcenter::vm::hardware::ethernet::BackingSpecType) requires `Network.Assign`.
+    ///   * The resource [`Datastore`](crate::vcenter::Datastore) referenced by the field [`InstantClonePlacementSpec::datastore`](crate::vcenter::vm::InstantClonePlacementSpec::datastore) requires `Datastore.AllocateSpace`.
+    ///   * The resource [`Network`](crate::vcenter::Network) referenced by the field [`BackingSpec::network`](crate::vcenter::vm::hardware::ethernet::BackingSpecType) requires `Network.Assign`.
     pub async fn instant_clone(
         &self,
         spec: &vm::InstantCloneSpec,
@@ -449,7 +449,7 @@ impl Vm {
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
-    ///   * The resource `Datastore` referenced by the field [`RegisterSpec::datastore`](crate::vcenter::vm::RegisterSpec::datastore) requires `System.Read`.
+    ///   * The resource [`Datastore`](crate::vcenter::Datastore) referenced by the field [`RegisterSpec::datastore`](crate::vcenter::vm::RegisterSpec::datastore) requires `System.Read`.
     ///   * The resource [`Folder`](crate::vcenter::Folder) referenced by the field [`InventoryPlacementSpec::folder`](crate::vcenter::vm::InventoryPlacementSpec::folder) requires `VirtualMachine.Inventory.Register`.
     ///   * The resource [`ResourcePool`](crate::vcenter::ResourcePool) referenced by the field [`ComputePlacementSpec::resource_pool`](crate::vcenter::vm::ComputePlacementSpec::resource_pool) requires `Resource.AssignVMToPool`.
     pub async fn register(
@@ -579,7 +579,7 @@ impl Vm {
     }
 }
 
-/// The `Cluster` service provides methods to manage clusters in the vCenter Server.
+/// The [`Cluster`](crate::vcenter::Cluster) package provides methods to manage clusters in the vCenter Server.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@cluster`]; service id `com.vmware.vcenter.cluster`.
@@ -919,7 +919,7 @@ impl Datastore {
     }
 }
 
-/// The `Deployment` service provides methods to get the status of the vCenter appliance deployment.
+/// The [`Deployment`](crate::vcenter::Deployment) package provides methods to get the status of the vCenter appliance deployment.
 ///
 /// Since vSphere API 6.7.
 ///
@@ -1159,7 +1159,7 @@ impl Folder {
     }
 }
 
-/// The `FoundationLoadBalancers` service provides methods to manage load balancers(load balancer means foundation load balancer, the same term "load balancer" below has the same meaning) from vCenter Server.
+/// The [`FoundationLoadBalancers`](crate::vcenter::FoundationLoadBalancers) package provides methods to manage load balancers(load balancer means foundation load balancer, the same term "load balancer" below has the same meaning) from vCenter Server.
 ///
 /// Since vSphere API 9.0.0.0.
 ///
@@ -1306,7 +1306,7 @@ impl FoundationLoadBalancers {
     }
 }
 
-/// The `Host` service provides methods to manage hosts in the vCenter Server.
+/// The [`Host`](crate::vcenter::Host) package provides methods to manage hosts in the vCenter Server.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@host`]; service id `com.vmware.vcenter.host`.
@@ -2030,8 +2030,14 @@ pub enum CredentialType {
         /// Since vSphere API 9.0.0.0.
         saml_token: Option<vsphere_vapi_runtime::types::Secret>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 #[cfg(feature = "vcenter-core")]

@@ -92,7 +92,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             diff.stale.len(),
             diff.missing.len(),
             diff.extra.len(),
-            if table_current { "" } else { ", wire suite table stale" }
+            if table_current {
+                ""
+            } else {
+                ", wire suite table stale"
+            }
         );
         return Ok(ExitCode::FAILURE);
     }
@@ -295,7 +299,11 @@ fn print_summary(
         "  docs:   {} intra-doc links; {} references printed as code ({})",
         generated.docs.links,
         generated.docs.unresolved.len(),
-        if reasons.is_empty() { "none".to_owned() } else { reasons.join("; ") }
+        if reasons.is_empty() {
+            "none".to_owned()
+        } else {
+            reasons.join("; ")
+        }
     );
     let largest: BTreeMap<usize, &Path> = generated
         .files

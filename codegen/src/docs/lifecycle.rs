@@ -51,9 +51,8 @@ static DEPRECATED_AS_OF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"\bDeprecated as of vSphere API {VERSION}\.?")).expect("valid regex")
 });
 
-static AT_DEPRECATED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"@deprecated\s+((?s:.*?))(?:\n\s*\n|\z)").expect("valid regex")
-});
+static AT_DEPRECATED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"@deprecated\s+((?s:.*?))(?:\n\s*\n|\z)").expect("valid regex"));
 
 /// Sentences after a deprecation that say what to use instead.
 static REPLACEMENT: LazyLock<Regex> = LazyLock::new(|| {
@@ -132,9 +131,11 @@ fn cut(text: &mut String, start: usize, end: usize) {
         .chars()
         .last()
         .is_some_and(|c| c.is_alphanumeric() || c == ')' || c == '`' || c == '}')
-        && after.trim_start_matches([' ', '\t']).starts_with(|c: char| {
-            c.is_uppercase() || c == '\n' || c == '{' || c == '<' || c == '*'
-        })
+        && after
+            .trim_start_matches([' ', '\t'])
+            .starts_with(|c: char| {
+                c.is_uppercase() || c == '\n' || c == '{' || c == '<' || c == '*'
+            })
         || before
             .chars()
             .last()
@@ -145,7 +146,10 @@ fn cut(text: &mut String, start: usize, end: usize) {
         joined.push('.');
     }
     let after = after.trim_start_matches([' ', '\t']);
-    if !joined.is_empty() && !joined.ends_with('\n') && !after.is_empty() && !after.starts_with('\n')
+    if !joined.is_empty()
+        && !joined.ends_with('\n')
+        && !after.is_empty()
+        && !after.starts_with('\n')
     {
         joined.push(' ');
     }
@@ -194,7 +198,9 @@ mod tests {
 
     #[test]
     fn live_style_added_in() {
-        let found = extract("The {@name Foo} {@term structure} describes. This {@term structure} was added in vSphere API 7.0.0.0.");
+        let found = extract(
+            "The {@name Foo} {@term structure} describes. This {@term structure} was added in vSphere API 7.0.0.0.",
+        );
         assert_eq!(found.text, "The {@name Foo} {@term structure} describes.");
         assert_eq!(found.since.as_deref(), Some("7.0.0.0"));
     }
@@ -208,7 +214,10 @@ mod tests {
         assert_eq!(found.since.as_deref(), Some("7.0.0.0"));
         assert!(found.deprecated);
         assert_eq!(found.deprecated_since.as_deref(), Some("9.0.0.0"));
-        assert_eq!(found.note.as_deref(), Some("Use {@link com.vmware.x#y} instead."));
+        assert_eq!(
+            found.note.as_deref(),
+            Some("Use {@link com.vmware.x#y} instead.")
+        );
     }
 
     #[test]
@@ -224,6 +233,9 @@ mod tests {
         assert!(found.deprecated);
         let found = extract("Entity.\n\n@deprecated Use {#member entityName} instead");
         assert_eq!(found.text, "Entity.");
-        assert_eq!(found.note.as_deref(), Some("Use {#member entityName} instead"));
+        assert_eq!(
+            found.note.as_deref(),
+            Some("Use {#member entityName} instead")
+        );
     }
 }

@@ -26,6 +26,7 @@
 //! The emitter (`emit::docs`) prints the nodes: links to elements it prints
 //! become rustdoc intra-doc links, others are reported and printed as code.
 
+mod html;
 pub mod lifecycle;
 pub mod parse;
 pub mod refine;

@@ -21,6 +21,7 @@
 //! `{link X}`, `@name Tags`, `@name{result}`, `{ #cpuCount}`): they are
 //! read as the tag they were meant to be, never left as markup.
 
+use super::html::{decode_entities_outside_code, html, html_tag, restore};
 use crate::ir::DocNode;
 
 /// Parses documentation text into nodes.
@@ -87,12 +88,12 @@ pub fn parse(text: &str) -> Vec<DocNode> {
 
 /// Accumulates nodes, merging adjacent text.
 #[derive(Default)]
-struct Nodes {
+pub(super) struct Nodes {
     nodes: Vec<DocNode>,
 }
 
 impl Nodes {
-    fn text(&mut self, text: &str) {
+    pub(super) fn text(&mut self, text: &str) {
         let text = restore(text);
         if let Some(DocNode::Text(last)) = self.nodes.last_mut() {
             last.push_str(&text);
@@ -101,7 +102,7 @@ impl Nodes {
         }
     }
 
-    fn markdown(&mut self, text: &str) {
+    pub(super) fn markdown(&mut self, text: &str) {
         let text = restore(text);
         if let Some(DocNode::Markdown(last)) = self.nodes.last_mut() {
             last.push_str(&text);
@@ -110,7 +111,7 @@ impl Nodes {
         }
     }
 
-    fn code(&mut self, code: &str) {
+    pub(super) fn code(&mut self, code: &str) {
         let code = restore(code);
         let code = code.split_whitespace().collect::<Vec<_>>().join(" ");
         if !code.is_empty() {
@@ -124,7 +125,7 @@ impl Nodes {
         self.nodes.push(DocNode::Link { target, label });
     }
 
-    fn paragraph(&mut self) {
+    pub(super) fn paragraph(&mut self) {
         self.markdown("\n\n");
     }
 
@@ -258,7 +259,11 @@ fn tag_at(chars: &[char], at: usize) -> Option<(Tag, usize)> {
     let braced_after = chars.get(i) == Some(&'{');
     if braced_after {
         i += 1;
-    } else if chars.get(i).is_some_and(|c| !c.is_whitespace() && *c != '}') && !hash_form {
+    } else if chars
+        .get(i)
+        .is_some_and(|c| !c.is_whitespace() && *c != '}')
+        && !hash_form
+    {
         return None;
     }
     while chars.get(i).is_some_and(|c| *c == ' ' || *c == '\t') {
@@ -317,7 +322,8 @@ fn tag_at(chars: &[char], at: usize) -> Option<(Tag, usize)> {
     }
     if name == "term" {
         // Up to `}` or `)` on the same line (VMware mixes them up), else one word.
-        let end = (i..chars.len().min(i + 60)).find(|&j| matches!(chars[j], '}' | ')' | '\n' | '{'));
+        let end =
+            (i..chars.len().min(i + 60)).find(|&j| matches!(chars[j], '}' | ')' | '\n' | '{'));
         return match end {
             Some(end) if matches!(chars[end], '}' | ')') => Some((
                 Tag {
@@ -481,249 +487,197 @@ fn rst_role_at(chars: &[char], at: usize) -> Option<(String, usize)> {
     Some((body, end + 1))
 }
 
-/// An HTML tag: its lowercase name with a leading `/` for closing tags
-/// (`p`, `/ul`) and its raw text. Only tags with a known name are
-/// recognized; anything else is text.
-struct HtmlTag {
-    name: String,
-    raw: String,
-}
+#[cfg(test)]
+mod tests {
+    use super::parse;
+    use crate::ir::DocNode::{self, Code, Link, Markdown, Param, Term, Text};
 
-const KNOWN_HTML: &[&str] = &[
-    "p",
-    "br",
-    "ul",
-    "ol",
-    "li",
-    "b",
-    "strong",
-    "i",
-    "em",
-    "code",
-    "tt",
-    "pre",
-    "a",
-    "dl",
-    "dt",
-    "dd",
-    "div",
-    "span",
-    "table",
-    "tr",
-    "td",
-    "th",
-    "tbody",
-    "thead",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "hr",
-    "u",
-    "sup",
-    "sub",
-    "blockquote",
-    "var",
-    "kbd",
-    "samp",
-    "cite",
-];
-
-fn html_tag(chars: &[char], at: usize) -> Option<(HtmlTag, usize)> {
-    let close = (at + 1..chars.len().min(at + 400)).find(|&i| chars[i] == '>')?;
-    let raw: String = chars[at + 1..close].iter().collect();
-    let trimmed = raw.trim().trim_end_matches('/').trim();
-    let (slash, rest) = match trimmed.strip_prefix('/') {
-        Some(rest) => ("/", rest),
-        None => ("", trimmed),
-    };
-    let name: String = rest
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    if !KNOWN_HTML.contains(&name.as_str())
-        || rest.len() > name.len() && !rest[name.len()..].starts_with(char::is_whitespace)
-    {
-        return None;
+    fn text(t: &str) -> DocNode {
+        Text(t.to_owned())
     }
-    Some((
-        HtmlTag {
-            name: format!("{slash}{name}"),
-            raw,
-        },
-        close + 1,
-    ))
-}
-
-/// Adds the nodes for an HTML tag; returns where scanning continues.
-fn html(out: &mut Nodes, tag: &HtmlTag, chars: &[char], next: usize) -> usize {
-    match tag.name.as_str() {
-        "code" | "tt" | "var" | "kbd" | "samp" => {
-            let closing = format!("</{}>", &tag.name);
-            match find_ci(chars, next, &closing) {
-                Some(end) => {
-                    let inner: String = chars[next..end].iter().collect();
-                    out.code(&strip_tags(&inner));
-                    end + closing.chars().count()
-                }
-                None => next,
-            }
-        }
-        "pre" => {
-            let end = find_ci(chars, next, "</pre>");
-            let stop = end.unwrap_or(chars.len());
-            let inner: String = chars[next..stop].iter().collect();
-            let body = strip_tags(&inner);
-            let body = body.trim_matches('\n');
-            out.paragraph();
-            out.markdown("```text\n");
-            out.markdown(&body.replace("```", "` ` `"));
-            out.markdown("\n```");
-            out.paragraph();
-            end.map_or(stop, |end| end + "</pre>".len())
-        }
-        "a" => {
-            let href = attribute(&tag.raw, "href");
-            let closing = "</a>";
-            match find_ci(chars, next, closing) {
-                Some(end) => {
-                    let label: String = chars[next..end].iter().collect();
-                    let label = strip_tags(&label);
-                    let label = label.trim();
-                    let href =
-                        href.filter(|h| h.starts_with("http://") || h.starts_with("https://"));
-                    match href {
-                        Some(href) if label.is_empty() => out.markdown(&format!("<{href}>")),
-                        Some(href) => {
-                            out.text(label);
-                            out.markdown(&format!(" (<{href}>)"));
-                        }
-                        None => out.text(label),
-                    }
-                    end + closing.len()
-                }
-                None => next,
-            }
-        }
-        "p" | "/p" | "br" | "ul" | "/ul" | "ol" | "/ol" | "dl" | "/dl" | "table" | "/table"
-        | "tr" | "div" | "/div" | "hr" | "blockquote" | "/blockquote" | "h1" | "h2" | "h3"
-        | "h4" | "/h1" | "/h2" | "/h3" | "/h4" => {
-            out.paragraph();
-            next
-        }
-        "li" | "dt" => {
-            out.markdown("\n- ");
-            next
-        }
-        "dd" => {
-            out.markdown("\n  ");
-            next
-        }
-        "b" | "/b" | "strong" | "/strong" => {
-            out.markdown("**");
-            next
-        }
-        "i" | "/i" | "em" | "/em" | "cite" | "/cite" => {
-            out.markdown("*");
-            next
-        }
-        "td" | "th" => {
-            out.text(" ");
-            next
-        }
-        // Closing tags of list items and everything else carry no text.
-        _ => next,
+    fn code(t: &str) -> DocNode {
+        Code(t.to_owned())
     }
-}
-
-fn find_ci(chars: &[char], from: usize, needle: &str) -> Option<usize> {
-    let needle: Vec<char> = needle.chars().map(|c| c.to_ascii_lowercase()).collect();
-    (from..chars.len()).find(|&i| {
-        chars.len() - i >= needle.len()
-            && chars[i..i + needle.len()]
-                .iter()
-                .zip(&needle)
-                .all(|(a, b)| a.to_ascii_lowercase() == *b)
-    })
-}
-
-fn attribute(raw: &str, name: &str) -> Option<String> {
-    let lower = raw.to_ascii_lowercase();
-    let at = lower.find(&format!("{name}="))? + name.len() + 1;
-    let rest = &raw[at..];
-    let quote = rest.chars().next()?;
-    if quote == '"' || quote == '\'' {
-        let end = rest[1..].find(quote)?;
-        Some(rest[1..1 + end].to_owned())
-    } else {
-        Some(rest.split_whitespace().next()?.to_owned())
-    }
-}
-
-/// Drops `<...>` tags (used inside code and links, where markup is noise).
-fn strip_tags(text: &str) -> String {
-    let mut out = String::new();
-    let mut depth = 0usize;
-    for c in text.chars() {
-        match c {
-            '<' => depth += 1,
-            '>' if depth > 0 => depth -= 1,
-            _ if depth == 0 => out.push(c),
-            _ => {}
+    fn link(t: &str, label: Option<&str>) -> DocNode {
+        Link {
+            target: t.to_owned(),
+            label: label.map(str::to_owned),
         }
     }
-    out
-}
-
-/// Decodes HTML entities; `&lt;`/`&gt;` become stand-ins (see [`LT`]).
-fn decode_entities_outside_code(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_owned();
+    fn md(t: &str) -> DocNode {
+        Markdown(t.to_owned())
     }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        let tail = &rest[at..];
-        let entity = tail
-            .find(';')
-            .filter(|&end| end <= 8)
-            .map(|end| &tail[..=end]);
-        let decoded = entity.and_then(|entity| match entity {
-            "&quot;" => Some("\"".to_owned()),
-            "&#39;" | "&apos;" => Some("'".to_owned()),
-            "&nbsp;" => Some(" ".to_owned()),
-            "&lt;" => Some(LT.to_string()),
-            "&gt;" => Some(GT.to_string()),
-            "&amp;" => Some("&".to_owned()),
-            _ => entity
-                .strip_prefix("&#")
-                .and_then(|n| n.strip_suffix(';'))
-                .and_then(|n| n.parse::<u32>().ok())
-                .and_then(char::from_u32)
-                .map(|c| c.to_string()),
-        });
-        match (entity, decoded) {
-            (Some(entity), Some(decoded)) => {
-                out.push_str(&decoded);
-                rest = &tail[entity.len()..];
-            }
-            _ => {
-                out.push('&');
-                rest = &tail[1..];
-            }
-        }
+
+    #[test]
+    fn javadoc_inline_tags() {
+        assert_eq!(
+            parse("Use {@code vm} here."),
+            [text("Use "), code("vm"), text(" here.")]
+        );
+        assert_eq!(
+            parse("See {@link Tools#upgrade}."),
+            [text("See "), link("Tools#upgrade", None), text(".")]
+        );
+        assert_eq!(
+            parse("See {@link Info the info}."),
+            [text("See "), link("Info", Some("the info")), text(".")]
+        );
+        assert_eq!(
+            parse("If {@term unset}, no."),
+            [text("If "), Term("unset".into()), text(", no.")]
+        );
+        assert_eq!(
+            parse("The {@param.name vm} p."),
+            [text("The "), Param("vm".into()), text(" p.")]
+        );
+        assert_eq!(
+            parse("Nested {@code Map<String, {x}>}."),
+            [text("Nested "), code("Map<String, {x}>"), text(".")]
+        );
     }
-    out.push_str(rest);
-    out
-}
 
-/// `&lt;`/`&gt;` stand in as private-use characters while tags are parsed
-/// (so escaped text never becomes a tag) and become `<`/`>` in the nodes.
-const LT: char = '\u{E000}';
-const GT: char = '\u{E001}';
+    #[test]
+    fn malformed_tags_are_read_as_meant() {
+        assert_eq!(
+            parse("this {@term error) is"),
+            [text("this "), Term("error".into()), text(" is")]
+        );
+        assert_eq!(
+            parse("The {@code Installer} (@term service} provides"),
+            [
+                text("The "),
+                code("Installer"),
+                text(" "),
+                Term("service".into()),
+                text(" provides")
+            ]
+        );
+        assert_eq!(
+            parse("with {@link #omit) {@term set}"),
+            [
+                text("with "),
+                link("#omit", None),
+                text(" "),
+                Term("set".into())
+            ]
+        );
+        assert_eq!(
+            parse("values of {#member cpuCount}, { #memory}"),
+            [
+                text("values of "),
+                link("#cpuCount", None),
+                text(", "),
+                link("#memory", None)
+            ]
+        );
+        assert_eq!(
+            parse("on {#link cluster}."),
+            [text("on "), link("cluster", None), text(".")]
+        );
+        assert_eq!(
+            parse("if {link CreateSpec#networks} is"),
+            [text("if "), link("CreateSpec#networks", None), text(" is")]
+        );
+        assert_eq!(
+            parse("The @name Tags @term service provides"),
+            [
+                text("The "),
+                code("Tags"),
+                text(" "),
+                Term("service".into()),
+                text(" provides")
+            ]
+        );
+        assert_eq!(
+            parse("Empty @name{result} @term{string}"),
+            [
+                text("Empty "),
+                code("result"),
+                text(" "),
+                Term("string".into())
+            ]
+        );
+        assert_eq!(
+            parse("If {@term.unset} return"),
+            [text("If "), Term("unset".into()), text(" return")]
+        );
+        assert_eq!(parse("mail@name.com"), [text("mail@name.com")]);
+    }
 
-fn restore(text: &str) -> String {
-    text.replace(LT, "<").replace(GT, ">")
+    #[test]
+    fn javadoc_members_in_prose_are_links() {
+        assert_eq!(
+            parse("If ValueSelectorOperator#IS_IN or"),
+            [
+                text("If "),
+                link("ValueSelectorOperator#IS_IN", None),
+                text(" or")
+            ]
+        );
+        assert_eq!(
+            parse("in #SolutionPrecheckResult#driftReviews."),
+            [
+                text("in "),
+                link("SolutionPrecheckResult#driftReviews", None),
+                text(".")
+            ]
+        );
+        assert_eq!(parse("PKCS#8 key"), [text("PKCS#8 key")]);
+        assert_eq!(
+            parse("see https://x.org/a#b"),
+            [text("see "), md("<https://x.org/a#b>")]
+        );
+    }
+
+    #[test]
+    fn html_becomes_markdown() {
+        assert_eq!(
+            parse("One.<p>Two."),
+            [text("One."), md("\n\n"), text("Two.")]
+        );
+        assert_eq!(
+            parse("<ul><li>a</li><li>b</li></ul>After"),
+            [
+                md("\n\n\n- "),
+                text("a"),
+                md("\n- "),
+                text("b"),
+                md("\n\n"),
+                text("After")
+            ]
+        );
+        assert_eq!(parse("<b>bold</b>"), [md("**"), text("bold"), md("**")]);
+        assert_eq!(
+            parse("x <code>a &lt; b</code>"),
+            [text("x "), code("a < b")]
+        );
+        assert_eq!(
+            parse("<pre>\n  fn main() {}\n</pre>"),
+            [md("\n\n```text\n  fn main() {}\n```\n\n")]
+        );
+        assert_eq!(
+            parse(r#"see <a href="https://example.com/x">the docs</a>"#),
+            [text("see the docs"), md(" (<https://example.com/x>)")]
+        );
+    }
+
+    #[test]
+    fn entities_are_characters() {
+        assert_eq!(parse("a &lt; b &amp;&amp; c &#42;"), [text("a < b && c *")]);
+        // An escaped tag stays text.
+        assert_eq!(parse("&lt;p&gt;"), [text("<p>")]);
+    }
+
+    #[test]
+    fn rst_remnants() {
+        assert_eq!(
+            parse("The ``Tools.Info`` class"),
+            [text("The "), code("Tools.Info"), text(" class")]
+        );
+        assert_eq!(
+            parse("a :class:`Tools.Info` b"),
+            [text("a "), code("Tools.Info"), text(" b")]
+        );
+        assert_eq!(parse(":ref:`text <target>`"), [code("text")]);
+    }
 }

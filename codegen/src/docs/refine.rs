@@ -138,6 +138,10 @@ static JAVADOC_MEMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[A-Za-z_][A-Za-z0-9_.]*#[A-Za-z_][A-Za-z0-9_$]*$").expect("valid regex")
 });
 
+/// An absolute vAPI id (`com.vmware.vcenter.vm.tools`).
+static ABSOLUTE_ID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^com\.vmware\.[A-Za-z0-9_.$]+$").expect("valid regex"));
+
 /// Every element a reference can name.
 struct Index {
     /// Normalized id → model keys (duplicated ids have several) and kinds.
@@ -267,7 +271,10 @@ impl Index {
             None => (raw, None),
         };
         let bases: Vec<(String, Kind)> = if base.is_empty() {
-            scope.iter().filter_map(|s| Some((s.clone(), self.kind(s)?))).collect()
+            scope
+                .iter()
+                .filter_map(|s| Some((s.clone(), self.kind(s)?)))
+                .collect()
         } else {
             self.bases(base, scope)
         };
@@ -300,6 +307,22 @@ impl Index {
                 .get(&format!("{}.{norm}", normalize(s)))
                 .and_then(|found| found.first().map(|(_, kind)| *kind))
         })
+    }
+
+    /// Like [`Index::resolve`], for a name that means a type, member or
+    /// service.
+    fn resolve_not_package(&self, raw: &str, scope: &[String]) -> Option<(String, Kind)> {
+        if !raw.contains('#') {
+            if let Some(found) = self
+                .bases(raw, scope)
+                .into_iter()
+                .find(|(_, kind)| *kind != Kind::Package)
+            {
+                return Some(found);
+            }
+        }
+        self.resolve(raw, scope)
+            .filter(|(_, kind)| *kind != Kind::Package)
     }
 
     fn member(&self, key: &str, member: &str) -> Option<(String, Kind)> {
@@ -369,10 +392,12 @@ impl Index {
                         label: None,
                     };
                 }
-                DocNode::Code(code) if PYTHON_NAME.is_match(code) => {
-                    if let Some((key, kind)) = self.resolve(code, scope)
-                        && kind != Kind::Package
-                    {
+                // A type named the Python way, or an absolute id in a code
+                // span (`com.vmware.vcenter.VM.disk_clone_spec.datastore`):
+                // a type, member or service, not a package (a package and a
+                // service may share an id, `com.vmware.vcenter.VM`).
+                DocNode::Code(code) if PYTHON_NAME.is_match(code) || ABSOLUTE_ID.is_match(code) => {
+                    if let Some((key, _)) = self.resolve_not_package(code, scope) {
                         *node = DocNode::Link {
                             target: key,
                             label: None,

@@ -107,8 +107,9 @@ static EXCEPTION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b([Ee])xception(s?)\b").expect("valid regex"));
 static CLASSES: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\bclasses\b").expect("valid regex"));
-static A_CLASS_THAT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b([Aa]n?) (aggregated )?class (that|which)\b").expect("valid regex"));
+static A_CLASS_THAT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b([Aa]n?) (aggregated )?class (that|which)\b").expect("valid regex")
+});
 /// A type name in prose followed by "class" (`The Datastore class provides`).
 static NAMED_CLASS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b([A-Z][a-z][A-Za-z0-9]*) class\b").expect("valid regex"));
@@ -177,7 +178,11 @@ pub fn rewrite(
             .into_owned();
         text = A_CLASS_THAT
             .replace_all(&text, |c: &regex::Captures<'_>| {
-                let article = if &c[1] == "A" || &c[1] == "An" { "A" } else { "a" };
+                let article = if &c[1] == "A" || &c[1] == "An" {
+                    "A"
+                } else {
+                    "a"
+                };
                 let aggregated = c.get(2).map_or("", |m| m.as_str());
                 format!("{article} {aggregated}structure {}", &c[3])
             })
@@ -218,7 +223,10 @@ fn replace_outside(
     let mut last = 0;
     for c in pattern.captures_iter(text) {
         let Some(m) = c.get(0) else { continue };
-        if kept.iter().any(|k| k.start <= m.start() && m.end() <= k.end) {
+        if kept
+            .iter()
+            .any(|k| k.start <= m.start() && m.end() <= k.end)
+        {
             continue;
         }
         out.push_str(&text[last..m.start()]);

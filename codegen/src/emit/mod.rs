@@ -56,8 +56,18 @@
 //! exactly their case fields, and gets hand-written serde impls that keep
 //! the flat wire form (see `union`). They are not `#[non_exhaustive]`:
 //! users build request specs with struct literals (`..Default::default()`
-//! where available). Deprecation is a doc note, not `#[deprecated]`, which
-//! would warn on every use of fields the API still requires.
+//! where available).
+//!
+//! # Documentation
+//!
+//! Doc comments are printed from the IR's doc nodes by `docs`: metamodel
+//! references become intra-doc links to the Rust items (`docs::links`),
+//! references to nothing this crate prints are code spans and reported in
+//! [`GeneratedCrate::docs`]. Each element's lifecycle is one line ("Since
+//! vSphere API 7.0.0.0. **Deprecated** since …") and, when deprecated,
+//! `#[deprecated(note = …)]`: users are warned where they use it, while
+//! the crate itself (`#![allow(deprecated)]`) names deprecated fields and
+//! operations in its serde impls, constructors and route table.
 //!
 //! # Services
 //!
@@ -95,6 +105,7 @@ mod crate_root;
 mod docs;
 mod enumeration;
 mod format;
+mod guide;
 mod layout;
 mod manifest;
 mod route_table;

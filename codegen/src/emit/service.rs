@@ -642,6 +642,9 @@ fn operation_doc(
             if let Some(line) = lifecycle_line(ctx, &param.lifecycle, &at) {
                 text = join_sentences(&text, &line);
             }
+            if text.trim().is_empty() {
+                return format!("- `{}`", unraw(&param.rust_name));
+            }
             format!(
                 "- `{}`: {}",
                 unraw(&param.rust_name),

@@ -67,7 +67,10 @@ pub fn emit(
              [`Error`](crate::Error) whose data deserializes into this type.",
         );
     }
-    doc.prose(format!("vAPI structure `{}`.", crate::lower::wire_id(&structure.id)));
+    doc.prose(format!(
+        "vAPI structure `{}`.",
+        crate::lower::wire_id(&structure.id)
+    ));
     let mut doc = doc_attrs(&doc.build());
     doc.extend(deprecated_attr(ctx, &structure.lifecycle));
 

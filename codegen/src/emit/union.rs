@@ -279,10 +279,7 @@ impl Printer<'_, '_, '_> {
              value. Tag values this crate does not know arrive as `{name}::{unknown}` \
              ([unknown values](crate#unknown-values))."
         )));
-        let unknown_doc = doc_attrs(
-            "A tag value this crate does not know: `tag` is the wire value, `fields` the \
-             members of the structure that belong to it (raw JSON).",
-        );
+        let unknown_doc = doc_attrs("A tag value this crate does not know.");
         Ok(quote! {
             #doc
             #gate
@@ -295,7 +292,10 @@ impl Printer<'_, '_, '_> {
                 #( #variants )*
                 #unknown_doc
                 #unknown {
+                    /// The tag value on the wire.
                     tag: #string,
+                    /// The members of the structure that belong to this tag
+                    /// value, as raw JSON.
                     fields: serde_json::Map<#string, serde_json::Value>,
                 },
             }

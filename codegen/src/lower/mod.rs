@@ -16,8 +16,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{Error, Problem, Problems};
 use crate::ir::{
-    Constant, Doc, EnumValue, Lifecycle, Enumeration, ErrorRef, Field, Model, Operation, Owner, Package,
-    RustPath, Service, Structure, StructureKind, TaskKind, Union,
+    Constant, Doc, EnumValue, Enumeration, ErrorRef, Field, Lifecycle, Model, Operation, Owner,
+    Package, RustPath, Service, Structure, StructureKind, TaskKind, Union,
 };
 use crate::wire::{self, ComponentData, StructureType};
 use crate::{docs, features, names, rest};

@@ -6,7 +6,7 @@
 //!
 //! # Services
 //!
-//! - [`Interfaces`]: `Interfaces` service provides methods Provides information about network interface.
+//! - [`Interfaces`]: [`Interfaces`](crate::appliance::networking::Interfaces) package provides methods Provides information about network interface.
 //! - [`NoProxy`]: The [`NoProxy`](crate::appliance::networking::NoProxy) service provides methods to configure a connection that does not need a proxy.
 //! - [`Proxy`]: The [`Proxy`](crate::appliance::networking::Proxy) service provides methods Proxy configuration.
 //!
@@ -23,7 +23,7 @@ pub mod interfaces;
 pub mod no_proxy;
 pub mod proxy;
 
-/// `Interfaces` service provides methods Provides information about network interface.
+/// [`Interfaces`](crate::appliance::networking::Interfaces) package provides methods Provides information about network interface.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@interfaces`]; service id

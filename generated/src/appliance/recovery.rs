@@ -6,8 +6,8 @@
 //!
 //! # Services
 //!
-//! - [`Backup`]: `Backup` service provides methods Performs backup restore operations
-//! - [`Restore`]: `Restore` service provides methods Performs restore operations
+//! - [`Backup`]: [`Backup`](crate::appliance::recovery::Backup) package provides methods Performs backup restore operations
+//! - [`Restore`]: [`Restore`](crate::appliance::recovery::Restore) package provides methods Performs restore operations
 //!
 //! Types of the [`Recovery`](crate::appliance::Recovery) service
 //! (`com.vmware.appliance.recovery`) and the wire descriptions of its operations
@@ -19,7 +19,7 @@ pub mod backup;
 pub mod reconciliation;
 pub mod restore;
 
-/// `Backup` service provides methods Performs backup restore operations
+/// [`Backup`](crate::appliance::recovery::Backup) package provides methods Performs backup restore operations
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@backup`]; service id
@@ -70,7 +70,7 @@ impl Backup {
     }
 }
 
-/// `Restore` service provides methods Performs restore operations
+/// [`Restore`](crate::appliance::recovery::Restore) package provides methods Performs restore operations
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@restore`]; service id

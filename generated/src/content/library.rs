@@ -6,7 +6,7 @@
 //!
 //! # Services
 //!
-//! - [`Item`]: The `Item` service provides methods for managing library items.
+//! - [`Item`]: The [`Item`](crate::content::library::Item) package provides methods for managing library items.
 //! - [`SubscribedItem`]: The [`SubscribedItem`](crate::content::library::SubscribedItem) service manages the unique features of library items that are members of a subscribed library.
 //! - [`Subscriptions`]: The [`Subscriptions`](crate::content::library::Subscriptions) service provides methods for managing the subscription information of the subscribers of a published library.
 //! - [`Usages`]: The [`Usages`](crate::content::library::Usages) service manages usage of a content library by other resource(s).
@@ -27,7 +27,7 @@ pub mod subscription_info;
 pub mod subscriptions;
 pub mod usages;
 
-/// The `Item` service provides methods for managing library items.
+/// The [`Item`](crate::content::library::Item) package provides methods for managing library items.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@item`]; service id `com.vmware.content.library.item`.
@@ -304,7 +304,7 @@ impl Item {
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
-    ///   * The resource `com.vmware.content.library.Item` referenced by the parameter `library_item_id` requires `ContentLibrary.PublishLibraryItem`.
+    ///   * The resource [`Item`](crate::content::library::Item) referenced by the parameter `library_item_id` requires `ContentLibrary.PublishLibraryItem`.
     pub fn publish(
         &self,
         library_item_id: &crate::ids::ItemId,
@@ -537,7 +537,7 @@ impl Subscriptions {
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
-    ///   * The resource `com.vmware.content.Library` referenced by the parameter `library` requires `ContentLibrary.AddSubscription`.
+    ///   * The resource [`Library`](crate::content::Library) referenced by the parameter `library` requires `ContentLibrary.AddSubscription`.
     pub fn create(
         &self,
         library: &crate::ids::LibraryId,
@@ -581,7 +581,7 @@ impl Subscriptions {
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
-    ///   * The resource `com.vmware.content.Library` referenced by the parameter `library` requires `ContentLibrary.DeleteSubscription`.
+    ///   * The resource [`Library`](crate::content::Library) referenced by the parameter `library` requires `ContentLibrary.DeleteSubscription`.
     pub async fn delete(
         &self,
         library: &crate::ids::LibraryId,
@@ -627,7 +627,7 @@ impl Subscriptions {
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
-    ///   * The resource `com.vmware.content.Library` referenced by the parameter `library` requires `System.Read`.
+    ///   * The resource [`Library`](crate::content::Library) referenced by the parameter `library` requires `System.Read`.
     pub async fn get(
         &self,
         library: &crate::ids::LibraryId,
@@ -671,7 +671,7 @@ impl Subscriptions {
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
-    ///   * The resource `com.vmware.content.Library` referenced by the parameter `library` requires `System.Read`.
+    ///   * The resource [`Library`](crate::content::Library) referenced by the parameter `library` requires `System.Read`.
     pub async fn list(
         &self,
         library: &crate::ids::LibraryId,
@@ -717,7 +717,7 @@ impl Subscriptions {
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
-    ///   * The resource `com.vmware.content.Library` referenced by the parameter `library` requires `ContentLibrary.UpdateSubscription`.
+    ///   * The resource [`Library`](crate::content::Library) referenced by the parameter `library` requires `ContentLibrary.UpdateSubscription`.
     pub async fn update(
         &self,
         library: &crate::ids::LibraryId,
@@ -1252,8 +1252,14 @@ pub enum StorageBackingType {
         /// * file:///path - Local file URIs are supported but strongly discouraged because it may interfere with the performance of vCenter Server.
         storage_uri: Option<String>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl StorageBackingType {

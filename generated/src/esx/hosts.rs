@@ -6,7 +6,7 @@
 //!
 //! # Services
 //!
-//! - [`Software`]: The `Software` service provides methods to get and extract the current software specification applied to the host.
+//! - [`Software`]: The [`Software`](crate::esx::hosts::Software) package provides methods to get and extract the current software specification applied to the host.
 //!
 //! Compiled with the `esx-core` feature.
 
@@ -14,7 +14,7 @@ pub mod image_selection_info;
 pub mod image_selection_spec;
 pub mod software;
 
-/// The `Software` service provides methods to get and extract the current software specification applied to the host.
+/// The [`Software`](crate::esx::hosts::Software) package provides methods to get and extract the current software specification applied to the host.
 ///
 /// Since vSphere API 7.0.2.0.
 ///
@@ -732,8 +732,14 @@ pub enum ImageSelectionInfoSelectionType {
     ///
     /// Since vSphere API 9.1.0.0.
     UnknownValue,
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl ImageSelectionInfoSelectionType {
@@ -930,8 +936,14 @@ pub enum ImageSelectionSpecSelectionType {
     ///
     /// Since vSphere API 9.1.0.0.
     UnknownValue,
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl ImageSelectionSpecSelectionType {

@@ -6,8 +6,8 @@
 //!
 //! # Services
 //!
-//! - [`Depots`]: The `Depots` service provides methods to manage Software Depots used during ESX lifecycle management.
-//! - [`Inventory`]: The `Inventory` service defines methods that can be performed on entities belonging to vCenter's inventory.
+//! - [`Depots`]: The [`Depots`](crate::esx::settings::Depots) package provides methods to manage Software Depots used during ESX lifecycle management.
+//! - [`Inventory`]: The [`Inventory`](crate::esx::settings::Inventory) package defines methods that can be performed on entities belonging to vCenter's inventory.
 //!
 //! Compiled with the `esx-settings` feature.
 
@@ -24,7 +24,7 @@ pub mod inventory;
 pub mod notification;
 pub mod repository;
 
-/// The `Depots` service provides methods to manage Software Depots used during ESX lifecycle management.
+/// The [`Depots`](crate::esx::settings::Depots) package provides methods to manage Software Depots used during ESX lifecycle management.
 ///
 /// Since vSphere API 7.0.0.0.
 ///
@@ -76,7 +76,7 @@ impl Depots {
     }
 }
 
-/// The `Inventory` service defines methods that can be performed on entities belonging to vCenter's inventory.
+/// The [`Inventory`](crate::esx::settings::Inventory) package defines methods that can be performed on entities belonging to vCenter's inventory.
 ///
 /// Since vSphere API 9.0.0.0.
 ///
@@ -2931,8 +2931,14 @@ pub enum ImageSelectionInfoSelectionType {
     ///
     /// Since vSphere API 9.1.0.0.
     UnknownValue,
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl ImageSelectionInfoSelectionType {
@@ -3129,8 +3135,14 @@ pub enum ImageSelectionSpecSelectionType {
     ///
     /// Since vSphere API 9.1.0.0.
     UnknownValue,
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl ImageSelectionSpecSelectionType {
@@ -3434,8 +3446,14 @@ pub enum NotificationType {
         /// Since vSphere API 7.0.2.0.
         retriable: Option<bool>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl NotificationType {
@@ -3709,6 +3727,8 @@ pub struct OrchestratorSpec {
 /// vAPI structure `com.vmware.esx.settings.remediation_action`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RemediationAction {
+    /// The `action` member.
+    ///
     /// Since vSphere API 8.0.3.0.
     #[serde(default = "RemediationAction::__missing_action")]
     pub action: crate::vapi::standard::LocalizableMessage,
@@ -4458,8 +4478,14 @@ pub enum TaskInfoStatus {
         /// Since vSphere API 6.7.
         end_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl TaskInfoStatus {

@@ -7,10 +7,10 @@
 //! # Services
 //!
 //! - [`ImportHistory`]: The [`ImportHistory`](crate::vcenter::deployment::ImportHistory) service provides methods for managing the import of vCenter historical data, e.g.
-//! - [`Install`]: The `Install` service provides methods to configure the installation of the appliance.
-//! - [`Migrate`]: The `Migrate` service provides methods to configure the migration of this appliance from an existing vCenter for Windows.
+//! - [`Install`]: The [`Install`](crate::vcenter::deployment::Install) package provides methods to configure the installation of the appliance.
+//! - [`Migrate`]: The [`Migrate`](crate::vcenter::deployment::Migrate) package provides methods to configure the migration of this appliance from an existing vCenter for Windows.
 //! - [`Question`]: The [`Question`](crate::vcenter::deployment::question::Question) structure provides methods to get the question raised during deployment and to answer them.
-//! - [`Size`]: The `Size` service provides methods and classes needed for managing the size of vCenter deployment.
+//! - [`Size`]: The [`Size`](crate::vcenter::deployment::Size) package provides methods and classes needed for managing the size of vCenter deployment.
 //! - [`Upgrade`]: The [`Upgrade`](crate::vcenter::deployment::Upgrade) service provides methods to configure the upgrade of this appliance from an existing vCenter appliance.
 //!
 //! Types of the [`Deployment`](crate::vcenter::Deployment) service
@@ -176,7 +176,7 @@ impl ImportHistory {
     }
 }
 
-/// The `Install` service provides methods to configure the installation of the appliance.
+/// The [`Install`](crate::vcenter::deployment::Install) package provides methods to configure the installation of the appliance.
 ///
 /// Since vSphere API 6.7.
 ///
@@ -309,7 +309,7 @@ impl Install {
     }
 }
 
-/// The `Migrate` service provides methods to configure the migration of this appliance from an existing vCenter for Windows.
+/// The [`Migrate`](crate::vcenter::deployment::Migrate) package provides methods to configure the migration of this appliance from an existing vCenter for Windows.
 ///
 /// and removed in vSphere API 9.0.0.0. Deprecated since the removal of vCenter Migration Assistant. API is disabled and returns errors as of vSphere API 9.0.0.0.
 ///
@@ -529,7 +529,7 @@ impl Question {
     }
 }
 
-/// The `Size` service provides methods and classes needed for managing the size of vCenter deployment.
+/// The [`Size`](crate::vcenter::deployment::Size) package provides methods and classes needed for managing the size of vCenter deployment.
 ///
 /// Since vSphere API 9.1.0.0.
 ///
@@ -1323,8 +1323,14 @@ pub enum InfoStatus {
         /// Since vSphere API 6.7.
         end_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoStatus {
@@ -2412,8 +2418,14 @@ pub enum TaskStatus {
         /// Since vSphere API 6.7.
         end_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl TaskStatus {

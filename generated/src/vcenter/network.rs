@@ -6,7 +6,7 @@
 //!
 //! # Services
 //!
-//! - [`Projects`]: The `Projects` service provides methods to manage projects in vCenter.
+//! - [`Projects`]: The [`Projects`](crate::vcenter::network::Projects) package provides methods to manage projects in vCenter.
 //!
 //! Types of the [`Network`](crate::vcenter::Network) service
 //! (`com.vmware.vcenter.network`) and the wire descriptions of its operations
@@ -16,7 +16,7 @@
 
 pub mod projects;
 
-/// The `Projects` service provides methods to manage projects in vCenter.
+/// The [`Projects`](crate::vcenter::network::Projects) package provides methods to manage projects in vCenter.
 ///
 /// Since vSphere API 9.0.0.0.
 ///

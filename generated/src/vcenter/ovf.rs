@@ -278,12 +278,12 @@ impl LibraryItem {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    ///   * The resource `com.vmware.content.library.Item` referenced by the parameter `ovf_library_item_id` requires `System.Read`.
+    ///   * The resource [`Item`](crate::content::library::Item) referenced by the parameter `ovf_library_item_id` requires `System.Read`.
     ///   * The resource `HostSystem` referenced by the field [`DeploymentTarget::host_id`](crate::vcenter::ovf::library_item::DeploymentTarget::host_id) requires `System.Read`.
-    ///   * The resource `Network` referenced by the map value of field [`ResourcePoolDeploymentSpec::network_mappings`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec::network_mappings) requires `System.Read`.
+    ///   * The resource [`Network`](crate::vcenter::Network) referenced by the map value of field [`ResourcePoolDeploymentSpec::network_mappings`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec::network_mappings) requires `System.Read`.
     ///   * The resource [`Folder`](crate::vcenter::Folder) referenced by the map value of field [`ResourcePoolDeploymentSpec::subnet_mappings`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec::subnet_mappings) requires `System.Read`.
     ///   * The resource `StorageProfile` referenced by the field [`ResourcePoolDeploymentSpec::storage_profile_id`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec::storage_profile_id) requires `System.Read`.
-    ///   * The resource `Datastore` referenced by the field [`ResourcePoolDeploymentSpec::default_datastore_id`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec::default_datastore_id) requires `System.Read`.
+    ///   * The resource [`Datastore`](crate::vcenter::Datastore) referenced by the field [`ResourcePoolDeploymentSpec::default_datastore_id`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec::default_datastore_id) requires `System.Read`.
     ///   * The resource [`ResourcePool`](crate::vcenter::ResourcePool) referenced by the field [`DeploymentTarget::resource_pool_id`](crate::vcenter::ovf::library_item::DeploymentTarget::resource_pool_id) requires `VApp.Import`.
     ///   * The resource [`Folder`](crate::vcenter::Folder) referenced by the field [`DeploymentTarget::folder_id`](crate::vcenter::ovf::library_item::DeploymentTarget::folder_id) requires `VApp.Import`.
     pub fn deploy(
@@ -561,8 +561,14 @@ pub enum OvfErrorCategory {
         /// Represents a server [`ErrorKind::Error`](crate::ErrorKind::Error). When clients pass a value of this field as a parameter, the field must contain all the fields defined in [`ErrorKind::Error`](crate::ErrorKind::Error). When methods return a value of this field as a return value, the field will contain all the fields defined in [`ErrorKind::Error`](crate::ErrorKind::Error).
         error: Option<serde_json::Value>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl OvfErrorCategory {
@@ -815,8 +821,14 @@ pub enum OvfMessageCategory {
         /// Represents a server [`ErrorKind::Error`](crate::ErrorKind::Error). When clients pass a value of this field as a parameter, the field must contain all the fields defined in [`ErrorKind::Error`](crate::ErrorKind::Error). When methods return a value of this field as a return value, the field will contain all the fields defined in [`ErrorKind::Error`](crate::ErrorKind::Error).
         error: Option<serde_json::Value>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl OvfMessageCategory {
@@ -1069,8 +1081,14 @@ pub enum OvfWarningCategory {
         /// Represents a server [`ErrorKind::Error`](crate::ErrorKind::Error). When clients pass a value of this field as a parameter, the field must contain all the fields defined in [`ErrorKind::Error`](crate::ErrorKind::Error). When methods return a value of this field as a return value, the field will contain all the fields defined in [`ErrorKind::Error`](crate::ErrorKind::Error).
         error: Option<serde_json::Value>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl OvfWarningCategory {

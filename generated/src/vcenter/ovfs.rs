@@ -222,7 +222,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// vAPI structure `com.vmware.vcenter.ovfs.network_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NetworkInfo {
-    /// Type for the network. When clients pass a value of this field as a parameter, the field must be one of `DistributedVirtualPortgroup`, `Network`, or `OpaqueNetwork`. When methods return a value of this field as a return value, the field will be one of `DistributedVirtualPortgroup`, `Network`, or `OpaqueNetwork`.
+    /// Type for the network. When clients pass a value of this field as a parameter, the field must be one of `DistributedVirtualPortgroup`, [`Network`](crate::vcenter::Network), or `OpaqueNetwork`. When methods return a value of this field as a return value, the field will be one of `DistributedVirtualPortgroup`, [`Network`](crate::vcenter::Network), or `OpaqueNetwork`.
     ///
     /// Since vSphere API 9.0.0.0.
     #[serde(default = "NetworkInfo::__missing_net_type")]

@@ -14,7 +14,7 @@ pub mod token_exchange;
 
 /// The [`TokenExchange`](crate::vcenter::tokenservice::TokenExchange) interface provides possibility to exchange between different tokens types. Implementation of "OAuth 2.0 Token Exchange" standard (<https://tools.ietf.org/html/draft-ietf-oauth-token-exchange-12>).
 ///
-/// This interface has been deprecated in the vSphere 7.0 U2 release. Use `com.vmware.vcenter.authentication.Token` instead.
+/// This interface has been deprecated in the vSphere 7.0 U2 release. Use [`Token`](crate::vcenter::authentication::Token) instead.
 ///
 /// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 7.0.2.0.
 ///

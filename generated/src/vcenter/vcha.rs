@@ -6,7 +6,7 @@
 //!
 //! # Services
 //!
-//! - [`Cluster`]: The `Cluster` service provides methods to deploy and undeploy a vCenter High Availability (VCHA) cluster, failover from the active VCHA node to the passive VCHA node, and retrieve the status of the VCHA cluster.
+//! - [`Cluster`]: The [`Cluster`](crate::vcenter::vcha::Cluster) package provides methods to deploy and undeploy a vCenter High Availability (VCHA) cluster, failover from the active VCHA node to the passive VCHA node, and retrieve the status of the VCHA cluster.
 //! - [`Operations`]: The [`Operations`](crate::vcenter::vcha::Operations) service provides methods to figure out the currently active operations and currently disabled operations in a vCenter High Availability (VCHA) cluster.
 //!
 //! Compiled with the `vcenter-vcha` feature.
@@ -14,7 +14,7 @@
 pub mod cluster;
 pub mod operations;
 
-/// The `Cluster` service provides methods to deploy and undeploy a vCenter High Availability (VCHA) cluster, failover from the active VCHA node to the passive VCHA node, and retrieve the status of the VCHA cluster.
+/// The [`Cluster`](crate::vcenter::vcha::Cluster) package provides methods to deploy and undeploy a vCenter High Availability (VCHA) cluster, failover from the active VCHA node to the passive VCHA node, and retrieve the status of the VCHA cluster.
 ///
 /// Since vSphere API 6.7.1.
 ///
@@ -527,8 +527,14 @@ pub enum IpSpecIpFamily {
         /// Since vSphere API 6.7.1.
         ipv6: Option<Ipv6Spec>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl IpSpecIpFamily {

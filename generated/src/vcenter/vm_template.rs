@@ -6,15 +6,15 @@
 //!
 //! # Services
 //!
-//! - [`LibraryItems`]: The `LibraryItems` service provides methods to deploy virtual machines from library items containing virtual machine templates, as well as methods to create library items containing virtual machine templates.
+//! - [`LibraryItems`]: The [`LibraryItems`](crate::vcenter::vm_template::LibraryItems) package provides methods to deploy virtual machines from library items containing virtual machine templates, as well as methods to create library items containing virtual machine templates.
 //!
 //! Compiled with the `vcenter-vm-template` feature.
 
 pub mod library_items;
 
-/// The `LibraryItems` service provides methods to deploy virtual machines from library items containing virtual machine templates, as well as methods to create library items containing virtual machine templates.
+/// The [`LibraryItems`](crate::vcenter::vm_template::LibraryItems) package provides methods to deploy virtual machines from library items containing virtual machine templates, as well as methods to create library items containing virtual machine templates.
 ///
-/// The `LibraryItems` service also provides an operation to retrieve information about the template contained in the library item.
+/// The [`LibraryItems`](crate::vcenter::vm_template::LibraryItems) package also provides an operation to retrieve information about the template contained in the library item.
 ///
 /// Since vSphere API 6.8.
 ///
@@ -78,13 +78,13 @@ impl LibraryItems {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    ///   * The resource `com.vmware.content.Library` referenced by the field [`CreateSpec::library`](crate::vcenter::vm_template::library_items::CreateSpec::library) requires `ContentLibrary.AddLibraryItem`.
+    ///   * The resource [`Library`](crate::content::Library) referenced by the field [`CreateSpec::library`](crate::vcenter::vm_template::library_items::CreateSpec::library) requires `ContentLibrary.AddLibraryItem`.
     ///   * The resource `VirtualMachine` referenced by the field [`CreateSpec::source_vm`](crate::vcenter::vm_template::library_items::CreateSpec::source_vm) requires `System.Read`.
-    ///   * The resource `Datastore` referenced by the field [`CreateSpecVmHomeStorage::datastore`](crate::vcenter::vm_template::library_items::CreateSpecVmHomeStorage::datastore) requires `System.Read`.
+    ///   * The resource [`Datastore`](crate::vcenter::Datastore) referenced by the field [`CreateSpecVmHomeStorage::datastore`](crate::vcenter::vm_template::library_items::CreateSpecVmHomeStorage::datastore) requires `System.Read`.
     ///   * The resource `com.vmware.spbm.StorageProfile` referenced by the field [`CreateSpecVmHomeStoragePolicy::policy`](crate::vcenter::vm_template::library_items::CreateSpecVmHomeStoragePolicyType) requires `System.Read`.
-    ///   * The resource `Datastore` referenced by the field [`CreateSpecDiskStorage::datastore`](crate::vcenter::vm_template::library_items::CreateSpecDiskStorage::datastore) requires `System.Read`.
+    ///   * The resource [`Datastore`](crate::vcenter::Datastore) referenced by the field [`CreateSpecDiskStorage::datastore`](crate::vcenter::vm_template::library_items::CreateSpecDiskStorage::datastore) requires `System.Read`.
     ///   * The resource `com.vmware.spbm.StorageProfile` referenced by the field [`CreateSpecDiskStoragePolicy::policy`](crate::vcenter::vm_template::library_items::CreateSpecDiskStoragePolicyType) requires `System.Read`.
-    ///   * The resource `com.vmware.vcenter.vm.hardware.Disk` referenced by the map key of field [`CreateSpec::disk_storage_overrides`](crate::vcenter::vm_template::library_items::CreateSpec::disk_storage_overrides) requires `System.Read`.
+    ///   * The resource [`Disk`](crate::vcenter::vm::hardware::Disk) referenced by the map key of field [`CreateSpec::disk_storage_overrides`](crate::vcenter::vm_template::library_items::CreateSpec::disk_storage_overrides) requires `System.Read`.
     ///   * The resource [`Folder`](crate::vcenter::Folder) referenced by the field [`CreatePlacementSpec::folder`](crate::vcenter::vm_template::library_items::CreatePlacementSpec::folder) requires `System.Read`.
     ///   * The resource [`ResourcePool`](crate::vcenter::ResourcePool) referenced by the field [`CreatePlacementSpec::resource_pool`](crate::vcenter::vm_template::library_items::CreatePlacementSpec::resource_pool) requires `System.Read`.
     ///   * The resource `HostSystem` referenced by the field [`CreatePlacementSpec::host`](crate::vcenter::vm_template::library_items::CreatePlacementSpec::host) requires `System.Read`.
@@ -142,21 +142,21 @@ impl LibraryItems {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    ///   * The resource `com.vmware.content.library.Item` referenced by the parameter `template_library_item` requires `VirtualMachine.Provisioning.DeployTemplate`.
-    ///   * The resource `Datastore` referenced by the field [`DeploySpecVmHomeStorage::datastore`](crate::vcenter::vm_template::library_items::DeploySpecVmHomeStorage::datastore) requires `System.Read`.
+    ///   * The resource [`Item`](crate::content::library::Item) referenced by the parameter `template_library_item` requires `VirtualMachine.Provisioning.DeployTemplate`.
+    ///   * The resource [`Datastore`](crate::vcenter::Datastore) referenced by the field [`DeploySpecVmHomeStorage::datastore`](crate::vcenter::vm_template::library_items::DeploySpecVmHomeStorage::datastore) requires `System.Read`.
     ///   * The resource `com.vmware.spbm.StorageProfile` referenced by the field [`DeploySpecVmHomeStoragePolicy::policy`](crate::vcenter::vm_template::library_items::DeploySpecVmHomeStoragePolicyType) requires `System.Read`.
-    ///   * The resource `Datastore` referenced by the field [`DeploySpecDiskStorage::datastore`](crate::vcenter::vm_template::library_items::DeploySpecDiskStorage::datastore) requires `System.Read`.
+    ///   * The resource [`Datastore`](crate::vcenter::Datastore) referenced by the field [`DeploySpecDiskStorage::datastore`](crate::vcenter::vm_template::library_items::DeploySpecDiskStorage::datastore) requires `System.Read`.
     ///   * The resource `com.vmware.spbm.StorageProfile` referenced by the field [`DeploySpecDiskStoragePolicy::policy`](crate::vcenter::vm_template::library_items::DeploySpecDiskStoragePolicyType) requires `System.Read`.
-    ///   * The resource `com.vmware.vcenter.vm.hardware.Disk` referenced by the map key of field [`DeploySpec::disk_storage_overrides`](crate::vcenter::vm_template::library_items::DeploySpec::disk_storage_overrides) requires `System.Read`.
+    ///   * The resource [`Disk`](crate::vcenter::vm::hardware::Disk) referenced by the map key of field [`DeploySpec::disk_storage_overrides`](crate::vcenter::vm_template::library_items::DeploySpec::disk_storage_overrides) requires `System.Read`.
     ///   * The resource [`Folder`](crate::vcenter::Folder) referenced by the field [`DeployPlacementSpec::folder`](crate::vcenter::vm_template::library_items::DeployPlacementSpec::folder) requires `System.Read`.
     ///   * The resource [`ResourcePool`](crate::vcenter::ResourcePool) referenced by the field [`DeployPlacementSpec::resource_pool`](crate::vcenter::vm_template::library_items::DeployPlacementSpec::resource_pool) requires `System.Read`.
     ///   * The resource `HostSystem` referenced by the field [`DeployPlacementSpec::host`](crate::vcenter::vm_template::library_items::DeployPlacementSpec::host) requires `System.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the field [`DeployPlacementSpec::cluster`](crate::vcenter::vm_template::library_items::DeployPlacementSpec::cluster) requires `System.Read`.
-    ///   * The resource `com.vmware.vcenter.vm.hardware.Ethernet` referenced by the map key of field [`HardwareCustomizationSpec::nics`](crate::vcenter::vm_template::library_items::HardwareCustomizationSpec::nics) requires `System.Read`.
-    ///   * The resource `Network` referenced by the field [`EthernetUpdateSpec::network`](crate::vcenter::vm_template::library_items::EthernetUpdateSpec::network) requires `System.Read`.
+    ///   * The resource [`Ethernet`](crate::vcenter::vm::hardware::Ethernet) referenced by the map key of field [`HardwareCustomizationSpec::nics`](crate::vcenter::vm_template::library_items::HardwareCustomizationSpec::nics) requires `System.Read`.
+    ///   * The resource [`Network`](crate::vcenter::Network) referenced by the field [`EthernetUpdateSpec::network`](crate::vcenter::vm_template::library_items::EthernetUpdateSpec::network) requires `System.Read`.
     ///   * The resource [`Folder`](crate::vcenter::Folder) referenced by the field [`EthernetUpdateSpec::subnet`](crate::vcenter::vm_template::library_items::EthernetUpdateSpec::subnet) requires `System.Read`.
-    ///   * The resource `com.vmware.vcenter.vm.hardware.Disk` referenced by the field [`HardwareCustomizationSpec::disks_to_remove`](crate::vcenter::vm_template::library_items::HardwareCustomizationSpec::disks_to_remove) requires `System.Read`.
-    ///   * The resource `com.vmware.vcenter.vm.hardware.Disk` referenced by the map key of field [`HardwareCustomizationSpec::disks_to_update`](crate::vcenter::vm_template::library_items::HardwareCustomizationSpec::disks_to_update) requires `System.Read`.
+    ///   * The resource [`Disk`](crate::vcenter::vm::hardware::Disk) referenced by the field [`HardwareCustomizationSpec::disks_to_remove`](crate::vcenter::vm_template::library_items::HardwareCustomizationSpec::disks_to_remove) requires `System.Read`.
+    ///   * The resource [`Disk`](crate::vcenter::vm::hardware::Disk) referenced by the map key of field [`HardwareCustomizationSpec::disks_to_update`](crate::vcenter::vm_template::library_items::HardwareCustomizationSpec::disks_to_update) requires `System.Read`.
     pub async fn deploy(
         &self,
         template_library_item: &crate::ids::ItemId,
@@ -201,7 +201,7 @@ impl LibraryItems {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    ///   * The resource `com.vmware.content.library.Item` referenced by the parameter `template_library_item` requires `System.Read`.
+    ///   * The resource [`Item`](crate::content::library::Item) referenced by the parameter `template_library_item` requires `System.Read`.
     pub async fn get(
         &self,
         template_library_item: &crate::ids::ItemId,

@@ -96,7 +96,12 @@ impl Links {
                 Target {
                     path: format!(
                         "mod@crate::{}",
-                        package.module.iter().map(|m| unraw(m)).collect::<Vec<_>>().join("::")
+                        package
+                            .module
+                            .iter()
+                            .map(|m| unraw(m))
+                            .collect::<Vec<_>>()
+                            .join("::")
                     ),
                     display: package
                         .module
@@ -159,7 +164,9 @@ impl Links {
                     }
                 }
                 if rust.parent.is_some() {
-                    in_enum.entry(union.tag_field.as_str()).or_insert(&rust.path);
+                    in_enum
+                        .entry(union.tag_field.as_str())
+                        .or_insert(&rust.path);
                 }
             }
             for field in &structure.fields {

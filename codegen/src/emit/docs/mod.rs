@@ -71,6 +71,10 @@ pub fn field_doc(ctx: &Ctx<'_>, field: &Field, at: &str) -> String {
     let mut doc = DocBuilder::new();
     doc.doc(ctx, &field.doc, at);
     doc.paragraph(field_notes(field));
+    if doc.is_empty() {
+        // Every item has docs, even where the metamodel has none.
+        doc.paragraph(format!("The `{}` member.", field.name));
+    }
     if let Some(line) = lifecycle_line(ctx, &field.lifecycle, at) {
         doc.paragraph(line);
     }
@@ -94,7 +98,11 @@ pub fn join_sentences(text: &str, note: &str) -> String {
     if note.is_empty() {
         return text.to_owned();
     }
-    let stop = if text.ends_with(['.', '!', '?', ':']) { "" } else { "." };
+    let stop = if text.ends_with(['.', '!', '?', ':']) {
+        ""
+    } else {
+        "."
+    };
     format!("{text}{stop} {note}")
 }
 

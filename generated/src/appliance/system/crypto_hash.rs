@@ -128,6 +128,8 @@ pub struct Info {
     ///
     /// Since vSphere API 9.0.0.0.
     pub status: HashModeStatus,
+    /// The `common_hash` member.
+    ///
     /// Since vSphere API 9.0.0.0.
     #[serde(default = "Info::__missing_common_hash")]
     pub common_hash: String,

@@ -69,7 +69,7 @@ impl GlobalFips {
     ///
     /// # Parameters
     ///
-    /// - `spec`:
+    /// - `spec`
     ///
     /// # HTTP
     ///

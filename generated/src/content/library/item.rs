@@ -7,10 +7,10 @@
 //! # Services
 //!
 //! - [`Changes`]: The [`Changes`](crate::content::library::item::Changes) service provides methods to get a history of the content changes made to a library item.
-//! - [`DownloadSession`]: The `DownloadSession` service manipulates download sessions, which are used to download content from the Content Library Service.
+//! - [`DownloadSession`]: The [`DownloadSession`](crate::content::library::item::DownloadSession) service manipulates download sessions, which are used to download content from the Content Library Service.
 //! - [`File`]: The [`File`](crate::content::library::item::File) service can be used to query for information on the files within a library item.
 //! - [`Storage`]: [`Storage`](crate::content::library::item::Storage) is a resource that represents a specific instance of a file stored on a storage backing.
-//! - [`UpdateSession`]: The `UpdateSession` service manipulates sessions that are used to upload content into the Content Library Service, and/or to remove files from a library item.
+//! - [`UpdateSession`]: The [`UpdateSession`](crate::content::library::item::UpdateSession) service manipulates sessions that are used to upload content into the Content Library Service, and/or to remove files from a library item.
 //!
 //! Types of the [`Item`](crate::content::library::Item) service
 //! (`com.vmware.content.library.item`) and the wire descriptions of its operations
@@ -83,7 +83,7 @@ impl Changes {
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
-    ///   * The resource `com.vmware.content.library.Item` referenced by the parameter `library_item` requires `System.Read`.
+    ///   * The resource [`Item`](crate::content::library::Item) referenced by the parameter `library_item` requires `System.Read`.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     pub async fn get(
         &self,
@@ -125,7 +125,7 @@ impl Changes {
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
-    ///   * The resource `com.vmware.content.library.Item` referenced by the parameter `library_item` requires `System.Read`.
+    ///   * The resource [`Item`](crate::content::library::Item) referenced by the parameter `library_item` requires `System.Read`.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     pub async fn list(
         &self,
@@ -139,7 +139,7 @@ impl Changes {
     }
 }
 
-/// The `DownloadSession` service manipulates download sessions, which are used to download content from the Content Library Service.
+/// The [`DownloadSession`](crate::content::library::item::DownloadSession) service manipulates download sessions, which are used to download content from the Content Library Service.
 ///
 /// A download session is an object that tracks the download of content (that is, downloading content from the Content Library Service) and acts as a lease to keep the download links available.
 ///
@@ -574,7 +574,7 @@ impl Storage {
     }
 }
 
-/// The `UpdateSession` service manipulates sessions that are used to upload content into the Content Library Service, and/or to remove files from a library item.
+/// The [`UpdateSession`](crate::content::library::item::UpdateSession) service manipulates sessions that are used to upload content into the Content Library Service, and/or to remove files from a library item.
 ///
 /// An update session is a resource which tracks changes to content. An update session is created with a set of files that are intended to be uploaded to a specific [`ItemModel`](crate::content::library::ItemModel), or removed from an item. The session object can be used to track the uploads and inspect the changes that are being made to the item by that upload. It can also serve as a channel to check on the result of the upload, and status messages such as errors and warnings for the upload.
 ///
@@ -1215,8 +1215,14 @@ pub enum UpdateSessionModelState {
     Error,
     /// The session has been canceled.
     Canceled,
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl UpdateSessionModelState {

@@ -6,10 +6,10 @@
 //!
 //! # Services
 //!
-//! - [`Offline`]: The `Offline` service provides methods to manage offline software depots used during ESX lifecycle management.
-//! - [`Online`]: The `Online` service provides methods to manage online software depots used during ESX lifecycle management.
+//! - [`Offline`]: The [`Offline`](crate::esx::settings::depots::Offline) package provides methods to manage offline software depots used during ESX lifecycle management.
+//! - [`Online`]: The [`Online`](crate::esx::settings::depots::Online) package provides methods to manage online software depots used during ESX lifecycle management.
 //! - [`SyncSchedule`]: The [`SyncSchedule`](crate::esx::settings::depots::SyncSchedule) service provides methods to manage Schedule of Online Software Depot sync.
-//! - [`Umds`]: The `Umds` service provides methods to manage the VMware vSphere Update Manager Download Service (UMDS) software depot used during ESX lifecycle management.
+//! - [`Umds`]: The [`Umds`](crate::esx::settings::depots::Umds) package provides methods to manage the VMware vSphere Update Manager Download Service (UMDS) software depot used during ESX lifecycle management.
 //!
 //! Types of the [`Depots`](crate::esx::settings::Depots) service
 //! (`com.vmware.esx.settings.depots`) and the wire descriptions of its operations
@@ -22,7 +22,7 @@ pub mod online;
 pub mod sync_schedule;
 pub mod umds;
 
-/// The `Offline` service provides methods to manage offline software depots used during ESX lifecycle management.
+/// The [`Offline`](crate::esx::settings::depots::Offline) package provides methods to manage offline software depots used during ESX lifecycle management.
 ///
 /// Since vSphere API 7.0.0.0.
 ///
@@ -282,7 +282,7 @@ impl Offline {
     }
 }
 
-/// The `Online` service provides methods to manage online software depots used during ESX lifecycle management.
+/// The [`Online`](crate::esx::settings::depots::Online) package provides methods to manage online software depots used during ESX lifecycle management.
 ///
 /// Since vSphere API 7.0.0.0.
 ///
@@ -624,7 +624,7 @@ impl SyncSchedule {
     }
 }
 
-/// The `Umds` service provides methods to manage the VMware vSphere Update Manager Download Service (UMDS) software depot used during ESX lifecycle management. This is the depot downloaded using UMDS. If the UMDS depot is specified, then online depots are ignored and data is downloaded only from the UMDS depot.
+/// The [`Umds`](crate::esx::settings::depots::Umds) package provides methods to manage the VMware vSphere Update Manager Download Service (UMDS) software depot used during ESX lifecycle management. This is the depot downloaded using UMDS. If the UMDS depot is specified, then online depots are ignored and data is downloaded only from the UMDS depot.
 ///
 /// Since vSphere API 7.0.0.0.
 ///

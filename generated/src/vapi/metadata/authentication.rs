@@ -10,7 +10,7 @@
 //!
 //! - [`Component`]: The [`Component`](crate::vapi::metadata::authentication::Component) service provides methods to retrieve authentication information of a component element.
 //! - [`Package`]: The [`Package`](crate::vapi::metadata::authentication::Package) service provides methods to retrieve authentication information of a package element.
-//! - [`Service`]: The `Service` service provides methods to retrieve authentication information of a service element.
+//! - [`Service`]: The [`Service`](crate::vapi::metadata::authentication::Service) package provides methods to retrieve authentication information of a service element.
 //! - [`Source`]: The [`Source`](crate::vapi::metadata::authentication::Source) service provides methods to manage the sources of authentication metadata information.
 //!
 //! Compiled with the `vapi-metadata` feature.
@@ -202,7 +202,7 @@ impl Package {
     }
 }
 
-/// The `Service` service provides methods to retrieve authentication information of a service element.
+/// The [`Service`](crate::vapi::metadata::authentication::Service) package provides methods to retrieve authentication information of a service element.
 ///
 /// A service element is said to contain authentication information if there is a default authentication assigned to all operation elements contained in a service element or if one of the operation elements contained in this service element has authentication information.
 ///
@@ -497,8 +497,14 @@ pub enum AuthenticationInfoSchemeType {
         /// In a session aware authentication scheme, a session manager is required that supports `create`, `delete` and `keepAlive` methods. The fully qualified class name of the session manager is provided in [`AuthenticationInfo::session_manager`](crate::vapi::metadata::authentication::AuthenticationInfoSchemeType) field. This field is responsible for handling sessions.
         session_manager: Option<String>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl AuthenticationInfoSchemeType {

@@ -26,7 +26,7 @@
 //! - [`MetadataIdentifier`]: The [`MetadataIdentifier`](crate::vapi::metadata::metamodel::MetadataIdentifier) service provides string constants that can be used as identifiers for the metadata elements.
 //! - [`Package`]: The [`Package`](crate::vapi::metadata::metamodel::Package) service provides methods to retrieve metamodel information about a package element in the interface definition language.
 //! - [`Resource`]: The [`Resource`](crate::vapi::metadata::metamodel::Resource) package provides methods to retrieve information about resource types.
-//! - [`Service`]: The `Service` service provides methods to retrieve metamodel information about a service element in the interface definition language.
+//! - [`Service`]: The [`Service`](crate::vapi::metadata::metamodel::Service) package provides methods to retrieve metamodel information about a service element in the interface definition language.
 //! - [`Source`]: The [`Source`](crate::vapi::metadata::metamodel::Source) service provides methods to manage the sources of metamodel metadata information.
 //! - [`Structure`]: The [`Structure`](crate::vapi::metadata::metamodel::Structure) service providers methods to retrieve metamodel information about a structure element in the interface definition language.
 //!
@@ -399,7 +399,7 @@ impl Resource {
     }
 }
 
-/// The `Service` service provides methods to retrieve metamodel information about a service element in the interface definition language.
+/// The [`Service`](crate::vapi::metadata::metamodel::Service) package provides methods to retrieve metamodel information about a service element in the interface definition language.
 ///
 /// A service is a logical grouping of operations that operate on some entity. A service element describes a service. It contains operation elements that describe the operations grouped in the service. It also contains structure elements and enumeration elements corresponding to the structures and enumerations defined in the service.
 ///
@@ -896,8 +896,14 @@ pub enum ConstantValueCategory {
         /// List value of the constant element.
         list_value: Option<Vec<PrimitiveValue>>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl ConstantValueCategory {
@@ -1114,8 +1120,14 @@ pub enum ElementValueType {
         /// List of identifiers of the structure elements.
         structure_ids: Option<Vec<String>>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl ElementValueType {
@@ -1550,8 +1562,14 @@ pub enum GenericInstantiationGenericType {
         /// Type of the element parameter if the generic type instantiation is a [`GenericType::List`](crate::vapi::metadata::metamodel::generic_instantiation::GenericType::List), [`GenericType::Optional`](crate::vapi::metadata::metamodel::generic_instantiation::GenericType::Optional) or [`GenericType::Set`](crate::vapi::metadata::metamodel::generic_instantiation::GenericType::Set).
         element_type: Option<Box<Type>>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl GenericInstantiationGenericType {
@@ -1983,8 +2001,14 @@ pub enum PrimitiveValueType {
         /// String value of the constant.
         string_value: Option<String>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl PrimitiveValueType {
@@ -2422,8 +2446,14 @@ pub enum TypeCategory {
         /// Instantiation of one of the generic types available in the interface definition language.
         generic_instantiation: Option<Box<GenericInstantiation>>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl TypeCategory {

@@ -12,7 +12,7 @@
 //!
 //! - [`Component`]: The [`Component`](crate::vapi::metadata::privilege::Component) service provides methods to retrieve privilege information of a component element.
 //! - [`Package`]: The [`Package`](crate::vapi::metadata::privilege::Package) service provides methods to retrieve privilege information of a package element.
-//! - [`Service`]: The `Service` service provides methods to retrieve privilege information of a service element.
+//! - [`Service`]: The [`Service`](crate::vapi::metadata::privilege::Service) package provides methods to retrieve privilege information of a service element.
 //! - [`Source`]: The [`Source`](crate::vapi::metadata::privilege::Source) service provides methods to manage the sources of privilege metadata information.
 //!
 //! Compiled with the `vapi-metadata` feature.
@@ -203,7 +203,7 @@ impl Package {
     }
 }
 
-/// The `Service` service provides methods to retrieve privilege information of a service element.
+/// The [`Service`](crate::vapi::metadata::privilege::Service) package provides methods to retrieve privilege information of a service element.
 ///
 /// A service element is said to contain privilege information if one of the operation elements contained in this service element has privilege information.
 ///

@@ -6,7 +6,7 @@
 //!
 //! # Services
 //!
-//! - [`Capabilities`]: The `Capabilities` service provides methods to manage compute policy capabilities.
+//! - [`Capabilities`]: The [`Capabilities`](crate::vcenter::compute::policies::Capabilities) package provides methods to manage compute policy capabilities.
 //! - [`TagUsage`]: The [`TagUsage`](crate::vcenter::compute::policies::TagUsage) service provides methods to query which tags are used by policies.
 //!
 //! Types of the [`Policies`](crate::vcenter::compute::Policies) service
@@ -19,7 +19,7 @@ pub mod capabilities;
 pub mod managed_by;
 pub mod tag_usage;
 
-/// The `Capabilities` service provides methods to manage compute policy capabilities. The description of the capability provides information about the intent of a policy based on this capability. A capability provides a type to create a policy (see [`Policies::create`](crate::vcenter::compute::Policies::create)). A capability also provides a type that describes the information returned when retrieving information about a policy (see [`Policies::get`](crate::vcenter::compute::Policies::get)).
+/// The [`Capabilities`](crate::vcenter::compute::policies::Capabilities) package provides methods to manage compute policy capabilities. The description of the capability provides information about the intent of a policy based on this capability. A capability provides a type to create a policy (see [`Policies::create`](crate::vcenter::compute::Policies::create)). A capability also provides a type that describes the information returned when retrieving information about a policy (see [`Policies::get`](crate::vcenter::compute::Policies::get)).
 ///
 /// Since vSphere API 7.0.3.0.
 ///

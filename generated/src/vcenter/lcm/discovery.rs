@@ -163,7 +163,7 @@ impl AssociatedProducts {
     /// # Parameters
     ///
     /// - `product`: An id of the product to be modified. Identifier of a `com.vmware.vcenter.lcm.product` resource.
-    /// - `spec`:
+    /// - `spec`
     ///
     /// # HTTP
     ///

@@ -675,8 +675,14 @@ pub enum CheckResultStatus {
         /// Since vSphere API 7.0.3.0.
         error_messages: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl CheckResultStatus {
@@ -751,8 +757,14 @@ pub enum CheckResultContentType {
     },
     /// The Supervisor Service version definition is provided as inline YAML document that follows a plain Kubernetes YAML format.
     CustomYaml,
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl CheckResultContentType {

@@ -7,14 +7,14 @@
 //! # Services
 //!
 //! - [`Capabilities`]: The [`Capabilities`](crate::vcenter::namespace_management::supervisors::Capabilities) service provides method to retrieve all the Supervisor capabilities along with detailed information about their activation status.
-//! - [`Certificates`]: The `Certificates` service provides method to manage the PEM-encoded X.509 certificates chain configured on the Supervisor control plane.
+//! - [`Certificates`]: The [`Certificates`](crate::vcenter::namespace_management::supervisors::Certificates) package provides method to manage the PEM-encoded X.509 certificates chain configured on the Supervisor control plane.
 //! - [`Conditions`]: The [`Conditions`](crate::vcenter::namespace_management::supervisors::Conditions) service provides methods to retrieve conditions related to a particular Supervisor.
 //! - [`ContainerImageRegistries`]: The [`ContainerImageRegistries`](crate::vcenter::namespace_management::supervisors::ContainerImageRegistries) service provides methods to manage container image registries on a Supervisor.
-//! - [`ManagementServices`]: The `ManagementServices` service provides methods to register and manage Management Services with a Supervisor.
-//! - [`Networks`]: The `Networks` service provides lifecycle methods on networks associated with Supervisors.
+//! - [`ManagementServices`]: The [`ManagementServices`](crate::vcenter::namespace_management::supervisors::ManagementServices) package provides methods to register and manage Management Services with a Supervisor.
+//! - [`Networks`]: The [`Networks`](crate::vcenter::namespace_management::supervisors::Networks) package provides lifecycle methods on networks associated with Supervisors.
 //! - [`Summary`]: The [`Summary`](crate::vcenter::namespace_management::supervisors::Summary) service provides methods to retrieve the current states of Supervisors.
 //! - [`SupervisorServiceSettings`]: The [`SupervisorServiceSettings`](crate::vcenter::namespace_management::supervisors::SupervisorServiceSettings) service provides information and updates to Supervisor Service settings for a Supervisor.
-//! - [`SupervisorServices`]: The `SupervisorServices` service provides methods to install and manage running instances of Supervisor Services on a vSphere Supervisor.
+//! - [`SupervisorServices`]: The [`SupervisorServices`](crate::vcenter::namespace_management::supervisors::SupervisorServices) package provides methods to install and manage running instances of Supervisor Services on a vSphere Supervisor.
 //! - [`SupportBundles`]: The [`SupportBundles`](crate::vcenter::namespace_management::supervisors::SupportBundles) service provides methods to retrieve the Supervisor's support bundle download location.
 //! - [`Topology`]: The [`Topology`](crate::vcenter::namespace_management::supervisors::Topology) service provides methods to query the topological layout of the infrastructure a Supervisor is running on.
 //! - [`VspherePodSettings`]: The [`VspherePodSettings`](crate::vcenter::namespace_management::supervisors::VspherePodSettings) service provides information and updates to vSphere Pod settings for a Supervisor.
@@ -119,7 +119,7 @@ impl Capabilities {
     }
 }
 
-/// The `Certificates` service provides method to manage the PEM-encoded X.509 certificates chain configured on the Supervisor control plane.
+/// The [`Certificates`](crate::vcenter::namespace_management::supervisors::Certificates) package provides method to manage the PEM-encoded X.509 certificates chain configured on the Supervisor control plane.
 ///
 /// Since vSphere API 9.1.0.0.
 ///
@@ -535,7 +535,7 @@ impl ContainerImageRegistries {
     }
 }
 
-/// The `ManagementServices` service provides methods to register and manage Management Services with a Supervisor. A Management Service represents service endpoint(s) registered with a Supervisor that are routable via management network. Once registered, access to a Management Service can be administered to the Supervisor's workloads by creating a Management Service Access Grant that references the Management Service. Workloads that are part of the Access Grant subject will obtain network access to the Management Service's service endpoint(s) via the Supervisor's management proxy.
+/// The [`ManagementServices`](crate::vcenter::namespace_management::supervisors::ManagementServices) package provides methods to register and manage Management Services with a Supervisor. A Management Service represents service endpoint(s) registered with a Supervisor that are routable via management network. Once registered, access to a Management Service can be administered to the Supervisor's workloads by creating a Management Service Access Grant that references the Management Service. Workloads that are part of the Access Grant subject will obtain network access to the Management Service's service endpoint(s) via the Supervisor's management proxy.
 ///
 /// Since vSphere API 9.1.0.0.
 ///
@@ -782,7 +782,7 @@ impl ManagementServices {
     }
 }
 
-/// The `Networks` service provides lifecycle methods on networks associated with Supervisors.
+/// The [`Networks`](crate::vcenter::namespace_management::supervisors::Networks) package provides lifecycle methods on networks associated with Supervisors.
 ///
 /// Since vSphere API 9.1.0.0.
 ///
@@ -1204,7 +1204,7 @@ impl SupervisorServiceSettings {
     }
 }
 
-/// The `SupervisorServices` service provides methods to install and manage running instances of Supervisor Services on a vSphere Supervisor.
+/// The [`SupervisorServices`](crate::vcenter::namespace_management::supervisors::SupervisorServices) package provides methods to install and manage running instances of Supervisor Services on a vSphere Supervisor.
 ///
 /// Since vSphere API 8.0.3.0.
 ///
@@ -1874,7 +1874,7 @@ impl ContentLibrarySpec {
     }
 }
 
-/// `ControlPlane` structure describes the control plane configuration. It allows you to adjust configuration such as size, network, and storage required to support the control plane runtime.
+/// [`ControlPlane`](crate::vcenter::namespace_management::supervisors::ControlPlane) package describes the control plane configuration. It allows you to adjust configuration such as size, network, and storage required to support the control plane runtime.
 ///
 /// Since vSphere API 8.0.0.1.
 ///
@@ -2167,8 +2167,14 @@ pub enum ImageSourceSpecSourceType {
         /// Since vSphere API 9.0.0.0.
         library: Option<String>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl ImageSourceSpecSourceType {
@@ -2444,7 +2450,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// `Workloads` structure describes configuration that affects the behavior and lifecycle of Kubernetes workloads.
+/// [`Workloads`](crate::vcenter::namespace_management::supervisors::Workloads) package describes configuration that affects the behavior and lifecycle of Kubernetes workloads.
 ///
 /// Since vSphere API 8.0.0.1.
 ///

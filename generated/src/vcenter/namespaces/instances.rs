@@ -299,7 +299,7 @@ pub struct CreateSpec {
     /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_specs: Option<Vec<StorageSpec>>,
-    /// The vSphere Namespaces network objects to be associated with the namespace. The values of this list need to reference names of pre-existing `com.vmware.vcenter.namespace_management.Networks.Info` classs.
+    /// The vSphere Namespaces network objects to be associated with the namespace. The values of this list need to reference names of pre-existing [`Info`](crate::vcenter::namespace_management::networks::Info) classs.
     ///
     /// The field must be left `None` if the cluster hosting the namespace uses NSXT_CONTAINER_PLUGIN or NSX_VPC as the network provider, since the network(s) for this namespace will be managed on NSX.
     ///
@@ -430,7 +430,7 @@ pub struct CreateSpecV2 {
     /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_specs: Option<Vec<StorageSpec>>,
-    /// The vSphere Namespaces network objects to be associated with the namespace. The values of this list need to reference names of pre-existing `com.vmware.vcenter.namespace_management.Networks.Info` classs.
+    /// The vSphere Namespaces network objects to be associated with the namespace. The values of this list need to reference names of pre-existing [`Info`](crate::vcenter::namespace_management::networks::Info) classs.
     ///
     /// The field must be left `None` if the cluster hosting the namespace uses NSXT_CONTAINER_PLUGIN or NSX_VPC as the network provider, since the network(s) for this namespace will be managed on NSX.
     ///
@@ -550,8 +550,14 @@ pub enum EdgeCreateSpecEdgeProvider {
         /// Since vSphere API 9.1.0.0.
         avi: Option<AviCreateSpec>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl EdgeCreateSpecEdgeProvider {
@@ -713,8 +719,14 @@ pub enum EdgeInfoEdgeProvider {
         /// Since vSphere API 9.1.0.0.
         avi: Option<AviInfo>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl EdgeInfoEdgeProvider {
@@ -891,8 +903,14 @@ pub enum EdgeSetSpecEdgeProvider {
         /// Since vSphere API 9.1.0.0.
         avi: Option<AviSetSpec>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl EdgeSetSpecEdgeProvider {
@@ -1054,8 +1072,14 @@ pub enum EdgeUpdateSpecEdgeProvider {
         /// Since vSphere API 9.1.0.0.
         avi: Option<AviUpdateSpec>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl EdgeUpdateSpecEdgeProvider {
@@ -1592,8 +1616,14 @@ pub enum NetworkConfigCreateSpecNetworkProvider {
         /// Since vSphere API 9.0.0.0.
         vpc_network: Option<VpcNetworkCreateSpec>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl NetworkConfigCreateSpecNetworkProvider {
@@ -1788,8 +1818,14 @@ pub enum NetworkConfigInfoNetworkProvider {
         /// Since vSphere API 9.0.0.0.
         vpc_network: Option<VpcNetworkInfo>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl NetworkConfigInfoNetworkProvider {
@@ -1985,8 +2021,14 @@ pub enum NetworkConfigSetSpecNetworkProvider {
         /// Since vSphere API 9.0.0.0.
         vpc_config: Option<VpcNetworkSetSpec>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl NetworkConfigSetSpecNetworkProvider {
@@ -2200,8 +2242,14 @@ pub enum NetworkConfigUpdateSpecNetworkProvider {
         /// Since vSphere API 9.0.0.0.
         vpc_config: Option<VpcNetworkUpdateSpec>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl NetworkConfigUpdateSpecNetworkProvider {
@@ -2391,8 +2439,14 @@ pub enum NetworkCreateSpecNetworkProvider {
     ///
     /// Since vSphere API 9.0.0.0.
     NsxVpc,
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl NetworkCreateSpecNetworkProvider {
@@ -2526,7 +2580,7 @@ impl<'de> serde::Deserialize<'de> for NetworkCreateSpec {
     }
 }
 
-/// The `Network` structure contains information about a network and its status in the vSphere Namespace.
+/// The [`Network`](crate::vcenter::Network) package contains information about a network and its status in the vSphere Namespace.
 ///
 /// Since vSphere API 9.1.0.0.
 ///
@@ -3407,7 +3461,7 @@ impl VsphereNetworkConfigInfo {
 /// `com.vmware.vcenter.namespaces.instances.vsphere_network_config_set_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VsphereNetworkConfigSetSpec {
-    /// The complete set of vSphere Namespace's network objects to be associated with this namespace. The values of this list must reference names of pre-existing `com.vmware.vcenter.namespace_management.Networks.Info` classs.
+    /// The complete set of vSphere Namespace's network objects to be associated with this namespace. The values of this list must reference names of pre-existing [`Info`](crate::vcenter::namespace_management::networks::Info) classs.
     ///
     /// The networks must be configured with [`NetworkProvider::VsphereNetwork`](crate::vcenter::namespaces::instances::NetworkProvider::VsphereNetwork) as their network provider type. Networks with other provider types will result in an [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) error.
     ///
@@ -3430,7 +3484,7 @@ pub struct VsphereNetworkConfigSetSpec {
 /// `com.vmware.vcenter.namespaces.instances.vsphere_network_config_update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VsphereNetworkConfigUpdateSpec {
-    /// The vSphere Namespace's network objects to be added to this namespace. The values of this list must reference names of pre-existing `com.vmware.vcenter.namespace_management.Networks.Info` classs.
+    /// The vSphere Namespace's network objects to be added to this namespace. The values of this list must reference names of pre-existing [`Info`](crate::vcenter::namespace_management::networks::Info) classs.
     ///
     /// The networks must be configured with [`NetworkProvider::VsphereNetwork`](crate::vcenter::namespaces::instances::NetworkProvider::VsphereNetwork) as their network provider type. Networks with other provider types will result in an [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) error.
     ///

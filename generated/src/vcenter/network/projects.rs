@@ -6,7 +6,7 @@
 //!
 //! # Services
 //!
-//! - [`Vpcs`]: The `Vpcs` service provides methods to manage VPC(Virtual Private Cloud) in vCenter.
+//! - [`Vpcs`]: The [`Vpcs`](crate::vcenter::network::projects::Vpcs) package provides methods to manage VPC(Virtual Private Cloud) in vCenter.
 //!
 //! Types of the [`Projects`](crate::vcenter::network::Projects) service
 //! (`com.vmware.vcenter.network.projects`) and the wire descriptions of its
@@ -16,7 +16,7 @@
 
 pub mod vpcs;
 
-/// The `Vpcs` service provides methods to manage VPC(Virtual Private Cloud) in vCenter.
+/// The [`Vpcs`](crate::vcenter::network::projects::Vpcs) package provides methods to manage VPC(Virtual Private Cloud) in vCenter.
 ///
 /// Since vSphere API 9.0.0.0.
 ///

@@ -6,7 +6,7 @@
 //!
 //! # Services
 //!
-//! - [`Boot`]: The `Boot` service provides methods for configuring the settings used when booting a virtual machine.
+//! - [`Boot`]: The [`Boot`](crate::vcenter::vm::hardware::Boot) package provides methods for configuring the settings used when booting a virtual machine.
 //! - [`Cdrom`]: The [`Cdrom`](crate::vcenter::vm::hardware::Cdrom) service provides methods for configuring the virtual CD-ROM devices of a virtual machine.
 //! - [`Cpu`]: The [`Cpu`](crate::vcenter::vm::hardware::Cpu) service provides methods for configuring the CPU settings of a virtual machine.
 //! - [`Disk`]: The [`Disk`](crate::vcenter::vm::hardware::Disk) service provides methods for configuring the virtual disks of a virtual machine.
@@ -33,7 +33,7 @@ pub mod memory;
 pub mod parallel;
 pub mod serial;
 
-/// The `Boot` service provides methods for configuring the settings used when booting a virtual machine.
+/// The [`Boot`](crate::vcenter::vm::hardware::Boot) package provides methods for configuring the settings used when booting a virtual machine.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@boot`]; service id `com.vmware.vcenter.vm.hardware.boot`.
@@ -2185,8 +2185,14 @@ pub enum InfoUpgradePolicy {
         /// Target hardware version to be used on the next scheduled virtual hardware upgrade.
         upgrade_version: Option<Version>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoUpgradePolicy {
@@ -2254,8 +2260,14 @@ pub enum InfoUpgradeStatus {
         /// Reason for the scheduled upgrade failure.
         upgrade_error: Option<serde_json::Value>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoUpgradeStatus {
@@ -2647,8 +2659,14 @@ pub enum UpdateSpecUpgradePolicy {
         /// If specified, this field must represent a newer virtual hardware version than the current virtual hardware version reported in [`Info::version`](crate::vcenter::vm::hardware::Info::version). If [`UpdateSpec::upgrade_policy`](crate::vcenter::vm::hardware::UpdateSpec::upgrade_policy) is set to [`UpgradePolicy::Never`](crate::vcenter::vm::hardware::UpgradePolicy::Never), this field must be `None`. Otherwise, if this field is `None`, default to the most recent virtual hardware version supported by the server.
         upgrade_version: Option<Version>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl UpdateSpecUpgradePolicy {

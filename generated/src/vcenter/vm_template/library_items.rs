@@ -87,7 +87,7 @@ impl CheckOuts {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    ///   * The resource `com.vmware.content.library.Item` referenced by the parameter `template_library_item` requires `ContentLibrary.CheckInTemplate`.
+    ///   * The resource [`Item`](crate::content::library::Item) referenced by the parameter `template_library_item` requires `ContentLibrary.CheckInTemplate`.
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `System.Read`.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     pub fn check_in(
@@ -142,7 +142,7 @@ impl CheckOuts {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    ///   * The resource `com.vmware.content.library.Item` referenced by the parameter `template_library_item` requires `ContentLibrary.CheckOutTemplate`.
+    ///   * The resource [`Item`](crate::content::library::Item) referenced by the parameter `template_library_item` requires `ContentLibrary.CheckOutTemplate`.
     ///   * The resource [`Folder`](crate::vcenter::Folder) referenced by the field [`PlacementSpec::folder`](crate::vcenter::vm_template::library_items::check_outs::PlacementSpec::folder) requires `System.Read`.
     ///   * The resource [`ResourcePool`](crate::vcenter::ResourcePool) referenced by the field [`PlacementSpec::resource_pool`](crate::vcenter::vm_template::library_items::check_outs::PlacementSpec::resource_pool) requires `System.Read`.
     ///   * The resource `HostSystem` referenced by the field [`PlacementSpec::host`](crate::vcenter::vm_template::library_items::check_outs::PlacementSpec::host) requires `System.Read`.
@@ -190,7 +190,7 @@ impl CheckOuts {
     ///
     ///   * Method execution requires `System.Read`.
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.Inventory.Delete`.
-    ///   * The resource `com.vmware.content.library.Item` referenced by the parameter `template_library_item` requires `System.Read`.
+    ///   * The resource [`Item`](crate::content::library::Item) referenced by the parameter `template_library_item` requires `System.Read`.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     pub async fn delete(
         &self,
@@ -237,7 +237,7 @@ impl CheckOuts {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    ///   * The resource `com.vmware.content.library.Item` referenced by the parameter `template_library_item` requires `System.Read`.
+    ///   * The resource [`Item`](crate::content::library::Item) referenced by the parameter `template_library_item` requires `System.Read`.
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `System.Read`.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     pub async fn get(
@@ -282,7 +282,7 @@ impl CheckOuts {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    ///   * The resource `com.vmware.content.library.Item` referenced by the parameter `template_library_item` requires `System.Read`.
+    ///   * The resource [`Item`](crate::content::library::Item) referenced by the parameter `template_library_item` requires `System.Read`.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     pub async fn list(
         &self,
@@ -352,7 +352,7 @@ impl Versions {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    ///   * The resource `com.vmware.content.library.Item` referenced by the parameter `template_library_item` requires `ContentLibrary.DeleteLibraryItem`.
+    ///   * The resource [`Item`](crate::content::library::Item) referenced by the parameter `template_library_item` requires `ContentLibrary.DeleteLibraryItem`.
     ///   * The resource `com.vmware.content.library.item.Version` referenced by the parameter `version` requires `System.Read`.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     pub async fn delete(
@@ -398,7 +398,7 @@ impl Versions {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    ///   * The resource `com.vmware.content.library.Item` referenced by the parameter `template_library_item` requires `System.Read`.
+    ///   * The resource [`Item`](crate::content::library::Item) referenced by the parameter `template_library_item` requires `System.Read`.
     ///   * The resource `com.vmware.content.library.item.Version` referenced by the parameter `version` requires `System.Read`.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     pub async fn get(
@@ -443,7 +443,7 @@ impl Versions {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    ///   * The resource `com.vmware.content.library.Item` referenced by the parameter `template_library_item` requires `System.Read`.
+    ///   * The resource [`Item`](crate::content::library::Item) referenced by the parameter `template_library_item` requires `System.Read`.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     pub async fn list(
         &self,
@@ -493,7 +493,7 @@ impl Versions {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    ///   * The resource `com.vmware.content.library.Item` referenced by the parameter `template_library_item` requires `ContentLibrary.CheckInTemplate`.
+    ///   * The resource [`Item`](crate::content::library::Item) referenced by the parameter `template_library_item` requires `ContentLibrary.CheckInTemplate`.
     ///   * The resource `com.vmware.content.library.item.Version` referenced by the parameter `version` requires `System.Read`.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     pub fn rollback(
@@ -770,8 +770,14 @@ pub enum CreateSpecDiskStoragePolicyType {
         /// Since vSphere API 6.8.
         policy: Option<String>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl CreateSpecDiskStoragePolicyType {
@@ -948,8 +954,14 @@ pub enum CreateSpecVmHomeStoragePolicyType {
         /// Since vSphere API 6.8.
         policy: Option<String>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl CreateSpecVmHomeStoragePolicyType {
@@ -1276,8 +1288,14 @@ pub enum DeploySpecDiskStoragePolicyType {
     },
     /// Use the storage policy that is associated with the corresponding disk in the source virtual machine template.
     UseSourcePolicy,
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl DeploySpecDiskStoragePolicyType {
@@ -1461,8 +1479,14 @@ pub enum DeploySpecVmHomeStoragePolicyType {
     },
     /// Use the storage policy that is associated with the source virtual machine template's configuration and log files.
     UseSourcePolicy,
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl DeploySpecVmHomeStoragePolicyType {

@@ -751,7 +751,7 @@ impl Drafts {
     ///
     /// - `cluster`: Identifier of the cluster. Identifier of a `ClusterComputeResource` resource.
     /// - `draft`: Identifier of the working copy of the document. Identifier of a `com.vmware.esx.settings.draft` resource.
-    /// - `spec`:
+    /// - `spec`
     ///
     /// # HTTP
     ///
@@ -1636,8 +1636,14 @@ pub enum DetailedValidationErrorType {
     ///
     /// Since vSphere API 9.1.0.0.
     MissingUnionCase,
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl DetailedValidationErrorType {
@@ -2237,8 +2243,14 @@ pub enum DraftImportResultStatus {
     },
     /// The tag value `CANCELED`.
     Canceled,
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl DraftImportResultStatus {
@@ -2473,26 +2485,40 @@ pub enum DriftReviewPolicyType {
         ///
         /// Since vSphere API 9.1.0.0.
         possible_values: Option<Vec<String>>,
+        /// The `value_string` member.
+        ///
         /// Since vSphere API 9.1.0.0.
         value_string: Option<String>,
     },
     /// The tag value `STRING`.
     String {
+        /// The `value_string` member.
+        ///
         /// Since vSphere API 9.1.0.0.
         value_string: Option<String>,
     },
     /// The tag value `LONG`.
     Long {
+        /// The `value_long` member.
+        ///
         /// Since vSphere API 9.1.0.0.
         value_long: Option<i64>,
     },
     /// The tag value `BOOLEAN`.
     Boolean {
+        /// The `value_boolean` member.
+        ///
         /// Since vSphere API 9.1.0.0.
         value_boolean: Option<bool>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl DriftReviewPolicyType {
@@ -2735,6 +2761,7 @@ impl GetRequest {
         }
     }
 
+    /// The `doc_structure` member.
     pub fn doc_structure(self, doc_structure: &DocumentStructure) -> Self {
         Self {
             call: self.call.param("doc_structure", doc_structure),
@@ -2779,8 +2806,14 @@ pub enum HostComplianceStatus {
         /// Since vSphere API 8.0.1.0.
         compliance_info: Option<ComplianceInfo>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl HostComplianceStatus {
@@ -3148,8 +3181,14 @@ pub enum ImportResultStatus {
     },
     /// The tag value `CANCELED`.
     Canceled,
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl ImportResultStatus {
@@ -3459,8 +3498,14 @@ pub enum ReferenceHostInfoStatus {
     },
     /// There is no reference host or it is no longer in the cluster.
     Unavailable,
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl ReferenceHostInfoStatus {
@@ -3659,8 +3704,14 @@ pub enum SchemaResultSource {
         /// Since vSphere API 8.0.3.0.
         reference_host: Option<ReferenceHostInfo>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl SchemaResultSource {
@@ -3857,8 +3908,14 @@ pub enum SettingComplianceType {
     },
     /// The property in drift is of array of primitive data type.
     ArrayOfPrimitives,
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl SettingComplianceType {
@@ -4100,8 +4157,14 @@ pub enum SolutionComplianceResultStatus {
         /// Since vSphere API 9.1.0.0.
         errors: Option<Vec<ValidationError>>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl SolutionComplianceResultStatus {

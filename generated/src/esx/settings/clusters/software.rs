@@ -7,12 +7,12 @@
 //! # Services
 //!
 //! - [`AddOn`]: The [`AddOn`](crate::esx::settings::clusters::software::AddOn) service provides methods to manage desired OEM add-on specification for a given cluster.
-//! - [`AlternativeImages`]: The `AlternativeImages` service provides methods to manage the alternative images for a given cluster.
+//! - [`AlternativeImages`]: The [`AlternativeImages`](crate::esx::settings::clusters::software::AlternativeImages) package provides methods to manage the alternative images for a given cluster.
 //! - [`BaseImage`]: The [`BaseImage`](crate::esx::settings::clusters::software::BaseImage) service provides methods to manage desired ESX base image.
 //! - [`Commits`]: The [`Commits`](crate::esx::settings::clusters::software::Commits) service provides methods to manage committed changes to desired software document.
 //! - [`Compliance`]: The [`Compliance`](crate::esx::settings::clusters::software::Compliance) service provides methods to get the last software compliance result for an ESX cluster.
 //! - [`Components`]: The [`Components`](crate::esx::settings::clusters::software::Components) service provides methods to get desired component specification for an ESX cluster.
-//! - [`Drafts`]: The `Drafts` service provides methods to manage working copy of software documents.
+//! - [`Drafts`]: The [`Drafts`](crate::esx::settings::clusters::software::Drafts) package provides methods to manage working copy of software documents.
 //! - [`EffectiveComponents`]: The [`EffectiveComponents`](crate::esx::settings::clusters::software::EffectiveComponents) service provides methods to get effective list of components.
 //! - [`HardwareSupport`]: The [`HardwareSupport`](crate::esx::settings::clusters::software::HardwareSupport) service provides methods to manage a cluster's Hardware Support Package (HSP) configuration.
 //! - [`Recommendations`]: The [`Recommendations`](crate::esx::settings::clusters::software::Recommendations) service provides methods to manage the generation and retrieval of recommended image specs.
@@ -104,7 +104,7 @@ impl AddOn {
     }
 }
 
-/// The `AlternativeImages` service provides methods to manage the alternative images for a given cluster.
+/// The [`AlternativeImages`](crate::esx::settings::clusters::software::AlternativeImages) package provides methods to manage the alternative images for a given cluster.
 ///
 /// Since vSphere API 9.0.0.0.
 ///
@@ -520,7 +520,7 @@ impl Components {
     }
 }
 
-/// The `Drafts` service provides methods to manage working copy of software documents.
+/// The [`Drafts`](crate::esx::settings::clusters::software::Drafts) package provides methods to manage working copy of software documents.
 ///
 /// Since vSphere API 7.0.0.0.
 ///
@@ -1869,8 +1869,14 @@ pub enum ApplyStatusStatus {
         /// Since vSphere API 7.0.2.1.
         progress: Option<crate::cis::task::Progress>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl ApplyStatusStatus {
@@ -2323,8 +2329,14 @@ pub enum EntityCheckResultType {
         /// Since vSphere API 7.0.0.0.
         host: Option<String>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl EntityCheckResultType {
@@ -2803,8 +2815,14 @@ pub enum StageStatusStatus {
         /// Since vSphere API 8.0.0.1.
         progress: Option<crate::cis::task::Progress>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl StageStatusStatus {

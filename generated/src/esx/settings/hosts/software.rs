@@ -11,7 +11,7 @@
 //! - [`Commits`]: The [`Commits`](crate::esx::settings::hosts::software::Commits) service provides methods to manage committed changes to desired software document.
 //! - [`Compliance`]: The [`Compliance`](crate::esx::settings::hosts::software::Compliance) service provides methods to get compliance results for a standalone host.
 //! - [`Components`]: The [`Components`](crate::esx::settings::hosts::software::Components) service provides methods to manage desired component specification for a standalone ESX host.
-//! - [`Drafts`]: The `Drafts` service provides methods to manage working copy of software documents.
+//! - [`Drafts`]: The [`Drafts`](crate::esx::settings::hosts::software::Drafts) package provides methods to manage working copy of software documents.
 //! - [`EffectiveComponents`]: The [`EffectiveComponents`](crate::esx::settings::hosts::software::EffectiveComponents) service provides methods to get effective list of components.
 //! - [`Recommendations`]: The [`Recommendations`](crate::esx::settings::hosts::software::Recommendations) service provides methods to manage the generation and retrieval of recommended image specs.
 //! - [`RemovedComponents`]: The [`RemovedComponents`](crate::esx::settings::hosts::software::RemovedComponents) service provides methods to manage removal of components in a software draft.
@@ -391,7 +391,7 @@ impl Components {
     }
 }
 
-/// The `Drafts` service provides methods to manage working copy of software documents.
+/// The [`Drafts`](crate::esx::settings::hosts::software::Drafts) package provides methods to manage working copy of software documents.
 ///
 /// Since vSphere API 8.0.0.1.
 ///
@@ -1566,8 +1566,14 @@ pub enum ApplyStatusStatus {
         /// Since vSphere API 8.0.0.1.
         progress: Option<crate::cis::task::Progress>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl ApplyStatusStatus {
@@ -1971,8 +1977,14 @@ pub enum EntityCheckResultType {
         /// Since vSphere API 8.0.0.1.
         host: Option<String>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl EntityCheckResultType {
@@ -2343,8 +2355,14 @@ pub enum StageStatusStatus {
         /// Since vSphere API 8.0.0.1.
         progress: Option<crate::cis::task::Progress>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl StageStatusStatus {

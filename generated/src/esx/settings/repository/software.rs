@@ -6,7 +6,7 @@
 //!
 //! # Services
 //!
-//! - [`Drafts`]: The `Drafts` service provides methods to manage working copy of software specification in the repository.
+//! - [`Drafts`]: The [`Drafts`](crate::esx::settings::repository::software::Drafts) package provides methods to manage working copy of software specification in the repository.
 //! - [`EffectiveComponents`]: The [`EffectiveComponents`](crate::esx::settings::repository::software::EffectiveComponents) service provides methods to get effective list of components.
 //!
 //! Types of the [`Software`](crate::esx::settings::repository::Software) service
@@ -20,7 +20,7 @@ pub mod drafts;
 pub mod effective_components;
 pub mod match_result;
 
-/// The `Drafts` service provides methods to manage working copy of software specification in the repository.
+/// The [`Drafts`](crate::esx::settings::repository::software::Drafts) package provides methods to manage working copy of software specification in the repository.
 ///
 /// Since vSphere API 9.0.0.0.
 ///

@@ -236,6 +236,8 @@ pub struct FilterSpec {
 /// `com.vmware.vcenter.namespace_management.supervisors.certificates.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
+    /// The `tls_endpoint_certificate` member.
+    ///
     /// Since vSphere API 9.1.0.0. **Deprecated** since vSphere API 9.1.1.0: Use [`Info::tls_endpoint_certificate_chain`](crate::vcenter::namespace_management::supervisors::certificates::Info::tls_endpoint_certificate_chain) instead.
     #[deprecated(
         note = "since vSphere API 9.1.1.0: Use Info::tls_endpoint_certificate_chain instead."

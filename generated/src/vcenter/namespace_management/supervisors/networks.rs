@@ -6,7 +6,7 @@
 //!
 //! # Services
 //!
-//! - [`Edges`]: The `Edges` service enables users to create, update, or delete edge appliances including load balancers.
+//! - [`Edges`]: The [`Edges`](crate::vcenter::namespace_management::supervisors::networks::Edges) package enables users to create, update, or delete edge appliances including load balancers.
 //!
 //! Types of the
 //! [`Networks`](crate::vcenter::namespace_management::supervisors::Networks)
@@ -19,7 +19,7 @@ pub mod edges;
 pub mod management;
 pub mod workload;
 
-/// The `Edges` service enables users to create, update, or delete edge appliances including load balancers.
+/// The [`Edges`](crate::vcenter::namespace_management::supervisors::networks::Edges) package enables users to create, update, or delete edge appliances including load balancers.
 ///
 /// Since vSphere API 9.0.0.0.
 ///
@@ -215,8 +215,14 @@ pub enum CreateSpecNetworkProvider {
         /// Since vSphere API 9.1.0.0.
         vsphere_network: Option<VsphereDvpgNetworkCreateSpec>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl CreateSpecNetworkProvider {
@@ -380,8 +386,14 @@ pub enum InfoNetworkProvider {
         /// Since vSphere API 9.1.0.0.
         vsphere_network: Option<VsphereDvpgNetworkInfo>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoNetworkProvider {
@@ -710,8 +722,14 @@ pub enum UpdateSpecNetworkProvider {
         /// Since vSphere API 9.1.0.0.
         vsphere_network: Option<VsphereDvpgNetworkUpdateSpec>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl UpdateSpecNetworkProvider {

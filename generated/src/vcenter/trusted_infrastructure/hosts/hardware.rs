@@ -6,13 +6,13 @@
 //!
 //! # Services
 //!
-//! - [`Tpm`]: The `Tpm` interface provides methods to get available Trusted Platform Module (TPM) information on a host.
+//! - [`Tpm`]: The [`Tpm`](crate::vcenter::trusted_infrastructure::hosts::hardware::Tpm) interface provides methods to get available Trusted Platform Module (TPM) information on a host.
 //!
 //! Compiled with the `vcenter-trusted-infrastructure` feature.
 
 pub mod tpm;
 
-/// The `Tpm` interface provides methods to get available Trusted Platform Module (TPM) information on a host.
+/// The [`Tpm`](crate::vcenter::trusted_infrastructure::hosts::hardware::Tpm) interface provides methods to get available Trusted Platform Module (TPM) information on a host.
 ///
 /// Since vSphere API 8.0.0.1.
 ///

@@ -6,7 +6,7 @@
 //!
 //! # Services
 //!
-//! - [`Providers`]: The `Providers` interface provides methods to create, update and delete Key Providers that handoff to key servers.
+//! - [`Providers`]: The [`Providers`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::Providers) interface provides methods to create, update and delete Key Providers that handoff to key servers.
 //! - [`ServiceStatus`]: The [`ServiceStatus`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::ServiceStatus) service provides methods to get the Key Provider Service health status.
 //!
 //! Compiled with the `vcenter-trusted-infrastructure` feature.
@@ -14,7 +14,7 @@
 pub mod providers;
 pub mod service_status;
 
-/// The `Providers` interface provides methods to create, update and delete Key Providers that handoff to key servers.
+/// The [`Providers`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::Providers) interface provides methods to create, update and delete Key Providers that handoff to key servers.
 ///
 /// and removed in vSphere API 9.0.0.0. Deprecated since the removal of vcenter trusted infrastructure. API is disabled and returns errors as of vSphere API 9.0.0.0.
 ///

@@ -40,8 +40,14 @@ pub enum AddSpecSourceType {
         /// Location from which the Content Library Service will fetch the file, rather than requiring a client to upload the file.
         source_endpoint: Option<crate::content::library::item::TransferEndpoint>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl AddSpecSourceType {
@@ -236,8 +242,14 @@ pub enum InfoSourceType {
         /// A source endpoint from which to retrieve the file.
         source_endpoint: Option<crate::content::library::item::TransferEndpoint>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoSourceType {

@@ -8,7 +8,7 @@
 //!
 //! - [`DisplayName`]: The [`DisplayName`](crate::esx::settings::clusters::software::alternative_images::DisplayName) service provides methods to manage the display name of the alternative image.
 //! - [`SelectionCriteria`]: The [`SelectionCriteria`](crate::esx::settings::clusters::software::alternative_images::SelectionCriteria) service provides methods to manage the selection criteria of the alternative image.
-//! - [`Software`]: The `Software` service provides methods to manage the desired software specification of the alternative image.
+//! - [`Software`]: The [`Software`](crate::esx::settings::clusters::software::alternative_images::Software) package provides methods to manage the desired software specification of the alternative image.
 //!
 //! Types of the
 //! [`AlternativeImages`](crate::esx::settings::clusters::software::AlternativeImages)
@@ -169,7 +169,7 @@ impl SelectionCriteria {
     }
 }
 
-/// The `Software` service provides methods to manage the desired software specification of the alternative image.
+/// The [`Software`](crate::esx::settings::clusters::software::alternative_images::Software) package provides methods to manage the desired software specification of the alternative image.
 ///
 /// Since vSphere API 9.0.0.0.
 ///

@@ -7,7 +7,7 @@
 //! # Services
 //!
 //! - [`AddOn`]: The [`AddOn`](crate::esx::settings::repository::software::drafts::AddOn) service provides methods to manage the OEM add-on specification in a software draft.
-//! - [`AlternativeImages`]: The `AlternativeImages` service provides methods to manage the alternative images of the draft.
+//! - [`AlternativeImages`]: The [`AlternativeImages`](crate::esx::settings::repository::software::drafts::AlternativeImages) package provides methods to manage the alternative images of the draft.
 //! - [`BaseImage`]: The [`BaseImage`](crate::esx::settings::repository::software::drafts::BaseImage) service provides methods to manage the base-image specification in a software draft.
 //! - [`Components`]: The [`Components`](crate::esx::settings::repository::software::drafts::Components) service provides methods to manage component specification in a software draft.
 //! - [`DisplayName`]: The [`DisplayName`](crate::esx::settings::repository::software::drafts::DisplayName) service provides methods to manage the display name in a software specification draft.
@@ -168,7 +168,7 @@ impl AddOn {
     }
 }
 
-/// The `AlternativeImages` service provides methods to manage the alternative images of the draft.
+/// The [`AlternativeImages`](crate::esx::settings::repository::software::drafts::AlternativeImages) package provides methods to manage the alternative images of the draft.
 ///
 /// Since vSphere API 9.0.0.0.
 ///
@@ -1336,8 +1336,14 @@ pub enum ImportSpecSourceType {
         /// Since vSphere API 9.0.0.0.
         software_spec: Option<String>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl ImportSpecSourceType {

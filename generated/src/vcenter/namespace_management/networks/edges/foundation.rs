@@ -111,8 +111,14 @@ pub enum DistributedPortGroupNetworkIpam {
     },
     /// IP addresses are acquired through a DHCP server via the DHCP protocol.
     Dhcp,
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl DistributedPortGroupNetworkIpam {
@@ -414,8 +420,14 @@ pub enum NetworkNetworkType {
         /// Since vSphere API 9.0.0.0.
         dvpg_network: Option<DistributedPortGroupNetwork>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl NetworkNetworkType {

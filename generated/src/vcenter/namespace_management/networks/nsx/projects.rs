@@ -7,8 +7,8 @@
 //! # Services
 //!
 //! - [`Compatibility`]: The [`Compatibility`](crate::vcenter::namespace_management::networks::nsx::projects::Compatibility) service provides methods to retrieve the basic and Supervisor enablement compatibility information of Projects.
-//! - [`VpcConnectivityProfiles`]: The `VpcConnectivityProfiles` provides methods to get information of VPC Connectivity Profiles.
-//! - [`Vpcs`]: The `Vpcs` service provides methods to retrieve the basic information for VPCs.
+//! - [`VpcConnectivityProfiles`]: The [`VpcConnectivityProfiles`](crate::vcenter::namespace_management::networks::nsx::projects::VpcConnectivityProfiles) provides methods to get information of VPC Connectivity Profiles.
+//! - [`Vpcs`]: The [`Vpcs`](crate::vcenter::namespace_management::networks::nsx::projects::Vpcs) package provides methods to retrieve the basic information for VPCs.
 //!
 //! Types of the
 //! [`Projects`](crate::vcenter::namespace_management::networks::nsx::Projects)
@@ -88,7 +88,7 @@ impl Compatibility {
     }
 }
 
-/// The `VpcConnectivityProfiles` provides methods to get information of VPC Connectivity Profiles.
+/// The [`VpcConnectivityProfiles`](crate::vcenter::namespace_management::networks::nsx::projects::VpcConnectivityProfiles) provides methods to get information of VPC Connectivity Profiles.
 ///
 /// Since vSphere API 9.0.0.0.
 ///
@@ -202,7 +202,7 @@ impl VpcConnectivityProfiles {
     }
 }
 
-/// The `Vpcs` service provides methods to retrieve the basic information for VPCs.
+/// The [`Vpcs`](crate::vcenter::namespace_management::networks::nsx::projects::Vpcs) package provides methods to retrieve the basic information for VPCs.
 ///
 /// Since vSphere API 9.0.0.0.
 ///

@@ -50,8 +50,14 @@ pub enum CreateSpecRemoteEndpointType {
             crate::vcenter::namespace_management::supervisors::metrics::HttpRemoteEndpointCreateSpec,
         >,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl CreateSpecRemoteEndpointType {
@@ -236,8 +242,14 @@ pub enum InfoRemoteEndpointType {
             crate::vcenter::namespace_management::supervisors::metrics::HttpRemoteEndpointInfo,
         >,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoRemoteEndpointType {
@@ -451,8 +463,14 @@ pub enum SetSpecRemoteEndpointType {
             crate::vcenter::namespace_management::supervisors::metrics::HttpRemoteEndpointSetSpec,
         >,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl SetSpecRemoteEndpointType {
@@ -672,8 +690,14 @@ pub enum UpdateSpecRemoteEndpointType {
             crate::vcenter::namespace_management::supervisors::metrics::HttpRemoteEndpointUpdateSpec,
         >,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl UpdateSpecRemoteEndpointType {

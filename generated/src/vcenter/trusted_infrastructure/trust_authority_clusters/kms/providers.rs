@@ -6,7 +6,7 @@
 //!
 //! # Services
 //!
-//! - [`ClientCertificate`]: The `ClientCertificate` interface provides methods to add and retrieve client certificate.
+//! - [`ClientCertificate`]: The [`ClientCertificate`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::ClientCertificate) interface provides methods to add and retrieve client certificate.
 //! - [`Credential`]: The [`Credential`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::Credential) interface provides methods to add a credential for external key management service(s).
 //! - [`CurrentPeerCertificates`]: Retrieves the list of TLS certificates used by peer key servers.
 //! - [`TrustedPeerCertificates`]: Provides management operations for the TLS certificates trusted for communication with peer key servers.
@@ -27,7 +27,7 @@ pub mod key_server_info;
 pub mod key_server_update_spec;
 pub mod trusted_peer_certificates;
 
-/// The `ClientCertificate` interface provides methods to add and retrieve client certificate.
+/// The [`ClientCertificate`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::ClientCertificate) interface provides methods to add and retrieve client certificate.
 ///
 /// and removed in vSphere API 9.0.0.0. Deprecated since the removal of vcenter trusted infrastructure. API is disabled and returns errors as of vSphere API 9.0.0.0.
 ///
@@ -729,8 +729,14 @@ pub enum KeyServerCreateSpecType {
         /// Since vSphere API 7.0.0.0.
         kmip_server: Option<KmipServerCreateSpec>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl KeyServerCreateSpecType {
@@ -920,8 +926,14 @@ pub enum KeyServerInfoType {
         /// Since vSphere API 7.0.0.0.
         kmip_server: Option<KmipServerInfo>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl KeyServerInfoType {
@@ -1113,8 +1125,14 @@ pub enum KeyServerUpdateSpecType {
         /// Since vSphere API 7.0.0.0.
         kmip_server: Option<KmipServerUpdateSpec>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl KeyServerUpdateSpecType {

@@ -16,12 +16,18 @@
 /// `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.storage_device_overrides.vcg_entries.key`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Key {
+    /// The `model` member.
+    ///
     /// Since vSphere API 7.0.2.1.
     #[serde(default = "Key::__missing_model")]
     pub model: String,
+    /// The `vendor` member.
+    ///
     /// Since vSphere API 7.0.2.1.
     #[serde(default = "Key::__missing_vendor")]
     pub vendor: String,
+    /// The `capacity` member.
+    ///
     /// Since vSphere API 7.0.2.1.
     #[serde(default = "Key::__missing_capacity")]
     pub capacity: i64,
