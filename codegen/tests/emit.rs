@@ -163,8 +163,9 @@ fn unions_become_enums_with_flat_serde_impls() {
     // The catch-all avoids the real `UNKNOWN` value.
     assert!(tools.contains("    Unknown,\n"));
     assert!(tools.contains(
-        "UnknownValue { tag: String, fields: serde_json::Map<String, serde_json::Value> },"
+        "    UnknownValue {\n        /// The tag value on the wire.\n        tag: String,\n"
     ));
+    assert!(tools.contains("        fields: serde_json::Map<String, serde_json::Value>,\n    },"));
     // Hand-written impls instead of derives for this structure only.
     assert!(tools.contains("impl serde::Serialize for Backing {"));
     assert!(tools.contains("impl<'de> serde::Deserialize<'de> for Backing {"));

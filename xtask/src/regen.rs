@@ -356,6 +356,7 @@ mod tests {
                 .iter()
                 .map(|(path, text)| (PathBuf::from(path), (*text).to_owned()))
                 .collect(),
+            ..GeneratedCrate::default()
         }
     }
 
