@@ -124,9 +124,10 @@ pub enum DocNode {
     /// A reference to a vAPI element (`{@link …}`, `{@code Tools.Info}`,
     /// Javadoc `Foo#bar`): its id, with `#member` for a field, operation,
     /// enumeration value or constant (`com.vmware.vcenter.vm.tools.info#state`).
-    /// Lowering makes the id absolute when the element exists; a target it
-    /// could not find stays as written, and the emitter reports it and
-    /// prints it as code.
+    /// Lowering makes the id absolute when the element exists (a package's
+    /// as `mod@com.vmware.vcenter.vm`: a service may have the same id); a
+    /// target it could not find stays as written, and the emitter reports
+    /// it and prints it as code.
     Link {
         target: String,
         /// Text the metamodel gives instead of the element's name.

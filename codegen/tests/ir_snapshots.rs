@@ -296,6 +296,7 @@ fn documentation_nodes_carry_no_markup_or_lifecycle_prose() {
                     assert!(!target.trim().is_empty(), "{at}: empty link");
                     links += 1;
                     let base = target.split('#').next().unwrap_or_default();
+                    let base = base.strip_prefix("mod@").unwrap_or(base);
                     let model = model();
                     if model.structures.contains_key(base)
                         || model.enumerations.contains_key(base)

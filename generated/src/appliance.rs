@@ -7,18 +7,18 @@
 //! # Services
 //!
 //! - [`Cores`]
-//! - [`Health`]: The [`Health`](crate::appliance::Health) package provides methods to retrieve the appliance health information.
+//! - [`Health`]: The [`Health`](crate::appliance::Health) service provides methods to retrieve the appliance health information.
 //! - [`HealthCheckSettings`]: The [`HealthCheckSettings`](crate::appliance::HealthCheckSettings) service provides methods to enable/disable health check settings in vCenter Server.
-//! - [`LocalAccounts`]: The [`LocalAccounts`](crate::appliance::LocalAccounts) package provides methods to manage local user account.
-//! - [`Monitoring`]: [`Monitoring`](crate::appliance::Monitoring) package provides methods Get and list monitoring data for requested item.
-//! - [`Networking`]: The [`Networking`](crate::appliance::Networking) package provides methods Get Network configurations.
-//! - [`Ntp`]: [`Ntp`](crate::appliance::Ntp) package provides methods Gets NTP configuration status and tests connection to ntp servers.
-//! - [`Recovery`]: The [`Recovery`](crate::appliance::Recovery) package provides methods to invoke an appliance recovery (backup and restore).
+//! - [`LocalAccounts`]: The [`LocalAccounts`](crate::appliance::LocalAccounts) service provides methods to manage local user account.
+//! - [`Monitoring`]: [`Monitoring`](crate::appliance::Monitoring) service provides methods Get and list monitoring data for requested item.
+//! - [`Networking`]: The [`Networking`](crate::appliance::Networking) service provides methods Get Network configurations.
+//! - [`Ntp`]: [`Ntp`](crate::appliance::Ntp) service provides methods Gets NTP configuration status and tests connection to ntp servers.
+//! - [`Recovery`]: The [`Recovery`](crate::appliance::Recovery) service provides methods to invoke an appliance recovery (backup and restore).
 //! - [`Services`]: The `Service` service provides methods to manage a single/set of appliance services.
-//! - [`Shutdown`]: [`Shutdown`](crate::appliance::Shutdown) package provides methods Performs reboot/shutdown operations on appliance.
-//! - [`SupportBundle`]: The [`SupportBundle`](crate::appliance::SupportBundle) package provides methods to create support bundle, list and delete generated support bundle.
+//! - [`Shutdown`]: [`Shutdown`](crate::appliance::Shutdown) service provides methods Performs reboot/shutdown operations on appliance.
+//! - [`SupportBundle`]: The [`SupportBundle`](crate::appliance::SupportBundle) service provides methods to create support bundle, list and delete generated support bundle.
 //! - [`Timesync`]: [`Timesync`](crate::appliance::Timesync) service provides methods Performs time synchronization configuration.
-//! - [`Update`]: The [`Update`](crate::appliance::Update) package provides methods to get the status of the appliance update.
+//! - [`Update`]: The [`Update`](crate::appliance::Update) service provides methods to get the status of the appliance update.
 //!
 //! Compiled with any of the features `appliance-core`, `appliance-health-check-settings`, `appliance-local-accounts`, `appliance-monitoring`, `appliance-networking`, `appliance-ntp`, `appliance-recovery`, `appliance-services`, `appliance-shutdown`, `appliance-support-bundle`.
 
@@ -105,7 +105,7 @@ impl Cores {
     }
 }
 
-/// The [`Health`](crate::appliance::Health) package provides methods to retrieve the appliance health information.
+/// The [`Health`](crate::appliance::Health) service provides methods to retrieve the appliance health information.
 ///
 /// Since vSphere API 6.7.
 ///
@@ -246,7 +246,7 @@ impl HealthCheckSettings {
     }
 }
 
-/// The [`LocalAccounts`](crate::appliance::LocalAccounts) package provides methods to manage local user account.
+/// The [`LocalAccounts`](crate::appliance::LocalAccounts) service provides methods to manage local user account.
 ///
 /// Since vSphere API 6.7.
 ///
@@ -459,7 +459,7 @@ impl LocalAccounts {
     }
 }
 
-/// [`Monitoring`](crate::appliance::Monitoring) package provides methods Get and list monitoring data for requested item.
+/// [`Monitoring`](crate::appliance::Monitoring) service provides methods Get and list monitoring data for requested item.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@monitoring`]; service id
@@ -564,7 +564,7 @@ impl Monitoring {
     }
 }
 
-/// The [`Networking`](crate::appliance::Networking) package provides methods Get Network configurations.
+/// The [`Networking`](crate::appliance::Networking) service provides methods Get Network configurations.
 ///
 /// Since vSphere API 6.7.
 ///
@@ -707,7 +707,7 @@ impl Networking {
     }
 }
 
-/// [`Ntp`](crate::appliance::Ntp) package provides methods Gets NTP configuration status and tests connection to ntp servers.
+/// [`Ntp`](crate::appliance::Ntp) service provides methods Gets NTP configuration status and tests connection to ntp servers.
 ///
 /// Since vSphere API 6.7.
 ///
@@ -806,7 +806,7 @@ impl Ntp {
     }
 }
 
-/// The [`Recovery`](crate::appliance::Recovery) package provides methods to invoke an appliance recovery (backup and restore).
+/// The [`Recovery`](crate::appliance::Recovery) service provides methods to invoke an appliance recovery (backup and restore).
 ///
 /// Since vSphere API 6.7.
 ///
@@ -1035,7 +1035,7 @@ impl Services {
     }
 }
 
-/// [`Shutdown`](crate::appliance::Shutdown) package provides methods Performs reboot/shutdown operations on appliance.
+/// [`Shutdown`](crate::appliance::Shutdown) service provides methods Performs reboot/shutdown operations on appliance.
 ///
 /// Since vSphere API 6.7.
 ///
@@ -1165,7 +1165,7 @@ impl Shutdown {
     }
 }
 
-/// The [`SupportBundle`](crate::appliance::SupportBundle) package provides methods to create support bundle, list and delete generated support bundle.
+/// The [`SupportBundle`](crate::appliance::SupportBundle) service provides methods to create support bundle, list and delete generated support bundle.
 ///
 /// Since vSphere API 7.0.1.0.
 ///
@@ -1369,7 +1369,7 @@ impl Timesync {
     }
 }
 
-/// The [`Update`](crate::appliance::Update) package provides methods to get the status of the appliance update.
+/// The [`Update`](crate::appliance::Update) service provides methods to get the status of the appliance update.
 ///
 /// Since vSphere API 6.7.
 ///

@@ -7,7 +7,7 @@
 //! # Services
 //!
 //! - [`Configuration`]: The [`Configuration`](crate::content::Configuration) service provides methods to configure the global settings of the Content Library Service.
-//! - [`Library`]: The [`Library`](crate::content::Library) package manages general library functionalities.
+//! - [`Library`]: The [`Library`](crate::content::Library) service manages general library functionalities.
 //! - [`LocalLibrary`]: The [`LocalLibrary`](crate::content::LocalLibrary) service manages local libraries.
 //! - [`SecurityPolicies`]: The [`SecurityPolicies`](crate::content::SecurityPolicies) service provides methods to manage security policies.
 //! - [`SubscribedLibrary`]: The [`SubscribedLibrary`](crate::content::SubscribedLibrary) service manages subscribed library entities.
@@ -103,9 +103,9 @@ impl Configuration {
     }
 }
 
-/// The [`Library`](crate::content::Library) package manages general library functionalities.
+/// The [`Library`](crate::content::Library) service manages general library functionalities.
 ///
-/// The [`Library`](crate::content::Library) package provides support for generic functionality which can be applied equally to all types of libraries. The functionality provided by this service will not affect the properties specific to the type of library. See also [`LocalLibrary`](crate::content::LocalLibrary) and [`SubscribedLibrary`](crate::content::SubscribedLibrary).
+/// The [`Library`](crate::content::Library) service provides support for generic functionality which can be applied equally to all types of libraries. The functionality provided by this service will not affect the properties specific to the type of library. See also [`LocalLibrary`](crate::content::LocalLibrary) and [`SubscribedLibrary`](crate::content::SubscribedLibrary).
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@library`]; service id `com.vmware.content.library`.
@@ -221,9 +221,9 @@ impl Library {
             .await
     }
 
-    /// Transitions the specified [`Library`](crate::content::Library) [`StateInfo::state`](crate::content::library::StateInfo::state) to [`State::Maintenance`](crate::content::library::state_info::State::Maintenance).
+    /// Transitions the specified [`content::library`](mod@crate::content::library) [`StateInfo::state`](crate::content::library::StateInfo::state) to [`State::Maintenance`](crate::content::library::state_info::State::Maintenance).
     ///
-    /// The [`State::Maintenance`](crate::content::library::state_info::State::Maintenance) state is a controlled state of a [`Library`](crate::content::Library) during which certain content library operations are restricted as described in [`State::Maintenance`](crate::content::library::state_info::State::Maintenance). If any of the restricted operations is already running, the library will raise a NotAllowedInCurrentState error with appropriate message indicating that it cannot enter [`State::Maintenance`](crate::content::library::state_info::State::Maintenance) at this time. Otherwise, the library will change [`StateInfo::state`](crate::content::library::StateInfo::state) from [`State::Active`](crate::content::library::state_info::State::Active) to [`State::Maintenance`](crate::content::library::state_info::State::Maintenance).
+    /// The [`State::Maintenance`](crate::content::library::state_info::State::Maintenance) state is a controlled state of a [`content::library`](mod@crate::content::library) during which certain content library operations are restricted as described in [`State::Maintenance`](crate::content::library::state_info::State::Maintenance). If any of the restricted operations is already running, the library will raise a NotAllowedInCurrentState error with appropriate message indicating that it cannot enter [`State::Maintenance`](crate::content::library::state_info::State::Maintenance) at this time. Otherwise, the library will change [`StateInfo::state`](crate::content::library::StateInfo::state) from [`State::Active`](crate::content::library::state_info::State::Active) to [`State::Maintenance`](crate::content::library::state_info::State::Maintenance).
     ///
     /// Since vSphere API 9.1.0.0.
     ///
@@ -260,7 +260,7 @@ impl Library {
             .await
     }
 
-    /// Transitions the specified [`Library`](crate::content::Library) [`StateInfo::state`](crate::content::library::StateInfo::state) to [`State::Active`](crate::content::library::state_info::State::Active).
+    /// Transitions the specified [`content::library`](mod@crate::content::library) [`StateInfo::state`](crate::content::library::StateInfo::state) to [`State::Active`](crate::content::library::state_info::State::Active).
     ///
     /// Once the [`StateInfo::state`](crate::content::library::StateInfo::state) of the library is changed from [`State::Maintenance`](crate::content::library::state_info::State::Maintenance) to [`State::Active`](crate::content::library::state_info::State::Active), all operations are permitted.
     ///
@@ -508,7 +508,7 @@ impl Library {
 
 /// The [`LocalLibrary`](crate::content::LocalLibrary) service manages local libraries.
 ///
-/// The [`LocalLibrary`](crate::content::LocalLibrary) service provides support for creating and maintaining local library instances. A local library may also use the [`Library`](crate::content::Library) package to manage general library functionality.
+/// The [`LocalLibrary`](crate::content::LocalLibrary) service provides support for creating and maintaining local library instances. A local library may also use the [`content::library`](mod@crate::content::library) package to manage general library functionality.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@local_library`]; service id
@@ -821,7 +821,7 @@ impl SecurityPolicies {
 
 /// The [`SubscribedLibrary`](crate::content::SubscribedLibrary) service manages subscribed library entities.
 ///
-/// The [`SubscribedLibrary`](crate::content::SubscribedLibrary) service provides support for creating and maintaining subscribed library instances. A subscribed library may also use the [`Library`](crate::content::Library) package to manage general library functionality.
+/// The [`SubscribedLibrary`](crate::content::SubscribedLibrary) service provides support for creating and maintaining subscribed library instances. A subscribed library may also use the [`content::library`](mod@crate::content::library) package to manage general library functionality.
 ///
 /// Some subscription functionality can be applied to a library item which exists within a subscribed library. Functionality unique to those items can be utilized through the SubscribedItem class.
 ///
@@ -1599,7 +1599,7 @@ pub struct LibraryModel {
     pub unset_security_policy_id: Option<bool>,
     /// The [`StateInfo`](crate::content::library::StateInfo) provides the state information of this library.
     ///
-    /// This field is not used for the `create` and `update` methods. It will always be present in the result of a `get` method. It can be changed by [`Library::migrate`](crate::content::Library::migrate), enterMaintenance and exitMaintenance APIs of [`Library`](crate::content::Library). The default [`StateInfo::state`](crate::content::library::StateInfo::state) is [`State::Active`](crate::content::library::state_info::State::Active) upon library creation. This field is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
+    /// This field is not used for the `create` and `update` methods. It will always be present in the result of a `get` method. It can be changed by [`Library::migrate`](crate::content::Library::migrate), enterMaintenance and exitMaintenance APIs of [`content::library`](mod@crate::content::library). The default [`StateInfo::state`](crate::content::library::StateInfo::state) is [`State::Active`](crate::content::library::state_info::State::Active) upon library creation. This field is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
     ///
     /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -7,15 +7,15 @@
 //! # Services
 //!
 //! - [`Vm`]: The [`Vm`](crate::vcenter::Vm) service provides methods for managing the lifecycle of a virtual machine.
-//! - [`Cluster`]: The [`Cluster`](crate::vcenter::Cluster) package provides methods to manage clusters in the vCenter Server.
+//! - [`Cluster`]: The [`Cluster`](crate::vcenter::Cluster) service provides methods to manage clusters in the vCenter Server.
 //! - [`Datacenter`]: The [`Datacenter`](crate::vcenter::Datacenter) service provides methods to manage datacenters in the vCenter Server.
-//! - [`Datastore`]: The Datastore package provides methods for manipulating a datastore.
-//! - [`Deployment`]: The [`Deployment`](crate::vcenter::Deployment) package provides methods to get the status of the vCenter appliance deployment.
+//! - [`Datastore`]: The Datastore service provides methods for manipulating a datastore.
+//! - [`Deployment`]: The [`Deployment`](crate::vcenter::Deployment) service provides methods to get the status of the vCenter appliance deployment.
 //! - [`EvcModes`]: The [`EvcModes`](crate::vcenter::EvcModes) interface provides methods to work with custom EVC (Enhanced vMotion Compatibility) modes.
 //! - [`Folder`]: The Folder service provides methods for manipulating a vCenter Server folder.
-//! - [`FoundationLoadBalancers`]: The [`FoundationLoadBalancers`](crate::vcenter::FoundationLoadBalancers) package provides methods to manage load balancers(load balancer means foundation load balancer, the same term "load balancer" below has the same meaning) from vCenter Server.
-//! - [`Host`]: The [`Host`](crate::vcenter::Host) package provides methods to manage hosts in the vCenter Server.
-//! - [`Network`]: The Network package provides methods for manipulating a vCenter Server network.
+//! - [`FoundationLoadBalancers`]: The [`FoundationLoadBalancers`](crate::vcenter::FoundationLoadBalancers) service provides methods to manage load balancers(load balancer means foundation load balancer, the same term "load balancer" below has the same meaning) from vCenter Server.
+//! - [`Host`]: The [`Host`](crate::vcenter::Host) service provides methods to manage hosts in the vCenter Server.
+//! - [`Network`]: The Network service provides methods for manipulating a vCenter Server network.
 //! - [`Ovfs`]: The Ovfs service provides methods for deploying Virtual Machines or Virtual Appliances.
 //! - [`RegisteredTokens`]: The [`RegisteredTokens`](crate::vcenter::RegisteredTokens) service provides methods to manage registration of VIDB (VMware Identity Broker) tokens.
 //! - [`ResourcePool`]: The ResourcePool service provides methods for manipulating a vCenter Server resource pool.
@@ -579,7 +579,7 @@ impl Vm {
     }
 }
 
-/// The [`Cluster`](crate::vcenter::Cluster) package provides methods to manage clusters in the vCenter Server.
+/// The [`Cluster`](crate::vcenter::Cluster) service provides methods to manage clusters in the vCenter Server.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@cluster`]; service id `com.vmware.vcenter.cluster`.
@@ -828,7 +828,7 @@ impl Datacenter {
     }
 }
 
-/// The Datastore package provides methods for manipulating a datastore.
+/// The Datastore service provides methods for manipulating a datastore.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@datastore`]; service id `com.vmware.vcenter.datastore`.
@@ -919,7 +919,7 @@ impl Datastore {
     }
 }
 
-/// The [`Deployment`](crate::vcenter::Deployment) package provides methods to get the status of the vCenter appliance deployment.
+/// The [`Deployment`](crate::vcenter::Deployment) service provides methods to get the status of the vCenter appliance deployment.
 ///
 /// Since vSphere API 6.7.
 ///
@@ -1159,7 +1159,7 @@ impl Folder {
     }
 }
 
-/// The [`FoundationLoadBalancers`](crate::vcenter::FoundationLoadBalancers) package provides methods to manage load balancers(load balancer means foundation load balancer, the same term "load balancer" below has the same meaning) from vCenter Server.
+/// The [`FoundationLoadBalancers`](crate::vcenter::FoundationLoadBalancers) service provides methods to manage load balancers(load balancer means foundation load balancer, the same term "load balancer" below has the same meaning) from vCenter Server.
 ///
 /// Since vSphere API 9.0.0.0.
 ///
@@ -1306,7 +1306,7 @@ impl FoundationLoadBalancers {
     }
 }
 
-/// The [`Host`](crate::vcenter::Host) package provides methods to manage hosts in the vCenter Server.
+/// The [`Host`](crate::vcenter::Host) service provides methods to manage hosts in the vCenter Server.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@host`]; service id `com.vmware.vcenter.host`.
@@ -1496,7 +1496,7 @@ impl Host {
     }
 }
 
-/// The Network package provides methods for manipulating a vCenter Server network.
+/// The Network service provides methods for manipulating a vCenter Server network.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@network`]; service id `com.vmware.vcenter.network`.

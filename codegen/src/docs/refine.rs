@@ -127,6 +127,11 @@ pub fn normalize(name: &str) -> String {
         .collect()
 }
 
+/// How a link to a package is written: services and packages may share an
+/// id (`com.vmware.vcenter.cluster` is both), so a package target carries
+/// rustdoc's own disambiguator.
+pub const PACKAGE_PREFIX: &str = "mod@";
+
 /// A type name the Python way (`Tools.Info`, `Info#state`).
 static PYTHON_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[A-Z][A-Za-z0-9]*(?:\.[A-Z][A-Za-z0-9]*)*(?:#[A-Za-z_][A-Za-z0-9_$]*)?$")
@@ -247,6 +252,9 @@ impl Index {
 
     /// What a resolved target names.
     fn kind(&self, target: &str) -> Option<Kind> {
+        if target.starts_with(PACKAGE_PREFIX) {
+            return Some(Kind::Package);
+        }
         match target.split_once('#') {
             Some((base, member)) => self
                 .members
@@ -257,7 +265,7 @@ impl Index {
                 .elements
                 .get(&normalize(crate::lower::wire_id(target)))?
                 .iter()
-                .find(|(key, _)| key == target)
+                .find(|(key, kind)| key == target && *kind != Kind::Package)
                 .map(|(_, kind)| *kind),
         }
     }
@@ -303,9 +311,13 @@ impl Index {
             if normalize(crate::lower::wire_id(s)).rsplit('.').next() == Some(norm.as_str()) {
                 return self.kind(s);
             }
-            self.elements
-                .get(&format!("{}.{norm}", normalize(s)))
-                .and_then(|found| found.first().map(|(_, kind)| *kind))
+            let found = self.elements.get(&format!("{}.{norm}", normalize(s)))?;
+            // A service shares its id with the package of its types.
+            found
+                .iter()
+                .find(|(_, kind)| *kind != Kind::Package)
+                .or(found.first())
+                .map(|(_, kind)| *kind)
         })
     }
 
@@ -377,8 +389,12 @@ impl Index {
         for node in &mut doc.nodes {
             match node {
                 DocNode::Link { target, .. } => {
-                    if let Some((key, _)) = self.resolve(target, scope) {
-                        *target = key;
+                    if let Some((key, kind)) = self.resolve(target, scope) {
+                        *target = if kind == Kind::Package {
+                            format!("{PACKAGE_PREFIX}{key}")
+                        } else {
+                            key
+                        };
                     }
                 }
                 // `{@code Foo#bar}`: a reference even when nothing matches.

@@ -6,9 +6,9 @@
 //!
 //! # Services
 //!
-//! - [`CryptoHash`]: The [`CryptoHash`](crate::appliance::system::CryptoHash) package provides methods to switch systems global crypto one-way hash algorithms.
+//! - [`CryptoHash`]: The [`CryptoHash`](crate::appliance::system::CryptoHash) service provides methods to switch systems global crypto one-way hash algorithms.
 //! - [`Storage`]: [`Storage`](crate::appliance::system::Storage) service provides methods Appliance storage configuration
-//! - [`Time`]: [`Time`](crate::appliance::system::Time) package provides methods Gets system time.
+//! - [`Time`]: [`Time`](crate::appliance::system::Time) service provides methods Gets system time.
 //! - [`Uptime`]: [`Uptime`](crate::appliance::system::Uptime) service provides methods Get the system uptime.
 //! - [`Version`]: [`Version`](crate::appliance::system::Version) service provides methods Get the appliance version.
 //!
@@ -21,7 +21,7 @@ pub mod time;
 pub mod uptime;
 pub mod version;
 
-/// The [`CryptoHash`](crate::appliance::system::CryptoHash) package provides methods to switch systems global crypto one-way hash algorithms.
+/// The [`CryptoHash`](crate::appliance::system::CryptoHash) service provides methods to switch systems global crypto one-way hash algorithms.
 ///
 /// Since vSphere API 9.0.0.0.
 ///
@@ -157,7 +157,7 @@ impl Storage {
     }
 }
 
-/// [`Time`](crate::appliance::system::Time) package provides methods Gets system time.
+/// [`Time`](crate::appliance::system::Time) service provides methods Gets system time.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@time`]; service id `com.vmware.appliance.system.time`.

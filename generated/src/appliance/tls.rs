@@ -6,14 +6,14 @@
 //!
 //! # Services
 //!
-//! - [`Profiles`]: [`Profiles`](crate::appliance::tls::Profiles) package provides methods APIs to list the details of available standard TLS Profiles.
+//! - [`Profiles`]: [`Profiles`](crate::appliance::tls::Profiles) service provides methods APIs to list the details of available standard TLS Profiles.
 //!
 //! Compiled with the `appliance-core` feature.
 
 pub mod manual_parameters;
 pub mod profiles;
 
-/// [`Profiles`](crate::appliance::tls::Profiles) package provides methods APIs to list the details of available standard TLS Profiles.
+/// [`Profiles`](crate::appliance::tls::Profiles) service provides methods APIs to list the details of available standard TLS Profiles.
 ///
 /// Since vSphere API 8.0.3.0.
 ///

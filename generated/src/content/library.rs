@@ -6,7 +6,7 @@
 //!
 //! # Services
 //!
-//! - [`Item`]: The [`Item`](crate::content::library::Item) package provides methods for managing library items.
+//! - [`Item`]: The [`Item`](crate::content::library::Item) service provides methods for managing library items.
 //! - [`SubscribedItem`]: The [`SubscribedItem`](crate::content::library::SubscribedItem) service manages the unique features of library items that are members of a subscribed library.
 //! - [`Subscriptions`]: The [`Subscriptions`](crate::content::library::Subscriptions) service provides methods for managing the subscription information of the subscribers of a published library.
 //! - [`Usages`]: The [`Usages`](crate::content::library::Usages) service manages usage of a content library by other resource(s).
@@ -27,7 +27,7 @@ pub mod subscription_info;
 pub mod subscriptions;
 pub mod usages;
 
-/// The [`Item`](crate::content::library::Item) package provides methods for managing library items.
+/// The [`Item`](crate::content::library::Item) service provides methods for managing library items.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@item`]; service id `com.vmware.content.library.item`.
@@ -984,7 +984,7 @@ pub struct FindSpec {
 ///
 /// A library item can have a specified type, indicated with the [`ItemModel::type`](crate::content::library::ItemModel::type) field. This property is associated with a Content Library Service plugin that supports specific types and provides additional services. The types available in a specific Content Library Service can be queried using the [`Type`](crate::content::Type) service. Items of an unknown or unspecified type are treated generically. Because subscribed library catalogs are synchronized as is, subscribing to a remote Content Library Service effectively gives you a library with the functionality of the remote service's type adapter plugins, even if they are not installed locally.
 ///
-/// Items can be managed using the [`Item`](crate::content::library::Item) package and, for items in subscribed libraries, the [`SubscribedItem`](crate::content::library::SubscribedItem) service.
+/// Items can be managed using the [`content::library::item`](mod@crate::content::library::item) package and, for items in subscribed libraries, the [`SubscribedItem`](crate::content::library::SubscribedItem) service.
 ///
 /// vAPI structure `com.vmware.content.library.item_model`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -6,7 +6,7 @@
 //!
 //! # Services
 //!
-//! - [`Software`]: The [`Software`](crate::esx::hosts::Software) package provides methods to get and extract the current software specification applied to the host.
+//! - [`Software`]: The [`Software`](crate::esx::hosts::Software) service provides methods to get and extract the current software specification applied to the host.
 //!
 //! Compiled with the `esx-core` feature.
 
@@ -14,7 +14,7 @@ pub mod image_selection_info;
 pub mod image_selection_spec;
 pub mod software;
 
-/// The [`Software`](crate::esx::hosts::Software) package provides methods to get and extract the current software specification applied to the host.
+/// The [`Software`](crate::esx::hosts::Software) service provides methods to get and extract the current software specification applied to the host.
 ///
 /// Since vSphere API 7.0.2.0.
 ///

@@ -6,8 +6,8 @@
 //!
 //! # Services
 //!
-//! - [`Depots`]: The [`Depots`](crate::esx::settings::Depots) package provides methods to manage Software Depots used during ESX lifecycle management.
-//! - [`Inventory`]: The [`Inventory`](crate::esx::settings::Inventory) package defines methods that can be performed on entities belonging to vCenter's inventory.
+//! - [`Depots`]: The [`Depots`](crate::esx::settings::Depots) service provides methods to manage Software Depots used during ESX lifecycle management.
+//! - [`Inventory`]: The [`Inventory`](crate::esx::settings::Inventory) service defines methods that can be performed on entities belonging to vCenter's inventory.
 //!
 //! Compiled with the `esx-settings` feature.
 
@@ -24,7 +24,7 @@ pub mod inventory;
 pub mod notification;
 pub mod repository;
 
-/// The [`Depots`](crate::esx::settings::Depots) package provides methods to manage Software Depots used during ESX lifecycle management.
+/// The [`Depots`](crate::esx::settings::Depots) service provides methods to manage Software Depots used during ESX lifecycle management.
 ///
 /// Since vSphere API 7.0.0.0.
 ///
@@ -76,7 +76,7 @@ impl Depots {
     }
 }
 
-/// The [`Inventory`](crate::esx::settings::Inventory) package defines methods that can be performed on entities belonging to vCenter's inventory.
+/// The [`Inventory`](crate::esx::settings::Inventory) service defines methods that can be performed on entities belonging to vCenter's inventory.
 ///
 /// Since vSphere API 9.0.0.0.
 ///

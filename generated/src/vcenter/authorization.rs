@@ -7,7 +7,7 @@
 //! # Services
 //!
 //! - [`Permissions`]: The [`Permissions`](crate::vcenter::authorization::Permissions) service provides methods to create, update, delete and retrieve authorization permissions in the vCenter Server.
-//! - [`PrivilegeChecks`]: The [`PrivilegeChecks`](crate::vcenter::authorization::PrivilegeChecks) package provides methods for retrieving permission privilege checks recorded by VPXD.
+//! - [`PrivilegeChecks`]: The [`PrivilegeChecks`](crate::vcenter::authorization::PrivilegeChecks) service provides methods for retrieving permission privilege checks recorded by VPXD.
 //! - [`Privileges`]: The [`Privileges`](crate::vcenter::authorization::Privileges) service provides methods to query and retrieve authorization privileges in the vCenter Server.
 //! - [`Roles`]: The [`Roles`](crate::vcenter::authorization::Roles) service provides methods to create, update, delete and retrieve authorization roles in the vCenter Server.
 //!
@@ -222,7 +222,7 @@ impl Permissions {
     }
 }
 
-/// The [`PrivilegeChecks`](crate::vcenter::authorization::PrivilegeChecks) package provides methods for retrieving permission privilege checks recorded by VPXD.
+/// The [`PrivilegeChecks`](crate::vcenter::authorization::PrivilegeChecks) service provides methods for retrieving permission privilege checks recorded by VPXD.
 ///
 /// The privilege checks are recorded as VPXD makes them. The latest recorded privilege check can be retrieved by a call to com.vmware.vcenter.authorization.privilege_checks.Latest.get This allows for querying of all privilege checks before or after that moment. For example, if an administrator wants to record the privilege checks made by a given UI workflow, they can do the following. 1. Retrieve the latest privilege check and store it. 2. Go through the UI workflow. 3. Retrieve the latest privilege check and store it. 4. Invoke com.vmware.vcenter.authorization.PrivilegeChecks.list with the values from steps 1) and 3) along with any additional filters.
 ///

@@ -6,13 +6,13 @@
 //!
 //! # Services
 //!
-//! - [`Policies`]: The [`Policies`](crate::vcenter::compute::Policies) package provides methods to manage compute policies.
+//! - [`Policies`]: The [`Policies`](crate::vcenter::compute::Policies) service provides methods to manage compute policies.
 //!
 //! Compiled with the `vcenter-compute` feature.
 
 pub mod policies;
 
-/// The [`Policies`](crate::vcenter::compute::Policies) package provides methods to manage compute policies.
+/// The [`Policies`](crate::vcenter::compute::Policies) service provides methods to manage compute policies.
 ///
 /// A compute policy defines the intended behavior for a collection of vSphere objects identified by a tag. A compute policy is an instance of a capability. It is created by providing a value for the creation type specified by the capability. See [`Info::create_spec_type`](crate::vcenter::compute::policies::capabilities::Info::create_spec_type).
 ///

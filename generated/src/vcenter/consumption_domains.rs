@@ -6,14 +6,14 @@
 //!
 //! # Services
 //!
-//! - [`Zones`]: The [`Zones`](crate::vcenter::consumption_domains::Zones) package provides methods to manage consumption-domain zones.
+//! - [`Zones`]: The [`Zones`](crate::vcenter::consumption_domains::Zones) service provides methods to manage consumption-domain zones.
 //!
 //! Compiled with the `vcenter-core` feature.
 
 pub mod zone_associations;
 pub mod zones;
 
-/// The [`Zones`](crate::vcenter::consumption_domains::Zones) package provides methods to manage consumption-domain zones.
+/// The [`Zones`](crate::vcenter::consumption_domains::Zones) service provides methods to manage consumption-domain zones.
 ///
 /// Since vSphere API 8.0.0.1.
 ///

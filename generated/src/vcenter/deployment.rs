@@ -7,10 +7,10 @@
 //! # Services
 //!
 //! - [`ImportHistory`]: The [`ImportHistory`](crate::vcenter::deployment::ImportHistory) service provides methods for managing the import of vCenter historical data, e.g.
-//! - [`Install`]: The [`Install`](crate::vcenter::deployment::Install) package provides methods to configure the installation of the appliance.
-//! - [`Migrate`]: The [`Migrate`](crate::vcenter::deployment::Migrate) package provides methods to configure the migration of this appliance from an existing vCenter for Windows.
+//! - [`Install`]: The [`Install`](crate::vcenter::deployment::Install) service provides methods to configure the installation of the appliance.
+//! - [`Migrate`]: The [`Migrate`](crate::vcenter::deployment::Migrate) service provides methods to configure the migration of this appliance from an existing vCenter for Windows.
 //! - [`Question`]: The [`Question`](crate::vcenter::deployment::question::Question) structure provides methods to get the question raised during deployment and to answer them.
-//! - [`Size`]: The [`Size`](crate::vcenter::deployment::Size) package provides methods and classes needed for managing the size of vCenter deployment.
+//! - [`Size`]: The [`Size`](crate::vcenter::deployment::Size) service provides methods and classes needed for managing the size of vCenter deployment.
 //! - [`Upgrade`]: The [`Upgrade`](crate::vcenter::deployment::Upgrade) service provides methods to configure the upgrade of this appliance from an existing vCenter appliance.
 //!
 //! Types of the [`Deployment`](crate::vcenter::Deployment) service
@@ -176,7 +176,7 @@ impl ImportHistory {
     }
 }
 
-/// The [`Install`](crate::vcenter::deployment::Install) package provides methods to configure the installation of the appliance.
+/// The [`Install`](crate::vcenter::deployment::Install) service provides methods to configure the installation of the appliance.
 ///
 /// Since vSphere API 6.7.
 ///
@@ -309,7 +309,7 @@ impl Install {
     }
 }
 
-/// The [`Migrate`](crate::vcenter::deployment::Migrate) package provides methods to configure the migration of this appliance from an existing vCenter for Windows.
+/// The [`Migrate`](crate::vcenter::deployment::Migrate) service provides methods to configure the migration of this appliance from an existing vCenter for Windows.
 ///
 /// and removed in vSphere API 9.0.0.0. Deprecated since the removal of vCenter Migration Assistant. API is disabled and returns errors as of vSphere API 9.0.0.0.
 ///
@@ -529,7 +529,7 @@ impl Question {
     }
 }
 
-/// The [`Size`](crate::vcenter::deployment::Size) package provides methods and classes needed for managing the size of vCenter deployment.
+/// The [`Size`](crate::vcenter::deployment::Size) service provides methods and classes needed for managing the size of vCenter deployment.
 ///
 /// Since vSphere API 9.1.0.0.
 ///

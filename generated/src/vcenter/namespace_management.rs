@@ -10,15 +10,15 @@
 //! - [`ClusterAvailableVersions`]: The [`ClusterAvailableVersions`](crate::vcenter::namespace_management::ClusterAvailableVersions) service provides methods to retrieve available upgrade versions of WCP and detailed information about each upgrade.
 //! - [`ClusterCompatibility`]: The [`ClusterCompatibility`](crate::vcenter::namespace_management::ClusterCompatibility) service provides methods to get Namespace-related compatibility information for clusters in this vCenter.
 //! - [`ClusterSizeInfo`]: The [`ClusterSizeInfo`](crate::vcenter::namespace_management::ClusterSizeInfo) service provides methods to retrieve various sizes available for enabling Namespaces and information about each size.
-//! - [`Clusters`]: The [`Clusters`](crate::vcenter::namespace_management::Clusters) package provides methods to enable and disable vSphere Namespaces on a vSphere cluster.
+//! - [`Clusters`]: The [`Clusters`](crate::vcenter::namespace_management::Clusters) service provides methods to enable and disable vSphere Namespaces on a vSphere cluster.
 //! - [`DistributedSwitchCompatibility`]: The [`DistributedSwitchCompatibility`](crate::vcenter::namespace_management::DistributedSwitchCompatibility) service provides methods to get Namespaces compatibility information of Distributed Switches in this vCenter.
 //! - [`EdgeClusterCompatibility`]: The [`EdgeClusterCompatibility`](crate::vcenter::namespace_management::EdgeClusterCompatibility) service provides methods to get Namespaces compatibility information of NSX Edge Clusters.
 //! - [`HostsConfig`]: The [`HostsConfig`](crate::vcenter::namespace_management::HostsConfig) service provides methods to retrieve information about vSphere Namespaces support and licensing.
 //! - [`InfrastructurePolicies`]: The [`InfrastructurePolicies`](crate::vcenter::namespace_management::InfrastructurePolicies) service provides methods to manage policies for workload placement in vSphere Namespaces.
 //! - [`LoadBalancers`]: [`LoadBalancers`](crate::vcenter::namespace_management::LoadBalancers) represent the user provisioned load balancers.
 //! - [`NamespaceResourceOptions`]: The [`NamespaceResourceOptions`](crate::vcenter::namespace_management::NamespaceResourceOptions) service provides methods to get the objects used to create and modify resource quotas on a namespace.
-//! - [`Networks`]: The [`Networks`](crate::vcenter::namespace_management::Networks) package provides lifecycle methods on vSphere Namespaces networks associated with a vSphere cluster.
-//! - [`SupervisorServices`]: The [`SupervisorServices`](crate::vcenter::namespace_management::SupervisorServices) package provides methods to manage a Supervisor Service object.
+//! - [`Networks`]: The [`Networks`](crate::vcenter::namespace_management::Networks) service provides lifecycle methods on vSphere Namespaces networks associated with a vSphere cluster.
+//! - [`SupervisorServices`]: The [`SupervisorServices`](crate::vcenter::namespace_management::SupervisorServices) service provides methods to manage a Supervisor Service object.
 //! - [`Supervisors`]: The [`Supervisors`](crate::vcenter::namespace_management::Supervisors) service manages the lifecycle of the Supervisor.
 //! - [`SupportBundle`]: The [`SupportBundle`](crate::vcenter::namespace_management::SupportBundle) service provides methods to retrieve the cluster's Namespaces-related support bundle download location.
 //! - [`VirtualMachineClasses`]: The [`VirtualMachineClasses`](crate::vcenter::namespace_management::VirtualMachineClasses) service provides management methods for customizable virtual machine classes.
@@ -318,7 +318,7 @@ impl ClusterSizeInfo {
     }
 }
 
-/// The [`Clusters`](crate::vcenter::namespace_management::Clusters) package provides methods to enable and disable vSphere Namespaces on a vSphere cluster.
+/// The [`Clusters`](crate::vcenter::namespace_management::Clusters) service provides methods to enable and disable vSphere Namespaces on a vSphere cluster.
 ///
 /// Since vSphere API 7.0.0.0.
 ///
@@ -623,7 +623,7 @@ impl Clusters {
 
 /// The [`DistributedSwitchCompatibility`](crate::vcenter::namespace_management::DistributedSwitchCompatibility) service provides methods to get Namespaces compatibility information of Distributed Switches in this vCenter.
 ///
-/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 9.1.0.0: Use [`DistributedSwitches`](crate::vcenter::namespace_management::networks::nsx::DistributedSwitches) instead.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 9.1.0.0: Use [`vcenter::namespace_management::networks::nsx::distributed_switches`](mod@crate::vcenter::namespace_management::networks::nsx::distributed_switches) instead.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@distributed_switch_compatibility`]; service id
@@ -698,7 +698,7 @@ impl DistributedSwitchCompatibility {
 
 /// The [`EdgeClusterCompatibility`](crate::vcenter::namespace_management::EdgeClusterCompatibility) service provides methods to get Namespaces compatibility information of NSX Edge Clusters.
 ///
-/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 9.1.0.0: Use [`Edges`](crate::vcenter::namespace_management::networks::nsx::Edges) instead.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 9.1.0.0: Use [`vcenter::namespace_management::networks::nsx::edges`](mod@crate::vcenter::namespace_management::networks::nsx::edges) instead.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@edge_cluster_compatibility`]; service id
@@ -1252,7 +1252,7 @@ impl NamespaceResourceOptions {
         &self.client
     }
 
-    /// Get the information about the objects used to set and update resource quota keys for version of Kubernetes running on [`Cluster`](crate::vcenter::Cluster).
+    /// Get the information about the objects used to set and update resource quota keys for version of Kubernetes running on [`vcenter::cluster`](mod@crate::vcenter::cluster).
     ///
     /// Since vSphere API 7.0.0.0.
     ///
@@ -1294,7 +1294,7 @@ impl NamespaceResourceOptions {
     }
 }
 
-/// The [`Networks`](crate::vcenter::namespace_management::Networks) package provides lifecycle methods on vSphere Namespaces networks associated with a vSphere cluster.
+/// The [`Networks`](crate::vcenter::namespace_management::Networks) service provides lifecycle methods on vSphere Namespaces networks associated with a vSphere cluster.
 ///
 /// Since vSphere API 7.0.1.0.
 ///
@@ -1578,7 +1578,7 @@ impl Networks {
     }
 }
 
-/// The [`SupervisorServices`](crate::vcenter::namespace_management::SupervisorServices) package provides methods to manage a Supervisor Service object. Supervisor services can be extensions to the vSphere Supervisor and provide services to applications running in vSphere Supervisor. They are often provided by 3rd party vendors.
+/// The [`SupervisorServices`](crate::vcenter::namespace_management::SupervisorServices) service provides methods to manage a Supervisor Service object. Supervisor services can be extensions to the vSphere Supervisor and provide services to applications running in vSphere Supervisor. They are often provided by 3rd party vendors.
 ///
 /// Since vSphere API 7.0.3.0.
 ///
@@ -1901,7 +1901,7 @@ impl SupervisorServices {
     }
 }
 
-/// The [`Supervisors`](crate::vcenter::namespace_management::Supervisors) service manages the lifecycle of the Supervisor. This interface replaces the [`Clusters`](crate::vcenter::namespace_management::Clusters) service.
+/// The [`Supervisors`](crate::vcenter::namespace_management::Supervisors) service manages the lifecycle of the Supervisor. This interface replaces the [`vcenter::namespace_management::clusters`](mod@crate::vcenter::namespace_management::clusters) service.
 ///
 /// Since vSphere API 8.0.0.1.
 ///

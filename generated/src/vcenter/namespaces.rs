@@ -7,7 +7,7 @@
 //! # Services
 //!
 //! - [`Access`]: The [`Access`](crate::vcenter::namespaces::Access) service provides methods to manage access control of subjects on namespaces.
-//! - [`Instances`]: The [`Instances`](crate::vcenter::namespaces::Instances) package provides methods to create and delete a namespace object.
+//! - [`Instances`]: The [`Instances`](crate::vcenter::namespaces::Instances) service provides methods to create and delete a namespace object.
 //! - [`NamespaceSelfService`]: The [`NamespaceSelfService`](crate::vcenter::namespaces::NamespaceSelfService) service provides methods to activate and deactivate a namespace template that empowers users as self-service namespace users.
 //! - [`NamespaceTemplates`]: The [`NamespaceTemplates`](crate::vcenter::namespaces::NamespaceTemplates) service provides methods to create and update namespace templates on a cluster.
 //!
@@ -238,7 +238,7 @@ impl Access {
     }
 }
 
-/// The [`Instances`](crate::vcenter::namespaces::Instances) package provides methods to create and delete a namespace object. In this version, an Instance is an abstraction around a Kubernetes namespace.
+/// The [`Instances`](crate::vcenter::namespaces::Instances) service provides methods to create and delete a namespace object. In this version, an Instance is an abstraction around a Kubernetes namespace.
 ///
 /// Since vSphere API 7.0.0.0.
 ///

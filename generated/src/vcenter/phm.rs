@@ -7,7 +7,7 @@
 //! # Services
 //!
 //! - [`About`]: The [`About`](crate::vcenter::phm::About) service returns information about the proactive hardware management API.
-//! - [`HardwareSupportManagers`]: The [`HardwareSupportManagers`](crate::vcenter::phm::HardwareSupportManagers) package contains operation for managing registrations of hardware support managers (HSM).
+//! - [`HardwareSupportManagers`]: The [`HardwareSupportManagers`](crate::vcenter::phm::HardwareSupportManagers) service contains operation for managing registrations of hardware support managers (HSM).
 //!
 //! Compiled with the `vcenter-core` feature.
 
@@ -61,7 +61,7 @@ impl About {
     }
 }
 
-/// The [`HardwareSupportManagers`](crate::vcenter::phm::HardwareSupportManagers) package contains operation for managing registrations of hardware support managers (HSM). Each vendor's HSM needs to register itself with PHM in order to provide proactive hardware management with vCenter.
+/// The [`HardwareSupportManagers`](crate::vcenter::phm::HardwareSupportManagers) service contains operation for managing registrations of hardware support managers (HSM). Each vendor's HSM needs to register itself with PHM in order to provide proactive hardware management with vCenter.
 ///
 /// Since vSphere API 8.0.3.0.
 ///

@@ -6,13 +6,13 @@
 //!
 //! # Services
 //!
-//! - [`Policies`]: The [`Policies`](crate::vcenter::storage::Policies) package provides methods for managing the storage policies.
+//! - [`Policies`]: The [`Policies`](crate::vcenter::storage::Policies) service provides methods for managing the storage policies.
 //!
 //! Compiled with the `vcenter-core` feature.
 
 pub mod policies;
 
-/// The [`Policies`](crate::vcenter::storage::Policies) package provides methods for managing the storage policies.
+/// The [`Policies`](crate::vcenter::storage::Policies) service provides methods for managing the storage policies.
 ///
 /// Since vSphere API 6.7.
 ///

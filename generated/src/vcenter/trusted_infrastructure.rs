@@ -7,7 +7,7 @@
 //! # Services
 //!
 //! - [`Principal`]: The [`Principal`](crate::vcenter::trusted_infrastructure::Principal) service contains information about the certificates which sign the tokens used by vCenter for authentication.
-//! - [`TrustAuthorityClusters`]: The [`TrustAuthorityClusters`](crate::vcenter::trusted_infrastructure::TrustAuthorityClusters) package manages all the Trust Authority Components on each Trust Authority Host in the cluster.
+//! - [`TrustAuthorityClusters`]: The [`TrustAuthorityClusters`](crate::vcenter::trusted_infrastructure::TrustAuthorityClusters) service manages all the Trust Authority Components on each Trust Authority Host in the cluster.
 //!
 //! Compiled with the `vcenter-trusted-infrastructure` feature.
 
@@ -72,7 +72,7 @@ impl Principal {
     }
 }
 
-/// The [`TrustAuthorityClusters`](crate::vcenter::trusted_infrastructure::TrustAuthorityClusters) package manages all the Trust Authority Components on each Trust Authority Host in the cluster. The [`TrustAuthorityClusters`](crate::vcenter::trusted_infrastructure::TrustAuthorityClusters) package transforms a ClusterComputeResource into Trust Authority Cluster and vice versa.
+/// The [`TrustAuthorityClusters`](crate::vcenter::trusted_infrastructure::TrustAuthorityClusters) service manages all the Trust Authority Components on each Trust Authority Host in the cluster. The [`TrustAuthorityClusters`](crate::vcenter::trusted_infrastructure::TrustAuthorityClusters) service transforms a ClusterComputeResource into Trust Authority Cluster and vice versa.
 ///
 /// and removed in vSphere API 9.0.0.0. Deprecated since the removal of vcenter trusted infrastructure. API is disabled and returns errors as of vSphere API 9.0.0.0.
 ///
@@ -149,7 +149,7 @@ impl TrustAuthorityClusters {
     ///
     /// # Returns
     ///
-    /// List of [`Summary`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::Summary) for a [`TrustAuthorityClusters`](crate::vcenter::trusted_infrastructure::TrustAuthorityClusters).
+    /// List of [`Summary`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::Summary) for a [`vcenter::trusted_infrastructure::trust_authority_clusters`](mod@crate::vcenter::trusted_infrastructure::trust_authority_clusters).
     ///
     /// # HTTP
     ///

@@ -6,7 +6,7 @@
 //!
 //! # Services
 //!
-//! - [`Cluster`]: The [`Cluster`](crate::vcenter::vcha::Cluster) package provides methods to deploy and undeploy a vCenter High Availability (VCHA) cluster, failover from the active VCHA node to the passive VCHA node, and retrieve the status of the VCHA cluster.
+//! - [`Cluster`]: The [`Cluster`](crate::vcenter::vcha::Cluster) service provides methods to deploy and undeploy a vCenter High Availability (VCHA) cluster, failover from the active VCHA node to the passive VCHA node, and retrieve the status of the VCHA cluster.
 //! - [`Operations`]: The [`Operations`](crate::vcenter::vcha::Operations) service provides methods to figure out the currently active operations and currently disabled operations in a vCenter High Availability (VCHA) cluster.
 //!
 //! Compiled with the `vcenter-vcha` feature.
@@ -14,7 +14,7 @@
 pub mod cluster;
 pub mod operations;
 
-/// The [`Cluster`](crate::vcenter::vcha::Cluster) package provides methods to deploy and undeploy a vCenter High Availability (VCHA) cluster, failover from the active VCHA node to the passive VCHA node, and retrieve the status of the VCHA cluster.
+/// The [`Cluster`](crate::vcenter::vcha::Cluster) service provides methods to deploy and undeploy a vCenter High Availability (VCHA) cluster, failover from the active VCHA node to the passive VCHA node, and retrieve the status of the VCHA cluster.
 ///
 /// Since vSphere API 6.7.1.
 ///

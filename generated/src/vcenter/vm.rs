@@ -6,13 +6,13 @@
 //!
 //! # Services
 //!
-//! - [`DataSets`]: The [`DataSets`](crate::vcenter::vm::DataSets) package provides methods for sharing information between a virtual machine and its guest operating system.
+//! - [`DataSets`]: The [`DataSets`](crate::vcenter::vm::DataSets) service provides methods for sharing information between a virtual machine and its guest operating system.
 //! - [`EvcMode`]: The [`EvcMode`](crate::vcenter::vm::EvcMode) service provides methods to manage the `com.vmware.evc_mode.EvcMode` settings of a virtual machine.
-//! - [`Hardware`]: The [`Hardware`](crate::vcenter::vm::Hardware) package provides methods for configuring the virtual hardware of a virtual machine.
+//! - [`Hardware`]: The [`Hardware`](crate::vcenter::vm::Hardware) service provides methods for configuring the virtual hardware of a virtual machine.
 //! - [`Identity`]: The [`Identity`](crate::vcenter::vm::Identity) service provides methods for managing the identity of a virtual machine.
 //! - [`LibraryItem`]: The [`LibraryItem`](crate::vcenter::vm::LibraryItem) service provides methods to identify virtual machines managed by Content Library.
 //! - [`Power`]: The [`Power`](crate::vcenter::vm::Power) service provides methods for managing the power state of a virtual machine.
-//! - [`Tools`]: The [`Tools`](crate::vcenter::vm::Tools) package provides methods for managing VMware Tools in the guest operating system.
+//! - [`Tools`]: The [`Tools`](crate::vcenter::vm::Tools) service provides methods for managing VMware Tools in the guest operating system.
 //!
 //! Types of the [`Vm`](crate::vcenter::Vm) service (`com.vmware.vcenter.VM`) and
 //! the wire descriptions of its operations ([`mod@ops`]).
@@ -31,7 +31,7 @@ pub mod power;
 pub mod storage;
 pub mod tools;
 
-/// The [`DataSets`](crate::vcenter::vm::DataSets) package provides methods for sharing information between a virtual machine and its guest operating system.
+/// The [`DataSets`](crate::vcenter::vm::DataSets) service provides methods for sharing information between a virtual machine and its guest operating system.
 ///
 /// See the VMware Guest SDK Programming Guide for details on using DataSets from within a virtual machine.
 ///
@@ -424,7 +424,7 @@ impl EvcMode {
     }
 }
 
-/// The [`Hardware`](crate::vcenter::vm::Hardware) package provides methods for configuring the virtual hardware of a virtual machine.
+/// The [`Hardware`](crate::vcenter::vm::Hardware) service provides methods for configuring the virtual hardware of a virtual machine.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@hardware`]; service id `com.vmware.vcenter.vm.hardware`.
@@ -831,7 +831,7 @@ impl Power {
     }
 }
 
-/// The [`Tools`](crate::vcenter::vm::Tools) package provides methods for managing VMware Tools in the guest operating system.
+/// The [`Tools`](crate::vcenter::vm::Tools) service provides methods for managing VMware Tools in the guest operating system.
 ///
 /// Since vSphere API 7.0.0.0.
 ///

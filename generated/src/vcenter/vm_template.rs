@@ -6,15 +6,15 @@
 //!
 //! # Services
 //!
-//! - [`LibraryItems`]: The [`LibraryItems`](crate::vcenter::vm_template::LibraryItems) package provides methods to deploy virtual machines from library items containing virtual machine templates, as well as methods to create library items containing virtual machine templates.
+//! - [`LibraryItems`]: The [`LibraryItems`](crate::vcenter::vm_template::LibraryItems) service provides methods to deploy virtual machines from library items containing virtual machine templates, as well as methods to create library items containing virtual machine templates.
 //!
 //! Compiled with the `vcenter-vm-template` feature.
 
 pub mod library_items;
 
-/// The [`LibraryItems`](crate::vcenter::vm_template::LibraryItems) package provides methods to deploy virtual machines from library items containing virtual machine templates, as well as methods to create library items containing virtual machine templates.
+/// The [`LibraryItems`](crate::vcenter::vm_template::LibraryItems) service provides methods to deploy virtual machines from library items containing virtual machine templates, as well as methods to create library items containing virtual machine templates.
 ///
-/// The [`LibraryItems`](crate::vcenter::vm_template::LibraryItems) package also provides an operation to retrieve information about the template contained in the library item.
+/// The [`LibraryItems`](crate::vcenter::vm_template::LibraryItems) service also provides an operation to retrieve information about the template contained in the library item.
 ///
 /// Since vSphere API 6.8.
 ///

@@ -92,7 +92,7 @@ impl Links {
                 continue;
             }
             targets.insert(
-                package.id.clone(),
+                format!("{}{}", crate::docs::refine::PACKAGE_PREFIX, package.id),
                 Target {
                     path: format!(
                         "mod@crate::{}",

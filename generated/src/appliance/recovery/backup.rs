@@ -6,10 +6,10 @@
 //!
 //! # Services
 //!
-//! - [`Job`]: The [`Job`](crate::appliance::recovery::backup::Job) package provides methods to be performed on a backup job.
+//! - [`Job`]: The [`Job`](crate::appliance::recovery::backup::Job) service provides methods to be performed on a backup job.
 //! - [`Parts`]: [`Parts`](crate::appliance::recovery::backup::Parts) service provides methods Provides list of parts optional for the backup
 //! - [`Schedules`]: The [`Schedules`](crate::appliance::recovery::backup::Schedules) service provides methods to be performed to manage backup schedules.
-//! - [`SystemName`]: The [`SystemName`](crate::appliance::recovery::backup::SystemName) package provides methods to enumerate system names of appliance backups.
+//! - [`SystemName`]: The [`SystemName`](crate::appliance::recovery::backup::SystemName) service provides methods to enumerate system names of appliance backups.
 //!
 //! Types of the [`Backup`](crate::appliance::recovery::Backup) service
 //! (`com.vmware.appliance.recovery.backup`) and the wire descriptions of its
@@ -22,7 +22,7 @@ pub mod parts;
 pub mod schedules;
 pub mod system_name;
 
-/// The [`Job`](crate::appliance::recovery::backup::Job) package provides methods to be performed on a backup job.
+/// The [`Job`](crate::appliance::recovery::backup::Job) service provides methods to be performed on a backup job.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@job`]; service id
@@ -436,7 +436,7 @@ impl Schedules {
     }
 }
 
-/// The [`SystemName`](crate::appliance::recovery::backup::SystemName) package provides methods to enumerate system names of appliance backups.
+/// The [`SystemName`](crate::appliance::recovery::backup::SystemName) service provides methods to enumerate system names of appliance backups.
 ///
 /// Since vSphere API 6.7.
 ///

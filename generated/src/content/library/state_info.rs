@@ -7,10 +7,10 @@
 vsphere_vapi_runtime::vapi_enum! {
     /// The [`State`](crate::content::library::state_info::State) enumeration defines the state of a LibraryModel.
     ///
-    /// The state of a library can be used to determine if the library is in maintenance or not. A [`Library`](crate::content::Library) can be moved to [`State::Maintenance`](crate::content::library::state_info::State::Maintenance) in the following cases.
+    /// The state of a library can be used to determine if the library is in maintenance or not. A [`content::library`](mod@crate::content::library) can be moved to [`State::Maintenance`](crate::content::library::state_info::State::Maintenance) in the following cases.
     ///
     /// * [`Library::migrate`](crate::content::Library::migrate)
-    /// * enterMaintenance in [`Library`](crate::content::Library)
+    /// * enterMaintenance in [`content::library`](mod@crate::content::library)
     ///
     /// Since vSphere API 9.0.0.0.
     ///

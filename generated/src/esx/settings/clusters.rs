@@ -6,10 +6,10 @@
 //!
 //! # Services
 //!
-//! - [`Configuration`]: The [`Configuration`](crate::esx::settings::clusters::Configuration) package provides methods to manage desired configuration of an ESX cluster.
+//! - [`Configuration`]: The [`Configuration`](crate::esx::settings::clusters::Configuration) service provides methods to manage desired configuration of an ESX cluster.
 //! - [`DepotOverrides`]: The [`DepotOverrides`](crate::esx::settings::clusters::DepotOverrides) service provides methods to manage software depots overridden for a given cluster.
 //! - [`InstalledImages`]: The [`InstalledImages`](crate::esx::settings::clusters::InstalledImages) service provides methods to examine the software bundle running on group of ESXi hosts in a cluster.
-//! - [`Software`]: The [`Software`](crate::esx::settings::clusters::Software) package provides methods to manage desired software specification of an ESX cluster.
+//! - [`Software`]: The [`Software`](crate::esx::settings::clusters::Software) service provides methods to manage desired software specification of an ESX cluster.
 //!
 //! Compiled with the `esx-settings` feature.
 
@@ -21,7 +21,7 @@ pub mod policies;
 pub mod software;
 pub mod vms;
 
-/// The [`Configuration`](crate::esx::settings::clusters::Configuration) package provides methods to manage desired configuration of an ESX cluster.
+/// The [`Configuration`](crate::esx::settings::clusters::Configuration) service provides methods to manage desired configuration of an ESX cluster.
 ///
 /// Since vSphere API 8.0.1.0.
 ///
@@ -675,7 +675,7 @@ impl InstalledImages {
     }
 }
 
-/// The [`Software`](crate::esx::settings::clusters::Software) package provides methods to manage desired software specification of an ESX cluster.
+/// The [`Software`](crate::esx::settings::clusters::Software) service provides methods to manage desired software specification of an ESX cluster.
 ///
 /// Since vSphere API 7.0.0.0.
 ///

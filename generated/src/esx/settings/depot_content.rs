@@ -6,9 +6,9 @@
 //!
 //! # Services
 //!
-//! - [`AddOns`]: The [`AddOns`](crate::esx::settings::depot_content::AddOns) package provides methods to get OEM add-ons from the sync'ed and imported depots.
-//! - [`BaseImages`]: The [`BaseImages`](crate::esx::settings::depot_content::BaseImages) package provides methods to get base images from the sync'ed and imported depots.
-//! - [`Components`]: The [`Components`](crate::esx::settings::depot_content::Components) package provides methods to get Components from the sync'ed and imported depots.
+//! - [`AddOns`]: The [`AddOns`](crate::esx::settings::depot_content::AddOns) service provides methods to get OEM add-ons from the sync'ed and imported depots.
+//! - [`BaseImages`]: The [`BaseImages`](crate::esx::settings::depot_content::BaseImages) service provides methods to get base images from the sync'ed and imported depots.
+//! - [`Components`]: The [`Components`](crate::esx::settings::depot_content::Components) service provides methods to get Components from the sync'ed and imported depots.
 //!
 //! Compiled with the `esx-settings` feature.
 
@@ -16,7 +16,7 @@ pub mod add_ons;
 pub mod base_images;
 pub mod components;
 
-/// The [`AddOns`](crate::esx::settings::depot_content::AddOns) package provides methods to get OEM add-ons from the sync'ed and imported depots.
+/// The [`AddOns`](crate::esx::settings::depot_content::AddOns) service provides methods to get OEM add-ons from the sync'ed and imported depots.
 ///
 /// Since vSphere API 7.0.0.0.
 ///
@@ -72,7 +72,7 @@ impl AddOns {
     }
 }
 
-/// The [`BaseImages`](crate::esx::settings::depot_content::BaseImages) package provides methods to get base images from the sync'ed and imported depots.
+/// The [`BaseImages`](crate::esx::settings::depot_content::BaseImages) service provides methods to get base images from the sync'ed and imported depots.
 ///
 /// Since vSphere API 7.0.0.0.
 ///
@@ -128,7 +128,7 @@ impl BaseImages {
     }
 }
 
-/// The [`Components`](crate::esx::settings::depot_content::Components) package provides methods to get Components from the sync'ed and imported depots.
+/// The [`Components`](crate::esx::settings::depot_content::Components) service provides methods to get Components from the sync'ed and imported depots.
 ///
 /// Since vSphere API 7.0.0.0.
 ///

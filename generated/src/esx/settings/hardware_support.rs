@@ -6,13 +6,13 @@
 //!
 //! # Services
 //!
-//! - [`Managers`]: The [`Managers`](crate::esx::settings::hardware_support::Managers) package provides methods to list Hardware Support Manager (HSM) for a given vCenter.
+//! - [`Managers`]: The [`Managers`](crate::esx::settings::hardware_support::Managers) service provides methods to list Hardware Support Manager (HSM) for a given vCenter.
 //!
 //! Compiled with the `esx-settings` feature.
 
 pub mod managers;
 
-/// The [`Managers`](crate::esx::settings::hardware_support::Managers) package provides methods to list Hardware Support Manager (HSM) for a given vCenter.
+/// The [`Managers`](crate::esx::settings::hardware_support::Managers) service provides methods to list Hardware Support Manager (HSM) for a given vCenter.
 ///
 /// Since vSphere API 7.0.0.0.
 ///

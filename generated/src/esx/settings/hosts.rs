@@ -8,7 +8,7 @@
 //!
 //! - [`Configuration`]: The [`Configuration`](crate::esx::settings::hosts::Configuration) service provides methods to manage configuration of a ESX host.
 //! - [`DepotOverrides`]: The [`DepotOverrides`](crate::esx::settings::hosts::DepotOverrides) service provides methods to manage software depots overridden for a given host.
-//! - [`Software`]: The [`Software`](crate::esx::settings::hosts::Software) package provides methods to manage desired software specification of a standalone ESX host.
+//! - [`Software`]: The [`Software`](crate::esx::settings::hosts::Software) service provides methods to manage desired software specification of a standalone ESX host.
 //!
 //! Compiled with the `esx-settings` feature.
 
@@ -217,7 +217,7 @@ impl DepotOverrides {
     }
 }
 
-/// The [`Software`](crate::esx::settings::hosts::Software) package provides methods to manage desired software specification of a standalone ESX host.
+/// The [`Software`](crate::esx::settings::hosts::Software) service provides methods to manage desired software specification of a standalone ESX host.
 ///
 /// Since vSphere API 7.0.0.0.
 ///

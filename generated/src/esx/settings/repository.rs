@@ -6,13 +6,13 @@
 //!
 //! # Services
 //!
-//! - [`Software`]: The [`Software`](crate::esx::settings::repository::Software) package provides methods to manage desired state software specifications in the repository.
+//! - [`Software`]: The [`Software`](crate::esx::settings::repository::Software) service provides methods to manage desired state software specifications in the repository.
 //!
 //! Compiled with the `esx-settings` feature.
 
 pub mod software;
 
-/// The [`Software`](crate::esx::settings::repository::Software) package provides methods to manage desired state software specifications in the repository.
+/// The [`Software`](crate::esx::settings::repository::Software) service provides methods to manage desired state software specifications in the repository.
 ///
 /// Since vSphere API 9.0.0.0.
 ///

@@ -10,7 +10,7 @@
 //!
 //! - [`Component`]: The [`Component`](crate::vapi::metadata::authentication::Component) service provides methods to retrieve authentication information of a component element.
 //! - [`Package`]: The [`Package`](crate::vapi::metadata::authentication::Package) service provides methods to retrieve authentication information of a package element.
-//! - [`Service`]: The [`Service`](crate::vapi::metadata::authentication::Service) package provides methods to retrieve authentication information of a service element.
+//! - [`Service`]: The [`Service`](crate::vapi::metadata::authentication::Service) service provides methods to retrieve authentication information of a service element.
 //! - [`Source`]: The [`Source`](crate::vapi::metadata::authentication::Source) service provides methods to manage the sources of authentication metadata information.
 //!
 //! Compiled with the `vapi-metadata` feature.
@@ -202,7 +202,7 @@ impl Package {
     }
 }
 
-/// The [`Service`](crate::vapi::metadata::authentication::Service) package provides methods to retrieve authentication information of a service element.
+/// The [`Service`](crate::vapi::metadata::authentication::Service) service provides methods to retrieve authentication information of a service element.
 ///
 /// A service element is said to contain authentication information if there is a default authentication assigned to all operation elements contained in a service element or if one of the operation elements contained in this service element has authentication information.
 ///
@@ -742,7 +742,7 @@ pub struct PackageInfo {
     pub schemes: Vec<AuthenticationInfo>,
     /// Information about all service elements contained in this package element that contain authentication information. The key in the map is the identifier of the service element and the value in the map is the authentication information for the service element.
     ///
-    /// For an explanation of authentication information containment within service elements, see [`Service`](crate::vapi::metadata::authentication::Service).
+    /// For an explanation of authentication information containment within service elements, see [`vapi::metadata::authentication::service`](mod@crate::vapi::metadata::authentication::service).
     #[serde(
         default = "PackageInfo::__missing_services",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -771,7 +771,7 @@ impl PackageInfo {
 
 /// The [`ServiceInfo`](crate::vapi::metadata::authentication::ServiceInfo) structure contains authentication information of a service element.
 ///
-/// For an explanation of authentication information contained within service elements, see [`Service`](crate::vapi::metadata::authentication::Service).
+/// For an explanation of authentication information contained within service elements, see [`vapi::metadata::authentication::service`](mod@crate::vapi::metadata::authentication::service).
 ///
 /// vAPI structure `com.vmware.vapi.metadata.authentication.service_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

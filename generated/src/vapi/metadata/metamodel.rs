@@ -14,7 +14,7 @@
 //!
 //! The [`vapi::metadata::metamodel`](mod@crate::vapi::metadata::metamodel) module has services that enables two styles of client applications:
 //!
-//! * A client can retrieve the exact pieces of information it requires using the various granularities the API supports (that is [`Component`](crate::vapi::metadata::metamodel::Component), [`Package`](crate::vapi::metadata::metamodel::Package), [`Service`](crate::vapi::metadata::metamodel::Service), [`Structure`](crate::vapi::metadata::metamodel::Structure), [`Enumeration`](crate::vapi::metadata::metamodel::Enumeration) and [`Operation`](crate::vapi::metadata::metamodel::service::Operation)). In this case, it doesn't cache any information locally and always invokes methods to get the metamodel information it requires.
+//! * A client can retrieve the exact pieces of information it requires using the various granularities the API supports (that is [`Component`](crate::vapi::metadata::metamodel::Component), [`Package`](crate::vapi::metadata::metamodel::Package), [`vapi::metadata::metamodel::service`](mod@crate::vapi::metadata::metamodel::service), [`Structure`](crate::vapi::metadata::metamodel::Structure), [`Enumeration`](crate::vapi::metadata::metamodel::Enumeration) and [`Operation`](crate::vapi::metadata::metamodel::service::Operation)). In this case, it doesn't cache any information locally and always invokes methods to get the metamodel information it requires.
 //! * A client can retrieve all the metamodel information in fewer method invocations using the [`Component`](crate::vapi::metadata::metamodel::Component) service and cache the output locally. It can then poll on the fingerprint information exposed by the [`Component`](crate::vapi::metadata::metamodel::Component) service to monitor changes in API definition.
 //!
 //! vAPI package `com.vmware.vapi.metadata.metamodel`.
@@ -25,8 +25,8 @@
 //! - [`Enumeration`]: The [`Enumeration`](crate::vapi::metadata::metamodel::Enumeration) service provides methods to retrieve metamodel information about an enumeration element in the interface definition language.
 //! - [`MetadataIdentifier`]: The [`MetadataIdentifier`](crate::vapi::metadata::metamodel::MetadataIdentifier) service provides string constants that can be used as identifiers for the metadata elements.
 //! - [`Package`]: The [`Package`](crate::vapi::metadata::metamodel::Package) service provides methods to retrieve metamodel information about a package element in the interface definition language.
-//! - [`Resource`]: The [`Resource`](crate::vapi::metadata::metamodel::Resource) package provides methods to retrieve information about resource types.
-//! - [`Service`]: The [`Service`](crate::vapi::metadata::metamodel::Service) package provides methods to retrieve metamodel information about a service element in the interface definition language.
+//! - [`Resource`]: The [`vapi::metadata::metamodel::resource`](mod@crate::vapi::metadata::metamodel::resource) package provides methods to retrieve information about resource types.
+//! - [`Service`]: The [`Service`](crate::vapi::metadata::metamodel::Service) service provides methods to retrieve metamodel information about a service element in the interface definition language.
 //! - [`Source`]: The [`Source`](crate::vapi::metadata::metamodel::Source) service provides methods to manage the sources of metamodel metadata information.
 //! - [`Structure`]: The [`Structure`](crate::vapi::metadata::metamodel::Structure) service providers methods to retrieve metamodel information about a structure element in the interface definition language.
 //!
@@ -357,7 +357,7 @@ impl Package {
     }
 }
 
-/// The [`Resource`](crate::vapi::metadata::metamodel::Resource) package provides methods to retrieve information about resource types.
+/// The [`vapi::metadata::metamodel::resource`](mod@crate::vapi::metadata::metamodel::resource) package provides methods to retrieve information about resource types.
 ///
 /// A service is a logical grouping of operations that operate on an entity. Each entity is identifier by a namespace (or resource type) and an unique identifier.
 ///
@@ -399,7 +399,7 @@ impl Resource {
     }
 }
 
-/// The [`Service`](crate::vapi::metadata::metamodel::Service) package provides methods to retrieve metamodel information about a service element in the interface definition language.
+/// The [`Service`](crate::vapi::metadata::metamodel::Service) service provides methods to retrieve metamodel information about a service element in the interface definition language.
 ///
 /// A service is a logical grouping of operations that operate on some entity. A service element describes a service. It contains operation elements that describe the operations grouped in the service. It also contains structure elements and enumeration elements corresponding to the structures and enumerations defined in the service.
 ///

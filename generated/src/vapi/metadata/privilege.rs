@@ -12,7 +12,7 @@
 //!
 //! - [`Component`]: The [`Component`](crate::vapi::metadata::privilege::Component) service provides methods to retrieve privilege information of a component element.
 //! - [`Package`]: The [`Package`](crate::vapi::metadata::privilege::Package) service provides methods to retrieve privilege information of a package element.
-//! - [`Service`]: The [`Service`](crate::vapi::metadata::privilege::Service) package provides methods to retrieve privilege information of a service element.
+//! - [`Service`]: The [`Service`](crate::vapi::metadata::privilege::Service) service provides methods to retrieve privilege information of a service element.
 //! - [`Source`]: The [`Source`](crate::vapi::metadata::privilege::Source) service provides methods to manage the sources of privilege metadata information.
 //!
 //! Compiled with the `vapi-metadata` feature.
@@ -203,7 +203,7 @@ impl Package {
     }
 }
 
-/// The [`Service`](crate::vapi::metadata::privilege::Service) package provides methods to retrieve privilege information of a service element.
+/// The [`Service`](crate::vapi::metadata::privilege::Service) service provides methods to retrieve privilege information of a service element.
 ///
 /// A service element is said to contain privilege information if one of the operation elements contained in this service element has privilege information.
 ///
@@ -584,7 +584,7 @@ pub struct PackageInfo {
     pub privileges: Vec<String>,
     /// Information about all service elements contained in this package element that contain privilege information. The key in the map is the identifier of the service element and the value in the map is the privilege information for the service element.
     ///
-    /// For an explanation of privilege information containment within service elements, see [`Service`](crate::vapi::metadata::privilege::Service).
+    /// For an explanation of privilege information containment within service elements, see [`vapi::metadata::privilege::service`](mod@crate::vapi::metadata::privilege::service).
     #[serde(
         default = "PackageInfo::__missing_services",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -647,7 +647,7 @@ impl PrivilegeInfo {
 
 /// The [`ServiceInfo`](crate::vapi::metadata::privilege::ServiceInfo) structure contains privilege information of a service element.
 ///
-/// For an explanation of privilege information contained within service elements, see [`Service`](crate::vapi::metadata::privilege::Service).
+/// For an explanation of privilege information contained within service elements, see [`vapi::metadata::privilege::service`](mod@crate::vapi::metadata::privilege::service).
 ///
 /// vAPI structure `com.vmware.vapi.metadata.privilege.service_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

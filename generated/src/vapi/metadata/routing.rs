@@ -551,7 +551,7 @@ pub struct PackageInfo {
     /// The routing information to be used for all the operations present in this package. If a particular operation has no explicit routing information defined in the routing definition file, this routing info will be used for enforcing routing.
     #[serde(default = "PackageInfo::__missing_routing_info")]
     pub routing_info: RoutingInfo,
-    /// Information about all services in this package that contain routing information. The key in the map is the ID of the service and the value in the map is the routing information for the service For an explanation of routing information within service, see [`Service`](crate::vapi::metadata::routing::Service)
+    /// Information about all services in this package that contain routing information. The key in the map is the ID of the service and the value in the map is the routing information for the service For an explanation of routing information within service, see [`vapi::metadata::routing::service`](mod@crate::vapi::metadata::routing::service)
     #[serde(
         default = "PackageInfo::__missing_services",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

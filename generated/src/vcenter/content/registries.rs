@@ -6,7 +6,7 @@
 //!
 //! # Services
 //!
-//! - [`Harbor`]: The [`Harbor`](crate::vcenter::content::registries::Harbor) package provides methods to manage the lifecycle of an integrated Harbor container registry in vCenter.
+//! - [`Harbor`]: The [`Harbor`](crate::vcenter::content::registries::Harbor) service provides methods to manage the lifecycle of an integrated Harbor container registry in vCenter.
 //! - [`Health`]: The [`Health`](crate::vcenter::content::registries::Health) service provides methods to retrieve health status for a container registry.
 //!
 //! Compiled with the `vcenter-core` feature.
@@ -14,7 +14,7 @@
 pub mod harbor;
 pub mod health;
 
-/// The [`Harbor`](crate::vcenter::content::registries::Harbor) package provides methods to manage the lifecycle of an integrated Harbor container registry in vCenter.
+/// The [`Harbor`](crate::vcenter::content::registries::Harbor) service provides methods to manage the lifecycle of an integrated Harbor container registry in vCenter.
 ///
 /// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.1.00200: Use com.vmware.vcenter.namespace_management.SupervisorServices and com.vmware.vcenter.namespace_management.supervisor_services.ClusterSupervisorServices instead to register and install a Harbor (<https://goharbor.io>) service. See the Harbor supervisor service document (<https://www.vmware.com/go/supervisor-service>) for more details. API is disabled and returns errors as of vSphere API 9.0.0.0.
 ///

@@ -6,7 +6,7 @@
 //!
 //! # Services
 //!
-//! - [`MigrationUpgrade`]: The [`MigrationUpgrade`](crate::vcenter::lcm::deployment::MigrationUpgrade) package provides methods to configure and execute the migration upgrade of this vCenter Service appliance to a new version.
+//! - [`MigrationUpgrade`]: The [`MigrationUpgrade`](crate::vcenter::lcm::deployment::MigrationUpgrade) service provides methods to configure and execute the migration upgrade of this vCenter Service appliance to a new version.
 //! - [`Repository`]: The [`Repository`](crate::vcenter::lcm::deployment::Repository) service provides methods to configure repository for the upgrade of the vCenter.
 //!
 //! Compiled with the `vcenter-lcm` feature.
@@ -15,7 +15,7 @@ pub mod common;
 pub mod migration_upgrade;
 pub mod repository;
 
-/// The [`MigrationUpgrade`](crate::vcenter::lcm::deployment::MigrationUpgrade) package provides methods to configure and execute the migration upgrade of this vCenter Service appliance to a new version.
+/// The [`MigrationUpgrade`](crate::vcenter::lcm::deployment::MigrationUpgrade) service provides methods to configure and execute the migration upgrade of this vCenter Service appliance to a new version.
 ///
 /// The vCenter upgrade should be run directly via the endpoints of the upgrade service - "/lcm/api" and "/lcm/rest". It is not recommended to use the "/api" endpoint exposed by the vCenter's vAPI endpoint service. The "/lcm/api" and "/lcm/rest" endpoints work correctly on any supported source version allowing monitoring and controlling the upgrade even during the upgrade's switchover. In contrast, the "/api" endpoint does not work during the upgrade's switchover and on some of the older supported source vCenter versions.
 ///

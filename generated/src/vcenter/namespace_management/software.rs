@@ -15,7 +15,7 @@ pub mod supervisors;
 
 /// The [`Clusters`](crate::vcenter::namespace_management::software::Clusters) service provides methods to upgrade the vSphere clusters.
 ///
-/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 9.1.0.0: Use the [`Upgrades`](crate::vcenter::namespace_management::software::supervisors::Upgrades) service instead.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 9.1.0.0: Use the [`vcenter::namespace_management::software::supervisors::upgrades`](mod@crate::vcenter::namespace_management::software::supervisors::upgrades) service instead.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@clusters`]; service id

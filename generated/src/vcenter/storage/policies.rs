@@ -7,7 +7,7 @@
 //! # Services
 //!
 //! - [`Vm`]: The [`Vm`](crate::vcenter::storage::policies::Vm) service provides methods managing the storage policy association for a virtual machine and its virtual disks.
-//! - [`Compliance`]: The Compliance package provides methods related to all the associated entities of given compliance statuses.
+//! - [`Compliance`]: The Compliance service provides methods related to all the associated entities of given compliance statuses.
 //!
 //! Types of the [`Policies`](crate::vcenter::storage::Policies) service
 //! (`com.vmware.vcenter.storage.policies`) and the wire descriptions of its
@@ -79,7 +79,7 @@ impl Vm {
     }
 }
 
-/// The Compliance package provides methods related to all the associated entities of given compliance statuses.
+/// The Compliance service provides methods related to all the associated entities of given compliance statuses.
 ///
 /// Since vSphere API 6.7.
 ///

@@ -49,7 +49,7 @@ impl Attestation {
     ///
     /// # Parameters
     ///
-    /// - `host`: [`Host`](crate::vcenter::Host) id. Identifier of a `HostSystem` resource.
+    /// - `host`: [`vcenter::host`](mod@crate::vcenter::host) id. Identifier of a `HostSystem` resource.
     ///
     /// # Returns
     ///
@@ -143,7 +143,7 @@ impl Kms {
     ///
     /// # Parameters
     ///
-    /// - `host`: [`Host`](crate::vcenter::Host) id. Identifier of a `HostSystem` resource.
+    /// - `host`: [`vcenter::host`](mod@crate::vcenter::host) id. Identifier of a `HostSystem` resource.
     ///
     /// # Returns
     ///

@@ -11,7 +11,7 @@
 //! - [`Environment`]: The [`Environment`](crate::vcenter::vm::guest::Environment) service provides methods to manage environment variables in the guest operating system.
 //! - [`Identity`]: The [`Identity`](crate::vcenter::vm::guest::Identity) service provides methods for retrieving guest operating system identification information.
 //! - [`LocalFilesystem`]: The [`LocalFilesystem`](crate::vcenter::vm::guest::LocalFilesystem) service provides methods for retrieving information about the guest operating system local file systems.
-//! - [`Networking`]: The [`Networking`](crate::vcenter::vm::guest::Networking) package provides methods for retrieving guest operating system network information.
+//! - [`Networking`]: The [`Networking`](crate::vcenter::vm::guest::Networking) service provides methods for retrieving guest operating system network information.
 //! - [`Operations`]: Status of operations in the guest OS.
 //! - [`Power`]: The [`Power`](crate::vcenter::vm::guest::Power) service provides methods for managing the guest operating system power state of a virtual machine.
 //! - [`Processes`]: The [`Processes`](crate::vcenter::vm::guest::Processes) service provides methods to manage processes in the guest operating system.
@@ -543,7 +543,7 @@ impl LocalFilesystem {
     }
 }
 
-/// The [`Networking`](crate::vcenter::vm::guest::Networking) package provides methods for retrieving guest operating system network information.
+/// The [`Networking`](crate::vcenter::vm::guest::Networking) service provides methods for retrieving guest operating system network information.
 ///
 /// Since vSphere API 7.0.0.0.
 ///

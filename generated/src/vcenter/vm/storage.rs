@@ -6,13 +6,13 @@
 //!
 //! # Services
 //!
-//! - [`Policy`]: The [`Policy`](crate::vcenter::vm::storage::Policy) package provides methods to configure the storage policies associated with the virtual machine home and/or its virtual disks.
+//! - [`Policy`]: The [`Policy`](crate::vcenter::vm::storage::Policy) service provides methods to configure the storage policies associated with the virtual machine home and/or its virtual disks.
 //!
 //! Compiled with the `vcenter-vm` feature.
 
 pub mod policy;
 
-/// The [`Policy`](crate::vcenter::vm::storage::Policy) package provides methods to configure the storage policies associated with the virtual machine home and/or its virtual disks.
+/// The [`Policy`](crate::vcenter::vm::storage::Policy) service provides methods to configure the storage policies associated with the virtual machine home and/or its virtual disks.
 ///
 /// Since vSphere API 6.7.
 ///

@@ -6,7 +6,7 @@
 //!
 //! # Services
 //!
-//! - [`Configuration`]: The [`Configuration`](crate::esx::settings::clusters::enablement::Configuration) package provides methods to control whether the cluster is managed using desired configuration platform semantics.
+//! - [`Configuration`]: The [`Configuration`](crate::esx::settings::clusters::enablement::Configuration) service provides methods to control whether the cluster is managed using desired configuration platform semantics.
 //! - [`Software`]: The [`Software`](crate::esx::settings::clusters::enablement::Software) service provides methods to control whether the cluster is managed with a single software specification.
 //!
 //! Compiled with the `esx-settings` feature.
@@ -14,7 +14,7 @@
 pub mod configuration;
 pub mod software;
 
-/// The [`Configuration`](crate::esx::settings::clusters::enablement::Configuration) package provides methods to control whether the cluster is managed using desired configuration platform semantics.
+/// The [`Configuration`](crate::esx::settings::clusters::enablement::Configuration) service provides methods to control whether the cluster is managed using desired configuration platform semantics.
 ///
 /// Since vSphere API 8.0.1.0.
 ///

@@ -6,13 +6,13 @@
 //!
 //! # Services
 //!
-//! - [`Apply`]: The [`Apply`](crate::esx::settings::clusters::policies::Apply) package provides methods to configure the policies that will impact how the software and configuration specification documents are applied to an ESXi cluster.
+//! - [`Apply`]: The [`Apply`](crate::esx::settings::clusters::policies::Apply) service provides methods to configure the policies that will impact how the software and configuration specification documents are applied to an ESXi cluster.
 //!
 //! Compiled with the `esx-settings` feature.
 
 pub mod apply;
 
-/// The [`Apply`](crate::esx::settings::clusters::policies::Apply) package provides methods to configure the policies that will impact how the software and configuration specification documents are applied to an ESXi cluster.
+/// The [`Apply`](crate::esx::settings::clusters::policies::Apply) service provides methods to configure the policies that will impact how the software and configuration specification documents are applied to an ESXi cluster.
 ///
 /// Since vSphere API 7.0.0.0.
 ///

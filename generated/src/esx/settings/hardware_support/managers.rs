@@ -7,7 +7,7 @@
 //!
 //! # Services
 //!
-//! - [`Packages`]: The [`Packages`](crate::esx::settings::hardware_support::managers::Packages) package provides methods to manage a host's Hardware Support Package (HSP) configuration.
+//! - [`Packages`]: The [`Packages`](crate::esx::settings::hardware_support::managers::Packages) service provides methods to manage a host's Hardware Support Package (HSP) configuration.
 //!
 //! Types of the [`Managers`](crate::esx::settings::hardware_support::Managers)
 //! service (`com.vmware.esx.settings.hardware_support.managers`) and the wire
@@ -17,7 +17,7 @@
 
 pub mod packages;
 
-/// The [`Packages`](crate::esx::settings::hardware_support::managers::Packages) package provides methods to manage a host's Hardware Support Package (HSP) configuration.
+/// The [`Packages`](crate::esx::settings::hardware_support::managers::Packages) service provides methods to manage a host's Hardware Support Package (HSP) configuration.
 ///
 /// Since vSphere API 7.0.0.0.
 ///

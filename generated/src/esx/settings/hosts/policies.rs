@@ -6,13 +6,13 @@
 //!
 //! # Services
 //!
-//! - [`Apply`]: The [`Apply`](crate::esx::settings::hosts::policies::Apply) package provides methods to configure the policies that will impact how the software and configuration specification documents are applied to an ESXi host.
+//! - [`Apply`]: The [`Apply`](crate::esx::settings::hosts::policies::Apply) service provides methods to configure the policies that will impact how the software and configuration specification documents are applied to an ESXi host.
 //!
 //! Compiled with the `esx-settings` feature.
 
 pub mod apply;
 
-/// The [`Apply`](crate::esx::settings::hosts::policies::Apply) package provides methods to configure the policies that will impact how the software and configuration specification documents are applied to an ESXi host.
+/// The [`Apply`](crate::esx::settings::hosts::policies::Apply) service provides methods to configure the policies that will impact how the software and configuration specification documents are applied to an ESXi host.
 ///
 /// Since vSphere API 8.0.0.1.
 ///

@@ -6,8 +6,8 @@
 //!
 //! # Services
 //!
-//! - [`DistributedSwitches`]: The [`DistributedSwitches`](crate::vcenter::namespace_management::networks::nsx::DistributedSwitches) package provides methods to get the basic information of Distributed Switches.
-//! - [`Edges`]: The [`Edges`](crate::vcenter::namespace_management::networks::nsx::Edges) package provides methods to retrieve the basic information for NSX Edges.
+//! - [`DistributedSwitches`]: The [`DistributedSwitches`](crate::vcenter::namespace_management::networks::nsx::DistributedSwitches) service provides methods to get the basic information of Distributed Switches.
+//! - [`Edges`]: The [`Edges`](crate::vcenter::namespace_management::networks::nsx::Edges) service provides methods to retrieve the basic information for NSX Edges.
 //! - [`Projects`]: The [`Projects`](crate::vcenter::namespace_management::networks::nsx::Projects) provides methods to get information of NSX Projects.
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
@@ -16,7 +16,7 @@ pub mod distributed_switches;
 pub mod edges;
 pub mod projects;
 
-/// The [`DistributedSwitches`](crate::vcenter::namespace_management::networks::nsx::DistributedSwitches) package provides methods to get the basic information of Distributed Switches.
+/// The [`DistributedSwitches`](crate::vcenter::namespace_management::networks::nsx::DistributedSwitches) service provides methods to get the basic information of Distributed Switches.
 ///
 /// Since vSphere API 8.0.0.1.
 ///
@@ -78,7 +78,7 @@ impl DistributedSwitches {
     }
 }
 
-/// The [`Edges`](crate::vcenter::namespace_management::networks::nsx::Edges) package provides methods to retrieve the basic information for NSX Edges.
+/// The [`Edges`](crate::vcenter::namespace_management::networks::nsx::Edges) service provides methods to retrieve the basic information for NSX Edges.
 ///
 /// Since vSphere API 8.0.0.1.
 ///

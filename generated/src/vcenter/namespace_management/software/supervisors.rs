@@ -7,7 +7,7 @@
 //! # Services
 //!
 //! - [`Prechecks`]: The [`Prechecks`](crate::vcenter::namespace_management::software::supervisors::Prechecks) service provides methods to perform Supervisor upgrade pre-checks.
-//! - [`Upgrades`]: The [`Upgrades`](crate::vcenter::namespace_management::software::supervisors::Upgrades) package provides methods to upgrade a vSphere Supervisor.
+//! - [`Upgrades`]: The [`Upgrades`](crate::vcenter::namespace_management::software::supervisors::Upgrades) service provides methods to upgrade a vSphere Supervisor.
 //! - [`Versions`]: The [`Versions`](crate::vcenter::namespace_management::software::supervisors::Versions) service provides methods to retrieve available Supervisor versions along with detailed information about each version.
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
@@ -123,7 +123,7 @@ impl Prechecks {
     }
 }
 
-/// The [`Upgrades`](crate::vcenter::namespace_management::software::supervisors::Upgrades) package provides methods to upgrade a vSphere Supervisor.
+/// The [`Upgrades`](crate::vcenter::namespace_management::software::supervisors::Upgrades) service provides methods to upgrade a vSphere Supervisor.
 ///
 /// Since vSphere API 9.1.0.0.
 ///

@@ -383,25 +383,25 @@ impl OperationType {
     pub const CHECK_COMPLIANCE: &'static str = "Checkcompliance";
     /// Represents Configmanager Draft Apply [`Drafts::apply`](crate::esx::settings::clusters::configuration::Drafts::apply)
     pub const DRAFT_APPLY: &'static str = "Draft-Apply";
-    /// Represents Configmanager Draft Check Compliance [`Configuration`](crate::esx::settings::clusters::Configuration)
+    /// Represents Configmanager Draft Check Compliance [`esx::settings::clusters::configuration`](mod@crate::esx::settings::clusters::configuration)
     pub const DRAFT_CHECK_COMPLIANCE: &'static str = "Draft-CheckCompliance";
     /// Represents Configmanager Draft Create [`Drafts::create`](crate::esx::settings::clusters::configuration::Drafts::create)
     pub const DRAFT_CREATE: &'static str = "Draft-Create";
     /// Represents Configmanager Draft Delete [`Drafts::delete`](crate::esx::settings::clusters::configuration::Drafts::delete)
     pub const DRAFT_DELETE: &'static str = "Draft-Delete";
-    /// Represents Configmanager Draft Export Config [`Configuration`](crate::esx::settings::clusters::Configuration)
+    /// Represents Configmanager Draft Export Config [`esx::settings::clusters::configuration`](mod@crate::esx::settings::clusters::configuration)
     pub const DRAFT_EXPORT_CONFIG: &'static str = "Draft-ExportConfig";
     /// Represents Configmanager Draft Get [`Drafts::get`](crate::esx::settings::clusters::configuration::Drafts::get)
     pub const DRAFT_GET: &'static str = "Draft-Get";
     /// Represents Configmanager Draft Get Schema [`Drafts::get_schema`](crate::esx::settings::clusters::configuration::Drafts::get_schema)
     pub const DRAFT_GET_SCHEMA: &'static str = "Draft-GetSchema";
-    /// Represents Configmanager Draft Import from host [`Configuration`](crate::esx::settings::clusters::Configuration)
+    /// Represents Configmanager Draft Import from host [`esx::settings::clusters::configuration`](mod@crate::esx::settings::clusters::configuration)
     pub const DRAFT_IMPORT_FROM_HOST: &'static str = "Draft-ImportFromHost";
     /// Represents Configmanager Draft List [`Drafts::list`](crate::esx::settings::clusters::configuration::Drafts::list)
     pub const DRAFT_LIST: &'static str = "Draft-List";
-    /// Represents Configmanager Draft Precheck [`Configuration`](crate::esx::settings::clusters::Configuration)
+    /// Represents Configmanager Draft Precheck [`esx::settings::clusters::configuration`](mod@crate::esx::settings::clusters::configuration)
     pub const DRAFT_PRECHECK: &'static str = "Draft-Precheck";
-    /// Represents Configmanager Draft Show Changes [`Configuration`](crate::esx::settings::clusters::Configuration)
+    /// Represents Configmanager Draft Show Changes [`esx::settings::clusters::configuration`](mod@crate::esx::settings::clusters::configuration)
     pub const DRAFT_SHOW_CHANGES: &'static str = "Draft-ShowChanges";
     /// Represents Configmanager Draft Update [`Drafts::update`](crate::esx::settings::clusters::configuration::Drafts::update)
     pub const DRAFT_UPDATE: &'static str = "Draft-Update";

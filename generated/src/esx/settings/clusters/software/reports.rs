@@ -7,7 +7,7 @@
 //! # Services
 //!
 //! - [`ApplyImpact`]: The [`ApplyImpact`](crate::esx::settings::clusters::software::reports::ApplyImpact) service provides methods to get the impact of an apply method on a cluster.
-//! - [`HardwareCompatibility`]: The [`HardwareCompatibility`](crate::esx::settings::clusters::software::reports::HardwareCompatibility) package provides methods to manage HCL Validation of a software specification of an ESX cluster.
+//! - [`HardwareCompatibility`]: The [`HardwareCompatibility`](crate::esx::settings::clusters::software::reports::HardwareCompatibility) service provides methods to manage HCL Validation of a software specification of an ESX cluster.
 //! - [`LastApplyResult`]: The [`LastApplyResult`](crate::esx::settings::clusters::software::reports::LastApplyResult) service provides methods to get the most recent available result of applying the desired software document to all hosts within a cluster.
 //! - [`LastCheckResult`]: The [`LastCheckResult`](crate::esx::settings::clusters::software::reports::LastCheckResult) service provides methods to get the most recent available result of the checks that have been run on a cluster before the application of the desired software document to all hosts within the cluster.
 //!
@@ -82,7 +82,7 @@ impl ApplyImpact {
     }
 }
 
-/// The [`HardwareCompatibility`](crate::esx::settings::clusters::software::reports::HardwareCompatibility) package provides methods to manage HCL Validation of a software specification of an ESX cluster.
+/// The [`HardwareCompatibility`](crate::esx::settings::clusters::software::reports::HardwareCompatibility) service provides methods to manage HCL Validation of a software specification of an ESX cluster.
 ///
 /// Since vSphere API 7.0.0.0.
 ///

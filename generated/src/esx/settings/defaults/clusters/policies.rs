@@ -6,13 +6,13 @@
 //!
 //! # Services
 //!
-//! - [`Apply`]: The [`Apply`](crate::esx::settings::defaults::clusters::policies::Apply) package provides methods to configure the policies that will impact how the software and configuration specification documents are applied to ESXi clusters.
+//! - [`Apply`]: The [`Apply`](crate::esx::settings::defaults::clusters::policies::Apply) service provides methods to configure the policies that will impact how the software and configuration specification documents are applied to ESXi clusters.
 //!
 //! Compiled with the `esx-settings` feature.
 
 pub mod apply;
 
-/// The [`Apply`](crate::esx::settings::defaults::clusters::policies::Apply) package provides methods to configure the policies that will impact how the software and configuration specification documents are applied to ESXi clusters.
+/// The [`Apply`](crate::esx::settings::defaults::clusters::policies::Apply) service provides methods to configure the policies that will impact how the software and configuration specification documents are applied to ESXi clusters.
 ///
 /// Since vSphere API 7.0.0.0.
 ///

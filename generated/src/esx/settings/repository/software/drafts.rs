@@ -7,7 +7,7 @@
 //! # Services
 //!
 //! - [`AddOn`]: The [`AddOn`](crate::esx::settings::repository::software::drafts::AddOn) service provides methods to manage the OEM add-on specification in a software draft.
-//! - [`AlternativeImages`]: The [`AlternativeImages`](crate::esx::settings::repository::software::drafts::AlternativeImages) package provides methods to manage the alternative images of the draft.
+//! - [`AlternativeImages`]: The [`AlternativeImages`](crate::esx::settings::repository::software::drafts::AlternativeImages) service provides methods to manage the alternative images of the draft.
 //! - [`BaseImage`]: The [`BaseImage`](crate::esx::settings::repository::software::drafts::BaseImage) service provides methods to manage the base-image specification in a software draft.
 //! - [`Components`]: The [`Components`](crate::esx::settings::repository::software::drafts::Components) service provides methods to manage component specification in a software draft.
 //! - [`DisplayName`]: The [`DisplayName`](crate::esx::settings::repository::software::drafts::DisplayName) service provides methods to manage the display name in a software specification draft.
@@ -168,7 +168,7 @@ impl AddOn {
     }
 }
 
-/// The [`AlternativeImages`](crate::esx::settings::repository::software::drafts::AlternativeImages) package provides methods to manage the alternative images of the draft.
+/// The [`AlternativeImages`](crate::esx::settings::repository::software::drafts::AlternativeImages) service provides methods to manage the alternative images of the draft.
 ///
 /// Since vSphere API 9.0.0.0.
 ///

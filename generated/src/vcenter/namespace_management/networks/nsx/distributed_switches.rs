@@ -21,7 +21,7 @@ pub mod compatibility;
 
 /// The [`Compatibility`](crate::vcenter::namespace_management::networks::nsx::distributed_switches::Compatibility) service provides methods to get Namespaces compatibility information of Distributed Switches.
 ///
-/// Since vSphere API 8.0.0.1. **Deprecated** since vSphere API 9.1.0.0: Use [`DistributedSwitches`](crate::vcenter::namespace_management::networks::nsx::DistributedSwitches) instead.
+/// Since vSphere API 8.0.0.1. **Deprecated** since vSphere API 9.1.0.0: Use [`vcenter::namespace_management::networks::nsx::distributed_switches`](mod@crate::vcenter::namespace_management::networks::nsx::distributed_switches) instead.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@compatibility`]; service id

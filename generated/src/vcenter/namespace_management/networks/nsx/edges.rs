@@ -20,7 +20,7 @@ pub mod compatibility;
 
 /// The [`Compatibility`](crate::vcenter::namespace_management::networks::nsx::edges::Compatibility) service provides methods to retrieve the basic and Namespaces compatibility information of Edges.
 ///
-/// Since vSphere API 8.0.0.1. **Deprecated** since vSphere API 9.1.0.0: Use [`Edges`](crate::vcenter::namespace_management::networks::nsx::Edges) instead.
+/// Since vSphere API 8.0.0.1. **Deprecated** since vSphere API 9.1.0.0: Use [`vcenter::namespace_management::networks::nsx::edges`](mod@crate::vcenter::namespace_management::networks::nsx::edges) instead.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@compatibility`]; service id

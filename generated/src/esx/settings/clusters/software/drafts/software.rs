@@ -7,7 +7,7 @@
 //! # Services
 //!
 //! - [`AddOn`]: The [`AddOn`](crate::esx::settings::clusters::software::drafts::software::AddOn) service provides methods to manage the OEM add-on specification in a software draft.
-//! - [`AlternativeImages`]: The [`AlternativeImages`](crate::esx::settings::clusters::software::drafts::software::AlternativeImages) package provides methods to manage the alternative images of the draft.
+//! - [`AlternativeImages`]: The [`AlternativeImages`](crate::esx::settings::clusters::software::drafts::software::AlternativeImages) service provides methods to manage the alternative images of the draft.
 //! - [`BaseImage`]: The [`BaseImage`](crate::esx::settings::clusters::software::drafts::software::BaseImage) service provides methods to manage the base-image specification in a software draft.
 //! - [`Components`]: The [`Components`](crate::esx::settings::clusters::software::drafts::software::Components) service provides methods to manage component specification in a software draft.
 //! - [`EffectiveComponents`]: The [`EffectiveComponents`](crate::esx::settings::clusters::software::drafts::software::EffectiveComponents) service provides methods to manage effective list of components.
@@ -165,7 +165,7 @@ impl AddOn {
     }
 }
 
-/// The [`AlternativeImages`](crate::esx::settings::clusters::software::drafts::software::AlternativeImages) package provides methods to manage the alternative images of the draft.
+/// The [`AlternativeImages`](crate::esx::settings::clusters::software::drafts::software::AlternativeImages) service provides methods to manage the alternative images of the draft.
 ///
 /// Since vSphere API 9.0.0.0.
 ///
