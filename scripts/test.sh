@@ -9,8 +9,10 @@
 #   4. the hand-written crates are lint-clean          cargo clippy ... -D warnings
 #   5. the generated crate is clippy-clean with all features and compiles with
 #      each one alone (and the `vcenter-vm`-only example builds)
-#   6. the examples build
-#   7. the test suites pass                            cargo test --workspace ...
+#   6. the generated crate's docs build with all features, warnings and broken
+#      intra-doc links denied (as docs.rs builds them)  cargo doc -p vsphere-vapi
+#   7. the examples build
+#   8. the test suites pass                            cargo test --workspace ...
 # Stops at the first failing step.
 set -euo pipefail
 
@@ -24,7 +26,7 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 total_start=$SECONDS
 step_no=0
-step_count=7
+step_count=8
 
 # run_step NAME COMMAND... : runs COMMAND, prints its duration, exits on failure.
 run_step() {
@@ -86,6 +88,18 @@ check_generated() {
     done
 }
 
+# The docs docs.rs shows: every feature, every intra-doc link resolving.
+# Wall time and peak memory are printed (docs.rs allows 15 min and ~6 GB).
+doc_generated() {
+    local flags="${RUSTDOCFLAGS:+$RUSTDOCFLAGS }-D warnings -D rustdoc::broken_intra_doc_links"
+    local command=(cargo doc -p vsphere-vapi --all-features --no-deps)
+    if [[ -x /usr/bin/time ]]; then
+        RUSTDOCFLAGS="$flags" /usr/bin/time -f "    cargo doc: %e s wall, peak %M KiB" "${command[@]}"
+    else
+        RUSTDOCFLAGS="$flags" "${command[@]}"
+    fi
+}
+
 require cargo "install Rust with rustup"
 require python3 "needed by import-bindings and to read generated/Cargo.toml"
 
@@ -94,6 +108,7 @@ run_step "snapshots match the Python bindings" cargo xtask import-bindings --che
 run_step "generated crate is up to date" cargo xtask regen --check
 run_step "clippy" cargo clippy -p vsphere-vapi-codegen -p vsphere-vapi-runtime -p xtask --all-targets -- -D warnings
 run_step "generated crate compiles per feature" check_generated
+run_step "generated crate docs (all features, broken links denied)" doc_generated
 # The examples and tests select the same packages, so cargo resolves the
 # generated crate's features identically and both steps share one build of it
 # (`-p vsphere-vapi-examples` alone could resolve a different feature set).

@@ -151,13 +151,85 @@ pub struct RustPath {
     pub name: String,
 }
 
-/// Documentation of an element, already cleaned for rustdoc.
+/// Documentation of an element: inline nodes, not final Markdown, so the
+/// emitter can turn references into rustdoc links to the Rust items it
+/// prints (see `docs`). Lifecycle sentences ("This class was added in
+/// vSphere API 7.0.0.0.", deprecation notes) are not part of it: they are
+/// [`Lifecycle`] data on the element.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Doc {
-    /// Markdown text (may be empty).
-    pub text: String,
-    /// Whether the metamodel marks the element deprecated (lifecycle).
-    pub deprecated: bool,
+    pub nodes: Vec<DocNode>,
+}
+
+impl Doc {
+    /// Documentation that is plain prose.
+    pub fn text(text: impl Into<String>) -> Doc {
+        let text = text.into();
+        Doc {
+            nodes: if text.is_empty() {
+                Vec::new()
+            } else {
+                vec![DocNode::Text(text)]
+            },
+        }
+    }
+
+    /// Whether there is nothing but whitespace to print.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.iter().all(|node| match node {
+            DocNode::Text(text) | DocNode::Markdown(text) => text.trim().is_empty(),
+            DocNode::Code(code) => code.trim().is_empty(),
+            _ => false,
+        })
+    }
+}
+
+/// One inline piece of documentation.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub enum DocNode {
+    /// Prose; the renderer escapes what Markdown would misread.
+    Text(String),
+    /// A code span (`{@code x}`, `<code>x</code>`).
+    Code(String),
+    /// A reference to a vAPI element (`{@link …}`, `{@code Tools.Info}`,
+    /// Javadoc `Foo#bar`): its id, with `#member` for a field, operation,
+    /// enumeration value or constant (`com.vmware.vcenter.vm.tools.info#state`).
+    /// Lowering makes the id absolute when the element exists (a package's
+    /// as `mod@com.vmware.vcenter.vm`: a service may have the same id); a
+    /// target it could not find stays as written, and the emitter reports
+    /// it and prints it as code.
+    Link {
+        target: String,
+        /// Text the metamodel gives instead of the element's name.
+        label: Option<String>,
+    },
+    /// An IDL term (`{@term unset}`), printed in Rust's words (`None`).
+    Term(String),
+    /// A parameter of the documented operation, by its Rust name.
+    Param(String),
+    /// Markdown structure taken from HTML and list markup: paragraph
+    /// breaks, list items, emphasis, fenced blocks, autolinks. Printed as is.
+    Markdown(String),
+}
+
+/// When an element appeared in the API and whether it is deprecated: taken
+/// from the metamodel's lifecycle data and from the sentences the
+/// documentation states it in.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Lifecycle {
+    /// The vSphere API release that added the element (`7.0.0.0`).
+    pub since: Option<String>,
+    pub deprecated: Option<Deprecation>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Deprecation {
+    /// The release that deprecated the element.
+    pub since: Option<String>,
+    /// What to use instead, as plain text (`Use com.vmware.x#y instead.`).
+    pub note: Option<String>,
+    /// The same note as documentation, whose references become links.
+    pub note_doc: Doc,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -178,6 +250,7 @@ pub struct Service {
     pub id: String,
     pub package: String,
     pub doc: Doc,
+    pub lifecycle: Lifecycle,
     /// The client handle's path: `vcenter::vm::Tools`.
     pub path: RustPath,
     /// Module holding the service's nested structures and enumerations:
@@ -202,9 +275,10 @@ pub struct Operation {
     /// Rust method name: `upgrade`, `clone_task`.
     pub rust_name: String,
     pub doc: Doc,
+    pub lifecycle: Lifecycle,
     pub params: Vec<Field>,
     pub output: TypeRef,
-    pub output_doc: String,
+    pub output_doc: Doc,
     pub errors: Vec<ErrorRef>,
     pub task: TaskKind,
     /// `SCREAMING` name of the operation's wire-description static
@@ -269,7 +343,7 @@ pub enum TaskKind {
 pub struct ErrorRef {
     /// `com.vmware.vapi.std.errors.not_found`
     pub structure_id: String,
-    pub doc: String,
+    pub doc: Doc,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -340,6 +414,7 @@ pub struct Structure {
     pub kind: StructureKind,
     pub owner: Owner,
     pub doc: Doc,
+    pub lifecycle: Lifecycle,
     pub path: RustPath,
     pub fields: Vec<Field>,
     /// Union tags: field name of the tag → the cases it selects.
@@ -412,6 +487,7 @@ pub struct Field {
     pub rust_name: String,
     pub ty: TypeRef,
     pub doc: Doc,
+    pub lifecycle: Lifecycle,
     /// Resource types of an ID (or list of IDs), from `Resource` metadata.
     pub resource_types: Vec<String>,
     /// Set when the field is only meaningful for some values of a union tag:
@@ -451,6 +527,7 @@ pub struct Enumeration {
     pub id: String,
     pub owner: Owner,
     pub doc: Doc,
+    pub lifecycle: Lifecycle,
     pub path: RustPath,
     pub values: Vec<EnumValue>,
     /// Name of the catch-all variant holding values this crate does not
@@ -469,6 +546,7 @@ pub struct EnumValue {
     /// Variant: `PoweredOff`.
     pub rust_name: String,
     pub doc: Doc,
+    pub lifecycle: Lifecycle,
     /// The snapshot releases whose enumeration has this value.
     pub releases: Releases,
 }

@@ -127,9 +127,17 @@ fn structures_follow_the_field_rules() {
     assert!(!tools.contains("impl ::vsphere_vapi_runtime::de::Zero for Claim {"));
     assert!(tools.contains("    pub claim: Claim,\n"));
     assert!(tools.contains("pub labels: vsphere_vapi_runtime::types::VapiMap<String, String>,"));
-    // Deprecation is a doc note, not an attribute.
-    assert!(tools.contains("/// **Deprecated** in the vSphere API."));
-    assert!(!tools.contains("#[deprecated"));
+    // Deprecation is one lifecycle line plus `#[deprecated]` (the crate
+    // allows its own uses).
+    assert!(tools.contains(
+        "/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.0.0: Use `Node` instead.\n"
+    ));
+    assert!(tools.contains(
+        "#[deprecated(note = \"since vSphere API 8.0.0.0: Use Node instead.\")]\n#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]\npub struct Info {"
+    ));
+    assert!(tools.contains("        #[deprecated(note = \"since vSphere API 9.0.0.0\")]\n        Running = \"RUNNING\","));
+    let lib = file(&generated, "src/lib.rs");
+    assert!(lib.contains("#![allow(deprecated)]"));
     // Resource types and union cases are documented on the field.
     assert!(tools.contains("/// Identifier of a `VirtualMachine` resource."));
     assert!(tools.contains("        /// Backing host.\n        ///\n        /// Identifier of a `HostSystem` resource.\n        host: Option<String>,\n"));
@@ -155,8 +163,9 @@ fn unions_become_enums_with_flat_serde_impls() {
     // The catch-all avoids the real `UNKNOWN` value.
     assert!(tools.contains("    Unknown,\n"));
     assert!(tools.contains(
-        "UnknownValue { tag: String, fields: serde_json::Map<String, serde_json::Value> },"
+        "    UnknownValue {\n        /// The tag value on the wire.\n        tag: String,\n"
     ));
+    assert!(tools.contains("        fields: serde_json::Map<String, serde_json::Value>,\n    },"));
     // Hand-written impls instead of derives for this structure only.
     assert!(tools.contains("impl serde::Serialize for Backing {"));
     assert!(tools.contains("impl<'de> serde::Deserialize<'de> for Backing {"));

@@ -33,6 +33,7 @@ fn package(id: &str, module: &[&str]) -> Package {
 
 fn service(id: &str, package: &str, handle: RustPath, nested: &[&str]) -> Service {
     Service {
+        lifecycle: Default::default(),
         id: id.to_owned(),
         package: package.to_owned(),
         doc: doc("A service."),

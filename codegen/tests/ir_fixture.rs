@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use vsphere_vapi_codegen::ir::{
-    Builtin, ConstantValue, HttpMethod, Model, Owner, ParamLocation, RouteSource, StructureKind,
-    TaskKind, TypeRef,
+    Builtin, ConstantValue, DocNode, HttpMethod, Model, Owner, ParamLocation, RouteSource,
+    StructureKind, TaskKind, TypeRef,
 };
 
 fn model() -> Model {
@@ -187,19 +187,54 @@ fn constants_docs_and_features() {
     let widget = &model.services["com.vmware.demo.widget"];
     assert_eq!(widget.constants[0].rust_name, "MAX_WIDGETS");
     assert_eq!(widget.constants[0].value, ConstantValue::Long(10));
-    assert_eq!(widget.doc.text, "The `Widget` service manages widgets.");
+    let text = |t: &str| DocNode::Text(t.to_owned());
+    let link = |t: &str| DocNode::Link {
+        target: t.to_owned(),
+        label: None,
+    };
+    // `{@code Widget}` names the service: a link.
+    assert_eq!(
+        widget.doc.nodes,
+        [
+            text("The "),
+            link("com.vmware.demo.widget"),
+            text(" service manages widgets.")
+        ]
+    );
     let info = &model.structures["com.vmware.demo.widget.info"];
+    // The lifecycle sentence is data, not text.
     assert_eq!(
-        info.doc.text,
-        "The `Info` structure. This structure was added in vSphere API 9.1.0.0."
+        info.doc.nodes,
+        [
+            text("The "),
+            link("com.vmware.demo.widget.info"),
+            text(" structure.")
+        ]
+    );
+    assert_eq!(info.lifecycle.since.as_deref(), Some("9.1.0.0"));
+    assert_eq!(info.lifecycle.deprecated, None);
+    // `{@link #get}` in a field of the service's structure: the operation.
+    assert_eq!(
+        info.fields[0].doc.nodes,
+        [
+            text("Name of the "),
+            DocNode::Markdown("**".to_owned()),
+            text("widget"),
+            DocNode::Markdown("**".to_owned()),
+            text(". See "),
+            link("com.vmware.demo.widget#get"),
+            text("."),
+        ]
     );
     assert_eq!(
-        info.fields[0].doc.text,
-        "Name of the **widget**. See `get`."
-    );
-    assert_eq!(
-        model.packages["com.vmware.demo"].doc.text,
-        "Demo\n\npackage\n\n."
+        model.packages["com.vmware.demo"].doc.nodes,
+        [
+            text("Demo "),
+            DocNode::Markdown("\n\n".to_owned()),
+            text("package"),
+            DocNode::Markdown("\n\n".to_owned()),
+            text("."),
+        ]
     );
 
     assert_eq!(model.packages["com.vmware.demo"].feature, "demo");

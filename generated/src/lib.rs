@@ -72,7 +72,36 @@
 //! | `vcenter-vm-template` | `com.vmware.vcenter.vm_template`, `com.vmware.vcenter.vm_template.library_items` | 3 | 12 | `vapi-std`, `vcenter-compute`, `vcenter-evc-mode`, `vcenter-guest`, `vcenter-vm` |
 //! | `vstats` | `com.vmware.vstats` | 10 | 19 | `vapi-std` |
 //!
-//! # Quick start
+//! # Connecting
+//!
+//! A [`Client`] talks to one vCenter; it is cheap to clone and every service handle
+//! shares it. The server certificate is checked against the system's trust store. A
+//! vCenter with its own certificate authority (the default VMCA) needs that CA
+//! trusted with [`ClientBuilder::add_root_certificate_pem`] (download it from
+//! `https://<vcenter>/certs/download.zip`), or the server's certificate pinned by
+//! its SHA-256 fingerprint with [`ClientBuilder::pin_certificate_sha256`].
+//! [`ClientBuilder::danger_accept_invalid_certs`] is for lab systems only.
+//!
+//! ```no_run
+//! # fn example() -> vsphere_vapi::Result<()> {
+//! use vsphere_vapi::Client;
+//!
+//! let ca = std::fs::read("vcenter-ca.pem").expect("the vCenter CA certificate");
+//! let client = Client::builder("https://vcenter.example.com")
+//!     .add_root_certificate_pem(&ca)
+//!     .build()?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Logging in
+//!
+//! [`Client::login`] creates a session with a user name and password and keeps its
+//! token for every later call; [`Client::logout`] ends it (vCenter limits the
+//! number of sessions, so end the ones you create). A token obtained elsewhere is
+//! used with [`Client::with_session_token`].
+//!
+//! # Calling an operation
 //!
 //! ```no_run
 //! # #[cfg(feature = "vcenter-vm")]
@@ -95,19 +124,71 @@
 //! structure); an operation with optional parameters returns a request builder
 //! whose setters add them and whose `send()` runs the call, so no call site spells
 //! out `None`. Identifiers are typed by resource ([`ids`]): a datastore's cannot be
-//! passed where a virtual machine's is expected. Task operations come as `op_task`,
-//! returning a [`Task`] handle (`wait()`, `status()`, `cancel()`), and, where the
-//! result type is known, `op_and_wait`, which waits with the default
-//! [`TaskWaitOptions`].
+//! passed where a virtual machine's is expected. Each method documents its
+//! parameters, result, both HTTP routes and the errors the API declares for it; a
+//! line "Since vSphere API X." says which release added an element, and deprecated
+//! elements carry `#[deprecated]`.
 //!
-//! # Protocols
+//! # Choosing features
+//!
+//! Enable the features of the packages you call (the table above); each one pulls
+//! in the features its types use. `full` enables everything and compiles slowly.
+//! The [`operations`] table lists every operation of the enabled features with its
+//! routes.
+//!
+//! # Handling errors
+//!
+//! Every method returns [`Result`]; a failed call is an [`Error`], which tells
+//! transport, TLS, timeout and decoding failures apart from errors the server
+//! reported. For the latter, `ErrorExt::kind` (enabled by the `vapi-std` feature)
+//! gives the vAPI standard error type, an `ErrorKind` such as `ErrorKind::NotFound`
+//! or `ErrorKind::Unauthenticated` (the names method docs use for the errors they
+//! declare), and `ErrorExt::standard_error` the server's messages.
+//!
+//! ```no_run
+//! # #[cfg(feature = "vapi-std")]
+//! # fn example(result: vsphere_vapi::Result<()>) {
+//! use vsphere_vapi::{ErrorExt, ErrorKind};
+//!
+//! match result {
+//!     Ok(()) => {}
+//!     Err(error) if error.kind() == Some(ErrorKind::NotFound) => { /* already gone */ }
+//!     Err(error) => eprintln!("failed: {error}"),
+//! }
+//! # }
+//! ```
+//!
+//! # Waiting for a task
+//!
+//! Operations that vCenter runs as tasks come as `op_task`, which returns a
+//! [`Task`] handle as soon as the task is created: [`Task::wait`] polls until it
+//! finishes and yields the typed result (or the task's error), [`Task::wait_with`]
+//! takes a deadline and polling intervals ([`TaskWaitOptions`]), and `status()` and
+//! `cancel()` do what they say. Where the result type is known, `op_and_wait`
+//! starts the task and waits with the default options. Prefer tasks for long
+//! operations: a blocking call that outlives the HTTP timeout may leave work half
+//! done on the server.
+//!
+//! # `/api` and `/rest`
 //!
 //! vCenter serves the same operations over two HTTP mappings: `/api` (vSphere 7.0
 //! Update 2 and later) and the older `/rest`. The client chooses per operation
 //! ([`Protocol::Auto`], the default, uses `/api` where the operation has an `/api`
-//! route); [`ClientBuilder::protocol`] forces one for older servers. Every
-//! operation method documents both routes, and [`operations`] lists them for the
-//! whole crate.
+//! route and notices servers that predate it); [`ClientBuilder::protocol`] forces
+//! one. Every operation method documents both routes, and [`operations`] lists them
+//! for the whole crate.
+//!
+//! # Unknown values
+//!
+//! vAPI enumerations are open: a newer server may send values this crate does not
+//! know. Generated enums are `#[non_exhaustive]` and read such a value as their
+//! `Unknown` variant, which keeps the wire text (`as_str()`) but cannot be built by
+//! hand, so it never stands for a known value; `match` them with a wildcard arm,
+//! and use `is_unknown()` to tell a newer value apart. The same holds for the enums
+//! of union tags (a tag field together with the fields of its case): on the wire
+//! they are flat, the tag member beside the case members; an unknown tag value
+//! arrives as `Unknown` with the wire tag and the members the crate could not
+//! place, and is serialized back unchanged.
 //!
 //! # Releases
 //!
@@ -122,22 +203,12 @@
 //! `Error::NotInRelease` naming the operation, the releases that have it and the
 //! server's release; `Client::supports` asks the same question. Servers that cannot
 //! say (the vcSim simulator) get every call.
-//!
-//! # Enumerations
-//!
-//! vAPI enumerations are open: a newer server may send values this crate does not
-//! know. Generated enums are `#[non_exhaustive]` and read such a value as their
-//! `Unknown` variant, which keeps the wire text (`as_str()`) but cannot be built by
-//! hand, so it never stands for a known value; `match` them with a wildcard arm.
-//!
-//! # Errors
-//!
-//! Every method returns [`Result`]; a failed call is an [`Error`], which tells
-//! transport, TLS, timeout and decoding failures apart from errors the server
-//! reported. For the latter, `ErrorExt::kind` (enabled by the `vapi-std` feature)
-//! gives the vAPI standard error type (`ErrorKind::NotFound`,
-//! `ErrorKind::Unauthenticated`, …) and `ErrorExt::standard_error` its messages.
-//! Each method documents the errors the API declares for it.
+
+#![allow(deprecated)]
+
+#![warn(missing_docs)]
+
+#![allow(rustdoc::redundant_explicit_links)]
 
 pub use vsphere_vapi_runtime::{
     Client, ClientBuilder, Error, Protocol, Result, Task, TaskWaitOptions,

@@ -33,6 +33,10 @@ pub struct Args {
     /// naming the stale, missing and extra files, when they differ. Writes nothing.
     #[arg(long)]
     check: bool,
+    /// Write every documentation reference that could not be linked (where,
+    /// what, why) to FILE, one per line.
+    #[arg(long, value_name = "FILE")]
+    doc_report: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -60,6 +64,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let emitted = started.elapsed();
 
+    if let Some(path) = &args.doc_report {
+        let mut text = String::new();
+        for unresolved in &generated.docs.unresolved {
+            text.push_str(&format!(
+                "{}\t{}\t{}\n",
+                unresolved.location, unresolved.target, unresolved.reason
+            ));
+        }
+        std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
+    }
     let out_dir = root.join("generated");
     let diff = compare(&out_dir, &generated)?;
     let table_current = crate::wire_tables::sync(&root, &model, &snapshot_name, args.check)?;
@@ -283,6 +297,22 @@ fn print_summary(
         "  typed:  {} identifier types over {typed} positions; {unions} union tags as enums",
         model.resource_ids.len(),
     );
+    let reasons: Vec<String> = generated
+        .docs
+        .reasons()
+        .into_iter()
+        .map(|(reason, count)| format!("{count} {reason}"))
+        .collect();
+    println!(
+        "  docs:   {} intra-doc links; {} references printed as code ({})",
+        generated.docs.links,
+        generated.docs.unresolved.len(),
+        if reasons.is_empty() {
+            "none".to_owned()
+        } else {
+            reasons.join("; ")
+        }
+    );
     let largest: BTreeMap<usize, &Path> = generated
         .files
         .iter()
@@ -356,6 +386,7 @@ mod tests {
                 .iter()
                 .map(|(path, text)| (PathBuf::from(path), (*text).to_owned()))
                 .collect(),
+            ..GeneratedCrate::default()
         }
     }
 

@@ -7,7 +7,7 @@ use quote::quote;
 
 use crate::ir::Owner;
 
-use super::docs::DocBuilder;
+use super::docs::{DocBuilder, summary};
 use super::layout::Module;
 use super::tokens::{cfg_attr_text, inner_doc_lines};
 use super::types::Scope;
@@ -65,9 +65,20 @@ fn emit_module(ctx: &Ctx<'_>, module: &Module) -> EmittedFile {
     };
     if module.is_root() {
         file.inner_doc = inner_doc_lines(&crate_docs(ctx)?);
+        // Deprecated elements carry `#[deprecated]` so that users are
+        // warned where they use them; the crate's own code (serde impls,
+        // constructors, the route table) must name them without warnings.
+        file.push("#![allow(deprecated)]\n".to_owned());
+        // Every public item is documented; the per-feature checks
+        // (`-D warnings`) keep it so.
+        file.push("#![warn(missing_docs)]\n".to_owned());
+        // Documentation links spell the full `crate::` path of their
+        // target so that they resolve from any module; rustdoc calls
+        // those redundant where the shown name resolves alone.
+        file.push("#![allow(rustdoc::redundant_explicit_links)]\n".to_owned());
         file.push(root_items(ctx)?);
     } else {
-        file.inner_doc = inner_doc_lines(&module_docs(module));
+        file.inner_doc = inner_doc_lines(&module_docs(ctx, module));
     }
     file.push(child_declarations(ctx, module));
     for chunk in module_items(ctx, module, |_| true)? {
@@ -274,7 +285,7 @@ fn module_items(
         if keep(&enumeration.owner) {
             types.push((
                 &enumeration.path.name,
-                enumeration::emit(module, enumeration, &ctx.model.releases)?,
+                enumeration::emit(ctx, module, enumeration, &ctx.model.releases)?,
             ));
         }
     }
@@ -299,19 +310,41 @@ fn module_items(
     Ok(chunks)
 }
 
-/// Module docs: the package's documentation and/or the service whose types
-/// the module holds, and the features that compile it.
-fn module_docs(module: &Module<'_>) -> String {
+/// Module docs: what the package is for and its services, and/or the
+/// service whose types the module holds, and the features that compile it.
+fn module_docs(ctx: &Ctx<'_>, module: &Module<'_>) -> String {
     let mut doc = DocBuilder::new();
     for package in &module.packages {
-        doc.ir_doc(&package.doc);
-        doc.paragraph(format!("Package `{}`.", package.id));
+        let at = format!("package `{}`", package.id);
+        if package.doc.is_empty() {
+            doc.prose(format!("The `{}` package of the vSphere API.", package.id));
+        } else {
+            doc.doc(ctx, &package.doc, &at);
+        }
+        doc.paragraph(format!("vAPI package `{}`.", package.id));
+        let services: Vec<String> = module
+            .services
+            .iter()
+            .filter(|service| service.package == package.id)
+            .map(|service| {
+                let summary = summary(ctx, &service.doc);
+                let name = &service.path.name;
+                if summary.is_empty() {
+                    format!("- [`{name}`]")
+                } else {
+                    format!("- [`{name}`]: {summary}")
+                }
+            })
+            .collect();
+        if !services.is_empty() {
+            doc.paragraph(format!("# Services\n\n{}", services.join("\n")));
+        }
     }
     for service in &module.nested_of {
         let mut link = "crate".to_owned();
         for component in &service.path.module {
             link.push_str("::");
-            link.push_str(component);
+            link.push_str(crate::names::unraw(component));
         }
         let ops = if service.operations.is_empty() {
             String::new()
@@ -411,58 +444,8 @@ fn crate_docs(ctx: &Ctx<'_>) -> Result<String, EmitError> {
          table.",
     );
     doc.paragraph(rows.join("\n"));
-    doc.paragraph(quick_start(ctx));
-    doc.prose(
-        "Each service is a handle created from a [`Client`] (cheap to clone); \
-         its methods are the service's operations with typed parameters and \
-         results. Required parameters are positional (an operation with more \
-         than three takes one `…Args` structure); an operation with optional \
-         parameters returns a request builder whose setters add them and whose \
-         `send()` runs the call, so no call site spells out `None`. \
-         Identifiers are typed by resource ([`ids`]): a datastore's cannot be \
-         passed where a virtual machine's is expected. Task operations come as \
-         `op_task`, returning a [`Task`] handle (`wait()`, `status()`, \
-         `cancel()`), and, where the result type is known, `op_and_wait`, which \
-         waits with the default [`TaskWaitOptions`].",
-    );
-    doc.prose(
-        "# Protocols\n\n\
-         vCenter serves the same operations over two HTTP mappings: `/api` \
-         (vSphere 7.0 Update 2 and later) and the older `/rest`. The client \
-         chooses per operation ([`Protocol::Auto`], the default, uses `/api` \
-         where the operation has an `/api` route); [`ClientBuilder::protocol`] \
-         forces one for older servers. Every operation method documents both \
-         routes, and [`operations`] lists them for the whole crate.",
-    );
+    super::guide::guide(ctx, &mut doc);
     doc.paragraph(releases_section(ctx));
-    doc.prose(
-        "# Enumerations\n\n\
-         vAPI enumerations are open: a newer server may send values this crate \
-         does not know. Generated enums are `#[non_exhaustive]` and read such a \
-         value as their `Unknown` variant, which keeps the wire text (`as_str()`) \
-         but cannot be built by hand, so it never stands for a known value; \
-         `match` them with a wildcard arm.",
-    );
-    let errors = if ctx.error_kind_feature().is_empty() {
-        "# Errors\n\n\
-         Every method returns [`Result`]; a failed call is an [`Error`], which \
-         tells transport, TLS, timeout and decoding failures apart from errors \
-         the server reported. Each method documents the errors the API \
-         declares for it."
-            .to_owned()
-    } else {
-        format!(
-            "# Errors\n\n\
-             Every method returns [`Result`]; a failed call is an [`Error`], which \
-             tells transport, TLS, timeout and decoding failures apart from errors \
-             the server reported. For the latter, `ErrorExt::kind` (enabled by the \
-             `{}` feature) gives the vAPI standard error type (`ErrorKind::NotFound`, \
-             `ErrorKind::Unauthenticated`, …) and `ErrorExt::standard_error` its \
-             messages. Each method documents the errors the API declares for it.",
-            ctx.error_kind_feature()
-        )
-    };
-    doc.prose(errors);
     Ok(doc.build())
 }
 
@@ -494,70 +477,6 @@ fn releases_section(ctx: &Ctx<'_>) -> String {
          vcSim simulator) get every call."
     ))
 }
-
-/// The quick start section. It calls a real operation when the model has
-/// `vcenter.vm.power.start`; the example is compiled as a doc test only when
-/// that operation's feature is enabled.
-fn quick_start(ctx: &Ctx<'_>) -> String {
-    let power = ctx
-        .model
-        .services
-        .get("com.vmware.vcenter.vm.power")
-        .and_then(|service| {
-            let start = service.operations.iter().find(|op| op.id == "start")?;
-            let feature = ctx.service_feature(service).ok()?;
-            (start.params.len() == 1).then_some((service, start, feature))
-        });
-    let mut code = Vec::new();
-    match power {
-        Some((service, start, feature)) => {
-            code.push(format!("# #[cfg(feature = \"{feature}\")]"));
-            code.push("# async fn example() -> vsphere_vapi::Result<()> {".to_owned());
-            code.push("use vsphere_vapi::Client;".to_owned());
-            code.push(format!(
-                "use vsphere_vapi::{}::{};",
-                service.path.module.join("::"),
-                service.path.name
-            ));
-            code.push(String::new());
-            code.push(CONNECT.to_owned());
-            // The argument is typed by the resource it names, when it is.
-            let argument = match &start.params[0].ty {
-                crate::ir::TypeRef::Resource(key) => match ctx.model.resource_ids.get(key) {
-                    Some(id) => {
-                        code.push(format!("use vsphere_vapi::ids::{};", id.path.name));
-                        format!("&{}::from(\"vm-42\")", id.path.name)
-                    }
-                    None => "\"vm-42\"".to_owned(),
-                },
-                _ => "\"vm-42\"".to_owned(),
-            };
-            code.push(format!(
-                "{}::new(&client).{}({argument}).await?;",
-                service.path.name, start.rust_name
-            ));
-        }
-        None => {
-            code.push("# async fn example() -> vsphere_vapi::Result<()> {".to_owned());
-            code.push("use vsphere_vapi::Client;".to_owned());
-            code.push(String::new());
-            code.push(CONNECT.to_owned());
-            code.push("// Create service handles with `Service::new(&client)`.".to_owned());
-        }
-    }
-    code.push("client.logout().await?;".to_owned());
-    code.push("# Ok(())".to_owned());
-    code.push("# }".to_owned());
-    format!(
-        "# Quick start\n\n\
-         ```no_run\n{}\n```",
-        code.join("\n")
-    )
-}
-
-const CONNECT: &str = "\
-let client = Client::builder(\"https://vcenter.example.com\").build()?;
-client.login(\"administrator@vsphere.local\", \"password\").await?;";
 
 /// Services and operations of a feature's own packages (for an umbrella,
 /// of its members').
@@ -630,7 +549,7 @@ pub fn render_service(ctx: &Ctx<'_>, service_id: &str) -> Result<String, EmitErr
         nested.display_path(),
         nested.file().display()
     );
-    out.push_str(&inner_doc_lines(&module_docs(nested)));
+    out.push_str(&inner_doc_lines(&module_docs(ctx, nested)));
     for chunk in module_items(ctx, nested, belongs)? {
         out.push('\n');
         out.push_str(&chunk);

@@ -9,15 +9,16 @@ use quote::quote;
 
 use crate::ir::Enumeration;
 
-use super::docs::{DocBuilder, ReleaseScope};
+use super::docs::{DocBuilder, ReleaseScope, deprecated_attr};
 use super::layout::Module;
 use super::layout::display_path;
 use super::tokens::{cfg_attr_text, doc_attrs, ident};
-use super::{EmitError, format};
+use super::{Ctx, EmitError, format};
 
 /// Prints `enumeration`; `releases` are the model's (for the notes on
 /// values some releases lack).
 pub fn emit(
+    ctx: &Ctx<'_>,
     module: &Module<'_>,
     enumeration: &Enumeration,
     releases: &[String],
@@ -39,9 +40,16 @@ pub fn emit(
     }
 
     let mut doc = DocBuilder::new();
-    doc.ir_doc(&enumeration.doc);
+    doc.item(ctx, &enumeration.doc, &enumeration.lifecycle, &context);
     doc.releases(&enumeration.releases, ReleaseScope::item(releases));
-    let doc = doc_attrs(&doc.build());
+    doc.prose(format!(
+        "vAPI enumeration `{}`. Values this crate does not know arrive as \
+         `{}` ([unknown values](crate#unknown-values)).",
+        crate::lower::wire_id(&enumeration.id),
+        enumeration.unknown_variant
+    ));
+    let mut doc = doc_attrs(&doc.build());
+    doc.extend(deprecated_attr(ctx, &enumeration.lifecycle));
 
     let variants = enumeration
         .values
@@ -51,15 +59,18 @@ pub fn emit(
                 &value.rust_name,
                 &format!("{context}, value `{}`", value.wire),
             )?;
-            let doc = doc_attrs(
-                &DocBuilder::new()
-                    .ir_doc(&value.doc)
-                    .releases(
-                        &value.releases,
-                        ReleaseScope::member(releases, &enumeration.releases),
-                    )
-                    .build(),
+            let at = format!("{context}, value `{}`", value.wire);
+            let mut doc = DocBuilder::new();
+            doc.item(ctx, &value.doc, &value.lifecycle, &at);
+            doc.releases(
+                &value.releases,
+                ReleaseScope::member(releases, &enumeration.releases),
             );
+            if doc.is_empty() {
+                doc.paragraph(format!("The wire value `{}`.", value.wire));
+            }
+            let mut doc = doc_attrs(&doc.build());
+            doc.extend(deprecated_attr(ctx, &value.lifecycle));
             let wire = &value.wire;
             Ok(quote! {
                 #doc

@@ -56,8 +56,18 @@
 //! exactly their case fields, and gets hand-written serde impls that keep
 //! the flat wire form (see `union`). They are not `#[non_exhaustive]`:
 //! users build request specs with struct literals (`..Default::default()`
-//! where available). Deprecation is a doc note, not `#[deprecated]`, which
-//! would warn on every use of fields the API still requires.
+//! where available).
+//!
+//! # Documentation
+//!
+//! Doc comments are printed from the IR's doc nodes by `docs`: metamodel
+//! references become intra-doc links to the Rust items (`docs::links`),
+//! references to nothing this crate prints are code spans and reported in
+//! [`GeneratedCrate::docs`]. Each element's lifecycle is one line ("Since
+//! vSphere API 7.0.0.0. **Deprecated** since …") and, when deprecated,
+//! `#[deprecated(note = …)]`: users are warned where they use it, while
+//! the crate itself (`#![allow(deprecated)]`) names deprecated fields and
+//! operations in its serde impls, constructors and route table.
 //!
 //! # Services
 //!
@@ -95,6 +105,7 @@ mod crate_root;
 mod docs;
 mod enumeration;
 mod format;
+mod guide;
 mod layout;
 mod manifest;
 mod route_table;
@@ -108,6 +119,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use crate::ir::{Model, TypeRef};
+
+pub use docs::{DocReport, Unresolved};
 
 /// The snapshot directory name written into file headers when none is given.
 pub const DEFAULT_SNAPSHOT: &str = "vsphere-9.1.1.0";
@@ -133,6 +146,8 @@ impl Default for Options {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GeneratedCrate {
     pub files: BTreeMap<PathBuf, String>,
+    /// Documentation links printed and references that could not be linked.
+    pub docs: DocReport,
 }
 
 impl GeneratedCrate {
@@ -193,7 +208,15 @@ pub fn generate_with(model: &Model, options: &Options) -> Result<GeneratedCrate,
     );
     files.insert(PathBuf::from("Cargo.toml"), manifest::cargo_toml(&ctx)?);
     files.insert(PathBuf::from("README.md"), manifest::readme(&ctx));
-    Ok(GeneratedCrate { files })
+    let mut docs = std::mem::take(
+        &mut *ctx
+            .report
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    );
+    docs.unresolved.sort();
+    docs.unresolved.dedup();
+    Ok(GeneratedCrate { files, docs })
 }
 
 /// The code of one service as a reviewable unit: its client handle and the
@@ -213,6 +236,22 @@ pub(crate) const ERROR_KIND_ENUMERATION: &str = "com.vmware.vapi.std.errors.erro
 /// The base standard error structure, re-exported as `StandardError`.
 pub(crate) const STANDARD_ERROR_STRUCTURE: &str = "com.vmware.vapi.std.errors.error";
 
+/// The `ErrorKind` variant of a standard error structure, if it is one.
+fn error_kind_variant<'m>(model: &'m Model, structure_id: &str) -> Option<&'m str> {
+    let name = structure_id.strip_prefix(STD_ERRORS_PREFIX)?;
+    if name.contains('.') {
+        return None;
+    }
+    let wire = crate::names::screaming_case(name);
+    model
+        .enumerations
+        .get(ERROR_KIND_ENUMERATION)?
+        .values
+        .iter()
+        .find(|value| value.wire == wire)
+        .map(|value| value.rust_name.as_str())
+}
+
 /// Everything the emitters share: the model plus facts derived from it once.
 pub(crate) struct Ctx<'a> {
     pub model: &'a Model,
@@ -222,6 +261,12 @@ pub(crate) struct Ctx<'a> {
     pub boxed_fields: BTreeSet<(String, String)>,
     /// Feature name → itself plus every feature it (transitively) depends on.
     pub feature_closure: BTreeMap<String, BTreeSet<String>>,
+    /// Where documentation references link to.
+    pub links: docs::Links,
+    /// What printing documentation found (links, unresolved references).
+    /// Behind a lock because module files are emitted on several threads;
+    /// sorted when the crate is done, so the order of pushes does not matter.
+    pub report: std::sync::Mutex<DocReport>,
 }
 
 impl<'a> Ctx<'a> {
@@ -229,12 +274,17 @@ impl<'a> Ctx<'a> {
         let feature_closure = feature_closures(model)?;
         let layout = layout::Layout::build(model)?;
         let boxed_fields = types::boxed_fields(model);
+        let links = docs::Links::build(model, &|id| {
+            error_kind_variant(model, id).map(str::to_owned)
+        });
         let ctx = Ctx {
             model,
             options,
             layout,
             boxed_fields,
             feature_closure,
+            links,
+            report: Default::default(),
         };
         ctx.check_feature_dependencies()?;
         Ok(ctx)
@@ -243,18 +293,7 @@ impl<'a> Ctx<'a> {
     /// The `ErrorKind` variant of a standard error structure
     /// (`com.vmware.vapi.std.errors.not_found` → `NotFound`), if it is one.
     pub fn error_kind_variant(&self, structure_id: &str) -> Option<&'a str> {
-        let name = structure_id.strip_prefix(STD_ERRORS_PREFIX)?;
-        if name.contains('.') {
-            return None;
-        }
-        let wire = crate::names::screaming_case(name);
-        self.model
-            .enumerations
-            .get(ERROR_KIND_ENUMERATION)?
-            .values
-            .iter()
-            .find(|value| value.wire == wire)
-            .map(|value| value.rust_name.as_str())
+        error_kind_variant(self.model, structure_id)
     }
 
     /// The feature compiling the standard error types (`ErrorKind`,

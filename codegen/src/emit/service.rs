@@ -14,8 +14,8 @@ use crate::ir::{
 };
 
 use super::docs::{
-    DocBuilder, ReleaseScope, field_doc, field_notes, indent_continuation, route_bindings,
-    route_line, wrap,
+    DocBuilder, ReleaseScope, deprecated_attr, field_attrs, field_notes, indent_continuation,
+    join_sentences, lifecycle_line, render, route_bindings, route_line, wrap,
 };
 use super::layout::{Module, OPS_MODULE};
 use super::structure::constant_item;
@@ -37,7 +37,7 @@ pub fn emit_handle(
     let types = TypeMapper { ctx, scope };
 
     let mut doc = DocBuilder::new();
-    doc.ir_doc(&service.doc);
+    doc.item(ctx, &service.doc, &service.lifecycle, &context);
     doc.releases(&service.releases, ReleaseScope::item(&ctx.model.releases));
     // A child module resolves by name; any other needs its full path.
     // `mod@`: a module may share its name with a prelude macro (`file`).
@@ -45,7 +45,7 @@ pub fn emit_handle(
         .nested_module
         .strip_prefix(service.path.module.as_slice())
     {
-        Some([child]) => format!("[`mod@{child}`]"),
+        Some([child]) => format!("[`mod@{}`]", unraw(child)),
         _ => format!("[`mod@{}`]", module_link(&service.nested_module)),
     };
     let nested_exists = ctx.layout.module(&service.nested_module).is_some();
@@ -82,7 +82,7 @@ pub fn emit_handle(
     let constants = service
         .constants
         .iter()
-        .map(|constant| constant_item(constant, &context))
+        .map(|constant| constant_item(ctx, constant, &context))
         .collect::<Result<Vec<_>, _>>()?;
 
     let ops_path = ops_module_path(service, &context)?;
@@ -149,10 +149,12 @@ pub fn emit_handle(
 
 /// Rustdoc link target of a module: `crate::vcenter::vm::tools`.
 fn module_link(path: &[String]) -> String {
+    // Rustdoc reads `#` as the start of a fragment, and resolves keyword
+    // segments (`type`) without the `r#`.
     let mut link = "crate".to_owned();
     for component in path {
         link.push_str("::");
-        link.push_str(component);
+        link.push_str(unraw(component));
     }
     link
 }
@@ -219,7 +221,8 @@ fn operation_method(
 ) -> Result<TokenStream, EmitError> {
     let name = ident(&operation.rust_name, context)?;
     let (params, args) = required_parameters(types, operation, context)?;
-    let doc = doc_attrs(&operation_doc(ctx, service, operation, context)?);
+    let mut doc = doc_attrs(&operation_doc(ctx, service, operation, context)?);
+    doc.extend(deprecated_attr(ctx, &operation.lifecycle));
     let call = quote! { self.client.operation(&#spec) #( #args )* };
     if let Some(builder) = &operation.call.builder {
         let path = types.scope.item_path(&builder.path, context)?;
@@ -339,6 +342,8 @@ fn wait_method(
          Fails like [`{task}`](Self::{task}), with the task's error when the task \
          fails, and when waiting times out."
     )));
+    let mut doc = doc;
+    doc.extend(deprecated_attr(ctx, &operation.lifecycle));
     Ok(quote! {
         #doc
         pub async fn #name(&self, #( #params ),*) -> vsphere_vapi_runtime::Result<#result> {
@@ -417,7 +422,7 @@ fn args_struct(
             let field = ident(&param.rust_name, &field_context)?;
             let ty = types.owned(&param.ty, &field_context)?;
             let scope = ReleaseScope::member(&types.ctx.model.releases, &operation.releases);
-            let doc = doc_attrs(&field_doc(param, scope));
+            let doc = field_attrs(types.ctx, param, &field_context, scope);
             Ok(quote! { #doc pub #field: #ty, })
         })
         .collect::<Result<Vec<_>, EmitError>>()?;
@@ -464,7 +469,7 @@ fn builder_items(
                 PassBy::Borrow => quote! { &#value },
             };
             let scope = ReleaseScope::member(&types.ctx.model.releases, &operation.releases);
-            let doc = doc_attrs(&field_doc(param, scope));
+            let doc = field_attrs(ctx, param, &param_context, scope);
             Ok(quote! {
                 #doc
                 pub fn #setter(self, #value: #ty) -> Self {
@@ -533,7 +538,7 @@ fn result_phrase(
             // In scope by name; an explicit target would be redundant.
             format!("[`{name}`]")
         } else {
-            format!("[`{name}`](crate::{}::{name})", path.module.join("::"))
+            format!("[`{name}`]({}::{name})", module_link(&path.module))
         }
     };
     Ok(match ty {
@@ -613,7 +618,7 @@ fn operation_doc(
         ));
         doc.releases(&operation.releases, op_scope);
     } else {
-        doc.ir_doc(&operation.doc);
+        doc.item(ctx, &operation.doc, &operation.lifecycle, context);
         doc.releases(&operation.releases, op_scope);
         let task_twin = service
             .operations
@@ -637,19 +642,20 @@ fn operation_doc(
             ));
         }
         let line = |param: &crate::ir::Field| {
-            let mut text = param.doc.text.trim().to_owned();
-            let notes = field_notes(
-                param,
-                ReleaseScope::member(&ctx.model.releases, &operation.releases),
+            let at = format!("{context}, parameter `{}`", param.name);
+            let text = render(ctx, &param.doc, &at);
+            let mut text = join_sentences(
+                &text,
+                &field_notes(
+                    param,
+                    ReleaseScope::member(&ctx.model.releases, &operation.releases),
+                ),
             );
-            if !notes.is_empty() {
-                if !text.is_empty() {
-                    text.push(' ');
-                }
-                text.push_str(&notes);
+            if let Some(line) = lifecycle_line(ctx, &param.lifecycle, &at) {
+                text = join_sentences(&text, &line);
             }
-            if param.doc.deprecated {
-                text.push_str(" **Deprecated.**");
+            if text.trim().is_empty() {
+                return format!("- `{}`", unraw(&param.rust_name));
             }
             format!(
                 "- `{}`: {}",
@@ -690,9 +696,10 @@ fn operation_doc(
         }
         if operation.task == TaskKind::None
             && operation.output != TypeRef::Builtin(Builtin::Void)
-            && !operation.output_doc.trim().is_empty()
+            && !operation.output_doc.is_empty()
         {
-            doc.paragraph(format!("# Returns\n\n{}", operation.output_doc.trim()));
+            let returns = render(ctx, &operation.output_doc, &format!("{context}, result"));
+            doc.paragraph(format!("# Returns\n\n{returns}"));
         }
     }
 
@@ -742,13 +749,18 @@ fn operation_doc(
                      [`ServerError::decode`](crate::runtime::ServerError::decode))"
                 ),
                 None if ctx.feature_reaches(feature, &structure.feature) => format!(
-                    "[`{name}`](crate::{}::{name}) (decode it with \
+                    "[`{name}`]({}::{name}) (decode it with \
                      [`ServerError::decode`](crate::runtime::ServerError::decode))",
-                    structure.path.module.join("::")
+                    module_link(&structure.path.module)
                 ),
                 None => format!("`{name}`"),
             };
-            let text = error.doc.trim();
+            let text = render(
+                ctx,
+                &error.doc,
+                &format!("{context}, error `{}`", error.structure_id),
+            );
+            let text = text.trim();
             lines.push(if text.is_empty() {
                 format!("- {target}")
             } else {

@@ -25,7 +25,7 @@ use quote::{format_ident, quote};
 
 use crate::ir::{Builtin, Constant, ConstantValue, Field, Structure, StructureKind, TypeRef};
 
-use super::docs::{DocBuilder, ReleaseScope, code_list, field_doc};
+use super::docs::{DocBuilder, ReleaseScope, code_list, deprecated_attr, field_attrs};
 use super::layout::Module;
 use super::tokens::{cfg_attr, doc_attrs, float_literal, ident, int_literal, unraw};
 use super::types::{Scope, TypeMapper};
@@ -43,7 +43,7 @@ pub fn emit(
     let gate = cfg_attr(module.item_gate(&structure.feature));
 
     let mut doc = DocBuilder::new();
-    doc.ir_doc(&structure.doc);
+    doc.item(ctx, &structure.doc, &structure.lifecycle, &context);
     doc.releases(&structure.releases, ReleaseScope::item(&ctx.model.releases));
     for union in structure.unions.iter().filter(|union| union.rust.is_none()) {
         // Tag values without fields of their own go unmentioned: for them
@@ -68,7 +68,12 @@ pub fn emit(
              [`Error`](crate::Error) whose data deserializes into this type.",
         );
     }
-    let doc = doc_attrs(&doc.build());
+    doc.prose(format!(
+        "vAPI structure `{}`.",
+        crate::lower::wire_id(&structure.id)
+    ));
+    let mut doc = doc_attrs(&doc.build());
+    doc.extend(deprecated_attr(ctx, &structure.lifecycle));
 
     if union::has_enums(structure) {
         let mut tokens = union::emit(ctx, scope, structure, doc, &gate)?;
@@ -79,7 +84,7 @@ pub fn emit(
             structure.zero,
             &context,
         )?);
-        tokens.extend(constants_impl(structure, &name, &gate, &context)?);
+        tokens.extend(constants_impl(ctx, structure, &name, &gate, &context)?);
         return format::items(tokens, &context);
     }
 
@@ -113,7 +118,7 @@ pub fn emit(
             });
             let serde = serde_field_attr(scope, field, missing.as_deref());
             let scope = ReleaseScope::member(&ctx.model.releases, &structure.releases);
-            let doc = doc_attrs(&field_doc(field, scope));
+            let doc = field_attrs(ctx, field, &field_context, scope);
             Ok(quote! {
                 #doc
                 #serde
@@ -141,7 +146,7 @@ pub fn emit(
     let members: Vec<&Field> = structure.fields.iter().collect();
     tokens.extend(zero_impl(&members, &name, &gate, structure.zero, &context)?);
     tokens.extend(constructor(ctx, &types, structure, &name, &gate, &context)?);
-    tokens.extend(constants_impl(structure, &name, &gate, &context)?);
+    tokens.extend(constants_impl(ctx, structure, &name, &gate, &context)?);
     format::items(tokens, &context)
 }
 
@@ -263,6 +268,7 @@ fn code_join(items: &[String]) -> String {
 
 /// `impl Name { pub const …; }` for the structure's constants, if any.
 fn constants_impl(
+    ctx: &Ctx<'_>,
     structure: &Structure,
     name: &proc_macro2::Ident,
     gate: &TokenStream,
@@ -274,7 +280,7 @@ fn constants_impl(
     let constants = structure
         .constants
         .iter()
-        .map(|constant| constant_item(constant, context))
+        .map(|constant| constant_item(ctx, constant, context))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(quote! {
         #gate
@@ -313,11 +319,20 @@ fn serde_field_attr(scope: &Scope<'_>, field: &Field, missing: Option<&str>) -> 
 }
 
 /// An associated `pub const` for a structure or service constant.
-pub fn constant_item(constant: &Constant, owner: &str) -> Result<TokenStream, EmitError> {
+pub fn constant_item(
+    ctx: &Ctx<'_>,
+    constant: &Constant,
+    owner: &str,
+) -> Result<TokenStream, EmitError> {
     let context = format!("{owner}, constant `{}`", constant.name);
     let name = ident(&constant.rust_name, &context)?;
     let (ty, value) = constant_type_and_value(&constant.ty, &constant.value, &context)?;
-    let doc = doc_attrs(&DocBuilder::new().ir_doc(&constant.doc).build());
+    let mut doc = DocBuilder::new();
+    doc.doc(ctx, &constant.doc, &context);
+    if doc.is_empty() {
+        doc.prose(format!("The `{}` constant of the API.", constant.name));
+    }
+    let doc = doc_attrs(&doc.build());
     Ok(quote! {
         #doc
         pub const #name: #ty = #value;

@@ -50,7 +50,9 @@ use quote::{format_ident, quote};
 
 use crate::ir::{Field, Structure, TypeRef, Union, UnionEnum};
 
-use super::docs::{DocBuilder, ReleaseScope, field_doc, releases_note};
+use super::docs::{
+    DocBuilder, ReleaseScope, deprecated_attr, field_attrs, lifecycle_line, releases_note, wrap,
+};
 use super::tokens::{doc_attrs, ident};
 use super::types::{Scope, TypeMapper};
 use super::{Ctx, EmitError};
@@ -178,7 +180,8 @@ impl Printer<'_, '_, '_> {
         let mut field = field.clone();
         field.union_case = None;
         let scope = ReleaseScope::member(&self.ctx.model.releases, &self.structure.releases);
-        doc_attrs(&field_doc(&field, scope))
+        let at = format!("{}, field `{}`", self.context, field.name);
+        field_attrs(self.ctx, &field, &at, scope)
     }
 
     /// The enum and its methods. `serialize_fields` binds the case fields
@@ -200,16 +203,22 @@ impl Printer<'_, '_, '_> {
         for variant in &rust.variants {
             let variant_name = ident(&variant.rust_name, &context)?;
             let wire = &variant.wire;
-            // A variant's releases are its tag value's.
+            let at = format!("{context}, variant `{}`", variant.wire);
+            // A variant's lifecycle and releases are its tag value's.
             let tag = self.ctx.model.enumerations.get(&rust.tag_enumeration);
             let value = tag.and_then(|e| e.values.iter().find(|v| v.wire == variant.wire));
-            let mut variant_doc = DocBuilder::new();
-            variant_doc.ir_doc(&variant.doc);
+            let lifecycle = value.map(|v| v.lifecycle.clone()).unwrap_or_default();
+            let mut doc = DocBuilder::new();
+            doc.item(self.ctx, &variant.doc, &lifecycle, &at);
             if let (Some(tag), Some(value)) = (tag, value) {
                 let scope = ReleaseScope::member(&self.ctx.model.releases, &tag.releases);
-                variant_doc.releases(&value.releases, scope);
+                doc.releases(&value.releases, scope);
             }
-            let doc = doc_attrs(&variant_doc.build());
+            if doc.is_empty() {
+                doc.paragraph(format!("The tag value `{}`.", variant.wire));
+            }
+            let mut doc = doc_attrs(&doc.build());
+            doc.extend(deprecated_attr(self.ctx, &lifecycle));
             let fields: Vec<&Field> = variant
                 .fields
                 .iter()
@@ -267,19 +276,13 @@ impl Printer<'_, '_, '_> {
             &TypeRef::Enumeration(rust.tag_enumeration.clone()),
             &context,
         )?;
-        let doc = doc_attrs(&format!(
+        let doc = doc_attrs(&wrap(&format!(
             "The `{tag_wire}` tag of [`{structure_name}`] together with the fields of its \
              case: each variant carries exactly the fields the metamodel lists for that tag \
-             value.\n\n\
-             On the wire this is flat: the `{tag_wire}` member plus the case members, beside \
-             the structure's other members. Tag values this crate does not know decode into \
-             `{name}::{unknown}`, which keeps the wire tag and the members it could not \
-             place, and serializes them back unchanged."
-        ));
-        let unknown_doc = doc_attrs(
-            "A tag value this crate does not know: `tag` is the wire value, `fields` the \
-             members of the structure that belong to it (raw JSON).",
-        );
+             value. Tag values this crate does not know arrive as `{name}::{unknown}` \
+             ([unknown values](crate#unknown-values))."
+        )));
+        let unknown_doc = doc_attrs("A tag value this crate does not know.");
         Ok(quote! {
             #doc
             #gate
@@ -292,7 +295,10 @@ impl Printer<'_, '_, '_> {
                 #( #variants )*
                 #unknown_doc
                 #unknown {
+                    /// The tag value on the wire.
                     tag: #string,
+                    /// The members of the structure that belong to this tag
+                    /// value, as raw JSON.
                     fields: serde_json::Map<#string, serde_json::Value>,
                 },
             }
@@ -497,7 +503,8 @@ pub fn emit(
                 let ty = printer.field_type(field)?;
                 let scope =
                     ReleaseScope::member(&printer.ctx.model.releases, &printer.structure.releases);
-                let field_doc = doc_attrs(&field_doc(field, scope));
+                let at = format!("{context}, field `{}`", field.name);
+                let field_doc = field_attrs(ctx, field, &at, scope);
                 members.push(quote! { #field_doc pub #field_name: #ty, });
                 let optional = matches!(field.ty, TypeRef::Optional(_));
                 all_optional &= optional;
@@ -514,8 +521,9 @@ pub fn emit(
             Role::TopTag(union, rust) => {
                 let field_name = ident(&field.rust_name, &context)?;
                 let ty = printer.enum_type(rust, &context)?;
+                let at = format!("{context}, field `{}`", field.name);
                 let mut field_doc = DocBuilder::new();
-                field_doc.ir_doc(&field.doc);
+                field_doc.doc(ctx, &field.doc, &at);
                 let scope =
                     ReleaseScope::member(&printer.ctx.model.releases, &printer.structure.releases);
                 field_doc.paragraph(releases_note(&field.releases, scope));
@@ -523,7 +531,11 @@ pub fn emit(
                     "The variant carries the fields of its case (see [`{}`]).",
                     rust.path.name
                 ));
-                let field_doc = doc_attrs(&field_doc.build());
+                if let Some(line) = lifecycle_line(ctx, &field.lifecycle, &at) {
+                    field_doc.paragraph(line);
+                }
+                let mut field_doc = doc_attrs(&field_doc.build());
+                field_doc.extend(deprecated_attr(ctx, &field.lifecycle));
                 members.push(quote! { #field_doc pub #field_name: #ty, });
                 all_optional &= rust.optional;
                 writes.push(if rust.optional {

@@ -16,8 +16,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{Error, Problem, Problems};
 use crate::ir::{
-    Constant, Doc, EnumValue, Enumeration, ErrorRef, Field, Model, Operation, Owner, Package,
-    Releases, RustPath, Service, Structure, StructureKind, TaskKind, Union,
+    Constant, Doc, EnumValue, Enumeration, ErrorRef, Field, Lifecycle, Model, Operation, Owner,
+    Package, Releases, RustPath, Service, Structure, StructureKind, TaskKind, Union,
 };
 use crate::wire::{self, ComponentData, StructureType};
 use crate::{docs, features, names, rest};
@@ -32,6 +32,8 @@ pub fn build_model(components: &[ComponentData]) -> Result<Model, Error> {
     let mut problems = Vec::new();
     let index = Index::collect(components, &mut problems);
     let mut model = Builder::new(&index, &mut problems).build();
+    inherit_task_lifecycles(&mut model);
+    docs::refine::refine(&mut model);
     unions::lower(&mut model);
     zeros::decide(&mut model);
     features::assign(&mut model);
@@ -41,6 +43,32 @@ pub fn build_model(components: &[ComponentData]) -> Result<Model, Error> {
         problems.sort();
         problems.dedup();
         Err(Error::Model(Problems(problems)))
+    }
+}
+
+/// A task variant (`clone$task`) without lifecycle data of its own has its
+/// synchronous twin's: the twin's documentation states it for both.
+fn inherit_task_lifecycles(model: &mut Model) {
+    for service in model.services.values_mut() {
+        let twins: BTreeMap<String, crate::ir::Lifecycle> = service
+            .operations
+            .iter()
+            .map(|op| (op.id.clone(), op.lifecycle.clone()))
+            .collect();
+        for op in &mut service.operations {
+            let TaskKind::TaskVariantOf(sync) = &op.task else {
+                continue;
+            };
+            let Some(twin) = twins.get(sync) else {
+                continue;
+            };
+            if op.lifecycle.since.is_none() {
+                op.lifecycle.since = twin.since.clone();
+            }
+            if op.lifecycle.deprecated.is_none() {
+                op.lifecycle.deprecated = twin.deprecated.clone();
+            }
+        }
     }
 }
 
@@ -355,11 +383,9 @@ fn owner_id(owner: &Owner) -> &str {
     }
 }
 
-fn doc(documentation: &str, lifecycle: Option<&wire::LifecycleInfo>) -> Doc {
-    Doc {
-        text: docs::clean(documentation),
-        deprecated: lifecycle.is_some_and(|l| l.deprecated),
-    }
+/// An element's documentation and the lifecycle its text and metadata state.
+fn doc(documentation: &str, lifecycle: Option<&wire::LifecycleInfo>) -> (Doc, Lifecycle) {
+    docs::element_doc(documentation, lifecycle.is_some_and(|l| l.deprecated))
 }
 
 /// Whether `Resource` metadata names the resource type through a sibling
@@ -627,7 +653,7 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
         });
         Package {
             id: id.to_owned(),
-            doc: doc(documentation, None),
+            doc: doc(documentation, None).0,
             feature: String::new(),
             module: package_module(id),
             services: direct(ItemKind::Service),
@@ -686,10 +712,11 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
                     self.check_error_ref(&location, &error.structure_id);
                     ErrorRef {
                         structure_id: error.structure_id.clone(),
-                        doc: docs::clean(&error.documentation),
+                        doc: docs::text_doc(&error.documentation),
                     }
                 })
                 .collect();
+            let (op_doc, op_lifecycle) = doc(&op.documentation, op.lifecycle.as_ref());
             let (api, api_missing_reason) = split(routes.api);
             let (rest, rest_missing_reason) = split(routes.rest);
             operations.push(Operation {
@@ -698,10 +725,11 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
                 call: Default::default(),
                 wait_name: None,
                 rust_name,
-                doc: doc(&op.documentation, op.lifecycle.as_ref()),
+                doc: op_doc,
+                lifecycle: op_lifecycle,
                 params,
                 output,
-                output_doc: docs::clean(&op.output.documentation),
+                output_doc: docs::text_doc(&op.output.documentation),
                 errors,
                 task,
                 task_result,
@@ -717,10 +745,12 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
         let taken = self.module_types.entry(nested_module.clone()).or_default();
         calls::shape(id, &nested_module, &mut operations, taken, self.problems);
         let constants = self.constants(id, &info.constants, &scope);
+        let (service_doc, lifecycle) = doc(&info.documentation, info.lifecycle.as_ref());
         Service {
             id: id.to_owned(),
             package: entry.package.clone(),
-            doc: doc(&info.documentation, info.lifecycle.as_ref()),
+            doc: service_doc,
+            lifecycle,
             path: self.path(ItemKind::Service, id),
             nested_module: self.service_nested_module(id),
             operations,
@@ -861,11 +891,13 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
                     .collect();
                 (tag, values)
             });
+            let (field_doc, lifecycle) = doc(&info.documentation, info.lifecycle.as_ref());
             fields.push(Field {
                 name: info.name.clone(),
                 rust_name,
                 ty,
-                doc: doc(&info.documentation, info.lifecycle.as_ref()),
+                doc: field_doc,
+                lifecycle,
                 resource_types: resource_types(&info.metadata),
                 union_case,
                 zero_if_missing: false,
@@ -938,7 +970,7 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
                 rust_name,
                 ty,
                 value,
-                doc: doc(&info.documentation, info.lifecycle.as_ref()),
+                doc: doc(&info.documentation, info.lifecycle.as_ref()).0,
             });
         }
         constants
@@ -950,6 +982,7 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
         let scope = self.scope(Owner::Structure(id.to_owned()));
         let fields = self.fields(id, "field", &info.fields, &scope, Some(&mut unions));
         let constants = self.constants(id, &info.constants, &scope);
+        let (structure_doc, lifecycle) = doc(&info.documentation, info.lifecycle.as_ref());
         Structure {
             id: id.to_owned(),
             kind: match info.kind {
@@ -964,7 +997,8 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
                 }
             },
             owner: entry.owner.clone(),
-            doc: doc(&info.documentation, info.lifecycle.as_ref()),
+            doc: structure_doc,
+            lifecycle,
             path: self.path(ItemKind::Structure, id),
             fields,
             unions,
@@ -993,17 +1027,23 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
             .values
             .iter()
             .zip(variants)
-            .map(|(value, rust_name)| EnumValue {
-                wire: value.value.clone(),
-                rust_name,
-                doc: doc(&value.documentation, value.lifecycle.as_ref()),
-                releases: releases(&value.releases),
+            .map(|(value, rust_name)| {
+                let (value_doc, lifecycle) = doc(&value.documentation, value.lifecycle.as_ref());
+                EnumValue {
+                    wire: value.value.clone(),
+                    rust_name,
+                    doc: value_doc,
+                    lifecycle,
+                    releases: releases(&value.releases),
+                }
             })
             .collect();
+        let (enumeration_doc, lifecycle) = doc(&info.documentation, info.lifecycle.as_ref());
         Enumeration {
             id: id.to_owned(),
             owner: entry.owner.clone(),
-            doc: doc(&info.documentation, info.lifecycle.as_ref()),
+            doc: enumeration_doc,
+            lifecycle,
             path: self.path(ItemKind::Enumeration, id),
             values,
             unknown_variant,

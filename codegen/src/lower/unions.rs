@@ -217,6 +217,7 @@ mod tests {
 
     fn field(name: &str, ty: TypeRef, case: Option<(&str, &[&str])>) -> Field {
         Field {
+            lifecycle: Default::default(),
             name: name.to_owned(),
             rust_name: names::field_name(name),
             ty,
@@ -239,6 +240,7 @@ mod tests {
 
     fn enumeration(id: &str, name: &str, values: &[&str]) -> Enumeration {
         Enumeration {
+            lifecycle: Default::default(),
             id: id.to_owned(),
             owner: Owner::Package("demo".to_owned()),
             doc: Doc::default(),
@@ -247,6 +249,7 @@ mod tests {
                 .iter()
                 .zip(names::variant_names(values.iter().copied()))
                 .map(|(v, rust_name)| EnumValue {
+                    lifecycle: Default::default(),
                     wire: (*v).to_owned(),
                     rust_name,
                     doc: Doc::default(),
@@ -308,6 +311,7 @@ mod tests {
         model.structures.insert(
             "demo.backing".to_owned(),
             Structure {
+                lifecycle: Default::default(),
                 id: "demo.backing".to_owned(),
                 kind: StructureKind::Structure,
                 owner: Owner::Package("demo".to_owned()),

@@ -125,6 +125,7 @@ mod tests {
 
     fn field(name: &str, ty: TypeRef) -> Field {
         Field {
+            lifecycle: Default::default(),
             name: name.to_owned(),
             rust_name: name.to_owned(),
             ty,
@@ -138,6 +139,7 @@ mod tests {
 
     fn structure(id: &str, fields: Vec<Field>) -> Structure {
         Structure {
+            lifecycle: Default::default(),
             id: id.to_owned(),
             kind: StructureKind::Structure,
             owner: Owner::Package("p".to_owned()),

@@ -6,16 +6,28 @@
 use std::collections::BTreeMap;
 
 use vsphere_vapi_codegen::ir::{
-    Builtin, Constant, ConstantValue, Doc, EnumValue, Enumeration, ErrorRef, Feature, Field,
-    HttpMethod, Model, Operation, Owner, Package, ParamBinding, ParamLocation, ResourceIdType,
-    Route, RouteSource, RustPath, Service, Structure, StructureKind, TaskKind, TypeRef, Union,
-    UnionEnum, UnionVariant,
+    Builtin, Constant, ConstantValue, Deprecation, Doc, EnumValue, Enumeration, ErrorRef, Feature,
+    Field, HttpMethod, Lifecycle, Model, Operation, Owner, Package, ParamBinding, ParamLocation,
+    ResourceIdType, Route, RouteSource, RustPath, Service, Structure, StructureKind, TaskKind,
+    TypeRef, Union, UnionEnum, UnionVariant,
 };
 
+/// Documentation as the metamodel would write it (`` `x` `` is code).
 pub fn doc(text: &str) -> Doc {
     Doc {
-        text: text.to_owned(),
-        deprecated: false,
+        nodes: vsphere_vapi_codegen::docs::parse::parse(text),
+    }
+}
+
+/// Deprecated in `since`, with what to use instead.
+pub fn deprecated(since: Option<&str>, note: &str) -> Lifecycle {
+    Lifecycle {
+        since: Some("7.0.0.0".to_owned()),
+        deprecated: Some(Deprecation {
+            since: since.map(str::to_owned),
+            note: Some(note.to_owned()).filter(|n| !n.is_empty()),
+            note_doc: doc(note),
+        }),
     }
 }
 
@@ -56,6 +68,7 @@ pub fn enum_ref(id: &str) -> TypeRef {
 
 pub fn field(name: &str, rust_name: &str, ty: TypeRef, text: &str) -> Field {
     Field {
+        lifecycle: Default::default(),
         name: name.to_owned(),
         rust_name: rust_name.to_owned(),
         ty,
@@ -91,6 +104,7 @@ pub fn register_ids(model: &mut Model) {
 /// (the demo model registers `VirtualMachine` and `HostSystem`).
 pub fn id_field(name: &str, resource: &str, text: &str) -> Field {
     Field {
+        lifecycle: Default::default(),
         resource_types: vec![resource.to_owned()],
         ..field(
             name,
@@ -109,6 +123,7 @@ pub fn structure(
     fields: Vec<Field>,
 ) -> Structure {
     Structure {
+        lifecycle: Default::default(),
         id: id.to_owned(),
         kind: StructureKind::Structure,
         owner,
@@ -150,12 +165,13 @@ pub fn route(
 
 pub fn operation(id: &str, rust_name: &str, params: Vec<Field>, output: TypeRef) -> Operation {
     Operation {
+        lifecycle: Default::default(),
         id: id.to_owned(),
         rust_name: rust_name.to_owned(),
         doc: doc(&format!("Runs `{id}`.")),
         params,
         output,
-        output_doc: String::new(),
+        output_doc: Doc::default(),
         errors: Vec::new(),
         task: TaskKind::None,
         task_result: None,
@@ -342,11 +358,13 @@ pub fn demo_model() -> Model {
     model.enumerations.insert(
         EXTRA_LEVEL.to_owned(),
         Enumeration {
+            lifecycle: Default::default(),
             id: EXTRA_LEVEL.to_owned(),
             owner: Owner::Package(EXTRA.to_owned()),
             doc: doc("Level of a note."),
             path: path(&["demo"], "ExtraLevel"),
             values: vec![EnumValue {
+                lifecycle: Default::default(),
                 wire: "LOW".to_owned(),
                 rust_name: "Low".to_owned(),
                 doc: doc(""),
@@ -459,7 +477,7 @@ pub fn demo_model() -> Model {
             ),
         ],
     );
-    info.doc.deprecated = true;
+    info.lifecycle = deprecated(Some("8.0.0.0"), "Use `Node` instead.");
     info.constants = vec![
         Constant {
             name: "max_count".to_owned(),
@@ -487,7 +505,7 @@ pub fn demo_model() -> Model {
         optional(builtin(Builtin::String)),
         "Guest OS.",
     );
-    guest_os.doc.deprecated = true;
+    guest_os.lifecycle = deprecated(None, "");
     model.structures.insert(
         UPDATE_SPEC.to_owned(),
         structure(
@@ -744,27 +762,28 @@ pub fn demo_model() -> Model {
     model.enumerations.insert(
         RUN_STATE.to_owned(),
         Enumeration {
+            lifecycle: Default::default(),
             id: RUN_STATE.to_owned(),
             owner: service_owner.clone(),
             doc: doc("Run state of the tools."),
             path: path(&nested, "RunState"),
             values: vec![
                 EnumValue {
+                    lifecycle: Default::default(),
                     wire: "NOT_RUNNING".to_owned(),
                     rust_name: "NotRunning".to_owned(),
                     doc: doc("Not running."),
                     releases: Default::default(),
                 },
                 EnumValue {
+                    lifecycle: deprecated(Some("9.0.0.0"), ""),
                     wire: "RUNNING".to_owned(),
                     rust_name: "Running".to_owned(),
-                    doc: Doc {
-                        text: "Running.".to_owned(),
-                        deprecated: true,
-                    },
+                    doc: doc("Running."),
                     releases: Default::default(),
                 },
                 EnumValue {
+                    lifecycle: Default::default(),
                     wire: "3D".to_owned(),
                     rust_name: "_3d".to_owned(),
                     doc: doc(""),
@@ -780,6 +799,7 @@ pub fn demo_model() -> Model {
     model.enumerations.insert(
         BACKING_TYPE.to_owned(),
         Enumeration {
+            lifecycle: Default::default(),
             id: BACKING_TYPE.to_owned(),
             owner: Owner::Structure(BACKING.to_owned()),
             doc: doc("Kind of backing."),
@@ -787,6 +807,7 @@ pub fn demo_model() -> Model {
             values: ["FILE", "HOST", "CLUSTER", "NONE", "UNKNOWN"]
                 .iter()
                 .map(|wire| EnumValue {
+                    lifecycle: Default::default(),
                     wire: (*wire).to_owned(),
                     rust_name: heck_camel(wire),
                     doc: doc(""),
@@ -801,6 +822,7 @@ pub fn demo_model() -> Model {
     model.enumerations.insert(
         CLASH.to_owned(),
         Enumeration {
+            lifecycle: Default::default(),
             id: CLASH.to_owned(),
             owner: service_owner.clone(),
             doc: doc(""),
@@ -837,7 +859,7 @@ fn file_service() -> Service {
     );
     delete.errors = vec![ErrorRef {
         structure_id: BUSY.to_owned(),
-        doc: "If the file is in use.".to_owned(),
+        doc: doc("If the file is in use."),
     }];
     delete.api = Some(route(
         HttpMethod::Delete,
@@ -846,6 +868,7 @@ fn file_service() -> Service {
         &[("path", ParamLocation::Query("path".to_owned()))],
     ));
     Service {
+        lifecycle: Default::default(),
         id: FILE.to_owned(),
         package: VM.to_owned(),
         doc: doc("Files of a virtual machine."),
@@ -873,11 +896,11 @@ fn tools_service() -> Service {
     let vm = || id_field("vm", "VirtualMachine", "Identifier of the virtual machine.");
     let not_found = || ErrorRef {
         structure_id: NOT_FOUND.to_owned(),
-        doc: "If the virtual machine is not found.".to_owned(),
+        doc: doc("If the virtual machine is not found."),
     };
 
     let mut get = operation("get", "get", vec![vm()], structure_ref(INFO));
-    get.output_doc = "Information about the tools.".to_owned();
+    get.output_doc = doc("Information about the tools.");
     get.errors = vec![not_found()];
     get.api = Some(route(
         HttpMethod::Get,
@@ -1089,12 +1112,11 @@ fn tools_service() -> Service {
     scan_task.rest_missing_reason = Some("no /rest mapping".to_owned());
 
     let mut ping = operation("ping", "ping", Vec::new(), builtin(Builtin::Void));
-    ping.doc = Doc {
-        text: "Checks the service.".to_owned(),
-        deprecated: true,
-    };
+    ping.doc = doc("Checks the service.");
+    ping.lifecycle = deprecated(None, "Nothing replaces it.");
 
     Service {
+        lifecycle: Default::default(),
         id: TOOLS.to_owned(),
         package: VM.to_owned(),
         doc: doc("Manages the guest tools of a virtual machine."),

@@ -6,17 +6,25 @@
 //!
 //! Compiled with the `appliance-core` feature.
 
-/// This class was added in vSphere API 8.0.2.0.
+/// Since vSphere API 8.0.2.0.
+///
+/// vAPI structure `com.vmware.appliance.cores.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier of the core file. This attribute was added in vSphere API 8.0.2.0.
+    /// Identifier of the core file.
     ///
     /// Identifier of a `com.vmware.appliance.supportbundle.cores` resource.
+    ///
+    /// Since vSphere API 8.0.2.0.
     pub name: crate::ids::CoresId,
-    /// Size of core file. This attribute was added in vSphere API 8.0.2.0.
+    /// Size of core file.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default = "Info::__missing_size")]
     pub size: i64,
-    /// Creation time of core file. This attribute was added in vSphere API 8.0.2.0.
+    /// Creation time of core file.
+    ///
+    /// Since vSphere API 8.0.2.0.
     pub creation_time: vsphere_vapi_runtime::types::DateTime,
 }
 

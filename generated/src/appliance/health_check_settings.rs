@@ -6,17 +6,22 @@
 //!
 //! Compiled with the `appliance-health-check-settings` feature.
 
-/// `HealthCheckSettings.SettingSpec` class contains specification of vCenter Server health and its corresponding state This class was added in vSphere API 7.0.0.1.
+/// [`SettingSpec`](crate::appliance::health_check_settings::SettingSpec) structure contains specification of vCenter Server health and its corresponding state.
 ///
-/// This class is deprecated as of vSphere API 9.1.0.0.
+/// Since vSphere API 7.0.0.1. **Deprecated** since vSphere API 9.1.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure `com.vmware.appliance.health_check_settings.setting_spec`.
+#[deprecated(note = "since vSphere API 9.1.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SettingSpec {
-    /// Health check state of database during manual backup with this option set, the health status of the particular health check will be reported This attribute was added in vSphere API 7.0.0.1.
+    /// Health check state of database during manual backup with this option set, the health status of the particular health check will be reported.
+    ///
+    /// Since vSphere API 7.0.0.1.
     #[serde(default = "SettingSpec::__missing_db_health_check_state_manual_backup")]
     pub db_health_check_state_manual_backup: bool,
-    /// Health check state of database during schedule backup with this option set, the health status of the particular health check will be reported This attribute was added in vSphere API 7.0.0.1.
+    /// Health check state of database during schedule backup with this option set, the health status of the particular health check will be reported.
+    ///
+    /// Since vSphere API 7.0.0.1.
     #[serde(default = "SettingSpec::__missing_db_health_check_state_scheduled_backup")]
     pub db_health_check_state_scheduled_backup: bool,
 }
@@ -37,17 +42,20 @@ impl SettingSpec {
     }
 }
 
-/// This class was added in vSphere API 7.0.0.1.
+/// Since vSphere API 7.0.0.1. **Deprecated** since vSphere API 9.1.0.0.
 ///
-/// This class is deprecated as of vSphere API 9.1.0.0.
-///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure `com.vmware.appliance.health_check_settings.update_spec`.
+#[deprecated(note = "since vSphere API 9.1.0.0")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// Health check state of database during manual backup with this option set, the health status of the particular health check will be enabled This attribute was added in vSphere API 7.0.0.1. If None the current state will remain unchanged.
+    /// Health check state of database during manual backup with this option set, the health status of the particular health check will be enabled. If `None` the current state will remain unchanged.
+    ///
+    /// Since vSphere API 7.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub db_health_check_state_manual_backup: Option<bool>,
-    /// Health check state of database during schedule backup with this option set, the health status of the particular health check will be enabled This attribute was added in vSphere API 7.0.0.1. If None the current state will remain unchanged.
+    /// Health check state of database during schedule backup with this option set, the health status of the particular health check will be enabled. If `None` the current state will remain unchanged.
+    ///
+    /// Since vSphere API 7.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub db_health_check_state_scheduled_backup: Option<bool>,
 }

@@ -6,13 +6,21 @@
 //!
 //! Compiled with the `appliance-services` feature.
 
-/// The `Services.Info` class contains information about a service. This class was added in vSphere API 6.7.
+/// The [`Info`](crate::appliance::services::Info) structure contains information about a service.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.appliance.services.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Service description This attribute was added in vSphere API 6.7.
+    /// Service description.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Info::__missing_description")]
     pub description: String,
-    /// Running State This attribute was added in vSphere API 6.7.
+    /// Running State.
+    ///
+    /// Since vSphere API 6.7.
     pub state: State,
 }
 
@@ -23,7 +31,12 @@ impl Info {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Services.State` class defines valid Run State for services. This enumeration was added in vSphere API 6.7.
+    /// The [`State`](crate::appliance::services::State) enumeration defines valid Run State for services.
+    ///
+    /// Since vSphere API 6.7.
+    ///
+    /// vAPI enumeration `com.vmware.appliance.services.state`. Values this crate does
+    /// not know arrive as `Unknown` ([unknown values](crate#unknown-values)).
     pub enum State {
         /// Service Run State is Starting, it is still not functional
         Starting = "STARTING",

@@ -7,7 +7,13 @@
 //! Compiled with the `appliance-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Timesync.TimeSyncMode` class defines time synchronization modes This enumeration was added in vSphere API 6.7.
+    /// The [`TimeSyncMode`](crate::appliance::timesync::TimeSyncMode) enumeration defines time synchronization modes.
+    ///
+    /// Since vSphere API 6.7.
+    ///
+    /// vAPI enumeration `com.vmware.appliance.timesync.time_sync_mode`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum TimeSyncMode {
         /// Time synchronization is disabled.
         Disabled = "DISABLED",

@@ -6,6 +6,8 @@
 //! Compiled with the `cis` feature.
 
 /// Represents data associated with an API session.
+///
+/// vAPI structure `com.vmware.cis.session.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Fully qualified name of the end user that created the session, for example Administrator@vsphere.local. A typical use case for this information is in Graphical User Interfaces (GUI) or logging systems to visualize the identity of the current user.

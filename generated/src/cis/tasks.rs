@@ -5,35 +5,37 @@
 //!
 //! Compiled with the `cis` feature.
 
-/// The `Tasks.FilterSpec` class contains attributes used to filter the results when listing tasks (see `com.vmware.cis.tasks.list`). If multiple attributes are specified, only tasks matching all of the attributes match the filter.
+/// The [`FilterSpec`](crate::cis::tasks::FilterSpec) structure contains fields used to filter the results when listing tasks (see [`Tasks::list`](crate::cis::Tasks::list)). If multiple fields are specified, only tasks matching all of the fields match the filter.
 ///
-/// Currently at least one of `com.vmware.cis.tasks.filter_spec.tasks` or `com.vmware.cis.tasks.filter_spec.services` must be specified and not empty.
+/// Currently at least one of [`FilterSpec::tasks`](crate::cis::tasks::FilterSpec::tasks) or [`FilterSpec::services`](crate::cis::tasks::FilterSpec::services) must be specified and not empty.
+///
+/// vAPI structure `com.vmware.cis.tasks.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
     /// Identifiers of tasks that can match the filter.
     ///
-    /// This attribute may be None if `services` is specified. Currently all tasks must be from the same provider. If None or empty, tasks with any identifier will match the filter.
+    /// This field may be `None` if `services` is specified. Currently all tasks must be from the same provider. If `None` or empty, tasks with any identifier will match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<String>>,
-    /// Identifiers of services. Tasks created by operations in these services match the filter (see `com.vmware.cis.task.common_info.service`).
+    /// Identifiers of services. Tasks created by operations in these services match the filter (see [`CommonInfo::service`](crate::cis::task::CommonInfo::service)).
     ///
-    /// This attribute may be None if `tasks` is specified. Currently all services must be from the same provider. If this attribute is None or empty, tasks for any service will match the filter.
+    /// This field may be `None` if `tasks` is specified. Currently all services must be from the same provider. If this field is `None` or empty, tasks for any service will match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services: Option<Vec<String>>,
-    /// Identifiers of operations. Tasks created by these operations match the filter (see `com.vmware.cis.task.common_info.operation`).
+    /// Identifiers of operations. Tasks created by these operations match the filter (see [`CommonInfo::operation`](crate::cis::task::CommonInfo::operation)).
     ///
     /// Note that an operation identifier by itself is not globally unique. To filter on an operation, the identifier of the service interface containing the operation should also be specified in `services`.
     ///
-    /// If None or empty, tasks associated with any operation will match the filter.
+    /// If `None` or empty, tasks associated with any operation will match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operations: Option<Vec<String>>,
-    /// Status that a task must have to match the filter (see `com.vmware.cis.task.common_info.status`). If None or empty, tasks with any status match the filter.
+    /// Status that a task must have to match the filter (see [`CommonInfo::status`](crate::cis::task::CommonInfo::status)). If `None` or empty, tasks with any status match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Vec<crate::cis::task::Status>>,
-    /// Identifiers of the targets the operation for the associated task created or was performed on (see `com.vmware.cis.task.common_info.target`). If None or empty, tasks associated with operations on any target match the filter.
+    /// Identifiers of the targets the operation for the associated task created or was performed on (see [`CommonInfo::target`](crate::cis::task::CommonInfo::target)). If `None` or empty, tasks associated with operations on any target match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub targets: Option<Vec<crate::vapi::standard::DynamicId>>,
-    /// Users who must have initiated the operation for the associated task to match the filter (see `com.vmware.cis.task.common_info.user`). If None or empty, tasks associated with operations initiated by any user match the filter.
+    /// Users who must have initiated the operation for the associated task to match the filter (see [`CommonInfo::user`](crate::cis::task::CommonInfo::user)). If `None` or empty, tasks associated with operations initiated by any user match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<String>>,
 }
@@ -51,7 +53,7 @@ impl GetRequest {
         Self { call }
     }
 
-    /// Specification on what to get for a task. If None, the behavior is equivalent to a `com.vmware.cis.tasks.get_spec` with all attributes None which means only the data described in `com.vmware.cis.task.info` will be returned and the result of the operation will be return.
+    /// Specification on what to get for a task. If `None`, the behavior is equivalent to a [`GetSpec`](crate::cis::tasks::GetSpec) with all fields `None` which means only the data described in [`Info`](crate::cis::task::Info) will be returned and the result of the operation will be return.
     pub fn spec(self, spec: &GetSpec) -> Self {
         Self {
             call: self.call.param("spec", spec),
@@ -64,13 +66,15 @@ impl GetRequest {
     }
 }
 
-/// The `Tasks.GetSpec` class describes what data should be included when retrieving information about a task.
+/// The [`GetSpec`](crate::cis::tasks::GetSpec) structure describes what data should be included when retrieving information about a task.
+///
+/// vAPI structure `com.vmware.cis.tasks.get_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetSpec {
-    /// If true, all data, including operation-specific data, will be returned, otherwise only the data described in `com.vmware.cis.task.info` will be returned. If None, only the data described in `com.vmware.cis.task.info` will be returned.
+    /// If true, all data, including operation-specific data, will be returned, otherwise only the data described in [`Info`](crate::cis::task::Info) will be returned. If `None`, only the data described in [`Info`](crate::cis::task::Info) will be returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_all: Option<bool>,
-    /// If true, the result will not be included in the task information, otherwise it will be included. If None, the result of the operation will be included in the task information.
+    /// If true, the result will not be included in the task information, otherwise it will be included. If `None`, the result of the operation will be included in the task information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_result: Option<bool>,
 }
@@ -88,14 +92,14 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Specification of matching tasks. This is currently required. In the future, if it is None, the behavior is equivalent to a `com.vmware.cis.tasks.filter_spec` with all attributes None which means all tasks match the filter.
+    /// Specification of matching tasks. This is currently required. In the future, if it is `None`, the behavior is equivalent to a [`FilterSpec`](crate::cis::tasks::FilterSpec) with all fields `None` which means all tasks match the filter.
     pub fn filter_spec(self, filter_spec: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter_spec", filter_spec),
         }
     }
 
-    /// Specification of what to return for a task. If None, the behavior is equivalent to a `com.vmware.cis.tasks.get_spec` with all attributes None which means only the data describe in `com.vmware.cis.task.info` will be returned and the result of the operation will be return.
+    /// Specification of what to return for a task. If `None`, the behavior is equivalent to a [`GetSpec`](crate::cis::tasks::GetSpec) with all fields `None` which means only the data describe in [`Info`](crate::cis::task::Info) will be returned and the result of the operation will be return.
     pub fn result_spec(self, result_spec: &GetSpec) -> Self {
         Self {
             call: self.call.param("result_spec", result_spec),

@@ -5,9 +5,15 @@
 //! Compiled with the `content-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `ConfigurationSetting.ConstraintType` class defines the type of a contraints. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`ConstraintType`](crate::content::configuration_setting::ConstraintType) enumeration defines the type of a contraints.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration `com.vmware.content.configuration_setting.constraint_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum ConstraintType {
         /// This type defines possible values for a constraint. For example, if constraint is of boolean type then its possible values are true or false.
         Enumeration = "ENUMERATION",

@@ -5,17 +5,21 @@
 //! Compiled with the `content-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `LibraryModel.LibraryType` class defines the type of a `com.vmware.content.library_model`.
+    /// The [`LibraryType`](crate::content::library_model::LibraryType) enumeration defines the type of a [`LibraryModel`](crate::content::LibraryModel).
     ///
     /// The type of a library can be used to determine which additional services can be performed with a library.
+    ///
+    /// vAPI enumeration `com.vmware.content.library_model.library_type`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum LibraryType {
         /// The library contents are defined and stored by the local Content Library Service installation.
         ///
-        /// A local library can be retrieved and managed via the `com.vmware.content.local_library`.
+        /// A local library can be retrieved and managed via the [`LocalLibrary`](crate::content::LocalLibrary).
         Local = "LOCAL",
         /// The library synchronizes its items and content from another published library.
         ///
-        /// A subscribed library can be retrieved and managed via the `com.vmware.content.subscribed_library`.
+        /// A subscribed library can be retrieved and managed via the [`SubscribedLibrary`](crate::content::SubscribedLibrary).
         Subscribed = "SUBSCRIBED",
         @unknown Unknown
     }

@@ -32,12 +32,18 @@ impl CreateRequest {
     }
 }
 
-/// The `LocalLibrary.DestinationSpec` class contains information required to publish the library to a specific subscription. This class was added in vSphere API 6.7.2.
+/// The [`DestinationSpec`](crate::content::local_library::DestinationSpec) structure contains information required to publish the library to a specific subscription.
+///
+/// Since vSphere API 6.7.2.
+///
+/// vAPI structure `com.vmware.content.local_library.destination_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DestinationSpec {
-    /// Identifier of the subscription associated with the subscribed library. This attribute was added in vSphere API 6.7.2.
+    /// Identifier of the subscription associated with the subscribed library.
     ///
     /// Identifier of a `com.vmware.content.library.Subscriptions` resource.
+    ///
+    /// Since vSphere API 6.7.2.
     pub subscription: crate::ids::SubscriptionsId,
 }
 

@@ -6,17 +6,27 @@
 //!
 //! Compiled with the `content-core` feature.
 
-/// Representation of a security policy This class was added in vSphere API 7.0.3.0.
+/// Representation of a security policy.
+///
+/// Since vSphere API 7.0.3.0.
+///
+/// vAPI structure `com.vmware.content.security_policies.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier of the security policy This attribute was added in vSphere API 7.0.3.0.
+    /// Identifier of the security policy.
     ///
     /// Identifier of a `com.vmware.content.SecurityPolicy` resource.
+    ///
+    /// Since vSphere API 7.0.3.0.
     pub policy: crate::ids::SecurityPolicyId,
-    /// Name of the security policy This attribute was added in vSphere API 7.0.3.0.
+    /// Name of the security policy.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default = "Info::__missing_name")]
     pub name: String,
-    /// Map of content library item type and rule types The rules can be associated with a security policy. When the security policy is applied to a content library, these rules will be used to validate specific item type. This attribute was added in vSphere API 7.0.3.0.
+    /// Map of content library item type and rule types The rules can be associated with a security policy. When the security policy is applied to a content library, these rules will be used to validate specific item type.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(
         default = "Info::__missing_item_type_rules",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

@@ -35,7 +35,9 @@ impl CreateRequest {
     }
 }
 
-/// The `SubscribedLibrary.ProbeResult` class defines the subscription information probe result. This describes whether using a given subscription URL is successful or if there are access problems, such as SSL errors.
+/// The [`ProbeResult`](crate::content::subscribed_library::ProbeResult) structure defines the subscription information probe result. This describes whether using a given subscription URL is successful or if there are access problems, such as SSL errors.
+///
+/// vAPI structure `com.vmware.content.subscribed_library.probe_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProbeResult {
     /// The status of probe result. This will be one of SUCCESS, INVALID_URL, TIMED_OUT, HOST_NOT_FOUND, RESOURCE_NOT_FOUND, INVALID_CREDENTIALS, CERTIFICATE_ERROR, UNKNOWN_ERROR.
@@ -43,12 +45,14 @@ pub struct ProbeResult {
     /// The SSL thumbprint for the remote endpoint. A SSL thumbprint is only returned if the host is secured with SSL/TLS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_thumbprint: Option<String>,
-    /// The SSL certificate for the remote endpoint. This attribute was added in vSphere API 9.0.0.0. A SSL certificate is only returned if the host is secured with SSL/TLS and if the {SubscribedLibrary#sslCertificate} is also set.
+    /// The SSL certificate for the remote endpoint. A SSL certificate is only returned if the host is secured with SSL/TLS and if the {`SubscribedLibrary.sslCertificate`} is also set.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate: Option<String>,
-    /// If the probe result is in an error status, this attribute will contain the detailed error messages.
+    /// If the probe result is in an error status, this field will contain the detailed error messages.
     #[serde(
         default = "ProbeResult::__missing_error_messages",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

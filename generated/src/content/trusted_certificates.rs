@@ -6,10 +6,16 @@
 //!
 //! Compiled with the `content-core` feature.
 
-/// The `TrustedCertificates.CreateSpec` class is the specification used to create a trusted certificate, see `com.vmware.content.trusted_certificates.create`. This class was added in vSphere API 7.0.3.0.
+/// The [`CreateSpec`](crate::content::trusted_certificates::CreateSpec) structure is the specification used to create a trusted certificate, see [`TrustedCertificates::create`](crate::content::TrustedCertificates::create).
+///
+/// Since vSphere API 7.0.3.0.
+///
+/// vAPI structure `com.vmware.content.trusted_certificates.create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// A certText is the certificate in Base64 encoded PEM format. The input must be a single line string with escape sequence for new-lines. This attribute was added in vSphere API 7.0.3.0.
+    /// A certText is the certificate in Base64 encoded PEM format. The input must be a single line string with escape sequence for new-lines.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default = "CreateSpec::__missing_cert_text")]
     pub cert_text: String,
 }
@@ -23,10 +29,16 @@ impl CreateSpec {
     }
 }
 
-/// The `TrustedCertificates.Info` class contains a trusted certificate. This class was added in vSphere API 7.0.3.0.
+/// The [`Info`](crate::content::trusted_certificates::Info) structure contains a trusted certificate.
+///
+/// Since vSphere API 7.0.3.0.
+///
+/// vAPI structure `com.vmware.content.trusted_certificates.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// A certificate in Base64 encoding This attribute was added in vSphere API 7.0.3.0.
+    /// A certificate in Base64 encoding.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default = "Info::__missing_cert_text")]
     pub cert_text: String,
 }
@@ -40,10 +52,16 @@ impl Info {
     }
 }
 
-/// The `TrustedCertificates.ListResult` class contains list of Summary of the trusted certificates, see `com.vmware.content.trusted_certificates.list`. This class was added in vSphere API 7.0.3.0.
+/// The [`ListResult`](crate::content::trusted_certificates::ListResult) structure contains list of Summary of the trusted certificates, see [`TrustedCertificates::list`](crate::content::TrustedCertificates::list).
+///
+/// Since vSphere API 7.0.3.0.
+///
+/// vAPI structure `com.vmware.content.trusted_certificates.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// List of certificates. This attribute was added in vSphere API 7.0.3.0.
+    /// List of certificates.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(
         default = "ListResult::__missing_certificates",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -60,14 +78,22 @@ impl ListResult {
     }
 }
 
-/// The `TrustedCertificates.Summary` class contains a trusted certificate summary. This class was added in vSphere API 7.0.3.0.
+/// The [`Summary`](crate::content::trusted_certificates::Summary) structure contains a trusted certificate summary.
+///
+/// Since vSphere API 7.0.3.0.
+///
+/// vAPI structure `com.vmware.content.trusted_certificates.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Unique identifier for the certificate. It is the TrustStore alias of the certificate. The alias is the SHA256 hash of the raw certificate data. This attribute was added in vSphere API 7.0.3.0.
+    /// Unique identifier for the certificate. It is the TrustStore alias of the certificate. The alias is the SHA256 hash of the raw certificate data.
     ///
     /// Identifier of a `com.vmware.content.TrustedCertificate` resource.
+    ///
+    /// Since vSphere API 7.0.3.0.
     pub certificate: crate::ids::TrustedCertificateId,
-    /// Certificate in Base64 encoded PEM format.. This attribute was added in vSphere API 7.0.3.0.
+    /// Certificate in Base64 encoded PEM format..
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default = "Summary::__missing_cert_text")]
     pub cert_text: String,
 }

@@ -7,7 +7,9 @@
 
 pub mod ovf;
 
-/// The `Type.Info` class describes support for a specific type of data in an `com.vmware.content.library.item_model`. The `Type.Info` can be queried through the `com.vmware.content.type` class. Type support describes plugins in the Content Library which can provide metadata on library items and help manage the transfer process by adding dependent files when a current file is added.
+/// The [`Info`](crate::content::type::Info) structure describes support for a specific type of data in an [`ItemModel`](crate::content::library::ItemModel). The [`Info`](crate::content::type::Info) can be queried through the [`Type`](crate::content::Type) service. Type support describes plugins in the Content Library which can provide metadata on library items and help manage the transfer process by adding dependent files when a current file is added.
+///
+/// vAPI structure `com.vmware.content.type.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// A description of the type support offered by the plugin.
@@ -16,7 +18,7 @@ pub struct Info {
     /// The name of the plugin which provides the type support.
     #[serde(default = "Info::__missing_name")]
     pub name: String,
-    /// The type which the plugin supports. To upload a library item of the type supported by the plugin, the `com.vmware.content.library.item_model.type` attribute of the item should be set to this value.
+    /// The type which the plugin supports. To upload a library item of the type supported by the plugin, the [`ItemModel::type`](crate::content::library::ItemModel::type) field of the item should be set to this value.
     #[serde(default = "Info::__missing_type")]
     pub r#type: String,
     /// The name of the vendor who created the type support plugin.
@@ -25,7 +27,9 @@ pub struct Info {
     /// The version number of the type support plugin.
     #[serde(default = "Info::__missing_version")]
     pub version: String,
-    /// List of security rules which can be applied to this item type. This attribute was added in vSphere API 7.0.3.0. If None no security rule can be associated with this item type.
+    /// List of security rules which can be applied to this item type. If `None` no security rule can be associated with this item type.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_rules: Option<Vec<crate::content::SecurityRuleType>>,
 }

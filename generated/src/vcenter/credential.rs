@@ -5,9 +5,14 @@
 //! Compiled with the `vcenter-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The credential type to use for authentication. This enumeration was added in vSphere API 9.0.0.0.
+    /// The credential type to use for authentication.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.credential.type`. Values this crate does
+    /// not know arrive as `Unknown` ([unknown values](crate#unknown-values)).
     pub enum Type {
         /// Username-password based authentication is being used.
         UsernamePassword = "USERNAME_PASSWORD",

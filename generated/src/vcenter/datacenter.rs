@@ -6,7 +6,9 @@
 //!
 //! Compiled with the `vcenter-datacenter` feature.
 
-/// The `Datacenter.CreateSpec` class defines the information used to create a datacenter.
+/// The [`CreateSpec`](crate::vcenter::datacenter::CreateSpec) structure defines the information used to create a datacenter.
+///
+/// vAPI structure `com.vmware.vcenter.datacenter.create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
     /// The name of the datacenter to be created.
@@ -14,7 +16,7 @@ pub struct CreateSpec {
     pub name: String,
     /// Datacenter folder in which the new datacenter should be created.
     ///
-    /// This attribute is currently required. In the future, if this attribute is None, the system will attempt to choose a suitable folder for the datacenter; if a folder cannot be chosen, the datacenter creation operation will fail.
+    /// This field is currently required. In the future, if this field is `None`, the system will attempt to choose a suitable folder for the datacenter; if a folder cannot be chosen, the datacenter creation operation will fail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
 }
@@ -38,7 +40,7 @@ impl DeleteRequest {
         Self { call }
     }
 
-    /// If true, delete the datacenter even if it is not empty. If None a `com.vmware.vapi.std.errors.resource_in_use` exception will be reported if the datacenter is not empty. This is the equivalent of passing the value false.
+    /// If true, delete the datacenter even if it is not empty. If `None` a [`ErrorKind::ResourceInUse`](crate::ErrorKind::ResourceInUse) error will be reported if the datacenter is not empty. This is the equivalent of passing the value false.
     pub fn force(self, force: bool) -> Self {
         Self {
             call: self.call.param("force", &force),
@@ -51,25 +53,29 @@ impl DeleteRequest {
     }
 }
 
-/// The `Datacenter.FilterSpec` class contains attributes used to filter the results when listing datacenters (see `com.vmware.vcenter.datacenter.list`). If multiple attributes are specified, only datacenters matching all of the attributes match the filter.
+/// The [`FilterSpec`](crate::vcenter::datacenter::FilterSpec) structure contains fields used to filter the results when listing datacenters (see [`Datacenter::list`](crate::vcenter::Datacenter::list)). If multiple fields are specified, only datacenters matching all of the fields match the filter.
+///
+/// vAPI structure `com.vmware.vcenter.datacenter.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
     /// Identifiers of datacenters that can match the filter.
     ///
-    /// If None or empty, datacenters with any identifier match the filter.
+    /// If `None` or empty, datacenters with any identifier match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datacenters: Option<Vec<String>>,
-    /// Names that datacenters must have to match the filter (see `com.vmware.vcenter.datacenter.info.name`). If None or empty, datacenters with any name match the filter.
+    /// Names that datacenters must have to match the filter (see [`Info::name`](crate::vcenter::datacenter::Info::name)). If `None` or empty, datacenters with any name match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
     /// Folders that must contain the datacenters for the datacenter to match the filter.
     ///
-    /// If None or empty, datacenters in any folder match the filter.
+    /// If `None` or empty, datacenters in any folder match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folders: Option<Vec<String>>,
 }
 
-/// The `Datacenter.Info` class contains information about a datacenter in vCenter Server.
+/// The [`Info`](crate::vcenter::datacenter::Info) structure contains information about a datacenter in vCenter Server.
+///
+/// vAPI structure `com.vmware.vcenter.datacenter.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The name of the datacenter.
@@ -112,7 +118,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Specification of matching datacenters for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.datacenter.filter_spec` with all attributes None which means all datacenters match the filter.
+    /// Specification of matching datacenters for which information should be returned. If `None`, the behavior is equivalent to a [`FilterSpec`](crate::vcenter::datacenter::FilterSpec) with all fields `None` which means all datacenters match the filter.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
@@ -125,7 +131,9 @@ impl ListRequest {
     }
 }
 
-/// The `Datacenter.Summary` class contains commonly used information about a datacenter in vCenter Server.
+/// The [`Summary`](crate::vcenter::datacenter::Summary) structure contains commonly used information about a datacenter in vCenter Server.
+///
+/// vAPI structure `com.vmware.vcenter.datacenter.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Identifier of the datacenter.

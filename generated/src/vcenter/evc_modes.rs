@@ -6,12 +6,18 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// The `EvcModes.CreateSpec` contains information for creating a custom `com.vmware.vcenter.evc_mode.evc_mode`. This class was added in vSphere API 9.0.0.0.
+/// The [`CreateSpec`](crate::vcenter::evc_modes::CreateSpec) contains information for creating a custom [`EvcMode`](crate::vcenter::evc_mode::EvcMode).
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.evc_modes.create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// List of all sources to be used for creating a custom EVC mode. This attribute was added in vSphere API 9.0.0.0.
+    /// List of all sources to be used for creating a custom EVC mode.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "CreateSpec::__missing_sources",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -25,35 +31,53 @@ impl CreateSpec {
     }
 }
 
-/// This class provides information about the CPU `com.vmware.vcenter.evc_mode.evc_mode` and graphics `com.vmware.vcenter.evc_mode.evc_mode` associated with a custom `com.vmware.vcenter.evc_mode.evc_mode`. This class was added in vSphere API 9.0.0.0.
+/// This structure provides information about the CPU [`EvcMode`](crate::vcenter::evc_mode::EvcMode) and graphics [`EvcMode`](crate::vcenter::evc_mode::EvcMode) associated with a custom [`EvcMode`](crate::vcenter::evc_mode::EvcMode).
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.evc_modes.partition_result`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PartitionResult {
-    /// CPU specific EVC mode created from an EVC mode partitioning operation. This attribute was added in vSphere API 9.0.0.0. if None, then no CPU EVC mode details were found in `com.vmware.vcenter.evc_mode.evc_mode` object being partitioned.
+    /// CPU specific EVC mode created from an EVC mode partitioning operation. if `None`, then no CPU EVC mode details were found in [`EvcMode`](crate::vcenter::evc_mode::EvcMode) object being partitioned.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_evc_mode: Option<crate::vcenter::evc_mode::EvcMode>,
-    /// Graphics specific EVC mode created from an EVC mode partitioning operation. This attribute was added in vSphere API 9.0.0.0. if None, then no Graphics EVC mode details were found in `com.vmware.vcenter.evc_mode.evc_mode` object being partitioned.
+    /// Graphics specific EVC mode created from an EVC mode partitioning operation. if `None`, then no Graphics EVC mode details were found in [`EvcMode`](crate::vcenter::evc_mode::EvcMode) object being partitioned.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub graphics_evc_mode: Option<crate::vcenter::evc_mode::EvcMode>,
 }
 
-/// `EvcModes.Source` are the objects used as input in the creation of custom `com.vmware.vcenter.evc_mode.evc_mode` objects. This class was added in vSphere API 9.0.0.0.
+/// [`Source`](crate::vcenter::evc_modes::Source) are the objects used as input in the creation of custom [`EvcMode`](crate::vcenter::evc_mode::EvcMode) objects.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.evc_modes.source`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Source {
-    /// The vCenter Server location from which the objects are referenced. This attribute was added in vSphere API 9.0.0.0. If None, the current vCenter server will be used.
+    /// The vCenter Server location from which the objects are referenced. If `None`, the current vCenter server will be used.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_locator: Option<crate::vcenter::ServiceLocator>,
-    /// The clusters to be used as reference objects. This attribute was added in vSphere API 9.0.0.0.
+    /// The clusters to be used as reference objects.
     ///
-    /// If None, then no clusters are used for computing the custom EVC mode. At least ne of `clusters` or `hosts` must be specified.
+    /// If `None`, then no clusters are used for computing the custom EVC mode. At least ne of `clusters` or `hosts` must be specified.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<String>>,
-    /// The hosts to be used as reference objects. This attribute was added in vSphere API 9.0.0.0.
+    /// The hosts to be used as reference objects.
     ///
-    /// If None, then no hosts are used for computing the the custom EVC mode. At least one of `clusters` or `hosts` must be specified.
+    /// If `None`, then no hosts are used for computing the the custom EVC mode. At least one of `clusters` or `hosts` must be specified.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
 }

@@ -6,28 +6,30 @@
 //!
 //! Compiled with the `vcenter-folder` feature.
 
-/// The `Folder.FilterSpec` class contains attributes used to filter the results when listing folders (see `com.vmware.vcenter.folder.list`). If multiple attributes are specified, only folders matching all of the attributes match the filter.
+/// The [`FilterSpec`](crate::vcenter::folder::FilterSpec) structure contains fields used to filter the results when listing folders (see [`Folder::list`](crate::vcenter::Folder::list)). If multiple fields are specified, only folders matching all of the fields match the filter.
+///
+/// vAPI structure `com.vmware.vcenter.folder.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
     /// Identifiers of folders that can match the filter.
     ///
-    /// If None or empty, folders with any identifier match the filter.
+    /// If `None` or empty, folders with any identifier match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folders: Option<Vec<String>>,
-    /// Names that folders must have to match the filter (see `com.vmware.vcenter.folder.summary.name`). If None or empty, folders with any name match the filter.
+    /// Names that folders must have to match the filter (see [`Summary::name`](crate::vcenter::folder::Summary::name)). If `None` or empty, folders with any name match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
-    /// Type that folders must have to match the filter (see `com.vmware.vcenter.folder.summary.type`). If None, folders with any type match the filter.
+    /// Type that folders must have to match the filter (see [`Summary::type`](crate::vcenter::folder::Summary::type)). If `None`, folders with any type match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
     /// Folders that must contain the folder for the folder to match the filter.
     ///
-    /// If None or empty, folder in any folder match the filter.
+    /// If `None` or empty, folder in any folder match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_folders: Option<Vec<String>>,
     /// Datacenters that must contain the folder for the folder to match the filter.
     ///
-    /// If None or empty, folder in any datacenter match the filter.
+    /// If `None` or empty, folder in any datacenter match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datacenters: Option<Vec<String>>,
 }
@@ -45,7 +47,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Specification of matching folders for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.folder.filter_spec` with all attributes None which means all folders match the filter.
+    /// Specification of matching folders for which information should be returned. If `None`, the behavior is equivalent to a [`FilterSpec`](crate::vcenter::folder::FilterSpec) with all fields `None` which means all folders match the filter.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
@@ -58,7 +60,9 @@ impl ListRequest {
     }
 }
 
-/// The `Folder.Summary` class contains commonly used information about a folder.
+/// The [`Summary`](crate::vcenter::folder::Summary) structure contains commonly used information about a folder.
+///
+/// vAPI structure `com.vmware.vcenter.folder.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Identifier of the folder.
@@ -79,7 +83,10 @@ impl Summary {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Folder.Type` class defines the type of a vCenter Server folder. The type of a folder determines what what kinds of children can be contained in the folder.
+    /// The [`Type`](crate::vcenter::folder::Type) enumeration defines the type of a vCenter Server folder. The type of a folder determines what what kinds of children can be contained in the folder.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.folder.type`. Values this crate does not
+    /// know arrive as `Unknown` ([unknown values](crate#unknown-values)).
     pub enum Type {
         /// A folder that can contain datacenters.
         Datacenter = "DATACENTER",

@@ -5,28 +5,42 @@
 //!
 //! Compiled with the `vcenter-ovfs` feature.
 
-/// The `Ovfs.DatastoreInfo` class defines the datastore information used for mapping of datastores in the inventory. This class was added in vSphere API 9.0.0.0.
+/// The [`DatastoreInfo`](crate::vcenter::ovfs::DatastoreInfo) structure defines the datastore information used for mapping of datastores in the inventory.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.ovfs.datastore_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DatastoreInfo {
-    /// The identifier of the datastore in the inventory that is the target of the OVF datastore mapping. This attribute was added in vSphere API 9.0.0.0.
+    /// The identifier of the datastore in the inventory that is the target of the OVF datastore mapping.
     ///
     /// Identifier of a `Datastore` resource.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub datastore: crate::ids::DatastoreId,
 }
 
-/// The `Ovfs.DeployResult` class defines the result of a successful API call which will include the ID of the entity created. This class was added in vSphere API 9.0.0.0.
+/// The [`DeployResult`](crate::vcenter::ovfs::DeployResult) structure defines the result of a successful API call which will include the ID of the entity created.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.ovfs.deploy_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeployResult {
-    /// Type for the result. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be one of `VirtualApp` or `VirtualMachine`. When methods return a value of this class as a return value, the attribute will be one of `VirtualApp` or `VirtualMachine`.
+    /// Type for the result. When clients pass a value of this field as a parameter, the field must be one of `VirtualApp` or `VirtualMachine`. When methods return a value of this field as a return value, the field will be one of `VirtualApp` or `VirtualMachine`.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "DeployResult::__missing_result_type")]
     pub result_type: String,
-    /// Identifier of the deployed Virtual Machine or Virtual Appliance if deployment succeeded. In case of a deployment failure an exception is thrown instead of returning DeployResult. This attribute was added in vSphere API 9.0.0.0.
+    /// Identifier of the deployed Virtual Machine or Virtual Appliance if deployment succeeded. In case of a deployment failure an error is thrown instead of returning DeployResult.
     ///
     /// Identifier of a resource of one of the types `VirtualApp` or `VirtualMachine`.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub created_entity: vsphere_vapi_runtime::ResourceId,
 }
 
@@ -41,65 +55,101 @@ impl DeployResult {
     pub const RESULT_TYPES: &'static [&'static str] = &["VirtualApp", "VirtualMachine"];
 }
 
-/// The `Ovfs.DeploySpec` class contains parameters supplied at the time the OVF deploys onto a specific host. Users must supply some required parameters, and may override other default parameters. Customization parameters are also provided for Guest OS customization. This class was added in vSphere API 9.0.0.0.
+/// The [`DeploySpec`](crate::vcenter::ovfs::DeploySpec) structure contains parameters supplied at the time the OVF deploys onto a specific host. Users must supply some required parameters, and may override other default parameters. Customization parameters are also provided for Guest OS customization.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.ovfs.deploy_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeploySpec {
-    /// The HTTP location of the source OVF files or OVA. This attribute was added in vSphere API 9.0.0.0.
-    pub url: String,
-    /// The resource pool where the VM or vApp will deploy. Currently required but in the future versions may become optional. This attribute was added in vSphere API 9.0.0.0.
+    /// The HTTP location of the source OVF files or OVA.
     ///
-    /// if None or empty, the deployment will fail.
+    /// Since vSphere API 9.0.0.0.
+    pub url: String,
+    /// The resource pool where the VM or vApp will deploy. Currently required but in the future versions may become optional.
+    ///
+    /// if `None` or empty, the deployment will fail.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pool: Option<String>,
-    /// The folder where the VirtualMachine will be placed. This attribute was added in vSphere API 9.0.0.0.
+    /// The folder where the VirtualMachine will be placed.
     ///
-    /// if None or empty, the folder will be set to vmFolder in the datacenter where the resource pool is.
+    /// if `None` or empty, the folder will be set to vmFolder in the datacenter where the resource pool is.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
-    /// The name of the VM or vApp being deployed as specified by an OVF. This attribute was added in vSphere API 9.0.0.0.
+    /// The name of the VM or vApp being deployed as specified by an OVF.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "DeploySpec::__missing_name")]
     pub name: String,
-    /// The identifier of the host being deployed to. This attribute was added in vSphere API 9.0.0.0.
+    /// The identifier of the host being deployed to.
     ///
-    /// If None, a suitable host will be picked if possible, meeting datastore and network constraints.
+    /// If `None`, a suitable host will be picked if possible, meeting datastore and network constraints.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_system: Option<String>,
-    /// The `networkMapping` defines user choices for mapping of a network as specified by the OVF descriptor to a Network in the inventory. This attribute was added in vSphere API 9.0.0.0. If None, no network mapping is used.
+    /// The `networkMapping` defines user choices for mapping of a network as specified by the OVF descriptor to a Network in the inventory. If `None`, no network mapping is used.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_mapping: Option<
         vsphere_vapi_runtime::types::VapiMap<String, NetworkInfo>,
     >,
-    /// The datastore selection for VM's home directory. This attribute was added in vSphere API 9.0.0.0.
+    /// The datastore selection for VM's home directory.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub vm_home_datastore: DatastoreInfo,
-    /// The optional disk provisioning type used upon deployment. If set all the disks in the deployed OVF will have the same specified disk type (e.g., thin provisioned). This attribute was added in vSphere API 9.0.0.0. If None, the type will be set to thick.
+    /// The optional disk provisioning type used upon deployment. If set all the disks in the deployed OVF will have the same specified disk type (e.g., thin provisioned). If `None`, the type will be set to thick.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_provisioning: Option<DiskProvisioningType>,
-    /// Use Push mode for transferring VM files to ESX. Push mode transfers files from source to ESXi, whereas in Pull mode ESX "pulls" the files directly from source. The user needs privilege VApp.PullFromUrls in vCenter to use Pull mode. This attribute was added in vSphere API 9.0.0.0. If None, the default is set to Pull mode.
+    /// Use Push mode for transferring VM files to ESX. Push mode transfers files from source to ESXi, whereas in Pull mode ESX "pulls" the files directly from source. The user needs privilege VApp.PullFromUrls in vCenter to use Pull mode. If `None`, the default is set to Pull mode.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pull_from_esx: Option<bool>,
-    /// Require that the OVF package includes both a certificate (.cert) file and a manifest (.mf) file. The certificate file contains a vendor-supplied public key and the signature of the manifest file as signed with the vendor-supplied private key. This attribute was added in vSphere API 9.0.0.0. If None, the default is set to false.
+    /// Require that the OVF package includes both a certificate (.cert) file and a manifest (.mf) file. The certificate file contains a vendor-supplied public key and the signature of the manifest file as signed with the vendor-supplied private key. If `None`, the default is set to false.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature_required: Option<bool>,
-    /// Skip manifest validation. The manifest validation involves validating format and content of the manifest file. In Push mode of deployment all SHA entries present in the manifest file are validated against SHA digest of transferred files. If value is true and manifest file is not present a warning is generated. This attribute was added in vSphere API 9.0.0.0. If None, the default is set to false.
+    /// Skip manifest validation. The manifest validation involves validating format and content of the manifest file. In Push mode of deployment all SHA entries present in the manifest file are validated against SHA digest of transferred files. If value is true and manifest file is not present a warning is generated. If `None`, the default is set to false.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_manifest_check: Option<bool>,
-    /// Whether to power on the deployed entity. This attribute was added in vSphere API 9.0.0.0. If None, the default is set to false.
+    /// Whether to power on the deployed entity. If `None`, the default is set to false.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub power_on: Option<bool>,
-    /// Use this optional field to specify any custom headers required by the source server, including authenticating headers. This attribute was added in vSphere API 9.0.0.0. If None, no headers are used to access source.
+    /// Use this optional field to specify any custom headers required by the source server, including authenticating headers. If `None`, no headers are used to access source.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_http_headers: Option<
         vsphere_vapi_runtime::types::VapiMap<String, String>,
     >,
-    /// These parameters will apply to OVF Properties to customize the guest OS after it is deployed. These parameters specify values for corresponding ovf:Property flags. Example: if ovf:Property has ovf:key="ip" and desired value is "1.2.3.4" then an entry would be added which would map "ip" to "1.2.3.4". This attribute was added in vSphere API 9.0.0.0. If None, no customization is done.
+    /// These parameters will apply to OVF Properties to customize the guest OS after it is deployed. These parameters specify values for corresponding ovf:Property flags. Example: if ovf:Property has ovf:key="ip" and desired value is "1.2.3.4" then an entry would be added which would map "ip" to "1.2.3.4". If `None`, no customization is done.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_properties: Option<vsphere_vapi_runtime::types::VapiMap<String, String>>,
-    /// Optionally used for HTTPS source validation. The source is the location where the OVF/OVA files are located. The source server certificate in PEM format. This attribute was added in vSphere API 9.0.0.0. If None, no certificate is used.
+    /// Optionally used for HTTPS source validation. The source is the location where the OVF/OVA files are located. The source server certificate in PEM format. If `None`, no certificate is used.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_certificate: Option<String>,
-    /// The key of the chosen deployment option. If empty, the default option is chosen. The list of available deployment options can optionally be specified in the OVF file being deployed and this key specifies which one to use for deployment from that list. This attribute was added in vSphere API 9.0.0.0.
+    /// The key of the chosen deployment option. If empty, the default option is chosen. The list of available deployment options can optionally be specified in the OVF file being deployed and this key specifies which one to use for deployment from that list.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment_option: Option<String>,
 }
@@ -139,9 +189,15 @@ impl DeploySpec {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Ovfs.DiskProvisioningType` class specifies types of disk provisioning that can be set for the disk in the deployed OVF package. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`DiskProvisioningType`](crate::vcenter::ovfs::DiskProvisioningType) enumeration specifies types of disk provisioning that can be set for the disk in the deployed OVF package.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.ovfs.disk_provisioning_type`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum DiskProvisioningType {
         /// A sparse (allocate on demand) monolithic disk. Disks in this format can be used with other VMware products.
         MonolithicSparse = "MONOLITHIC_SPARSE",
@@ -167,17 +223,25 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Ovfs.NetworkInfo` class defines network information for specifying network mappings from the OVF descriptor to a Network in the inventory. This class was added in vSphere API 9.0.0.0.
+/// The [`NetworkInfo`](crate::vcenter::ovfs::NetworkInfo) structure defines network information for specifying network mappings from the OVF descriptor to a Network in the inventory.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.ovfs.network_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NetworkInfo {
-    /// Type for the network. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be one of `DistributedVirtualPortgroup`, `Network`, or `OpaqueNetwork`. When methods return a value of this class as a return value, the attribute will be one of `DistributedVirtualPortgroup`, `Network`, or `OpaqueNetwork`.
+    /// Type for the network. When clients pass a value of this field as a parameter, the field must be one of `DistributedVirtualPortgroup`, [`Network`](crate::vcenter::Network), or `OpaqueNetwork`. When methods return a value of this field as a return value, the field will be one of `DistributedVirtualPortgroup`, [`Network`](crate::vcenter::Network), or `OpaqueNetwork`.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "NetworkInfo::__missing_net_type")]
     pub net_type: String,
-    /// The identifier of the network in the inventory that is the target of the OVF network. This attribute was added in vSphere API 9.0.0.0.
+    /// The identifier of the network in the inventory that is the target of the OVF network.
     ///
     /// Identifier of a resource of one of the types `DistributedVirtualPortgroup`, `Network` or `OpaqueNetwork`.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub network: vsphere_vapi_runtime::ResourceId,
 }
 

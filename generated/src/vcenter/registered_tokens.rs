@@ -6,12 +6,18 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// The `RegisteredTokens.CreateSpec` class contains information about the specific tokens that require registration. This class was added in vSphere API 9.1.0.0.
+/// The [`CreateSpec`](crate::vcenter::registered_tokens::CreateSpec) structure contains information about the specific tokens that require registration.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.registered_tokens.create_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// The Expanded Token with all authorization claims, obtained by following the "ovl" link. This attribute was added in vSphere API 9.1.0.0. If None, the token will not be stored.
+    /// The Expanded Token with all authorization claims, obtained by following the "ovl" link. If `None`, the token will not be stored.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expanded_access_token: Option<vsphere_vapi_runtime::types::Secret>,
 }

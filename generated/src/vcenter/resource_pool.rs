@@ -8,20 +8,32 @@
 
 pub mod shares_info;
 
-/// The  class contains information used to create a resource pool, see `com.vmware.vcenter.resource_pool.create`. This class was added in vSphere API 7.0.0.0.
+/// The  class contains information used to create a resource pool, see [`ResourcePool::create`](crate::vcenter::ResourcePool::create).
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.resource_pool.create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// Name of the resource pool. This attribute was added in vSphere API 7.0.0.0.
+    /// Name of the resource pool.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
-    /// Parent of the created resource pool. This attribute was added in vSphere API 7.0.0.0.
+    /// Parent of the created resource pool.
     ///
     /// Identifier of a `ResourcePool` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub parent: crate::ids::ResourcePoolId,
-    /// Resource allocation for CPU. This attribute was added in vSphere API 7.0.0.0. if None or empty, use the default CPU allocation specification.
+    /// Resource allocation for CPU. if `None` or empty, use the default CPU allocation specification.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_allocation: Option<ResourceAllocationCreateSpec>,
-    /// Resource allocation for memory. This attribute was added in vSphere API 7.0.0.0. if None or empty, use the default memory allocation specification.
+    /// Resource allocation for memory. if `None` or empty, use the default memory allocation specification.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_allocation: Option<ResourceAllocationCreateSpec>,
 }
@@ -47,40 +59,44 @@ impl CreateSpec {
     }
 }
 
-/// The `ResourcePool.FilterSpec` class contains attributes used to filter the results when listing resource pools (see `com.vmware.vcenter.resource_pool.list`). If multiple attributes are specified, only resource pools matching all of the attributes match the filter.
+/// The [`FilterSpec`](crate::vcenter::resource_pool::FilterSpec) structure contains fields used to filter the results when listing resource pools (see [`ResourcePool::list`](crate::vcenter::ResourcePool::list)). If multiple fields are specified, only resource pools matching all of the fields match the filter.
+///
+/// vAPI structure `com.vmware.vcenter.resource_pool.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
     /// Identifiers of resource pools that can match the filter.
     ///
-    /// If None or empty, resource pools with any identifier match the filter.
+    /// If `None` or empty, resource pools with any identifier match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pools: Option<Vec<String>>,
-    /// Names that resource pools must have to match the filter (see `com.vmware.vcenter.resource_pool.info.name`). If None or empty, resource pools with any name match the filter.
+    /// Names that resource pools must have to match the filter (see [`Info::name`](crate::vcenter::resource_pool::Info::name)). If `None` or empty, resource pools with any name match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
     /// Resource pools that must contain the resource pool for the resource pool to match the filter.
     ///
-    /// If None or empty, resource pools in any resource pool match the filter.
+    /// If `None` or empty, resource pools in any resource pool match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_resource_pools: Option<Vec<String>>,
     /// Datacenters that must contain the resource pool for the resource pool to match the filter.
     ///
-    /// If None or empty, resource pools in any datacenter match the filter.
+    /// If `None` or empty, resource pools in any datacenter match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datacenters: Option<Vec<String>>,
     /// Hosts that must contain the resource pool for the resource pool to match the filter.
     ///
-    /// If None or empty, resource pools in any host match the filter.
+    /// If `None` or empty, resource pools in any host match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
     /// Clusters that must contain the resource pool for the resource pool to match the filter.
     ///
-    /// If None or empty, resource pools in any cluster match the filter.
+    /// If `None` or empty, resource pools in any cluster match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<String>>,
 }
 
-/// The `ResourcePool.Info` class contains information about a resource pool.
+/// The [`Info`](crate::vcenter::resource_pool::Info) structure contains information about a resource pool.
+///
+/// vAPI structure `com.vmware.vcenter.resource_pool.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Name of the vCenter Server resource pool.
@@ -92,10 +108,14 @@ pub struct Info {
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub resource_pools: Vec<String>,
-    /// Resource allocation information for CPU. This attribute was added in vSphere API 7.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Resource allocation information for CPU. This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_allocation: Option<ResourceAllocationInfo>,
-    /// Resource allocation information for memory. This attribute was added in vSphere API 7.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Resource allocation information for memory. This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_allocation: Option<ResourceAllocationInfo>,
 }
@@ -141,7 +161,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Specification of matching resource pools for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.resource_pool.filter_spec` with all attributes None which means all resource pools match the filter.
+    /// Specification of matching resource pools for which information should be returned. If `None`, the behavior is equivalent to a [`FilterSpec`](crate::vcenter::resource_pool::FilterSpec) with all fields `None` which means all resource pools match the filter.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
@@ -154,36 +174,61 @@ impl ListRequest {
     }
 }
 
-/// The `ResourcePool.ResourceAllocationCreateSpec` class contains resource allocation information used to create a resource pool, see `com.vmware.vcenter.resource_pool.create`. This class was added in vSphere API 7.0.0.0.
+/// The [`ResourceAllocationCreateSpec`](crate::vcenter::resource_pool::ResourceAllocationCreateSpec) structure contains resource allocation information used to create a resource pool, see [`ResourcePool::create`](crate::vcenter::ResourcePool::create).
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.resource_pool.resource_allocation_create_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ResourceAllocationCreateSpec {
-    /// Amount of resource that is guaranteed available to a resource pool. Reserved resources are not wasted if they are not used. If the utilization is less than the reservation, the resources can be utilized by other running virtual machines. Units are MB for memory, and MHz for CPU. This attribute was added in vSphere API 7.0.0.0. If None or empty, `com.vmware.vcenter.resource_pool.resource_allocation_create_spec.reservation` will be set to 0.
+    /// Amount of resource that is guaranteed available to a resource pool. Reserved resources are not wasted if they are not used. If the utilization is less than the reservation, the resources can be utilized by other running virtual machines. Units are MB for memory, and MHz for CPU. If `None` or empty, [`ResourceAllocationCreateSpec::reservation`](crate::vcenter::resource_pool::ResourceAllocationCreateSpec::reservation) will be set to 0.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reservation: Option<i64>,
-    /// In a resource pool with an expandable reservation, the reservation can grow beyond the specified value, if the parent resource pool has unreserved resources. A non-expandable reservation is called a fixed reservation. This attribute was added in vSphere API 7.0.0.0. If None or empty, `com.vmware.vcenter.resource_pool.resource_allocation_create_spec.expandable_reservation` will be set to true.
+    /// In a resource pool with an expandable reservation, the reservation can grow beyond the specified value, if the parent resource pool has unreserved resources. A non-expandable reservation is called a fixed reservation. If `None` or empty, [`ResourceAllocationCreateSpec::expandable_reservation`](crate::vcenter::resource_pool::ResourceAllocationCreateSpec::expandable_reservation) will be set to true.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expandable_reservation: Option<bool>,
-    /// The utilization of a resource pool will not exceed this limit, even if there are available resources. This is typically used to ensure a consistent performance of resource pools independent of available resources. If set to -1, then there is no fixed limit on resource usage (only bounded by available resources and shares). Units are MB for memory, and MHz for CPU. This attribute was added in vSphere API 7.0.0.0. If None or empty, `com.vmware.vcenter.resource_pool.resource_allocation_create_spec.limit` will be set to -1.
+    /// The utilization of a resource pool will not exceed this limit, even if there are available resources. This is typically used to ensure a consistent performance of resource pools independent of available resources. If set to -1, then there is no fixed limit on resource usage (only bounded by available resources and shares). Units are MB for memory, and MHz for CPU. If `None` or empty, [`ResourceAllocationCreateSpec::limit`](crate::vcenter::resource_pool::ResourceAllocationCreateSpec::limit) will be set to -1.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    /// Shares are used in case of resource contention. This attribute was added in vSphere API 7.0.0.0. If None or empty, `com.vmware.vcenter.resource_pool.resource_allocation_create_spec.shares` will be set to '`com.vmware.vcenter.resource_pool.shares_info.level.NORMAL`'.
+    /// Shares are used in case of resource contention. If `None` or empty, [`ResourceAllocationCreateSpec::shares`](crate::vcenter::resource_pool::ResourceAllocationCreateSpec::shares) will be set to '[`Level::Normal`](crate::vcenter::resource_pool::shares_info::Level::Normal)'.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shares: Option<SharesInfo>,
 }
 
-/// The `ResourcePool.ResourceAllocationInfo` class contains resource allocation information of a resource pool. This class was added in vSphere API 7.0.0.0.
+/// The [`ResourceAllocationInfo`](crate::vcenter::resource_pool::ResourceAllocationInfo) structure contains resource allocation information of a resource pool.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.resource_pool.resource_allocation_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceAllocationInfo {
-    /// Amount of resource that is guaranteed available to a resource pool. Reserved resources are not wasted if they are not used. If the utilization is less than the reservation, the resources can be utilized by other running virtual machines. Units are MB for memory, and MHz for CPU. This attribute was added in vSphere API 7.0.0.0.
+    /// Amount of resource that is guaranteed available to a resource pool. Reserved resources are not wasted if they are not used. If the utilization is less than the reservation, the resources can be utilized by other running virtual machines. Units are MB for memory, and MHz for CPU.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "ResourceAllocationInfo::__missing_reservation")]
     pub reservation: i64,
-    /// In a resource pool with an expandable reservation, the reservation can grow beyond the specified value, if the parent resource pool has unreserved resources. A non-expandable reservation is called a fixed reservation. This attribute was added in vSphere API 7.0.0.0.
+    /// In a resource pool with an expandable reservation, the reservation can grow beyond the specified value, if the parent resource pool has unreserved resources. A non-expandable reservation is called a fixed reservation.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "ResourceAllocationInfo::__missing_expandable_reservation")]
     pub expandable_reservation: bool,
-    /// The utilization of a resource pool will not exceed this limit, even if there are available resources. This is typically used to ensure a consistent performance of resource pools independent of available resources. If set to -1, then there is no fixed limit on resource usage (only bounded by available resources and shares). Units are MB for memory, and MHz for CPU. This attribute was added in vSphere API 7.0.0.0.
+    /// The utilization of a resource pool will not exceed this limit, even if there are available resources. This is typically used to ensure a consistent performance of resource pools independent of available resources. If set to -1, then there is no fixed limit on resource usage (only bounded by available resources and shares). Units are MB for memory, and MHz for CPU.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "ResourceAllocationInfo::__missing_limit")]
     pub limit: i64,
-    /// Shares are used in case of resource contention. This attribute was added in vSphere API 7.0.0.0.
+    /// Shares are used in case of resource contention.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub shares: SharesInfo,
 }
 
@@ -210,37 +255,57 @@ impl ResourceAllocationInfo {
     }
 }
 
-/// The `ResourceAllocationUpdateSpec` class describes the updates to be made to the resource allocation settings of a resource pool. This class was added in vSphere API 7.0.0.0.
+/// The [`ResourceAllocationUpdateSpec`](crate::vcenter::resource_pool::ResourceAllocationUpdateSpec) structure describes the updates to be made to the resource allocation settings of a resource pool.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.resource_pool.resource_allocation_update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ResourceAllocationUpdateSpec {
-    /// Amount of resource that is guaranteed available to a resource pool. Reserved resources are not wasted if they are not used. If the utilization is less than the reservation, the resources can be utilized by other running virtual machines. Units are MB for memory, and MHz for CPU. This attribute was added in vSphere API 7.0.0.0. If None or empty, `reservation` will be set to 0.
+    /// Amount of resource that is guaranteed available to a resource pool. Reserved resources are not wasted if they are not used. If the utilization is less than the reservation, the resources can be utilized by other running virtual machines. Units are MB for memory, and MHz for CPU. If `None` or empty, `reservation` will be set to 0.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reservation: Option<i64>,
-    /// In a resource pool with an expandable reservation, the reservation can grow beyond the specified value, if the parent resource pool has unreserved resources. A non-expandable reservation is called a fixed reservation. This attribute was added in vSphere API 7.0.0.0. If None or empty, `expandableReservation` will be set to true.
+    /// In a resource pool with an expandable reservation, the reservation can grow beyond the specified value, if the parent resource pool has unreserved resources. A non-expandable reservation is called a fixed reservation. If `None` or empty, `expandableReservation` will be set to true.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expandable_reservation: Option<bool>,
-    /// The utilization of a resource pool will not exceed this limit, even if there are available resources. This is typically used to ensure a consistent performance of resource pools independent of available resources. If set to -1, then there is no fixed limit on resource usage (only bounded by available resources and shares). Units are MB for memory, and MHz for CPU. This attribute was added in vSphere API 7.0.0.0. If None or empty, `limit` will be set to -1.
+    /// The utilization of a resource pool will not exceed this limit, even if there are available resources. This is typically used to ensure a consistent performance of resource pools independent of available resources. If set to -1, then there is no fixed limit on resource usage (only bounded by available resources and shares). Units are MB for memory, and MHz for CPU. If `None` or empty, `limit` will be set to -1.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    /// Shares are used in case of resource contention. This attribute was added in vSphere API 7.0.0.0. If None or empty, `shares` will be set to '`com.vmware.vcenter.resource_pool.shares_info.level.NORMAL`'.
+    /// Shares are used in case of resource contention. If `None` or empty, `shares` will be set to '[`Level::Normal`](crate::vcenter::resource_pool::shares_info::Level::Normal)'.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shares: Option<SharesInfo>,
 }
 
-/// The `ResourcePool.SharesInfo` class provides specification of shares.
+/// The [`SharesInfo`](crate::vcenter::resource_pool::SharesInfo) structure provides specification of shares.
 ///
-/// Shares are used to determine relative allocation between resource consumers. In general, a consumer with more shares gets proportionally more of the resource, subject to certain other constraints. This class was added in vSphere API 7.0.0.0.
+/// Shares are used to determine relative allocation between resource consumers. In general, a consumer with more shares gets proportionally more of the resource, subject to certain other constraints.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.resource_pool.shares_info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SharesInfo {
-    /// The allocation level. It maps to a pre-determined set of numeric values for shares. If the shares value does not map to a predefined size, then the level is set as CUSTOM. This attribute was added in vSphere API 7.0.0.0.
+    /// The allocation level. It maps to a pre-determined set of numeric values for shares. If the shares value does not map to a predefined size, then the level is set as CUSTOM.
     ///
     /// The variant carries the fields of its case (see [`SharesInfoLevel`]).
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub level: SharesInfoLevel,
 }
 
-/// The `level` tag of [`SharesInfo`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `level` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SharesInfoLevel::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `level` tag of [`SharesInfo`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `SharesInfoLevel::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -253,13 +318,21 @@ pub enum SharesInfoLevel {
     High,
     /// If set, in case there is resource contention the server uses the shares value to determine the resource allocation.
     Custom {
-        /// When `com.vmware.vcenter.resource_pool.shares_info.level` is set to CUSTOM, it is the number of shares allocated. Otherwise, this value is ignored.
+        /// When [`SharesInfo::level`](crate::vcenter::resource_pool::SharesInfo::level) is set to CUSTOM, it is the number of shares allocated. Otherwise, this value is ignored.
         ///
-        /// There is no unit for this value. It is a relative measure based on the settings for other resource pools. This attribute was added in vSphere API 7.0.0.0.
+        /// There is no unit for this value. It is a relative measure based on the settings for other resource pools.
+        ///
+        /// Since vSphere API 7.0.0.0.
         shares: Option<i64>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl SharesInfoLevel {
@@ -389,7 +462,9 @@ impl<'de> serde::Deserialize<'de> for SharesInfo {
     }
 }
 
-/// The `ResourcePool.Summary` class contains commonly used information about a resource pool in vCenter Server.
+/// The [`Summary`](crate::vcenter::resource_pool::Summary) structure contains commonly used information about a resource pool in vCenter Server.
+///
+/// vAPI structure `com.vmware.vcenter.resource_pool.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Identifier of the resource pool.
@@ -407,16 +482,26 @@ impl Summary {
     }
 }
 
-/// The  class contains specification for updating the configuration of a resource pool. This class was added in vSphere API 7.0.0.0.
+/// The  class contains specification for updating the configuration of a resource pool.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.resource_pool.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// Name of the resource pool. This attribute was added in vSphere API 7.0.0.0. if None or empty, the name of the resource pool will not be changed.
+    /// Name of the resource pool. if `None` or empty, the name of the resource pool will not be changed.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Resource allocation for CPU. This attribute was added in vSphere API 7.0.0.0. if None or empty, the CPU allocation of the resource pool will not be changed.
+    /// Resource allocation for CPU. if `None` or empty, the CPU allocation of the resource pool will not be changed.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_allocation: Option<ResourceAllocationUpdateSpec>,
-    /// Resource allocation for memory. This attribute was added in vSphere API 7.0.0.0. if None or empty, the memory allocation of the resource pool will not be changed.
+    /// Resource allocation for memory. if `None` or empty, the memory allocation of the resource pool will not be changed.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_allocation: Option<ResourceAllocationUpdateSpec>,
 }

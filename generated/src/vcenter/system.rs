@@ -6,12 +6,18 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// The `System.HelloResult` class contains common API communication parameters. This class was added in vSphere API 8.0.2.0.
+/// The [`HelloResult`](crate::vcenter::system::HelloResult) structure contains common API communication parameters.
+///
+/// Since vSphere API 8.0.2.0.
+///
+/// vAPI structure `com.vmware.vcenter.system.hello_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HelloResult {
     /// The ID of a mutually-supported API release. This ID should be used in subsequent API calls to the current vCenter system.
     ///
-    /// If there is no mutually-supported API release, the value will be an empty string, e.g. `""`. Typically, this is a case where one of the parties is much older than the other party. This attribute was added in vSphere API 8.0.2.0.
+    /// If there is no mutually-supported API release, the value will be an empty string, e.g. `""`. Typically, this is a case where one of the parties is much older than the other party.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default = "HelloResult::__missing_api_release")]
     pub api_release: String,
 }
@@ -25,10 +31,16 @@ impl HelloResult {
     }
 }
 
-/// The `System.HelloSpec` class describes the API client preferences. This class was added in vSphere API 8.0.2.0.
+/// The [`HelloSpec`](crate::vcenter::system::HelloSpec) structure describes the API client preferences.
+///
+/// Since vSphere API 8.0.2.0.
+///
+/// vAPI structure `com.vmware.vcenter.system.hello_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HelloSpec {
-    /// List of API release IDs that the client can work with in order of preference. The server will select the first mutually supported release ID. This attribute was added in vSphere API 8.0.2.0.
+    /// List of API release IDs that the client can work with in order of preference. The server will select the first mutually supported release ID.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(
         default = "HelloSpec::__missing_api_releases",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

@@ -6,17 +6,19 @@
 //!
 //! Compiled with the `vstats` feature.
 
-/// The `AcqSpecs.CounterSpec` class designates a counter or counter set in an acquisition specification. Warning: this class is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+/// The [`CounterSpec`](crate::vstats::acq_specs::CounterSpec) structure designates a counter or counter set in an acquisition specification. Warning: this structure is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
 ///
 /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
+///
+/// vAPI structure `com.vmware.vstats.acq_specs.counter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CounterSpec {
-    /// Counter and optional meatadata identifier. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. When None the `setId` field will be used.
+    /// Counter and optional meatadata identifier. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. When `None` the `setId` field will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cid_mid: Option<crate::vstats::CidMid>,
-    /// Counter set identifier Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+    /// Counter set identifier Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
-    /// When None the `cidMid` field will be used.
+    /// When `None` the `cidMid` field will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub set_id: Option<String>,
 }
@@ -30,27 +32,29 @@ impl ::vsphere_vapi_runtime::de::Zero for CounterSpec {
     }
 }
 
-/// The `AcqSpecs.CreateSpec` class contains information for a new data acquisition specification. Warning: this class is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+/// The [`CreateSpec`](crate::vstats::acq_specs::CreateSpec) structure contains information for a new data acquisition specification. Warning: this structure is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
 ///
 /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
+///
+/// vAPI structure `com.vmware.vstats.acq_specs.create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// Designates the counter(s) to be sampled. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+    /// Designates the counter(s) to be sampled. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     #[serde(default = "CreateSpec::__missing_counters")]
     pub counters: CounterSpec,
-    /// A set of resource identifiers representing a single resource to be monitored. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+    /// A set of resource identifiers representing a single resource to be monitored. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     #[serde(
         default = "CreateSpec::__missing_resources",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub resources: Vec<crate::vstats::RsrcId>,
-    /// Desired sampling rate in seconds. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. If None default of 10s will be used.
+    /// Desired sampling rate in seconds. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. If `None` default of 10s will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<i64>,
-    /// Expiration time for this acquisition specification in Unix UTC number of seconds (since epoch). Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. When this attribute is None or 0, default expiration duration is 100 minutes.
+    /// Expiration time for this acquisition specification in Unix UTC number of seconds (since epoch). Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. When this field is `None` or 0, default expiration duration is 100 minutes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration: Option<i64>,
-    /// Consumer provided text about this acquisition specification. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. If None default empty string will be used.
+    /// Consumer provided text about this acquisition specification. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. If `None` default empty string will be used.
     #[serde(rename = "memo_", default, skip_serializing_if = "Option::is_none")]
     pub memo: Option<String>,
 }
@@ -81,44 +85,48 @@ impl CreateSpec {
     }
 }
 
-/// The `AcqSpecs.FilterSpec` class contains attributes used to filter the results when listing acquisition specifications. Warning: this class is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+/// The [`FilterSpec`](crate::vstats::acq_specs::FilterSpec) structure contains fields used to filter the results when listing acquisition specifications. Warning: this structure is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
 ///
 /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
+///
+/// vAPI structure `com.vmware.vstats.acq_specs.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Used to retrieve paged data for larger result sets. The value of this token is generated by server and returned as `next` attribute in the result of `list` methods. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. None the first page of results will be returned.
+    /// Used to retrieve paged data for larger result sets. The value of this token is generated by server and returned as `next` field in the result of `list` methods. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. `None` the first page of results will be returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<String>,
 }
 
-/// The `AcqSpecs.Info` class is the information about an acquisition specification. It specifies the statistical data that should be collected at desired sampling rates. It designates the resources and their counters which should be sampled, and a desired sampling rate. Warning: this class is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+/// The [`Info`](crate::vstats::acq_specs::Info) structure is the information about an acquisition specification. It specifies the statistical data that should be collected at desired sampling rates. It designates the resources and their counters which should be sampled, and a desired sampling rate. Warning: this structure is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
 ///
 /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
+///
+/// vAPI structure `com.vmware.vstats.acq_specs.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Acquisition specification identifier. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+    /// Acquisition specification identifier. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
     /// Identifier of a `com.vmware.vstats.model.AcqSpec` resource.
     pub id: crate::ids::AcqSpecId,
-    /// Designates the counter(s) to be sampled. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+    /// Designates the counter(s) to be sampled. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     #[serde(default = "Info::__missing_counters")]
     pub counters: CounterSpec,
-    /// A set of resource identifiers representing a single resource to be monitored. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+    /// A set of resource identifiers representing a single resource to be monitored. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     #[serde(
         default = "Info::__missing_resources",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub resources: Vec<crate::vstats::RsrcId>,
-    /// Desired sampling rate in seconds. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. When this attribute is None, default interval is 10 seconds.
+    /// Desired sampling rate in seconds. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. When this field is `None`, default interval is 10 seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<i64>,
-    /// Expiration time for this acquisition specification represented as Unix UTC number of seconds (since epoch). Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. When this attribute is None or 0, default expiration duration is 100 minutes.
+    /// Expiration time for this acquisition specification represented as Unix UTC number of seconds (since epoch). Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. When this field is `None` or 0, default expiration duration is 100 minutes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration: Option<i64>,
-    /// Consumer provided text about this Acquisition Specification. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+    /// Consumer provided text about this Acquisition Specification. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     #[serde(rename = "memo_", default = "Info::__missing_memo")]
     pub memo: String,
-    /// Acquisition Specification status. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+    /// Acquisition Specification status. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     pub status: Status,
 }
 
@@ -162,18 +170,20 @@ impl ListRequest {
     }
 }
 
-/// The `AcqSpecs.ListResult` class contains attributes used to return the acquisition specifications. Warning: this class is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+/// The [`ListResult`](crate::vstats::acq_specs::ListResult) structure contains fields used to return the acquisition specifications. Warning: this structure is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
 ///
 /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
+///
+/// vAPI structure `com.vmware.vstats.acq_specs.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// List of acquisition specifications received. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+    /// List of acquisition specifications received. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     #[serde(
         default = "ListResult::__missing_acq_specs",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub acq_specs: Vec<Info>,
-    /// The `next` attribute is a token used to retrieve paged data for larger result sets. This is opaque token generated by the server. It is to be sent in the `com.vmware.vstats.acq_specs.filter_spec.page` attribute to issue a subsequent call to the list method for retrieving results that did not fit the current page. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. set when there are more results to retrieve.
+    /// The `next` field is a token used to retrieve paged data for larger result sets. This is opaque token generated by the server. It is to be sent in the [`FilterSpec::page`](crate::vstats::acq_specs::FilterSpec::page) field to issue a subsequent call to the list method for retrieving results that did not fit the current page. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. set when there are more results to retrieve.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
 }
@@ -188,6 +198,9 @@ vsphere_vapi_runtime::vapi_enum! {
     /// Describes the status of an Acquisition Specification. Warning: this enumeration is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
     /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
+    ///
+    /// vAPI enumeration `com.vmware.vstats.acq_specs.status`. Values this crate does
+    /// not know arrive as `Unknown` ([unknown values](crate#unknown-values)).
     pub enum Status {
         /// The acquisition specification is enabled when the stats data collection is going on.
         Enabled = "ENABLED",
@@ -199,24 +212,26 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `AcqSpecs.UpdateSpec` class contains attributes that can be updated in an acquisition specification. Warning: this class is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+/// The [`UpdateSpec`](crate::vstats::acq_specs::UpdateSpec) structure contains fields that can be updated in an acquisition specification. Warning: this structure is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
 ///
 /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
+///
+/// vAPI structure `com.vmware.vstats.acq_specs.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// Designates the counter(s) to be sampled. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. If None, the value is unchanged.
+    /// Designates the counter(s) to be sampled. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. If `None`, the value is unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counters: Option<CounterSpec>,
-    /// A set of resource identifiers representing a single resource to be monitored. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. If None, the value is unchanged.
+    /// A set of resource identifiers representing a single resource to be monitored. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. If `None`, the value is unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<crate::vstats::RsrcId>>,
-    /// Desired sampling rate in seconds. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. If None, the value is unchanged.
+    /// Desired sampling rate in seconds. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. If `None`, the value is unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<i64>,
-    /// Expiration time for this acquisition specification in Unix UTC number of seconds (since epoch). When this attribute is 0, the default expiration duration is 100 minutes. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. If None, the value is unchanged.
+    /// Expiration time for this acquisition specification in Unix UTC number of seconds (since epoch). When this field is 0, the default expiration duration is 100 minutes. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. If `None`, the value is unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration: Option<i64>,
-    /// Consumer provided text about this Acquisition Specification. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. If None, the value is unchanged.
+    /// Consumer provided text about this Acquisition Specification. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. If `None`, the value is unchanged.
     #[serde(rename = "memo_", default, skip_serializing_if = "Option::is_none")]
     pub memo: Option<String>,
 }

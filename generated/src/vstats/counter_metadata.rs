@@ -10,6 +10,10 @@ vsphere_vapi_runtime::vapi_enum! {
     /// Counter metadata status. Warning: this enumeration is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
     /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
+    ///
+    /// vAPI enumeration `com.vmware.vstats.counter_metadata.counter_edition_status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum CounterEditionStatus {
         /// The counter edition is current and is the default.
         Default = "DEFAULT",
@@ -25,44 +29,48 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `CounterMetadata.FilterSpec` class is used to filter the counter metadata list. Warning: this class is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+/// The [`FilterSpec`](crate::vstats::counter_metadata::FilterSpec) structure is used to filter the counter metadata list. Warning: this structure is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
 ///
 /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
+///
+/// vAPI structure `com.vmware.vstats.counter_metadata.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Counter edition status. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. When None no filtering on counter metadata status will be made.
+    /// Counter edition status. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. When `None` no filtering on counter metadata status will be made.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CounterEditionStatus>,
 }
 
-/// The `CounterMetadata.Info` class contains information about CounterMetadata. It represents edition of the Counter. Warning: this class is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+/// The [`Info`](crate::vstats::counter_metadata::Info) structure contains information about CounterMetadata. It represents edition of the Counter. Warning: this structure is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
 ///
 /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
+///
+/// vAPI structure `com.vmware.vstats.counter_metadata.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Counter Id. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+    /// Counter Id. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
     /// Identifier of a `com.vmware.vstats.model.Counter` resource.
     pub cid: crate::ids::CounterId,
-    /// Metadata Id. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+    /// Metadata Id. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
     /// Identifier of a `com.vmware.vstats.model.CounterMetadata` resource.
     pub mid: crate::ids::CounterMetadataId,
-    /// Counter Edition status. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+    /// Counter Edition status. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     pub status: CounterEditionStatus,
-    /// Numeric properties of the sampled data. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+    /// Numeric properties of the sampled data. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     pub r#type: SampleType,
-    /// The units of the measurement. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+    /// The units of the measurement. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     pub units: MetricUnits,
-    /// Additional multiplier factors to be used with units. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. When None default of `ONE` is used.
+    /// Additional multiplier factors to be used with units. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. When `None` default of `ONE` is used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale: Option<UnitsFactor>,
-    /// Human legible localizable text about the counter. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. This attribute is None in the current version.
+    /// Human legible localizable text about the counter. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. This field is `None` in the current version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_info: Option<crate::vstats::UserInfo>,
-    /// ID of the respective provider. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+    /// ID of the respective provider. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
-    /// This attribute is None in the current version.
+    /// This field is `None` in the current version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pid: Option<String>,
 }
@@ -80,7 +88,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Filter specification. When None no filtering will be performed.
+    /// Filter specification. When `None` no filtering will be performed.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
@@ -97,6 +105,10 @@ vsphere_vapi_runtime::vapi_enum! {
     /// Unit used by a metric. Warning: this enumeration is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
     /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
+    ///
+    /// vAPI enumeration `com.vmware.vstats.counter_metadata.metric_units`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum MetricUnits {
         /// Percent
         Percent = "PERCENT",
@@ -150,6 +162,10 @@ vsphere_vapi_runtime::vapi_enum! {
     /// Type of the sampled data. Warning: this enumeration is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
     /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
+    ///
+    /// vAPI enumeration `com.vmware.vstats.counter_metadata.sample_type`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum SampleType {
         /// Raw samples. The value unprocessed as-is sampled.
         Raw = "RAW",
@@ -171,6 +187,10 @@ vsphere_vapi_runtime::vapi_enum! {
     /// Unit factor of measurement. Warning: this enumeration is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
     /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
+    ///
+    /// vAPI enumeration `com.vmware.vstats.counter_metadata.units_factor`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum UnitsFactor {
         /// Yotta 10^24
         Yotta = "YOTTA",

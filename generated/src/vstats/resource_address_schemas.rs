@@ -6,16 +6,18 @@
 //!
 //! Compiled with the `vstats` feature.
 
-/// The `ResourceAddressSchemas.Info` class defines addressing schema for a counter. This is set of named placeholders for different resource types. For example a network link between VMs will take two arguments "source" and "destination" both of type VM. For each argument query capability is defined. Warning: this class is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+/// The [`Info`](crate::vstats::resource_address_schemas::Info) structure defines addressing schema for a counter. This is set of named placeholders for different resource types. For example a network link between VMs will take two arguments "source" and "destination" both of type VM. For each argument query capability is defined. Warning: this structure is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
 ///
 /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
+///
+/// vAPI structure `com.vmware.vstats.resource_address_schemas.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+    /// Identifier. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
     /// Identifier of a `com.vmware.vstats.model.RsrcAddrSchema` resource.
     pub id: crate::ids::RsrcAddrSchemaId,
-    /// List of `com.vmware.vstats.resource_address_schemas.resource_id_definition`s. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+    /// List of [`ResourceIdDefinition`](crate::vstats::resource_address_schemas::ResourceIdDefinition)s. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     #[serde(
         default = "Info::__missing_schema",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -33,9 +35,14 @@ impl Info {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// Declares which predicates are supported by the `ResourceAddressSchemas.ResourceIdDefinition`. Warning: this enumeration is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+    /// Declares which predicates are supported by the [`ResourceIdDefinition`](crate::vstats::resource_address_schemas::ResourceIdDefinition). Warning: this enumeration is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
     /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vstats.resource_address_schemas.query_capabilities`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum QueryCapabilities {
         /// Equal.
         Equal = "EQUAL",
@@ -45,19 +52,22 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `ResourceAddressSchemas.ResourceIdDefinition` class describes a single identifier of the Resource Addressing Schema. Warning: this class is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+/// The [`ResourceIdDefinition`](crate::vstats::resource_address_schemas::ResourceIdDefinition) structure describes a single identifier of the Resource Addressing Schema. Warning: this structure is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
 ///
 /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
+///
+/// vAPI structure
+/// `com.vmware.vstats.resource_address_schemas.resource_id_definition`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceIdDefinition {
-    /// Designates a semantic key for the resource identifier. This could be "vm" for virtual machine whose CPU usage is metered or "source" to identify the virtual machine that is origin of measured network traffic. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+    /// Designates a semantic key for the resource identifier. This could be "vm" for virtual machine whose CPU usage is metered or "source" to identify the virtual machine that is origin of measured network traffic. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     #[serde(default = "ResourceIdDefinition::__missing_key")]
     pub key: String,
-    /// Type of the resource. This represents various entities for which statistical data is gathered such as virtual machines, containers, servers, disks etc. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+    /// Type of the resource. This represents various entities for which statistical data is gathered such as virtual machines, containers, servers, disks etc. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
     /// Identifier of a `com.vmware.vstats.model.RsrcType` resource.
     pub r#type: crate::ids::RsrcTypeId,
-    /// Designates the supported query-options. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+    /// Designates the supported query-options. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     pub query_options: QueryCapabilities,
 }
 

@@ -6,14 +6,16 @@
 //!
 //! Compiled with the `vstats` feature.
 
-/// `ResourceAddresses.FilterSpec` class describes filter criteria for resource addresses. Warning: this class is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+/// [`FilterSpec`](crate::vstats::resource_addresses::FilterSpec) structure describes filter criteria for resource addresses. Warning: this structure is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
 ///
 /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
+///
+/// vAPI structure `com.vmware.vstats.resource_addresses.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// List of Resource types. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+    /// List of Resource types. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
-    /// When None the result will not be filtered by resource types.
+    /// When `None` the result will not be filtered by resource types.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<String>>,
     /// Resources to include in the query. Each resource is specified through a composite string that follows the following format.
@@ -26,24 +28,26 @@ pub struct FilterSpec {
     ///
     /// resource id is the unique resource identifier value for example: `vm-41`
     ///
-    /// Example values include: `type.VM=vm-41`, `type.VCPU=1`, `type.VM.moid=vm-41` Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. When left None the result will not be filtered for specific resources.
+    /// Example values include: `type.VM=vm-41`, `type.VCPU=1`, `type.VM.moid=vm-41` Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. When left `None` the result will not be filtered for specific resources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<String>>,
-    /// The `page` field is used to retrieve paged data for large result sets. It is an opaque paging token obtained from a prior call to the `com.vmware.vstats.resource_addresses.list` API. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. when set a follow up page in a paged result set will be delivered.
+    /// The `page` field is used to retrieve paged data for large result sets. It is an opaque paging token obtained from a prior call to the [`ResourceAddresses::list`](crate::vstats::ResourceAddresses::list) API. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. when set a follow up page in a paged result set will be delivered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<String>,
 }
 
-/// The `ResourceAddresses.Info` class contains global address of a specific Resource. Warning: this class is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+/// The [`Info`](crate::vstats::resource_addresses::Info) structure contains global address of a specific Resource. Warning: this structure is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
 ///
 /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
+///
+/// vAPI structure `com.vmware.vstats.resource_addresses.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+    /// Identifier. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
     /// Identifier of a `com.vmware.vstats.model.RsrcAddr` resource.
     pub id: crate::ids::RsrcAddrId,
-    /// List of Resource Identifiers. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+    /// List of Resource Identifiers. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     #[serde(
         default = "Info::__missing_resource_ids",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -73,7 +77,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Criteria for selecting records to return. If None all records will be returned.
+    /// Criteria for selecting records to return. If `None` all records will be returned.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
@@ -86,18 +90,20 @@ impl ListRequest {
     }
 }
 
-/// The `com.vmware.vstats.resource_addresses.list_result` class contains attributes used to return the resource addresses. Warning: this class is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+/// The [`ListResult`](crate::vstats::resource_addresses::ListResult) structure contains fields used to return the resource addresses. Warning: this structure is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
 ///
 /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
+///
+/// vAPI structure `com.vmware.vstats.resource_addresses.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// List of Resource Addresses received. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+    /// List of Resource Addresses received. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     #[serde(
         default = "ListResult::__missing_rsrc_addrs",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub rsrc_addrs: Vec<Info>,
-    /// Used to retrieve paged data for larger result sets. Token is generated by server. The value of this field should be supplied in a subsequent call to `com.vmware.vstats.resource_addresses.list` method. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. None when there are no more pages of data to be retrieved.
+    /// Used to retrieve paged data for larger result sets. Token is generated by server. The value of this field should be supplied in a subsequent call to [`ResourceAddresses::list`](crate::vstats::ResourceAddresses::list) method. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. `None` when there are no more pages of data to be retrieved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
 }

@@ -6,12 +6,14 @@
 //!
 //! Compiled with the `vstats` feature.
 
-/// The `ResourceTypes.Summary` class contains information of addressable resource. Warning: this class is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+/// The [`Summary`](crate::vstats::resource_types::Summary) structure contains information of addressable resource. Warning: this structure is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
 ///
 /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
+///
+/// vAPI structure `com.vmware.vstats.resource_types.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Resource type. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+    /// Resource type. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
     /// Identifier of a `com.vmware.vstats.model.RsrcType` resource.
     pub r#type: crate::ids::RsrcTypeId,

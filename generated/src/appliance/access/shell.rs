@@ -6,7 +6,9 @@
 //!
 //! Compiled with the `appliance-core` feature.
 
-/// `Shell.ShellConfig` class Structure that defines shell configuration.
+/// [`ShellConfig`](crate::appliance::access::shell::ShellConfig) structure Structure that defines shell configuration.
+///
+/// vAPI structure `com.vmware.appliance.access.shell.shell_config`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ShellConfig {
     /// Enabled can be set to true or false

@@ -9,16 +9,21 @@
 pub mod info;
 pub mod message;
 
-/// The `Database.Info` class contains information about the health of the the database. This class was added in vSphere API 7.0.0.1.
+/// The [`Info`](crate::appliance::health::database::Info) structure contains information about the health of the the database.
 ///
-/// This class is deprecated as of vSphere API 9.1.0.0.
+/// Since vSphere API 7.0.0.1. **Deprecated** since vSphere API 9.1.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure `com.vmware.appliance.health.database.info`.
+#[deprecated(note = "since vSphere API 9.1.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Database health status This attribute was added in vSphere API 7.0.0.1.
+    /// Database health status.
+    ///
+    /// Since vSphere API 7.0.0.1.
     pub status: info::Status,
-    /// Messages describing any issues with the database, along with their severity. This attribute was added in vSphere API 7.0.0.1.
+    /// Messages describing any issues with the database, along with their severity.
+    ///
+    /// Since vSphere API 7.0.0.1.
     #[serde(
         default = "Info::__missing_messages",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -35,16 +40,21 @@ impl Info {
     }
 }
 
-/// The `Database.Message` class contains a database health message along with its severity. This class was added in vSphere API 7.0.0.1.
+/// The [`Message`](crate::appliance::health::database::Message) structure contains a database health message along with its severity.
 ///
-/// This class is deprecated as of vSphere API 9.1.0.0.
+/// Since vSphere API 7.0.0.1. **Deprecated** since vSphere API 9.1.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure `com.vmware.appliance.health.database.message`.
+#[deprecated(note = "since vSphere API 9.1.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Message {
-    /// Severity of the message. This attribute was added in vSphere API 7.0.0.1.
+    /// Severity of the message.
+    ///
+    /// Since vSphere API 7.0.0.1.
     pub severity: message::Severity,
-    /// Message describing the issue with the database. This attribute was added in vSphere API 7.0.0.1.
+    /// Message describing the issue with the database.
+    ///
+    /// Since vSphere API 7.0.0.1.
     #[serde(default = "Message::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
 }

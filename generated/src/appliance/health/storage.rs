@@ -7,7 +7,11 @@
 //! Compiled with the `appliance-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// `Storage.HealthLevel` class Defines health levels.
+    /// [`HealthLevel`](crate::appliance::health::storage::HealthLevel) enumeration Defines health levels.
+    ///
+    /// vAPI enumeration `com.vmware.appliance.health.storage.health_level`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum HealthLevel {
         /// The service health is degraded. The service might have serious problems.
         Orange = "orange",

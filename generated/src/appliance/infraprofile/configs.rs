@@ -32,17 +32,22 @@ impl ExportRequest {
     }
 }
 
-/// The `Configs.ImportProfileSpec` class represents a spec information for import and validate. This class was added in vSphere API 7.0.0.0.
+/// The [`ImportProfileSpec`](crate::appliance::infraprofile::configs::ImportProfileSpec) structure represents a spec information for import and validate.
 ///
-/// This class is deprecated as of vSphere API 9.0.0.0.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure `com.vmware.appliance.infraprofile.configs.import_profile_spec`.
+#[deprecated(note = "since vSphere API 9.0.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImportProfileSpec {
-    /// The JSON string representing the desired config specification. This attribute was added in vSphere API 7.0.0.0.
+    /// The JSON string representing the desired config specification.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "ImportProfileSpec::__missing_config_spec")]
     pub config_spec: String,
-    /// The profile specification, if any This attribute was added in vSphere API 7.0.0.0. only set if there is a profilespec avaliable for this import profilespec.
+    /// The profile specification, if any only set if there is a profilespec avaliable for this import profilespec.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile_spec: Option<ProfilesSpec>,
 }
@@ -56,18 +61,23 @@ impl ImportProfileSpec {
     }
 }
 
-/// The `Configs.ProfileInfo` class defines the information about profile. This class was added in vSphere API 7.0.0.0.
+/// The [`ProfileInfo`](crate::appliance::infraprofile::configs::ProfileInfo) structure defines the information about profile.
 ///
-/// This class is deprecated as of vSphere API 9.0.0.0.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure `com.vmware.appliance.infraprofile.configs.profile_info`.
+#[deprecated(note = "since vSphere API 9.0.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProfileInfo {
-    /// Name of the profile which is also a profile identifier. This attribute was added in vSphere API 7.0.0.0.
+    /// Name of the profile which is also a profile identifier.
     ///
     /// Identifier of a `com.vmware.infraprofile.profile` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub name: crate::ids::InfraprofileProfileId,
-    /// Description of the profile. This attribute was added in vSphere API 7.0.0.0.
+    /// Description of the profile.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "ProfileInfo::__missing_info")]
     pub info: String,
 }
@@ -81,58 +91,71 @@ impl ProfileInfo {
     }
 }
 
-/// The `Configs.ProfilesSpec` class represents a spec information for export operation. This class was added in vSphere API 7.0.0.0.
+/// The [`ProfilesSpec`](crate::appliance::infraprofile::configs::ProfilesSpec) structure represents a spec information for export operation.
 ///
-/// This class is deprecated as of vSphere API 9.0.0.0.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure `com.vmware.appliance.infraprofile.configs.profiles_spec`.
+#[deprecated(note = "since vSphere API 9.0.0.0")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProfilesSpec {
-    /// Encryption Key to encrypt/decrypt profiles. This attribute was added in vSphere API 7.0.0.0. If None encryption will not be used for the profile.
+    /// Encryption Key to encrypt/decrypt profiles. If `None` encryption will not be used for the profile.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encryption_key: Option<vsphere_vapi_runtime::types::Secret>,
-    /// Custom description provided by the user. This attribute was added in vSphere API 7.0.0.0. If None description will be empty.
+    /// Custom description provided by the user. If `None` description will be empty.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Profiles to be exported/imported. This attribute was added in vSphere API 7.0.0.0.
+    /// Profiles to be exported/imported.
     ///
-    /// If None or empty, all profiles will be returned.
+    /// If `None` or empty, all profiles will be returned.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profiles: Option<Vec<String>>,
 }
 
-/// The `Configs.ValidationResult` class contains attributes to describe result of validation of profile specification. This class was added in vSphere API 7.0.0.0.
+/// The [`ValidationResult`](crate::appliance::infraprofile::configs::ValidationResult) structure contains fields to describe result of validation of profile specification.
 ///
-/// This class is deprecated as of vSphere API 9.0.0.0.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure `com.vmware.appliance.infraprofile.configs.validation_result`.
+#[deprecated(note = "since vSphere API 9.0.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ValidationResult {
-    /// Status of the Profile spec. This attribute was added in vSphere API 7.0.0.0.
+    /// Status of the Profile spec.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub status: ValidationStatus,
-    /// Notifications to the user This attribute was added in vSphere API 7.0.0.0. Only set if the notifications were reported by this particular validation.
+    /// Notifications to the user. Only set if the notifications were reported by this particular validation.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::appliance::infraprofile::Notifications>,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Configs.ValidationStatus` class defines possible values of status of profile spec. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`ValidationStatus`](crate::appliance::infraprofile::configs::ValidationStatus) enumeration defines possible values of status of profile spec.
     ///
-    /// This enumeration is deprecated as of vSphere API 9.0.0.0.
+    /// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 9.0.0.0.
     ///
-    /// **Deprecated** in the vSphere API.
+    /// vAPI enumeration `com.vmware.appliance.infraprofile.configs.validation_status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
+    #[deprecated(note = "since vSphere API 9.0.0.0")]
     pub enum ValidationStatus {
         /// Profile spec is valid.
         ///
-        /// Deprecated as of vSphere API 9.0.0.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 9.0.0.0.
+        #[deprecated(note = "since vSphere API 9.0.0.0")]
         Valid = "VALID",
         /// Profile spec is invalid.
         ///
-        /// Deprecated as of vSphere API 9.0.0.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 9.0.0.0.
+        #[deprecated(note = "since vSphere API 9.0.0.0")]
         Invalid = "INVALID",
         @unknown Unknown
     }

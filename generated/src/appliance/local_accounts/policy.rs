@@ -6,66 +6,96 @@
 //!
 //! Compiled with the `appliance-local-accounts` feature.
 
-/// The `Policy.Info` class defines the global password policy. This class was added in vSphere API 6.7.
+/// The [`Info`](crate::appliance::local_accounts::policy::Info) structure defines the global password policy.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.appliance.local_accounts.policy.info`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Maximum number of days a password may be used. If the password is older than this, a password change will be forced. This attribute was added in vSphere API 6.7. If None then the restriction will be ignored. This updates the global settings for the new users as well as the existing users. To update the settings for a particular user, PATCH /api/appliance/local-accounts/{username} API can be used
+    /// Maximum number of days a password may be used. If the password is older than this, a password change will be forced. If `None` then the restriction will be ignored. This updates the global settings for the new users as well as the existing users. To update the settings for a particular user, PATCH /api/appliance/local-accounts/{username} API can be used
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_days: Option<i64>,
-    /// Minimum number of days allowed between password changes. Any password changes attempted sooner than this will be rejected. This attribute was added in vSphere API 6.7. If None then the restriction will be ignored. This updates the global settings for the new users as well as the existing users. To update the settings for a particular user, PATCH /api/appliance/local-accounts/{username} API can be used
+    /// Minimum number of days allowed between password changes. Any password changes attempted sooner than this will be rejected. If `None` then the restriction will be ignored. This updates the global settings for the new users as well as the existing users. To update the settings for a particular user, PATCH /api/appliance/local-accounts/{username} API can be used
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_days: Option<i64>,
-    /// Number of days warning given before a password expires. A zero means warning is given only upon the day of expiration. This attribute was added in vSphere API 6.7. If None then no warning will be provided. This updates the global settings for the new users as well as the existing users. To update the settings for a particular user, PATCH /api/appliance/local-accounts/{username} API can be used
+    /// Number of days warning given before a password expires. A zero means warning is given only upon the day of expiration. If `None` then no warning will be provided. This updates the global settings for the new users as well as the existing users. To update the settings for a particular user, PATCH /api/appliance/local-accounts/{username} API can be used
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warn_days: Option<i64>,
-    /// The number of prior passwords for the user to be remembered by the vCenter appliance in order for the appliance to assess non-repetition. This attribute was added in vSphere API 9.1.0.0. If None then no warning will be provided.
+    /// The number of prior passwords for the user to be remembered by the vCenter appliance in order for the appliance to assess non-repetition. If `None` then no warning will be provided.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prior_password_remember_count: Option<i64>,
-    /// Threshold Number of consecutive authentication failures for the user during the recent interval before the account is locked out. This attribute was added in vSphere API 9.1.0.0. If None then no warning will be provided
+    /// Threshold Number of consecutive authentication failures for the user during the recent interval before the account is locked out. If `None` then no warning will be provided
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_attempt_count_before_account_lockout: Option<i64>,
-    /// The access will be reenabled after n seconds after the lock out. This attribute was added in vSphere API 9.1.0.0. If None then no warning will be provided
+    /// The access will be reenabled after n seconds after the lock out. If `None` then no warning will be provided
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub length_of_lockout_period_in_seconds: Option<i64>,
-    /// The length of the interval during which the consecutive authentication failures must happen for the user account lock out This attribute was added in vSphere API 9.1.0.0. If None then the restriction will be ignored.
+    /// The length of the interval during which the consecutive authentication failures must happen for the user account lock out. If `None` then the restriction will be ignored.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail_interval_between_attempts: Option<i64>,
-    /// Minimum number of the characters needed in the password. This attribute was added in vSphere API 9.1.0.0. If None then the restriction will be ignored.
+    /// Minimum number of the characters needed in the password. If `None` then the restriction will be ignored.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum_length: Option<i64>,
-    /// Minimum number of upper case characters needed in the password. This attribute was added in vSphere API 9.1.0.0. If None then the restriction will be ignored.
+    /// Minimum number of upper case characters needed in the password. If `None` then the restriction will be ignored.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum_uppercase_char_count: Option<i64>,
-    /// Minimum number of lower case characters needed in the password. This attribute was added in vSphere API 9.1.0.0. If None then the restriction will be ignored.
+    /// Minimum number of lower case characters needed in the password. If `None` then the restriction will be ignored.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum_lowercase_char_count: Option<i64>,
-    /// Minimum number of numeric characters needed in the password. This attribute was added in vSphere API 9.1.0.0. If None then the restriction will be ignored.
+    /// Minimum number of numeric characters needed in the password. If `None` then the restriction will be ignored.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum_numerics_char_count: Option<i64>,
-    /// Minimum number of special characters needed in the password. This attribute was added in vSphere API 9.1.0.0. If None then the restriction will be ignored.
+    /// Minimum number of special characters needed in the password. If `None` then the restriction will be ignored.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum_special_char_count: Option<i64>,
-    /// Whether the password policy is managed at fleet or not. This attribute was added in vSphere API 9.1.0.0. If None then the password policy is not fleet managed
+    /// Whether the password policy is managed at fleet or not. If `None` then the password policy is not fleet managed
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_at_fleet: Option<bool>,
 }

@@ -8,16 +8,26 @@
 
 pub mod connection_status;
 
-/// The `Forwarding.Config` class defines the configuration for log message forwarding to remote logging servers. This class was added in vSphere API 6.7.
+/// The [`Config`](crate::appliance::logging::forwarding::Config) structure defines the configuration for log message forwarding to remote logging servers.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.appliance.logging.forwarding.config`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Config {
-    /// FQDN or IP address of the logging server to which messages are forwarded. This attribute was added in vSphere API 6.7.
+    /// FQDN or IP address of the logging server to which messages are forwarded.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Config::__missing_hostname")]
     pub hostname: String,
-    /// The port on which the remote logging server is listening for forwarded log messages. This attribute was added in vSphere API 6.7.
+    /// The port on which the remote logging server is listening for forwarded log messages.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Config::__missing_port")]
     pub port: i64,
-    /// Transport protocol used to forward log messages. This attribute was added in vSphere API 6.7.
+    /// Transport protocol used to forward log messages.
+    ///
+    /// Since vSphere API 6.7.
     pub protocol: Protocol,
 }
 
@@ -37,20 +47,27 @@ impl Config {
     }
 }
 
-/// This class was added in vSphere API 6.7.
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.appliance.logging.forwarding.connection_status`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionStatus {
-    /// FQDN or IP address of the configured remote logging servers. This attribute was added in vSphere API 6.7.
+    /// FQDN or IP address of the configured remote logging servers.
+    ///
+    /// Since vSphere API 6.7.
     pub hostname: String,
-    /// State of the configured remote logging server. This attribute was added in vSphere API 6.7.
+    /// State of the configured remote logging server.
     ///
     /// The variant carries the fields of its case (see [`ConnectionStatusState`]).
+    ///
+    /// Since vSphere API 6.7.
     pub state: ConnectionStatusState,
 }
 
-/// The `state` tag of [`ConnectionStatus`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `state` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ConnectionStatusState::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `state` tag of [`ConnectionStatus`] together with the fields of its case:
+/// each variant carries exactly the fields the metamodel lists for that tag value.
+/// Tag values this crate does not know arrive as `ConnectionStatusState::Unknown`
+/// ([unknown values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -59,13 +76,21 @@ pub enum ConnectionStatusState {
     Up,
     /// The remote logging server is not reachable.
     Down {
-        /// Message associated with the state of the configured remote logging server. This attribute was added in vSphere API 6.7. If None, there is no message to be shown.
+        /// Message associated with the state of the configured remote logging server. If `None`, there is no message to be shown.
+        ///
+        /// Since vSphere API 6.7.
         message: Option<crate::vapi::standard::LocalizableMessage>,
     },
     /// The status of remote logging server is unknown.
     UnknownValue,
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl ConnectionStatusState {
@@ -201,7 +226,13 @@ impl<'de> serde::Deserialize<'de> for ConnectionStatus {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Forwarding.Protocol` class defines transport protocols for outbound log messages. This enumeration was added in vSphere API 6.7.
+    /// The [`Protocol`](crate::appliance::logging::forwarding::Protocol) enumeration defines transport protocols for outbound log messages.
+    ///
+    /// Since vSphere API 6.7.
+    ///
+    /// vAPI enumeration `com.vmware.appliance.logging.forwarding.protocol`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Protocol {
         /// Log messages will be forwarded to the remote host by using the TLS protocol.
         Tls = "TLS",
@@ -226,7 +257,7 @@ impl TestRequest {
         Self { call }
     }
 
-    /// Flag specifying whether a default test message should be sent to the configured logging servers. If None, no test message will be sent to the configured remote logging servers.
+    /// Flag specifying whether a default test message should be sent to the configured logging servers. If `None`, no test message will be sent to the configured remote logging servers.
     pub fn send_test_message(self, send_test_message: bool) -> Self {
         Self {
             call: self.call.param("send_test_message", &send_test_message),

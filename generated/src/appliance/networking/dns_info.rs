@@ -5,7 +5,13 @@
 //! Compiled with the `appliance-networking` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Networking.DNSInfo.DNSMode` class describes the source of DNS servers. This enumeration was added in vSphere API 6.7.
+    /// The [`DnsMode`](crate::appliance::networking::dns_info::DnsMode) enumeration describes the source of DNS servers.
+    ///
+    /// Since vSphere API 6.7.
+    ///
+    /// vAPI enumeration `com.vmware.appliance.networking.DNS_info.DNS_mode`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum DnsMode {
         /// The DNS servers addresses are obtained from a DHCP server.
         Dhcp = "DHCP",

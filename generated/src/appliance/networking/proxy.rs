@@ -6,22 +6,36 @@
 //!
 //! Compiled with the `appliance-networking` feature.
 
-/// The `Proxy.Config` class defines proxy configuration. This class was added in vSphere API 6.7.
+/// The [`Config`](crate::appliance::networking::proxy::Config) structure defines proxy configuration.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.appliance.networking.proxy.config`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Config {
-    /// URL of the proxy server This attribute was added in vSphere API 6.7.
+    /// URL of the proxy server.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Config::__missing_server")]
     pub server: String,
-    /// Port to connect to the proxy server. In a 'get' call, indicates the port connected to the proxy server. In a 'set' call, specifies the port to connect to the proxy server. A value of -1 indicates the default port. This attribute was added in vSphere API 6.7.
+    /// Port to connect to the proxy server. In a 'get' call, indicates the port connected to the proxy server. In a 'set' call, specifies the port to connect to the proxy server. A value of -1 indicates the default port.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Config::__missing_port")]
     pub port: i64,
-    /// Username for proxy server. This attribute was added in vSphere API 6.7. Only set if proxy requires username.
+    /// Username for proxy server. Only set if proxy requires username.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    /// Password for proxy server. This attribute was added in vSphere API 6.7. Only set if proxy requires password.
+    /// Password for proxy server. Only set if proxy requires password.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<vsphere_vapi_runtime::types::Secret>,
-    /// In the result of the `#get` and `#list` methods this attribute indicates whether proxying is enabled for a particular protocol. In the input to the `test` and `set` methods this attribute specifies whether proxying should be enabled for a particular protocol. This attribute was added in vSphere API 6.7.
+    /// In the result of the `#get` and `#list` methods this field indicates whether proxying is enabled for a particular protocol. In the input to the `test` and `set` methods this field specifies whether proxying should be enabled for a particular protocol.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Config::__missing_enabled")]
     pub enabled: bool,
 }
@@ -67,7 +81,13 @@ impl Config {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// `Proxy.Protocol` class defines the protocols for which proxying is supported. This enumeration was added in vSphere API 6.7.
+    /// [`Protocol`](crate::appliance::networking::proxy::Protocol) enumeration defines the protocols for which proxying is supported.
+    ///
+    /// Since vSphere API 6.7.
+    ///
+    /// vAPI enumeration `com.vmware.appliance.networking.proxy.protocol`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Protocol {
         /// Proxy configuration for http.
         Http = "HTTP",
@@ -80,7 +100,13 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// `Proxy.ServerStatus` class defines the status of the server associated with the test run. This enumeration was added in vSphere API 6.7.
+    /// [`ServerStatus`](crate::appliance::networking::proxy::ServerStatus) enumeration defines the status of the server associated with the test run.
+    ///
+    /// Since vSphere API 6.7.
+    ///
+    /// vAPI enumeration `com.vmware.appliance.networking.proxy.server_status`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum ServerStatus {
         /// Server is reachable.
         ServerReachable = "SERVER_REACHABLE",
@@ -90,12 +116,20 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Proxy.TestResult` class contains information about the test operation done on a proxy server. This class was added in vSphere API 6.7.
+/// The [`TestResult`](crate::appliance::networking::proxy::TestResult) structure contains information about the test operation done on a proxy server.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.appliance.networking.proxy.test_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TestResult {
-    /// Status of the proxy server indicating whether the proxy server is reachable. This attribute was added in vSphere API 6.7.
+    /// Status of the proxy server indicating whether the proxy server is reachable.
+    ///
+    /// Since vSphere API 6.7.
     pub status: ServerStatus,
-    /// Message associated with status. This attribute was added in vSphere API 6.7.
+    /// Message associated with status.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "TestResult::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
 }

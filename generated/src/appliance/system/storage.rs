@@ -6,13 +6,21 @@
 //!
 //! Compiled with the `appliance-core` feature.
 
-/// The `Storage.StorageChange` class describes the changes in capasity of a storage partition. This class was added in vSphere API 6.7.
+/// The [`StorageChange`](crate::appliance::system::storage::StorageChange) structure describes the changes in capasity of a storage partition.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.appliance.system.storage.storage_change`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StorageChange {
-    /// Original size of the partition in MB. This attribute was added in vSphere API 6.7.
+    /// Original size of the partition in MB.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "StorageChange::__missing_old_size")]
     pub old_size: i64,
-    /// Nedw size of the partition in MB. This attribute was added in vSphere API 6.7.
+    /// Nedw size of the partition in MB.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "StorageChange::__missing_new_size")]
     pub new_size: i64,
 }
@@ -33,7 +41,9 @@ impl StorageChange {
     }
 }
 
-/// The `Storage.StorageMapping` class describes the mapping between VCSA partitions and the Hard disk numbers visible in the vSphere Web Client.
+/// The [`StorageMapping`](crate::appliance::system::storage::StorageMapping) structure describes the mapping between VCSA partitions and the Hard disk numbers visible in the vSphere Web Client.
+///
+/// vAPI structure `com.vmware.appliance.system.storage.storage_mapping`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StorageMapping {
     /// The disk number in the vSphere Web Client.
@@ -43,7 +53,9 @@ pub struct StorageMapping {
     /// Storage partition name.
     #[serde(default = "StorageMapping::__missing_partition")]
     pub partition: String,
-    /// Description of partition This attribute was added in vSphere API 6.7. This attribute is optional because it was added in a newer version than its parent node.
+    /// Description of partition. This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<crate::vapi::standard::LocalizableMessage>,
 }

@@ -6,7 +6,9 @@
 //!
 //! Compiled with the `appliance-core` feature.
 
-/// `Version.VersionStruct` class Structure representing appliance version information.
+/// [`VersionStruct`](crate::appliance::system::version::VersionStruct) structure Structure representing appliance version information.
+///
+/// vAPI structure `com.vmware.appliance.system.version.version_struct`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VersionStruct {
     /// Appliance version.

@@ -5,7 +5,13 @@
 //! Compiled with the `appliance-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `CommonInfo.Category` class defines update type This enumeration was added in vSphere API 6.7.
+    /// The [`Category`](crate::appliance::update::common_info::Category) enumeration defines update type.
+    ///
+    /// Since vSphere API 6.7.
+    ///
+    /// vAPI enumeration `com.vmware.appliance.update.common_info.category`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Category {
         /// Fixes vulnerabilities, doesn't change functionality
         Security = "SECURITY",
@@ -20,7 +26,13 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `CommonInfo.Priority` class defines the update installation priority recommendations. This enumeration was added in vSphere API 6.7.
+    /// The [`Priority`](crate::appliance::update::common_info::Priority) enumeration defines the update installation priority recommendations.
+    ///
+    /// Since vSphere API 6.7.
+    ///
+    /// vAPI enumeration `com.vmware.appliance.update.common_info.priority`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Priority {
         /// Install ASAP
         High = "HIGH",
@@ -33,7 +45,13 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `CommonInfo.Severity` class defines the severity of the issues fixed in the update. This enumeration was added in vSphere API 6.7.
+    /// The [`Severity`](crate::appliance::update::common_info::Severity) enumeration defines the severity of the issues fixed in the update.
+    ///
+    /// Since vSphere API 6.7.
+    ///
+    /// vAPI enumeration `com.vmware.appliance.update.common_info.severity`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Severity {
         /// Vulnerabilities that can be exploited by an unauthenticated attacker from the Internet or those that break the guest/host Operating System isolation. The exploitation results in the complete compromise of confidentiality, integrity, and availability of user data and/or processing resources without user interaction. Exploitation could be leveraged to propagate an Internet worm or execute arbitrary code between Virtual Machines and/or the Host Operating System.
         Critical = "CRITICAL",

@@ -21,7 +21,9 @@ impl GetRequest {
         Self { call }
     }
 
-    /// Name of the upgradeable component This parameter was added in vSphere API 8.0.0.1. This parameter is optional because it was added in a newer version than its parent node.
+    /// Name of the upgradeable component. This parameter is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub fn component(self, component: &str) -> Self {
         Self {
             call: self.call.param("component", component),
@@ -34,65 +36,101 @@ impl GetRequest {
     }
 }
 
-/// The `Pending.Info` class contains the extended information about the update This class was added in vSphere API 6.7.
+/// The [`Info`](crate::appliance::update::pending::Info) structure contains the extended information about the update.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.appliance.update.pending.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Name of the update. This attribute was added in vSphere API 6.7.
+    /// Name of the update.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Info::__missing_name")]
     pub name: String,
-    /// List of the 1. issues addressed since previous/current version 2. new features/improvements This attribute was added in vSphere API 6.7.
+    /// List of the 1. issues addressed since previous/current version 2. new features/improvements.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(
         default = "Info::__missing_contents",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub contents: Vec<crate::vapi::standard::LocalizableMessage>,
-    /// List of the services that will be stopped and restarted during the update installation. This attribute was added in vSphere API 6.7.
+    /// List of the services that will be stopped and restarted during the update installation.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(
         default = "Info::__missing_services_will_be_stopped",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub services_will_be_stopped: Vec<crate::appliance::update::ServiceInfo>,
-    /// Rough estimate of time to install the update (minutes). This attribute was added in vSphere API 9.1.0.0. estimatedTimeToInstall If None N/A
+    /// Rough estimate of time to install the update (minutes). estimatedTimeToInstall If `None` N/A
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimated_time_to_install: Option<i64>,
-    /// Flag indicating if there is an impact to workload management. False: The following Workload Management API-Driven Operations are fully operational and will not be disrupted by this update. VM workload provisioning, VM CRUD Operations Kubernetes workload provisioning, Kubernetes CRUD Operations Compute and Storage Scaling Continuous log collection and forwarding to Ops for monitoring True: Workload management will be disrupted for a given downtime. This attribute was added in vSphere API 9.1.0.0. workloadManagementImpact If None the patch is not a quick patch
+    /// Flag indicating if there is an impact to workload management. `false`: The following Workload Management API-Driven Operations are fully operational and will not be disrupted by this update. VM workload provisioning, VM CRUD Operations Kubernetes workload provisioning, Kubernetes CRUD Operations Compute and Storage Scaling Continuous log collection and forwarding to Ops for monitoring `true`: Workload management will be disrupted for a given downtime. workloadManagementImpact If `None` the patch is not a quick patch
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload_management_impact: Option<bool>,
-    /// List of EULAs. This list has multiple entries and can be dynamic based on what we are actually installing. This attribute was added in vSphere API 6.7.
+    /// List of EULAs. This list has multiple entries and can be dynamic based on what we are actually installing.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(
         default = "Info::__missing_eulas",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub eulas: Vec<crate::vapi::standard::LocalizableMessage>,
-    /// Is the update staged This attribute was added in vSphere API 6.7.
+    /// Is the update staged.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Info::__missing_staged")]
     pub staged: bool,
-    /// URL for the knowledge base article describing this update. This attribute was added in vSphere API 6.7.
+    /// URL for the knowledge base article describing this update.
+    ///
+    /// Since vSphere API 6.7.
     pub knowledge_base: String,
-    /// Description of the update. The short information what this update is. E.g. "Update2 for vCenter Server Appliance 6.5" This attribute was added in vSphere API 6.7.
+    /// Description of the update. The short information what this update is. E.g. "Update2 for vCenter Server Appliance 6.5"
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Info::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
-    /// Update priority This attribute was added in vSphere API 6.7.
+    /// Update priority.
+    ///
+    /// Since vSphere API 6.7.
     pub priority: crate::appliance::update::common_info::Priority,
-    /// Update severity This attribute was added in vSphere API 6.7.
+    /// Update severity.
+    ///
+    /// Since vSphere API 6.7.
     pub severity: crate::appliance::update::common_info::Severity,
-    /// Update category This attribute was added in vSphere API 6.7.
+    /// Update category.
+    ///
+    /// Since vSphere API 6.7.
     pub update_type: crate::appliance::update::common_info::Category,
-    /// Update release date. This attribute was added in vSphere API 6.7.
+    /// Update release date.
+    ///
+    /// Since vSphere API 6.7.
     pub release_date: vsphere_vapi_runtime::types::DateTime,
-    /// Flag indicating whether the incoming patch is a quick patch. If field is not set, the patch is not a quick patch This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Flag indicating whether the incoming patch is a quick patch. If field is not set, the patch is not a quick patch. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quick_patch: Option<bool>,
-    /// Flag indicating whether reboot is required after update. This attribute was added in vSphere API 6.7.
+    /// Flag indicating whether reboot is required after update.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Info::__missing_reboot_required")]
     pub reboot_required: bool,
-    /// Download Size of update in Megabytes. This attribute was added in vSphere API 6.7.
+    /// Download Size of update in Megabytes.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Info::__missing_size")]
     pub size: i64,
 }
@@ -158,7 +196,9 @@ impl InstallRequest {
         Self { call }
     }
 
-    /// Name of the upgradeable component This parameter was added in vSphere API 8.0.0.1. This parameter is optional because it was added in a newer version than its parent node.
+    /// Name of the upgradeable component. This parameter is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub fn component(self, component: &str) -> Self {
         Self {
             call: self.call.param("component", component),
@@ -184,7 +224,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// specific URL to check at If None then URL is taken from the policy settings
+    /// specific URL to check at If `None` then URL is taken from the policy settings
     pub fn url(self, url: &str) -> Self {
         Self {
             call: self.call.param("url", url),
@@ -227,7 +267,9 @@ impl PrecheckRequest {
         Self { call }
     }
 
-    /// Name of the upgradeable component This parameter was added in vSphere API 8.0.0.1. This parameter is optional because it was added in a newer version than its parent node.
+    /// Name of the upgradeable component. This parameter is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub fn component(self, component: &str) -> Self {
         Self {
             call: self.call.param("component", component),
@@ -240,24 +282,40 @@ impl PrecheckRequest {
     }
 }
 
-/// The `Pending.PrecheckResult` class contains estimates of how long it will take install and rollback an update as well as a list of possible warnings and problems with installing the update. This class was added in vSphere API 6.7.
+/// The [`PrecheckResult`](crate::appliance::update::pending::PrecheckResult) structure contains estimates of how long it will take install and rollback an update as well as a list of possible warnings and problems with installing the update.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.appliance.update.pending.precheck_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PrecheckResult {
-    /// Time when this precheck was run This attribute was added in vSphere API 6.7.
+    /// Time when this precheck was run.
+    ///
+    /// Since vSphere API 6.7.
     pub check_time: vsphere_vapi_runtime::types::DateTime,
-    /// Rough estimate of time to install the update (minutes). This attribute was added in vSphere API 6.7. estimatedTimeToInstall If None N/A
+    /// Rough estimate of time to install the update (minutes). estimatedTimeToInstall If `None` N/A
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimated_time_to_install: Option<i64>,
-    /// Rough estimate of time to rollback the update (minutes). This attribute was added in vSphere API 6.7. estimatedTimeToRollback If None N/A
+    /// Rough estimate of time to rollback the update (minutes). estimatedTimeToRollback If `None` N/A
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimated_time_to_rollback: Option<i64>,
-    /// Is reboot required to install the update. This attribute was added in vSphere API 6.7.
+    /// Is reboot required to install the update.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "PrecheckResult::__missing_reboot_required")]
     pub reboot_required: bool,
-    /// Lists of the issues and warnings This attribute was added in vSphere API 6.7. issues If None N/A
+    /// Lists of the issues and warnings issues If `None` N/A
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issues: Option<crate::appliance::Notifications>,
-    /// List of questions that must be answered to install the update. This attribute was added in vSphere API 6.7.
+    /// List of questions that must be answered to install the update.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(
         default = "PrecheckResult::__missing_questions",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -299,45 +357,70 @@ impl PrecheckResult {
     }
 }
 
-/// The `Pending.Question` class describes a item of information that must be provided by the user in order to install the update. This class was added in vSphere API 6.7.
+/// The [`Question`](crate::appliance::update::pending::Question) structure describes a item of information that must be provided by the user in order to install the update.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.appliance.update.pending.question`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Question {
-    /// ID of the data item This attribute was added in vSphere API 6.7.
+    /// ID of the data item.
     ///
     /// Identifier of a `com.vmware.applicance.update.pending.dataitem` resource.
+    ///
+    /// Since vSphere API 6.7.
     pub data_item: crate::ids::DataitemId,
-    /// Label for the item to be used in GUI/CLI This attribute was added in vSphere API 6.7.
+    /// Label for the item to be used in GUI/CLI.
+    ///
+    /// Since vSphere API 6.7.
     pub text: crate::vapi::standard::LocalizableMessage,
-    /// Description of the item This attribute was added in vSphere API 6.7.
+    /// Description of the item.
+    ///
+    /// Since vSphere API 6.7.
     pub description: crate::vapi::standard::LocalizableMessage,
-    /// How this field shoudl be represented in GUI or CLI This attribute was added in vSphere API 6.7.
+    /// How this field shoudl be represented in GUI or CLI.
     ///
     /// The variant carries the fields of its case (see [`QuestionType`]).
+    ///
+    /// Since vSphere API 6.7.
     pub r#type: QuestionType,
 }
 
-/// The `type` tag of [`Question`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `QuestionType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`Question`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `QuestionType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum QuestionType {
     /// plain text answer
     PlainText {
-        /// List of allowed values This attribute was added in vSphere API 6.7. allowedValues If None any value is valid.
+        /// List of allowed values allowedValues If `None` any value is valid.
+        ///
+        /// Since vSphere API 6.7.
         allowed_values: Option<Vec<String>>,
-        /// Regexp to validate the input This attribute was added in vSphere API 6.7. regexp If None no validation will be performed.
+        /// Regexp to validate the input regexp If `None` no validation will be performed.
+        ///
+        /// Since vSphere API 6.7.
         regexp: Option<String>,
-        /// Default answer This attribute was added in vSphere API 6.7. defaultAnswer If None then there is no default answer, so an explicit answer must be provided
+        /// Default answer defaultAnswer If `None` then there is no default answer, so an explicit answer must be provided
+        ///
+        /// Since vSphere API 6.7.
         default_answer: Option<String>,
     },
     /// Yes/No,On/Off,Checkbox answer
     Boolean,
     /// Password (masked) answer
     Password,
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl QuestionType {
@@ -514,7 +597,13 @@ impl<'de> serde::Deserialize<'de> for Question {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Pending.SourceType` class defines the supported types of sources of updates. This enumeration was added in vSphere API 6.7.
+    /// The [`SourceType`](crate::appliance::update::pending::SourceType) enumeration defines the supported types of sources of updates.
+    ///
+    /// Since vSphere API 6.7.
+    ///
+    /// vAPI enumeration `com.vmware.appliance.update.pending.source_type`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum SourceType {
         /// Do not perform a new check, return the previous result
         LastCheck = "LAST_CHECK",
@@ -540,7 +629,9 @@ impl StageAndInstallRequest {
         Self { call }
     }
 
-    /// upgradeable component to be staged and installed This parameter was added in vSphere API 8.0.0.1. This parameter is optional because it was added in a newer version than its parent node.
+    /// upgradeable component to be staged and installed. This parameter is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub fn component(self, component: &str) -> Self {
         Self {
             call: self.call.param("component", component),
@@ -566,7 +657,9 @@ impl StageRequest {
         Self { call }
     }
 
-    /// Name of the upgradeable component This parameter was added in vSphere API 8.0.0.1. This parameter is optional because it was added in a newer version than its parent node.
+    /// Name of the upgradeable component. This parameter is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub fn component(self, component: &str) -> Self {
         Self {
             call: self.call.param("component", component),
@@ -579,45 +672,73 @@ impl StageRequest {
     }
 }
 
-/// The `Pending.UpgradeableComponent` class describes component update information This class was added in vSphere API 8.0.0.1.
+/// The [`UpgradeableComponent`](crate::appliance::update::pending::UpgradeableComponent) structure describes component update information.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure `com.vmware.appliance.update.pending.upgradeable_component`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpgradeableComponent {
-    /// Name of the upgradeable component. Component is a service or a group of services providing asynchronous lifecycle This attribute was added in vSphere API 8.0.0.1.
+    /// Name of the upgradeable component. Component is a service or a group of services providing asynchronous lifecycle.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "UpgradeableComponent::__missing_component")]
     pub component: String,
-    /// List of services affected as part of the update. This attribute was added in vSphere API 8.0.0.1.
+    /// List of services affected as part of the update.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(
         default = "UpgradeableComponent::__missing_affected_services",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub affected_services: Vec<String>,
-    /// Version in form of X.Y.Z.P. e.g. 6.5.1.5400 This attribute was added in vSphere API 6.7.
+    /// Version in form of X.Y.Z.P. e.g. 6.5.1.5400.
     ///
     /// Identifier of a `com.vmware.appliance.update.pending` resource.
+    ///
+    /// Since vSphere API 6.7.
     pub version: crate::ids::ApplianceUpdatePendingId,
-    /// Name of the update. This attribute was added in vSphere API 6.7.
+    /// Name of the update.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "UpgradeableComponent::__missing_name")]
     pub name: String,
-    /// Description of the update. The short information what this update is. E.g. "Update2 for vCenter Server Appliance 6.5" This attribute was added in vSphere API 6.7.
+    /// Description of the update. The short information what this update is. E.g. "Update2 for vCenter Server Appliance 6.5"
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "UpgradeableComponent::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
-    /// Update priority This attribute was added in vSphere API 6.7.
+    /// Update priority.
+    ///
+    /// Since vSphere API 6.7.
     pub priority: crate::appliance::update::common_info::Priority,
-    /// Update severity This attribute was added in vSphere API 6.7.
+    /// Update severity.
+    ///
+    /// Since vSphere API 6.7.
     pub severity: crate::appliance::update::common_info::Severity,
-    /// Update category This attribute was added in vSphere API 6.7.
+    /// Update category.
+    ///
+    /// Since vSphere API 6.7.
     pub update_type: crate::appliance::update::common_info::Category,
-    /// Update release date. This attribute was added in vSphere API 6.7.
+    /// Update release date.
+    ///
+    /// Since vSphere API 6.7.
     pub release_date: vsphere_vapi_runtime::types::DateTime,
-    /// Flag indicating whether the incoming patch is a quick patch. If field is not set, the patch is not a quick patch This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Flag indicating whether the incoming patch is a quick patch. If field is not set, the patch is not a quick patch. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quick_patch: Option<bool>,
-    /// Flag indicating whether reboot is required after update. This attribute was added in vSphere API 6.7.
+    /// Flag indicating whether reboot is required after update.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "UpgradeableComponent::__missing_reboot_required")]
     pub reboot_required: bool,
-    /// Download Size of update in Megabytes. This attribute was added in vSphere API 6.7.
+    /// Download Size of update in Megabytes.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "UpgradeableComponent::__missing_size")]
     pub size: i64,
 }
@@ -679,7 +800,9 @@ impl ValidateRequest {
         Self { call }
     }
 
-    /// Name of the upgradeable component This parameter was added in vSphere API 8.0.0.1. This parameter is optional because it was added in a newer version than its parent node.
+    /// Name of the upgradeable component. This parameter is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub fn component(self, component: &str) -> Self {
         Self {
             call: self.call.param("component", component),

@@ -6,28 +6,44 @@
 //!
 //! Compiled with the `appliance-core` feature.
 
-/// The `Policy.Config` class defines automatic update checking and staging policy. This class was added in vSphere API 6.7.
+/// The [`Config`](crate::appliance::update::policy::Config) structure defines automatic update checking and staging policy.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.appliance.update.policy.config`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Config {
-    /// Current appliance update repository URL. This attribute was added in vSphere API 6.7. If None then default URL is assumed
+    /// Current appliance update repository URL. If `None` then default URL is assumed
+    ///
+    /// Since vSphere API 6.7.
     #[serde(rename = "custom_URL", default, skip_serializing_if = "Option::is_none")]
     pub custom_url: Option<String>,
-    /// Username for the update repository This attribute was added in vSphere API 6.7. If None username will not be used to login
+    /// Username for the update repository. If `None` username will not be used to login
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    /// Password for the update repository This attribute was added in vSphere API 6.7. password If None password will not be used to login
+    /// Password for the update repository password If `None` password will not be used to login
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<vsphere_vapi_runtime::types::Secret>,
-    /// Schedule when the automatic check will be run. This attribute was added in vSphere API 6.7.
+    /// Schedule when the automatic check will be run.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(
         default = "Config::__missing_check_schedule",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub check_schedule: Vec<Time>,
-    /// Automatically stage the latest update if available. This attribute was added in vSphere API 6.7.
+    /// Automatically stage the latest update if available.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Config::__missing_auto_stage")]
     pub auto_stage: bool,
-    /// Indicates whether certificates will be checked during patching. Warning: Setting this attribute to false will result in an insecure connection to update repository which can potentially put the appliance security at risk. This attribute was added in vSphere API 6.7. certificateCheck If None the certificate checks are enabled.
+    /// Indicates whether certificates will be checked during patching. Warning: Setting this field to false will result in an insecure connection to update repository which can potentially put the appliance security at risk. certificateCheck If `None` the certificate checks are enabled.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_check: Option<bool>,
 }
@@ -66,7 +82,13 @@ impl Config {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Policy.DayOfWeek` class defines the set of days This enumeration was added in vSphere API 6.7.
+    /// The [`DayOfWeek`](crate::appliance::update::policy::DayOfWeek) enumeration defines the set of days.
+    ///
+    /// Since vSphere API 6.7.
+    ///
+    /// vAPI enumeration `com.vmware.appliance.update.policy.day_of_week`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum DayOfWeek {
         /// Monday
         Monday = "MONDAY",
@@ -86,34 +108,54 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Policy.Info` class defines automatic update checking and staging policy. This class was added in vSphere API 6.7.
+/// The [`Info`](crate::appliance::update::policy::Info) structure defines automatic update checking and staging policy.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.appliance.update.policy.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Current appliance update custom repository URL. This attribute was added in vSphere API 6.7. If None update is checked at defaut URL.
+    /// Current appliance update custom repository URL. If `None` update is checked at defaut URL.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(rename = "custom_URL", default, skip_serializing_if = "Option::is_none")]
     pub custom_url: Option<String>,
-    /// Current appliance update default repository URL. This attribute was added in vSphere API 6.7.
+    /// Current appliance update default repository URL.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(rename = "default_URL", default = "Info::__missing_default_url")]
     pub default_url: String,
-    /// Username for the update repository This attribute was added in vSphere API 6.7. If None username will not be used to login
+    /// Username for the update repository. If `None` username will not be used to login
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    /// Schedule when the automatic check will be run. This attribute was added in vSphere API 6.7.
+    /// Schedule when the automatic check will be run.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(
         default = "Info::__missing_check_schedule",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub check_schedule: Vec<Time>,
-    /// Automatically stage the latest update if available. This attribute was added in vSphere API 6.7.
+    /// Automatically stage the latest update if available.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Info::__missing_auto_stage")]
     pub auto_stage: bool,
-    /// Is the appliance updated automatically. If set the appliance may ignore the check schedule or auto-stage settings. This attribute was added in vSphere API 6.7.
+    /// Is the appliance updated automatically. If set the appliance may ignore the check schedule or auto-stage settings.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Info::__missing_auto_update")]
     pub auto_update: bool,
-    /// Whether API client should allow the user to start update manually This attribute was added in vSphere API 6.7.
+    /// Whether API client should allow the user to start update manually.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Info::__missing_manual_control")]
     pub manual_control: bool,
-    /// Indicates whether certificates will be checked during patching. Warning: If this attribute is set to false, an insecure connection is made to the update repository which can potentially put the appliance security at risk. This attribute was added in vSphere API 6.7.
+    /// Indicates whether certificates will be checked during patching. Warning: If this field is set to false, an insecure connection is made to the update repository which can potentially put the appliance security at risk.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Info::__missing_certificate_check")]
     pub certificate_check: bool,
 }
@@ -162,15 +204,25 @@ impl Info {
     }
 }
 
-/// The `Policy.Time` class defines weekday and time the automatic check for new updates will be run This class was added in vSphere API 6.7.
+/// The [`Time`](crate::appliance::update::policy::Time) structure defines weekday and time the automatic check for new updates will be run.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.appliance.update.policy.time`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Time {
-    /// weekday to check for updates. This attribute was added in vSphere API 6.7.
+    /// weekday to check for updates.
+    ///
+    /// Since vSphere API 6.7.
     pub day: DayOfWeek,
-    /// Hour: 0-24 This attribute was added in vSphere API 6.7.
+    /// Hour: 0-24.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Time::__missing_hour")]
     pub hour: i64,
-    /// Minute: 0-59 This attribute was added in vSphere API 6.7.
+    /// Minute: 0-59.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Time::__missing_minute")]
     pub minute: i64,
 }

@@ -6,42 +6,70 @@
 //!
 //! Compiled with the `appliance-core` feature.
 
-/// The `Staged.Info` class contains information about the staged update This class was added in vSphere API 6.7.
+/// The [`Info`](crate::appliance::update::staged::Info) structure contains information about the staged update.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.appliance.update.staged.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Is staging complete This attribute was added in vSphere API 6.7.
+    /// Is staging complete.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Info::__missing_staging_complete")]
     pub staging_complete: bool,
-    /// Staged Component name. This attribute was added in vSphere API 8.0.0.1. if None the staged update is for full patch if set staged update is an upgradeable component which can be updated individually without vc update
+    /// Staged Component name. if `None` the staged update is for full patch if set staged update is an upgradeable component which can be updated individually without vc update
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub component: Option<String>,
-    /// Version in form of X.Y.Z.P. e.g. 6.5.1.5400 This attribute was added in vSphere API 6.7.
+    /// Version in form of X.Y.Z.P. e.g. 6.5.1.5400.
     ///
     /// Identifier of a `com.vmware.appliance.update.pending` resource.
+    ///
+    /// Since vSphere API 6.7.
     pub version: crate::ids::ApplianceUpdatePendingId,
-    /// Name of the update. This attribute was added in vSphere API 6.7.
+    /// Name of the update.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Info::__missing_name")]
     pub name: String,
-    /// Description of the update. The short information what this update is. E.g. "Update2 for vCenter Server Appliance 6.5" This attribute was added in vSphere API 6.7.
+    /// Description of the update. The short information what this update is. E.g. "Update2 for vCenter Server Appliance 6.5"
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Info::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
-    /// Update priority This attribute was added in vSphere API 6.7.
+    /// Update priority.
+    ///
+    /// Since vSphere API 6.7.
     pub priority: crate::appliance::update::common_info::Priority,
-    /// Update severity This attribute was added in vSphere API 6.7.
+    /// Update severity.
+    ///
+    /// Since vSphere API 6.7.
     pub severity: crate::appliance::update::common_info::Severity,
-    /// Update category This attribute was added in vSphere API 6.7.
+    /// Update category.
+    ///
+    /// Since vSphere API 6.7.
     pub update_type: crate::appliance::update::common_info::Category,
-    /// Update release date. This attribute was added in vSphere API 6.7.
+    /// Update release date.
+    ///
+    /// Since vSphere API 6.7.
     pub release_date: vsphere_vapi_runtime::types::DateTime,
-    /// Flag indicating whether the incoming patch is a quick patch. If field is not set, the patch is not a quick patch This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Flag indicating whether the incoming patch is a quick patch. If field is not set, the patch is not a quick patch. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quick_patch: Option<bool>,
-    /// Flag indicating whether reboot is required after update. This attribute was added in vSphere API 6.7.
+    /// Flag indicating whether reboot is required after update.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Info::__missing_reboot_required")]
     pub reboot_required: bool,
-    /// Download Size of update in Megabytes. This attribute was added in vSphere API 6.7.
+    /// Download Size of update in Megabytes.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Info::__missing_size")]
     pub size: i64,
 }

@@ -7,9 +7,12 @@
 //! Compiled with the `appliance-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Service.Health` class defines the possible values for health of a service.
+    /// The [`Health`](crate::appliance::vmon::service::Health) enumeration defines the possible values for health of a service.
     ///
     /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+    ///
+    /// vAPI enumeration `com.vmware.appliance.vmon.service.health`. Values this crate
+    /// does not know arrive as `Unknown` ([unknown values](crate#unknown-values)).
     pub enum Health {
         /// Service is in degraded state, it is not functional.
         Degraded = "DEGRADED",
@@ -21,9 +24,11 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Service.Info` class contains information about a service.
+/// The [`Info`](crate::appliance::vmon::service::Info) structure contains information about a service.
 ///
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+///
+/// vAPI structure `com.vmware.appliance.vmon.service.info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Service name key. Can be used to lookup resource bundle
@@ -38,9 +43,10 @@ pub struct Info {
     pub state: InfoState,
 }
 
-/// The `state` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `state` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoState::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `state` tag of [`Info`] together with the fields of its case: each variant
+/// carries exactly the fields the metamodel lists for that tag value. Tag values
+/// this crate does not know arrive as `InfoState::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -58,8 +64,14 @@ pub enum InfoState {
     },
     /// Service Run State is Stopped
     Stopped,
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoState {
@@ -222,9 +234,13 @@ impl<'de> serde::Deserialize<'de> for Info {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Service.StartupType` class defines valid Startup Type for services managed by vMon.
+    /// The [`StartupType`](crate::appliance::vmon::service::StartupType) enumeration defines valid Startup Type for services managed by vMon.
     ///
     /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+    ///
+    /// vAPI enumeration `com.vmware.appliance.vmon.service.startup_type`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum StartupType {
         /// Service Startup type is Manual, thus issuing an explicit start on the service will start it.
         Manual = "MANUAL",
@@ -237,9 +253,12 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Service.State` class defines valid Run State for services.
+    /// The [`State`](crate::appliance::vmon::service::State) enumeration defines valid Run State for services.
     ///
     /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+    ///
+    /// vAPI enumeration `com.vmware.appliance.vmon.service.state`. Values this crate
+    /// does not know arrive as `Unknown` ([unknown values](crate#unknown-values)).
     pub enum State {
         /// Service Run State is Starting, it is still not functional
         Starting = "STARTING",
@@ -253,9 +272,11 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Service.UpdateSpec` class describes the changes to be made to the configuration of the service.
+/// The [`UpdateSpec`](crate::appliance::vmon::service::UpdateSpec) structure describes the changes to be made to the configuration of the service.
 ///
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+///
+/// vAPI structure `com.vmware.appliance.vmon.service.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
     /// Startup Type If unspecified, leaves value unchanged.

@@ -5,7 +5,11 @@
 //! Compiled with the `cis` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `CategoryModel.Cardinality` class defines the number of tags in a category that can be assigned to an object.
+    /// The [`Cardinality`](crate::cis::tagging::category_model::Cardinality) enumeration defines the number of tags in a category that can be assigned to an object.
+    ///
+    /// vAPI enumeration `com.vmware.cis.tagging.category_model.cardinality`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Cardinality {
         /// An object can only be assigned one of the tags in this category. For example, if a category is "Operating System", then different tags of this category would be "Windows", "Linux", and so on. In this case a VM object can be assigned only one of these tags and hence the cardinality of the associated category here is single.
         Single = "SINGLE",

@@ -6,13 +6,21 @@
 //!
 //! Compiled with the `cis` feature.
 
-/// The `TagAssociation.BatchResult` class describes the result of performing the same method on several tags or objects in a single invocation. This class was added in vSphere API 6.5.
+/// The [`BatchResult`](crate::cis::tagging::tag_association::BatchResult) structure describes the result of performing the same method on several tags or objects in a single invocation.
+///
+/// Since vSphere API 6.5.
+///
+/// vAPI structure `com.vmware.cis.tagging.tag_association.batch_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BatchResult {
-    /// This is true if the batch method completed without any errors. Otherwise it is false and all or some methods have failed. This attribute was added in vSphere API 6.5.
+    /// This is true if the batch method completed without any errors. Otherwise it is false and all or some methods have failed.
+    ///
+    /// Since vSphere API 6.5.
     #[serde(default = "BatchResult::__missing_success")]
     pub success: bool,
-    /// The list of error messages. This attribute was added in vSphere API 6.5.
+    /// The list of error messages.
+    ///
+    /// Since vSphere API 6.5.
     #[serde(
         default = "BatchResult::__missing_error_messages",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -36,12 +44,20 @@ impl BatchResult {
     }
 }
 
-/// The `TagAssociation.ObjectToTags` class describes an object and its related tags. Use the `com.vmware.cis.tagging.tag_association.list_attached_tags_on_objects` method to retrieve a list with each element containing an object and the tags attached to it. This class was added in vSphere API 6.5.
+/// The [`ObjectToTags`](crate::cis::tagging::tag_association::ObjectToTags) structure describes an object and its related tags. Use the [`TagAssociation::list_attached_tags_on_objects`](crate::cis::tagging::TagAssociation::list_attached_tags_on_objects) method to retrieve a list with each element containing an object and the tags attached to it.
+///
+/// Since vSphere API 6.5.
+///
+/// vAPI structure `com.vmware.cis.tagging.tag_association.object_to_tags`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ObjectToTags {
-    /// The identifier of the object. This attribute was added in vSphere API 6.5.
+    /// The identifier of the object.
+    ///
+    /// Since vSphere API 6.5.
     pub object_id: crate::vapi::standard::DynamicId,
-    /// The identifiers of the related tags. This attribute was added in vSphere API 6.5.
+    /// The identifiers of the related tags.
+    ///
+    /// Since vSphere API 6.5.
     #[serde(
         default = "ObjectToTags::__missing_tag_ids",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -58,14 +74,22 @@ impl ObjectToTags {
     }
 }
 
-/// The `TagAssociation.TagToObjects` class describes a tag and its related objects. Use the `com.vmware.cis.tagging.tag_association.list_attached_objects_on_tags` method to retrieve a list with each element containing a tag and the objects to which it is attached. This class was added in vSphere API 6.5.
+/// The [`TagToObjects`](crate::cis::tagging::tag_association::TagToObjects) structure describes a tag and its related objects. Use the [`TagAssociation::list_attached_objects_on_tags`](crate::cis::tagging::TagAssociation::list_attached_objects_on_tags) method to retrieve a list with each element containing a tag and the objects to which it is attached.
+///
+/// Since vSphere API 6.5.
+///
+/// vAPI structure `com.vmware.cis.tagging.tag_association.tag_to_objects`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TagToObjects {
-    /// The identifier of the tag. This attribute was added in vSphere API 6.5.
+    /// The identifier of the tag.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Tag` resource.
+    ///
+    /// Since vSphere API 6.5.
     pub tag_id: crate::ids::TagId,
-    /// The identifiers of the related objects. This attribute was added in vSphere API 6.5.
+    /// The identifiers of the related objects.
+    ///
+    /// Since vSphere API 6.5.
     #[serde(
         default = "TagToObjects::__missing_object_ids",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

@@ -5,11 +5,17 @@
 //! Compiled with the `content-library` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Library.ConversionSpec.ConversionType` class defines the conversion type that can be applied to a library during conversion operation. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`ConversionType`](crate::content::library::conversion_spec::ConversionType) enumeration defines the conversion type that can be applied to a library during conversion operation.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration `com.vmware.content.library.conversion_spec.conversion_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum ConversionType {
-        /// Indicates that the `com.vmware.content.subscribed_library` should be converted to `com.vmware.content.local_library`) with PublishInfo#published set to `true`
+        /// Indicates that the [`SubscribedLibrary`](crate::content::SubscribedLibrary) should be converted to [`LocalLibrary`](crate::content::LocalLibrary)) with [`PublishInfo::published`](crate::content::library::PublishInfo::published) set to `true`
         ToPublishedLibrary = "TO_PUBLISHED_LIBRARY",
         @unknown Unknown
     }

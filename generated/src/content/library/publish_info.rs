@@ -5,7 +5,12 @@
 //! Compiled with the `content-library` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `PublishInfo.AuthenticationMethod` class indicates how a subscribed library should authenticate to the published library endpoint.
+    /// The [`AuthenticationMethod`](crate::content::library::publish_info::AuthenticationMethod) enumeration indicates how a subscribed library should authenticate to the published library endpoint.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.content.library.publish_info.authentication_method`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum AuthenticationMethod {
         /// Require HTTP Basic authentication matching a specified username and password.
         Basic = "BASIC",

@@ -5,16 +5,20 @@
 //! Compiled with the `content-library` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `StateInfo.State` class defines the state of a LibraryModel.
+    /// The [`State`](crate::content::library::state_info::State) enumeration defines the state of a LibraryModel.
     ///
-    /// The state of a library can be used to determine if the library is in maintenance or not. A `com.vmware.content.library` can be moved to `com.vmware.content.library.state_info.state.MAINTENANCE` in the following cases.
+    /// The state of a library can be used to determine if the library is in maintenance or not. A [`content::library`](mod@crate::content::library) can be moved to [`State::Maintenance`](crate::content::library::state_info::State::Maintenance) in the following cases.
     ///
-    /// * `com.vmware.content.library.migrate`
-    /// * enterMaintenance in `com.vmware.content.library`
+    /// * [`Library::migrate`](crate::content::Library::migrate)
+    /// * enterMaintenance in [`content::library`](mod@crate::content::library)
     ///
-    /// This enumeration was added in vSphere API 9.0.0.0.
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration `com.vmware.content.library.state_info.state`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum State {
         /// This is default library state when library is created. The library is fully functional when in this state.
         Active = "ACTIVE",

@@ -5,7 +5,11 @@
 //! Compiled with the `content-library` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `StorageBacking.Type` class specifies the type of the `com.vmware.content.library.storage_backing`.
+    /// The [`Type`](crate::content::library::storage_backing::Type) enumeration specifies the type of the [`StorageBacking`](crate::content::library::StorageBacking).
+    ///
+    /// vAPI enumeration `com.vmware.content.library.storage_backing.type`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Type {
         /// The content of the library will be stored on a datastore.
         ///

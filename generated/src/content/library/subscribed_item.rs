@@ -20,7 +20,9 @@ impl SyncRequest {
         Self { call }
     }
 
-    /// Whether to synchronize optional files. This parameter applies to both types of subscriptions on-demand as well as sync-immediately. This parameter was added in vSphere API 7.0.3.0. This parameter is optional because it was added in a newer version than its parent node.
+    /// Whether to synchronize optional files. This parameter applies to both types of subscriptions on-demand as well as sync-immediately. This parameter is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 7.0.3.0.
     pub fn sync_optional_files(self, sync_optional_files: bool) -> Self {
         Self {
             call: self.call.param("sync_optional_files", &sync_optional_files),

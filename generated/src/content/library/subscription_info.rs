@@ -6,6 +6,11 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// Indicate how the subscribed library should authenticate with the published library endpoint.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.content.library.subscription_info.authentication_method`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum AuthenticationMethod {
         /// Require HTTP Basic authentication matching a specified username and password.
         Basic = "BASIC",

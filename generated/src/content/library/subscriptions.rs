@@ -37,34 +37,55 @@ impl CreateRequest {
     }
 }
 
-/// The `Subscriptions.CreateSpec` class defines the information required to create a new subscription of the published library. This class was added in vSphere API 6.7.2.
+/// The [`CreateSpec`](crate::content::library::subscriptions::CreateSpec) structure defines the information required to create a new subscription of the published library.
+///
+/// Since vSphere API 6.7.2.
+///
+/// vAPI structure `com.vmware.content.library.subscriptions.create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// Specification for the subscribed library to be associated with the subscription. This attribute was added in vSphere API 6.7.2.
+    /// Specification for the subscribed library to be associated with the subscription.
+    ///
+    /// Since vSphere API 6.7.2.
     pub subscribed_library: CreateSpecSubscribedLibrary,
 }
 
-/// The `Subscriptions.CreateSpecNewSubscribedLibrary` class defines the information required to create a new subscribed library. This class was added in vSphere API 6.7.2.
+/// The [`CreateSpecNewSubscribedLibrary`](crate::content::library::subscriptions::CreateSpecNewSubscribedLibrary) structure defines the information required to create a new subscribed library.
+///
+/// Since vSphere API 6.7.2.
+///
+/// vAPI structure
+/// `com.vmware.content.library.subscriptions.create_spec_new_subscribed_library`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpecNewSubscribedLibrary {
-    /// Name of the subscribed library. This attribute was added in vSphere API 6.7.2.
+    /// Name of the subscribed library.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "CreateSpecNewSubscribedLibrary::__missing_name")]
     pub name: String,
-    /// Description of the subscribed library. This attribute was added in vSphere API 6.7.2. If None, the description will be an empty string.
+    /// Description of the subscribed library. If `None`, the description will be an empty string.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The list of default storage backings for this library. The list must contain exactly one storage backing. Multiple default storage locations are not currently supported but may become supported in future releases. This attribute was added in vSphere API 6.7.2.
+    /// The list of default storage backings for this library. The list must contain exactly one storage backing. Multiple default storage locations are not currently supported but may become supported in future releases.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(
         default = "CreateSpecNewSubscribedLibrary::__missing_storage_backings",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub storage_backings: Vec<crate::content::library::StorageBacking>,
-    /// Specifies whether the library should participate in automatic library synchronization. This attribute was added in vSphere API 6.7.2.
+    /// Specifies whether the library should participate in automatic library synchronization.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(
         default = "CreateSpecNewSubscribedLibrary::__missing_automatic_sync_enabled"
     )]
     pub automatic_sync_enabled: bool,
-    /// Specifies whether a library item's content will be synchronized only on demand. This attribute was added in vSphere API 6.7.2.
+    /// Specifies whether a library item's content will be synchronized only on demand.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "CreateSpecNewSubscribedLibrary::__missing_on_demand")]
     pub on_demand: bool,
 }
@@ -99,70 +120,107 @@ impl CreateSpecNewSubscribedLibrary {
     }
 }
 
-/// The `Subscriptions.CreateSpecPlacement` class defines the placement information for the subscribed library's virtual machine template library items. Storage location of the virtual machine template items is defined by the subscribed library's storage backing. This placement information needs to be compatible with the subscribed library's storage backing. The `Subscriptions.CreateSpecPlacement` class is only applicable for the virtual machine template library items of the subscribed library. This class was added in vSphere API 6.7.2.
+/// The [`CreateSpecPlacement`](crate::content::library::subscriptions::CreateSpecPlacement) structure defines the placement information for the subscribed library's virtual machine template library items. Storage location of the virtual machine template items is defined by the subscribed library's storage backing. This placement information needs to be compatible with the subscribed library's storage backing. The [`CreateSpecPlacement`](crate::content::library::subscriptions::CreateSpecPlacement) structure is only applicable for the virtual machine template library items of the subscribed library.
+///
+/// Since vSphere API 6.7.2.
+///
+/// vAPI structure `com.vmware.content.library.subscriptions.create_spec_placement`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpecPlacement {
-    /// Virtual machine folder into which the virtual machine template should be placed. This attribute was added in vSphere API 6.7.2.
+    /// Virtual machine folder into which the virtual machine template should be placed.
     ///
-    /// This attribute is currently required. In future, if this is None, the system will attempt to choose a suitable folder for the virtual machine template; if a folder cannot be chosen, publishing a virtual machine template item will fail.
+    /// This field is currently required. In future, if this is `None`, the system will attempt to choose a suitable folder for the virtual machine template; if a folder cannot be chosen, publishing a virtual machine template item will fail.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
-    /// Cluster onto which the virtual machine template should be placed. If `cluster` and `resourcePool` are both specified, `resourcePool` must belong to `cluster`. If `cluster` and `host` are both specified, `host` must be a member of `cluster`. This attribute was added in vSphere API 6.7.2.
+    /// Cluster onto which the virtual machine template should be placed. If `cluster` and `resourcePool` are both specified, `resourcePool` must belong to `cluster`. If `cluster` and `host` are both specified, `host` must be a member of `cluster`.
     ///
-    /// If `resourcePool` or `host` is specified, it is recommended that this attribute be None.
+    /// If `resourcePool` or `host` is specified, it is recommended that this field be `None`.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
-    /// Resource pool into which the virtual machine template should be placed. If `host` and `resourcePool` are both specified, `resourcePool` must belong to `host`. If `cluster` and `resourcePool` are both specified, `resourcePool` must belong to `cluster`. This attribute was added in vSphere API 6.7.2.
+    /// Resource pool into which the virtual machine template should be placed. If `host` and `resourcePool` are both specified, `resourcePool` must belong to `host`. If `cluster` and `resourcePool` are both specified, `resourcePool` must belong to `cluster`.
     ///
-    /// This attribute is currently required. In future, if this is None, the system will attempt to choose a suitable resource pool for the virtual machine template; if a resource pool cannot be chosen, publish of virtual machine template item will fail.
+    /// This field is currently required. In future, if this is `None`, the system will attempt to choose a suitable resource pool for the virtual machine template; if a resource pool cannot be chosen, publish of virtual machine template item will fail.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pool: Option<String>,
-    /// Host onto which the virtual machine template should be placed. If `host` and `resourcePool` are both specified, `resourcePool` must belong to `host`. If `host` and `cluster` are both specified, `host` must be a member of `cluster`. This attribute was added in vSphere API 6.7.2.
+    /// Host onto which the virtual machine template should be placed. If `host` and `resourcePool` are both specified, `resourcePool` must belong to `host`. If `host` and `cluster` are both specified, `host` must be a member of `cluster`.
     ///
-    /// If this is None, the system will attempt to choose a suitable host for the virtual machine template; if a host cannot be chosen, publishing the virtual machine template item will fail.
+    /// If this is `None`, the system will attempt to choose a suitable host for the virtual machine template; if a host cannot be chosen, publishing the virtual machine template item will fail.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
-    /// Network that backs the virtual Ethernet adapters in the virtual machine template. This attribute was added in vSphere API 6.7.2.
+    /// Network that backs the virtual Ethernet adapters in the virtual machine template.
     ///
-    /// If None, the virtual Ethernet adapters will not be backed by a network.
+    /// If `None`, the virtual Ethernet adapters will not be backed by a network.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
 }
 
-/// The `Subscriptions.CreateSpecSubscribedLibrary` class defines the subscribed library information used to create the subscription. This class was added in vSphere API 6.7.2.
+/// The [`CreateSpecSubscribedLibrary`](crate::content::library::subscriptions::CreateSpecSubscribedLibrary) structure defines the subscribed library information used to create the subscription.
+///
+/// Since vSphere API 6.7.2.
+///
+/// vAPI structure
+/// `com.vmware.content.library.subscriptions.create_spec_subscribed_library`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpecSubscribedLibrary {
-    /// Specifies whether the target subscribed library should be newly created or an existing subscribed library should be used. This attribute was added in vSphere API 6.7.2.
+    /// Specifies whether the target subscribed library should be newly created or an existing subscribed library should be used.
     ///
     /// The variant carries the fields of its case (see [`CreateSpecSubscribedLibraryTarget`]).
+    ///
+    /// Since vSphere API 6.7.2.
     pub target: CreateSpecSubscribedLibraryTarget,
-    /// Location of the subscribed library relative to the published library. This attribute was added in vSphere API 6.7.2.
+    /// Location of the subscribed library relative to the published library.
     ///
     /// The variant carries the fields of its case (see [`CreateSpecSubscribedLibraryLocation`]).
+    ///
+    /// Since vSphere API 6.7.2.
     pub location: CreateSpecSubscribedLibraryLocation,
-    /// Placement specification for the virtual machine template library items on the subscribed library. This attribute was added in vSphere API 6.7.2. This attribute is currently required. In future, if this is None, the system will attempt to choose a suitable placement specification for the virtual machine template items; if a placement specification cannot be chosen, publish of virtual machine template items will fail.
+    /// Placement specification for the virtual machine template library items on the subscribed library. This field is currently required. In future, if this is `None`, the system will attempt to choose a suitable placement specification for the virtual machine template items; if a placement specification cannot be chosen, publish of virtual machine template items will fail.
+    ///
+    /// Since vSphere API 6.7.2.
     pub placement: Option<CreateSpecPlacement>,
 }
 
-/// The `target` tag of [`CreateSpecSubscribedLibrary`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `target` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecSubscribedLibraryTarget::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `target` tag of [`CreateSpecSubscribedLibrary`] together with the fields of
+/// its case: each variant carries exactly the fields the metamodel lists for that
+/// tag value. Tag values this crate does not know arrive as
+/// `CreateSpecSubscribedLibraryTarget::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateSpecSubscribedLibraryTarget {
     /// Create a new subscribed library.
     CreateNew {
-        /// Specification for creating a new subscribed library associated with the subscription. This attribute was added in vSphere API 6.7.2.
+        /// Specification for creating a new subscribed library associated with the subscription.
+        ///
+        /// Since vSphere API 6.7.2.
         new_subscribed_library: Option<CreateSpecNewSubscribedLibrary>,
     },
     /// Use the specified existing subscribed library.
     UseExisting {
-        /// Identifier of the existing subscribed library to associate with the subscription. Only the subscribed libraries for which `com.vmware.content.library.subscription_info.subscription_url` property is set to the `com.vmware.content.library.publish_info.publish_url` of the published library can be associated with the subscription. This attribute was added in vSphere API 6.7.2.
+        /// Identifier of the existing subscribed library to associate with the subscription. Only the subscribed libraries for which [`SubscriptionInfo::subscription_url`](crate::content::library::SubscriptionInfo::subscription_url) property is set to the [`PublishInfo::publish_url`](crate::content::library::PublishInfo::publish_url) of the published library can be associated with the subscription.
+        ///
+        /// Since vSphere API 6.7.2.
         subscribed_library: Option<String>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl CreateSpecSubscribedLibraryTarget {
@@ -209,9 +267,11 @@ impl CreateSpecSubscribedLibraryTarget {
     }
 }
 
-/// The `location` tag of [`CreateSpecSubscribedLibrary`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `location` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecSubscribedLibraryLocation::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `location` tag of [`CreateSpecSubscribedLibrary`] together with the fields
+/// of its case: each variant carries exactly the fields the metamodel lists for
+/// that tag value. Tag values this crate does not know arrive as
+/// `CreateSpecSubscribedLibraryLocation::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -220,11 +280,19 @@ pub enum CreateSpecSubscribedLibraryLocation {
     Local,
     /// The subscribed library belongs to a different vCenter instance than the published library.
     Remote {
-        /// Specification for the subscribed library's vCenter Server instance. This attribute was added in vSphere API 6.7.2.
+        /// Specification for the subscribed library's vCenter Server instance.
+        ///
+        /// Since vSphere API 6.7.2.
         vcenter: Option<CreateSpecVcenter>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl CreateSpecSubscribedLibraryLocation {
@@ -407,13 +475,21 @@ impl<'de> serde::Deserialize<'de> for CreateSpecSubscribedLibrary {
     }
 }
 
-/// The `Subscriptions.CreateSpecVcenter` class defines information about the vCenter Server instance where the subscribed library associated with the subscription exists or will be created. This class was added in vSphere API 6.7.2.
+/// The [`CreateSpecVcenter`](crate::content::library::subscriptions::CreateSpecVcenter) structure defines information about the vCenter Server instance where the subscribed library associated with the subscription exists or will be created.
+///
+/// Since vSphere API 6.7.2.
+///
+/// vAPI structure `com.vmware.content.library.subscriptions.create_spec_vcenter`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpecVcenter {
-    /// The hostname of the subscribed library's vCenter Server. This attribute was added in vSphere API 6.7.2.
+    /// The hostname of the subscribed library's vCenter Server.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "CreateSpecVcenter::__missing_hostname")]
     pub hostname: String,
-    /// The HTTPS port of the vCenter Server instance where the subscribed library exists. This attribute was added in vSphere API 6.7.2. If None, port 443 will be used.
+    /// The HTTPS port of the vCenter Server instance where the subscribed library exists. If `None`, port 443 will be used.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
 }
@@ -427,26 +503,40 @@ impl CreateSpecVcenter {
     }
 }
 
-/// The `Subscriptions.Info` class contains information about the subscription. This class was added in vSphere API 6.7.2.
+/// The [`Info`](crate::content::library::subscriptions::Info) structure contains information about the subscription.
+///
+/// Since vSphere API 6.7.2.
+///
+/// vAPI structure `com.vmware.content.library.subscriptions.info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Info {
-    /// Identifier of the subscribed library associated with the subscription. This attribute was added in vSphere API 6.7.2.
+    /// Identifier of the subscribed library associated with the subscription.
     ///
     /// Identifier of a `com.vmware.content.Library` resource.
+    ///
+    /// Since vSphere API 6.7.2.
     pub subscribed_library: crate::ids::LibraryId,
-    /// Name of the subscribed library associated with the subscription. This attribute was added in vSphere API 6.7.2.
+    /// Name of the subscribed library associated with the subscription.
+    ///
+    /// Since vSphere API 6.7.2.
     pub subscribed_library_name: String,
-    /// Location of the subscribed library relative to the published library. This attribute was added in vSphere API 6.7.2.
+    /// Location of the subscribed library relative to the published library.
     ///
     /// The variant carries the fields of its case (see [`InfoSubscribedLibraryLocation`]).
+    ///
+    /// Since vSphere API 6.7.2.
     pub subscribed_library_location: InfoSubscribedLibraryLocation,
-    /// Placement information about the subscribed library's virtual machine template items. This attribute was added in vSphere API 6.7.2.
+    /// Placement information about the subscribed library's virtual machine template items.
+    ///
+    /// Since vSphere API 6.7.2.
     pub subscribed_library_placement: PlacementInfo,
 }
 
-/// The `subscribed_library_location` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `subscribed_library_location` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoSubscribedLibraryLocation::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `subscribed_library_location` tag of [`Info`] together with the fields of
+/// its case: each variant carries exactly the fields the metamodel lists for that
+/// tag value. Tag values this crate does not know arrive as
+/// `InfoSubscribedLibraryLocation::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -455,11 +545,19 @@ pub enum InfoSubscribedLibraryLocation {
     Local,
     /// The subscribed library belongs to a different vCenter instance than the published library.
     Remote {
-        /// Information about the vCenter Server instance where the subscribed library exists. This attribute was added in vSphere API 6.7.2.
+        /// Information about the vCenter Server instance where the subscribed library exists.
+        ///
+        /// Since vSphere API 6.7.2.
         subscribed_library_vcenter: Option<VcenterInfo>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoSubscribedLibraryLocation {
@@ -613,7 +711,13 @@ impl<'de> serde::Deserialize<'de> for Info {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Subscriptions.Location` class defines the location of subscribed library relative to the published library. This enumeration was added in vSphere API 6.7.2.
+    /// The [`Location`](crate::content::library::subscriptions::Location) enumeration defines the location of subscribed library relative to the published library.
+    ///
+    /// Since vSphere API 6.7.2.
+    ///
+    /// vAPI enumeration `com.vmware.content.library.subscriptions.location`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Location {
         /// The subscribed library belongs to the same vCenter instance as the published library.
         Local = "LOCAL",
@@ -623,32 +727,46 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Subscriptions.PlacementInfo` class contains the placement information for the subscribed library's virtual machine template library items. The `Subscriptions.PlacementInfo` class is only applicable for the virtual machine template library items of the subscribed library. This class was added in vSphere API 6.7.2.
+/// The [`PlacementInfo`](crate::content::library::subscriptions::PlacementInfo) structure contains the placement information for the subscribed library's virtual machine template library items. The [`PlacementInfo`](crate::content::library::subscriptions::PlacementInfo) structure is only applicable for the virtual machine template library items of the subscribed library.
+///
+/// Since vSphere API 6.7.2.
+///
+/// vAPI structure `com.vmware.content.library.subscriptions.placement_info`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PlacementInfo {
-    /// Virtual machine folder into which the virtual machine template should be placed. This attribute was added in vSphere API 6.7.2.
+    /// Virtual machine folder into which the virtual machine template should be placed.
     ///
-    /// The attribute will be None if the subscribed library associated with the subscription does not have a virtual machine folder.
+    /// The field will be `None` if the subscribed library associated with the subscription does not have a virtual machine folder.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
-    /// Cluster onto which the virtual machine template should be placed. This attribute was added in vSphere API 6.7.2.
+    /// Cluster onto which the virtual machine template should be placed.
     ///
-    /// The attribute will be None if the subscribed library associated with the subscription does not have a cluster.
+    /// The field will be `None` if the subscribed library associated with the subscription does not have a cluster.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
-    /// Resource pool into which the virtual machine template should be placed. This attribute was added in vSphere API 6.7.2.
+    /// Resource pool into which the virtual machine template should be placed.
     ///
-    /// The attribute will be None if the subscribed library associated with the subscription does not have a resource pool.
+    /// The field will be `None` if the subscribed library associated with the subscription does not have a resource pool.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pool: Option<String>,
-    /// Host onto which the virtual machine template should be placed. If `host` and `resourcePool` are both specified, `resourcePool` must belong to `host`. If `host` and `cluster` are both specified, `host` must be a member of `cluster`. This attribute was added in vSphere API 6.7.2.
+    /// Host onto which the virtual machine template should be placed. If `host` and `resourcePool` are both specified, `resourcePool` must belong to `host`. If `host` and `cluster` are both specified, `host` must be a member of `cluster`.
     ///
-    /// The attribute will be None if the subscribed library associated with the subscription does not have a host.
+    /// The field will be `None` if the subscribed library associated with the subscription does not have a host.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
-    /// Network that backs the virtual Ethernet adapters in the virtual machine template. This attribute was added in vSphere API 6.7.2.
+    /// Network that backs the virtual Ethernet adapters in the virtual machine template.
     ///
-    /// The attribute will be None if the subscribed library associated with the subscription does not have a network.
+    /// The field will be `None` if the subscribed library associated with the subscription does not have a network.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
 }
@@ -665,21 +783,33 @@ impl ::vsphere_vapi_runtime::de::Zero for PlacementInfo {
     }
 }
 
-/// The `Subscriptions.Summary` class contains commonly used information about the subscription. This class was added in vSphere API 6.7.2.
+/// The [`Summary`](crate::content::library::subscriptions::Summary) structure contains commonly used information about the subscription.
+///
+/// Since vSphere API 6.7.2.
+///
+/// vAPI structure `com.vmware.content.library.subscriptions.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the subscription. This attribute was added in vSphere API 6.7.2.
+    /// Identifier of the subscription.
     ///
     /// Identifier of a `com.vmware.content.library.Subscriptions` resource.
+    ///
+    /// Since vSphere API 6.7.2.
     pub subscription: crate::ids::SubscriptionsId,
-    /// Identifier of the subscribed library. This attribute was added in vSphere API 6.7.2.
+    /// Identifier of the subscribed library.
     ///
     /// Identifier of a `com.vmware.content.Library` resource.
+    ///
+    /// Since vSphere API 6.7.2.
     pub subscribed_library: crate::ids::LibraryId,
-    /// Name of the subscribed library. This attribute was added in vSphere API 6.7.2.
+    /// Name of the subscribed library.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "Summary::__missing_subscribed_library_name")]
     pub subscribed_library_name: String,
-    /// Hostname of the vCenter instance where the subscribed library exists. This attribute was added in vSphere API 6.7.2. This attribute is unset if the subscribed library is on the same vCenter Server instance as the published library.
+    /// Hostname of the vCenter instance where the subscribed library exists. This field is unset if the subscribed library is on the same vCenter Server instance as the published library.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscribed_library_vcenter_hostname: Option<String>,
 }
@@ -693,68 +823,108 @@ impl Summary {
     }
 }
 
-/// The `Subscriptions.UpdateSpec` class defines information required to update the subscription. This class was added in vSphere API 6.7.2.
+/// The [`UpdateSpec`](crate::content::library::subscriptions::UpdateSpec) structure defines information required to update the subscription.
+///
+/// Since vSphere API 6.7.2.
+///
+/// vAPI structure `com.vmware.content.library.subscriptions.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// Specification for the subscribed library's vCenter Server instance. This attribute was added in vSphere API 6.7.2. If None, the value is unchanged.
+    /// Specification for the subscribed library's vCenter Server instance. If `None`, the value is unchanged.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscribed_library_vcenter: Option<UpdateSpecVcenter>,
-    /// Placement specification for the virtual machine template items of the subscribed library. Updating this information will only affect new or updated items, existing items will not be moved. The entire placement configuration of the subscribed library will replaced by the new specification. This attribute was added in vSphere API 6.7.2. If None, the placement configuration of the subscribed library will be unchanged.
+    /// Placement specification for the virtual machine template items of the subscribed library. Updating this information will only affect new or updated items, existing items will not be moved. The entire placement configuration of the subscribed library will replaced by the new specification. If `None`, the placement configuration of the subscribed library will be unchanged.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscribed_library_placement: Option<UpdateSpecPlacement>,
 }
 
-/// The `Subscriptions.UpdateSpecPlacement` class defines the placement information for the subscribed library's virtual machine template library items. Storage location of the virtual machine template items is defined by the subscribed library's storage backing. This placement information needs to be compatible with the subscribed library's storage backing. The `Subscriptions.UpdateSpecPlacement` class is only applicable for the newly published virtual machine template library items of the subscribed library. Existing items will not be moved. This class was added in vSphere API 6.7.2.
+/// The [`UpdateSpecPlacement`](crate::content::library::subscriptions::UpdateSpecPlacement) structure defines the placement information for the subscribed library's virtual machine template library items. Storage location of the virtual machine template items is defined by the subscribed library's storage backing. This placement information needs to be compatible with the subscribed library's storage backing. The [`UpdateSpecPlacement`](crate::content::library::subscriptions::UpdateSpecPlacement) structure is only applicable for the newly published virtual machine template library items of the subscribed library. Existing items will not be moved.
+///
+/// Since vSphere API 6.7.2.
+///
+/// vAPI structure `com.vmware.content.library.subscriptions.update_spec_placement`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpecPlacement {
-    /// Virtual machine folder into which the virtual machine template should be placed. This attribute was added in vSphere API 6.7.2.
+    /// Virtual machine folder into which the virtual machine template should be placed.
     ///
-    /// This attribute is currently required. In future, if this is None, the system will attempt to choose a suitable folder for the virtual machine template; if a folder cannot be chosen, publishing a virtual machine template item will fail.
+    /// This field is currently required. In future, if this is `None`, the system will attempt to choose a suitable folder for the virtual machine template; if a folder cannot be chosen, publishing a virtual machine template item will fail.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
-    /// Cluster onto which the virtual machine template should be placed. If `cluster` and `resourcePool` are both specified, `resourcePool` must belong to `cluster`. If `cluster` and `host` are both specified, `host` must be a member of `cluster`. If `resourcePool` or `host` is specified, it is recommended that this attribute be None. This attribute was added in vSphere API 6.7.2.
+    /// Cluster onto which the virtual machine template should be placed. If `cluster` and `resourcePool` are both specified, `resourcePool` must belong to `cluster`. If `cluster` and `host` are both specified, `host` must be a member of `cluster`. If `resourcePool` or `host` is specified, it is recommended that this field be `None`.
     ///
-    /// If `resourcePool` or `host` is specified, it is recommended that this attribute be None.
+    /// If `resourcePool` or `host` is specified, it is recommended that this field be `None`.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
-    /// Resource pool into which the virtual machine template should be placed. This attribute was added in vSphere API 6.7.2.
+    /// Resource pool into which the virtual machine template should be placed.
     ///
-    /// This attribute is currently required. In future, if this is None, the system will attempt to choose a suitable resource pool for the virtual machine template; if a resource pool cannot be chosen, publish of virtual machine template item will fail.
+    /// This field is currently required. In future, if this is `None`, the system will attempt to choose a suitable resource pool for the virtual machine template; if a resource pool cannot be chosen, publish of virtual machine template item will fail.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pool: Option<String>,
-    /// Host onto which the virtual machine template should be placed. If `host` and `resourcePool` are both specified, `resourcePool` must belong to `host`. If `host` and `cluster` are both specified, `host` must be a member of `cluster`. This attribute was added in vSphere API 6.7.2.
+    /// Host onto which the virtual machine template should be placed. If `host` and `resourcePool` are both specified, `resourcePool` must belong to `host`. If `host` and `cluster` are both specified, `host` must be a member of `cluster`.
     ///
-    /// If this is None, the system will attempt to choose a suitable host for the virtual machine template; if a host cannot be chosen, publishing the virtual machine template item will fail.
+    /// If this is `None`, the system will attempt to choose a suitable host for the virtual machine template; if a host cannot be chosen, publishing the virtual machine template item will fail.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
-    /// Network that backs the virtual Ethernet adapters in the virtual machine template. This attribute was added in vSphere API 6.7.2.
+    /// Network that backs the virtual Ethernet adapters in the virtual machine template.
     ///
-    /// If None, newly published virtual machine template library items will not be backed by a network.
+    /// If `None`, newly published virtual machine template library items will not be backed by a network.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
 }
 
-/// The `Subscriptions.UpdateSpecVcenter` class defines information about the vCenter Server instance where the subscribed library associated with the subscription exists. The `Subscriptions.UpdateSpecVcenter` class is only applicable to subscribed library which exists on remote vCenter Server instance. This class was added in vSphere API 6.7.2.
+/// The [`UpdateSpecVcenter`](crate::content::library::subscriptions::UpdateSpecVcenter) structure defines information about the vCenter Server instance where the subscribed library associated with the subscription exists. The [`UpdateSpecVcenter`](crate::content::library::subscriptions::UpdateSpecVcenter) structure is only applicable to subscribed library which exists on remote vCenter Server instance.
+///
+/// Since vSphere API 6.7.2.
+///
+/// vAPI structure `com.vmware.content.library.subscriptions.update_spec_vcenter`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpecVcenter {
-    /// The hostname of the subscribed library's vCenter Server. This attribute was added in vSphere API 6.7.2. If None, the value is unchanged.
+    /// The hostname of the subscribed library's vCenter Server. If `None`, the value is unchanged.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
-    /// The HTTPS port of the vCenter Server instance where the subscribed library exists. This attribute was added in vSphere API 6.7.2. If None, the value is unchanged.
+    /// The HTTPS port of the vCenter Server instance where the subscribed library exists. If `None`, the value is unchanged.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
 }
 
-/// The `Subscriptions.VcenterInfo` class contains information about the vCenter Server instance where the subscribed library associated with the subscription exists. This class was added in vSphere API 6.7.2.
+/// The [`VcenterInfo`](crate::content::library::subscriptions::VcenterInfo) structure contains information about the vCenter Server instance where the subscribed library associated with the subscription exists.
+///
+/// Since vSphere API 6.7.2.
+///
+/// vAPI structure `com.vmware.content.library.subscriptions.vcenter_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VcenterInfo {
-    /// Hostname of the vCenter Server instance where the subscribed library exists. This attribute was added in vSphere API 6.7.2.
+    /// Hostname of the vCenter Server instance where the subscribed library exists.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "VcenterInfo::__missing_hostname")]
     pub hostname: String,
-    /// The HTTPS port of the vCenter Server instance where the subscribed library exists. This attribute was added in vSphere API 6.7.2. If None, port 443 will be used.
+    /// The HTTPS port of the vCenter Server instance where the subscribed library exists. If `None`, port 443 will be used.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
-    /// The unique identifier of the vCenter Server where the subscribed library exists. This attribute was added in vSphere API 6.7.2.
+    /// The unique identifier of the vCenter Server where the subscribed library exists.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "VcenterInfo::__missing_server_guid")]
     pub server_guid: String,
 }

@@ -6,9 +6,13 @@
 //!
 //! Compiled with the `content-library` feature.
 
-/// The `Usages.AddSpec` class defines the information required to add a resource usage on a content library. This class was added in vSphere API 9.1.0.0.
+/// The [`AddSpec`](crate::content::library::usages::AddSpec) structure defines the information required to add a resource usage on a content library.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.content.library.usages.add_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddSpec {
     /// A Uniform Resource Name (URN) of the resource that is using the content library.
@@ -28,31 +32,47 @@ pub struct AddSpec {
     /// * `urn:vmomi:supervisor:sup-56789`
     /// * `urn:vmomi:namespace:ns-abcde`
     ///
-    /// This attribute was added in vSphere API 9.1.0.0.
+    /// Since vSphere API 9.1.0.0.
     pub resource_urn: String,
 }
 
-/// The `Usages.Info` class contains information about the usage on a content library. This class was added in vSphere API 9.1.0.0.
+/// The [`Info`](crate::content::library::usages::Info) structure contains information about the usage on a content library.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.content.library.usages.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The identifier of the usage on a content library. This attribute was added in vSphere API 9.1.0.0.
+    /// The identifier of the usage on a content library.
     ///
     /// Identifier of a `com.vmware.content.library.Usages` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub usage: crate::ids::UsagesId,
-    /// The Uniform Resource Name (URN) of the resource that is using the content library. This attribute was added in vSphere API 9.1.0.0.
+    /// The Uniform Resource Name (URN) of the resource that is using the content library.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub resource_urn: String,
-    /// The date and time when the usage got added on the content library. This attribute was added in vSphere API 9.1.0.0.
+    /// The date and time when the usage got added on the content library.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub addition_time: vsphere_vapi_runtime::types::DateTime,
 }
 
-/// The `Usages.ListResult` class lists the usage by resource(s) on a content library. This class was added in vSphere API 9.1.0.0.
+/// The [`ListResult`](crate::content::library::usages::ListResult) structure lists the usage by resource(s) on a content library.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.content.library.usages.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// A list containing summary of usage on a content library. This attribute was added in vSphere API 9.1.0.0.
+    /// A list containing summary of usage on a content library.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "ListResult::__missing_library_usage_list",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -69,16 +89,24 @@ impl ListResult {
     }
 }
 
-/// The `Usages.Summary` class contains commonly used information about the usage of a content library. This class was added in vSphere API 9.1.0.0.
+/// The [`Summary`](crate::content::library::usages::Summary) structure contains commonly used information about the usage of a content library.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.content.library.usages.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// The identifier of the usage on a content library. This attribute was added in vSphere API 9.1.0.0.
+    /// The identifier of the usage on a content library.
     ///
     /// Identifier of a `com.vmware.content.library.Usages` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub usage: crate::ids::UsagesId,
-    /// The Uniform Resource Name (URN) of the resource that is using the content library. This attribute was added in vSphere API 9.1.0.0.
+    /// The Uniform Resource Name (URN) of the resource that is using the content library.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub resource_urn: String,
 }
 

@@ -5,7 +5,11 @@
 //! Compiled with the `content-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `SubscribedLibrary.ProbeResult.Status` class defines the error status constants for the probe result.
+    /// The [`Status`](crate::content::subscribed_library::probe_result::Status) enumeration defines the error status constants for the probe result.
+    ///
+    /// vAPI enumeration `com.vmware.content.subscribed_library.probe_result.status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// Indicates that the probe was successful.
         Success = "SUCCESS",
@@ -19,9 +23,9 @@ vsphere_vapi_runtime::vapi_enum! {
         ResourceNotFound = "RESOURCE_NOT_FOUND",
         /// Indicates that the connection was rejected due to invalid credentials.
         InvalidCredentials = "INVALID_CREDENTIALS",
-        /// Indicates that the provided server certificate in `com.vmware.content.library.subscription_info.ssl_thumbprint` is invalid. In this case, the returned #sslThumbprint should be set in `com.vmware.content.library.subscription_info.ssl_thumbprint`.
+        /// Indicates that the provided server certificate in [`SubscriptionInfo::ssl_thumbprint`](crate::content::library::SubscriptionInfo::ssl_thumbprint) is invalid. In this case, the returned [`ProbeResult::ssl_thumbprint`](crate::content::subscribed_library::ProbeResult::ssl_thumbprint) should be set in [`SubscriptionInfo::ssl_thumbprint`](crate::content::library::SubscriptionInfo::ssl_thumbprint).
         CertificateError = "CERTIFICATE_ERROR",
-        /// Indicates an unspecified error different from the other error cases defined in `com.vmware.content.subscribed_library.probe_result.status`.
+        /// Indicates an unspecified error different from the other error cases defined in [`Status`](crate::content::subscribed_library::probe_result::Status).
         UnknownError = "UNKNOWN_ERROR",
         @unknown Unknown
     }

@@ -6,7 +6,9 @@
 //!
 //! Compiled with the `esx-core` feature.
 
-/// The `CompatibilityData.Status` class contains attributes to describe the information available for the compatibility data.
+/// The [`Status`](crate::esx::hcl::compatibility_data::Status) structure contains fields to describe the information available for the compatibility data.
+///
+/// vAPI structure `com.vmware.esx.hcl.compatibility_data.status`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Status {
     /// Indicates when the data was last updated.

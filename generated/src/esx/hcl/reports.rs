@@ -6,7 +6,9 @@
 //!
 //! Compiled with the `esx-core` feature.
 
-/// The `Reports.Location` class contains the URI location to download generated compatibility report, as well as a token required (as a header on the HTTP GET request) to get the report. The validity of the token is 5 minutes. After the token expires, any attempt to call the URI with said token will fail.
+/// The [`Location`](crate::esx::hcl::reports::Location) structure contains the URI location to download generated compatibility report, as well as a token required (as a header on the HTTP GET request) to get the report. The validity of the token is 5 minutes. After the token expires, any attempt to call the URI with said token will fail.
+///
+/// vAPI structure `com.vmware.esx.hcl.reports.location`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Location {
     /// Compatibility report download URL.
@@ -15,7 +17,9 @@ pub struct Location {
     pub report_token: Token,
 }
 
-/// The `Reports.Token` class contains information about the token required to be passed in the HTTP header in the HTTP GET request to generate the report.
+/// The [`Token`](crate::esx::hcl::reports::Token) structure contains information about the token required to be passed in the HTTP header in the HTTP GET request to generate the report.
+///
+/// vAPI structure `com.vmware.esx.hcl.reports.token`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Token {
     /// A one-time, short-lived token required in the HTTP header of the request to the url. This token needs to be passed in as a header with the name "session-id".

@@ -5,15 +5,23 @@
 //! Compiled with the `esx-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `ImageSelectionInfo.SelectionType` class contains attributes that describe the selection type to be used for selecting an image for a host. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`SelectionType`](crate::esx::hosts::image_selection_info::SelectionType) enumeration contains fields that describe the selection type to be used for selecting an image for a host.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration `com.vmware.esx.hosts.image_selection_info.selection_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum SelectionType {
         /// Select image using host's uuid.
         HostUuid = "HOST_UUID",
-        /// Select image using host's hardware specification. `HostHardwareInfo` class
+        /// Select image using host's hardware specification. [`HostHardwareInfo`](crate::esx::hosts::HostHardwareInfo) structure
         HostHardwareSpec = "HOST_HARDWARE_SPEC",
-        /// SelectionType is unknown. This class attribute was added in vSphere API 9.1.0.0.
+        /// SelectionType is unknown.
+        ///
+        /// Since vSphere API 9.1.0.0.
         ///
         /// Not in vSphere API releases before 9.1.0.0.
         UnknownValue = "UNKNOWN",

@@ -5,9 +5,16 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `ClusterLivePatchAction.LivePatchMode` class contains the possible Live Patch modes for remediating hosts. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`LivePatchMode`](crate::esx::settings::cluster_live_patch_action::LivePatchMode) enumeration contains the possible Live Patch modes for remediating hosts.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.cluster_live_patch_action.live_patch_mode`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum LivePatchMode {
         /// Disable Live Patch.
         DisableLivePatch = "DISABLE_LIVE_PATCH",

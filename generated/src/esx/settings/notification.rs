@@ -5,10 +5,18 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The (@name Type} class contains the possible different types of notification. This enumeration was added in vSphere API 7.0.2.0.
+    /// The [`Type`](crate::esx::settings::notification::Type) enumeration contains the possible different types of notification.
+    ///
+    /// Since vSphere API 7.0.2.0.
+    ///
+    /// vAPI enumeration `com.vmware.esx.settings.notification.type`. Values this crate
+    /// does not know arrive as `Unknown` ([unknown values](crate#unknown-values)).
     pub enum Type {
+        /// The wire value `INFO`.
         Info = "INFO",
+        /// The wire value `WARNING`.
         Warning = "WARNING",
+        /// The wire value `ERROR`.
         Error = "ERROR",
         @unknown Unknown
     }

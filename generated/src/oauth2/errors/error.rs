@@ -5,21 +5,34 @@
 //! Compiled with the `oauth2` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// Enumeration of OAuth 2.0 exceptions. This enumeration was added in vSphere API 7.0.2.0.
+    /// Enumeration of OAuth 2.0 errors.
+    ///
+    /// Since vSphere API 7.0.2.0.
+    ///
+    /// vAPI enumeration `com.vmware.oauth2.errors.error.type`. Values this crate does
+    /// not know arrive as `Unknown` ([unknown values](crate#unknown-values)).
     pub enum Type {
-        /// Discriminator for the `com.vmware.oauth2.errors.invalid_request` type.
+        /// Discriminator for the [`InvalidRequest`](crate::oauth2::errors::InvalidRequest) type.
         InvalidRequest = "invalid_request",
-        /// Discriminator for the `com.vmware.oauth2.errors.invalid_scope` type.
+        /// Discriminator for the [`InvalidScope`](crate::oauth2::errors::InvalidScope) type.
         InvalidScope = "invalid_scope",
-        /// Discriminator for the `com.vmware.oauth2.errors.invalid_grant` type.
+        /// Discriminator for the [`InvalidGrant`](crate::oauth2::errors::InvalidGrant) type.
         InvalidGrant = "invalid_grant",
-        /// Discriminator for the `com.vmware.oauth2.errors.invalid_client` type. This class attribute was added in vSphere API 8.0.3.0.
+        /// Discriminator for the [`InvalidClient`](crate::oauth2::errors::InvalidClient) type.
+        ///
+        /// Since vSphere API 8.0.3.0.
         InvalidClient = "invalid_client",
-        /// Discriminator for the `com.vmware.oauth2.errors.unauthorized_client` type. This class attribute was added in vSphere API 8.0.3.0.
+        /// Discriminator for the [`UnauthorizedClient`](crate::oauth2::errors::UnauthorizedClient) type.
+        ///
+        /// Since vSphere API 8.0.3.0.
         UnauthorizedClient = "unauthorized_client",
-        /// Discriminator for the `com.vmware.oauth2.errors.unsupported_grant_type` type. This class attribute was added in vSphere API 8.0.3.0.
+        /// Discriminator for the [`UnsupportedGrantType`](crate::oauth2::errors::UnsupportedGrantType) type.
+        ///
+        /// Since vSphere API 8.0.3.0.
         UnsupportedGrantType = "unsupported_grant_type",
-        /// Discriminator for the `com.vmware.oauth2.errors.invalid_target` type This class attribute was added in vSphere API 8.0.3.0.
+        /// Discriminator for the [`InvalidTarget`](crate::oauth2::errors::InvalidTarget) type.
+        ///
+        /// Since vSphere API 8.0.3.0.
         InvalidTarget = "invalid_target",
         @unknown Unknown
     }

@@ -6,9 +6,11 @@
 //!
 //! Compiled with the `snapservice` feature.
 
-/// The `About.Info` class contains information about the snapshot service.
+/// The [`Info`](crate::snapservice::info::about::Info) structure contains information about the snapshot service.
 ///
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+///
+/// vAPI structure `com.vmware.snapservice.info.about.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Snapshot service version

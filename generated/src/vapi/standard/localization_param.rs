@@ -5,7 +5,11 @@
 //! Compiled with the `vapi-std` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `LocalizationParam.DateTimeFormat` class lists possible date and time formatting options. It combines the Unicode CLDR format types - full, long, medium and short with 3 different presentations - date only, time only and combined date and time presentation.
+    /// The [`DateTimeFormat`](crate::vapi::standard::localization_param::DateTimeFormat) enumeration lists possible date and time formatting options. It combines the Unicode CLDR format types - full, long, medium and short with 3 different presentations - date only, time only and combined date and time presentation.
+    ///
+    /// vAPI enumeration `com.vmware.vapi.std.localization_param.date_time_format`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum DateTimeFormat {
         /// The date and time value will be formatted as short date, for example *2019-01-28*
         ShortDate = "SHORT_DATE",

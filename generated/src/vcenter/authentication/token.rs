@@ -6,38 +6,60 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// The `Token.IssueSpec` class contains arguments required for token exchange. This class was added in vSphere API 7.0.2.0.
+/// The [`IssueSpec`](crate::vcenter::authentication::token::IssueSpec) structure contains arguments required for token exchange.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure `com.vmware.vcenter.authentication.token.issue_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IssueSpec {
-    /// The value of `urn:ietf:params:oauth:grant-type:token-exchange` indicates that a token exchange is being performed. This attribute was added in vSphere API 7.0.2.0. When clients pass a value of this class as a parameter, the attribute must be one of `urn:ietf:params:oauth:grant-type:token-exchange`. When methods return a value of this class as a return value, the attribute will be one of `urn:ietf:params:oauth:grant-type:token-exchange`.
+    /// The value of `urn:ietf:params:oauth:grant-type:token-exchange` indicates that a token exchange is being performed. When clients pass a value of this field as a parameter, the field must be one of `urn:ietf:params:oauth:grant-type:token-exchange`. When methods return a value of this field as a return value, the field will be one of `urn:ietf:params:oauth:grant-type:token-exchange`.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default = "IssueSpec::__missing_grant_type")]
     pub grant_type: String,
-    /// Indicates the location of the target service or resource where the client intends to use the requested security token. This attribute was added in vSphere API 7.0.2.0. If None, it is inferred from other arguments.
+    /// Indicates the location of the target service or resource where the client intends to use the requested security token. If `None`, it is inferred from other arguments.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
-    /// The logical name of the target service where the client intends to use the requested security token. This serves a purpose similar to the `com.vmware.vcenter.authentication.token.issue_spec.resource` attribute, but with the client providing a logical name rather than a location. This attribute was added in vSphere API 7.0.2.0. If None, it is inferred from other arguments.
+    /// The logical name of the target service where the client intends to use the requested security token. This serves a purpose similar to the [`IssueSpec::resource`](crate::vcenter::authentication::token::IssueSpec::resource) field, but with the client providing a logical name rather than a location. If `None`, it is inferred from other arguments.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<String>,
-    /// A list of space-delimited, case-sensitive strings, that allow the client to specify the desired scope of the requested security token in the context of the service or resource where the token will be used. This attribute was added in vSphere API 7.0.2.0. If None, it is inferred from other arguments.
+    /// A list of space-delimited, case-sensitive strings, that allow the client to specify the desired scope of the requested security token in the context of the service or resource where the token will be used. If `None`, it is inferred from other arguments.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// An identifier for the type of the requested security token. If the requested type is unspecified, the issued token type is at the discretion of the server and may be dictated by knowledge of the requirements of the service or resource indicated by the `com.vmware.vcenter.authentication.token.issue_spec.resource` or `com.vmware.vcenter.authentication.token.issue_spec.audience` attribute. This attribute was added in vSphere API 7.0.2.0. If None, it is inferred from other arguments.
+    /// An identifier for the type of the requested security token. If the requested type is unspecified, the issued token type is at the discretion of the server and may be dictated by knowledge of the requirements of the service or resource indicated by the [`IssueSpec::resource`](crate::vcenter::authentication::token::IssueSpec::resource) or [`IssueSpec::audience`](crate::vcenter::authentication::token::IssueSpec::audience) field. If `None`, it is inferred from other arguments.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requested_token_type: Option<String>,
     /// A security token that represents the identity of the party on behalf of whom exchange is being made. Typically, the subject of this token will be the subject of the security token issued. Token is base64-encoded.
     ///
-    /// The attribute is required when the value of the `com.vmware.vcenter.authentication.token.issue_spec.grant_type` attribute is `urn:ietf:params:oauth:grant-type:token-exchange`. This attribute was added in vSphere API 7.0.2.0. This attribute is currently required. In the future, the class may support grant-types other than `urn:ietf:params:oauth:grant-type:token-exchange` for which the value may be None.
+    /// The field is required when the value of the [`IssueSpec::grant_type`](crate::vcenter::authentication::token::IssueSpec::grant_type) field is `urn:ietf:params:oauth:grant-type:token-exchange`. This field is currently required. In the future, the field may support grant-types other than `urn:ietf:params:oauth:grant-type:token-exchange` for which the value may be `None`.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject_token: Option<String>,
-    /// An identifier, that indicates the type of the security token in the `com.vmware.vcenter.authentication.token.issue_spec.subject_token` attribute.
+    /// An identifier, that indicates the type of the security token in the [`IssueSpec::subject_token`](crate::vcenter::authentication::token::IssueSpec::subject_token) field.
     ///
-    /// The attribute is required when the value of the `com.vmware.vcenter.authentication.token.issue_spec.grant_type` attribute is `urn:ietf:params:oauth:grant-type:token-exchange`. This attribute was added in vSphere API 7.0.2.0. This attribute is currently required. In the future, the class may support grant-types other than `urn:ietf:params:oauth:grant-type:token-exchange` for which the value may be None.
+    /// The field is required when the value of the [`IssueSpec::grant_type`](crate::vcenter::authentication::token::IssueSpec::grant_type) field is `urn:ietf:params:oauth:grant-type:token-exchange`. This field is currently required. In the future, the field may support grant-types other than `urn:ietf:params:oauth:grant-type:token-exchange` for which the value may be `None`.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject_token_type: Option<String>,
-    /// A security token that represents the identity of the acting party. Typically, this will be the party that is authorized to use the requested security token and act on behalf of the subject. This attribute was added in vSphere API 7.0.2.0. None if not needed for the specific case of exchange.
+    /// A security token that represents the identity of the acting party. Typically, this will be the party that is authorized to use the requested security token and act on behalf of the subject. `None` if not needed for the specific case of exchange.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor_token: Option<String>,
-    /// An identifier, that indicates the type of the security token in the `com.vmware.vcenter.authentication.token.issue_spec.actor_token` attribute. This attribute was added in vSphere API 7.0.2.0. None if `com.vmware.vcenter.authentication.token.issue_spec.actor_token` attribute is not present.
+    /// An identifier, that indicates the type of the security token in the [`IssueSpec::actor_token`](crate::vcenter::authentication::token::IssueSpec::actor_token) field. `None` if [`IssueSpec::actor_token`](crate::vcenter::authentication::token::IssueSpec::actor_token) field is not present.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor_token_type: Option<String>,
 }

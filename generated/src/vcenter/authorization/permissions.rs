@@ -8,20 +8,32 @@
 
 pub mod principal;
 
-/// The `Permissions.CreateSpec` class contains detailed information about the creation of a permission. This class was added in vSphere API 9.0.0.0.
+/// The [`CreateSpec`](crate::vcenter::authorization::permissions::CreateSpec) structure contains detailed information about the creation of a permission.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.authorization.permissions.create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// The object that this permission is assigned on. This attribute was added in vSphere API 9.0.0.0.
+    /// The object that this permission is assigned on.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub object: crate::vapi::standard::DynamicId,
-    /// The principal that this permission is assigned for. This attribute was added in vSphere API 9.0.0.0.
+    /// The principal that this permission is assigned for.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub principal: Principal,
-    /// The role which this permission grants. This attribute was added in vSphere API 9.0.0.0.
+    /// The role which this permission grants.
     ///
     /// Identifier of a `com.vmware.vcenter.authorization.Role` resource.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub role: crate::ids::RoleId,
-    /// Indicator whether the permission apply only on the object which it is assigned on or it propagates through the hierarchy of sub-entities. This attribute was added in vSphere API 9.0.0.0.
+    /// Indicator whether the permission apply only on the object which it is assigned on or it propagates through the hierarchy of sub-entities.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "CreateSpec::__missing_propagating")]
     pub propagating: bool,
 }
@@ -35,41 +47,65 @@ impl CreateSpec {
     }
 }
 
-/// The `Permissions.FilterSpec` class contains attributes based on which authorization permissions can be filtered. Any permission matching all of the conditions is returned. This class was added in vSphere API 9.0.0.0.
+/// The [`FilterSpec`](crate::vcenter::authorization::permissions::FilterSpec) structure contains fields based on which authorization permissions can be filtered. Any permission matching all of the conditions is returned.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.authorization.permissions.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Objects which permissions are assigned on. This attribute was added in vSphere API 9.0.0.0. If None all permissions match.
+    /// Objects which permissions are assigned on. If `None` all permissions match.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<crate::vapi::standard::DynamicId>>,
-    /// Principals who permissions are assigned for. This attribute was added in vSphere API 9.0.0.0. If None all permissions match.
+    /// Principals who permissions are assigned for. If `None` all permissions match.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub principals: Option<Vec<Principal>>,
-    /// The roles granted by the permissions. This attribute was added in vSphere API 9.0.0.0.
+    /// The roles granted by the permissions.
     ///
-    /// If None all permissions match.
+    /// If `None` all permissions match.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
-    /// Whether the permission is propagating. This attribute was added in vSphere API 9.0.0.0. If None all permissions match.
+    /// Whether the permission is propagating. If `None` all permissions match.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_propagating: Option<bool>,
 }
 
-/// The `Permissions.Info` class contains detailed information about a specific authorization permission. This class was added in vSphere API 9.0.0.0.
+/// The [`Info`](crate::vcenter::authorization::permissions::Info) structure contains detailed information about a specific authorization permission.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.authorization.permissions.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The object that this permission is assigned on. This attribute was added in vSphere API 9.0.0.0.
+    /// The object that this permission is assigned on.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub object: crate::vapi::standard::DynamicId,
-    /// The principal that this permission is assigned for. This attribute was added in vSphere API 9.0.0.0.
+    /// The principal that this permission is assigned for.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub principal: Principal,
-    /// The role which this permission grants. This attribute was added in vSphere API 9.0.0.0.
+    /// The role which this permission grants.
     ///
     /// Identifier of a `com.vmware.vcenter.authorization.Role` resource.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub role: crate::ids::RoleId,
-    /// Indicator whether the permission apply only on the object which it is assigned on or it propagates through the hierarchy of sub-entities. This attribute was added in vSphere API 9.0.0.0.
+    /// Indicator whether the permission apply only on the object which it is assigned on or it propagates through the hierarchy of sub-entities.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Info::__missing_propagating")]
     pub propagating: bool,
 }
@@ -83,33 +119,49 @@ impl Info {
     }
 }
 
-/// The `Permissions.IterationSpec` class contains attributes used to break results into pages when listing permissions, see `com.vmware.vcenter.authorization.permissions.list`). This class was added in vSphere API 9.0.0.0.
+/// The [`IterationSpec`](crate::vcenter::authorization::permissions::IterationSpec) structure contains fields used to break results into pages when listing permissions, see [`Permissions::list`](crate::vcenter::authorization::Permissions::list)).
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.authorization.permissions.iteration_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IterationSpec {
-    /// Maximum number of records to return in one call. Clients can limit the response size to a number of records they feel comfortable handling with this setting. A service policy can overwrite it to something that is less than the value specified by the client. This attribute was added in vSphere API 9.0.0.0. If None defaults to 200 permissions.
+    /// Maximum number of records to return in one call. Clients can limit the response size to a number of records they feel comfortable handling with this setting. A service policy can overwrite it to something that is less than the value specified by the client. If `None` defaults to 200 permissions.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// The marker is a simple cursor (pointer) pointing to the position of the last record that has been previously returned. By using the marker, the client is guaranteed to iterate through all records without repetition.
     ///
     /// Presenting a marker means that only the records after the position to which the marker points will be returned to the client.
     ///
-    /// This value is obtained from #list method. This attribute was added in vSphere API 9.0.0.0. If None, first page of records will be returned.
+    /// This value is obtained from [`Permissions::list`](crate::vcenter::authorization::Permissions::list) method. If `None`, first page of records will be returned.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
 }
 
-/// The `Permissions.ListItem` class contains information about an authorization permission in the vCenter Server. This class was added in vSphere API 9.0.0.0.
+/// The [`ListItem`](crate::vcenter::authorization::permissions::ListItem) structure contains information about an authorization permission in the vCenter Server.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.authorization.permissions.list_item`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListItem {
-    /// The ID of the permission. This attribute was added in vSphere API 9.0.0.0.
+    /// The ID of the permission.
     ///
     /// Identifier of a `com.vmware.vcenter.authorization.Permission` resource.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub permission: crate::ids::PermissionId,
-    /// Information about the permission. This attribute was added in vSphere API 9.0.0.0.
+    /// Information about the permission.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub info: Info,
 }
 
@@ -127,14 +179,14 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Return only permissions matching the specified filters. If None return all permissions.
+    /// Return only permissions matching the specified filters. If `None` return all permissions.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
         }
     }
 
-    /// allows to iterate over the set of permissions. if None, only the first permissions that fit in a size defined by the service will be returned.
+    /// allows to iterate over the set of permissions. if `None`, only the first permissions that fit in a size defined by the service will be returned.
     pub fn iterate(self, iterate: &IterationSpec) -> Self {
         Self {
             call: self.call.param("iterate", iterate),
@@ -147,18 +199,26 @@ impl ListRequest {
     }
 }
 
-/// The `Permissions.ListResult` class contains information about the authorization permissions defined in the vCenter Server. This class was added in vSphere API 9.0.0.0.
+/// The [`ListResult`](crate::vcenter::authorization::permissions::ListResult) structure contains information about the authorization permissions defined in the vCenter Server.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.authorization.permissions.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// The permissions that match the specified`com.vmware.vcenter.authorization.permissions.filter_spec` and `com.vmware.vcenter.authorization.permissions.iteration_spec` in lexicographical order. This attribute was added in vSphere API 9.0.0.0.
+    /// The permissions that match the specified[`FilterSpec`](crate::vcenter::authorization::permissions::FilterSpec) and [`IterationSpec`](crate::vcenter::authorization::permissions::IterationSpec) in lexicographical order.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "ListResult::__missing_items",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub items: Vec<ListItem>,
-    /// An opaque marker indicating the last returned permission. If there are more permissions collected than were returned, the next ones can be retrieved directly by passing this value to another call to #list. This attribute was added in vSphere API 9.0.0.0. If None then all of the currently available permissions have been returned.
+    /// An opaque marker indicating the last returned permission. If there are more permissions collected than were returned, the next ones can be retrieved directly by passing this value to another call to [`Permissions::list`](crate::vcenter::authorization::Permissions::list). If `None` then all of the currently available permissions have been returned.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
 }
@@ -172,17 +232,27 @@ impl ListResult {
     }
 }
 
-/// The `Permissions.Principal` class contains the name, the domain and whether it is a user or group. This class was added in vSphere API 9.0.0.0.
+/// The [`Principal`](crate::vcenter::authorization::permissions::Principal) structure contains the name, the domain and whether it is a user or group.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.authorization.permissions.principal`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Principal {
-    /// The type of the principal. This attribute was added in vSphere API 9.0.0.0.
+    /// The type of the principal.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub r#type: principal::Type,
-    /// The name of the principal. This attribute was added in vSphere API 9.0.0.0.
+    /// The name of the principal.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Principal::__missing_name")]
     pub name: String,
-    /// The domain name which this principal belongs to. This attribute was added in vSphere API 9.0.0.0. If None, 'localos' domain is assumed.
+    /// The domain name which this principal belongs to. If `None`, 'localos' domain is assumed.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
 }
@@ -196,17 +266,25 @@ impl Principal {
     }
 }
 
-/// The `Permissions.UpdateSpec` class contains detailed information about the update of a specific authorization permission. This class was added in vSphere API 9.0.0.0.
+/// The [`UpdateSpec`](crate::vcenter::authorization::permissions::UpdateSpec) structure contains detailed information about the update of a specific authorization permission.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.authorization.permissions.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// The role which this permission grants. This attribute was added in vSphere API 9.0.0.0.
+    /// The role which this permission grants.
     ///
-    /// If None the role won't be updated.
+    /// If `None` the role won't be updated.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
-    /// Indicator whether the permission apply only on the object which it is assigned on or it propagates through the hierarchy of sub-entities. This attribute was added in vSphere API 9.0.0.0. If None propagation flag won't be updated.
+    /// Indicator whether the permission apply only on the object which it is assigned on or it propagates through the hierarchy of sub-entities. If `None` propagation flag won't be updated.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_propagating: Option<bool>,
 }

@@ -6,37 +6,59 @@
 //!
 //! Compiled with the `vcenter-authorization` feature.
 
-/// The `Privileges.FilterSpec` class contains attributes based on which privileges can be filtered. Any privilege matching all of the conditions is returned. This class was added in vSphere API 9.0.0.0.
+/// The [`FilterSpec`](crate::vcenter::authorization::privileges::FilterSpec) structure contains fields based on which privileges can be filtered. Any privilege matching all of the conditions is returned.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.authorization.privileges.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Names of the privileges. The name of a privilege matches completely with its ID. This attribute was added in vSphere API 9.0.0.0. If None all privileges match.
+    /// Names of the privileges. The name of a privilege matches completely with its ID. If `None` all privileges match.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
-    /// Whether the privileges should apply to parent object as well. This attribute was added in vSphere API 9.0.0.0. If None all privileges match.
+    /// Whether the privileges should apply to parent object as well. If `None` all privileges match.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_on_parent: Option<bool>,
-    /// The versions of the privileges. This attribute was added in vSphere API 9.0.0.0. If None all privileges match.
+    /// The versions of the privileges. If `None` all privileges match.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub versions: Option<Vec<i64>>,
 }
 
-/// The `Privileges.Info` class contains detailed information about a specific privilege. This class was added in vSphere API 9.0.0.0.
+/// The [`Info`](crate::vcenter::authorization::privileges::Info) structure contains detailed information about a specific privilege.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.authorization.privileges.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The name of the privilege. It matches completely with the ID of the privilege. This attribute was added in vSphere API 9.0.0.0.
+    /// The name of the privilege. It matches completely with the ID of the privilege.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Info::__missing_name")]
     pub name: String,
-    /// A brief summary what this privilege is dedicated for. This attribute was added in vSphere API 9.0.0.0.
+    /// A brief summary what this privilege is dedicated for.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Info::__missing_description")]
     pub description: String,
-    /// Indicates whether the privilege needs to apply on parent object as well. This attribute was added in vSphere API 9.0.0.0.
+    /// Indicates whether the privilege needs to apply on parent object as well.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Info::__missing_on_parent")]
     pub on_parent: bool,
-    /// The latest version of the privilege. Default version when the privilege is created is 0. If privilege is modified this counter is increased. This attribute was added in vSphere API 9.0.0.0.
+    /// The latest version of the privilege. Default version when the privilege is created is 0. If privilege is modified this counter is increased.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Info::__missing_version")]
     pub version: i64,
 }
@@ -82,33 +104,49 @@ impl ::vsphere_vapi_runtime::de::Zero for Info {
     }
 }
 
-/// The `Privileges.IterationSpec` class contains attributes used to break results into pages when listing privileges, see `com.vmware.vcenter.authorization.privileges.list`). This class was added in vSphere API 9.0.0.0.
+/// The [`IterationSpec`](crate::vcenter::authorization::privileges::IterationSpec) structure contains fields used to break results into pages when listing privileges, see [`Privileges::list`](crate::vcenter::authorization::Privileges::list)).
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.authorization.privileges.iteration_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IterationSpec {
-    /// Maximum number of records to return in one call. Clients can limit the response size to a number of records they feel comfortable handling with this setting. A service policy can overwrite it to something that is less than the value specified by the client. This attribute was added in vSphere API 9.0.0.0. If None defaults to 200 privileges.
+    /// Maximum number of records to return in one call. Clients can limit the response size to a number of records they feel comfortable handling with this setting. A service policy can overwrite it to something that is less than the value specified by the client. If `None` defaults to 200 privileges.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// The marker is a simple cursor (pointer) pointing to the position of the last record that has been previously returned. By using the marker, the client is guaranteed to iterate through all records without repetition.
     ///
     /// Presenting a marker means that only the records after the position to which the marker points will be returned to the client.
     ///
-    /// This value is obtained from #list method. This attribute was added in vSphere API 9.0.0.0. If None, first page of records will be returned.
+    /// This value is obtained from [`Privileges::list`](crate::vcenter::authorization::Privileges::list) method. If `None`, first page of records will be returned.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
 }
 
-/// The `Privileges.ListItem` class contains information about an authorization privilege in the vCenter Server. This class was added in vSphere API 9.0.0.0.
+/// The [`ListItem`](crate::vcenter::authorization::privileges::ListItem) structure contains information about an authorization privilege in the vCenter Server.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.authorization.privileges.list_item`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListItem {
-    /// The ID of the privilege. This attribute was added in vSphere API 9.0.0.0.
+    /// The ID of the privilege.
     ///
     /// Identifier of a `com.vmware.vcenter.authorization.Privilege` resource.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub privilege: crate::ids::AuthorizationPrivilegeId,
-    /// Information about the privilege. This attribute was added in vSphere API 9.0.0.0.
+    /// Information about the privilege.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "ListItem::__missing_info")]
     pub info: Info,
 }
@@ -135,14 +173,14 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Return only privileges matching the specified filters. If None return all privileges.
+    /// Return only privileges matching the specified filters. If `None` return all privileges.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
         }
     }
 
-    /// allows to iterate over the set of privileges. if None, only the first privileges that fit in a size defined by the service will be returned.
+    /// allows to iterate over the set of privileges. if `None`, only the first privileges that fit in a size defined by the service will be returned.
     pub fn iterate(self, iterate: &IterationSpec) -> Self {
         Self {
             call: self.call.param("iterate", iterate),
@@ -155,18 +193,26 @@ impl ListRequest {
     }
 }
 
-/// The `Privileges.ListResult` class contains information about the performed privilege checks, if there are any further privilege checks available for reading, and if there are privilege checks potentially missing. This class was added in vSphere API 9.0.0.0.
+/// The [`ListResult`](crate::vcenter::authorization::privileges::ListResult) structure contains information about the performed privilege checks, if there are any further privilege checks available for reading, and if there are privilege checks potentially missing.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.authorization.privileges.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// The privileges that match the specified`com.vmware.vcenter.authorization.privileges.filter_spec` and `com.vmware.vcenter.authorization.privileges.iteration_spec` in lexicographical order. This attribute was added in vSphere API 9.0.0.0.
+    /// The privileges that match the specified[`FilterSpec`](crate::vcenter::authorization::privileges::FilterSpec) and [`IterationSpec`](crate::vcenter::authorization::privileges::IterationSpec) in lexicographical order.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "ListResult::__missing_items",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub items: Vec<ListItem>,
-    /// An opaque marker indicating the last returned privilege. If there are more privileges collected than were returned, the next ones can be retrieved directly by passing this value to another call to {#list}. This attribute was added in vSphere API 9.0.0.0. If None then all of the currently available privileges have been returned.
+    /// An opaque marker indicating the last returned privilege. If there are more privileges collected than were returned, the next ones can be retrieved directly by passing this value to another call to [`Privileges::list`](crate::vcenter::authorization::Privileges::list). If `None` then all of the currently available privileges have been returned.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
 }

@@ -6,18 +6,28 @@
 //!
 //! Compiled with the `vcenter-authorization` feature.
 
-/// The `Roles.CreateSpec` class contains detailed information about the creation of a specific role. This class was added in vSphere API 9.0.0.0.
+/// The [`CreateSpec`](crate::vcenter::authorization::roles::CreateSpec) structure contains detailed information about the creation of a specific role.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.authorization.roles.create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// The name of the role. This attribute was added in vSphere API 9.0.0.0.
+    /// The name of the role.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
-    /// A brief summary what this role is dedicated for. This attribute was added in vSphere API 9.0.0.0.
+    /// A brief summary what this role is dedicated for.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "CreateSpec::__missing_description")]
     pub description: String,
-    /// The set of `com.vmware.vcenter.authorization.privileges` which are part of this role. This attribute was added in vSphere API 9.0.0.0.
+    /// The set of [`Privileges`](crate::vcenter::authorization::Privileges) which are part of this role.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "CreateSpec::__missing_privileges",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -48,42 +58,64 @@ impl CreateSpec {
     }
 }
 
-/// The `Roles.FilterSpec` class contains attributes based on which authorization roles can be filtered. Any role matching all of the conditions is returned. This class was added in vSphere API 9.0.0.0.
+/// The [`FilterSpec`](crate::vcenter::authorization::roles::FilterSpec) structure contains fields based on which authorization roles can be filtered. Any role matching all of the conditions is returned.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.authorization.roles.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Names of the roles. This attribute was added in vSphere API 9.0.0.0. If None all roles match.
+    /// Names of the roles. If `None` all roles match.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
-    /// The `com.vmware.vcenter.authorization.privileges` part of the role. This attribute was added in vSphere API 9.0.0.0.
+    /// The [`Privileges`](crate::vcenter::authorization::Privileges) part of the role.
     ///
-    /// If None all roles match.
+    /// If `None` all roles match.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privileges: Option<Vec<String>>,
-    /// Whether the role is a system built-in role. This attribute was added in vSphere API 9.0.0.0. If None all roles match.
+    /// Whether the role is a system built-in role. If `None` all roles match.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_system: Option<bool>,
 }
 
-/// The `Roles.Info` class contains detailed information about a specific role. This class was added in vSphere API 9.0.0.0.
+/// The [`Info`](crate::vcenter::authorization::roles::Info) structure contains detailed information about a specific role.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.authorization.roles.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The name of the role. This attribute was added in vSphere API 9.0.0.0.
+    /// The name of the role.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Info::__missing_name")]
     pub name: String,
-    /// A brief summary what this role is dedicated for. This attribute was added in vSphere API 9.0.0.0.
+    /// A brief summary what this role is dedicated for.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Info::__missing_description")]
     pub description: String,
-    /// The set of `com.vmware.vcenter.authorization.privileges` which are part of this role. This attribute was added in vSphere API 9.0.0.0.
+    /// The set of [`Privileges`](crate::vcenter::authorization::Privileges) which are part of this role.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "Info::__missing_privileges",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub privileges: Vec<String>,
-    /// Indicator if role is created as system built-in role. This attribute was added in vSphere API 9.0.0.0.
+    /// Indicator if role is created as system built-in role.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Info::__missing_system")]
     pub system: bool,
 }
@@ -129,33 +161,49 @@ impl ::vsphere_vapi_runtime::de::Zero for Info {
     }
 }
 
-/// The `Roles.IterationSpec` class contains attributes used to break results into pages when listing roles, see `com.vmware.vcenter.authorization.roles.list`). This class was added in vSphere API 9.0.0.0.
+/// The [`IterationSpec`](crate::vcenter::authorization::roles::IterationSpec) structure contains fields used to break results into pages when listing roles, see [`Roles::list`](crate::vcenter::authorization::Roles::list)).
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.authorization.roles.iteration_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IterationSpec {
-    /// Maximum number of records to return in one call. Clients can limit the response size to a number of records they feel comfortable handling with this setting. A service policy can overwrite it to something that is less than the value specified by the client. This attribute was added in vSphere API 9.0.0.0. If None defaults to 200 roles.
+    /// Maximum number of records to return in one call. Clients can limit the response size to a number of records they feel comfortable handling with this setting. A service policy can overwrite it to something that is less than the value specified by the client. If `None` defaults to 200 roles.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// The marker is a simple cursor (pointer) pointing to the position of the last record that has been previously returned. By using the marker, the client is guaranteed to iterate through all records without repetition.
     ///
     /// Presenting a marker means that only the records after the position to which the marker points will be returned to the client.
     ///
-    /// This value is obtained from #list method. This attribute was added in vSphere API 9.0.0.0. If None, first page of records will be returned.
+    /// This value is obtained from [`Roles::list`](crate::vcenter::authorization::Roles::list) method. If `None`, first page of records will be returned.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
 }
 
-/// The `Roles.ListItem` class contains information about an authorization role in the vCenter Server. This class was added in vSphere API 9.0.0.0.
+/// The [`ListItem`](crate::vcenter::authorization::roles::ListItem) structure contains information about an authorization role in the vCenter Server.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.authorization.roles.list_item`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListItem {
-    /// The ID of the role. This attribute was added in vSphere API 9.0.0.0.
+    /// The ID of the role.
     ///
     /// Identifier of a `com.vmware.vcenter.authorization.Role` resource.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub role: crate::ids::RoleId,
-    /// Information about the role. This attribute was added in vSphere API 9.0.0.0.
+    /// Information about the role.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "ListItem::__missing_info")]
     pub info: Info,
 }
@@ -182,14 +230,14 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Return only roles matching the specified filters. If None return all roles.
+    /// Return only roles matching the specified filters. If `None` return all roles.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
         }
     }
 
-    /// allows to iterate over the set of roles. if None, only the first roles that fit in a size defined by the service will be returned.
+    /// allows to iterate over the set of roles. if `None`, only the first roles that fit in a size defined by the service will be returned.
     pub fn iterate(self, iterate: &IterationSpec) -> Self {
         Self {
             call: self.call.param("iterate", iterate),
@@ -202,18 +250,26 @@ impl ListRequest {
     }
 }
 
-/// The `Roles.ListResult` class contains information about the authorization roles defined in the vCenter Server. This class was added in vSphere API 9.0.0.0.
+/// The [`ListResult`](crate::vcenter::authorization::roles::ListResult) structure contains information about the authorization roles defined in the vCenter Server.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.authorization.roles.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// The roles that match the specified`com.vmware.vcenter.authorization.roles.filter_spec` and `com.vmware.vcenter.authorization.roles.iteration_spec` in lexicographical order. This attribute was added in vSphere API 9.0.0.0.
+    /// The roles that match the specified[`FilterSpec`](crate::vcenter::authorization::roles::FilterSpec) and [`IterationSpec`](crate::vcenter::authorization::roles::IterationSpec) in lexicographical order.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "ListResult::__missing_items",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub items: Vec<ListItem>,
-    /// An opaque marker indicating the last returned role. If there are more roles collected than were returned, the next ones can be retrieved directly by passing this value to another call to #list. This attribute was added in vSphere API 9.0.0.0. If None then all of the currently available roles have been returned.
+    /// An opaque marker indicating the last returned role. If there are more roles collected than were returned, the next ones can be retrieved directly by passing this value to another call to [`Roles::list`](crate::vcenter::authorization::Roles::list). If `None` then all of the currently available roles have been returned.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
 }
@@ -227,20 +283,30 @@ impl ListResult {
     }
 }
 
-/// The `Roles.UpdateSpec` class contains detailed information about the update of a specific role. This class was added in vSphere API 9.0.0.0.
+/// The [`UpdateSpec`](crate::vcenter::authorization::roles::UpdateSpec) structure contains detailed information about the update of a specific role.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.authorization.roles.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// The name of the role. This attribute was added in vSphere API 9.0.0.0. If None, the value is unchanged.
+    /// The name of the role. If `None`, the value is unchanged.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// A brief summary what this role is dedicated for. This attribute was added in vSphere API 9.0.0.0. If None, the value is unchanged.
+    /// A brief summary what this role is dedicated for. If `None`, the value is unchanged.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The set of `com.vmware.vcenter.authorization.privileges` which are part of this role. This attribute was added in vSphere API 9.0.0.0.
+    /// The set of [`Privileges`](crate::vcenter::authorization::Privileges) which are part of this role.
     ///
-    /// If None, the value is unchanged.
+    /// If `None`, the value is unchanged.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privileges: Option<Vec<String>>,
 }

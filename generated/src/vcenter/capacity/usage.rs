@@ -6,37 +6,59 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// The `Usage.Config` class contains the validation results for a specific configuration including the current usage, Broadcom's recommendation, and information if the current usage is compliant with the set thresholds. This class was added in vSphere API 9.1.0.0.
+/// The [`Config`](crate::vcenter::capacity::usage::Config) structure contains the validation results for a specific configuration including the current usage, Broadcom's recommendation, and information if the current usage is compliant with the set thresholds.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.capacity.usage.config`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Config {
-    /// Unique identifier of the configuration. This attribute was added in vSphere API 9.1.0.0.
+    /// Unique identifier of the configuration.
     ///
     /// Identifier of a `com.vmware.vcenter.capacity.usage` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub id: crate::ids::UsageId,
-    /// Name of the configuration. This attribute was added in vSphere API 9.1.0.0.
+    /// Name of the configuration.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Config::__missing_name")]
     pub name: crate::vapi::standard::LocalizableMessage,
-    /// Threshold percentage set for the configuration, ranging from 1 to 100 (inclusive). This attribute was added in vSphere API 9.1.0.0.
+    /// Threshold percentage set for the configuration, ranging from 1 to 100 (inclusive).
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Config::__missing_threshold_percentage")]
     pub threshold_percentage: f64,
-    /// Maximum recommended value of the configuration. This attribute was added in vSphere API 9.1.0.0.
+    /// Maximum recommended value of the configuration.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Config::__missing_max_recommended_value")]
     pub max_recommended_value: f64,
-    /// The current usage/count of the configuration. This attribute was added in vSphere API 9.1.0.0. None if there is an error fetching the value.
+    /// The current usage/count of the configuration. `None` if there is an error fetching the value.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_usage_value: Option<f64>,
-    /// The percentage of the configuration's maximum that is currently used. Calculated as (`com.vmware.vcenter.capacity.usage.config.current_usage_value`/`com.vmware.vcenter.capacity.usage.config.max_recommended_value`)\\*100 This attribute was added in vSphere API 9.1.0.0. None if there is an error fetching the `com.vmware.vcenter.capacity.usage.config.current_usage_value`.
+    /// The percentage of the configuration's maximum that is currently used. Calculated as ([`Config::current_usage_value`](crate::vcenter::capacity::usage::Config::current_usage_value)/[`Config::max_recommended_value`](crate::vcenter::capacity::usage::Config::max_recommended_value))\\*100. `None` if there is an error fetching the [`Config::current_usage_value`](crate::vcenter::capacity::usage::Config::current_usage_value).
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_usage_percentage: Option<f64>,
-    /// The capacity unit of measurement for the `com.vmware.vcenter.capacity.usage.config.max_recommended_value` and `com.vmware.vcenter.capacity.usage.config.current_usage_value` (for example: "TB", "GB", "ms", ..). This attribute was added in vSphere API 9.1.0.0. None if the values are plain integers without a capacity unit.
+    /// The capacity unit of measurement for the [`Config::max_recommended_value`](crate::vcenter::capacity::usage::Config::max_recommended_value) and [`Config::current_usage_value`](crate::vcenter::capacity::usage::Config::current_usage_value) (for example: "TB", "GB", "ms", ..). `None` if the values are plain integers without a capacity unit.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity_unit: Option<String>,
-    /// Indicates the severity of the configuration's usage. This attribute was added in vSphere API 9.1.0.0. None if there is an error fetching the `com.vmware.vcenter.capacity.usage.config.current_usage_value`.
+    /// Indicates the severity of the configuration's usage. `None` if there is an error fetching the [`Config::current_usage_value`](crate::vcenter::capacity::usage::Config::current_usage_value).
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<Severity>,
-    /// Contains the error message if an error occurs while fetching the configuration's data. This attribute was added in vSphere API 9.1.0.0. set if any issues encountered.
+    /// Contains the error message if an error occurs while fetching the configuration's data. set if any issues encountered.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<crate::vapi::standard::errors::StandardError>,
 }
@@ -61,43 +83,69 @@ impl Config {
     }
 }
 
-/// The `Usage.CsvReportLocation` class contains the URI location to download the report from, as well as a token required (as a header on the HTTP request) to get the bundle. The validity of the token is 30 minutes as best attempt. After the token expires, any attempt to call the URI with said token will fail. This class was added in vSphere API 9.1.0.0.
+/// The [`CsvReportLocation`](crate::vcenter::capacity::usage::CsvReportLocation) structure contains the URI location to download the report from, as well as a token required (as a header on the HTTP request) to get the bundle. The validity of the token is 30 minutes as best attempt. After the token expires, any attempt to call the URI with said token will fail.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.capacity.usage.csv_report_location`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CsvReportLocation {
-    /// CSV Report Download URI. This attribute was added in vSphere API 9.1.0.0.
+    /// CSV Report Download URI.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub uri: String,
-    /// Information about the authentication token required in the HTTP GET request to access the report. This attribute was added in vSphere API 9.1.0.0.
+    /// Information about the authentication token required in the HTTP GET request to access the report.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub auth_token: Token,
 }
 
-/// The `Usage.Info` class contains information about the current configuration usage and its compliance with the configuration recommendation by Broadcom. Additionally, it provides an URI where the CSV report can be downloaded from. This class was added in vSphere API 9.1.0.0.
+/// The [`Info`](crate::vcenter::capacity::usage::Info) structure contains information about the current configuration usage and its compliance with the configuration recommendation by Broadcom. Additionally, it provides an URI where the CSV report can be downloaded from.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.capacity.usage.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The timestamp when the result was generated. This attribute was added in vSphere API 9.1.0.0.
+    /// The timestamp when the result was generated.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub created_at: vsphere_vapi_runtime::types::DateTime,
-    /// The current deployment size of the vCenter server (for example: tiny,small,medium,large,x-large). This attribute was added in vSphere API 9.1.0.0.
+    /// The current deployment size of the vCenter server (for example: tiny,small,medium,large,x-large).
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Info::__missing_deployment_size")]
     pub deployment_size: String,
-    /// The current vCenter server version. This attribute was added in vSphere API 9.1.0.0.
+    /// The current vCenter server version.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Info::__missing_version")]
     pub version: String,
-    /// The user who initiated the request. This attribute was added in vSphere API 9.1.0.0.
+    /// The user who initiated the request.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Info::__missing_created_by")]
     pub created_by: String,
-    /// List of configuration objects containing the current usage and Broadcom's recommendation. This attribute was added in vSphere API 9.1.0.0.
+    /// List of configuration objects containing the current usage and Broadcom's recommendation.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "Info::__missing_configurations",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub configurations: Vec<Config>,
-    /// Contains the URI to access the CSV Report and the authentication token required to access it. This attribute was added in vSphere API 9.1.0.0. None in case of any `com.vmware.vcenter.capacity.usage.info.error` reported.
+    /// Contains the URI to access the CSV Report and the authentication token required to access it. `None` in case of any [`Info::error`](crate::vcenter::capacity::usage::Info::error) reported.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub csv_report_location: Option<CsvReportLocation>,
-    /// Contains error message generated during the validation. This attribute was added in vSphere API 9.1.0.0. set if any errors encountered before calling the downstream APIs or when `com.vmware.vcenter.capacity.usage.config.error` is set or any errors reported during CSV generation.
+    /// Contains error message generated during the validation. set if any errors encountered before calling the downstream APIs or when [`Config::error`](crate::vcenter::capacity::usage::Config::error) is set or any errors reported during CSV generation.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<crate::vapi::standard::errors::StandardError>,
 }
@@ -130,9 +178,14 @@ impl Info {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Usage.Severity` class represents the severity of a configuration's usage, indicating whether it's within limits, exceeds a threshold, or exceeds the maximum. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`Severity`](crate::vcenter::capacity::usage::Severity) enumeration represents the severity of a configuration's usage, indicating whether it's within limits, exceeds a threshold, or exceeds the maximum.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.capacity.usage.severity`. Values this crate
+    /// does not know arrive as `Unknown` ([unknown values](crate#unknown-values)).
     pub enum Severity {
         /// The configuration's current usage is within the defined threshold.
         Normal = "NORMAL",
@@ -144,15 +197,23 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Usage.Token` class contains information about the token required in the HTTP GET request to generate the report. This class was added in vSphere API 9.1.0.0.
+/// The [`Token`](crate::vcenter::capacity::usage::Token) structure contains information about the token required in the HTTP GET request to generate the report.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.capacity.usage.token`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Token {
-    /// A one-time, short-lived token required in the HTTP header of the request to the url. This token needs to be passed in as a header with the name "session-id". This attribute was added in vSphere API 9.1.0.0.
+    /// A one-time, short-lived token required in the HTTP header of the request to the url. This token needs to be passed in as a header with the name "session-id".
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Token::__missing_uuid")]
     pub uuid: String,
-    /// Expiry time of the token. This attribute was added in vSphere API 9.1.0.0.
+    /// Expiry time of the token.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub expiry: vsphere_vapi_runtime::types::DateTime,
 }
 

@@ -6,17 +6,25 @@
 //!
 //! Compiled with the `vcenter-cluster` feature.
 
-/// Information returned from operations that check EvcMode based compatibility. This class was added in vSphere API 9.0.0.0.
+/// Information returned from operations that check EvcMode based compatibility.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.cluster.evc_mode.check_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckResult {
-    /// The error associated with the check. This attribute was added in vSphere API 9.0.0.0.
+    /// The error associated with the check.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "CheckResult::__missing_error")]
     pub error: crate::vapi::standard::errors::StandardError,
-    /// The host associated with the error. This attribute was added in vSphere API 9.0.0.0.
+    /// The host associated with the error.
     ///
-    /// If None, then the error is not associated with any host.
+    /// If `None`, then the error is not associated with any host.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_system: Option<String>,
 }
@@ -30,22 +38,34 @@ impl CheckResult {
     }
 }
 
-/// The `EvcMode.Info` class contains information about the EvcMode configured for the cluster. This class was added in vSphere API 9.0.0.0.
+/// The [`Info`](crate::vcenter::cluster::evc_mode::Info) structure contains information about the EvcMode configured for the cluster.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.cluster.evc_mode.info`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The EvcMode configured on the cluster. This attribute was added in vSphere API 9.0.0.0. if None, then the cluster's EvcMode is unset.
+    /// The EvcMode configured on the cluster. if `None`, then the cluster's EvcMode is unset.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evc_mode: Option<crate::vcenter::evc_mode::EvcMode>,
 }
 
-/// Information about configuring or checking `EvcMode` for a cluster. This class was added in vSphere API 9.0.0.0.
+/// Information about configuring or checking [`EvcMode`](crate::vcenter::cluster::EvcMode) for a cluster.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.cluster.evc_mode.set_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SetSpec {
-    /// The EvcMode to configure the cluster. This attribute was added in vSphere API 9.0.0.0. evcMode If the field is None, EvcMode is reset for the cluster.
+    /// The EvcMode to configure the cluster. evcMode If the field is `None`, EvcMode is reset for the cluster.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evc_mode: Option<crate::vcenter::evc_mode::EvcMode>,
 }

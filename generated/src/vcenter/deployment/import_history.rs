@@ -6,13 +6,21 @@
 //!
 //! Compiled with the `vcenter-deployment` feature.
 
-/// The `ImportHistory.CreateSpec` class contains information to create and start vCenter historical data deferred import This class was added in vSphere API 6.7.
+/// The [`CreateSpec`](crate::vcenter::deployment::import_history::CreateSpec) structure contains information to create and start vCenter historical data deferred import.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.vcenter.deployment.import_history.create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// Name of the vCenter history import task This attribute was added in vSphere API 6.7.
+    /// Name of the vCenter history import task.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
-    /// Description of the vCenter history import task. This attribute was added in vSphere API 6.7.
+    /// Description of the vCenter history import task.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "CreateSpec::__missing_description")]
     pub description: String,
 }
@@ -33,38 +41,59 @@ impl CreateSpec {
     }
 }
 
-/// The `ImportHistory.Info` class contains attributes to describe the state of vCenter history import task. This class was added in vSphere API 6.7.
+/// The [`Info`](crate::vcenter::deployment::import_history::Info) structure contains fields to describe the state of vCenter history import task.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.vcenter.deployment.import_history.info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Info {
-    /// Description of the operation associated with the task. This attribute was added in vSphere API 6.7.
+    /// Description of the operation associated with the task.
+    ///
+    /// Since vSphere API 6.7.
     pub description: crate::vapi::standard::LocalizableMessage,
-    /// Identifier of the service containing the operation. This attribute was added in vSphere API 6.7.
+    /// Identifier of the service containing the operation.
     ///
     /// Identifier of a `com.vmware.vapi.service` resource.
+    ///
+    /// Since vSphere API 6.7.
     pub service: crate::ids::VapiServiceId,
-    /// Identifier of the operation associated with the task. This attribute was added in vSphere API 6.7.
+    /// Identifier of the operation associated with the task.
     ///
     /// Identifier of a `com.vmware.vapi.operation` resource.
-    pub operation: crate::ids::VapiOperationId,
-    /// Parent of the current task. This attribute was added in vSphere API 6.7.
     ///
-    /// This attribute will be None if the task has no parent.
+    /// Since vSphere API 6.7.
+    pub operation: crate::ids::VapiOperationId,
+    /// Parent of the current task.
+    ///
+    /// This field will be `None` if the task has no parent.
+    ///
+    /// Since vSphere API 6.7.
     pub parent: Option<String>,
-    /// Identifier of the target created by the operation or an existing one the operation performed on. This attribute was added in vSphere API 6.7. This attribute will be None if the operation has no target or multiple targets.
+    /// Identifier of the target created by the operation or an existing one the operation performed on. This field will be `None` if the operation has no target or multiple targets.
+    ///
+    /// Since vSphere API 6.7.
     pub target: Option<crate::vapi::standard::DynamicId>,
-    /// Status of the operation associated with the task. This attribute was added in vSphere API 6.7.
+    /// Status of the operation associated with the task.
     ///
     /// The variant carries the fields of its case (see [`InfoStatus`]).
+    ///
+    /// Since vSphere API 6.7.
     pub status: InfoStatus,
-    /// Flag to indicate whether or not the operation can be cancelled. The value may change as the operation progresses. This attribute was added in vSphere API 6.7.
+    /// Flag to indicate whether or not the operation can be cancelled. The value may change as the operation progresses.
+    ///
+    /// Since vSphere API 6.7.
     pub cancelable: bool,
-    /// Name of the user who performed the operation. This attribute was added in vSphere API 6.7. This attribute will be None if the operation is performed by the system.
+    /// Name of the user who performed the operation. This field will be `None` if the operation is performed by the system.
+    ///
+    /// Since vSphere API 6.7.
     pub user: Option<String>,
 }
 
-/// The `status` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `status` tag of [`Info`] together with the fields of its case: each variant
+/// carries exactly the fields the metamodel lists for that tag value. Tag values
+/// this crate does not know arrive as `InfoStatus::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -73,48 +102,84 @@ pub enum InfoStatus {
     Pending,
     /// The operation is in progress.
     Running {
-        /// The progress info of this task. This attribute was added in vSphere API 6.7.
+        /// The progress info of this task.
+        ///
+        /// Since vSphere API 6.7.
         progress: Option<crate::cis::task::Progress>,
-        /// Result of the operation. If an operation reports partial results before it completes, this attribute could be set before the `com.vmware.cis.task.common_info.status` has the value `com.vmware.cis.task.status.SUCCEEDED`. The value could change as the operation progresses. This attribute was added in vSphere API 6.7. This attribute will be None if result is not available at the current step of the operation.
+        /// Result of the operation. If an operation reports partial results before it completes, this field could be set before the [`CommonInfo::status`](crate::cis::task::CommonInfo::status) has the value [`Status::Succeeded`](crate::cis::task::Status::Succeeded). The value could change as the operation progresses. This field will be `None` if result is not available at the current step of the operation.
+        ///
+        /// Since vSphere API 6.7.
         result: Option<crate::vcenter::deployment::Notifications>,
-        /// Time when the operation is started. This attribute was added in vSphere API 6.7.
+        /// Time when the operation is started.
+        ///
+        /// Since vSphere API 6.7.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
     /// The operation is blocked.
     Blocked {
-        /// The progress info of this task. This attribute was added in vSphere API 6.7.
+        /// The progress info of this task.
+        ///
+        /// Since vSphere API 6.7.
         progress: Option<crate::cis::task::Progress>,
-        /// Result of the operation. If an operation reports partial results before it completes, this attribute could be set before the `com.vmware.cis.task.common_info.status` has the value `com.vmware.cis.task.status.SUCCEEDED`. The value could change as the operation progresses. This attribute was added in vSphere API 6.7. This attribute will be None if result is not available at the current step of the operation.
+        /// Result of the operation. If an operation reports partial results before it completes, this field could be set before the [`CommonInfo::status`](crate::cis::task::CommonInfo::status) has the value [`Status::Succeeded`](crate::cis::task::Status::Succeeded). The value could change as the operation progresses. This field will be `None` if result is not available at the current step of the operation.
+        ///
+        /// Since vSphere API 6.7.
         result: Option<crate::vcenter::deployment::Notifications>,
-        /// Time when the operation is started. This attribute was added in vSphere API 6.7.
+        /// Time when the operation is started.
+        ///
+        /// Since vSphere API 6.7.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
     /// The operation completed successfully.
     Succeeded {
-        /// The progress info of this task. This attribute was added in vSphere API 6.7.
+        /// The progress info of this task.
+        ///
+        /// Since vSphere API 6.7.
         progress: Option<crate::cis::task::Progress>,
-        /// Result of the operation. If an operation reports partial results before it completes, this attribute could be set before the `com.vmware.cis.task.common_info.status` has the value `com.vmware.cis.task.status.SUCCEEDED`. The value could change as the operation progresses. This attribute was added in vSphere API 6.7. This attribute will be None if result is not available at the current step of the operation.
+        /// Result of the operation. If an operation reports partial results before it completes, this field could be set before the [`CommonInfo::status`](crate::cis::task::CommonInfo::status) has the value [`Status::Succeeded`](crate::cis::task::Status::Succeeded). The value could change as the operation progresses. This field will be `None` if result is not available at the current step of the operation.
+        ///
+        /// Since vSphere API 6.7.
         result: Option<crate::vcenter::deployment::Notifications>,
-        /// Time when the operation is started. This attribute was added in vSphere API 6.7.
+        /// Time when the operation is started.
+        ///
+        /// Since vSphere API 6.7.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-        /// Time when the operation is completed. This attribute was added in vSphere API 6.7.
+        /// Time when the operation is completed.
+        ///
+        /// Since vSphere API 6.7.
         end_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
     /// The operation failed.
     Failed {
-        /// The progress info of this task. This attribute was added in vSphere API 6.7.
+        /// The progress info of this task.
+        ///
+        /// Since vSphere API 6.7.
         progress: Option<crate::cis::task::Progress>,
-        /// Result of the operation. If an operation reports partial results before it completes, this attribute could be set before the `com.vmware.cis.task.common_info.status` has the value `com.vmware.cis.task.status.SUCCEEDED`. The value could change as the operation progresses. This attribute was added in vSphere API 6.7. This attribute will be None if result is not available at the current step of the operation.
+        /// Result of the operation. If an operation reports partial results before it completes, this field could be set before the [`CommonInfo::status`](crate::cis::task::CommonInfo::status) has the value [`Status::Succeeded`](crate::cis::task::Status::Succeeded). The value could change as the operation progresses. This field will be `None` if result is not available at the current step of the operation.
+        ///
+        /// Since vSphere API 6.7.
         result: Option<crate::vcenter::deployment::Notifications>,
-        /// Description of the error if the operation status is "FAILED". This attribute was added in vSphere API 6.7. If None the description of why the operation failed will be included in the result of the operation (see `com.vmware.cis.task.info.result`).
+        /// Description of the error if the operation status is "FAILED". If `None` the description of why the operation failed will be included in the result of the operation (see [`Info::result`](crate::cis::task::InfoStatus)).
+        ///
+        /// Since vSphere API 6.7.
         error: Option<serde_json::Value>,
-        /// Time when the operation is started. This attribute was added in vSphere API 6.7.
+        /// Time when the operation is started.
+        ///
+        /// Since vSphere API 6.7.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-        /// Time when the operation is completed. This attribute was added in vSphere API 6.7.
+        /// Time when the operation is completed.
+        ///
+        /// Since vSphere API 6.7.
         end_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoStatus {
@@ -414,7 +479,7 @@ impl StartRequest {
         Self { call }
     }
 
-    /// An optional `ImportHistory.CreateSpec` info that can be passed for creating a new historical data import task and starts it. If None, default value will be:
+    /// An optional [`CreateSpec`](crate::vcenter::deployment::import_history::CreateSpec) info that can be passed for creating a new historical data import task and starts it. If `None`, default value will be:
     ///
     /// * name : vcenter.deployment.history.import
     /// * description : vCenter Server history import

@@ -6,13 +6,21 @@
 //!
 //! Compiled with the `vcenter-deployment` feature.
 
-/// The `Question.AnswerSpec` class contains attributes to describe the answer to a raised question. This class was added in vSphere API 6.7.
+/// The [`AnswerSpec`](crate::vcenter::deployment::question::AnswerSpec) structure contains fields to describe the answer to a raised question.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.vcenter.deployment.question.answer_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AnswerSpec {
-    /// Id of the question being answered. This attribute was added in vSphere API 6.7.
+    /// Id of the question being answered.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "AnswerSpec::__missing_question_id")]
     pub question_id: String,
-    /// The answer value. This attribute was added in vSphere API 6.7.
+    /// The answer value.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "AnswerSpec::__missing_answer_val")]
     pub answer_val: String,
 }
@@ -33,10 +41,16 @@ impl AnswerSpec {
     }
 }
 
-/// The `Question.Info` class contains attributes to describe questions raised during the deployment process. This class was added in vSphere API 6.7.
+/// The [`Info`](crate::vcenter::deployment::question::Info) structure contains fields to describe questions raised during the deployment process.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.vcenter.deployment.question.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// One or more questions raised during the deployment. This attribute was added in vSphere API 6.7.
+    /// One or more questions raised during the deployment.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(
         default = "Info::__missing_questions",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -53,21 +67,35 @@ impl Info {
     }
 }
 
-/// The `Question.Question` class contains attributes to describe a deployment question. This class was added in vSphere API 6.7.
+/// The [`Question`](crate::vcenter::deployment::question::Question) structure contains fields to describe a deployment question.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.vcenter.deployment.question.question`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Question {
-    /// Id of the question raised. This attribute was added in vSphere API 6.7.
+    /// Id of the question raised.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Question::__missing_id")]
     pub id: String,
-    /// Message describing the question. This attribute was added in vSphere API 6.7.
+    /// Message describing the question.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Question::__missing_question")]
     pub question: crate::vapi::standard::LocalizableMessage,
-    /// Type of the question raised. This attribute was added in vSphere API 6.7.
+    /// Type of the question raised.
+    ///
+    /// Since vSphere API 6.7.
     pub r#type: QuestionType,
-    /// Default answer value. This attribute was added in vSphere API 6.7.
+    /// Default answer value.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Question::__missing_default_answer")]
     pub default_answer: String,
-    /// Possible answers values. This attribute was added in vSphere API 6.7.
+    /// Possible answers values.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(
         default = "Question::__missing_possible_answers",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -106,7 +134,13 @@ impl Question {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Question.QuestionType` class defines the type of the question raised. This enumeration was added in vSphere API 6.7.
+    /// The [`QuestionType`](crate::vcenter::deployment::question::QuestionType) enumeration defines the type of the question raised.
+    ///
+    /// Since vSphere API 6.7.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.deployment.question.question_type`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum QuestionType {
         /// Question with answer values Yes/No.
         YesNo = "YES_NO",

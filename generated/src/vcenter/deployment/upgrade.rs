@@ -6,14 +6,17 @@
 //!
 //! Compiled with the `vcenter-deployment` feature.
 
-/// The `Upgrade.PscSpec` class contains information used to upgrade a Platform Service Controller appliance. This class was added in vSphere API 6.7.
+/// The [`PscSpec`](crate::vcenter::deployment::upgrade::PscSpec) structure contains information used to upgrade a Platform Service Controller appliance.
 ///
-/// This class is deprecated as of vSphere API 9.0.0.0.
+/// Since vSphere API 6.7. **Deprecated** since vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure `com.vmware.vcenter.deployment.upgrade.psc_spec`.
+#[deprecated(note = "since vSphere API 9.0.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PscSpec {
-    /// Customer experience improvement program should be enabled or disabled for this Platform Services Controller upgrade. This attribute was added in vSphere API 6.7.
+    /// Customer experience improvement program should be enabled or disabled for this Platform Services Controller upgrade.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "PscSpec::__missing_ceip_enabled")]
     pub ceip_enabled: bool,
 }
@@ -27,41 +30,62 @@ impl PscSpec {
     }
 }
 
-/// The `Upgrade.SourceApplianceSpec` class contains information used to connect to the appliance used as the source for an upgrade. This class was added in vSphere API 6.7.
+/// The [`SourceApplianceSpec`](crate::vcenter::deployment::upgrade::SourceApplianceSpec) structure contains information used to connect to the appliance used as the source for an upgrade.
 ///
-/// This class is deprecated as of vSphere API 9.0.0.0.
+/// Since vSphere API 6.7. **Deprecated** since vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure `com.vmware.vcenter.deployment.upgrade.source_appliance_spec`.
+#[deprecated(note = "since vSphere API 9.0.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SourceApplianceSpec {
-    /// The IP address or DNS resolvable name of the source appliance. This attribute was added in vSphere API 6.7.
+    /// The IP address or DNS resolvable name of the source appliance.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "SourceApplianceSpec::__missing_hostname")]
     pub hostname: String,
-    /// The HTTPS port of the source appliance. This attribute was added in vSphere API 6.7. If None, port 443 will be used.
+    /// The HTTPS port of the source appliance. If `None`, port 443 will be used.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
-    /// SHA1 thumbprint of the server SSL certificate will be used for verification. This attribute was added in vSphere API 6.7. This attribute is only relevant if `sslVerify` is None or has the value true.
+    /// SHA1 thumbprint of the server SSL certificate will be used for verification. This field is only relevant if `sslVerify` is `None` or has the value true.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_thumbprint: Option<String>,
-    /// The SSL Certificate of the server that will be used for verification. The value should be a single x509 certificate encoded in PEM format. This attribute was added in vSphere API 9.0.0.0. This attribute is only relevant if `sslVerify` is None or has the value true.
+    /// The SSL Certificate of the server that will be used for verification. The value should be a single x509 certificate encoded in PEM format. This field is only relevant if `sslVerify` is `None` or has the value true.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate: Option<String>,
-    /// SSL verification should be enabled or disabled for the source appliance validations. By default it is enabled and will use SSL certificate for verification. If thumbprint is provided, will use thumbprint for the verification. This attribute was added in vSphere API 6.7. If None, ssl_verify true will be used.
+    /// SSL verification should be enabled or disabled for the source appliance validations. By default it is enabled and will use SSL certificate for verification. If thumbprint is provided, will use thumbprint for the verification. If `None`, ssl_verify true will be used.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_verify: Option<bool>,
-    /// The SSO administrator account on the source appliance. This attribute was added in vSphere API 6.7.
+    /// The SSO administrator account on the source appliance.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "SourceApplianceSpec::__missing_sso_admin_username")]
     pub sso_admin_username: String,
-    /// The SSO administrator account password. This attribute was added in vSphere API 6.7.
+    /// The SSO administrator account password.
+    ///
+    /// Since vSphere API 6.7.
     pub sso_admin_password: vsphere_vapi_runtime::types::Secret,
-    /// The password of the root user on the source appliance. This attribute was added in vSphere API 6.7.
+    /// The password of the root user on the source appliance.
+    ///
+    /// Since vSphere API 6.7.
     pub root_password: vsphere_vapi_runtime::types::Secret,
-    /// Appliance SSH verification should be enabled or disabled. By default it is disabled and will not use any verification. If thumbprint is provided, thumbprint verification will be performed. This attribute was added in vSphere API 6.7. If None, ssh_verify true will be used.
+    /// Appliance SSH verification should be enabled or disabled. By default it is disabled and will not use any verification. If thumbprint is provided, thumbprint verification will be performed. If `None`, ssh_verify true will be used.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh_verify: Option<bool>,
-    /// MD5 thumbprint of the server SSH key will be used for verification. This attribute was added in vSphere API 6.7. This attribute is only relevant if `sshVerify` is None or has the value true.
+    /// MD5 thumbprint of the server SSH key will be used for verification. This field is only relevant if `sshVerify` is `None` or has the value true.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh_thumbprint: Option<String>,
 }
@@ -82,16 +106,21 @@ impl SourceApplianceSpec {
     }
 }
 
-/// The `Upgrade.UpgradeSpec` class contains information used to configure the appliance upgrade. This class was added in vSphere API 6.7.
+/// The [`UpgradeSpec`](crate::vcenter::deployment::upgrade::UpgradeSpec) structure contains information used to configure the appliance upgrade.
 ///
-/// This class is deprecated as of vSphere API 9.0.0.0.
+/// Since vSphere API 6.7. **Deprecated** since vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure `com.vmware.vcenter.deployment.upgrade.upgrade_spec`.
+#[deprecated(note = "since vSphere API 9.0.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpgradeSpec {
-    /// Source appliance spec. This attribute was added in vSphere API 6.7.
+    /// Source appliance spec.
+    ///
+    /// Since vSphere API 6.7.
     pub source_appliance: SourceApplianceSpec,
-    /// Source location spec. This attribute was added in vSphere API 6.7.
+    /// Source location spec.
+    ///
+    /// Since vSphere API 6.7.
     pub source_location: crate::vcenter::deployment::LocationSpec,
     /// Determines how vCenter history will be migrated during the upgrade process. vCenter history consists of:
     ///
@@ -99,31 +128,45 @@ pub struct UpgradeSpec {
     /// * Events
     /// * Tasks
     ///
-    /// By default only core data will be migrated. Use this spec to define which part of vCenter history data will be migrated and when. This attribute was added in vSphere API 6.7. If None, only core database content will be migrated.
+    /// By default only core data will be migrated. Use this spec to define which part of vCenter history data will be migrated and when. If `None`, only core database content will be migrated.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history: Option<crate::vcenter::deployment::HistoryMigrationSpec>,
-    /// Information that are specific to this embedded vCenter Server. This attribute was added in vSphere API 6.7. If None, ceip_enabled for embedded vcenter server upgrade will default to enabled.
+    /// Information that are specific to this embedded vCenter Server. If `None`, ceip_enabled for embedded vcenter server upgrade will default to enabled.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vcsa_embedded: Option<VcsaEmbeddedSpec>,
-    /// Information that are specific to this Platform Services Controller. This attribute was added in vSphere API 6.7. If None, ceip_enabled for psc upgrade will default to enabled.
+    /// Information that are specific to this Platform Services Controller. If `None`, ceip_enabled for psc upgrade will default to enabled.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub psc: Option<PscSpec>,
     /// Applicable only if the convergence is in progress and at least one of the nodes is already upgraded. Set the replication partner for the currently upgraded node and provide the value of any previously converged upgraded node host name as either IP address or FQDN.
     ///
-    /// If None, when the upgrade finishes, the vCenter Server external Platform Services Controller are converged into the vCenter Server appliance. This attribute was added in vSphere API 8.0.3.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// If `None`, when the upgrade finishes, the vCenter Server external Platform Services Controller are converged into the vCenter Server appliance. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicated_partner_hostname: Option<String>,
-    /// Use the option to provide export directory information during vCenter Server upgrade. This attribute was added in vSphere API 8.0.3.0. If None, will default to seat directory.
+    /// Use the option to provide export directory information during vCenter Server upgrade. If `None`, will default to seat directory.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_directory: Option<String>,
-    /// Use the default option for any questions that may come up during appliance configuration. This attribute was added in vSphere API 6.7. If None, will default to false.
+    /// Use the default option for any questions that may come up during appliance configuration. If `None`, will default to false.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_answer: Option<bool>,
-    /// Use the option to skip products interoperability checks during upgrade prechecks. This attribute was added in vSphere API 8.0.3.0. If None, will default to false.
+    /// Use the option to skip products interoperability checks during upgrade prechecks. If `None`, will default to false.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_products_prechecks: Option<bool>,
 }
@@ -150,14 +193,17 @@ impl UpgradeSpec {
     }
 }
 
-/// The `Upgrade.VcsaEmbeddedSpec` class contains information used to upgrade a Embedded vCenter Server appliance. This class was added in vSphere API 6.7.
+/// The [`VcsaEmbeddedSpec`](crate::vcenter::deployment::upgrade::VcsaEmbeddedSpec) structure contains information used to upgrade a Embedded vCenter Server appliance.
 ///
-/// This class is deprecated as of vSphere API 9.0.0.0.
+/// Since vSphere API 6.7. **Deprecated** since vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure `com.vmware.vcenter.deployment.upgrade.vcsa_embedded_spec`.
+#[deprecated(note = "since vSphere API 9.0.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VcsaEmbeddedSpec {
-    /// Customer experience improvement program should be enabled or disabled for this embedded vCenter Server upgrade. This attribute was added in vSphere API 6.7.
+    /// Customer experience improvement program should be enabled or disabled for this embedded vCenter Server upgrade.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "VcsaEmbeddedSpec::__missing_ceip_enabled")]
     pub ceip_enabled: bool,
 }

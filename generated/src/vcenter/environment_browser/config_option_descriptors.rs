@@ -7,20 +7,34 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// The `ConfigOptionDescriptors.ListParams` class specifies the parameters for the `com.vmware.vcenter.environment_browser.config_option_descriptors.list` method, such as which clusters to query. This class was added in vSphere API 8.0.2.00300.
+/// The [`ListParams`](crate::vcenter::environment_browser::config_option_descriptors::ListParams) structure specifies the parameters for the [`ConfigOptionDescriptors::list`](crate::vcenter::environment_browser::ConfigOptionDescriptors::list) method, such as which clusters to query.
+///
+/// Since vSphere API 8.0.2.00300.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.environment_browser.config_option_descriptors.list_params`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListParams {
-    /// A set of Cluster IDs that specify for which Clusters the configuration option descriptors are requested. This attribute was added in vSphere API 8.0.2.00300.
+    /// A set of Cluster IDs that specify for which Clusters the configuration option descriptors are requested.
     ///
-    /// if None or empty an error will be returned. Ability to pass unset value is left for future expansion.
+    /// if `None` or empty an error will be returned. Ability to pass unset value is left for future expansion.
+    ///
+    /// Since vSphere API 8.0.2.00300.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<String>>,
 }
 
-/// The `ConfigOptionDescriptors.ListResult` class holds the result of the `com.vmware.vcenter.environment_browser.config_option_descriptors.list` operation. This class was added in vSphere API 8.0.2.00300.
+/// The [`ListResult`](crate::vcenter::environment_browser::config_option_descriptors::ListResult) structure holds the result of the [`ConfigOptionDescriptors::list`](crate::vcenter::environment_browser::ConfigOptionDescriptors::list) operation.
+///
+/// Since vSphere API 8.0.2.00300.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.environment_browser.config_option_descriptors.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// List of configuration options matching the specified hardware. This attribute was added in vSphere API 8.0.2.00300.
+    /// List of configuration options matching the specified hardware.
+    ///
+    /// Since vSphere API 8.0.2.00300.
     #[serde(
         default = "ListResult::__missing_config_options_descriptors",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -37,33 +51,52 @@ impl ListResult {
     }
 }
 
-/// Contains the definition of a unique key that can be used to retrieve a `ConfigOption` (`vim.vm.ConfigOption`) object. This class was added in vSphere API 8.0.2.00300.
+/// Contains the definition of a unique key that can be used to retrieve a `ConfigOption` (`vim.vm.ConfigOption`) object.
+///
+/// Since vSphere API 8.0.2.00300.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.environment_browser.config_option_descriptors.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// A unique key used to identify a ConfigOption object. This attribute was added in vSphere API 8.0.2.00300.
+    /// A unique key used to identify a ConfigOption object.
     ///
     /// Identifier of a `com.vmware.vcenter.config_option` resource.
+    ///
+    /// Since vSphere API 8.0.2.00300.
     pub config_option: crate::ids::ConfigOptionId,
-    /// A description of the configOption object. This attribute was added in vSphere API 8.0.2.00300. when None
+    /// A description of the configOption object. when `None`
+    ///
+    /// Since vSphere API 8.0.2.00300.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<crate::vapi::standard::LocalizableMessage>,
-    /// List of hosts to which this descriptor applies. List of hosts is not set when descriptor is returned for a Datacenter. This attribute was added in vSphere API 8.0.2.00300.
+    /// List of hosts to which this descriptor applies. List of hosts is not set when descriptor is returned for a Datacenter.
     ///
-    /// when None
+    /// when `None`
+    ///
+    /// Since vSphere API 8.0.2.00300.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
-    /// Indicates whether the associated set of configuration options can be used for virtual machine creation on a given host or cluster. This attribute was added in vSphere API 8.0.2.00300.
+    /// Indicates whether the associated set of configuration options can be used for virtual machine creation on a given host or cluster.
+    ///
+    /// Since vSphere API 8.0.2.00300.
     #[serde(default = "Summary::__missing_create_supported")]
     pub create_supported: bool,
     /// Indicates whether the associated set of virtual machine configuration options is the default one for a given host or cluster. Latest version is marked as default unless other version is specified via the vim.ComputeResource.ConfigInfo or vim.Datacenter.ConfigInfo defaultHardwareVersionKey.
     ///
-    /// If this setting is TRUE, virtual machine creates will use the associated set of configuration options, unless a config version is explicitly specified in the vim.vm.ConfigSpec. This attribute was added in vSphere API 8.0.2.00300.
+    /// If this setting is TRUE, virtual machine creates will use the associated set of configuration options, unless a config version is explicitly specified in the vim.vm.ConfigSpec.
+    ///
+    /// Since vSphere API 8.0.2.00300.
     #[serde(default = "Summary::__missing_default_config_option")]
     pub default_config_option: bool,
-    /// Indicates whether the associated set of configuration options can be used to power on a virtual machine on a given host or cluster. This attribute was added in vSphere API 8.0.2.00300.
+    /// Indicates whether the associated set of configuration options can be used to power on a virtual machine on a given host or cluster.
+    ///
+    /// Since vSphere API 8.0.2.00300.
     #[serde(default = "Summary::__missing_run_supported")]
     pub run_supported: bool,
-    /// Indicates whether the associated set of configuration options can be used as a virtual hardware upgrade target. This attribute was added in vSphere API 8.0.2.00300.
+    /// Indicates whether the associated set of configuration options can be used as a virtual hardware upgrade target.
+    ///
+    /// Since vSphere API 8.0.2.00300.
     #[serde(default = "Summary::__missing_upgrade_supported")]
     pub upgrade_supported: bool,
 }

@@ -7,28 +7,45 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// The `ConfigOptions.GetParams` class specifies the parameters for the `com.vmware.vcenter.environment_browser.config_options.get` method, such as which clusters to query. This class was added in vSphere API 8.0.2.00300.
+/// The [`GetParams`](crate::vcenter::environment_browser::config_options::GetParams) structure specifies the parameters for the [`ConfigOptions::get`](crate::vcenter::environment_browser::ConfigOptions::get) method, such as which clusters to query.
+///
+/// Since vSphere API 8.0.2.00300.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.environment_browser.config_options.get_params`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetParams {
-    /// The clusters whose config option are requested. This attribute was added in vSphere API 8.0.2.00300.
+    /// The clusters whose config option are requested.
     ///
-    /// if None or empty an InvalidArgument error is returned. None is allowed for future extensibility e.g. generating options for hosts, VM etc.
+    /// if `None` or empty an InvalidArgument error is returned. `None` is allowed for future extensibility e.g. generating options for hosts, VM etc.
+    ///
+    /// Since vSphere API 8.0.2.00300.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<String>>,
-    /// Query for a specific config option with the key obtained from `com.vmware.vcenter.environment_browser.config_option_descriptors.list`. This attribute was added in vSphere API 8.0.2.00300.
+    /// Query for a specific config option with the key obtained from [`ConfigOptionDescriptors::list`](crate::vcenter::environment_browser::ConfigOptionDescriptors::list).
     ///
-    /// if None then the default config option will be returned.
+    /// if `None` then the default config option will be returned.
+    ///
+    /// Since vSphere API 8.0.2.00300.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_option: Option<String>,
-    /// Filter the set of Guest OSs for which descriptors will be returned. This attribute was added in vSphere API 8.0.2.00300. if None all guest OS descriptors are returned.
+    /// Filter the set of Guest OSs for which descriptors will be returned. if `None` all guest OS descriptors are returned.
+    ///
+    /// Since vSphere API 8.0.2.00300.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guest_ids: Option<Vec<String>>,
 }
 
-/// The `ConfigOptions.Info` class contain the vim.vm.ConfigOption specifying the available options for executing virtual machines on a set of clusters. The result is contained in a vim.vm.ConfigOption data structure. This class was added in vSphere API 8.0.2.00300.
+/// The [`Info`](crate::vcenter::environment_browser::config_options::Info) structure contain the vim.vm.ConfigOption specifying the available options for executing virtual machines on a set of clusters. The result is contained in a vim.vm.ConfigOption data structure.
+///
+/// Since vSphere API 8.0.2.00300.
+///
+/// vAPI structure `com.vmware.vcenter.environment_browser.config_options.info`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// A vim.vm.ConfigOption data structure. This attribute was added in vSphere API 8.0.2.00300. may be None if none of the clusters specified in the #get method contained a vim.vm.ConfigOption that matched the requested key and/or guest IDs.
+    /// A vim.vm.ConfigOption data structure. may be `None` if none of the clusters specified in the [`ConfigOptions::get`](crate::vcenter::environment_browser::ConfigOptions::get) method contained a vim.vm.ConfigOption that matched the requested key and/or guest IDs.
+    ///
+    /// Since vSphere API 8.0.2.00300.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_option: Option<serde_json::Value>,
 }

@@ -18,7 +18,14 @@ vsphere_vapi_runtime::vapi_enum! {
     /// * Devices: cdRom, serial, parallel, usb, floppy, scsiPassthrough, pciPassthrough, sriov, vFlashModule, sharedGpuPassthrough, dynamicPassthrough, qat, Intel SGX, AMD-SEV
     /// * Disks: scsiDisk, ideDisk
     ///
-    /// `com.vmware.vcenter.environment_browser.config_targets.get` will always return the basic category within a vim.vm.ConfigTarget. For other categories, data is only returned if it is requested via the projection parameter. This enumeration was added in vSphere API 8.0.2.00300.
+    /// [`ConfigTargets::get`](crate::vcenter::environment_browser::ConfigTargets::get) will always return the basic category within a vim.vm.ConfigTarget. For other categories, data is only returned if it is requested via the projection parameter.
+    ///
+    /// Since vSphere API 8.0.2.00300.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.environment_browser.config_targets.config_target_spec`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum ConfigTargetSpec {
         /// Datastores category includes datastore list within a vim.vm.ConfigTarget.
         Datastores = "DATASTORES",
@@ -32,23 +39,38 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `ConfigTargets.GetParams` class specifies the parameters for the `com.vmware.vcenter.environment_browser.config_targets.get` method, such as which clusters to query. This class was added in vSphere API 8.0.2.00300.
+/// The [`GetParams`](crate::vcenter::environment_browser::config_targets::GetParams) structure specifies the parameters for the [`ConfigTargets::get`](crate::vcenter::environment_browser::ConfigTargets::get) method, such as which clusters to query.
+///
+/// Since vSphere API 8.0.2.00300.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.environment_browser.config_targets.get_params`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetParams {
-    /// A set of Cluster IDs that specify for which Clusters the configuration target is requested. This attribute was added in vSphere API 8.0.2.00300.
+    /// A set of Cluster IDs that specify for which Clusters the configuration target is requested.
     ///
-    /// if None or empty an error will be returned. Ability to pass unset value is left for future expansion.
+    /// if `None` or empty an error will be returned. Ability to pass unset value is left for future expansion.
+    ///
+    /// Since vSphere API 8.0.2.00300.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<String>>,
-    /// Specify a filter to narrow the results. This attribute was added in vSphere API 8.0.2.00300. if None or empty, all information for a given config target is returned.
+    /// Specify a filter to narrow the results. if `None` or empty, all information for a given config target is returned.
+    ///
+    /// Since vSphere API 8.0.2.00300.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<Vec<ConfigTargetSpec>>,
 }
 
-/// The `ConfigTargets.Info` class contains the result of the `com.vmware.vcenter.environment_browser.config_targets.get` operation. Its main payload is a vim.vm.ConfigTarget matching the supplied filter. This class was added in vSphere API 8.0.2.00300.
+/// The [`Info`](crate::vcenter::environment_browser::config_targets::Info) structure contains the result of the [`ConfigTargets::get`](crate::vcenter::environment_browser::ConfigTargets::get) operation. Its main payload is a vim.vm.ConfigTarget matching the supplied filter.
+///
+/// Since vSphere API 8.0.2.00300.
+///
+/// vAPI structure `com.vmware.vcenter.environment_browser.config_targets.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// A vim.vm.ConfigTarget matching the filter. This attribute was added in vSphere API 8.0.2.00300.
+    /// A vim.vm.ConfigTarget matching the filter.
+    ///
+    /// Since vSphere API 8.0.2.00300.
     pub config_target: serde_json::Value,
 }
 

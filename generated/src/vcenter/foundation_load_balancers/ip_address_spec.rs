@@ -5,9 +5,16 @@
 //! Compiled with the `vcenter-foundation-load-balancers` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// `FoundationLoadBalancers.IpAddressSpec.Persona` class defines how the network interface is used. This enumeration was added in vSphere API 9.0.0.0.
+    /// [`Persona`](crate::vcenter::foundation_load_balancers::ip_address_spec::Persona) enumeration defines how the network interface is used.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.foundation_load_balancers.ip_address_spec.persona`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Persona {
         /// This type is intended for network interface with manager role.
         Management = "MANAGEMENT",
@@ -20,9 +27,16 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// `FoundationLoadBalancers.IpAddressSpec.Type` class defines ways to setup IP address. This enumeration was added in vSphere API 9.0.0.0.
+    /// [`Type`](crate::vcenter::foundation_load_balancers::ip_address_spec::Type) enumeration defines ways to setup IP address.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.foundation_load_balancers.ip_address_spec.type`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Type {
         /// IP address is automatically assigned by a DHCP server.
         Dhcp = "DHCP",

@@ -5,9 +5,16 @@
 //! Compiled with the `vcenter-foundation-load-balancers` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `FoundationLoadBalancers.LogConfigSpec.LogLevel` class defines log level. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`LogLevel`](crate::vcenter::foundation_load_balancers::log_config_spec::LogLevel) enumeration defines log level.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.foundation_load_balancers.log_config_spec.log_level`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum LogLevel {
         /// Debug level.
         Debug = "DEBUG",

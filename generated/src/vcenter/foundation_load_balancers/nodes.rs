@@ -6,21 +6,33 @@
 //!
 //! Compiled with the `vcenter-foundation-load-balancers` feature.
 
-/// The `Nodes.Info` class provides load balancer node description information. This class was added in vSphere API 9.0.0.0.
+/// The [`Info`](crate::vcenter::foundation_load_balancers::nodes::Info) structure provides load balancer node description information.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.foundation_load_balancers.nodes.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The nodeInfo `com.vmware.vcenter.foundation_load_balancers.node_info` defines load balancer node permanent description information and runtime operation information. This attribute was added in vSphere API 9.0.0.0.
+    /// The nodeInfo [`NodeInfo`](crate::vcenter::foundation_load_balancers::NodeInfo) defines load balancer node permanent description information and runtime operation information.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub node_info: crate::vcenter::foundation_load_balancers::NodeInfo,
 }
 
-/// The `Nodes.ListResult` class provides a list of identifiers describing load balancer node(s). This class was added in vSphere API 9.0.0.0.
+/// The [`ListResult`](crate::vcenter::foundation_load_balancers::nodes::ListResult) structure provides a list of identifiers describing load balancer node(s).
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.foundation_load_balancers.nodes.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// Identifiers of load balancer node(s). This attribute was added in vSphere API 9.0.0.0.
+    /// Identifiers of load balancer node(s).
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "ListResult::__missing_load_balancer_nodes",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

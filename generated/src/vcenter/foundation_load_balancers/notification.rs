@@ -5,9 +5,16 @@
 //! Compiled with the `vcenter-foundation-load-balancers` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `FoundationLoadBalancers.Notification.Severity` class defines the severity level of notification message. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`Severity`](crate::vcenter::foundation_load_balancers::notification::Severity) enumeration defines the severity level of notification message.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.foundation_load_balancers.notification.severity`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Severity {
         /// Info level.
         Info = "INFO",

@@ -5,7 +5,13 @@
 //! Compiled with the `vcenter-guest` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `CloudConfiguration.Type` class specifies different types of the cloud configuration. This enumeration was added in vSphere API 7.0.3.0.
+    /// The [`Type`](crate::vcenter::guest::cloud_configuration::Type) enumeration specifies different types of the cloud configuration.
+    ///
+    /// Since vSphere API 7.0.3.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.guest.cloud_configuration.type`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Type {
         /// cloud-init configuration
         Cloudinit = "CLOUDINIT",

@@ -6,16 +6,26 @@
 //!
 //! Compiled with the `vcenter-guest` feature.
 
-/// The `CustomizationSpecs.CreateSpec` class contains specification information and specification object that can be passed to the `com.vmware.vcenter.guest.customization_specs.create` method. This class was added in vSphere API 7.0.0.0.
+/// The [`CreateSpec`](crate::vcenter::guest::customization_specs::CreateSpec) structure contains specification information and specification object that can be passed to the [`CustomizationSpecs::create`](crate::vcenter::guest::CustomizationSpecs::create) method.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.guest.customization_specs.create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// The specification object. This attribute was added in vSphere API 7.0.0.0.
+    /// The specification object.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "CreateSpec::__missing_spec")]
     pub spec: crate::vcenter::guest::CustomizationSpec,
-    /// Description of the specification. This attribute was added in vSphere API 7.0.0.0.
+    /// Description of the specification.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "CreateSpec::__missing_description")]
     pub description: String,
-    /// Name of the specification. This attribute was added in vSphere API 7.0.0.0.
+    /// Name of the specification.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
 }
@@ -43,21 +53,35 @@ impl CreateSpec {
     }
 }
 
-/// The `CustomizationSpecs.FilterSpec` class contains attributes used to filter the results when listing guest customization specifications (see `com.vmware.vcenter.guest.customization_specs.list`). If multiple attributes are specified, only guest customization specifications matching all of the attributes match the filter. This class was added in vSphere API 6.7.1.
+/// The [`FilterSpec`](crate::vcenter::guest::customization_specs::FilterSpec) structure contains fields used to filter the results when listing guest customization specifications (see [`CustomizationSpecs::list`](crate::vcenter::guest::CustomizationSpecs::list)). If multiple fields are specified, only guest customization specifications matching all of the fields match the filter.
+///
+/// Since vSphere API 6.7.1.
+///
+/// vAPI structure `com.vmware.vcenter.guest.customization_specs.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Names that guest customization specifications must have to match the filter (see `com.vmware.vcenter.guest.customization_specs.summary.name`). This attribute was added in vSphere API 6.7.1.
+    /// Names that guest customization specifications must have to match the filter (see [`Summary::name`](crate::vcenter::guest::customization_specs::Summary::name)).
     ///
-    /// If None or empty, guest customization specifications with any name match the filter.
+    /// If `None` or empty, guest customization specifications with any name match the filter.
+    ///
+    /// Since vSphere API 6.7.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
-    /// Guest operating system type that guest customization specifications must have to match the filter (see `com.vmware.vcenter.guest.customization_specs.summary.OS_type`). This attribute was added in vSphere API 6.7.1. If None, guest customization specifications with any guest operating system type match the filter.
+    /// Guest operating system type that guest customization specifications must have to match the filter (see [`Summary::os_type`](crate::vcenter::guest::customization_specs::Summary::os_type)). If `None`, guest customization specifications with any guest operating system type match the filter.
+    ///
+    /// Since vSphere API 6.7.1.
     #[serde(rename = "OS_type", default, skip_serializing_if = "Option::is_none")]
     pub os_type: Option<OsType>,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `CustomizationSpecs.Format` class specifies the formats the customization specification can be exported to. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`Format`](crate::vcenter::guest::customization_specs::Format) enumeration specifies the formats the customization specification can be exported to.
+    ///
+    /// Since vSphere API 7.0.0.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.guest.customization_specs.format`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Format {
         /// JSON format.
         Json = "JSON",
@@ -67,12 +91,20 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `CustomizationSpecs.Info` class describes a guest customization specification and the timestamp when it was last modified. This is returned by the `com.vmware.vcenter.guest.customization_specs.get` method. This class was added in vSphere API 7.0.0.0.
+/// The [`Info`](crate::vcenter::guest::customization_specs::Info) structure describes a guest customization specification and the timestamp when it was last modified. This is returned by the [`CustomizationSpecs::get`](crate::vcenter::guest::CustomizationSpecs::get) method.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.guest.customization_specs.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Time when the specification was last modified. This attribute was added in vSphere API 7.0.0.0.
+    /// Time when the specification was last modified.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub last_modified: vsphere_vapi_runtime::types::DateTime,
-    /// The Spec object including specification and metadata information. This attribute was added in vSphere API 7.0.0.0.
+    /// The Spec object including specification and metadata information.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_spec")]
     pub spec: Spec,
 }
@@ -100,7 +132,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Specification of matching guest customization specifications for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.guest.customization_specs.filter_spec` with all attributes None which means all guest customization specifications match the filter.
+    /// Specification of matching guest customization specifications for which information should be returned. If `None`, the behavior is equivalent to a [`FilterSpec`](crate::vcenter::guest::customization_specs::FilterSpec) with all fields `None` which means all guest customization specifications match the filter.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
@@ -113,13 +145,21 @@ impl ListRequest {
     }
 }
 
-/// The `CustomizationSpecs.Metadata` class contains metadata i.e. name and description related to a customization specification. This class was added in vSphere API 7.0.0.0.
+/// The [`Metadata`](crate::vcenter::guest::customization_specs::Metadata) structure contains metadata i.e. name and description related to a customization specification.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.guest.customization_specs.metadata`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Metadata {
-    /// Description of the specification. This attribute was added in vSphere API 7.0.0.0.
+    /// Description of the specification.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Metadata::__missing_description")]
     pub description: String,
-    /// Name of the specification. This attribute was added in vSphere API 7.0.0.0.
+    /// Name of the specification.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Metadata::__missing_name")]
     pub name: String,
 }
@@ -141,7 +181,13 @@ impl Metadata {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `CustomizationSpecs.OsType` class defines the types of guest operating systems for which guest customization is supported. This enumeration was added in vSphere API 6.7.1.
+    /// The [`OsType`](crate::vcenter::guest::customization_specs::OsType) enumeration defines the types of guest operating systems for which guest customization is supported.
+    ///
+    /// Since vSphere API 6.7.1.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.guest.customization_specs.os_type`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum OsType {
         /// A customization specification for a Windows guest operating system
         Windows = "WINDOWS",
@@ -151,19 +197,31 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `CustomizationSpecs.Spec` class contains the specification information and specification object. This is passed to the `com.vmware.vcenter.guest.customization_specs.set` method. This class was added in vSphere API 7.0.0.0.
+/// The [`Spec`](crate::vcenter::guest::customization_specs::Spec) structure contains the specification information and specification object. This is passed to the [`CustomizationSpecs::set`](crate::vcenter::guest::CustomizationSpecs::set) method.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.guest.customization_specs.spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Spec {
-    /// The fingerprint is a unique identifier for a given version of the configuration. Each change to the configuration will update this value. A client cannot change this value. If specified when updating a specification, the changes will only be applied if the current fingerprint matches the specified fingerprint. This field can be used to guard against updates that has happened between the specification content was read and until it is applied. This attribute was added in vSphere API 7.0.0.0.
+    /// The fingerprint is a unique identifier for a given version of the configuration. Each change to the configuration will update this value. A client cannot change this value. If specified when updating a specification, the changes will only be applied if the current fingerprint matches the specified fingerprint. This field can be used to guard against updates that has happened between the specification content was read and until it is applied.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Spec::__missing_fingerprint")]
     pub fingerprint: String,
-    /// The specification object. This attribute was added in vSphere API 7.0.0.0.
+    /// The specification object.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Spec::__missing_spec")]
     pub spec: crate::vcenter::guest::CustomizationSpec,
-    /// Description of the specification. This attribute was added in vSphere API 7.0.0.0.
+    /// Description of the specification.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Spec::__missing_description")]
     pub description: String,
-    /// Name of the specification. This attribute was added in vSphere API 7.0.0.0.
+    /// Name of the specification.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Spec::__missing_name")]
     pub name: String,
 }
@@ -209,20 +267,32 @@ impl ::vsphere_vapi_runtime::de::Zero for Spec {
     }
 }
 
-/// The `CustomizationSpecs.Summary` class contains commonly used information about a guest customization specification. This class was added in vSphere API 6.7.1.
+/// The [`Summary`](crate::vcenter::guest::customization_specs::Summary) structure contains commonly used information about a guest customization specification.
+///
+/// Since vSphere API 6.7.1.
+///
+/// vAPI structure `com.vmware.vcenter.guest.customization_specs.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Name of the guest customization specification. This attribute was added in vSphere API 6.7.1.
+    /// Name of the guest customization specification.
     ///
     /// Identifier of a `com.vmware.vcenter.guest.CustomizationSpec` resource.
+    ///
+    /// Since vSphere API 6.7.1.
     pub name: crate::ids::CustomizationSpecId,
-    /// Description of the guest customization specification. This attribute was added in vSphere API 6.7.1.
+    /// Description of the guest customization specification.
+    ///
+    /// Since vSphere API 6.7.1.
     #[serde(default = "Summary::__missing_description")]
     pub description: String,
-    /// Guest operating system type for which that this guest customization specification applies. This attribute was added in vSphere API 6.7.1.
+    /// Guest operating system type for which that this guest customization specification applies.
+    ///
+    /// Since vSphere API 6.7.1.
     #[serde(rename = "OS_type")]
     pub os_type: OsType,
-    /// Date and time when this guest customization specification was last modified. This attribute was added in vSphere API 6.7.1.
+    /// Date and time when this guest customization specification was last modified.
+    ///
+    /// Since vSphere API 6.7.1.
     pub last_modified: vsphere_vapi_runtime::types::DateTime,
 }
 

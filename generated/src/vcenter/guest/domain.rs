@@ -5,7 +5,12 @@
 //! Compiled with the `vcenter-guest` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Domain.Type` class defines the types of network the virtual machine should join to after the customization is completed. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`Type`](crate::vcenter::guest::domain::Type) enumeration defines the types of network the virtual machine should join to after the customization is completed.
+    ///
+    /// Since vSphere API 7.0.0.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.guest.domain.type`. Values this crate does
+    /// not know arrive as `Unknown` ([unknown values](crate#unknown-values)).
     pub enum Type {
         /// The virtual machine should be be joined to a workgroup.
         Workgroup = "WORKGROUP",

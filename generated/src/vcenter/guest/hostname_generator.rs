@@ -5,7 +5,13 @@
 //! Compiled with the `vcenter-guest` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `HostnameGenerator.Type` class specifies different types of Name Generators. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`Type`](crate::vcenter::guest::hostname_generator::Type) enumeration specifies different types of Name Generators.
+    ///
+    /// Since vSphere API 7.0.0.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.guest.hostname_generator.type`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Type {
         /// Specifies that a fixed name should be used for the hostname for the virtual machine during the customization.
         Fixed = "FIXED",

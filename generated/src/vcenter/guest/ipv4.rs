@@ -5,7 +5,12 @@
 //! Compiled with the `vcenter-guest` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Ipv4.Type` class specifies different types of the IPv4 configuration. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`Type`](crate::vcenter::guest::ipv4::Type) enumeration specifies different types of the IPv4 configuration.
+    ///
+    /// Since vSphere API 7.0.0.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.guest.ipv4.type`. Values this crate does
+    /// not know arrive as `Unknown` ([unknown values](crate#unknown-values)).
     pub enum Type {
         /// DHCP configuration
         Dhcp = "DHCP",
@@ -13,7 +18,9 @@ vsphere_vapi_runtime::vapi_enum! {
         Static = "STATIC",
         /// Indicates that the IPv4 settings are not specified in advance. The user must provide a valid value when the actual customization spec is applied to a virtual machine.
         UserInputRequired = "USER_INPUT_REQUIRED",
-        /// Disable configuration. Indicates that the IPv4 settings of the virtual network adapter are disabled. This class attribute was added in vSphere API 9.1.0.0.
+        /// Disable configuration. Indicates that the IPv4 settings of the virtual network adapter are disabled.
+        ///
+        /// Since vSphere API 9.1.0.0.
         ///
         /// Not in vSphere API releases before 9.1.0.0.
         Disabled = "DISABLED",

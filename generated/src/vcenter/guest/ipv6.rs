@@ -5,7 +5,12 @@
 //! Compiled with the `vcenter-guest` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Ipv6.Type` class specifies different types of the IPv6 configuration. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`Type`](crate::vcenter::guest::ipv6::Type) enumeration specifies different types of the IPv6 configuration.
+    ///
+    /// Since vSphere API 7.0.0.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.guest.ipv6.type`. Values this crate does
+    /// not know arrive as `Unknown` ([unknown values](crate#unknown-values)).
     pub enum Type {
         /// DHCP IPv6 configuration.
         Dhcp = "DHCP",

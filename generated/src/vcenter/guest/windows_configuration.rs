@@ -5,7 +5,13 @@
 //! Compiled with the `vcenter-guest` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `WindowsConfiguration.RebootOption` class specifies what should be done to the guest after the customization. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`RebootOption`](crate::vcenter::guest::windows_configuration::RebootOption) enumeration specifies what should be done to the guest after the customization.
+    ///
+    /// Since vSphere API 7.0.0.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.guest.windows_configuration.reboot_option`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum RebootOption {
         /// Reboot the guest after customization.
         Reboot = "REBOOT",

@@ -5,7 +5,14 @@
 //! Compiled with the `vcenter-guest` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `WindowsNetworkAdapterSettings.NetBIOSMode` class specifies different NetBIOS settings for Windows guest operating systems. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`NetBiosMode`](crate::vcenter::guest::windows_network_adapter_settings::NetBiosMode) enumeration specifies different NetBIOS settings for Windows guest operating systems.
+    ///
+    /// Since vSphere API 7.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.guest.windows_network_adapter_settings.net_BIOS_mode`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum NetBiosMode {
         /// DHCP server decides whether or not to use NetBIOS.
         UseDhcp = "USE_DHCP",

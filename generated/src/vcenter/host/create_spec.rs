@@ -5,13 +5,19 @@
 //! Compiled with the `vcenter-host` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Host.CreateSpec.ThumbprintVerification` class defines the thumbprint verification schemes for a host's SSL certificate.
+    /// The [`ThumbprintVerification`](crate::vcenter::host::create_spec::ThumbprintVerification) enumeration defines the thumbprint verification schemes for a host's SSL certificate.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.host.create_spec.thumbprint_verification`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum ThumbprintVerification {
         /// Accept the host's thumbprint without verifying it.
         None = "NONE",
         /// Host's SSL certificate verified by checking its thumbprint against the specified thumbprint.
         Thumbprint = "THUMBPRINT",
-        /// Host's SSL certificate verified by checking it against the provided PEM SSL certificate. This class attribute was added in vSphere API 9.0.0.0.
+        /// Host's SSL certificate verified by checking it against the provided PEM SSL certificate.
+        ///
+        /// Since vSphere API 9.0.0.0.
         ///
         /// Not in vSphere API releases before 9.0.0.0.
         Certificate = "CERTIFICATE",

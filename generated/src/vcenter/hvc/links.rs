@@ -8,17 +8,21 @@
 
 pub mod info;
 
-/// The `Links.CertificateInfo` class contains information about the SSL certificate for a destination PSC endpoint.
+/// The [`CertificateInfo`](crate::vcenter::hvc::links::CertificateInfo) structure contains information about the SSL certificate for a destination PSC endpoint.
 ///
 /// **Removed** in vSphere API release 9.1.0.0 (last in 9.0.0.0).
+///
+/// vAPI structure `com.vmware.vcenter.hvc.links.certificate_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CertificateInfo {
     /// The SHA-256 thumbprint of the SSL certificate for the destination PSC endpoint.
     #[serde(default = "CertificateInfo::__missing_ssl_thumbprint")]
     pub ssl_thumbprint: String,
-    /// The full PEM encoded leaf certificate string in cert chain of the destination PSC endpoint. This attribute was added in vSphere API 9.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// The full PEM encoded leaf certificate string in cert chain of the destination PSC endpoint. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.0.0.0. **Removed** in vSphere API release 9.1.0.0 (last in 9.0.0.0).
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate: Option<String>,
 }
@@ -32,15 +36,17 @@ impl CertificateInfo {
     }
 }
 
-/// The `Links.CreateSpec` class is the specification used for the hybrid link creation.
+/// The [`CreateSpec`](crate::vcenter::hvc::links::CreateSpec) structure is the specification used for the hybrid link creation.
 ///
 /// **Removed** in vSphere API release 9.1.0.0 (last in 9.0.0.0).
+///
+/// vAPI structure `com.vmware.vcenter.hvc.links.create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
     /// The PSC hostname for the domain to be linked.
     #[serde(default = "CreateSpec::__missing_psc_hostname")]
     pub psc_hostname: String,
-    /// The HTTPS port of the PSC to be linked. If None 443 will be used as default.
+    /// The HTTPS port of the PSC to be linked. If `None` 443 will be used as default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
     /// The domain to which the PSC belongs.
@@ -51,19 +57,20 @@ pub struct CreateSpec {
     pub username: String,
     /// The administrator password of the PSC.
     pub password: vsphere_vapi_runtime::types::Secret,
-    /// The ssl thumbprint of the server. if None no thumbprint is passed.
+    /// The ssl thumbprint of the server. if `None` no thumbprint is passed.
     ///
-    /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0. this attribute is deprecated please use `sslCertificate` instead.
-    ///
-    /// **Deprecated** in the vSphere API.
+    /// **Deprecated** since vSphere API 9.0.0.0: please use `sslCertificate` instead.
+    #[deprecated(note = "since vSphere API 9.0.0.0: please use sslCertificate instead.")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_thumbprint: Option<String>,
-    /// The full SSL certificate of the target node encoded as PEM string. This attribute was added in vSphere API 9.0.0.0. if None no certificate is passed.
+    /// The full SSL certificate of the target node encoded as PEM string. if `None` no certificate is passed.
     ///
     /// Not in vSphere API releases before 9.0.0.0. **Removed** in vSphere API release 9.1.0.0 (last in 9.0.0.0).
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate: Option<String>,
-    /// List of groups to be added to enable administrator access to. if None administrator access will not be set.
+    /// List of groups to be added to enable administrator access to. if `None` administrator access will not be set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin_groups: Option<Vec<String>>,
 }
@@ -91,9 +98,11 @@ impl CreateSpec {
     }
 }
 
-/// The `Links.Credentials` class specifies user credentials to make a successful connection to remote endpoint
+/// The [`Credentials`](crate::vcenter::hvc::links::Credentials) structure specifies user credentials to make a successful connection to remote endpoint
 ///
 /// **Removed** in vSphere API release 9.1.0.0 (last in 9.0.0.0).
+///
+/// vAPI structure `com.vmware.vcenter.hvc.links.credentials`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Credentials {
     /// Name of the user to authenticate
@@ -139,9 +148,11 @@ impl DeleteWithCredentialsRequest {
     }
 }
 
-/// The `Links.Info` class contains information about link.
+/// The [`Info`](crate::vcenter::hvc::links::Info) structure contains information about link.
 ///
 /// **Removed** in vSphere API release 9.1.0.0 (last in 9.0.0.0).
+///
+/// vAPI structure `com.vmware.vcenter.hvc.links.info`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Info {
     /// Health status of the connection
@@ -150,9 +161,10 @@ pub struct Info {
     pub connection_health_status: Option<InfoConnectionHealthStatus>,
 }
 
-/// The `connection_health_status` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `connection_health_status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoConnectionHealthStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `connection_health_status` tag of [`Info`] together with the fields of its
+/// case: each variant carries exactly the fields the metamodel lists for that tag
+/// value. Tag values this crate does not know arrive as
+/// `InfoConnectionHealthStatus::Unknown` ([unknown values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -164,8 +176,14 @@ pub enum InfoConnectionHealthStatus {
         /// Localizable messages associated with health status
         health_status_message: Option<crate::vapi::standard::LocalizableMessage>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoConnectionHealthStatus {
@@ -293,9 +311,11 @@ impl<'de> serde::Deserialize<'de> for Info {
     }
 }
 
-/// The `Links.Summary` class contains information about the hybrid link.
+/// The [`Summary`](crate::vcenter::hvc::links::Summary) structure contains information about the hybrid link.
 ///
 /// **Removed** in vSphere API release 9.1.0.0 (last in 9.0.0.0).
+///
+/// vAPI structure `com.vmware.vcenter.hvc.links.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Unique identifier for the link.

@@ -6,27 +6,44 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// The `Providers.ActiveDirectoryOverLdap` class contains the information about to how to use an Active Directory over LDAP connection to allow searching for users and groups if the identity provider is an On-Prem service. This class was added in vSphere API 7.0.0.0.
+/// The [`ActiveDirectoryOverLdap`](crate::vcenter::identity::providers::ActiveDirectoryOverLdap) structure contains the information about to how to use an Active Directory over LDAP connection to allow searching for users and groups if the identity provider is an On-Prem service.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.identity.providers.active_directory_over_ldap`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ActiveDirectoryOverLdap {
-    /// User name to connect to the active directory server. This attribute was added in vSphere API 7.0.0.0.
+    /// User name to connect to the active directory server.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "ActiveDirectoryOverLdap::__missing_user_name")]
     pub user_name: String,
-    /// Password to connect to the active directory server. This attribute was added in vSphere API 7.0.0.0.
+    /// Password to connect to the active directory server.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub password: vsphere_vapi_runtime::types::Secret,
-    /// Base distinguished name for users This attribute was added in vSphere API 7.0.0.0.
+    /// Base distinguished name for users.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "ActiveDirectoryOverLdap::__missing_users_base_dn")]
     pub users_base_dn: String,
-    /// Base distinguished name for groups This attribute was added in vSphere API 7.0.0.0.
+    /// Base distinguished name for groups.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "ActiveDirectoryOverLdap::__missing_groups_base_dn")]
     pub groups_base_dn: String,
-    /// Active directory server endpoints. At least one active directory server endpoint must be set. This attribute was added in vSphere API 7.0.0.0.
+    /// Active directory server endpoints. At least one active directory server endpoint must be set.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "ActiveDirectoryOverLdap::__missing_server_endpoints",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub server_endpoints: Vec<String>,
-    /// SSL certificate chain in base64 encoding. This attribute was added in vSphere API 7.0.0.0. This attribute can be None only, if all the active directory server endpoints use the LDAP (not LDAPS) protocol.
+    /// SSL certificate chain in base64 encoding. This field can be `None` only, if all the active directory server endpoints use the LDAP (not LDAPS) protocol.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cert_chain: Option<crate::vcenter::certificate_management::X509CertChain>,
 }
@@ -62,7 +79,13 @@ impl ActiveDirectoryOverLdap {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Providers.ConfigType` class contains the possible types of vCenter Server identity providers. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`ConfigType`](crate::vcenter::identity::providers::ConfigType) enumeration contains the possible types of vCenter Server identity providers.
+    ///
+    /// Since vSphere API 7.0.0.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.identity.providers.config_type`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum ConfigType {
         /// Config for OAuth2
         Oauth2 = "Oauth2",
@@ -72,20 +95,34 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Providers.CreateSpec` class contains the information used to create an identity provider. This class was added in vSphere API 7.0.0.0.
+/// The [`CreateSpec`](crate::vcenter::identity::providers::CreateSpec) structure contains the information used to create an identity provider.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.identity.providers.create_spec`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
-    /// The config type of the identity provider This attribute was added in vSphere API 7.0.0.0.
+    /// The config type of the identity provider.
     ///
     /// The variant carries the fields of its case (see [`CreateSpecConfigTag`]).
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub config_tag: CreateSpecConfigTag,
-    /// The set of orgIds as part of SDDC creation which provides the basis for tenancy This attribute was added in vSphere API 7.0.0.0. If None, the set will be empty.
+    /// The set of orgIds as part of SDDC creation which provides the basis for tenancy. If `None`, the set will be empty.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub org_ids: Option<Vec<String>>,
-    /// Specifies whether the provider is the default provider. Setting `isDefault` of current provider to True makes all other providers non-default. This attribute was added in vSphere API 7.0.0.0. If None the provider will be the default provider if it is the first provider that is created, and will not be the default provider otherwise.
+    /// Specifies whether the provider is the default provider. Setting `isDefault` of current provider to `true` makes all other providers non-default. If `None` the provider will be the default provider if it is the first provider that is created, and will not be the default provider otherwise.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub is_default: Option<bool>,
-    /// The user friendly name for the provider. This name can be used for human-readable identification purposes, but it does not have to be unique, as the system will use internal UUIDs to differentiate providers. This attribute was added in vSphere API 7.0.0.0. If None, the name will be the empty string
+    /// The user friendly name for the provider. This name can be used for human-readable identification purposes, but it does not have to be unique, as the system will use internal UUIDs to differentiate providers. If `None`, the name will be the empty string
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub name: Option<String>,
-    /// Set of fully qualified domain names to trust when federating with this identity provider. Tokens from this identity provider will only be validated if the user belongs to one of these domains, and any domain-qualified groups in the tokens will be filtered to include only those groups that belong to one of these domains. This attribute was added in vSphere API 7.0.0.0. If None, domainNames will be the empty set and the domain validation behavior at login with this identity provider will be as follows: the user's domain will be parsed from the User Principal Name (UPN) value that is found in the tokens returned by the identity provider. This domain will then be implicitly trusted and used to filter any groups that are also provided in the tokens.
+    /// Set of fully qualified domain names to trust when federating with this identity provider. Tokens from this identity provider will only be validated if the user belongs to one of these domains, and any domain-qualified groups in the tokens will be filtered to include only those groups that belong to one of these domains. If `None`, domainNames will be the empty set and the domain validation behavior at login with this identity provider will be as follows: the user's domain will be parsed from the User Principal Name (UPN) value that is found in the tokens returned by the identity provider. This domain will then be implicitly trusted and used to filter any groups that are also provided in the tokens.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub domain_names: Option<Vec<String>>,
     /// key/value pairs that are to be appended to the authEndpoint request.
     ///
@@ -95,41 +132,62 @@ pub struct CreateSpec {
     /// * If the value is an empty list, then the key is added without a "=v".
     /// * If the value contains multiple strings, then the key is repeated in the query-string for each string in the value.
     ///
-    /// This attribute was added in vSphere API 7.0.0.0. If None, the map will be empty.
+    /// If `None`, the map will be empty.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub auth_query_params: Option<
         vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
     >,
-    /// Communication protocol to the identity management endpoints. This attribute was added in vSphere API 7.0.0.0. If None, no communication protocol will be configured for the identity provider.
+    /// Communication protocol to the identity management endpoints. If `None`, no communication protocol will be configured for the identity provider.
     ///
     /// The variant carries the fields of its case (see [`CreateSpecIdmProtocol`]).
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub idm_protocol: Option<CreateSpecIdmProtocol>,
-    /// Specifies which claim provides the user principal name (UPN) for the user. This attribute was added in vSphere API 7.0.0.0. If None, the claim named 'acct' will be used to provide backwards compatibility with CSP.
+    /// Specifies which claim provides the user principal name (UPN) for the user. If `None`, the claim named 'acct' will be used to provide backwards compatibility with CSP.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub upn_claim: Option<String>,
-    /// Specifies which claim provides the group membership for the token subject. These groups will be used for mapping to local groups per the claim map. This attribute was added in vSphere API 7.0.0.0. If None, the default behavior will be CSP backwards compatibility. The groups for the subject will be comprised of the groups in 'group_names' and 'group_ids' claims.
+    /// Specifies which claim provides the group membership for the token subject. These groups will be used for mapping to local groups per the claim map. If `None`, the default behavior will be CSP backwards compatibility. The groups for the subject will be comprised of the groups in 'group_names' and 'group_ids' claims.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub groups_claim: Option<String>,
-    /// The type of the identity provider This attribute was added in vSphere API 8.0.1.0. If None, the federation type value will not be set.
+    /// The type of the identity provider. If `None`, the federation type value will not be set.
+    ///
+    /// Since vSphere API 8.0.1.0.
     pub federation_type: Option<crate::vcenter::identity::FederationType>,
 }
 
-/// The `config_tag` tag of [`CreateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `config_tag` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecConfigTag::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `config_tag` tag of [`CreateSpec`] together with the fields of its case:
+/// each variant carries exactly the fields the metamodel lists for that tag value.
+/// Tag values this crate does not know arrive as `CreateSpecConfigTag::Unknown`
+/// ([unknown values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateSpecConfigTag {
     /// Config for OAuth2
     Oauth2 {
-        /// OAuth2 CreateSpec This attribute was added in vSphere API 7.0.0.0.
+        /// OAuth2 CreateSpec.
+        ///
+        /// Since vSphere API 7.0.0.0.
         oauth2: Option<Oauth2CreateSpec>,
     },
     /// Config for OIDC
     Oidc {
-        /// OIDC CreateSpec This attribute was added in vSphere API 7.0.0.0.
+        /// OIDC CreateSpec.
+        ///
+        /// Since vSphere API 7.0.0.0.
         oidc: Option<OidcCreateSpec>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl CreateSpecConfigTag {
@@ -176,35 +234,50 @@ impl CreateSpecConfigTag {
     }
 }
 
-/// The `idm_protocol` tag of [`CreateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `idm_protocol` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecIdmProtocol::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `idm_protocol` tag of [`CreateSpec`] together with the fields of its case:
+/// each variant carries exactly the fields the metamodel lists for that tag value.
+/// Tag values this crate does not know arrive as `CreateSpecIdmProtocol::Unknown`
+/// ([unknown values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateSpecIdmProtocol {
     /// REST protocol based identity management endpoints
     Rest {
-        /// Identity management endpoints. When specified, at least one endpoint must be provided. This attribute was added in vSphere API 7.0.0.0.
+        /// Identity management endpoints. When specified, at least one endpoint must be provided.
+        ///
+        /// Since vSphere API 7.0.0.0.
         idm_endpoints: Option<Vec<String>>,
     },
     /// SCIM V1.1 protocol based identity management endpoints
     Scim {
-        /// Identity management endpoints. When specified, at least one endpoint must be provided. This attribute was added in vSphere API 7.0.0.0.
+        /// Identity management endpoints. When specified, at least one endpoint must be provided.
+        ///
+        /// Since vSphere API 7.0.0.0.
         idm_endpoints: Option<Vec<String>>,
     },
     /// SCIM V2.0 protocol based identity management endpoints
     Scim20 {
-        /// Identity management endpoints. When specified, at least one endpoint must be provided. This attribute was added in vSphere API 7.0.0.0.
+        /// Identity management endpoints. When specified, at least one endpoint must be provided.
+        ///
+        /// Since vSphere API 7.0.0.0.
         idm_endpoints: Option<Vec<String>>,
     },
     /// LDAP protocol based identity management endpoints
     Ldap {
-        /// Identity management configuration. If the protocol is LDAP, the configuration must be set, else InvalidArgument is thrown. This attribute was added in vSphere API 7.0.0.0.
+        /// Identity management configuration. If the protocol is LDAP, the configuration must be set, else InvalidArgument is thrown.
+        ///
+        /// Since vSphere API 7.0.0.0.
         active_directory_over_ldap: Option<ActiveDirectoryOverLdap>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl CreateSpecIdmProtocol {
@@ -476,7 +549,13 @@ impl<'de> serde::Deserialize<'de> for CreateSpec {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Providers.IdmProtocol` class contains the possible types of communication protocols to the identity management endpoints. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`IdmProtocol`](crate::vcenter::identity::providers::IdmProtocol) enumeration contains the possible types of communication protocols to the identity management endpoints.
+    ///
+    /// Since vSphere API 7.0.0.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.identity.providers.idm_protocol`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum IdmProtocol {
         /// REST protocol based identity management endpoints
         Rest = "REST",
@@ -490,20 +569,34 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Providers.Info` class contains the information about an identity provider. This class was added in vSphere API 7.0.0.0.
+/// The [`Info`](crate::vcenter::identity::providers::Info) structure contains the information about an identity provider.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.identity.providers.info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Info {
-    /// The user friendly name for the provider This attribute was added in vSphere API 7.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// The user friendly name for the provider. This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub name: Option<String>,
-    /// The set of orgIds as part of SDDC creation which provides the basis for tenancy This attribute was added in vSphere API 7.0.0.0.
+    /// The set of orgIds as part of SDDC creation which provides the basis for tenancy.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub org_ids: Vec<String>,
-    /// The config type of the identity provider This attribute was added in vSphere API 7.0.0.0.
+    /// The config type of the identity provider.
     ///
     /// The variant carries the fields of its case (see [`InfoConfigTag`]).
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub config_tag: InfoConfigTag,
-    /// Specifies whether the provider is the default provider. This attribute was added in vSphere API 7.0.0.0.
+    /// Specifies whether the provider is the default provider.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub is_default: bool,
-    /// Set of fully qualified domain names to trust when federating with this identity provider. Tokens from this identity provider will only be validated if the user belongs to one of these domains, and any domain-qualified groups in the tokens will be filtered to include only those groups that belong to one of these domains. If domainNames is an empty set, domain validation behavior at login with this identity provider will be as follows: the user's domain will be parsed from the User Principal Name (UPN) value that is found in the tokens returned by the identity provider. This domain will then be implicitly trusted and used to filter any groups that are also provided in the tokens. This attribute was added in vSphere API 7.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Set of fully qualified domain names to trust when federating with this identity provider. Tokens from this identity provider will only be validated if the user belongs to one of these domains, and any domain-qualified groups in the tokens will be filtered to include only those groups that belong to one of these domains. If domainNames is an empty set, domain validation behavior at login with this identity provider will be as follows: the user's domain will be parsed from the User Principal Name (UPN) value that is found in the tokens returned by the identity provider. This domain will then be implicitly trusted and used to filter any groups that are also provided in the tokens. This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub domain_names: Option<Vec<String>>,
     /// key/value pairs that are to be appended to the authEndpoint request.
     ///
@@ -513,41 +606,62 @@ pub struct Info {
     /// * If the value is an empty list, then the key is added without a "=v".
     /// * If the value contains multiple strings, then the key is repeated in the query-string for each string in the value.
     ///
-    /// This attribute was added in vSphere API 7.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub auth_query_params: Option<
         vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
     >,
-    /// Communication protocol to the identity management endpoints. This attribute was added in vSphere API 7.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Communication protocol to the identity management endpoints. This field is optional because it was added in a newer version than its parent node.
     ///
     /// The variant carries the fields of its case (see [`InfoIdmProtocol`]).
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub idm_protocol: Option<InfoIdmProtocol>,
-    /// Specifies which claim provides the user principal name (UPN) for the user. This attribute was added in vSphere API 7.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Specifies which claim provides the user principal name (UPN) for the user. This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub upn_claim: Option<String>,
-    /// Specifies which claim provides the group membership for the token subject. If empty, the default behavior for CSP is used. In this case, the groups for the subject will be comprised of the groups in 'group_names' and 'group_ids' claims. This attribute was added in vSphere API 7.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Specifies which claim provides the group membership for the token subject. If empty, the default behavior for CSP is used. In this case, the groups for the subject will be comprised of the groups in 'group_names' and 'group_ids' claims. This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub groups_claim: Option<String>,
-    /// The type of the identity provider This attribute was added in vSphere API 8.0.1.0. If no federation type value set earlier.
+    /// The type of the identity provider. If no federation type value set earlier.
+    ///
+    /// Since vSphere API 8.0.1.0.
     pub federation_type: Option<crate::vcenter::identity::FederationType>,
 }
 
-/// The `config_tag` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `config_tag` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoConfigTag::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `config_tag` tag of [`Info`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `InfoConfigTag::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum InfoConfigTag {
     /// Config for OAuth2
     Oauth2 {
-        /// OAuth2 Info This attribute was added in vSphere API 7.0.0.0.
+        /// OAuth2 Info.
+        ///
+        /// Since vSphere API 7.0.0.0.
         oauth2: Option<Oauth2Info>,
     },
     /// Config for OIDC
     Oidc {
-        /// OIDC Info This attribute was added in vSphere API 7.0.0.0.
+        /// OIDC Info.
+        ///
+        /// Since vSphere API 7.0.0.0.
         oidc: Option<OidcInfo>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoConfigTag {
@@ -594,35 +708,50 @@ impl InfoConfigTag {
     }
 }
 
-/// The `idm_protocol` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `idm_protocol` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoIdmProtocol::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `idm_protocol` tag of [`Info`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `InfoIdmProtocol::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum InfoIdmProtocol {
     /// REST protocol based identity management endpoints
     Rest {
-        /// Identity management endpoints. This attribute was added in vSphere API 7.0.0.0.
+        /// Identity management endpoints.
+        ///
+        /// Since vSphere API 7.0.0.0.
         idm_endpoints: Option<Vec<String>>,
     },
     /// SCIM V1.1 protocol based identity management endpoints
     Scim {
-        /// Identity management endpoints. This attribute was added in vSphere API 7.0.0.0.
+        /// Identity management endpoints.
+        ///
+        /// Since vSphere API 7.0.0.0.
         idm_endpoints: Option<Vec<String>>,
     },
     /// SCIM V2.0 protocol based identity management endpoints
     Scim20 {
-        /// Identity management endpoints. This attribute was added in vSphere API 7.0.0.0.
+        /// Identity management endpoints.
+        ///
+        /// Since vSphere API 7.0.0.0.
         idm_endpoints: Option<Vec<String>>,
     },
     /// LDAP protocol based identity management endpoints
     Ldap {
-        /// Identity management configuration. This attribute was added in vSphere API 7.0.0.0.
+        /// Identity management configuration.
+        ///
+        /// Since vSphere API 7.0.0.0.
         active_directory_over_ldap: Option<ActiveDirectoryOverLdap>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoIdmProtocol {
@@ -898,7 +1027,14 @@ impl<'de> serde::Deserialize<'de> for Info {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Providers.Oauth2AuthenticationMethod` class contains the possible types of OAuth2 authentication methods. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`Oauth2AuthenticationMethod`](crate::vcenter::identity::providers::Oauth2AuthenticationMethod) enumeration contains the possible types of OAuth2 authentication methods.
+    ///
+    /// Since vSphere API 7.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.identity.providers.oauth2_authentication_method`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Oauth2AuthenticationMethod {
         /// Clients that have received a client_secret value from the Authorization Server, authenticate with the Authorization Server in accordance with Section 3.2.1 of OAuth 2.0 \[RFC6749\] using the HTTP Basic authentication scheme.
         ClientSecretBasic = "CLIENT_SECRET_BASIC",
@@ -912,22 +1048,38 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Providers.Oauth2CreateSpec` class contains the information used to create an OAuth2 identity provider. This class was added in vSphere API 7.0.0.0.
+/// The [`Oauth2CreateSpec`](crate::vcenter::identity::providers::Oauth2CreateSpec) structure contains the information used to create an OAuth2 identity provider.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.identity.providers.oauth2_create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Oauth2CreateSpec {
-    /// Authentication/authorization endpoint of the provider This attribute was added in vSphere API 7.0.0.0.
+    /// Authentication/authorization endpoint of the provider.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub auth_endpoint: String,
-    /// Token endpoint of the provider This attribute was added in vSphere API 7.0.0.0.
+    /// Token endpoint of the provider.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub token_endpoint: String,
-    /// Endpoint to retrieve the provider public key for validation This attribute was added in vSphere API 7.0.0.0.
+    /// Endpoint to retrieve the provider public key for validation.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub public_key_uri: String,
-    /// Client identifier to connect to the provider This attribute was added in vSphere API 7.0.0.0.
+    /// Client identifier to connect to the provider.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Oauth2CreateSpec::__missing_client_id")]
     pub client_id: String,
-    /// The secret shared between the client and the provider This attribute was added in vSphere API 7.0.0.0.
+    /// The secret shared between the client and the provider.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Oauth2CreateSpec::__missing_client_secret")]
     pub client_secret: String,
-    /// The map used to transform an OAuth2 claim to a corresponding claim that vCenter Server understands. Currently only the key "perms" is supported. The key "perms" is used for mapping the "perms" claim of incoming JWT. The value is another map with an external group as the key and a vCenter Server group as value. This attribute was added in vSphere API 7.0.0.0.
+    /// The map used to transform an OAuth2 claim to a corresponding claim that vCenter Server understands. Currently only the key "perms" is supported. The key "perms" is used for mapping the "perms" claim of incoming JWT. The value is another map with an external group as the key and a vCenter Server group as value.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "Oauth2CreateSpec::__missing_claim_map",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -936,10 +1088,14 @@ pub struct Oauth2CreateSpec {
         String,
         vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
     >,
-    /// The identity provider namespace. It is used to validate the issuer in the acquired OAuth2 token. This attribute was added in vSphere API 7.0.0.0.
+    /// The identity provider namespace. It is used to validate the issuer in the acquired OAuth2 token.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Oauth2CreateSpec::__missing_issuer")]
     pub issuer: String,
-    /// Authentication method used by the provider This attribute was added in vSphere API 7.0.0.0.
+    /// Authentication method used by the provider.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub authentication_method: Oauth2AuthenticationMethod,
     /// key/value pairs that are to be appended to the authEndpoint request.
     ///
@@ -949,7 +1105,9 @@ pub struct Oauth2CreateSpec {
     /// * If the value is an empty list, then the key is added without a "=v".
     /// * If the value contains multiple strings, then the key is repeated in the query-string for each string in the value.
     ///
-    /// This attribute was added in vSphere API 7.0.0.0. If None, the map will be empty.
+    /// If `None`, the map will be empty.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_query_params: Option<
         vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
@@ -989,22 +1147,38 @@ impl Oauth2CreateSpec {
     }
 }
 
-/// The `Providers.Oauth2Info` class contains the information about an OAuth2 identity provider. This class was added in vSphere API 7.0.0.0.
+/// The [`Oauth2Info`](crate::vcenter::identity::providers::Oauth2Info) structure contains the information about an OAuth2 identity provider.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.identity.providers.oauth2_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Oauth2Info {
-    /// Authentication/authorization endpoint of the provider This attribute was added in vSphere API 7.0.0.0.
+    /// Authentication/authorization endpoint of the provider.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub auth_endpoint: String,
-    /// Token endpoint of the provider This attribute was added in vSphere API 7.0.0.0.
+    /// Token endpoint of the provider.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub token_endpoint: String,
-    /// Endpoint to retrieve the provider public key for validation This attribute was added in vSphere API 7.0.0.0.
+    /// Endpoint to retrieve the provider public key for validation.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub public_key_uri: String,
-    /// Client identifier to connect to the provider This attribute was added in vSphere API 7.0.0.0.
+    /// Client identifier to connect to the provider.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Oauth2Info::__missing_client_id")]
     pub client_id: String,
-    /// The secret shared between the client and the provider This attribute was added in vSphere API 7.0.0.0.
+    /// The secret shared between the client and the provider.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Oauth2Info::__missing_client_secret")]
     pub client_secret: String,
-    /// The map used to transform an OAuth2 claim to a corresponding claim that vCenter Server understands. Currently only the key "perms" is supported. The key "perms" is used for mapping the "perms" claim of incoming JWT. The value is another map with an external group as the key and a vCenter Server group as value. This attribute was added in vSphere API 7.0.0.0.
+    /// The map used to transform an OAuth2 claim to a corresponding claim that vCenter Server understands. Currently only the key "perms" is supported. The key "perms" is used for mapping the "perms" claim of incoming JWT. The value is another map with an external group as the key and a vCenter Server group as value.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "Oauth2Info::__missing_claim_map",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -1013,10 +1187,14 @@ pub struct Oauth2Info {
         String,
         vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
     >,
-    /// The identity provider namespace. It is used to validate the issuer in the acquired OAuth2 token This attribute was added in vSphere API 7.0.0.0.
+    /// The identity provider namespace. It is used to validate the issuer in the acquired OAuth2 token.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Oauth2Info::__missing_issuer")]
     pub issuer: String,
-    /// Authentication method used by the provider This attribute was added in vSphere API 7.0.0.0.
+    /// Authentication method used by the provider.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub authentication_method: Oauth2AuthenticationMethod,
     /// key/value pairs that are to be appended to the authEndpoint request.
     ///
@@ -1026,7 +1204,7 @@ pub struct Oauth2Info {
     /// * If the value is an empty list, then the key is added without a "=v".
     /// * If the value contains multiple strings, then the key is repeated in the query-string for each string in the value.
     ///
-    /// This attribute was added in vSphere API 7.0.0.0.
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "Oauth2Info::__missing_auth_query_params",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -1077,17 +1255,29 @@ impl Oauth2Info {
     }
 }
 
-/// The `Providers.Oauth2Summary` class contains commonly used information about an OAuth2 identity provider. This class was added in vSphere API 7.0.0.0.
+/// The [`Oauth2Summary`](crate::vcenter::identity::providers::Oauth2Summary) structure contains commonly used information about an OAuth2 identity provider.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.identity.providers.oauth2_summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Oauth2Summary {
-    /// Authentication/authorization endpoint of the provider This attribute was added in vSphere API 7.0.0.0.
+    /// Authentication/authorization endpoint of the provider.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub auth_endpoint: String,
-    /// Token endpoint of the provider This attribute was added in vSphere API 7.0.0.0.
+    /// Token endpoint of the provider.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub token_endpoint: String,
-    /// Client identifier to connect to the provider This attribute was added in vSphere API 7.0.0.0.
+    /// Client identifier to connect to the provider.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Oauth2Summary::__missing_client_id")]
     pub client_id: String,
-    /// The authentication data used as part of request header to acquire or refresh an OAuth2 token. The data format depends on the authentication method used. Example of basic authentication format: Authorization: Basic \[base64Encode(clientId + ":" + secret)\] This attribute was added in vSphere API 7.0.0.0.
+    /// The authentication data used as part of request header to acquire or refresh an OAuth2 token. The data format depends on the authentication method used. Example of basic authentication format: Authorization: Basic \[base64Encode(clientId + ":" + secret)\]
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Oauth2Summary::__missing_authentication_header")]
     pub authentication_header: String,
     /// key/value pairs that are to be appended to the authEndpoint request.
@@ -1098,7 +1288,7 @@ pub struct Oauth2Summary {
     /// * If the value is an empty list, then the key is added without a "=v".
     /// * If the value contains multiple strings, then the key is repeated in the query-string for each string in the value.
     ///
-    /// This attribute was added in vSphere API 7.0.0.0.
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "Oauth2Summary::__missing_auth_query_params",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -1132,25 +1322,41 @@ impl Oauth2Summary {
     }
 }
 
-/// The `Providers.Oauth2UpdateSpec` class contains the information used to update the OAuth2 identity provider. This class was added in vSphere API 7.0.0.0.
+/// The [`Oauth2UpdateSpec`](crate::vcenter::identity::providers::Oauth2UpdateSpec) structure contains the information used to update the OAuth2 identity provider.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.identity.providers.oauth2_update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Oauth2UpdateSpec {
-    /// Authentication/authorization endpoint of the provider This attribute was added in vSphere API 7.0.0.0. If None, leaves value unchanged.
+    /// Authentication/authorization endpoint of the provider. If `None`, leaves value unchanged.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_endpoint: Option<String>,
-    /// Token endpoint of the provider. This attribute was added in vSphere API 7.0.0.0. If None, leaves value unchanged.
+    /// Token endpoint of the provider. If `None`, leaves value unchanged.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_endpoint: Option<String>,
-    /// Endpoint to retrieve the provider public key for validation This attribute was added in vSphere API 7.0.0.0. If None, leaves value unchanged.
+    /// Endpoint to retrieve the provider public key for validation. If `None`, leaves value unchanged.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_key_uri: Option<String>,
-    /// Client identifier to connect to the provider This attribute was added in vSphere API 7.0.0.0. If None, leaves value unchanged.
+    /// Client identifier to connect to the provider. If `None`, leaves value unchanged.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    /// Shared secret between identity provider and client This attribute was added in vSphere API 7.0.0.0. If None, leaves value unchanged.
+    /// Shared secret between identity provider and client. If `None`, leaves value unchanged.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
-    /// The map used to transform an OAuth2 claim to a corresponding claim that vCenter Server understands. Currently only the key "perms" is supported. The key "perms" is used for mapping the "perms" claim of incoming JWT. The value is another map with an external group as the key and a vCenter Server group as value. This attribute was added in vSphere API 7.0.0.0. If None, leaves value unchanged.
+    /// The map used to transform an OAuth2 claim to a corresponding claim that vCenter Server understands. Currently only the key "perms" is supported. The key "perms" is used for mapping the "perms" claim of incoming JWT. The value is another map with an external group as the key and a vCenter Server group as value. If `None`, leaves value unchanged.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim_map: Option<
         vsphere_vapi_runtime::types::VapiMap<
@@ -1158,31 +1364,49 @@ pub struct Oauth2UpdateSpec {
             vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
         >,
     >,
-    /// The identity provider namespace. It is used to validate the issuer in the acquired OAuth2 token This attribute was added in vSphere API 7.0.0.0. If None, leaves value unchanged.
+    /// The identity provider namespace. It is used to validate the issuer in the acquired OAuth2 token. If `None`, leaves value unchanged.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
-    /// Authentication method used by the provider This attribute was added in vSphere API 7.0.0.0. If None, leaves value unchanged.
+    /// Authentication method used by the provider. If `None`, leaves value unchanged.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authentication_method: Option<Oauth2AuthenticationMethod>,
-    /// key/value pairs that are to be appended to the authEndpoint request. How to append to authEndpoint request: If the map is not empty, a "?" is added to the endpoint URL, and combination of each k and each string in the v is added with an "&" delimiter. Details: If the value contains only one string, then the key is added with "k=v". If the value is an empty list, then the key is added without a "=v". If the value contains multiple strings, then the key is repeated in the query-string for each string in the value. If the map is empty, deletes all params. This attribute was added in vSphere API 7.0.0.0. If None, leaves value unchanged.
+    /// key/value pairs that are to be appended to the authEndpoint request. How to append to authEndpoint request: If the map is not empty, a "?" is added to the endpoint URL, and combination of each k and each string in the v is added with an "&" delimiter. Details: If the value contains only one string, then the key is added with "k=v". If the value is an empty list, then the key is added without a "=v". If the value contains multiple strings, then the key is repeated in the query-string for each string in the value. If the map is empty, deletes all params. If `None`, leaves value unchanged.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_query_params: Option<
         vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
     >,
 }
 
-/// The `Providers.OidcCreateSpec` class contains the information used to create an OIDC identity provider. This class was added in vSphere API 7.0.0.0.
+/// The [`OidcCreateSpec`](crate::vcenter::identity::providers::OidcCreateSpec) structure contains the information used to create an OIDC identity provider.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.identity.providers.oidc_create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OidcCreateSpec {
-    /// Endpoint to retrieve the provider metadata This attribute was added in vSphere API 7.0.0.0.
+    /// Endpoint to retrieve the provider metadata.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub discovery_endpoint: String,
-    /// Client identifier to connect to the provider This attribute was added in vSphere API 7.0.0.0.
+    /// Client identifier to connect to the provider.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "OidcCreateSpec::__missing_client_id")]
     pub client_id: String,
-    /// The secret shared between the client and the provider This attribute was added in vSphere API 7.0.0.0.
+    /// The secret shared between the client and the provider.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "OidcCreateSpec::__missing_client_secret")]
     pub client_secret: String,
-    /// The map used to transform an OAuth2 claim to a corresponding claim that vCenter Server understands. Currently only the key "perms" is supported. The key "perms" is used for mapping the "perms" claim of incoming JWT. The value is another map with an external group as the key and a vCenter Server group as value. This attribute was added in vSphere API 7.0.0.0.
+    /// The map used to transform an OAuth2 claim to a corresponding claim that vCenter Server understands. Currently only the key "perms" is supported. The key "perms" is used for mapping the "perms" claim of incoming JWT. The value is another map with an external group as the key and a vCenter Server group as value.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "OidcCreateSpec::__missing_claim_map",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -1219,27 +1443,47 @@ impl OidcCreateSpec {
     }
 }
 
-/// The `Providers.OidcInfo` class contains information about an OIDC identity provider. OIDC is a discovery protocol for OAuth2 configuration metadata, so `Providers.OidcInfo` contains additional discovered OAuth2 metadata. This class was added in vSphere API 7.0.0.0.
+/// The [`OidcInfo`](crate::vcenter::identity::providers::OidcInfo) structure contains information about an OIDC identity provider. OIDC is a discovery protocol for OAuth2 configuration metadata, so [`OidcInfo`](crate::vcenter::identity::providers::OidcInfo) contains additional discovered OAuth2 metadata.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.identity.providers.oidc_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OidcInfo {
-    /// Endpoint to retrieve the provider metadata This attribute was added in vSphere API 7.0.0.0.
+    /// Endpoint to retrieve the provider metadata.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub discovery_endpoint: String,
-    /// The endpoint to use for terminating the user's session at the identity provider. This value is automatically derived from the metadata information provided by the OIDC discovery endpoint. This attribute was added in vSphere API 7.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// The endpoint to use for terminating the user's session at the identity provider. This value is automatically derived from the metadata information provided by the OIDC discovery endpoint. This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logout_endpoint: Option<String>,
-    /// Authentication/authorization endpoint of the provider This attribute was added in vSphere API 7.0.0.0.
+    /// Authentication/authorization endpoint of the provider.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub auth_endpoint: String,
-    /// Token endpoint of the provider This attribute was added in vSphere API 7.0.0.0.
+    /// Token endpoint of the provider.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub token_endpoint: String,
-    /// Endpoint to retrieve the provider public key for validation This attribute was added in vSphere API 7.0.0.0.
+    /// Endpoint to retrieve the provider public key for validation.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub public_key_uri: String,
-    /// Client identifier to connect to the provider This attribute was added in vSphere API 7.0.0.0.
+    /// Client identifier to connect to the provider.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "OidcInfo::__missing_client_id")]
     pub client_id: String,
-    /// The secret shared between the client and the provider This attribute was added in vSphere API 7.0.0.0.
+    /// The secret shared between the client and the provider.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "OidcInfo::__missing_client_secret")]
     pub client_secret: String,
-    /// The map used to transform an OAuth2 claim to a corresponding claim that vCenter Server understands. Currently only the key "perms" is supported. The key "perms" is used for mapping the "perms" claim of incoming JWT. The value is another map with an external group as the key and a vCenter Server group as value. This attribute was added in vSphere API 7.0.0.0.
+    /// The map used to transform an OAuth2 claim to a corresponding claim that vCenter Server understands. Currently only the key "perms" is supported. The key "perms" is used for mapping the "perms" claim of incoming JWT. The value is another map with an external group as the key and a vCenter Server group as value.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "OidcInfo::__missing_claim_map",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -1248,10 +1492,14 @@ pub struct OidcInfo {
         String,
         vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
     >,
-    /// The identity provider namespace. It is used to validate the issuer in the acquired OAuth2 token This attribute was added in vSphere API 7.0.0.0.
+    /// The identity provider namespace. It is used to validate the issuer in the acquired OAuth2 token.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "OidcInfo::__missing_issuer")]
     pub issuer: String,
-    /// Authentication method used by the provider This attribute was added in vSphere API 7.0.0.0.
+    /// Authentication method used by the provider.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub authentication_method: Oauth2AuthenticationMethod,
     /// key/value pairs that are to be appended to the authEndpoint request.
     ///
@@ -1261,7 +1509,7 @@ pub struct OidcInfo {
     /// * If the value is an empty list, then the key is added without a "=v".
     /// * If the value contains multiple strings, then the key is repeated in the query-string for each string in the value.
     ///
-    /// This attribute was added in vSphere API 7.0.0.0.
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "OidcInfo::__missing_auth_query_params",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -1312,23 +1560,39 @@ impl OidcInfo {
     }
 }
 
-/// The `Providers.OidcSummary` class contains commonly used information about an OIDC identity provider. OIDC is a discovery protocol for OAuth2 configuration metadata, so `Providers.OidcSummary` contains discovered OAuth2 metadata. This class was added in vSphere API 7.0.0.0.
+/// The [`OidcSummary`](crate::vcenter::identity::providers::OidcSummary) structure contains commonly used information about an OIDC identity provider. OIDC is a discovery protocol for OAuth2 configuration metadata, so [`OidcSummary`](crate::vcenter::identity::providers::OidcSummary) contains discovered OAuth2 metadata.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.identity.providers.oidc_summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OidcSummary {
-    /// Endpoint to retrieve the provider metadata This attribute was added in vSphere API 7.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Endpoint to retrieve the provider metadata. This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discovery_endpoint: Option<String>,
-    /// The endpoint to use for terminating the user's session at the identity provider. This value is automatically derived from the metadata information provided by the OIDC discovery endpoint. This attribute was added in vSphere API 7.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// The endpoint to use for terminating the user's session at the identity provider. This value is automatically derived from the metadata information provided by the OIDC discovery endpoint. This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logout_endpoint: Option<String>,
-    /// Authentication/authorization endpoint of the provider This attribute was added in vSphere API 7.0.0.0.
+    /// Authentication/authorization endpoint of the provider.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub auth_endpoint: String,
-    /// Token endpoint of the provider This attribute was added in vSphere API 7.0.0.0.
+    /// Token endpoint of the provider.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub token_endpoint: String,
-    /// Client identifier to connect to the provider This attribute was added in vSphere API 7.0.0.0.
+    /// Client identifier to connect to the provider.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "OidcSummary::__missing_client_id")]
     pub client_id: String,
-    /// The authentication data used as part of request header to acquire or refresh an OAuth2 token. The data format depends on the authentication method used. Example of basic authentication format: Authorization: Basic \[base64Encode(clientId + ":" + secret)\] This attribute was added in vSphere API 7.0.0.0.
+    /// The authentication data used as part of request header to acquire or refresh an OAuth2 token. The data format depends on the authentication method used. Example of basic authentication format: Authorization: Basic \[base64Encode(clientId + ":" + secret)\]
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "OidcSummary::__missing_authentication_header")]
     pub authentication_header: String,
     /// key/value pairs that are to be appended to the authEndpoint request.
@@ -1339,7 +1603,7 @@ pub struct OidcSummary {
     /// * If the value is an empty list, then the key is added without a "=v".
     /// * If the value contains multiple strings, then the key is repeated in the query-string for each string in the value.
     ///
-    /// This attribute was added in vSphere API 7.0.0.0.
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "OidcSummary::__missing_auth_query_params",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -1373,19 +1637,31 @@ impl OidcSummary {
     }
 }
 
-/// The `Providers.OidcUpdateSpec` class contains the information used to update the OIDC identity provider. This class was added in vSphere API 7.0.0.0.
+/// The [`OidcUpdateSpec`](crate::vcenter::identity::providers::OidcUpdateSpec) structure contains the information used to update the OIDC identity provider.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.identity.providers.oidc_update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OidcUpdateSpec {
-    /// Endpoint to retrieve the provider metadata This attribute was added in vSphere API 7.0.0.0. If None, leaves value unchanged.
+    /// Endpoint to retrieve the provider metadata. If `None`, leaves value unchanged.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discovery_endpoint: Option<String>,
-    /// Client identifier to connect to the provider This attribute was added in vSphere API 7.0.0.0. If None, leaves value unchanged.
+    /// Client identifier to connect to the provider. If `None`, leaves value unchanged.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    /// The secret shared between the client and the provider This attribute was added in vSphere API 7.0.0.0. If None, leaves value unchanged.
+    /// The secret shared between the client and the provider. If `None`, leaves value unchanged.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
-    /// The map used to transform an OAuth2 claim to a corresponding claim that vCenter Server understands. Currently only the key "perms" is supported. The key "perms" is used for mapping the "perms" claim of incoming JWT. The value is another map with an external group as the key and a vCenter Server group as value. This attribute was added in vSphere API 7.0.0.0. If None, leaves value unchanged.
+    /// The map used to transform an OAuth2 claim to a corresponding claim that vCenter Server understands. Currently only the key "perms" is supported. The key "perms" is used for mapping the "perms" claim of incoming JWT. The value is another map with an external group as the key and a vCenter Server group as value. If `None`, leaves value unchanged.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim_map: Option<
         vsphere_vapi_runtime::types::VapiMap<
@@ -1395,22 +1671,36 @@ pub struct OidcUpdateSpec {
     >,
 }
 
-/// The `Providers.Summary` class contains commonly used information about an identity provider. This class was added in vSphere API 7.0.0.0.
+/// The [`Summary`](crate::vcenter::identity::providers::Summary) structure contains commonly used information about an identity provider.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.identity.providers.summary`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
-    /// The identifier of the provider This attribute was added in vSphere API 7.0.0.0.
+    /// The identifier of the provider.
     ///
     /// Identifier of a `com.vmware.vcenter.identity.Providers` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub provider: crate::ids::ProvidersId,
-    /// The user friendly name for the provider This attribute was added in vSphere API 7.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// The user friendly name for the provider. This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub name: Option<String>,
-    /// The config type of the identity provider This attribute was added in vSphere API 7.0.0.0.
+    /// The config type of the identity provider.
     ///
     /// The variant carries the fields of its case (see [`SummaryConfigTag`]).
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub config_tag: SummaryConfigTag,
-    /// Specifies whether the provider is the default provider. This attribute was added in vSphere API 7.0.0.0.
+    /// Specifies whether the provider is the default provider.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub is_default: bool,
-    /// Set of fully qualified domain names to trust when federating with this identity provider. Tokens from this identity provider will only be validated if the user belongs to one of these domains, and any domain-qualified groups in the tokens will be filtered to include only those groups that belong to one of these domains. If domainNames is an empty set, domain validation behavior at login with this identity provider will be as follows: the user's domain will be parsed from the User Principal Name (UPN) value that is found in the tokens returned by the identity provider. This domain will then be implicitly trusted and used to filter any groups that are also provided in the tokens. This attribute was added in vSphere API 7.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Set of fully qualified domain names to trust when federating with this identity provider. Tokens from this identity provider will only be validated if the user belongs to one of these domains, and any domain-qualified groups in the tokens will be filtered to include only those groups that belong to one of these domains. If domainNames is an empty set, domain validation behavior at login with this identity provider will be as follows: the user's domain will be parsed from the User Principal Name (UPN) value that is found in the tokens returned by the identity provider. This domain will then be implicitly trusted and used to filter any groups that are also provided in the tokens. This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub domain_names: Option<Vec<String>>,
     /// key/value pairs that are to be appended to the authEndpoint request.
     ///
@@ -1420,33 +1710,48 @@ pub struct Summary {
     /// * If the value is an empty list, then the key is added without a "=v".
     /// * If the value contains multiple strings, then the key is repeated in the query-string for each string in the value.
     ///
-    /// This attribute was added in vSphere API 7.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub auth_query_params: Option<
         vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
     >,
-    /// The type of the identity provider This attribute was added in vSphere API 8.0.1.0. If no federation type value set earlier.
+    /// The type of the identity provider. If no federation type value set earlier.
+    ///
+    /// Since vSphere API 8.0.1.0.
     pub federation_type: Option<crate::vcenter::identity::FederationType>,
 }
 
-/// The `config_tag` tag of [`Summary`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `config_tag` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SummaryConfigTag::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `config_tag` tag of [`Summary`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `SummaryConfigTag::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum SummaryConfigTag {
     /// Config for OAuth2
     Oauth2 {
-        /// OAuth2 Summary This attribute was added in vSphere API 7.0.0.0.
+        /// OAuth2 Summary.
+        ///
+        /// Since vSphere API 7.0.0.0.
         oauth2: Option<Oauth2Summary>,
     },
     /// Config for OIDC
     Oidc {
-        /// OIDC Summary This attribute was added in vSphere API 7.0.0.0.
+        /// OIDC Summary.
+        ///
+        /// Since vSphere API 7.0.0.0.
         oidc: Option<OidcSummary>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl SummaryConfigTag {
@@ -1629,60 +1934,99 @@ impl<'de> serde::Deserialize<'de> for Summary {
     }
 }
 
-/// The `Providers.UpdateSpec` class contains the information used to update the identity provider. This class was added in vSphere API 7.0.0.0.
+/// The [`UpdateSpec`](crate::vcenter::identity::providers::UpdateSpec) structure contains the information used to update the identity provider.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.identity.providers.update_spec`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateSpec {
-    /// The config type of the identity provider This attribute was added in vSphere API 7.0.0.0.
+    /// The config type of the identity provider.
     ///
     /// The variant carries the fields of its case (see [`UpdateSpecConfigTag`]).
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub config_tag: UpdateSpecConfigTag,
-    /// The set orgIds as part of SDDC creation which provides the basis for tenancy This attribute was added in vSphere API 7.0.0.0. If None, leaves value unchanged.
+    /// The set orgIds as part of SDDC creation which provides the basis for tenancy. If `None`, leaves value unchanged.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub org_ids: Option<Vec<String>>,
-    /// Specifies whether to make this the default provider. If `makeDefault` is set to true, this provider will be flagged as the default provider and any other providers that had previously been flagged as the default will be made non-default. If `makeDefault` is set to false, this provider's default flag will not be modified. This attribute was added in vSphere API 7.0.0.0. If None, leaves value unchanged.
+    /// Specifies whether to make this the default provider. If `makeDefault` is set to true, this provider will be flagged as the default provider and any other providers that had previously been flagged as the default will be made non-default. If `makeDefault` is set to false, this provider's default flag will not be modified. If `None`, leaves value unchanged.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub make_default: Option<bool>,
-    /// The user friendly name for the provider. This name can be used for human-readable identification purposes, but it does not have to be unique, as the system will use internal UUIDs to differentiate providers. This attribute was added in vSphere API 7.0.0.0. If None, leaves value unchanged.
+    /// The user friendly name for the provider. This name can be used for human-readable identification purposes, but it does not have to be unique, as the system will use internal UUIDs to differentiate providers. If `None`, leaves value unchanged.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub name: Option<String>,
-    /// Set of fully qualified domain names to trust when federating with this identity provider. Tokens from this identity provider will only be validated if the user belongs to one of these domains, and any domain-qualified groups in the tokens will be filtered to include only those groups that belong to one of these domains. This attribute was added in vSphere API 7.0.0.0. If None, leaves value unchanged. If domainNames is an empty set, domain validation behavior at login with this identity provider will be as follows: the user's domain will be parsed from the User Principal Name (UPN) value that is found in the tokens returned by the identity provider. This domain will then be implicitly trusted and used to filter any groups that are also provided in the tokens.
+    /// Set of fully qualified domain names to trust when federating with this identity provider. Tokens from this identity provider will only be validated if the user belongs to one of these domains, and any domain-qualified groups in the tokens will be filtered to include only those groups that belong to one of these domains. If `None`, leaves value unchanged. If domainNames is an empty set, domain validation behavior at login with this identity provider will be as follows: the user's domain will be parsed from the User Principal Name (UPN) value that is found in the tokens returned by the identity provider. This domain will then be implicitly trusted and used to filter any groups that are also provided in the tokens.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub domain_names: Option<Vec<String>>,
-    /// key/value pairs that are to be appended to the authEndpoint request. How to append to authEndpoint request: If the map is not empty, a "?" is added to the endpoint URL, and combination of each k and each string in the v is added with an "&" delimiter. Details: If the value contains only one string, then the key is added with "k=v". If the value is an empty list, then the key is added without a "=v". If the value contains multiple strings, then the key is repeated in the query-string for each string in the value. If the map is empty, deletes all params. This attribute was added in vSphere API 7.0.0.0. If None, leaves value unchanged.
+    /// key/value pairs that are to be appended to the authEndpoint request. How to append to authEndpoint request: If the map is not empty, a "?" is added to the endpoint URL, and combination of each k and each string in the v is added with an "&" delimiter. Details: If the value contains only one string, then the key is added with "k=v". If the value is an empty list, then the key is added without a "=v". If the value contains multiple strings, then the key is repeated in the query-string for each string in the value. If the map is empty, deletes all params. If `None`, leaves value unchanged.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub auth_query_params: Option<
         vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
     >,
-    /// The protocol to communicate to the identity management endpoints This attribute was added in vSphere API 7.0.0.0. If None, leave value unchanged.
+    /// The protocol to communicate to the identity management endpoints. If `None`, leave value unchanged.
     ///
     /// The variant carries the fields of its case (see [`UpdateSpecIdmProtocol`]).
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub idm_protocol: Option<UpdateSpecIdmProtocol>,
-    /// Specifies which claim provides the user principal name (UPN) for the subject of the token. This attribute was added in vSphere API 7.0.0.0. If None, leaves value unchanged.
+    /// Specifies which claim provides the user principal name (UPN) for the subject of the token. If `None`, leaves value unchanged.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub upn_claim: Option<String>,
-    /// Flag indicating whether the user principal name (UPN) claim should be set back to its default value. If this field is set to `true`, the user principal name (UPN) claim will be set to 'acct', which is used for backwards compatibility with CSP. If this field is set to `false`, the existing user principal name (UPN) claim will be changed to the value specified in `com.vmware.vcenter.identity.providers.update_spec.upn_claim`, if any. This attribute was added in vSphere API 7.0.0.0. If None, the existing user principal name (UPN) claim will be changed to the value specified in `com.vmware.vcenter.identity.providers.update_spec.upn_claim`, if any.
+    /// Flag indicating whether the user principal name (UPN) claim should be set back to its default value. If this field is set to `true`, the user principal name (UPN) claim will be set to 'acct', which is used for backwards compatibility with CSP. If this field is set to `false`, the existing user principal name (UPN) claim will be changed to the value specified in [`UpdateSpec::upn_claim`](crate::vcenter::identity::providers::UpdateSpec::upn_claim), if any. If `None`, the existing user principal name (UPN) claim will be changed to the value specified in [`UpdateSpec::upn_claim`](crate::vcenter::identity::providers::UpdateSpec::upn_claim), if any.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub reset_upn_claim: Option<bool>,
-    /// Specifies which claim provides the group membership for the token subject. This attribute was added in vSphere API 7.0.0.0. If None, leaves value unchanged.
+    /// Specifies which claim provides the group membership for the token subject. If `None`, leaves value unchanged.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub groups_claim: Option<String>,
-    /// Flag indicating whether any existing groups claim value should be removed. If this field is set to `true`, the existing groups claim value is removed which defaults to backwards compatibility with CSP. In this case, the groups for the subject will be comprised of the groups in 'group_names' and 'group_ids' claims. If this field is set to `false`, the existing groups claim will be changed to the value specified in `com.vmware.vcenter.identity.providers.update_spec.groups_claim`, if any. This attribute was added in vSphere API 7.0.0.0. If None, the existing groups claim will be changed to the value specified in `com.vmware.vcenter.identity.providers.update_spec.groups_claim`, if any.
+    /// Flag indicating whether any existing groups claim value should be removed. If this field is set to `true`, the existing groups claim value is removed which defaults to backwards compatibility with CSP. In this case, the groups for the subject will be comprised of the groups in 'group_names' and 'group_ids' claims. If this field is set to `false`, the existing groups claim will be changed to the value specified in [`UpdateSpec::groups_claim`](crate::vcenter::identity::providers::UpdateSpec::groups_claim), if any. If `None`, the existing groups claim will be changed to the value specified in [`UpdateSpec::groups_claim`](crate::vcenter::identity::providers::UpdateSpec::groups_claim), if any.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub reset_groups_claim: Option<bool>,
-    /// The type of the identity provider This attribute was added in vSphere API 8.0.1.0. If None, leaves value unchanged.
+    /// The type of the identity provider. If `None`, leaves value unchanged.
+    ///
+    /// Since vSphere API 8.0.1.0.
     pub federation_type: Option<crate::vcenter::identity::FederationType>,
 }
 
-/// The `config_tag` tag of [`UpdateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `config_tag` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `UpdateSpecConfigTag::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `config_tag` tag of [`UpdateSpec`] together with the fields of its case:
+/// each variant carries exactly the fields the metamodel lists for that tag value.
+/// Tag values this crate does not know arrive as `UpdateSpecConfigTag::Unknown`
+/// ([unknown values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum UpdateSpecConfigTag {
     /// Config for OAuth2
     Oauth2 {
-        /// OAuth2 UpdateSpec This attribute was added in vSphere API 7.0.0.0.
+        /// OAuth2 UpdateSpec.
+        ///
+        /// Since vSphere API 7.0.0.0.
         oauth2: Option<Oauth2UpdateSpec>,
     },
     /// Config for OIDC
     Oidc {
-        /// OIDC UpdateSpec This attribute was added in vSphere API 7.0.0.0.
+        /// OIDC UpdateSpec.
+        ///
+        /// Since vSphere API 7.0.0.0.
         oidc: Option<OidcUpdateSpec>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl UpdateSpecConfigTag {
@@ -1729,35 +2073,50 @@ impl UpdateSpecConfigTag {
     }
 }
 
-/// The `idm_protocol` tag of [`UpdateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `idm_protocol` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `UpdateSpecIdmProtocol::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `idm_protocol` tag of [`UpdateSpec`] together with the fields of its case:
+/// each variant carries exactly the fields the metamodel lists for that tag value.
+/// Tag values this crate does not know arrive as `UpdateSpecIdmProtocol::Unknown`
+/// ([unknown values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum UpdateSpecIdmProtocol {
     /// REST protocol based identity management endpoints
     Rest {
-        /// Identity management endpoints. When specified, at least one endpoint must be provided. This attribute was added in vSphere API 7.0.0.0.
+        /// Identity management endpoints. When specified, at least one endpoint must be provided.
+        ///
+        /// Since vSphere API 7.0.0.0.
         idm_endpoints: Option<Vec<String>>,
     },
     /// SCIM V1.1 protocol based identity management endpoints
     Scim {
-        /// Identity management endpoints. When specified, at least one endpoint must be provided. This attribute was added in vSphere API 7.0.0.0.
+        /// Identity management endpoints. When specified, at least one endpoint must be provided.
+        ///
+        /// Since vSphere API 7.0.0.0.
         idm_endpoints: Option<Vec<String>>,
     },
     /// SCIM V2.0 protocol based identity management endpoints
     Scim20 {
-        /// Identity management endpoints. When specified, at least one endpoint must be provided. This attribute was added in vSphere API 7.0.0.0.
+        /// Identity management endpoints. When specified, at least one endpoint must be provided.
+        ///
+        /// Since vSphere API 7.0.0.0.
         idm_endpoints: Option<Vec<String>>,
     },
     /// LDAP protocol based identity management endpoints
     Ldap {
-        /// Identity management configuration. If the protocol is LDAP, the configuration must be set, else InvalidArgument is thrown This attribute was added in vSphere API 7.0.0.0.
+        /// Identity management configuration. If the protocol is LDAP, the configuration must be set, else InvalidArgument is thrown.
+        ///
+        /// Since vSphere API 7.0.0.0.
         active_directory_over_ldap: Option<ActiveDirectoryOverLdap>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl UpdateSpecIdmProtocol {

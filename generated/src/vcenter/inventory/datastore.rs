@@ -6,10 +6,12 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// The `Datastore.Info` class contains information about a datastore.
+/// The [`Info`](crate::vcenter::inventory::datastore::Info) structure contains information about a datastore.
+///
+/// vAPI structure `com.vmware.vcenter.inventory.datastore.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Type of the datastore. When clients pass a value of this class as a parameter, the attribute must be one of `Datastore` or `StoragePod`. When methods return a value of this class as a return value, the attribute will be one of `Datastore` or `StoragePod`.
+    /// Type of the datastore. When clients pass a value of this field as a parameter, the field must be one of [`Datastore`](crate::vcenter::inventory::Datastore) or [`StoragePod`](crate::appliance::vcenter::settings::v1::config::components::inventory::datastore::StoragePod). When methods return a value of this field as a return value, the field will be one of [`Datastore`](crate::vcenter::inventory::Datastore) or [`StoragePod`](crate::appliance::vcenter::settings::v1::config::components::inventory::datastore::StoragePod).
     #[serde(default = "Info::__missing_type")]
     pub r#type: String,
 }

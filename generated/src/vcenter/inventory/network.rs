@@ -6,10 +6,12 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// The `Network.Info` class contains information about a vCenter Server network.
+/// The [`Info`](crate::vcenter::inventory::network::Info) structure contains information about a vCenter Server network.
+///
+/// vAPI structure `com.vmware.vcenter.inventory.network.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Type of the vCenter Server network. When clients pass a value of this class as a parameter, the attribute must be one of `Network`, `DistributedVirtualPortgroup`, or `OpaqueNetwork`. When methods return a value of this class as a return value, the attribute will be one of `Network`, `DistributedVirtualPortgroup`, or `OpaqueNetwork`.
+    /// Type of the vCenter Server network. When clients pass a value of this field as a parameter, the field must be one of [`Network`](crate::vcenter::inventory::Network), `DistributedVirtualPortgroup`, or `OpaqueNetwork`. When methods return a value of this field as a return value, the field will be one of [`Network`](crate::vcenter::inventory::Network), `DistributedVirtualPortgroup`, or `OpaqueNetwork`.
     #[serde(default = "Info::__missing_type")]
     pub r#type: String,
 }

@@ -6,7 +6,9 @@
 //!
 //! Compiled with the `vcenter-lcm` feature.
 
-/// The `Reports.Location` class contains the URI location to download the report from, as well as a token required (as a header on the HTTP request) to get the bundle. The validity of the token is 5 minutes as best attempt. After the token expires, any attempt to call the URI with said token will fail.
+/// The [`Location`](crate::vcenter::lcm::reports::Location) structure contains the URI location to download the report from, as well as a token required (as a header on the HTTP request) to get the bundle. The validity of the token is 5 minutes as best attempt. After the token expires, any attempt to call the URI with said token will fail.
+///
+/// vAPI structure `com.vmware.vcenter.lcm.reports.location`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Location {
     /// Report Download URI.
@@ -15,7 +17,9 @@ pub struct Location {
     pub download_file_token: Token,
 }
 
-/// The `Reports.Token` class contains information about the token required in the HTTP GET request to generate the report.
+/// The [`Token`](crate::vcenter::lcm::reports::Token) structure contains information about the token required in the HTTP GET request to generate the report.
+///
+/// vAPI structure `com.vmware.vcenter.lcm.reports.token`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Token {
     /// A one-time, short-lived token required in the HTTP header of the request to the url. This token needs to be passed in as a header with the name "session-id".

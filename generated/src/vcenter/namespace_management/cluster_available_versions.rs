@@ -7,21 +7,36 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `ClusterAvailableVersions.Summary` class contains the information about each available upgrade version. This class was added in vSphere API 7.0.0.0.
+/// The [`Summary`](crate::vcenter::namespace_management::cluster_available_versions::Summary) structure contains the information about each available upgrade version.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.cluster_available_versions.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Version of the upgrade. This attribute was added in vSphere API 7.0.0.0.
+    /// Version of the upgrade.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Summary::__missing_version")]
     pub version: String,
-    /// Name of the upgrade. This attribute was added in vSphere API 7.0.0.0.
+    /// Name of the upgrade.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Summary::__missing_name")]
     pub name: String,
-    /// Description of the upgrade. This attribute was added in vSphere API 7.0.0.0.
+    /// Description of the upgrade.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Summary::__missing_description")]
     pub description: String,
-    /// Release date of the upgrade. This attribute was added in vSphere API 7.0.0.0.
+    /// Release date of the upgrade.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub release_date: vsphere_vapi_runtime::types::DateTime,
-    /// Release details of the upgrade. This attribute was added in vSphere API 7.0.0.0.
+    /// Release details of the upgrade.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Summary::__missing_release_notes")]
     pub release_notes: String,
 }

@@ -7,26 +7,44 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `ClusterCompatibility.FilterSpec` class contains attributes used to filter the results when listing clusters (see `com.vmware.vcenter.namespace_management.cluster_compatibility.list`) and their compatibility information. This class was added in vSphere API 7.0.0.0.
+/// The [`FilterSpec`](crate::vcenter::namespace_management::cluster_compatibility::FilterSpec) structure contains fields used to filter the results when listing clusters (see [`ClusterCompatibility::list`](crate::vcenter::namespace_management::ClusterCompatibility::list)) and their compatibility information.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.cluster_compatibility.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Set this flag to true to only list vSphere clusters that are currently compatible with the Namespaces feature. If set to false, both compatible and incompatible vSphere clusters will be listed. This attribute was added in vSphere API 7.0.0.0. If None, both compatible and incompatible vSphere clusters will be listed.
+    /// Set this flag to true to only list vSphere clusters that are currently compatible with the Namespaces feature. If set to false, both compatible and incompatible vSphere clusters will be listed. If `None`, both compatible and incompatible vSphere clusters will be listed.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatible: Option<bool>,
-    /// The network provider whose networks will be considered. This attribute was added in vSphere API 7.0.1.0. If None, this will default to `com.vmware.vcenter.namespace_management.clusters.network_provider.NSXT_CONTAINER_PLUGIN`.
+    /// The network provider whose networks will be considered. If `None`, this will default to [`NetworkProvider::NsxtContainerPlugin`](crate::vcenter::namespace_management::clusters::NetworkProvider::NsxtContainerPlugin).
+    ///
+    /// Since vSphere API 7.0.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_provider: Option<
         crate::vcenter::namespace_management::clusters::NetworkProvider,
     >,
 }
 
-/// The `ClusterCompatibility.FilterSpecV2` class contains attributes used to filter the results when listing clusters (see `com.vmware.vcenter.namespace_management.cluster_compatibility.list_v2`) and their compatibility information. This class was added in vSphere API 8.0.0.1.
+/// The [`FilterSpecV2`](crate::vcenter::namespace_management::cluster_compatibility::FilterSpecV2) structure contains fields used to filter the results when listing clusters (see [`ClusterCompatibility::list_v2`](crate::vcenter::namespace_management::ClusterCompatibility::list_v2)) and their compatibility information.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.cluster_compatibility.filter_spec_v2`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpecV2 {
-    /// Set this flag to true to only return vSphere clusters that are currently compatible with the Namespaces feature. If set to false, both compatible and incompatible vSphere clusters will be returned. This attribute was added in vSphere API 8.0.0.1. If None, both compatible and incompatible vSphere clusters will be listed.
+    /// Set this flag to true to only return vSphere clusters that are currently compatible with the Namespaces feature. If set to false, both compatible and incompatible vSphere clusters will be returned. If `None`, both compatible and incompatible vSphere clusters will be listed.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatible: Option<bool>,
-    /// The network type that will be considered. A Supervisor can only be enabled with this network type if all hosts are compatible for this specific network type. This attribute was added in vSphere API 8.0.0.1. If None, this will default to `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network_type.NSXT`.
+    /// The network type that will be considered. A Supervisor can only be enabled with this network type if all hosts are compatible for this specific network type. If `None`, this will default to [`NetworkType::Nsxt`](crate::vcenter::namespace_management::supervisors::networks::workload::NetworkType::Nsxt).
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_provider: Option<
         crate::vcenter::namespace_management::supervisors::networks::workload::NetworkType,
@@ -47,7 +65,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Specification of matching clusters for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.namespace_management.cluster_compatibility.filter_spec` with all attributes None which means all NSX clusters the user is authorized to view will be returned.
+    /// Specification of matching clusters for which information should be returned. If `None`, the behavior is equivalent to a [`FilterSpec`](crate::vcenter::namespace_management::cluster_compatibility::FilterSpec) with all fields `None` which means all NSX clusters the user is authorized to view will be returned.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
@@ -74,14 +92,14 @@ impl ListV2Request {
         Self { call }
     }
 
-    /// Specification used to filter the results when listing vSphere Zones. If None, the behavior is equivalent to a  with all attributes None which means all available vSphere Zones will be returned.
+    /// Specification used to filter the results when listing vSphere Zones. If `None`, the behavior is equivalent to a  with all fields `None` which means all available vSphere Zones will be returned.
     pub fn zone_filter(self, zone_filter: &ZoneFilterSpec) -> Self {
         Self {
             call: self.call.param("zone_filter", zone_filter),
         }
     }
 
-    /// Specification of matching vSphere clusters for which information should be returned. If None, the behavior is equivalent to a  with all attributes None which means all NSX clusters the user is authorized to view will be returned.
+    /// Specification of matching vSphere clusters for which information should be returned. If `None`, the behavior is equivalent to a  with all fields `None` which means all NSX clusters the user is authorized to view will be returned.
     pub fn cluster_filter(self, cluster_filter: &FilterSpecV2) -> Self {
         Self {
             call: self.call.param("cluster_filter", cluster_filter),
@@ -94,17 +112,28 @@ impl ListV2Request {
     }
 }
 
-/// The `ClusterCompatibility.Summary` class contains the information about the compatibility of a vSphere cluster. This class was added in vSphere API 7.0.0.0.
+/// The [`Summary`](crate::vcenter::namespace_management::cluster_compatibility::Summary) structure contains the information about the compatibility of a vSphere cluster.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.cluster_compatibility.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the vSphere cluster. This attribute was added in vSphere API 7.0.0.0.
+    /// Identifier of the vSphere cluster.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub cluster: crate::ids::ClusterComputeResourceId,
-    /// Compatibility of this vSphere cluster. If false, the list of incompatibility issues will be given in the `incompatibilityReasons` field. This attribute was added in vSphere API 7.0.0.0.
+    /// Compatibility of this vSphere cluster. If false, the list of incompatibility issues will be given in the `incompatibilityReasons` field.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Summary::__missing_compatible")]
     pub compatible: bool,
-    /// Reasons for incompatibility. This attribute was added in vSphere API 7.0.0.0.
+    /// Reasons for incompatibility.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "Summary::__missing_incompatibility_reasons",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -130,19 +159,30 @@ impl Summary {
     }
 }
 
-/// The `ClusterCompatibility.ZoneCompatibilityInfo` class contains the information about the compatibility between a list of vSphere Zones. This class was added in vSphere API 8.0.0.1.
+/// The [`ZoneCompatibilityInfo`](crate::vcenter::namespace_management::cluster_compatibility::ZoneCompatibilityInfo) structure contains the information about the compatibility between a list of vSphere Zones.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.cluster_compatibility.zone_compatibility_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ZoneCompatibilityInfo {
-    /// Flag to indicate whether the vSphere Zones are compatible with each other. If false, the list of incompatibility issues will be given in the `incompatibilityReasons` field. This attribute was added in vSphere API 8.0.0.1.
+    /// Flag to indicate whether the vSphere Zones are compatible with each other. If false, the list of incompatibility issues will be given in the `incompatibilityReasons` field.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "ZoneCompatibilityInfo::__missing_compatible")]
     pub compatible: bool,
-    /// Information about the compatibility of a list of vSphere Zones and the vSphere clusters associated with them. This attribute was added in vSphere API 8.0.0.1.
+    /// Information about the compatibility of a list of vSphere Zones and the vSphere clusters associated with them.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(
         default = "ZoneCompatibilityInfo::__missing_zone_summaries",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub zone_summaries: Vec<ZoneSummary>,
-    /// Reasons for incompatibility between the vSphere Zones. This attribute was added in vSphere API 8.0.0.1.
+    /// Reasons for incompatibility between the vSphere Zones.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(
         default = "ZoneCompatibilityInfo::__missing_incompatibility_reasons",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -175,25 +215,43 @@ impl ZoneCompatibilityInfo {
     }
 }
 
-/// The `ClusterCompatibility.ZoneFilterSpec` class contains attributes used to filter the results when listing vSphere Zones (see `com.vmware.vcenter.namespace_management.cluster_compatibility.list_v2`) and their compatibility information. This class was added in vSphere API 8.0.0.1.
+/// The [`ZoneFilterSpec`](crate::vcenter::namespace_management::cluster_compatibility::ZoneFilterSpec) structure contains fields used to filter the results when listing vSphere Zones (see [`ClusterCompatibility::list_v2`](crate::vcenter::namespace_management::ClusterCompatibility::list_v2)) and their compatibility information.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.cluster_compatibility.zone_filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ZoneFilterSpec {
-    /// A list of vSphere Zone identifiers which will be used to filter vSphere Zones that correspond to this specific set of identifiers. This attribute was added in vSphere API 8.0.0.1. If None or empty, results will not be filtered for specific vSphere Zone identifiers.
+    /// A list of vSphere Zone identifiers which will be used to filter vSphere Zones that correspond to this specific set of identifiers. If `None` or empty, results will not be filtered for specific vSphere Zone identifiers.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<String>>,
 }
 
-/// The `ClusterCompatibility.ZoneSummary` class contains the information about the compatibility of a vSphere Zone and the vSphere clusters associated with it. This class was added in vSphere API 8.0.0.1.
+/// The [`ZoneSummary`](crate::vcenter::namespace_management::cluster_compatibility::ZoneSummary) structure contains the information about the compatibility of a vSphere Zone and the vSphere clusters associated with it.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.cluster_compatibility.zone_summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ZoneSummary {
-    /// Identifier of this vSphere Zone. This attribute was added in vSphere API 8.0.0.1.
+    /// Identifier of this vSphere Zone.
     ///
     /// Identifier of a `com.vmware.vcenter.consumption_domains.Zone` resource.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub zone: crate::ids::ZoneId,
-    /// Flag to indicate whether the current Zone can be used to enable a Supervisor cluster. If false, the list of incompatibility issues will be given in the `clusterSummaries` field. This attribute was added in vSphere API 8.0.0.1.
+    /// Flag to indicate whether the current Zone can be used to enable a Supervisor cluster. If false, the list of incompatibility issues will be given in the `clusterSummaries` field.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "ZoneSummary::__missing_compatible")]
     pub compatible: bool,
-    /// A list of information about the compatibility of vSphere clusters associated with this vSphere Zone. This attribute was added in vSphere API 8.0.0.1.
+    /// A list of information about the compatibility of vSphere clusters associated with this vSphere Zone.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(
         default = "ZoneSummary::__missing_cluster_summaries",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

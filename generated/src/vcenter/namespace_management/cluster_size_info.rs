@@ -7,25 +7,41 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `ClusterSizeInfo.Info` class contains the information about limits associated with a `SizingHint`. This class was added in vSphere API 7.0.0.0.
+/// The [`Info`](crate::vcenter::namespace_management::cluster_size_info::Info) structure contains the information about limits associated with a [`SizingHint`](crate::vcenter::namespace_management::SizingHint).
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.namespace_management.cluster_size_info.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The maximum number of supported pods. This attribute was added in vSphere API 7.0.0.0.
+    /// The maximum number of supported pods.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_num_supported_pods")]
     pub num_supported_pods: i64,
-    /// The maximum number of supported services. This attribute was added in vSphere API 7.0.0.0.
+    /// The maximum number of supported services.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_num_supported_services")]
     pub num_supported_services: i64,
-    /// Default CIDR range from which Kubernetes allocates service cluster IP addresses. This attribute was added in vSphere API 7.0.0.0.
+    /// Default CIDR range from which Kubernetes allocates service cluster IP addresses.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_default_service_cidr")]
     pub default_service_cidr: crate::vcenter::namespace_management::Ipv4Cidr,
-    /// Default CIDR range from which Kubernetes allocates pod IP addresses. This attribute was added in vSphere API 7.0.0.0.
+    /// Default CIDR range from which Kubernetes allocates pod IP addresses.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_default_pod_cidr")]
     pub default_pod_cidr: crate::vcenter::namespace_management::Ipv4Cidr,
-    /// Information about Kubernetes API server virtual machine configuration. This attribute was added in vSphere API 7.0.0.0.
+    /// Information about Kubernetes API server virtual machine configuration.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_master_vm_info")]
     pub master_vm_info: VmInfo,
-    /// Information about worker virtual machine configuration. This attribute was added in vSphere API 7.0.0.0. If None, the configuration of the worker VM is not fixed.
+    /// Information about worker virtual machine configuration. If `None`, the configuration of the worker VM is not fixed.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub worker_vm_info: Option<VmInfo>,
 }
@@ -67,19 +83,32 @@ impl Info {
     }
 }
 
-/// The `ClusterSizeInfo.VmInfo` class contains the information about the configuration of the virtual machines which would be created for Namespaces. This class was added in vSphere API 7.0.0.0.
+/// The [`VmInfo`](crate::vcenter::namespace_management::cluster_size_info::VmInfo) structure contains the information about the configuration of the virtual machines which would be created for Namespaces.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.cluster_size_info.vm_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VmInfo {
-    /// Number of CPU cores. This attribute was added in vSphere API 7.0.0.0.
+    /// Number of CPU cores.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "VmInfo::__missing_count")]
     pub count: i64,
-    /// Number of CPU cores per socket. This attribute was added in vSphere API 7.0.0.0.
+    /// Number of CPU cores per socket.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "VmInfo::__missing_cores_per_socket")]
     pub cores_per_socket: i64,
-    /// Memory size, in mebibytes. This attribute was added in vSphere API 7.0.0.0.
+    /// Memory size, in mebibytes.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "VmInfo::__missing_memory")]
     pub memory: i64,
-    /// Overall capacity of the disks in the virtual machine, in mebibytes. This attribute was added in vSphere API 7.0.0.0.
+    /// Overall capacity of the disks in the virtual machine, in mebibytes.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "VmInfo::__missing_capacity")]
     pub capacity: i64,
 }

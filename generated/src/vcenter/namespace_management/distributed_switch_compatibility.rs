@@ -8,17 +8,23 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `DistributedSwitchCompatibility.FilterSpec` class contains attributes used to filter the results when listing Distributed Switches (see `com.vmware.vcenter.namespace_management.distributed_switch_compatibility.list`) and their compatibility information. This class was added in vSphere API 7.0.0.0.
+/// The [`FilterSpec`](crate::vcenter::namespace_management::distributed_switch_compatibility::FilterSpec) structure contains fields used to filter the results when listing Distributed Switches (see [`DistributedSwitchCompatibility::list`](crate::vcenter::namespace_management::DistributedSwitchCompatibility::list)) and their compatibility information.
 ///
-/// This class is deprecated as of vSphere API 9.1.0.0.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 9.1.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.distributed_switch_compatibility.filter_spec`.
+#[deprecated(note = "since vSphere API 9.1.0.0")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Compatibility criteria for matching the filter. If true, only Distributed Switches which are compatible with vSphere Namespaces match the filter. If false, only Distributed Switches which are incompatible with vSphere Namespaces match the filter. This attribute was added in vSphere API 7.0.0.0. If None, both compatible and incompatible Distributed Switches match the filter.
+    /// Compatibility criteria for matching the filter. If true, only Distributed Switches which are compatible with vSphere Namespaces match the filter. If false, only Distributed Switches which are incompatible with vSphere Namespaces match the filter. If `None`, both compatible and incompatible Distributed Switches match the filter.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatible: Option<bool>,
-    /// The network provider whose networks will be considered. If unset, this will default to NSXT_CONTAINER_PLUGIN. This attribute was added in vSphere API 7.0.1.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// The network provider whose networks will be considered. If unset, this will default to NSXT_CONTAINER_PLUGIN. This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 7.0.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_provider: Option<
         crate::vcenter::namespace_management::clusters::NetworkProvider,
@@ -39,7 +45,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Specification of matching Distributed Switches for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.namespace_management.distributed_switch_compatibility.filter_spec` with all attributes None which means all Distributed Switches match the filter.
+    /// Specification of matching Distributed Switches for which information should be returned. If `None`, the behavior is equivalent to a [`FilterSpec`](crate::vcenter::namespace_management::distributed_switch_compatibility::FilterSpec) with all fields `None` which means all Distributed Switches match the filter.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
@@ -52,31 +58,43 @@ impl ListRequest {
     }
 }
 
-/// The `DistributedSwitchCompatibility.Summary` class contains information about the compatibility of a vSphere Distributed Switch with the Namespaces feature. This class was added in vSphere API 7.0.0.0.
+/// The [`Summary`](crate::vcenter::namespace_management::distributed_switch_compatibility::Summary) structure contains information about the compatibility of a vSphere Distributed Switch with the Namespaces feature.
 ///
-/// This class is deprecated as of vSphere API 9.1.0.0.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 9.1.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.distributed_switch_compatibility.summary`.
+#[deprecated(note = "since vSphere API 9.1.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the switch. If `com.vmware.vcenter.namespace_management.distributed_switch_compatibility.summary.network_provider` is either None or is set to NSXT_CONTAINER_PLUGIN, the value of this field will refer to the UUID of a vim.DistributedVirtualSwitch. Otherwise, the value of the field will refer to the ID of a vim.DistributedVirtualSwitch. This attribute was added in vSphere API 7.0.0.0.
+    /// Identifier of the switch. If [`Summary::network_provider`](crate::vcenter::namespace_management::distributed_switch_compatibility::Summary::network_provider) is either `None` or is set to NSXT_CONTAINER_PLUGIN, the value of this field will refer to the UUID of a vim.DistributedVirtualSwitch. Otherwise, the value of the field will refer to the ID of a vim.DistributedVirtualSwitch.
     ///
     /// Identifier of a `vSphereDistributedSwitch` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub distributed_switch: crate::ids::VSphereDistributedSwitchId,
-    /// Compatibility of this switch with vSphere Namespaces. This attribute was added in vSphere API 7.0.0.0.
+    /// Compatibility of this switch with vSphere Namespaces.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Summary::__missing_compatible")]
     pub compatible: bool,
-    /// List of reasons for incompatibility. This attribute was added in vSphere API 7.0.0.0. If None, this Distributed Switch is compatible.
+    /// List of reasons for incompatibility. If `None`, this Distributed Switch is compatible.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incompatibility_reasons: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
-    /// The network provider whose networks were considered. This attribute was added in vSphere API 7.0.1.0. If None, clients clients should assume the value to be NSXT_CONTAINER_PLUGIN.
+    /// The network provider whose networks were considered. If `None`, clients clients should assume the value to be NSXT_CONTAINER_PLUGIN.
+    ///
+    /// Since vSphere API 7.0.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_provider: Option<
         crate::vcenter::namespace_management::clusters::NetworkProvider,
     >,
-    /// List of compatible (PortGroup) Networks under the distributed switch. This attribute was added in vSphere API 7.0.1.0.
+    /// List of compatible (PortGroup) Networks under the distributed switch.
     ///
-    /// This attribute is optional because it was added in a newer version than its parent node.
+    /// This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 7.0.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatible_networks: Option<Vec<String>>,
 }

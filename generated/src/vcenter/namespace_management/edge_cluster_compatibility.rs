@@ -7,14 +7,18 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `EdgeClusterCompatibility.FilterSpec` class contains attributes used to filter the results when listing Edge Clusters (see `com.vmware.vcenter.namespace_management.edge_cluster_compatibility.list`) and their compatibility information. This class was added in vSphere API 7.0.0.0.
+/// The [`FilterSpec`](crate::vcenter::namespace_management::edge_cluster_compatibility::FilterSpec) structure contains fields used to filter the results when listing Edge Clusters (see [`EdgeClusterCompatibility::list`](crate::vcenter::namespace_management::EdgeClusterCompatibility::list)) and their compatibility information.
 ///
-/// This class is deprecated as of vSphere API 9.1.0.0.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 9.1.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.edge_cluster_compatibility.filter_spec`.
+#[deprecated(note = "since vSphere API 9.1.0.0")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Compatibility criteria for matching the filter. If true, only Edge Clusters which are compatible with vSphere Namespaces match the filter. If false, only Edge Clusters which are incompatible with vSphere Namespaces match the filter. This attribute was added in vSphere API 7.0.0.0. If None, both compatible and incompatible Edge Clusters match the filter.
+    /// Compatibility criteria for matching the filter. If true, only Edge Clusters which are compatible with vSphere Namespaces match the filter. If false, only Edge Clusters which are incompatible with vSphere Namespaces match the filter. If `None`, both compatible and incompatible Edge Clusters match the filter.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatible: Option<bool>,
 }
@@ -33,7 +37,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Specification of matching Edge Clusters for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.namespace_management.edge_cluster_compatibility.filter_spec` with all attributes None which means all Edge Clusters match the filter.
+    /// Specification of matching Edge Clusters for which information should be returned. If `None`, the behavior is equivalent to a [`FilterSpec`](crate::vcenter::namespace_management::edge_cluster_compatibility::FilterSpec) with all fields `None` which means all Edge Clusters match the filter.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
@@ -46,24 +50,34 @@ impl ListRequest {
     }
 }
 
-/// The `EdgeClusterCompatibility.Summary` class contains information about an NSX Edge Cluster, including its compatibility with the vCenter Namespaces feature. This class was added in vSphere API 7.0.0.0.
+/// The [`Summary`](crate::vcenter::namespace_management::edge_cluster_compatibility::Summary) structure contains information about an NSX Edge Cluster, including its compatibility with the vCenter Namespaces feature.
 ///
-/// This class is deprecated as of vSphere API 9.1.0.0.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 9.1.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.edge_cluster_compatibility.summary`.
+#[deprecated(note = "since vSphere API 9.1.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the Edge Cluster. This attribute was added in vSphere API 7.0.0.0.
+    /// Identifier of the Edge Cluster.
     ///
     /// Identifier of a `NSXEdgeCluster` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub edge_cluster: crate::ids::NSXEdgeClusterId,
-    /// Display name of the Edge Cluster. This attribute was added in vSphere API 7.0.0.0.
+    /// Display name of the Edge Cluster.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Summary::__missing_display_name")]
     pub display_name: String,
-    /// Compatibility of this Edge Cluster with Namespaces feature. This attribute was added in vSphere API 7.0.0.0.
+    /// Compatibility of this Edge Cluster with Namespaces feature.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Summary::__missing_compatible")]
     pub compatible: bool,
-    /// List of reasons for incompatibility. This attribute was added in vSphere API 7.0.0.0. If None, this Edge Cluster is compatible.
+    /// List of reasons for incompatibility. If `None`, this Edge Cluster is compatible.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incompatibility_reasons: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
 }

@@ -6,13 +6,21 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `HostsConfig.Info` class contains information about vSphere Namespaces support and licensing. This class was added in vSphere API 7.0.0.0.
+/// The [`Info`](crate::vcenter::namespace_management::hosts_config::Info) structure contains information about vSphere Namespaces support and licensing.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.namespace_management.hosts_config.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// True if vSphere Namespace feature is supported in this VC. This attribute was added in vSphere API 7.0.0.0.
+    /// `true` if vSphere Namespace feature is supported in this VC.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_namespaces_supported")]
     pub namespaces_supported: bool,
-    /// True if vSphere Namespace feature is licensed on any hosts in this VC. This attribute was added in vSphere API 7.0.0.0.
+    /// `true` if vSphere Namespace feature is licensed on any hosts in this VC.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_namespaces_licensed")]
     pub namespaces_licensed: bool,
 }

@@ -8,9 +8,16 @@
 //! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `InfrastructurePolicies.BooleanOperation` class defines boolean operations for combining match conditions. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`BooleanOperation`](crate::vcenter::namespace_management::infrastructure_policies::BooleanOperation) enumeration defines boolean operations for combining match conditions.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.infrastructure_policies.boolean_operation`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum BooleanOperation {
         /// All conditions must match (logical AND).
         And = "AND",
@@ -21,9 +28,16 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `InfrastructurePolicies.ConfigStatus` class defines the states in which infrastructure policy may be. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`ConfigStatus`](crate::vcenter::namespace_management::infrastructure_policies::ConfigStatus) enumeration defines the states in which infrastructure policy may be.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.infrastructure_policies.config_status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum ConfigStatus {
         /// Infrastructure policy can be attached to vSphere Namespaces.
         Ready = "READY",
@@ -35,27 +49,42 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `InfrastructurePolicies.CreateSpec` class defines the specification for creating policies. This class was added in vSphere API 9.1.0.0.
+/// The [`CreateSpec`](crate::vcenter::namespace_management::infrastructure_policies::CreateSpec) structure defines the specification for creating policies.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.infrastructure_policies.create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// Identifier of the policy. This has DNS label restrictions as specified in  (<https://tools.ietf.org/html/rfc1123>). This must be an alphanumeric (a-z and 0-9) string and with maximum length of 63 characters and with the '-' character allowed anywhere except the first or last character. This name is unique in this vCenter server and cannot be changed after creation. This attribute was added in vSphere API 9.1.0.0.
+    /// Identifier of the policy. This has DNS label restrictions as specified in <https://tools.ietf.org/html/rfc1123>. This must be an alphanumeric (a-z and 0-9) string and with maximum length of 63 characters and with the '-' character allowed anywhere except the first or last character. This name is unique in this vCenter server and cannot be changed after creation.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.INFRASTRUCTURE_POLICY` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub policy: crate::ids::InfrastructurePolicyId,
-    /// Specifies the desired description of the policy. This attribute was added in vSphere API 9.1.0.0. If None, no description is provided.
+    /// Specifies the desired description of the policy. If `None`, no description is provided.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Specifies the UUID of the underlying vSphere com.vmware.vcenter.compute.Policy, if one is associated with this object. This attribute was added in vSphere API 9.1.0.0.
+    /// Specifies the UUID of the underlying vSphere com.vmware.vcenter.compute.Policy, if one is associated with this object.
     ///
-    /// If None, no policy ID is specified.
+    /// If `None`, no policy ID is specified.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compute_policy_id: Option<String>,
-    /// Specifies how the policy is enforced. This attribute was added in vSphere API 9.1.0.0. If None, defaults to `com.vmware.vcenter.namespace_management.infrastructure_policies.enforcement_mode.MANDATORY`.
+    /// Specifies how the policy is enforced. If `None`, defaults to [`EnforcementMode::Mandatory`](crate::vcenter::namespace_management::infrastructure_policies::EnforcementMode::Mandatory).
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enforcement_mode: Option<EnforcementMode>,
-    /// Used to match workloads to which this policy should be applied. This attribute was added in vSphere API 9.1.0.0. If None, policy applies to all workloads.
+    /// Used to match workloads to which this policy should be applied. If `None`, policy applies to all workloads.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#match: Option<MatchSpec>,
 }
@@ -76,35 +105,58 @@ impl CreateSpec {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `InfrastructurePolicies.EnforcementMode` class defines whether a policy will be automatically applied to workloads by default. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`EnforcementMode`](crate::vcenter::namespace_management::infrastructure_policies::EnforcementMode) enumeration defines whether a policy will be automatically applied to workloads by default.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.infrastructure_policies.enforcement_mode`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum EnforcementMode {
         /// Policy will be automatically evaluated against all workloads in the vSphere Namespace this policy is applied to.
         Mandatory = "MANDATORY",
-        /// A policy will not be applied automatically. A user with access to the vSphere Namespace will be eligible to apply it to any workload in that namespace. The workload must match the conditions defined in `com.vmware.vcenter.namespace_management.infrastructure_policies.match_spec` for the policy to be effective.
+        /// A policy will not be applied automatically. A user with access to the vSphere Namespace will be eligible to apply it to any workload in that namespace. The workload must match the conditions defined in [`MatchSpec`](crate::vcenter::namespace_management::infrastructure_policies::MatchSpec) for the policy to be effective.
         Optional = "OPTIONAL",
         @unknown Unknown
     }
 }
 
-/// The `InfrastructurePolicies.GuestFamilyMatchSpec` class contains guest family matching criteria. This class was added in vSphere API 9.1.0.0.
+/// The [`GuestFamilyMatchSpec`](crate::vcenter::namespace_management::infrastructure_policies::GuestFamilyMatchSpec) structure contains guest family matching criteria.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.infrastructure_policies.guest_family_match_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GuestFamilyMatchSpec {
-    /// The operator that describes the operation performed against the specified value. This attribute was added in vSphere API 9.1.0.0. If None, defaults to `com.vmware.vcenter.namespace_management.infrastructure_policies.value_selector_operator.IS_EQUAL`.
+    /// The operator that describes the operation performed against the specified value. If `None`, defaults to [`ValueSelectorOperator::IsEqual`](crate::vcenter::namespace_management::infrastructure_policies::ValueSelectorOperator::IsEqual).
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub op: Option<ValueSelectorOperator>,
-    /// The value that describes the subject of the evaluation. This attribute was added in vSphere API 9.1.0.0. If None, no value matching is performed.
+    /// The value that describes the subject of the evaluation. If `None`, no value matching is performed.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<GuestFamilyType>,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `InfrastructurePolicies.GuestFamilyType` class represents guest operating system families. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`GuestFamilyType`](crate::vcenter::namespace_management::infrastructure_policies::GuestFamilyType) enumeration represents guest operating system families.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.infrastructure_policies.guest_family_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum GuestFamilyType {
         /// Darwin (macOS) guest family.
         Darwin = "DARWIN",
@@ -122,40 +174,66 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `InfrastructurePolicies.GuestMatchSpec` class contains matching criteria for guest operating systems. This class was added in vSphere API 9.1.0.0.
+/// The [`GuestMatchSpec`](crate::vcenter::namespace_management::infrastructure_policies::GuestMatchSpec) structure contains matching criteria for guest operating systems.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.infrastructure_policies.guest_match_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GuestMatchSpec {
-    /// Matches the workload's guest ID. For a complete list of supported values, please refer to GuestOsIdentifier class from the VIM API. This attribute was added in vSphere API 9.1.0.0. If None, no guest ID matching is performed.
+    /// Matches the workload's guest ID. For a complete list of supported values, please refer to GuestOsIdentifier class from the VIM API. If `None`, no guest ID matching is performed.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guest_id: Option<StringMatchSpec>,
-    /// Matches the workload's guest family defined in `com.vmware.vcenter.namespace_management.infrastructure_policies.guest_family_type` This attribute was added in vSphere API 9.1.0.0. If None, no guest family matching is performed.
+    /// Matches the workload's guest family defined in [`GuestFamilyType`](crate::vcenter::namespace_management::infrastructure_policies::GuestFamilyType). If `None`, no guest family matching is performed.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guest_family: Option<GuestFamilyMatchSpec>,
 }
 
-/// The `InfrastructurePolicies.Info` class contains detailed information about a policy. This class was added in vSphere API 9.1.0.0.
+/// The [`Info`](crate::vcenter::namespace_management::infrastructure_policies::Info) structure contains detailed information about a policy.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.infrastructure_policies.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Indicates if the policy can be associated with a vSphere Namespace. This attribute was added in vSphere API 9.1.0.0.
+    /// Indicates if the policy can be associated with a vSphere Namespace.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub config_status: ConfigStatus,
-    /// Specifies the desired description of the policy. This attribute was added in vSphere API 9.1.0.0. If None, no description is provided.
+    /// Specifies the desired description of the policy. If `None`, no description is provided.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Specifies the ID of the underlying vSphere Compute Policy, if one is associated with this object. This attribute was added in vSphere API 9.1.0.0.
+    /// Specifies the ID of the underlying vSphere Compute Policy, if one is associated with this object.
     ///
-    /// If None, no policy ID is specified.
+    /// If `None`, no policy ID is specified.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compute_policy_id: Option<String>,
-    /// Specifies how the policy is enforced. This attribute was added in vSphere API 9.1.0.0.
+    /// Specifies how the policy is enforced.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub enforcement_mode: EnforcementMode,
-    /// Used to match workloads to which this policy should be applied. This attribute was added in vSphere API 9.1.0.0. If None, the policy applies to all workloads.
+    /// Used to match workloads to which this policy should be applied. If `None`, the policy applies to all workloads.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#match: Option<MatchSpec>,
-    /// Description of the state of the policy. When `InfrastructurePolicy` is in `com.vmware.vcenter.namespace_management.infrastructure_policies.config_status.DELETING` state, this message will list namespaces that use this `InfrastructurePolicy` preventing it from being deleted. This attribute was added in vSphere API 9.1.0.0. If None, the are no messages.
+    /// Description of the state of the policy. When `InfrastructurePolicy` is in [`ConfigStatus::Deleting`](crate::vcenter::namespace_management::infrastructure_policies::ConfigStatus::Deleting) state, this message will list namespaces that use this `InfrastructurePolicy` preventing it from being deleted. If `None`, the are no messages.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
 }
@@ -178,9 +256,16 @@ impl Info {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `InfrastructurePolicies.LabelSelectorOperator` class defines the operators that can be used for label selector requirements. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`LabelSelectorOperator`](crate::vcenter::namespace_management::infrastructure_policies::LabelSelectorOperator) enumeration defines the operators that can be used for label selector requirements.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.infrastructure_policies.label_selector_operator`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum LabelSelectorOperator {
         /// Label key must exist with value in the specified list.
         IsIn = "IS_IN",
@@ -194,17 +279,28 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `InfrastructurePolicies.LabelSelectorRequirement` class contains a label selector requirement. The logic between multiple label requirements is AND. This class was added in vSphere API 9.1.0.0.
+/// The [`LabelSelectorRequirement`](crate::vcenter::namespace_management::infrastructure_policies::LabelSelectorRequirement) structure contains a label selector requirement. The logic between multiple label requirements is AND.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.infrastructure_policies.label_selector_requirement`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LabelSelectorRequirement {
-    /// The label key that the selector applies to. This attribute was added in vSphere API 9.1.0.0.
+    /// The label key that the selector applies to.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "LabelSelectorRequirement::__missing_key")]
     pub key: String,
-    /// The operator that relates the key and values. This attribute was added in vSphere API 9.1.0.0.
+    /// The operator that relates the key and values.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub operator: LabelSelectorOperator,
-    /// An array of string values. If the operator is ValueSelectorOperator#IS_IN or ValueSelectorOperator#IS_NOT_IN, the values array must be non-empty. If the operator is ValueSelectorOperator#EXISTS or ValueSelectorOperator#DOES_NOT_EXIST, the values array must be empty. This attribute was added in vSphere API 9.1.0.0. Required for ValueSelectorOperator#IS_IN and ValueSelectorOperator#IS_NOT_IN operators, ignored for others.
+    /// An array of string values. If the operator is `ValueSelectorOperator.IS_IN` or `ValueSelectorOperator.IS_NOT_IN`, the values array must be non-empty. If the operator is `ValueSelectorOperator.EXISTS` or `ValueSelectorOperator.DOES_NOT_EXIST`, the values array must be empty. Required for `ValueSelectorOperator.IS_IN` and `ValueSelectorOperator.IS_NOT_IN` operators, ignored for others.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
 }
@@ -218,12 +314,19 @@ impl LabelSelectorRequirement {
     }
 }
 
-/// The `InfrastructurePolicies.ListResult` class represents the result of `com.vmware.vcenter.namespace_management.infrastructure_policies.list` method. This class was added in vSphere API 9.1.0.0.
+/// The [`ListResult`](crate::vcenter::namespace_management::infrastructure_policies::ListResult) structure represents the result of [`InfrastructurePolicies::list`](crate::vcenter::namespace_management::InfrastructurePolicies::list) method.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.infrastructure_policies.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// List of policies. This attribute was added in vSphere API 9.1.0.0.
+    /// List of policies.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "ListResult::__missing_items",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -240,76 +343,124 @@ impl ListResult {
     }
 }
 
-/// The `InfrastructurePolicies.MatchSpec` class defines comprehensive matching criteria for policies. This class was added in vSphere API 9.1.0.0.
+/// The [`MatchSpec`](crate::vcenter::namespace_management::infrastructure_policies::MatchSpec) structure defines comprehensive matching criteria for policies.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.infrastructure_policies.match_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct MatchSpec {
-    /// Describes the boolean operation used to evaluate the elements from the match field. This field does not apply to the workload field. It is always boolean AND'd together with the results of the match field. This attribute was added in vSphere API 9.1.0.0. If None, defaults to AND.
+    /// Describes the boolean operation used to evaluate the elements from the match field. This field does not apply to the workload field. It is always boolean AND'd together with the results of the match field. If `None`, defaults to AND.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub op: Option<BooleanOperation>,
-    /// Describes additional matchers that are evaluated using the boolean operation described by the op field. This attribute was added in vSphere API 9.1.0.0. If None, no additional matching is performed.
+    /// Describes additional matchers that are evaluated using the boolean operation described by the op field. If `None`, no additional matching is performed.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#match: Option<Vec<MatchSpec>>,
-    /// Matches information about the workload. This attribute was added in vSphere API 9.1.0.0. If None, no workload matching is performed.
+    /// Matches information about the workload. If `None`, no workload matching is performed.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload: Option<WorkloadMatchSpec>,
 }
 
-/// The `InfrastructurePolicies.SetSpec` class defines the specification for modifying policies. This class was added in vSphere API 9.1.0.0.
+/// The [`SetSpec`](crate::vcenter::namespace_management::infrastructure_policies::SetSpec) structure defines the specification for modifying policies.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.infrastructure_policies.set_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SetSpec {
-    /// Specifies the desired description of the policy. This attribute was added in vSphere API 9.1.0.0. If None, no description is provided.
+    /// Specifies the desired description of the policy. If `None`, no description is provided.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Specifies the ID of the underlying vSphere Compute Policy, if one is associated with this object. This attribute was added in vSphere API 9.1.0.0.
+    /// Specifies the ID of the underlying vSphere Compute Policy, if one is associated with this object.
     ///
-    /// If None, no policy ID is specified.
+    /// If `None`, no policy ID is specified.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compute_policy_id: Option<String>,
-    /// Specifies how the policy is enforced. This attribute was added in vSphere API 9.1.0.0. If None, defaults to `com.vmware.vcenter.namespace_management.infrastructure_policies.enforcement_mode.MANDATORY`.
+    /// Specifies how the policy is enforced. If `None`, defaults to [`EnforcementMode::Mandatory`](crate::vcenter::namespace_management::infrastructure_policies::EnforcementMode::Mandatory).
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enforcement_mode: Option<EnforcementMode>,
-    /// Used to match workloads to which this policy should be applied. This attribute was added in vSphere API 9.1.0.0. If None, policy applies to all workloads.
+    /// Used to match workloads to which this policy should be applied. If `None`, policy applies to all workloads.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#match: Option<MatchSpec>,
 }
 
-/// The `InfrastructurePolicies.StringMatchSpec` class contains string matching criteria. This class was added in vSphere API 9.1.0.0.
+/// The [`StringMatchSpec`](crate::vcenter::namespace_management::infrastructure_policies::StringMatchSpec) structure contains string matching criteria.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.infrastructure_policies.string_match_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct StringMatchSpec {
-    /// The operator that describes the operation performed against the specified value. This attribute was added in vSphere API 9.1.0.0. If None, defaults to `com.vmware.vcenter.namespace_management.infrastructure_policies.value_selector_operator.IS_EQUAL`.
+    /// The operator that describes the operation performed against the specified value. If `None`, defaults to [`ValueSelectorOperator::IsEqual`](crate::vcenter::namespace_management::infrastructure_policies::ValueSelectorOperator::IsEqual).
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub op: Option<ValueSelectorOperator>,
-    /// The value that describes the subject of the evaluation. This attribute was added in vSphere API 9.1.0.0. If None, no value matching is performed.
+    /// The value that describes the subject of the evaluation. If `None`, no value matching is performed.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
-/// The `InfrastructurePolicies.Summary` class contains information about a policy used when listing all the policies. This class was added in vSphere API 9.1.0.0.
+/// The [`Summary`](crate::vcenter::namespace_management::infrastructure_policies::Summary) structure contains information about a policy used when listing all the policies.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.infrastructure_policies.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Specifies the identifier for the policy. This attribute was added in vSphere API 9.1.0.0.
+    /// Specifies the identifier for the policy.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.INFRASTRUCTURE_POLICY` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub policy: crate::ids::InfrastructurePolicyId,
-    /// Specifies the status of the policy, indicating if it can or cannot be associated with new vSphere Namespaces. This attribute was added in vSphere API 9.1.0.0.
+    /// Specifies the status of the policy, indicating if it can or cannot be associated with new vSphere Namespaces.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub config_status: ConfigStatus,
-    /// Specifies the desired description of the policy. This attribute was added in vSphere API 9.1.0.0. If None, no description is provided.
+    /// Specifies the desired description of the policy. If `None`, no description is provided.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Specifies the ID of the underlying vSphere Compute Policy, if one is associated with this object. This attribute was added in vSphere API 9.1.0.0.
+    /// Specifies the ID of the underlying vSphere Compute Policy, if one is associated with this object.
     ///
-    /// If None, no policy ID is specified.
+    /// If `None`, no policy ID is specified.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compute_policy_id: Option<String>,
-    /// Specifies how the policy is enforced. This attribute was added in vSphere API 9.1.0.0.
+    /// Specifies how the policy is enforced.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub enforcement_mode: EnforcementMode,
 }
 
@@ -331,9 +482,16 @@ impl Summary {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `InfrastructurePolicies.ValueSelectorOperator` class defines the operators that can be used for value matching. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`ValueSelectorOperator`](crate::vcenter::namespace_management::infrastructure_policies::ValueSelectorOperator) enumeration defines the operators that can be used for value matching.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.infrastructure_policies.value_selector_operator`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum ValueSelectorOperator {
         /// Operands must match exactly.
         IsEqual = "IS_EQUAL",
@@ -360,9 +518,16 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `InfrastructurePolicies.WorkloadKind` class defines the kind of workload to restrict matching to. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`WorkloadKind`](crate::vcenter::namespace_management::infrastructure_policies::WorkloadKind) enumeration defines the kind of workload to restrict matching to.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.infrastructure_policies.workload_kind`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum WorkloadKind {
         /// Virtual Machine workload.
         VirtualMachine = "VIRTUAL_MACHINE",
@@ -370,18 +535,29 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `InfrastructurePolicies.WorkloadMatchSpec` class defines selection criteria for workloads. All the specified criteria must match. This class was added in vSphere API 9.1.0.0.
+/// The [`WorkloadMatchSpec`](crate::vcenter::namespace_management::infrastructure_policies::WorkloadMatchSpec) structure defines selection criteria for workloads. All the specified criteria must match.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.infrastructure_policies.workload_match_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct WorkloadMatchSpec {
-    /// Matches information about the workload's guest operating system. This attribute was added in vSphere API 9.1.0.0. If None, no guest matching is performed.
+    /// Matches information about the workload's guest operating system. If `None`, no guest matching is performed.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guest: Option<GuestMatchSpec>,
-    /// Matches labels on the workload in question. This attribute was added in vSphere API 9.1.0.0. If None, no label matching is performed.
+    /// Matches labels on the workload in question. If `None`, no label matching is performed.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<LabelSelectorRequirement>>,
-    /// Describes the kind of workload to restrict the matching to. This attribute was added in vSphere API 9.1.0.0. If None, all workload kinds are matched.
+    /// Describes the kind of workload to restrict the matching to. If `None`, all workload kinds are matched.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<WorkloadKind>,
 }

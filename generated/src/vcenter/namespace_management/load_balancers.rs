@@ -7,21 +7,36 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// `LoadBalancers.AviConfigCreateSpec` captures the configuration data required for integration with the Avi Software Load Balancer. This class was added in vSphere API 7.0.2.0.
+/// [`AviConfigCreateSpec`](crate::vcenter::namespace_management::load_balancers::AviConfigCreateSpec) captures the configuration data required for integration with the Avi Software Load Balancer.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.load_balancers.avi_config_create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AviConfigCreateSpec {
-    /// Server is the address for the Avi Controller, used to configure Virtual Servers. This attribute was added in vSphere API 7.0.2.0.
+    /// Server is the address for the Avi Controller, used to configure Virtual Servers.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default = "AviConfigCreateSpec::__missing_server")]
     pub server: Server,
-    /// An administrator user name for accessing the Avi Controller. This attribute was added in vSphere API 7.0.2.0.
+    /// An administrator user name for accessing the Avi Controller.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default = "AviConfigCreateSpec::__missing_username")]
     pub username: String,
-    /// The password for the administrator user. This attribute was added in vSphere API 7.0.2.0.
+    /// The password for the administrator user.
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub password: vsphere_vapi_runtime::types::Secret,
-    /// CertificateAuthorityChain contains PEM-encoded CA chain which is used to verify x509 certificates received from the server. This attribute was added in vSphere API 7.0.2.0.
+    /// CertificateAuthorityChain contains PEM-encoded CA chain which is used to verify x509 certificates received from the server.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default = "AviConfigCreateSpec::__missing_certificate_authority_chain")]
     pub certificate_authority_chain: String,
-    /// The cloud name for the Avi Controller. This attribute was added in vSphere API 8.0.2.00300. Only set if custom cloud name is configured for this Avi Controller. If None, it defaults to "Default-Cloud".
+    /// The cloud name for the Avi Controller. Only set if custom cloud name is configured for this Avi Controller. If `None`, it defaults to "Default-Cloud".
+    ///
+    /// Since vSphere API 8.0.2.00300.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud_name: Option<String>,
 }
@@ -49,18 +64,31 @@ impl AviConfigCreateSpec {
     }
 }
 
-/// `LoadBalancers.AviConfigSetSpec` captures the configuration data required for integration with the Avi Software Load Balancer. This class was added in vSphere API 7.0.3.0.
+/// [`AviConfigSetSpec`](crate::vcenter::namespace_management::load_balancers::AviConfigSetSpec) captures the configuration data required for integration with the Avi Software Load Balancer.
+///
+/// Since vSphere API 7.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.load_balancers.avi_config_set_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AviConfigSetSpec {
-    /// Server is the address for the Avi Controller, used to configure Virtual Servers. Note: This field cannot be updated and should match existing value. This attribute was added in vSphere API 7.0.3.0.
+    /// Server is the address for the Avi Controller, used to configure Virtual Servers. Note: This field cannot be updated and should match existing value.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default = "AviConfigSetSpec::__missing_server")]
     pub server: Server,
-    /// An administrator user name for accessing the Avi Controller. This attribute was added in vSphere API 7.0.3.0.
+    /// An administrator user name for accessing the Avi Controller.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default = "AviConfigSetSpec::__missing_username")]
     pub username: String,
-    /// The password for the administrator user. This attribute was added in vSphere API 7.0.3.0.
+    /// The password for the administrator user.
+    ///
+    /// Since vSphere API 7.0.3.0.
     pub password: vsphere_vapi_runtime::types::Secret,
-    /// CertificateAuthorityChain contains PEM-encoded CA chain which is used to verify x509 certificates received from the server. This attribute was added in vSphere API 7.0.3.0.
+    /// CertificateAuthorityChain contains PEM-encoded CA chain which is used to verify x509 certificates received from the server.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default = "AviConfigSetSpec::__missing_certificate_authority_chain")]
     pub certificate_authority_chain: String,
 }
@@ -88,33 +116,57 @@ impl AviConfigSetSpec {
     }
 }
 
-/// `LoadBalancers.AviConfigUpdateSpec` captures the configuration data required for integration with the Avi Software Load Balancer. This class was added in vSphere API 7.0.3.0.
+/// [`AviConfigUpdateSpec`](crate::vcenter::namespace_management::load_balancers::AviConfigUpdateSpec) captures the configuration data required for integration with the Avi Software Load Balancer.
+///
+/// Since vSphere API 7.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.load_balancers.avi_config_update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AviConfigUpdateSpec {
-    /// An administrator user name for accessing the Avi Controller. This attribute was added in vSphere API 7.0.3.0. If None, the existing username will not be modified.
+    /// An administrator user name for accessing the Avi Controller. If `None`, the existing username will not be modified.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    /// The password for the administrator user. This attribute was added in vSphere API 7.0.3.0. If None, the existing password will not be modified.
+    /// The password for the administrator user. If `None`, the existing password will not be modified.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<vsphere_vapi_runtime::types::Secret>,
-    /// CertificateAuthorityChain contains PEM-encoded CA chain which is used to verify x509 certificates received from the server. This attribute was added in vSphere API 7.0.3.0. If None, the existing PEM-encoded CA chain will not be modified.
+    /// CertificateAuthorityChain contains PEM-encoded CA chain which is used to verify x509 certificates received from the server. If `None`, the existing PEM-encoded CA chain will not be modified.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_authority_chain: Option<String>,
 }
 
-/// The `LoadBalancers.AviInfo` contains information related to the Avi software load balancer in the namespace. This class was added in vSphere API 7.0.2.0.
+/// The [`AviInfo`](crate::vcenter::namespace_management::load_balancers::AviInfo) contains information related to the Avi software load balancer in the namespace.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.load_balancers.avi_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AviInfo {
-    /// Server is the address for the Avi Controller, used to configure Virtual Servers. This attribute was added in vSphere API 7.0.2.0.
+    /// Server is the address for the Avi Controller, used to configure Virtual Servers.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default = "AviInfo::__missing_server")]
     pub server: Server,
-    /// An administrator user name for accessing the Avi Controller. This attribute was added in vSphere API 7.0.2.0.
+    /// An administrator user name for accessing the Avi Controller.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default = "AviInfo::__missing_username")]
     pub username: String,
-    /// PEM-encoded CA certificate chain which is used to verify x509 certificates received from the server. This attribute was added in vSphere API 7.0.2.0.
+    /// PEM-encoded CA certificate chain which is used to verify x509 certificates received from the server.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default = "AviInfo::__missing_certificate_authority_chain")]
     pub certificate_authority_chain: String,
-    /// The cloud name for the Avi Controller. This attribute was added in vSphere API 8.0.2.00300. Only set if custom cloud name is configured for this Avi Controller. If None, it defaults to "Default-Cloud".
+    /// The cloud name for the Avi Controller. Only set if custom cloud name is configured for this Avi Controller. If `None`, it defaults to "Default-Cloud".
+    ///
+    /// Since vSphere API 8.0.2.00300.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud_name: Option<String>,
 }
@@ -142,48 +194,72 @@ impl AviInfo {
     }
 }
 
-/// The `LoadBalancers.ConfigSpec` encapsulates load balancer configuration on vSphere Namespaces. This class was added in vSphere API 7.0.1.0.
+/// The [`ConfigSpec`](crate::vcenter::namespace_management::load_balancers::ConfigSpec) encapsulates load balancer configuration on vSphere Namespaces.
+///
+/// Since vSphere API 7.0.1.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.load_balancers.config_spec`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConfigSpec {
-    /// An identifier that identifies a load balancer and can be used to query or configure load balancer properties via these resources. The identifier has DNS_LABEL restrictions as specified in  (<https://tools.ietf.org/html/rfc1123>). This must be an alphanumeric (a-z and 0-9) string, with a maximum length of 63 characters and with the '-' character allowed anywhere except the first or last character. This name is unique across all Namespaces in this vCenter server. This attribute was added in vSphere API 7.0.1.0.
+    /// An identifier that identifies a load balancer and can be used to query or configure load balancer properties via these resources. The identifier has DNS_LABEL restrictions as specified in <https://tools.ietf.org/html/rfc1123>. This must be an alphanumeric (a-z and 0-9) string, with a maximum length of 63 characters and with the '-' character allowed anywhere except the first or last character. This name is unique across all Namespaces in this vCenter server.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.LoadBalancerConfig` resource.
+    ///
+    /// Since vSphere API 7.0.1.0.
     pub id: crate::ids::LoadBalancerConfigId,
-    /// List of address ranges that will be used to derive frontend IP addresses for L4 virtual servers. This field is ignored in case of Avi load balancer provider. In case of HA_PROXY load balancer provider, at least one range must be provided. This attribute was added in vSphere API 7.0.1.0.
+    /// List of address ranges that will be used to derive frontend IP addresses for L4 virtual servers. This field is ignored in case of Avi load balancer provider. In case of HA_PROXY load balancer provider, at least one range must be provided.
+    ///
+    /// Since vSphere API 7.0.1.0.
     pub address_ranges: Vec<crate::vcenter::namespace_management::IpRange>,
-    /// The `com.vmware.vcenter.namespace_management.load_balancers.config_spec.provider` selects a provider from the list of available providers to be used with vSphere Namespaces. This attribute was added in vSphere API 7.0.1.0.
+    /// The [`ConfigSpec::provider`](crate::vcenter::namespace_management::load_balancers::ConfigSpec::provider) selects a provider from the list of available providers to be used with vSphere Namespaces.
     ///
     /// The variant carries the fields of its case (see [`ConfigSpecProvider`]).
+    ///
+    /// Since vSphere API 7.0.1.0.
     pub provider: ConfigSpecProvider,
 }
 
-/// The `provider` tag of [`ConfigSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ConfigSpecProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `provider` tag of [`ConfigSpec`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `ConfigSpecProvider::Unknown`
+/// ([unknown values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum ConfigSpecProvider {
     /// HAProxy load balancer
     ///
-    /// This class attribute is deprecated as of vSphere API 9.0.0.0. Use `com.vmware.vcenter.namespace_management.networks.edges.edge_provider.VSPHERE_FOUNDATION` instead.
-    ///
-    /// **Deprecated** in the vSphere API.
+    /// **Deprecated** since vSphere API 9.0.0.0: Use [`EdgeProvider::VsphereFoundation`](crate::vcenter::namespace_management::networks::edges::EdgeProvider::VsphereFoundation) instead.
+    #[deprecated(
+        note = "since vSphere API 9.0.0.0: Use EdgeProvider::VsphereFoundation instead."
+    )]
     HaProxy {
-        /// The `LoadBalancers.HAProxyConfigCreateSpec` is a conditional configuration made available upon selecting the HA_PROXY load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.1.0.
+        /// The [`HaProxyConfigCreateSpec`](crate::vcenter::namespace_management::load_balancers::HaProxyConfigCreateSpec) is a conditional configuration made available upon selecting the HA_PROXY load balancer provider. It is used to configure the load balancer at run time.
         ///
-        /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0. Instead, use `com.vmware.vcenter.namespace_management.supervisors.networks.edges.foundation_load_balancer_create_spec` with provider `com.vmware.vcenter.namespace_management.networks.edges.edge_provider.VSPHERE_FOUNDATION`.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// Since vSphere API 7.0.1.0. **Deprecated** since vSphere API 9.0.0.0: Instead, use [`FoundationLoadBalancerCreateSpec`](crate::vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerCreateSpec) with provider [`EdgeProvider::VsphereFoundation`](crate::vcenter::namespace_management::networks::edges::EdgeProvider::VsphereFoundation).
+        #[deprecated(
+            note = "since vSphere API 9.0.0.0: Instead, use FoundationLoadBalancerCreateSpec with provider EdgeProvider::VsphereFoundation."
+        )]
         ha_proxy_config_create_spec: Option<HaProxyConfigCreateSpec>,
     },
-    /// NSX Advanced Load Balancer This class attribute was added in vSphere API 7.0.2.0.
+    /// NSX Advanced Load Balancer.
+    ///
+    /// Since vSphere API 7.0.2.0.
     Avi {
-        /// The `LoadBalancers.AviConfigCreateSpec` is a conditional configuration made available upon selecting the Avi load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.2.0.
+        /// The [`AviConfigCreateSpec`](crate::vcenter::namespace_management::load_balancers::AviConfigCreateSpec) is a conditional configuration made available upon selecting the Avi load balancer provider. It is used to configure the load balancer at run time.
+        ///
+        /// Since vSphere API 7.0.2.0.
         avi_config_create_spec: Option<AviConfigCreateSpec>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl ConfigSpecProvider {
@@ -345,25 +421,35 @@ impl<'de> serde::Deserialize<'de> for ConfigSpec {
     }
 }
 
-/// `LoadBalancers.HAProxyConfigCreateSpec` captures the configuration data required for Supervisor Service Type:LoadBalancer to have an external load balancer be created via HAProxy. This class was added in vSphere API 7.0.1.0.
+/// [`HaProxyConfigCreateSpec`](crate::vcenter::namespace_management::load_balancers::HaProxyConfigCreateSpec) captures the configuration data required for Supervisor Service Type:LoadBalancer to have an external load balancer be created via HAProxy.
 ///
-/// This class is deprecated as of vSphere API 9.0.0.0.
+/// Since vSphere API 7.0.1.0. **Deprecated** since vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.load_balancers.HA_proxy_config_create_spec`.
+#[deprecated(note = "since vSphere API 9.0.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HaProxyConfigCreateSpec {
-    /// Servers is a list of the addresses for the data plane API servers used to configure Virtual Servers. This attribute was added in vSphere API 7.0.1.0.
+    /// Servers is a list of the addresses for the data plane API servers used to configure Virtual Servers.
+    ///
+    /// Since vSphere API 7.0.1.0.
     #[serde(
         default = "HaProxyConfigCreateSpec::__missing_servers",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub servers: Vec<Server>,
-    /// An administrator user name for accessing the HAProxy Data Plane API server. This attribute was added in vSphere API 7.0.1.0.
+    /// An administrator user name for accessing the HAProxy Data Plane API server.
+    ///
+    /// Since vSphere API 7.0.1.0.
     #[serde(default = "HaProxyConfigCreateSpec::__missing_username")]
     pub username: String,
-    /// The password for the administrator user. This attribute was added in vSphere API 7.0.1.0.
+    /// The password for the administrator user.
+    ///
+    /// Since vSphere API 7.0.1.0.
     pub password: vsphere_vapi_runtime::types::Secret,
-    /// CertificateAuthorityChain contains PEM-encoded CA chain which is used to verify x509 certificates received from the server. This attribute was added in vSphere API 7.0.1.0.
+    /// CertificateAuthorityChain contains PEM-encoded CA chain which is used to verify x509 certificates received from the server.
+    ///
+    /// Since vSphere API 7.0.1.0.
     #[serde(default = "HaProxyConfigCreateSpec::__missing_certificate_authority_chain")]
     pub certificate_authority_chain: String,
 }
@@ -391,25 +477,35 @@ impl HaProxyConfigCreateSpec {
     }
 }
 
-/// `LoadBalancers.HAProxyConfigSetSpec` captures the configuration data required for Supervisor Service Type:LoadBalancer to have an external load balancer be created via HA Proxy. This class was added in vSphere API 7.0.3.0.
+/// [`HaProxyConfigSetSpec`](crate::vcenter::namespace_management::load_balancers::HaProxyConfigSetSpec) captures the configuration data required for Supervisor Service Type:LoadBalancer to have an external load balancer be created via HA Proxy.
 ///
-/// This class is deprecated as of vSphere API 9.0.0.0.
+/// Since vSphere API 7.0.3.0. **Deprecated** since vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.load_balancers.HA_proxy_config_set_spec`.
+#[deprecated(note = "since vSphere API 9.0.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HaProxyConfigSetSpec {
-    /// Servers is a list of the addresses for the data plane API servers used to configure HAProxy. Note: This field cannot be updated and should match existing list of servers. This attribute was added in vSphere API 7.0.3.0.
+    /// Servers is a list of the addresses for the data plane API servers used to configure HAProxy. Note: This field cannot be updated and should match existing list of servers.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(
         default = "HaProxyConfigSetSpec::__missing_servers",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub servers: Vec<Server>,
-    /// An administrator user name for accessing the HAProxy Data Plane API server. This attribute was added in vSphere API 7.0.3.0.
+    /// An administrator user name for accessing the HAProxy Data Plane API server.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default = "HaProxyConfigSetSpec::__missing_username")]
     pub username: String,
-    /// The password for the administrator user. This attribute was added in vSphere API 7.0.3.0.
+    /// The password for the administrator user.
+    ///
+    /// Since vSphere API 7.0.3.0.
     pub password: vsphere_vapi_runtime::types::Secret,
-    /// CertificateAuthorityChain contains PEM-encoded CA chain which is used to verify x509 certificates received from the server. This attribute was added in vSphere API 7.0.3.0.
+    /// CertificateAuthorityChain contains PEM-encoded CA chain which is used to verify x509 certificates received from the server.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default = "HaProxyConfigSetSpec::__missing_certificate_authority_chain")]
     pub certificate_authority_chain: String,
 }
@@ -437,41 +533,57 @@ impl HaProxyConfigSetSpec {
     }
 }
 
-/// `LoadBalancers.HAProxyConfigUpdateSpec` captures the configuration data required for Supervisor Service Type:LoadBalancer to have an external load balancer be created via HAProxy. This class was added in vSphere API 7.0.3.0.
+/// [`HaProxyConfigUpdateSpec`](crate::vcenter::namespace_management::load_balancers::HaProxyConfigUpdateSpec) captures the configuration data required for Supervisor Service Type:LoadBalancer to have an external load balancer be created via HAProxy.
 ///
-/// This class is deprecated as of vSphere API 9.0.0.0.
+/// Since vSphere API 7.0.3.0. **Deprecated** since vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.load_balancers.HA_proxy_config_update_spec`.
+#[deprecated(note = "since vSphere API 9.0.0.0")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct HaProxyConfigUpdateSpec {
-    /// An administrator user name for accessing the HAProxy Data Plane API server. This attribute was added in vSphere API 7.0.3.0. If None, the existing username will not be modified.
+    /// An administrator user name for accessing the HAProxy Data Plane API server. If `None`, the existing username will not be modified.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    /// The password for the administrator user. This attribute was added in vSphere API 7.0.3.0. If None, the existing password will not be modified.
+    /// The password for the administrator user. If `None`, the existing password will not be modified.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<vsphere_vapi_runtime::types::Secret>,
-    /// CertificateAuthorityChain contains PEM-encoded CA chain which is used to verify x509 certificates received from the server. This attribute was added in vSphere API 7.0.3.0. If None, the existing PEM-encoded CA chain will not be modified.
+    /// CertificateAuthorityChain contains PEM-encoded CA chain which is used to verify x509 certificates received from the server. If `None`, the existing PEM-encoded CA chain will not be modified.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_authority_chain: Option<String>,
 }
 
-/// The `LoadBalancers.HAProxyInfo` contains information related to the HAProxy load balancer in the namespace. This class was added in vSphere API 7.0.1.0.
+/// The [`HaProxyInfo`](crate::vcenter::namespace_management::load_balancers::HaProxyInfo) contains information related to the HAProxy load balancer in the namespace.
 ///
-/// This class is deprecated as of vSphere API 9.0.0.0.
+/// Since vSphere API 7.0.1.0. **Deprecated** since vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.load_balancers.HA_proxy_info`.
+#[deprecated(note = "since vSphere API 9.0.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HaProxyInfo {
-    /// A list of the addresses for the DataPlane API servers used to configure HAProxy. This attribute was added in vSphere API 7.0.1.0.
+    /// A list of the addresses for the DataPlane API servers used to configure HAProxy.
+    ///
+    /// Since vSphere API 7.0.1.0.
     #[serde(
         default = "HaProxyInfo::__missing_servers",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub servers: Vec<Server>,
-    /// An administrator user name for accessing the HAProxy Data Plane API server. This attribute was added in vSphere API 7.0.1.0.
+    /// An administrator user name for accessing the HAProxy Data Plane API server.
+    ///
+    /// Since vSphere API 7.0.1.0.
     #[serde(default = "HaProxyInfo::__missing_username")]
     pub username: String,
-    /// PEM-encoded CA certificate chain which is used to verify x509 certificates received from the server. This attribute was added in vSphere API 7.0.1.0.
+    /// PEM-encoded CA certificate chain which is used to verify x509 certificates received from the server.
+    ///
+    /// Since vSphere API 7.0.1.0.
     #[serde(default = "HaProxyInfo::__missing_certificate_authority_chain")]
     pub certificate_authority_chain: String,
 }
@@ -499,48 +611,71 @@ impl HaProxyInfo {
     }
 }
 
-/// The `LoadBalancers.Info` contains information related to the load balancer for provisioning virtual servers in the namespace. This class was added in vSphere API 7.0.1.0.
+/// The [`Info`](crate::vcenter::namespace_management::load_balancers::Info) contains information related to the load balancer for provisioning virtual servers in the namespace.
+///
+/// Since vSphere API 7.0.1.0.
+///
+/// vAPI structure `com.vmware.vcenter.namespace_management.load_balancers.info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Info {
-    /// An DNS compliant identifier for a load balancer, which can be used to query or configure the load balancer properties. This attribute was added in vSphere API 7.0.1.0.
+    /// An DNS compliant identifier for a load balancer, which can be used to query or configure the load balancer properties.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.LoadBalancerConfig` resource.
+    ///
+    /// Since vSphere API 7.0.1.0.
     pub id: crate::ids::LoadBalancerConfigId,
-    /// IP address range from which virtual servers are assigned their IPs. This attribute was added in vSphere API 7.0.1.0.
+    /// IP address range from which virtual servers are assigned their IPs.
+    ///
+    /// Since vSphere API 7.0.1.0.
     pub address_ranges: Vec<crate::vcenter::namespace_management::IpRange>,
-    /// Load balancer provider for the namespace. This attribute was added in vSphere API 7.0.1.0.
+    /// Load balancer provider for the namespace.
     ///
     /// The variant carries the fields of its case (see [`InfoProvider`]).
+    ///
+    /// Since vSphere API 7.0.1.0.
     pub provider: InfoProvider,
 }
 
-/// The `provider` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `provider` tag of [`Info`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `InfoProvider::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum InfoProvider {
     /// HAProxy load balancer
     ///
-    /// This class attribute is deprecated as of vSphere API 9.0.0.0. Use `com.vmware.vcenter.namespace_management.networks.edges.edge_provider.VSPHERE_FOUNDATION` instead.
-    ///
-    /// **Deprecated** in the vSphere API.
+    /// **Deprecated** since vSphere API 9.0.0.0: Use [`EdgeProvider::VsphereFoundation`](crate::vcenter::namespace_management::networks::edges::EdgeProvider::VsphereFoundation) instead.
+    #[deprecated(
+        note = "since vSphere API 9.0.0.0: Use EdgeProvider::VsphereFoundation instead."
+    )]
     HaProxy {
-        /// The `LoadBalancers.HAProxyInfo` is a conditional configuration made available upon selecting the HA_PROXY load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.1.0.
+        /// The [`HaProxyInfo`](crate::vcenter::namespace_management::load_balancers::HaProxyInfo) is a conditional configuration made available upon selecting the HA_PROXY load balancer provider. It is used to configure the load balancer at run time.
         ///
-        /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0. Instead, use `com.vmware.vcenter.namespace_management.supervisors.networks.edges.foundation_load_balancer_info` with provider `com.vmware.vcenter.namespace_management.networks.edges.edge_provider.VSPHERE_FOUNDATION`.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// Since vSphere API 7.0.1.0. **Deprecated** since vSphere API 9.0.0.0: Instead, use [`FoundationLoadBalancerInfo`](crate::vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerInfo) with provider [`EdgeProvider::VsphereFoundation`](crate::vcenter::namespace_management::networks::edges::EdgeProvider::VsphereFoundation).
+        #[deprecated(
+            note = "since vSphere API 9.0.0.0: Instead, use FoundationLoadBalancerInfo with provider EdgeProvider::VsphereFoundation."
+        )]
         ha_proxy_info: Option<HaProxyInfo>,
     },
-    /// NSX Advanced Load Balancer This class attribute was added in vSphere API 7.0.2.0.
+    /// NSX Advanced Load Balancer.
+    ///
+    /// Since vSphere API 7.0.2.0.
     Avi {
-        /// The `LoadBalancers.AviInfo` is a conditional configuration made available upon selecting the Avi load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.2.0.
+        /// The [`AviInfo`](crate::vcenter::namespace_management::load_balancers::AviInfo) is a conditional configuration made available upon selecting the Avi load balancer provider. It is used to configure the load balancer at run time.
+        ///
+        /// Since vSphere API 7.0.2.0.
         avi_info: Option<AviInfo>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoProvider {
@@ -699,27 +834,45 @@ impl<'de> serde::Deserialize<'de> for Info {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `LoadBalancers.Provider` enumerates the kinds of load balancers supported by vSphere Namespaces. This enumeration was added in vSphere API 7.0.1.0.
+    /// The [`Provider`](crate::vcenter::namespace_management::load_balancers::Provider) enumerates the kinds of load balancers supported by vSphere Namespaces.
+    ///
+    /// Since vSphere API 7.0.1.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.load_balancers.provider`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Provider {
         /// HAProxy load balancer
         ///
-        /// This class attribute is deprecated as of vSphere API 9.0.0.0. Use `com.vmware.vcenter.namespace_management.networks.edges.edge_provider.VSPHERE_FOUNDATION` instead.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 9.0.0.0: Use [`EdgeProvider::VsphereFoundation`](crate::vcenter::namespace_management::networks::edges::EdgeProvider::VsphereFoundation) instead.
+        #[deprecated(
+            note = "since vSphere API 9.0.0.0: Use EdgeProvider::VsphereFoundation instead."
+        )]
         HaProxy = "HA_PROXY",
-        /// NSX Advanced Load Balancer This class attribute was added in vSphere API 7.0.2.0.
+        /// NSX Advanced Load Balancer.
+        ///
+        /// Since vSphere API 7.0.2.0.
         Avi = "AVI",
         @unknown Unknown
     }
 }
 
-/// A `LoadBalancers.Server` represents an endpoint used to configure load balancers. This class was added in vSphere API 7.0.1.0.
+/// A [`Server`](crate::vcenter::namespace_management::load_balancers::Server) represents an endpoint used to configure load balancers.
+///
+/// Since vSphere API 7.0.1.0.
+///
+/// vAPI structure `com.vmware.vcenter.namespace_management.load_balancers.server`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Server {
-    /// Load balancer hostname or IPv4 address. This attribute was added in vSphere API 7.0.1.0.
+    /// Load balancer hostname or IPv4 address.
+    ///
+    /// Since vSphere API 7.0.1.0.
     #[serde(default = "Server::__missing_host")]
     pub host: String,
-    /// Load balancer port. This attribute was added in vSphere API 7.0.1.0.
+    /// Load balancer port.
+    ///
+    /// Since vSphere API 7.0.1.0.
     #[serde(default = "Server::__missing_port")]
     pub port: i64,
 }
@@ -749,44 +902,64 @@ impl ::vsphere_vapi_runtime::de::Zero for Server {
     }
 }
 
-/// The `LoadBalancers.SetSpec` encapsulates configuration allowed for setting a new configuration for a load balancer. This class was added in vSphere API 7.0.3.0.
+/// The [`SetSpec`](crate::vcenter::namespace_management::load_balancers::SetSpec) encapsulates configuration allowed for setting a new configuration for a load balancer.
+///
+/// Since vSphere API 7.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.load_balancers.set_spec`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SetSpec {
-    /// List of address ranges that will be used to derive frontend IP addresses for L4 virtual servers. This field is ignored in case of Avi load balancer provider. In case of HA_PROXY load balancer provider, at least one range must be provided. A set operation only allows for addition of new IP ranges to the existing list of IP ranges. This attribute was added in vSphere API 7.0.3.0.
+    /// List of address ranges that will be used to derive frontend IP addresses for L4 virtual servers. This field is ignored in case of Avi load balancer provider. In case of HA_PROXY load balancer provider, at least one range must be provided. A set operation only allows for addition of new IP ranges to the existing list of IP ranges.
+    ///
+    /// Since vSphere API 7.0.3.0.
     pub address_ranges: Vec<crate::vcenter::namespace_management::IpRange>,
-    /// The `com.vmware.vcenter.namespace_management.load_balancers.set_spec.provider` selects a provider from the list of available providers to be used with vSphere Namespaces. This attribute was added in vSphere API 7.0.3.0.
+    /// The [`SetSpec::provider`](crate::vcenter::namespace_management::load_balancers::SetSpec::provider) selects a provider from the list of available providers to be used with vSphere Namespaces.
     ///
     /// The variant carries the fields of its case (see [`SetSpecProvider`]).
+    ///
+    /// Since vSphere API 7.0.3.0.
     pub provider: SetSpecProvider,
 }
 
-/// The `provider` tag of [`SetSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SetSpecProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `provider` tag of [`SetSpec`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `SetSpecProvider::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum SetSpecProvider {
     /// HAProxy load balancer
     ///
-    /// This class attribute is deprecated as of vSphere API 9.0.0.0. Use `com.vmware.vcenter.namespace_management.networks.edges.edge_provider.VSPHERE_FOUNDATION` instead.
-    ///
-    /// **Deprecated** in the vSphere API.
+    /// **Deprecated** since vSphere API 9.0.0.0: Use [`EdgeProvider::VsphereFoundation`](crate::vcenter::namespace_management::networks::edges::EdgeProvider::VsphereFoundation) instead.
+    #[deprecated(
+        note = "since vSphere API 9.0.0.0: Use EdgeProvider::VsphereFoundation instead."
+    )]
     HaProxy {
-        /// The `LoadBalancers.HAProxyConfigSetSpec` is a conditional configuration made available upon selecting the HA_PROXY load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.3.0.
+        /// The [`HaProxyConfigSetSpec`](crate::vcenter::namespace_management::load_balancers::HaProxyConfigSetSpec) is a conditional configuration made available upon selecting the HA_PROXY load balancer provider. It is used to configure the load balancer at run time.
         ///
-        /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// Since vSphere API 7.0.3.0. **Deprecated** since vSphere API 9.0.0.0.
+        #[deprecated(note = "since vSphere API 9.0.0.0")]
         ha_proxy_config_set_spec: Option<HaProxyConfigSetSpec>,
     },
-    /// NSX Advanced Load Balancer This class attribute was added in vSphere API 7.0.2.0.
+    /// NSX Advanced Load Balancer.
+    ///
+    /// Since vSphere API 7.0.2.0.
     Avi {
-        /// The `LoadBalancers.AviConfigSetSpec` is a conditional configuration made available upon selecting the Avi load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.3.0.
+        /// The [`AviConfigSetSpec`](crate::vcenter::namespace_management::load_balancers::AviConfigSetSpec) is a conditional configuration made available upon selecting the Avi load balancer provider. It is used to configure the load balancer at run time.
+        ///
+        /// Since vSphere API 7.0.3.0.
         avi_config_set_spec: Option<AviConfigSetSpec>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl SetSpecProvider {
@@ -944,55 +1117,85 @@ impl<'de> serde::Deserialize<'de> for SetSpec {
     }
 }
 
-/// The `LoadBalancers.Summary` contains contains basic information related to the load balancer for provisioning virtual servers in the namespace. This class was added in vSphere API 7.0.1.0.
+/// The [`Summary`](crate::vcenter::namespace_management::load_balancers::Summary) contains contains basic information related to the load balancer for provisioning virtual servers in the namespace.
+///
+/// Since vSphere API 7.0.1.0.
+///
+/// vAPI structure `com.vmware.vcenter.namespace_management.load_balancers.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// An DNS compliant identifier for a load balancer, which can be used to query or configure the load balancer properties. This attribute was added in vSphere API 7.0.1.0.
+    /// An DNS compliant identifier for a load balancer, which can be used to query or configure the load balancer properties.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.LoadBalancerConfig` resource.
+    ///
+    /// Since vSphere API 7.0.1.0.
     pub id: crate::ids::LoadBalancerConfigId,
-    /// Load balancer provider for the namespace. This attribute was added in vSphere API 7.0.1.0.
+    /// Load balancer provider for the namespace.
+    ///
+    /// Since vSphere API 7.0.1.0.
     pub provider: Provider,
 }
 
-/// The `LoadBalancers.UpdateSpec` encapsulates configuration allowed for when updating configuration for load balancers. This class was added in vSphere API 7.0.3.0.
+/// The [`UpdateSpec`](crate::vcenter::namespace_management::load_balancers::UpdateSpec) encapsulates configuration allowed for when updating configuration for load balancers.
+///
+/// Since vSphere API 7.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.load_balancers.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
-    /// List of address ranges that will be used to derive frontend IP addresses for L4 virtual servers. This field is ignored in case of Avi load balancer provider. In case of HA_PROXY load balancer provider, at least one range must be provided. An update operation only allows for addition of new IP ranges to the existing list of IP ranges. This attribute was added in vSphere API 7.0.3.0. If None, the existing list of address ranges will not be modified.
+    /// List of address ranges that will be used to derive frontend IP addresses for L4 virtual servers. This field is ignored in case of Avi load balancer provider. In case of HA_PROXY load balancer provider, at least one range must be provided. An update operation only allows for addition of new IP ranges to the existing list of IP ranges. If `None`, the existing list of address ranges will not be modified.
+    ///
+    /// Since vSphere API 7.0.3.0.
     pub address_ranges: Option<Vec<crate::vcenter::namespace_management::IpRange>>,
-    /// The `com.vmware.vcenter.namespace_management.load_balancers.update_spec.provider` selects a provider from the list of available providers to be used with vSphere Namespaces. This attribute was added in vSphere API 7.0.3.0. If set, corresponding load balancer UpdateSpec will be used to update the configuration. Note: This field cannot be updated and can only be used a qualifier for the provider specific update spec.
+    /// The [`UpdateSpec::provider`](crate::vcenter::namespace_management::load_balancers::UpdateSpec::provider) selects a provider from the list of available providers to be used with vSphere Namespaces. If set, corresponding load balancer UpdateSpec will be used to update the configuration. Note: This field cannot be updated and can only be used a qualifier for the provider specific update spec.
     ///
     /// The variant carries the fields of its case (see [`UpdateSpecProvider`]).
+    ///
+    /// Since vSphere API 7.0.3.0.
     pub provider: Option<UpdateSpecProvider>,
 }
 
-/// The `provider` tag of [`UpdateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `UpdateSpecProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `provider` tag of [`UpdateSpec`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `UpdateSpecProvider::Unknown`
+/// ([unknown values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum UpdateSpecProvider {
     /// HAProxy load balancer
     ///
-    /// This class attribute is deprecated as of vSphere API 9.0.0.0. Use `com.vmware.vcenter.namespace_management.networks.edges.edge_provider.VSPHERE_FOUNDATION` instead.
-    ///
-    /// **Deprecated** in the vSphere API.
+    /// **Deprecated** since vSphere API 9.0.0.0: Use [`EdgeProvider::VsphereFoundation`](crate::vcenter::namespace_management::networks::edges::EdgeProvider::VsphereFoundation) instead.
+    #[deprecated(
+        note = "since vSphere API 9.0.0.0: Use EdgeProvider::VsphereFoundation instead."
+    )]
     HaProxy {
-        /// The `LoadBalancers.HAProxyConfigUpdateSpec` is a conditional configuration made available upon selecting the HA_PROXY load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.3.0. If None, the HAProxy load balancer configuration will not be modified.
+        /// The [`HaProxyConfigUpdateSpec`](crate::vcenter::namespace_management::load_balancers::HaProxyConfigUpdateSpec) is a conditional configuration made available upon selecting the HA_PROXY load balancer provider. It is used to configure the load balancer at run time. If `None`, the HAProxy load balancer configuration will not be modified.
         ///
-        /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0. Instead, use `com.vmware.vcenter.namespace_management.supervisors.networks.edges.foundation_load_balancer_update_spec` with provider `com.vmware.vcenter.namespace_management.networks.edges.edge_provider.VSPHERE_FOUNDATION`.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// Since vSphere API 7.0.3.0. **Deprecated** since vSphere API 9.0.0.0: Instead, use [`FoundationLoadBalancerUpdateSpec`](crate::vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerUpdateSpec) with provider [`EdgeProvider::VsphereFoundation`](crate::vcenter::namespace_management::networks::edges::EdgeProvider::VsphereFoundation).
+        #[deprecated(
+            note = "since vSphere API 9.0.0.0: Instead, use FoundationLoadBalancerUpdateSpec with provider EdgeProvider::VsphereFoundation."
+        )]
         ha_proxy_config_update_spec: Option<HaProxyConfigUpdateSpec>,
     },
-    /// NSX Advanced Load Balancer This class attribute was added in vSphere API 7.0.2.0.
+    /// NSX Advanced Load Balancer.
+    ///
+    /// Since vSphere API 7.0.2.0.
     Avi {
-        /// The `LoadBalancers.AviConfigUpdateSpec` is a conditional configuration made available upon selecting the Avi load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.3.0. If None, the Avi load balancer configuration will not be modified.
+        /// The [`AviConfigUpdateSpec`](crate::vcenter::namespace_management::load_balancers::AviConfigUpdateSpec) is a conditional configuration made available upon selecting the Avi load balancer provider. It is used to configure the load balancer at run time. If `None`, the Avi load balancer configuration will not be modified.
+        ///
+        /// Since vSphere API 7.0.3.0.
         avi_config_update_spec: Option<AviConfigUpdateSpec>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl UpdateSpecProvider {

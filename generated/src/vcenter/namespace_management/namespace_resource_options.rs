@@ -7,16 +7,25 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `NamespaceResourceOptions.Info` class contains the information about the objects used to set and update resource quota keys on a namespace. This class was added in vSphere API 7.0.0.0.
+/// The [`Info`](crate::vcenter::namespace_management::namespace_resource_options::Info) structure contains the information about the objects used to set and update resource quota keys on a namespace.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.namespace_resource_options.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier of the class used to set resource quotas on the namespace. See com.vmware.vcenter.namespaces.Instances#create and com.vmware.vcenter.namespaces.Instances#set. This attribute was added in vSphere API 7.0.0.0.
+    /// Identifier of the field used to set resource quotas on the namespace. See [`Instances::create`](crate::vcenter::namespaces::Instances::create) and [`Instances::set`](crate::vcenter::namespaces::Instances::set).
     ///
     /// Identifier of a `com.vmware.vapi.structure` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub create_resource_quota_type: crate::ids::StructureId,
-    /// Identifier of the class used to update resource quotas on the namespace. See com.vmware.vcenter.namespaces.Instances#update. This attribute was added in vSphere API 7.0.0.0.
+    /// Identifier of the field used to update resource quotas on the namespace. See [`Instances::update`](crate::vcenter::namespaces::Instances::update).
     ///
     /// Identifier of a `com.vmware.vapi.structure` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub update_resource_quota_type: crate::ids::StructureId,
 }
 

@@ -7,12 +7,19 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `NSXTier0Gateway.FilterSpec` class contains additional attributes used to filter the results when listing NSXTier0Gateway (see `com.vmware.vcenter.namespace_management.NSX_tier0_gateway.list`). This class was added in vSphere API 9.0.0.0.
+/// The [`FilterSpec`](crate::vcenter::namespace_management::nsx_tier0_gateway::FilterSpec) structure contains additional fields used to filter the results when listing NSXTier0Gateway (see [`NsxTier0Gateway::list`](crate::vcenter::namespace_management::NsxTier0Gateway::list)).
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.NSX_tier0_gateway.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Criteria of if Tier0-VRF gateways should be included as part of result. This attribute was added in vSphere API 9.0.0.0. If None, only non-VRF Tier0 Gateways will be returned.
+    /// Criteria of if Tier0-VRF gateways should be included as part of result. If `None`, only non-VRF Tier0 Gateways will be returned.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(rename = "include_VRF", default, skip_serializing_if = "Option::is_none")]
     pub include_vrf: Option<bool>,
 }
@@ -31,9 +38,11 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Additional specification of matching NSXTier0Gateway for which information should be returned. This parameter was added in vSphere API 9.0.0.0. If None, the behavior is equivalent to a  with all attributes None which means Tier0-VRF gateways won't be returned.
+    /// Additional specification of matching NSXTier0Gateway for which information should be returned. If `None`, the behavior is equivalent to a  with all fields `None` which means Tier0-VRF gateways won't be returned.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
@@ -46,29 +55,44 @@ impl ListRequest {
     }
 }
 
-/// The `NSXTier0Gateway.Summary` class contains information about an NSX Tier0 Gateway. This class was added in vSphere API 7.0.2.0.
+/// The [`Summary`](crate::vcenter::namespace_management::nsx_tier0_gateway::Summary) structure contains information about an NSX Tier0 Gateway.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.NSX_tier0_gateway.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the NSX Tier0 or Tier0-VRF Gateway. This attribute was added in vSphere API 7.0.2.0.
+    /// Identifier of the NSX Tier0 or Tier0-VRF Gateway.
     ///
     /// Identifier of a `NSXTier0Gateway` resource.
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub tier0_gateway: crate::ids::NSXTier0GatewayId,
-    /// Display name of the NSX Gateway. This attribute was added in vSphere API 7.0.2.0.
+    /// Display name of the NSX Gateway.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default = "Summary::__missing_display_name")]
     pub display_name: String,
-    /// Description of the NSX Gateway. This attribute was added in vSphere API 9.0.0.0. If None, the gateway has no description set.
+    /// Description of the NSX Gateway. If `None`, the gateway has no description set.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// NSX Policy path of the NSX Gateway. This attribute was added in vSphere API 7.0.2.0.
+    /// NSX Policy path of the NSX Gateway.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default = "Summary::__missing_path")]
     pub path: String,
-    /// Parent Tier0 of the NSX Tier0-VRF Gateway. This attribute was added in vSphere API 9.0.0.0.
+    /// Parent Tier0 of the NSX Tier0-VRF Gateway.
     ///
-    /// If None, the gateway is not Tier0-VRF.
+    /// If `None`, the gateway is not Tier0-VRF.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_tier0_gateway: Option<String>,
 }

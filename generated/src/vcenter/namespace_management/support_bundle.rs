@@ -7,17 +7,23 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `SupportBundle.Location` class contains the URI to download the per-cluster support bundle from, as well as a token required (as the body on the HTTP request) to generate the bundle. The validity of the token is 5 minutes. After the token expires, any attempt to call the URI with the token will fail. This class was added in vSphere API 7.0.0.0.
+/// The [`Location`](crate::vcenter::namespace_management::support_bundle::Location) structure contains the URI to download the per-cluster support bundle from, as well as a token required (as the body on the HTTP request) to generate the bundle. The validity of the token is 5 minutes. After the token expires, any attempt to call the URI with the token will fail.
 ///
-/// This class is deprecated as of vSphere API 9.1.0.0.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 9.1.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.support_bundle.location`.
+#[deprecated(note = "since vSphere API 9.1.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Location {
-    /// Support Bundle Download URL. This attribute was added in vSphere API 7.0.0.0.
+    /// Support Bundle Download URL.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Location::__missing_url")]
     pub url: String,
-    /// Information about the token required in the HTTP POST request to generate the support bundle. This attribute was added in vSphere API 7.0.0.0.
+    /// Information about the token required in the HTTP POST request to generate the support bundle.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Location::__missing_wcp_support_bundle_token")]
     pub wcp_support_bundle_token: Token,
 }
@@ -38,17 +44,22 @@ impl Location {
     }
 }
 
-/// The `SupportBundle.Token` class contains information about the token required in the HTTP POST request to generate the support bundle. This class was added in vSphere API 7.0.0.0.
+/// The [`Token`](crate::vcenter::namespace_management::support_bundle::Token) structure contains information about the token required in the HTTP POST request to generate the support bundle.
 ///
-/// This class is deprecated as of vSphere API 9.1.0.0.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 9.1.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure `com.vmware.vcenter.namespace_management.support_bundle.token`.
+#[deprecated(note = "since vSphere API 9.1.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Token {
-    /// A one-time, short-lived token required to be provided in the HTTP POST request to generate the support bundle. This token needs to be passed in as the body of the HTTP POST request with name "wcp-support-bundle-token". This attribute was added in vSphere API 7.0.0.0.
+    /// A one-time, short-lived token required to be provided in the HTTP POST request to generate the support bundle. This token needs to be passed in as the body of the HTTP POST request with name "wcp-support-bundle-token".
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Token::__missing_token")]
     pub token: String,
-    /// Expiry time of the token This attribute was added in vSphere API 7.0.0.0.
+    /// Expiry time of the token.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Token::__missing_expiry")]
     pub expiry: String,
 }

@@ -10,57 +10,84 @@
 pub mod message;
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// ConfigStatus represents the config status of the VM class. This enumeration was added in vSphere API 7.0.2.00100.
+    /// ConfigStatus represents the config status of the VM class.
+    ///
+    /// Since vSphere API 7.0.2.00100.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.virtual_machine_classes.config_status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum ConfigStatus {
-        /// Indicates that the instance of the `VirtualMachineClasses` is ready to be used.
+        /// Indicates that the instance of the [`VirtualMachineClasses`](crate::vcenter::namespace_management::VirtualMachineClasses) is ready to be used.
         Ready = "READY",
-        /// Indicates that the instance of the `VirtualMachineClasses` is being deleted. At this state the VM class cannot be associated with new Namespace.
+        /// Indicates that the instance of the [`VirtualMachineClasses`](crate::vcenter::namespace_management::VirtualMachineClasses) is being deleted. At this state the VM class cannot be associated with new Namespace.
         Removing = "REMOVING",
         @unknown Unknown
     }
 }
 
-/// The `VirtualMachineClasses.CreateSpec` class contains the specification required to create a VM class object. This class was added in vSphere API 7.0.2.00100.
+/// The [`CreateSpec`](crate::vcenter::namespace_management::virtual_machine_classes::CreateSpec) structure contains the specification required to create a VM class object.
+///
+/// Since vSphere API 7.0.2.00100.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.virtual_machine_classes.create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// Identifier of the virtual machine class. This has DNS_LABEL restrictions as specified in  (<https://tools.ietf.org/html/rfc1123>). This must be an alphanumeric (a-z and 0-9) string and with maximum length of 63 characters and with the '-' character allowed anywhere except the first or last character. This name is unique in this vCenter server. This attribute was added in vSphere API 7.0.2.00100.
+    /// Identifier of the virtual machine class. This has DNS_LABEL restrictions as specified in <https://tools.ietf.org/html/rfc1123>. This must be an alphanumeric (a-z and 0-9) string and with maximum length of 63 characters and with the '-' character allowed anywhere except the first or last character. This name is unique in this vCenter server.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.VirtualMachineClass` resource.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     pub id: crate::ids::VirtualMachineClassId,
-    /// The number of CPUs configured for virtual machine of this class. This attribute was added in vSphere API 7.0.2.00100.
+    /// The number of CPUs configured for virtual machine of this field.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(default = "CreateSpec::__missing_cpu_count")]
     pub cpu_count: i64,
-    /// The percentage of total available CPUs reserved for a virtual machine. We multiply this percentage by the minimum frequency amongst all the cluster nodes to get the CPU reservation that is specified to vSphere in MHz. This attribute was added in vSphere API 7.0.2.00100. If None, no CPU reservation is requested for the virtual machine.
+    /// The percentage of total available CPUs reserved for a virtual machine. We multiply this percentage by the minimum frequency amongst all the cluster nodes to get the CPU reservation that is specified to vSphere in MHz. If `None`, no CPU reservation is requested for the virtual machine.
     ///
-    /// .. deprecated:: vSphere API 8.0.2.0 This attribute is deprecated as of vSphere API 8.0.2.0. Use CPU allocation in `com.vmware.vcenter.namespace_management.virtual_machine_classes.create_spec.config_spec` instead to reserve CPUs for a virtual machine.
-    ///
-    /// **Deprecated** in the vSphere API.
+    /// Since vSphere API 7.0.2.00100. **Deprecated** since vSphere API 8.0.2.0: Use CPU allocation in [`CreateSpec::config_spec`](crate::vcenter::namespace_management::virtual_machine_classes::CreateSpec::config_spec) instead to reserve CPUs for a virtual machine.
+    #[deprecated(
+        note = "since vSphere API 8.0.2.0: Use CPU allocation in CreateSpec::config_spec instead to reserve CPUs for a virtual machine."
+    )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_reservation: Option<i64>,
-    /// The amount of memory in MB configured for virtual machine of this class. This attribute was added in vSphere API 7.0.2.00100.
+    /// The amount of memory in MB configured for virtual machine of this field.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(rename = "memory_MB", default = "CreateSpec::__missing_memory_mb")]
     pub memory_mb: i64,
-    /// The percentage of available memory reserved for a virtual machine of this class. Memory reservation must be set to 100% for VM class with vGPU or Dynamic DirectPath I/O devices. This attribute was added in vSphere API 7.0.2.00100. If None, no memory reservation is requested for virtual machine.
+    /// The percentage of available memory reserved for a virtual machine of this field. Memory reservation must be set to 100% for VM class with vGPU or Dynamic DirectPath I/O devices. If `None`, no memory reservation is requested for virtual machine.
     ///
-    /// .. deprecated:: vSphere API 8.0.2.0 This attribute is deprecated as of vSphere API 8.0.2.0. Use memory allocation in `com.vmware.vcenter.namespace_management.virtual_machine_classes.create_spec.config_spec` instead to reserve memory for a virtual machine.
-    ///
-    /// **Deprecated** in the vSphere API.
+    /// Since vSphere API 7.0.2.00100. **Deprecated** since vSphere API 8.0.2.0: Use memory allocation in [`CreateSpec::config_spec`](crate::vcenter::namespace_management::virtual_machine_classes::CreateSpec::config_spec) instead to reserve memory for a virtual machine.
+    #[deprecated(
+        note = "since vSphere API 8.0.2.0: Use memory allocation in CreateSpec::config_spec instead to reserve memory for a virtual machine."
+    )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_reservation: Option<i64>,
-    /// Description for the VM class. This attribute was added in vSphere API 7.0.2.00100. If None, no description is added to the VM class.
+    /// Description for the VM class. If `None`, no description is added to the VM class.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Virtual devices that will be attached to the VMs created with this class. This attribute was added in vSphere API 7.0.3.0. If None, no Virtual device will be attached to the VMs created with this class.
+    /// Virtual devices that will be attached to the VMs created with this field. If `None`, no Virtual device will be attached to the VMs created with this field.
     ///
-    /// .. deprecated:: vSphere API 8.0.2.0 This attribute is deprecated as of vSphere API 8.0.2.0. Use device changes in `com.vmware.vcenter.namespace_management.virtual_machine_classes.create_spec.config_spec` instead to add vGPU and Dynamic DirectPath I/O virtual devices.
-    ///
-    /// **Deprecated** in the vSphere API.
+    /// Since vSphere API 7.0.3.0. **Deprecated** since vSphere API 8.0.2.0: Use device changes in [`CreateSpec::config_spec`](crate::vcenter::namespace_management::virtual_machine_classes::CreateSpec::config_spec) instead to add vGPU and Dynamic DirectPath I/O virtual devices.
+    #[deprecated(
+        note = "since vSphere API 8.0.2.0: Use device changes in CreateSpec::config_spec instead to add vGPU and Dynamic DirectPath I/O virtual devices."
+    )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<VirtualDevices>,
-    /// Instance storage that will be attached to the VMs created with this class. This attribute was added in vSphere API 8.0.0.0. If None, instance storage specification will not be created.
+    /// Instance storage that will be attached to the VMs created with this field. If `None`, instance storage specification will not be created.
+    ///
+    /// Since vSphere API 8.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_storage: Option<InstanceStorage>,
-    /// A VirtualMachineConfigSpec associated with the VM class. This attribute was added in vSphere API 8.0.2.0. If None, no config spec will be associated to the VM Class.
+    /// A VirtualMachineConfigSpec associated with the VM class. If `None`, no config spec will be associated to the VM Class.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_spec: Option<serde_json::Value>,
 }
@@ -102,20 +129,30 @@ impl CreateSpec {
     }
 }
 
-/// The `VirtualMachineClasses.DynamicDirectPathIODevice` class contains the configuration corresponding to a Dynamic DirectPath I/O device. This class was added in vSphere API 7.0.3.0.
+/// The [`DynamicDirectPathIoDevice`](crate::vcenter::namespace_management::virtual_machine_classes::DynamicDirectPathIoDevice) structure contains the configuration corresponding to a Dynamic DirectPath I/O device.
 ///
-/// This class is deprecated as of vSphere API 8.0.2.0.  Use device changes in VirtualMachineConfigSpec associated with the VM class to add Dynamic DirectPath I/O devices.
+/// Since vSphere API 7.0.3.0. **Deprecated** since vSphere API 8.0.2.0: Use device changes in VirtualMachineConfigSpec associated with the VM class to add Dynamic DirectPath I/O devices.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.virtual_machine_classes.dynamic_direct_path_IO_device`.
+#[deprecated(
+    note = "since vSphere API 8.0.2.0: Use device changes in VirtualMachineConfigSpec associated with the VM class to add Dynamic DirectPath I/O devices."
+)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DynamicDirectPathIoDevice {
-    /// The vendor ID of this device. This attribute was added in vSphere API 7.0.3.0.
+    /// The vendor ID of this device.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default = "DynamicDirectPathIoDevice::__missing_vendor_id")]
     pub vendor_id: i64,
-    /// The device ID of this device. This attribute was added in vSphere API 7.0.3.0.
+    /// The device ID of this device.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default = "DynamicDirectPathIoDevice::__missing_device_id")]
     pub device_id: i64,
-    /// The custom label attached to this device. This attribute was added in vSphere API 7.0.3.0. If None, custom label is not used to identify the device.
+    /// The custom label attached to this device. If `None`, custom label is not used to identify the device.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_label: Option<String>,
 }
@@ -136,67 +173,89 @@ impl DynamicDirectPathIoDevice {
     }
 }
 
-/// The `VirtualMachineClasses.Info` class contains detailed information about the virtual machine class. This class was added in vSphere API 7.0.2.00100.
+/// The [`Info`](crate::vcenter::namespace_management::virtual_machine_classes::Info) structure contains detailed information about the virtual machine class.
+///
+/// Since vSphere API 7.0.2.00100.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.virtual_machine_classes.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier for the VM class. This attribute was added in vSphere API 7.0.2.00100.
+    /// Identifier for the VM class.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.VirtualMachineClass` resource.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     pub id: crate::ids::VirtualMachineClassId,
-    /// The number of CPUs configured for virtual machine of this class. This attribute was added in vSphere API 7.0.2.00100.
+    /// The number of CPUs configured for virtual machine of this field.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(default = "Info::__missing_cpu_count")]
     pub cpu_count: i64,
-    /// The percentage of total available CPUs reserved for a virtual machine. We multiply this percentage by the minimum frequency amongst all the cluster nodes to get the CPU reservation that is specified to vSphere in MHz. This attribute was added in vSphere API 7.0.2.00100. If None, no CPU reservation is requested for the virtual machine.
+    /// The percentage of total available CPUs reserved for a virtual machine. We multiply this percentage by the minimum frequency amongst all the cluster nodes to get the CPU reservation that is specified to vSphere in MHz. If `None`, no CPU reservation is requested for the virtual machine.
     ///
-    /// .. deprecated:: vSphere API 8.0.2.0 This attribute is deprecated as of vSphere API 8.0.2.0.
-    ///
-    /// **Deprecated** in the vSphere API.
+    /// Since vSphere API 7.0.2.00100. **Deprecated** since vSphere API 8.0.2.0.
+    #[deprecated(note = "since vSphere API 8.0.2.0")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_reservation: Option<i64>,
-    /// The amount of memory in MB configured for virtual machine of this class. This attribute was added in vSphere API 7.0.2.00100.
+    /// The amount of memory in MB configured for virtual machine of this field.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(rename = "memory_MB", default = "Info::__missing_memory_mb")]
     pub memory_mb: i64,
-    /// The percentage of available memory reserved for a virtual machine of this class. This attribute was added in vSphere API 7.0.2.00100. If None, no memory reservation is requested for virtual machine.
+    /// The percentage of available memory reserved for a virtual machine of this field. If `None`, no memory reservation is requested for virtual machine.
     ///
-    /// .. deprecated:: vSphere API 8.0.2.0 This attribute is deprecated as of vSphere API 8.0.2.0.
-    ///
-    /// **Deprecated** in the vSphere API.
+    /// Since vSphere API 7.0.2.00100. **Deprecated** since vSphere API 8.0.2.0.
+    #[deprecated(note = "since vSphere API 8.0.2.0")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_reservation: Option<i64>,
-    /// Description of the VM class. This attribute was added in vSphere API 7.0.2.00100.
+    /// Description of the VM class.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(default = "Info::__missing_description")]
     pub description: String,
-    /// Set of Namespaces associated with this VM class. This attribute was added in vSphere API 7.0.2.00100.
+    /// Set of Namespaces associated with this VM class.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(
         default = "Info::__missing_namespaces",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub namespaces: Vec<String>,
-    /// Set of virtual machines deployed for VM class. This attribute was added in vSphere API 7.0.2.00100.
+    /// Set of virtual machines deployed for VM class.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(
         default = "Info::__missing_vms",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub vms: Vec<String>,
-    /// Configstatus of VM class This attribute was added in vSphere API 7.0.2.00100.
+    /// Configstatus of VM class.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     pub config_status: ConfigStatus,
-    /// Current set of messages associated with the object. This attribute was added in vSphere API 7.0.2.00100.
+    /// Current set of messages associated with the object.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(
         default = "Info::__missing_messages",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub messages: Vec<Message>,
-    /// Virtual devices corresponding to the VM class. This attribute was added in vSphere API 7.0.3.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Virtual devices corresponding to the VM class. This field is optional because it was added in a newer version than its parent node.
     ///
-    /// .. deprecated:: vSphere API 8.0.2.0 This attribute is deprecated as of vSphere API 8.0.2.0.
-    ///
-    /// **Deprecated** in the vSphere API.
+    /// Since vSphere API 7.0.3.0. **Deprecated** since vSphere API 8.0.2.0.
+    #[deprecated(note = "since vSphere API 8.0.2.0")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<VirtualDevices>,
-    /// Instance storage associated with the VM class. This attribute was added in vSphere API 8.0.0.0. If None, no instance storage is present.
+    /// Instance storage associated with the VM class. If `None`, no instance storage is present.
+    ///
+    /// Since vSphere API 8.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_storage: Option<InstanceStorage>,
-    /// A VirtualMachineConfigSpec associated with the VM class. This attribute was added in vSphere API 8.0.2.0. If None, a config spec is not used to configure this VM class.
+    /// A VirtualMachineConfigSpec associated with the VM class. If `None`, a config spec is not used to configure this VM class.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_spec: Option<serde_json::Value>,
 }
@@ -245,14 +304,23 @@ impl Info {
     }
 }
 
-/// The `VirtualMachineClasses.InstanceStorage` class encapsulates information about storage policy and instance storage volumes. This class was added in vSphere API 8.0.0.0.
+/// The [`InstanceStorage`](crate::vcenter::namespace_management::virtual_machine_classes::InstanceStorage) structure encapsulates information about storage policy and instance storage volumes.
+///
+/// Since vSphere API 8.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.virtual_machine_classes.instance_storage`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InstanceStorage {
-    /// Policy corresponding to the instance storage. To use VM class with instance storage, this policy should also be associated with Supervisor namespace. See com.vmware.vcenter.namespaces.Instances.StorageSpec. This attribute was added in vSphere API 8.0.0.0.
+    /// Policy corresponding to the instance storage. To use VM class with instance storage, this policy should also be associated with Supervisor namespace. See com.vmware.vcenter.namespaces.Instances.StorageSpec.
     ///
     /// Identifier of a `SpsStorageProfile` resource.
+    ///
+    /// Since vSphere API 8.0.0.0.
     pub policy: crate::ids::SpsStorageProfileId,
-    /// List of instance storage volumes. At least one volume is required when configuring a VM class with instance storage. This attribute was added in vSphere API 8.0.0.0.
+    /// List of instance storage volumes. At least one volume is required when configuring a VM class with instance storage.
+    ///
+    /// Since vSphere API 8.0.0.0.
     #[serde(
         default = "InstanceStorage::__missing_volumes",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -269,10 +337,17 @@ impl InstanceStorage {
     }
 }
 
-/// The `VirtualMachineClasses.InstanceStorageVolume` class contains the specification required to configure instance storage for virtual machines. An admin can create VM classes with instance storage volumes and assign them to Supervisor namespaces for consumption. These VM classes can be used to create virtual machines that have instance storage volumes attached as disks. The generated instance volumes are placed on vSan direct datastores. This class was added in vSphere API 8.0.0.0.
+/// The [`InstanceStorageVolume`](crate::vcenter::namespace_management::virtual_machine_classes::InstanceStorageVolume) structure contains the specification required to configure instance storage for virtual machines. An admin can create VM classes with instance storage volumes and assign them to Supervisor namespaces for consumption. These VM classes can be used to create virtual machines that have instance storage volumes attached as disks. The generated instance volumes are placed on vSan direct datastores.
+///
+/// Since vSphere API 8.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.virtual_machine_classes.instance_storage_volume`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InstanceStorageVolume {
-    /// The size of instance storage volume in mebibytes (MiB) available for the virtual machine of this class This attribute was added in vSphere API 8.0.0.0.
+    /// The size of instance storage volume in mebibytes (MiB) available for the virtual machine of this field.
+    ///
+    /// Since vSphere API 8.0.0.0.
     #[serde(default = "InstanceStorageVolume::__missing_size")]
     pub size: i64,
 }
@@ -286,65 +361,98 @@ impl InstanceStorageVolume {
     }
 }
 
-/// The `VirtualMachineClasses.Message` class contains the information about the object configuration. This class was added in vSphere API 7.0.2.00100.
+/// The [`Message`](crate::vcenter::namespace_management::virtual_machine_classes::Message) structure contains the information about the object configuration.
+///
+/// Since vSphere API 7.0.2.00100.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.virtual_machine_classes.message`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Message {
-    /// Type of the message. This attribute was added in vSphere API 7.0.2.00100.
+    /// Type of the message.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     pub severity: message::MessageSeverity,
-    /// Details about the message. This attribute was added in vSphere API 7.0.2.00100. If None, message details are not required for taking actions.
+    /// Details about the message. If `None`, message details are not required for taking actions.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
-/// The `VirtualMachineClasses.UpdateSpec` class contains the specification required to update a VM class object. This class was added in vSphere API 7.0.2.00100.
+/// The [`UpdateSpec`](crate::vcenter::namespace_management::virtual_machine_classes::UpdateSpec) structure contains the specification required to update a VM class object.
+///
+/// Since vSphere API 7.0.2.00100.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.virtual_machine_classes.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// The number of CPUs configured for virtual machine of this class. This attribute was added in vSphere API 7.0.2.00100. If None the current value the will not be modified.
+    /// The number of CPUs configured for virtual machine of this field. If `None` the current value the will not be modified.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_count: Option<i64>,
-    /// The percentage of total available CPUs reserved for a virtual machine. We multiply this percentage by the minimum frequency amongst all the cluster nodes to get the CPU reservation that is specified to vSphere in MHz. This attribute was added in vSphere API 7.0.2.00100. If None, no CPU reservation is requested for the virtual machine.
+    /// The percentage of total available CPUs reserved for a virtual machine. We multiply this percentage by the minimum frequency amongst all the cluster nodes to get the CPU reservation that is specified to vSphere in MHz. If `None`, no CPU reservation is requested for the virtual machine.
     ///
-    /// .. deprecated:: vSphere API 8.0.2.0 This attribute is deprecated as of vSphere API 8.0.2.0. Use CPU allocation in `com.vmware.vcenter.namespace_management.virtual_machine_classes.update_spec.config_spec` instead to reserve CPUs for a virtual machine.
-    ///
-    /// **Deprecated** in the vSphere API.
+    /// Since vSphere API 7.0.2.00100. **Deprecated** since vSphere API 8.0.2.0: Use CPU allocation in [`UpdateSpec::config_spec`](crate::vcenter::namespace_management::virtual_machine_classes::UpdateSpec::config_spec) instead to reserve CPUs for a virtual machine.
+    #[deprecated(
+        note = "since vSphere API 8.0.2.0: Use CPU allocation in UpdateSpec::config_spec instead to reserve CPUs for a virtual machine."
+    )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_reservation: Option<i64>,
-    /// The amount of memory in MB configured for virtual machine of this class. This attribute was added in vSphere API 7.0.2.00100. If None the current value the will not be modified.
+    /// The amount of memory in MB configured for virtual machine of this field. If `None` the current value the will not be modified.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(rename = "memory_MB", default, skip_serializing_if = "Option::is_none")]
     pub memory_mb: Option<i64>,
-    /// The percentage of available memory reserved for a virtual machine of this class. Memory reservation must be set to 100% for VM class with vGPU or Dynamic DirectPath I/O devices. This attribute was added in vSphere API 7.0.2.00100. If None, no memory reservation is requested for virtual machine.
+    /// The percentage of available memory reserved for a virtual machine of this field. Memory reservation must be set to 100% for VM class with vGPU or Dynamic DirectPath I/O devices. If `None`, no memory reservation is requested for virtual machine.
     ///
-    /// .. deprecated:: vSphere API 8.0.2.0 This attribute is deprecated as of vSphere API 8.0.2.0. Use memory allocation in `com.vmware.vcenter.namespace_management.virtual_machine_classes.update_spec.config_spec` instead to reserve memory for a virtual machine.
-    ///
-    /// **Deprecated** in the vSphere API.
+    /// Since vSphere API 7.0.2.00100. **Deprecated** since vSphere API 8.0.2.0: Use memory allocation in [`UpdateSpec::config_spec`](crate::vcenter::namespace_management::virtual_machine_classes::UpdateSpec::config_spec) instead to reserve memory for a virtual machine.
+    #[deprecated(
+        note = "since vSphere API 8.0.2.0: Use memory allocation in UpdateSpec::config_spec instead to reserve memory for a virtual machine."
+    )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_reservation: Option<i64>,
-    /// Description for the VM class. This attribute was added in vSphere API 7.0.2.00100. If None, description is not updated.
+    /// Description for the VM class. If `None`, description is not updated.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Virtual devices corresponding to the VM class. This attribute was added in vSphere API 7.0.3.0. If None, virtual devices will not be updated.
+    /// Virtual devices corresponding to the VM class. If `None`, virtual devices will not be updated.
     ///
-    /// .. deprecated:: vSphere API 8.0.2.0 This attribute is deprecated as of vSphere API 8.0.2.0. Use device changes in `com.vmware.vcenter.namespace_management.virtual_machine_classes.update_spec.config_spec` instead to add vGPU and Dynamic DirectPath I/O virtual devices.
-    ///
-    /// **Deprecated** in the vSphere API.
+    /// Since vSphere API 7.0.3.0. **Deprecated** since vSphere API 8.0.2.0: Use device changes in [`UpdateSpec::config_spec`](crate::vcenter::namespace_management::virtual_machine_classes::UpdateSpec::config_spec) instead to add vGPU and Dynamic DirectPath I/O virtual devices.
+    #[deprecated(
+        note = "since vSphere API 8.0.2.0: Use device changes in UpdateSpec::config_spec instead to add vGPU and Dynamic DirectPath I/O virtual devices."
+    )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<VirtualDevices>,
-    /// Instance storage associated with the VM class. This attribute was added in vSphere API 8.0.0.0. If None, instance storage specification will not be updated.
+    /// Instance storage associated with the VM class. If `None`, instance storage specification will not be updated.
+    ///
+    /// Since vSphere API 8.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_storage: Option<InstanceStorage>,
-    /// A VirtualMachineConfigSpec associated with the VM class. This attribute was added in vSphere API 8.0.2.0. If None, the config spec will not be updated.
+    /// A VirtualMachineConfigSpec associated with the VM class. If `None`, the config spec will not be updated.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_spec: Option<serde_json::Value>,
 }
 
-/// The `VirtualMachineClasses.VGPUDevice` class contains the configuration corresponding to a vGPU device. This class was added in vSphere API 7.0.3.0.
+/// The [`VgpuDevice`](crate::vcenter::namespace_management::virtual_machine_classes::VgpuDevice) structure contains the configuration corresponding to a vGPU device.
 ///
-/// This class is deprecated as of vSphere API 8.0.2.0.  Use device changes in VirtualMachineConfigSpec associated with the VM class to add vGPU devices.
+/// Since vSphere API 7.0.3.0. **Deprecated** since vSphere API 8.0.2.0: Use device changes in VirtualMachineConfigSpec associated with the VM class to add vGPU devices.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.virtual_machine_classes.VGPU_device`.
+#[deprecated(
+    note = "since vSphere API 8.0.2.0: Use device changes in VirtualMachineConfigSpec associated with the VM class to add vGPU devices."
+)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VgpuDevice {
-    /// Profile name corresponding to the device. This attribute was added in vSphere API 7.0.3.0.
+    /// Profile name corresponding to the device.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default = "VgpuDevice::__missing_profile_name")]
     pub profile_name: String,
 }
@@ -358,17 +466,25 @@ impl VgpuDevice {
     }
 }
 
-/// The `VirtualMachineClasses.VirtualDevices` class contains information about the virtual devices associated with a VM class. This class was added in vSphere API 7.0.3.0.
+/// The [`VirtualDevices`](crate::vcenter::namespace_management::virtual_machine_classes::VirtualDevices) structure contains information about the virtual devices associated with a VM class.
 ///
-/// This class is deprecated as of vSphere API 8.0.2.0.  Use device changes in VirtualMachineConfigSpec associated with the VM class to add vGPU and Dynamic DirectPath I/O virtual devices.
+/// Since vSphere API 7.0.3.0. **Deprecated** since vSphere API 8.0.2.0: Use device changes in VirtualMachineConfigSpec associated with the VM class to add vGPU and Dynamic DirectPath I/O virtual devices.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.virtual_machine_classes.virtual_devices`.
+#[deprecated(
+    note = "since vSphere API 8.0.2.0: Use device changes in VirtualMachineConfigSpec associated with the VM class to add vGPU and Dynamic DirectPath I/O virtual devices."
+)]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VirtualDevices {
-    /// List of vGPU devices. This attribute was added in vSphere API 7.0.3.0. If None, no vGPU devices are present.
+    /// List of vGPU devices. If `None`, no vGPU devices are present.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vgpu_devices: Option<Vec<VgpuDevice>>,
-    /// List of Dynamic DirectPath I/O devices. This attribute was added in vSphere API 7.0.3.0. If None, no Dynamic DirectPath I/O devices are present.
+    /// List of Dynamic DirectPath I/O devices. If `None`, no Dynamic DirectPath I/O devices are present.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(
         rename = "dynamic_direct_path_IO_devices",
         default,

@@ -25,14 +25,22 @@ pub struct CreateArgs {
     pub spec: CreateSpec,
 }
 
-/// The `Access.CreateSpec` class contains the specification required to create access control on the namespace. This class was added in vSphere API 7.0.0.0.
+/// The [`CreateSpec`](crate::vcenter::namespaces::access::CreateSpec) structure contains the specification required to create access control on the namespace.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.namespaces.access.create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// Role to be assigned. This attribute was added in vSphere API 7.0.0.0.
+    /// Role to be assigned.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub role: Role,
-    /// UUID of an external identity provider for the user, if any. Use this field if the user is coming from an external identity provider configured via the com.vmware.vcenter.namespace_management.supervisors.identity.Providers service. This attribute was added in vSphere API 8.0.0.1.
+    /// UUID of an external identity provider for the user, if any. Use this field if the user is coming from an external identity provider configured via the com.vmware.vcenter.namespace_management.supervisors.identity.Providers service.
     ///
     /// If unset, vCenter Single Sign-On will be used as the identity provider.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_provider: Option<String>,
 }
@@ -71,17 +79,27 @@ pub struct GetArgs {
     pub r#type: SubjectType,
 }
 
-/// The `Access.Info` class contains the information about the access control of the subject on given domain on the namespace. This class was added in vSphere API 7.0.0.0.
+/// The [`Info`](crate::vcenter::namespaces::access::Info) structure contains the information about the access control of the subject on given domain on the namespace.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.namespaces.access.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Role of the subject on the namespace. This attribute was added in vSphere API 7.0.0.0.
+    /// Role of the subject on the namespace.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub role: Role,
-    /// UUID of an external identity provider for the user, if any. Use this field if the user is coming from an external identity provider configured via the com.vmware.vcenter.namespace_management.supervisors.identity.Providers service. This attribute was added in vSphere API 8.0.0.1.
+    /// UUID of an external identity provider for the user, if any. Use this field if the user is coming from an external identity provider configured via the com.vmware.vcenter.namespace_management.supervisors.identity.Providers service.
     ///
     /// If unset, vCenter Single Sign-On will be used as the identity provider.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_provider: Option<String>,
-    /// Flag to indicate if the `com.vmware.vcenter.namespaces.access.info.role` is direct or inherited. The value is set to `true` if the `com.vmware.vcenter.namespaces.access.info.role` is inherited from group membership This attribute was added in vSphere API 7.0.2.00100. This attribute is optional because it was added in a newer version than its parent node.
+    /// Flag to indicate if the [`Info::role`](crate::vcenter::namespaces::access::Info::role) is direct or inherited. The value is set to `true` if the [`Info::role`](crate::vcenter::namespaces::access::Info::role) is inherited from group membership. This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inherited: Option<bool>,
 }
@@ -98,9 +116,16 @@ impl Info {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Access.Role` class lists the default roles which can be associated with a subject on a domain on the namespace. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`Role`](crate::vcenter::namespaces::access::Role) enumeration lists the default roles which can be associated with a subject on a domain on the namespace.
+    ///
+    /// Since vSphere API 7.0.0.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.namespaces.access.role`. Values this crate
+    /// does not know arrive as `Unknown` ([unknown values](crate#unknown-values)).
     pub enum Role {
-        /// This role allows modification and deletion of the namespace. This class attribute was added in vSphere API 7.0.2.00100.
+        /// This role allows modification and deletion of the namespace.
+        ///
+        /// Since vSphere API 7.0.2.00100.
         Owner = "OWNER",
         /// This role allows modification of the namespace.
         Edit = "EDIT",
@@ -129,20 +154,34 @@ pub struct SetArgs {
     pub spec: SetSpec,
 }
 
-/// The `Access.SetSpec` class contains the specification required to set new access control on the namespace. This class was added in vSphere API 7.0.0.0.
+/// The [`SetSpec`](crate::vcenter::namespaces::access::SetSpec) structure contains the specification required to set new access control on the namespace.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.namespaces.access.set_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetSpec {
-    /// Role to be assigned. This attribute was added in vSphere API 7.0.0.0.
+    /// Role to be assigned.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub role: Role,
-    /// UUID of an external identity provider for the user, if any. Use this field if the user is coming from an external identity provider configured via the com.vmware.vcenter.namespace_management.supervisors.identity.Providers service. This attribute was added in vSphere API 8.0.0.1.
+    /// UUID of an external identity provider for the user, if any. Use this field if the user is coming from an external identity provider configured via the com.vmware.vcenter.namespace_management.supervisors.identity.Providers service.
     ///
     /// If unset, vCenter Single Sign-On will be used as the identity provider.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_provider: Option<String>,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Access.SubjectType` class lists the types of subjects who can be associated with a `Access.Role` on the namespace. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`SubjectType`](crate::vcenter::namespaces::access::SubjectType) enumeration lists the types of subjects who can be associated with a [`Role`](crate::vcenter::namespaces::access::Role) on the namespace.
+    ///
+    /// Since vSphere API 7.0.0.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.namespaces.access.subject_type`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum SubjectType {
         /// Single user.
         User = "USER",

@@ -7,40 +7,56 @@
 //!
 //! Compiled with the `vcenter-namespaces` feature.
 
-/// The `NamespaceSelfService.ActivateTemplateSpec` class contains the specification required to create or update namespace template. The create or update template operations are combined with service activation in a single operation. This class was added in vSphere API 7.0.2.00100.
+/// The [`ActivateTemplateSpec`](crate::vcenter::namespaces::namespace_self_service::ActivateTemplateSpec) structure contains the specification required to create or update namespace template. The create or update template operations are combined with service activation in a single operation.
 ///
-/// This class is deprecated as of vSphere API 9.1.0.0.
+/// Since vSphere API 7.0.2.00100. **Deprecated** since vSphere API 9.1.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure
+/// `com.vmware.vcenter.namespaces.namespace_self_service.activate_template_spec`.
+#[deprecated(note = "since vSphere API 9.1.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ActivateTemplateSpec {
-    /// Identifier of the namespace template that is being activated. This attribute was added in vSphere API 7.0.2.00100.
+    /// Identifier of the namespace template that is being activated.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.NamespaceTemplate` resource.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     pub template: crate::ids::NamespaceTemplateId,
-    /// Namespace Self Service permission to subjects. This attribute was added in vSphere API 7.0.2.00100.
+    /// Namespace Self Service permission to subjects.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(
         default = "ActivateTemplateSpec::__missing_permissions",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub permissions: Vec<crate::vcenter::namespaces::namespace_templates::Subject>,
-    /// Resource quotas that the template defines. Resource quota on the namespace. Refer to com.vmware.vcenter.namespace_management.NamespaceResourceOptions.Info#createResourceQuotaType and use com.vmware.vcenter.namespace_management.NamespaceResourceOptions#get for retrieving the type for the value for this field. For an example of this, see `com.vmware.vcenter.namespaces.resource_quota_options_v1`. This attribute was added in vSphere API 7.0.2.00100.
+    /// Resource quotas that the template defines. Resource quota on the namespace. Refer to [`Info::create_resource_quota_type`](crate::vcenter::namespace_management::namespace_resource_options::Info::create_resource_quota_type) and use [`NamespaceResourceOptions::get`](crate::vcenter::namespace_management::NamespaceResourceOptions::get) for retrieving the type for the value for this field. For an example of this, see [`ResourceQuotaOptionsV1`](crate::vcenter::namespaces::ResourceQuotaOptionsV1).
+    ///
+    /// Since vSphere API 7.0.2.00100.
     pub resource_spec: serde_json::Value,
-    /// Storage associated with the self service namespace. This attribute was added in vSphere API 7.0.2.00100.
+    /// Storage associated with the self service namespace.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(
         default = "ActivateTemplateSpec::__missing_storage_specs",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub storage_specs: Vec<crate::vcenter::namespaces::instances::StorageSpec>,
-    /// vSphere Namespaces network objects to be associated with the namespace. The values of this list need to reference names of pre-existing `com.vmware.vcenter.namespace_management.Networks.Info` classs. This attribute was added in vSphere API 7.0.2.00100.
+    /// vSphere Namespaces network objects to be associated with the namespace. The values of this list need to reference names of pre-existing [`Info`](crate::vcenter::namespace_management::networks::Info) classs.
     ///
-    /// The field must be left None if the cluster hosting the namespace uses NSXT_CONTAINER_PLUGIN as the network provider, since the network(s) for this namespace will be managed by NSX Container Plugin. If field is None when the cluster hosting the namespace uses VSPHERE_NETWORK as its network provider, the namespace will automatically be associated with the cluster's Supervisor Primary Workload Network. The field currently accepts at most only 1 vSphere Namespaces network object reference.
+    /// The field must be left `None` if the cluster hosting the namespace uses NSXT_CONTAINER_PLUGIN as the network provider, since the network(s) for this namespace will be managed by NSX Container Plugin. If field is `None` when the cluster hosting the namespace uses VSPHERE_NETWORK as its network provider, the namespace will automatically be associated with the cluster's Supervisor Primary Workload Network. The field currently accepts at most only 1 vSphere Namespaces network object reference.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<String>>,
-    /// VM Service specification to be associated with the namespace template. Namespaces created using this template will have access to the virtual machine classes and Content Libraries specified in this {ActivateTemplateSpec#vmServiceSpec} by default. This attribute was added in vSphere API 7.0.3.2. If None, the namespaces created using this template will not have access to any virtual machine classes, and to any Content Libraries by default unless Content Libraries are specified in the {ActivateTemplateSpec#contentLibraries}.
+    /// VM Service specification to be associated with the namespace template. Namespaces created using this template will have access to the virtual machine classes and Content Libraries specified in this {[`ActivateTemplateSpec::vm_service_spec`](crate::vcenter::namespaces::namespace_self_service::ActivateTemplateSpec::vm_service_spec)} by default. If `None`, the namespaces created using this template will not have access to any virtual machine classes, and to any Content Libraries by default unless Content Libraries are specified in the {[`ActivateTemplateSpec::content_libraries`](crate::vcenter::namespaces::namespace_self_service::ActivateTemplateSpec::content_libraries)}.
+    ///
+    /// Since vSphere API 7.0.3.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_service_spec: Option<crate::vcenter::namespaces::instances::VmServiceSpec>,
-    /// Content Library specifications to be associated with the namespace template. Namespaces created using this template will have access to the Content Libraries specified in this {ActivateTemplateSpec#contentLibraries} by default. This attribute was added in vSphere API 8.0.2.0. If None, the namespaces created using this template will not have access to any Content Libraries by default unless Content Libraries are specified in the {ActivateTemplateSpec#vmServiceSpec}.
+    /// Content Library specifications to be associated with the namespace template. Namespaces created using this template will have access to the Content Libraries specified in this {[`ActivateTemplateSpec::content_libraries`](crate::vcenter::namespaces::namespace_self_service::ActivateTemplateSpec::content_libraries)} by default. If `None`, the namespaces created using this template will not have access to any Content Libraries by default unless Content Libraries are specified in the {[`ActivateTemplateSpec::vm_service_spec`](crate::vcenter::namespaces::namespace_self_service::ActivateTemplateSpec::vm_service_spec)}.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_libraries: Option<
         Vec<crate::vcenter::namespaces::instances::ContentLibrarySpec>,
@@ -68,50 +84,60 @@ impl ActivateTemplateSpec {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `NamespaceSelfService.Capability` class describes the self-service namespace capability of the cluster on which vSphere Namespaces enabled. This enumeration was added in vSphere API 7.0.2.00100.
+    /// The [`Capability`](crate::vcenter::namespaces::namespace_self_service::Capability) enumeration describes the self-service namespace capability of the cluster on which vSphere Namespaces enabled.
     ///
-    /// This enumeration is deprecated as of vSphere API 9.1.0.0.
+    /// Since vSphere API 7.0.2.00100. **Deprecated** since vSphere API 9.1.0.0.
     ///
-    /// **Deprecated** in the vSphere API.
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespaces.namespace_self_service.capability`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
+    #[deprecated(note = "since vSphere API 9.1.0.0")]
     pub enum Capability {
         /// The initial value that represents the in-progress activity of determining the cluster's self-service namespace capability.
         ///
-        /// Deprecated as of vSphere API 9.1.0.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 9.1.0.0.
+        #[deprecated(note = "since vSphere API 9.1.0.0")]
         UnknownValue = "UNKNOWN",
-        /// The value that indicates the cluster supports self-service namespace capability. The expected transition UNKNOWN --&gt; SUPPORTED
+        /// The value that indicates the cluster supports self-service namespace capability. The expected transition UNKNOWN --\> SUPPORTED
         ///
-        /// Deprecated as of vSphere API 9.1.0.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 9.1.0.0.
+        #[deprecated(note = "since vSphere API 9.1.0.0")]
         Supported = "SUPPORTED",
-        /// The value that indicates the cluster doesn't support the self-service namespace capability. The expected transition UNKNOWN --&gt; NOTSUPPORTED
+        /// The value that indicates the cluster doesn't support the self-service namespace capability. The expected transition UNKNOWN --\> NOTSUPPORTED
         ///
-        /// Deprecated as of vSphere API 9.1.0.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 9.1.0.0.
+        #[deprecated(note = "since vSphere API 9.1.0.0")]
         Notsupported = "NOTSUPPORTED",
         @unknown Unknown
     }
 }
 
-/// The `NamespaceSelfService.Info` class contains detailed information about the namespace self service. This class was added in vSphere API 7.0.2.00100.
+/// The [`Info`](crate::vcenter::namespaces::namespace_self_service::Info) structure contains detailed information about the namespace self service.
 ///
-/// This class is deprecated as of vSphere API 9.1.0.0.
+/// Since vSphere API 7.0.2.00100. **Deprecated** since vSphere API 9.1.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure `com.vmware.vcenter.namespaces.namespace_self_service.info`.
+#[deprecated(note = "since vSphere API 9.1.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier for the cluster to which namespace service is associated. This attribute was added in vSphere API 7.0.2.00100.
+    /// Identifier for the cluster to which namespace service is associated.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     pub cluster: crate::ids::ClusterComputeResourceId,
-    /// The self-service namespace capability of the cluster with vSphere Namespaces enabled. This attribute was added in vSphere API 7.0.2.00100.
+    /// The self-service namespace capability of the cluster with vSphere Namespaces enabled.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     pub capability: Capability,
-    /// The current status of the namespace-self-service. This attribute was added in vSphere API 7.0.2.00100.
+    /// The current status of the namespace-self-service.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     pub status: Status,
-    /// Current set of messages associated with the object. This attribute was added in vSphere API 7.0.2.00100.
+    /// Current set of messages associated with the object.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(
         default = "Info::__missing_messages",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -129,60 +155,65 @@ impl Info {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The page describes the status of the namespace self-service on the cluster on which vSphere Namespaces enabled. This enumeration was added in vSphere API 7.0.2.00100.
+    /// The page describes the status of the namespace self-service on the cluster on which vSphere Namespaces enabled.
     ///
-    /// This enumeration is deprecated as of vSphere API 9.1.0.0.
+    /// Since vSphere API 7.0.2.00100. **Deprecated** since vSphere API 9.1.0.0.
     ///
-    /// **Deprecated** in the vSphere API.
+    /// vAPI enumeration `com.vmware.vcenter.namespaces.namespace_self_service.status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
+    #[deprecated(note = "since vSphere API 9.1.0.0")]
     pub enum Status {
         /// The configuration is being applied to the service.
         ///
-        /// Deprecated as of vSphere API 9.1.0.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 9.1.0.0.
+        #[deprecated(note = "since vSphere API 9.1.0.0")]
         Configuring = "CONFIGURING",
-        /// The namespace self service is configured correctly. The expected transitions: 1. CONFIGURING --&gt; RUNNING 2. RUNNING --&gt; CONFIGURING. This transition occurs in the below scenarios: a. When different Dev Users/Groups are empowered with self-service namespace access. b. To reconcile the state of the cluster after the cluster upgrade.
+        /// The namespace self service is configured correctly. The expected transitions: 1. CONFIGURING --\> RUNNING 2. RUNNING --\> CONFIGURING. This transition occurs in the below scenarios: a. When different Dev Users/Groups are empowered with self-service namespace access. b. To reconcile the state of the cluster after the cluster upgrade.
         ///
-        /// Deprecated as of vSphere API 9.1.0.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 9.1.0.0.
+        #[deprecated(note = "since vSphere API 9.1.0.0")]
         Running = "RUNNING",
-        /// The configuration is being removed and service is being deleted. The expected transitions: 1. CONFIGURING --&gt; RUNNING --&gt; REMOVING 2. CONFIGURING --&gt; REMOVING
+        /// The configuration is being removed and service is being deleted. The expected transitions: 1. CONFIGURING --\> RUNNING --\> REMOVING 2. CONFIGURING --\> REMOVING
         ///
-        /// Deprecated as of vSphere API 9.1.0.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 9.1.0.0.
+        #[deprecated(note = "since vSphere API 9.1.0.0")]
         Removing = "REMOVING",
-        /// The namespace self service is deactivated. This status also represents the initial status of the service before activation. The expected transitions after the service is activated: 1. CONFIGURING --&gt; RUNNING --&gt; REMOVING --&gt; DEACTIVATED 2. CONFIGURING --&gt; REMOVING --&gt; DEACTIVATED
+        /// The namespace self service is deactivated. This status also represents the initial status of the service before activation. The expected transitions after the service is activated: 1. CONFIGURING --\> RUNNING --\> REMOVING --\> DEACTIVATED 2. CONFIGURING --\> REMOVING --\> DEACTIVATED
         ///
-        /// Deprecated as of vSphere API 9.1.0.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 9.1.0.0.
+        #[deprecated(note = "since vSphere API 9.1.0.0")]
         Deactivated = "DEACTIVATED",
-        /// Failed to apply the configuration to the namespace self-service or unable to deactivate the namespace self-service, user intervention needed. The expected transitions: 1. CONFIGURING --&gt; ERROR 2. CONFIGURING --&gt; RUNNING --&gt; ERROR 3. CONFIGURING --&gt; RUNNING --&gt; REMOVING --&gt; ERROR 4. CONFIGURING --&gt; REMOVING --&gt; ERROR The `com.vmware.vcenter.namespaces.namespace_self_service.info.messages` field captures the relevant error messages explaining this ERROR status.
+        /// Failed to apply the configuration to the namespace self-service or unable to deactivate the namespace self-service, user intervention needed. The expected transitions: 1. CONFIGURING --\> ERROR 2. CONFIGURING --\> RUNNING --\> ERROR 3. CONFIGURING --\> RUNNING --\> REMOVING --\> ERROR 4. CONFIGURING --\> REMOVING --\> ERROR The [`Info::messages`](crate::vcenter::namespaces::namespace_self_service::Info::messages) field captures the relevant error messages explaining this ERROR status.
         ///
-        /// Deprecated as of vSphere API 9.1.0.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 9.1.0.0.
+        #[deprecated(note = "since vSphere API 9.1.0.0")]
         Error = "ERROR",
         @unknown Unknown
     }
 }
 
-/// The `NamespaceSelfService.Summary` class contains basic information about the namespace service. This class was added in vSphere API 7.0.2.00100.
+/// The [`Summary`](crate::vcenter::namespaces::namespace_self_service::Summary) structure contains basic information about the namespace service.
 ///
-/// This class is deprecated as of vSphere API 9.1.0.0.
+/// Since vSphere API 7.0.2.00100. **Deprecated** since vSphere API 9.1.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure `com.vmware.vcenter.namespaces.namespace_self_service.summary`.
+#[deprecated(note = "since vSphere API 9.1.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier for the cluster to which namespace service is associated. This attribute was added in vSphere API 7.0.2.00100.
+    /// Identifier for the cluster to which namespace service is associated.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     pub cluster: crate::ids::ClusterComputeResourceId,
-    /// The self-service namespace capability of the cluster with vSphere Namespaces enabled. This attribute was added in vSphere API 7.0.2.00100.
+    /// The self-service namespace capability of the cluster with vSphere Namespaces enabled.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     pub capability: Capability,
-    /// The current status of the namespace-self-service. This attribute was added in vSphere API 7.0.2.00100.
+    /// The current status of the namespace-self-service.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     pub status: Status,
 }
 

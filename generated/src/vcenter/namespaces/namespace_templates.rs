@@ -7,37 +7,52 @@
 //!
 //! Compiled with the `vcenter-namespaces` feature.
 
-/// The `NamespaceTemplates.CreateSpec` class contains the specification required to create namespace template. This class was added in vSphere API 7.0.2.00100.
+/// The [`CreateSpec`](crate::vcenter::namespaces::namespace_templates::CreateSpec) structure contains the specification required to create namespace template.
 ///
-/// This class is deprecated as of vSphere API 9.1.0.0.
+/// Since vSphere API 7.0.2.00100. **Deprecated** since vSphere API 9.1.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure `com.vmware.vcenter.namespaces.namespace_templates.create_spec`.
+#[deprecated(note = "since vSphere API 9.1.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// Identifier of the namespace template. This has DNS_LABEL restrictions as specified in  (<https://tools.ietf.org/html/rfc1123>). This name is unique across all namespaces templates in this vCenter server. This attribute was added in vSphere API 7.0.2.00100.
+    /// Identifier of the namespace template. This has DNS_LABEL restrictions as specified in <https://tools.ietf.org/html/rfc1123>. This name is unique across all namespaces templates in this vCenter server.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     pub template: crate::ids::ClusterComputeResourceId,
-    /// Resource quotas that this template defines. Resource quota on the namespace. Refer to com.vmware.vcenter.namespace_management.NamespaceResourceOptions.Info#createResourceQuotaType and use com.vmware.vcenter.namespace_management.NamespaceResourceOptions#get for retrieving the type for the value for this field. For an example of this, see `com.vmware.vcenter.namespaces.resource_quota_options_v1`. This attribute was added in vSphere API 7.0.2.00100.
+    /// Resource quotas that this template defines. Resource quota on the namespace. Refer to [`Info::create_resource_quota_type`](crate::vcenter::namespace_management::namespace_resource_options::Info::create_resource_quota_type) and use [`NamespaceResourceOptions::get`](crate::vcenter::namespace_management::NamespaceResourceOptions::get) for retrieving the type for the value for this field. For an example of this, see [`ResourceQuotaOptionsV1`](crate::vcenter::namespaces::ResourceQuotaOptionsV1).
+    ///
+    /// Since vSphere API 7.0.2.00100.
     pub resource_spec: serde_json::Value,
-    /// Storage that this template defines and will be associated with a namespace after namespace realization. This field should not be empty and at least one policy should be supplied. The {link create} throws {term InvalidArgument} exception if this field is set empty. This attribute was added in vSphere API 7.0.2.00100.
+    /// Storage that this template defines and will be associated with a namespace after namespace realization. This field should not be empty and at least one policy should be supplied. The `create` throws InvalidArgument error if this field is set empty.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(
         default = "CreateSpec::__missing_storage_specs",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub storage_specs: Vec<crate::vcenter::namespaces::instances::StorageSpec>,
-    /// vSphere Networks that this template captures and are associated with the namespace after namespace realization. vSphere Namespaces network objects to be associated with the namespace. The values of this list need to reference names of pre-existing `com.vmware.vcenter.namespace_management.Networks.Info` classs. This attribute was added in vSphere API 7.0.2.00100.
+    /// vSphere Networks that this template captures and are associated with the namespace after namespace realization. vSphere Namespaces network objects to be associated with the namespace. The values of this list need to reference names of pre-existing [`Info`](crate::vcenter::namespace_management::networks::Info) classs.
     ///
-    /// The field must be left None if the cluster hosting the namespace uses NSXT_CONTAINER_PLUGIN or NSX_VPC as the network provider, since the network(s) for this namespace will be managed by NSX Container Plugin. If field is None when the cluster hosting the namespace uses VSPHERE_NETWORK as its network provider, the namespace will automatically be associated with the cluster's Supervisor Primary Workload Network. The field currently accepts at most only 1 vSphere Namespaces network object reference.
+    /// The field must be left `None` if the cluster hosting the namespace uses NSXT_CONTAINER_PLUGIN or NSX_VPC as the network provider, since the network(s) for this namespace will be managed by NSX Container Plugin. If field is `None` when the cluster hosting the namespace uses VSPHERE_NETWORK as its network provider, the namespace will automatically be associated with the cluster's Supervisor Primary Workload Network. The field currently accepts at most only 1 vSphere Namespaces network object reference.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<String>>,
-    /// Permissions associated with namespace template. This attribute was added in vSphere API 7.0.2.00100. If None, only users with the Administrator role can use this template; for example, this template is applied to the namespace created by self-service-users with the Administrator role.
+    /// Permissions associated with namespace template. If `None`, only users with the Administrator role can use this template; for example, this template is applied to the namespace created by self-service-users with the Administrator role.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<Subject>>,
-    /// VM Service specification to be associated with the namespace template. Namespaces created using this template will have access to the virtual machine classes and Content Libraries specified in this {CreateSpec#vmServiceSpec} by default. This attribute was added in vSphere API 7.0.3.2. If None, the namespaces created using this template will not have access to any virtual machine classes by default, and to any Content Libraries by default unless Content Libraries are specified in the {CreateSpec#contentLibraries}.
+    /// VM Service specification to be associated with the namespace template. Namespaces created using this template will have access to the virtual machine classes and Content Libraries specified in this {[`CreateSpec::vm_service_spec`](crate::vcenter::namespaces::namespace_templates::CreateSpec::vm_service_spec)} by default. If `None`, the namespaces created using this template will not have access to any virtual machine classes by default, and to any Content Libraries by default unless Content Libraries are specified in the {[`CreateSpec::content_libraries`](crate::vcenter::namespaces::namespace_templates::CreateSpec::content_libraries)}.
+    ///
+    /// Since vSphere API 7.0.3.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_service_spec: Option<crate::vcenter::namespaces::instances::VmServiceSpec>,
-    /// Content Library specifications to be associated with the namespace template. Namespaces created using this template will have access to the Content Libraries specified in this {CreateSpec#contentLibraries} by default. This attribute was added in vSphere API 8.0.2.0. If None, the namespaces created using this template will not have access to any Content Libraries by default unless Content Libraries are specified in the {CreateSpec#vmServiceSpec}.
+    /// Content Library specifications to be associated with the namespace template. Namespaces created using this template will have access to the Content Libraries specified in this {[`CreateSpec::content_libraries`](crate::vcenter::namespaces::namespace_templates::CreateSpec::content_libraries)} by default. If `None`, the namespaces created using this template will not have access to any Content Libraries by default unless Content Libraries are specified in the {[`CreateSpec::vm_service_spec`](crate::vcenter::namespaces::namespace_templates::CreateSpec::vm_service_spec)}.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_libraries: Option<
         Vec<crate::vcenter::namespaces::instances::ContentLibrarySpec>,
@@ -76,42 +91,59 @@ impl CreateSpec {
     }
 }
 
-/// The `NamespaceTemplates.Info` class contains the detailed information about the namespace template. This class was added in vSphere API 7.0.2.00100.
+/// The [`Info`](crate::vcenter::namespaces::namespace_templates::Info) structure contains the detailed information about the namespace template.
 ///
-/// This class is deprecated as of vSphere API 9.1.0.0.
+/// Since vSphere API 7.0.2.00100. **Deprecated** since vSphere API 9.1.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure `com.vmware.vcenter.namespaces.namespace_templates.info`.
+#[deprecated(note = "since vSphere API 9.1.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier for the vSphere cluster associated with namespace template. This attribute was added in vSphere API 7.0.2.00100.
+    /// Identifier for the vSphere cluster associated with namespace template.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     pub cluster: crate::ids::ClusterComputeResourceId,
-    /// Name of the namespace template. This attribute was added in vSphere API 7.0.2.00100.
+    /// Name of the namespace template.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.NamespaceTemplate` resource.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     pub template: crate::ids::NamespaceTemplateId,
-    /// Resource quotas that this template defines. Quotas on the namespace resources. Refer to com.vmware.vcenter.namespace_management.NamespaceResourceOptions#get for the type of the value for this field. This attribute was added in vSphere API 7.0.2.00100. If None, no resource constraints are defined in the namespace template.
+    /// Resource quotas that this template defines. Quotas on the namespace resources. Refer to [`NamespaceResourceOptions::get`](crate::vcenter::namespace_management::NamespaceResourceOptions::get) for the type of the value for this field. If `None`, no resource constraints are defined in the namespace template.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_spec: Option<serde_json::Value>,
-    /// Storage that this template defines and will be associated with a namespace after namespace realization. This attribute was added in vSphere API 7.0.2.00100.
+    /// Storage that this template defines and will be associated with a namespace after namespace realization.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(
         default = "Info::__missing_storage_specs",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub storage_specs: Vec<crate::vcenter::namespaces::instances::StorageSpec>,
-    /// vSphere Networks that this template captures and are associated with the namespace after namespace realization. This attribute was added in vSphere API 7.0.2.00100.
+    /// vSphere Networks that this template captures and are associated with the namespace after namespace realization.
     ///
-    /// This field is None if the cluster hosting this namespace uses NSXT_CONTAINER_PLUGIN or NSX_VPC as its network provider.
+    /// This field is `None` if the cluster hosting this namespace uses NSXT_CONTAINER_PLUGIN or NSX_VPC as its network provider.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<String>>,
-    /// Permissions associated with namespace template. This attribute was added in vSphere API 7.0.2.00100. If None, only users with the Administrator role can use this template; for example, this template is applied to the namespace created by self-service-users with the Administrator role.
+    /// Permissions associated with namespace template. If `None`, only users with the Administrator role can use this template; for example, this template is applied to the namespace created by self-service-users with the Administrator role.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<Subject>>,
-    /// Current set of virtual machine classes and Content Libraries associated with the template. This attribute was added in vSphere API 7.0.3.2. This attribute is optional because it was added in a newer version than its parent node.
+    /// Current set of virtual machine classes and Content Libraries associated with the template. This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 7.0.3.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_service_spec: Option<crate::vcenter::namespaces::instances::VmServiceSpec>,
-    /// Current set of Content Library specifications associated with the template. This attribute was added in vSphere API 8.0.2.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Current set of Content Library specifications associated with the template. This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_libraries: Option<
         Vec<crate::vcenter::namespaces::instances::ContentLibrarySpec>,
@@ -151,42 +183,59 @@ impl Info {
     }
 }
 
-/// The `NamespaceTemplates.InfoV2` class contains the detailed information about the namespace template on a Supervisor. This class was added in vSphere API 8.0.0.1.
+/// The [`InfoV2`](crate::vcenter::namespaces::namespace_templates::InfoV2) structure contains the detailed information about the namespace template on a Supervisor.
 ///
-/// This class is deprecated as of vSphere API 9.1.0.0.
+/// Since vSphere API 8.0.0.1. **Deprecated** since vSphere API 9.1.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure `com.vmware.vcenter.namespaces.namespace_templates.info_v2`.
+#[deprecated(note = "since vSphere API 9.1.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InfoV2 {
-    /// Identifier for the Supervisor associated with namespace template. This attribute was added in vSphere API 8.0.0.1.
+    /// Identifier for the Supervisor associated with namespace template.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Supervisor` resource.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub supervisor: crate::ids::SupervisorId,
-    /// Name of the namespace template. This attribute was added in vSphere API 7.0.2.00100.
+    /// Name of the namespace template.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.NamespaceTemplate` resource.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     pub template: crate::ids::NamespaceTemplateId,
-    /// Resource quotas that this template defines. Quotas on the namespace resources. Refer to com.vmware.vcenter.namespace_management.NamespaceResourceOptions#get for the type of the value for this field. This attribute was added in vSphere API 7.0.2.00100. If None, no resource constraints are defined in the namespace template.
+    /// Resource quotas that this template defines. Quotas on the namespace resources. Refer to [`NamespaceResourceOptions::get`](crate::vcenter::namespace_management::NamespaceResourceOptions::get) for the type of the value for this field. If `None`, no resource constraints are defined in the namespace template.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_spec: Option<serde_json::Value>,
-    /// Storage that this template defines and will be associated with a namespace after namespace realization. This attribute was added in vSphere API 7.0.2.00100.
+    /// Storage that this template defines and will be associated with a namespace after namespace realization.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(
         default = "InfoV2::__missing_storage_specs",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub storage_specs: Vec<crate::vcenter::namespaces::instances::StorageSpec>,
-    /// vSphere Networks that this template captures and are associated with the namespace after namespace realization. This attribute was added in vSphere API 7.0.2.00100.
+    /// vSphere Networks that this template captures and are associated with the namespace after namespace realization.
     ///
-    /// This field is None if the cluster hosting this namespace uses NSXT_CONTAINER_PLUGIN or NSX_VPC as its network provider.
+    /// This field is `None` if the cluster hosting this namespace uses NSXT_CONTAINER_PLUGIN or NSX_VPC as its network provider.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<String>>,
-    /// Permissions associated with namespace template. This attribute was added in vSphere API 7.0.2.00100. If None, only users with the Administrator role can use this template; for example, this template is applied to the namespace created by self-service-users with the Administrator role.
+    /// Permissions associated with namespace template. If `None`, only users with the Administrator role can use this template; for example, this template is applied to the namespace created by self-service-users with the Administrator role.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<Subject>>,
-    /// Current set of virtual machine classes and Content Libraries associated with the template. This attribute was added in vSphere API 7.0.3.2. This attribute is optional because it was added in a newer version than its parent node.
+    /// Current set of virtual machine classes and Content Libraries associated with the template. This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 7.0.3.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_service_spec: Option<crate::vcenter::namespaces::instances::VmServiceSpec>,
-    /// Current set of Content Library specifications associated with the template. This attribute was added in vSphere API 8.0.2.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Current set of Content Library specifications associated with the template. This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_libraries: Option<
         Vec<crate::vcenter::namespaces::instances::ContentLibrarySpec>,
@@ -226,19 +275,26 @@ impl InfoV2 {
     }
 }
 
-/// The `NamespaceTemplates.Subject` class contains the user or group information granted for namespace self service. This class was added in vSphere API 7.0.2.00100.
+/// The [`Subject`](crate::vcenter::namespaces::namespace_templates::Subject) structure contains the user or group information granted for namespace self service.
 ///
-/// This class is deprecated as of vSphere API 9.1.0.0.
+/// Since vSphere API 7.0.2.00100. **Deprecated** since vSphere API 9.1.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure `com.vmware.vcenter.namespaces.namespace_templates.subject`.
+#[deprecated(note = "since vSphere API 9.1.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Subject {
-    /// Type of the subject. This attribute was added in vSphere API 7.0.2.00100.
+    /// Type of the subject.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     pub subject_type: crate::vcenter::namespaces::access::SubjectType,
-    /// Name of the subject. This attribute was added in vSphere API 7.0.2.00100.
+    /// Name of the subject.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(default = "Subject::__missing_subject")]
     pub subject: String,
-    /// Domain of the subject. This attribute was added in vSphere API 7.0.2.00100.
+    /// Domain of the subject.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(default = "Subject::__missing_domain")]
     pub domain: String,
 }
@@ -259,65 +315,88 @@ impl Subject {
     }
 }
 
-/// The `NamespaceTemplates.Summary` class contains the basic information about the namespace template. This class was added in vSphere API 7.0.2.00100.
+/// The [`Summary`](crate::vcenter::namespaces::namespace_templates::Summary) structure contains the basic information about the namespace template.
 ///
-/// This class is deprecated as of vSphere API 9.1.0.0.
+/// Since vSphere API 7.0.2.00100. **Deprecated** since vSphere API 9.1.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure `com.vmware.vcenter.namespaces.namespace_templates.summary`.
+#[deprecated(note = "since vSphere API 9.1.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier for the vSphere cluster associated with namespace template. This attribute was added in vSphere API 7.0.2.00100.
+    /// Identifier for the vSphere cluster associated with namespace template.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     pub cluster: crate::ids::ClusterComputeResourceId,
-    /// Name of the namespace template. This attribute was added in vSphere API 7.0.2.00100.
+    /// Name of the namespace template.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.NamespaceTemplate` resource.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     pub template: crate::ids::NamespaceTemplateId,
 }
 
-/// The `NamespaceTemplates.SummaryV2` class contains the basic information about the namespace template on a Supervisor. This class was added in vSphere API 8.0.0.1.
+/// The [`SummaryV2`](crate::vcenter::namespaces::namespace_templates::SummaryV2) structure contains the basic information about the namespace template on a Supervisor.
 ///
-/// This class is deprecated as of vSphere API 9.1.0.0.
+/// Since vSphere API 8.0.0.1. **Deprecated** since vSphere API 9.1.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure `com.vmware.vcenter.namespaces.namespace_templates.summary_v2`.
+#[deprecated(note = "since vSphere API 9.1.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SummaryV2 {
-    /// Identifier for the Supervisor associated with namespace template. This attribute was added in vSphere API 8.0.0.1.
+    /// Identifier for the Supervisor associated with namespace template.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Supervisor` resource.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub supervisor: crate::ids::SupervisorId,
-    /// Name of the namespace template. This attribute was added in vSphere API 7.0.2.00100.
+    /// Name of the namespace template.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.NamespaceTemplate` resource.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     pub template: crate::ids::NamespaceTemplateId,
 }
 
-/// The `NamespaceTemplates.UpdateSpec` class contains the specification required to update a namespace namespace template. This class was added in vSphere API 7.0.2.00100.
+/// The [`UpdateSpec`](crate::vcenter::namespaces::namespace_templates::UpdateSpec) structure contains the specification required to update a namespace namespace template.
 ///
-/// This class is deprecated as of vSphere API 9.1.0.0.
+/// Since vSphere API 7.0.2.00100. **Deprecated** since vSphere API 9.1.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure `com.vmware.vcenter.namespaces.namespace_templates.update_spec`.
+#[deprecated(note = "since vSphere API 9.1.0.0")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// Resource quota on the namespace. Refer to com.vmware.vcenter.namespace_management.NamespaceResourceOptions.Info#createResourceQuotaType and use com.vmware.vcenter.namespace_management.NamespaceResourceOptions#get for retrieving the type for the value for this field. For an example of this, see `com.vmware.vcenter.namespaces.resource_quota_options_v1`. This attribute was added in vSphere API 7.0.2.00100. If None, no resource limits will be set on the namespace.
+    /// Resource quota on the namespace. Refer to [`Info::create_resource_quota_type`](crate::vcenter::namespace_management::namespace_resource_options::Info::create_resource_quota_type) and use [`NamespaceResourceOptions::get`](crate::vcenter::namespace_management::NamespaceResourceOptions::get) for retrieving the type for the value for this field. For an example of this, see [`ResourceQuotaOptionsV1`](crate::vcenter::namespaces::ResourceQuotaOptionsV1). If `None`, no resource limits will be set on the namespace.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_spec: Option<serde_json::Value>,
-    /// Storage that this template defines and will be associated with a namespace after namespace realization. This attribute was added in vSphere API 7.0.2.00100. If None then no update will be made.
+    /// Storage that this template defines and will be associated with a namespace after namespace realization. If `None` then no update will be made.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_specs: Option<Vec<crate::vcenter::namespaces::instances::StorageSpec>>,
-    /// vSphere Namespaces network objects to be associated with the namespace. The values of this list need to reference names of pre-existing `com.vmware.vcenter.namespace_management.Networks.Info` classs. This attribute was added in vSphere API 7.0.2.00100.
+    /// vSphere Namespaces network objects to be associated with the namespace. The values of this list need to reference names of pre-existing [`Info`](crate::vcenter::namespace_management::networks::Info) classs.
     ///
-    /// The field must be left None if the cluster hosting the namespace uses NSXT_CONTAINER_PLUGIN or NSX_VPC as the network provider, since the network(s) for this namespace will be managed by NSX Container Plugin. If field is None when the cluster hosting the namespace uses VSPHERE_NETWORK as its network provider, the namespace will automatically be associated with the cluster's Supervisor Primary Workload Network. The field currently accepts at most only 1 vSphere Namespaces network object reference.
+    /// The field must be left `None` if the cluster hosting the namespace uses NSXT_CONTAINER_PLUGIN or NSX_VPC as the network provider, since the network(s) for this namespace will be managed by NSX Container Plugin. If field is `None` when the cluster hosting the namespace uses VSPHERE_NETWORK as its network provider, the namespace will automatically be associated with the cluster's Supervisor Primary Workload Network. The field currently accepts at most only 1 vSphere Namespaces network object reference.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<String>>,
-    /// Permissions associated with namespace template. This attribute was added in vSphere API 7.0.2.00100. If None, only users with the Administrator role can use this template; for example, this template is applied to the namespace created by self-service-users with the Administrator role.
+    /// Permissions associated with namespace template. If `None`, only users with the Administrator role can use this template; for example, this template is applied to the namespace created by self-service-users with the Administrator role.
+    ///
+    /// Since vSphere API 7.0.2.00100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<Subject>>,
-    /// VM Service specification to be associated with the namespace template. The virtual machine classes and Content Library associations of the template will be updated according to this {UpdateSpec#vmServiceSpec}. This attribute was added in vSphere API 7.0.3.2. If None, the namespaces created using this template will not have access to any virtual machine classes by default, and to any Content Libraries by default unless Content Libraries are specified in the {UpdateSpec#contentLibraries}.
+    /// VM Service specification to be associated with the namespace template. The virtual machine classes and Content Library associations of the template will be updated according to this {[`UpdateSpec::vm_service_spec`](crate::vcenter::namespaces::namespace_templates::UpdateSpec::vm_service_spec)}. If `None`, the namespaces created using this template will not have access to any virtual machine classes by default, and to any Content Libraries by default unless Content Libraries are specified in the {[`UpdateSpec::content_libraries`](crate::vcenter::namespaces::namespace_templates::UpdateSpec::content_libraries)}.
+    ///
+    /// Since vSphere API 7.0.3.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_service_spec: Option<crate::vcenter::namespaces::instances::VmServiceSpec>,
-    /// Content Library specifications to be associated with the namespace template. Namespaces created using this template will have access to the Content Libraries specified in this {UpdateSpec#contentLibraries} by default. This attribute was added in vSphere API 8.0.2.0. If None, the namespaces created using this template will not have access to any Content Libraries by default unless Content Libraries are specified in the {UpdateSpec#vmServiceSpec}.
+    /// Content Library specifications to be associated with the namespace template. Namespaces created using this template will have access to the Content Libraries specified in this {[`UpdateSpec::content_libraries`](crate::vcenter::namespaces::namespace_templates::UpdateSpec::content_libraries)} by default. If `None`, the namespaces created using this template will not have access to any Content Libraries by default unless Content Libraries are specified in the {[`UpdateSpec::vm_service_spec`](crate::vcenter::namespaces::namespace_templates::UpdateSpec::vm_service_spec)}.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_libraries: Option<
         Vec<crate::vcenter::namespaces::instances::ContentLibrarySpec>,

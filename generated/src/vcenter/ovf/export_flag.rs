@@ -6,7 +6,9 @@
 //!
 //! Compiled with the `vcenter-ovf` feature.
 
-/// The `ExportFlag.Info` class describes an export flag supported by the server.
+/// The [`Info`](crate::vcenter::ovf::export_flag::Info) structure describes an export flag supported by the server.
+///
+/// vAPI structure `com.vmware.vcenter.ovf.export_flag.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The name of the export flag that is supported by the server.

@@ -6,7 +6,9 @@
 //!
 //! Compiled with the `vcenter-ovf` feature.
 
-/// The `ImportFlag.Info` class describes an import flag supported by the deployment platform.
+/// The [`Info`](crate::vcenter::ovf::import_flag::Info) structure describes an import flag supported by the deployment platform.
+///
+/// vAPI structure `com.vmware.vcenter.ovf.import_flag.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The name of the import flag that is supported by the deployment platform.

@@ -5,7 +5,12 @@
 //! Compiled with the `vcenter-ovf` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `IpAllocationParams.IpAllocationPolicy` class defines the possible IP allocation policy for a deployment.
+    /// The [`IpAllocationPolicy`](crate::vcenter::ovf::ip_allocation_params::IpAllocationPolicy) enumeration defines the possible IP allocation policy for a deployment.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.ovf.ip_allocation_params.ip_allocation_policy`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum IpAllocationPolicy {
         /// Specifies that DHCP will be used to allocate IP addresses.
         Dhcp = "DHCP",
@@ -20,7 +25,12 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `IpAllocationParams.IpAllocationScheme` class defines the possible IP allocation schemes that can be supported by the guest software.
+    /// The [`IpAllocationScheme`](crate::vcenter::ovf::ip_allocation_params::IpAllocationScheme) enumeration defines the possible IP allocation schemes that can be supported by the guest software.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.ovf.ip_allocation_params.ip_allocation_scheme`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum IpAllocationScheme {
         /// It supports DHCP to acquire IP configuration.
         Dhcp = "DHCP",
@@ -31,7 +41,11 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `IpAllocationParams.IpProtocol` class defines the IP protocols supported by the guest software.
+    /// The [`IpProtocol`](crate::vcenter::ovf::ip_allocation_params::IpProtocol) enumeration defines the IP protocols supported by the guest software.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.ovf.ip_allocation_params.ip_protocol`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum IpProtocol {
         /// It supports the IPv4 protocol.
         Ipv4 = "IPV4",

@@ -21,7 +21,7 @@ impl CreateRequest {
         Self { call }
     }
 
-    /// Client-generated token used to retry a request if the client fails to get a response from the server. If the original request succeeded, the result of that request will be returned, otherwise the operation will be retried. If None, the server will create a token.
+    /// Client-generated token used to retry a request if the client fails to get a response from the server. If the original request succeeded, the result of that request will be returned, otherwise the operation will be retried. If `None`, the server will create a token.
     pub fn client_token(self, client_token: &str) -> Self {
         Self {
             call: self.call.param("client_token", client_token),
@@ -34,7 +34,9 @@ impl CreateRequest {
     }
 }
 
-/// The `LibraryItem.CreateResult` class defines the result of the `create` method. See `com.vmware.vcenter.ovf.library_item.create`.
+/// The [`CreateResult`](crate::vcenter::ovf::library_item::CreateResult) structure defines the result of the `create` method. See [`LibraryItem::create`](crate::vcenter::ovf::LibraryItem::create).
+///
+/// vAPI structure `com.vmware.vcenter.ovf.library_item.create_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateResult {
     /// Whether the `create` method completed successfully.
@@ -42,10 +44,10 @@ pub struct CreateResult {
     pub succeeded: bool,
     /// Identifier of the created or updated library item.
     ///
-    /// If None, the `create` method failed and `com.vmware.vcenter.ovf.library_item.create_result.error` will describe the error(s) that caused the failure.
+    /// If `None`, the `create` method failed and [`CreateResult::error`](crate::vcenter::ovf::library_item::CreateResult::error) will describe the error(s) that caused the failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ovf_library_item_id: Option<String>,
-    /// Errors, warnings, and informational messages produced by the `create` method. If None, no errors, warnings, or informational messages were reported by the `create` method.
+    /// Errors, warnings, and informational messages produced by the `create` method. If `None`, no errors, warnings, or informational messages were reported by the `create` method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ResultInfo>,
 }
@@ -70,40 +72,46 @@ impl CreateResult {
     }
 }
 
-/// The `LibraryItem.CreateSpec` class defines the information used to create or update a library item containing an OVF package.
+/// The [`CreateSpec`](crate::vcenter::ovf::library_item::CreateSpec) structure defines the information used to create or update a library item containing an OVF package.
+///
+/// vAPI structure `com.vmware.vcenter.ovf.library_item.create_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// Name to use in the OVF descriptor stored in the library item. If None, the server will use source's current name.
+    /// Name to use in the OVF descriptor stored in the library item. If `None`, the server will use source's current name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Description to use in the OVF descriptor stored in the library item. If None, the server will use source's current annotation.
+    /// Description to use in the OVF descriptor stored in the library item. If `None`, the server will use source's current annotation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Flags to use for OVF package creation. The supported flags can be obtained using `com.vmware.vcenter.ovf.export_flag.list`. If None, no flags will be used.
+    /// Flags to use for OVF package creation. The supported flags can be obtained using [`ExportFlag::list`](crate::vcenter::ovf::ExportFlag::list). If `None`, no flags will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flags: Option<Vec<String>>,
-    /// Source identifier of the library item for image identification. This attribute was added in vSphere API 9.1.0.0.
+    /// Source identifier of the library item for image identification.
     ///
-    /// If None, no source identifier will be used.
+    /// If `None`, no source identifier will be used.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub library_item_source_id: Option<String>,
 }
 
-/// The `LibraryItem.CreateTarget` class specifies the target library item when capturing a virtual machine or virtual appliance as an OVF package in a library item in a content library. The target can be an existing library item, which will be updated, creating a new version, or it can be a newly created library item in a specified library. See `com.vmware.vcenter.ovf.library_item.create`.
+/// The [`CreateTarget`](crate::vcenter::ovf::library_item::CreateTarget) structure specifies the target library item when capturing a virtual machine or virtual appliance as an OVF package in a library item in a content library. The target can be an existing library item, which will be updated, creating a new version, or it can be a newly created library item in a specified library. See [`LibraryItem::create`](crate::vcenter::ovf::LibraryItem::create).
+///
+/// vAPI structure `com.vmware.vcenter.ovf.library_item.create_target`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateTarget {
-    /// Identifier of the library in which a new library item should be created. This attribute is not used if the `libraryItemId` attribute is specified.
+    /// Identifier of the library in which a new library item should be created. This field is not used if the `libraryItemId` field is specified.
     ///
-    /// This attribute is currently required.
+    /// This field is currently required.
     ///
-    /// In the future, if None, the `libraryItemId` attribute must be specified.
+    /// In the future, if `None`, the `libraryItemId` field must be specified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub library_id: Option<String>,
     /// Identifier of the library item that should be updated.
     ///
-    /// If None, a new library item will be created. The `libraryId` attribute must be specified if this attribute is set.
+    /// If `None`, a new library item will be created. The `libraryId` field must be specified if this field is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub library_item_id: Option<String>,
 }
@@ -121,7 +129,7 @@ impl DeployRequest {
         Self { call }
     }
 
-    /// Client-generated token used to retry a request if the client fails to get a response from the server. If the original request succeeded, the result of that request will be returned, otherwise the operation will be retried. If None, the server will create a token.
+    /// Client-generated token used to retry a request if the client fails to get a response from the server. If the original request succeeded, the result of that request will be returned, otherwise the operation will be retried. If `None`, the server will create a token.
     pub fn client_token(self, client_token: &str) -> Self {
         Self {
             call: self.call.param("client_token", client_token),
@@ -134,10 +142,12 @@ impl DeployRequest {
     }
 }
 
-/// The `LibraryItem.DeployableIdentity` class describes the resource created by a deployment, or the source resource from which library item can be created, by specifying its resource type and resource identifier.
+/// The [`DeployableIdentity`](crate::vcenter::ovf::library_item::DeployableIdentity) structure describes the resource created by a deployment, or the source resource from which library item can be created, by specifying its resource type and resource identifier.
+///
+/// vAPI structure `com.vmware.vcenter.ovf.library_item.deployable_identity`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeployableIdentity {
-    /// Type of the deployable resource. When clients pass a value of this class as a parameter, the attribute must be one of `VirtualMachine` or `VirtualApp`. When methods return a value of this class as a return value, the attribute will be one of `VirtualMachine` or `VirtualApp`.
+    /// Type of the deployable resource. When clients pass a value of this field as a parameter, the field must be one of `VirtualMachine` or `VirtualApp`. When methods return a value of this field as a return value, the field will be one of `VirtualMachine` or `VirtualApp`.
     #[serde(default = "DeployableIdentity::__missing_type")]
     pub r#type: String,
     /// Identifier of the deployable resource.
@@ -155,16 +165,18 @@ impl DeployableIdentity {
     }
 }
 
-/// The `LibraryItem.DeploymentResult` class defines the result of the `deploy` method. See `com.vmware.vcenter.ovf.library_item.deploy`.
+/// The [`DeploymentResult`](crate::vcenter::ovf::library_item::DeploymentResult) structure defines the result of the `deploy` method. See [`LibraryItem::deploy`](crate::vcenter::ovf::LibraryItem::deploy).
+///
+/// vAPI structure `com.vmware.vcenter.ovf.library_item.deployment_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeploymentResult {
     /// Whether the `deploy` method completed successfully.
     #[serde(default = "DeploymentResult::__missing_succeeded")]
     pub succeeded: bool,
-    /// Identifier of the deployed resource entity. If None, the `deploy` method failed and `com.vmware.vcenter.ovf.library_item.deployment_result.error` will describe the error(s) that caused the failure.
+    /// Identifier of the deployed resource entity. If `None`, the `deploy` method failed and [`DeploymentResult::error`](crate::vcenter::ovf::library_item::DeploymentResult::error) will describe the error(s) that caused the failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<DeployableIdentity>,
-    /// Errors, warnings, and informational messages produced by the `deploy` method. If None, no errors, warnings, or informational messages were reported by the `deploy` method.
+    /// Errors, warnings, and informational messages produced by the `deploy` method. If `None`, no errors, warnings, or informational messages were reported by the `deploy` method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ResultInfo>,
 }
@@ -189,21 +201,23 @@ impl DeploymentResult {
     }
 }
 
-/// The `LibraryItem.DeploymentTarget` class describes the location (target) where a virtual machine or virtual appliance should be deployed. It is used in the `deploy` and `filter` methods. See `com.vmware.vcenter.ovf.library_item.deploy` and `com.vmware.vcenter.ovf.library_item.filter`.
+/// The [`DeploymentTarget`](crate::vcenter::ovf::library_item::DeploymentTarget) structure describes the location (target) where a virtual machine or virtual appliance should be deployed. It is used in the `deploy` and `filter` methods. See [`LibraryItem::deploy`](crate::vcenter::ovf::LibraryItem::deploy) and [`LibraryItem::filter`](crate::vcenter::ovf::LibraryItem::filter).
+///
+/// vAPI structure `com.vmware.vcenter.ovf.library_item.deployment_target`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeploymentTarget {
     /// Identifier of the resource pool to which the virtual machine or virtual appliance should be attached.
     ///
     /// Identifier of a `ResourcePool` resource.
     pub resource_pool_id: crate::ids::ResourcePoolId,
-    /// Identifier of the target host on which the virtual machine or virtual appliance will run. The target host must be a member of the cluster that contains the resource pool identified by `com.vmware.vcenter.ovf.library_item.deployment_target.resource_pool_id`.
+    /// Identifier of the target host on which the virtual machine or virtual appliance will run. The target host must be a member of the cluster that contains the resource pool identified by [`DeploymentTarget::resource_pool_id`](crate::vcenter::ovf::library_item::DeploymentTarget::resource_pool_id).
     ///
-    /// If None, the server will automatically select a target host from the resource pool if `com.vmware.vcenter.ovf.library_item.deployment_target.resource_pool_id` is a stand-alone host or a cluster with Distributed Resource Scheduling (DRS) enabled.
+    /// If `None`, the server will automatically select a target host from the resource pool if [`DeploymentTarget::resource_pool_id`](crate::vcenter::ovf::library_item::DeploymentTarget::resource_pool_id) is a stand-alone host or a cluster with Distributed Resource Scheduling (DRS) enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
     /// Identifier of the vCenter folder that should contain the virtual machine or virtual appliance. The folder must be virtual machine folder.
     ///
-    /// If None, the server will choose the deployment folder.
+    /// If `None`, the server will choose the deployment folder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder_id: Option<String>,
 }
@@ -221,29 +235,31 @@ impl DeploymentTarget {
     }
 }
 
-/// The `LibraryItem.OvfSummary` class defines the result of the `filter` method. See `com.vmware.vcenter.ovf.library_item.filter`. The attributes in the class describe parameterizable information in the OVF descriptor, with respect to a deployment target, for the `deploy` method. See `com.vmware.vcenter.ovf.library_item.deploy`.
+/// The [`OvfSummary`](crate::vcenter::ovf::library_item::OvfSummary) structure defines the result of the `filter` method. See [`LibraryItem::filter`](crate::vcenter::ovf::LibraryItem::filter). The fields in the structure describe parameterizable information in the OVF descriptor, with respect to a deployment target, for the `deploy` method. See [`LibraryItem::deploy`](crate::vcenter::ovf::LibraryItem::deploy).
+///
+/// vAPI structure `com.vmware.vcenter.ovf.library_item.ovf_summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OvfSummary {
-    /// Default name for the virtual machine or virtual appliance. If None, the OVF descriptor did not specify a name.
+    /// Default name for the virtual machine or virtual appliance. If `None`, the OVF descriptor did not specify a name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Default annotation for the virtual machine or virtual appliance. If None, the OVF descriptor did not specify an annotation.
+    /// Default annotation for the virtual machine or virtual appliance. If `None`, the OVF descriptor did not specify an annotation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annotation: Option<String>,
-    /// End User License Agreements specified in the OVF descriptor. All end user license agreements must be accepted in order for the `deploy` method to succeed. See `com.vmware.vcenter.ovf.library_item.resource_pool_deployment_spec.accept_all_EULA`.
+    /// End User License Agreements specified in the OVF descriptor. All end user license agreements must be accepted in order for the `deploy` method to succeed. See [`ResourcePoolDeploymentSpec::accept_all_eula`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec::accept_all_eula).
     #[serde(
         rename = "EULAs",
         default = "OvfSummary::__missing_eulas",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub eulas: Vec<String>,
-    /// Section identifiers for sections of type ovf:NetworkSection in the OVF descriptor. These identifiers can be used as keys in `com.vmware.vcenter.ovf.library_item.resource_pool_deployment_spec.network_mappings`. If None, the OVF descriptor did not specify any networks.
+    /// Section identifiers for sections of type ovf:NetworkSection in the OVF descriptor. These identifiers can be used as keys in [`ResourcePoolDeploymentSpec::network_mappings`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec::network_mappings). If `None`, the OVF descriptor did not specify any networks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<String>>,
-    /// Section identifiers for sections of type vmw:StorageGroupSection in the OVF descriptor. These identifiers can be used as keys in `com.vmware.vcenter.ovf.library_item.resource_pool_deployment_spec.storage_mappings`. If None, the OVF descriptor did not specify any storage groups.
+    /// Section identifiers for sections of type vmw:StorageGroupSection in the OVF descriptor. These identifiers can be used as keys in [`ResourcePoolDeploymentSpec::storage_mappings`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec::storage_mappings). If `None`, the OVF descriptor did not specify any storage groups.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_groups: Option<Vec<String>>,
-    /// Additional OVF parameters which can be specified for the deployment target. These OVF parameters can be inspected, optionally modified, and used as values in `com.vmware.vcenter.ovf.library_item.resource_pool_deployment_spec.additional_parameters` for the `deploy` method. When clients pass a value of this class as a parameter, the attribute must contain all the attributes defined in `com.vmware.vcenter.ovf.ovf_params`. When methods return a value of this class as a return value, the attribute will contain all the attributes defined in `com.vmware.vcenter.ovf.ovf_params`. If None, the OVF descriptor does not require addtional parameters or does not have additional parameters suitable for the deployment target.
+    /// Additional OVF parameters which can be specified for the deployment target. These OVF parameters can be inspected, optionally modified, and used as values in [`ResourcePoolDeploymentSpec::additional_parameters`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec::additional_parameters) for the `deploy` method. When clients pass a value of this field as a parameter, the field must contain all the fields defined in [`OvfParams`](crate::vcenter::ovf::OvfParams). When methods return a value of this field as a return value, the field will contain all the fields defined in [`OvfParams`](crate::vcenter::ovf::OvfParams). If `None`, the OVF descriptor does not require addtional parameters or does not have additional parameters suitable for the deployment target.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_params: Option<Vec<serde_json::Value>>,
 }
@@ -271,16 +287,19 @@ impl OvfSummary {
     }
 }
 
-/// The `LibraryItem.ResourcePoolDeploymentSpec` class defines the deployment parameters that can be specified for the `deploy` method where the deployment target is a resource pool. See `com.vmware.vcenter.ovf.library_item.deploy`.
+/// The [`ResourcePoolDeploymentSpec`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec) structure defines the deployment parameters that can be specified for the `deploy` method where the deployment target is a resource pool. See [`LibraryItem::deploy`](crate::vcenter::ovf::LibraryItem::deploy).
+///
+/// vAPI structure
+/// `com.vmware.vcenter.ovf.library_item.resource_pool_deployment_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourcePoolDeploymentSpec {
-    /// Name assigned to the deployed target virtual machine or virtual appliance. If None, the server will use the name from the OVF package.
+    /// Name assigned to the deployed target virtual machine or virtual appliance. If `None`, the server will use the name from the OVF package.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Annotation assigned to the deployed target virtual machine or virtual appliance. If None, the server will use the annotation from the OVF package.
+    /// Annotation assigned to the deployed target virtual machine or virtual appliance. If `None`, the server will use the annotation from the OVF package.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annotation: Option<String>,
-    /// Whether to accept all End User License Agreements. See `com.vmware.vcenter.ovf.library_item.ovf_summary.EULAs`.
+    /// Whether to accept all End User License Agreements. See [`OvfSummary::eulas`](crate::vcenter::ovf::library_item::OvfSummary::eulas).
     #[serde(
         rename = "accept_all_EULA",
         default = "ResourcePoolDeploymentSpec::__missing_accept_all_eula"
@@ -288,60 +307,66 @@ pub struct ResourcePoolDeploymentSpec {
     pub accept_all_eula: bool,
     /// Specification of the target network to use for sections of type ovf:NetworkSection in the OVF descriptor. The key in the map is the section identifier of the ovf:NetworkSection section in the OVF descriptor and the value is the target network to be used for deployment.
     ///
-    /// If None, the server will choose a network mapping.
+    /// If `None`, the server will choose a network mapping.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_mappings: Option<vsphere_vapi_runtime::types::VapiMap<String, String>>,
-    /// Specification of the target subnet to use for sections of type ovf:NetworkSection in the OVF descriptor. The key in the map is the section identifier of the ovf:NetworkSection section in the OVF descriptor and the value is the target subnet to be used for deployment, i.e. the identifier of subnet folder in vCenter. If set, this will take precedence over the attribute `com.vmware.vcenter.ovf.library_item.resource_pool_deployment_spec.network_mappings`. This attribute was added in vSphere API 9.1.0.0.
+    /// Specification of the target subnet to use for sections of type ovf:NetworkSection in the OVF descriptor. The key in the map is the section identifier of the ovf:NetworkSection section in the OVF descriptor and the value is the target subnet to be used for deployment, i.e. the identifier of subnet folder in vCenter. If set, this will take precedence over the field [`ResourcePoolDeploymentSpec::network_mappings`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec::network_mappings).
     ///
-    /// If None, attribute networkMappings will be used.
+    /// If `None`, field networkMappings will be used.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_mappings: Option<vsphere_vapi_runtime::types::VapiMap<String, String>>,
-    /// Specification of the target storage to use for sections of type vmw:StorageGroupSection in the OVF descriptor. The key in the map is the section identifier of the ovf:StorageGroupSection section in the OVF descriptor and the value is the target storage specification to be used for deployment. See `com.vmware.vcenter.ovf.library_item.storage_group_mapping`. If None, the server will choose a storage mapping.
+    /// Specification of the target storage to use for sections of type vmw:StorageGroupSection in the OVF descriptor. The key in the map is the section identifier of the ovf:StorageGroupSection section in the OVF descriptor and the value is the target storage specification to be used for deployment. See [`StorageGroupMapping`](crate::vcenter::ovf::library_item::StorageGroupMapping). If `None`, the server will choose a storage mapping.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_mappings: Option<
         vsphere_vapi_runtime::types::VapiMap<String, StorageGroupMapping>,
     >,
-    /// Default storage provisioning type to use for all sections of type vmw:StorageSection in the OVF descriptor. If None, the server will choose the provisioning type.
+    /// Default storage provisioning type to use for all sections of type vmw:StorageSection in the OVF descriptor. If `None`, the server will choose the provisioning type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_provisioning: Option<crate::vcenter::ovf::DiskProvisioningType>,
     /// Default storage profile to use for all sections of type vmw:StorageSection in the OVF descriptor.
     ///
-    /// If None, the server will choose the default profile.
+    /// If `None`, the server will choose the default profile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_profile_id: Option<String>,
-    /// The locale to use for parsing the OVF descriptor. If None, the server locale will be used.
+    /// The locale to use for parsing the OVF descriptor. If `None`, the server locale will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
-    /// Flags to be use for deployment. The supported flag values can be obtained using `com.vmware.vcenter.ovf.import_flag.list`. If None, no flags will be used.
+    /// Flags to be use for deployment. The supported flag values can be obtained using [`ImportFlag::list`](crate::vcenter::ovf::ImportFlag::list). If `None`, no flags will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flags: Option<Vec<String>>,
-    /// Additional OVF parameters that may be needed for the deployment. Additional OVF parameters may be required by the OVF descriptor of the OVF package in the library item. Examples of OVF parameters that can be specified through this attribute include, but are not limited to:
+    /// Additional OVF parameters that may be needed for the deployment. Additional OVF parameters may be required by the OVF descriptor of the OVF package in the library item. Examples of OVF parameters that can be specified through this field include, but are not limited to:
     ///
-    /// * `com.vmware.vcenter.ovf.deployment_option_params`
-    /// * `com.vmware.vcenter.ovf.extra_config_params`
-    /// * `com.vmware.vcenter.ovf.ip_allocation_params`
-    /// * `com.vmware.vcenter.ovf.property_params`
-    /// * `com.vmware.vcenter.ovf.scale_out_params`
-    /// * `com.vmware.vcenter.ovf.vcenter_extension_params`
+    /// * [`DeploymentOptionParams`](crate::vcenter::ovf::DeploymentOptionParams)
+    /// * [`ExtraConfigParams`](crate::vcenter::ovf::ExtraConfigParams)
+    /// * [`IpAllocationParams`](crate::vcenter::ovf::IpAllocationParams)
+    /// * [`PropertyParams`](crate::vcenter::ovf::PropertyParams)
+    /// * [`ScaleOutParams`](crate::vcenter::ovf::ScaleOutParams)
+    /// * [`VcenterExtensionParams`](crate::vcenter::ovf::VcenterExtensionParams)
     ///
-    /// When clients pass a value of this class as a parameter, the attribute must contain all the attributes defined in `com.vmware.vcenter.ovf.ovf_params`. When methods return a value of this class as a return value, the attribute will contain all the attributes defined in `com.vmware.vcenter.ovf.ovf_params`. If None, the server will choose default settings for all parameters necessary for the `deploy` method. See `com.vmware.vcenter.ovf.library_item.deploy`.
+    /// When clients pass a value of this field as a parameter, the field must contain all the fields defined in [`OvfParams`](crate::vcenter::ovf::OvfParams). When methods return a value of this field as a return value, the field will contain all the fields defined in [`OvfParams`](crate::vcenter::ovf::OvfParams). If `None`, the server will choose default settings for all parameters necessary for the `deploy` method. See [`LibraryItem::deploy`](crate::vcenter::ovf::LibraryItem::deploy).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_parameters: Option<Vec<serde_json::Value>>,
     /// Default datastore to use for all sections of type vmw:StorageSection in the OVF descriptor.
     ///
-    /// If None, the server will choose the default datastore.
+    /// If `None`, the server will choose the default datastore.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_datastore_id: Option<String>,
-    /// The `com.vmware.vcenter.ovf.library_item.resource_pool_deployment_spec.vm_config_spec` is used for virtual machine configuration settings including hardware specifications to use in place of the OVF descriptor. If set, the OVF descriptor acts as a disk descriptor.
+    /// The [`ResourcePoolDeploymentSpec::vm_config_spec`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec::vm_config_spec) is used for virtual machine configuration settings including hardware specifications to use in place of the OVF descriptor. If set, the OVF descriptor acts as a disk descriptor.
     ///
-    /// Fields in the `LibraryItem.ResourcePoolDeploymentSpec` parameters such as `com.vmware.vcenter.ovf.library_item.resource_pool_deployment_spec.name` that overlap with settings in the `com.vmware.vcenter.ovf.library_item.resource_pool_deployment_spec.vm_config_spec` are not overridden and will continue to be used. Similarly, storage settings in the `LibraryItem.ResourcePoolDeploymentSpec` that affect the disks on the virtual machine namely `com.vmware.vcenter.ovf.library_item.resource_pool_deployment_spec.storage_mappings`, `com.vmware.vcenter.ovf.library_item.resource_pool_deployment_spec.storage_profile_id`, `com.vmware.vcenter.ovf.library_item.resource_pool_deployment_spec.storage_provisioning` and `com.vmware.vcenter.ovf.library_item.resource_pool_deployment_spec.default_datastore_id` will also be honored. This attribute was added in vSphere API 8.0.2.0. If None, the relevant virtual machine specifications in the OVF descriptor of the OVF template will be used.
+    /// Fields in the [`ResourcePoolDeploymentSpec`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec) parameters such as [`ResourcePoolDeploymentSpec::name`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec::name) that overlap with settings in the [`ResourcePoolDeploymentSpec::vm_config_spec`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec::vm_config_spec) are not overridden and will continue to be used. Similarly, storage settings in the [`ResourcePoolDeploymentSpec`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec) that affect the disks on the virtual machine namely [`ResourcePoolDeploymentSpec::storage_mappings`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec::storage_mappings), [`ResourcePoolDeploymentSpec::storage_profile_id`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec::storage_profile_id), [`ResourcePoolDeploymentSpec::storage_provisioning`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec::storage_provisioning) and [`ResourcePoolDeploymentSpec::default_datastore_id`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec::default_datastore_id) will also be honored. If `None`, the relevant virtual machine specifications in the OVF descriptor of the OVF template will be used.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_config_spec: Option<VmConfigSpec>,
-    /// Tag parameters that contain the information required to attach tags to a VM during VM deployment. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Tag parameters that contain the information required to attach tags to a VM during VM deployment. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_params: Option<crate::vcenter::ovf::TagParams>,
 }
@@ -377,7 +402,9 @@ impl ResourcePoolDeploymentSpec {
     }
 }
 
-/// The `LibraryItem.ResultInfo` class defines the information returned along with the result of a `create` or `deploy` method to describe errors, warnings, and informational messages produced by the server.
+/// The [`ResultInfo`](crate::vcenter::ovf::library_item::ResultInfo) structure defines the information returned along with the result of a `create` or `deploy` method to describe errors, warnings, and informational messages produced by the server.
+///
+/// vAPI structure `com.vmware.vcenter.ovf.library_item.result_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResultInfo {
     /// Errors reported by the `create` or `deploy` method. These errors would have prevented the `create` or `deploy` method from completing successfully.
@@ -423,20 +450,23 @@ impl ResultInfo {
     }
 }
 
-/// The `LibraryItem.StorageGroupMapping` class defines the storage deployment target and storage provisioning type for a section of type vmw:StorageGroupSection in the OVF descriptor.
+/// The [`StorageGroupMapping`](crate::vcenter::ovf::library_item::StorageGroupMapping) structure defines the storage deployment target and storage provisioning type for a section of type vmw:StorageGroupSection in the OVF descriptor.
+///
+/// vAPI structure `com.vmware.vcenter.ovf.library_item.storage_group_mapping`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StorageGroupMapping {
-    /// Type of storage deployment target to use for the vmw:StorageGroupSection section. The specified value must be `com.vmware.vcenter.ovf.library_item.storage_group_mapping.type.DATASTORE` or `com.vmware.vcenter.ovf.library_item.storage_group_mapping.type.STORAGE_PROFILE`.
+    /// Type of storage deployment target to use for the vmw:StorageGroupSection section. The specified value must be [`Type::Datastore`](crate::vcenter::ovf::library_item::storage_group_mapping::Type::Datastore) or [`Type::StorageProfile`](crate::vcenter::ovf::library_item::storage_group_mapping::Type::StorageProfile).
     ///
     /// The variant carries the fields of its case (see [`StorageGroupMappingType`]).
     pub r#type: StorageGroupMappingType,
-    /// Target provisioning type to use for the storage group. If None, `com.vmware.vcenter.ovf.library_item.resource_pool_deployment_spec.storage_provisioning` will be used.
+    /// Target provisioning type to use for the storage group. If `None`, [`ResourcePoolDeploymentSpec::storage_provisioning`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec::storage_provisioning) will be used.
     pub provisioning: Option<crate::vcenter::ovf::DiskProvisioningType>,
 }
 
-/// The `type` tag of [`StorageGroupMapping`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `StorageGroupMappingType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`StorageGroupMapping`] together with the fields of its case:
+/// each variant carries exactly the fields the metamodel lists for that tag value.
+/// Tag values this crate does not know arrive as `StorageGroupMappingType::Unknown`
+/// ([unknown values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -451,8 +481,14 @@ pub enum StorageGroupMappingType {
         /// Target storage profile to be used for the storage group.
         storage_profile_id: Option<String>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl StorageGroupMappingType {
@@ -601,29 +637,44 @@ impl<'de> serde::Deserialize<'de> for StorageGroupMapping {
     }
 }
 
-/// The `LibraryItem.VmConfigSpec` defines the optional virtual machine configuration settings used when deploying an OVF template. When used, the OVF descriptor acts as a disk descriptor. This class was added in vSphere API 8.0.2.0.
+/// The [`VmConfigSpec`](crate::vcenter::ovf::library_item::VmConfigSpec) defines the optional virtual machine configuration settings used when deploying an OVF template. When used, the OVF descriptor acts as a disk descriptor.
+///
+/// Since vSphere API 8.0.2.0.
+///
+/// vAPI structure `com.vmware.vcenter.ovf.library_item.vm_config_spec`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VmConfigSpec {
-    /// The `com.vmware.vcenter.ovf.library_item.vm_config_spec.provider` selects a provider from the list of available providers. This attribute was added in vSphere API 8.0.2.0.
+    /// The [`VmConfigSpec::provider`](crate::vcenter::ovf::library_item::VmConfigSpec::provider) selects a provider from the list of available providers.
     ///
     /// The variant carries the fields of its case (see [`VmConfigSpecProviderUnion`]).
+    ///
+    /// Since vSphere API 8.0.2.0.
     pub provider: VmConfigSpecProviderUnion,
 }
 
-/// The `provider` tag of [`VmConfigSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `VmConfigSpecProviderUnion::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `provider` tag of [`VmConfigSpec`] together with the fields of its case:
+/// each variant carries exactly the fields the metamodel lists for that tag value.
+/// Tag values this crate does not know arrive as
+/// `VmConfigSpecProviderUnion::Unknown` ([unknown values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum VmConfigSpecProviderUnion {
     /// A vim.vm.ConfigSpec that has been serialized to XML and base64 encoded.
     Xml {
-        /// The `com.vmware.vcenter.ovf.library_item.vm_config_spec.xml` is a conditional configuration made available upon selecting the `com.vmware.vcenter.ovf.library_item.vm_config_spec_provider.XML`. It is used to pass in a vim.vm.ConfigSpec for a virtual machine that has been serialized to XML and base64 encoded. This attribute was added in vSphere API 8.0.2.0.
+        /// The [`VmConfigSpec::xml`](crate::vcenter::ovf::library_item::VmConfigSpecProviderUnion) is a conditional configuration made available upon selecting the [`VmConfigSpecProvider::Xml`](crate::vcenter::ovf::library_item::VmConfigSpecProvider::Xml). It is used to pass in a vim.vm.ConfigSpec for a virtual machine that has been serialized to XML and base64 encoded.
+        ///
+        /// Since vSphere API 8.0.2.0.
         xml: Option<String>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl VmConfigSpecProviderUnion {
@@ -746,7 +797,13 @@ impl<'de> serde::Deserialize<'de> for VmConfigSpec {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `LibraryItem.VmConfigSpecProvider` is used to provide the optional `LibraryItem.VmConfigSpec` used when deploying an OVF template. This enumeration was added in vSphere API 8.0.2.0.
+    /// The [`VmConfigSpecProvider`](crate::vcenter::ovf::library_item::VmConfigSpecProvider) is used to provide the optional [`VmConfigSpec`](crate::vcenter::ovf::library_item::VmConfigSpec) used when deploying an OVF template.
+    ///
+    /// Since vSphere API 8.0.2.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.ovf.library_item.vm_config_spec_provider`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum VmConfigSpecProvider {
         /// A vim.vm.ConfigSpec that has been serialized to XML and base64 encoded.
         Xml = "XML",

@@ -5,7 +5,11 @@
 //! Compiled with the `vcenter-ovf` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `OvfMessage.Category` class defines the categories of messages (see `com.vmware.vcenter.ovf.ovf_message`).
+    /// The [`Category`](crate::vcenter::ovf::ovf_message::Category) enumeration defines the categories of messages (see [`OvfMessage`](crate::vcenter::ovf::OvfMessage)).
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.ovf.ovf_message.category`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Category {
         /// The OVF descriptor is invalid, for example, syntax errors or schema errors.
         Validation = "VALIDATION",

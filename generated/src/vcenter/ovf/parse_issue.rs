@@ -5,13 +5,17 @@
 //! Compiled with the `vcenter-ovf` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `ParseIssue.Category` class defines the categories of issues that can be found when parsing files inside an OVF package (see `com.vmware.vcenter.ovf.parse_issue`) including OVF descriptor (which is an XML document), manifest and certificate files, or exporting an OVF package.
+    /// The [`Category`](crate::vcenter::ovf::parse_issue::Category) enumeration defines the categories of issues that can be found when parsing files inside an OVF package (see [`ParseIssue`](crate::vcenter::ovf::ParseIssue)) including OVF descriptor (which is an XML document), manifest and certificate files, or exporting an OVF package.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.ovf.parse_issue.category`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Category {
         /// Illegal value error. For example, the value is malformed, not a number, or outside of the given range, and so on.
         ValueIllegal = "VALUE_ILLEGAL",
-        /// Required attribute error. It indicates that a required attribute is missing from an element in the OVF descriptor.
+        /// Required field error. It indicates that a required field is missing from an element in the OVF descriptor.
         AttributeRequired = "ATTRIBUTE_REQUIRED",
-        /// Illegal attribute error. It indicates that an illegal attribute is set for an element in the OVF descriptor. For example, empty disks do not use format, parentRef, and populatedSize attributes, if these attributes are present in an empty disk element then will get this pasrse issue.
+        /// Illegal field error. It indicates that an illegal field is set for an element in the OVF descriptor. For example, empty disks do not use format, parentRef, and populatedSize fields, if these fields are present in an empty disk element then will get this pasrse issue.
         AttributeIllegal = "ATTRIBUTE_ILLEGAL",
         /// Required element error. It indicates that a required element is missing from the OVF descriptor.
         ElementRequired = "ELEMENT_REQUIRED",

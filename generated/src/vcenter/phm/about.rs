@@ -6,13 +6,21 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// About info of proactive hardware management This class was added in vSphere API 8.0.3.0.
+/// About info of proactive hardware management.
+///
+/// Since vSphere API 8.0.3.0.
+///
+/// vAPI structure `com.vmware.vcenter.phm.about.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Proactive hardware management product version This attribute was added in vSphere API 8.0.3.0.
+    /// Proactive hardware management product version.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default = "Info::__missing_version")]
     pub version: String,
-    /// Proactive hardware management API version This attribute was added in vSphere API 8.0.3.0.
+    /// Proactive hardware management API version.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default = "Info::__missing_api_version")]
     pub api_version: String,
 }

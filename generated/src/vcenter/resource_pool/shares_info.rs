@@ -5,7 +5,13 @@
 //! Compiled with the `vcenter-resource-pool` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `ResourcePool.SharesInfo.Level` class defines the possible values for the allocation level. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`Level`](crate::vcenter::resource_pool::shares_info::Level) enumeration defines the possible values for the allocation level.
+    ///
+    /// Since vSphere API 7.0.0.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.resource_pool.shares_info.level`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Level {
         /// For CPU: Shares = 500 \\* number of virtual CPUs. For Memory: Shares = 5 \\* virtual machine memory size in MB.
         Low = "LOW",

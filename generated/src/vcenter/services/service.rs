@@ -7,7 +7,12 @@
 //! Compiled with the `vcenter-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Service.Health` class defines the possible values for health of a service. This enumeration was added in vSphere API 6.7.
+    /// The [`Health`](crate::vcenter::services::service::Health) enumeration defines the possible values for health of a service.
+    ///
+    /// Since vSphere API 6.7.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.services.service.health`. Values this crate
+    /// does not know arrive as `Unknown` ([unknown values](crate#unknown-values)).
     pub enum Health {
         /// Service is in degraded state, it is not functional.
         Degraded = "DEGRADED",
@@ -19,24 +24,37 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Service.Info` class contains information about a service. This class was added in vSphere API 6.7.
+/// The [`Info`](crate::vcenter::services::service::Info) structure contains information about a service.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.vcenter.services.service.info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Info {
-    /// Service name key. Can be used to lookup resource bundle This attribute was added in vSphere API 6.7.
+    /// Service name key. Can be used to lookup resource bundle.
+    ///
+    /// Since vSphere API 6.7.
     pub name_key: String,
-    /// Service description key. Can be used to lookup resource bundle This attribute was added in vSphere API 6.7.
+    /// Service description key. Can be used to lookup resource bundle.
+    ///
+    /// Since vSphere API 6.7.
     pub description_key: String,
-    /// Startup Type. This attribute was added in vSphere API 6.7.
+    /// Startup Type.
+    ///
+    /// Since vSphere API 6.7.
     pub startup_type: StartupType,
-    /// Running State. This attribute was added in vSphere API 6.7.
+    /// Running State.
     ///
     /// The variant carries the fields of its case (see [`InfoState`]).
+    ///
+    /// Since vSphere API 6.7.
     pub state: InfoState,
 }
 
-/// The `state` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `state` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoState::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `state` tag of [`Info`] together with the fields of its case: each variant
+/// carries exactly the fields the metamodel lists for that tag value. Tag values
+/// this crate does not know arrive as `InfoState::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -47,15 +65,25 @@ pub enum InfoState {
     Stopping,
     /// Service Run State is Started, it is fully functional
     Started {
-        /// Health of service. This attribute was added in vSphere API 6.7.
+        /// Health of service.
+        ///
+        /// Since vSphere API 6.7.
         health: Option<Health>,
-        /// Localizable messages associated with the health of the service This attribute was added in vSphere API 6.7.
+        /// Localizable messages associated with the health of the service.
+        ///
+        /// Since vSphere API 6.7.
         health_messages: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
     },
     /// Service Run State is Stopped
     Stopped,
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoState {
@@ -218,7 +246,13 @@ impl<'de> serde::Deserialize<'de> for Info {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Service.StartupType` class defines valid Startup Type for vCenter Server services. This enumeration was added in vSphere API 6.7.
+    /// The [`StartupType`](crate::vcenter::services::service::StartupType) enumeration defines valid Startup Type for vCenter Server services.
+    ///
+    /// Since vSphere API 6.7.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.services.service.startup_type`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum StartupType {
         /// Service Startup type is Manual, thus issuing an explicit start on the service will start it.
         Manual = "MANUAL",
@@ -231,7 +265,12 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Service.State` class defines valid Run State for services. This enumeration was added in vSphere API 6.7.
+    /// The [`State`](crate::vcenter::services::service::State) enumeration defines valid Run State for services.
+    ///
+    /// Since vSphere API 6.7.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.services.service.state`. Values this crate
+    /// does not know arrive as `Unknown` ([unknown values](crate#unknown-values)).
     pub enum State {
         /// Service Run State is Starting, it is still not functional
         Starting = "STARTING",
@@ -245,10 +284,16 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Service.UpdateSpec` class describes the changes to be made to the configuration of the service. This class was added in vSphere API 6.7.
+/// The [`UpdateSpec`](crate::vcenter::services::service::UpdateSpec) structure describes the changes to be made to the configuration of the service.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.vcenter.services.service.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// Startup Type This attribute was added in vSphere API 6.7. If unspecified, leaves value unchanged.
+    /// Startup Type. If unspecified, leaves value unchanged.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub startup_type: Option<StartupType>,
 }

@@ -6,19 +6,34 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// The `DeploymentType.Info` class contains the fields used to get the appliance type. This class was added in vSphere API 6.7.
+/// The [`Info`](crate::vcenter::system_config::deployment_type::Info) structure contains the fields used to get the appliance type.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.vcenter.system_config.deployment_type.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The type of the appliance. This attribute was added in vSphere API 6.7.
+    /// The type of the appliance.
+    ///
+    /// Since vSphere API 6.7.
     pub r#type: crate::vcenter::deployment::ApplianceType,
 }
 
-/// The `DeploymentType.ReconfigureSpec` class contains the fields used to get and set the appliance type. This class was added in vSphere API 6.7.
+/// The [`ReconfigureSpec`](crate::vcenter::system_config::deployment_type::ReconfigureSpec) structure contains the fields used to get and set the appliance type.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.system_config.deployment_type.reconfigure_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReconfigureSpec {
-    /// The type of the appliance. This attribute was added in vSphere API 6.7.
+    /// The type of the appliance.
+    ///
+    /// Since vSphere API 6.7.
     pub r#type: crate::vcenter::deployment::ApplianceType,
-    /// External PSC to register with when reconfiguring a VCSA_EMBEDDED appliance to a VCSA_EXTERNAL appliance. This attribute was added in vSphere API 6.7. Only required when reconfiguring an VCSA_EMBEDDED node to a VCSA_EXTERNAL.
+    /// External PSC to register with when reconfiguring a VCSA_EMBEDDED appliance to a VCSA_EXTERNAL appliance. Only required when reconfiguring an VCSA_EMBEDDED node to a VCSA_EXTERNAL.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_psc: Option<crate::vcenter::deployment::RemotePscSpec>,
 }

@@ -6,16 +6,26 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// The `PscRegistration.Info` class has fields to specify information about the PSC node. This class was added in vSphere API 6.7.
+/// The [`Info`](crate::vcenter::system_config::psc_registration::Info) structure has fields to specify information about the PSC node.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.vcenter.system_config.psc_registration.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The IP address or DNS resolvable name of the PSC this appliance is registered with. This attribute was added in vSphere API 6.7.
+    /// The IP address or DNS resolvable name of the PSC this appliance is registered with.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Info::__missing_address")]
     pub address: String,
-    /// The HTTPs port used by the external PSC. This attribute was added in vSphere API 6.7.
+    /// The HTTPs port used by the external PSC.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Info::__missing_https_port")]
     pub https_port: i64,
-    /// The Single Sign-On domain name of the external PSC. This attribute was added in vSphere API 6.7.
+    /// The Single Sign-On domain name of the external PSC.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Info::__missing_sso_domain")]
     pub sso_domain: String,
 }

@@ -6,12 +6,18 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// The `Associations.IterationSpec` class contains attributes used to break results into pages when listing tags associated to objects see `com.vmware.vcenter.tagging.associations.list`). This class was added in vSphere API 7.0.0.0.
+/// The [`IterationSpec`](crate::vcenter::tagging::associations::IterationSpec) structure contains fields used to break results into pages when listing tags associated to objects see [`Associations::list`](crate::vcenter::tagging::Associations::list)).
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.tagging.associations.iteration_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IterationSpec {
-    /// Marker is an opaque token that allows the caller to request the next page of tag associations. This attribute was added in vSphere API 7.0.0.0.
+    /// Marker is an opaque token that allows the caller to request the next page of tag associations.
     ///
-    /// If None or empty, first page of tag associations will be returned.
+    /// If `None` or empty, first page of tag associations will be returned.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
 }
@@ -21,7 +27,14 @@ vsphere_vapi_runtime::vapi_enum! {
     ///
     /// The last status only reports on the state of the iteration at the time data was last returned. As a result, it not does guarantee if the next call will succeed in getting more data or not.
     ///
-    /// Failures to retrieve results will be returned as Error responses. These last statuses are only returned when the iterator is operating as expected. This enumeration was added in vSphere API 7.0.0.0.
+    /// Failures to retrieve results will be returned as Error responses. These last statuses are only returned when the iterator is operating as expected.
+    ///
+    /// Since vSphere API 7.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.tagging.associations.last_iteration_status`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum LastIterationStatus {
         /// Iterator has more data pending and is ready to provide it. The caller can request the next page of data at any time.
         ///
@@ -46,7 +59,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// The specification of a page to be retrieved. If None, the first page will be retrieved.
+    /// The specification of a page to be retrieved. If `None`, the first page will be retrieved.
     pub fn iterate(self, iterate: &IterationSpec) -> Self {
         Self {
             call: self.call.param("iterate", iterate),
@@ -59,21 +72,31 @@ impl ListRequest {
     }
 }
 
-/// The `Associations.ListResult` class contains the list of tag associations in a page, as well as related metadata fields. This class was added in vSphere API 7.0.0.0.
+/// The [`ListResult`](crate::vcenter::tagging::associations::ListResult) structure contains the list of tag associations in a page, as well as related metadata fields.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.tagging.associations.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// List of tag associations. This attribute was added in vSphere API 7.0.0.0.
+    /// List of tag associations.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "ListResult::__missing_associations",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub associations: Vec<Summary>,
-    /// Marker is an opaque data structure that allows the caller to request the next page of tag associations. This attribute was added in vSphere API 7.0.0.0.
+    /// Marker is an opaque data structure that allows the caller to request the next page of tag associations.
     ///
-    /// If None or empty, there are no more tag associations to request.
+    /// If `None` or empty, there are no more tag associations to request.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
-    /// The last status for the iterator that indicates whether any more results can be expected if the caller continues to make requests for more data using the iterator. This attribute was added in vSphere API 7.0.0.0.
+    /// The last status for the iterator that indicates whether any more results can be expected if the caller continues to make requests for more data using the iterator.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub status: LastIterationStatus,
 }
 
@@ -87,9 +110,15 @@ impl ListResult {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Associations.Operation` class defines the operation type to update the tag association of an object. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`Operation`](crate::vcenter::tagging::associations::Operation) enumeration defines the operation type to update the tag association of an object.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.tagging.associations.operation`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Operation {
         /// Attach the specified tag to the resource object. If a tag is already attached, the operation is idempotent and has no effect on that tag association.
         Attach = "ATTACH",
@@ -99,18 +128,28 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// Represents a tag that was attached to or detached from the resource object as part of the `com.vmware.vcenter.tagging.associations.update` operation. This class was added in vSphere API 9.1.0.0.
+/// Represents a tag that was attached to or detached from the resource object as part of the [`Associations::update`](crate::vcenter::tagging::Associations::update) operation.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.tagging.associations.result_item`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResultItem {
-    /// The type of operation that is performed on the tag. This attribute was added in vSphere API 9.1.0.0.
+    /// The type of operation that is performed on the tag.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub operation: Operation,
-    /// The identifier of the tag involved in the operation. This attribute was added in vSphere API 9.1.0.0.
+    /// The identifier of the tag involved in the operation.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Tag` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub tag: crate::ids::TagId,
-    /// The name of the tag and the category it belongs to. This attribute was added in vSphere API 9.1.0.0.
+    /// The name of the tag and the category it belongs to.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "ResultItem::__missing_tag_category_name_info")]
     pub tag_category_name_info: TagCategoryNameInfo,
 }
@@ -124,26 +163,42 @@ impl ResultItem {
     }
 }
 
-/// The `Associations.Summary` describes a tag association. This class was added in vSphere API 7.0.0.0.
+/// The [`Summary`](crate::vcenter::tagging::associations::Summary) describes a tag association.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.tagging.associations.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// The identifier of a tag. This attribute was added in vSphere API 7.0.0.0.
+    /// The identifier of a tag.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Tag` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub tag: crate::ids::TagId,
-    /// The identifier of an associated object. This attribute was added in vSphere API 7.0.0.0.
+    /// The identifier of an associated object.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub object: crate::vapi::standard::DynamicId,
 }
 
-/// Represents a vSphere tag by its name and its respective category's name. This class was added in vSphere API 9.1.0.0.
+/// Represents a vSphere tag by its name and its respective category's name.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.tagging.associations.tag_category_name_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TagCategoryNameInfo {
-    /// The name of the tag to attach or detach. This attribute was added in vSphere API 9.1.0.0.
+    /// The name of the tag to attach or detach.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "TagCategoryNameInfo::__missing_tag_name")]
     pub tag_name: String,
-    /// The name of the category that the tag belongs to. This attribute was added in vSphere API 9.1.0.0.
+    /// The name of the category that the tag belongs to.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "TagCategoryNameInfo::__missing_category_name")]
     pub category_name: String,
 }
@@ -173,21 +228,29 @@ impl ::vsphere_vapi_runtime::de::Zero for TagCategoryNameInfo {
     }
 }
 
-/// Represents a tag specification for an operation to be performed with optional com.vmware.cis.tagging.Tag and/or `com.vmware.vcenter.tagging.associations.tag_category_name_info`.
+/// Represents a tag specification for an operation to be performed with optional com.vmware.cis.tagging.Tag and/or [`TagCategoryNameInfo`](crate::vcenter::tagging::associations::TagCategoryNameInfo).
 ///
-/// At least one of com.vmware.cis.tagging.Tag or `com.vmware.vcenter.tagging.associations.tag_category_name_info` should be provided. If both are specified, `com.vmware.vcenter.tagging.associations.tag_category_name_info` must refer to the same com.vmware.cis.tagging.Tag. If com.vmware.cis.tagging.Tag and `com.vmware.vcenter.tagging.associations.tag_category_name_info` are None, the update operation will throw an `com.vmware.vapi.std.errors.invalid_argument`. This class was added in vSphere API 9.1.0.0.
+/// At least one of com.vmware.cis.tagging.Tag or [`TagCategoryNameInfo`](crate::vcenter::tagging::associations::TagCategoryNameInfo) should be provided. If both are specified, [`TagCategoryNameInfo`](crate::vcenter::tagging::associations::TagCategoryNameInfo) must refer to the same com.vmware.cis.tagging.Tag. If com.vmware.cis.tagging.Tag and [`TagCategoryNameInfo`](crate::vcenter::tagging::associations::TagCategoryNameInfo) are `None`, the update operation will throw an [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument).
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.tagging.associations.tag_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TagSpec {
-    /// The desired operation that will be applied to the resource. This attribute was added in vSphere API 9.1.0.0.
-    pub operation: Operation,
-    /// This attribute was added in vSphere API 9.1.0.0.
+    /// The desired operation that will be applied to the resource.
     ///
+    /// Since vSphere API 9.1.0.0.
+    pub operation: Operation,
     /// Tag identifier involved.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_id: Option<String>,
-    /// This attribute was added in vSphere API 9.1.0.0. Tag by name and category involved.
+    /// Tag by name and category involved.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_category_name_info: Option<TagCategoryNameInfo>,
 }
@@ -203,26 +266,36 @@ impl TagSpec {
     }
 }
 
-/// Represents the result of an update operation. It contains the success status, list of individual tag result for each operation performed and any error messages related to the processing of the `com.vmware.vcenter.tagging.associations.update_spec`. This class was added in vSphere API 9.1.0.0.
+/// Represents the result of an update operation. It contains the success status, list of individual tag result for each operation performed and any error messages related to the processing of the [`UpdateSpec`](crate::vcenter::tagging::associations::UpdateSpec).
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.tagging.associations.update_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateResult {
     /// Indicates whether all requested changes were successfully applied to the resource object.
     ///
-    /// Sets to `true` if all `com.vmware.vcenter.tagging.associations.tag_spec.operation` in `com.vmware.vcenter.tagging.associations.update_spec.tag_spec_list` completed without errors. Sets to `false` if one or more `com.vmware.vcenter.tagging.associations.tag_spec.operation` in `com.vmware.vcenter.tagging.associations.update_spec.tag_spec_list` failed. See the `com.vmware.vcenter.tagging.associations.update_result.errors` for details. This attribute was added in vSphere API 9.1.0.0.
+    /// Sets to `true` if all [`TagSpec::operation`](crate::vcenter::tagging::associations::TagSpec::operation) in [`UpdateSpec::tag_spec_list`](crate::vcenter::tagging::associations::UpdateSpec::tag_spec_list) completed without errors. Sets to `false` if one or more [`TagSpec::operation`](crate::vcenter::tagging::associations::TagSpec::operation) in [`UpdateSpec::tag_spec_list`](crate::vcenter::tagging::associations::UpdateSpec::tag_spec_list) failed. See the [`UpdateResult::errors`](crate::vcenter::tagging::associations::UpdateResult::errors) for details.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "UpdateResult::__missing_success")]
     pub success: bool,
-    /// Represents a list of results from the `com.vmware.vcenter.tagging.associations.update_spec.tag_spec_list` that were attached or detached. The attribute does not specify which operations succeeded or failed, but rather which tags were newly added or removed as part of this call. The attribute is populated only when `com.vmware.vcenter.tagging.associations.update_result.success` is set to `true`.
+    /// Represents a list of results from the [`UpdateSpec::tag_spec_list`](crate::vcenter::tagging::associations::UpdateSpec::tag_spec_list) that were attached or detached. The field does not specify which operations succeeded or failed, but rather which tags were newly added or removed as part of this call. The field is populated only when [`UpdateResult::success`](crate::vcenter::tagging::associations::UpdateResult::success) is set to `true`.
     ///
-    /// If `com.vmware.vcenter.tagging.associations.update_result.success` is true and the attribute contains all the items from `com.vmware.vcenter.tagging.associations.update_spec.tag_spec_list`, it means that all the requested attach/detach calls were successful and all the attaches/ detaches were performed as part of this call. For example, Suppose no tags are currently attached to the resource. If the call attempts to attach four tags T1, T2, T3 and T4 then this attribute will contain T1, T2, T3 and T4 as all of them were newly attached. Similarly, suppose all four tags T1, T2, T3 and T4 are currently not attached and this call attempts to detach T1, T2, T3, T4 then this field will only contain T1, T2, T3, T4.
+    /// If [`UpdateResult::success`](crate::vcenter::tagging::associations::UpdateResult::success) is true and the field contains all the items from [`UpdateSpec::tag_spec_list`](crate::vcenter::tagging::associations::UpdateSpec::tag_spec_list), it means that all the requested attach/detach calls were successful and all the attaches/ detaches were performed as part of this call. For example, Suppose no tags are currently attached to the resource. If the call attempts to attach four tags T1, T2, T3 and T4 then this field will contain T1, T2, T3 and T4 as all of them were newly attached. Similarly, suppose all four tags T1, T2, T3 and T4 are currently not attached and this call attempts to detach T1, T2, T3, T4 then this field will only contain T1, T2, T3, T4.
     ///
-    /// If `com.vmware.vcenter.tagging.associations.update_result.success` is true and if the attribute contains only a subset of items from `com.vmware.vcenter.tagging.associations.update_spec.tag_spec_list`,it means that all requested tags were correctly attached to/ detached from the object. The attribute indicates which tags were actually attached/ detached as a result of this call. For example, Suppose tags T1, T2 are already attached to the resource. If this call attempts to attach two new tags, say T3 and T4, then this attribute will only contain T3 and T4, since they were the ones actually attached as part of this call. Similarly, if T1 and T2 are not attached, and this call attempts to detach T1, T2, T3, T4 then this field will only contain T3 and T4, as they were the ones actually detached during this call.
+    /// If [`UpdateResult::success`](crate::vcenter::tagging::associations::UpdateResult::success) is true and if the field contains only a subset of items from [`UpdateSpec::tag_spec_list`](crate::vcenter::tagging::associations::UpdateSpec::tag_spec_list),it means that all requested tags were correctly attached to/ detached from the object. The field indicates which tags were actually attached/ detached as a result of this call. For example, Suppose tags T1, T2 are already attached to the resource. If this call attempts to attach two new tags, say T3 and T4, then this field will only contain T3 and T4, since they were the ones actually attached as part of this call. Similarly, if T1 and T2 are not attached, and this call attempts to detach T1, T2, T3, T4 then this field will only contain T3 and T4, as they were the ones actually detached during this call.
     ///
-    /// If `com.vmware.vcenter.tagging.associations.update_result.success` is false, this attribute is unset. Any item present in the input `com.vmware.vcenter.tagging.associations.update_spec.tag_spec_list` but missing from the attribute means that the tag was already attached or detached. It does not indicate a failure of the operation. This attribute was added in vSphere API 9.1.0.0. If None, no tags were applied during this `com.vmware.vcenter.tagging.associations.update` call.
+    /// If [`UpdateResult::success`](crate::vcenter::tagging::associations::UpdateResult::success) is false, this field is unset. Any item present in the input [`UpdateSpec::tag_spec_list`](crate::vcenter::tagging::associations::UpdateSpec::tag_spec_list) but missing from the field means that the tag was already attached or detached. It does not indicate a failure of the operation. If `None`, no tags were applied during this [`Associations::update`](crate::vcenter::tagging::Associations::update) call.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<ResultItem>>,
-    /// List of error messages specifying the tags for which the operation failed, if any errors occurred during update processing. This attribute is populated only when `com.vmware.vcenter.tagging.associations.update_result.success` is set to `false`. This attribute was added in vSphere API 9.1.0.0. If None, the `com.vmware.vcenter.tagging.associations.update` operation completes successfully and no errors occurred.
+    /// List of error messages specifying the tags for which the operation failed, if any errors occurred during update processing. This field is populated only when [`UpdateResult::success`](crate::vcenter::tagging::associations::UpdateResult::success) is set to `false`. If `None`, the [`Associations::update`](crate::vcenter::tagging::Associations::update) operation completes successfully and no errors occurred.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
 }
@@ -247,14 +320,22 @@ impl UpdateResult {
     }
 }
 
-/// Represents a specification for an object including its identifier and list of tag specifications. This class was added in vSphere API 9.1.0.0.
+/// Represents a specification for an object including its identifier and list of tag specifications.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.tagging.associations.update_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// Identifier of an object to attach or detach tags to. It must contain valid resource type and id. This attribute was added in vSphere API 9.1.0.0.
+    /// Identifier of an object to attach or detach tags to. It must contain valid resource type and id.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub object: crate::vapi::standard::DynamicId,
-    /// List of tag specifications to be applied with the object. This attribute was added in vSphere API 9.1.0.0.
+    /// List of tag specifications to be applied with the object.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "UpdateSpec::__missing_tag_spec_list",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

@@ -8,36 +8,56 @@
 
 pub mod info;
 
-/// The `Categories.FilterSpec` class contains attributes used to filter the results when listing categories, see `com.vmware.vcenter.tagging.categories.list`). This class was added in vSphere API 9.0.0.0.
+/// The [`FilterSpec`](crate::vcenter::tagging::categories::FilterSpec) structure contains fields used to filter the results when listing categories, see [`Categories::list`](crate::vcenter::tagging::Categories::list)).
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.tagging.categories.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Categories need to have a name equal to one of the strings in this set to match the filter. This attribute was added in vSphere API 9.0.0.0. If None, then categories with any name match this filter.
+    /// Categories need to have a name equal to one of the strings in this set to match the filter. If `None`, then categories with any name match this filter.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
 }
 
-/// The `Categories.Info` class contains the category Name This class was added in vSphere API 9.0.0.0.
+/// The [`Info`](crate::vcenter::tagging::categories::Info) structure contains the category Name.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.tagging.categories.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The name of the category. This attribute was added in vSphere API 9.0.0.0.
+    /// The name of the category.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Info::__missing_name")]
     pub name: String,
-    /// The description of the category. This attribute was added in vSphere API 9.0.0.0.
+    /// The description of the category.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Info::__missing_description")]
     pub description: String,
-    /// The associated cardinality (SINGLE, MULTIPLE) of the category. This attribute was added in vSphere API 9.0.0.0.
+    /// The associated cardinality (SINGLE, MULTIPLE) of the category.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub cardinality: info::Cardinality,
-    /// The types of objects that the tags in this category can be attached to. If the set is empty, then tags can be attached to all types of objects. This attribute was added in vSphere API 9.0.0.0.
+    /// The types of objects that the tags in this category can be attached to. If the set is empty, then tags can be attached to all types of objects.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "Info::__missing_associable_types",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub associable_types: Vec<String>,
-    /// The set of users that can use this category. This attribute was added in vSphere API 9.0.0.0.
+    /// The set of users that can use this category.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "Info::__missing_used_by",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -72,29 +92,45 @@ impl Info {
     }
 }
 
-/// The `Categories.IterationSpec` class contains attributes used to break results into pages when listing categories. This class was added in vSphere API 9.0.0.0.
+/// The [`IterationSpec`](crate::vcenter::tagging::categories::IterationSpec) structure contains fields used to break results into pages when listing categories.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.tagging.categories.iteration_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IterationSpec {
-    /// Marker is an opaque data structure that allows the caller to request the next page of categories. This attribute was added in vSphere API 9.0.0.0. If None, the first page of categories will be returned.
+    /// Marker is an opaque data structure that allows the caller to request the next page of categories. If `None`, the first page of categories will be returned.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
-    /// Used for pagination to fetch given page size This attribute was added in vSphere API 9.0.0.0. if None, then categories will be fetched with default size of 20.
+    /// Used for pagination to fetch given page size if `None`, then categories will be fetched with default size of 20.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 
-/// The `Categories.ListItem` class contains the category identifier and further information about the category. This class was added in vSphere API 9.0.0.0.
+/// The [`ListItem`](crate::vcenter::tagging::categories::ListItem) structure contains the category identifier and further information about the category.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.tagging.categories.list_item`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListItem {
-    /// The identifier of the category. This attribute was added in vSphere API 9.0.0.0.
+    /// The identifier of the category.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Category` resource.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub category_id: crate::ids::CategoryId,
-    /// The information about the category. This attribute was added in vSphere API 9.0.0.0.
+    /// The information about the category.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub info: Info,
 }
 
@@ -111,14 +147,14 @@ impl ListRequest {
         Self { call }
     }
 
-    /// The specification of matching categories. If None, all categories will be returned.
+    /// The specification of matching categories. If `None`, all categories will be returned.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
         }
     }
 
-    /// The specification of a page to be retrieved. If None, the first page will be retrieved.
+    /// The specification of a page to be retrieved. If `None`, the first page will be retrieved.
     pub fn iterate(self, iterate: &IterationSpec) -> Self {
         Self {
             call: self.call.param("iterate", iterate),
@@ -131,15 +167,23 @@ impl ListRequest {
     }
 }
 
-/// The `Categories.ListResult` class contains a set of categories and the metadata about them. This class was added in vSphere API 9.0.0.0.
+/// The [`ListResult`](crate::vcenter::tagging::categories::ListResult) structure contains a set of categories and the metadata about them.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.tagging.categories.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// Marker is an opaque data structure that allows the caller to request the next page of categories. This attribute was added in vSphere API 9.0.0.0. If None, then all the categories have been returned.
+    /// Marker is an opaque data structure that allows the caller to request the next page of categories. If `None`, then all the categories have been returned.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
-    /// List of categories. This attribute was added in vSphere API 9.0.0.0.
+    /// List of categories.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "ListResult::__missing_items",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

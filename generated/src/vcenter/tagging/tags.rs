@@ -6,32 +6,50 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// The `Tags.FilterSpec` class contains attributes used to filter the results when listing tags, see `com.vmware.vcenter.tagging.tags.list`). This class was added in vSphere API 9.0.0.0.
+/// The [`FilterSpec`](crate::vcenter::tagging::tags::FilterSpec) structure contains fields used to filter the results when listing tags, see [`Tags::list`](crate::vcenter::tagging::Tags::list)).
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.tagging.tags.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Tags need to have a name equal to one of the strings in this set to match the filter. This attribute was added in vSphere API 9.0.0.0. If None, then tags with any name match this filter.
+    /// Tags need to have a name equal to one of the strings in this set to match the filter. If `None`, then tags with any name match this filter.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
 }
 
-/// The `Tags.Info` class contains the tag Name and Category ID This class was added in vSphere API 9.0.0.0.
+/// The [`Info`](crate::vcenter::tagging::tags::Info) structure contains the tag Name and Category ID.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.tagging.tags.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The name of the tag. This attribute was added in vSphere API 9.0.0.0.
+    /// The name of the tag.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Info::__missing_name")]
     pub name: String,
-    /// Category Id This attribute was added in vSphere API 9.0.0.0.
+    /// Category Id.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Category` resource.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub category: crate::ids::CategoryId,
-    /// The description of the Tag. This attribute was added in vSphere API 9.0.0.0.
+    /// The description of the Tag.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Info::__missing_description")]
     pub description: String,
-    /// The set of users that can use this Tag. This attribute was added in vSphere API 9.0.0.0.
+    /// The set of users that can use this Tag.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "Info::__missing_used_by",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -56,29 +74,45 @@ impl Info {
     }
 }
 
-/// The `Tags.IterationSpec` class contains attributes used to break results into pages when listing tags. This class was added in vSphere API 9.0.0.0.
+/// The [`IterationSpec`](crate::vcenter::tagging::tags::IterationSpec) structure contains fields used to break results into pages when listing tags.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.tagging.tags.iteration_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IterationSpec {
-    /// Marker is an opaque data structure that allows the caller to request the next page of tags. This attribute was added in vSphere API 9.0.0.0. If None, the first page of tags will be returned.
+    /// Marker is an opaque data structure that allows the caller to request the next page of tags. If `None`, the first page of tags will be returned.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
-    /// Used for pagination to fetch given page size This attribute was added in vSphere API 9.0.0.0. if None, then tags will be fetched with default page size of 20.
+    /// Used for pagination to fetch given page size if `None`, then tags will be fetched with default page size of 20.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 
-/// The `Tags.ListItem` class contains the tag identifier and further information about the tag. This class was added in vSphere API 9.0.0.0.
+/// The [`ListItem`](crate::vcenter::tagging::tags::ListItem) structure contains the tag identifier and further information about the tag.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.tagging.tags.list_item`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListItem {
-    /// The identifier of the tag. This attribute was added in vSphere API 9.0.0.0.
+    /// The identifier of the tag.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Tag` resource.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub tag: crate::ids::TagId,
-    /// The information about the tag. This attribute was added in vSphere API 9.0.0.0.
+    /// The information about the tag.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub info: Info,
 }
 
@@ -95,14 +129,14 @@ impl ListRequest {
         Self { call }
     }
 
-    /// The specification of matching tags. If None, all tags will be returned.
+    /// The specification of matching tags. If `None`, all tags will be returned.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
         }
     }
 
-    /// The specification of a page to be retrieved. If None, the first page will be retrieved.
+    /// The specification of a page to be retrieved. If `None`, the first page will be retrieved.
     pub fn iterate(self, iterate: &IterationSpec) -> Self {
         Self {
             call: self.call.param("iterate", iterate),
@@ -115,15 +149,23 @@ impl ListRequest {
     }
 }
 
-/// The `Tags.ListResult` class contains a set of tags and the metadata about them. This class was added in vSphere API 9.0.0.0.
+/// The [`ListResult`](crate::vcenter::tagging::tags::ListResult) structure contains a set of tags and the metadata about them.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.tagging.tags.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// Marker is an opaque data structure that allows the caller to request the next page of tags. This attribute was added in vSphere API 9.0.0.0. If None, then all the tags have been returned.
+    /// Marker is an opaque data structure that allows the caller to request the next page of tags. If `None`, then all the tags have been returned.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
-    /// List of tags. This attribute was added in vSphere API 9.0.0.0.
+    /// List of tags.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "ListResult::__missing_items",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

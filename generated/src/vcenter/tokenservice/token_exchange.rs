@@ -6,38 +6,57 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// The `TokenExchange.ExchangeSpec` class contains arguments required for token exchange. This class was added in vSphere API 7.0.0.0.
+/// The [`ExchangeSpec`](crate::vcenter::tokenservice::token_exchange::ExchangeSpec) structure contains arguments required for token exchange.
 ///
-/// This class is deprecated as of vSphere API 7.0.2.0.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 7.0.2.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure `com.vmware.vcenter.tokenservice.token_exchange.exchange_spec`.
+#[deprecated(note = "since vSphere API 7.0.2.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExchangeSpec {
-    /// The value of `TokenExchange.TOKEN_EXCHANGE_GRANT` indicates that a token exchange is being performed. This attribute was added in vSphere API 7.0.0.0.
+    /// The value of `TokenExchange.TOKEN_EXCHANGE_GRANT` indicates that a token exchange is being performed.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "ExchangeSpec::__missing_grant_type")]
     pub grant_type: String,
-    /// Indicates the location of the target service or resource where the client intends to use the requested security token. This attribute was added in vSphere API 7.0.0.0. if can be inferred from other arguments or not needed for specific case of exchange.
+    /// Indicates the location of the target service or resource where the client intends to use the requested security token. if can be inferred from other arguments or not needed for specific case of exchange.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
-    /// The logical name of the target service where the client intends to use the requested security token. This serves a purpose similar to the `com.vmware.vcenter.tokenservice.token_exchange.exchange_spec.resource` parameter, but with the client providing a logical name rather than a location. This attribute was added in vSphere API 7.0.0.0. if can be inferred from other arguments or not needed for specific case of exchange.
+    /// The logical name of the target service where the client intends to use the requested security token. This serves a purpose similar to the [`ExchangeSpec::resource`](crate::vcenter::tokenservice::token_exchange::ExchangeSpec::resource) parameter, but with the client providing a logical name rather than a location. if can be inferred from other arguments or not needed for specific case of exchange.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<String>,
-    /// A list of space-delimited, case-sensitive strings, that allow the client to specify the desired scope of the requested security token in the context of the service or resource where the token will be used. This attribute was added in vSphere API 7.0.0.0. if can be inferred from other arguments or not needed for specific case of exchange.
+    /// A list of space-delimited, case-sensitive strings, that allow the client to specify the desired scope of the requested security token in the context of the service or resource where the token will be used. if can be inferred from other arguments or not needed for specific case of exchange.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// An identifier for the type of the requested security token. If the requested type is unspecified, the issued token type is at the discretion of the server and may be dictated by knowledge of the requirements of the service or resource indicated by the `com.vmware.vcenter.tokenservice.token_exchange.exchange_spec.resource` or `com.vmware.vcenter.tokenservice.token_exchange.exchange_spec.audience` parameter. This attribute was added in vSphere API 7.0.0.0. if can be inferred from other arguments or not needed for specific case of exchange.
+    /// An identifier for the type of the requested security token. If the requested type is unspecified, the issued token type is at the discretion of the server and may be dictated by knowledge of the requirements of the service or resource indicated by the [`ExchangeSpec::resource`](crate::vcenter::tokenservice::token_exchange::ExchangeSpec::resource) or [`ExchangeSpec::audience`](crate::vcenter::tokenservice::token_exchange::ExchangeSpec::audience) parameter. if can be inferred from other arguments or not needed for specific case of exchange.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requested_token_type: Option<String>,
-    /// A security token that represents the identity of the party on behalf of whom exchange is being made. Typically, the subject of this token will be the subject of the security token issued. Token is base64-encoded. This attribute was added in vSphere API 7.0.0.0.
+    /// A security token that represents the identity of the party on behalf of whom exchange is being made. Typically, the subject of this token will be the subject of the security token issued. Token is base64-encoded.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "ExchangeSpec::__missing_subject_token")]
     pub subject_token: String,
-    /// An identifier, that indicates the type of the security token in the `com.vmware.vcenter.tokenservice.token_exchange.exchange_spec.subject_token` parameter. This attribute was added in vSphere API 7.0.0.0.
+    /// An identifier, that indicates the type of the security token in the [`ExchangeSpec::subject_token`](crate::vcenter::tokenservice::token_exchange::ExchangeSpec::subject_token) parameter.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "ExchangeSpec::__missing_subject_token_type")]
     pub subject_token_type: String,
-    /// A security token that represents the identity of the acting party. Typically, this will be the party that is authorized to use the requested security token and act on behalf of the subject. This attribute was added in vSphere API 7.0.0.0. if not needed for specific case of exchange.
+    /// A security token that represents the identity of the acting party. Typically, this will be the party that is authorized to use the requested security token and act on behalf of the subject. if not needed for specific case of exchange.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor_token: Option<String>,
-    /// An identifier, that indicates the type of the security token in the `com.vmware.vcenter.tokenservice.token_exchange.exchange_spec.actor_token` parameter. This attribute was added in vSphere API 7.0.0.0. if `com.vmware.vcenter.tokenservice.token_exchange.exchange_spec.actor_token` parameter is not present.
+    /// An identifier, that indicates the type of the security token in the [`ExchangeSpec::actor_token`](crate::vcenter::tokenservice::token_exchange::ExchangeSpec::actor_token) parameter. if [`ExchangeSpec::actor_token`](crate::vcenter::tokenservice::token_exchange::ExchangeSpec::actor_token) parameter is not present.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor_token_type: Option<String>,
 }
@@ -86,29 +105,42 @@ impl ExchangeSpec {
     }
 }
 
-/// The `TokenExchange.Info` class contains data that represents successful token exchange response. This class was added in vSphere API 7.0.0.0.
+/// The [`Info`](crate::vcenter::tokenservice::token_exchange::Info) structure contains data that represents successful token exchange response.
 ///
-/// This class is deprecated as of vSphere API 7.0.2.0.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 7.0.2.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure `com.vmware.vcenter.tokenservice.token_exchange.info`.
+#[deprecated(note = "since vSphere API 7.0.2.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The security token issued by the server in response to the token exchange request. Token is base64-encoded. This attribute was added in vSphere API 7.0.0.0.
+    /// The security token issued by the server in response to the token exchange request. Token is base64-encoded.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_access_token")]
     pub access_token: String,
-    /// An identifier, that indicates the type of the security token in the `com.vmware.vcenter.tokenservice.token_exchange.info.access_token` parameter. This attribute was added in vSphere API 7.0.0.0.
+    /// An identifier, that indicates the type of the security token in the [`Info::access_token`](crate::vcenter::tokenservice::token_exchange::Info::access_token) parameter.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_issued_token_type")]
     pub issued_token_type: String,
-    /// A case-insensitive value specifying the method of using the access token issued. This attribute was added in vSphere API 7.0.0.0.
+    /// A case-insensitive value specifying the method of using the access token issued.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_token_type")]
     pub token_type: String,
-    /// The validity lifetime, in seconds, of the token issued by the server. This attribute was added in vSphere API 7.0.0.0. if not applicable for issued token.
+    /// The validity lifetime, in seconds, of the token issued by the server. if not applicable for issued token.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i64>,
-    /// Scope of the issued security token. This attribute was added in vSphere API 7.0.0.0. if the scope of the issued security token is identical to the scope requested by the client.
+    /// Scope of the issued security token. if the scope of the issued security token is identical to the scope requested by the client.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// A refresh token can be issued in cases where the client of the token exchange needs the ability to access a resource even when the original credential is no longer valid. This attribute was added in vSphere API 7.0.0.0. if not needed for specific case of exchange.
+    /// A refresh token can be issued in cases where the client of the token exchange needs the ability to access a resource even when the original credential is no longer valid. if not needed for specific case of exchange.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
 }

@@ -7,7 +7,13 @@
 //! Compiled with the `vcenter-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Nodes.ApplianceType` class defines values for valid appliance types for the vCenter and Platform Services Controller node. See `com.vmware.vcenter.topology.nodes.info`. This enumeration was added in vSphere API 6.7.2.
+    /// The [`ApplianceType`](crate::vcenter::topology::nodes::ApplianceType) enumeration defines values for valid appliance types for the vCenter and Platform Services Controller node. See [`Info`](crate::vcenter::topology::nodes::Info).
+    ///
+    /// Since vSphere API 6.7.2.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.topology.nodes.appliance_type`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum ApplianceType {
         /// vCenter Server Appliance with an embedded Platform Services Controller.
         VcsaEmbedded = "VCSA_EMBEDDED",
@@ -19,49 +25,76 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Nodes.FilterSpec` class contains attribute used to filter the results when listing vCenter and Platform Services Controller nodes (see `com.vmware.vcenter.topology.nodes.list`). This class was added in vSphere API 6.7.2.
+/// The [`FilterSpec`](crate::vcenter::topology::nodes::FilterSpec) structure contains field used to filter the results when listing vCenter and Platform Services Controller nodes (see [`Nodes::list`](crate::vcenter::topology::Nodes::list)).
+///
+/// Since vSphere API 6.7.2.
+///
+/// vAPI structure `com.vmware.vcenter.topology.nodes.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Types of the appliance that a vCenter and Platform Services Controller node must be to match the filter (see `com.vmware.vcenter.topology.nodes.appliance_type`. This attribute was added in vSphere API 6.7.2. If None or empty, node of any ApplianceType match the filter.
+    /// Types of the appliance that a vCenter and Platform Services Controller node must be to match the filter (see [`ApplianceType`](crate::vcenter::topology::nodes::ApplianceType). If `None` or empty, node of any ApplianceType match the filter.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<ApplianceType>>,
 }
 
-/// The `Nodes.Info` class contains vCenter or Platform Services Controller node details. This class was added in vSphere API 6.7.2.
+/// The [`Info`](crate::vcenter::topology::nodes::Info) structure contains vCenter or Platform Services Controller node details.
+///
+/// Since vSphere API 6.7.2.
+///
+/// vAPI structure `com.vmware.vcenter.topology.nodes.info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Info {
-    /// Domain name of the node. This attribute was added in vSphere API 6.7.2.
+    /// Domain name of the node.
+    ///
+    /// Since vSphere API 6.7.2.
     pub domain: String,
-    /// Appliance type of the node. This attribute was added in vSphere API 6.7.2.
+    /// Appliance type of the node.
     ///
     /// The variant carries the fields of its case (see [`InfoType`]).
+    ///
+    /// Since vSphere API 6.7.2.
     pub r#type: InfoType,
 }
 
-/// The `type` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`Info`] together with the fields of its case: each variant
+/// carries exactly the fields the metamodel lists for that tag value. Tag values
+/// this crate does not know arrive as `InfoType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum InfoType {
     /// vCenter Server Appliance with an embedded Platform Services Controller.
     VcsaEmbedded {
-        /// List of replication partners' node identifiers. Identifiers can be either IP address or DNS resolvable name of the partner node. This attribute was added in vSphere API 6.7.2.
+        /// List of replication partners' node identifiers. Identifiers can be either IP address or DNS resolvable name of the partner node.
+        ///
+        /// Since vSphere API 6.7.2.
         replication_partners: Option<Vec<String>>,
     },
     /// vCenter Server Appliance with an external Platform Services Controller.
     VcsaExternal {
-        /// Identifier of the affinitized Platform Services Controller node. Identifier can be either IP address or DNS resolvable name of the affinitized node. This attribute was added in vSphere API 6.7.2.
+        /// Identifier of the affinitized Platform Services Controller node. Identifier can be either IP address or DNS resolvable name of the affinitized node.
+        ///
+        /// Since vSphere API 6.7.2.
         client_affinity: Option<String>,
     },
     /// An external Platform Services Controller.
     PscExternal {
-        /// List of replication partners' node identifiers. Identifiers can be either IP address or DNS resolvable name of the partner node. This attribute was added in vSphere API 6.7.2.
+        /// List of replication partners' node identifiers. Identifiers can be either IP address or DNS resolvable name of the partner node.
+        ///
+        /// Since vSphere API 6.7.2.
         replication_partners: Option<Vec<String>>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoType {
@@ -234,7 +267,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Specification of matching vCenter and Platform Services Controller nodes for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.topology.nodes.filter_spec` with all attributes None which means all nodes match the filter.
+    /// Specification of matching vCenter and Platform Services Controller nodes for which information should be returned. If `None`, the behavior is equivalent to a [`FilterSpec`](crate::vcenter::topology::nodes::FilterSpec) with all fields `None` which means all nodes match the filter.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
@@ -247,43 +280,64 @@ impl ListRequest {
     }
 }
 
-/// The `Nodes.Summary` class contains commonly used information of vCenter or Platform Services Controller node. This class was added in vSphere API 6.7.2.
+/// The [`Summary`](crate::vcenter::topology::nodes::Summary) structure contains commonly used information of vCenter or Platform Services Controller node.
+///
+/// Since vSphere API 6.7.2.
+///
+/// vAPI structure `com.vmware.vcenter.topology.nodes.summary`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
-    /// Identifier for the vCenter or Platform Services Controller node. Identifier can be either IP address or DNS resolvable name of the node. This attribute was added in vSphere API 6.7.2.
+    /// Identifier for the vCenter or Platform Services Controller node. Identifier can be either IP address or DNS resolvable name of the node.
     ///
     /// Identifier of a `com.vmware.vcenter.VCenter.name` resource.
+    ///
+    /// Since vSphere API 6.7.2.
     pub node: crate::ids::VCenterNameId,
-    /// Appliance type of the node. This attribute was added in vSphere API 6.7.2.
+    /// Appliance type of the node.
     ///
     /// The variant carries the fields of its case (see [`SummaryType`]).
+    ///
+    /// Since vSphere API 6.7.2.
     pub r#type: SummaryType,
 }
 
-/// The `type` tag of [`Summary`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SummaryType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`Summary`] together with the fields of its case: each variant
+/// carries exactly the fields the metamodel lists for that tag value. Tag values
+/// this crate does not know arrive as `SummaryType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum SummaryType {
     /// vCenter Server Appliance with an embedded Platform Services Controller.
     VcsaEmbedded {
-        /// List of replication partners' node identifiers. Identifiers can be either IP address or DNS resolvable name of the partner node. This attribute was added in vSphere API 6.7.2.
+        /// List of replication partners' node identifiers. Identifiers can be either IP address or DNS resolvable name of the partner node.
+        ///
+        /// Since vSphere API 6.7.2.
         replication_partners: Option<Vec<String>>,
     },
     /// vCenter Server Appliance with an external Platform Services Controller.
     VcsaExternal {
-        /// Identifier of the affinitized Platform Services Controller node. Identifier can be either IP address or DNS resolvable name of the affinitized node. This attribute was added in vSphere API 6.7.2.
+        /// Identifier of the affinitized Platform Services Controller node. Identifier can be either IP address or DNS resolvable name of the affinitized node.
+        ///
+        /// Since vSphere API 6.7.2.
         client_affinity: Option<String>,
     },
     /// An external Platform Services Controller.
     PscExternal {
-        /// List of replication partners' node identifiers. Identifiers can be either IP address or DNS resolvable name of the partner node. This attribute was added in vSphere API 6.7.2.
+        /// List of replication partners' node identifiers. Identifiers can be either IP address or DNS resolvable name of the partner node.
+        ///
+        /// Since vSphere API 6.7.2.
         replication_partners: Option<Vec<String>>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl SummaryType {

@@ -6,12 +6,18 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// The `ReplicationStatus.FilterSpec` class contains attribute used to filter the results when listing replication status for the vCenter and Platform Services Controller nodes (see `com.vmware.vcenter.topology.replication_status.list`) of type VCSA_EMBEDDED/PSC_EXTERNAL (see `com.vmware.vcenter.topology.nodes.info.type`). This class was added in vSphere API 6.7.2.
+/// The [`FilterSpec`](crate::vcenter::topology::replication_status::FilterSpec) structure contains field used to filter the results when listing replication status for the vCenter and Platform Services Controller nodes (see [`ReplicationStatus::list`](crate::vcenter::topology::ReplicationStatus::list)) of type VCSA_EMBEDDED/PSC_EXTERNAL (see [`Info::type`](crate::vcenter::topology::nodes::Info::type)).
+///
+/// Since vSphere API 6.7.2.
+///
+/// vAPI structure `com.vmware.vcenter.topology.replication_status.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Identifier that a vCenter and Platform Services Controller node must have to match the filter. (see `com.vmware.vcenter.topology.replication_status.summary.node`). This attribute was added in vSphere API 6.7.2.
+    /// Identifier that a vCenter and Platform Services Controller node must have to match the filter. (see [`Summary::node`](crate::vcenter::topology::replication_status::Summary::node)).
     ///
-    /// If None or empty, all vCenter and Platform Services Controller nodes of type VCSA_EMBEDDED/PSC_EXTERNAL match the filter.
+    /// If `None` or empty, all vCenter and Platform Services Controller nodes of type VCSA_EMBEDDED/PSC_EXTERNAL match the filter.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<String>>,
 }
@@ -30,7 +36,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Specification of matching vCenter and Platform Services Controller nodes for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.topology.replication_status.filter_spec` with all attributes None which means all vCenter and Platform Services Controller nodes of type VCSA_EMBEDDED/PSC_EXTERNAL match the filter.
+    /// Specification of matching vCenter and Platform Services Controller nodes for which information should be returned. If `None`, the behavior is equivalent to a [`FilterSpec`](crate::vcenter::topology::replication_status::FilterSpec) with all fields `None` which means all vCenter and Platform Services Controller nodes of type VCSA_EMBEDDED/PSC_EXTERNAL match the filter.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
@@ -43,27 +49,43 @@ impl ListRequest {
     }
 }
 
-/// The `ReplicationStatus.Summary` class contains replication information of partner vCenter or Platform Services Controller node of type VCSA_EMBEDDED/PSC_EXTERNAL (see `com.vmware.vcenter.topology.nodes.info.type`). This class was added in vSphere API 6.7.2.
+/// The [`Summary`](crate::vcenter::topology::replication_status::Summary) structure contains replication information of partner vCenter or Platform Services Controller node of type VCSA_EMBEDDED/PSC_EXTERNAL (see [`Info::type`](crate::vcenter::topology::nodes::Info::type)).
+///
+/// Since vSphere API 6.7.2.
+///
+/// vAPI structure `com.vmware.vcenter.topology.replication_status.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier for the vCenter or Platform Services Controller node. Identifier can be either IP address or DNS resolvable name of the node. This attribute was added in vSphere API 6.7.2.
+    /// Identifier for the vCenter or Platform Services Controller node. Identifier can be either IP address or DNS resolvable name of the node.
     ///
     /// Identifier of a `com.vmware.vcenter.VCenter.name` resource.
+    ///
+    /// Since vSphere API 6.7.2.
     pub node: crate::ids::VCenterNameId,
-    /// Identifier for the vCenter or Platform Services Controller replication partner. Identifier can be either IP address or DNS resolvable name of the replication partner. This attribute was added in vSphere API 6.7.2.
+    /// Identifier for the vCenter or Platform Services Controller replication partner. Identifier can be either IP address or DNS resolvable name of the replication partner.
     ///
     /// Identifier of a `com.vmware.vcenter.VCenter.name` resource.
+    ///
+    /// Since vSphere API 6.7.2.
     pub replication_partner: crate::ids::VCenterNameId,
-    /// Indicates if the VMware Directory Service on partner is reachable or not. This attribute was added in vSphere API 6.7.2.
+    /// Indicates if the VMware Directory Service on partner is reachable or not.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "Summary::__missing_partner_available")]
     pub partner_available: bool,
-    /// Indicates if the replication status for the node with respect to replication partner can be retrieved or not. This attribute was added in vSphere API 6.7.2.
+    /// Indicates if the replication status for the node with respect to replication partner can be retrieved or not.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "Summary::__missing_status_available")]
     pub status_available: bool,
-    /// Indicates if node is processing replication changes from the replication partner. This attribute was added in vSphere API 6.7.2. This attribute will be None if the partner host or replication status is not available, i.e, if `com.vmware.vcenter.topology.replication_status.summary.partner_available` or `com.vmware.vcenter.topology.replication_status.summary.status_available` is false.
+    /// Indicates if node is processing replication changes from the replication partner. This field will be `None` if the partner host or replication status is not available, i.e, if [`Summary::partner_available`](crate::vcenter::topology::replication_status::Summary::partner_available) or [`Summary::status_available`](crate::vcenter::topology::replication_status::Summary::status_available) is false.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicating: Option<bool>,
-    /// Number of replication changes node is behind the replication partner. This attribute was added in vSphere API 6.7.2. This attribute will be None if the partner host or replication status is not available, i.e, if `com.vmware.vcenter.topology.replication_status.summary.partner_available` or `com.vmware.vcenter.topology.replication_status.summary.status_available` is false.
+    /// Number of replication changes node is behind the replication partner. This field will be `None` if the partner host or replication status is not available, i.e, if [`Summary::partner_available`](crate::vcenter::topology::replication_status::Summary::partner_available) or [`Summary::status_available`](crate::vcenter::topology::replication_status::Summary::status_available) is false.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_lag: Option<i64>,
 }

@@ -6,25 +6,36 @@
 //!
 //! Compiled with the `vcenter-trusted-infrastructure` feature.
 
-/// The `Principal.Info` class contains the information about the principal and certificates used by this vCenter to retrieve tokens. This class was added in vSphere API 7.0.0.0.
+/// The [`Info`](crate::vcenter::trusted_infrastructure::principal::Info) structure contains the information about the principal and certificates used by this vCenter to retrieve tokens.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure `com.vmware.vcenter.trusted_infrastructure.principal.info`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The certificates used by the STS to sign tokens for this vCenter. This attribute was added in vSphere API 7.0.0.0.
+    /// The certificates used by the STS to sign tokens for this vCenter.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "Info::__missing_certificates",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub certificates: Vec<crate::vcenter::trusted_infrastructure::X509CertChain>,
-    /// The service which created and signed the security token. This attribute was added in vSphere API 7.0.0.0.
+    /// The service which created and signed the security token.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_issuer")]
     pub issuer: String,
-    /// The principal used by this vCenter instance to retrieve tokens. Currently this is the vCenter solution user. This attribute was added in vSphere API 7.0.0.0.
+    /// The principal used by this vCenter instance to retrieve tokens. Currently this is the vCenter solution user.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub principal: crate::vcenter::trusted_infrastructure::StsPrincipal,
-    /// The user-friednly name of the vCenter. This attribute was added in vSphere API 7.0.0.0.
+    /// The user-friednly name of the vCenter.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_name")]
     pub name: String,
 }

@@ -6,17 +6,25 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// The `Connections.FilterSpec` class defines a filter for listing server connections information. The result will contain elements which meet all criteria at the same time. This class was added in vSphere API 9.1.0.0.
+/// The [`FilterSpec`](crate::vcenter::utilization::connections::FilterSpec) structure defines a filter for listing server connections information. The result will contain elements which meet all criteria at the same time.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.utilization.connections.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// List of services to be included in the result. This attribute was added in vSphere API 9.1.0.0.
+    /// List of services to be included in the result.
     ///
-    /// if None or empty, the result will not be filtered by service.
+    /// if `None` or empty, the result will not be filtered by service.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services: Option<Vec<String>>,
-    /// List of port numbers to be included in the result. This attribute was added in vSphere API 9.1.0.0. if None or empty, the result will not be filtered by port.
+    /// List of port numbers to be included in the result. if `None` or empty, the result will not be filtered by port.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<i64>>,
 }
@@ -34,7 +42,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Filter for the server processes. if None the result will not be filtered.
+    /// Filter for the server processes. if `None` the result will not be filtered.
     pub fn filter_spec(self, filter_spec: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter_spec", filter_spec),
@@ -47,18 +55,26 @@ impl ListRequest {
     }
 }
 
-/// The `Connections.ListResult` class defines networking information about servers in the vCenter. This contains a list of connections made to each of the server's ports as well as connection limits. This class was added in vSphere API 9.1.0.0.
+/// The [`ListResult`](crate::vcenter::utilization::connections::ListResult) structure defines networking information about servers in the vCenter. This contains a list of connections made to each of the server's ports as well as connection limits.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.utilization.connections.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// Utilization of listening ports for vCenter server processes. This attribute was added in vSphere API 9.1.0.0.
+    /// Utilization of listening ports for vCenter server processes.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "ListResult::__missing_servers",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub servers: Vec<ServerInfo>,
-    /// Filtering criteria that could not match any known properties. This attribute was added in vSphere API 9.1.0.0. if set, the filtering criteria which are unknown are returned.
+    /// Filtering criteria that could not match any known properties. if set, the filtering criteria which are unknown are returned.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unknown_criteria: Option<FilterSpec>,
 }
@@ -72,18 +88,28 @@ impl ListResult {
     }
 }
 
-/// The `Connections.PeerInfo` class defines information about a remote client that is connected to a server. This class was added in vSphere API 9.1.0.0.
+/// The [`PeerInfo`](crate::vcenter::utilization::connections::PeerInfo) structure defines information about a remote client that is connected to a server.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.utilization.connections.peer_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PeerInfo {
-    /// The IP address of the remote client of the server. This attribute was added in vSphere API 9.1.0.0.
+    /// The IP address of the remote client of the server.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "PeerInfo::__missing_address")]
     pub address: String,
-    /// The port of the remote client of the server. This attribute was added in vSphere API 9.1.0.0.
+    /// The port of the remote client of the server.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "PeerInfo::__missing_port")]
     pub port: i64,
-    /// The TCP state of the connection. This attribute was added in vSphere API 9.1.0.0.
+    /// The TCP state of the connection.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub tcp_state: TcpState,
 }
 
@@ -103,24 +129,38 @@ impl PeerInfo {
     }
 }
 
-/// The `Connections.PortInfo` class defines the utilization of a vCenter TCP server port. This class was added in vSphere API 9.1.0.0.
+/// The [`PortInfo`](crate::vcenter::utilization::connections::PortInfo) structure defines the utilization of a vCenter TCP server port.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.utilization.connections.port_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PortInfo {
-    /// The name of the server port, for example "http". This attribute was added in vSphere API 9.1.0.0. It is None if the port has no standard name.
+    /// The name of the server port, for example "http". It is `None` if the port has no standard name.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Description of the server port. This attribute was added in vSphere API 9.1.0.0. It is None if the port has no description.
+    /// Description of the server port. It is `None` if the port has no description.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The server port number. This attribute was added in vSphere API 9.1.0.0.
+    /// The server port number.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "PortInfo::__missing_port")]
     pub port: i64,
-    /// The count of open TCP connections to this server. This attribute was added in vSphere API 9.1.0.0.
+    /// The count of open TCP connections to this server.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "PortInfo::__missing_open_connections")]
     pub open_connections: i64,
-    /// The list of peers connected to this server port. This attribute was added in vSphere API 9.1.0.0.
+    /// The list of peers connected to this server port.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "PortInfo::__missing_peers",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -168,25 +208,37 @@ impl PortInfo {
     }
 }
 
-/// The `Connections.ServerInfo` class defines the utilization of listening ports for a server process. This class was added in vSphere API 9.1.0.0.
+/// The [`ServerInfo`](crate::vcenter::utilization::connections::ServerInfo) structure defines the utilization of listening ports for a server process.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.utilization.connections.server_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerInfo {
-    /// The name of the service which hosts the server. This attribute was added in vSphere API 9.1.0.0.
+    /// The name of the service which hosts the server.
     ///
     /// Identifier of a `com.vmware.vcenter.services.Service` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub service: crate::ids::ServicesServiceId,
-    /// List of listening ports of this server and their open TCP connections. This attribute was added in vSphere API 9.1.0.0.
+    /// List of listening ports of this server and their open TCP connections.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "ServerInfo::__missing_ports",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub ports: Vec<PortInfo>,
-    /// The total amount of connections to the ports listed in `com.vmware.vcenter.utilization.connections.server_info.ports`. This attribute was added in vSphere API 9.1.0.0.
+    /// The total amount of connections to the ports listed in [`ServerInfo::ports`](crate::vcenter::utilization::connections::ServerInfo::ports).
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "ServerInfo::__missing_total_connections")]
     pub total_connections: i64,
-    /// The limit for the connections this server is allowed to accept before it starts denying connection attempts. This limit is shared between all `com.vmware.vcenter.utilization.connections.server_info.ports`. This is the maximum value of `com.vmware.vcenter.utilization.connections.server_info.total_connections`. This attribute was added in vSphere API 9.1.0.0. Only set if the server has a connection limit.
+    /// The limit for the connections this server is allowed to accept before it starts denying connection attempts. This limit is shared between all [`ServerInfo::ports`](crate::vcenter::utilization::connections::ServerInfo::ports). This is the maximum value of [`ServerInfo::total_connections`](crate::vcenter::utilization::connections::ServerInfo::total_connections). Only set if the server has a connection limit.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_limit: Option<i64>,
 }
@@ -208,9 +260,15 @@ impl ServerInfo {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Connections.TcpState` class represents the possible states of a TCP connection as defined by Section 3.3.2 of Transmission Control Protocol \[RFC 9293\]. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`TcpState`](crate::vcenter::utilization::connections::TcpState) enumeration represents the possible states of a TCP connection as defined by Section 3.3.2 of Transmission Control Protocol \[RFC 9293\].
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.utilization.connections.tcp_state`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum TcpState {
         /// The connection is fully established and data can be exchanged.
         Established = "ESTABLISHED",

@@ -6,15 +6,23 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// The `Proxies.BackpressureInfo` class defines the backpressure status of a proxy upstream. This class was added in vSphere API 9.1.0.0.
+/// The [`BackpressureInfo`](crate::vcenter::utilization::proxies::BackpressureInfo) structure defines the backpressure status of a proxy upstream.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.utilization.proxies.backpressure_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BackpressureInfo {
-    /// The count of active requests that the proxy is handling and are not backpressured. This attribute was added in vSphere API 9.1.0.0.
+    /// The count of active requests that the proxy is handling and are not backpressured.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "BackpressureInfo::__missing_active_requests")]
     pub active_requests: i64,
-    /// The count of active requests that the proxy allows before it starts rejecting requests. This attribute was added in vSphere API 9.1.0.0.
+    /// The count of active requests that the proxy allows before it starts rejecting requests.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "BackpressureInfo::__missing_max_outstanding_requests")]
     pub max_outstanding_requests: i64,
 }
@@ -44,14 +52,20 @@ impl ::vsphere_vapi_runtime::de::Zero for BackpressureInfo {
     }
 }
 
-/// The `Proxies.FilterSpec` class defines a filter for listing proxy information. The result will contain elements which meet all criteria at the same time. This class was added in vSphere API 9.1.0.0.
+/// The [`FilterSpec`](crate::vcenter::utilization::proxies::FilterSpec) structure defines a filter for listing proxy information. The result will contain elements which meet all criteria at the same time.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.utilization.proxies.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// List of services to be included in the final result. This attribute was added in vSphere API 9.1.0.0.
+    /// List of services to be included in the final result.
     ///
-    /// if None or empty, the result will not be filtered by service.
+    /// if `None` or empty, the result will not be filtered by service.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services: Option<Vec<String>>,
 }
@@ -69,7 +83,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Filter for the proxies. if None the result will not be filtered.
+    /// Filter for the proxies. if `None` the result will not be filtered.
     pub fn filter_spec(self, filter_spec: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter_spec", filter_spec),
@@ -82,18 +96,26 @@ impl ListRequest {
     }
 }
 
-/// The `Proxies.ListResult` class defines usage statistics for routes served by vCenter proxies. This includes backpressure status to determine the load for each upstream and usage breakdown by remote peer. This class was added in vSphere API 9.1.0.0.
+/// The [`ListResult`](crate::vcenter::utilization::proxies::ListResult) structure defines usage statistics for routes served by vCenter proxies. This includes backpressure status to determine the load for each upstream and usage breakdown by remote peer.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.utilization.proxies.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// Utilization of vCenter proxies. This attribute was added in vSphere API 9.1.0.0.
+    /// Utilization of vCenter proxies.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "ListResult::__missing_proxies",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub proxies: Vec<ProxyInfo>,
-    /// Filtering criteria that could not match any known properties. This attribute was added in vSphere API 9.1.0.0. if set, the filtering criteria which are unknown are returned.
+    /// Filtering criteria that could not match any known properties. if set, the filtering criteria which are unknown are returned.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unknown_criteria: Option<FilterSpec>,
 }
@@ -107,15 +129,23 @@ impl ListResult {
     }
 }
 
-/// The `Proxies.PeerInfo` class defines information about a remote client that is connected to a server. This class was added in vSphere API 9.1.0.0.
+/// The [`PeerInfo`](crate::vcenter::utilization::proxies::PeerInfo) structure defines information about a remote client that is connected to a server.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.utilization.proxies.peer_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PeerInfo {
-    /// The IP address of the remote client of the server. This attribute was added in vSphere API 9.1.0.0.
+    /// The IP address of the remote client of the server.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "PeerInfo::__missing_address")]
     pub address: String,
-    /// The count of active requests that this peer has issued. This attribute was added in vSphere API 9.1.0.0.
+    /// The count of active requests that this peer has issued.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "PeerInfo::__missing_active_requests")]
     pub active_requests: i64,
 }
@@ -136,16 +166,24 @@ impl PeerInfo {
     }
 }
 
-/// The `Proxies.ProxyInfo` class describes an HTTP proxy which handles traffic in vCenter. This class was added in vSphere API 9.1.0.0.
+/// The [`ProxyInfo`](crate::vcenter::utilization::proxies::ProxyInfo) structure describes an HTTP proxy which handles traffic in vCenter.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.utilization.proxies.proxy_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProxyInfo {
-    /// The vCenter service which proxies HTTP requests. This attribute was added in vSphere API 9.1.0.0.
+    /// The vCenter service which proxies HTTP requests.
     ///
     /// Identifier of a `com.vmware.vcenter.services.Service` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub service: crate::ids::ServicesServiceId,
-    /// The list of upstreams that are handled by this proxy. This attribute was added in vSphere API 9.1.0.0.
+    /// The list of upstreams that are handled by this proxy.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "ProxyInfo::__missing_upstreams",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -162,15 +200,23 @@ impl ProxyInfo {
     }
 }
 
-/// The `Proxies.RouteInfo` class defines a route in an HTTP proxy server. This class was added in vSphere API 9.1.0.0.
+/// The [`RouteInfo`](crate::vcenter::utilization::proxies::RouteInfo) structure defines a route in an HTTP proxy server.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.utilization.proxies.route_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RouteInfo {
-    /// The URI prefix for which this proxy route is responsible. This attribute was added in vSphere API 9.1.0.0.
+    /// The URI prefix for which this proxy route is responsible.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "RouteInfo::__missing_path")]
     pub path: String,
-    /// The list of peers who are issuing requests to this route and the count of requests they have active. This attribute was added in vSphere API 9.1.0.0. if None, the peers issuing requests to this route could not be determined.
+    /// The list of peers who are issuing requests to this route and the count of requests they have active. if `None`, the peers issuing requests to this route could not be determined.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peers: Option<Vec<PeerInfo>>,
 }
@@ -184,21 +230,31 @@ impl RouteInfo {
     }
 }
 
-/// The `Proxies.UpstreamInfo` class defines the backpressure status of a set of HTTP routes which share backpressure restrictions. This class was added in vSphere API 9.1.0.0.
+/// The [`UpstreamInfo`](crate::vcenter::utilization::proxies::UpstreamInfo) structure defines the backpressure status of a set of HTTP routes which share backpressure restrictions.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.utilization.proxies.upstream_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpstreamInfo {
-    /// The name of the upstream. This name should be treated as an opaque value. It allows observing the usage of this upstream across different proxies. This attribute was added in vSphere API 9.1.0.0.
+    /// The name of the upstream. This name should be treated as an opaque value. It allows observing the usage of this upstream across different proxies.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "UpstreamInfo::__missing_name")]
     pub name: String,
-    /// The list of HTTP routes that are subject to backpressure restrictions. This attribute was added in vSphere API 9.1.0.0.
+    /// The list of HTTP routes that are subject to backpressure restrictions.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "UpstreamInfo::__missing_routes",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub routes: Vec<RouteInfo>,
-    /// The backpressure status of the requests aimed towards those `com.vmware.vcenter.utilization.proxies.upstream_info.routes`. This tells whether the list of `com.vmware.vcenter.utilization.proxies.upstream_info.routes` can handle more HTTP requests or they are being backpressured. This attribute was added in vSphere API 9.1.0.0.
+    /// The backpressure status of the requests aimed towards those [`UpstreamInfo::routes`](crate::vcenter::utilization::proxies::UpstreamInfo::routes). This tells whether the list of [`UpstreamInfo::routes`](crate::vcenter::utilization::proxies::UpstreamInfo::routes) can handle more HTTP requests or they are being backpressured.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "UpstreamInfo::__missing_requests_back_pressure")]
     pub requests_back_pressure: BackpressureInfo,
 }

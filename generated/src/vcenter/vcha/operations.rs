@@ -6,16 +6,24 @@
 //!
 //! Compiled with the `vcenter-vcha` feature.
 
-/// The `Operations.Info` class contains information about which the VCHA operations cannot be invoked in the current state of the system and the list of currently active VCHA operations. This class was added in vSphere API 6.7.1.
+/// The [`Info`](crate::vcenter::vcha::operations::Info) structure contains information about which the VCHA operations cannot be invoked in the current state of the system and the list of currently active VCHA operations.
+///
+/// Since vSphere API 6.7.1.
+///
+/// vAPI structure `com.vmware.vcenter.vcha.operations.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifiers of the operations that are current disabled. These operation strings are one of `Operations.CLUSTER_DEPLOY_OP`, `Operations.CLUSTER_FAILOVER_OP`, `Operations.PASSIVE_REDEPLOY_OP`, `Operations.WITNESS_REDEPLOY_OP`, `Operations.MODE_SET_OP`, `Operations.CLUSTER_UNDEPLOY_OP` and `Operations.CLUSTER_GET_OP`. This attribute was added in vSphere API 6.7.1.
+    /// Identifiers of the operations that are current disabled. These operation strings are one of `Operations.CLUSTER_DEPLOY_OP`, `Operations.CLUSTER_FAILOVER_OP`, `Operations.PASSIVE_REDEPLOY_OP`, `Operations.WITNESS_REDEPLOY_OP`, `Operations.MODE_SET_OP`, `Operations.CLUSTER_UNDEPLOY_OP` and `Operations.CLUSTER_GET_OP`.
+    ///
+    /// Since vSphere API 6.7.1.
     #[serde(
         default = "Info::__missing_disabled",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub disabled: Vec<String>,
-    /// Identifiers of the operations that are currently running. These operation strings are one of `Operations.CLUSTER_DEPLOY_OP`, `Operations.CLUSTER_FAILOVER_OP`, `Operations.PASSIVE_REDEPLOY_OP`, `Operations.WITNESS_REDEPLOY_OP`, `Operations.MODE_SET_OP`, and `Operations.CLUSTER_UNDEPLOY_OP`. This attribute was added in vSphere API 6.7.1.
+    /// Identifiers of the operations that are currently running. These operation strings are one of `Operations.CLUSTER_DEPLOY_OP`, `Operations.CLUSTER_FAILOVER_OP`, `Operations.PASSIVE_REDEPLOY_OP`, `Operations.WITNESS_REDEPLOY_OP`, `Operations.MODE_SET_OP`, and `Operations.CLUSTER_UNDEPLOY_OP`.
+    ///
+    /// Since vSphere API 6.7.1.
     #[serde(
         default = "Info::__missing_active",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

@@ -6,22 +6,34 @@
 //!
 //! Compiled with the `vcenter-vm` feature.
 
-/// The `EvcMode.Info` {term structure} contains information about the EvcMode configured for the VM. This class was added in vSphere API 9.0.0.0.
+/// The [`Info`](crate::vcenter::vm::evc_mode::Info) structure contains information about the EvcMode configured for the VM.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.vm.evc_mode.info`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The EvcMode configured on the cluster. This attribute was added in vSphere API 9.0.0.0. if None, then the VM's EvcMode is unset.
+    /// The EvcMode configured on the cluster. if `None`, then the VM's EvcMode is unset.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evc_mode: Option<crate::vcenter::evc_mode::EvcMode>,
 }
 
-/// Information about how to enable EvcMode for a virtual machine. This class was added in vSphere API 9.0.0.0.
+/// Information about how to enable EvcMode for a virtual machine.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.vm.evc_mode.set_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SetSpec {
-    /// The EvcMode to configure on the VM. This attribute was added in vSphere API 9.0.0.0. If the field is None, EvcMode is reset for the VM.
+    /// The EvcMode to configure on the VM. If the field is `None`, EvcMode is reset for the VM.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evc_mode: Option<crate::vcenter::evc_mode::EvcMode>,
 }

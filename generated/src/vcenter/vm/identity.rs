@@ -5,16 +5,26 @@
 //!
 //! Compiled with the `vcenter-vm` feature.
 
-/// The `Identity.Info` class contains information about the identity of a virtual machine. This class was added in vSphere API 6.7.1.
+/// The [`Info`](crate::vcenter::vm::identity::Info) structure contains information about the identity of a virtual machine.
+///
+/// Since vSphere API 6.7.1.
+///
+/// vAPI structure `com.vmware.vcenter.vm.identity.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Virtual machine name. This attribute was added in vSphere API 6.7.1.
+    /// Virtual machine name.
+    ///
+    /// Since vSphere API 6.7.1.
     #[serde(default = "Info::__missing_name")]
     pub name: String,
-    /// 128-bit SMBIOS UUID of a virtual machine represented as a hexadecimal string in "12345678-abcd-1234-cdef-123456789abc" format. This attribute was added in vSphere API 6.7.1.
+    /// 128-bit SMBIOS UUID of a virtual machine represented as a hexadecimal string in "12345678-abcd-1234-cdef-123456789abc" format.
+    ///
+    /// Since vSphere API 6.7.1.
     #[serde(default = "Info::__missing_bios_uuid")]
     pub bios_uuid: String,
-    /// VirtualCenter-specific 128-bit UUID of a virtual machine, represented as a hexadecimal string. This identifier is used by VirtualCenter to uniquely identify all virtual machine instances, including those that may share the same SMBIOS UUID. This attribute was added in vSphere API 6.7.1.
+    /// VirtualCenter-specific 128-bit UUID of a virtual machine, represented as a hexadecimal string. This identifier is used by VirtualCenter to uniquely identify all virtual machine instances, including those that may share the same SMBIOS UUID.
+    ///
+    /// Since vSphere API 6.7.1.
     #[serde(default = "Info::__missing_instance_uuid")]
     pub instance_uuid: String,
 }

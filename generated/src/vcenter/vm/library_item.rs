@@ -6,19 +6,31 @@
 //!
 //! Compiled with the `vcenter-vm` feature.
 
-/// The `LibraryItem.CheckOutInfo` class contains information about a virtual machine checked out of a content library item. This class was added in vSphere API 6.9.1.
+/// The [`CheckOutInfo`](crate::vcenter::vm::library_item::CheckOutInfo) structure contains information about a virtual machine checked out of a content library item.
+///
+/// Since vSphere API 6.9.1.
+///
+/// vAPI structure `com.vmware.vcenter.vm.library_item.check_out_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckOutInfo {
-    /// Identifier of the library item that the virtual machine is checked out from. This attribute was added in vSphere API 6.9.1.
+    /// Identifier of the library item that the virtual machine is checked out from.
     ///
     /// Identifier of a `com.vmware.content.library.Item` resource.
+    ///
+    /// Since vSphere API 6.9.1.
     pub library_item: crate::ids::ItemId,
 }
 
-/// The `LibraryItem.Info` class contains information about the library item associated with a virtual machine. This class was added in vSphere API 6.9.1.
+/// The [`Info`](crate::vcenter::vm::library_item::Info) structure contains information about the library item associated with a virtual machine.
+///
+/// Since vSphere API 6.9.1.
+///
+/// vAPI structure `com.vmware.vcenter.vm.library_item.info`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Information about the checked out virtual machine. This attribute was added in vSphere API 6.9.1. If None, the virtual machine is not checked out from a library item.
+    /// Information about the checked out virtual machine. If `None`, the virtual machine is not checked out from a library item.
+    ///
+    /// Since vSphere API 6.9.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_out: Option<CheckOutInfo>,
 }

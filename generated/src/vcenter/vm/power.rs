@@ -6,7 +6,9 @@
 //!
 //! Compiled with the `vcenter-vm` feature.
 
-/// The `Power.Info` class contains information about the power state of a virtual machine.
+/// The [`Info`](crate::vcenter::vm::power::Info) structure contains information about the power state of a virtual machine.
+///
+/// vAPI structure `com.vmware.vcenter.vm.power.info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Power state of the virtual machine.
@@ -15,24 +17,31 @@ pub struct Info {
     pub state: InfoState,
 }
 
-/// The `state` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `state` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoState::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `state` tag of [`Info`] together with the fields of its case: each variant
+/// carries exactly the fields the metamodel lists for that tag value. Tag values
+/// this crate does not know arrive as `InfoState::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum InfoState {
     /// The virtual machine is powered off.
     PoweredOff {
-        /// Flag indicating whether the virtual machine was powered off cleanly. This attribute may be used to detect that the virtual machine crashed unexpectedly and should be restarted.
+        /// Flag indicating whether the virtual machine was powered off cleanly. This field may be used to detect that the virtual machine crashed unexpectedly and should be restarted.
         clean_power_off: Option<bool>,
     },
     /// The virtual machine is powered on.
     PoweredOn,
     /// The virtual machine is suspended.
     Suspended,
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoState {
@@ -157,7 +166,10 @@ impl<'de> serde::Deserialize<'de> for Info {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Power.State` class defines the valid power states for a virtual machine.
+    /// The [`State`](crate::vcenter::vm::power::State) enumeration defines the valid power states for a virtual machine.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.vm.power.state`. Values this crate does not
+    /// know arrive as `Unknown` ([unknown values](crate#unknown-values)).
     pub enum State {
         /// The virtual machine is powered off.
         PoweredOff = "POWERED_OFF",

@@ -5,29 +5,29 @@
 //! Compiled with the `appliance-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Database.Info.Status` class describes the health of the database. This enumeration was added in vSphere API 7.0.0.1.
+    /// The [`Status`](crate::appliance::health::database::info::Status) enumeration describes the health of the database.
     ///
-    /// This enumeration is deprecated as of vSphere API 9.1.0.0.
+    /// Since vSphere API 7.0.0.1. **Deprecated** since vSphere API 9.1.0.0.
     ///
-    /// **Deprecated** in the vSphere API.
+    /// vAPI enumeration `com.vmware.appliance.health.database.info.status`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
+    #[deprecated(note = "since vSphere API 9.1.0.0")]
     pub enum Status {
         /// The database is corrupted and vCenter server functionality will be impacted.
         ///
-        /// Deprecated as of vSphere API 9.1.0.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 9.1.0.0.
+        #[deprecated(note = "since vSphere API 9.1.0.0")]
         Unhealthy = "UNHEALTHY",
         /// The database has issues but the impact on vCenter Server is low.
         ///
-        /// Deprecated as of vSphere API 9.1.0.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 9.1.0.0.
+        #[deprecated(note = "since vSphere API 9.1.0.0")]
         Degraded = "DEGRADED",
         /// The database is healthy.
         ///
-        /// Deprecated as of vSphere API 9.1.0.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 9.1.0.0.
+        #[deprecated(note = "since vSphere API 9.1.0.0")]
         Healthy = "HEALTHY",
         @unknown Unknown
     }

@@ -5,23 +5,24 @@
 //! Compiled with the `appliance-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `MessageSeverity` class defines the levels of severity for a message. This enumeration was added in vSphere API 7.0.0.1.
+    /// The `MessageSeverity` enumeration defines the levels of severity for a message.
     ///
-    /// This enumeration is deprecated as of vSphere API 9.1.0.0.
+    /// Since vSphere API 7.0.0.1. **Deprecated** since vSphere API 9.1.0.0.
     ///
-    /// **Deprecated** in the vSphere API.
+    /// vAPI enumeration `com.vmware.appliance.health.database.message.severity`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
+    #[deprecated(note = "since vSphere API 9.1.0.0")]
     pub enum Severity {
         /// Error message.
         ///
-        /// Deprecated as of vSphere API 9.1.0.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 9.1.0.0.
+        #[deprecated(note = "since vSphere API 9.1.0.0")]
         Error = "ERROR",
         /// Warning message.
         ///
-        /// Deprecated as of vSphere API 9.1.0.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 9.1.0.0.
+        #[deprecated(note = "since vSphere API 9.1.0.0")]
         Warning = "WARNING",
         @unknown Unknown
     }

@@ -5,7 +5,14 @@
 //! Compiled with the `appliance-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Forwarding.ConnectionStatus.State` class defines the state values that a remote logging server can be in. This enumeration was added in vSphere API 6.7.
+    /// The [`State`](crate::appliance::logging::forwarding::connection_status::State) enumeration defines the state values that a remote logging server can be in.
+    ///
+    /// Since vSphere API 6.7.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.appliance.logging.forwarding.connection_status.state`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum State {
         /// The remote logging server is reachable.
         Up = "UP",

@@ -9,15 +9,22 @@
 
 pub mod response_spec;
 
-/// Error thrown when malformed syntax or invalid data in the request. This class was added in vSphere API 9.1.0.0.
+/// Error thrown when malformed syntax or invalid data in the request.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// This is an error structure: operations that report it fail with a
 /// [`Error`](crate::Error) whose data deserializes into this type.
+///
+/// vAPI structure
+/// `com.vmware.appliance.logging.liagent.log_collection.client_error`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClientError {
-    /// Contains more information about the error happend during loginsight agent configurations. This attribute was added in vSphere API 9.1.0.0.
+    /// Contains more information about the error happend during loginsight agent configurations.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "ClientError::__missing_configurations",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -34,35 +41,57 @@ impl ClientError {
     }
 }
 
-/// The `LogCollection.Config` class defines the configurations for loginsight agent to stream vCenter service logs to loginsight server. This class was added in vSphere API 9.1.0.0.
+/// The [`Config`](crate::appliance::logging::liagent::log_collection::Config) structure defines the configurations for loginsight agent to stream vCenter service logs to loginsight server.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.appliance.logging.liagent.log_collection.config`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Config {
-    /// Specifies whether log collection is enabled for this unit. If set to 'false', the 'content' field will contain the appropriate configuration required to disable log collection for the underlying loginsight agent. This attribute was added in vSphere API 9.1.0.0.
+    /// Specifies whether log collection is enabled for this unit. If set to 'false', the 'content' field will contain the appropriate configuration required to disable log collection for the underlying loginsight agent.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Config::__missing_enabled")]
     pub enabled: bool,
-    /// A unique identifier for the log collection unit, typically aligned with the component's logical or infrastructure identity. This attribute was added in vSphere API 9.1.0.0.
+    /// A unique identifier for the log collection unit, typically aligned with the component's logical or infrastructure identity.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Config::__missing_unitid")]
     pub unitid: String,
-    /// Value indicating the nature of the component (vCenterServer or ESXi) This attribute was added in vSphere API 9.1.0.0.
+    /// Value indicating the nature of the component (vCenterServer or ESXi).
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub unittype: UnitType,
-    /// The raw text/string content for the loginsight agent's configuration. This attribute was added in vSphere API 9.1.0.0.
+    /// The raw text/string content for the loginsight agent's configuration.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Config::__missing_content")]
     pub content: String,
-    /// The hostname of the loginsight server. This attribute was added in vSphere API 9.1.0.0. If None, host is not required when the liagent is being disabled.
+    /// The hostname of the loginsight server. If `None`, host is not required when the liagent is being disabled.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
-    /// The port number for sending log traffic to the specified loginsight server. Used in conjunction with the 'host' field to fully identify the log destination endpoint. This attribute was added in vSphere API 9.1.0.0. If None, port is not required when the liagent is being disabled.
+    /// The port number for sending log traffic to the specified loginsight server. Used in conjunction with the 'host' field to fully identify the log destination endpoint. If `None`, port is not required when the liagent is being disabled.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
-    /// The protocol used for forwarding logs. Currently supported values are "cfapi" and "syslog". This attribute was added in vSphere API 9.1.0.0. If None, protocol is not required when the liagent is being disabled.
+    /// The protocol used for forwarding logs. Currently supported values are "cfapi" and "syslog". If `None`, protocol is not required when the liagent is being disabled.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
-    /// Desired overall log verbosity for the component. This attribute was added in vSphere API 9.1.0.0. If None, loglevel is not required for vcenter, as it will be controlled in the config content.
+    /// Desired overall log verbosity for the component. If `None`, loglevel is not required for vcenter, as it will be controlled in the config content.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loglevel: Option<String>,
-    /// List of PEM-encoded Certificates which will be configured to establish trust with Log insight server. This attribute was added in vSphere API 9.1.0.0. If None, there is no certificate to be used.
+    /// List of PEM-encoded Certificates which will be configured to establish trust with Log insight server. If `None`, there is no certificate to be used.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificates: Option<Vec<String>>,
 }
@@ -90,12 +119,18 @@ impl Config {
     }
 }
 
-/// The `LogCollection.Info` class contains the information about the list of loginsight agent configurations. This class was added in vSphere API 9.1.0.0.
+/// The [`Info`](crate::appliance::logging::liagent::log_collection::Info) structure contains the information about the list of loginsight agent configurations.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.appliance.logging.liagent.log_collection.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Defines the list of loginsight agent configurations. This attribute was added in vSphere API 9.1.0.0.
+    /// Defines the list of loginsight agent configurations.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "Info::__missing_configurations",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -112,25 +147,42 @@ impl Info {
     }
 }
 
-/// The `LogCollection.ResponseSpec` class describes the loginsight agent configuration in vCenter. This class was added in vSphere API 9.1.0.0.
+/// The [`ResponseSpec`](crate::appliance::logging::liagent::log_collection::ResponseSpec) structure describes the loginsight agent configuration in vCenter.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.appliance.logging.liagent.log_collection.response_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResponseSpec {
-    /// Specifies whether log collection is enabled for this unit. This attribute was added in vSphere API 9.1.0.0.
+    /// Specifies whether log collection is enabled for this unit.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "ResponseSpec::__missing_enabled")]
     pub enabled: bool,
-    /// A unique identifier for the log collection unit, typically aligned with the component's logical or infrastructure identity. This attribute was added in vSphere API 9.1.0.0.
+    /// A unique identifier for the log collection unit, typically aligned with the component's logical or infrastructure identity.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "ResponseSpec::__missing_unitid")]
     pub unitid: String,
-    /// Value indicating the nature of the component (vCenterServer or ESXi) This attribute was added in vSphere API 9.1.0.0.
+    /// Value indicating the nature of the component (vCenterServer or ESXi).
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub unittype: UnitType,
-    /// Status indicates the configuration status of loginsight in vCenter. This can have the values : "NOT_CONFIGURED", "CONFIGURED" or "FAILED" This attribute was added in vSphere API 9.1.0.0.
+    /// Status indicates the configuration status of loginsight in vCenter. This can have the values : "NOT_CONFIGURED", "CONFIGURED" or "FAILED"
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub status: response_spec::Status,
-    /// Error or success message, post configuration of loginsight. Example : "An unexpected error occurred while applying the configuration." or "Configuration was received and applied." This attribute was added in vSphere API 9.1.0.0.
+    /// Error or success message, post configuration of loginsight. Example : "An unexpected error occurred while applying the configuration." or "Configuration was received and applied."
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "ResponseSpec::__missing_message")]
     pub message: String,
-    /// The raw text/string content of the loginsight agent configuration configured within vCenter. This attribute was added in vSphere API 9.1.0.0. If None, there is no content to be shown.
+    /// The raw text/string content of the loginsight agent configuration configured within vCenter. If `None`, there is no content to be shown.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
 }
@@ -158,15 +210,22 @@ impl ResponseSpec {
     }
 }
 
-/// Error thrown when there is an internal error while processing the API request. This class was added in vSphere API 9.1.0.0.
+/// Error thrown when there is an internal error while processing the API request.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// This is an error structure: operations that report it fail with a
 /// [`Error`](crate::Error) whose data deserializes into this type.
+///
+/// vAPI structure
+/// `com.vmware.appliance.logging.liagent.log_collection.server_error`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerError {
-    /// Contains more information about the error happend during loginsight agent configurations. This attribute was added in vSphere API 9.1.0.0.
+    /// Contains more information about the error happend during loginsight agent configurations.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "ServerError::__missing_configurations",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -183,12 +242,18 @@ impl ServerError {
     }
 }
 
-/// The `LogCollection.SetResult` class contains the information about the status of list of loginsight agent configurations. This class was added in vSphere API 9.1.0.0.
+/// The [`SetResult`](crate::appliance::logging::liagent::log_collection::SetResult) structure contains the information about the status of list of loginsight agent configurations.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.appliance.logging.liagent.log_collection.set_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetResult {
-    /// Defines the list of loginsight agent configurations. This attribute was added in vSphere API 9.1.0.0.
+    /// Defines the list of loginsight agent configurations.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "SetResult::__missing_configurations",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -205,12 +270,18 @@ impl SetResult {
     }
 }
 
-/// The `LogCollection.SetSpec` class contains the information about the list of loginsight agent configurations. This class was added in vSphere API 9.1.0.0.
+/// The [`SetSpec`](crate::appliance::logging::liagent::log_collection::SetSpec) structure contains the information about the list of loginsight agent configurations.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.appliance.logging.liagent.log_collection.set_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetSpec {
-    /// Defines the list of loginsight agent configurations. This attribute was added in vSphere API 9.1.0.0.
+    /// Defines the list of loginsight agent configurations.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "SetSpec::__missing_configurations",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -228,9 +299,16 @@ impl SetSpec {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `LogCollection.UnitType` class defines the possible unit types for vCenter server. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`UnitType`](crate::appliance::logging::liagent::log_collection::UnitType) enumeration defines the possible unit types for vCenter server.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.appliance.logging.liagent.log_collection.unit_type`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum UnitType {
         /// The vCenter server control unit.
         Vcenter = "VCENTER",

@@ -6,7 +6,9 @@
 //!
 //! Compiled with the `appliance-networking` feature.
 
-/// `Hostname.Message` class Test result and message
+/// [`Message`](crate::appliance::networking::dns::hostname::Message) structure Test result and message
+///
+/// vAPI structure `com.vmware.appliance.networking.dns.hostname.message`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Message {
     /// message
@@ -26,7 +28,11 @@ impl Message {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// `Hostname.MessageStatus` class Individual test result
+    /// [`MessageStatus`](crate::appliance::networking::dns::hostname::MessageStatus) enumeration Individual test result
+    ///
+    /// vAPI enumeration `com.vmware.appliance.networking.dns.hostname.message_status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum MessageStatus {
         /// message indicates the test failed.
         Failure = "failure",
@@ -37,7 +43,11 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// `Hostname.TestStatus` class Health indicator
+    /// [`TestStatus`](crate::appliance::networking::dns::hostname::TestStatus) enumeration Health indicator
+    ///
+    /// vAPI enumeration `com.vmware.appliance.networking.dns.hostname.test_status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum TestStatus {
         /// In case data has more than one test, this indicates not all tests were successful
         Orange = "orange",
@@ -49,7 +59,9 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// `Hostname.TestStatusInfo` class Overall test result
+/// [`TestStatusInfo`](crate::appliance::networking::dns::hostname::TestStatusInfo) structure Overall test result
+///
+/// vAPI structure `com.vmware.appliance.networking.dns.hostname.test_status_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TestStatusInfo {
     /// Overall status of tests run.

@@ -6,7 +6,9 @@
 //!
 //! Compiled with the `appliance-networking` feature.
 
-/// `Servers.DNSServerConfig` class This structure represents the configuration state used to determine DNS servers.
+/// [`DnsServerConfig`](crate::appliance::networking::dns::servers::DnsServerConfig) structure This structure represents the configuration state used to determine DNS servers.
+///
+/// vAPI structure `com.vmware.appliance.networking.dns.servers.DNS_server_config`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DnsServerConfig {
     /// Define how to determine the DNS servers. Leave the servers argument empty if the mode argument is "DHCP". Set the servers argument to a comma-separated list of DNS servers if the mode argument is "static". The DNS server are assigned from the specified list.
@@ -29,7 +31,11 @@ impl DnsServerConfig {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// `Servers.DNSServerMode` class Describes DNS Server source (DHCP,static)
+    /// [`DnsServerMode`](crate::appliance::networking::dns::servers::DnsServerMode) enumeration Describes DNS Server source (DHCP,static)
+    ///
+    /// vAPI enumeration `com.vmware.appliance.networking.dns.servers.DNS_server_mode`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum DnsServerMode {
         /// DNS address is automatically assigned by a DHCP server.
         Dhcp = "dhcp",
@@ -39,7 +45,9 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// `Servers.Message` class Test result and message
+/// [`Message`](crate::appliance::networking::dns::servers::Message) structure Test result and message
+///
+/// vAPI structure `com.vmware.appliance.networking.dns.servers.message`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Message {
     /// message
@@ -59,7 +67,11 @@ impl Message {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// `Servers.MessageStatus` class Individual test result
+    /// [`MessageStatus`](crate::appliance::networking::dns::servers::MessageStatus) enumeration Individual test result
+    ///
+    /// vAPI enumeration `com.vmware.appliance.networking.dns.servers.message_status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum MessageStatus {
         /// message indicates the test failed.
         Failure = "failure",
@@ -70,7 +82,11 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// `Servers.TestStatus` class Health indicator
+    /// [`TestStatus`](crate::appliance::networking::dns::servers::TestStatus) enumeration Health indicator
+    ///
+    /// vAPI enumeration `com.vmware.appliance.networking.dns.servers.test_status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum TestStatus {
         /// In case data has more than one test, this indicates not all tests were successful
         Orange = "orange",
@@ -82,7 +98,9 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// `Servers.TestStatusInfo` class Overall test result
+/// [`TestStatusInfo`](crate::appliance::networking::dns::servers::TestStatusInfo) structure Overall test result
+///
+/// vAPI structure `com.vmware.appliance.networking.dns.servers.test_status_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TestStatusInfo {
     /// Overall status of tests run.

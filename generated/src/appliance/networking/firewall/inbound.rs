@@ -7,7 +7,13 @@
 //! Compiled with the `appliance-networking` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// `Inbound.Policy` class Defines firewall rule policies. This enumeration was added in vSphere API 6.7.1.
+    /// [`Policy`](crate::appliance::networking::firewall::inbound::Policy) enumeration Defines firewall rule policies.
+    ///
+    /// Since vSphere API 6.7.1.
+    ///
+    /// vAPI enumeration `com.vmware.appliance.networking.firewall.inbound.policy`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Policy {
         /// Drop packet with correpsonding address.
         Ignore = "IGNORE",
@@ -21,18 +27,30 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// `Inbound.Rule` class Structure that defines a single address-based firewall rule. This class was added in vSphere API 6.7.1.
+/// [`Rule`](crate::appliance::networking::firewall::inbound::Rule) structure Structure that defines a single address-based firewall rule.
+///
+/// Since vSphere API 6.7.1.
+///
+/// vAPI structure `com.vmware.appliance.networking.firewall.inbound.rule`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Rule {
-    /// IPv4 or IPv6 address. This attribute was added in vSphere API 6.7.1.
+    /// IPv4 or IPv6 address.
+    ///
+    /// Since vSphere API 6.7.1.
     #[serde(default = "Rule::__missing_address")]
     pub address: String,
-    /// CIDR prefix used to mask address. For example, an IPv4 prefix of 24 ignores the low-order 8 bits of address. This attribute was added in vSphere API 6.7.1.
+    /// CIDR prefix used to mask address. For example, an IPv4 prefix of 24 ignores the low-order 8 bits of address.
+    ///
+    /// Since vSphere API 6.7.1.
     #[serde(default = "Rule::__missing_prefix")]
     pub prefix: i64,
-    /// The allow or deny policy of this rule. This attribute was added in vSphere API 6.7.1.
+    /// The allow or deny policy of this rule.
+    ///
+    /// Since vSphere API 6.7.1.
     pub policy: Policy,
-    /// The interface to which this rule applies. An empty string indicates that the rule applies to all interfaces. This attribute was added in vSphere API 6.7.1.
+    /// The interface to which this rule applies. An empty string indicates that the rule applies to all interfaces.
+    ///
+    /// Since vSphere API 6.7.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interface_name: Option<String>,
 }

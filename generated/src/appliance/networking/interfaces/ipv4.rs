@@ -6,20 +6,29 @@
 //!
 //! Compiled with the `appliance-networking` feature.
 
-/// The `Ipv4.Config` class provides defines the IPv4 configuration of a network interface. This class was added in vSphere API 6.7.
+/// The [`Config`](crate::appliance::networking::interfaces::ipv4::Config) structure provides defines the IPv4 configuration of a network interface.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.appliance.networking.interfaces.ipv4.config`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
-    /// The Address assignment mode. This attribute was added in vSphere API 6.7.
+    /// The Address assignment mode.
     ///
     /// The variant carries the fields of its case (see [`ConfigMode`]).
+    ///
+    /// Since vSphere API 6.7.
     pub mode: ConfigMode,
-    /// The IPv4 address of the default gateway. This configures the global default gateway on the appliance with the specified gateway address and interface. This gateway replaces the existing default gateway configured on the appliance. However, if the gateway address is link-local, then it is added for that interface. This does not support configuration of multiple global default gateways through different interfaces. This attribute was added in vSphere API 6.7. If None, the defaultGateway was never set.
+    /// The IPv4 address of the default gateway. This configures the global default gateway on the appliance with the specified gateway address and interface. This gateway replaces the existing default gateway configured on the appliance. However, if the gateway address is link-local, then it is added for that interface. This does not support configuration of multiple global default gateways through different interfaces. If `None`, the defaultGateway was never set.
+    ///
+    /// Since vSphere API 6.7.
     pub default_gateway: Option<String>,
 }
 
-/// The `mode` tag of [`Config`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `mode` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ConfigMode::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `mode` tag of [`Config`] together with the fields of its case: each variant
+/// carries exactly the fields the metamodel lists for that tag value. Tag values
+/// this crate does not know arrive as `ConfigMode::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -28,15 +37,25 @@ pub enum ConfigMode {
     Dhcp,
     /// The IPv4 address is static.
     Static {
-        /// The IPv4 address, for example, "10.20.80.191". This attribute was added in vSphere API 6.7.
+        /// The IPv4 address, for example, "10.20.80.191".
+        ///
+        /// Since vSphere API 6.7.
         address: Option<String>,
-        /// The IPv4 CIDR prefix, for example, 24. See <http://www.oav.net/mirrors/cidr.html> for netmask-to-prefix conversion. This attribute was added in vSphere API 6.7.
+        /// The IPv4 CIDR prefix, for example, 24. See <http://www.oav.net/mirrors/cidr.html> for netmask-to-prefix conversion.
+        ///
+        /// Since vSphere API 6.7.
         prefix: Option<i64>,
     },
     /// The IPv4 protocol is not configured.
     Unconfigured,
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl ConfigMode {
@@ -180,46 +199,73 @@ impl<'de> serde::Deserialize<'de> for Config {
     }
 }
 
-/// The `Ipv4.Info` class defines current IPv4 configuration state of a network interface. This class was added in vSphere API 6.7.
+/// The [`Info`](crate::appliance::networking::interfaces::ipv4::Info) structure defines current IPv4 configuration state of a network interface.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.appliance.networking.interfaces.ipv4.info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Info {
-    /// The specified network interface is configurable or not. This attribute was added in vSphere API 6.7.
+    /// The specified network interface is configurable or not.
+    ///
+    /// Since vSphere API 6.7.
     pub configurable: bool,
-    /// The Address assignment mode. This attribute was added in vSphere API 6.7.
+    /// The Address assignment mode.
     ///
     /// The variant carries the fields of its case (see [`InfoMode`]).
+    ///
+    /// Since vSphere API 6.7.
     pub mode: InfoMode,
 }
 
-/// The `mode` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `mode` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoMode::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `mode` tag of [`Info`] together with the fields of its case: each variant
+/// carries exactly the fields the metamodel lists for that tag value. Tag values
+/// this crate does not know arrive as `InfoMode::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum InfoMode {
     /// The IPv4 address is automatically assigned by a DHCP server.
     Dhcp {
-        /// The IPv4 address, for example, "10.20.80.191". This attribute was added in vSphere API 6.7.
+        /// The IPv4 address, for example, "10.20.80.191".
+        ///
+        /// Since vSphere API 6.7.
         address: Option<String>,
-        /// The IPv4 CIDR prefix, for example, 24. See <http://www.oav.net/mirrors/cidr.html> for netmask-to-prefix conversion. This attribute was added in vSphere API 6.7.
+        /// The IPv4 CIDR prefix, for example, 24. See <http://www.oav.net/mirrors/cidr.html> for netmask-to-prefix conversion.
+        ///
+        /// Since vSphere API 6.7.
         prefix: Option<i64>,
-        /// The IPv4 address of the default gateway. This configures the global default gateway on the appliance with the specified gateway address and interface. This gateway replaces the existing default gateway configured on the appliance. However, if the gateway address is link-local, then it is added for that interface. This does not support configuration of multiple global default gateways through different interfaces. This attribute was added in vSphere API 6.7.
+        /// The IPv4 address of the default gateway. This configures the global default gateway on the appliance with the specified gateway address and interface. This gateway replaces the existing default gateway configured on the appliance. However, if the gateway address is link-local, then it is added for that interface. This does not support configuration of multiple global default gateways through different interfaces.
+        ///
+        /// Since vSphere API 6.7.
         default_gateway: Option<String>,
     },
     /// The IPv4 address is static.
     Static {
-        /// The IPv4 address, for example, "10.20.80.191". This attribute was added in vSphere API 6.7.
+        /// The IPv4 address, for example, "10.20.80.191".
+        ///
+        /// Since vSphere API 6.7.
         address: Option<String>,
-        /// The IPv4 CIDR prefix, for example, 24. See <http://www.oav.net/mirrors/cidr.html> for netmask-to-prefix conversion. This attribute was added in vSphere API 6.7.
+        /// The IPv4 CIDR prefix, for example, 24. See <http://www.oav.net/mirrors/cidr.html> for netmask-to-prefix conversion.
+        ///
+        /// Since vSphere API 6.7.
         prefix: Option<i64>,
-        /// The IPv4 address of the default gateway. This configures the global default gateway on the appliance with the specified gateway address and interface. This gateway replaces the existing default gateway configured on the appliance. However, if the gateway address is link-local, then it is added for that interface. This does not support configuration of multiple global default gateways through different interfaces. This attribute was added in vSphere API 6.7.
+        /// The IPv4 address of the default gateway. This configures the global default gateway on the appliance with the specified gateway address and interface. This gateway replaces the existing default gateway configured on the appliance. However, if the gateway address is link-local, then it is added for that interface. This does not support configuration of multiple global default gateways through different interfaces.
+        ///
+        /// Since vSphere API 6.7.
         default_gateway: Option<String>,
     },
     /// The IPv4 protocol is not configured.
     Unconfigured,
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoMode {
@@ -397,7 +443,13 @@ impl<'de> serde::Deserialize<'de> for Info {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Ipv4.Mode` class defines different IPv4 address assignment modes. This enumeration was added in vSphere API 6.7.
+    /// The [`Mode`](crate::appliance::networking::interfaces::ipv4::Mode) enumeration defines different IPv4 address assignment modes.
+    ///
+    /// Since vSphere API 6.7.
+    ///
+    /// vAPI enumeration `com.vmware.appliance.networking.interfaces.ipv4.mode`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Mode {
         /// The IPv4 address is automatically assigned by a DHCP server.
         Dhcp = "DHCP",

@@ -6,13 +6,21 @@
 //!
 //! Compiled with the `appliance-networking` feature.
 
-/// The `Ipv6.Address` class provides the structure used to name an IPv6 address. This class was added in vSphere API 6.7.
+/// The [`Address`](crate::appliance::networking::interfaces::ipv6::Address) structure provides the structure used to name an IPv6 address.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.appliance.networking.interfaces.ipv6.address`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Address {
-    /// The IPv6 address, for example, fc00:10:20:83:20c:29ff:fe94:bb5a. This attribute was added in vSphere API 6.7.
+    /// The IPv6 address, for example, fc00:10:20:83:20c:29ff:fe94:bb5a.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Address::__missing_address")]
     pub address: String,
-    /// The IPv6 CIDR prefix, for example, 64. This attribute was added in vSphere API 6.7.
+    /// The IPv6 CIDR prefix, for example, 64.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Address::__missing_prefix")]
     pub prefix: i64,
 }
@@ -33,17 +41,29 @@ impl Address {
     }
 }
 
-/// The `Ipv6.AddressInfo` class provides the structure that you can use to get information about an IPv6 address along with its origin and status. This class was added in vSphere API 6.7.
+/// The [`AddressInfo`](crate::appliance::networking::interfaces::ipv6::AddressInfo) structure provides the structure that you can use to get information about an IPv6 address along with its origin and status.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.appliance.networking.interfaces.ipv6.address_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddressInfo {
-    /// The Origin of the IPv6 address. For more information, see RFC 4293. This attribute was added in vSphere API 6.7.
+    /// The Origin of the IPv6 address. For more information, see RFC 4293.
+    ///
+    /// Since vSphere API 6.7.
     pub origin: Origin,
-    /// The Status of the IPv6 address. For more information, see RFC 4293. This attribute was added in vSphere API 6.7.
+    /// The Status of the IPv6 address. For more information, see RFC 4293.
+    ///
+    /// Since vSphere API 6.7.
     pub status: Status,
-    /// The IPv6 address, for example, fc00:10:20:83:20c:29ff:fe94:bb5a. This attribute was added in vSphere API 6.7.
+    /// The IPv6 address, for example, fc00:10:20:83:20c:29ff:fe94:bb5a.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "AddressInfo::__missing_address")]
     pub address: String,
-    /// The IPv6 CIDR prefix, for example, 64. This attribute was added in vSphere API 6.7.
+    /// The IPv6 CIDR prefix, for example, 64.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "AddressInfo::__missing_prefix")]
     pub prefix: i64,
 }
@@ -64,22 +84,34 @@ impl AddressInfo {
     }
 }
 
-/// The `Ipv6.Config` class provides the structure that you can use to configure IPv6 on a particular interface. Addresses can be assigned by DHCP, SLAAC or STATIC, as IPv6 permits multiple addresses per interface. This class was added in vSphere API 6.7.
+/// The [`Config`](crate::appliance::networking::interfaces::ipv6::Config) structure provides the structure that you can use to configure IPv6 on a particular interface. Addresses can be assigned by DHCP, SLAAC or STATIC, as IPv6 permits multiple addresses per interface.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.appliance.networking.interfaces.ipv6.config`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Config {
-    /// An address will be assigned by a DHCP server. This attribute was added in vSphere API 6.7.
+    /// An address will be assigned by a DHCP server.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Config::__missing_dhcp")]
     pub dhcp: bool,
-    /// An address will be assigned by Stateless Address Autoconfiguration (SLAAC). This attribute was added in vSphere API 6.7.
+    /// An address will be assigned by Stateless Address Autoconfiguration (SLAAC).
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Config::__missing_autoconf")]
     pub autoconf: bool,
-    /// The list of addresses to be statically assigned. This attribute was added in vSphere API 6.7.
+    /// The list of addresses to be statically assigned.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(
         default = "Config::__missing_addresses",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub addresses: Vec<Address>,
-    /// The default gateway for static IP address assignment. This configures the global IPv6 default gateway on the appliance with the specified gateway address and interface. This gateway replaces the existing default gateway configured on the appliance. However, if the gateway address is link-local, then it is added for that interface. This does not support configuration of multiple global default gateways through different interfaces. This attribute was added in vSphere API 6.7.
+    /// The default gateway for static IP address assignment. This configures the global IPv6 default gateway on the appliance with the specified gateway address and interface. This gateway replaces the existing default gateway configured on the appliance. However, if the gateway address is link-local, then it is added for that interface. This does not support configuration of multiple global default gateways through different interfaces.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Config::__missing_default_gateway")]
     pub default_gateway: String,
 }
@@ -114,25 +146,39 @@ impl Config {
     }
 }
 
-/// The `Ipv6.Info` class provides the structure that defines an existing IPv6 configuration on a particular interface. This structure is read only. This class was added in vSphere API 6.7.
+/// The [`Info`](crate::appliance::networking::interfaces::ipv6::Info) structure provides the structure that defines an existing IPv6 configuration on a particular interface. This structure is read only.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.appliance.networking.interfaces.ipv6.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// DHCP is on. This attribute was added in vSphere API 6.7.
+    /// DHCP is on.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Info::__missing_dhcp")]
     pub dhcp: bool,
-    /// Stateless Address Autoconfiguration (SLAAC) is on. This attribute was added in vSphere API 6.7.
+    /// Stateless Address Autoconfiguration (SLAAC) is on.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Info::__missing_autoconf")]
     pub autoconf: bool,
-    /// List of addresses with their origins and statuses. This attribute was added in vSphere API 6.7.
+    /// List of addresses with their origins and statuses.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(
         default = "Info::__missing_addresses",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub addresses: Vec<AddressInfo>,
-    /// The default gateway for static IP address assignment. This configures the global IPv6 default gateway on the appliance with the specified gateway address and interface. This gateway replaces the existing default gateway configured on the appliance. However, if the gateway address is link-local, then it is added for that interface. This does not support configuration of multiple global default gateways through different interfaces. This attribute was added in vSphere API 6.7.
+    /// The default gateway for static IP address assignment. This configures the global IPv6 default gateway on the appliance with the specified gateway address and interface. This gateway replaces the existing default gateway configured on the appliance. However, if the gateway address is link-local, then it is added for that interface. This does not support configuration of multiple global default gateways through different interfaces.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Info::__missing_default_gateway")]
     pub default_gateway: String,
-    /// Is NIC configurable or not. This attribute was added in vSphere API 6.7.
+    /// Is NIC configurable or not.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Info::__missing_configurable")]
     pub configurable: bool,
 }
@@ -175,7 +221,13 @@ impl Info {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Ipv6.Origin` class defines IPv6 address origin values. This enumeration was added in vSphere API 6.7.
+    /// The [`Origin`](crate::appliance::networking::interfaces::ipv6::Origin) enumeration defines IPv6 address origin values.
+    ///
+    /// Since vSphere API 6.7.
+    ///
+    /// vAPI enumeration `com.vmware.appliance.networking.interfaces.ipv6.origin`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Origin {
         /// The IPv6 address is assigned by a DHCP server. See RFC 4293.
         Dhcp = "DHCP",
@@ -192,7 +244,13 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Ipv6.Status` class defines IPv6 address status values. See RFC 4293. This enumeration was added in vSphere API 6.7.
+    /// The [`Status`](crate::appliance::networking::interfaces::ipv6::Status) enumeration defines IPv6 address status values. See RFC 4293.
+    ///
+    /// Since vSphere API 6.7.
+    ///
+    /// vAPI enumeration `com.vmware.appliance.networking.interfaces.ipv6.status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// The IPv6 address is in the process of being verified as unique. An address in this state cannot be used for general communication. It can be used to determine the uniqueness of the address.
         Tentative = "TENTATIVE",

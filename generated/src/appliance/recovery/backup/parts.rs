@@ -6,7 +6,9 @@
 //!
 //! Compiled with the `appliance-recovery` feature.
 
-/// `Parts.LocalizableMessage` class Structure representing message
+/// [`LocalizableMessage`](crate::appliance::recovery::backup::parts::LocalizableMessage) structure Structure representing message
+///
+/// vAPI structure `com.vmware.appliance.recovery.backup.parts.localizable_message`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LocalizableMessage {
     /// id in message bundle
@@ -56,7 +58,9 @@ impl ::vsphere_vapi_runtime::de::Zero for LocalizableMessage {
     }
 }
 
-/// `Parts.Part` class Structure representing backup restore part
+/// [`Part`](crate::appliance::recovery::backup::parts::Part) structure Structure representing backup restore part
+///
+/// vAPI structure `com.vmware.appliance.recovery.backup.parts.part`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Part {
     /// part ID
@@ -75,7 +79,9 @@ pub struct Part {
     /// Is this part optional.
     #[serde(default = "Part::__missing_optional")]
     pub optional: bool,
-    /// This flag will be `true` if this part can be restored independently of an entire VCSA restore This attribute was added in vSphere API 8.0.3.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// This flag will be `true` if this part can be restored independently of an entire VCSA restore. This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standalone: Option<bool>,
 }

@@ -6,33 +6,55 @@
 //!
 //! Compiled with the `appliance-recovery` feature.
 
-/// The `Schedules.CreateSpec` class contains fields to be specified for creating a new schedule. The structure includes parts, location information, encryption password and enable flag. This class was added in vSphere API 6.7.
+/// The [`CreateSpec`](crate::appliance::recovery::backup::schedules::CreateSpec) structure contains fields to be specified for creating a new schedule. The structure includes parts, location information, encryption password and enable flag.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.appliance.recovery.backup.schedules.create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// List of optional parts to be backed up. Use the `com.vmware.appliance.recovery.backup.parts.list` method to get information about the supported parts. This attribute was added in vSphere API 6.7. If None all the optional parts will not be backed up.
+    /// List of optional parts to be backed up. Use the [`Parts::list`](crate::appliance::recovery::backup::Parts::list) method to get information about the supported parts. If `None` all the optional parts will not be backed up.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parts: Option<Vec<String>>,
-    /// Password for a backup piece. The backupPassword must adhere to the following password requirements: At least 8 characters, cannot be more than 20 characters in length. At least 1 uppercase letter. At least 1 lowercase letter. At least 1 numeric digit. At least 1 special character (i.e. any character not in \[0-9,a-z,A-Z\]). Only visible ASCII characters (for example, no space). This attribute was added in vSphere API 6.7. If None the backup piece will not be encrypted.
+    /// Password for a backup piece. The backupPassword must adhere to the following password requirements: At least 8 characters, cannot be more than 20 characters in length. At least 1 uppercase letter. At least 1 lowercase letter. At least 1 numeric digit. At least 1 special character (i.e. any character not in \[0-9,a-z,A-Z\]). Only visible ASCII characters (for example, no space). If `None` the backup piece will not be encrypted.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_password: Option<vsphere_vapi_runtime::types::Secret>,
-    /// URL of the backup location. This attribute was added in vSphere API 6.7.
+    /// URL of the backup location.
+    ///
+    /// Since vSphere API 6.7.
     pub location: String,
-    /// Username for the given location. This attribute was added in vSphere API 6.7. If None authentication will not be used for the specified location.
+    /// Username for the given location. If `None` authentication will not be used for the specified location.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_user: Option<String>,
-    /// Password for the given location. This attribute was added in vSphere API 6.7. If None authentication will not be used for the specified location.
+    /// Password for the given location. If `None` authentication will not be used for the specified location.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_password: Option<vsphere_vapi_runtime::types::Secret>,
-    /// Enable or disable a schedule. This attribute was added in vSphere API 6.7. If None the schedule will be enabled.
+    /// Enable or disable a schedule. If `None` the schedule will be enabled.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
-    /// Recurrence information for the schedule. This attribute was added in vSphere API 6.7. If None backup job will not be scheduled. See `com.vmware.appliance.recovery.backup.schedules.recurrence_info`
+    /// Recurrence information for the schedule. If `None` backup job will not be scheduled. See [`RecurrenceInfo`](crate::appliance::recovery::backup::schedules::RecurrenceInfo)
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurrence_info: Option<RecurrenceInfo>,
-    /// Retention information for the schedule. This attribute was added in vSphere API 6.7. If None all the completed backup jobs will be retained forever. See `com.vmware.appliance.recovery.backup.schedules.retention_info`
+    /// Retention information for the schedule. If `None` all the completed backup jobs will be retained forever. See [`RetentionInfo`](crate::appliance::recovery::backup::schedules::RetentionInfo)
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_info: Option<RetentionInfo>,
-    /// Option to enable Postgres DB/ VCDB fast backup This attribute was added in vSphere API 6.7. If None backup will proceed at slow rate
+    /// Option to enable Postgres DB/ VCDB fast backup. If `None` backup will proceed at slow rate
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fast_backup: Option<bool>,
 }
@@ -55,7 +77,13 @@ impl CreateSpec {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Schedules.DayOfWeek` class defines the set of days when backup can be scheduled. The days can be specified as a list of individual days. You specify the days when you set the recurrence for a schedule. See `com.vmware.appliance.recovery.backup.schedules.recurrence_info.days`. This enumeration was added in vSphere API 6.7.
+    /// The [`DayOfWeek`](crate::appliance::recovery::backup::schedules::DayOfWeek) enumeration defines the set of days when backup can be scheduled. The days can be specified as a list of individual days. You specify the days when you set the recurrence for a schedule. See [`RecurrenceInfo::days`](crate::appliance::recovery::backup::schedules::RecurrenceInfo::days).
+    ///
+    /// Since vSphere API 6.7.
+    ///
+    /// vAPI enumeration `com.vmware.appliance.recovery.backup.schedules.day_of_week`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum DayOfWeek {
         /// Monday
         Monday = "MONDAY",
@@ -75,30 +103,48 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Schedules.Info` class contains information about an existing schedule. The structure includes Schedule ID, parts, location information, encryption password, enable flag, recurrence and retention information. This class was added in vSphere API 6.7.
+/// The [`Info`](crate::appliance::recovery::backup::schedules::Info) structure contains information about an existing schedule. The structure includes Schedule ID, parts, location information, encryption password, enable flag, recurrence and retention information.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.appliance.recovery.backup.schedules.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// List of optional parts that will be included in backups based on this schedule details. Use the `com.vmware.appliance.recovery.backup.parts.list` method to get information about the supported parts. This attribute was added in vSphere API 6.7.
+    /// List of optional parts that will be included in backups based on this schedule details. Use the [`Parts::list`](crate::appliance::recovery::backup::Parts::list) method to get information about the supported parts.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(
         default = "Info::__missing_parts",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub parts: Vec<String>,
-    /// URL of the backup location. This attribute was added in vSphere API 6.7.
+    /// URL of the backup location.
+    ///
+    /// Since vSphere API 6.7.
     pub location: String,
-    /// Username for the given location. This attribute was added in vSphere API 6.7. If None location user will not be used.
+    /// Username for the given location. If `None` location user will not be used.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_user: Option<String>,
-    /// Enable or disable a schedule, by default when created a schedule will be enabled. This attribute was added in vSphere API 6.7.
+    /// Enable or disable a schedule, by default when created a schedule will be enabled.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Info::__missing_enable")]
     pub enable: bool,
-    /// Recurrence information for the schedule. This attribute was added in vSphere API 6.7. If None backup job is not scheduled. See `com.vmware.appliance.recovery.backup.schedules.recurrence_info`
+    /// Recurrence information for the schedule. If `None` backup job is not scheduled. See [`RecurrenceInfo`](crate::appliance::recovery::backup::schedules::RecurrenceInfo)
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurrence_info: Option<RecurrenceInfo>,
-    /// Retention information for the schedule. This attribute was added in vSphere API 6.7. If None all the completed backup jobs are retained forever. See `com.vmware.appliance.recovery.backup.schedules.retention_info`
+    /// Retention information for the schedule. If `None` all the completed backup jobs are retained forever. See [`RetentionInfo`](crate::appliance::recovery::backup::schedules::RetentionInfo)
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_info: Option<RetentionInfo>,
-    /// Option to enable Postgres DB/ VCDB fast backup This attribute was added in vSphere API 6.7. If None backup will proceed at slow rate
+    /// Option to enable Postgres DB/ VCDB fast backup. If `None` backup will proceed at slow rate
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fast_backup: Option<bool>,
 }
@@ -138,16 +184,26 @@ impl Info {
     }
 }
 
-/// The `Schedules.RecurrenceInfo` class contains the recurrence information associated with a schedule. This class was added in vSphere API 6.7.
+/// The [`RecurrenceInfo`](crate::appliance::recovery::backup::schedules::RecurrenceInfo) structure contains the recurrence information associated with a schedule.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.appliance.recovery.backup.schedules.recurrence_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RecurrenceInfo {
-    /// Minute when backup should run. This attribute was added in vSphere API 6.7.
+    /// Minute when backup should run.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "RecurrenceInfo::__missing_minute")]
     pub minute: i64,
-    /// Hour when backup should run. The hour should be specified in 24-hour clock format. This attribute was added in vSphere API 6.7.
+    /// Hour when backup should run. The hour should be specified in 24-hour clock format.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "RecurrenceInfo::__missing_hour")]
     pub hour: i64,
-    /// Day of week when the backup should be run. Days can be specified as list of days. This attribute was added in vSphere API 6.7. If None the backup will be run everyday.
+    /// Day of week when the backup should be run. Days can be specified as list of days. If `None` the backup will be run everyday.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days: Option<Vec<DayOfWeek>>,
 }
@@ -168,10 +224,16 @@ impl RecurrenceInfo {
     }
 }
 
-/// The `Schedules.RetentionInfo` class contains retention information associated with a schedule. This class was added in vSphere API 6.7.
+/// The [`RetentionInfo`](crate::appliance::recovery::backup::schedules::RetentionInfo) structure contains retention information associated with a schedule.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.appliance.recovery.backup.schedules.retention_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RetentionInfo {
-    /// Number of backups which should be retained. If retention is not set, all the backups will be retained forever. This attribute was added in vSphere API 6.7.
+    /// Number of backups which should be retained. If retention is not set, all the backups will be retained forever.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "RetentionInfo::__missing_max_count")]
     pub max_count: i64,
 }
@@ -198,7 +260,7 @@ impl RunRequest {
         Self { call }
     }
 
-    /// field that specifies the description for the backup. If None the backup will have an empty comment.
+    /// field that specifies the description for the backup. If `None` the backup will have an empty comment.
     pub fn comment(self, comment: &str) -> Self {
         Self {
             call: self.call.param("comment", comment),
@@ -215,34 +277,56 @@ impl RunRequest {
     }
 }
 
-/// The `Schedules.UpdateSpec` class contains the fields of the existing schedule which can be updated. This class was added in vSphere API 6.7.
+/// The [`UpdateSpec`](crate::appliance::recovery::backup::schedules::UpdateSpec) structure contains the fields of the existing schedule which can be updated.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.appliance.recovery.backup.schedules.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// List of optional parts. Use the `com.vmware.appliance.recovery.backup.parts.list` method to get information about the supported parts. This attribute was added in vSphere API 6.7. If None the value will not be changed.
+    /// List of optional parts. Use the [`Parts::list`](crate::appliance::recovery::backup::Parts::list) method to get information about the supported parts. If `None` the value will not be changed.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parts: Option<Vec<String>>,
-    /// Password for a backup piece. The backupPassword must adhere to the following password requirements: At least 8 characters, cannot be more than 20 characters in length. At least 1 uppercase letter. At least 1 lowercase letter. At least 1 numeric digit. At least 1 special character (i.e. any character not in \[0-9,a-z,A-Z\]). Only visible ASCII characters (for example, no space). This attribute was added in vSphere API 6.7. If None the value will not be changed.
+    /// Password for a backup piece. The backupPassword must adhere to the following password requirements: At least 8 characters, cannot be more than 20 characters in length. At least 1 uppercase letter. At least 1 lowercase letter. At least 1 numeric digit. At least 1 special character (i.e. any character not in \[0-9,a-z,A-Z\]). Only visible ASCII characters (for example, no space). If `None` the value will not be changed.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_password: Option<vsphere_vapi_runtime::types::Secret>,
-    /// URL of the backup location. This attribute was added in vSphere API 6.7. If None the value will not be changed.
+    /// URL of the backup location. If `None` the value will not be changed.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
-    /// Username for the given location. This attribute was added in vSphere API 6.7. If None the value will not be changed.
+    /// Username for the given location. If `None` the value will not be changed.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_user: Option<String>,
-    /// Password for the given location. This attribute was added in vSphere API 6.7. If None the value will not be changed.
+    /// Password for the given location. If `None` the value will not be changed.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_password: Option<vsphere_vapi_runtime::types::Secret>,
-    /// Enable or disable a schedule. This attribute was added in vSphere API 6.7. If None the value will not be changed.
+    /// Enable or disable a schedule. If `None` the value will not be changed.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
-    /// Recurrence information for the schedule. This attribute was added in vSphere API 6.7. If None the infomration will not be changed. See `com.vmware.appliance.recovery.backup.schedules.recurrence_info`
+    /// Recurrence information for the schedule. If `None` the infomration will not be changed. See [`RecurrenceInfo`](crate::appliance::recovery::backup::schedules::RecurrenceInfo)
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurrence_info: Option<RecurrenceInfo>,
-    /// Retention information for the schedule. This attribute was added in vSphere API 6.7. If None the information will not be changed. See `com.vmware.appliance.recovery.backup.schedules.retention_info`
+    /// Retention information for the schedule. If `None` the information will not be changed. See [`RetentionInfo`](crate::appliance::recovery::backup::schedules::RetentionInfo)
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_info: Option<RetentionInfo>,
-    /// Option to enable Postgres DB/ VCDB fast backup This attribute was added in vSphere API 6.7. If None backup will proceed at slow rate
+    /// Option to enable Postgres DB/ VCDB fast backup. If `None` backup will proceed at slow rate
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fast_backup: Option<bool>,
 }

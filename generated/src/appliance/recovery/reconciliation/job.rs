@@ -6,52 +6,85 @@
 //!
 //! Compiled with the `appliance-recovery` feature.
 
-/// The `Job.CreateSpec` class has the fields to request the start of reconciliation job. This class was added in vSphere API 6.7.
+/// The [`CreateSpec`](crate::appliance::recovery::reconciliation::job::CreateSpec) structure has the fields to request the start of reconciliation job.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.appliance.recovery.reconciliation.job.create_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// Administrators username for SSO. This attribute was added in vSphere API 6.7. If None SSO authentication will not be used. If the vCenter Server is a management node or an embedded node, authentication is required.
+    /// Administrators username for SSO. If `None` SSO authentication will not be used. If the vCenter Server is a management node or an embedded node, authentication is required.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_admin_user_name: Option<String>,
-    /// Password for SSO admin user. This attribute was added in vSphere API 6.7. If None SSO authentication will not be used. If the vCenter Server is a management node or an embedded node, authentication is required.
+    /// Password for SSO admin user. If `None` SSO authentication will not be used. If the vCenter Server is a management node or an embedded node, authentication is required.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_admin_user_password: Option<vsphere_vapi_runtime::types::Secret>,
-    /// Flag indicating whether warnings should be ignored during reconciliation. This attribute was added in vSphere API 6.7. If None, validation warnings will fail the reconciliation operation.
+    /// Flag indicating whether warnings should be ignored during reconciliation. If `None`, validation warnings will fail the reconciliation operation.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore_warnings: Option<bool>,
 }
 
-/// The `Job.Info` class represents the reconciliation job information. It contains information related to current Status, any associated messages and progress as percentage. This class was added in vSphere API 6.7.
+/// The [`Info`](crate::appliance::recovery::reconciliation::job::Info) structure represents the reconciliation job information. It contains information related to current Status, any associated messages and progress as percentage.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.appliance.recovery.reconciliation.job.info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Info {
-    /// Description of the operation associated with the task. This attribute was added in vSphere API 6.7.
+    /// Description of the operation associated with the task.
+    ///
+    /// Since vSphere API 6.7.
     pub description: crate::vapi::standard::LocalizableMessage,
-    /// Name of the service containing the operation. This attribute was added in vSphere API 6.7.
+    /// Name of the service containing the operation.
     ///
     /// Identifier of a `com.vmware.appliance.recovery.reconciliation.job` resource.
-    pub service: crate::ids::ReconciliationJobId,
-    /// Name of the operation associated with the task. This attribute was added in vSphere API 6.7.
-    pub operation: String,
-    /// Parent of the current task. This attribute was added in vSphere API 6.7.
     ///
-    /// This attribute will be None if the task has no parent.
+    /// Since vSphere API 6.7.
+    pub service: crate::ids::ReconciliationJobId,
+    /// Name of the operation associated with the task.
+    ///
+    /// Since vSphere API 6.7.
+    pub operation: String,
+    /// Parent of the current task.
+    ///
+    /// This field will be `None` if the task has no parent.
+    ///
+    /// Since vSphere API 6.7.
     pub parent: Option<String>,
-    /// Identifier of the target resource the operation modifies. This attribute was added in vSphere API 6.7. This attribute will be None if the task has multiple targets or no target.
+    /// Identifier of the target resource the operation modifies. This field will be `None` if the task has multiple targets or no target.
+    ///
+    /// Since vSphere API 6.7.
     pub target: Option<crate::vapi::standard::DynamicId>,
-    /// Status of the operation associated with the task. This attribute was added in vSphere API 6.7.
+    /// Status of the operation associated with the task.
     ///
     /// The variant carries the fields of its case (see [`InfoStatus`]).
+    ///
+    /// Since vSphere API 6.7.
     pub status: InfoStatus,
-    /// Flag to indicate whether or not the operation can be cancelled. The value may change as the operation progresses. This attribute was added in vSphere API 6.7. If None, the operation cannot be canceled.
+    /// Flag to indicate whether or not the operation can be cancelled. The value may change as the operation progresses. If `None`, the operation cannot be canceled.
+    ///
+    /// Since vSphere API 6.7.
     pub cancelable: Option<bool>,
-    /// A list of localized messages. This attribute was added in vSphere API 6.7.
+    /// A list of localized messages.
+    ///
+    /// Since vSphere API 6.7.
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
-    /// The progress of the job as a percentage. This attribute was added in vSphere API 6.7.
+    /// The progress of the job as a percentage.
+    ///
+    /// Since vSphere API 6.7.
     pub progress: i64,
 }
 
-/// The `status` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `status` tag of [`Info`] together with the fields of its case: each variant
+/// carries exactly the fields the metamodel lists for that tag value. Tag values
+/// this crate does not know arrive as `InfoStatus::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -60,27 +93,45 @@ pub enum InfoStatus {
     None,
     /// The operation is in progress.
     Running {
-        /// Time when the operation is started. This attribute was added in vSphere API 6.7.
+        /// Time when the operation is started.
+        ///
+        /// Since vSphere API 6.7.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
     /// The operation completed successfully.
     Succeeded {
-        /// Time when the operation is started. This attribute was added in vSphere API 6.7.
+        /// Time when the operation is started.
+        ///
+        /// Since vSphere API 6.7.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-        /// Time when the operation is completed. This attribute was added in vSphere API 6.7.
+        /// Time when the operation is completed.
+        ///
+        /// Since vSphere API 6.7.
         end_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
     /// The operation failed.
     Failed {
-        /// Description of the error if the operation status is "FAILED". This attribute was added in vSphere API 6.7. If None the description of why the operation failed will be included in the result of the operation (see Info#result).
+        /// Description of the error if the operation status is "FAILED". If `None` the description of why the operation failed will be included in the result of the operation (see `Info.result`).
+        ///
+        /// Since vSphere API 6.7.
         error: Option<serde_json::Value>,
-        /// Time when the operation is started. This attribute was added in vSphere API 6.7.
+        /// Time when the operation is started.
+        ///
+        /// Since vSphere API 6.7.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-        /// Time when the operation is completed. This attribute was added in vSphere API 6.7.
+        /// Time when the operation is completed.
+        ///
+        /// Since vSphere API 6.7.
         end_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoStatus {
@@ -318,7 +369,13 @@ impl<'de> serde::Deserialize<'de> for Info {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Job.Status` class defines the status values that can be reported for an operation. This enumeration was added in vSphere API 6.7.
+    /// The [`Status`](crate::appliance::recovery::reconciliation::job::Status) enumeration defines the status values that can be reported for an operation.
+    ///
+    /// Since vSphere API 6.7.
+    ///
+    /// vAPI enumeration `com.vmware.appliance.recovery.reconciliation.job.status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// The operation is not running.
         None = "NONE",

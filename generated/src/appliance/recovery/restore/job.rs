@@ -7,7 +7,12 @@
 //! Compiled with the `appliance-recovery` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// `Job.BackupRestoreProcessState` class Defines state of backup/restore process
+    /// [`BackupRestoreProcessState`](crate::appliance::recovery::restore::job::BackupRestoreProcessState) enumeration Defines state of backup/restore process
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.appliance.recovery.restore.job.backup_restore_process_state`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum BackupRestoreProcessState {
         /// Failed
         Failed = "FAILED",
@@ -21,7 +26,9 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// `Job.LocalizableMessage` class Structure representing message
+/// [`LocalizableMessage`](crate::appliance::recovery::restore::job::LocalizableMessage) structure Structure representing message
+///
+/// vAPI structure `com.vmware.appliance.recovery.restore.job.localizable_message`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LocalizableMessage {
     /// id in message bundle
@@ -62,7 +69,11 @@ impl LocalizableMessage {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// `Job.LocationType` class Defines type of all locations for backup/restore
+    /// [`LocationType`](crate::appliance::recovery::restore::job::LocationType) enumeration Defines type of all locations for backup/restore
+    ///
+    /// vAPI enumeration `com.vmware.appliance.recovery.restore.job.location_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum LocationType {
         /// Destination is FTP server
         Ftp = "FTP",
@@ -76,15 +87,21 @@ vsphere_vapi_runtime::vapi_enum! {
         Scp = "SCP",
         /// Destination is SFTP server
         Sftp = "SFTP",
-        /// Destination is NFS server This class attribute was added in vSphere API 6.7.2.
+        /// Destination is NFS server.
+        ///
+        /// Since vSphere API 6.7.2.
         Nfs = "NFS",
-        /// Destination is SMB server This class attribute was added in vSphere API 6.7.2.
+        /// Destination is SMB server.
+        ///
+        /// Since vSphere API 6.7.2.
         Smb = "SMB",
         @unknown Unknown
     }
 }
 
-/// `Job.RestoreJobStatus` class Structure representing backup restore status
+/// [`RestoreJobStatus`](crate::appliance::recovery::restore::job::RestoreJobStatus) structure Structure representing backup restore status
+///
+/// vAPI structure `com.vmware.appliance.recovery.restore.job.restore_job_status`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RestoreJobStatus {
     /// process state
@@ -98,7 +115,9 @@ pub struct RestoreJobStatus {
     /// percentage complete
     #[serde(default = "RestoreJobStatus::__missing_progress")]
     pub progress: i64,
-    /// List of standalone parts requested for restore. Only parts with the `com.vmware.appliance.recovery.backup.parts.part.standalone` flag set to `true` can be included. This attribute was added in vSphere API 8.0.3.0. If None entire VCSA restore was requested.
+    /// List of standalone parts requested for restore. Only parts with the [`Part::standalone`](crate::appliance::recovery::backup::parts::Part::standalone) flag set to `true` can be included. If `None` entire VCSA restore was requested.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parts: Option<Vec<String>>,
 }
@@ -119,10 +138,14 @@ impl RestoreJobStatus {
     }
 }
 
-/// `Job.RestoreRequest` class Structure representing requested restore piece
+/// [`RestoreRequest`](crate::appliance::recovery::restore::job::RestoreRequest) structure Structure representing requested restore piece
+///
+/// vAPI structure `com.vmware.appliance.recovery.restore.job.restore_request`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RestoreRequest {
-    /// List of standalone parts to restore. Only parts with the `com.vmware.appliance.recovery.backup.parts.part.standalone` flag set to `true` can be included. This attribute was added in vSphere API 8.0.3.0. If None entire VCSA will be restored.
+    /// List of standalone parts to restore. Only parts with the [`Part::standalone`](crate::appliance::recovery::backup::parts::Part::standalone) flag set to `true` can be included. If `None` entire VCSA will be restored.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parts: Option<Vec<String>>,
     /// a password for a backup piece backupPassword If no password then the piece will not be decrypted
@@ -139,13 +162,19 @@ pub struct RestoreRequest {
     /// password for location locationPassword Password for the specified user if login is required at this location.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_password: Option<vsphere_vapi_runtime::types::Secret>,
-    /// Administrators Username for SSO. This attribute was added in vSphere API 6.7. If None SSO authentication will not be used. If the vCenter Server is a management node or an embedded node, authentication is required.
+    /// Administrators Username for SSO. If `None` SSO authentication will not be used. If the vCenter Server is a management node or an embedded node, authentication is required.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_admin_user_name: Option<String>,
-    /// The password for SSO admin user. This attribute was added in vSphere API 6.7. If None SSO authentication will not be used. If the vCenter Server is a management node or an embedded node, authentication is required.
+    /// The password for SSO admin user. If `None` SSO authentication will not be used. If the vCenter Server is a management node or an embedded node, authentication is required.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_admin_user_password: Option<vsphere_vapi_runtime::types::Secret>,
-    /// The flag to ignore warnings during restore This attribute was added in vSphere API 6.7. If None, validation warnings will fail the restore operation
+    /// The flag to ignore warnings during restore. If `None`, validation warnings will fail the restore operation
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore_warnings: Option<bool>,
 }
@@ -179,7 +208,9 @@ impl RestoreRequest {
     }
 }
 
-/// `Job.ReturnResult` class Structure representing precheck result
+/// [`ReturnResult`](crate::appliance::recovery::restore::job::ReturnResult) structure Structure representing precheck result
+///
+/// vAPI structure `com.vmware.appliance.recovery.restore.job.return_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReturnResult {
     /// Check status
@@ -202,7 +233,11 @@ impl ReturnResult {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// `Job.ReturnStatus` class Defines the state of precheck
+    /// [`ReturnStatus`](crate::appliance::recovery::restore::job::ReturnStatus) enumeration Defines the state of precheck
+    ///
+    /// vAPI enumeration `com.vmware.appliance.recovery.restore.job.return_status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum ReturnStatus {
         /// Check failed
         Fail = "FAIL",

@@ -6,16 +6,24 @@
 //!
 //! Compiled with the `appliance-core` feature.
 
-/// `Options.Info` class Structure representing hash mode and supported hash algorithms This class was added in vSphere API 9.0.0.0.
+/// [`Info`](crate::appliance::system::crypto_hash::options::Info) structure Structure representing hash mode and supported hash algorithms.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.appliance.system.crypto_hash.options.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Hash mode representing state of global hash switch This attribute was added in vSphere API 9.0.0.0.
+    /// Hash mode representing state of global hash switch.
     ///
     /// Identifier of a `com.vmware.appliance.system.crypto_hash` resource.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub hash_mode: crate::ids::CryptoHashId,
-    /// List of hash algorithms supported for a hash mode This attribute was added in vSphere API 9.0.0.0.
+    /// List of hash algorithms supported for a hash mode.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "Info::__missing_hash_algorithms",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -32,12 +40,18 @@ impl Info {
     }
 }
 
-/// List of available hash modes that can be set This class was added in vSphere API 9.0.0.0.
+/// List of available hash modes that can be set.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.appliance.system.crypto_hash.options.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// List of hash mode Info This attribute was added in vSphere API 9.0.0.0.
+    /// List of hash mode Info.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "ListResult::__missing_modes",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

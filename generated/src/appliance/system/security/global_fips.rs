@@ -6,14 +6,15 @@
 //!
 //! Compiled with the `appliance-core` feature.
 
-/// This class was added in vSphere API 7.0.1.0.
+/// Since vSphere API 7.0.1.0. **Deprecated** since vSphere API 9.0.0.0.
 ///
-/// This class is deprecated as of vSphere API 9.0.0.0.
-///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure `com.vmware.appliance.system.security.global_fips.info`.
+#[deprecated(note = "since vSphere API 9.0.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// FIPS setting state. This attribute was added in vSphere API 7.0.1.0.
+    /// FIPS setting state.
+    ///
+    /// Since vSphere API 7.0.1.0.
     #[serde(default = "Info::__missing_enabled")]
     pub enabled: bool,
 }
@@ -27,14 +28,15 @@ impl Info {
     }
 }
 
-/// This class was added in vSphere API 7.0.1.0.
+/// Since vSphere API 7.0.1.0. **Deprecated** since vSphere API 9.0.0.0.
 ///
-/// This class is deprecated as of vSphere API 9.0.0.0.
-///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure `com.vmware.appliance.system.security.global_fips.update_spec`.
+#[deprecated(note = "since vSphere API 9.0.0.0")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// FIPS setting state. This attribute was added in vSphere API 7.0.1.0. If None, the value is unchanged.
+    /// FIPS setting state. If `None`, the value is unchanged.
+    ///
+    /// Since vSphere API 7.0.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }

@@ -6,13 +6,21 @@
 //!
 //! Compiled with the `appliance-core` feature.
 
-/// The `Global.Info` class contains the information about a profile and its TLS configuration. This class was added in vSphere API 8.0.3.0.
+/// The [`Info`](crate::appliance::tls::manual_parameters::global::Info) structure contains the information about a profile and its TLS configuration.
+///
+/// Since vSphere API 8.0.3.0.
+///
+/// vAPI structure `com.vmware.appliance.tls.manual_parameters.global.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Indicates if the current manual TLS parameters are activated for the appliance or standard TLS Profile is used instead of them This attribute was added in vSphere API 8.0.3.0.
+    /// Indicates if the current manual TLS parameters are activated for the appliance or standard TLS Profile is used instead of them.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default = "Info::__missing_manual_active")]
     pub manual_active: bool,
-    /// Contains information about the configuration. This attribute was added in vSphere API 8.0.3.0.
+    /// Contains information about the configuration.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default = "Info::__missing_spec")]
     pub spec: SetSpec,
 }
@@ -33,13 +41,22 @@ impl Info {
     }
 }
 
-/// The `Global.ProtocolVersionInfo` class contains the information about the TLS protocol version and its ciphers. This class was added in vSphere API 8.0.3.0.
+/// The [`ProtocolVersionInfo`](crate::appliance::tls::manual_parameters::global::ProtocolVersionInfo) structure contains the information about the TLS protocol version and its ciphers.
+///
+/// Since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.appliance.tls.manual_parameters.global.protocol_version_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProtocolVersionInfo {
-    /// Defines the TLS protocol version. This attribute was added in vSphere API 8.0.3.0.
+    /// Defines the TLS protocol version.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default = "ProtocolVersionInfo::__missing_version")]
     pub version: String,
-    /// Defines the TLS protocol ciphers in IANA form. This attribute was added in vSphere API 8.0.3.0.
+    /// Defines the TLS protocol ciphers in IANA form.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(
         default = "ProtocolVersionInfo::__missing_ciphers",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -63,26 +80,35 @@ impl ProtocolVersionInfo {
     }
 }
 
-/// The `Global.SetSpec` class contains the information about the TLS Profile. This class was added in vSphere API 8.0.3.0.
+/// The [`SetSpec`](crate::appliance::tls::manual_parameters::global::SetSpec) structure contains the information about the TLS Profile.
+///
+/// Since vSphere API 8.0.3.0.
+///
+/// vAPI structure `com.vmware.appliance.tls.manual_parameters.global.set_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetSpec {
-    /// Defines the list of TLS protocol version and their ciphers This attribute was added in vSphere API 8.0.3.0.
+    /// Defines the list of TLS protocol version and their ciphers.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(
         default = "SetSpec::__missing_protocol_versions",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub protocol_versions: Vec<ProtocolVersionInfo>,
-    /// Defines the TLS Profile curves in IANA form. This attribute was added in vSphere API 8.0.3.0.
+    /// Defines the TLS Profile curves in IANA form.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(
         default = "SetSpec::__missing_curves",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub curves: Vec<String>,
-    /// Indicates if FIPS 140-3 compliance is enforced for the TLS Profile. This attribute was added in vSphere API 8.0.3.0.
+    /// Indicates if FIPS 140-3 compliance is enforced for the TLS Profile.
     ///
-    /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0. in 9.0.0.0 and above all profiles are FIPS compliant, always @term true.
-    ///
-    /// **Deprecated** in the vSphere API.
+    /// Since vSphere API 8.0.3.0. **Deprecated** since vSphere API 9.0.0.0: in 9.0.0.0 and above all profiles are FIPS compliant, always `true`.
+    #[deprecated(
+        note = "since vSphere API 9.0.0.0: in 9.0.0.0 and above all profiles are FIPS compliant, always true."
+    )]
     #[serde(default = "SetSpec::__missing_fips_enforced")]
     pub fips_enforced: bool,
 }
@@ -120,18 +146,26 @@ impl ::vsphere_vapi_runtime::de::Zero for SetSpec {
     }
 }
 
-/// The `Global.SetSpecEx` class contains the parameters for the custom TLS Profile which shall be applied to the appliance. This class was added in vSphere API 9.0.0.0.
+/// The [`SetSpecEx`](crate::appliance::tls::manual_parameters::global::SetSpecEx) structure contains the parameters for the custom TLS Profile which shall be applied to the appliance.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.appliance.tls.manual_parameters.global.set_spec_ex`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetSpecEx {
-    /// Defines the list of TLS protocol version and their ciphers This attribute was added in vSphere API 9.0.0.0.
+    /// Defines the list of TLS protocol version and their ciphers.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "SetSpecEx::__missing_protocol_versions",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub protocol_versions: Vec<ProtocolVersionInfo>,
-    /// Defines the TLS Profile curves in IANA form. This attribute was added in vSphere API 9.0.0.0.
+    /// Defines the TLS Profile curves in IANA form.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "SetSpecEx::__missing_curves",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

@@ -6,28 +6,37 @@
 //!
 //! Compiled with the `appliance-core` feature.
 
-/// The `Services.Info` class contains the information about TLS configuration of a specific service. This class was added in vSphere API 9.0.0.0.
+/// The [`Info`](crate::appliance::tls::manual_parameters::services::Info) structure contains the information about TLS configuration of a specific service.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.appliance.tls.manual_parameters.services.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Defines the list of TLS protocol version and their ciphers This attribute was added in vSphere API 9.0.0.0.
+    /// Defines the list of TLS protocol version and their ciphers.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "Info::__missing_protocol_versions",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub protocol_versions: Vec<ProtocolVersionInfo>,
-    /// Defines the TLS Profile curves in IANA form. This attribute was added in vSphere API 9.0.0.0.
+    /// Defines the TLS Profile curves in IANA form.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "Info::__missing_curves",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub curves: Vec<String>,
-    /// Indicates if FIPS 140-3 compliance is enforced for the TLS Profile. This attribute was added in vSphere API 9.0.0.0.
+    /// Indicates if FIPS 140-3 compliance is enforced for the TLS Profile.
     ///
-    /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0. in 9.0.0.0 and above all profiles are FIPS compliant, always @term true.
-    ///
-    /// **Deprecated** in the vSphere API.
+    /// Since vSphere API 9.0.0.0. **Deprecated** since vSphere API 9.0.0.0: in 9.0.0.0 and above all profiles are FIPS compliant, always `true`.
+    #[deprecated(
+        note = "since vSphere API 9.0.0.0: in 9.0.0.0 and above all profiles are FIPS compliant, always true."
+    )]
     #[serde(default = "Info::__missing_fips_enforced")]
     pub fips_enforced: bool,
 }
@@ -55,26 +64,41 @@ impl Info {
     }
 }
 
-/// The `Services.ListItem` class contains the information about the service. This class was added in vSphere API 9.0.0.0.
+/// The [`ListItem`](crate::appliance::tls::manual_parameters::services::ListItem) structure contains the information about the service.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.appliance.tls.manual_parameters.services.list_item`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListItem {
-    /// Defines the TLS integrated service. This attribute was added in vSphere API 9.0.0.0.
+    /// Defines the TLS integrated service.
     ///
     /// Identifier of a `com.vmware.appliance.tls.manual_parameters.services` resource.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub service: crate::ids::ManualParametersServicesId,
-    /// Contains information about the TLS configurations of a specific service. This attribute was added in vSphere API 9.0.0.0. If None, there is no specific configuration for that service.
+    /// Contains information about the TLS configurations of a specific service. If `None`, there is no specific configuration for that service.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub info: Option<Info>,
 }
 
-/// The `Services.ListResult` class contains the information about the list of services integrated with TLS. This class was added in vSphere API 9.0.0.0.
+/// The [`ListResult`](crate::appliance::tls::manual_parameters::services::ListResult) structure contains the information about the list of services integrated with TLS.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.appliance.tls.manual_parameters.services.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// Defines the list of services integrated with TLS and its configuration. This attribute was added in vSphere API 9.0.0.0.
+    /// Defines the list of services integrated with TLS and its configuration.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "ListResult::__missing_services",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -91,15 +115,24 @@ impl ListResult {
     }
 }
 
-/// The `Services.ProtocolVersionInfo` class contains the information about the TLS protocol version and its ciphers. This class was added in vSphere API 9.0.0.0.
+/// The [`ProtocolVersionInfo`](crate::appliance::tls::manual_parameters::services::ProtocolVersionInfo) structure contains the information about the TLS protocol version and its ciphers.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.appliance.tls.manual_parameters.services.protocol_version_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProtocolVersionInfo {
-    /// Defines the TLS protocol version. This attribute was added in vSphere API 9.0.0.0.
+    /// Defines the TLS protocol version.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "ProtocolVersionInfo::__missing_version")]
     pub version: String,
-    /// Defines the TLS protocol ciphers in IANA form. This attribute was added in vSphere API 9.0.0.0.
+    /// Defines the TLS protocol ciphers in IANA form.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "ProtocolVersionInfo::__missing_ciphers",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -123,18 +156,26 @@ impl ProtocolVersionInfo {
     }
 }
 
-/// The `Services.SetSpec` class contains the information about the TLS parameters. This class was added in vSphere API 9.0.0.0.
+/// The [`SetSpec`](crate::appliance::tls::manual_parameters::services::SetSpec) structure contains the information about the TLS parameters.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.appliance.tls.manual_parameters.services.set_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetSpec {
-    /// Defines the list of TLS protocol version and their ciphers This attribute was added in vSphere API 9.0.0.0.
+    /// Defines the list of TLS protocol version and their ciphers.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "SetSpec::__missing_protocol_versions",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub protocol_versions: Vec<ProtocolVersionInfo>,
-    /// Defines the TLS Profile curves in IANA form. This attribute was added in vSphere API 9.0.0.0.
+    /// Defines the TLS Profile curves in IANA form.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "SetSpec::__missing_curves",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

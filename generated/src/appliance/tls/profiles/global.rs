@@ -6,21 +6,33 @@
 //!
 //! Compiled with the `appliance-core` feature.
 
-/// The `Global.Info` class contains the information about the profile name. This class was added in vSphere API 8.0.3.0.
+/// The [`Info`](crate::appliance::tls::profiles::global::Info) structure contains the information about the profile name.
+///
+/// Since vSphere API 8.0.3.0.
+///
+/// vAPI structure `com.vmware.appliance.tls.profiles.global.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Defines the standard profile name. This attribute was added in vSphere API 8.0.3.0.
+    /// Defines the standard profile name.
     ///
     /// Identifier of a `com.vmware.appliance.tls.profiles` resource.
+    ///
+    /// Since vSphere API 8.0.3.0.
     pub profile: crate::ids::ProfilesId,
 }
 
-/// The `Global.SetSpec` class contains the information about the profile name. This class was added in vSphere API 8.0.3.0.
+/// The [`SetSpec`](crate::appliance::tls::profiles::global::SetSpec) structure contains the information about the profile name.
+///
+/// Since vSphere API 8.0.3.0.
+///
+/// vAPI structure `com.vmware.appliance.tls.profiles.global.set_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetSpec {
-    /// Defines the standard profile name. This attribute was added in vSphere API 8.0.3.0.
+    /// Defines the standard profile name.
     ///
     /// Identifier of a `com.vmware.appliance.tls.profiles` resource.
+    ///
+    /// Since vSphere API 8.0.3.0.
     pub profile: crate::ids::ProfilesId,
 }
 

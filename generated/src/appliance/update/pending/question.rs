@@ -5,7 +5,13 @@
 //! Compiled with the `appliance-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Pending.Question.InputType` class defines representation of field fields in GUI or CLI This enumeration was added in vSphere API 6.7.
+    /// The [`InputType`](crate::appliance::update::pending::question::InputType) enumeration defines representation of field fields in GUI or CLI.
+    ///
+    /// Since vSphere API 6.7.
+    ///
+    /// vAPI enumeration `com.vmware.appliance.update.pending.question.input_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum InputType {
         /// plain text answer
         PlainText = "PLAIN_TEXT",

@@ -6,15 +6,25 @@
 //!
 //! Compiled with the `content-library` feature.
 
-/// The `Changes.Info` class contains information about a library item change. This class was added in vSphere API 6.9.1.
+/// The [`Info`](crate::content::library::item::changes::Info) structure contains information about a library item change.
+///
+/// Since vSphere API 6.9.1.
+///
+/// vAPI structure `com.vmware.content.library.item.changes.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The date and time when the item content was changed. This attribute was added in vSphere API 6.9.1.
+    /// The date and time when the item content was changed.
+    ///
+    /// Since vSphere API 6.9.1.
     pub time: vsphere_vapi_runtime::types::DateTime,
-    /// The user who made the content change. This attribute was added in vSphere API 6.9.1. This attribute will be None if the user could not be determined.
+    /// The user who made the content change. This field will be `None` if the user could not be determined.
+    ///
+    /// Since vSphere API 6.9.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
-    /// The full message describing the content change. This attribute was added in vSphere API 6.9.1. This attribute will be None if a message was not provided when the item content was changed.
+    /// The full message describing the content change. This field will be `None` if a message was not provided when the item content was changed.
+    ///
+    /// Since vSphere API 6.9.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -32,19 +42,31 @@ impl Info {
     }
 }
 
-/// The `Changes.Summary` class contains commonly used information about a library item change. This class was added in vSphere API 6.9.1.
+/// The [`Summary`](crate::content::library::item::changes::Summary) structure contains commonly used information about a library item change.
+///
+/// Since vSphere API 6.9.1.
+///
+/// vAPI structure `com.vmware.content.library.item.changes.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// The version of the library item. This attribute was added in vSphere API 6.9.1.
+    /// The version of the library item.
     ///
     /// Identifier of a `com.vmware.content.library.item.Version` resource.
+    ///
+    /// Since vSphere API 6.9.1.
     pub version: crate::ids::ItemVersionId,
-    /// The date and time when the item content was changed. This attribute was added in vSphere API 6.9.1.
+    /// The date and time when the item content was changed.
+    ///
+    /// Since vSphere API 6.9.1.
     pub time: vsphere_vapi_runtime::types::DateTime,
-    /// The user who made the content change. This attribute was added in vSphere API 6.9.1. This attribute will be None if the user could not be determined.
+    /// The user who made the content change. This field will be `None` if the user could not be determined.
+    ///
+    /// Since vSphere API 6.9.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
-    /// The short message describing the content change. The message is truncated to the first 80 characters or first non-leading newline character, whichever length is shorter. This attribute was added in vSphere API 6.9.1. This attribute will be None if a message was not provided when the item content was changed.
+    /// The short message describing the content change. The message is truncated to the first 80 characters or first non-leading newline character, whichever length is shorter. This field will be `None` if a message was not provided when the item content was changed.
+    ///
+    /// Since vSphere API 6.9.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_message: Option<String>,
 }

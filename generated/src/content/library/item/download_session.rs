@@ -49,7 +49,7 @@ impl KeepAliveRequest {
         Self { call }
     }
 
-    /// Optional update to the progress property of the session. If specified, the new progress should be greater then the current progress. See `com.vmware.content.library.item.download_session_model.client_progress`. If not specified the progress is not updated.
+    /// Optional update to the progress property of the session. If specified, the new progress should be greater then the current progress. See [`DownloadSessionModel::client_progress`](crate::content::library::item::DownloadSessionModel::client_progress). If not specified the progress is not updated.
     pub fn progress(self, progress: i64) -> Self {
         Self {
             call: self.call.param("progress", &progress),

@@ -6,6 +6,10 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The state of the download session.
+    ///
+    /// vAPI enumeration `com.vmware.content.library.item.download_session_model.state`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum State {
         /// The session is active. Individual files may be in the process of being transferred and may become ready for download at different times.
         Active = "ACTIVE",

@@ -7,27 +7,37 @@
 //! Compiled with the `content-library` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `File.ChecksumAlgorithm` class defines the valid checksum algorithms.
+    /// The [`ChecksumAlgorithm`](crate::content::library::item::file::ChecksumAlgorithm) enumeration defines the valid checksum algorithms.
+    ///
+    /// vAPI enumeration `com.vmware.content.library.item.file.checksum_algorithm`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum ChecksumAlgorithm {
         /// Checksum algorithm: SHA-1
         Sha1 = "SHA1",
         /// Checksum algorithm: MD5
         Md5 = "MD5",
-        /// Checksum algorithm: SHA-256 This class attribute was added in vSphere API 6.8.
+        /// Checksum algorithm: SHA-256.
+        ///
+        /// Since vSphere API 6.8.
         Sha256 = "SHA256",
-        /// Checksum algorithm: SHA-512 This class attribute was added in vSphere API 6.8.
+        /// Checksum algorithm: SHA-512.
+        ///
+        /// Since vSphere API 6.8.
         Sha512 = "SHA512",
         @unknown Unknown
     }
 }
 
-/// Provides checksums for a `com.vmware.content.library.item.file.info` object.
+/// Provides checksums for a [`Info`](crate::content::library::item::file::Info) object.
+///
+/// vAPI structure `com.vmware.content.library.item.file.checksum_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChecksumInfo {
-    /// The checksum algorithm (SHA1, MD5, SHA256, SHA512) used to calculate the checksum. If not specified the default checksum algorithm is `com.vmware.content.library.item.file.checksum_algorithm.SHA1`.
+    /// The checksum algorithm (SHA1, MD5, SHA256, SHA512) used to calculate the checksum. If not specified the default checksum algorithm is [`ChecksumAlgorithm::Sha1`](crate::content::library::item::file::ChecksumAlgorithm::Sha1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub algorithm: Option<ChecksumAlgorithm>,
-    /// The checksum value calculated with `com.vmware.content.library.item.file.checksum_info.algorithm`.
+    /// The checksum value calculated with [`ChecksumInfo::algorithm`](crate::content::library::item::file::ChecksumInfo::algorithm).
     #[serde(default = "ChecksumInfo::__missing_checksum")]
     pub checksum: String,
 }
@@ -41,12 +51,14 @@ impl ChecksumInfo {
     }
 }
 
-/// The `File.Info` class provides information about a file in Content Library Service storage.
+/// The [`Info`](crate::content::library::item::file::Info) structure provides information about a file in Content Library Service storage.
 ///
 /// A file is an actual stored object for a library item. An item will have zero files initially, but one or more can be uploaded to the item.
+///
+/// vAPI structure `com.vmware.content.library.item.file.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// A checksum for validating the content of the file. This value can be used to verify that a transfer was completed without errors. A checksum cannot always be calculated, and the value will be None if the file does not have content.
+    /// A checksum for validating the content of the file. This value can be used to verify that a transfer was completed without errors. A checksum cannot always be calculated, and the value will be `None` if the file does not have content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checksum_info: Option<ChecksumInfo>,
     /// The name of the file. This value will be unique within the library item for each file. It cannot be an empty string.
@@ -61,11 +73,13 @@ pub struct Info {
     /// The version of this file; incremented when a new copy of the file is uploaded.
     #[serde(default = "Info::__missing_version")]
     pub version: String,
-    /// The URL endpoint that can be used to download the file. Eg URL: <https://>{vc}/cls/static/{libraryId}/{itemId}/{fileName}?version={version} `com.vmware.content.library.item.file.info.version` query param in the URL specifies the latest version of the file present in storage. When URL is hit with version query param, the file version specified in version query param is downloaded. The download will fail with 404 not found error if the specified version is no longer present in storage. If URL is hit without version query param, the latest file version present in storage is downloaded.
+    /// The URL endpoint that can be used to download the file. Eg URL: <https://>{vc}/cls/static/{libraryId}/{itemId}/{fileName}?version={version} [`Info::version`](crate::content::library::item::file::Info::version) query param in the URL specifies the latest version of the file present in storage. When URL is hit with version query param, the file version specified in version query param is downloaded. The download will fail with 404 not found error if the specified version is no longer present in storage. If URL is hit without version query param, the latest file version present in storage is downloaded.
     ///
-    /// It is expected to provide API session i.e. vmware-api-session-id in header while using the URL to download the file. vmware-api-session-id can be obtained from com.vmware.cis.Session#create() method Eg: wget --header="vmware-api-session-id: {sessionId}" fileDownloadEndpoint This attribute was added in vSphere API 9.0.0.0. None if the file is not present in storage i.e `com.vmware.content.library.item.file.info.cached` is False or library item is of VMTX Template type (as download of VMTX template is not supported currently)
+    /// It is expected to provide API session i.e. vmware-api-session-id in header while using the URL to download the file. vmware-api-session-id can be obtained from [`Session::create`](crate::cis::Session::create)() method Eg: wget --header="vmware-api-session-id: {sessionId}" fileDownloadEndpoint. `None` if the file is not present in storage i.e [`Info::cached`](crate::content::library::item::file::Info::cached) is `false` or library item is of VMTX Template type (as download of VMTX template is not supported currently)
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_download_endpoint: Option<String>,
 }

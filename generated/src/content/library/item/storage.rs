@@ -6,7 +6,9 @@
 //!
 //! Compiled with the `content-library` feature.
 
-/// The `Storage.Info` class is the expanded form of `com.vmware.content.library.item.file.info` that includes details about the storage backing for a file in a library item.
+/// The [`Info`](crate::content::library::item::storage::Info) structure is the expanded form of [`Info`](crate::content::library::item::file::Info) that includes details about the storage backing for a file in a library item.
+///
+/// vAPI structure `com.vmware.content.library.item.storage.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The storage backing on which this object resides. This might not be the same as the default storage backing associated with the library.
@@ -18,7 +20,7 @@ pub struct Info {
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub storage_uris: Vec<String>,
-    /// A checksum for validating the content of the file. This value can be used to verify that a transfer was completed without errors. A checksum cannot always be calculated, and the value will be None if the file does not have content.
+    /// A checksum for validating the content of the file. This value can be used to verify that a transfer was completed without errors. A checksum cannot always be calculated, and the value will be `None` if the file does not have content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checksum_info: Option<crate::content::library::item::file::ChecksumInfo>,
     /// The name of the file. This value will be unique within the library item for each file. It cannot be an empty string.
@@ -33,11 +35,13 @@ pub struct Info {
     /// The version of this file; incremented when a new copy of the file is uploaded.
     #[serde(default = "Info::__missing_version")]
     pub version: String,
-    /// The URL endpoint that can be used to download the file. Eg URL: <https://>{vc}/cls/static/{libraryId}/{itemId}/{fileName}?version={version} `com.vmware.content.library.item.file.info.version` query param in the URL specifies the latest version of the file present in storage. When URL is hit with version query param, the file version specified in version query param is downloaded. The download will fail with 404 not found error if the specified version is no longer present in storage. If URL is hit without version query param, the latest file version present in storage is downloaded.
+    /// The URL endpoint that can be used to download the file. Eg URL: <https://>{vc}/cls/static/{libraryId}/{itemId}/{fileName}?version={version} [`Info::version`](crate::content::library::item::file::Info::version) query param in the URL specifies the latest version of the file present in storage. When URL is hit with version query param, the file version specified in version query param is downloaded. The download will fail with 404 not found error if the specified version is no longer present in storage. If URL is hit without version query param, the latest file version present in storage is downloaded.
     ///
-    /// It is expected to provide API session i.e. vmware-api-session-id in header while using the URL to download the file. vmware-api-session-id can be obtained from com.vmware.cis.Session#create() method Eg: wget --header="vmware-api-session-id: {sessionId}" fileDownloadEndpoint This attribute was added in vSphere API 9.0.0.0. None if the file is not present in storage i.e `com.vmware.content.library.item.file.info.cached` is False or library item is of VMTX Template type (as download of VMTX template is not supported currently)
+    /// It is expected to provide API session i.e. vmware-api-session-id in header while using the URL to download the file. vmware-api-session-id can be obtained from [`Session::create`](crate::cis::Session::create)() method Eg: wget --header="vmware-api-session-id: {sessionId}" fileDownloadEndpoint. `None` if the file is not present in storage i.e [`Info::cached`](crate::content::library::item::file::Info::cached) is `false` or library item is of VMTX Template type (as download of VMTX template is not supported currently)
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_download_endpoint: Option<String>,
 }

@@ -49,7 +49,7 @@ impl KeepAliveRequest {
         Self { call }
     }
 
-    /// Optional update to the progress property of the session. If specified, the new progress should be greater then the current progress. See `com.vmware.content.library.item.update_session_model.client_progress`. If not specified the progress is not updated.
+    /// Optional update to the progress property of the session. If specified, the new progress should be greater then the current progress. See [`UpdateSessionModel::client_progress`](crate::content::library::item::UpdateSessionModel::client_progress). If not specified the progress is not updated.
     pub fn client_progress(self, client_progress: i64) -> Self {
         Self {
             call: self.call.param("client_progress", &client_progress),

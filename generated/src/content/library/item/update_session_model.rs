@@ -6,6 +6,10 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The state of an update session.
+    ///
+    /// vAPI enumeration `com.vmware.content.library.item.update_session_model.state`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum State {
         /// The session is currently active. This is the initial state when the session is created. Files may be uploaded by the client or pulled by the Content Library Service at this stage.
         Active = "ACTIVE",

@@ -5,7 +5,14 @@
 //! Compiled with the `content-library` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Subscriptions.CreateSpecSubscribedLibrary.Target` class defines the options related to the target subscribed library which will be associated with the subscription. This enumeration was added in vSphere API 6.7.2.
+    /// The [`Target`](crate::content::library::subscriptions::create_spec_subscribed_library::Target) enumeration defines the options related to the target subscribed library which will be associated with the subscription.
+    ///
+    /// Since vSphere API 6.7.2.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.content.library.subscriptions.create_spec_subscribed_library.target`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Target {
         /// Create a new subscribed library.
         CreateNew = "CREATE_NEW",

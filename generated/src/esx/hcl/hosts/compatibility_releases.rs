@@ -7,7 +7,10 @@
 //!
 //! Compiled with the `esx-core` feature.
 
-/// This `CompatibilityReleases.EsxiCompatibilityReleases` class contains attributes that describe available releases for generating compatibility report for a specific ESXi host.
+/// This [`EsxiCompatibilityReleases`](crate::esx::hcl::hosts::compatibility_releases::EsxiCompatibilityReleases) structure contains fields that describe available releases for generating compatibility report for a specific ESXi host.
+///
+/// vAPI structure
+/// `com.vmware.esx.hcl.hosts.compatibility_releases.esxi_compatibility_releases`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EsxiCompatibilityReleases {
     /// The current release of the ESXi, which also can be checked for compatibility.

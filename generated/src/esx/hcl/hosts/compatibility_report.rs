@@ -7,7 +7,9 @@
 //!
 //! Compiled with the `esx-core` feature.
 
-/// This `CompatibilityReport.BiosConstraint` class contains attributes that describe the BIOS that is supported for the given server and ESXi release.
+/// This [`BiosConstraint`](crate::esx::hcl::hosts::compatibility_report::BiosConstraint) structure contains fields that describe the BIOS that is supported for the given server and ESXi release.
+///
+/// vAPI structure `com.vmware.esx.hcl.hosts.compatibility_report.bios_constraint`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BiosConstraint {
     /// The BIOS information about the constraint.
@@ -37,14 +39,16 @@ impl BiosConstraint {
     }
 }
 
-/// The `CompatibilityReport.Result` class contains the result of hardware compatibility report creation operation.
+/// The [`CompatibilityReportResult`](crate::esx::hcl::hosts::compatibility_report::CompatibilityReportResult) structure contains the result of hardware compatibility report creation operation.
+///
+/// vAPI structure `com.vmware.esx.hcl.hosts.compatibility_report.result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CompatibilityReportResult {
     /// The hardware compatibility report.
     pub report: HclReport,
-    /// The identifier of the compatibility report. `com.vmware.esx.hcl.reports.get` provides location where a file based report based on the `CompatibilityReport.HclReport` can be downloaded using this identifier.
+    /// The identifier of the compatibility report. [`Reports::get`](crate::esx::hcl::Reports::get) provides location where a file based report based on the [`HclReport`](crate::esx::hcl::hosts::compatibility_report::HclReport) can be downloaded using this identifier.
     ///
-    /// None in case of error reported in `com.vmware.esx.hcl.hosts.compatibility_report.hcl_report.notifications`.
+    /// `None` in case of error reported in [`HclReport::notifications`](crate::esx::hcl::hosts::compatibility_report::HclReport::notifications).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
 }
@@ -63,7 +67,7 @@ impl CreateTaskRequest {
         Self { call }
     }
 
-    /// Specifies the input parameters for generating compatibility report. If None host compatibility will be checked against the current release of the ESXi.
+    /// Specifies the input parameters for generating compatibility report. If `None` host compatibility will be checked against the current release of the ESXi.
     pub fn spec(self, spec: &Spec) -> Self {
         Self {
             call: self.call.param("spec", spec),
@@ -88,13 +92,16 @@ impl CreateTaskRequest {
     }
 }
 
-/// This `CompatibilityReport.DeviceConstraint` class contains attributes that describe pair of driver and firmware that are supported for a given PCI device and ESXi release.
+/// This [`DeviceConstraint`](crate::esx::hcl::hosts::compatibility_report::DeviceConstraint) structure contains fields that describe pair of driver and firmware that are supported for a given PCI device and ESXi release.
+///
+/// vAPI structure
+/// `com.vmware.esx.hcl.hosts.compatibility_report.device_constraint`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeviceConstraint {
     /// The driver information about the constraint.
     #[serde(default = "DeviceConstraint::__missing_driver")]
     pub driver: crate::esx::hcl::Driver,
-    /// The firmware information about the constraint. If None there is no firmware restriction on the driver to work with that release.
+    /// The firmware information about the constraint. If `None` there is no firmware restriction on the driver to work with that release.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firmware: Option<crate::esx::hcl::Firmware>,
     /// Any information that should be taken into account when reviewing the device constraint.
@@ -121,9 +128,11 @@ impl DeviceConstraint {
     }
 }
 
-/// This `CompatibilityReport.DeviceHclInfo` class contains attributes that describe a PCI device of a given ESXi host and its compatibility information.
+/// This [`DeviceHclInfo`](crate::esx::hcl::hosts::compatibility_report::DeviceHclInfo) structure contains fields that describe a PCI device of a given ESXi host and its compatibility information.
 ///
-/// If there are multiple PCI devices of the same type on the host each one will be listed in separate instance of this class.
+/// If there are multiple PCI devices of the same type on the host each one will be listed in separate instance of this structure.
+///
+/// vAPI structure `com.vmware.esx.hcl.hosts.compatibility_report.device_hcl_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeviceHclInfo {
     /// Indicates compatibility status of the PCI device.
@@ -131,13 +140,13 @@ pub struct DeviceHclInfo {
     /// Information about the PCI device.
     #[serde(default = "DeviceHclInfo::__missing_device")]
     pub device: crate::esx::hcl::PciDevice,
-    /// Lists the constraints the target ESXi release has for this PCI device If None no constraints are present as PCI device is either not compatible or compatibility information is not found.
+    /// Lists the constraints the target ESXi release has for this PCI device If `None` no constraints are present as PCI device is either not compatible or compatibility information is not found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_constraints: Option<Vec<DeviceConstraint>>,
-    /// Provides information about supported releases for this device. If None device is compatible with the given target release.
+    /// Provides information about supported releases for this device. If `None` device is compatible with the given target release.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_releases: Option<Vec<String>>,
-    /// Provides link to the VMware Compatibility Guide for further information on the compatibility. If None there is no VMware Compatibility link available as this is device used by VSAN.
+    /// Provides link to the VMware Compatibility Guide for further information on the compatibility. If `None` there is no VMware Compatibility link available as this is device used by VSAN.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vcg_link: Option<String>,
     /// Information that needs to be taken into account when considering this device hcl. Only set if there is any information reported.
@@ -171,7 +180,9 @@ impl DeviceHclInfo {
     }
 }
 
-/// This `CompatibilityReport.HclReport` represents the hardware compatibility report generated for a specific host and target ESXi release.
+/// This [`HclReport`](crate::esx::hcl::hosts::compatibility_report::HclReport) represents the hardware compatibility report generated for a specific host and target ESXi release.
+///
+/// vAPI structure `com.vmware.esx.hcl.hosts.compatibility_report.hcl_report`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HclReport {
     /// FQDN identifying the ESXi host that the report refers to.
@@ -181,7 +192,7 @@ pub struct HclReport {
     pub target_release: String,
     /// Lists compatibility information for the ESXi's server part.
     pub server_hcl: ServerHclInfo,
-    /// Lists compatibility information for discoverable PCI devices of the host. If None the server is not compatible with the requested release and the PCI devices cannot be checked.
+    /// Lists compatibility information for discoverable PCI devices of the host. If `None` the server is not compatible with the requested release and the PCI devices cannot be checked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices_hcl: Option<Vec<DeviceHclInfo>>,
     /// Specifies the time the report was generated.
@@ -207,16 +218,19 @@ impl HclReport {
     }
 }
 
-/// This `CompatibilityReport.ServerCompatibility` class contains attributes that provide the compatibility information for a server model, cpu and BIOS.
+/// This [`ServerCompatibility`](crate::esx::hcl::hosts::compatibility_report::ServerCompatibility) structure contains fields that provide the compatibility information for a server model, cpu and BIOS.
+///
+/// vAPI structure
+/// `com.vmware.esx.hcl.hosts.compatibility_report.server_compatibility`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerCompatibility {
-    /// Lists the BIOS constraints that the target ESXi release has for this server. If None no constraints are present as server is either not compatible or compatibility information is not found.
+    /// Lists the BIOS constraints that the target ESXi release has for this server. If `None` no constraints are present as server is either not compatible or compatibility information is not found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bios_constraints: Option<Vec<BiosConstraint>>,
     /// The CPU series name.
     #[serde(default = "ServerCompatibility::__missing_cpu_series")]
     pub cpu_series: String,
-    /// Provides information about supported releases for this entry. If None server is compatible with the given target release.
+    /// Provides information about supported releases for this entry. If `None` server is compatible with the given target release.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_releases: Option<Vec<String>>,
     /// Provides link to the VMware Compatibility Guide for further information on the compatibility.
@@ -251,7 +265,9 @@ impl ServerCompatibility {
     }
 }
 
-/// This `CompatibilityReport.ServerHclInfo` class contains attributes that describe the server of a ESXi host and its compatibility information.
+/// This [`ServerHclInfo`](crate::esx::hcl::hosts::compatibility_report::ServerHclInfo) structure contains fields that describe the server of a ESXi host and its compatibility information.
+///
+/// vAPI structure `com.vmware.esx.hcl.hosts.compatibility_report.server_hcl_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerHclInfo {
     /// Information about the server.
@@ -285,10 +301,12 @@ impl ServerHclInfo {
     }
 }
 
-/// The `CompatibilityReport.Spec` class contains attributes to describe the input configuration for an ESXi's compatibility report generation.
+/// The [`Spec`](crate::esx::hcl::hosts::compatibility_report::Spec) structure contains fields to describe the input configuration for an ESXi's compatibility report generation.
+///
+/// vAPI structure `com.vmware.esx.hcl.hosts.compatibility_report.spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Spec {
-    /// A target ESXi release which will be used to generate a compatibility report. Releases that can be used to generate report can be found using `com.vmware.esx.hcl.hosts.compatibility_releases.list`
+    /// A target ESXi release which will be used to generate a compatibility report. Releases that can be used to generate report can be found using [`CompatibilityReleases::list`](crate::esx::hcl::hosts::CompatibilityReleases::list)
     #[serde(default = "Spec::__missing_release")]
     pub release: String,
 }

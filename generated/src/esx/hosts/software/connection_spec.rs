@@ -5,9 +5,16 @@
 //! Compiled with the `esx-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Software.ConnectionSpec.AuthenticationType` class defines the possible types of authentication supported when connecting to the host. This enumeration was added in vSphere API 7.0.2.0.
+    /// The [`AuthenticationType`](crate::esx::hosts::software::connection_spec::AuthenticationType) enumeration defines the possible types of authentication supported when connecting to the host.
+    ///
+    /// Since vSphere API 7.0.2.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.hosts.software.connection_spec.authentication_type`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum AuthenticationType {
-        /// Connect to host using host's credentials `HostCredentials` class.
+        /// Connect to host using host's credentials [`HostCredentials`](crate::esx::hosts::software::HostCredentials) structure.
         UsernamePassword = "USERNAME_PASSWORD",
         /// Connect to the host using service ticket. Note: This is supported only for hosts present in the VC inventory.
         Existing = "EXISTING",

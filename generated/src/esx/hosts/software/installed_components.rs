@@ -7,19 +7,32 @@
 //!
 //! Compiled with the `esx-core` feature.
 
-/// The `InstalledComponents.InstalledComponentInfo` class contains attributes that describe the installed component on the host. This class was added in vSphere API 7.0.0.0.
+/// The [`InstalledComponentInfo`](crate::esx::hosts::software::installed_components::InstalledComponentInfo) structure contains fields that describe the installed component on the host.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.hosts.software.installed_components.installed_component_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InstalledComponentInfo {
-    /// Display name of the component. This attribute was added in vSphere API 7.0.0.0.
+    /// Display name of the component.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "InstalledComponentInfo::__missing_display_name")]
     pub display_name: String,
-    /// Version of the installed component This attribute was added in vSphere API 7.0.0.0.
+    /// Version of the installed component.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "InstalledComponentInfo::__missing_version")]
     pub version: String,
-    /// Human readable version of the component. This attribute was added in vSphere API 7.0.0.0.
+    /// Human readable version of the component.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "InstalledComponentInfo::__missing_display_version")]
     pub display_version: String,
-    /// Platforms the component belongs to. Example: host, vmdpu0, vmdpu1, ... This attribute was added in vSphere API 8.0.0.1. This attribute is optional because it was added in a newer version than its parent node.
+    /// Platforms the component belongs to. Example: host, vmdpu0, vmdpu1, ... This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platforms: Option<Vec<String>>,
 }

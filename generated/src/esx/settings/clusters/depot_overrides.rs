@@ -6,17 +6,29 @@
 //!
 //! Compiled with the `esx-settings` feature.
 
-/// The `DepotOverrides.Depot` class defines the information regarding a particular depot override for a given cluster. This class was added in vSphere API 7.0.0.0.
+/// The [`Depot`](crate::esx::settings::clusters::depot_overrides::Depot) structure defines the information regarding a particular depot override for a given cluster.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.esx.settings.clusters.depot_overrides.depot`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Depot {
-    /// Location of the depot override. This could be a location of zip file or location to an index.xml file. This attribute was added in vSphere API 7.0.0.0.
+    /// Location of the depot override. This could be a location of zip file or location to an index.xml file.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub location: String,
 }
 
-/// The `DepotOverrides.Info` class defines the information regarding depot overrides for a given cluster. This class was added in vSphere API 7.0.0.0.
+/// The [`Info`](crate::esx::settings::clusters::depot_overrides::Info) structure defines the information regarding depot overrides for a given cluster.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.esx.settings.clusters.depot_overrides.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// List of the depot overrides. This attribute was added in vSphere API 7.0.0.0.
+    /// List of the depot overrides.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "Info::__missing_depots",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

@@ -9,21 +9,34 @@
 
 pub mod installed_image_info;
 
-/// The `InstalledImages.ImageCategories` class contains (@term fields) describing software image categorized on pre-defined criteria. This class was added in vSphere API 8.0.3.0.
+/// The [`ImageCategories`](crate::esx::settings::clusters::installed_images::ImageCategories) structure contains fields describing software image categorized on pre-defined criteria.
+///
+/// Since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.installed_images.image_categories`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImageCategories {
-    /// Boolean flag indicating if most widely used image and highest versioned image is same. If this flag is set, it means “mostWidelyUsedImage” and “highestVersionImage” of “imageCategories” will contain same software image as value otherwise it will contain different value. This attribute was added in vSphere API 8.0.3.0.
+    /// Boolean flag indicating if most widely used image and highest versioned image is same. If this flag is set, it means “mostWidelyUsedImage” and “highestVersionImage” of “imageCategories” will contain same software image as value otherwise it will contain different value.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(
         default = "ImageCategories::__missing_is_highest_and_widely_used_image_equal"
     )]
     pub is_highest_and_widely_used_image_equal: bool,
-    /// This image category contains the software image that is most prevalent among the hosts in the cluster. This attribute was added in vSphere API 8.0.3.0. if None or empty means either there was an error fetching software specification of an ESXi host or the hosts in the cluster are ineligible to transition to vLCM.
+    /// This image category contains the software image that is most prevalent among the hosts in the cluster. if `None` or empty means either there was an error fetching software specification of an ESXi host or the hosts in the cluster are ineligible to transition to vLCM.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub most_widely_used_image: Option<InstalledImage>,
-    /// This image category contains the software image which has highest ESXi version in the cluster. This attribute was added in vSphere API 8.0.3.0. if None or empty means either there was an error fetching software specification of an ESXi host or the hosts in the cluster are ineligible to transition to vLCM.
+    /// This image category contains the software image which has highest ESXi version in the cluster. if `None` or empty means either there was an error fetching software specification of an ESXi host or the hosts in the cluster are ineligible to transition to vLCM.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub highest_versioned_image: Option<InstalledImage>,
-    /// This list will contain software image running on hosts in the cluster excluding “highestVersionedImage” and “mostWidelyUsedImage” This attribute was added in vSphere API 8.0.3.0. if None or empty means there is no ESXi hosts in the cluster running software specification which is different than the one specified by mostWidelyUsed or highestVersionedImage.
+    /// This list will contain software image running on hosts in the cluster excluding “highestVersionedImage” and “mostWidelyUsedImage” if `None` or empty means there is no ESXi hosts in the cluster running software specification which is different than the one specified by mostWidelyUsed or highestVersionedImage.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_image_list: Option<Vec<InstalledImage>>,
 }
@@ -63,13 +76,22 @@ impl ImageCategories {
     }
 }
 
-/// The `InstalledImages.InstalledImage` class contains attributes information about installed software image that is running on the group of hosts This class was added in vSphere API 8.0.3.0.
+/// The [`InstalledImage`](crate::esx::settings::clusters::installed_images::InstalledImage) structure contains fields information about installed software image that is running on the group of hosts.
+///
+/// Since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.installed_images.installed_image`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InstalledImage {
-    /// Software image installed on group of hosts This attribute was added in vSphere API 8.0.3.0.
+    /// Software image installed on group of hosts.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default = "InstalledImage::__missing_software_info")]
     pub software_info: crate::esx::settings::SoftwareInfo,
-    /// List of hosts having the same software image This attribute was added in vSphere API 8.0.3.0.
+    /// List of hosts having the same software image.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(
         default = "InstalledImage::__missing_host_list",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -93,38 +115,59 @@ impl InstalledImage {
     }
 }
 
-/// The `InstalledImages.InstalledImageInfo` class contains attributes describing software image running on hosts underneath the cluster and its relevant metadata. This class was added in vSphere API 8.0.3.0.
+/// The [`InstalledImageInfo`](crate::esx::settings::clusters::installed_images::InstalledImageInfo) structure contains fields describing software image running on hosts underneath the cluster and its relevant metadata.
+///
+/// Since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.installed_images.installed_image_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InstalledImageInfo {
-    /// Timestamp describing the completion of generate candidate image operation This attribute was added in vSphere API 8.0.3.0.
+    /// Timestamp describing the completion of generate candidate image operation.
+    ///
+    /// Since vSphere API 8.0.3.0.
     pub completion_time: vsphere_vapi_runtime::types::DateTime,
-    /// If this flag is set, it means all hosts in cluster are running the same software image. In this case, “mostWidelyUsedImage” and “highestVersionImage” of “imageCategories” will contain same software image as value and subsequently “isHighestAndWidelyUsedImageEqual” flag will also be set. If this flag is not set, then depending upon the software image running in hosts “imageCategories” fields will be filled. This attribute was added in vSphere API 8.0.3.0.
+    /// If this flag is set, it means all hosts in cluster are running the same software image. In this case, “mostWidelyUsedImage” and “highestVersionImage” of “imageCategories” will contain same software image as value and subsequently “isHighestAndWidelyUsedImageEqual” flag will also be set. If this flag is not set, then depending upon the software image running in hosts “imageCategories” fields will be filled.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default = "InstalledImageInfo::__missing_uniform_image")]
     pub uniform_image: bool,
-    /// Execution status of the task. If it's not SUCCESS then the `com.vmware.esx.settings.clusters.installed_images.installed_image_info.notifications` attribute of this class can be inspected for more information. This attribute was added in vSphere API 8.0.3.0.
+    /// Execution status of the task. If it's not SUCCESS then the [`InstalledImageInfo::notifications`](crate::esx::settings::clusters::installed_images::InstalledImageInfo::notifications) field of this field can be inspected for more information.
+    ///
+    /// Since vSphere API 8.0.3.0.
     pub status: installed_image_info::Status,
-    /// List of Hosts for which software image has extracted This attribute was added in vSphere API 8.0.3.0.
+    /// List of Hosts for which software image has extracted.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(
         default = "InstalledImageInfo::__missing_successful_hosts",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub successful_hosts: Vec<String>,
-    /// List of hosts for which no software image has extracted This attribute was added in vSphere API 8.0.3.0.
+    /// List of hosts for which no software image has extracted.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(
         default = "InstalledImageInfo::__missing_failed_hosts",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub failed_hosts: Vec<String>,
-    /// List of hosts that were skipped for extracting software image. Host will be skipped when software version is less than the supported version. This attribute was added in vSphere API 8.0.3.0.
+    /// List of hosts that were skipped for extracting software image. Host will be skipped when software version is less than the supported version.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(
         default = "InstalledImageInfo::__missing_unsupported_hosts",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub unsupported_hosts: Vec<String>,
-    /// Various categories of software image running on hosts in the cluster This attribute was added in vSphere API 8.0.3.0.
+    /// Various categories of software image running on hosts in the cluster.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default = "InstalledImageInfo::__missing_image_categories")]
     pub image_categories: ImageCategories,
-    /// Notifications stating any error or orphaned vibs etc on Hosts This attribute was added in vSphere API 8.0.3.0.
+    /// Notifications stating any error or orphaned vibs etc on Hosts.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(
         default = "InstalledImageInfo::__missing_host_notifications",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -133,7 +176,9 @@ pub struct InstalledImageInfo {
         String,
         crate::esx::settings::Notifications,
     >,
-    /// Information about the hosts in this cluster for which checks have been requested to be run. This attribute was added in vSphere API 8.0.3.0.
+    /// Information about the hosts in this cluster for which checks have been requested to be run.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(
         default = "InstalledImageInfo::__missing_host_info",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -142,13 +187,17 @@ pub struct InstalledImageInfo {
         String,
         crate::esx::settings::HostInfo,
     >,
-    /// Information about the orphaned vibs available on the hosts underlying cluster. Here Key is the orphaned vibs and value is the list of hosts where these orphaned vibs have installed. orphaned vibs formats are orphaned vibs name(version). This attribute was added in vSphere API 8.0.3.0.
+    /// Information about the orphaned vibs available on the hosts underlying cluster. Here Key is the orphaned vibs and value is the list of hosts where these orphaned vibs have installed. orphaned vibs formats are orphaned vibs name(version).
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(
         default = "InstalledImageInfo::__missing_orphaned_vibs",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub orphaned_vibs: vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
-    /// Various notifications received and segregated based on operation type while generating the report. If the task's status is ELIGIBILITY_CHECK_FAILURE then the notifications corresponding to the ELIGIBILITY_CHECK key can be inspected for more information. For any other task status the notifications corresponding to the EXTRACT_INSTALLED_IMAGE key can be inspected. This attribute was added in vSphere API 8.0.3.0.
+    /// Various notifications received and segregated based on operation type while generating the report. If the task's status is ELIGIBILITY_CHECK_FAILURE then the notifications corresponding to the ELIGIBILITY_CHECK key can be inspected for more information. For any other task status the notifications corresponding to the EXTRACT_INSTALLED_IMAGE key can be inspected.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(
         default = "InstalledImageInfo::__missing_notifications",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

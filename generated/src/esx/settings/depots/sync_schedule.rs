@@ -7,7 +7,13 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `SyncSchedule.DayOfWeek` class contains the supported days of the week. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`DayOfWeek`](crate::esx::settings::depots::sync_schedule::DayOfWeek) enumeration contains the supported days of the week.
+    ///
+    /// Since vSphere API 7.0.0.0.
+    ///
+    /// vAPI enumeration `com.vmware.esx.settings.depots.sync_schedule.day_of_week`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum DayOfWeek {
         /// Sunday.
         Sunday = "SUNDAY",
@@ -28,7 +34,13 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `SyncSchedule.Recurrence` class contains the supported values for how often to sync from online or UMDS depots. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`Recurrence`](crate::esx::settings::depots::sync_schedule::Recurrence) enumeration contains the supported values for how often to sync from online or UMDS depots.
+    ///
+    /// Since vSphere API 7.0.0.0.
+    ///
+    /// vAPI enumeration `com.vmware.esx.settings.depots.sync_schedule.recurrence`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Recurrence {
         /// Hourly.
         Hourly = "HOURLY",
@@ -42,62 +54,101 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `SyncSchedule.Schedule` class defines a schedule. This class was added in vSphere API 7.0.0.0.
+/// The [`Schedule`](crate::esx::settings::depots::sync_schedule::Schedule) structure defines a schedule.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.esx.settings.depots.sync_schedule.schedule`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Schedule {
-    /// Frequency of the schedule. This attribute was added in vSphere API 7.0.0.0.
+    /// Frequency of the schedule.
     ///
     /// The variant carries the fields of its case (see [`ScheduleType`]).
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub r#type: ScheduleType,
 }
 
-/// The `type` tag of [`Schedule`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ScheduleType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`Schedule`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `ScheduleType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum ScheduleType {
     /// Hourly.
     Hourly {
-        /// This determines the units of `SyncSchedule.Recurrence` to skip before the scheduled task runs again. For example, value of 1 for HOURLY type means the scheduled task runs every 2 hours. The value must be within the range 0 to 998. This attribute was added in vSphere API 7.0.0.0. If None, no unit is skipped.
+        /// This determines the units of [`Recurrence`](crate::esx::settings::depots::sync_schedule::Recurrence) to skip before the scheduled task runs again. For example, value of 1 for HOURLY type means the scheduled task runs every 2 hours. The value must be within the range 0 to 998. If `None`, no unit is skipped.
+        ///
+        /// Since vSphere API 7.0.0.0.
         skip: Option<i64>,
-        /// Minute at which schedule should be run. The value must be within the range 0 to 59. This attribute was added in vSphere API 7.0.0.0.
+        /// Minute at which schedule should be run. The value must be within the range 0 to 59.
+        ///
+        /// Since vSphere API 7.0.0.0.
         minute: Option<i64>,
     },
     /// Daily.
     Daily {
-        /// This determines the units of `SyncSchedule.Recurrence` to skip before the scheduled task runs again. For example, value of 1 for HOURLY type means the scheduled task runs every 2 hours. The value must be within the range 0 to 998. This attribute was added in vSphere API 7.0.0.0. If None, no unit is skipped.
+        /// This determines the units of [`Recurrence`](crate::esx::settings::depots::sync_schedule::Recurrence) to skip before the scheduled task runs again. For example, value of 1 for HOURLY type means the scheduled task runs every 2 hours. The value must be within the range 0 to 998. If `None`, no unit is skipped.
+        ///
+        /// Since vSphere API 7.0.0.0.
         skip: Option<i64>,
-        /// Minute at which schedule should be run. The value must be within the range 0 to 59. This attribute was added in vSphere API 7.0.0.0.
+        /// Minute at which schedule should be run. The value must be within the range 0 to 59.
+        ///
+        /// Since vSphere API 7.0.0.0.
         minute: Option<i64>,
-        /// Hour at which schedule should be run. The value must be within the range 0 to 23. This attribute was added in vSphere API 7.0.0.0.
+        /// Hour at which schedule should be run. The value must be within the range 0 to 23.
+        ///
+        /// Since vSphere API 7.0.0.0.
         hour: Option<i64>,
     },
     /// Weekly.
     Weekly {
-        /// This determines the units of `SyncSchedule.Recurrence` to skip before the scheduled task runs again. For example, value of 1 for HOURLY type means the scheduled task runs every 2 hours. The value must be within the range 0 to 998. This attribute was added in vSphere API 7.0.0.0. If None, no unit is skipped.
+        /// This determines the units of [`Recurrence`](crate::esx::settings::depots::sync_schedule::Recurrence) to skip before the scheduled task runs again. For example, value of 1 for HOURLY type means the scheduled task runs every 2 hours. The value must be within the range 0 to 998. If `None`, no unit is skipped.
+        ///
+        /// Since vSphere API 7.0.0.0.
         skip: Option<i64>,
-        /// Minute at which schedule should be run. The value must be within the range 0 to 59. This attribute was added in vSphere API 7.0.0.0.
+        /// Minute at which schedule should be run. The value must be within the range 0 to 59.
+        ///
+        /// Since vSphere API 7.0.0.0.
         minute: Option<i64>,
-        /// Hour at which schedule should be run. The value must be within the range 0 to 23. This attribute was added in vSphere API 7.0.0.0.
+        /// Hour at which schedule should be run. The value must be within the range 0 to 23.
+        ///
+        /// Since vSphere API 7.0.0.0.
         hour: Option<i64>,
-        /// Day of the week when schedule should be run This attribute was added in vSphere API 7.0.0.0.
+        /// Day of the week when schedule should be run.
+        ///
+        /// Since vSphere API 7.0.0.0.
         day_of_week: Option<DayOfWeek>,
     },
     /// Monthly by day.
     MonthlyByDay {
-        /// This determines the units of `SyncSchedule.Recurrence` to skip before the scheduled task runs again. For example, value of 1 for HOURLY type means the scheduled task runs every 2 hours. The value must be within the range 0 to 998. This attribute was added in vSphere API 7.0.0.0. If None, no unit is skipped.
+        /// This determines the units of [`Recurrence`](crate::esx::settings::depots::sync_schedule::Recurrence) to skip before the scheduled task runs again. For example, value of 1 for HOURLY type means the scheduled task runs every 2 hours. The value must be within the range 0 to 998. If `None`, no unit is skipped.
+        ///
+        /// Since vSphere API 7.0.0.0.
         skip: Option<i64>,
-        /// Minute at which schedule should be run. The value must be within the range 0 to 59. This attribute was added in vSphere API 7.0.0.0.
+        /// Minute at which schedule should be run. The value must be within the range 0 to 59.
+        ///
+        /// Since vSphere API 7.0.0.0.
         minute: Option<i64>,
-        /// Hour at which schedule should be run. The value must be within the range 0 to 23. This attribute was added in vSphere API 7.0.0.0.
+        /// Hour at which schedule should be run. The value must be within the range 0 to 23.
+        ///
+        /// Since vSphere API 7.0.0.0.
         hour: Option<i64>,
-        /// Day at which schedule should be run. The value must be within the range 1 to 31. If the value exceeds the total number of days in the month, the schedule will run on the last day of the month. This attribute was added in vSphere API 7.0.0.0.
+        /// Day at which schedule should be run. The value must be within the range 1 to 31. If the value exceeds the total number of days in the month, the schedule will run on the last day of the month.
+        ///
+        /// Since vSphere API 7.0.0.0.
         day_of_month: Option<i64>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl ScheduleType {
@@ -343,7 +394,7 @@ impl SetRequest {
         Self { call }
     }
 
-    /// Information of the software depot sync schedule. If None, it will be reset to the default schedule, which is daily at a random hour chosen when this API is called.
+    /// Information of the software depot sync schedule. If `None`, it will be reset to the default schedule, which is daily at a random hour chosen when this API is called.
     pub fn spec(self, spec: &Spec) -> Self {
         Self {
             call: self.call.param("spec", spec),
@@ -356,16 +407,26 @@ impl SetRequest {
     }
 }
 
-/// The `SyncSchedule.Spec` class defines the information regarding the sync schedule. This class was added in vSphere API 7.0.0.0.
+/// The [`Spec`](crate::esx::settings::depots::sync_schedule::Spec) structure defines the information regarding the sync schedule.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.esx.settings.depots.sync_schedule.spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Spec {
-    /// Flag indicating whether automatic sync is enabled or not This attribute was added in vSphere API 7.0.0.0.
+    /// Flag indicating whether automatic sync is enabled or not.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Spec::__missing_enabled")]
     pub enabled: bool,
-    /// The schedule to check for new updates. This attribute was added in vSphere API 7.0.0.0. If None the schedule must be disabled.
+    /// The schedule to check for new updates. If `None` the schedule must be disabled.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<Schedule>,
-    /// Email addresses to which the notification will be sent. If empty, no notification is sent. This attribute was added in vSphere API 7.0.0.0.
+    /// Email addresses to which the notification will be sent. If empty, no notification is sent.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "Spec::__missing_email_addresses",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

@@ -6,10 +6,16 @@
 //!
 //! Compiled with the `esx-settings` feature.
 
-/// The `Configuration.ExtractResult` class defines the information about current configuration extracted from a ESXi host. This class was added in vSphere API 8.0.1.0.
+/// The [`ExtractResult`](crate::esx::settings::hosts::configuration::ExtractResult) structure defines the information about current configuration extracted from a ESXi host.
+///
+/// Since vSphere API 8.0.1.0.
+///
+/// vAPI structure `com.vmware.esx.settings.hosts.configuration.extract_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExtractResult {
-    /// Current configuration of ESXi host encoded as JSON. This attribute was added in vSphere API 8.0.1.0.
+    /// Current configuration of ESXi host encoded as JSON.
+    ///
+    /// Since vSphere API 8.0.1.0.
     #[serde(default = "ExtractResult::__missing_config")]
     pub config: String,
 }

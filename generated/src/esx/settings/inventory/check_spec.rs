@@ -5,11 +5,17 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Inventory.CheckSpec.Perspective` class defines the different stages or phases within the VCF (VMware Cloud Foundation) upgrade workflow.
+    /// The [`Perspective`](crate::esx::settings::inventory::check_spec::Perspective) enumeration defines the different stages or phases within the VCF (VMware Cloud Foundation) upgrade workflow.
     ///
-    /// Each Perspective value corresponds to a specific stage of the upgrade process. Checks associated with a particular perspective evaluate whether an entity is prepared to advance to that stage. If any check fails, it signifies that the entity is not yet prepared to advance to the corresponding upgrade phase. This enumeration was added in vSphere API 9.1.0.0.
+    /// Each Perspective value corresponds to a specific stage of the upgrade process. Checks associated with a particular perspective evaluate whether an entity is prepared to advance to that stage. If any check fails, it signifies that the entity is not yet prepared to advance to the corresponding upgrade phase.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration `com.vmware.esx.settings.inventory.check_spec.perspective`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Perspective {
         /// Represents the initial readiness evaluation phase. This perspective checks whether the entity meets the required health criteria and passes all relevant eligibility checks to begin the upgrade process.
         GeneralUpgradeReadiness = "GENERAL_UPGRADE_READINESS",

@@ -5,9 +5,15 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Inventory.EntitySpec.InventoryType` class contains the possible type of entities belonging to vCenter's inventory on which the operation can be executed. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`InventoryType`](crate::esx::settings::inventory::entity_spec::InventoryType) enumeration contains the possible type of entities belonging to vCenter's inventory on which the operation can be executed.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration `com.vmware.esx.settings.inventory.entity_spec.inventory_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum InventoryType {
         /// Type specifying standalone host within the vCenter's inventory.
         Host = "HOST",

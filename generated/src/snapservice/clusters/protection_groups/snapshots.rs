@@ -7,9 +7,12 @@
 //!
 //! Compiled with the `snapservice` feature.
 
-/// The `Snapshots.CreateResult` class contains information regarding the operation to create protection group snapshot.
+/// The [`CreateResult`](crate::snapservice::clusters::protection_groups::snapshots::CreateResult) structure contains information regarding the operation to create protection group snapshot.
 ///
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+///
+/// vAPI structure
+/// `com.vmware.snapservice.clusters.protection_groups.snapshots.create_result`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateResult {
     /// Type of the snapshot.
@@ -28,24 +31,31 @@ pub struct CreateResult {
     pub snapshot: crate::ids::ProtectionGroupSnapshotId,
 }
 
-/// The `snapshot_type` tag of [`CreateResult`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `snapshot_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateResultSnapshotType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `snapshot_type` tag of [`CreateResult`] together with the fields of its
+/// case: each variant carries exactly the fields the metamodel lists for that tag
+/// value. Tag values this crate does not know arrive as
+/// `CreateResultSnapshotType::Unknown` ([unknown values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateResultSnapshotType {
     /// Indicates that a snapshot was taken as part of a periodic schedule.
     Scheduled {
-        /// Name of the snapshot policy this snapshot corresponds to. None if the snapshot was not a scheduled snapshot.
+        /// Name of the snapshot policy this snapshot corresponds to. `None` if the snapshot was not a scheduled snapshot.
         policy: Option<String>,
     },
     /// Indicates that the snapshot was taken as a one time operation triggered by the user.
     OneTime,
     /// Indicates that the snapshot was taken by the system
     SystemCreated,
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl CreateResultSnapshotType {
@@ -206,15 +216,18 @@ impl<'de> serde::Deserialize<'de> for CreateResult {
     }
 }
 
-/// The `Snapshots.CreateSpec` class contains attributes that describe specification for creating a manual protection group snapshot.
+/// The [`CreateSpec`](crate::snapservice::clusters::protection_groups::snapshots::CreateSpec) structure contains fields that describe specification for creating a manual protection group snapshot.
 ///
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+///
+/// vAPI structure
+/// `com.vmware.snapservice.clusters.protection_groups.snapshots.create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
     /// Name of the protection group snapshot.
     #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
-    /// Retention period for the snapshot. Indicates the duration for which this snapshot must be retained in the system. if None the snapshot will be retained till the life of the cluster that the protection group belongs to or the life of the protection group itself.
+    /// Retention period for the snapshot. Indicates the duration for which this snapshot must be retained in the system. if `None` the snapshot will be retained till the life of the cluster that the protection group belongs to or the life of the protection group itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention: Option<crate::snapservice::RetentionPeriod>,
 }
@@ -228,29 +241,32 @@ impl CreateSpec {
     }
 }
 
-/// The `Snapshots.FilterSpec` class contains attributes used to filter the results when listing snapshots for a protection group. See `com.vmware.snapservice.clusters.protection_groups.snapshots.list`. When multiple filters are specified, it operates as an AND operation. The snapshots returned will match all the specified filters.
+/// The [`FilterSpec`](crate::snapservice::clusters::protection_groups::snapshots::FilterSpec) structure contains fields used to filter the results when listing snapshots for a protection group. See [`Snapshots::list`](crate::snapservice::clusters::protection_groups::Snapshots::list). When multiple filters are specified, it operates as an AND operation. The snapshots returned will match all the specified filters.
 ///
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+///
+/// vAPI structure
+/// `com.vmware.snapservice.clusters.protection_groups.snapshots.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Minimum expiration time for the snapshots that must match the filter. If None snapshots with any expiration time match the filter.
+    /// Minimum expiration time for the snapshots that must match the filter. If `None` snapshots with any expiration time match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_after: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Maximum expiration time for the snapshots that must match the filter. If None snapshots with any expiration time match the filter.
+    /// Maximum expiration time for the snapshots that must match the filter. If `None` snapshots with any expiration time match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_before: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Minimum creation date for the snapshots that must match the filter. If None snapshots with any creation time match the filter.
+    /// Minimum creation date for the snapshots that must match the filter. If `None` snapshots with any creation time match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_after: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Maximum creation date for the snapshots that must match the filter. If None snapshots with any creation time match the filter.
+    /// Maximum creation date for the snapshots that must match the filter. If `None` snapshots with any creation time match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_before: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Identifiers of the snapshots that must match the filter.
     ///
-    /// If None snapshots with any identifier match the filter.
+    /// If `None` snapshots with any identifier match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshots: Option<Vec<String>>,
-    /// Names of the snapshots that must match the filter. If None snapshots with any name match the filter.
+    /// Names of the snapshots that must match the filter. If `None` snapshots with any name match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
 }
@@ -258,6 +274,9 @@ pub struct FilterSpec {
 /// Information regarding a protection group snapshot.
 ///
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+///
+/// vAPI structure
+/// `com.vmware.snapservice.clusters.protection_groups.snapshots.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Snapshot name. For a snapshot triggered by a periodic scchedule, name will be system generated.
@@ -269,7 +288,7 @@ pub struct Info {
     pub start_time: vsphere_vapi_runtime::types::DateTime,
     /// Time at which the protection group snapshot operation completed.
     pub end_time: vsphere_vapi_runtime::types::DateTime,
-    /// Expiry time. None if there is no expiry for the snapshot.
+    /// Expiry time. `None` if there is no expiry for the snapshot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Identifier of the protection group for which the snapshot was taken.
@@ -300,9 +319,12 @@ impl Info {
     }
 }
 
-/// The `Snapshots.ListItem` class contains information about a protection group snapshot returned by `com.vmware.snapservice.clusters.protection_groups.snapshots.list` method
+/// The [`ListItem`](crate::snapservice::clusters::protection_groups::snapshots::ListItem) structure contains information about a protection group snapshot returned by [`Snapshots::list`](crate::snapservice::clusters::protection_groups::Snapshots::list) method
 ///
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+///
+/// vAPI structure
+/// `com.vmware.snapservice.clusters.protection_groups.snapshots.list_item`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListItem {
     /// Identifier of the protection group snapshot.
@@ -327,7 +349,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Specification of matching snapshots for which information should be returned. If None, the behavior is equivalent to a `com.vmware.snapservice.clusters.protection_groups.snapshots.filter_spec` with all attributes None which means all protection group snapshots match the filter. `com.vmware.snapservice.clusters.protection_groups.snapshots.filter_spec` for the specified protection group.
+    /// Specification of matching snapshots for which information should be returned. If `None`, the behavior is equivalent to a [`FilterSpec`](crate::snapservice::clusters::protection_groups::snapshots::FilterSpec) with all fields `None` which means all protection group snapshots match the filter. [`FilterSpec`](crate::snapservice::clusters::protection_groups::snapshots::FilterSpec) for the specified protection group.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
@@ -340,9 +362,12 @@ impl ListRequest {
     }
 }
 
-/// The `Snapshots.ListResult` class represents the result of `com.vmware.snapservice.clusters.protection_groups.snapshots.list` method.
+/// The [`ListResult`](crate::snapservice::clusters::protection_groups::snapshots::ListResult) structure represents the result of [`Snapshots::list`](crate::snapservice::clusters::protection_groups::Snapshots::list) method.
 ///
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+///
+/// vAPI structure
+/// `com.vmware.snapservice.clusters.protection_groups.snapshots.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of items.
@@ -363,9 +388,14 @@ impl ListResult {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Snapshots.Type` enumeration contains valid snapshot types.
+    /// The [`Type`](crate::snapservice::clusters::protection_groups::snapshots::Type) enumeration contains valid snapshot types.
     ///
     /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.snapservice.clusters.protection_groups.snapshots.type`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Type {
         /// Indicates that a snapshot was taken as part of a periodic schedule.
         Scheduled = "SCHEDULED",
@@ -377,9 +407,12 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Snapshots.VmSnapshotSummary` class contains commonly used information about a virtual machine snapshot.
+/// The [`VmSnapshotSummary`](crate::snapservice::clusters::protection_groups::snapshots::VmSnapshotSummary) structure contains commonly used information about a virtual machine snapshot.
 ///
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+///
+/// vAPI structure
+/// `com.vmware.snapservice.clusters.protection_groups.snapshots.vm_snapshot_summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VmSnapshotSummary {
     /// Identifier of the virtual machine snapshot.
@@ -391,7 +424,7 @@ pub struct VmSnapshotSummary {
     pub name: String,
     /// Creation time.
     pub created_at: vsphere_vapi_runtime::types::DateTime,
-    /// Expiry time. None if there is no expiry for the snapshot.
+    /// Expiry time. `None` if there is no expiry for the snapshot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Identifier of the virtual machine for which the snapshot was taken.

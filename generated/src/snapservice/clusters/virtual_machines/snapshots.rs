@@ -7,32 +7,35 @@
 //!
 //! Compiled with the `snapservice` feature.
 
-/// The `Snapshots.FilterSpec` class contains attributes used to filter the results when listing snapshots for a protection group. See `com.vmware.snapservice.clusters.virtual_machines.snapshots.list`. When multiple filters are specified, it operates as an AND operation. The snapshots returned will match all the specified filters.
+/// The [`FilterSpec`](crate::snapservice::clusters::virtual_machines::snapshots::FilterSpec) structure contains fields used to filter the results when listing snapshots for a protection group. See [`Snapshots::list`](crate::snapservice::clusters::virtual_machines::Snapshots::list). When multiple filters are specified, it operates as an AND operation. The snapshots returned will match all the specified filters.
 ///
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+///
+/// vAPI structure
+/// `com.vmware.snapservice.clusters.virtual_machines.snapshots.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Minimum expiration time for the snapshots that must match the filter. If None snapshots with any expiration time match the filter.
+    /// Minimum expiration time for the snapshots that must match the filter. If `None` snapshots with any expiration time match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_after: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Maximum expiration time for the snapshots that must match the filter. If None snapshots with any expiration time match the filter.
+    /// Maximum expiration time for the snapshots that must match the filter. If `None` snapshots with any expiration time match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_before: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Minimum creation date for the snapshots that must match the filter. If None snapshots with any creation time match the filter.
+    /// Minimum creation date for the snapshots that must match the filter. If `None` snapshots with any creation time match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_after: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Maximum creation date for the snapshots that must match the filter. If None snapshots with any creation time match the filter.
+    /// Maximum creation date for the snapshots that must match the filter. If `None` snapshots with any creation time match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_before: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Identifiers of the snapshots that must match the filter.
     ///
-    /// If None snapshots with any identifier match the filter.
+    /// If `None` snapshots with any identifier match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshots: Option<Vec<String>>,
-    /// Names of the snapshots that must match the filter. If None snapshots with any name match the filter.
+    /// Names of the snapshots that must match the filter. If `None` snapshots with any name match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
-    /// Snapshot type that must match the filter. If None snapshots with any type match the filter.
+    /// Snapshot type that must match the filter. If `None` snapshots with any type match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot_type: Option<Type>,
 }
@@ -40,6 +43,9 @@ pub struct FilterSpec {
 /// Information regarding a virtual machine snapshot.
 ///
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+///
+/// vAPI structure
+/// `com.vmware.snapservice.clusters.virtual_machines.snapshots.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Snapshot name. For a snapshot triggered by a periodic schedule, name will be system generated.
@@ -49,7 +55,7 @@ pub struct Info {
     pub snapshot_type: Type,
     /// Creation time.
     pub created_at: vsphere_vapi_runtime::types::DateTime,
-    /// Expiry time. None if there is no expiry for the snapshot.
+    /// Expiry time. `None` if there is no expiry for the snapshot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Identifier of the virtual machine for which the snapshot was taken. TODO: Remove this once the VM snapshot List/Get is implemented, We do not need this since the query is already being performed on a specific VM.
@@ -58,7 +64,7 @@ pub struct Info {
     pub vm: crate::ids::VirtualMachineId,
     /// Identifier of the protection group for which this snapshot was taken.
     ///
-    /// None if the snapshot was not taken as part of a protection group.
+    /// `None` if the snapshot was not taken as part of a protection group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pg: Option<String>,
     /// List of virtual machine disk snapshots that were taken for this snapshot instance.
@@ -89,9 +95,12 @@ impl Info {
     }
 }
 
-/// The `Snapshots.ListItem` class contains information about a protection group returned by `com.vmware.snapservice.clusters.virtual_machines.snapshots.list` method
+/// The [`ListItem`](crate::snapservice::clusters::virtual_machines::snapshots::ListItem) structure contains information about a protection group returned by [`Snapshots::list`](crate::snapservice::clusters::virtual_machines::Snapshots::list) method
 ///
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+///
+/// vAPI structure
+/// `com.vmware.snapservice.clusters.virtual_machines.snapshots.list_item`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListItem {
     /// Identifier of the virtual machine snapshot.
@@ -116,7 +125,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Specification of matching snapshots for which information should be returned. If None, the behavior is equivalent to a `com.vmware.snapservice.clusters.virtual_machines.snapshots.filter_spec` with all attributes None which means all virtual machine snapshots match the filter.
+    /// Specification of matching snapshots for which information should be returned. If `None`, the behavior is equivalent to a [`FilterSpec`](crate::snapservice::clusters::virtual_machines::snapshots::FilterSpec) with all fields `None` which means all virtual machine snapshots match the filter.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
@@ -129,9 +138,12 @@ impl ListRequest {
     }
 }
 
-/// The `Snapshots.ListResult` class represents the result of `com.vmware.snapservice.clusters.virtual_machines.snapshots.list` method.
+/// The [`ListResult`](crate::snapservice::clusters::virtual_machines::snapshots::ListResult) structure represents the result of [`Snapshots::list`](crate::snapservice::clusters::virtual_machines::Snapshots::list) method.
 ///
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+///
+/// vAPI structure
+/// `com.vmware.snapservice.clusters.virtual_machines.snapshots.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of items
@@ -152,9 +164,14 @@ impl ListResult {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Snapshots.Type` enumeration contains valid snapshot types.
+    /// The [`Type`](crate::snapservice::clusters::virtual_machines::snapshots::Type) enumeration contains valid snapshot types.
     ///
     /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.snapservice.clusters.virtual_machines.snapshots.type`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Type {
         /// Indicates that a snapshot was taken as part of a periodic schedule.
         Scheduled = "SCHEDULED",

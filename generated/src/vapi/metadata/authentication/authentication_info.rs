@@ -5,7 +5,12 @@
 //! Compiled with the `vapi-metadata` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `AuthenticationInfo.SchemeType` class provides class attributes for the set of valid authentication scheme types.
+    /// The [`SchemeType`](crate::vapi::metadata::authentication::authentication_info::SchemeType) enumeration provides constants for the set of valid authentication scheme types.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vapi.metadata.authentication.authentication_info.scheme_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum SchemeType {
         /// Indicates that the scheme is a session less authentication scheme, the user is authenticated on every method. There is no explicit session establishment.
         Sessionless = "SESSIONLESS",

@@ -7,7 +7,11 @@
 //! Compiled with the `vapi-metadata` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Command.FormatterType` class defines supported CLI output formatter types. See `com.vmware.vapi.metadata.cli.command.info.formatter`.
+    /// The [`FormatterType`](crate::vapi::metadata::cli::command::FormatterType) enumeration defines supported CLI output formatter types. See [`Info::formatter`](crate::vapi::metadata::cli::command::Info::formatter).
+    ///
+    /// vAPI enumeration `com.vmware.vapi.metadata.cli.command.formatter_type`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum FormatterType {
         /// Displays command output as it is.
         Simple = "SIMPLE",
@@ -26,7 +30,11 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Command.GenericType` class defines generic types supported by `Command` class. See `com.vmware.vapi.metadata.cli.command.option_info.generic`.
+    /// The [`GenericType`](crate::vapi::metadata::cli::command::GenericType) enumeration defines generic types supported by [`Command`](crate::vapi::metadata::cli::Command) service. See [`OptionInfo::generic`](crate::vapi::metadata::cli::command::OptionInfo::generic).
+    ///
+    /// vAPI enumeration `com.vmware.vapi.metadata.cli.command.generic_type`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum GenericType {
         /// Default case.
         None = "NONE",
@@ -42,7 +50,9 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Command.Identity` class uniquely identifies a command in the CLI commands tree.
+/// The [`Identity`](crate::vapi::metadata::cli::command::Identity) structure uniquely identifies a command in the CLI commands tree.
+///
+/// vAPI structure `com.vmware.vapi.metadata.cli.command.identity`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Identity {
     /// The dot-separated path of the namespace containing the command in the CLI command tree.
@@ -78,7 +88,9 @@ impl ::vsphere_vapi_runtime::de::Zero for Identity {
     }
 }
 
-/// The `Command.Info` class contains information about a command. It includes the identity of the command, a description, information about the class and method that implement the command, and CLI-specific information for the command.
+/// The [`Info`](crate::vapi::metadata::cli::command::Info) structure contains information about a command. It includes the identity of the command, a description, information about the structure and method that implement the command, and CLI-specific information for the command.
+///
+/// vAPI structure `com.vmware.vapi.metadata.cli.command.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Basic command identity.
@@ -155,7 +167,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// The dot-separated path of the namespace for which command identifiers should be returned. If None identifiers of all commands registered with the infrastructure will be returned.
+    /// The dot-separated path of the namespace for which command identifiers should be returned. If `None` identifiers of all commands registered with the infrastructure will be returned.
     pub fn path(self, path: &str) -> Self {
         Self {
             call: self.call.param("path", path),
@@ -168,7 +180,9 @@ impl ListRequest {
     }
 }
 
-/// The `Command.OptionInfo` class describes information about a specific input option of a command.
+/// The [`OptionInfo`](crate::vapi::metadata::cli::command::OptionInfo) structure describes information about a specific input option of a command.
+///
+/// vAPI structure `com.vmware.vapi.metadata.cli.command.option_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OptionInfo {
     /// The long option name of the parameter as used by the user.
@@ -177,7 +191,7 @@ pub struct OptionInfo {
     /// The single character value option name. If not present, there's no single character option for the parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_option: Option<String>,
-    /// The fully qualified name of the option referred to by the operation element in `com.vmware.vapi.metadata.cli.command.info.operation_id`.
+    /// The fully qualified name of the option referred to by the operation element in [`Info::operation_id`](crate::vapi::metadata::cli::command::Info::operation_id).
     #[serde(default = "OptionInfo::__missing_field_name")]
     pub field_name: String,
     /// The description of the option to be displayed to the user when they request usage information for a CLI command.
@@ -220,13 +234,15 @@ impl OptionInfo {
     }
 }
 
-/// The `Command.OutputFieldInfo` class describes the name used by the CLI to display a single attribute of a class element in the interface definition language.
+/// The [`OutputFieldInfo`](crate::vapi::metadata::cli::command::OutputFieldInfo) structure describes the name used by the CLI to display a single field of a class element in the interface definition language.
+///
+/// vAPI structure `com.vmware.vapi.metadata.cli.command.output_field_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OutputFieldInfo {
-    /// Name of the attribute.
+    /// Name of the field.
     #[serde(default = "OutputFieldInfo::__missing_field_name")]
     pub field_name: String,
-    /// Name used by the CLI to display the attribute.
+    /// Name used by the CLI to display the field.
     #[serde(default = "OutputFieldInfo::__missing_display_name")]
     pub display_name: String,
 }
@@ -247,14 +263,16 @@ impl OutputFieldInfo {
     }
 }
 
-/// The `Command.OutputInfo` class describes the names used by the CLI to display the attributes of a class element in the interface definition language as well as the order in which the attributes will be displayed.
+/// The [`OutputInfo`](crate::vapi::metadata::cli::command::OutputInfo) structure describes the names used by the CLI to display the fields of a class element in the interface definition language as well as the order in which the fields will be displayed.
+///
+/// vAPI structure `com.vmware.vapi.metadata.cli.command.output_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OutputInfo {
-    /// Name of the class.
+    /// Name of the field.
     ///
     /// Identifier of a `com.vmware.vapi.structure` resource.
     pub structure_id: crate::ids::StructureId,
-    /// The order in which the attributes of the class will be displayed by the CLI as well as the names used to display the attributes.
+    /// The order in which the fields of the field will be displayed by the CLI as well as the names used to display the fields.
     #[serde(
         default = "OutputInfo::__missing_output_fields",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

@@ -6,7 +6,9 @@
 //!
 //! Compiled with the `vapi-metadata` feature.
 
-/// The `Namespace.Identity` class uniquely identifies a namespace in the CLI namespace tree.
+/// The [`Identity`](crate::vapi::metadata::cli::namespace::Identity) structure uniquely identifies a namespace in the CLI namespace tree.
+///
+/// vAPI structure `com.vmware.vapi.metadata.cli.namespace.identity`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Identity {
     /// The dot-separated path of the namespace containing the namespace in the CLI node tree. For top-level namespace this will be empty.
@@ -42,7 +44,9 @@ impl ::vsphere_vapi_runtime::de::Zero for Identity {
     }
 }
 
-/// The `Namespace.Info` class contains information about a namespace. It includes the identity of the namespace, a description, information children namespaces.
+/// The [`Info`](crate::vapi::metadata::cli::namespace::Info) structure contains information about a namespace. It includes the identity of the namespace, a description, information children namespaces.
+///
+/// vAPI structure `com.vmware.vapi.metadata.cli.namespace.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Basic namespace identity.

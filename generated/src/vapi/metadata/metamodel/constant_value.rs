@@ -5,7 +5,11 @@
 //! Compiled with the `vapi-metadata` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `ConstantValue.Category` class defines class attributes for the valid kinds of values.
+    /// The [`Category`](crate::vapi::metadata::metamodel::constant_value::Category) enumeration defines constants for the valid kinds of values.
+    ///
+    /// vAPI enumeration `com.vmware.vapi.metadata.metamodel.constant_value.category`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Category {
         /// Indicates the type of constant value is primitive.
         Primitive = "PRIMITIVE",

@@ -5,7 +5,11 @@
 //! Compiled with the `vapi-metadata` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `ElementValue.Type` class defines the valid types for values in metadata elements.
+    /// The [`Type`](crate::vapi::metadata::metamodel::element_value::Type) enumeration defines the valid types for values in metadata elements.
+    ///
+    /// vAPI enumeration `com.vmware.vapi.metadata.metamodel.element_value.type`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Type {
         /// Indicates the type of the value is a long (64 bit signed integer).
         Long = "LONG",

@@ -5,7 +5,12 @@
 //! Compiled with the `vapi-metadata` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `GenericInstantiation.GenericType` class provides class attributes for each of the generic types provided by the infrastructure.
+    /// The [`GenericType`](crate::vapi::metadata::metamodel::generic_instantiation::GenericType) enumeration provides constants for each of the generic types provided by the infrastructure.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vapi.metadata.metamodel.generic_instantiation.generic_type`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum GenericType {
         /// Indicates the generic type is a list.
         List = "LIST",

@@ -5,7 +5,11 @@
 //! Compiled with the `vapi-metadata` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `PrimitiveValue.Type` class defines the valid types for values in constant elements.
+    /// The [`Type`](crate::vapi::metadata::metamodel::primitive_value::Type) enumeration defines the valid types for values in constant elements.
+    ///
+    /// vAPI enumeration `com.vmware.vapi.metadata.metamodel.primitive_value.type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Type {
         /// Indicates the value is a boolean (true or false).
         Boolean = "BOOLEAN",

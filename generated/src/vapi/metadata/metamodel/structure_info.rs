@@ -5,7 +5,11 @@
 //! Compiled with the `vapi-metadata` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `StructureInfo.Type` class defines the kind of this structure element. In the interface definition language, structure element and error element have similar characteristics. The difference is that only error elements can be used to describe the exceptions of an operation element.
+    /// The [`Type`](crate::vapi::metadata::metamodel::structure_info::Type) enumeration defines the kind of this structure element. In the interface definition language, structure element and error element have similar characteristics. The difference is that only error elements can be used to describe the errors of an operation element.
+    ///
+    /// vAPI enumeration `com.vmware.vapi.metadata.metamodel.structure_info.type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Type {
         /// If the type is a structure element.
         Structure = "STRUCTURE",

@@ -5,9 +5,13 @@
 //! Compiled with the `vapi-metadata` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Type.BuiltinType` class provides class attribute for each of the built-in types present in the interface definition language type system.
+    /// The [`BuiltinType`](crate::vapi::metadata::metamodel::type::BuiltinType) enumeration provides constant for each of the built-in types present in the interface definition language type system.
+    ///
+    /// vAPI enumeration `com.vmware.vapi.metadata.metamodel.type.builtin_type`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum BuiltinType {
-        /// The built-in type is a void. The value is None.
+        /// The built-in type is a void. The value is `None`.
         Void = "VOID",
         /// The built-in type is a boolean. The value is true or false.
         Boolean = "BOOLEAN",
@@ -27,7 +31,7 @@ vsphere_vapi_runtime::vapi_enum! {
         Id = "ID",
         /// The built-in type is an URI. The value follows the IRI specification in RFC 3987.
         Uri = "URI",
-        /// The built-in type is an arbitrary exception type. This is used if the value of a typed element can be one of any user defined named type which is an exception.
+        /// The built-in type is an arbitrary error type. This is used if the value of a typed element can be one of any user defined named type which is an error.
         AnyError = "ANY_ERROR",
         /// The built-in type is a dynamic structure. This is used if the value of a typed element can be one of any user defined named type.
         DynamicStructure = "DYNAMIC_STRUCTURE",
@@ -38,9 +42,13 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Type.Category` class provides class attribute for each category of the type.
+    /// The [`Category`](crate::vapi::metadata::metamodel::type::Category) enumeration provides constant for each category of the type.
+    ///
+    /// vAPI enumeration `com.vmware.vapi.metadata.metamodel.type.category`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Category {
-        /// The type is one of the built-in types specified in `com.vmware.vapi.metadata.metamodel.type.builtin_type`
+        /// The type is one of the built-in types specified in [`BuiltinType`](crate::vapi::metadata::metamodel::type::BuiltinType)
         Builtin = "BUILTIN",
         /// The type is one of the user defined named types.
         UserDefined = "USER_DEFINED",

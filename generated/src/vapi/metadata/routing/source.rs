@@ -8,7 +8,9 @@
 
 /// Metadata source create spec.
 ///
-/// Note: this class is restricted for VMware internal use only.
+/// Note: this structure is restricted for VMware internal use only.
+///
+/// vAPI structure `com.vmware.vapi.metadata.routing.source.create_spec`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// English language human readable description of the source.
@@ -19,9 +21,10 @@ pub struct CreateSpec {
     pub r#type: CreateSpecType,
 }
 
-/// The `type` tag of [`CreateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`CreateSpec`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `CreateSpecType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -35,11 +38,17 @@ pub enum CreateSpecType {
     Remote {
         /// Connection information of the remote server. This should be of the format http(s)://IP:port/namespace.
         ///
-        /// The remote server should contain the classes in `com.vmware.vapi.metadata.metamodel` module. It could expose metamodel information of one or more components.
+        /// The remote server should contain the classes in [`vapi::metadata::metamodel`](mod@crate::vapi::metadata::metamodel) module. It could expose metamodel information of one or more components.
         address: Option<String>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl CreateSpecType {
@@ -221,7 +230,9 @@ impl FingerprintRequest {
 
 /// Metadata source info.
 ///
-/// Note: this class is restricted for VMware internal use only.
+/// Note: this structure is restricted for VMware internal use only.
+///
+/// vAPI structure `com.vmware.vapi.metadata.routing.source.info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Description of the source.
@@ -232,9 +243,10 @@ pub struct Info {
     pub r#type: InfoType,
 }
 
-/// The `type` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`Info`] together with the fields of its case: each variant
+/// carries exactly the fields the metamodel lists for that tag value. Tag values
+/// this crate does not know arrive as `InfoType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -249,8 +261,14 @@ pub enum InfoType {
         /// URI of the remote vAPI endpoint. This should be of the format http(s):IP:port/namespace.
         address: Option<String>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoType {

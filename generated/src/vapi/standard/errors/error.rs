@@ -6,56 +6,59 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// Enumeration of all standard errors. Used as discriminator in protocols that have no standard means for transporting the error type, e.g. REST.
+    ///
+    /// vAPI enumeration `com.vmware.vapi.std.errors.error.type`. Values this crate does
+    /// not know arrive as `Unknown` ([unknown values](crate#unknown-values)).
     pub enum Type {
-        /// Discriminator for the `com.vmware.vapi.std.errors.error` type.
+        /// Discriminator for the [`ErrorKind::Error`](crate::ErrorKind::Error) type.
         Error = "ERROR",
-        /// Discriminator for the `com.vmware.vapi.std.errors.already_exists` type.
+        /// Discriminator for the [`ErrorKind::AlreadyExists`](crate::ErrorKind::AlreadyExists) type.
         AlreadyExists = "ALREADY_EXISTS",
-        /// Discriminator for the `com.vmware.vapi.std.errors.already_in_desired_state` type.
+        /// Discriminator for the [`ErrorKind::AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState) type.
         AlreadyInDesiredState = "ALREADY_IN_DESIRED_STATE",
-        /// Discriminator for the `com.vmware.vapi.std.errors.canceled` type.
+        /// Discriminator for the [`ErrorKind::Canceled`](crate::ErrorKind::Canceled) type.
         Canceled = "CANCELED",
-        /// Discriminator for the `com.vmware.vapi.std.errors.concurrent_change` type.
+        /// Discriminator for the [`ErrorKind::ConcurrentChange`](crate::ErrorKind::ConcurrentChange) type.
         ConcurrentChange = "CONCURRENT_CHANGE",
-        /// Discriminator for the `com.vmware.vapi.std.errors.feature_in_use` type.
+        /// Discriminator for the [`ErrorKind::FeatureInUse`](crate::ErrorKind::FeatureInUse) type.
         FeatureInUse = "FEATURE_IN_USE",
-        /// Discriminator for the `com.vmware.vapi.std.errors.internal_server_error` type.
+        /// Discriminator for the [`ErrorKind::InternalServerError`](crate::ErrorKind::InternalServerError) type.
         InternalServerError = "INTERNAL_SERVER_ERROR",
-        /// Discriminator for the `com.vmware.vapi.std.errors.invalid_argument` type.
+        /// Discriminator for the [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) type.
         InvalidArgument = "INVALID_ARGUMENT",
-        /// Discriminator for the `com.vmware.vapi.std.errors.invalid_element_configuration` type.
+        /// Discriminator for the [`ErrorKind::InvalidElementConfiguration`](crate::ErrorKind::InvalidElementConfiguration) type.
         InvalidElementConfiguration = "INVALID_ELEMENT_CONFIGURATION",
-        /// Discriminator for the `com.vmware.vapi.std.errors.invalid_element_type` type.
+        /// Discriminator for the [`ErrorKind::InvalidElementType`](crate::ErrorKind::InvalidElementType) type.
         InvalidElementType = "INVALID_ELEMENT_TYPE",
-        /// Discriminator for the `com.vmware.vapi.std.errors.invalid_request` type.
+        /// Discriminator for the [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest) type.
         InvalidRequest = "INVALID_REQUEST",
-        /// Discriminator for the `com.vmware.vapi.std.errors.not_allowed_in_current_state` type.
+        /// Discriminator for the [`ErrorKind::NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState) type.
         NotAllowedInCurrentState = "NOT_ALLOWED_IN_CURRENT_STATE",
-        /// Discriminator for the `com.vmware.vapi.std.errors.not_found` type.
+        /// Discriminator for the [`ErrorKind::NotFound`](crate::ErrorKind::NotFound) type.
         NotFound = "NOT_FOUND",
-        /// Discriminator for the `com.vmware.vapi.std.errors.operation_not_found` type.
+        /// Discriminator for the [`ErrorKind::OperationNotFound`](crate::ErrorKind::OperationNotFound) type.
         OperationNotFound = "OPERATION_NOT_FOUND",
-        /// Discriminator for the `com.vmware.vapi.std.errors.resource_busy` type.
+        /// Discriminator for the [`ErrorKind::ResourceBusy`](crate::ErrorKind::ResourceBusy) type.
         ResourceBusy = "RESOURCE_BUSY",
-        /// Discriminator for the `com.vmware.vapi.std.errors.resource_in_use` type.
+        /// Discriminator for the [`ErrorKind::ResourceInUse`](crate::ErrorKind::ResourceInUse) type.
         ResourceInUse = "RESOURCE_IN_USE",
-        /// Discriminator for the `com.vmware.vapi.std.errors.resource_inaccessible` type.
+        /// Discriminator for the [`ErrorKind::ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible) type.
         ResourceInaccessible = "RESOURCE_INACCESSIBLE",
-        /// Discriminator for the `com.vmware.vapi.std.errors.service_unavailable` type.
+        /// Discriminator for the [`ErrorKind::ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable) type.
         ServiceUnavailable = "SERVICE_UNAVAILABLE",
-        /// Discriminator for the `com.vmware.vapi.std.errors.timed_out` type.
+        /// Discriminator for the [`ErrorKind::TimedOut`](crate::ErrorKind::TimedOut) type.
         TimedOut = "TIMED_OUT",
-        /// Discriminator for the `com.vmware.vapi.std.errors.unable_to_allocate_resource` type.
+        /// Discriminator for the [`ErrorKind::UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource) type.
         UnableToAllocateResource = "UNABLE_TO_ALLOCATE_RESOURCE",
-        /// Discriminator for the `com.vmware.vapi.std.errors.unauthenticated` type.
+        /// Discriminator for the [`ErrorKind::Unauthenticated`](crate::ErrorKind::Unauthenticated) type.
         Unauthenticated = "UNAUTHENTICATED",
-        /// Discriminator for the `com.vmware.vapi.std.errors.unauthorized` type.
+        /// Discriminator for the [`ErrorKind::Unauthorized`](crate::ErrorKind::Unauthorized) type.
         Unauthorized = "UNAUTHORIZED",
-        /// Discriminator for the `com.vmware.vapi.std.errors.unexpected_input` type.
+        /// Discriminator for the [`ErrorKind::UnexpectedInput`](crate::ErrorKind::UnexpectedInput) type.
         UnexpectedInput = "UNEXPECTED_INPUT",
-        /// Discriminator for the `com.vmware.vapi.std.errors.unsupported` type.
+        /// Discriminator for the [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported) type.
         Unsupported = "UNSUPPORTED",
-        /// Discriminator for the `com.vmware.vapi.std.errors.unverified_peer` type.
+        /// Discriminator for the [`ErrorKind::UnverifiedPeer`](crate::ErrorKind::UnverifiedPeer) type.
         UnverifiedPeer = "UNVERIFIED_PEER",
         @unknown Unknown
     }

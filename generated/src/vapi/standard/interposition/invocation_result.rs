@@ -6,6 +6,11 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// Type of the invocation result.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vapi.std.interposition.invocation_result.result_type`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum ResultType {
         /// Normal invocation result.
         NormalResult = "NORMAL_RESULT",

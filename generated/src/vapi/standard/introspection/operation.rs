@@ -8,9 +8,11 @@
 
 pub mod data_definition;
 
-/// The `com.vmware.vapi.std.introspection.operation.data_definition` structure describes a vAPI data type.
+/// The [`DataDefinition`](crate::vapi::standard::introspection::operation::DataDefinition) structure describes a vAPI data type.
 ///
-/// Note: this class is restricted for VMware internal use only.
+/// Note: this structure is restricted for VMware internal use only.
+///
+/// vAPI structure `com.vmware.vapi.std.introspection.operation.data_definition`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DataDefinition {
     /// Data type of the value.
@@ -19,29 +21,30 @@ pub struct DataDefinition {
     pub r#type: DataDefinitionType,
 }
 
-/// The `type` tag of [`DataDefinition`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `DataDefinitionType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`DataDefinition`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `DataDefinitionType::Unknown`
+/// ([unknown values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum DataDefinitionType {
     /// Indicates the value is a binary type.
     Binary,
-    /// Indicates the value is a boolean type. The possible values are True and False equivalent of the language used to invoke this operation.
+    /// Indicates the value is a boolean type. The possible values are `true` and `false` equivalent of the language used to invoke this operation.
     Boolean,
     /// Indicates the value is a double type. It is a 64 bit floating point number.
     Double,
-    /// Indicates the value is a dynamic structure. This means, any data of type `com.vmware.vapi.std.introspection.operation.data_definition.data_type.STRUCTURE` can be used.
+    /// Indicates the value is a dynamic structure. This means, any data of type [`DataType::Structure`](crate::vapi::standard::introspection::operation::data_definition::DataType::Structure) can be used.
     DynamicStructure,
     /// Indicates the value is a specific error type.
     Error {
         /// Fully qualified name of the structure.
         name: Option<String>,
-        /// Fields of the structure type. The key of the map is the canonical name of the field and the value is the `com.vmware.vapi.std.introspection.operation.data_definition` for the field. The order of the structure fields defined in IDL is not maintained by the `com.vmware.vapi.std.introspection.operation` service.
+        /// Fields of the structure type. The key of the map is the canonical name of the field and the value is the [`DataDefinition`](crate::vapi::standard::introspection::operation::DataDefinition) for the field. The order of the structure fields defined in IDL is not maintained by the [`Operation`](crate::vapi::standard::introspection::Operation) service.
         fields: Option<vsphere_vapi_runtime::types::VapiMap<String, DataDefinition>>,
     },
-    /// Indicates the value is arbitrary error type. This means, any data of type `com.vmware.vapi.std.introspection.operation.data_definition.data_type.ERROR` can be used.
+    /// Indicates the value is arbitrary error type. This means, any data of type [`DataType::Error`](crate::vapi::standard::introspection::operation::data_definition::DataType::Error) can be used.
     AnyError,
     /// Indicates the value is a list data type. Any value of this type can have zero or more elements in the list.
     List {
@@ -50,7 +53,7 @@ pub enum DataDefinitionType {
     },
     /// Indicates the value is a long data type. It is a 64 bit signed integer number.
     Long,
-    /// Indicates the value is an opaque type. This means, data of any `com.vmware.vapi.std.introspection.operation.data_definition.data_type` can be used.
+    /// Indicates the value is an opaque type. This means, data of any [`DataType`](crate::vapi::standard::introspection::operation::data_definition::DataType) can be used.
     Opaque,
     /// Indicates the value is an optional data type. Any value of this type can be null.
     Optional {
@@ -65,7 +68,7 @@ pub enum DataDefinitionType {
     Structure {
         /// Fully qualified name of the structure.
         name: Option<String>,
-        /// Fields of the structure type. The key of the map is the canonical name of the field and the value is the `com.vmware.vapi.std.introspection.operation.data_definition` for the field. The order of the structure fields defined in IDL is not maintained by the `com.vmware.vapi.std.introspection.operation` service.
+        /// Fields of the structure type. The key of the map is the canonical name of the field and the value is the [`DataDefinition`](crate::vapi::standard::introspection::operation::DataDefinition) for the field. The order of the structure fields defined in IDL is not maintained by the [`Operation`](crate::vapi::standard::introspection::Operation) service.
         fields: Option<vsphere_vapi_runtime::types::VapiMap<String, DataDefinition>>,
     },
     /// Indicates the value is a structure reference. This is used to break circular dependencies in the type references. This just has a string identifier of the structure. Clients have to maintain a list of structures already visited and use that to resolve this reference.
@@ -75,8 +78,14 @@ pub enum DataDefinitionType {
     },
     /// Indicates the value is a void data type.
     Void,
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl DataDefinitionType {
@@ -307,16 +316,18 @@ impl<'de> serde::Deserialize<'de> for DataDefinition {
 
 /// Information about a vAPI operation.
 ///
-/// Note: this class is restricted for VMware internal use only.
+/// Note: this structure is restricted for VMware internal use only.
+///
+/// vAPI structure `com.vmware.vapi.std.introspection.operation.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// `com.vmware.vapi.std.introspection.operation.data_definition` describing the operation input. The `com.vmware.vapi.std.introspection.operation.data_definition.type` of this field will be `com.vmware.vapi.std.introspection.operation.data_definition.data_type.STRUCTURE`. The keys of `com.vmware.vapi.std.introspection.operation.data_definition.fields` are the names of the operation parameters, and the values of `com.vmware.vapi.std.introspection.operation.data_definition.fields` describe the type of the operation parameters.
+    /// [`DataDefinition`](crate::vapi::standard::introspection::operation::DataDefinition) describing the operation input. The [`DataDefinition::type`](crate::vapi::standard::introspection::operation::DataDefinition::type) of this field will be [`DataType::Structure`](crate::vapi::standard::introspection::operation::data_definition::DataType::Structure). The keys of [`DataDefinition::fields`](crate::vapi::standard::introspection::operation::DataDefinitionType) are the names of the operation parameters, and the values of [`DataDefinition::fields`](crate::vapi::standard::introspection::operation::DataDefinitionType) describe the type of the operation parameters.
     pub input_definition: DataDefinition,
-    /// `com.vmware.vapi.std.introspection.operation.data_definition` describing the operation output.
+    /// [`DataDefinition`](crate::vapi::standard::introspection::operation::DataDefinition) describing the operation output.
     pub output_definition: DataDefinition,
-    /// List of `com.vmware.vapi.std.introspection.operation.data_definition` describing the errors that the operation might report.
+    /// List of [`DataDefinition`](crate::vapi::standard::introspection::operation::DataDefinition) describing the errors that the operation might report.
     ///
-    /// The `com.vmware.vapi.std.introspection.operation.data_definition.type` of every element in this list will be `com.vmware.vapi.std.introspection.operation.data_definition.data_type.ERROR`.
+    /// The [`DataDefinition::type`](crate::vapi::standard::introspection::operation::DataDefinition::type) of every element in this list will be [`DataType::Error`](crate::vapi::standard::introspection::operation::data_definition::DataType::Error).
     #[serde(
         default = "Info::__missing_error_definitions",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

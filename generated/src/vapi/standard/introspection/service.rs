@@ -8,7 +8,9 @@
 
 /// Information about a vAPI service
 ///
-/// Note: this class is restricted for VMware internal use only.
+/// Note: this structure is restricted for VMware internal use only.
+///
+/// vAPI structure `com.vmware.vapi.std.introspection.service.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Set of identifiers of operations present in the service

@@ -5,9 +5,15 @@
 //! Compiled with the `vcenter-authorization` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Permissions.Principal.Type` class lists all possible types of principals. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`Type`](crate::vcenter::authorization::permissions::principal::Type) enumeration lists all possible types of principals.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.authorization.permissions.principal.type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Type {
         /// The principal is a user.
         User = "USER",

@@ -7,60 +7,104 @@
 //!
 //! Compiled with the `vcenter-authorization` feature.
 
-/// The `Mappings.CreateSpec` class contains the information necessary for associating an object with a vTContainer instance. This class was added in vSphere API 8.0.3.0.
+/// The [`CreateSpec`](crate::vcenter::authorization::vt_containers::mappings::CreateSpec) structure contains the information necessary for associating an object with a vTContainer instance.
+///
+/// Since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.authorization.vt_containers.mappings.create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// Identifier of the vTContainer instance. This attribute was added in vSphere API 8.0.3.0.
+    /// Identifier of the vTContainer instance.
     ///
     /// Identifier of a `com.vmware.vcenter.authorization.VtContainer` resource.
+    ///
+    /// Since vSphere API 8.0.3.0.
     pub vtcontainer: crate::ids::VtContainerId,
-    /// Identifier of the object that will be containerized. This attribute was added in vSphere API 8.0.3.0.
+    /// Identifier of the object that will be containerized.
+    ///
+    /// Since vSphere API 8.0.3.0.
     pub object: crate::vapi::standard::DynamicId,
 }
 
-/// The `Mappings.FilterSpec` class contains attributes used to filter the items returned from a `com.vmware.vcenter.authorization.vt_containers.mappings.list` method. This class was added in vSphere API 8.0.3.0.
+/// The [`FilterSpec`](crate::vcenter::authorization::vt_containers::mappings::FilterSpec) structure contains fields used to filter the items returned from a [`Mappings::list`](crate::vcenter::authorization::vt_containers::Mappings::list) method.
+///
+/// Since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.authorization.vt_containers.mappings.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// A set of vTContainers. This attribute was added in vSphere API 8.0.3.0.
+    /// A set of vTContainers.
     ///
-    /// If None or empty, the result will not be filtered by vTContainer instance.
+    /// If `None` or empty, the result will not be filtered by vTContainer instance.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vtcontainers: Option<Vec<String>>,
-    /// A set of object resource types. This attribute was added in vSphere API 8.0.3.0. If None or empty, the result will not be filtered by object resource type.
+    /// A set of object resource types. If `None` or empty, the result will not be filtered by object resource type.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<String>>,
 }
 
-/// The `Mappings.Info` class contains all of the information about a containerized object mapping. This class was added in vSphere API 8.0.3.0.
+/// The [`Info`](crate::vcenter::authorization::vt_containers::mappings::Info) structure contains all of the information about a containerized object mapping.
+///
+/// Since vSphere API 8.0.3.0.
+///
+/// vAPI structure `com.vmware.vcenter.authorization.vt_containers.mappings.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier of the vTContainer instance. This attribute was added in vSphere API 8.0.3.0.
+    /// Identifier of the vTContainer instance.
     ///
     /// Identifier of a `com.vmware.vcenter.authorization.VtContainer` resource.
+    ///
+    /// Since vSphere API 8.0.3.0.
     pub vtcontainer: crate::ids::VtContainerId,
-    /// Identifier of the containerized object. This attribute was added in vSphere API 8.0.3.0.
+    /// Identifier of the containerized object.
+    ///
+    /// Since vSphere API 8.0.3.0.
     pub object: crate::vapi::standard::DynamicId,
 }
 
-/// The `Mappings.IterationSpec` class contains attributes used to limit the number of items returned from the `com.vmware.vcenter.authorization.vt_containers.mappings.list` method. This class was added in vSphere API 8.0.3.0.
+/// The [`IterationSpec`](crate::vcenter::authorization::vt_containers::mappings::IterationSpec) structure contains fields used to limit the number of items returned from the [`Mappings::list`](crate::vcenter::authorization::vt_containers::Mappings::list) method.
+///
+/// Since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.authorization.vt_containers.mappings.iteration_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IterationSpec {
-    /// An opaque string in support of pagination which may be specified to retrieve the next set of items. The marker is obtained from the `com.vmware.vcenter.authorization.vt_containers.mappings.list_result` class that is returned by the `com.vmware.vcenter.authorization.vt_containers.mappings.list` method. This attribute was added in vSphere API 8.0.3.0. If None the first set of items is returned.
+    /// An opaque string in support of pagination which may be specified to retrieve the next set of items. The marker is obtained from the [`ListResult`](crate::vcenter::authorization::vt_containers::mappings::ListResult) structure that is returned by the [`Mappings::list`](crate::vcenter::authorization::vt_containers::Mappings::list) method. If `None` the first set of items is returned.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
-    /// Maximum number of items to return in a single call. This attribute was added in vSphere API 8.0.3.0. If None defaults to a size defined by the service.
+    /// Maximum number of items to return in a single call. If `None` defaults to a size defined by the service.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 
-/// The `Mappings.ListItem` class contains all of the information about a containerized object mapping returned by the `com.vmware.vcenter.authorization.vt_containers.mappings.list` method. This class was added in vSphere API 8.0.3.0.
+/// The [`ListItem`](crate::vcenter::authorization::vt_containers::mappings::ListItem) structure contains all of the information about a containerized object mapping returned by the [`Mappings::list`](crate::vcenter::authorization::vt_containers::Mappings::list) method.
+///
+/// Since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.authorization.vt_containers.mappings.list_item`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListItem {
-    /// Identifier of the vTContainer mapping. This attribute was added in vSphere API 8.0.3.0.
+    /// Identifier of the vTContainer mapping.
     ///
     /// Identifier of a `com.vmware.vcenter.authorization.vt_containers.Mapping` resource.
+    ///
+    /// Since vSphere API 8.0.3.0.
     pub mapping: crate::ids::MappingId,
-    /// Information about the vTContainer mapping. This attribute was added in vSphere API 8.0.3.0.
+    /// Information about the vTContainer mapping.
+    ///
+    /// Since vSphere API 8.0.3.0.
     pub info: Info,
 }
 
@@ -78,14 +122,14 @@ impl ListRequest {
         Self { call }
     }
 
-    /// The specification of matching mappings to be retrieved. If None all mappings will be returned.
+    /// The specification of matching mappings to be retrieved. If `None` all mappings will be returned.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
         }
     }
 
-    /// The specification of a page to be retrieved. if None the first set of items will be returned.
+    /// The specification of a page to be retrieved. if `None` the first set of items will be returned.
     pub fn iterate(self, iterate: &IterationSpec) -> Self {
         Self {
             call: self.call.param("iterate", iterate),
@@ -98,16 +142,25 @@ impl ListRequest {
     }
 }
 
-/// The `Mappings.ListResult` class represents the result of the `com.vmware.vcenter.authorization.vt_containers.mappings.list` method. This class was added in vSphere API 8.0.3.0.
+/// The [`ListResult`](crate::vcenter::authorization::vt_containers::mappings::ListResult) structure represents the result of the [`Mappings::list`](crate::vcenter::authorization::vt_containers::Mappings::list) method.
+///
+/// Since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.authorization.vt_containers.mappings.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// List of vTContainer mappings. This attribute was added in vSphere API 8.0.3.0.
+    /// List of vTContainer mappings.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(
         default = "ListResult::__missing_items",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub items: Vec<ListItem>,
-    /// An opaque string in support of pagination which indicates that more items are available. The marker can be used in subsequent calls to the `com.vmware.vcenter.authorization.vt_containers.mappings.list` method to retrieve the next set of items. This attribute was added in vSphere API 8.0.3.0. If None there are no additional items.
+    /// An opaque string in support of pagination which indicates that more items are available. The marker can be used in subsequent calls to the [`Mappings::list`](crate::vcenter::authorization::vt_containers::Mappings::list) method to retrieve the next set of items. If `None` there are no additional items.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
 }

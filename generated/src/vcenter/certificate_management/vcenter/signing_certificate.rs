@@ -8,12 +8,19 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// The `SigningCertificate.CreateResult` class is returned from CSR generation and contains the CSR in PEM format. This class was added in vSphere API 9.1.1.0.
+/// The [`CreateResult`](crate::vcenter::certificate_management::vcenter::signing_certificate::CreateResult) structure is returned from CSR generation and contains the CSR in PEM format.
+///
+/// Since vSphere API 9.1.1.0.
 ///
 /// Not in vSphere API releases before 9.1.1.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.certificate_management.vcenter.signing_certificate.create_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateResult {
-    /// Certificate signing request in PEM format. This attribute was added in vSphere API 9.1.1.0.
+    /// Certificate signing request in PEM format.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default = "CreateResult::__missing_csr")]
     pub csr: String,
 }
@@ -27,51 +34,83 @@ impl CreateResult {
     }
 }
 
-/// The `SigningCertificate.CreateSpec` class contains the subject and key parameters for generating a certificate signing request for the STS signing certificate. A private key is created and stored in the appliance; only the CSR is returned to the client.
+/// The [`CreateSpec`](crate::vcenter::certificate_management::vcenter::signing_certificate::CreateSpec) structure contains the subject and key parameters for generating a certificate signing request for the STS signing certificate. A private key is created and stored in the appliance; only the CSR is returned to the client.
 ///
-/// Product requirements for STS token-signing key material, certificate name constraints, and CSR extensions are defined by the SSO/identity program. Confirm field usage and any required defaults with the SSO team for production configuration. This class was added in vSphere API 9.1.1.0.
+/// Product requirements for STS token-signing key material, certificate name constraints, and CSR extensions are defined by the SSO/identity program. Confirm field usage and any required defaults with the SSO team for production configuration.
+///
+/// Since vSphere API 9.1.1.0.
 ///
 /// Not in vSphere API releases before 9.1.1.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.certificate_management.vcenter.signing_certificate.create_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// Common name field in certificate subject. This attribute was added in vSphere API 9.1.1.0. If None, the common name will be the PNID.
+    /// Common name field in certificate subject. If `None`, the common name will be the PNID.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub common_name: Option<String>,
-    /// Organization field in certificate subject. This attribute was added in vSphere API 9.1.1.0. If None, the implementation supplies an appliance-appropriate default when building the CSR.
+    /// Organization field in certificate subject. If `None`, the implementation supplies an appliance-appropriate default when building the CSR.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
-    /// Organization unit field in certificate subject. CA Browser forum announced that "CAs MUST NOT include the organizationalUnitName field". Omission is preferred; some CAs reject a non-empty OU in the CSR. This attribute was added in vSphere API 9.1.1.0. If None, the OU is omitted from the subject.
+    /// Organization unit field in certificate subject. CA Browser forum announced that "CAs MUST NOT include the organizationalUnitName field". Omission is preferred; some CAs reject a non-empty OU in the CSR. If `None`, the OU is omitted from the subject.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_unit: Option<String>,
-    /// Locality field in certificate subject. This attribute was added in vSphere API 9.1.1.0. If None, the locality is omitted.
+    /// Locality field in certificate subject. If `None`, the locality is omitted.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locality: Option<String>,
-    /// State or province in certificate subject. This attribute was added in vSphere API 9.1.1.0. If None, the state is omitted.
+    /// State or province in certificate subject. If `None`, the state is omitted.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_or_province: Option<String>,
-    /// Country in certificate subject. This attribute was added in vSphere API 9.1.1.0. If None, the country is omitted.
+    /// Country in certificate subject. If `None`, the country is omitted.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// Email address in certificate subject or extensions. Omission is preferred; many modern certificate profiles and CAs discourage or reject email addresses in the subject DN. This attribute was added in vSphere API 9.1.1.0. If None, the email address is omitted.
+    /// Email address in certificate subject or extensions. Omission is preferred; many modern certificate profiles and CAs discourage or reject email addresses in the subject DN. If `None`, the email address is omitted.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
-    /// Subject alternative names to include in the CSR. STS signing certificates are not TLS server certificates; the CSR does not add implicit PNID-based SAN entries. If this field is None, the CSR has no subject alternative names (subject distinguished name only). If set, only the provided entries are included in the CSR. This attribute was added in vSphere API 9.1.1.0. If None, no subject alternative names are included in the CSR.
+    /// Subject alternative names to include in the CSR. STS signing certificates are not TLS server certificates; the CSR does not add implicit PNID-based SAN entries. If this field is `None`, the CSR has no subject alternative names (subject distinguished name only). If set, only the provided entries are included in the CSR. If `None`, no subject alternative names are included in the CSR.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject_alt_name: Option<Vec<String>>,
     /// The size of the key to be used for public and private key generation.
     ///
-    /// The key algorithm may evolve over time; this field is provided for cases where a specific size is required. Leaving it None is recommended for most deployments. This attribute was added in vSphere API 9.1.1.0. If None, the server will use a secure default.
+    /// The key algorithm may evolve over time; this field is provided for cases where a specific size is required. Leaving it `None` is recommended for most deployments. If `None`, the server will use a secure default.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_size: Option<i64>,
 }
 
-/// The `SigningCertificate.Info` class contains data that represents vCenter signing certificates. This class was added in vSphere API 7.0.3.0.
+/// The [`Info`](crate::vcenter::certificate_management::vcenter::signing_certificate::Info) structure contains data that represents vCenter signing certificates.
+///
+/// Since vSphere API 7.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.certificate_management.vcenter.signing_certificate.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The certificate chain that is actively being use by vCenter token service to sign tokens. This attribute was added in vSphere API 7.0.3.0.
+    /// The certificate chain that is actively being use by vCenter token service to sign tokens.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default = "Info::__missing_active_cert_chain")]
     pub active_cert_chain: crate::vcenter::certificate_management::X509CertChain,
-    /// List of signing certificate chains for validating vCenter-issued tokens. The list contains X509 certificate chains, each of which is ordered and contains the leaf, intermediate and root certs needed for the complete chain of trust. The leaf certificate is first in the chain and should be used for verifying vCenter-issued tokens. This attribute was added in vSphere API 7.0.3.0.
+    /// List of signing certificate chains for validating vCenter-issued tokens. The list contains X509 certificate chains, each of which is ordered and contains the leaf, intermediate and root certs needed for the complete chain of trust. The leaf certificate is first in the chain and should be used for verifying vCenter-issued tokens.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(
         default = "Info::__missing_signing_cert_chains",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -111,7 +150,7 @@ impl RefreshRequest {
         Self { call }
     }
 
-    /// Will force refresh in environments that would otherwise prevent refresh from occurring, such as a mixed-version environment. Force refresh may leave systems in the local vCenter domain in a non-functional state until they are restarted. If None, then refresh will not be forced.
+    /// Will force refresh in environments that would otherwise prevent refresh from occurring, such as a mixed-version environment. Force refresh may leave systems in the local vCenter domain in a non-functional state until they are restarted. If `None`, then refresh will not be forced.
     pub fn force(self, force: bool) -> Self {
         Self {
             call: self.call.param("force", &force),
@@ -128,15 +167,24 @@ impl RefreshRequest {
     }
 }
 
-/// The `SigningCertificate.SetSpec` class contains data to set the active vCenter signing certificate. This class was added in vSphere API 7.0.3.0.
+/// The [`SetSpec`](crate::vcenter::certificate_management::vcenter::signing_certificate::SetSpec) structure contains data to set the active vCenter signing certificate.
+///
+/// Since vSphere API 7.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.certificate_management.vcenter.signing_certificate.set_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetSpec {
-    /// Signing certificate chain that the vCenter token service will actively use to sign tokens. The chain must include a valid certificate chain with the leaf cert marked for digital signature key usage. This attribute was added in vSphere API 7.0.3.0.
+    /// Signing certificate chain that the vCenter token service will actively use to sign tokens. The chain must include a valid certificate chain with the leaf cert marked for digital signature key usage.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default = "SetSpec::__missing_signing_cert_chain")]
     pub signing_cert_chain: crate::vcenter::certificate_management::X509CertChain,
     /// The corresponding unencrypted PKCS#8 private key in base64-encoded PEM format.
     ///
-    /// Prefer #create (CSR) followed by #update so the private key is not transmitted over the network; sending the key in this field is only for backward compatibility. This attribute was added in vSphere API 7.0.3.0.
+    /// Prefer [`SigningCertificate::create`](crate::vcenter::certificate_management::vcenter::SigningCertificate::create) (CSR) followed by [`SigningCertificate::update`](crate::vcenter::certificate_management::vcenter::SigningCertificate::update) so the private key is not transmitted over the network; sending the key in this field is only for backward compatibility.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default = "SetSpec::__missing_private_key")]
     pub private_key: String,
 }
@@ -157,12 +205,19 @@ impl SetSpec {
     }
 }
 
-/// The `SigningCertificate.UpdateSpec` class contains a certificate chain signed by a certificate authority for a CSR previously created using `com.vmware.vcenter.certificate_management.vcenter.signing_certificate.create`. The private key corresponding to the CSR is read only from the appliance. No private key is accepted in this class. This class was added in vSphere API 9.1.1.0.
+/// The [`UpdateSpec`](crate::vcenter::certificate_management::vcenter::signing_certificate::UpdateSpec) structure contains a certificate chain signed by a certificate authority for a CSR previously created using [`SigningCertificate::create`](crate::vcenter::certificate_management::vcenter::SigningCertificate::create). The private key corresponding to the CSR is read only from the appliance. No private key is accepted in this structure.
+///
+/// Since vSphere API 9.1.1.0.
 ///
 /// Not in vSphere API releases before 9.1.1.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.certificate_management.vcenter.signing_certificate.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// The signing certificate chain (leaf, intermediates, root) that the vCenter token service will actively use to sign tokens. This attribute was added in vSphere API 9.1.1.0. If None, the #update operation is a no-op and returns successfully without modifying the active signing certificate.
+    /// The signing certificate chain (leaf, intermediates, root) that the vCenter token service will actively use to sign tokens. If `None`, the [`SigningCertificate::update`](crate::vcenter::certificate_management::vcenter::SigningCertificate::update) operation is a no-op and returns successfully without modifying the active signing certificate.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signing_cert_chain: Option<
         crate::vcenter::certificate_management::X509CertChain,

@@ -6,62 +6,96 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// The `Tls.Info` class contains information from a TLS certificate. This class was added in vSphere API 6.7.2.
+/// The [`Info`](crate::vcenter::certificate_management::vcenter::tls::Info) structure contains information from a TLS certificate.
+///
+/// Since vSphere API 6.7.2.
+///
+/// vAPI structure `com.vmware.vcenter.certificate_management.vcenter.tls.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Version (version number) value from the certificate. This attribute was added in vSphere API 6.7.2.
+    /// Version (version number) value from the certificate.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "Info::__missing_version")]
     pub version: i64,
-    /// SerialNumber value from the certificate. This attribute was added in vSphere API 6.7.2.
+    /// SerialNumber value from the certificate.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "Info::__missing_serial_number")]
     pub serial_number: String,
-    /// Signature algorithm name from the certificate. This attribute was added in vSphere API 6.7.2.
+    /// Signature algorithm name from the certificate.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "Info::__missing_signature_algorithm")]
     pub signature_algorithm: String,
-    /// Issuer (issuer distinguished name) value from the certificate. This attribute was added in vSphere API 6.7.2.
+    /// Issuer (issuer distinguished name) value from the certificate.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "Info::__missing_issuer_dn")]
     pub issuer_dn: String,
-    /// validFrom specify the start date of the certificate. This attribute was added in vSphere API 6.7.2.
+    /// validFrom specify the start date of the certificate.
+    ///
+    /// Since vSphere API 6.7.2.
     pub valid_from: vsphere_vapi_runtime::types::DateTime,
-    /// validTo specify the end date of the certificate. This attribute was added in vSphere API 6.7.2.
+    /// validTo specify the end date of the certificate.
+    ///
+    /// Since vSphere API 6.7.2.
     pub valid_to: vsphere_vapi_runtime::types::DateTime,
-    /// Subject (subject distinguished name) value from the certificate. This attribute was added in vSphere API 6.7.2.
+    /// Subject (subject distinguished name) value from the certificate.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "Info::__missing_subject_dn")]
     pub subject_dn: String,
-    /// Thumbprint value from the certificate. This attribute was added in vSphere API 6.7.2.
+    /// Thumbprint value from the certificate.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "Info::__missing_thumbprint")]
     pub thumbprint: String,
-    /// Certificate constraints isCA from the critical BasicConstraints extension, (OID = 2.5.29.19). This attribute was added in vSphere API 6.7.2.
+    /// Certificate constraints isCA from the critical BasicConstraints extension, (OID = 2.5.29.19).
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(rename = "is_CA", default = "Info::__missing_is_ca")]
     pub is_ca: bool,
-    /// Certificate constraints path length from the critical BasicConstraints extension, (OID = 2.5.29.19). This attribute was added in vSphere API 6.7.2.
+    /// Certificate constraints path length from the critical BasicConstraints extension, (OID = 2.5.29.19).
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "Info::__missing_path_length_constraint")]
     pub path_length_constraint: i64,
-    /// Collection of keyusage contained in the certificate. This attribute was added in vSphere API 6.7.2.
+    /// Collection of keyusage contained in the certificate.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(
         default = "Info::__missing_key_usage",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub key_usage: Vec<String>,
-    /// Collection of extended keyusage that contains details for which the certificate can be used for. This attribute was added in vSphere API 6.7.2.
+    /// Collection of extended keyusage that contains details for which the certificate can be used for.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(
         default = "Info::__missing_extended_key_usage",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub extended_key_usage: Vec<String>,
-    /// Collection of subject alternative names. This attribute was added in vSphere API 6.7.2.
+    /// Collection of subject alternative names.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(
         default = "Info::__missing_subject_alternative_name",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub subject_alternative_name: Vec<String>,
-    /// Collection of authority information access URI. This attribute was added in vSphere API 6.7.2.
+    /// Collection of authority information access URI.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(
         default = "Info::__missing_authority_information_access_uri",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub authority_information_access_uri: Vec<String>,
-    /// TLS certificate in PEM format. This attribute was added in vSphere API 6.7.2.
+    /// TLS certificate in PEM format.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "Info::__missing_cert")]
     pub cert: String,
 }
@@ -173,7 +207,7 @@ impl RenewRequest {
         Self { call }
     }
 
-    /// The duration (in days) of the new TLS certificate. The duration should be less than or equal to 730 days. If None, the duration will be 730 days (two years).
+    /// The duration (in days) of the new TLS certificate. The duration should be less than or equal to 730 days. If `None`, the duration will be 730 days (two years).
     pub fn duration(self, duration: i64) -> Self {
         Self {
             call: self.call.param("duration", &duration),
@@ -186,34 +220,57 @@ impl RenewRequest {
     }
 }
 
-/// The `Tls.ReplaceSpec` class contains information to generate a Private Key , CSR and hence VMCA signed machine SSL. This class was added in vSphere API 6.7.2.
+/// The [`ReplaceSpec`](crate::vcenter::certificate_management::vcenter::tls::ReplaceSpec) structure contains information to generate a Private Key , CSR and hence VMCA signed machine SSL.
+///
+/// Since vSphere API 6.7.2.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.certificate_management.vcenter.tls.replace_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReplaceSpec {
-    /// The size of the key to be used for public and private key generation. This attribute was added in vSphere API 6.7.2. If None the key size will be '3072'.
+    /// The size of the key to be used for public and private key generation. If `None` the key size will be '3072'.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_size: Option<i64>,
-    /// The common name of the host for which certificate is generated This attribute was added in vSphere API 6.7.2. If None will default to PNID of host.
+    /// The common name of the host for which certificate is generated. If `None` will default to PNID of host.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub common_name: Option<String>,
-    /// Organization field in certificate subject This attribute was added in vSphere API 6.7.2.
+    /// Organization field in certificate subject.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "ReplaceSpec::__missing_organization")]
     pub organization: String,
-    /// Organization unit field in certificate subject. CA Browser forum announced that "CAs MUST NOT include the organizationalUnitName field". So OU is no longer needed and an empty string should be used to leave it unset. This attribute was added in vSphere API 6.7.2.
+    /// Organization unit field in certificate subject. CA Browser forum announced that "CAs MUST NOT include the organizationalUnitName field". So OU is no longer needed and an empty string should be used to leave it unset.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "ReplaceSpec::__missing_organization_unit")]
     pub organization_unit: String,
-    /// Locality field in certificate subject This attribute was added in vSphere API 6.7.2.
+    /// Locality field in certificate subject.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "ReplaceSpec::__missing_locality")]
     pub locality: String,
-    /// State field in certificate subject This attribute was added in vSphere API 6.7.2.
+    /// State field in certificate subject.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "ReplaceSpec::__missing_state_or_province")]
     pub state_or_province: String,
-    /// Country field in certificate subject This attribute was added in vSphere API 6.7.2.
+    /// Country field in certificate subject.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "ReplaceSpec::__missing_country")]
     pub country: String,
-    /// Email field in Certificate extensions This attribute was added in vSphere API 6.7.2.
+    /// Email field in Certificate extensions.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "ReplaceSpec::__missing_email_address")]
     pub email_address: String,
-    /// SubjectAltName is list of Dns Names and Ip addresses This attribute was added in vSphere API 6.7.2. If None PNID of host will be used as IPAddress or Hostname for certificate generation .
+    /// SubjectAltName is list of Dns Names and Ip addresses. If `None` PNID of host will be used as IPAddress or Hostname for certificate generation .
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject_alt_name: Option<Vec<String>>,
 }
@@ -262,16 +319,26 @@ impl ReplaceSpec {
     }
 }
 
-/// The `Tls.Spec` class contains information for a Certificate and Private Key. This class was added in vSphere API 6.7.2.
+/// The [`Spec`](crate::vcenter::certificate_management::vcenter::tls::Spec) structure contains information for a Certificate and Private Key.
+///
+/// Since vSphere API 6.7.2.
+///
+/// vAPI structure `com.vmware.vcenter.certificate_management.vcenter.tls.spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Spec {
-    /// Certificate string in PEM format. This attribute was added in vSphere API 6.7.2.
+    /// Certificate string in PEM format.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "Spec::__missing_cert")]
     pub cert: String,
-    /// Private key string in PEM format. This attribute was added in vSphere API 6.7.2. If None the private key from the certificate store will be used. It is required when replacing the certificate with a third party signed certificate.
+    /// Private key string in PEM format. If `None` the private key from the certificate store will be used. It is required when replacing the certificate with a third party signed certificate.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<vsphere_vapi_runtime::types::Secret>,
-    /// Third party Root CA certificate in PEM format. This attribute was added in vSphere API 6.9.1. If None the new third party root CA certificate will not be added to the trust store. It is required when replacing the certificate with a third party signed certificate if the root certificate of the third party is not already a trusted root.
+    /// Third party Root CA certificate in PEM format. If `None` the new third party root CA certificate will not be added to the trust store. It is required when replacing the certificate with a third party signed certificate if the root certificate of the third party is not already a trusted root.
+    ///
+    /// Since vSphere API 6.9.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root_cert: Option<String>,
 }

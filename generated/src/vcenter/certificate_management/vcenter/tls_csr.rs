@@ -6,10 +6,16 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// The `TlsCsr.Info` class contains information for a Certificate signing request. This class was added in vSphere API 6.7.2.
+/// The [`Info`](crate::vcenter::certificate_management::vcenter::tls_csr::Info) structure contains information for a Certificate signing request.
+///
+/// Since vSphere API 6.7.2.
+///
+/// vAPI structure `com.vmware.vcenter.certificate_management.vcenter.tls_csr.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Certificate Signing Request in PEM format. This attribute was added in vSphere API 6.7.2.
+    /// Certificate Signing Request in PEM format.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "Info::__missing_csr")]
     pub csr: String,
 }
@@ -23,34 +29,56 @@ impl Info {
     }
 }
 
-/// The `TlsCsr.Spec` class contains information to generate a Private Key and CSR. This class was added in vSphere API 6.7.2.
+/// The [`Spec`](crate::vcenter::certificate_management::vcenter::tls_csr::Spec) structure contains information to generate a Private Key and CSR.
+///
+/// Since vSphere API 6.7.2.
+///
+/// vAPI structure `com.vmware.vcenter.certificate_management.vcenter.tls_csr.spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Spec {
-    /// The size of the key to be used for public and private key generation. This attribute was added in vSphere API 6.7.2. If None, the key size will be 3072 bits.
+    /// The size of the key to be used for public and private key generation. If `None`, the key size will be 3072 bits.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_size: Option<i64>,
-    /// Common name field in certificate subject. This attribute was added in vSphere API 6.7.2. If None, the common name will be the PNID.
+    /// Common name field in certificate subject. If `None`, the common name will be the PNID.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub common_name: Option<String>,
-    /// Organization field in certificate subject This attribute was added in vSphere API 6.7.2.
+    /// Organization field in certificate subject.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "Spec::__missing_organization")]
     pub organization: String,
-    /// Organization unit field in certificate subject. CA Browser forum announced that "CAs MUST NOT include the organizationalUnitName field". So OU is no longer needed and an empty string should be used to leave it unset. This attribute was added in vSphere API 6.7.2.
+    /// Organization unit field in certificate subject. CA Browser forum announced that "CAs MUST NOT include the organizationalUnitName field". So OU is no longer needed and an empty string should be used to leave it unset.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "Spec::__missing_organization_unit")]
     pub organization_unit: String,
-    /// Locality field in certificate subject This attribute was added in vSphere API 6.7.2.
+    /// Locality field in certificate subject.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "Spec::__missing_locality")]
     pub locality: String,
-    /// State field in certificate subject This attribute was added in vSphere API 6.7.2.
+    /// State field in certificate subject.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "Spec::__missing_state_or_province")]
     pub state_or_province: String,
-    /// Country field in certificate subject This attribute was added in vSphere API 6.7.2.
+    /// Country field in certificate subject.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "Spec::__missing_country")]
     pub country: String,
-    /// Email field in Certificate extensions This attribute was added in vSphere API 6.7.2.
+    /// Email field in Certificate extensions.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "Spec::__missing_email_address")]
     pub email_address: String,
-    /// Subject Alternative Name field is list of Dns Names and Ip addresses. This attribute was added in vSphere API 6.7.2. If None, the subject alternative name will contain the PNID.
+    /// Subject Alternative Name field is list of Dns Names and Ip addresses. If `None`, the subject alternative name will contain the PNID.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject_alt_name: Option<Vec<String>>,
 }

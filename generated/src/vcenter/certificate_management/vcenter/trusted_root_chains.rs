@@ -8,13 +8,22 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// The `TrustedRootChains.CreateSpec` class contains information to create a trusted root certificate chain. This class was added in vSphere API 6.7.2.
+/// The [`CreateSpec`](crate::vcenter::certificate_management::vcenter::trusted_root_chains::CreateSpec) structure contains information to create a trusted root certificate chain.
+///
+/// Since vSphere API 6.7.2.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.certificate_management.vcenter.trusted_root_chains.create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// Certificate chain in base64 encoding This attribute was added in vSphere API 6.7.2.
+    /// Certificate chain in base64 encoding.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "CreateSpec::__missing_cert_chain")]
     pub cert_chain: crate::vcenter::certificate_management::X509CertChain,
-    /// Unique identifier for this trusted root. Client can specify at creation as long as it is unique, otherwise one will be generated. An example of a client providing the identifier would be if this trusted root is associated with a VC trust. In this case the identifier would be the domain id. This attribute was added in vSphere API 6.7.2. A unique id will be generated if not given.
+    /// Unique identifier for this trusted root. Client can specify at creation as long as it is unique, otherwise one will be generated. An example of a client providing the identifier would be if this trusted root is associated with a VC trust. In this case the identifier would be the domain id. A unique id will be generated if not given.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chain: Option<String>,
 }
@@ -28,10 +37,17 @@ impl CreateSpec {
     }
 }
 
-/// The `TrustedRootChains.Info` class contains information for a trusted root certificate chain. This class was added in vSphere API 6.7.2.
+/// The [`Info`](crate::vcenter::certificate_management::vcenter::trusted_root_chains::Info) structure contains information for a trusted root certificate chain.
+///
+/// Since vSphere API 6.7.2.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.certificate_management.vcenter.trusted_root_chains.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// A certificate chain in base64 encoding This attribute was added in vSphere API 6.7.2.
+    /// A certificate chain in base64 encoding.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "Info::__missing_cert_chain")]
     pub cert_chain: crate::vcenter::certificate_management::X509CertChain,
 }
@@ -45,10 +61,17 @@ impl Info {
     }
 }
 
-/// The `TrustedRootChains.Summary` class contains a trusted root certificate chain summary suitable for UI presentation. This class was added in vSphere API 6.7.2.
+/// The [`Summary`](crate::vcenter::certificate_management::vcenter::trusted_root_chains::Summary) structure contains a trusted root certificate chain summary suitable for UI presentation.
+///
+/// Since vSphere API 6.7.2.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.certificate_management.vcenter.trusted_root_chains.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Unique identifier for chain. This attribute was added in vSphere API 6.7.2.
+    /// Unique identifier for chain.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "Summary::__missing_chain")]
     pub chain: String,
 }

@@ -34,34 +34,57 @@ impl CreateRequest {
     }
 }
 
-/// The `VmcaRoot.CreateSpec` contains information. to generate a Private Key and CSR. This class was added in vSphere API 6.9.1.
+/// The [`CreateSpec`](crate::vcenter::certificate_management::vcenter::vmca_root::CreateSpec) contains information. to generate a Private Key and CSR.
+///
+/// Since vSphere API 6.9.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.certificate_management.vcenter.vmca_root.create_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// The size of the key to be used for public and private key generation. This attribute was added in vSphere API 6.9.1. If None the key size will be 3072.
+    /// The size of the key to be used for public and private key generation. If `None` the key size will be 3072.
+    ///
+    /// Since vSphere API 6.9.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_size: Option<i64>,
-    /// The common name of the host for which certificate is generated. This attribute was added in vSphere API 6.9.1. If None the common name will be the primary network identifier (PNID) of the vCenter Virtual Server Appliance (VCSA).
+    /// The common name of the host for which certificate is generated. If `None` the common name will be the primary network identifier (PNID) of the vCenter Virtual Server Appliance (VCSA).
+    ///
+    /// Since vSphere API 6.9.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub common_name: Option<String>,
-    /// Organization field in certificate subject. This attribute was added in vSphere API 6.9.1. If None the organization will be 'VMware'.
+    /// Organization field in certificate subject. If `None` the organization will be 'VMware'.
+    ///
+    /// Since vSphere API 6.9.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
-    /// Organization unit field in certificate subject. This attribute was added in vSphere API 6.9.1. If None the organization unit will not be set in the certificate subject.
+    /// Organization unit field in certificate subject. If `None` the organization unit will not be set in the certificate subject.
+    ///
+    /// Since vSphere API 6.9.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_unit: Option<String>,
-    /// Locality field in certificate subject. This attribute was added in vSphere API 6.9.1. If None the locality will be 'Palo Alto'.
+    /// Locality field in certificate subject. If `None` the locality will be 'Palo Alto'.
+    ///
+    /// Since vSphere API 6.9.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locality: Option<String>,
-    /// State field in certificate subject. This attribute was added in vSphere API 6.9.1. If None the state will be 'California'.
+    /// State field in certificate subject. If `None` the state will be 'California'.
+    ///
+    /// Since vSphere API 6.9.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_or_province: Option<String>,
-    /// Country field in certificate subject. This attribute was added in vSphere API 6.9.1. If None the country will be 'US'.
+    /// Country field in certificate subject. If `None` the country will be 'US'.
+    ///
+    /// Since vSphere API 6.9.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// Email field in Certificate extensions. This attribute was added in vSphere API 6.9.1. If None the emailAddress will be 'email@acme.com'.
+    /// Email field in Certificate extensions. If `None` the emailAddress will be 'email@acme.com'.
+    ///
+    /// Since vSphere API 6.9.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
-    /// SubjectAltName is list of Dns Names and Ip addresses. This attribute was added in vSphere API 6.9.1. If None PNID of host will be used as IPAddress or Hostname for certificate generation.
+    /// SubjectAltName is list of Dns Names and Ip addresses. If `None` PNID of host will be used as IPAddress or Hostname for certificate generation.
+    ///
+    /// Since vSphere API 6.9.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject_alt_name: Option<Vec<String>>,
 }

@@ -5,9 +5,15 @@
 //! Compiled with the `vcenter-compute` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `ManagedBy.Entity` enumeration defines the entities that can manage compute policies. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`Entity`](crate::vcenter::compute::policies::managed_by::Entity) enumeration defines the entities that can manage compute policies.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.compute.policies.managed_by.entity`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Entity {
         /// The policy is not managed by any entity.
         None = "NONE",

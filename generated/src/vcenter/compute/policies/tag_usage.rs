@@ -6,32 +6,46 @@
 //!
 //! Compiled with the `vcenter-compute` feature.
 
-/// The `TagUsage.FilterSpec` class contains attributes used to filter the results when listing the tags used by policies as available in this vCenter server (see `com.vmware.vcenter.compute.policies.tag_usage.list`). If multiple attributes are specified, only the tags used by policies that match an element of each attribute match the filter. This class was added in vSphere API 7.0.3.0.
+/// The [`FilterSpec`](crate::vcenter::compute::policies::tag_usage::FilterSpec) structure contains fields used to filter the results when listing the tags used by policies as available in this vCenter server (see [`TagUsage::list`](crate::vcenter::compute::policies::TagUsage::list)). If multiple fields are specified, only the tags used by policies that match an element of each field match the filter.
+///
+/// Since vSphere API 7.0.3.0.
+///
+/// vAPI structure `com.vmware.vcenter.compute.policies.tag_usage.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Identifiers that compute policies must have to match the filter. This attribute was added in vSphere API 7.0.3.0.
+    /// Identifiers that compute policies must have to match the filter.
     ///
-    /// If None or empty, then tags used by any policy match this filter.
+    /// If `None` or empty, then tags used by any policy match this filter.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<String>>,
-    /// Identifiers that tags must have to match the filter. This attribute was added in vSphere API 7.0.3.0.
+    /// Identifiers that tags must have to match the filter.
     ///
-    /// If None or empty, then tags with any tag identifier match this filter.
+    /// If `None` or empty, then tags with any tag identifier match this filter.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    /// Identifiers that tag types must have to match the filter. This attribute was added in vSphere API 7.0.3.0.
+    /// Identifiers that tag types must have to match the filter.
     ///
-    /// If None or empty, then tags of any type match this filter.
+    /// If `None` or empty, then tags of any type match this filter.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_types: Option<Vec<String>>,
-    /// Names that the policies must have to match the filter. This attribute was added in vSphere API 9.1.0.0. If None or empty, then policies of any name match this filter.
+    /// Names that the policies must have to match the filter. If `None` or empty, then policies of any name match this filter.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_names: Option<Vec<String>>,
-    /// Capabilities that the policies must have to match the filter. This attribute was added in vSphere API 9.1.0.0. If None or empty, then policies of any capability match this filter.
+    /// Capabilities that the policies must have to match the filter. If `None` or empty, then policies of any capability match this filter.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capabilities: Option<Vec<String>>,
 }
@@ -49,7 +63,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Specification for matching tags used by policies. If None, the behavior is equivalent to a `com.vmware.vcenter.compute.policies.tag_usage.filter_spec` with all attributes None, which means all tags used by policies match the filter.
+    /// Specification for matching tags used by policies. If `None`, the behavior is equivalent to a [`FilterSpec`](crate::vcenter::compute::policies::tag_usage::FilterSpec) with all fields `None`, which means all tags used by policies match the filter.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
@@ -62,38 +76,58 @@ impl ListRequest {
     }
 }
 
-/// The `TagUsage.Summary` class contains common information about a tag used by a policy. This class was added in vSphere API 7.0.3.0.
+/// The [`Summary`](crate::vcenter::compute::policies::tag_usage::Summary) structure contains common information about a tag used by a policy.
+///
+/// Since vSphere API 7.0.3.0.
+///
+/// vAPI structure `com.vmware.vcenter.compute.policies.tag_usage.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the policy that uses the tag indicated by `com.vmware.vcenter.compute.policies.tag_usage.summary.tag`. This attribute was added in vSphere API 7.0.3.0.
+    /// Identifier of the policy that uses the tag indicated by [`Summary::tag`](crate::vcenter::compute::policies::tag_usage::Summary::tag).
     ///
     /// Identifier of a `com.vmware.vcenter.compute.Policy` resource.
+    ///
+    /// Since vSphere API 7.0.3.0.
     pub policy: crate::ids::PolicyId,
-    /// Name of the policy indicated by `com.vmware.vcenter.compute.policies.tag_usage.summary.policy`. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Name of the policy indicated by [`Summary::policy`](crate::vcenter::compute::policies::tag_usage::Summary::policy). This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
-    /// Description of the policy indicated by `com.vmware.vcenter.compute.policies.tag_usage.summary.policy`. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Description of the policy indicated by [`Summary::policy`](crate::vcenter::compute::policies::tag_usage::Summary::policy). This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_description: Option<String>,
-    /// Capability of the policy indicated by `com.vmware.vcenter.compute.policies.tag_usage.summary.policy`. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Capability of the policy indicated by [`Summary::policy`](crate::vcenter::compute::policies::tag_usage::Summary::policy). This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capability: Option<String>,
-    /// Identifier of the tag type used by the policy indicated by `com.vmware.vcenter.compute.policies.tag_usage.summary.policy`. This attribute was added in vSphere API 7.0.3.0.
+    /// Identifier of the tag type used by the policy indicated by [`Summary::policy`](crate::vcenter::compute::policies::tag_usage::Summary::policy).
     ///
     /// Identifier of a `com.vmware.vapi.resource` resource.
+    ///
+    /// Since vSphere API 7.0.3.0.
     pub tag_type: crate::ids::VapiResourceId,
-    /// Identifier of the tag used by the policy indicated by `com.vmware.vcenter.compute.policies.tag_usage.summary.policy`. This attribute was added in vSphere API 7.0.3.0. When clients pass a value of this class as a parameter, the attribute `tagType` must contain the actual resource type. When methods return a value of this class as a return value, the attribute `tagType` will contain the actual resource type.
+    /// Identifier of the tag used by the policy indicated by [`Summary::policy`](crate::vcenter::compute::policies::tag_usage::Summary::policy). When clients pass a value of this field as a parameter, the field `tagType` must contain the actual resource type. When methods return a value of this field as a return value, the field `tagType` will contain the actual resource type.
+    ///
+    /// Since vSphere API 7.0.3.0.
     pub tag: vsphere_vapi_runtime::ResourceId,
-    /// Name of the tag used by the policy indicated by `com.vmware.vcenter.compute.policies.tag_usage.summary.policy`. This attribute was added in vSphere API 7.0.3.0.
+    /// Name of the tag used by the policy indicated by [`Summary::policy`](crate::vcenter::compute::policies::tag_usage::Summary::policy).
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default = "Summary::__missing_tag_name")]
     pub tag_name: String,
-    /// Name of the category that has `com.vmware.vcenter.compute.policies.tag_usage.summary.tag`. This attribute was added in vSphere API 7.0.3.0.
+    /// Name of the category that has [`Summary::tag`](crate::vcenter::compute::policies::tag_usage::Summary::tag).
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default = "Summary::__missing_category_name")]
     pub category_name: String,
 }

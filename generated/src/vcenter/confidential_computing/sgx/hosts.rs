@@ -6,12 +6,19 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// The `Hosts.RegisterSpec` class contains the data necessary to identify the host. This class was added in vSphere API 8.0.0.1.
+/// The [`RegisterSpec`](crate::vcenter::confidential_computing::sgx::hosts::RegisterSpec) structure contains the data necessary to identify the host.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.confidential_computing.sgx.hosts.register_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RegisterSpec {
-    /// The host's identifier. This attribute was added in vSphere API 8.0.0.1.
+    /// The host's identifier.
     ///
     /// Identifier of a `HostSystem` resource.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub host_id: crate::ids::HostSystemId,
 }
 

@@ -8,31 +8,49 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// The `AssociationChanges.Change` class contains the details of a zone-cluster association change. This class was added in vSphere API 9.1.0.0.
+/// The [`Change`](crate::vcenter::consumption_domains::zone_associations::association_changes::Change) structure contains the details of a zone-cluster association change.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.consumption_domains.zone_associations.association_changes.change`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Change {
-    /// The type of the change. This attribute was added in vSphere API 9.1.0.0.
+    /// The type of the change.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub r#type: Type,
-    /// The identifier of the cluster. This attribute was added in vSphere API 9.1.0.0.
+    /// The identifier of the cluster.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub cluster: crate::ids::ClusterComputeResourceId,
-    /// The identifier of the zone. This attribute was added in vSphere API 9.1.0.0.
+    /// The identifier of the zone.
     ///
     /// Identifier of a `com.vmware.vcenter.consumption_domains.Zone` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub zone: crate::ids::ZoneId,
 }
 
-/// The `AssociationChanges.FilterSpec` class contains attributes used to filter the results when querying changes of zone-cluster association, see `com.vmware.vcenter.consumption_domains.zone_associations.association_changes.list`. This class was added in vSphere API 9.1.0.0.
+/// The [`FilterSpec`](crate::vcenter::consumption_domains::zone_associations::association_changes::FilterSpec) structure contains fields used to filter the results when querying changes of zone-cluster association, see [`AssociationChanges::list`](crate::vcenter::consumption_domains::zone_associations::AssociationChanges::list).
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.consumption_domains.zone_associations.association_changes.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// The zone-cluster association changes will be filtered such that each change that is returned will have a zone identifier from this set of specified zone identifiers. This attribute was added in vSphere API 9.1.0.0.
+    /// The zone-cluster association changes will be filtered such that each change that is returned will have a zone identifier from this set of specified zone identifiers.
     ///
-    /// If None or empty, zone-cluster association changes will not be filtered based on zone identifiers. Changes with any zone identifier will match this filter.
+    /// If `None` or empty, zone-cluster association changes will not be filtered based on zone identifiers. Changes with any zone identifier will match this filter.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<String>>,
 }
@@ -51,7 +69,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// The specification for the query, see `com.vmware.vcenter.consumption_domains.zone_associations.association_changes.query_spec` If None, the behavior is equivalent to a `com.vmware.vcenter.consumption_domains.zone_associations.association_changes.query_spec` with all attributes None.
+    /// The specification for the query, see [`QuerySpec`](crate::vcenter::consumption_domains::zone_associations::association_changes::QuerySpec) If `None`, the behavior is equivalent to a [`QuerySpec`](crate::vcenter::consumption_domains::zone_associations::association_changes::QuerySpec) with all fields `None`.
     pub fn query(self, query: &QuerySpec) -> Self {
         Self {
             call: self.call.param("query", query),
@@ -64,18 +82,27 @@ impl ListRequest {
     }
 }
 
-/// The `AssociationChanges.ListResult` class contains a list of zone-cluster association changes and a token for the next call to `com.vmware.vcenter.consumption_domains.zone_associations.association_changes.list`. This class was added in vSphere API 9.1.0.0.
+/// The [`ListResult`](crate::vcenter::consumption_domains::zone_associations::association_changes::ListResult) structure contains a list of zone-cluster association changes and a token for the next call to [`AssociationChanges::list`](crate::vcenter::consumption_domains::zone_associations::AssociationChanges::list).
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.consumption_domains.zone_associations.association_changes.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// List of zone-cluster association changes. This attribute was added in vSphere API 9.1.0.0.
+    /// List of zone-cluster association changes.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "ListResult::__missing_changes",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub changes: Vec<Change>,
-    /// An opaque token identifying the next zone-cluster association change to be read from the #list. Clients should use this returned token in the subsequent calls to #list to fetch new changes only. This attribute was added in vSphere API 9.1.0.0.
+    /// An opaque token identifying the next zone-cluster association change to be read from the [`AssociationChanges::list`](crate::vcenter::consumption_domains::zone_associations::AssociationChanges::list). Clients should use this returned token in the subsequent calls to [`AssociationChanges::list`](crate::vcenter::consumption_domains::zone_associations::AssociationChanges::list) to fetch new changes only.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "ListResult::__missing_token")]
     pub token: String,
 }
@@ -96,26 +123,44 @@ impl ListResult {
     }
 }
 
-/// The `AssociationChanges.QuerySpec` class contains attributes used to list changes of zone-cluster association, see `com.vmware.vcenter.consumption_domains.zone_associations.association_changes.list`. This class was added in vSphere API 9.1.0.0.
+/// The [`QuerySpec`](crate::vcenter::consumption_domains::zone_associations::association_changes::QuerySpec) structure contains fields used to list changes of zone-cluster association, see [`AssociationChanges::list`](crate::vcenter::consumption_domains::zone_associations::AssociationChanges::list).
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.consumption_domains.zone_associations.association_changes.query_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct QuerySpec {
-    /// The specification of matching changes. The filter spec specified in clients' first call to #list will also be applied to their subsequent calls, if the token returned in `com.vmware.vcenter.consumption_domains.zone_associations.association_changes.list_result` is specified in the subsequent calls. If such subsequent calls specify a different filter, then it will be ignored. This attribute was added in vSphere API 9.1.0.0. filter If None, the behavior is equivalent to a `com.vmware.vcenter.consumption_domains.zone_associations.association_changes.filter_spec` with all attributes None, which means any change will match the filter.
+    /// The specification of matching changes. The filter spec specified in clients' first call to [`AssociationChanges::list`](crate::vcenter::consumption_domains::zone_associations::AssociationChanges::list) will also be applied to their subsequent calls, if the token returned in [`ListResult`](crate::vcenter::consumption_domains::zone_associations::association_changes::ListResult) is specified in the subsequent calls. If such subsequent calls specify a different filter, then it will be ignored. filter If `None`, the behavior is equivalent to a [`FilterSpec`](crate::vcenter::consumption_domains::zone_associations::association_changes::FilterSpec) with all fields `None`, which means any change will match the filter.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<FilterSpec>,
-    /// An opaque token identifying the next change to be read. The clients should omit this field in their first call to #list, and then include the token in the returned result in all subsequent calls to #list. For the subsequent calls, all association changes starting from the change identified by the token will be returned. This attribute was added in vSphere API 9.1.0.0. token If None or empty the current zone-cluster associations matching the `com.vmware.vcenter.consumption_domains.zone_associations.association_changes.filter_spec` in the `com.vmware.vcenter.consumption_domains.zone_associations.association_changes.query_spec` will be returned in the form of `com.vmware.vcenter.consumption_domains.zone_associations.association_changes.type.ADDED` changes. If set, only new association changes identified by the token will be returned.
+    /// An opaque token identifying the next change to be read. The clients should omit this field in their first call to [`AssociationChanges::list`](crate::vcenter::consumption_domains::zone_associations::AssociationChanges::list), and then include the token in the returned result in all subsequent calls to [`AssociationChanges::list`](crate::vcenter::consumption_domains::zone_associations::AssociationChanges::list). For the subsequent calls, all association changes starting from the change identified by the token will be returned. token If `None` or empty the current zone-cluster associations matching the [`FilterSpec`](crate::vcenter::consumption_domains::zone_associations::association_changes::FilterSpec) in the [`QuerySpec`](crate::vcenter::consumption_domains::zone_associations::association_changes::QuerySpec) will be returned in the form of [`Type::Added`](crate::vcenter::consumption_domains::zone_associations::association_changes::Type::Added) changes. If set, only new association changes identified by the token will be returned.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
-    /// Number of seconds to wait for matching changes if none are present at the time of the call. This attribute was added in vSphere API 9.1.0.0. timeout If (@term unset) or zero the service will return immediately. Empty result will be returned if there are no matching zone-cluster association changes.
+    /// Number of seconds to wait for matching changes if none are present at the time of the call. timeout If `None` or zero the service will return immediately. Empty result will be returned if there are no matching zone-cluster association changes.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `AssociationChanges.Type` class describes the type of association change. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`Type`](crate::vcenter::consumption_domains::zone_associations::association_changes::Type) enumeration describes the type of association change.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.consumption_domains.zone_associations.association_changes.type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Type {
         /// A cluster has been added to a zone.
         Added = "ADDED",

@@ -8,9 +8,16 @@
 //! Compiled with the `vcenter-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Cluster.AssociationState` class describes the valid association states of a given cluster to a vSphere Zone. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`AssociationState`](crate::vcenter::consumption_domains::zone_associations::cluster::AssociationState) enumeration describes the valid association states of a given cluster to a vSphere Zone.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.consumption_domains.zone_associations.cluster.association_state`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum AssociationState {
         /// A cluster is associated with the vSphere Zone.
         Associated = "ASSOCIATED",
@@ -20,43 +27,64 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Cluster.FilterSpec` class contains attributes used to filter the results when listing associations between clusters and zones, see `com.vmware.vcenter.consumption_domains.zone_associations.cluster.list`. If multiple filtering criteria are provided in a `Cluster.FilterSpec`, then the filtering is done based on all of them, i.e., every returned zone-cluster association must satisfy all the filtering criteria. This `Cluster.FilterSpec` class can be used to list zones associated with a given cluster as well as to list the clusters associated with a given zone. This class was added in vSphere API 8.0.0.1.
+/// The [`FilterSpec`](crate::vcenter::consumption_domains::zone_associations::cluster::FilterSpec) structure contains fields used to filter the results when listing associations between clusters and zones, see [`Cluster::list`](crate::vcenter::consumption_domains::zone_associations::Cluster::list). If multiple filtering criteria are provided in a [`FilterSpec`](crate::vcenter::consumption_domains::zone_associations::cluster::FilterSpec), then the filtering is done based on all of them, i.e., every returned zone-cluster association must satisfy all the filtering criteria. This [`FilterSpec`](crate::vcenter::consumption_domains::zone_associations::cluster::FilterSpec) structure can be used to list zones associated with a given cluster as well as to list the clusters associated with a given zone.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.consumption_domains.zone_associations.cluster.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Zone-cluster associations will be filtered such that each association that is returned will have a cluster identifier from this set of specified cluster identifiers. This attribute was added in vSphere API 8.0.0.1.
+    /// Zone-cluster associations will be filtered such that each association that is returned will have a cluster identifier from this set of specified cluster identifiers.
     ///
-    /// If None or empty, zone-cluster associations will not be filtered based on cluster identifiers. Associations with any cluster identifier will match this filter.
+    /// If `None` or empty, zone-cluster associations will not be filtered based on cluster identifiers. Associations with any cluster identifier will match this filter.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<String>>,
-    /// Zone-cluster associations will be filtered such that each association that is returned will have a zone identifier from this set of specified zone identifiers. This attribute was added in vSphere API 8.0.0.1.
+    /// Zone-cluster associations will be filtered such that each association that is returned will have a zone identifier from this set of specified zone identifiers.
     ///
-    /// If None or empty, zone-cluster associations will not be filtered based on zone identifiers. Associations with any zone identifier will match this filter.
+    /// If `None` or empty, zone-cluster associations will not be filtered based on zone identifiers. Associations with any zone identifier will match this filter.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<String>>,
 }
 
-/// The `Cluster.ListItem` class describes a zone-cluster association. This class was added in vSphere API 8.0.0.1.
+/// The [`ListItem`](crate::vcenter::consumption_domains::zone_associations::cluster::ListItem) structure describes a zone-cluster association.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.consumption_domains.zone_associations.cluster.list_item`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListItem {
-    /// Identifier of the zone. This attribute was added in vSphere API 8.0.0.1.
+    /// Identifier of the zone.
     ///
     /// Identifier of a `com.vmware.vcenter.consumption_domains.Zone` resource.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub zone: crate::ids::ZoneId,
-    /// Identifier of the cluster. This attribute was added in vSphere API 8.0.0.1.
+    /// Identifier of the cluster.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub cluster: crate::ids::ClusterComputeResourceId,
-    /// Association state of the cluster to the vSphere Zone. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Association state of the cluster to the vSphere Zone. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// The variant carries the fields of its case (see [`ListItemState`]).
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub state: Option<ListItemState>,
 }
 
-/// The `state` tag of [`ListItem`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `state` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ListItemState::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `state` tag of [`ListItem`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `ListItemState::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -65,13 +93,21 @@ pub enum ListItemState {
     Associated,
     /// A cluster is being removed from a vSphere Zone.
     Removing {
-        /// The identifier of the cluster removal task. At the completion of this task, the cluster will be removed from the vSphere Zone. This attribute was added in vSphere API 9.1.0.0.
+        /// The identifier of the cluster removal task. At the completion of this task, the cluster will be removed from the vSphere Zone.
         ///
         /// Not in vSphere API releases before 9.1.0.0.
+        ///
+        /// Since vSphere API 9.1.0.0.
         remove_task: Option<String>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl ListItemState {
@@ -220,7 +256,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// The specification of matching zone-cluster associations. If None, the behavior is equivalent to a `com.vmware.vcenter.consumption_domains.zone_associations.cluster.filter_spec` with all attributes None, which means all the zone-cluster associations will be returned.
+    /// The specification of matching zone-cluster associations. If `None`, the behavior is equivalent to a [`FilterSpec`](crate::vcenter::consumption_domains::zone_associations::cluster::FilterSpec) with all fields `None`, which means all the zone-cluster associations will be returned.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
@@ -233,10 +269,17 @@ impl ListRequest {
     }
 }
 
-/// The `Cluster.ListResult` class contains the list of zone-cluster associations. This class was added in vSphere API 8.0.0.1.
+/// The [`ListResult`](crate::vcenter::consumption_domains::zone_associations::cluster::ListResult) structure contains the list of zone-cluster associations.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.consumption_domains.zone_associations.cluster.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// The list of zone-cluster associations. This attribute was added in vSphere API 8.0.0.1.
+    /// The list of zone-cluster associations.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(
         default = "ListResult::__missing_associations",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

@@ -6,18 +6,25 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// The `Health.Info` class contains health information about a container registry. This class was added in vSphere API 7.0.0.0.
+/// The [`Info`](crate::vcenter::content::registries::health::Info) structure contains health information about a container registry.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.content.registries.health.info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Info {
-    /// Container registry status. This attribute was added in vSphere API 7.0.0.0.
+    /// Container registry status.
     ///
     /// The variant carries the fields of its case (see [`InfoStatus`]).
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub status: InfoStatus,
 }
 
-/// The `status` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `status` tag of [`Info`] together with the fields of its case: each variant
+/// carries exactly the fields the metamodel lists for that tag value. Tag values
+/// this crate does not know arrive as `InfoStatus::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -28,18 +35,28 @@ pub enum InfoStatus {
     Running,
     /// Container registry is running with some warning, for example, storage reaches the threshold configuration.
     Warning {
-        /// Details about the status. This attribute was added in vSphere API 7.0.0.0. If None, message details are not required for taking actions.
+        /// Details about the status. If `None`, message details are not required for taking actions.
+        ///
+        /// Since vSphere API 7.0.0.0.
         details: Option<crate::vapi::standard::LocalizableMessage>,
     },
     /// Container registry failed to start or stopped with fatal error.
     Error {
-        /// Details about the status. This attribute was added in vSphere API 7.0.0.0. If None, message details are not required for taking actions.
+        /// Details about the status. If `None`, message details are not required for taking actions.
+        ///
+        /// Since vSphere API 7.0.0.0.
         details: Option<crate::vapi::standard::LocalizableMessage>,
     },
     /// Container registry is being deleted.
     Deleting,
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoStatus {
@@ -175,7 +192,13 @@ impl<'de> serde::Deserialize<'de> for Info {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Health.Status` class describes the status of the container registry. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`Status`](crate::vcenter::content::registries::health::Status) enumeration describes the status of the container registry.
+    ///
+    /// Since vSphere API 7.0.0.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.content.registries.health.status`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// Container registry is starting.
         Starting = "STARTING",

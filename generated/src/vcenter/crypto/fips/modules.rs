@@ -6,27 +6,43 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// The `Modules.Info` class contains information about a FIPS validated crypto module. This class was added in vSphere API 9.1.0.0.
+/// The [`Info`](crate::vcenter::crypto::fips::modules::Info) structure contains information about a FIPS validated crypto module.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.crypto.fips.modules.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The name of the module as specified in its certificate. This attribute was added in vSphere API 9.1.0.0.
+    /// The name of the module as specified in its certificate.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Info::__missing_name")]
     pub name: String,
-    /// Version of the module. This attribute was added in vSphere API 9.1.0.0.
+    /// Version of the module.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Info::__missing_version")]
     pub version: String,
-    /// CMVP certificate number of the module. Can be used to construct the URL of the certificate, for example: <https://csrc.nist.gov/projects/cryptographic-module-validation-program/certificate/4743> This attribute was added in vSphere API 9.1.0.0. If None, the module's CMVP certification is still pending.
+    /// CMVP certificate number of the module. Can be used to construct the URL of the certificate, for example: <https://csrc.nist.gov/projects/cryptographic-module-validation-program/certificate/4743>. If `None`, the module's CMVP certification is still pending.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cmvp_cert: Option<String>,
-    /// CAVP certificate number of the module's algorithms. Can be used to construct the URL of the certificate, for example: <https://csrc.nist.gov/projects/Cryptographic-Algorithm-Validation-Program/details?source=A&number=3500> This attribute was added in vSphere API 9.1.0.0. May be left None, if the module has a CMVP certificate issued.
+    /// CAVP certificate number of the module's algorithms. Can be used to construct the URL of the certificate, for example: <https://csrc.nist.gov/projects/Cryptographic-Algorithm-Validation-Program/details?source=A&number=3500>. May be left `None`, if the module has a CMVP certificate issued.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cavp_cert: Option<String>,
-    /// VCF component on which this module is installed. This attribute was added in vSphere API 9.1.0.0. Can be left None for modules installed on the vCenter.
+    /// VCF component on which this module is installed. Can be left `None` for modules installed on the vCenter.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub component_name: Option<String>,
-    /// Version of the VCF component on which this module is installed. This attribute was added in vSphere API 9.1.0.0.
+    /// Version of the VCF component on which this module is installed.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Info::__missing_component_version")]
     pub component_version: String,
 }

@@ -6,10 +6,16 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// The `Providers.Constraints` class contains constraints on a provider. This class was added in vSphere API 7.0.2.0.
+/// The [`Constraints`](crate::vcenter::crypto_manager::kms::providers::Constraints) structure contains constraints on a provider.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure `com.vmware.vcenter.crypto_manager.kms.providers.constraints`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Constraints {
-    /// Determines if a provider is restricted to hosts with TPM 2.0 capability. This attribute was added in vSphere API 7.0.2.0.
+    /// Determines if a provider is restricted to hosts with TPM 2.0 capability.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default = "Constraints::__missing_tpm_required")]
     pub tpm_required: bool,
 }
@@ -23,25 +29,42 @@ impl Constraints {
     }
 }
 
-/// The `Providers.ConstraintsSpec` class contains constraints to be imposed on a provider. This class was added in vSphere API 7.0.2.0.
+/// The [`ConstraintsSpec`](crate::vcenter::crypto_manager::kms::providers::ConstraintsSpec) structure contains constraints to be imposed on a provider.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.crypto_manager.kms.providers.constraints_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConstraintsSpec {
-    /// Determines if a provider is restricted to hosts with TPM 2.0 capability. This attribute was added in vSphere API 7.0.2.0. If None, the constraint does not apply to the provider.
+    /// Determines if a provider is restricted to hosts with TPM 2.0 capability. If `None`, the constraint does not apply to the provider.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tpm_required: Option<bool>,
 }
 
-/// The `Providers.CreateSpec` class contains attributes that describe the desired configuration for a new provider. This class was added in vSphere API 7.0.2.0.
+/// The [`CreateSpec`](crate::vcenter::crypto_manager::kms::providers::CreateSpec) structure contains fields that describe the desired configuration for a new provider.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure `com.vmware.vcenter.crypto_manager.kms.providers.create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// Provider identifier. A unique string provided by the client. This attribute was added in vSphere API 7.0.2.0.
+    /// Provider identifier. A unique string provided by the client.
     ///
     /// Identifier of a `com.vmware.vcenter.crypto_manager.kms.provider` resource.
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub provider: crate::ids::CryptoManagerKmsProviderId,
-    /// The constraints on the provider. This attribute was added in vSphere API 7.0.2.0. If None there are no constraints on the provider.
+    /// The constraints on the provider. If `None` there are no constraints on the provider.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub constraints: Option<ConstraintsSpec>,
-    /// Native provider create spec. This attribute was added in vSphere API 7.0.2.0. This attribute is required when creating a `com.vmware.vcenter.crypto_manager.kms.providers.type.NATIVE` provider.
+    /// Native provider create spec. This field is required when creating a [`Type::Native`](crate::vcenter::crypto_manager::kms::providers::Type::Native) provider.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub native_spec: Option<NativeProviderCreateSpec>,
 }
@@ -59,29 +82,44 @@ impl CreateSpec {
     }
 }
 
-/// The `Providers.ExportResult` class contains result of `com.vmware.vcenter.crypto_manager.kms.providers.export` operation. This class was added in vSphere API 7.0.2.0.
+/// The [`ExportResult`](crate::vcenter::crypto_manager::kms::providers::ExportResult) structure contains result of [`Providers::export`](crate::vcenter::crypto_manager::kms::Providers::export) operation.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure `com.vmware.vcenter.crypto_manager.kms.providers.export_result`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExportResult {
-    /// Type of provider export result This attribute was added in vSphere API 7.0.2.0.
+    /// Type of provider export result.
     ///
     /// The variant carries the fields of its case (see [`ExportResultType`]).
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub r#type: ExportResultType,
 }
 
-/// The `type` tag of [`ExportResult`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ExportResultType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`ExportResult`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `ExportResultType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum ExportResultType {
     /// Result returned as a URL from which the provider configuration can be downloaded.
     Location {
-        /// Location of the exported configuration This attribute was added in vSphere API 7.0.2.0.
+        /// Location of the exported configuration.
+        ///
+        /// Since vSphere API 7.0.2.0.
         location: Option<Location>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl ExportResultType {
@@ -202,20 +240,34 @@ impl<'de> serde::Deserialize<'de> for ExportResult {
     }
 }
 
-/// The `Providers.ExportSpec` class contains attributes that are needed to export a provider. This class was added in vSphere API 7.0.2.0.
+/// The [`ExportSpec`](crate::vcenter::crypto_manager::kms::providers::ExportSpec) structure contains fields that are needed to export a provider.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure `com.vmware.vcenter.crypto_manager.kms.providers.export_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExportSpec {
-    /// Provider identifier This attribute was added in vSphere API 7.0.2.0.
+    /// Provider identifier.
     ///
     /// Identifier of a `com.vmware.vcenter.crypto_manager.kms.provider` resource.
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub provider: crate::ids::CryptoManagerKmsProviderId,
-    /// Password used to encrypt the exported configuration. This attribute was added in vSphere API 7.0.2.0. If None or empty, the configuration will not be encrypted.
+    /// Password used to encrypt the exported configuration. If `None` or empty, the configuration will not be encrypted.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<vsphere_vapi_runtime::types::Secret>,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Providers.ExportType` class identifies the type of result that is returned when a provider is exported. This enumeration was added in vSphere API 7.0.2.0.
+    /// The [`ExportType`](crate::vcenter::crypto_manager::kms::providers::ExportType) enumeration identifies the type of result that is returned when a provider is exported.
+    ///
+    /// Since vSphere API 7.0.2.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.crypto_manager.kms.providers.export_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum ExportType {
         /// Result returned as a URL from which the provider configuration can be downloaded.
         Location = "LOCATION",
@@ -223,21 +275,35 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Providers.FilterSpec` class contains attributes used to filter the results when listing providers. This class was added in vSphere API 7.0.2.0.
+/// The [`FilterSpec`](crate::vcenter::crypto_manager::kms::providers::FilterSpec) structure contains fields used to filter the results when listing providers.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure `com.vmware.vcenter.crypto_manager.kms.providers.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Provider identifiers. This attribute was added in vSphere API 7.0.2.0.
+    /// Provider identifiers.
     ///
-    /// If None or empty, the result will not be filtered by provider identifier.
+    /// If `None` or empty, the result will not be filtered by provider identifier.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub providers: Option<Vec<String>>,
-    /// Provider health status. This attribute was added in vSphere API 7.0.2.0. If None or empty, the result will not be filtered by provider health status.
+    /// Provider health status. If `None` or empty, the result will not be filtered by provider health status.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health: Option<Vec<Health>>,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Providers.Health` class describes the health status of a provider. This enumeration was added in vSphere API 7.0.2.0.
+    /// The [`Health`](crate::vcenter::crypto_manager::kms::providers::Health) enumeration describes the health status of a provider.
+    ///
+    /// Since vSphere API 7.0.2.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.crypto_manager.kms.providers.health`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Health {
         /// No health status is available.
         None = "NONE",
@@ -251,37 +317,58 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Providers.ImportResult` class contains result of the `com.vmware.vcenter.crypto_manager.kms.providers.import_provider` operation. This class was added in vSphere API 7.0.2.0.
+/// The [`ImportResult`](crate::vcenter::crypto_manager::kms::providers::ImportResult) structure contains result of the [`Providers::import_provider`](crate::vcenter::crypto_manager::kms::Providers::import_provider) operation.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure `com.vmware.vcenter.crypto_manager.kms.providers.import_result`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportResult {
-    /// Provider identifier This attribute was added in vSphere API 7.0.2.0.
+    /// Provider identifier.
     ///
     /// Identifier of a `com.vmware.vcenter.crypto_manager.kms.provider` resource.
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub provider: crate::ids::CryptoManagerKmsProviderId,
-    /// Provider type This attribute was added in vSphere API 7.0.2.0.
+    /// Provider type.
     ///
     /// The variant carries the fields of its case (see [`ImportResultType`]).
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub r#type: ImportResultType,
-    /// Time when the provider was exported This attribute was added in vSphere API 7.0.2.0.
+    /// Time when the provider was exported.
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub export_time: vsphere_vapi_runtime::types::DateTime,
-    /// The constraints on the provider. This attribute was added in vSphere API 7.0.2.0. If None, there are no constraints on the provider.
+    /// The constraints on the provider. If `None`, there are no constraints on the provider.
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub constraints: Option<Constraints>,
 }
 
-/// The `type` tag of [`ImportResult`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ImportResultType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`ImportResult`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `ImportResultType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum ImportResultType {
     /// Native provider
     Native {
-        /// Native provider information This attribute was added in vSphere API 7.0.2.0.
+        /// Native provider information.
+        ///
+        /// Since vSphere API 7.0.2.0.
         native_info: Option<NativeProviderInfo>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl ImportResultType {
@@ -418,52 +505,85 @@ impl<'de> serde::Deserialize<'de> for ImportResult {
     }
 }
 
-/// The `Providers.ImportSpec` class contains attributes that are needed to import a provider. This class was added in vSphere API 7.0.2.0.
+/// The [`ImportSpec`](crate::vcenter::crypto_manager::kms::providers::ImportSpec) structure contains fields that are needed to import a provider.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure `com.vmware.vcenter.crypto_manager.kms.providers.import_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ImportSpec {
-    /// Configuration to import. This attribute was added in vSphere API 7.0.2.0. Currently this is required. Other import methods may be supported in the future.
+    /// Configuration to import. Currently this is required. Other import methods may be supported in the future.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<vsphere_vapi_runtime::types::Binary>,
-    /// Password to decrypt the configuration to import. This attribute was added in vSphere API 7.0.2.0. If None or empty, configuration to import must be unencrypted.
+    /// Password to decrypt the configuration to import. If `None` or empty, configuration to import must be unencrypted.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<vsphere_vapi_runtime::types::Secret>,
-    /// Constraints to impose on the imported provider This attribute was added in vSphere API 7.0.2.0. If None, the imported provider constraints will match the exported provider constraints.
+    /// Constraints to impose on the imported provider. If `None`, the imported provider constraints will match the exported provider constraints.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub constraints: Option<ConstraintsSpec>,
-    /// Whether to perform a trial import without actually creating a provider. This attribute was added in vSphere API 7.0.2.0. If None, a new provider will be created.
+    /// Whether to perform a trial import without actually creating a provider. If `None`, a new provider will be created.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
 }
 
-/// The `Providers.Info` class contains attributes that describe the details of a provider. This class was added in vSphere API 7.0.2.0.
+/// The [`Info`](crate::vcenter::crypto_manager::kms::providers::Info) structure contains fields that describe the details of a provider.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure `com.vmware.vcenter.crypto_manager.kms.providers.info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Info {
-    /// Health status of the provider This attribute was added in vSphere API 7.0.2.0.
+    /// Health status of the provider.
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub health: Health,
-    /// Details regarding the health status of the provider. When the provider `Providers.Health` is not `com.vmware.vcenter.crypto_manager.kms.providers.health.NONE` or `com.vmware.vcenter.crypto_manager.kms.providers.health.OK`, this attribute will provide actionable descriptions of the issues. This attribute was added in vSphere API 7.0.2.0.
+    /// Details regarding the health status of the provider. When the provider [`Health`](crate::vcenter::crypto_manager::kms::providers::Health) is not [`Health::None`](crate::vcenter::crypto_manager::kms::providers::Health::None) or [`Health::Ok`](crate::vcenter::crypto_manager::kms::providers::Health::Ok), this field will provide actionable descriptions of the issues.
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub details: Vec<crate::vapi::standard::LocalizableMessage>,
-    /// The constraints on the provider. This attribute was added in vSphere API 7.0.2.0. If None, there are no constraints on the provider.
+    /// The constraints on the provider. If `None`, there are no constraints on the provider.
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub constraints: Option<Constraints>,
-    /// Provider type This attribute was added in vSphere API 7.0.2.0.
+    /// Provider type.
     ///
     /// The variant carries the fields of its case (see [`InfoType`]).
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub r#type: InfoType,
 }
 
-/// The `type` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`Info`] together with the fields of its case: each variant
+/// carries exactly the fields the metamodel lists for that tag value. Tag values
+/// this crate does not know arrive as `InfoType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum InfoType {
     /// Native provider
     Native {
-        /// Native provider information This attribute was added in vSphere API 7.0.2.0.
+        /// Native provider information.
+        ///
+        /// Since vSphere API 7.0.2.0.
         native_info: Option<NativeProviderInfo>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoType {
@@ -618,7 +738,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Filter for the providers list. If None, the behavior is equivalent to a `com.vmware.vcenter.crypto_manager.kms.providers.filter_spec` with all attributes None.
+    /// Filter for the providers list. If `None`, the behavior is equivalent to a [`FilterSpec`](crate::vcenter::crypto_manager::kms::providers::FilterSpec) with all fields `None`.
     pub fn filter_spec(self, filter_spec: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter_spec", filter_spec),
@@ -631,30 +751,54 @@ impl ListRequest {
     }
 }
 
-/// The `Providers.Location` class contains the location as well as a token required (as a header in the HTTP GET request) to download the configuration. This class was added in vSphere API 7.0.2.0.
+/// The [`Location`](crate::vcenter::crypto_manager::kms::providers::Location) structure contains the location as well as a token required (as a header in the HTTP GET request) to download the configuration.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure `com.vmware.vcenter.crypto_manager.kms.providers.location`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Location {
-    /// Provider configuration download URL This attribute was added in vSphere API 7.0.2.0.
+    /// Provider configuration download URL.
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub url: String,
-    /// Information about the token required in the HTTP GET request to download the provider configuration. This attribute was added in vSphere API 7.0.2.0.
+    /// Information about the token required in the HTTP GET request to download the provider configuration.
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub download_token: Token,
 }
 
-/// The `Providers.NativeProviderCreateSpec` class contains attributes that describe the desired configuration for a `com.vmware.vcenter.crypto_manager.kms.providers.type.NATIVE` provider. This class was added in vSphere API 7.0.2.0.
+/// The [`NativeProviderCreateSpec`](crate::vcenter::crypto_manager::kms::providers::NativeProviderCreateSpec) structure contains fields that describe the desired configuration for a [`Type::Native`](crate::vcenter::crypto_manager::kms::providers::Type::Native) provider.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.crypto_manager.kms.providers.native_provider_create_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NativeProviderCreateSpec {
-    /// Key identifier for the provider. The key identifier is required to be a 128-bit UUID represented as a hexadecimal string in "12345678-abcd-1234-cdef-123456789abc" format. This attribute was added in vSphere API 7.0.2.0. If None, the key identifier will be generated automatically.
+    /// Key identifier for the provider. The key identifier is required to be a 128-bit UUID represented as a hexadecimal string in "12345678-abcd-1234-cdef-123456789abc" format. If `None`, the key identifier will be generated automatically.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
-    /// Key used to derive data encryption keys. Base64 encoded. This attribute was added in vSphere API 7.0.2.0. If None, the key derivation key will be generated automatically.
+    /// Key used to derive data encryption keys. Base64 encoded. If `None`, the key derivation key will be generated automatically.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_derivation_key: Option<vsphere_vapi_runtime::types::Secret>,
 }
 
-/// The `Providers.NativeProviderInfo` class contains attributes that describe details of a native provider. This class was added in vSphere API 7.0.2.0.
+/// The [`NativeProviderInfo`](crate::vcenter::crypto_manager::kms::providers::NativeProviderInfo) structure contains fields that describe details of a native provider.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.crypto_manager.kms.providers.native_provider_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NativeProviderInfo {
-    /// Key identifier for the provider This attribute was added in vSphere API 7.0.2.0.
+    /// Key identifier for the provider.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default = "NativeProviderInfo::__missing_key_id")]
     pub key_id: String,
 }
@@ -668,40 +812,71 @@ impl NativeProviderInfo {
     }
 }
 
-/// The `Providers.NativeProviderUpdateSpec` class contains attributes that describe the desired configuration for `com.vmware.vcenter.crypto_manager.kms.providers.type.NATIVE` provider. Exporting a `com.vmware.vcenter.crypto_manager.kms.providers.type.NATIVE` provider to create a new back-up is suggested after any update. This class was added in vSphere API 7.0.2.0.
+/// The [`NativeProviderUpdateSpec`](crate::vcenter::crypto_manager::kms::providers::NativeProviderUpdateSpec) structure contains fields that describe the desired configuration for [`Type::Native`](crate::vcenter::crypto_manager::kms::providers::Type::Native) provider. Exporting a [`Type::Native`](crate::vcenter::crypto_manager::kms::providers::Type::Native) provider to create a new back-up is suggested after any update.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.crypto_manager.kms.providers.native_provider_update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NativeProviderUpdateSpec {
-    /// Key identifier for the provider. The key identifier is required to be a 128-bit UUID represented as a hexadecimal string in "12345678-abcd-1234-cdef-123456789abc" format. This attribute was added in vSphere API 7.0.2.0. If None, the key identifier will remain unchanged.
+    /// Key identifier for the provider. The key identifier is required to be a 128-bit UUID represented as a hexadecimal string in "12345678-abcd-1234-cdef-123456789abc" format. If `None`, the key identifier will remain unchanged.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
 }
 
-/// The `Providers.Summary` class contains attributes that describe a provider. This class was added in vSphere API 7.0.2.0.
+/// The [`Summary`](crate::vcenter::crypto_manager::kms::providers::Summary) structure contains fields that describe a provider.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure `com.vmware.vcenter.crypto_manager.kms.providers.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Provider identifier This attribute was added in vSphere API 7.0.2.0.
+    /// Provider identifier.
     ///
     /// Identifier of a `com.vmware.vcenter.crypto_manager.kms.provider` resource.
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub provider: crate::ids::CryptoManagerKmsProviderId,
-    /// Provider type This attribute was added in vSphere API 7.0.2.0.
+    /// Provider type.
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub r#type: Type,
-    /// Health status of the provider This attribute was added in vSphere API 7.0.2.0.
+    /// Health status of the provider.
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub health: Health,
 }
 
-/// The `Providers.Token` class contains information about the token required to be passed in the HTTP header in the HTTP GET request to download the provider configuration. This class was added in vSphere API 7.0.2.0.
+/// The [`Token`](crate::vcenter::crypto_manager::kms::providers::Token) structure contains information about the token required to be passed in the HTTP header in the HTTP GET request to download the provider configuration.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure `com.vmware.vcenter.crypto_manager.kms.providers.token`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Token {
     /// A one-time, short-lived token required in "Authorization" field of the HTTP header of the request to the url.
     ///
-    /// After the token expires, any attempt to download the configuration with said token will fail. This attribute was added in vSphere API 7.0.2.0.
+    /// After the token expires, any attempt to download the configuration with said token will fail.
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub token: vsphere_vapi_runtime::types::Secret,
-    /// Expiry time of the token This attribute was added in vSphere API 7.0.2.0.
+    /// Expiry time of the token.
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub expiry: vsphere_vapi_runtime::types::DateTime,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Providers.Type` class contains the types of providers. This enumeration was added in vSphere API 7.0.2.0.
+    /// The [`Type`](crate::vcenter::crypto_manager::kms::providers::Type) enumeration contains the types of providers.
+    ///
+    /// Since vSphere API 7.0.2.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.crypto_manager.kms.providers.type`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Type {
         /// Native provider
         Native = "NATIVE",
@@ -709,10 +884,16 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Providers.UpdateSpec` class contains attributes that describe the new configuration for an existing provider. This class was added in vSphere API 7.0.2.0.
+/// The [`UpdateSpec`](crate::vcenter::crypto_manager::kms::providers::UpdateSpec) structure contains fields that describe the new configuration for an existing provider.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure `com.vmware.vcenter.crypto_manager.kms.providers.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// New Configuration for `com.vmware.vcenter.crypto_manager.kms.providers.type.NATIVE` provider. This attribute was added in vSphere API 7.0.2.0. If None, provider configuration will remain unchanged.
+    /// New Configuration for [`Type::Native`](crate::vcenter::crypto_manager::kms::providers::Type::Native) provider. If `None`, provider configuration will remain unchanged.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub native_spec: Option<NativeProviderUpdateSpec>,
 }

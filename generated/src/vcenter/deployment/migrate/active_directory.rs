@@ -7,26 +7,38 @@
 //!
 //! Compiled with the `vcenter-deployment` feature.
 
-/// The `ActiveDirectory.CheckSpec` class contains information used to join the migrated vCenter Server appliance to the Active Directory. This class was added in vSphere API 7.0.0.0.
+/// The [`CheckSpec`](crate::vcenter::deployment::migrate::active_directory::CheckSpec) structure contains information used to join the migrated vCenter Server appliance to the Active Directory.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.deployment.migrate.active_directory.check_spec`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckSpec {
-    /// IP addresses of the DNS servers of the Active Directory server. This attribute was added in vSphere API 7.0.0.0.
+    /// IP addresses of the DNS servers of the Active Directory server.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "CheckSpec::__missing_dns_servers",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub dns_servers: Vec<String>,
-    /// The domain name of the Active Directory server to which the migrated vCenter Server appliance should be joined. This attribute was added in vSphere API 7.0.0.0.
+    /// The domain name of the Active Directory server to which the migrated vCenter Server appliance should be joined.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "CheckSpec::__missing_domain")]
     pub domain: String,
-    /// Active Directory user that has permission to join the Active Directory after the vCenter Server is migrated to appliance. This attribute was added in vSphere API 7.0.0.0.
+    /// Active Directory user that has permission to join the Active Directory after the vCenter Server is migrated to appliance.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "CheckSpec::__missing_username")]
     pub username: String,
-    /// Active Directory user password that has permission to join the Active Directory after the vCenter Server is migrated to appliance. This attribute was added in vSphere API 7.0.0.0.
+    /// Active Directory user password that has permission to join the Active Directory after the vCenter Server is migrated to appliance.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "CheckSpec::__missing_password")]
     pub password: String,
 }

@@ -6,27 +6,38 @@
 //!
 //! Compiled with the `vcenter-deployment` feature.
 
-/// The `Status.Info` class represents information about deployment resize operation This class was added in vSphere API 9.1.0.0.
+/// The [`Info`](crate::vcenter::deployment::size::status::Info) structure represents information about deployment resize operation.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.deployment.size.status.info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Info {
-    /// The current state of resize operation. This attribute was added in vSphere API 9.1.0.0.
+    /// The current state of resize operation.
     ///
     /// The variant carries the fields of its case (see [`InfoCurrentState`]).
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub current_state: InfoCurrentState,
-    /// Metadata about resize operation such as source and target deployment size. This attribute was added in vSphere API 9.1.0.0.
+    /// Metadata about resize operation such as source and target deployment size.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub resize_info: crate::vcenter::deployment::size::ResizeInfo,
-    /// The map of the resize subtasks and their status information. Possible keys are precheck,reconfigure,disk_auto_grow,service_restart This attribute was added in vSphere API 9.1.0.0.
+    /// The map of the resize subtasks and their status information. Possible keys are precheck,reconfigure,disk_auto_grow,service_restart.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub subtasks: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::vcenter::deployment::size::Task,
     >,
 }
 
-/// The `current_state` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `current_state` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoCurrentState::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `current_state` tag of [`Info`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `InfoCurrentState::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -35,30 +46,48 @@ pub enum InfoCurrentState {
     ResizingNotStarted,
     /// The resizing operation is currently in progress
     ResizingInProgress {
-        /// Time when the operation started This attribute was added in vSphere API 9.1.0.0. This attribute will be None if there is no resize operation
+        /// Time when the operation started. This field will be `None` if there is no resize operation
+        ///
+        /// Since vSphere API 9.1.0.0.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
     /// The resizing operation is waiting for restart of all the vc services
     PendingServiceRestart {
-        /// Time when the operation started This attribute was added in vSphere API 9.1.0.0. This attribute will be None if there is no resize operation
+        /// Time when the operation started. This field will be `None` if there is no resize operation
+        ///
+        /// Since vSphere API 9.1.0.0.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
     /// The resizing operation has completed successfully
     ResizingSucceeded {
-        /// Time when the operation started This attribute was added in vSphere API 9.1.0.0. This attribute will be None if there is no resize operation
+        /// Time when the operation started. This field will be `None` if there is no resize operation
+        ///
+        /// Since vSphere API 9.1.0.0.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-        /// Time when the operation is completed. This attribute was added in vSphere API 9.1.0.0. This attribute will be None if the status is not RESIZING_SUCCEEDED or RESIZING_FAILED.
+        /// Time when the operation is completed. This field will be `None` if the status is not RESIZING_SUCCEEDED or RESIZING_FAILED.
+        ///
+        /// Since vSphere API 9.1.0.0.
         end_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
     /// The resizing operation has failed. It is a permanent failure, when the resizing has failed user needs to start from beginning
     ResizingFailed {
-        /// Time when the operation started This attribute was added in vSphere API 9.1.0.0. This attribute will be None if there is no resize operation
+        /// Time when the operation started. This field will be `None` if there is no resize operation
+        ///
+        /// Since vSphere API 9.1.0.0.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-        /// Time when the operation is completed. This attribute was added in vSphere API 9.1.0.0. This attribute will be None if the status is not RESIZING_SUCCEEDED or RESIZING_FAILED.
+        /// Time when the operation is completed. This field will be `None` if the status is not RESIZING_SUCCEEDED or RESIZING_FAILED.
+        ///
+        /// Since vSphere API 9.1.0.0.
         end_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoCurrentState {

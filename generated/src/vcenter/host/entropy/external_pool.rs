@@ -6,21 +6,33 @@
 //!
 //! Compiled with the `vcenter-host` feature.
 
-/// The `ExternalPool.AddResult` class provides result of the `com.vmware.vcenter.host.entropy.external_pool.add` method. This class was added in vSphere API 8.0.1.0.
+/// The [`AddResult`](crate::vcenter::host::entropy::external_pool::AddResult) structure provides result of the [`ExternalPool::add`](crate::vcenter::host::entropy::ExternalPool::add) method.
+///
+/// Since vSphere API 8.0.1.0.
+///
+/// vAPI structure `com.vmware.vcenter.host.entropy.external_pool.add_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddResult {
-    /// Capacity of external entropy pool in bytes. This attribute was added in vSphere API 8.0.1.0.
+    /// Capacity of external entropy pool in bytes.
+    ///
+    /// Since vSphere API 8.0.1.0.
     #[serde(default = "AddResult::__missing_capacity")]
     pub capacity: i64,
-    /// Currently available amount of entropy in bytes in the external entropy pool. This attribute was added in vSphere API 8.0.1.0.
+    /// Currently available amount of entropy in bytes in the external entropy pool.
+    ///
+    /// Since vSphere API 8.0.1.0.
     #[serde(default = "AddResult::__missing_currently_available")]
     pub currently_available: i64,
-    /// A threshold value in bytes. An audit record will be logged when `com.vmware.vcenter.host.entropy.external_pool.add_result.currently_available` drops below this value. This attribute was added in vSphere API 8.0.1.0.
+    /// A threshold value in bytes. An audit record will be logged when [`AddResult::currently_available`](crate::vcenter::host::entropy::external_pool::AddResult::currently_available) drops below this value.
+    ///
+    /// Since vSphere API 8.0.1.0.
     #[serde(default = "AddResult::__missing_low_watermark")]
     pub low_watermark: i64,
-    /// A timeout period in seconds within which the client must call `com.vmware.vcenter.host.entropy.external_pool.get` method or `com.vmware.vcenter.host.entropy.external_pool.add` method. If no call is received before the timeout lapses an audit record will be created.
+    /// A timeout period in seconds within which the client must call [`ExternalPool::get`](crate::vcenter::host::entropy::ExternalPool::get) method or [`ExternalPool::add`](crate::vcenter::host::entropy::ExternalPool::add) method. If no call is received before the timeout lapses an audit record will be created.
     ///
-    /// This is the timeout to detect any connection lost with the client. This attribute was added in vSphere API 8.0.1.0.
+    /// This is the timeout to detect any connection lost with the client.
+    ///
+    /// Since vSphere API 8.0.1.0.
     #[serde(default = "AddResult::__missing_inactive_source_timeout")]
     pub inactive_source_timeout: i64,
 }
@@ -55,48 +67,75 @@ impl AddResult {
     }
 }
 
-/// The `ExternalPool.AddSpec` class defines parameters for the `com.vmware.vcenter.host.entropy.external_pool.add` method. This class was added in vSphere API 8.0.1.0.
+/// The [`AddSpec`](crate::vcenter::host::entropy::external_pool::AddSpec) structure defines parameters for the [`ExternalPool::add`](crate::vcenter::host::entropy::ExternalPool::add) method.
+///
+/// Since vSphere API 8.0.1.0.
+///
+/// vAPI structure `com.vmware.vcenter.host.entropy.external_pool.add_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddSpec {
-    /// Buffer for entropy data. This will carry entropy data received from the external entropy source. This attribute was added in vSphere API 8.0.1.0.
+    /// Buffer for entropy data. This will carry entropy data received from the external entropy source.
+    ///
+    /// Since vSphere API 8.0.1.0.
     pub data: vsphere_vapi_runtime::types::Binary,
 }
 
-/// The `ExternalPool.Info` class contains entropy pool information on the ESX host. It provides external entropy pool details as well as timeout in seconds within which client has to keep calling `com.vmware.vcenter.host.entropy.external_pool.get` method.
+/// The [`Info`](crate::vcenter::host::entropy::external_pool::Info) structure contains entropy pool information on the ESX host. It provides external entropy pool details as well as timeout in seconds within which client has to keep calling [`ExternalPool::get`](crate::vcenter::host::entropy::ExternalPool::get) method.
 ///
-/// Client has to monitor Info.currentlyAvailable parameter. Before the entropy level goes down below a threshold value the client has to send entropy data by calling `com.vmware.vcenter.host.entropy.external_pool.add` method. This class was added in vSphere API 8.0.1.0.
+/// Client has to monitor Info.currentlyAvailable parameter. Before the entropy level goes down below a threshold value the client has to send entropy data by calling [`ExternalPool::add`](crate::vcenter::host::entropy::ExternalPool::add) method.
+///
+/// Since vSphere API 8.0.1.0.
+///
+/// vAPI structure `com.vmware.vcenter.host.entropy.external_pool.info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Info {
-    /// This flag indicates entropy service is enabled or not in a ESX host. This attribute was added in vSphere API 8.0.1.0.
+    /// This flag indicates entropy service is enabled or not in a ESX host.
     ///
     /// The variant carries the fields of its case (see [`InfoStatus`]).
+    ///
+    /// Since vSphere API 8.0.1.0.
     pub status: InfoStatus,
 }
 
-/// The `status` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `status` tag of [`Info`] together with the fields of its case: each variant
+/// carries exactly the fields the metamodel lists for that tag value. Tag values
+/// this crate does not know arrive as `InfoStatus::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum InfoStatus {
     /// External entropy is enabled for the ESX host.
     Enabled {
-        /// Capacity of external entropy pool in bytes. This attribute was added in vSphere API 8.0.1.0.
-        capacity: Option<i64>,
-        /// Currently available amount of entropy in bytes in the external entropy pool. This attribute was added in vSphere API 8.0.1.0.
-        currently_available: Option<i64>,
-        /// A threshold value in bytes. An audit record will be logged when `com.vmware.vcenter.host.entropy.external_pool.info.currently_available` drops below this value. This attribute was added in vSphere API 8.0.1.0.
-        low_watermark: Option<i64>,
-        /// A timeout period in seconds within which the client must call `com.vmware.vcenter.host.entropy.external_pool.get` method or `com.vmware.vcenter.host.entropy.external_pool.add` method. If no call is received before the timeout lapses an audit record will be created.
+        /// Capacity of external entropy pool in bytes.
         ///
-        /// This timeout is used to detect that connection with the client is lost. This attribute was added in vSphere API 8.0.1.0.
+        /// Since vSphere API 8.0.1.0.
+        capacity: Option<i64>,
+        /// Currently available amount of entropy in bytes in the external entropy pool.
+        ///
+        /// Since vSphere API 8.0.1.0.
+        currently_available: Option<i64>,
+        /// A threshold value in bytes. An audit record will be logged when [`Info::currently_available`](crate::vcenter::host::entropy::external_pool::InfoStatus) drops below this value.
+        ///
+        /// Since vSphere API 8.0.1.0.
+        low_watermark: Option<i64>,
+        /// A timeout period in seconds within which the client must call [`ExternalPool::get`](crate::vcenter::host::entropy::ExternalPool::get) method or [`ExternalPool::add`](crate::vcenter::host::entropy::ExternalPool::add) method. If no call is received before the timeout lapses an audit record will be created.
+        ///
+        /// This timeout is used to detect that connection with the client is lost.
+        ///
+        /// Since vSphere API 8.0.1.0.
         inactive_source_timeout: Option<i64>,
     },
     /// External entropy is disabled for the ESX host.
     Disabled,
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoStatus {
@@ -265,7 +304,13 @@ impl<'de> serde::Deserialize<'de> for Info {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `ExternalPool.Status` enum represents external entropy status on an ESX host. This enumeration was added in vSphere API 8.0.1.0.
+    /// The [`Status`](crate::vcenter::host::entropy::external_pool::Status) enum represents external entropy status on an ESX host.
+    ///
+    /// Since vSphere API 8.0.1.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.host.entropy.external_pool.status`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// External entropy is enabled for the ESX host.
         Enabled = "ENABLED",

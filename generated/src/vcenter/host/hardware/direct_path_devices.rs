@@ -8,9 +8,16 @@
 //! Compiled with the `vcenter-host` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `DirectPathDevices.ConfigureImpact` class provides the different side effects of a DirectPath device reconfiguration. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`ConfigureImpact`](crate::vcenter::host::hardware::direct_path_devices::ConfigureImpact) enumeration provides the different side effects of a DirectPath device reconfiguration.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.host.hardware.direct_path_devices.configure_impact`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum ConfigureImpact {
         /// No impact to the host or any virtual machines.
         None = "NONE",
@@ -22,25 +29,41 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `DirectPathDevices.ConfigureResult` class contains information about the results of reconfiguring a DirectPath device. This class was added in vSphere API 9.1.0.0.
+/// The [`ConfigureResult`](crate::vcenter::host::hardware::direct_path_devices::ConfigureResult) structure contains information about the results of reconfiguring a DirectPath device.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.host.hardware.direct_path_devices.configure_result`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConfigureResult {
-    /// The impact of running the reconfigure operation. This attribute was added in vSphere API 9.1.0.0. is None, if the operation fails.
+    /// The impact of running the reconfigure operation. is `None`, if the operation fails.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub configure_impacts: Option<Vec<ConfigureImpact>>,
 }
 
-/// The `DirectPathDevices.ConfigureSpec` class provides options to configure a DirectPath device. This class was added in vSphere API 9.1.0.0.
+/// The [`ConfigureSpec`](crate::vcenter::host::hardware::direct_path_devices::ConfigureSpec) structure provides options to configure a DirectPath device.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.host.hardware.direct_path_devices.configure_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConfigureSpec {
-    /// The ID of the device to configure. This attribute was added in vSphere API 9.1.0.0.
+    /// The ID of the device to configure.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "ConfigureSpec::__missing_device")]
     pub device: String,
-    /// The new desired mode of the device. This attribute was added in vSphere API 9.1.0.0. if None, then the current device mode remains unchanged.
+    /// The new desired mode of the device. if `None`, then the current device mode remains unchanged.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_mode: Option<DirectPathDeviceMode>,
 }
@@ -55,9 +78,16 @@ impl ConfigureSpec {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `DirectPathDevices.DirectPathDeviceMode` class provides information about the valid modes for a DirectPath device. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`DirectPathDeviceMode`](crate::vcenter::host::hardware::direct_path_devices::DirectPathDeviceMode) enumeration provides information about the valid modes for a DirectPath device.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.host.hardware.direct_path_devices.direct_path_device_mode`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum DirectPathDeviceMode {
         /// Device is not available for use by virtual machines.
         None = "NONE",
@@ -77,12 +107,19 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `DirectPathDevices.FilterSpec` class contains attributes used to filter the results and determine what's included in the results when listing the DirectPath devices on a host. This class was added in vSphere API 9.1.0.0.
+/// The [`FilterSpec`](crate::vcenter::host::hardware::direct_path_devices::FilterSpec) structure contains fields used to filter the results and determine what's included in the results when listing the DirectPath devices on a host.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.host.hardware.direct_path_devices.filter_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Set of device IDs to query. This attribute was added in vSphere API 9.1.0.0.
+    /// Set of device IDs to query.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "FilterSpec::__missing_devices",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -99,43 +136,67 @@ impl FilterSpec {
     }
 }
 
-/// The name `DirectPathDevices.Info` class describes a DirectPath device. This class was added in vSphere API 9.1.0.0.
+/// The name [`Info`](crate::vcenter::host::hardware::direct_path_devices::Info) structure describes a DirectPath device.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.host.hardware.direct_path_devices.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The device name of this DirectPath device. This attribute was added in vSphere API 9.1.0.0.
+    /// The device name of this DirectPath device.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Info::__missing_name")]
     pub name: String,
-    /// The current mode of the device. This attribute was added in vSphere API 9.1.0.0.
+    /// The current mode of the device.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub current_mode: DirectPathDeviceMode,
-    /// The valid modes this device can be configured to. This attribute was added in vSphere API 9.1.0.0.
+    /// The valid modes this device can be configured to.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "Info::__missing_configurable_modes",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub configurable_modes: Vec<DirectPathDeviceMode>,
-    /// The interconnect type of the device. This attribute was added in vSphere API 9.1.0.0. if None, then this information is not available.
+    /// The interconnect type of the device. if `None`, then this information is not available.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interconnect_type: Option<String>,
-    /// The driver name. This attribute was added in vSphere API 9.1.0.0. if None, then this information is not available.
+    /// The driver name. if `None`, then this information is not available.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver_name: Option<String>,
-    /// The driver version. This attribute was added in vSphere API 9.1.0.0. if None, then this information is not available.
+    /// The driver version. if `None`, then this information is not available.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver_version: Option<String>,
-    /// Information about device memory, if supported. This attribute was added in vSphere API 9.1.0.0. if None, then this information is not available.
+    /// Information about device memory, if supported. if `None`, then this information is not available.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_info: Option<MemoryInfo>,
-    /// Information about virtual machines using resources from this device. This attribute was added in vSphere API 9.1.0.0.
+    /// Information about virtual machines using resources from this device.
     ///
-    /// if None, then this information is not available.
+    /// if `None`, then this information is not available.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vms: Option<Vec<String>>,
-    /// Information about VirtualMachineClasses using resources from this device. This attribute was added in vSphere API 9.1.0.0. if None, then this information is not available.
+    /// Information about VirtualMachineClasses using resources from this device. if `None`, then this information is not available.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_classes_info: Option<Vec<VmClassInfo>>,
-    /// Information about DirectPathProfiles using resources from this device. This attribute was added in vSphere API 9.1.0.0. if None, then this information is not available.
+    /// Information about DirectPathProfiles using resources from this device. if `None`, then this information is not available.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direct_path_profiles: Option<Vec<String>>,
 }
@@ -178,38 +239,62 @@ impl Info {
     }
 }
 
-/// The `DirectPathDevices.IterationSpec` class contains attributes used to break the result into pages when listing DirectPath devices in `com.vmware.vcenter.host.hardware.direct_path_devices.list` method. This class was added in vSphere API 9.1.0.0.
+/// The [`IterationSpec`](crate::vcenter::host::hardware::direct_path_devices::IterationSpec) structure contains fields used to break the result into pages when listing DirectPath devices in [`DirectPathDevices::list`](crate::vcenter::host::hardware::DirectPathDevices::list) method.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.host.hardware.direct_path_devices.iteration_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IterationSpec {
-    /// The maximum number of entries to return in the result. This attribute was added in vSphere API 9.1.0.0. If None, then defaults to 256.
+    /// The maximum number of entries to return in the result. If `None`, then defaults to 256.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
-    /// The {#member marker} is an opaque data structure that allows the caller to request the next page of results from #list method. This attribute was added in vSphere API 9.1.0.0. If None, then the first page of results will be returned.
+    /// The [`IterationSpec::marker`](crate::vcenter::host::hardware::direct_path_devices::IterationSpec::marker) is an opaque data structure that allows the caller to request the next page of results from [`DirectPathDevices::list`](crate::vcenter::host::hardware::DirectPathDevices::list) method. If `None`, then the first page of results will be returned.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
 }
 
-/// The `DirectPathDevices.ListDetails` class contains attributes used to specify what information should be included in the output of `com.vmware.vcenter.host.hardware.direct_path_devices.list` method. This class was added in vSphere API 9.1.0.0.
+/// The [`ListDetails`](crate::vcenter::host::hardware::direct_path_devices::ListDetails) structure contains fields used to specify what information should be included in the output of [`DirectPathDevices::list`](crate::vcenter::host::hardware::DirectPathDevices::list) method.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.host.hardware.direct_path_devices.list_details`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListDetails {
-    /// Whether to include associated VMClass information. This attribute was added in vSphere API 9.1.0.0. if None, then VMClass information is not included in the output.
+    /// Whether to include associated VMClass information. if `None`, then VMClass information is not included in the output.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_class: Option<bool>,
 }
 
-/// The `DirectPathDevices.ListItem` class provides information about a DirectPath device returned by `com.vmware.vcenter.host.hardware.direct_path_devices.list` method. This class was added in vSphere API 9.1.0.0.
+/// The [`ListItem`](crate::vcenter::host::hardware::direct_path_devices::ListItem) structure provides information about a DirectPath device returned by [`DirectPathDevices::list`](crate::vcenter::host::hardware::DirectPathDevices::list) method.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.host.hardware.direct_path_devices.list_item`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListItem {
-    /// The ID of the DirectPath device. This attribute was added in vSphere API 9.1.0.0.
+    /// The ID of the DirectPath device.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "ListItem::__missing_device")]
     pub device: String,
-    /// Information about the DirectPath device. This attribute was added in vSphere API 9.1.0.0.
+    /// Information about the DirectPath device.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub info: Info,
 }
 
@@ -236,21 +321,21 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Specifications for which devices to retrieve information for. If None, then all devices are returned, subject to iterationSpec constraints.
+    /// Specifications for which devices to retrieve information for. If `None`, then all devices are returned, subject to iterationSpec constraints.
     pub fn filter_spec(self, filter_spec: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter_spec", filter_spec),
         }
     }
 
-    /// Allows clients to iterate over the results. If None, then see  for default behavior details.
+    /// Allows clients to iterate over the results. If `None`, then see  for default behavior details.
     pub fn iteration_spec(self, iteration_spec: &IterationSpec) -> Self {
         Self {
             call: self.call.param("iteration_spec", iteration_spec),
         }
     }
 
-    /// Allows clients to request additional data to be included in the `com.vmware.vcenter.host.hardware.direct_path_devices.list` method output. If None, then see  for default behavior details.
+    /// Allows clients to request additional data to be included in the [`DirectPathDevices::list`](crate::vcenter::host::hardware::DirectPathDevices::list) method output. If `None`, then see  for default behavior details.
     pub fn list_details(self, list_details: &ListDetails) -> Self {
         Self {
             call: self.call.param("list_details", list_details),
@@ -263,12 +348,19 @@ impl ListRequest {
     }
 }
 
-/// The `DirectPathDevices.ListResult` class represents the result of `com.vmware.vcenter.host.hardware.direct_path_devices.list` method. This class was added in vSphere API 9.1.0.0.
+/// The [`ListResult`](crate::vcenter::host::hardware::direct_path_devices::ListResult) structure represents the result of [`DirectPathDevices::list`](crate::vcenter::host::hardware::DirectPathDevices::list) method.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.host.hardware.direct_path_devices.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// List of #ListItem entries. This attribute was added in vSphere API 9.1.0.0.
+    /// List of `ListItem` entries.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "ListResult::__missing_items",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -285,49 +377,79 @@ impl ListResult {
     }
 }
 
-/// The `DirectPathDevices.MemoryInfo` class provides information about memory usage on a DirectPath device, in case the device supports it. This class was added in vSphere API 9.1.0.0.
+/// The [`MemoryInfo`](crate::vcenter::host::hardware::direct_path_devices::MemoryInfo) structure provides information about memory usage on a DirectPath device, in case the device supports it.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.host.hardware.direct_path_devices.memory_info`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct MemoryInfo {
-    /// The memory used on this device in vSphere in MBs, based on virtual machines running on this device. This attribute was added in vSphere API 9.1.0.0. if None, then this information is not available.
+    /// The memory used on this device in vSphere in MBs, based on virtual machines running on this device. if `None`, then this information is not available.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub used_memory: Option<i64>,
-    /// The total available memory on the device, in MBs. This attribute was added in vSphere API 9.1.0.0. if None, then this information is not available.
+    /// The total available memory on the device, in MBs. if `None`, then this information is not available.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_memory: Option<i64>,
-    /// The amount of reserved memory in use currently on the device, in MBs. This attribute was added in vSphere API 9.1.0.0. if None, then this information is not available.
+    /// The amount of reserved memory in use currently on the device, in MBs. if `None`, then this information is not available.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reserved_used_memory: Option<i64>,
-    /// The total amount of memory reserved on this device, in MBs. This attribute was added in vSphere API 9.1.0.0. if None, then this information is not available.
+    /// The total amount of memory reserved on this device, in MBs. if `None`, then this information is not available.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_reserved_memory: Option<i64>,
 }
 
-/// The `DirectPathDevices.VmClassInfo` class provides information about VmClass using resources provided by a given DirectPath device. This class was added in vSphere API 9.1.0.0.
+/// The [`VmClassInfo`](crate::vcenter::host::hardware::direct_path_devices::VmClassInfo) structure provides information about VmClass using resources provided by a given DirectPath device.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.host.hardware.direct_path_devices.vm_class_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VmClassInfo {
-    /// The zone associated with the VMClasses using resources from the device. This attribute was added in vSphere API 9.1.0.0.
+    /// The zone associated with the VMClasses using resources from the device.
     ///
-    /// if None, then this information is not available.
+    /// if `None`, then this information is not available.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
-    /// Zone name. This attribute was added in vSphere API 9.1.0.0. if None, then this information is not available.
+    /// Zone name. if `None`, then this information is not available.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
-    /// VirtualMachineClass name. This attribute was added in vSphere API 9.1.0.0.
+    /// VirtualMachineClass name.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.VirtualMachineClass` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub vm_class: crate::ids::VirtualMachineClassId,
-    /// DirectPathProfile Id associated with this usage. This attribute was added in vSphere API 9.1.0.0. if None, then this information is not available.
+    /// DirectPathProfile Id associated with this usage. if `None`, then this information is not available.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dpp_id: Option<String>,
-    /// Reservations in use for the VirtualMachineClass in the cluster the host belongs to. This attribute was added in vSphere API 9.1.0.0. if None, then this information is not available.
+    /// Reservations in use for the VirtualMachineClass in the cluster the host belongs to. if `None`, then this information is not available.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_class_reserved_in_use: Option<i64>,
-    /// Total number of reservations done for the VMClass in the cluster the host belongs to. This attribute was added in vSphere API 9.1.0.0. if None, then this information is not available.
+    /// Total number of reservations done for the VMClass in the cluster the host belongs to. if `None`, then this information is not available.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_class_reserved_total: Option<i64>,
 }

@@ -5,9 +5,13 @@
 //! Compiled with the `vcenter-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Links.Info.HealthStatus` class defines the possible states for health of a link.
+    /// The [`HealthStatus`](crate::vcenter::hvc::links::info::HealthStatus) enumeration defines the possible states for health of a link.
     ///
     /// **Removed** in vSphere API release 9.1.0.0 (last in 9.0.0.0).
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.hvc.links.info.health_status`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum HealthStatus {
         /// Connection is healthy
         Healthy = "HEALTHY",

@@ -6,19 +6,29 @@
 //!
 //! Compiled with the `vcenter-lcm` feature.
 
-/// The `Repository.Info` class contains the repository configuration information. This class was added in vSphere API 9.0.0.0.
+/// The [`Info`](crate::vcenter::lcm::deployment::repository::Info) structure contains the repository configuration information.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.lcm.deployment.repository.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The address of the repository. This attribute was added in vSphere API 9.0.0.0.
+    /// The address of the repository.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub address: String,
-    /// The username used to authenticate with the repository, This attribute was added in vSphere API 9.0.0.0. Only set, when the repository requires authentication.
+    /// The username used to authenticate with the repository, Only set, when the repository requires authentication.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    /// A flag to indicate whether SSL verification is required for the Repository location. This attribute was added in vSphere API 9.1.0.0. If None defaults to True
+    /// A flag to indicate whether SSL verification is required for the Repository location. If `None` defaults to `true`
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_verify: Option<bool>,
     /// Certificate to verify the SSL Repository location. The value should be the x509 leaf certificate encoded in PEM format.
@@ -26,9 +36,11 @@ pub struct Info {
     /// * If `sslVerify` is true and this field is omitted, a CA based validation will be used.
     /// * If `sslVerify` is true and this field is provided, it will be used for SSL validation.
     ///
-    /// This attribute was added in vSphere API 9.1.0.0. If set will be used for SSL validation.
+    /// If set will be used for SSL validation.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<String>,
 }
@@ -45,22 +57,34 @@ impl Info {
     }
 }
 
-/// The `Repository.Spec` class contains the repository configuration parameters. This class was added in vSphere API 9.0.0.0.
+/// The [`Spec`](crate::vcenter::lcm::deployment::repository::Spec) structure contains the repository configuration parameters.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.lcm.deployment.repository.spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Spec {
-    /// The address of the repository. This attribute was added in vSphere API 9.0.0.0.
+    /// The address of the repository.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub address: String,
-    /// The username used to authenticate with the repository, This attribute was added in vSphere API 9.0.0.0. Only set, when the repository requires authentication.
+    /// The username used to authenticate with the repository, Only set, when the repository requires authentication.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    /// The password used to authenticate with the repository, This attribute was added in vSphere API 9.0.0.0. Only set, when the repository requires authentication.
+    /// The password used to authenticate with the repository, Only set, when the repository requires authentication.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<vsphere_vapi_runtime::types::Secret>,
-    /// A flag to indicate whether SSL verification is required for the Repository location. This attribute was added in vSphere API 9.1.0.0. If None defaults to True
+    /// A flag to indicate whether SSL verification is required for the Repository location. If `None` defaults to `true`
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_verify: Option<bool>,
     /// Certificate to verify the SSL Repository location. The value should be the x509 leaf certificate encoded in PEM format.
@@ -68,9 +92,11 @@ pub struct Spec {
     /// * If `sslVerify` is true and this field is omitted, a CA based validation will be used.
     /// * If `sslVerify` is true and this field is provided, it will be used for SSL validation.
     ///
-    /// This attribute was added in vSphere API 9.1.0.0. If set will be used for SSL validation.
+    /// If set will be used for SSL validation.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<String>,
 }

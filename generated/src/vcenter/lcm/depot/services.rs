@@ -6,14 +6,22 @@
 //!
 //! Compiled with the `vcenter-lcm` feature.
 
-/// External service node address configurations This class was added in vSphere API 9.1.0.0.
+/// External service node address configurations.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.lcm.depot.services.address`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Address {
-    /// Specifies the type of address used for the service This attribute was added in vSphere API 9.1.0.0.
+    /// Specifies the type of address used for the service.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub r#type: AddressType,
-    /// The actual address corresponding to the specified type This attribute was added in vSphere API 9.1.0.0.
+    /// The actual address corresponding to the specified type.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Address::__missing_value")]
     pub value: String,
 }
@@ -28,9 +36,15 @@ impl Address {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Services.AddressType` class defines the various types of address used for service endpoint. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`AddressType`](crate::vcenter::lcm::depot::services::AddressType) enumeration defines the various types of address used for service endpoint.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.lcm.depot.services.address_type`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum AddressType {
         /// Fully Qualified Domain Name.
         Fqdn = "Fqdn",
@@ -42,12 +56,18 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Services.Info` class defines the connection configuration for all external services This class was added in vSphere API 9.1.0.0.
+/// The [`Info`](crate::vcenter::lcm::depot::services::Info) structure defines the connection configuration for all external services.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.lcm.depot.services.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Lists the configurations containing the connection details of the external services which are registered with vCenter appliance. This attribute was added in vSphere API 9.1.0.0.
+    /// Lists the configurations containing the connection details of the external services which are registered with vCenter appliance.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "Info::__missing_services",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -64,27 +84,41 @@ impl Info {
     }
 }
 
-/// The `Services.Node` class defines the external service node configurations This class was added in vSphere API 9.1.0.0.
+/// The [`Node`](crate::vcenter::lcm::depot::services::Node) structure defines the external service node configurations.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.lcm.depot.services.node`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Node {
-    /// Common name of the service node This attribute was added in vSphere API 9.1.0.0.
+    /// Common name of the service node.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Node::__missing_name")]
     pub name: String,
-    /// List of addresses to connect to the service node. This attribute was added in vSphere API 9.1.0.0.
+    /// List of addresses to connect to the service node.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "Node::__missing_addresses",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub addresses: Vec<Address>,
-    /// Service node port on which the service is hosted This attribute was added in vSphere API 9.1.0.0. If None, the connection will be done with the default port
+    /// Service node port on which the service is hosted. If `None`, the connection will be done with the default port
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
-    /// URL prefix pointing to the root of the service This attribute was added in vSphere API 9.1.0.0. If None, it defaults to "/" indicating that the service root is hosted directly at the specified address.
+    /// URL prefix pointing to the root of the service. If `None`, it defaults to "/" indicating that the service root is hosted directly at the specified address.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_url: Option<String>,
-    /// Certificates to be used to securely connect with the service node. This attribute was added in vSphere API 9.1.0.0.
+    /// Certificates to be used to securely connect with the service node.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "Node::__missing_certificates",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -132,25 +166,39 @@ impl Node {
     }
 }
 
-/// The `Services.Service` class defines the connection configuration for specific service This class was added in vSphere API 9.1.0.0.
+/// The [`Service`](crate::vcenter::lcm::depot::services::Service) structure defines the connection configuration for specific service.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.lcm.depot.services.service`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Service {
-    /// External service name This attribute was added in vSphere API 9.1.0.0.
+    /// External service name.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Service::__missing_name")]
     pub name: String,
-    /// Type of external service Supported type is VCF_DEPOT This attribute was added in vSphere API 9.1.0.0.
+    /// Type of external service Supported type is VCF_DEPOT.
     ///
     /// Identifier of a `SERVICEID` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub r#type: crate::ids::ServiceidId,
-    /// External service key, identifier for the service unique across the fleet This attribute was added in vSphere API 9.1.0.0.
+    /// External service key, identifier for the service unique across the fleet.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Service::__missing_key")]
     pub key: String,
-    /// External service version This attribute was added in vSphere API 9.1.0.0. as this is not a required configuration field for external connections
+    /// External service version as this is not a required configuration field for external connections
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// List of nodes/instances belonging to the same external service This attribute was added in vSphere API 9.1.0.0.
+    /// List of nodes/instances belonging to the same external service.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "Service::__missing_nodes",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -181,12 +229,18 @@ impl Service {
     }
 }
 
-/// The `Services.SetSpec` class defines the connection configuration for all external services This class was added in vSphere API 9.1.0.0.
+/// The [`SetSpec`](crate::vcenter::lcm::depot::services::SetSpec) structure defines the connection configuration for all external services.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.lcm.depot.services.set_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetSpec {
-    /// A list of configurations which contains the connection details of the external services to be registered with vCenter appliance. This attribute was added in vSphere API 9.1.0.0.
+    /// A list of configurations which contains the connection details of the external services to be registered with vCenter appliance.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "SetSpec::__missing_services",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

@@ -7,7 +7,10 @@
 //!
 //! Compiled with the `vcenter-lcm` feature.
 
-/// The `AssociatedProducts.CreateSpec` class is the specification used for the product creation.
+/// The [`CreateSpec`](crate::vcenter::lcm::discovery::associated_products::CreateSpec) structure is the specification used for the product creation.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.lcm.discovery.associated_products.create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
     /// The name of the product.
@@ -37,7 +40,10 @@ impl CreateSpec {
     }
 }
 
-/// The `AssociatedProducts.UpdateSpec` class is the specification for the product update.
+/// The [`UpdateSpec`](crate::vcenter::lcm::discovery::associated_products::UpdateSpec) structure is the specification for the product update.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.lcm.discovery.associated_products.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
     /// The list of hostname/IPs of the instances of the VMware products deployed in the environment.

@@ -20,7 +20,7 @@ impl CreateTaskRequest {
         Self { call }
     }
 
-    /// Specifies the target version against this interoperability check report will be generated. If None the report will be generated for the currently installed version of the vCenter server.
+    /// Specifies the target version against this interoperability check report will be generated. If `None` the report will be generated for the currently installed version of the vCenter server.
     pub fn spec(self, spec: &Spec) -> Self {
         Self {
             call: self.call.param("spec", spec),
@@ -43,25 +43,29 @@ impl CreateTaskRequest {
     }
 }
 
-/// The `InteropReport.Result` class contains the result of interoperability report creation operation.
+/// The [`InteropReportResult`](crate::vcenter::lcm::discovery::interop_report::InteropReportResult) structure contains the result of interoperability report creation operation.
+///
+/// vAPI structure `com.vmware.vcenter.lcm.discovery.interop_report.result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InteropReportResult {
     /// The interoperability report.
     pub report: Report,
-    /// The identifier of CSV formatted interopability report. com.vmware.vcenter.lcm.report.Report#get provides location where the CSV report can be downloaded from based on the `csvReport`.
+    /// The identifier of CSV formatted interopability report. `com.vmware.vcenter.lcm.report.Report.get` provides location where the CSV report can be downloaded from based on the `csvReport`.
     ///
-    /// None in case of `errors` reported in `com.vmware.vcenter.lcm.discovery.interop_report.report.issues`.
+    /// `None` in case of `errors` reported in [`Report::issues`](crate::vcenter::lcm::discovery::interop_report::Report::issues).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub csv_report: Option<String>,
 }
 
-/// The `InteropReport.ReleaseInfo` class contains a product release information.
+/// The [`ReleaseInfo`](crate::vcenter::lcm::discovery::interop_report::ReleaseInfo) structure contains a product release information.
+///
+/// vAPI structure `com.vmware.vcenter.lcm.discovery.interop_report.release_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReleaseInfo {
     /// The version of the release.
     #[serde(default = "ReleaseInfo::__missing_version")]
     pub version: String,
-    /// A link to the release notes of the release. None if the release notes are not available.
+    /// A link to the release notes of the release. `None` if the release notes are not available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -75,7 +79,9 @@ impl ReleaseInfo {
     }
 }
 
-/// The `InteropReport.Report` class contains the interoperability report between the target product and the other registered products in the vCenter Server instance.
+/// The [`Report`](crate::vcenter::lcm::discovery::interop_report::Report) structure contains the interoperability report between the target product and the other registered products in the vCenter Server instance.
+///
+/// vAPI structure `com.vmware.vcenter.lcm.discovery.interop_report.report`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Report {
     /// Time when the report is created.
@@ -112,7 +118,9 @@ impl Report {
     }
 }
 
-/// The `InteropReport.ReportRow` class contains the interoperability between a given product and the target product.
+/// The [`ReportRow`](crate::vcenter::lcm::discovery::interop_report::ReportRow) structure contains the interoperability between a given product and the target product.
+///
+/// vAPI structure `com.vmware.vcenter.lcm.discovery.interop_report.report_row`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReportRow {
     /// The product to compare to the target product.
@@ -144,7 +152,9 @@ impl ReportRow {
     }
 }
 
-/// The `InteropReport.ReportSummary` class contains a summary of the `com.vmware.vcenter.lcm.discovery.interop_report.report.products`. It consists of the count of compatible and incompatible products to the target product.
+/// The [`ReportSummary`](crate::vcenter::lcm::discovery::interop_report::ReportSummary) structure contains a summary of the [`Report::products`](crate::vcenter::lcm::discovery::interop_report::Report::products). It consists of the count of compatible and incompatible products to the target product.
+///
+/// vAPI structure `com.vmware.vcenter.lcm.discovery.interop_report.report_summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReportSummary {
     /// Number of compatible products.
@@ -181,6 +191,8 @@ impl ::vsphere_vapi_runtime::de::Zero for ReportSummary {
 }
 
 /// Configuration of report generation.
+///
+/// vAPI structure `com.vmware.vcenter.lcm.discovery.interop_report.spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Spec {
     /// The vCenter Server version. It is used for checking against the other products registered with that instance of vCenter Server.

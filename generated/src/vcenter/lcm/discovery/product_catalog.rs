@@ -6,7 +6,9 @@
 //!
 //! Compiled with the `vcenter-lcm` feature.
 
-/// The `ProductCatalog.Summary` class contains information about each VMware product and its corresponding versions that can be associated with vCenter Server.
+/// The [`Summary`](crate::vcenter::lcm::discovery::product_catalog::Summary) structure contains information about each VMware product and its corresponding versions that can be associated with vCenter Server.
+///
+/// vAPI structure `com.vmware.vcenter.lcm.discovery.product_catalog.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// A product name that the customer is aware of.

@@ -6,12 +6,18 @@
 //!
 //! Compiled with the `vcenter-lcm` feature.
 
-/// The `InteropBundle.SetSpec` class contains attributes that are needed to upload the VVS interop bundle. This class was added in vSphere API 9.1.0.0.
+/// The [`SetSpec`](crate::vcenter::lcm::interop::interop_bundle::SetSpec) structure contains fields that are needed to upload the VVS interop bundle.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.lcm.interop.interop_bundle.set_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetSpec {
-    /// VVS interop bundle file content to upload. This attribute was added in vSphere API 9.1.0.0.
+    /// VVS interop bundle file content to upload.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub data: vsphere_vapi_runtime::types::Binary,
 }
 

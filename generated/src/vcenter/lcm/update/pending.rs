@@ -7,7 +7,11 @@
 //! Compiled with the `vcenter-lcm` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Pending.Category` class defines the type of payload this release has on top of previous release
+    /// The [`Category`](crate::vcenter::lcm::update::pending::Category) enumeration defines the type of payload this release has on top of previous release
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.lcm.update.pending.category`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Category {
         /// Fixes vulnerabilities, doesn't change functionality
         Security = "SECURITY",
@@ -21,7 +25,9 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Pending.Info` class contains detailed information about the vCenter patch/update.
+/// The [`Info`](crate::vcenter::lcm::update::pending::Info) structure contains detailed information about the vCenter patch/update.
+///
+/// vAPI structure `com.vmware.vcenter.lcm.update.pending.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Description of the vSphere update
@@ -48,14 +54,18 @@ pub struct Info {
     /// Flag to suggest a reboot after the release is applied
     #[serde(default = "Info::__missing_reboot_required")]
     pub reboot_required: bool,
-    /// Flag indicating whether the incoming patch is a quick patch. This attribute was added in vSphere API 9.1.0.0. If None the patch is not a quick patch
+    /// Flag indicating whether the incoming patch is a quick patch. If `None` the patch is not a quick patch
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quick_patch: Option<bool>,
-    /// Flag indicating if there is an impact to workload management. False: The following Workload Management API-Driven Operations are fully operational and will not be disrupted by this update. VM workload provisioning, VM CRUD Operations Kubernetes workload provisioning, Kubernetes CRUD Operations Compute and Storage Scaling Continuous log collection and forwarding to Ops for monitoring True: Workload management will be disrupted for a given downtime. This attribute was added in vSphere API 9.1.0.0. workloadManagementImpact If None the patch is not a quick patch
+    /// Flag indicating if there is an impact to workload management. `false`: The following Workload Management API-Driven Operations are fully operational and will not be disrupted by this update. VM workload provisioning, VM CRUD Operations Kubernetes workload provisioning, Kubernetes CRUD Operations Compute and Storage Scaling Continuous log collection and forwarding to Ops for monitoring `true`: Workload management will be disrupted for a given downtime. workloadManagementImpact If `None` the patch is not a quick patch
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload_management_impact: Option<bool>,
     /// VAMI or ISO URL for update or upgrade execute phase redirection
@@ -106,7 +116,9 @@ impl Info {
     }
 }
 
-/// The `Pending.ListResult` class contains information about the pending patch/updates for the given vCenter server.
+/// The [`ListResult`](crate::vcenter::lcm::update::pending::ListResult) structure contains information about the pending patch/updates for the given vCenter server.
+///
+/// vAPI structure `com.vmware.vcenter.lcm.update.pending.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// Time when the software depo was last checked.
@@ -157,6 +169,10 @@ impl ListResult {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// Level of severity for applying a given patch or update.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.lcm.update.pending.severity_type`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum SeverityType {
         /// Vulnerabilities that can be exploited by an unauthenticated attacker from the Internet or those that break the guest/host Operating System isolation.
         Critical = "CRITICAL",
@@ -170,7 +186,9 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Pending.Summary` class contains basic information about the vCenter patch/update/upgrade
+/// The [`Summary`](crate::vcenter::lcm::update::pending::Summary) structure contains basic information about the vCenter patch/update/upgrade
+///
+/// vAPI structure `com.vmware.vcenter.lcm.update.pending.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Identifier of the given vSphere update
@@ -194,14 +212,18 @@ pub struct Summary {
     /// Flag to suggest a reboot after the release is applied
     #[serde(default = "Summary::__missing_reboot_required")]
     pub reboot_required: bool,
-    /// Flag indicating whether the incoming patch is a quick patch. This attribute was added in vSphere API 9.1.0.0. If None the patch is not a quick patch
+    /// Flag indicating whether the incoming patch is a quick patch. If `None` the patch is not a quick patch
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quick_patch: Option<bool>,
-    /// Flag indicating if there is an impact to workload management. False: The following Workload Management API-Driven Operations are fully operational and will not be disrupted by this update. VM workload provisioning, VM CRUD Operations Kubernetes workload provisioning, Kubernetes CRUD Operations Compute and Storage Scaling Continuous log collection and forwarding to Ops for monitoring True: Workload management will be disrupted for a given downtime. This attribute was added in vSphere API 9.1.0.0. workloadManagementImpact If None the patch is not a quick patch
+    /// Flag indicating if there is an impact to workload management. `false`: The following Workload Management API-Driven Operations are fully operational and will not be disrupted by this update. VM workload provisioning, VM CRUD Operations Kubernetes workload provisioning, Kubernetes CRUD Operations Compute and Storage Scaling Continuous log collection and forwarding to Ops for monitoring `true`: Workload management will be disrupted for a given downtime. workloadManagementImpact If `None` the patch is not a quick patch
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload_management_impact: Option<bool>,
     /// VAMI or ISO URL for update or upgrade execute phase redirection
@@ -246,7 +268,11 @@ impl Summary {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Pending.UpdateType` class defines update type
+    /// The [`UpdateType`](crate::vcenter::lcm::update::pending::UpdateType) enumeration defines update type
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.lcm.update.pending.update_type`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum UpdateType {
         /// Fixes bugs/vulnerabilities, doesn't change functionality
         Patch = "PATCH",

@@ -5,7 +5,14 @@
 //! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Clusters.Condition.Severity` class represents the severity of the message. This enumeration was added in vSphere API 8.0.0.1.
+    /// The [`Severity`](crate::vcenter::namespace_management::clusters::condition::Severity) enumeration represents the severity of the message.
+    ///
+    /// Since vSphere API 8.0.0.1.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.clusters.condition.severity`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Severity {
         /// Informational message.
         Info = "INFO",
@@ -18,7 +25,14 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// Status of the condition, which can be one of TRUE, FALSE or UNKNOWN. This enumeration was added in vSphere API 8.0.0.1.
+    /// Status of the condition, which can be one of TRUE, FALSE or UNKNOWN.
+    ///
+    /// Since vSphere API 8.0.0.1.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.clusters.condition.status`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// Indicates that the condition has reached the desired state.
         True = "TRUE",

@@ -5,7 +5,14 @@
 //! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Clusters.Message.Severity` class represents the severity of the message. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`Severity`](crate::vcenter::namespace_management::clusters::message::Severity) enumeration represents the severity of the message.
+    ///
+    /// Since vSphere API 7.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.clusters.message.severity`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Severity {
         /// Informational message. This may be accompanied by vCenter event.
         Info = "INFO",

@@ -5,7 +5,14 @@
 //! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Clusters.NetworkSpec.Ipv4Mode` class defines various IPv4 address assignment modes. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`Ipv4Mode`](crate::vcenter::namespace_management::clusters::network_spec::Ipv4Mode) enumeration defines various IPv4 address assignment modes.
+    ///
+    /// Since vSphere API 7.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.clusters.network_spec.ipv4_mode`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Ipv4Mode {
         /// The address is automatically assigned by a DHCP server.
         Dhcp = "DHCP",

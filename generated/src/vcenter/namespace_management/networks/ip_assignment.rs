@@ -5,13 +5,20 @@
 //! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// `IPAssignment.Assignment` lists the different entities that require IP ranges. These assignments fulfill different needs in the Kubernetes environment. This enumeration was added in vSphere API 8.0.0.1.
+    /// [`Assignment`](crate::vcenter::namespace_management::networks::ip_assignment::Assignment) lists the different entities that require IP ranges. These assignments fulfill different needs in the Kubernetes environment.
+    ///
+    /// Since vSphere API 8.0.0.1.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.networks.IP_assignment.assignment`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Assignment {
-        /// `com.vmware.vcenter.namespace_management.networks.IP_assignment.assignment.POD` represents the IP address that is allocatable to Kubernetes Pods. This assignment is currently only applicable on NSX networks.
+        /// [`Assignment::Pod`](crate::vcenter::namespace_management::networks::ip_assignment::Assignment::Pod) represents the IP address that is allocatable to Kubernetes Pods. This assignment is currently only applicable on NSX networks.
         Pod = "POD",
-        /// `com.vmware.vcenter.namespace_management.networks.IP_assignment.assignment.NODE` represents IP ranges that is allocated to nodes for both the control plane and Kubernetes Clusters. This assignment is currently only applicable on VDS networks.
+        /// [`Assignment::Node`](crate::vcenter::namespace_management::networks::ip_assignment::Assignment::Node) represents IP ranges that is allocated to nodes for both the control plane and Kubernetes Clusters. This assignment is currently only applicable on VDS networks.
         Node = "NODE",
-        /// `com.vmware.vcenter.namespace_management.networks.IP_assignment.assignment.SERVICE` represents the IP ranges that Kubernetes can use for its cluster IP addresses. Cluster IPs are internal to the cluster, but can be exposed via edge services such as load balancer, ingress, and egress.
+        /// [`Assignment::Service`](crate::vcenter::namespace_management::networks::ip_assignment::Assignment::Service) represents the IP ranges that Kubernetes can use for its cluster IP addresses. Cluster IPs are internal to the cluster, but can be exposed via edge services such as load balancer, ingress, and egress.
         Service = "SERVICE",
         @unknown Unknown
     }

@@ -10,43 +10,54 @@
 pub mod message;
 pub mod result;
 
-/// The `Clusters.Result` class contains the result of batch upgrade method. This class was added in vSphere API 7.0.0.0.
+/// The [`ClustersResult`](crate::vcenter::namespace_management::software::clusters::ClustersResult) structure contains the result of batch upgrade method.
 ///
-/// This class is deprecated as of vSphere API 9.1.0.0.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 9.1.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.software.clusters.result`.
+#[deprecated(note = "since vSphere API 9.1.0.0")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClustersResult {
-    /// The result of batch upgrade method. This attribute was added in vSphere API 7.0.0.0.
+    /// The result of batch upgrade method.
     ///
     /// The variant carries the fields of its case (see [`ClustersResultRes`]).
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub res: ClustersResultRes,
 }
 
-/// The `res` tag of [`ClustersResult`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `res` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ClustersResultRes::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `res` tag of [`ClustersResult`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `ClustersResultRes::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum ClustersResultRes {
     /// Upgrade is started.
     ///
-    /// Deprecated as of vSphere API 9.1.0.0.
-    ///
-    /// **Deprecated** in the vSphere API.
+    /// **Deprecated** since vSphere API 9.1.0.0.
+    #[deprecated(note = "since vSphere API 9.1.0.0")]
     Started,
     /// Upgrade is rejected. This implies pre-check failed when invoking upgrade of the cluster.
     ///
-    /// Deprecated as of vSphere API 9.1.0.0.
-    ///
-    /// **Deprecated** in the vSphere API.
+    /// **Deprecated** since vSphere API 9.1.0.0.
+    #[deprecated(note = "since vSphere API 9.1.0.0")]
     Rejected {
-        /// Exception when cluster pre-check failed during upgrade invocation. This attribute was added in vSphere API 7.0.0.0.
+        /// Error when cluster pre-check failed during upgrade invocation.
+        ///
+        /// Since vSphere API 7.0.0.0.
         exception: Option<serde_json::Value>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl ClustersResultRes {
@@ -170,37 +181,52 @@ impl<'de> serde::Deserialize<'de> for ClustersResult {
     }
 }
 
-/// The `Clusters.Info` class contains detailed information about the cluster upgrade status and related information. This class was added in vSphere API 7.0.0.0.
+/// The [`Info`](crate::vcenter::namespace_management::software::clusters::Info) structure contains detailed information about the cluster upgrade status and related information.
 ///
-/// This class is deprecated as of vSphere API 9.1.0.0.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 9.1.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure `com.vmware.vcenter.namespace_management.software.clusters.info`.
+#[deprecated(note = "since vSphere API 9.1.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Current version of the cluster. This attribute was added in vSphere API 7.0.0.0.
+    /// Current version of the cluster.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_current_version")]
     pub current_version: String,
-    /// Set of available versions can be upgraded to. This attribute was added in vSphere API 7.0.0.0.
+    /// Set of available versions can be upgraded to.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "Info::__missing_available_versions",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub available_versions: Vec<String>,
-    /// Date of last successful upgrade. This attribute was added in vSphere API 7.0.0.0. If None, the cluster has not yet been upgraded.
+    /// Date of last successful upgrade. If `None`, the cluster has not yet been upgraded.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_upgraded_date: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Current set of messages associated with the cluster version. This attribute was added in vSphere API 7.0.0.0.
+    /// Current set of messages associated with the cluster version.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "Info::__missing_messages",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub messages: Vec<Message>,
-    /// Current state of the upgrade. This attribute was added in vSphere API 7.0.0.0.
+    /// Current state of the upgrade.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub state: State,
-    /// Information about upgrade in progress. This attribute was added in vSphere API 7.0.0.0. If None, the cluster upgrade is not in progress.
+    /// Information about upgrade in progress. If `None`, the cluster upgrade is not in progress.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgrade_status: Option<UpgradeStatus>,
-    /// Detailed information about Supervisor upgrade pre-checks. This attribute was added in vSphere API 8.0.3.0. If None, the cluster pre-checks did not run or supervisor upgrade is not available.
+    /// Detailed information about Supervisor upgrade pre-checks. If `None`, the cluster pre-checks did not run or supervisor upgrade is not available.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgrade_prechecks: Option<
         Vec<crate::vcenter::namespace_management::clusters::Condition>,
@@ -230,16 +256,22 @@ impl Info {
     }
 }
 
-/// The `Clusters.Message` class contains the information about the object configuration. This class was added in vSphere API 7.0.0.0.
+/// The [`Message`](crate::vcenter::namespace_management::software::clusters::Message) structure contains the information about the object configuration.
 ///
-/// This class is deprecated as of vSphere API 9.1.0.0.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 9.1.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.software.clusters.message`.
+#[deprecated(note = "since vSphere API 9.1.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Message {
-    /// Type of the message. This attribute was added in vSphere API 7.0.0.0.
+    /// Type of the message.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub severity: message::Severity,
-    /// Details about the message. This attribute was added in vSphere API 7.0.0.0.
+    /// Details about the message.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Message::__missing_details")]
     pub details: crate::vapi::standard::LocalizableMessage,
 }
@@ -254,65 +286,82 @@ impl Message {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Clusters.State` class describes the state of the upgrade. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`State`](crate::vcenter::namespace_management::software::clusters::State) enumeration describes the state of the upgrade.
     ///
-    /// This enumeration is deprecated as of vSphere API 9.1.0.0.
+    /// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 9.1.0.0.
     ///
-    /// **Deprecated** in the vSphere API.
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.software.clusters.state`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
+    #[deprecated(note = "since vSphere API 9.1.0.0")]
     pub enum State {
         /// Upgrade is in progress.
         ///
-        /// Deprecated as of vSphere API 9.1.0.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 9.1.0.0.
+        #[deprecated(note = "since vSphere API 9.1.0.0")]
         Pending = "PENDING",
         /// Cluster is ready when there is no upgrade or upgrade is completed.
         ///
-        /// Deprecated as of vSphere API 9.1.0.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 9.1.0.0.
+        #[deprecated(note = "since vSphere API 9.1.0.0")]
         Ready = "READY",
         /// Upgrade failed and need user intervention.
         ///
-        /// Deprecated as of vSphere API 9.1.0.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 9.1.0.0.
+        #[deprecated(note = "since vSphere API 9.1.0.0")]
         Error = "ERROR",
         @unknown Unknown
     }
 }
 
-/// The `Clusters.Summary` class contains basic information about the cluster upgrade related information. This class was added in vSphere API 7.0.0.0.
+/// The [`Summary`](crate::vcenter::namespace_management::software::clusters::Summary) structure contains basic information about the cluster upgrade related information.
 ///
-/// This class is deprecated as of vSphere API 9.1.0.0.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 9.1.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.software.clusters.summary`.
+#[deprecated(note = "since vSphere API 9.1.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier for the cluster. This attribute was added in vSphere API 7.0.0.0.
+    /// Identifier for the cluster.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub cluster: crate::ids::ClusterComputeResourceId,
-    /// Name of the cluster. This attribute was added in vSphere API 7.0.0.0.
+    /// Name of the cluster.
     ///
     /// Identifier of a `ClusterComputeResource.name` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub cluster_name: crate::ids::ClusterComputeResourceNameId,
-    /// Current version of the cluster. This attribute was added in vSphere API 7.0.0.0.
+    /// Current version of the cluster.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Summary::__missing_current_version")]
     pub current_version: String,
-    /// Set of versions available for upgrade. This attribute was added in vSphere API 7.0.0.0.
+    /// Set of versions available for upgrade.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "Summary::__missing_available_versions",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub available_versions: Vec<String>,
-    /// Date of last successful upgrade. This attribute was added in vSphere API 7.0.0.0. If None, the cluster has not yet been upgraded.
+    /// Date of last successful upgrade. If `None`, the cluster has not yet been upgraded.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_upgraded_date: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Desired version the cluster will be upgraded to. This attribute was added in vSphere API 7.0.0.0. If None, the cluster upgrade is not in progress.
+    /// Desired version the cluster will be upgraded to. If `None`, the cluster upgrade is not in progress.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desired_version: Option<String>,
-    /// Current state of the upgrade. This attribute was added in vSphere API 7.0.0.0.
+    /// Current state of the upgrade.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub state: State,
 }
 
@@ -332,20 +381,28 @@ impl Summary {
     }
 }
 
-/// The `Clusters.UpgradeProgress` class contains detailed information about the cluster upgrade progress. This class was added in vSphere API 7.0.0.0.
+/// The [`UpgradeProgress`](crate::vcenter::namespace_management::software::clusters::UpgradeProgress) structure contains detailed information about the cluster upgrade progress.
 ///
-/// This class is deprecated as of vSphere API 9.1.0.0.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 9.1.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.software.clusters.upgrade_progress`.
+#[deprecated(note = "since vSphere API 9.1.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpgradeProgress {
-    /// Total amount of the work for the operation. The work here represents the number of master nodes in the cluster need to be upgraded. This attribute was added in vSphere API 7.0.0.0.
+    /// Total amount of the work for the operation. The work here represents the number of master nodes in the cluster need to be upgraded.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "UpgradeProgress::__missing_total")]
     pub total: i64,
-    /// The amount of work completed for the operation. The value can only be incremented. The number or master nodes which upgrade completed. This attribute was added in vSphere API 7.0.0.0.
+    /// The amount of work completed for the operation. The value can only be incremented. The number or master nodes which upgrade completed.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "UpgradeProgress::__missing_completed")]
     pub completed: i64,
-    /// Message about the work progress. This attribute was added in vSphere API 7.0.0.0.
+    /// Message about the work progress.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "UpgradeProgress::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
 }
@@ -373,17 +430,23 @@ impl UpgradeProgress {
     }
 }
 
-/// The `Clusters.UpgradeSpec` class contains the specification required to upgrade a cluster. This class was added in vSphere API 7.0.0.0.
+/// The [`UpgradeSpec`](crate::vcenter::namespace_management::software::clusters::UpgradeSpec) structure contains the specification required to upgrade a cluster.
 ///
-/// This class is deprecated as of vSphere API 9.1.0.0.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 9.1.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.software.clusters.upgrade_spec`.
+#[deprecated(note = "since vSphere API 9.1.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpgradeSpec {
-    /// Version number the cluster is going to be upgraded to. This attribute was added in vSphere API 7.0.0.0.
+    /// Version number the cluster is going to be upgraded to.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "UpgradeSpec::__missing_desired_version")]
     pub desired_version: String,
-    /// If true, the upgrade workflow will ignore any pre-check warnings and proceed with the upgrade. This attribute was added in vSphere API 7.0.0.0. If None, the upgrade workflow will not ignore pre-check warnings and fail the upgrade. It is equivalent to setting the value to false. The workflow adopts a conservative approach of failing the upgrade if None to solely let the user decide whether to force the upgrade despite the warnings.
+    /// If true, the upgrade workflow will ignore any pre-check warnings and proceed with the upgrade. If `None`, the upgrade workflow will not ignore pre-check warnings and fail the upgrade. It is equivalent to setting the value to false. The workflow adopts a conservative approach of failing the upgrade if `None` to solely let the user decide whether to force the upgrade despite the warnings.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore_precheck_warnings: Option<bool>,
 }
@@ -397,26 +460,36 @@ impl UpgradeSpec {
     }
 }
 
-/// The `Clusters.UpgradeStatus` class contains detailed information about the cluster when upgraded is in progress. This class was added in vSphere API 7.0.0.0.
+/// The [`UpgradeStatus`](crate::vcenter::namespace_management::software::clusters::UpgradeStatus) structure contains detailed information about the cluster when upgraded is in progress.
 ///
-/// This class is deprecated as of vSphere API 9.1.0.0.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 9.1.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.software.clusters.upgrade_status`.
+#[deprecated(note = "since vSphere API 9.1.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpgradeStatus {
-    /// Desired version the cluster will be upgraded to. This attribute was added in vSphere API 7.0.0.0. If None, the cluster upgrade is not in progress.
+    /// Desired version the cluster will be upgraded to. If `None`, the cluster upgrade is not in progress.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desired_version: Option<String>,
-    /// Current set of messages associated with the upgrade state. This attribute was added in vSphere API 7.0.0.0.
+    /// Current set of messages associated with the upgrade state.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "UpgradeStatus::__missing_messages",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub messages: Vec<Message>,
-    /// Information about upgrade progress. This attribute was added in vSphere API 7.0.0.0. If None, the cluster upgrade is not in progress.
+    /// Information about upgrade progress. If `None`, the cluster upgrade is not in progress.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<UpgradeProgress>,
-    /// Information about control plane components' upgrade status. This attribute was added in vSphere API 8.0.3.0. If None, the cluster upgrade is not in progress.
+    /// Information about control plane components' upgrade status. If `None`, the cluster upgrade is not in progress.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub components: Option<
         Vec<crate::vcenter::namespace_management::clusters::Condition>,

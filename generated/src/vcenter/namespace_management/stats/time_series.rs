@@ -9,14 +9,23 @@
 
 pub mod spec;
 
-/// Pod identifier. These are the fields required to uniquely identify a pod. This class was added in vSphere API 7.0.0.0.
+/// Pod identifier. These are the fields required to uniquely identify a pod.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.stats.time_series.pod_identifier`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PodIdentifier {
-    /// The namespace that the pod is running in. This attribute was added in vSphere API 7.0.0.0.
+    /// The namespace that the pod is running in.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.Instance` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub namespace: crate::ids::InstanceId,
-    /// The name of the pod itself. This attribute was added in vSphere API 7.0.0.0.
+    /// The name of the pod itself.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "PodIdentifier::__missing_pod_name")]
     pub pod_name: String,
 }
@@ -30,43 +39,66 @@ impl PodIdentifier {
     }
 }
 
-/// This structure is sent in a request for TimeSeries data and is used to specify what object stats should be returned for. This class was added in vSphere API 7.0.0.0.
+/// This structure is sent in a request for TimeSeries data and is used to specify what object stats should be returned for.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.namespace_management.stats.time_series.spec`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spec {
-    /// Type of statistics object that the request is operating on. This attribute was added in vSphere API 7.0.0.0.
+    /// Type of statistics object that the request is operating on.
     ///
     /// The variant carries the fields of its case (see [`SpecObjType`]).
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub obj_type: SpecObjType,
-    /// UNIX timestamp value indicating when the requested series of statistical samples should begin. <https://en.wikipedia.org/wiki/Unix_time> This attribute was added in vSphere API 7.0.0.0.
+    /// UNIX timestamp value indicating when the requested series of statistical samples should begin. <https://en.wikipedia.org/wiki/Unix_time>.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub start: i64,
-    /// UNIX timestamp value indicating when the requested series of statistical samples should end. <https://en.wikipedia.org/wiki/Unix_time> This attribute was added in vSphere API 7.0.0.0.
+    /// UNIX timestamp value indicating when the requested series of statistical samples should end. <https://en.wikipedia.org/wiki/Unix_time>.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub end: i64,
 }
 
-/// The `obj_type` tag of [`Spec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `obj_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SpecObjType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `obj_type` tag of [`Spec`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `SpecObjType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum SpecObjType {
     /// The CLUSTER object type is used when specifying a vSphere cluster.
     Cluster {
-        /// Cluster identifier for queries for a cluster. This attribute was added in vSphere API 7.0.0.0.
+        /// Cluster identifier for queries for a cluster.
+        ///
+        /// Since vSphere API 7.0.0.0.
         cluster: Option<String>,
     },
     /// The NAMESPACE object type is used to specify a namespace.
     Namespace {
-        /// Namespace name for queries for a namespace. This attribute was added in vSphere API 7.0.0.0.
+        /// Namespace name for queries for a namespace.
+        ///
+        /// Since vSphere API 7.0.0.0.
         namespace: Option<String>,
     },
     /// The POD object type is used to specify an individual pod within a namespace.
     Pod {
-        /// Pod Identifier for queries on an individual pod. This attribute was added in vSphere API 7.0.0.0.
+        /// Pod Identifier for queries on an individual pod.
+        ///
+        /// Since vSphere API 7.0.0.0.
         pod: Option<PodIdentifier>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl SpecObjType {
@@ -244,19 +276,30 @@ impl<'de> serde::Deserialize<'de> for Spec {
     }
 }
 
-/// A set of timestamps and statistical values representing a time series. The lengths of `com.vmware.vcenter.namespace_management.stats.time_series.time_series.time_stamps` and `com.vmware.vcenter.namespace_management.stats.time_series.time_series.values` will always match each other. This class was added in vSphere API 7.0.0.0.
+/// A set of timestamps and statistical values representing a time series. The lengths of [`TimeSeries::time_stamps`](crate::vcenter::namespace_management::stats::time_series::TimeSeries::time_stamps) and [`TimeSeries::values`](crate::vcenter::namespace_management::stats::time_series::TimeSeries::values) will always match each other.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.stats.time_series.time_series`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TimeSeries {
-    /// Counter identifier. This attribute was added in vSphere API 7.0.0.0.
+    /// Counter identifier.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "TimeSeries::__missing_counter")]
     pub counter: String,
-    /// Sequence of UNIX timestamp values at which statistical values were sampled. <https://en.wikipedia.org/wiki/Unix_time> This attribute was added in vSphere API 7.0.0.0.
+    /// Sequence of UNIX timestamp values at which statistical values were sampled. <https://en.wikipedia.org/wiki/Unix_time>.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "TimeSeries::__missing_time_stamps",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub time_stamps: Vec<i64>,
-    /// Sequence of sampled values corresponding to the timestamps in tss. This attribute was added in vSphere API 7.0.0.0.
+    /// Sequence of sampled values corresponding to the timestamps in tss.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "TimeSeries::__missing_values",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

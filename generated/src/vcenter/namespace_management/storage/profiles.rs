@@ -7,10 +7,17 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `Profiles.FilterSpec` class contains zones used to find compatible storage profiles. A storage profile is compatible if it results in at least one datastore in each of the specified zones. (see `com.vmware.vcenter.namespace_management.storage.profiles.check`). This class was added in vSphere API 8.0.0.1.
+/// The [`FilterSpec`](crate::vcenter::namespace_management::storage::profiles::FilterSpec) structure contains zones used to find compatible storage profiles. A storage profile is compatible if it results in at least one datastore in each of the specified zones. (see [`Profiles::check`](crate::vcenter::namespace_management::storage::Profiles::check)).
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.storage.profiles.filter_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Zone compatibility criteria. The common storage profiles across the given zones will be returned. A storage profile is considered compatible if it results in at least one datastore in each of the given zones. This attribute was added in vSphere API 8.0.0.1.
+    /// Zone compatibility criteria. The common storage profiles across the given zones will be returned. A storage profile is considered compatible if it results in at least one datastore in each of the given zones.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(
         default = "FilterSpec::__missing_zones",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -27,14 +34,22 @@ impl FilterSpec {
     }
 }
 
-/// The `Profiles.Item` class contains the datastores and vSphere Zone which they are in. This class was added in vSphere API 8.0.0.1.
+/// The [`Item`](crate::vcenter::namespace_management::storage::profiles::Item) structure contains the datastores and vSphere Zone which they are in.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure `com.vmware.vcenter.namespace_management.storage.profiles.item`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Item {
-    /// The vSphere Zones the datastore are in. This attribute was added in vSphere API 8.0.0.1.
+    /// The vSphere Zones the datastore are in.
     ///
     /// Identifier of a `com.vmware.vcenter.consumption_domains.Zone` resource.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub zone: crate::ids::ZoneId,
-    /// The datastores in the zone. This attribute was added in vSphere API 8.0.0.1.
+    /// The datastores in the zone.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(
         default = "Item::__missing_datastores",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -51,26 +66,41 @@ impl Item {
     }
 }
 
-/// The `Profiles.Summary` class contains the information about compatible storage profiles and represents the result of `com.vmware.vcenter.namespace_management.storage.profiles.check` method. This class was added in vSphere API 8.0.0.1.
+/// The [`Summary`](crate::vcenter::namespace_management::storage::profiles::Summary) structure contains the information about compatible storage profiles and represents the result of [`Profiles::check`](crate::vcenter::namespace_management::storage::Profiles::check) method.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.storage.profiles.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the compatible storage profile. A storage profile is compatible if it results in at least one datastore in each of the specified zones. This attribute was added in vSphere API 8.0.0.1.
+    /// Identifier of the compatible storage profile. A storage profile is compatible if it results in at least one datastore in each of the specified zones.
     ///
     /// Identifier of a `SpsStorageProfile` resource.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub profile: crate::ids::SpsStorageProfileId,
-    /// Human-readable identifier of the storage profile. This attribute was added in vSphere API 8.0.0.1.
+    /// Human-readable identifier of the storage profile.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "Summary::__missing_profile_name")]
     pub profile_name: String,
-    /// Compatibility of this storage profile with the specified vSphere Zones. This attribute was added in vSphere API 8.0.0.1.
+    /// Compatibility of this storage profile with the specified vSphere Zones.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "Summary::__missing_compatible")]
     pub compatible: bool,
-    /// The list of `Profiles.Item` which correspond to the storage profile. This attribute was added in vSphere API 8.0.0.1.
+    /// The list of [`Item`](crate::vcenter::namespace_management::storage::profiles::Item) which correspond to the storage profile.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(
         default = "Summary::__missing_items",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub items: Vec<Item>,
-    /// The reason for incompatibility. If empty, this profile is compatible with the given vSphere Zones specified in the `com.vmware.vcenter.namespace_management.storage.profiles.filter_spec`. This attribute was added in vSphere API 8.0.0.1.
+    /// The reason for incompatibility. If empty, this profile is compatible with the given vSphere Zones specified in the [`FilterSpec`](crate::vcenter::namespace_management::storage::profiles::FilterSpec).
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(
         default = "Summary::__missing_incompatibility_reasons",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

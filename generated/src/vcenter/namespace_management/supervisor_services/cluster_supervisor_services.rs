@@ -11,61 +11,71 @@
 pub mod message;
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `ClusterSupervisorServices.ConfigStatus` class describes the status of reaching the desired state configuration for the Supervisor Service. This enumeration was added in vSphere API 7.0.3.0.
+    /// The [`ConfigStatus`](crate::vcenter::namespace_management::supervisor_services::cluster_supervisor_services::ConfigStatus) enumeration describes the status of reaching the desired state configuration for the Supervisor Service.
     ///
-    /// This enumeration is deprecated as of vSphere API 9.0.0.0.
+    /// Since vSphere API 7.0.3.0. **Deprecated** since vSphere API 9.0.0.0.
     ///
-    /// **Deprecated** in the vSphere API.
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.supervisor_services.cluster_supervisor_services.config_status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
+    #[deprecated(note = "since vSphere API 9.0.0.0")]
     pub enum ConfigStatus {
         /// The Supervisor Service is being installed.
         ///
-        /// Deprecated as of vSphere API 9.0.0.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 9.0.0.0.
+        #[deprecated(note = "since vSphere API 9.0.0.0")]
         Configuring = "CONFIGURING",
         /// The Supervisor Service is being deleted.
         ///
-        /// Deprecated as of vSphere API 9.0.0.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 9.0.0.0.
+        #[deprecated(note = "since vSphere API 9.0.0.0")]
         Removing = "REMOVING",
         /// The Supervisor Service has been configured correctly (i.e. the provided YAML content has been applied successfully to the cluster)
         ///
-        /// Deprecated as of vSphere API 9.0.0.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 9.0.0.0.
+        #[deprecated(note = "since vSphere API 9.0.0.0")]
         Configured = "CONFIGURED",
         /// Failed to install the Supervisor Service, user intervention needed.
         ///
-        /// Deprecated as of vSphere API 9.0.0.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 9.0.0.0.
+        #[deprecated(note = "since vSphere API 9.0.0.0")]
         Error = "ERROR",
         @unknown Unknown
     }
 }
 
-/// The `ClusterSupervisorServices.CreateSpec` class provides a specification required to create a Supervisor Service on a vSphere Supervisor. This class was added in vSphere API 7.0.3.0.
+/// The [`CreateSpec`](crate::vcenter::namespace_management::supervisor_services::cluster_supervisor_services::CreateSpec) structure provides a specification required to create a Supervisor Service on a vSphere Supervisor.
 ///
-/// This class is deprecated as of vSphere API 9.0.0.0.
+/// Since vSphere API 7.0.3.0. **Deprecated** since vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisor_services.cluster_supervisor_services.create_spec`.
+#[deprecated(note = "since vSphere API 9.0.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// Identifier of the Supervisor Service. This Supervisor Service must be in the `ACTIVATED` state. This attribute was added in vSphere API 7.0.3.0.
+    /// Identifier of the Supervisor Service. This Supervisor Service must be in the `ACTIVATED` state.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.SupervisorService` resource.
+    ///
+    /// Since vSphere API 7.0.3.0.
     pub supervisor_service: crate::ids::SupervisorServiceId,
-    /// Identifier of the Supervisor Service version which contains the service definition. This Supervisor Service version must be in the `ACTIVATED` state. This attribute was added in vSphere API 7.0.3.0.
+    /// Identifier of the Supervisor Service version which contains the service definition. This Supervisor Service version must be in the `ACTIVATED` state.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor_services.Version` resource.
+    ///
+    /// Since vSphere API 7.0.3.0.
     pub version: crate::ids::SupervisorServicesVersionId,
-    /// A generic key-value map for additional configuration parameters required during service creation. As an example, a third party operator might reference a private registry using parameters such as "registryName" for the registry name, "registryUsername" and "registryPassword" for the registry credentials. This attribute was added in vSphere API 7.0.3.0. If None, no additional configuration parameters will be applied when installing a Supervisor Service in the vSphere Supervisor.
+    /// A generic key-value map for additional configuration parameters required during service creation. As an example, a third party operator might reference a private registry using parameters such as "registryName" for the registry name, "registryUsername" and "registryPassword" for the registry credentials. If `None`, no additional configuration parameters will be applied when installing a Supervisor Service in the vSphere Supervisor.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_config: Option<vsphere_vapi_runtime::types::VapiMap<String, String>>,
     /// A set of additional configuration parameters to be applied during service creation. These parameters should be formatted as a base64 encoded YAML document.
     ///
-    /// Parameters should be set in at most one of `serviceConfig` or `yamlServiceConfig`, and not both. The `yamlServiceConfig` supports complex data types and nested properties. This attribute was added in vSphere API 8.0.0.1. If None, no additional configuration parameters will be applied when installing a Supervisor Service in the vSphere Supervisor.
+    /// Parameters should be set in at most one of `serviceConfig` or `yamlServiceConfig`, and not both. The `yamlServiceConfig` supports complex data types and nested properties. If `None`, no additional configuration parameters will be applied when installing a Supervisor Service in the vSphere Supervisor.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yaml_service_config: Option<String>,
 }
@@ -85,42 +95,62 @@ impl CreateSpec {
     }
 }
 
-/// The `ClusterSupervisorServices.Info` class contains the detailed information about a Supervisor Service on the vSphere Supervisor. This class was added in vSphere API 7.0.3.0.
+/// The [`Info`](crate::vcenter::namespace_management::supervisor_services::cluster_supervisor_services::Info) structure contains the detailed information about a Supervisor Service on the vSphere Supervisor.
 ///
-/// This class is deprecated as of vSphere API 9.0.0.0.
+/// Since vSphere API 7.0.3.0. **Deprecated** since vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisor_services.cluster_supervisor_services.info`.
+#[deprecated(note = "since vSphere API 9.0.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The desired version of this Supervisor Service. This attribute was added in vSphere API 7.0.3.0.
+    /// The desired version of this Supervisor Service.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default = "Info::__missing_desired_version")]
     pub desired_version: String,
-    /// Identifier of the namespace to allocate the Supervisor Service's operators. This attribute was added in vSphere API 7.0.3.0.
+    /// Identifier of the namespace to allocate the Supervisor Service's operators.
     ///
-    /// If None, there is an error when creating the service namespace or the namespace has not been created yet.
+    /// If `None`, there is an error when creating the service namespace or the namespace has not been created yet.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_namespace: Option<String>,
-    /// Current setting for `ClusterSupervisorServices.ConfigStatus`. This attribute was added in vSphere API 7.0.3.0.
+    /// Current setting for [`ConfigStatus`](crate::vcenter::namespace_management::supervisor_services::cluster_supervisor_services::ConfigStatus).
+    ///
+    /// Since vSphere API 7.0.3.0.
     pub config_status: ConfigStatus,
-    /// Current set of messages associated with the Supervisor Service on the vSphere Supervisor. This attribute was added in vSphere API 7.0.3.0.
+    /// Current set of messages associated with the Supervisor Service on the vSphere Supervisor.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(
         default = "Info::__missing_messages",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub messages: Vec<Message>,
-    /// The current version for the Supervisor Service. This attribute was added in vSphere API 7.0.3.0. If None, there is no version installed for the Supervisor Service.
+    /// The current version for the Supervisor Service. If `None`, there is no version installed for the Supervisor Service.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_version: Option<String>,
-    /// A human readable name of the Supervisor Service. This attribute was added in vSphere API 7.0.3.0.
+    /// A human readable name of the Supervisor Service.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
-    /// A human readable description of the Supervisor Service. This attribute was added in vSphere API 7.0.3.0. If None, the description for the service version is empty.
+    /// A human readable description of the Supervisor Service. If `None`, the description for the service version is empty.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The prefix that will be added to the names of the Supervisor Service's kubernetes resources. This attribute was added in vSphere API 7.0.3.0. If None, the prefix is not assigned yet.
+    /// The prefix that will be added to the names of the Supervisor Service's kubernetes resources. If `None`, the prefix is not assigned yet.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
-    /// The configuration parameters applied on this Supervisor Service, formatted as a base64 encoded YAML document. Any configuration that has been set will be returned as base64 encoded YAML, including the `serviceConfig`. This attribute was added in vSphere API 8.0.0.1. If None, the Supervisor Service has no configuration applied.
+    /// The configuration parameters applied on this Supervisor Service, formatted as a base64 encoded YAML document. Any configuration that has been set will be returned as base64 encoded YAML, including the `serviceConfig`. If `None`, the Supervisor Service has no configuration applied.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yaml_service_config: Option<String>,
 }
@@ -148,37 +178,51 @@ impl Info {
     }
 }
 
-/// The `ClusterSupervisorServices.Message` class contains the information about the Supervisor Service configuration on a vSphere Supervisor. This class was added in vSphere API 7.0.3.0.
+/// The [`Message`](crate::vcenter::namespace_management::supervisor_services::cluster_supervisor_services::Message) structure contains the information about the Supervisor Service configuration on a vSphere Supervisor.
 ///
-/// This class is deprecated as of vSphere API 9.0.0.0.
+/// Since vSphere API 7.0.3.0. **Deprecated** since vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisor_services.cluster_supervisor_services.message`.
+#[deprecated(note = "since vSphere API 9.0.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Message {
-    /// Type of the message. This attribute was added in vSphere API 7.0.3.0.
+    /// Type of the message.
+    ///
+    /// Since vSphere API 7.0.3.0.
     pub severity: message::MessageSeverity,
-    /// Details about the message. This attribute was added in vSphere API 7.0.3.0. If None, message details are not required for taking actions.
+    /// Details about the message. If `None`, message details are not required for taking actions.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
-/// The `ClusterSupervisorServices.SetSpec` class provides a specification required to set a new configuration on a Supervisor Service in a vSphere Supervisor. This class is applied in entirety, replacing the current specification fully. This class was added in vSphere API 7.0.3.0.
+/// The [`SetSpec`](crate::vcenter::namespace_management::supervisor_services::cluster_supervisor_services::SetSpec) structure provides a specification required to set a new configuration on a Supervisor Service in a vSphere Supervisor. This structure is applied in entirety, replacing the current specification fully.
 ///
-/// This class is deprecated as of vSphere API 9.0.0.0.
+/// Since vSphere API 7.0.3.0. **Deprecated** since vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisor_services.cluster_supervisor_services.set_spec`.
+#[deprecated(note = "since vSphere API 9.0.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetSpec {
-    /// Identifier of the Supervisor Service version which contains the service definition. This Supervisor Service version must be in the `ACTIVATED` state. This attribute was added in vSphere API 7.0.3.0.
+    /// Identifier of the Supervisor Service version which contains the service definition. This Supervisor Service version must be in the `ACTIVATED` state.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor_services.Version` resource.
+    ///
+    /// Since vSphere API 7.0.3.0.
     pub version: crate::ids::SupervisorServicesVersionId,
-    /// A generic key-value map for additional configuration parameters required during service upgrade. As an example, a third party operator might reference a private registry using parameters such as "registryName" for the registry name, "registryUsername" and "registryPassword" for the registry credentials. This attribute was added in vSphere API 7.0.3.0. If None, no additional configuration parameters will be applied when upgrading a Supervisor Service in the vSphere Supervisor.
+    /// A generic key-value map for additional configuration parameters required during service upgrade. As an example, a third party operator might reference a private registry using parameters such as "registryName" for the registry name, "registryUsername" and "registryPassword" for the registry credentials. If `None`, no additional configuration parameters will be applied when upgrading a Supervisor Service in the vSphere Supervisor.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_config: Option<vsphere_vapi_runtime::types::VapiMap<String, String>>,
     /// A set of additional configuration parameters to be applied during service upgrade. These parameters should be formatted as a base64 encoded YAML document.
     ///
-    /// Parameters should be set in at most one of `serviceConfig` or `yamlServiceConfig`, and not both. The `yamlServiceConfig` supports complex data types and nested properties. This attribute was added in vSphere API 8.0.0.1. If None, no additional configuration parameters will be applied when upgrading a Supervisor Service in the vSphere Supervisor.
+    /// Parameters should be set in at most one of `serviceConfig` or `yamlServiceConfig`, and not both. The `yamlServiceConfig` supports complex data types and nested properties. If `None`, no additional configuration parameters will be applied when upgrading a Supervisor Service in the vSphere Supervisor.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yaml_service_config: Option<String>,
 }
@@ -196,23 +240,33 @@ impl SetSpec {
     }
 }
 
-/// The `ClusterSupervisorServices.Summary` class contains the basic information about a Supervisor Service on the vSphere Supervisor. This class was added in vSphere API 7.0.3.0.
+/// The [`Summary`](crate::vcenter::namespace_management::supervisor_services::cluster_supervisor_services::Summary) structure contains the basic information about a Supervisor Service on the vSphere Supervisor.
 ///
-/// This class is deprecated as of vSphere API 9.0.0.0.
+/// Since vSphere API 7.0.3.0. **Deprecated** since vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisor_services.cluster_supervisor_services.summary`.
+#[deprecated(note = "since vSphere API 9.0.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// The identifier of the Supervisor Service. This attribute was added in vSphere API 7.0.3.0.
+    /// The identifier of the Supervisor Service.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.SupervisorService` resource.
+    ///
+    /// Since vSphere API 7.0.3.0.
     pub supervisor_service: crate::ids::SupervisorServiceId,
-    /// The desired version of this Supervisor Service. This attribute was added in vSphere API 7.0.3.0.
+    /// The desired version of this Supervisor Service.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default = "Summary::__missing_desired_version")]
     pub desired_version: String,
-    /// Current setting for `ClusterSupervisorServices.ConfigStatus`. This attribute was added in vSphere API 7.0.3.0.
+    /// Current setting for [`ConfigStatus`](crate::vcenter::namespace_management::supervisor_services::cluster_supervisor_services::ConfigStatus).
+    ///
+    /// Since vSphere API 7.0.3.0.
     pub config_status: ConfigStatus,
-    /// The current version for the Supervisor Service. This attribute was added in vSphere API 7.0.3.0. If None, there is no version installed for the Supervisor Service.
+    /// The current version for the Supervisor Service. If `None`, there is no version installed for the Supervisor Service.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_version: Option<String>,
 }

@@ -7,10 +7,17 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `Versions.CarvelCreateSpec` class provides a specification required to create a Supervisor Service version from Carvel application package format (Package and PackageMetadata resources should be declared). This class was added in vSphere API 8.0.0.1.
+/// The [`CarvelCreateSpec`](crate::vcenter::namespace_management::supervisor_services::versions::CarvelCreateSpec) structure provides a specification required to create a Supervisor Service version from Carvel application package format (Package and PackageMetadata resources should be declared).
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisor_services.versions.carvel_create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CarvelCreateSpec {
-    /// Inline content that contains all service definition of the version in Carvel application package format, which shall be base64 encoded. This attribute was added in vSphere API 8.0.0.1.
+    /// Inline content that contains all service definition of the version in Carvel application package format, which shall be base64 encoded.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "CarvelCreateSpec::__missing_content")]
     pub content: String,
 }
@@ -33,11 +40,20 @@ impl ::vsphere_vapi_runtime::de::Zero for CarvelCreateSpec {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Versions.ContentType` class defines the type of content that describes the format of Supervisor Service version definition. This enumeration was added in vSphere API 7.0.3.0.
+    /// The [`ContentType`](crate::vcenter::namespace_management::supervisor_services::versions::ContentType) enumeration defines the type of content that describes the format of Supervisor Service version definition.
+    ///
+    /// Since vSphere API 7.0.3.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.supervisor_services.versions.content_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum ContentType {
         /// The Supervisor Service version definition is provided as inline YAML document that follows the vSphere application service format.
         VsphereAppsYaml = "VSPHERE_APPS_YAML",
-        /// The Supervisor Service version definition is provided as inline YAML document that follows the Carvel application package format. This class attribute was added in vSphere API 8.0.0.1.
+        /// The Supervisor Service version definition is provided as inline YAML document that follows the Carvel application package format.
+        ///
+        /// Since vSphere API 8.0.0.1.
         CarvelAppsYaml = "CARVEL_APPS_YAML",
         /// The Supervisor Service version definition is provided as inline YAML document that follows a plain Kubernetes YAML format.
         CustomYaml = "CUSTOM_YAML",
@@ -45,39 +61,65 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Versions.CreateSpec` class provides a specification required to create a Supervisor Service version.
+/// The [`CreateSpec`](crate::vcenter::namespace_management::supervisor_services::versions::CreateSpec) structure provides a specification required to create a Supervisor Service version.
 ///
-/// Exactly one of `com.vmware.vcenter.namespace_management.supervisor_services.versions.create_spec.custom_spec` or `com.vmware.vcenter.namespace_management.supervisor_services.versions.create_spec.vsphere_spec` must be set. This class was added in vSphere API 7.0.3.0.
+/// Exactly one of [`CreateSpec::custom_spec`](crate::vcenter::namespace_management::supervisor_services::versions::CreateSpec::custom_spec) or [`CreateSpec::vsphere_spec`](crate::vcenter::namespace_management::supervisor_services::versions::CreateSpec::vsphere_spec) must be set.
+///
+/// Since vSphere API 7.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisor_services.versions.create_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// The specification required to create a Supervisor Service version from inline content that is based on a plain Kubernetes YAML format. This attribute was added in vSphere API 7.0.3.0. If set, the service version will be created from inline content based on a plain Kubernetes YAML format.
+    /// The specification required to create a Supervisor Service version from inline content that is based on a plain Kubernetes YAML format. If set, the service version will be created from inline content based on a plain Kubernetes YAML format.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_spec: Option<CustomCreateSpec>,
-    /// The specification required to create a Supervisor Service version from inline content that is based on the vSphere application service format. This attribute was added in vSphere API 7.0.3.0. If set, the service version will be created from inline content based on the vSphere application service format.
+    /// The specification required to create a Supervisor Service version from inline content that is based on the vSphere application service format. If set, the service version will be created from inline content based on the vSphere application service format.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vsphere_spec: Option<VsphereCreateSpec>,
-    /// The specification required to create a Supervisor Service version from inline content that is based on the Carvel application package format. This attribute was added in vSphere API 8.0.0.1. If set, the service version will be created from inline content based on the Carvel application package format (Package and PackageMetadata resources should be declared).
+    /// The specification required to create a Supervisor Service version from inline content that is based on the Carvel application package format. If set, the service version will be created from inline content based on the Carvel application package format (Package and PackageMetadata resources should be declared).
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carvel_spec: Option<CarvelCreateSpec>,
 }
 
-/// The `Versions.CustomCreateSpec` class provides a specification required to create a Supervisor Service version from a plain Kubernetes YAML format. This class was added in vSphere API 7.0.3.0.
+/// The [`CustomCreateSpec`](crate::vcenter::namespace_management::supervisor_services::versions::CustomCreateSpec) structure provides a specification required to create a Supervisor Service version from a plain Kubernetes YAML format.
+///
+/// Since vSphere API 7.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisor_services.versions.custom_create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CustomCreateSpec {
-    /// The identifier of the Supervisor Service version. This must be a semantic version. This attribute was added in vSphere API 7.0.3.0.
+    /// The identifier of the Supervisor Service version. This must be a semantic version.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor_services.Version` resource.
+    ///
+    /// Since vSphere API 7.0.3.0.
     pub version: crate::ids::SupervisorServicesVersionId,
-    /// A human readable name of the Supervisor Service version. This attribute was added in vSphere API 7.0.3.0.
+    /// A human readable name of the Supervisor Service version.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default = "CustomCreateSpec::__missing_display_name")]
     pub display_name: String,
-    /// A human readable description of the Supervisor Service version. This attribute was added in vSphere API 7.0.3.0. If None, the description for the service version will be empty.
+    /// A human readable description of the Supervisor Service version. If `None`, the description for the service version will be empty.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Inline content that contains all service definition of the version, which shall be base64 encoded. The service definition here follows a plain Kubernetes YAML format. This attribute was added in vSphere API 7.0.3.0.
+    /// Inline content that contains all service definition of the version, which shall be base64 encoded. The service definition here follows a plain Kubernetes YAML format.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default = "CustomCreateSpec::__missing_content")]
     pub content: String,
-    /// Whether or not the Supervisor Service version is from a trusted provider, this field must be set to false if the service version is not from a trusted provider. If it is set to be true, but the `content` is not signed or the signature is invalid, an `InvalidArgument` will be thrown. This attribute was added in vSphere API 7.0.3.0. If None, the default value is true. In this case, the `content` must be signed and will be verified.
+    /// Whether or not the Supervisor Service version is from a trusted provider, this field must be set to false if the service version is not from a trusted provider. If it is set to be true, but the `content` is not signed or the signature is invalid, an [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) will be thrown. If `None`, the default value is true. In this case, the `content` must be signed and will be verified.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trusted_provider: Option<bool>,
 }
@@ -115,29 +157,50 @@ impl CustomCreateSpec {
     }
 }
 
-/// The `Versions.Info` class contains detailed information about a Supervisor Service version. This class was added in vSphere API 7.0.3.0.
+/// The [`Info`](crate::vcenter::namespace_management::supervisor_services::versions::Info) structure contains detailed information about a Supervisor Service version.
+///
+/// Since vSphere API 7.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisor_services.versions.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The human readable name of the Supervisor Service version. This attribute was added in vSphere API 7.0.3.0.
+    /// The human readable name of the Supervisor Service version.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
-    /// A human-readable description of the Supervisor Service version. This attribute was added in vSphere API 7.0.3.0. If None, no description is available for the Supervisor Service version.
+    /// A human-readable description of the Supervisor Service version. If `None`, no description is available for the Supervisor Service version.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The End User License Agreement (EULA) associated with the Supervisor Service version. This attribute was added in vSphere API 7.0.3.0. If None, no EULA is available for the Supervisor Service version.
+    /// The End User License Agreement (EULA) associated with the Supervisor Service version. If `None`, no EULA is available for the Supervisor Service version.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(rename = "EULA", default, skip_serializing_if = "Option::is_none")]
     pub eula: Option<String>,
-    /// The content type of `content`. This attribute was added in vSphere API 7.0.3.0.
+    /// The content type of `content`.
+    ///
+    /// Since vSphere API 7.0.3.0.
     pub content_type: ContentType,
-    /// Inline content that contains base64 encoded service definition for the version. This attribute was added in vSphere API 7.0.3.0. If None, no content is available for the Supervisor Service version.
+    /// Inline content that contains base64 encoded service definition for the version. If `None`, no content is available for the Supervisor Service version.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
-    /// If true, the Supervisor Service version is from trusted provider and the trust is verified. This attribute was added in vSphere API 7.0.3.0.
+    /// If true, the Supervisor Service version is from trusted provider and the trust is verified.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default = "Info::__missing_trust_verified")]
     pub trust_verified: bool,
-    /// The current `Versions.State` of the version. This attribute was added in vSphere API 7.0.3.0.
+    /// The current [`State`](crate::vcenter::namespace_management::supervisor_services::versions::State) of the version.
+    ///
+    /// Since vSphere API 7.0.3.0.
     pub state: State,
-    /// If `true`, this Supervisor Service version has been registered on vCenter by default and cannot be removed. If `false`, this service version has been registered by an administrator. This attribute was added in vSphere API 8.0.3.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// If `true`, this Supervisor Service version has been registered on vCenter by default and cannot be removed. If `false`, this service version has been registered by an administrator. This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_by_default: Option<bool>,
 }
@@ -159,7 +222,14 @@ impl Info {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Versions.State` class defines the state of a Supervisor Service version. This enumeration was added in vSphere API 7.0.3.0.
+    /// The [`State`](crate::vcenter::namespace_management::supervisor_services::versions::State) enumeration defines the state of a Supervisor Service version.
+    ///
+    /// Since vSphere API 7.0.3.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.supervisor_services.versions.state`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum State {
         /// The is the default state of a Supervisor Service version upon creation. In this state, all operations on the version should work as normal.
         Activated = "ACTIVATED",
@@ -169,19 +239,32 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Versions.Summary` class contains the basic information about a Supervisor Service version. This class was added in vSphere API 7.0.3.0.
+/// The [`Summary`](crate::vcenter::namespace_management::supervisor_services::versions::Summary) structure contains the basic information about a Supervisor Service version.
+///
+/// Since vSphere API 7.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisor_services.versions.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// The identifier of the Supervisor Service version. This attribute was added in vSphere API 7.0.3.0.
+    /// The identifier of the Supervisor Service version.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor_services.Version` resource.
+    ///
+    /// Since vSphere API 7.0.3.0.
     pub version: crate::ids::SupervisorServicesVersionId,
-    /// A human readable name of the Supervisor Service version. This attribute was added in vSphere API 7.0.3.0.
+    /// A human readable name of the Supervisor Service version.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default = "Summary::__missing_display_name")]
     pub display_name: String,
-    /// The current `Versions.State` of the Supervisor Service version. This attribute was added in vSphere API 7.0.3.0.
+    /// The current [`State`](crate::vcenter::namespace_management::supervisor_services::versions::State) of the Supervisor Service version.
+    ///
+    /// Since vSphere API 7.0.3.0.
     pub state: State,
-    /// A human readable description of the Supervisor Service version. This attribute was added in vSphere API 7.0.3.0. If None, no description is available for the service version.
+    /// A human readable description of the Supervisor Service version. If `None`, no description is available for the service version.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
@@ -195,16 +278,27 @@ impl Summary {
     }
 }
 
-/// The `Versions.VsphereCreateSpec` class provides a specification required to create a Supervisor Service version from vSphere application service format, which shall contain the Supervisor Service identifier, version identifier, display name and description information. This class was added in vSphere API 7.0.3.0.
+/// The [`VsphereCreateSpec`](crate::vcenter::namespace_management::supervisor_services::versions::VsphereCreateSpec) structure provides a specification required to create a Supervisor Service version from vSphere application service format, which shall contain the Supervisor Service identifier, version identifier, display name and description information.
+///
+/// Since vSphere API 7.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisor_services.versions.vsphere_create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VsphereCreateSpec {
-    /// Inline content that contains all service definition of the version in vSphere application service format, which shall be base64 encoded. This attribute was added in vSphere API 7.0.3.0.
+    /// Inline content that contains all service definition of the version in vSphere application service format, which shall be base64 encoded.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default = "VsphereCreateSpec::__missing_content")]
     pub content: String,
-    /// Whether or not the Supervisor Service version is from a trusted provider, this field must be set to false if the service version is not from a trusted provider. If it is set to be true, but the `content` is not signed or the signature is invalid, an `InvalidArgument` will be thrown. This attribute was added in vSphere API 7.0.3.0. If None, the default value is true. In this case, the `content` must be signed and will be verified.
+    /// Whether or not the Supervisor Service version is from a trusted provider, this field must be set to false if the service version is not from a trusted provider. If it is set to be true, but the `content` is not signed or the signature is invalid, an [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) will be thrown. If `None`, the default value is true. In this case, the `content` must be signed and will be verified.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trusted_provider: Option<bool>,
-    /// Whether or not the End User License Agreement (EULA) that is specified in the `content` is accepted. If a EULA is specified, this attribute must be set to be true so that the Supervisor Service version can be created. This attribute was added in vSphere API 7.0.3.0. If None, the default value is false.
+    /// Whether or not the End User License Agreement (EULA) that is specified in the `content` is accepted. If a EULA is specified, this field must be set to be true so that the Supervisor Service version can be created. If `None`, the default value is false.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(rename = "accept_EULA", default, skip_serializing_if = "Option::is_none")]
     pub accept_eula: Option<bool>,
 }

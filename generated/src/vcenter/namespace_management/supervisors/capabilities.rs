@@ -7,21 +7,34 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `Capabilities.Capability` class represents a Supervisor feature and its specification. This class was added in vSphere API 9.1.0.0.
+/// The [`Capability`](crate::vcenter::namespace_management::supervisors::capabilities::Capability) structure represents a Supervisor feature and its specification.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.capabilities.capability`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Capability {
-    /// Name of the Supervisor feature. This attribute was added in vSphere API 9.1.0.0.
+    /// Name of the Supervisor feature.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Capability` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub name: crate::ids::SupervisorCapabilityId,
-    /// Represents the activation state of the capability. This attribute was added in vSphere API 9.1.0.0.
+    /// Represents the activation state of the capability.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub status: Status,
-    /// A description about the Supervisor capability. This attribute was added in vSphere API 9.1.0.0.
+    /// A description about the Supervisor capability.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Capability::__missing_description")]
     pub description: String,
-    /// Messages describes why a capability status is `com.vmware.vcenter.namespace_management.supervisors.capabilities.status.SUPPORTED_NOT_ACTIVATED`. This attribute was added in vSphere API 9.1.0.0. If None, capability is either `com.vmware.vcenter.namespace_management.supervisors.capabilities.status.SUPPORTED` or `com.vmware.vcenter.namespace_management.supervisors.capabilities.status.UNSUPPORTED`.
+    /// Messages describes why a capability status is [`Status::SupportedNotActivated`](crate::vcenter::namespace_management::supervisors::capabilities::Status::SupportedNotActivated). If `None`, capability is either [`Status::Supported`](crate::vcenter::namespace_management::supervisors::capabilities::Status::Supported) or [`Status::Unsupported`](crate::vcenter::namespace_management::supervisors::capabilities::Status::Unsupported).
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
 }
@@ -35,17 +48,26 @@ impl Capability {
     }
 }
 
-/// The `Capabilities.FilterSpec` class contains attributes to filter Supervisor capabilities. This class was added in vSphere API 9.1.0.0.
+/// The [`FilterSpec`](crate::vcenter::namespace_management::supervisors::capabilities::FilterSpec) structure contains fields to filter Supervisor capabilities.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.capabilities.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Capability status for which the Supervisor capabilities should be queried. This attribute was added in vSphere API 9.1.0.0. status If set, return the Supervisor capabilities results for the specified status. If None, the status filter will be ignored.
+    /// Capability status for which the Supervisor capabilities should be queried. status If set, return the Supervisor capabilities results for the specified status. If `None`, the status filter will be ignored.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// Capability name for which the Supervisor capabilities should be queried. This attribute was added in vSphere API 9.1.0.0.
+    /// Capability name for which the Supervisor capabilities should be queried.
     ///
-    /// If None, the name filter will be ignored.
+    /// If `None`, the name filter will be ignored.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
@@ -64,7 +86,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// includes specification for filtering Supervisor capabilities. If set returns the Supervisor capabilities results only for the specified filter values. If None returns all the Supervisor capabilities.
+    /// includes specification for filtering Supervisor capabilities. If set returns the Supervisor capabilities results only for the specified filter values. If `None` returns all the Supervisor capabilities.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
@@ -77,20 +99,31 @@ impl ListRequest {
     }
 }
 
-/// The `Capabilities.ListResult` class contains information about the capabilities of the Supervisor. This class was added in vSphere API 9.1.0.0.
+/// The [`ListResult`](crate::vcenter::namespace_management::supervisors::capabilities::ListResult) structure contains information about the capabilities of the Supervisor.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.capabilities.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// Identifier for the Supervisor. This attribute was added in vSphere API 9.1.0.0.
+    /// Identifier for the Supervisor.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Supervisor` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub supervisor: crate::ids::SupervisorId,
-    /// Identifier for the Supervisor version. This attribute was added in vSphere API 9.1.0.0.
+    /// Identifier for the Supervisor version.
     ///
     /// Identifier of a `SupervisorVersion` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub version: crate::ids::SupervisorVersionId,
-    /// List of Supervisor capabilities. This attribute was added in vSphere API 9.1.0.0.
+    /// List of Supervisor capabilities.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "ListResult::__missing_capabilities",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -108,13 +141,20 @@ impl ListResult {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Capabilities.Status` class represents the activation state of the Supervisor capability with the current infrastructure. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`Status`](crate::vcenter::namespace_management::supervisors::capabilities::Status) enumeration represents the activation state of the Supervisor capability with the current infrastructure.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.supervisors.capabilities.status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// The capability is supported on the Supervisor.
         Supported = "SUPPORTED",
-        /// The capability is supported on the Supervisor but is not activated. The `com.vmware.vcenter.namespace_management.supervisors.capabilities.capability.messages` field will describe the reason.
+        /// The capability is supported on the Supervisor but is not activated. The [`Capability::messages`](crate::vcenter::namespace_management::supervisors::capabilities::Capability::messages) field will describe the reason.
         SupportedNotActivated = "SUPPORTED_NOT_ACTIVATED",
         /// The capability is not supported on the Supervisor.
         Unsupported = "UNSUPPORTED",

@@ -10,26 +10,45 @@
 pub mod condition;
 pub mod condition_group;
 
-/// The `Conditions.Condition` class defines an observation of the configuration state of a Supervisor. This class was added in vSphere API 8.0.0.1.
+/// The [`Condition`](crate::vcenter::namespace_management::supervisors::conditions::Condition) structure defines an observation of the configuration state of a Supervisor.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.conditions.condition`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Condition {
-    /// The type of the condition is a CamelCase, machine readable identifier, indicating the configuration stage. InfrastructureInitialized, ControlPlaneVMsDeployed and ControlPlaneVMsConfigured are examples of such identifiers. This attribute was added in vSphere API 8.0.0.1.
+    /// The type of the condition is a CamelCase, machine readable identifier, indicating the configuration stage. InfrastructureInitialized, ControlPlaneVMsDeployed and ControlPlaneVMsConfigured are examples of such identifiers.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "Condition::__missing_type")]
     pub r#type: String,
-    /// Description of the condition type in a human readable format. This attribute was added in vSphere API 8.0.0.1.
+    /// Description of the condition type in a human readable format.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "Condition::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
-    /// The status of the condition. This attribute was added in vSphere API 8.0.0.1.
+    /// The status of the condition.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub status: condition::Status,
-    /// Last time the condition transitioned from one state to another. A transition happens when the value of status or severity field changes. This attribute was added in vSphere API 8.0.0.1. if None, there are no ongoing operations related to bringing the condition to the desired state.
+    /// Last time the condition transitioned from one state to another. A transition happens when the value of status or severity field changes. if `None`, there are no ongoing operations related to bringing the condition to the desired state.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_transition_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// A brief CamelCase message indicating details about the reason for the last transition. FailedWithSystemError, ManagementDNSServersMissing and WaitForNodeUpgrade are examples of such messages. This attribute was added in vSphere API 8.0.0.1.
+    /// A brief CamelCase message indicating details about the reason for the last transition. FailedWithSystemError, ManagementDNSServersMissing and WaitForNodeUpgrade are examples of such messages.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "Condition::__missing_reason")]
     pub reason: String,
-    /// Provides an explicit classification of the reason identifier. Can be set when the value of status is not TRUE. This attribute was added in vSphere API 8.0.0.1.
+    /// Provides an explicit classification of the reason identifier. Can be set when the value of status is not TRUE.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub severity: Severity,
-    /// A list of human-readable messages that provide additional details about the last transition. This attribute was added in vSphere API 8.0.0.1.
+    /// A list of human-readable messages that provide additional details about the last transition.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(
         default = "Condition::__missing_messages",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -67,21 +86,34 @@ impl Condition {
     }
 }
 
-/// The `Conditions.ConditionGroup` class defines a group for the observation of related configuration states of Supervisor. This class was added in vSphere API 8.0.3.0.
+/// The [`ConditionGroup`](crate::vcenter::namespace_management::supervisors::conditions::ConditionGroup) structure defines a group for the observation of related configuration states of Supervisor.
+///
+/// Since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.conditions.condition_group`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConditionGroup {
-    /// The type of the condition group is a CamelCase, machine readable identifier, indicating the group of related configuration stages. UpgradePrechecks, and Components are examples of such identifiers. This attribute was added in vSphere API 8.0.3.0.
+    /// The type of the condition group is a CamelCase, machine readable identifier, indicating the group of related configuration stages. UpgradePrechecks, and Components are examples of such identifiers.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default = "ConditionGroup::__missing_type")]
     pub r#type: String,
-    /// Description of the condition group type in a human readable format. This attribute was added in vSphere API 8.0.3.0.
+    /// Description of the condition group type in a human readable format.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default = "ConditionGroup::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
-    /// Represents the consolidated status of Supervisor upgrade pre-checks. This attribute was added in vSphere API 9.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Represents the consolidated status of Supervisor upgrade pre-checks. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<condition_group::Status>,
-    /// Information about all the conditions constituting condition group, each condition represents the configuration stage. This attribute was added in vSphere API 8.0.3.0.
+    /// Information about all the conditions constituting condition group, each condition represents the configuration stage.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(
         default = "ConditionGroup::__missing_conditions",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -112,18 +144,34 @@ impl ConditionGroup {
     }
 }
 
-/// The `Conditions.Message` class contains user-readable information related to a `Conditions.Condition`. This class was added in vSphere API 8.0.0.1.
+/// The [`Message`](crate::vcenter::namespace_management::supervisors::conditions::Message) structure contains user-readable information related to a [`Condition`](crate::vcenter::namespace_management::supervisors::conditions::Condition).
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.conditions.message`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Message {
-    /// Type of the message. This attribute was added in vSphere API 8.0.0.1.
+    /// Type of the message.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub severity: Severity,
-    /// Details about the message. This attribute was added in vSphere API 8.0.0.1. If None, message details are not required for taking actions.
+    /// Details about the message. If `None`, message details are not required for taking actions.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Conditions.Severity` class represents the severity of the message. This enumeration was added in vSphere API 8.0.0.1.
+    /// The [`Severity`](crate::vcenter::namespace_management::supervisors::conditions::Severity) enumeration represents the severity of the message.
+    ///
+    /// Since vSphere API 8.0.0.1.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.supervisors.conditions.severity`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Severity {
         /// Informational message.
         Info = "INFO",

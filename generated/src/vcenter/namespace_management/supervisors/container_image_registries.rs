@@ -8,16 +8,27 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `ContainerImageRegistries.CreateSpec` class provides a specification required to create a container image registry. This class was added in vSphere API 8.0.3.0.
+/// The [`CreateSpec`](crate::vcenter::namespace_management::supervisors::container_image_registries::CreateSpec) structure provides a specification required to create a container image registry.
+///
+/// Since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.container_image_registries.create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// Name of the container image registry. This name is unique across all container image registries in one Supervisor. This attribute was added in vSphere API 8.0.3.0.
+    /// Name of the container image registry. This name is unique across all container image registries in one Supervisor.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
-    /// The `com.vmware.vcenter.namespace_management.supervisors.container_image_registries.create_spec.image_registry` class contains the specification required to configure a container image registry endpoint. This attribute was added in vSphere API 8.0.3.0.
+    /// The [`CreateSpec::image_registry`](crate::vcenter::namespace_management::supervisors::container_image_registries::CreateSpec::image_registry) field contains the specification required to configure a container image registry endpoint.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default = "CreateSpec::__missing_image_registry")]
     pub image_registry: crate::vcenter::namespace_management::supervisors::ImageRegistry,
-    /// Indicates if this container image registry serves as the default option when multiple registries exist, and no specific registry is specified. If there is already a default image registry, the new registry set to default will overwrite the original default setting.  When set true, the image registry will be used to host container images from Supervisor system components and services.  If there are one or more container image registries associated with the Supervisor, but none of them is set as the default, Docker Hub will be treated as the default. This attribute was added in vSphere API 8.0.3.0. If None, this registry is not used as the default option.
+    /// Indicates if this container image registry serves as the default option when multiple registries exist, and no specific registry is specified. If there is already a default image registry, the new registry set to default will overwrite the original default setting.  When set true, the image registry will be used to host container images from Supervisor system components and services.  If there are one or more container image registries associated with the Supervisor, but none of them is set as the default, Docker Hub will be treated as the default. If `None`, this registry is not used as the default option.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_registry: Option<bool>,
 }
@@ -38,20 +49,33 @@ impl CreateSpec {
     }
 }
 
-/// The `ContainerImageRegistries.Info` class contains the detailed information about the container image registry. This class was added in vSphere API 8.0.3.0.
+/// The [`Info`](crate::vcenter::namespace_management::supervisors::container_image_registries::Info) structure contains the detailed information about the container image registry.
+///
+/// Since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.container_image_registries.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier of the container image registry. This attribute was added in vSphere API 8.0.3.0.
+    /// Identifier of the container image registry.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.ContainerImageRegistry` resource.
+    ///
+    /// Since vSphere API 8.0.3.0.
     pub id: crate::ids::ContainerImageRegistryId,
-    /// Name of the container image registry. This attribute was added in vSphere API 8.0.3.0.
+    /// Name of the container image registry.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default = "Info::__missing_name")]
     pub name: String,
-    /// The `com.vmware.vcenter.namespace_management.supervisors.container_image_registries.info.image_registry` class contains the specification of the container image registry endpoint. This attribute was added in vSphere API 8.0.3.0.
+    /// The [`Info::image_registry`](crate::vcenter::namespace_management::supervisors::container_image_registries::Info::image_registry) field contains the specification of the container image registry endpoint.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default = "Info::__missing_image_registry")]
     pub image_registry: crate::vcenter::namespace_management::supervisors::ImageRegistry,
-    /// Indicates if this registry is used as default.  If set true, the image registry is used to host container images from Supervisor system components and services. This attribute was added in vSphere API 8.0.3.0.
+    /// Indicates if this registry is used as default.  If set true, the image registry is used to host container images from Supervisor system components and services.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default = "Info::__missing_default_registry")]
     pub default_registry: bool,
 }
@@ -79,28 +103,47 @@ impl Info {
     }
 }
 
-/// The `ContainerImageRegistries.UpdateSpec` class contains the specification required to update a container image registry. This class was added in vSphere API 8.0.3.0.
+/// The [`UpdateSpec`](crate::vcenter::namespace_management::supervisors::container_image_registries::UpdateSpec) structure contains the specification required to update a container image registry.
+///
+/// Since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.container_image_registries.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// Name of the container image registry. This attribute was added in vSphere API 8.0.3.0. If None then no update will be made.
+    /// Name of the container image registry. If `None` then no update will be made.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// IP address or the hostname of the container image registry. This attribute was added in vSphere API 8.0.3.0. If None then no update will be made.
+    /// IP address or the hostname of the container image registry. If `None` then no update will be made.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
-    /// Port number of the container image registry. This attribute was added in vSphere API 8.0.3.0. If None then no update will be made.
+    /// Port number of the container image registry. If `None` then no update will be made.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
-    /// A username to be used for username/password authentication with this registry. This attribute was added in vSphere API 8.0.3.0. If None then no update will be made.
+    /// A username to be used for username/password authentication with this registry. If `None` then no update will be made.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    /// The password for the user. This attribute was added in vSphere API 8.0.3.0. If None then no update will be made.
+    /// The password for the user. If `None` then no update will be made.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<vsphere_vapi_runtime::types::Secret>,
-    /// The certificateChain contains PEM-encoded CA chain which is used to verify x509 certificates received from the server. This attribute was added in vSphere API 8.0.3.0. If None then no update will be made.
+    /// The certificateChain contains PEM-encoded CA chain which is used to verify x509 certificates received from the server. If `None` then no update will be made.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_chain: Option<String>,
-    /// Indicates if this registry is used as default.  When set true, the image registry will be used to host container images from Supervisor system components and services. This attribute was added in vSphere API 8.0.3.0. If None then no update will be made.
+    /// Indicates if this registry is used as default.  When set true, the image registry will be used to host container images from Supervisor system components and services. If `None` then no update will be made.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_registry: Option<bool>,
 }

@@ -10,7 +10,14 @@
 pub mod message;
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Summary.ConfigStatus` class describes the status of reaching the desired state configuration for the Supervisor. This enumeration was added in vSphere API 8.0.0.1.
+    /// The [`ConfigStatus`](crate::vcenter::namespace_management::supervisors::summary::ConfigStatus) enumeration describes the status of reaching the desired state configuration for the Supervisor.
+    ///
+    /// Since vSphere API 8.0.0.1.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.supervisors.summary.config_status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum ConfigStatus {
         /// The Namespace configuration is being applied to the Supervisor.
         Configuring = "CONFIGURING",
@@ -24,38 +31,64 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// A `Summary.FilterSpec` can be specified to filter summary output by any allowed criteria. An empty `Summary.FilterSpec` will cause all results of the query to be returned. This class was added in vSphere API 8.0.0.1.
+/// A [`FilterSpec`](crate::vcenter::namespace_management::supervisors::summary::FilterSpec) can be specified to filter summary output by any allowed criteria. An empty [`FilterSpec`](crate::vcenter::namespace_management::supervisors::summary::FilterSpec) will cause all results of the query to be returned.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.summary.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Matches Supervisors with `com.vmware.vcenter.namespace_management.supervisors.summary.info.config_status` equal to the specified value. This attribute was added in vSphere API 8.0.0.1. if None this filter is not applied.
+    /// Matches Supervisors with [`Info::config_status`](crate::vcenter::namespace_management::supervisors::summary::Info::config_status) equal to the specified value. if `None` this filter is not applied.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_status: Option<ConfigStatus>,
-    /// Matches Supervisors with the `com.vmware.vcenter.namespace_management.supervisors.summary.info.kubernetes_status` equal to the specified value. This attribute was added in vSphere API 8.0.0.1. if None this filter is not applied.
+    /// Matches Supervisors with the [`Info::kubernetes_status`](crate::vcenter::namespace_management::supervisors::summary::Info::kubernetes_status) equal to the specified value. if `None` this filter is not applied.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kubernetes_status: Option<KubernetesStatus>,
 }
 
-/// The `Summary.Info` class contains the basic information about the statistics and status related to the Supervisor. This class was added in vSphere API 8.0.0.1.
+/// The [`Info`](crate::vcenter::namespace_management::supervisors::summary::Info) structure contains the basic information about the statistics and status related to the Supervisor.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.summary.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Name of the Supervisor. This attribute was added in vSphere API 8.0.0.1.
+    /// Name of the Supervisor.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "Info::__missing_name")]
     pub name: String,
-    /// The Supervisor API endpoint used by users to manipulate Supervisor resources. This attribute was added in vSphere API 9.1.0.0. If None, the API server is not yet configured.
+    /// The Supervisor API endpoint used by users to manipulate Supervisor resources. If `None`, the API server is not yet configured.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(rename = "APIEndpoint", default, skip_serializing_if = "Option::is_none")]
     pub apiendpoint: Option<String>,
-    /// Basic runtime statistics for the Supervisor. This attribute was added in vSphere API 8.0.0.1.
+    /// Basic runtime statistics for the Supervisor.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "Info::__missing_stats")]
     pub stats: Stats,
-    /// Current status of reaching the desired state configuration for the Supervisor. This attribute was added in vSphere API 8.0.0.1.
+    /// Current status of reaching the desired state configuration for the Supervisor.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub config_status: ConfigStatus,
-    /// Current Status of the Supervisor's ability to deploy pods. This attribute was added in vSphere API 8.0.0.1.
+    /// Current Status of the Supervisor's ability to deploy pods.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub kubernetes_status: KubernetesStatus,
-    /// Current set of messages associated with the Supervisor. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Current set of messages associated with the Supervisor. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<Message>>,
 }
@@ -77,7 +110,14 @@ impl Info {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Summary.KubernetesStatus` class describes the Supervisor's ability to deploy pods. This enumeration was added in vSphere API 8.0.0.1.
+    /// The [`KubernetesStatus`](crate::vcenter::namespace_management::supervisors::summary::KubernetesStatus) enumeration describes the Supervisor's ability to deploy pods.
+    ///
+    /// Since vSphere API 8.0.0.1.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.supervisors.summary.kubernetes_status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum KubernetesStatus {
         /// The Supervisor is able to accept pods.
         Ready = "READY",
@@ -89,14 +129,23 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Summary.ListItem` class contains information about a Supervisor returned by `com.vmware.vcenter.namespace_management.supervisors.summary.list` method This class was added in vSphere API 8.0.0.1.
+/// The [`ListItem`](crate::vcenter::namespace_management::supervisors::summary::ListItem) structure contains information about a Supervisor returned by [`Summary::list`](crate::vcenter::namespace_management::supervisors::Summary::list) method.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.summary.list_item`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListItem {
-    /// The immutable identifier of the Supervisor generated during enablement. This attribute was added in vSphere API 8.0.0.1.
+    /// The immutable identifier of the Supervisor generated during enablement.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Supervisor` resource.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub supervisor: crate::ids::SupervisorId,
-    /// The current state of the Supervisor. This attribute was added in vSphere API 8.0.0.1.
+    /// The current state of the Supervisor.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub info: Info,
 }
 
@@ -114,7 +163,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Set of parameters that can be used to constrain the results of the method. if None all records will be returned.
+    /// Set of parameters that can be used to constrain the results of the method. if `None` all records will be returned.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
@@ -127,10 +176,17 @@ impl ListRequest {
     }
 }
 
-/// The `Summary.ListResult` class represents the result of `com.vmware.vcenter.namespace_management.supervisors.summary.list` method. This class was added in vSphere API 8.0.0.1.
+/// The [`ListResult`](crate::vcenter::namespace_management::supervisors::summary::ListResult) structure represents the result of [`Summary::list`](crate::vcenter::namespace_management::supervisors::Summary::list) method.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.summary.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// List of items. This attribute was added in vSphere API 8.0.0.1.
+    /// List of items.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(
         default = "ListResult::__missing_items",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -147,20 +203,33 @@ impl ListResult {
     }
 }
 
-/// The `Summary.Message` class contains the information about supervisor errors/warnings. This class was added in vSphere API 9.1.0.0.
+/// The [`Message`](crate::vcenter::namespace_management::supervisors::summary::Message) structure contains the information about supervisor errors/warnings.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.summary.message`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Message {
-    /// Unique identifier of the message. This attribute was added in vSphere API 9.1.0.0.
+    /// Unique identifier of the message.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Message::__missing_id")]
     pub id: String,
-    /// Type of the message. This attribute was added in vSphere API 9.1.0.0.
+    /// Type of the message.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub severity: message::Severity,
-    /// Contains details about the message. This attribute was added in vSphere API 9.1.0.0.
+    /// Contains details about the message.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Message::__missing_details")]
     pub details: crate::vapi::standard::LocalizableMessage,
-    /// Optional link to a KB article providing more details about the message. This attribute was added in vSphere API 9.1.0.0. if None there is not KB article associated with the message.
+    /// Optional link to a KB article providing more details about the message. if `None` there is not KB article associated with the message.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kb_article_link: Option<String>,
 }
@@ -181,25 +250,42 @@ impl Message {
     }
 }
 
-/// The `Summary.Stats` class contains the basic Supervisor runtime statistics. This class was added in vSphere API 8.0.0.1.
+/// The [`Stats`](crate::vcenter::namespace_management::supervisors::summary::Stats) structure contains the basic Supervisor runtime statistics.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.summary.stats`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Stats {
-    /// CPU consumed by the Supervisor and its workloads across all hosts in megahertz (MHz). This attribute was added in vSphere API 8.0.0.1.
+    /// CPU consumed by the Supervisor and its workloads across all hosts in megahertz (MHz).
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "Stats::__missing_cpu_used")]
     pub cpu_used: i64,
-    /// Maximum reservable CPU capacity for a Supervisor and its workloads in megahertz (MHz). This value is capped by the maximum physical CPU capacity of all hosts participating in the Supervisor or any limits present on Supervisor resource pools. This attribute was added in vSphere API 8.0.0.1.
+    /// Maximum reservable CPU capacity for a Supervisor and its workloads in megahertz (MHz). This value is capped by the maximum physical CPU capacity of all hosts participating in the Supervisor or any limits present on Supervisor resource pools.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "Stats::__missing_cpu_capacity")]
     pub cpu_capacity: i64,
-    /// Host memory consumed by a Supervisor and its workloads in mebibytes (MiB). This attribute was added in vSphere API 8.0.0.1.
+    /// Host memory consumed by a Supervisor and its workloads in mebibytes (MiB).
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "Stats::__missing_memory_used")]
     pub memory_used: i64,
-    /// Maximum reservable memory capacity for a Supervisor and its workloads in mebibytes (MiB). This value is capped by the maximum physical memory capacity of all hosts participating in the Supervisor or any limits present on Supervisor resource pools. This attribute was added in vSphere API 8.0.0.1.
+    /// Maximum reservable memory capacity for a Supervisor and its workloads in mebibytes (MiB). This value is capped by the maximum physical memory capacity of all hosts participating in the Supervisor or any limits present on Supervisor resource pools.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "Stats::__missing_memory_capacity")]
     pub memory_capacity: i64,
-    /// Storage committed by all participating Supervisor Control Plane VMs in mebibytes (MiB). This attribute was added in vSphere API 8.0.0.1.
+    /// Storage committed by all participating Supervisor Control Plane VMs in mebibytes (MiB).
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "Stats::__missing_storage_used")]
     pub storage_used: i64,
-    /// Capacity of all datastores backing all participating Supervisor Control Plane VMs in mebibytes (MiB). This attribute was added in vSphere API 8.0.0.1.
+    /// Capacity of all datastores backing all participating Supervisor Control Plane VMs in mebibytes (MiB).
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "Stats::__missing_storage_capacity")]
     pub storage_capacity: i64,
 }

@@ -8,12 +8,19 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `SupervisorServiceSettings.Info` class contains information about Supervisor Service settings for the Supervisor. This class was added in vSphere API 9.1.0.0.
+/// The [`Info`](crate::vcenter::namespace_management::supervisors::supervisor_service_settings::Info) structure contains information about Supervisor Service settings for the Supervisor.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.supervisor_service_settings.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Information about whether control plane VM Supervisor Service support is enabled on the given Supervisor. This attribute was added in vSphere API 9.1.0.0.
+    /// Information about whether control plane VM Supervisor Service support is enabled on the given Supervisor.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Info::__missing_supervisor_services_enabled")]
     pub supervisor_services_enabled: bool,
 }
@@ -27,12 +34,19 @@ impl Info {
     }
 }
 
-/// The `SupervisorServiceSettings.UpdateSpec` class contains updates to Supervisor Service settings for the Supervisor. This class was added in vSphere API 9.1.0.0.
+/// The [`UpdateSpec`](crate::vcenter::namespace_management::supervisors::supervisor_service_settings::UpdateSpec) structure contains updates to Supervisor Service settings for the Supervisor.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.supervisor_service_settings.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// Enables support for control plane VM Supervisor Services on the Supervisor. This attribute was added in vSphere API 9.1.0.0. If None, control plane VM Supervisor Service support on the Supervisor is unchanged.
+    /// Enables support for control plane VM Supervisor Services on the Supervisor. If `None`, control plane VM Supervisor Service support on the Supervisor is unchanged.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supervisor_services_enabled: Option<bool>,
 }

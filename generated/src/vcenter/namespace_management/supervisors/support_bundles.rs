@@ -7,15 +7,24 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `SupportBundles.CreateResult` class contains the URI to download the Supervisor support bundle from, as well as a token required (as the body on the HTTP POST request) to generate the bundle. The validity of the token is 5 minutes. After the token expires, any attempt to call the URI with the token will fail. This class was added in vSphere API 9.1.0.0.
+/// The [`CreateResult`](crate::vcenter::namespace_management::supervisors::support_bundles::CreateResult) structure contains the URI to download the Supervisor support bundle from, as well as a token required (as the body on the HTTP POST request) to generate the bundle. The validity of the token is 5 minutes. After the token expires, any attempt to call the URI with the token will fail.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.support_bundles.create_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateResult {
-    /// Support Bundle Download URL. This attribute was added in vSphere API 9.1.0.0.
+    /// Support Bundle Download URL.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "CreateResult::__missing_url")]
     pub url: String,
-    /// Information about the token required in the HTTP POST request to #CreateResult.url to generate the support bundle. This attribute was added in vSphere API 9.1.0.0.
+    /// Information about the token required in the HTTP POST request to `CreateResult.url` to generate the support bundle.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub support_bundle_token: Token,
 }
 
@@ -28,15 +37,24 @@ impl CreateResult {
     }
 }
 
-/// The `SupportBundles.Token` class contains information about the token required in the HTTP POST request to generate the support bundle. This class was added in vSphere API 9.1.0.0.
+/// The [`Token`](crate::vcenter::namespace_management::supervisors::support_bundles::Token) structure contains information about the token required in the HTTP POST request to generate the support bundle.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.support_bundles.token`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Token {
-    /// A one-time, short-lived token required to be provided in the HTTP POST request to generate the support bundle. This token needs to be passed in as the body of the HTTP POST request to #CreateResult.url with name "wcp-support-bundle-token". This attribute was added in vSphere API 9.1.0.0.
+    /// A one-time, short-lived token required to be provided in the HTTP POST request to generate the support bundle. This token needs to be passed in as the body of the HTTP POST request to `CreateResult.url` with name "wcp-support-bundle-token".
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Token::__missing_token")]
     pub token: String,
-    /// Time when the token expires represented in ISO-8601 format. This attribute was added in vSphere API 9.1.0.0.
+    /// Time when the token expires represented in ISO-8601 format.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub expiry: vsphere_vapi_runtime::types::DateTime,
 }
 

@@ -7,14 +7,23 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `Topology.Info` class contains the basic information about the association between vSphere Zones and vSphere Clusters. This class was added in vSphere API 8.0.0.1.
+/// The [`Info`](crate::vcenter::namespace_management::supervisors::topology::Info) structure contains the basic information about the association between vSphere Zones and vSphere Clusters.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.topology.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier of this vSphere Zone. This attribute was added in vSphere API 8.0.0.1.
+    /// Identifier of this vSphere Zone.
     ///
     /// Identifier of a `com.vmware.vcenter.consumption_domains.Zone` resource.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub zone: crate::ids::ZoneId,
-    /// A list of vSphere Cluster identifiers that are associated with the vSphere Zone. This attribute was added in vSphere API 8.0.0.1.
+    /// A list of vSphere Cluster identifiers that are associated with the vSphere Zone.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(
         default = "Info::__missing_clusters",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

@@ -8,12 +8,19 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `VspherePodSettings.Info` class contains information about vSphere Pod settings for the Supervisor. This class was added in vSphere API 9.1.0.0.
+/// The [`Info`](crate::vcenter::namespace_management::supervisors::vsphere_pod_settings::Info) structure contains information about vSphere Pod settings for the Supervisor.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.vsphere_pod_settings.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Information about whether vSphere Pods support is enabled on the given Supervisor. This attribute was added in vSphere API 9.1.0.0.
+    /// Information about whether vSphere Pods support is enabled on the given Supervisor.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Info::__missing_vsphere_pods_enabled")]
     pub vsphere_pods_enabled: bool,
 }
@@ -27,12 +34,19 @@ impl Info {
     }
 }
 
-/// The `VspherePodSettings.UpdateSpec` class contains updates to vSphere Pod settings for the Supervisor. This class was added in vSphere API 9.1.0.0.
+/// The [`UpdateSpec`](crate::vcenter::namespace_management::supervisors::vsphere_pod_settings::UpdateSpec) structure contains updates to vSphere Pod settings for the Supervisor.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.vsphere_pod_settings.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// Enables support for vSphere Pods on the Supervisor. Once enabled, support for vSphere Pods cannot be disabled. This attribute was added in vSphere API 9.1.0.0. If None, vSphere Pod support on the Supervisor is unchanged.
+    /// Enables support for vSphere Pods on the Supervisor. Once enabled, support for vSphere Pods cannot be disabled. If `None`, vSphere Pod support on the Supervisor is unchanged.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vsphere_pods_enabled: Option<bool>,
 }

@@ -5,7 +5,14 @@
 //! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `VirtualMachineClasses.Message.MessageSeverity` class represents the severity of the message. This enumeration was added in vSphere API 7.0.2.00100.
+    /// The [`MessageSeverity`](crate::vcenter::namespace_management::virtual_machine_classes::message::MessageSeverity) enumeration represents the severity of the message.
+    ///
+    /// Since vSphere API 7.0.2.00100.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.virtual_machine_classes.message.message_severity`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum MessageSeverity {
         /// Informational message. This may be accompanied by vCenter event.
         Info = "INFO",

@@ -10,19 +10,30 @@
 
 pub mod compatibility_message;
 
-/// The `ClusterCompatibilities.ClusterCompatibilityResult` class contains the result of the compatibility check. This class was added in vSphere API 9.1.0.0.
+/// The [`ClusterCompatibilityResult`](crate::vcenter::namespace_management::zones::cluster_compatibilities::ClusterCompatibilityResult) structure contains the result of the compatibility check.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.zones.cluster_compatibilities.cluster_compatibility_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterCompatibilityResult {
-    /// The identifier for the vSphere Cluster Compute Resource. This attribute was added in vSphere API 9.1.0.0.
+    /// The identifier for the vSphere Cluster Compute Resource.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub cluster: crate::ids::ClusterComputeResourceId,
-    /// Indicates if the vSphere Cluster Compute Resource is compatible with the vSphere Zone. This attribute was added in vSphere API 9.1.0.0.
+    /// Indicates if the vSphere Cluster Compute Resource is compatible with the vSphere Zone.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "ClusterCompatibilityResult::__missing_compatible")]
     pub compatible: bool,
-    /// The details about the compatibility of the Cluster Compute Resource. This attribute was added in vSphere API 9.1.0.0.
+    /// The details about the compatibility of the Cluster Compute Resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "ClusterCompatibilityResult::__missing_compatibility_messages",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -46,14 +57,23 @@ impl ClusterCompatibilityResult {
     }
 }
 
-/// The `ClusterCompatibilities.CompatibilityMessage` class contains information about the Compute Cluster Compute Resource's compatibility with a vSphere Zone. This class was added in vSphere API 9.1.0.0.
+/// The [`CompatibilityMessage`](crate::vcenter::namespace_management::zones::cluster_compatibilities::CompatibilityMessage) structure contains information about the Compute Cluster Compute Resource's compatibility with a vSphere Zone.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.zones.cluster_compatibilities.compatibility_message`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CompatibilityMessage {
-    /// Type of the message. This attribute was added in vSphere API 9.1.0.0.
+    /// Type of the message.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub severity: compatibility_message::MessageSeverity,
-    /// Details about the Cluster Compute Resources compatibility with the vSphere Zone. This attribute was added in vSphere API 9.1.0.0.
+    /// Details about the Cluster Compute Resources compatibility with the vSphere Zone.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "CompatibilityMessage::__missing_details")]
     pub details: crate::vapi::standard::LocalizableMessage,
 }
@@ -67,12 +87,19 @@ impl CompatibilityMessage {
     }
 }
 
-/// The `ClusterCompatibilities.CreateResult` class contains the result of the compatibility check. This class was added in vSphere API 9.1.0.0.
+/// The [`CreateResult`](crate::vcenter::namespace_management::zones::cluster_compatibilities::CreateResult) structure contains the result of the compatibility check.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.zones.cluster_compatibilities.create_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateResult {
-    /// The result of the compatibility check for each vSphere Cluster Compute Resource. This attribute was added in vSphere API 9.1.0.0.
+    /// The result of the compatibility check for each vSphere Cluster Compute Resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "CreateResult::__missing_results",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -89,12 +116,19 @@ impl CreateResult {
     }
 }
 
-/// The `ClusterCompatibilities.CreateSpec` class contains the input parameters for creating a compatibility check for a vSphere Cluster Compute Resource to a vSphere Zone This class was added in vSphere API 9.1.0.0.
+/// The [`CreateSpec`](crate::vcenter::namespace_management::zones::cluster_compatibilities::CreateSpec) structure contains the input parameters for creating a compatibility check for a vSphere Cluster Compute Resource to a vSphere Zone.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.zones.cluster_compatibilities.create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// The identifiers for the vSphere Cluster Resources to check the compatibility for. This attribute was added in vSphere API 9.1.0.0.
+    /// The identifiers for the vSphere Cluster Resources to check the compatibility for.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "CreateSpec::__missing_clusters",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

@@ -5,7 +5,14 @@
 //! Compiled with the `vcenter-namespaces` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Instances.Message.MessageSeverity` class represents the severity of the message. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`MessageSeverity`](crate::vcenter::namespaces::instances::message::MessageSeverity) enumeration represents the severity of the message.
+    ///
+    /// Since vSphere API 7.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespaces.instances.message.message_severity`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum MessageSeverity {
         /// Informational message. This may be accompanied by vCenter event.
         Info = "INFO",

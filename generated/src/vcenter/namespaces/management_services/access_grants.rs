@@ -7,30 +7,47 @@
 //!
 //! Compiled with the `vcenter-namespaces` feature.
 
-/// The `AccessGrants.CreateSpec` class specifies how to create an Access Grant. This class was added in vSphere API 9.1.0.0.
+/// The [`CreateSpec`](crate::vcenter::namespaces::management_services::access_grants::CreateSpec) structure specifies how to create an Access Grant.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespaces.management_services.access_grants.create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// Identifier of the Access Grant. The name has DNS Label restrictions as specified in RFC 1123 (<https://tools.ietf.org/html/rfc1123>). This must be an alphanumeric (a-z and 0-9) string and with maximum length of 63 characters and with the '-' character allowed anywhere except the first or last character. The name of an Access Grant has to be unique within the namespace. This attribute was added in vSphere API 9.1.0.0.
+    /// Identifier of the Access Grant. The name has DNS Label restrictions as specified in RFC 1123 (<https://tools.ietf.org/html/rfc1123>). This must be an alphanumeric (a-z and 0-9) string and with maximum length of 63 characters and with the '-' character allowed anywhere except the first or last character. The name of an Access Grant has to be unique within the namespace.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.management_services.AccessGrant` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub access_grant: crate::ids::AccessGrantId,
-    /// The description of the Access Grant. This attribute was added in vSphere API 9.1.0.0. If None, no description will be available for the Access Grant.
+    /// The description of the Access Grant. If `None`, no description will be available for the Access Grant.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Information about the entity responsible for the lifecycle of this Access Grant record.
     ///
-    /// When set, the field implies that any change to update or delete the Access Grant by any principal other than the component referenced by the field may be reverted by the automation component managing it. This attribute was added in vSphere API 9.1.0.0. If None, it implies the Access Grant is not created by automation.
+    /// When set, the field implies that any change to update or delete the Access Grant by any principal other than the component referenced by the field may be reverted by the automation component managing it. If `None`, it implies the Access Grant is not created by automation.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<String>,
-    /// A reference to an existing Management Service. This attribute was added in vSphere API 9.1.0.0.
+    /// A reference to an existing Management Service.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.ManagementService` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub management_service: crate::ids::ManagementServiceId,
-    /// Selection of workloads to be granted access to the given management service. This attribute was added in vSphere API 9.1.0.0.
+    /// Selection of workloads to be granted access to the given management service.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub workload_selector: WorkloadSelectorCreateSpec,
-    /// Set to false to create an Access Grant in a disabled state. A disabled Access Grant deactivates access for the recipient workloads of the grant to the referenced Management Service. The field defaults to true, which means the Access Grant will be enabled on its creation. This attribute was added in vSphere API 9.1.0.0. If None, will default to true. The Access Grant will be enabled on creation.
+    /// Set to false to create an Access Grant in a disabled state. A disabled Access Grant deactivates access for the recipient workloads of the grant to the referenced Management Service. The field defaults to true, which means the Access Grant will be enabled on its creation. If `None`, will default to true. The Access Grant will be enabled on creation.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
@@ -53,12 +70,19 @@ impl CreateSpec {
     }
 }
 
-/// The `AccessGrants.FilterSpec` class contains attributes used to filter the result when listing the summaries of Access Grants. This class was added in vSphere API 9.1.0.0.
+/// The [`FilterSpec`](crate::vcenter::namespaces::management_services::access_grants::FilterSpec) structure contains fields used to filter the result when listing the summaries of Access Grants.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespaces.management_services.access_grants.filter_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Identifiers of Management Services. This attribute was added in vSphere API 9.1.0.0.
+    /// Identifiers of Management Services.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "FilterSpec::__missing_management_services",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -75,26 +99,41 @@ impl FilterSpec {
     }
 }
 
-/// The `AccessGrants.Info` class contains specification belonging to an Access Grant. This class was added in vSphere API 9.1.0.0.
+/// The [`Info`](crate::vcenter::namespaces::management_services::access_grants::Info) structure contains specification belonging to an Access Grant.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespaces.management_services.access_grants.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The description of the Access Grant. This attribute was added in vSphere API 9.1.0.0. If None, the Access Grant has no description.
+    /// The description of the Access Grant. If `None`, the Access Grant has no description.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Information about the entity responsible for the lifecycle of this Access Grant record.
     ///
-    /// When set, the field implies that any change to update or delete the Access Grant by any principal other than the component referenced by the field may be reverted by the automation component managing it. This attribute was added in vSphere API 9.1.0.0. If None, it implies the Access Grant is not managed by automation.
+    /// When set, the field implies that any change to update or delete the Access Grant by any principal other than the component referenced by the field may be reverted by the automation component managing it. If `None`, it implies the Access Grant is not managed by automation.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<String>,
-    /// A reference to an existing Management Service. This attribute was added in vSphere API 9.1.0.0.
+    /// A reference to an existing Management Service.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.ManagementService` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub management_service: crate::ids::ManagementServiceId,
-    /// Information on selection of workloads that are recipients of this grant. This attribute was added in vSphere API 9.1.0.0.
+    /// Information on selection of workloads that are recipients of this grant.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub workload_selector: WorkloadSelectorInfo,
-    /// Indicates whether this Access Grant is enabled. The Access Grant is enabled if true, disabled if false. A disabled Access Grant deactivates access for the recipient workloads of the grant to the referenced Management Service. This attribute was added in vSphere API 9.1.0.0.
+    /// Indicates whether this Access Grant is enabled. The Access Grant is enabled if true, disabled if false. A disabled Access Grant deactivates access for the recipient workloads of the grant to the referenced Management Service.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Info::__missing_enabled")]
     pub enabled: bool,
 }
@@ -139,7 +178,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Specification of matching Access Grants for which summaries should be returned. if None, all Access Grants in this namespace will be returned.
+    /// Specification of matching Access Grants for which summaries should be returned. if `None`, all Access Grants in this namespace will be returned.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
@@ -152,12 +191,19 @@ impl ListRequest {
     }
 }
 
-/// The `AccessGrants.ListResult` class contains a list of `AccessGrants.Summary` classs belonging to Access Grants. This class was added in vSphere API 9.1.0.0.
+/// The [`ListResult`](crate::vcenter::namespaces::management_services::access_grants::ListResult) structure contains a list of [`Summary`](crate::vcenter::namespaces::management_services::access_grants::Summary) classs belonging to Access Grants.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespaces.management_services.access_grants.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// List of Summaries of Access Grants. This attribute was added in vSphere API 9.1.0.0.
+    /// List of Summaries of Access Grants.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "ListResult::__missing_summaries",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -174,27 +220,42 @@ impl ListResult {
     }
 }
 
-/// The `AccessGrants.Summary` class provides the summary for an existing Access Grant. This class was added in vSphere API 9.1.0.0.
+/// The [`Summary`](crate::vcenter::namespaces::management_services::access_grants::Summary) structure provides the summary for an existing Access Grant.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespaces.management_services.access_grants.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the Access Grant. This attribute was added in vSphere API 9.1.0.0.
+    /// Identifier of the Access Grant.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.management_services.AccessGrant` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub access_grant: crate::ids::AccessGrantId,
-    /// A reference to an existing Management Service. This attribute was added in vSphere API 9.1.0.0.
+    /// A reference to an existing Management Service.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.ManagementService` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub management_service: crate::ids::ManagementServiceId,
     /// Information about the entity responsible for the lifecycle of this Access Grant record.
     ///
-    /// When set, the field implies that any change to update or delete the Access Grant by any principal other than the component referenced by the field may be reverted by the automation component managing it. This attribute was added in vSphere API 9.1.0.0. If None, it implies the Access Grant is not managed by automation.
+    /// When set, the field implies that any change to update or delete the Access Grant by any principal other than the component referenced by the field may be reverted by the automation component managing it. If `None`, it implies the Access Grant is not managed by automation.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<String>,
-    /// Summary of selection of workloads that are recipients of this grant. This attribute was added in vSphere API 9.1.0.0.
+    /// Summary of selection of workloads that are recipients of this grant.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub workload_selector: WorkloadSelectorSummary,
-    /// Indicates whether this Access Grant is enabled. The Access Grant is enabled if true, disabled if false. A disabled Access Grant deactivates access for the recipient workloads of the grant to the referenced Management Service. This attribute was added in vSphere API 9.1.0.0.
+    /// Indicates whether this Access Grant is enabled. The Access Grant is enabled if true, disabled if false. A disabled Access Grant deactivates access for the recipient workloads of the grant to the referenced Management Service.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Summary::__missing_enabled")]
     pub enabled: bool,
 }
@@ -208,68 +269,116 @@ impl Summary {
     }
 }
 
-/// The `AccessGrants.UpdateSpec` class specifies how to update an AccessGrant. This class was added in vSphere API 9.1.0.0.
+/// The [`UpdateSpec`](crate::vcenter::namespaces::management_services::access_grants::UpdateSpec) structure specifies how to update an AccessGrant.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespaces.management_services.access_grants.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// The description of the Access Grant. This attribute was added in vSphere API 9.1.0.0. If None, the existing value will be unchanged.
+    /// The description of the Access Grant. If `None`, the existing value will be unchanged.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Information about the entity responsible for the lifecycle of this Access Grant record.
     ///
-    /// When present, the field implies that any change to update or delete the Access Grant by any principal other than the component referenced by the field may be reverted by the automation component managing it. This attribute was added in vSphere API 9.1.0.0. If None, existing value will be kept.
+    /// When present, the field implies that any change to update or delete the Access Grant by any principal other than the component referenced by the field may be reverted by the automation component managing it. If `None`, existing value will be kept.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<String>,
-    /// Selection of workloads to be granted access to the given management service. This attribute was added in vSphere API 9.1.0.0. If None, the existing value will be unchanged.
+    /// Selection of workloads to be granted access to the given management service. If `None`, the existing value will be unchanged.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload_selector: Option<WorkloadSelectorUpdateSpec>,
-    /// Set to false to disable the Access Grant, true to re-enable the Access Grant. A disabled Access Grant deactivates access for the recipient workloads of the grant to the referenced Management Service. This attribute was added in vSphere API 9.1.0.0. If None, the existing value will be unchanged.
+    /// Set to false to disable the Access Grant, true to re-enable the Access Grant. A disabled Access Grant deactivates access for the recipient workloads of the grant to the referenced Management Service. If `None`, the existing value will be unchanged.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
-/// The `AccessGrants.WorkloadSelectorCreateSpec` class contains selection specifications of workloads that will receive the grant. This class was added in vSphere API 9.1.0.0.
+/// The [`WorkloadSelectorCreateSpec`](crate::vcenter::namespaces::management_services::access_grants::WorkloadSelectorCreateSpec) structure contains selection specifications of workloads that will receive the grant.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespaces.management_services.access_grants.workload_selector_create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WorkloadSelectorCreateSpec {
-    /// The `AccessGrants.WorkloadType` class of workloads that will receive this grant. This attribute was added in vSphere API 9.1.0.0.
+    /// The [`WorkloadType`](crate::vcenter::namespaces::management_services::access_grants::WorkloadType) enumeration of workloads that will receive this grant.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub r#type: WorkloadType,
 }
 
-/// The `AccessGrants.WorkloadSelectorInfo` class contains information on selection of workloads that are recipients of an access grant. This class was added in vSphere API 9.1.0.0.
+/// The [`WorkloadSelectorInfo`](crate::vcenter::namespaces::management_services::access_grants::WorkloadSelectorInfo) structure contains information on selection of workloads that are recipients of an access grant.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespaces.management_services.access_grants.workload_selector_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WorkloadSelectorInfo {
-    /// The `AccessGrants.WorkloadType` class of workloads that receive a grant. This attribute was added in vSphere API 9.1.0.0.
+    /// The [`WorkloadType`](crate::vcenter::namespaces::management_services::access_grants::WorkloadType) enumeration of workloads that receive a grant.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub r#type: WorkloadType,
 }
 
-/// The `AccessGrants.WorkloadSelectorSummary` class contains a summary of selection of workloads that are recipients of an access grant. This class was added in vSphere API 9.1.0.0.
+/// The [`WorkloadSelectorSummary`](crate::vcenter::namespaces::management_services::access_grants::WorkloadSelectorSummary) structure contains a summary of selection of workloads that are recipients of an access grant.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespaces.management_services.access_grants.workload_selector_summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WorkloadSelectorSummary {
-    /// The `AccessGrants.WorkloadType` class of workloads that receive a grant. This attribute was added in vSphere API 9.1.0.0.
+    /// The [`WorkloadType`](crate::vcenter::namespaces::management_services::access_grants::WorkloadType) enumeration of workloads that receive a grant.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub r#type: WorkloadType,
 }
 
-/// The `AccessGrants.WorkloadSelectorUpdateSpec` class contains updated selection specifications of workloads that will receive the grant. This class was added in vSphere API 9.1.0.0.
+/// The [`WorkloadSelectorUpdateSpec`](crate::vcenter::namespaces::management_services::access_grants::WorkloadSelectorUpdateSpec) structure contains updated selection specifications of workloads that will receive the grant.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespaces.management_services.access_grants.workload_selector_update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct WorkloadSelectorUpdateSpec {
-    /// The `AccessGrants.WorkloadType` class of workloads that will receive this grant. This attribute was added in vSphere API 9.1.0.0. If None, the existing value will be unchanged.
+    /// The [`WorkloadType`](crate::vcenter::namespaces::management_services::access_grants::WorkloadType) enumeration of workloads that will receive this grant. If `None`, the existing value will be unchanged.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<WorkloadType>,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `AccessGrants.WorkloadType` class enumerates the types of workloads which could be made the recipient of an Access Grant. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`WorkloadType`](crate::vcenter::namespaces::management_services::access_grants::WorkloadType) enumeration enumerates the types of workloads which could be made the recipient of an Access Grant.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespaces.management_services.access_grants.workload_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum WorkloadType {
         /// Scope grant to Virtual Machines managed by VM Service.
         VirtualMachine = "VIRTUAL_MACHINE",

@@ -6,13 +6,21 @@
 //!
 //! Compiled with the `vcenter-namespaces` feature.
 
-/// The `Instances.FilterSpec` class contains attributes used to filter the results when listing user namespaces (see `com.vmware.vcenter.namespaces.user.instances.list`). This class was added in vSphere API 8.0.0.1.
+/// The [`FilterSpec`](crate::vcenter::namespaces::user::instances::FilterSpec) structure contains fields used to filter the results when listing user namespaces (see [`Instances::list`](crate::vcenter::namespaces::user::Instances::list)).
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure `com.vmware.vcenter.namespaces.user.instances.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Identifier of the user. This attribute was added in vSphere API 8.0.0.1. If set, only return namespaces the given user has permissions to access. If None, this filter is not applied.
+    /// Identifier of the user. If set, only return namespaces the given user has permissions to access. If `None`, this filter is not applied.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    /// List of group names. This attribute was added in vSphere API 8.0.0.1. If set, only return namespaces that are associated with the given group(s). If None, this filter is not applied.
+    /// List of group names. If set, only return namespaces that are associated with the given group(s). If `None`, this filter is not applied.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<String>>,
 }
@@ -30,7 +38,9 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Specification of matching principals for which namespaces should be returned. This parameter was added in vSphere API 8.0.0.1. If None, the behavior is equivalent to a FilterSpec with all attributes None, and this method will return the namespaces that user making the call is authorized to access.
+    /// Specification of matching principals for which namespaces should be returned. If `None`, the behavior is equivalent to a FilterSpec with all fields `None`, and this method will return the namespaces that user making the call is authorized to access.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
@@ -43,14 +53,22 @@ impl ListRequest {
     }
 }
 
-/// The `Instances.Summary` class contains information about a namespace that user is authorized to access. This class was added in vSphere API 7.0.0.0.
+/// The [`Summary`](crate::vcenter::namespaces::user::instances::Summary) structure contains information about a namespace that user is authorized to access.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.namespaces.user.instances.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the namespace. This attribute was added in vSphere API 7.0.0.0.
+    /// Identifier of the namespace.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.Instance` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub namespace: crate::ids::InstanceId,
-    /// IP address or FQDN of the API endpoint for the given namespace. This attribute was added in vSphere API 7.0.0.0.
+    /// IP address or FQDN of the API endpoint for the given namespace.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Summary::__missing_master_host")]
     pub master_host: String,
 }

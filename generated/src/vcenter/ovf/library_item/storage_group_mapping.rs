@@ -5,7 +5,12 @@
 //! Compiled with the `vcenter-ovf` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `LibraryItem.StorageGroupMapping.Type` class defines the supported types of storage targets for sections of type vmw:StorageGroupSection in the OVF descriptor.
+    /// The [`Type`](crate::vcenter::ovf::library_item::storage_group_mapping::Type) enumeration defines the supported types of storage targets for sections of type vmw:StorageGroupSection in the OVF descriptor.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.ovf.library_item.storage_group_mapping.type`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Type {
         /// Storage deployment target is a datastore.
         Datastore = "DATASTORE",

@@ -7,10 +7,17 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// The `ManagedHosts.ListResult` class contains a list of managed hosts stored by proactive hardware management, see `com.vmware.vcenter.phm.hardware_support_managers.managed_hosts.list`. This class was added in vSphere API 8.0.3.0.
+/// The [`ListResult`](crate::vcenter::phm::hardware_support_managers::managed_hosts::ListResult) structure contains a list of managed hosts stored by proactive hardware management, see [`ManagedHosts::list`](crate::vcenter::phm::hardware_support_managers::ManagedHosts::list).
+///
+/// Since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.phm.hardware_support_managers.managed_hosts.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// All managed hosts stored at PHM side. This attribute was added in vSphere API 8.0.3.0.
+    /// All managed hosts stored at PHM side.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(
         default = "ListResult::__missing_managed_hosts",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -27,17 +34,26 @@ impl ListResult {
     }
 }
 
-/// The `ManagedHosts.UpdateSpec` class specifies a list of managed hosts added or removed by a proactive hardware management, see `com.vmware.vcenter.phm.hardware_support_managers.managed_hosts.update`. This class was added in vSphere API 8.0.3.0.
+/// The [`UpdateSpec`](crate::vcenter::phm::hardware_support_managers::managed_hosts::UpdateSpec) structure specifies a list of managed hosts added or removed by a proactive hardware management, see [`ManagedHosts::update`](crate::vcenter::phm::hardware_support_managers::ManagedHosts::update).
+///
+/// Since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.phm.hardware_support_managers.managed_hosts.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// A list of managed hosts added by an HSM. This attribute was added in vSphere API 8.0.3.0.
+    /// A list of managed hosts added by an HSM.
     ///
-    /// This attribute may be None meaning this update does not contain any newly added managed hosts.
+    /// This field may be `None` meaning this update does not contain any newly added managed hosts.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts_to_add: Option<Vec<String>>,
-    /// A list of managed hosts removed by an HSM. This attribute was added in vSphere API 8.0.3.0.
+    /// A list of managed hosts removed by an HSM.
     ///
-    /// This attribute may be None meaning this update does not contain any removed managed hosts.
+    /// This field may be `None` meaning this update does not contain any removed managed hosts.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts_to_remove: Option<Vec<String>>,
 }

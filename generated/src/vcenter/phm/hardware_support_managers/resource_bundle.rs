@@ -7,10 +7,17 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// The `ResourceBundle.Info` class contains a vendor's resource bundle stored by proactive hardware management, see `com.vmware.vcenter.phm.hardware_support_managers.resource_bundle.get`. This class was added in vSphere API 8.0.3.0.
+/// The [`Info`](crate::vcenter::phm::hardware_support_managers::resource_bundle::Info) structure contains a vendor's resource bundle stored by proactive hardware management, see [`ResourceBundle::get`](crate::vcenter::phm::hardware_support_managers::ResourceBundle::get).
+///
+/// Since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.phm.hardware_support_managers.resource_bundle.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Entire vendor's resource bundle - a list of `ResourceBundle.ResourceInfo` stored at PHM side. This attribute was added in vSphere API 8.0.3.0.
+    /// Entire vendor's resource bundle - a list of [`ResourceInfo`](crate::vcenter::phm::hardware_support_managers::resource_bundle::ResourceInfo) stored at PHM side.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(
         default = "Info::__missing_vendor_resource_infos",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -27,13 +34,22 @@ impl Info {
     }
 }
 
-/// The `ResourceBundle.ResourceInfo` class encapsulates the message resources for a locale. This class was added in vSphere API 8.0.3.0.
+/// The [`ResourceInfo`](crate::vcenter::phm::hardware_support_managers::resource_bundle::ResourceInfo) structure encapsulates the message resources for a locale.
+///
+/// Since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.phm.hardware_support_managers.resource_bundle.resource_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceInfo {
-    /// Locale for the message definitions. The locale specification needs to be one of the following four values: "en", "es", "fr", "ja". These correspond to "English", "Spanish", "French", and "Japanese". This attribute was added in vSphere API 8.0.3.0.
+    /// Locale for the message definitions. The locale specification needs to be one of the following four values: "en", "es", "fr", "ja". These correspond to "English", "Spanish", "French", and "Japanese".
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default = "ResourceInfo::__missing_locale")]
     pub locale: String,
-    /// Message definitions This attribute was added in vSphere API 8.0.3.0.
+    /// Message definitions.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(
         default = "ResourceInfo::__missing_messages",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -57,10 +73,17 @@ impl ResourceInfo {
     }
 }
 
-/// The `ResourceBundle.UpdateSpec` class describes the changes in the resource bundle provided by an HSM. See `com.vmware.vcenter.phm.hardware_support_managers.resource_bundle.update`. This class was added in vSphere API 8.0.3.0.
+/// The [`UpdateSpec`](crate::vcenter::phm::hardware_support_managers::resource_bundle::UpdateSpec) structure describes the changes in the resource bundle provided by an HSM. See [`ResourceBundle::update`](crate::vcenter::phm::hardware_support_managers::ResourceBundle::update).
+///
+/// Since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.phm.hardware_support_managers.resource_bundle.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// Changes in resource bundle. This attribute was added in vSphere API 8.0.3.0. This attribute may be None meaning no change in resource bundle.
+    /// Changes in resource bundle. This field may be `None` meaning no change in resource bundle.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bundle_to_change: Option<Vec<ResourceInfo>>,
 }

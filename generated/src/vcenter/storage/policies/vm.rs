@@ -6,13 +6,21 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// The `VM.Info` class contains information about a virtual machine and its virtual disks that are associated with the given storage policy. This class was added in vSphere API 6.7.
+/// The [`Info`](crate::vcenter::storage::policies::vm::Info) structure contains information about a virtual machine and its virtual disks that are associated with the given storage policy.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.vcenter.storage.policies.VM.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Flag to indicate whether or not the virtual machine home is associated with the given storage policy. This attribute was added in vSphere API 6.7.
+    /// Flag to indicate whether or not the virtual machine home is associated with the given storage policy.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Info::__missing_vm_home")]
     pub vm_home: bool,
-    /// List of the virtual disks that are associated with the given storage policy. This attribute was added in vSphere API 6.7.
+    /// List of the virtual disks that are associated with the given storage policy.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(
         default = "Info::__missing_disks",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

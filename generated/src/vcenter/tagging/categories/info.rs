@@ -5,9 +5,15 @@
 //! Compiled with the `vcenter-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Categories.Info.Cardinality` class defines the number of tags in a category that can be assigned to an object. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`Cardinality`](crate::vcenter::tagging::categories::info::Cardinality) enumeration defines the number of tags in a category that can be assigned to an object.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.tagging.categories.info.cardinality`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Cardinality {
         /// An object can only be assigned one of the tags in this category. For example, if a category is "Operating System", then different tags of this category would be "Windows", "Linux", and so on. In this case a VM object can be assigned only one of these tags and hence the cardinality of the associated category here is single.
         Single = "SINGLE",

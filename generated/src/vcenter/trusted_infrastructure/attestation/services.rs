@@ -7,23 +7,35 @@
 //!
 //! Compiled with the `vcenter-trusted-infrastructure` feature.
 
-/// The `Services.CreateSpec` class contains the data necessary for registering an Attestation Service instance to the environment This class was added in vSphere API 7.0.0.0.
+/// The [`CreateSpec`](crate::vcenter::trusted_infrastructure::attestation::services::CreateSpec) structure contains the data necessary for registering an Attestation Service instance to the environment.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.attestation.services.create_spec`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// The service's address. This attribute was added in vSphere API 7.0.0.0.
+    /// The service's address.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "CreateSpec::__missing_address")]
     pub address: crate::vcenter::trusted_infrastructure::NetworkAddress,
-    /// The service's TLS certificate chain. This attribute was added in vSphere API 7.0.0.0.
+    /// The service's TLS certificate chain.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(rename = "trusted_CA", default = "CreateSpec::__missing_trusted_ca")]
     pub trusted_ca: crate::vcenter::trusted_infrastructure::X509CertChain,
-    /// The group specifies the Key Provider Service instances that can accept reports issued by this Attestation Service instance. This attribute was added in vSphere API 7.0.0.0.
+    /// The group specifies the Key Provider Service instances that can accept reports issued by this Attestation Service instance.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "CreateSpec::__missing_group")]
     pub group: String,
-    /// The cluster specifies the Trust Authority Cluster this Attestation Service belongs to. This attribute was added in vSphere API 7.0.0.0.
+    /// The cluster specifies the Trust Authority Cluster this Attestation Service belongs to.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "CreateSpec::__missing_trust_authority_cluster")]
     pub trust_authority_cluster: String,
 }
@@ -58,46 +70,70 @@ impl CreateSpec {
     }
 }
 
-/// The `Services.FilterSpec` class contains the data necessary for identifying an Attestation Service instance. This class was added in vSphere API 7.0.0.0.
+/// The [`FilterSpec`](crate::vcenter::trusted_infrastructure::attestation::services::FilterSpec) structure contains the data necessary for identifying an Attestation Service instance.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.attestation.services.filter_spec`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// A set of IDs by which to filter the services. This attribute was added in vSphere API 7.0.0.0.
+    /// A set of IDs by which to filter the services.
     ///
-    /// If None, the services will not be filtered by ID.
+    /// If `None`, the services will not be filtered by ID.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services: Option<Vec<String>>,
-    /// A set of address by which to filter. This attribute was added in vSphere API 7.0.0.0. If None, the services will not be filtered by address.
+    /// A set of address by which to filter. If `None`, the services will not be filtered by address.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<Vec<crate::vcenter::trusted_infrastructure::NetworkAddress>>,
-    /// The group specifies the Key Provider Service instances that can accept reports issued by this Attestation Service instance. This attribute was added in vSphere API 7.0.0.0. If None, the services will not be filtered by group.
+    /// The group specifies the Key Provider Service instances that can accept reports issued by this Attestation Service instance. If `None`, the services will not be filtered by group.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<Vec<String>>,
-    /// The cluster specifies the Trust Authority Cluster this Attestation Service belongs to. This attribute was added in vSphere API 7.0.0.0. If None, the services will not be filtered by trustAuthorityCluster.
+    /// The cluster specifies the Trust Authority Cluster this Attestation Service belongs to. If `None`, the services will not be filtered by trustAuthorityCluster.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trust_authority_cluster: Option<Vec<String>>,
 }
 
-/// The `Services.Info` class contains all the stored information about a registered Attestation Service instance. This class was added in vSphere API 7.0.0.0.
+/// The [`Info`](crate::vcenter::trusted_infrastructure::attestation::services::Info) structure contains all the stored information about a registered Attestation Service instance.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.attestation.services.info`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The service's address. This attribute was added in vSphere API 7.0.0.0.
+    /// The service's address.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_address")]
     pub address: crate::vcenter::trusted_infrastructure::NetworkAddress,
-    /// The service's TLS certificate chain. This attribute was added in vSphere API 7.0.0.0.
+    /// The service's TLS certificate chain.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(rename = "trusted_CA", default = "Info::__missing_trusted_ca")]
     pub trusted_ca: crate::vcenter::trusted_infrastructure::X509CertChain,
-    /// The group specifies the Key Provider Service instances that can accept reports issued by this Attestation Service instance. This attribute was added in vSphere API 7.0.0.0.
+    /// The group specifies the Key Provider Service instances that can accept reports issued by this Attestation Service instance.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_group")]
     pub group: String,
-    /// The cluster specifies the Trust Authority Cluster this Attestation Service belongs to. This attribute was added in vSphere API 7.0.0.0.
+    /// The cluster specifies the Trust Authority Cluster this Attestation Service belongs to.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_trust_authority_cluster")]
     pub trust_authority_cluster: String,
 }
@@ -146,7 +182,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Return only services matching the specified filters. If None return all services.
+    /// Return only services matching the specified filters. If `None` return all services.
     pub fn spec(self, spec: &FilterSpec) -> Self {
         Self {
             call: self.call.param("spec", spec),
@@ -159,24 +195,36 @@ impl ListRequest {
     }
 }
 
-/// The `Services.Summary` class contains basic information about a registered Attestation Service instance. This class was added in vSphere API 7.0.0.0.
+/// The [`Summary`](crate::vcenter::trusted_infrastructure::attestation::services::Summary) structure contains basic information about a registered Attestation Service instance.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.attestation.services.summary`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// The service's unique identifier. This attribute was added in vSphere API 7.0.0.0.
+    /// The service's unique identifier.
     ///
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.attestation.Service` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub service: crate::ids::AttestationServiceId,
-    /// The service's address. This attribute was added in vSphere API 7.0.0.0.
+    /// The service's address.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Summary::__missing_address")]
     pub address: crate::vcenter::trusted_infrastructure::NetworkAddress,
-    /// The group specifies the Key Provider Service instances that can accept reports issued by this Attestation Service instance. This attribute was added in vSphere API 7.0.0.0.
+    /// The group specifies the Key Provider Service instances that can accept reports issued by this Attestation Service instance.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Summary::__missing_group")]
     pub group: String,
-    /// The cluster specifies the Trust Authority Cluster this Attestation Service instance belongs to. This attribute was added in vSphere API 7.0.0.0.
+    /// The cluster specifies the Trust Authority Cluster this Attestation Service instance belongs to.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Summary::__missing_trust_authority_cluster")]
     pub trust_authority_cluster: String,
 }

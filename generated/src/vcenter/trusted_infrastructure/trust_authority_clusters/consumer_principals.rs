@@ -8,27 +8,39 @@
 //!
 //! Compiled with the `vcenter-trusted-infrastructure` feature.
 
-/// The `ConsumerPrincipals.CreateSpec` class contains the information necessary to establish trust between a workload vCenter and a Trust Authority Host. This class was added in vSphere API 7.0.0.0.
+/// The [`CreateSpec`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::consumer_principals::CreateSpec) structure contains the information necessary to establish trust between a workload vCenter and a Trust Authority Host.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.consumer_principals.create_spec`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// The certificates used by the vCenter STS to sign tokens. This attribute was added in vSphere API 7.0.0.0.
+    /// The certificates used by the vCenter STS to sign tokens.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "CreateSpec::__missing_certificates",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub certificates: Vec<crate::vcenter::trusted_infrastructure::X509CertChain>,
-    /// A user-friendly alias of the service which created and signed the security token. This attribute was added in vSphere API 7.0.0.0.
+    /// A user-friendly alias of the service which created and signed the security token.
     ///
     /// Identifier of a `com.vmware.esx.authentication.trust.security-token-issuer` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub issuer_alias: crate::ids::SecurityTokenIssuerId,
-    /// The service which created and signed the security token. This attribute was added in vSphere API 7.0.0.0.
+    /// The service which created and signed the security token.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "CreateSpec::__missing_issuer")]
     pub issuer: String,
-    /// The principal used by the vCenter to retrieve tokens. This attribute was added in vSphere API 7.0.0.0.
+    /// The principal used by the vCenter to retrieve tokens.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub principal: crate::vcenter::trusted_infrastructure::StsPrincipal,
 }
 
@@ -50,92 +62,122 @@ impl CreateSpec {
     }
 }
 
-/// The `ConsumerPrincipals.FilterSpec` class contains data which identifies a connection profile on the trusted vCenter. This class was added in vSphere API 7.0.0.0.
+/// The [`FilterSpec`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::consumer_principals::FilterSpec) structure contains data which identifies a connection profile on the trusted vCenter.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.consumer_principals.filter_spec`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// The unique identifier of a connection profile. This attribute was added in vSphere API 7.0.0.0.
+    /// The unique identifier of a connection profile.
     ///
-    /// If None, no filtration will be performed by ID.
+    /// If `None`, no filtration will be performed by ID.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Vec<String>>,
-    /// The principal used by the vCenter to retrieve tokens. This attribute was added in vSphere API 7.0.0.0. If None, no filtration will be performed by principals.
+    /// The principal used by the vCenter to retrieve tokens. If `None`, no filtration will be performed by principals.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub principals: Option<Vec<crate::vcenter::trusted_infrastructure::StsPrincipal>>,
-    /// The service which created and signed the security token. This attribute was added in vSphere API 7.0.0.0.
+    /// The service which created and signed the security token.
     ///
-    /// If None, no filtration will be performed by issuer.
+    /// If `None`, no filtration will be performed by issuer.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<Vec<String>>,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `ConsumerPrincipals.Health` class defines the possible health states. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`Health`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::consumer_principals::Health) enumeration defines the possible health states.
     ///
-    /// This enumeration is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+    /// and removed in vSphere API 9.0.0.0.
     ///
-    /// **Deprecated** in the vSphere API.
+    /// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.consumer_principals.health`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
+    #[deprecated(note = "since vSphere API 8.0.3.0")]
     pub enum Health {
-        /// None. No status available.
+        /// `None`. No status available.
         ///
-        /// Deprecated as of vSphere API 8.0.3.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.3.0.
+        #[deprecated(note = "since vSphere API 8.0.3.0")]
         None = "NONE",
         /// OK. Health is normal.
         ///
-        /// Deprecated as of vSphere API 8.0.3.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.3.0.
+        #[deprecated(note = "since vSphere API 8.0.3.0")]
         Ok = "OK",
         /// Warning. Health is normal, however there is an issue that requires attention.
         ///
-        /// Deprecated as of vSphere API 8.0.3.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.3.0.
+        #[deprecated(note = "since vSphere API 8.0.3.0")]
         Warning = "WARNING",
         /// Error. Not healthy.
         ///
-        /// Deprecated as of vSphere API 8.0.3.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.3.0.
+        #[deprecated(note = "since vSphere API 8.0.3.0")]
         Error = "ERROR",
         @unknown Unknown
     }
 }
 
-/// The `ConsumerPrincipals.Info` class contains the information necessary to establish trust between a workload vCenter and a Trust Authority Host. This class was added in vSphere API 7.0.0.0.
+/// The [`Info`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::consumer_principals::Info) structure contains the information necessary to establish trust between a workload vCenter and a Trust Authority Host.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.consumer_principals.info`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The unique identifier of a connection profile. This attribute was added in vSphere API 7.0.0.0.
+    /// The unique identifier of a connection profile.
     ///
     /// Identifier of a `com.vmware.esx.authentication.clientprofile` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub id: crate::ids::ClientprofileId,
-    /// The principal used by the vCenter to retrieve tokens. Currently this is the vCenter solution user. This attribute was added in vSphere API 7.0.0.0.
+    /// The principal used by the vCenter to retrieve tokens. Currently this is the vCenter solution user.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub principal: crate::vcenter::trusted_infrastructure::StsPrincipal,
-    /// A user-friendly alias of the service which created and signed the security token. This attribute was added in vSphere API 7.0.0.0.
+    /// A user-friendly alias of the service which created and signed the security token.
     ///
     /// Identifier of a `com.vmware.esx.authentication.trust.security-token-issuer` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub issuer_alias: crate::ids::SecurityTokenIssuerId,
-    /// The service which created and signed the security token. This attribute was added in vSphere API 7.0.0.0.
+    /// The service which created and signed the security token.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_issuer")]
     pub issuer: String,
-    /// The certificates used by the vCenter STS to sign tokens. This attribute was added in vSphere API 7.0.0.0.
+    /// The certificates used by the vCenter STS to sign tokens.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "Info::__missing_certificates",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub certificates: Vec<crate::vcenter::trusted_infrastructure::X509CertChain>,
-    /// The consistency of the profile across the hosts in the cluster. This attribute was added in vSphere API 7.0.0.0.
+    /// The consistency of the profile across the hosts in the cluster.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub health: Health,
-    /// A localizable message describing the health of the profile. This attribute was added in vSphere API 7.0.0.0. If None, the certificates won't be updated.
+    /// A localizable message describing the health of the profile. If `None`, the certificates won't be updated.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<crate::vapi::standard::LocalizableMessage>,
 }
@@ -172,7 +214,7 @@ impl ListTaskRequest {
         Self { call }
     }
 
-    /// A FilterSpec specifying the profiles to be listed. If None return all policies.
+    /// A FilterSpec specifying the profiles to be listed. If `None` return all policies.
     pub fn spec(self, spec: &FilterSpec) -> Self {
         Self {
             call: self.call.param("spec", spec),
@@ -193,24 +235,36 @@ impl ListTaskRequest {
     }
 }
 
-/// The `ConsumerPrincipals.Summary` class contains a summary of the information necessary to establish trust between a workload vCenter and a Trust Authority Host. This class was added in vSphere API 7.0.0.0.
+/// The [`Summary`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::consumer_principals::Summary) structure contains a summary of the information necessary to establish trust between a workload vCenter and a Trust Authority Host.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.consumer_principals.summary`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// The unique identifier of a connection profile. This attribute was added in vSphere API 7.0.0.0.
+    /// The unique identifier of a connection profile.
     ///
     /// Identifier of a `com.vmware.esx.authentication.clientprofile` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub id: crate::ids::ClientprofileId,
-    /// The principal used by the vCenter to retrieve tokens. Currently this is the vCenter solution user. This attribute was added in vSphere API 7.0.0.0.
+    /// The principal used by the vCenter to retrieve tokens. Currently this is the vCenter solution user.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub principal: crate::vcenter::trusted_infrastructure::StsPrincipal,
-    /// A user-friendly alias of the service which created and signed the security token. This attribute was added in vSphere API 7.0.0.0.
+    /// A user-friendly alias of the service which created and signed the security token.
     ///
     /// Identifier of a `com.vmware.esx.authentication.trust.security-token-issuer` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub issuer_alias: crate::ids::SecurityTokenIssuerId,
-    /// The service which created and signed the security token. This attribute was added in vSphere API 7.0.0.0.
+    /// The service which created and signed the security token.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Summary::__missing_issuer")]
     pub issuer: String,
 }

@@ -7,52 +7,78 @@
 //!
 //! Compiled with the `vcenter-trusted-infrastructure` feature.
 
-/// The `Kms.FilterSpec` class contains the data necessary for identifying a Key Provider Service This class was added in vSphere API 7.0.0.0.
+/// The [`FilterSpec`](crate::vcenter::trusted_infrastructure::trust_authority_hosts::kms::FilterSpec) structure contains the data necessary for identifying a Key Provider Service.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.trust_authority_hosts.kms.filter_spec`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// A set of host IDs by which to filter the services. This attribute was added in vSphere API 7.0.0.0.
+    /// A set of host IDs by which to filter the services.
     ///
-    /// If None, the services will not be filtered by the hosts on which they run.
+    /// If `None`, the services will not be filtered by the hosts on which they run.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
-    /// A set of cluster IDs by which to filter the services. This attribute was added in vSphere API 7.0.0.0.
+    /// A set of cluster IDs by which to filter the services.
     ///
-    /// If None, the services will not be filtered by the clusters on which they run.
+    /// If `None`, the services will not be filtered by the clusters on which they run.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<String>>,
-    /// The service's address. This attribute was added in vSphere API 7.0.0.0. If None, the services will not be filtered by address.
+    /// The service's address. If `None`, the services will not be filtered by address.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<Vec<crate::vcenter::trusted_infrastructure::NetworkAddress>>,
-    /// The group determines reports issued by which Attestation Service instances this Key Provider Service can accept. This attribute was added in vSphere API 7.0.0.0. If None, the services will not be filtered by groupId.
+    /// The group determines reports issued by which Attestation Service instances this Key Provider Service can accept. If `None`, the services will not be filtered by groupId.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<String>>,
 }
 
-/// The `Kms.Info` class contains all the stored information about a Key Provider Service. This class was added in vSphere API 7.0.0.0.
+/// The [`Info`](crate::vcenter::trusted_infrastructure::trust_authority_hosts::kms::Info) structure contains all the stored information about a Key Provider Service.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.trust_authority_hosts.kms.info`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The trusted ESX on which the service runs. This attribute was added in vSphere API 7.0.0.0.
+    /// The trusted ESX on which the service runs.
     ///
     /// Identifier of a `HostSystem` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub host: crate::ids::HostSystemId,
-    /// The service's address. This attribute was added in vSphere API 7.0.0.0.
+    /// The service's address.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_address")]
     pub address: crate::vcenter::trusted_infrastructure::NetworkAddress,
-    /// The group ID determines which Attestation Service instances this Key Provider Service can communicate with. This attribute was added in vSphere API 7.0.0.0.
+    /// The group ID determines which Attestation Service instances this Key Provider Service can communicate with.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_group")]
     pub group: String,
-    /// The opaque string identifier of the cluster in which the Key Provider Service is part of. This attribute was added in vSphere API 7.0.0.0.
+    /// The opaque string identifier of the cluster in which the Key Provider Service is part of.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_cluster")]
     pub cluster: String,
-    /// The service's TLS certificate chain. This attribute was added in vSphere API 7.0.0.0.
+    /// The service's TLS certificate chain.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(rename = "trusted_CA", default = "Info::__missing_trusted_ca")]
     pub trusted_ca: crate::vcenter::trusted_infrastructure::X509CertChain,
 }
@@ -101,14 +127,14 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Return details about Key Provider Services matching the filter. If None return all registered Key Provider Services.
+    /// Return details about Key Provider Services matching the filter. If `None` return all registered Key Provider Services.
     pub fn spec(self, spec: &FilterSpec) -> Self {
         Self {
             call: self.call.param("spec", spec),
         }
     }
 
-    /// The type of the returned summary - brief, normal, or full. If None a normal projection will be used.
+    /// The type of the returned summary - brief, normal, or full. If `None` a normal projection will be used.
     pub fn projection(self, projection: &SummaryType) -> Self {
         Self {
             call: self.call.param("projection", projection),
@@ -121,71 +147,103 @@ impl ListRequest {
     }
 }
 
-/// The `Kms.Summary` class contains all the stored information about a Key Provider Service. This class was added in vSphere API 7.0.0.0.
+/// The [`Summary`](crate::vcenter::trusted_infrastructure::trust_authority_hosts::kms::Summary) structure contains all the stored information about a Key Provider Service.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.trust_authority_hosts.kms.summary`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
-    /// Defines the verbosity of the summary. This attribute was added in vSphere API 7.0.0.0.
+    /// Defines the verbosity of the summary.
     ///
     /// The variant carries the fields of its case (see [`SummarySummaryType`]).
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub summary_type: SummarySummaryType,
 }
 
-/// The `summary_type` tag of [`Summary`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `summary_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SummarySummaryType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `summary_type` tag of [`Summary`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `SummarySummaryType::Unknown`
+/// ([unknown values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum SummarySummaryType {
     /// The full connection information, including certificates.
     ///
-    /// Deprecated as of vSphere API 8.0.3.0.
-    ///
-    /// **Deprecated** in the vSphere API.
+    /// **Deprecated** since vSphere API 8.0.3.0.
+    #[deprecated(note = "since vSphere API 8.0.3.0")]
     Full {
-        /// The trusted ESX on which the service runs. This attribute was added in vSphere API 7.0.0.0.
+        /// The trusted ESX on which the service runs.
+        ///
+        /// Since vSphere API 7.0.0.0.
         host: Option<String>,
-        /// The service's address. This attribute was added in vSphere API 7.0.0.0.
+        /// The service's address.
+        ///
+        /// Since vSphere API 7.0.0.0.
         address: Option<crate::vcenter::trusted_infrastructure::NetworkAddress>,
-        /// The group ID determines which Attestation Service instances this Key Provider Service can communicate with. This attribute was added in vSphere API 7.0.0.0.
+        /// The group ID determines which Attestation Service instances this Key Provider Service can communicate with.
+        ///
+        /// Since vSphere API 7.0.0.0.
         group: Option<String>,
-        /// The opaque string identifier of the cluster in which the Key Provider Service is part of. This attribute was added in vSphere API 7.0.0.0.
+        /// The opaque string identifier of the cluster in which the Key Provider Service is part of.
+        ///
+        /// Since vSphere API 7.0.0.0.
         cluster: Option<String>,
-        /// The service's TLS certificate chain. This attribute was added in vSphere API 7.0.0.0.
+        /// The service's TLS certificate chain.
+        ///
+        /// Since vSphere API 7.0.0.0.
         trusted_ca: Option<crate::vcenter::trusted_infrastructure::X509CertChain>,
     },
     /// A summary containing only the hostname, port, and the group which determines the Attestation Services this Key Provider Service can communicate with.
     ///
-    /// Deprecated as of vSphere API 8.0.3.0.
-    ///
-    /// **Deprecated** in the vSphere API.
+    /// **Deprecated** since vSphere API 8.0.3.0.
+    #[deprecated(note = "since vSphere API 8.0.3.0")]
     Normal {
-        /// The trusted ESX on which the service runs. This attribute was added in vSphere API 7.0.0.0.
+        /// The trusted ESX on which the service runs.
+        ///
+        /// Since vSphere API 7.0.0.0.
         host: Option<String>,
-        /// The service's address. This attribute was added in vSphere API 7.0.0.0.
+        /// The service's address.
+        ///
+        /// Since vSphere API 7.0.0.0.
         address: Option<crate::vcenter::trusted_infrastructure::NetworkAddress>,
-        /// The group ID determines which Attestation Service instances this Key Provider Service can communicate with. This attribute was added in vSphere API 7.0.0.0.
+        /// The group ID determines which Attestation Service instances this Key Provider Service can communicate with.
+        ///
+        /// Since vSphere API 7.0.0.0.
         group: Option<String>,
-        /// The opaque string identifier of the cluster in which the Key Provider Service is part of. This attribute was added in vSphere API 7.0.0.0.
+        /// The opaque string identifier of the cluster in which the Key Provider Service is part of.
+        ///
+        /// Since vSphere API 7.0.0.0.
         cluster: Option<String>,
     },
     /// A brief summary, containing only the hostname for the Key Provider Service.
     ///
-    /// Deprecated as of vSphere API 8.0.3.0.
-    ///
-    /// **Deprecated** in the vSphere API.
+    /// **Deprecated** since vSphere API 8.0.3.0.
+    #[deprecated(note = "since vSphere API 8.0.3.0")]
     Brief {
-        /// The trusted ESX on which the service runs. This attribute was added in vSphere API 7.0.0.0.
+        /// The trusted ESX on which the service runs.
+        ///
+        /// Since vSphere API 7.0.0.0.
         host: Option<String>,
-        /// The service's address. This attribute was added in vSphere API 7.0.0.0.
+        /// The service's address.
+        ///
+        /// Since vSphere API 7.0.0.0.
         address: Option<crate::vcenter::trusted_infrastructure::NetworkAddress>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl SummarySummaryType {
@@ -408,29 +466,32 @@ impl<'de> serde::Deserialize<'de> for Summary {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The connection information could include the certificates or be a shorter summary. This enumeration was added in vSphere API 7.0.0.0.
+    /// The connection information could include the certificates or be a shorter summary.
     ///
-    /// This enumeration is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+    /// and removed in vSphere API 9.0.0.0.
     ///
-    /// **Deprecated** in the vSphere API.
+    /// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_hosts.kms.summary_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
+    #[deprecated(note = "since vSphere API 8.0.3.0")]
     pub enum SummaryType {
         /// The full connection information, including certificates.
         ///
-        /// Deprecated as of vSphere API 8.0.3.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.3.0.
+        #[deprecated(note = "since vSphere API 8.0.3.0")]
         Full = "FULL",
         /// A summary containing only the hostname, port, and the group which determines the Attestation Services this Key Provider Service can communicate with.
         ///
-        /// Deprecated as of vSphere API 8.0.3.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.3.0.
+        #[deprecated(note = "since vSphere API 8.0.3.0")]
         Normal = "NORMAL",
         /// A brief summary, containing only the hostname for the Key Provider Service.
         ///
-        /// Deprecated as of vSphere API 8.0.3.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.3.0.
+        #[deprecated(note = "since vSphere API 8.0.3.0")]
         Brief = "BRIEF",
         @unknown Unknown
     }

@@ -9,44 +9,55 @@
 //! Compiled with the `vcenter-trusted-infrastructure` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `ServicesAppliedConfig.Health` class is an indicator for the consistency of all applied Trust Authority Component configurations in a cluster with respect to the desired state. This enumeration was added in vSphere API 7.0.1.0.
+    /// The [`Health`](crate::vcenter::trusted_infrastructure::trusted_clusters::services_applied_config::Health) enumeration is an indicator for the consistency of all applied Trust Authority Component configurations in a cluster with respect to the desired state.
     ///
-    /// This enumeration is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+    /// and removed in vSphere API 9.0.0.0.
     ///
-    /// **Deprecated** in the vSphere API.
+    /// Since vSphere API 7.0.1.0. **Deprecated** since vSphere API 8.0.3.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.trusted_infrastructure.trusted_clusters.services_applied_config.health`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
+    #[deprecated(note = "since vSphere API 8.0.3.0")]
     pub enum Health {
         /// The consistency of some applied configurations is unknown.
         ///
-        /// Deprecated as of vSphere API 8.0.3.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.3.0.
+        #[deprecated(note = "since vSphere API 8.0.3.0")]
         None = "NONE",
         /// All the applied Trust Authority Component configurations are consistent with the desired state.
         ///
-        /// Deprecated as of vSphere API 8.0.3.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.3.0.
+        #[deprecated(note = "since vSphere API 8.0.3.0")]
         Ok = "OK",
         /// Some applied Trust Authority Component configurations have diverged from the desired state.
         ///
-        /// Deprecated as of vSphere API 8.0.3.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.3.0.
+        #[deprecated(note = "since vSphere API 8.0.3.0")]
         Error = "ERROR",
         @unknown Unknown
     }
 }
 
-/// The `ServicesAppliedConfig.Info` class contains detailed information about the health of the applied Trust Authority Component configurations in a cluster. This class was added in vSphere API 7.0.1.0.
+/// The [`Info`](crate::vcenter::trusted_infrastructure::trusted_clusters::services_applied_config::Info) structure contains detailed information about the health of the applied Trust Authority Component configurations in a cluster.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.1.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.trusted_clusters.services_applied_config.info`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The health value which indicates whether the configuration applied to the cluster differs from the desired state. This attribute was added in vSphere API 7.0.1.0.
+    /// The health value which indicates whether the configuration applied to the cluster differs from the desired state.
+    ///
+    /// Since vSphere API 7.0.1.0.
     pub health: Health,
-    /// Details regarding the health. When the `ServicesAppliedConfig.Health` is not `com.vmware.vcenter.trusted_infrastructure.trusted_clusters.services_applied_config.health.OK`, this member will provide a detailed description of the issues present. This attribute was added in vSphere API 7.0.1.0.
+    /// Details regarding the health. When the [`Health`](crate::vcenter::trusted_infrastructure::trusted_clusters::services_applied_config::Health) is not [`Health::Ok`](crate::vcenter::trusted_infrastructure::trusted_clusters::services_applied_config::Health::Ok), this member will provide a detailed description of the issues present.
+    ///
+    /// Since vSphere API 7.0.1.0.
     #[serde(
         default = "Info::__missing_details",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

@@ -19,14 +19,14 @@ impl GetRequest {
         Self { call }
     }
 
-    /// Contains active node's management vCenter server credentials. If None, then the active vCenter Server instance is assumed to be either self-managed or else in enhanced linked mode and managed by a linked vCenter Server instance.
+    /// Contains active node's management vCenter server credentials. If `None`, then the active vCenter Server instance is assumed to be either self-managed or else in enhanced linked mode and managed by a linked vCenter Server instance.
     pub fn vc_spec(self, vc_spec: &crate::vcenter::vcha::CredentialsSpec) -> Self {
         Self {
             call: self.call.param("vc_spec", vc_spec),
         }
     }
 
-    /// If true, then return only the information that does not require connecting to the Active vCenter Server. If false or unset, then return all the information. If None, then return all the information.
+    /// If true, then return only the information that does not require connecting to the Active vCenter Server. If false or unset, then return all the information. If `None`, then return all the information.
     pub fn partial(self, partial: bool) -> Self {
         Self {
             call: self.call.param("partial", &partial),
@@ -39,15 +39,25 @@ impl GetRequest {
     }
 }
 
-/// The `Active.Info` class contains the network and placement information of the active node of a VCHA Cluster. This class was added in vSphere API 6.7.1.
+/// The [`Info`](crate::vcenter::vcha::cluster::active::Info) structure contains the network and placement information of the active node of a VCHA Cluster.
+///
+/// Since vSphere API 6.7.1.
+///
+/// vAPI structure `com.vmware.vcenter.vcha.cluster.active.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// IP specification for the Management network. This attribute was added in vSphere API 6.7.1.
+    /// IP specification for the Management network.
+    ///
+    /// Since vSphere API 6.7.1.
     pub management: crate::vcenter::vcha::IpSpec,
-    /// IP specification for the HA network. This attribute was added in vSphere API 6.7.1. If None, then the second NIC of the Active Node of the VCHA cluster is not configured.
+    /// IP specification for the HA network. If `None`, then the second NIC of the Active Node of the VCHA cluster is not configured.
+    ///
+    /// Since vSphere API 6.7.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ha: Option<crate::vcenter::vcha::IpSpec>,
-    /// Contains the placement information of the active node. This attribute was added in vSphere API 6.7.1. If None, the request specified that placement information of the active node should not be included.
+    /// Contains the placement information of the active node. If `None`, the request specified that placement information of the active node should not be included.
+    ///
+    /// Since vSphere API 6.7.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<crate::vcenter::vcha::PlacementInfo>,
 }

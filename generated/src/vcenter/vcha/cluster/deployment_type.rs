@@ -6,15 +6,27 @@
 //!
 //! Compiled with the `vcenter-vcha` feature.
 
-/// The `DeploymentType.Info` class contains the deployment type of the VCHA Cluster. This class was added in vSphere API 6.7.1.
+/// The [`Info`](crate::vcenter::vcha::cluster::deployment_type::Info) structure contains the deployment type of the VCHA Cluster.
+///
+/// Since vSphere API 6.7.1.
+///
+/// vAPI structure `com.vmware.vcenter.vcha.cluster.deployment_type.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifies the deployment type of the VCHA cluster. This attribute was added in vSphere API 6.7.1.
+    /// Identifies the deployment type of the VCHA cluster.
+    ///
+    /// Since vSphere API 6.7.1.
     pub deployment_type: Type,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `DeploymentType.Type` class defines the possible deployment types for a VCHA Cluster. This enumeration was added in vSphere API 6.7.1.
+    /// The [`Type`](crate::vcenter::vcha::cluster::deployment_type::Type) enumeration defines the possible deployment types for a VCHA Cluster.
+    ///
+    /// Since vSphere API 6.7.1.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.vcha.cluster.deployment_type.type`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Type {
         /// VCHA Cluster is not configured.
         None = "NONE",

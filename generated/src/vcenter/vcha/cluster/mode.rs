@@ -7,7 +7,13 @@
 //! Compiled with the `vcenter-vcha` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Mode.ClusterMode` class defines the possible modes for a VCHA Cluster. This enumeration was added in vSphere API 6.7.1.
+    /// The [`ClusterMode`](crate::vcenter::vcha::cluster::mode::ClusterMode) enumeration defines the possible modes for a VCHA Cluster.
+    ///
+    /// Since vSphere API 6.7.1.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.vcha.cluster.mode.cluster_mode`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum ClusterMode {
         /// VCHA Cluster is enabled. State replication between the Active and Passive node is enabled and automatic failover is allowed.
         Enabled = "ENABLED",
@@ -19,10 +25,16 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Mode.Info` class contains the mode of the VCHA Cluster. This class was added in vSphere API 6.7.1.
+/// The [`Info`](crate::vcenter::vcha::cluster::mode::Info) structure contains the mode of the VCHA Cluster.
+///
+/// Since vSphere API 6.7.1.
+///
+/// vAPI structure `com.vmware.vcenter.vcha.cluster.mode.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifies the mode of the VCHA cluster. This attribute was added in vSphere API 6.7.1.
+    /// Identifies the mode of the VCHA cluster.
+    ///
+    /// Since vSphere API 6.7.1.
     pub mode: ClusterMode,
 }
 

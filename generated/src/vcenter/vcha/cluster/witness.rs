@@ -6,16 +6,24 @@
 //!
 //! Compiled with the `vcenter-vcha` feature.
 
-/// The `Witness.CheckResult` class contains the warnings and errors that will occur during the clone operation. This class was added in vSphere API 6.7.1.
+/// The [`CheckResult`](crate::vcenter::vcha::cluster::witness::CheckResult) structure contains the warnings and errors that will occur during the clone operation.
+///
+/// Since vSphere API 6.7.1.
+///
+/// vAPI structure `com.vmware.vcenter.vcha.cluster.witness.check_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckResult {
-    /// A list of problems which may require attention, but which are not fatal. This attribute was added in vSphere API 6.7.1.
+    /// A list of problems which may require attention, but which are not fatal.
+    ///
+    /// Since vSphere API 6.7.1.
     #[serde(
         default = "CheckResult::__missing_warnings",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub warnings: Vec<crate::vapi::standard::LocalizableMessage>,
-    /// A list of problems which are fatal to the operation and the operation will fail. This attribute was added in vSphere API 6.7.1.
+    /// A list of problems which are fatal to the operation and the operation will fail.
+    ///
+    /// Since vSphere API 6.7.1.
     #[serde(
         default = "CheckResult::__missing_errors",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -39,25 +47,43 @@ impl CheckResult {
     }
 }
 
-/// The `Witness.CheckSpec` class contains placement information for validation. This class was added in vSphere API 6.7.1.
+/// The [`CheckSpec`](crate::vcenter::vcha::cluster::witness::CheckSpec) structure contains placement information for validation.
+///
+/// Since vSphere API 6.7.1.
+///
+/// vAPI structure `com.vmware.vcenter.vcha.cluster.witness.check_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckSpec {
-    /// Contains the active node's management vCenter server credentials. This attribute was added in vSphere API 6.7.1. If None, then the active vCenter Server instance is assumed to be either self-managed or else in enhanced linked mode and managed by a linked vCenter Server instance.
+    /// Contains the active node's management vCenter server credentials. If `None`, then the active vCenter Server instance is assumed to be either self-managed or else in enhanced linked mode and managed by a linked vCenter Server instance.
+    ///
+    /// Since vSphere API 6.7.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vc_spec: Option<crate::vcenter::vcha::CredentialsSpec>,
-    /// Contains the node's placement information for validation. This attribute was added in vSphere API 6.7.1.
+    /// Contains the node's placement information for validation.
+    ///
+    /// Since vSphere API 6.7.1.
     pub placement: crate::vcenter::vcha::PlacementSpec,
 }
 
-/// The `Witness.RedeploySpec` class contains the redeploy specification. This class was added in vSphere API 6.7.1.
+/// The [`RedeploySpec`](crate::vcenter::vcha::cluster::witness::RedeploySpec) structure contains the redeploy specification.
+///
+/// Since vSphere API 6.7.1.
+///
+/// vAPI structure `com.vmware.vcenter.vcha.cluster.witness.redeploy_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RedeploySpec {
-    /// Contains the active node's management vCenter server credentials. This attribute was added in vSphere API 6.7.1. If None, then the active vCenter Server instance is assumed to be either self-managed or else in enhanced linked mode and managed by a linked vCenter Server instance.
+    /// Contains the active node's management vCenter server credentials. If `None`, then the active vCenter Server instance is assumed to be either self-managed or else in enhanced linked mode and managed by a linked vCenter Server instance.
+    ///
+    /// Since vSphere API 6.7.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vc_spec: Option<crate::vcenter::vcha::CredentialsSpec>,
-    /// Contains the node's placement information. This attribute was added in vSphere API 6.7.1.
+    /// Contains the node's placement information.
+    ///
+    /// Since vSphere API 6.7.1.
     pub placement: crate::vcenter::vcha::PlacementSpec,
-    /// Contains the VCHA HA network configuration of the node. All cluster communication (state replication, heartbeat, cluster messages) happens over this network. This attribute was added in vSphere API 6.7.1. If None, then the stored network configuration for the VCHA HA network for the witness node will be used.
+    /// Contains the VCHA HA network configuration of the node. All cluster communication (state replication, heartbeat, cluster messages) happens over this network. If `None`, then the stored network configuration for the VCHA HA network for the witness node will be used.
+    ///
+    /// Since vSphere API 6.7.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ha_ip: Option<crate::vcenter::vcha::IpSpec>,
 }

@@ -6,10 +6,16 @@
 //!
 //! Compiled with the `vcenter-vm` feature.
 
-/// The `Policies.Info` class contains information about the compliance of a virtual machine with a compute policy. This class was added in vSphere API 7.0.3.0.
+/// The [`Info`](crate::vcenter::vm::compute::policies::Info) structure contains information about the compliance of a virtual machine with a compute policy.
+///
+/// Since vSphere API 7.0.3.0.
+///
+/// vAPI structure `com.vmware.vcenter.vm.compute.policies.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The compliance status of the policy on a specified object. This attribute was added in vSphere API 7.0.3.0.
+    /// The compliance status of the policy on a specified object.
+    ///
+    /// Since vSphere API 7.0.3.0.
     pub status: crate::vcenter::compute::policies::ObjectCompliance,
 }
 

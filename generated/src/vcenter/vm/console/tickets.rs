@@ -6,24 +6,43 @@
 //!
 //! Compiled with the `vcenter-vm` feature.
 
-/// The `Tickets.CreateSpec` class defines the information used to create the virtual machine console ticket. This class was added in vSphere API 7.0.0.2.
+/// The [`CreateSpec`](crate::vcenter::vm::console::tickets::CreateSpec) structure defines the information used to create the virtual machine console ticket.
+///
+/// Since vSphere API 7.0.0.2.
+///
+/// vAPI structure `com.vmware.vcenter.vm.console.tickets.create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// The type of virtual machine console ticket This attribute was added in vSphere API 7.0.0.2.
+    /// The type of virtual machine console ticket.
+    ///
+    /// Since vSphere API 7.0.0.2.
     pub r#type: Type,
 }
 
-/// The `Tickets.Summary` class contains commonly used information about the virtual machine console ticket. This class was added in vSphere API 7.0.0.2.
+/// The [`Summary`](crate::vcenter::vm::console::tickets::Summary) structure contains commonly used information about the virtual machine console ticket.
+///
+/// Since vSphere API 7.0.0.2.
+///
+/// vAPI structure `com.vmware.vcenter.vm.console.tickets.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Console ticket URI This attribute was added in vSphere API 7.0.0.2.
+    /// Console ticket URI.
+    ///
+    /// Since vSphere API 7.0.0.2.
     pub ticket: String,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Tickets.Type` class defines the types of console tickets. This enumeration was added in vSphere API 7.0.0.2.
+    /// The [`Type`](crate::vcenter::vm::console::tickets::Type) enumeration defines the types of console tickets.
+    ///
+    /// Since vSphere API 7.0.0.2.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.vm.console.tickets.type`. Values this crate
+    /// does not know arrive as `Unknown` ([unknown values](crate#unknown-values)).
     pub enum Type {
-        /// Virtual machine remote console ticket This class attribute was added in vSphere API 7.0.0.2.
+        /// Virtual machine remote console ticket.
+        ///
+        /// Since vSphere API 7.0.0.2.
         Vmrc = "VMRC",
         /// Web socket console ticket
         Webmks = "WEBMKS",

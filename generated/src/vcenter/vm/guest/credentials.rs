@@ -5,7 +5,13 @@
 //! Compiled with the `vcenter-vm` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// Types of guest credentials This enumeration was added in vSphere API 7.0.2.0.
+    /// Types of guest credentials.
+    ///
+    /// Since vSphere API 7.0.2.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.vm.guest.credentials.type`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Type {
         /// USERNAME_PASSWORD credentials contains the information necessary to authenticate within a guest using a username and password. This method of authentication is stateless.
         ///

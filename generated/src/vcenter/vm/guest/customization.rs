@@ -9,17 +9,27 @@
 pub mod check_info;
 pub mod info;
 
-/// The `Customization.CheckInfo` class contains the status of a customization check operation applied to a virtual machine. This class was added in vSphere API 9.0.0.0.
+/// The [`CheckInfo`](crate::vcenter::vm::guest::customization::CheckInfo) structure contains the status of a customization check operation applied to a virtual machine.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.vm.guest.customization.check_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckInfo {
-    /// The status of the customization check operation. This attribute was added in vSphere API 9.0.0.0.
+    /// The status of the customization check operation.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub check_status: check_info::CheckStatus,
-    /// Whether or not the guest OS is supported by customization operation. If `supportedGuestOs` is false in the status of a customization check operation, the virtual machine is not customizable due to the guest OS is not supported by customization operation. This attribute was added in vSphere API 9.0.0.0. This attribute will be None if the customization check operation has not reached the step of checking guest OS.
+    /// Whether or not the guest OS is supported by customization operation. If `supportedGuestOs` is false in the status of a customization check operation, the virtual machine is not customizable due to the guest OS is not supported by customization operation. This field will be `None` if the customization check operation has not reached the step of checking guest OS.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_guest_os: Option<bool>,
-    /// Whether or not customization operation is supported in the current power state. If `supportedPowerState` is false in the status of a customization check operation, the virtual machine is not customizable due to customization operation is not supported in the current power state. This attribute was added in vSphere API 9.0.0.0. This attribute will be None if the customization check operation has not reached the step of checking power state.
+    /// Whether or not customization operation is supported in the current power state. If `supportedPowerState` is false in the status of a customization check operation, the virtual machine is not customizable due to customization operation is not supported in the current power state. This field will be `None` if the customization check operation has not reached the step of checking power state.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_power_state: Option<bool>,
 }
@@ -37,49 +47,76 @@ impl CheckInfo {
     }
 }
 
-/// The `Customization.Info` class contains the status of a customization operation applied to a virtual machine. This class was added in vSphere API 7.0.0.0.
+/// The [`Info`](crate::vcenter::vm::guest::customization::Info) structure contains the status of a customization operation applied to a virtual machine.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.vm.guest.customization.info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Info {
-    /// The status of the customization operation. This attribute was added in vSphere API 7.0.0.0.
+    /// The status of the customization operation.
     ///
     /// The variant carries the fields of its case (see [`InfoStatus`]).
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub status: InfoStatus,
 }
 
-/// The `status` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `status` tag of [`Info`] together with the fields of its case: each variant
+/// carries exactly the fields the metamodel lists for that tag value. Tag values
+/// this crate does not know arrive as `InfoStatus::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum InfoStatus {
-    /// No customization spec is applied to the guest operating system. This class attribute was added in vSphere API 7.0.3.0.
+    /// No customization spec is applied to the guest operating system.
+    ///
+    /// Since vSphere API 7.0.3.0.
     Idle,
     /// The customization process has not yet started inside the guest operating system.
     Pending,
     /// The customization process is currently running inside the guest operating system.
     Running {
-        /// Time when the customization process has started inside the guest operating system. This attribute was added in vSphere API 7.0.0.0. This attribute will be None if the status is PENDING.
+        /// Time when the customization process has started inside the guest operating system. This field will be `None` if the status is PENDING.
+        ///
+        /// Since vSphere API 7.0.0.0.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
     /// The customization process has completed successfully inside the guest operating system.
     Succeeded {
-        /// Time when the customization process has started inside the guest operating system. This attribute was added in vSphere API 7.0.0.0. This attribute will be None if the status is PENDING.
+        /// Time when the customization process has started inside the guest operating system. This field will be `None` if the status is PENDING.
+        ///
+        /// Since vSphere API 7.0.0.0.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-        /// Time when the customization process has completed inside the guest operating system. This attribute was added in vSphere API 7.0.0.0. This attribute will be None if the status is not SUCCEEDED or FAILED.
+        /// Time when the customization process has completed inside the guest operating system. This field will be `None` if the status is not SUCCEEDED or FAILED.
+        ///
+        /// Since vSphere API 7.0.0.0.
         end_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
     /// The customizatio process has failed inside the guest operating system.
     Failed {
-        /// Description of the error if the `com.vmware.vcenter.vm.guest.customization.info.status` of customization operation is `com.vmware.vcenter.vm.guest.customization.info.status.FAILED`. This attribute was added in vSphere API 7.0.0.0. This attribute will be None if the status is not FAILED or there is no information available for the error.
+        /// Description of the error if the [`Info::status`](crate::vcenter::vm::guest::customization::Info::status) of customization operation is [`Status::Failed`](crate::vcenter::vm::guest::customization::info::Status::Failed). This field will be `None` if the status is not FAILED or there is no information available for the error.
+        ///
+        /// Since vSphere API 7.0.0.0.
         error: Option<String>,
-        /// Time when the customization process has started inside the guest operating system. This attribute was added in vSphere API 7.0.0.0. This attribute will be None if the status is PENDING.
+        /// Time when the customization process has started inside the guest operating system. This field will be `None` if the status is PENDING.
+        ///
+        /// Since vSphere API 7.0.0.0.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-        /// Time when the customization process has completed inside the guest operating system. This attribute was added in vSphere API 7.0.0.0. This attribute will be None if the status is not SUCCEEDED or FAILED.
+        /// Time when the customization process has completed inside the guest operating system. This field will be `None` if the status is not SUCCEEDED or FAILED.
+        ///
+        /// Since vSphere API 7.0.0.0.
         end_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoStatus {
@@ -259,13 +296,21 @@ impl<'de> serde::Deserialize<'de> for Info {
     }
 }
 
-/// The `Customization.SetSpec` class contains specification information that has to be applied to a virtual machine. This class was added in vSphere API 7.0.0.0.
+/// The [`SetSpec`](crate::vcenter::vm::guest::customization::SetSpec) structure contains specification information that has to be applied to a virtual machine.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.vm.guest.customization.set_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SetSpec {
-    /// The name of the customization specification that has be retrieved from the virtual center inventory and applied for the virtual machine. Either one of `name` or `spec` or none of them should be specified. This attribute was added in vSphere API 7.0.0.0. If None and `spec` is also None when executing `com.vmware.vcenter.vm.guest.customization.set` method, then any pending customization for the virtual machine will be cleared.
+    /// The name of the customization specification that has be retrieved from the virtual center inventory and applied for the virtual machine. Either one of `name` or `spec` or none of them should be specified. If `None` and `spec` is also `None` when executing [`Customization::set`](crate::vcenter::vm::guest::Customization::set) method, then any pending customization for the virtual machine will be cleared.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The customization specification that has to be applied for the virtual machine. Either one of `name` or `spec` or none of them should be specified. This attribute was added in vSphere API 7.0.0.0. If None and `name` is also None when executing `com.vmware.vcenter.vm.guest.customization.set` method, then any pending customization for the virtual machine will be cleared.
+    /// The customization specification that has to be applied for the virtual machine. Either one of `name` or `spec` or none of them should be specified. If `None` and `name` is also `None` when executing [`Customization::set`](crate::vcenter::vm::guest::Customization::set) method, then any pending customization for the virtual machine will be cleared.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<crate::vcenter::guest::CustomizationSpec>,
 }

@@ -8,15 +8,24 @@
 
 pub mod info;
 
-/// The `CustomizationLive.GuestAuthentication` class contains the information necessary to authenticate within a guest using a userName and password. This class was added in vSphere API 9.0.0.0.
+/// The [`GuestAuthentication`](crate::vcenter::vm::guest::customization_live::GuestAuthentication) structure contains the information necessary to authenticate within a guest using a userName and password.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.vm.guest.customization_live.guest_authentication`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GuestAuthentication {
-    /// The guest username This attribute was added in vSphere API 9.0.0.0.
+    /// The guest username.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "GuestAuthentication::__missing_user_name")]
     pub user_name: String,
-    /// The guest password This attribute was added in vSphere API 9.0.0.0.
+    /// The guest password.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub password: vsphere_vapi_runtime::types::Secret,
 }
 
@@ -29,20 +38,27 @@ impl GuestAuthentication {
     }
 }
 
-/// The `CustomizationLive.Info` class contains the status of a customization operation applied to a virtual machine. This class was added in vSphere API 9.0.0.0.
+/// The [`Info`](crate::vcenter::vm::guest::customization_live::Info) structure contains the status of a customization operation applied to a virtual machine.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.vm.guest.customization_live.info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Info {
-    /// The status of the customization operation. This attribute was added in vSphere API 9.0.0.0.
+    /// The status of the customization operation.
     ///
     /// The variant carries the fields of its case (see [`InfoStatus`]).
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub status: InfoStatus,
 }
 
-/// The `status` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `status` tag of [`Info`] together with the fields of its case: each variant
+/// carries exactly the fields the metamodel lists for that tag value. Tag values
+/// this crate does not know arrive as `InfoStatus::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -51,27 +67,45 @@ pub enum InfoStatus {
     NotAvailable,
     /// The customization process is currently running inside the guest operating system.
     Running {
-        /// Time when the customization process has started inside the guest operating system. This attribute was added in vSphere API 9.0.0.0. This attribute will be None if the status is NOT_AVAILABLE .
+        /// Time when the customization process has started inside the guest operating system. This field will be `None` if the status is NOT_AVAILABLE .
+        ///
+        /// Since vSphere API 9.0.0.0.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
     /// The customization process has completed successfully inside the guest operating system.
     Succeeded {
-        /// Time when the customization process has started inside the guest operating system. This attribute was added in vSphere API 9.0.0.0. This attribute will be None if the status is NOT_AVAILABLE .
+        /// Time when the customization process has started inside the guest operating system. This field will be `None` if the status is NOT_AVAILABLE .
+        ///
+        /// Since vSphere API 9.0.0.0.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-        /// Time when the customization process has completed inside the guest operating system. This attribute was added in vSphere API 9.0.0.0. This attribute will be None if the status is not SUCCEEDED or FAILED.
+        /// Time when the customization process has completed inside the guest operating system. This field will be `None` if the status is not SUCCEEDED or FAILED.
+        ///
+        /// Since vSphere API 9.0.0.0.
         end_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
     /// The customization process has failed inside the guest operating system.
     Failed {
-        /// Description of the error if the `com.vmware.vcenter.vm.guest.customization_live.info.status` of customization operation is `com.vmware.vcenter.vm.guest.customization_live.info.status.FAILED`. This attribute was added in vSphere API 9.0.0.0. This attribute will be None if the status is not FAILED or there is no information available for the error.
+        /// Description of the error if the [`Info::status`](crate::vcenter::vm::guest::customization_live::Info::status) of customization operation is [`Status::Failed`](crate::vcenter::vm::guest::customization_live::info::Status::Failed). This field will be `None` if the status is not FAILED or there is no information available for the error.
+        ///
+        /// Since vSphere API 9.0.0.0.
         error: Option<crate::vapi::standard::LocalizableMessage>,
-        /// Time when the customization process has started inside the guest operating system. This attribute was added in vSphere API 9.0.0.0. This attribute will be None if the status is NOT_AVAILABLE .
+        /// Time when the customization process has started inside the guest operating system. This field will be `None` if the status is NOT_AVAILABLE .
+        ///
+        /// Since vSphere API 9.0.0.0.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-        /// Time when the customization process has completed inside the guest operating system. This attribute was added in vSphere API 9.0.0.0. This attribute will be None if the status is not SUCCEEDED or FAILED.
+        /// Time when the customization process has completed inside the guest operating system. This field will be `None` if the status is not SUCCEEDED or FAILED.
+        ///
+        /// Since vSphere API 9.0.0.0.
         end_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoStatus {
@@ -248,22 +282,32 @@ impl<'de> serde::Deserialize<'de> for Info {
     }
 }
 
-/// The `CustomizationLive.RunSpec` class contains specification information and authentication that have to be applied to a running virtual machine in the `com.vmware.vcenter.vm.guest.customization_live.run$task` method
+/// The [`RunSpec`](crate::vcenter::vm::guest::customization_live::RunSpec) structure contains specification information and authentication that have to be applied to a running virtual machine in the [`CustomizationLive::run_task`](crate::vcenter::vm::guest::CustomizationLive::run_task) method
 ///
-/// `name` or `spec` only supports to be configured as `com.vmware.vcenter.guest.configuration_spec.linux_config`, also the `com.vmware.vcenter.guest.linux_configuration.script_text` is not supported yet. This class was added in vSphere API 9.0.0.0.
+/// `name` or `spec` only supports to be configured as [`ConfigurationSpec::linux_config`](crate::vcenter::guest::ConfigurationSpec::linux_config), also the [`LinuxConfiguration::script_text`](crate::vcenter::guest::LinuxConfiguration::script_text) is not supported yet.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.vm.guest.customization_live.run_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RunSpec {
-    /// The name of the customization specification that has been retrieved from the virtual center inventory and applied for the virtual machine. Either `name` or `spec` should be specified, `name` and `spec` can not be None at the same time. If both `name` and `spec` are specified, `name` will be used by default. This attribute was added in vSphere API 9.0.0.0.
+    /// The name of the customization specification that has been retrieved from the virtual center inventory and applied for the virtual machine. Either `name` or `spec` should be specified, `name` and `spec` can not be `None` at the same time. If both `name` and `spec` are specified, `name` will be used by default.
     ///
-    /// if `spec` is None when executing `com.vmware.vcenter.vm.guest.customization_live.run$task` method, then `name` should be specified.
+    /// if `spec` is `None` when executing [`CustomizationLive::run_task`](crate::vcenter::vm::guest::CustomizationLive::run_task) method, then `name` should be specified.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The customization specification that has to be applied for the virtual machine. Either `name` or `spec` should be specified. `name` and `spec` can not be None at the same time. If `name` and `spec` are specified, `name` will be used by default. This attribute was added in vSphere API 9.0.0.0. if `name` is None when executing `com.vmware.vcenter.vm.guest.customization_live.run$task` method, then `spec` should be specified.
+    /// The customization specification that has to be applied for the virtual machine. Either `name` or `spec` should be specified. `name` and `spec` can not be `None` at the same time. If `name` and `spec` are specified, `name` will be used by default. if `name` is `None` when executing [`CustomizationLive::run_task`](crate::vcenter::vm::guest::CustomizationLive::run_task) method, then `spec` should be specified.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<crate::vcenter::guest::CustomizationSpec>,
-    /// The guest authentication data. This attribute was added in vSphere API 9.0.0.0.
+    /// The guest authentication data.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub auth: GuestAuthentication,
 }
 

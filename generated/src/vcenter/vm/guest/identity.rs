@@ -6,20 +6,34 @@
 //!
 //! Compiled with the `vcenter-vm` feature.
 
-/// The `Identity.Info` class contains information describing the guest operating system identification. This class was added in vSphere API 6.7.
+/// The [`Info`](crate::vcenter::vm::guest::identity::Info) structure contains information describing the guest operating system identification.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.vcenter.vm.guest.identity.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Guest operating system identifier (short name). This attribute was added in vSphere API 6.7.
+    /// Guest operating system identifier (short name).
+    ///
+    /// Since vSphere API 6.7.
     pub name: crate::vcenter::vm::GuestOs,
-    /// Guest operating system family. This attribute was added in vSphere API 6.7.
+    /// Guest operating system family.
+    ///
+    /// Since vSphere API 6.7.
     pub family: crate::vcenter::vm::GuestOsFamily,
-    /// Guest operating system full name. This attribute was added in vSphere API 6.7.
+    /// Guest operating system full name.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Info::__missing_full_name")]
     pub full_name: crate::vapi::standard::LocalizableMessage,
-    /// Hostname of the guest operating system. This attribute was added in vSphere API 6.7.
+    /// Hostname of the guest operating system.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Info::__missing_host_name")]
     pub host_name: String,
-    /// IP address assigned by the guest operating system. This attribute was added in vSphere API 6.7. If None the guest does not have an IP address.
+    /// IP address assigned by the guest operating system. If `None` the guest does not have an IP address.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
 }

@@ -6,19 +6,31 @@
 //!
 //! Compiled with the `vcenter-vm` feature.
 
-/// The `LocalFilesystem.Info` class contains information about a local file system configured in the guest operating system. This class was added in vSphere API 6.7.
+/// The [`Info`](crate::vcenter::vm::guest::local_filesystem::Info) structure contains information about a local file system configured in the guest operating system.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.vcenter.vm.guest.local_filesystem.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Total capacity of the file system, in bytes. This attribute was added in vSphere API 6.7.
+    /// Total capacity of the file system, in bytes.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Info::__missing_capacity")]
     pub capacity: i64,
-    /// Free space on the file system, in bytes. This attribute was added in vSphere API 6.7.
+    /// Free space on the file system, in bytes.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Info::__missing_free_space")]
     pub free_space: i64,
-    /// Filesystem type, if known. For example, ext3 or NTFS. This attribute was added in vSphere API 7.0.0.0. set if VMware Tools reports a value.
+    /// Filesystem type, if known. For example, ext3 or NTFS. set if VMware Tools reports a value.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filesystem: Option<String>,
-    /// VirtualDisks backing the guest partition, if known. This attribute was added in vSphere API 7.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// VirtualDisks backing the guest partition, if known. This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mappings: Option<Vec<VirtualDiskMapping>>,
 }
@@ -54,12 +66,19 @@ impl Info {
     }
 }
 
-/// Describes the virtual disk backing a local guest disk. This class was added in vSphere API 7.0.0.0.
+/// Describes the virtual disk backing a local guest disk.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.vm.guest.local_filesystem.virtual_disk_mapping`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VirtualDiskMapping {
-    /// The virtual disk. This attribute was added in vSphere API 7.0.0.0.
+    /// The virtual disk.
     ///
     /// Identifier of a `com.vmware.vcenter.vm.hardware.Disk` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub disk: crate::ids::DiskId,
 }
 

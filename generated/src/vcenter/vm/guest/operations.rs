@@ -6,13 +6,21 @@
 //!
 //! Compiled with the `vcenter-vm` feature.
 
-/// Guest operating system operation status information. This class was added in vSphere API 7.0.2.0.
+/// Guest operating system operation status information.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure `com.vmware.vcenter.vm.guest.operations.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Guest operations availability. Whether or not the virtual machine is ready to process guest operations. This attribute was added in vSphere API 7.0.2.0.
+    /// Guest operations availability. Whether or not the virtual machine is ready to process guest operations.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default = "Info::__missing_guest_operations_ready")]
     pub guest_operations_ready: bool,
-    /// Interactive guest operations availability. Whether or not the virtual machine is ready to process interactive guest operations. This attribute was added in vSphere API 7.0.2.0.
+    /// Interactive guest operations availability. Whether or not the virtual machine is ready to process interactive guest operations.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default = "Info::__missing_interactive_guest_operations_ready")]
     pub interactive_guest_operations_ready: bool,
 }

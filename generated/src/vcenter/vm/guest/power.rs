@@ -6,12 +6,20 @@
 //!
 //! Compiled with the `vcenter-vm` feature.
 
-/// Information about the guest operating system power state. This class was added in vSphere API 6.7.
+/// Information about the guest operating system power state.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.vcenter.vm.guest.power.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The power state of the guest operating system. This attribute was added in vSphere API 6.7.
+    /// The power state of the guest operating system.
+    ///
+    /// Since vSphere API 6.7.
     pub state: State,
-    /// Flag indicating if the virtual machine is ready to process soft power operations. This attribute was added in vSphere API 6.7.
+    /// Flag indicating if the virtual machine is ready to process soft power operations.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Info::__missing_operations_ready")]
     pub operations_ready: bool,
 }
@@ -26,7 +34,12 @@ impl Info {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// Possible guest power states. This enumeration was added in vSphere API 6.7.
+    /// Possible guest power states.
+    ///
+    /// Since vSphere API 6.7.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.vm.guest.power.state`. Values this crate
+    /// does not know arrive as `Unknown` ([unknown values](crate#unknown-values)).
     pub enum State {
         /// The guest OS is running.
         Running = "RUNNING",

@@ -6,32 +6,46 @@
 //!
 //! Compiled with the `vcenter-vm` feature.
 
-/// The `Processes.CreateSpec` class describes the arguments to `com.vmware.vcenter.vm.guest.processes.create`. This class was added in vSphere API 7.0.2.0.
+/// The [`CreateSpec`](crate::vcenter::vm::guest::processes::CreateSpec) structure describes the arguments to [`Processes::create`](crate::vcenter::vm::guest::Processes::create).
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure `com.vmware.vcenter.vm.guest.processes.create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
     /// The absolute path to the program to start. For Linux guest operating systems, /bin/bash is used to start the program.
     ///
-    /// For Solaris guest operating systems, if /bin/bash exists, its used to start the program, otherwise /bin/sh is used. If /bin/sh is used, then the process ID returned by `com.vmware.vcenter.vm.guest.processes.create` will be that of the shell used to start the program, rather than the program itself, due to the differences in how /bin/sh and /bin/bash work. This PID will still be usable for watching the process with `com.vmware.vcenter.vm.guest.processes.list` to find its exit code and elapsed time.
+    /// For Solaris guest operating systems, if /bin/bash exists, its used to start the program, otherwise /bin/sh is used. If /bin/sh is used, then the process ID returned by [`Processes::create`](crate::vcenter::vm::guest::Processes::create) will be that of the shell used to start the program, rather than the program itself, due to the differences in how /bin/sh and /bin/bash work. This PID will still be usable for watching the process with [`Processes::list`](crate::vcenter::vm::guest::Processes::list) to find its exit code and elapsed time.
     ///
-    /// For Windows, no shell is used. Using a simple batch file instead by prepending `c:\windows\system32\cmd.exe /c` will allow stdio redirection to work if passed in the `arguments` parameter. This attribute was added in vSphere API 7.0.2.0.
+    /// For Windows, no shell is used. Using a simple batch file instead by prepending `c:\windows\system32\cmd.exe /c` will allow stdio redirection to work if passed in the `arguments` parameter.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default = "CreateSpec::__missing_path")]
     pub path: String,
     /// The arguments to the program. Characters which must be escaped to the shell should also be escaped in `arguments`.
     ///
     /// In Linux and Solaris guest operating systems, stdio redirection arguments may be used.
     ///
-    /// For Windows, stdio redirection can be added to the arguments if `path` is prefixed with `c:\windows\system32\cmd.exe /c`. This attribute was added in vSphere API 7.0.2.0. If None no arguments are passed to the program.
+    /// For Windows, stdio redirection can be added to the arguments if `path` is prefixed with `c:\windows\system32\cmd.exe /c`. If `None` no arguments are passed to the program.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arguments: Option<String>,
-    /// The absolute path of the working directory for the program to be run. VMware recommends explicitly setting the working directory for the program to be run. This attribute was added in vSphere API 7.0.2.0. If None or is an empty string, the behavior depends on the guest operating system. For Linux guest operating systems, if None or is an empty string, the working directory will be the home directory of the user associated with the guest authentication. For other guest operating systems, if None, the behavior is unspecified.
+    /// The absolute path of the working directory for the program to be run. VMware recommends explicitly setting the working directory for the program to be run. If `None` or is an empty string, the behavior depends on the guest operating system. For Linux guest operating systems, if `None` or is an empty string, the working directory will be the home directory of the user associated with the guest authentication. For other guest operating systems, if `None`, the behavior is unspecified.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub working_directory: Option<String>,
-    /// A map of environment variables, specified using the guest OS rules (for example `PATH, c:\bin;c:\windows\system32` or `LD_LIBRARY_PATH,/usr/lib:/lib`), to be set for the program being run. Note that these are not additions to the default environment variables; they define the complete set available to the program. This attribute was added in vSphere API 7.0.2.0. If None, the environment variables used are guest dependent defaults.
+    /// A map of environment variables, specified using the guest OS rules (for example `PATH, c:\bin;c:\windows\system32` or `LD_LIBRARY_PATH,/usr/lib:/lib`), to be set for the program being run. Note that these are not additions to the default environment variables; they define the complete set available to the program. If `None`, the environment variables used are guest dependent defaults.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment_variables: Option<
         vsphere_vapi_runtime::types::VapiMap<String, String>,
     >,
-    /// Makes any program window start minimized in Windows operating systems. Returns an error if set for non-Windows guests. This attribute was added in vSphere API 7.0.2.0. Defaults to false.
+    /// Makes any program window start minimized in Windows operating systems. Returns an error if set for non-Windows guests. Defaults to false.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_minimized: Option<bool>,
 }
@@ -58,24 +72,40 @@ impl CreateSpec {
     }
 }
 
-/// The `Processes.Info` class describes the state of a guest process. This class was added in vSphere API 7.0.2.0.
+/// The [`Info`](crate::vcenter::vm::guest::processes::Info) structure describes the state of a guest process.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure `com.vmware.vcenter.vm.guest.processes.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The process name. This attribute was added in vSphere API 7.0.2.0.
+    /// The process name.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default = "Info::__missing_name")]
     pub name: String,
-    /// The process owner. This attribute was added in vSphere API 7.0.2.0.
+    /// The process owner.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default = "Info::__missing_owner")]
     pub owner: String,
-    /// The full command line of the process. This attribute was added in vSphere API 7.0.2.0.
+    /// The full command line of the process.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default = "Info::__missing_command")]
     pub command: String,
-    /// The start time of the process. This attribute was added in vSphere API 7.0.2.0.
+    /// The start time of the process.
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub started: vsphere_vapi_runtime::types::DateTime,
-    /// If the process was started using `com.vmware.vcenter.vm.guest.processes.create` then the process completion time will be available if queried within 5 minutes after it completes. This attribute was added in vSphere API 7.0.2.0. Set if the process was started with `com.vmware.vcenter.vm.guest.processes.create` and has recently exited.
+    /// If the process was started using [`Processes::create`](crate::vcenter::vm::guest::Processes::create) then the process completion time will be available if queried within 5 minutes after it completes. Set if the process was started with [`Processes::create`](crate::vcenter::vm::guest::Processes::create) and has recently exited.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// If the process was started using `com.vmware.vcenter.vm.guest.processes.create` then the process exit code will be available if queried within 5 minutes after it completes. This attribute was added in vSphere API 7.0.2.0. Set if the process was started with `com.vmware.vcenter.vm.guest.processes.create` and has recently exited.
+    /// If the process was started using [`Processes::create`](crate::vcenter::vm::guest::Processes::create) then the process exit code will be available if queried within 5 minutes after it completes. Set if the process was started with [`Processes::create`](crate::vcenter::vm::guest::Processes::create) and has recently exited.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exit_code: Option<i64>,
 }
@@ -103,10 +133,16 @@ impl Info {
     }
 }
 
-/// The `Processes.ProcessErrorDetails` class describes additional error information for process operations. This class was added in vSphere API 7.0.2.0.
+/// The [`ProcessErrorDetails`](crate::vcenter::vm::guest::processes::ProcessErrorDetails) structure describes additional error information for process operations.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure `com.vmware.vcenter.vm.guest.processes.process_error_details`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProcessErrorDetails {
-    /// The process associated with the error. This attribute was added in vSphere API 7.0.2.0.
+    /// The process associated with the error.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default = "ProcessErrorDetails::__missing_pid")]
     pub pid: i64,
 }
@@ -120,22 +156,36 @@ impl ProcessErrorDetails {
     }
 }
 
-/// The `Processes.Summary` class describes the state of a guest process. This class was added in vSphere API 7.0.2.0.
+/// The [`Summary`](crate::vcenter::vm::guest::processes::Summary) structure describes the state of a guest process.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure `com.vmware.vcenter.vm.guest.processes.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// The process name. This attribute was added in vSphere API 7.0.2.0.
+    /// The process name.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default = "Summary::__missing_name")]
     pub name: String,
-    /// The process ID. This attribute was added in vSphere API 7.0.2.0.
+    /// The process ID.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default = "Summary::__missing_pid")]
     pub pid: i64,
-    /// The process owner. This attribute was added in vSphere API 7.0.2.0.
+    /// The process owner.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default = "Summary::__missing_owner")]
     pub owner: String,
-    /// The full command line of the process. This attribute was added in vSphere API 7.0.2.0.
+    /// The full command line of the process.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default = "Summary::__missing_command")]
     pub command: String,
-    /// The start time of the process. This attribute was added in vSphere API 7.0.2.0.
+    /// The start time of the process.
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub started: vsphere_vapi_runtime::types::DateTime,
 }
 

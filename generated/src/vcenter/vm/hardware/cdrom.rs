@@ -6,7 +6,9 @@
 //!
 //! Compiled with the `vcenter-vm` feature.
 
-/// The `Cdrom.BackingInfo` class contains information about the physical resource backing a virtual CD-ROM device.
+/// The [`BackingInfo`](crate::vcenter::vm::hardware::cdrom::BackingInfo) structure contains information about the physical resource backing a virtual CD-ROM device.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.cdrom.backing_info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BackingInfo {
     /// Backing type for the virtual CD-ROM device.
@@ -15,9 +17,10 @@ pub struct BackingInfo {
     pub r#type: BackingInfoType,
 }
 
-/// The `type` tag of [`BackingInfo`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `BackingInfoType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`BackingInfo`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `BackingInfoType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -29,7 +32,7 @@ pub enum BackingInfoType {
     },
     /// Virtual CD-ROM device is backed by a device on the host where the virtual machine is running.
     HostDevice {
-        /// Name of the host device backing the virtual CD-ROM device. This attribute will be None if `autoDetect` is true and the virtual CD-ROM device is not connected or no suitable device is available on the host.
+        /// Name of the host device backing the virtual CD-ROM device. This field will be `None` if `autoDetect` is true and the virtual CD-ROM device is not connected or no suitable device is available on the host.
         host_device: Option<String>,
         /// Flag indicating whether the virtual CD-ROM device is configured to automatically detect a suitable host device.
         auto_detect: Option<bool>,
@@ -41,8 +44,14 @@ pub enum BackingInfoType {
         /// Access type for the device backing.
         device_access_type: Option<DeviceAccessType>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl BackingInfoType {
@@ -225,7 +234,9 @@ impl<'de> serde::Deserialize<'de> for BackingInfo {
     }
 }
 
-/// The `Cdrom.BackingSpec` class provides a specification of the physical resource backing a virtual CD-ROM device.
+/// The [`BackingSpec`](crate::vcenter::vm::hardware::cdrom::BackingSpec) structure provides a specification of the physical resource backing a virtual CD-ROM device.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.cdrom.backing_spec`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BackingSpec {
     /// Backing type for the virtual CD-ROM device.
@@ -234,9 +245,10 @@ pub struct BackingSpec {
     pub r#type: BackingSpecType,
 }
 
-/// The `type` tag of [`BackingSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `BackingSpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`BackingSpec`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `BackingSpecType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -248,18 +260,24 @@ pub enum BackingSpecType {
     },
     /// Virtual CD-ROM device is backed by a device on the host where the virtual machine is running.
     HostDevice {
-        /// Name of the device that should be used as the virtual CD-ROM device backing. If None, the virtual CD-ROM device will be configured to automatically detect a suitable host device.
+        /// Name of the device that should be used as the virtual CD-ROM device backing. If `None`, the virtual CD-ROM device will be configured to automatically detect a suitable host device.
         host_device: Option<String>,
-        /// Access type for the device backing. If None, defaults to `com.vmware.vcenter.vm.hardware.cdrom.device_access_type.EMULATION`.
+        /// Access type for the device backing. If `None`, defaults to [`DeviceAccessType::Emulation`](crate::vcenter::vm::hardware::cdrom::DeviceAccessType::Emulation).
         device_access_type: Option<DeviceAccessType>,
     },
     /// Virtual CD-ROM device is backed by a device on the client that is connected to the virtual machine console.
     ClientDevice {
-        /// Access type for the device backing. If None, defaults to `com.vmware.vcenter.vm.hardware.cdrom.device_access_type.EMULATION`.
+        /// Access type for the device backing. If `None`, defaults to [`DeviceAccessType::Emulation`](crate::vcenter::vm::hardware::cdrom::DeviceAccessType::Emulation).
         device_access_type: Option<DeviceAccessType>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl BackingSpecType {
@@ -429,7 +447,11 @@ impl<'de> serde::Deserialize<'de> for BackingSpec {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Cdrom.BackingType` class defines the valid backing types for a virtual CD-ROM device.
+    /// The [`BackingType`](crate::vcenter::vm::hardware::cdrom::BackingType) enumeration defines the valid backing types for a virtual CD-ROM device.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.vm.hardware.cdrom.backing_type`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum BackingType {
         /// Virtual CD-ROM device is backed by an ISO file.
         IsoFile = "ISO_FILE",
@@ -441,40 +463,49 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Cdrom.CreateSpec` class provides a specification for the configuration of a newly-created virtual CD-ROM device.
+/// The [`CreateSpec`](crate::vcenter::vm::hardware::cdrom::CreateSpec) structure provides a specification for the configuration of a newly-created virtual CD-ROM device.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.cdrom.create_spec`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSpec {
-    /// Type of host bus adapter to which the device should be attached. If None, guest-specific default values will be used
+    /// Type of host bus adapter to which the device should be attached. If `None`, guest-specific default values will be used
     ///
     /// The variant carries the fields of its case (see [`CreateSpecType`]).
     pub r#type: Option<CreateSpecType>,
-    /// Physical resource backing for the virtual CD-ROM device. If None, defaults to automatic detection of a suitable host device.
+    /// Physical resource backing for the virtual CD-ROM device. If `None`, defaults to automatic detection of a suitable host device.
     pub backing: Option<BackingSpec>,
-    /// Flag indicating whether the virtual device should be connected whenever the virtual machine is powered on. Defaults to false if None.
+    /// Flag indicating whether the virtual device should be connected whenever the virtual machine is powered on. Defaults to false if `None`.
     pub start_connected: Option<bool>,
-    /// Flag indicating whether the guest can connect and disconnect the device. Defaults to false if None.
+    /// Flag indicating whether the guest can connect and disconnect the device. Defaults to false if `None`.
     pub allow_guest_control: Option<bool>,
 }
 
-/// The `type` tag of [`CreateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`CreateSpec`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `CreateSpecType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateSpecType {
     /// Cdrom is attached to an IDE adapter.
     Ide {
-        /// Address for attaching the device to a virtual IDE adapter. If None, the server will choose an available address; if none is available, the request will fail.
+        /// Address for attaching the device to a virtual IDE adapter. If `None`, the server will choose an available address; if none is available, the request will fail.
         ide: Option<crate::vcenter::vm::hardware::IdeAddressSpec>,
     },
     /// Cdrom is attached to a SATA adapter.
     Sata {
-        /// Address for attaching the device to a virtual SATA adapter. If None, the server will choose an available address; if none is available, the request will fail.
+        /// Address for attaching the device to a virtual SATA adapter. If `None`, the server will choose an available address; if none is available, the request will fail.
         sata: Option<crate::vcenter::vm::hardware::SataAddressSpec>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl CreateSpecType {
@@ -630,7 +661,11 @@ impl<'de> serde::Deserialize<'de> for CreateSpec {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Cdrom.DeviceAccessType` class defines the valid device access types for a physical device packing of a virtual CD-ROM device.
+    /// The [`DeviceAccessType`](crate::vcenter::vm::hardware::cdrom::DeviceAccessType) enumeration defines the valid device access types for a physical device packing of a virtual CD-ROM device.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.vm.hardware.cdrom.device_access_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum DeviceAccessType {
         /// ATAPI or SCSI device emulation.
         Emulation = "EMULATION",
@@ -643,7 +678,11 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Cdrom.HostBusAdapterType` class defines the valid types of host bus adapters that may be used for attaching a Cdrom to a virtual machine.
+    /// The [`HostBusAdapterType`](crate::vcenter::vm::hardware::cdrom::HostBusAdapterType) enumeration defines the valid types of host bus adapters that may be used for attaching a Cdrom to a virtual machine.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.vm.hardware.cdrom.host_bus_adapter_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum HostBusAdapterType {
         /// Cdrom is attached to an IDE adapter.
         Ide = "IDE",
@@ -653,7 +692,9 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Cdrom.Info` class contains information about a virtual CD-ROM device.
+/// The [`Info`](crate::vcenter::vm::hardware::cdrom::Info) structure contains information about a virtual CD-ROM device.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.cdrom.info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Type of host bus adapter to which the device is attached.
@@ -672,9 +713,10 @@ pub struct Info {
     pub allow_guest_control: bool,
 }
 
-/// The `type` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`Info`] together with the fields of its case: each variant
+/// carries exactly the fields the metamodel lists for that tag value. Tag values
+/// this crate does not know arrive as `InfoType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -689,8 +731,14 @@ pub enum InfoType {
         /// Address of device attached to a virtual SATA adapter.
         sata: Option<crate::vcenter::vm::hardware::SataAddressInfo>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoType {
@@ -855,7 +903,9 @@ impl<'de> serde::Deserialize<'de> for Info {
     }
 }
 
-/// The `Cdrom.Summary` class contains commonly used information about a virtual CD-ROM device.
+/// The [`Summary`](crate::vcenter::vm::hardware::cdrom::Summary) structure contains commonly used information about a virtual CD-ROM device.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.cdrom.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Identifier of the virtual CD-ROM device.
@@ -864,16 +914,18 @@ pub struct Summary {
     pub cdrom: crate::ids::CdromId,
 }
 
-/// The `Cdrom.UpdateSpec` class describes the updates to be made to the configuration of a virtual CD-ROM device.
+/// The [`UpdateSpec`](crate::vcenter::vm::hardware::cdrom::UpdateSpec) structure describes the updates to be made to the configuration of a virtual CD-ROM device.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.cdrom.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// Physical resource backing for the virtual CD-ROM device. This attribute may only be modified if the virtual machine is not powered on or the virtual CD-ROM device is not connected. If None, the value is unchanged.
+    /// Physical resource backing for the virtual CD-ROM device. This field may only be modified if the virtual machine is not powered on or the virtual CD-ROM device is not connected. If `None`, the value is unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backing: Option<BackingSpec>,
-    /// Flag indicating whether the virtual device should be connected whenever the virtual machine is powered on. If None, the value is unchanged.
+    /// Flag indicating whether the virtual device should be connected whenever the virtual machine is powered on. If `None`, the value is unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_connected: Option<bool>,
-    /// Flag indicating whether the guest can connect and disconnect the device. If None, the value is unchanged.
+    /// Flag indicating whether the guest can connect and disconnect the device. If `None`, the value is unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_guest_control: Option<bool>,
 }

@@ -6,7 +6,9 @@
 //!
 //! Compiled with the `vcenter-vm` feature.
 
-/// The `Cpu.Info` class contains CPU-related information about a virtual machine.
+/// The [`Info`](crate::vcenter::vm::hardware::cpu::Info) structure contains CPU-related information about a virtual machine.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.cpu.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Number of CPU cores.
@@ -61,27 +63,29 @@ impl ::vsphere_vapi_runtime::de::Zero for Info {
     }
 }
 
-/// The `Cpu.UpdateSpec` class describes the updates to be made to the CPU-related settings of a virtual machine.
+/// The [`UpdateSpec`](crate::vcenter::vm::hardware::cpu::UpdateSpec) structure describes the updates to be made to the CPU-related settings of a virtual machine.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.cpu.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
     /// New number of CPU cores. The number of CPU cores in the virtual machine must be a multiple of the number of cores per socket.
     ///
     /// The supported range of CPU counts is constrained by the configured guest operating system and virtual hardware version of the virtual machine.
     ///
-    /// If the virtual machine is running, the number of CPU cores may only be increased if `com.vmware.vcenter.vm.hardware.cpu.info.hot_add_enabled` is true, and may only be decreased if `com.vmware.vcenter.vm.hardware.cpu.info.hot_remove_enabled` is true. If None, the value is unchanged.
+    /// If the virtual machine is running, the number of CPU cores may only be increased if [`Info::hot_add_enabled`](crate::vcenter::vm::hardware::cpu::Info::hot_add_enabled) is true, and may only be decreased if [`Info::hot_remove_enabled`](crate::vcenter::vm::hardware::cpu::Info::hot_remove_enabled) is true. If `None`, the value is unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
-    /// New number of CPU cores per socket. The number of CPU cores in the virtual machine must be a multiple of the number of cores per socket. If None, the value is unchanged.
+    /// New number of CPU cores per socket. The number of CPU cores in the virtual machine must be a multiple of the number of cores per socket. If `None`, the value is unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cores_per_socket: Option<i64>,
     /// Flag indicating whether adding CPUs while the virtual machine is running is enabled.
     ///
-    /// This attribute may only be modified if the virtual machine is powered off. If None, the value is unchanged.
+    /// This field may only be modified if the virtual machine is powered off. If `None`, the value is unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hot_add_enabled: Option<bool>,
     /// Flag indicating whether removing CPUs while the virtual machine is running is enabled.
     ///
-    /// This attribute may only be modified if the virtual machine is powered off. If None, the value is unchanged.
+    /// This field may only be modified if the virtual machine is powered off. If `None`, the value is unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hot_remove_enabled: Option<bool>,
 }

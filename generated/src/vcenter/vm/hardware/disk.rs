@@ -6,7 +6,9 @@
 //!
 //! Compiled with the `vcenter-vm` feature.
 
-/// The `Disk.BackingInfo` class contains information about the physical resource backing a virtual disk.
+/// The [`BackingInfo`](crate::vcenter::vm::hardware::disk::BackingInfo) structure contains information about the physical resource backing a virtual disk.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.disk.backing_info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BackingInfo {
     /// Backing type for the virtual disk.
@@ -15,9 +17,10 @@ pub struct BackingInfo {
     pub r#type: BackingInfoType,
 }
 
-/// The `type` tag of [`BackingInfo`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `BackingInfoType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`BackingInfo`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `BackingInfoType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -27,8 +30,14 @@ pub enum BackingInfoType {
         /// Path of the VMDK file backing the virtual disk.
         vmdk_file: Option<String>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl BackingInfoType {
@@ -149,7 +158,9 @@ impl<'de> serde::Deserialize<'de> for BackingInfo {
     }
 }
 
-/// The `Disk.BackingSpec` class provides a specification of the physical resource backing a virtual disk.
+/// The [`BackingSpec`](crate::vcenter::vm::hardware::disk::BackingSpec) structure provides a specification of the physical resource backing a virtual disk.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.disk.backing_spec`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BackingSpec {
     /// Backing type for the virtual disk.
@@ -158,9 +169,10 @@ pub struct BackingSpec {
     pub r#type: BackingSpecType,
 }
 
-/// The `type` tag of [`BackingSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `BackingSpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`BackingSpec`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `BackingSpecType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -170,8 +182,14 @@ pub enum BackingSpecType {
         /// Path of the VMDK file backing the virtual disk.
         vmdk_file: Option<String>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl BackingSpecType {
@@ -293,7 +311,11 @@ impl<'de> serde::Deserialize<'de> for BackingSpec {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Disk.BackingType` class defines the valid backing types for a virtual disk.
+    /// The [`BackingType`](crate::vcenter::vm::hardware::disk::BackingType) enumeration defines the valid backing types for a virtual disk.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.vm.hardware.disk.backing_type`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum BackingType {
         /// Virtual disk is backed by a VMDK file.
         VmdkFile = "VMDK_FILE",
@@ -301,48 +323,61 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Disk.CreateSpec` class provides a specification for the configuration of a newly-created virtual disk.
+/// The [`CreateSpec`](crate::vcenter::vm::hardware::disk::CreateSpec) structure provides a specification for the configuration of a newly-created virtual disk.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.disk.create_spec`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSpec {
-    /// Type of host bus adapter to which the device should be attached. If None, guest-specific default values will be used
+    /// Type of host bus adapter to which the device should be attached. If `None`, guest-specific default values will be used
     ///
     /// The variant carries the fields of its case (see [`CreateSpecType`]).
     pub r#type: Option<CreateSpecType>,
-    /// Existing physical resource backing for the virtual disk. Exactly one of `backing` or `newVmdk` must be specified. If None, the virtual disk will not be connected to an existing backing.
+    /// Existing physical resource backing for the virtual disk. Exactly one of `backing` or `newVmdk` must be specified. If `None`, the virtual disk will not be connected to an existing backing.
     pub backing: Option<BackingSpec>,
-    /// Specification for creating a new VMDK backing for the virtual disk. Exactly one of `backing` or `newVmdk` must be specified. If None, a new VMDK backing will not be created.
+    /// Specification for creating a new VMDK backing for the virtual disk. Exactly one of `backing` or `newVmdk` must be specified. If `None`, a new VMDK backing will not be created.
     pub new_vmdk: Option<VmdkCreateSpec>,
 }
 
-/// The `type` tag of [`CreateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`CreateSpec`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `CreateSpecType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateSpecType {
     /// Disk is attached to an IDE adapter.
     Ide {
-        /// Address for attaching the device to a virtual IDE adapter. If None, the server will choose an available address; if none is available, the request will fail.
+        /// Address for attaching the device to a virtual IDE adapter. If `None`, the server will choose an available address; if none is available, the request will fail.
         ide: Option<crate::vcenter::vm::hardware::IdeAddressSpec>,
     },
     /// Disk is attached to a SCSI adapter.
     Scsi {
-        /// Address for attaching the device to a virtual SCSI adapter. If None, the server will choose an available address; if none is available, the request will fail.
+        /// Address for attaching the device to a virtual SCSI adapter. If `None`, the server will choose an available address; if none is available, the request will fail.
         scsi: Option<crate::vcenter::vm::hardware::ScsiAddressSpec>,
     },
     /// Disk is attached to a SATA adapter.
     Sata {
-        /// Address for attaching the device to a virtual SATA adapter. If None, the server will choose an available address; if none is available, the request will fail.
+        /// Address for attaching the device to a virtual SATA adapter. If `None`, the server will choose an available address; if none is available, the request will fail.
         sata: Option<crate::vcenter::vm::hardware::SataAddressSpec>,
     },
-    /// Disk is attached to a NVMe adapter. This class attribute was added in vSphere API 7.0.0.1.
+    /// Disk is attached to a NVMe adapter.
+    ///
+    /// Since vSphere API 7.0.0.1.
     Nvme {
-        /// Address for attaching the device to a virtual NVMe adapter. This attribute was added in vSphere API 7.0.0.1. If None, the server will choose an available address; if none is available, the request will fail.
+        /// Address for attaching the device to a virtual NVMe adapter. If `None`, the server will choose an available address; if none is available, the request will fail.
+        ///
+        /// Since vSphere API 7.0.0.1.
         nvme: Option<crate::vcenter::vm::hardware::NvmeAddressSpec>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl CreateSpecType {
@@ -528,7 +563,11 @@ impl<'de> serde::Deserialize<'de> for CreateSpec {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Disk.HostBusAdapterType` class defines the valid types of host bus adapters that may be used for attaching a virtual storage device to a virtual machine.
+    /// The [`HostBusAdapterType`](crate::vcenter::vm::hardware::disk::HostBusAdapterType) enumeration defines the valid types of host bus adapters that may be used for attaching a virtual storage device to a virtual machine.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.vm.hardware.disk.host_bus_adapter_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum HostBusAdapterType {
         /// Disk is attached to an IDE adapter.
         Ide = "IDE",
@@ -536,13 +575,17 @@ vsphere_vapi_runtime::vapi_enum! {
         Scsi = "SCSI",
         /// Disk is attached to a SATA adapter.
         Sata = "SATA",
-        /// Disk is attached to a NVMe adapter. This class attribute was added in vSphere API 7.0.0.1.
+        /// Disk is attached to a NVMe adapter.
+        ///
+        /// Since vSphere API 7.0.0.1.
         Nvme = "NVME",
         @unknown Unknown
     }
 }
 
-/// The `Disk.Info` class contains information about a virtual disk.
+/// The [`Info`](crate::vcenter::vm::hardware::disk::Info) structure contains information about a virtual disk.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.disk.info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Device label.
@@ -553,13 +596,14 @@ pub struct Info {
     pub r#type: InfoType,
     /// Physical resource backing for the virtual disk.
     pub backing: BackingInfo,
-    /// Capacity of the virtual disk in bytes. If None, virtual disk is inaccessible or disk capacity is 0.
+    /// Capacity of the virtual disk in bytes. If `None`, virtual disk is inaccessible or disk capacity is 0.
     pub capacity: Option<i64>,
 }
 
-/// The `type` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`Info`] together with the fields of its case: each variant
+/// carries exactly the fields the metamodel lists for that tag value. Tag values
+/// this crate does not know arrive as `InfoType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -579,13 +623,23 @@ pub enum InfoType {
         /// Address of device attached to a virtual SATA adapter. Workaround for PR1459646
         sata: Option<crate::vcenter::vm::hardware::SataAddressInfo>,
     },
-    /// Disk is attached to a NVMe adapter. This class attribute was added in vSphere API 7.0.0.1.
+    /// Disk is attached to a NVMe adapter.
+    ///
+    /// Since vSphere API 7.0.0.1.
     Nvme {
-        /// Address of device attached to a virtual NVMe adapter. This attribute was added in vSphere API 7.0.0.1.
+        /// Address of device attached to a virtual NVMe adapter.
+        ///
+        /// Since vSphere API 7.0.0.1.
         nvme: Option<crate::vcenter::vm::hardware::NvmeAddressInfo>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoType {
@@ -772,16 +826,24 @@ impl<'de> serde::Deserialize<'de> for Info {
     }
 }
 
-/// The `Disk.StoragePolicySpec` class contains information about the storage policy be associated with a VMDK file. This class was added in vSphere API 6.7.
+/// The [`StoragePolicySpec`](crate::vcenter::vm::hardware::disk::StoragePolicySpec) structure contains information about the storage policy be associated with a VMDK file.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.disk.storage_policy_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StoragePolicySpec {
-    /// Identifier of the storage policy which should be associated with the VMDK file. This attribute was added in vSphere API 6.7.
+    /// Identifier of the storage policy which should be associated with the VMDK file.
     ///
     /// Identifier of a `com.vmware.vcenter.StoragePolicy` resource.
+    ///
+    /// Since vSphere API 6.7.
     pub policy: crate::ids::StoragePolicyId,
 }
 
-/// The `Disk.Summary` class contains commonly used information about a virtual disk.
+/// The [`Summary`](crate::vcenter::vm::hardware::disk::Summary) structure contains commonly used information about a virtual disk.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.disk.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Identifier of the virtual Disk.
@@ -790,24 +852,30 @@ pub struct Summary {
     pub disk: crate::ids::DiskId,
 }
 
-/// The `Disk.UpdateSpec` class describes the updates to be made to the configuration of a virtual disk.
+/// The [`UpdateSpec`](crate::vcenter::vm::hardware::disk::UpdateSpec) structure describes the updates to be made to the configuration of a virtual disk.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.disk.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// Physical resource backing for the virtual disk. This attribute may only be modified if the virtual machine is not powered on. If None, the value is unchanged.
+    /// Physical resource backing for the virtual disk. This field may only be modified if the virtual machine is not powered on. If `None`, the value is unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backing: Option<BackingSpec>,
 }
 
-/// The `Disk.VmdkCreateSpec` class provides a specification for creating a new VMDK file to be used as a backing for a virtual disk. The virtual disk will be stored in the same directory as the virtual machine's configuration file.
+/// The [`VmdkCreateSpec`](crate::vcenter::vm::hardware::disk::VmdkCreateSpec) structure provides a specification for creating a new VMDK file to be used as a backing for a virtual disk. The virtual disk will be stored in the same directory as the virtual machine's configuration file.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.disk.vmdk_create_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VmdkCreateSpec {
-    /// Base name of the VMDK file. The name should not include the '.vmdk' file extension. If None, a name (derived from the name of the virtual machine) will be chosen by the server.
+    /// Base name of the VMDK file. The name should not include the '.vmdk' file extension. If `None`, a name (derived from the name of the virtual machine) will be chosen by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Capacity of the virtual disk backing in bytes. If None, defaults to a guest-specific capacity.
+    /// Capacity of the virtual disk backing in bytes. If `None`, defaults to a guest-specific capacity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<i64>,
-    /// The `Disk.StoragePolicySpec` class contains information about the storage policy that is to be associated the with VMDK file. This attribute was added in vSphere API 6.7. If None the default storage policy of the target datastore (if applicable) is applied. Currently a default storage policy is only supported by object based datastores : VVol & vSAN. For non- object datastores, if None then no storage policy would be associated with the VMDK file.
+    /// The [`StoragePolicySpec`](crate::vcenter::vm::hardware::disk::StoragePolicySpec) structure contains information about the storage policy that is to be associated the with VMDK file. If `None` the default storage policy of the target datastore (if applicable) is applied. Currently a default storage policy is only supported by object based datastores : VVol & vSAN. For non- object datastores, if `None` then no storage policy would be associated with the VMDK file.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_policy: Option<StoragePolicySpec>,
 }

@@ -6,7 +6,9 @@
 //!
 //! Compiled with the `vcenter-vm` feature.
 
-/// The `Ethernet.BackingInfo` class contains information about the physical resource backing a virtual Ethernet adapter.
+/// The [`BackingInfo`](crate::vcenter::vm::hardware::ethernet::BackingInfo) structure contains information about the physical resource backing a virtual Ethernet adapter.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.ethernet.backing_info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BackingInfo {
     /// Backing type for the virtual Ethernet adapter.
@@ -15,9 +17,10 @@ pub struct BackingInfo {
     pub r#type: BackingInfoType,
 }
 
-/// The `type` tag of [`BackingInfo`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `BackingInfoType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`BackingInfo`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `BackingInfoType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -26,7 +29,7 @@ pub enum BackingInfoType {
     StandardPortgroup {
         /// Identifier of the network backing the virtual Ethernet adapter.
         ///
-        /// If None, the identifier of the network backing could not be determined.
+        /// If `None`, the identifier of the network backing could not be determined.
         network: Option<String>,
         /// Name of the standard portgroup backing the virtual Ethernet adapter.
         network_name: Option<String>,
@@ -40,28 +43,34 @@ pub enum BackingInfoType {
     DistributedPortgroup {
         /// Identifier of the network backing the virtual Ethernet adapter.
         ///
-        /// If None, the identifier of the network backing could not be determined.
+        /// If `None`, the identifier of the network backing could not be determined.
         network: Option<String>,
         /// UUID of the distributed virtual switch that backs the virtual Ethernet adapter.
         distributed_switch_uuid: Option<String>,
-        /// Key of the distributed virtual port that backs the virtual Ethernet adapter. This attribute will be None if the virtual Ethernet device is not bound to a distributed virtual port; this can happen if the virtual machine is powered off or the virtual Ethernet device is not connected.
+        /// Key of the distributed virtual port that backs the virtual Ethernet adapter. This field will be `None` if the virtual Ethernet device is not bound to a distributed virtual port; this can happen if the virtual machine is powered off or the virtual Ethernet device is not connected.
         distributed_port: Option<String>,
-        /// Server-generated cookie that identifies the connection to the port. This cookie may be used to verify that the virtual machine is the rightful owner of the port. This attribute will be None if the virtual Ethernet device is not bound to a distributed virtual port; this can happen if the virtual machine is powered off or the virtual Ethernet device is not connected.
+        /// Server-generated cookie that identifies the connection to the port. This cookie may be used to verify that the virtual machine is the rightful owner of the port. This field will be `None` if the virtual Ethernet device is not bound to a distributed virtual port; this can happen if the virtual machine is powered off or the virtual Ethernet device is not connected.
         connection_cookie: Option<i64>,
     },
     /// Opaque network backing.
     OpaqueNetwork {
         /// Identifier of the network backing the virtual Ethernet adapter.
         ///
-        /// If None, the identifier of the network backing could not be determined.
+        /// If `None`, the identifier of the network backing could not be determined.
         network: Option<String>,
         /// Type of the opaque network that backs the virtual Ethernet adapter.
         opaque_network_type: Option<String>,
         /// Identifier of the opaque network that backs the virtual Ethernet adapter.
         opaque_network_id: Option<String>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl BackingInfoType {
@@ -317,7 +326,9 @@ impl<'de> serde::Deserialize<'de> for BackingInfo {
     }
 }
 
-/// The `Ethernet.BackingSpec` class provides a specification of the physical resource that backs a virtual Ethernet adapter.
+/// The [`BackingSpec`](crate::vcenter::vm::hardware::ethernet::BackingSpec) structure provides a specification of the physical resource that backs a virtual Ethernet adapter.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.ethernet.backing_spec`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BackingSpec {
     /// Backing type for the virtual Ethernet adapter.
@@ -326,9 +337,10 @@ pub struct BackingSpec {
     pub r#type: BackingSpecType,
 }
 
-/// The `type` tag of [`BackingSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `BackingSpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`BackingSpec`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `BackingSpecType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -344,7 +356,7 @@ pub enum BackingSpecType {
     DistributedPortgroup {
         /// Identifier of the network that backs the virtual Ethernet adapter.
         network: Option<String>,
-        /// Key of the distributed virtual port that backs the virtual Ethernet adapter. Depending on the type of the Portgroup, the port may be specified using this field. If the portgroup type is early-binding (also known as static), a port is assigned when the Ethernet adapter is configured to use the port. The port may be either automatically or specifically assigned based on the value of this attribute. If the portgroup type is ephemeral, the port is created and assigned to a virtual machine when it is powered on and the Ethernet adapter is connected. This attribute cannot be specified as no free ports exist before use. May be used to specify a port when the network specified on the `network` attribute is a static or early binding distributed portgroup. If None, the port will be automatically assigned to the Ethernet adapter based on the policy embodied by the portgroup type.
+        /// Key of the distributed virtual port that backs the virtual Ethernet adapter. Depending on the type of the Portgroup, the port may be specified using this field. If the portgroup type is early-binding (also known as static), a port is assigned when the Ethernet adapter is configured to use the port. The port may be either automatically or specifically assigned based on the value of this field. If the portgroup type is ephemeral, the port is created and assigned to a virtual machine when it is powered on and the Ethernet adapter is connected. This field cannot be specified as no free ports exist before use. May be used to specify a port when the network specified on the `network` field is a static or early binding distributed portgroup. If `None`, the port will be automatically assigned to the Ethernet adapter based on the policy embodied by the portgroup type.
         distributed_port: Option<String>,
     },
     /// Opaque network backing.
@@ -352,8 +364,14 @@ pub enum BackingSpecType {
         /// Identifier of the network that backs the virtual Ethernet adapter.
         network: Option<String>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl BackingSpecType {
@@ -516,7 +534,11 @@ impl<'de> serde::Deserialize<'de> for BackingSpec {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Ethernet.BackingType` class defines the valid backing types for a virtual Ethernet adapter.
+    /// The [`BackingType`](crate::vcenter::vm::hardware::ethernet::BackingType) enumeration defines the valid backing types for a virtual Ethernet adapter.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.vm.hardware.ethernet.backing_type`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum BackingType {
         /// vSphere standard portgroup network backing.
         StandardPortgroup = "STANDARD_PORTGROUP",
@@ -530,32 +552,35 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Ethernet.CreateSpec` class provides a specification for the configuration of a newly-created virtual Ethernet adapter.
+/// The [`CreateSpec`](crate::vcenter::vm::hardware::ethernet::CreateSpec) structure provides a specification for the configuration of a newly-created virtual Ethernet adapter.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.ethernet.create_spec`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSpec {
-    /// Ethernet adapter emulation type. If None, defaults to a guest-specific type.
+    /// Ethernet adapter emulation type. If `None`, defaults to a guest-specific type.
     ///
     /// The variant carries the fields of its case (see [`CreateSpecType`]).
     pub r#type: Option<CreateSpecType>,
-    /// MAC address type. If None, defaults to `com.vmware.vcenter.vm.hardware.ethernet.mac_address_type.GENERATED`.
+    /// MAC address type. If `None`, defaults to [`MacAddressType::Generated`](crate::vcenter::vm::hardware::ethernet::MacAddressType::Generated).
     ///
     /// The variant carries the fields of its case (see [`CreateSpecMacType`]).
     pub mac_type: Option<CreateSpecMacType>,
-    /// Address of the virtual Ethernet adapter on the PCI bus. If the PCI address is invalid, the server will change when it the VM is started or as the device is hot added. If None, the server will choose an available address when the virtual machine is powered on.
+    /// Address of the virtual Ethernet adapter on the PCI bus. If the PCI address is invalid, the server will change when it the VM is started or as the device is hot added. If `None`, the server will choose an available address when the virtual machine is powered on.
     pub pci_slot_number: Option<i64>,
-    /// Flag indicating whether wake-on-LAN is enabled on this virtual Ethernet adapter. Defaults to false if None.
+    /// Flag indicating whether wake-on-LAN is enabled on this virtual Ethernet adapter. Defaults to false if `None`.
     pub wake_on_lan_enabled: Option<bool>,
-    /// Physical resource backing for the virtual Ethernet adapter. If None, the system may try to find an appropriate backing. If one is not found, the request will fail.
+    /// Physical resource backing for the virtual Ethernet adapter. If `None`, the system may try to find an appropriate backing. If one is not found, the request will fail.
     pub backing: Option<BackingSpec>,
-    /// Flag indicating whether the virtual device should be connected whenever the virtual machine is powered on. Defaults to false if None.
+    /// Flag indicating whether the virtual device should be connected whenever the virtual machine is powered on. Defaults to false if `None`.
     pub start_connected: Option<bool>,
-    /// Flag indicating whether the guest can connect and disconnect the device. Defaults to false if None.
+    /// Flag indicating whether the guest can connect and disconnect the device. Defaults to false if `None`.
     pub allow_guest_control: Option<bool>,
 }
 
-/// The `type` tag of [`CreateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`CreateSpec`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `CreateSpecType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -572,13 +597,21 @@ pub enum CreateSpecType {
     Vmxnet2,
     /// VMware Vmxnet3 virtual Ethernet adapter.
     Vmxnet3 {
-        /// Flag indicating whether Universal Pass-Through (UPT) compatibility is enabled on this virtual Ethernet adapter. If None, UPT will not be enabled on the newly-created virtual Ethernet adapter.
+        /// Flag indicating whether Universal Pass-Through (UPT) compatibility is enabled on this virtual Ethernet adapter. If `None`, UPT will not be enabled on the newly-created virtual Ethernet adapter.
         upt_compatibility_enabled: Option<bool>,
-        /// Flag indicating whether Uniform Pass-through version 2(UPTv2) compatibility is enabled on this network adapter. To enable this feature, the network adapter must connect to a network backed by DPU (Data Processing Unit) and network offloading must be enabled on the network. This attribute was added in vSphere API 8.0.0.1. If None, UPTv2 will not be enabled on the newly-created virtual Ethernet adapter.
+        /// Flag indicating whether Uniform Pass-through version 2(UPTv2) compatibility is enabled on this network adapter. To enable this feature, the network adapter must connect to a network backed by DPU (Data Processing Unit) and network offloading must be enabled on the network. If `None`, UPTv2 will not be enabled on the newly-created virtual Ethernet adapter.
+        ///
+        /// Since vSphere API 8.0.0.1.
         upt_v2_compatibility_enabled: Option<bool>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl CreateSpecType {
@@ -634,9 +667,10 @@ impl CreateSpecType {
     }
 }
 
-/// The `mac_type` tag of [`CreateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `mac_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecMacType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `mac_type` tag of [`CreateSpec`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `CreateSpecMacType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -650,8 +684,14 @@ pub enum CreateSpecMacType {
     Generated,
     /// MAC address is assigned by vCenter Server.
     Assigned,
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl CreateSpecMacType {
@@ -865,7 +905,11 @@ impl<'de> serde::Deserialize<'de> for CreateSpec {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Ethernet.EmulationType` class defines the valid emulation types for a virtual Ethernet adapter.
+    /// The [`EmulationType`](crate::vcenter::vm::hardware::ethernet::EmulationType) enumeration defines the valid emulation types for a virtual Ethernet adapter.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.vm.hardware.ethernet.emulation_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum EmulationType {
         /// E1000 ethernet adapter.
         E1000 = "E1000",
@@ -883,7 +927,9 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Ethernet.Info` class contains information about a virtual Ethernet adapter.
+/// The [`Info`](crate::vcenter::vm::hardware::ethernet::Info) structure contains information about a virtual Ethernet adapter.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.ethernet.info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Device label.
@@ -894,9 +940,9 @@ pub struct Info {
     pub r#type: InfoType,
     /// MAC address type.
     pub mac_type: MacAddressType,
-    /// MAC address. May be None if `com.vmware.vcenter.vm.hardware.ethernet.info.mac_type` is `com.vmware.vcenter.vm.hardware.ethernet.mac_address_type.MANUAL` and has not been specified, or if `com.vmware.vcenter.vm.hardware.ethernet.info.mac_type` is `com.vmware.vcenter.vm.hardware.ethernet.mac_address_type.GENERATED` and the virtual machine has never been powered on since the Ethernet adapter was created.
+    /// MAC address. May be `None` if [`Info::mac_type`](crate::vcenter::vm::hardware::ethernet::Info::mac_type) is [`MacAddressType::Manual`](crate::vcenter::vm::hardware::ethernet::MacAddressType::Manual) and has not been specified, or if [`Info::mac_type`](crate::vcenter::vm::hardware::ethernet::Info::mac_type) is [`MacAddressType::Generated`](crate::vcenter::vm::hardware::ethernet::MacAddressType::Generated) and the virtual machine has never been powered on since the Ethernet adapter was created.
     pub mac_address: Option<String>,
-    /// Address of the virtual Ethernet adapter on the PCI bus. If the PCI address is invalid, the server will change it when the VM is started or as the device is hot added. May be None if the virtual machine has never been powered on since the adapter was created.
+    /// Address of the virtual Ethernet adapter on the PCI bus. If the PCI address is invalid, the server will change it when the VM is started or as the device is hot added. May be `None` if the virtual machine has never been powered on since the adapter was created.
     pub pci_slot_number: Option<i64>,
     /// Flag indicating whether wake-on-LAN is enabled on this virtual Ethernet adapter.
     pub wake_on_lan_enabled: bool,
@@ -910,9 +956,10 @@ pub struct Info {
     pub allow_guest_control: bool,
 }
 
-/// The `type` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`Info`] together with the fields of its case: each variant
+/// carries exactly the fields the metamodel lists for that tag value. Tag values
+/// this crate does not know arrive as `InfoType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -931,11 +978,19 @@ pub enum InfoType {
     Vmxnet3 {
         /// Flag indicating whether Universal Pass-Through (UPT) compatibility is enabled on this virtual Ethernet adapter.
         upt_compatibility_enabled: Option<bool>,
-        /// Flag indicates whether Uniform Pass-through version 2(UPTv2) compatibility is enabled on this network adapter. This attribute was added in vSphere API 8.0.0.1.
+        /// Flag indicates whether Uniform Pass-through version 2(UPTv2) compatibility is enabled on this network adapter.
+        ///
+        /// Since vSphere API 8.0.0.1.
         upt_v2_compatibility_enabled: Option<bool>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoType {
@@ -1144,7 +1199,11 @@ impl<'de> serde::Deserialize<'de> for Info {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Ethernet.MacAddressType` class defines the valid MAC address origins for a virtual Ethernet adapter.
+    /// The [`MacAddressType`](crate::vcenter::vm::hardware::ethernet::MacAddressType) enumeration defines the valid MAC address origins for a virtual Ethernet adapter.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.vm.hardware.ethernet.mac_address_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum MacAddressType {
         /// MAC address is assigned statically.
         Manual = "MANUAL",
@@ -1156,7 +1215,9 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Ethernet.Summary` class contains commonly used information about a virtual Ethernet adapter.
+/// The [`Summary`](crate::vcenter::vm::hardware::ethernet::Summary) structure contains commonly used information about a virtual Ethernet adapter.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.ethernet.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Identifier of the virtual Ethernet adapter.
@@ -1165,35 +1226,39 @@ pub struct Summary {
     pub nic: crate::ids::EthernetId,
 }
 
-/// The `Ethernet.UpdateSpec` class describes the updates to be made to the configuration of a virtual Ethernet adapter.
+/// The [`UpdateSpec`](crate::vcenter::vm::hardware::ethernet::UpdateSpec) structure describes the updates to be made to the configuration of a virtual Ethernet adapter.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.ethernet.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
     /// Flag indicating whether Universal Pass-Through (UPT) compatibility should be enabled on this virtual Ethernet adapter.
     ///
-    /// This attribute may be modified at any time, and changes will be applied the next time the virtual machine is powered on. If None, the value is unchanged. Must be None if the emulation type of the virtual Ethernet adapter is not `com.vmware.vcenter.vm.hardware.ethernet.emulation_type.VMXNET3`.
+    /// This field may be modified at any time, and changes will be applied the next time the virtual machine is powered on. If `None`, the value is unchanged. Must be `None` if the emulation type of the virtual Ethernet adapter is not [`EmulationType::Vmxnet3`](crate::vcenter::vm::hardware::ethernet::EmulationType::Vmxnet3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upt_compatibility_enabled: Option<bool>,
-    /// Flag indicates whether Uniform Pass-through version 2(UPTv2) compatibility is enabled on this network adapter. To enable this feature, the network adapter must connect to a network backed by DPU (Data Processing Unit) and network offloading must be enabled on the network. This attribute can be only modified when virtual machine is powered off. This attribute was added in vSphere API 8.0.0.1. If None, the value is unchanged. Must be None if the emulation type of the virtual Ethernet adapter is not `com.vmware.vcenter.vm.hardware.ethernet.emulation_type.VMXNET3`.
+    /// Flag indicates whether Uniform Pass-through version 2(UPTv2) compatibility is enabled on this network adapter. To enable this feature, the network adapter must connect to a network backed by DPU (Data Processing Unit) and network offloading must be enabled on the network. This field can be only modified when virtual machine is powered off. If `None`, the value is unchanged. Must be `None` if the emulation type of the virtual Ethernet adapter is not [`EmulationType::Vmxnet3`](crate::vcenter::vm::hardware::ethernet::EmulationType::Vmxnet3).
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upt_v2_compatibility_enabled: Option<bool>,
-    /// MAC address type. This attribute may be modified at any time, and changes will be applied the next time the virtual machine is powered on. If None, the value is unchanged.
+    /// MAC address type. This field may be modified at any time, and changes will be applied the next time the virtual machine is powered on. If `None`, the value is unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mac_type: Option<MacAddressType>,
-    /// MAC address. This attribute may be modified at any time, and changes will be applied the next time the virtual machine is powered on. If None, the value is unchanged. Must be specified if `com.vmware.vcenter.vm.hardware.ethernet.update_spec.mac_type` is `com.vmware.vcenter.vm.hardware.ethernet.mac_address_type.MANUAL`. Must be None if the MAC address type is not `com.vmware.vcenter.vm.hardware.ethernet.mac_address_type.MANUAL`.
+    /// MAC address. This field may be modified at any time, and changes will be applied the next time the virtual machine is powered on. If `None`, the value is unchanged. Must be specified if [`UpdateSpec::mac_type`](crate::vcenter::vm::hardware::ethernet::UpdateSpec::mac_type) is [`MacAddressType::Manual`](crate::vcenter::vm::hardware::ethernet::MacAddressType::Manual). Must be `None` if the MAC address type is not [`MacAddressType::Manual`](crate::vcenter::vm::hardware::ethernet::MacAddressType::Manual).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
     /// Flag indicating whether wake-on-LAN should be enabled on this virtual Ethernet adapter.
     ///
-    /// This attribute may be modified at any time, and changes will be applied the next time the virtual machine is powered on. If None, the value is unchanged.
+    /// This field may be modified at any time, and changes will be applied the next time the virtual machine is powered on. If `None`, the value is unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wake_on_lan_enabled: Option<bool>,
-    /// Physical resource backing for the virtual Ethernet adapter. This attribute may be modified at any time, and changes will be applied the next time the virtual machine is powered on. If None, the value is unchanged.
+    /// Physical resource backing for the virtual Ethernet adapter. This field may be modified at any time, and changes will be applied the next time the virtual machine is powered on. If `None`, the value is unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backing: Option<BackingSpec>,
-    /// Flag indicating whether the virtual device should be connected whenever the virtual machine is powered on. If None, the value is unchanged.
+    /// Flag indicating whether the virtual device should be connected whenever the virtual machine is powered on. If `None`, the value is unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_connected: Option<bool>,
-    /// Flag indicating whether the guest can connect and disconnect the device. If None, the value is unchanged.
+    /// Flag indicating whether the guest can connect and disconnect the device. If `None`, the value is unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_guest_control: Option<bool>,
 }

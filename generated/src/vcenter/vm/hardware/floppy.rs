@@ -6,7 +6,9 @@
 //!
 //! Compiled with the `vcenter-vm` feature.
 
-/// The `Floppy.BackingInfo` class contains information about the physical resource backing a virtual floppy drive.
+/// The [`BackingInfo`](crate::vcenter::vm::hardware::floppy::BackingInfo) structure contains information about the physical resource backing a virtual floppy drive.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.floppy.backing_info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BackingInfo {
     /// Backing type for the virtual floppy drive.
@@ -15,9 +17,10 @@ pub struct BackingInfo {
     pub r#type: BackingInfoType,
 }
 
-/// The `type` tag of [`BackingInfo`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `BackingInfoType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`BackingInfo`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `BackingInfoType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -29,15 +32,21 @@ pub enum BackingInfoType {
     },
     /// Virtual floppy drive is backed by a device on the host where the virtual machine is running.
     HostDevice {
-        /// Name of the host device backing the virtual floppy drive. This attribute will be None if `autoDetect` is true and the virtual floppy drive is not connected or no suitable device is available on the host.
+        /// Name of the host device backing the virtual floppy drive. This field will be `None` if `autoDetect` is true and the virtual floppy drive is not connected or no suitable device is available on the host.
         host_device: Option<String>,
         /// Flag indicating whether the virtual floppy drive is configured to automatically detect a suitable host device.
         auto_detect: Option<bool>,
     },
     /// Virtual floppy drive is backed by a device on the client that is connected to the virtual machine console.
     ClientDevice,
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl BackingInfoType {
@@ -197,7 +206,9 @@ impl<'de> serde::Deserialize<'de> for BackingInfo {
     }
 }
 
-/// The `Floppy.BackingSpec` class provides a specification of the physical resource backing a virtual floppy drive.
+/// The [`BackingSpec`](crate::vcenter::vm::hardware::floppy::BackingSpec) structure provides a specification of the physical resource backing a virtual floppy drive.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.floppy.backing_spec`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BackingSpec {
     /// Backing type for the virtual floppy drive.
@@ -206,9 +217,10 @@ pub struct BackingSpec {
     pub r#type: BackingSpecType,
 }
 
-/// The `type` tag of [`BackingSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `BackingSpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`BackingSpec`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `BackingSpecType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -220,13 +232,19 @@ pub enum BackingSpecType {
     },
     /// Virtual floppy drive is backed by a device on the host where the virtual machine is running.
     HostDevice {
-        /// Name of the device that should be used as the virtual floppy drive backing. If None, the virtual floppy drive will be configured to automatically detect a suitable host device.
+        /// Name of the device that should be used as the virtual floppy drive backing. If `None`, the virtual floppy drive will be configured to automatically detect a suitable host device.
         host_device: Option<String>,
     },
     /// Virtual floppy drive is backed by a device on the client that is connected to the virtual machine console.
     ClientDevice,
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl BackingSpecType {
@@ -373,7 +391,11 @@ impl<'de> serde::Deserialize<'de> for BackingSpec {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Floppy.BackingType` class defines the valid backing types for a virtual floppy drive.
+    /// The [`BackingType`](crate::vcenter::vm::hardware::floppy::BackingType) enumeration defines the valid backing types for a virtual floppy drive.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.vm.hardware.floppy.backing_type`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum BackingType {
         /// Virtual floppy drive is backed by an image file.
         ImageFile = "IMAGE_FILE",
@@ -385,21 +407,25 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Floppy.CreateSpec` class provides a specification for the configuration of a newly-created virtual floppy drive.
+/// The [`CreateSpec`](crate::vcenter::vm::hardware::floppy::CreateSpec) structure provides a specification for the configuration of a newly-created virtual floppy drive.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.floppy.create_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// Physical resource backing for the virtual floppy drive. If None, defaults to automatic detection of a suitable host device.
+    /// Physical resource backing for the virtual floppy drive. If `None`, defaults to automatic detection of a suitable host device.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backing: Option<BackingSpec>,
-    /// Flag indicating whether the virtual device should be connected whenever the virtual machine is powered on. Defaults to false if None.
+    /// Flag indicating whether the virtual device should be connected whenever the virtual machine is powered on. Defaults to false if `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_connected: Option<bool>,
-    /// Flag indicating whether the guest can connect and disconnect the device. Defaults to false if None.
+    /// Flag indicating whether the guest can connect and disconnect the device. Defaults to false if `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_guest_control: Option<bool>,
 }
 
-/// The `Floppy.Info` class contains information about a virtual floppy drive.
+/// The [`Info`](crate::vcenter::vm::hardware::floppy::Info) structure contains information about a virtual floppy drive.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.floppy.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Device label.
@@ -440,7 +466,9 @@ impl Info {
     }
 }
 
-/// The `Floppy.Summary` class contains commonly used information about a virtual floppy drive.
+/// The [`Summary`](crate::vcenter::vm::hardware::floppy::Summary) structure contains commonly used information about a virtual floppy drive.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.floppy.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Identifier of the virtual floppy drive.
@@ -449,16 +477,18 @@ pub struct Summary {
     pub floppy: crate::ids::FloppyId,
 }
 
-/// The `Floppy.UpdateSpec` class describes the updates to be made to the configuration of a virtual floppy drive.
+/// The [`UpdateSpec`](crate::vcenter::vm::hardware::floppy::UpdateSpec) structure describes the updates to be made to the configuration of a virtual floppy drive.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.floppy.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// Physical resource backing for the virtual floppy drive. This attribute may only be modified if the virtual machine is not powered on or the virtual floppy drive is not connected. If None, the value is unchanged.
+    /// Physical resource backing for the virtual floppy drive. This field may only be modified if the virtual machine is not powered on or the virtual floppy drive is not connected. If `None`, the value is unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backing: Option<BackingSpec>,
-    /// Flag indicating whether the virtual device should be connected whenever the virtual machine is powered on. If None, the value is unchanged.
+    /// Flag indicating whether the virtual device should be connected whenever the virtual machine is powered on. If `None`, the value is unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_connected: Option<bool>,
-    /// Flag indicating whether the guest can connect and disconnect the device. If None, the value is unchanged.
+    /// Flag indicating whether the guest can connect and disconnect the device. If `None`, the value is unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_guest_control: Option<bool>,
 }

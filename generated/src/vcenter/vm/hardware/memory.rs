@@ -6,7 +6,9 @@
 //!
 //! Compiled with the `vcenter-vm` feature.
 
-/// The `Memory.Info` class contains memory-related information about a virtual machine.
+/// The [`Info`](crate::vcenter::vm::hardware::memory::Info) structure contains memory-related information about a virtual machine.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.memory.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Memory size in mebibytes.
@@ -17,14 +19,14 @@ pub struct Info {
     /// Some guest operating systems may consume more resources or perform less efficiently when they run on hardware that supports adding memory while the machine is running.
     #[serde(default = "Info::__missing_hot_add_enabled")]
     pub hot_add_enabled: bool,
-    /// Only set when `com.vmware.vcenter.vm.hardware.memory.info.hot_add_enabled` is true and the virtual machine is running.
+    /// Only set when [`Info::hot_add_enabled`](crate::vcenter::vm::hardware::memory::Info::hot_add_enabled) is true and the virtual machine is running.
     #[serde(
         rename = "hot_add_increment_size_MiB",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub hot_add_increment_size_mib: Option<i64>,
-    /// The maximum amount of memory, in mebibytes, that can be added to a running virtual machine. Only set when `com.vmware.vcenter.vm.hardware.memory.info.hot_add_enabled` is true and the virtual machine is running.
+    /// The maximum amount of memory, in mebibytes, that can be added to a running virtual machine. Only set when [`Info::hot_add_enabled`](crate::vcenter::vm::hardware::memory::Info::hot_add_enabled) is true and the virtual machine is running.
     #[serde(
         rename = "hot_add_limit_MiB",
         default,
@@ -75,19 +77,21 @@ impl Info {
     }
 }
 
-/// The `Memory.UpdateSpec` class describes the updates to be made to the memory-related settings of a virtual machine.
+/// The [`UpdateSpec`](crate::vcenter::vm::hardware::memory::UpdateSpec) structure describes the updates to be made to the memory-related settings of a virtual machine.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.memory.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
     /// New memory size in mebibytes. The supported range of memory sizes is constrained by the configured guest operating system and virtual hardware version of the virtual machine.
     ///
-    /// If the virtual machine is running, this value may only be changed if `com.vmware.vcenter.vm.hardware.memory.info.hot_add_enabled` is true, and the new memory size must satisfy the constraints specified by `com.vmware.vcenter.vm.hardware.memory.info.hot_add_increment_size_MiB` and `com.vmware.vcenter.vm.hardware.memory.info.hot_add_limit_MiB`. If None, the value is unchanged.
+    /// If the virtual machine is running, this value may only be changed if [`Info::hot_add_enabled`](crate::vcenter::vm::hardware::memory::Info::hot_add_enabled) is true, and the new memory size must satisfy the constraints specified by [`Info::hot_add_increment_size_mib`](crate::vcenter::vm::hardware::memory::Info::hot_add_increment_size_mib) and [`Info::hot_add_limit_mib`](crate::vcenter::vm::hardware::memory::Info::hot_add_limit_mib). If `None`, the value is unchanged.
     #[serde(rename = "size_MiB", default, skip_serializing_if = "Option::is_none")]
     pub size_mib: Option<i64>,
     /// Flag indicating whether adding memory while the virtual machine is running should be enabled.
     ///
     /// Some guest operating systems may consume more resources or perform less efficiently when they run on hardware that supports adding memory while the machine is running.
     ///
-    /// This attribute may only be modified if the virtual machine is not powered on. If None, the value is unchanged.
+    /// This field may only be modified if the virtual machine is not powered on. If `None`, the value is unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hot_add_enabled: Option<bool>,
 }

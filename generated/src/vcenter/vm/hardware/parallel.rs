@@ -6,7 +6,9 @@
 //!
 //! Compiled with the `vcenter-vm` feature.
 
-/// The `Parallel.BackingInfo` class contains information about the physical resource backing a virtual parallel port.
+/// The [`BackingInfo`](crate::vcenter::vm::hardware::parallel::BackingInfo) structure contains information about the physical resource backing a virtual parallel port.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.parallel.backing_info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BackingInfo {
     /// Backing type for the virtual parallel port.
@@ -15,9 +17,10 @@ pub struct BackingInfo {
     pub r#type: BackingInfoType,
 }
 
-/// The `type` tag of [`BackingInfo`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `BackingInfoType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`BackingInfo`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `BackingInfoType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -29,13 +32,19 @@ pub enum BackingInfoType {
     },
     /// Virtual parallel port is backed by a device on the host where the virtual machine is running.
     HostDevice {
-        /// Name of the device backing the virtual parallel port. This attribute will be None if `autoDetect` is true and the virtual parallel port is not connected or no suitable device is available on the host.
+        /// Name of the device backing the virtual parallel port. This field will be `None` if `autoDetect` is true and the virtual parallel port is not connected or no suitable device is available on the host.
         host_device: Option<String>,
         /// Flag indicating whether the virtual parallel port is configured to automatically detect a suitable host device.
         auto_detect: Option<bool>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl BackingInfoType {
@@ -188,7 +197,9 @@ impl<'de> serde::Deserialize<'de> for BackingInfo {
     }
 }
 
-/// The `Parallel.BackingSpec` class provides a specification of the physical resource backing a virtual parallel port.
+/// The [`BackingSpec`](crate::vcenter::vm::hardware::parallel::BackingSpec) structure provides a specification of the physical resource backing a virtual parallel port.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.parallel.backing_spec`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BackingSpec {
     /// Backing type for the virtual parallel port.
@@ -197,9 +208,10 @@ pub struct BackingSpec {
     pub r#type: BackingSpecType,
 }
 
-/// The `type` tag of [`BackingSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `BackingSpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`BackingSpec`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `BackingSpecType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -211,11 +223,17 @@ pub enum BackingSpecType {
     },
     /// Virtual parallel port is backed by a device on the host where the virtual machine is running.
     HostDevice {
-        /// Name of the device that should be used as the virtual parallel port backing. If None, the virtual parallel port will be configured to automatically detect a suitable host device.
+        /// Name of the device that should be used as the virtual parallel port backing. If `None`, the virtual parallel port will be configured to automatically detect a suitable host device.
         host_device: Option<String>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl BackingSpecType {
@@ -355,7 +373,11 @@ impl<'de> serde::Deserialize<'de> for BackingSpec {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Parallel.BackingType` class defines the valid backing types for a virtual parallel port.
+    /// The [`BackingType`](crate::vcenter::vm::hardware::parallel::BackingType) enumeration defines the valid backing types for a virtual parallel port.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.vm.hardware.parallel.backing_type`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum BackingType {
         /// Virtual parallel port is backed by a file.
         File = "FILE",
@@ -365,21 +387,25 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Parallel.CreateSpec` class provides a specification for the configuration of a newly-created virtual parallel port.
+/// The [`CreateSpec`](crate::vcenter::vm::hardware::parallel::CreateSpec) structure provides a specification for the configuration of a newly-created virtual parallel port.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.parallel.create_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// Physical resource backing for the virtual parallel port. If None, defaults to automatic detection of a suitable host device.
+    /// Physical resource backing for the virtual parallel port. If `None`, defaults to automatic detection of a suitable host device.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backing: Option<BackingSpec>,
-    /// Flag indicating whether the virtual device should be connected whenever the virtual machine is powered on. Defaults to false if None.
+    /// Flag indicating whether the virtual device should be connected whenever the virtual machine is powered on. Defaults to false if `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_connected: Option<bool>,
-    /// Flag indicating whether the guest can connect and disconnect the device. Defaults to false if None.
+    /// Flag indicating whether the guest can connect and disconnect the device. Defaults to false if `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_guest_control: Option<bool>,
 }
 
-/// The `Parallel.Info` class contains information about a virtual parallel port.
+/// The [`Info`](crate::vcenter::vm::hardware::parallel::Info) structure contains information about a virtual parallel port.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.parallel.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Device label.
@@ -420,7 +446,9 @@ impl Info {
     }
 }
 
-/// The `Parallel.Summary` class contains commonly used information about a virtual parallel port.
+/// The [`Summary`](crate::vcenter::vm::hardware::parallel::Summary) structure contains commonly used information about a virtual parallel port.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.parallel.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Identifier of the virtual parallel port.
@@ -429,16 +457,18 @@ pub struct Summary {
     pub port: crate::ids::ParallelPortId,
 }
 
-/// The `Parallel.UpdateSpec` class describes the updates to be made to the configuration of a virtual parallel port.
+/// The [`UpdateSpec`](crate::vcenter::vm::hardware::parallel::UpdateSpec) structure describes the updates to be made to the configuration of a virtual parallel port.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.parallel.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// Physical resource backing for the virtual parallel port. This attribute may only be modified if the virtual machine is not powered on or the virtual parallel port is not connected. If None, the value is unchanged.
+    /// Physical resource backing for the virtual parallel port. This field may only be modified if the virtual machine is not powered on or the virtual parallel port is not connected. If `None`, the value is unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backing: Option<BackingSpec>,
-    /// Flag indicating whether the virtual device should be connected whenever the virtual machine is powered on. If None, the value is unchanged.
+    /// Flag indicating whether the virtual device should be connected whenever the virtual machine is powered on. If `None`, the value is unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_connected: Option<bool>,
-    /// Flag indicating whether the guest can connect and disconnect the device. If None, the value is unchanged.
+    /// Flag indicating whether the guest can connect and disconnect the device. If `None`, the value is unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_guest_control: Option<bool>,
 }

@@ -6,7 +6,9 @@
 //!
 //! Compiled with the `vcenter-vm` feature.
 
-/// The `Serial.BackingInfo` class contains information about the physical resource backing a virtual serial port.
+/// The [`BackingInfo`](crate::vcenter::vm::hardware::serial::BackingInfo) structure contains information about the physical resource backing a virtual serial port.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.serial.backing_info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BackingInfo {
     /// Backing type for the virtual serial port.
@@ -15,9 +17,10 @@ pub struct BackingInfo {
     pub r#type: BackingInfoType,
 }
 
-/// The `type` tag of [`BackingInfo`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `BackingInfoType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`BackingInfo`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `BackingInfoType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -29,7 +32,7 @@ pub enum BackingInfoType {
     },
     /// Virtual serial port is backed by a device on the host where the virtual machine is running.
     HostDevice {
-        /// Name of the device backing the virtual serial port. This attribute will be None if `autoDetect` is true and the virtual serial port is not connected or no suitable device is available on the host.
+        /// Name of the device backing the virtual serial port. This field will be `None` if `autoDetect` is true and the virtual serial port is not connected or no suitable device is available on the host.
         host_device: Option<String>,
         /// Flag indicating whether the virtual serial port is configured to automatically detect a suitable host device.
         auto_detect: Option<bool>,
@@ -52,24 +55,30 @@ pub enum BackingInfoType {
     NetworkServer {
         /// URI specifying the location of the network service backing the virtual serial port.
         ///
-        /// * If `com.vmware.vcenter.vm.hardware.serial.backing_info.type` is `com.vmware.vcenter.vm.hardware.serial.backing_type.NETWORK_SERVER`, this attribute is the location used by clients to connect to this server. The hostname part of the URI should either be empty or should specify the address of the host on which the virtual machine is running.
-        /// * If `com.vmware.vcenter.vm.hardware.serial.backing_info.type` is `com.vmware.vcenter.vm.hardware.serial.backing_type.NETWORK_CLIENT`, this attribute is the location used by the virtual machine to connect to the remote server.
+        /// * If [`BackingInfo::type`](crate::vcenter::vm::hardware::serial::BackingInfo::type) is [`BackingType::NetworkServer`](crate::vcenter::vm::hardware::serial::BackingType::NetworkServer), this field is the location used by clients to connect to this server. The hostname part of the URI should either be empty or should specify the address of the host on which the virtual machine is running.
+        /// * If [`BackingInfo::type`](crate::vcenter::vm::hardware::serial::BackingInfo::type) is [`BackingType::NetworkClient`](crate::vcenter::vm::hardware::serial::BackingType::NetworkClient), this field is the location used by the virtual machine to connect to the remote server.
         network_location: Option<String>,
-        /// Proxy service that provides network access to the network backing. If set, the virtual machine initiates a connection with the proxy service and forwards the traffic to the proxy. If None, no proxy service is configured.
+        /// Proxy service that provides network access to the network backing. If set, the virtual machine initiates a connection with the proxy service and forwards the traffic to the proxy. If `None`, no proxy service is configured.
         proxy: Option<String>,
     },
     /// Virtual serial port is backed by a network client. This backing may be used to create a network-accessible serial port on the virtual machine, initiating a connection to a remote system.
     NetworkClient {
         /// URI specifying the location of the network service backing the virtual serial port.
         ///
-        /// * If `com.vmware.vcenter.vm.hardware.serial.backing_info.type` is `com.vmware.vcenter.vm.hardware.serial.backing_type.NETWORK_SERVER`, this attribute is the location used by clients to connect to this server. The hostname part of the URI should either be empty or should specify the address of the host on which the virtual machine is running.
-        /// * If `com.vmware.vcenter.vm.hardware.serial.backing_info.type` is `com.vmware.vcenter.vm.hardware.serial.backing_type.NETWORK_CLIENT`, this attribute is the location used by the virtual machine to connect to the remote server.
+        /// * If [`BackingInfo::type`](crate::vcenter::vm::hardware::serial::BackingInfo::type) is [`BackingType::NetworkServer`](crate::vcenter::vm::hardware::serial::BackingType::NetworkServer), this field is the location used by clients to connect to this server. The hostname part of the URI should either be empty or should specify the address of the host on which the virtual machine is running.
+        /// * If [`BackingInfo::type`](crate::vcenter::vm::hardware::serial::BackingInfo::type) is [`BackingType::NetworkClient`](crate::vcenter::vm::hardware::serial::BackingType::NetworkClient), this field is the location used by the virtual machine to connect to the remote server.
         network_location: Option<String>,
-        /// Proxy service that provides network access to the network backing. If set, the virtual machine initiates a connection with the proxy service and forwards the traffic to the proxy. If None, no proxy service is configured.
+        /// Proxy service that provides network access to the network backing. If set, the virtual machine initiates a connection with the proxy service and forwards the traffic to the proxy. If `None`, no proxy service is configured.
         proxy: Option<String>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl BackingInfoType {
@@ -326,7 +335,9 @@ impl<'de> serde::Deserialize<'de> for BackingInfo {
     }
 }
 
-/// The `Serial.BackingSpec` class provides a specification of the physical resource backing a virtual serial port.
+/// The [`BackingSpec`](crate::vcenter::vm::hardware::serial::BackingSpec) structure provides a specification of the physical resource backing a virtual serial port.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.serial.backing_spec`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BackingSpec {
     /// Backing type for the virtual serial port.
@@ -335,9 +346,10 @@ pub struct BackingSpec {
     pub r#type: BackingSpecType,
 }
 
-/// The `type` tag of [`BackingSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `BackingSpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`BackingSpec`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `BackingSpecType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -349,45 +361,51 @@ pub enum BackingSpecType {
     },
     /// Virtual serial port is backed by a device on the host where the virtual machine is running.
     HostDevice {
-        /// Name of the device backing the virtual serial port. If None, the virtual serial port will be configured to automatically detect a suitable host device.
+        /// Name of the device backing the virtual serial port. If `None`, the virtual serial port will be configured to automatically detect a suitable host device.
         host_device: Option<String>,
     },
     /// Virtual serial port is backed by a named pipe server. The virtual machine will accept a connection from a host application or another virtual machine on the same host. This is useful for capturing debugging information sent through the virtual serial port.
     PipeServer {
         /// Name of the pipe backing the virtual serial port.
         pipe: Option<String>,
-        /// Flag that enables optimized data transfer over the pipe. When the value is true, the host buffers data to prevent data overrun. This allows the virtual machine to read all of the data transferred over the pipe with no data loss. If None, defaults to false.
+        /// Flag that enables optimized data transfer over the pipe. When the value is true, the host buffers data to prevent data overrun. This allows the virtual machine to read all of the data transferred over the pipe with no data loss. If `None`, defaults to false.
         no_rx_loss: Option<bool>,
     },
     /// Virtual serial port is backed by a named pipe client. The virtual machine will connect to the named pipe provided by a host application or another virtual machine on the same host. This is useful for capturing debugging information sent through the virtual serial port.
     PipeClient {
         /// Name of the pipe backing the virtual serial port.
         pipe: Option<String>,
-        /// Flag that enables optimized data transfer over the pipe. When the value is true, the host buffers data to prevent data overrun. This allows the virtual machine to read all of the data transferred over the pipe with no data loss. If None, defaults to false.
+        /// Flag that enables optimized data transfer over the pipe. When the value is true, the host buffers data to prevent data overrun. This allows the virtual machine to read all of the data transferred over the pipe with no data loss. If `None`, defaults to false.
         no_rx_loss: Option<bool>,
     },
     /// Virtual serial port is backed by a network server. This backing may be used to create a network-accessible serial port on the virtual machine, accepting a connection from a remote system.
     NetworkServer {
         /// URI specifying the location of the network service backing the virtual serial port.
         ///
-        /// * If `com.vmware.vcenter.vm.hardware.serial.backing_spec.type` is `com.vmware.vcenter.vm.hardware.serial.backing_type.NETWORK_SERVER`, this attribute is the location used by clients to connect to this server. The hostname part of the URI should either be empty or should specify the address of the host on which the virtual machine is running.
-        /// * If `com.vmware.vcenter.vm.hardware.serial.backing_spec.type` is `com.vmware.vcenter.vm.hardware.serial.backing_type.NETWORK_CLIENT`, this attribute is the location used by the virtual machine to connect to the remote server.
+        /// * If [`BackingSpec::type`](crate::vcenter::vm::hardware::serial::BackingSpec::type) is [`BackingType::NetworkServer`](crate::vcenter::vm::hardware::serial::BackingType::NetworkServer), this field is the location used by clients to connect to this server. The hostname part of the URI should either be empty or should specify the address of the host on which the virtual machine is running.
+        /// * If [`BackingSpec::type`](crate::vcenter::vm::hardware::serial::BackingSpec::type) is [`BackingType::NetworkClient`](crate::vcenter::vm::hardware::serial::BackingType::NetworkClient), this field is the location used by the virtual machine to connect to the remote server.
         network_location: Option<String>,
-        /// Proxy service that provides network access to the network backing. If set, the virtual machine initiates a connection with the proxy service and forwards the traffic to the proxy. If None, no proxy service should be used.
+        /// Proxy service that provides network access to the network backing. If set, the virtual machine initiates a connection with the proxy service and forwards the traffic to the proxy. If `None`, no proxy service should be used.
         proxy: Option<String>,
     },
     /// Virtual serial port is backed by a network client. This backing may be used to create a network-accessible serial port on the virtual machine, initiating a connection to a remote system.
     NetworkClient {
         /// URI specifying the location of the network service backing the virtual serial port.
         ///
-        /// * If `com.vmware.vcenter.vm.hardware.serial.backing_spec.type` is `com.vmware.vcenter.vm.hardware.serial.backing_type.NETWORK_SERVER`, this attribute is the location used by clients to connect to this server. The hostname part of the URI should either be empty or should specify the address of the host on which the virtual machine is running.
-        /// * If `com.vmware.vcenter.vm.hardware.serial.backing_spec.type` is `com.vmware.vcenter.vm.hardware.serial.backing_type.NETWORK_CLIENT`, this attribute is the location used by the virtual machine to connect to the remote server.
+        /// * If [`BackingSpec::type`](crate::vcenter::vm::hardware::serial::BackingSpec::type) is [`BackingType::NetworkServer`](crate::vcenter::vm::hardware::serial::BackingType::NetworkServer), this field is the location used by clients to connect to this server. The hostname part of the URI should either be empty or should specify the address of the host on which the virtual machine is running.
+        /// * If [`BackingSpec::type`](crate::vcenter::vm::hardware::serial::BackingSpec::type) is [`BackingType::NetworkClient`](crate::vcenter::vm::hardware::serial::BackingType::NetworkClient), this field is the location used by the virtual machine to connect to the remote server.
         network_location: Option<String>,
-        /// Proxy service that provides network access to the network backing. If set, the virtual machine initiates a connection with the proxy service and forwards the traffic to the proxy. If None, no proxy service should be used.
+        /// Proxy service that provides network access to the network backing. If set, the virtual machine initiates a connection with the proxy service and forwards the traffic to the proxy. If `None`, no proxy service should be used.
         proxy: Option<String>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl BackingSpecType {
@@ -631,7 +649,11 @@ impl<'de> serde::Deserialize<'de> for BackingSpec {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Serial.BackingType` class defines the valid backing types for a virtual serial port.
+    /// The [`BackingType`](crate::vcenter::vm::hardware::serial::BackingType) enumeration defines the valid backing types for a virtual serial port.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.vm.hardware.serial.backing_type`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum BackingType {
         /// Virtual serial port is backed by a file.
         File = "FILE",
@@ -649,24 +671,28 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Serial.CreateSpec` class provides a specification for the configuration of a newly-created virtual serial port.
+/// The [`CreateSpec`](crate::vcenter::vm::hardware::serial::CreateSpec) structure provides a specification for the configuration of a newly-created virtual serial port.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.serial.create_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// CPU yield behavior. If set to true, the virtual machine will periodically relinquish the processor if its sole task is polling the virtual serial port. The amount of time it takes to regain the processor will depend on the degree of other virtual machine activity on the host. If None, defaults to false.
+    /// CPU yield behavior. If set to true, the virtual machine will periodically relinquish the processor if its sole task is polling the virtual serial port. The amount of time it takes to regain the processor will depend on the degree of other virtual machine activity on the host. If `None`, defaults to false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yield_on_poll: Option<bool>,
-    /// Physical resource backing for the virtual serial port. If None, defaults to automatic detection of a suitable host device.
+    /// Physical resource backing for the virtual serial port. If `None`, defaults to automatic detection of a suitable host device.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backing: Option<BackingSpec>,
-    /// Flag indicating whether the virtual device should be connected whenever the virtual machine is powered on. Defaults to false if None.
+    /// Flag indicating whether the virtual device should be connected whenever the virtual machine is powered on. Defaults to false if `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_connected: Option<bool>,
-    /// Flag indicating whether the guest can connect and disconnect the device. Defaults to false if None.
+    /// Flag indicating whether the guest can connect and disconnect the device. Defaults to false if `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_guest_control: Option<bool>,
 }
 
-/// The `Serial.Info` class contains information about a virtual serial port.
+/// The [`Info`](crate::vcenter::vm::hardware::serial::Info) structure contains information about a virtual serial port.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.serial.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Device label.
@@ -717,7 +743,9 @@ impl Info {
     }
 }
 
-/// The `Serial.Summary` class contains commonly used information about a virtual serial port.
+/// The [`Summary`](crate::vcenter::vm::hardware::serial::Summary) structure contains commonly used information about a virtual serial port.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.serial.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Identifier of the virtual serial port.
@@ -726,21 +754,23 @@ pub struct Summary {
     pub port: crate::ids::SerialPortId,
 }
 
-/// The `Serial.UpdateSpec` class describes the updates to be made to the configuration of a virtual serial port.
+/// The [`UpdateSpec`](crate::vcenter::vm::hardware::serial::UpdateSpec) structure describes the updates to be made to the configuration of a virtual serial port.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.serial.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
     /// CPU yield behavior. If set to true, the virtual machine will periodically relinquish the processor if its sole task is polling the virtual serial port. The amount of time it takes to regain the processor will depend on the degree of other virtual machine activity on the host.
     ///
-    /// This attribute may be modified at any time, and changes applied to a connected virtual serial port take effect immediately. If None, the value is unchanged.
+    /// This field may be modified at any time, and changes applied to a connected virtual serial port take effect immediately. If `None`, the value is unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yield_on_poll: Option<bool>,
-    /// Physical resource backing for the virtual serial port. This attribute may only be modified if the virtual machine is not powered on or the virtual serial port is not connected. If None, the value is unchanged.
+    /// Physical resource backing for the virtual serial port. This field may only be modified if the virtual machine is not powered on or the virtual serial port is not connected. If `None`, the value is unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backing: Option<BackingSpec>,
-    /// Flag indicating whether the virtual device should be connected whenever the virtual machine is powered on. If None, the value is unchanged.
+    /// Flag indicating whether the virtual device should be connected whenever the virtual machine is powered on. If `None`, the value is unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_connected: Option<bool>,
-    /// Flag indicating whether the guest can connect and disconnect the device. If None, the value is unchanged.
+    /// Flag indicating whether the guest can connect and disconnect the device. If `None`, the value is unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_guest_control: Option<bool>,
 }

@@ -6,10 +6,16 @@
 //!
 //! Compiled with the `vcenter-vm` feature.
 
-/// The `Installer.Info` class contains information about the VMWare Tools installer. This class was added in vSphere API 7.0.0.0.
+/// The [`Info`](crate::vcenter::vm::tools::installer::Info) structure contains information about the VMWare Tools installer.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.vm.tools.installer.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Flag indicating whether the VMware Tools installer is mounted as a CD-ROM. This attribute was added in vSphere API 7.0.0.0.
+    /// Flag indicating whether the VMware Tools installer is mounted as a CD-ROM.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_is_connected")]
     pub is_connected: bool,
 }

@@ -21,7 +21,7 @@ impl CheckInRequest {
         Self { call }
     }
 
-    /// Specification used to check in the virtual machine into the library item. This parameter is currently required. In the future, if this parameter is None, the system will apply suitable defaults.
+    /// Specification used to check in the virtual machine into the library item. This parameter is currently required. In the future, if this parameter is `None`, the system will apply suitable defaults.
     pub fn spec(self, spec: &CheckInSpec) -> Self {
         Self {
             call: self.call.param("spec", spec),
@@ -34,10 +34,17 @@ impl CheckInRequest {
     }
 }
 
-/// The `CheckOuts.CheckInSpec` class defines the information required to check in a virtual machine into a library item. This class was added in vSphere API 6.9.1.
+/// The [`CheckInSpec`](crate::vcenter::vm_template::library_items::check_outs::CheckInSpec) structure defines the information required to check in a virtual machine into a library item.
+///
+/// Since vSphere API 6.9.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.vm_template.library_items.check_outs.check_in_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckInSpec {
-    /// Message describing the changes made to the virtual machine. This attribute was added in vSphere API 6.9.1.
+    /// Message describing the changes made to the virtual machine.
+    ///
+    /// Since vSphere API 6.9.1.
     #[serde(default = "CheckInSpec::__missing_message")]
     pub message: String,
 }
@@ -65,7 +72,7 @@ impl CheckOutRequest {
         Self { call }
     }
 
-    /// Specification used to check out the source virtual machine template as a virtual machine. This parameter is currently required. In the future, if this parameter is None, the system will apply suitable defaults.
+    /// Specification used to check out the source virtual machine template as a virtual machine. This parameter is currently required. In the future, if this parameter is `None`, the system will apply suitable defaults.
     pub fn spec(self, spec: &CheckOutSpec) -> Self {
         Self {
             call: self.call.param("spec", spec),
@@ -80,28 +87,47 @@ impl CheckOutRequest {
     }
 }
 
-/// The `CheckOuts.CheckOutSpec` class defines the information required to check out a library item containing a virtual machine template. This class was added in vSphere API 6.9.1.
+/// The [`CheckOutSpec`](crate::vcenter::vm_template::library_items::check_outs::CheckOutSpec) structure defines the information required to check out a library item containing a virtual machine template.
+///
+/// Since vSphere API 6.9.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.vm_template.library_items.check_outs.check_out_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CheckOutSpec {
-    /// Name of the virtual machine to check out of the library item. This attribute was added in vSphere API 6.9.1. This attribute is currently required. In the future, if this attribute is None, the system will choose a suitable name for the virtual machine.
+    /// Name of the virtual machine to check out of the library item. This field is currently required. In the future, if this field is `None`, the system will choose a suitable name for the virtual machine.
+    ///
+    /// Since vSphere API 6.9.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Information used to place the checked out virtual machine. This attribute was added in vSphere API 6.9.1. This attribute is currently required. In the future, if this attribute is None, the system will place the virtual machine on a suitable resource.
+    /// Information used to place the checked out virtual machine. This field is currently required. In the future, if this field is `None`, the system will place the virtual machine on a suitable resource.
     ///
-    /// If specified, each attribute will be used for placement. If the attributes result in disjoint placement, the operation will fail. If the attributes along with the placement values of the source virtual machine template result in disjoint placement, the operation will fail.
+    /// If specified, each field will be used for placement. If the fields result in disjoint placement, the operation will fail. If the fields along with the placement values of the source virtual machine template result in disjoint placement, the operation will fail.
+    ///
+    /// Since vSphere API 6.9.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<PlacementSpec>,
-    /// Specifies whether the virtual machine should be powered on after check out. This attribute was added in vSphere API 6.9.1. If None, the virtual machine will not be powered on after check out.
+    /// Specifies whether the virtual machine should be powered on after check out. If `None`, the virtual machine will not be powered on after check out.
+    ///
+    /// Since vSphere API 6.9.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub powered_on: Option<bool>,
 }
 
-/// The `CheckOuts.Info` class contains information about a checked out virtual machine. This class was added in vSphere API 6.9.1.
+/// The [`Info`](crate::vcenter::vm_template::library_items::check_outs::Info) structure contains information about a checked out virtual machine.
+///
+/// Since vSphere API 6.9.1.
+///
+/// vAPI structure `com.vmware.vcenter.vm_template.library_items.check_outs.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Date and time when the virtual machine was checked out. This attribute was added in vSphere API 6.9.1.
+    /// Date and time when the virtual machine was checked out.
+    ///
+    /// Since vSphere API 6.9.1.
     pub time: vsphere_vapi_runtime::types::DateTime,
-    /// Name of the user who checked out the virtual machine. This attribute was added in vSphere API 6.9.1.
+    /// Name of the user who checked out the virtual machine.
+    ///
+    /// Since vSphere API 6.9.1.
     #[serde(default = "Info::__missing_user")]
     pub user: String,
 }
@@ -115,37 +141,57 @@ impl Info {
     }
 }
 
-/// The `CheckOuts.PlacementSpec` class contains information used to place a checked out virtual machine onto resources within the vCenter inventory. The specified compute resource should have access to the storage associated with the checked out virtual machine. This class was added in vSphere API 6.9.1.
+/// The [`PlacementSpec`](crate::vcenter::vm_template::library_items::check_outs::PlacementSpec) structure contains information used to place a checked out virtual machine onto resources within the vCenter inventory. The specified compute resource should have access to the storage associated with the checked out virtual machine.
+///
+/// Since vSphere API 6.9.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.vm_template.library_items.check_outs.placement_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PlacementSpec {
-    /// Virtual machine folder into which the virtual machine should be placed. This attribute was added in vSphere API 6.9.1.
+    /// Virtual machine folder into which the virtual machine should be placed.
     ///
-    /// If None, the virtual machine will be placed in the same folder as the source virtual machine template.
+    /// If `None`, the virtual machine will be placed in the same folder as the source virtual machine template.
+    ///
+    /// Since vSphere API 6.9.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
-    /// Resource pool into which the virtual machine should be placed. This attribute was added in vSphere API 6.9.1.
+    /// Resource pool into which the virtual machine should be placed.
     ///
-    /// If None, the system will attempt to choose a suitable resource pool for the virtual machine; if a resource pool cannot be chosen, the operation will fail.
+    /// If `None`, the system will attempt to choose a suitable resource pool for the virtual machine; if a resource pool cannot be chosen, the operation will fail.
+    ///
+    /// Since vSphere API 6.9.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pool: Option<String>,
-    /// Host onto which the virtual machine should be placed. If `host` and `resourcePool` are both specified, `resourcePool` must belong to `host`. If `host` and `cluster` are both specified, `host` must be a member of `cluster`. This attribute was added in vSphere API 6.9.1.
+    /// Host onto which the virtual machine should be placed. If `host` and `resourcePool` are both specified, `resourcePool` must belong to `host`. If `host` and `cluster` are both specified, `host` must be a member of `cluster`.
     ///
-    /// This attribute may be None if `resourcePool` or `cluster` is specified. If None, the system will attempt to choose a suitable host for the virtual machine; if a host cannot be chosen, the operation will fail.
+    /// This field may be `None` if `resourcePool` or `cluster` is specified. If `None`, the system will attempt to choose a suitable host for the virtual machine; if a host cannot be chosen, the operation will fail.
+    ///
+    /// Since vSphere API 6.9.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
-    /// Cluster onto which the virtual machine should be placed. If `cluster` and `resourcePool` are both specified, `resourcePool` must belong to `cluster`. If `cluster` and `host` are both specified, `host` must be a member of `cluster`. This attribute was added in vSphere API 6.9.1.
+    /// Cluster onto which the virtual machine should be placed. If `cluster` and `resourcePool` are both specified, `resourcePool` must belong to `cluster`. If `cluster` and `host` are both specified, `host` must be a member of `cluster`.
     ///
-    /// If `resourcePool` or `host` is specified, it is recommended that this attribute be None.
+    /// If `resourcePool` or `host` is specified, it is recommended that this field be `None`.
+    ///
+    /// Since vSphere API 6.9.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
 }
 
-/// The `CheckOuts.Summary` class contains commonly used information about a checked out virtual machine. This class was added in vSphere API 6.9.1.
+/// The [`Summary`](crate::vcenter::vm_template::library_items::check_outs::Summary) structure contains commonly used information about a checked out virtual machine.
+///
+/// Since vSphere API 6.9.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.vm_template.library_items.check_outs.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the checked out virtual machine. This attribute was added in vSphere API 6.9.1.
+    /// Identifier of the checked out virtual machine.
     ///
     /// Identifier of a `VirtualMachine` resource.
+    ///
+    /// Since vSphere API 6.9.1.
     pub vm: crate::ids::VirtualMachineId,
 }
 

@@ -5,7 +5,14 @@
 //! Compiled with the `vcenter-vm-template` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// Policy type for a virtual machine template's disk. This enumeration was added in vSphere API 6.8.
+    /// Policy type for a virtual machine template's disk.
+    ///
+    /// Since vSphere API 6.8.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.vm_template.library_items.create_spec_disk_storage_policy.type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Type {
         /// Use the specified policy.
         UseSpecifiedPolicy = "USE_SPECIFIED_POLICY",

@@ -5,7 +5,14 @@
 //! Compiled with the `vcenter-vm-template` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `LibraryItems.EthernetInfo.MacAddressType` class defines the valid MAC address origins for a virtual Ethernet adapter. This enumeration was added in vSphere API 6.8.
+    /// The [`MacAddressType`](crate::vcenter::vm_template::library_items::ethernet_info::MacAddressType) enumeration defines the valid MAC address origins for a virtual Ethernet adapter.
+    ///
+    /// Since vSphere API 6.8.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.vm_template.library_items.ethernet_info.mac_address_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum MacAddressType {
         /// MAC address is assigned statically.
         Manual = "MANUAL",
@@ -18,7 +25,14 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `LibraryItems.EthernetInfo.NetworkBackingType` class defines valid network backing types for a virtual Ethernet adapter. This enumeration was added in vSphere API 6.8.
+    /// The [`NetworkBackingType`](crate::vcenter::vm_template::library_items::ethernet_info::NetworkBackingType) enumeration defines valid network backing types for a virtual Ethernet adapter.
+    ///
+    /// Since vSphere API 6.8.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.vm_template.library_items.ethernet_info.network_backing_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum NetworkBackingType {
         /// vSphere standard portgroup network backing.
         StandardPortgroup = "STANDARD_PORTGROUP",

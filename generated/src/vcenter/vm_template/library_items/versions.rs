@@ -6,10 +6,16 @@
 //!
 //! Compiled with the `vcenter-vm-template` feature.
 
-/// The `Versions.Info` class contains information about a version of a library item containing a virtual machine template. This class was added in vSphere API 6.9.1.
+/// The [`Info`](crate::vcenter::vm_template::library_items::versions::Info) structure contains information about a version of a library item containing a virtual machine template.
+///
+/// Since vSphere API 6.9.1.
+///
+/// vAPI structure `com.vmware.vcenter.vm_template.library_items.versions.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier of the virtual machine template associated with the library item version. This attribute is the managed object identifier used to identify the virtual machine template in the vSphere Management (SOAP) API. This attribute was added in vSphere API 6.9.1.
+    /// Identifier of the virtual machine template associated with the library item version. This field is the managed object identifier used to identify the virtual machine template in the vSphere Management (SOAP) API.
+    ///
+    /// Since vSphere API 6.9.1.
     #[serde(default = "Info::__missing_vm_template")]
     pub vm_template: String,
 }
@@ -37,7 +43,7 @@ impl RollbackRequest {
         Self { call }
     }
 
-    /// Specification to rollback the library item. This parameter is currently required. In the future, if this parameter is None, the system will apply suitable defaults.
+    /// Specification to rollback the library item. This parameter is currently required. In the future, if this parameter is `None`, the system will apply suitable defaults.
     pub fn spec(self, spec: &RollbackSpec) -> Self {
         Self {
             call: self.call.param("spec", spec),
@@ -50,10 +56,17 @@ impl RollbackRequest {
     }
 }
 
-/// The `Versions.RollbackSpec` class defines the information required to rollback a virtual machine template library item to a previous version. This class was added in vSphere API 6.9.1.
+/// The [`RollbackSpec`](crate::vcenter::vm_template::library_items::versions::RollbackSpec) structure defines the information required to rollback a virtual machine template library item to a previous version.
+///
+/// Since vSphere API 6.9.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.vm_template.library_items.versions.rollback_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RollbackSpec {
-    /// Message describing the reason for the rollback. This attribute was added in vSphere API 6.9.1.
+    /// Message describing the reason for the rollback.
+    ///
+    /// Since vSphere API 6.9.1.
     #[serde(default = "RollbackSpec::__missing_message")]
     pub message: String,
 }
@@ -67,14 +80,22 @@ impl RollbackSpec {
     }
 }
 
-/// The `Versions.Summary` class contains commonly used information about a version of a library item containing a virtual machine template. This class was added in vSphere API 6.9.1.
+/// The [`Summary`](crate::vcenter::vm_template::library_items::versions::Summary) structure contains commonly used information about a version of a library item containing a virtual machine template.
+///
+/// Since vSphere API 6.9.1.
+///
+/// vAPI structure `com.vmware.vcenter.vm_template.library_items.versions.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// The version of the library item. This attribute was added in vSphere API 6.9.1.
+    /// The version of the library item.
     ///
     /// Identifier of a `com.vmware.content.library.item.Version` resource.
+    ///
+    /// Since vSphere API 6.9.1.
     pub version: crate::ids::ItemVersionId,
-    /// Identifier of the virtual machine template associated with the library item version. This attribute is the managed object identifier used to identify the virtual machine template in the vSphere Management (SOAP) API. This attribute was added in vSphere API 6.9.1.
+    /// Identifier of the virtual machine template associated with the library item version. This field is the managed object identifier used to identify the virtual machine template in the vSphere Management (SOAP) API.
+    ///
+    /// Since vSphere API 6.9.1.
     #[serde(default = "Summary::__missing_vm_template")]
     pub vm_template: String,
 }

@@ -5,9 +5,16 @@
 //! Compiled with the `appliance-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `LogCollection.ResponseSpec.Status` class defines the possible status for log insight agent configuration. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`Status`](crate::appliance::logging::liagent::log_collection::response_spec::Status) enumeration defines the possible status for log insight agent configuration.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.appliance.logging.liagent.log_collection.response_spec.status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// Log insight agent is not configured.
         NotConfigured = "NOT_CONFIGURED",

@@ -6,16 +6,26 @@
 //!
 //! Compiled with the `appliance-recovery` feature.
 
-/// The `Details.BuildInfo` class contains information about the build of the appliance. This class was added in vSphere API 6.7.2.
+/// The [`BuildInfo`](crate::appliance::recovery::backup::job::details::BuildInfo) structure contains information about the build of the appliance.
+///
+/// Since vSphere API 6.7.2.
+///
+/// vAPI structure `com.vmware.appliance.recovery.backup.job.details.build_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BuildInfo {
-    /// Appliance product type, for example 6.8.2 GA This attribute was added in vSphere API 6.7.2.
+    /// Appliance product type, for example 6.8.2 GA.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "BuildInfo::__missing_version_name")]
     pub version_name: String,
-    /// Appliance version, for example 6.8.2.10000 This attribute was added in vSphere API 6.7.2.
+    /// Appliance version, for example 6.8.2.10000.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "BuildInfo::__missing_version")]
     pub version: String,
-    /// Build Number of the appliance This attribute was added in vSphere API 6.7.2.
+    /// Build Number of the appliance.
+    ///
+    /// Since vSphere API 6.7.2.
     #[serde(default = "BuildInfo::__missing_build_number")]
     pub build_number: String,
 }
@@ -43,60 +53,99 @@ impl BuildInfo {
     }
 }
 
-/// The `Details.FilterSpec` class contains attributes used to filter the results when listing backup jobs details (see `com.vmware.appliance.recovery.backup.job.details.list`). This class was added in vSphere API 6.7.
+/// The [`FilterSpec`](crate::appliance::recovery::backup::job::details::FilterSpec) structure contains fields used to filter the results when listing backup jobs details (see [`Details::list`](crate::appliance::recovery::backup::job::Details::list)).
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.appliance.recovery.backup.job.details.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Identifiers of backup jobs that can match the filter. This attribute was added in vSphere API 6.7.
+    /// Identifiers of backup jobs that can match the filter.
     ///
-    /// If None the filter will match all the backup jobs.
+    /// If `None` the filter will match all the backup jobs.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jobs: Option<Vec<String>>,
 }
 
-/// The `Details.Info` class contains information about a backup job. This class was added in vSphere API 6.7.
+/// The [`Info`](crate::appliance::recovery::backup::job::details::Info) structure contains information about a backup job.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.appliance.recovery.backup.job.details.info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Info {
-    /// URL of the backup location. This attribute was added in vSphere API 6.7.
+    /// URL of the backup location.
+    ///
+    /// Since vSphere API 6.7.
     pub location: String,
-    /// The username for the remote backup location. This attribute was added in vSphere API 6.7.
+    /// The username for the remote backup location.
+    ///
+    /// Since vSphere API 6.7.
     pub location_user: String,
-    /// Type of the backup job. Indicates whether the backup was started manually or as a scheduled backup. This attribute was added in vSphere API 6.7.
+    /// Type of the backup job. Indicates whether the backup was started manually or as a scheduled backup.
+    ///
+    /// Since vSphere API 6.7.
     pub r#type: Type,
-    /// List of any info/warning/error messages returned by the backup job. This attribute was added in vSphere API 6.7.
+    /// List of any info/warning/error messages returned by the backup job.
+    ///
+    /// Since vSphere API 6.7.
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
-    /// Information about the build of the appliance. This attribute was added in vSphere API 6.7.2. This attribute is optional because it was added in a newer version than its parent node.
+    /// Information about the build of the appliance. This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 6.7.2.
     pub build: Option<BuildInfo>,
-    /// Option to enable Postgres DB/ VCDB fast backup This attribute was added in vSphere API 6.7.
+    /// Option to enable Postgres DB/ VCDB fast backup.
+    ///
+    /// Since vSphere API 6.7.
     pub fast_backup: Option<bool>,
-    /// Description of the operation associated with the task. This attribute was added in vSphere API 6.7.
+    /// Description of the operation associated with the task.
+    ///
+    /// Since vSphere API 6.7.
     pub description: crate::vapi::standard::LocalizableMessage,
-    /// Identifier of the service containing the operation. This attribute was added in vSphere API 6.7.
+    /// Identifier of the service containing the operation.
     ///
     /// Identifier of a `com.vmware.vapi.service` resource.
+    ///
+    /// Since vSphere API 6.7.
     pub service: crate::ids::VapiServiceId,
-    /// Identifier of the operation associated with the task. This attribute was added in vSphere API 6.7.
+    /// Identifier of the operation associated with the task.
     ///
     /// Identifier of a `com.vmware.vapi.operation` resource.
-    pub operation: crate::ids::VapiOperationId,
-    /// Parent of the current task. This attribute was added in vSphere API 6.7.
     ///
-    /// This attribute will be None if the task has no parent.
+    /// Since vSphere API 6.7.
+    pub operation: crate::ids::VapiOperationId,
+    /// Parent of the current task.
+    ///
+    /// This field will be `None` if the task has no parent.
+    ///
+    /// Since vSphere API 6.7.
     pub parent: Option<String>,
-    /// Identifier of the target created by the operation or an existing one the operation performed on. This attribute was added in vSphere API 6.7. This attribute will be None if the operation has no target or multiple targets.
+    /// Identifier of the target created by the operation or an existing one the operation performed on. This field will be `None` if the operation has no target or multiple targets.
+    ///
+    /// Since vSphere API 6.7.
     pub target: Option<crate::vapi::standard::DynamicId>,
-    /// Status of the operation associated with the task. This attribute was added in vSphere API 6.7.
+    /// Status of the operation associated with the task.
     ///
     /// The variant carries the fields of its case (see [`InfoStatus`]).
+    ///
+    /// Since vSphere API 6.7.
     pub status: InfoStatus,
-    /// Flag to indicate whether or not the operation can be cancelled. The value may change as the operation progresses. This attribute was added in vSphere API 6.7.
+    /// Flag to indicate whether or not the operation can be cancelled. The value may change as the operation progresses.
+    ///
+    /// Since vSphere API 6.7.
     pub cancelable: bool,
-    /// Name of the user who performed the operation. This attribute was added in vSphere API 6.7. This attribute will be None if the operation is performed by the system.
+    /// Name of the user who performed the operation. This field will be `None` if the operation is performed by the system.
+    ///
+    /// Since vSphere API 6.7.
     pub user: Option<String>,
 }
 
-/// The `status` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `status` tag of [`Info`] together with the fields of its case: each variant
+/// carries exactly the fields the metamodel lists for that tag value. Tag values
+/// this crate does not know arrive as `InfoStatus::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -105,50 +154,88 @@ pub enum InfoStatus {
     Pending,
     /// The operation is in progress.
     Running {
-        /// Time in seconds since the backup job was started or the time it took to complete the backup job. This attribute was added in vSphere API 6.7.
+        /// Time in seconds since the backup job was started or the time it took to complete the backup job.
+        ///
+        /// Since vSphere API 6.7.
         duration: Option<i64>,
-        /// Size of the backup data transferred to remote location. This attribute was added in vSphere API 6.7.
+        /// Size of the backup data transferred to remote location.
+        ///
+        /// Since vSphere API 6.7.
         size: Option<i64>,
-        /// Progress of the job. This attribute was added in vSphere API 6.7.
+        /// Progress of the job.
+        ///
+        /// Since vSphere API 6.7.
         progress: Option<crate::cis::task::Progress>,
-        /// Time when the operation is started. This attribute was added in vSphere API 6.7.
+        /// Time when the operation is started.
+        ///
+        /// Since vSphere API 6.7.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
     /// The operation is blocked.
     Blocked {
-        /// Time when the operation is started. This attribute was added in vSphere API 6.7.
+        /// Time when the operation is started.
+        ///
+        /// Since vSphere API 6.7.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
     /// The operation completed successfully.
     Succeeded {
-        /// Time in seconds since the backup job was started or the time it took to complete the backup job. This attribute was added in vSphere API 6.7.
+        /// Time in seconds since the backup job was started or the time it took to complete the backup job.
+        ///
+        /// Since vSphere API 6.7.
         duration: Option<i64>,
-        /// Size of the backup data transferred to remote location. This attribute was added in vSphere API 6.7.
+        /// Size of the backup data transferred to remote location.
+        ///
+        /// Since vSphere API 6.7.
         size: Option<i64>,
-        /// Progress of the job. This attribute was added in vSphere API 6.7.
+        /// Progress of the job.
+        ///
+        /// Since vSphere API 6.7.
         progress: Option<crate::cis::task::Progress>,
-        /// Time when the operation is started. This attribute was added in vSphere API 6.7.
+        /// Time when the operation is started.
+        ///
+        /// Since vSphere API 6.7.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-        /// Time when the operation is completed. This attribute was added in vSphere API 6.7.
+        /// Time when the operation is completed.
+        ///
+        /// Since vSphere API 6.7.
         end_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
     /// The operation failed.
     Failed {
-        /// Time in seconds since the backup job was started or the time it took to complete the backup job. This attribute was added in vSphere API 6.7.
+        /// Time in seconds since the backup job was started or the time it took to complete the backup job.
+        ///
+        /// Since vSphere API 6.7.
         duration: Option<i64>,
-        /// Size of the backup data transferred to remote location. This attribute was added in vSphere API 6.7.
+        /// Size of the backup data transferred to remote location.
+        ///
+        /// Since vSphere API 6.7.
         size: Option<i64>,
-        /// Progress of the job. This attribute was added in vSphere API 6.7.
+        /// Progress of the job.
+        ///
+        /// Since vSphere API 6.7.
         progress: Option<crate::cis::task::Progress>,
-        /// Description of the error if the operation status is "FAILED". This attribute was added in vSphere API 6.7. If None the description of why the operation failed will be included in the result of the operation (see `com.vmware.cis.task.info.result`).
+        /// Description of the error if the operation status is "FAILED". If `None` the description of why the operation failed will be included in the result of the operation (see [`Info::result`](crate::cis::task::InfoStatus)).
+        ///
+        /// Since vSphere API 6.7.
         error: Option<serde_json::Value>,
-        /// Time when the operation is started. This attribute was added in vSphere API 6.7.
+        /// Time when the operation is started.
+        ///
+        /// Since vSphere API 6.7.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-        /// Time when the operation is completed. This attribute was added in vSphere API 6.7.
+        /// Time when the operation is completed.
+        ///
+        /// Since vSphere API 6.7.
         end_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoStatus {
@@ -503,7 +590,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Specification of matching backup jobs for which information should be returned. If None, the behavior is equivalent to `com.vmware.appliance.recovery.backup.job.details.filter_spec` with all attributes None which means all the backup jobs match the filter.
+    /// Specification of matching backup jobs for which information should be returned. If `None`, the behavior is equivalent to [`FilterSpec`](crate::appliance::recovery::backup::job::details::FilterSpec) with all fields `None` which means all the backup jobs match the filter.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
@@ -521,13 +608,21 @@ impl ListRequest {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Details.Type` class defines the type of backup job. This enumeration was added in vSphere API 6.7.
+    /// The [`Type`](crate::appliance::recovery::backup::job::details::Type) enumeration defines the type of backup job.
+    ///
+    /// Since vSphere API 6.7.
+    ///
+    /// vAPI enumeration `com.vmware.appliance.recovery.backup.job.details.type`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Type {
         /// Job type is Scheduled.
         Scheduled = "SCHEDULED",
         /// Job type is Manual.
         Manual = "MANUAL",
-        /// Job type is Local backup. This class attribute was added in vSphere API 9.0.0.0.
+        /// Job type is Local backup.
+        ///
+        /// Since vSphere API 9.0.0.0.
         ///
         /// Not in vSphere API releases before 9.0.0.0.
         LocalBackup = "LOCAL_BACKUP",

@@ -7,44 +7,73 @@
 //!
 //! Compiled with the `appliance-recovery` feature.
 
-/// The `Archive.FilterSpec` class contains attributes used to filter the results when listing backup archives (see `com.vmware.appliance.recovery.backup.system_name.archive.list`). If multiple attributes are specified, only backup archives matching all of the attributes match the filter. This class was added in vSphere API 6.7.
+/// The [`FilterSpec`](crate::appliance::recovery::backup::system_name::archive::FilterSpec) structure contains fields used to filter the results when listing backup archives (see [`Archive::list`](crate::appliance::recovery::backup::system_name::Archive::list)). If multiple fields are specified, only backup archives matching all of the fields match the filter.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure
+/// `com.vmware.appliance.recovery.backup.system_name.archive.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Backup must have been taken on or after this time to match the filter. This attribute was added in vSphere API 6.7. If None the filter will match oldest backups.
+    /// Backup must have been taken on or after this time to match the filter. If `None` the filter will match oldest backups.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_timestamp: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Backup must have been taken on or before this time to match the filter. This attribute was added in vSphere API 6.7. If None the filter will match most recent backups.
+    /// Backup must have been taken on or before this time to match the filter. If `None` the filter will match most recent backups.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_timestamp: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Backup comment must contain this `str` to match the filter. This attribute was added in vSphere API 6.7. If None the filter will match backups with any comment.
+    /// Backup comment must contain this `str` to match the filter. If `None` the filter will match backups with any comment.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment_substring: Option<String>,
-    /// Limit result to a max count of most recent backups. This attribute was added in vSphere API 6.7. If None it defaults to 128.
+    /// Limit result to a max count of most recent backups. If `None` it defaults to 128.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i64>,
 }
 
-/// The `Archive.Info` class represents backup archive information. This class was added in vSphere API 6.7.
+/// The [`Info`](crate::appliance::recovery::backup::system_name::archive::Info) structure represents backup archive information.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.appliance.recovery.backup.system_name.archive.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Time when this backup was completed. This attribute was added in vSphere API 6.7.
+    /// Time when this backup was completed.
+    ///
+    /// Since vSphere API 6.7.
     pub timestamp: vsphere_vapi_runtime::types::DateTime,
-    /// Backup location URL. This attribute was added in vSphere API 6.7.
+    /// Backup location URL.
+    ///
+    /// Since vSphere API 6.7.
     pub location: String,
-    /// List of parts included in the backup. This attribute was added in vSphere API 6.7.
+    /// List of parts included in the backup.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(
         default = "Info::__missing_parts",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub parts: Vec<String>,
-    /// The version of the appliance represented by the backup. This attribute was added in vSphere API 6.7.
+    /// The version of the appliance represented by the backup.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Info::__missing_version")]
     pub version: String,
-    /// The system name identifier of the appliance represented by the backup. This attribute was added in vSphere API 6.7.
+    /// The system name identifier of the appliance represented by the backup.
     ///
     /// Identifier of a `com.vmware.appliance.recovery.backup.system_name` resource.
+    ///
+    /// Since vSphere API 6.7.
     pub system_name: crate::ids::SystemNameId,
-    /// Custom comment added by the user for this backup. This attribute was added in vSphere API 6.7.
+    /// Custom comment added by the user for this backup.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Info::__missing_comment")]
     pub comment: String,
 }
@@ -72,19 +101,32 @@ impl Info {
     }
 }
 
-/// The `Archive.Summary` class contains commonly used information about a backup archive. This class was added in vSphere API 6.7.
+/// The [`Summary`](crate::appliance::recovery::backup::system_name::archive::Summary) structure contains commonly used information about a backup archive.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure
+/// `com.vmware.appliance.recovery.backup.system_name.archive.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Backup archive identifier. This attribute was added in vSphere API 6.7.
+    /// Backup archive identifier.
     ///
     /// Identifier of a `com.vmware.appliance.recovery.backup.system_name.archive` resource.
+    ///
+    /// Since vSphere API 6.7.
     pub archive: crate::ids::SystemNameArchiveId,
-    /// Time when this backup was started. This attribute was added in vSphere API 6.7.
+    /// Time when this backup was started.
+    ///
+    /// Since vSphere API 6.7.
     pub timestamp: vsphere_vapi_runtime::types::DateTime,
-    /// The version of the appliance represented by the backup archive. This attribute was added in vSphere API 6.7.
+    /// The version of the appliance represented by the backup archive.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Summary::__missing_version")]
     pub version: String,
-    /// Custom comment added by the user for this backup. This attribute was added in vSphere API 6.7.
+    /// Custom comment added by the user for this backup.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "Summary::__missing_comment")]
     pub comment: String,
 }

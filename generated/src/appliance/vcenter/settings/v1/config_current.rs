@@ -21,12 +21,14 @@ impl GetRequest {
         Self { call }
     }
 
+    /// The `invoker_type` member.
     pub fn invoker_type(self, invoker_type: &InvokerType) -> Self {
         Self {
             call: self.call.param("invoker_type", invoker_type),
         }
     }
 
+    /// The `components` member.
     pub fn components(self, components: &[String]) -> Self {
         Self {
             call: self.call.param("components", components),
@@ -44,13 +46,18 @@ impl GetRequest {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `ConfigCurrent.InvokerType` class contains the possible invoker type, to be passed on to plugins to understand the consumer. Warning: This enumeration is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+    /// The [`InvokerType`](crate::appliance::vcenter::settings::v1::config_current::InvokerType) enumeration contains the possible invoker type, to be passed on to plugins to understand the consumer. Warning: This enumeration is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
     /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.appliance.vcenter.settings.v1.config_current.invoker_type`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum InvokerType {
-        /// Invoker is an end user. Warning: This class attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+        /// Invoker is an end user. Warning: This constant is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
         User = "USER",
-        /// Invoker requires internal config details in DS spec. Warning: This class attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
+        /// Invoker requires internal config details in DS spec. Warning: This constant is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
         Internal = "INTERNAL",
         @unknown Unknown
     }

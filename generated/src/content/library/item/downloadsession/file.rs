@@ -7,7 +7,12 @@
 //! Compiled with the `content-library` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `File.EndpointType` class defines the types of endpoints used to download the file.
+    /// The [`EndpointType`](crate::content::library::item::downloadsession::file::EndpointType) enumeration defines the types of endpoints used to download the file.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.content.library.item.downloadsession.file.endpoint_type`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum EndpointType {
         /// An https download endpoint.
         Https = "HTTPS",
@@ -17,13 +22,15 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `File.Info` class defines the downloaded file.
+/// The [`Info`](crate::content::library::item::downloadsession::file::Info) structure defines the downloaded file.
+///
+/// vAPI structure `com.vmware.content.library.item.downloadsession.file.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The name of the file.
     #[serde(default = "Info::__missing_name")]
     pub name: String,
-    /// The file size, in bytes. This attribute may not be available immediately. It is guaranteed to be set when the client finishes downloading the file.
+    /// The file size, in bytes. This field may not be available immediately. It is guaranteed to be set when the client finishes downloading the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// The number of bytes that have been transferred by the server so far for making this file prepared for download. This value may stay at zero till the client starts downloading the file.
@@ -31,13 +38,13 @@ pub struct Info {
     pub bytes_transferred: i64,
     /// The preparation status (UNPREPARED, PREPARE_REQUESTED, PREPARING, PREPARED, ERROR) of the file.
     pub status: PrepareStatus,
-    /// Endpoint at which the file is available for download. The value is valid only when the `com.vmware.content.library.item.downloadsession.file.info.status` is `com.vmware.content.library.item.downloadsession.file.prepare_status.PREPARED`. This attribute won't be set until the file status is `com.vmware.content.library.item.downloadsession.file.prepare_status.PREPARED`.
+    /// Endpoint at which the file is available for download. The value is valid only when the [`Info::status`](crate::content::library::item::downloadsession::file::Info::status) is [`PrepareStatus::Prepared`](crate::content::library::item::downloadsession::file::PrepareStatus::Prepared). This field won't be set until the file status is [`PrepareStatus::Prepared`](crate::content::library::item::downloadsession::file::PrepareStatus::Prepared).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub download_endpoint: Option<crate::content::library::item::TransferEndpoint>,
-    /// The checksum information of the file. When the download is complete, you can retrieve the checksum from the `com.vmware.content.library.item.downloadsession.file.get` method to verify the checksum for the downloaded file. The checksum is always calculated for the downloaded file, but this attribute won't be set until the download is complete.
+    /// The checksum information of the file. When the download is complete, you can retrieve the checksum from the [`File::get`](crate::content::library::item::downloadsession::File::get) method to verify the checksum for the downloaded file. The checksum is always calculated for the downloaded file, but this field won't be set until the download is complete.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checksum_info: Option<crate::content::library::item::file::ChecksumInfo>,
-    /// Error message for a failed preparation when the prepare status is `com.vmware.content.library.item.downloadsession.file.prepare_status.ERROR`. This attribute won't be set unless there was an error with the file transfer.
+    /// Error message for a failed preparation when the prepare status is [`PrepareStatus::Error`](crate::content::library::item::downloadsession::file::PrepareStatus::Error). This field won't be set unless there was an error with the file transfer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<crate::vapi::standard::LocalizableMessage>,
 }
@@ -91,7 +98,7 @@ impl PrepareRequest {
         Self { call }
     }
 
-    /// Endpoint type request, one of HTTPS, DIRECT. This will determine the type of the `com.vmware.content.library.item.downloadsession.file.info.download_endpoint` that is generated when the file is prepared. The `com.vmware.content.library.item.downloadsession.file.endpoint_type.DIRECT` is only available to users who have the ContentLibrary.ReadStorage privilege. If not specified the default is `com.vmware.content.library.item.downloadsession.file.endpoint_type.HTTPS`.
+    /// Endpoint type request, one of HTTPS, DIRECT. This will determine the type of the [`Info::download_endpoint`](crate::content::library::item::downloadsession::file::Info::download_endpoint) that is generated when the file is prepared. The [`EndpointType::Direct`](crate::content::library::item::downloadsession::file::EndpointType::Direct) is only available to users who have the ContentLibrary.ReadStorage privilege. If not specified the default is [`EndpointType::Https`](crate::content::library::item::downloadsession::file::EndpointType::Https).
     pub fn endpoint_type(self, endpoint_type: &EndpointType) -> Self {
         Self {
             call: self.call.param("endpoint_type", endpoint_type),
@@ -105,7 +112,12 @@ impl PrepareRequest {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `File.PrepareStatus` class defines the state of the file in preparation for download.
+    /// The [`PrepareStatus`](crate::content::library::item::downloadsession::file::PrepareStatus) enumeration defines the state of the file in preparation for download.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.content.library.item.downloadsession.file.prepare_status`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum PrepareStatus {
         /// The file hasn't been requested for preparation.
         Unprepared = "UNPREPARED",

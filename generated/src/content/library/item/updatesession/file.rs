@@ -6,7 +6,9 @@
 //!
 //! Compiled with the `content-library` feature.
 
-/// The `File.AddSpec` class describes the properties of the file to be uploaded.
+/// The [`AddSpec`](crate::content::library::item::updatesession::file::AddSpec) structure describes the properties of the file to be uploaded.
+///
+/// vAPI structure `com.vmware.content.library.item.updatesession.file.add_spec`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AddSpec {
     /// The name of the file being uploaded.
@@ -15,15 +17,16 @@ pub struct AddSpec {
     ///
     /// The variant carries the fields of its case (see [`AddSpecSourceType`]).
     pub source_type: AddSpecSourceType,
-    /// The file size, in bytes. If None, the server will not verify it received the correct size.
+    /// The file size, in bytes. If `None`, the server will not verify it received the correct size.
     pub size: Option<i64>,
-    /// The checksum of the file. If specified, the server will verify the checksum once the file is received. If there is a mismatch, the upload will fail. For ova files, this value should not be set. If None, the server will not verify the checksum.
+    /// The checksum of the file. If specified, the server will verify the checksum once the file is received. If there is a mismatch, the upload will fail. For ova files, this value should not be set. If `None`, the server will not verify the checksum.
     pub checksum_info: Option<crate::content::library::item::file::ChecksumInfo>,
 }
 
-/// The `source_type` tag of [`AddSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `source_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `AddSpecSourceType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `source_type` tag of [`AddSpec`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `AddSpecSourceType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -37,8 +40,14 @@ pub enum AddSpecSourceType {
         /// Location from which the Content Library Service will fetch the file, rather than requiring a client to upload the file.
         source_endpoint: Option<crate::content::library::item::TransferEndpoint>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl AddSpecSourceType {
@@ -186,32 +195,37 @@ impl<'de> serde::Deserialize<'de> for AddSpec {
     }
 }
 
-/// The `File.Info` class defines the uploaded file.
+/// The [`Info`](crate::content::library::item::updatesession::file::Info) structure defines the uploaded file.
+///
+/// vAPI structure `com.vmware.content.library.item.updatesession.file.info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The name of the file.
     pub name: String,
-    /// The source type (NONE, PUSH, PULL) from which the file is being retrieved. This may be `com.vmware.content.library.item.updatesession.file.source_type.NONE` if the file is not being changed.
+    /// The source type (NONE, PUSH, PULL) from which the file is being retrieved. This may be [`SourceType::None`](crate::content::library::item::updatesession::file::SourceType::None) if the file is not being changed.
     ///
     /// The variant carries the fields of its case (see [`InfoSourceType`]).
     pub source_type: InfoSourceType,
-    /// The file size, in bytes as received by the server. This attribute is guaranteed to be set when the server has completely received the file. This attribute won't be set until the file status is `com.vmware.content.library.item.transfer_status.READY`.
+    /// The file size, in bytes as received by the server. This field is guaranteed to be set when the server has completely received the file. This field won't be set until the file status is [`TransferStatus::Ready`](crate::content::library::item::TransferStatus::Ready).
     pub size: Option<i64>,
-    /// The checksum information of the file received by the server. If None, the server does not verify the checksum.
+    /// The checksum information of the file received by the server. If `None`, the server does not verify the checksum.
     pub checksum_info: Option<crate::content::library::item::file::ChecksumInfo>,
     /// The number of bytes of this file that have been received by the server.
     pub bytes_transferred: i64,
     /// The transfer status (WAITING_FOR_TRANSFER, TRANSFERRING, READY, VALIDATING, ERROR) of this file.
     pub status: crate::content::library::item::TransferStatus,
-    /// Details about the transfer error. An error message is set if the status is `com.vmware.content.library.item.transfer_status.ERROR`.
+    /// Details about the transfer error. An error message is set if the status is [`TransferStatus::Error`](crate::content::library::item::TransferStatus::Error).
     pub error_message: Option<crate::vapi::standard::LocalizableMessage>,
-    /// Whether or not the file will be kept in storage upon update session completion. The flag is true for most files, and false for metadata files such as manifest and certificate file of update session with library item type OVF. Any file with `com.vmware.content.library.item.updatesession.file.info.keep_in_storage` set to false will not show up in the list of files returned from `com.vmware.content.library.item.file.list` upon update session completion. This attribute was added in vSphere API 6.8. If None, the file will be kept in storage upon update session completion.
+    /// Whether or not the file will be kept in storage upon update session completion. The flag is true for most files, and false for metadata files such as manifest and certificate file of update session with library item type OVF. Any file with [`Info::keep_in_storage`](crate::content::library::item::updatesession::file::Info::keep_in_storage) set to false will not show up in the list of files returned from [`File::list`](crate::content::library::item::File::list) upon update session completion. If `None`, the file will be kept in storage upon update session completion.
+    ///
+    /// Since vSphere API 6.8.
     pub keep_in_storage: Option<bool>,
 }
 
-/// The `source_type` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `source_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoSourceType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `source_type` tag of [`Info`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `InfoSourceType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -228,8 +242,14 @@ pub enum InfoSourceType {
         /// A source endpoint from which to retrieve the file.
         source_endpoint: Option<crate::content::library::item::TransferEndpoint>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoSourceType {
@@ -422,7 +442,12 @@ impl<'de> serde::Deserialize<'de> for Info {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `File.SourceType` class defines how the file content is retrieved.
+    /// The [`SourceType`](crate::content::library::item::updatesession::file::SourceType) enumeration defines how the file content is retrieved.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.content.library.item.updatesession.file.source_type`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum SourceType {
         /// No source type has been requested.
         None = "NONE",
@@ -434,7 +459,10 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `File.ValidationError` class defines the validation error of a file in the session.
+/// The [`ValidationError`](crate::content::library::item::updatesession::file::ValidationError) structure defines the validation error of a file in the session.
+///
+/// vAPI structure
+/// `com.vmware.content.library.item.updatesession.file.validation_error`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ValidationError {
     /// The name of the file.
@@ -461,10 +489,13 @@ impl ValidationError {
     }
 }
 
-/// The `File.ValidationResult` class defines the result of validating the files in the session.
+/// The [`ValidationResult`](crate::content::library::item::updatesession::file::ValidationResult) structure defines the result of validating the files in the session.
+///
+/// vAPI structure
+/// `com.vmware.content.library.item.updatesession.file.validation_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ValidationResult {
-    /// Whether the validation was succesful or not. In case of errors, the `com.vmware.content.library.item.updatesession.file.validation_result.missing_files` and `com.vmware.content.library.item.updatesession.file.validation_result.invalid_files` will contain at least one entry.
+    /// Whether the validation was succesful or not. In case of errors, the [`ValidationResult::missing_files`](crate::content::library::item::updatesession::file::ValidationResult::missing_files) and [`ValidationResult::invalid_files`](crate::content::library::item::updatesession::file::ValidationResult::invalid_files) will contain at least one entry.
     #[serde(default = "ValidationResult::__missing_has_errors")]
     pub has_errors: bool,
     /// A set containing the names of the files that are required but the client hasn't added.

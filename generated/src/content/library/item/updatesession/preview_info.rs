@@ -5,7 +5,14 @@
 //! Compiled with the `content-library` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `PreviewInfo.State` class defines the state of the update session's preview. This enumeration was added in vSphere API 6.8.
+    /// The [`State`](crate::content::library::item::updatesession::preview_info::State) enumeration defines the state of the update session's preview.
+    ///
+    /// Since vSphere API 6.8.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.content.library.item.updatesession.preview_info.state`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum State {
         /// There are no files in the update session OR a preview is not possible for the files currently in the update session. However, preview may be possible after metadata files such as OVF descriptor are added to the session. In this case the state will transition to `PREPARING`.
         Unavailable = "UNAVAILABLE",

@@ -9,7 +9,12 @@
 
 pub mod filter_spec;
 
-/// The `AuditRecords.FilterSpec` class contains attributes used to filter the audit records. If multiple attributes are specified, only records matching all of the attributes match the filter. This class was added in vSphere API 8.0.2.0.
+/// The [`FilterSpec`](crate::esx::settings::clusters::configuration::audit_records::FilterSpec) structure contains fields used to filter the audit records. If multiple fields are specified, only records matching all of the fields match the filter.
+///
+/// Since vSphere API 8.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.configuration.audit_records.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// List of audit records that match the given operations An operation in operations can be any of
@@ -33,19 +38,26 @@ pub struct FilterSpec {
     /// * Draft-Apply
     /// * Draft-GetSchema
     ///
-    /// This attribute was added in vSphere API 8.0.2.0. If None or empty, records with any operation match the filter.
+    /// If `None` or empty, records with any operation match the filter.
+    ///
+    /// Since vSphere API 8.0.2.0.
     pub operations: Option<Vec<String>>,
-    /// List of audit records that match the given users This attribute was added in vSphere API 8.0.2.0. If None or empty, records with any users match the filter.
+    /// List of audit records that match the given users. If `None` or empty, records with any users match the filter.
+    ///
+    /// Since vSphere API 8.0.2.0.
     pub usernames: Option<Vec<String>>,
-    /// List of audit records that match `AuditRecords.FilterSpec.Timeframe`, valid values are THREE_MONTHS, SIX_MONTHS, YEAR, CUSTOM. i.e. For ex: records within last 3 months. This attribute was added in vSphere API 8.0.2.0. If None or empty, last one year audit records match the filter.
+    /// List of audit records that match [`Timeframe`](crate::esx::settings::clusters::configuration::audit_records::filter_spec::Timeframe), valid values are THREE_MONTHS, SIX_MONTHS, YEAR, CUSTOM. i.e. For ex: records within last 3 months. If `None` or empty, last one year audit records match the filter.
     ///
     /// The variant carries the fields of its case (see [`FilterSpecTimeDuration`]).
+    ///
+    /// Since vSphere API 8.0.2.0.
     pub time_duration: Option<FilterSpecTimeDuration>,
 }
 
-/// The `time_duration` tag of [`FilterSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `time_duration` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `FilterSpecTimeDuration::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `time_duration` tag of [`FilterSpec`] together with the fields of its case:
+/// each variant carries exactly the fields the metamodel lists for that tag value.
+/// Tag values this crate does not know arrive as `FilterSpecTimeDuration::Unknown`
+/// ([unknown values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -58,11 +70,19 @@ pub enum FilterSpecTimeDuration {
     Year,
     /// To indicate custom time frame for getting audit records. Users can specify start time and end time
     Custom {
-        /// List of audit records that match the given start time i.e. occurred after the `com.vmware.esx.settings.clusters.configuration.audit_records.time_period.start` and the given end time i.e. before the `com.vmware.esx.settings.clusters.configuration.audit_records.time_period.end` This attribute was added in vSphere API 8.0.2.0.
+        /// List of audit records that match the given start time i.e. occurred after the [`TimePeriod::start`](crate::esx::settings::clusters::configuration::audit_records::TimePeriod::start) and the given end time i.e. before the [`TimePeriod::end`](crate::esx::settings::clusters::configuration::audit_records::TimePeriod::end).
+        ///
+        /// Since vSphere API 8.0.2.0.
         time_period: Option<TimePeriod>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl FilterSpecTimeDuration {
@@ -206,12 +226,19 @@ impl<'de> serde::Deserialize<'de> for FilterSpec {
     }
 }
 
-/// The `AuditRecords.Info` class contains Audit Info of an operation for a cluster in vCenter Server. This class was added in vSphere API 8.0.2.0.
+/// The [`Info`](crate::esx::settings::clusters::configuration::audit_records::Info) structure contains Audit Info of an operation for a cluster in vCenter Server.
+///
+/// Since vSphere API 8.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.configuration.audit_records.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier of the cluster. This attribute was added in vSphere API 8.0.2.0.
+    /// Identifier of the cluster.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
+    ///
+    /// Since vSphere API 8.0.2.0.
     pub cluster_id: crate::ids::ClusterComputeResourceId,
     /// Name of the operation which can be one of
     ///
@@ -234,21 +261,33 @@ pub struct Info {
     /// * Draft-Apply
     /// * Draft-GetSchema
     ///
-    /// This attribute was added in vSphere API 8.0.2.0. When clients pass a value of this class as a parameter, the attribute must be one of `Import`, `Export`, `Remediate`, `Checkcompliance`, `Precheck`, `Transition-Enable`, `Draft-List`, `Draft-Create`, `Draft-ImportFromHost`, `Draft-Get`, `Draft-ExportConfig`, `Draft-Update`, `Draft-ShowChanges`, `Draft-CheckCompliance`, `Draft-Precheck`, `Draft-Delete`, `Draft-Apply`, or `Draft-GetSchema`. When methods return a value of this class as a return value, the attribute will be one of `Import`, `Export`, `Remediate`, `Checkcompliance`, `Precheck`, `Transition-Enable`, `Draft-List`, `Draft-Create`, `Draft-ImportFromHost`, `Draft-Get`, `Draft-ExportConfig`, `Draft-Update`, `Draft-ShowChanges`, `Draft-CheckCompliance`, `Draft-Precheck`, `Draft-Delete`, `Draft-Apply`, or `Draft-GetSchema`.
+    /// When clients pass a value of this field as a parameter, the field must be one of `Import`, `Export`, `Remediate`, `Checkcompliance`, `Precheck`, `Transition-Enable`, `Draft-List`, `Draft-Create`, `Draft-ImportFromHost`, `Draft-Get`, `Draft-ExportConfig`, `Draft-Update`, `Draft-ShowChanges`, `Draft-CheckCompliance`, `Draft-Precheck`, `Draft-Delete`, `Draft-Apply`, or `Draft-GetSchema`. When methods return a value of this field as a return value, the field will be one of `Import`, `Export`, `Remediate`, `Checkcompliance`, `Precheck`, `Transition-Enable`, `Draft-List`, `Draft-Create`, `Draft-ImportFromHost`, `Draft-Get`, `Draft-ExportConfig`, `Draft-Update`, `Draft-ShowChanges`, `Draft-CheckCompliance`, `Draft-Precheck`, `Draft-Delete`, `Draft-Apply`, or `Draft-GetSchema`.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default = "Info::__missing_operation")]
     pub operation: String,
-    /// User who initiated the operation This attribute was added in vSphere API 8.0.2.0.
+    /// User who initiated the operation.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default = "Info::__missing_username")]
     pub username: String,
-    /// Time when the operation `com.vmware.esx.settings.clusters.configuration.audit_records.info.operation` was started This attribute was added in vSphere API 8.0.2.0. startTime might not be available for a task.
+    /// Time when the operation [`Info::operation`](crate::esx::settings::clusters::configuration::audit_records::Info::operation) was started startTime might not be available for a task.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Time when the operation `com.vmware.esx.settings.clusters.configuration.audit_records.info.operation` was completed This attribute was added in vSphere API 8.0.2.0. endTime might not be available for a task.
+    /// Time when the operation [`Info::operation`](crate::esx::settings::clusters::configuration::audit_records::Info::operation) was completed endTime might not be available for a task.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Status of the operation `com.vmware.esx.settings.clusters.configuration.audit_records.info.operation` This attribute was added in vSphere API 8.0.2.0.
+    /// Status of the operation [`Info::operation`](crate::esx::settings::clusters::configuration::audit_records::Info::operation).
+    ///
+    /// Since vSphere API 8.0.2.0.
     pub status: crate::cis::task::Status,
-    /// Details of the operation. This attribute was added in vSphere API 8.0.2.0. operationdetails might not be available for an operation which is not a task.
+    /// Details of the operation. operationdetails might not be available for an operation which is not a task.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation_details: Option<OperationDetails>,
 }
@@ -283,7 +322,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// used to filter the audit records. If None returns all available audit records associated with `cluster`
+    /// used to filter the audit records. If `None` returns all available audit records associated with `cluster`
     pub fn filters(self, filters: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filters", filters),
@@ -296,61 +335,79 @@ impl ListRequest {
     }
 }
 
-/// The `AuditRecords.OperationDetails` class contains Operation Details of an operation This class was added in vSphere API 8.0.2.0.
+/// The [`OperationDetails`](crate::esx::settings::clusters::configuration::audit_records::OperationDetails) structure contains Operation Details of an operation.
+///
+/// Since vSphere API 8.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.configuration.audit_records.operation_details`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OperationDetails {
-    /// Error occurred during the operation This attribute was added in vSphere API 8.0.2.0. error shall only be set if configmanager operation is a task
+    /// Error occurred during the operation error shall only be set if configmanager operation is a task
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<serde_json::Value>,
-    /// TaskId of the operation This attribute was added in vSphere API 8.0.2.0.
+    /// TaskId of the operation.
     ///
     /// taskId shall only be set if configmanager operation is a task
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
-    /// Draft ID of the draft operation This attribute was added in vSphere API 8.0.2.0.
+    /// Draft ID of the draft operation.
     ///
     /// draftId shall only be set if this is an operation on draft
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub draft_id: Option<String>,
-    /// Indicates if the operation was cancelled This attribute was added in vSphere API 8.0.2.0. cancelled shall only be set if configmanager operation is a task
+    /// Indicates if the operation was cancelled cancelled shall only be set if configmanager operation is a task
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled: Option<bool>,
 }
 
-/// The `AuditRecords.OperationType` class contains class attributes used to represent all possible config manager operations. This class was added in vSphere API 8.0.2.0.
+/// The [`OperationType`](crate::esx::settings::clusters::configuration::audit_records::OperationType) structure contains constants used to represent all possible config manager operations.
+///
+/// Since vSphere API 8.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.configuration.audit_records.operation_type`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OperationType {}
 
 impl OperationType {
     /// Represents Check compliance config manager operation com.vmware.esx.settings.clusters.
     pub const CHECK_COMPLIANCE: &'static str = "Checkcompliance";
-    /// Represents Configmanager Draft Apply `com.vmware.esx.settings.clusters.configuration.drafts.apply`
+    /// Represents Configmanager Draft Apply [`Drafts::apply`](crate::esx::settings::clusters::configuration::Drafts::apply)
     pub const DRAFT_APPLY: &'static str = "Draft-Apply";
-    /// Represents Configmanager Draft Check Compliance `com.vmware.esx.settings.clusters.configuration`
+    /// Represents Configmanager Draft Check Compliance [`esx::settings::clusters::configuration`](mod@crate::esx::settings::clusters::configuration)
     pub const DRAFT_CHECK_COMPLIANCE: &'static str = "Draft-CheckCompliance";
-    /// Represents Configmanager Draft Create `com.vmware.esx.settings.clusters.configuration.drafts.create`
+    /// Represents Configmanager Draft Create [`Drafts::create`](crate::esx::settings::clusters::configuration::Drafts::create)
     pub const DRAFT_CREATE: &'static str = "Draft-Create";
-    /// Represents Configmanager Draft Delete `com.vmware.esx.settings.clusters.configuration.drafts.delete`
+    /// Represents Configmanager Draft Delete [`Drafts::delete`](crate::esx::settings::clusters::configuration::Drafts::delete)
     pub const DRAFT_DELETE: &'static str = "Draft-Delete";
-    /// Represents Configmanager Draft Export Config `com.vmware.esx.settings.clusters.configuration`
+    /// Represents Configmanager Draft Export Config [`esx::settings::clusters::configuration`](mod@crate::esx::settings::clusters::configuration)
     pub const DRAFT_EXPORT_CONFIG: &'static str = "Draft-ExportConfig";
-    /// Represents Configmanager Draft Get `com.vmware.esx.settings.clusters.configuration.drafts.get`
+    /// Represents Configmanager Draft Get [`Drafts::get`](crate::esx::settings::clusters::configuration::Drafts::get)
     pub const DRAFT_GET: &'static str = "Draft-Get";
-    /// Represents Configmanager Draft Get Schema `com.vmware.esx.settings.clusters.configuration.drafts.get_schema`
+    /// Represents Configmanager Draft Get Schema [`Drafts::get_schema`](crate::esx::settings::clusters::configuration::Drafts::get_schema)
     pub const DRAFT_GET_SCHEMA: &'static str = "Draft-GetSchema";
-    /// Represents Configmanager Draft Import from host `com.vmware.esx.settings.clusters.configuration`
+    /// Represents Configmanager Draft Import from host [`esx::settings::clusters::configuration`](mod@crate::esx::settings::clusters::configuration)
     pub const DRAFT_IMPORT_FROM_HOST: &'static str = "Draft-ImportFromHost";
-    /// Represents Configmanager Draft List `com.vmware.esx.settings.clusters.configuration.drafts.list`
+    /// Represents Configmanager Draft List [`Drafts::list`](crate::esx::settings::clusters::configuration::Drafts::list)
     pub const DRAFT_LIST: &'static str = "Draft-List";
-    /// Represents Configmanager Draft Precheck `com.vmware.esx.settings.clusters.configuration`
+    /// Represents Configmanager Draft Precheck [`esx::settings::clusters::configuration`](mod@crate::esx::settings::clusters::configuration)
     pub const DRAFT_PRECHECK: &'static str = "Draft-Precheck";
-    /// Represents Configmanager Draft Show Changes `com.vmware.esx.settings.clusters.configuration`
+    /// Represents Configmanager Draft Show Changes [`esx::settings::clusters::configuration`](mod@crate::esx::settings::clusters::configuration)
     pub const DRAFT_SHOW_CHANGES: &'static str = "Draft-ShowChanges";
-    /// Represents Configmanager Draft Update `com.vmware.esx.settings.clusters.configuration.drafts.update`
+    /// Represents Configmanager Draft Update [`Drafts::update`](crate::esx::settings::clusters::configuration::Drafts::update)
     pub const DRAFT_UPDATE: &'static str = "Draft-Update";
-    /// Represents Export config manager operation `com.vmware.esx.settings.clusters.configuration.export_config`
+    /// Represents Export config manager operation [`Configuration::export_config`](crate::esx::settings::clusters::Configuration::export_config)
     pub const EXPORT: &'static str = "Export";
-    /// Represents Import config manager operation `com.vmware.esx.settings.clusters.configuration.import_config$task`
+    /// Represents Import config manager operation [`Configuration::import_config_task`](crate::esx::settings::clusters::Configuration::import_config_task)
     pub const IMPORT: &'static str = "Import";
     /// Represents all audit enabled config manager operations
     pub const OPERATIONS: &'static [&'static str] = &[
@@ -373,20 +430,29 @@ impl OperationType {
         "Draft-Apply",
         "Draft-GetSchema",
     ];
-    /// Represents Pre-check config manager operation `com.vmware.esx.settings.clusters.configuration.precheck$task`
+    /// Represents Pre-check config manager operation [`Configuration::precheck_task`](crate::esx::settings::clusters::Configuration::precheck_task)
     pub const PRE_CHECK: &'static str = "Precheck";
-    /// Represents Remediate config manager operation `com.vmware.esx.settings.clusters.configuration.apply$task`
+    /// Represents Remediate config manager operation [`Configuration::apply_task`](crate::esx::settings::clusters::Configuration::apply_task)
     pub const REMEDIATE: &'static str = "Remediate";
     /// Represents Transition enable config manager operation com.vmware.esx.settings.clusters.enablement.
     pub const TRANSITION_ENABLE: &'static str = "Transition-Enable";
 }
 
-/// The `AuditRecords.TimePeriod` class contains `com.vmware.esx.settings.clusters.configuration.audit_records.time_period.start` and `com.vmware.esx.settings.clusters.configuration.audit_records.time_period.end` to get audit records for a specific time period. This class was added in vSphere API 8.0.2.0.
+/// The [`TimePeriod`](crate::esx::settings::clusters::configuration::audit_records::TimePeriod) structure contains [`TimePeriod::start`](crate::esx::settings::clusters::configuration::audit_records::TimePeriod::start) and [`TimePeriod::end`](crate::esx::settings::clusters::configuration::audit_records::TimePeriod::end) to get audit records for a specific time period.
+///
+/// Since vSphere API 8.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.configuration.audit_records.time_period`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TimePeriod {
-    /// List of audit records that match the given start time i.e. occurred after the DateTime start. This attribute was added in vSphere API 8.0.2.0.
+    /// List of audit records that match the given start time i.e. occurred after the DateTime start.
+    ///
+    /// Since vSphere API 8.0.2.0.
     pub start: vsphere_vapi_runtime::types::DateTime,
-    /// List of audit records that match the given end time i.e. occurred before the DateTime end. This attribute was added in vSphere API 8.0.2.0.
+    /// List of audit records that match the given end time i.e. occurred before the DateTime end.
+    ///
+    /// Since vSphere API 8.0.2.0.
     pub end: vsphere_vapi_runtime::types::DateTime,
 }
 

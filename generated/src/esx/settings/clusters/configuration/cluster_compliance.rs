@@ -5,12 +5,20 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// Consolidated compliance status of the cluster This enumeration was added in vSphere API 8.0.1.0.
+    /// Consolidated compliance status of the cluster.
+    ///
+    /// Since vSphere API 8.0.1.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.configuration.cluster_compliance.status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// The task is in-progress.
         Running = "RUNNING",
         /// All hosts in the cluster are compliant.
         Compliant = "COMPLIANT",
+        /// The wire value `NOT_COMPLIANT`.
         NotCompliant = "NOT_COMPLIANT",
         @unknown Unknown
     }

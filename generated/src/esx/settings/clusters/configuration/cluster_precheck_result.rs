@@ -5,13 +5,22 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `ClusterPrecheckResult.Status` class contains the possible statuses of the Precheck API on the cluster. This enumeration was added in vSphere API 8.0.1.0.
+    /// The [`Status`](crate::esx::settings::clusters::configuration::cluster_precheck_result::Status) enumeration contains the possible statuses of the Precheck API on the cluster.
+    ///
+    /// Since vSphere API 8.0.1.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.configuration.cluster_precheck_result.status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// The task is in-progress.
         Running = "RUNNING",
         /// The operation completed successfully.
         Ok = "OK",
-        /// The operation completed successfully. There are one or more solutions whose results #SolutionPrecheckResult indicate that the remediation of the drift is a destructive operation. Such drifts are specified in #SolutionPrecheckResult#driftReviews property. The #DriftReview need to be provided in the ApplySpec to acknowledge the remediation of these drifts. If the #SolutionPrecheckResult#driftReviews returned by PreCheck API is not provided as input to ApplySpec, these drifts will not be remediated. This class attribute was added in vSphere API 9.1.0.0.
+        /// The operation completed successfully. There are one or more solutions whose results `SolutionPrecheckResult` indicate that the remediation of the drift is a destructive operation. Such drifts are specified in [`SolutionPrecheckResult::drift_reviews`](crate::esx::settings::clusters::configuration::SolutionPrecheckResult::drift_reviews) property. The `DriftReview` need to be provided in the ApplySpec to acknowledge the remediation of these drifts. If the [`SolutionPrecheckResult::drift_reviews`](crate::esx::settings::clusters::configuration::SolutionPrecheckResult::drift_reviews) returned by PreCheck API is not provided as input to ApplySpec, these drifts will not be remediated.
+        ///
+        /// Since vSphere API 9.1.0.0.
         ///
         /// Not in vSphere API releases before 9.1.0.0.
         OkReviewRequired = "OK_REVIEW_REQUIRED",

@@ -5,7 +5,14 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `DetailedValidationError.ErrorType` enum contains the possible types of errors related to property validation. This enumeration was added in vSphere API 8.0.2.0.
+    /// The [`ErrorType`](crate::esx::settings::clusters::configuration::detailed_validation_error::ErrorType) enum contains the possible types of errors related to property validation.
+    ///
+    /// Since vSphere API 8.0.2.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.configuration.detailed_validation_error.error_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum ErrorType {
         /// A generic error. Check the `message` property for more information.
         Generic = "GENERIC",
@@ -63,7 +70,9 @@ vsphere_vapi_runtime::vapi_enum! {
         HostSpecificKeyInOverride = "HOST_SPECIFIC_KEY_IN_OVERRIDE",
         /// A union-case property was provided, but the corresponding union tag property was not set.
         UnionCaseWithoutUnionTag = "UNION_CASE_WITHOUT_UNION_TAG",
-        /// A union-case property is missing when the corresponding union tag property is set. This class attribute was added in vSphere API 9.1.0.0.
+        /// A union-case property is missing when the corresponding union tag property is set.
+        ///
+        /// Since vSphere API 9.1.0.0.
         ///
         /// Not in vSphere API releases before 9.1.0.0.
         MissingUnionCase = "MISSING_UNION_CASE",

@@ -5,7 +5,12 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `DraftImportResult.Status` class contains the possible status codes describing the result of importing desired configuration for a cluster.
+    /// The [`Status`](crate::esx::settings::clusters::configuration::draft_import_result::Status) enumeration contains the possible status codes describing the result of importing desired configuration for a cluster.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.configuration.draft_import_result.status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// The task is in-progress.
         Running = "RUNNING",
@@ -13,6 +18,7 @@ vsphere_vapi_runtime::vapi_enum! {
         Ok = "OK",
         /// Desired configuration import failed with error.
         Error = "ERROR",
+        /// The wire value `CANCELED`.
         Canceled = "CANCELED",
         @unknown Unknown
     }

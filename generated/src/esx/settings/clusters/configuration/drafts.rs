@@ -35,42 +35,69 @@ impl ApplyRequest {
     }
 }
 
-/// The `Drafts.ApplyResult` class contains the result of committing a draft. This class was added in vSphere API 8.0.2.0.
+/// The [`ApplyResult`](crate::esx::settings::clusters::configuration::drafts::ApplyResult) structure contains the result of committing a draft.
+///
+/// Since vSphere API 8.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.configuration.drafts.apply_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApplyResult {
-    /// The ID of the commit created for this operation. This attribute was added in vSphere API 8.0.2.0.
+    /// The ID of the commit created for this operation.
     ///
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
+    ///
+    /// Since vSphere API 8.0.2.0.
     pub commit: crate::ids::CommitId,
-    /// If the cluster is not empty, this will be set to the ID of the Apply task. This attribute was added in vSphere API 8.0.2.0.
+    /// If the cluster is not empty, this will be set to the ID of the Apply task.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_task: Option<String>,
 }
 
-/// The `Drafts.ApplySpec` class contains attributes that are used to create a new commit. This class was added in vSphere API 8.0.2.0.
+/// The [`ApplySpec`](crate::esx::settings::clusters::configuration::drafts::ApplySpec) structure contains fields that are used to create a new commit.
+///
+/// Since vSphere API 8.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.configuration.drafts.apply_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ApplySpec {
-    /// Message to include with the commit. This attribute was added in vSphere API 8.0.2.0. If None, message is set to empty string.
+    /// Message to include with the commit. If `None`, message is set to empty string.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// The parameter can be used to override the default remediation policies for the apply task. This attribute was added in vSphere API 8.0.2.0. if None the default cluster remediation policies are used.
+    /// The parameter can be used to override the default remediation policies for the apply task. if `None` the default cluster remediation policies are used.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_policy_spec: Option<
         crate::esx::settings::clusters::policies::apply::effective::EffectivePolicySpec,
     >,
-    /// This field contains the drifts that need review from the user before apply. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// This field contains the drifts that need review from the user before apply. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drift_reviews: Option<
         Vec<crate::esx::settings::clusters::configuration::DriftReview>,
     >,
 }
 
-/// The `Drafts.ChangeDetails` class contains information about changes made in the draft when compared against the current desired document. This class was added in vSphere API 8.0.2.0.
+/// The [`ChangeDetails`](crate::esx::settings::clusters::configuration::drafts::ChangeDetails) structure contains information about changes made in the draft when compared against the current desired document.
+///
+/// Since vSphere API 8.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.configuration.drafts.change_details`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChangeDetails {
-    /// Captures the properties that were added/modified in this draft. The map keys are JSON-Pointers that refer to the properties in the draft that are modifications. The values contain information about the property and, in the case of a modification, the location of the corresponding property in the desired document. This attribute was added in vSphere API 8.0.2.0.
+    /// Captures the properties that were added/modified in this draft. The map keys are JSON-Pointers that refer to the properties in the draft that are modifications. The values contain information about the property and, in the case of a modification, the location of the corresponding property in the desired document.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(
         default = "ChangeDetails::__missing_modified_properties",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -79,7 +106,9 @@ pub struct ChangeDetails {
         String,
         ModificationInfo,
     >,
-    /// Captures the properties that were deleted from this draft. The map keys are JSON-Pointers that refer to the properties in the desired document that were deleted. This attribute was added in vSphere API 8.0.2.0.
+    /// Captures the properties that were deleted from this draft. The map keys are JSON-Pointers that refer to the properties in the desired document that were deleted.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(
         default = "ChangeDetails::__missing_deleted_properties",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -109,26 +138,41 @@ impl ChangeDetails {
     }
 }
 
-/// The `Drafts.ChangedProperty` class contains information about a property that is different in this draft from the committed configuration. This class was added in vSphere API 8.0.2.0.
+/// The [`ChangedProperty`](crate::esx::settings::clusters::configuration::drafts::ChangedProperty) structure contains information about a property that is different in this draft from the committed configuration.
+///
+/// Since vSphere API 8.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.configuration.drafts.changed_property`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChangedProperty {
-    /// A JSON-Pointer that refers to the property that has been changed. This attribute was added in vSphere API 8.0.2.0.
+    /// A JSON-Pointer that refers to the property that has been changed.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default = "ChangedProperty::__missing_path")]
     pub path: String,
-    /// A list of the display names for components of `com.vmware.esx.settings.clusters.configuration.drafts.changed_property.path` attribute. This attribute was added in vSphere API 9.1.0.0. This field is None if the display names cannot be computed.
+    /// A list of the display names for components of [`ChangedProperty::path`](crate::esx::settings::clusters::configuration::drafts::ChangedProperty::path) field. This field is `None` if the display names cannot be computed.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_path: Option<Vec<String>>,
-    /// The data type of the property pointed by {#path}. This attribute was added in vSphere API 9.1.0.0. This field is None if the data type of the property is not available.
+    /// The data type of the property pointed by [`ChangedProperty::path`](crate::esx::settings::clusters::configuration::drafts::ChangedProperty::path). This field is `None` if the data type of the property is not available.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<changed_property::Type>,
-    /// This attribute was added in vSphere API 8.0.2.0. If set, the current value of the property in the cluster configuration. If not set, the property does not exist in the current cluster configuration.
+    /// If set, the current value of the property in the cluster configuration. If not set, the property does not exist in the current cluster configuration.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current: Option<String>,
-    /// This attribute was added in vSphere API 8.0.2.0. If set, this is the new value for the property in this draft. If not set, the property has been deleted in this draft.
+    /// If set, this is the new value for the property in this draft. If not set, the property has been deleted in this draft.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub draft: Option<String>,
 }
@@ -155,24 +199,40 @@ impl ChangedProperty {
     }
 }
 
-/// The `Drafts.ChangesResult` class contains a detailed description of the differences between this draft and the current desired configuration. This class was added in vSphere API 8.0.2.0.
+/// The [`ChangesResult`](crate::esx::settings::clusters::configuration::drafts::ChangesResult) structure contains a detailed description of the differences between this draft and the current desired configuration.
+///
+/// Since vSphere API 8.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.configuration.drafts.changes_result`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ChangesResult {
-    /// This attribute was added in vSphere API 8.0.2.0. If set, this contains a list of properties that have been changed from one value to another in this draft.
+    /// If set, this contains a list of properties that have been changed from one value to another in this draft.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sets: Option<Vec<ChangedProperty>>,
-    /// This attribute was added in vSphere API 8.0.2.0. If set, this contains a list of properties that have been added in this draft.
+    /// If set, this contains a list of properties that have been added in this draft.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adds: Option<Vec<ChangedProperty>>,
-    /// This attribute was added in vSphere API 8.0.2.0. If set, this contains a list of properties that have been deleted in this draft.
+    /// If set, this contains a list of properties that have been deleted in this draft.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deletes: Option<Vec<ChangedProperty>>,
 }
 
-/// This class was added in vSphere API 8.0.2.0.
+/// Since vSphere API 8.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.configuration.drafts.conflict_details`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConflictDetails {
-    /// Map of properties in the current draft that were changed and conflict with changes that were applied to the cluster configuration document since this draft was created. This attribute was added in vSphere API 8.0.2.0.
+    /// Map of properties in the current draft that were changed and conflict with changes that were applied to the cluster configuration document since this draft was created.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(
         default = "ConflictDetails::__missing_properties",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -192,10 +252,17 @@ impl ConflictDetails {
     }
 }
 
-/// The `Drafts.ConflictPropertyInfo` class contains information about conflicts that have been detected when attempting to merge configuration changes that have been committed by other users. This class was added in vSphere API 8.0.2.0.
+/// The [`ConflictPropertyInfo`](crate::esx::settings::clusters::configuration::drafts::ConflictPropertyInfo) structure contains information about conflicts that have been detected when attempting to merge configuration changes that have been committed by other users.
+///
+/// Since vSphere API 8.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.configuration.drafts.conflict_property_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConflictPropertyInfo {
-    /// The path refers to the conflicting property in the cluster configuration document. This attribute was added in vSphere API 8.0.2.0.
+    /// The path refers to the conflicting property in the cluster configuration document.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default = "ConflictPropertyInfo::__missing_property_path")]
     pub property_path: String,
 }
@@ -236,23 +303,39 @@ impl CreateRequest {
     }
 }
 
-/// The `Drafts.CreateSpec` class contains information used when creating a draft. This class was added in vSphere API 8.0.2.0.
+/// The [`CreateSpec`](crate::esx::settings::clusters::configuration::drafts::CreateSpec) structure contains information used when creating a draft.
+///
+/// Since vSphere API 8.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.configuration.drafts.create_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// The initial configuration for the draft. This attribute was added in vSphere API 8.0.2.0. If not specified, the current desired configuration for the cluster will be used.
+    /// The initial configuration for the draft. If not specified, the current desired configuration for the cluster will be used.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<String>,
-    /// The host to use as the desired image for the cluster when VLCM is not in use. This attribute was added in vSphere API 8.0.3.0.
+    /// The host to use as the desired image for the cluster when VLCM is not in use.
     ///
     /// If not specified, the previously used reference host will be carried over.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_reference_host: Option<String>,
 }
 
-/// The `Drafts.DeletionInfo` class contains information about a property that was deleted from the draft configuration. This class was added in vSphere API 8.0.2.0.
+/// The [`DeletionInfo`](crate::esx::settings::clusters::configuration::drafts::DeletionInfo) structure contains information about a property that was deleted from the draft configuration.
+///
+/// Since vSphere API 8.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.configuration.drafts.deletion_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeletionInfo {
-    /// A list of the display names for components of the property path. This attribute was added in vSphere API 8.0.2.0.
+    /// A list of the display names for components of the property path.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(
         default = "DeletionInfo::__missing_display_path",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -269,32 +352,53 @@ impl DeletionInfo {
     }
 }
 
-/// The `Drafts.ImportSpec` class contains attributes that are used to create/update a draft by importing cluster configuration. This class was added in vSphere API 9.1.0.0.
+/// The [`ImportSpec`](crate::esx::settings::clusters::configuration::drafts::ImportSpec) structure contains fields that are used to create/update a draft by importing cluster configuration.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.configuration.drafts.import_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImportSpec {
-    /// Identifier of the reference host to import ESX configuration from. This attribute was added in vSphere API 9.1.0.0.
+    /// Identifier of the reference host to import ESX configuration from.
     ///
     /// Identifier of a `HostSystem` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub host: crate::ids::HostSystemId,
 }
 
-/// The `Drafts.Info` class defines the information about configuration draft. This class was added in vSphere API 8.0.2.0.
+/// The [`Info`](crate::esx::settings::clusters::configuration::drafts::Info) structure defines the information about configuration draft.
+///
+/// Since vSphere API 8.0.2.0.
+///
+/// vAPI structure `com.vmware.esx.settings.clusters.configuration.drafts.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Metadata about the configuration draft. This attribute was added in vSphere API 8.0.2.0.
+    /// Metadata about the configuration draft.
+    ///
+    /// Since vSphere API 8.0.2.0.
     pub metadata: Metadata,
-    /// This attribute was added in vSphere API 8.0.2.0. If set, there were validation errors detected in the draft configuration.
+    /// If set, there were validation errors detected in the draft configuration.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<ValidationDetails>,
-    /// This attribute was added in vSphere API 8.0.2.0. If set, there are changes in this draft configuration from the current desired configuration.
+    /// If set, there are changes in this draft configuration from the current desired configuration.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes: Option<ChangeDetails>,
-    /// This attribute was added in vSphere API 8.0.2.0. If set, there are changes in this draft configuration that conflict with changes applied by a different user.
+    /// If set, there are changes in this draft configuration that conflict with changes applied by a different user.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conflicts: Option<ConflictDetails>,
-    /// A mapping of BIOS UUIDs for every host in the cluster to information about that host. The host-specific/host-override sections of the configuration use BIOS UUIDs to identify hosts, so this information can be useful to get details about hosts mentioned there. This attribute was added in vSphere API 8.0.2.0.
+    /// A mapping of BIOS UUIDs for every host in the cluster to information about that host. The host-specific/host-override sections of the configuration use BIOS UUIDs to identify hosts, so this information can be useful to get details about hosts mentioned there.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(
         default = "Info::__missing_host_info",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -303,14 +407,18 @@ pub struct Info {
         String,
         crate::esx::settings::HostInfo,
     >,
-    /// Map of host IDs to BIOS UUIDs. This attribute was added in vSphere API 8.0.2.0.
+    /// Map of host IDs to BIOS UUIDs.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(
         rename = "host_id_to_UUID",
         default = "Info::__missing_host_id_to_uuid",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub host_id_to_uuid: vsphere_vapi_runtime::types::VapiMap<String, String>,
-    /// Configuration specification associated with the draft, encoded as JSON. This attribute was added in vSphere API 8.0.2.0.
+    /// Configuration specification associated with the draft, encoded as JSON.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default = "Info::__missing_config")]
     pub config: String,
 }
@@ -344,37 +452,59 @@ impl Info {
     }
 }
 
-/// The `Drafts.Metadata` class defines the metadata information about configuration draft. This class was added in vSphere API 8.0.2.0.
+/// The [`Metadata`](crate::esx::settings::clusters::configuration::drafts::Metadata) structure defines the metadata information about configuration draft.
+///
+/// Since vSphere API 8.0.2.0.
+///
+/// vAPI structure `com.vmware.esx.settings.clusters.configuration.drafts.metadata`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Metadata {
-    /// The draft identifier This attribute was added in vSphere API 8.0.2.0.
+    /// The draft identifier.
     ///
     /// Identifier of a `com.vmware.esx.settings.draft` resource.
+    ///
+    /// Since vSphere API 8.0.2.0.
     pub id: crate::ids::DraftId,
-    /// The identifier of the parent commit. This attribute was added in vSphere API 8.0.2.0.
+    /// The identifier of the parent commit.
     ///
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
+    ///
+    /// Since vSphere API 8.0.2.0.
     pub parent_id: crate::ids::CommitId,
-    /// Owner of the configuration draft. This attribute was added in vSphere API 8.0.2.0.
+    /// Owner of the configuration draft.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default = "Metadata::__missing_owner")]
     pub owner: String,
-    /// State of the configuration draft. This attribute was added in vSphere API 8.0.2.0.
+    /// State of the configuration draft.
+    ///
+    /// Since vSphere API 8.0.2.0.
     pub state: State,
-    /// The current revision of this draft. Any updates to the draft will increment this value. This value should be included in calls to `com.vmware.esx.settings.clusters.configuration.drafts.update` so that concurrent changes can be detected. This attribute was added in vSphere API 8.0.2.0.
+    /// The current revision of this draft. Any updates to the draft will increment this value. This value should be included in calls to [`Drafts::update`](crate::esx::settings::clusters::configuration::Drafts::update) so that concurrent changes can be detected.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default = "Metadata::__missing_revision")]
     pub revision: i64,
-    /// Creation time of the configuration draft. This attribute was added in vSphere API 8.0.2.0.
-    pub creation_time: vsphere_vapi_runtime::types::DateTime,
-    /// Last modified time of the configuration draft. This attribute was added in vSphere API 8.0.2.0.
-    pub modified_time: vsphere_vapi_runtime::types::DateTime,
-    /// The ID of the precheck task that was last run for this draft. This attribute was added in vSphere API 8.0.2.0.
+    /// Creation time of the configuration draft.
     ///
-    /// This field is None if precheck has not been done since the last modification.
+    /// Since vSphere API 8.0.2.0.
+    pub creation_time: vsphere_vapi_runtime::types::DateTime,
+    /// Last modified time of the configuration draft.
+    ///
+    /// Since vSphere API 8.0.2.0.
+    pub modified_time: vsphere_vapi_runtime::types::DateTime,
+    /// The ID of the precheck task that was last run for this draft.
+    ///
+    /// This field is `None` if precheck has not been done since the last modification.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precheck_task: Option<String>,
-    /// The ID of the host that is used as a reference for the cluster image. This attribute was added in vSphere API 8.0.3.0.
+    /// The ID of the host that is used as a reference for the cluster image.
     ///
-    /// This field is None if the cluster is managed by VLCM.
+    /// This field is `None` if the cluster is managed by VLCM.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_reference_host: Option<String>,
 }
@@ -395,16 +525,25 @@ impl Metadata {
     }
 }
 
-/// The `Drafts.ModificationInfo` class contains information about a modification to a property in the configuration. This class was added in vSphere API 8.0.2.0.
+/// The [`ModificationInfo`](crate::esx::settings::clusters::configuration::drafts::ModificationInfo) structure contains information about a modification to a property in the configuration.
+///
+/// Since vSphere API 8.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.configuration.drafts.modification_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ModificationInfo {
-    /// A list of the display names for components of the property path. This attribute was added in vSphere API 8.0.2.0.
+    /// A list of the display names for components of the property path.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(
         default = "ModificationInfo::__missing_display_path",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub display_path: Vec<String>,
-    /// This attribute was added in vSphere API 8.0.2.0. If set, it contains a JSON-Pointer to the corresponding property in the original document. Otherwise, this modification is an addition to the draft.
+    /// If set, it contains a JSON-Pointer to the corresponding property in the original document. Otherwise, this modification is an addition to the draft.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original_path: Option<String>,
 }
@@ -419,7 +558,13 @@ impl ModificationInfo {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The states of the draft configuration. This enumeration was added in vSphere API 8.0.2.0.
+    /// The states of the draft configuration.
+    ///
+    /// Since vSphere API 8.0.2.0.
+    ///
+    /// vAPI enumeration `com.vmware.esx.settings.clusters.configuration.drafts.state`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum State {
         /// Configuration draft is valid.
         Valid = "VALID",
@@ -429,13 +574,22 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Drafts.UpdateSpec` class contains the new configuration for the draft. This class was added in vSphere API 8.0.2.0.
+/// The [`UpdateSpec`](crate::esx::settings::clusters::configuration::drafts::UpdateSpec) structure contains the new configuration for the draft.
+///
+/// Since vSphere API 8.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.configuration.drafts.update_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// When supplied, this revision value will be compared against the draft's current revision as returned in `com.vmware.esx.settings.clusters.configuration.drafts.metadata.revision` to ensure no other changes have been applied. This attribute was added in vSphere API 8.0.2.0.
+    /// When supplied, this revision value will be compared against the draft's current revision as returned in [`Metadata::revision`](crate::esx::settings::clusters::configuration::drafts::Metadata::revision) to ensure no other changes have been applied.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_revision: Option<i64>,
-    /// The new cluster configuration for this draft, encoded as JSON. This attribute was added in vSphere API 8.0.2.0.
+    /// The new cluster configuration for this draft, encoded as JSON.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(default = "UpdateSpec::__missing_config")]
     pub config: String,
 }
@@ -449,10 +603,17 @@ impl UpdateSpec {
     }
 }
 
-/// The `Drafts.ValidationDetails` class contains all validation errors related to the draft configuration. This class was added in vSphere API 8.0.2.0.
+/// The [`ValidationDetails`](crate::esx::settings::clusters::configuration::drafts::ValidationDetails) structure contains all validation errors related to the draft configuration.
+///
+/// Since vSphere API 8.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.configuration.drafts.validation_details`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ValidationDetails {
-    /// Map of JSON-Pointers to properties in the draft configuration that have validation errors based on the schema and host-level validations. This attribute was added in vSphere API 8.0.2.0.
+    /// Map of JSON-Pointers to properties in the draft configuration that have validation errors based on the schema and host-level validations.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(
         default = "ValidationDetails::__missing_errors",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -472,16 +633,25 @@ impl ValidationDetails {
     }
 }
 
-/// The `Drafts.ValidationErrors` class contains schema-based validation errors for a given property. This class was added in vSphere API 8.0.2.0.
+/// The [`ValidationErrors`](crate::esx::settings::clusters::configuration::drafts::ValidationErrors) structure contains schema-based validation errors for a given property.
+///
+/// Since vSphere API 8.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.configuration.drafts.validation_errors`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ValidationErrors {
-    /// A list of the display names for components of the property path. This attribute was added in vSphere API 8.0.2.0.
+    /// A list of the display names for components of the property path.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(
         default = "ValidationErrors::__missing_display_path",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub display_path: Vec<String>,
-    /// Localized error message describing the validation error. This attribute was added in vSphere API 8.0.2.0.
+    /// Localized error message describing the validation error.
+    ///
+    /// Since vSphere API 8.0.2.0.
     #[serde(
         default = "ValidationErrors::__missing_errors",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

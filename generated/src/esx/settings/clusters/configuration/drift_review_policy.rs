@@ -5,13 +5,22 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// This enumeration was added in vSphere API 9.1.0.0.
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.configuration.drift_review_policy.value_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum ValueType {
+        /// The wire value `ENUM`.
         Enum = "ENUM",
+        /// The wire value `STRING`.
         String = "STRING",
+        /// The wire value `LONG`.
         Long = "LONG",
+        /// The wire value `BOOLEAN`.
         Boolean = "BOOLEAN",
         @unknown Unknown
     }

@@ -5,7 +5,14 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `HostStatus.Status` class contains the possible different status codes that can be returned while trying to perform an operation on the hosts within the cluster. This enumeration was added in vSphere API 8.0.1.0.
+    /// The [`Status`](crate::esx::settings::clusters::configuration::host_status::Status) enumeration contains the possible different status codes that can be returned while trying to perform an operation on the hosts within the cluster.
+    ///
+    /// Since vSphere API 8.0.1.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.configuration.host_status.status`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// The method completed successfully.
         Ok = "OK",

@@ -5,12 +5,22 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// This enum indicates whether the configuration document was imported successfully in the cluster. This enumeration was added in vSphere API 8.0.1.0.
+    /// This enum indicates whether the configuration document was imported successfully in the cluster.
+    ///
+    /// Since vSphere API 8.0.1.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.configuration.import_result.status`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// The task is in-progress.
         Running = "RUNNING",
+        /// The wire value `OK`.
         Ok = "OK",
+        /// The wire value `ERROR`.
         Error = "ERROR",
+        /// The wire value `CANCELED`.
         Canceled = "CANCELED",
         @unknown Unknown
     }

@@ -5,7 +5,14 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The status of the reference host. This enumeration was added in vSphere API 8.0.3.0.
+    /// The status of the reference host.
+    ///
+    /// Since vSphere API 8.0.3.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.configuration.reference_host_info.status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// The reference host is in the cluster and connected.
         Ok = "OK",

@@ -5,7 +5,14 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The possible sources of the schema. This enumeration was added in vSphere API 8.0.3.0.
+    /// The possible sources of the schema.
+    ///
+    /// Since vSphere API 8.0.3.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.configuration.schema_result.source`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Source {
         /// The schema was derived from a VLCM image profile.
         ImageProfile = "IMAGE_PROFILE",

@@ -5,9 +5,16 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `SettingCompliance.Type` class contains the possible data types of the property in drift. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`Type`](crate::esx::settings::clusters::configuration::setting_compliance::Type) enumeration contains the possible data types of the property in drift.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.configuration.setting_compliance.type`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Type {
         /// The property in drift is of primitive data type.
         Primitive = "PRIMITIVE",

@@ -5,9 +5,16 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// This `SolutionComplianceResult.ComplianceStatus` class represents the compliance status of desired configuration for a Cluster Solution. This enumeration was added in vSphere API 9.1.0.0.
+    /// This [`ComplianceStatus`](crate::esx::settings::clusters::configuration::solution_compliance_result::ComplianceStatus) enumeration represents the compliance status of desired configuration for a Cluster Solution.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.configuration.solution_compliance_result.compliance_status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum ComplianceStatus {
         /// Solution is in compliance with Desired configuration.
         Compliant = "COMPLIANT",

@@ -5,9 +5,18 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Software.ApplyStatus.Status` class contains the possible different status codes that can be returned while trying to `com.vmware.esx.settings.clusters.software.apply$task` the desired software specification to hosts within the cluster. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`Status`](crate::esx::settings::clusters::software::apply_status::Status) enumeration contains the possible different status codes that can be returned while trying to [`Software::apply_task`](crate::esx::settings::clusters::Software::apply_task) the desired software specification to hosts within the cluster.
+    ///
+    /// Since vSphere API 7.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.software.apply_status.status`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
-        /// The method is in progress. This class attribute was added in vSphere API 7.0.1.0.
+        /// The method is in progress.
+        ///
+        /// Since vSphere API 7.0.1.0.
         Running = "RUNNING",
         /// The method completed successfully.
         Ok = "OK",
@@ -17,7 +26,9 @@ vsphere_vapi_runtime::vapi_enum! {
         TimedOut = "TIMED_OUT",
         /// The method encountered an unspecified error.
         Error = "ERROR",
-        /// The method is being scheduled for retry. This class attribute was added in vSphere API 7.0.2.1.
+        /// The method is being scheduled for retry.
+        ///
+        /// Since vSphere API 7.0.2.1.
         RetryPending = "RETRY_PENDING",
         @unknown Unknown
     }

@@ -8,18 +8,30 @@
 
 pub mod info;
 
-/// The `Commits.Info` class defines the information about software draft. This class was added in vSphere API 7.0.0.0.
+/// The [`Info`](crate::esx::settings::clusters::software::commits::Info) structure defines the information about software draft.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.esx.settings.clusters.software.commits.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Author of the commit. This attribute was added in vSphere API 7.0.0.0.
+    /// Author of the commit.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_author")]
     pub author: String,
-    /// Creation time of the commit. This attribute was added in vSphere API 7.0.0.0.
+    /// Creation time of the commit.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub commit_time: vsphere_vapi_runtime::types::DateTime,
-    /// Description accompanying this commit. This attribute was added in vSphere API 7.0.0.0.
+    /// Description accompanying this commit.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_description")]
     pub description: String,
-    /// Apply status of the commit. This attribute was added in vSphere API 7.0.0.0.
+    /// Apply status of the commit.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub apply_status: info::ApplyStatusType,
 }
 

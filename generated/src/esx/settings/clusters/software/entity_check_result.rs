@@ -5,7 +5,14 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Software.EntityCheckResult.EntityType` class contains the entities on which checks can be performed. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`EntityType`](crate::esx::settings::clusters::software::entity_check_result::EntityType) enumeration contains the entities on which checks can be performed.
+    ///
+    /// Since vSphere API 7.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.software.entity_check_result.entity_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum EntityType {
         /// Entity type Cluster
         Cluster = "CLUSTER",

@@ -7,16 +7,27 @@
 //!
 //! Compiled with the `esx-settings` feature.
 
-/// The `Recommendations.ExplanationDetails` class contains attributes to describe the result of validation of desired software specification. This class was added in vSphere API 7.0.0.0.
+/// The [`ExplanationDetails`](crate::esx::settings::clusters::software::recommendations::ExplanationDetails) structure contains fields to describe the result of validation of desired software specification.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.software.recommendations.explanation_details`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExplanationDetails {
-    /// Display name of an excluded image entity (base image, add-on etc.). This attribute was added in vSphere API 7.0.0.0.
+    /// Display name of an excluded image entity (base image, add-on etc.).
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "ExplanationDetails::__missing_display_name")]
     pub display_name: String,
-    /// Display version of an excluded image entity (base image, add-on etc.). This attribute was added in vSphere API 7.0.0.0.
+    /// Display version of an excluded image entity (base image, add-on etc.).
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "ExplanationDetails::__missing_display_version")]
     pub display_version: String,
-    /// List of explanations on why the image entity is excluded. This attribute was added in vSphere API 7.0.0.0.
+    /// List of explanations on why the image entity is excluded.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "ExplanationDetails::__missing_explanation",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -47,10 +58,17 @@ impl ExplanationDetails {
     }
 }
 
-/// The `Recommendations.FilterSpec` class contains attributes used to filter the generated recommendations (see `com.vmware.esx.settings.clusters.software.recommendations.generate$task`) based on a specified base image version. This class was added in vSphere API 7.0.2.0.
+/// The [`FilterSpec`](crate::esx::settings::clusters::software::recommendations::FilterSpec) structure contains fields used to filter the generated recommendations (see [`Recommendations::generate_task`](crate::esx::settings::clusters::software::Recommendations::generate_task)) based on a specified base image version.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.software.recommendations.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Base image version string is used in generating the specified base image recommendations. Default recommendations are generated when the value is empty. This attribute was added in vSphere API 7.0.2.0.
+    /// Base image version string is used in generating the specified base image recommendations. Default recommendations are generated when the value is empty.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_image_version: Option<String>,
 }
@@ -69,7 +87,9 @@ impl GenerateTaskRequest {
         Self { call }
     }
 
-    /// Specification on how to filter recommendations based on a specified base image version. This parameter was added in vSphere API 7.0.2.0. If None, latest and current series recommendations are generated.
+    /// Specification on how to filter recommendations based on a specified base image version. If `None`, latest and current series recommendations are generated.
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
@@ -90,27 +110,41 @@ impl GenerateTaskRequest {
     }
 }
 
-/// The `Recommendations.Info` class defines the information about the most recent recommendation generation result. This class was added in vSphere API 7.0.0.0.
+/// The [`Info`](crate::esx::settings::clusters::software::recommendations::Info) structure defines the information about the most recent recommendation generation result.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.esx.settings.clusters.software.recommendations.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Recommended image specification based on latest base image version. This attribute was added in vSphere API 7.0.0.0. None if no recommended image based on latest base image version is available.
+    /// Recommended image specification based on latest base image version. `None` if no recommended image based on latest base image version is available.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_recommendation: Option<crate::esx::settings::SoftwareInfo>,
-    /// Recommended image specification based on latest base image patch or update of the current series. This attribute was added in vSphere API 7.0.0.0. None if no recommended image based on latest base image patch or update of the current series is available.
+    /// Recommended image specification based on latest base image patch or update of the current series. `None` if no recommended image based on latest base image patch or update of the current series is available.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_series_recommendation: Option<crate::esx::settings::SoftwareInfo>,
-    /// Recommended image specification based on a specified base image version. This attribute was added in vSphere API 7.0.2.0. None if no recommendation image based on the specified base image version is available.
+    /// Recommended image specification based on a specified base image version. `None` if no recommendation image based on the specified base image version is available.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub specified_base_image_version_recommendation: Option<
         crate::esx::settings::SoftwareInfo,
     >,
-    /// Details about why some base images are excluded in latest and current series recommendations. This is not applicable for specified base image recommendations. This attribute was added in vSphere API 7.0.0.0.
+    /// Details about why some base images are excluded in latest and current series recommendations. This is not applicable for specified base image recommendations.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "Info::__missing_base_image_explanation_details",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub base_image_explanation_details: Vec<ExplanationDetails>,
-    /// The most recent timestamp when check for recommended image is launched. This attribute was added in vSphere API 7.0.0.0. None if no recommendation check has ever been launched.
+    /// The most recent timestamp when check for recommended image is launched. `None` if no recommendation check has ever been launched.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_time: Option<vsphere_vapi_runtime::types::DateTime>,
 }

@@ -6,12 +6,19 @@
 //!
 //! Compiled with the `esx-settings` feature.
 
-/// The `Solutions.UpdateSolutionsSpec` class contains attributes that describe solutions registered in the software specification. This class was added in vSphere API 9.0.0.0.
+/// The [`UpdateSolutionsSpec`](crate::esx::settings::clusters::software::solutions::UpdateSolutionsSpec) structure contains fields that describe solutions registered in the software specification.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.software.solutions.update_solutions_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSolutionsSpec {
-    /// Mapping from solution identifier to the solution specification. The key is the solution name and the value is the specification detailing components registered by that solution. This attribute was added in vSphere API 9.0.0.0.
+    /// Mapping from solution identifier to the solution specification. The key is the solution name and the value is the specification detailing components registered by that solution.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "UpdateSolutionsSpec::__missing_solutions",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

@@ -5,7 +5,14 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Software.StageStatus.Status` class contains the possible different status codes that can be returned while trying to `com.vmware.esx.settings.clusters.software.stage$task` the desired software specification to hosts within the cluster. This enumeration was added in vSphere API 8.0.0.1.
+    /// The [`Status`](crate::esx::settings::clusters::software::stage_status::Status) enumeration contains the possible different status codes that can be returned while trying to [`Software::stage_task`](crate::esx::settings::clusters::Software::stage_task) the desired software specification to hosts within the cluster.
+    ///
+    /// Since vSphere API 8.0.0.1.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.software.stage_status.status`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// The method is in progress.
         Running = "RUNNING",

@@ -7,40 +7,60 @@
 //!
 //! Compiled with the `esx-settings` feature.
 
-/// The `LifecycleHooks.DynamicUpdateSpec` class contains attributes to describe a System VM desired state to be applied dynamically by vLCM.
+/// The [`DynamicUpdateSpec`](crate::esx::settings::clusters::vms::lifecycle_hooks::DynamicUpdateSpec) structure contains fields to describe a System VM desired state to be applied dynamically by vLCM.
 ///
-/// Can be used only with Solutions that has `com.vmware.esx.settings.clusters.vms.cluster_solution_spec`. This class was added in vSphere API 9.1.0.0.
+/// Can be used only with Solutions that has [`ClusterSolutionSpec`](crate::esx::settings::clusters::vms::ClusterSolutionSpec).
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.vms.lifecycle_hooks.dynamic_update_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DynamicUpdateSpec {
-    /// Identifier of the VM whose `LifecycleState` hook needs a dynamic update to be processed. This attribute was added in vSphere API 9.1.0.0.
+    /// Identifier of the VM whose [`LifecycleState`](crate::esx::settings::clusters::vms::LifecycleState) hook needs a dynamic update to be processed.
     ///
     /// Identifier of a `VirtualMachine` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub vm: crate::ids::VirtualMachineId,
-    /// Identifier of the Solution whose `LifecycleState` hook needs a dynamic update to be processed. This attribute was added in vSphere API 9.1.0.0.
+    /// Identifier of the Solution whose [`LifecycleState`](crate::esx::settings::clusters::vms::LifecycleState) hook needs a dynamic update to be processed.
     ///
     /// Identifier of a `com.vmware.esx.settings.vms.SystemVmSolution` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub solution: crate::ids::SystemVmSolutionId,
-    /// Expected lifecycle state of the VM specified by the {#member vm} whose hook needs a dynamic update to be processed. This attribute was added in vSphere API 9.1.0.0.
+    /// Expected lifecycle state of the VM specified by the [`DynamicUpdateSpec::vm`](crate::esx::settings::clusters::vms::lifecycle_hooks::DynamicUpdateSpec::vm) whose hook needs a dynamic update to be processed.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub lifecycle_state: crate::esx::settings::clusters::vms::LifecycleState,
-    /// Alternative VM spec to be applied to the given {#member vm} while in the given {member# lifecycleState}.
+    /// Alternative VM spec to be applied to the given [`DynamicUpdateSpec::vm`](crate::esx::settings::clusters::vms::lifecycle_hooks::DynamicUpdateSpec::vm) while in the given {member# lifecycleState}.
     ///
-    /// If the provided {member# alternativeVmSpec} is not present in the solution desired state specification (i.e. extraConfigValue is not present in @link ClusterSolutionSpec#alternativeVmSpecs}), vLCM will add the {member# alternativeVmSpec} to the `com.vmware.esx.settings.clusters.vms.cluster_solution_spec.alternative_vm_specs`.
+    /// If the provided {member# alternativeVmSpec} is not present in the solution desired state specification (i.e. extraConfigValue is not present in [`ClusterSolutionSpec::alternative_vm_specs`](crate::esx::settings::clusters::vms::ClusterSolutionSpec::alternative_vm_specs)), vLCM will add the {member# alternativeVmSpec} to the [`ClusterSolutionSpec::alternative_vm_specs`](crate::esx::settings::clusters::vms::ClusterSolutionSpec::alternative_vm_specs).
     ///
-    /// If the provided {member# alternativeVmSpec} already exists in the solution desired state specification (i.e. extraConfigValue is present in @link ClusterSolutionSpec#alternativeVmSpecs}), the {#member alternativeVmSpec} is overridden in the `com.vmware.esx.settings.clusters.vms.cluster_solution_spec.alternative_vm_specs`. This attribute was added in vSphere API 9.1.0.0. If None no `AlternativeVmSpec` will be applied for the {member# vm} and the `com.vmware.esx.settings.clusters.vms.cluster_solution_spec.alternative_vm_specs` will be unchanged.
+    /// If the provided {member# alternativeVmSpec} already exists in the solution desired state specification (i.e. extraConfigValue is present in [`ClusterSolutionSpec::alternative_vm_specs`](crate::esx::settings::clusters::vms::ClusterSolutionSpec::alternative_vm_specs)), the [`DynamicUpdateSpec::alternative_vm_spec`](crate::esx::settings::clusters::vms::lifecycle_hooks::DynamicUpdateSpec::alternative_vm_spec) is overridden in the [`ClusterSolutionSpec::alternative_vm_specs`](crate::esx::settings::clusters::vms::ClusterSolutionSpec::alternative_vm_specs). If `None` no [`AlternativeVmSpec`](crate::esx::settings::clusters::vms::AlternativeVmSpec) will be applied for the {member# vm} and the [`ClusterSolutionSpec::alternative_vm_specs`](crate::esx::settings::clusters::vms::ClusterSolutionSpec::alternative_vm_specs) will be unchanged.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alternative_vm_spec: Option<
         crate::esx::settings::clusters::vms::AlternativeVmSpec,
     >,
 }
 
-/// The `LifecycleHooks.ListResult` class contains attributes that describe all activated hooks that the system is waiting to be processed by a given solution. This class was added in vSphere API 9.0.0.0.
+/// The [`ListResult`](crate::esx::settings::clusters::vms::lifecycle_hooks::ListResult) structure contains fields that describe all activated hooks that the system is waiting to be processed by a given solution.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.vms.lifecycle_hooks.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// Activated Hooks that the system is waiting for solutions to process. This attribute was added in vSphere API 9.0.0.0.
+    /// Activated Hooks that the system is waiting for solutions to process.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "ListResult::__missing_hooks",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -57,18 +77,29 @@ impl ListResult {
     }
 }
 
-/// The `LifecycleHooks.ProcessedHookSpec` class contains attributes that describe a specification for marking a hook as processed. This class was added in vSphere API 9.0.0.0.
+/// The [`ProcessedHookSpec`](crate::esx::settings::clusters::vms::lifecycle_hooks::ProcessedHookSpec) structure contains fields that describe a specification for marking a hook as processed.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.vms.lifecycle_hooks.processed_hook_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProcessedHookSpec {
-    /// Identifier of the VM whose hook needs to be marked as processed. This attribute was added in vSphere API 9.0.0.0.
+    /// Identifier of the VM whose hook needs to be marked as processed.
     ///
     /// Identifier of a `VirtualMachine` resource.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub vm: crate::ids::VirtualMachineId,
-    /// Expected VM lifecycle state of the VM specified by the `vm` for which the hook is activated. This attribute was added in vSphere API 9.0.0.0.
+    /// Expected VM lifecycle state of the VM specified by the `vm` for which the hook is activated.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub lifecycle_state: crate::esx::settings::clusters::vms::LifecycleState,
-    /// Result of the client hook processing. True if processed successfully, false otherwise. This attribute was added in vSphere API 9.0.0.0.
+    /// Result of the client hook processing. `true` if processed successfully, false otherwise.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "ProcessedHookSpec::__missing_processed_successfully")]
     pub processed_successfully: bool,
 }

@@ -5,9 +5,16 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `OvfResource.LocationType` class defines the supported locations of OVF packages. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`LocationType`](crate::esx::settings::clusters::vms::ovf_resource::LocationType) enumeration defines the supported locations of OVF packages.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.vms.ovf_resource.location_type`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum LocationType {
         /// The OVF package is hosted on a file server.
         RemoteFile = "REMOTE_FILE",
@@ -18,9 +25,16 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `OvfResource.SslCertificateValidation` class defines the supported configurations for SSL Certificate validation. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`SslCertificateValidation`](crate::esx::settings::clusters::vms::ovf_resource::SslCertificateValidation) enumeration defines the supported configurations for SSL Certificate validation.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.vms.ovf_resource.ssl_certificate_validation`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum SslCertificateValidation {
         /// The certificate must be fully validated by the system.
         Enabled = "ENABLED",

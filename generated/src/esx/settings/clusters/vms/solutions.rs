@@ -10,18 +10,28 @@ pub mod apply_status;
 pub mod deployment_info;
 pub mod issue_info;
 
-/// The `Solutions.ApplyResult` class contains attributes that describe the result of an `com.vmware.esx.settings.clusters.vms.solutions.apply$task` method. This class was added in vSphere API 9.0.0.0.
+/// The [`ApplyResult`](crate::esx::settings::clusters::vms::solutions::ApplyResult) structure contains fields that describe the result of an [`Solutions::apply_task`](crate::esx::settings::clusters::vms::Solutions::apply_task) method.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.esx.settings.clusters.vms.solutions.apply_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApplyResult {
-    /// Aggregated status of an apply method. This attribute was added in vSphere API 9.0.0.0. None if the apply method is in progress.
+    /// Aggregated status of an apply method. `None` if the apply method is in progress.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApplyStatus>,
-    /// The apply status of all solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.EVERY_HOST_PINNED` that were part of the apply method. This attribute was added in vSphere API 9.0.0.0.
+    /// The apply status of all solutions with deployment type [`DeploymentType::EveryHostPinned`](crate::esx::settings::clusters::vms::DeploymentType::EveryHostPinned) that were part of the apply method.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "ApplyResult::__missing_host_solutions_status")]
     pub host_solutions_status: HostSolutionsApplyStatus,
-    /// The apply status of all solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET` that were part of the apply method. This attribute was added in vSphere API 9.0.0.0.
+    /// The apply status of all solutions with deployment type [`DeploymentType::ClusterVmSet`](crate::esx::settings::clusters::vms::DeploymentType::ClusterVmSet) that were part of the apply method.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "ApplyResult::__missing_cluster_solutions_status")]
     pub cluster_solutions_status: ClusterSolutionsApplyStatus,
 }
@@ -42,51 +52,78 @@ impl ApplyResult {
     }
 }
 
-/// The `Solutions.ApplySpec` class contains attributes that describe a specification to be used for applying the desired solution specification to a given cluster. This class was added in vSphere API 9.0.0.0.
+/// The [`ApplySpec`](crate::esx::settings::clusters::vms::solutions::ApplySpec) structure contains fields that describe a specification to be used for applying the desired solution specification to a given cluster.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.esx.settings.clusters.vms.solutions.apply_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ApplySpec {
-    /// Apply filter for solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.EVERY_HOST_PINNED`. This attribute was added in vSphere API 9.0.0.0. if None or empty and {#member clusterSolutions} is None or empty, all solutions are applied on the cluster.
+    /// Apply filter for solutions with deployment type [`DeploymentType::EveryHostPinned`](crate::esx::settings::clusters::vms::DeploymentType::EveryHostPinned). if `None` or empty and [`ApplySpec::cluster_solutions`](crate::esx::settings::clusters::vms::solutions::ApplySpec::cluster_solutions) is `None` or empty, all solutions are applied on the cluster.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_solutions: Option<HostSolutionsApplyFilterSpec>,
-    /// Apply filter for solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET`. This attribute was added in vSphere API 9.0.0.0. if None or empty and {#member hostSolutions} is None or empty, all solutions are applied on the cluster.
+    /// Apply filter for solutions with deployment type [`DeploymentType::ClusterVmSet`](crate::esx::settings::clusters::vms::DeploymentType::ClusterVmSet). if `None` or empty and [`ApplySpec::host_solutions`](crate::esx::settings::clusters::vms::solutions::ApplySpec::host_solutions) is `None` or empty, all solutions are applied on the cluster.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_solutions: Option<ClusterSolutionsApplyFilterSpec>,
 }
 
-/// The `Solutions.ApplyStatus` class contains attributes that describe the status of an `com.vmware.esx.settings.clusters.vms.solutions.apply$task` method. This class was added in vSphere API 9.0.0.0.
+/// The [`ApplyStatus`](crate::esx::settings::clusters::vms::solutions::ApplyStatus) structure contains fields that describe the status of an [`Solutions::apply_task`](crate::esx::settings::clusters::vms::Solutions::apply_task) method.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.esx.settings.clusters.vms.solutions.apply_status`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApplyStatus {
-    /// The status of the method. This attribute was added in vSphere API 9.0.0.0. None if the operation is not completed.
+    /// The status of the method. `None` if the operation is not completed.
     ///
     /// The variant carries the fields of its case (see [`ApplyStatusStatus`]).
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub status: Option<ApplyStatusStatus>,
-    /// The vLCM system time when the method started. This attribute was added in vSphere API 9.0.0.0.
+    /// The vLCM system time when the method started.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub start_time: vsphere_vapi_runtime::types::DateTime,
 }
 
-/// The `status` tag of [`ApplyStatus`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ApplyStatusStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `status` tag of [`ApplyStatus`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `ApplyStatusStatus::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum ApplyStatusStatus {
     /// The apply method completed successfully.
     Success {
-        /// The vLCM system time when the method completed. This attribute was added in vSphere API 9.0.0.0.
+        /// The vLCM system time when the method completed.
+        ///
+        /// Since vSphere API 9.0.0.0.
         end_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
     /// The apply method encountered an error.
     Error {
-        /// The vLCM system time when the method completed. This attribute was added in vSphere API 9.0.0.0.
+        /// The vLCM system time when the method completed.
+        ///
+        /// Since vSphere API 9.0.0.0.
         end_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl ApplyStatusStatus {
@@ -226,52 +263,83 @@ impl<'de> serde::Deserialize<'de> for ApplyStatus {
     }
 }
 
-/// The `Solutions.CheckComplianceFilterSpec` class contains attributes that describe a filter for compliance check in a given cluster. This class was added in vSphere API 9.0.0.0.
+/// The [`CheckComplianceFilterSpec`](crate::esx::settings::clusters::vms::solutions::CheckComplianceFilterSpec) structure contains fields that describe a filter for compliance check in a given cluster.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.vms.solutions.check_compliance_filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CheckComplianceFilterSpec {
-    /// Identifiers of the solutions that to be checked for compliance. This attribute was added in vSphere API 9.0.0.0.
+    /// Identifiers of the solutions that to be checked for compliance.
     ///
-    /// If None, the compliance is checked for all solutions in the cluster.
+    /// If `None`, the compliance is checked for all solutions in the cluster.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solutions: Option<Vec<String>>,
-    /// Identifiers of the hosts that to be checked for compliance of all solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.EVERY_HOST_PINNED`. This attribute was added in vSphere API 9.0.0.0.
+    /// Identifiers of the hosts that to be checked for compliance of all solutions with deployment type [`DeploymentType::EveryHostPinned`](crate::esx::settings::clusters::vms::DeploymentType::EveryHostPinned).
     ///
-    /// If None or empty and {#member deploymentUnits} is None or empty, the compliance is checked for all hosts in the cluster.
+    /// If `None` or empty and [`CheckComplianceFilterSpec::deployment_units`](crate::esx::settings::clusters::vms::solutions::CheckComplianceFilterSpec::deployment_units) is `None` or empty, the compliance is checked for all hosts in the cluster.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
-    /// Identifiers of the deployment units that to be checked for compliance of all solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET`.
+    /// Identifiers of the deployment units that to be checked for compliance of all solutions with deployment type [`DeploymentType::ClusterVmSet`](crate::esx::settings::clusters::vms::DeploymentType::ClusterVmSet).
     ///
-    /// The deployment unit represents a single VM instance deployment. This attribute was added in vSphere API 9.0.0.0.
+    /// The deployment unit represents a single VM instance deployment.
     ///
-    /// If None or empty and {#member hosts} is None or empty, the compliance is checked for all deployment units in the cluster.
+    /// If `None` or empty and [`CheckComplianceFilterSpec::hosts`](crate::esx::settings::clusters::vms::solutions::CheckComplianceFilterSpec::hosts) is `None` or empty, the compliance is checked for all deployment units in the cluster.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment_units: Option<Vec<String>>,
 }
 
-/// The `Solutions.ClusterCompliance` class contains attributes that describe the result of the compliance `com.vmware.esx.settings.clusters.vms.solutions.check_compliance$task` method. This class was added in vSphere API 9.0.0.0.
+/// The [`ClusterCompliance`](crate::esx::settings::clusters::vms::solutions::ClusterCompliance) structure contains fields that describe the result of the compliance [`Solutions::check_compliance_task`](crate::esx::settings::clusters::vms::Solutions::check_compliance_task) method.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.vms.solutions.cluster_compliance`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterCompliance {
-    /// Aggregated status of the compliance check method. This attribute was added in vSphere API 9.0.0.0.
+    /// Aggregated status of the compliance check method.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub status: ComplianceStatus,
-    /// Compliance status of all solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.EVERY_HOST_PINNED` that were part of the `com.vmware.esx.settings.clusters.vms.solutions.check_compliance$task` method. This attribute was added in vSphere API 9.0.0.0.
+    /// Compliance status of all solutions with deployment type [`DeploymentType::EveryHostPinned`](crate::esx::settings::clusters::vms::DeploymentType::EveryHostPinned) that were part of the [`Solutions::check_compliance_task`](crate::esx::settings::clusters::vms::Solutions::check_compliance_task) method.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub host_solutions_status: HostSolutionsCompliance,
-    /// Compliance status of all solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET` that were part of the `com.vmware.esx.settings.clusters.vms.solutions.check_compliance$task` method. This attribute was added in vSphere API 9.0.0.0.
+    /// Compliance status of all solutions with deployment type [`DeploymentType::ClusterVmSet`](crate::esx::settings::clusters::vms::DeploymentType::ClusterVmSet) that were part of the [`Solutions::check_compliance_task`](crate::esx::settings::clusters::vms::Solutions::check_compliance_task) method.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub cluster_solutions_status: ClusterSolutionsCompliance,
 }
 
-/// The `Solutions.ClusterSolutionApplyStatus` class contains attributes that describe the apply status for a specific solution. This class was added in vSphere API 9.0.0.0.
+/// The [`ClusterSolutionApplyStatus`](crate::esx::settings::clusters::vms::solutions::ClusterSolutionApplyStatus) structure contains fields that describe the apply status for a specific solution.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.vms.solutions.cluster_solution_apply_status`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterSolutionApplyStatus {
-    /// Aggregated apply status for the deployment units of the solution. This attribute was added in vSphere API 9.0.0.0. None if the apply method is not completed for the specified deployment unit.
+    /// Aggregated apply status for the deployment units of the solution. `None` if the apply method is not completed for the specified deployment unit.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApplyStatus>,
-    /// The apply status for the different deployment units of the solution. This attribute was added in vSphere API 9.0.0.0.
+    /// The apply status for the different deployment units of the solution.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "ClusterSolutionApplyStatus::__missing_deployment_unit_statuses",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -294,14 +362,23 @@ impl ClusterSolutionApplyStatus {
     }
 }
 
-/// The `Solutions.ClusterSolutionCompliance` class contains attributes that describe the compliance for a specific solution. This class was added in vSphere API 9.0.0.0.
+/// The [`ClusterSolutionCompliance`](crate::esx::settings::clusters::vms::solutions::ClusterSolutionCompliance) structure contains fields that describe the compliance for a specific solution.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.vms.solutions.cluster_solution_compliance`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterSolutionCompliance {
-    /// Aggregated compliance status for all deployment units for which a compliance check was requested. This attribute was added in vSphere API 9.0.0.0.
+    /// Aggregated compliance status for all deployment units for which a compliance check was requested.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub status: ComplianceStatus,
-    /// Compliance status for the deployment units for which a compliance check was requested. This attribute was added in vSphere API 9.0.0.0.
+    /// Compliance status for the deployment units for which a compliance check was requested.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "ClusterSolutionCompliance::__missing_compliances",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -321,15 +398,24 @@ impl ClusterSolutionCompliance {
     }
 }
 
-/// The `Solutions.ClusterSolutionInfo` class contains attributes that describe solution configuration only applicable for solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET`. This class was added in vSphere API 9.0.0.0.
+/// The [`ClusterSolutionInfo`](crate::esx::settings::clusters::vms::solutions::ClusterSolutionInfo) structure contains fields that describe solution configuration only applicable for solutions with deployment type [`DeploymentType::ClusterVmSet`](crate::esx::settings::clusters::vms::DeploymentType::ClusterVmSet).
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.vms.solutions.cluster_solution_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterSolutionInfo {
-    /// The number of instances of the specified VM to be deployed across the cluster. This attribute was added in vSphere API 9.0.0.0.
+    /// The number of instances of the specified VM to be deployed across the cluster.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "ClusterSolutionInfo::__missing_vm_count")]
     pub vm_count: i64,
-    /// VM placement policies to be configured on the VMs. This attribute was added in vSphere API 9.0.0.0.
+    /// VM placement policies to be configured on the VMs.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "ClusterSolutionInfo::__missing_vm_placement_policies",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -337,31 +423,41 @@ pub struct ClusterSolutionInfo {
     pub vm_placement_policies: Vec<
         crate::esx::settings::clusters::vms::VmPlacementPolicy,
     >,
-    /// Networks to be configured on the VMs. The map keys represent the logical network names defined in the OVF descriptor while the map values represent the VM network identifiers. This attribute was added in vSphere API 9.0.0.0.
+    /// Networks to be configured on the VMs. The map keys represent the logical network names defined in the OVF descriptor while the map values represent the VM network identifiers.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "ClusterSolutionInfo::__missing_vm_networks",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub vm_networks: vsphere_vapi_runtime::types::VapiMap<String, String>,
-    /// Datastores to be configured as a storage of the VMs. The first datastore from the list available in the cluster is used. This attribute was added in vSphere API 9.0.0.0.
+    /// Datastores to be configured as a storage of the VMs. The first datastore from the list available in the cluster is used.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "ClusterSolutionInfo::__missing_vm_datastores",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub vm_datastores: Vec<String>,
-    /// Devices of the VMs not defined in the OVF descriptor. This attribute was added in vSphere API 9.0.0.0. If None no additional devices will be added to the VMs.
+    /// Devices of the VMs not defined in the OVF descriptor. If `None` no additional devices will be added to the VMs.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<serde_json::Value>,
-    /// Remediation policy to be configured for the deployment units. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Remediation policy to be configured for the deployment units. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remediation_policy: Option<
         crate::esx::settings::clusters::vms::RemediationPolicy,
     >,
-    /// List of `AlternativeVmSpec`s to be applied on the System VMs. This attribute was added in vSphere API 9.1.0.0. If None no `AlternativeVmSpec`s will be applied to the System VMs.
+    /// List of [`AlternativeVmSpec`](crate::esx::settings::clusters::vms::AlternativeVmSpec)s to be applied on the System VMs. If `None` no [`AlternativeVmSpec`](crate::esx::settings::clusters::vms::AlternativeVmSpec)s will be applied to the System VMs.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alternative_vm_specs: Option<
         Vec<crate::esx::settings::clusters::vms::AlternativeVmSpec>,
@@ -400,36 +496,54 @@ impl ClusterSolutionInfo {
     }
 }
 
-/// The `Solutions.ClusterSolutionsApplyFilterSpec` class contains attributes that describe a filter that to be used for applying the desired specification of solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET` to a given cluster. This class was added in vSphere API 9.0.0.0.
+/// The [`ClusterSolutionsApplyFilterSpec`](crate::esx::settings::clusters::vms::solutions::ClusterSolutionsApplyFilterSpec) structure contains fields that describe a filter that to be used for applying the desired specification of solutions with deployment type [`DeploymentType::ClusterVmSet`](crate::esx::settings::clusters::vms::DeploymentType::ClusterVmSet) to a given cluster.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.vms.solutions.cluster_solutions_apply_filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ClusterSolutionsApplyFilterSpec {
-    /// Specific solutions within the cluster to be considered during the execution of the apply method. This attribute was added in vSphere API 9.0.0.0.
+    /// Specific solutions within the cluster to be considered during the execution of the apply method.
     ///
-    /// if None or empty, all solutions are applied.
+    /// if `None` or empty, all solutions are applied.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solutions: Option<Vec<String>>,
     /// Deployment units on which solutions that are specified by this structure need to be applied.
     ///
-    /// The deployment unit represents a single VM instance deployment. It is returned by the #checkCompliance method.
+    /// The deployment unit represents a single VM instance deployment. It is returned by the `checkCompliance` method.
     ///
-    /// This filtering is not supported in case of subsequent LifecycleHook#processDynamicUpdate is invoked. This attribute was added in vSphere API 9.0.0.0.
+    /// This filtering is not supported in case of subsequent `LifecycleHook.processDynamicUpdate` is invoked.
     ///
-    /// if None or empty, the configured solutions by `solutions` are applied on all of the deployment units in the cluster.
+    /// if `None` or empty, the configured solutions by `solutions` are applied on all of the deployment units in the cluster.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment_units: Option<Vec<String>>,
 }
 
-/// The `Solutions.ClusterSolutionsApplyStatus` class contains attributes that describe the apply status of solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET`. This class was added in vSphere API 9.0.0.0.
+/// The [`ClusterSolutionsApplyStatus`](crate::esx::settings::clusters::vms::solutions::ClusterSolutionsApplyStatus) structure contains fields that describe the apply status of solutions with deployment type [`DeploymentType::ClusterVmSet`](crate::esx::settings::clusters::vms::DeploymentType::ClusterVmSet).
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.vms.solutions.cluster_solutions_apply_status`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterSolutionsApplyStatus {
-    /// Aggregated apply status of the solutions. This attribute was added in vSphere API 9.0.0.0. None if the apply method is not completed for solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET`.
+    /// Aggregated apply status of the solutions. `None` if the apply method is not completed for solutions with deployment type [`DeploymentType::ClusterVmSet`](crate::esx::settings::clusters::vms::DeploymentType::ClusterVmSet).
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApplyStatus>,
-    /// The apply status of the solutions that were part of the apply method. This attribute was added in vSphere API 9.0.0.0.
+    /// The apply status of the solutions that were part of the apply method.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "ClusterSolutionsApplyStatus::__missing_solution_statuses",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -461,14 +575,23 @@ impl ::vsphere_vapi_runtime::de::Zero for ClusterSolutionsApplyStatus {
     }
 }
 
-/// The `Solutions.ClusterSolutionsCompliance` class contains attributes that describe the compliance of solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET`. This class was added in vSphere API 9.0.0.0.
+/// The [`ClusterSolutionsCompliance`](crate::esx::settings::clusters::vms::solutions::ClusterSolutionsCompliance) structure contains fields that describe the compliance of solutions with deployment type [`DeploymentType::ClusterVmSet`](crate::esx::settings::clusters::vms::DeploymentType::ClusterVmSet).
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.vms.solutions.cluster_solutions_compliance`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterSolutionsCompliance {
-    /// Aggregated compliance status for all solutions for which a compliance check was requested. This attribute was added in vSphere API 9.0.0.0.
+    /// Aggregated compliance status for all solutions for which a compliance check was requested.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub status: ComplianceStatus,
-    /// Compliance for the solutions for which a compliance check was requested. This attribute was added in vSphere API 9.0.0.0.
+    /// Compliance for the solutions for which a compliance check was requested.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "ClusterSolutionsCompliance::__missing_compliances",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -492,9 +615,16 @@ impl ClusterSolutionsCompliance {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Solutions.ComplianceStatus` class describes the possible compliance status. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`ComplianceStatus`](crate::esx::settings::clusters::vms::solutions::ComplianceStatus) enumeration describes the possible compliance status.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.vms.solutions.compliance_status`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum ComplianceStatus {
         /// The status is compliant with the desired solution specification.
         Compliant = "COMPLIANT",
@@ -506,17 +636,28 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Solutions.DeploymentCompliance` class contains attributes that describe the compliance of a given VM deployment. See `com.vmware.esx.settings.clusters.vms.solutions.deployment_info` This class was added in vSphere API 9.0.0.0.
+/// The [`DeploymentCompliance`](crate::esx::settings::clusters::vms::solutions::DeploymentCompliance) structure contains fields that describe the compliance of a given VM deployment. See [`DeploymentInfo`](crate::esx::settings::clusters::vms::solutions::DeploymentInfo).
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.vms.solutions.deployment_compliance`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeploymentCompliance {
-    /// Compliance status of the deployment. This attribute was added in vSphere API 9.0.0.0.
+    /// Compliance status of the deployment.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub status: ComplianceStatus,
-    /// Notifications describing the compliance result. This attribute was added in vSphere API 9.0.0.0.
+    /// Notifications describing the compliance result.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "DeploymentCompliance::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
-    /// The current VM deployment. This attribute was added in vSphere API 9.0.0.0.
+    /// The current VM deployment.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub deployment: DeploymentInfo,
 }
 
@@ -529,35 +670,50 @@ impl DeploymentCompliance {
     }
 }
 
-/// The `Solutions.DeploymentInfo` class contains attributes that describe the state of a single VM deployment of a solution. This class was added in vSphere API 9.0.0.0.
+/// The [`DeploymentInfo`](crate::esx::settings::clusters::vms::solutions::DeploymentInfo) structure contains fields that describe the state of a single VM deployment of a solution.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.esx.settings.clusters.vms.solutions.deployment_info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeploymentInfo {
-    /// Compliance status of the deployment. This attribute was added in vSphere API 9.0.0.0.
+    /// Compliance status of the deployment.
     ///
     /// The variant carries the fields of its case (see [`DeploymentInfoStatus`]).
-    pub status: DeploymentInfoStatus,
-    /// Identifier of the currently deployed VM. More information about the runtime state of the VM can be observed through the VIM API. This attribute was added in vSphere API 9.0.0.0.
     ///
-    /// This field is None if:
+    /// Since vSphere API 9.0.0.0.
+    pub status: DeploymentInfoStatus,
+    /// Identifier of the currently deployed VM. More information about the runtime state of the VM can be observed through the VIM API.
+    ///
+    /// This field is `None` if:
     ///
     /// * The VM deployment is not started yet.
     /// * There are issues specified by the `issues` that prevents the VM to be deployed.
-    pub vm: Option<String>,
-    /// Identifier of the VM that is going to replace the current deployed VM. More information about the runtime state of the VM can be observed through the VIM API. This attribute was added in vSphere API 9.0.0.0.
     ///
-    /// This field is None if there is no ongoing VM upgrade for the current VM deployment.
+    /// Since vSphere API 9.0.0.0.
+    pub vm: Option<String>,
+    /// Identifier of the VM that is going to replace the current deployed VM. More information about the runtime state of the VM can be observed through the VIM API.
+    ///
+    /// This field is `None` if there is no ongoing VM upgrade for the current VM deployment.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub replacement_vm: Option<String>,
-    /// List of `com.vmware.esx.settings.clusters.vms.solutions.issue_info` which do not allow the deployment to reach the desired specification specified by the `solutionInfo`. In order to remediate these issues an apply operation `com.vmware.esx.settings.clusters.vms.solutions.apply$task` need to be initiated. This attribute was added in vSphere API 9.0.0.0.
+    /// List of [`IssueInfo`](crate::esx::settings::clusters::vms::solutions::IssueInfo) which do not allow the deployment to reach the desired specification specified by the `solutionInfo`. In order to remediate these issues an apply operation [`Solutions::apply_task`](crate::esx::settings::clusters::vms::Solutions::apply_task) need to be initiated.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub issues: Vec<IssueInfo>,
-    /// The activated VM lifecycle hook for the VM specified by the `vm` that the system is waiting to be processed by the solution in order to continue attempting to reach the desired specification. This attribute was added in vSphere API 9.0.0.0. This field is None if there is no activated hook for the VM.
+    /// The activated VM lifecycle hook for the VM specified by the `vm` that the system is waiting to be processed by the solution in order to continue attempting to reach the desired specification. This field is `None` if there is no activated hook for the VM.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub lifecycle_hook: Option<crate::esx::settings::clusters::vms::LifecycleHookInfo>,
 }
 
-/// The `status` tag of [`DeploymentInfo`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `DeploymentInfoStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `status` tag of [`DeploymentInfo`] together with the fields of its case:
+/// each variant carries exactly the fields the metamodel lists for that tag value.
+/// Tag values this crate does not know arrive as `DeploymentInfoStatus::Unknown`
+/// ([unknown values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -566,29 +722,41 @@ pub enum DeploymentInfoStatus {
     NotApplied,
     /// The system is actively working to reach the desired specification.
     InProgress {
-        /// Describes the current desired solution specification of the deployment. This attribute was added in vSphere API 9.0.0.0.
+        /// Describes the current desired solution specification of the deployment.
+        ///
+        /// Since vSphere API 9.0.0.0.
         solution_info: Option<SolutionInfo>,
     },
     /// The deployment is in full compliance with the desired specification.
     Compliant {
-        /// Describes the current desired solution specification of the deployment. This attribute was added in vSphere API 9.0.0.0.
+        /// Describes the current desired solution specification of the deployment.
+        ///
+        /// Since vSphere API 9.0.0.0.
         solution_info: Option<SolutionInfo>,
     },
-    /// The system has hit issues that do not allow the deployment to reach the desired specification. See `com.vmware.esx.settings.clusters.vms.solutions.deployment_info.issues`.
+    /// The system has hit issues that do not allow the deployment to reach the desired specification. See [`DeploymentInfo::issues`](crate::esx::settings::clusters::vms::solutions::DeploymentInfo::issues).
     Issue {
-        /// Describes the current desired solution specification of the deployment. This attribute was added in vSphere API 9.0.0.0.
+        /// Describes the current desired solution specification of the deployment.
+        ///
+        /// Since vSphere API 9.0.0.0.
         solution_info: Option<SolutionInfo>,
     },
-    /// The system is waiting on an activated VM lifecycle hook to be processed by the solution in order to continue attempting to reach the desired specification. See `com.vmware.esx.settings.clusters.vms.solutions.deployment_info.lifecycle_hook`.
+    /// The system is waiting on an activated VM lifecycle hook to be processed by the solution in order to continue attempting to reach the desired specification. See [`DeploymentInfo::lifecycle_hook`](crate::esx::settings::clusters::vms::solutions::DeploymentInfo::lifecycle_hook).
     InLifecycleHook {
-        /// Describes the current desired solution specification of the deployment. This attribute was added in vSphere API 9.0.0.0.
+        /// Describes the current desired solution specification of the deployment.
+        ///
+        /// Since vSphere API 9.0.0.0.
         solution_info: Option<SolutionInfo>,
     },
-    /// The system is blocked from reaching the desired specification. For example, this can occur if `com.vmware.esx.settings.clusters.vms.remediation_policy.SEQUENTIAL` is set and another deployment is in `ISSUE` status. This class attribute was added in vSphere API 9.1.0.0.
+    /// The system is blocked from reaching the desired specification. For example, this can occur if [`RemediationPolicy::Sequential`](crate::esx::settings::clusters::vms::RemediationPolicy::Sequential) is set and another deployment is in `ISSUE` status.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     Blocked {
-        /// Describes the current desired solution specification of the deployment. This attribute was added in vSphere API 9.0.0.0.
+        /// Describes the current desired solution specification of the deployment.
+        ///
+        /// Since vSphere API 9.0.0.0.
         solution_info: Option<SolutionInfo>,
     },
     /// The current desired specification of the solution is newer than the applied.
@@ -598,11 +766,19 @@ pub enum DeploymentInfoStatus {
     /// * `ISSUE`
     /// * `IN_LIFECYCLE_HOOK`
     ObsoleteSpec {
-        /// Describes the current desired solution specification of the deployment. This attribute was added in vSphere API 9.0.0.0.
+        /// Describes the current desired solution specification of the deployment.
+        ///
+        /// Since vSphere API 9.0.0.0.
         solution_info: Option<SolutionInfo>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl DeploymentInfoStatus {
@@ -819,27 +995,42 @@ impl<'de> serde::Deserialize<'de> for DeploymentInfo {
     }
 }
 
-/// The `Solutions.FilterSpec` class contains attributes that are used to filter the desired specification that to be returned. See `com.vmware.esx.settings.clusters.vms.solutions.list`. This class was added in vSphere API 9.0.0.0.
+/// The [`FilterSpec`](crate::esx::settings::clusters::vms::solutions::FilterSpec) structure contains fields that are used to filter the desired specification that to be returned. See [`Solutions::list`](crate::esx::settings::clusters::vms::Solutions::list).
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.esx.settings.clusters.vms.solutions.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Solutions to return desired specification for. This attribute was added in vSphere API 9.0.0.0.
+    /// Solutions to return desired specification for.
     ///
-    /// if None or empty the desired specification of all solutions in the cluster to be returned.
+    /// if `None` or empty the desired specification of all solutions in the cluster to be returned.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solutions: Option<Vec<String>>,
 }
 
-/// The `Solutions.HostApplyStatus` class contains attributes that describe the apply status for a specific host. This class was added in vSphere API 9.0.0.0.
+/// The [`HostApplyStatus`](crate::esx::settings::clusters::vms::solutions::HostApplyStatus) structure contains fields that describe the apply status for a specific host.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.vms.solutions.host_apply_status`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HostApplyStatus {
-    /// Aggregated apply status of the solutions on the host. This attribute was added in vSphere API 9.0.0.0. None if the apply method is not completed for the specified host.
+    /// Aggregated apply status of the solutions on the host. `None` if the apply method is not completed for the specified host.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApplyStatus>,
-    /// The apply status of the different solutions on the host. This attribute was added in vSphere API 9.0.0.0.
+    /// The apply status of the different solutions on the host.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "HostApplyStatus::__missing_solution_statuses",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -859,14 +1050,22 @@ impl HostApplyStatus {
     }
 }
 
-/// The `Solutions.HostCompliance` class contains attributes that describe the compliance for a specific host. This class was added in vSphere API 9.0.0.0.
+/// The [`HostCompliance`](crate::esx::settings::clusters::vms::solutions::HostCompliance) structure contains fields that describe the compliance for a specific host.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.esx.settings.clusters.vms.solutions.host_compliance`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HostCompliance {
-    /// Aggregated compliance status for all solutions for which compliance check was requested. This attribute was added in vSphere API 9.0.0.0.
+    /// Aggregated compliance status for all solutions for which compliance check was requested.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub status: ComplianceStatus,
-    /// Compliance for the solutions for which a compliance check was requested. This attribute was added in vSphere API 9.0.0.0.
+    /// Compliance for the solutions for which a compliance check was requested.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "HostCompliance::__missing_compliances",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -886,19 +1085,28 @@ impl HostCompliance {
     }
 }
 
-/// The `Solutions.HostSolutionInfo` class contains attributes that describe solution configuration only applicable for solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.EVERY_HOST_PINNED` This class was added in vSphere API 9.0.0.0.
+/// The [`HostSolutionInfo`](crate::esx::settings::clusters::vms::solutions::HostSolutionInfo) structure contains fields that describe solution configuration only applicable for solutions with deployment type [`DeploymentType::EveryHostPinned`](crate::esx::settings::clusters::vms::DeploymentType::EveryHostPinned).
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.vms.solutions.host_solution_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HostSolutionInfo {
-    /// Describes whether the VM datastore and network configured through vim.host.EsxAgentHostManager take precedence over the networks and datastores specified by the vmNetworks and vmDatastores attributes when configuring the VMs.
+    /// Describes whether the VM datastore and network configured through vim.host.EsxAgentHostManager take precedence over the networks and datastores specified by the vmNetworks and vmDatastores fields when configuring the VMs.
     ///
-    /// NOTE: This option is reserved only for NSX and future plans are to be deprecated. This attribute was added in vSphere API 9.0.0.0.
+    /// NOTE: This option is reserved only for NSX and future plans are to be deprecated.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "HostSolutionInfo::__missing_prefer_host_configuration")]
     pub prefer_host_configuration: bool,
     /// Networks to be configured on the VMs. The first available network on the host is used.
     ///
-    /// If the `preferHostConfiguration` is set to `true`, the default network configured through vim.host.EsxAgentHostManager will take precedence over the specified by the `vmNetworks`. This attribute was added in vSphere API 9.0.0.0.
+    /// If the `preferHostConfiguration` is set to `true`, the default network configured through vim.host.EsxAgentHostManager will take precedence over the specified by the `vmNetworks`.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "HostSolutionInfo::__missing_vm_networks",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -906,7 +1114,9 @@ pub struct HostSolutionInfo {
     pub vm_networks: Vec<String>,
     /// Datastores to be configured as a storage of the VMs. The first available datastore on the host is used.
     ///
-    /// If the `preferHostConfiguration` is set to `true`, the default datastore configured through vim.host.EsxAgentHostManager will take precedence over the specified by `vmDatastores`. This attribute was added in vSphere API 9.0.0.0.
+    /// If the `preferHostConfiguration` is set to `true`, the default datastore configured through vim.host.EsxAgentHostManager will take precedence over the specified by `vmDatastores`.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "HostSolutionInfo::__missing_vm_datastores",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -937,32 +1147,50 @@ impl HostSolutionInfo {
     }
 }
 
-/// The `Solutions.HostSolutionsApplyFilterSpec` class contains attributes that describe a filter that to be used for applying the desired specification of solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.EVERY_HOST_PINNED` to a given cluster. This class was added in vSphere API 9.0.0.0.
+/// The [`HostSolutionsApplyFilterSpec`](crate::esx::settings::clusters::vms::solutions::HostSolutionsApplyFilterSpec) structure contains fields that describe a filter that to be used for applying the desired specification of solutions with deployment type [`DeploymentType::EveryHostPinned`](crate::esx::settings::clusters::vms::DeploymentType::EveryHostPinned) to a given cluster.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.vms.solutions.host_solutions_apply_filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct HostSolutionsApplyFilterSpec {
-    /// Specific solutions within the cluster to be considered during the execution of the apply method. This attribute was added in vSphere API 9.0.0.0.
+    /// Specific solutions within the cluster to be considered during the execution of the apply method.
     ///
-    /// if None or empty, all solutions are applied.
+    /// if `None` or empty, all solutions are applied.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solutions: Option<Vec<String>>,
-    /// Hosts on which solutions that are specified by this structure need to be applied. This attribute was added in vSphere API 9.0.0.0.
+    /// Hosts on which solutions that are specified by this structure need to be applied.
     ///
-    /// if None or empty, the solutions are applied on all of the hosts in the cluster.
+    /// if `None` or empty, the solutions are applied on all of the hosts in the cluster.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
 }
 
-/// The `Solutions.HostSolutionsApplyStatus` class contains attributes that describe the apply status of solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.EVERY_HOST_PINNED`. This class was added in vSphere API 9.0.0.0.
+/// The [`HostSolutionsApplyStatus`](crate::esx::settings::clusters::vms::solutions::HostSolutionsApplyStatus) structure contains fields that describe the apply status of solutions with deployment type [`DeploymentType::EveryHostPinned`](crate::esx::settings::clusters::vms::DeploymentType::EveryHostPinned).
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.vms.solutions.host_solutions_apply_status`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HostSolutionsApplyStatus {
-    /// Aggregated apply status of the solutions. This attribute was added in vSphere API 9.0.0.0. None if the apply method is not completed for solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.EVERY_HOST_PINNED`.
+    /// Aggregated apply status of the solutions. `None` if the apply method is not completed for solutions with deployment type [`DeploymentType::EveryHostPinned`](crate::esx::settings::clusters::vms::DeploymentType::EveryHostPinned).
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApplyStatus>,
-    /// The apply status of the hosts that were part of the apply method. This attribute was added in vSphere API 9.0.0.0.
+    /// The apply status of the hosts that were part of the apply method.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "HostSolutionsApplyStatus::__missing_host_statuses",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -991,14 +1219,23 @@ impl ::vsphere_vapi_runtime::de::Zero for HostSolutionsApplyStatus {
     }
 }
 
-/// The `Solutions.HostSolutionsCompliance` class contains attributes that describe the compliance of solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.EVERY_HOST_PINNED`. This class was added in vSphere API 9.0.0.0.
+/// The [`HostSolutionsCompliance`](crate::esx::settings::clusters::vms::solutions::HostSolutionsCompliance) structure contains fields that describe the compliance of solutions with deployment type [`DeploymentType::EveryHostPinned`](crate::esx::settings::clusters::vms::DeploymentType::EveryHostPinned).
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.vms.solutions.host_solutions_compliance`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HostSolutionsCompliance {
-    /// Aggregated compliance status for all solutions for which a compliance check was requested. This attribute was added in vSphere API 9.0.0.0.
+    /// Aggregated compliance status for all solutions for which a compliance check was requested.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub status: ComplianceStatus,
-    /// Compliance status of the hosts that were part of the check compliance method. This attribute was added in vSphere API 9.0.0.0.
+    /// Compliance status of the hosts that were part of the check compliance method.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "HostSolutionsCompliance::__missing_compliances",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -1018,14 +1255,22 @@ impl HostSolutionsCompliance {
     }
 }
 
-/// The `Solutions.IssueInfo` class contains attributes that describe an issue that blocks the system to reach the desired specification of a given VM deployment. This class was added in vSphere API 9.0.0.0.
+/// The [`IssueInfo`](crate::esx::settings::clusters::vms::solutions::IssueInfo) structure contains fields that describe an issue that blocks the system to reach the desired specification of a given VM deployment.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.esx.settings.clusters.vms.solutions.issue_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IssueInfo {
-    /// Type of the issue. This attribute was added in vSphere API 9.0.0.0.
+    /// Type of the issue.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub r#type: issue_info::IssueType,
-    /// Provides additional information about the issue. This attribute was added in vSphere API 9.0.0.0.
+    /// Provides additional information about the issue.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "IssueInfo::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
 }
@@ -1053,7 +1298,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Spec to filter the desired specification that to be returned. if None or empty the desired specification of all solutions in the cluster is returned.
+    /// Spec to filter the desired specification that to be returned. if `None` or empty the desired specification of all solutions in the cluster is returned.
     pub fn filter_spec(self, filter_spec: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter_spec", filter_spec),
@@ -1066,12 +1311,18 @@ impl ListRequest {
     }
 }
 
-/// The `Solutions.ListResult` class contains attributes that describe the desired specification of the solutions in a given cluster specified by the `com.vmware.esx.settings.clusters.vms.solutions.filter_spec` of the corresponding `com.vmware.esx.settings.clusters.vms.solutions.list` method. This class was added in vSphere API 9.0.0.0.
+/// The [`ListResult`](crate::esx::settings::clusters::vms::solutions::ListResult) structure contains fields that describe the desired specification of the solutions in a given cluster specified by the [`FilterSpec`](crate::esx::settings::clusters::vms::solutions::FilterSpec) of the corresponding [`Solutions::list`](crate::esx::settings::clusters::vms::Solutions::list) method.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.esx.settings.clusters.vms.solutions.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// Map of solution identifiers to their desired specification. This attribute was added in vSphere API 9.0.0.0.
+    /// Map of solution identifiers to their desired specification.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "ListResult::__missing_solutions",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -1091,75 +1342,118 @@ impl ListResult {
     }
 }
 
-/// The `Solutions.SolutionInfo` class contains attributes that describe the desired specification of a System VM solution. This class was added in vSphere API 9.0.0.0.
+/// The [`SolutionInfo`](crate::esx::settings::clusters::vms::solutions::SolutionInfo) structure contains fields that describe the desired specification of a System VM solution.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.esx.settings.clusters.vms.solutions.solution_info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SolutionInfo {
-    /// Deployment type of the solution. This attribute was added in vSphere API 9.0.0.0.
+    /// Deployment type of the solution.
     ///
     /// The variant carries the fields of its case (see [`SolutionInfoDeploymentType`]).
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub deployment_type: SolutionInfoDeploymentType,
-    /// Display name of the solution. This attribute was added in vSphere API 9.0.0.0.
+    /// Display name of the solution.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub display_name: String,
-    /// Display version of the solution. This attribute was added in vSphere API 9.0.0.0.
+    /// Display version of the solution.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub display_version: String,
-    /// VM name template. This attribute was added in vSphere API 9.0.0.0.
+    /// VM name template.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub vm_name_template: crate::esx::settings::clusters::vms::VmNameTemplate,
-    /// VM lifecycle hooks configurations. See `com.vmware.esx.settings.clusters.vms.lifecycle_hooks`. The map keys represent `com.vmware.esx.settings.clusters.vms.lifecycle_state`s while the map values represent their configurations. This attribute was added in vSphere API 9.0.0.0.
+    /// VM lifecycle hooks configurations. See [`LifecycleHooks`](crate::esx::settings::clusters::vms::LifecycleHooks). The map keys represent [`LifecycleState`](crate::esx::settings::clusters::vms::LifecycleState)s while the map values represent their configurations.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub hook_configurations: vsphere_vapi_runtime::types::VapiMap<
         crate::esx::settings::clusters::vms::LifecycleState,
         crate::esx::settings::clusters::vms::LifecycleHookConfig,
     >,
-    /// Information about the OVF resource that is used for the VM deployments. This attribute was added in vSphere API 9.0.0.0.
+    /// Information about the OVF resource that is used for the VM deployments.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub ovf_resource: crate::esx::settings::clusters::vms::OvfResource,
-    /// OVF properties that are assigned to the VMs' OVF properties when powered on. The keys of the map must not include any white-space characters. The map keys represent the names of properties while the map values represent the values of those properties. This attribute was added in vSphere API 9.0.0.0.
+    /// OVF properties that are assigned to the VMs' OVF properties when powered on. The keys of the map must not include any white-space characters. The map keys represent the names of properties while the map values represent the values of those properties.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub ovf_descriptor_properties: vsphere_vapi_runtime::types::VapiMap<String, String>,
-    /// VM cloning configuration. This attribute was added in vSphere API 9.0.0.0.
+    /// VM cloning configuration.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub vm_clone_config: crate::esx::settings::clusters::vms::VmCloneConfig,
-    /// Storage policies that are configured on the VMs. This attribute was added in vSphere API 9.0.0.0.
+    /// Storage policies that are configured on the VMs.
     ///
     /// The variant carries the fields of its case (see [`SolutionInfoVmStoragePolicy`]).
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub vm_storage_policy: SolutionInfoVmStoragePolicy,
-    /// Disk provisioning type of the VMs. This attribute was added in vSphere API 9.0.0.0.
+    /// Disk provisioning type of the VMs.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub vm_disk_type: crate::esx::settings::clusters::vms::DiskType,
-    /// Identifier of the resource pool where the VMs are deployed. This attribute was added in vSphere API 9.0.0.0.
+    /// Identifier of the resource pool where the VMs are deployed.
     ///
-    /// if None the VMs for each compute resource will be deployed under top level nested resource pool created for the solutions. If unable to create a nested resource pool, the root resource pool of the compute resource will be used.
+    /// if `None` the VMs for each compute resource will be deployed under top level nested resource pool created for the solutions. If unable to create a nested resource pool, the root resource pool of the compute resource will be used.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub vm_resource_pool: Option<String>,
-    /// Identifier of the folder inventory object where VMs are deployed. This attribute was added in vSphere API 9.0.0.0.
+    /// Identifier of the folder inventory object where VMs are deployed.
     ///
-    /// if None the VMs are deployed inside the top level folder created in each datacenter for solutions.
+    /// if `None` the VMs are deployed inside the top level folder created in each datacenter for solutions.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub vm_folder: Option<String>,
-    /// VMs resource configuration. This attribute was added in vSphere API 9.0.0.0. If None the default resource configuration specified in the OVF descriptor is used.
+    /// VMs resource configuration. If `None` the default resource configuration specified in the OVF descriptor is used.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub vm_resource_spec: Option<crate::esx::settings::clusters::vms::VmResourceSpec>,
-    /// Specifies System VMs redeployment policy. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Specifies System VMs redeployment policy. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub redeployment_policy: Option<
         crate::esx::settings::clusters::vms::RedeploymentPolicy,
     >,
 }
 
-/// The `deployment_type` tag of [`SolutionInfo`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `deployment_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SolutionInfoDeploymentType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `deployment_type` tag of [`SolutionInfo`] together with the fields of its
+/// case: each variant carries exactly the fields the metamodel lists for that tag
+/// value. Tag values this crate does not know arrive as
+/// `SolutionInfoDeploymentType::Unknown` ([unknown values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum SolutionInfoDeploymentType {
     /// The solution requires exactly one VM deployed to any host in the cluster. Every solution VM is pinned (has affinity) to the host and cannot be migrated or restarted on another host inside the cluster.
     EveryHostPinned {
-        /// Information about a configuration that is only applicable to solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.EVERY_HOST_PINNED` This attribute was added in vSphere API 9.0.0.0.
+        /// Information about a configuration that is only applicable to solutions with deployment type [`DeploymentType::EveryHostPinned`](crate::esx::settings::clusters::vms::DeploymentType::EveryHostPinned).
+        ///
+        /// Since vSphere API 9.0.0.0.
         host_solution_info: Option<HostSolutionInfo>,
     },
     /// The solution requires a set of VMs to be deployed inside the cluster.
     ClusterVmSet {
-        /// Information about a configuration that is only applicable to solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET` This attribute was added in vSphere API 9.0.0.0.
+        /// Information about a configuration that is only applicable to solutions with deployment type [`DeploymentType::ClusterVmSet`](crate::esx::settings::clusters::vms::DeploymentType::ClusterVmSet).
+        ///
+        /// Since vSphere API 9.0.0.0.
         cluster_solution_info: Option<ClusterSolutionInfo>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl SolutionInfoDeploymentType {
@@ -1206,9 +1500,10 @@ impl SolutionInfoDeploymentType {
     }
 }
 
-/// The `vm_storage_policy` tag of [`SolutionInfo`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `vm_storage_policy` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SolutionInfoVmStoragePolicy::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `vm_storage_policy` tag of [`SolutionInfo`] together with the fields of its
+/// case: each variant carries exactly the fields the metamodel lists for that tag
+/// value. Tag values this crate does not know arrive as
+/// `SolutionInfoVmStoragePolicy::Unknown` ([unknown values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -1217,11 +1512,19 @@ pub enum SolutionInfoVmStoragePolicy {
     Default,
     /// Profile storage policy.
     Profile {
-        /// Storage policy profiles that are configured on the VMs. The profiles are passed to vim.vm.ConfigSpec#vmProfile without any interpretation. This attribute was added in vSphere API 9.0.0.0.
+        /// Storage policy profiles that are configured on the VMs. The profiles are passed to `vim.vm.ConfigSpec.vmProfile` without any interpretation.
+        ///
+        /// Since vSphere API 9.0.0.0.
         vm_storage_profiles: Option<Vec<String>>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl SolutionInfoVmStoragePolicy {
@@ -1508,12 +1811,18 @@ impl<'de> serde::Deserialize<'de> for SolutionInfo {
     }
 }
 
-/// The `Solutions.ValidateResult` class contains attributes that describe the validation result during the execution of a `com.vmware.esx.settings.clusters.vms.solutions.set$task` or `com.vmware.esx.settings.clusters.vms.solutions.delete$task` method. This class was added in vSphere API 9.0.0.0.
+/// The [`ValidateResult`](crate::esx::settings::clusters::vms::solutions::ValidateResult) structure contains fields that describe the validation result during the execution of a [`Solutions::set_task`](crate::esx::settings::clusters::vms::Solutions::set_task) or [`Solutions::delete_task`](crate::esx::settings::clusters::vms::Solutions::delete_task) method.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.esx.settings.clusters.vms.solutions.validate_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ValidateResult {
-    /// Notifications associated with the validation. This attribute was added in vSphere API 9.0.0.0.
+    /// Notifications associated with the validation.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "ValidateResult::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
 }

@@ -6,17 +6,25 @@
 //!
 //! Compiled with the `esx-settings` feature.
 
-/// The `Transition.EnableSpec` class contains attributes that describe specification for enablement of EAM managed solution in vLCM.
+/// The [`EnableSpec`](crate::esx::settings::clusters::vms::transition::EnableSpec) structure contains fields that describe specification for enablement of EAM managed solution in vLCM.
 ///
-/// Supported only for solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.EVERY_HOST_PINNED`. This class was added in vSphere API 9.0.0.0.
+/// Supported only for solutions with deployment type [`DeploymentType::EveryHostPinned`](crate::esx::settings::clusters::vms::DeploymentType::EveryHostPinned).
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.esx.settings.clusters.vms.transition.enable_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EnableSpec {
-    /// Identifier of the host pinned solution in EAM (EAM agency). This attribute was added in vSphere API 9.0.0.0.
+    /// Identifier of the host pinned solution in EAM (EAM agency).
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "EnableSpec::__missing_eam_agency_id")]
     pub eam_agency_id: String,
-    /// Target desired solution specification in vLCM. This attribute was added in vSphere API 9.0.0.0.
+    /// Target desired solution specification in vLCM.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub solution: crate::esx::settings::clusters::vms::SolutionSpec,
 }
 
@@ -29,28 +37,39 @@ impl EnableSpec {
     }
 }
 
-/// The `Transition.MultiSourceEnableSpec` class contains attributes that describe specification for enablement of multiple EAM managed solutions into single vLCM managed solution.
+/// The [`MultiSourceEnableSpec`](crate::esx::settings::clusters::vms::transition::MultiSourceEnableSpec) structure contains fields that describe specification for enablement of multiple EAM managed solutions into single vLCM managed solution.
 ///
-/// Supported only for solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET`. This class was added in vSphere API 9.1.0.0.
+/// Supported only for solutions with deployment type [`DeploymentType::ClusterVmSet`](crate::esx::settings::clusters::vms::DeploymentType::ClusterVmSet).
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.vms.transition.multi_source_enable_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MultiSourceEnableSpec {
-    /// Identifiers of the cluster bound solutions in EAM (EAM agencies). This attribute was added in vSphere API 9.1.0.0.
+    /// Identifiers of the cluster bound solutions in EAM (EAM agencies).
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "MultiSourceEnableSpec::__missing_eam_agency_ids",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub eam_agency_ids: Vec<String>,
-    /// Target desired solution specification in vLCM. This attribute was added in vSphere API 9.1.0.0.
+    /// Target desired solution specification in vLCM.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub solution: crate::esx::settings::clusters::vms::SolutionSpec,
-    /// Relation between System VMs and their respective `VmSelectionSpec`s.
+    /// Relation between System VMs and their respective [`VmSelectionSpec`](crate::esx::settings::clusters::vms::VmSelectionSpec)s.
     ///
     /// Provided VM IDs must be part of the solution being tarnsitioned and must exist in the cluster where the solution is installed.
     ///
-    /// Provided `com.vmware.esx.settings.clusters.vms.vm_selection_spec`s must be present in the applied desired state as part of the `com.vmware.esx.settings.clusters.vms.cluster_solution_spec.alternative_vm_specs`. This attribute was added in vSphere API 9.1.0.0.
+    /// Provided [`VmSelectionSpec`](crate::esx::settings::clusters::vms::VmSelectionSpec)s must be present in the applied desired state as part of the [`ClusterSolutionSpec::alternative_vm_specs`](crate::esx::settings::clusters::vms::ClusterSolutionSpec::alternative_vm_specs).
     ///
-    /// If None, no `com.vmware.esx.settings.clusters.vms.vm_selection_spec`s are applied on the source agencies' System VMs during the enablement.
+    /// If `None`, no [`VmSelectionSpec`](crate::esx::settings::clusters::vms::VmSelectionSpec)s are applied on the source agencies' System VMs during the enablement.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_vm_selection_specs: Option<
         vsphere_vapi_runtime::types::VapiMap<
@@ -60,9 +79,11 @@ pub struct MultiSourceEnableSpec {
     >,
     /// Cluster module to be reused for transitioned System VMs. Used to express VM-VM anti affinity relation between System VMs in the vSphere Cluster.
     ///
-    /// The module must exist for the cluster where the solution is installed. This attribute was added in vSphere API 9.1.0.0.
+    /// The module must exist for the cluster where the solution is installed.
     ///
-    /// If None, no cluster module is reused. vLCM creates a new module if needed.
+    /// If `None`, no cluster module is reused. vLCM creates a new module if needed.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_module: Option<String>,
 }
@@ -93,27 +114,43 @@ impl MultiSourceEnableSpec {
     }
 }
 
-/// The `Transition.TransitionSpec` class contains attributes that describe the specification for transitioning a System VM Solution.
+/// The [`TransitionSpec`](crate::esx::settings::clusters::vms::transition::TransitionSpec) structure contains fields that describe the specification for transitioning a System VM Solution.
 ///
-/// Supported only for solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET`. This class was added in vSphere API 9.1.0.0.
+/// Supported only for solutions with deployment type [`DeploymentType::ClusterVmSet`](crate::esx::settings::clusters::vms::DeploymentType::ClusterVmSet).
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.vms.transition.transition_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TransitionSpec {
-    /// Cluster to transition from. This attribute was added in vSphere API 9.1.0.0.
+    /// Cluster to transition from.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub source_cluster: crate::ids::ClusterComputeResourceId,
-    /// Target desired solution specification in vLCM. This attribute was added in vSphere API 9.1.0.0.
+    /// Target desired solution specification in vLCM.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub solution: crate::esx::settings::clusters::vms::SolutionSpec,
 }
 
-/// The `Transition.ValidationResult` class contains attributes that describe a validation result. This class was added in vSphere API 9.0.0.0.
+/// The [`ValidationResult`](crate::esx::settings::clusters::vms::transition::ValidationResult) structure contains fields that describe a validation result.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.vms.transition.validation_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ValidationResult {
-    /// Notifications associated with the validation. This attribute was added in vSphere API 9.0.0.0.
+    /// Notifications associated with the validation.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "ValidationResult::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
 }

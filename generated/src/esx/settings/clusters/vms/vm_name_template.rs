@@ -5,9 +5,16 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `VmNameTemplate.SuffixFormat` class defines the types of VM name suffixes. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`SuffixFormat`](crate::esx::settings::clusters::vms::vm_name_template::SuffixFormat) enumeration defines the types of VM name suffixes.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.vms.vm_name_template.suffix_format`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum SuffixFormat {
         /// UUID suffix format.
         Uuid = "UUID",

@@ -5,9 +5,16 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `VmSelectionSpec.VmSelectionType` class defines the different System VM selection criteria types. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`VmSelectionType`](crate::esx::settings::clusters::vms::vm_selection_spec::VmSelectionType) enumeration defines the different System VM selection criteria types.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.vms.vm_selection_spec.vm_selection_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum VmSelectionType {
         /// Select System VMs that have a specific property configured in the VM extra configuration. The property has a key='com.vmware.vim.eam.selection'. The value represents a unique identifier used for VM selection and is provided by the client.
         VmExtraConfig = "VM_EXTRA_CONFIG",

@@ -8,7 +8,14 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Versions.CategoryType` class defines possible values of categories for a OEM add-on. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`CategoryType`](crate::esx::settings::depot_content::add_ons::versions::CategoryType) enumeration defines possible values of categories for a OEM add-on.
+    ///
+    /// Since vSphere API 7.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.depot_content.add_ons.versions.category_type`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum CategoryType {
         /// Security
         Security = "SECURITY",
@@ -20,20 +27,33 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Versions.ComponentInfo` class defines the information regarding a component present in OEM add-on. This class was added in vSphere API 7.0.0.0.
+/// The [`ComponentInfo`](crate::esx::settings::depot_content::add_ons::versions::ComponentInfo) structure defines the information regarding a component present in OEM add-on.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.depot_content.add_ons.versions.component_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComponentInfo {
-    /// Identifier of the component. This attribute was added in vSphere API 7.0.0.0.
+    /// Identifier of the component.
     ///
     /// Identifier of a `com.vmware.esx.settings.component` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub name: crate::ids::SettingsComponentId,
-    /// Display name of the component. This attribute was added in vSphere API 7.0.0.0.
+    /// Display name of the component.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "ComponentInfo::__missing_display_name")]
     pub display_name: String,
-    /// Version of the component. This attribute was added in vSphere API 7.0.0.0.
+    /// Version of the component.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "ComponentInfo::__missing_version")]
     pub version: String,
-    /// Human readable version of the OEM add-on. This attribute was added in vSphere API 7.0.0.0.
+    /// Human readable version of the OEM add-on.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "ComponentInfo::__missing_display_version")]
     pub display_version: String,
 }
@@ -61,37 +81,61 @@ impl ComponentInfo {
     }
 }
 
-/// The `Versions.Info` class defines the information regarding a OEM add-on version. This class was added in vSphere API 7.0.0.0.
+/// The [`Info`](crate::esx::settings::depot_content::add_ons::versions::Info) structure defines the information regarding a OEM add-on version.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.esx.settings.depot_content.add_ons.versions.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Display name of the OEM add-on. This attribute was added in vSphere API 7.0.0.0.
+    /// Display name of the OEM add-on.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
-    /// Vendor of the OEM add-on. This attribute was added in vSphere API 7.0.0.0.
+    /// Vendor of the OEM add-on.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_vendor")]
     pub vendor: String,
-    /// Human readable version of the OEM add-on. This attribute was added in vSphere API 7.0.0.0.
+    /// Human readable version of the OEM add-on.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_display_version")]
     pub display_version: String,
-    /// Summary of the OEM add-on. This attribute was added in vSphere API 7.0.0.0.
+    /// Summary of the OEM add-on.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_summary")]
     pub summary: String,
-    /// Description of the OEM add-on. This attribute was added in vSphere API 7.0.0.0.
+    /// Description of the OEM add-on.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_description")]
     pub description: String,
-    /// Category of the OEM add-on. This attribute was added in vSphere API 7.0.0.0.
+    /// Category of the OEM add-on.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub category: CategoryType,
-    /// Link to kb article related to this the OEM add-on. This attribute was added in vSphere API 7.0.0.0.
+    /// Link to kb article related to this the OEM add-on.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub kb: String,
-    /// Release date of the OEM add-on. This attribute was added in vSphere API 7.0.0.0.
+    /// Release date of the OEM add-on.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub release_date: vsphere_vapi_runtime::types::DateTime,
-    /// List of components in this OEM add-on. This attribute was added in vSphere API 7.0.0.0.
+    /// List of components in this OEM add-on.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "Info::__missing_components",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub components: Vec<ComponentInfo>,
-    /// List of components removed by this OEM add-on. This attribute was added in vSphere API 7.0.0.0.
+    /// List of components removed by this OEM add-on.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "Info::__missing_removed_components",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -150,14 +194,23 @@ impl Info {
     }
 }
 
-/// The `Versions.RemovedComponentInfo` class defines the information regarding a component removed by the OEM add-on. This class was added in vSphere API 7.0.0.0.
+/// The [`RemovedComponentInfo`](crate::esx::settings::depot_content::add_ons::versions::RemovedComponentInfo) structure defines the information regarding a component removed by the OEM add-on.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.depot_content.add_ons.versions.removed_component_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RemovedComponentInfo {
-    /// Identifier of the component. This attribute was added in vSphere API 7.0.0.0.
+    /// Identifier of the component.
     ///
     /// Identifier of a `com.vmware.esx.settings.component` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub name: crate::ids::SettingsComponentId,
-    /// Display name of the component. This attribute was added in vSphere API 7.0.0.0.
+    /// Display name of the component.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "RemovedComponentInfo::__missing_display_name")]
     pub display_name: String,
 }

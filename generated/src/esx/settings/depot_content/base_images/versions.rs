@@ -8,7 +8,14 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Versions.CategoryType` class defines possible values of categories for a base image. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`CategoryType`](crate::esx::settings::depot_content::base_images::versions::CategoryType) enumeration defines possible values of categories for a base image.
+    ///
+    /// Since vSphere API 7.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.depot_content.base_images.versions.category_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum CategoryType {
         /// Security
         Security = "SECURITY",
@@ -20,20 +27,33 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Versions.ComponentVersionInfo` class defines the information regarding a component present in base image. This class was added in vSphere API 7.0.0.0.
+/// The [`ComponentVersionInfo`](crate::esx::settings::depot_content::base_images::versions::ComponentVersionInfo) structure defines the information regarding a component present in base image.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.depot_content.base_images.versions.component_version_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComponentVersionInfo {
-    /// Identifier of the component. This attribute was added in vSphere API 7.0.0.0.
+    /// Identifier of the component.
     ///
     /// Identifier of a `com.vmware.esx.settings.component` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub name: crate::ids::SettingsComponentId,
-    /// Display name of the component. This attribute was added in vSphere API 7.0.0.0.
+    /// Display name of the component.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "ComponentVersionInfo::__missing_display_name")]
     pub display_name: String,
-    /// Version of the component. This attribute was added in vSphere API 7.0.0.0.
+    /// Version of the component.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "ComponentVersionInfo::__missing_version")]
     pub version: String,
-    /// Human readable version of the base image. This attribute was added in vSphere API 7.0.0.0.
+    /// Human readable version of the base image.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "ComponentVersionInfo::__missing_display_version")]
     pub display_version: String,
 }
@@ -61,40 +81,65 @@ impl ComponentVersionInfo {
     }
 }
 
-/// The `Versions.Info` class defines the information regarding a base image. This class was added in vSphere API 7.0.0.0.
+/// The [`Info`](crate::esx::settings::depot_content::base_images::versions::Info) structure defines the information regarding a base image.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.depot_content.base_images.versions.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Display name of the base image. This attribute was added in vSphere API 7.0.0.0.
+    /// Display name of the base image.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
-    /// Version of the base image. This attribute was added in vSphere API 7.0.0.0.
+    /// Version of the base image.
     ///
     /// Identifier of a `com.vmware.esx.settings.base_image` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub version: crate::ids::SettingsBaseImageId,
-    /// Human readable version of the base image. This attribute was added in vSphere API 7.0.0.0.
+    /// Human readable version of the base image.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_display_version")]
     pub display_version: String,
-    /// Summary of the base image. This attribute was added in vSphere API 7.0.0.0.
+    /// Summary of the base image.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_summary")]
     pub summary: String,
-    /// Description of the base image. This attribute was added in vSphere API 7.0.0.0.
+    /// Description of the base image.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_description")]
     pub description: String,
-    /// Category of the base image. This attribute was added in vSphere API 7.0.0.0.
+    /// Category of the base image.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub category: CategoryType,
-    /// Link to kb article related to this the base image. This attribute was added in vSphere API 7.0.0.0.
+    /// Link to kb article related to this the base image.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub kb: String,
-    /// Release date of the base image. This attribute was added in vSphere API 7.0.0.0.
+    /// Release date of the base image.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub release_date: vsphere_vapi_runtime::types::DateTime,
-    /// List of components in this base image. This attribute was added in vSphere API 7.0.0.0.
+    /// List of components in this base image.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "Info::__missing_components",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub components: Vec<ComponentVersionInfo>,
-    /// For base images this base image can quick patch from, map their full versions to display versions. This attribute was added in vSphere API 8.0.3.0.
+    /// For base images this base image can quick patch from, map their full versions to display versions.
     ///
-    /// If None this base image does not support quick patch.
+    /// If `None` this base image does not support quick patch.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quick_patch_compatible_versions: Option<
         vsphere_vapi_runtime::types::VapiMap<String, String>,

@@ -8,7 +8,14 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Versions.CategoryType` class defines possible values of categories for a component. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`CategoryType`](crate::esx::settings::depot_content::components::versions::CategoryType) enumeration defines possible values of categories for a component.
+    ///
+    /// Since vSphere API 7.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.depot_content.components.versions.category_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum CategoryType {
         /// Security
         Security = "SECURITY",
@@ -30,34 +37,58 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Versions.Info` class defines the information regarding a component version. This class was added in vSphere API 7.0.0.0.
+/// The [`Info`](crate::esx::settings::depot_content::components::versions::Info) structure defines the information regarding a component version.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.esx.settings.depot_content.components.versions.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Display name of the component. This attribute was added in vSphere API 7.0.0.0.
+    /// Display name of the component.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
-    /// Vendor of the component. This attribute was added in vSphere API 7.0.0.0.
+    /// Vendor of the component.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_vendor")]
     pub vendor: String,
-    /// Human readable version of the component. This attribute was added in vSphere API 7.0.0.0.
+    /// Human readable version of the component.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_display_version")]
     pub display_version: String,
-    /// Summary of the component version. This attribute was added in vSphere API 7.0.0.0.
+    /// Summary of the component version.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_summary")]
     pub summary: String,
-    /// Description of the component version. This attribute was added in vSphere API 7.0.0.0.
+    /// Description of the component version.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_description")]
     pub description: String,
-    /// Category of the component version. This attribute was added in vSphere API 7.0.0.0.
+    /// Category of the component version.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub category: CategoryType,
-    /// Urgency of the component version. This attribute was added in vSphere API 7.0.0.0.
+    /// Urgency of the component version.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub urgency: UrgencyType,
-    /// Link to kb article related to this the component version. This attribute was added in vSphere API 7.0.0.0.
+    /// Link to kb article related to this the component version.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub kb: String,
-    /// Contact email for the component version. This attribute was added in vSphere API 7.0.0.0.
+    /// Contact email for the component version.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_contact")]
     pub contact: String,
-    /// Release date of the component version. This attribute was added in vSphere API 7.0.0.0.
+    /// Release date of the component version.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub release_date: vsphere_vapi_runtime::types::DateTime,
 }
 
@@ -106,7 +137,14 @@ impl Info {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Versions.UrgencyType` class defines possible values of urgencies for a component. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`UrgencyType`](crate::esx::settings::depot_content::components::versions::UrgencyType) enumeration defines possible values of urgencies for a component.
+    ///
+    /// Since vSphere API 7.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.depot_content.components.versions.urgency_type`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum UrgencyType {
         /// Critical
         Critical = "CRITICAL",

@@ -5,9 +5,16 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Offline.AuthenticationSpec.AuthenticationMethod` class defines the possible methods of authentication supported when connecting to the remote depot. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`AuthenticationMethod`](crate::esx::settings::depots::offline::authentication_spec::AuthenticationMethod) enumeration defines the possible methods of authentication supported when connecting to the remote depot.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.depots.offline.authentication_spec.authentication_method`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum AuthenticationMethod {
         /// HEADER_AUTH is intended to be used when connecting to a remote depot
         HeaderAuth = "HEADER_AUTH",

@@ -5,7 +5,14 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Offline.ConnectionSpec.AuthenticationType` class defines the possible types of authentication supported when connecting to the host. This enumeration was added in vSphere API 7.0.2.0.
+    /// The [`AuthenticationType`](crate::esx::settings::depots::offline::connection_spec::AuthenticationType) enumeration defines the possible types of authentication supported when connecting to the host.
+    ///
+    /// Since vSphere API 7.0.2.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.depots.offline.connection_spec.authentication_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum AuthenticationType {
         /// Connect to host using host's credentials  class.
         UsernamePassword = "USERNAME_PASSWORD",

@@ -6,10 +6,16 @@
 //!
 //! Compiled with the `esx-settings` feature.
 
-/// The `Content.Info` class contains fields that describe the information of metadata bundles of the UMDS depot. This class was added in vSphere API 7.0.3.0.
+/// The [`Info`](crate::esx::settings::depots::umds::content::Info) structure contains fields that describe the information of metadata bundles of the UMDS depot.
+///
+/// Since vSphere API 7.0.3.0.
+///
+/// vAPI structure `com.vmware.esx.settings.depots.umds.content.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// A list of metadata bundles contained in the depot. The key is vendor of metadata bundle. This attribute was added in vSphere API 7.0.3.0.
+    /// A list of metadata bundles contained in the depot. The key is vendor of metadata bundle.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(
         default = "Info::__missing_metadata_bundles",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

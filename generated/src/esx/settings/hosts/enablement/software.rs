@@ -6,10 +6,16 @@
 //!
 //! Compiled with the `esx-settings` feature.
 
-/// The `Software.CheckResult` class contains information that describes the results of the checks. This class was added in vSphere API 8.0.0.1.
+/// The [`CheckResult`](crate::esx::settings::hosts::enablement::software::CheckResult) structure contains information that describes the results of the checks.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure `com.vmware.esx.settings.hosts.enablement.software.check_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckResult {
-    /// Notifications containing check results grouped by `com.vmware.esx.settings.hosts.enablement.software.check_type` type. This attribute was added in vSphere API 8.0.0.1.
+    /// Notifications containing check results grouped by [`CheckType`](crate::esx::settings::hosts::enablement::software::CheckType) type.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(
         default = "CheckResult::__missing_notifications",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -32,10 +38,16 @@ impl CheckResult {
     }
 }
 
-/// The `Software.CheckSpec` class contains information describing what checks should be performed. This class was added in vSphere API 8.0.0.1.
+/// The [`CheckSpec`](crate::esx::settings::hosts::enablement::software::CheckSpec) structure contains information describing what checks should be performed.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure `com.vmware.esx.settings.hosts.enablement.software.check_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckSpec {
-    /// Specifies the checks that should be skipped. If the set is empty, all checks will be performed. This attribute was added in vSphere API 8.0.0.1.
+    /// Specifies the checks that should be skipped. If the set is empty, all checks will be performed.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(
         default = "CheckSpec::__missing_checks_to_skip",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -66,7 +78,7 @@ impl CheckTaskRequest {
         Self { call }
     }
 
-    /// Check specification. If None, all checks are performed.
+    /// Check specification. If `None`, all checks are performed.
     pub fn spec(self, spec: &CheckSpec) -> Self {
         Self {
             call: self.call.param("spec", spec),
@@ -88,7 +100,13 @@ impl CheckTaskRequest {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Software.CheckType` class contains various checks to identify the possibility to enable the feature that manages the host with a single software specification. This enumeration was added in vSphere API 8.0.0.1.
+    /// The [`CheckType`](crate::esx::settings::hosts::enablement::software::CheckType) enumeration contains various checks to identify the possibility to enable the feature that manages the host with a single software specification.
+    ///
+    /// Since vSphere API 8.0.0.1.
+    ///
+    /// vAPI enumeration `com.vmware.esx.settings.hosts.enablement.software.check_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum CheckType {
         /// Perform host software check. The purpose of this check is to report standalone VIBs (VIBs which are not part of any component).
         Software = "SOFTWARE",
@@ -106,10 +124,16 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Software.EnableSpec` class contains information describing checks that should be skipped during enablement. Currently only `com.vmware.esx.settings.hosts.enablement.software.check_type.SOFTWARE` check can be skipped. This class was added in vSphere API 8.0.0.1.
+/// The [`EnableSpec`](crate::esx::settings::hosts::enablement::software::EnableSpec) structure contains information describing checks that should be skipped during enablement. Currently only [`CheckType::Software`](crate::esx::settings::hosts::enablement::software::CheckType::Software) check can be skipped.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure `com.vmware.esx.settings.hosts.enablement.software.enable_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EnableSpec {
-    /// Skip `com.vmware.esx.settings.hosts.enablement.software.check_type.SOFTWARE` check during feature enablement. This attribute was added in vSphere API 8.0.0.1.
+    /// Skip [`CheckType::Software`](crate::esx::settings::hosts::enablement::software::CheckType::Software) check during feature enablement.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "EnableSpec::__missing_skip_software_check")]
     pub skip_software_check: bool,
 }
@@ -137,7 +161,7 @@ impl EnableTaskRequest {
         Self { call }
     }
 
-    /// Enablement specification. If None, all checks are performed.
+    /// Enablement specification. If `None`, all checks are performed.
     pub fn spec(self, spec: &EnableSpec) -> Self {
         Self {
             call: self.call.param("spec", spec),
@@ -158,10 +182,16 @@ impl EnableTaskRequest {
     }
 }
 
-/// The `Software.Info` class contains information describing whether the feature is enabled. This class was added in vSphere API 8.0.0.1.
+/// The [`Info`](crate::esx::settings::hosts::enablement::software::Info) structure contains information describing whether the feature is enabled.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure `com.vmware.esx.settings.hosts.enablement.software.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Status of the feature enablement True if feature is enabled, false otherwise This attribute was added in vSphere API 8.0.0.1.
+    /// Status of the feature enablement `true` if feature is enabled, false otherwise.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "Info::__missing_enabled")]
     pub enabled: bool,
 }

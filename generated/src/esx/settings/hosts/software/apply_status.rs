@@ -5,7 +5,13 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Software.ApplyStatus.Status` class contains the possible different status codes that can be returned while trying to `com.vmware.esx.settings.hosts.software.apply$task` the desired software specification to host. This enumeration was added in vSphere API 8.0.0.1.
+    /// The [`Status`](crate::esx::settings::hosts::software::apply_status::Status) enumeration contains the possible different status codes that can be returned while trying to [`Software::apply_task`](crate::esx::settings::hosts::Software::apply_task) the desired software specification to host.
+    ///
+    /// Since vSphere API 8.0.0.1.
+    ///
+    /// vAPI enumeration `com.vmware.esx.settings.hosts.software.apply_status.status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// The method is in progress.
         Running = "RUNNING",

@@ -7,7 +7,14 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Commits.ApplyStatusType` class defines possible values regarding the application of this commit. This enumeration was added in vSphere API 8.0.0.1.
+    /// The [`ApplyStatusType`](crate::esx::settings::hosts::software::commits::ApplyStatusType) enumeration defines possible values regarding the application of this commit.
+    ///
+    /// Since vSphere API 8.0.0.1.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.hosts.software.commits.apply_status_type`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum ApplyStatusType {
         /// Commit has been applied to the host.
         Applied = "APPLIED",
@@ -17,18 +24,30 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Commits.Info` class defines the information about software draft. This class was added in vSphere API 8.0.0.1.
+/// The [`Info`](crate::esx::settings::hosts::software::commits::Info) structure defines the information about software draft.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure `com.vmware.esx.settings.hosts.software.commits.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Author of the commit. This attribute was added in vSphere API 8.0.0.1.
+    /// Author of the commit.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "Info::__missing_author")]
     pub author: String,
-    /// Creation time of the commit. This attribute was added in vSphere API 8.0.0.1.
+    /// Creation time of the commit.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub commit_time: vsphere_vapi_runtime::types::DateTime,
-    /// Description accompanying this commit. This attribute was added in vSphere API 8.0.0.1.
+    /// Description accompanying this commit.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "Info::__missing_description")]
     pub description: String,
-    /// Apply status of the commit. This attribute was added in vSphere API 8.0.0.1.
+    /// Apply status of the commit.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub apply_status: ApplyStatusType,
 }
 

@@ -5,7 +5,13 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Software.StageStatus.Status` class contains the possible different status codes that can be returned while trying to `com.vmware.esx.settings.hosts.software.stage$task` the desired software specification to a host. This enumeration was added in vSphere API 8.0.0.1.
+    /// The [`Status`](crate::esx::settings::hosts::software::stage_status::Status) enumeration contains the possible different status codes that can be returned while trying to [`Software::stage_task`](crate::esx::settings::hosts::Software::stage_task) the desired software specification to a host.
+    ///
+    /// Since vSphere API 8.0.0.1.
+    ///
+    /// vAPI enumeration `com.vmware.esx.settings.hosts.software.stage_status.status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// The method is in progress.
         Running = "RUNNING",

@@ -7,12 +7,19 @@
 //!
 //! Compiled with the `esx-settings` feature.
 
-/// The `EffectiveComponents.FilterSpec` class contains the filtering specification for `com.vmware.esx.settings.repository.software.effective_components.list` operation. This class was added in vSphere API 9.0.0.0.
+/// The [`FilterSpec`](crate::esx::settings::repository::software::effective_components::FilterSpec) structure contains the filtering specification for [`EffectiveComponents::list`](crate::esx::settings::repository::software::EffectiveComponents::list) operation.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.repository.software.effective_components.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Whether include removed components in the result. This attribute was added in vSphere API 9.0.0.0. If None removed components are not included.
+    /// Whether include removed components in the result. If `None` removed components are not included.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub with_removed_components: Option<bool>,
 }
@@ -31,7 +38,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Filter spec to indicate whether removed components are included. If None, removed components are not included.
+    /// Filter spec to indicate whether removed components are included. If `None`, removed components are not included.
     pub fn spec(self, spec: &FilterSpec) -> Self {
         Self {
             call: self.call.param("spec", spec),

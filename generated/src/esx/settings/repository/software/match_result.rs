@@ -5,9 +5,16 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Software.MatchResult.MatchType` class defines the types of matches that are possible for a software specification. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`MatchType`](crate::esx::settings::repository::software::match_result::MatchType) enumeration defines the types of matches that are possible for a software specification.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.repository.software.match_result.match_type`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum MatchType {
         /// The status indicates a software specification matching the name in the user input was found.
         NameMatch = "NAME_MATCH",

@@ -9,6 +9,9 @@
 /// Information regarding a virtual disk snapshot.
 ///
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+///
+/// vAPI structure
+/// `com.vmware.snapservice.clusters.virtual_machines.disks.snapshots.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Identifier of the virtual disk this snapshot is for.

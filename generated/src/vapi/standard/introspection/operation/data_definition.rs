@@ -5,25 +5,30 @@
 //! Compiled with the `vapi-std` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `com.vmware.vapi.std.introspection.operation.data_definition.data_type` enumeration provides values representing the data types supported by the vAPI infrastructure.
+    /// The [`DataType`](crate::vapi::standard::introspection::operation::data_definition::DataType) enumeration provides values representing the data types supported by the vAPI infrastructure.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vapi.std.introspection.operation.data_definition.data_type`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum DataType {
         /// Indicates the value is a binary type.
         Binary = "BINARY",
-        /// Indicates the value is a boolean type. The possible values are True and False equivalent of the language used to invoke this operation.
+        /// Indicates the value is a boolean type. The possible values are `true` and `false` equivalent of the language used to invoke this operation.
         Boolean = "BOOLEAN",
         /// Indicates the value is a double type. It is a 64 bit floating point number.
         Double = "DOUBLE",
-        /// Indicates the value is a dynamic structure. This means, any data of type `com.vmware.vapi.std.introspection.operation.data_definition.data_type.STRUCTURE` can be used.
+        /// Indicates the value is a dynamic structure. This means, any data of type [`DataType::Structure`](crate::vapi::standard::introspection::operation::data_definition::DataType::Structure) can be used.
         DynamicStructure = "DYNAMIC_STRUCTURE",
         /// Indicates the value is a specific error type.
         Error = "ERROR",
-        /// Indicates the value is arbitrary error type. This means, any data of type `com.vmware.vapi.std.introspection.operation.data_definition.data_type.ERROR` can be used.
+        /// Indicates the value is arbitrary error type. This means, any data of type [`DataType::Error`](crate::vapi::standard::introspection::operation::data_definition::DataType::Error) can be used.
         AnyError = "ANY_ERROR",
         /// Indicates the value is a list data type. Any value of this type can have zero or more elements in the list.
         List = "LIST",
         /// Indicates the value is a long data type. It is a 64 bit signed integer number.
         Long = "LONG",
-        /// Indicates the value is an opaque type. This means, data of any `com.vmware.vapi.std.introspection.operation.data_definition.data_type` can be used.
+        /// Indicates the value is an opaque type. This means, data of any [`DataType`](crate::vapi::standard::introspection::operation::data_definition::DataType) can be used.
         Opaque = "OPAQUE",
         /// Indicates the value is an optional data type. Any value of this type can be null.
         Optional = "OPTIONAL",

@@ -7,18 +7,29 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// The `Summary.CapacityInfo` class contains information that describes the capacity of a resource. This class was added in vSphere API 9.1.0.0.
+/// The [`CapacityInfo`](crate::vcenter::consumption_domains::zones::capacity::summary::CapacityInfo) structure contains information that describes the capacity of a resource.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.consumption_domains.zones.capacity.summary.capacity_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CapacityInfo {
-    /// Total capacity. This attribute was added in vSphere API 9.1.0.0.
+    /// Total capacity.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "CapacityInfo::__missing_total")]
     pub total: i64,
-    /// Capacity reserved by the workloads. This metric indicates only the configured reservation does not include current usage of reservation. This attribute was added in vSphere API 9.1.0.0.
+    /// Capacity reserved by the workloads. This metric indicates only the configured reservation does not include current usage of reservation.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "CapacityInfo::__missing_reserved")]
     pub reserved: i64,
-    /// Capacity currently consumed by the workloads. This attribute was added in vSphere API 9.1.0.0.
+    /// Capacity currently consumed by the workloads.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "CapacityInfo::__missing_consumed")]
     pub consumed: i64,
 }
@@ -56,12 +67,19 @@ impl ::vsphere_vapi_runtime::de::Zero for CapacityInfo {
     }
 }
 
-/// The `Summary.ClusterInfo` class contains information about resource capacity in a vSphere Zone for each cluster which is in associated state with the vSphere Zone. This class was added in vSphere API 9.1.0.0.
+/// The [`ClusterInfo`](crate::vcenter::consumption_domains::zones::capacity::summary::ClusterInfo) structure contains information about resource capacity in a vSphere Zone for each cluster which is in associated state with the vSphere Zone.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.consumption_domains.zones.capacity.summary.cluster_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterInfo {
-    /// Capacity info for each cluster This attribute was added in vSphere API 9.1.0.0.
+    /// Capacity info for each cluster.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "ClusterInfo::__missing_cluster_infos",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -78,18 +96,29 @@ impl ClusterInfo {
     }
 }
 
-/// The `Summary.Info` class contains information about capacity of a resource in a vSphere Zone. This class was added in vSphere API 9.1.0.0.
+/// The [`Info`](crate::vcenter::consumption_domains::zones::capacity::summary::Info) structure contains information about capacity of a resource in a vSphere Zone.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.consumption_domains.zones.capacity.summary.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// CPU capacity information of the vSphere Zone, units are MHz. This attribute was added in vSphere API 9.1.0.0.
+    /// CPU capacity information of the vSphere Zone, units are MHz.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Info::__missing_cpu")]
     pub cpu: CapacityInfo,
-    /// Memory capacity information of the vSphere Zone, units are MiB. This attribute was added in vSphere API 9.1.0.0.
+    /// Memory capacity information of the vSphere Zone, units are MiB.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Info::__missing_memory")]
     pub memory: CapacityInfo,
-    /// VmResourceProfile capacity information of the vSphere Zone, units are in number of instances. This attribute was added in vSphere API 9.1.0.0.
+    /// VmResourceProfile capacity information of the vSphere Zone, units are in number of instances.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "Info::__missing_vm_resource_profiles",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

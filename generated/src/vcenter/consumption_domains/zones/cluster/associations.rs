@@ -7,13 +7,22 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// The `Associations.Status` class contains information about the outcome of the method to add a set of vSphere clusters to a zone or the method to remove a set of vSphere clusters from a zone. It also contains information about the partial failures, in case the addition/removal failed for a subset of clusters. This class was added in vSphere API 8.0.0.1.
+/// The [`Status`](crate::vcenter::consumption_domains::zones::cluster::associations::Status) structure contains information about the outcome of the method to add a set of vSphere clusters to a zone or the method to remove a set of vSphere clusters from a zone. It also contains information about the partial failures, in case the addition/removal failed for a subset of clusters.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.consumption_domains.zones.cluster.associations.status`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Status {
-    /// This is true if the complete method succeeded without any errors. Otherwise, it is false if all or some methods have failed. This attribute was added in vSphere API 8.0.0.1.
+    /// This is true if the complete method succeeded without any errors. Otherwise, it is false if all or some methods have failed.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "Status::__missing_success")]
     pub success: bool,
-    /// Associations between the identifiers of the clusters for which the operation failed and the reason of the failure. This attribute was added in vSphere API 8.0.0.1.
+    /// Associations between the identifiers of the clusters for which the operation failed and the reason of the failure.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(
         default = "Status::__missing_failed_clusters",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

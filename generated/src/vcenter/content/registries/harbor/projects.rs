@@ -7,51 +7,57 @@
 //! Compiled with the `vcenter-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Projects.ConfigStatus` class describes the status of reaching the desired configuration state for the Harbor project. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`ConfigStatus`](crate::vcenter::content::registries::harbor::projects::ConfigStatus) enumeration describes the status of reaching the desired configuration state for the Harbor project.
     ///
-    /// This enumeration is deprecated as of vSphere API 8.0.1.00200.
+    /// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.1.00200.
     ///
-    /// **Deprecated** in the vSphere API.
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.content.registries.harbor.projects.config_status`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
+    #[deprecated(note = "since vSphere API 8.0.1.00200")]
     pub enum ConfigStatus {
         /// Harbor project is being created or the configuration is being applied to the project.
         ///
-        /// Deprecated as of vSphere API 8.0.1.00200.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.1.00200.
+        #[deprecated(note = "since vSphere API 8.0.1.00200")]
         Pending = "PENDING",
         /// The configuration is being removed and Harbor project is being deleted.
         ///
-        /// Deprecated as of vSphere API 8.0.1.00200.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.1.00200.
+        #[deprecated(note = "since vSphere API 8.0.1.00200")]
         Removing = "REMOVING",
         /// Failed to create Harbor project or apply the configuration to the project, user intervention needed.
         ///
-        /// Deprecated as of vSphere API 8.0.1.00200.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.1.00200.
+        #[deprecated(note = "since vSphere API 8.0.1.00200")]
         Error = "ERROR",
         /// Harbor project is created or configured correctly.
         ///
-        /// Deprecated as of vSphere API 8.0.1.00200.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.1.00200.
+        #[deprecated(note = "since vSphere API 8.0.1.00200")]
         Ready = "READY",
         @unknown Unknown
     }
 }
 
-/// The `Projects.CreateSpec` class defines the information required to create a Harbor project. This class was added in vSphere API 7.0.0.0.
+/// The [`CreateSpec`](crate::vcenter::content::registries::harbor::projects::CreateSpec) structure defines the information required to create a Harbor project.
 ///
-/// This class is deprecated as of vSphere API 8.0.1.00200.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.1.00200.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure
+/// `com.vmware.vcenter.content.registries.harbor.projects.create_spec`.
+#[deprecated(note = "since vSphere API 8.0.1.00200")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// Name of the Harbor project. Should be between 1-63 characters long alphanumeric string and may contain the following characters: a-z,0-9, and '-'. Must be starting with characters or numbers, with the '-' character allowed anywhere except the first or last character. This attribute was added in vSphere API 7.0.0.0.
+    /// Name of the Harbor project. Should be between 1-63 characters long alphanumeric string and may contain the following characters: a-z,0-9, and '-'. Must be starting with characters or numbers, with the '-' character allowed anywhere except the first or last character.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
-    /// Access type of a Harbor project. This attribute was added in vSphere API 7.0.0.0.
+    /// Access type of a Harbor project.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub scope: Scope,
 }
 
@@ -64,66 +70,84 @@ impl CreateSpec {
     }
 }
 
-/// The `Projects.Info` class contains detailed information about a Harbor project. This class was added in vSphere API 7.0.0.0.
+/// The [`Info`](crate::vcenter::content::registries::harbor::projects::Info) structure contains detailed information about a Harbor project.
 ///
-/// This class is deprecated as of vSphere API 8.0.1.00200.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.1.00200.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure `com.vmware.vcenter.content.registries.harbor.projects.info`.
+#[deprecated(note = "since vSphere API 8.0.1.00200")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Info {
-    /// Name of the Harbor project. Should be between 1-63 characters long alphanumeric string and may contain the following characters: a-z,0-9, and '-'. Must be starting with characters or numbers, with the '-' character allowed anywhere except the first or last character. This attribute was added in vSphere API 7.0.0.0.
+    /// Name of the Harbor project. Should be between 1-63 characters long alphanumeric string and may contain the following characters: a-z,0-9, and '-'. Must be starting with characters or numbers, with the '-' character allowed anywhere except the first or last character.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub name: String,
-    /// The status of the Harbor project. This attribute was added in vSphere API 7.0.0.0.
+    /// The status of the Harbor project.
     ///
     /// The variant carries the fields of its case (see [`InfoConfigStatus`]).
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub config_status: InfoConfigStatus,
-    /// The access type of a Harbor project. This attribute was added in vSphere API 7.0.0.0.
+    /// The access type of a Harbor project.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub scope: Scope,
-    /// The date and time when the harbor project creation API was triggered and project identifier generated. This attribute was added in vSphere API 7.0.0.0.
+    /// The date and time when the harbor project creation API was triggered and project identifier generated.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub creation_time: vsphere_vapi_runtime::types::DateTime,
 }
 
-/// The `config_status` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `config_status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoConfigStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `config_status` tag of [`Info`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `InfoConfigStatus::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum InfoConfigStatus {
     /// Harbor project is being created or the configuration is being applied to the project.
     ///
-    /// Deprecated as of vSphere API 8.0.1.00200.
-    ///
-    /// **Deprecated** in the vSphere API.
+    /// **Deprecated** since vSphere API 8.0.1.00200.
+    #[deprecated(note = "since vSphere API 8.0.1.00200")]
     Pending,
     /// The configuration is being removed and Harbor project is being deleted.
     ///
-    /// Deprecated as of vSphere API 8.0.1.00200.
-    ///
-    /// **Deprecated** in the vSphere API.
+    /// **Deprecated** since vSphere API 8.0.1.00200.
+    #[deprecated(note = "since vSphere API 8.0.1.00200")]
     Removing,
     /// Failed to create Harbor project or apply the configuration to the project, user intervention needed.
     ///
-    /// Deprecated as of vSphere API 8.0.1.00200.
-    ///
-    /// **Deprecated** in the vSphere API.
+    /// **Deprecated** since vSphere API 8.0.1.00200.
+    #[deprecated(note = "since vSphere API 8.0.1.00200")]
     Error {
-        /// Details about the ERROR project status. This attribute was added in vSphere API 7.0.0.0.
+        /// Details about the ERROR project status.
+        ///
+        /// Since vSphere API 7.0.0.0.
         message: Option<crate::vapi::standard::LocalizableMessage>,
     },
     /// Harbor project is created or configured correctly.
     ///
-    /// Deprecated as of vSphere API 8.0.1.00200.
-    ///
-    /// **Deprecated** in the vSphere API.
+    /// **Deprecated** since vSphere API 8.0.1.00200.
+    #[deprecated(note = "since vSphere API 8.0.1.00200")]
     Ready {
-        /// The date and time when the harbor project purge API was triggered. In case no purge was triggered, `updateTime` is same as `creationTime`. This attribute was added in vSphere API 7.0.0.0.
+        /// The date and time when the harbor project purge API was triggered. In case no purge was triggered, `updateTime` is same as `creationTime`.
+        ///
+        /// Since vSphere API 7.0.0.0.
         update_time: Option<vsphere_vapi_runtime::types::DateTime>,
-        /// URL to access the harbor project through docker client. This attribute was added in vSphere API 7.0.0.0.
+        /// URL to access the harbor project through docker client.
+        ///
+        /// Since vSphere API 7.0.0.0.
         access_url: Option<String>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoConfigStatus {
@@ -307,43 +331,51 @@ impl<'de> serde::Deserialize<'de> for Info {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Projects.Scope` class in a project defines access levels of the project. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`Scope`](crate::vcenter::content::registries::harbor::projects::Scope) enumeration in a project defines access levels of the project.
     ///
-    /// This enumeration is deprecated as of vSphere API 8.0.1.00200.
+    /// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.1.00200.
     ///
-    /// **Deprecated** in the vSphere API.
+    /// vAPI enumeration `com.vmware.vcenter.content.registries.harbor.projects.scope`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
+    #[deprecated(note = "since vSphere API 8.0.1.00200")]
     pub enum Scope {
         /// A Harbor project can be accessed by everyone.
         ///
-        /// Deprecated as of vSphere API 8.0.1.00200.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.1.00200.
+        #[deprecated(note = "since vSphere API 8.0.1.00200")]
         Public = "PUBLIC",
         /// A Harbor project can only be accessed by assigned users.
         ///
-        /// Deprecated as of vSphere API 8.0.1.00200.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.1.00200.
+        #[deprecated(note = "since vSphere API 8.0.1.00200")]
         Private = "PRIVATE",
         @unknown Unknown
     }
 }
 
-/// The `Projects.Summary` class contains basic information about a Harbor project. This class was added in vSphere API 7.0.0.0.
+/// The [`Summary`](crate::vcenter::content::registries::harbor::projects::Summary) structure contains basic information about a Harbor project.
 ///
-/// This class is deprecated as of vSphere API 8.0.1.00200.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.1.00200.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure `com.vmware.vcenter.content.registries.harbor.projects.summary`.
+#[deprecated(note = "since vSphere API 8.0.1.00200")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the harbor project. This attribute was added in vSphere API 7.0.0.0.
+    /// Identifier of the harbor project.
     ///
     /// Identifier of a `com.vmware.vcenter.content.Registry.Harbor.Project` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub project: crate::ids::HarborProjectId,
-    /// Name of the Harbor project. Should be between 1-63 characters long alphanumeric string and may contain the following characters: a-z,0-9, and '-'. Must be starting with characters or numbers, with the '-' character allowed anywhere except the first or last character. This attribute was added in vSphere API 7.0.0.0.
+    /// Name of the Harbor project. Should be between 1-63 characters long alphanumeric string and may contain the following characters: a-z,0-9, and '-'. Must be starting with characters or numbers, with the '-' character allowed anywhere except the first or last character.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Summary::__missing_name")]
     pub name: String,
-    /// Access type of a Harbor project. This attribute was added in vSphere API 7.0.0.0.
+    /// Access type of a Harbor project.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub scope: Scope,
 }
 

@@ -7,24 +7,41 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// The `Providers.FilterSpec` class contains attributes used to filter the results when listing providers. This class was added in vSphere API 7.0.2.0.
+/// The [`FilterSpec`](crate::vcenter::crypto_manager::hosts::kms::providers::FilterSpec) structure contains fields used to filter the results when listing providers.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.crypto_manager.hosts.kms.providers.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Provider identifiers. This attribute was added in vSphere API 7.0.2.0.
+    /// Provider identifiers.
     ///
-    /// If None or empty, the result will not be filtered by provider identifier.
+    /// If `None` or empty, the result will not be filtered by provider identifier.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub providers: Option<Vec<String>>,
-    /// Provider health status. This attribute was added in vSphere API 7.0.2.0. If None or empty, the result will not be filtered by provider health status.
+    /// Provider health status. If `None` or empty, the result will not be filtered by provider health status.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health: Option<Vec<Health>>,
-    /// Provider types. This attribute was added in vSphere API 7.0.2.0. If None or empty, the result will not be filtered by provider type.
+    /// Provider types. If `None` or empty, the result will not be filtered by provider type.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<Type>>,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Providers.Health` class contains the health status of a provider. This enumeration was added in vSphere API 7.0.2.0.
+    /// The [`Health`](crate::vcenter::crypto_manager::hosts::kms::providers::Health) enumeration contains the health status of a provider.
+    ///
+    /// Since vSphere API 7.0.2.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.crypto_manager.hosts.kms.providers.health`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Health {
         /// No health status is available.
         None = "NONE",
@@ -38,35 +55,54 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Providers.Info` class contains attributes that describe the details of a provider. This class was added in vSphere API 7.0.2.0.
+/// The [`Info`](crate::vcenter::crypto_manager::hosts::kms::providers::Info) structure contains fields that describe the details of a provider.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure `com.vmware.vcenter.crypto_manager.hosts.kms.providers.info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Info {
-    /// Health status of the provider This attribute was added in vSphere API 7.0.2.0.
+    /// Health status of the provider.
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub health: Health,
-    /// Details regarding the health status of the provider. This attribute was added in vSphere API 7.0.2.0.
+    /// Details regarding the health status of the provider.
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub details: Vec<crate::vapi::standard::LocalizableMessage>,
-    /// Provider type This attribute was added in vSphere API 7.0.2.0.
+    /// Provider type.
     ///
     /// The variant carries the fields of its case (see [`InfoType`]).
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub r#type: InfoType,
 }
 
-/// The `type` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`Info`] together with the fields of its case: each variant
+/// carries exactly the fields the metamodel lists for that tag value. Tag values
+/// this crate does not know arrive as `InfoType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum InfoType {
     /// Native provider
     Native {
-        /// Native provider information This attribute was added in vSphere API 7.0.2.0.
+        /// Native provider information.
+        ///
+        /// Since vSphere API 7.0.2.0.
         native_info: Option<NativeProviderInfo>,
     },
     /// Trust Authority provider
     TrustAuthority,
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoType {
@@ -218,7 +254,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Filter spec. If None, the behavior is equivalent to a `com.vmware.vcenter.crypto_manager.hosts.kms.providers.filter_spec` with all attributes None.
+    /// Filter spec. If `None`, the behavior is equivalent to a [`FilterSpec`](crate::vcenter::crypto_manager::hosts::kms::providers::FilterSpec) with all fields `None`.
     pub fn filter_spec(self, filter_spec: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter_spec", filter_spec),
@@ -231,10 +267,17 @@ impl ListRequest {
     }
 }
 
-/// The `Providers.NativeProviderInfo` class contains attributes that describe details of a native provider. This class was added in vSphere API 7.0.2.0.
+/// The [`NativeProviderInfo`](crate::vcenter::crypto_manager::hosts::kms::providers::NativeProviderInfo) structure contains fields that describe details of a native provider.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.crypto_manager.hosts.kms.providers.native_provider_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NativeProviderInfo {
-    /// Key identifier for the provider This attribute was added in vSphere API 7.0.2.0.
+    /// Key identifier for the provider.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default = "NativeProviderInfo::__missing_key_id")]
     pub key_id: String,
 }
@@ -248,21 +291,37 @@ impl NativeProviderInfo {
     }
 }
 
-/// The `Providers.Summary` class contains attributes that describe a provider. This class was added in vSphere API 7.0.2.0.
+/// The [`Summary`](crate::vcenter::crypto_manager::hosts::kms::providers::Summary) structure contains fields that describe a provider.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure `com.vmware.vcenter.crypto_manager.hosts.kms.providers.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the provider This attribute was added in vSphere API 7.0.2.0.
+    /// Identifier of the provider.
     ///
     /// Identifier of a `com.vmware.vcenter.crypto_manager.kms.provider` resource.
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub provider: crate::ids::CryptoManagerKmsProviderId,
-    /// Provider type This attribute was added in vSphere API 7.0.2.0.
+    /// Provider type.
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub r#type: Type,
-    /// Health status of the provider This attribute was added in vSphere API 7.0.2.0.
+    /// Health status of the provider.
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub health: Health,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Providers.Type` class contains the types of providers. This enumeration was added in vSphere API 7.0.2.0.
+    /// The [`Type`](crate::vcenter::crypto_manager::hosts::kms::providers::Type) enumeration contains the types of providers.
+    ///
+    /// Since vSphere API 7.0.2.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.crypto_manager.hosts.kms.providers.type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Type {
         /// Native provider
         Native = "NATIVE",

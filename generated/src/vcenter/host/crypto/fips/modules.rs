@@ -6,42 +6,66 @@
 //!
 //! Compiled with the `vcenter-host` feature.
 
-/// The `Modules.FilterSpec` class defines a filter for narrowing the returned crypto modules. The result will contain elements which meet all criteria. If none of the modules on some host meet the criteria this host will not be included in the result. This class was added in vSphere API 9.1.0.0.
+/// The [`FilterSpec`](crate::vcenter::host::crypto::fips::modules::FilterSpec) structure defines a filter for narrowing the returned crypto modules. The result will contain elements which meet all criteria. If none of the modules on some host meet the criteria this host will not be included in the result.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.host.crypto.fips.modules.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// MoId of the hosts whose modules shall be included in the result; Up to 100 hosts can be specified. This attribute was added in vSphere API 9.1.0.0.
+    /// MoId of the hosts whose modules shall be included in the result; Up to 100 hosts can be specified.
     ///
-    /// If None or empty, all hosts shall be included in the result.
+    /// If `None` or empty, all hosts shall be included in the result.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
-    /// Name of modules which shall be included in the result. Up to 10 names can be specified. This attribute was added in vSphere API 9.1.0.0. If None or empty, modules won't be filtered by name.
+    /// Name of modules which shall be included in the result. Up to 10 names can be specified. If `None` or empty, modules won't be filtered by name.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
-    /// Version of modules which shall be included in the result. Up to 10 versions can be specified. This attribute was added in vSphere API 9.1.0.0. If None or empty, modules won't be filtered by version.
+    /// Version of modules which shall be included in the result. Up to 10 versions can be specified. If `None` or empty, modules won't be filtered by version.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub versions: Option<Vec<String>>,
 }
 
-/// The `Modules.Info` class contains information about a FIPS validated crypto module. This class was added in vSphere API 9.1.0.0.
+/// The [`Info`](crate::vcenter::host::crypto::fips::modules::Info) structure contains information about a FIPS validated crypto module.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.host.crypto.fips.modules.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The name of the module as specified in its certificate. This attribute was added in vSphere API 9.1.0.0.
+    /// The name of the module as specified in its certificate.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Info::__missing_name")]
     pub name: String,
-    /// Version of the module. This attribute was added in vSphere API 9.1.0.0.
+    /// Version of the module.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Info::__missing_version")]
     pub version: String,
-    /// CMVP certificate number of the module. Can be used to construct the URL of the certificate, for example: <https://csrc.nist.gov/projects/cryptographic-module-validation-program/certificate/4743> This attribute was added in vSphere API 9.1.0.0. If None, the module's CMVP certification is still pending.
+    /// CMVP certificate number of the module. Can be used to construct the URL of the certificate, for example: <https://csrc.nist.gov/projects/cryptographic-module-validation-program/certificate/4743>. If `None`, the module's CMVP certification is still pending.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cmvp_cert: Option<String>,
-    /// CAVP certificate number of the module's algorithms. Can be used to construct the URL of the certificate, for example: <https://csrc.nist.gov/projects/Cryptographic-Algorithm-Validation-Program/details?source=A&number=3500> This attribute was added in vSphere API 9.1.0.0. May be left None, if the module has a CMVP certificate issued.
+    /// CAVP certificate number of the module's algorithms. Can be used to construct the URL of the certificate, for example: <https://csrc.nist.gov/projects/Cryptographic-Algorithm-Validation-Program/details?source=A&number=3500>. May be left `None`, if the module has a CMVP certificate issued.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cavp_cert: Option<String>,
-    /// Version of the VCF component on which this module is installed. This attribute was added in vSphere API 9.1.0.0.
+    /// Version of the VCF component on which this module is installed.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Info::__missing_component_version")]
     pub component_version: String,
 }
@@ -98,29 +122,45 @@ impl Info {
     }
 }
 
-/// The `Modules.IterationSpec` class contains attributes used to break results into pages when listing files. Results are sorted by the MoNums of the hosts. This class was added in vSphere API 9.1.0.0.
+/// The [`IterationSpec`](crate::vcenter::host::crypto::fips::modules::IterationSpec) structure contains fields used to break results into pages when listing files. Results are sorted by the MoNums of the hosts.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.host.crypto.fips.modules.iteration_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IterationSpec {
-    /// MoId of the last host whose modules were already returned. Iteration shall continue form the next one. This attribute was added in vSphere API 9.1.0.0. If None the first set of items is returned.
+    /// MoId of the last host whose modules were already returned. Iteration shall continue form the next one. If `None` the first set of items is returned.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
-    /// Specifies the maximum number of hosts whose modules shall be returned. This attribute was added in vSphere API 9.1.0.0. If None the full list of modules shall be returned.
+    /// Specifies the maximum number of hosts whose modules shall be returned. If `None` the full list of modules shall be returned.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 
-/// The `Modules.ListItem` class contains details of a FIPS module. This class was added in vSphere API 9.1.0.0.
+/// The [`ListItem`](crate::vcenter::host::crypto::fips::modules::ListItem) structure contains details of a FIPS module.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.host.crypto.fips.modules.list_item`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListItem {
-    /// The host on which the modules is installed. This attribute was added in vSphere API 9.1.0.0.
+    /// The host on which the modules is installed.
     ///
     /// Identifier of a `HostSystem` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub host: crate::ids::HostSystemId,
-    /// Details of a FIPS module. This attribute was added in vSphere API 9.1.0.0.
+    /// Details of a FIPS module.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "ListItem::__missing_info")]
     pub info: Info,
 }
@@ -147,14 +187,14 @@ impl ListRequest {
         Self { call }
     }
 
-    /// optional filter for narrowing results. if None or empty, results won't be filtered.
+    /// optional filter for narrowing results. if `None` or empty, results won't be filtered.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
         }
     }
 
-    /// optional specification for pagination of results. if None or empty, the first page will be returned.
+    /// optional specification for pagination of results. if `None` or empty, the first page will be returned.
     pub fn iterate(self, iterate: &IterationSpec) -> Self {
         Self {
             call: self.call.param("iterate", iterate),
@@ -167,18 +207,26 @@ impl ListRequest {
     }
 }
 
-/// The `Modules.ListResult` class contains a list of FIPS validated crypto module installed on a host in the VC's fleet. This class was added in vSphere API 9.1.0.0.
+/// The [`ListResult`](crate::vcenter::host::crypto::fips::modules::ListResult) structure contains a list of FIPS validated crypto module installed on a host in the VC's fleet.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.host.crypto.fips.modules.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// The list of modules. This attribute was added in vSphere API 9.1.0.0.
+    /// The list of modules.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "ListResult::__missing_items",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub items: Vec<ListItem>,
-    /// Host moId indicating the host from which the next page of results shall continue. Clients should use this value in the subsequent calls to the #list(IterationSpec) API. This attribute was added in vSphere API 9.1.0.0. If None the full list of modules is returned or no modules matched the provided filter.
+    /// Host moId indicating the host from which the next page of results shall continue. Clients should use this value in the subsequent calls to the [`Modules::list`](crate::vcenter::host::crypto::fips::Modules::list)(IterationSpec) API. If `None` the full list of modules is returned or no modules matched the provided filter.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
 }

@@ -5,9 +5,15 @@
 //! Compiled with the `vcenter-lcm` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// Network IP address family. This enumeration was added in vSphere API 9.0.0.0.
+    /// Network IP address family.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.lcm.deployment.common.network.ip_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum IpType {
         /// IPv4 Type of IP address.
         Ipv4 = "IPV4",
@@ -18,9 +24,16 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// Network mode. This enumeration was added in vSphere API 9.0.0.0.
+    /// Network mode.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.lcm.deployment.common.network.network_mode`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum NetworkMode {
         /// DHCP mode.
         Dhcp = "DHCP",

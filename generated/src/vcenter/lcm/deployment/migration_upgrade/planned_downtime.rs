@@ -8,26 +8,40 @@
 //! Compiled with the `vcenter-lcm` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `PlannedDowntime.Expected` class defines the vCenter RDU planned downtime. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`Expected`](crate::vcenter::lcm::deployment::migration_upgrade::planned_downtime::Expected) enumeration defines the vCenter RDU planned downtime.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.lcm.deployment.migration_upgrade.planned_downtime.expected`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Expected {
         /// Downtime is scheduled and expected to start in the given timeframe. Downtime means new operations would not be accepted and ongoing operations would be interrupted.
         Yes = "YES",
         /// No scheduled downtime and no planned downtime expected in the given timeframe.
         No = "NO",
-        /// Downtime is not scheduled, but upgrade is in progress. Downtime is expected after the `com.vmware.vcenter.lcm.deployment.migration_upgrade.status.state.PREPARED` state, but exact time can not be estimated. It could happen within minutes, hours, or possibly days. A time critical operation could proceed with execution, but there is no guarantee that downtime will not interrupt it. Operations that should not be interrupted, should better wait unil they receive `com.vmware.vcenter.lcm.deployment.migration_upgrade.planned_downtime.expected.NO`, meaning it is safe to start workload.
+        /// Downtime is not scheduled, but upgrade is in progress. Downtime is expected after the [`State::Prepared`](crate::vcenter::lcm::deployment::migration_upgrade::status::State::Prepared) state, but exact time can not be estimated. It could happen within minutes, hours, or possibly days. A time critical operation could proceed with execution, but there is no guarantee that downtime will not interrupt it. Operations that should not be interrupted, should better wait unil they receive [`Expected::No`](crate::vcenter::lcm::deployment::migration_upgrade::planned_downtime::Expected::No), meaning it is safe to start workload.
         UnknownValue = "UNKNOWN",
         @unknown Unknown
     }
 }
 
-/// The `PlannedDowntime.Info` class contains information about planned downtime expectations for the RDU upgrade. This class was added in vSphere API 9.1.0.0.
+/// The [`Info`](crate::vcenter::lcm::deployment::migration_upgrade::planned_downtime::Info) structure contains information about planned downtime expectations for the RDU upgrade.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.lcm.deployment.migration_upgrade.planned_downtime.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The planned downtime expectations. This attribute was added in vSphere API 9.1.0.0.
+    /// The planned downtime expectations.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub expected: Expected,
 }
 

@@ -7,38 +7,64 @@
 //!
 //! Compiled with the `vcenter-lcm` feature.
 
-/// The `Status.Info` class contains attributes to describe the state of the appliance. This class was added in vSphere API 9.0.0.0.
+/// The [`Info`](crate::vcenter::lcm::deployment::migration_upgrade::status::Info) structure contains fields to describe the state of the appliance.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.lcm.deployment.migration_upgrade.status.info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Info {
-    /// The map of the upgrade subtasks and their status information. This attribute was added in vSphere API 9.0.0.0.
+    /// The map of the upgrade subtasks and their status information.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub subtasks: vsphere_vapi_runtime::types::VapiMap<String, Task>,
-    /// The ordered list of subtasks for this upgrade operation. This attribute was added in vSphere API 9.0.0.0.
+    /// The ordered list of subtasks for this upgrade operation.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub subtask_order: Vec<String>,
-    /// The current state of migration upgrade process. This attribute was added in vSphere API 9.0.0.0. If None there is no upgrade running in the environment.
+    /// The current state of migration upgrade process. If `None` there is no upgrade running in the environment.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub current_state: Option<State>,
-    /// Desired state of the migration upgrade process. This attribute was added in vSphere API 9.0.0.0. If None there is no configured upgrade in the environment.
+    /// Desired state of the migration upgrade process. If `None` there is no configured upgrade in the environment.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub desired_state: Option<State>,
-    /// Notifications containing upgrade infos, errors and warnings. This attribute was added in vSphere API 9.0.0.0. Only set if an infos, errors or warnings have been reported by the upgrade process.
+    /// Notifications containing upgrade infos, errors and warnings. Only set if an infos, errors or warnings have been reported by the upgrade process.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub notifications: Option<crate::vcenter::lcm::Notifications>,
-    /// The metadata of the upgrade process This attribute was added in vSphere API 9.0.0.0.
+    /// The metadata of the upgrade process.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub upgrade_info: UpgradeInfo,
-    /// The time when the status has been updated This attribute was added in vSphere API 9.0.0.0.
+    /// The time when the status has been updated.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub last_update_time: vsphere_vapi_runtime::types::DateTime,
-    /// Description of the operation associated with the task. This attribute was added in vSphere API 9.0.0.0.
+    /// Description of the operation associated with the task.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub description: crate::vapi::standard::LocalizableMessage,
-    /// Status of the operation associated with the task. This attribute was added in vSphere API 9.0.0.0.
+    /// Status of the operation associated with the task.
     ///
     /// The variant carries the fields of its case (see [`InfoStatus`]).
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub status: InfoStatus,
-    /// Flag to indicate whether or not the operation can be cancelled. The value may change as the operation progresses. This attribute was added in vSphere API 9.0.0.0.
+    /// Flag to indicate whether or not the operation can be cancelled. The value may change as the operation progresses.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub cancelable: bool,
 }
 
-/// The `status` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `status` tag of [`Info`] together with the fields of its case: each variant
+/// carries exactly the fields the metamodel lists for that tag value. Tag values
+/// this crate does not know arrive as `InfoStatus::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -47,51 +73,87 @@ pub enum InfoStatus {
     Pending,
     /// The operation is in progress.
     Running {
-        /// The progress information of the current upgrade process. This attribute was added in vSphere API 9.0.0.0.
+        /// The progress information of the current upgrade process.
+        ///
+        /// Since vSphere API 9.0.0.0.
         progress: Option<crate::cis::task::Progress>,
-        /// Time when the operation is started. This attribute was added in vSphere API 9.0.0.0.
+        /// Time when the operation is started.
+        ///
+        /// Since vSphere API 9.0.0.0.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
     /// The operation is blocked.
     Blocked {
-        /// The progress information of the current upgrade process. This attribute was added in vSphere API 9.0.0.0.
+        /// The progress information of the current upgrade process.
+        ///
+        /// Since vSphere API 9.0.0.0.
         progress: Option<crate::cis::task::Progress>,
-        /// Time when the operation is started. This attribute was added in vSphere API 9.0.0.0.
+        /// Time when the operation is started.
+        ///
+        /// Since vSphere API 9.0.0.0.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
     /// The operation completed successfully.
     Succeeded {
-        /// The progress information of the current upgrade process. This attribute was added in vSphere API 9.0.0.0.
+        /// The progress information of the current upgrade process.
+        ///
+        /// Since vSphere API 9.0.0.0.
         progress: Option<crate::cis::task::Progress>,
-        /// Time when the operation is started. This attribute was added in vSphere API 9.0.0.0.
+        /// Time when the operation is started.
+        ///
+        /// Since vSphere API 9.0.0.0.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-        /// Time when the operation is completed. This attribute was added in vSphere API 9.0.0.0.
+        /// Time when the operation is completed.
+        ///
+        /// Since vSphere API 9.0.0.0.
         end_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
     /// The operation failed.
     Failed {
-        /// The progress information of the current upgrade process. This attribute was added in vSphere API 9.0.0.0.
+        /// The progress information of the current upgrade process.
+        ///
+        /// Since vSphere API 9.0.0.0.
         progress: Option<crate::cis::task::Progress>,
-        /// Description of the error if the operation status is "FAILED" or the upgrade has been canceled. This attribute was added in vSphere API 9.0.0.0. If None there is no error raised by the upgrade
+        /// Description of the error if the operation status is "FAILED" or the upgrade has been canceled. If `None` there is no error raised by the upgrade
+        ///
+        /// Since vSphere API 9.0.0.0.
         error: Option<serde_json::Value>,
-        /// Time when the operation is started. This attribute was added in vSphere API 9.0.0.0.
+        /// Time when the operation is started.
+        ///
+        /// Since vSphere API 9.0.0.0.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-        /// Time when the operation is completed. This attribute was added in vSphere API 9.0.0.0.
+        /// Time when the operation is completed.
+        ///
+        /// Since vSphere API 9.0.0.0.
         end_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
     /// The operation was canceled.
     Canceled {
-        /// The progress information of the current upgrade process. This attribute was added in vSphere API 9.0.0.0.
+        /// The progress information of the current upgrade process.
+        ///
+        /// Since vSphere API 9.0.0.0.
         progress: Option<crate::cis::task::Progress>,
-        /// Description of the error if the operation status is "FAILED" or the upgrade has been canceled. This attribute was added in vSphere API 9.0.0.0. If None there is no error raised by the upgrade
+        /// Description of the error if the operation status is "FAILED" or the upgrade has been canceled. If `None` there is no error raised by the upgrade
+        ///
+        /// Since vSphere API 9.0.0.0.
         error: Option<serde_json::Value>,
-        /// Time when the operation is started. This attribute was added in vSphere API 9.0.0.0.
+        /// Time when the operation is started.
+        ///
+        /// Since vSphere API 9.0.0.0.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-        /// Time when the operation is completed. This attribute was added in vSphere API 9.0.0.0.
+        /// Time when the operation is completed.
+        ///
+        /// Since vSphere API 9.0.0.0.
         end_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoStatus {
@@ -407,9 +469,16 @@ impl<'de> serde::Deserialize<'de> for Info {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Status.State` class defines the various states of the migration upgrade process. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`State`](crate::vcenter::lcm::deployment::migration_upgrade::status::State) enumeration defines the various states of the migration upgrade process.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.lcm.deployment.migration_upgrade.status.state`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum State {
         /// The upgrade process is initializing with the defined migration configuration.
         Initializing = "INITIALIZING",
@@ -435,26 +504,40 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Status.Task` class contains attributes to describe a particular deployment task. This class was added in vSphere API 9.0.0.0.
+/// The [`Task`](crate::vcenter::lcm::deployment::migration_upgrade::status::Task) structure contains fields to describe a particular deployment task.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.lcm.deployment.migration_upgrade.status.task`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Task {
-    /// Result of the task. This attribute was added in vSphere API 9.0.0.0. This attribute will be None if result is not available at the current step of the task.
+    /// Result of the task. This field will be `None` if result is not available at the current step of the task.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub notifications: Option<crate::vcenter::lcm::Notifications>,
-    /// Description of the operation associated with the task. This attribute was added in vSphere API 9.0.0.0.
+    /// Description of the operation associated with the task.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub description: crate::vapi::standard::LocalizableMessage,
-    /// Status of the operation associated with the task. This attribute was added in vSphere API 9.0.0.0.
+    /// Status of the operation associated with the task.
     ///
     /// The variant carries the fields of its case (see [`TaskStatus`]).
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub status: TaskStatus,
-    /// Flag to indicate whether or not the operation can be cancelled. The value may change as the operation progresses. This attribute was added in vSphere API 9.0.0.0.
+    /// Flag to indicate whether or not the operation can be cancelled. The value may change as the operation progresses.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub cancelable: bool,
 }
 
-/// The `status` tag of [`Task`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `TaskStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `status` tag of [`Task`] together with the fields of its case: each variant
+/// carries exactly the fields the metamodel lists for that tag value. Tag values
+/// this crate does not know arrive as `TaskStatus::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -463,51 +546,87 @@ pub enum TaskStatus {
     Pending,
     /// The operation is in progress.
     Running {
-        /// The progress info of this deployment task. This attribute was added in vSphere API 9.0.0.0.
+        /// The progress info of this deployment task.
+        ///
+        /// Since vSphere API 9.0.0.0.
         progress: Option<crate::cis::task::Progress>,
-        /// Time when the operation is started. This attribute was added in vSphere API 9.0.0.0.
+        /// Time when the operation is started.
+        ///
+        /// Since vSphere API 9.0.0.0.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
     /// The operation is blocked.
     Blocked {
-        /// The progress info of this deployment task. This attribute was added in vSphere API 9.0.0.0.
+        /// The progress info of this deployment task.
+        ///
+        /// Since vSphere API 9.0.0.0.
         progress: Option<crate::cis::task::Progress>,
-        /// Time when the operation is started. This attribute was added in vSphere API 9.0.0.0.
+        /// Time when the operation is started.
+        ///
+        /// Since vSphere API 9.0.0.0.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
     /// The operation completed successfully.
     Succeeded {
-        /// The progress info of this deployment task. This attribute was added in vSphere API 9.0.0.0.
+        /// The progress info of this deployment task.
+        ///
+        /// Since vSphere API 9.0.0.0.
         progress: Option<crate::cis::task::Progress>,
-        /// Time when the operation is started. This attribute was added in vSphere API 9.0.0.0.
+        /// Time when the operation is started.
+        ///
+        /// Since vSphere API 9.0.0.0.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-        /// Time when the operation is completed. This attribute was added in vSphere API 9.0.0.0.
+        /// Time when the operation is completed.
+        ///
+        /// Since vSphere API 9.0.0.0.
         end_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
     /// The operation failed.
     Failed {
-        /// The progress info of this deployment task. This attribute was added in vSphere API 9.0.0.0.
+        /// The progress info of this deployment task.
+        ///
+        /// Since vSphere API 9.0.0.0.
         progress: Option<crate::cis::task::Progress>,
-        /// Description of the error if the operation status is "FAILED" or the upgrade has been canceled. This attribute was added in vSphere API 9.0.0.0. If None there is no error raised by the upgrade
+        /// Description of the error if the operation status is "FAILED" or the upgrade has been canceled. If `None` there is no error raised by the upgrade
+        ///
+        /// Since vSphere API 9.0.0.0.
         error: Option<serde_json::Value>,
-        /// Time when the operation is started. This attribute was added in vSphere API 9.0.0.0.
+        /// Time when the operation is started.
+        ///
+        /// Since vSphere API 9.0.0.0.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-        /// Time when the operation is completed. This attribute was added in vSphere API 9.0.0.0.
+        /// Time when the operation is completed.
+        ///
+        /// Since vSphere API 9.0.0.0.
         end_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
     /// The operation was canceled.
     Canceled {
-        /// The progress info of this deployment task. This attribute was added in vSphere API 9.0.0.0.
+        /// The progress info of this deployment task.
+        ///
+        /// Since vSphere API 9.0.0.0.
         progress: Option<crate::cis::task::Progress>,
-        /// Description of the error if the operation status is "FAILED" or the upgrade has been canceled. This attribute was added in vSphere API 9.0.0.0. If None there is no error raised by the upgrade
+        /// Description of the error if the operation status is "FAILED" or the upgrade has been canceled. If `None` there is no error raised by the upgrade
+        ///
+        /// Since vSphere API 9.0.0.0.
         error: Option<serde_json::Value>,
-        /// Time when the operation is started. This attribute was added in vSphere API 9.0.0.0.
+        /// Time when the operation is started.
+        ///
+        /// Since vSphere API 9.0.0.0.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-        /// Time when the operation is completed. This attribute was added in vSphere API 9.0.0.0.
+        /// Time when the operation is completed.
+        ///
+        /// Since vSphere API 9.0.0.0.
         end_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl TaskStatus {
@@ -769,27 +888,44 @@ impl<'de> serde::Deserialize<'de> for Task {
     }
 }
 
-/// The `Status.UpgradeInfo` class contains attributes to describe important parameters and state of the upgrade process. This class was added in vSphere API 9.0.0.0.
+/// The [`UpgradeInfo`](crate::vcenter::lcm::deployment::migration_upgrade::status::UpgradeInfo) structure contains fields to describe important parameters and state of the upgrade process.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.lcm.deployment.migration_upgrade.status.upgrade_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpgradeInfo {
-    /// Indicates to which version the upgrade is being executed or was executed. This attribute was added in vSphere API 9.0.0.0. If None the upgrade process was not initialized.
+    /// Indicates to which version the upgrade is being executed or was executed. If `None` the upgrade process was not initialized.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgrade_to: Option<String>,
-    /// Determines if the upgrade process will start the switchover at a specific time. This attribute was added in vSphere API 9.0.0.0. If None the upgrade process will execute the switchover operation without a delay, once the replication is almost done and the upgrade can be executed with the least possible downtime.
+    /// Determines if the upgrade process will start the switchover at a specific time. If `None` the upgrade process will execute the switchover operation without a delay, once the replication is almost done and the upgrade can be executed with the least possible downtime.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_switchover: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Determines if the upgrade process is set to pause at a specific point. This attribute was added in vSphere API 9.0.0.0. If None the upgrade is not configured to pause.
+    /// Determines if the upgrade process is set to pause at a specific point. If `None` the upgrade is not configured to pause.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pause: Option<crate::vcenter::lcm::deployment::migration_upgrade::PausePolicy>,
-    /// Description of the error that cause the upgrade to fail. In case of resume the error is removed. However, in case of cancel the error here is left for historical reasons only. This attribute was added in vSphere API 9.0.0.0. If None the upgrade did not raise any errors.
+    /// Description of the error that cause the upgrade to fail. In case of resume the error is removed. However, in case of cancel the error here is left for historical reasons only. If `None` the upgrade did not raise any errors.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<serde_json::Value>,
-    /// The size of the data (in MB) that is left to be replicated from the source vCenter to the target vCenter. This attribute was added in vSphere API 9.0.0.0.
+    /// The size of the data (in MB) that is left to be replicated from the source vCenter to the target vCenter.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "UpgradeInfo::__missing_remaining_replication_data")]
     pub remaining_replication_data: i64,
-    /// A unique identifier assign to an upgrade run. New upgrade run will assign new ID. This attribute was added in vSphere API 9.0.0.0. If None, there is no upgrade initialized on the vCenter.
+    /// A unique identifier assign to an upgrade run. New upgrade run will assign new ID. If `None`, there is no upgrade initialized on the vCenter.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
 }

@@ -9,27 +9,45 @@
 
 pub mod message;
 
-/// The `Libraries.ContentLibrarySpec` class contains the specification required to configure the vSphere Namespaces with Content Library of Supervisor images. This class was added in vSphere API 9.0.0.0.
+/// The [`ContentLibrarySpec`](crate::vcenter::namespace_management::lifecycle::content::libraries::ContentLibrarySpec) structure contains the specification required to configure the vSphere Namespaces with Content Library of Supervisor images.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.lifecycle.content.libraries.content_library_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ContentLibrarySpec {
-    /// Identifier of the Content Library. The Content Library must exist in the vSphere inventory. This attribute was added in vSphere API 9.0.0.0.
+    /// Identifier of the Content Library. The Content Library must exist in the vSphere inventory.
     ///
     /// Identifier of a `com.vmware.content.Library` resource.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub id: crate::ids::LibraryId,
 }
 
-/// The `Libraries.Info` class provides detailed information about a Content Library and configuration status with vSphere Namespaces. This class was added in vSphere API 9.0.0.0.
+/// The [`Info`](crate::vcenter::namespace_management::lifecycle::content::libraries::Info) structure provides detailed information about a Content Library and configuration status with vSphere Namespaces.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.lifecycle.content.libraries.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Details of the Content Library. This attribute was added in vSphere API 9.0.0.0.
+    /// Details of the Content Library.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub library: ContentLibrarySpec,
-    /// Configuration status of vSphere Namespaces with this Content Library. This attribute was added in vSphere API 9.0.0.0.
+    /// Configuration status of vSphere Namespaces with this Content Library.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub status: Status,
-    /// Messages related to configuration between vSphere Namespaces and Content Library. This attribute was added in vSphere API 9.0.0.0.
+    /// Messages related to configuration between vSphere Namespaces and Content Library.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "Info::__missing_messages",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -46,12 +64,19 @@ impl Info {
     }
 }
 
-/// The `Libraries.ListResult` class represents the result of `com.vmware.vcenter.namespace_management.lifecycle.content.libraries.list` method. This class was added in vSphere API 9.0.0.0.
+/// The [`ListResult`](crate::vcenter::namespace_management::lifecycle::content::libraries::ListResult) structure represents the result of [`Libraries::list`](crate::vcenter::namespace_management::lifecycle::content::Libraries::list) method.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.lifecycle.content.libraries.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// List of content libraries. This attribute was added in vSphere API 9.0.0.0.
+    /// List of content libraries.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "ListResult::__missing_libraries",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -68,14 +93,23 @@ impl ListResult {
     }
 }
 
-/// The `Libraries.Message` class contains the information about the Content Library configuration with vSphere Namespaces. This class was added in vSphere API 9.0.0.0.
+/// The [`Message`](crate::vcenter::namespace_management::lifecycle::content::libraries::Message) structure contains the information about the Content Library configuration with vSphere Namespaces.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.lifecycle.content.libraries.message`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Message {
-    /// Type of the message. This attribute was added in vSphere API 9.0.0.0.
+    /// Type of the message.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub severity: message::Severity,
-    /// Details about the message. This attribute was added in vSphere API 9.0.0.0.
+    /// Details about the message.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Message::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
 }
@@ -89,42 +123,65 @@ impl Message {
     }
 }
 
-/// The `Libraries.SetSpec` class contains the specification required to configure vSphere Namespaces with an existing Content Library of Supervisor images. This class was added in vSphere API 9.0.0.0.
+/// The [`SetSpec`](crate::vcenter::namespace_management::lifecycle::content::libraries::SetSpec) structure contains the specification required to configure vSphere Namespaces with an existing Content Library of Supervisor images.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.lifecycle.content.libraries.set_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetSpec {
-    /// The vSphere Namespaces will be configured with the `com.vmware.vcenter.namespace_management.lifecycle.content.libraries.set_spec.library`. `com.vmware.vcenter.namespace_management.lifecycle.content.libraries.set_spec.library` must refer to a Content Library in the vSphere inventory. This attribute was added in vSphere API 9.0.0.0.
+    /// The vSphere Namespaces will be configured with the [`SetSpec::library`](crate::vcenter::namespace_management::lifecycle::content::libraries::SetSpec::library). [`SetSpec::library`](crate::vcenter::namespace_management::lifecycle::content::libraries::SetSpec::library) must refer to a Content Library in the vSphere inventory.
     ///
     /// Identifier of a `com.vmware.content.Library` resource.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub library: crate::ids::LibraryId,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Libraries.Status` class describes the configuration status of the vSphere Namespaces with a Content Library. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`Status`](crate::vcenter::namespace_management::lifecycle::content::libraries::Status) enumeration describes the configuration status of the vSphere Namespaces with a Content Library.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.lifecycle.content.libraries.status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// Indicates vSphere Namespaces is being configured with Content Library.
         Configuring = "CONFIGURING",
-        /// Indicates vSphere Namespaces is ready to consume the Content Library. Expected status transition: 1. CONFIGURING --&gt; READY
+        /// Indicates vSphere Namespaces is ready to consume the Content Library. Expected status transition: 1. CONFIGURING --\> READY
         Ready = "READY",
-        /// Indicates the Content Library is being removed and vSphere Namespaces is de-configured with Content Library. Expected status transition: 2. CONFIGURING --&gt; REMOVING 3. READY --&gt; REMOVING
+        /// Indicates the Content Library is being removed and vSphere Namespaces is de-configured with Content Library. Expected status transition: 2. CONFIGURING --\> REMOVING 3. READY --\> REMOVING
         Removing = "REMOVING",
-        /// Indicates configuring the vSphere Namespaces with Content Library has an error or Content Library is not available anymore. The expected transitions: 1. CONFIGURING --&gt; ERROR 2. CONFIGURING --&gt; READY --&gt; CONFIGURING --&gt; ERROR 2. CONFIGURING --&gt; READY --&gt; ERROR 3. CONFIGURING --&gt; READY --&gt; REMOVING --&gt; ERROR 4. CONFIGURING --&gt; REMOVING --&gt; ERROR
+        /// Indicates configuring the vSphere Namespaces with Content Library has an error or Content Library is not available anymore. The expected transitions: 1. CONFIGURING --\> ERROR 2. CONFIGURING --\> READY --\> CONFIGURING --\> ERROR 2. CONFIGURING --\> READY --\> ERROR 3. CONFIGURING --\> READY --\> REMOVING --\> ERROR 4. CONFIGURING --\> REMOVING --\> ERROR
         Error = "ERROR",
         @unknown Unknown
     }
 }
 
-/// The `Libraries.Summary` class provides basic information about the Content Library configured with vSphere Namespaces. This class was added in vSphere API 9.0.0.0.
+/// The [`Summary`](crate::vcenter::namespace_management::lifecycle::content::libraries::Summary) structure provides basic information about the Content Library configured with vSphere Namespaces.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.lifecycle.content.libraries.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Details of the Content Library. This attribute was added in vSphere API 9.0.0.0.
+    /// Details of the Content Library.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub library: ContentLibrarySpec,
-    /// Indicates the configuration status of vSphere Namespaces with this Content Library. This attribute was added in vSphere API 9.0.0.0.
+    /// Indicates the configuration status of vSphere Namespaces with this Content Library.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub status: Status,
 }
 

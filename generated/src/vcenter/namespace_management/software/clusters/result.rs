@@ -5,23 +5,25 @@
 //! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Clusters.Result.Res` class represents the upgrade invocation result for each cluster. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`Res`](crate::vcenter::namespace_management::software::clusters::result::Res) enumeration represents the upgrade invocation result for each cluster.
     ///
-    /// This enumeration is deprecated as of vSphere API 9.1.0.0.
+    /// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 9.1.0.0.
     ///
-    /// **Deprecated** in the vSphere API.
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.software.clusters.result.res`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
+    #[deprecated(note = "since vSphere API 9.1.0.0")]
     pub enum Res {
         /// Upgrade is started.
         ///
-        /// Deprecated as of vSphere API 9.1.0.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 9.1.0.0.
+        #[deprecated(note = "since vSphere API 9.1.0.0")]
         Started = "STARTED",
         /// Upgrade is rejected. This implies pre-check failed when invoking upgrade of the cluster.
         ///
-        /// Deprecated as of vSphere API 9.1.0.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 9.1.0.0.
+        #[deprecated(note = "since vSphere API 9.1.0.0")]
         Rejected = "REJECTED",
         @unknown Unknown
     }

@@ -8,10 +8,17 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `Prechecks.FilterSpec` class contains request filter(s) for fetching the Supervisor upgrade pre-checks. This class was added in vSphere API 8.0.3.0.
+/// The [`FilterSpec`](crate::vcenter::namespace_management::software::supervisors::prechecks::FilterSpec) structure contains request filter(s) for fetching the Supervisor upgrade pre-checks.
+///
+/// Since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.software.supervisors.prechecks.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Supervisor upgrade version for which pre-check results should be queried. This attribute was added in vSphere API 8.0.3.0. If set, return the pre-check results only for the specified target version. If None, return the pre-check results for all the Supervisor upgrade versions against which pre-checks have already been executed.
+    /// Supervisor upgrade version for which pre-check results should be queried. If set, return the pre-check results only for the specified target version. If `None`, return the pre-check results for all the Supervisor upgrade versions against which pre-checks have already been executed.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_version: Option<String>,
 }
@@ -30,7 +37,7 @@ impl GetRequest {
         Self { call }
     }
 
-    /// Includes specification to fetch pre-check results for specific Supervisor upgrade version. If set returns the pre-check results only for the specified target version. If None returns the pre-check results for all the versions against which pre-checks ran.
+    /// Includes specification to fetch pre-check results for specific Supervisor upgrade version. If set returns the pre-check results only for the specified target version. If `None` returns the pre-check results for all the versions against which pre-checks ran.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
@@ -43,28 +50,46 @@ impl GetRequest {
     }
 }
 
-/// The `Prechecks.Info` class contains detailed information about the Supervisor upgrade pre-check results for multiple Supervisor upgrade version(s). This class was added in vSphere API 8.0.3.0.
+/// The [`Info`](crate::vcenter::namespace_management::software::supervisors::prechecks::Info) structure contains detailed information about the Supervisor upgrade pre-check results for multiple Supervisor upgrade version(s).
+///
+/// Since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.software.supervisors.prechecks.info`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Information about Supervisor upgrade pre-check results. This attribute was added in vSphere API 8.0.3.0. If None, the Supervisor upgrade pre-checks did not run or upgrade is not available.
+    /// Information about Supervisor upgrade pre-check results. If `None`, the Supervisor upgrade pre-checks did not run or upgrade is not available.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precheck_results: Option<Vec<PrecheckResult>>,
 }
 
-/// The `Prechecks.PrecheckResult` class contains the detailed information about Supervisor upgrade pre-checks against individual upgrade version. This class was added in vSphere API 8.0.3.0.
+/// The [`PrecheckResult`](crate::vcenter::namespace_management::software::supervisors::prechecks::PrecheckResult) structure contains the detailed information about Supervisor upgrade pre-checks against individual upgrade version.
+///
+/// Since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.software.supervisors.prechecks.precheck_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PrecheckResult {
-    /// Represents Supervisor upgrade version for which `com.vmware.vcenter.namespace_management.software.supervisors.prechecks.precheck_result.conditions` belong to. This attribute was added in vSphere API 8.0.3.0.
+    /// Represents Supervisor upgrade version for which [`PrecheckResult::conditions`](crate::vcenter::namespace_management::software::supervisors::prechecks::PrecheckResult::conditions) belong to.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default = "PrecheckResult::__missing_target_version")]
     pub target_version: String,
-    /// Represents the consolidated status of Supervisor upgrade pre-checks. This attribute was added in vSphere API 9.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Represents the consolidated status of Supervisor upgrade pre-checks. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<
         crate::vcenter::namespace_management::supervisors::conditions::condition_group::Status,
     >,
-    /// Supervisor upgrade pre-check results for `com.vmware.vcenter.namespace_management.software.supervisors.prechecks.precheck_result.target_version` This attribute was added in vSphere API 8.0.3.0.
+    /// Supervisor upgrade pre-check results for [`PrecheckResult::target_version`](crate::vcenter::namespace_management::software::supervisors::prechecks::PrecheckResult::target_version).
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(
         default = "PrecheckResult::__missing_conditions",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -90,10 +115,17 @@ impl PrecheckResult {
     }
 }
 
-/// The `Prechecks.PrecheckSpec` class contains the specification required to run Supervisor upgrade pre-checks. This class was added in vSphere API 8.0.3.0.
+/// The [`PrecheckSpec`](crate::vcenter::namespace_management::software::supervisors::prechecks::PrecheckSpec) structure contains the specification required to run Supervisor upgrade pre-checks.
+///
+/// Since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.software.supervisors.prechecks.precheck_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PrecheckSpec {
-    /// The target version indicates the Supervisor upgrade version against which the Supervisor upgrade pre-checks should run, the value for this field should be provided from the list of `com.vmware.vcenter.namespace_management.software.clusters.info.available_versions`. This attribute was added in vSphere API 8.0.3.0.
+    /// The target version indicates the Supervisor upgrade version against which the Supervisor upgrade pre-checks should run, the value for this field should be provided from the list of [`Info::available_versions`](crate::vcenter::namespace_management::software::clusters::Info::available_versions).
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default = "PrecheckSpec::__missing_target_version")]
     pub target_version: String,
 }

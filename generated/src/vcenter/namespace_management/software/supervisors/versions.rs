@@ -10,15 +10,24 @@
 
 pub mod control_plane;
 
-/// The `Versions.Capability` class contains the details about the new vSphere Namespaces feature and its compatibility with the current infrastructure. This class was added in vSphere API 9.0.0.0.
+/// The [`Capability`](crate::vcenter::namespace_management::software::supervisors::versions::Capability) structure contains the details about the new vSphere Namespaces feature and its compatibility with the current infrastructure.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.software.supervisors.versions.capability`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Capability {
-    /// Name of the vSphere Namespaces feature. This attribute was added in vSphere API 9.0.0.0.
+    /// Name of the vSphere Namespaces feature.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Capability::__missing_name")]
     pub name: String,
-    /// Supportability status of this capability with the current infrastructure (vCenter and NSX versions). This attribute was added in vSphere API 9.0.0.0.
+    /// Supportability status of this capability with the current infrastructure (vCenter and NSX versions).
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub status: Status,
 }
 
@@ -45,7 +54,7 @@ impl CheckCompatibilityRequest {
         Self { call }
     }
 
-    /// Specification to compute the compatibility for the provided Supervisor version. If None, the compatibility check of ESX hosts will be omitted.
+    /// Specification to compute the compatibility for the provided Supervisor version. If `None`, the compatibility check of ESX hosts will be omitted.
     pub fn spec(self, spec: &CheckCompatibilitySpec) -> Self {
         Self {
             call: self.call.param("spec", spec),
@@ -58,30 +67,48 @@ impl CheckCompatibilityRequest {
     }
 }
 
-/// The `Versions.CheckCompatibilitySpec` class includes attributes used to assess the compatibility of Supervisor version with a particular Cluster, Supervisor or list of Zones. This class was added in vSphere API 9.0.0.0.
+/// The [`CheckCompatibilitySpec`](crate::vcenter::namespace_management::software::supervisors::versions::CheckCompatibilitySpec) structure includes fields used to assess the compatibility of Supervisor version with a particular Cluster, Supervisor or list of Zones.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.software.supervisors.versions.check_compatibility_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CheckCompatibilitySpec {
-    /// The cluster ID for which the compatibility of Supervisor version is being checked. This attribute was added in vSphere API 9.0.0.0.
+    /// The cluster ID for which the compatibility of Supervisor version is being checked.
     ///
-    /// If None, the field `com.vmware.vcenter.namespace_management.software.supervisors.versions.check_compatibility_spec.zones` or `com.vmware.vcenter.namespace_management.software.supervisors.versions.check_compatibility_spec.supervisor` should be specified.
+    /// If `None`, the field [`CheckCompatibilitySpec::zones`](crate::vcenter::namespace_management::software::supervisors::versions::CheckCompatibilitySpec::zones) or [`CheckCompatibilitySpec::supervisor`](crate::vcenter::namespace_management::software::supervisors::versions::CheckCompatibilitySpec::supervisor) should be specified.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
-    /// The Supervisor ID for which the compatibility of Supervisor version is being checked. This attribute was added in vSphere API 9.0.0.0.
+    /// The Supervisor ID for which the compatibility of Supervisor version is being checked.
     ///
-    /// If None, the field `com.vmware.vcenter.namespace_management.software.supervisors.versions.check_compatibility_spec.cluster` or `com.vmware.vcenter.namespace_management.software.supervisors.versions.check_compatibility_spec.zones` should be specified.
+    /// If `None`, the field [`CheckCompatibilitySpec::cluster`](crate::vcenter::namespace_management::software::supervisors::versions::CheckCompatibilitySpec::cluster) or [`CheckCompatibilitySpec::zones`](crate::vcenter::namespace_management::software::supervisors::versions::CheckCompatibilitySpec::zones) should be specified.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supervisor: Option<String>,
-    /// List of Zones for which the compatibility of Supervisor version is being checked. This attribute was added in vSphere API 9.0.0.0. If None, the field `com.vmware.vcenter.namespace_management.software.supervisors.versions.check_compatibility_spec.cluster` or `com.vmware.vcenter.namespace_management.software.supervisors.versions.check_compatibility_spec.supervisor` should be specified.
+    /// List of Zones for which the compatibility of Supervisor version is being checked. If `None`, the field [`CheckCompatibilitySpec::cluster`](crate::vcenter::namespace_management::software::supervisors::versions::CheckCompatibilitySpec::cluster) or [`CheckCompatibilitySpec::supervisor`](crate::vcenter::namespace_management::software::supervisors::versions::CheckCompatibilitySpec::supervisor) should be specified.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<String>>,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Versions.Compatibility` class represents the compatibility of a Supervisor image with the current infrastructure. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`Compatibility`](crate::vcenter::namespace_management::software::supervisors::versions::Compatibility) enumeration represents the compatibility of a Supervisor image with the current infrastructure.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.software.supervisors.versions.compatibility`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Compatibility {
         /// The Supervisor image is compatible with the current infrastructure (vCenter Server, ESX and NSX versions).
         Compatible = "COMPATIBLE",
@@ -93,57 +120,90 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Versions.CompatibilityInfo` class the outcome of the `com.vmware.vcenter.namespace_management.software.supervisors.versions.check_compatibility` method and provides detailed information about the compatibility and capabilities of the Supervisor version. This class was added in vSphere API 9.0.0.0.
+/// The [`CompatibilityInfo`](crate::vcenter::namespace_management::software::supervisors::versions::CompatibilityInfo) structure the outcome of the [`Versions::check_compatibility`](crate::vcenter::namespace_management::software::supervisors::Versions::check_compatibility) method and provides detailed information about the compatibility and capabilities of the Supervisor version.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.software.supervisors.versions.compatibility_info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompatibilityInfo {
-    /// Identifier for the Supervisor version. This attribute was added in vSphere API 9.0.0.0.
+    /// Identifier for the Supervisor version.
     ///
     /// Identifier of a `SupervisorVersion` resource.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub version: crate::ids::SupervisorVersionId,
-    /// Name of the Supervisor release. This attribute was added in vSphere API 9.0.0.0.
+    /// Name of the Supervisor release.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub name: String,
-    /// Description of the Supervisor release. This attribute was added in vSphere API 9.0.0.0.
+    /// Description of the Supervisor release.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub description: String,
-    /// Date of Supervisor release. This attribute was added in vSphere API 9.0.0.0.
+    /// Date of Supervisor release.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub release_date: vsphere_vapi_runtime::types::DateTime,
-    /// Details of Supervisor release. This attribute was added in vSphere API 9.0.0.0.
+    /// Details of Supervisor release.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub release_notes: String,
-    /// Details about the source of Supervisor image. This attribute was added in vSphere API 9.0.0.0.
+    /// Details about the source of Supervisor image.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub image_source_specs: Vec<
         crate::vcenter::namespace_management::supervisors::ImageSourceSpec,
     >,
-    /// Indicates the compatibility of Supervisor `com.vmware.vcenter.namespace_management.software.supervisors.versions.compatibility_info.version` with the current infrastructure(vCenter, ESX and NSX). This attribute was added in vSphere API 9.0.0.0.
+    /// Indicates the compatibility of Supervisor [`CompatibilityInfo::version`](crate::vcenter::namespace_management::software::supervisors::versions::CompatibilityInfo::version) with the current infrastructure(vCenter, ESX and NSX).
     ///
     /// The variant carries the fields of its case (see [`CompatibilityInfoCompatibility`]).
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub compatibility: CompatibilityInfoCompatibility,
 }
 
-/// The `compatibility` tag of [`CompatibilityInfo`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `compatibility` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CompatibilityInfoCompatibility::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `compatibility` tag of [`CompatibilityInfo`] together with the fields of its
+/// case: each variant carries exactly the fields the metamodel lists for that tag
+/// value. Tag values this crate does not know arrive as
+/// `CompatibilityInfoCompatibility::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum CompatibilityInfoCompatibility {
     /// The Supervisor image is compatible with the current infrastructure (vCenter Server, ESX and NSX versions).
     Compatible {
-        /// Represents the list of capabilities offered with the Supervisor `com.vmware.vcenter.namespace_management.software.supervisors.versions.compatibility_info.version`. This attribute was added in vSphere API 9.0.0.0. If None, the Supervisor image is incompatible with current infrastructure. Hence, we don't compute capabilities.
+        /// Represents the list of capabilities offered with the Supervisor [`CompatibilityInfo::version`](crate::vcenter::namespace_management::software::supervisors::versions::CompatibilityInfo::version). If `None`, the Supervisor image is incompatible with current infrastructure. Hence, we don't compute capabilities.
+        ///
+        /// Since vSphere API 9.0.0.0.
         capabilities: Option<Vec<Capability>>,
     },
     /// The Supervisor image is compatible with the current infrastructure and will continue to work after the Supervisor upgrade. However, few new features released as part of Supervisor release may not be available until the vCenter is upgraded.
     CompatibleAndDegraded {
-        /// Represents the list of capabilities offered with the Supervisor `com.vmware.vcenter.namespace_management.software.supervisors.versions.compatibility_info.version`. This attribute was added in vSphere API 9.0.0.0. If None, the Supervisor image is incompatible with current infrastructure. Hence, we don't compute capabilities.
+        /// Represents the list of capabilities offered with the Supervisor [`CompatibilityInfo::version`](crate::vcenter::namespace_management::software::supervisors::versions::CompatibilityInfo::version). If `None`, the Supervisor image is incompatible with current infrastructure. Hence, we don't compute capabilities.
+        ///
+        /// Since vSphere API 9.0.0.0.
         capabilities: Option<Vec<Capability>>,
     },
     /// The Supervisor image is incompatible with the current infrastructure.
     Incompatible {
-        /// If the compatibility status of Supervisor `com.vmware.vcenter.namespace_management.software.supervisors.versions.compatibility_info.version` is `com.vmware.vcenter.namespace_management.software.supervisors.versions.compatibility.INCOMPATIBLE`, the field `com.vmware.vcenter.namespace_management.software.supervisors.versions.compatibility_info.incompatibility_reasons` represents the list of reasons for incompatibility. This attribute was added in vSphere API 9.0.0.0. If None, the Supervisor image is compatible with current infrastructure.
+        /// If the compatibility status of Supervisor [`CompatibilityInfo::version`](crate::vcenter::namespace_management::software::supervisors::versions::CompatibilityInfo::version) is [`Compatibility::Incompatible`](crate::vcenter::namespace_management::software::supervisors::versions::Compatibility::Incompatible), the field [`CompatibilityInfo::incompatibility_reasons`](crate::vcenter::namespace_management::software::supervisors::versions::CompatibilityInfoCompatibility) represents the list of reasons for incompatibility. If `None`, the Supervisor image is compatible with current infrastructure.
+        ///
+        /// Since vSphere API 9.0.0.0.
         incompatibility_reasons: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl CompatibilityInfoCompatibility {
@@ -349,47 +409,75 @@ impl<'de> serde::Deserialize<'de> for CompatibilityInfo {
     }
 }
 
-/// A FilterSpec allows listing the compatible versions of a Supervisor for enablement given the set of constraints. This class was added in vSphere API 9.1.0.0.
+/// A FilterSpec allows listing the compatible versions of a Supervisor for enablement given the set of constraints.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.software.supervisors.versions.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// The vSphere cluster for which the compatibility of Supervisor version is being checked. This attribute was added in vSphere API 9.1.0.0.
+    /// The vSphere cluster for which the compatibility of Supervisor version is being checked.
     ///
-    /// If None, zone based lookup is performed.
+    /// If `None`, zone based lookup is performed.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_compute_resource: Option<String>,
-    /// The vSphere Zones for which the compatibility of a Supervisor version is being checked. This attribute was added in vSphere API 9.1.0.0.
+    /// The vSphere Zones for which the compatibility of a Supervisor version is being checked.
     ///
-    /// If None, cluster based lookup is performed.
+    /// If `None`, cluster based lookup is performed.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<String>>,
-    /// The cluster networking mode for the Supervisor. This attribute was added in vSphere API 9.1.0.0. If not provided, network provider will not be considered in the compatibility check.
+    /// The cluster networking mode for the Supervisor. If not provided, network provider will not be considered in the compatibility check.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_provider: Option<NetworkProvider>,
 }
 
-/// The `Versions.Info` class contains the detailed information about a Supervisor version. This class was added in vSphere API 9.0.0.0.
+/// The [`Info`](crate::vcenter::namespace_management::software::supervisors::versions::Info) structure contains the detailed information about a Supervisor version.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.software.supervisors.versions.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier for the Supervisor version. This attribute was added in vSphere API 9.0.0.0.
+    /// Identifier for the Supervisor version.
     ///
     /// Identifier of a `SupervisorVersion` resource.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub version: crate::ids::SupervisorVersionId,
-    /// Name of the Supervisor release. This attribute was added in vSphere API 9.0.0.0.
+    /// Name of the Supervisor release.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Info::__missing_name")]
     pub name: String,
-    /// Description of the Supervisor release. This attribute was added in vSphere API 9.0.0.0.
+    /// Description of the Supervisor release.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Info::__missing_description")]
     pub description: String,
-    /// Date of Supervisor release. This attribute was added in vSphere API 9.0.0.0.
+    /// Date of Supervisor release.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub release_date: vsphere_vapi_runtime::types::DateTime,
-    /// Details of Supervisor release. This attribute was added in vSphere API 9.0.0.0.
+    /// Details of Supervisor release.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Info::__missing_release_notes")]
     pub release_notes: String,
-    /// Details about the source of Supervisor image. This attribute was added in vSphere API 9.0.0.0.
+    /// Details about the source of Supervisor image.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "Info::__missing_image_source_specs",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -445,9 +533,11 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Optional specification to constrain the candidate versions returned. This parameter was added in vSphere API 9.1.0.0. This parameter is optional because it was added in a newer version than its parent node.
+    /// Optional specification to constrain the candidate versions returned. This parameter is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
@@ -460,12 +550,19 @@ impl ListRequest {
     }
 }
 
-/// The `Versions.ListResult` class represents the result of the `com.vmware.vcenter.namespace_management.software.supervisors.versions.list` method. This class was added in vSphere API 9.0.0.0.
+/// The [`ListResult`](crate::vcenter::namespace_management::software::supervisors::versions::ListResult) structure represents the result of the [`Versions::list`](crate::vcenter::namespace_management::software::supervisors::Versions::list) method.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.software.supervisors.versions.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// List of all Supervisor versions. This attribute was added in vSphere API 9.0.0.0.
+    /// List of all Supervisor versions.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "ListResult::__missing_supervisor_versions",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -483,9 +580,16 @@ impl ListResult {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Versions.NetworkProvider` class represents the networking mode of the Supervisor. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`NetworkProvider`](crate::vcenter::namespace_management::software::supervisors::versions::NetworkProvider) enumeration represents the networking mode of the Supervisor.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.software.supervisors.versions.network_provider`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum NetworkProvider {
         /// Provider for NSX Networking.
         NsxtContainerPlugin = "NSXT_CONTAINER_PLUGIN",
@@ -498,9 +602,16 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Versions.Status` class represents the supportability status of the Supervisor capability with the current infrastructure. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`Status`](crate::vcenter::namespace_management::software::supervisors::versions::Status) enumeration represents the supportability status of the Supervisor capability with the current infrastructure.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.software.supervisors.versions.status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// The Supervisor capability is supported with the current infrastructure (vCenter Server and NSX versions).
         Supported = "SUPPORTED",
@@ -512,14 +623,21 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Versions.Summary` class contains basic information about a Supervisor version. This class was added in vSphere API 9.0.0.0.
+/// The [`Summary`](crate::vcenter::namespace_management::software::supervisors::versions::Summary) structure contains basic information about a Supervisor version.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.software.supervisors.versions.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier for the Supervisor versions. This attribute was added in vSphere API 9.0.0.0.
+    /// Identifier for the Supervisor versions.
     ///
     /// Identifier of a `SupervisorVersion` resource.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub version: crate::ids::SupervisorVersionId,
 }
 

@@ -5,7 +5,14 @@
 //! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// Type of statistics object that this request is operating on. This enumeration was added in vSphere API 7.0.0.0.
+    /// Type of statistics object that this request is operating on.
+    ///
+    /// Since vSphere API 7.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.stats.time_series.spec.obj_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum ObjType {
         /// The CLUSTER object type is used when specifying a vSphere cluster.
         Cluster = "CLUSTER",

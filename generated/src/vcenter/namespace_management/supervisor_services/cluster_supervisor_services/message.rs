@@ -5,29 +5,30 @@
 //! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `ClusterSupervisorServices.Message.MessageSeverity` class represents the severity of the message. This enumeration was added in vSphere API 7.0.3.0.
+    /// The [`MessageSeverity`](crate::vcenter::namespace_management::supervisor_services::cluster_supervisor_services::message::MessageSeverity) enumeration represents the severity of the message.
     ///
-    /// This enumeration is deprecated as of vSphere API 9.0.0.0.
+    /// Since vSphere API 7.0.3.0. **Deprecated** since vSphere API 9.0.0.0.
     ///
-    /// **Deprecated** in the vSphere API.
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.supervisor_services.cluster_supervisor_services.message.message_severity`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
+    #[deprecated(note = "since vSphere API 9.0.0.0")]
     pub enum MessageSeverity {
         /// Informational message. This may be accompanied by vCenter event.
         ///
-        /// Deprecated as of vSphere API 9.0.0.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 9.0.0.0.
+        #[deprecated(note = "since vSphere API 9.0.0.0")]
         Info = "INFO",
         /// Warning message. This may be accompanied by vCenter event.
         ///
-        /// Deprecated as of vSphere API 9.0.0.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 9.0.0.0.
+        #[deprecated(note = "since vSphere API 9.0.0.0")]
         Warning = "WARNING",
         /// Error message. This is accompanied by vCenter event and/or alarm.
         ///
-        /// Deprecated as of vSphere API 9.0.0.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 9.0.0.0.
+        #[deprecated(note = "since vSphere API 9.0.0.0")]
         Error = "ERROR",
         @unknown Unknown
     }

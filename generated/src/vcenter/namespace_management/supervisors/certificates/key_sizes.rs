@@ -8,25 +8,41 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `KeySizes.Info` class contains information on the current signing key size for Supervisor internal certificates and The list of supported key sizes that you can use to update Supervisor internal certificates key size using the #internalCertsKeySize API. This class was added in vSphere API 9.1.0.0.
+/// The [`Info`](crate::vcenter::namespace_management::supervisors::certificates::key_sizes::Info) structure contains information on the current signing key size for Supervisor internal certificates and The list of supported key sizes that you can use to update Supervisor internal certificates key size using the `internalCertsKeySize` API.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.certificates.key_sizes.info`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// `com.vmware.vcenter.namespace_management.supervisors.certificates.key_sizes.info.current_key_size` get signing key size for Supervisor internal certificates. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// [`Info::current_key_size`](crate::vcenter::namespace_management::supervisors::certificates::key_sizes::Info::current_key_size) get signing key size for Supervisor internal certificates. This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_key_size: Option<String>,
-    /// `com.vmware.vcenter.namespace_management.supervisors.certificates.key_sizes.info.supported_key_sizes` retrieves the list of supported signing key sizes for Supervisor internal certificates. Each item identifies a unique algorithm and key size you can configure the Supervisor certificates using the #internalCertsKeySize API. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// [`Info::supported_key_sizes`](crate::vcenter::namespace_management::supervisors::certificates::key_sizes::Info::supported_key_sizes) retrieves the list of supported signing key sizes for Supervisor internal certificates. Each item identifies a unique algorithm and key size you can configure the Supervisor certificates using the `internalCertsKeySize` API. This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_key_sizes: Option<Vec<String>>,
 }
 
-/// The `KeySizes.UpdateSpec` class contains updates to options declared for the Supervisor. This class was added in vSphere API 9.1.0.0.
+/// The [`UpdateSpec`](crate::vcenter::namespace_management::supervisors::certificates::key_sizes::UpdateSpec) structure contains updates to options declared for the Supervisor.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.certificates.key_sizes.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// Supervisor internal certificates key size. The Supervisor will update the size of the signing key for internal certificates. This attribute was added in vSphere API 9.1.0.0. If None then no update will be made.
+    /// Supervisor internal certificates key size. The Supervisor will update the size of the signing key for internal certificates. If `None` then no update will be made.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internal_certs_key_size: Option<String>,
 }

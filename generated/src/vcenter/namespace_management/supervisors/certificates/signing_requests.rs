@@ -8,12 +8,19 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `SigningRequests.CreateResult` class contains the Certificate Signing Request result. This class was added in vSphere API 9.1.0.0.
+/// The [`CreateResult`](crate::vcenter::namespace_management::supervisors::certificates::signing_requests::CreateResult) structure contains the Certificate Signing Request result.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.certificates.signing_requests.create_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateResult {
-    /// Resulting Certificate Signing Request in PEM format. This attribute was added in vSphere API 9.1.0.0.
+    /// Resulting Certificate Signing Request in PEM format.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "CreateResult::__missing_csr")]
     pub csr: String,
 }
@@ -27,51 +34,76 @@ impl CreateResult {
     }
 }
 
-/// The `SigningRequests.CreateSpec` class contains the specification required to create new Certificate Signing Request for the Supervisor. This class was added in vSphere API 9.1.0.0.
+/// The [`CreateSpec`](crate::vcenter::namespace_management::supervisors::certificates::signing_requests::CreateSpec) structure contains the specification required to create new Certificate Signing Request for the Supervisor.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.certificates.signing_requests.create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// Certificate Signing Request kind. This attribute was added in vSphere API 9.1.0.0.
+    /// Certificate Signing Request kind.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub csr_type: CsrType,
-    /// Size of key associated with the new Certificate Signing Request. This attribute was added in vSphere API 9.1.0.0. If None, the generated key will be 3072 bits long.
+    /// Size of key associated with the new Certificate Signing Request. If `None`, the generated key will be 3072 bits long.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_size: Option<i64>,
-    /// Name identifying the machine. Its value will be set in Certificate Signing Request Subject's CN field. This attribute was added in vSphere API 9.1.0.0.
+    /// Name identifying the machine. Its value will be set in Certificate Signing Request Subject's CN field.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "CreateSpec::__missing_common_name")]
     pub common_name: String,
-    /// Two-letter country code (as defined in ISO-3166) to be set in Certificate Signing Request Subject's C field. This attribute was added in vSphere API 9.1.0.0.
+    /// Two-letter country code (as defined in ISO-3166) to be set in Certificate Signing Request Subject's C field.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "CreateSpec::__missing_country")]
     pub country: String,
-    /// State or province to be set in Certificate Signing Request Subject's ST field. This attribute was added in vSphere API 9.1.0.0.
+    /// State or province to be set in Certificate Signing Request Subject's ST field.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "CreateSpec::__missing_state_or_province")]
     pub state_or_province: String,
-    /// Locality (city) to be set in Certificate Signing Request Subject's L field. This attribute was added in vSphere API 9.1.0.0.
+    /// Locality (city) to be set in Certificate Signing Request Subject's L field.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "CreateSpec::__missing_locality")]
     pub locality: String,
-    /// Organization to be set in Certificate Signing Request Subject's O field. This attribute was added in vSphere API 9.1.0.0.
+    /// Organization to be set in Certificate Signing Request Subject's O field.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "CreateSpec::__missing_organization_name")]
     pub organization_name: String,
-    /// Organizational Unit to be set in Certificate Signing Request Subject's OU field. This attribute was added in vSphere API 9.1.0.0.
+    /// Organizational Unit to be set in Certificate Signing Request Subject's OU field.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "CreateSpec::__missing_organization_unit_name")]
     pub organization_unit_name: String,
-    /// Email to be set in Certificate Signing Request Subject Alternative Names. This attribute was added in vSphere API 9.1.0.0. If None, no email address will be set in the Certificate Signing Request.
+    /// Email to be set in Certificate Signing Request Subject Alternative Names. If `None`, no email address will be set in the Certificate Signing Request.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
-    /// Subject Alternative Names (SAN) to be set in the Certificate Signing Request. This attribute was added in vSphere API 9.1.1.0. If None, the behavior depends on the `com.vmware.vcenter.namespace_management.supervisors.certificates.signing_requests.create_spec.csr_type`:
+    /// Subject Alternative Names (SAN) to be set in the Certificate Signing Request. If `None`, the behavior depends on the [`CreateSpec::csr_type`](crate::vcenter::namespace_management::supervisors::certificates::signing_requests::CreateSpec::csr_type):
     ///
-    /// * For `com.vmware.vcenter.namespace_management.supervisors.certificates.signing_requests.CSR_type.KUBERNETES_API_SERVER`: Both the IP address and the DNS names will be automatically populated using active Supervisor configurations. The DNS names are retrieved from `com.vmware.vcenter.namespace_management.supervisors.workloads.kube_api_server_settings.info.certificate_dns_names`, and the IP addresses are retrieved from the Virtual IP (VIP) addresses configured under `com.vmware.vcenter.namespace_management.networks.edges.edge.load_balancer_address_ranges`.
-    /// * For `com.vmware.vcenter.namespace_management.supervisors.certificates.signing_requests.CSR_type.DEFAULT_NSX_INGRESS`: No default Subject Alternative Names will be set.
+    /// * For [`CsrType::KubernetesApiServer`](crate::vcenter::namespace_management::supervisors::certificates::signing_requests::CsrType::KubernetesApiServer): Both the IP address and the DNS names will be automatically populated using active Supervisor configurations. The DNS names are retrieved from [`Info::certificate_dns_names`](crate::vcenter::namespace_management::supervisors::workloads::kube_api_server_settings::Info::certificate_dns_names), and the IP addresses are retrieved from the Virtual IP (VIP) addresses configured under [`Edge::load_balancer_address_ranges`](crate::vcenter::namespace_management::networks::edges::Edge::load_balancer_address_ranges).
+    /// * For [`CsrType::DefaultNsxIngress`](crate::vcenter::namespace_management::supervisors::certificates::signing_requests::CsrType::DefaultNsxIngress): No default Subject Alternative Names will be set.
     ///
     /// If this structure is provided, the behavior is governed by the following rules:
     ///
-    /// * For `com.vmware.vcenter.namespace_management.supervisors.certificates.signing_requests.CSR_type.KUBERNETES_API_SERVER`:
-    /// * If only `com.vmware.vcenter.namespace_management.supervisors.certificates.signing_requests.subject_alternative_names.dns_names` are provided, the IP address will not be automatically populated.
-    /// * If only `com.vmware.vcenter.namespace_management.supervisors.certificates.signing_requests.subject_alternative_names.ip_addresses` are provided, the configured default DNS names will still be automatically populated.
+    /// * For [`CsrType::KubernetesApiServer`](crate::vcenter::namespace_management::supervisors::certificates::signing_requests::CsrType::KubernetesApiServer):
+    /// * If only [`SubjectAlternativeNames::dns_names`](crate::vcenter::namespace_management::supervisors::certificates::signing_requests::SubjectAlternativeNames::dns_names) are provided, the IP address will not be automatically populated.
+    /// * If only [`SubjectAlternativeNames::ip_addresses`](crate::vcenter::namespace_management::supervisors::certificates::signing_requests::SubjectAlternativeNames::ip_addresses) are provided, the configured default DNS names will still be automatically populated.
     /// * If both fields are provided, the provided DNS names will be combined with the default configured DNS names, and only the provided IP addresses will be set.
-    /// * For `com.vmware.vcenter.namespace_management.supervisors.certificates.signing_requests.CSR_type.DEFAULT_NSX_INGRESS`: No automatic population of default values takes place; only the provided DNS names and/or IP addresses will be added to the Certificate Signing Request.
+    /// * For [`CsrType::DefaultNsxIngress`](crate::vcenter::namespace_management::supervisors::certificates::signing_requests::CsrType::DefaultNsxIngress): No automatic population of default values takes place; only the provided DNS names and/or IP addresses will be added to the Certificate Signing Request.
     ///
     /// Not in vSphere API releases before 9.1.1.0.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject_alternative_names: Option<SubjectAlternativeNames>,
 }
@@ -121,9 +153,16 @@ impl CreateSpec {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `SigningRequests.CSRType` class specifies type of the Certificate Signing Request This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`CsrType`](crate::vcenter::namespace_management::supervisors::certificates::signing_requests::CsrType) enumeration specifies type of the Certificate Signing Request.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.supervisors.certificates.signing_requests.CSR_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum CsrType {
         /// Certificate Signing Request to be signed and used by NSX as a default fallback certificate for Kubernetes Ingress objects.
         DefaultNsxIngress = "DEFAULT_NSX_INGRESS",
@@ -133,22 +172,31 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `SigningRequests.SubjectAlternativeNames` class contains the list of Subject Alternative Names to be embedded in the Certificate Signing Request. This class was added in vSphere API 9.1.1.0.
+/// The [`SubjectAlternativeNames`](crate::vcenter::namespace_management::supervisors::certificates::signing_requests::SubjectAlternativeNames) structure contains the list of Subject Alternative Names to be embedded in the Certificate Signing Request.
+///
+/// Since vSphere API 9.1.1.0.
 ///
 /// Not in vSphere API releases before 9.1.1.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.certificates.signing_requests.subject_alternative_names`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SubjectAlternativeNames {
-    /// DNS names to be set as Subject Alternative Names. This attribute was added in vSphere API 9.1.1.0.
+    /// DNS names to be set as Subject Alternative Names.
     ///
-    /// The behavior depends on the `com.vmware.vcenter.namespace_management.supervisors.certificates.signing_requests.CSR_type` selected during creation:
+    /// The behavior depends on the [`CsrType`](crate::vcenter::namespace_management::supervisors::certificates::signing_requests::CsrType) selected during creation:
     ///
-    /// * For `com.vmware.vcenter.namespace_management.supervisors.certificates.signing_requests.CSR_type.KUBERNETES_API_SERVER`: If `com.vmware.vcenter.namespace_management.supervisors.certificates.signing_requests.subject_alternative_names.dns_names` is provided, it should include the DNS names configured in `com.vmware.vcenter.namespace_management.supervisors.workloads.kube_api_server_settings.info.certificate_dns_names`. Additional DNS names are permitted. If the configured DNS names are not provided they will be added automatically to the list.
-    /// * For `com.vmware.vcenter.namespace_management.supervisors.certificates.signing_requests.CSR_type.DEFAULT_NSX_INGRESS`: This field is optional.
+    /// * For [`CsrType::KubernetesApiServer`](crate::vcenter::namespace_management::supervisors::certificates::signing_requests::CsrType::KubernetesApiServer): If [`SubjectAlternativeNames::dns_names`](crate::vcenter::namespace_management::supervisors::certificates::signing_requests::SubjectAlternativeNames::dns_names) is provided, it should include the DNS names configured in [`Info::certificate_dns_names`](crate::vcenter::namespace_management::supervisors::workloads::kube_api_server_settings::Info::certificate_dns_names). Additional DNS names are permitted. If the configured DNS names are not provided they will be added automatically to the list.
+    /// * For [`CsrType::DefaultNsxIngress`](crate::vcenter::namespace_management::supervisors::certificates::signing_requests::CsrType::DefaultNsxIngress): This field is optional.
     ///
-    /// If None or empty, for `com.vmware.vcenter.namespace_management.supervisors.certificates.signing_requests.CSR_type.KUBERNETES_API_SERVER` the configured DNS names will be automatically added and for `com.vmware.vcenter.namespace_management.supervisors.certificates.signing_requests.CSR_type.DEFAULT_NSX_INGRESS` no DNS names will be added.
+    /// If `None` or empty, for [`CsrType::KubernetesApiServer`](crate::vcenter::namespace_management::supervisors::certificates::signing_requests::CsrType::KubernetesApiServer) the configured DNS names will be automatically added and for [`CsrType::DefaultNsxIngress`](crate::vcenter::namespace_management::supervisors::certificates::signing_requests::CsrType::DefaultNsxIngress) no DNS names will be added.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_names: Option<Vec<String>>,
-    /// IP addresses to be set as Subject Alternative Names. This attribute was added in vSphere API 9.1.1.0. If None or empty, no IP addresses will be added as Subject Alternative Names.
+    /// IP addresses to be set as Subject Alternative Names. If `None` or empty, no IP addresses will be added as Subject Alternative Names.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_addresses: Option<Vec<String>>,
 }

@@ -5,7 +5,14 @@
 //! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// Status of the condition, which can be one of TRUE, FALSE or UNKNOWN. This enumeration was added in vSphere API 8.0.0.1.
+    /// Status of the condition, which can be one of TRUE, FALSE or UNKNOWN.
+    ///
+    /// Since vSphere API 8.0.0.1.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.supervisors.conditions.condition.status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// Indicates that the condition has reached the desired state.
         True = "TRUE",

@@ -5,19 +5,26 @@
 //! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Conditions.ConditionGroup.Status` class represents the overall status of the condition group. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`Status`](crate::vcenter::namespace_management::supervisors::conditions::condition_group::Status) enumeration represents the overall status of the condition group.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.supervisors.conditions.condition_group.status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// All conditions executed successfully.
         Succeeded = "SUCCEEDED",
-        /// One or more conditions part of this condition group are in the running state and none of the other conditions are in `com.vmware.vcenter.namespace_management.supervisors.conditions.condition_group.status.ERROR` or `com.vmware.vcenter.namespace_management.supervisors.conditions.condition_group.status.WARNING` state.
+        /// One or more conditions part of this condition group are in the running state and none of the other conditions are in [`Status::Error`](crate::vcenter::namespace_management::supervisors::conditions::condition_group::Status::Error) or [`Status::Warning`](crate::vcenter::namespace_management::supervisors::conditions::condition_group::Status::Warning) state.
         Running = "RUNNING",
-        /// One or more conditions part of this condition group are in warning state and none of the other conditions are in `com.vmware.vcenter.namespace_management.supervisors.conditions.condition_group.status.ERROR` state.
+        /// One or more conditions part of this condition group are in warning state and none of the other conditions are in [`Status::Error`](crate::vcenter::namespace_management::supervisors::conditions::condition_group::Status::Error) state.
         Warning = "WARNING",
         /// One or more conditions are in the error state.
         Error = "ERROR",
-        /// Indicates the status of one or more conditions part of this condition group can not be determined. Condition group status will be set to {#member UNKNOWN}, if all conditions are in unknown state or there is at least one condition in unknown state and all others are in `com.vmware.vcenter.namespace_management.supervisors.conditions.condition_group.status.SUCCEEDED` state.
+        /// Indicates the status of one or more conditions part of this condition group can not be determined. Condition group status will be set to [`Status::UnknownValue`](crate::vcenter::namespace_management::supervisors::conditions::condition_group::Status::UnknownValue), if all conditions are in unknown state or there is at least one condition in unknown state and all others are in [`Status::Succeeded`](crate::vcenter::namespace_management::supervisors::conditions::condition_group::Status::Succeeded) state.
         UnknownValue = "UNKNOWN",
         @unknown Unknown
     }

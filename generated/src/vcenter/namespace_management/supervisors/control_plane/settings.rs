@@ -8,17 +8,28 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `Settings.Info` class contains information about the control plane settings for the given Supervisor. This class was added in vSphere API 9.1.0.0.
+/// The [`Info`](crate::vcenter::namespace_management::supervisors::control_plane::settings::Info) structure contains information about the control plane settings for the given Supervisor.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.control_plane.settings.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Information about the control plane VM size configuration for the given Supervisor. This attribute was added in vSphere API 9.1.0.0.
+    /// Information about the control plane VM size configuration for the given Supervisor.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub size: SizeInfo,
-    /// Information about the login banner disclaimer displayed prior to login for the given Supervisor. This attribute was added in vSphere API 9.1.0.0. If the login banner is None, no message will be displayed to users.
+    /// Information about the login banner disclaimer displayed prior to login for the given Supervisor. If the login banner is `None`, no message will be displayed to users.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_banner: Option<String>,
-    /// Information about the number of control plane VMs for the given Supervisor. This attribute was added in vSphere API 9.1.0.0. If None, defaults to 3.
+    /// Information about the number of control plane VMs for the given Supervisor. If `None`, defaults to 3.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
@@ -34,41 +45,66 @@ impl Info {
     }
 }
 
-/// The `Settings.SizeInfo` class contains information about the current control plane VM size configuration. This class was added in vSphere API 9.1.0.0.
+/// The [`SizeInfo`](crate::vcenter::namespace_management::supervisors::control_plane::settings::SizeInfo) structure contains information about the current control plane VM size configuration.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.control_plane.settings.size_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SizeInfo {
-    /// The current size of the control plane VMs. Use `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.sizes.list` to determine the available sizes for a given Supervisor version. This attribute was added in vSphere API 9.1.0.0.
+    /// The current size of the control plane VMs. Use [`Sizes::list`](crate::vcenter::namespace_management::software::supervisors::versions::control_plane::Sizes::list) to determine the available sizes for a given Supervisor version.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.Size` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub identifier: crate::ids::SizeId,
 }
 
-/// The `Settings.SizeUpdateSpec` class contains updates for the control plane VM size for the given Supervisor. This class was added in vSphere API 9.1.0.0.
+/// The [`SizeUpdateSpec`](crate::vcenter::namespace_management::supervisors::control_plane::settings::SizeUpdateSpec) structure contains updates for the control plane VM size for the given Supervisor.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.control_plane.settings.size_update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SizeUpdateSpec {
-    /// Update the control plane VM size for this Supervisor. This attribute was added in vSphere API 9.1.0.0.
+    /// Update the control plane VM size for this Supervisor.
     ///
-    /// If None, the control plane VM size is unchanged.
+    /// If `None`, the control plane VM size is unchanged.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
 }
 
-/// The `Settings.UpdateSpec` class contains updates for control plane settings for the given Supervisor. This class was added in vSphere API 9.1.0.0.
+/// The [`UpdateSpec`](crate::vcenter::namespace_management::supervisors::control_plane::settings::UpdateSpec) structure contains updates for control plane settings for the given Supervisor.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.control_plane.settings.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// Update the control plane VM size for this Supervisor. This attribute was added in vSphere API 9.1.0.0. If None, the control plane VM size is unchanged.
+    /// Update the control plane VM size for this Supervisor. If `None`, the control plane VM size is unchanged.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<SizeUpdateSpec>,
-    /// Updates for the login banner disclaimer displayed prior to login for the given Supervisor. This attribute was added in vSphere API 9.1.0.0. If None, the login banner is unchanged.
+    /// Updates for the login banner disclaimer displayed prior to login for the given Supervisor. If `None`, the login banner is unchanged.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_banner: Option<String>,
-    /// Updates for the number of control plane VMs for the given Supervisor. This attribute was added in vSphere API 9.1.0.0. If None, the number of control plane VMs is unchanged.
+    /// Updates for the number of control plane VMs for the given Supervisor. If `None`, the number of control plane VMs is unchanged.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }

@@ -7,19 +7,30 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `Domains.Info` class provides details about an OIDC domain configured with a Supervisor. This class was added in vSphere API 9.0.0.0.
+/// The [`Info`](crate::vcenter::namespace_management::supervisors::identity::domains::Info) structure provides details about an OIDC domain configured with a Supervisor.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.identity.domains.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The immutable identifier of an identity domain generated when an federation domain is registered for a Supervisor. This attribute was added in vSphere API 9.0.0.0.
+    /// The immutable identifier of an identity domain generated when an federation domain is registered for a Supervisor.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.identity.domain` resource.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub domain: crate::ids::DomainId,
-    /// A name to be used for the given identity domain. This name will be displayed in the vCenter UI. This attribute was added in vSphere API 9.0.0.0.
+    /// A name to be used for the given identity domain. This name will be displayed in the vCenter UI.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
-    /// The URL used by the Identity Provider to redirect users back to the Supervisor after authentication. This URL will be used in the registration of the Supervisor with the Identity Provider to act as an OAuth 2.0 client. This attribute was added in vSphere API 9.0.0.0.
+    /// The URL used by the Identity Provider to redirect users back to the Supervisor after authentication. This URL will be used in the registration of the Supervisor with the Identity Provider to act as an OAuth 2.0 client.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Info::__missing_callback_url")]
     pub callback_url: String,
 }
@@ -40,12 +51,19 @@ impl Info {
     }
 }
 
-/// The `Domains.ListResult` class represents the result of a `com.vmware.vcenter.namespace_management.supervisors.identity.domains.list` method. This class was added in vSphere API 9.0.0.0.
+/// The [`ListResult`](crate::vcenter::namespace_management::supervisors::identity::domains::ListResult) structure represents the result of a [`Domains::list`](crate::vcenter::namespace_management::supervisors::identity::Domains::list) method.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.identity.domains.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// List of Summary. This attribute was added in vSphere API 9.0.0.0.
+    /// List of Summary.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "ListResult::__missing_domains",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -62,16 +80,25 @@ impl ListResult {
     }
 }
 
-/// The `Domains.Summary` class provides an overview of an identity domain registered for a Supervisor. This class was added in vSphere API 9.0.0.0.
+/// The [`Summary`](crate::vcenter::namespace_management::supervisors::identity::domains::Summary) structure provides an overview of an identity domain registered for a Supervisor.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.identity.domains.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// The immutable identifier of an identity domain generated when an identity domain is configured for a Supervisor. This attribute was added in vSphere API 9.0.0.0.
+    /// The immutable identifier of an identity domain generated when an identity domain is configured for a Supervisor.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.identity.domain` resource.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub domain: crate::ids::DomainId,
-    /// A name to be used for the given identity domain. This name will be displayed in the vCenter UI. This attribute was added in vSphere API 9.0.0.0.
+    /// A name to be used for the given identity domain. This name will be displayed in the vCenter UI.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Summary::__missing_display_name")]
     pub display_name: String,
 }

@@ -8,45 +8,72 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `Providers.CreateSpec` class is used to register a new upstream identity provider for use with a Supervisor. This class was added in vSphere API 8.0.0.1.
+/// The [`CreateSpec`](crate::vcenter::namespace_management::supervisors::identity::providers::CreateSpec) structure is used to register a new upstream identity provider for use with a Supervisor.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.identity.providers.create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// A name to be used for the given identity provider. This name will be displayed in the vCenter UI. This attribute was added in vSphere API 8.0.0.1.
+    /// A name to be used for the given identity provider. This name will be displayed in the vCenter UI.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "CreateSpec::__missing_display_name")]
     pub display_name: String,
-    /// The URL to the identity provider issuing tokens. The OIDC discovery URL will be derived from the issuer URL, according to RFC8414 (<https://datatracker.ietf.org/doc/html/rfc8414>): <https://issuerURL/.well-known/openid-configuration>. This must use HTTPS as the scheme. This attribute was added in vSphere API 8.0.0.1.
+    /// The URL to the identity provider issuing tokens. The OIDC discovery URL will be derived from the issuer URL, according to RFC8414 (<https://datatracker.ietf.org/doc/html/rfc8414>): <https://issuerURL/.well-known/openid-configuration>. This must use HTTPS as the scheme.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(rename = "issuer_URL", default = "CreateSpec::__missing_issuer_url")]
     pub issuer_url: String,
-    /// The claim from the upstream identity provider ID token or user info endpoint to inspect to obtain the username for the given user. This attribute was added in vSphere API 8.0.0.1. If None, the upstream issuer URL will be concatenated with the 'sub' claim to generate the username to be used with Kubernetes.
+    /// The claim from the upstream identity provider ID token or user info endpoint to inspect to obtain the username for the given user. If `None`, the upstream issuer URL will be concatenated with the 'sub' claim to generate the username to be used with Kubernetes.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username_claim: Option<String>,
-    /// The claim from the upstream identity provider ID token or user info endpoint to inspect to obtain the groups for the given user. This attribute was added in vSphere API 8.0.0.1. If None, no groups will be used from the upstream identity provider.
+    /// The claim from the upstream identity provider ID token or user info endpoint to inspect to obtain the groups for the given user. If `None`, no groups will be used from the upstream identity provider.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups_claim: Option<String>,
-    /// The clientID is the OAuth 2.0 client ID registered in the upstream identity provider and used by the Supervisor. This attribute was added in vSphere API 8.0.0.1.
+    /// The clientID is the OAuth 2.0 client ID registered in the upstream identity provider and used by the Supervisor.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(rename = "client_ID", default = "CreateSpec::__missing_client_id")]
     pub client_id: String,
-    /// The OAuth 2.0 client secret to be used by the Supervisor when authenticating to the upstream identity provider. This attribute was added in vSphere API 8.0.0.1.
+    /// The OAuth 2.0 client secret to be used by the Supervisor when authenticating to the upstream identity provider.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub client_secret: vsphere_vapi_runtime::types::Secret,
-    /// Certificate authority data to be used to establish HTTPS connections with the identity provider. This must be a PEM-encoded value. This attribute was added in vSphere API 8.0.0.1. If None, HTTPS connections with the upstream identity provider will rely on a default set of system trusted roots.
+    /// Certificate authority data to be used to establish HTTPS connections with the identity provider. This must be a PEM-encoded value. If `None`, HTTPS connections with the upstream identity provider will rely on a default set of system trusted roots.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_authority_data: Option<String>,
-    /// Additional scopes to be requested in tokens issued by this identity provider. This attribute was added in vSphere API 8.0.0.1. If None, no additional scopes will be requested.
+    /// Additional scopes to be requested in tokens issued by this identity provider. If `None`, no additional scopes will be requested.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_scopes: Option<Vec<String>>,
-    /// Any additional parameters to be sent to the upstream identity provider during the authorize request in the OAuth2 authorization code flow. One use case is to pass in a default tenant ID if you have a multi-tenant identity provider. For instance, with VMware's Cloud Services Platform, if your organization ID is 'long-form-org-id', the 'orgLink' parameter can be set to "/csp/gateway/am/api/orgs/long-form-org-id" to allow users logging in to leverage that organization. This attribute was added in vSphere API 8.0.0.1. If None, no additional parameters will be sent to the upstream identity provider.
+    /// Any additional parameters to be sent to the upstream identity provider during the authorize request in the OAuth2 authorization code flow. One use case is to pass in a default tenant ID if you have a multi-tenant identity provider. For instance, with VMware's Cloud Services Platform, if your organization ID is 'long-form-org-id', the 'orgLink' parameter can be set to "/csp/gateway/am/api/orgs/long-form-org-id" to allow users logging in to leverage that organization. If `None`, no additional parameters will be sent to the upstream identity provider.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_authorize_parameters: Option<
         vsphere_vapi_runtime::types::VapiMap<String, String>,
     >,
-    /// Enables a client to exchange an identity provider issued ID token for an mTLS client certificate key pair using the Supervisor 'TokenCredentialRequest' API. Note: Supervisor only supports public OAuth 2.0 clients, which do not require client secrets. This attribute was added in vSphere API 9.0.0.0. Defaults to `false` if None.
+    /// Enables a client to exchange an identity provider issued ID token for an mTLS client certificate key pair using the Supervisor 'TokenCredentialRequest' API. Note: Supervisor only supports public OAuth 2.0 clients, which do not require client secrets. Defaults to `false` if `None`.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_credentials_exchange: Option<bool>,
-    /// The prefix applied to the usernames and group names originating from the upstream identity provider to disambiguate the identities originating from various identity providers configured. The system automatically appends a colon (:) to the specified prefix. This prefix must be unique within a Supervisor. This attribute was added in vSphere API 9.1.0.0. If None, usernames and group names from the upstream identity provider will be used without a prefix.
+    /// The prefix applied to the usernames and group names originating from the upstream identity provider to disambiguate the identities originating from various identity providers configured. The system automatically appends a colon (:) to the specified prefix. This prefix must be unique within a Supervisor. If `None`, usernames and group names from the upstream identity provider will be used without a prefix.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// A list of claims from the upstream identity provider's ID token to propagate to the Kubernetes UserInfo (<https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.30/#userinfo-v1-authentication-k8s-io>) object upon successful authentication.
@@ -55,18 +82,22 @@ pub struct CreateSpec {
     ///
     /// Each claim name must consist of valid HTTP path characters as defined in RFC3986 (<https://datatracker.ietf.org/doc/html/rfc3986>). If a claim is not present in the ID token, it will not be included in the `UserInfo.Extra` map.
     ///
-    /// This functionality is available only if the `com.vmware.vcenter.namespace_management.supervisors.capabilities.list` method reports that the `supports_supervisor_privileged_labels` capability is enabled for the Supervisor. This attribute was added in vSphere API 9.1.0.0. If None, no extra claims will be propagated to the `UserInfo` object.
+    /// This functionality is available only if the [`Capabilities::list`](crate::vcenter::namespace_management::supervisors::Capabilities::list) method reports that the `supports_supervisor_privileged_labels` capability is enabled for the Supervisor. If `None`, no extra claims will be propagated to the [`UserInfo`](crate::vstats::UserInfo) object.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_claims: Option<Vec<String>>,
     /// If set to true, enables direct JSON Web Token (JWT) authentication with the Supervisor API server.
     ///
     /// This allows clients, such as `kubectl`, to use ID tokens issued by the identity provider for direct authentication against the Supervisor API server.
     ///
-    /// This functionality is available only if the `com.vmware.vcenter.namespace_management.supervisors.capabilities.list` method reports that the `supports_supervisor_privileged_labels` capability is enabled for the Supervisor. This attribute was added in vSphere API 9.1.0.0. Defaults to false if None.
+    /// This functionality is available only if the [`Capabilities::list`](crate::vcenter::namespace_management::supervisors::Capabilities::list) method reports that the `supports_supervisor_privileged_labels` capability is enabled for the Supervisor. Defaults to false if `None`.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         rename = "enable_kubernetes_JWT_authentication",
         default,
@@ -98,56 +129,85 @@ impl CreateSpec {
     }
 }
 
-/// The `Providers.Info` class provides details about an identity provider configured with a Supervisor. This class was added in vSphere API 8.0.0.1.
+/// The [`Info`](crate::vcenter::namespace_management::supervisors::identity::providers::Info) structure provides details about an identity provider configured with a Supervisor.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.identity.providers.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The immutable identifier of an identity provider generated when an identity provider is registered for a Supervisor. This attribute was added in vSphere API 8.0.0.1.
+    /// The immutable identifier of an identity provider generated when an identity provider is registered for a Supervisor.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.identity.Provider` resource.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub provider: crate::ids::IdentityProviderId,
-    /// A name to be used for the given identity provider. This name will be displayed in the vCenter UI. This attribute was added in vSphere API 8.0.0.1.
+    /// A name to be used for the given identity provider. This name will be displayed in the vCenter UI.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
-    /// The URL to the identity provider issuing tokens. The OIDC discovery URL will be derived from the issuer URL, according to RFC8414 (<https://datatracker.ietf.org/doc/html/rfc8414>): <https://issuerURL/.well-known/openid-configuration>. This must use HTTPS as the scheme. This attribute was added in vSphere API 8.0.0.1.
+    /// The URL to the identity provider issuing tokens. The OIDC discovery URL will be derived from the issuer URL, according to RFC8414 (<https://datatracker.ietf.org/doc/html/rfc8414>): <https://issuerURL/.well-known/openid-configuration>. This must use HTTPS as the scheme.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(rename = "issuer_URL", default = "Info::__missing_issuer_url")]
     pub issuer_url: String,
-    /// The claim from the upstream identity provider ID token or user info endpoint to inspect to obtain the username for the given user. This attribute was added in vSphere API 8.0.0.1. If None, the upstream issuer URL will be concatenated with the 'sub' claim to generate the username to be used with Kubernetes.
+    /// The claim from the upstream identity provider ID token or user info endpoint to inspect to obtain the username for the given user. If `None`, the upstream issuer URL will be concatenated with the 'sub' claim to generate the username to be used with Kubernetes.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username_claim: Option<String>,
-    /// The claim from the upstream identity provider ID token or user info endpoint to inspect to obtain the groups for the given user. This attribute was added in vSphere API 8.0.0.1. If None, no groups will be used from the upstream identity provider.
+    /// The claim from the upstream identity provider ID token or user info endpoint to inspect to obtain the groups for the given user. If `None`, no groups will be used from the upstream identity provider.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups_claim: Option<String>,
-    /// The clientID is the OAuth 2.0 client ID registered in the upstream identity provider and used by the Supervisor. This attribute was added in vSphere API 8.0.0.1.
+    /// The clientID is the OAuth 2.0 client ID registered in the upstream identity provider and used by the Supervisor.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(rename = "client_ID", default = "Info::__missing_client_id")]
     pub client_id: String,
-    /// The certificate authority data holds the trusted roots to be used to establish HTTPS connections with the identity provider. This attribute was added in vSphere API 8.0.0.1. If None, HTTPS connections with the upstream identity provider will rely on a default set of system trusted roots.
+    /// The certificate authority data holds the trusted roots to be used to establish HTTPS connections with the identity provider. If `None`, HTTPS connections with the upstream identity provider will rely on a default set of system trusted roots.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_authority_data: Option<String>,
-    /// Additional scopes to be requested in tokens issued by this identity provider. The 'openid' scope will always be requested. This attribute was added in vSphere API 8.0.0.1. If None, no additional scopes will be requested.
+    /// Additional scopes to be requested in tokens issued by this identity provider. The 'openid' scope will always be requested. If `None`, no additional scopes will be requested.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_scopes: Option<Vec<String>>,
-    /// Any additional parameters to be sent to the upstream identity provider during the authorize request in the OAuth2 authorization code flow. One use case is to pass in a default tenant ID if you have a multi-tenant identity provider. For instance, with VMware's Cloud Services Platform, if your organization ID is 'long-form-org-id', the 'orgLink' parameter can be set to "/csp/gateway/am/api/orgs/long-form-org-id" to allow users logging in to leverage that organization. This attribute was added in vSphere API 8.0.0.1. If None, no additional parameters will be sent to the upstream identity provider.
+    /// Any additional parameters to be sent to the upstream identity provider during the authorize request in the OAuth2 authorization code flow. One use case is to pass in a default tenant ID if you have a multi-tenant identity provider. For instance, with VMware's Cloud Services Platform, if your organization ID is 'long-form-org-id', the 'orgLink' parameter can be set to "/csp/gateway/am/api/orgs/long-form-org-id" to allow users logging in to leverage that organization. If `None`, no additional parameters will be sent to the upstream identity provider.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_authorize_parameters: Option<
         vsphere_vapi_runtime::types::VapiMap<String, String>,
     >,
-    /// Name of the 'JWTAuthenticator' Supervisor object created when `com.vmware.vcenter.namespace_management.supervisors.identity.providers.info.allow_credentials_exchange` is set to `true`. This attribute was added in vSphere API 9.0.0.0. if None, no 'JWTAuthenticator' object created on the Supervisor.
+    /// Name of the 'JWTAuthenticator' Supervisor object created when [`Info::allow_credentials_exchange`](crate::vcenter::namespace_management::supervisors::identity::providers::Info::allow_credentials_exchange) is set to `true`. if `None`, no 'JWTAuthenticator' object created on the Supervisor.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         rename = "credentials_exchange_JWT_authenticator",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub credentials_exchange_jwt_authenticator: Option<String>,
-    /// If `true` client can exchange an identity provider issued ID token for an mTLS client certificate key pair by using the Supervisor 'TokenCredentialRequest' API. This attribute was added in vSphere API 9.0.0.0. Defaults to `false` if None.
+    /// If `true` client can exchange an identity provider issued ID token for an mTLS client certificate key pair by using the Supervisor 'TokenCredentialRequest' API. Defaults to `false` if `None`.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_credentials_exchange: Option<bool>,
-    /// The prefix applied to the usernames and group names originating from the upstream identity provider to disambiguate the identities originating from various identity providers configured. The system automatically appends a colon (:) to the specified prefix. This prefix must be unique within a Supervisor. This attribute was added in vSphere API 9.1.0.0. If None, usernames and group names from the upstream identity provider will be used without a prefix.
+    /// The prefix applied to the usernames and group names originating from the upstream identity provider to disambiguate the identities originating from various identity providers configured. The system automatically appends a colon (:) to the specified prefix. This prefix must be unique within a Supervisor. If `None`, usernames and group names from the upstream identity provider will be used without a prefix.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// A list of claims from the upstream identity provider's ID token to propagate to the Kubernetes UserInfo (<https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.30/#userinfo-v1-authentication-k8s-io>) object upon successful authentication.
@@ -156,18 +216,22 @@ pub struct Info {
     ///
     /// Each claim name must consist of valid HTTP path characters as defined in RFC3986 (<https://datatracker.ietf.org/doc/html/rfc3986>). If a claim is not present in the ID token, it will not be included in the `UserInfo.Extra` map.
     ///
-    /// This functionality is available only if the `com.vmware.vcenter.namespace_management.supervisors.capabilities.list` method reports that the `supports_supervisor_privileged_labels` capability is enabled for the Supervisor. This attribute was added in vSphere API 9.1.0.0. If None, no extra claims will be propagated to the `UserInfo` object.
+    /// This functionality is available only if the [`Capabilities::list`](crate::vcenter::namespace_management::supervisors::Capabilities::list) method reports that the `supports_supervisor_privileged_labels` capability is enabled for the Supervisor. If `None`, no extra claims will be propagated to the [`UserInfo`](crate::vstats::UserInfo) object.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_claims: Option<Vec<String>>,
     /// If set to true, enables direct JSON Web Token (JWT) authentication with the Supervisor API server.
     ///
     /// This allows clients, such as `kubectl`, to use ID tokens issued by the upstream identity provider for direct authentication against the Supervisor API server.
     ///
-    /// This functionality is available only if the `com.vmware.vcenter.namespace_management.supervisors.capabilities.list` method reports that the `supports_supervisor_privileged_labels` capability is enabled for the Supervisor. This attribute was added in vSphere API 9.1.0.0. Defaults to false if None.
+    /// This functionality is available only if the [`Capabilities::list`](crate::vcenter::namespace_management::supervisors::Capabilities::list) method reports that the `supports_supervisor_privileged_labels` capability is enabled for the Supervisor. Defaults to false if `None`.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         rename = "enable_kubernetes_JWT_authentication",
         default,
@@ -199,40 +263,65 @@ impl Info {
     }
 }
 
-/// The `Providers.SetSpec` class is used to fully replace the configuration of an upstream identity provider for use with a Supervisor. This class was added in vSphere API 8.0.0.1.
+/// The [`SetSpec`](crate::vcenter::namespace_management::supervisors::identity::providers::SetSpec) structure is used to fully replace the configuration of an upstream identity provider for use with a Supervisor.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.identity.providers.set_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetSpec {
-    /// A name to be used for the given identity provider. This name will be displayed in the vCenter UI. This attribute was added in vSphere API 8.0.0.1.
+    /// A name to be used for the given identity provider. This name will be displayed in the vCenter UI.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "SetSpec::__missing_display_name")]
     pub display_name: String,
-    /// The URL to the identity provider issuing tokens. The OIDC discovery URL will be derived from the issuer URL, according to RFC8414 (<https://datatracker.ietf.org/doc/html/rfc8414>): <https://issuerURL/.well-known/openid-configuration>. This must use HTTPS as the scheme. This attribute was added in vSphere API 8.0.0.1.
+    /// The URL to the identity provider issuing tokens. The OIDC discovery URL will be derived from the issuer URL, according to RFC8414 (<https://datatracker.ietf.org/doc/html/rfc8414>): <https://issuerURL/.well-known/openid-configuration>. This must use HTTPS as the scheme.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(rename = "issuer_URL", default = "SetSpec::__missing_issuer_url")]
     pub issuer_url: String,
-    /// The claim from the upstream identity provider ID token or user info endpoint to inspect to obtain the username for the given user. This attribute was added in vSphere API 8.0.0.1. If None, the upstream issuer URL will be concatenated with the 'sub' claim to generate the username to be used with Kubernetes.
+    /// The claim from the upstream identity provider ID token or user info endpoint to inspect to obtain the username for the given user. If `None`, the upstream issuer URL will be concatenated with the 'sub' claim to generate the username to be used with Kubernetes.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username_claim: Option<String>,
-    /// The claim from the upstream identity provider ID token or user info endpoint to inspect to obtain the groups for the given user. This attribute was added in vSphere API 8.0.0.1. If None, no groups will be used from the upstream identity provider.
+    /// The claim from the upstream identity provider ID token or user info endpoint to inspect to obtain the groups for the given user. If `None`, no groups will be used from the upstream identity provider.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups_claim: Option<String>,
-    /// The clientID is the OAuth 2.0 client ID registered in the upstream identity provider and used by the Supervisor. This attribute was added in vSphere API 8.0.0.1.
+    /// The clientID is the OAuth 2.0 client ID registered in the upstream identity provider and used by the Supervisor.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(rename = "client_ID", default = "SetSpec::__missing_client_id")]
     pub client_id: String,
-    /// The OAuth 2.0 client secret to be used by the Supervisor when authenticating to the upstream identity provider. This attribute was added in vSphere API 8.0.0.1.
+    /// The OAuth 2.0 client secret to be used by the Supervisor when authenticating to the upstream identity provider.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub client_secret: vsphere_vapi_runtime::types::Secret,
-    /// Certificate authority data to be used to establish HTTPS connections with the identity provider. This must be a PEM-encoded value. This attribute was added in vSphere API 8.0.0.1. If None, HTTPS connections with the upstream identity provider will rely on a default set of system trusted roots.
+    /// Certificate authority data to be used to establish HTTPS connections with the identity provider. This must be a PEM-encoded value. If `None`, HTTPS connections with the upstream identity provider will rely on a default set of system trusted roots.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_authority_data: Option<String>,
-    /// Additional scopes to be requested in tokens issued by this identity provider. This attribute was added in vSphere API 8.0.0.1. If None, no additional scopes will be requested.
+    /// Additional scopes to be requested in tokens issued by this identity provider. If `None`, no additional scopes will be requested.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_scopes: Option<Vec<String>>,
-    /// Any additional parameters to be sent to the upstream identity provider during the authorize request in the OAuth2 authorization code flow. One use case is to pass in a default tenant ID if you have a multi-tenant identity provider. For instance, with VMware's Cloud Services Platform, if your organization ID is 'long-form-org-id', the 'orgLink' parameter can be set to "/csp/gateway/am/api/orgs/long-form-org-id" to allow users logging in to leverage that organization. This attribute was added in vSphere API 8.0.0.1. If None, no additional parameters will be sent to the upstream identity provider.
+    /// Any additional parameters to be sent to the upstream identity provider during the authorize request in the OAuth2 authorization code flow. One use case is to pass in a default tenant ID if you have a multi-tenant identity provider. For instance, with VMware's Cloud Services Platform, if your organization ID is 'long-form-org-id', the 'orgLink' parameter can be set to "/csp/gateway/am/api/orgs/long-form-org-id" to allow users logging in to leverage that organization. If `None`, no additional parameters will be sent to the upstream identity provider.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_authorize_parameters: Option<
         vsphere_vapi_runtime::types::VapiMap<String, String>,
     >,
-    /// Enables a client to exchange an identity provider issued ID token for an mTLS client certificate key pair using the Supervisor 'TokenCredentialRequest' API. Note: Supervisor only supports public OAuth 2.0 clients, which do not require client secrets. This attribute was added in vSphere API 9.0.0.0. Defaults to `false` if None.
+    /// Enables a client to exchange an identity provider issued ID token for an mTLS client certificate key pair using the Supervisor 'TokenCredentialRequest' API. Note: Supervisor only supports public OAuth 2.0 clients, which do not require client secrets. Defaults to `false` if `None`.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_credentials_exchange: Option<bool>,
     /// A list of claims from the upstream identity provider's ID token to propagate to the Kubernetes UserInfo (<https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.30/#userinfo-v1-authentication-k8s-io>) object upon successful authentication.
@@ -241,18 +330,22 @@ pub struct SetSpec {
     ///
     /// Each claim name must consist of valid HTTP path characters as defined in RFC3986 (<https://datatracker.ietf.org/doc/html/rfc3986>). If a claim is not present in the ID token, it will not be included in the `UserInfo.Extra` map.
     ///
-    /// This functionality is available only if the `com.vmware.vcenter.namespace_management.supervisors.capabilities.list` method reports that the `supports_supervisor_privileged_labels` capability is enabled for the Supervisor. This attribute was added in vSphere API 9.1.0.0. If None, no extra claims will be propagated to the `UserInfo` object.
+    /// This functionality is available only if the [`Capabilities::list`](crate::vcenter::namespace_management::supervisors::Capabilities::list) method reports that the `supports_supervisor_privileged_labels` capability is enabled for the Supervisor. If `None`, no extra claims will be propagated to the [`UserInfo`](crate::vstats::UserInfo) object.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_claims: Option<Vec<String>>,
     /// If set to true, enables direct JSON Web Token (JWT) authentication with the Supervisor API server.
     ///
     /// This allows clients, such as `kubectl`, to use ID tokens issued by the identity provider for direct authentication against the Supervisor API server.
     ///
-    /// This functionality is available only if the `com.vmware.vcenter.namespace_management.supervisors.capabilities.list` method reports that the `supports_supervisor_privileged_labels` capability is enabled for the Supervisor. This attribute was added in vSphere API 9.1.0.0. Defaults to false if None.
+    /// This functionality is available only if the [`Capabilities::list`](crate::vcenter::namespace_management::supervisors::Capabilities::list) method reports that the `supports_supervisor_privileged_labels` capability is enabled for the Supervisor. Defaults to false if `None`.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         rename = "enable_kubernetes_JWT_authentication",
         default,
@@ -284,14 +377,23 @@ impl SetSpec {
     }
 }
 
-/// The `Providers.Summary` class provides an overview of an identity provider configured for the given Supervisor. This class was added in vSphere API 8.0.0.1.
+/// The [`Summary`](crate::vcenter::namespace_management::supervisors::identity::providers::Summary) structure provides an overview of an identity provider configured for the given Supervisor.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.identity.providers.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// The immutable identifier of an identity provider generated when an identity provider is registered for a Supervisor. This attribute was added in vSphere API 8.0.0.1.
+    /// The immutable identifier of an identity provider generated when an identity provider is registered for a Supervisor.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.identity.Provider` resource.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub provider: crate::ids::IdentityProviderId,
-    /// A name to be used for the given identity provider. This name will be displayed in the vCenter UI. This attribute was added in vSphere API 8.0.0.1.
+    /// A name to be used for the given identity provider. This name will be displayed in the vCenter UI.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "Summary::__missing_display_name")]
     pub display_name: String,
 }
@@ -305,50 +407,81 @@ impl Summary {
     }
 }
 
-/// The `Providers.UpdateSpec` class contains the specification required to update the configuration of an identity provider used with a Supervisor. This class was added in vSphere API 8.0.0.1.
+/// The [`UpdateSpec`](crate::vcenter::namespace_management::supervisors::identity::providers::UpdateSpec) structure contains the specification required to update the configuration of an identity provider used with a Supervisor.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.identity.providers.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// A name to be used for the given identity provider. This name will be displayed in the vCenter UI. This attribute was added in vSphere API 8.0.0.1. if None, the name will remained unchanged.
+    /// A name to be used for the given identity provider. This name will be displayed in the vCenter UI. if `None`, the name will remained unchanged.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// The URL to the identity provider issuing tokens. The OIDC discovery URL will be derived from the issuer URL, according to RFC8414 (<https://datatracker.ietf.org/doc/html/rfc8414>): <https://issuerURL/.well-known/openid-configuration>. This must use HTTPS as the scheme. This attribute was added in vSphere API 8.0.0.1. If None, the issuer URL will not be updated.
+    /// The URL to the identity provider issuing tokens. The OIDC discovery URL will be derived from the issuer URL, according to RFC8414 (<https://datatracker.ietf.org/doc/html/rfc8414>): <https://issuerURL/.well-known/openid-configuration>. This must use HTTPS as the scheme. If `None`, the issuer URL will not be updated.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(rename = "issuer_URL", default, skip_serializing_if = "Option::is_none")]
     pub issuer_url: Option<String>,
-    /// The claim from the upstream identity provider ID token or user info endpoint to inspect to obtain the username for the given user. This attribute was added in vSphere API 8.0.0.1. If None, the username claim will not be updated.
+    /// The claim from the upstream identity provider ID token or user info endpoint to inspect to obtain the username for the given user. If `None`, the username claim will not be updated.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username_claim: Option<String>,
-    /// This represents the intent of the change to `com.vmware.vcenter.namespace_management.supervisors.identity.providers.update_spec.username_claim`. If this field is set to `true`, the existing 'usernameClaim' value will be removed. If this field is set to `false`, the existing username claim will be changed to the value specified in `com.vmware.vcenter.namespace_management.supervisors.identity.providers.update_spec.username_claim`, if any. This attribute was added in vSphere API 8.0.0.1. If None, the existing 'usernameClaim' value will be changed to the value specified in `com.vmware.vcenter.namespace_management.supervisors.identity.providers.update_spec.username_claim`, if any.
+    /// This represents the intent of the change to [`UpdateSpec::username_claim`](crate::vcenter::namespace_management::supervisors::identity::providers::UpdateSpec::username_claim). If this field is set to `true`, the existing 'usernameClaim' value will be removed. If this field is set to `false`, the existing username claim will be changed to the value specified in [`UpdateSpec::username_claim`](crate::vcenter::namespace_management::supervisors::identity::providers::UpdateSpec::username_claim), if any. If `None`, the existing 'usernameClaim' value will be changed to the value specified in [`UpdateSpec::username_claim`](crate::vcenter::namespace_management::supervisors::identity::providers::UpdateSpec::username_claim), if any.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unset_username_claim: Option<bool>,
-    /// The claim from the upstream identity provider ID token or user info endpoint to inspect to obtain the groups for the given user. This attribute was added in vSphere API 8.0.0.1. If None, the groups claim will not be updated.
+    /// The claim from the upstream identity provider ID token or user info endpoint to inspect to obtain the groups for the given user. If `None`, the groups claim will not be updated.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups_claim: Option<String>,
-    /// This represents the intent of the change to `com.vmware.vcenter.namespace_management.supervisors.identity.providers.update_spec.groups_claim`. If this field is set to `true`, the existing 'groupsClaim' value will be removed. If this field is set to `false`, the existing groups claim will be changed to the value specified in `com.vmware.vcenter.namespace_management.supervisors.identity.providers.update_spec.groups_claim`, if any. This attribute was added in vSphere API 8.0.0.1. If None, the existing 'groupsClaim' value will be changed to the value specified in `com.vmware.vcenter.namespace_management.supervisors.identity.providers.update_spec.groups_claim`, if any.
+    /// This represents the intent of the change to [`UpdateSpec::groups_claim`](crate::vcenter::namespace_management::supervisors::identity::providers::UpdateSpec::groups_claim). If this field is set to `true`, the existing 'groupsClaim' value will be removed. If this field is set to `false`, the existing groups claim will be changed to the value specified in [`UpdateSpec::groups_claim`](crate::vcenter::namespace_management::supervisors::identity::providers::UpdateSpec::groups_claim), if any. If `None`, the existing 'groupsClaim' value will be changed to the value specified in [`UpdateSpec::groups_claim`](crate::vcenter::namespace_management::supervisors::identity::providers::UpdateSpec::groups_claim), if any.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unset_groups_claim: Option<bool>,
-    /// The clientID is the OAuth 2.0 client ID registered in the upstream identity provider and used by the Supervisor. This attribute was added in vSphere API 8.0.0.1. If None, the client ID will not be updated.
+    /// The clientID is the OAuth 2.0 client ID registered in the upstream identity provider and used by the Supervisor. If `None`, the client ID will not be updated.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(rename = "client_ID", default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    /// The OAuth 2.0 client secret to be used by the Supervisor when authenticating to the upstream identity provider. This attribute was added in vSphere API 8.0.0.1. If None, the client secret will not be updated.
+    /// The OAuth 2.0 client secret to be used by the Supervisor when authenticating to the upstream identity provider. If `None`, the client secret will not be updated.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<vsphere_vapi_runtime::types::Secret>,
-    /// Certificate authority data to be used to establish HTTPS connections with the identity provider. This must be a PEM-encoded value. This attribute was added in vSphere API 8.0.0.1. If None, the certificate authority data will not be updated.
+    /// Certificate authority data to be used to establish HTTPS connections with the identity provider. This must be a PEM-encoded value. If `None`, the certificate authority data will not be updated.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_authority_data: Option<String>,
-    /// This represents the intent of the change to `com.vmware.vcenter.namespace_management.supervisors.identity.providers.update_spec.certificate_authority_data`. If this field is set to `true`, the existing 'certificateAuthorityData' value will be removed. If this field is set to `false`, the existing certificate authority data will be changed to the value specified in `com.vmware.vcenter.namespace_management.supervisors.identity.providers.update_spec.certificate_authority_data`, if any. This attribute was added in vSphere API 8.0.0.1. If None, the existing 'certificateAuthorityData' value will be changed to the value specified in `com.vmware.vcenter.namespace_management.supervisors.identity.providers.update_spec.certificate_authority_data`, if any.
+    /// This represents the intent of the change to [`UpdateSpec::certificate_authority_data`](crate::vcenter::namespace_management::supervisors::identity::providers::UpdateSpec::certificate_authority_data). If this field is set to `true`, the existing 'certificateAuthorityData' value will be removed. If this field is set to `false`, the existing certificate authority data will be changed to the value specified in [`UpdateSpec::certificate_authority_data`](crate::vcenter::namespace_management::supervisors::identity::providers::UpdateSpec::certificate_authority_data), if any. If `None`, the existing 'certificateAuthorityData' value will be changed to the value specified in [`UpdateSpec::certificate_authority_data`](crate::vcenter::namespace_management::supervisors::identity::providers::UpdateSpec::certificate_authority_data), if any.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unset_certificate_authority_data: Option<bool>,
-    /// Additional scopes to be requested in tokens issued by this identity provider. This attribute was added in vSphere API 8.0.0.1. If None, the additional scopes will not be updated.
+    /// Additional scopes to be requested in tokens issued by this identity provider. If `None`, the additional scopes will not be updated.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_scopes: Option<Vec<String>>,
-    /// Any additional parameters to be sent to the upstream identity provider during the authorize request in the OAuth2 authorization code flow. One use case is to pass in a default tenant ID if you have a multi-tenant identity provider. For instance, with VMware's Cloud Services Platform, if your organization ID is 'long-form-org-id', the 'orgLink' parameter can be set to "/csp/gateway/am/api/orgs/long-form-org-id" to allow users logging in to leverage that organization. This attribute was added in vSphere API 8.0.0.1. If None, the additional parameters will not be updated.
+    /// Any additional parameters to be sent to the upstream identity provider during the authorize request in the OAuth2 authorization code flow. One use case is to pass in a default tenant ID if you have a multi-tenant identity provider. For instance, with VMware's Cloud Services Platform, if your organization ID is 'long-form-org-id', the 'orgLink' parameter can be set to "/csp/gateway/am/api/orgs/long-form-org-id" to allow users logging in to leverage that organization. If `None`, the additional parameters will not be updated.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_authorize_parameters: Option<
         vsphere_vapi_runtime::types::VapiMap<String, String>,
     >,
-    /// Enables a client to exchange an identity provider issued ID token for an mTLS client certificate key pair using the Supervisor 'TokenCredentialRequest' API. Note: Supervisor only supports public OAuth 2.0 clients, which do not require client secrets. This attribute was added in vSphere API 9.0.0.0. Defaults to `false` if None.
+    /// Enables a client to exchange an identity provider issued ID token for an mTLS client certificate key pair using the Supervisor 'TokenCredentialRequest' API. Note: Supervisor only supports public OAuth 2.0 clients, which do not require client secrets. Defaults to `false` if `None`.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_credentials_exchange: Option<bool>,
     /// A list of additional claims from the upstream identity provider's ID token to propagate to the Kubernetes UserInfo (<https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.30/#userinfo-v1-authentication-k8s-io>) object upon successful authentication.
@@ -357,25 +490,31 @@ pub struct UpdateSpec {
     ///
     /// Each claim name must consist of valid HTTP path characters as defined in RFC3986 (<https://datatracker.ietf.org/doc/html/rfc3986>). If a claim is not present in the ID token, it will not be included in the `UserInfo.Extra` map.
     ///
-    /// This functionality is available only if the `com.vmware.vcenter.namespace_management.supervisors.capabilities.list` method reports that the `supports_supervisor_privileged_labels` capability is enabled for the Supervisor. This attribute was added in vSphere API 9.1.0.0. If None, no extra claims will be added.
+    /// This functionality is available only if the [`Capabilities::list`](crate::vcenter::namespace_management::supervisors::Capabilities::list) method reports that the `supports_supervisor_privileged_labels` capability is enabled for the Supervisor. If `None`, no extra claims will be added.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_claims_to_add: Option<Vec<String>>,
     /// A list of claims from the upstream identity provider's ID token to not propagate to the Kubernetes UserInfo (<https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.30/#userinfo-v1-authentication-k8s-io>) object upon successful authentication.
     ///
-    /// This functionality is available only if the `com.vmware.vcenter.namespace_management.supervisors.capabilities.list` method reports that the `supports_supervisor_privileged_labels` capability is enabled for the Supervisor. This attribute was added in vSphere API 9.1.0.0. If None, no extra claims will be removed.
+    /// This functionality is available only if the [`Capabilities::list`](crate::vcenter::namespace_management::supervisors::Capabilities::list) method reports that the `supports_supervisor_privileged_labels` capability is enabled for the Supervisor. If `None`, no extra claims will be removed.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_claims_to_remove: Option<Vec<String>>,
     /// If set to true, enables direct JSON Web Token (JWT) authentication with the Supervisor API server.
     ///
     /// This allows clients, such as `kubectl`, to use ID tokens issued by the identity provider for direct authentication against the Supervisor API server.
     ///
-    /// This functionality is available only if the `com.vmware.vcenter.namespace_management.supervisors.capabilities.list` method reports that the `supports_supervisor_privileged_labels` capability is enabled for the Supervisor. This attribute was added in vSphere API 9.1.0.0. If None, this setting will not be updated.
+    /// This functionality is available only if the [`Capabilities::list`](crate::vcenter::namespace_management::supervisors::Capabilities::list) method reports that the `supports_supervisor_privileged_labels` capability is enabled for the Supervisor. If `None`, this setting will not be updated.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         rename = "enable_kubernetes_JWT_authentication",
         default,

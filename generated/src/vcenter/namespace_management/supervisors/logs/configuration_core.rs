@@ -5,9 +5,16 @@
 //! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `ConfigurationCore.UnitType` class defines the possible unit types for the Supervisor. A unit in the Supervisor represents the Supervisor itself or its different types of workloads deployments, for e.g. a vSphere Pod. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`UnitType`](crate::vcenter::namespace_management::supervisors::logs::configuration_core::UnitType) enumeration defines the possible unit types for the Supervisor. A unit in the Supervisor represents the Supervisor itself or its different types of workloads deployments, for e.g. a vSphere Pod.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.supervisors.logs.configuration_core.unit_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum UnitType {
         /// The Supervisor unit
         Supervisor = "SUPERVISOR",

@@ -5,9 +5,16 @@
 //! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `ConfigurationSummary.Status` class defines the possible status of configuration applied to the logging agent in the Supervisor. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`Status`](crate::vcenter::namespace_management::supervisors::logs::configuration_summary::Status) enumeration defines the possible status of configuration applied to the logging agent in the Supervisor.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.supervisors.logs.configuration_summary.status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// The RECEIVED status represents the configuration is received and being applied
         Received = "RECEIVED",

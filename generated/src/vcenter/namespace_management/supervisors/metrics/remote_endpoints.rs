@@ -8,37 +8,58 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `RemoteEndpoints.CreateSpec` class is used to configure a new remote endpoint with the Supervisor. This class was added in vSphere API 9.0.0.0.
+/// The [`CreateSpec`](crate::vcenter::namespace_management::supervisors::metrics::remote_endpoints::CreateSpec) structure is used to configure a new remote endpoint with the Supervisor.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.metrics.remote_endpoints.create_spec`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
-    /// A display name to be used for the given remote endpoint. This attribute was added in vSphere API 9.0.0.0.
+    /// A display name to be used for the given remote endpoint.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub name: String,
-    /// The frequency, in seconds, at which the Supervisor sends metrics to the remote endpoint. This attribute was added in vSphere API 9.0.0.0. If None, the frequency, will default to 60 seconds.
+    /// The frequency, in seconds, at which the Supervisor sends metrics to the remote endpoint. If `None`, the frequency, will default to 60 seconds.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub interval: Option<i64>,
-    /// Describes the type of remote endpoint. This attribute was added in vSphere API 9.0.0.0.
+    /// Describes the type of remote endpoint.
     ///
     /// The variant carries the fields of its case (see [`CreateSpecRemoteEndpointType`]).
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub remote_endpoint_type: CreateSpecRemoteEndpointType,
 }
 
-/// The `remote_endpoint_type` tag of [`CreateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `remote_endpoint_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecRemoteEndpointType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `remote_endpoint_type` tag of [`CreateSpec`] together with the fields of its
+/// case: each variant carries exactly the fields the metamodel lists for that tag
+/// value. Tag values this crate does not know arrive as
+/// `CreateSpecRemoteEndpointType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateSpecRemoteEndpointType {
     /// Indicates HTTP/HTTPS based remote endpoint.
     Http {
-        /// Defines the HTTP or HTTPS remote endpoint configuration for Supervisor to send metrics. This attribute was added in vSphere API 9.0.0.0.
+        /// Defines the HTTP or HTTPS remote endpoint configuration for Supervisor to send metrics.
+        ///
+        /// Since vSphere API 9.0.0.0.
         http_remote_endpoint: Option<
             crate::vcenter::namespace_management::supervisors::metrics::HttpRemoteEndpointCreateSpec,
         >,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl CreateSpecRemoteEndpointType {
@@ -182,37 +203,57 @@ impl<'de> serde::Deserialize<'de> for CreateSpec {
     }
 }
 
-/// The `RemoteEndpoints.Info` class details about the parameters used for configuring the Supervisor to send metrics to a remote endpoint. This class was added in vSphere API 9.0.0.0.
+/// The [`Info`](crate::vcenter::namespace_management::supervisors::metrics::remote_endpoints::Info) structure details about the parameters used for configuring the Supervisor to send metrics to a remote endpoint.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.metrics.remote_endpoints.info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Info {
-    /// A display name to be used for the given remote endpoint. This attribute was added in vSphere API 9.0.0.0.
+    /// A display name to be used for the given remote endpoint.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub name: String,
-    /// The frequency, in seconds, at which the Supervisor sends metrics to the remote endpoint. This attribute was added in vSphere API 9.0.0.0.
+    /// The frequency, in seconds, at which the Supervisor sends metrics to the remote endpoint.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub interval: i64,
-    /// Describes the type of remote endpoint. This attribute was added in vSphere API 9.0.0.0.
+    /// Describes the type of remote endpoint.
     ///
     /// The variant carries the fields of its case (see [`InfoRemoteEndpointType`]).
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub remote_endpoint_type: InfoRemoteEndpointType,
 }
 
-/// The `remote_endpoint_type` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `remote_endpoint_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoRemoteEndpointType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `remote_endpoint_type` tag of [`Info`] together with the fields of its case:
+/// each variant carries exactly the fields the metamodel lists for that tag value.
+/// Tag values this crate does not know arrive as `InfoRemoteEndpointType::Unknown`
+/// ([unknown values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum InfoRemoteEndpointType {
     /// Indicates HTTP/HTTPS based remote endpoint.
     Http {
-        /// Defines the HTTP or HTTPS remote endpoint configuration for Supervisor to send metrics. This attribute was added in vSphere API 9.0.0.0.
+        /// Defines the HTTP or HTTPS remote endpoint configuration for Supervisor to send metrics.
+        ///
+        /// Since vSphere API 9.0.0.0.
         http_remote_endpoint: Option<
             crate::vcenter::namespace_management::supervisors::metrics::HttpRemoteEndpointInfo,
         >,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoRemoteEndpointType {
@@ -358,12 +399,19 @@ impl<'de> serde::Deserialize<'de> for Info {
     }
 }
 
-/// The `RemoteEndpoints.ListResult` class represents the result of a `com.vmware.vcenter.namespace_management.supervisors.metrics.remote_endpoints.list` method. This class was added in vSphere API 9.0.0.0.
+/// The [`ListResult`](crate::vcenter::namespace_management::supervisors::metrics::remote_endpoints::ListResult) structure represents the result of a [`RemoteEndpoints::list`](crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpoints::list) method.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.metrics.remote_endpoints.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// List of {#link Summary}. This attribute was added in vSphere API 9.0.0.0.
+    /// List of [`Summary`](crate::vcenter::namespace_management::supervisors::metrics::remote_endpoints::Summary).
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "ListResult::__missing_remote_endpoints",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -380,37 +428,57 @@ impl ListResult {
     }
 }
 
-/// The `RemoteEndpoints.SetSpec` class contains the specification required to fully replace the configuration of a remote endpoint configured with the Supervisor. This class was added in vSphere API 9.0.0.0.
+/// The [`SetSpec`](crate::vcenter::namespace_management::supervisors::metrics::remote_endpoints::SetSpec) structure contains the specification required to fully replace the configuration of a remote endpoint configured with the Supervisor.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.metrics.remote_endpoints.set_spec`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SetSpec {
-    /// A display name to be used for the given remote endpoint. This attribute was added in vSphere API 9.0.0.0.
+    /// A display name to be used for the given remote endpoint.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub name: String,
-    /// The frequency, in seconds, at which the Supervisor sends metrics to the remote endpoint. This attribute was added in vSphere API 9.0.0.0. If None, the frequency, will default to 60 seconds.
+    /// The frequency, in seconds, at which the Supervisor sends metrics to the remote endpoint. If `None`, the frequency, will default to 60 seconds.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub interval: Option<i64>,
-    /// Describes the type of remote endpoint. This attribute was added in vSphere API 9.0.0.0.
+    /// Describes the type of remote endpoint.
     ///
     /// The variant carries the fields of its case (see [`SetSpecRemoteEndpointType`]).
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub remote_endpoint_type: SetSpecRemoteEndpointType,
 }
 
-/// The `remote_endpoint_type` tag of [`SetSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `remote_endpoint_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SetSpecRemoteEndpointType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `remote_endpoint_type` tag of [`SetSpec`] together with the fields of its
+/// case: each variant carries exactly the fields the metamodel lists for that tag
+/// value. Tag values this crate does not know arrive as
+/// `SetSpecRemoteEndpointType::Unknown` ([unknown values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum SetSpecRemoteEndpointType {
     /// Indicates HTTP/HTTPS based remote endpoint.
     Http {
-        /// Defines the HTTP or HTTPS remote endpoint configuration for Supervisor to send metrics. This attribute was added in vSphere API 9.0.0.0.
+        /// Defines the HTTP or HTTPS remote endpoint configuration for Supervisor to send metrics.
+        ///
+        /// Since vSphere API 9.0.0.0.
         http_remote_endpoint: Option<
             crate::vcenter::namespace_management::supervisors::metrics::HttpRemoteEndpointSetSpec,
         >,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl SetSpecRemoteEndpointType {
@@ -554,19 +622,30 @@ impl<'de> serde::Deserialize<'de> for SetSpec {
     }
 }
 
-/// The `RemoteEndpoints.Summary` class provides an overview of the remote endpoint configured for a Supervisor. This class was added in vSphere API 9.0.0.0.
+/// The [`Summary`](crate::vcenter::namespace_management::supervisors::metrics::remote_endpoints::Summary) structure provides an overview of the remote endpoint configured for a Supervisor.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.metrics.remote_endpoints.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// The immutable identifier of a remote endpoint generated when a remote endpoint is registered with a Supervisor. This attribute was added in vSphere API 9.0.0.0.
+    /// The immutable identifier of a remote endpoint generated when a remote endpoint is registered with a Supervisor.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.metrics.RemoteEndpoint` resource.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub remote_endpoint: crate::ids::RemoteEndpointId,
-    /// A display name to be used for the given remote endpoint. This attribute was added in vSphere API 9.0.0.0.
+    /// A display name to be used for the given remote endpoint.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Summary::__missing_name")]
     pub name: String,
-    /// Describes the type of remote endpoint. This attribute was added in vSphere API 9.0.0.0.
+    /// Describes the type of remote endpoint.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub remote_endpoint_type: crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpointType,
 }
 
@@ -579,37 +658,58 @@ impl Summary {
     }
 }
 
-/// The `RemoteEndpoints.UpdateSpec` class contains the specification required to update the configuration of a remote endpoint configured with the Supervisor. This class was added in vSphere API 9.0.0.0.
+/// The [`UpdateSpec`](crate::vcenter::namespace_management::supervisors::metrics::remote_endpoints::UpdateSpec) structure contains the specification required to update the configuration of a remote endpoint configured with the Supervisor.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.metrics.remote_endpoints.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
-    /// A display name to be used for the given remote endpoint. This attribute was added in vSphere API 9.0.0.0. If None, remote endpoint name will not be modified.
+    /// A display name to be used for the given remote endpoint. If `None`, remote endpoint name will not be modified.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub name: Option<String>,
-    /// The frequency, in seconds, at which the Supervisor sends metrics to the remote endpoint. This attribute was added in vSphere API 9.0.0.0. If None, interval will not be modified.
+    /// The frequency, in seconds, at which the Supervisor sends metrics to the remote endpoint. If `None`, interval will not be modified.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub interval: Option<i64>,
-    /// Describes the type of remote endpoint. This attribute was added in vSphere API 9.0.0.0. If None, remote endpoint configuration will not be modified.
+    /// Describes the type of remote endpoint. If `None`, remote endpoint configuration will not be modified.
     ///
     /// The variant carries the fields of its case (see [`UpdateSpecRemoteEndpointType`]).
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub remote_endpoint_type: Option<UpdateSpecRemoteEndpointType>,
 }
 
-/// The `remote_endpoint_type` tag of [`UpdateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `remote_endpoint_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `UpdateSpecRemoteEndpointType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `remote_endpoint_type` tag of [`UpdateSpec`] together with the fields of its
+/// case: each variant carries exactly the fields the metamodel lists for that tag
+/// value. Tag values this crate does not know arrive as
+/// `UpdateSpecRemoteEndpointType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum UpdateSpecRemoteEndpointType {
     /// Indicates HTTP/HTTPS based remote endpoint.
     Http {
-        /// Defines the HTTP or HTTPS remote endpoint configuration for Supervisor to send metrics. This attribute was added in vSphere API 9.0.0.0. If None, remote endpoint configuration will not be modified.
+        /// Defines the HTTP or HTTPS remote endpoint configuration for Supervisor to send metrics. If `None`, remote endpoint configuration will not be modified.
+        ///
+        /// Since vSphere API 9.0.0.0.
         http_remote_endpoint: Option<
             crate::vcenter::namespace_management::supervisors::metrics::HttpRemoteEndpointUpdateSpec,
         >,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl UpdateSpecRemoteEndpointType {

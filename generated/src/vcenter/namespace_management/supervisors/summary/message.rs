@@ -5,9 +5,16 @@
 //! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Summary.Message.Severity` class represents the type of the message. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`Severity`](crate::vcenter::namespace_management::supervisors::summary::message::Severity) enumeration represents the type of the message.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.supervisors.summary.message.severity`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Severity {
         /// Informational message.
         Info = "INFO",

@@ -5,7 +5,14 @@
 //! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `SupervisorServices.Message.MessageSeverity` class represents the severity of the message. This enumeration was added in vSphere API 8.0.3.0.
+    /// The [`MessageSeverity`](crate::vcenter::namespace_management::supervisors::supervisor_services::message::MessageSeverity) enumeration represents the severity of the message.
+    ///
+    /// Since vSphere API 8.0.3.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.supervisors.supervisor_services.message.message_severity`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum MessageSeverity {
         /// Informational message. This may be accompanied by vCenter event.
         Info = "INFO",
@@ -18,9 +25,16 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `SupervisorServices.Message.MessageType` class classifies the kind of validation message produced during service installation or upgrade. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`MessageType`](crate::vcenter::namespace_management::supervisors::supervisor_services::message::MessageType) enumeration classifies the kind of validation message produced during service installation or upgrade.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.supervisors.supervisor_services.message.message_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum MessageType {
         /// Message contains the results of a compatibility check between the service and the Supervisor.
         Compatibility = "COMPATIBILITY",

@@ -5,7 +5,14 @@
 //! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// Status of a precheck result, can be either compatible or incompatible. This enumeration was added in vSphere API 8.0.3.0.
+    /// Status of a precheck result, can be either compatible or incompatible.
+    ///
+    /// Since vSphere API 8.0.3.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.supervisors.supervisor_services.precheck_result.status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// The target version is compatible with the Supervisor.
         Compatible = "COMPATIBLE",

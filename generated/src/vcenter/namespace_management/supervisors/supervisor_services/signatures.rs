@@ -11,45 +11,71 @@
 pub mod image;
 pub mod message;
 
-/// The `Signatures.FilterSpec` class contains attributes used to filter the results when listing Signatures (see `com.vmware.vcenter.namespace_management.supervisors.supervisor_services.signatures.list`). This class was added in vSphere API 9.1.0.0.
+/// The [`FilterSpec`](crate::vcenter::namespace_management::supervisors::supervisor_services::signatures::FilterSpec) structure contains fields used to filter the results when listing Signatures (see [`Signatures::list`](crate::vcenter::namespace_management::supervisors::supervisor_services::Signatures::list)).
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.supervisor_services.signatures.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Identifier of the Supervisor. This attribute was added in vSphere API 9.1.0.0.
+    /// Identifier of the Supervisor.
     ///
-    /// If None, no filtering will be performed by Supervisor.
+    /// If `None`, no filtering will be performed by Supervisor.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supervisor: Option<String>,
-    /// Identifier for the Supervisor Service. This attribute was added in vSphere API 9.1.0.0.
+    /// Identifier for the Supervisor Service.
     ///
-    /// If None, no filtering will be performed by Supervisor Service.
+    /// If `None`, no filtering will be performed by Supervisor Service.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
-    /// Identifier for the Supervisor Service version. This attribute was added in vSphere API 9.1.0.0.
+    /// Identifier for the Supervisor Service version.
     ///
-    /// If None, no filtering will be performed by Supervisor Service version.
+    /// If `None`, no filtering will be performed by Supervisor Service version.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
 
-/// This `Signatures.Image` class contains metadata of an OCI image, including its signature details. This class was added in vSphere API 9.1.0.0.
+/// This [`Image`](crate::vcenter::namespace_management::supervisors::supervisor_services::signatures::Image) structure contains metadata of an OCI image, including its signature details.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.supervisor_services.signatures.image`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Image {
-    /// A reference to an OCI image, including the registry host, repository (URL path) and image name. This attribute was added in vSphere API 9.1.0.0.
+    /// A reference to an OCI image, including the registry host, repository (URL path) and image name.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Image::__missing_url")]
     pub url: String,
-    /// SHA-256 hash of the image content, used to verify its integrity. This attribute was added in vSphere API 9.1.0.0.
+    /// SHA-256 hash of the image content, used to verify its integrity.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Image::__missing_digest")]
     pub digest: String,
-    /// The signature validation status of the image. This attribute was added in vSphere API 9.1.0.0.
+    /// The signature validation status of the image.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub status: image::Status,
-    /// The certificate chain used to verify the signature of the OCI image. The chain is returned in PEM format, starting with the leaf certificate. This attribute was added in vSphere API 9.1.0.0. If None, the image is either unsigned or the signature could not be retrieved.
+    /// The certificate chain used to verify the signature of the OCI image. The chain is returned in PEM format, starting with the leaf certificate. If `None`, the image is either unsigned or the signature could not be retrieved.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_chain: Option<Vec<String>>,
-    /// Timestamp of the most recent signature verification attempt for the image. This attribute was added in vSphere API 9.1.0.0.
+    /// Timestamp of the most recent signature verification attempt for the image.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub last_verified_at: vsphere_vapi_runtime::types::DateTime,
 }
 
@@ -69,25 +95,40 @@ impl Image {
     }
 }
 
-/// The `Signatures.Info` class provides signature verification details for a Supervisor Service version. This class was added in vSphere API 9.1.0.0.
+/// The [`Info`](crate::vcenter::namespace_management::supervisors::supervisor_services::signatures::Info) structure provides signature verification details for a Supervisor Service version.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.supervisor_services.signatures.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The name of the Supervisor managing the Service version. This attribute was added in vSphere API 9.1.0.0.
+    /// The name of the Supervisor managing the Service version.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Info::__missing_supervisor_name")]
     pub supervisor_name: String,
-    /// The overall trust status of the service version. This aggregates the status of all image package bundles referenced by the service version. This attribute was added in vSphere API 9.1.0.0.
+    /// The overall trust status of the service version. This aggregates the status of all image package bundles referenced by the service version.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub status: Status,
-    /// A list of container image artifacts and their corresponding signature verification results associated with the service version. This attribute was added in vSphere API 9.1.0.0.
+    /// A list of container image artifacts and their corresponding signature verification results associated with the service version.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "Info::__missing_images",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub images: Vec<Image>,
-    /// Timestamp of the most recent verification attempt. This attribute was added in vSphere API 9.1.0.0.
+    /// Timestamp of the most recent verification attempt.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub last_verified_at: vsphere_vapi_runtime::types::DateTime,
-    /// A set of messages that provide additional details regarding the signature verification result. Returns an empty list if no messages are available or the Supervisor Service version is signed and trusted. This attribute was added in vSphere API 9.1.0.0.
+    /// A set of messages that provide additional details regarding the signature verification result. Returns an empty list if no messages are available or the Supervisor Service version is signed and trusted.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "Info::__missing_messages",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -132,7 +173,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Specification of filtering criteria used to match Supervisor Services for which signature information should be returned. If None, the operation returns Signatures across all Supervisors that the user has the `System.Read` privilege.
+    /// Specification of filtering criteria used to match Supervisor Services for which signature information should be returned. If `None`, the operation returns Signatures across all Supervisors that the user has the `System.Read` privilege.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
@@ -145,12 +186,19 @@ impl ListRequest {
     }
 }
 
-/// The `Signatures.ListResult` contains signature verification details of a Supervisor Service across multiple Supervisors. This class was added in vSphere API 9.1.0.0.
+/// The [`ListResult`](crate::vcenter::namespace_management::supervisors::supervisor_services::signatures::ListResult) contains signature verification details of a Supervisor Service across multiple Supervisors.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.supervisor_services.signatures.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// A list of signature details for the service version, one entry per Supervisor. Each entry aggregates the status of all image package bundles referenced by the service version on that Supervisor. This attribute was added in vSphere API 9.1.0.0.
+    /// A list of signature details for the service version, one entry per Supervisor. Each entry aggregates the status of all image package bundles referenced by the service version on that Supervisor.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "ListResult::__missing_signatures",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -167,28 +215,44 @@ impl ListResult {
     }
 }
 
-/// The `Signatures.Message` class contains information related to Supervisor Service signature validation. This class was added in vSphere API 9.1.0.0.
+/// The [`Message`](crate::vcenter::namespace_management::supervisors::supervisor_services::signatures::Message) structure contains information related to Supervisor Service signature validation.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.supervisor_services.signatures.message`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Message {
-    /// The severity level of the message. This attribute was added in vSphere API 9.1.0.0.
+    /// The severity level of the message.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub severity: message::Severity,
-    /// Additional details about the message. This attribute was added in vSphere API 9.1.0.0. If None, no additional details are provided.
+    /// Additional details about the message. If `None`, no additional details are provided.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Signatures.Status` class indicates the trust status of a Supervisor Service version. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`Status`](crate::vcenter::namespace_management::supervisors::supervisor_services::signatures::Status) enumeration indicates the trust status of a Supervisor Service version.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.supervisors.supervisor_services.signatures.status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// Service manifest is valid and the signature is trusted:
         ///
-        /// #. The service manifest is valid.
-        /// #. The image has not been altered since signing.
-        /// #. The image was published by Broadcom or a trusted third-party.
+        /// \#. The service manifest is valid.
+        /// \#. The image has not been altered since signing.
+        /// \#. The image was published by Broadcom or a trusted third-party.
         Trusted = "TRUSTED",
         /// Trust status is unavailable, for example if the system cannot access the image registry.
         Unavailable = "UNAVAILABLE",
@@ -202,29 +266,46 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Signatures.Summary` class provides signature verification summary for a Supervisor Service version. This class was added in vSphere API 9.1.0.0.
+/// The [`Summary`](crate::vcenter::namespace_management::supervisors::supervisor_services::signatures::Summary) structure provides signature verification summary for a Supervisor Service version.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.supervisor_services.signatures.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// The identifier of the Supervisor Service. This attribute was added in vSphere API 9.1.0.0.
+    /// The identifier of the Supervisor Service.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.SupervisorService` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub service: crate::ids::SupervisorServiceId,
-    /// The version of the Supervisor Service. This attribute was added in vSphere API 9.1.0.0.
+    /// The version of the Supervisor Service.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor_services.Version` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub version: crate::ids::SupervisorServicesVersionId,
-    /// The identifier of the Supervisor managing the Service version. This attribute was added in vSphere API 9.1.0.0.
+    /// The identifier of the Supervisor managing the Service version.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Supervisor` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub supervisor: crate::ids::SupervisorId,
-    /// The name of the Supervisor managing the Service version. This attribute was added in vSphere API 9.1.0.0.
+    /// The name of the Supervisor managing the Service version.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Summary::__missing_supervisor_name")]
     pub supervisor_name: String,
-    /// The overall trust status of the service version. This aggregates the status of all image package bundles referenced by the service version. This attribute was added in vSphere API 9.1.0.0.
+    /// The overall trust status of the service version. This aggregates the status of all image package bundles referenced by the service version.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub status: Status,
-    /// A list of container image artifacts and their corresponding signature verification results associated with the service version. This attribute was added in vSphere API 9.1.0.0.
+    /// A list of container image artifacts and their corresponding signature verification results associated with the service version.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "Summary::__missing_images",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

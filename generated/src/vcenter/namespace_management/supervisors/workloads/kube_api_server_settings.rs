@@ -8,20 +8,29 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `KubeApiServerSettings.Info` class contains information about the declared settings of the Kubernetes API Server. This class was added in vSphere API 9.1.0.0.
+/// The [`Info`](crate::vcenter::namespace_management::supervisors::workloads::kube_api_server_settings::Info) structure contains information about the declared settings of the Kubernetes API Server.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.workloads.kube_api_server_settings.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// `com.vmware.vcenter.namespace_management.supervisors.workloads.kube_api_server_settings.info.certificate_dns_names` lists additional DNS names to associate with the Kubernetes API Server.
+    /// [`Info::certificate_dns_names`](crate::vcenter::namespace_management::supervisors::workloads::kube_api_server_settings::Info::certificate_dns_names) lists additional DNS names to associate with the Kubernetes API Server.
     ///
-    /// These DNS names are embedded in the TLS certificate presented by the API Server as subject alternative names, which can be used in conjunction with your DNS Server to securely connect a client to the Server. This attribute was added in vSphere API 9.1.0.0.
+    /// These DNS names are embedded in the TLS certificate presented by the API Server as subject alternative names, which can be used in conjunction with your DNS Server to securely connect a client to the Server.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "Info::__missing_certificate_dns_names",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub certificate_dns_names: Vec<String>,
-    /// Information about whether control plane VM Kubernetes API fairness is enabled for the given Supervisor. This attribute was added in vSphere API 9.1.0.0.
+    /// Information about whether control plane VM Kubernetes API fairness is enabled for the given Supervisor.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Info::__missing_namespace_api_fairness_enabled")]
     pub namespace_api_fairness_enabled: bool,
 }
@@ -42,22 +51,33 @@ impl Info {
     }
 }
 
-/// The `KubeApiServerSettings.UpdateSpec` class contains updates to settings declared for the Kubernetes API Server. This class was added in vSphere API 9.1.0.0.
+/// The [`UpdateSpec`](crate::vcenter::namespace_management::supervisors::workloads::kube_api_server_settings::UpdateSpec) structure contains updates to settings declared for the Kubernetes API Server.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.workloads.kube_api_server_settings.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// `com.vmware.vcenter.namespace_management.supervisors.workloads.kube_api_server_settings.update_spec.certificate_dns_names_to_add_list` lists additional DNS names to associate with the Kubernetes API Server.
+    /// [`UpdateSpec::certificate_dns_names_to_add_list`](crate::vcenter::namespace_management::supervisors::workloads::kube_api_server_settings::UpdateSpec::certificate_dns_names_to_add_list) lists additional DNS names to associate with the Kubernetes API Server.
     ///
-    /// These DNS names are embedded in the TLS certificate presented by the API Server as subject alternative names, which can be used in conjunction with your DNS Server to securely connect a client to the Server. This attribute was added in vSphere API 9.1.0.0. If None, no DNS names will be added to the TLS certificate.
+    /// These DNS names are embedded in the TLS certificate presented by the API Server as subject alternative names, which can be used in conjunction with your DNS Server to securely connect a client to the Server. If `None`, no DNS names will be added to the TLS certificate.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_dns_names_to_add_list: Option<Vec<String>>,
-    /// `com.vmware.vcenter.namespace_management.supervisors.workloads.kube_api_server_settings.update_spec.certificate_dns_names_to_remove_list` lists DNS names to dis-associate from the Kubernetes API Server.
+    /// [`UpdateSpec::certificate_dns_names_to_remove_list`](crate::vcenter::namespace_management::supervisors::workloads::kube_api_server_settings::UpdateSpec::certificate_dns_names_to_remove_list) lists DNS names to dis-associate from the Kubernetes API Server.
     ///
-    /// These DNS names are embedded in the TLS certificate presented by the API Server as subject alternative names, which can be used in conjunction with your DNS Server to securely connect a client to the Server. This attribute was added in vSphere API 9.1.0.0. If None, no certificate DNS names will be removed from the TLS certificate.
+    /// These DNS names are embedded in the TLS certificate presented by the API Server as subject alternative names, which can be used in conjunction with your DNS Server to securely connect a client to the Server. If `None`, no certificate DNS names will be removed from the TLS certificate.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_dns_names_to_remove_list: Option<Vec<String>>,
-    /// Update control plane VM Kubernetes API fairness for the given Supervisor. This attribute was added in vSphere API 9.1.0.0. If None, the control plane VM Kubernetes API fairness is unchanged.
+    /// Update control plane VM Kubernetes API fairness for the given Supervisor. If `None`, the control plane VM Kubernetes API fairness is unchanged.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_api_fairness_enabled: Option<bool>,
 }

@@ -8,9 +8,16 @@
 //! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Bindings.ConfigStatus` class describes the status of configuration for the vSphere Zone binding. When status is different than READY, desired configuration for vSphere Zone has not been realized. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`ConfigStatus`](crate::vcenter::namespace_management::supervisors::zones::bindings::ConfigStatus) enumeration describes the status of configuration for the vSphere Zone binding. When status is different than READY, desired configuration for vSphere Zone has not been realized.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.supervisors.zones.bindings.config_status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum ConfigStatus {
         /// New configuration has been detected and is being applied to the vSphere Zone.
         Configuring = "CONFIGURING",
@@ -18,18 +25,25 @@ vsphere_vapi_runtime::vapi_enum! {
         Removing = "REMOVING",
         /// The vSphere Zone configuration has been applied successfully.
         Ready = "READY",
-        /// Failed to apply the configuration to the vSphere Zone, user intervention may be needed. See vSphere Zone `com.vmware.vcenter.namespace_management.supervisors.zones.bindings.info.messages` for more details.
+        /// Failed to apply the configuration to the vSphere Zone, user intervention may be needed. See vSphere Zone [`Info::messages`](crate::vcenter::namespace_management::supervisors::zones::bindings::Info::messages) for more details.
         Error = "ERROR",
         @unknown Unknown
     }
 }
 
-/// The `Bindings.CreateSpec` class contains the input parameters for creating the bindings between the vSphere Zones and a Supervisor. This class was added in vSphere API 9.0.0.0.
+/// The [`CreateSpec`](crate::vcenter::namespace_management::supervisors::zones::bindings::CreateSpec) structure contains the input parameters for creating the bindings between the vSphere Zones and a Supervisor.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.zones.bindings.create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// List of vSphere Zones to bind to the Supervisor. This attribute was added in vSphere API 9.0.0.0.
+    /// List of vSphere Zones to bind to the Supervisor.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "CreateSpec::__missing_specs",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -46,35 +60,54 @@ impl CreateSpec {
     }
 }
 
-/// The `Bindings.Info` class contains the information for a vSphere Zone related to a Supervisor. This class was added in vSphere API 9.0.0.0.
+/// The [`Info`](crate::vcenter::namespace_management::supervisors::zones::bindings::Info) structure contains the information for a vSphere Zone related to a Supervisor.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.zones.bindings.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier of the vSphere Zone. This attribute was added in vSphere API 9.0.0.0.
+    /// Identifier of the vSphere Zone.
     ///
     /// Identifier of a `com.vmware.vcenter.consumption_domains.Zone` resource.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub zone: crate::ids::ZoneId,
-    /// Type of the vSphere Zone. This attribute was added in vSphere API 9.0.0.0.
+    /// Type of the vSphere Zone.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub r#type: Type,
-    /// List of vSphere Namespaces names associated with the vSphere Zone. This attribute was added in vSphere API 9.0.0.0.
+    /// List of vSphere Namespaces names associated with the vSphere Zone.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "Info::__missing_namespaces",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub namespaces: Vec<String>,
-    /// Indicates if vSphere Zone has been marked for removal. This attribute was added in vSphere API 9.0.0.0.
+    /// Indicates if vSphere Zone has been marked for removal.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Info::__missing_marked_for_removal")]
     pub marked_for_removal: bool,
-    /// Indicates vSphere Zone's configuration status. This attribute was added in vSphere API 9.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Indicates vSphere Zone's configuration status. This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ConfigStatus>,
-    /// List of messages populated when the vSphere Zone configuration was not successfully applied. This attribute was added in vSphere API 9.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// List of messages populated when the vSphere Zone configuration was not successfully applied. This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<
         Vec<crate::vcenter::namespace_management::supervisors::conditions::Message>,
     >,
-    /// Desired resource allocations for the vSphere Zone. This attribute was added in vSphere API 9.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Desired resource allocations for the vSphere Zone. This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_allocation: Option<ResourceAllocationInfo>,
 }
@@ -95,12 +128,19 @@ impl Info {
     }
 }
 
-/// The `Bindings.ListResult` class contains the list of vSphere Zones associated with the Supervisor. This class was added in vSphere API 9.0.0.0.
+/// The [`ListResult`](crate::vcenter::namespace_management::supervisors::zones::bindings::ListResult) structure contains the list of vSphere Zones associated with the Supervisor.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.zones.bindings.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// List of vSphere Zones associated with the Supervisor. This attribute was added in vSphere API 9.0.0.0.
+    /// List of vSphere Zones associated with the Supervisor.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "ListResult::__missing_zones",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -117,40 +157,68 @@ impl ListResult {
     }
 }
 
-/// The `Bindings.ResourceAllocationInfo` class contains information about resource allocation on a vSphere Zone associated with the Supervisor. This class was added in vSphere API 9.0.0.0.
+/// The [`ResourceAllocationInfo`](crate::vcenter::namespace_management::supervisors::zones::bindings::ResourceAllocationInfo) structure contains information about resource allocation on a vSphere Zone associated with the Supervisor.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.zones.bindings.resource_allocation_info`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ResourceAllocationInfo {
-    /// Identifier and quantities of Virtual Machines for which reservations are desired. This attribute was added in vSphere API 9.0.0.0. If unset vSphere Zone will have no Virtual Machine Class Instances reserved.
+    /// Identifier and quantities of Virtual Machines for which reservations are desired. If unset vSphere Zone will have no Virtual Machine Class Instances reserved.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_reservations: Option<Vec<VirtualMachineClassAllocationInfo>>,
 }
 
-/// The `Bindings.ResourceAllocationSpec` class contains configuration of resources on a vSphere Zone associated with the Supervisor. This class was added in vSphere API 9.0.0.0.
+/// The [`ResourceAllocationSpec`](crate::vcenter::namespace_management::supervisors::zones::bindings::ResourceAllocationSpec) structure contains configuration of resources on a vSphere Zone associated with the Supervisor.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.zones.bindings.resource_allocation_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ResourceAllocationSpec {
-    /// Identifier and quantities of Virtual Machine Classes for which instances should be reserved. This attribute was added in vSphere API 9.0.0.0. If unset vSphere Zone will have no Virtual Machine Class Instances reserved.
+    /// Identifier and quantities of Virtual Machine Classes for which instances should be reserved. If unset vSphere Zone will have no Virtual Machine Class Instances reserved.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_reservations: Option<Vec<VirtualMachineClassAllocationSpec>>,
 }
 
-/// The `Bindings.SetSpec` class contains parameters for updating the configuration of the specified vSphere Zone bound to the given Supervisor. This class was added in vSphere API 9.0.0.0.
+/// The [`SetSpec`](crate::vcenter::namespace_management::supervisors::zones::bindings::SetSpec) structure contains parameters for updating the configuration of the specified vSphere Zone bound to the given Supervisor.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.zones.bindings.set_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SetSpec {
-    /// Resource allocation to be configured on the vSphere Zone. This attribute was added in vSphere API 9.0.0.0. If None, no resources will be allocated to the Supervisor in this vSphere Zone.
+    /// Resource allocation to be configured on the vSphere Zone. If `None`, no resources will be allocated to the Supervisor in this vSphere Zone.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_allocation: Option<ResourceAllocationSpec>,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Bindings.Type` class represents the type of the vSphere Zone. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`Type`](crate::vcenter::namespace_management::supervisors::zones::bindings::Type) enumeration represents the type of the vSphere Zone.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.supervisors.zones.bindings.type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Type {
         /// The vSphere Zone is a zone which contains control plane components and workloads.
         Management = "MANAGEMENT",
@@ -160,34 +228,52 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Bindings.UpdateSpec` class contains parameters for updating the configuration of the specified vSphere Zone bound to the given Supervisor. This class was added in vSphere API 9.0.0.0.
+/// The [`UpdateSpec`](crate::vcenter::namespace_management::supervisors::zones::bindings::UpdateSpec) structure contains parameters for updating the configuration of the specified vSphere Zone bound to the given Supervisor.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.zones.bindings.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// Resource allocation to be configured on the vSphere Zone. This attribute was added in vSphere API 9.0.0.0. If None, resource allocation will not be changed.
+    /// Resource allocation to be configured on the vSphere Zone. If `None`, resource allocation will not be changed.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_allocation: Option<ResourceAllocationSpec>,
 }
 
-/// The `Bindings.VirtualMachineClassAllocationInfo` class contains information describing desired allocation. This class was added in vSphere API 9.0.0.0.
+/// The [`VirtualMachineClassAllocationInfo`](crate::vcenter::namespace_management::supervisors::zones::bindings::VirtualMachineClassAllocationInfo) structure contains information describing desired allocation.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.zones.bindings.virtual_machine_class_allocation_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VirtualMachineClassAllocationInfo {
-    /// A list of vSphere Cluster identifiers in a vSphere Zone and capacities of the Virtual Machine class in each vSphere Cluster This attribute was added in vSphere API 9.1.0.0.
+    /// A list of vSphere Cluster identifiers in a vSphere Zone and capacities of the Virtual Machine class in each vSphere Cluster.
     ///
     /// If unset the Virtual Machine Class is not allocated to a vSphere Cluster in a vSphere Zone.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_allocation: Option<
         vsphere_vapi_runtime::types::VapiMap<String, VirtualMachineClassCapacityInfo>,
     >,
-    /// Identifier of the Virtual Machine class used for allocation. This attribute was added in vSphere API 9.0.0.0.
+    /// Identifier of the Virtual Machine class used for allocation.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "VirtualMachineClassAllocationInfo::__missing_reserved_vm_class")]
     pub reserved_vm_class: String,
-    /// Number of instances of given Virtual Machine class. This attribute was added in vSphere API 9.0.0.0.
+    /// Number of instances of given Virtual Machine class.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "VirtualMachineClassAllocationInfo::__missing_count")]
     pub count: i64,
 }
@@ -208,15 +294,24 @@ impl VirtualMachineClassAllocationInfo {
     }
 }
 
-/// The `Bindings.VirtualMachineClassAllocationSpec` class describes the definition of an allocation for Virtual Machines of a given class. This class was added in vSphere API 9.0.0.0.
+/// The [`VirtualMachineClassAllocationSpec`](crate::vcenter::namespace_management::supervisors::zones::bindings::VirtualMachineClassAllocationSpec) structure describes the definition of an allocation for Virtual Machines of a given class.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.zones.bindings.virtual_machine_class_allocation_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VirtualMachineClassAllocationSpec {
-    /// Identifier of the Virtual Machine class used for allocation. This attribute was added in vSphere API 9.0.0.0.
+    /// Identifier of the Virtual Machine class used for allocation.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "VirtualMachineClassAllocationSpec::__missing_reserved_vm_class")]
     pub reserved_vm_class: String,
-    /// Number of instances of given Virtual Machine class. This attribute was added in vSphere API 9.0.0.0.
+    /// Number of instances of given Virtual Machine class.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "VirtualMachineClassAllocationSpec::__missing_count")]
     pub count: i64,
 }
@@ -237,15 +332,24 @@ impl VirtualMachineClassAllocationSpec {
     }
 }
 
-/// The `Bindings.VirtualMachineClassCapacityInfo` class specifies the Virtual Machine class capacity information in a vSphere Cluster. This class was added in vSphere API 9.1.0.0.
+/// The [`VirtualMachineClassCapacityInfo`](crate::vcenter::namespace_management::supervisors::zones::bindings::VirtualMachineClassCapacityInfo) structure specifies the Virtual Machine class capacity information in a vSphere Cluster.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.zones.bindings.virtual_machine_class_capacity_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VirtualMachineClassCapacityInfo {
-    /// Total number of instances of this Virtual Machine class reserved for a vSphere Cluster. This attribute was added in vSphere API 9.1.0.0.
+    /// Total number of instances of this Virtual Machine class reserved for a vSphere Cluster.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "VirtualMachineClassCapacityInfo::__missing_reserved")]
     pub reserved: i64,
-    /// Total number of instances of this Virtual Machine class currently used by the workloads in the vSphere Cluster. This attribute was added in vSphere API 9.1.0.0.
+    /// Total number of instances of this Virtual Machine class currently used by the workloads in the vSphere Cluster.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "VirtualMachineClassCapacityInfo::__missing_used")]
     pub used: i64,
 }
@@ -266,19 +370,30 @@ impl VirtualMachineClassCapacityInfo {
     }
 }
 
-/// The `Bindings.ZoneSpec` class contains the input parameters for creating the bindings between the vSphere Zone and a Supervisor. This class was added in vSphere API 9.0.0.0.
+/// The [`ZoneSpec`](crate::vcenter::namespace_management::supervisors::zones::bindings::ZoneSpec) structure contains the input parameters for creating the bindings between the vSphere Zone and a Supervisor.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.zones.bindings.zone_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ZoneSpec {
-    /// Identifiers of the vSphere Zone to bind with the Supervisor. This attribute was added in vSphere API 9.0.0.0.
+    /// Identifiers of the vSphere Zone to bind with the Supervisor.
     ///
     /// Identifier of a `com.vmware.vcenter.consumption_domains.Zone` resource.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub zone: crate::ids::ZoneId,
-    /// Type of the vSphere Zone. This attribute was added in vSphere API 9.0.0.0. If None, the type of the vSphere Zone is default to `com.vmware.vcenter.namespace_management.supervisors.zones.bindings.type.WORKLOAD`.
+    /// Type of the vSphere Zone. If `None`, the type of the vSphere Zone is default to [`Type::Workload`](crate::vcenter::namespace_management::supervisors::zones::bindings::Type::Workload).
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
-    /// Resource allocation to be configured on the vSphere Zone. This attribute was added in vSphere API 9.0.0.0. If None, no resources will be allocated to the Supervisor in this vSphere Zone.
+    /// Resource allocation to be configured on the vSphere Zone. If `None`, no resources will be allocated to the Supervisor in this vSphere Zone.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_allocation: Option<ResourceAllocationSpec>,
 }

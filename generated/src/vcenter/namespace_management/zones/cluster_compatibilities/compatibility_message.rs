@@ -5,9 +5,16 @@
 //! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `ClusterCompatibilities.CompatibilityMessage.MessageSeverity` class represents the severity of the message. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`MessageSeverity`](crate::vcenter::namespace_management::zones::cluster_compatibilities::compatibility_message::MessageSeverity) enumeration represents the severity of the message.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.zones.cluster_compatibilities.compatibility_message.message_severity`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum MessageSeverity {
         /// Warning reason regarding compatibility. Warnings are informational and won't prevent a Cluster Compute Resource from being added to a vSphere Zone.
         Warning = "WARNING",

@@ -9,9 +9,14 @@
 
 pub mod subnet_info;
 
-/// The `Imports.Condition` class represents a condition of the Import. This class was added in vSphere API 9.0.0.0.
+/// The [`Condition`](crate::vcenter::namespaces::mobility::virtualmachines::imports::Condition) structure represents a condition of the Import.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespaces.mobility.virtualmachines.imports.condition`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Condition {
     /// The type of condition. Possible values may include, but not limited to:
@@ -27,18 +32,26 @@ pub struct Condition {
     /// * RollbackCustomResourceCompleted
     /// * RollbackCompleted
     ///
-    /// This attribute was added in vSphere API 9.0.0.0.
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Condition::__missing_type")]
     pub r#type: String,
-    /// The reason for the condition's last transition. This attribute was added in vSphere API 9.0.0.0.
+    /// The reason for the condition's last transition.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Condition::__missing_reason")]
     pub reason: String,
-    /// The status of the condition. This attribute was added in vSphere API 9.0.0.0.
+    /// The status of the condition.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub status: ConditionStatus,
-    /// A human-readable message indicating details about the last transition. This attribute was added in vSphere API 9.0.0.0. This attribute will be None if the message details are not required for taking actions. Some conditions are user actionable in order for the import operation to reach the desired state.
+    /// A human-readable message indicating details about the last transition. This field will be `None` if the message details are not required for taking actions. Some conditions are user actionable in order for the import operation to reach the desired state.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<crate::vapi::standard::LocalizableMessage>,
-    /// Last time the condition transitioned from one status to another. This should be when the underlying condition changed. This attribute was added in vSphere API 9.0.0.0. This attribute will be None if there are no status transitions for the condition.
+    /// Last time the condition transitioned from one status to another. This should be when the underlying condition changed. This field will be `None` if there are no status transitions for the condition.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_transition_time: Option<vsphere_vapi_runtime::types::DateTime>,
 }
@@ -77,9 +90,16 @@ impl Condition {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Imports.ConditionStatus` class describes the status of a condition. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`ConditionStatus`](crate::vcenter::namespaces::mobility::virtualmachines::imports::ConditionStatus) enumeration describes the status of a condition.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespaces.mobility.virtualmachines.imports.condition_status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum ConditionStatus {
         /// The condition is true.
         True = "TRUE",
@@ -91,30 +111,43 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Imports.CreateSpec` class contains the specifications required to create an Import. This class was added in vSphere API 9.0.0.0.
+/// The [`CreateSpec`](crate::vcenter::namespaces::mobility::virtualmachines::imports::CreateSpec) structure contains the specifications required to create an Import.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespaces.mobility.virtualmachines.imports.create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// The VM to be imported. This attribute was added in vSphere API 9.0.0.0.
+    /// The VM to be imported.
     ///
     /// Identifier of a `VirtualMachine` resource.
-    pub vm: crate::ids::VirtualMachineId,
-    /// Storage policy to be used for the importing VM. A storage policy different from the VM's current storage policy might result in the associated storage resources being relocated to a datastore that conforms with the selected storage policy. This attribute was added in vSphere API 9.0.0.0.
     ///
-    /// If None, and the target namespace has only a single storage policy, that storage policy will be used.
+    /// Since vSphere API 9.0.0.0.
+    pub vm: crate::ids::VirtualMachineId,
+    /// Storage policy to be used for the importing VM. A storage policy different from the VM's current storage policy might result in the associated storage resources being relocated to a datastore that conforms with the selected storage policy.
+    ///
+    /// If `None`, and the target namespace has only a single storage policy, that storage policy will be used.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_policy: Option<String>,
     /// Map of network device keys to Subnet information specifying the Subnets to which the VM's network devices should be connected.
     ///
-    /// The key of the map is the device key of the network device on the VM, and the value is the Subnet information. Each device key must be unique within the map; overlapping or duplicate device keys are not allowed. This attribute was added in vSphere API 9.0.0.0.
+    /// The key of the map is the device key of the network device on the VM, and the value is the Subnet information. Each device key must be unique within the map; overlapping or duplicate device keys are not allowed.
     ///
-    /// If None, or any ethernet card is not specified, the default network configuration for the VM's target namespace will be used.
+    /// If `None`, or any ethernet card is not specified, the default network configuration for the VM's target namespace will be used.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_mappings: Option<
         vsphere_vapi_runtime::types::VapiMap<String, SubnetInfo>,
     >,
-    /// Network customization settings for Windows VM. This attribute was added in vSphere API 9.0.0.0. If None, Windows VM will not be able to receive new network identity assigned from the Supervisor workload network. This may result in a loss of network connectivity for VM that requires automated network identity configuration post import, such as systems not using DHCP. This field is not used for non-Windows VM.
+    /// Network customization settings for Windows VM. If `None`, Windows VM will not be able to receive new network identity assigned from the Supervisor workload network. This may result in a loss of network connectivity for VM that requires automated network identity configuration post import, such as systems not using DHCP. This field is not used for non-Windows VM.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_customization: Option<NetworkCustomization>,
 }
@@ -131,21 +164,34 @@ impl CreateSpec {
     }
 }
 
-/// The `Imports.CustomizationSysprepUserData` class contains the personal data pertaining to the owner of the virtual machine. The CustomizationSysprepUserData data object type maps to the UserData key in the sysprep.inf answer file. These values are transferred directly into the sysprep.inf file that VirtualCenter stores on the target virtual disk. This class was added in vSphere API 9.0.0.0.
+/// The [`CustomizationSysprepUserData`](crate::vcenter::namespaces::mobility::virtualmachines::imports::CustomizationSysprepUserData) structure contains the personal data pertaining to the owner of the virtual machine. The CustomizationSysprepUserData data object type maps to the UserData key in the sysprep.inf answer file. These values are transferred directly into the sysprep.inf file that VirtualCenter stores on the target virtual disk.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespaces.mobility.virtualmachines.imports.customization_sysprep_user_data`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CustomizationSysprepUserData {
-    /// The `computerName` attribute is the computer name of the Windows guest. Computer name may contain letters (A-Z), numbers(0-9), and hyphens (-) but no spaces or periods (.). The name may not consist entirely of digits. Computer name is limited to 15 characters in length due to a Windows restriction. This attribute was added in vSphere API 9.0.0.0.
+    /// The `computerName` field is the computer name of the Windows guest. Computer name may contain letters (A-Z), numbers(0-9), and hyphens (-) but no spaces or periods (.). The name may not consist entirely of digits. Computer name is limited to 15 characters in length due to a Windows restriction.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "CustomizationSysprepUserData::__missing_computer_name")]
     pub computer_name: String,
-    /// User's full name. This attribute was added in vSphere API 9.0.0.0.
+    /// User's full name.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "CustomizationSysprepUserData::__missing_full_name")]
     pub full_name: String,
-    /// User's organization. This attribute was added in vSphere API 9.0.0.0.
+    /// User's organization.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "CustomizationSysprepUserData::__missing_org_name")]
     pub org_name: String,
-    /// The `productId` attribute is a valid serial number. Microsoft Sysprep requires that a valid serial number be included in the answer file when mini-setup runs. This serial number is ignored if the original guest operating system was installed using a volume-licensed CD. This attribute was added in vSphere API 9.0.0.0.
+    /// The `productId` field is a valid serial number. Microsoft Sysprep requires that a valid serial number be included in the answer file when mini-setup runs. This serial number is ignored if the original guest operating system was installed using a volume-licensed CD.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub product_id: vsphere_vapi_runtime::types::Secret,
 }
 
@@ -172,44 +218,70 @@ impl CustomizationSysprepUserData {
     }
 }
 
-/// The `Imports.Info` class represents an Import, containing both the spec and status. This class was added in vSphere API 9.0.0.0.
+/// The [`Info`](crate::vcenter::namespaces::mobility::virtualmachines::imports::Info) structure represents an Import, containing both the spec and status.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespaces.mobility.virtualmachines.imports.info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Info {
-    /// Specification of the desired behavior of the operation. This attribute was added in vSphere API 9.0.0.0.
+    /// Specification of the desired behavior of the operation.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub spec: CreateSpec,
-    /// Observed state of the operation. This attribute was added in vSphere API 9.0.0.0.
+    /// Observed state of the operation.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub state: State,
-    /// Description of the operation associated with the task. This attribute was added in vSphere API 6.7.
+    /// Description of the operation associated with the task.
+    ///
+    /// Since vSphere API 6.7.
     pub description: crate::vapi::standard::LocalizableMessage,
-    /// Identifier of the service containing the operation. This attribute was added in vSphere API 6.7.
+    /// Identifier of the service containing the operation.
     ///
     /// Identifier of a `com.vmware.vapi.service` resource.
+    ///
+    /// Since vSphere API 6.7.
     pub service: crate::ids::VapiServiceId,
-    /// Identifier of the operation associated with the task. This attribute was added in vSphere API 6.7.
+    /// Identifier of the operation associated with the task.
     ///
     /// Identifier of a `com.vmware.vapi.operation` resource.
-    pub operation: crate::ids::VapiOperationId,
-    /// Parent of the current task. This attribute was added in vSphere API 6.7.
     ///
-    /// This attribute will be None if the task has no parent.
+    /// Since vSphere API 6.7.
+    pub operation: crate::ids::VapiOperationId,
+    /// Parent of the current task.
+    ///
+    /// This field will be `None` if the task has no parent.
+    ///
+    /// Since vSphere API 6.7.
     pub parent: Option<String>,
-    /// Identifier of the target created by the operation or an existing one the operation performed on. This attribute was added in vSphere API 6.7. This attribute will be None if the operation has no target or multiple targets.
+    /// Identifier of the target created by the operation or an existing one the operation performed on. This field will be `None` if the operation has no target or multiple targets.
+    ///
+    /// Since vSphere API 6.7.
     pub target: Option<crate::vapi::standard::DynamicId>,
-    /// Status of the operation associated with the task. This attribute was added in vSphere API 6.7.
+    /// Status of the operation associated with the task.
     ///
     /// The variant carries the fields of its case (see [`InfoStatus`]).
+    ///
+    /// Since vSphere API 6.7.
     pub status: InfoStatus,
-    /// Flag to indicate whether or not the operation can be cancelled. The value may change as the operation progresses. This attribute was added in vSphere API 6.7.
+    /// Flag to indicate whether or not the operation can be cancelled. The value may change as the operation progresses.
+    ///
+    /// Since vSphere API 6.7.
     pub cancelable: bool,
-    /// Name of the user who performed the operation. This attribute was added in vSphere API 6.7. This attribute will be None if the operation is performed by the system.
+    /// Name of the user who performed the operation. This field will be `None` if the operation is performed by the system.
+    ///
+    /// Since vSphere API 6.7.
     pub user: Option<String>,
 }
 
-/// The `status` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `status` tag of [`Info`] together with the fields of its case: each variant
+/// carries exactly the fields the metamodel lists for that tag value. Tag values
+/// this crate does not know arrive as `InfoStatus::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -218,32 +290,52 @@ pub enum InfoStatus {
     Pending,
     /// The operation is in progress.
     Running {
-        /// Time when the operation is started. This attribute was added in vSphere API 6.7.
+        /// Time when the operation is started.
+        ///
+        /// Since vSphere API 6.7.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
     /// The operation is blocked.
     Blocked {
-        /// Time when the operation is started. This attribute was added in vSphere API 6.7.
+        /// Time when the operation is started.
+        ///
+        /// Since vSphere API 6.7.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
     /// The operation completed successfully.
     Succeeded {
-        /// Time when the operation is started. This attribute was added in vSphere API 6.7.
+        /// Time when the operation is started.
+        ///
+        /// Since vSphere API 6.7.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-        /// Time when the operation is completed. This attribute was added in vSphere API 6.7.
+        /// Time when the operation is completed.
+        ///
+        /// Since vSphere API 6.7.
         end_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
     /// The operation failed.
     Failed {
-        /// Description of the error if the operation status is "FAILED". This attribute was added in vSphere API 6.7. If None the description of why the operation failed will be included in the result of the operation (see `com.vmware.cis.task.info.result`).
+        /// Description of the error if the operation status is "FAILED". If `None` the description of why the operation failed will be included in the result of the operation (see [`Info::result`](crate::cis::task::InfoStatus)).
+        ///
+        /// Since vSphere API 6.7.
         error: Option<serde_json::Value>,
-        /// Time when the operation is started. This attribute was added in vSphere API 6.7.
+        /// Time when the operation is started.
+        ///
+        /// Since vSphere API 6.7.
         start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-        /// Time when the operation is completed. This attribute was added in vSphere API 6.7.
+        /// Time when the operation is completed.
+        ///
+        /// Since vSphere API 6.7.
         end_time: Option<vsphere_vapi_runtime::types::DateTime>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoStatus {
@@ -489,30 +581,50 @@ impl<'de> serde::Deserialize<'de> for Info {
     }
 }
 
-/// The `Imports.NetworkCustomization` class contains network customization settings. This class was added in vSphere API 9.0.0.0.
+/// The [`NetworkCustomization`](crate::vcenter::namespaces::mobility::virtualmachines::imports::NetworkCustomization) structure contains network customization settings.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespaces.mobility.virtualmachines.imports.network_customization`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NetworkCustomization {
-    /// CustomizationSysprepUserData is the user data for sysprep customization. Must be provided for Windows VM that requires automated network identity configuration post import through Guest OS Customization. This attribute was added in vSphere API 9.0.0.0.
+    /// CustomizationSysprepUserData is the user data for sysprep customization. Must be provided for Windows VM that requires automated network identity configuration post import through Guest OS Customization.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub customization_sysprep_user_data: CustomizationSysprepUserData,
 }
 
-/// The `Imports.State` class represents the observed state of the Import. This class was added in vSphere API 9.0.0.0.
+/// The [`State`](crate::vcenter::namespaces::mobility::virtualmachines::imports::State) structure represents the observed state of the Import.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespaces.mobility.virtualmachines.imports.state`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct State {
-    /// List of conditions describing the current state of the Import. This attribute was added in vSphere API 9.0.0.0. This attribute will be None if the Kubernetes resource associated with this operation is not yet created or ready to report conditions.
+    /// List of conditions describing the current state of the Import. This field will be `None` if the Kubernetes resource associated with this operation is not yet created or ready to report conditions.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<Condition>>,
-    /// The time when the operation starts in the Supervisor. It is represented in RFC3339 form and is UTC. This attribute was added in vSphere API 9.0.0.0. This attribute will be None if the operation has not started yet.
+    /// The time when the operation starts in the Supervisor. It is represented in RFC3339 form and is UTC. This field will be `None` if the operation has not started yet.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// The time when the operation finishes in the Supervisor. It is represented in RFC3339 form and is UTC. This attribute was added in vSphere API 9.0.0.0. This attribute will be None if the operation has not completed yet.
+    /// The time when the operation finishes in the Supervisor. It is represented in RFC3339 form and is UTC. This field will be `None` if the operation has not completed yet.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completion_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// The name of the virtual machine in the target namespace of the Supervisor. This attribute was added in vSphere API 9.0.0.0. This attribute will be None until the VM is imported. The value corresponds to the name in vm-operator virtualmachine and does not match the display name in vCenter Server.
+    /// The name of the virtual machine in the target namespace of the Supervisor. This field will be `None` until the VM is imported. The value corresponds to the name in vm-operator virtualmachine and does not match the display name in vCenter Server.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub virtual_machine_name: Option<String>,
 }
@@ -528,19 +640,28 @@ impl ::vsphere_vapi_runtime::de::Zero for State {
     }
 }
 
-/// The `Imports.SubnetInfo` class contains information identifying a Subnet. This class was added in vSphere API 9.0.0.0.
+/// The [`SubnetInfo`](crate::vcenter::namespaces::mobility::virtualmachines::imports::SubnetInfo) structure contains information identifying a Subnet.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespaces.mobility.virtualmachines.imports.subnet_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SubnetInfo {
     /// The name of the Subnet to which the network device should be connected.
     ///
-    /// This name corresponds to the `com.vmware.vcenter.namespaces.networks.nsx.subnets.info.name` field retrieved from the Subnets API. This attribute was added in vSphere API 9.0.0.0.
+    /// This name corresponds to the [`Info::name`](crate::vcenter::namespaces::networks::nsx::subnets::Info::name) field retrieved from the Subnets API.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "SubnetInfo::__missing_name")]
     pub name: String,
     /// The type of the Subnet, indicating whether it is a SUBNET or SUBNETSET.
     ///
-    /// This corresponds to the `com.vmware.vcenter.namespaces.networks.nsx.subnets.info.type` field retrieved from the Subnets API. This attribute was added in vSphere API 9.0.0.0. If None, the `com.vmware.vcenter.namespaces.mobility.virtualmachines.imports.subnet_info.name` will be used to find the appropriate SUBNET or SUBNETSET. This is required if the same name is found for both SUBNET and SUBNETSET.
+    /// This corresponds to the [`Info::type`](crate::vcenter::namespaces::networks::nsx::subnets::Info::type) field retrieved from the Subnets API. If `None`, the [`SubnetInfo::name`](crate::vcenter::namespaces::mobility::virtualmachines::imports::SubnetInfo::name) will be used to find the appropriate SUBNET or SUBNETSET. This is required if the same name is found for both SUBNET and SUBNETSET.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<subnet_info::Entity>,
 }

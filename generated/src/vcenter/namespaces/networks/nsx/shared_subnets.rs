@@ -8,26 +8,40 @@
 //! Compiled with the `vcenter-namespaces` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `SharedSubnets.AccessMode` enumerates the default access modes of Subnets hosting resources created in vSphere Namespaces. This enumeration was added in vSphere API 9.1.1.0.
+    /// The [`AccessMode`](crate::vcenter::namespaces::networks::nsx::shared_subnets::AccessMode) enumerates the default access modes of Subnets hosting resources created in vSphere Namespaces.
+    ///
+    /// Since vSphere API 9.1.1.0.
     ///
     /// Not in vSphere API releases before 9.1.1.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.access_mode`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum AccessMode {
-        /// `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.access_mode.PUBLIC` indicates the Subnet is routable from external networks.
+        /// [`AccessMode::Public`](crate::vcenter::namespaces::networks::nsx::shared_subnets::AccessMode::Public) indicates the Subnet is routable from external networks.
         Public = "PUBLIC",
-        /// `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.access_mode.PRIVATE_TGW` indicates the Subnet is routable within other VPCs from the same Project.
+        /// [`AccessMode::PrivateTgw`](crate::vcenter::namespaces::networks::nsx::shared_subnets::AccessMode::PrivateTgw) indicates the Subnet is routable within other VPCs from the same Project.
         PrivateTgw = "PRIVATE_TGW",
-        /// `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.access_mode.PRIVATE` indicates the Subnet is routable only within the same VPC.
+        /// [`AccessMode::Private`](crate::vcenter::namespaces::networks::nsx::shared_subnets::AccessMode::Private) indicates the Subnet is routable only within the same VPC.
         Private = "PRIVATE",
-        /// `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.access_mode.L2_ONLY` offers Layer 2 connectivity with optional VLAN bridging and full user-managed IP control.
+        /// [`AccessMode::L2Only`](crate::vcenter::namespaces::networks::nsx::shared_subnets::AccessMode::L2Only) offers Layer 2 connectivity with optional VLAN bridging and full user-managed IP control.
         L2Only = "L2_ONLY",
         @unknown Unknown
     }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `SharedSubnets.ConnectivityState` class represents connectivity status of the Subnet from other Subnets to the VPC. This enumeration was added in vSphere API 9.1.1.0.
+    /// The [`ConnectivityState`](crate::vcenter::namespaces::networks::nsx::shared_subnets::ConnectivityState) enumeration represents connectivity status of the Subnet from other Subnets to the VPC.
+    ///
+    /// Since vSphere API 9.1.1.0.
     ///
     /// Not in vSphere API releases before 9.1.1.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.connectivity_state`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum ConnectivityState {
         /// Routing through the VPC gateway is enabled for the Subnet.
         Connected = "CONNECTED",
@@ -38,9 +52,16 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `SharedSubnets.DHCPMode` class represents DHCP mode of Subnet. This enumeration was added in vSphere API 9.1.1.0.
+    /// The [`DhcpMode`](crate::vcenter::namespaces::networks::nsx::shared_subnets::DhcpMode) enumeration represents DHCP mode of Subnet.
+    ///
+    /// Since vSphere API 9.1.1.0.
     ///
     /// Not in vSphere API releases before 9.1.1.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.DHCP_mode`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum DhcpMode {
         /// DHCP_SERVER mode.
         DhcpServer = "DHCP_SERVER",
@@ -50,43 +71,64 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `SharedSubnets.FilterSpec` class contains attributes used to filter the results when listing Subnets (see `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.list`). This class was added in vSphere API 9.1.1.0.
+/// The [`FilterSpec`](crate::vcenter::namespaces::networks::nsx::shared_subnets::FilterSpec) structure contains fields used to filter the results when listing Subnets (see [`SharedSubnets::list`](crate::vcenter::namespaces::networks::nsx::SharedSubnets::list)).
+///
+/// Since vSphere API 9.1.1.0.
 ///
 /// Not in vSphere API releases before 9.1.1.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.filter_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Identifier of NSX Project for a vSphere Namespace. This parameter is used to list subnets. This attribute was added in vSphere API 9.1.1.0.
+    /// Identifier of NSX Project for a vSphere Namespace. This parameter is used to list subnets.
     ///
     /// Identifier of a `NSXProject` resource.
+    ///
+    /// Since vSphere API 9.1.1.0.
     pub project: crate::ids::NSXProjectId,
-    /// Identifier of VPC for a vSphere Namespace. This parameter is used to list subnets. This attribute was added in vSphere API 9.1.1.0.
+    /// Identifier of VPC for a vSphere Namespace. This parameter is used to list subnets.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.networks.nsx.Vpc` resource.
-    pub vpc: crate::ids::NsxVpcId,
-    /// Identifier of the NSX Project for a vSphere Namespace. This parameter is used to check shared subnet compatibility. This attribute was added in vSphere API 9.1.1.0.
     ///
-    /// If None, the system will not check if the listed subnet is shared with `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.filter_spec.namespace_project`
+    /// Since vSphere API 9.1.1.0.
+    pub vpc: crate::ids::NsxVpcId,
+    /// Identifier of the NSX Project for a vSphere Namespace. This parameter is used to check shared subnet compatibility.
+    ///
+    /// If `None`, the system will not check if the listed subnet is shared with [`FilterSpec::namespace_project`](crate::vcenter::namespaces::networks::nsx::shared_subnets::FilterSpec::namespace_project)
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_project: Option<String>,
-    /// Identifier of VPC for a vSphere Namespace. This parameter is used to check shared subnet compatibility. This attribute was added in vSphere API 9.1.1.0.
+    /// Identifier of VPC for a vSphere Namespace. This parameter is used to check shared subnet compatibility.
     ///
-    /// If None, the system will not check if the listed subnet is shared with `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.filter_spec.namespace_project`
+    /// If `None`, the system will not check if the listed subnet is shared with [`FilterSpec::namespace_project`](crate::vcenter::namespaces::networks::nsx::shared_subnets::FilterSpec::namespace_project)
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_vpc: Option<String>,
-    /// Identifies the set of vSphere Zones for the vSphere Namespace. This attribute was added in vSphere API 9.1.1.0.
+    /// Identifies the set of vSphere Zones for the vSphere Namespace.
     ///
-    /// If None, the vSphere Namespace will use the same zones for Supervisor, `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.filter_spec.supervisor` needs to be set.
+    /// If `None`, the vSphere Namespace will use the same zones for Supervisor, [`FilterSpec::supervisor`](crate::vcenter::namespaces::networks::nsx::shared_subnets::FilterSpec::supervisor) needs to be set.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<String>>,
-    /// Identifier for the Supervisor. This attribute was added in vSphere API 9.1.1.0.
+    /// Identifier for the Supervisor.
     ///
-    /// If None, `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.filter_spec.zones` needs to be set.
+    /// If `None`, [`FilterSpec::zones`](crate::vcenter::namespaces::networks::nsx::shared_subnets::FilterSpec::zones) needs to be set.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supervisor: Option<String>,
-    /// Compatibility criteria. If true, either `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.filter_spec.zones` or `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.filter_spec.supervisor` need to be set. Only Subnets which are compatible with that vSphere Namespace will be returned. If false only incompatible Subnets matching the other specified criteria will be returned. This attribute was added in vSphere API 9.1.1.0. If None, both compatible and incompatible Subnets will be returned.
+    /// Compatibility criteria. If true, either [`FilterSpec::zones`](crate::vcenter::namespaces::networks::nsx::shared_subnets::FilterSpec::zones) or [`FilterSpec::supervisor`](crate::vcenter::namespaces::networks::nsx::shared_subnets::FilterSpec::supervisor) need to be set. Only Subnets which are compatible with that vSphere Namespace will be returned. If false only incompatible Subnets matching the other specified criteria will be returned. If `None`, both compatible and incompatible Subnets will be returned.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatible: Option<bool>,
-    /// Purpose of the shared Subnet. Filtered Subnets must be used for all specified purposes. This attribute was added in vSphere API 9.1.1.0.
+    /// Purpose of the shared Subnet. Filtered Subnets must be used for all specified purposes.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(
         default = "FilterSpec::__missing_purposes",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -123,48 +165,74 @@ impl FilterSpec {
     }
 }
 
-/// The `SharedSubnets.Info` contains selected fields from the corresponding Subnet. This class was added in vSphere API 9.1.1.0.
+/// The [`Info`](crate::vcenter::namespaces::networks::nsx::shared_subnets::Info) contains selected fields from the corresponding Subnet.
+///
+/// Since vSphere API 9.1.1.0.
 ///
 /// Not in vSphere API releases before 9.1.1.0.
+///
+/// vAPI structure `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier of the Subnet. This attribute was added in vSphere API 9.1.1.0.
+    /// Identifier of the Subnet.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.networks.nsx.SharedSubnet` resource.
+    ///
+    /// Since vSphere API 9.1.1.0.
     pub subnet: crate::ids::SharedSubnetId,
-    /// Name of the Subnet. This attribute was added in vSphere API 9.1.1.0.
+    /// Name of the Subnet.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default = "Info::__missing_name")]
     pub name: String,
-    /// NSX path of the Subnet. This attribute was added in vSphere API 9.1.1.0.
+    /// NSX path of the Subnet.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default = "Info::__missing_nsx_path")]
     pub nsx_path: String,
-    /// Information of the parent VPC. This attribute was added in vSphere API 9.1.1.0.
+    /// Information of the parent VPC.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default = "Info::__missing_parent_vpc")]
     pub parent_vpc: Vpc,
-    /// Access mode of the Subnet. This attribute was added in vSphere API 9.1.1.0.
+    /// Access mode of the Subnet.
+    ///
+    /// Since vSphere API 9.1.1.0.
     pub access_mode: AccessMode,
-    /// Size of the Subnet. This attribute was added in vSphere API 9.1.1.0.
+    /// Size of the Subnet.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default = "Info::__missing_ipv4_subnet_size")]
     pub ipv4_subnet_size: i64,
-    /// Subnet IP addresses. This attribute was added in vSphere API 9.1.1.0.
+    /// Subnet IP addresses.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(
         default = "Info::__missing_ip_addresses",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub ip_addresses: Vec<Ipv4Cidr>,
-    /// Connectivity status of the Subnet from other Subnets to the VPC. This attribute was added in vSphere API 9.1.1.0.
+    /// Connectivity status of the Subnet from other Subnets to the VPC.
+    ///
+    /// Since vSphere API 9.1.1.0.
     pub connectivity_state: ConnectivityState,
-    /// Subnet static IP configuration. This attribute was added in vSphere API 9.1.1.0. If None, the Subnet has no static IP configuration.
+    /// Subnet static IP configuration. If `None`, the Subnet has no static IP configuration.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_static_config: Option<SubnetStaticConfig>,
-    /// Subnet DHCP configuration. This attribute was added in vSphere API 9.1.1.0. If None, the Subnet has no DHCP configuration.
+    /// Subnet DHCP configuration. If `None`, the Subnet has no DHCP configuration.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(
         rename = "subnet_DHCP_config",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub subnet_dhcp_config: Option<SubnetDhcpConfig>,
-    /// Distributed VLAN connection path. This attribute was added in vSphere API 9.1.1.0. If None, the Subnet has no vlan connection.
+    /// Distributed VLAN connection path. If `None`, the Subnet has no vlan connection.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vlan_connection: Option<String>,
 }
@@ -206,15 +274,24 @@ impl Info {
     }
 }
 
-/// The `SharedSubnets.Ipv4Cidr` class contains the specification for representing CIDR notation of IP range. For example, this can be used to represent 256 IP addresses using 10.10.10.0/24. This class was added in vSphere API 9.1.1.0.
+/// The [`Ipv4Cidr`](crate::vcenter::namespaces::networks::nsx::shared_subnets::Ipv4Cidr) structure contains the specification for representing CIDR notation of IP range. For example, this can be used to represent 256 IP addresses using 10.10.10.0/24.
+///
+/// Since vSphere API 9.1.1.0.
 ///
 /// Not in vSphere API releases before 9.1.1.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.ipv4_cidr`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Ipv4Cidr {
-    /// The IPv4 address. This attribute was added in vSphere API 9.1.1.0.
+    /// The IPv4 address.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default = "Ipv4Cidr::__missing_address")]
     pub address: String,
-    /// The CIDR prefix. This attribute was added in vSphere API 9.1.1.0.
+    /// The CIDR prefix.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default = "Ipv4Cidr::__missing_prefix")]
     pub prefix: i64,
 }
@@ -235,12 +312,19 @@ impl Ipv4Cidr {
     }
 }
 
-/// The `SharedSubnets.ListResult` class represents the result of the `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.list` method. This class was added in vSphere API 9.1.1.0.
+/// The [`ListResult`](crate::vcenter::namespaces::networks::nsx::shared_subnets::ListResult) structure represents the result of the [`SharedSubnets::list`](crate::vcenter::namespaces::networks::nsx::SharedSubnets::list) method.
+///
+/// Since vSphere API 9.1.1.0.
 ///
 /// Not in vSphere API releases before 9.1.1.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// List of the current page of Subnets. This attribute was added in vSphere API 9.1.1.0.
+    /// List of the current page of Subnets.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(
         default = "ListResult::__missing_subnets",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -257,12 +341,19 @@ impl ListResult {
     }
 }
 
-/// The `SharedSubnets.StaticIpAllocation` describes static IP allocation for VPC Subnet ports. This class was added in vSphere API 9.1.1.0.
+/// The [`StaticIpAllocation`](crate::vcenter::namespaces::networks::nsx::shared_subnets::StaticIpAllocation) describes static IP allocation for VPC Subnet ports.
+///
+/// Since vSphere API 9.1.1.0.
 ///
 /// Not in vSphere API releases before 9.1.1.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.static_ip_allocation`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StaticIpAllocation {
-    /// Whether to enable IP address allocation for VPC Subnet ports from static ip pool. This attribute was added in vSphere API 9.1.1.0.
+    /// Whether to enable IP address allocation for VPC Subnet ports from static ip pool.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default = "StaticIpAllocation::__missing_enabled")]
     pub enabled: bool,
 }
@@ -284,19 +375,33 @@ impl ::vsphere_vapi_runtime::de::Zero for StaticIpAllocation {
     }
 }
 
-/// The `SharedSubnets.SubnetDHCPConfig` contains DHCP configuration for the Subnet. This class was added in vSphere API 9.1.1.0.
+/// The [`SubnetDhcpConfig`](crate::vcenter::namespaces::networks::nsx::shared_subnets::SubnetDhcpConfig) contains DHCP configuration for the Subnet.
+///
+/// Since vSphere API 9.1.1.0.
 ///
 /// Not in vSphere API releases before 9.1.1.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.subnet_DHCP_config`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SubnetDhcpConfig {
-    /// DHCP mode of NSX Subnet. This attribute was added in vSphere API 9.1.1.0.
+    /// DHCP mode of NSX Subnet.
+    ///
+    /// Since vSphere API 9.1.1.0.
     pub mode: DhcpMode,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `SharedSubnets.SubnetPurpose` class represents how the Subnet is used. This enumeration was added in vSphere API 9.1.1.0.
+    /// The [`SubnetPurpose`](crate::vcenter::namespaces::networks::nsx::shared_subnets::SubnetPurpose) enumeration represents how the Subnet is used.
+    ///
+    /// Since vSphere API 9.1.1.0.
     ///
     /// Not in vSphere API releases before 9.1.1.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.subnet_purpose`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum SubnetPurpose {
         /// The Subnet would be shared with vSphere Namespace and used by VMs or VKS Clusters. Compatible Subnets for Namespace:
         ///
@@ -306,22 +411,29 @@ vsphere_vapi_runtime::vapi_enum! {
         Namespace = "NAMESPACE",
         /// The Subnet would be shared with vSphere Namespace and used for VM default networks. Compatible Subnets for VM default network:
         ///
-        /// * In addition to the validations for `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.subnet_purpose.NAMESPACE`, the Subnet must be part of the namespace's VPC defined in `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.filter_spec.vpc`.
+        /// * In addition to the validations for [`SubnetPurpose::Namespace`](crate::vcenter::namespaces::networks::nsx::shared_subnets::SubnetPurpose::Namespace), the Subnet must be part of the namespace's VPC defined in [`FilterSpec::vpc`](crate::vcenter::namespaces::networks::nsx::shared_subnets::FilterSpec::vpc).
         VmDefault = "VM_DEFAULT",
         /// The Subnet would be shared with vSphere Namespace and used for vSphere Pod default networks. Compatible Subnets for Pod default network:
         ///
-        /// * In addition to the validations for `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.subnet_purpose.VM_DEFAULT`, the Subnet cannot be `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.access_mode.L2_ONLY`, or `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.static_ip_allocation.enabled`" set to false.
+        /// * In addition to the validations for [`SubnetPurpose::VmDefault`](crate::vcenter::namespaces::networks::nsx::shared_subnets::SubnetPurpose::VmDefault), the Subnet cannot be [`AccessMode::L2Only`](crate::vcenter::namespaces::networks::nsx::shared_subnets::AccessMode::L2Only), or [`StaticIpAllocation::enabled`](crate::vcenter::namespaces::networks::nsx::shared_subnets::StaticIpAllocation::enabled)" set to false.
         PodDefault = "POD_DEFAULT",
         @unknown Unknown
     }
 }
 
-/// The `SharedSubnets.SubnetStaticConfig` contains static IP configuration for the Subnet. This class was added in vSphere API 9.1.1.0.
+/// The [`SubnetStaticConfig`](crate::vcenter::namespaces::networks::nsx::shared_subnets::SubnetStaticConfig) contains static IP configuration for the Subnet.
+///
+/// Since vSphere API 9.1.1.0.
 ///
 /// Not in vSphere API releases before 9.1.1.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.subnet_static_config`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SubnetStaticConfig {
-    /// Static IP allocation configuration for VPC Subnet Ports. This attribute was added in vSphere API 9.1.1.0.
+    /// Static IP allocation configuration for VPC Subnet Ports.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default = "SubnetStaticConfig::__missing_static_ip_allocation")]
     pub static_ip_allocation: StaticIpAllocation,
 }
@@ -335,25 +447,40 @@ impl SubnetStaticConfig {
     }
 }
 
-/// The `SharedSubnets.Summary` class contains the basic information about a Subnet. This class was added in vSphere API 9.1.1.0.
+/// The [`Summary`](crate::vcenter::namespaces::networks::nsx::shared_subnets::Summary) structure contains the basic information about a Subnet.
+///
+/// Since vSphere API 9.1.1.0.
 ///
 /// Not in vSphere API releases before 9.1.1.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the Subnet. This attribute was added in vSphere API 9.1.1.0.
+    /// Identifier of the Subnet.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.networks.nsx.SharedSubnet` resource.
+    ///
+    /// Since vSphere API 9.1.1.0.
     pub subnet: crate::ids::SharedSubnetId,
-    /// Human-readable identifier of the Subnet. This attribute was added in vSphere API 9.1.1.0.
+    /// Human-readable identifier of the Subnet.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default = "Summary::__missing_name")]
     pub name: String,
-    /// NSX path of the Subnet. This attribute was added in vSphere API 9.1.1.0.
+    /// NSX path of the Subnet.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default = "Summary::__missing_nsx_path")]
     pub nsx_path: String,
-    /// Compatibility of this Subnet with vSphere Namespaces. This attribute was added in vSphere API 9.1.1.0.
+    /// Compatibility of this Subnet with vSphere Namespaces.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default = "Summary::__missing_compatible")]
     pub compatible: bool,
-    /// List of reasons for incompatibility. If empty, this Subnet is compatible. This attribute was added in vSphere API 9.1.1.0.
+    /// List of reasons for incompatibility. If empty, this Subnet is compatible.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(
         default = "Summary::__missing_incompatibility_reasons",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -393,18 +520,28 @@ impl Summary {
     }
 }
 
-/// The `SharedSubnets.Vpc` class contains the basic information about a VPC. This class was added in vSphere API 9.1.1.0.
+/// The [`Vpc`](crate::vcenter::namespaces::networks::nsx::shared_subnets::Vpc) structure contains the basic information about a VPC.
+///
+/// Since vSphere API 9.1.1.0.
 ///
 /// Not in vSphere API releases before 9.1.1.0.
+///
+/// vAPI structure `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.vpc`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Vpc {
-    /// VPC ID. This attribute was added in vSphere API 9.1.1.0.
+    /// VPC ID.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default = "Vpc::__missing_vpc")]
     pub vpc: String,
-    /// NSX path of the VPC. This attribute was added in vSphere API 9.1.1.0.
+    /// NSX path of the VPC.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default = "Vpc::__missing_nsx_path")]
     pub nsx_path: String,
-    /// VPC name. This attribute was added in vSphere API 9.1.1.0.
+    /// VPC name.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default = "Vpc::__missing_name")]
     pub name: String,
 }

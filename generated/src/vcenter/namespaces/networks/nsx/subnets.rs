@@ -6,34 +6,44 @@
 //!
 //! Compiled with the `vcenter-namespaces` feature.
 
-/// Condition defines condition of the `com.vmware.vcenter.namespaces.networks.nsx.subnets.entity`. This class was added in vSphere API 9.0.0.0.
+/// Condition defines condition of the [`Entity`](crate::vcenter::namespaces::networks::nsx::subnets::Entity).
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.namespaces.networks.nsx.subnets.condition`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Condition {
     /// Type of the condition. Possible values can be:
     ///
     /// * Ready
     ///
-    /// This attribute was added in vSphere API 9.0.0.0.
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Condition::__missing_type")]
     pub r#type: String,
     /// Status of the condition. Possible values are:
     ///
-    /// * True
-    /// * False
+    /// * `true`
+    /// * `false`
     /// * Unknown
     ///
-    /// This attribute was added in vSphere API 9.0.0.0.
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Condition::__missing_condition_status")]
     pub condition_status: String,
-    /// Last time the condition transitioned from one status to another. This should be the time when the underlying condition changed. This attribute was added in vSphere API 9.0.0.0. This field could be None when the time of change of the condition is not known.
+    /// Last time the condition transitioned from one status to another. This should be the time when the underlying condition changed. This field could be `None` when the time of change of the condition is not known.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_stamp: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// This shows a brief reason of condition. This attribute was added in vSphere API 9.0.0.0.
+    /// This shows a brief reason of condition.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Condition::__missing_reason")]
     pub reason: String,
-    /// This shows a human-readable message about condition. This attribute was added in vSphere API 9.0.0.0.
+    /// This shows a human-readable message about condition.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Condition::__missing_message")]
     pub message: String,
 }
@@ -69,35 +79,55 @@ impl Condition {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Subnets.Entity` enumerates the type of the entity listed whether Subnet or SubnetSet. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`Entity`](crate::vcenter::namespaces::networks::nsx::subnets::Entity) enumerates the type of the entity listed whether Subnet or SubnetSet.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.namespaces.networks.nsx.subnets.entity`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Entity {
-        /// A `com.vmware.vcenter.namespaces.networks.nsx.subnets.entity.SUBNET` in a VPC represents an independent layer 2 broadcast domain with its associated CIDR and properties like Access mode (network advertisement), DHCP configuration etc.
+        /// A [`Entity::Subnet`](crate::vcenter::namespaces::networks::nsx::subnets::Entity::Subnet) in a VPC represents an independent layer 2 broadcast domain with its associated CIDR and properties like Access mode (network advertisement), DHCP configuration etc.
         Subnet = "SUBNET",
-        /// A `com.vmware.vcenter.namespaces.networks.nsx.subnets.entity.SUBNETSET` is a scalable grouping of VPC subnets sharing the same properties, which will allow auto-scale of networking availability to connect workloads.
+        /// A [`Entity::Subnetset`](crate::vcenter::namespaces::networks::nsx::subnets::Entity::Subnetset) is a scalable grouping of VPC subnets sharing the same properties, which will allow auto-scale of networking availability to connect workloads.
         Subnetset = "SUBNETSET",
         @unknown Unknown
     }
 }
 
-/// The `Subnets.Info` contains selected fields from the corresponding NSX Subnet or SubnetSet entity. This class was added in vSphere API 9.0.0.0.
+/// The [`Info`](crate::vcenter::namespaces::networks::nsx::subnets::Info) contains selected fields from the corresponding NSX Subnet or SubnetSet entity.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.namespaces.networks.nsx.subnets.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The name of the entity within the namespace. This attribute was added in vSphere API 9.0.0.0.
+    /// The name of the entity within the namespace.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Info::__missing_name")]
     pub name: String,
-    /// The type of the entity. This attribute was added in vSphere API 9.0.0.0.
+    /// The type of the entity.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub r#type: Entity,
-    /// The NSX API version of the entity that was retrieved. This attribute was added in vSphere API 9.0.0.0.
+    /// The NSX API version of the entity that was retrieved.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Info::__missing_api_version")]
     pub api_version: String,
-    /// The unique identifier of the entity. This attribute was added in vSphere API 9.0.0.0.
+    /// The unique identifier of the entity.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Info::__missing_uid")]
     pub uid: String,
-    /// The labels associated with this entity. This attribute was added in vSphere API 9.0.0.0.
+    /// The labels associated with this entity.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "Info::__missing_labels",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -109,10 +139,12 @@ pub struct Info {
     /// * Public: Accessible outside the VPC
     /// * PrivateTGW: Accessible within a Project
     ///
-    /// This attribute was added in vSphere API 9.0.0.0.
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Info::__missing_access_mode")]
     pub access_mode: String,
-    /// A list of conditions indicating the condition of the Subnet or SubnetSet This attribute was added in vSphere API 9.0.0.0.
+    /// A list of conditions indicating the condition of the Subnet or SubnetSet.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "Info::__missing_conditions",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -164,12 +196,18 @@ impl Info {
     }
 }
 
-/// The `Subnets.ListResult` class represents the result of the `com.vmware.vcenter.namespaces.networks.nsx.subnets.list` method. This class was added in vSphere API 9.0.0.0.
+/// The [`ListResult`](crate::vcenter::namespaces::networks::nsx::subnets::ListResult) structure represents the result of the [`Subnets::list`](crate::vcenter::namespaces::networks::nsx::Subnets::list) method.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.namespaces.networks.nsx.subnets.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// List of all NSX Subnets and SubnetSets. This attribute was added in vSphere API 9.0.0.0.
+    /// List of all NSX Subnets and SubnetSets.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "ListResult::__missing_subnets",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

@@ -6,34 +6,54 @@
 //!
 //! Compiled with the `vcenter-network` feature.
 
-/// The `Subnets.FilterSpec` class contains attributes used to filter the results when listing subnets. If multiple attributes are specified, only subnets matching all of the attributes match the filter. This class was added in vSphere API 9.0.0.0.
+/// The [`FilterSpec`](crate::vcenter::network::projects::vpcs::subnets::FilterSpec) structure contains fields used to filter the results when listing subnets. If multiple fields are specified, only subnets matching all of the fields match the filter.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.network.projects.vpcs.subnets.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Identifiers that subnet must have to match the filter (see `com.vmware.vcenter.network.projects.vpcs.subnets.subnet_info.id`). This attribute was added in vSphere API 9.0.0.0.
+    /// Identifiers that subnet must have to match the filter (see [`SubnetInfo::id`](crate::vcenter::network::projects::vpcs::subnets::SubnetInfo::id)).
     ///
-    /// If None or empty, subnets with any ID match the filter.
+    /// If `None` or empty, subnets with any ID match the filter.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<String>>,
-    /// Names that subnet must have to match the filter (see `com.vmware.vcenter.network.projects.vpcs.subnets.subnet_info.name`). This attribute was added in vSphere API 9.0.0.0. If None or empty, subnets with any name match the filter.
+    /// Names that subnet must have to match the filter (see [`SubnetInfo::name`](crate::vcenter::network::projects::vpcs::subnets::SubnetInfo::name)). If `None` or empty, subnets with any name match the filter.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
-    /// External identifiers that subnet must have to match the filter (see `com.vmware.vcenter.network.projects.vpcs.subnets.subnet_info.external_id`). This attribute was added in vSphere API 9.0.0.0. If None or empty, subnets with any external identifier match the filter.
+    /// External identifiers that subnet must have to match the filter (see [`SubnetInfo::external_id`](crate::vcenter::network::projects::vpcs::subnets::SubnetInfo::external_id)). If `None` or empty, subnets with any external identifier match the filter.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_ids: Option<Vec<String>>,
 }
 
-/// The `Subnets.Info` class contains commonly used information about a subnet. This class was added in vSphere API 9.0.0.0.
+/// The [`Info`](crate::vcenter::network::projects::vpcs::subnets::Info) structure contains commonly used information about a subnet.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.network.projects.vpcs.subnets.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Details of the subnet. This attribute was added in vSphere API 9.0.0.0.
+    /// Details of the subnet.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub subnet: SubnetInfo,
-    /// Details of the VPC. This attribute was added in vSphere API 9.0.0.0.
+    /// Details of the VPC.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub vpc: crate::vcenter::network::projects::vpcs::VpcInfo,
-    /// Details of the project. This attribute was added in vSphere API 9.0.0.0.
+    /// Details of the project.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub project: crate::vcenter::network::projects::ProjectInfo,
 }
 
@@ -51,7 +71,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Specification of matching subnets for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.network.projects.vpcs.subnets.filter_spec` with all attributes None which means all subnets match the filter.
+    /// Specification of matching subnets for which information should be returned. If `None`, the behavior is equivalent to a [`FilterSpec`](crate::vcenter::network::projects::vpcs::subnets::FilterSpec) with all fields `None` which means all subnets match the filter.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
@@ -64,12 +84,18 @@ impl ListRequest {
     }
 }
 
-/// The `Subnets.ListResult` class represents the result of `com.vmware.vcenter.network.projects.vpcs.subnets.list` method. This class was added in vSphere API 9.0.0.0.
+/// The [`ListResult`](crate::vcenter::network::projects::vpcs::subnets::ListResult) structure represents the result of [`Subnets::list`](crate::vcenter::network::projects::vpcs::Subnets::list) method.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.network.projects.vpcs.subnets.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// Info(s) of subnets. This attribute was added in vSphere API 9.0.0.0.
+    /// Info(s) of subnets.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "ListResult::__missing_subnets",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -86,19 +112,29 @@ impl ListResult {
     }
 }
 
-/// The `Subnets.SubnetInfo` class contains details of a subnet on vCenter. This class was added in vSphere API 9.0.0.0.
+/// The [`SubnetInfo`](crate::vcenter::network::projects::vpcs::subnets::SubnetInfo) structure contains details of a subnet on vCenter.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.network.projects.vpcs.subnets.subnet_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SubnetInfo {
-    /// Identifier of the subnet. This attribute was added in vSphere API 9.0.0.0.
+    /// Identifier of the subnet.
     ///
     /// Identifier of a `com.vmware.vcenter.network.subnet` resource.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub id: crate::ids::SubnetId,
-    /// Name of the subnet. This attribute was added in vSphere API 9.0.0.0.
+    /// Name of the subnet.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "SubnetInfo::__missing_name")]
     pub name: String,
-    /// External identifier of the subnet. This attribute was added in vSphere API 9.0.0.0.
+    /// External identifier of the subnet.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "SubnetInfo::__missing_external_id")]
     pub external_id: String,
 }

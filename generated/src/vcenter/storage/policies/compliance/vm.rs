@@ -6,18 +6,26 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
-/// The `VM.FilterSpec` class contains Status used to filter the results when listing virtual machines (see `com.vmware.vcenter.storage.policies.compliance.VM.list`). This class was added in vSphere API 6.7.
+/// The [`FilterSpec`](crate::vcenter::storage::policies::compliance::vm::FilterSpec) structure contains Status used to filter the results when listing virtual machines (see [`Vm::list`](crate::vcenter::storage::policies::compliance::Vm::list)).
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.vcenter.storage.policies.compliance.VM.filter_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Compliance Status that a virtual machine must have to match the filter. Atleast one status must be specified. This attribute was added in vSphere API 6.7.
+    /// Compliance Status that a virtual machine must have to match the filter. Atleast one status must be specified.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(
         default = "FilterSpec::__missing_status",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub status: Vec<Status>,
-    /// Identifiers of virtual machines that can match the filter This attribute was added in vSphere API 6.7.
+    /// Identifiers of virtual machines that can match the filter.
     ///
-    /// If None or empty, virtual machines with any identifier matches the filter
+    /// If `None` or empty, virtual machines with any identifier matches the filter
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vms: Option<Vec<String>>,
 }
@@ -31,13 +39,21 @@ impl FilterSpec {
     }
 }
 
-/// Provides the compliance details of a virtual machine and its associated entities which match the given compliance statuses. This class was added in vSphere API 6.7.
+/// Provides the compliance details of a virtual machine and its associated entities which match the given compliance statuses.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.vcenter.storage.policies.compliance.VM.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Compliance status of the virtual machine home. This attribute was added in vSphere API 6.7. If None or empty, virtual machine home is not associated with a storage policy.
+    /// Compliance status of the virtual machine home. If `None` or empty, virtual machine home is not associated with a storage policy.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_home: Option<Status>,
-    /// A Map of virtual disks and their compliance status If empty, the virtual machine does not have any disks or its disks are not associated with a storage policy. This attribute was added in vSphere API 6.7.
+    /// A Map of virtual disks and their compliance status If empty, the virtual machine does not have any disks or its disks are not associated with a storage policy.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(
         default = "Info::__missing_disks",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -55,7 +71,11 @@ impl Info {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// This enumeration was added in vSphere API 6.7.
+    /// Since vSphere API 6.7.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.storage.policies.compliance.VM.status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// The virtual machine or virtual disk is in compliance.
         Compliant = "COMPLIANT",

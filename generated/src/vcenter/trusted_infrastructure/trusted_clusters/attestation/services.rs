@@ -10,46 +10,61 @@
 
 pub mod create_spec;
 
-/// The `Services.CreateSpec` class contains the data necessary for configuring a registered Attestation Service instance with a cluster in the environment. This class was added in vSphere API 7.0.0.0.
+/// The [`CreateSpec`](crate::vcenter::trusted_infrastructure::trusted_clusters::attestation::services::CreateSpec) structure contains the data necessary for configuring a registered Attestation Service instance with a cluster in the environment.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.trusted_clusters.attestation.services.create_spec`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
-    /// Source of truth for the configuration of the Attestation Service. This attribute was added in vSphere API 7.0.0.0.
+    /// Source of truth for the configuration of the Attestation Service.
     ///
     /// The variant carries the fields of its case (see [`CreateSpecType`]).
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub r#type: CreateSpecType,
 }
 
-/// The `type` tag of [`CreateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`CreateSpec`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `CreateSpecType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateSpecType {
     /// The Attestation Service will be configured based on an ID of an specific Attestation Service.
     ///
-    /// Deprecated as of vSphere API 8.0.3.0.
-    ///
-    /// **Deprecated** in the vSphere API.
+    /// **Deprecated** since vSphere API 8.0.3.0.
+    #[deprecated(note = "since vSphere API 8.0.3.0")]
     Service {
-        /// The service's unique ID. This attribute was added in vSphere API 7.0.0.0.
+        /// The service's unique ID.
+        ///
+        /// Since vSphere API 7.0.0.0.
         service: Option<String>,
     },
     /// The Attestation Service will be configured based on an ID of a whole attestation cluster.
     ///
-    /// Deprecated as of vSphere API 8.0.3.0.
-    ///
-    /// **Deprecated** in the vSphere API.
+    /// **Deprecated** since vSphere API 8.0.3.0.
+    #[deprecated(note = "since vSphere API 8.0.3.0")]
     Cluster {
-        /// The attestation cluster's unique ID. This attribute was added in vSphere API 7.0.0.0.
+        /// The attestation cluster's unique ID.
+        ///
+        /// Since vSphere API 7.0.0.0.
         trust_authority_cluster: Option<String>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl CreateSpecType {
@@ -192,46 +207,70 @@ impl<'de> serde::Deserialize<'de> for CreateSpec {
     }
 }
 
-/// The `Services.FilterSpec` class contains the data necessary for identifying a Attestation service instance. This class was added in vSphere API 7.0.0.0.
+/// The [`FilterSpec`](crate::vcenter::trusted_infrastructure::trusted_clusters::attestation::services::FilterSpec) structure contains the data necessary for identifying a Attestation service instance.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.trusted_clusters.attestation.services.filter_spec`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// A set of IDs by which to filter the services. This attribute was added in vSphere API 7.0.0.0.
+    /// A set of IDs by which to filter the services.
     ///
-    /// If None, the services will not be filtered by ID.
+    /// If `None`, the services will not be filtered by ID.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services: Option<Vec<String>>,
-    /// The service's address. This attribute was added in vSphere API 7.0.0.0. If None, the services will not be filtered by address.
+    /// The service's address. If `None`, the services will not be filtered by address.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<Vec<crate::vcenter::trusted_infrastructure::NetworkAddress>>,
-    /// The group specifies the Key Provider Service instances can accept reports issued by this Attestation Service instance. This attribute was added in vSphere API 7.0.0.0. If None, the services will not be filtered by group.
+    /// The group specifies the Key Provider Service instances can accept reports issued by this Attestation Service instance. If `None`, the services will not be filtered by group.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<Vec<String>>,
-    /// The cluster specifies the Trust Authority Cluster this Attestation Service instance belongs to. This attribute was added in vSphere API 7.0.0.0. If None, the services will not be filtered by trustAuthorityCluster.
+    /// The cluster specifies the Trust Authority Cluster this Attestation Service instance belongs to. If `None`, the services will not be filtered by trustAuthorityCluster.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trust_authority_cluster: Option<Vec<String>>,
 }
 
-/// The `Services.Info` class contains all the stored information about a registered Attestation Service instance that is configured for a cluster. This class was added in vSphere API 7.0.0.0.
+/// The [`Info`](crate::vcenter::trusted_infrastructure::trusted_clusters::attestation::services::Info) structure contains all the stored information about a registered Attestation Service instance that is configured for a cluster.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.trusted_clusters.attestation.services.info`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The service's address. This attribute was added in vSphere API 7.0.0.0.
+    /// The service's address.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_address")]
     pub address: crate::vcenter::trusted_infrastructure::NetworkAddress,
-    /// The service's TLS certificate chain. This attribute was added in vSphere API 7.0.0.0.
+    /// The service's TLS certificate chain.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(rename = "trusted_CA", default = "Info::__missing_trusted_ca")]
     pub trusted_ca: crate::vcenter::trusted_infrastructure::X509CertChain,
-    /// The group determines the Key Provider Service instances can accept reports issued by this Attestation Service instance. This attribute was added in vSphere API 7.0.0.0.
+    /// The group determines the Key Provider Service instances can accept reports issued by this Attestation Service instance.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_group")]
     pub group: String,
-    /// The cluster specifies the Trust Authority Cluster this Attestation Service belongs to. This attribute was added in vSphere API 7.0.0.0.
+    /// The cluster specifies the Trust Authority Cluster this Attestation Service belongs to.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_trust_authority_cluster")]
     pub trust_authority_cluster: String,
 }
@@ -280,7 +319,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Only return services matching the filters. If None return all services.
+    /// Only return services matching the filters. If `None` return all services.
     pub fn spec(self, spec: &FilterSpec) -> Self {
         Self {
             call: self.call.param("spec", spec),
@@ -293,24 +332,36 @@ impl ListRequest {
     }
 }
 
-/// The `Services.Summary` class contains basic information about a registered Attestation Service instance that is configured for a cluster. This class was added in vSphere API 7.0.0.0.
+/// The [`Summary`](crate::vcenter::trusted_infrastructure::trusted_clusters::attestation::services::Summary) structure contains basic information about a registered Attestation Service instance that is configured for a cluster.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.trusted_clusters.attestation.services.summary`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// The service's unique identifier. This attribute was added in vSphere API 7.0.0.0.
+    /// The service's unique identifier.
     ///
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.attestation.Service` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub service: crate::ids::AttestationServiceId,
-    /// The service's address. This attribute was added in vSphere API 7.0.0.0.
+    /// The service's address.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Summary::__missing_address")]
     pub address: crate::vcenter::trusted_infrastructure::NetworkAddress,
-    /// The group specifies the Key Provider Service instances can accept reports issued by this Attestation Service instance. This attribute was added in vSphere API 7.0.0.0.
+    /// The group specifies the Key Provider Service instances can accept reports issued by this Attestation Service instance.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Summary::__missing_group")]
     pub group: String,
-    /// The cluster specifies the Trust Authority Cluster this Attestation Service belongs to. This attribute was added in vSphere API 7.0.0.0.
+    /// The cluster specifies the Trust Authority Cluster this Attestation Service belongs to.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Summary::__missing_trust_authority_cluster")]
     pub trust_authority_cluster: String,
 }

@@ -8,80 +8,107 @@
 //!
 //! Compiled with the `vcenter-trusted-infrastructure` feature.
 
-/// The `ServicesAppliedConfig.FilterSpec` class specifies the matching criteria to be applied when filtering out `ServicesAppliedConfig.Summary` structures from the collection returned by the list method. Only `ServicesAppliedConfig.Summary` structures containing the values specified in this structure will be returned from the list method. If multiple members of the filter spec are set, all of them must match for a result to be filtered out and returned. This class was added in vSphere API 7.0.1.0.
+/// The [`FilterSpec`](crate::vcenter::trusted_infrastructure::trusted_clusters::kms::services_applied_config::FilterSpec) structure specifies the matching criteria to be applied when filtering out [`Summary`](crate::vcenter::trusted_infrastructure::trusted_clusters::kms::services_applied_config::Summary) structures from the collection returned by the list method. Only [`Summary`](crate::vcenter::trusted_infrastructure::trusted_clusters::kms::services_applied_config::Summary) structures containing the values specified in this structure will be returned from the list method. If multiple members of the filter spec are set, all of them must match for a result to be filtered out and returned.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.1.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.trusted_clusters.kms.services_applied_config.filter_spec`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// The health of the applied Key Provider Service configuration. This attribute was added in vSphere API 7.0.1.0. If None, no filtration will be performed by health.
+    /// The health of the applied Key Provider Service configuration. If `None`, no filtration will be performed by health.
+    ///
+    /// Since vSphere API 7.0.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health: Option<Vec<Health>>,
-    /// The network address of the Key Provider Service configured for use in the Trusted Cluster. This attribute was added in vSphere API 7.0.1.0. If None, no filtration will be performed by network address.
+    /// The network address of the Key Provider Service configured for use in the Trusted Cluster. If `None`, no filtration will be performed by network address.
+    ///
+    /// Since vSphere API 7.0.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<Vec<crate::vcenter::trusted_infrastructure::NetworkAddress>>,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `ServicesAppliedConfig.Health` class is an indicator for the consistency of the applied Key Provider Service configuration in a cluster with respect to the desired state. This enumeration was added in vSphere API 7.0.1.0.
+    /// The [`Health`](crate::vcenter::trusted_infrastructure::trusted_clusters::kms::services_applied_config::Health) enumeration is an indicator for the consistency of the applied Key Provider Service configuration in a cluster with respect to the desired state.
     ///
-    /// This enumeration is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+    /// and removed in vSphere API 9.0.0.0.
     ///
-    /// **Deprecated** in the vSphere API.
+    /// Since vSphere API 7.0.1.0. **Deprecated** since vSphere API 8.0.3.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.trusted_infrastructure.trusted_clusters.kms.services_applied_config.health`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
+    #[deprecated(note = "since vSphere API 8.0.3.0")]
     pub enum Health {
         /// The consistency of the applied configuration is unknown.
         ///
-        /// Deprecated as of vSphere API 8.0.3.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.3.0.
+        #[deprecated(note = "since vSphere API 8.0.3.0")]
         None = "NONE",
         /// The applied Key Provider Service configuration is consistent with the desired state.
         ///
-        /// Deprecated as of vSphere API 8.0.3.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.3.0.
+        #[deprecated(note = "since vSphere API 8.0.3.0")]
         Ok = "OK",
         /// The applied Key Provider Service configuration has diverged from the desired state.
         ///
-        /// Deprecated as of vSphere API 8.0.3.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.3.0.
+        #[deprecated(note = "since vSphere API 8.0.3.0")]
         Error = "ERROR",
         @unknown Unknown
     }
 }
 
-/// The `ServicesAppliedConfig.Info` class contains detailed information about an applied Key Provider Service configuration in a Trusted cluster. This class was added in vSphere API 7.0.1.0.
+/// The [`Info`](crate::vcenter::trusted_infrastructure::trusted_clusters::kms::services_applied_config::Info) structure contains detailed information about an applied Key Provider Service configuration in a Trusted cluster.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.1.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.trusted_clusters.kms.services_applied_config.info`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// A health value which indicates whether the configuration applied to the cluster differs from the desired state. This attribute was added in vSphere API 7.0.1.0.
+    /// A health value which indicates whether the configuration applied to the cluster differs from the desired state.
+    ///
+    /// Since vSphere API 7.0.1.0.
     pub health: Health,
-    /// The network address of the Key Provider Service configured for use in the Trusted Cluster. This attribute was added in vSphere API 7.0.1.0.
+    /// The network address of the Key Provider Service configured for use in the Trusted Cluster.
+    ///
+    /// Since vSphere API 7.0.1.0.
     #[serde(default = "Info::__missing_address")]
     pub address: crate::vcenter::trusted_infrastructure::NetworkAddress,
-    /// The unique identifier of a Key Provider Service configuration from the desired state. This attribute was added in vSphere API 7.0.1.0.
+    /// The unique identifier of a Key Provider Service configuration from the desired state.
     ///
-    /// If None, this Key Provider Service is not registered within this vCenter and thus the applied configuration is not present in the desired state.
+    /// If `None`, this Key Provider Service is not registered within this vCenter and thus the applied configuration is not present in the desired state.
+    ///
+    /// Since vSphere API 7.0.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
-    /// The set of distinct groups found on the hosts in the cluster which differ from the desired state. This attribute was added in vSphere API 7.0.1.0.
+    /// The set of distinct groups found on the hosts in the cluster which differ from the desired state.
+    ///
+    /// Since vSphere API 7.0.1.0.
     #[serde(
         default = "Info::__missing_groups",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub groups: Vec<String>,
-    /// A list of distinct trusted CA chains found on the hosts in the cluster which differ from the desired state. This attribute was added in vSphere API 7.0.1.0.
+    /// A list of distinct trusted CA chains found on the hosts in the cluster which differ from the desired state.
+    ///
+    /// Since vSphere API 7.0.1.0.
     #[serde(
         default = "Info::__missing_trustedc_as",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub trustedc_as: Vec<crate::vcenter::trusted_infrastructure::X509CertChain>,
-    /// Details regarding the health. When the `ServicesAppliedConfig.Health` is not `com.vmware.vcenter.trusted_infrastructure.trusted_clusters.kms.services_applied_config.health.OK`, this member will provide a detailed description of the issues present. This attribute was added in vSphere API 7.0.1.0.
+    /// Details regarding the health. When the [`Health`](crate::vcenter::trusted_infrastructure::trusted_clusters::kms::services_applied_config::Health) is not [`Health::Ok`](crate::vcenter::trusted_infrastructure::trusted_clusters::kms::services_applied_config::Health::Ok), this member will provide a detailed description of the issues present.
+    ///
+    /// Since vSphere API 7.0.1.0.
     #[serde(
         default = "Info::__missing_details",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -135,7 +162,7 @@ impl ListTaskRequest {
         Self { call }
     }
 
-    /// The specification for the subset of results desired to be returned. If None all results are returned.
+    /// The specification for the subset of results desired to be returned. If `None` all results are returned.
     pub fn spec(self, spec: &FilterSpec) -> Self {
         Self {
             call: self.call.param("spec", spec),
@@ -156,21 +183,31 @@ impl ListTaskRequest {
     }
 }
 
-/// The `ServicesAppliedConfig.Summary` class contains basic information about the aggregated health status for a service. This class was added in vSphere API 7.0.1.0.
+/// The [`Summary`](crate::vcenter::trusted_infrastructure::trusted_clusters::kms::services_applied_config::Summary) structure contains basic information about the aggregated health status for a service.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.1.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.trusted_clusters.kms.services_applied_config.summary`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// The health value indicates whether the configuration applied to the cluster differs from the desired state. This attribute was added in vSphere API 7.0.1.0.
+    /// The health value indicates whether the configuration applied to the cluster differs from the desired state.
+    ///
+    /// Since vSphere API 7.0.1.0.
     pub health: Health,
-    /// The network address of the Key Provider Service configured for use in the Trusted Cluster. This attribute was added in vSphere API 7.0.1.0.
+    /// The network address of the Key Provider Service configured for use in the Trusted Cluster.
+    ///
+    /// Since vSphere API 7.0.1.0.
     #[serde(default = "Summary::__missing_address")]
     pub address: crate::vcenter::trusted_infrastructure::NetworkAddress,
-    /// The unique identifier of a Key Provider Service configuration from the desired state. This attribute was added in vSphere API 7.0.1.0.
+    /// The unique identifier of a Key Provider Service configuration from the desired state.
     ///
-    /// If None, this Key Provider Service is not registered within this vCenter and thus the applied configuration is not present in the desired state.
+    /// If `None`, this Key Provider Service is not registered within this vCenter and thus the applied configuration is not present in the desired state.
+    ///
+    /// Since vSphere API 7.0.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
 }

@@ -5,9 +5,16 @@
 //! Compiled with the `vcenter-vm` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Customization.CheckInfo.CheckStatus` class defines the status values that can be reported for the customization check operation. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`CheckStatus`](crate::vcenter::vm::guest::customization::check_info::CheckStatus) enumeration defines the status values that can be reported for the customization check operation.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.vm.guest.customization.check_info.check_status`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum CheckStatus {
         /// Applying customization operation on a virtual machine is supported, a virtual machine is customizable.
         Supported = "SUPPORTED",

@@ -5,9 +5,17 @@
 //! Compiled with the `vcenter-vm` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Customization.Info.Status` class defines the status values that can be reported for the customization operation. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`Status`](crate::vcenter::vm::guest::customization::info::Status) enumeration defines the status values that can be reported for the customization operation.
+    ///
+    /// Since vSphere API 7.0.0.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.vm.guest.customization.info.status`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
-        /// No customization spec is applied to the guest operating system. This class attribute was added in vSphere API 7.0.3.0.
+        /// No customization spec is applied to the guest operating system.
+        ///
+        /// Since vSphere API 7.0.3.0.
         Idle = "IDLE",
         /// The customization process has not yet started inside the guest operating system.
         Pending = "PENDING",

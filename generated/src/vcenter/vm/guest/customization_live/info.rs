@@ -5,9 +5,15 @@
 //! Compiled with the `vcenter-vm` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `CustomizationLive.Info.Status` class defines the status values that can be reported for the customization operation. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`Status`](crate::vcenter::vm::guest::customization_live::info::Status) enumeration defines the status values that can be reported for the customization operation.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.vm.guest.customization_live.info.status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// No customization spec has ever been applied to the guest operating system.
         NotAvailable = "NOT_AVAILABLE",

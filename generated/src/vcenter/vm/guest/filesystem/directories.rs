@@ -20,7 +20,7 @@ impl CreateRequest {
         Self { call }
     }
 
-    /// Whether any parent directories should be created. If any failure occurs, some parent directories could be left behind. If None parent directories are not created.
+    /// Whether any parent directories should be created. If any failure occurs, some parent directories could be left behind. If `None` parent directories are not created.
     pub fn create_parents(self, create_parents: bool) -> Self {
         Self {
             call: self.call.param("create_parents", &create_parents),
@@ -64,7 +64,7 @@ impl CreateTemporaryRequest {
         Self { call }
     }
 
-    /// The complete path to the directory in which to create the new directory. Directory If None a guest-specific default will be used.
+    /// The complete path to the directory in which to create the new directory. Directory If `None` a guest-specific default will be used.
     pub fn parent_path(self, parent_path: &str) -> Self {
         Self {
             call: self.call.param("parent_path", parent_path),
@@ -91,7 +91,7 @@ impl DeleteRequest {
         Self { call }
     }
 
-    /// If true, all files and subdirectories are also deleted. If false, the directory must be empty for the operation to succeed. If None, any directory content is not deleted.
+    /// If true, all files and subdirectories are also deleted. If false, the directory must be empty for the operation to succeed. If `None`, any directory content is not deleted.
     pub fn recursive(self, recursive: bool) -> Self {
         Self {
             call: self.call.param("recursive", &recursive),

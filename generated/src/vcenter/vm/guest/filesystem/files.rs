@@ -50,40 +50,65 @@ impl CreateTemporaryRequest {
     }
 }
 
-/// The `Files.FileAttributesInfo` class describes the attributes of a file in a guest operating system. This class was added in vSphere API 7.0.2.0.
+/// The [`FileAttributesInfo`](crate::vcenter::vm::guest::filesystem::files::FileAttributesInfo) structure describes the fields of a file in a guest operating system.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.vm.guest.filesystem.files.file_attributes_info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FileAttributesInfo {
-    /// The date and time the file was last modified. This attribute was added in vSphere API 7.0.2.0.
+    /// The date and time the file was last modified.
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub last_modified: vsphere_vapi_runtime::types::DateTime,
-    /// The date and time the file was last accessed. This attribute was added in vSphere API 7.0.2.0.
+    /// The date and time the file was last accessed.
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub last_accessed: vsphere_vapi_runtime::types::DateTime,
-    /// The target for the file if it's a symbolic link. This is currently only set for Posix guest operating systems, but may be supported in the future on Windows guest operating systems that support symbolic links. This attribute was added in vSphere API 7.0.2.0. Set if the file is a symbolic link.
+    /// The target for the file if it's a symbolic link. This is currently only set for Posix guest operating systems, but may be supported in the future on Windows guest operating systems that support symbolic links. Set if the file is a symbolic link.
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub symlink_target: Option<String>,
-    /// The type of guest filesystem. This attribute was added in vSphere API 7.0.2.0.
+    /// The type of guest filesystem.
     ///
     /// The variant carries the fields of its case (see [`FileAttributesInfoFilesystemFamily`]).
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub filesystem_family: FileAttributesInfoFilesystemFamily,
 }
 
-/// The `filesystem_family` tag of [`FileAttributesInfo`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `filesystem_family` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `FileAttributesInfoFilesystemFamily::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `filesystem_family` tag of [`FileAttributesInfo`] together with the fields
+/// of its case: each variant carries exactly the fields the metamodel lists for
+/// that tag value. Tag values this crate does not know arrive as
+/// `FileAttributesInfoFilesystemFamily::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum FileAttributesInfoFilesystemFamily {
     /// The guest OS is a Windows variant.
     Windows {
-        /// Windows-specific file information. This attribute was added in vSphere API 7.0.2.0.
+        /// Windows-specific file information.
+        ///
+        /// Since vSphere API 7.0.2.0.
         win_attributes: Option<WindowsFileAttributesInfo>,
     },
     /// Linux, Solaris, etc.
     Posix {
-        /// Posix-specific file information. This attribute was added in vSphere API 7.0.2.0.
+        /// Posix-specific file information.
+        ///
+        /// Since vSphere API 7.0.2.0.
         posix_attributes: Option<PosixFileAttributesInfo>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl FileAttributesInfoFilesystemFamily {
@@ -249,25 +274,45 @@ impl<'de> serde::Deserialize<'de> for FileAttributesInfo {
     }
 }
 
-/// File attributes used for updating an existing file with `com.vmware.vcenter.vm.guest.filesystem.files.update` This class was added in vSphere API 7.0.2.0.
+/// File attributes used for updating an existing file with [`Files::update`](crate::vcenter::vm::guest::filesystem::Files::update).
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.vm.guest.filesystem.files.file_attributes_update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileAttributesUpdateSpec {
-    /// The date and time the file was last modified. This attribute was added in vSphere API 7.0.2.0. If None the value will not be changed.
+    /// The date and time the file was last modified. If `None` the value will not be changed.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// The date and time the file was last accessed. This attribute was added in vSphere API 7.0.2.0. If None the value will not be changed.
+    /// The date and time the file was last accessed. If `None` the value will not be changed.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_accessed: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Windows-specific file update information. This attribute was added in vSphere API 7.0.2.0. Set if the guest operating system is Windows.
+    /// Windows-specific file update information. Set if the guest operating system is Windows.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub windows: Option<WindowsFileAttributesUpdateSpec>,
-    /// Posix-specific file update information. This attribute was added in vSphere API 7.0.2.0. Set if the guest operating system is Posix.
+    /// Posix-specific file update information. Set if the guest operating system is Posix.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub posix: Option<PosixFileAttributesUpdateSpec>,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Files.FilesystemFamily` class defines the types of guest operating fllesystem. This enumeration was added in vSphere API 7.0.2.0.
+    /// The [`FilesystemFamily`](crate::vcenter::vm::guest::filesystem::files::FilesystemFamily) enumeration defines the types of guest operating fllesystem.
+    ///
+    /// Since vSphere API 7.0.2.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.vm.guest.filesystem.files.filesystem_family`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum FilesystemFamily {
         /// The guest OS is a Windows variant.
         Windows = "WINDOWS",
@@ -277,23 +322,39 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Files.FilterSpec` class contains information used to filter the results when listing files (see `com.vmware.vcenter.vm.guest.filesystem.files.list`). This class was added in vSphere API 7.0.2.0.
+/// The [`FilterSpec`](crate::vcenter::vm::guest::filesystem::files::FilterSpec) structure contains information used to filter the results when listing files (see [`Files::list`](crate::vcenter::vm::guest::filesystem::Files::list)).
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure `com.vmware.vcenter.vm.guest.filesystem.files.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// The perl-compatible regular expression used to filter the returned files. This attribute was added in vSphere API 7.0.2.0. If None the pattern '.\\*' (match everything) is used.
+    /// The perl-compatible regular expression used to filter the returned files. If `None` the pattern '.\\*' (match everything) is used.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub match_pattern: Option<String>,
 }
 
-/// The `Files.Info` class describes a file or directory in the guest operating system. Returned by `com.vmware.vcenter.vm.guest.filesystem.files.get`. This class was added in vSphere API 7.0.2.0.
+/// The [`Info`](crate::vcenter::vm::guest::filesystem::files::Info) structure describes a file or directory in the guest operating system. Returned by [`Files::get`](crate::vcenter::vm::guest::filesystem::Files::get).
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure `com.vmware.vcenter.vm.guest.filesystem.files.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The type of file. This attribute was added in vSphere API 7.0.2.0.
+    /// The type of file.
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub r#type: Type,
-    /// The file size in bytes. This attribute was added in vSphere API 7.0.2.0.
+    /// The file size in bytes.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default = "Info::__missing_size")]
     pub size: i64,
-    /// Attributes of a file. This attribute was added in vSphere API 7.0.2.0.
+    /// Fields of a file.
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub attributes: FileAttributesInfo,
 }
 
@@ -306,19 +367,34 @@ impl Info {
     }
 }
 
-/// The `Files.IterationSpec` class contains attributes used to break results into pages when listing files. See `com.vmware.vcenter.vm.guest.filesystem.files.list`). This class was added in vSphere API 7.0.2.0.
+/// The [`IterationSpec`](crate::vcenter::vm::guest::filesystem::files::IterationSpec) structure contains fields used to break results into pages when listing files. See [`Files::list`](crate::vcenter::vm::guest::filesystem::Files::list)).
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure `com.vmware.vcenter.vm.guest.filesystem.files.iteration_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IterationSpec {
-    /// Specifies the maximum number of results to return. This attribute was added in vSphere API 7.0.2.0. If None information about at most 50 files will be returned.
+    /// Specifies the maximum number of results to return. If `None` information about at most 50 files will be returned.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-    /// Which result to start the list with. If this value exceeds the number of results, an empty list will be returned. This attribute was added in vSphere API 7.0.2.0. If None, the start of the list of files will be returned.
+    /// Which result to start the list with. If this value exceeds the number of results, an empty list will be returned. If `None`, the start of the list of files will be returned.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The last status for the iterator. A field of this type is returned as part of the result and indicates to the caller of the API whether it can continue to make requests for more data. The last status only reports on the state of the iteration at the time data was last returned. As a result, it not does guarantee if the next call will succeed in getting more data or not. Failures to retrieve results will be returned as Error responses. These last statuses are only returned when the iterator is operating as expected. This enumeration was added in vSphere API 7.0.2.0.
+    /// The last status for the iterator. A field of this type is returned as part of the result and indicates to the caller of the API whether it can continue to make requests for more data. The last status only reports on the state of the iteration at the time data was last returned. As a result, it not does guarantee if the next call will succeed in getting more data or not. Failures to retrieve results will be returned as Error responses. These last statuses are only returned when the iterator is operating as expected.
+    ///
+    /// Since vSphere API 7.0.2.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.vm.guest.filesystem.files.last_iteration_status`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum LastIterationStatus {
         /// Iterator has more data pending and is ready to provide it. The caller can request the next page of data at any time. The number of results returned may be less than the requested size. In other words, the iterator may not fill the page. The iterator has returned at least 1 result.
         Ready = "READY",
@@ -341,14 +417,14 @@ impl ListRequest {
         Self { call }
     }
 
-    /// The specification of a page of results to be retrieved. If None, the first page will be retrieved.
+    /// The specification of a page of results to be retrieved. If `None`, the first page will be retrieved.
     pub fn iteration(self, iteration: &IterationSpec) -> Self {
         Self {
             call: self.call.param("iteration", iteration),
         }
     }
 
-    /// Specification to match files for which information should be returned. If None, the behavior is the equivalent to a `com.vmware.vcenter.vm.guest.filesystem.files.filter_spec` with all attributes None which means all filenames match the filter.
+    /// Specification to match files for which information should be returned. If `None`, the behavior is the equivalent to a [`FilterSpec`](crate::vcenter::vm::guest::filesystem::files::FilterSpec) with all fields `None` which means all filenames match the filter.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
@@ -361,25 +437,39 @@ impl ListRequest {
     }
 }
 
-/// The `Files.ListResult` class describes the results of a `com.vmware.vcenter.vm.guest.filesystem.files.list` method. This class was added in vSphere API 7.0.2.0.
+/// The [`ListResult`](crate::vcenter::vm::guest::filesystem::files::ListResult) structure describes the results of a [`Files::list`](crate::vcenter::vm::guest::filesystem::Files::list) method.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure `com.vmware.vcenter.vm.guest.filesystem.files.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// A list of `com.vmware.vcenter.vm.guest.filesystem.files.summary` classes containing information for all the matching files. This attribute was added in vSphere API 7.0.2.0.
+    /// A list of [`Summary`](crate::vcenter::vm::guest::filesystem::files::Summary) structures containing information for all the matching files.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(
         default = "ListResult::__missing_files",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub files: Vec<Summary>,
-    /// The total number of results from the `com.vmware.vcenter.vm.guest.filesystem.files.list`. This is a hint to the user of the iterator regarding how many items are available to be retrieved. The total could change if the inventory of items are being changed. This attribute was added in vSphere API 7.0.2.0.
+    /// The total number of results from the [`Files::list`](crate::vcenter::vm::guest::filesystem::Files::list). This is a hint to the user of the iterator regarding how many items are available to be retrieved. The total could change if the inventory of items are being changed.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default = "ListResult::__missing_total")]
     pub total: i64,
-    /// Positional index into the logical item list of the first item returned in the list of results. The first item in the logical item list has an index of 0. This is a hint to the user of the iterator regarding the logical position in the iteration. For example, this can be used to display to the user which page of the iteration is being shown. The total could change if the inventory of items are being changed. This attribute was added in vSphere API 7.0.2.0. If None no items were returned.
+    /// Positional index into the logical item list of the first item returned in the list of results. The first item in the logical item list has an index of 0. This is a hint to the user of the iterator regarding the logical position in the iteration. For example, this can be used to display to the user which page of the iteration is being shown. The total could change if the inventory of items are being changed. If `None` no items were returned.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_index: Option<i64>,
-    /// Positional index into the logical item list of the last item returned in the list of results. The first item in the logical item list has an index of 0. This is a hint to the user of the iterator regarding the logical position in the iteration. For example, this can be used to display to the user which page of the iteration is being shown. The total could change if the inventory of items are being changed. This attribute was added in vSphere API 7.0.2.0. If None no items were returned.
+    /// Positional index into the logical item list of the last item returned in the list of results. The first item in the logical item list has an index of 0. This is a hint to the user of the iterator regarding the logical position in the iteration. For example, this can be used to display to the user which page of the iteration is being shown. The total could change if the inventory of items are being changed. If `None` no items were returned.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_index: Option<i64>,
-    /// The last status for the iterator that indicates whether any more results can be expected if the caller continues to make requests for more data using the iterator. This attribute was added in vSphere API 7.0.2.0.
+    /// The last status for the iterator that indicates whether any more results can be expected if the caller continues to make requests for more data using the iterator.
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub status: LastIterationStatus,
 }
 
@@ -446,7 +536,7 @@ impl MoveRequest {
         Self { call }
     }
 
-    /// If true, the destination file is overwritten. If None, the destination file is not overwritten.
+    /// If true, the destination file is overwritten. If `None`, the destination file is not overwritten.
     pub fn overwrite(self, overwrite: bool) -> Self {
         Self {
             call: self.call.param("overwrite", &overwrite),
@@ -459,16 +549,27 @@ impl MoveRequest {
     }
 }
 
-/// The `Files.PosixFileAttributesInfo` class describes information about file attributes specific to Posix Guest operating systems. This class was added in vSphere API 7.0.2.0.
+/// The [`PosixFileAttributesInfo`](crate::vcenter::vm::guest::filesystem::files::PosixFileAttributesInfo) structure describes information about file attributes specific to Posix Guest operating systems.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.vm.guest.filesystem.files.posix_file_attributes_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PosixFileAttributesInfo {
-    /// The owner ID. This attribute was added in vSphere API 7.0.2.0.
+    /// The owner ID.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default = "PosixFileAttributesInfo::__missing_owner")]
     pub owner: i64,
-    /// The group ID. This attribute was added in vSphere API 7.0.2.0.
+    /// The group ID.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default = "PosixFileAttributesInfo::__missing_group")]
     pub group: i64,
-    /// The file permissions in chmod(2) format. This attribute is presented as octal. This attribute was added in vSphere API 7.0.2.0.
+    /// The file permissions in chmod(2) format. This field is presented as octal.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default = "PosixFileAttributesInfo::__missing_permissions")]
     pub permissions: String,
 }
@@ -496,29 +597,50 @@ impl PosixFileAttributesInfo {
     }
 }
 
-/// The `Files.PosixFileAttributesUpdateSpec` class describes attributes that can be changed for a Posix file. This class was added in vSphere API 7.0.2.0.
+/// The [`PosixFileAttributesUpdateSpec`](crate::vcenter::vm::guest::filesystem::files::PosixFileAttributesUpdateSpec) structure describes fields that can be changed for a Posix file.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.vm.guest.filesystem.files.posix_file_attributes_update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PosixFileAttributesUpdateSpec {
-    /// The owner ID. This attribute was added in vSphere API 7.0.2.0. If None the value will not be changed.
+    /// The owner ID. If `None` the value will not be changed.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<i64>,
-    /// The group ID. This attribute was added in vSphere API 7.0.2.0. If None the value will not be changed.
+    /// The group ID. If `None` the value will not be changed.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
-    /// The file permissions in chmod(2) format. This attribute is interpreted as octal. This attribute was added in vSphere API 7.0.2.0. If None the value will not be changed.
+    /// The file permissions in chmod(2) format. This field is interpreted as octal. If `None` the value will not be changed.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<String>,
 }
 
-/// The `Files.Summary` class describes a file or directory in the guest operating system returned by a `com.vmware.vcenter.vm.guest.filesystem.files.list` method. This class was added in vSphere API 7.0.2.0.
+/// The [`Summary`](crate::vcenter::vm::guest::filesystem::files::Summary) structure describes a file or directory in the guest operating system returned by a [`Files::list`](crate::vcenter::vm::guest::filesystem::Files::list) method.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure `com.vmware.vcenter.vm.guest.filesystem.files.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// The name of the file or directory with any leading directories removed. This attribute was added in vSphere API 7.0.2.0.
+    /// The name of the file or directory with any leading directories removed.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default = "Summary::__missing_filename")]
     pub filename: String,
-    /// The type of file. This attribute was added in vSphere API 7.0.2.0.
+    /// The type of file.
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub r#type: Type,
-    /// The file size in bytes. This attribute was added in vSphere API 7.0.2.0.
+    /// The file size in bytes.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default = "Summary::__missing_size")]
     pub size: i64,
 }
@@ -540,7 +662,13 @@ impl Summary {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Files.Type` class defines the valid types of files. This enumeration was added in vSphere API 7.0.2.0.
+    /// The [`Type`](crate::vcenter::vm::guest::filesystem::files::Type) enumeration defines the valid types of files.
+    ///
+    /// Since vSphere API 7.0.2.0.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.vm.guest.filesystem.files.type`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Type {
         /// normal file
         File = "FILE",
@@ -563,22 +691,33 @@ pub struct UpdateArgs {
     pub vm: crate::ids::VirtualMachineId,
     /// The guest authentication data.
     pub credentials: crate::vcenter::vm::guest::Credentials,
-    /// The complete path to the file or directory to be changed in the guest. If the file points to an symbolic link, then the attributes of the target file are changed.
+    /// The complete path to the file or directory to be changed in the guest. If the file points to an symbolic link, then the fields of the target file are changed.
     pub path: String,
-    /// Specifies the different file attributes of the guest file to be changed. See `com.vmware.vcenter.vm.guest.filesystem.files.file_attributes_update_spec`.
+    /// Specifies the different file attributes of the guest file to be changed. See [`FileAttributesUpdateSpec`](crate::vcenter::vm::guest::filesystem::files::FileAttributesUpdateSpec).
     pub file_attributes: FileAttributesUpdateSpec,
 }
 
-/// The WindowsFileAttributesInfo) structure describes file attributes specific to Windows Guest operating systems. This class was added in vSphere API 7.0.2.0.
+/// The [`WindowsFileAttributesInfo`](crate::vcenter::vm::guest::filesystem::files::WindowsFileAttributesInfo) structure describes file attributes specific to Windows Guest operating systems.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.vm.guest.filesystem.files.windows_file_attributes_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WindowsFileAttributesInfo {
-    /// The file is hidden. This attribute was added in vSphere API 7.0.2.0.
+    /// The file is hidden.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default = "WindowsFileAttributesInfo::__missing_hidden")]
     pub hidden: bool,
-    /// The file is read-only. This attribute was added in vSphere API 7.0.2.0.
+    /// The file is read-only.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default = "WindowsFileAttributesInfo::__missing_read_only")]
     pub read_only: bool,
-    /// The date and time the file was created. This attribute was added in vSphere API 7.0.2.0.
+    /// The date and time the file was created.
+    ///
+    /// Since vSphere API 7.0.2.0.
     pub created: vsphere_vapi_runtime::types::DateTime,
 }
 
@@ -598,13 +737,22 @@ impl WindowsFileAttributesInfo {
     }
 }
 
-/// The `Files.WindowsFileAttributesUpdateSpec` class describes attributes that can be changed for a Windows file. This class was added in vSphere API 7.0.2.0.
+/// The [`WindowsFileAttributesUpdateSpec`](crate::vcenter::vm::guest::filesystem::files::WindowsFileAttributesUpdateSpec) structure describes fields that can be changed for a Windows file.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.vm.guest.filesystem.files.windows_file_attributes_update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct WindowsFileAttributesUpdateSpec {
-    /// The file is hidden. This attribute was added in vSphere API 7.0.2.0. If {term unset} the value will not be changed.
+    /// The file is hidden. If `None` the value will not be changed.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
-    /// The file is read-only. This attribute was added in vSphere API 7.0.2.0. If {term unset} the value will not be changed.
+    /// The file is read-only. If `None` the value will not be changed.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
 }

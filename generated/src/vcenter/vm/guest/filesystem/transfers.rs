@@ -6,13 +6,21 @@
 //!
 //! Compiled with the `vcenter-vm` feature.
 
-/// The `Transfers.CreateSpec` class describes the details of a file transfer operation. This class was added in vSphere API 7.0.2.0.
+/// The [`CreateSpec`](crate::vcenter::vm::guest::filesystem::transfers::CreateSpec) structure describes the details of a file transfer operation.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure `com.vmware.vcenter.vm.guest.filesystem.transfers.create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// The complete destination path in the guest to transfer the file to or from the client. It cannot be a path to a directory or a symbolic link. This attribute was added in vSphere API 7.0.2.0.
+    /// The complete destination path in the guest to transfer the file to or from the client. It cannot be a path to a directory or a symbolic link.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default = "CreateSpec::__missing_path")]
     pub path: String,
-    /// Details about the file to be transferred into the guest. This attribute was added in vSphere API 7.0.2.0. Must be set if the file is being transferred to the guest. Must not be set if the file is being transferred from the guest.
+    /// Details about the file to be transferred into the guest. Must be set if the file is being transferred to the guest. Must not be set if the file is being transferred from the guest.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<FileCreationAttributes>,
 }
@@ -26,25 +34,42 @@ impl CreateSpec {
     }
 }
 
-/// The `Transfers.FileCreationAttributes` class describes file attributes used when transferring a file into the guest. This class was added in vSphere API 7.0.2.0.
+/// The [`FileCreationAttributes`](crate::vcenter::vm::guest::filesystem::transfers::FileCreationAttributes) structure describes file attributes used when transferring a file into the guest.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.vm.guest.filesystem.transfers.file_creation_attributes`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileCreationAttributes {
-    /// The size in bytes of the file to be transferred into the guest. This attribute was added in vSphere API 7.0.2.0.
+    /// The size in bytes of the file to be transferred into the guest.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default = "FileCreationAttributes::__missing_size")]
     pub size: i64,
-    /// Whether an existing file should be overwritten. This attribute was added in vSphere API 7.0.2.0. If None any existing file will not be overwritten.
+    /// Whether an existing file should be overwritten. If `None` any existing file will not be overwritten.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overwrite: Option<bool>,
-    /// The date and time the file was last modified. This attribute was added in vSphere API 7.0.2.0. If None the value will be the time when the file is transferred into the guest.
+    /// The date and time the file was last modified. If `None` the value will be the time when the file is transferred into the guest.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// The date and time the file was last accessed. This attribute was added in vSphere API 7.0.2.0. If None the value will be the time when the file is transferred into the guest.
+    /// The date and time the file was last accessed. If `None` the value will be the time when the file is transferred into the guest.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_accessed: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Windows-specific file creation information. This attribute was added in vSphere API 7.0.2.0. If None, the behavior is equivalent to a `com.vmware.vcenter.vm.guest.filesystem.transfers.windows_file_attributes_create_spec` with all attributes None which means the defaults are used. May only be set if the guest operating system is Windows.
+    /// Windows-specific file creation information. If `None`, the behavior is equivalent to a [`WindowsFileAttributesCreateSpec`](crate::vcenter::vm::guest::filesystem::transfers::WindowsFileAttributesCreateSpec) with all fields `None` which means the defaults are used. May only be set if the guest operating system is Windows.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub windows: Option<WindowsFileAttributesCreateSpec>,
-    /// Posix-specific file creation information. This attribute was added in vSphere API 7.0.2.0. If None, the behavior is equivalent to a `com.vmware.vcenter.vm.guest.filesystem.transfers.posix_file_attributes_create_spec` with all attributes None which means the defaults are used. May only be set if the guest operating system is Posix.
+    /// Posix-specific file creation information. If `None`, the behavior is equivalent to a [`PosixFileAttributesCreateSpec`](crate::vcenter::vm::guest::filesystem::transfers::PosixFileAttributesCreateSpec) with all fields `None` which means the defaults are used. May only be set if the guest operating system is Posix.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub posix: Option<PosixFileAttributesCreateSpec>,
 }
@@ -72,27 +97,47 @@ impl FileCreationAttributes {
     }
 }
 
-/// The `Transfers.PosixFileAttributesCreateSpec` class describes creation information about file attributes specific to Posix guest operating systems. This class was added in vSphere API 7.0.2.0.
+/// The [`PosixFileAttributesCreateSpec`](crate::vcenter::vm::guest::filesystem::transfers::PosixFileAttributesCreateSpec) structure describes creation information about file attributes specific to Posix guest operating systems.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.vm.guest.filesystem.transfers.posix_file_attributes_create_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PosixFileAttributesCreateSpec {
-    /// The owner ID. If this property is not specified when passing a `com.vmware.vcenter.vm.guest.filesystem.transfers.posix_file_attributes_create_spec` object to `com.vmware.vcenter.vm.guest.filesystem.transfers.create`, the default value will be the owner Id of the user who invoked the file transfer operation. This attribute was added in vSphere API 7.0.2.0. Defaults to uid of user invoking the operation.
+    /// The owner ID. If this property is not specified when passing a [`PosixFileAttributesCreateSpec`](crate::vcenter::vm::guest::filesystem::transfers::PosixFileAttributesCreateSpec) object to [`Transfers::create`](crate::vcenter::vm::guest::filesystem::Transfers::create), the default value will be the owner Id of the user who invoked the file transfer operation. Defaults to uid of user invoking the operation.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<i64>,
-    /// The group ID. If this property is not specified when passing a `com.vmware.vcenter.vm.guest.filesystem.transfers.posix_file_attributes_create_spec` object to `com.vmware.vcenter.vm.guest.filesystem.transfers.create`, the default value will be the group Id of the user who invoked the file transfer operation. This attribute was added in vSphere API 7.0.2.0. Defaults to gid of user invoking the operation.
+    /// The group ID. If this property is not specified when passing a [`PosixFileAttributesCreateSpec`](crate::vcenter::vm::guest::filesystem::transfers::PosixFileAttributesCreateSpec) object to [`Transfers::create`](crate::vcenter::vm::guest::filesystem::Transfers::create), the default value will be the group Id of the user who invoked the file transfer operation. Defaults to gid of user invoking the operation.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
-    /// The file permissions in chmod(2) format. If this property is not specified when passing a `com.vmware.vcenter.vm.guest.filesystem.transfers.posix_file_attributes_create_spec` object to `com.vmware.vcenter.vm.guest.filesystem.transfers.create`, the file will be created with 0644 permissions. This attribute is interpreted as octal. This attribute was added in vSphere API 7.0.2.0. Defaults to 0644.
+    /// The file permissions in chmod(2) format. If this property is not specified when passing a [`PosixFileAttributesCreateSpec`](crate::vcenter::vm::guest::filesystem::transfers::PosixFileAttributesCreateSpec) object to [`Transfers::create`](crate::vcenter::vm::guest::filesystem::Transfers::create), the file will be created with 0644 permissions. This field is interpreted as octal. Defaults to 0644.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<String>,
 }
 
-/// The `Transfers.WindowsFileAttributesCreateSpec` class describes creation information about file attributes specific to Windows guest operating systems. This class was added in vSphere API 7.0.2.0.
+/// The [`WindowsFileAttributesCreateSpec`](crate::vcenter::vm::guest::filesystem::transfers::WindowsFileAttributesCreateSpec) structure describes creation information about file attributes specific to Windows guest operating systems.
+///
+/// Since vSphere API 7.0.2.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.vm.guest.filesystem.transfers.windows_file_attributes_create_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct WindowsFileAttributesCreateSpec {
-    /// The file is hidden. This attribute was added in vSphere API 7.0.2.0. If None the file will not be hidden.
+    /// The file is hidden. If `None` the file will not be hidden.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
-    /// The file is read-only. This attribute was added in vSphere API 7.0.2.0. If None the file will be writeable.
+    /// The file is read-only. If `None` the file will be writeable.
+    ///
+    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
 }

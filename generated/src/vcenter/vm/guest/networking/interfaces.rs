@@ -6,44 +6,73 @@
 //!
 //! Compiled with the `vcenter-vm` feature.
 
-/// The `Interfaces.Info` class describes a virtual network adapter configured in the guest operating system. This class was added in vSphere API 7.0.0.0.
+/// The [`Info`](crate::vcenter::vm::guest::networking::interfaces::Info) structure describes a virtual network adapter configured in the guest operating system.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.vm.guest.networking.interfaces.info`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Client DNS values. Data assigned by DNS. This attribute was added in vSphere API 7.0.0.0. If None no DNS assigned value exists.
+    /// Client DNS values. Data assigned by DNS. If `None` no DNS assigned value exists.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_values: Option<crate::vcenter::vm::guest::DnsAssignedValues>,
-    /// MAC address of the adapter. This attribute was added in vSphere API 7.0.0.0. If None then not supported by the Guest OS.
+    /// MAC address of the adapter. If `None` then not supported by the Guest OS.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
-    /// DNS configuration of the adapter. See `com.vmware.vcenter.vm.guest.networking.info.dns` for system wide settings. This attribute was added in vSphere API 7.0.0.0. If None then not assigned by the Guest OS.
+    /// DNS configuration of the adapter. See [`Info::dns`](crate::vcenter::vm::guest::networking::Info::dns) for system wide settings. If `None` then not assigned by the Guest OS.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns: Option<crate::vcenter::vm::guest::DnsConfigInfo>,
-    /// IP configuration settings of the adapter This attribute was added in vSphere API 7.0.0.0. If None then not supported by the Guest OS.
+    /// IP configuration settings of the adapter. If `None` then not supported by the Guest OS.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<IpConfigInfo>,
-    /// The IP addresses of any WINS name servers for the adapter. This attribute was added in vSphere API 7.0.0.0. If None then not supported by the Guest OS.
+    /// The IP addresses of any WINS name servers for the adapter. If `None` then not supported by the Guest OS.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wins_servers: Option<Vec<String>>,
-    /// Link to the corresponding virtual device. This attribute was added in vSphere API 7.0.0.0.
+    /// Link to the corresponding virtual device.
     ///
-    /// If None then the interface is not backed by a virtual device.
+    /// If `None` then the interface is not backed by a virtual device.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nic: Option<String>,
 }
 
-/// The `Interfaces.IpAddressInfo` class describes a specific IP Address. This class was added in vSphere API 7.0.0.0.
+/// The [`IpAddressInfo`](crate::vcenter::vm::guest::networking::interfaces::IpAddressInfo) structure describes a specific IP Address.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.vm.guest.networking.interfaces.ip_address_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IpAddressInfo {
-    /// IPv4 address is specified using dotted decimal notation. For example, "192.0.2.1". IPv6 addresses are 128-bit addresses specified using eight fields of up to four hexadecimal digits. A colon separates each field (:). For example, 2001:DB8:101::230:6eff:fe04:d9ff. The address can also consist of the symbol '::' to represent multiple 16-bit groups of contiguous 0's only once in an address as described in RFC 2373. This attribute was added in vSphere API 7.0.0.0.
+    /// IPv4 address is specified using dotted decimal notation. For example, "192.0.2.1". IPv6 addresses are 128-bit addresses specified using eight fields of up to four hexadecimal digits. A colon separates each field (:). For example, 2001:DB8:101::230:6eff:fe04:d9ff. The address can also consist of the symbol '::' to represent multiple 16-bit groups of contiguous 0's only once in an address as described in RFC 2373.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "IpAddressInfo::__missing_ip_address")]
     pub ip_address: String,
-    /// Denotes the length of a generic Internet network address prefix. Prefix length: the valid range of values is 0-32 for IPv4, and 0-128 for IPv6. A value of n corresponds to an IP address mask that has n contiguous 1-bits from the most significant bit (MSB), with all other bits set to 0. A value of zero is valid only if the calling context defines it. This attribute was added in vSphere API 7.0.0.0.
+    /// Denotes the length of a generic Internet network address prefix. Prefix length: the valid range of values is 0-32 for IPv4, and 0-128 for IPv6. A value of n corresponds to an IP address mask that has n contiguous 1-bits from the most significant bit (MSB), with all other bits set to 0. A value of zero is valid only if the calling context defines it.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "IpAddressInfo::__missing_prefix_length")]
     pub prefix_length: i64,
-    /// How this address was configured. This attribute was added in vSphere API 7.0.0.0. If None the data was not available.
+    /// How this address was configured. If `None` the data was not available.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<IpAddressOrigin>,
-    /// The state of this ipAddress. This attribute was added in vSphere API 7.0.0.0.
+    /// The state of this ipAddress.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub state: IpAddressStatus,
 }
 
@@ -64,7 +93,14 @@ impl IpAddressInfo {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Interfaces.IpAddressOrigin` class specifies how an IP address was obtained for an interface. See RFC 4293 IpAddressOriginTC. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`IpAddressOrigin`](crate::vcenter::vm::guest::networking::interfaces::IpAddressOrigin) enumeration specifies how an IP address was obtained for an interface. See RFC 4293 IpAddressOriginTC.
+    ///
+    /// Since vSphere API 7.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.vm.guest.networking.interfaces.ip_address_origin`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum IpAddressOrigin {
         /// Any other type of address configuration other than the below mentioned ones will fall under this category. For e.g., automatic address configuration for the link local address falls under this type.
         Other = "OTHER",
@@ -81,7 +117,14 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Interfaces.IpAddressStatus` class defines the present status of an address on an interface. See RFC 4293 IpAddressStatusTC. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`IpAddressStatus`](crate::vcenter::vm::guest::networking::interfaces::IpAddressStatus) enumeration defines the present status of an address on an interface. See RFC 4293 IpAddressStatusTC.
+    ///
+    /// Since vSphere API 7.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.vm.guest.networking.interfaces.ip_address_status`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum IpAddressStatus {
         /// Indicates that this is a valid address.
         Preferred = "PREFERRED",
@@ -101,16 +144,25 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Interfaces.IpConfigInfo` class describes the protocol version independent address reporting data object for network interfaces. This class was added in vSphere API 7.0.0.0.
+/// The [`IpConfigInfo`](crate::vcenter::vm::guest::networking::interfaces::IpConfigInfo) structure describes the protocol version independent address reporting data object for network interfaces.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.vm.guest.networking.interfaces.ip_config_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IpConfigInfo {
-    /// IP addresses configured on the interface. This attribute was added in vSphere API 7.0.0.0.
+    /// IP addresses configured on the interface.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "IpConfigInfo::__missing_ip_addresses",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub ip_addresses: Vec<IpAddressInfo>,
-    /// Client side DHCP for an interface. This attribute was added in vSphere API 7.0.0.0. If None the IP was not configured by DHCP.
+    /// Client side DHCP for an interface. If `None` the IP was not configured by DHCP.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dhcp: Option<crate::vcenter::vm::guest::DhcpConfigInfo>,
 }

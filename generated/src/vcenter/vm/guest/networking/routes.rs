@@ -6,19 +6,31 @@
 //!
 //! Compiled with the `vcenter-vm` feature.
 
-/// The `Routes.Info` class describes an individual host, network or default destination network reachable through a gateway. This class was added in vSphere API 7.0.0.0.
+/// The [`Info`](crate::vcenter::vm::guest::networking::routes::Info) structure describes an individual host, network or default destination network reachable through a gateway.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure `com.vmware.vcenter.vm.guest.networking.routes.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// IP Address of the destination IP network. IPv4 address is specified using dotted decimal notation. For example, "192.0.2.1". IPv6 addresses are 128-bit specified using as eight fields of up to four hexadecimal digits. A colon separates each field (:). For example, 2001:DB8:101::230:6eff:fe04:d9ff. The address can also consist of symbol '::' to represent multiple 16-bit groups of contiguous 0's only once in an address as described in RFC 2373. This attribute was added in vSphere API 7.0.0.0.
+    /// IP Address of the destination IP network. IPv4 address is specified using dotted decimal notation. For example, "192.0.2.1". IPv6 addresses are 128-bit specified using as eight fields of up to four hexadecimal digits. A colon separates each field (:). For example, 2001:DB8:101::230:6eff:fe04:d9ff. The address can also consist of symbol '::' to represent multiple 16-bit groups of contiguous 0's only once in an address as described in RFC 2373.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_network")]
     pub network: String,
-    /// The prefix length. For IPv4 the value range is 0-32. For IPv6 prefixLength is a decimal value range 0-128. The property represents the number of contiguous, higher-order bits of the address that make up the network portion of the IP address. This attribute was added in vSphere API 7.0.0.0.
+    /// The prefix length. For IPv4 the value range is 0-32. For IPv6 prefixLength is a decimal value range 0-128. The property represents the number of contiguous, higher-order bits of the address that make up the network portion of the IP address.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_prefix_length")]
     pub prefix_length: i64,
-    /// Where to send the packets for this route. Unicast IP Address of the next hop router. IPv4 address is specified using dotted decimal notation. For example, "192.0.2.1". IPv6 addresses are 128-bit specified using as eight fields of up to four hexadecimal digits. A colon separates each field (:). For example, 2001:DB8:101::230:6eff:fe04:d9ff. The address can also consist of symbol '::' to represent multiple 16-bit groups of contiguous 0's only once in an address as described in RFC 2373. This attribute was added in vSphere API 7.0.0.0. If None no gateway is set for the route.
+    /// Where to send the packets for this route. Unicast IP Address of the next hop router. IPv4 address is specified using dotted decimal notation. For example, "192.0.2.1". IPv6 addresses are 128-bit specified using as eight fields of up to four hexadecimal digits. A colon separates each field (:). For example, 2001:DB8:101::230:6eff:fe04:d9ff. The address can also consist of symbol '::' to represent multiple 16-bit groups of contiguous 0's only once in an address as described in RFC 2373. If `None` no gateway is set for the route.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_address: Option<String>,
-    /// The network interface associated with this route. This is an index into the result of `com.vmware.vcenter.vm.guest.networking.interfaces.list` The index refers to the relative position of an element in a list. For example, an index of 0 refers to the first element in the list while an index of 1 refers to the second element. This attribute was added in vSphere API 7.0.0.0. If None the route is not associated with a network interface.
+    /// The network interface associated with this route. This is an index into the result of [`Interfaces::list`](crate::vcenter::vm::guest::networking::Interfaces::list) The index refers to the relative position of an element in a list. For example, an index of 0 refers to the first element in the list while an index of 1 refers to the second element. If `None` the route is not associated with a network interface.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interface_index: Option<i64>,
 }

@@ -6,27 +6,45 @@
 //!
 //! Compiled with the `vcenter-vm` feature.
 
-/// The `Nvme.CreateSpec` class provides a specification for the configuration of a newly-created virtual NVMe adapter. This class was added in vSphere API 7.0.0.1.
+/// The [`CreateSpec`](crate::vcenter::vm::hardware::adapter::nvme::CreateSpec) structure provides a specification for the configuration of a newly-created virtual NVMe adapter.
+///
+/// Since vSphere API 7.0.0.1.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.adapter.nvme.create_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// NVMe bus number. This attribute was added in vSphere API 7.0.0.1. If None, the server will choose an available bus number; if none is available, the request will fail.
+    /// NVMe bus number. If `None`, the server will choose an available bus number; if none is available, the request will fail.
+    ///
+    /// Since vSphere API 7.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bus: Option<i64>,
-    /// Address of the NVMe adapter on the PCI bus. This attribute was added in vSphere API 7.0.0.1. If None, the server will choose an available address when the virtual machine is powered on.
+    /// Address of the NVMe adapter on the PCI bus. If `None`, the server will choose an available address when the virtual machine is powered on.
+    ///
+    /// Since vSphere API 7.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pci_slot_number: Option<i64>,
 }
 
-/// The `Nvme.Info` class contains information about a virtual NVMe adapter. This class was added in vSphere API 7.0.0.1.
+/// The [`Info`](crate::vcenter::vm::hardware::adapter::nvme::Info) structure contains information about a virtual NVMe adapter.
+///
+/// Since vSphere API 7.0.0.1.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.adapter.nvme.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Device label. This attribute was added in vSphere API 7.0.0.1.
+    /// Device label.
+    ///
+    /// Since vSphere API 7.0.0.1.
     #[serde(default = "Info::__missing_label")]
     pub label: String,
-    /// NVMe bus number. This attribute was added in vSphere API 7.0.0.1.
+    /// NVMe bus number.
+    ///
+    /// Since vSphere API 7.0.0.1.
     #[serde(default = "Info::__missing_bus")]
     pub bus: i64,
-    /// Address of the NVMe adapter on the PCI bus. This attribute was added in vSphere API 7.0.0.1. May be None if the virtual machine has never been powered on since the adapter was created.
+    /// Address of the NVMe adapter on the PCI bus. May be `None` if the virtual machine has never been powered on since the adapter was created.
+    ///
+    /// Since vSphere API 7.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pci_slot_number: Option<i64>,
 }
@@ -47,12 +65,18 @@ impl Info {
     }
 }
 
-/// The `Nvme.Summary` class contains commonly used information about a Virtual NVMe adapter. This class was added in vSphere API 7.0.0.1.
+/// The [`Summary`](crate::vcenter::vm::hardware::adapter::nvme::Summary) structure contains commonly used information about a Virtual NVMe adapter.
+///
+/// Since vSphere API 7.0.0.1.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.adapter.nvme.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the virtual NVMe adapter. This attribute was added in vSphere API 7.0.0.1.
+    /// Identifier of the virtual NVMe adapter.
     ///
     /// Identifier of a `com.vmware.vcenter.vm.hardware.NvmeAdapter` resource.
+    ///
+    /// Since vSphere API 7.0.0.1.
     pub adapter: crate::ids::NvmeAdapterId,
 }
 

@@ -6,21 +6,25 @@
 //!
 //! Compiled with the `vcenter-vm` feature.
 
-/// The `Sata.CreateSpec` class provides a specification for the configuration of a newly-created virtual SATA adapter.
+/// The [`CreateSpec`](crate::vcenter::vm::hardware::adapter::sata::CreateSpec) structure provides a specification for the configuration of a newly-created virtual SATA adapter.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.adapter.sata.create_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// Adapter type. If None, a guest-specific default value will be used.
+    /// Adapter type. If `None`, a guest-specific default value will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
-    /// SATA bus number. If None, the server will choose an available bus number; if none is available, the request will fail.
+    /// SATA bus number. If `None`, the server will choose an available bus number; if none is available, the request will fail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bus: Option<i64>,
-    /// Address of the SATA adapter on the PCI bus. If None, the server will choose an available address when the virtual machine is powered on.
+    /// Address of the SATA adapter on the PCI bus. If `None`, the server will choose an available address when the virtual machine is powered on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pci_slot_number: Option<i64>,
 }
 
-/// The `Sata.Info` class contains information about a virtual SATA adapter.
+/// The [`Info`](crate::vcenter::vm::hardware::adapter::sata::Info) structure contains information about a virtual SATA adapter.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.adapter.sata.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Device label.
@@ -31,7 +35,7 @@ pub struct Info {
     /// SATA bus number.
     #[serde(default = "Info::__missing_bus")]
     pub bus: i64,
-    /// Address of the SATA adapter on the PCI bus. May be None if the virtual machine has never been powered on since the adapter was created.
+    /// Address of the SATA adapter on the PCI bus. May be `None` if the virtual machine has never been powered on since the adapter was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pci_slot_number: Option<i64>,
 }
@@ -52,7 +56,9 @@ impl Info {
     }
 }
 
-/// The `Sata.Summary` class contains commonly used information about a Virtual SATA adapter.
+/// The [`Summary`](crate::vcenter::vm::hardware::adapter::sata::Summary) structure contains commonly used information about a Virtual SATA adapter.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.adapter.sata.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Identifier of the virtual SATA adapter.
@@ -62,7 +68,11 @@ pub struct Summary {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Sata.Type` class defines the valid emulation types for a virtual SATA adapter.
+    /// The [`Type`](crate::vcenter::vm::hardware::adapter::sata::Type) enumeration defines the valid emulation types for a virtual SATA adapter.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.vm.hardware.adapter.sata.type`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Type {
         /// AHCI host bus adapter.
         Ahci = "AHCI",

@@ -6,24 +6,28 @@
 //!
 //! Compiled with the `vcenter-vm` feature.
 
-/// The `Scsi.CreateSpec` class provides a specification for the configuration of a newly-created virtual SCSI adapter.
+/// The [`CreateSpec`](crate::vcenter::vm::hardware::adapter::scsi::CreateSpec) structure provides a specification for the configuration of a newly-created virtual SCSI adapter.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.adapter.scsi.create_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// Adapter type. If None, a guest-specific default value will be used.
+    /// Adapter type. If `None`, a guest-specific default value will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
-    /// SCSI bus number. If None, the server will choose an available bus number; if none is available, the request will fail.
+    /// SCSI bus number. If `None`, the server will choose an available bus number; if none is available, the request will fail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bus: Option<i64>,
-    /// Address of the SCSI adapter on the PCI bus. If the PCI address is invalid, the server will change it when the VM is started or as the device is hot added. If None, the server will choose an available address when the virtual machine is powered on.
+    /// Address of the SCSI adapter on the PCI bus. If the PCI address is invalid, the server will change it when the VM is started or as the device is hot added. If `None`, the server will choose an available address when the virtual machine is powered on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pci_slot_number: Option<i64>,
-    /// Bus sharing mode. If None, the adapter will default to `com.vmware.vcenter.vm.hardware.adapter.scsi.sharing.NONE`.
+    /// Bus sharing mode. If `None`, the adapter will default to [`Sharing::None`](crate::vcenter::vm::hardware::adapter::scsi::Sharing::None).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sharing: Option<Sharing>,
 }
 
-/// The `Scsi.Info` class contains information about a virtual SCSI adapter.
+/// The [`Info`](crate::vcenter::vm::hardware::adapter::scsi::Info) structure contains information about a virtual SCSI adapter.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.adapter.scsi.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Device label.
@@ -34,7 +38,7 @@ pub struct Info {
     /// Address of the SCSI adapter on the SCSI bus.
     #[serde(default = "Info::__missing_scsi")]
     pub scsi: crate::vcenter::vm::hardware::ScsiAddressInfo,
-    /// Address of the SCSI adapter on the PCI bus. If the PCI address is invalid, the server will change it when the VM is started or as the device is hot added. May be None if the virtual machine has never been powered on since the adapter was created.
+    /// Address of the SCSI adapter on the PCI bus. If the PCI address is invalid, the server will change it when the VM is started or as the device is hot added. May be `None` if the virtual machine has never been powered on since the adapter was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pci_slot_number: Option<i64>,
     /// Bus sharing mode.
@@ -58,7 +62,11 @@ impl Info {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Scsi.Sharing` class defines the valid bus sharing modes for a virtual SCSI adapter.
+    /// The [`Sharing`](crate::vcenter::vm::hardware::adapter::scsi::Sharing) enumeration defines the valid bus sharing modes for a virtual SCSI adapter.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.vm.hardware.adapter.scsi.sharing`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Sharing {
         /// The virtual SCSI bus is not shared.
         None = "NONE",
@@ -70,7 +78,9 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Scsi.Summary` class contains commonly used information about a Virtual SCSI adapter.
+/// The [`Summary`](crate::vcenter::vm::hardware::adapter::scsi::Summary) structure contains commonly used information about a Virtual SCSI adapter.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.adapter.scsi.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Identifier of the virtual SCSI adapter.
@@ -80,7 +90,11 @@ pub struct Summary {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Scsi.Type` class defines the valid emulation types for a virtual SCSI adapter.
+    /// The [`Type`](crate::vcenter::vm::hardware::adapter::scsi::Type) enumeration defines the valid emulation types for a virtual SCSI adapter.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.vm.hardware.adapter.scsi.type`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Type {
         /// BusLogic host bus adapter.
         Buslogic = "BUSLOGIC",
@@ -94,10 +108,12 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Scsi.UpdateSpec` class describes the updates to be made to the configuration of a virtual SCSI adapter.
+/// The [`UpdateSpec`](crate::vcenter::vm::hardware::adapter::scsi::UpdateSpec) structure describes the updates to be made to the configuration of a virtual SCSI adapter.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.adapter.scsi.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// Bus sharing mode. This attribute may only be modified if the virtual machine is not powered on. If None, the value is unchanged.
+    /// Bus sharing mode. This field may only be modified if the virtual machine is not powered on. If `None`, the value is unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sharing: Option<Sharing>,
 }

@@ -6,7 +6,9 @@
 //!
 //! Compiled with the `vcenter-vm` feature.
 
-/// The `Device.Entry` class specifies a bootable virtual device class or specific bootable virtual device(s).
+/// The [`Entry`](crate::vcenter::vm::hardware::boot::device::Entry) structure specifies a bootable virtual device class or specific bootable virtual device(s).
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.boot.device.entry`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     /// Virtual device type.
@@ -15,9 +17,10 @@ pub struct Entry {
     pub r#type: EntryType,
 }
 
-/// The `type` tag of [`Entry`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `EntryType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`Entry`] together with the fields of its case: each variant
+/// carries exactly the fields the metamodel lists for that tag value. Tag values
+/// this crate does not know arrive as `EntryType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -36,8 +39,14 @@ pub enum EntryType {
     },
     /// Virtual floppy drive.
     Floppy,
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl EntryType {
@@ -175,7 +184,9 @@ impl<'de> serde::Deserialize<'de> for Entry {
     }
 }
 
-/// The class `Device.EntryCreateSpec` specifies a list of bootable virtual device classes. When a VM is being created and a list of `Device.EntryCreateSpec` is specified, the boot order of the specific device instances are not specified in this class. The boot order of the specific device instance will be the order in which the Ethernet and Disk devices appear in the `nics` and `disks` respectively.
+/// The structure [`EntryCreateSpec`](crate::vcenter::vm::hardware::boot::device::EntryCreateSpec) specifies a list of bootable virtual device classes. When a VM is being created and a list of [`EntryCreateSpec`](crate::vcenter::vm::hardware::boot::device::EntryCreateSpec) is specified, the boot order of the specific device instances are not specified in this structure. The boot order of the specific device instance will be the order in which the Ethernet and Disk devices appear in the `nics` and `disks` respectively.
+///
+/// vAPI structure `com.vmware.vcenter.vm.hardware.boot.device.entry_create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EntryCreateSpec {
     /// Virtual Boot device type.
@@ -183,7 +194,11 @@ pub struct EntryCreateSpec {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Device.Type` class defines the valid device types that may be used as bootable devices.
+    /// The [`Type`](crate::vcenter::vm::hardware::boot::device::Type) enumeration defines the valid device types that may be used as bootable devices.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.vm.hardware.boot.device.type`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Type {
         /// Virtual CD-ROM device.
         Cdrom = "CDROM",

@@ -20,7 +20,7 @@ impl CheckRequest {
         Self { call }
     }
 
-    /// Parameter specifies the entities on which storage policy compliance check is to be invoked. The storage compliance Info `com.vmware.vcenter.vm.storage.policy.compliance.info` is returned. If None, the behavior is equivalent to a `com.vmware.vcenter.vm.storage.policy.compliance.check_spec` with CheckSpec#vmHome set to true and CheckSpec#disks populated with all disks attached to the virtual machine.
+    /// Parameter specifies the entities on which storage policy compliance check is to be invoked. The storage compliance Info [`Info`](crate::vcenter::vm::storage::policy::compliance::Info) is returned. If `None`, the behavior is equivalent to a [`CheckSpec`](crate::vcenter::vm::storage::policy::compliance::CheckSpec) with [`CheckSpec::vm_home`](crate::vcenter::vm::storage::policy::compliance::CheckSpec::vm_home) set to true and [`CheckSpec::disks`](crate::vcenter::vm::storage::policy::compliance::CheckSpec::disks) populated with all disks attached to the virtual machine.
     pub fn check_spec(self, check_spec: &CheckSpec) -> Self {
         Self {
             call: self.call.param("check_spec", check_spec),
@@ -33,15 +33,23 @@ impl CheckRequest {
     }
 }
 
-/// The `Compliance.CheckSpec` class contains attributes used to specify the entities on which the storage policy compliance check is to be invoked. This class was added in vSphere API 6.7.
+/// The [`CheckSpec`](crate::vcenter::vm::storage::policy::compliance::CheckSpec) structure contains fields used to specify the entities on which the storage policy compliance check is to be invoked.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.vcenter.vm.storage.policy.compliance.check_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckSpec {
-    /// Invoke compliance check on the virtual machine home directory if set to true. This attribute was added in vSphere API 6.7.
+    /// Invoke compliance check on the virtual machine home directory if set to true.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "CheckSpec::__missing_vm_home")]
     pub vm_home: bool,
-    /// Identifiers of the virtual machine's virtual disks for which compliance should be checked. This attribute was added in vSphere API 6.7.
+    /// Identifiers of the virtual machine's virtual disks for which compliance should be checked.
     ///
-    /// If None or empty, compliance check is invoked on all the associated disks.
+    /// If `None` or empty, compliance check is invoked on all the associated disks.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disks: Option<Vec<String>>,
 }
@@ -55,15 +63,25 @@ impl CheckSpec {
     }
 }
 
-/// The `Compliance.Info` class contains information about the storage policy compliance of a virtual machine, including information about it's home directory and/or it's virtual disks. This class was added in vSphere API 6.7.
+/// The [`Info`](crate::vcenter::vm::storage::policy::compliance::Info) structure contains information about the storage policy compliance of a virtual machine, including information about it's home directory and/or it's virtual disks.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure `com.vmware.vcenter.vm.storage.policy.compliance.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The overall compliance status of the virtual machine and all it's entities. This attribute was added in vSphere API 6.7.
+    /// The overall compliance status of the virtual machine and all it's entities.
+    ///
+    /// Since vSphere API 6.7.
     pub overall_compliance: Status,
-    /// The storage policy compliance information `com.vmware.vcenter.vm.storage.policy.compliance.vm_compliance_info` for the virtual machine's home directory. This attribute was added in vSphere API 6.7. If None the virtual machine home directory has no storage policy association.
+    /// The storage policy compliance information [`VmComplianceInfo`](crate::vcenter::vm::storage::policy::compliance::VmComplianceInfo) for the virtual machine's home directory. If `None` the virtual machine home directory has no storage policy association.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_home: Option<VmComplianceInfo>,
-    /// The compliance information `com.vmware.vcenter.vm.storage.policy.compliance.vm_compliance_info` for the virtual machine's virtual disks that are currently associated with a storage policy. This attribute was added in vSphere API 6.7.
+    /// The compliance information [`VmComplianceInfo`](crate::vcenter::vm::storage::policy::compliance::VmComplianceInfo) for the virtual machine's virtual disks that are currently associated with a storage policy.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(
         default = "Info::__missing_disks",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -84,7 +102,13 @@ impl Info {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Compliance.Status` class defines the storage compliance status of a virtual machine and its applicable entities. This enumeration was added in vSphere API 6.7.
+    /// The [`Status`](crate::vcenter::vm::storage::policy::compliance::Status) enumeration defines the storage compliance status of a virtual machine and its applicable entities.
+    ///
+    /// Since vSphere API 6.7.
+    ///
+    /// vAPI enumeration `com.vmware.vcenter.vm.storage.policy.compliance.status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// Entity is in compliance.
         Compliant = "COMPLIANT",
@@ -100,19 +124,32 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Compliance.VmComplianceInfo` class contains information about storage policy compliance associated with a virtual machine. This class was added in vSphere API 6.7.
+/// The [`VmComplianceInfo`](crate::vcenter::vm::storage::policy::compliance::VmComplianceInfo) structure contains information about storage policy compliance associated with a virtual machine.
+///
+/// Since vSphere API 6.7.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.vm.storage.policy.compliance.vm_compliance_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VmComplianceInfo {
-    /// Status of the compliance operation. This attribute was added in vSphere API 6.7.
-    pub status: Status,
-    /// Date and time of the most recent compliance check. This attribute was added in vSphere API 6.7.
-    pub check_time: vsphere_vapi_runtime::types::DateTime,
-    /// Identifier of the storage policy associated with the virtual machine. This attribute was added in vSphere API 6.7.
+    /// Status of the compliance operation.
     ///
-    /// If None SPBM is unable to retrieve or determine the associated policy, `com.vmware.vcenter.vm.storage.policy.compliance.vm_compliance_info.failure_cause` is set in such cases.
+    /// Since vSphere API 6.7.
+    pub status: Status,
+    /// Date and time of the most recent compliance check.
+    ///
+    /// Since vSphere API 6.7.
+    pub check_time: vsphere_vapi_runtime::types::DateTime,
+    /// Identifier of the storage policy associated with the virtual machine.
+    ///
+    /// If `None` SPBM is unable to retrieve or determine the associated policy, [`VmComplianceInfo::failure_cause`](crate::vcenter::vm::storage::policy::compliance::VmComplianceInfo::failure_cause) is set in such cases.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
-    /// The exception that caused the compliance check to fail. There can be more than one cause, since a policy can contain capabilities from multiple providers. If empty, it implies no failures while retrieving compliance. This attribute was added in vSphere API 6.7.
+    /// The error that caused the compliance check to fail. There can be more than one cause, since a policy can contain capabilities from multiple providers. If empty, it implies no failures while retrieving compliance.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(
         default = "VmComplianceInfo::__missing_failure_cause",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

@@ -5,9 +5,16 @@
 //! Compiled with the `vcenter-vm` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Policy.DiskPolicySpec` class defines the choices for how to specify the policy to be associated with a virtual disk. This enumeration was added in vSphere API 6.7.
+    /// The [`DiskPolicySpec`](crate::vcenter::vm::storage::policy::DiskPolicySpec) structure defines the choices for how to specify the policy to be associated with a virtual disk.
+    ///
+    /// Since vSphere API 6.7.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.vm.storage.policy.disk_policy_spec.policy_type`. Values this
+    /// crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum PolicyType {
-        /// Use the specified policy (see `com.vmware.vcenter.vm.storage.policy.disk_policy_spec.policy`).
+        /// Use the specified policy (see [`DiskPolicySpec::policy`](crate::vcenter::vm::storage::policy::DiskPolicySpecType)).
         UseSpecifiedPolicy = "USE_SPECIFIED_POLICY",
         /// Use the default storage policy of the datastore.
         UseDefaultPolicy = "USE_DEFAULT_POLICY",

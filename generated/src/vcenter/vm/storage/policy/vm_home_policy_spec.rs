@@ -5,9 +5,16 @@
 //! Compiled with the `vcenter-vm` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Policy.VmHomePolicySpec.PolicyType` class defines the choices for how to specify the policy to be associated with the virtual machine home's directory. This enumeration was added in vSphere API 6.7.
+    /// The [`PolicyType`](crate::vcenter::vm::storage::policy::vm_home_policy_spec::PolicyType) enumeration defines the choices for how to specify the policy to be associated with the virtual machine home's directory.
+    ///
+    /// Since vSphere API 6.7.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.vm.storage.policy.vm_home_policy_spec.policy_type`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum PolicyType {
-        /// Use the specified policy (see `com.vmware.vcenter.vm.storage.policy.vm_home_policy_spec.policy`).
+        /// Use the specified policy (see [`VmHomePolicySpec::policy`](crate::vcenter::vm::storage::policy::VmHomePolicySpecType)).
         UseSpecifiedPolicy = "USE_SPECIFIED_POLICY",
         /// Use the default storage policy of the datastore.
         UseDefaultPolicy = "USE_DEFAULT_POLICY",

@@ -5,7 +5,14 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// List of audit records that match the given time frame i.e. For ex: occurred within last 30 days. This enumeration was added in vSphere API 8.0.2.0.
+    /// List of audit records that match the given time frame i.e. For ex: occurred within last 30 days.
+    ///
+    /// Since vSphere API 8.0.2.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.configuration.audit_records.filter_spec.timeframe`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Timeframe {
         /// To indicate last 3 months audit records
         ThreeMonths = "THREE_MONTHS",

@@ -5,9 +5,16 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `PathInfo.Status` class contains the possible status codes for an input path. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`Status`](crate::esx::settings::clusters::configuration::available_values::path_info::Status) enumeration contains the possible status codes for an input path.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.configuration.available_values.path_info.status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// The method completed successfully.
         Ok = "OK",

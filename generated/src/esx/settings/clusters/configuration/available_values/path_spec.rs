@@ -5,9 +5,16 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `PathSpec.HostIdType` class contains the possible identifiers of a Host. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`HostIdType`](crate::esx::settings::clusters::configuration::available_values::path_spec::HostIdType) enumeration contains the possible identifiers of a Host.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.configuration.available_values.path_spec.host_id_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum HostIdType {
         /// The identifier represents bios uuid of ESXi host.
         BiosUuid = "BIOS_UUID",

@@ -5,9 +5,16 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Drafts.ChangedProperty.Type` class contains the possible data types of the changed property. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`Type`](crate::esx::settings::clusters::configuration::drafts::changed_property::Type) enumeration contains the possible data types of the changed property.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.configuration.drafts.changed_property.type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Type {
         /// The changed property is of primitive data type.
         Primitive = "PRIMITIVE",

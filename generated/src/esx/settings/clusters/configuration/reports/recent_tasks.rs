@@ -7,30 +7,50 @@
 //!
 //! Compiled with the `esx-settings` feature.
 
-/// The `RecentTasks.DraftTasks` class contains attributes that specify the ID of the latest task to be executed for various operations on a draft. This class was added in vSphere API 8.0.1.0.
+/// The [`DraftTasks`](crate::esx::settings::clusters::configuration::reports::recent_tasks::DraftTasks) structure contains fields that specify the ID of the latest task to be executed for various operations on a draft.
+///
+/// Since vSphere API 8.0.1.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.configuration.reports.recent_tasks.draft_tasks`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DraftTasks {
-    /// The ID of the last precheck task to be executed for this draft. This attribute was added in vSphere API 8.0.1.0.
+    /// The ID of the last precheck task to be executed for this draft.
+    ///
+    /// Since vSphere API 8.0.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precheck: Option<String>,
 }
 
-/// The `RecentTasks.Info` class contains attributes that specify the ID of the latest task to be executed for various operations. If a task is currently running, that ID will be returned, otherwise the most recently finished task will be returned. This class was added in vSphere API 8.0.1.0.
+/// The [`Info`](crate::esx::settings::clusters::configuration::reports::recent_tasks::Info) structure contains fields that specify the ID of the latest task to be executed for various operations. If a task is currently running, that ID will be returned, otherwise the most recently finished task will be returned.
+///
+/// Since vSphere API 8.0.1.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.configuration.reports.recent_tasks.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The ID of the last check-compliance task to be executed. This attribute was added in vSphere API 8.0.1.0.
+    /// The ID of the last check-compliance task to be executed.
+    ///
+    /// Since vSphere API 8.0.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_compliance: Option<String>,
-    /// The ID of the last precheck task to be executed. This attribute was added in vSphere API 8.0.1.0.
+    /// The ID of the last precheck task to be executed.
+    ///
+    /// Since vSphere API 8.0.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precheck: Option<String>,
-    /// Map of draft IDs to the latest tasks executed for that draft. This attribute was added in vSphere API 8.0.1.0.
+    /// Map of draft IDs to the latest tasks executed for that draft.
+    ///
+    /// Since vSphere API 8.0.1.0.
     #[serde(
         default = "Info::__missing_draft_tasks",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub draft_tasks: vsphere_vapi_runtime::types::VapiMap<String, DraftTasks>,
-    /// The ID of the last apply task to be executed. This attribute was added in vSphere API 8.0.1.0.
+    /// The ID of the last apply task to be executed.
+    ///
+    /// Since vSphere API 8.0.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply: Option<String>,
 }

@@ -12,35 +12,54 @@ pub mod enable_result;
 pub mod info;
 pub mod validate_result;
 
-/// This `Transition.EligibilityResult` class contains attributes that describe the result of the eligibility checks performed on the cluster to determine if the cluster can transition to desired configuration management platform. This class was added in vSphere API 8.0.1.0.
+/// This [`EligibilityResult`](crate::esx::settings::clusters::enablement::configuration::transition::EligibilityResult) structure contains fields that describe the result of the eligibility checks performed on the cluster to determine if the cluster can transition to desired configuration management platform.
+///
+/// Since vSphere API 8.0.1.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.enablement.configuration.transition.eligibility_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EligibilityResult {
-    /// Status of eligibility checks performed on a cluster. This attribute was added in vSphere API 8.0.1.0.
+    /// Status of eligibility checks performed on a cluster.
+    ///
+    /// Since vSphere API 8.0.1.0.
     pub status: eligibility_result::Status,
-    /// Notifications providing additional information about the status of eligibility checks. This attribute was added in vSphere API 8.0.1.0. This field is None when `com.vmware.esx.settings.clusters.enablement.configuration.transition.eligibility_result.status` is ELIGIBLE.
+    /// Notifications providing additional information about the status of eligibility checks. This field is `None` when [`EligibilityResult::status`](crate::esx::settings::clusters::enablement::configuration::transition::EligibilityResult::status) is ELIGIBLE.
+    ///
+    /// Since vSphere API 8.0.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
 }
 
-/// The `Transition.EnableResult` class contains attributes that describes the result of enabling configmanager on a cluster as part of the transition process. This class was added in vSphere API 8.0.1.0.
+/// The [`EnableResult`](crate::esx::settings::clusters::enablement::configuration::transition::EnableResult) structure contains fields that describes the result of enabling configmanager on a cluster as part of the transition process.
+///
+/// Since vSphere API 8.0.1.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.enablement.configuration.transition.enable_result`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnableResult {
-    /// Status of enabling configmanager on a cluster. This attribute was added in vSphere API 8.0.1.0.
+    /// Status of enabling configmanager on a cluster.
     ///
     /// The variant carries the fields of its case (see [`EnableResultStatus`]).
+    ///
+    /// Since vSphere API 8.0.1.0.
     pub status: EnableResultStatus,
 }
 
-/// The `status` tag of [`EnableResult`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `EnableResultStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `status` tag of [`EnableResult`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `EnableResultStatus::Unknown`
+/// ([unknown values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum EnableResultStatus {
     /// Failed to enable ConfigManager on the cluster.
     Error {
-        /// List of errors if any. This attribute was added in vSphere API 8.0.1.0.
+        /// List of errors if any.
+        ///
+        /// Since vSphere API 8.0.1.0.
         errors: Option<Vec<crate::esx::settings::Notification>>,
     },
     /// The task is in-progress.
@@ -49,11 +68,19 @@ pub enum EnableResultStatus {
     Success,
     /// ConfigMnager enabled on the cluster and remediation was initiated.
     SuccessApplyInitiated {
-        /// ID of the Apply task invoked once ConfigManager is enabled on the cluster. This attribute was added in vSphere API 8.0.1.0.
+        /// ID of the Apply task invoked once ConfigManager is enabled on the cluster.
+        ///
+        /// Since vSphere API 8.0.1.0.
         apply_task_id: Option<String>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl EnableResultStatus {
@@ -202,12 +229,19 @@ impl<'de> serde::Deserialize<'de> for EnableResult {
     }
 }
 
-/// The `Transition.EnableSpec` class contain attributes that describe the specification to be used to enable ConfigManager on the cluster. This class was added in vSphere API 9.1.0.0.
+/// The [`EnableSpec`](crate::esx::settings::clusters::enablement::configuration::transition::EnableSpec) structure contain fields that describe the specification to be used to enable ConfigManager on the cluster.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.enablement.configuration.transition.enable_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct EnableSpec {
-    /// This field contains the drifts that need review from the user before enable. This attribute was added in vSphere API 9.1.0.0.
+    /// This field contains the drifts that need review from the user before enable.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drift_reviews: Option<
         Vec<crate::esx::settings::clusters::configuration::DriftReview>,
@@ -228,9 +262,11 @@ impl EnableTaskRequest {
         Self { call }
     }
 
-    /// The Enable specification. This parameter was added in vSphere API 9.1.0.0. This parameter is optional because it was added in a newer version than its parent node.
+    /// The Enable specification. This parameter is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub fn spec(self, spec: &EnableSpec) -> Self {
         Self {
             call: self.call.param("spec", spec),
@@ -251,13 +287,22 @@ impl EnableTaskRequest {
     }
 }
 
-/// The `Transition.FileSpec` contain attributes that contains the details of the file being imported during transition process. This class was added in vSphere API 8.0.1.0.
+/// The [`FileSpec`](crate::esx::settings::clusters::enablement::configuration::transition::FileSpec) contain fields that contains the details of the file being imported during transition process.
+///
+/// Since vSphere API 8.0.1.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.enablement.configuration.transition.file_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileSpec {
-    /// Filename of the imported configuration. This attribute was added in vSphere API 8.0.1.0.
+    /// Filename of the imported configuration.
+    ///
+    /// Since vSphere API 8.0.1.0.
     #[serde(default = "FileSpec::__missing_filename")]
     pub filename: String,
-    /// Configuration from the imported file. This attribute was added in vSphere API 8.0.1.0.
+    /// Configuration from the imported file.
+    ///
+    /// Since vSphere API 8.0.1.0.
     #[serde(default = "FileSpec::__missing_config")]
     pub config: String,
 }
@@ -278,55 +323,84 @@ impl FileSpec {
     }
 }
 
-/// The `Transition.Hints` contains attributes that specifies additional information about the transition workflow. This data should be used as guidelines throughout the transition process. This class was added in vSphere API 8.0.3.0.
+/// The [`Hints`](crate::esx::settings::clusters::enablement::configuration::transition::Hints) contains fields that specifies additional information about the transition workflow. This data should be used as guidelines throughout the transition process.
+///
+/// Since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.enablement.configuration.transition.hints`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Hints {
-    /// This hint indicates whether a reference host is required to transition the cluster. This hint is set to true if the framework detects that cluster is not managed by vLCM. The value does not change based on the state of the transition workflow, or the value of the reference host, or status of the reference host. This attribute was added in vSphere API 8.0.3.0. If field is None then the reference host is not required.
+    /// This hint indicates whether a reference host is required to transition the cluster. This hint is set to true if the framework detects that cluster is not managed by vLCM. The value does not change based on the state of the transition workflow, or the value of the reference host, or status of the reference host. If field is `None` then the reference host is not required.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requires_reference_host: Option<bool>,
 }
 
-/// The `Transition.Info` class contains attributes that describe the current status of transition process in the cluster. This class was added in vSphere API 8.0.1.0.
+/// The [`Info`](crate::esx::settings::clusters::enablement::configuration::transition::Info) structure contains fields that describe the current status of transition process in the cluster.
+///
+/// Since vSphere API 8.0.1.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.enablement.configuration.transition.info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Info {
-    /// Status of transition on a cluster. This attribute was added in vSphere API 8.0.1.0.
+    /// Status of transition on a cluster.
     ///
     /// The variant carries the fields of its case (see [`InfoStatus`]).
+    ///
+    /// Since vSphere API 8.0.1.0.
     pub status: InfoStatus,
-    /// This field provides additional information about the transition workflow. This attribute was added in vSphere API 8.0.3.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// This field provides additional information about the transition workflow. This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 8.0.3.0.
     pub hints: Option<Hints>,
 }
 
-/// The `status` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `status` tag of [`Info`] together with the fields of its case: each variant
+/// carries exactly the fields the metamodel lists for that tag value. Tag values
+/// this crate does not know arrive as `InfoStatus::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum InfoStatus {
     /// Transition has completed successfully and the cluster is managed through the desired configuration management platform.
     Enabled,
-    /// Transition has started and `com.vmware.esx.settings.clusters.enablement.configuration.transition.enable$task` task is running on the cluster.
+    /// Transition has started and [`Transition::enable_task`](crate::esx::settings::clusters::enablement::configuration::Transition::enable_task) task is running on the cluster.
     EnableInProgress,
-    /// Cluster is not in a state to transition to desired configuration management platform. The cluster ends up in this state if another user identified by `com.vmware.esx.settings.clusters.enablement.configuration.transition.state.author` has already started transition.
+    /// Cluster is not in a state to transition to desired configuration management platform. The cluster ends up in this state if another user identified by [`State::author`](crate::esx::settings::clusters::enablement::configuration::transition::State::author) has already started transition.
     NotAllowedInCurrentState {
-        /// State of the transition. This field is set if the cluster is currently being transitioned to desired configuration management platform. This attribute was added in vSphere API 8.0.1.0.
+        /// State of the transition. This field is set if the cluster is currently being transitioned to desired configuration management platform.
+        ///
+        /// Since vSphere API 8.0.1.0.
         state: Option<State>,
     },
     /// Transition has not started on the cluster.
     NotStarted {
-        /// Flag describing if fast transition workflow is eligible on the cluster. Fast transition allows user to enable desired configuration platform on the cluster with default configuration. The cluster is eligible if transition workflow is not started and the cluster is empty. This attribute was added in vSphere API 8.0.1.0.
+        /// Flag describing if fast transition workflow is eligible on the cluster. Fast transition allows user to enable desired configuration platform on the cluster with default configuration. The cluster is eligible if transition workflow is not started and the cluster is empty.
+        ///
+        /// Since vSphere API 8.0.1.0.
         fast_track: Option<bool>,
     },
     /// Desired software specification is not set on the cluster. This is a pre-requisite to transition a cluster to desired configuration management platform.
     SoftwareSpecificationNotSet,
     /// Transition has started on the cluster.
     Started {
-        /// State of the transition. This field is set if the cluster is currently being transitioned to desired configuration management platform. This attribute was added in vSphere API 8.0.1.0.
+        /// State of the transition. This field is set if the cluster is currently being transitioned to desired configuration management platform.
+        ///
+        /// Since vSphere API 8.0.1.0.
         state: Option<State>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoStatus {
@@ -496,14 +570,23 @@ impl<'de> serde::Deserialize<'de> for Info {
     }
 }
 
-/// The `Transition.ReferenceHost` contains attributes that specify the reference host information used by the transition process. This class was added in vSphere API 8.0.1.0.
+/// The [`ReferenceHost`](crate::esx::settings::clusters::enablement::configuration::transition::ReferenceHost) contains fields that specify the reference host information used by the transition process.
+///
+/// Since vSphere API 8.0.1.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.enablement.configuration.transition.reference_host`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReferenceHost {
-    /// Reference host ID. This attribute was added in vSphere API 8.0.1.0.
+    /// Reference host ID.
     ///
     /// Identifier of a `HostSystem` resource.
+    ///
+    /// Since vSphere API 8.0.1.0.
     pub host: crate::ids::HostSystemId,
-    /// Host Info for Reference host. This attribute was added in vSphere API 8.0.1.0.
+    /// Host Info for Reference host.
+    ///
+    /// Since vSphere API 8.0.1.0.
     #[serde(default = "ReferenceHost::__missing_host_info")]
     pub host_info: crate::esx::settings::HostInfo,
 }
@@ -518,7 +601,14 @@ impl ReferenceHost {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Transition.Source` class describes the possible sources for specifying the desired configuration of the cluster. This enumeration was added in vSphere API 8.0.1.0.
+    /// The [`Source`](crate::esx::settings::clusters::enablement::configuration::transition::Source) enumeration describes the possible sources for specifying the desired configuration of the cluster.
+    ///
+    /// Since vSphere API 8.0.1.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.enablement.configuration.transition.source`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Source {
         /// This indicates that desired configuration originated from a file.
         File = "FILE",
@@ -528,40 +618,64 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Transition.State` class contains attributes that describe the latest state of transitioning a cluster to desired configuration management platform. This class was added in vSphere API 8.0.1.0.
+/// The [`State`](crate::esx::settings::clusters::enablement::configuration::transition::State) structure contains fields that describe the latest state of transitioning a cluster to desired configuration management platform.
+///
+/// Since vSphere API 8.0.1.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.enablement.configuration.transition.state`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct State {
-    /// Author of transition. This attribute was added in vSphere API 8.0.1.0.
+    /// Author of transition.
+    ///
+    /// Since vSphere API 8.0.1.0.
     pub author: String,
-    /// The start time of the transition process. This attribute was added in vSphere API 8.0.1.0.
+    /// The start time of the transition process.
+    ///
+    /// Since vSphere API 8.0.1.0.
     pub start_time: vsphere_vapi_runtime::types::DateTime,
-    /// Last modified time of the transition process. This attribute was added in vSphere API 8.0.1.0.
+    /// Last modified time of the transition process.
+    ///
+    /// Since vSphere API 8.0.1.0.
     pub modified_time: vsphere_vapi_runtime::types::DateTime,
-    /// Source of reference configuration. This attribute was added in vSphere API 8.0.1.0.
+    /// Source of reference configuration.
     ///
     /// The variant carries the fields of its case (see [`StateSource`]).
+    ///
+    /// Since vSphere API 8.0.1.0.
     pub source: StateSource,
 }
 
-/// The `source` tag of [`State`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `source` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `StateSource::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `source` tag of [`State`] together with the fields of its case: each variant
+/// carries exactly the fields the metamodel lists for that tag value. Tag values
+/// this crate does not know arrive as `StateSource::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum StateSource {
     /// This indicates that desired configuration originated from a file.
     File {
-        /// Filename of the imported configuration. This attribute was added in vSphere API 8.0.1.0.
+        /// Filename of the imported configuration.
+        ///
+        /// Since vSphere API 8.0.1.0.
         filename: Option<String>,
     },
     /// This indicates that desired configuration originated from a reference host.
     Host {
-        /// Reference host. This attribute was added in vSphere API 8.0.1.0.
+        /// Reference host.
+        ///
+        /// Since vSphere API 8.0.1.0.
         host: Option<ReferenceHost>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl StateSource {
@@ -716,38 +830,56 @@ impl<'de> serde::Deserialize<'de> for State {
     }
 }
 
-/// The `Transition.ValidateResult` class contains attributes that describe the validity of the imported desired configuration, and compliance information. This class was added in vSphere API 8.0.1.0.
+/// The [`ValidateResult`](crate::esx::settings::clusters::enablement::configuration::transition::ValidateResult) structure contains fields that describe the validity of the imported desired configuration, and compliance information.
+///
+/// Since vSphere API 8.0.1.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.enablement.configuration.transition.validate_result`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidateResult {
-    /// Status indicating whether the configuration draft validated successfully. This attribute was added in vSphere API 8.0.1.0.
+    /// Status indicating whether the configuration draft validated successfully.
     ///
     /// The variant carries the fields of its case (see [`ValidateResultStatus`]).
+    ///
+    /// Since vSphere API 8.0.1.0.
     pub status: ValidateResultStatus,
 }
 
-/// The `status` tag of [`ValidateResult`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ValidateResultStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `status` tag of [`ValidateResult`] together with the fields of its case:
+/// each variant carries exactly the fields the metamodel lists for that tag value.
+/// Tag values this crate does not know arrive as `ValidateResultStatus::Unknown`
+/// ([unknown values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum ValidateResultStatus {
     /// This indicates that the configuration draft is invalid.
     Invalid {
-        /// Lists all validation errors identified in the configuration draft. This attribute was added in vSphere API 8.0.1.0.
+        /// Lists all validation errors identified in the configuration draft.
+        ///
+        /// Since vSphere API 8.0.1.0.
         errors: Option<
             Vec<crate::esx::settings::clusters::configuration::ValidationError>,
         >,
     },
     /// This indicates that the configuration draft is valid.
     Valid {
-        /// Cluster Compliance result. This attribute was added in vSphere API 8.0.1.0.
+        /// Cluster Compliance result.
+        ///
+        /// Since vSphere API 8.0.1.0.
         compliance: Option<
             crate::esx::settings::clusters::configuration::ClusterCompliance,
         >,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl ValidateResultStatus {

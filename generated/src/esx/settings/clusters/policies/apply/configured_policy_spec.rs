@@ -5,7 +5,14 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Apply.ConfiguredPolicySpec.PreRemediationPowerAction` class defines the possible actions to be taken, before entering maintenance mode. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`PreRemediationPowerAction`](crate::esx::settings::clusters::policies::apply::configured_policy_spec::PreRemediationPowerAction) enumeration defines the possible actions to be taken, before entering maintenance mode.
+    ///
+    /// Since vSphere API 7.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.policies.apply.configured_policy_spec.pre_remediation_power_action`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum PreRemediationPowerAction {
         /// Power off VMs before entering maintenance mode.
         PowerOffVms = "POWER_OFF_VMS",
@@ -13,7 +20,9 @@ vsphere_vapi_runtime::vapi_enum! {
         SuspendVms = "SUSPEND_VMS",
         /// Do not change the VM power state
         DoNotChangeVmsPowerState = "DO_NOT_CHANGE_VMS_POWER_STATE",
-        /// Suspend VMs to Memory before entering maintenance mode This class attribute was added in vSphere API 7.0.2.0.
+        /// Suspend VMs to Memory before entering maintenance mode.
+        ///
+        /// Since vSphere API 7.0.2.0.
         SuspendVmsToMemory = "SUSPEND_VMS_TO_MEMORY",
         @unknown Unknown
     }

@@ -10,40 +10,67 @@
 pub mod effective_policy_spec;
 pub mod failure_action;
 
-/// The `Effective.EffectivePolicySpec` class contains attributes that describe the effective policies to be used when the software and configuration specification documents are applied to an ESXi cluster. This class was added in vSphere API 7.0.0.0.
+/// The [`EffectivePolicySpec`](crate::esx::settings::clusters::policies::apply::effective::EffectivePolicySpec) structure contains fields that describe the effective policies to be used when the software and configuration specification documents are applied to an ESXi cluster.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.policies.apply.effective.effective_policy_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EffectivePolicySpec {
-    /// What action is to be taken if entering maintenance mode fails on a given host of the cluster. This attribute was added in vSphere API 7.0.0.0.
+    /// What action is to be taken if entering maintenance mode fails on a given host of the cluster.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub failure_action: FailureAction,
-    /// Specifies what should be done to the power state of the VM before entering maintenance mode. This attribute was added in vSphere API 7.0.0.0.
+    /// Specifies what should be done to the power state of the VM before entering maintenance mode.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub pre_remediation_power_action: effective_policy_spec::PreRemediationPowerAction,
-    /// Enable Quick Boot during remediation in the cluster. This attribute was added in vSphere API 7.0.0.0.
+    /// Enable Quick Boot during remediation in the cluster.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "EffectivePolicySpec::__missing_enable_quick_boot")]
     pub enable_quick_boot: bool,
-    /// Disable DPM on the cluster. This attribute was added in vSphere API 7.0.0.0.
+    /// Disable DPM on the cluster.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "EffectivePolicySpec::__missing_disable_dpm")]
     pub disable_dpm: bool,
-    /// Disable HA Admission control on the cluster. This attribute was added in vSphere API 7.0.0.0.
+    /// Disable HA Admission control on the cluster.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "EffectivePolicySpec::__missing_disable_hac")]
     pub disable_hac: bool,
-    /// Evacuate powered off/suspended VMs when attempting maintenance mode. This attribute was added in vSphere API 7.0.0.0.
+    /// Evacuate powered off/suspended VMs when attempting maintenance mode.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "EffectivePolicySpec::__missing_evacuate_offline_vms")]
     pub evacuate_offline_vms: bool,
-    /// Enforce HCL validation, when applicable, to prevent remediation if hardware compatibility issues are found.  This field will be deprecated in the future. It is recommended to set the corresponding field in `com.vmware.esx.settings.clusters.policies.apply.effective.effective_policy_spec.software_policy_spec` instead. This attribute was added in vSphere API 7.0.1.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Enforce HCL validation, when applicable, to prevent remediation if hardware compatibility issues are found.  This field will be deprecated in the future. It is recommended to set the corresponding field in [`EffectivePolicySpec::software_policy_spec`](crate::esx::settings::clusters::policies::apply::effective::EffectivePolicySpec::software_policy_spec) instead. This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 7.0.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enforce_hcl_validation: Option<bool>,
-    /// Enable parallel remediation of hosts in maintenance mode.  This field will be deprecated in the future. It is recommended to set the corresponding field in `com.vmware.esx.settings.clusters.policies.apply.effective.effective_policy_spec.software_policy_spec` instead. This attribute was added in vSphere API 8.0.0.1. This attribute is optional because it was added in a newer version than its parent node.
+    /// Enable parallel remediation of hosts in maintenance mode.  This field will be deprecated in the future. It is recommended to set the corresponding field in [`EffectivePolicySpec::software_policy_spec`](crate::esx::settings::clusters::policies::apply::effective::EffectivePolicySpec::software_policy_spec) instead. This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parallel_remediation_action: Option<ParallelRemediationAction>,
-    /// Enforce quick patch on the cluster for images that support it. This field will be deprecated in the future. When its value is false, it does not necessarily mean Live Patch is disabled. Refer to Effective.EffectivePolicySpec.softwarePolicySpec#livePatchAction, which can be set to use one of several Live Patch modes in addition to enforce Live Patch, for the actual mode that is effective. This attribute was added in vSphere API 8.0.3.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Enforce quick patch on the cluster for images that support it. This field will be deprecated in the future. When its value is false, it does not necessarily mean Live Patch is disabled. Refer to `Effective.EffectivePolicySpec.softwarePolicySpec.livePatchAction`, which can be set to use one of several Live Patch modes in addition to enforce Live Patch, for the actual mode that is effective. This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enforce_quick_patch: Option<bool>,
-    /// Software-specific policy settings applicable to the `com.vmware.esx.settings.clusters.software.apply$task` API. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Software-specific policy settings applicable to the [`Software::apply_task`](crate::esx::settings::clusters::Software::apply_task) API. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub software_policy_spec: Option<crate::esx::settings::ClusterSoftwarePolicySpec>,
-    /// Configure settings applicable to the `com.vmware.esx.settings.clusters.configuration.apply$task` API. This attribute was added in vSphere API 8.0.3.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Configure settings applicable to the [`Configuration::apply_task`](crate::esx::settings::clusters::Configuration::apply_task) API. This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_manager_policy_spec: Option<
         crate::esx::settings::clusters::policies::ConfigManagerPolicySpec,
@@ -80,33 +107,51 @@ impl EffectivePolicySpec {
     }
 }
 
-/// The `Effective.FailureAction` class contains attributes that describe the actions to be taken when entering maintenance mode fails on a single host within the cluster. This class was added in vSphere API 7.0.0.0.
+/// The [`FailureAction`](crate::esx::settings::clusters::policies::apply::effective::FailureAction) structure contains fields that describe the actions to be taken when entering maintenance mode fails on a single host within the cluster.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.policies.apply.effective.failure_action`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FailureAction {
-    /// What action (FAIL, RETRY) is to be taken if entering maintenance mode fails on a single host within the cluster. This attribute was added in vSphere API 7.0.0.0.
+    /// What action (FAIL, RETRY) is to be taken if entering maintenance mode fails on a single host within the cluster.
     ///
     /// The variant carries the fields of its case (see [`FailureActionAction`]).
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub action: FailureActionAction,
 }
 
-/// The `action` tag of [`FailureAction`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `action` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `FailureActionAction::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `action` tag of [`FailureAction`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `FailureActionAction::Unknown`
+/// ([unknown values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum FailureActionAction {
     /// Fail the apply method
     Fail,
-    /// Retry the task Apply.FailureAction#retryCount number of times on the failed host after Apply.FailureAction#retryDelay.
+    /// Retry the task [`FailureAction::retry_count`](crate::esx::settings::clusters::policies::apply::FailureActionAction) number of times on the failed host after [`FailureAction::retry_delay`](crate::esx::settings::clusters::policies::apply::FailureActionAction).
     Retry {
-        /// Time to wait to retry the failed operation in seconds. This attribute was added in vSphere API 7.0.0.0.
+        /// Time to wait to retry the failed operation in seconds.
+        ///
+        /// Since vSphere API 7.0.0.0.
         retry_delay: Option<i64>,
-        /// Number of times to retry the failed operation. This attribute was added in vSphere API 7.0.0.0.
+        /// Number of times to retry the failed operation.
+        ///
+        /// Since vSphere API 7.0.0.0.
         retry_count: Option<i64>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl FailureActionAction {
@@ -244,13 +289,22 @@ impl<'de> serde::Deserialize<'de> for FailureAction {
     }
 }
 
-/// The `Effective.ParallelRemediationAction` class contains attributes that provide settings to remediate multiple hosts of a cluster in parallel. This class will be deprecated in the future. It is recommended to use `com.vmware.esx.settings.cluster_parallel_remediation_action` instead. This class was added in vSphere API 8.0.0.1.
+/// The [`ParallelRemediationAction`](crate::esx::settings::clusters::policies::apply::effective::ParallelRemediationAction) structure contains fields that provide settings to remediate multiple hosts of a cluster in parallel. This structure will be deprecated in the future. It is recommended to use [`ClusterParallelRemediationAction`](crate::esx::settings::ClusterParallelRemediationAction) instead.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.policies.apply.effective.parallel_remediation_action`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ParallelRemediationAction {
-    /// Enable parallel remediation for hosts in maintenance mode within a cluster. This attribute was added in vSphere API 8.0.0.1.
+    /// Enable parallel remediation for hosts in maintenance mode within a cluster.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "ParallelRemediationAction::__missing_enabled")]
     pub enabled: bool,
-    /// Maximum number of hosts that can be remediated in parallel. Setting `com.vmware.esx.settings.clusters.policies.apply.parallel_remediation_action.max_hosts` does not guarantee maxHosts to be remediated in parallel. This attribute was added in vSphere API 8.0.0.1. If None, number of hosts that can be remediated in parallel would be set to maximum number of hosts supported per cluster.
+    /// Maximum number of hosts that can be remediated in parallel. Setting [`ParallelRemediationAction::max_hosts`](crate::esx::settings::clusters::policies::apply::ParallelRemediationAction::max_hosts) does not guarantee maxHosts to be remediated in parallel. If `None`, number of hosts that can be remediated in parallel would be set to maximum number of hosts supported per cluster.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_hosts: Option<i64>,
 }

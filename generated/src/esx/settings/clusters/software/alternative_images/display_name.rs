@@ -8,12 +8,19 @@
 //!
 //! Compiled with the `esx-settings` feature.
 
-/// The `DisplayName.Info` class contains information about the display name of an alternative image. This class was added in vSphere API 9.0.0.0.
+/// The [`Info`](crate::esx::settings::clusters::software::alternative_images::display_name::Info) structure contains information about the display name of an alternative image.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.software.alternative_images.display_name.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Display name of the alternative image. This attribute was added in vSphere API 9.0.0.0.
+    /// Display name of the alternative image.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
 }

@@ -5,7 +5,14 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Commits.Info.ApplyStatusType` class defines possible values regarding the application of this commit. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`ApplyStatusType`](crate::esx::settings::clusters::software::commits::info::ApplyStatusType) enumeration defines possible values regarding the application of this commit.
+    ///
+    /// Since vSphere API 7.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.software.commits.info.apply_status_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum ApplyStatusType {
         /// Commit has been applied to the cluster.
         Applied = "APPLIED",

@@ -7,36 +7,56 @@
 //!
 //! Compiled with the `esx-settings` feature.
 
-/// The `ApplyImpact.ApplyImpactSpec` class contains attributes that describe the specification to be used for getting the impact of an apply method on an ESXi cluster. This class was added in vSphere API 7.0.0.0.
+/// The [`ApplyImpactSpec`](crate::esx::settings::clusters::software::reports::apply_impact::ApplyImpactSpec) structure contains fields that describe the specification to be used for getting the impact of an apply method on an ESXi cluster.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.software.reports.apply_impact.apply_impact_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ApplyImpactSpec {
-    /// The specific hosts for which an impact is to be generated. This attribute was added in vSphere API 7.0.0.0.
+    /// The specific hosts for which an impact is to be generated.
     ///
-    /// if None or empty impact is generated for all hosts within the cluster.
+    /// if `None` or empty impact is generated for all hosts within the cluster.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
 }
 
-/// The `ApplyImpact.ClusterImpact` class contains attributes that describe the summary of how hosts within a cluster will be impacted during an apply method. This class was added in vSphere API 7.0.0.0.
+/// The [`ClusterImpact`](crate::esx::settings::clusters::software::reports::apply_impact::ClusterImpact) structure contains fields that describe the summary of how hosts within a cluster will be impacted during an apply method.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.software.reports.apply_impact.cluster_impact`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterImpact {
-    /// Impact of steps performed during the setup and cleanup phase of the apply method. This attribute was added in vSphere API 7.0.0.0.
+    /// Impact of steps performed during the setup and cleanup phase of the apply method.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "ClusterImpact::__missing_impact",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub impact: Vec<Impact>,
-    /// Impact summary for each host within the clsuter. This attribute was added in vSphere API 7.0.0.0.
+    /// Impact summary for each host within the clsuter.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "ClusterImpact::__missing_host_impact",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub host_impact: vsphere_vapi_runtime::types::VapiMap<String, Vec<Impact>>,
-    /// Identifier of the commit on which the impact is generated. This attribute was added in vSphere API 7.0.0.0.
+    /// Identifier of the commit on which the impact is generated.
     ///
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub commit: crate::ids::CommitId,
-    /// Information of hosts within the cluster. This attribute was added in vSphere API 7.0.0.0.
+    /// Information of hosts within the cluster.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "ClusterImpact::__missing_host_info",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -103,10 +123,17 @@ impl GetRequest {
     }
 }
 
-/// The `ApplyImpact.Impact` class contains attributes that describe what the impact is of a particular step during the apply method. This class was added in vSphere API 7.0.0.0.
+/// The [`Impact`](crate::esx::settings::clusters::software::reports::apply_impact::Impact) structure contains fields that describe what the impact is of a particular step during the apply method.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.software.reports.apply_impact.impact`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Impact {
-    /// Description of the impact. This attribute was added in vSphere API 7.0.0.0.
+    /// Description of the impact.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Impact::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
 }

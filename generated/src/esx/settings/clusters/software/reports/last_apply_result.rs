@@ -9,16 +9,27 @@
 
 pub mod apply_status;
 
-/// The `LastApplyResult.ApplyResult` class contains attributes that describe the result of an apply method. This class was added in vSphere API 7.0.0.0.
+/// The [`ApplyResult`](crate::esx::settings::clusters::software::reports::last_apply_result::ApplyResult) structure contains fields that describe the result of an apply method.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApplyResult {
-    /// Specifies the aggregated status of the apply method. This attribute was added in vSphere API 7.0.0.0.
+    /// Specifies the aggregated status of the apply method.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub status: ApplyStatus,
-    /// The identifier of the commit used to fetch the desired software document to be applied to all hosts within the cluster. This attribute was added in vSphere API 7.0.0.0.
+    /// The identifier of the commit used to fetch the desired software document to be applied to all hosts within the cluster.
     ///
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub commit: crate::ids::CommitId,
-    /// Information of the hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.commit` should be applied to. This attribute was added in vSphere API 7.0.0.0.
+    /// Information of the hosts in this cluster to which the desired software document specified by the [`ApplyResult::commit`](crate::esx::settings::clusters::software::reports::last_apply_result::ApplyResult::commit) should be applied to.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "ApplyResult::__missing_host_info",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -27,31 +38,41 @@ pub struct ApplyResult {
         String,
         crate::esx::settings::HostInfo,
     >,
-    /// Status of the hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.commit` was applied to. Hosts on which the apply method was successful are specified by `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.successful_hosts`. Hosts on which the apply method failed are specified by `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.failed_hosts`. Hosts which were skipped by the apply method are specified by `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.skipped_hosts`. This attribute was added in vSphere API 7.0.0.0.
+    /// Status of the hosts in this cluster to which the desired software document specified by the [`ApplyResult::commit`](crate::esx::settings::clusters::software::reports::last_apply_result::ApplyResult::commit) was applied to. Hosts on which the apply method was successful are specified by [`ApplyResult::successful_hosts`](crate::esx::settings::clusters::software::reports::last_apply_result::ApplyResult::successful_hosts). Hosts on which the apply method failed are specified by [`ApplyResult::failed_hosts`](crate::esx::settings::clusters::software::reports::last_apply_result::ApplyResult::failed_hosts). Hosts which were skipped by the apply method are specified by [`ApplyResult::skipped_hosts`](crate::esx::settings::clusters::software::reports::last_apply_result::ApplyResult::skipped_hosts).
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "ApplyResult::__missing_host_status",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub host_status: vsphere_vapi_runtime::types::VapiMap<String, ApplyStatus>,
-    /// Hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.commit` has been successfully applied to. This attribute was added in vSphere API 7.0.0.0.
+    /// Hosts in this cluster to which the desired software document specified by the [`ApplyResult::commit`](crate::esx::settings::clusters::software::reports::last_apply_result::ApplyResult::commit) has been successfully applied to.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "ApplyResult::__missing_successful_hosts",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub successful_hosts: Vec<String>,
-    /// Hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.commit` failed to be applied to. This attribute was added in vSphere API 7.0.0.0.
+    /// Hosts in this cluster to which the desired software document specified by the [`ApplyResult::commit`](crate::esx::settings::clusters::software::reports::last_apply_result::ApplyResult::commit) failed to be applied to.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "ApplyResult::__missing_failed_hosts",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub failed_hosts: Vec<String>,
-    /// Hosts in this cluster that were skipped by the apply method. This attribute was added in vSphere API 7.0.0.0.
+    /// Hosts in this cluster that were skipped by the apply method.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "ApplyResult::__missing_skipped_hosts",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub skipped_hosts: Vec<String>,
-    /// Notifications providing additional information for `com.vmware.esx.settings.clusters.software.apply$task` method. These notifications are mutually exclusive with the notifications in `LastApplyResult.ApplyStatus`. This attribute was added in vSphere API 7.0.2.1. This attribute is optional because it was added in a newer version than its parent node.
+    /// Notifications providing additional information for [`Software::apply_task`](crate::esx::settings::clusters::Software::apply_task) method. These notifications are mutually exclusive with the notifications in [`ApplyStatus`](crate::esx::settings::clusters::software::reports::last_apply_result::ApplyStatus). This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 7.0.2.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
 }
@@ -99,31 +120,47 @@ impl ApplyResult {
     }
 }
 
-/// The `LastApplyResult.ApplyStatus` class contains attributes that describe the status of an apply method. This class was added in vSphere API 7.0.0.0.
+/// The [`ApplyStatus`](crate::esx::settings::clusters::software::reports::last_apply_result::ApplyStatus) structure contains fields that describe the status of an apply method.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_status`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApplyStatus {
-    /// The status of the method. This attribute was added in vSphere API 7.0.0.0.
+    /// The status of the method.
     ///
     /// The variant carries the fields of its case (see [`ApplyStatusStatus`]).
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub status: ApplyStatusStatus,
-    /// Time when the method started. This attribute was added in vSphere API 7.0.0.0.
+    /// Time when the method started.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub start_time: vsphere_vapi_runtime::types::DateTime,
-    /// Time when the method completed. This attribute was added in vSphere API 7.0.0.0.
+    /// Time when the method completed.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub end_time: vsphere_vapi_runtime::types::DateTime,
-    /// Notifications providing additional information about the status of the method. This attribute was added in vSphere API 7.0.0.0.
+    /// Notifications providing additional information about the status of the method.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub notifications: crate::esx::settings::Notifications,
 }
 
-/// The `status` tag of [`ApplyStatus`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ApplyStatusStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `status` tag of [`ApplyStatus`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `ApplyStatusStatus::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum ApplyStatusStatus {
     /// The method completed successfully.
     Ok {
-        /// Progress of the operation. This attribute was added in vSphere API 7.0.2.1. None for #ApplyStatus of the cluster
+        /// Progress of the operation. `None` for `ApplyStatus` of the cluster
+        ///
+        /// Since vSphere API 7.0.2.1.
         progress: Option<crate::cis::task::Progress>,
     },
     /// The method was skipped.
@@ -132,16 +169,28 @@ pub enum ApplyStatusStatus {
     TimedOut,
     /// The method encountered an unspecified error.
     Error {
-        /// Progress of the operation. This attribute was added in vSphere API 7.0.2.1. None for #ApplyStatus of the cluster
+        /// Progress of the operation. `None` for `ApplyStatus` of the cluster
+        ///
+        /// Since vSphere API 7.0.2.1.
         progress: Option<crate::cis::task::Progress>,
     },
-    /// The method is being scheduled for retry. This class attribute was added in vSphere API 7.0.2.1.
+    /// The method is being scheduled for retry.
+    ///
+    /// Since vSphere API 7.0.2.1.
     RetryPending {
-        /// Progress of the operation. This attribute was added in vSphere API 7.0.2.1. None for #ApplyStatus of the cluster
+        /// Progress of the operation. `None` for `ApplyStatus` of the cluster
+        ///
+        /// Since vSphere API 7.0.2.1.
         progress: Option<crate::cis::task::Progress>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl ApplyStatusStatus {

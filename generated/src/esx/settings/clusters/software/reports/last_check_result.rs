@@ -9,16 +9,27 @@
 
 pub mod entity_check_result;
 
-/// The `LastCheckResult.CheckInfo` class contains attributes that describe a particular check. This class was added in vSphere API 7.0.0.0.
+/// The [`CheckInfo`](crate::esx::settings::clusters::software::reports::last_check_result::CheckInfo) structure contains fields that describe a particular check.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.software.reports.last_check_result.check_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckInfo {
-    /// The check identifier. This attribute was added in vSphere API 7.0.0.0.
+    /// The check identifier.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "CheckInfo::__missing_check")]
     pub check: String,
-    /// The check name. This attribute was added in vSphere API 7.0.0.0.
+    /// The check name.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "CheckInfo::__missing_name")]
     pub name: crate::vapi::standard::LocalizableMessage,
-    /// Human-readable check description. This attribute was added in vSphere API 7.0.0.0.
+    /// Human-readable check description.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "CheckInfo::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
 }
@@ -56,15 +67,24 @@ impl ::vsphere_vapi_runtime::de::Zero for CheckInfo {
     }
 }
 
-/// The `LastCheckResult.CheckIssue` class contains attributes that describe a particular issue. This class was added in vSphere API 9.1.0.0.
+/// The [`CheckIssue`](crate::esx::settings::clusters::software::reports::last_check_result::CheckIssue) structure contains fields that describe a particular issue.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.software.reports.last_check_result.check_issue`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckIssue {
-    /// Description of the issue encountered. This attribute was added in vSphere API 9.1.0.0.
+    /// Description of the issue encountered.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "CheckIssue::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
-    /// Possible resolution for the issue. This attribute was added in vSphere API 9.1.0.0. Can be left None if no meaningful resolution exists.
+    /// Possible resolution for the issue. Can be left `None` if no meaningful resolution exists.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
 }
@@ -78,20 +98,35 @@ impl CheckIssue {
     }
 }
 
-/// The `LastCheckResult.CheckResult` class contains attributes that describe aggregated status of all checks performed. This class was added in vSphere API 7.0.0.0.
+/// The [`CheckResult`](crate::esx::settings::clusters::software::reports::last_check_result::CheckResult) structure contains fields that describe aggregated status of all checks performed.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.software.reports.last_check_result.check_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckResult {
-    /// Aggregated status from all checks performed. This attribute was added in vSphere API 7.0.0.0.
+    /// Aggregated status from all checks performed.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub status: Status,
-    /// Time when the operation started. This attribute was added in vSphere API 7.0.0.0.
+    /// Time when the operation started.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub start_time: vsphere_vapi_runtime::types::DateTime,
-    /// Time when the operation completed. This attribute was added in vSphere API 7.0.0.0.
+    /// Time when the operation completed.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub end_time: vsphere_vapi_runtime::types::DateTime,
-    /// The identifier of the commit on which checks have been run. This attribute was added in vSphere API 7.0.0.0.
+    /// The identifier of the commit on which checks have been run.
     ///
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub commit: crate::ids::CommitId,
-    /// Information about the hosts in this cluster for which checks have been requested to be run. This attribute was added in vSphere API 7.0.0.0.
+    /// Information about the hosts in this cluster for which checks have been requested to be run.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "CheckResult::__missing_host_info",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -100,7 +135,9 @@ pub struct CheckResult {
         String,
         crate::esx::settings::HostInfo,
     >,
-    /// List of `LastCheckResult.EntityCheckResult` for all entities for which checks have been run. This attribute was added in vSphere API 7.0.0.0.
+    /// List of [`EntityCheckResult`](crate::esx::settings::clusters::software::reports::last_check_result::EntityCheckResult) for all entities for which checks have been run.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "CheckResult::__missing_entity_results",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -127,23 +164,36 @@ impl CheckResult {
     }
 }
 
-/// The `LastCheckResult.CheckStatus` class contains attributes that describe a check result. This class was added in vSphere API 7.0.0.0.
+/// The [`CheckStatus`](crate::esx::settings::clusters::software::reports::last_check_result::CheckStatus) structure contains fields that describe a check result.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.software.reports.last_check_result.check_status`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckStatus {
-    /// Information about this check. This attribute was added in vSphere API 7.0.0.0.
+    /// Information about this check.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "CheckStatus::__missing_check")]
     pub check: CheckInfo,
-    /// The status of this check. This attribute was added in vSphere API 7.0.0.0.
+    /// The status of this check.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub status: Status,
-    /// The issues encountered while running this check. Note: This attribute will be deprecated in the future release. Clients are recommended to use {#member checkIssues} field. This attribute was added in vSphere API 7.0.0.0.
+    /// The issues encountered while running this check. Note: This field will be deprecated in the future release. Clients are recommended to use [`CheckStatus::check_issues`](crate::esx::settings::clusters::software::reports::last_check_result::CheckStatus::check_issues) field.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "CheckStatus::__missing_issues",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub issues: Vec<crate::vapi::standard::LocalizableMessage>,
-    /// List of `com.vmware.esx.settings.clusters.software.reports.last_check_result.check_issue`s that the check reported. This attribute was added in vSphere API 9.1.0.0. If not set, the service is still using the {#member issues}.
+    /// List of [`CheckIssue`](crate::esx::settings::clusters::software::reports::last_check_result::CheckIssue)s that the check reported. If not set, the service is still using the [`CheckStatus::issues`](crate::esx::settings::clusters::software::reports::last_check_result::CheckStatus::issues).
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_issues: Option<Vec<CheckIssue>>,
 }
@@ -164,38 +214,60 @@ impl CheckStatus {
     }
 }
 
-/// The `LastCheckResult.EntityCheckResult` class contains attributes that describe aggregated status of all checks performed on a specific entity. This class was added in vSphere API 7.0.0.0.
+/// The [`EntityCheckResult`](crate::esx::settings::clusters::software::reports::last_check_result::EntityCheckResult) structure contains fields that describe aggregated status of all checks performed on a specific entity.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.software.reports.last_check_result.entity_check_result`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EntityCheckResult {
-    /// The entity type for which these checks are being run. This attribute was added in vSphere API 7.0.0.0.
+    /// The entity type for which these checks are being run.
     ///
     /// The variant carries the fields of its case (see [`EntityCheckResultType`]).
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub r#type: EntityCheckResultType,
-    /// Aggregated status from all checks performed on this entity. This attribute was added in vSphere API 7.0.0.0.
+    /// Aggregated status from all checks performed on this entity.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub status: Status,
-    /// List of `LastCheckResult.CheckStatus` for all checks performed. This attribute was added in vSphere API 7.0.0.0.
+    /// List of [`CheckStatus`](crate::esx::settings::clusters::software::reports::last_check_result::CheckStatus) for all checks performed.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub check_statuses: Vec<CheckStatus>,
 }
 
-/// The `type` tag of [`EntityCheckResult`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `EntityCheckResultType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`EntityCheckResult`] together with the fields of its case:
+/// each variant carries exactly the fields the metamodel lists for that tag value.
+/// Tag values this crate does not know arrive as `EntityCheckResultType::Unknown`
+/// ([unknown values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum EntityCheckResultType {
     /// Entity type Cluster
     Cluster {
-        /// If the entity type is CLUSTER then the cluster identifier for which the checks have been run. This attribute was added in vSphere API 7.0.0.0.
+        /// If the entity type is CLUSTER then the cluster identifier for which the checks have been run.
+        ///
+        /// Since vSphere API 7.0.0.0.
         cluster: Option<String>,
     },
     /// Entity type Host
     Host {
-        /// If the entity type is HOST then the host identifier for which the checks have been run. This attribute was added in vSphere API 7.0.0.0.
+        /// If the entity type is HOST then the host identifier for which the checks have been run.
+        ///
+        /// Since vSphere API 7.0.0.0.
         host: Option<String>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl EntityCheckResultType {
@@ -356,7 +428,14 @@ impl<'de> serde::Deserialize<'de> for EntityCheckResult {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `LastCheckResult.Status` class defines the status result for a particular check. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`Status`](crate::esx::settings::clusters::software::reports::last_check_result::Status) enumeration defines the status result for a particular check.
+    ///
+    /// Since vSphere API 7.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.software.reports.last_check_result.status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// The check indicates a success.
         Ok = "OK",

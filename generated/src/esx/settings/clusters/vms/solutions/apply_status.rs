@@ -5,9 +5,16 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Solutions.ApplyStatus.Status` class contains the status codes of an `com.vmware.esx.settings.clusters.vms.solutions.apply$task` method. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`Status`](crate::esx::settings::clusters::vms::solutions::apply_status::Status) enumeration contains the status codes of an [`Solutions::apply_task`](crate::esx::settings::clusters::vms::Solutions::apply_task) method.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.vms.solutions.apply_status.status`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// The apply method completed successfully.
         Success = "SUCCESS",

@@ -5,9 +5,16 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Solutions.DeploymentInfo.Status` class defines how well a deployment conforms to the desired specification that is specified by the `solutionInfo`. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`Status`](crate::esx::settings::clusters::vms::solutions::deployment_info::Status) enumeration defines how well a deployment conforms to the desired specification that is specified by the `solutionInfo`.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.vms.solutions.deployment_info.status`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// The desired specification of the solution has never been applied.
         NotApplied = "NOT_APPLIED",
@@ -15,11 +22,13 @@ vsphere_vapi_runtime::vapi_enum! {
         InProgress = "IN_PROGRESS",
         /// The deployment is in full compliance with the desired specification.
         Compliant = "COMPLIANT",
-        /// The system has hit issues that do not allow the deployment to reach the desired specification. See `com.vmware.esx.settings.clusters.vms.solutions.deployment_info.issues`.
+        /// The system has hit issues that do not allow the deployment to reach the desired specification. See [`DeploymentInfo::issues`](crate::esx::settings::clusters::vms::solutions::DeploymentInfo::issues).
         Issue = "ISSUE",
-        /// The system is waiting on an activated VM lifecycle hook to be processed by the solution in order to continue attempting to reach the desired specification. See `com.vmware.esx.settings.clusters.vms.solutions.deployment_info.lifecycle_hook`.
+        /// The system is waiting on an activated VM lifecycle hook to be processed by the solution in order to continue attempting to reach the desired specification. See [`DeploymentInfo::lifecycle_hook`](crate::esx::settings::clusters::vms::solutions::DeploymentInfo::lifecycle_hook).
         InLifecycleHook = "IN_LIFECYCLE_HOOK",
-        /// The system is blocked from reaching the desired specification. For example, this can occur if `com.vmware.esx.settings.clusters.vms.remediation_policy.SEQUENTIAL` is set and another deployment is in `ISSUE` status. This class attribute was added in vSphere API 9.1.0.0.
+        /// The system is blocked from reaching the desired specification. For example, this can occur if [`RemediationPolicy::Sequential`](crate::esx::settings::clusters::vms::RemediationPolicy::Sequential) is set and another deployment is in `ISSUE` status.
+        ///
+        /// Since vSphere API 9.1.0.0.
         ///
         /// Not in vSphere API releases before 9.1.0.0.
         Blocked = "BLOCKED",

@@ -5,75 +5,88 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Solutions.IssueInfo.IssueType` class defines the type of the issues. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`IssueType`](crate::esx::settings::clusters::vms::solutions::issue_info::IssueType) enumeration defines the type of the issues.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.vms.solutions.issue_info.issue_type`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum IssueType {
-        /// The System VM is expected to be powered-off, but it is powered-on. To remediate the deployment, re-invoke `com.vmware.esx.settings.clusters.vms.solutions.apply$task` to have vLCM power-off the System VM.
+        /// The System VM is expected to be powered-off, but it is powered-on. To remediate the deployment, re-invoke [`Solutions::apply_task`](crate::esx::settings::clusters::vms::Solutions::apply_task) to have vLCM power-off the System VM.
         VmPoweredOn = "VM_POWERED_ON",
-        /// The System VM is expected to be powered-on, but it is powered-off. To remediate the deployment, re-invoke `com.vmware.esx.settings.clusters.vms.solutions.apply$task` to have vLCM power-on the System VM.
+        /// The System VM is expected to be powered-on, but it is powered-off. To remediate the deployment, re-invoke [`Solutions::apply_task`](crate::esx::settings::clusters::vms::Solutions::apply_task) to have vLCM power-on the System VM.
         VmPoweredOff = "VM_POWERED_OFF",
-        /// The System VM is expected to be powered-on, but it is suspended. To remediate the deployment, re-invoke `com.vmware.esx.settings.clusters.vms.solutions.apply$task` to have vLCM power-on the System VM.
+        /// The System VM is expected to be powered-on, but it is suspended. To remediate the deployment, re-invoke [`Solutions::apply_task`](crate::esx::settings::clusters::vms::Solutions::apply_task) to have vLCM power-on the System VM.
         VmSuspended = "VM_SUSPENDED",
-        /// The System VM is expected to be connected, but it is inaccessible. To remediate the deployment, remove the VM and re-invoke `com.vmware.esx.settings.clusters.vms.solutions.apply$task` to have vLCM redeploy the System VM or do the necessary changes to ensure that the connection state of the VM is (vim.ConnectionState#connected).
+        /// The System VM is expected to be connected, but it is inaccessible. To remediate the deployment, remove the VM and re-invoke [`Solutions::apply_task`](crate::esx::settings::clusters::vms::Solutions::apply_task) to have vLCM redeploy the System VM or do the necessary changes to ensure that the connection state of the VM is (`vim.ConnectionState.connected`).
         ///
         /// NOTE: When the HA is enabled on the cluster this may be transient state and automatically remediated.
         VmInaccessible = "VM_INACCESSIBLE",
-        /// The System VM is corrupted. To remediate the deployment, re-invoke `com.vmware.esx.settings.clusters.vms.solutions.apply$task` to have vLCM delete the System VM and redeploys it.
+        /// The System VM is corrupted. To remediate the deployment, re-invoke [`Solutions::apply_task`](crate::esx::settings::clusters::vms::Solutions::apply_task) to have vLCM delete the System VM and redeploys it.
         VmCorrupted = "VM_CORRUPTED",
-        /// The System VM has not been deployed because of an unexpected error. To remediate the deployment, re-invoke `com.vmware.esx.settings.clusters.vms.solutions.apply$task` to have vLCM redeploy the System VM.
+        /// The System VM has not been deployed because of an unexpected error. To remediate the deployment, re-invoke [`Solutions::apply_task`](crate::esx::settings::clusters::vms::Solutions::apply_task) to have vLCM redeploy the System VM.
         VmNotDeployed = "VM_NOT_DEPLOYED",
-        /// The System VM has not been deployed because of an unexpected error. To remediate the deployment, manually remove the VM or re-invoke `com.vmware.esx.settings.clusters.vms.solutions.apply$task` to have vLCM retry the System VM removal.
+        /// The System VM has not been deployed because of an unexpected error. To remediate the deployment, manually remove the VM or re-invoke [`Solutions::apply_task`](crate::esx::settings::clusters::vms::Solutions::apply_task) to have vLCM retry the System VM removal.
         VmNotRemoved = "VM_NOT_REMOVED",
-        /// The System VM has not been deployed because the configured datastore for it is missing on the host. To unblock the System VM deployment, provide a proper datastore in the `SolutionSpec`. To remediate the deployment, re-invoke `com.vmware.esx.settings.clusters.vms.solutions.apply$task` to have vLCM to redeploy the System VM.
+        /// The System VM has not been deployed because the configured datastore for it is missing on the host. To unblock the System VM deployment, provide a proper datastore in the [`SolutionSpec`](crate::esx::settings::clusters::vms::SolutionSpec). To remediate the deployment, re-invoke [`Solutions::apply_task`](crate::esx::settings::clusters::vms::Solutions::apply_task) to have vLCM to redeploy the System VM.
         VmDatastoreMissing = "VM_DATASTORE_MISSING",
-        /// The System VM has not been deployed because the configured network for it is missing on the host. To unblock the System VM deployment provide a proper network in the `SolutionSpec`. To remediate the deployment, re-invoke `com.vmware.esx.settings.clusters.vms.solutions.apply$task` to have vLCM redeploy the System VM.
+        /// The System VM has not been deployed because the configured network for it is missing on the host. To unblock the System VM deployment provide a proper network in the [`SolutionSpec`](crate::esx::settings::clusters::vms::SolutionSpec). To remediate the deployment, re-invoke [`Solutions::apply_task`](crate::esx::settings::clusters::vms::Solutions::apply_task) to have vLCM redeploy the System VM.
         VmNetworkMissing = "VM_NETWORK_MISSING",
-        /// The System VM has not been deployed because the provided `OvfResource` part of `SolutionSpec` contains an invalid OVF. To unblock the System VM deployment provide a new `OvfResource` with valid OVF. To remediate the deployment, re-invoke `com.vmware.esx.settings.clusters.vms.solutions.apply$task` to have vLCM redeploy the System VM.
+        /// The System VM has not been deployed because the provided [`OvfResource`](crate::esx::settings::clusters::vms::OvfResource) part of [`SolutionSpec`](crate::esx::settings::clusters::vms::SolutionSpec) contains an invalid OVF. To unblock the System VM deployment provide a new [`OvfResource`](crate::esx::settings::clusters::vms::OvfResource) with valid OVF. To remediate the deployment, re-invoke [`Solutions::apply_task`](crate::esx::settings::clusters::vms::Solutions::apply_task) to have vLCM redeploy the System VM.
         OvfInvalidFormat = "OVF_INVALID_FORMAT",
-        /// The System VM is expected to be deployed or reconfigured, but an OVF property is either missing or has an invalid value. To unblock the System VM deployment or reconfiguration, provide a new `ovfDescriptorProperties` in the `SolutionSpec`. To remediate the deployment, re-invoke `com.vmware.esx.settings.clusters.vms.solutions.apply$task` to have vLCM redeploy or reconfigure the System VM.
+        /// The System VM is expected to be deployed or reconfigured, but an OVF property is either missing or has an invalid value. To unblock the System VM deployment or reconfiguration, provide a new `ovfDescriptorProperties` in the [`SolutionSpec`](crate::esx::settings::clusters::vms::SolutionSpec). To remediate the deployment, re-invoke [`Solutions::apply_task`](crate::esx::settings::clusters::vms::Solutions::apply_task) to have vLCM redeploy or reconfigure the System VM.
         OvfInvalidProperty = "OVF_INVALID_PROPERTY",
-        /// The System VM has not been deployed because vLCM is not able to access the OVF package. To unblock the System VM deployment, provide a proper accessible `OvfResource`. To remediate the deployment, re-invoke `com.vmware.esx.settings.clusters.vms.solutions.apply$task` to have vLCM redeploy the System VM.
+        /// The System VM has not been deployed because vLCM is not able to access the OVF package. To unblock the System VM deployment, provide a proper accessible [`OvfResource`](crate::esx::settings::clusters::vms::OvfResource). To remediate the deployment, re-invoke [`Solutions::apply_task`](crate::esx::settings::clusters::vms::Solutions::apply_task) to have vLCM redeploy the System VM.
         OvfCannotAccess = "OVF_CANNOT_ACCESS",
-        /// The System VM has not been deployed because vLCM is not able to make successful SSL trust verification of the server certificate when establishing connection to the provided OVF package. To unblock the System VM deployment, provide a valid `certificate` or ensure the server certificate is signed by a CA trusted by the system. To remediate the deployment, re-invoke `com.vmware.esx.settings.clusters.vms.solutions.apply$task` to have vLCM redeploy the System VM.
+        /// The System VM has not been deployed because vLCM is not able to make successful SSL trust verification of the server certificate when establishing connection to the provided OVF package. To unblock the System VM deployment, provide a valid `certificate` or ensure the server certificate is signed by a CA trusted by the system. To remediate the deployment, re-invoke [`Solutions::apply_task`](crate::esx::settings::clusters::vms::Solutions::apply_task) to have vLCM redeploy the System VM.
         OvfCertificateNotTrusted = "OVF_CERTIFICATE_NOT_TRUSTED",
-        /// The System VM has not been deployed because the configured System VM datastore does not have enough free space. To unblock the System VM deployment, make enough free space on the datastore or provide a new datastore in the `SolutionSpec`. To remediate the deployment, re-invoke `com.vmware.esx.settings.clusters.vms.solutions.apply$task` to have vLCM redeploy the System VM.
+        /// The System VM has not been deployed because the configured System VM datastore does not have enough free space. To unblock the System VM deployment, make enough free space on the datastore or provide a new datastore in the [`SolutionSpec`](crate::esx::settings::clusters::vms::SolutionSpec). To remediate the deployment, re-invoke [`Solutions::apply_task`](crate::esx::settings::clusters::vms::Solutions::apply_task) to have vLCM redeploy the System VM.
         InsufficientSpace = "INSUFFICIENT_SPACE",
-        /// The System VM has not been powered-on because the cluster does not have enough free CPU or memory resources. To unblock the System VM power-on, make enough CPU and memory resources available. To remediate the deployment, re-invoke `com.vmware.esx.settings.clusters.vms.solutions.apply$task` to have vLCM power-on the System VM.
+        /// The System VM has not been powered-on because the cluster does not have enough free CPU or memory resources. To unblock the System VM power-on, make enough CPU and memory resources available. To remediate the deployment, re-invoke [`Solutions::apply_task`](crate::esx::settings::clusters::vms::Solutions::apply_task) to have vLCM power-on the System VM.
         InsufficientResources = "INSUFFICIENT_RESOURCES",
-        /// A System VM operation has not been initiated because the host is in maintenance mode. To unblock the System VM operation, move the host out of maintenance mode. To remediate the deployment, re-invoke `com.vmware.esx.settings.clusters.vms.solutions.apply$task` to have vLCM retry the operation.
+        /// A System VM operation has not been initiated because the host is in maintenance mode. To unblock the System VM operation, move the host out of maintenance mode. To remediate the deployment, re-invoke [`Solutions::apply_task`](crate::esx::settings::clusters::vms::Solutions::apply_task) to have vLCM retry the operation.
         HostInMaintenanceMode = "HOST_IN_MAINTENANCE_MODE",
-        /// A System VM operation has not been initiated because the host is in partial maintenance mode. To unblock the System VM operation, move the host out of partial maintenance mode. To remediate the deployment, re-invoke `com.vmware.esx.settings.clusters.vms.solutions.apply$task` to have vLCM retry the operation.
+        /// A System VM operation has not been initiated because the host is in partial maintenance mode. To unblock the System VM operation, move the host out of partial maintenance mode. To remediate the deployment, re-invoke [`Solutions::apply_task`](crate::esx::settings::clusters::vms::Solutions::apply_task) to have vLCM retry the operation.
         HostInPartialMaintenanceMode = "HOST_IN_PARTIAL_MAINTENANCE_MODE",
-        /// A System VM operation has not been initiated because the host is in stand by mode. To unblock the System VM operation, move the host out of stand by mode. To remediate the deployment, re-invoke `com.vmware.esx.settings.clusters.vms.solutions.apply$task` to have vLCM retry the operation.
+        /// A System VM operation has not been initiated because the host is in stand by mode. To unblock the System VM operation, move the host out of stand by mode. To remediate the deployment, re-invoke [`Solutions::apply_task`](crate::esx::settings::clusters::vms::Solutions::apply_task) to have vLCM retry the operation.
         HostInStandByMode = "HOST_IN_STAND_BY_MODE",
-        /// A System VM operation has not been initiated because the host is not reachable from vCenter Server. Any operation on the affected host is not possible. Typical reasons are disconnected or powered-off host. To unblock the System VM operation, reconnect and powered-on the host. To remediate the deployment, re-invoke `com.vmware.esx.settings.clusters.vms.solutions.apply$task` to have vLCM retry the operation.
+        /// A System VM operation has not been initiated because the host is not reachable from vCenter Server. Any operation on the affected host is not possible. Typical reasons are disconnected or powered-off host. To unblock the System VM operation, reconnect and powered-on the host. To remediate the deployment, re-invoke [`Solutions::apply_task`](crate::esx::settings::clusters::vms::Solutions::apply_task) to have vLCM retry the operation.
         HostNotReachable = "HOST_NOT_REACHABLE",
-        /// A System VM operation has not been initiated because the System VM has an invalid configuration. To unblock the System VM operation, inspect and correct the System VM configuration as necessary. To remediate the deployment, re-invoke `com.vmware.esx.settings.clusters.vms.solutions.apply$task` to have vLCM retry the operation.
+        /// A System VM operation has not been initiated because the System VM has an invalid configuration. To unblock the System VM operation, inspect and correct the System VM configuration as necessary. To remediate the deployment, re-invoke [`Solutions::apply_task`](crate::esx::settings::clusters::vms::Solutions::apply_task) to have vLCM retry the operation.
         VmInvalidConfig = "VM_INVALID_CONFIG",
-        /// System VMs are disabled on the cluster via internal ESX Agent Manager (EAM) API (eam.EsxtAgentManager#disable). The present System VMs in the cluster are powered-off. No new System VMs are created. Modifications of the desired speification are not permitted.
+        /// System VMs are disabled on the cluster via internal ESX Agent Manager (EAM) API (`eam.EsxtAgentManager.disable`). The present System VMs in the cluster are powered-off. No new System VMs are created. Modifications of the desired speification are not permitted.
         ///
-        /// This issue cannot be remediated via vLCM API. Remediation requires the System VMs to be enabled on the cluster via internal EAM API (eam.EsxAgentManager#enable). As result, the present System VMs are powered-on, Modifications of the desired specification are permitted.
+        /// This issue cannot be remediated via vLCM API. Remediation requires the System VMs to be enabled on the cluster via internal EAM API (`eam.EsxAgentManager.enable`). As result, the present System VMs are powered-on, Modifications of the desired specification are permitted.
         ///
         /// Enabling and disabling the System VMs operations on the cluster is operated by vSAN Cluster Shutdown and Start-up workflows. Refer to vSAN Cluster Shutdown and Start-up documentation.
         ///
         /// NOTE: In future versions of vLCM, Enabling and disabling the System VM operations will happen via internal vLCM APIs.
         VmsDisabled = "VMS_DISABLED",
-        /// The System VM deployment is not completed because the System VM lifecycle hook has not been processed in the configured `com.vmware.esx.settings.clusters.vms.lifecycle_hook_config.timeout`. To remediate the deployment, re-invoke `com.vmware.esx.settings.clusters.vms.solutions.apply$task` and process again the VM lifecycle hook.
+        /// The System VM deployment is not completed because the System VM lifecycle hook has not been processed in the configured [`LifecycleHookConfig::timeout`](crate::esx::settings::clusters::vms::LifecycleHookConfig::timeout). To remediate the deployment, re-invoke [`Solutions::apply_task`](crate::esx::settings::clusters::vms::Solutions::apply_task) and process again the VM lifecycle hook.
         VmLifecycleHookTimedOut = "VM_LIFECYCLE_HOOK_TIMED_OUT",
-        /// The System VM deployment is not completed because the System VM lifecycle hook has been failed by the client. To remediate the deployment, re-invoke `com.vmware.esx.settings.clusters.vms.solutions.apply$task` and process again the VM lifecycle hook.
+        /// The System VM deployment is not completed because the System VM lifecycle hook has been failed by the client. To remediate the deployment, re-invoke [`Solutions::apply_task`](crate::esx::settings::clusters::vms::Solutions::apply_task) and process again the VM lifecycle hook.
         VmLifecycleHookFailed = "VM_LIFECYCLE_HOOK_FAILED",
-        /// The System VM deployment is not completed because the System VM is protected from modifications (example: VM is in a process of vSphere HA recovery). To remediate the deployment, re-invoke `com.vmware.esx.settings.clusters.vms.solutions.apply$task` to have vLCM retry the operation.
+        /// The System VM deployment is not completed because the System VM is protected from modifications (example: VM is in a process of vSphere HA recovery). To remediate the deployment, re-invoke [`Solutions::apply_task`](crate::esx::settings::clusters::vms::Solutions::apply_task) to have vLCM retry the operation.
         VmProtected = "VM_PROTECTED",
-        /// The System VM deployment is not completed because the System VM lifecycle hook dynamic update has failed. To remediate the deployment, re-invoke `com.vmware.esx.settings.clusters.vms.solutions.apply$task` to have vLCM retry the operation. This class attribute was added in vSphere API 9.1.0.0.
+        /// The System VM deployment is not completed because the System VM lifecycle hook dynamic update has failed. To remediate the deployment, re-invoke [`Solutions::apply_task`](crate::esx::settings::clusters::vms::Solutions::apply_task) to have vLCM retry the operation.
+        ///
+        /// Since vSphere API 9.1.0.0.
         ///
         /// Not in vSphere API releases before 9.1.0.0.
         VmLifecycleHookDynamicUpdateFailed = "VM_LIFECYCLE_HOOK_DYNAMIC_UPDATE_FAILED",
-        /// The System VM deployment is not completed because the System VM failed to transition to the target cluster. To remediate the deployment, re-invoke `com.vmware.esx.settings.clusters.vms.solutions.apply$task` to have vLCM retry the operation. This class attribute was added in vSphere API 9.1.0.0.
+        /// The System VM deployment is not completed because the System VM failed to transition to the target cluster. To remediate the deployment, re-invoke [`Solutions::apply_task`](crate::esx::settings::clusters::vms::Solutions::apply_task) to have vLCM retry the operation.
+        ///
+        /// Since vSphere API 9.1.0.0.
         ///
         /// Not in vSphere API releases before 9.1.0.0.
         ClusterTransitionFailed = "CLUSTER_TRANSITION_FAILED",
-        /// The System VM deployment is not completed because the Agent failed to transition to a System VM. To remediate the deployment, re-invoke `com.vmware.esx.settings.clusters.vms.solutions.apply$task` to have vLCM retry the operation. This class attribute was added in vSphere API 9.1.0.0.
+        /// The System VM deployment is not completed because the Agent failed to transition to a System VM. To remediate the deployment, re-invoke [`Solutions::apply_task`](crate::esx::settings::clusters::vms::Solutions::apply_task) to have vLCM retry the operation.
+        ///
+        /// Since vSphere API 9.1.0.0.
         ///
         /// Not in vSphere API releases before 9.1.0.0.
         TransitionFailed = "TRANSITION_FAILED",

@@ -7,20 +7,33 @@
 //!
 //! Compiled with the `esx-settings` feature.
 
-/// The `Versions.ComponentInfo` class defines the information regarding a component present in HSP manifest. This class was added in vSphere API 7.0.0.0.
+/// The [`ComponentInfo`](crate::esx::settings::hardware_support::managers::packages::versions::ComponentInfo) structure defines the information regarding a component present in HSP manifest.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.hardware_support.managers.packages.versions.component_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComponentInfo {
-    /// Identifier of the component. This attribute was added in vSphere API 7.0.0.0.
+    /// Identifier of the component.
     ///
     /// Identifier of a `com.vmware.esx.settings.component` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub name: crate::ids::SettingsComponentId,
-    /// Display name of the component. This attribute was added in vSphere API 7.0.0.0.
+    /// Display name of the component.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "ComponentInfo::__missing_display_name")]
     pub display_name: String,
-    /// Version of the component. This attribute was added in vSphere API 7.0.0.0.
+    /// Version of the component.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "ComponentInfo::__missing_version")]
     pub version: String,
-    /// Human readable version of the HSP manifest. This attribute was added in vSphere API 7.0.0.0.
+    /// Human readable version of the HSP manifest.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "ComponentInfo::__missing_display_version")]
     pub display_version: String,
 }
@@ -48,10 +61,17 @@ impl ComponentInfo {
     }
 }
 
-/// The `Versions.FilterSpec` class contains attributes used to filter the results when retrieving Hardware Support Packages (HSPs) information. This class was added in vSphere API 7.0.0.0.
+/// The [`FilterSpec`](crate::esx::settings::hardware_support::managers::packages::versions::FilterSpec) structure contains fields used to filter the results when retrieving Hardware Support Packages (HSPs) information.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.hardware_support.managers.packages.versions.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// vSphere release version for the component information in the Hardware Support Package (HSP). Only Hardware Support Packages (HSPs) compatible with the vSphere release version specified in 'baseImageVersion' will be returned. The 'baseImageVersion' parameter should be a full numeric base image version string (e.g. "7.1.0-2.3.436234"). Future implementations may support version specification by prefix (e.g. "7.1" to specify all updates and builds of 7.1) or other forms of specification (e.g. "&gt;=7.0"). Hardware Support Packages (HSPs) may be advertised as supporting truncated version strings to indicate the remainder is wildcarded. Matching is on the specified substring only, so a bundle supporting "7.1.0-2" would match a 'release' parameter of "7.1.0-2.3.436234" as well as "7.1.0-2.1.4133564" and "7.1.0-2.0.355667" but not "7.1.0-3.0.63445" or any base image version starting with "7.2". Note that we require compatible base image versions be specified at least down to the update version (i.e. "7.0" is insufficiently constrained) This attribute was added in vSphere API 7.0.0.0. If None, all supported releases will be returned but no specific component information (added or deleted) will be included.
+    /// vSphere release version for the component information in the Hardware Support Package (HSP). Only Hardware Support Packages (HSPs) compatible with the vSphere release version specified in 'baseImageVersion' will be returned. The 'baseImageVersion' parameter should be a full numeric base image version string (e.g. "7.1.0-2.3.436234"). Future implementations may support version specification by prefix (e.g. "7.1" to specify all updates and builds of 7.1) or other forms of specification (e.g. "\>=7.0"). Hardware Support Packages (HSPs) may be advertised as supporting truncated version strings to indicate the remainder is wildcarded. Matching is on the specified substring only, so a bundle supporting "7.1.0-2" would match a 'release' parameter of "7.1.0-2.3.436234" as well as "7.1.0-2.1.4133564" and "7.1.0-2.0.355667" but not "7.1.0-3.0.63445" or any base image version starting with "7.2". Note that we require compatible base image versions be specified at least down to the update version (i.e. "7.0" is insufficiently constrained). If `None`, all supported releases will be returned but no specific component information (added or deleted) will be included.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_image_version: Option<String>,
 }
@@ -70,7 +90,7 @@ impl GetRequest {
         Self { call }
     }
 
-    /// Specification of detailed information to be returned If None, the behavior is equivalent to a `com.vmware.esx.settings.hardware_support.managers.packages.versions.filter_spec` with all attributes None, which means all releases supported are returned but no component information for any particular release is included.
+    /// Specification of detailed information to be returned If `None`, the behavior is equivalent to a [`FilterSpec`](crate::esx::settings::hardware_support::managers::packages::versions::FilterSpec) with all fields `None`, which means all releases supported are returned but no component information for any particular release is included.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
@@ -83,32 +103,49 @@ impl GetRequest {
     }
 }
 
-/// The `Versions.PackageInfo` class contains attributes that describe a particular 3rd party Hardware Support Package (HSP) This class was added in vSphere API 7.0.0.0.
+/// The [`PackageInfo`](crate::esx::settings::hardware_support::managers::packages::versions::PackageInfo) structure contains fields that describe a particular 3rd party Hardware Support Package (HSP).
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.hardware_support.managers.packages.versions.package_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PackageInfo {
-    /// Name of the Hardware Support Package (e.g. "Jan. 2018 Release" or "Latest Hardware Support Package for Frobozz GenX hardware") selected This attribute was added in vSphere API 7.0.0.0.
+    /// Name of the Hardware Support Package (e.g. "Jan. 2018 Release" or "Latest Hardware Support Package for Frobozz GenX hardware") selected.
     ///
     /// Identifier of a `com.vmware.esx.setting.hardware_support.package` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub pkg: crate::ids::SettingHardwareSupportPackageId,
-    /// Version of the Hardware Support Package (e.g. "20180128.1" or "v42") selected This attribute was added in vSphere API 7.0.0.0.
+    /// Version of the Hardware Support Package (e.g. "20180128.1" or "v42") selected.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "PackageInfo::__missing_version")]
     pub version: String,
-    /// Description of the Hardware Support Package (HSP) (e.g. for use in help bubble) This attribute was added in vSphere API 7.0.0.0.
+    /// Description of the Hardware Support Package (HSP) (e.g. for use in help bubble).
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "PackageInfo::__missing_description")]
     pub description: String,
-    /// Supported vSphere releases This attribute was added in vSphere API 7.0.0.0.
+    /// Supported vSphere releases.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "PackageInfo::__missing_supported_releases",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub supported_releases: Vec<String>,
-    /// List of components in this HSP manifest. This attribute was added in vSphere API 7.0.0.0.
+    /// List of components in this HSP manifest.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "PackageInfo::__missing_components",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub components: Vec<ComponentInfo>,
-    /// List of components removed by this HSP manifest. This attribute was added in vSphere API 7.0.0.0.
+    /// List of components removed by this HSP manifest.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "PackageInfo::__missing_removed_components",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -153,14 +190,23 @@ impl PackageInfo {
     }
 }
 
-/// The `Versions.RemovedComponentInfo` class defines the information regarding a component removed by the HSP manifest. This class was added in vSphere API 7.0.0.0.
+/// The [`RemovedComponentInfo`](crate::esx::settings::hardware_support::managers::packages::versions::RemovedComponentInfo) structure defines the information regarding a component removed by the HSP manifest.
+///
+/// Since vSphere API 7.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.hardware_support.managers.packages.versions.removed_component_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RemovedComponentInfo {
-    /// Identifier of the component. This attribute was added in vSphere API 7.0.0.0.
+    /// Identifier of the component.
     ///
     /// Identifier of a `com.vmware.esx.settings.component` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub name: crate::ids::SettingsComponentId,
-    /// Display name of the component. This attribute was added in vSphere API 7.0.0.0.
+    /// Display name of the component.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "RemovedComponentInfo::__missing_display_name")]
     pub display_name: String,
 }

@@ -5,7 +5,14 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Apply.ConfiguredPolicySpec.PreRemediationPowerAction` class defines the possible actions to take, before entering maintenance mode. This enumeration was added in vSphere API 8.0.0.1.
+    /// The [`PreRemediationPowerAction`](crate::esx::settings::hosts::policies::apply::configured_policy_spec::PreRemediationPowerAction) enumeration defines the possible actions to take, before entering maintenance mode.
+    ///
+    /// Since vSphere API 8.0.0.1.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.hosts.policies.apply.configured_policy_spec.pre_remediation_power_action`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum PreRemediationPowerAction {
         /// Power off VMs before entering maintenance mode.
         PowerOffVms = "POWER_OFF_VMS",

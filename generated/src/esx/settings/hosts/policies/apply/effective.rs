@@ -10,19 +10,32 @@
 pub mod effective_policy_spec;
 pub mod failure_action;
 
-/// The `Effective.EffectivePolicySpec` class contains attributes that describe the effective policies to be used when the software and configuration specification documents are applied to ESXi hosts. This class was added in vSphere API 8.0.0.1.
+/// The [`EffectivePolicySpec`](crate::esx::settings::hosts::policies::apply::effective::EffectivePolicySpec) structure contains fields that describe the effective policies to be used when the software and configuration specification documents are applied to ESXi hosts.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.hosts.policies.apply.effective.effective_policy_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EffectivePolicySpec {
-    /// What action is to be taken if entering maintenance mode fails on an ESXi host. This attribute was added in vSphere API 8.0.0.1.
+    /// What action is to be taken if entering maintenance mode fails on an ESXi host.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub failure_action: FailureAction,
-    /// Specifies what should be done to the power state of the VM before entering maintenance mode. This attribute was added in vSphere API 8.0.0.1.
+    /// Specifies what should be done to the power state of the VM before entering maintenance mode.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub pre_remediation_power_action: effective_policy_spec::PreRemediationPowerAction,
-    /// Enable Quick Boot during remediation of an ESXi host. This attribute was added in vSphere API 8.0.0.1.
+    /// Enable Quick Boot during remediation of an ESXi host.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "EffectivePolicySpec::__missing_enable_quick_boot")]
     pub enable_quick_boot: bool,
-    /// Software-specific policy settings applicable to the `com.vmware.esx.settings.hosts.software.apply$task` API. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Software-specific policy settings applicable to the [`Software::apply_task`](crate::esx::settings::hosts::Software::apply_task) API. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub software_policy_spec: Option<crate::esx::settings::HostSoftwarePolicySpec>,
 }
@@ -36,33 +49,51 @@ impl EffectivePolicySpec {
     }
 }
 
-/// The `Effective.FailureAction` class contains attributes that describe the actions to be taken when entering maintenance mode fails on an ESXi host. This class was added in vSphere API 8.0.0.1.
+/// The [`FailureAction`](crate::esx::settings::hosts::policies::apply::effective::FailureAction) structure contains fields that describe the actions to be taken when entering maintenance mode fails on an ESXi host.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.hosts.policies.apply.effective.failure_action`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FailureAction {
-    /// What action (FAIL, RETRY) is to be taken if entering maintenance mode fails on an ESXi host. This attribute was added in vSphere API 8.0.0.1.
+    /// What action (FAIL, RETRY) is to be taken if entering maintenance mode fails on an ESXi host.
     ///
     /// The variant carries the fields of its case (see [`FailureActionAction`]).
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub action: FailureActionAction,
 }
 
-/// The `action` tag of [`FailureAction`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `action` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `FailureActionAction::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `action` tag of [`FailureAction`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `FailureActionAction::Unknown`
+/// ([unknown values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum FailureActionAction {
     /// Fail the apply method
     Fail,
-    /// Retry the task Apply.FailureAction#retryCount number of times on the failed host after Apply.FailureAction#retryDelay.
+    /// Retry the task [`FailureAction::retry_count`](crate::esx::settings::hosts::policies::apply::FailureActionAction) number of times on the failed host after [`FailureAction::retry_delay`](crate::esx::settings::hosts::policies::apply::FailureActionAction).
     Retry {
-        /// Time to wait to retry the failed operation in seconds. This attribute was added in vSphere API 8.0.0.1.
+        /// Time to wait to retry the failed operation in seconds.
+        ///
+        /// Since vSphere API 8.0.0.1.
         retry_delay: Option<i64>,
-        /// Number of times to retry the failed operation. This attribute was added in vSphere API 8.0.0.1.
+        /// Number of times to retry the failed operation.
+        ///
+        /// Since vSphere API 8.0.0.1.
         retry_count: Option<i64>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl FailureActionAction {

@@ -7,20 +7,31 @@
 //!
 //! Compiled with the `esx-settings` feature.
 
-/// The `ApplyImpact.HostImpact` class contains attributes that describe the summary of how the standalone ESXi host will be impacted during an apply method. This class was added in vSphere API 8.0.0.1.
+/// The [`HostImpact`](crate::esx::settings::hosts::software::reports::apply_impact::HostImpact) structure contains fields that describe the summary of how the standalone ESXi host will be impacted during an apply method.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.hosts.software.reports.apply_impact.host_impact`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HostImpact {
-    /// Impact of steps performed during the apply method. This attribute was added in vSphere API 8.0.0.1.
+    /// Impact of steps performed during the apply method.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(
         default = "HostImpact::__missing_impact",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub impact: Vec<Impact>,
-    /// Identifier of the commit on which the impact is generated. This attribute was added in vSphere API 8.0.0.1.
+    /// Identifier of the commit on which the impact is generated.
     ///
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub commit: crate::ids::CommitId,
-    /// Information of the host. This attribute was added in vSphere API 8.0.0.1.
+    /// Information of the host.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "HostImpact::__missing_host_info")]
     pub host_info: crate::esx::settings::HostInfo,
 }
@@ -41,10 +52,17 @@ impl HostImpact {
     }
 }
 
-/// The `ApplyImpact.Impact` class contains attributes that describe what the impact is of a particular step during the apply method. This class was added in vSphere API 8.0.0.1.
+/// The [`Impact`](crate::esx::settings::hosts::software::reports::apply_impact::Impact) structure contains fields that describe what the impact is of a particular step during the apply method.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.hosts.software.reports.apply_impact.impact`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Impact {
-    /// Description of the impact. This attribute was added in vSphere API 8.0.0.1.
+    /// Description of the impact.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "Impact::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
 }

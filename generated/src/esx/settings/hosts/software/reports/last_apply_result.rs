@@ -9,20 +9,33 @@
 
 pub mod apply_status;
 
-/// The `LastApplyResult.ApplyResult` class contains attributes that describe the result of an apply method. This class was added in vSphere API 8.0.0.1.
+/// The [`ApplyResult`](crate::esx::settings::hosts::software::reports::last_apply_result::ApplyResult) structure contains fields that describe the result of an apply method.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.hosts.software.reports.last_apply_result.apply_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApplyResult {
-    /// Specifies the status of the apply method. This attribute was added in vSphere API 8.0.0.1. None if the apply method is in progress.
+    /// Specifies the status of the apply method. `None` if the apply method is in progress.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApplyStatus>,
-    /// The identifier of the commit used to fetch the desired software document to be applied to the standalone host. This attribute was added in vSphere API 8.0.0.1.
+    /// The identifier of the commit used to fetch the desired software document to be applied to the standalone host.
     ///
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub commit: crate::ids::CommitId,
-    /// Information of the host to which the desired software document specified by the `com.vmware.esx.settings.hosts.software.reports.last_apply_result.apply_result.commit` needs to be applied to. This attribute was added in vSphere API 8.0.0.1.
+    /// Information of the host to which the desired software document specified by the [`ApplyResult::commit`](crate::esx::settings::hosts::software::reports::last_apply_result::ApplyResult::commit) needs to be applied to.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "ApplyResult::__missing_host_info")]
     pub host_info: crate::esx::settings::HostInfo,
-    /// Notifications providing additional information for `com.vmware.esx.settings.hosts.software.apply$task` method. These notifications are mutually exclusive with the notifications in `LastApplyResult.ApplyStatus`. This attribute was added in vSphere API 8.0.0.1.
+    /// Notifications providing additional information for [`Software::apply_task`](crate::esx::settings::hosts::Software::apply_task) method. These notifications are mutually exclusive with the notifications in [`ApplyStatus`](crate::esx::settings::hosts::software::reports::last_apply_result::ApplyStatus).
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
 }
@@ -51,16 +64,29 @@ impl ApplyResult {
     }
 }
 
-/// The `LastApplyResult.ApplyStatus` class contains attributes that describe the status of an apply method. This class was added in vSphere API 8.0.0.1.
+/// The [`ApplyStatus`](crate::esx::settings::hosts::software::reports::last_apply_result::ApplyStatus) structure contains fields that describe the status of an apply method.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.hosts.software.reports.last_apply_result.apply_status`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApplyStatus {
-    /// The status of the method. This attribute was added in vSphere API 8.0.0.1.
+    /// The status of the method.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub status: apply_status::Status,
-    /// Time when the method started. This attribute was added in vSphere API 8.0.0.1.
+    /// Time when the method started.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub start_time: vsphere_vapi_runtime::types::DateTime,
-    /// Time when the method completed. This attribute was added in vSphere API 8.0.0.1.
+    /// Time when the method completed.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub end_time: vsphere_vapi_runtime::types::DateTime,
-    /// Notifications providing additional information about the status of the method. This attribute was added in vSphere API 8.0.0.1.
+    /// Notifications providing additional information about the status of the method.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "ApplyStatus::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
 }

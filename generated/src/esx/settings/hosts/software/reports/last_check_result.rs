@@ -9,19 +9,32 @@
 
 pub mod entity_check_result;
 
-/// The `LastCheckResult.CheckInfo` class contains attributes that describe a particular check. This class was added in vSphere API 8.0.0.1.
+/// The [`CheckInfo`](crate::esx::settings::hosts::software::reports::last_check_result::CheckInfo) structure contains fields that describe a particular check.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.hosts.software.reports.last_check_result.check_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckInfo {
-    /// The check identifier. This attribute was added in vSphere API 8.0.0.1.
+    /// The check identifier.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "CheckInfo::__missing_check")]
     pub check: String,
-    /// The check name. This attribute was added in vSphere API 8.0.0.1.
+    /// The check name.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "CheckInfo::__missing_name")]
     pub name: crate::vapi::standard::LocalizableMessage,
-    /// Human-readable check description. This attribute was added in vSphere API 8.0.0.1.
+    /// Human-readable check description.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "CheckInfo::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
-    /// The service that performed the check. This attribute was added in vSphere API 8.0.0.1. Only set if there is an originator available for this check.
+    /// The service that performed the check. Only set if there is an originator available for this check.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub originator: Option<String>,
 }
@@ -60,13 +73,20 @@ impl ::vsphere_vapi_runtime::de::Zero for CheckInfo {
     }
 }
 
-/// This class was added in vSphere API 8.0.0.1.
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.hosts.software.reports.last_check_result.check_issue`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckIssue {
-    /// Description of the issue encountered. This attribute was added in vSphere API 8.0.0.1.
+    /// Description of the issue encountered.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "CheckIssue::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
-    /// Possible resolution for the issue. This attribute was added in vSphere API 8.0.0.1. Can be left None if no meaningful resolution exists.
+    /// Possible resolution for the issue. Can be left `None` if no meaningful resolution exists.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
 }
@@ -80,23 +100,40 @@ impl CheckIssue {
     }
 }
 
-/// The `LastCheckResult.CheckResult` class contains attributes that describe aggregated status of all checks performed. This class was added in vSphere API 8.0.0.1.
+/// The [`CheckResult`](crate::esx::settings::hosts::software::reports::last_check_result::CheckResult) structure contains fields that describe aggregated status of all checks performed.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.hosts.software.reports.last_check_result.check_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckResult {
-    /// Aggregated status from all checks performed. This attribute was added in vSphere API 8.0.0.1.
+    /// Aggregated status from all checks performed.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub status: Status,
-    /// Time when the operation started. This attribute was added in vSphere API 8.0.0.1.
+    /// Time when the operation started.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub start_time: vsphere_vapi_runtime::types::DateTime,
-    /// Time when the operation completed. This attribute was added in vSphere API 8.0.0.1.
+    /// Time when the operation completed.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub end_time: vsphere_vapi_runtime::types::DateTime,
-    /// The identifier of the commit on which checks have been run. This attribute was added in vSphere API 8.0.0.1.
+    /// The identifier of the commit on which checks have been run.
     ///
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub commit: crate::ids::CommitId,
-    /// Information about the host for which checks have been requested to be run. This attribute was added in vSphere API 8.0.0.1.
+    /// Information about the host for which checks have been requested to be run.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "CheckResult::__missing_host_info")]
     pub host_info: crate::esx::settings::HostInfo,
-    /// List of `LastCheckResult.EntityCheckResult` for all entities for which checks have been run. This attribute was added in vSphere API 8.0.0.1.
+    /// List of [`EntityCheckResult`](crate::esx::settings::hosts::software::reports::last_check_result::EntityCheckResult) for all entities for which checks have been run.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub entity_result: EntityCheckResult,
 }
 
@@ -109,15 +146,26 @@ impl CheckResult {
     }
 }
 
-/// The `LastCheckResult.CheckStatus` class contains attributes that describe a check result. This class was added in vSphere API 8.0.0.1.
+/// The [`CheckStatus`](crate::esx::settings::hosts::software::reports::last_check_result::CheckStatus) structure contains fields that describe a check result.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.hosts.software.reports.last_check_result.check_status`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckStatus {
-    /// Information about this check. This attribute was added in vSphere API 8.0.0.1.
+    /// Information about this check.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "CheckStatus::__missing_check")]
     pub check: CheckInfo,
-    /// The status of this check. This attribute was added in vSphere API 8.0.0.1.
+    /// The status of this check.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub status: Status,
-    /// The issues encountered while running this check. This attribute was added in vSphere API 8.0.0.1.
+    /// The issues encountered while running this check.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_issues: Option<Vec<CheckIssue>>,
 }
@@ -131,33 +179,53 @@ impl CheckStatus {
     }
 }
 
-/// The `LastCheckResult.EntityCheckResult` class contains attributes that describe aggregated status of all checks performed on a specific entity. This class was added in vSphere API 8.0.0.1.
+/// The [`EntityCheckResult`](crate::esx::settings::hosts::software::reports::last_check_result::EntityCheckResult) structure contains fields that describe aggregated status of all checks performed on a specific entity.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.hosts.software.reports.last_check_result.entity_check_result`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EntityCheckResult {
-    /// The entity type for which these checks are being run. This attribute was added in vSphere API 8.0.0.1.
+    /// The entity type for which these checks are being run.
     ///
     /// The variant carries the fields of its case (see [`EntityCheckResultType`]).
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub r#type: EntityCheckResultType,
-    /// Aggregated status from all checks performed on this entity. This attribute was added in vSphere API 8.0.0.1.
+    /// Aggregated status from all checks performed on this entity.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub status: Status,
-    /// List of `LastCheckResult.CheckStatus` for all checks performed. This attribute was added in vSphere API 8.0.0.1.
+    /// List of [`CheckStatus`](crate::esx::settings::hosts::software::reports::last_check_result::CheckStatus) for all checks performed.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub check_statuses: Vec<CheckStatus>,
 }
 
-/// The `type` tag of [`EntityCheckResult`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `EntityCheckResultType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`EntityCheckResult`] together with the fields of its case:
+/// each variant carries exactly the fields the metamodel lists for that tag value.
+/// Tag values this crate does not know arrive as `EntityCheckResultType::Unknown`
+/// ([unknown values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum EntityCheckResultType {
     /// Entity type Host
     Host {
-        /// If the entity type is HOST then the host identifier for which the checks have been run. This attribute was added in vSphere API 8.0.0.1.
+        /// If the entity type is HOST then the host identifier for which the checks have been run.
+        ///
+        /// Since vSphere API 8.0.0.1.
         host: Option<String>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl EntityCheckResultType {
@@ -296,7 +364,14 @@ impl<'de> serde::Deserialize<'de> for EntityCheckResult {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `LastCheckResult.Status` class defines the status result for a particular check. This enumeration was added in vSphere API 8.0.0.1.
+    /// The [`Status`](crate::esx::settings::hosts::software::reports::last_check_result::Status) enumeration defines the status result for a particular check.
+    ///
+    /// Since vSphere API 8.0.0.1.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.hosts.software.reports.last_check_result.status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// The check indicates a success.
         Ok = "OK",

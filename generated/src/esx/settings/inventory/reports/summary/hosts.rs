@@ -8,19 +8,32 @@
 
 pub mod get_params;
 
-/// The `Hosts.ApplyResult` class contains attributes that describe the result of an apply operation. This class was added in vSphere API 9.0.0.0.
+/// The [`ApplyResult`](crate::esx::settings::inventory::reports::summary::hosts::ApplyResult) structure contains fields that describe the result of an apply operation.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.inventory.reports.summary.hosts.apply_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApplyResult {
-    /// Provides the status of the apply task. This attribute was added in vSphere API 9.0.0.0.
+    /// Provides the status of the apply task.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub task_status: TaskStatus,
-    /// Specifies the aggregated status of the apply operation. This attribute was added in vSphere API 9.0.0.0.
+    /// Specifies the aggregated status of the apply operation.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub apply_status: ApplyStatus,
-    /// Time when the operation performed last time. This attribute was added in vSphere API 9.0.0.0. If None, the operation has not been run yet.
+    /// Time when the operation performed last time. If `None`, the operation has not been run yet.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_apply_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Notifications returned by the stage operation. This attribute was added in vSphere API 9.0.0.0.
+    /// Notifications returned by the stage operation.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "ApplyResult::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
 }
@@ -35,9 +48,16 @@ impl ApplyResult {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Hosts.ApplyStatus` class contains attributes that describe the status of an apply operation. Note: This is patterned after values of com.vmware.esx.settings.hosts.ApplyStatus#Status enumeration. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`ApplyStatus`](crate::esx::settings::inventory::reports::summary::hosts::ApplyStatus) enumeration contains fields that describe the status of an apply operation. Note: This is patterned after values of `com.vmware.esx.settings.hosts.ApplyStatus.Status` enumeration.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.inventory.reports.summary.hosts.apply_status`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum ApplyStatus {
         /// The method is in progress.
         Running = "RUNNING",
@@ -51,7 +71,9 @@ vsphere_vapi_runtime::vapi_enum! {
         Error = "ERROR",
         /// The method is being scheduled for retry.
         RetryPending = "RETRY_PENDING",
-        /// The method is in an unknown state. This class attribute was added in vSphere API 9.1.0.0.
+        /// The method is in an unknown state.
+        ///
+        /// Since vSphere API 9.1.0.0.
         ///
         /// Not in vSphere API releases before 9.1.0.0.
         UnknownValue = "UNKNOWN",
@@ -59,19 +81,32 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Hosts.ComplianceResult` class contains attributes to describe the compliance result of a standalone host. This class was added in vSphere API 9.0.0.0.
+/// The [`ComplianceResult`](crate::esx::settings::inventory::reports::summary::hosts::ComplianceResult) structure contains fields to describe the compliance result of a standalone host.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.inventory.reports.summary.hosts.compliance_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComplianceResult {
-    /// Provides the status of the compliance task. This attribute was added in vSphere API 9.0.0.0.
+    /// Provides the status of the compliance task.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub task_status: TaskStatus,
-    /// Overall compliance status of the standalone host. This attribute was added in vSphere API 9.0.0.0.
+    /// Overall compliance status of the standalone host.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub compliance_status: crate::esx::settings::ComplianceStatus,
-    /// Time when the operation performed last time. This attribute was added in vSphere API 9.0.0.0. If None, the operation has not been run yet.
+    /// Time when the operation performed last time. If `None`, the operation has not been run yet.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_compliance_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Notifications returned by the scan operation. This attribute was added in vSphere API 9.0.0.0.
+    /// Notifications returned by the scan operation.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "ComplianceResult::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
 }
@@ -85,47 +120,72 @@ impl ComplianceResult {
     }
 }
 
-/// The `Hosts.FilterSpec` class contains attributes used to filter the results while returning the operations summary based on properties contained in it. This class was added in vSphere API 9.0.0.0.
+/// The [`FilterSpec`](crate::esx::settings::inventory::reports::summary::hosts::FilterSpec) structure contains fields used to filter the results while returning the operations summary based on properties contained in it.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.inventory.reports.summary.hosts.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {}
 
-/// The `Hosts.GetParams` class contains attributes that are necessary to generate the operations summary report of standalone hosts under given inventory. This class was added in vSphere API 9.0.0.0.
+/// The [`GetParams`](crate::esx::settings::inventory::reports::summary::hosts::GetParams) structure contains fields that are necessary to generate the operations summary report of standalone hosts under given inventory.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.inventory.reports.summary.hosts.get_params`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetParams {
-    /// The attribute specifies what type of entity within the vCenter's inventory on which the operations summary report will be generated. This attribute was added in vSphere API 9.0.0.0.
+    /// The field specifies what type of entity within the vCenter's inventory on which the operations summary report will be generated.
     ///
     /// The variant carries the fields of its case (see [`GetParamsType`]).
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub r#type: GetParamsType,
 }
 
-/// The `type` tag of [`GetParams`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `GetParamsType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`GetParams`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `GetParamsType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum GetParamsType {
     /// Type specifying standalone host within the vCenter's inventory.
     Host {
-        /// List of standalone hosts on which the operations summary needs to be generated. This attribute was added in vSphere API 9.0.0.0.
+        /// List of standalone hosts on which the operations summary needs to be generated.
+        ///
+        /// Since vSphere API 9.0.0.0.
         hosts: Option<Vec<String>>,
     },
     /// Type specifying folder within the vCenter's inventory.
     Folder {
-        /// List of folders on which the operations summary needs to be generated. Internally the folder entities will be expanded to individual standalone hosts which are underneath the designated folder. If the list contains the managed object ID of the root folder, the specified operation will be executed on all standalone hosts in the vCenter. This attribute was added in vSphere API 9.0.0.0.
+        /// List of folders on which the operations summary needs to be generated. Internally the folder entities will be expanded to individual standalone hosts which are underneath the designated folder. If the list contains the managed object ID of the root folder, the specified operation will be executed on all standalone hosts in the vCenter.
+        ///
+        /// Since vSphere API 9.0.0.0.
         folders: Option<Vec<String>>,
     },
     /// Type specifying data-center within the vCenter's inventory.
     Datacenter {
-        /// List of data-centers on which the operations summary needs to be generated. Internally the data-center entities will be expanded to individual standalone hosts which are underneath the designated data-center. This attribute was added in vSphere API 9.0.0.0.
+        /// List of data-centers on which the operations summary needs to be generated. Internally the data-center entities will be expanded to individual standalone hosts which are underneath the designated data-center.
+        ///
+        /// Since vSphere API 9.0.0.0.
         datacenters: Option<Vec<String>>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl GetParamsType {
@@ -300,21 +360,21 @@ impl GetRequest {
         Self { call }
     }
 
-    /// The filter applied to the operations summary. If None, the behavior is equivalent to fetching all the relevant records without having any filter criteria.
+    /// The filter applied to the operations summary. If `None`, the behavior is equivalent to fetching all the relevant records without having any filter criteria.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
         }
     }
 
-    /// The specification of a page to be retrieved. If None, the behavior is to retrieve all the records
+    /// The specification of a page to be retrieved. If `None`, the behavior is to retrieve all the records
     pub fn iterate(self, iterate: &IterationSpec) -> Self {
         Self {
             call: self.call.param("iterate", iterate),
         }
     }
 
-    /// The sort criteria applied to the operations summary. If None, the results are not sorted.
+    /// The sort criteria applied to the operations summary. If `None`, the results are not sorted.
     pub fn sort(self, sort: &SortCriteria) -> Self {
         Self {
             call: self.call.param("sort", sort),
@@ -327,27 +387,44 @@ impl GetRequest {
     }
 }
 
-/// The `Hosts.HostSummary` class contains information to summarize the operations performed on a standalone host. This class was added in vSphere API 9.0.0.0.
+/// The [`HostSummary`](crate::esx::settings::inventory::reports::summary::hosts::HostSummary) structure contains information to summarize the operations performed on a standalone host.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.inventory.reports.summary.hosts.host_summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HostSummary {
-    /// Identifier of the standalone host. This attribute was added in vSphere API 9.0.0.0.
+    /// Identifier of the standalone host.
     ///
     /// Identifier of a `HostSystem` resource.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub host: crate::ids::HostSystemId,
-    /// Information of the software specification from repository assigned to the standalone host. This attribute was added in vSphere API 9.0.0.0.
+    /// Information of the software specification from repository assigned to the standalone host.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub software_spec_info: SoftwareSpecInfo,
-    /// Summary of the standalone host compliance operation. This attribute was added in vSphere API 9.0.0.0. None if the standalone host compliance operation is not requested.
+    /// Summary of the standalone host compliance operation. `None` if the standalone host compliance operation is not requested.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compliance_summary: Option<ComplianceResult>,
-    /// Summary of the standalone host precheck operation. This attribute was added in vSphere API 9.0.0.0. None if the standalone host precheck operation is not requested.
+    /// Summary of the standalone host precheck operation. `None` if the standalone host precheck operation is not requested.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precheck_summary: Option<PrecheckResult>,
-    /// Summary of the standalone host stage operation. This attribute was added in vSphere API 9.0.0.0. None if the standalone host stage operation is not requested.
+    /// Summary of the standalone host stage operation. `None` if the standalone host stage operation is not requested.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage_summary: Option<StageResult>,
-    /// Summary of the standalone host apply operation. This attribute was added in vSphere API 9.0.0.0. None if the standalone host apply operation is not requested.
+    /// Summary of the standalone host apply operation. `None` if the standalone host apply operation is not requested.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_summary: Option<ApplyResult>,
 }
@@ -369,12 +446,18 @@ impl HostSummary {
     }
 }
 
-/// The `Hosts.Info` class contains the summary about the operations performed on standalone hosts. This class was added in vSphere API 9.0.0.0.
+/// The [`Info`](crate::esx::settings::inventory::reports::summary::hosts::Info) structure contains the summary about the operations performed on standalone hosts.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure `com.vmware.esx.settings.inventory.reports.summary.hosts.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// List of host summaries. This attribute was added in vSphere API 9.0.0.0.
+    /// List of host summaries.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "Info::__missing_host_summaries",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -391,25 +474,43 @@ impl Info {
     }
 }
 
-/// The `Hosts.IterationSpec` class contains attributes used to break results into pages while returning operations summary of the entities defined in the This class was added in vSphere API 9.0.0.0.
+/// The [`IterationSpec`](crate::esx::settings::inventory::reports::summary::hosts::IterationSpec) structure contains fields used to break results into pages while returning operations summary of the entities defined in the.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.inventory.reports.summary.hosts.iteration_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IterationSpec {}
 
-/// The `Hosts.PrecheckResult` class contains attributes that describe aggregated status of all prechecks performed. This class was added in vSphere API 9.0.0.0.
+/// The [`PrecheckResult`](crate::esx::settings::inventory::reports::summary::hosts::PrecheckResult) structure contains fields that describe aggregated status of all prechecks performed.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.inventory.reports.summary.hosts.precheck_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PrecheckResult {
-    /// Provides the status of the precheck task. This attribute was added in vSphere API 9.0.0.0.
+    /// Provides the status of the precheck task.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub task_status: TaskStatus,
-    /// Aggregated status from all prechecks performed. This attribute was added in vSphere API 9.0.0.0.
+    /// Aggregated status from all prechecks performed.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub precheck_status: PrecheckStatus,
-    /// Time when the operation performed last time. This attribute was added in vSphere API 9.0.0.0. If None, the operation has not been run yet.
+    /// Time when the operation performed last time. If `None`, the operation has not been run yet.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_precheck_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Notifications returned by the stage operation. This attribute was added in vSphere API 9.0.0.0.
+    /// Notifications returned by the stage operation.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "PrecheckResult::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
 }
@@ -424,9 +525,16 @@ impl PrecheckResult {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Hosts.PrecheckStatus` class defines the status result for a particular precheck. Note: This is patterned after values of com.vmware.esx.settings.hosts#Status enumeration. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`PrecheckStatus`](crate::esx::settings::inventory::reports::summary::hosts::PrecheckStatus) enumeration defines the status result for a particular precheck. Note: This is patterned after values of `com.vmware.esx.settings.hosts.Status` enumeration.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.inventory.reports.summary.hosts.precheck_status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum PrecheckStatus {
         /// The precheck indicates a success.
         Ok = "OK",
@@ -438,7 +546,9 @@ vsphere_vapi_runtime::vapi_enum! {
         Error = "ERROR",
         /// The precheck failed because of an intermittent error, for example a service is overloaded. The client can choose to retry the health precheck before considering the precheck as failed.
         Retry = "RETRY",
-        /// The precheck is in an unknown state. This class attribute was added in vSphere API 9.1.0.0.
+        /// The precheck is in an unknown state.
+        ///
+        /// Since vSphere API 9.1.0.0.
         ///
         /// Not in vSphere API releases before 9.1.0.0.
         UnknownValue = "UNKNOWN",
@@ -446,16 +556,25 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Hosts.SoftwareSpecInfo` class contains attributes to describe the details regarding the software specification from repository assigned to the standalone host. This class was added in vSphere API 9.0.0.0.
+/// The [`SoftwareSpecInfo`](crate::esx::settings::inventory::reports::summary::hosts::SoftwareSpecInfo) structure contains fields to describe the details regarding the software specification from repository assigned to the standalone host.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.inventory.reports.summary.hosts.software_spec_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SoftwareSpecInfo {
-    /// Identifier of the software specification from repository assigned to the standalone host. This attribute was added in vSphere API 9.0.0.0.
+    /// Identifier of the software specification from repository assigned to the standalone host.
     ///
     /// Identifier of a `com.vmware.esx.settings.repository.software_spec` resource.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub id: crate::ids::SoftwareSpecId,
-    /// Display name of the software specification from repository assigned to the standalone host. This attribute was added in vSphere API 9.0.0.0.
+    /// Display name of the software specification from repository assigned to the standalone host.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "SoftwareSpecInfo::__missing_display_name")]
     pub display_name: String,
 }
@@ -469,25 +588,43 @@ impl SoftwareSpecInfo {
     }
 }
 
-/// The `Hosts.SortCriteria` class contains attributes that determine how a operations summary should be sorted by the values of one or more properties. This class was added in vSphere API 9.0.0.0.
+/// The [`SortCriteria`](crate::esx::settings::inventory::reports::summary::hosts::SortCriteria) structure contains fields that determine how a operations summary should be sorted by the values of one or more properties.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.inventory.reports.summary.hosts.sort_criteria`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SortCriteria {}
 
-/// The `Hosts.StageResult` class contains attributes that describe the result of a stage operation. This class was added in vSphere API 9.0.0.0.
+/// The [`StageResult`](crate::esx::settings::inventory::reports::summary::hosts::StageResult) structure contains fields that describe the result of a stage operation.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.inventory.reports.summary.hosts.stage_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StageResult {
-    /// Provides the status of the stage task. This attribute was added in vSphere API 9.0.0.0.
+    /// Provides the status of the stage task.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub task_status: TaskStatus,
-    /// Specifies the aggregated status of the stage operation. This attribute was added in vSphere API 9.0.0.0.
+    /// Specifies the aggregated status of the stage operation.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub stage_status: crate::esx::settings::StageStatus,
-    /// Time when the operation performed last time. This attribute was added in vSphere API 9.0.0.0. If None, the operation has not been run yet.
+    /// Time when the operation performed last time. If `None`, the operation has not been run yet.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_stage_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Notifications returned by the stage operation. This attribute was added in vSphere API 9.0.0.0.
+    /// Notifications returned by the stage operation.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "StageResult::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
 }
@@ -502,9 +639,16 @@ impl StageResult {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Hosts.TaskStatus` class defines the status for an individual task. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`TaskStatus`](crate::esx::settings::inventory::reports::summary::hosts::TaskStatus) enumeration defines the status for an individual task.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.inventory.reports.summary.hosts.task_status`. Values
+    /// this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum TaskStatus {
         /// The method is not performed yet.
         Pending = "PENDING",
@@ -518,7 +662,9 @@ vsphere_vapi_runtime::vapi_enum! {
         Failed = "FAILED",
         /// The method was skipped.
         Skipped = "SKIPPED",
-        /// The method is in an unknown state. This class attribute was added in vSphere API 9.1.0.0.
+        /// The method is in an unknown state.
+        ///
+        /// Since vSphere API 9.1.0.0.
         ///
         /// Not in vSphere API releases before 9.1.0.0.
         UnknownValue = "UNKNOWN",

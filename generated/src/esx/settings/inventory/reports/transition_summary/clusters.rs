@@ -10,32 +10,51 @@
 
 pub mod get_params;
 
-/// The `Clusters.ClusterSummary` class contains attributes that describes the cluster and what software it is currently running. It fetches the software details from all the hosts within the cluster. Along with the software details, it also provides the status of a given cluster with respect to its transition from baseline managed to image managed. This class was added in vSphere API 9.0.0.0.
+/// The [`ClusterSummary`](crate::esx::settings::inventory::reports::transition_summary::clusters::ClusterSummary) structure contains fields that describes the cluster and what software it is currently running. It fetches the software details from all the hosts within the cluster. Along with the software details, it also provides the status of a given cluster with respect to its transition from baseline managed to image managed.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.inventory.reports.transition_summary.clusters.cluster_summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterSummary {
-    /// Identifier of the cluster This attribute was added in vSphere API 9.0.0.0.
+    /// Identifier of the cluster.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub cluster: crate::ids::ClusterComputeResourceId,
-    /// Defines the timestamp when the last com.vmware.esx.settings.inventory.Inventory#extractInstalledImage method was executed on a given entity. This attribute was added in vSphere API 9.0.0.0.
+    /// Defines the timestamp when the last `com.vmware.esx.settings.inventory.Inventory.extractInstalledImage` method was executed on a given entity.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub last_check_time: vsphere_vapi_runtime::types::DateTime,
-    /// Defines if the given entity is having a single image or not. This attribute was added in vSphere API 9.0.0.0.
+    /// Defines if the given entity is having a single image or not.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "ClusterSummary::__missing_uniform_image")]
     pub uniform_image: bool,
-    /// Defines the list of unique images found on a given cluster. This attribute was added in vSphere API 9.0.0.0.
+    /// Defines the list of unique images found on a given cluster.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "ClusterSummary::__missing_images",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub images: Vec<crate::esx::settings::SoftwareInfo>,
-    /// Defines if any orphan VIBs are found on an entity. If found the user is expected to check the detailed installed-image report of a given entity. This attribute was added in vSphere API 9.0.0.0.
+    /// Defines if any orphan VIBs are found on an entity. If found the user is expected to check the detailed installed-image report of a given entity.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "ClusterSummary::__missing_orphan_vibs")]
     pub orphan_vibs: bool,
-    /// `Clusters.TransitionStatus` of a given entity as described in #TransitionStatus. This attribute was added in vSphere API 9.0.0.0.
+    /// [`TransitionStatus`](crate::esx::settings::inventory::reports::transition_summary::clusters::TransitionStatus) of a given entity as described in `TransitionStatus`.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub status: TransitionStatus,
-    /// Describes if any notifications were raised for the given entity during the execution of the method. This attribute was added in vSphere API 9.0.0.0.
+    /// Describes if any notifications were raised for the given entity during the execution of the method.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "ClusterSummary::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
 }
@@ -70,47 +89,72 @@ impl ClusterSummary {
     }
 }
 
-/// The `Clusters.FilterSpec` class contains attributes used to filter the results while returning the transition summary based on properties contained in it. This class was added in vSphere API 9.0.0.0.
+/// The [`FilterSpec`](crate::esx::settings::inventory::reports::transition_summary::clusters::FilterSpec) structure contains fields used to filter the results while returning the transition summary based on properties contained in it.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.inventory.reports.transition_summary.clusters.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {}
 
-/// The `Clusters.GetParams` class contains attributes that are necessary to generate the summary report for the given entities. This class was added in vSphere API 9.0.0.0.
+/// The [`GetParams`](crate::esx::settings::inventory::reports::transition_summary::clusters::GetParams) structure contains fields that are necessary to generate the summary report for the given entities.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.inventory.reports.transition_summary.clusters.get_params`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetParams {
-    /// The attribute specifies what type of entity within the vCenter's inventory on which the operation will be executed. This attribute was added in vSphere API 9.0.0.0.
+    /// The field specifies what type of entity within the vCenter's inventory on which the operation will be executed.
     ///
     /// The variant carries the fields of its case (see [`GetParamsType`]).
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub r#type: GetParamsType,
 }
 
-/// The `type` tag of [`GetParams`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `GetParamsType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `type` tag of [`GetParams`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `GetParamsType::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum GetParamsType {
     /// Type specifying cluster within the vCenter's inventory.
     Cluster {
-        /// List of clusters on which the specified operation needs to be executed. This attribute was added in vSphere API 9.0.0.0.
+        /// List of clusters on which the specified operation needs to be executed.
+        ///
+        /// Since vSphere API 9.0.0.0.
         clusters: Option<Vec<String>>,
     },
     /// Type specifying folder within the vCenter's inventory. Currently this entity type is unsupported. Support for the same will be added in future releases and hence provision is being made in API/interfaces.
     Folder {
-        /// List of folders on which the specified operation will be executed. Internally each folder entity will be expanded to individual baseline managed clusters which are underneath the designated folder. If the list contains the managed object ID of the root folder, the specified operation will be executed on all baseline managed clusters. This attribute was added in vSphere API 9.0.0.0.
+        /// List of folders on which the specified operation will be executed. Internally each folder entity will be expanded to individual baseline managed clusters which are underneath the designated folder. If the list contains the managed object ID of the root folder, the specified operation will be executed on all baseline managed clusters.
+        ///
+        /// Since vSphere API 9.0.0.0.
         folders: Option<Vec<String>>,
     },
     /// Type specifying data-center within the vCenter's inventory. Currently this entity type is unsupported. Support for the same will be added in future releases and hence provision is being made in API/interfaces.
     Datacenter {
-        /// List of the data-centers on which the specified operation will be executed. Internally each data-center entity will be expanded to individual baseline managed clusters which are underneath the designated data-center. This attribute was added in vSphere API 9.0.0.0.
+        /// List of the data-centers on which the specified operation will be executed. Internally each data-center entity will be expanded to individual baseline managed clusters which are underneath the designated data-center.
+        ///
+        /// Since vSphere API 9.0.0.0.
         datacenters: Option<Vec<String>>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl GetParamsType {
@@ -289,21 +333,21 @@ impl GetRequest {
         Self { call }
     }
 
-    /// The filter applied to the transition summary. If None, the behavior is equivalent to fetching all the relevant records without having any filter criteria.
+    /// The filter applied to the transition summary. If `None`, the behavior is equivalent to fetching all the relevant records without having any filter criteria.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
         }
     }
 
-    /// The specification of a page to be retrieved. If None, the behavior is to retrieve all the records
+    /// The specification of a page to be retrieved. If `None`, the behavior is to retrieve all the records
     pub fn iterate(self, iterate: &IterationSpec) -> Self {
         Self {
             call: self.call.param("iterate", iterate),
         }
     }
 
-    /// The sort criteria applied to the transition summary. If None, the results are not sorted.
+    /// The sort criteria applied to the transition summary. If `None`, the results are not sorted.
     pub fn sort(self, sort: &SortCriteria) -> Self {
         Self {
             call: self.call.param("sort", sort),
@@ -316,12 +360,19 @@ impl GetRequest {
     }
 }
 
-/// The `Clusters.Info` class contains the summary of clusters and the image they are running. This class was added in vSphere API 9.0.0.0.
+/// The [`Info`](crate::esx::settings::inventory::reports::transition_summary::clusters::Info) structure contains the summary of clusters and the image they are running.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.inventory.reports.transition_summary.clusters.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// List of cluster summaries. Each individual cluster summary contains its image and transition details. This attribute was added in vSphere API 9.0.0.0.
+    /// List of cluster summaries. Each individual cluster summary contains its image and transition details.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "Info::__missing_cluster_summaries",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -338,36 +389,55 @@ impl Info {
     }
 }
 
-/// The `Clusters.IterationSpec` class contains attributes used to break results into pages while returning transition summary of the entities defined in the This class was added in vSphere API 9.0.0.0.
+/// The [`IterationSpec`](crate::esx::settings::inventory::reports::transition_summary::clusters::IterationSpec) structure contains fields used to break results into pages while returning transition summary of the entities defined in the.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.inventory.reports.transition_summary.clusters.iteration_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IterationSpec {}
 
-/// The `Clusters.SortCriteria` class contains attributes that determine how a transition summary should be sorted by the values of one or more properties. This class was added in vSphere API 9.0.0.0.
+/// The [`SortCriteria`](crate::esx::settings::inventory::reports::transition_summary::clusters::SortCriteria) structure contains fields that determine how a transition summary should be sorted by the values of one or more properties.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.inventory.reports.transition_summary.clusters.sort_criteria`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SortCriteria {}
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Clusters.TransitionStatus` class defines the different type of statuses a given cluster can be during the transition or pre-transition. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`TransitionStatus`](crate::esx::settings::inventory::reports::transition_summary::clusters::TransitionStatus) enumeration defines the different type of statuses a given cluster can be during the transition or pre-transition.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.inventory.reports.transition_summary.clusters.transition_status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum TransitionStatus {
-        /// Transition workflow first needs the com.vmware.esx.settings.inventory.Inventory#extractInstalledImage method to be executed. This status defines that the com.vmware.esx.settings.inventory.Inventory#extractInstalledImage method is not executed or the result is not available for a given cluster.
+        /// Transition workflow first needs the `com.vmware.esx.settings.inventory.Inventory.extractInstalledImage` method to be executed. This status defines that the `com.vmware.esx.settings.inventory.Inventory.extractInstalledImage` method is not executed or the result is not available for a given cluster.
         NotDetected = "NOT_DETECTED",
-        /// Defines that com.vmware.esx.settings.inventory.Inventory#extractInstalledImage method is in-progress for a given cluster.
+        /// Defines that `com.vmware.esx.settings.inventory.Inventory.extractInstalledImage` method is in-progress for a given cluster.
         DetectingImage = "DETECTING_IMAGE",
-        /// Defines that a given cluster is ready for transition from baseline managed to image managed. This also states that the given cluster is also eligible to be transitioned through the com.vmware.esx.settings.inventory.Inventory#transition workflow. One of the criteria is that the given entity has single installed-image.
+        /// Defines that a given cluster is ready for transition from baseline managed to image managed. This also states that the given cluster is also eligible to be transitioned through the `com.vmware.esx.settings.inventory.Inventory.transition` workflow. One of the criteria is that the given entity has single installed-image.
         Eligible = "ELIGIBLE",
-        /// Defines that the cluster is not ready for transition from baseline managed to image managed using com.vmware.esx.settings.inventory.Inventory#transition method. One of the possible reasons could be that the given cluster might have multiple installed images. In such case, the given cluster cannot be transitioned using this workflow but can be done using existing cluster workflow.
+        /// Defines that the cluster is not ready for transition from baseline managed to image managed using `com.vmware.esx.settings.inventory.Inventory.transition` method. One of the possible reasons could be that the given cluster might have multiple installed images. In such case, the given cluster cannot be transitioned using this workflow but can be done using existing cluster workflow.
         ClusterLevelConversionRequired = "CLUSTER_LEVEL_CONVERSION_REQUIRED",
-        /// Defines that for a given cluster is getting converted from baseline managed to image managed using com.vmware.esx.settings.inventory.Inventory#transition method.
+        /// Defines that for a given cluster is getting converted from baseline managed to image managed using `com.vmware.esx.settings.inventory.Inventory.transition` method.
         Converting = "CONVERTING",
         /// Defines the a given cluster is successfully converted from baseline managed to image managed.
         Converted = "CONVERTED",
-        /// Defines that the transition status of the cluster is unknown. This class attribute was added in vSphere API 9.1.0.0.
+        /// Defines that the transition status of the cluster is unknown.
+        ///
+        /// Since vSphere API 9.1.0.0.
         ///
         /// Not in vSphere API releases before 9.1.0.0.
         UnknownValue = "UNKNOWN",

@@ -7,12 +7,19 @@
 //!
 //! Compiled with the `esx-settings` feature.
 
-/// The `DisplayName.Info` class contains information about the display name of a software specification. This class was added in vSphere API 9.0.0.0.
+/// The [`Info`](crate::esx::settings::repository::software::drafts::display_name::Info) structure contains information about the display name of a software specification.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.repository.software.drafts.display_name.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Display name of the software specification. This attribute was added in vSphere API 9.0.0.0.
+    /// Display name of the software specification.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
 }
@@ -26,12 +33,19 @@ impl Info {
     }
 }
 
-/// The `DisplayName.SetSpec` class contains information about the display name of a software specification. This class was added in vSphere API 9.0.0.0.
+/// The [`SetSpec`](crate::esx::settings::repository::software::drafts::display_name::SetSpec) structure contains information about the display name of a software specification.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.repository.software.drafts.display_name.set_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetSpec {
-    /// Display name of the software specification. This attribute was added in vSphere API 9.0.0.0.
+    /// Display name of the software specification.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "SetSpec::__missing_display_name")]
     pub display_name: String,
 }

@@ -8,17 +8,23 @@
 //!
 //! Compiled with the `vcenter-deployment` feature.
 
-/// The `Thumbprint.RemoteSpec` class contains the information used to connect to the remote PSC. This class was added in vSphere API 6.7.
+/// The [`RemoteSpec`](crate::vcenter::deployment::install::initial_config::remote_psc::thumbprint::RemoteSpec) structure contains the information used to connect to the remote PSC.
 ///
-/// This class is deprecated as of vSphere API 9.0.0.0.
+/// Since vSphere API 6.7. **Deprecated** since vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure
+/// `com.vmware.vcenter.deployment.install.initial_config.remote_psc.thumbprint.remote_spec`.
+#[deprecated(note = "since vSphere API 9.0.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RemoteSpec {
-    /// The IP address or DNS resolvable name of the remote PSC. This attribute was added in vSphere API 6.7.
+    /// The IP address or DNS resolvable name of the remote PSC.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default = "RemoteSpec::__missing_address")]
     pub address: String,
-    /// The HTTPS port of the remote PSC. This attribute was added in vSphere API 6.7. If None, port 443 will be used.
+    /// The HTTPS port of the remote PSC. If `None`, port 443 will be used.
+    ///
+    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
 }

@@ -5,9 +5,16 @@
 //! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Libraries.Message.Severity` class represents the severity of the message. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`Severity`](crate::vcenter::namespace_management::lifecycle::content::libraries::message::Severity) enumeration represents the severity of the message.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.lifecycle.content.libraries.message.severity`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Severity {
         /// Informational message. This may be accompanied by vCenter event.
         Info = "INFO",

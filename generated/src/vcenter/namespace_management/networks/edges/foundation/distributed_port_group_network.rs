@@ -5,9 +5,16 @@
 //! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// IP Address management scheme for this network. This enumeration was added in vSphere API 9.0.0.0.
+    /// IP Address management scheme for this network.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.networks.edges.foundation.distributed_port_group_network.IPAM_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum IpamType {
         /// IP addresses are statically allocated.
         Static = "STATIC",

@@ -5,15 +5,22 @@
 //! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// A `Network.NetworkType` determines which type of network this NIC is attached to. This enumeration was added in vSphere API 9.0.0.0.
+    /// A [`NetworkType`](crate::vcenter::namespace_management::networks::edges::foundation::network::NetworkType) determines which type of network this NIC is attached to.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.networks.edges.foundation.network.network_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum NetworkType {
-        /// This network refers to the management network provided as Supervisor enablement `com.vmware.vcenter.namespace_management.supervisors.control_plane.network`.
+        /// This network refers to the management network provided as Supervisor enablement [`ControlPlane::network`](crate::vcenter::namespace_management::supervisors::ControlPlane::network).
         SupervisorManagement = "SUPERVISOR_MANAGEMENT",
-        /// This network refers to the Supervisor default workload network provided at enablement `com.vmware.vcenter.namespace_management.supervisors.workloads.network`.
+        /// This network refers to the Supervisor default workload network provided at enablement [`Workloads::network`](crate::vcenter::namespace_management::supervisors::Workloads::network).
         PrimaryWorkload = "PRIMARY_WORKLOAD",
-        /// Refers to a custom `DistributedPortGroupNetwork`.
+        /// Refers to a custom [`DistributedPortGroupNetwork`](crate::vcenter::namespace_management::networks::edges::foundation::DistributedPortGroupNetwork).
         Dvpg = "DVPG",
         @unknown Unknown
     }

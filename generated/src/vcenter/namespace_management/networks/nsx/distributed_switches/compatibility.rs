@@ -22,7 +22,7 @@ impl CheckRequest {
         Self { call }
     }
 
-    /// Specification of matching Distributed Switches for which information should be returned. If None, the behavior is equivalent to a filter with all attributes None which means all Distributed Switches and their compatibility information will be returned.
+    /// Specification of matching Distributed Switches for which information should be returned. If `None`, the behavior is equivalent to a filter with all fields `None` which means all Distributed Switches and their compatibility information will be returned.
     pub fn filter(
         self,
         filter: &crate::vcenter::namespace_management::networks::nsx::distributed_switches::FilterSpec,
@@ -38,24 +38,34 @@ impl CheckRequest {
     }
 }
 
-/// The `Compatibility.Summary` class contains basic and compatibility information of a Distributed Switch. This class was added in vSphere API 8.0.0.1.
+/// The [`Summary`](crate::vcenter::namespace_management::networks::nsx::distributed_switches::compatibility::Summary) structure contains basic and compatibility information of a Distributed Switch.
 ///
-/// This class is deprecated as of vSphere API 9.1.0.0.
+/// Since vSphere API 8.0.0.1. **Deprecated** since vSphere API 9.1.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.networks.nsx.distributed_switches.compatibility.summary`.
+#[deprecated(note = "since vSphere API 9.1.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the switch. The value of this field refers to the UUID of a vim.DistributedVirtualSwitch. This attribute was added in vSphere API 8.0.0.1.
+    /// Identifier of the switch. The value of this field refers to the UUID of a vim.DistributedVirtualSwitch.
     ///
     /// Identifier of a `vSphereDistributedSwitch` resource.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub distributed_switch: crate::ids::VSphereDistributedSwitchId,
-    /// Human-readable identifier of the switch. This attribute was added in vSphere API 8.0.0.1.
+    /// Human-readable identifier of the switch.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "Summary::__missing_name")]
     pub name: String,
-    /// Compatibility of this Distributed Switch with the vSphere Namespaces. This attribute was added in vSphere API 8.0.0.1.
+    /// Compatibility of this Distributed Switch with the vSphere Namespaces.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "Summary::__missing_compatible")]
     pub compatible: bool,
-    /// List of reasons for incompatibility. If empty, this Distributed Switch is compatible. This attribute was added in vSphere API 8.0.0.1.
+    /// List of reasons for incompatibility. If empty, this Distributed Switch is compatible.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(
         default = "Summary::__missing_incompatibility_reasons",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

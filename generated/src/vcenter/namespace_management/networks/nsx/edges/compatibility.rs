@@ -22,7 +22,7 @@ impl CheckRequest {
         Self { call }
     }
 
-    /// Specification of matching Edges for which information should be returned. If None, the behavior is equivalent to a given filter with all attributes None which means all Edges will be returned.
+    /// Specification of matching Edges for which information should be returned. If `None`, the behavior is equivalent to a given filter with all fields `None` which means all Edges will be returned.
     pub fn filter(
         self,
         filter: &crate::vcenter::namespace_management::networks::nsx::edges::FilterSpec,
@@ -38,24 +38,34 @@ impl CheckRequest {
     }
 }
 
-/// The `Compatibility.Summary` class contains information about an Edge, including whether it is compatible with the vCenter Namespaces feature and incompatibility reasons. This class was added in vSphere API 8.0.0.1.
+/// The [`Summary`](crate::vcenter::namespace_management::networks::nsx::edges::compatibility::Summary) structure contains information about an Edge, including whether it is compatible with the vCenter Namespaces feature and incompatibility reasons.
 ///
-/// This class is deprecated as of vSphere API 9.1.0.0.
+/// Since vSphere API 8.0.0.1. **Deprecated** since vSphere API 9.1.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.networks.nsx.edges.compatibility.summary`.
+#[deprecated(note = "since vSphere API 9.1.0.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the Edge. This attribute was added in vSphere API 8.0.0.1.
+    /// Identifier of the Edge.
     ///
     /// Identifier of a `NSXEdgeCluster` resource.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub edge_cluster: crate::ids::NSXEdgeClusterId,
-    /// User-friendly identifier of the Edge. This attribute was added in vSphere API 8.0.0.1.
+    /// User-friendly identifier of the Edge.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "Summary::__missing_name")]
     pub name: String,
-    /// Compatibility of this Edge with vSphere Namespaces. This attribute was added in vSphere API 8.0.0.1.
+    /// Compatibility of this Edge with vSphere Namespaces.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "Summary::__missing_compatible")]
     pub compatible: bool,
-    /// List of reasons for incompatibility. If empty, this Edge is compatible. This attribute was added in vSphere API 8.0.0.1.
+    /// List of reasons for incompatibility. If empty, this Edge is compatible.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(
         default = "Summary::__missing_incompatibility_reasons",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

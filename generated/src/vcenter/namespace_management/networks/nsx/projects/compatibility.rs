@@ -8,25 +8,40 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `Compatibility.Summary` class contains information about a Project, including whether it is compatible with the Supervisor enablement feature and incompatibility reasons. This class was added in vSphere API 9.0.0.0.
+/// The [`Summary`](crate::vcenter::namespace_management::networks::nsx::projects::compatibility::Summary) structure contains information about a Project, including whether it is compatible with the Supervisor enablement feature and incompatibility reasons.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.networks.nsx.projects.compatibility.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the Project. This attribute was added in vSphere API 9.0.0.0.
+    /// Identifier of the Project.
     ///
     /// Identifier of a `NSXProject` resource.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub project: crate::ids::NSXProjectId,
-    /// User-friendly identifier of the Project. This attribute was added in vSphere API 9.0.0.0.
+    /// User-friendly identifier of the Project.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Summary::__missing_name")]
     pub name: String,
-    /// NSX path of the Project. This attribute was added in vSphere API 9.0.0.0.
+    /// NSX path of the Project.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Summary::__missing_nsx_path")]
     pub nsx_path: String,
-    /// Compatibility of this Project with Supervisor enablement. This attribute was added in vSphere API 9.0.0.0.
+    /// Compatibility of this Project with Supervisor enablement.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Summary::__missing_compatible")]
     pub compatible: bool,
-    /// List of reasons for incompatibility. If `com.vmware.vcenter.namespace_management.networks.nsx.projects.compatibility.summary.compatible` is true, this list will be empty. This attribute was added in vSphere API 9.0.0.0.
+    /// List of reasons for incompatibility. If [`Summary::compatible`](crate::vcenter::namespace_management::networks::nsx::projects::compatibility::Summary::compatible) is true, this list will be empty.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "Summary::__missing_incompatibility_reasons",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

@@ -8,43 +8,69 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `VpcConnectivityProfiles.FilterSpec` class contains attributes used to filter the results when listing VPC Connectivity Profiles. This class was added in vSphere API 9.0.0.0.
+/// The [`FilterSpec`](crate::vcenter::namespace_management::networks::nsx::projects::vpc_connectivity_profiles::FilterSpec) structure contains fields used to filter the results when listing VPC Connectivity Profiles.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpc_connectivity_profiles.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Compatibility criteria for matching the filter. If true, only VPC Connectivity Profiles which are compatible with Supervisor enablement match the filter. If false, only VPC Connectivity Profiles which are incompatible with Supervisor enablement match the filter. This attribute was added in vSphere API 9.0.0.0. If None, both compatible and incompatible VPC Connectivity Profiles match the filter.
+    /// Compatibility criteria for matching the filter. If true, only VPC Connectivity Profiles which are compatible with Supervisor enablement match the filter. If false, only VPC Connectivity Profiles which are incompatible with Supervisor enablement match the filter. If `None`, both compatible and incompatible VPC Connectivity Profiles match the filter.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatible: Option<bool>,
 }
 
-/// The `VpcConnectivityProfiles.Info` class contains information about a VPC Connectivity Profile. This class was added in vSphere API 9.0.0.0.
+/// The [`Info`](crate::vcenter::namespace_management::networks::nsx::projects::vpc_connectivity_profiles::Info) structure contains information about a VPC Connectivity Profile.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpc_connectivity_profiles.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier of the VPC Connectivity Profile. This attribute was added in vSphere API 9.0.0.0.
+    /// Identifier of the VPC Connectivity Profile.
     ///
     /// Identifier of a `VpcConnectivityProfile` resource.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub profile: crate::ids::VpcConnectivityProfileId,
-    /// Name of the VPC Connectivity Profile. This attribute was added in vSphere API 9.0.0.0.
+    /// Name of the VPC Connectivity Profile.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Info::__missing_name")]
     pub name: String,
-    /// NSX path of the VPC Connectivity Profile. This attribute was added in vSphere API 9.0.0.0.
+    /// NSX path of the VPC Connectivity Profile.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Info::__missing_nsx_path")]
     pub nsx_path: String,
-    /// Description of the VPC Connectivity Profile. This attribute was added in vSphere API 9.0.0.0. If None, no description is added to the VPC Connectivity Profile.
+    /// Description of the VPC Connectivity Profile. If `None`, no description is added to the VPC Connectivity Profile.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `true` if this profile is the default VPC connectivity profile in the NSX project that profiles belongs to, `false` otherwise. This attribute was added in vSphere API 9.0.0.0.
+    /// `true` if this profile is the default VPC connectivity profile in the NSX project that profiles belongs to, `false` otherwise.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Info::__missing_default_profile")]
     pub default_profile: bool,
-    /// Transit gateway currently configured with the VPC Connectivity Profile. This attribute was added in vSphere API 9.1.1.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Transit gateway currently configured with the VPC Connectivity Profile. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.1.0.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transit_gateway: Option<TransitGatewayInfo>,
-    /// List of NSX External IP blocks currently configured with the VPC Connectivity Profile. This attribute was added in vSphere API 9.0.0.0. If None, no external IP blocks are defined in the VPC Connectivity Profile.
+    /// List of NSX External IP blocks currently configured with the VPC Connectivity Profile. If `None`, no external IP blocks are defined in the VPC Connectivity Profile.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         rename = "external_IP_blocks",
         default,
@@ -53,7 +79,9 @@ pub struct Info {
     pub external_ip_blocks: Option<
         Vec<crate::vcenter::namespace_management::networks::nsx::IpBlockInfo>,
     >,
-    /// List of NSX Private (Transit Gateway) IP blocks currently configured with the VPC Connectivity Profile. This attribute was added in vSphere API 9.0.0.0. If None, no Private (Transit Gateway) IP blocks are defined in the VPC Connectivity Profile.
+    /// List of NSX Private (Transit Gateway) IP blocks currently configured with the VPC Connectivity Profile. If `None`, no Private (Transit Gateway) IP blocks are defined in the VPC Connectivity Profile.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         rename = "privateTGW_IP_blocks",
         default,
@@ -101,7 +129,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Specification of matching Profiles for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpc_connectivity_profiles.filter_spec` with all attributes None which means all VPC Connectivity Profiles will be returned.
+    /// Specification of matching Profiles for which information should be returned. If `None`, the behavior is equivalent to a [`FilterSpec`](crate::vcenter::namespace_management::networks::nsx::projects::vpc_connectivity_profiles::FilterSpec) with all fields `None` which means all VPC Connectivity Profiles will be returned.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
@@ -114,12 +142,19 @@ impl ListRequest {
     }
 }
 
-/// The `VpcConnectivityProfiles.ListResult` class represents the result of the `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpc_connectivity_profiles.list` method. This class was added in vSphere API 9.0.0.0.
+/// The [`ListResult`](crate::vcenter::namespace_management::networks::nsx::projects::vpc_connectivity_profiles::ListResult) structure represents the result of the [`VpcConnectivityProfiles::list`](crate::vcenter::namespace_management::networks::nsx::projects::VpcConnectivityProfiles::list) method.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpc_connectivity_profiles.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// List of all VPC Connectivity Profiles. This attribute was added in vSphere API 9.0.0.0.
+    /// List of all VPC Connectivity Profiles.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "ListResult::__missing_profiles",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -137,9 +172,16 @@ impl ListResult {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `VpcConnectivityProfiles.NetworkStack` class indicates the network stack options supported by the connected VPCs. This enumeration was added in vSphere API 9.1.1.0.
+    /// The [`NetworkStack`](crate::vcenter::namespace_management::networks::nsx::projects::vpc_connectivity_profiles::NetworkStack) enumeration indicates the network stack options supported by the connected VPCs.
+    ///
+    /// Since vSphere API 9.1.1.0.
     ///
     /// Not in vSphere API releases before 9.1.1.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpc_connectivity_profiles.network_stack`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum NetworkStack {
         /// FULL_STACK_VPC provides the complete VPC feature set, including all supported services and topologies, to Tunnel Endpoint (TEP) of the overlay network.
         FullStackVpc = "FULL_STACK_VPC",
@@ -149,15 +191,24 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `VpcConnectivityProfiles.TransitGatewayInfo` class contains information about a Transit Gateway. This class was added in vSphere API 9.1.1.0.
+/// The [`TransitGatewayInfo`](crate::vcenter::namespace_management::networks::nsx::projects::vpc_connectivity_profiles::TransitGatewayInfo) structure contains information about a Transit Gateway.
+///
+/// Since vSphere API 9.1.1.0.
 ///
 /// Not in vSphere API releases before 9.1.1.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpc_connectivity_profiles.transit_gateway_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TransitGatewayInfo {
-    /// NSX path of the Transit Gateway. This attribute was added in vSphere API 9.1.1.0.
+    /// NSX path of the Transit Gateway.
+    ///
+    /// Since vSphere API 9.1.1.0.
     #[serde(default = "TransitGatewayInfo::__missing_nsx_path")]
     pub nsx_path: String,
-    /// Indicates the networking stack supported by the connected VPCs. This attribute was added in vSphere API 9.1.1.0.
+    /// Indicates the networking stack supported by the connected VPCs.
+    ///
+    /// Since vSphere API 9.1.1.0.
     pub network_stack: NetworkStack,
 }
 

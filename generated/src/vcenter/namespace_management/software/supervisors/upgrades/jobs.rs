@@ -8,16 +8,25 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `Jobs.CreateSpec` class contains the specification required to upgrade a Supervisor. This class was added in vSphere API 9.1.0.0.
+/// The [`CreateSpec`](crate::vcenter::namespace_management::software::supervisors::upgrades::jobs::CreateSpec) structure contains the specification required to upgrade a Supervisor.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.software.supervisors.upgrades.jobs.create_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// The target version to which the selected Supervisor will be upgraded. This attribute was added in vSphere API 9.1.0.0.
+    /// The target version to which the selected Supervisor will be upgraded.
     ///
     /// Identifier of a `SupervisorVersion` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub desired_version: crate::ids::SupervisorVersionId,
-    /// If true, the upgrade workflow will ignore any pre-check warnings and proceed with the upgrade. This attribute was added in vSphere API 9.1.0.0. If None, the upgrade workflow will not ignore pre-check warnings and fail the upgrade. It is equivalent to setting the value to false. The workflow adopts a conservative approach of failing the upgrade if None to solely let the user decide whether to force the upgrade despite the warnings. For example, if a precheck returns a warning because a TKC is not compatible with the target version, and the you still wants to continue with the upgrade, this flag should be set to true.
+    /// If true, the upgrade workflow will ignore any pre-check warnings and proceed with the upgrade. If `None`, the upgrade workflow will not ignore pre-check warnings and fail the upgrade. It is equivalent to setting the value to false. The workflow adopts a conservative approach of failing the upgrade if `None` to solely let the user decide whether to force the upgrade despite the warnings. For example, if a precheck returns a warning because a TKC is not compatible with the target version, and the you still wants to continue with the upgrade, this flag should be set to true.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore_precheck_warnings: Option<bool>,
 }

@@ -9,9 +9,16 @@
 //! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Settings.Backing` enumeration defines the backing types for management network configuration. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`Backing`](crate::vcenter::namespace_management::supervisors::control_plane::networks::settings::Backing) enumeration defines the backing types for management network configuration.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.supervisors.control_plane.networks.settings.backing`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Backing {
         /// Management network is configured using network segments. A set of network segments provides L2 management network connectivity.
         NetworkSegments = "NETWORK_SEGMENTS",
@@ -19,18 +26,27 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Settings.DNSInfo` class contains DNS configuration information. This class was added in vSphere API 9.1.0.0.
+/// The [`DnsInfo`](crate::vcenter::namespace_management::supervisors::control_plane::networks::settings::DnsInfo) structure contains DNS configuration information.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.control_plane.networks.settings.DNS_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DnsInfo {
-    /// List of DNS server IP addresses, specified in order of preference. This attribute was added in vSphere API 9.1.0.0.
+    /// List of DNS server IP addresses, specified in order of preference.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "DnsInfo::__missing_servers",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub servers: Vec<String>,
-    /// List of DNS search domains, specified in order of preference. This attribute was added in vSphere API 9.1.0.0.
+    /// List of DNS search domains, specified in order of preference.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "DnsInfo::__missing_search_domains",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -63,52 +79,83 @@ impl ::vsphere_vapi_runtime::de::Zero for DnsInfo {
     }
 }
 
-/// The `Settings.DNSUpdateSpec` class contains updates to DNS configuration. This class was added in vSphere API 9.1.0.0.
+/// The [`DnsUpdateSpec`](crate::vcenter::namespace_management::supervisors::control_plane::networks::settings::DnsUpdateSpec) structure contains updates to DNS configuration.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.control_plane.networks.settings.DNS_update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DnsUpdateSpec {
-    /// List of DNS server IP addresses to add, specified in order of preference. This attribute was added in vSphere API 9.1.0.0. If None, no DNS servers will be added.
+    /// List of DNS server IP addresses to add, specified in order of preference. If `None`, no DNS servers will be added.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub servers_to_add: Option<Vec<String>>,
-    /// List of DNS server IP addresses to remove. This attribute was added in vSphere API 9.1.0.0. If None, no DNS servers will be removed.
+    /// List of DNS server IP addresses to remove. If `None`, no DNS servers will be removed.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub servers_to_remove: Option<Vec<String>>,
-    /// List of DNS search domains to add, specified in order of preference. This attribute was added in vSphere API 9.1.0.0. If None, no search domains will be added.
+    /// List of DNS search domains to add, specified in order of preference. If `None`, no search domains will be added.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search_domains_to_add: Option<Vec<String>>,
-    /// List of DNS search domains to remove. This attribute was added in vSphere API 9.1.0.0. If None, no search domains will be removed.
+    /// List of DNS search domains to remove. If `None`, no search domains will be removed.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search_domains_to_remove: Option<Vec<String>>,
 }
 
-/// The `Settings.Info` class contains information about management network settings. This class was added in vSphere API 9.1.0.0.
+/// The [`Info`](crate::vcenter::namespace_management::supervisors::control_plane::networks::settings::Info) structure contains information about management network settings.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.control_plane.networks.settings.info`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Info {
-    /// Backing determines the type of network deployed. This attribute was added in vSphere API 9.1.0.0.
+    /// Backing determines the type of network deployed.
     ///
     /// The variant carries the fields of its case (see [`InfoBacking`]).
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub backing: InfoBacking,
-    /// Floating IP address for the control plane management endpoint. This attribute was added in vSphere API 9.1.0.0. If None, the floating IP address may not be ready to receive requests.
+    /// Floating IP address for the control plane management endpoint. If `None`, the floating IP address may not be ready to receive requests.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub floating_ip_address: Option<String>,
 }
 
-/// The `backing` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `backing` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoBacking::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `backing` tag of [`Info`] together with the fields of its case: each variant
+/// carries exactly the fields the metamodel lists for that tag value. Tag values
+/// this crate does not know arrive as `InfoBacking::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum InfoBacking {
     /// Management network is configured using network segments. A set of network segments provides L2 management network connectivity.
     NetworkSegments {
-        /// Network segments configuration information. This attribute was added in vSphere API 9.1.0.0.
+        /// Network segments configuration information.
+        ///
+        /// Since vSphere API 9.1.0.0.
         network_segments_info: Option<NetworkSegmentsInfo>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl InfoBacking {
@@ -236,21 +283,32 @@ impl<'de> serde::Deserialize<'de> for Info {
     }
 }
 
-/// The `Settings.NetworkSegmentsInfo` class contains network segments configuration information. This class was added in vSphere API 9.1.0.0.
+/// The [`NetworkSegmentsInfo`](crate::vcenter::namespace_management::supervisors::control_plane::networks::settings::NetworkSegmentsInfo) structure contains network segments configuration information.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.control_plane.networks.settings.network_segments_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NetworkSegmentsInfo {
-    /// List of existing Standard Port Groups or Distributed Virtual Port Groups that are part of the same layer 2 broadcast domain. This attribute was added in vSphere API 9.1.0.0.
+    /// List of existing Standard Port Groups or Distributed Virtual Port Groups that are part of the same layer 2 broadcast domain.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "NetworkSegmentsInfo::__missing_port_groups",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub port_groups: Vec<String>,
-    /// DNS configuration information. This attribute was added in vSphere API 9.1.0.0.
+    /// DNS configuration information.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "NetworkSegmentsInfo::__missing_dns")]
     pub dns: DnsInfo,
-    /// NTP configuration information. This attribute was added in vSphere API 9.1.0.0.
+    /// NTP configuration information.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "NetworkSegmentsInfo::__missing_ntp")]
     pub ntp: NtpInfo,
 }
@@ -278,35 +336,55 @@ impl NetworkSegmentsInfo {
     }
 }
 
-/// The `Settings.NetworkSegmentsUpdateSpec` class contains updates to network segments configuration. This class was added in vSphere API 9.1.0.0.
+/// The [`NetworkSegmentsUpdateSpec`](crate::vcenter::namespace_management::supervisors::control_plane::networks::settings::NetworkSegmentsUpdateSpec) structure contains updates to network segments configuration.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.control_plane.networks.settings.network_segments_update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NetworkSegmentsUpdateSpec {
-    /// List of Standard Port Groups or Distributed Virtual Port Groups that are part of the same layer 2 broadcast domain. This attribute was added in vSphere API 9.1.0.0.
+    /// List of Standard Port Groups or Distributed Virtual Port Groups that are part of the same layer 2 broadcast domain.
     ///
-    /// If None, no port groups will be added.
+    /// If `None`, no port groups will be added.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port_groups_to_add: Option<Vec<String>>,
-    /// List of existing Standard Port Groups or Distributed Virtual Port Groups that are part of the same layer 2 broadcast domain. This attribute was added in vSphere API 9.1.0.0.
+    /// List of existing Standard Port Groups or Distributed Virtual Port Groups that are part of the same layer 2 broadcast domain.
     ///
-    /// If None, no port groups will be removed.
+    /// If `None`, no port groups will be removed.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port_groups_to_remove: Option<Vec<String>>,
-    /// DNS configuration updates. This attribute was added in vSphere API 9.1.0.0. If None, no DNS configuration changes will be made.
+    /// DNS configuration updates. If `None`, no DNS configuration changes will be made.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns: Option<DnsUpdateSpec>,
-    /// NTP configuration updates. This attribute was added in vSphere API 9.1.0.0. If None, no NTP configuration changes will be made.
+    /// NTP configuration updates. If `None`, no NTP configuration changes will be made.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ntp: Option<NtpUpdateSpec>,
 }
 
-/// The `Settings.NTPInfo` class contains NTP configuration information. This class was added in vSphere API 9.1.0.0.
+/// The [`NtpInfo`](crate::vcenter::namespace_management::supervisors::control_plane::networks::settings::NtpInfo) structure contains NTP configuration information.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.control_plane.networks.settings.NTP_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NtpInfo {
-    /// List of NTP server DNS names or IP addresses, specified in order of preference. This attribute was added in vSphere API 9.1.0.0.
+    /// List of NTP server DNS names or IP addresses, specified in order of preference.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "NtpInfo::__missing_servers",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -331,46 +409,73 @@ impl ::vsphere_vapi_runtime::de::Zero for NtpInfo {
     }
 }
 
-/// The `Settings.NTPUpdateSpec` class contains updates to NTP configuration. This class was added in vSphere API 9.1.0.0.
+/// The [`NtpUpdateSpec`](crate::vcenter::namespace_management::supervisors::control_plane::networks::settings::NtpUpdateSpec) structure contains updates to NTP configuration.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.control_plane.networks.settings.NTP_update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NtpUpdateSpec {
-    /// List of NTP server DNS names or IP addresses to add, specified in order of preference. This attribute was added in vSphere API 9.1.0.0. If None, no NTP servers will be added.
+    /// List of NTP server DNS names or IP addresses to add, specified in order of preference. If `None`, no NTP servers will be added.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub servers_to_add: Option<Vec<String>>,
-    /// List of NTP server DNS names or IP addresses to remove. This attribute was added in vSphere API 9.1.0.0. If None, no NTP servers will be removed.
+    /// List of NTP server DNS names or IP addresses to remove. If `None`, no NTP servers will be removed.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub servers_to_remove: Option<Vec<String>>,
 }
 
-/// The `Settings.UpdateSpec` class contains updates to management network settings. This class was added in vSphere API 9.1.0.0.
+/// The [`UpdateSpec`](crate::vcenter::namespace_management::supervisors::control_plane::networks::settings::UpdateSpec) structure contains updates to management network settings.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.control_plane.networks.settings.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
-    /// Backing determines the type of network deployed. This attribute was added in vSphere API 9.1.0.0. If None, no change will able to be made to network settings requiring a specific backing.
+    /// Backing determines the type of network deployed. If `None`, no change will able to be made to network settings requiring a specific backing.
     ///
     /// The variant carries the fields of its case (see [`UpdateSpecBacking`]).
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub backing: Option<UpdateSpecBacking>,
-    /// Floating IP address for the control plane management endpoint. This attribute was added in vSphere API 9.1.0.0. If None, no change will be made to the floating IP address.
+    /// Floating IP address for the control plane management endpoint. If `None`, no change will be made to the floating IP address.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub floating_ip_address: Option<String>,
 }
 
-/// The `backing` tag of [`UpdateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `backing` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `UpdateSpecBacking::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `backing` tag of [`UpdateSpec`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `UpdateSpecBacking::Unknown` ([unknown
+/// values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum UpdateSpecBacking {
     /// Management network is configured using network segments. A set of network segments provides L2 management network connectivity.
     NetworkSegments {
-        /// Network segments configuration updates. This attribute was added in vSphere API 9.1.0.0.
+        /// Network segments configuration updates.
+        ///
+        /// Since vSphere API 9.1.0.0.
         network_segments_update_spec: Option<NetworkSegmentsUpdateSpec>,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl UpdateSpecBacking {

@@ -8,25 +8,39 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `Policies.Info` class contains information about storage policies for the given Supervisor. This class was added in vSphere API 9.1.0.0.
+/// The [`Info`](crate::vcenter::namespace_management::supervisors::control_plane::storage::policies::Info) structure contains information about storage policies for the given Supervisor.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.control_plane.storage.policies.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier of the storage policy associated with the Supervisor. Hosts content library items by default, and governs VMDK placement for control plane VMs. This attribute was added in vSphere API 9.1.0.0.
+    /// Identifier of the storage policy associated with the Supervisor. Hosts content library items by default, and governs VMDK placement for control plane VMs.
     ///
     /// Identifier of a `SpsStorageProfile` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub default_policy: crate::ids::SpsStorageProfileId,
 }
 
-/// The `Policies.UpdateSpec` class contains the specification required to update storage policies for the given Supervisor. This class was added in vSphere API 9.1.0.0.
+/// The [`UpdateSpec`](crate::vcenter::namespace_management::supervisors::control_plane::storage::policies::UpdateSpec) structure contains the specification required to update storage policies for the given Supervisor.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.control_plane.storage.policies.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// Identifier of the storage policy associated with the Supervisor. Default storage policy to use when ephemeral storage policy is not set. Hosts content library items by default, and governs VMDK placement for Supervisor control plane VMs. This attribute was added in vSphere API 9.1.0.0.
+    /// Identifier of the storage policy associated with the Supervisor. Default storage policy to use when ephemeral storage policy is not set. Hosts content library items by default, and governs VMDK placement for Supervisor control plane VMs.
     ///
-    /// If None, storage policy associated with the Supervisor will not be modified.
+    /// If `None`, storage policy associated with the Supervisor will not be modified.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_policy: Option<String>,
 }

@@ -8,27 +8,44 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `Modules.Info` class contains information about a FIPS validated crypto module. This class was added in vSphere API 9.1.0.0.
+/// The [`Info`](crate::vcenter::namespace_management::supervisors::crypto::fips::modules::Info) structure contains information about a FIPS validated crypto module.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.crypto.fips.modules.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The name of the module as specified in its certificate. This attribute was added in vSphere API 9.1.0.0.
+    /// The name of the module as specified in its certificate.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Info::__missing_name")]
     pub name: String,
-    /// Version of the module. This attribute was added in vSphere API 9.1.0.0.
+    /// Version of the module.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Info::__missing_version")]
     pub version: String,
-    /// Cryptographic Module Validation Program (CMVP) certificate number of the module. Use it to construct the URL of the certificate, Please refer: <https://csrc.nist.gov/projects/cryptographic-module-validation-program/certificate/4743> This attribute was added in vSphere API 9.1.0.0. If None, the module's CMVP certification is still pending.
+    /// Cryptographic Module Validation Program (CMVP) certificate number of the module. Use it to construct the URL of the certificate, Please refer: <https://csrc.nist.gov/projects/cryptographic-module-validation-program/certificate/4743>. If `None`, the module's CMVP certification is still pending.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cmvp_cert: Option<String>,
-    /// Cryptographic Algorithm Validation Program (CAVP) certificate number of the module's algorithms. Use it to construct the URL of the certificate, Please refer: <https://csrc.nist.gov/projects/Cryptographic-Algorithm-Validation-Program/details?source=A&number=3500> This attribute was added in vSphere API 9.1.0.0. None, if the module has a CMVP certificate issued.
+    /// Cryptographic Algorithm Validation Program (CAVP) certificate number of the module's algorithms. Use it to construct the URL of the certificate, Please refer: <https://csrc.nist.gov/projects/Cryptographic-Algorithm-Validation-Program/details?source=A&number=3500>. `None`, if the module has a CMVP certificate issued.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cavp_cert: Option<String>,
-    /// VCF component on which this module is installed. It is Supervisor by default. This attribute was added in vSphere API 9.1.0.0.
+    /// VCF component on which this module is installed. It is Supervisor by default.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Info::__missing_component_name")]
     pub component_name: String,
-    /// Version of the Supervisor on which this module is installed. This attribute was added in vSphere API 9.1.0.0.
+    /// Version of the Supervisor on which this module is installed.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Info::__missing_component_version")]
     pub component_version: String,
 }
@@ -63,12 +80,19 @@ impl Info {
     }
 }
 
-/// The `Modules.ListResult` class list the Broadcom authored crypto modules installed on the Supervisor. This class was added in vSphere API 9.1.0.0.
+/// The [`ListResult`](crate::vcenter::namespace_management::supervisors::crypto::fips::modules::ListResult) structure list the Broadcom authored crypto modules installed on the Supervisor.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.crypto.fips.modules.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// All Broadcom authored crypto modules installed on the Supervisor. This attribute was added in vSphere API 9.1.0.0.
+    /// All Broadcom authored crypto modules installed on the Supervisor.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "ListResult::__missing_modules",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

@@ -5,9 +5,16 @@
 //! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// Status of the condition, which can be one of TRUE, FALSE or UNKNOWN. This enumeration was added in vSphere API 9.0.0.0.
+    /// Status of the condition, which can be one of TRUE, FALSE or UNKNOWN.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.condition.status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// Indicates that the condition has reached the desired state.
         True = "TRUE",
@@ -20,9 +27,16 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// Type of the condition. This enumeration was added in vSphere API 9.0.0.0.
+    /// Type of the condition.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.condition.type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Type {
         /// Condition type that represents the consolidated health status of load balancer workload(s). HEALTHY condition type with status TRUE implies that the load balancer is up and can serve requests as expected. HEALTHY condition type with status FALSE implies either the load balancer has degraded functionality or it is unavailable to serve requests.
         Healthy = "HEALTHY",

@@ -8,58 +8,90 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `Archives.FilterSpec` class contains attributes used to filter the result when listing Backup archives (see `com.vmware.vcenter.namespace_management.supervisors.recovery.backup.archives.list`). This class was added in vSphere API 8.0.3.0.
+/// The [`FilterSpec`](crate::vcenter::namespace_management::supervisors::recovery::backup::archives::FilterSpec) structure contains fields used to filter the result when listing Backup archives (see [`Archives::list`](crate::vcenter::namespace_management::supervisors::recovery::backup::Archives::list)).
+///
+/// Since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.recovery.backup.archives.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Matches Backup archives with `com.vmware.vcenter.namespace_management.supervisors.recovery.backup.archives.info.archive` equal to the specified value. This attribute was added in vSphere API 8.0.3.0.
+    /// Matches Backup archives with [`Info::archive`](crate::vcenter::namespace_management::supervisors::recovery::backup::archives::Info::archive) equal to the specified value.
     ///
-    /// if None this filter is not applied.
+    /// if `None` this filter is not applied.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archive: Option<String>,
-    /// Matches Backup archives with `com.vmware.vcenter.namespace_management.supervisors.recovery.backup.archives.info.usable` equal to the specified value. This attribute was added in vSphere API 8.0.3.0. if None this filter is not applied.
+    /// Matches Backup archives with [`Info::usable`](crate::vcenter::namespace_management::supervisors::recovery::backup::archives::Info::usable) equal to the specified value. if `None` this filter is not applied.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usable: Option<bool>,
 }
 
-/// The `Archives.Info` contains information about a Supervisor Backup archive. This class was added in vSphere API 8.0.3.0.
+/// The [`Info`](crate::vcenter::namespace_management::supervisors::recovery::backup::archives::Info) contains information about a Supervisor Backup archive.
+///
+/// Since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.recovery.backup.archives.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Backup archive identifier. This attribute was added in vSphere API 8.0.3.0.
+    /// Backup archive identifier.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.backup.Archive` resource.
+    ///
+    /// Since vSphere API 8.0.3.0.
     pub archive: crate::ids::BackupArchiveId,
-    /// Identifier of the Supervisor captured in the backup. This attribute was added in vSphere API 8.0.3.0.
+    /// Identifier of the Supervisor captured in the backup.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Supervisor` resource.
+    ///
+    /// Since vSphere API 8.0.3.0.
     pub supervisor: crate::ids::SupervisorId,
-    /// Absolute path to Backup archive on vCenter Server Appliance file system. This attribute was added in vSphere API 8.0.3.0.
+    /// Absolute path to Backup archive on vCenter Server Appliance file system.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default = "Info::__missing_location")]
     pub location: String,
-    /// Time when the Supervisor backup method was completed. This attribute was added in vSphere API 8.0.3.0.
+    /// Time when the Supervisor backup method was completed.
+    ///
+    /// Since vSphere API 8.0.3.0.
     pub timestamp: vsphere_vapi_runtime::types::DateTime,
-    /// Version of the Supervisor captured in the backup. This is a semantic version string in the form v1.26.1+vmware.2-vsc0.1.1-20805373, where the prefix is the Kubernetes version (v1.26.1) and the suffix is the Supervisor build version (vsc0.1.1-20805373). This attribute was added in vSphere API 8.0.3.0.
+    /// Version of the Supervisor captured in the backup. This is a semantic version string in the form v1.26.1+vmware.2-vsc0.1.1-20805373, where the prefix is the Kubernetes version (v1.26.1) and the suffix is the Supervisor build version (vsc0.1.1-20805373).
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default = "Info::__missing_supervisor_version")]
     pub supervisor_version: String,
-    /// A list of Supervisor Namespaces captured in the backup. This attribute was added in vSphere API 8.0.3.0.
+    /// A list of Supervisor Namespaces captured in the backup.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(
         default = "Info::__missing_namespaces",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub namespaces: Vec<String>,
-    /// Comment provided when invoking `com.vmware.vcenter.namespace_management.supervisors.recovery.backup.jobs.create` method. This attribute was added in vSphere API 8.0.3.0.
+    /// Comment provided when invoking [`Jobs::create`](crate::vcenter::namespace_management::supervisors::recovery::backup::Jobs::create) method.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default = "Info::__missing_comment")]
     pub comment: String,
-    /// Backup archive usability for `com.vmware.vcenter.namespace_management.supervisors.recovery.restore.jobs.create` method. It is set to `false` in following cases:
+    /// Backup archive usability for [`Jobs::create`](crate::vcenter::namespace_management::supervisors::recovery::restore::Jobs::create) method. It is set to `false` in following cases:
     ///
     /// * The `supervisor` is not found.
-    /// * Backup was taken on a newer vCenter Server. i.e. Supervisor build version component of the `supervisorVersion` value is more recent than Supervisor build version component of `supervisor` `com.vmware.vcenter.namespace_management.software.clusters.info.current_version` and all of the `com.vmware.vcenter.namespace_management.software.clusters.info.available_versions`.
+    /// * Backup was taken on a newer vCenter Server. i.e. Supervisor build version component of the `supervisorVersion` value is more recent than Supervisor build version component of `supervisor` [`Info::current_version`](crate::vcenter::namespace_management::software::clusters::Info::current_version) and all of the [`Info::available_versions`](crate::vcenter::namespace_management::software::clusters::Info::available_versions).
     /// * Kubernetes version component of the `supervisorVersion` value is not a supported on the current vCenter Server version. Refer "VMware vSphere with Tanzu" Release notes for Kubernetes versions supported on a vCenter Server version.
     /// * Invalid format.
     ///
-    /// If `false`, the list of reasons that make it unusable will be given in the `unusableReasons` field. This attribute was added in vSphere API 8.0.3.0.
+    /// If `false`, the list of reasons that make it unusable will be given in the `unusableReasons` field.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default = "Info::__missing_usable")]
     pub usable: bool,
-    /// Reasons that make Backup archive unusable. Will be empty if `usable` value is `true`. This attribute was added in vSphere API 8.0.3.0.
+    /// Reasons that make Backup archive unusable. Will be empty if `usable` value is `true`.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(
         default = "Info::__missing_unusable_reasons",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -125,7 +157,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// Set of parameters that can be used to constrain the results of the method. if None all records will be returned.
+    /// Set of parameters that can be used to constrain the results of the method. if `None` all records will be returned.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),

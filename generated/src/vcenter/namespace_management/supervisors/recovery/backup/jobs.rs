@@ -8,13 +8,22 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `Jobs.CreateSpec` class contains inputs to be specified for `com.vmware.vcenter.namespace_management.supervisors.recovery.backup.jobs.create`. This class was added in vSphere API 8.0.3.0.
+/// The [`CreateSpec`](crate::vcenter::namespace_management::supervisors::recovery::backup::jobs::CreateSpec) structure contains inputs to be specified for [`Jobs::create`](crate::vcenter::namespace_management::supervisors::recovery::backup::Jobs::create).
+///
+/// Since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.recovery.backup.jobs.create_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// Comment to help identify resulting Backup archive. This attribute was added in vSphere API 8.0.3.0. If None comment will be empty.
+    /// Comment to help identify resulting Backup archive. If `None` comment will be empty.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// Ignore Supervisor health check failure when taking Supervisor backup. Supervisor is considered unhealthy if either `com.vmware.vcenter.namespace_management.supervisors.summary.info.config_status` or `com.vmware.vcenter.namespace_management.supervisors.summary.info.kubernetes_status` value, as returned by `com.vmware.vcenter.namespace_management.supervisors.summary.get` method is set to ERROR. This attribute was added in vSphere API 8.0.3.0. if None or set to `false`, health check failure of Supervisor will not be ignored and will result in `com.vmware.vcenter.namespace_management.supervisors.recovery.backup.jobs.create` method to report failure.
+    /// Ignore Supervisor health check failure when taking Supervisor backup. Supervisor is considered unhealthy if either [`Info::config_status`](crate::vcenter::namespace_management::supervisors::summary::Info::config_status) or [`Info::kubernetes_status`](crate::vcenter::namespace_management::supervisors::summary::Info::kubernetes_status) value, as returned by [`Summary::get`](crate::vcenter::namespace_management::supervisors::Summary::get) method is set to ERROR. if `None` or set to `false`, health check failure of Supervisor will not be ignored and will result in [`Jobs::create`](crate::vcenter::namespace_management::supervisors::recovery::backup::Jobs::create) method to report failure.
+    ///
+    /// Since vSphere API 8.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore_health_check_failure: Option<bool>,
 }

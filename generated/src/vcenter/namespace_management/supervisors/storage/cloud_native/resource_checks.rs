@@ -8,35 +8,53 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `ResourceChecks.CreateSpec` class contains the specification required to perform the resource check. This class was added in vSphere API 9.1.0.0.
+/// The [`CreateSpec`](crate::vcenter::namespace_management::supervisors::storage::cloud_native::resource_checks::CreateSpec) structure contains the specification required to perform the resource check.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.storage.cloud_native.resource_checks.create_spec`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
-    /// The operation for which resource check is performed. This attribute was added in vSphere API 9.1.0.0.
+    /// The operation for which resource check is performed.
     ///
     /// The variant carries the fields of its case (see [`CreateSpecOperation`]).
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub operation: CreateSpecOperation,
 }
 
-/// The `operation` tag of [`CreateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `operation` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecOperation::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `operation` tag of [`CreateSpec`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `CreateSpecOperation::Unknown`
+/// ([unknown values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateSpecOperation {
     /// The resource check for host enter maintenance mode operation.
     EnterMaintenanceMode {
-        /// Host for which the resource check operation is performed. For host enter maintenance mode operation, the host managed object ID is required. This attribute was added in vSphere API 9.1.0.0.
+        /// Host for which the resource check operation is performed. For host enter maintenance mode operation, the host managed object ID is required.
+        ///
+        /// Since vSphere API 9.1.0.0.
         host: Option<String>,
-        /// The action type of maintenance mode operation for which resource check is performed. This attribute was added in vSphere API 9.1.0.0. This should be set only for enter maintenance mode host operation.
+        /// The action type of maintenance mode operation for which resource check is performed. This should be set only for enter maintenance mode host operation.
+        ///
+        /// Since vSphere API 9.1.0.0.
         action: Option<
             crate::vcenter::namespace_management::supervisors::storage::cloud_native::MaintenanceActionType,
         >,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl CreateSpecOperation {
@@ -174,35 +192,53 @@ impl<'de> serde::Deserialize<'de> for CreateSpec {
     }
 }
 
-/// The `ResourceChecks.GetParams` class contains the parameters required to get the resource check result. This class was added in vSphere API 9.1.0.0.
+/// The [`GetParams`](crate::vcenter::namespace_management::supervisors::storage::cloud_native::resource_checks::GetParams) structure contains the parameters required to get the resource check result.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.storage.cloud_native.resource_checks.get_params`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetParams {
-    /// The operation for which resource check is performed. This attribute was added in vSphere API 9.1.0.0.
+    /// The operation for which resource check is performed.
     ///
     /// The variant carries the fields of its case (see [`GetParamsOperation`]).
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub operation: GetParamsOperation,
 }
 
-/// The `operation` tag of [`GetParams`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
-///
-/// On the wire this is flat: the `operation` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `GetParamsOperation::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+/// The `operation` tag of [`GetParams`] together with the fields of its case: each
+/// variant carries exactly the fields the metamodel lists for that tag value. Tag
+/// values this crate does not know arrive as `GetParamsOperation::Unknown`
+/// ([unknown values](crate#unknown-values)).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum GetParamsOperation {
     /// The resource check for host enter maintenance mode operation.
     EnterMaintenanceMode {
-        /// Host for which the resource check operation is performed. For host enter maintenance mode operation, the host managed object ID is required. This attribute was added in vSphere API 9.1.0.0.
+        /// Host for which the resource check operation is performed. For host enter maintenance mode operation, the host managed object ID is required.
+        ///
+        /// Since vSphere API 9.1.0.0.
         host: Option<String>,
-        /// The action type of maintenance mode operation for which resource check is performed. This attribute was added in vSphere API 9.1.0.0. This should be set only for enter maintenance mode host operation.
+        /// The action type of maintenance mode operation for which resource check is performed. This should be set only for enter maintenance mode host operation.
+        ///
+        /// Since vSphere API 9.1.0.0.
         action: Option<
             crate::vcenter::namespace_management::supervisors::storage::cloud_native::MaintenanceActionType,
         >,
     },
-    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
-    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+    /// A tag value this crate does not know.
+    Unknown {
+        /// The tag value on the wire.
+        tag: String,
+        /// The members of the structure that belong to this tag
+        /// value, as raw JSON.
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 impl GetParamsOperation {
@@ -340,21 +376,37 @@ impl<'de> serde::Deserialize<'de> for GetParams {
     }
 }
 
-/// The `ResourceChecks.Info` contains predicted state of the Supervisor after executing the queried operation. This class was added in vSphere API 9.1.0.0.
+/// The [`Info`](crate::vcenter::namespace_management::supervisors::storage::cloud_native::resource_checks::Info) contains predicted state of the Supervisor after executing the queried operation.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.storage.cloud_native.resource_checks.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The resource check query parameters used for generating this report. This attribute was added in vSphere API 9.1.0.0.
+    /// The resource check query parameters used for generating this report.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub query_params: GetParams,
-    /// The resource check result for the queried operation. This attribute was added in vSphere API 9.1.0.0.
+    /// The resource check result for the queried operation.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub result: ResourceChecksResult,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `ResourceChecks.OperationType` class contains types of resource check operations that can be performed. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`OperationType`](crate::vcenter::namespace_management::supervisors::storage::cloud_native::resource_checks::OperationType) enumeration contains types of resource check operations that can be performed.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.supervisors.storage.cloud_native.resource_checks.operation_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum OperationType {
         /// The resource check for host enter maintenance mode operation.
         EnterMaintenanceMode = "ENTER_MAINTENANCE_MODE",
@@ -362,26 +414,41 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `ResourceChecks.Result` contains predicted state of the Supervisor based on the parameters defined in `ResourceChecks.GetParams`. This class was added in vSphere API 9.1.0.0.
+/// The [`ResourceChecksResult`](crate::vcenter::namespace_management::supervisors::storage::cloud_native::resource_checks::ResourceChecksResult) contains predicted state of the Supervisor based on the parameters defined in [`GetParams`](crate::vcenter::namespace_management::supervisors::storage::cloud_native::resource_checks::GetParams).
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.storage.cloud_native.resource_checks.result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceChecksResult {
-    /// The timestamp when the resource check result was generated. This attribute was added in vSphere API 9.1.0.0.
+    /// The timestamp when the resource check result was generated.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub timestamp: vsphere_vapi_runtime::types::DateTime,
-    /// The overall status of resource check result. This attribute was added in vSphere API 9.1.0.0.
+    /// The overall status of resource check result.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub status: ResultStatus,
-    /// Amount of data in bytes that will rebuild asynchronously after queried operation is performed. This attribute was added in vSphere API 9.1.0.0. If None, no data to be rebuilt.
+    /// Amount of data in bytes that will rebuild asynchronously after queried operation is performed. If `None`, no data to be rebuilt.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_to_rebuild: Option<i64>,
-    /// Amount of data in bytes to sync before queried operation is performed. This attribute was added in vSphere API 9.1.0.0. If None, no data to be resynced.
+    /// Amount of data in bytes to sync before queried operation is performed. If `None`, no data to be resynced.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_to_sync: Option<i64>,
     /// Persistent service instances that are predicted to become inaccessible after queried operation is performed
     ///
     /// Instance names are constructed as follows service:namespace:instance where:
     ///
-    /// +------------+--------------------------------------------------------------------------+ | service    | Name of the persistent service | +------------+--------------------------------------------------------------------------+ |  namespace | Name of the instance namespace | +------------+--------------------------------------------------------------------------+ |  instance  | Instance name given to the respective service instance while creating it | +------------+--------------------------------------------------------------------------+ If None, all persistent service instances are expected to be accessible. This attribute was added in vSphere API 9.1.0.0.
+    /// +------------+--------------------------------------------------------------------------+ | service    | Name of the persistent service | +------------+--------------------------------------------------------------------------+ |  namespace | Name of the instance namespace | +------------+--------------------------------------------------------------------------+ |  instance  | Instance name given to the respective service instance while creating it | +------------+--------------------------------------------------------------------------+ If `None`, all persistent service instances are expected to be accessible.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "ResourceChecksResult::__missing_inaccessible_instances",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -391,7 +458,9 @@ pub struct ResourceChecksResult {
     ///
     /// Instance names are constructed as follows service:namespace:instance where:
     ///
-    /// +------------+--------------------------------------------------------------------------+ | service    | Name of the persistent service | +------------+--------------------------------------------------------------------------+ |  namespace | Name of the instance namespace | +------------+--------------------------------------------------------------------------+ |  instance  | Instance name given to the respective service instance while creating it | +------------+--------------------------------------------------------------------------+ If None, no persistent service instances are expected to have reduced availability. This attribute was added in vSphere API 9.1.0.0.
+    /// +------------+--------------------------------------------------------------------------+ | service    | Name of the persistent service | +------------+--------------------------------------------------------------------------+ |  namespace | Name of the instance namespace | +------------+--------------------------------------------------------------------------+ |  instance  | Instance name given to the respective service instance while creating it | +------------+--------------------------------------------------------------------------+ If `None`, no persistent service instances are expected to have reduced availability.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "ResourceChecksResult::__missing_reduced_availability_instances",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -401,13 +470,17 @@ pub struct ResourceChecksResult {
     ///
     /// Instance names are constructed as follows service:namespace:instance where:
     ///
-    /// +------------+--------------------------------------------------------------------------+ | service    | Name of the persistent service | +------------+--------------------------------------------------------------------------+ |  namespace | Name of the instance namespace | +------------+--------------------------------------------------------------------------+ |  instance  | Instance name given to the respective service instance while creating it | +------------+--------------------------------------------------------------------------+ If None, no persistent service instances are expected to be rebuilt on a different entity. This attribute was added in vSphere API 9.1.0.0.
+    /// +------------+--------------------------------------------------------------------------+ | service    | Name of the persistent service | +------------+--------------------------------------------------------------------------+ |  namespace | Name of the instance namespace | +------------+--------------------------------------------------------------------------+ |  instance  | Instance name given to the respective service instance while creating it | +------------+--------------------------------------------------------------------------+ If `None`, no persistent service instances are expected to be rebuilt on a different entity.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "ResourceChecksResult::__missing_rebuild_instances",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub rebuild_instances: Vec<String>,
-    /// Populated with warning message that provides information on why the resource check operation results in a failed status If None, the operation is expected to succeed. This attribute was added in vSphere API 9.1.0.0.
+    /// Populated with warning message that provides information on why the resource check operation results in a failed status If `None`, the operation is expected to succeed.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "ResourceChecksResult::__missing_messages",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -446,9 +519,16 @@ impl ResourceChecksResult {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `ResourceChecks.ResultStatus` contains predicted state of the Supervisor after executing the queried operation. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`ResultStatus`](crate::vcenter::namespace_management::supervisors::storage::cloud_native::resource_checks::ResultStatus) contains predicted state of the Supervisor after executing the queried operation.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.supervisors.storage.cloud_native.resource_checks.result_status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum ResultStatus {
         /// Resource check passed for the queried operation. There is sufficient resource in the Supervisor to perform the queried operation.
         Passed = "PASSED",

@@ -5,14 +5,21 @@
 //! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Signatures.Image.Status` class indicates the signature validation status. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`Status`](crate::vcenter::namespace_management::supervisors::supervisor_services::signatures::image::Status) enumeration indicates the signature validation status.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.supervisors.supervisor_services.signatures.image.status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// Signature is trusted:
         ///
-        /// #. The image has not been altered since signing.
-        /// #. The image was published by Broadcom or a trusted third-party.
+        /// \#. The image has not been altered since signing.
+        /// \#. The image was published by Broadcom or a trusted third-party.
         Trusted = "TRUSTED",
         /// Signature is unavailable, for example when the system cannot access the image registry.
         Unavailable = "UNAVAILABLE",

@@ -8,21 +8,32 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `Settings.ContentLibrarySpec` class contains the specification required to associate a Content Library with the Supervisor workload components. This class was added in vSphere API 9.1.0.0.
+/// The [`ContentLibrarySpec`](crate::vcenter::namespace_management::supervisors::workloads::images::settings::ContentLibrarySpec) structure contains the specification required to associate a Content Library with the Supervisor workload components.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.workloads.images.settings.content_library_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ContentLibrarySpec {
-    /// Identifier of the Content Library. This attribute was added in vSphere API 9.1.0.0.
+    /// Identifier of the Content Library.
     ///
     /// Identifier of a `com.vmware.content.Library` resource.
-    pub content_library: crate::ids::LibraryId,
-    /// Identifiers of Supervisor Services that will have access to the Content Library. This attribute was added in vSphere API 9.1.0.0.
     ///
-    /// If None, all Supervisor Services will have access to the Content Library.
+    /// Since vSphere API 9.1.0.0.
+    pub content_library: crate::ids::LibraryId,
+    /// Identifiers of Supervisor Services that will have access to the Content Library.
+    ///
+    /// If `None`, all Supervisor Services will have access to the Content Library.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supervisor_services: Option<Vec<String>>,
-    /// The `com.vmware.vcenter.namespace_management.supervisors.workloads.images.settings.content_library_spec.resource_naming_strategy` determines how Virtual Machine and Kubernetes node resources are named when created from Content Library items. This attribute was added in vSphere API 9.1.0.0. If None, defaults to ResourceNamingStrategyEnum#FROM_ITEM_NAME.
+    /// The [`ContentLibrarySpec::resource_naming_strategy`](crate::vcenter::namespace_management::supervisors::workloads::images::settings::ContentLibrarySpec::resource_naming_strategy) determines how Virtual Machine and Kubernetes node resources are named when created from Content Library items. If `None`, defaults to `ResourceNamingStrategyEnum.FROM_ITEM_NAME`.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_naming_strategy: Option<ResourceNamingStrategyEnum>,
 }
@@ -40,15 +51,24 @@ impl ContentLibrarySpec {
     }
 }
 
-/// The `Settings.ImageRegistry` class contains the specification required to configure container image registry endpoint. This class was added in vSphere API 9.1.0.0.
+/// The [`ImageRegistry`](crate::vcenter::namespace_management::supervisors::workloads::images::settings::ImageRegistry) structure contains the specification required to configure container image registry endpoint.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.workloads.images.settings.image_registry`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImageRegistry {
-    /// IP address or the hostname of container image registry. This attribute was added in vSphere API 9.1.0.0.
+    /// IP address or the hostname of container image registry.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "ImageRegistry::__missing_hostname")]
     pub hostname: String,
-    /// Port number of the container image registry. This attribute was added in vSphere API 9.1.0.0. If None, defaults to 443.
+    /// Port number of the container image registry. If `None`, defaults to 443.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
 }
@@ -62,26 +82,44 @@ impl ImageRegistry {
     }
 }
 
-/// The `Settings.Info` class provides information about the current images configuration for Virtual Machines, Kubernetes nodes, and vSphere Pods on a Supervisor's workload components. This class was added in vSphere API 9.1.0.0.
+/// The [`Info`](crate::vcenter::namespace_management::supervisors::workloads::images::settings::Info) structure provides information about the current images configuration for Virtual Machines, Kubernetes nodes, and vSphere Pods on a Supervisor's workload components.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.workloads.images.settings.info`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The `com.vmware.vcenter.namespace_management.supervisors.workloads.images.settings.info.registry` class contains the specification required to configure a vSphere Pods image registry endpoint. This attribute was added in vSphere API 9.1.0.0. If None, defaults to Docker Hub (`docker.io`).
+    /// The [`Info::registry`](crate::vcenter::namespace_management::supervisors::workloads::images::settings::Info::registry) field contains the specification required to configure a vSphere Pods image registry endpoint. If `None`, defaults to Docker Hub (`docker.io`).
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry: Option<ImageRegistry>,
-    /// The `com.vmware.vcenter.namespace_management.supervisors.workloads.images.settings.info.repository` specifies the default vSphere Pods image repository to use when a vSphere Pod specification does not specify it. For example, `hub.docker.com` is the image repository for a vSphere Pod whose image specification is `hub.docker.com/nginx`. This attribute was added in vSphere API 9.1.0.0. If None, defaults to `'library'` when Docker Hub is the registry, and is empty otherwise.
+    /// The [`Info::repository`](crate::vcenter::namespace_management::supervisors::workloads::images::settings::Info::repository) specifies the default vSphere Pods image repository to use when a vSphere Pod specification does not specify it. For example, `hub.docker.com` is the image repository for a vSphere Pod whose image specification is `hub.docker.com/nginx`. If `None`, defaults to `'library'` when Docker Hub is the registry, and is empty otherwise.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
-    /// `com.vmware.vcenter.namespace_management.supervisors.workloads.images.settings.info.content_libraries` is a list of Content Libraries that are associated with the Supervisor's workload components. This list refers to existing Content Libraries in the vSphere inventory. These Content Libraries and the Content Library items belonging to them will be read-only across all vSphere Namespaces, and will be used as images for Virtual Machines and Kubernetes nodes. This attribute was added in vSphere API 9.1.0.0. If None, no content libraries are associated with the Supervisor workload components.
+    /// [`Info::content_libraries`](crate::vcenter::namespace_management::supervisors::workloads::images::settings::Info::content_libraries) is a list of Content Libraries that are associated with the Supervisor's workload components. This list refers to existing Content Libraries in the vSphere inventory. These Content Libraries and the Content Library items belonging to them will be read-only across all vSphere Namespaces, and will be used as images for Virtual Machines and Kubernetes nodes. If `None`, no content libraries are associated with the Supervisor workload components.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_libraries: Option<Vec<ContentLibrarySpec>>,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Settings.ResourceNamingStrategyEnum` class represents the strategy to generate resource names for Virtual Machines and Kubernetes nodes created from Content Library items. This enumeration was added in vSphere API 9.1.0.0.
+    /// The [`ResourceNamingStrategyEnum`](crate::vcenter::namespace_management::supervisors::workloads::images::settings::ResourceNamingStrategyEnum) enumeration represents the strategy to generate resource names for Virtual Machines and Kubernetes nodes created from Content Library items.
+    ///
+    /// Since vSphere API 9.1.0.0.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespace_management.supervisors.workloads.images.settings.resource_naming_strategy_enum`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum ResourceNamingStrategyEnum {
         /// The naming strategy to generate the Kubernetes resource name based on the source identifier of the corresponding Content Library item if the Content Library is a subscribed Content Library, otherwise still based on the corresponding Content Library item identifier. With this naming strategy, the Kubernetes resources for images from different subscribed Content Libraries subscribing to the same published Content Library can have the same names across Supervisors with such subscribed Content Library associated.
         FromItemId = "FROM_ITEM_ID",
@@ -91,18 +129,29 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `Settings.UpdateSpec` class contains the specifications for updating how images for Virtual Machines, Kubernetes nodes, and vSphere Pods are synced on a Supervisor's workload components. This class was added in vSphere API 9.1.0.0.
+/// The [`UpdateSpec`](crate::vcenter::namespace_management::supervisors::workloads::images::settings::UpdateSpec) structure contains the specifications for updating how images for Virtual Machines, Kubernetes nodes, and vSphere Pods are synced on a Supervisor's workload components.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.workloads.images.settings.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// The `com.vmware.vcenter.namespace_management.supervisors.workloads.images.settings.update_spec.registry` specifies the default container image registry to use for vSphere Pods when an image is not fully qualified. For example, if this is set to `'my-registry.com'` and a Pod uses the image `'nginx:latest'`, the system will attempt to pull `'my-registry.com/nginx:latest'`. This field is ignored for fully qualified images like `'random.registry/nginx:latest'`. This attribute was added in vSphere API 9.1.0.0. If None, no registry changes will be made to the Supervisor workload components.
+    /// The [`UpdateSpec::registry`](crate::vcenter::namespace_management::supervisors::workloads::images::settings::UpdateSpec::registry) specifies the default container image registry to use for vSphere Pods when an image is not fully qualified. For example, if this is set to `'my-registry.com'` and a Pod uses the image `'nginx:latest'`, the system will attempt to pull `'my-registry.com/nginx:latest'`. This field is ignored for fully qualified images like `'random.registry/nginx:latest'`. If `None`, no registry changes will be made to the Supervisor workload components.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry: Option<ImageRegistry>,
-    /// The `com.vmware.vcenter.namespace_management.supervisors.workloads.images.settings.update_spec.repository` specifies the default repository (often a project or namespace) within the registry to use for unqualified vSphere Pod images. For example, if the `com.vmware.vcenter.namespace_management.supervisors.workloads.images.settings.update_spec.registry` is set to `'docker.io'` and this field is set to `'library'`, a Pod using the image `'nginx:latest'` will pull from `'docker.io/library/nginx:latest'`. This field is ignored for fully qualified images. This attribute was added in vSphere API 9.1.0.0. If None, no repository changes will be made to the Supervisor workload components.
+    /// The [`UpdateSpec::repository`](crate::vcenter::namespace_management::supervisors::workloads::images::settings::UpdateSpec::repository) specifies the default repository (often a project or namespace) within the registry to use for unqualified vSphere Pod images. For example, if the [`UpdateSpec::registry`](crate::vcenter::namespace_management::supervisors::workloads::images::settings::UpdateSpec::registry) is set to `'docker.io'` and this field is set to `'library'`, a Pod using the image `'nginx:latest'` will pull from `'docker.io/library/nginx:latest'`. This field is ignored for fully qualified images. If `None`, no repository changes will be made to the Supervisor workload components.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
-    /// `com.vmware.vcenter.namespace_management.supervisors.workloads.images.settings.update_spec.content_libraries` is a list of Content Libraries that will be associated with a Supervisor's workload components. This list refers to existing Content Libraries in the vSphere inventory. These Content Libraries and the Content Library items belonging to them will be read-only across all vSphere Namespaces, and will be used as images for Virtual Machines and Kubernetes nodes. This attribute was added in vSphere API 9.1.0.0. If None, no changes will be made to the content libraries that are associated with the Supervisor workload components.
+    /// [`UpdateSpec::content_libraries`](crate::vcenter::namespace_management::supervisors::workloads::images::settings::UpdateSpec::content_libraries) is a list of Content Libraries that will be associated with a Supervisor's workload components. This list refers to existing Content Libraries in the vSphere inventory. These Content Libraries and the Content Library items belonging to them will be read-only across all vSphere Namespaces, and will be used as images for Virtual Machines and Kubernetes nodes. If `None`, no changes will be made to the content libraries that are associated with the Supervisor workload components.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_libraries: Option<Vec<ContentLibrarySpec>>,
 }

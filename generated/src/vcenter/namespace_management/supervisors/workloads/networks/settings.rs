@@ -8,12 +8,19 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `Settings.Info` class contains information about workload network settings. This class was added in vSphere API 9.1.0.0.
+/// The [`Info`](crate::vcenter::namespace_management::supervisors::workloads::networks::settings::Info) structure contains information about workload network settings.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.workloads.networks.settings.info`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Information about whether client IP preservation is enabled for requests to the Supervisor. When set to true, the original client IP address for requests to the Supervisor will be preserved in Kubernetes API Server audit logs and Supervisor Authenticating Proxy logs for auditing purposes. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Information about whether client IP preservation is enabled for requests to the Supervisor. When set to true, the original client IP address for requests to the Supervisor will be preserved in Kubernetes API Server audit logs and Supervisor Authenticating Proxy logs for auditing purposes. This field is optional because it was added in a newer version than its parent node.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         rename = "client_IP_preservation_enabled",
         default,
@@ -22,12 +29,19 @@ pub struct Info {
     pub client_ip_preservation_enabled: Option<bool>,
 }
 
-/// The `Settings.UpdateSpec` class contains updates to workload network settings. This class was added in vSphere API 9.1.0.0.
+/// The [`UpdateSpec`](crate::vcenter::namespace_management::supervisors::workloads::networks::settings::UpdateSpec) structure contains updates to workload network settings.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.workloads.networks.settings.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// Enable client IP preservation for requests to the Supervisor. When set to true, the original client IP address for requests to the Supervisor will be preserved in Kubernetes API Server audit logs and Supervisor Authenticating Proxy logs for auditing purposes. This attribute was added in vSphere API 9.1.0.0. If None, no change will be made to the Supervisor.
+    /// Enable client IP preservation for requests to the Supervisor. When set to true, the original client IP address for requests to the Supervisor will be preserved in Kubernetes API Server audit logs and Supervisor Authenticating Proxy logs for auditing purposes. If `None`, no change will be made to the Supervisor.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         rename = "client_IP_preservation_enabled",
         default,

@@ -8,34 +8,52 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `Policies.Info` class contains information about storage policies for the given Supervisor. This class was added in vSphere API 9.1.0.0.
+/// The [`Info`](crate::vcenter::namespace_management::supervisors::workloads::storage::policies::Info) structure contains information about storage policies for the given Supervisor.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.workloads.storage.policies.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier of the storage policy associated with ephemeral disks of all the Kubernetes Pods in the Supervisor. This attribute was added in vSphere API 9.1.0.0.
+    /// Identifier of the storage policy associated with ephemeral disks of all the Kubernetes Pods in the Supervisor.
     ///
     /// Identifier of a `SpsStorageProfile` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub ephemeral_storage_policy: crate::ids::SpsStorageProfileId,
-    /// Identifier of the storage policy associated with vSphere Pod container images. This attribute was added in vSphere API 9.1.0.0.
+    /// Identifier of the storage policy associated with vSphere Pod container images.
     ///
     /// Identifier of a `SpsStorageProfile` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub image_storage_policy: crate::ids::SpsStorageProfileId,
 }
 
-/// The `Policies.UpdateSpec` class contains the specification required to update workload storage policies for the given Supervisor. This class was added in vSphere API 9.1.0.0.
+/// The [`UpdateSpec`](crate::vcenter::namespace_management::supervisors::workloads::storage::policies::UpdateSpec) structure contains the specification required to update workload storage policies for the given Supervisor.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.workloads.storage.policies.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// Identifier of the storage policy associated with ephemeral disks of all the vSphere Pods in the Supervisor. This attribute was added in vSphere API 9.1.0.0.
+    /// Identifier of the storage policy associated with ephemeral disks of all the vSphere Pods in the Supervisor.
     ///
-    /// If None, storage policy associated with ephemeral disks of all the Kubernetes Pods will not be modified.
+    /// If `None`, storage policy associated with ephemeral disks of all the Kubernetes Pods will not be modified.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ephemeral_storage_policy: Option<String>,
-    /// Identifier of the storage policy associated with vSphere Pod container images. This attribute was added in vSphere API 9.1.0.0.
+    /// Identifier of the storage policy associated with vSphere Pod container images.
     ///
-    /// If None, the image storage policy associated with the Supervisor will not be modified.
+    /// If `None`, the image storage policy associated with the Supervisor will not be modified.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_storage_policy: Option<String>,
 }

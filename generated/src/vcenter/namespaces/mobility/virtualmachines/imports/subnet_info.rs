@@ -5,13 +5,20 @@
 //! Compiled with the `vcenter-namespaces` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Imports.SubnetInfo.Entity` enumerates the type of the entity listed supported by `com.vmware.vcenter.namespaces.mobility.virtualmachines.imports`. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`Entity`](crate::vcenter::namespaces::mobility::virtualmachines::imports::subnet_info::Entity) enumerates the type of the entity listed supported by [`Imports`](crate::vcenter::namespaces::mobility::virtualmachines::Imports).
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.namespaces.mobility.virtualmachines.imports.subnet_info.entity`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Entity {
-        /// A `com.vmware.vcenter.namespaces.mobility.virtualmachines.imports.subnet_info.entity.SUBNET` in a VPC represents an independent layer 2 broadcast domain with its associated CIDR and properties like Access mode (network advertisement), DHCP configuration etc.
+        /// A [`Entity::Subnet`](crate::vcenter::namespaces::mobility::virtualmachines::imports::subnet_info::Entity::Subnet) in a VPC represents an independent layer 2 broadcast domain with its associated CIDR and properties like Access mode (network advertisement), DHCP configuration etc.
         Subnet = "SUBNET",
-        /// A `com.vmware.vcenter.namespaces.mobility.virtualmachines.imports.subnet_info.entity.SUBNETSET` is a scalable grouping of VPC subnets sharing the same properties, which will allow auto-scale of networking availability to connect workloads.
+        /// A [`Entity::Subnetset`](crate::vcenter::namespaces::mobility::virtualmachines::imports::subnet_info::Entity::Subnetset) is a scalable grouping of VPC subnets sharing the same properties, which will allow auto-scale of networking availability to connect workloads.
         Subnetset = "SUBNETSET",
         @unknown Unknown
     }

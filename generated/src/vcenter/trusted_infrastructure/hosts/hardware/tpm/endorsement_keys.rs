@@ -8,41 +8,69 @@
 //!
 //! Compiled with the `vcenter-trusted-infrastructure` feature.
 
-/// The `EndorsementKeys.FilterSpec` class contains attributes used to filter the results when listing the endorsement key. This class was added in vSphere API 8.0.0.1.
+/// The [`FilterSpec`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::endorsement_keys::FilterSpec) structure contains fields used to filter the results when listing the endorsement key.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.endorsement_keys.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Type of the endorsement key. This attribute was added in vSphere API 8.0.0.1. if None or empty, the result will not be filtered by `types`.
+    /// Type of the endorsement key. if `None` or empty, the result will not be filtered by `types`.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<Type>>,
 }
 
-/// The `EndorsementKeys.Info` class contains information that describes a TPM endorsement key. This class was added in vSphere API 8.0.0.1.
+/// The [`Info`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::endorsement_keys::Info) structure contains information that describes a TPM endorsement key.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.endorsement_keys.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The TPM endorsement key type. This attribute was added in vSphere API 8.0.0.1.
+    /// The TPM endorsement key type.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub r#type: Type,
     /// The TPM endorsement key public area. The public area is a TPM2B_PUBLIC structure.
     ///
-    /// Trusted Platform Module Library Part 2: Structures, Family "2.0", Level 00 Revision 01.59, November 8, 2019, Section 12.2.5 TPM2B_PUBLIC This attribute was added in vSphere API 8.0.0.1.
+    /// Trusted Platform Module Library Part 2: Structures, Family "2.0", Level 00 Revision 01.59, November 8, 2019, Section 12.2.5 TPM2B_PUBLIC.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub public_area: vsphere_vapi_runtime::types::Binary,
     /// The TPM endorsement key name. The name is a TPM2B_NAME structure.
     ///
-    /// Trusted Platform Module Library Part 2: Structures, Family "2.0", Level 00 Revision 01.59, November 8, 2019, Section 10.5.3 TPM2B_NAME This attribute was added in vSphere API 8.0.0.1.
+    /// Trusted Platform Module Library Part 2: Structures, Family "2.0", Level 00 Revision 01.59, November 8, 2019, Section 10.5.3 TPM2B_NAME.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub name: vsphere_vapi_runtime::types::Binary,
     /// The TPM endorsement key qualified name. The qualified name is a TPM2B_NAME structure.
     ///
-    /// Trusted Platform Module Library Part 2: Structures, Family "2.0", Level 00 Revision 01.59, November 8, 2019, Section 10.5.3 TPM2B_NAME This attribute was added in vSphere API 8.0.0.1.
+    /// Trusted Platform Module Library Part 2: Structures, Family "2.0", Level 00 Revision 01.59, November 8, 2019, Section 10.5.3 TPM2B_NAME.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub qualified_name: vsphere_vapi_runtime::types::Binary,
-    /// The TPM public endorsement key in PEM format. This attribute was added in vSphere API 8.0.0.1. if None, the PEM format public key could not be determined.
+    /// The TPM public endorsement key in PEM format. if `None`, the PEM format public key could not be determined.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
-    /// The TPM endorsement key certificate in PEM format. This attribute was added in vSphere API 8.0.0.1. if None, the certificate cannot be retrieved from the TPM.
+    /// The TPM endorsement key certificate in PEM format. if `None`, the certificate cannot be retrieved from the TPM.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<String>,
-    /// The TPM endorsement key issuer URL extracted from the TPM endorsement key certificate. This attribute was added in vSphere API 8.0.0.1. if None, the URI cannot be retrieved from the endorsement key certificate.
+    /// The TPM endorsement key issuer URL extracted from the TPM endorsement key certificate. if `None`, the URI cannot be retrieved from the endorsement key certificate.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manufacturer_certificate_uri: Option<String>,
-    /// The TPM manufacturer's endorsement key certificate chain. Endorsement key certificates are signed by the TPM manufacturer. When available, the `manufacturerCertificates` attribute will contain the TPM manufacturer's endorsement key certificate chain. This attribute was added in vSphere API 8.0.0.1. if None, the certificate chain is not available.
+    /// The TPM manufacturer's endorsement key certificate chain. Endorsement key certificates are signed by the TPM manufacturer. When available, the `manufacturerCertificates` field will contain the TPM manufacturer's endorsement key certificate chain. if `None`, the certificate chain is not available.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manufacturer_certificates: Option<
         crate::vcenter::trusted_infrastructure::X509CertChain,
@@ -63,7 +91,7 @@ impl ListRequest {
         Self { call }
     }
 
-    /// a filter for the returned list. if None, the behavior is equivalent to a `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.endorsement_keys.filter_spec` with attributes None.
+    /// a filter for the returned list. if `None`, the behavior is equivalent to a [`FilterSpec`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::endorsement_keys::FilterSpec) with fields `None`.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
@@ -76,35 +104,60 @@ impl ListRequest {
     }
 }
 
-/// The `EndorsementKeys.PolicyPcrSpec` class contains information that can be used to construct a PCR policy session for unsealing a secret using the `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.endorsement_keys.unseal` operation. This class was added in vSphere API 8.0.0.1.
+/// The [`PolicyPcrSpec`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::endorsement_keys::PolicyPcrSpec) structure contains information that can be used to construct a PCR policy session for unsealing a secret using the [`EndorsementKeys::unseal`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::EndorsementKeys::unseal) operation.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.endorsement_keys.policy_pcr_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PolicyPcrSpec {
     /// The PCRs to which the data is sealed. The PCR selection is a TPML_PCR_SELECTION structure.
     ///
-    /// Trusted Platform Module Library Part 2: Structures, Family "2.0", Level 00 Revision 01.59, November 8, 2019, Section 10.9.7 TPML_PCR_SELECTION This attribute was added in vSphere API 8.0.0.1.
+    /// Trusted Platform Module Library Part 2: Structures, Family "2.0", Level 00 Revision 01.59, November 8, 2019, Section 10.9.7 TPML_PCR_SELECTION.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub pcrs: vsphere_vapi_runtime::types::Binary,
-    /// The digest of the PCRs selected in `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.endorsement_keys.policy_pcr_spec.pcrs`.
+    /// The digest of the PCRs selected in [`PolicyPcrSpec::pcrs`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::endorsement_keys::PolicyPcrSpec::pcrs).
     ///
     /// The digest is a TPM2B_DIGEST structure.
     ///
-    /// Trusted Platform Module Library Part 2: Structures, Family "2.0", Level 00 Revision 01.59, November 8, 2019, Section 10.4.2 TPM2B_DIGEST This attribute was added in vSphere API 8.0.0.1. If None, then the PCR digest is calculated by the service based on the current PCR state.
+    /// Trusted Platform Module Library Part 2: Structures, Family "2.0", Level 00 Revision 01.59, November 8, 2019, Section 10.4.2 TPM2B_DIGEST. If `None`, then the PCR digest is calculated by the service based on the current PCR state.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pcr_digest: Option<vsphere_vapi_runtime::types::Binary>,
 }
 
-/// The `EndorsementKeys.Summary` class contains information that describes a TPM endorsement key. This class was added in vSphere API 8.0.0.1.
+/// The [`Summary`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::endorsement_keys::Summary) structure contains information that describes a TPM endorsement key.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.endorsement_keys.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// A unique identifier for the TPM endorsement key. This attribute was added in vSphere API 8.0.0.1.
+    /// A unique identifier for the TPM endorsement key.
     ///
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.EndorsementKey` resource.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub key: crate::ids::TpmEndorsementKeyId,
-    /// The TPM endorsement key type. This attribute was added in vSphere API 8.0.0.1.
+    /// The TPM endorsement key type.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub r#type: Type,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `EndorsementKeys.Type` class defines the endorsement key type based on key algorithms. This enumeration was added in vSphere API 8.0.0.1.
+    /// The [`Type`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::endorsement_keys::Type) enumeration defines the endorsement key type based on key algorithms.
+    ///
+    /// Since vSphere API 8.0.0.1.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.endorsement_keys.type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Type {
         /// The RSA 2048 bit key.
         Rsa2048 = "RSA_2048",
@@ -135,10 +188,15 @@ pub struct UnsealArgs {
     pub spec: UnsealSpec,
 }
 
-/// The `EndorsementKeys.UnsealSpec` class contains information that describes the structures required to unseal a secret. This class was added in vSphere API 8.0.0.1.
+/// The [`UnsealSpec`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::endorsement_keys::UnsealSpec) structure contains information that describes the structures required to unseal a secret.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.endorsement_keys.unseal_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UnsealSpec {
-    /// The public area which corresponding to the `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.endorsement_keys.unseal_spec.private_area` secret that is being unsealed.
+    /// The public area which corresponding to the [`UnsealSpec::private_area`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::endorsement_keys::UnsealSpec::private_area) secret that is being unsealed.
     ///
     /// The public area is a TPM2B_PUBLIC structure.
     ///
@@ -146,9 +204,11 @@ pub struct UnsealSpec {
     ///
     /// This public area is used as the "objectPublic" input to the TPM2_Import command.
     ///
-    /// Trusted Platform Module Library Part 3: Commands, Family "2.0", Level 00 Revision 01.59, November 8, 2019, Section 13.3 TPM2_Import This attribute was added in vSphere API 8.0.0.1.
+    /// Trusted Platform Module Library Part 3: Commands, Family "2.0", Level 00 Revision 01.59, November 8, 2019, Section 13.3 TPM2_Import.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub public_area: vsphere_vapi_runtime::types::Binary,
-    /// A private area that contains a secret to be unsealed. The private area is symmetrically encrypted with the seed value derived from `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.endorsement_keys.unseal_spec.seed`.
+    /// A private area that contains a secret to be unsealed. The private area is symmetrically encrypted with the seed value derived from [`UnsealSpec::seed`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::endorsement_keys::UnsealSpec::seed).
     ///
     /// The private area is a TPM2B_PRIVATE structure.
     ///
@@ -156,9 +216,11 @@ pub struct UnsealSpec {
     ///
     /// This private area is used as the "duplicate" input to the TPM2_Import command.
     ///
-    /// Trusted Platform Module Library Part 3: Commands, Family "2.0", Level 00 Revision 01.59, November 8, 2019, Section 13.3 TPM2_Import This attribute was added in vSphere API 8.0.0.1.
+    /// Trusted Platform Module Library Part 3: Commands, Family "2.0", Level 00 Revision 01.59, November 8, 2019, Section 13.3 TPM2_Import.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub private_area: vsphere_vapi_runtime::types::Binary,
-    /// A seed value that is encrypted by the TPM endorsement key. The seed will be decrypted with the endorsement key and then will be used as a symmetric key to decrypt `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.endorsement_keys.unseal_spec.private_area`. This ensures that only a TPM with the expected endorsement key can unseal the secret.
+    /// A seed value that is encrypted by the TPM endorsement key. The seed will be decrypted with the endorsement key and then will be used as a symmetric key to decrypt [`UnsealSpec::private_area`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::endorsement_keys::UnsealSpec::private_area). This ensures that only a TPM with the expected endorsement key can unseal the secret.
     ///
     /// The seed value is a TPM2B_ENCRYPTED_SECRET structure.
     ///
@@ -166,11 +228,15 @@ pub struct UnsealSpec {
     ///
     /// This seed is used as the "inSymSeed" input to the TPM2_Import command.
     ///
-    /// Trusted Platform Module Library Part 3: Commands, Family "2.0", Level 00 Revision 01.59, November 8, 2019, Section 13.3 TPM2_Import This attribute was added in vSphere API 8.0.0.1.
+    /// Trusted Platform Module Library Part 3: Commands, Family "2.0", Level 00 Revision 01.59, November 8, 2019, Section 13.3 TPM2_Import.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub seed: vsphere_vapi_runtime::types::Binary,
     /// PCR policy required to unseal the secret. Used as input to the TPM2_PolicyPCR command on a session that is created for issuing the TPM2_Unseal command.
     ///
-    /// Trusted Platform Module Library Part 3: Commands, Family "2.0", Level 00 Revision 01.59, November 8, 2019, Section 23.7 TPM2_PolicyPCR This attribute was added in vSphere API 8.0.0.1. If None, then a zeroed authorization policy is used for the TPM2_Unseal session.
+    /// Trusted Platform Module Library Part 3: Commands, Family "2.0", Level 00 Revision 01.59, November 8, 2019, Section 23.7 TPM2_PolicyPCR. If `None`, then a zeroed authorization policy is used for the TPM2_Unseal session.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_pcr: Option<PolicyPcrSpec>,
 }

@@ -8,18 +8,31 @@
 //!
 //! Compiled with the `vcenter-trusted-infrastructure` feature.
 
-/// The `EventLog.Info` class contains information that describes an event log. This class was added in vSphere API 8.0.0.1.
+/// The [`Info`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::event_log::Info) structure contains information that describes an event log.
+///
+/// Since vSphere API 8.0.0.1.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.event_log.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Type of the event log. This attribute was added in vSphere API 8.0.0.1.
+    /// Type of the event log.
+    ///
+    /// Since vSphere API 8.0.0.1.
     pub r#type: Type,
-    /// Event log data in the format described by `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.event_log.info.type`. This attribute was added in vSphere API 8.0.0.1. This attribute is currently required. It may be optional in a future version.
+    /// Event log data in the format described by [`Info::type`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::event_log::Info::type). This field is currently required. It may be optional in a future version.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<vsphere_vapi_runtime::types::Binary>,
-    /// Indicates if the event log is truncated. An event log is truncated when there was insufficient memory to store one or more event entries. This attribute was added in vSphere API 8.0.0.1.
+    /// Indicates if the event log is truncated. An event log is truncated when there was insufficient memory to store one or more event entries.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default = "Info::__missing_truncated")]
     pub truncated: bool,
-    /// The resulting PCR banks from event log replay. This attribute was added in vSphere API 8.0.0.1.
+    /// The resulting PCR banks from event log replay.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(
         default = "Info::__missing_banks",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -48,7 +61,14 @@ impl Info {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `EventLog.Type` class lists the event log types. This enumeration was added in vSphere API 8.0.0.1.
+    /// The [`Type`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::event_log::Type) enumeration lists the event log types.
+    ///
+    /// Since vSphere API 8.0.0.1.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.event_log.type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Type {
         /// TCG EFI Protocol Specification, Family "2.0", Level 00 Revision 00.13, March 30, 2016, Section 5.2 Crypto Agile Log Entry Format.
         EfiTcg2EventLogFormatTcg2 = "EFI_TCG2_EVENT_LOG_FORMAT_TCG_2",

@@ -8,74 +8,94 @@
 //!
 //! Compiled with the `vcenter-trusted-infrastructure` feature.
 
-/// The `CaCertificates.CreateSpec` class contains information that describes a TPM CA certificate. This class was added in vSphere API 7.0.0.0.
+/// The [`CreateSpec`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::ca_certificates::CreateSpec) structure contains information that describes a TPM CA certificate.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.ca_certificates.create_spec`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// A unique name for the TPM CA certificate. This attribute was added in vSphere API 7.0.0.0.
+    /// A unique name for the TPM CA certificate.
     ///
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.CaCertificate` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub name: crate::ids::CaCertificateId,
-    /// The CA certificate chain. Certificates may either be added one at a time, or as a chain. Adding the certificates as a chain allows the group to be managed as a whole. For example, an entire chain can be deleted in one `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.ca_certificates.delete$task` operation.
+    /// The CA certificate chain. Certificates may either be added one at a time, or as a chain. Adding the certificates as a chain allows the group to be managed as a whole. For example, an entire chain can be deleted in one [`CaCertificates::delete_task`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::CaCertificates::delete_task) operation.
     ///
     /// When certificates are added one at a time, the order must be root first, followed by any intermediates. The intermediates certificates must also be ordered in the direction from root to leaf.
     ///
-    /// Similarly, when added as a chain the list must be ordered in the direction from root to leaf. This attribute was added in vSphere API 7.0.0.0. If None creation will fail.
+    /// Similarly, when added as a chain the list must be ordered in the direction from root to leaf. If `None` creation will fail.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cert_chain: Option<crate::vcenter::trusted_infrastructure::X509CertChain>,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `CaCertificates.Health` class is indicator for the consistency of the hosts status in the cluster. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`Health`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::ca_certificates::Health) enumeration is indicator for the consistency of the hosts status in the cluster.
     ///
-    /// This enumeration is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+    /// and removed in vSphere API 9.0.0.0.
     ///
-    /// **Deprecated** in the vSphere API.
+    /// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.ca_certificates.health`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
+    #[deprecated(note = "since vSphere API 8.0.3.0")]
     pub enum Health {
         /// No status available.
         ///
-        /// Deprecated as of vSphere API 8.0.3.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.3.0.
+        #[deprecated(note = "since vSphere API 8.0.3.0")]
         None = "NONE",
         /// Each host in the cluster is in consistent state with the rest hosts in the cluster.
         ///
-        /// Deprecated as of vSphere API 8.0.3.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.3.0.
+        #[deprecated(note = "since vSphere API 8.0.3.0")]
         Ok = "OK",
         /// Attestation is functioning, however there is an issue that requires attention.
         ///
-        /// Deprecated as of vSphere API 8.0.3.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.3.0.
+        #[deprecated(note = "since vSphere API 8.0.3.0")]
         Warning = "WARNING",
         /// Not all hosts in the cluster are in consistent state.
         ///
-        /// Deprecated as of vSphere API 8.0.3.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.3.0.
+        #[deprecated(note = "since vSphere API 8.0.3.0")]
         Error = "ERROR",
         @unknown Unknown
     }
 }
 
-/// The `CaCertificates.Info` class contains information that describes a TPM CA certificate. This class was added in vSphere API 7.0.0.0.
+/// The [`Info`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::ca_certificates::Info) structure contains information that describes a TPM CA certificate.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.ca_certificates.info`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The CA certificate chain. This attribute was added in vSphere API 7.0.0.0.
+    /// The CA certificate chain.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_cert_chain")]
     pub cert_chain: crate::vcenter::trusted_infrastructure::X509CertChain,
-    /// A health indicator which indicates whether each host in the cluster has the same CA certs. This attribute was added in vSphere API 7.0.0.0.
+    /// A health indicator which indicates whether each host in the cluster has the same CA certs.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub health: Health,
-    /// Details regarding the health. When the `CaCertificates.Health` is not `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.ca_certificates.health.OK` or `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.ca_certificates.health.NONE`, this member will provide an actionable description of the issues present. This attribute was added in vSphere API 7.0.0.0.
+    /// Details regarding the health. When the [`Health`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::ca_certificates::Health) is not [`Health::Ok`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::ca_certificates::Health::Ok) or [`Health::None`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::ca_certificates::Health::None), this member will provide an actionable description of the issues present.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "Info::__missing_details",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -99,18 +119,26 @@ impl Info {
     }
 }
 
-/// The `CaCertificates.Summary` class contains information that summarizes a TPM CA certificate. This class was added in vSphere API 7.0.0.0.
+/// The [`Summary`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::ca_certificates::Summary) structure contains information that summarizes a TPM CA certificate.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.ca_certificates.summary`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// A unique name for the TPM CA certificate. This attribute was added in vSphere API 7.0.0.0.
+    /// A unique name for the TPM CA certificate.
     ///
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.CaCertificate` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub name: crate::ids::CaCertificateId,
-    /// A health indicator which indicates whether each host in the cluster has the same CA certs. This attribute was added in vSphere API 7.0.0.0.
+    /// A health indicator which indicates whether each host in the cluster has the same CA certs.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub health: Health,
 }
 

@@ -8,25 +8,35 @@
 //!
 //! Compiled with the `vcenter-trusted-infrastructure` feature.
 
-/// The `EndorsementKeys.CreateSpec` class contains information that describes a TPM endorsement key.
+/// The [`CreateSpec`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::endorsement_keys::CreateSpec) structure contains information that describes a TPM endorsement key.
 ///
-/// Only one of `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.endorsement_keys.create_spec.public_key` or `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.endorsement_keys.create_spec.certificate` must be specified. This class was added in vSphere API 7.0.0.0.
+/// Only one of [`CreateSpec::public_key`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::endorsement_keys::CreateSpec::public_key) or [`CreateSpec::certificate`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::endorsement_keys::CreateSpec::certificate) must be specified.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.endorsement_keys.create_spec`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// A unique name for the TPM endorsement key. The unique name should be something that an administrator can use to easily identify the remote system. For example, the hostname, or hardware UUID. This attribute was added in vSphere API 7.0.0.0.
+    /// A unique name for the TPM endorsement key. The unique name should be something that an administrator can use to easily identify the remote system. For example, the hostname, or hardware UUID.
     ///
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.EndorsementKey` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub name: crate::ids::Tpm2EndorsementKeyId,
-    /// TPM public endorsement key in PEM format. This attribute was added in vSphere API 7.0.0.0. If None `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.endorsement_keys.create_spec.certificate` must be set.
+    /// TPM public endorsement key in PEM format. If `None` [`CreateSpec::certificate`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::endorsement_keys::CreateSpec::certificate) must be set.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
     /// TPM endorsement key certificate in PEM format. When a endorsement key certificate is provided, it will be verified against the CA certificate list. Endorsement key certificates that are not signed by one of the CA certificates will be rejected.
     ///
-    /// Using this format allows for failures to be caught during configuration rather than later during attestation. This attribute was added in vSphere API 7.0.0.0. If None `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.endorsement_keys.create_spec.public_key` must be set.
+    /// Using this format allows for failures to be caught during configuration rather than later during attestation. If `None` [`CreateSpec::public_key`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::endorsement_keys::CreateSpec::public_key) must be set.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<String>,
 }
@@ -45,53 +55,65 @@ impl CreateSpec {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `EndorsementKeys.Health` class is indicator for the consistency of the hosts status in the cluster. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`Health`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::endorsement_keys::Health) enumeration is indicator for the consistency of the hosts status in the cluster.
     ///
-    /// This enumeration is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+    /// and removed in vSphere API 9.0.0.0.
     ///
-    /// **Deprecated** in the vSphere API.
+    /// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.endorsement_keys.health`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
+    #[deprecated(note = "since vSphere API 8.0.3.0")]
     pub enum Health {
         /// No status available.
         ///
-        /// Deprecated as of vSphere API 8.0.3.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.3.0.
+        #[deprecated(note = "since vSphere API 8.0.3.0")]
         None = "NONE",
         /// Each host in the cluster is in consistent state with the rest hosts in the cluster.
         ///
-        /// Deprecated as of vSphere API 8.0.3.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.3.0.
+        #[deprecated(note = "since vSphere API 8.0.3.0")]
         Ok = "OK",
         /// Attestation is functioning, however there is an issue that requires attention.
         ///
-        /// Deprecated as of vSphere API 8.0.3.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.3.0.
+        #[deprecated(note = "since vSphere API 8.0.3.0")]
         Warning = "WARNING",
         /// Not all hosts in the cluster are in consistent state.
         ///
-        /// Deprecated as of vSphere API 8.0.3.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.3.0.
+        #[deprecated(note = "since vSphere API 8.0.3.0")]
         Error = "ERROR",
         @unknown Unknown
     }
 }
 
-/// The `EndorsementKeys.Info` class contains information that describes a TPM endorsement key. This class was added in vSphere API 7.0.0.0.
+/// The [`Info`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::endorsement_keys::Info) structure contains information that describes a TPM endorsement key.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.endorsement_keys.info`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// TPM public endorsement key in PEM format. This attribute was added in vSphere API 7.0.0.0.
+    /// TPM public endorsement key in PEM format.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_public_key")]
     pub public_key: String,
-    /// A health indicator which indicates whether each host in the cluster has the same endorsement key. This attribute was added in vSphere API 7.0.0.0.
+    /// A health indicator which indicates whether each host in the cluster has the same endorsement key.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub health: Health,
-    /// Details regarding the health. When the `EndorsementKeys.Health` is not `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.endorsement_keys.health.OK` or `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.endorsement_keys.health.NONE`, this member will provide an actionable description of the issues present. This attribute was added in vSphere API 7.0.0.0.
+    /// Details regarding the health. When the [`Health`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::endorsement_keys::Health) is not [`Health::Ok`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::endorsement_keys::Health::Ok) or [`Health::None`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::endorsement_keys::Health::None), this member will provide an actionable description of the issues present.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "Info::__missing_details",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -115,18 +137,26 @@ impl Info {
     }
 }
 
-/// The `EndorsementKeys.Summary` class contains information that summarizes a TPM endorsement key. This class was added in vSphere API 7.0.0.0.
+/// The [`Summary`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::endorsement_keys::Summary) structure contains information that summarizes a TPM endorsement key.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.endorsement_keys.summary`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// A unique name for the TPM endorsement key. This attribute was added in vSphere API 7.0.0.0.
+    /// A unique name for the TPM endorsement key.
     ///
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.EndorsementKey` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub name: crate::ids::Tpm2EndorsementKeyId,
-    /// A health indicator which indicates whether each host in the cluster has the same endorsement key. This attribute was added in vSphere API 7.0.0.0.
+    /// A health indicator which indicates whether each host in the cluster has the same endorsement key.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub health: Health,
 }
 

@@ -9,56 +9,70 @@
 //! Compiled with the `vcenter-trusted-infrastructure` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Settings.Health` class is indicator for the consistency of the hosts status in the cluster. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`Health`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::settings::Health) enumeration is indicator for the consistency of the hosts status in the cluster.
     ///
-    /// This enumeration is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+    /// and removed in vSphere API 9.0.0.0.
     ///
-    /// **Deprecated** in the vSphere API.
+    /// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.settings.health`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
+    #[deprecated(note = "since vSphere API 8.0.3.0")]
     pub enum Health {
         /// No status available.
         ///
-        /// Deprecated as of vSphere API 8.0.3.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.3.0.
+        #[deprecated(note = "since vSphere API 8.0.3.0")]
         None = "NONE",
         /// Each host in the cluster is in consistent state with the rest hosts in the cluster.
         ///
-        /// Deprecated as of vSphere API 8.0.3.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.3.0.
+        #[deprecated(note = "since vSphere API 8.0.3.0")]
         Ok = "OK",
         /// Attestation is functioning, however there is an issue that requires attention.
         ///
-        /// Deprecated as of vSphere API 8.0.3.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.3.0.
+        #[deprecated(note = "since vSphere API 8.0.3.0")]
         Warning = "WARNING",
         /// Not all hosts in the cluster are in consistent state.
         ///
-        /// Deprecated as of vSphere API 8.0.3.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.3.0.
+        #[deprecated(note = "since vSphere API 8.0.3.0")]
         Error = "ERROR",
         @unknown Unknown
     }
 }
 
-/// The `Settings.Info` class contains information that describes the TPM 2.0 protocol settings. This class was added in vSphere API 7.0.0.0.
+/// The [`Info`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::settings::Info) structure contains information that describes the TPM 2.0 protocol settings.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.settings.info`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Require registered TPM endorsement keys. During attestation, the attested host will always send its endorsement key to the Attestation Service. With this option is set, the Attestation Service will only proceed with attestation if the endorsement key has been added to the list of configured trusted endorsement keys. This attribute was added in vSphere API 7.0.0.0.
+    /// Require registered TPM endorsement keys. During attestation, the attested host will always send its endorsement key to the Attestation Service. With this option is set, the Attestation Service will only proceed with attestation if the endorsement key has been added to the list of configured trusted endorsement keys.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_require_endorsement_keys")]
     pub require_endorsement_keys: bool,
-    /// Require TPM endorsement key certificate validation. During attestation, the attested host will send its endorsement key certificate if one is available. With this option set, the Attestation Service will validate the endorsement key certificate against the list of configured trusted TPM CA certificates. Only endorsement key certificates that are signed by a trusted TPM CA certificate will be able to successfully attest. This attribute was added in vSphere API 7.0.0.0.
+    /// Require TPM endorsement key certificate validation. During attestation, the attested host will send its endorsement key certificate if one is available. With this option set, the Attestation Service will validate the endorsement key certificate against the list of configured trusted TPM CA certificates. Only endorsement key certificates that are signed by a trusted TPM CA certificate will be able to successfully attest.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_require_certificate_validation")]
     pub require_certificate_validation: bool,
-    /// A health indicator which indicates whether each host in the cluster has the same attestation settings. This attribute was added in vSphere API 7.0.0.0.
+    /// A health indicator which indicates whether each host in the cluster has the same attestation settings.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub health: Health,
-    /// Details regarding the health. When the `Settings.Health` is not `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.settings.health.OK` or `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.settings.health.NONE`, this member will provide an actionable description of the issues present. This attribute was added in vSphere API 7.0.0.0.
+    /// Details regarding the health. When the [`Health`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::settings::Health) is not [`Health::Ok`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::settings::Health::Ok) or [`Health::None`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::settings::Health::None), this member will provide an actionable description of the issues present.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "Info::__missing_details",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -89,17 +103,25 @@ impl Info {
     }
 }
 
-/// The `Settings.UpdateSpec` class contains information that describes changes to the TPM 2.0 protocol settings. This class was added in vSphere API 7.0.0.0.
+/// The [`UpdateSpec`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::settings::UpdateSpec) structure contains information that describes changes to the TPM 2.0 protocol settings.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.settings.update_spec`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// Require registered TPM endorsement keys. This attribute was added in vSphere API 7.0.0.0. If None the current state will remain unchanged.
+    /// Require registered TPM endorsement keys. If `None` the current state will remain unchanged.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_endorsement_keys: Option<bool>,
-    /// Require TPM endorsement key certificate validation. This attribute was added in vSphere API 7.0.0.0. If None the current state will remain unchanged.
+    /// Require TPM endorsement key certificate validation. If `None` the current state will remain unchanged.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_certificate_validation: Option<bool>,
 }

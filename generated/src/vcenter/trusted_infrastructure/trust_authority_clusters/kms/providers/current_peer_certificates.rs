@@ -8,17 +8,25 @@
 //!
 //! Compiled with the `vcenter-trusted-infrastructure` feature.
 
-/// The `CurrentPeerCertificates.FilterSpec` class contains attributes used to filter the results when listing remote server certificates. This class was added in vSphere API 7.0.0.0.
+/// The [`FilterSpec`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::current_peer_certificates::FilterSpec) structure contains fields used to filter the results when listing remote server certificates.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.current_peer_certificates.filter_spec`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Names that key server must have to match the filter (see `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.current_peer_certificates.summary.server_name`). This attribute was added in vSphere API 7.0.0.0. If None or empty, key servers with any name match the filter.
+    /// Names that key server must have to match the filter (see [`Summary::server_name`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::current_peer_certificates::Summary::server_name)). If `None` or empty, key servers with any name match the filter.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_names: Option<Vec<String>>,
-    /// Trust status that server certificates must have to match the filter (see `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.current_peer_certificates.summary.trusted`). This attribute was added in vSphere API 7.0.0.0. If None, trusted and untrusted server certificates match the filter.
+    /// Trust status that server certificates must have to match the filter (see [`Summary::trusted`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::current_peer_certificates::Summary::trusted)). If `None`, trusted and untrusted server certificates match the filter.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trusted: Option<bool>,
 }
@@ -37,7 +45,7 @@ impl ListTaskRequest {
         Self { call }
     }
 
-    /// Filter spec. If None, the behavior is equivalent to a `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.current_peer_certificates.filter_spec` with all attributes None
+    /// Filter spec. If `None`, the behavior is equivalent to a [`FilterSpec`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::current_peer_certificates::FilterSpec) with all fields `None`
     pub fn spec(self, spec: &FilterSpec) -> Self {
         Self {
             call: self.call.param("spec", spec),
@@ -58,26 +66,38 @@ impl ListTaskRequest {
     }
 }
 
-/// The `CurrentPeerCertificates.Summary` class contains a summary of the current key server certificates. This class was added in vSphere API 7.0.0.0.
+/// The [`Summary`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::current_peer_certificates::Summary) structure contains a summary of the current key server certificates.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.current_peer_certificates.summary`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Name of the server. This attribute was added in vSphere API 7.0.0.0.
+    /// Name of the server.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Summary::__missing_server_name")]
     pub server_name: String,
-    /// Server certificate. This attribute was added in vSphere API 7.0.0.0. If None, the certificate cannot be retrieved from the remote system, and `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.current_peer_certificates.summary.trusted` is undefined. See `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.current_peer_certificates.summary.error_messages` for details.
+    /// Server certificate. If `None`, the certificate cannot be retrieved from the remote system, and [`Summary::trusted`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::current_peer_certificates::Summary::trusted) is undefined. See [`Summary::error_messages`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::current_peer_certificates::Summary::error_messages) for details.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<String>,
-    /// Server certificate retrieval errors. Specifies error details when retrieving the remote server certificate fails. This list will be empty when `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.current_peer_certificates.summary.certificate` is set. This attribute was added in vSphere API 7.0.0.0.
+    /// Server certificate retrieval errors. Specifies error details when retrieving the remote server certificate fails. This list will be empty when [`Summary::certificate`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::current_peer_certificates::Summary::certificate) is set.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "Summary::__missing_error_messages",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub error_messages: Vec<crate::vapi::standard::LocalizableMessage>,
-    /// whether server certificate is already trusted . This attribute was added in vSphere API 7.0.0.0.
+    /// whether server certificate is already trusted .
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Summary::__missing_trusted")]
     pub trusted: bool,
 }

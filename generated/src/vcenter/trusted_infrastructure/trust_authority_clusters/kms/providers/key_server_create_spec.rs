@@ -5,17 +5,22 @@
 //! Compiled with the `vcenter-trusted-infrastructure` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Providers.KeyServerCreateSpec.Type` class lists the key server types. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`Type`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::key_server_create_spec::Type) enumeration lists the key server types.
     ///
-    /// This enumeration is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+    /// and removed in vSphere API 9.0.0.0.
     ///
-    /// **Deprecated** in the vSphere API.
+    /// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.key_server_create_spec.type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
+    #[deprecated(note = "since vSphere API 8.0.3.0")]
     pub enum Type {
         /// Key Management Interoperability Protocol (KMIP) based key management server.
         ///
-        /// Deprecated as of vSphere API 8.0.3.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.3.0.
+        #[deprecated(note = "since vSphere API 8.0.3.0")]
         Kmip = "KMIP",
         @unknown Unknown
     }

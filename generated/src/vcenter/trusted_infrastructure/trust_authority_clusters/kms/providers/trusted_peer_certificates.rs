@@ -8,14 +8,20 @@
 //!
 //! Compiled with the `vcenter-trusted-infrastructure` feature.
 
-/// The `TrustedPeerCertificates.Info` class contains x509 certificate list. This class was added in vSphere API 7.0.0.0.
+/// The [`Info`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::trusted_peer_certificates::Info) structure contains x509 certificate list.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.trusted_peer_certificates.info`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// List of certificate strings, PEM format This attribute was added in vSphere API 7.0.0.0.
+    /// List of certificate strings, PEM format.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "Info::__missing_certificates",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -32,14 +38,20 @@ impl Info {
     }
 }
 
-/// The `TrustedPeerCertificates.UpdateSpec` class contains attributes that describe the server certificate update for a Key Provider. This class was added in vSphere API 7.0.0.0.
+/// The [`UpdateSpec`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::trusted_peer_certificates::UpdateSpec) structure contains fields that describe the server certificate update for a Key Provider.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.trusted_peer_certificates.update_spec`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// Public certificates of key server to trust. This attribute was added in vSphere API 7.0.0.0. If None, the trusted server certificates will not be updated.
+    /// Public certificates of key server to trust. If `None`, the trusted server certificates will not be updated.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificates: Option<Vec<String>>,
 }

@@ -5,23 +5,27 @@
 //! Compiled with the `vcenter-trusted-infrastructure` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Services.CreateSpec.SourceType` class specifies source of truth the Key Provider Service will use for its configuration. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`SourceType`](crate::vcenter::trusted_infrastructure::trusted_clusters::kms::services::create_spec::SourceType) enumeration specifies source of truth the Key Provider Service will use for its configuration.
     ///
-    /// This enumeration is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+    /// and removed in vSphere API 9.0.0.0.
     ///
-    /// **Deprecated** in the vSphere API.
+    /// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.trusted_infrastructure.trusted_clusters.kms.services.create_spec.source_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
+    #[deprecated(note = "since vSphere API 8.0.3.0")]
     pub enum SourceType {
         /// The Key Provider Service will be configured based on an ID of an specific Key Provider Service.
         ///
-        /// Deprecated as of vSphere API 8.0.3.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.3.0.
+        #[deprecated(note = "since vSphere API 8.0.3.0")]
         Service = "SERVICE",
         /// The Key Provider Service will be configured based on an ID of a whole attestation cluster.
         ///
-        /// Deprecated as of vSphere API 8.0.3.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.3.0.
+        #[deprecated(note = "since vSphere API 8.0.3.0")]
         Cluster = "CLUSTER",
         @unknown Unknown
     }

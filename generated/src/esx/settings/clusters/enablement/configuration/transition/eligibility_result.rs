@@ -5,7 +5,14 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Transition.EligibilityResult.Status` class contains the possible status codes describing the result of eligibility checks. This enumeration was added in vSphere API 8.0.1.0.
+    /// The [`Status`](crate::esx::settings::clusters::enablement::configuration::transition::eligibility_result::Status) enumeration contains the possible status codes describing the result of eligibility checks.
+    ///
+    /// Since vSphere API 8.0.1.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.enablement.configuration.transition.eligibility_result.status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// This indicates that the cluster meets all the eligibility requirements.
         Eligible = "ELIGIBLE",

@@ -5,13 +5,20 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Transition.Info.Status` class contains the possible status codes describing the transition state of the cluster. This enumeration was added in vSphere API 8.0.1.0.
+    /// The [`Status`](crate::esx::settings::clusters::enablement::configuration::transition::info::Status) enumeration contains the possible status codes describing the transition state of the cluster.
+    ///
+    /// Since vSphere API 8.0.1.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.enablement.configuration.transition.info.status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// Transition has completed successfully and the cluster is managed through the desired configuration management platform.
         Enabled = "ENABLED",
-        /// Transition has started and `com.vmware.esx.settings.clusters.enablement.configuration.transition.enable$task` task is running on the cluster.
+        /// Transition has started and [`Transition::enable_task`](crate::esx::settings::clusters::enablement::configuration::Transition::enable_task) task is running on the cluster.
         EnableInProgress = "ENABLE_IN_PROGRESS",
-        /// Cluster is not in a state to transition to desired configuration management platform. The cluster ends up in this state if another user identified by `com.vmware.esx.settings.clusters.enablement.configuration.transition.state.author` has already started transition.
+        /// Cluster is not in a state to transition to desired configuration management platform. The cluster ends up in this state if another user identified by [`State::author`](crate::esx::settings::clusters::enablement::configuration::transition::State::author) has already started transition.
         NotAllowedInCurrentState = "NOT_ALLOWED_IN_CURRENT_STATE",
         /// Transition has not started on the cluster.
         NotStarted = "NOT_STARTED",

@@ -5,7 +5,14 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Transition.ValidateResult.Status` class contains the possible status codes describing the result of validating configuration draft. This enumeration was added in vSphere API 8.0.1.0.
+    /// The [`Status`](crate::esx::settings::clusters::enablement::configuration::transition::validate_result::Status) enumeration contains the possible status codes describing the result of validating configuration draft.
+    ///
+    /// Since vSphere API 8.0.1.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.enablement.configuration.transition.validate_result.status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// This indicates that the configuration draft is invalid.
         Invalid = "INVALID",

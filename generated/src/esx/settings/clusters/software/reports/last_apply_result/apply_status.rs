@@ -5,7 +5,14 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `LastApplyResult.ApplyStatus.Status` class contains the possible different status codes that can be returned while trying to apply the desired software specification to hosts within the cluster. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`Status`](crate::esx::settings::clusters::software::reports::last_apply_result::apply_status::Status) enumeration contains the possible different status codes that can be returned while trying to apply the desired software specification to hosts within the cluster.
+    ///
+    /// Since vSphere API 7.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_status.status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// The method completed successfully.
         Ok = "OK",
@@ -15,7 +22,9 @@ vsphere_vapi_runtime::vapi_enum! {
         TimedOut = "TIMED_OUT",
         /// The method encountered an unspecified error.
         Error = "ERROR",
-        /// The method is being scheduled for retry. This class attribute was added in vSphere API 7.0.2.1.
+        /// The method is being scheduled for retry.
+        ///
+        /// Since vSphere API 7.0.2.1.
         RetryPending = "RETRY_PENDING",
         @unknown Unknown
     }

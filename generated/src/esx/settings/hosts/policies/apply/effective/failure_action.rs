@@ -5,11 +5,18 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Effective.FailureAction.Action` class defines the actions to be taken when entering maintenance mode fails on an ESXi host. This enumeration was added in vSphere API 8.0.0.1.
+    /// The [`Action`](crate::esx::settings::hosts::policies::apply::effective::failure_action::Action) enumeration defines the actions to be taken when entering maintenance mode fails on an ESXi host.
+    ///
+    /// Since vSphere API 8.0.0.1.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.hosts.policies.apply.effective.failure_action.action`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Action {
         /// Fail the apply method
         Fail = "FAIL",
-        /// Retry the task Apply.FailureAction#retryCount number of times on the failed host after Apply.FailureAction#retryDelay.
+        /// Retry the task [`FailureAction::retry_count`](crate::esx::settings::hosts::policies::apply::FailureActionAction) number of times on the failed host after [`FailureAction::retry_delay`](crate::esx::settings::hosts::policies::apply::FailureActionAction).
         Retry = "RETRY",
         @unknown Unknown
     }

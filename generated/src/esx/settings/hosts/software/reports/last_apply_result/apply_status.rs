@@ -5,7 +5,14 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `LastApplyResult.ApplyStatus.Status` class contains the possible different status codes that can be returned while trying to apply the desired software specification to a standalone host. This enumeration was added in vSphere API 8.0.0.1.
+    /// The [`Status`](crate::esx::settings::hosts::software::reports::last_apply_result::apply_status::Status) enumeration contains the possible different status codes that can be returned while trying to apply the desired software specification to a standalone host.
+    ///
+    /// Since vSphere API 8.0.0.1.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.hosts.software.reports.last_apply_result.apply_status.status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// The method completed successfully.
         Ok = "OK",

@@ -5,9 +5,16 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Clusters.GetParams.InventoryType` class contains the possible type of entities belonging to vCenter's inventory on which the operations summary report will be generated. This enumeration was added in vSphere API 9.0.0.0.
+    /// The [`InventoryType`](crate::esx::settings::inventory::reports::summary::clusters::get_params::InventoryType) enumeration contains the possible type of entities belonging to vCenter's inventory on which the operations summary report will be generated.
+    ///
+    /// Since vSphere API 9.0.0.0.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.inventory.reports.summary.clusters.get_params.inventory_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum InventoryType {
         /// Type specifying cluster within the vCenter's inventory.
         Cluster = "CLUSTER",

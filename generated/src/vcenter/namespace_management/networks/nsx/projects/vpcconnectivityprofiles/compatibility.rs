@@ -22,9 +22,11 @@ impl CheckRequest {
         Self { call }
     }
 
-    /// Identifier of the cluster or zones. This parameter was added in vSphere API 9.1.0.0. If None, the behavior is equivalent to a  with all attributes None which means no validation is performed.
+    /// Identifier of the cluster or zones. If `None`, the behavior is equivalent to a  with all fields `None` which means no validation is performed.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub fn filter(self, filter: &FilterSpec) -> Self {
         Self {
             call: self.call.param("filter", filter),
@@ -37,42 +39,66 @@ impl CheckRequest {
     }
 }
 
-/// The `Compatibility.FilterSpec` class contains attributes used to validate the Span of Transit Gateway when checking VPC Connectivity Profile compatibility (see `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpcconnectivityprofiles.compatibility.check`). Either #zones or #cluster should be set, but not both. This class was added in vSphere API 9.1.0.0.
+/// The [`FilterSpec`](crate::vcenter::namespace_management::networks::nsx::projects::vpcconnectivityprofiles::compatibility::FilterSpec) structure contains fields used to validate the Span of Transit Gateway when checking VPC Connectivity Profile compatibility (see [`Compatibility::check`](crate::vcenter::namespace_management::networks::nsx::projects::vpcconnectivityprofiles::Compatibility::check)). Either [`FilterSpec::zones`](crate::vcenter::namespace_management::networks::nsx::projects::vpcconnectivityprofiles::compatibility::FilterSpec::zones) or [`FilterSpec::cluster`](crate::vcenter::namespace_management::networks::nsx::projects::vpcconnectivityprofiles::compatibility::FilterSpec::cluster) should be set, but not both.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpcconnectivityprofiles.compatibility.filter_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Identifies the set of vSphere Zones the Supervisor is enabled on. This attribute was added in vSphere API 9.1.0.0.
+    /// Identifies the set of vSphere Zones the Supervisor is enabled on.
     ///
-    /// If None, the Transit Gateway in the VPC Connectivity Profile does not need to span any zones.
+    /// If `None`, the Transit Gateway in the VPC Connectivity Profile does not need to span any zones.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<String>>,
-    /// Identifier of the cluster backing a Supervisor. This attribute was added in vSphere API 9.1.0.0.
+    /// Identifier of the cluster backing a Supervisor.
     ///
-    /// If None, the Transit Gateway in the VPC Connectivity Profile does not need to span the cluster.
+    /// If `None`, the Transit Gateway in the VPC Connectivity Profile does not need to span the cluster.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
 }
 
-/// The `Compatibility.Summary` class contains information about a VPC Connectivity Profile, including whether it is compatible with the Supervisor enablement feature and incompatibility reasons. This class was added in vSphere API 9.0.0.0.
+/// The [`Summary`](crate::vcenter::namespace_management::networks::nsx::projects::vpcconnectivityprofiles::compatibility::Summary) structure contains information about a VPC Connectivity Profile, including whether it is compatible with the Supervisor enablement feature and incompatibility reasons.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpcconnectivityprofiles.compatibility.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the VPC Connectivity Profile. This attribute was added in vSphere API 9.0.0.0.
+    /// Identifier of the VPC Connectivity Profile.
     ///
     /// Identifier of a `VpcConnectivityProfile` resource.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub profile: crate::ids::VpcConnectivityProfileId,
-    /// User-friendly identifier of the VPC Connectivity Profile. This attribute was added in vSphere API 9.0.0.0.
+    /// User-friendly identifier of the VPC Connectivity Profile.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Summary::__missing_name")]
     pub name: String,
-    /// NSX path of the VPC Connectivity Profile. This attribute was added in vSphere API 9.0.0.0.
+    /// NSX path of the VPC Connectivity Profile.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Summary::__missing_nsx_path")]
     pub nsx_path: String,
-    /// Compatibility of this VPC Connectivity Profile with Supervisor enablement. This attribute was added in vSphere API 9.0.0.0.
+    /// Compatibility of this VPC Connectivity Profile with Supervisor enablement.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Summary::__missing_compatible")]
     pub compatible: bool,
-    /// List of reasons for incompatibility. If `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpcconnectivityprofiles.compatibility.summary.compatible` is true, this list will be empty. This attribute was added in vSphere API 9.0.0.0.
+    /// List of reasons for incompatibility. If [`Summary::compatible`](crate::vcenter::namespace_management::networks::nsx::projects::vpcconnectivityprofiles::compatibility::Summary::compatible) is true, this list will be empty.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "Summary::__missing_incompatibility_reasons",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

@@ -8,36 +8,58 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `Compatibility.FilterSpec` class contains attributes used to filter the results when checking VPCs compatibility (see `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpcs.compatibility.check`). This class was added in vSphere API 9.0.0.0.
+/// The [`FilterSpec`](crate::vcenter::namespace_management::networks::nsx::projects::vpcs::compatibility::FilterSpec) structure contains fields used to filter the results when checking VPCs compatibility (see [`Compatibility::check`](crate::vcenter::namespace_management::networks::nsx::projects::vpcs::Compatibility::check)).
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpcs.compatibility.filter_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Identifier for the Supervisor. This attribute was added in vSphere API 9.0.0.0.
+    /// Identifier for the Supervisor.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Supervisor` resource.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub supervisor: crate::ids::SupervisorId,
 }
 
-/// The `Compatibility.Summary` class contains information about a Project, including whether it is compatible with the vCenter Namespaces feature and incompatibility reasons. This class was added in vSphere API 9.0.0.0.
+/// The [`Summary`](crate::vcenter::namespace_management::networks::nsx::projects::vpcs::compatibility::Summary) structure contains information about a Project, including whether it is compatible with the vCenter Namespaces feature and incompatibility reasons.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpcs.compatibility.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the VPC. This attribute was added in vSphere API 9.0.0.0.
+    /// Identifier of the VPC.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.networks.nsx.Vpc` resource.
+    ///
+    /// Since vSphere API 9.0.0.0.
     pub vpc: crate::ids::NsxVpcId,
-    /// User-friendly identifier of the VPC. This attribute was added in vSphere API 9.0.0.0.
+    /// User-friendly identifier of the VPC.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Summary::__missing_name")]
     pub name: String,
-    /// NSX path of the VPC. This attribute was added in vSphere API 9.0.0.0.
+    /// NSX path of the VPC.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Summary::__missing_nsx_path")]
     pub nsx_path: String,
-    /// Compatibility of this VPC with the given Supervisor. This attribute was added in vSphere API 9.0.0.0.
+    /// Compatibility of this VPC with the given Supervisor.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default = "Summary::__missing_compatible")]
     pub compatible: bool,
-    /// List of reasons for incompatibility. If `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpcs.compatibility.summary.compatible` is true, this list will be empty. This attribute was added in vSphere API 9.0.0.0.
+    /// List of reasons for incompatibility. If [`Summary::compatible`](crate::vcenter::namespace_management::networks::nsx::projects::vpcs::compatibility::Summary::compatible) is true, this list will be empty.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(
         default = "Summary::__missing_incompatibility_reasons",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

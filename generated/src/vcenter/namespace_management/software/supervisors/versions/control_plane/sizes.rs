@@ -8,15 +8,24 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `Sizes.Ipv4Cidr` class contains the specification for representing CIDR notation of IP range. For example, this can be used to represent 256 IP addresses using 10.10.10.0/24. This class was added in vSphere API 9.1.0.0.
+/// The [`Ipv4Cidr`](crate::vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::Ipv4Cidr) structure contains the specification for representing CIDR notation of IP range. For example, this can be used to represent 256 IP addresses using 10.10.10.0/24.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.sizes.ipv4_cidr`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Ipv4Cidr {
-    /// The IPv4 address. This attribute was added in vSphere API 9.1.0.0.
+    /// The IPv4 address.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Ipv4Cidr::__missing_address")]
     pub address: String,
-    /// The CIDR prefix. This attribute was added in vSphere API 9.1.0.0.
+    /// The CIDR prefix.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Ipv4Cidr::__missing_prefix")]
     pub prefix: i64,
 }
@@ -46,20 +55,29 @@ impl ::vsphere_vapi_runtime::de::Zero for Ipv4Cidr {
     }
 }
 
-/// The `Sizes.ListResult` class contains information about all possible sizes for the control plane VM for a specific Supervisor version. This class was added in vSphere API 9.1.0.0.
+/// The [`ListResult`](crate::vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::ListResult) structure contains information about all possible sizes for the control plane VM for a specific Supervisor version.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.sizes.list_result`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// Information for each size. This attribute was added in vSphere API 9.1.0.0.
+    /// Information for each size.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(
         default = "ListResult::__missing_sizes",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
     )]
     pub sizes: Vec<Summary>,
-    /// The default size that will be used for enablement if none is provided. This attribute was added in vSphere API 9.1.0.0.
+    /// The default size that will be used for enablement if none is provided.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.Size` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub default_size_identifier: crate::ids::SizeId,
 }
 
@@ -72,15 +90,24 @@ impl ListResult {
     }
 }
 
-/// The `Sizes.NsxT1Defaults` class contains default configuration options when using the com.vmware.vcenter.namespace_management.supervisors.networks.NetworkProvider#NSXT_CONTAINER_PLUGIN network provider. This class was added in vSphere API 9.1.0.0.
+/// The [`NsxT1Defaults`](crate::vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::NsxT1Defaults) structure contains default configuration options when using the `com.vmware.vcenter.namespace_management.supervisors.networks.NetworkProvider.NSXT_CONTAINER_PLUGIN` network provider.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.sizes.nsx_t1_defaults`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NsxT1Defaults {
-    /// Default CIDR range from which Kubernetes allocates workload IP addresses. This attribute was added in vSphere API 9.1.0.0.
+    /// Default CIDR range from which Kubernetes allocates workload IP addresses.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "NsxT1Defaults::__missing_default_pod_cidr")]
     pub default_pod_cidr: Ipv4Cidr,
-    /// Default CIDR range from which Kubernetes allocates service cluster IP addresses. This attribute was added in vSphere API 9.1.0.0.
+    /// Default CIDR range from which Kubernetes allocates service cluster IP addresses.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "NsxT1Defaults::__missing_default_service_cidr")]
     pub default_service_cidr: Ipv4Cidr,
 }
@@ -110,15 +137,24 @@ impl ::vsphere_vapi_runtime::de::Zero for NsxT1Defaults {
     }
 }
 
-/// The `Sizes.NsxVpcDefaults` class contains default configuration options when using the com.vmware.vcenter.namespace_management.supervisors.networks.Providers#NSX_VPC network provider. This class was added in vSphere API 9.1.0.0.
+/// The [`NsxVpcDefaults`](crate::vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::NsxVpcDefaults) structure contains default configuration options when using the `com.vmware.vcenter.namespace_management.supervisors.networks.Providers.NSX_VPC` network provider.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.sizes.nsx_vpc_defaults`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NsxVpcDefaults {
-    /// Default CIDR blocks from which private subnets and private pod IPs are allocated. This attribute was added in vSphere API 9.1.0.0.
+    /// Default CIDR blocks from which private subnets and private pod IPs are allocated.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "NsxVpcDefaults::__missing_default_private_cidr")]
     pub default_private_cidr: Ipv4Cidr,
-    /// Default CIDR range from which Kubernetes allocates service cluster IP addresses. This attribute was added in vSphere API 9.1.0.0.
+    /// Default CIDR range from which Kubernetes allocates service cluster IP addresses.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "NsxVpcDefaults::__missing_default_service_cidr")]
     pub default_service_cidr: Ipv4Cidr,
 }
@@ -148,37 +184,60 @@ impl ::vsphere_vapi_runtime::de::Zero for NsxVpcDefaults {
     }
 }
 
-/// The `SizeInfo` class contains information about a particular sizing option available for a control plane VM. This class was added in vSphere API 9.1.0.0.
+/// The [`SizeInfo`](crate::vcenter::namespace_management::supervisors::control_plane::settings::SizeInfo) structure contains information about a particular sizing option available for a control plane VM.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.sizes.summary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Localized sizing hint label of the control plane VM. This attribute was added in vSphere API 9.1.0.0.
+    /// Localized sizing hint label of the control plane VM.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Summary::__missing_label")]
     pub label: crate::vapi::standard::LocalizableMessage,
-    /// Sizing hint identifier. This attribute was added in vSphere API 9.1.0.0.
+    /// Sizing hint identifier.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.Size` resource.
+    ///
+    /// Since vSphere API 9.1.0.0.
     pub identifier: crate::ids::SizeId,
-    /// Amount of memory in mebibytes (MiB) on the control plane VM. This attribute was added in vSphere API 9.1.0.0.
+    /// Amount of memory in mebibytes (MiB) on the control plane VM.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Summary::__missing_memory_in_mib")]
     pub memory_in_mib: i64,
-    /// Number of vCPUs on the control plane VM. This attribute was added in vSphere API 9.1.0.0.
+    /// Number of vCPUs on the control plane VM.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(rename = "v_CPU_count", default = "Summary::__missing_v_cpu_count")]
     pub v_cpu_count: i64,
-    /// Disk capacity in mebibytes (MiB) of the control plane VM. This attribute was added in vSphere API 9.1.0.0.
+    /// Disk capacity in mebibytes (MiB) of the control plane VM.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Summary::__missing_disk_capacity_in_mib")]
     pub disk_capacity_in_mib: i64,
-    /// Default CIDR range from which Kubernetes allocates service cluster IP addresses. This attribute was added in vSphere API 9.1.0.0.
+    /// Default CIDR range from which Kubernetes allocates service cluster IP addresses.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Summary::__missing_default_service_cidr")]
     pub default_service_cidr: Ipv4Cidr,
-    /// Defaults when using the com.vmware.vcenter.namespace_management.supervisors.networks.NetworkProvider#NSXT_CONTAINER_PLUGIN provider. This attribute was added in vSphere API 9.1.0.0.
+    /// Defaults when using the `com.vmware.vcenter.namespace_management.supervisors.networks.NetworkProvider.NSXT_CONTAINER_PLUGIN` provider.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Summary::__missing_nsx_t1_defaults")]
     pub nsx_t1_defaults: NsxT1Defaults,
-    /// Defaults when using the com.vmware.vcenter.namespace_management.supervisors.networks.NetworkProvider#NSX_VPC provider. This attribute was added in vSphere API 9.1.0.0.
+    /// Defaults when using the `com.vmware.vcenter.namespace_management.supervisors.networks.NetworkProvider.NSX_VPC` provider.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Summary::__missing_nsx_vpc_defaults")]
     pub nsx_vpc_defaults: NsxVpcDefaults,
-    /// Defaults when using the com.vmware.vcenter.namespace_management.supervisors.networks.NetworkProvider#VSPHERE_NETWORK provider. This attribute was added in vSphere API 9.1.0.0.
+    /// Defaults when using the [`NetworkProvider::VsphereNetwork`](crate::vcenter::namespace_management::supervisors::networks::NetworkProvider::VsphereNetwork) provider.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Summary::__missing_vsphere_networking_defaults")]
     pub vsphere_networking_defaults: VsphereNetworkingDefaults,
 }
@@ -241,12 +300,19 @@ impl Summary {
     }
 }
 
-/// The `Sizes.VsphereNetworkingDefaults` class contains default configuration options when using the com.vmware.vcenter.namespace_management.supervisors.networks.Providers#VSPHERE_NETWORK network provider. This class was added in vSphere API 9.1.0.0.
+/// The [`VsphereNetworkingDefaults`](crate::vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::VsphereNetworkingDefaults) structure contains default configuration options when using the `com.vmware.vcenter.namespace_management.supervisors.networks.Providers.VSPHERE_NETWORK` network provider.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.sizes.vsphere_networking_defaults`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VsphereNetworkingDefaults {
-    /// Default CIDR range from which Kubernetes allocates service cluster IP addresses. This attribute was added in vSphere API 9.1.0.0.
+    /// Default CIDR range from which Kubernetes allocates service cluster IP addresses.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "VsphereNetworkingDefaults::__missing_default_service_cidr")]
     pub default_service_cidr: Ipv4Cidr,
 }

@@ -8,12 +8,19 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
-/// The `FileVolumes.Info` class contains information about file volumes for the given Supervisor. This class was added in vSphere API 9.1.0.0.
+/// The [`Info`](crate::vcenter::namespace_management::supervisors::workloads::storage::cloud_native::file_volumes::Info) structure contains information about file volumes for the given Supervisor.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.workloads.storage.cloud_native.file_volumes.info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// A boolean indicating whether Cloud Native File Volume is enabled on the Supervisor. This feature provides support for provisioning ReadWriteMany persistent volumes on this Supervisor. This attribute was added in vSphere API 9.1.0.0.
+    /// A boolean indicating whether Cloud Native File Volume is enabled on the Supervisor. This feature provides support for provisioning ReadWriteMany persistent volumes on this Supervisor.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default = "Info::__missing_file_volumes_enabled")]
     pub file_volumes_enabled: bool,
 }
@@ -27,12 +34,19 @@ impl Info {
     }
 }
 
-/// The `FileVolumes.UpdateSpec` class contains the specification required to activate the FileVolumes support for the given Supervisor. This class was added in vSphere API 9.1.0.0.
+/// The [`UpdateSpec`](crate::vcenter::namespace_management::supervisors::workloads::storage::cloud_native::file_volumes::UpdateSpec) structure contains the specification required to activate the FileVolumes support for the given Supervisor.
+///
+/// Since vSphere API 9.1.0.0.
 ///
 /// Not in vSphere API releases before 9.1.0.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.namespace_management.supervisors.workloads.storage.cloud_native.file_volumes.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// Indicates whether Cloud Native File Volume is enabled on the Supervisor. This feature provides support for provisioning ReadWriteMany persistent volumes on this Supervisor. This attribute was added in vSphere API 9.1.0.0. If None, no change will be performed to accommodate future properties that may be selectively specified in this spec.
+    /// Indicates whether Cloud Native File Volume is enabled on the Supervisor. This feature provides support for provisioning ReadWriteMany persistent volumes on this Supervisor. If `None`, no change will be performed to accommodate future properties that may be selectively specified in this spec.
+    ///
+    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_volumes_enabled: Option<bool>,
 }

@@ -8,77 +8,101 @@
 //!
 //! Compiled with the `vcenter-trusted-infrastructure` feature.
 
-/// The `BaseImages.FilterSpec` class contains the data necessary for identifying a Trust Authority Host in a cluster. This class was added in vSphere API 7.0.0.0.
+/// The [`FilterSpec`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::os::esx::base_images::FilterSpec) structure contains the data necessary for identifying a Trust Authority Host in a cluster.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.os.esx.base_images.filter_spec`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Search criteria by ESX base image version numbers. This attribute was added in vSphere API 7.0.0.0.
+    /// Search criteria by ESX base image version numbers.
     ///
-    /// version if None return all ESX version numbers.
+    /// version if `None` return all ESX version numbers.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<Vec<String>>,
-    /// Search criteria by ESX base image version version numbers. This attribute was added in vSphere API 7.0.0.0. displayName if None return all ESX display version numbers.
+    /// Search criteria by ESX base image version version numbers. displayName if `None` return all ESX display version numbers.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<Vec<String>>,
-    /// Search criteria by health indicator. This attribute was added in vSphere API 7.0.0.0. health if None return all health indicators.
+    /// Search criteria by health indicator. health if `None` return all health indicators.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health: Option<Vec<Health>>,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `BaseImages.Health` class is indicator for the consistency of the hosts status in the cluster. This enumeration was added in vSphere API 7.0.0.0.
+    /// The [`Health`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::os::esx::base_images::Health) enumeration is indicator for the consistency of the hosts status in the cluster.
     ///
-    /// This enumeration is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+    /// and removed in vSphere API 9.0.0.0.
     ///
-    /// **Deprecated** in the vSphere API.
+    /// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.os.esx.base_images.health`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
+    #[deprecated(note = "since vSphere API 8.0.3.0")]
     pub enum Health {
         /// No status available.
         ///
-        /// Deprecated as of vSphere API 8.0.3.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.3.0.
+        #[deprecated(note = "since vSphere API 8.0.3.0")]
         None = "NONE",
         /// Each host in the cluster is in consistent state with the rest hosts in the cluster.
         ///
-        /// Deprecated as of vSphere API 8.0.3.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.3.0.
+        #[deprecated(note = "since vSphere API 8.0.3.0")]
         Ok = "OK",
         /// Attestation is functioning, however there is an issue that requires attention.
         ///
-        /// Deprecated as of vSphere API 8.0.3.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.3.0.
+        #[deprecated(note = "since vSphere API 8.0.3.0")]
         Warning = "WARNING",
         /// Not all hosts in the cluster are in consistent state.
         ///
-        /// Deprecated as of vSphere API 8.0.3.0.
-        ///
-        /// **Deprecated** in the vSphere API.
+        /// **Deprecated** since vSphere API 8.0.3.0.
+        #[deprecated(note = "since vSphere API 8.0.3.0")]
         Error = "ERROR",
         @unknown Unknown
     }
 }
 
-/// The `BaseImages.Info` class contains information that describes an ESX base image. This class was added in vSphere API 7.0.0.0.
+/// The [`Info`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::os::esx::base_images::Info) structure contains information that describes an ESX base image.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.os.esx.base_images.info`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// A unique ESX version formatted for display. This attribute was added in vSphere API 7.0.0.0.
+    /// A unique ESX version formatted for display.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
-    /// The last time that an attestation completed successfully using this ESX base image. This attribute was added in vSphere API 8.0.1.0. If None, then there is no known last attestation time using this ESX base image.
+    /// The last time that an attestation completed successfully using this ESX base image. If `None`, then there is no known last attestation time using this ESX base image.
+    ///
+    /// Since vSphere API 8.0.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_attested_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// A health indicator which indicates whether each host in the cluster has this version of the ESX base image. This attribute was added in vSphere API 7.0.0.0.
+    /// A health indicator which indicates whether each host in the cluster has this version of the ESX base image.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub health: Health,
-    /// Details regarding the health. When the `BaseImages.Health` is not `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.os.esx.base_images.health.OK` or `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.os.esx.base_images.health.NONE`, this member will provide an actionable description of the issues present. This attribute was added in vSphere API 7.0.0.0.
+    /// Details regarding the health. When the [`Health`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::os::esx::base_images::Health) is not [`Health::Ok`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::os::esx::base_images::Health::Ok) or [`Health::None`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::os::esx::base_images::Health::None), this member will provide an actionable description of the issues present.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(
         default = "Info::__missing_details",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
@@ -116,7 +140,7 @@ impl ListTaskRequest {
         Self { call }
     }
 
-    /// The search specification. if None return all information.
+    /// The search specification. if `None` return all information.
     pub fn spec(self, spec: &FilterSpec) -> Self {
         Self {
             call: self.call.param("spec", spec),
@@ -137,21 +161,31 @@ impl ListTaskRequest {
     }
 }
 
-/// The `BaseImages.Summary` class contains information that summarizes an ESX base image. This class was added in vSphere API 7.0.0.0.
+/// The [`Summary`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::os::esx::base_images::Summary) structure contains information that summarizes an ESX base image.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.os.esx.base_images.summary`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// A unique ESX version number. This attribute was added in vSphere API 7.0.0.0.
+    /// A unique ESX version number.
     ///
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.os.esx.BaseImage` resource.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub version: crate::ids::EsxBaseImageId,
-    /// A unique ESX version formatted for display. This attribute was added in vSphere API 7.0.0.0.
+    /// A unique ESX version formatted for display.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Summary::__missing_display_name")]
     pub display_name: String,
-    /// A health indicator which indicates whether each host in the cluster has this version of the ESX base image. This attribute was added in vSphere API 7.0.0.0.
+    /// A health indicator which indicates whether each host in the cluster has this version of the ESX base image.
+    ///
+    /// Since vSphere API 7.0.0.0.
     pub health: Health,
 }
 

@@ -8,14 +8,20 @@
 //!
 //! Compiled with the `vcenter-trusted-infrastructure` feature.
 
-/// The `Csr.Info` class contains the certificate signing request. This class was added in vSphere API 7.0.0.0.
+/// The [`Info`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::client_certificate::csr::Info) structure contains the certificate signing request.
 ///
-/// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
+/// and removed in vSphere API 9.0.0.0.
 ///
-/// **Deprecated** in the vSphere API.
+/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.3.0.
+///
+/// vAPI structure
+/// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.client_certificate.csr.info`.
+#[deprecated(note = "since vSphere API 8.0.3.0")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Certificate signing request. This attribute was added in vSphere API 7.0.0.0.
+    /// Certificate signing request.
+    ///
+    /// Since vSphere API 7.0.0.0.
     #[serde(default = "Info::__missing_csr")]
     pub csr: String,
 }

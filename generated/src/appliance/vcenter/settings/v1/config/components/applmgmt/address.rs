@@ -5,9 +5,14 @@
 //! Compiled with the `appliance-vcenter` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Address.Origin` class defines IPv6 address origin values.
+    /// The [`Origin`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::address::Origin) enumeration defines IPv6 address origin values.
     ///
     /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.address.origin`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Origin {
         /// The IPv6 address is assigned by a DHCP server. See RFC 4293.
         Dhcp = "DHCP",
@@ -24,9 +29,14 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Address.Status` class defines IPv6 address status values. See RFC 4293.
+    /// The [`Status`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::address::Status) enumeration defines IPv6 address status values. See RFC 4293.
     ///
     /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.address.status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Status {
         /// The IPv6 address is in the process of being verified as unique. An address in this state cannot be used for general communication. It can be used to determine the uniqueness of the address.
         Tentative = "TENTATIVE",

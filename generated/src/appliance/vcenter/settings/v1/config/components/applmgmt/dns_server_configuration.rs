@@ -5,9 +5,14 @@
 //! Compiled with the `appliance-vcenter` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// `DnsServerConfiguration.DNSServerMode` class Describes DNS Server source (DHCP,static).
+    /// [`DnsServerMode`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::dns_server_configuration::DnsServerMode) enumeration Describes DNS Server source (DHCP,static).
     ///
     /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.dns_server_configuration.DNS_server_mode`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum DnsServerMode {
         /// DNS address is automatically assigned by a DHCP server.
         Dhcp = "DHCP",

@@ -5,9 +5,14 @@
 //! Compiled with the `appliance-vcenter` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// `FirewallRulePolicy.Policy` class Defines firewall rule policies.
+    /// [`Policy`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::firewall_rule_policy::Policy) enumeration Defines firewall rule policies.
     ///
     /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.firewall_rule_policy.policy`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Policy {
         /// Drop packet with correpsonding address.
         Ignore = "IGNORE",

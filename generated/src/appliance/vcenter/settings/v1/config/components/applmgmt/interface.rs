@@ -5,9 +5,14 @@
 //! Compiled with the `appliance-vcenter` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// `Interface.InterfaceStatus` class Defines interface status
+    /// [`InterfaceStatus`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::interface::InterfaceStatus) enumeration Defines interface status
     ///
     /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.interface.interface_status`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum InterfaceStatus {
         /// The interface is down.
         Down = "DOWN",

@@ -5,9 +5,14 @@
 //! Compiled with the `appliance-vcenter` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Ipv4.Mode` class defines different IPv4 address assignment modes.
+    /// The [`Mode`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::ipv4::Mode) enumeration defines different IPv4 address assignment modes.
     ///
     /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.ipv4.mode`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Mode {
         /// The IPv4 address is automatically assigned by a DHCP server.
         Dhcp = "DHCP",

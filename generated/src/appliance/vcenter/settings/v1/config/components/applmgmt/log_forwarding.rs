@@ -5,9 +5,14 @@
 //! Compiled with the `appliance-vcenter` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `LogForwarding.Protocol` class defines transport protocols for outbound log messages.
+    /// The [`Protocol`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::log_forwarding::Protocol) enumeration defines transport protocols for outbound log messages.
     ///
     /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.log_forwarding.protocol`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Protocol {
         /// Log messages will be forwarded to the remote host by using the TLS protocol.
         Tls = "TLS",

@@ -5,9 +5,14 @@
 //! Compiled with the `appliance-vcenter` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// `ProxyConfiguration.Protocol` class defines the protocols for which proxying is supported.
+    /// [`Protocol`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::proxy_configuration::Protocol) enumeration defines the protocols for which proxying is supported.
     ///
     /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.proxy_configuration.protocol`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Protocol {
         /// Proxy configuration for http.
         Http = "HTTP",

@@ -5,9 +5,14 @@
 //! Compiled with the `appliance-vcenter` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `RecurrenceInfo.DayOfWeek` class defines the set of days when backup can be scheduled. The days can be specified as a list of individual days. You specify the days when you set the recurrence for a schedule. See `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.recurrence_info.days`.
+    /// The [`DayOfWeek`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::recurrence_info::DayOfWeek) enumeration defines the set of days when backup can be scheduled. The days can be specified as a list of individual days. You specify the days when you set the recurrence for a schedule. See [`RecurrenceInfo::days`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::RecurrenceInfo::days).
     ///
     /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.recurrence_info.day_of_week`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum DayOfWeek {
         /// Monday
         Monday = "MONDAY",

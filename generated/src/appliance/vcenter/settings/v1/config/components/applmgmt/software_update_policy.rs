@@ -5,9 +5,14 @@
 //! Compiled with the `appliance-vcenter` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// Defines state for automatic update notification. `SoftwareUpdatePolicy.AutoUpdateNotification` class
+    /// Defines state for automatic update notification. [`AutoUpdateNotification`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::software_update_policy::AutoUpdateNotification) enumeration
     ///
     /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.software_update_policy.auto_update_notification`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum AutoUpdateNotification {
         /// Automatic update notification is disabled. Disable periodically query the configured url for updates.
         Disabled = "DISABLED",

@@ -5,9 +5,14 @@
 //! Compiled with the `appliance-vcenter` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// `Time.UpdateDay` class Defines days to query for updates.
+    /// [`UpdateDay`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::time::UpdateDay) enumeration Defines days to query for updates.
     ///
     /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.time.update_day`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum UpdateDay {
         /// Query for updates on Monday.
         Monday = "MONDAY",

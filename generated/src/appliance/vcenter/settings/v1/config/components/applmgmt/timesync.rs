@@ -5,9 +5,14 @@
 //! Compiled with the `appliance-vcenter` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Timesync.TimeSyncMode` class defines time synchronization modes
+    /// The [`TimeSyncMode`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::timesync::TimeSyncMode) enumeration defines time synchronization modes
     ///
     /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.timesync.time_sync_mode`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum TimeSyncMode {
         /// Time synchronization is disabled.
         Disabled = "DISABLED",

@@ -8,30 +8,49 @@
 //!
 //! Compiled with the `esx-settings` feature.
 
-/// The `VcgEntries.Key` class specifies a particular combination of PCI ID, specific FW version if known, Driver name, Driver version, and vSphere release for which a given override applies. This class was added in vSphere API 7.0.3.0.
+/// The [`Key`](crate::esx::settings::clusters::software::reports::hardware_compatibility::pci_device_overrides::vcg_entries::Key) structure specifies a particular combination of PCI ID, specific FW version if known, Driver name, Driver version, and vSphere release for which a given override applies.
+///
+/// Since vSphere API 7.0.3.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.pci_device_overrides.vcg_entries.key`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Key {
-    /// The PCI device ID This attribute was added in vSphere API 7.0.3.0.
+    /// The PCI device ID.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default = "Key::__missing_device")]
     pub device: PciDeviceIdentifier,
-    /// The device firmware version This attribute was added in vSphere API 7.0.3.0. if not specified, the override applies to devices with an unknown firmware version.
+    /// The device firmware version if not specified, the override applies to devices with an unknown firmware version.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firmware_version: Option<String>,
-    /// OEM part number for device as used in BCG This attribute was added in vSphere API 7.0.3.0. if None the override applies to devices without a part number.
+    /// OEM part number for device as used in BCG if `None` the override applies to devices without a part number.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub part_number: Option<String>,
-    /// The name of the device driver for which this override applies This attribute was added in vSphere API 7.0.3.0. if None the override applies to the specified device regardless of driver name.
+    /// The name of the device driver for which this override applies if `None` the override applies to the specified device regardless of driver name.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver_name: Option<String>,
-    /// The version of the device driver for which this override applies (only accepted if 'driverName' is also specified) This attribute was added in vSphere API 7.0.3.0. if None the override applies to the specified device regardless of driver version.
+    /// The version of the device driver for which this override applies (only accepted if 'driverName' is also specified) if `None` the override applies to the specified device regardless of driver version.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver_version: Option<String>,
-    /// The Product ID for the device which this override applies (as presented by the device itself). May be left None for devices that don't present a model number/product ID. This attribute was added in vSphere API 7.0.3.0. if None the override applies to the specified device regardless of product ID.
+    /// The Product ID for the device which this override applies (as presented by the device itself). May be left `None` for devices that don't present a model number/product ID. if `None` the override applies to the specified device regardless of product ID.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
-    /// Storage device capacity (in bytes) This attribute was added in vSphere API 7.0.3.0. if None the override applies to the specified device regardless of capacity.
+    /// Storage device capacity (in bytes) if `None` the override applies to the specified device regardless of capacity.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<i64>,
 }
@@ -74,25 +93,38 @@ impl Key {
     }
 }
 
-/// The `VcgEntries.PciDeviceIdentifier` class specifies a particular PCI device product its characteristic ID (VID/DID/SVID/SSID) This class was added in vSphere API 7.0.3.0.
+/// The [`PciDeviceIdentifier`](crate::esx::settings::clusters::software::reports::hardware_compatibility::pci_device_overrides::vcg_entries::PciDeviceIdentifier) structure specifies a particular PCI device product its characteristic ID (VID/DID/SVID/SSID).
+///
+/// Since vSphere API 7.0.3.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.pci_device_overrides.vcg_entries.pci_device_identifier`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PciDeviceIdentifier {
-    /// The PCI device's Vendor ID (VID). The VID is a unique number assigned by the PCI SIG to every PCI device vendor to identify the chipset manufacturer (e.g. for a NIC that might be Broadcom or Atheros). The VID and the Device ID (DID) below typically determine the choice of device driver. This attribute was added in vSphere API 7.0.3.0.
+    /// The PCI device's Vendor ID (VID). The VID is a unique number assigned by the PCI SIG to every PCI device vendor to identify the chipset manufacturer (e.g. for a NIC that might be Broadcom or Atheros). The VID and the Device ID (DID) below typically determine the choice of device driver.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default = "PciDeviceIdentifier::__missing_vid")]
     pub vid: String,
-    /// The PCI device's Device ID (DID). The DID is assigned by the vendor to identify a particular device. This attribute was added in vSphere API 7.0.3.0.
+    /// The PCI device's Device ID (DID). The DID is assigned by the vendor to identify a particular device.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default = "PciDeviceIdentifier::__missing_did")]
     pub did: String,
     /// The PCI device's sub-vendor ID (SVID). Where the VID identifies the chipset of a given card, the SVID identifies the card manufacturer (e.g. for a NIC, the card manufacturer might be Netgear or D-Link).
     ///
-    /// May be 0 to indicate the override should apply to all PCI devices of the specified VID/DID This attribute was added in vSphere API 7.0.3.0.
+    /// May be 0 to indicate the override should apply to all PCI devices of the specified VID/DID.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default = "PciDeviceIdentifier::__missing_svid")]
     pub svid: String,
     /// The PCI device's Subsystem ID (SSID). The Subsystem ID is assigned by the subsystem vendor from the sam number space as the Device ID. The SVID and SSID together provide information the driver might use to apply a small card-specific changes in operation based on the card's unique characteristics.
     ///
-    /// May be 0 to indicate the override should apply to all PCI devices of the specified VID/DID This attribute was added in vSphere API 7.0.3.0.
+    /// May be 0 to indicate the override should apply to all PCI devices of the specified VID/DID.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default = "PciDeviceIdentifier::__missing_ssid")]
     pub ssid: String,
 }
@@ -138,17 +170,26 @@ impl ::vsphere_vapi_runtime::de::Zero for PciDeviceIdentifier {
     }
 }
 
-/// The `VcgEntries.ProductSelectionSpec` class describes overrides for a given PCI device. This class was added in vSphere API 7.0.3.0.
+/// The [`ProductSelectionSpec`](crate::esx::settings::clusters::software::reports::hardware_compatibility::pci_device_overrides::vcg_entries::ProductSelectionSpec) structure describes overrides for a given PCI device.
+///
+/// Since vSphere API 7.0.3.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.pci_device_overrides.vcg_entries.product_selection_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProductSelectionSpec {
-    /// The PCI device this update should apply to. This attribute was added in vSphere API 7.0.3.0.
+    /// The PCI device this update should apply to.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default = "ProductSelectionSpec::__missing_target")]
     pub target: Key,
-    /// The BCG Product ID to be used. This attribute was added in vSphere API 7.0.3.0.
+    /// The BCG Product ID to be used.
     ///
-    /// if None, the override is removed and the system reverts to matching the device to a BCG/HCL entry by PCI ID, device FW, driver, and driver version.
+    /// if `None`, the override is removed and the system reverts to matching the device to a BCG/HCL entry by PCI ID, device FW, driver, and driver version.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vcg_product: Option<String>,
 }
@@ -162,12 +203,19 @@ impl ProductSelectionSpec {
     }
 }
 
-/// The `VcgEntries.UpdateSpec` class describes the override(s) to be applied for a set of PCI devices This class was added in vSphere API 7.0.3.0.
+/// The [`UpdateSpec`](crate::esx::settings::clusters::software::reports::hardware_compatibility::pci_device_overrides::vcg_entries::UpdateSpec) structure describes the override(s) to be applied for a set of PCI devices.
+///
+/// Since vSphere API 7.0.3.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.pci_device_overrides.vcg_entries.update_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// The overrides to be applied for the specified targets. This attribute was added in vSphere API 7.0.3.0.
+    /// The overrides to be applied for the specified targets.
+    ///
+    /// Since vSphere API 7.0.3.0.
     #[serde(
         default = "UpdateSpec::__missing_product_selections",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

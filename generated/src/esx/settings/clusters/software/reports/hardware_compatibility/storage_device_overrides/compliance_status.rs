@@ -9,7 +9,14 @@
 //! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `ComplianceStatus.ComplianceAction` class enumerates the possible compliance status overrides for a storage device. This enumeration was added in vSphere API 7.0.2.1.
+    /// The [`ComplianceAction`](crate::esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::compliance_status::ComplianceAction) enumeration enumerates the possible compliance status overrides for a storage device.
+    ///
+    /// Since vSphere API 7.0.2.1.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.storage_device_overrides.compliance_status.compliance_action`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum ComplianceAction {
         /// Specifying this override for a storage device would ignore the compatibility issues if any, and treat the drive as compliant with Broadcom Compatibility Guide (BCG)
         MarkAsVerified = "MARK_AS_VERIFIED",
@@ -21,34 +28,57 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The `ComplianceStatus.Key` class specifies information about the storage device for which this override must be applied to. This class was added in vSphere API 7.0.2.1.
+/// The [`Key`](crate::esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::compliance_status::Key) structure specifies information about the storage device for which this override must be applied to.
+///
+/// Since vSphere API 7.0.2.1.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.storage_device_overrides.compliance_status.key`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Key {
-    /// This attribute was added in vSphere API 7.0.2.1.
+    /// The `model` member.
+    ///
+    /// Since vSphere API 7.0.2.1.
     #[serde(default = "Key::__missing_model")]
     pub model: String,
-    /// This attribute was added in vSphere API 7.0.2.1.
+    /// The `vendor` member.
+    ///
+    /// Since vSphere API 7.0.2.1.
     #[serde(default = "Key::__missing_vendor")]
     pub vendor: String,
-    /// This attribute was added in vSphere API 7.0.2.1.
+    /// The `capacity` member.
+    ///
+    /// Since vSphere API 7.0.2.1.
     #[serde(default = "Key::__missing_capacity")]
     pub capacity: i64,
-    /// storage device part number This attribute was added in vSphere API 7.0.2.1. If None the override will be applied to the entries without a part number.
+    /// storage device part number. If `None` the override will be applied to the entries without a part number.
+    ///
+    /// Since vSphere API 7.0.2.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub part_number: Option<String>,
-    /// storage device firmware version This attribute was added in vSphere API 7.0.2.1. If None the override is applied to the entries with an unknown firmware version.
+    /// storage device firmware version. If `None` the override is applied to the entries with an unknown firmware version.
+    ///
+    /// Since vSphere API 7.0.2.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firmware_version: Option<String>,
-    /// Driver name of this storage device if applicable/available. This attribute was added in vSphere API 8.0.0.1. This attribute will be None if there is no driver associated with the device.
+    /// Driver name of this storage device if applicable/available. This field will be `None` if there is no driver associated with the device.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver_name: Option<String>,
-    /// Driver version of this storage device if applicable/available. This attribute was added in vSphere API 8.0.0.1. This attribute will be None if there is no driver associated with the device.
+    /// Driver version of this storage device if applicable/available. This field will be `None` if there is no driver associated with the device.
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver_version: Option<String>,
-    /// vSphere release that an override must be applied to. This attribute was added in vSphere API 7.0.2.1. If this attribute is unset, `com.vmware.vapi.std.errors.invalid_argument` is thrown. The field is left optional to support wildcard matching in a future release.
+    /// vSphere release that an override must be applied to. If this field is unset, [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) is thrown. The field is left optional to support wildcard matching in a future release.
+    ///
+    /// Since vSphere API 7.0.2.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release: Option<String>,
-    /// Validated features for which this override applies If a service is specified but no specific features are included, the device is taken to be in use by the service. This attribute was added in vSphere API 8.0.0.1. If this attribute is None this is taken to mean that the device is active for the vSAN service (and no specific features). This is done in order to support 7.0 U3 clients which do not set this field. Subset of validated features for which we provide certification - for example RDMA, not IPV6 Note that this list represents the features in actual current use, which could include features for which the device is not certified
+    /// Validated features for which this override applies If a service is specified but no specific features are included, the device is taken to be in use by the service. If this field is `None` this is taken to mean that the device is active for the vSAN service (and no specific features). This is done in order to support 7.0 U3 clients which do not set this field. Subset of validated features for which we provide certification - for example RDMA, not IPV6 Note that this list represents the features in actual current use, which could include features for which the device is not certified
+    ///
+    /// Since vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validated_features_in_use: Option<
         vsphere_vapi_runtime::types::VapiMap<Service, Vec<String>>,
@@ -115,13 +145,22 @@ impl Key {
     }
 }
 
-/// The `ComplianceStatus.ReclassificationSpec` class contains information about the storage device and the corresponding override that must be applied to the specified device. Note: This data structure is specifically limited to a 'Key'/'Value' pair to model smaller changes to the larger overall set of overrides applicable to a given storage device This class was added in vSphere API 7.0.2.1.
+/// The [`ReclassificationSpec`](crate::esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::compliance_status::ReclassificationSpec) structure contains information about the storage device and the corresponding override that must be applied to the specified device. Note: This data structure is specifically limited to a 'Key'/'Value' pair to model smaller changes to the larger overall set of overrides applicable to a given storage device.
+///
+/// Since vSphere API 7.0.2.1.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.storage_device_overrides.compliance_status.reclassification_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReclassificationSpec {
-    /// Information about the storage device for which this override must be applied to. This attribute was added in vSphere API 7.0.2.1.
+    /// Information about the storage device for which this override must be applied to.
+    ///
+    /// Since vSphere API 7.0.2.1.
     #[serde(default = "ReclassificationSpec::__missing_key")]
     pub key: Key,
-    /// Compliance status override for the storage device. This attribute was added in vSphere API 7.0.2.1. If this attribute is None any existing compliance override for the specified device will be reset.
+    /// Compliance status override for the storage device. If this field is `None` any existing compliance override for the specified device will be reset.
+    ///
+    /// Since vSphere API 7.0.2.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#override: Option<ComplianceAction>,
 }
@@ -136,17 +175,32 @@ impl ReclassificationSpec {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `ComplianceStatus.Service` class specifies information about vSphere services that have service specific Broadcom Compatibility Guide certification This enumeration was added in vSphere API 8.0.0.1.
+    /// The [`Service`](crate::esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::compliance_status::Service) enumeration specifies information about vSphere services that have service specific Broadcom Compatibility Guide certification.
+    ///
+    /// Since vSphere API 8.0.0.1.
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.storage_device_overrides.compliance_status.service`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Service {
+        /// The wire value `VSAN`.
         Vsan = "VSAN",
         @unknown Unknown
     }
 }
 
-/// The `ComplianceStatus.UpdateSpec` class describes the updates to be made to the compatibility overrides for storage devices in a cluster. This class was added in vSphere API 7.0.2.1.
+/// The [`UpdateSpec`](crate::esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::compliance_status::UpdateSpec) structure describes the updates to be made to the compatibility overrides for storage devices in a cluster.
+///
+/// Since vSphere API 7.0.2.1.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.storage_device_overrides.compliance_status.update_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// List of compatibility overrides to be applied for the storage devices in a cluster. This attribute was added in vSphere API 7.0.2.1.
+    /// List of compatibility overrides to be applied for the storage devices in a cluster.
+    ///
+    /// Since vSphere API 7.0.2.1.
     #[serde(
         default = "UpdateSpec::__missing_device_reclassifications",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

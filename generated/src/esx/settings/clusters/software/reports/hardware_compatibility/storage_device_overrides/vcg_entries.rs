@@ -8,22 +8,37 @@
 //!
 //! Compiled with the `esx-settings` feature.
 
-/// The `VcgEntries.Key` class specifies information about the storage device for which this override must be applied to. This class was added in vSphere API 7.0.2.1.
+/// The [`Key`](crate::esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::vcg_entries::Key) structure specifies information about the storage device for which this override must be applied to.
+///
+/// Since vSphere API 7.0.2.1.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.storage_device_overrides.vcg_entries.key`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Key {
-    /// This attribute was added in vSphere API 7.0.2.1.
+    /// The `model` member.
+    ///
+    /// Since vSphere API 7.0.2.1.
     #[serde(default = "Key::__missing_model")]
     pub model: String,
-    /// This attribute was added in vSphere API 7.0.2.1.
+    /// The `vendor` member.
+    ///
+    /// Since vSphere API 7.0.2.1.
     #[serde(default = "Key::__missing_vendor")]
     pub vendor: String,
-    /// This attribute was added in vSphere API 7.0.2.1.
+    /// The `capacity` member.
+    ///
+    /// Since vSphere API 7.0.2.1.
     #[serde(default = "Key::__missing_capacity")]
     pub capacity: i64,
-    /// storage device part number This attribute was added in vSphere API 7.0.2.1. If None the override will be applied to the entries without a part number.
+    /// storage device part number. If `None` the override will be applied to the entries without a part number.
+    ///
+    /// Since vSphere API 7.0.2.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub part_number: Option<String>,
-    /// storage device firmware version This attribute was added in vSphere API 7.0.2.1. If None the override is applied to all firmware versions.
+    /// storage device firmware version. If `None` the override is applied to all firmware versions.
+    ///
+    /// Since vSphere API 7.0.2.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firmware_version: Option<String>,
 }
@@ -80,15 +95,24 @@ impl Key {
     }
 }
 
-/// The `VcgEntries.ProductSelectionSpec` class contains information about the storage device and the corresponding Broadcom Compatibility Guide (BCG) product override that must be applied to the specified device. This class was added in vSphere API 7.0.2.1.
+/// The [`ProductSelectionSpec`](crate::esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::vcg_entries::ProductSelectionSpec) structure contains information about the storage device and the corresponding Broadcom Compatibility Guide (BCG) product override that must be applied to the specified device.
+///
+/// Since vSphere API 7.0.2.1.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.storage_device_overrides.vcg_entries.product_selection_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProductSelectionSpec {
-    /// Information about the storage device for which this override must be applied to. This attribute was added in vSphere API 7.0.2.1.
+    /// Information about the storage device for which this override must be applied to.
+    ///
+    /// Since vSphere API 7.0.2.1.
     #[serde(default = "ProductSelectionSpec::__missing_key")]
     pub key: Key,
-    /// Broadcom Compatibility Guide (BCG) product selection that must be applied to the specified storage device. This attribute was added in vSphere API 7.0.2.1.
+    /// Broadcom Compatibility Guide (BCG) product selection that must be applied to the specified storage device.
     ///
-    /// if None any existing vcg selection for the storage device will be removed
+    /// if `None` any existing vcg selection for the storage device will be removed
+    ///
+    /// Since vSphere API 7.0.2.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vcg_product: Option<String>,
 }
@@ -102,10 +126,17 @@ impl ProductSelectionSpec {
     }
 }
 
-/// The `VcgEntries.UpdateSpec` class describes the updates to be made to the compatibility overrides for storage devices in a cluster. This class was added in vSphere API 7.0.2.1.
+/// The [`UpdateSpec`](crate::esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::vcg_entries::UpdateSpec) structure describes the updates to be made to the compatibility overrides for storage devices in a cluster.
+///
+/// Since vSphere API 7.0.2.1.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.storage_device_overrides.vcg_entries.update_spec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// List of Broadcom Compatibility Guide (BCG) overrides to be applied for the storage devices in a cluster. This attribute was added in vSphere API 7.0.2.1.
+    /// List of Broadcom Compatibility Guide (BCG) overrides to be applied for the storage devices in a cluster.
+    ///
+    /// Since vSphere API 7.0.2.1.
     #[serde(
         default = "UpdateSpec::__missing_product_selections",
         deserialize_with = "vsphere_vapi_runtime::de::null_as_default"

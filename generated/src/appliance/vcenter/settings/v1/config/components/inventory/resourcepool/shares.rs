@@ -5,9 +5,14 @@
 //! Compiled with the `appliance-vcenter` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Shares.Level` class defines the possible values for the allocation level.
+    /// The [`Level`](crate::appliance::vcenter::settings::v1::config::components::inventory::resourcepool::shares::Level) enumeration defines the possible values for the allocation level.
     ///
     /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.resourcepool.shares.level`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum Level {
         /// For CPU: Shares = 500 \* number of virtual CPUs. For Memory: Shares = 5 \* virtual machine memory size in MB.
         Low = "LOW",

@@ -91,7 +91,7 @@ impl SetRequest {
         Self { call }
     }
 
-    /// Component version. This attribute is currently required. In the future,if this attribute is None then version is chosen based on the constraints in the system.
+    /// Component version. This field is currently required. In the future,if this field is `None` then version is chosen based on the constraints in the system.
     pub fn version(self, version: &str) -> Self {
         Self {
             call: self.call.param("version", version),
@@ -125,21 +125,30 @@ pub struct UpdateArgs {
     pub spec: UpdateSpec,
 }
 
-/// The `Components.UpdateSpec` class contains attributes that are specified to update list of components of the alternative image. This class was added in vSphere API 9.0.0.0.
+/// The [`UpdateSpec`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::components::UpdateSpec) structure contains fields that are specified to update list of components of the alternative image.
+///
+/// Since vSphere API 9.0.0.0.
 ///
 /// Not in vSphere API releases before 9.0.0.0.
+///
+/// vAPI structure
+/// `com.vmware.esx.settings.clusters.software.drafts.software.alternative_images.software.components.update_spec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// List of components to be updated. If the component already exists in the draft, the version is updated, else it is added. If a component is provided without version, then its version will be chosen based on constraints in the system. This attribute was added in vSphere API 9.0.0.0.
+    /// List of components to be updated. If the component already exists in the draft, the version is updated, else it is added. If a component is provided without version, then its version will be chosen based on constraints in the system.
     ///
-    /// If None, no components will be added or updated.
+    /// If `None`, no components will be added or updated.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub components_to_set: Option<
         vsphere_vapi_runtime::types::VapiMap<String, Option<String>>,
     >,
-    /// List of components to be removed. This attribute was added in vSphere API 9.0.0.0.
+    /// List of components to be removed.
     ///
-    /// If None, no components will be removed.
+    /// If `None`, no components will be removed.
+    ///
+    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub components_to_delete: Option<Vec<String>>,
 }

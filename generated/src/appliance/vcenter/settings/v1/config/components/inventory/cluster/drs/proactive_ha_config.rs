@@ -5,9 +5,14 @@
 //! Compiled with the `appliance-vcenter` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `ProactiveHAConfig.BehaviorType` class defines the behavior for executing the proposed DRS recommendations.
+    /// The [`BehaviorType`](crate::appliance::vcenter::settings::v1::config::components::inventory::cluster::drs::proactive_ha_config::BehaviorType) enumeration defines the behavior for executing the proposed DRS recommendations.
     ///
     /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.cluster.drs.proactive_HA_config.behavior_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum BehaviorType {
         /// With this behavior configured, the proposed DRS recommendations require manual approval before they are executed.
         Manual = "MANUAL",
@@ -18,9 +23,14 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `ProactiveHAConfig.RemediationType` class defines the types of remediation behaviours that can be configured.
+    /// The [`RemediationType`](crate::appliance::vcenter::settings::v1::config::components::inventory::cluster::drs::proactive_ha_config::RemediationType) enumeration defines the types of remediation behaviours that can be configured.
     ///
     /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.cluster.drs.proactive_HA_config.remediation_type`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum RemediationType {
         /// With this behavior configured, a degraded host will be recommended to be placed in Quarantine Mode.
         QuarantineMode = "QUARANTINE_MODE",

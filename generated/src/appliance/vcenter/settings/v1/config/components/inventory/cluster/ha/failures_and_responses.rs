@@ -8,6 +8,11 @@ vsphere_vapi_runtime::vapi_enum! {
     /// The enum defines values that indicate whether or not the virtual machine should be powered off if a host determines that it is isolated from the rest of the cluster.
     ///
     /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.cluster.ha.failures_and_responses.isolation_response`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum IsolationResponse {
         /// Do not power off the virtual machine in the event of a host network isolation.
         None = "NONE",
@@ -27,6 +32,11 @@ vsphere_vapi_runtime::vapi_enum! {
     /// The enum defines virtual machine restart priority values to resolve resource contention. The priority determines the preference that HA gives to a virtual machine if sufficient capacity is not available to power on all failed virtual machines. For example, high priority virtual machines on a host get preference over low priority virtual machines.
     ///
     /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.cluster.ha.failures_and_responses.restart_priority`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum RestartPriority {
         /// vSphere HA is disabled for this virtual machine.
         Disabled = "DISABLED",
@@ -50,6 +60,11 @@ vsphere_vapi_runtime::vapi_enum! {
     /// Possible states of an HA service. All services support the disabled and enabled states.
     ///
     /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.cluster.ha.failures_and_responses.service_state`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum ServiceState {
         /// HA service is disabled.
         Disabled = "DISABLED",
@@ -63,6 +78,11 @@ vsphere_vapi_runtime::vapi_enum! {
     /// The VM policy settings that determine the response to storage failures.
     ///
     /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.cluster.ha.failures_and_responses.storage_vm_reaction`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum StorageVmReaction {
         /// VM Component Protection service will not monitor or react to the component failure. This setting does not affect other vSphere HA services such as Host Monitoring or VM Health Monitoring.
         Disabled = "DISABLED",
@@ -82,6 +102,11 @@ vsphere_vapi_runtime::vapi_enum! {
     /// The enum defines values that indicate the state of Virtual Machine Health Monitoring. Health Monitoring uses the vmTools (guest) and application agent heartbeat modules. You can configure HA to respond to heartbeat failures of either one or both modules. You can also disable the HA response to heartbeat failures.
     ///
     /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.cluster.ha.failures_and_responses.vm_monitoring_state`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum VmMonitoringState {
         /// Virtual machine health monitoring is disabled. In this state, HA response to guest and application heartbeat failures are disabled.
         VmMonitoringDisabled = "VM_MONITORING_DISABLED",
@@ -97,6 +122,11 @@ vsphere_vapi_runtime::vapi_enum! {
     /// If an APD condition clears after an APD timeout condition has been declared and before VM Component Protection service terminated the VM, the guestOS and application may no longer be operational.
     ///
     /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.cluster.ha.failures_and_responses.vm_reaction_on_APD_cleared`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum VmReactionOnApdCleared {
         /// VM Component Protection service will not react after APD condition is cleared.
         None = "NONE",

@@ -8,12 +8,17 @@ vsphere_vapi_runtime::vapi_enum! {
     /// The policy to determine the candidates from which vCenter Server can choose heartbeat datastores.
     ///
     /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
+    ///
+    /// vAPI enumeration
+    /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.cluster.ha.heart_beat_data_stores.HB_datastore_candidate`.
+    /// Values this crate does not know arrive as `Unknown` ([unknown
+    /// values](crate#unknown-values)).
     pub enum HbDatastoreCandidate {
-        /// vCenter Server chooses heartbeat datastores from the set specified by the user (see #heartbeatDatastore). More specifically, datastores not included in the set will not be chosen. Note that if #heartbeatDatastore is empty, datastore heartbeating will be disabled for HA.
+        /// vCenter Server chooses heartbeat datastores from the set specified by the user (see `heartbeatDatastore`). More specifically, datastores not included in the set will not be chosen. Note that if `heartbeatDatastore` is empty, datastore heartbeating will be disabled for HA.
         UserSelectedDs = "USER_SELECTED_DS",
-        /// vCenter Server chooses heartbeat datastores from all the feasible ones, i.e., the datastores that are accessible to more than one host in the cluster. The choice will be made without giving preference to those specified by the user (see #heartbeatDatastore).
+        /// vCenter Server chooses heartbeat datastores from all the feasible ones, i.e., the datastores that are accessible to more than one host in the cluster. The choice will be made without giving preference to those specified by the user (see `heartbeatDatastore`).
         AllFeasibleDs = "ALL_FEASIBLE_DS",
-        /// vCenter Server chooses heartbeat datastores from all the feasible ones while giving preference to those specified by the user (see #heartbeatDatastore). More specifically, the datastores not included in #heartbeatDatastore will be chosen if and only if the specified ones are not sufficient.
+        /// vCenter Server chooses heartbeat datastores from all the feasible ones while giving preference to those specified by the user (see `heartbeatDatastore`). More specifically, the datastores not included in `heartbeatDatastore` will be chosen if and only if the specified ones are not sufficient.
         AllFeasibleDsWithUserPreference = "ALL_FEASIBLE_DS_WITH_USER_PREFERENCE",
         @unknown Unknown
     }

@@ -1,6 +1,17 @@
 //! Composing rustdoc text from IR documentation and facts the emitter adds.
+//!
+//! [`render`] prints IR doc nodes (links become intra-doc links to the
+//! Rust items, see [`links`]); [`DocBuilder`] puts an item's doc comment
+//! together: its own text, its lifecycle line, the emitter's sections.
 
-use crate::ir::{Doc, Field, HttpMethod, ParamLocation, Releases, Route};
+mod links;
+mod render;
+
+pub use links::{DocReport, Links, Unresolved};
+pub use render::{deprecated_attr, lifecycle_line, render, summary};
+
+use super::Ctx;
+use crate::ir::{Doc, Field, HttpMethod, Lifecycle, ParamLocation, Releases, Route};
 
 /// Builds a doc comment paragraph by paragraph.
 #[derive(Debug, Default)]
@@ -28,14 +39,18 @@ impl DocBuilder {
         self.paragraph(wrap(text.as_ref()))
     }
 
-    /// The element's own documentation plus the deprecation note. The note is
-    /// text rather than `#[deprecated]`: generated code names deprecated items
-    /// itself (route table, parameters), and users building requests from
-    /// deprecated-but-working fields should not drown in warnings.
-    pub fn ir_doc(&mut self, doc: &Doc) -> &mut Self {
-        self.paragraph(&doc.text);
-        if doc.deprecated {
-            self.paragraph("**Deprecated** in the vSphere API.");
+    /// The element's own documentation; `at` names the element in reports
+    /// of references that cannot be linked.
+    pub fn doc(&mut self, ctx: &Ctx<'_>, doc: &Doc, at: &str) -> &mut Self {
+        let text = render(ctx, doc, at);
+        self.paragraph(text)
+    }
+
+    /// The element's documentation followed by its lifecycle line.
+    pub fn item(&mut self, ctx: &Ctx<'_>, doc: &Doc, lifecycle: &Lifecycle, at: &str) -> &mut Self {
+        self.doc(ctx, doc, at);
+        if let Some(line) = lifecycle_line(ctx, lifecycle, at) {
+            self.paragraph(line);
         }
         self
     }
@@ -46,19 +61,60 @@ impl DocBuilder {
         self.paragraph(releases_note(releases, scope))
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.paragraphs.is_empty()
+    }
+
     pub fn build(&self) -> String {
         self.paragraphs.join("\n\n")
     }
 }
 
 /// Documentation of a structure field or operation parameter: its own docs,
-/// the resource types an identifier refers to, the union case it belongs to
-/// and the releases that lack it (`scope`: of its owner's).
-pub fn field_doc(field: &Field, scope: ReleaseScope<'_>) -> String {
+/// the resource types an identifier refers to, the union case it belongs
+/// to, and its lifecycle.
+pub fn field_doc(ctx: &Ctx<'_>, field: &Field, at: &str, scope: ReleaseScope<'_>) -> String {
     let mut doc = DocBuilder::new();
-    doc.ir_doc(&field.doc);
+    doc.doc(ctx, &field.doc, at);
     doc.paragraph(field_notes(field, scope));
+    if doc.is_empty() {
+        // Every item has docs, even where the metamodel has none.
+        doc.paragraph(format!("The `{}` member.", field.name));
+    }
+    if let Some(line) = lifecycle_line(ctx, &field.lifecycle, at) {
+        doc.paragraph(line);
+    }
     doc.build()
+}
+
+/// `field_doc` as doc attributes, plus `#[deprecated]` when the field is.
+pub fn field_attrs(
+    ctx: &Ctx<'_>,
+    field: &Field,
+    at: &str,
+    scope: ReleaseScope<'_>,
+) -> proc_macro2::TokenStream {
+    let mut tokens = super::tokens::doc_attrs(&field_doc(ctx, field, at, scope));
+    tokens.extend(deprecated_attr(ctx, &field.lifecycle));
+    tokens
+}
+
+/// Joins an element's own text and a note of the emitter as sentences:
+/// "Virtual machine ID" + "Identifier of…" gets the full stop it lacked.
+pub fn join_sentences(text: &str, note: &str) -> String {
+    let text = text.trim_end();
+    if text.is_empty() {
+        return note.to_owned();
+    }
+    if note.is_empty() {
+        return text.to_owned();
+    }
+    let stop = if text.ends_with(['.', '!', '?', ':']) {
+        ""
+    } else {
+        "."
+    };
+    format!("{text}{stop} {note}")
 }
 
 /// What a release note is relative to: the model's releases, and for a
