@@ -8,7 +8,8 @@
 
 use std::collections::BTreeMap;
 
-/// The whole API: every component of a snapshot merged.
+/// The whole API: every component of a snapshot merged (of several release
+/// snapshots' union, see `merge`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Model {
     /// Keyed by package id (`com.vmware.vcenter.vm`).

@@ -31,10 +31,11 @@
 //!    implements neither) have an unknown release, and every call is tried
 //!    as before.
 //!
-//! An answer that says a service does not exist (404, `NOT_FOUND`,
-//! `OPERATION_NOT_FOUND`, 405, 501, 403) moves to the next step and is kept;
-//! a failure that may pass (transport errors, 401 before login, 5xx) is not
-//! kept: the call is tried, and the next one asks again.
+//! An answer that says a service does not exist or cannot be used (a 4xx
+//! such as 404, 403 or 400, a 501, `NOT_FOUND`, `OPERATION_NOT_FOUND`)
+//! moves to the next step and is kept; a failure that may pass (transport
+//! errors, 401 before login, 408, 429, 5xx) is not kept: the call is tried,
+//! and the next one asks again.
 //!
 //! # Deciding
 //!
@@ -149,17 +150,22 @@ enum Answer {
     Unavailable,
 }
 
-/// Whether a failed probe says the service is not there (or not for this
-/// user), as opposed to a failure that may pass.
+/// Whether a failed probe says the service is not there, or not usable by
+/// this client, as opposed to a failure that may pass: a client error
+/// (4xx) other than a missing or expired session (401, 407), a timeout
+/// (408) or throttling (429); a server without the operation (501); an
+/// answer that is not what the service returns; a protocol without a
+/// route for it.
 fn lasting(error: &Error) -> bool {
     match error {
-        // No route for the protocol the server speaks.
         Error::InvalidRequest { .. } | Error::Decode { .. } => true,
         Error::Api { error, .. } => {
-            matches!(error.status(), 403 | 404 | 405 | 501)
+            let status = error.status();
+            ((400..500).contains(&status) && !matches!(status, 401 | 407 | 408 | 429))
+                || status == 501
                 || matches!(
                     error.error_type(),
-                    Some("NOT_FOUND" | "OPERATION_NOT_FOUND" | "UNAUTHORIZED" | "UNSUPPORTED")
+                    Some("NOT_FOUND" | "OPERATION_NOT_FOUND" | "UNSUPPORTED")
                 )
         }
         _ => false,

@@ -75,7 +75,12 @@
 //! with one `async fn` per operation whose body is a single
 //! `client.operation(&SPEC).param(..)….send()` chain; all protocol logic is in
 //! the runtime. The `OperationSpec` statics live in an inline `ops` module
-//! inside the service's nested-type module (`vcenter::vm::tools::ops::UPGRADE`).
+//! inside the service's nested-type module (`vcenter::vm::tools::ops::UPGRADE`);
+//! each carries the releases that have the operation (`crate::EVERY_RELEASE`,
+//! or the crate's `RELEASES` and a list), which the runtime checks against
+//! the server's release before sending a call. Docs of elements some of the
+//! model's releases lack say which (`docs::releases_note`), relative to the
+//! owner: a field is only noted when its structure's releases differ.
 //! Task operations (`clone$task`) return the task identifier; when the IR
 //! knows the task's result type (`Operation::task_result`: recorded in the
 //! snapshot, or the synchronous twin's output), a `clone_and_wait` helper
