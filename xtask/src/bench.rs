@@ -51,7 +51,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
     println!("regen ({runs} runs, median; this binary's profile)");
     let parse = median(runs, || bare_parse(&root))?;
-    let regen = median_pair(runs, || crate::regen::generate_in_memory(&root))?;
+    let regen = median_pair(runs, || {
+        let regenerated = crate::regen::regenerate(&root, &[], Instant::now())?;
+        Ok((regenerated.loaded, regenerated.emitted - regenerated.loaded))
+    })?;
     let total = regen.0 + regen.1;
     println!("  bare JSON parse of the snapshots: {}", secs(parse));
     println!(
@@ -138,7 +141,7 @@ fn median_pair(
 /// `serde_json::Value`, one after the other: the floor of what loading can
 /// cost.
 fn bare_parse(root: &Path) -> anyhow::Result<()> {
-    for dir in crate::regen::default_snapshot_dirs(root)? {
+    for dir in crate::snapshots::release_dirs(root)? {
         for file in vsphere_vapi_codegen::snapshot::component_files(&dir)? {
             std::hint::black_box(vsphere_vapi_codegen::snapshot::parse_untyped(&file)?);
         }

@@ -39,14 +39,29 @@ pub struct Args {
     doc_report: Option<PathBuf>,
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let started = Instant::now();
-    let root = crate::repo_root();
+/// The crate `regen` would write, with what it was made from and how long
+/// each phase took.
+pub struct Regenerated {
+    pub model: Model,
+    pub report: Option<MergeReport>,
+    /// The snapshot directories' names, for file headers.
+    pub snapshot_name: String,
+    pub generated: GeneratedCrate,
+    /// Time from the start to the model being loaded, and to the crate
+    /// being emitted (`RELEASES.md` included).
+    pub loaded: Duration,
+    pub emitted: Duration,
+}
+
+/// Loads `dirs` (the release snapshots when empty) and emits the crate in
+/// memory: everything `regen` does before comparing with or writing to
+/// `generated/`. `cargo xtask bench` times this same function.
+pub fn regenerate(root: &Path, dirs: &[PathBuf], started: Instant) -> anyhow::Result<Regenerated> {
     let crate::snapshots::Loaded {
         model,
         report,
         name: snapshot_name,
-    } = crate::snapshots::load(&root, &args.snapshot)?;
+    } = crate::snapshots::load(root, dirs)?;
     let loaded = started.elapsed();
 
     let options = Options {
@@ -63,6 +78,27 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .insert(PathBuf::from(RELEASES_FILE), report.to_markdown(&header));
     }
     let emitted = started.elapsed();
+    Ok(Regenerated {
+        model,
+        report,
+        snapshot_name,
+        generated,
+        loaded,
+        emitted,
+    })
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let root = crate::repo_root();
+    let Regenerated {
+        model,
+        report,
+        snapshot_name,
+        generated,
+        loaded,
+        emitted,
+    } = regenerate(&root, &args.snapshot, started)?;
 
     if let Some(path) = &args.doc_report {
         let mut text = String::new();
@@ -352,28 +388,6 @@ fn peak_memory() -> Option<String> {
     let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(format!("{:.0} MiB", kib as f64 / 1024.0))
-}
-
-/// The snapshot directories `regen` reads without `--snapshot`.
-pub fn default_snapshot_dirs(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    crate::snapshots::release_dirs(root)
-}
-
-/// Loads the default snapshots and emits the crate in memory, as `regen`
-/// does (merge report included), returning the time of each phase (for
-/// `cargo xtask bench`).
-pub fn generate_in_memory(root: &Path) -> anyhow::Result<(Duration, Duration)> {
-    let started = Instant::now();
-    let loaded_model = crate::snapshots::load(root, &[])?;
-    let loaded = started.elapsed();
-    let options = Options {
-        snapshot: loaded_model.name.clone(),
-    };
-    let generated = emit::generate_with(&loaded_model.model, &options)
-        .with_context(|| format!("generating code from {}", loaded_model.name))?;
-    let report = loaded_model.report.map(|report| report.to_markdown(""));
-    std::hint::black_box((generated, report));
-    Ok((loaded, started.elapsed() - loaded))
 }
 
 #[cfg(test)]
