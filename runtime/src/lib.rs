@@ -54,9 +54,12 @@ mod encode;
 mod enum_macro;
 mod error;
 mod ids;
+mod proxy;
+mod retry;
 pub mod spec;
 mod task;
 mod tls;
+pub mod transfer;
 pub mod transport;
 pub mod types;
 
@@ -64,7 +67,8 @@ pub use client::{Call, Client, ClientBuilder, Protocol, SESSION_HEADER};
 pub use enum_macro::UnknownVariant;
 pub use error::{Error, Result, ServerError, TransportKind};
 pub use ids::{ResourceId, TaskId};
-pub use spec::{HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation};
+pub use retry::RetryPolicy;
+pub use spec::{HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation};
 pub use task::{TASK_CANCEL, TASK_GET, Task, TaskProgress, TaskState, TaskStatus, TaskWaitOptions};
 pub use transport::{ReqwestTransport, Transport};
 

@@ -6,6 +6,7 @@
 //! run shows everything wrong with a snapshot.
 
 mod calls;
+mod idempotency;
 pub(crate) mod ids;
 mod layout;
 pub(crate) mod types;
@@ -692,6 +693,7 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
                 .collect();
             let (api, api_missing_reason) = split(routes.api);
             let (rest, rest_missing_reason) = split(routes.rest);
+            let idempotency = idempotency::decide(&params, api.as_ref(), rest.as_ref());
             operations.push(Operation {
                 id: op_id.to_owned(),
                 static_name: String::new(),
@@ -709,6 +711,7 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
                 rest,
                 api_missing_reason,
                 rest_missing_reason,
+                idempotency,
             });
         }
         self.twin_task_results(id, &mut operations);

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 
 use vsphere_vapi_codegen::ir::{
     Builtin, Constant, ConstantValue, Doc, EnumValue, Enumeration, ErrorRef, Feature, Field,
-    HttpMethod, Model, Operation, Owner, Package, ParamBinding, ParamLocation, ResourceIdType,
-    Route, RouteSource, RustPath, Service, Structure, StructureKind, TaskKind, TypeRef, Union,
-    UnionEnum, UnionVariant,
+    HttpMethod, Idempotency, Model, Operation, Owner, Package, ParamBinding, ParamLocation,
+    ResourceIdType, Route, RouteSource, RustPath, Service, Structure, StructureKind, TaskKind,
+    TypeRef, Union, UnionEnum, UnionVariant,
 };
 
 pub fn doc(text: &str) -> Doc {
@@ -164,6 +164,7 @@ pub fn operation(id: &str, rust_name: &str, params: Vec<Field>, output: TypeRef)
         rest: None,
         api_missing_reason: None,
         rest_missing_reason: None,
+        idempotency: Idempotency::None,
     }
 }
 
@@ -537,7 +538,13 @@ pub fn demo_model() -> Model {
     // zeros), in a field, a list, a map and an option, and `Claim`, whose
     // required identifier leaves it without a zero.
     let demo_structure = |id: &str, name: &str, fields: Vec<Field>| {
-        structure(id, service_owner.clone(), path(&nested, name), "demo", fields)
+        structure(
+            id,
+            service_owner.clone(),
+            path(&nested, name),
+            "demo",
+            fields,
+        )
     };
     model.structures.insert(
         TRANSFER.to_owned(),
@@ -547,14 +554,24 @@ pub fn demo_model() -> Model {
             vec![
                 field("id", "id", builtin(Builtin::Id), "Transfer id."),
                 field("progress", "progress", structure_ref(PROGRESS), "Progress."),
-                field("history", "history", list(structure_ref(PROGRESS)), "Earlier progress."),
+                field(
+                    "history",
+                    "history",
+                    list(structure_ref(PROGRESS)),
+                    "Earlier progress.",
+                ),
                 field(
                     "by_name",
                     "by_name",
                     map(builtin(Builtin::String), structure_ref(PROGRESS)),
                     "Progress by name.",
                 ),
-                field("last", "last", optional(structure_ref(PROGRESS)), "Last progress."),
+                field(
+                    "last",
+                    "last",
+                    optional(structure_ref(PROGRESS)),
+                    "Last progress.",
+                ),
                 field("claim", "claim", structure_ref(CLAIM), "Who claims it."),
                 field("node", "node", structure_ref(NODE), "A node."),
             ],
@@ -670,7 +687,10 @@ pub fn demo_model() -> Model {
         Union {
             tag_field: "type".to_owned(),
             cases: BTreeMap::from([
-                ("FILE".to_owned(), vec!["file".to_owned(), "size".to_owned()]),
+                (
+                    "FILE".to_owned(),
+                    vec!["file".to_owned(), "size".to_owned()],
+                ),
                 (
                     "HOST".to_owned(),
                     vec!["host".to_owned(), "state".to_owned()],
@@ -847,6 +867,7 @@ fn tools_service() -> Service {
     let mut get = operation("get", "get", vec![vm()], structure_ref(INFO));
     get.output_doc = "Information about the tools.".to_owned();
     get.errors = vec![not_found()];
+    get.idempotency = Idempotency::Safe;
     get.api = Some(route(
         HttpMethod::Get,
         "/api/demo/vm/{vm}/tools",
@@ -971,6 +992,7 @@ fn tools_service() -> Service {
         ),
     ];
     let mut list_op = operation("list", "list", list_params, list(structure_ref(INFO)));
+    list_op.idempotency = Idempotency::WithToken("client_token".to_owned());
     list_op.api = Some(route(
         HttpMethod::Get,
         "/api/demo/vm/tools",

@@ -286,7 +286,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`LocalAccounts::create`](crate::appliance::LocalAccounts::create).
@@ -294,6 +294,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.local_accounts",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/local-accounts",
@@ -331,6 +332,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.local_accounts",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/appliance/local-accounts/{username}",
@@ -360,6 +362,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.local_accounts",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/local-accounts/{username}",
@@ -389,6 +392,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.local_accounts",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/local-accounts",
@@ -408,6 +412,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.local_accounts",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/appliance/local-accounts/{username}",
@@ -445,6 +450,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.local_accounts",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/appliance/local-accounts/{username}",

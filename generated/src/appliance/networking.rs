@@ -445,7 +445,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `change$task`: the wire description of [`Networking::change_task`](crate::appliance::Networking::change_task).
@@ -453,6 +453,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking",
         operation_id: "change$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/networking",
@@ -482,6 +483,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/networking",
@@ -501,6 +503,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking",
         operation_id: "reset",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/networking",
@@ -520,6 +523,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/appliance/networking",

@@ -43,7 +43,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Services::get`](crate::appliance::Services::get).
@@ -51,6 +51,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.services",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/services/{id}",
@@ -80,6 +81,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.services",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/services",
@@ -99,6 +101,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.services",
         operation_id: "restart",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/services/{id}",
@@ -128,6 +131,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.services",
         operation_id: "start",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/services/{id}",
@@ -157,6 +161,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.services",
         operation_id: "stop",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/services/{id}",

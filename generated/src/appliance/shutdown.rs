@@ -46,7 +46,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `cancel`: the wire description of [`Shutdown::cancel`](crate::appliance::Shutdown::cancel).
@@ -54,6 +54,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.shutdown",
         operation_id: "cancel",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/shutdown",
@@ -73,6 +74,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.shutdown",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/shutdown",
@@ -92,6 +94,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.shutdown",
         operation_id: "poweroff",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/shutdown",
@@ -129,6 +132,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.shutdown",
         operation_id: "reboot",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/shutdown",

@@ -497,7 +497,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create$task`: the wire description of [`SupportBundle::create_task`](crate::appliance::SupportBundle::create_task).
@@ -505,6 +505,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.support_bundle",
         operation_id: "create$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/support-bundle",
@@ -534,6 +535,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.support_bundle",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/appliance/support-bundle/{id}",
@@ -563,6 +565,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.support_bundle",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/support-bundle",

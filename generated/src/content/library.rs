@@ -1386,7 +1386,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `convert`: the wire description of [`Library::convert`](crate::content::Library::convert).
@@ -1394,6 +1394,7 @@ pub mod ops {
         service_id: "com.vmware.content.library",
         operation_id: "convert",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/{libraryId}",
@@ -1431,6 +1432,7 @@ pub mod ops {
         service_id: "com.vmware.content.library",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/content/library/{libraryId}",
@@ -1460,6 +1462,7 @@ pub mod ops {
         service_id: "com.vmware.content.library",
         operation_id: "enter_maintenance",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/{libraryId}",
@@ -1489,6 +1492,7 @@ pub mod ops {
         service_id: "com.vmware.content.library",
         operation_id: "exit_maintenance",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/{libraryId}",
@@ -1518,6 +1522,7 @@ pub mod ops {
         service_id: "com.vmware.content.library",
         operation_id: "find",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library",
@@ -1547,6 +1552,7 @@ pub mod ops {
         service_id: "com.vmware.content.library",
         operation_id: "force_delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/{libraryId}",
@@ -1576,6 +1582,7 @@ pub mod ops {
         service_id: "com.vmware.content.library",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/{libraryId}",
@@ -1605,6 +1612,7 @@ pub mod ops {
         service_id: "com.vmware.content.library",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library",
@@ -1624,6 +1632,7 @@ pub mod ops {
         service_id: "com.vmware.content.library",
         operation_id: "migrate",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/{libraryId}",
@@ -1661,6 +1670,7 @@ pub mod ops {
         service_id: "com.vmware.content.library",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/content/library/{libraryId}",

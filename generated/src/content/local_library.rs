@@ -74,7 +74,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`LocalLibrary::create`](crate::content::LocalLibrary::create).
@@ -82,6 +82,7 @@ pub mod ops {
         service_id: "com.vmware.content.local_library",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::WithToken("client_token"),
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/local-library",
@@ -119,6 +120,7 @@ pub mod ops {
         service_id: "com.vmware.content.local_library",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/content/local-library/{libraryId}",
@@ -148,6 +150,7 @@ pub mod ops {
         service_id: "com.vmware.content.local_library",
         operation_id: "force_delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/local-library/{libraryId}",
@@ -177,6 +180,7 @@ pub mod ops {
         service_id: "com.vmware.content.local_library",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/local-library/{libraryId}",
@@ -206,6 +210,7 @@ pub mod ops {
         service_id: "com.vmware.content.local_library",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/local-library",
@@ -225,6 +230,7 @@ pub mod ops {
         service_id: "com.vmware.content.local_library",
         operation_id: "publish",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/local-library/{libraryId}",
@@ -262,6 +268,7 @@ pub mod ops {
         service_id: "com.vmware.content.local_library",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/content/local-library/{libraryId}",

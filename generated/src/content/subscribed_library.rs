@@ -87,7 +87,7 @@ pub mod ops {
     //! per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`SubscribedLibrary::create`](crate::content::SubscribedLibrary::create).
@@ -95,6 +95,7 @@ pub mod ops {
         service_id: "com.vmware.content.subscribed_library",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::WithToken("client_token"),
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/subscribed-library",
@@ -132,6 +133,7 @@ pub mod ops {
         service_id: "com.vmware.content.subscribed_library",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/content/subscribed-library/{libraryId}",
@@ -161,6 +163,7 @@ pub mod ops {
         service_id: "com.vmware.content.subscribed_library",
         operation_id: "evict",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/subscribed-library/{libraryId}",
@@ -190,6 +193,7 @@ pub mod ops {
         service_id: "com.vmware.content.subscribed_library",
         operation_id: "force_delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/subscribed-library/{libraryId}",
@@ -219,6 +223,7 @@ pub mod ops {
         service_id: "com.vmware.content.subscribed_library",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/subscribed-library/{libraryId}",
@@ -248,6 +253,7 @@ pub mod ops {
         service_id: "com.vmware.content.subscribed_library",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/subscribed-library",
@@ -267,6 +273,7 @@ pub mod ops {
         service_id: "com.vmware.content.subscribed_library",
         operation_id: "probe",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/subscribed-library",
@@ -296,6 +303,7 @@ pub mod ops {
         service_id: "com.vmware.content.subscribed_library",
         operation_id: "sync",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/subscribed-library/{libraryId}",
@@ -325,6 +333,7 @@ pub mod ops {
         service_id: "com.vmware.content.subscribed_library",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/content/subscribed-library/{libraryId}",

@@ -88,7 +88,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`TrustedCertificates::create`](crate::content::TrustedCertificates::create).
@@ -96,6 +96,7 @@ pub mod ops {
         service_id: "com.vmware.content.trusted_certificates",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/trusted-certificates",
@@ -125,6 +126,7 @@ pub mod ops {
         service_id: "com.vmware.content.trusted_certificates",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/content/trusted-certificates/{certificate}",
@@ -154,6 +156,7 @@ pub mod ops {
         service_id: "com.vmware.content.trusted_certificates",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/trusted-certificates/{certificate}",
@@ -183,6 +186,7 @@ pub mod ops {
         service_id: "com.vmware.content.trusted_certificates",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/trusted-certificates",

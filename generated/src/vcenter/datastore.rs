@@ -238,7 +238,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Datastore::get`](crate::vcenter::Datastore::get).
@@ -246,6 +246,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.datastore",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/datastore/{datastore}",
@@ -275,6 +276,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.datastore",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/datastore",

@@ -58,7 +58,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create$task`: the wire description of [`EvcModes::create_task`](crate::vcenter::EvcModes::create_task).
@@ -66,6 +66,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.evc_modes",
         operation_id: "create$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/evc-modes",
@@ -95,6 +96,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.evc_modes",
         operation_id: "partition",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/evc-modes",

@@ -936,7 +936,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`FoundationLoadBalancers::get`](crate::vcenter::FoundationLoadBalancers::get).
@@ -944,6 +944,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.foundation_load_balancers",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/foundation-load-balancers/{foundationLoadBalancer}",
@@ -973,6 +974,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.foundation_load_balancers",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/foundation-load-balancers",
@@ -1002,6 +1004,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.foundation_load_balancers",
         operation_id: "reset_password",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/foundation-load-balancers/{foundationLoadBalancer}",

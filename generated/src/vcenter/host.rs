@@ -524,7 +524,7 @@ pub mod ops {
     //! per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `connect`: the wire description of [`Host::connect`](crate::vcenter::Host::connect).
@@ -532,6 +532,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.host",
         operation_id: "connect",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/host/{host}",
@@ -561,6 +562,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.host",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/host",
@@ -590,6 +592,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.host",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/host/{host}",
@@ -619,6 +622,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.host",
         operation_id: "disconnect",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/host/{host}",
@@ -648,6 +652,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.host",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/host",

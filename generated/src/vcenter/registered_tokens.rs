@@ -21,7 +21,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`RegisteredTokens::create`](crate::vcenter::RegisteredTokens::create).
@@ -29,6 +29,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.registered_tokens",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/registered-tokens",

@@ -428,7 +428,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`ResourcePool::create`](crate::vcenter::ResourcePool::create).
@@ -436,6 +436,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.resource_pool",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/resource-pool",
@@ -465,6 +466,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.resource_pool",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/resource-pool/{resource-pool}",
@@ -494,6 +496,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.resource_pool",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/resource-pool/{resource-pool}",
@@ -523,6 +526,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.resource_pool",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/resource-pool",
@@ -552,6 +556,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.resource_pool",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/resource-pool/{resource-pool}",

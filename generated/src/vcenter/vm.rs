@@ -2132,7 +2132,7 @@ pub mod ops {
     //! operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `clone`: the wire description of [`Vm::clone_vm`](crate::vcenter::Vm::clone_vm).
@@ -2140,6 +2140,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.VM",
         operation_id: "clone",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm",
@@ -2169,6 +2170,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.VM",
         operation_id: "clone$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm",
@@ -2198,6 +2200,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.VM",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm",
@@ -2227,6 +2230,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.VM",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/vm/{vm}",
@@ -2256,6 +2260,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.VM",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}",
@@ -2285,6 +2290,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.VM",
         operation_id: "instant_clone",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm",
@@ -2314,6 +2320,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.VM",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm",
@@ -2343,6 +2350,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.VM",
         operation_id: "register",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm",
@@ -2372,6 +2380,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.VM",
         operation_id: "relocate",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}",
@@ -2409,6 +2418,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.VM",
         operation_id: "relocate$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}",
@@ -2446,6 +2456,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.VM",
         operation_id: "unregister",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}",

@@ -145,7 +145,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `export`: the wire description of [`Configs::export`](crate::appliance::infraprofile::Configs::export).
@@ -153,6 +153,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.infraprofile.configs",
         operation_id: "export",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/infraprofile/configs",
@@ -182,6 +183,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.infraprofile.configs",
         operation_id: "import_profile$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/infraprofile/configs",
@@ -211,6 +213,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.infraprofile.configs",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/infraprofile/configs",
@@ -230,6 +233,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.infraprofile.configs",
         operation_id: "validate$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/infraprofile/configs",

@@ -256,7 +256,7 @@ pub mod ops {
     //! per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Interfaces::get`](crate::appliance::networking::Interfaces::get).
@@ -264,6 +264,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.interfaces",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/networking/interfaces/{interface_name}",
@@ -293,6 +294,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.interfaces",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/networking/interfaces",

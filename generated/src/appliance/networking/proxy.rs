@@ -116,7 +116,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `delete`: the wire description of [`Proxy::delete`](crate::appliance::networking::Proxy::delete).
@@ -124,6 +124,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.proxy",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/appliance/networking/proxy/{protocol}",
@@ -153,6 +154,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.proxy",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/networking/proxy/{protocol}",
@@ -182,6 +184,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.proxy",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/networking/proxy",
@@ -201,6 +204,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.proxy",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/appliance/networking/proxy/{protocol}",
@@ -238,6 +242,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.proxy",
         operation_id: "test",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/networking/proxy/{protocol}",

@@ -664,7 +664,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `validate`: the wire description of [`Backup::validate`](crate::appliance::recovery::Backup::validate).
@@ -672,6 +672,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.recovery.backup",
         operation_id: "validate",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/recovery/backup",

@@ -693,7 +693,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Pending::get`](crate::appliance::update::Pending::get).
@@ -701,6 +701,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.update.pending",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/update/pending/{version}",
@@ -738,6 +739,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.update.pending",
         operation_id: "install",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/update/pending/{version}",
@@ -783,6 +785,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.update.pending",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/update/pending",
@@ -828,6 +831,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.update.pending",
         operation_id: "list_upgradeable_components",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/update/pending/{version}/components",
@@ -857,6 +861,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.update.pending",
         operation_id: "precheck",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/update/pending/{version}",
@@ -894,6 +899,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.update.pending",
         operation_id: "rollback",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/update/pending",
@@ -913,6 +919,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.update.pending",
         operation_id: "stage",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/update/pending/{version}",
@@ -950,6 +957,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.update.pending",
         operation_id: "stage_and_install",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/update/pending/{version}",
@@ -995,6 +1003,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.update.pending",
         operation_id: "validate",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/update/pending/{version}",

@@ -77,7 +77,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `add_to_used_by`: the wire description of [`Category::add_to_used_by`](crate::cis::tagging::Category::add_to_used_by).
@@ -85,6 +85,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.category",
         operation_id: "add_to_used_by",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/category/{categoryId}",
@@ -122,6 +123,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.category",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/category",
@@ -151,6 +153,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.category",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/cis/tagging/category/{categoryId}",
@@ -180,6 +183,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.category",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/cis/tagging/category/{categoryId}",
@@ -209,6 +213,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.category",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/cis/tagging/category",
@@ -228,6 +233,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.category",
         operation_id: "list_used_categories",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/category",
@@ -257,6 +263,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.category",
         operation_id: "remove_from_used_by",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/category/{categoryId}",
@@ -294,6 +301,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.category",
         operation_id: "revoke_propagating_permissions",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/category/{categoryId}",
@@ -323,6 +331,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.category",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/cis/tagging/category/{categoryId}",

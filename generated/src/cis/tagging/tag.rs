@@ -60,7 +60,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `add_to_used_by`: the wire description of [`Tag::add_to_used_by`](crate::cis::tagging::Tag::add_to_used_by).
@@ -68,6 +68,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag",
         operation_id: "add_to_used_by",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/tag/{tagId}",
@@ -105,6 +106,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/tag",
@@ -134,6 +136,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/cis/tagging/tag/{tagId}",
@@ -163,6 +166,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/cis/tagging/tag/{tagId}",
@@ -192,6 +196,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/cis/tagging/tag",
@@ -211,6 +216,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag",
         operation_id: "list_tags_for_category",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/tag",
@@ -240,6 +246,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag",
         operation_id: "list_used_tags",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/tag",
@@ -269,6 +276,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag",
         operation_id: "remove_from_used_by",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/tag/{tagId}",
@@ -306,6 +314,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag",
         operation_id: "revoke_propagating_permissions",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/tag/{tagId}",
@@ -335,6 +344,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/cis/tagging/tag/{tagId}",

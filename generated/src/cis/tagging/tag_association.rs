@@ -89,7 +89,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `attach`: the wire description of [`TagAssociation::attach`](crate::cis::tagging::TagAssociation::attach).
@@ -97,6 +97,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag_association",
         operation_id: "attach",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/tag-association/{tagId}",
@@ -134,6 +135,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag_association",
         operation_id: "attach_multiple_tags_to_object",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/tag-association",
@@ -171,6 +173,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag_association",
         operation_id: "attach_tag_to_multiple_objects",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/tag-association/{tagId}",
@@ -208,6 +211,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag_association",
         operation_id: "detach",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/tag-association/{tagId}",
@@ -245,6 +249,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag_association",
         operation_id: "detach_multiple_tags_from_object",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/tag-association",
@@ -282,6 +287,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag_association",
         operation_id: "detach_tag_from_multiple_objects",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/tag-association/{tagId}",
@@ -319,6 +325,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag_association",
         operation_id: "list_attachable_tags",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/tag-association",
@@ -348,6 +355,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag_association",
         operation_id: "list_attached_objects",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/tag-association/{tagId}",
@@ -377,6 +385,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag_association",
         operation_id: "list_attached_objects_on_tags",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/tag-association",
@@ -406,6 +415,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag_association",
         operation_id: "list_attached_tags",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/tag-association",
@@ -435,6 +445,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag_association",
         operation_id: "list_attached_tags_on_objects",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/tag-association",

@@ -1339,7 +1339,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `copy`: the wire description of [`Item::copy`](crate::content::library::Item::copy).
@@ -1347,6 +1347,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item",
         operation_id: "copy",
         task: false,
+        idempotency: Idempotency::WithToken("client_token"),
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/item/{sourceLibraryItemId}",
@@ -1392,6 +1393,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::WithToken("client_token"),
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/item",
@@ -1429,6 +1431,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/content/library/item/{libraryItemId}",
@@ -1458,6 +1461,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item",
         operation_id: "find",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/item",
@@ -1487,6 +1491,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/item/{libraryItemId}",
@@ -1516,6 +1521,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/item",
@@ -1545,6 +1551,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item",
         operation_id: "publish",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/item/{libraryItemId}",
@@ -1590,6 +1597,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/content/library/item/{libraryItemId}",

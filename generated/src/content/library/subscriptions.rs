@@ -782,7 +782,7 @@ pub mod ops {
     //! per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Subscriptions::create`](crate::content::library::Subscriptions::create).
@@ -790,6 +790,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.subscriptions",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::WithToken("client_token"),
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/{library}/subscriptions",
@@ -835,6 +836,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.subscriptions",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/content/library/{library}/subscriptions/{subscription}",
@@ -872,6 +874,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.subscriptions",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/{library}/subscriptions/{subscription}",
@@ -909,6 +912,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.subscriptions",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/{library}/subscriptions",
@@ -938,6 +942,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.subscriptions",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/content/library/{library}/subscriptions/{subscription}",

@@ -80,7 +80,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `add`: the wire description of [`Usages::add`](crate::content::library::Usages::add).
@@ -88,6 +88,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.usages",
         operation_id: "add",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/{library}/usages",
@@ -125,6 +126,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.usages",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/{library}/usages/{usage}",
@@ -162,6 +164,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.usages",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/{library}/usages",
@@ -191,6 +194,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.usages",
         operation_id: "remove",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/content/library/{library}/usages/{usage}",

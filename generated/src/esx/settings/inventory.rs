@@ -1104,7 +1104,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `apply$task`: the wire description of [`Inventory::apply_task`](crate::esx::settings::Inventory::apply_task).
@@ -1112,6 +1112,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.inventory",
         operation_id: "apply$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/inventory",
@@ -1141,6 +1142,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.inventory",
         operation_id: "assign_entities$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/inventory",
@@ -1170,6 +1172,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.inventory",
         operation_id: "check$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/inventory",
@@ -1199,6 +1202,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.inventory",
         operation_id: "extract_installed_image$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/inventory",
@@ -1228,6 +1232,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.inventory",
         operation_id: "scan$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/inventory",
@@ -1257,6 +1262,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.inventory",
         operation_id: "stage$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/inventory",
@@ -1286,6 +1292,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.inventory",
         operation_id: "transition$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/inventory",
@@ -1315,6 +1322,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.inventory",
         operation_id: "update_vum_capability$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/inventory",

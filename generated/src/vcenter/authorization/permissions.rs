@@ -202,7 +202,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Permissions::create`](crate::vcenter::authorization::Permissions::create).
@@ -210,6 +210,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.authorization.permissions",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/authorization/permissions",
@@ -239,6 +240,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.authorization.permissions",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/authorization/permissions/{permission}",
@@ -268,6 +270,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.authorization.permissions",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/authorization/permissions/{permission}",
@@ -297,6 +300,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.authorization.permissions",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/authorization/permissions",
@@ -334,6 +338,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.authorization.permissions",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/authorization/permissions/{permission}",

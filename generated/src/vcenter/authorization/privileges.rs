@@ -177,7 +177,7 @@ pub mod ops {
     //! per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Privileges::get`](crate::vcenter::authorization::Privileges::get).
@@ -185,6 +185,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.authorization.privileges",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/authorization/privileges/{privilege}",
@@ -214,6 +215,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.authorization.privileges",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/authorization/privileges",

@@ -238,7 +238,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Roles::create`](crate::vcenter::authorization::Roles::create).
@@ -246,6 +246,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.authorization.roles",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/authorization/roles",
@@ -275,6 +276,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.authorization.roles",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/authorization/roles/{role}",
@@ -304,6 +306,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.authorization.roles",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/authorization/roles/{role}",
@@ -333,6 +336,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.authorization.roles",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/authorization/roles",
@@ -370,6 +374,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.authorization.roles",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/authorization/roles/{role}",

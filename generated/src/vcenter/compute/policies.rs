@@ -468,7 +468,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Policies::create`](crate::vcenter::compute::Policies::create).
@@ -476,6 +476,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.compute.policies",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/compute/policies",
@@ -505,6 +506,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.compute.policies",
         operation_id: "create_tags_and_policies",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/compute/policies",
@@ -534,6 +536,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.compute.policies",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/compute/policies/{policy}",
@@ -563,6 +566,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.compute.policies",
         operation_id: "delete_tags_and_policies",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/compute/policies",
@@ -592,6 +596,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.compute.policies",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/compute/policies/{policy}",
@@ -621,6 +626,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.compute.policies",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/compute/policies",
@@ -640,6 +646,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.compute.policies",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/compute/policies/{policy}",

@@ -437,7 +437,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `cancel`: the wire description of [`ImportHistory::cancel`](crate::vcenter::deployment::ImportHistory::cancel).
@@ -445,6 +445,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.import_history",
         operation_id: "cancel",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/deployment/history",
@@ -464,6 +465,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.import_history",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/deployment/history",
@@ -483,6 +485,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.import_history",
         operation_id: "pause",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/deployment/history",
@@ -502,6 +505,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.import_history",
         operation_id: "resume",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/deployment/history",
@@ -521,6 +525,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.import_history",
         operation_id: "start",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/deployment/history",

@@ -315,7 +315,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `cancel`: the wire description of [`Migrate::cancel`](crate::vcenter::deployment::Migrate::cancel).
@@ -323,6 +323,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.migrate",
         operation_id: "cancel",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/deployment/migrate",
@@ -342,6 +343,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.migrate",
         operation_id: "check",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/deployment/migrate",
@@ -371,6 +373,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.migrate",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/deployment/migrate",
@@ -390,6 +393,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.migrate",
         operation_id: "start",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/deployment/migrate",

@@ -501,7 +501,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Size::get`](crate::vcenter::deployment::Size::get).
@@ -509,6 +509,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.size",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/deployment/size",
@@ -528,6 +529,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.size",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/deployment/size",

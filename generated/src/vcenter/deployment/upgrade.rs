@@ -172,7 +172,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `cancel`: the wire description of [`Upgrade::cancel`](crate::vcenter::deployment::Upgrade::cancel).
@@ -180,6 +180,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.upgrade",
         operation_id: "cancel",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/deployment/upgrade",
@@ -199,6 +200,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.upgrade",
         operation_id: "check",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/deployment/upgrade",
@@ -228,6 +230,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.upgrade",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/deployment/upgrade",
@@ -247,6 +250,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.upgrade",
         operation_id: "start",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/deployment/upgrade",

@@ -40,7 +40,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `enter_maintenance_mode`: the wire description of [`Nodes::enter_maintenance_mode`](crate::vcenter::foundation_load_balancers::Nodes::enter_maintenance_mode).
@@ -48,6 +48,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.foundation_load_balancers.nodes",
         operation_id: "enter_maintenance_mode",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/foundation-load-balancers/{foundationLoadBalancer}/nodes/{nodeId}",
@@ -85,6 +86,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.foundation_load_balancers.nodes",
         operation_id: "exit_maintenance_mode",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/foundation-load-balancers/{foundationLoadBalancer}/nodes/{nodeId}",
@@ -122,6 +124,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.foundation_load_balancers.nodes",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/foundation-load-balancers/{foundationLoadBalancer}/nodes/{nodeId}",
@@ -159,6 +162,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.foundation_load_balancers.nodes",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/foundation-load-balancers/{foundationLoadBalancer}/nodes",
@@ -188,6 +192,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.foundation_load_balancers.nodes",
         operation_id: "redeploy",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/foundation-load-balancers/{foundationLoadBalancer}/nodes/{nodeId}",

@@ -242,7 +242,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`CustomizationSpecs::create`](crate::vcenter::guest::CustomizationSpecs::create).
@@ -250,6 +250,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.guest.customization_specs",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/guest/customization-specs",
@@ -279,6 +280,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.guest.customization_specs",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/guest/customization-specs/{name}",
@@ -308,6 +310,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.guest.customization_specs",
         operation_id: "export",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/guest/customization-specs/{name}",
@@ -345,6 +348,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.guest.customization_specs",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/guest/customization-specs/{name}",
@@ -374,6 +378,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.guest.customization_specs",
         operation_id: "import_specification",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/guest/customization-specs",
@@ -403,6 +408,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.guest.customization_specs",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/guest/customization-specs",
@@ -432,6 +438,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.guest.customization_specs",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/guest/customization-specs/{name}",

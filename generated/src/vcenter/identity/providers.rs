@@ -2047,7 +2047,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Providers::create`](crate::vcenter::identity::Providers::create).
@@ -2055,6 +2055,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.identity.providers",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/identity/providers",
@@ -2084,6 +2085,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.identity.providers",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/identity/providers/{providerid}",
@@ -2113,6 +2115,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.identity.providers",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/identity/providers/{providerid}",
@@ -2142,6 +2145,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.identity.providers",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/identity/providers",
@@ -2161,6 +2165,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.identity.providers",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/identity/providers/{providerid}",

@@ -3089,7 +3089,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `disable`: the wire description of [`Clusters::disable`](crate::vcenter::namespace_management::Clusters::disable).
@@ -3097,6 +3097,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.clusters",
         operation_id: "disable",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/clusters/{cluster}",
@@ -3126,6 +3127,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.clusters",
         operation_id: "enable",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/clusters/{cluster}",
@@ -3163,6 +3165,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.clusters",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/clusters/{cluster}",
@@ -3192,6 +3195,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.clusters",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/clusters",
@@ -3211,6 +3215,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.clusters",
         operation_id: "rotate_password",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/clusters/{cluster}",
@@ -3240,6 +3245,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.clusters",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/namespace-management/clusters/{cluster}",
@@ -3277,6 +3283,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.clusters",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/clusters/{cluster}",

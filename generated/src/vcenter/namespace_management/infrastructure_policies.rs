@@ -358,7 +358,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`InfrastructurePolicies::create`](crate::vcenter::namespace_management::InfrastructurePolicies::create).
@@ -366,6 +366,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.infrastructure_policies",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/infrastructure-policies",
@@ -395,6 +396,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.infrastructure_policies",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/namespace-management/infrastructure-policies/{policy}",
@@ -424,6 +426,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.infrastructure_policies",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/infrastructure-policies/{policy}",
@@ -453,6 +456,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.infrastructure_policies",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/infrastructure-policies",
@@ -472,6 +476,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.infrastructure_policies",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/namespace-management/infrastructure-policies/{policy}",

@@ -1153,7 +1153,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`LoadBalancers::get`](crate::vcenter::namespace_management::LoadBalancers::get).
@@ -1161,6 +1161,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.load_balancers",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/clusters/{cluster}/load-balancers/{id}",
@@ -1198,6 +1199,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.load_balancers",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/clusters/{cluster}/load-balancers",
@@ -1227,6 +1229,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.load_balancers",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/namespace-management/clusters/{cluster}/load-balancers/{id}",
@@ -1272,6 +1275,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.load_balancers",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/clusters/{cluster}/load-balancers/{id}",

@@ -1206,7 +1206,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Networks::create`](crate::vcenter::namespace_management::Networks::create).
@@ -1214,6 +1214,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.networks",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/clusters/{cluster}/networks",
@@ -1251,6 +1252,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.networks",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/namespace-management/clusters/{cluster}/networks/{network}",
@@ -1288,6 +1290,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.networks",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/clusters/{cluster}/networks/{network}",
@@ -1325,6 +1328,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.networks",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/clusters/{cluster}/networks",
@@ -1354,6 +1358,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.networks",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/namespace-management/clusters/{cluster}/networks/{network}",
@@ -1399,6 +1404,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.networks",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/clusters/{cluster}/networks/{network}",

@@ -1113,7 +1113,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `activate`: the wire description of [`SupervisorServices::activate`](crate::vcenter::namespace_management::SupervisorServices::activate).
@@ -1121,6 +1121,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisor_services",
         operation_id: "activate",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/supervisor-services/{supervisorService}",
@@ -1150,6 +1151,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisor_services",
         operation_id: "check_content",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/supervisor-services",
@@ -1179,6 +1181,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisor_services",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/supervisor-services",
@@ -1208,6 +1211,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisor_services",
         operation_id: "deactivate",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/supervisor-services/{supervisorService}",
@@ -1237,6 +1241,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisor_services",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/namespace-management/supervisor-services/{supervisorService}",
@@ -1266,6 +1271,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisor_services",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisor-services/{supervisorService}",
@@ -1295,6 +1301,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisor_services",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisor-services",
@@ -1314,6 +1321,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisor_services",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/supervisor-services/{supervisorService}",

@@ -2918,7 +2918,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Instances::create`](crate::vcenter::namespaces::Instances::create).
@@ -2926,6 +2926,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.instances",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespaces/instances",
@@ -2955,6 +2956,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.instances",
         operation_id: "create_v2",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespaces/instances/v2",
@@ -2984,6 +2986,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.instances",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/namespaces/instances/{namespace}",
@@ -3013,6 +3016,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.instances",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespaces/instances/{namespace}",
@@ -3042,6 +3046,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.instances",
         operation_id: "get_v2",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespaces/instances/v2/{namespace}",
@@ -3071,6 +3076,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.instances",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespaces/instances",
@@ -3090,6 +3096,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.instances",
         operation_id: "list_v2",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespaces/instances/v2",
@@ -3109,6 +3116,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.instances",
         operation_id: "register_VM",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespaces/instances/{namespace}/registervm",
@@ -3146,6 +3154,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.instances",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/namespaces/instances/{namespace}",
@@ -3183,6 +3192,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.instances",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespaces/instances/{namespace}",

@@ -194,7 +194,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `activate`: the wire description of [`NamespaceSelfService::activate`](crate::vcenter::namespaces::NamespaceSelfService::activate).
@@ -202,6 +202,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.namespace_self_service",
         operation_id: "activate",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespaces/namespace-self-service/{cluster}",
@@ -231,6 +232,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.namespace_self_service",
         operation_id: "activate_with_template",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespaces/namespace-self-service/{cluster}",
@@ -268,6 +270,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.namespace_self_service",
         operation_id: "deactivate",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespaces/namespace-self-service/{cluster}",
@@ -297,6 +300,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.namespace_self_service",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespaces/namespace-self-service/{cluster}",
@@ -326,6 +330,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.namespace_self_service",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespaces/namespace-self-service",

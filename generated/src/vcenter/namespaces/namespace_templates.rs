@@ -332,7 +332,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`NamespaceTemplates::create`](crate::vcenter::namespaces::NamespaceTemplates::create).
@@ -340,6 +340,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.namespace_templates",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespaces/namespace-templates/clusters/{cluster}",
@@ -377,6 +378,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.namespace_templates",
         operation_id: "create_v2",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespaces/namespace-templates/supervisors/{supervisor}",
@@ -414,6 +416,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.namespace_templates",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespaces/namespace-templates/clusters/{cluster}/{template}",
@@ -451,6 +454,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.namespace_templates",
         operation_id: "get_v2",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespaces/namespace-templates/supervisors/{supervisor}/templates/{template}",
@@ -488,6 +492,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.namespace_templates",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespaces/namespace-templates/clusters/{cluster}",
@@ -517,6 +522,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.namespace_templates",
         operation_id: "list_v2",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespaces/namespace-templates/supervisors/{supervisor}",
@@ -546,6 +552,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.namespace_templates",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespaces/namespace-templates/clusters/{cluster}/{template}",
@@ -591,6 +598,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.namespace_templates",
         operation_id: "update_v2",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespaces/namespace-templates/supervisors/{supervisor}/templates/{template}",

@@ -211,7 +211,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Projects::get`](crate::vcenter::network::Projects::get).
@@ -219,6 +219,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.network.projects",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/network/projects/{project}",
@@ -248,6 +249,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.network.projects",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/network/projects",

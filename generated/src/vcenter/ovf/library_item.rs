@@ -755,7 +755,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`LibraryItem::create`](crate::vcenter::ovf::LibraryItem::create).
@@ -763,6 +763,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.ovf.library_item",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::WithToken("client_token"),
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/ovf/library-item",
@@ -816,6 +817,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.ovf.library_item",
         operation_id: "deploy",
         task: false,
+        idempotency: Idempotency::WithToken("client_token"),
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/ovf/library-item/{ovfLibraryItemId}",
@@ -869,6 +871,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.ovf.library_item",
         operation_id: "filter",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/ovf/library-item/{ovfLibraryItemId}",

@@ -442,7 +442,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`HardwareSupportManagers::create`](crate::vcenter::phm::HardwareSupportManagers::create).
@@ -450,6 +450,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.phm.hardware_support_managers",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/phm/hardware-support-managers",
@@ -479,6 +480,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.phm.hardware_support_managers",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/phm/hardware-support-managers/{key}",
@@ -508,6 +510,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.phm.hardware_support_managers",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/phm/hardware-support-managers/{key}",
@@ -537,6 +540,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.phm.hardware_support_managers",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/phm/hardware-support-managers",
@@ -556,6 +560,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.phm.hardware_support_managers",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/phm/hardware-support-managers/{key}",

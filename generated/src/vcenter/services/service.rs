@@ -260,7 +260,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Service::get`](crate::vcenter::services::Service::get).
@@ -268,6 +268,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.services.service",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/services/{id}",
@@ -297,6 +298,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.services.service",
         operation_id: "list_details",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/services",
@@ -316,6 +318,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.services.service",
         operation_id: "restart",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/services/{id}",
@@ -345,6 +348,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.services.service",
         operation_id: "start",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/services/{id}",
@@ -374,6 +378,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.services.service",
         operation_id: "stop",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/services/{id}",
@@ -403,6 +408,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.services.service",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/services/{id}",

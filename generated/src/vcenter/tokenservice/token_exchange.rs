@@ -161,7 +161,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `exchange`: the wire description of [`TokenExchange::exchange`](crate::vcenter::tokenservice::TokenExchange::exchange).
@@ -169,6 +169,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.tokenservice.token_exchange",
         operation_id: "exchange",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/tokenservice/token-exchange",

@@ -1018,7 +1018,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `deploy$task`: the wire description of [`Cluster::deploy_task`](crate::vcenter::vcha::Cluster::deploy_task).
@@ -1026,6 +1026,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vcha.cluster",
         operation_id: "deploy$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vcha/cluster",
@@ -1055,6 +1056,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vcha.cluster",
         operation_id: "failover$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vcha/cluster",
@@ -1084,6 +1086,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vcha.cluster",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vcha/cluster",
@@ -1121,6 +1124,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vcha.cluster",
         operation_id: "undeploy$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vcha/cluster",

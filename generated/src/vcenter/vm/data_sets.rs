@@ -398,7 +398,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`DataSets::create`](crate::vcenter::vm::DataSets::create).
@@ -406,6 +406,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.data_sets",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/data-sets",
@@ -443,6 +444,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.data_sets",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/vm/{vm}/data-sets/{dataSet}",
@@ -488,6 +490,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.data_sets",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/data-sets/{dataSet}",
@@ -525,6 +528,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.data_sets",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/data-sets",
@@ -554,6 +558,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.data_sets",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/vm/{vm}/data-sets/{dataSet}",

@@ -28,7 +28,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`EvcMode::get`](crate::vcenter::vm::EvcMode::get).
@@ -36,6 +36,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.evc_mode",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/evc-mode",
@@ -65,6 +66,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.evc_mode",
         operation_id: "set$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/vm/{vm}/evc-mode",

@@ -175,7 +175,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Power::get`](crate::vcenter::vm::Power::get).
@@ -183,6 +183,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.power",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/power",
@@ -212,6 +213,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.power",
         operation_id: "reset",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/power",
@@ -241,6 +243,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.power",
         operation_id: "start",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/power",
@@ -270,6 +273,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.power",
         operation_id: "stop",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/power",
@@ -299,6 +303,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.power",
         operation_id: "suspend",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/power",

@@ -323,7 +323,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Tools::get`](crate::vcenter::vm::Tools::get).
@@ -331,6 +331,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.tools",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/tools",
@@ -360,6 +361,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.tools",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/vm/{vm}/tools",
@@ -397,6 +399,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.tools",
         operation_id: "upgrade",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/tools",

@@ -1665,7 +1665,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`LibraryItems::create`](crate::vcenter::vm_template::LibraryItems::create).
@@ -1673,6 +1673,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm_template.library_items",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm-template/library-items",
@@ -1702,6 +1703,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm_template.library_items",
         operation_id: "deploy",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm-template/library-items/{item}",
@@ -1739,6 +1741,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm_template.library_items",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm-template/library-items/{item}",

@@ -111,7 +111,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `add`: the wire description of [`Servers::add`](crate::appliance::networking::dns::Servers::add).
@@ -119,6 +119,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.dns.servers",
         operation_id: "add",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/networking/dns/servers",
@@ -148,6 +149,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.dns.servers",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/networking/dns/servers",
@@ -167,6 +169,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.dns.servers",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/appliance/networking/dns/servers",
@@ -196,6 +199,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.dns.servers",
         operation_id: "test",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/networking/dns/servers",

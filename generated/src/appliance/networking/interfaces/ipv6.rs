@@ -221,7 +221,7 @@ pub mod ops {
     //! per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Ipv6::get`](crate::appliance::networking::interfaces::Ipv6::get).
@@ -229,6 +229,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.interfaces.ipv6",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/networking/interfaces/{interface_name}/ipv6",
@@ -258,6 +259,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.interfaces.ipv6",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/appliance/networking/interfaces/{interface_name}/ipv6",

@@ -254,7 +254,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Schedules::create`](crate::appliance::recovery::backup::Schedules::create).
@@ -262,6 +262,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.recovery.backup.schedules",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/recovery/backup/schedules",
@@ -299,6 +300,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.recovery.backup.schedules",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/appliance/recovery/backup/schedules/{schedule}",
@@ -328,6 +330,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.recovery.backup.schedules",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/recovery/backup/schedules/{schedule}",
@@ -357,6 +360,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.recovery.backup.schedules",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/recovery/backup/schedules",
@@ -376,6 +380,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.recovery.backup.schedules",
         operation_id: "run",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/recovery/backup/schedules/{schedule}",
@@ -413,6 +418,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.recovery.backup.schedules",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/appliance/recovery/backup/schedules/{schedule}",

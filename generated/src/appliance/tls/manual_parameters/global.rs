@@ -160,7 +160,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Global::get`](crate::appliance::tls::manual_parameters::Global::get).
@@ -168,6 +168,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.tls.manual_parameters.global",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/tls/manual-parameters/global",
@@ -187,6 +188,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.tls.manual_parameters.global",
         operation_id: "set$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/appliance/tls/manual-parameters/global",

@@ -71,7 +71,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Changes::get`](crate::content::library::item::Changes::get).
@@ -79,6 +79,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.changes",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/item/{item}/changes/{version}",
@@ -116,6 +117,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.changes",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/item/{item}/changes",

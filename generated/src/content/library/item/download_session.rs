@@ -98,7 +98,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `cancel`: the wire description of [`DownloadSession::cancel`](crate::content::library::item::DownloadSession::cancel).
@@ -106,6 +106,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.download_session",
         operation_id: "cancel",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/item/download-session/{downloadSessionId}",
@@ -135,6 +136,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.download_session",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::WithToken("client_token"),
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/item/download-session",
@@ -172,6 +174,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.download_session",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/content/library/item/download-session/{downloadSessionId}",
@@ -201,6 +204,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.download_session",
         operation_id: "fail",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/item/download-session/{downloadSessionId}",
@@ -238,6 +242,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.download_session",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/item/download-session/{downloadSessionId}",
@@ -267,6 +272,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.download_session",
         operation_id: "keep_alive",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/item/download-session/{downloadSessionId}",
@@ -304,6 +310,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.download_session",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/item/download-session",

@@ -98,7 +98,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `cancel`: the wire description of [`UpdateSession::cancel`](crate::content::library::item::UpdateSession::cancel).
@@ -106,6 +106,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.update_session",
         operation_id: "cancel",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/item/update-session/{updateSessionId}",
@@ -135,6 +136,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.update_session",
         operation_id: "complete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/item/update-session/{updateSessionId}",
@@ -164,6 +166,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.update_session",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::WithToken("client_token"),
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/item/update-session",
@@ -201,6 +204,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.update_session",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/content/library/item/update-session/{updateSessionId}",
@@ -230,6 +234,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.update_session",
         operation_id: "fail",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/item/update-session/{updateSessionId}",
@@ -267,6 +272,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.update_session",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/item/update-session/{updateSessionId}",
@@ -296,6 +302,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.update_session",
         operation_id: "keep_alive",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/item/update-session/{updateSessionId}",
@@ -333,6 +340,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.update_session",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/item/update-session",
@@ -362,6 +370,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.update_session",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/content/library/item/update-session/{updateSessionId}",

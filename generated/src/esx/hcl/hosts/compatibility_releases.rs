@@ -59,7 +59,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `list`: the wire description of [`CompatibilityReleases::list`](crate::esx::hcl::hosts::CompatibilityReleases::list).
@@ -67,6 +67,7 @@ pub mod ops {
         service_id: "com.vmware.esx.hcl.hosts.compatibility_releases",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/hcl/hosts/{host}/compatibility-releases",

@@ -3937,7 +3937,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `apply$task`: the wire description of [`Configuration::apply_task`](crate::esx::settings::clusters::Configuration::apply_task).
@@ -3945,6 +3945,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration",
         operation_id: "apply$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/configuration",
@@ -3982,6 +3983,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration",
         operation_id: "check_compliance$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/configuration",
@@ -4011,6 +4013,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration",
         operation_id: "export_config",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/configuration",
@@ -4040,6 +4043,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/configuration",
@@ -4085,6 +4089,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration",
         operation_id: "import_config$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/configuration",
@@ -4122,6 +4127,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration",
         operation_id: "precheck$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/configuration",
@@ -4151,6 +4157,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration",
         operation_id: "validate$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/configuration",

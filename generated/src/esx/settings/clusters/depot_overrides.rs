@@ -40,7 +40,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `add`: the wire description of [`DepotOverrides::add`](crate::esx::settings::clusters::DepotOverrides::add).
@@ -48,6 +48,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.depot_overrides",
         operation_id: "add",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/depot-overrides",
@@ -85,6 +86,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.depot_overrides",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/depot-overrides",
@@ -114,6 +116,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.depot_overrides",
         operation_id: "remove",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/depot-overrides",

@@ -2709,7 +2709,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `apply$task`: the wire description of [`Software::apply_task`](crate::esx::settings::clusters::Software::apply_task).
@@ -2717,6 +2717,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software",
         operation_id: "apply$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/software",
@@ -2754,6 +2755,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software",
         operation_id: "check$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/software",
@@ -2791,6 +2793,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software",
         operation_id: "export",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/software",
@@ -2828,6 +2831,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software",
@@ -2857,6 +2861,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software",
         operation_id: "get_default_image",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software",
@@ -2886,6 +2891,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software",
         operation_id: "get_display_name",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/display-name",
@@ -2915,6 +2921,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software",
         operation_id: "scan$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/software",
@@ -2944,6 +2951,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software",
         operation_id: "stage$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/software",

@@ -224,7 +224,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `list`: the wire description of [`AddOns::list`](crate::esx::settings::depot_content::AddOns::list).
@@ -232,6 +232,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depot_content.add_ons",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/depot-content/add-ons",

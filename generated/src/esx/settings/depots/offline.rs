@@ -1211,7 +1211,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create$task`: the wire description of [`Offline::create_task`](crate::esx::settings::depots::Offline::create_task).
@@ -1219,6 +1219,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.offline",
         operation_id: "create$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/depots/offline",
@@ -1248,6 +1249,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.offline",
         operation_id: "create_from_host$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/depots/offline",
@@ -1277,6 +1279,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.offline",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/depots/offline/{depot}",
@@ -1314,6 +1317,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.offline",
         operation_id: "delete$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/depots/offline/{depot}",
@@ -1351,6 +1355,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.offline",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/depots/offline/{depot}",
@@ -1380,6 +1385,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.offline",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/depots/offline",

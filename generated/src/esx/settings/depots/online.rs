@@ -338,7 +338,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Online::create`](crate::esx::settings::depots::Online::create).
@@ -346,6 +346,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.online",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/depots/online",
@@ -375,6 +376,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.online",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/depots/online/{depot}",
@@ -412,6 +414,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.online",
         operation_id: "delete$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/depots/online/{depot}",
@@ -449,6 +452,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.online",
         operation_id: "flush$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/depots/online/{depot}",
@@ -486,6 +490,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.online",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/depots/online/{depot}",
@@ -515,6 +520,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.online",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/depots/online",
@@ -534,6 +540,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.online",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/esx/settings/depots/online/{depot}",

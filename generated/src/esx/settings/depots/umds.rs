@@ -155,7 +155,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `delete`: the wire description of [`Umds::delete`](crate::esx::settings::depots::Umds::delete).
@@ -163,6 +163,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.umds",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/depots/umds",
@@ -182,6 +183,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.umds",
         operation_id: "delete$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/depots/umds",
@@ -201,6 +203,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.umds",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/depots/umds",
@@ -220,6 +223,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.umds",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/depots/umds",
@@ -249,6 +253,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.umds",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/esx/settings/depots/umds",

@@ -2295,7 +2295,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `apply$task`: the wire description of [`Software::apply_task`](crate::esx::settings::hosts::Software::apply_task).
@@ -2303,6 +2303,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software",
         operation_id: "apply$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/hosts/{host}/software",
@@ -2340,6 +2341,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software",
         operation_id: "check$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/hosts/{host}/software",
@@ -2377,6 +2379,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software",
         operation_id: "export",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/hosts/{host}/software",
@@ -2414,6 +2417,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/hosts/{host}/software",
@@ -2443,6 +2447,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software",
         operation_id: "get_display_name",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/hosts/{host}/software/display-name",
@@ -2472,6 +2477,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software",
         operation_id: "scan$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/hosts/{host}/software",
@@ -2501,6 +2507,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software",
         operation_id: "stage$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/hosts/{host}/software",

@@ -863,7 +863,7 @@ pub mod ops {
     //! per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `check_repository`: the wire description of [`Software::check_repository`](crate::esx::settings::repository::Software::check_repository).
@@ -871,6 +871,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software",
         operation_id: "check_repository",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/repository/software",
@@ -900,6 +901,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software",
         operation_id: "copy",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/repository/software/{softwareSpec}",
@@ -937,6 +939,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/repository/software/{softwareSpec}",
@@ -966,6 +969,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software",
         operation_id: "edit",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/repository/software/{softwareSpec}",
@@ -1003,6 +1007,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software",
         operation_id: "export",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/repository/software/{softwareSpec}",
@@ -1040,6 +1045,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/repository/software/{softwareSpec}",
@@ -1069,6 +1075,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/repository/software",
@@ -1114,6 +1121,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/esx/settings/repository/software/{softwareSpec}",

@@ -428,7 +428,7 @@ pub mod ops {
     //! per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Source::create`](crate::vapi::metadata::authentication::Source::create).
@@ -436,6 +436,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.authentication.source",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vapi/metadata/authentication/source",
@@ -473,6 +474,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.authentication.source",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vapi/metadata/authentication/source/{sourceId}",
@@ -502,6 +504,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.authentication.source",
         operation_id: "fingerprint",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vapi/metadata/authentication/source",
@@ -531,6 +534,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.authentication.source",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/authentication/source/{sourceId}",
@@ -560,6 +564,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.authentication.source",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/authentication/source",
@@ -579,6 +584,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.authentication.source",
         operation_id: "reload",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vapi/metadata/authentication/source",

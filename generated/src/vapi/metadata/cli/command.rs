@@ -278,7 +278,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `fingerprint`: the wire description of [`Command::fingerprint`](crate::vapi::metadata::cli::Command::fingerprint).
@@ -286,6 +286,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.cli.command",
         operation_id: "fingerprint",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/cli/command/fingerprint",
@@ -305,6 +306,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.cli.command",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vapi/metadata/cli/command",
@@ -334,6 +336,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.cli.command",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/cli/command",

@@ -89,7 +89,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `fingerprint`: the wire description of [`Namespace::fingerprint`](crate::vapi::metadata::cli::Namespace::fingerprint).
@@ -97,6 +97,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.cli.namespace",
         operation_id: "fingerprint",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/cli/namespace/fingerprint",
@@ -116,6 +117,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.cli.namespace",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vapi/metadata/cli/namespace",
@@ -145,6 +147,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.cli.namespace",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/cli/namespace",

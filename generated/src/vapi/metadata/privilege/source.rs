@@ -427,7 +427,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Source::create`](crate::vapi::metadata::privilege::Source::create).
@@ -435,6 +435,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.privilege.source",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vapi/metadata/privilege/source",
@@ -472,6 +473,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.privilege.source",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vapi/metadata/privilege/source/{sourceId}",
@@ -501,6 +503,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.privilege.source",
         operation_id: "fingerprint",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vapi/metadata/privilege/source",
@@ -530,6 +533,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.privilege.source",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/privilege/source/{sourceId}",
@@ -559,6 +563,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.privilege.source",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/privilege/source",
@@ -578,6 +583,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.privilege.source",
         operation_id: "reload",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vapi/metadata/privilege/source",

@@ -425,7 +425,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Source::create`](crate::vapi::metadata::routing::Source::create).
@@ -433,6 +433,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.routing.source",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vapi/metadata/routing/source",
@@ -470,6 +471,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.routing.source",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vapi/metadata/routing/source/{sourceId}",
@@ -499,6 +501,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.routing.source",
         operation_id: "fingerprint",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vapi/metadata/routing/source",
@@ -528,6 +531,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.routing.source",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/routing/source/{sourceId}",
@@ -557,6 +561,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.routing.source",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/routing/source",
@@ -576,6 +581,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.routing.source",
         operation_id: "reload",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vapi/metadata/routing/source",

@@ -171,7 +171,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`SigningCertificate::create`](crate::vcenter::certificate_management::vcenter::SigningCertificate::create).
@@ -179,6 +179,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.certificate_management.vcenter.signing_certificate",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/certificate-management/vcenter/signing-certificate",
@@ -208,6 +209,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.certificate_management.vcenter.signing_certificate",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/certificate-management/vcenter/signing-certificate",
@@ -227,6 +229,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.certificate_management.vcenter.signing_certificate",
         operation_id: "refresh",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/certificate-management/vcenter/signing-certificate",
@@ -256,6 +259,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.certificate_management.vcenter.signing_certificate",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/certificate-management/vcenter/signing-certificate",
@@ -285,6 +289,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.certificate_management.vcenter.signing_certificate",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/certificate-management/vcenter/signing-certificate",

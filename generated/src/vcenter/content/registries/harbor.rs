@@ -698,7 +698,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Harbor::create`](crate::vcenter::content::registries::Harbor::create).
@@ -706,6 +706,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.content.registries.harbor",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::WithToken("client_token"),
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/content/registries/harbor",
@@ -743,6 +744,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.content.registries.harbor",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/content/registries/harbor/{registry}",
@@ -772,6 +774,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.content.registries.harbor",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/content/registries/harbor/{registry}",
@@ -801,6 +804,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.content.registries.harbor",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/content/registries/harbor",

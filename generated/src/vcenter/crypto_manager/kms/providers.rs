@@ -724,7 +724,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Providers::create`](crate::vcenter::crypto_manager::kms::Providers::create).
@@ -732,6 +732,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.crypto_manager.kms.providers",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/crypto-manager/kms/providers",
@@ -761,6 +762,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.crypto_manager.kms.providers",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/crypto-manager/kms/providers/{provider}",
@@ -790,6 +792,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.crypto_manager.kms.providers",
         operation_id: "export",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/crypto-manager/kms/providers",
@@ -819,6 +822,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.crypto_manager.kms.providers",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/crypto-manager/kms/providers/{provider}",
@@ -848,6 +852,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.crypto_manager.kms.providers",
         operation_id: "import_provider",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/crypto-manager/kms/providers",
@@ -877,6 +882,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.crypto_manager.kms.providers",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/crypto-manager/kms/providers",
@@ -906,6 +912,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.crypto_manager.kms.providers",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/crypto-manager/kms/providers/{provider}",

@@ -436,7 +436,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `apply`: the wire description of [`MigrationUpgrade::apply`](crate::vcenter::lcm::deployment::MigrationUpgrade::apply).
@@ -444,6 +444,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.deployment.migration_upgrade",
         operation_id: "apply",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/lcm/deployment/migration-upgrade",
@@ -473,6 +474,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.deployment.migration_upgrade",
         operation_id: "cancel",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/lcm/deployment/migration-upgrade",
@@ -492,6 +494,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.deployment.migration_upgrade",
         operation_id: "check$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/lcm/deployment/migration-upgrade",
@@ -521,6 +524,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.deployment.migration_upgrade",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/lcm/deployment/migration-upgrade",
@@ -540,6 +544,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.deployment.migration_upgrade",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/lcm/deployment/migration-upgrade",

@@ -83,7 +83,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Repository::get`](crate::vcenter::lcm::deployment::Repository::get).
@@ -91,6 +91,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.deployment.repository",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/lcm/deployment/repository",
@@ -110,6 +111,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.deployment.repository",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/lcm/deployment/repository",

@@ -198,7 +198,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Services::get`](crate::vcenter::lcm::depot::Services::get).
@@ -206,6 +206,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.depot.services",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/lcm/depot/services",
@@ -225,6 +226,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.depot.services",
         operation_id: "get_service_spec",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/lcm/depot/services/{serviceType}",
@@ -254,6 +256,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.depot.services",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/lcm/depot/services",

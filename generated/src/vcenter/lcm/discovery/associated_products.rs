@@ -53,7 +53,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`AssociatedProducts::create`](crate::vcenter::lcm::discovery::AssociatedProducts::create).
@@ -61,6 +61,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.discovery.associated_products",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/lcm/discovery/associated-products",
@@ -90,6 +91,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.discovery.associated_products",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/lcm/discovery/associated-products/{product}",
@@ -119,6 +121,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.discovery.associated_products",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/lcm/discovery/associated-products/{product}",
@@ -148,6 +151,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.discovery.associated_products",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/lcm/discovery/associated-products",
@@ -167,6 +171,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.discovery.associated_products",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/lcm/discovery/associated-products/{product}",

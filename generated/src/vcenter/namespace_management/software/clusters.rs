@@ -452,7 +452,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Clusters::get`](crate::vcenter::namespace_management::software::Clusters::get).
@@ -460,6 +460,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.software.clusters",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/software/clusters/{cluster}",
@@ -489,6 +490,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.software.clusters",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/software/clusters",
@@ -508,6 +510,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.software.clusters",
         operation_id: "upgrade",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/software/clusters/{cluster}",
@@ -545,6 +548,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.software.clusters",
         operation_id: "upgrade_multiple",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/software/clusters",

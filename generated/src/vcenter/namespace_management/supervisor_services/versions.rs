@@ -247,7 +247,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `activate`: the wire description of [`Versions::activate`](crate::vcenter::namespace_management::supervisor_services::Versions::activate).
@@ -255,6 +255,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisor_services.versions",
         operation_id: "activate",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/supervisor-services/{supervisorService}/versions/{version}",
@@ -292,6 +293,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisor_services.versions",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/supervisor-services/{supervisorService}/versions",
@@ -329,6 +331,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisor_services.versions",
         operation_id: "deactivate",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/supervisor-services/{supervisorService}/versions/{version}",
@@ -366,6 +369,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisor_services.versions",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/namespace-management/supervisor-services/{supervisorService}/versions/{version}",
@@ -403,6 +407,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisor_services.versions",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisor-services/{supervisorService}/versions/{version}",
@@ -440,6 +445,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisor_services.versions",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisor-services/{supervisorService}/versions",

@@ -122,7 +122,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `list`: the wire description of [`Capabilities::list`](crate::vcenter::namespace_management::supervisors::Capabilities::list).
@@ -130,6 +130,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.capabilities",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/capabilities",

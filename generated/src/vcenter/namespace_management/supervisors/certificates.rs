@@ -326,7 +326,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `list`: the wire description of [`Certificates::list`](crate::vcenter::namespace_management::supervisors::Certificates::list).
@@ -334,6 +334,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.certificates",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/certificates",
@@ -371,6 +372,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.certificates",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/certificates",

@@ -410,7 +410,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`ManagementServices::create`](crate::vcenter::namespace_management::supervisors::ManagementServices::create).
@@ -418,6 +418,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.management_services",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/management-services",
@@ -455,6 +456,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.management_services",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/management-services/{managementService}",
@@ -492,6 +494,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.management_services",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/management-services/{managementService}",
@@ -529,6 +532,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.management_services",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/management-services",
@@ -566,6 +570,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.management_services",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/management-services/{managementService}",

@@ -875,7 +875,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Networks::create`](crate::vcenter::namespace_management::supervisors::Networks::create).
@@ -883,6 +883,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.networks",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/networks",
@@ -920,6 +921,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.networks",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/networks/{network}",
@@ -957,6 +959,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.networks",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/networks/{network}",
@@ -994,6 +997,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.networks",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/networks",
@@ -1023,6 +1027,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.networks",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/networks/{network}",

@@ -263,7 +263,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Summary::get`](crate::vcenter::namespace_management::supervisors::Summary::get).
@@ -271,6 +271,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.summary",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/summary",
@@ -300,6 +301,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.summary",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/summaries",

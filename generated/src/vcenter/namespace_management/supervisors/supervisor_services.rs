@@ -341,7 +341,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`SupervisorServices::create`](crate::vcenter::namespace_management::supervisors::SupervisorServices::create).
@@ -349,6 +349,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.supervisor_services",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/supervisor-services",
@@ -386,6 +387,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.supervisor_services",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/supervisor-services/{supervisorService}",
@@ -423,6 +425,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.supervisor_services",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/supervisor-services/{supervisorService}",
@@ -460,6 +463,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.supervisor_services",
         operation_id: "get_precheck_result",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/supervisor-services/{supervisorService}/versions/{targetVersion}/precheck",
@@ -505,6 +509,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.supervisor_services",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/supervisor-services",
@@ -534,6 +539,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.supervisor_services",
         operation_id: "precheck",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/supervisor-services/{supervisorService}",
@@ -579,6 +585,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.supervisor_services",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/supervisor-services/{supervisorService}",

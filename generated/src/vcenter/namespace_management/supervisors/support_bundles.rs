@@ -53,7 +53,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`SupportBundles::create`](crate::vcenter::namespace_management::supervisors::SupportBundles::create).
@@ -61,6 +61,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.support_bundles",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/support-bundles",

@@ -111,7 +111,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`ClusterCompatibilities::create`](crate::vcenter::namespace_management::zones::ClusterCompatibilities::create).
@@ -119,6 +119,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.zones.cluster_compatibilities",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/zones/{zone}/cluster-compatibilities",

@@ -267,7 +267,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`AccessGrants::create`](crate::vcenter::namespaces::management_services::AccessGrants::create).
@@ -275,6 +275,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.management_services.access_grants",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespaces/{namespace}/management-services/access-grants",
@@ -312,6 +313,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.management_services.access_grants",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/namespaces/{namespace}/management-services/access-grants/{accessGrant}",
@@ -349,6 +351,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.management_services.access_grants",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespaces/{namespace}/management-services/access-grants/{accessGrant}",
@@ -386,6 +389,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.management_services.access_grants",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespaces/{namespace}/management-services/access-grants",
@@ -423,6 +427,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.management_services.access_grants",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespaces/{namespace}/management-services/access-grants/{accessGrant}",

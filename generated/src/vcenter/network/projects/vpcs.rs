@@ -225,7 +225,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Vpcs::get`](crate::vcenter::network::projects::Vpcs::get).
@@ -233,6 +233,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.network.projects.vpcs",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/network/projects/{project}/vpcs/{vpc}",
@@ -270,6 +271,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.network.projects.vpcs",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/network/projects/{project}/vpcs",

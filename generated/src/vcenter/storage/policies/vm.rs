@@ -43,7 +43,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `list`: the wire description of [`Vm::list`](crate::vcenter::storage::policies::Vm::list).
@@ -51,6 +51,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.storage.policies.VM",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/storage/policies/{policy}/vm",

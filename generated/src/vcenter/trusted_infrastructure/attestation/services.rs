@@ -212,7 +212,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Services::create`](crate::vcenter::trusted_infrastructure::attestation::Services::create).
@@ -220,6 +220,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.attestation.services",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/trusted-infrastructure/attestation/services",
@@ -249,6 +250,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.attestation.services",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/trusted-infrastructure/attestation/services/{service}",
@@ -278,6 +280,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.attestation.services",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/trusted-infrastructure/attestation/services/{service}",
@@ -307,6 +310,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.attestation.services",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/trusted-infrastructure/attestation/services",

@@ -210,7 +210,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Services::create`](crate::vcenter::trusted_infrastructure::kms::Services::create).
@@ -218,6 +218,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.kms.services",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/trusted-infrastructure/kms/services",
@@ -247,6 +248,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.kms.services",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/trusted-infrastructure/kms/services/{service}",
@@ -276,6 +278,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.kms.services",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/trusted-infrastructure/kms/services/{service}",
@@ -305,6 +308,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.kms.services",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/trusted-infrastructure/kms/services",

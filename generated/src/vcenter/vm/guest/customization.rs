@@ -275,7 +275,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `check`: the wire description of [`Customization::check`](crate::vcenter::vm::guest::Customization::check).
@@ -283,6 +283,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.customization",
         operation_id: "check",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/customization",
@@ -312,6 +313,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.customization",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/guest/customization",
@@ -341,6 +343,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.customization",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/vm/{vm}/guest/customization",

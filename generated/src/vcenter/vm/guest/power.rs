@@ -50,7 +50,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Power::get`](crate::vcenter::vm::guest::Power::get).
@@ -58,6 +58,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.power",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/guest/power",
@@ -87,6 +88,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.power",
         operation_id: "reboot",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/power",
@@ -116,6 +118,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.power",
         operation_id: "shutdown",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/power",
@@ -145,6 +148,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.power",
         operation_id: "standby",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/power",

@@ -176,7 +176,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Processes::create`](crate::vcenter::vm::guest::Processes::create).
@@ -184,6 +184,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.processes",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/processes",
@@ -229,6 +230,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.processes",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/processes/{pid}",
@@ -274,6 +276,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.processes",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/processes/{pid}",
@@ -319,6 +322,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.processes",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/processes",

@@ -885,7 +885,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `connect`: the wire description of [`Cdrom::connect`](crate::vcenter::vm::hardware::Cdrom::connect).
@@ -893,6 +893,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.cdrom",
         operation_id: "connect",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware/cdrom/{cdrom}",
@@ -930,6 +931,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.cdrom",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware/cdrom",
@@ -967,6 +969,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.cdrom",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/vm/{vm}/hardware/cdrom/{cdrom}",
@@ -1004,6 +1007,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.cdrom",
         operation_id: "disconnect",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware/cdrom/{cdrom}",
@@ -1041,6 +1045,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.cdrom",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/hardware/cdrom/{cdrom}",
@@ -1078,6 +1083,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.cdrom",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/hardware/cdrom",
@@ -1107,6 +1113,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.cdrom",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/vm/{vm}/hardware/cdrom/{cdrom}",

@@ -1205,7 +1205,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `connect`: the wire description of [`Ethernet::connect`](crate::vcenter::vm::hardware::Ethernet::connect).
@@ -1213,6 +1213,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.ethernet",
         operation_id: "connect",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware/ethernet/{nic}",
@@ -1250,6 +1251,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.ethernet",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware/ethernet",
@@ -1287,6 +1289,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.ethernet",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/vm/{vm}/hardware/ethernet/{nic}",
@@ -1324,6 +1327,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.ethernet",
         operation_id: "disconnect",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware/ethernet/{nic}",
@@ -1361,6 +1365,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.ethernet",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/hardware/ethernet/{nic}",
@@ -1398,6 +1403,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.ethernet",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/hardware/ethernet",
@@ -1427,6 +1433,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.ethernet",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/vm/{vm}/hardware/ethernet/{nic}",

@@ -470,7 +470,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `connect`: the wire description of [`Floppy::connect`](crate::vcenter::vm::hardware::Floppy::connect).
@@ -478,6 +478,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.floppy",
         operation_id: "connect",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware/floppy/{floppy}",
@@ -515,6 +516,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.floppy",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware/floppy",
@@ -552,6 +554,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.floppy",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/vm/{vm}/hardware/floppy/{floppy}",
@@ -589,6 +592,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.floppy",
         operation_id: "disconnect",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware/floppy/{floppy}",
@@ -626,6 +630,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.floppy",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/hardware/floppy/{floppy}",
@@ -663,6 +668,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.floppy",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/hardware/floppy",
@@ -692,6 +698,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.floppy",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/vm/{vm}/hardware/floppy/{floppy}",

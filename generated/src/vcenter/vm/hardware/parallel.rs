@@ -450,7 +450,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `connect`: the wire description of [`Parallel::connect`](crate::vcenter::vm::hardware::Parallel::connect).
@@ -458,6 +458,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.parallel",
         operation_id: "connect",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware/parallel/{port}",
@@ -495,6 +496,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.parallel",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware/parallel",
@@ -532,6 +534,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.parallel",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/vm/{vm}/hardware/parallel/{port}",
@@ -569,6 +572,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.parallel",
         operation_id: "disconnect",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware/parallel/{port}",
@@ -606,6 +610,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.parallel",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/hardware/parallel/{port}",
@@ -643,6 +648,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.parallel",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/hardware/parallel",
@@ -672,6 +678,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.parallel",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/vm/{vm}/hardware/parallel/{port}",

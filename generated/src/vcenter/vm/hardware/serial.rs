@@ -752,7 +752,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `connect`: the wire description of [`Serial::connect`](crate::vcenter::vm::hardware::Serial::connect).
@@ -760,6 +760,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.serial",
         operation_id: "connect",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware/serial/{port}",
@@ -797,6 +798,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.serial",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware/serial",
@@ -834,6 +836,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.serial",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/vm/{vm}/hardware/serial/{port}",
@@ -871,6 +874,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.serial",
         operation_id: "disconnect",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware/serial/{port}",
@@ -908,6 +912,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.serial",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/hardware/serial/{port}",
@@ -945,6 +950,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.serial",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/hardware/serial",
@@ -974,6 +980,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.serial",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/vm/{vm}/hardware/serial/{port}",

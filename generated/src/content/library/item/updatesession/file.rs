@@ -511,7 +511,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `add`: the wire description of [`File::add`](crate::content::library::item::updatesession::File::add).
@@ -519,6 +519,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.updatesession.file",
         operation_id: "add",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/item/update-session/{updateSessionId}/file",
@@ -556,6 +557,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.updatesession.file",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/item/update-session/{updateSessionId}/file/{fileName}",
@@ -593,6 +595,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.updatesession.file",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/item/update-session/{updateSessionId}/file",
@@ -622,6 +625,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.updatesession.file",
         operation_id: "remove",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/content/library/item/update-session/{updateSessionId}/file/{fileName}",
@@ -659,6 +663,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.updatesession.file",
         operation_id: "validate",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/item/update-session/{updateSessionId}/file",

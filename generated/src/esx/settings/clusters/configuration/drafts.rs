@@ -508,7 +508,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `apply`: the wire description of [`Drafts::apply`](crate::esx::settings::clusters::configuration::Drafts::apply).
@@ -516,6 +516,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration.drafts",
         operation_id: "apply",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/configuration/drafts/{draft}",
@@ -561,6 +562,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration.drafts",
         operation_id: "check_compliance$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/configuration/drafts/{draft}",
@@ -598,6 +600,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration.drafts",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/configuration/drafts",
@@ -635,6 +638,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration.drafts",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/clusters/{cluster}/configuration/drafts/{draft}",
@@ -672,6 +676,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration.drafts",
         operation_id: "export_config",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/configuration/drafts/{draft}",
@@ -709,6 +714,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration.drafts",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/configuration/drafts/{draft}",
@@ -746,6 +752,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration.drafts",
         operation_id: "get_available_values$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/configuration/drafts/{draft}",
@@ -791,6 +798,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration.drafts",
         operation_id: "get_schema",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/configuration/drafts/{draft}",
@@ -828,6 +836,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration.drafts",
         operation_id: "import_config$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/configuration/drafts/{draft}",
@@ -873,6 +882,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration.drafts",
         operation_id: "import_from_host$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/configuration/drafts/{draft}",
@@ -918,6 +928,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration.drafts",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/configuration/drafts",
@@ -947,6 +958,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration.drafts",
         operation_id: "precheck$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/configuration/drafts/{draft}",
@@ -984,6 +996,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration.drafts",
         operation_id: "show_changes",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/configuration/drafts/{draft}",
@@ -1021,6 +1034,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration.drafts",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/configuration/drafts/{draft}",

@@ -266,7 +266,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`AlternativeImages::get`](crate::esx::settings::clusters::software::AlternativeImages::get).
@@ -274,6 +274,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.alternative_images",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/alternative-images/{image}",
@@ -311,6 +312,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.alternative_images",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/alternative-images",

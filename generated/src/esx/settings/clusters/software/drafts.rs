@@ -528,7 +528,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `commit$task`: the wire description of [`Drafts::commit_task`](crate::esx::settings::clusters::software::Drafts::commit_task).
@@ -536,6 +536,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts",
         operation_id: "commit$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}",
@@ -581,6 +582,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts",
@@ -610,6 +612,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}",
@@ -647,6 +650,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}",
@@ -684,6 +688,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts",
         operation_id: "import_software_spec",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts",
@@ -721,6 +726,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts",
@@ -758,6 +764,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts",
         operation_id: "scan$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}",
@@ -795,6 +802,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts",
         operation_id: "validate$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}",

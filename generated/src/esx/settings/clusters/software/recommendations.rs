@@ -149,7 +149,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `generate$task`: the wire description of [`Recommendations::generate_task`](crate::esx::settings::clusters::software::Recommendations::generate_task).
@@ -157,6 +157,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.recommendations",
         operation_id: "generate$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/software/recommendations",
@@ -194,6 +195,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.recommendations",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/recommendations",

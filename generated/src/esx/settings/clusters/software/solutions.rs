@@ -39,7 +39,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `delete$task`: the wire description of [`Solutions::delete_task`](crate::esx::settings::clusters::software::Solutions::delete_task).
@@ -47,6 +47,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.solutions",
         operation_id: "delete$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/clusters/{cluster}/software/solutions/{solution}",
@@ -84,6 +85,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.solutions",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/solutions/{solution}",
@@ -121,6 +123,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.solutions",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/solutions",
@@ -150,6 +153,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.solutions",
         operation_id: "set$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/clusters/{cluster}/software/solutions/{solution}",
@@ -195,6 +199,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.solutions",
         operation_id: "update$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/esx/settings/clusters/{cluster}/software/solutions",

@@ -1476,7 +1476,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `apply$task`: the wire description of [`Solutions::apply_task`](crate::esx::settings::clusters::vms::Solutions::apply_task).
@@ -1484,6 +1484,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.vms.solutions",
         operation_id: "apply$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/vms/solutions",
@@ -1521,6 +1522,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.vms.solutions",
         operation_id: "check_compliance$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/vms/solutions",
@@ -1558,6 +1560,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.vms.solutions",
         operation_id: "delete$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/clusters/{cluster}/vms/solutions/{solution}",
@@ -1595,6 +1598,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.vms.solutions",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/vms/solutions/{solution}",
@@ -1632,6 +1636,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.vms.solutions",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/vms/solutions",
@@ -1669,6 +1674,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.vms.solutions",
         operation_id: "set$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/clusters/{cluster}/vms/solutions/{solution}",

@@ -126,7 +126,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `enable$task`: the wire description of [`Transition::enable_task`](crate::esx::settings::clusters::vms::Transition::enable_task).
@@ -134,6 +134,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.vms.transition",
         operation_id: "enable$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/vms/transition/{solution}",
@@ -179,6 +180,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.vms.transition",
         operation_id: "multi_source_enable$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/vms/transition/{solution}",
@@ -224,6 +226,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.vms.transition",
         operation_id: "transition$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/vms/transition/{solution}",

@@ -130,7 +130,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Versions::get`](crate::esx::settings::depot_content::components::Versions::get).
@@ -138,6 +138,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depot_content.components.versions",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/depot-content/components/{name}/versions/{version}",

@@ -512,7 +512,7 @@ pub mod ops {
     //! per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `commit$task`: the wire description of [`Drafts::commit_task`](crate::esx::settings::hosts::software::Drafts::commit_task).
@@ -520,6 +520,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.drafts",
         operation_id: "commit$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/hosts/{host}/software/drafts/{draft}",
@@ -565,6 +566,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.drafts",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/hosts/{host}/software/drafts",
@@ -594,6 +596,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.drafts",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/hosts/{host}/software/drafts/{draft}",
@@ -631,6 +634,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.drafts",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/hosts/{host}/software/drafts/{draft}",
@@ -668,6 +672,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.drafts",
         operation_id: "import_software_spec",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/hosts/{host}/software/drafts",
@@ -705,6 +710,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.drafts",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/hosts/{host}/software/drafts",
@@ -742,6 +748,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.drafts",
         operation_id: "scan$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/hosts/{host}/software/drafts/{draft}",
@@ -779,6 +786,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.drafts",
         operation_id: "validate$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/hosts/{host}/software/drafts/{draft}",

@@ -1536,7 +1536,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `commit$task`: the wire description of [`Drafts::commit_task`](crate::esx::settings::repository::software::Drafts::commit_task).
@@ -1544,6 +1544,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts",
         operation_id: "commit$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/repository/software/drafts/{draft}",
@@ -1581,6 +1582,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/repository/software/drafts",
@@ -1610,6 +1612,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/repository/software/drafts/{draft}",
@@ -1639,6 +1642,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/repository/software/drafts/{draft}",
@@ -1668,6 +1672,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts",
         operation_id: "import_software_spec",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/repository/software/drafts",
@@ -1697,6 +1702,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/repository/software/drafts",
@@ -1726,6 +1732,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts",
         operation_id: "validate$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/repository/software/drafts/{draft}",

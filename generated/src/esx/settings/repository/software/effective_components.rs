@@ -57,7 +57,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `list`: the wire description of [`EffectiveComponents::list`](crate::esx::settings::repository::software::EffectiveComponents::list).
@@ -65,6 +65,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.effective_components",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/repository/software/{softwareSpec}/effective-components",

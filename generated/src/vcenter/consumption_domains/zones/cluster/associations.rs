@@ -48,7 +48,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `add`: the wire description of [`Associations::add`](crate::vcenter::consumption_domains::zones::cluster::Associations::add).
@@ -56,6 +56,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.consumption_domains.zones.cluster.associations",
         operation_id: "add",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/consumption-domains/zones/cluster/{zone}/associations",
@@ -93,6 +94,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.consumption_domains.zones.cluster.associations",
         operation_id: "evacuate_and_remove$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/consumption-domains/zones/cluster/{zone}/associations",
@@ -130,6 +132,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.consumption_domains.zones.cluster.associations",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/consumption-domains/zones/cluster/{zone}/associations",
@@ -159,6 +162,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.consumption_domains.zones.cluster.associations",
         operation_id: "remove",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/consumption-domains/zones/cluster/{zone}/associations",

@@ -363,7 +363,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Projects::create`](crate::vcenter::content::registries::harbor::Projects::create).
@@ -371,6 +371,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.content.registries.harbor.projects",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/content/registries/harbor/{registry}/projects",
@@ -408,6 +409,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.content.registries.harbor.projects",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/content/registries/harbor/{registry}/projects/{project}",
@@ -445,6 +447,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.content.registries.harbor.projects",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/content/registries/harbor/{registry}/projects/{project}",
@@ -482,6 +485,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.content.registries.harbor.projects",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/content/registries/harbor/{registry}/projects",
@@ -511,6 +515,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.content.registries.harbor.projects",
         operation_id: "purge",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/content/registries/harbor/{registry}/projects/{project}",

@@ -279,7 +279,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Providers::get`](crate::vcenter::crypto_manager::hosts::kms::Providers::get).
@@ -287,6 +287,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.crypto_manager.hosts.kms.providers",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/crypto-manager/hosts/{host}/kms/providers/{provider}",
@@ -324,6 +325,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.crypto_manager.hosts.kms.providers",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/crypto-manager/hosts/{host}/kms/providers",

@@ -122,7 +122,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Libraries::get`](crate::vcenter::namespace_management::lifecycle::content::Libraries::get).
@@ -130,6 +130,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.lifecycle.content.libraries",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/lifecycle/content/libraries/{library}",
@@ -159,6 +160,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.lifecycle.content.libraries",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/lifecycle/content/libraries",
@@ -178,6 +180,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.lifecycle.content.libraries",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/namespace-management/lifecycle/content/libraries",
@@ -207,6 +210,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.lifecycle.content.libraries",
         operation_id: "unassign",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/lifecycle/content/libraries/{library}",

@@ -549,7 +549,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Projects::get`](crate::vcenter::namespace_management::networks::nsx::Projects::get).
@@ -557,6 +557,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.networks.nsx.projects",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/networks/nsx/projects/{project}",
@@ -586,6 +587,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.networks.nsx.projects",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/networks/nsx/projects",

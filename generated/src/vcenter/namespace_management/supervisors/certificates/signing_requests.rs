@@ -151,7 +151,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`SigningRequests::create`](crate::vcenter::namespace_management::supervisors::certificates::SigningRequests::create).
@@ -159,6 +159,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.certificates.signing_requests",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/certificates/signing-requests",

@@ -87,7 +87,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Domains::get`](crate::vcenter::namespace_management::supervisors::identity::Domains::get).
@@ -95,6 +95,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.identity.domains",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/identity/domains/{domain}",
@@ -132,6 +133,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.identity.domains",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/identity/domains",

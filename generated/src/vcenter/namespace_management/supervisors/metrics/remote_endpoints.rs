@@ -746,7 +746,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`RemoteEndpoints::create`](crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpoints::create).
@@ -754,6 +754,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.metrics.remote_endpoints",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/metrics/remote-endpoints",
@@ -791,6 +792,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.metrics.remote_endpoints",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/metrics/remote-endpoints/{remoteEndpoint}",
@@ -828,6 +830,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.metrics.remote_endpoints",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/metrics/remote-endpoints/{remoteEndpoint}",
@@ -865,6 +868,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.metrics.remote_endpoints",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/metrics/remote-endpoints",
@@ -894,6 +898,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.metrics.remote_endpoints",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/metrics/remote-endpoints/{remoteEndpoint}",
@@ -939,6 +944,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.metrics.remote_endpoints",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/metrics/remote-endpoints/{remoteEndpoint}",

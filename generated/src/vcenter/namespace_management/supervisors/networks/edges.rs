@@ -1485,7 +1485,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Edges::create`](crate::vcenter::namespace_management::supervisors::networks::Edges::create).
@@ -1493,6 +1493,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.networks.edges",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/networks/edges",
@@ -1530,6 +1531,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.networks.edges",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/networks/edges",
@@ -1567,6 +1569,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.networks.edges",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/networks/edges/{edge}",

@@ -274,7 +274,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Bindings::create`](crate::vcenter::namespace_management::supervisors::zones::Bindings::create).
@@ -282,6 +282,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.zones.bindings",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/zones/bindings",
@@ -319,6 +320,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.zones.bindings",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/zones/{zone}/bindings",
@@ -356,6 +358,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.zones.bindings",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/zones/bindings",
@@ -385,6 +388,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.zones.bindings",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/zones/{zone}/bindings",
@@ -430,6 +434,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.zones.bindings",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/zones/{zone}/bindings",

@@ -546,7 +546,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Imports::create`](crate::vcenter::namespaces::mobility::virtualmachines::Imports::create).
@@ -554,6 +554,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.mobility.virtualmachines.imports",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespaces/{namespace}/mobility/virtualmachines/imports",
@@ -591,6 +592,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.mobility.virtualmachines.imports",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespaces/{namespace}/mobility/virtualmachines/imports/{task}",

@@ -424,7 +424,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`SharedSubnets::get`](crate::vcenter::namespaces::networks::nsx::SharedSubnets::get).
@@ -432,6 +432,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.networks.nsx.shared_subnets",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespaces/networks/nsx/shared-subnets/{subnet}",
@@ -477,6 +478,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.networks.nsx.shared_subnets",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespaces/networks/nsx/shared-subnets",

@@ -185,7 +185,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `list`: the wire description of [`Subnets::list`](crate::vcenter::namespaces::networks::nsx::Subnets::list).
@@ -193,6 +193,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.networks.nsx.subnets",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespaces/{namespace}/networks/nsx/subnets",

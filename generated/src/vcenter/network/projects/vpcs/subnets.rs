@@ -118,7 +118,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Subnets::get`](crate::vcenter::network::projects::vpcs::Subnets::get).
@@ -126,6 +126,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.network.projects.vpcs.subnets",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/network/projects/{project}/vpcs/{vpc}/subnets/{subnet}",
@@ -171,6 +172,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.network.projects.vpcs.subnets",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/network/projects/{project}/vpcs/{vpc}/subnets",

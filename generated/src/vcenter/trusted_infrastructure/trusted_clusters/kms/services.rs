@@ -346,7 +346,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create$task`: the wire description of [`Services::create_task`](crate::vcenter::trusted_infrastructure::trusted_clusters::kms::Services::create_task).
@@ -354,6 +354,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.trusted_clusters.kms.services",
         operation_id: "create$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/trusted-infrastructure/trusted-clusters/{cluster}/kms/services",
@@ -391,6 +392,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.trusted_clusters.kms.services",
         operation_id: "delete$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/trusted-infrastructure/trusted-clusters/{cluster}/kms/services/{service}",
@@ -428,6 +430,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.trusted_clusters.kms.services",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/trusted-infrastructure/trusted-clusters/{cluster}/kms/services/{service}",
@@ -465,6 +468,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.trusted_clusters.kms.services",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/trusted-infrastructure/trusted-clusters/{cluster}/kms/services",

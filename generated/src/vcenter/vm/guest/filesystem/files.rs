@@ -616,7 +616,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create_temporary`: the wire description of [`Files::create_temporary`](crate::vcenter::vm::guest::filesystem::Files::create_temporary).
@@ -624,6 +624,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.filesystem.files",
         operation_id: "create_temporary",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/filesystem/files",
@@ -685,6 +686,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.filesystem.files",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/filesystem/files/{path}",
@@ -730,6 +732,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.filesystem.files",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/filesystem/files/{path}",
@@ -775,6 +778,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.filesystem.files",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/filesystem/files",
@@ -836,6 +840,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.filesystem.files",
         operation_id: "move",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/filesystem/files",
@@ -897,6 +902,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.filesystem.files",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/filesystem/files",

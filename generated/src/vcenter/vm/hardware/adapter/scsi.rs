@@ -109,7 +109,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Scsi::create`](crate::vcenter::vm::hardware::adapter::Scsi::create).
@@ -117,6 +117,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.adapter.scsi",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware/adapter/scsi",
@@ -154,6 +155,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.adapter.scsi",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/vm/{vm}/hardware/adapter/scsi/{adapter}",
@@ -191,6 +193,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.adapter.scsi",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/hardware/adapter/scsi/{adapter}",
@@ -228,6 +231,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.adapter.scsi",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/hardware/adapter/scsi",
@@ -257,6 +261,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.adapter.scsi",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/vm/{vm}/hardware/adapter/scsi/{adapter}",

@@ -898,7 +898,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `cancel`: the wire description of [`Transition::cancel`](crate::esx::settings::clusters::enablement::configuration::Transition::cancel).
@@ -906,6 +906,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.enablement.configuration.transition",
         operation_id: "cancel",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/enablement/configuration/transition",
@@ -935,6 +936,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.enablement.configuration.transition",
         operation_id: "check_eligibility$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/enablement/configuration/transition",
@@ -964,6 +966,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.enablement.configuration.transition",
         operation_id: "enable$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/enablement/configuration/transition",
@@ -1001,6 +1004,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.enablement.configuration.transition",
         operation_id: "export_config",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/enablement/configuration/transition",
@@ -1030,6 +1034,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.enablement.configuration.transition",
         operation_id: "export_schema",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/enablement/configuration/transition",
@@ -1059,6 +1064,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.enablement.configuration.transition",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/enablement/configuration/transition",
@@ -1088,6 +1094,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.enablement.configuration.transition",
         operation_id: "import_from_file",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/enablement/configuration/transition",
@@ -1125,6 +1132,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.enablement.configuration.transition",
         operation_id: "import_from_host$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/enablement/configuration/transition",
@@ -1162,6 +1170,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.enablement.configuration.transition",
         operation_id: "precheck$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/enablement/configuration/transition",
@@ -1191,6 +1200,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.enablement.configuration.transition",
         operation_id: "validate_config$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/enablement/configuration/transition",

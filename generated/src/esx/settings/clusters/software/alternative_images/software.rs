@@ -776,7 +776,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `export`: the wire description of [`Software::export`](crate::esx::settings::clusters::software::alternative_images::Software::export).
@@ -784,6 +784,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.alternative_images.software",
         operation_id: "export",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/software/alternative-images/{image}/software",

@@ -367,7 +367,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Clusters::get`](crate::esx::settings::inventory::reports::transition_summary::Clusters::get).
@@ -375,6 +375,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.inventory.reports.transition_summary.clusters",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/inventory/reports/transition-summary/clusters",

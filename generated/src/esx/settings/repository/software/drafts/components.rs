@@ -59,7 +59,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `delete`: the wire description of [`Components::delete`](crate::esx::settings::repository::software::drafts::Components::delete).
@@ -67,6 +67,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.components",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/repository/software/drafts/{draft}/components/{component}",
@@ -104,6 +105,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.components",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/repository/software/drafts/{draft}/components/{component}",
@@ -141,6 +143,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.components",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/repository/software/drafts/{draft}/components",
@@ -170,6 +173,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.components",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/repository/software/drafts/{draft}/components/{component}",
@@ -215,6 +219,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.components",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/esx/settings/repository/software/drafts/{draft}/components",

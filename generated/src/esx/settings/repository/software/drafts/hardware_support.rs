@@ -15,7 +15,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `delete`: the wire description of [`HardwareSupport::delete`](crate::esx::settings::repository::software::drafts::HardwareSupport::delete).
@@ -23,6 +23,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.hardware_support",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/repository/software/drafts/{draft}/hardware-support",
@@ -52,6 +53,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.hardware_support",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/repository/software/drafts/{draft}/hardware-support",
@@ -81,6 +83,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.hardware_support",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/repository/software/drafts/{draft}/hardware-support",

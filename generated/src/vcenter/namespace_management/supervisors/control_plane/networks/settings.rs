@@ -489,7 +489,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Settings::get`](crate::vcenter::namespace_management::supervisors::control_plane::networks::Settings::get).
@@ -497,6 +497,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.control_plane.networks.settings",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/control-plane/networks/settings",
@@ -526,6 +527,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.control_plane.networks.settings",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/control-plane/networks/settings",

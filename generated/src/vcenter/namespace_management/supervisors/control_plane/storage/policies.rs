@@ -35,7 +35,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Policies::get`](crate::vcenter::namespace_management::supervisors::control_plane::storage::Policies::get).
@@ -43,6 +43,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.control_plane.storage.policies",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/control-plane/storage/policies",
@@ -72,6 +73,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.control_plane.storage.policies",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/control-plane/storage/policies",

@@ -456,7 +456,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`ResourceChecks::create`](crate::vcenter::namespace_management::supervisors::storage::cloud_native::ResourceChecks::create).
@@ -464,6 +464,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.storage.cloud_native.resource_checks",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/storage/cloud-native/resource-checks",
@@ -501,6 +502,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.storage.cloud_native.resource_checks",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/storage/cloud-native/resource-checks",

@@ -105,7 +105,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Settings::get`](crate::vcenter::namespace_management::supervisors::workloads::images::Settings::get).
@@ -113,6 +113,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.workloads.images.settings",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/workloads/images/settings",
@@ -142,6 +143,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.workloads.images.settings",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/workloads/images/settings",

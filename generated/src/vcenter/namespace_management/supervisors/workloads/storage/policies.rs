@@ -44,7 +44,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Policies::get`](crate::vcenter::namespace_management::supervisors::workloads::storage::Policies::get).
@@ -52,6 +52,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.workloads.storage.policies",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/workloads/storage/policies",
@@ -81,6 +82,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.workloads.storage.policies",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/workloads/storage/policies",

@@ -59,7 +59,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `delete`: the wire description of [`Components::delete`](crate::esx::settings::hosts::software::drafts::software::Components::delete).
@@ -67,6 +67,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.drafts.software.components",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/hosts/{host}/software/drafts/{draft}/software/components/{component}",
@@ -112,6 +113,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.drafts.software.components",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/hosts/{host}/software/drafts/{draft}/software/components/{component}",
@@ -157,6 +159,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.drafts.software.components",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/hosts/{host}/software/drafts/{draft}/software/components",
@@ -194,6 +197,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.drafts.software.components",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/hosts/{host}/software/drafts/{draft}/software/components/{component}",
@@ -247,6 +251,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.drafts.software.components",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/esx/settings/hosts/{host}/software/drafts/{draft}/software/components",

@@ -114,7 +114,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `check`: the wire description of [`Compatibility::check`](crate::vcenter::namespace_management::networks::nsx::projects::vpcconnectivityprofiles::Compatibility::check).
@@ -122,6 +122,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.networks.nsx.projects.vpcconnectivityprofiles.compatibility",
         operation_id: "check",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/networks/nsx/projects/{project}/vpc-connectivity-profiles/{profile}",
