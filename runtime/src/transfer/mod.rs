@@ -109,6 +109,46 @@ impl ChecksumAlgorithm {
     }
 }
 
+/// A digest computed piece by piece, for bytes that are not transferred
+/// (a local file checked before its upload).
+pub struct Digest {
+    algorithm: ChecksumAlgorithm,
+    context: ring::digest::Context,
+}
+
+impl fmt::Debug for Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Digest")
+            .field("algorithm", &self.algorithm)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Digest {
+    /// An empty digest.
+    pub fn new(algorithm: ChecksumAlgorithm) -> Digest {
+        Digest {
+            algorithm,
+            context: ring::digest::Context::new(algorithm.ring_algorithm()),
+        }
+    }
+
+    /// Adds `bytes`.
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.context.update(bytes);
+    }
+
+    /// The algorithm.
+    pub fn algorithm(&self) -> ChecksumAlgorithm {
+        self.algorithm
+    }
+
+    /// The lower-case hexadecimal digest of everything added.
+    pub fn finish_hex(self) -> String {
+        tally::hex(self.context.finish().as_ref())
+    }
+}
+
 /// What a finished transfer moved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransferSummary {

@@ -2,14 +2,14 @@
 
 use std::fmt;
 
-use super::{ChecksumAlgorithm, Progress, ProgressFn, TransferSummary};
+use super::{ChecksumAlgorithm, Digest, Progress, ProgressFn, TransferSummary};
 
 /// The running state of one transfer: bytes so far, the digests being
 /// computed, and the caller's progress callback.
 pub(super) struct Tally {
     transferred: u64,
     total: Option<u64>,
-    digests: Vec<(ChecksumAlgorithm, ring::digest::Context)>,
+    digests: Vec<Digest>,
     progress: Option<ProgressFn>,
 }
 
@@ -28,13 +28,10 @@ impl Tally {
         algorithms: &[ChecksumAlgorithm],
         progress: Option<ProgressFn>,
     ) -> Tally {
-        let mut digests: Vec<(ChecksumAlgorithm, ring::digest::Context)> = Vec::new();
+        let mut digests: Vec<Digest> = Vec::new();
         for algorithm in algorithms {
-            if !digests.iter().any(|(known, _)| known == algorithm) {
-                digests.push((
-                    *algorithm,
-                    ring::digest::Context::new(algorithm.ring_algorithm()),
-                ));
+            if !digests.iter().any(|known| known.algorithm() == *algorithm) {
+                digests.push(Digest::new(*algorithm));
             }
         }
         let tally = Tally {
@@ -54,7 +51,7 @@ impl Tally {
     /// Counts and hashes `chunk`, then tells the progress callback.
     pub(super) fn add(&mut self, chunk: &[u8]) {
         self.transferred += chunk.len() as u64;
-        for (_, digest) in &mut self.digests {
+        for digest in &mut self.digests {
             digest.update(chunk);
         }
         self.report();
@@ -74,7 +71,7 @@ impl Tally {
         let checksums = self
             .digests
             .into_iter()
-            .map(|(algorithm, digest)| (algorithm, hex(digest.finish().as_ref())))
+            .map(|digest| (digest.algorithm(), digest.finish_hex()))
             .collect();
         TransferSummary {
             bytes: self.transferred,
