@@ -26,7 +26,10 @@ async fn session_server() -> MockServer {
 async fn close_logs_out_once_for_all_clones() {
     let server = session_server().await;
     let client = Client::new(server.uri()).unwrap();
-    client.login("administrator@vsphere.local", "pw").await.unwrap();
+    client
+        .login("administrator@vsphere.local", "pw")
+        .await
+        .unwrap();
     let clones: Vec<Client> = (0..4).map(|_| client.clone()).collect();
     let closing = clones.iter().map(|clone| clone.close());
     for outcome in futures_util::future::join_all(closing).await {
@@ -37,7 +40,10 @@ async fn close_logs_out_once_for_all_clones() {
     assert!(client.is_closed() && clones[0].is_closed());
     assert!(client.session_token().is_none());
     // A closed client does not log in again.
-    let error = client.login("administrator@vsphere.local", "pw").await.unwrap_err();
+    let error = client
+        .login("administrator@vsphere.local", "pw")
+        .await
+        .unwrap_err();
     assert!(matches!(error, Error::Config(_)), "{error}");
     assert!(error.to_string().contains("closed"), "{error}");
     // The expectations (one login, one logout) are checked on drop.

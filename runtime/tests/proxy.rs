@@ -32,7 +32,8 @@ async fn plain_http_is_forwarded_with_the_proxy_credentials() {
         .mount(&server)
         .await;
     let (proxy, seen) = proxy::start().await;
-    let builder = Client::builder(server.uri()).proxy(format!("http://svc%40corp:S3cr%2Ft@{proxy}"));
+    let builder =
+        Client::builder(server.uri()).proxy(format!("http://svc%40corp:S3cr%2Ft@{proxy}"));
     let shown = format!("{builder:?}");
     assert!(!shown.contains("S3cr"), "{shown}");
     let client = builder.build().unwrap();
@@ -49,8 +50,10 @@ async fn plain_http_is_forwarded_with_the_proxy_credentials() {
     for head in &heads {
         assert!(head.starts_with(&target), "{head}");
         assert!(
-            head.to_ascii_lowercase()
-                .contains(&format!("proxy-authorization: basic {}", credentials.to_ascii_lowercase())),
+            head.to_ascii_lowercase().contains(&format!(
+                "proxy-authorization: basic {}",
+                credentials.to_ascii_lowercase()
+            )),
             "{head}"
         );
     }

@@ -40,7 +40,13 @@ fn environment_proxies_are_used_unless_disabled() {
         // reads the environment while it runs (the runtime is
         // single-threaded, and the servers started above do not read it).
         unsafe {
-            for name in ["NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "http_proxy"] {
+            for name in [
+                "NO_PROXY",
+                "no_proxy",
+                "ALL_PROXY",
+                "all_proxy",
+                "http_proxy",
+            ] {
                 std::env::remove_var(name);
             }
             std::env::set_var("HTTP_PROXY", format!("http://{proxy}"));

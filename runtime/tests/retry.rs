@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpListener;
 use vsphere_vapi_runtime::{
-    Client, Error, HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding,
-    ParamLocation, RetryPolicy, TransportKind,
+    Client, Error, HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+    RetryPolicy, TransportKind,
 };
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
@@ -110,7 +110,10 @@ async fn a_busy_server_is_asked_again_for_a_read() {
         .expect(3)
         .mount(&server)
         .await;
-    let client = Client::builder(server.uri()).retry(quick()).build().unwrap();
+    let client = Client::builder(server.uri())
+        .retry(quick())
+        .build()
+        .unwrap();
     let vms: Vec<String> = client.operation(&VM_LIST).send().await.unwrap();
     assert_eq!(vms, ["vm-1"]);
 }
@@ -147,7 +150,10 @@ async fn retry_after_is_waited_for() {
         .expect(2)
         .mount(&server)
         .await;
-    let client = Client::builder(server.uri()).retry(quick()).build().unwrap();
+    let client = Client::builder(server.uri())
+        .retry(quick())
+        .build()
+        .unwrap();
     let started = Instant::now();
     let _: Vec<String> = client.operation(&VM_LIST).send().await.unwrap();
     let waited = started.elapsed();
@@ -164,7 +170,10 @@ async fn a_retry_after_beyond_the_limit_is_not_waited_for() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = Client::builder(server.uri()).retry(quick()).build().unwrap();
+    let client = Client::builder(server.uri())
+        .retry(quick())
+        .build()
+        .unwrap();
     let started = Instant::now();
     let error = client
         .operation(&VM_LIST)
@@ -183,7 +192,10 @@ async fn an_action_that_may_have_run_is_not_repeated() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = Client::builder(server.uri()).retry(quick()).build().unwrap();
+    let client = Client::builder(server.uri())
+        .retry(quick())
+        .build()
+        .unwrap();
     let error = client
         .operation(&POWER_START)
         .param("vm", "vm-42")
@@ -206,7 +218,10 @@ async fn a_client_token_makes_a_create_repeatable() {
         .expect(3)
         .mount(&server)
         .await;
-    let client = Client::builder(server.uri()).retry(quick()).build().unwrap();
+    let client = Client::builder(server.uri())
+        .retry(quick())
+        .build()
+        .unwrap();
     // Without a token: sent once, the 503 comes back.
     let error = client
         .operation(&LIBRARY_CREATE)
@@ -244,7 +259,10 @@ async fn per_call_and_per_handle_overrides() {
         .expect(1 + 1 + 4)
         .mount(&server)
         .await;
-    let client = Client::builder(server.uri()).retry(quick()).build().unwrap();
+    let client = Client::builder(server.uri())
+        .retry(quick())
+        .build()
+        .unwrap();
     // One attempt for this call only.
     let _ = client
         .operation(&VM_LIST)
@@ -275,7 +293,10 @@ async fn a_caller_may_declare_an_action_idempotent() {
         .expect(2)
         .mount(&server)
         .await;
-    let client = Client::builder(server.uri()).retry(quick()).build().unwrap();
+    let client = Client::builder(server.uri())
+        .retry(quick())
+        .build()
+        .unwrap();
     client
         .operation(&POWER_START)
         .param("vm", "vm-42")
@@ -311,10 +332,7 @@ async fn the_deadline_bounds_the_whole_call() {
     assert!(took < Duration::from_millis(1500), "took {took:?}");
     // The attempt running at the deadline was cut (a timeout), or the last
     // answer came just before it.
-    assert!(
-        error.is_timeout() || error.status() == Some(503),
-        "{error}"
-    );
+    assert!(error.is_timeout() || error.status() == Some(503), "{error}");
     let attempts = server.received_requests().await.unwrap().len();
     assert!((2..=4).contains(&attempts), "{attempts} attempts");
 }
@@ -337,7 +355,7 @@ async fn resetting_server(resets: usize) -> (String, Arc<AtomicUsize>) {
                 let _ = socket.read(&mut buffer).await;
                 if seen < resets {
                     // SO_LINGER 0: closing sends a RST instead of a FIN.
-                    let _ = socket.set_linger(Some(Duration::ZERO));
+                    let _ = socket.set_zero_linger();
                     drop(socket);
                 } else {
                     let _ = socket
@@ -382,7 +400,9 @@ async fn a_server_not_listening_yet_is_tried_again_even_for_an_action() {
         probe.local_addr().unwrap().port()
     };
     let client = Client::builder(format!("http://127.0.0.1:{port}"))
-        .retry(RetryPolicy::default().backoff(Duration::from_millis(300), Duration::from_millis(300)))
+        .retry(
+            RetryPolicy::default().backoff(Duration::from_millis(300), Duration::from_millis(300)),
+        )
         .build()
         .unwrap();
     let served = Arc::new(Mutex::new(Vec::new()));
@@ -477,7 +497,10 @@ async fn every_attempt_is_one_event() {
         ]))
         .mount(&server)
         .await;
-    let client = Client::builder(server.uri()).retry(quick()).build().unwrap();
+    let client = Client::builder(server.uri())
+        .retry(quick())
+        .build()
+        .unwrap();
     let _: Vec<String> = client.operation(&VM_LIST).send().await.unwrap();
     let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
     let attempts: Vec<&str> = text

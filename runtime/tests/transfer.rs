@@ -19,7 +19,10 @@ fn payload(size: usize) -> Vec<u8> {
     (0..size).map(|i| (i * 7 % 251) as u8).collect()
 }
 
-fn recorder() -> (Arc<Mutex<Vec<Progress>>>, impl Fn(Progress) + Send + Sync + 'static) {
+fn recorder() -> (
+    Arc<Mutex<Vec<Progress>>>,
+    impl Fn(Progress) + Send + Sync + 'static,
+) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&seen);
     (seen, move |progress| sink.lock().unwrap().push(progress))
@@ -61,13 +64,19 @@ async fn upload_streams_the_source_with_the_session_progress_and_checksums() {
     let request = &requests[0];
     assert_eq!(request.body, data);
     assert_eq!(request.headers[SESSION], "token-1");
-    assert_eq!(request.headers["content-length"], data.len().to_string().as_str());
+    assert_eq!(
+        request.headers["content-length"],
+        data.len().to_string().as_str()
+    );
     assert_eq!(request.headers["content-type"], "application/octet-stream");
     let seen = seen.lock().unwrap();
     assert_eq!(seen.first().map(|p| p.transferred), Some(0));
     assert_eq!(seen.last().map(|p| p.transferred), Some(data.len() as u64));
     assert!(seen.len() >= 5, "{} reports", seen.len());
-    assert!(seen.windows(2).all(|w| w[0].transferred <= w[1].transferred));
+    assert!(
+        seen.windows(2)
+            .all(|w| w[0].transferred <= w[1].transferred)
+    );
     assert!(seen.iter().all(|p| p.total == Some(data.len() as u64)));
 }
 
@@ -96,9 +105,11 @@ async fn download_writes_chunks_and_reports_the_size() {
         summary.checksum(ChecksumAlgorithm::Sha256),
         Some(ChecksumAlgorithm::Sha256.digest_hex(&data).as_str())
     );
-    let seen = seen.lock().unwrap();
-    assert!(seen.iter().all(|p| p.total == Some(data.len() as u64)));
-    assert_eq!(seen.last().unwrap().transferred, data.len() as u64);
+    {
+        let seen = seen.lock().unwrap();
+        assert!(seen.iter().all(|p| p.total == Some(data.len() as u64)));
+        assert_eq!(seen.last().unwrap().transferred, data.len() as u64);
+    }
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests[0].headers[SESSION], "token-1");
 
@@ -151,7 +162,10 @@ async fn refusals_and_short_sources_are_errors() {
     // A reader delivering less than declared.
     let error = client
         .transfer(format!("{}/ok", server.uri()))
-        .upload(Source::reader(std::io::Cursor::new(vec![1_u8; 10]), Some(20)))
+        .upload(Source::reader(
+            std::io::Cursor::new(vec![1_u8; 10]),
+            Some(20),
+        ))
         .await
         .unwrap_err();
     let Error::Transfer(transfer) = &error else {
@@ -170,10 +184,16 @@ async fn refusals_and_short_sources_are_errors() {
     // And more.
     let error = client
         .transfer(format!("{}/ok", server.uri()))
-        .upload(Source::reader(std::io::Cursor::new(vec![1_u8; 30]), Some(20)))
+        .upload(Source::reader(
+            std::io::Cursor::new(vec![1_u8; 30]),
+            Some(20),
+        ))
         .await
         .unwrap_err();
-    assert!(error.to_string().contains("more than the 20 bytes"), "{error}");
+    assert!(
+        error.to_string().contains("more than the 20 bytes"),
+        "{error}"
+    );
 }
 
 #[tokio::test]
@@ -226,7 +246,10 @@ async fn another_host_is_trusted_only_as_told() {
     let vcenter = MockServer::start().await;
     let esx = support::https::serve(&["localhost"], OK).await;
     let client = Client::new(vcenter.uri()).unwrap();
-    let url = format!("{}/guestFile?id=1&token=t", esx.url.replace("127.0.0.1", "localhost"));
+    let url = format!(
+        "{}/guestFile?id=1&token=t",
+        esx.url.replace("127.0.0.1", "localhost")
+    );
     let upload = |trust: Option<HostTrust>| {
         let mut transfer = client.transfer(url.clone());
         if let Some(trust) = trust {
@@ -248,9 +271,11 @@ async fn another_host_is_trusted_only_as_told() {
     assert!(matches!(error, Error::Tls { .. }), "{error}");
     assert!(error.to_string().contains(&esx.thumbprint), "{error}");
     // Its certificate as PEM (host name checked: `localhost` is in it).
-    upload(Some(HostTrust::CertificatePem(esx.pem.clone().into_bytes())))
-        .await
-        .unwrap();
+    upload(Some(HostTrust::CertificatePem(
+        esx.pem.clone().into_bytes(),
+    )))
+    .await
+    .unwrap();
     assert_eq!(esx.heads.lock().unwrap().len(), 2);
     // A bad thumbprint is a configuration error, before any connection.
     let error = upload(Some(HostTrust::Sha256Thumbprint("AB:CD".to_owned())))

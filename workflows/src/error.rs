@@ -41,7 +41,10 @@ pub enum Error {
     },
     /// The server's validation of the uploaded files found some missing or
     /// invalid.
-    #[error("the uploaded files do not validate: {}", describe_validation(missing, invalid))]
+    #[error(
+        "the uploaded files do not validate: {}",
+        describe_validation(missing, invalid)
+    )]
     Validation {
         /// Files the item needs that were not uploaded (an OVF descriptor's
         /// disks, say).

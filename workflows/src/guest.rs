@@ -22,7 +22,9 @@ use std::path::Path;
 use tokio::io::AsyncWrite;
 use vsphere_vapi::Client;
 use vsphere_vapi::ids::VirtualMachineId;
-use vsphere_vapi::runtime::transfer::{ChecksumAlgorithm, HostTrust, Progress, Source, TransferSummary};
+use vsphere_vapi::runtime::transfer::{
+    ChecksumAlgorithm, HostTrust, Progress, Source, TransferSummary,
+};
 use vsphere_vapi::vcenter::vm::guest::Credentials;
 use vsphere_vapi::vcenter::vm::guest::filesystem::Transfers;
 use vsphere_vapi::vcenter::vm::guest::filesystem::transfers::{CreateSpec, FileCreationAttributes};
@@ -96,7 +98,10 @@ impl GuestFiles {
     }
 
     /// Calls `progress` as bytes are sent or received.
-    pub fn on_progress(mut self, progress: impl Fn(Progress) + Send + Sync + 'static) -> GuestFiles {
+    pub fn on_progress(
+        mut self,
+        progress: impl Fn(Progress) + Send + Sync + 'static,
+    ) -> GuestFiles {
         self.progress = Some(std::sync::Arc::new(progress));
         self
     }

@@ -23,7 +23,10 @@ pub struct Https {
 /// names in `names` (`127.0.0.1`, `localhost`, …).
 pub async fn serve(names: &[&str], response: &'static str) -> Https {
     let certified = rcgen::generate_simple_self_signed(
-        names.iter().map(|name| (*name).to_owned()).collect::<Vec<_>>(),
+        names
+            .iter()
+            .map(|name| (*name).to_owned())
+            .collect::<Vec<_>>(),
     )
     .unwrap();
     let der: CertificateDer<'static> = certified.cert.der().clone();

@@ -78,7 +78,11 @@ async fn handle(mut client: TcpStream, seen: Seen) -> std::io::Result<()> {
         .unwrap_or((without_scheme, "/".to_owned()));
     let mut forwarded = format!("{method} {path} HTTP/1.1\r\n");
     for line in lines.filter(|line| !line.is_empty()) {
-        let name = line.split(':').next().unwrap_or_default().to_ascii_lowercase();
+        let name = line
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         if name != "proxy-authorization" && name != "connection" {
             forwarded.push_str(line);
             forwarded.push_str("\r\n");

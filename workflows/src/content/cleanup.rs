@@ -52,8 +52,10 @@ impl Cleanup {
     }
 
     /// Fails and deletes the session and deletes the item created, telling
-    /// the server `reason`. Failures are logged, not returned: the error
-    /// that made the workflow stop is the one the caller needs.
+    /// the server `reason`, and waits until that is done. Failures are
+    /// logged, not returned: the error that made the workflow stop is the
+    /// one the caller needs. The requests run as a task of their own, so
+    /// that they finish even when the caller stops waiting for them.
     pub(crate) async fn run(&mut self, reason: &str) {
         let work = Work {
             client: self.client.clone(),
@@ -61,7 +63,13 @@ impl Cleanup {
             download_session: self.download_session.take(),
             created_item: self.created_item.take(),
         };
-        work.run(reason).await;
+        let reason = reason.to_owned();
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                let _ = runtime.spawn(work.run(reason)).await;
+            }
+            Err(_) => work.run(reason).await,
+        }
     }
 }
 
@@ -81,7 +89,7 @@ impl Drop for Cleanup {
         };
         match tokio::runtime::Handle::try_current() {
             Ok(runtime) => {
-                runtime.spawn(work.run("the client canceled the transfer"));
+                runtime.spawn(work.run("the client canceled the transfer".to_owned()));
             }
             Err(_) => tracing::warn!(
                 ?work,
@@ -102,7 +110,8 @@ struct Work {
 }
 
 impl Work {
-    async fn run(self, reason: &str) {
+    async fn run(self, reason: String) {
+        let reason = reason.as_str();
         if let Some(id) = &self.update_session {
             let sessions = UpdateSession::new(&self.client);
             // `fail` records why; `delete` removes the session at once

@@ -145,10 +145,7 @@ impl ItemFile {
                 .await
                 .map_err(|err| Error::io(path, err))?;
             if !metadata.is_file() {
-                return Err(Error::Invalid(format!(
-                    "{} is not a file",
-                    path.display()
-                )));
+                return Err(Error::Invalid(format!("{} is not a file", path.display())));
             }
             self.size = Some(metadata.len());
         }

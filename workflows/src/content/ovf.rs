@@ -86,18 +86,29 @@ impl OvfPackage {
             .map_err(|err| Error::package(&path, format!("reading the archive failed: {err}")))??;
         let find = |name: &str| members.iter().find(|member| member.name == name);
         let Some(descriptor) = members.iter().find(|member| member.name.ends_with(".ovf")) else {
-            return Err(Error::package(&path, "the archive holds no .ovf descriptor"));
+            return Err(Error::package(
+                &path,
+                "the archive holds no .ovf descriptor",
+            ));
         };
         let text = read_member(&path, descriptor).await?;
         let references = references(&path, &text)?;
         let mut files = Vec::new();
         let mut checksums = BTreeMap::new();
         for extension in [".mf", ".cert"] {
-            if let Some(member) = members.iter().find(|member| member.name.ends_with(extension)) {
+            if let Some(member) = members
+                .iter()
+                .find(|member| member.name.ends_with(extension))
+            {
                 if extension == ".mf" {
                     checksums = manifest(&path, &read_member(&path, member).await?)?;
                 }
-                files.push(ItemFile::part(member.name.clone(), &path, member.offset, member.size));
+                files.push(ItemFile::part(
+                    member.name.clone(),
+                    &path,
+                    member.offset,
+                    member.size,
+                ));
             }
         }
         files.push(ItemFile::part(
@@ -113,7 +124,12 @@ impl OvfPackage {
                     format!("the descriptor references `{name}`, which the archive does not hold"),
                 ));
             };
-            files.push(ItemFile::part(member.name.clone(), &path, member.offset, member.size));
+            files.push(ItemFile::part(
+                member.name.clone(),
+                &path,
+                member.offset,
+                member.size,
+            ));
         }
         Ok(OvfPackage {
             source: path,
@@ -192,10 +208,8 @@ fn references(path: &Path, descriptor: &[u8]) -> Result<Vec<String>> {
                 format!("`{href}` is split into chunks, which is not supported"),
             ));
         }
-        let plain = !href.is_empty()
-            && !href.contains(['/', '\\', ':'])
-            && href != "."
-            && href != "..";
+        let plain =
+            !href.is_empty() && !href.contains(['/', '\\', ':']) && href != "." && href != "..";
         if !plain {
             return Err(Error::package(
                 path,
@@ -211,8 +225,8 @@ fn references(path: &Path, descriptor: &[u8]) -> Result<Vec<String>> {
 
 /// The checksums a manifest lists: lines `SHA256(disk1.vmdk)= 3a4f…`.
 fn manifest(path: &Path, text: &[u8]) -> Result<BTreeMap<String, (ChecksumAlgorithm, String)>> {
-    let text = std::str::from_utf8(text)
-        .map_err(|_| Error::package(path, "the manifest is not UTF-8"))?;
+    let text =
+        std::str::from_utf8(text).map_err(|_| Error::package(path, "the manifest is not UTF-8"))?;
     let mut checksums = BTreeMap::new();
     for line in text.lines().map(str::trim).filter(|line| !line.is_empty()) {
         let parsed = line.split_once('(').and_then(|(algorithm, rest)| {
@@ -220,7 +234,10 @@ fn manifest(path: &Path, text: &[u8]) -> Result<BTreeMap<String, (ChecksumAlgori
             Some((algorithm.trim(), name.trim(), hex.trim()))
         });
         let Some((algorithm, name, hex)) = parsed else {
-            return Err(Error::package(path, format!("manifest line `{line}` is not `ALGORITHM(file)= digest`")));
+            return Err(Error::package(
+                path,
+                format!("manifest line `{line}` is not `ALGORITHM(file)= digest`"),
+            ));
         };
         let algorithm = match algorithm.to_ascii_uppercase().as_str() {
             "SHA1" => ChecksumAlgorithm::Sha1,
@@ -252,7 +269,8 @@ fn with_checksums(
 /// The regular files of the archive at `path`, found by reading the tar
 /// headers and seeking past the contents.
 fn index_ova(path: &Path) -> Result<Vec<Member>> {
-    let failed = |err: std::io::Error| Error::package(path, format!("not a readable tar archive: {err}"));
+    let failed =
+        |err: std::io::Error| Error::package(path, format!("not a readable tar archive: {err}"));
     let file = std::fs::File::open(path).map_err(|err| Error::io(path, err))?;
     let mut archive = tar::Archive::new(file);
     let mut members = Vec::new();
@@ -260,7 +278,10 @@ fn index_ova(path: &Path) -> Result<Vec<Member>> {
         let entry = entry.map_err(failed)?;
         let kind = entry.header().entry_type();
         if kind.is_gnu_sparse() {
-            return Err(Error::package(path, "sparse archive members are not supported"));
+            return Err(Error::package(
+                path,
+                "sparse archive members are not supported",
+            ));
         }
         if !kind.is_file() {
             continue;
@@ -284,7 +305,13 @@ fn index_ova(path: &Path) -> Result<Vec<Member>> {
 async fn read_member(path: &Path, member: &Member) -> Result<Vec<u8>> {
     use tokio::io::{AsyncReadExt as _, AsyncSeekExt as _};
     if member.size > METADATA_LIMIT {
-        return Err(Error::package(path, format!("`{}` is too large for a descriptor or manifest", member.name)));
+        return Err(Error::package(
+            path,
+            format!(
+                "`{}` is too large for a descriptor or manifest",
+                member.name
+            ),
+        ));
     }
     let mut file = tokio::fs::File::open(path)
         .await
@@ -306,9 +333,14 @@ async fn read_limited(path: &Path) -> Result<Vec<u8>> {
         .map_err(|err| Error::io(path, err))?
         .len();
     if size > METADATA_LIMIT {
-        return Err(Error::package(path, "too large for a descriptor or manifest"));
+        return Err(Error::package(
+            path,
+            "too large for a descriptor or manifest",
+        ));
     }
-    tokio::fs::read(path).await.map_err(|err| Error::io(path, err))
+    tokio::fs::read(path)
+        .await
+        .map_err(|err| Error::io(path, err))
 }
 
 #[cfg(test)]
@@ -333,10 +365,18 @@ mod tests {
 
     #[test]
     fn references_elsewhere_are_refused() {
-        for href in ["../etc/passwd", "http://example.com/disk.vmdk", "sub/disk.vmdk", ""] {
+        for href in [
+            "../etc/passwd",
+            "http://example.com/disk.vmdk",
+            "sub/disk.vmdk",
+            "",
+        ] {
             let descriptor = DESCRIPTOR.replace("cdrom.iso", href);
             let error = references(Path::new("x.ovf"), descriptor.as_bytes()).unwrap_err();
-            assert!(error.to_string().contains("not a file name"), "{href}: {error}");
+            assert!(
+                error.to_string().contains("not a file name"),
+                "{href}: {error}"
+            );
         }
         let error = references(Path::new("x.ovf"), b"<html/>").unwrap_err();
         assert!(error.to_string().contains("Envelope"), "{error}");
@@ -346,6 +386,118 @@ mod tests {
         assert!(references(Path::new("x.ovf"), dtd.as_bytes()).is_err());
         let chunked = DESCRIPTOR.replace("ovf:size=\"4\"", "ovf:chunkSize=\"2\"");
         assert!(references(Path::new("x.ovf"), chunked.as_bytes()).is_err());
+    }
+
+    /// A scratch directory removed when dropped.
+    struct Scratch(PathBuf);
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn scratch(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("vapi-ovf-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    #[tokio::test]
+    async fn ova_members_are_found_in_place_and_in_order() {
+        let dir = scratch("ova");
+        let disk: Vec<u8> = (0..70_000_u32).map(|i| (i % 253) as u8).collect();
+        let iso = vec![9_u8; 1000];
+        let manifest = format!(
+            "SHA256(disk1.vmdk)= {}\n",
+            ChecksumAlgorithm::Sha256.digest_hex(&disk)
+        );
+        let ova = dir.0.join("vm.ova");
+        let mut builder = tar::Builder::new(std::fs::File::create(&ova).unwrap());
+        for (name, bytes) in [
+            ("vm.ovf", DESCRIPTOR.as_bytes()),
+            ("vm.mf", manifest.as_bytes()),
+            ("disk1.vmdk", disk.as_slice()),
+            ("cdrom.iso", iso.as_slice()),
+            ("unreferenced.txt", b"x".as_slice()),
+        ] {
+            let mut header = tar::Header::new_ustar();
+            header.set_size(bytes.len() as u64);
+            header.set_mode(0o644);
+            header.set_cksum();
+            builder.append_data(&mut header, name, bytes).unwrap();
+        }
+        builder.finish().unwrap();
+        drop(builder);
+
+        let package = OvfPackage::open(&ova).await.unwrap();
+        assert_eq!(
+            package.file_names(),
+            ["vm.mf", "vm.ovf", "disk1.vmdk", "cdrom.iso"]
+        );
+        let files = package.into_files();
+        // Each member reads back as what was archived.
+        for (file, expected) in files.iter().zip([
+            manifest.as_bytes(),
+            DESCRIPTOR.as_bytes(),
+            disk.as_slice(),
+            iso.as_slice(),
+        ]) {
+            assert_eq!(file.size, Some(expected.len() as u64), "{}", file.name());
+            assert_eq!(
+                file.digest(ChecksumAlgorithm::Sha1).await.unwrap(),
+                ChecksumAlgorithm::Sha1.digest_hex(expected),
+                "{}",
+                file.name()
+            );
+        }
+        // The manifest's checksum travels with the disk.
+        assert_eq!(
+            files[2].checksum,
+            Some((
+                ChecksumAlgorithm::Sha256,
+                ChecksumAlgorithm::Sha256.digest_hex(&disk)
+            ))
+        );
+        assert_eq!(files[3].checksum, None);
+    }
+
+    #[tokio::test]
+    async fn a_descriptor_needs_its_files_next_to_it() {
+        let dir = scratch("ovf");
+        let descriptor = dir.0.join("vm.ovf");
+        std::fs::write(&descriptor, DESCRIPTOR).unwrap();
+        std::fs::write(dir.0.join("disk1.vmdk"), b"disk").unwrap();
+        let error = OvfPackage::open(&descriptor).await.unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("`cdrom.iso`, which is not next to it"),
+            "{error}"
+        );
+        std::fs::write(dir.0.join("cdrom.iso"), b"iso").unwrap();
+        std::fs::write(dir.0.join("vm.cert"), b"cert").unwrap();
+        let package = OvfPackage::open(&descriptor).await.unwrap();
+        assert_eq!(
+            package.file_names(),
+            ["vm.cert", "vm.ovf", "disk1.vmdk", "cdrom.iso"]
+        );
+        // An archive without a descriptor.
+        let ova = dir.0.join("empty.ova");
+        let mut builder = tar::Builder::new(std::fs::File::create(&ova).unwrap());
+        let mut header = tar::Header::new_ustar();
+        header.set_size(1);
+        header.set_cksum();
+        builder
+            .append_data(&mut header, "disk.vmdk", b"x".as_slice())
+            .unwrap();
+        builder.finish().unwrap();
+        drop(builder);
+        let error = OvfPackage::open(&ova).await.unwrap_err();
+        assert!(error.to_string().contains("no .ovf descriptor"), "{error}");
+        // Not a tar archive at all.
+        std::fs::write(dir.0.join("junk.ova"), vec![0xff_u8; 2000]).unwrap();
+        assert!(OvfPackage::open(dir.0.join("junk.ova")).await.is_err());
     }
 
     #[test]

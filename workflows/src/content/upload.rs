@@ -18,7 +18,9 @@ use vsphere_vapi::content::library::item::updatesession::File as SessionFile;
 use vsphere_vapi::content::library::item::updatesession::file::{
     AddSpec, AddSpecSourceType, Info as SessionFileInfo, InfoSourceType,
 };
-use vsphere_vapi::content::library::item::{UpdateSession, UpdateSessionModel, UpdateSessionModelState};
+use vsphere_vapi::content::library::item::{
+    UpdateSession, UpdateSessionModel, UpdateSessionModelState,
+};
 use vsphere_vapi::content::library::{Item, ItemModel};
 use vsphere_vapi::ids::{ItemId, LibraryId, UpdateSessionId};
 use vsphere_vapi::runtime::transfer::ChecksumAlgorithm;
@@ -234,7 +236,9 @@ impl ItemUpload {
     /// [module documentation](self).
     pub async fn send(mut self) -> Result<UploadReport> {
         if self.files.is_empty() {
-            return Err(Error::Invalid("an upload needs at least one file".to_owned()));
+            return Err(Error::Invalid(
+                "an upload needs at least one file".to_owned(),
+            ));
         }
         let mut cleanup = Cleanup::new(&self.client);
         match self.run(&mut cleanup).await {
@@ -279,7 +283,10 @@ impl ItemUpload {
         }
         if self.validate {
             let result = SessionFile::new(&self.client).validate(&session).await?;
-            if result.has_errors || !result.missing_files.is_empty() || !result.invalid_files.is_empty() {
+            if result.has_errors
+                || !result.missing_files.is_empty()
+                || !result.invalid_files.is_empty()
+            {
                 return Err(Error::Validation {
                     missing: result.missing_files,
                     invalid: result
@@ -437,7 +444,8 @@ impl ItemUpload {
             tokio::time::sleep(self.keep_alive).await;
             let mut request = sessions.keep_alive(session);
             if let Some(size) = size.filter(|size| *size > 0) {
-                let percent = (transferred.load(Ordering::Relaxed).saturating_mul(100) / size).min(100) as i64;
+                let percent = (transferred.load(Ordering::Relaxed).saturating_mul(100) / size)
+                    .min(100) as i64;
                 // The server wants the progress to grow.
                 if percent > last_progress {
                     last_progress = percent;
