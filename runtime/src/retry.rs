@@ -20,8 +20,20 @@ use std::time::{Duration, Instant, SystemTime};
 use crate::error::{Error, Result, TransportKind};
 use crate::transport::{Exchange, HttpRequest, HttpResponse, Transport};
 
-/// How a call is retried after a failure that is safe to repeat; see the
-/// [module documentation](self) for which failures those are.
+/// How a call is retried after a failure that is safe to repeat.
+///
+/// Which failures those are follows from what the server may have done:
+///
+/// * a failure to connect (refused, no route to the host) means the request
+///   never reached the server: retried for every operation;
+/// * a 503 or 429 answer, a reset or closed connection, or a body cut short
+///   leave it unknown (or, for 503 and 429, up to the server) whether the
+///   request was applied: retried only for idempotent operations (see
+///   [`Idempotency`](crate::Idempotency)), never for a `POST` that may have
+///   been applied;
+/// * everything else — any other status, TLS failures, host names that do
+///   not resolve, timeouts (the caller's own limit), decoding errors — is
+///   returned at once.
 ///
 /// The default makes up to 3 attempts, waits 250 ms before the second and
 /// 500 ms before the third (each with up to half of it taken off at random,

@@ -51,7 +51,13 @@ pub struct DownloadedFile {
     pub checksum_verified: bool,
 }
 
-/// Gets the files of a library item; see the [module documentation](self).
+/// Gets the files of a library item.
+///
+/// The steps: create a download session on the item → list its files →
+/// for each file wanted, ask the server to prepare it and wait until it is
+/// (the answer carries its download URL) → `GET` the bytes with the session
+/// header, checking the checksum the server gives → delete the session. A
+/// failure, or dropping the download, fails and deletes the session.
 ///
 /// ```no_run
 /// # async fn example(client: &vsphere_vapi::Client, item: &vsphere_vapi::ids::ItemId) -> vsphere_vapi_workflows::Result<()> {

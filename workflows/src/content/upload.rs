@@ -81,7 +81,15 @@ enum Target {
     },
 }
 
-/// Puts files into a library item; see the [module documentation](self).
+/// Puts files into a library item.
+///
+/// The steps, as the content library prescribes them: create an update
+/// session on the item → for each file, add it (the server answers with an
+/// upload URL) and `PUT` its bytes there with the session header → validate
+/// the files → complete the session → wait until the server has applied it
+/// → delete the session. Any failure, or dropping the upload before it
+/// finishes, fails and deletes the session (and the item, when the upload
+/// created it), so nothing lingers until it expires.
 ///
 /// ```no_run
 /// # async fn example(client: &vsphere_vapi::Client, library: &vsphere_vapi::ids::LibraryId) -> vsphere_vapi_workflows::Result<()> {
@@ -232,8 +240,7 @@ impl ItemUpload {
 
     /// Runs the upload. On failure, the session is failed (with the error's
     /// text as the reason) and deleted, and an item the upload created is
-    /// deleted, before the error is returned; see the
-    /// [module documentation](self).
+    /// deleted, before the error is returned.
     pub async fn send(mut self) -> Result<UploadReport> {
         if self.files.is_empty() {
             return Err(Error::Invalid(
