@@ -109,6 +109,7 @@ fn describe_validation(missing: &[String], invalid: &[(String, String)]) -> Stri
     }
 }
 
+#[cfg(feature = "content")]
 impl Error {
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
         Error::Io {
