@@ -106,7 +106,7 @@ require python3 "needed by import-bindings and to read generated/Cargo.toml"
 run_step "build the vCenter simulator launcher" bash scripts/build-vcsim.sh
 run_step "snapshots match the Python bindings" cargo xtask import-bindings --check
 run_step "generated crate is up to date" cargo xtask regen --check
-run_step "clippy" cargo clippy -p vsphere-vapi-codegen -p vsphere-vapi-runtime -p xtask --all-targets -- -D warnings
+run_step "clippy" cargo clippy -p vsphere-vapi-codegen -p vsphere-vapi-runtime -p vsphere-vapi-workflows -p xtask --all-targets -- -D warnings
 run_step "generated crate compiles per feature" check_generated
 run_step "generated crate docs (all features, broken links denied)" doc_generated
 # The examples and tests select the same packages, so cargo resolves the

@@ -303,6 +303,25 @@ pub struct Operation {
     pub rest_missing_reason: Option<String>,
     /// The snapshot releases that declare the operation.
     pub releases: Releases,
+    /// Whether sending the operation again is harmless when the outcome of
+    /// an attempt is unknown (a reset connection, a 503): the runtime's
+    /// retry policy repeats only such operations after such failures.
+    pub idempotency: Idempotency,
+}
+
+/// Whether an operation may be repeated after an attempt whose effect is
+/// unknown; decided by `lower::idempotency`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub enum Idempotency {
+    /// Repeating it may apply it twice (creates, actions, updates).
+    None,
+    /// Repeating it has no effect: it only reads (its route is a `GET`),
+    /// even where the legacy protocol sends it as a `POST`.
+    Safe,
+    /// Repeating it is harmless when the caller passed this parameter (wire
+    /// name), a client token by which the server recognises a repeated
+    /// request (`client_token`).
+    WithToken(String),
 }
 
 /// How an operation's method takes its parameters: required ones

@@ -160,10 +160,15 @@ impl fmt::Display for ServerError {
 ///   [`Error::NotInRelease`]
 ///   are raised before anything is sent.
 /// * [`Error::transport_kind`] classifies failures to talk to the server;
-///   [`TransportKind::ConnectionRefused`], [`TransportKind::NameResolution`]
-///   and most [`TransportKind::Tls`] failures happen before the request
-///   reaches it, while after a reset, a closed connection, an incomplete body
-///   or a timeout the server may or may not have applied the request.
+///   [`TransportKind::ConnectionRefused`], [`TransportKind::Unreachable`],
+///   [`TransportKind::NameResolution`] and most [`TransportKind::Tls`]
+///   failures happen before the request reaches it, while after a reset, a
+///   closed connection, an incomplete body or a timeout the server may or
+///   may not have applied the request.
+///
+/// The client's [`RetryPolicy`](crate::RetryPolicy) already repeats the
+/// failures that are safe to repeat; an error returned to the caller is the
+/// last attempt's.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -292,6 +297,11 @@ pub enum Error {
         /// The task status seen last (`RUNNING`, ...).
         last_status: String,
     },
+    /// A transfer ([`Client::transfer`](crate::Client::transfer)) failed
+    /// other than in the exchange itself: refused by the server, or its
+    /// source or destination failed.
+    #[error(transparent)]
+    Transfer(Box<crate::transfer::TransferError>),
     /// A task failed; its error as reported by the task service.
     #[error("task {task_id} failed: {error}")]
     TaskFailed {
@@ -337,6 +347,9 @@ pub enum TransportKind {
     ConnectionClosed,
     /// The server's host name could not be resolved.
     NameResolution,
+    /// No route to the server's host or network: the connection could not
+    /// be attempted.
+    Unreachable,
     /// The TLS handshake failed: untrusted or mismatched certificate, a TLS
     /// alert from the server. Reported as [`Error::Tls`].
     Tls,
@@ -357,6 +370,7 @@ impl fmt::Display for TransportKind {
             TransportKind::ConnectionReset => "connection reset",
             TransportKind::ConnectionClosed => "connection closed",
             TransportKind::NameResolution => "host name not resolved",
+            TransportKind::Unreachable => "host unreachable",
             TransportKind::Tls => "TLS failure",
             TransportKind::IncompleteBody => "incomplete response body",
             TransportKind::Timeout => "timed out",
@@ -381,6 +395,7 @@ fn describe_transport(kind: TransportKind, peer: &str, detail: &str) -> String {
         TransportKind::NameResolution => {
             format!("cannot resolve host name `{host}`: {detail}")
         }
+        TransportKind::Unreachable => format!("{peer} is unreachable: {detail}"),
         TransportKind::Tls => format!("TLS failure with {peer}: {detail}"),
         TransportKind::IncompleteBody => {
             format!("the response from {peer} ended before its body was complete")
@@ -435,6 +450,7 @@ impl Error {
         match self {
             Error::Api { error, .. } => Some(error.status),
             Error::UnexpectedStatus { status, .. } | Error::Decode { status, .. } => Some(*status),
+            Error::Transfer(error) => error.status(),
             _ => None,
         }
     }

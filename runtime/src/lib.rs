@@ -19,6 +19,14 @@
 //! - **Tasks**: [`Call::send_task`] starts the `$task` variant of an operation
 //!   and returns a [`Task<T>`] to [`wait`](Task::wait) for (yielding the typed
 //!   result), inspect ([`Task::status`]) or [`cancel`](Task::cancel).
+//! - **Retries**: a [`RetryPolicy`] repeats what is safe to repeat — failures
+//!   to connect always, busy answers (503, 429) and reset connections only
+//!   for operations whose [`Idempotency`] allows it.
+//! - **Transfers**: [`Client::transfer`] streams uploads and downloads of the
+//!   URLs the API hands out (content library, guest files), with progress,
+//!   checksums and an explicit trust for other hosts ([`transfer`]).
+//! - **Proxies and closing**: [`ClientBuilder::proxy`], the proxy environment
+//!   variables, and [`Client::close`] to end the session once for all clones.
 //!
 //! ```no_run
 //! # async fn example() -> vsphere_vapi_runtime::Result<()> {
@@ -29,7 +37,7 @@
 //!     .build()?;
 //! client.login("administrator@vsphere.local", "password").await?;
 //! // ... generated service handles take `&client` ...
-//! client.logout().await?;
+//! client.close().await?;
 //! # Ok(())
 //! # }
 //! ```
@@ -54,10 +62,13 @@ mod encode;
 mod enum_macro;
 mod error;
 mod ids;
+mod proxy;
 pub mod release;
+mod retry;
 pub mod spec;
 mod task;
 mod tls;
+pub mod transfer;
 pub mod transport;
 pub mod types;
 
@@ -66,7 +77,10 @@ pub use enum_macro::UnknownVariant;
 pub use error::{Error, Result, ServerError, TransportKind};
 pub use ids::{ResourceId, TaskId};
 pub use release::{ReleaseSource, ServerRelease};
-pub use spec::{HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases};
+pub use retry::RetryPolicy;
+pub use spec::{
+    HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation, Releases,
+};
 pub use task::{TASK_CANCEL, TASK_GET, Task, TaskProgress, TaskState, TaskStatus, TaskWaitOptions};
 pub use transport::{ReqwestTransport, Transport};
 

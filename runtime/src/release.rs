@@ -50,7 +50,9 @@ use serde_json::Value;
 
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::spec::{HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases};
+use crate::spec::{
+    HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation, Releases,
+};
 
 /// How the client learned the server's release.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -88,6 +90,8 @@ pub(crate) static HELLO: OperationSpec = OperationSpec {
     }),
     rest: None,
     releases: Releases::UNKNOWN,
+    // A negotiation changes nothing on the server, so a repeat is harmless.
+    idempotency: Idempotency::Safe,
 };
 
 /// `com.vmware.appliance.system.version.get`.
@@ -108,6 +112,7 @@ pub(crate) static APPLIANCE_VERSION: OperationSpec = OperationSpec {
         params: &[],
     }),
     releases: Releases::UNKNOWN,
+    idempotency: Idempotency::Safe,
 };
 
 /// The numbers of a release or version (`7.0.3.01000` → `[7, 0, 3, 1000]`);

@@ -86,6 +86,28 @@ pub struct HttpRoute {
     pub params: &'static [ParamBinding],
 }
 
+/// Whether an operation may be sent again after an attempt whose effect is
+/// unknown: the connection was reset, or the server answered 503 or 429.
+/// [`RetryPolicy`](crate::RetryPolicy) repeats only such operations after
+/// such failures; a failure to connect is retried for every operation,
+/// since the request never reached the server.
+///
+/// The code generator decides it from the metamodel: reads are
+/// [`Idempotency::Safe`], creates taking a `client_token` are
+/// [`Idempotency::WithToken`], everything else is [`Idempotency::None`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Idempotency {
+    /// Repeating it may apply it twice (a create, an action, an update, a
+    /// delete).
+    None,
+    /// Repeating it has no effect: it only reads.
+    Safe,
+    /// Repeating it is harmless when the call passes the parameter of this
+    /// wire name, a client token by which the server recognises a repeated
+    /// request (`client_token`); without it, as [`Idempotency::None`].
+    WithToken(&'static str),
+}
+
 /// The wire description of one vAPI operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct OperationSpec {
@@ -95,6 +117,9 @@ pub struct OperationSpec {
     pub operation_id: &'static str,
     /// True for `$task` variants: the server answers with a task identifier.
     pub task: bool,
+    /// Whether the operation may be repeated after an attempt whose effect
+    /// is unknown.
+    pub idempotency: Idempotency,
     /// The `/api` route (vSphere 7.0U2+), when the operation has one.
     /// Responses are not wrapped.
     pub api: Option<HttpRoute>,
@@ -131,6 +156,8 @@ impl Releases {
     /// Whether every known release has the operation (or nothing is
     /// known), so that the server's release does not matter.
     pub fn in_every_known(&self) -> bool {
-        self.known.iter().all(|release| self.present.contains(release))
+        self.known
+            .iter()
+            .all(|release| self.present.contains(release))
     }
 }

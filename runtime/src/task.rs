@@ -11,7 +11,9 @@ use serde_json::Value;
 use crate::client::{self, Client};
 use crate::error::{self, Error, Result, ServerError};
 use crate::ids::TaskId;
-use crate::spec::{HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases};
+use crate::spec::{
+    HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation, Releases,
+};
 
 const TASKS_SERVICE: &str = "com.vmware.cis.tasks";
 
@@ -26,6 +28,7 @@ pub static TASK_GET: OperationSpec = OperationSpec {
     service_id: TASKS_SERVICE,
     operation_id: "get",
     task: false,
+    idempotency: Idempotency::Safe,
     api: Some(HttpRoute {
         method: HttpMethod::Get,
         path: "/api/cis/tasks/{task}",
@@ -47,6 +50,7 @@ pub static TASK_CANCEL: OperationSpec = OperationSpec {
     service_id: TASKS_SERVICE,
     operation_id: "cancel",
     task: false,
+    idempotency: Idempotency::None,
     api: Some(HttpRoute {
         method: HttpMethod::Post,
         path: "/api/cis/tasks/{task}",

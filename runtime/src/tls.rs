@@ -17,6 +17,7 @@ use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 use crate::error::Error;
 
 /// How the server certificate is checked.
+#[derive(Clone)]
 pub(crate) enum TrustMode {
     /// Web PKI validation against the system roots plus extra CA
     /// certificates.

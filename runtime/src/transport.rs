@@ -185,6 +185,9 @@ fn classify_transport(err: &reqwest::Error) -> TransportKind {
             use std::io::ErrorKind as Io;
             match io.kind() {
                 Io::ConnectionRefused => return TransportKind::ConnectionRefused,
+                Io::HostUnreachable | Io::NetworkUnreachable | Io::AddrNotAvailable => {
+                    return TransportKind::Unreachable;
+                }
                 Io::ConnectionReset | Io::ConnectionAborted | Io::BrokenPipe => {
                     return TransportKind::ConnectionReset;
                 }

@@ -8,14 +8,15 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use vsphere_vapi_runtime::transport::{Exchange, HttpRequest, HttpResponse, TransportFuture};
 use vsphere_vapi_runtime::{
-    Client, Error, HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Transport,
-    TransportKind,
+    Client, Error, HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+    Transport, TransportKind,
 };
 
 static VM_GET: OperationSpec = OperationSpec {
     service_id: "com.vmware.vcenter.VM",
     operation_id: "get",
     task: false,
+    idempotency: Idempotency::None,
     api: Some(HttpRoute {
         method: HttpMethod::Get,
         path: "/api/vcenter/vm/{vm}",

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use vsphere_vapi_runtime::{
-    Client, Error, HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+    Client, Error, HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
 };
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -15,6 +15,7 @@ static VM_GET: OperationSpec = OperationSpec {
     service_id: "com.vmware.vcenter.VM",
     operation_id: "get",
     task: false,
+    idempotency: Idempotency::None,
     api: Some(HttpRoute {
         method: HttpMethod::Get,
         path: "/api/vcenter/vm/{vm}",
@@ -290,6 +291,7 @@ static TAG_CREATE: OperationSpec = OperationSpec {
     service_id: "com.vmware.cis.tagging.tag",
     operation_id: "create",
     task: false,
+    idempotency: Idempotency::None,
     api: Some(HttpRoute {
         method: HttpMethod::Post,
         path: "/api/cis/tagging/tag",

@@ -13,7 +13,8 @@ use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use vsphere_vapi_runtime::{
-    Client, Error, HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Protocol,
+    Client, Error, HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+    Protocol,
 };
 
 /// `DELETE /api/cis/tagging/tag/{tag_id}`
@@ -21,6 +22,7 @@ static API_TAG_DELETE: OperationSpec = OperationSpec {
     service_id: "com.vmware.cis.tagging.tag",
     operation_id: "delete",
     task: false,
+    idempotency: Idempotency::None,
     api: Some(HttpRoute {
         method: HttpMethod::Delete,
         path: "/api/cis/tagging/tag/{tag_id}",
@@ -39,6 +41,7 @@ static API_ENTRY_SET: OperationSpec = OperationSpec {
     service_id: "com.vmware.vcenter.vm.data_sets.entries",
     operation_id: "set",
     task: false,
+    idempotency: Idempotency::None,
     api: Some(HttpRoute {
         method: HttpMethod::Put,
         path: "/api/vcenter/vm/{vm}/data-sets/{data_set}/entries/{key}",
@@ -67,6 +70,7 @@ static REST_POWER_GET: OperationSpec = OperationSpec {
     service_id: "com.vmware.vcenter.vm.power",
     operation_id: "get",
     task: false,
+    idempotency: Idempotency::None,
     api: None,
     rest: Some(HttpRoute {
         method: HttpMethod::Get,
@@ -85,6 +89,7 @@ static REST_TAG_ACTION: OperationSpec = OperationSpec {
     service_id: "com.vmware.cis.tagging.tag",
     operation_id: "add_to_used_by",
     task: false,
+    idempotency: Idempotency::None,
     api: None,
     rest: Some(HttpRoute {
         method: HttpMethod::Post,

@@ -8,7 +8,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use serde_json::{Value, json};
 use vsphere_vapi_runtime::types::Secret;
-use vsphere_vapi_runtime::{Client, HttpMethod, HttpRoute, OperationSpec, Protocol};
+use vsphere_vapi_runtime::{Client, HttpMethod, HttpRoute, Idempotency, OperationSpec, Protocol};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -18,6 +18,7 @@ static VM_LIST: OperationSpec = OperationSpec {
     service_id: "com.vmware.vcenter.VM",
     operation_id: "list",
     task: false,
+    idempotency: Idempotency::None,
     api: Some(HttpRoute {
         method: HttpMethod::Get,
         path: "/api/vcenter/vm",
@@ -708,6 +709,7 @@ static VM_GET: OperationSpec = OperationSpec {
     service_id: "com.vmware.vcenter.VM",
     operation_id: "get",
     task: false,
+    idempotency: Idempotency::None,
     api: Some(HttpRoute {
         method: HttpMethod::Get,
         path: "/api/vcenter/vm/{vm}",

@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use vsphere_vapi_runtime::{
-    Client, Error, HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Protocol,
-    Task, TaskId, TaskState, TaskWaitOptions,
+    Client, Error, HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+    Protocol, Task, TaskId, TaskState, TaskWaitOptions,
 };
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -49,6 +49,7 @@ static VM_CLONE_TASK: OperationSpec = OperationSpec {
     service_id: "com.vmware.vcenter.vm",
     operation_id: "clone$task",
     task: true,
+    idempotency: Idempotency::None,
     api: Some(HttpRoute {
         method: HttpMethod::Post,
         path: "/api/vcenter/vm",

@@ -8,12 +8,15 @@ use rustls_pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
-use vsphere_vapi_runtime::{Client, Error, HttpMethod, HttpRoute, OperationSpec, TransportKind};
+use vsphere_vapi_runtime::{
+    Client, Error, HttpMethod, HttpRoute, Idempotency, OperationSpec, TransportKind,
+};
 
 static VM_LIST: OperationSpec = OperationSpec {
     service_id: "com.vmware.vcenter.VM",
     operation_id: "list",
     task: false,
+    idempotency: Idempotency::None,
     api: Some(HttpRoute {
         method: HttpMethod::Get,
         path: "/api/vcenter/vm",

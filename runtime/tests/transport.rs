@@ -6,12 +6,15 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use vsphere_vapi_runtime::{Client, Error, HttpMethod, HttpRoute, OperationSpec, TransportKind};
+use vsphere_vapi_runtime::{
+    Client, Error, HttpMethod, HttpRoute, Idempotency, OperationSpec, TransportKind,
+};
 
 static VM_LIST: OperationSpec = OperationSpec {
     service_id: "com.vmware.vcenter.VM",
     operation_id: "list",
     task: false,
+    idempotency: Idempotency::None,
     api: Some(HttpRoute {
         method: HttpMethod::Get,
         path: "/api/vcenter/vm",

@@ -7,7 +7,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use vsphere_vapi_runtime::types::{Secret, VapiMap};
 use vsphere_vapi_runtime::{
-    Client, HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Protocol,
+    Client, HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+    Protocol,
 };
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -21,6 +22,7 @@ static TOOLS_UPGRADE: OperationSpec = OperationSpec {
     service_id: "com.vmware.vcenter.vm.tools",
     operation_id: "upgrade",
     task: false,
+    idempotency: Idempotency::None,
     api: Some(HttpRoute {
         method: HttpMethod::Post,
         path: "/api/vcenter/vm/{vm}/tools",
@@ -53,6 +55,7 @@ static VM_LIST: OperationSpec = OperationSpec {
     service_id: "com.vmware.vcenter.VM",
     operation_id: "list",
     task: false,
+    idempotency: Idempotency::None,
     api: Some(HttpRoute {
         method: HttpMethod::Get,
         path: "/api/vcenter/vm",
@@ -73,6 +76,7 @@ static PENDING_LIST: OperationSpec = OperationSpec {
     service_id: "com.vmware.appliance.update.pending",
     operation_id: "list",
     task: false,
+    idempotency: Idempotency::None,
     api: Some(HttpRoute {
         method: HttpMethod::Get,
         path: "/api/appliance/update/pending",
@@ -91,6 +95,7 @@ static PENDING_VALIDATE: OperationSpec = OperationSpec {
     service_id: "com.vmware.appliance.update.pending",
     operation_id: "validate",
     task: false,
+    idempotency: Idempotency::None,
     api: Some(HttpRoute {
         method: HttpMethod::Post,
         path: "/api/appliance/update/pending/{version}",
@@ -118,6 +123,7 @@ static TAG_ATTACH: OperationSpec = OperationSpec {
     service_id: "com.vmware.cis.tagging.tag_association",
     operation_id: "attach",
     task: false,
+    idempotency: Idempotency::None,
     api: Some(HttpRoute {
         method: HttpMethod::Post,
         path: "/api/cis/tagging/tag-association/{tag_id}",
@@ -145,6 +151,7 @@ static CPU_UPDATE: OperationSpec = OperationSpec {
     service_id: "com.vmware.vcenter.vm.hardware.cpu",
     operation_id: "update",
     task: false,
+    idempotency: Idempotency::None,
     api: Some(HttpRoute {
         method: HttpMethod::Patch,
         path: "/api/vcenter/vm/{vm}/hardware/cpu",
@@ -171,6 +178,7 @@ static LOCAL_LIBRARY_CREATE: OperationSpec = OperationSpec {
     service_id: "com.vmware.content.local_library",
     operation_id: "create",
     task: false,
+    idempotency: Idempotency::None,
     api: Some(HttpRoute {
         method: HttpMethod::Post,
         path: "/api/content/local-library",
@@ -189,6 +197,7 @@ static TRANSFERS_CREATE: OperationSpec = OperationSpec {
     service_id: "com.vmware.vcenter.vm.guest.filesystem.transfers",
     operation_id: "create",
     task: false,
+    idempotency: Idempotency::None,
     api: Some(HttpRoute {
         method: HttpMethod::Post,
         path: "/api/vcenter/vm/{vm}/guest/filesystem",
@@ -209,6 +218,7 @@ static TAG_LIST_ATTACHED_OBJECTS: OperationSpec = OperationSpec {
     service_id: "com.vmware.cis.tagging.tag_association",
     operation_id: "list_attached_objects",
     task: false,
+    idempotency: Idempotency::None,
     api: Some(HttpRoute {
         method: HttpMethod::Post,
         path: "/api/cis/tagging/tag-association/{tag_id}",
@@ -1016,6 +1026,7 @@ static DRAFTS_APPLY: OperationSpec = OperationSpec {
     service_id: "com.vmware.esx.settings.clusters.configuration.drafts",
     operation_id: "apply",
     task: false,
+    idempotency: Idempotency::None,
     api: Some(HttpRoute {
         method: HttpMethod::Post,
         path: "/api/esx/settings/clusters/{cluster}/configuration/drafts/{draft}",

@@ -114,6 +114,9 @@ pub struct Inventory {
     pub datastore: ManagedObject,
     pub datacenter: ManagedObject,
     pub cluster: ManagedObject,
+    /// A resource pool (the VPX model's pools are all named `Resources`), a
+    /// target for OVF deployments.
+    pub resource_pool: ManagedObject,
 }
 
 /// The line the launcher prints once it is serving.

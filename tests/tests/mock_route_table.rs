@@ -74,7 +74,11 @@ fn table_has_every_operation_of_every_release() {
     let dirs = snapshot_dirs();
     assert_eq!(
         dirs.iter()
-            .map(|dir| dir.file_name().unwrap_or_default().to_string_lossy().into_owned())
+            .map(|dir| dir
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned())
             .collect::<Vec<_>>(),
         [
             "vsphere-8.0.3.0",
@@ -93,7 +97,11 @@ fn table_has_every_operation_of_every_release() {
         expected.extend(operations.iter().cloned());
         by_release.push((release, operations));
     }
-    assert_eq!(expected.len(), 1465, "the union changed: update this figure knowingly");
+    assert_eq!(
+        expected.len(),
+        1465,
+        "the union changed: update this figure knowingly"
+    );
     assert_eq!(by_release[3].1.len(), 1401);
     let actual: BTreeSet<String> = operations().iter().map(|spec| name(spec)).collect();
     let missing: Vec<_> = expected.difference(&actual).collect();
@@ -108,7 +116,12 @@ fn table_has_every_operation_of_every_release() {
             .filter(|(_, operations)| operations.contains(&name(spec)))
             .map(|(release, _)| *release)
             .collect();
-        assert_eq!(spec.releases.known, vsphere_vapi::RELEASES, "{}", name(spec));
+        assert_eq!(
+            spec.releases.known,
+            vsphere_vapi::RELEASES,
+            "{}",
+            name(spec)
+        );
         assert_eq!(spec.releases.present, present, "{}", name(spec));
     }
 }
@@ -128,12 +141,18 @@ fn table_reaches_the_apis_later_releases_dropped() {
     let stats = reaches("/api/stats/");
     assert!(stats.len() >= 19, "{stats:?}");
     assert!(
-        stats.iter().all(|(_, releases)| *releases == ["8.0.3.0", "9.0.0.0", "9.1.0.0"]),
+        stats
+            .iter()
+            .all(|(_, releases)| *releases == ["8.0.3.0", "9.0.0.0", "9.1.0.0"]),
         "{stats:?}"
     );
     let hvc = reaches("/api/hvc/");
     assert!(!hvc.is_empty(), "{hvc:?}");
-    assert!(hvc.iter().all(|(name, _)| name.starts_with("com.vmware.vcenter.hvc.")), "{hvc:?}");
+    assert!(
+        hvc.iter()
+            .all(|(name, _)| name.starts_with("com.vmware.vcenter.hvc.")),
+        "{hvc:?}"
+    );
     let vmon = reaches("/rest/appliance/vmon/");
     assert!(!vmon.is_empty(), "{vmon:?}");
     for (name, releases) in hvc.iter().chain(&vmon) {

@@ -19,7 +19,8 @@ use support_mock::{header, json_body, raw_path_and_query, single_request};
 use vsphere_vapi::ids::VirtualMachineId;
 use vsphere_vapi::runtime::types::Secret;
 use vsphere_vapi::runtime::{
-    Client, HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+    Client, HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+    Releases,
 };
 use vsphere_vapi::vcenter::vm::guest::{Credentials, CredentialsType};
 use vsphere_vapi_codegen::ir;
@@ -38,6 +39,14 @@ fn leak(text: &str) -> &'static str {
 }
 
 /// The runtime form of an IR route, as the emitter prints it.
+fn idempotency(idempotency: &ir::Idempotency) -> Idempotency {
+    match idempotency {
+        ir::Idempotency::None => Idempotency::None,
+        ir::Idempotency::Safe => Idempotency::Safe,
+        ir::Idempotency::WithToken(param) => Idempotency::WithToken(leak(param)),
+    }
+}
+
 fn route(route: &ir::Route) -> HttpRoute {
     let method = match route.method {
         ir::HttpMethod::Get => HttpMethod::Get,
@@ -96,6 +105,7 @@ async fn the_preview_transfers_get_sends_the_reference_request() {
         api: get.api.as_ref().map(route),
         rest: get.rest.as_ref().map(route),
         releases: Releases::UNKNOWN,
+        idempotency: idempotency(&get.idempotency),
     }));
 
     let server = MockServer::start().await;

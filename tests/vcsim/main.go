@@ -76,6 +76,8 @@ type inventory struct {
 	Datastore  object `json:"datastore"`
 	Datacenter object `json:"datacenter"`
 	Cluster    object `json:"cluster"`
+	// ResourcePool is where OVF deployments can put their VMs.
+	ResourcePool object `json:"resource_pool"`
 }
 
 func main() {
@@ -218,6 +220,7 @@ func findInventory() (inventory, error) {
 		{"Datastore", &inv.Datastore},
 		{"Datacenter", &inv.Datacenter},
 		{"ClusterComputeResource", &inv.Cluster},
+		{"ResourcePool", &inv.ResourcePool},
 	} {
 		entities := simulator.Map.All(want.kind)
 		if len(entities) == 0 {

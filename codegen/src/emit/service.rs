@@ -9,8 +9,8 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use crate::ir::{
-    Builtin, HttpMethod, Operation, ParamLocation, RequestBuilder, Route, Service, TaskKind,
-    TypeRef,
+    Builtin, HttpMethod, Idempotency, Operation, ParamLocation, RequestBuilder, Route, Service,
+    TaskKind, TypeRef,
 };
 
 use super::docs::{
@@ -798,6 +798,7 @@ pub fn emit_ops_module(
         imports.push(quote! { HttpMethod });
         imports.push(quote! { HttpRoute });
     }
+    imports.push(quote! { Idempotency });
     imports.push(quote! { OperationSpec });
     if any_param {
         imports.push(quote! { ParamBinding });
@@ -820,6 +821,11 @@ pub fn emit_ops_module(
         let service_id = &service.id;
         let operation_id = &operation.id;
         let task = operation.task != TaskKind::None;
+        let idempotency = match &operation.idempotency {
+            Idempotency::None => quote! { Idempotency::None },
+            Idempotency::Safe => quote! { Idempotency::Safe },
+            Idempotency::WithToken(param) => quote! { Idempotency::WithToken(#param) },
+        };
         let api = optional_route(operation.api.as_ref());
         let rest = optional_route(operation.rest.as_ref());
         let (releases, _) = releases_tokens(&operation.releases, &ctx.model.releases);
@@ -839,6 +845,7 @@ pub fn emit_ops_module(
                     service_id: #service_id,
                     operation_id: #operation_id,
                     task: #task,
+                    idempotency: #idempotency,
                     api: #api,
                     rest: #rest,
                     releases: #releases,

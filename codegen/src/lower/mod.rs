@@ -6,6 +6,7 @@
 //! run shows everything wrong with a snapshot.
 
 mod calls;
+mod idempotency;
 pub(crate) mod ids;
 mod layout;
 pub(crate) mod types;
@@ -719,6 +720,7 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
             let (op_doc, op_lifecycle) = doc(&op.documentation, op.lifecycle.as_ref());
             let (api, api_missing_reason) = split(routes.api);
             let (rest, rest_missing_reason) = split(routes.rest);
+            let idempotency = idempotency::decide(&params, api.as_ref(), rest.as_ref());
             operations.push(Operation {
                 id: op_id.to_owned(),
                 static_name: String::new(),
@@ -738,6 +740,7 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
                 api_missing_reason,
                 rest_missing_reason,
                 releases: releases(&op.releases),
+                idempotency,
             });
         }
         self.twin_task_results(id, &mut operations);

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 
 use vsphere_vapi_codegen::ir::{
     Builtin, Constant, ConstantValue, Deprecation, Doc, EnumValue, Enumeration, ErrorRef, Feature,
-    Field, HttpMethod, Lifecycle, Model, Operation, Owner, Package, ParamBinding, ParamLocation,
-    ResourceIdType, Route, RouteSource, RustPath, Service, Structure, StructureKind, TaskKind,
-    TypeRef, Union, UnionEnum, UnionVariant,
+    Field, HttpMethod, Idempotency, Lifecycle, Model, Operation, Owner, Package, ParamBinding,
+    ParamLocation, ResourceIdType, Route, RouteSource, RustPath, Service, Structure, StructureKind,
+    TaskKind, TypeRef, Union, UnionEnum, UnionVariant,
 };
 
 /// Documentation as the metamodel would write it (`` `x` `` is code).
@@ -183,6 +183,7 @@ pub fn operation(id: &str, rust_name: &str, params: Vec<Field>, output: TypeRef)
         api_missing_reason: None,
         rest_missing_reason: None,
         releases: Default::default(),
+        idempotency: Idempotency::None,
     }
 }
 
@@ -902,6 +903,7 @@ fn tools_service() -> Service {
     let mut get = operation("get", "get", vec![vm()], structure_ref(INFO));
     get.output_doc = doc("Information about the tools.");
     get.errors = vec![not_found()];
+    get.idempotency = Idempotency::Safe;
     get.api = Some(route(
         HttpMethod::Get,
         "/api/demo/vm/{vm}/tools",
@@ -1026,6 +1028,7 @@ fn tools_service() -> Service {
         ),
     ];
     let mut list_op = operation("list", "list", list_params, list(structure_ref(INFO)));
+    list_op.idempotency = Idempotency::WithToken("client_token".to_owned());
     list_op.api = Some(route(
         HttpMethod::Get,
         "/api/demo/vm/tools",

@@ -39,13 +39,14 @@ pub mod ops {
     //! Wire descriptions of the [`Cores`](crate::appliance::Cores) operations, one
     //! static per operation; [`operations`](crate::operations) lists them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec};
 
     /// `list`: the wire description of [`Cores::list`](crate::appliance::Cores::list).
     pub static LIST: OperationSpec = OperationSpec {
         service_id: "com.vmware.appliance.cores",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/support-bundle/cores",

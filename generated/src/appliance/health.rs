@@ -455,7 +455,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `messages`: the wire description of [`Health::messages`](crate::appliance::Health::messages).
@@ -463,6 +463,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.health",
         operation_id: "messages",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/health/{item}/messages",

@@ -67,7 +67,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`HealthCheckSettings::get`](crate::appliance::HealthCheckSettings::get).
@@ -75,6 +75,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.health_check_settings",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/health/settings",
@@ -95,6 +96,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.health_check_settings",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/appliance/health/settings",

@@ -382,7 +382,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`LocalAccounts::create`](crate::appliance::LocalAccounts::create).
@@ -390,6 +390,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.local_accounts",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/local-accounts",
@@ -428,6 +429,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.local_accounts",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/appliance/local-accounts/{username}",
@@ -458,6 +460,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.local_accounts",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/local-accounts/{username}",
@@ -488,6 +491,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.local_accounts",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/local-accounts",
@@ -508,6 +512,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.local_accounts",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/appliance/local-accounts/{username}",
@@ -546,6 +551,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.local_accounts",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/appliance/local-accounts/{username}",

@@ -184,7 +184,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Monitoring::get`](crate::appliance::Monitoring::get).
@@ -192,6 +192,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.monitoring",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/monitoring/{stat_id}",
@@ -222,6 +223,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.monitoring",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/monitoring",
@@ -242,6 +244,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.monitoring",
         operation_id: "query",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/monitoring/query",

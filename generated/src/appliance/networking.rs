@@ -507,7 +507,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `change$task`: the wire description of [`Networking::change_task`](crate::appliance::Networking::change_task).
@@ -515,6 +515,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking",
         operation_id: "change$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/networking",
@@ -545,6 +546,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/networking",
@@ -565,6 +567,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking",
         operation_id: "reset",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/networking",
@@ -585,6 +588,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/appliance/networking",

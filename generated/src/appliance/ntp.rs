@@ -118,7 +118,7 @@ pub mod ops {
     //! per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Ntp::get`](crate::appliance::Ntp::get).
@@ -126,6 +126,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.ntp",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/ntp",
@@ -146,6 +147,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.ntp",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/appliance/ntp",
@@ -176,6 +178,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.ntp",
         operation_id: "test",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/ntp",

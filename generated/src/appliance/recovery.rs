@@ -147,13 +147,14 @@ pub mod ops {
     //! Wire descriptions of the [`Recovery`](crate::appliance::Recovery) operations,
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec};
 
     /// `get`: the wire description of [`Recovery::get`](crate::appliance::Recovery::get).
     pub static GET: OperationSpec = OperationSpec {
         service_id: "com.vmware.appliance.recovery",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/recovery",

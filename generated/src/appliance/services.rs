@@ -56,7 +56,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Services::get`](crate::appliance::Services::get).
@@ -64,6 +64,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.services",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/services/{id}",
@@ -94,6 +95,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.services",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/services",
@@ -114,6 +116,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.services",
         operation_id: "restart",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/services/{id}",
@@ -144,6 +147,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.services",
         operation_id: "start",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/services/{id}",
@@ -174,6 +178,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.services",
         operation_id: "stop",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/services/{id}",

@@ -56,7 +56,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `cancel`: the wire description of [`Shutdown::cancel`](crate::appliance::Shutdown::cancel).
@@ -64,6 +64,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.shutdown",
         operation_id: "cancel",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/shutdown",
@@ -84,6 +85,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.shutdown",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/shutdown",
@@ -104,6 +106,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.shutdown",
         operation_id: "poweroff",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/shutdown",
@@ -142,6 +145,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.shutdown",
         operation_id: "reboot",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/shutdown",

@@ -572,7 +572,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create$task`: the wire description of [`SupportBundle::create_task`](crate::appliance::SupportBundle::create_task).
@@ -580,6 +580,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.support_bundle",
         operation_id: "create$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/support-bundle",
@@ -610,6 +611,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.support_bundle",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/appliance/support-bundle/{id}",
@@ -640,6 +642,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.support_bundle",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/support-bundle",

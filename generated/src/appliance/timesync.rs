@@ -31,7 +31,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Timesync::get`](crate::appliance::Timesync::get).
@@ -39,6 +39,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.timesync",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/timesync",
@@ -59,6 +60,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.timesync",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/appliance/timesync",

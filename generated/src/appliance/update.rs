@@ -790,13 +790,14 @@ pub mod ops {
     //! Wire descriptions of the [`Update`](crate::appliance::Update) operations, one
     //! static per operation; [`operations`](crate::operations) lists them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec};
 
     /// `cancel`: the wire description of [`Update::cancel`](crate::appliance::Update::cancel).
     pub static CANCEL: OperationSpec = OperationSpec {
         service_id: "com.vmware.appliance.update",
         operation_id: "cancel",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/update",
@@ -817,6 +818,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.update",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/update",

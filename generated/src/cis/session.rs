@@ -30,13 +30,14 @@ pub mod ops {
     //! Wire descriptions of the [`Session`](crate::cis::Session) operations, one static
     //! per operation; [`operations`](crate::operations) lists them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec};
 
     /// `create`: the wire description of [`Session::create`](crate::cis::Session::create).
     pub static CREATE: OperationSpec = OperationSpec {
         service_id: "com.vmware.cis.session",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/session",
@@ -57,6 +58,7 @@ pub mod ops {
         service_id: "com.vmware.cis.session",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/session",
@@ -77,6 +79,7 @@ pub mod ops {
         service_id: "com.vmware.cis.session",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/session",

@@ -122,7 +122,7 @@ pub mod ops {
     //! operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `cancel`: the wire description of [`Tasks::cancel`](crate::cis::Tasks::cancel).
@@ -130,6 +130,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tasks",
         operation_id: "cancel",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tasks/{task}",
@@ -160,6 +161,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tasks",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/cis/tasks/{task}",
@@ -198,6 +200,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tasks",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tasks",

@@ -13,7 +13,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Configuration::get`](crate::content::Configuration::get).
@@ -21,6 +21,7 @@ pub mod ops {
         service_id: "com.vmware.content.configuration",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/configuration",
@@ -41,6 +42,7 @@ pub mod ops {
         service_id: "com.vmware.content.configuration",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/content/configuration",

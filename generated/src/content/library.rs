@@ -1496,7 +1496,8 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `convert`: the wire description of [`Library::convert`](crate::content::Library::convert).
@@ -1504,6 +1505,7 @@ pub mod ops {
         service_id: "com.vmware.content.library",
         operation_id: "convert",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/{libraryId}",
@@ -1545,6 +1547,7 @@ pub mod ops {
         service_id: "com.vmware.content.library",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/content/library/{libraryId}",
@@ -1578,6 +1581,7 @@ pub mod ops {
         service_id: "com.vmware.content.library",
         operation_id: "enter_maintenance",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/{libraryId}",
@@ -1611,6 +1615,7 @@ pub mod ops {
         service_id: "com.vmware.content.library",
         operation_id: "exit_maintenance",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/{libraryId}",
@@ -1644,6 +1649,7 @@ pub mod ops {
         service_id: "com.vmware.content.library",
         operation_id: "find",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library",
@@ -1674,6 +1680,7 @@ pub mod ops {
         service_id: "com.vmware.content.library",
         operation_id: "force_delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/{libraryId}",
@@ -1707,6 +1714,7 @@ pub mod ops {
         service_id: "com.vmware.content.library",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/{libraryId}",
@@ -1737,6 +1745,7 @@ pub mod ops {
         service_id: "com.vmware.content.library",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library",
@@ -1757,6 +1766,7 @@ pub mod ops {
         service_id: "com.vmware.content.library",
         operation_id: "migrate",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/{libraryId}",
@@ -1798,6 +1808,7 @@ pub mod ops {
         service_id: "com.vmware.content.library",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/content/library/{libraryId}",

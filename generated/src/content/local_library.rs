@@ -80,7 +80,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `create`: the wire description of [`LocalLibrary::create`](crate::content::LocalLibrary::create).
@@ -88,6 +89,7 @@ pub mod ops {
         service_id: "com.vmware.content.local_library",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::WithToken("client_token"),
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/local-library",
@@ -126,6 +128,7 @@ pub mod ops {
         service_id: "com.vmware.content.local_library",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/content/local-library/{libraryId}",
@@ -156,6 +159,7 @@ pub mod ops {
         service_id: "com.vmware.content.local_library",
         operation_id: "force_delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/local-library/{libraryId}",
@@ -189,6 +193,7 @@ pub mod ops {
         service_id: "com.vmware.content.local_library",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/local-library/{libraryId}",
@@ -219,6 +224,7 @@ pub mod ops {
         service_id: "com.vmware.content.local_library",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/local-library",
@@ -239,6 +245,7 @@ pub mod ops {
         service_id: "com.vmware.content.local_library",
         operation_id: "publish",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/local-library/{libraryId}",
@@ -277,6 +284,7 @@ pub mod ops {
         service_id: "com.vmware.content.local_library",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/content/local-library/{libraryId}",

@@ -93,7 +93,8 @@ pub mod ops {
     //! per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `create`: the wire description of [`SubscribedLibrary::create`](crate::content::SubscribedLibrary::create).
@@ -101,6 +102,7 @@ pub mod ops {
         service_id: "com.vmware.content.subscribed_library",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::WithToken("client_token"),
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/subscribed-library",
@@ -139,6 +141,7 @@ pub mod ops {
         service_id: "com.vmware.content.subscribed_library",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/content/subscribed-library/{libraryId}",
@@ -169,6 +172,7 @@ pub mod ops {
         service_id: "com.vmware.content.subscribed_library",
         operation_id: "evict",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/subscribed-library/{libraryId}",
@@ -199,6 +203,7 @@ pub mod ops {
         service_id: "com.vmware.content.subscribed_library",
         operation_id: "force_delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/subscribed-library/{libraryId}",
@@ -232,6 +237,7 @@ pub mod ops {
         service_id: "com.vmware.content.subscribed_library",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/subscribed-library/{libraryId}",
@@ -262,6 +268,7 @@ pub mod ops {
         service_id: "com.vmware.content.subscribed_library",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/subscribed-library",
@@ -282,6 +289,7 @@ pub mod ops {
         service_id: "com.vmware.content.subscribed_library",
         operation_id: "probe",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/subscribed-library",
@@ -312,6 +320,7 @@ pub mod ops {
         service_id: "com.vmware.content.subscribed_library",
         operation_id: "sync",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/subscribed-library/{libraryId}",
@@ -342,6 +351,7 @@ pub mod ops {
         service_id: "com.vmware.content.subscribed_library",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/content/subscribed-library/{libraryId}",

@@ -114,7 +114,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`TrustedCertificates::create`](crate::content::TrustedCertificates::create).
@@ -122,6 +122,7 @@ pub mod ops {
         service_id: "com.vmware.content.trusted_certificates",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/trusted-certificates",
@@ -152,6 +153,7 @@ pub mod ops {
         service_id: "com.vmware.content.trusted_certificates",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/content/trusted-certificates/{certificate}",
@@ -182,6 +184,7 @@ pub mod ops {
         service_id: "com.vmware.content.trusted_certificates",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/trusted-certificates/{certificate}",
@@ -212,6 +215,7 @@ pub mod ops {
         service_id: "com.vmware.content.trusted_certificates",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/trusted-certificates",

@@ -61,13 +61,14 @@ pub mod ops {
     //! Wire descriptions of the [`Type`](crate::content::Type) operations, one static
     //! per operation; [`operations`](crate::operations) lists them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec};
 
     /// `list`: the wire description of [`Type::list`](crate::content::Type::list).
     pub static LIST: OperationSpec = OperationSpec {
         service_id: "com.vmware.content.type",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/type",

@@ -869,7 +869,8 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`Tasks::get`](crate::snapservice::Tasks::get).
@@ -877,6 +878,7 @@ pub mod ops {
         service_id: "com.vmware.snapservice.tasks",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/snapservice/tasks/{task}",
@@ -910,6 +912,7 @@ pub mod ops {
         service_id: "com.vmware.snapservice.tasks",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/snapservice/tasks",

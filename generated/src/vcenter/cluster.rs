@@ -379,7 +379,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Cluster::get`](crate::vcenter::Cluster::get).
@@ -387,6 +387,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.cluster",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/cluster/{cluster}",
@@ -417,6 +418,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.cluster",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/cluster",

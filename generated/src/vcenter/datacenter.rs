@@ -157,7 +157,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Datacenter::create`](crate::vcenter::Datacenter::create).
@@ -165,6 +165,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.datacenter",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/datacenter",
@@ -195,6 +196,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.datacenter",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/datacenter/{datacenter}",
@@ -233,6 +235,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.datacenter",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/datacenter/{datacenter}",
@@ -263,6 +266,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.datacenter",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/datacenter",

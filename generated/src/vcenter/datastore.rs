@@ -257,7 +257,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Datastore::get`](crate::vcenter::Datastore::get).
@@ -265,6 +265,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.datastore",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/datastore/{datastore}",
@@ -295,6 +296,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.datastore",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/datastore",

@@ -2761,13 +2761,14 @@ pub mod ops {
     //! Wire descriptions of the [`Deployment`](crate::vcenter::Deployment) operations,
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec};
 
     /// `get`: the wire description of [`Deployment::get`](crate::vcenter::Deployment::get).
     pub static GET: OperationSpec = OperationSpec {
         service_id: "com.vmware.vcenter.deployment",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/deployment",
@@ -2788,6 +2789,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment",
         operation_id: "rollback",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/deployment",

@@ -88,7 +88,8 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `create$task`: the wire description of [`EvcModes::create_task`](crate::vcenter::EvcModes::create_task).
@@ -96,6 +97,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.evc_modes",
         operation_id: "create$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/evc-modes",
@@ -129,6 +131,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.evc_modes",
         operation_id: "partition",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/evc-modes",

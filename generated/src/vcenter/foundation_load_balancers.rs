@@ -1297,7 +1297,8 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`FoundationLoadBalancers::get`](crate::vcenter::FoundationLoadBalancers::get).
@@ -1305,6 +1306,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.foundation_load_balancers",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/foundation-load-balancers/{foundationLoadBalancer}",
@@ -1338,6 +1340,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.foundation_load_balancers",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/foundation-load-balancers",
@@ -1371,6 +1374,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.foundation_load_balancers",
         operation_id: "reset_password",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/foundation-load-balancers/{foundationLoadBalancer}",

@@ -569,7 +569,7 @@ pub mod ops {
     //! per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `connect`: the wire description of [`Host::connect`](crate::vcenter::Host::connect).
@@ -577,6 +577,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.host",
         operation_id: "connect",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/host/{host}",
@@ -607,6 +608,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.host",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/host",
@@ -637,6 +639,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.host",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/host/{host}",
@@ -667,6 +670,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.host",
         operation_id: "disconnect",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/host/{host}",
@@ -697,6 +701,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.host",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/host",

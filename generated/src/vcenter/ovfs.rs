@@ -266,7 +266,8 @@ pub mod ops {
     //! per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `deploy$task`: the wire description of [`Ovfs::deploy_task`](crate::vcenter::Ovfs::deploy_task).
@@ -274,6 +275,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.ovfs",
         operation_id: "deploy$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/ovfs",

@@ -29,7 +29,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `create`: the wire description of [`RegisteredTokens::create`](crate::vcenter::RegisteredTokens::create).
@@ -37,6 +38,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.registered_tokens",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/registered-tokens",

@@ -513,7 +513,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`ResourcePool::create`](crate::vcenter::ResourcePool::create).
@@ -521,6 +521,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.resource_pool",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/resource-pool",
@@ -551,6 +552,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.resource_pool",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/resource-pool/{resource-pool}",
@@ -581,6 +583,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.resource_pool",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/resource-pool/{resource-pool}",
@@ -611,6 +614,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.resource_pool",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/resource-pool",
@@ -641,6 +645,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.resource_pool",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/resource-pool/{resource-pool}",

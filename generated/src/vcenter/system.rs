@@ -60,7 +60,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `hello`: the wire description of [`System::hello`](crate::vcenter::System::hello).
@@ -68,6 +68,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.system",
         operation_id: "hello",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/system",

@@ -2488,7 +2488,7 @@ pub mod ops {
     //! operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `clone`: the wire description of [`Vm::clone_vm`](crate::vcenter::Vm::clone_vm).
@@ -2496,6 +2496,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.VM",
         operation_id: "clone",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm",
@@ -2526,6 +2527,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.VM",
         operation_id: "clone$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm",
@@ -2556,6 +2558,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.VM",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm",
@@ -2586,6 +2589,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.VM",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/vm/{vm}",
@@ -2616,6 +2620,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.VM",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}",
@@ -2646,6 +2651,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.VM",
         operation_id: "instant_clone",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm",
@@ -2676,6 +2682,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.VM",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm",
@@ -2706,6 +2713,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.VM",
         operation_id: "register",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm",
@@ -2736,6 +2744,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.VM",
         operation_id: "relocate",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}",
@@ -2774,6 +2783,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.VM",
         operation_id: "relocate$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}",
@@ -2812,6 +2822,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.VM",
         operation_id: "unregister",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}",

@@ -242,7 +242,8 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `create`: the wire description of [`AcqSpecs::create`](crate::vstats::AcqSpecs::create).
@@ -250,6 +251,7 @@ pub mod ops {
         service_id: "com.vmware.vstats.acq_specs",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/stats/acq-specs",
@@ -283,6 +285,7 @@ pub mod ops {
         service_id: "com.vmware.vstats.acq_specs",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/stats/acq-specs/{id}",
@@ -316,6 +319,7 @@ pub mod ops {
         service_id: "com.vmware.vstats.acq_specs",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/stats/acq-specs/{id}",
@@ -349,6 +353,7 @@ pub mod ops {
         service_id: "com.vmware.vstats.acq_specs",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/stats/acq-specs",
@@ -382,6 +387,7 @@ pub mod ops {
         service_id: "com.vmware.vstats.acq_specs",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/stats/acq-specs/{id}",

@@ -261,7 +261,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`CounterMetadata::get`](crate::vstats::CounterMetadata::get).
@@ -269,6 +270,7 @@ pub mod ops {
         service_id: "com.vmware.vstats.counter_metadata",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/stats/counters/{cid}/metadata/{mid}",
@@ -310,6 +312,7 @@ pub mod ops {
         service_id: "com.vmware.vstats.counter_metadata",
         operation_id: "get_default",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/stats/counters/{cid}/metadata/default",
@@ -343,6 +346,7 @@ pub mod ops {
         service_id: "com.vmware.vstats.counter_metadata",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/stats/counters/{cid}/metadata",

@@ -43,7 +43,8 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`CounterSets::get`](crate::vstats::CounterSets::get).
@@ -51,6 +52,7 @@ pub mod ops {
         service_id: "com.vmware.vstats.counter_sets",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/stats/counter-sets/{counterSet}",
@@ -84,6 +86,7 @@ pub mod ops {
         service_id: "com.vmware.vstats.counter_sets",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/stats/counter-sets",

@@ -153,7 +153,8 @@ pub mod ops {
     //! per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `query_data_points`: the wire description of [`Data::query_data_points`](crate::vstats::Data::query_data_points).
@@ -161,6 +162,7 @@ pub mod ops {
         service_id: "com.vmware.vstats.data",
         operation_id: "query_data_points",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/stats/data/dp",

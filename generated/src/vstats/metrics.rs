@@ -24,13 +24,14 @@ pub mod ops {
     //! Wire descriptions of the [`Metrics`](crate::vstats::Metrics) operations, one
     //! static per operation; [`operations`](crate::operations) lists them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec, Releases};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec, Releases};
 
     /// `list`: the wire description of [`Metrics::list`](crate::vstats::Metrics::list).
     pub static LIST: OperationSpec = OperationSpec {
         service_id: "com.vmware.vstats.metrics",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/stats/metrics",

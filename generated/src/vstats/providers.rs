@@ -67,13 +67,14 @@ pub mod ops {
     //! Wire descriptions of the [`Providers`](crate::vstats::Providers) operations, one
     //! static per operation; [`operations`](crate::operations) lists them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec, Releases};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec, Releases};
 
     /// `list`: the wire description of [`Providers::list`](crate::vstats::Providers::list).
     pub static LIST: OperationSpec = OperationSpec {
         service_id: "com.vmware.vstats.providers",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/stats/providers",

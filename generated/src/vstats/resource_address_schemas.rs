@@ -87,7 +87,8 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`ResourceAddressSchemas::get`](crate::vstats::ResourceAddressSchemas::get).
@@ -95,6 +96,7 @@ pub mod ops {
         service_id: "com.vmware.vstats.resource_address_schemas",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/stats/rsrc-addr-schemas/{id}",

@@ -124,7 +124,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`ResourceAddresses::get`](crate::vstats::ResourceAddresses::get).
@@ -132,6 +133,7 @@ pub mod ops {
         service_id: "com.vmware.vstats.resource_addresses",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/stats/rsrc-addrs/{id}",
@@ -165,6 +167,7 @@ pub mod ops {
         service_id: "com.vmware.vstats.resource_addresses",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/stats/rsrc-addrs",

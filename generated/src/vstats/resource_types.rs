@@ -25,13 +25,14 @@ pub mod ops {
     //! operations, one static per operation; [`operations`](crate::operations) lists
     //! them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec, Releases};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec, Releases};
 
     /// `list`: the wire description of [`ResourceTypes::list`](crate::vstats::ResourceTypes::list).
     pub static LIST: OperationSpec = OperationSpec {
         service_id: "com.vmware.vstats.resource_types",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/stats/rsrc-types",

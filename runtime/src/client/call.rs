@@ -15,7 +15,8 @@ use super::{Client, SESSION_HEADER, finish_request};
 use crate::encode::{self, Wire};
 use crate::error::{self, Error, Result};
 use crate::ids::TaskId;
-use crate::spec::{HttpMethod, HttpRoute, OperationSpec};
+use crate::retry::RetryPolicy;
+use crate::spec::{HttpMethod, HttpRoute, Idempotency, OperationSpec};
 use crate::task::Task;
 use crate::transport::HttpResponse;
 use crate::types::{self, Secret};
@@ -31,6 +32,11 @@ pub struct Call {
     /// route is tentative (see [`Protocol::Auto`]).
     pub(super) fallback: Option<(HttpRoute, Vec<(&'static str, Value)>)>,
     pub(super) error: Option<Error>,
+    /// This call's retry policy, when it differs from the handle's.
+    pub(super) retry: Option<RetryPolicy>,
+    /// Whether the caller declared the call idempotent (or not), overriding
+    /// the operation's [`Idempotency`].
+    pub(super) idempotent: Option<bool>,
 }
 
 impl fmt::Debug for Call {
@@ -52,6 +58,36 @@ impl fmt::Debug for Call {
 }
 
 impl Call {
+    /// Retries this call by `policy` instead of the client's (see
+    /// [`RetryPolicy`]); `RetryPolicy::never()` sends it once.
+    pub fn retry(mut self, policy: RetryPolicy) -> Call {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Declares whether repeating this call after an attempt whose effect is
+    /// unknown (a reset, a 503) is harmless, overriding what the operation's
+    /// [`Idempotency`] says: e.g. `true` for an action the caller knows to
+    /// be idempotent. Failures to connect are retried either way.
+    pub fn idempotent(mut self, idempotent: bool) -> Call {
+        self.idempotent = Some(idempotent);
+        self
+    }
+
+    /// Whether an attempt that may have been applied may be repeated: as
+    /// declared with [`Call::idempotent`], else as the operation's
+    /// [`Idempotency`] says for the parameters given, else for a `GET`.
+    fn is_idempotent(&self, method: HttpMethod) -> bool {
+        if let Some(declared) = self.idempotent {
+            return declared;
+        }
+        match self.spec.idempotency {
+            Idempotency::Safe => true,
+            Idempotency::WithToken(token) => self.params.iter().any(|(name, _)| *name == token),
+            Idempotency::None => method == HttpMethod::Get,
+        }
+    }
+
     /// Adds a parameter by its wire name. The value is serialized right away
     /// for the chosen protocol; a failure is reported by [`Call::send`]. A
     /// value serializing to `null` (an unset optional) is left out.
@@ -240,7 +276,11 @@ impl Call {
         }
         let context = format!("{}.{}", self.spec.service_id, self.spec.operation_id);
         let request = finish_request(request, body, &context)?;
-        self.client.exchange(request, &context).await
+        let policy = self.retry.as_ref().unwrap_or(self.client.retry_policy());
+        let idempotent = self.is_idempotent(prepared.method);
+        self.client
+            .exchange_with(request, &context, policy, idempotent)
+            .await
     }
 
     fn invalid(&self, message: String) -> Error {

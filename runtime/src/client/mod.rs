@@ -9,6 +9,7 @@
 
 mod builder;
 mod call;
+pub(crate) mod https;
 mod session;
 mod url;
 
@@ -20,13 +21,15 @@ use http::HeaderValue;
 
 use crate::encode::Wire;
 use crate::error::{Error, Result};
+use crate::retry::{self, RetryPolicy};
 use crate::spec::OperationSpec;
-use crate::transport::{Exchange, HttpRequest, HttpResponse, Transport};
+use crate::transport::{HttpRequest, HttpResponse, Transport};
 
 pub use builder::ClientBuilder;
 pub use call::Call;
 pub(crate) use call::decode_value;
 use session::{SessionEndpoint, SessionState};
+pub(crate) use url::redact_userinfo;
 
 /// Header carrying the session token on both protocols.
 pub const SESSION_HEADER: &str = "vmware-api-session-id";
@@ -65,15 +68,24 @@ pub enum Protocol {
 
 struct Inner {
     transport: Arc<dyn Transport>,
+    /// The `reqwest` client behind the transport, for transfers, which
+    /// stream and so bypass it; `None` with a custom transport.
+    http: Option<reqwest::Client>,
+    /// What `http` was built from, for transfer clients with another trust.
+    settings: https::HttpSettings,
     /// Scheme, host and optional path prefix, without trailing slash.
     base: String,
     protocol: Protocol,
     user_agent: HeaderValue,
     timeout: Option<Duration>,
+    /// The retry policy of handles that have none of their own.
+    retry: RetryPolicy,
     session: RwLock<SessionState>,
-    /// Serializes re-login after an expired session so concurrent requests
-    /// share one login.
+    /// Serializes logins, re-logins after an expired session (so concurrent
+    /// requests share one) and logouts (so none undoes another).
     relogin: tokio::sync::Mutex<()>,
+    /// Set by [`Client::close`]: no login happens after it.
+    closed: std::sync::atomic::AtomicBool,
     /// Serializes protocol discovery so concurrent calls share one probe.
     discovery: tokio::sync::Mutex<()>,
     /// The server's API release once learned (see `release`); concurrent
@@ -84,9 +96,25 @@ struct Inner {
 /// Client for a vCenter (or ESXi / appliance) automation endpoint.
 ///
 /// Cheap to clone: clones share one connection pool and one session.
+///
+/// # Ending the session
+///
+/// Call [`Client::close`] when done: it logs the session out, once for all
+/// clones. Dropping the last clone closes the connections but does **not**
+/// end the session — that takes a request, and a destructor can neither
+/// wait for one nor count on an async runtime still running, so dropping
+/// never blocks and sends nothing. The server keeps an abandoned session
+/// until it has been idle for its session timeout (30 minutes by default on
+/// vCenter, longer where an administrator raised it; users report abandoned
+/// sessions counting against vCenter's per-user session limit for up to
+/// two hours), and a client that leaks one session per run reaches the
+/// limit ("User session count is limited") in a busy automation.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// This handle's retry policy, when it differs from the client's
+    /// (see [`Client::with_retry`]).
+    retry: Option<RetryPolicy>,
 }
 
 impl fmt::Debug for Client {
@@ -104,6 +132,7 @@ impl fmt::Debug for Client {
                 &session.credentials.as_ref().map(|c| c.username.as_str()),
             )
             .field("has_session", &session.token.is_some())
+            .field("retry", self.retry_policy())
             .finish_non_exhaustive()
     }
 }
@@ -129,6 +158,45 @@ impl Client {
     /// The configured protocol preference.
     pub fn protocol(&self) -> Protocol {
         self.inner.protocol
+    }
+
+    /// The retry policy of the calls made through this handle.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        self.retry.as_ref().unwrap_or(&self.inner.retry)
+    }
+
+    /// A handle to the same client (same connections, same session) whose
+    /// calls retry by `policy` instead; pass it to a generated service
+    /// handle to change the policy of that service's calls:
+    ///
+    /// ```no_run
+    /// # fn example(client: &vsphere_vapi_runtime::Client) {
+    /// use vsphere_vapi_runtime::RetryPolicy;
+    /// let no_retries = client.with_retry(RetryPolicy::never());
+    /// // SomeService::new(&no_retries).call(...)
+    /// # }
+    /// ```
+    pub fn with_retry(&self, policy: RetryPolicy) -> Client {
+        Client {
+            inner: Arc::clone(&self.inner),
+            retry: Some(policy),
+        }
+    }
+
+    /// The settings the client's HTTPS clients are built from.
+    pub(crate) fn http_settings(&self) -> &https::HttpSettings {
+        &self.inner.settings
+    }
+
+    /// The HTTPS client transfers to trusted-as-the-server hosts use; none
+    /// with a custom transport.
+    pub(crate) fn transfer_http(&self) -> Option<reqwest::Client> {
+        self.inner.http.clone()
+    }
+
+    /// The `User-Agent` of every request.
+    pub(crate) fn user_agent(&self) -> HeaderValue {
+        self.inner.user_agent.clone()
     }
 
     /// Starts a call of `spec`; add parameters with [`Call::param`] and run it
@@ -174,6 +242,8 @@ impl Client {
             params: Vec::new(),
             fallback,
             error,
+            retry: None,
+            idempotent: None,
         }
     }
 
@@ -193,10 +263,36 @@ impl Client {
             .header(http::header::ACCEPT, "application/json")
     }
 
-    /// Sends a request through the transport under the client's time limit.
-    async fn exchange(&self, request: HttpRequest, context: &str) -> Result<HttpResponse> {
-        let exchange = Exchange::new(context).with_timeout(self.inner.timeout);
-        self.inner.transport.send(request, exchange).await
+    /// Sends a request through the transport under the client's time limit,
+    /// retrying by this handle's policy; `idempotent` says whether the
+    /// request may be repeated after it may have been applied.
+    async fn exchange(
+        &self,
+        request: HttpRequest,
+        context: &str,
+        idempotent: bool,
+    ) -> Result<HttpResponse> {
+        self.exchange_with(request, context, self.retry_policy(), idempotent)
+            .await
+    }
+
+    /// [`Client::exchange`] with another retry policy.
+    async fn exchange_with(
+        &self,
+        request: HttpRequest,
+        context: &str,
+        policy: &RetryPolicy,
+        idempotent: bool,
+    ) -> Result<HttpResponse> {
+        retry::send(
+            self.inner.transport.as_ref(),
+            policy,
+            request,
+            context,
+            self.inner.timeout,
+            idempotent,
+        )
+        .await
     }
 }
 
@@ -215,6 +311,7 @@ fn finish_request(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spec::Idempotency;
 
     #[test]
     fn client_is_send_sync_clone() {
@@ -228,6 +325,7 @@ mod tests {
             service_id: "s",
             operation_id: "o",
             task: false,
+            idempotency: Idempotency::None,
             api: None,
             rest: None,
             releases: crate::spec::Releases::UNKNOWN,

@@ -101,6 +101,11 @@ impl Client {
             password: password.into(),
         };
         let _serialized = self.inner.relogin.lock().await;
+        if self.is_closed() {
+            return Err(Error::Config(
+                "the client was closed; build a new one to log in again".to_owned(),
+            ));
+        }
         let (token, endpoint) = self.create_session(&credentials).await?;
         let mut session = self
             .inner
@@ -127,6 +132,39 @@ impl Client {
     /// session then fails with `UNAUTHENTICATED`, not with the `NOT_FOUND` of
     /// an `/api` route the server does not have).
     pub async fn logout(&self) -> Result<()> {
+        // Not while a login or re-login is under way: it would store its
+        // new session after this one ended.
+        let _serialized = self.inner.relogin.lock().await;
+        self.end_session().await
+    }
+
+    /// Ends the client's session on the server, once for all clones, and
+    /// ends the client: no login happens afterwards, explicit or after an
+    /// expired session. Calls made after it go out without a session and
+    /// fail with `UNAUTHENTICATED`.
+    ///
+    /// Idempotent: closing a closed client (or one without a session) sends
+    /// nothing and succeeds, and concurrent calls from several clones send
+    /// one logout, which the others wait for. A login or re-login under way
+    /// finishes first, so its session is the one ended. An error means the
+    /// logout request failed (after the retries the policy allows); the
+    /// client is closed all the same and forgets the token, and the server
+    /// drops the session when it expires (see [`Client`]).
+    pub async fn close(&self) -> Result<()> {
+        let _serialized = self.inner.relogin.lock().await;
+        self.inner
+            .closed
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        self.end_session().await
+    }
+
+    /// True once [`Client::close`] was called on any clone.
+    pub fn is_closed(&self) -> bool {
+        self.inner.closed.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Logs out; the caller holds the login lock.
+    async fn end_session(&self) -> Result<()> {
         let (token, endpoint) = {
             let mut session = self
                 .inner
@@ -155,8 +193,9 @@ impl Client {
             let request = self
                 .request(http::Method::DELETE, &url)
                 .header(SESSION_HEADER, session_header(&token)?);
+            // Ending a session twice is harmless: a gone session is success.
             let response = self
-                .exchange(finish_request(request, Vec::new(), CONTEXT)?, CONTEXT)
+                .exchange(finish_request(request, Vec::new(), CONTEXT)?, CONTEXT, true)
                 .await?;
             let error = match response.status().as_u16() {
                 200..=299 | 401 => None,
@@ -222,7 +261,7 @@ impl Client {
             request = request.header(SESSION_HEADER, session_header(&token)?);
         }
         let response = self
-            .exchange(finish_request(request, Vec::new(), CONTEXT)?, CONTEXT)
+            .exchange(finish_request(request, Vec::new(), CONTEXT)?, CONTEXT, true)
             .instrument(tracing::debug_span!(
                 "vapi_discover",
                 endpoint = API_SESSION_PATH
@@ -261,8 +300,13 @@ impl Client {
             let request = self
                 .request(http::Method::POST, &url)
                 .header(http::header::AUTHORIZATION, basic_auth(credentials)?);
+            // A repeated login would leave the first session behind.
             let response = self
-                .exchange(finish_request(request, Vec::new(), CONTEXT)?, CONTEXT)
+                .exchange(
+                    finish_request(request, Vec::new(), CONTEXT)?,
+                    CONTEXT,
+                    false,
+                )
                 .instrument(tracing::debug_span!(
                     "vapi_login",
                     endpoint = endpoint.path()
@@ -311,6 +355,9 @@ impl Client {
                 .unwrap_or_else(PoisonError::into_inner);
             if session.generation != seen_generation {
                 return Ok(true);
+            }
+            if self.is_closed() {
+                return Ok(false);
             }
             match &session.credentials {
                 Some(credentials) => credentials.clone(),

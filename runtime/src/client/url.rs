@@ -42,7 +42,7 @@ pub(super) fn normalize_base_url(url: &str) -> Result<String> {
 /// `url` with anything that may be a user name or password replaced by `***`:
 /// everything between the scheme and the last `@`. Used wherever a base URL
 /// as given by the caller is shown, since it was not validated yet.
-pub(super) fn redact_userinfo(url: &str) -> String {
+pub(crate) fn redact_userinfo(url: &str) -> String {
     let Some(at) = url.rfind('@') else {
         return url.to_owned();
     };

@@ -21,7 +21,9 @@ use vsphere_vapi_runtime::{Client, Error, OperationSpec, ParamLocation, Protocol
 /// crate, so depending on it would leave the generator unbuildable whenever its output is
 /// broken. A test checks them against the generated statics.
 pub(crate) mod ops {
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation};
+    use vsphere_vapi_runtime::{
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+    };
 
     const SERVICE: &str = "com.vmware.vapi.metadata.metamodel.component";
     const PATH: &str = "/rest/com/vmware/vapi/metadata/metamodel/component";
@@ -36,6 +38,9 @@ pub(crate) mod ops {
         service_id: SERVICE,
         operation_id: "list",
         task: false,
+        // Reads (the `/api` routes of all three are `GET`s), so a busy
+        // server's 503 is retried even for the `POST` of `fingerprint`.
+        idempotency: Idempotency::Safe,
         api: None,
         rest: Some(HttpRoute {
             method: HttpMethod::Get,
@@ -51,6 +56,9 @@ pub(crate) mod ops {
         service_id: SERVICE,
         operation_id: "get",
         task: false,
+        // Reads (the `/api` routes of all three are `GET`s), so a busy
+        // server's 503 is retried even for the `POST` of `fingerprint`.
+        idempotency: Idempotency::Safe,
         api: None,
         rest: Some(HttpRoute {
             method: HttpMethod::Get,
@@ -66,6 +74,9 @@ pub(crate) mod ops {
         service_id: SERVICE,
         operation_id: "fingerprint",
         task: false,
+        // Reads (the `/api` routes of all three are `GET`s), so a busy
+        // server's 503 is retried even for the `POST` of `fingerprint`.
+        idempotency: Idempotency::Safe,
         api: None,
         rest: Some(HttpRoute {
             method: HttpMethod::Post,
@@ -514,6 +525,11 @@ mod tests {
             assert_eq!(ours.service_id, theirs.service_id);
             assert_eq!(ours.operation_id, theirs.operation_id);
             assert_eq!(ours.rest, theirs.rest, "{}", ours.operation_id);
+            assert_eq!(
+                ours.idempotency, theirs.idempotency,
+                "{}",
+                ours.operation_id
+            );
         }
     }
 

@@ -41,7 +41,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Shell::get`](crate::appliance::access::Shell::get).
@@ -49,6 +49,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.access.shell",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/access/shell",
@@ -69,6 +70,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.access.shell",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/appliance/access/shell",

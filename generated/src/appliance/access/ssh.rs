@@ -12,7 +12,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Ssh::get`](crate::appliance::access::Ssh::get).
@@ -20,6 +20,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.access.ssh",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/access/ssh",
@@ -40,6 +41,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.access.ssh",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/appliance/access/ssh",

@@ -33,13 +33,14 @@ pub mod ops {
     //! [`Databasestorage`](crate::appliance::health::Databasestorage) operations, one
     //! static per operation; [`operations`](crate::operations) lists them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec};
 
     /// `get`: the wire description of [`Databasestorage::get`](crate::appliance::health::Databasestorage::get).
     pub static GET: OperationSpec = OperationSpec {
         service_id: "com.vmware.appliance.health.databasestorage",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/health/database-storage",

@@ -32,13 +32,14 @@ pub mod ops {
     //! Wire descriptions of the [`Mem`](crate::appliance::health::Mem) operations, one
     //! static per operation; [`operations`](crate::operations) lists them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec};
 
     /// `get`: the wire description of [`Mem::get`](crate::appliance::health::Mem::get).
     pub static GET: OperationSpec = OperationSpec {
         service_id: "com.vmware.appliance.health.mem",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/health/mem",

@@ -33,13 +33,14 @@ pub mod ops {
     //! [`Softwarepackages`](crate::appliance::health::Softwarepackages) operations, one
     //! static per operation; [`operations`](crate::operations) lists them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec};
 
     /// `get`: the wire description of [`Softwarepackages::get`](crate::appliance::health::Softwarepackages::get).
     pub static GET: OperationSpec = OperationSpec {
         service_id: "com.vmware.appliance.health.softwarepackages",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/health/software-packages",

@@ -32,13 +32,14 @@ pub mod ops {
     //! Wire descriptions of the [`Swap`](crate::appliance::health::Swap) operations,
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec};
 
     /// `get`: the wire description of [`Swap::get`](crate::appliance::health::Swap::get).
     pub static GET: OperationSpec = OperationSpec {
         service_id: "com.vmware.appliance.health.swap",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/health/swap",

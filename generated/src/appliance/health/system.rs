@@ -33,13 +33,14 @@ pub mod ops {
     //! operations, one static per operation; [`operations`](crate::operations) lists
     //! them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec};
 
     /// `get`: the wire description of [`System::get`](crate::appliance::health::System::get).
     pub static GET: OperationSpec = OperationSpec {
         service_id: "com.vmware.appliance.health.system",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/health/system",
@@ -60,6 +61,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.health.system",
         operation_id: "lastcheck",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/health/system/lastcheck",

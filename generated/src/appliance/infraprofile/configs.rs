@@ -168,7 +168,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `export`: the wire description of [`Configs::export`](crate::appliance::infraprofile::Configs::export).
@@ -176,6 +176,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.infraprofile.configs",
         operation_id: "export",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/infraprofile/configs",
@@ -206,6 +207,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.infraprofile.configs",
         operation_id: "import_profile$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/infraprofile/configs",
@@ -236,6 +238,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.infraprofile.configs",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/infraprofile/configs",
@@ -256,6 +259,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.infraprofile.configs",
         operation_id: "validate$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/infraprofile/configs",

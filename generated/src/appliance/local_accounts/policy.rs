@@ -107,7 +107,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Policy::get`](crate::appliance::local_accounts::Policy::get).
@@ -115,6 +115,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.local_accounts.policy",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/local-accounts/global-policy",
@@ -135,6 +136,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.local_accounts.policy",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/appliance/local-accounts/global-policy",

@@ -277,7 +277,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Forwarding::get`](crate::appliance::logging::Forwarding::get).
@@ -285,6 +285,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.logging.forwarding",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/logging/forwarding",
@@ -305,6 +306,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.logging.forwarding",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/appliance/logging/forwarding",
@@ -335,6 +337,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.logging.forwarding",
         operation_id: "test",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/logging/forwarding",

@@ -285,7 +285,7 @@ pub mod ops {
     //! per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Interfaces::get`](crate::appliance::networking::Interfaces::get).
@@ -293,6 +293,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.interfaces",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/networking/interfaces/{interface_name}",
@@ -323,6 +324,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.interfaces",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/networking/interfaces",

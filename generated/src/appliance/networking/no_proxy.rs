@@ -13,7 +13,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`NoProxy::get`](crate::appliance::networking::NoProxy::get).
@@ -21,6 +21,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.no_proxy",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/networking/noproxy",
@@ -41,6 +42,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.no_proxy",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/appliance/networking/noproxy",

@@ -150,7 +150,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `delete`: the wire description of [`Proxy::delete`](crate::appliance::networking::Proxy::delete).
@@ -158,6 +158,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.proxy",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/appliance/networking/proxy/{protocol}",
@@ -188,6 +189,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.proxy",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/networking/proxy/{protocol}",
@@ -218,6 +220,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.proxy",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/networking/proxy",
@@ -238,6 +241,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.proxy",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/appliance/networking/proxy/{protocol}",
@@ -276,6 +280,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.proxy",
         operation_id: "test",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/networking/proxy/{protocol}",

@@ -719,7 +719,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `validate`: the wire description of [`Backup::validate`](crate::appliance::recovery::Backup::validate).
@@ -727,6 +727,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.recovery.backup",
         operation_id: "validate",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/recovery/backup",

@@ -336,7 +336,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `validate`: the wire description of [`Restore::validate`](crate::appliance::recovery::Restore::validate).
@@ -344,6 +344,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.recovery.restore",
         operation_id: "validate",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/recovery/restore",

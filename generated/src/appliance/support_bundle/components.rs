@@ -12,13 +12,14 @@ pub mod ops {
     //! [`Components`](crate::appliance::support_bundle::Components) operations, one
     //! static per operation; [`operations`](crate::operations) lists them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec};
 
     /// `get`: the wire description of [`Components::get`](crate::appliance::support_bundle::Components::get).
     pub static GET: OperationSpec = OperationSpec {
         service_id: "com.vmware.appliance.support_bundle.components",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/support-bundle/components",

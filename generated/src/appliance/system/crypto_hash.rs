@@ -165,13 +165,14 @@ pub mod ops {
     //! operations, one static per operation; [`operations`](crate::operations) lists
     //! them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec, Releases};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec, Releases};
 
     /// `get`: the wire description of [`CryptoHash::get`](crate::appliance::system::CryptoHash::get).
     pub static GET: OperationSpec = OperationSpec {
         service_id: "com.vmware.appliance.system.crypto_hash",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/system/crypto-hash",

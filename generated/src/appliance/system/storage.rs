@@ -75,13 +75,14 @@ pub mod ops {
     //! operations, one static per operation; [`operations`](crate::operations) lists
     //! them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec};
 
     /// `list`: the wire description of [`Storage::list`](crate::appliance::system::Storage::list).
     pub static LIST: OperationSpec = OperationSpec {
         service_id: "com.vmware.appliance.system.storage",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/system/storage",
@@ -102,6 +103,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.system.storage",
         operation_id: "resize",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/system/storage",
@@ -122,6 +124,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.system.storage",
         operation_id: "resize_ex",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/system/storage",

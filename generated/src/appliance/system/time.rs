@@ -140,13 +140,14 @@ pub mod ops {
     //! Wire descriptions of the [`Time`](crate::appliance::system::Time) operations,
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec};
 
     /// `get`: the wire description of [`Time::get`](crate::appliance::system::Time::get).
     pub static GET: OperationSpec = OperationSpec {
         service_id: "com.vmware.appliance.system.time",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/system/time",

@@ -277,7 +277,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Profiles::get`](crate::appliance::tls::Profiles::get).
@@ -285,6 +285,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.tls.profiles",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/tls/profiles/{profile}",
@@ -315,6 +316,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.tls.profiles",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/tls/profiles",

@@ -824,7 +824,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Pending::get`](crate::appliance::update::Pending::get).
@@ -832,6 +832,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.update.pending",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/update/pending/{version}",
@@ -870,6 +871,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.update.pending",
         operation_id: "install",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/update/pending/{version}",
@@ -916,6 +918,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.update.pending",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/update/pending",
@@ -962,6 +965,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.update.pending",
         operation_id: "list_upgradeable_components",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/update/pending/{version}/components",
@@ -992,6 +996,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.update.pending",
         operation_id: "precheck",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/update/pending/{version}",
@@ -1030,6 +1035,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.update.pending",
         operation_id: "rollback",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/update/pending",
@@ -1050,6 +1056,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.update.pending",
         operation_id: "stage",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/update/pending/{version}",
@@ -1088,6 +1095,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.update.pending",
         operation_id: "stage_and_install",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/update/pending/{version}",
@@ -1134,6 +1142,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.update.pending",
         operation_id: "validate",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/update/pending/{version}",

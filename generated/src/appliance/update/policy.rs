@@ -244,7 +244,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Policy::get`](crate::appliance::update::Policy::get).
@@ -252,6 +252,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.update.policy",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/update/policy",
@@ -272,6 +273,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.update.policy",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/appliance/update/policy",

@@ -111,13 +111,14 @@ pub mod ops {
     //! operations, one static per operation; [`operations`](crate::operations) lists
     //! them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec};
 
     /// `delete`: the wire description of [`Staged::delete`](crate::appliance::update::Staged::delete).
     pub static DELETE: OperationSpec = OperationSpec {
         service_id: "com.vmware.appliance.update.staged",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/appliance/update/staged",
@@ -138,6 +139,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.update.staged",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/update/staged",

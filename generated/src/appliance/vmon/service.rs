@@ -291,7 +291,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`Service::get`](crate::appliance::vmon::Service::get).
@@ -299,6 +300,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.vmon.service",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/vmon/service/{id}",
@@ -332,6 +334,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.vmon.service",
         operation_id: "list_details",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/vmon/service",
@@ -355,6 +358,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.vmon.service",
         operation_id: "restart",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/vmon/service/{id}",
@@ -388,6 +392,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.vmon.service",
         operation_id: "start",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/vmon/service/{id}",
@@ -421,6 +426,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.vmon.service",
         operation_id: "stop",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/vmon/service/{id}",
@@ -454,6 +460,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.vmon.service",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/appliance/vmon/service/{id}",

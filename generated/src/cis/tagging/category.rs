@@ -81,7 +81,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `add_to_used_by`: the wire description of [`Category::add_to_used_by`](crate::cis::tagging::Category::add_to_used_by).
@@ -89,6 +89,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.category",
         operation_id: "add_to_used_by",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/category/{categoryId}",
@@ -127,6 +128,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.category",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/category",
@@ -157,6 +159,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.category",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/cis/tagging/category/{categoryId}",
@@ -187,6 +190,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.category",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/cis/tagging/category/{categoryId}",
@@ -217,6 +221,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.category",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/cis/tagging/category",
@@ -237,6 +242,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.category",
         operation_id: "list_used_categories",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/category",
@@ -267,6 +273,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.category",
         operation_id: "remove_from_used_by",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/category/{categoryId}",
@@ -305,6 +312,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.category",
         operation_id: "revoke_propagating_permissions",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/category/{categoryId}",
@@ -335,6 +343,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.category",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/cis/tagging/category/{categoryId}",

@@ -64,7 +64,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `add_to_used_by`: the wire description of [`Tag::add_to_used_by`](crate::cis::tagging::Tag::add_to_used_by).
@@ -72,6 +72,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag",
         operation_id: "add_to_used_by",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/tag/{tagId}",
@@ -110,6 +111,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/tag",
@@ -140,6 +142,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/cis/tagging/tag/{tagId}",
@@ -170,6 +173,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/cis/tagging/tag/{tagId}",
@@ -200,6 +204,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/cis/tagging/tag",
@@ -220,6 +225,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag",
         operation_id: "list_tags_for_category",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/tag",
@@ -250,6 +256,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag",
         operation_id: "list_used_tags",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/tag",
@@ -280,6 +287,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag",
         operation_id: "remove_from_used_by",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/tag/{tagId}",
@@ -318,6 +326,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag",
         operation_id: "revoke_propagating_permissions",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/tag/{tagId}",
@@ -348,6 +357,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/cis/tagging/tag/{tagId}",

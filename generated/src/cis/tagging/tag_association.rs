@@ -113,7 +113,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `attach`: the wire description of [`TagAssociation::attach`](crate::cis::tagging::TagAssociation::attach).
@@ -121,6 +121,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag_association",
         operation_id: "attach",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/tag-association/{tagId}",
@@ -159,6 +160,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag_association",
         operation_id: "attach_multiple_tags_to_object",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/tag-association",
@@ -197,6 +199,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag_association",
         operation_id: "attach_tag_to_multiple_objects",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/tag-association/{tagId}",
@@ -235,6 +238,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag_association",
         operation_id: "detach",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/tag-association/{tagId}",
@@ -273,6 +277,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag_association",
         operation_id: "detach_multiple_tags_from_object",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/tag-association",
@@ -311,6 +316,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag_association",
         operation_id: "detach_tag_from_multiple_objects",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/tag-association/{tagId}",
@@ -349,6 +355,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag_association",
         operation_id: "list_attachable_tags",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/tag-association",
@@ -379,6 +386,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag_association",
         operation_id: "list_attached_objects",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/tag-association/{tagId}",
@@ -409,6 +417,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag_association",
         operation_id: "list_attached_objects_on_tags",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/tag-association",
@@ -439,6 +448,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag_association",
         operation_id: "list_attached_tags",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/tag-association",
@@ -469,6 +479,7 @@ pub mod ops {
         service_id: "com.vmware.cis.tagging.tag_association",
         operation_id: "list_attached_tags_on_objects",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/cis/tagging/tag-association",

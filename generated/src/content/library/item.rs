@@ -1404,7 +1404,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `copy`: the wire description of [`Item::copy`](crate::content::library::Item::copy).
@@ -1412,6 +1412,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item",
         operation_id: "copy",
         task: false,
+        idempotency: Idempotency::WithToken("client_token"),
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/item/{sourceLibraryItemId}",
@@ -1458,6 +1459,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::WithToken("client_token"),
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/item",
@@ -1496,6 +1498,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/content/library/item/{libraryItemId}",
@@ -1526,6 +1529,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item",
         operation_id: "find",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/item",
@@ -1556,6 +1560,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/item/{libraryItemId}",
@@ -1586,6 +1591,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/item",
@@ -1616,6 +1622,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item",
         operation_id: "publish",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/item/{libraryItemId}",
@@ -1662,6 +1669,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/content/library/item/{libraryItemId}",

@@ -42,7 +42,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `evict`: the wire description of [`SubscribedItem::evict`](crate::content::library::SubscribedItem::evict).
@@ -50,6 +50,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.subscribed_item",
         operation_id: "evict",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/subscribed-item/{libraryItemId}",
@@ -80,6 +81,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.subscribed_item",
         operation_id: "sync",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/subscribed-item/{libraryItemId}",

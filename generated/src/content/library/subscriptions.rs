@@ -952,7 +952,7 @@ pub mod ops {
     //! per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Subscriptions::create`](crate::content::library::Subscriptions::create).
@@ -960,6 +960,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.subscriptions",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::WithToken("client_token"),
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/{library}/subscriptions",
@@ -1006,6 +1007,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.subscriptions",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/content/library/{library}/subscriptions/{subscription}",
@@ -1044,6 +1046,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.subscriptions",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/{library}/subscriptions/{subscription}",
@@ -1082,6 +1085,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.subscriptions",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/{library}/subscriptions",
@@ -1112,6 +1116,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.subscriptions",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/content/library/{library}/subscriptions/{subscription}",

@@ -116,7 +116,8 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `add`: the wire description of [`Usages::add`](crate::content::library::Usages::add).
@@ -124,6 +125,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.usages",
         operation_id: "add",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/{library}/usages",
@@ -165,6 +167,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.usages",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/{library}/usages/{usage}",
@@ -206,6 +209,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.usages",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/{library}/usages",
@@ -239,6 +243,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.usages",
         operation_id: "remove",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/content/library/{library}/usages/{usage}",

@@ -33,13 +33,14 @@ pub mod ops {
     //! [`CompatibilityData`](crate::esx::hcl::CompatibilityData) operations, one static
     //! per operation; [`operations`](crate::operations) lists them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec};
 
     /// `get`: the wire description of [`CompatibilityData::get`](crate::esx::hcl::CompatibilityData::get).
     pub static GET: OperationSpec = OperationSpec {
         service_id: "com.vmware.esx.hcl.compatibility_data",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/hcl/compatibility-data/status",
@@ -60,6 +61,7 @@ pub mod ops {
         service_id: "com.vmware.esx.hcl.compatibility_data",
         operation_id: "update$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/hcl/compatibility-data",

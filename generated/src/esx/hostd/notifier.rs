@@ -12,7 +12,8 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `notify`: the wire description of [`Notifier::notify`](crate::esx::hostd::Notifier::notify).
@@ -20,6 +21,7 @@ pub mod ops {
         service_id: "com.vmware.esx.hostd.notifier",
         operation_id: "notify",
         task: false,
+        idempotency: Idempotency::None,
         api: None,
         rest: Some(HttpRoute {
             method: HttpMethod::Post,

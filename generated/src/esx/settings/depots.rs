@@ -1605,7 +1605,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `sync$task`: the wire description of [`Depots::sync_task`](crate::esx::settings::Depots::sync_task).
@@ -1613,6 +1613,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots",
         operation_id: "sync$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/depots",

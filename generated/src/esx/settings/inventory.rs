@@ -1439,7 +1439,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `apply$task`: the wire description of [`Inventory::apply_task`](crate::esx::settings::Inventory::apply_task).
@@ -1447,6 +1448,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.inventory",
         operation_id: "apply$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/inventory",
@@ -1480,6 +1482,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.inventory",
         operation_id: "assign_entities$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/inventory",
@@ -1513,6 +1516,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.inventory",
         operation_id: "check$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/inventory",
@@ -1546,6 +1550,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.inventory",
         operation_id: "extract_installed_image$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/inventory",
@@ -1579,6 +1584,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.inventory",
         operation_id: "scan$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/inventory",
@@ -1612,6 +1618,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.inventory",
         operation_id: "stage$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/inventory",
@@ -1645,6 +1652,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.inventory",
         operation_id: "transition$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/inventory",
@@ -1678,6 +1686,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.inventory",
         operation_id: "update_vum_capability$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/inventory",

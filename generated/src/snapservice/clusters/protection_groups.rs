@@ -372,7 +372,8 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `create$task`: the wire description of [`ProtectionGroups::create_task`](crate::snapservice::clusters::ProtectionGroups::create_task).
@@ -380,6 +381,7 @@ pub mod ops {
         service_id: "com.vmware.snapservice.clusters.protection_groups",
         operation_id: "create$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/snapservice/clusters/{cluster}/protection-groups",
@@ -421,6 +423,7 @@ pub mod ops {
         service_id: "com.vmware.snapservice.clusters.protection_groups",
         operation_id: "delete$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/snapservice/clusters/{cluster}/protection-groups/{pg}",
@@ -470,6 +473,7 @@ pub mod ops {
         service_id: "com.vmware.snapservice.clusters.protection_groups",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/snapservice/clusters/{cluster}/protection-groups/{pg}",
@@ -511,6 +515,7 @@ pub mod ops {
         service_id: "com.vmware.snapservice.clusters.protection_groups",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/snapservice/clusters/{cluster}/protection-groups",
@@ -552,6 +557,7 @@ pub mod ops {
         service_id: "com.vmware.snapservice.clusters.protection_groups",
         operation_id: "pause$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/snapservice/clusters/{cluster}/protection-groups/{pg}",
@@ -593,6 +599,7 @@ pub mod ops {
         service_id: "com.vmware.snapservice.clusters.protection_groups",
         operation_id: "resume$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/snapservice/clusters/{cluster}/protection-groups/{pg}",
@@ -634,6 +641,7 @@ pub mod ops {
         service_id: "com.vmware.snapservice.clusters.protection_groups",
         operation_id: "update$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/snapservice/clusters/{cluster}/protection-groups/{pg}",

@@ -440,7 +440,8 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`VirtualMachines::get`](crate::snapservice::clusters::VirtualMachines::get).
@@ -448,6 +449,7 @@ pub mod ops {
         service_id: "com.vmware.snapservice.clusters.virtual_machines",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/snapservice/clusters/{cluster}/virtual-machines/{vm}",
@@ -489,6 +491,7 @@ pub mod ops {
         service_id: "com.vmware.snapservice.clusters.virtual_machines",
         operation_id: "linked_clone$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/snapservice/clusters/{cluster}/virtual-machines/{vm}",
@@ -538,6 +541,7 @@ pub mod ops {
         service_id: "com.vmware.snapservice.clusters.virtual_machines",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/snapservice/clusters/{cluster}/virtual-machines",
@@ -579,6 +583,7 @@ pub mod ops {
         service_id: "com.vmware.snapservice.clusters.virtual_machines",
         operation_id: "restore$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/snapservice/clusters/{cluster}/virtual-machines/{vm}",
@@ -628,6 +633,7 @@ pub mod ops {
         service_id: "com.vmware.snapservice.clusters.virtual_machines",
         operation_id: "revert$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/snapservice/clusters/{cluster}/virtual-machines/{vm}",

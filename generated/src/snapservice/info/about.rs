@@ -29,13 +29,14 @@ pub mod ops {
     //! Wire descriptions of the [`About`](crate::snapservice::info::About) operations,
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec, Releases};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec, Releases};
 
     /// `get`: the wire description of [`About::get`](crate::snapservice::info::About::get).
     pub static GET: OperationSpec = OperationSpec {
         service_id: "com.vmware.snapservice.info.about",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/snapservice/info/about",

@@ -97,7 +97,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `issue`: the wire description of [`Token::issue`](crate::vcenter::authentication::Token::issue).
@@ -105,6 +105,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.authentication.token",
         operation_id: "issue",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/authentication/token",

@@ -296,7 +296,8 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `create`: the wire description of [`Permissions::create`](crate::vcenter::authorization::Permissions::create).
@@ -304,6 +305,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.authorization.permissions",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/authorization/permissions",
@@ -337,6 +339,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.authorization.permissions",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/authorization/permissions/{permission}",
@@ -370,6 +373,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.authorization.permissions",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/authorization/permissions/{permission}",
@@ -403,6 +407,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.authorization.permissions",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/authorization/permissions",
@@ -444,6 +449,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.authorization.permissions",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/authorization/permissions/{permission}",

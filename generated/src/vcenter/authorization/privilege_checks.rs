@@ -285,7 +285,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `list`: the wire description of [`PrivilegeChecks::list`](crate::vcenter::authorization::PrivilegeChecks::list).
@@ -293,6 +293,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.authorization.privilege_checks",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/authorization/privilege-checks",

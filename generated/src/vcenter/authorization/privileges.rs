@@ -233,7 +233,8 @@ pub mod ops {
     //! per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`Privileges::get`](crate::vcenter::authorization::Privileges::get).
@@ -241,6 +242,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.authorization.privileges",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/authorization/privileges/{privilege}",
@@ -274,6 +276,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.authorization.privileges",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/authorization/privileges",

@@ -318,7 +318,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `create`: the wire description of [`Roles::create`](crate::vcenter::authorization::Roles::create).
@@ -326,6 +327,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.authorization.roles",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/authorization/roles",
@@ -359,6 +361,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.authorization.roles",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/authorization/roles/{role}",
@@ -392,6 +395,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.authorization.roles",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/authorization/roles/{role}",
@@ -425,6 +429,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.authorization.roles",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/authorization/roles",
@@ -466,6 +471,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.authorization.roles",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/authorization/roles/{role}",

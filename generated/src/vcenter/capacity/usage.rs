@@ -228,13 +228,14 @@ pub mod ops {
     //! Wire descriptions of the [`Usage`](crate::vcenter::capacity::Usage) operations,
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec, Releases};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec, Releases};
 
     /// `get`: the wire description of [`Usage::get`](crate::vcenter::capacity::Usage::get).
     pub static GET: OperationSpec = OperationSpec {
         service_id: "com.vmware.vcenter.capacity.usage",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/capacity/usage",

@@ -77,7 +77,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `check_add_host_evc$task`: the wire description of [`EvcMode::check_add_host_evc_task`](crate::vcenter::cluster::EvcMode::check_add_host_evc_task).
@@ -85,6 +86,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.cluster.evc_mode",
         operation_id: "check_add_host_evc$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/cluster/{cluster}/evc-mode",
@@ -126,6 +128,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.cluster.evc_mode",
         operation_id: "check_set$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/cluster/{cluster}/evc-mode",
@@ -167,6 +170,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.cluster.evc_mode",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/cluster/{cluster}/evc-mode",
@@ -200,6 +204,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.cluster.evc_mode",
         operation_id: "set$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/cluster/{cluster}/evc-mode",

@@ -643,7 +643,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `create`: the wire description of [`Policies::create`](crate::vcenter::compute::Policies::create).
@@ -651,6 +652,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.compute.policies",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/compute/policies",
@@ -681,6 +683,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.compute.policies",
         operation_id: "create_tags_and_policies",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/compute/policies",
@@ -714,6 +717,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.compute.policies",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/compute/policies/{policy}",
@@ -744,6 +748,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.compute.policies",
         operation_id: "delete_tags_and_policies",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/compute/policies",
@@ -777,6 +782,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.compute.policies",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/compute/policies/{policy}",
@@ -807,6 +813,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.compute.policies",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/compute/policies",
@@ -827,6 +834,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.compute.policies",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/compute/policies/{policy}",

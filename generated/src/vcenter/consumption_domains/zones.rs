@@ -172,7 +172,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Zones::create`](crate::vcenter::consumption_domains::Zones::create).
@@ -180,6 +180,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.consumption_domains.zones",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/consumption-domains/zones",
@@ -210,6 +211,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.consumption_domains.zones",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/consumption-domains/zones/{zone}",
@@ -240,6 +242,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.consumption_domains.zones",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/consumption-domains/zones/{zone}",
@@ -270,6 +273,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.consumption_domains.zones",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/consumption-domains/zones",

@@ -502,7 +502,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `cancel`: the wire description of [`ImportHistory::cancel`](crate::vcenter::deployment::ImportHistory::cancel).
@@ -510,6 +510,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.import_history",
         operation_id: "cancel",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/deployment/history",
@@ -530,6 +531,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.import_history",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/deployment/history",
@@ -550,6 +552,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.import_history",
         operation_id: "pause",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/deployment/history",
@@ -570,6 +573,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.import_history",
         operation_id: "resume",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/deployment/history",
@@ -590,6 +594,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.import_history",
         operation_id: "start",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/deployment/history",

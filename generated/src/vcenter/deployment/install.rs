@@ -165,7 +165,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `cancel`: the wire description of [`Install::cancel`](crate::vcenter::deployment::Install::cancel).
@@ -173,6 +173,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.install",
         operation_id: "cancel",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/deployment/install",
@@ -193,6 +194,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.install",
         operation_id: "check",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/deployment/install",
@@ -223,6 +225,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.install",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/deployment/install",
@@ -243,6 +246,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.install",
         operation_id: "start",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/deployment/install",

@@ -386,7 +386,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `cancel`: the wire description of [`Migrate::cancel`](crate::vcenter::deployment::Migrate::cancel).
@@ -394,6 +394,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.migrate",
         operation_id: "cancel",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/deployment/migrate",
@@ -414,6 +415,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.migrate",
         operation_id: "check",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/deployment/migrate",
@@ -444,6 +446,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.migrate",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/deployment/migrate",
@@ -464,6 +467,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.migrate",
         operation_id: "start",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/deployment/migrate",

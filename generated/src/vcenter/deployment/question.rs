@@ -159,7 +159,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `answer`: the wire description of [`Question::answer`](crate::vcenter::deployment::Question::answer).
@@ -167,6 +167,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.question",
         operation_id: "answer",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/deployment/question",
@@ -197,6 +198,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.question",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/deployment/question",

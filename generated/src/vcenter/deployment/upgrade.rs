@@ -224,7 +224,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `cancel`: the wire description of [`Upgrade::cancel`](crate::vcenter::deployment::Upgrade::cancel).
@@ -232,6 +232,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.upgrade",
         operation_id: "cancel",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/deployment/upgrade",
@@ -252,6 +253,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.upgrade",
         operation_id: "check",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/deployment/upgrade",
@@ -282,6 +284,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.upgrade",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/deployment/upgrade",
@@ -302,6 +305,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.upgrade",
         operation_id: "start",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/deployment/upgrade",

@@ -139,7 +139,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `list`: the wire description of [`ConfigOptionDescriptors::list`](crate::vcenter::environment_browser::ConfigOptionDescriptors::list).
@@ -147,6 +147,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.environment_browser.config_option_descriptors",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/environment-browser/config-option-descriptors",

@@ -58,7 +58,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`ConfigOptions::get`](crate::vcenter::environment_browser::ConfigOptions::get).
@@ -66,6 +66,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.environment_browser.config_options",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/environment-browser/config-options",

@@ -82,7 +82,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`ConfigTargets::get`](crate::vcenter::environment_browser::ConfigTargets::get).
@@ -90,6 +90,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.environment_browser.config_targets",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/environment-browser/config-targets",

@@ -56,7 +56,8 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `enter_maintenance_mode`: the wire description of [`Nodes::enter_maintenance_mode`](crate::vcenter::foundation_load_balancers::Nodes::enter_maintenance_mode).
@@ -64,6 +65,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.foundation_load_balancers.nodes",
         operation_id: "enter_maintenance_mode",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/foundation-load-balancers/{foundationLoadBalancer}/nodes/{nodeId}",
@@ -105,6 +107,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.foundation_load_balancers.nodes",
         operation_id: "exit_maintenance_mode",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/foundation-load-balancers/{foundationLoadBalancer}/nodes/{nodeId}",
@@ -146,6 +149,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.foundation_load_balancers.nodes",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/foundation-load-balancers/{foundationLoadBalancer}/nodes/{nodeId}",
@@ -187,6 +191,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.foundation_load_balancers.nodes",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/foundation-load-balancers/{foundationLoadBalancer}/nodes",
@@ -220,6 +225,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.foundation_load_balancers.nodes",
         operation_id: "redeploy",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/foundation-load-balancers/{foundationLoadBalancer}/nodes/{nodeId}",

@@ -312,7 +312,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`CustomizationSpecs::create`](crate::vcenter::guest::CustomizationSpecs::create).
@@ -320,6 +320,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.guest.customization_specs",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/guest/customization-specs",
@@ -350,6 +351,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.guest.customization_specs",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/guest/customization-specs/{name}",
@@ -380,6 +382,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.guest.customization_specs",
         operation_id: "export",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/guest/customization-specs/{name}",
@@ -418,6 +421,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.guest.customization_specs",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/guest/customization-specs/{name}",
@@ -448,6 +452,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.guest.customization_specs",
         operation_id: "import_specification",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/guest/customization-specs",
@@ -478,6 +483,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.guest.customization_specs",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/guest/customization-specs",
@@ -508,6 +514,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.guest.customization_specs",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/guest/customization-specs/{name}",

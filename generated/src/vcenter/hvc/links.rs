@@ -342,7 +342,8 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `create`: the wire description of [`Links::create`](crate::vcenter::hvc::Links::create).
@@ -350,6 +351,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.hvc.links",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/hvc/links",
@@ -383,6 +385,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.hvc.links",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/hvc/links/{link_id}",
@@ -416,6 +419,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.hvc.links",
         operation_id: "delete_with_credentials",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/hvc/links/{link}",
@@ -457,6 +461,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.hvc.links",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/hvc/links/{link}",
@@ -490,6 +495,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.hvc.links",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/hvc/links",

@@ -2406,7 +2406,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Providers::create`](crate::vcenter::identity::Providers::create).
@@ -2414,6 +2414,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.identity.providers",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/identity/providers",
@@ -2444,6 +2445,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.identity.providers",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/identity/providers/{providerid}",
@@ -2474,6 +2476,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.identity.providers",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/identity/providers/{providerid}",
@@ -2504,6 +2507,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.identity.providers",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/identity/providers",
@@ -2524,6 +2528,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.identity.providers",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/identity/providers/{providerid}",

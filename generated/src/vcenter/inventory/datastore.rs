@@ -32,7 +32,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `find`: the wire description of [`Datastore::find`](crate::vcenter::inventory::Datastore::find).
@@ -40,6 +40,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.inventory.datastore",
         operation_id: "find",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/inventory/datastore",

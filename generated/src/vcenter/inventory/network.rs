@@ -29,7 +29,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `find`: the wire description of [`Network::find`](crate::vcenter::inventory::Network::find).
@@ -37,6 +37,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.inventory.network",
         operation_id: "find",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/inventory/network",

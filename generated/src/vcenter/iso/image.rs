@@ -12,7 +12,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `mount`: the wire description of [`Image::mount`](crate::vcenter::iso::Image::mount).
@@ -20,6 +20,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.iso.image",
         operation_id: "mount",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/iso/image",
@@ -58,6 +59,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.iso.image",
         operation_id: "unmount",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/iso/image",

@@ -78,13 +78,14 @@ pub mod ops {
     //! operations, one static per operation; [`operations`](crate::operations) lists
     //! them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec};
 
     /// `list`: the wire description of [`ClusterAvailableVersions::list`](crate::vcenter::namespace_management::ClusterAvailableVersions::list).
     pub static LIST: OperationSpec = OperationSpec {
         service_id: "com.vmware.vcenter.namespace_management.cluster_available_versions",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/software/cluster-available-versions",

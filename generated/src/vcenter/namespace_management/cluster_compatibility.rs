@@ -283,7 +283,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `list`: the wire description of [`ClusterCompatibility::list`](crate::vcenter::namespace_management::ClusterCompatibility::list).
@@ -291,6 +291,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.cluster_compatibility",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/cluster-compatibility",
@@ -321,6 +322,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.cluster_compatibility",
         operation_id: "list_v2",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/cluster-compatibility/v2",

@@ -161,13 +161,14 @@ pub mod ops {
     //! operations, one static per operation; [`operations`](crate::operations) lists
     //! them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec};
 
     /// `get`: the wire description of [`ClusterSizeInfo::get`](crate::vcenter::namespace_management::ClusterSizeInfo::get).
     pub static GET: OperationSpec = OperationSpec {
         service_id: "com.vmware.vcenter.namespace_management.cluster_size_info",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/cluster-size-info",

@@ -3682,7 +3682,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `disable`: the wire description of [`Clusters::disable`](crate::vcenter::namespace_management::Clusters::disable).
@@ -3690,6 +3690,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.clusters",
         operation_id: "disable",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/clusters/{cluster}",
@@ -3720,6 +3721,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.clusters",
         operation_id: "enable",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/clusters/{cluster}",
@@ -3758,6 +3760,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.clusters",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/clusters/{cluster}",
@@ -3788,6 +3791,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.clusters",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/clusters",
@@ -3808,6 +3812,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.clusters",
         operation_id: "rotate_password",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/clusters/{cluster}",
@@ -3838,6 +3843,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.clusters",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/namespace-management/clusters/{cluster}",
@@ -3876,6 +3882,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.clusters",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/clusters/{cluster}",

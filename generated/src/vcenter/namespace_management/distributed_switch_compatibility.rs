@@ -134,7 +134,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `list`: the wire description of [`DistributedSwitchCompatibility::list`](crate::vcenter::namespace_management::DistributedSwitchCompatibility::list).
@@ -142,6 +142,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.distributed_switch_compatibility",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/distributed-switch-compatibility",

@@ -106,7 +106,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `list`: the wire description of [`EdgeClusterCompatibility::list`](crate::vcenter::namespace_management::EdgeClusterCompatibility::list).
@@ -114,6 +114,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.edge_cluster_compatibility",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/edge-cluster-compatibility",

@@ -47,13 +47,14 @@ pub mod ops {
     //! [`HostsConfig`](crate::vcenter::namespace_management::HostsConfig) operations,
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec};
 
     /// `get`: the wire description of [`HostsConfig::get`](crate::vcenter::namespace_management::HostsConfig::get).
     pub static GET: OperationSpec = OperationSpec {
         service_id: "com.vmware.vcenter.namespace_management.hosts_config",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/capability",

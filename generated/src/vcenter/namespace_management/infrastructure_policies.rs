@@ -570,7 +570,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `create`: the wire description of [`InfrastructurePolicies::create`](crate::vcenter::namespace_management::InfrastructurePolicies::create).
@@ -578,6 +579,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.infrastructure_policies",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/infrastructure-policies",
@@ -611,6 +613,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.infrastructure_policies",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/namespace-management/infrastructure-policies/{policy}",
@@ -644,6 +647,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.infrastructure_policies",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/infrastructure-policies/{policy}",
@@ -677,6 +681,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.infrastructure_policies",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/infrastructure-policies",
@@ -700,6 +705,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.infrastructure_policies",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/namespace-management/infrastructure-policies/{policy}",

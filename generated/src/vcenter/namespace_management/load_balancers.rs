@@ -1356,7 +1356,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`LoadBalancers::get`](crate::vcenter::namespace_management::LoadBalancers::get).
@@ -1364,6 +1364,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.load_balancers",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/clusters/{cluster}/load-balancers/{id}",
@@ -1402,6 +1403,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.load_balancers",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/clusters/{cluster}/load-balancers",
@@ -1432,6 +1434,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.load_balancers",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/namespace-management/clusters/{cluster}/load-balancers/{id}",
@@ -1478,6 +1481,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.load_balancers",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/clusters/{cluster}/load-balancers/{id}",

@@ -37,7 +37,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`NamespaceResourceOptions::get`](crate::vcenter::namespace_management::NamespaceResourceOptions::get).
@@ -45,6 +45,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.namespace_resource_options",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/clusters/{cluster}/workload-resource-options",

@@ -1505,7 +1505,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Networks::create`](crate::vcenter::namespace_management::Networks::create).
@@ -1513,6 +1513,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.networks",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/clusters/{cluster}/networks",
@@ -1551,6 +1552,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.networks",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/namespace-management/clusters/{cluster}/networks/{network}",
@@ -1589,6 +1591,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.networks",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/clusters/{cluster}/networks/{network}",
@@ -1627,6 +1630,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.networks",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/clusters/{cluster}/networks",
@@ -1657,6 +1661,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.networks",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/namespace-management/clusters/{cluster}/networks/{network}",
@@ -1703,6 +1708,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.networks",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/clusters/{cluster}/networks/{network}",

@@ -138,7 +138,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `list`: the wire description of [`NsxTier0Gateway::list`](crate::vcenter::namespace_management::NsxTier0Gateway::list).
@@ -146,6 +146,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.NSX_tier0_gateway",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/nsx-tier0-gateways",

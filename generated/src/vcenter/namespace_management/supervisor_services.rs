@@ -1290,7 +1290,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `activate`: the wire description of [`SupervisorServices::activate`](crate::vcenter::namespace_management::SupervisorServices::activate).
@@ -1298,6 +1298,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisor_services",
         operation_id: "activate",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/supervisor-services/{supervisorService}",
@@ -1328,6 +1329,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisor_services",
         operation_id: "check_content",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/supervisor-services",
@@ -1358,6 +1360,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisor_services",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/supervisor-services",
@@ -1388,6 +1391,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisor_services",
         operation_id: "deactivate",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/supervisor-services/{supervisorService}",
@@ -1418,6 +1422,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisor_services",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/namespace-management/supervisor-services/{supervisorService}",
@@ -1448,6 +1453,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisor_services",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisor-services/{supervisorService}",
@@ -1478,6 +1484,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisor_services",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisor-services",
@@ -1498,6 +1505,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisor_services",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/supervisor-services/{supervisorService}",

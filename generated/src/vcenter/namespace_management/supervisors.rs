@@ -2596,7 +2596,8 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `delete`: the wire description of [`Supervisors::delete`](crate::vcenter::namespace_management::Supervisors::delete).
@@ -2604,6 +2605,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}",
@@ -2637,6 +2639,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors",
         operation_id: "enable_on_compute_cluster",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/supervisors/{cluster}",
@@ -2675,6 +2678,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors",
         operation_id: "enable_on_zones",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/supervisors",

@@ -97,7 +97,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`SupportBundle::create`](crate::vcenter::namespace_management::SupportBundle::create).
@@ -105,6 +105,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.support_bundle",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/clusters/{cluster}/support-bundle",

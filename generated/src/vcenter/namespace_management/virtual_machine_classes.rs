@@ -501,7 +501,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`VirtualMachineClasses::create`](crate::vcenter::namespace_management::VirtualMachineClasses::create).
@@ -509,6 +509,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.virtual_machine_classes",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/virtual-machine-classes",
@@ -539,6 +540,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.virtual_machine_classes",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/namespace-management/virtual-machine-classes/{vm_class}",
@@ -569,6 +571,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.virtual_machine_classes",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/virtual-machine-classes/{vm_class}",
@@ -599,6 +602,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.virtual_machine_classes",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/virtual-machine-classes",
@@ -619,6 +623,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.virtual_machine_classes",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/virtual-machine-classes/{vm_class}",

@@ -198,7 +198,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Access::create`](crate::vcenter::namespaces::Access::create).
@@ -206,6 +206,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.access",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespaces/instances/{namespace}/access/{domain}/{subject}",
@@ -268,6 +269,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.access",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/namespaces/instances/{namespace}/access/{domain}/{subject}",
@@ -322,6 +324,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.access",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespaces/instances/{namespace}/access/{domain}/{subject}",
@@ -376,6 +379,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.access",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/namespaces/instances/{namespace}/access/{domain}/{subject}",

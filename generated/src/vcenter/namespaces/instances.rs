@@ -3764,7 +3764,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Instances::create`](crate::vcenter::namespaces::Instances::create).
@@ -3772,6 +3772,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.instances",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespaces/instances",
@@ -3802,6 +3803,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.instances",
         operation_id: "create_v2",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespaces/instances/v2",
@@ -3832,6 +3834,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.instances",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/namespaces/instances/{namespace}",
@@ -3862,6 +3865,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.instances",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespaces/instances/{namespace}",
@@ -3892,6 +3896,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.instances",
         operation_id: "get_v2",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespaces/instances/v2/{namespace}",
@@ -3922,6 +3927,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.instances",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespaces/instances",
@@ -3942,6 +3948,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.instances",
         operation_id: "list_v2",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespaces/instances/v2",
@@ -3962,6 +3969,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.instances",
         operation_id: "register_VM",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespaces/instances/{namespace}/registervm",
@@ -4000,6 +4008,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.instances",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/namespaces/instances/{namespace}",
@@ -4038,6 +4047,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.instances",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespaces/instances/{namespace}",

@@ -225,7 +225,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `activate`: the wire description of [`NamespaceSelfService::activate`](crate::vcenter::namespaces::NamespaceSelfService::activate).
@@ -233,6 +233,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.namespace_self_service",
         operation_id: "activate",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespaces/namespace-self-service/{cluster}",
@@ -263,6 +264,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.namespace_self_service",
         operation_id: "activate_with_template",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespaces/namespace-self-service/{cluster}",
@@ -301,6 +303,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.namespace_self_service",
         operation_id: "deactivate",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespaces/namespace-self-service/{cluster}",
@@ -331,6 +334,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.namespace_self_service",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespaces/namespace-self-service/{cluster}",
@@ -361,6 +365,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.namespace_self_service",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespaces/namespace-self-service",

@@ -411,7 +411,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`NamespaceTemplates::create`](crate::vcenter::namespaces::NamespaceTemplates::create).
@@ -419,6 +419,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.namespace_templates",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespaces/namespace-templates/clusters/{cluster}",
@@ -457,6 +458,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.namespace_templates",
         operation_id: "create_v2",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespaces/namespace-templates/supervisors/{supervisor}",
@@ -495,6 +497,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.namespace_templates",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespaces/namespace-templates/clusters/{cluster}/{template}",
@@ -533,6 +536,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.namespace_templates",
         operation_id: "get_v2",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespaces/namespace-templates/supervisors/{supervisor}/templates/{template}",
@@ -571,6 +575,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.namespace_templates",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespaces/namespace-templates/clusters/{cluster}",
@@ -601,6 +606,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.namespace_templates",
         operation_id: "list_v2",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespaces/namespace-templates/supervisors/{supervisor}",
@@ -631,6 +637,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.namespace_templates",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespaces/namespace-templates/clusters/{cluster}/{template}",
@@ -677,6 +684,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.namespace_templates",
         operation_id: "update_v2",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespaces/namespace-templates/supervisors/{supervisor}/templates/{template}",

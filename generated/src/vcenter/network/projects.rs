@@ -263,7 +263,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`Projects::get`](crate::vcenter::network::Projects::get).
@@ -271,6 +272,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.network.projects",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/network/projects/{project}",
@@ -304,6 +306,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.network.projects",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/network/projects",

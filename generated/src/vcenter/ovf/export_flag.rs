@@ -38,13 +38,14 @@ pub mod ops {
     //! operations, one static per operation; [`operations`](crate::operations) lists
     //! them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec};
 
     /// `list`: the wire description of [`ExportFlag::list`](crate::vcenter::ovf::ExportFlag::list).
     pub static LIST: OperationSpec = OperationSpec {
         service_id: "com.vmware.vcenter.ovf.export_flag",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/ovf/export-flag",

@@ -39,7 +39,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `list`: the wire description of [`ImportFlag::list`](crate::vcenter::ovf::ImportFlag::list).
@@ -47,6 +47,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.ovf.import_flag",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/ovf/import-flag",

@@ -818,7 +818,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`LibraryItem::create`](crate::vcenter::ovf::LibraryItem::create).
@@ -826,6 +826,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.ovf.library_item",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::WithToken("client_token"),
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/ovf/library-item",
@@ -880,6 +881,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.ovf.library_item",
         operation_id: "deploy",
         task: false,
+        idempotency: Idempotency::WithToken("client_token"),
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/ovf/library-item/{ovfLibraryItemId}",
@@ -934,6 +936,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.ovf.library_item",
         operation_id: "filter",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/ovf/library-item/{ovfLibraryItemId}",

@@ -40,13 +40,14 @@ pub mod ops {
     //! Wire descriptions of the [`About`](crate::vcenter::phm::About) operations, one
     //! static per operation; [`operations`](crate::operations) lists them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec};
 
     /// `get`: the wire description of [`About::get`](crate::vcenter::phm::About::get).
     pub static GET: OperationSpec = OperationSpec {
         service_id: "com.vmware.vcenter.phm.about",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/phm/about",

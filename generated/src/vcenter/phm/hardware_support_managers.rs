@@ -542,7 +542,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`HardwareSupportManagers::create`](crate::vcenter::phm::HardwareSupportManagers::create).
@@ -550,6 +550,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.phm.hardware_support_managers",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/phm/hardware-support-managers",
@@ -580,6 +581,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.phm.hardware_support_managers",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/phm/hardware-support-managers/{key}",
@@ -610,6 +612,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.phm.hardware_support_managers",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/phm/hardware-support-managers/{key}",
@@ -640,6 +643,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.phm.hardware_support_managers",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/phm/hardware-support-managers",
@@ -660,6 +664,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.phm.hardware_support_managers",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/phm/hardware-support-managers/{key}",

@@ -305,7 +305,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Service::get`](crate::vcenter::services::Service::get).
@@ -313,6 +313,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.services.service",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/services/{id}",
@@ -343,6 +344,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.services.service",
         operation_id: "list_details",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/services",
@@ -363,6 +365,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.services.service",
         operation_id: "restart",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/services/{id}",
@@ -393,6 +396,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.services.service",
         operation_id: "start",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/services/{id}",
@@ -423,6 +427,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.services.service",
         operation_id: "stop",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/services/{id}",
@@ -453,6 +458,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.services.service",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/services/{id}",

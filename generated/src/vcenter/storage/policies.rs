@@ -272,7 +272,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `check_compatibility`: the wire description of [`Policies::check_compatibility`](crate::vcenter::storage::Policies::check_compatibility).
@@ -280,6 +280,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.storage.policies",
         operation_id: "check_compatibility",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/storage/policies/{policy}",
@@ -318,6 +319,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.storage.policies",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/storage/policies",

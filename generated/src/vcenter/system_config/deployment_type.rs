@@ -45,7 +45,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`DeploymentType::get`](crate::vcenter::system_config::DeploymentType::get).
@@ -53,6 +53,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.system_config.deployment_type",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/system-config/deployment-type",
@@ -73,6 +74,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.system_config.deployment_type",
         operation_id: "reconfigure",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/system-config/deployment-type",

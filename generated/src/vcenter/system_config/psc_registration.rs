@@ -60,7 +60,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`PscRegistration::get`](crate::vcenter::system_config::PscRegistration::get).
@@ -68,6 +68,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.system_config.psc_registration",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/system-config/psc-registration",
@@ -88,6 +89,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.system_config.psc_registration",
         operation_id: "repoint",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/system-config/psc-registration",

@@ -359,7 +359,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `list`: the wire description of [`Associations::list`](crate::vcenter::tagging::Associations::list).
@@ -367,6 +368,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.tagging.associations",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/tagging/associations",
@@ -397,6 +399,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.tagging.associations",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/tagging/associations",

@@ -207,7 +207,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `list`: the wire description of [`Categories::list`](crate::vcenter::tagging::Categories::list).
@@ -215,6 +216,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.tagging.categories",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/tagging/categories",

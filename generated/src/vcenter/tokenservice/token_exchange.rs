@@ -193,7 +193,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `exchange`: the wire description of [`TokenExchange::exchange`](crate::vcenter::tokenservice::TokenExchange::exchange).
@@ -201,6 +201,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.tokenservice.token_exchange",
         operation_id: "exchange",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/tokenservice/token-exchange",

@@ -502,7 +502,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Nodes::get`](crate::vcenter::topology::Nodes::get).
@@ -510,6 +510,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.topology.nodes",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/topology/nodes/{node}",
@@ -540,6 +541,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.topology.nodes",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/topology/nodes",

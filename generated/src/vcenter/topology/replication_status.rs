@@ -113,7 +113,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `list`: the wire description of [`ReplicationStatus::list`](crate::vcenter::topology::ReplicationStatus::list).
@@ -121,6 +121,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.topology.replication_status",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/topology/replication-status",

@@ -71,13 +71,14 @@ pub mod ops {
     //! [`Principal`](crate::vcenter::trusted_infrastructure::Principal) operations, one
     //! static per operation; [`operations`](crate::operations) lists them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec};
 
     /// `get`: the wire description of [`Principal::get`](crate::vcenter::trusted_infrastructure::Principal::get).
     pub static GET: OperationSpec = OperationSpec {
         service_id: "com.vmware.vcenter.trusted_infrastructure.principal",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/trusted-infrastructure/principal",

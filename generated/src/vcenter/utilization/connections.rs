@@ -303,7 +303,8 @@ pub mod ops {
     //! per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `list`: the wire description of [`Connections::list`](crate::vcenter::utilization::Connections::list).
@@ -311,6 +312,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.utilization.connections",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/utilization/connections",

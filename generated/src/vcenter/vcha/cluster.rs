@@ -1255,7 +1255,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `deploy$task`: the wire description of [`Cluster::deploy_task`](crate::vcenter::vcha::Cluster::deploy_task).
@@ -1263,6 +1263,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vcha.cluster",
         operation_id: "deploy$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vcha/cluster",
@@ -1293,6 +1294,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vcha.cluster",
         operation_id: "failover$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vcha/cluster",
@@ -1323,6 +1325,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vcha.cluster",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vcha/cluster",
@@ -1361,6 +1364,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vcha.cluster",
         operation_id: "undeploy$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vcha/cluster",

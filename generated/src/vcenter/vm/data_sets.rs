@@ -469,7 +469,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`DataSets::create`](crate::vcenter::vm::DataSets::create).
@@ -477,6 +477,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.data_sets",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/data-sets",
@@ -515,6 +516,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.data_sets",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/vm/{vm}/data-sets/{dataSet}",
@@ -561,6 +563,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.data_sets",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/data-sets/{dataSet}",
@@ -599,6 +602,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.data_sets",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/data-sets",
@@ -629,6 +633,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.data_sets",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/vm/{vm}/data-sets/{dataSet}",

@@ -44,7 +44,8 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`EvcMode::get`](crate::vcenter::vm::EvcMode::get).
@@ -52,6 +53,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.evc_mode",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/evc-mode",
@@ -85,6 +87,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.evc_mode",
         operation_id: "set$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/vm/{vm}/evc-mode",

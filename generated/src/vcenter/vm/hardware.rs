@@ -2938,7 +2938,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Hardware::get`](crate::vcenter::vm::Hardware::get).
@@ -2946,6 +2946,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/hardware",
@@ -2976,6 +2977,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/vm/{vm}/hardware",
@@ -3014,6 +3016,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware",
         operation_id: "upgrade",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware",

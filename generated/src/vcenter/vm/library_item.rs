@@ -42,7 +42,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`LibraryItem::get`](crate::vcenter::vm::LibraryItem::get).
@@ -50,6 +50,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.library_item",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/library-item",

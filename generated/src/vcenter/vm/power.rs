@@ -187,7 +187,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Power::get`](crate::vcenter::vm::Power::get).
@@ -195,6 +195,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.power",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/power",
@@ -225,6 +226,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.power",
         operation_id: "reset",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/power",
@@ -255,6 +257,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.power",
         operation_id: "start",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/power",
@@ -285,6 +288,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.power",
         operation_id: "stop",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/power",
@@ -315,6 +319,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.power",
         operation_id: "suspend",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/power",

@@ -400,7 +400,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Tools::get`](crate::vcenter::vm::Tools::get).
@@ -408,6 +408,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.tools",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/tools",
@@ -438,6 +439,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.tools",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/vm/{vm}/tools",
@@ -476,6 +478,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.tools",
         operation_id: "upgrade",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/tools",

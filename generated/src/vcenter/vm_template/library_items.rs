@@ -2009,7 +2009,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`LibraryItems::create`](crate::vcenter::vm_template::LibraryItems::create).
@@ -2017,6 +2017,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm_template.library_items",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm-template/library-items",
@@ -2047,6 +2048,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm_template.library_items",
         operation_id: "deploy",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm-template/library-items/{item}",
@@ -2085,6 +2087,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm_template.library_items",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm-template/library-items/{item}",

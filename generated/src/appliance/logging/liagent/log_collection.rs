@@ -325,7 +325,8 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`LogCollection::get`](crate::appliance::logging::liagent::LogCollection::get).
@@ -333,6 +334,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.logging.liagent.log_collection",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/logging/liagent/log-collection",
@@ -356,6 +358,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.logging.liagent.log_collection",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/appliance/logging/liagent/log-collection",

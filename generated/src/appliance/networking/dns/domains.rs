@@ -13,7 +13,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `add`: the wire description of [`Domains::add`](crate::appliance::networking::dns::Domains::add).
@@ -21,6 +21,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.dns.domains",
         operation_id: "add",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/networking/dns/domains",
@@ -51,6 +52,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.dns.domains",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/networking/dns/domains",
@@ -71,6 +73,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.dns.domains",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/appliance/networking/dns/domains",

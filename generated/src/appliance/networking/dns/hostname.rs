@@ -90,7 +90,7 @@ pub mod ops {
     //! per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Hostname::get`](crate::appliance::networking::dns::Hostname::get).
@@ -98,6 +98,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.dns.hostname",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/networking/dns/hostname",
@@ -118,6 +119,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.dns.hostname",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/appliance/networking/dns/hostname",
@@ -148,6 +150,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.dns.hostname",
         operation_id: "test",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/networking/dns/hostname",

@@ -129,7 +129,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `add`: the wire description of [`Servers::add`](crate::appliance::networking::dns::Servers::add).
@@ -137,6 +137,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.dns.servers",
         operation_id: "add",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/networking/dns/servers",
@@ -167,6 +168,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.dns.servers",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/networking/dns/servers",
@@ -187,6 +189,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.dns.servers",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/appliance/networking/dns/servers",
@@ -217,6 +220,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.dns.servers",
         operation_id: "test",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/networking/dns/servers",

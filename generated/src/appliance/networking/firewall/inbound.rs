@@ -78,7 +78,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Inbound::get`](crate::appliance::networking::firewall::Inbound::get).
@@ -86,6 +86,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.firewall.inbound",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/networking/firewall/inbound",
@@ -106,6 +107,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.firewall.inbound",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/appliance/networking/firewall/inbound",

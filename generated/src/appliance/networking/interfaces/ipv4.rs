@@ -468,7 +468,7 @@ pub mod ops {
     //! per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Ipv4::get`](crate::appliance::networking::interfaces::Ipv4::get).
@@ -476,6 +476,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.interfaces.ipv4",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/networking/interfaces/{interface_name}/ipv4",
@@ -506,6 +507,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.networking.interfaces.ipv4",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/appliance/networking/interfaces/{interface_name}/ipv4",

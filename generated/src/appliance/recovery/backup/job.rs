@@ -326,7 +326,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `cancel`: the wire description of [`Job::cancel`](crate::appliance::recovery::backup::Job::cancel).
@@ -334,6 +334,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.recovery.backup.job",
         operation_id: "cancel",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/recovery/backup/job/{id}",
@@ -364,6 +365,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.recovery.backup.job",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/recovery/backup/job",
@@ -394,6 +396,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.recovery.backup.job",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/recovery/backup/job/{id}",
@@ -424,6 +427,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.recovery.backup.job",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/recovery/backup/job",

@@ -123,7 +123,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Parts::get`](crate::appliance::recovery::backup::Parts::get).
@@ -131,6 +131,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.recovery.backup.parts",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/recovery/backup/parts/{id}",
@@ -161,6 +162,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.recovery.backup.parts",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/recovery/backup/parts",

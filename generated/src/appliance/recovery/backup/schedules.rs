@@ -338,7 +338,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Schedules::create`](crate::appliance::recovery::backup::Schedules::create).
@@ -346,6 +346,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.recovery.backup.schedules",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/recovery/backup/schedules",
@@ -384,6 +385,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.recovery.backup.schedules",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/appliance/recovery/backup/schedules/{schedule}",
@@ -414,6 +416,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.recovery.backup.schedules",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/recovery/backup/schedules/{schedule}",
@@ -444,6 +447,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.recovery.backup.schedules",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/recovery/backup/schedules",
@@ -464,6 +468,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.recovery.backup.schedules",
         operation_id: "run",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/recovery/backup/schedules/{schedule}",
@@ -502,6 +507,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.recovery.backup.schedules",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/appliance/recovery/backup/schedules/{schedule}",

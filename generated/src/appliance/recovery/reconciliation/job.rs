@@ -396,7 +396,7 @@ pub mod ops {
     //! per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Job::create`](crate::appliance::recovery::reconciliation::Job::create).
@@ -404,6 +404,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.recovery.reconciliation.job",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/recovery/reconciliation/job",
@@ -434,6 +435,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.recovery.reconciliation.job",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/recovery/reconciliation/job",

@@ -256,7 +256,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `cancel`: the wire description of [`Job::cancel`](crate::appliance::recovery::restore::Job::cancel).
@@ -264,6 +264,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.recovery.restore.job",
         operation_id: "cancel",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/recovery/restore/job",
@@ -284,6 +285,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.recovery.restore.job",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/recovery/restore/job",
@@ -314,6 +316,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.recovery.restore.job",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/recovery/restore/job",

@@ -74,13 +74,14 @@ pub mod ops {
     //! [`Options`](crate::appliance::system::crypto_hash::Options) operations, one
     //! static per operation; [`operations`](crate::operations) lists them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec, Releases};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec, Releases};
 
     /// `list`: the wire description of [`Options::list`](crate::appliance::system::crypto_hash::Options::list).
     pub static LIST: OperationSpec = OperationSpec {
         service_id: "com.vmware.appliance.system.crypto_hash.options",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/system/crypto-hash/options",

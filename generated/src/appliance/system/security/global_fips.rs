@@ -48,7 +48,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`GlobalFips::get`](crate::appliance::system::security::GlobalFips::get).
@@ -56,6 +56,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.system.security.global_fips",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/system/global-fips",
@@ -76,6 +77,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.system.security.global_fips",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/appliance/system/global-fips",

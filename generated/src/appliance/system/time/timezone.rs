@@ -13,7 +13,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Timezone::get`](crate::appliance::system::time::Timezone::get).
@@ -21,6 +21,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.system.time.timezone",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/system/time/timezone",
@@ -41,6 +42,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.system.time.timezone",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/appliance/system/time/timezone",

@@ -196,7 +196,8 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`Global::get`](crate::appliance::tls::manual_parameters::Global::get).
@@ -204,6 +205,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.tls.manual_parameters.global",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/tls/manual-parameters/global",
@@ -224,6 +226,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.tls.manual_parameters.global",
         operation_id: "set$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/appliance/tls/manual-parameters/global",

@@ -206,7 +206,8 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `delete$task`: the wire description of [`Services::delete_task`](crate::appliance::tls::manual_parameters::Services::delete_task).
@@ -214,6 +215,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.tls.manual_parameters.services",
         operation_id: "delete$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/appliance/tls/manual-parameters/services/{service}",
@@ -247,6 +249,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.tls.manual_parameters.services",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/tls/manual-parameters/services/{service}",
@@ -280,6 +283,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.tls.manual_parameters.services",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/tls/manual-parameters/services",
@@ -303,6 +307,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.tls.manual_parameters.services",
         operation_id: "set$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/appliance/tls/manual-parameters/services/{service}",

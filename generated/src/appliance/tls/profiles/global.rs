@@ -43,7 +43,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Global::get`](crate::appliance::tls::profiles::Global::get).
@@ -51,6 +51,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.tls.profiles.global",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/tls/profiles/global",
@@ -71,6 +72,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.tls.profiles.global",
         operation_id: "set$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/appliance/tls/profiles/global",

@@ -93,7 +93,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Changes::get`](crate::content::library::item::Changes::get).
@@ -101,6 +101,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.changes",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/item/{item}/changes/{version}",
@@ -139,6 +140,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.changes",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/item/{item}/changes",

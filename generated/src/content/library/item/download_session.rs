@@ -98,7 +98,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `cancel`: the wire description of [`DownloadSession::cancel`](crate::content::library::item::DownloadSession::cancel).
@@ -106,6 +106,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.download_session",
         operation_id: "cancel",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/item/download-session/{downloadSessionId}",
@@ -136,6 +137,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.download_session",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::WithToken("client_token"),
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/item/download-session",
@@ -174,6 +176,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.download_session",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/content/library/item/download-session/{downloadSessionId}",
@@ -204,6 +207,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.download_session",
         operation_id: "fail",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/item/download-session/{downloadSessionId}",
@@ -242,6 +246,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.download_session",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/item/download-session/{downloadSessionId}",
@@ -272,6 +277,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.download_session",
         operation_id: "keep_alive",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/item/download-session/{downloadSessionId}",
@@ -310,6 +316,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.download_session",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/item/download-session",

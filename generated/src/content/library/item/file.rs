@@ -115,7 +115,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`File::get`](crate::content::library::item::File::get).
@@ -123,6 +123,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.file",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/item/{libraryItemId}/file",
@@ -161,6 +162,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.file",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/item/{libraryItemId}/file",

@@ -97,7 +97,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Storage::get`](crate::content::library::item::Storage::get).
@@ -105,6 +105,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.storage",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/item/{libraryItemId}/storage",
@@ -143,6 +144,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.storage",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/item/{libraryItemId}/storage",

@@ -98,7 +98,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `cancel`: the wire description of [`UpdateSession::cancel`](crate::content::library::item::UpdateSession::cancel).
@@ -106,6 +106,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.update_session",
         operation_id: "cancel",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/item/update-session/{updateSessionId}",
@@ -136,6 +137,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.update_session",
         operation_id: "complete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/item/update-session/{updateSessionId}",
@@ -166,6 +168,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.update_session",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::WithToken("client_token"),
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/item/update-session",
@@ -204,6 +207,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.update_session",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/content/library/item/update-session/{updateSessionId}",
@@ -234,6 +238,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.update_session",
         operation_id: "fail",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/item/update-session/{updateSessionId}",
@@ -272,6 +277,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.update_session",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/item/update-session/{updateSessionId}",
@@ -302,6 +308,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.update_session",
         operation_id: "keep_alive",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/item/update-session/{updateSessionId}",
@@ -340,6 +347,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.update_session",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/item/update-session",
@@ -370,6 +378,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.update_session",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/content/library/item/update-session/{updateSessionId}",

@@ -62,7 +62,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `list`: the wire description of [`CompatibilityReleases::list`](crate::esx::hcl::hosts::CompatibilityReleases::list).
@@ -70,6 +70,7 @@ pub mod ops {
         service_id: "com.vmware.esx.hcl.hosts.compatibility_releases",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/hcl/hosts/{host}/compatibility-releases",

@@ -327,7 +327,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create$task`: the wire description of [`CompatibilityReport::create_task`](crate::esx::hcl::hosts::CompatibilityReport::create_task).
@@ -335,6 +335,7 @@ pub mod ops {
         service_id: "com.vmware.esx.hcl.hosts.compatibility_report",
         operation_id: "create$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/hcl/hosts/{host}/compatibility-report",
@@ -373,6 +374,7 @@ pub mod ops {
         service_id: "com.vmware.esx.hcl.hosts.compatibility_report",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/hcl/hosts/{host}/compatibility-report",

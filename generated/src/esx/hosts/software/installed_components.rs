@@ -68,7 +68,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `list`: the wire description of [`InstalledComponents::list`](crate::esx::hosts::software::InstalledComponents::list).
@@ -76,6 +76,7 @@ pub mod ops {
         service_id: "com.vmware.esx.hosts.software.installed_components",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/hosts/{host}/software/installed-components",

@@ -4526,7 +4526,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `apply$task`: the wire description of [`Configuration::apply_task`](crate::esx::settings::clusters::Configuration::apply_task).
@@ -4534,6 +4534,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration",
         operation_id: "apply$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/configuration",
@@ -4572,6 +4573,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration",
         operation_id: "check_compliance$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/configuration",
@@ -4602,6 +4604,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration",
         operation_id: "export_config",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/configuration",
@@ -4632,6 +4635,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/configuration",
@@ -4678,6 +4682,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration",
         operation_id: "import_config$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/configuration",
@@ -4716,6 +4721,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration",
         operation_id: "precheck$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/configuration",
@@ -4746,6 +4752,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration",
         operation_id: "validate$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/configuration",

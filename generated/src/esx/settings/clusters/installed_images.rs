@@ -292,7 +292,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `extract$task`: the wire description of [`InstalledImages::extract_task`](crate::esx::settings::clusters::InstalledImages::extract_task).
@@ -300,6 +300,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.installed_images",
         operation_id: "extract$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/installed-images",
@@ -330,6 +331,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.installed_images",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/installed-images",

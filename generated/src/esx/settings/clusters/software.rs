@@ -3048,7 +3048,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `apply$task`: the wire description of [`Software::apply_task`](crate::esx::settings::clusters::Software::apply_task).
@@ -3056,6 +3057,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software",
         operation_id: "apply$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/software",
@@ -3094,6 +3096,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software",
         operation_id: "check$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/software",
@@ -3132,6 +3135,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software",
         operation_id: "export",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/software",
@@ -3170,6 +3174,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software",
@@ -3200,6 +3205,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software",
         operation_id: "get_default_image",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software",
@@ -3233,6 +3239,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software",
         operation_id: "get_display_name",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/display-name",
@@ -3266,6 +3273,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software",
         operation_id: "scan$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/software",
@@ -3296,6 +3304,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software",
         operation_id: "stage$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/software",

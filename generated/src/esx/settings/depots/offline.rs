@@ -1397,7 +1397,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create$task`: the wire description of [`Offline::create_task`](crate::esx::settings::depots::Offline::create_task).
@@ -1405,6 +1405,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.offline",
         operation_id: "create$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/depots/offline",
@@ -1435,6 +1436,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.offline",
         operation_id: "create_from_host$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/depots/offline",
@@ -1465,6 +1467,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.offline",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/depots/offline/{depot}",
@@ -1503,6 +1506,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.offline",
         operation_id: "delete$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/depots/offline/{depot}",
@@ -1541,6 +1545,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.offline",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/depots/offline/{depot}",
@@ -1571,6 +1576,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.offline",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/depots/offline",

@@ -438,7 +438,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Online::create`](crate::esx::settings::depots::Online::create).
@@ -446,6 +446,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.online",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/depots/online",
@@ -476,6 +477,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.online",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/depots/online/{depot}",
@@ -514,6 +516,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.online",
         operation_id: "delete$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/depots/online/{depot}",
@@ -552,6 +555,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.online",
         operation_id: "flush$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/depots/online/{depot}",
@@ -590,6 +594,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.online",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/depots/online/{depot}",
@@ -620,6 +625,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.online",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/depots/online",
@@ -640,6 +646,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.online",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/esx/settings/depots/online/{depot}",

@@ -457,7 +457,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`SyncSchedule::get`](crate::esx::settings::depots::SyncSchedule::get).
@@ -465,6 +465,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.sync_schedule",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/depots/sync-schedule",
@@ -485,6 +486,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.sync_schedule",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/depots/sync-schedule",

@@ -207,7 +207,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `delete`: the wire description of [`Umds::delete`](crate::esx::settings::depots::Umds::delete).
@@ -215,6 +215,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.umds",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/depots/umds",
@@ -235,6 +236,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.umds",
         operation_id: "delete$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/depots/umds",
@@ -255,6 +257,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.umds",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/depots/umds",
@@ -275,6 +278,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.umds",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/depots/umds",
@@ -305,6 +309,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depots.umds",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/esx/settings/depots/umds",

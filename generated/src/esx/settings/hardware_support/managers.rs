@@ -137,13 +137,14 @@ pub mod ops {
     //! [`Managers`](crate::esx::settings::hardware_support::Managers) operations, one
     //! static per operation; [`operations`](crate::operations) lists them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec};
 
     /// `list`: the wire description of [`Managers::list`](crate::esx::settings::hardware_support::Managers::list).
     pub static LIST: OperationSpec = OperationSpec {
         service_id: "com.vmware.esx.settings.hardware_support.managers",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/hardware-support/managers",

@@ -36,7 +36,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `extract`: the wire description of [`Configuration::extract`](crate::esx::settings::hosts::Configuration::extract).
@@ -44,6 +44,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.configuration",
         operation_id: "extract",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/hosts/{host}/configuration",

@@ -52,7 +52,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `add`: the wire description of [`DepotOverrides::add`](crate::esx::settings::hosts::DepotOverrides::add).
@@ -60,6 +60,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.depot_overrides",
         operation_id: "add",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/hosts/{host}/depot-overrides",
@@ -98,6 +99,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.depot_overrides",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/hosts/{host}/depot-overrides",
@@ -128,6 +130,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.depot_overrides",
         operation_id: "remove",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/hosts/{host}/depot-overrides",

@@ -2580,7 +2580,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `apply$task`: the wire description of [`Software::apply_task`](crate::esx::settings::hosts::Software::apply_task).
@@ -2588,6 +2589,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software",
         operation_id: "apply$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/hosts/{host}/software",
@@ -2626,6 +2628,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software",
         operation_id: "check$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/hosts/{host}/software",
@@ -2664,6 +2667,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software",
         operation_id: "export",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/hosts/{host}/software",
@@ -2702,6 +2706,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/hosts/{host}/software",
@@ -2732,6 +2737,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software",
         operation_id: "get_display_name",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/hosts/{host}/software/display-name",
@@ -2765,6 +2771,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software",
         operation_id: "scan$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/hosts/{host}/software",
@@ -2795,6 +2802,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software",
         operation_id: "stage$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/hosts/{host}/software",

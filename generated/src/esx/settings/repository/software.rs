@@ -1098,7 +1098,8 @@ pub mod ops {
     //! per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `check_repository`: the wire description of [`Software::check_repository`](crate::esx::settings::repository::Software::check_repository).
@@ -1106,6 +1107,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software",
         operation_id: "check_repository",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/repository/software",
@@ -1139,6 +1141,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software",
         operation_id: "copy",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/repository/software/{softwareSpec}",
@@ -1180,6 +1183,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/repository/software/{softwareSpec}",
@@ -1213,6 +1217,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software",
         operation_id: "edit",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/repository/software/{softwareSpec}",
@@ -1254,6 +1259,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software",
         operation_id: "export",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/repository/software/{softwareSpec}",
@@ -1295,6 +1301,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/repository/software/{softwareSpec}",
@@ -1328,6 +1335,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/repository/software",
@@ -1377,6 +1385,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/esx/settings/repository/software/{softwareSpec}",

@@ -450,7 +450,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `create$task`: the wire description of [`Snapshots::create_task`](crate::snapservice::clusters::protection_groups::Snapshots::create_task).
@@ -458,6 +459,7 @@ pub mod ops {
         service_id: "com.vmware.snapservice.clusters.protection_groups.snapshots",
         operation_id: "create$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/snapservice/clusters/{cluster}/protection-groups/{pg}/snapshots",
@@ -507,6 +509,7 @@ pub mod ops {
         service_id: "com.vmware.snapservice.clusters.protection_groups.snapshots",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/snapservice/clusters/{cluster}/protection-groups/{pg}/snapshots/{snapshot}",
@@ -556,6 +559,7 @@ pub mod ops {
         service_id: "com.vmware.snapservice.clusters.protection_groups.snapshots",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/snapservice/clusters/{cluster}/protection-groups/{pg}/snapshots/{snapshot}",
@@ -605,6 +609,7 @@ pub mod ops {
         service_id: "com.vmware.snapservice.clusters.protection_groups.snapshots",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/snapservice/clusters/{cluster}/protection-groups/{pg}/snapshots",

@@ -191,7 +191,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`Snapshots::get`](crate::snapservice::clusters::virtual_machines::Snapshots::get).
@@ -199,6 +200,7 @@ pub mod ops {
         service_id: "com.vmware.snapservice.clusters.virtual_machines.snapshots",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/snapservice/clusters/{cluster}/virtual-machines/{vm}/snapshots/{snapshot}",
@@ -248,6 +250,7 @@ pub mod ops {
         service_id: "com.vmware.snapservice.clusters.virtual_machines.snapshots",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/snapservice/clusters/{cluster}/virtual-machines/{vm}/snapshots",

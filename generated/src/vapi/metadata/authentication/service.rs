@@ -122,7 +122,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Service::get`](crate::vapi::metadata::authentication::Service::get).
@@ -130,6 +130,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.authentication.service",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/authentication/service/{serviceId}",
@@ -160,6 +161,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.authentication.service",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/authentication/service",

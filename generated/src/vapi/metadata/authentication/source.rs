@@ -446,7 +446,7 @@ pub mod ops {
     //! per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Source::create`](crate::vapi::metadata::authentication::Source::create).
@@ -454,6 +454,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.authentication.source",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vapi/metadata/authentication/source",
@@ -492,6 +493,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.authentication.source",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vapi/metadata/authentication/source/{sourceId}",
@@ -522,6 +524,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.authentication.source",
         operation_id: "fingerprint",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vapi/metadata/authentication/source",
@@ -552,6 +555,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.authentication.source",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/authentication/source/{sourceId}",
@@ -582,6 +586,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.authentication.source",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/authentication/source",
@@ -602,6 +607,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.authentication.source",
         operation_id: "reload",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vapi/metadata/authentication/source",

@@ -296,7 +296,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `fingerprint`: the wire description of [`Command::fingerprint`](crate::vapi::metadata::cli::Command::fingerprint).
@@ -304,6 +304,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.cli.command",
         operation_id: "fingerprint",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/cli/command/fingerprint",
@@ -324,6 +325,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.cli.command",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vapi/metadata/cli/command",
@@ -354,6 +356,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.cli.command",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/cli/command",

@@ -93,7 +93,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `fingerprint`: the wire description of [`Namespace::fingerprint`](crate::vapi::metadata::cli::Namespace::fingerprint).
@@ -101,6 +101,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.cli.namespace",
         operation_id: "fingerprint",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/cli/namespace/fingerprint",
@@ -121,6 +122,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.cli.namespace",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vapi/metadata/cli/namespace",
@@ -151,6 +153,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.cli.namespace",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/cli/namespace",

@@ -445,7 +445,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Source::create`](crate::vapi::metadata::cli::Source::create).
@@ -453,6 +453,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.cli.source",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vapi/metadata/cli/source",
@@ -491,6 +492,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.cli.source",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vapi/metadata/cli/source/{sourceId}",
@@ -521,6 +523,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.cli.source",
         operation_id: "fingerprint",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vapi/metadata/cli/source",
@@ -551,6 +554,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.cli.source",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/cli/source/{sourceId}",
@@ -581,6 +585,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.cli.source",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/cli/source",
@@ -601,6 +606,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.cli.source",
         operation_id: "reload",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vapi/metadata/cli/source",

@@ -13,7 +13,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Enumeration::get`](crate::vapi::metadata::metamodel::Enumeration::get).
@@ -21,6 +21,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.metamodel.enumeration",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/metamodel/enumeration/{enumerationId}",
@@ -51,6 +52,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.metamodel.enumeration",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/metamodel/enumeration",

@@ -13,7 +13,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Package::get`](crate::vapi::metadata::metamodel::Package::get).
@@ -21,6 +21,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.metamodel.package",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/metamodel/package/{packageId}",
@@ -51,6 +52,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.metamodel.package",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/metamodel/package",

@@ -82,13 +82,14 @@ pub mod ops {
     //! [`Resource`](crate::vapi::metadata::metamodel::Resource) operations, one static
     //! per operation; [`operations`](crate::operations) lists them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec};
 
     /// `list`: the wire description of [`Resource::list`](crate::vapi::metadata::metamodel::Resource::list).
     pub static LIST: OperationSpec = OperationSpec {
         service_id: "com.vmware.vapi.metadata.metamodel.resource",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/metamodel/resource",

@@ -157,7 +157,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Service::get`](crate::vapi::metadata::metamodel::Service::get).
@@ -165,6 +165,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.metamodel.service",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/metamodel/service/{serviceId}",
@@ -195,6 +196,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.metamodel.service",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/metamodel/service",

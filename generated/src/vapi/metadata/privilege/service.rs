@@ -120,7 +120,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Service::get`](crate::vapi::metadata::privilege::Service::get).
@@ -128,6 +128,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.privilege.service",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/privilege/service/{serviceId}",
@@ -158,6 +159,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.privilege.service",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/privilege/service",

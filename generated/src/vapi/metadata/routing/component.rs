@@ -13,7 +13,7 @@ pub mod ops {
     //! per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `fingerprint`: the wire description of [`Component::fingerprint`](crate::vapi::metadata::routing::Component::fingerprint).
@@ -21,6 +21,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.routing.component",
         operation_id: "fingerprint",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/routing/component/{componentId}/fingerprint",
@@ -51,6 +52,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.routing.component",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/routing/component/{componentId}",
@@ -81,6 +83,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.routing.component",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/routing/component",

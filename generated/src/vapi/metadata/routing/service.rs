@@ -116,7 +116,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Service::get`](crate::vapi::metadata::routing::Service::get).
@@ -124,6 +124,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.routing.service",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/routing/service/{serviceId}",
@@ -154,6 +155,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.routing.service",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/routing/service",

@@ -443,7 +443,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Source::create`](crate::vapi::metadata::routing::Source::create).
@@ -451,6 +451,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.routing.source",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vapi/metadata/routing/source",
@@ -489,6 +490,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.routing.source",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vapi/metadata/routing/source/{sourceId}",
@@ -519,6 +521,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.routing.source",
         operation_id: "fingerprint",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vapi/metadata/routing/source",
@@ -549,6 +552,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.routing.source",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/routing/source/{sourceId}",
@@ -579,6 +583,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.routing.source",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/routing/source",
@@ -599,6 +604,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.routing.source",
         operation_id: "reload",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vapi/metadata/routing/source",

@@ -15,7 +15,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `cancel`: the wire description of [`ActivationManager::cancel`](crate::vapi::standard::activation::ActivationManager::cancel).
@@ -23,6 +23,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.std.activation.activation_manager",
         operation_id: "cancel",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vapi/std/activation/activation-manager",

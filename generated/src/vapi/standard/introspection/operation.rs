@@ -351,7 +351,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Operation::get`](crate::vapi::standard::introspection::Operation::get).
@@ -359,6 +359,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.std.introspection.operation",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/std/introspection/operation",
@@ -397,6 +398,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.std.introspection.operation",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/std/introspection/operation",

@@ -43,13 +43,14 @@ pub mod ops {
     //! [`Provider`](crate::vapi::standard::introspection::Provider) operations, one
     //! static per operation; [`operations`](crate::operations) lists them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec};
 
     /// `get`: the wire description of [`Provider::get`](crate::vapi::standard::introspection::Provider::get).
     pub static GET: OperationSpec = OperationSpec {
         service_id: "com.vmware.vapi.std.introspection.provider",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/std/introspection/provider",

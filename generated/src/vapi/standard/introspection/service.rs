@@ -37,7 +37,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Service::get`](crate::vapi::standard::introspection::Service::get).
@@ -45,6 +45,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.std.introspection.service",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/std/introspection/service/{id}",
@@ -75,6 +76,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.std.introspection.service",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/std/introspection/service",

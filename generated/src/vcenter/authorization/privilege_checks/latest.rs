@@ -12,13 +12,14 @@ pub mod ops {
     //! [`Latest`](crate::vcenter::authorization::privilege_checks::Latest) operations,
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec};
 
     /// `get`: the wire description of [`Latest::get`](crate::vcenter::authorization::privilege_checks::Latest::get).
     pub static GET: OperationSpec = OperationSpec {
         service_id: "com.vmware.vcenter.authorization.privilege_checks.latest",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/authorization/privilege-checks/latest",

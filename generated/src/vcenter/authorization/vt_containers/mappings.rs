@@ -181,7 +181,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Mappings::create`](crate::vcenter::authorization::vt_containers::Mappings::create).
@@ -189,6 +189,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.authorization.vt_containers.mappings",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/authorization/vt-containers/mappings",
@@ -219,6 +220,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.authorization.vt_containers.mappings",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/authorization/vt-containers/mappings/{mapping}",
@@ -249,6 +251,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.authorization.vt_containers.mappings",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/authorization/vt-containers/mappings/{mapping}",
@@ -279,6 +282,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.authorization.vt_containers.mappings",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/authorization/vt-containers/mappings",

@@ -232,7 +232,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `create`: the wire description of [`SigningCertificate::create`](crate::vcenter::certificate_management::vcenter::SigningCertificate::create).
@@ -240,6 +241,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.certificate_management.vcenter.signing_certificate",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/certificate-management/vcenter/signing-certificate",
@@ -273,6 +275,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.certificate_management.vcenter.signing_certificate",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/certificate-management/vcenter/signing-certificate",
@@ -293,6 +296,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.certificate_management.vcenter.signing_certificate",
         operation_id: "refresh",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/certificate-management/vcenter/signing-certificate",
@@ -323,6 +327,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.certificate_management.vcenter.signing_certificate",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/certificate-management/vcenter/signing-certificate",
@@ -353,6 +358,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.certificate_management.vcenter.signing_certificate",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/certificate-management/vcenter/signing-certificate",

@@ -370,7 +370,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Tls::get`](crate::vcenter::certificate_management::vcenter::Tls::get).
@@ -378,6 +378,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.certificate_management.vcenter.tls",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/certificate-management/vcenter/tls",
@@ -398,6 +399,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.certificate_management.vcenter.tls",
         operation_id: "renew",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/certificate-management/vcenter/tls",
@@ -428,6 +430,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.certificate_management.vcenter.tls",
         operation_id: "replace_vmca_signed",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/certificate-management/vcenter/tls",
@@ -458,6 +461,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.certificate_management.vcenter.tls",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/certificate-management/vcenter/tls",

@@ -134,7 +134,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`TlsCsr::create`](crate::vcenter::certificate_management::vcenter::TlsCsr::create).
@@ -142,6 +142,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.certificate_management.vcenter.tls_csr",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/certificate-management/vcenter/tls-csr",

@@ -93,7 +93,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`TrustedRootChains::create`](crate::vcenter::certificate_management::vcenter::TrustedRootChains::create).
@@ -101,6 +101,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.certificate_management.vcenter.trusted_root_chains",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/certificate-management/vcenter/trusted-root-chains",
@@ -131,6 +132,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.certificate_management.vcenter.trusted_root_chains",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/certificate-management/vcenter/trusted-root-chains/{chain}",
@@ -161,6 +163,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.certificate_management.vcenter.trusted_root_chains",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/certificate-management/vcenter/trusted-root-chains/{chain}",
@@ -191,6 +194,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.certificate_management.vcenter.trusted_root_chains",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/certificate-management/vcenter/trusted-root-chains",

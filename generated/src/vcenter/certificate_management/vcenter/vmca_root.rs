@@ -97,7 +97,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`VmcaRoot::create`](crate::vcenter::certificate_management::vcenter::VmcaRoot::create).
@@ -105,6 +105,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.certificate_management.vcenter.vmca_root",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/certificate-management/vcenter/vmca-root",

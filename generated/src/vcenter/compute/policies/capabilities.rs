@@ -113,7 +113,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Capabilities::get`](crate::vcenter::compute::policies::Capabilities::get).
@@ -121,6 +121,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.compute.policies.capabilities",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/compute/policies/capabilities/{capability}",
@@ -151,6 +152,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.compute.policies.capabilities",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/compute/policies/capabilities",

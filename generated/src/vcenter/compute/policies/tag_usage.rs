@@ -155,7 +155,7 @@ pub mod ops {
     //! per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `list`: the wire description of [`TagUsage::list`](crate::vcenter::compute::policies::TagUsage::list).
@@ -163,6 +163,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.compute.policies.tag_usage",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/compute/policies/tag-usage",

@@ -29,7 +29,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `register$task`: the wire description of [`Hosts::register_task`](crate::vcenter::confidential_computing::sgx::Hosts::register_task).
@@ -37,6 +37,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.confidential_computing.sgx.hosts",
         operation_id: "register$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/confidential-computing/sgx/hosts",

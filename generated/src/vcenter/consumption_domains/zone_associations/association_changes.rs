@@ -180,7 +180,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `list`: the wire description of [`AssociationChanges::list`](crate::vcenter::consumption_domains::zone_associations::AssociationChanges::list).
@@ -188,6 +189,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.consumption_domains.zone_associations.association_changes",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/consumption-domains/zone-associations/association-changes",

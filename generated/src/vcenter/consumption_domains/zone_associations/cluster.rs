@@ -304,7 +304,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `list`: the wire description of [`Cluster::list`](crate::vcenter::consumption_domains::zone_associations::Cluster::list).
@@ -312,6 +312,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.consumption_domains.zone_associations.cluster",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/consumption-domains/zone-associations/cluster",

@@ -765,7 +765,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Harbor::create`](crate::vcenter::content::registries::Harbor::create).
@@ -773,6 +773,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.content.registries.harbor",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::WithToken("client_token"),
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/content/registries/harbor",
@@ -811,6 +812,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.content.registries.harbor",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/content/registries/harbor/{registry}",
@@ -841,6 +843,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.content.registries.harbor",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/content/registries/harbor/{registry}",
@@ -871,6 +874,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.content.registries.harbor",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/content/registries/harbor",

@@ -221,7 +221,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Health::get`](crate::vcenter::content::registries::Health::get).
@@ -229,6 +229,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.content.registries.health",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/content/registries/{registry}/health",

@@ -94,13 +94,14 @@ pub mod ops {
     //! operations, one static per operation; [`operations`](crate::operations) lists
     //! them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec, Releases};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec, Releases};
 
     /// `list`: the wire description of [`Modules::list`](crate::vcenter::crypto::fips::Modules::list).
     pub static LIST: OperationSpec = OperationSpec {
         service_id: "com.vmware.vcenter.crypto.fips.modules",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/crypto/fips/modules",

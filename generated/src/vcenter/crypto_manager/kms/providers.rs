@@ -905,7 +905,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Providers::create`](crate::vcenter::crypto_manager::kms::Providers::create).
@@ -913,6 +913,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.crypto_manager.kms.providers",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/crypto-manager/kms/providers",
@@ -943,6 +944,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.crypto_manager.kms.providers",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/crypto-manager/kms/providers/{provider}",
@@ -973,6 +975,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.crypto_manager.kms.providers",
         operation_id: "export",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/crypto-manager/kms/providers",
@@ -1003,6 +1006,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.crypto_manager.kms.providers",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/crypto-manager/kms/providers/{provider}",
@@ -1033,6 +1037,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.crypto_manager.kms.providers",
         operation_id: "import_provider",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/crypto-manager/kms/providers",
@@ -1063,6 +1068,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.crypto_manager.kms.providers",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/crypto-manager/kms/providers",
@@ -1093,6 +1099,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.crypto_manager.kms.providers",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/crypto-manager/kms/providers/{provider}",

@@ -13,7 +13,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `check`: the wire description of [`RemotePsc::check`](crate::vcenter::deployment::install::RemotePsc::check).
@@ -21,6 +21,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.install.remote_psc",
         operation_id: "check",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/deployment/install/remote-psc",

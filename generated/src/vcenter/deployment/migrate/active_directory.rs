@@ -81,7 +81,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `check`: the wire description of [`ActiveDirectory::check`](crate::vcenter::deployment::migrate::ActiveDirectory::check).
@@ -89,6 +89,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.migrate.active_directory",
         operation_id: "check",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/deployment/migrate/active-directory",

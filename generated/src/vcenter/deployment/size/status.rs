@@ -300,13 +300,14 @@ pub mod ops {
     //! operations, one static per operation; [`operations`](crate::operations) lists
     //! them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec, Releases};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec, Releases};
 
     /// `get`: the wire description of [`Status::get`](crate::vcenter::deployment::size::Status::get).
     pub static GET: OperationSpec = OperationSpec {
         service_id: "com.vmware.vcenter.deployment.size.status",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/deployment/size/status",

@@ -327,7 +327,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `add`: the wire description of [`ExternalPool::add`](crate::vcenter::host::entropy::ExternalPool::add).
@@ -335,6 +335,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.host.entropy.external_pool",
         operation_id: "add",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/host/{host}/entropy/external-pool",
@@ -373,6 +374,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.host.entropy.external_pool",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/host/{host}/entropy/external-pool",

@@ -478,7 +478,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `configure$task`: the wire description of [`DirectPathDevices::configure_task`](crate::vcenter::host::hardware::DirectPathDevices::configure_task).
@@ -486,6 +487,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.host.hardware.direct_path_devices",
         operation_id: "configure$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/host/{host}/hardware/direct-path-devices",
@@ -527,6 +529,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.host.hardware.direct_path_devices",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/host/{host}/hardware/direct-path-devices",

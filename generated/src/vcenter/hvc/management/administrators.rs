@@ -13,7 +13,8 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `add`: the wire description of [`Administrators::add`](crate::vcenter::hvc::management::Administrators::add).
@@ -21,6 +22,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.hvc.management.administrators",
         operation_id: "add",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/hvc/management/administrators",
@@ -54,6 +56,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.hvc.management.administrators",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/hvc/management/administrators",
@@ -77,6 +80,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.hvc.management.administrators",
         operation_id: "remove",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/hvc/management/administrators",
@@ -110,6 +114,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.hvc.management.administrators",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/hvc/management/administrators",

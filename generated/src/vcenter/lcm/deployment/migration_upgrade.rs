@@ -610,7 +610,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `apply`: the wire description of [`MigrationUpgrade::apply`](crate::vcenter::lcm::deployment::MigrationUpgrade::apply).
@@ -618,6 +619,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.deployment.migration_upgrade",
         operation_id: "apply",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/lcm/deployment/migration-upgrade",
@@ -651,6 +653,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.deployment.migration_upgrade",
         operation_id: "cancel",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/lcm/deployment/migration-upgrade",
@@ -674,6 +677,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.deployment.migration_upgrade",
         operation_id: "check$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/lcm/deployment/migration-upgrade",
@@ -707,6 +711,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.deployment.migration_upgrade",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/lcm/deployment/migration-upgrade",
@@ -730,6 +735,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.deployment.migration_upgrade",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/lcm/deployment/migration-upgrade",

@@ -121,7 +121,8 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`Repository::get`](crate::vcenter::lcm::deployment::Repository::get).
@@ -129,6 +130,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.deployment.repository",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/lcm/deployment/repository",
@@ -152,6 +154,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.deployment.repository",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/lcm/deployment/repository",

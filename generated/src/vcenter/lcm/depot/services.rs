@@ -264,7 +264,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`Services::get`](crate::vcenter::lcm::depot::Services::get).
@@ -272,6 +273,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.depot.services",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/lcm/depot/services",
@@ -295,6 +297,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.depot.services",
         operation_id: "get_service_spec",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/lcm/depot/services/{serviceType}",
@@ -328,6 +331,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.depot.services",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/lcm/depot/services",

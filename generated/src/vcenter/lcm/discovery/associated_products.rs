@@ -59,7 +59,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`AssociatedProducts::create`](crate::vcenter::lcm::discovery::AssociatedProducts::create).
@@ -67,6 +67,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.discovery.associated_products",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/lcm/discovery/associated-products",
@@ -97,6 +98,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.discovery.associated_products",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/lcm/discovery/associated-products/{product}",
@@ -127,6 +129,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.discovery.associated_products",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/lcm/discovery/associated-products/{product}",
@@ -157,6 +160,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.discovery.associated_products",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/lcm/discovery/associated-products",
@@ -177,6 +181,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.discovery.associated_products",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/lcm/discovery/associated-products/{product}",

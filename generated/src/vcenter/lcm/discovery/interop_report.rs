@@ -216,7 +216,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create$task`: the wire description of [`InteropReport::create_task`](crate::vcenter::lcm::discovery::InteropReport::create_task).
@@ -224,6 +224,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.discovery.interop_report",
         operation_id: "create$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/lcm/discovery/interop-report",

@@ -44,13 +44,14 @@ pub mod ops {
     //! [`ProductCatalog`](crate::vcenter::lcm::discovery::ProductCatalog) operations,
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec};
 
     /// `list`: the wire description of [`ProductCatalog::list`](crate::vcenter::lcm::discovery::ProductCatalog::list).
     pub static LIST: OperationSpec = OperationSpec {
         service_id: "com.vmware.vcenter.lcm.discovery.product_catalog",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/lcm/discovery/product-catalog",

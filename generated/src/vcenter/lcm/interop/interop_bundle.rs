@@ -28,7 +28,8 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `set$task`: the wire description of [`InteropBundle::set_task`](crate::vcenter::lcm::interop::InteropBundle::set_task).
@@ -36,6 +37,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.interop.interop_bundle",
         operation_id: "set$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/lcm/interop/bundle",

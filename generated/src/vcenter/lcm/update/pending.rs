@@ -291,7 +291,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Pending::get`](crate::vcenter::lcm::update::Pending::get).
@@ -299,6 +299,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.update.pending",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/lcm/update/pending/{version}",
@@ -329,6 +330,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.update.pending",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/lcm/update/pending",

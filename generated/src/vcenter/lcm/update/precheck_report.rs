@@ -107,7 +107,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create$task`: the wire description of [`PrecheckReport::create_task`](crate::vcenter::lcm::update::PrecheckReport::create_task).
@@ -115,6 +115,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.update.precheck_report",
         operation_id: "create$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/lcm/update/pending/{version}/precheck-report",

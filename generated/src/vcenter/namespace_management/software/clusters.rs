@@ -525,7 +525,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Clusters::get`](crate::vcenter::namespace_management::software::Clusters::get).
@@ -533,6 +533,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.software.clusters",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/software/clusters/{cluster}",
@@ -563,6 +564,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.software.clusters",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/software/clusters",
@@ -583,6 +585,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.software.clusters",
         operation_id: "upgrade",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/software/clusters/{cluster}",
@@ -621,6 +624,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.software.clusters",
         operation_id: "upgrade_multiple",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/software/clusters",

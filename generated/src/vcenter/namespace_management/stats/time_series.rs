@@ -338,7 +338,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`TimeSeries::get`](crate::vcenter::namespace_management::stats::TimeSeries::get).
@@ -346,6 +346,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.stats.time_series",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/stats/time-series",

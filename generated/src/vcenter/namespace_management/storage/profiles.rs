@@ -148,7 +148,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `check`: the wire description of [`Profiles::check`](crate::vcenter::namespace_management::storage::Profiles::check).
@@ -156,6 +156,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.storage.profiles",
         operation_id: "check",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/storage/profiles",

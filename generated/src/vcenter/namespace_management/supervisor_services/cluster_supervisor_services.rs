@@ -288,7 +288,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`ClusterSupervisorServices::create`](crate::vcenter::namespace_management::supervisor_services::ClusterSupervisorServices::create).
@@ -296,6 +296,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisor_services.cluster_supervisor_services",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/clusters/{cluster}/supervisor-services",
@@ -334,6 +335,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisor_services.cluster_supervisor_services",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/namespace-management/clusters/{cluster}/supervisor-services/{supervisorService}",
@@ -372,6 +374,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisor_services.cluster_supervisor_services",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/clusters/{cluster}/supervisor-services/{supervisorService}",
@@ -410,6 +413,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisor_services.cluster_supervisor_services",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/clusters/{cluster}/supervisor-services",
@@ -440,6 +444,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisor_services.cluster_supervisor_services",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/namespace-management/clusters/{cluster}/supervisor-services/{supervisorService}",

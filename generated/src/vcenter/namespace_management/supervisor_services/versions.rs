@@ -341,7 +341,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `activate`: the wire description of [`Versions::activate`](crate::vcenter::namespace_management::supervisor_services::Versions::activate).
@@ -349,6 +349,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisor_services.versions",
         operation_id: "activate",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/supervisor-services/{supervisorService}/versions/{version}",
@@ -387,6 +388,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisor_services.versions",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/supervisor-services/{supervisorService}/versions",
@@ -425,6 +427,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisor_services.versions",
         operation_id: "deactivate",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/supervisor-services/{supervisorService}/versions/{version}",
@@ -463,6 +466,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisor_services.versions",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/namespace-management/supervisor-services/{supervisorService}/versions/{version}",
@@ -501,6 +505,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisor_services.versions",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisor-services/{supervisorService}/versions/{version}",
@@ -539,6 +544,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisor_services.versions",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisor-services/{supervisorService}/versions",

@@ -170,7 +170,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `list`: the wire description of [`Capabilities::list`](crate::vcenter::namespace_management::supervisors::Capabilities::list).
@@ -178,6 +179,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.capabilities",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/capabilities",

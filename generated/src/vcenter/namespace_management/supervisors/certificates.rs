@@ -401,7 +401,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `list`: the wire description of [`Certificates::list`](crate::vcenter::namespace_management::supervisors::Certificates::list).
@@ -409,6 +410,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.certificates",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/certificates",
@@ -450,6 +452,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.certificates",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/certificates",

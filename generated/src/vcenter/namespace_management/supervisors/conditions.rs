@@ -191,7 +191,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Conditions::get`](crate::vcenter::namespace_management::supervisors::Conditions::get).
@@ -199,6 +199,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.conditions",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/conditions",

@@ -156,7 +156,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`ContainerImageRegistries::create`](crate::vcenter::namespace_management::supervisors::ContainerImageRegistries::create).
@@ -164,6 +164,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.container_image_registries",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/container-image-registries",
@@ -202,6 +203,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.container_image_registries",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/container-image-registries/{containerImageRegistry}",
@@ -240,6 +242,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.container_image_registries",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/container-image-registries/{containerImageRegistry}",
@@ -278,6 +281,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.container_image_registries",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/container-image-registries",
@@ -308,6 +312,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.container_image_registries",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/container-image-registries/{containerImageRegistry}",

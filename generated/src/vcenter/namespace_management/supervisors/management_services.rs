@@ -577,7 +577,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `create`: the wire description of [`ManagementServices::create`](crate::vcenter::namespace_management::supervisors::ManagementServices::create).
@@ -585,6 +586,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.management_services",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/management-services",
@@ -626,6 +628,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.management_services",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/management-services/{managementService}",
@@ -667,6 +670,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.management_services",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/management-services/{managementService}",
@@ -708,6 +712,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.management_services",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/management-services",
@@ -749,6 +754,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.management_services",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/management-services/{managementService}",

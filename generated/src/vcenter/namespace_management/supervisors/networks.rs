@@ -1065,7 +1065,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `create`: the wire description of [`Networks::create`](crate::vcenter::namespace_management::supervisors::Networks::create).
@@ -1073,6 +1074,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.networks",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/networks",
@@ -1114,6 +1116,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.networks",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/networks/{network}",
@@ -1155,6 +1158,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.networks",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/networks/{network}",
@@ -1196,6 +1200,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.networks",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/networks",
@@ -1229,6 +1234,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.networks",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/networks/{network}",

@@ -355,7 +355,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Summary::get`](crate::vcenter::namespace_management::supervisors::Summary::get).
@@ -363,6 +363,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.summary",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/summary",
@@ -393,6 +394,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.summary",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/summaries",

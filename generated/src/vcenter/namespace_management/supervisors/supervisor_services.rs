@@ -470,7 +470,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `create`: the wire description of [`SupervisorServices::create`](crate::vcenter::namespace_management::supervisors::SupervisorServices::create).
@@ -478,6 +479,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.supervisor_services",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/supervisor-services",
@@ -519,6 +521,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.supervisor_services",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/supervisor-services/{supervisorService}",
@@ -560,6 +563,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.supervisor_services",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/supervisor-services/{supervisorService}",
@@ -601,6 +605,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.supervisor_services",
         operation_id: "get_precheck_result",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/supervisor-services/{supervisorService}/versions/{targetVersion}/precheck",
@@ -647,6 +652,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.supervisor_services",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/supervisor-services",
@@ -680,6 +686,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.supervisor_services",
         operation_id: "precheck",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/supervisor-services/{supervisorService}",
@@ -726,6 +733,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.supervisor_services",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/supervisor-services/{supervisorService}",

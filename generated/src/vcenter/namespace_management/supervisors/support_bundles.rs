@@ -75,7 +75,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `create`: the wire description of [`SupportBundles::create`](crate::vcenter::namespace_management::supervisors::SupportBundles::create).
@@ -83,6 +84,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.support_bundles",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/support-bundles",

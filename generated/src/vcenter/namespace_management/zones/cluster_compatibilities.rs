@@ -153,7 +153,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `create`: the wire description of [`ClusterCompatibilities::create`](crate::vcenter::namespace_management::zones::ClusterCompatibilities::create).
@@ -161,6 +162,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.zones.cluster_compatibilities",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/zones/{zone}/cluster-compatibilities",

@@ -13,7 +13,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `delete`: the wire description of [`Zones::delete`](crate::vcenter::namespaces::instances::Zones::delete).
@@ -21,6 +22,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.instances.zones",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/namespaces/instances/{namespace}/zones/{zone}",

@@ -398,7 +398,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `create`: the wire description of [`AccessGrants::create`](crate::vcenter::namespaces::management_services::AccessGrants::create).
@@ -406,6 +407,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.management_services.access_grants",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespaces/{namespace}/management-services/access-grants",
@@ -447,6 +449,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.management_services.access_grants",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/namespaces/{namespace}/management-services/access-grants/{accessGrant}",
@@ -488,6 +491,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.management_services.access_grants",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespaces/{namespace}/management-services/access-grants/{accessGrant}",
@@ -529,6 +533,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.management_services.access_grants",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespaces/{namespace}/management-services/access-grants",
@@ -570,6 +575,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.management_services.access_grants",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespaces/{namespace}/management-services/access-grants/{accessGrant}",

@@ -279,7 +279,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`Vpcs::get`](crate::vcenter::network::projects::Vpcs::get).
@@ -287,6 +288,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.network.projects.vpcs",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/network/projects/{project}/vpcs/{vpc}",
@@ -328,6 +330,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.network.projects.vpcs",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/network/projects/{project}/vpcs",

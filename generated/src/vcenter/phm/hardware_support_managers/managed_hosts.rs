@@ -66,7 +66,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `list`: the wire description of [`ManagedHosts::list`](crate::vcenter::phm::hardware_support_managers::ManagedHosts::list).
@@ -74,6 +74,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.phm.hardware_support_managers.managed_hosts",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/phm/hardware-support-managers/{key}/managed-hosts",
@@ -104,6 +105,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.phm.hardware_support_managers.managed_hosts",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/phm/hardware-support-managers/{key}/managed-hosts",

@@ -96,7 +96,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`ResourceBundle::get`](crate::vcenter::phm::hardware_support_managers::ResourceBundle::get).
@@ -104,6 +104,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.phm.hardware_support_managers.resource_bundle",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/phm/hardware-support-managers/{key}/resource-bundle",
@@ -134,6 +135,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.phm.hardware_support_managers.resource_bundle",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/phm/hardware-support-managers/{key}/resource-bundle",

@@ -172,7 +172,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `list`: the wire description of [`Compliance::list`](crate::vcenter::storage::policies::Compliance::list).
@@ -180,6 +180,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.storage.policies.compliance",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/storage/policies/entities/compliance",

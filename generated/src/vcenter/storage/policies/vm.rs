@@ -51,7 +51,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `list`: the wire description of [`Vm::list`](crate::vcenter::storage::policies::Vm::list).
@@ -59,6 +59,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.storage.policies.VM",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/storage/policies/{policy}/vm",

@@ -260,7 +260,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Services::create`](crate::vcenter::trusted_infrastructure::attestation::Services::create).
@@ -268,6 +268,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.attestation.services",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/trusted-infrastructure/attestation/services",
@@ -298,6 +299,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.attestation.services",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/trusted-infrastructure/attestation/services/{service}",
@@ -328,6 +330,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.attestation.services",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/trusted-infrastructure/attestation/services/{service}",
@@ -358,6 +361,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.attestation.services",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/trusted-infrastructure/attestation/services",

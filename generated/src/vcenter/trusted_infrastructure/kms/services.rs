@@ -256,7 +256,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Services::create`](crate::vcenter::trusted_infrastructure::kms::Services::create).
@@ -264,6 +264,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.kms.services",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/trusted-infrastructure/kms/services",
@@ -294,6 +295,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.kms.services",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/trusted-infrastructure/kms/services/{service}",
@@ -324,6 +326,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.kms.services",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/trusted-infrastructure/kms/services/{service}",
@@ -354,6 +357,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.kms.services",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/trusted-infrastructure/kms/services",

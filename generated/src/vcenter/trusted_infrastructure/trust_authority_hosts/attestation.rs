@@ -506,7 +506,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Attestation::get`](crate::vcenter::trusted_infrastructure::trust_authority_hosts::Attestation::get).
@@ -514,6 +514,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.trust_authority_hosts.attestation",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/trusted-infrastructure/trust-authority-hosts/{host}/attestation/",
@@ -544,6 +545,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.trust_authority_hosts.attestation",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/trusted-infrastructure/trust-authority-hosts/attestation",

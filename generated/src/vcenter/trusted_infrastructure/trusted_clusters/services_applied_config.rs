@@ -82,7 +82,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `delete$task`: the wire description of [`ServicesAppliedConfig::delete_task`](crate::vcenter::trusted_infrastructure::trusted_clusters::ServicesAppliedConfig::delete_task).
@@ -90,6 +90,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.trusted_clusters.services_applied_config",
         operation_id: "delete$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/trusted-infrastructure/trusted-clusters/{cluster}/services-applied-config",
@@ -120,6 +121,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.trusted_clusters.services_applied_config",
         operation_id: "get$task",
         task: true,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/trusted-infrastructure/trusted-clusters/{cluster}/services-applied-config",
@@ -150,6 +152,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.trusted_clusters.services_applied_config",
         operation_id: "update$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/trusted-infrastructure/trusted-clusters/{cluster}/services-applied-config",

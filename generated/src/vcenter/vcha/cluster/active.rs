@@ -82,7 +82,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Active::get`](crate::vcenter::vcha::cluster::Active::get).
@@ -90,6 +90,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vcha.cluster.active",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vcha/cluster/active",

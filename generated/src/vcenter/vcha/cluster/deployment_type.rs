@@ -44,13 +44,14 @@ pub mod ops {
     //! [`DeploymentType`](crate::vcenter::vcha::cluster::DeploymentType) operations,
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec};
 
     /// `get`: the wire description of [`DeploymentType::get`](crate::vcenter::vcha::cluster::DeploymentType::get).
     pub static GET: OperationSpec = OperationSpec {
         service_id: "com.vmware.vcenter.vcha.cluster.deployment_type",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vcha/cluster/deployment-type",

@@ -45,7 +45,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Mode::get`](crate::vcenter::vcha::cluster::Mode::get).
@@ -53,6 +53,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vcha.cluster.mode",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vcha/cluster/mode",
@@ -73,6 +74,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vcha.cluster.mode",
         operation_id: "set$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/vcha/cluster/mode",

@@ -114,7 +114,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `check`: the wire description of [`Passive::check`](crate::vcenter::vcha::cluster::Passive::check).
@@ -122,6 +122,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vcha.cluster.passive",
         operation_id: "check",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vcha/cluster/passive",
@@ -152,6 +153,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vcha.cluster.passive",
         operation_id: "redeploy$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vcha/cluster/passive",

@@ -108,7 +108,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `check`: the wire description of [`Witness::check`](crate::vcenter::vcha::cluster::Witness::check).
@@ -116,6 +116,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vcha.cluster.witness",
         operation_id: "check",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vcha/cluster/witness",
@@ -146,6 +147,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vcha.cluster.witness",
         operation_id: "redeploy$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vcha/cluster/witness",

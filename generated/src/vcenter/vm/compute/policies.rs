@@ -26,7 +26,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Policies::get`](crate::vcenter::vm::compute::Policies::get).
@@ -34,6 +34,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.compute.policies",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/compute/policies/{policy}",

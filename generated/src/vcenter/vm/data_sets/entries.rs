@@ -34,7 +34,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `delete`: the wire description of [`Entries::delete`](crate::vcenter::vm::data_sets::Entries::delete).
@@ -42,6 +42,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.data_sets.entries",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/vm/{vm}/data-sets/{dataSet}/entries/{key}",
@@ -88,6 +89,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.data_sets.entries",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/data-sets/{dataSet}/entries/{key}",
@@ -134,6 +136,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.data_sets.entries",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/data-sets/{dataSet}/entries",
@@ -172,6 +175,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.data_sets.entries",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/vm/{vm}/data-sets/{dataSet}/entries/{key}",

@@ -322,7 +322,8 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `check`: the wire description of [`Customization::check`](crate::vcenter::vm::guest::Customization::check).
@@ -330,6 +331,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.customization",
         operation_id: "check",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/customization",
@@ -363,6 +365,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.customization",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/guest/customization",
@@ -393,6 +396,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.customization",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/vm/{vm}/guest/customization",

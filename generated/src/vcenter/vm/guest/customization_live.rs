@@ -329,7 +329,8 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`CustomizationLive::get`](crate::vcenter::vm::guest::CustomizationLive::get).
@@ -337,6 +338,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.customization_live",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/guest/customization-live",
@@ -370,6 +372,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.customization_live",
         operation_id: "run$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/customization-live",

@@ -13,7 +13,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Environment::get`](crate::vcenter::vm::guest::Environment::get).
@@ -21,6 +21,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.environment",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/environment/{name}",
@@ -67,6 +68,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.environment",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/environment",

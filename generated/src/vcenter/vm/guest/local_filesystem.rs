@@ -89,7 +89,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`LocalFilesystem::get`](crate::vcenter::vm::guest::LocalFilesystem::get).
@@ -97,6 +97,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.local_filesystem",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/guest/local-filesystem",

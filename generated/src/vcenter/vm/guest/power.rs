@@ -63,7 +63,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Power::get`](crate::vcenter::vm::guest::Power::get).
@@ -71,6 +71,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.power",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/guest/power",
@@ -101,6 +102,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.power",
         operation_id: "reboot",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/power",
@@ -131,6 +133,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.power",
         operation_id: "shutdown",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/power",
@@ -161,6 +164,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.power",
         operation_id: "standby",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/power",

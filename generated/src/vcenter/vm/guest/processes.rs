@@ -226,7 +226,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Processes::create`](crate::vcenter::vm::guest::Processes::create).
@@ -234,6 +234,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.processes",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/processes",
@@ -280,6 +281,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.processes",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/processes/{pid}",
@@ -326,6 +328,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.processes",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/processes/{pid}",
@@ -372,6 +375,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.processes",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/processes",

@@ -775,7 +775,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Boot::get`](crate::vcenter::vm::hardware::Boot::get).
@@ -783,6 +783,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.boot",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/hardware/boot",
@@ -813,6 +814,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.boot",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/vm/{vm}/hardware/boot",

@@ -937,7 +937,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `connect`: the wire description of [`Cdrom::connect`](crate::vcenter::vm::hardware::Cdrom::connect).
@@ -945,6 +945,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.cdrom",
         operation_id: "connect",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware/cdrom/{cdrom}",
@@ -983,6 +984,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.cdrom",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware/cdrom",
@@ -1021,6 +1023,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.cdrom",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/vm/{vm}/hardware/cdrom/{cdrom}",
@@ -1059,6 +1062,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.cdrom",
         operation_id: "disconnect",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware/cdrom/{cdrom}",
@@ -1097,6 +1101,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.cdrom",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/hardware/cdrom/{cdrom}",
@@ -1135,6 +1140,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.cdrom",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/hardware/cdrom",
@@ -1165,6 +1171,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.cdrom",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/vm/{vm}/hardware/cdrom/{cdrom}",

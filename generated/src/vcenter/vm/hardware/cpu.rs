@@ -96,7 +96,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Cpu::get`](crate::vcenter::vm::hardware::Cpu::get).
@@ -104,6 +104,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.cpu",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/hardware/cpu",
@@ -134,6 +135,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.cpu",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/vm/{vm}/hardware/cpu",

@@ -887,7 +887,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Disk::create`](crate::vcenter::vm::hardware::Disk::create).
@@ -895,6 +895,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.disk",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware/disk",
@@ -933,6 +934,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.disk",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/vm/{vm}/hardware/disk/{disk}",
@@ -971,6 +973,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.disk",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/hardware/disk/{disk}",
@@ -1009,6 +1012,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.disk",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/hardware/disk",
@@ -1039,6 +1043,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.disk",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/vm/{vm}/hardware/disk/{disk}",

@@ -1270,7 +1270,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `connect`: the wire description of [`Ethernet::connect`](crate::vcenter::vm::hardware::Ethernet::connect).
@@ -1278,6 +1278,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.ethernet",
         operation_id: "connect",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware/ethernet/{nic}",
@@ -1316,6 +1317,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.ethernet",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware/ethernet",
@@ -1354,6 +1356,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.ethernet",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/vm/{vm}/hardware/ethernet/{nic}",
@@ -1392,6 +1395,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.ethernet",
         operation_id: "disconnect",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware/ethernet/{nic}",
@@ -1430,6 +1434,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.ethernet",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/hardware/ethernet/{nic}",
@@ -1468,6 +1473,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.ethernet",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/hardware/ethernet",
@@ -1498,6 +1504,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.ethernet",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/vm/{vm}/hardware/ethernet/{nic}",

@@ -500,7 +500,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `connect`: the wire description of [`Floppy::connect`](crate::vcenter::vm::hardware::Floppy::connect).
@@ -508,6 +508,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.floppy",
         operation_id: "connect",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware/floppy/{floppy}",
@@ -546,6 +547,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.floppy",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware/floppy",
@@ -584,6 +586,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.floppy",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/vm/{vm}/hardware/floppy/{floppy}",
@@ -622,6 +625,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.floppy",
         operation_id: "disconnect",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware/floppy/{floppy}",
@@ -660,6 +664,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.floppy",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/hardware/floppy/{floppy}",
@@ -698,6 +703,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.floppy",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/hardware/floppy",
@@ -728,6 +734,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.floppy",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/vm/{vm}/hardware/floppy/{floppy}",

@@ -103,7 +103,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Memory::get`](crate::vcenter::vm::hardware::Memory::get).
@@ -111,6 +111,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.memory",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/hardware/memory",
@@ -141,6 +142,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.memory",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/vm/{vm}/hardware/memory",

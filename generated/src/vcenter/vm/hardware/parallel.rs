@@ -480,7 +480,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `connect`: the wire description of [`Parallel::connect`](crate::vcenter::vm::hardware::Parallel::connect).
@@ -488,6 +488,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.parallel",
         operation_id: "connect",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware/parallel/{port}",
@@ -526,6 +527,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.parallel",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware/parallel",
@@ -564,6 +566,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.parallel",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/vm/{vm}/hardware/parallel/{port}",
@@ -602,6 +605,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.parallel",
         operation_id: "disconnect",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware/parallel/{port}",
@@ -640,6 +644,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.parallel",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/hardware/parallel/{port}",
@@ -678,6 +683,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.parallel",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/hardware/parallel",
@@ -708,6 +714,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.parallel",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/vm/{vm}/hardware/parallel/{port}",

@@ -782,7 +782,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `connect`: the wire description of [`Serial::connect`](crate::vcenter::vm::hardware::Serial::connect).
@@ -790,6 +790,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.serial",
         operation_id: "connect",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware/serial/{port}",
@@ -828,6 +829,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.serial",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware/serial",
@@ -866,6 +868,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.serial",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/vm/{vm}/hardware/serial/{port}",
@@ -904,6 +907,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.serial",
         operation_id: "disconnect",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware/serial/{port}",
@@ -942,6 +946,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.serial",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/hardware/serial/{port}",
@@ -980,6 +985,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.serial",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/hardware/serial",
@@ -1010,6 +1016,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.serial",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/vm/{vm}/hardware/serial/{port}",

@@ -503,7 +503,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Policy::get`](crate::vcenter::vm::storage::Policy::get).
@@ -511,6 +511,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.storage.policy",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/storage/policy",
@@ -541,6 +542,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.storage.policy",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/vm/{vm}/storage/policy",

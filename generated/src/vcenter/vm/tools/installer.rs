@@ -36,7 +36,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `connect`: the wire description of [`Installer::connect`](crate::vcenter::vm::tools::Installer::connect).
@@ -44,6 +44,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.tools.installer",
         operation_id: "connect",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/tools/installer",
@@ -74,6 +75,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.tools.installer",
         operation_id: "disconnect",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/tools/installer",
@@ -104,6 +106,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.tools.installer",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/tools/installer",

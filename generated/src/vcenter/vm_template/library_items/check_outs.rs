@@ -202,7 +202,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `check_in`: the wire description of [`CheckOuts::check_in`](crate::vcenter::vm_template::library_items::CheckOuts::check_in).
@@ -210,6 +210,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm_template.library_items.check_outs",
         operation_id: "check_in",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm-template/library-items/{item}/check-outs/{vm}",
@@ -256,6 +257,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm_template.library_items.check_outs",
         operation_id: "check_out",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm-template/library-items/{item}/check-outs",
@@ -294,6 +296,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm_template.library_items.check_outs",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/vm-template/library-items/{item}/check-outs/{vm}",
@@ -332,6 +335,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm_template.library_items.check_outs",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm-template/library-items/{item}/check-outs/{vm}",
@@ -370,6 +374,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm_template.library_items.check_outs",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm-template/library-items/{item}/check-outs",

@@ -116,7 +116,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `delete`: the wire description of [`Versions::delete`](crate::vcenter::vm_template::library_items::Versions::delete).
@@ -124,6 +124,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm_template.library_items.versions",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/vm-template/library-items/{item}/versions/{version}",
@@ -162,6 +163,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm_template.library_items.versions",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm-template/library-items/{item}/versions/{version}",
@@ -200,6 +202,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm_template.library_items.versions",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm-template/library-items/{item}/versions",
@@ -230,6 +233,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm_template.library_items.versions",
         operation_id: "rollback",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm-template/library-items/{item}/versions/{version}",

@@ -155,7 +155,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Archive::get`](crate::appliance::recovery::backup::system_name::Archive::get).
@@ -163,6 +163,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.recovery.backup.system_name.archive",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/recovery/backup/system-name/{systemName}/archives/{archive}",
@@ -209,6 +210,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.recovery.backup.system_name.archive",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/recovery/backup/system-name/{systemName}/archives",

@@ -349,7 +349,8 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `apply_desired_state$task`: the wire description of [`Config::apply_desired_state_task`](crate::appliance::vcenter::settings::v1::Config::apply_desired_state_task).
@@ -357,6 +358,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.vcenter.settings.v1.config",
         operation_id: "apply_desired_state$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/vcenter/settings/v1/config",
@@ -390,6 +392,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.vcenter.settings.v1.config",
         operation_id: "check_desired_state$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/vcenter/settings/v1/config",
@@ -423,6 +426,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.vcenter.settings.v1.config",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/vcenter/settings/v1/config",
@@ -456,6 +460,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.vcenter.settings.v1.config",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/appliance/vcenter/settings/v1/config",
@@ -479,6 +484,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.vcenter.settings.v1.config",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/vcenter/settings/v1/config",
@@ -502,6 +508,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.vcenter.settings.v1.config",
         operation_id: "scan$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/vcenter/settings/v1/config/{version}",
@@ -535,6 +542,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.vcenter.settings.v1.config",
         operation_id: "scan_desired_state$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/appliance/vcenter/settings/v1/config",

@@ -71,7 +71,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`ConfigCurrent::get`](crate::appliance::vcenter::settings::v1::ConfigCurrent::get).
@@ -79,6 +80,7 @@ pub mod ops {
         service_id: "com.vmware.appliance.vcenter.settings.v1.config_current",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/appliance/vcenter/settings/v1/config-current",

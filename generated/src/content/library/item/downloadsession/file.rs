@@ -140,7 +140,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`File::get`](crate::content::library::item::downloadsession::File::get).
@@ -148,6 +148,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.downloadsession.file",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/item/download-session/{downloadSessionId}/file",
@@ -186,6 +187,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.downloadsession.file",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/item/download-session/{downloadSessionId}/file",
@@ -216,6 +218,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.downloadsession.file",
         operation_id: "prepare",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/item/download-session/{downloadSessionId}/file",

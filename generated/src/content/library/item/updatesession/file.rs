@@ -542,7 +542,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `add`: the wire description of [`File::add`](crate::content::library::item::updatesession::File::add).
@@ -550,6 +550,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.updatesession.file",
         operation_id: "add",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/item/update-session/{updateSessionId}/file",
@@ -588,6 +589,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.updatesession.file",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/item/update-session/{updateSessionId}/file/{fileName}",
@@ -626,6 +628,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.updatesession.file",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/content/library/item/update-session/{updateSessionId}/file",
@@ -656,6 +659,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.updatesession.file",
         operation_id: "remove",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/content/library/item/update-session/{updateSessionId}/file/{fileName}",
@@ -694,6 +698,7 @@ pub mod ops {
         service_id: "com.vmware.content.library.item.updatesession.file",
         operation_id: "validate",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/content/library/item/update-session/{updateSessionId}/file",

@@ -464,7 +464,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `list`: the wire description of [`AuditRecords::list`](crate::esx::settings::clusters::configuration::AuditRecords::list).
@@ -472,6 +472,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration.audit_records",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/configuration/audit-records",

@@ -686,7 +686,8 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `apply`: the wire description of [`Drafts::apply`](crate::esx::settings::clusters::configuration::Drafts::apply).
@@ -694,6 +695,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration.drafts",
         operation_id: "apply",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/configuration/drafts/{draft}",
@@ -740,6 +742,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration.drafts",
         operation_id: "check_compliance$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/configuration/drafts/{draft}",
@@ -778,6 +781,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration.drafts",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/configuration/drafts",
@@ -816,6 +820,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration.drafts",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/clusters/{cluster}/configuration/drafts/{draft}",
@@ -854,6 +859,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration.drafts",
         operation_id: "export_config",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/configuration/drafts/{draft}",
@@ -892,6 +898,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration.drafts",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/configuration/drafts/{draft}",
@@ -930,6 +937,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration.drafts",
         operation_id: "get_available_values$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/configuration/drafts/{draft}",
@@ -979,6 +987,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration.drafts",
         operation_id: "get_schema",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/configuration/drafts/{draft}",
@@ -1017,6 +1026,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration.drafts",
         operation_id: "import_config$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/configuration/drafts/{draft}",
@@ -1066,6 +1076,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration.drafts",
         operation_id: "import_from_host$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/configuration/drafts/{draft}",
@@ -1112,6 +1123,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration.drafts",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/configuration/drafts",
@@ -1142,6 +1154,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration.drafts",
         operation_id: "precheck$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/configuration/drafts/{draft}",
@@ -1180,6 +1193,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration.drafts",
         operation_id: "show_changes",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/configuration/drafts/{draft}",
@@ -1218,6 +1232,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration.drafts",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/configuration/drafts/{draft}",

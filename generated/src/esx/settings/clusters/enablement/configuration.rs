@@ -536,7 +536,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Configuration::get`](crate::esx::settings::clusters::enablement::Configuration::get).
@@ -544,6 +544,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.enablement.configuration",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/enablement/configuration",

@@ -218,7 +218,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `check$task`: the wire description of [`Software::check_task`](crate::esx::settings::clusters::enablement::Software::check_task).
@@ -226,6 +226,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.enablement.software",
         operation_id: "check$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/enablement/software",
@@ -264,6 +265,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.enablement.software",
         operation_id: "enable$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/clusters/{cluster}/enablement/software",
@@ -302,6 +304,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.enablement.software",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/enablement/software",

@@ -367,7 +367,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Apply::get`](crate::esx::settings::clusters::policies::Apply::get).
@@ -375,6 +375,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.policies.apply",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/policies/apply",
@@ -405,6 +406,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.policies.apply",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/clusters/{cluster}/policies/apply",

@@ -299,7 +299,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`AlternativeImages::get`](crate::esx::settings::clusters::software::AlternativeImages::get).
@@ -307,6 +308,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.alternative_images",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/alternative-images/{image}",
@@ -348,6 +350,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.alternative_images",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/alternative-images",

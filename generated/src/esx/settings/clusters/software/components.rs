@@ -14,7 +14,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Components::get`](crate::esx::settings::clusters::software::Components::get).
@@ -22,6 +22,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.components",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/components/{component}",
@@ -60,6 +61,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.components",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/components",

@@ -638,7 +638,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `commit$task`: the wire description of [`Drafts::commit_task`](crate::esx::settings::clusters::software::Drafts::commit_task).
@@ -646,6 +646,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts",
         operation_id: "commit$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}",
@@ -692,6 +693,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts",
@@ -722,6 +724,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}",
@@ -760,6 +763,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}",
@@ -798,6 +802,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts",
         operation_id: "import_software_spec",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts",
@@ -836,6 +841,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts",
@@ -874,6 +880,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts",
         operation_id: "scan$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}",
@@ -912,6 +919,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts",
         operation_id: "validate$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}",

@@ -15,7 +15,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`HardwareSupport::get`](crate::esx::settings::clusters::software::HardwareSupport::get).
@@ -23,6 +23,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.hardware_support",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/hardware-support",

@@ -183,7 +183,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `generate$task`: the wire description of [`Recommendations::generate_task`](crate::esx::settings::clusters::software::Recommendations::generate_task).
@@ -191,6 +191,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.recommendations",
         operation_id: "generate$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/software/recommendations",
@@ -229,6 +230,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.recommendations",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/recommendations",

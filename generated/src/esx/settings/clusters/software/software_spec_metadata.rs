@@ -15,7 +15,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`SoftwareSpecMetadata::get`](crate::esx::settings::clusters::software::SoftwareSpecMetadata::get).
@@ -23,6 +24,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.software_spec_metadata",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/software-spec-metadata",

@@ -48,7 +48,8 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `delete$task`: the wire description of [`Solutions::delete_task`](crate::esx::settings::clusters::software::Solutions::delete_task).
@@ -56,6 +57,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.solutions",
         operation_id: "delete$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/clusters/{cluster}/software/solutions/{solution}",
@@ -94,6 +96,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.solutions",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/solutions/{solution}",
@@ -132,6 +135,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.solutions",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/solutions",
@@ -162,6 +166,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.solutions",
         operation_id: "set$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/clusters/{cluster}/software/solutions/{solution}",
@@ -208,6 +213,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.solutions",
         operation_id: "update$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/esx/settings/clusters/{cluster}/software/solutions",

@@ -121,7 +121,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `list`: the wire description of [`LifecycleHooks::list`](crate::esx::settings::clusters::vms::LifecycleHooks::list).
@@ -129,6 +130,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.vms.lifecycle_hooks",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/vms/lifecycle-hooks/{solution}",
@@ -170,6 +172,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.vms.lifecycle_hooks",
         operation_id: "mark_as_processed",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/vms/lifecycle-hooks",
@@ -211,6 +214,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.vms.lifecycle_hooks",
         operation_id: "process_dynamic_update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/vms/lifecycle-hooks",

@@ -1843,7 +1843,8 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `apply$task`: the wire description of [`Solutions::apply_task`](crate::esx::settings::clusters::vms::Solutions::apply_task).
@@ -1851,6 +1852,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.vms.solutions",
         operation_id: "apply$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/vms/solutions",
@@ -1892,6 +1894,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.vms.solutions",
         operation_id: "check_compliance$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/vms/solutions",
@@ -1933,6 +1936,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.vms.solutions",
         operation_id: "delete$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/clusters/{cluster}/vms/solutions/{solution}",
@@ -1974,6 +1978,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.vms.solutions",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/vms/solutions/{solution}",
@@ -2015,6 +2020,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.vms.solutions",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/vms/solutions",
@@ -2056,6 +2062,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.vms.solutions",
         operation_id: "set$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/clusters/{cluster}/vms/solutions/{solution}",

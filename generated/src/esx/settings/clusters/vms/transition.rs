@@ -171,7 +171,8 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `enable$task`: the wire description of [`Transition::enable_task`](crate::esx::settings::clusters::vms::Transition::enable_task).
@@ -179,6 +180,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.vms.transition",
         operation_id: "enable$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/vms/transition/{solution}",
@@ -228,6 +230,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.vms.transition",
         operation_id: "multi_source_enable$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/vms/transition/{solution}",
@@ -277,6 +280,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.vms.transition",
         operation_id: "transition$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/vms/transition/{solution}",

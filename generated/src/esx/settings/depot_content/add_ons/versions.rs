@@ -231,7 +231,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Versions::get`](crate::esx::settings::depot_content::add_ons::Versions::get).
@@ -239,6 +239,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depot_content.add_ons.versions",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/depot-content/add-ons/{name}/versions/{version}",

@@ -191,7 +191,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Versions::get`](crate::esx::settings::depot_content::base_images::Versions::get).
@@ -199,6 +199,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depot_content.base_images.versions",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/depot-content/base-images/versions/{version}",

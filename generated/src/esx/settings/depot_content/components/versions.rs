@@ -168,7 +168,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Versions::get`](crate::esx::settings::depot_content::components::Versions::get).
@@ -176,6 +176,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.depot_content.components.versions",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/depot-content/components/{name}/versions/{version}",

@@ -44,13 +44,14 @@ pub mod ops {
     //! [`Content`](crate::esx::settings::depots::umds::Content) operations, one static
     //! per operation; [`operations`](crate::operations) lists them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec};
 
     /// `get`: the wire description of [`Content::get`](crate::esx::settings::depots::umds::Content::get).
     pub static GET: OperationSpec = OperationSpec {
         service_id: "com.vmware.esx.settings.depots.umds.content",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/depots/umds/content",

@@ -206,7 +206,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `list`: the wire description of [`Packages::list`](crate::esx::settings::hardware_support::managers::Packages::list).
@@ -214,6 +214,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hardware_support.managers.packages",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/hardware-support/managers/{manager}/packages",

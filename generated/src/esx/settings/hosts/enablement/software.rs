@@ -212,7 +212,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `check$task`: the wire description of [`Software::check_task`](crate::esx::settings::hosts::enablement::Software::check_task).
@@ -220,6 +220,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.enablement.software",
         operation_id: "check$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/hosts/{host}/enablement/software",
@@ -258,6 +259,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.enablement.software",
         operation_id: "enable$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/hosts/{host}/enablement/software",
@@ -296,6 +298,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.enablement.software",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/hosts/{host}/enablement/software",

@@ -298,7 +298,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Apply::get`](crate::esx::settings::hosts::policies::Apply::get).
@@ -306,6 +306,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.policies.apply",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/hosts/{host}/policies/apply",
@@ -336,6 +337,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.policies.apply",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/hosts/{host}/policies/apply",

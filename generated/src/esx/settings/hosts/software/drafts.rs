@@ -609,7 +609,7 @@ pub mod ops {
     //! per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `commit$task`: the wire description of [`Drafts::commit_task`](crate::esx::settings::hosts::software::Drafts::commit_task).
@@ -617,6 +617,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.drafts",
         operation_id: "commit$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/hosts/{host}/software/drafts/{draft}",
@@ -663,6 +664,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.drafts",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/hosts/{host}/software/drafts",
@@ -693,6 +695,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.drafts",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/hosts/{host}/software/drafts/{draft}",
@@ -731,6 +734,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.drafts",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/hosts/{host}/software/drafts/{draft}",
@@ -769,6 +773,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.drafts",
         operation_id: "import_software_spec",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/hosts/{host}/software/drafts",
@@ -807,6 +812,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.drafts",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/hosts/{host}/software/drafts",
@@ -845,6 +851,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.drafts",
         operation_id: "scan$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/hosts/{host}/software/drafts/{draft}",
@@ -883,6 +890,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.drafts",
         operation_id: "validate$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/hosts/{host}/software/drafts/{draft}",

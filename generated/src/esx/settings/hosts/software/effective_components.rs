@@ -15,7 +15,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `list`: the wire description of [`EffectiveComponents::list`](crate::esx::settings::hosts::software::EffectiveComponents::list).
@@ -23,6 +23,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.effective_components",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/hosts/{host}/software/effective-components",
@@ -53,6 +54,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.effective_components",
         operation_id: "list_with_removed_components",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/hosts/{host}/software/effective-components",

@@ -123,7 +123,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `generate$task`: the wire description of [`Recommendations::generate_task`](crate::esx::settings::hosts::software::Recommendations::generate_task).
@@ -131,6 +131,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.recommendations",
         operation_id: "generate$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/hosts/{host}/software/recommendations",
@@ -161,6 +162,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.recommendations",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/hosts/{host}/software/recommendations",

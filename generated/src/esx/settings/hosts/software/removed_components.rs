@@ -15,7 +15,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`RemovedComponents::get`](crate::esx::settings::hosts::software::RemovedComponents::get).
@@ -23,6 +23,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.removed_components",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/hosts/{host}/software/removed-components/{component}",
@@ -61,6 +62,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.removed_components",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/hosts/{host}/software/removed-components",

@@ -13,7 +13,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `delete$task`: the wire description of [`Solutions::delete_task`](crate::esx::settings::hosts::software::Solutions::delete_task).
@@ -21,6 +21,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.solutions",
         operation_id: "delete$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/hosts/{host}/software/solutions/{solution}",
@@ -59,6 +60,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.solutions",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/hosts/{host}/software/solutions/{solution}",
@@ -97,6 +99,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.solutions",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/hosts/{host}/software/solutions",
@@ -127,6 +130,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.solutions",
         operation_id: "set$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/hosts/{host}/software/solutions/{solution}",

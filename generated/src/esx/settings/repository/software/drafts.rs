@@ -1733,7 +1733,8 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `commit$task`: the wire description of [`Drafts::commit_task`](crate::esx::settings::repository::software::Drafts::commit_task).
@@ -1741,6 +1742,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts",
         operation_id: "commit$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/repository/software/drafts/{draft}",
@@ -1782,6 +1784,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/repository/software/drafts",
@@ -1815,6 +1818,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/repository/software/drafts/{draft}",
@@ -1848,6 +1852,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/repository/software/drafts/{draft}",
@@ -1881,6 +1886,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts",
         operation_id: "import_software_spec",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/repository/software/drafts",
@@ -1914,6 +1920,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/repository/software/drafts",
@@ -1947,6 +1954,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts",
         operation_id: "validate$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/repository/software/drafts/{draft}",

@@ -15,7 +15,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Operation::get`](crate::vapi::metadata::authentication::service::Operation::get).
@@ -23,6 +23,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.authentication.service.operation",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/authentication/service/{serviceId}/operation/{operationId}",
@@ -61,6 +62,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.authentication.service.operation",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/authentication/service/{serviceId}/operation",

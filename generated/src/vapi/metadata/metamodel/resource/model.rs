@@ -13,7 +13,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `list`: the wire description of [`Model::list`](crate::vapi::metadata::metamodel::resource::Model::list).
@@ -21,6 +21,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.metamodel.resource.model",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/metamodel/resource/{resourceId}/model",

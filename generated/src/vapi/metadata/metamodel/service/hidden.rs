@@ -12,13 +12,14 @@ pub mod ops {
     //! [`Hidden`](crate::vapi::metadata::metamodel::service::Hidden) operations, one
     //! static per operation; [`operations`](crate::operations) lists them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec};
 
     /// `list`: the wire description of [`Hidden::list`](crate::vapi::metadata::metamodel::service::Hidden::list).
     pub static LIST: OperationSpec = OperationSpec {
         service_id: "com.vmware.vapi.metadata.metamodel.service.hidden",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/metamodel/service-hidden",

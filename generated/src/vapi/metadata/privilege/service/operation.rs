@@ -13,7 +13,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Operation::get`](crate::vapi::metadata::privilege::service::Operation::get).
@@ -21,6 +21,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.privilege.service.operation",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/privilege/service/{serviceId}/operation/{operationId}",
@@ -59,6 +60,7 @@ pub mod ops {
         service_id: "com.vmware.vapi.metadata.privilege.service.operation",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vapi/metadata/privilege/service/{serviceId}/operation",

@@ -160,7 +160,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`Summary::get`](crate::vcenter::consumption_domains::zones::capacity::Summary::get).
@@ -168,6 +169,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.consumption_domains.zones.capacity.summary",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/consumption-domains/zones/{zone}/capacity/summary",
@@ -201,6 +203,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.consumption_domains.zones.capacity.summary",
         operation_id: "get_per_cluster",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/consumption-domains/zones/{zone}/capacity/summary",

@@ -57,7 +57,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `add`: the wire description of [`Associations::add`](crate::vcenter::consumption_domains::zones::cluster::Associations::add).
@@ -65,6 +66,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.consumption_domains.zones.cluster.associations",
         operation_id: "add",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/consumption-domains/zones/cluster/{zone}/associations",
@@ -103,6 +105,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.consumption_domains.zones.cluster.associations",
         operation_id: "evacuate_and_remove$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/consumption-domains/zones/cluster/{zone}/associations",
@@ -144,6 +147,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.consumption_domains.zones.cluster.associations",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/consumption-domains/zones/cluster/{zone}/associations",
@@ -174,6 +178,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.consumption_domains.zones.cluster.associations",
         operation_id: "remove",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/consumption-domains/zones/cluster/{zone}/associations",

@@ -395,7 +395,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Projects::create`](crate::vcenter::content::registries::harbor::Projects::create).
@@ -403,6 +403,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.content.registries.harbor.projects",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/content/registries/harbor/{registry}/projects",
@@ -441,6 +442,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.content.registries.harbor.projects",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/content/registries/harbor/{registry}/projects/{project}",
@@ -479,6 +481,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.content.registries.harbor.projects",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/content/registries/harbor/{registry}/projects/{project}",
@@ -517,6 +520,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.content.registries.harbor.projects",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/content/registries/harbor/{registry}/projects",
@@ -547,6 +551,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.content.registries.harbor.projects",
         operation_id: "purge",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/content/registries/harbor/{registry}/projects/{project}",

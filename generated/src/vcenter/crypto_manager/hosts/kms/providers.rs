@@ -338,7 +338,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Providers::get`](crate::vcenter::crypto_manager::hosts::kms::Providers::get).
@@ -346,6 +346,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.crypto_manager.hosts.kms.providers",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/crypto-manager/hosts/{host}/kms/providers/{provider}",
@@ -384,6 +385,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.crypto_manager.hosts.kms.providers",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/crypto-manager/hosts/{host}/kms/providers",

@@ -14,7 +14,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `check`: the wire description of [`Standalone::check`](crate::vcenter::deployment::install::psc::Standalone::check).
@@ -22,6 +22,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.install.psc.standalone",
         operation_id: "check",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/deployment/install/psc/standalone",

@@ -247,7 +247,8 @@ pub mod ops {
     //! per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `list`: the wire description of [`Modules::list`](crate::vcenter::host::crypto::fips::Modules::list).
@@ -255,6 +256,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.host.crypto.fips.modules",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/host/crypto/fips/modules",

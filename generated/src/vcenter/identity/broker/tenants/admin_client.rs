@@ -15,7 +15,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`AdminClient::get`](crate::vcenter::identity::broker::tenants::AdminClient::get).
@@ -23,6 +23,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.identity.broker.tenants.admin_client",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/identity/broker/tenants/{tenant}/admin-client",

@@ -53,7 +53,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`PlannedDowntime::get`](crate::vcenter::lcm::deployment::migration_upgrade::PlannedDowntime::get).
@@ -61,6 +62,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.lcm.deployment.migration_upgrade.planned_downtime",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/lcm/deployment/migration-upgrade/planned-downtime",

@@ -193,7 +193,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`Libraries::get`](crate::vcenter::namespace_management::lifecycle::content::Libraries::get).
@@ -201,6 +202,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.lifecycle.content.libraries",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/lifecycle/content/libraries/{library}",
@@ -234,6 +236,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.lifecycle.content.libraries",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/lifecycle/content/libraries",
@@ -257,6 +260,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.lifecycle.content.libraries",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/namespace-management/lifecycle/content/libraries",
@@ -290,6 +294,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.lifecycle.content.libraries",
         operation_id: "unassign",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/lifecycle/content/libraries/{library}",

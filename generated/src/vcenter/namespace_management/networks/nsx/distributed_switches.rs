@@ -232,7 +232,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `list`: the wire description of [`DistributedSwitches::list`](crate::vcenter::namespace_management::networks::nsx::DistributedSwitches::list).
@@ -240,6 +240,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.networks.nsx.distributed_switches",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/networks/nsx/distributed-switches",

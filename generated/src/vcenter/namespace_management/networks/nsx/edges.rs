@@ -220,7 +220,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `list`: the wire description of [`Edges::list`](crate::vcenter::namespace_management::networks::nsx::Edges::list).
@@ -228,6 +228,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.networks.nsx.edges",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/networks/nsx/edges",

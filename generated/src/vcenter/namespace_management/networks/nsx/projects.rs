@@ -655,7 +655,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`Projects::get`](crate::vcenter::namespace_management::networks::nsx::Projects::get).
@@ -663,6 +664,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.networks.nsx.projects",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/networks/nsx/projects/{project}",
@@ -696,6 +698,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.networks.nsx.projects",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/networks/nsx/projects",

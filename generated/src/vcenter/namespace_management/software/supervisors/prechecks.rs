@@ -147,7 +147,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Prechecks::get`](crate::vcenter::namespace_management::software::supervisors::Prechecks::get).
@@ -155,6 +155,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.software.supervisors.prechecks",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/software/supervisors/{supervisor}/prechecks",
@@ -193,6 +194,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.software.supervisors.prechecks",
         operation_id: "run",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/software/supervisors/{supervisor}/prechecks",

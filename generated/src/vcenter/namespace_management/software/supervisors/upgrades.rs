@@ -480,7 +480,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`Upgrades::get`](crate::vcenter::namespace_management::software::supervisors::Upgrades::get).
@@ -488,6 +489,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.software.supervisors.upgrades",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/software/supervisors/upgrades/{supervisor}",
@@ -521,6 +523,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.software.supervisors.upgrades",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/software/supervisors/upgrades",

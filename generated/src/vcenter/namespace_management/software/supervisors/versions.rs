@@ -649,7 +649,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `check_compatibility`: the wire description of [`Versions::check_compatibility`](crate::vcenter::namespace_management::software::supervisors::Versions::check_compatibility).
@@ -657,6 +658,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.software.supervisors.versions",
         operation_id: "check_compatibility",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/software/supervisors/versions/{version}",
@@ -698,6 +700,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.software.supervisors.versions",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/software/supervisors/versions/{version}",
@@ -731,6 +734,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.software.supervisors.versions",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/software/supervisors/versions",

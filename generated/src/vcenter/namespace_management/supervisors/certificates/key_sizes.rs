@@ -55,7 +55,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`KeySizes::get`](crate::vcenter::namespace_management::supervisors::certificates::KeySizes::get).
@@ -63,6 +64,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.certificates.key_sizes",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/certificates/key-sizes",
@@ -96,6 +98,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.certificates.key_sizes",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/certificates/key-sizes",

@@ -209,7 +209,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `create`: the wire description of [`SigningRequests::create`](crate::vcenter::namespace_management::supervisors::certificates::SigningRequests::create).
@@ -217,6 +218,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.certificates.signing_requests",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/certificates/signing-requests",

@@ -16,7 +16,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `reset`: the wire description of [`Passwords::reset`](crate::vcenter::namespace_management::supervisors::control_plane::Passwords::reset).
@@ -24,6 +25,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.control_plane.passwords",
         operation_id: "reset",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/control-plane/passwords",

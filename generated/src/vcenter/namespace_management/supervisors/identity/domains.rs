@@ -120,7 +120,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`Domains::get`](crate::vcenter::namespace_management::supervisors::identity::Domains::get).
@@ -128,6 +129,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.identity.domains",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/identity/domains/{domain}",
@@ -169,6 +171,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.identity.domains",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/identity/domains",

@@ -531,7 +531,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Providers::create`](crate::vcenter::namespace_management::supervisors::identity::Providers::create).
@@ -539,6 +539,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.identity.providers",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/identity/providers",
@@ -577,6 +578,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.identity.providers",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/identity/providers/{provider}",
@@ -615,6 +617,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.identity.providers",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/identity/providers/{provider}",
@@ -653,6 +656,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.identity.providers",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/identity/providers",
@@ -683,6 +687,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.identity.providers",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/identity/providers/{provider}",
@@ -729,6 +734,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.identity.providers",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/identity/providers/{provider}",

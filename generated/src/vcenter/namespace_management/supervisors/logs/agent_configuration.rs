@@ -16,7 +16,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`AgentConfiguration::get`](crate::vcenter::namespace_management::supervisors::logs::AgentConfiguration::get).
@@ -24,6 +25,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.logs.agent_configuration",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/logs/agent-configuration",
@@ -57,6 +59,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.logs.agent_configuration",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/logs/agent-configuration",

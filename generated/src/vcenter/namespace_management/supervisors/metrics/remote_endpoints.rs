@@ -858,7 +858,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `create`: the wire description of [`RemoteEndpoints::create`](crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpoints::create).
@@ -866,6 +867,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.metrics.remote_endpoints",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/metrics/remote-endpoints",
@@ -907,6 +909,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.metrics.remote_endpoints",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/metrics/remote-endpoints/{remoteEndpoint}",
@@ -948,6 +951,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.metrics.remote_endpoints",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/metrics/remote-endpoints/{remoteEndpoint}",
@@ -989,6 +993,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.metrics.remote_endpoints",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/metrics/remote-endpoints",
@@ -1022,6 +1027,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.metrics.remote_endpoints",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/metrics/remote-endpoints/{remoteEndpoint}",
@@ -1071,6 +1077,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.metrics.remote_endpoints",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/metrics/remote-endpoints/{remoteEndpoint}",

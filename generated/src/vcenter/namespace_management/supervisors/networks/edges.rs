@@ -1858,7 +1858,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `create`: the wire description of [`Edges::create`](crate::vcenter::namespace_management::supervisors::networks::Edges::create).
@@ -1866,6 +1867,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.networks.edges",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/networks/edges",
@@ -1907,6 +1909,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.networks.edges",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/networks/edges",
@@ -1948,6 +1951,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.networks.edges",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/networks/edges/{edge}",

@@ -337,7 +337,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`Signatures::get`](crate::vcenter::namespace_management::supervisors::supervisor_services::Signatures::get).
@@ -345,6 +346,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.supervisor_services.signatures",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/supervisor-services/{supervisorService}/{version}/signatures",
@@ -394,6 +396,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.supervisor_services.signatures",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/supervisor-services/signatures",

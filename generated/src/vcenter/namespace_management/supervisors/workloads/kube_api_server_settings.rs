@@ -90,7 +90,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`KubeApiServerSettings::get`](crate::vcenter::namespace_management::supervisors::workloads::KubeApiServerSettings::get).
@@ -98,6 +99,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.workloads.kube_api_server_settings",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/workloads/kube-api-server-settings",
@@ -131,6 +133,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.workloads.kube_api_server_settings",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/workloads/kube-api-server-settings",

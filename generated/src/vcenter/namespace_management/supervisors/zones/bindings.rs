@@ -417,7 +417,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `create`: the wire description of [`Bindings::create`](crate::vcenter::namespace_management::supervisors::zones::Bindings::create).
@@ -425,6 +426,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.zones.bindings",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/zones/bindings",
@@ -466,6 +468,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.zones.bindings",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/zones/{zone}/bindings",
@@ -507,6 +510,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.zones.bindings",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/zones/bindings",
@@ -540,6 +544,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.zones.bindings",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/zones/{zone}/bindings",
@@ -589,6 +594,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.zones.bindings",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/zones/{zone}/bindings",

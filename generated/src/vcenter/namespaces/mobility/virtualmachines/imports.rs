@@ -683,7 +683,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `create`: the wire description of [`Imports::create`](crate::vcenter::namespaces::mobility::virtualmachines::Imports::create).
@@ -691,6 +692,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.mobility.virtualmachines.imports",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespaces/{namespace}/mobility/virtualmachines/imports",
@@ -732,6 +734,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.mobility.virtualmachines.imports",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespaces/{namespace}/mobility/virtualmachines/imports/{task}",

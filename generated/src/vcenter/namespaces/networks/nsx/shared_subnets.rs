@@ -587,7 +587,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`SharedSubnets::get`](crate::vcenter::namespaces::networks::nsx::SharedSubnets::get).
@@ -595,6 +596,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.networks.nsx.shared_subnets",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespaces/networks/nsx/shared-subnets/{subnet}",
@@ -644,6 +646,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.networks.nsx.shared_subnets",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespaces/networks/nsx/shared-subnets",

@@ -231,7 +231,8 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `list`: the wire description of [`Subnets::list`](crate::vcenter::namespaces::networks::nsx::Subnets::list).
@@ -239,6 +240,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespaces.networks.nsx.subnets",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespaces/{namespace}/networks/nsx/subnets",

@@ -162,7 +162,8 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`Subnets::get`](crate::vcenter::network::projects::vpcs::Subnets::get).
@@ -170,6 +171,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.network.projects.vpcs.subnets",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/network/projects/{project}/vpcs/{vpc}/subnets/{subnet}",
@@ -219,6 +221,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.network.projects.vpcs.subnets",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/network/projects/{project}/vpcs/{vpc}/subnets",

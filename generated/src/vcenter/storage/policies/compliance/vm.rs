@@ -98,7 +98,7 @@ pub mod ops {
     //! per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `list`: the wire description of [`Vm::list`](crate::vcenter::storage::policies::compliance::Vm::list).
@@ -106,6 +106,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.storage.policies.compliance.VM",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/storage/policies/compliance/vm",

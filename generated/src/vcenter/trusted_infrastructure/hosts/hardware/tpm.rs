@@ -527,7 +527,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Tpm::get`](crate::vcenter::trusted_infrastructure::hosts::hardware::Tpm::get).
@@ -535,6 +535,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/trusted-infrastructure/hosts/{host}/hardware/tpm/{tpm}",
@@ -573,6 +574,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/trusted-infrastructure/hosts/{host}/hardware/tpm",

@@ -397,7 +397,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create$task`: the wire description of [`Services::create_task`](crate::vcenter::trusted_infrastructure::trusted_clusters::kms::Services::create_task).
@@ -405,6 +405,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.trusted_clusters.kms.services",
         operation_id: "create$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/trusted-infrastructure/trusted-clusters/{cluster}/kms/services",
@@ -443,6 +444,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.trusted_clusters.kms.services",
         operation_id: "delete$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/trusted-infrastructure/trusted-clusters/{cluster}/kms/services/{service}",
@@ -481,6 +483,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.trusted_clusters.kms.services",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/trusted-infrastructure/trusted-clusters/{cluster}/kms/services/{service}",
@@ -519,6 +522,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.trusted_clusters.kms.services",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/trusted-infrastructure/trusted-clusters/{cluster}/kms/services",

@@ -229,7 +229,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `delete$task`: the wire description of [`ServicesAppliedConfig::delete_task`](crate::vcenter::trusted_infrastructure::trusted_clusters::kms::ServicesAppliedConfig::delete_task).
@@ -237,6 +237,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.trusted_clusters.kms.services_applied_config",
         operation_id: "delete$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/trusted-infrastructure/trusted-clusters/{cluster}/kms/services-applied-config",
@@ -267,6 +268,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.trusted_clusters.kms.services_applied_config",
         operation_id: "get$task",
         task: true,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/trusted-infrastructure/trusted-clusters/{cluster}/kms/services-applied-config",
@@ -305,6 +307,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.trusted_clusters.kms.services_applied_config",
         operation_id: "list$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/trusted-infrastructure/trusted-clusters/{cluster}/kms/services-applied-config",
@@ -343,6 +346,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.trusted_clusters.kms.services_applied_config",
         operation_id: "update$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/trusted-infrastructure/trusted-clusters/{cluster}/kms/services-applied-config",

@@ -128,7 +128,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Directories::create`](crate::vcenter::vm::guest::filesystem::Directories::create).
@@ -136,6 +136,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.filesystem.directories",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/filesystem/directories",
@@ -190,6 +191,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.filesystem.directories",
         operation_id: "create_temporary",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/filesystem/directories",
@@ -252,6 +254,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.filesystem.directories",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/filesystem/directories",
@@ -306,6 +309,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.filesystem.directories",
         operation_id: "move",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/filesystem/directories",

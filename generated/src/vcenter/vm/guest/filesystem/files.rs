@@ -764,7 +764,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create_temporary`: the wire description of [`Files::create_temporary`](crate::vcenter::vm::guest::filesystem::Files::create_temporary).
@@ -772,6 +772,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.filesystem.files",
         operation_id: "create_temporary",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/filesystem/files",
@@ -834,6 +835,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.filesystem.files",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/filesystem/files/{path}",
@@ -880,6 +882,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.filesystem.files",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/filesystem/files/{path}",
@@ -926,6 +929,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.filesystem.files",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/filesystem/files",
@@ -988,6 +992,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.filesystem.files",
         operation_id: "move",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/filesystem/files",
@@ -1050,6 +1055,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.filesystem.files",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/filesystem/files",

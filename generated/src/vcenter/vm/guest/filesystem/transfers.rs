@@ -149,7 +149,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Transfers::create`](crate::vcenter::vm::guest::filesystem::Transfers::create).
@@ -157,6 +157,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.filesystem.transfers",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/guest/filesystem",

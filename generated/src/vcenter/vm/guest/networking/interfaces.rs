@@ -183,7 +183,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `list`: the wire description of [`Interfaces::list`](crate::vcenter::vm::guest::networking::Interfaces::list).
@@ -191,6 +191,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.guest.networking.interfaces",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/guest/networking/interfaces",

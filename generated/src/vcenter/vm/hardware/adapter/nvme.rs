@@ -87,7 +87,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Nvme::create`](crate::vcenter::vm::hardware::adapter::Nvme::create).
@@ -95,6 +95,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.adapter.nvme",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware/adapter/nvme",
@@ -133,6 +134,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.adapter.nvme",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/vm/{vm}/hardware/adapter/nvme/{adapter}",
@@ -171,6 +173,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.adapter.nvme",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/hardware/adapter/nvme/{adapter}",
@@ -209,6 +212,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.adapter.nvme",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/hardware/adapter/nvme",

@@ -125,7 +125,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Scsi::create`](crate::vcenter::vm::hardware::adapter::Scsi::create).
@@ -133,6 +133,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.adapter.scsi",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/hardware/adapter/scsi",
@@ -171,6 +172,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.adapter.scsi",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/vm/{vm}/hardware/adapter/scsi/{adapter}",
@@ -209,6 +211,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.adapter.scsi",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/hardware/adapter/scsi/{adapter}",
@@ -247,6 +250,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.adapter.scsi",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/hardware/adapter/scsi",
@@ -277,6 +281,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.adapter.scsi",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/vm/{vm}/hardware/adapter/scsi/{adapter}",

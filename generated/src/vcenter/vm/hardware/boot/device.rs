@@ -219,7 +219,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Device::get`](crate::vcenter::vm::hardware::boot::Device::get).
@@ -227,6 +227,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.boot.device",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/hardware/boot/device",
@@ -257,6 +258,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.hardware.boot.device",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/vm/{vm}/hardware/boot/device",

@@ -173,7 +173,7 @@ pub mod ops {
     //! static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `check`: the wire description of [`Compliance::check`](crate::vcenter::vm::storage::policy::Compliance::check).
@@ -181,6 +181,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.storage.policy.compliance",
         operation_id: "check",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/vm/{vm}/storage/policy/compliance",
@@ -219,6 +220,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.vm.storage.policy.compliance",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/vm/{vm}/storage/policy/compliance",

@@ -16,7 +16,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`LastComplianceResult::get`](crate::esx::settings::clusters::configuration::reports::LastComplianceResult::get).
@@ -24,6 +24,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration.reports.last_compliance_result",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/configuration/reports/last-compliance-result",

@@ -91,7 +91,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`RecentTasks::get`](crate::esx::settings::clusters::configuration::reports::RecentTasks::get).
@@ -99,6 +99,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.configuration.reports.recent_tasks",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/configuration/reports/recent-tasks",

@@ -1034,7 +1034,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `cancel`: the wire description of [`Transition::cancel`](crate::esx::settings::clusters::enablement::configuration::Transition::cancel).
@@ -1042,6 +1042,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.enablement.configuration.transition",
         operation_id: "cancel",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/enablement/configuration/transition",
@@ -1072,6 +1073,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.enablement.configuration.transition",
         operation_id: "check_eligibility$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/enablement/configuration/transition",
@@ -1102,6 +1104,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.enablement.configuration.transition",
         operation_id: "enable$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/enablement/configuration/transition",
@@ -1140,6 +1143,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.enablement.configuration.transition",
         operation_id: "export_config",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/enablement/configuration/transition",
@@ -1170,6 +1174,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.enablement.configuration.transition",
         operation_id: "export_schema",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/enablement/configuration/transition",
@@ -1200,6 +1205,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.enablement.configuration.transition",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/enablement/configuration/transition",
@@ -1230,6 +1236,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.enablement.configuration.transition",
         operation_id: "import_from_file",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/enablement/configuration/transition",
@@ -1268,6 +1275,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.enablement.configuration.transition",
         operation_id: "import_from_host$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/enablement/configuration/transition",
@@ -1306,6 +1314,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.enablement.configuration.transition",
         operation_id: "precheck$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/enablement/configuration/transition",
@@ -1336,6 +1345,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.enablement.configuration.transition",
         operation_id: "validate_config$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/enablement/configuration/transition",

@@ -326,7 +326,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Effective::get`](crate::esx::settings::clusters::policies::apply::Effective::get).
@@ -334,6 +334,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.policies.apply.effective",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/policies/apply/effective",

@@ -42,7 +42,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`DisplayName::get`](crate::esx::settings::clusters::software::alternative_images::DisplayName::get).
@@ -50,6 +51,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.alternative_images.display_name",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/alternative-images/{image}/display-name",

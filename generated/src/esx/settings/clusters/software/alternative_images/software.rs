@@ -862,7 +862,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `export`: the wire description of [`Software::export`](crate::esx::settings::clusters::software::alternative_images::Software::export).
@@ -870,6 +871,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.alternative_images.software",
         operation_id: "export",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/software/alternative-images/{image}/software",

@@ -155,7 +155,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`ApplyImpact::get`](crate::esx::settings::clusters::software::reports::ApplyImpact::get).
@@ -163,6 +163,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.reports.apply_impact",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/reports/apply-impact",

@@ -188,7 +188,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `check$task`: the wire description of [`HardwareCompatibility::check_task`](crate::esx::settings::clusters::software::reports::HardwareCompatibility::check_task).
@@ -196,6 +196,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.reports.hardware_compatibility",
         operation_id: "check$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/software/reports/hardware-compatibility",
@@ -226,6 +227,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.reports.hardware_compatibility",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/reports/hardware-compatibility",

@@ -457,7 +457,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`LastCheckResult::get`](crate::esx::settings::clusters::software::reports::LastCheckResult::get).
@@ -465,6 +465,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.reports.last_check_result",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/reports/last-check-result",

@@ -360,7 +360,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Apply::get`](crate::esx::settings::defaults::clusters::policies::Apply::get).
@@ -368,6 +368,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.defaults.clusters.policies.apply",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/defaults/clusters/policies/apply",
@@ -388,6 +389,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.defaults.clusters.policies.apply",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/defaults/clusters/policies/apply",

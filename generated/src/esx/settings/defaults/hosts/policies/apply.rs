@@ -293,7 +293,7 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Apply::get`](crate::esx::settings::defaults::hosts::policies::Apply::get).
@@ -301,6 +301,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.defaults.hosts.policies.apply",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/defaults/hosts/policies/apply",
@@ -321,6 +322,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.defaults.hosts.policies.apply",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/defaults/hosts/policies/apply",

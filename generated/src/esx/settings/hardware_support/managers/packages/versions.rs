@@ -228,7 +228,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Versions::get`](crate::esx::settings::hardware_support::managers::packages::Versions::get).
@@ -236,6 +236,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hardware_support.managers.packages.versions",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/hardware-support/managers/{manager}/packages/{pkg}/versions/{version}",

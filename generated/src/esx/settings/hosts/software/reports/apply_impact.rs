@@ -84,7 +84,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`ApplyImpact::get`](crate::esx::settings::hosts::software::reports::ApplyImpact::get).
@@ -92,6 +92,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.reports.apply_impact",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/hosts/{host}/software/reports/apply-impact",

@@ -393,7 +393,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`LastCheckResult::get`](crate::esx::settings::hosts::software::reports::LastCheckResult::get).
@@ -401,6 +401,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.reports.last_check_result",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/hosts/{host}/software/reports/last-check-result",

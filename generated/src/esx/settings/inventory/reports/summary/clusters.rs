@@ -686,7 +686,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`Clusters::get`](crate::esx::settings::inventory::reports::summary::Clusters::get).
@@ -694,6 +695,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.inventory.reports.summary.clusters",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/inventory/reports/summary/clusters",

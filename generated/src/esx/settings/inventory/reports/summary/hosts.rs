@@ -679,7 +679,8 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`Hosts::get`](crate::esx::settings::inventory::reports::summary::Hosts::get).
@@ -687,6 +688,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.inventory.reports.summary.hosts",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/inventory/reports/summary/hosts",

@@ -453,7 +453,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`Clusters::get`](crate::esx::settings::inventory::reports::transition_summary::Clusters::get).
@@ -461,6 +462,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.inventory.reports.transition_summary.clusters",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/inventory/reports/transition-summary/clusters",

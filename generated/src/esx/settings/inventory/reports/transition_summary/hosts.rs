@@ -433,7 +433,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`Hosts::get`](crate::esx::settings::inventory::reports::transition_summary::Hosts::get).
@@ -441,6 +442,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.inventory.reports.transition_summary.hosts",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/inventory/reports/transition-summary/hosts",

@@ -14,7 +14,8 @@ pub mod ops {
     //! one static per operation; [`operations`](crate::operations) lists them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `delete`: the wire description of [`AddOn::delete`](crate::esx::settings::repository::software::drafts::AddOn::delete).
@@ -22,6 +23,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.add_on",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/repository/software/drafts/{draft}/add-on",
@@ -55,6 +57,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.add_on",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/repository/software/drafts/{draft}/add-on",
@@ -88,6 +91,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.add_on",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/repository/software/drafts/{draft}/add-on",

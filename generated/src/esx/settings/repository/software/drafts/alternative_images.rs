@@ -1286,7 +1286,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `create`: the wire description of [`AlternativeImages::create`](crate::esx::settings::repository::software::drafts::AlternativeImages::create).
@@ -1294,6 +1295,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.alternative_images",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/repository/software/drafts/{draft}/alternative-images",
@@ -1335,6 +1337,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.alternative_images",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/repository/software/drafts/{draft}/alternative-images/{image}",
@@ -1376,6 +1379,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.alternative_images",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/repository/software/drafts/{draft}/alternative-images/{image}",
@@ -1417,6 +1421,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.alternative_images",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/repository/software/drafts/{draft}/alternative-images",

@@ -15,7 +15,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`BaseImage::get`](crate::esx::settings::repository::software::drafts::BaseImage::get).
@@ -23,6 +24,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.base_image",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/repository/software/drafts/{draft}/base-image",
@@ -56,6 +58,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.base_image",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/repository/software/drafts/{draft}/base-image",

@@ -70,7 +70,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `delete`: the wire description of [`Components::delete`](crate::esx::settings::repository::software::drafts::Components::delete).
@@ -78,6 +79,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.components",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/repository/software/drafts/{draft}/components/{component}",
@@ -119,6 +121,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.components",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/repository/software/drafts/{draft}/components/{component}",
@@ -160,6 +163,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.components",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/repository/software/drafts/{draft}/components",
@@ -193,6 +197,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.components",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/repository/software/drafts/{draft}/components/{component}",
@@ -242,6 +247,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.components",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/esx/settings/repository/software/drafts/{draft}/components",

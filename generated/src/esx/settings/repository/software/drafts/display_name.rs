@@ -67,7 +67,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`DisplayName::get`](crate::esx::settings::repository::software::drafts::DisplayName::get).
@@ -75,6 +76,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.display_name",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/repository/software/drafts/{draft}/display-name",
@@ -108,6 +110,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.display_name",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/repository/software/drafts/{draft}/display-name",

@@ -67,7 +67,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `list`: the wire description of [`EffectiveComponents::list`](crate::esx::settings::repository::software::drafts::EffectiveComponents::list).
@@ -75,6 +76,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.effective_components",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/repository/software/drafts/{draft}/effective-components",

@@ -15,7 +15,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `delete`: the wire description of [`HardwareSupport::delete`](crate::esx::settings::repository::software::drafts::HardwareSupport::delete).
@@ -23,6 +24,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.hardware_support",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/repository/software/drafts/{draft}/hardware-support",
@@ -56,6 +58,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.hardware_support",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/repository/software/drafts/{draft}/hardware-support",
@@ -89,6 +92,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.hardware_support",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/repository/software/drafts/{draft}/hardware-support",

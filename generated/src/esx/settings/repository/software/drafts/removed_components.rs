@@ -16,7 +16,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `delete`: the wire description of [`RemovedComponents::delete`](crate::esx::settings::repository::software::drafts::RemovedComponents::delete).
@@ -24,6 +25,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.removed_components",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/repository/software/drafts/{draft}/removed-components/{component}",
@@ -65,6 +67,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.removed_components",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/repository/software/drafts/{draft}/removed-components/{component}",
@@ -106,6 +109,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.removed_components",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/repository/software/drafts/{draft}/removed-components",
@@ -139,6 +143,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.removed_components",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/repository/software/drafts/{draft}/removed-components/{component}",

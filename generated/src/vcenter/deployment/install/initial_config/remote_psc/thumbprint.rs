@@ -46,7 +46,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Thumbprint::get`](crate::vcenter::deployment::install::initial_config::remote_psc::Thumbprint::get).
@@ -54,6 +54,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.deployment.install.initial_config.remote_psc.thumbprint",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/deployment/install/initial-config/remote-psc/thumbprint",

@@ -106,7 +106,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `check`: the wire description of [`Compatibility::check`](crate::vcenter::namespace_management::networks::nsx::distributed_switches::Compatibility::check).
@@ -114,6 +114,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.networks.nsx.distributed_switches.compatibility",
         operation_id: "check",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/networks/nsx/distributed-switches",

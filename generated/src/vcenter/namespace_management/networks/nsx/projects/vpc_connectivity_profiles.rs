@@ -229,7 +229,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`VpcConnectivityProfiles::get`](crate::vcenter::namespace_management::networks::nsx::projects::VpcConnectivityProfiles::get).
@@ -237,6 +238,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.networks.nsx.projects.vpc_connectivity_profiles",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/networks/nsx/projects/{project}/vpc-connectivity-profiles/{profile}",
@@ -278,6 +280,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.networks.nsx.projects.vpc_connectivity_profiles",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/networks/nsx/projects/{project}/vpc-connectivity-profiles",

@@ -223,7 +223,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`Vpcs::get`](crate::vcenter::namespace_management::networks::nsx::projects::Vpcs::get).
@@ -231,6 +232,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.networks.nsx.projects.vpcs",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/networks/nsx/projects/{project}/vpcs/{vpc}",
@@ -272,6 +274,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.networks.nsx.projects.vpcs",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/networks/nsx/projects/{project}/vpcs",

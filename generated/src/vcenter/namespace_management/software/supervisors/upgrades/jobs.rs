@@ -39,7 +39,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `create`: the wire description of [`Jobs::create`](crate::vcenter::namespace_management::software::supervisors::upgrades::Jobs::create).
@@ -47,6 +48,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.software.supervisors.upgrades.jobs",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/software/supervisors/upgrades/jobs/{supervisor}",

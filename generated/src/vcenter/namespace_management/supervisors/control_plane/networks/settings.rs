@@ -612,7 +612,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`Settings::get`](crate::vcenter::namespace_management::supervisors::control_plane::networks::Settings::get).
@@ -620,6 +621,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.control_plane.networks.settings",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/control-plane/networks/settings",
@@ -653,6 +655,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.control_plane.networks.settings",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/control-plane/networks/settings",

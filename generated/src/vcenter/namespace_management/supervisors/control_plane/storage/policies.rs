@@ -53,7 +53,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`Policies::get`](crate::vcenter::namespace_management::supervisors::control_plane::storage::Policies::get).
@@ -61,6 +62,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.control_plane.storage.policies",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/control-plane/storage/policies",
@@ -94,6 +96,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.control_plane.storage.policies",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/control-plane/storage/policies",

@@ -117,7 +117,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `list`: the wire description of [`Modules::list`](crate::vcenter::namespace_management::supervisors::crypto::fips::Modules::list).
@@ -125,6 +126,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.crypto.fips.modules",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/crypto/fips/modules",

@@ -178,7 +178,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `list`: the wire description of [`Archives::list`](crate::vcenter::namespace_management::supervisors::recovery::backup::Archives::list).
@@ -186,6 +186,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.recovery.backup.archives",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/recovery/backup/archives",

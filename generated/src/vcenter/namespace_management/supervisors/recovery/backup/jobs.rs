@@ -36,7 +36,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `create`: the wire description of [`Jobs::create`](crate::vcenter::namespace_management::supervisors::recovery::backup::Jobs::create).
@@ -44,6 +44,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.recovery.backup.jobs",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/recovery/backup/jobs",

@@ -548,7 +548,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `create`: the wire description of [`ResourceChecks::create`](crate::vcenter::namespace_management::supervisors::storage::cloud_native::ResourceChecks::create).
@@ -556,6 +557,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.storage.cloud_native.resource_checks",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/storage/cloud-native/resource-checks",
@@ -597,6 +599,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.storage.cloud_native.resource_checks",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/storage/cloud-native/resource-checks",

@@ -66,7 +66,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`Policies::get`](crate::vcenter::namespace_management::supervisors::workloads::storage::Policies::get).
@@ -74,6 +75,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.workloads.storage.policies",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/workloads/storage/policies",
@@ -107,6 +109,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.workloads.storage.policies",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/workloads/storage/policies",

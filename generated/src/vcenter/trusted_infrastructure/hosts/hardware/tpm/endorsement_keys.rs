@@ -249,7 +249,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`EndorsementKeys::get`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::EndorsementKeys::get).
@@ -257,6 +257,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.endorsement_keys",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/trusted-infrastructure/hosts/{host}/hardware/tpm/{tpm}/endorsement-keys/{key}",
@@ -303,6 +304,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.endorsement_keys",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/trusted-infrastructure/hosts/{host}/hardware/tpm/{tpm}/endorsement-keys",
@@ -349,6 +351,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.endorsement_keys",
         operation_id: "unseal",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/trusted-infrastructure/hosts/{host}/hardware/tpm/{tpm}/endorsement-keys/{key}",

@@ -84,7 +84,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`EventLog::get`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::EventLog::get).
@@ -92,6 +92,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.event_log",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/trusted-infrastructure/hosts/{host}/hardware/tpm/{tpm}/event-log",

@@ -16,7 +16,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `set$task`: the wire description of [`Credential::set_task`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::Credential::set_task).
@@ -24,6 +24,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.credential",
         operation_id: "set$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/vcenter/trusted-infrastructure/trust-authority-clusters/{cluster}/kms/providers/{provider}/credential",

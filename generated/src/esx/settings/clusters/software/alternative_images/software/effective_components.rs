@@ -16,7 +16,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `list`: the wire description of [`EffectiveComponents::list`](crate::esx::settings::clusters::software::alternative_images::software::EffectiveComponents::list).
@@ -24,6 +25,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.alternative_images.software.effective_components",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/alternative-images/{image}/software/effective-components",
@@ -65,6 +67,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.alternative_images.software.effective_components",
         operation_id: "list_with_removed_components",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/alternative-images/{image}/software/effective-components",

@@ -16,7 +16,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`HardwareSupport::get`](crate::esx::settings::clusters::software::alternative_images::software::HardwareSupport::get).
@@ -24,6 +25,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.alternative_images.software.hardware_support",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/alternative-images/{image}/software/hardware-support",

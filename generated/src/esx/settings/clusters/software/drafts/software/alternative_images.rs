@@ -340,7 +340,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `create`: the wire description of [`AlternativeImages::create`](crate::esx::settings::clusters::software::drafts::software::AlternativeImages::create).
@@ -348,6 +349,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts.software.alternative_images",
         operation_id: "create",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}/software/alternative-images",
@@ -397,6 +399,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts.software.alternative_images",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}/software/alternative-images/{image}",
@@ -446,6 +449,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts.software.alternative_images",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}/software/alternative-images/{image}",
@@ -495,6 +499,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts.software.alternative_images",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}/software/alternative-images",

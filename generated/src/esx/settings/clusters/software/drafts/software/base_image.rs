@@ -15,7 +15,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`BaseImage::get`](crate::esx::settings::clusters::software::drafts::software::BaseImage::get).
@@ -23,6 +23,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts.software.base_image",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}/software/base-image",
@@ -61,6 +62,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts.software.base_image",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}/software/base-image",

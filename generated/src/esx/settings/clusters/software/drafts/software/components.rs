@@ -68,7 +68,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `delete`: the wire description of [`Components::delete`](crate::esx::settings::clusters::software::drafts::software::Components::delete).
@@ -76,6 +76,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts.software.components",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}/software/components/{component}",
@@ -122,6 +123,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts.software.components",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}/software/components/{component}",
@@ -168,6 +170,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts.software.components",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}/software/components",
@@ -206,6 +209,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts.software.components",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}/software/components/{component}",
@@ -260,6 +264,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts.software.components",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}/software/components",

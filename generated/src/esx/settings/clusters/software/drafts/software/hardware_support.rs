@@ -16,7 +16,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `delete`: the wire description of [`HardwareSupport::delete`](crate::esx::settings::clusters::software::drafts::software::HardwareSupport::delete).
@@ -24,6 +24,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts.software.hardware_support",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}/software/hardware-support",
@@ -62,6 +63,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts.software.hardware_support",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}/software/hardware-support",
@@ -100,6 +102,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts.software.hardware_support",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}/software/hardware-support",

@@ -16,7 +16,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `get`: the wire description of [`Details::get`](crate::esx::settings::clusters::software::reports::hardware_compatibility::Details::get).
@@ -24,6 +24,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.details",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/reports/hardware-compatibility/details",

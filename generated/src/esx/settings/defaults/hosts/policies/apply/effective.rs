@@ -238,13 +238,14 @@ pub mod ops {
     //! operations, one static per operation; [`operations`](crate::operations) lists
     //! them all.
 
-    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec};
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, Idempotency, OperationSpec};
 
     /// `get`: the wire description of [`Effective::get`](crate::esx::settings::defaults::hosts::policies::apply::Effective::get).
     pub static GET: OperationSpec = OperationSpec {
         service_id: "com.vmware.esx.settings.defaults.hosts.policies.apply.effective",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/defaults/hosts/policies/apply/effective",

@@ -15,7 +15,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `delete`: the wire description of [`AddOn::delete`](crate::esx::settings::hosts::software::drafts::software::AddOn::delete).
@@ -23,6 +23,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.drafts.software.add_on",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/hosts/{host}/software/drafts/{draft}/software/add-on",
@@ -61,6 +62,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.drafts.software.add_on",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/hosts/{host}/software/drafts/{draft}/software/add-on",
@@ -99,6 +101,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.drafts.software.add_on",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/hosts/{host}/software/drafts/{draft}/software/add-on",

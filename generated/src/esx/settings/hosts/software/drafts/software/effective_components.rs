@@ -16,7 +16,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `list`: the wire description of [`EffectiveComponents::list`](crate::esx::settings::hosts::software::drafts::software::EffectiveComponents::list).
@@ -24,6 +24,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.drafts.software.effective_components",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/hosts/{host}/software/drafts/{draft}/software/effective-components",
@@ -62,6 +63,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.drafts.software.effective_components",
         operation_id: "list_with_removed_components",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/hosts/{host}/software/drafts/{draft}/software/effective-components",

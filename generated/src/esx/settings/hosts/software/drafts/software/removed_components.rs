@@ -16,7 +16,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `delete`: the wire description of [`RemovedComponents::delete`](crate::esx::settings::hosts::software::drafts::software::RemovedComponents::delete).
@@ -24,6 +24,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.drafts.software.removed_components",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/hosts/{host}/software/drafts/{draft}/software/removed-components/{component}",
@@ -70,6 +71,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.drafts.software.removed_components",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/hosts/{host}/software/drafts/{draft}/software/removed-components/{component}",
@@ -116,6 +118,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.drafts.software.removed_components",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/hosts/{host}/software/drafts/{draft}/software/removed-components",
@@ -154,6 +157,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.hosts.software.drafts.software.removed_components",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/hosts/{host}/software/drafts/{draft}/software/removed-components/{component}",

@@ -16,7 +16,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `delete`: the wire description of [`AddOn::delete`](crate::esx::settings::repository::software::drafts::alternative_images::AddOn::delete).
@@ -24,6 +25,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.alternative_images.add_on",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/repository/software/drafts/{draft}/alternative-images/{image}/add-on",
@@ -65,6 +67,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.alternative_images.add_on",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/repository/software/drafts/{draft}/alternative-images/{image}/add-on",
@@ -106,6 +109,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.alternative_images.add_on",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/repository/software/drafts/{draft}/alternative-images/{image}/add-on",

@@ -71,7 +71,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `delete`: the wire description of [`Components::delete`](crate::esx::settings::repository::software::drafts::alternative_images::Components::delete).
@@ -79,6 +80,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.alternative_images.components",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/repository/software/drafts/{draft}/alternative-images/{image}/components/{component}",
@@ -128,6 +130,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.alternative_images.components",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/repository/software/drafts/{draft}/alternative-images/{image}/components/{component}",
@@ -177,6 +180,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.alternative_images.components",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/repository/software/drafts/{draft}/alternative-images/{image}/components",
@@ -218,6 +222,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.alternative_images.components",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/repository/software/drafts/{draft}/alternative-images/{image}/components/{component}",
@@ -275,6 +280,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.alternative_images.components",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/esx/settings/repository/software/drafts/{draft}/alternative-images/{image}/components",

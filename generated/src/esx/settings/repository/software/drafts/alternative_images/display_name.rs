@@ -68,7 +68,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`DisplayName::get`](crate::esx::settings::repository::software::drafts::alternative_images::DisplayName::get).
@@ -76,6 +77,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.alternative_images.display_name",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/repository/software/drafts/{draft}/alternative-images/{image}/display-name",
@@ -117,6 +119,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.alternative_images.display_name",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/repository/software/drafts/{draft}/alternative-images/{image}/display-name",

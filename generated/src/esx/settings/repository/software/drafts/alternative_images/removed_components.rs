@@ -16,7 +16,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `delete`: the wire description of [`RemovedComponents::delete`](crate::esx::settings::repository::software::drafts::alternative_images::RemovedComponents::delete).
@@ -24,6 +25,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.alternative_images.removed_components",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/repository/software/drafts/{draft}/alternative-images/{image}/removed-components/{component}",
@@ -73,6 +75,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.alternative_images.removed_components",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/repository/software/drafts/{draft}/alternative-images/{image}/removed-components/{component}",
@@ -122,6 +125,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.alternative_images.removed_components",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/repository/software/drafts/{draft}/alternative-images/{image}/removed-components",
@@ -163,6 +167,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.repository.software.drafts.alternative_images.removed_components",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/repository/software/drafts/{draft}/alternative-images/{image}/removed-components/{component}",

@@ -107,7 +107,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `check`: the wire description of [`Compatibility::check`](crate::vcenter::namespace_management::networks::nsx::projects::vpcs::Compatibility::check).
@@ -115,6 +116,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.networks.nsx.projects.vpcs.compatibility",
         operation_id: "check",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/namespace-management/networks/nsx/projects/{project}/vpcs/{vpc}",

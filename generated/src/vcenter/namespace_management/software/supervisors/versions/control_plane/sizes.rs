@@ -342,7 +342,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `list`: the wire description of [`Sizes::list`](crate::vcenter::namespace_management::software::supervisors::versions::control_plane::Sizes::list).
@@ -350,6 +351,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.sizes",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/software/supervisors/versions/{version}/control-plane/sizes",

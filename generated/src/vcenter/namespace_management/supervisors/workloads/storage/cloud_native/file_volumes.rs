@@ -59,7 +59,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`FileVolumes::get`](crate::vcenter::namespace_management::supervisors::workloads::storage::cloud_native::FileVolumes::get).
@@ -67,6 +68,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.workloads.storage.cloud_native.file_volumes",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/workloads/storage/cloud-native/file-volumes",
@@ -100,6 +102,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.namespace_management.supervisors.workloads.storage.cloud_native.file_volumes",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/vcenter/namespace-management/supervisors/{supervisor}/workloads/storage/cloud-native/file-volumes",

@@ -206,7 +206,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `delete$task`: the wire description of [`BaseImages::delete_task`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::os::esx::BaseImages::delete_task).
@@ -214,6 +214,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.os.esx.base_images",
         operation_id: "delete$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/vcenter/trusted-infrastructure/trust-authority-clusters/{cluster}/attestation/os/esx/base-images/{version}",
@@ -252,6 +253,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.os.esx.base_images",
         operation_id: "get$task",
         task: true,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/trusted-infrastructure/trust-authority-clusters/{cluster}/attestation/os/esx/base-images/{version}",
@@ -290,6 +292,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.os.esx.base_images",
         operation_id: "import_from_imgdb$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Post,
             path: "/api/vcenter/trusted-infrastructure/trust-authority-clusters/{cluster}/attestation/os/esx/base-images",
@@ -328,6 +331,7 @@ pub mod ops {
         service_id: "com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.os.esx.base_images",
         operation_id: "list$task",
         task: true,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/vcenter/trusted-infrastructure/trust-authority-clusters/{cluster}/attestation/os/esx/base-images",

@@ -89,7 +89,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `get`: the wire description of [`DisplayName::get`](crate::esx::settings::clusters::software::drafts::software::alternative_images::DisplayName::get).
@@ -97,6 +98,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts.software.alternative_images.display_name",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}/software/alternative-images/{image}/display-name",
@@ -146,6 +148,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts.software.alternative_images.display_name",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}/software/alternative-images/{image}/display-name",

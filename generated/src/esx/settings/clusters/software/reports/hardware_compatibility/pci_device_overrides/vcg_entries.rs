@@ -240,7 +240,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `update$task`: the wire description of [`VcgEntries::update_task`](crate::esx::settings::clusters::software::reports::hardware_compatibility::pci_device_overrides::VcgEntries::update_task).
@@ -248,6 +249,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.pci_device_overrides.vcg_entries",
         operation_id: "update$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/esx/settings/clusters/{cluster}/software/reports/hardware-compatibility/pci-device-overrides/vcg-entries",

@@ -225,7 +225,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `update$task`: the wire description of [`ComplianceStatus::update_task`](crate::esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::ComplianceStatus::update_task).
@@ -233,6 +233,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.storage_device_overrides.compliance_status",
         operation_id: "update$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/esx/settings/clusters/{cluster}/software/reports/hardware-compatibility/storage-device-overrides/compliance-status",

@@ -161,7 +161,7 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
     };
 
     /// `update$task`: the wire description of [`VcgEntries::update_task`](crate::esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::VcgEntries::update_task).
@@ -169,6 +169,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.storage_device_overrides.vcg_entries",
         operation_id: "update$task",
         task: true,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/esx/settings/clusters/{cluster}/software/reports/hardware-compatibility/storage-device-overrides/vcg-entries",

@@ -161,7 +161,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `delete`: the wire description of [`Components::delete`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::Components::delete).
@@ -169,6 +170,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts.software.alternative_images.software.components",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}/software/alternative-images/{image}/software/components/{component}",
@@ -226,6 +228,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts.software.alternative_images.software.components",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}/software/alternative-images/{image}/software/components/{component}",
@@ -283,6 +286,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts.software.alternative_images.software.components",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}/software/alternative-images/{image}/software/components",
@@ -332,6 +336,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts.software.alternative_images.software.components",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}/software/alternative-images/{image}/software/components/{component}",
@@ -397,6 +402,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts.software.alternative_images.software.components",
         operation_id: "update",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Patch,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}/software/alternative-images/{image}/software/components",

@@ -37,7 +37,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `delete`: the wire description of [`HardwareSupport::delete`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::HardwareSupport::delete).
@@ -45,6 +46,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts.software.alternative_images.software.hardware_support",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}/software/alternative-images/{image}/software/hardware-support",
@@ -94,6 +96,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts.software.alternative_images.software.hardware_support",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}/software/alternative-images/{image}/software/hardware-support",
@@ -143,6 +146,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts.software.alternative_images.software.hardware_support",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}/software/alternative-images/{image}/software/hardware-support",

@@ -85,7 +85,8 @@ pub mod ops {
     //! them all.
 
     use vsphere_vapi_runtime::{
-        HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Releases,
+        HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation,
+        Releases,
     };
 
     /// `delete`: the wire description of [`RemovedComponents::delete`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::RemovedComponents::delete).
@@ -93,6 +94,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts.software.alternative_images.software.removed_components",
         operation_id: "delete",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Delete,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}/software/alternative-images/{image}/software/removed-components/{component}",
@@ -150,6 +152,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts.software.alternative_images.software.removed_components",
         operation_id: "get",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}/software/alternative-images/{image}/software/removed-components/{component}",
@@ -207,6 +210,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts.software.alternative_images.software.removed_components",
         operation_id: "list",
         task: false,
+        idempotency: Idempotency::Safe,
         api: Some(HttpRoute {
             method: HttpMethod::Get,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}/software/alternative-images/{image}/software/removed-components",
@@ -256,6 +260,7 @@ pub mod ops {
         service_id: "com.vmware.esx.settings.clusters.software.drafts.software.alternative_images.software.removed_components",
         operation_id: "set",
         task: false,
+        idempotency: Idempotency::None,
         api: Some(HttpRoute {
             method: HttpMethod::Put,
             path: "/api/esx/settings/clusters/{cluster}/software/drafts/{draft}/software/alternative-images/{image}/software/removed-components/{component}",
