@@ -54,6 +54,8 @@ mod encode;
 mod enum_macro;
 mod error;
 mod ids;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod spec;
 mod task;
 mod tls;
@@ -64,7 +66,7 @@ pub use client::{Call, Client, ClientBuilder, Protocol, SESSION_HEADER};
 pub use enum_macro::UnknownVariant;
 pub use error::{Error, Result, ServerError, TransportKind};
 pub use ids::{ResourceId, TaskId};
-pub use spec::{HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation};
+pub use spec::{HttpMethod, HttpRoute, Operation, OperationSpec, ParamBinding, ParamLocation};
 pub use task::{TASK_CANCEL, TASK_GET, Task, TaskProgress, TaskState, TaskStatus, TaskWaitOptions};
 pub use transport::{ReqwestTransport, Transport};
 
