@@ -59,6 +59,8 @@ fn root_items(ctx: &Ctx<'_>) -> Result<String, EmitError> {
         out.push('\n');
         out.push_str(&errors);
     }
+    out.push('\n');
+    out.push_str(&super::mock::mock_module(ctx)?);
     Ok(out)
 }
 
@@ -406,6 +408,7 @@ fn crate_docs(ctx: &Ctx<'_>) -> Result<String, EmitError> {
         )
     };
     doc.prose(errors);
+    doc.paragraph(super::mock::testing_section(ctx));
     Ok(doc.build())
 }
 

@@ -97,6 +97,7 @@ mod enumeration;
 mod format;
 mod layout;
 mod manifest;
+mod mock;
 mod route_table;
 mod service;
 mod structure;

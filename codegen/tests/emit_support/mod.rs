@@ -158,6 +158,7 @@ pub fn operation(id: &str, rust_name: &str, params: Vec<Field>, output: TypeRef)
         task: TaskKind::None,
         task_result: None,
         static_name: String::new(),
+        handle_const: String::new(),
         call: Default::default(),
         wait_name: None,
         api: None,
@@ -537,7 +538,13 @@ pub fn demo_model() -> Model {
     // zeros), in a field, a list, a map and an option, and `Claim`, whose
     // required identifier leaves it without a zero.
     let demo_structure = |id: &str, name: &str, fields: Vec<Field>| {
-        structure(id, service_owner.clone(), path(&nested, name), "demo", fields)
+        structure(
+            id,
+            service_owner.clone(),
+            path(&nested, name),
+            "demo",
+            fields,
+        )
     };
     model.structures.insert(
         TRANSFER.to_owned(),
@@ -547,14 +554,24 @@ pub fn demo_model() -> Model {
             vec![
                 field("id", "id", builtin(Builtin::Id), "Transfer id."),
                 field("progress", "progress", structure_ref(PROGRESS), "Progress."),
-                field("history", "history", list(structure_ref(PROGRESS)), "Earlier progress."),
+                field(
+                    "history",
+                    "history",
+                    list(structure_ref(PROGRESS)),
+                    "Earlier progress.",
+                ),
                 field(
                     "by_name",
                     "by_name",
                     map(builtin(Builtin::String), structure_ref(PROGRESS)),
                     "Progress by name.",
                 ),
-                field("last", "last", optional(structure_ref(PROGRESS)), "Last progress."),
+                field(
+                    "last",
+                    "last",
+                    optional(structure_ref(PROGRESS)),
+                    "Last progress.",
+                ),
                 field("claim", "claim", structure_ref(CLAIM), "Who claims it."),
                 field("node", "node", structure_ref(NODE), "A node."),
             ],
@@ -670,7 +687,10 @@ pub fn demo_model() -> Model {
         Union {
             tag_field: "type".to_owned(),
             cases: BTreeMap::from([
-                ("FILE".to_owned(), vec!["file".to_owned(), "size".to_owned()]),
+                (
+                    "FILE".to_owned(),
+                    vec!["file".to_owned(), "size".to_owned()],
+                ),
                 (
                     "HOST".to_owned(),
                     vec!["host".to_owned(), "state".to_owned()],

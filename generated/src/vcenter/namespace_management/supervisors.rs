@@ -43,6 +43,11 @@ pub struct Capabilities {
 }
 
 impl Capabilities {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<capabilities::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &capabilities::ops::LIST,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisors.capabilities` service
     /// sending its requests through `client`.
@@ -111,6 +116,15 @@ pub struct Certificates {
 }
 
 impl Certificates {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<certificates::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &certificates::ops::LIST,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &certificates::ops::UPDATE,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisors.certificates` service
     /// sending its requests through `client`.
@@ -220,6 +234,11 @@ pub struct Conditions {
 }
 
 impl Conditions {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<Vec<conditions::Condition>> = vsphere_vapi_runtime::Operation::new(
+        &conditions::ops::GET,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisors.conditions` service sending
     /// its requests through `client`.
@@ -278,6 +297,27 @@ pub struct ContainerImageRegistries {
 }
 
 impl ContainerImageRegistries {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<
+        container_image_registries::Info,
+    > = vsphere_vapi_runtime::Operation::new(&container_image_registries::ops::CREATE);
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &container_image_registries::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<container_image_registries::Info> = vsphere_vapi_runtime::Operation::new(
+        &container_image_registries::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        Vec<container_image_registries::Info>,
+    > = vsphere_vapi_runtime::Operation::new(&container_image_registries::ops::LIST);
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &container_image_registries::ops::UPDATE,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisors.container_image_registries`
     /// service sending its requests through `client`.
@@ -505,6 +545,27 @@ pub struct ManagementServices {
 }
 
 impl ManagementServices {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &management_services::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &management_services::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<management_services::Info> = vsphere_vapi_runtime::Operation::new(
+        &management_services::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<management_services::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &management_services::ops::LIST,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &management_services::ops::UPDATE,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisors.management_services`
     /// service sending its requests through `client`.
@@ -740,6 +801,27 @@ pub struct Networks {
 }
 
 impl Networks {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &networks::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &networks::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<networks::Info> = vsphere_vapi_runtime::Operation::new(
+        &networks::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<networks::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &networks::ops::LIST,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &networks::ops::UPDATE,
+    );
+
     /// A handle for the `com.vmware.vcenter.namespace_management.supervisors.networks`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -955,6 +1037,15 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<summary::Info> = vsphere_vapi_runtime::Operation::new(
+        &summary::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<summary::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &summary::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vcenter.namespace_management.supervisors.summary`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -1042,6 +1133,15 @@ pub struct SupervisorServiceSettings {
 }
 
 impl SupervisorServiceSettings {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<supervisor_service_settings::Info> = vsphere_vapi_runtime::Operation::new(
+        &supervisor_service_settings::ops::GET,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &supervisor_service_settings::ops::UPDATE,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisors.supervisor_service_settings`
     /// service sending its requests through `client`.
@@ -1138,6 +1238,38 @@ pub struct SupervisorServices {
 }
 
 impl SupervisorServices {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &supervisor_services::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &supervisor_services::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<supervisor_services::Info> = vsphere_vapi_runtime::Operation::new(
+        &supervisor_services::ops::GET,
+    );
+    /// [`get_precheck_result`](Self::get_precheck_result), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET_PRECHECK_RESULT: vsphere_vapi_runtime::Operation<
+        supervisor_services::PrecheckResult,
+    > = vsphere_vapi_runtime::Operation::new(
+        &supervisor_services::ops::GET_PRECHECK_RESULT,
+    );
+
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<supervisor_services::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &supervisor_services::ops::LIST,
+    );
+    /// [`precheck`](Self::precheck), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const PRECHECK: vsphere_vapi_runtime::Operation<crate::ids::TaskId> = vsphere_vapi_runtime::Operation::new(
+        &supervisor_services::ops::PRECHECK,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &supervisor_services::ops::SET,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisors.supervisor_services`
     /// service sending its requests through `client`.
@@ -1457,6 +1589,11 @@ pub struct SupportBundles {
 }
 
 impl SupportBundles {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<support_bundles::CreateResult> = vsphere_vapi_runtime::Operation::new(
+        &support_bundles::ops::CREATE,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisors.support_bundles` service
     /// sending its requests through `client`.
@@ -1533,6 +1670,11 @@ pub struct Topology {
 }
 
 impl Topology {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<Vec<topology::Info>> = vsphere_vapi_runtime::Operation::new(
+        &topology::ops::GET,
+    );
+
     /// A handle for the `com.vmware.vcenter.namespace_management.supervisors.topology`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -1594,6 +1736,15 @@ pub struct VspherePodSettings {
 }
 
 impl VspherePodSettings {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<vsphere_pod_settings::Info> = vsphere_vapi_runtime::Operation::new(
+        &vsphere_pod_settings::ops::GET,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &vsphere_pod_settings::ops::UPDATE,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisors.vsphere_pod_settings`
     /// service sending its requests through `client`.
