@@ -82,7 +82,7 @@ const TIME: &str = "2024-01-01T00:00:00.000Z";
 
 pub(super) fn answer(server: &MockServer, request: &HttpRequest, exchange: &Exchange) -> Answer {
     let incoming = Incoming::new(request);
-    let known = Arc::clone(&server.state().known);
+    let known = server.state().known();
     let identified = route::identify(&incoming, known.iter());
     let wire = match &identified {
         Some(found) => found.wire,

@@ -134,7 +134,6 @@ use crate::transport::{Exchange, HttpRequest, Transport, TransportFuture};
 pub use call::{MockCall, ParamError};
 pub use rule::{MockError, Rule};
 
-use call::same_operation;
 use rule::RuleEntry;
 
 /// The base URL of [`MockServer::client`]; `.invalid` never resolves, so a
@@ -162,8 +161,10 @@ struct State {
     /// The operation table given with `with_operations`.
     table: Vec<&'static OperationSpec>,
     /// Every operation requests are matched against: rule operations, the
-    /// built-in services, the table; one description per operation.
-    known: Arc<Vec<&'static OperationSpec>>,
+    /// built-in services, the table; one description per operation. `None`
+    /// after a change, until the next request needs it (registering a
+    /// thousand rules then costs one rebuild, not a thousand).
+    known: Option<Arc<Vec<&'static OperationSpec>>>,
     rules: Vec<Arc<RuleEntry>>,
     calls: Vec<MockCall>,
     config: Config,
@@ -203,7 +204,7 @@ impl fmt::Debug for MockServer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = self.state();
         f.debug_struct("MockServer")
-            .field("known_operations", &state.known.len())
+            .field("table", &state.table.len())
             .field(
                 "rules",
                 &state
@@ -231,7 +232,6 @@ impl MockServer {
                 next_id: AtomicUsize::new(1),
             }),
         };
-        server.state().refresh_known();
         server
     }
 
@@ -242,7 +242,7 @@ impl MockServer {
         {
             let mut state = self.state();
             state.table.extend_from_slice(table);
-            state.refresh_known();
+            state.known = None;
         }
         self
     }
@@ -367,7 +367,7 @@ impl MockServer {
     fn register(&self, rule: RuleEntry) {
         let mut state = self.state();
         state.rules.push(Arc::new(rule));
-        state.refresh_known();
+        state.known = None;
     }
 
     fn next_id(&self) -> usize {
@@ -383,20 +383,23 @@ impl Shared {
 }
 
 impl State {
-    fn refresh_known(&mut self) {
-        let mut known: Vec<&'static OperationSpec> = Vec::new();
-        let candidates = self
+    /// The operations requests are matched against (see `known`).
+    fn known(&mut self) -> Arc<Vec<&'static OperationSpec>> {
+        if let Some(known) = &self.known {
+            return Arc::clone(known);
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        let known: Vec<&'static OperationSpec> = self
             .rules
             .iter()
             .map(|rule| rule.spec)
             .chain(answer::BUILT_IN.iter().copied())
-            .chain(self.table.iter().copied());
-        for spec in candidates {
-            if !known.iter().any(|seen| same_operation(seen, spec)) {
-                known.push(spec);
-            }
-        }
-        self.known = Arc::new(known);
+            .chain(self.table.iter().copied())
+            .filter(|spec| seen.insert((spec.service_id, spec.operation_id)))
+            .collect();
+        let known = Arc::new(known);
+        self.known = Some(Arc::clone(&known));
+        known
     }
 }
 

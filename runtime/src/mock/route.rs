@@ -98,11 +98,15 @@ pub(crate) struct Identified {
     pub(crate) params: Vec<(&'static str, RawParam)>,
 }
 
-/// How well a route fits: literal path segments, then fixed query pairs.
-/// The most specific fitting route wins, so `?action=clone&vmw-task=true`
-/// is `clone$task`, not `clone`, and `POST /api/vcenter/vm` without an
-/// action is `create`.
-type Score = (usize, usize);
+/// How well a route fits, compared in this order: literal path segments,
+/// fixed query pairs, query parameters of the route that the request
+/// carries, and fewest query parameters of the route that it lacks. The
+/// most specific fitting route wins, so `?action=clone&vmw-task=true` is
+/// `clone$task`, not `clone`; `POST /api/vcenter/vm` without an action is
+/// `create`; and of `file.get` and `file.list`, which share
+/// `GET …/{item}/file`, a request with `?name=` is `get` and one without is
+/// `list`.
+type Score = (usize, usize, usize, std::cmp::Reverse<usize>);
 
 /// Path variables and their decoded values.
 type PathValues = Vec<(&'static str, String)>;
@@ -113,46 +117,48 @@ pub(crate) fn identify<'s>(
     incoming: &Incoming<'_>,
     specs: impl IntoIterator<Item = &'s &'static OperationSpec>,
 ) -> Option<Identified> {
-    let mut best: Option<(Score, &'static OperationSpec, Wire, PathValues)> = None;
+    let mut best: Option<(Score, Identified)> = None;
     for spec in specs {
         let spec: &'static OperationSpec = spec;
         for (wire, route) in [(Wire::Api, &spec.api), (Wire::Rest, &spec.rest)] {
             let Some(route) = route else { continue };
-            let Some((score, variables)) = fit(route, incoming) else {
+            let Some(((literals, fixed), variables)) = fit(route, incoming) else {
                 continue;
             };
-            if best.as_ref().is_none_or(|(best, ..)| score > *best) {
-                best = Some((score, spec, wire, variables));
+            let params = read_params(route, wire, incoming, &variables);
+            let queries = route
+                .params
+                .iter()
+                .filter(|binding| matches!(binding.location, ParamLocation::Query(_)));
+            let present = queries
+                .clone()
+                .filter(|binding| params.iter().any(|(name, _)| *name == binding.param))
+                .count();
+            let absent = queries.count() - present;
+            let score = (literals, fixed, present, std::cmp::Reverse(absent));
+            if best.as_ref().is_none_or(|(best, _)| score > *best) {
+                best = Some((score, Identified { spec, wire, params }));
             }
         }
     }
-    let (_, spec, wire, variables) = best?;
-    let route = match wire {
-        Wire::Api => spec.api.as_ref(),
-        Wire::Rest => spec.rest.as_ref(),
-    }?;
-    Some(Identified {
-        spec,
-        wire,
-        params: read_params(route, wire, incoming, &variables),
-    })
+    best.map(|(_, identified)| identified)
 }
 
 /// The route's fit and its path variables' values, when it fits. The path
 /// is compared from its end, so a base URL with a path prefix
 /// (`https://host/prefix`) works too.
-fn fit(route: &HttpRoute, incoming: &Incoming<'_>) -> Option<(Score, PathValues)> {
+fn fit(route: &HttpRoute, incoming: &Incoming<'_>) -> Option<((usize, usize), PathValues)> {
     if incoming.method != Some(route.method) {
         return None;
     }
-    let template: Vec<&'static str> = route.path.split('/').filter(|s| !s.is_empty()).collect();
-    let offset = incoming.segments.len().checked_sub(template.len())?;
+    let template = || route.path.split('/').filter(|s| !s.is_empty());
+    let offset = incoming.segments.len().checked_sub(template().count())?;
     let mut literals = 0;
     let mut variables = Vec::new();
-    for (pattern, actual) in template.iter().zip(&incoming.segments[offset..]) {
+    for (pattern, actual) in template().zip(&incoming.segments[offset..]) {
         match pattern.find('{') {
             None => {
-                if pattern != actual {
+                if pattern != *actual {
                     return None;
                 }
                 literals += 1;
@@ -332,6 +338,56 @@ mod tests {
             }],
         }),
     };
+
+    static FILE_GET: OperationSpec = OperationSpec {
+        service_id: "com.vmware.content.library.item.file",
+        operation_id: "get",
+        task: false,
+        api: Some(HttpRoute {
+            method: HttpMethod::Get,
+            path: "/api/content/library/item/{item}/file",
+            query: &[],
+            params: &[
+                ParamBinding {
+                    param: "library_item_id",
+                    location: ParamLocation::Path("item"),
+                },
+                ParamBinding {
+                    param: "name",
+                    location: ParamLocation::Query("name"),
+                },
+            ],
+        }),
+        rest: None,
+    };
+    static FILE_LIST: OperationSpec = OperationSpec {
+        operation_id: "list",
+        api: Some(HttpRoute {
+            method: HttpMethod::Get,
+            path: "/api/content/library/item/{item}/file",
+            query: &[],
+            params: &[ParamBinding {
+                param: "library_item_id",
+                location: ParamLocation::Path("item"),
+            }],
+        }),
+        ..FILE_GET
+    };
+
+    #[test]
+    fn query_parameters_tell_routes_with_one_path_apart() {
+        for specs in [[&FILE_GET, &FILE_LIST], [&FILE_LIST, &FILE_GET]] {
+            let find = |target: &str| {
+                let request = request(http::Method::GET, target, "");
+                identify(&Incoming::new(&request), &specs)
+                    .unwrap()
+                    .spec
+                    .operation_id
+            };
+            assert_eq!(find("/api/content/library/item/i-1/file?name=a.ovf"), "get");
+            assert_eq!(find("/api/content/library/item/i-1/file"), "list");
+        }
+    }
 
     fn request(method: http::Method, target: &str, body: &str) -> http::Request<Vec<u8>> {
         http::Request::builder()
