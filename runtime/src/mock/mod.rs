@@ -226,13 +226,12 @@ impl MockServer {
     /// table with [`MockServer::with_operations`] so that unmatched calls of
     /// other operations are named too (`vsphere_vapi::mock::server()` does).
     pub fn new() -> MockServer {
-        let server = MockServer {
+        MockServer {
             shared: Arc::new(Shared {
                 state: Mutex::new(State::default()),
                 next_id: AtomicUsize::new(1),
             }),
-        };
-        server
+        }
     }
 
     /// Recognizes the operations of `table` (the generated crate's
