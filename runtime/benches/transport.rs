@@ -7,7 +7,8 @@
 //! `--features mock` to also time the in-memory mock server). Not a test: it
 //! prints figures and checks nothing. Settings: `BENCH_CALLS` calls per
 //! round (default 5000), `BENCH_ROUNDS` rounds (default 7); the median and
-//! the best round are reported.
+//! the best round are reported, in wall time and (on Linux) in CPU time of
+//! the thread running client and server, which a busy machine disturbs less.
 
 use std::time::{Duration, Instant};
 
@@ -80,8 +81,19 @@ async fn serve(listener: TcpListener) {
     }
 }
 
-async fn round(client: &Client, calls: usize) -> Duration {
+/// CPU time of this thread so far (Linux: `/proc/thread-self/schedstat`),
+/// which, unlike wall time, does not count the time other processes on a
+/// busy machine hold the CPU. Client and server both run on this thread.
+fn cpu_time() -> Option<Duration> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let nanos = text.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(nanos))
+}
+
+/// Wall and CPU time of `calls` calls.
+async fn round(client: &Client, calls: usize) -> (Duration, Option<Duration>) {
     let started = Instant::now();
+    let cpu_started = cpu_time();
     for _ in 0..calls {
         let info: Info = client
             .operation(&POWER_GET)
@@ -91,22 +103,37 @@ async fn round(client: &Client, calls: usize) -> Duration {
             .expect("the local server answers");
         std::hint::black_box(info);
     }
-    started.elapsed()
+    let cpu = cpu_time()
+        .zip(cpu_started)
+        .map(|(now, before)| now.saturating_sub(before));
+    (started.elapsed(), cpu)
+}
+
+/// Median and best of a list of per-call figures, sorted in place.
+fn summary(figures: &mut [f64]) -> (f64, f64) {
+    figures.sort_by(f64::total_cmp);
+    (figures[figures.len() / 2], figures[0])
 }
 
 async fn measure(label: &str, client: &Client, calls: usize, rounds: usize) {
     round(client, calls / 5 + 1).await;
-    let mut per_call: Vec<f64> = Vec::with_capacity(rounds);
+    let mut wall = Vec::with_capacity(rounds);
+    let mut cpu = Vec::with_capacity(rounds);
+    let per_call = |took: Duration| took.as_secs_f64() * 1e6 / calls as f64;
     for _ in 0..rounds {
-        let took = round(client, calls).await;
-        per_call.push(took.as_secs_f64() * 1e6 / calls as f64);
+        let (took, cpu_took) = round(client, calls).await;
+        wall.push(per_call(took));
+        cpu.extend(cpu_took.map(per_call));
     }
-    per_call.sort_by(f64::total_cmp);
-    let median = per_call[per_call.len() / 2];
-    let best = per_call[0];
-    let all: Vec<String> = per_call.iter().map(|us| format!("{us:.1}")).collect();
+    let all: Vec<String> = wall.iter().map(|us| format!("{us:.1}")).collect();
+    let (median, best) = summary(&mut wall);
+    print!("{label}: wall median {median:.1} µs/call, best {best:.1}");
+    if cpu.len() == rounds {
+        let (median, best) = summary(&mut cpu);
+        print!("; CPU median {median:.1} µs/call, best {best:.1}");
+    }
     println!(
-        "{label}: median {median:.1} µs/call, best {best:.1} µs/call ({rounds} rounds of {calls} calls: {})",
+        " ({rounds} rounds of {calls} calls, wall: {})",
         all.join(" ")
     );
 }

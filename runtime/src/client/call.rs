@@ -17,7 +17,7 @@ use crate::error::{self, Error, Result};
 use crate::ids::TaskId;
 use crate::spec::{HttpMethod, HttpRoute, OperationSpec};
 use crate::task::Task;
-use crate::transport::HttpResponse;
+use crate::transport::{HttpResponse, ParsedUrl};
 use crate::types::{self, Secret};
 
 /// One operation call being assembled; created by [`Client::operation`].
@@ -222,7 +222,12 @@ impl Call {
             request = request.header(http::header::CONTENT_TYPE, "application/json");
         }
         let context = format!("{}.{}", self.spec.service_id, self.spec.operation_id);
-        let request = finish_request(request, body, &context)?;
+        let mut request = finish_request(request, body, &context)?;
+        let parsed = ParsedUrl {
+            uri: request.uri().clone(),
+            url: url.clone(),
+        };
+        request.extensions_mut().insert(parsed);
         self.client.exchange(request, &context).await
     }
 
