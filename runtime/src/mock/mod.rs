@@ -4,7 +4,7 @@
 //! Enabled by the `mock` feature (of this crate, or of `vsphere-vapi`, which
 //! re-exports this module as `vsphere_vapi::mock`).
 //!
-//! A [`MockServer`] is a [`Transport`](crate::Transport): a client built on
+//! A [`MockServer`] is a [`Transport`]: a client built on
 //! it sends every request to it instead of over HTTPS. The client does all
 //! it does against a real server — it builds the request from the typed
 //! parameters, and decodes the answer into the operation's result type —
