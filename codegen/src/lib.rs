@@ -10,17 +10,17 @@
 //!
 //! [`load_snapshot`] reads a snapshot directory and runs stages 1 and 2.
 
+pub mod lower;
 pub mod docs;
 pub mod emit;
 pub mod error;
 pub mod features;
 pub mod ir;
-pub mod lower;
 pub mod names;
 pub mod rest;
 pub mod snapshot;
 pub mod wire;
 
-pub use error::{Error, Problem};
 pub use lower::{build_model, decide_zeros, shape_calls};
+pub use error::{Error, Problem};
 pub use snapshot::{load_snapshot, read_component};

@@ -106,20 +106,11 @@ fn structures_follow_the_field_rules() {
     assert!(tools.contains("#[serde(\n        default = \"Info::__missing_tags\",\n        deserialize_with = \"vsphere_vapi_runtime::de::null_as_default\"\n    )]\n    pub tags: Vec<String>,"));
     // Required fields with a natural zero decode a missing member as it
     // (reported); those without one stay required.
-    assert!(
-        tools.contains("    #[serde(default = \"Info::__missing_flag\")]\n    pub flag: bool,\n")
-    );
+    assert!(tools.contains("    #[serde(default = \"Info::__missing_flag\")]\n    pub flag: bool,\n"));
     assert!(tools.contains("    fn __missing_flag() -> bool {\n        ::vsphere_vapi_runtime::de::missing(\"demo::vm::tools::Info\", \"flag\")\n    }\n"));
-    assert!(
-        tools
-            .contains("    /// Binary data.\n    pub blob: vsphere_vapi_runtime::types::Binary,\n")
-    );
+    assert!(tools.contains("    /// Binary data.\n    pub blob: vsphere_vapi_runtime::types::Binary,\n"));
     assert!(tools.contains("    /// Identifier of a `VirtualMachine` resource.\n    pub vm: crate::ids::VirtualMachineId,\n"));
-    assert!(
-        !tools.contains("__missing_vm")
-            && !tools.contains("__missing_state")
-            && !tools.contains("__missing_url")
-    );
+    assert!(!tools.contains("__missing_vm") && !tools.contains("__missing_state") && !tools.contains("__missing_url"));
     // Structures some lenient field holds implement `Zero`; `Claim` (a
     // required identifier) has no zero.
     assert!(tools.contains("impl ::vsphere_vapi_runtime::de::Zero for Progress {"));

@@ -168,7 +168,9 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, Fa
         }
     }
     if parsed.clone.is_some() != parsed.clone_name.is_some() {
-        return Err(Failure::Usage("--clone and --as go together".to_owned()));
+        return Err(Failure::Usage(
+            "--clone and --as go together".to_owned(),
+        ));
     }
     Ok(Some(parsed))
 }

@@ -30,9 +30,7 @@ async fn main() -> Result<(), vsphere_vapi::Error> {
     }
     if let Some(id) = std::env::args().nth(1) {
         // POST /api/vcenter/vm/{vm}/power?action=start
-        Power::new(&client)
-            .start(&VirtualMachineId::from(id))
-            .await?;
+        Power::new(&client).start(&VirtualMachineId::from(id)).await?;
     }
     client.logout().await
 }

@@ -22,15 +22,15 @@ async fn local_library_and_item_lifecycle() {
     let library_name = unique_name("e2e-library");
     let library_id = local_libraries
         .create(&LibraryModel {
-            name: Some(library_name.clone()),
-            description: Some("Library of the end-to-end tests".to_owned()),
-            r#type: Some(LibraryType::Local),
-            storage_backings: Some(vec![StorageBacking {
-                r#type: Some(StorageBackingType::Datastore {
-                    datastore_id: Some(sim.inventory().datastore.id.clone()),
-                }),
-            }]),
-            ..LibraryModel::default()
+                name: Some(library_name.clone()),
+                description: Some("Library of the end-to-end tests".to_owned()),
+                r#type: Some(LibraryType::Local),
+                storage_backings: Some(vec![StorageBacking {
+                    r#type: Some(StorageBackingType::Datastore {
+                        datastore_id: Some(sim.inventory().datastore.id.clone()),
+                    }),
+                }]),
+                ..LibraryModel::default()
         })
         .send()
         .await
@@ -80,11 +80,11 @@ async fn local_library_and_item_lifecycle() {
     let item_name = unique_name("e2e-item");
     let item_id = items
         .create(&ItemModel {
-            library_id: Some(library_id.to_string()),
-            name: Some(item_name.clone()),
-            description: Some("Item of the end-to-end tests".to_owned()),
-            r#type: Some("ovf".to_owned()),
-            ..ItemModel::default()
+                library_id: Some(library_id.to_string()),
+                name: Some(item_name.clone()),
+                description: Some("Item of the end-to-end tests".to_owned()),
+                r#type: Some("ovf".to_owned()),
+                ..ItemModel::default()
         })
         .send()
         .await

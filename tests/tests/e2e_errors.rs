@@ -4,13 +4,13 @@
 mod e2e_support;
 
 use e2e_support::{expect_kind, logged_in, start};
+use vsphere_vapi::ids::{CategoryId, ItemId, LibraryId, TagId};
+use vsphere_vapi::runtime::ResourceId;
+use vsphere_vapi::{ErrorExt, ErrorKind};
 use vsphere_vapi::cis::tagging::{Category, Tag, TagAssociation};
 use vsphere_vapi::content::LocalLibrary;
 use vsphere_vapi::content::library::Item;
-use vsphere_vapi::ids::{CategoryId, ItemId, LibraryId, TagId};
-use vsphere_vapi::runtime::ResourceId;
 use vsphere_vapi::vapi::standard::DynamicId;
-use vsphere_vapi::{ErrorExt, ErrorKind};
 
 const UNKNOWN_CATEGORY: &str =
     "urn:vmomi:InventoryServiceCategory:00000000-0000-0000-0000-000000000000:GLOBAL";

@@ -5,10 +5,10 @@ mod e2e_support;
 
 use e2e_support::{expect_kind, logged_in, start, unique_name};
 use vsphere_vapi::ErrorKind;
-use vsphere_vapi::cis::tagging::category_model::Cardinality;
-use vsphere_vapi::cis::tagging::{Category, Tag, TagAssociation, category, tag};
 use vsphere_vapi::ids::{CategoryId, TagId};
 use vsphere_vapi::runtime::ResourceId;
+use vsphere_vapi::cis::tagging::category_model::Cardinality;
+use vsphere_vapi::cis::tagging::{Category, Tag, TagAssociation, category, tag};
 use vsphere_vapi::vapi::standard::DynamicId;
 
 #[tokio::test]
@@ -79,9 +79,7 @@ async fn category_and_tag_lifecycle_with_the_inventory_vm() {
         .await
         .expect("tag create");
     assert!(
-        tag_id
-            .as_str()
-            .starts_with("urn:vmomi:InventoryServiceTag:"),
+        tag_id.as_str().starts_with("urn:vmomi:InventoryServiceTag:"),
         "tag id: {tag_id}"
     );
     // GET tag/id:{id}
@@ -197,7 +195,10 @@ async fn duplicate_category_name_is_already_exists() {
     // 400 with {"type": "com.vmware.vapi.std.errors.already_exists", "value": {}}
     let err = expect_kind(categories.create(&spec).await, ErrorKind::AlreadyExists);
     assert_eq!(err.status(), Some(400));
-    assert_eq!(categories.list().await.expect("list"), [first.as_str()]);
+    assert_eq!(
+        categories.list().await.expect("list"),
+        [first.as_str()]
+    );
     // The typed identifier of the first one still names it.
     let again: CategoryId = CategoryId::from(first.as_str());
     assert_eq!(categories.get(&again).await.expect("get").id, first);

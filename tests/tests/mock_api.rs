@@ -232,9 +232,7 @@ async fn vm_tools_get_keeps_unknown_enum_values_and_round_trips() {
         None,
     );
     assert!(info.run_state.is_unknown(), "{:?}", info.run_state);
-    assert!(
-        matches!(&info.run_state, tools::RunState::Unknown(raw) if raw.as_str() == "PAUSED_BY_HOST")
-    );
+    assert!(matches!(&info.run_state, tools::RunState::Unknown(raw) if raw.as_str() == "PAUSED_BY_HOST"));
     assert_eq!(info.run_state, tools::RunState::from("PAUSED_BY_HOST"));
     assert_eq!(info.run_state.as_str(), "PAUSED_BY_HOST");
     assert_eq!(info.run_state.to_string(), "PAUSED_BY_HOST");
@@ -347,8 +345,7 @@ async fn unknown_power_state_from_the_server_round_trips_into_a_filter() {
         .list()
         .filter(&filter)
         .send()
-        .await
-        .expect("list");
+        .await.expect("list");
     assert!(listed.is_empty());
 
     let sent = requests(&server).await;
@@ -385,8 +382,7 @@ async fn vm_list_flattens_the_filter_and_repeats_list_values() {
         .list()
         .filter(&filter)
         .send()
-        .await
-        .expect("list");
+        .await.expect("list");
     let request = single_request(&server).await;
     assert_eq!(
         raw_path_and_query(&request),
@@ -1051,10 +1047,7 @@ async fn vm_clone_vm_task_starts_a_task_and_wait_with_polls_it() {
     let options = TaskWaitOptions::default()
         .intervals(Duration::from_millis(5), Duration::from_millis(20))
         .timeout(Duration::from_secs(5));
-    let new_vm: VirtualMachineId = task
-        .wait_with(options)
-        .await
-        .expect("the clone task succeeds");
+    let new_vm: VirtualMachineId = task.wait_with(options).await.expect("the clone task succeeds");
     assert_eq!(new_vm, VirtualMachineId::from("vm-77"));
     assert_eq!(poll_count.load(Ordering::SeqCst), 2);
 
@@ -1148,13 +1141,7 @@ async fn task_status_reads_progress_and_cancel_posts_the_cancel_action() {
     assert_eq!(sent.len(), 3);
     assert_clone_request(&sent[0]);
     assert_request(&sent[1], "GET", CLONE_TASK_PATH, &[], None);
-    assert_request(
-        &sent[2],
-        "POST",
-        CLONE_TASK_PATH,
-        &[("action", "cancel")],
-        None,
-    );
+    assert_request(&sent[2], "POST", CLONE_TASK_PATH, &[("action", "cancel")], None);
 }
 
 /// A task that keeps running past the wait's timeout ends the wait with
@@ -1188,10 +1175,7 @@ async fn task_wait_with_gives_up_after_the_timeout() {
         other => panic!("expected Error::TaskTimeout, got {other:?}"),
     }
     assert_eq!(error.kind(), None, "not a server-reported error");
-    assert!(
-        poll_count.load(Ordering::SeqCst) >= 2,
-        "polled until the timeout"
-    );
+    assert!(poll_count.load(Ordering::SeqCst) >= 2, "polled until the timeout");
 }
 
 /// A task handle made from a stored identifier (`Task::new`) waits like one
@@ -1203,13 +1187,7 @@ async fn task_from_a_stored_identifier_waits_for_the_typed_result() {
     let task: vsphere_vapi::Task<VirtualMachineId> =
         vsphere_vapi::Task::new(&client, TaskId::from(CLONE_TASK_ID));
     assert_eq!(task.wait().await.expect("succeeded"), "vm-77");
-    assert_request(
-        &single_request(&server).await,
-        "GET",
-        CLONE_TASK_PATH,
-        &[],
-        None,
-    );
+    assert_request(&single_request(&server).await, "GET", CLONE_TASK_PATH, &[], None);
 }
 
 /// A failed task surfaces its error as a typed error.
@@ -1408,10 +1386,11 @@ async fn content_type_list_decodes_into_the_raw_identifier_module() {
         }]),
     )
     .await;
-    let types: Vec<vsphere_vapi::content::r#type::Info> = vsphere_vapi::content::Type::new(&client)
-        .list()
-        .await
-        .expect("listed");
+    let types: Vec<vsphere_vapi::content::r#type::Info> =
+        vsphere_vapi::content::Type::new(&client)
+            .list()
+            .await
+            .expect("listed");
     assert_eq!(types.len(), 1);
     assert_eq!(types[0].r#type, "ovf");
     assert_eq!(types[0].vendor, "VMware");

@@ -16,11 +16,11 @@ use support_mock::{
     answering, answering_json, assert_request, client_for, header, raw_path_and_query, rest_value,
     single_request, snapshot_json,
 };
+use vsphere_vapi::runtime::types::{Secret, VapiMap, to_rest_value};
 use vsphere_vapi::ids::{
     ApplianceUpdatePendingId, CategoryId, ItemId, LibraryId, TaskId, VapiComponentId,
     VirtualMachineId,
 };
-use vsphere_vapi::runtime::types::{Secret, VapiMap, to_rest_value};
 use vsphere_vapi::{Client, Error, ErrorExt, ErrorKind, Protocol};
 use wiremock::{MockServer, ResponseTemplate};
 
@@ -127,8 +127,7 @@ async fn tagging_category_get_uses_id_segment() {
     .await;
     let model = Category::new(&client)
         .get(&CategoryId::from("cat-1"))
-        .await
-        .expect("model");
+        .await.expect("model");
     assert_eq!(model.cardinality, Cardinality::Multiple);
     assert_eq!(model.used_by, ["ops-team"]);
     assert!(model.associable_types.is_empty());
@@ -365,8 +364,7 @@ async fn vm_power_start_over_rest_puts_the_action_in_the_path() {
     let (server, client) = rest_server_void().await;
     Power::new(&client)
         .start(&VirtualMachineId::from("vm-42"))
-        .await
-        .expect("started");
+        .await.expect("started");
     assert_request(
         &single_request(&server).await,
         "POST",
@@ -394,8 +392,7 @@ async fn vm_list_over_rest_prefixes_filter_fields() {
         .list()
         .filter(&filter)
         .send()
-        .await
-        .expect("listed");
+        .await.expect("listed");
     assert_eq!(listed[0].power_state, power::State::PoweredOff);
     assert_request(
         &single_request(&server).await,
@@ -443,9 +440,7 @@ async fn vm_tools_upgrade_over_rest_reads_rest_errors() {
     );
     // The /rest body is unwrapped into the /api shape.
     assert_eq!(
-        server_error
-            .value()
-            .and_then(|value| value.get("error_type")),
+        server_error.value().and_then(|value| value.get("error_type")),
         Some(&json!("NOT_ALLOWED_IN_CURRENT_STATE"))
     );
     let standard = error.standard_error().expect("a standard error structure");

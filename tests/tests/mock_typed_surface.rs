@@ -41,10 +41,7 @@ fn typed_identifiers_are_strings_on_the_wire() {
     assert_eq!(vm, "vm-42");
     assert_eq!(VirtualMachineId::RESOURCE_TYPE, "VirtualMachine");
     assert_eq!(DatastoreId::RESOURCE_TYPE, "Datastore");
-    assert_eq!(
-        serde_json::to_value(&vm).expect("serializes"),
-        json!("vm-42")
-    );
+    assert_eq!(serde_json::to_value(&vm).expect("serializes"), json!("vm-42"));
     let decoded: VirtualMachineId = serde_json::from_value(json!("vm-7")).expect("decodes");
     assert_eq!(decoded, "vm-7");
     assert!(
@@ -172,7 +169,11 @@ async fn request_builder_sets_optional_parameters_in_steps() {
 /// whole body). Set, the spec is the body.
 #[tokio::test]
 async fn optional_whole_body_parameter_when_set_is_the_body() {
-    let server = answering_json(200, json!({"overall_compliance": "COMPLIANT", "disks": {}})).await;
+    let server = answering_json(
+        200,
+        json!({"overall_compliance": "COMPLIANT", "disks": {}}),
+    )
+    .await;
     let client = client_for(&server, Protocol::Auto);
     let spec = compliance::CheckSpec {
         vm_home: true,
@@ -434,10 +435,7 @@ fn error_kind_covers_the_standard_error_types() {
         ("ERROR", ErrorKind::Error),
         ("INVALID_ARGUMENT", ErrorKind::InvalidArgument),
         ("INVALID_REQUEST", ErrorKind::InvalidRequest),
-        (
-            "NOT_ALLOWED_IN_CURRENT_STATE",
-            ErrorKind::NotAllowedInCurrentState,
-        ),
+        ("NOT_ALLOWED_IN_CURRENT_STATE", ErrorKind::NotAllowedInCurrentState),
         ("NOT_FOUND", ErrorKind::NotFound),
         ("SERVICE_UNAVAILABLE", ErrorKind::ServiceUnavailable),
         ("TIMED_OUT", ErrorKind::TimedOut),
@@ -461,10 +459,7 @@ fn error_kind_covers_the_standard_error_types() {
 #[test]
 fn enumerations_parse_infallibly_and_keep_unknown_values() {
     for state in power::State::KNOWN_VALUES {
-        let parsed: power::State = state
-            .as_str()
-            .parse()
-            .unwrap_or_else(|never| match never {});
+        let parsed: power::State = state.as_str().parse().unwrap_or_else(|never| match never {});
         assert_eq!(&parsed, state);
         assert!(!parsed.is_unknown());
     }
@@ -476,10 +471,7 @@ fn enumerations_parse_infallibly_and_keep_unknown_values() {
         power::State::Unknown(raw) => assert_eq!(raw.as_str(), "HIBERNATED"),
         other => panic!("expected the catch-all, got {other:?}"),
     }
-    assert_eq!(
-        serde_json::to_value(&newer).expect("serializes"),
-        json!("HIBERNATED")
-    );
+    assert_eq!(serde_json::to_value(&newer).expect("serializes"), json!("HIBERNATED"));
     // Case matters on the wire.
     assert!(power::State::from("powered_on").is_unknown());
     assert_eq!(power::State::from("POWERED_ON"), power::State::PoweredOn);
@@ -492,10 +484,7 @@ fn enumerations_parse_infallibly_and_keep_unknown_values() {
 async fn filter_with_identifiers_and_states() {
     let server = answering_json(200, json!([])).await;
     let client = client_for(&server, Protocol::Auto);
-    let ids = [
-        VirtualMachineId::from("vm-1"),
-        VirtualMachineId::from("vm-2"),
-    ];
+    let ids = [VirtualMachineId::from("vm-1"), VirtualMachineId::from("vm-2")];
     let filter = vm::FilterSpec {
         vms: Some(ids.iter().map(|id| id.to_string()).collect()),
         power_states: Some(vec![power::State::PoweredOn, power::State::Suspended]),

@@ -59,8 +59,7 @@ fn typed<T>(sample: &Value) -> Result<Typed, String>
 where
     T: serde::de::DeserializeOwned + serde::Serialize,
 {
-    let value: T =
-        serde_json::from_value(sample.clone()).map_err(|err| format!("decode: {err}"))?;
+    let value: T = serde_json::from_value(sample.clone()).map_err(|err| format!("decode: {err}"))?;
     let api = vsphere_vapi::runtime::types::to_api_value(&value)
         .map_err(|err| format!("encode /api: {err}"))?;
     let rest = vsphere_vapi::runtime::types::to_rest_value(&value)
@@ -255,12 +254,7 @@ impl Sampler<'_> {
             TypeRef::Resource(_) | TypeRef::AnyResource => json!("id-1"),
             TypeRef::Enumeration(id) => {
                 let enumeration = &self.model.enumerations[id];
-                json!(
-                    enumeration
-                        .values
-                        .first()
-                        .map_or("", |value| value.wire.as_str())
-                )
+                json!(enumeration.values.first().map_or("", |value| value.wire.as_str()))
             }
             TypeRef::Structure(id) => self.structure(id)?,
             TypeRef::Optional(inner) => {
@@ -360,12 +354,7 @@ impl Sampler<'_> {
 
 /// Parameter values of one case: wire name → `/api` JSON. Path parameters
 /// of either route get the escaping sample.
-fn params_for(
-    model: &Model,
-    operation: &Operation,
-    spec: &OperationSpec,
-    variant: Variant,
-) -> Map<String, Value> {
+fn params_for(model: &Model, operation: &Operation, spec: &OperationSpec, variant: Variant) -> Map<String, Value> {
     let path_params: BTreeSet<&str> = [spec.api, spec.rest]
         .iter()
         .flatten()
@@ -613,24 +602,15 @@ struct HandlerCheck {
 async fn wire_suite() {
     let started = std::time::Instant::now();
     let root = workspace_root();
-    let model =
-        vsphere_vapi_codegen::load_snapshot(&root.join("metamodel-snapshots/vsphere-9.1.1.0"))
-            .expect("loading the snapshot");
+    let model = vsphere_vapi_codegen::load_snapshot(&root.join("metamodel-snapshots/vsphere-9.1.1.0"))
+        .expect("loading the snapshot");
     // Fails early, with instructions, when the pinned bindings are missing.
     python();
 
     // --- cases ------------------------------------------------------------------
     let mut cases = Vec::new();
-    let mut specs: BTreeMap<
-        String,
-        (
-            &'static OperationSpec,
-            Variant,
-            Map<String, Value>,
-            Option<Value>,
-            TypeRef,
-        ),
-    > = BTreeMap::new();
+    let mut specs: BTreeMap<String, (&'static OperationSpec, Variant, Map<String, Value>, Option<Value>, TypeRef)> =
+        BTreeMap::new();
     for spec in vsphere_vapi::operations() {
         let service = &model.services[spec.service_id];
         let operation = service
@@ -643,11 +623,7 @@ async fn wire_suite() {
                 "{}.{}#{}",
                 spec.service_id,
                 spec.operation_id,
-                if variant == Variant::Full {
-                    "full"
-                } else {
-                    "min"
-                }
+                if variant == Variant::Full { "full" } else { "min" }
             );
             let params = params_for(&model, operation, spec, variant);
             let output = if variant == Variant::Full {
@@ -669,10 +645,7 @@ async fn wire_suite() {
                 "rest_route": spec.rest.as_ref().map(route_json),
                 "output": output,
             }));
-            specs.insert(
-                key,
-                (spec, variant, params, output, operation.output.clone()),
-            );
+            specs.insert(key, (spec, variant, params, output, operation.output.clone()));
         }
     }
     let mut structure_samples = BTreeMap::new();
@@ -708,14 +681,8 @@ async fn wire_suite() {
         .respond_with(recorder.clone())
         .mount(&server)
         .await;
-    let api_client = Client::builder(server.uri())
-        .protocol(Protocol::Api)
-        .build()
-        .unwrap();
-    let rest_client = Client::builder(server.uri())
-        .protocol(Protocol::Rest)
-        .build()
-        .unwrap();
+    let api_client = Client::builder(server.uri()).protocol(Protocol::Api).build().unwrap();
+    let rest_client = Client::builder(server.uri()).protocol(Protocol::Rest).build().unwrap();
 
     let mut report = Report::default();
     let mut handler_checks: Vec<HandlerCheck> = Vec::new();
@@ -723,9 +690,7 @@ async fn wire_suite() {
     for (key, (spec, variant, params, output, output_type)) in &specs {
         let oracle = &expected["operations"][key];
         if let Some(error) = oracle.get("error") {
-            report
-                .failures
-                .push(format!("{key}: Python oracle: {error}"));
+            report.failures.push(format!("{key}: Python oracle: {error}"));
             continue;
         }
         for (protocol, route) in [("api", spec.api.as_ref()), ("rest", spec.rest.as_ref())] {
@@ -733,11 +698,7 @@ async fn wire_suite() {
             report.compared += 1;
             let case = format!("{key} {protocol}");
             let python = &oracle[protocol];
-            let client = if protocol == "api" {
-                &api_client
-            } else {
-                &rest_client
-            };
+            let client = if protocol == "api" { &api_client } else { &rest_client };
             // Parameter values: /api samples as they are; /rest in the /rest
             // shape VMware's converter produces (the runtime's own /rest
             // conversion of typed values is checked by the typed round trip).
@@ -774,9 +735,7 @@ async fn wire_suite() {
             let result = call.send::<Value>().await;
             let captured = recorder.0.lock().unwrap().captured.take();
             let Some(captured) = captured else {
-                report
-                    .failures
-                    .push(format!("{case}: no request sent: {result:?}"));
+                report.failures.push(format!("{case}: no request sent: {result:?}"));
                 continue;
             };
             let mut problems = Vec::new();
@@ -784,14 +743,11 @@ async fn wire_suite() {
 
             // --- Python expectation, with the documented rules applied ---
             let python_error = python.get("error").and_then(Value::as_str);
-            let structure_query = python_error.is_some_and(|error| {
-                error.contains("not supported to be serialized as part of REST request URL")
-            });
+            let structure_query = python_error
+                .is_some_and(|error| error.contains("not supported to be serialized as part of REST request URL"));
             if let Some(error) = python_error {
                 if !structure_query {
-                    report
-                        .failures
-                        .push(format!("{case}: Python serializer: {error}"));
+                    report.failures.push(format!("{case}: Python serializer: {error}"));
                     continue;
                 }
             }
@@ -827,17 +783,11 @@ async fn wire_suite() {
                 }
                 let decoded = percent_decode(&captured.path);
                 if decoded != py_path {
-                    problems.push(format!(
-                        "path {} (decoded {decoded}) != Python {py_path}",
-                        captured.path
-                    ));
+                    problems.push(format!("path {} (decoded {decoded}) != Python {py_path}", captured.path));
                 } else if decoded != captured.path {
                     let segments = route.path.split('/').count();
                     if captured.path.split('/').count() != segments {
-                        problems.push(format!(
-                            "path {} does not keep the template's segments",
-                            captured.path
-                        ));
+                        problems.push(format!("path {} does not keep the template's segments", captured.path));
                     }
                     report.rule(Rule::PathUnescaped);
                 }
@@ -846,9 +796,7 @@ async fn wire_suite() {
                     .as_array()
                     .into_iter()
                     .flatten()
-                    .filter_map(|pair| {
-                        Some((pair[0].as_str()?.to_owned(), pair[1].as_str()?.to_owned()))
-                    })
+                    .filter_map(|pair| Some((pair[0].as_str()?.to_owned(), pair[1].as_str()?.to_owned())))
                     .collect();
                 // A dispatch value `null` stands for a bare key, which the
                 // URL template already carries (`?with-removed-components`).
@@ -867,10 +815,8 @@ async fn wire_suite() {
                         }
                     }
                 }
-                let dispatch: Vec<(String, String)> = dispatch
-                    .into_iter()
-                    .filter(|(_, value)| value != "null")
-                    .collect();
+                let dispatch: Vec<(String, String)> =
+                    dispatch.into_iter().filter(|(_, value)| value != "null").collect();
                 let mut added = false;
                 for pair in dispatch {
                     if !expected_query.contains(&pair) {
@@ -919,14 +865,8 @@ async fn wire_suite() {
                     }
                 }
             };
-            if body_value.is_some()
-                && captured.headers.get("content-type").map(String::as_str)
-                    != Some("application/json")
-            {
-                problems.push(format!(
-                    "body without JSON content type: {:?}",
-                    captured.headers.get("content-type")
-                ));
+            if body_value.is_some() && captured.headers.get("content-type").map(String::as_str) != Some("application/json") {
+                problems.push(format!("body without JSON content type: {:?}", captured.headers.get("content-type")));
             }
             let mut expected_body: Option<Value> = python["body"]
                 .as_str()
@@ -1014,17 +954,13 @@ async fn wire_suite() {
                     }
                 }
             } else if actual_query != expected_query {
-                problems.push(format!(
-                    "query {actual_query:?} != Python {expected_query:?}"
-                ));
+                problems.push(format!("query {actual_query:?} != Python {expected_query:?}"));
             }
 
             for (header, value) in &expected_headers {
                 match captured.headers.get(header) {
                     Some(actual) if actual == value => {}
-                    other => {
-                        problems.push(format!("header {header}: {other:?} != Python {value:?}"))
-                    }
+                    other => problems.push(format!("header {header}: {other:?} != Python {value:?}")),
                 }
             }
             if protocol == "rest"
@@ -1044,12 +980,8 @@ async fn wire_suite() {
                 } else {
                     problems.push(format!(
                         "body {} != Python {}",
-                        body_value
-                            .as_ref()
-                            .map_or("(none)".to_owned(), Value::to_string),
-                        expected_body
-                            .as_ref()
-                            .map_or("(none)".to_owned(), Value::to_string)
+                        body_value.as_ref().map_or("(none)".to_owned(), Value::to_string),
+                        expected_body.as_ref().map_or("(none)".to_owned(), Value::to_string)
                     ));
                 }
             } else if expected_body == Some(Value::Null) && NULL_BODY_PENDING {
@@ -1081,13 +1013,9 @@ async fn wire_suite() {
                 if pending {
                     problems.push("and no `null` body (pending runtime change)".to_owned());
                 }
-                report
-                    .failures
-                    .push(format!("{case}: {}", problems.join("; ")));
+                report.failures.push(format!("{case}: {}", problems.join("; ")));
             } else if pending {
-                report
-                    .pending_null
-                    .push(format!("{case} ({})", route.method));
+                report.pending_null.push(format!("{case} ({})", route.method));
             }
         }
     }
@@ -1135,10 +1063,9 @@ async fn wire_suite() {
                 other => other,
             };
             if got != want {
-                report.failures.push(format!(
-                    "{}: handler reads query as {got}, want {want}",
-                    check.key
-                ));
+                report
+                    .failures
+                    .push(format!("{}: handler reads query as {got}, want {want}", check.key));
             }
         }
     }
@@ -1148,30 +1075,22 @@ async fn wire_suite() {
     for (id, sample) in &structure_samples {
         typed_count += 1;
         let Some(result) = round_trip(id, sample) else {
-            report.failures.push(format!(
-                "{id}: not in tests/wire/structures.rs (run `cargo xtask regen`)"
-            ));
+            report.failures.push(format!("{id}: not in tests/wire/structures.rs (run `cargo xtask regen`)"));
             continue;
         };
         match result {
-            Err(err) => report
-                .failures
-                .push(format!("{id}: typed round trip: {err}")),
+            Err(err) => report.failures.push(format!("{id}: typed round trip: {err}")),
             Ok(typed) => {
                 let mut ok = true;
                 if typed.api != *sample {
                     ok = false;
-                    report
-                        .failures
-                        .push(format!("{id}: typed /api {} != sample {sample}", typed.api));
+                    report.failures.push(format!("{id}: typed /api {} != sample {sample}", typed.api));
                 }
                 match expected["structures"][id].get("rest") {
                     Some(rest) if typed.rest == *rest => {}
                     Some(rest) => {
                         ok = false;
-                        report
-                            .failures
-                            .push(format!("{id}: typed /rest {} != Python {rest}", typed.rest));
+                        report.failures.push(format!("{id}: typed /rest {} != Python {rest}", typed.rest));
                     }
                     None => {
                         ok = false;
@@ -1197,28 +1116,17 @@ async fn wire_suite() {
         .filter_map(|line| line.split_once(": ").map(|(case, _)| case))
         .filter(|case| case.contains('#'))
         .collect();
-    let passed = report
-        .compared
-        .saturating_sub(failing_cases.len() + report.pending_null.len());
+    let passed = report.compared.saturating_sub(failing_cases.len() + report.pending_null.len());
     println!(
         "wire suite: {} cases (operation x protocol x variant) compared: {passed} pass, {} fail, {} pending",
         report.compared,
         failing_cases.len(),
         report.pending_null.len()
     );
-    println!(
-        "  responses decoded and compared: {}",
-        report.decode_checked
-    );
-    println!(
-        "  structures round-tripped: {}/{typed_count}",
-        report.typed_ok
-    );
+    println!("  responses decoded and compared: {}", report.decode_checked);
+    println!("  structures round-tripped: {}/{typed_count}", report.typed_ok);
     for rule in Rule::ALL {
-        println!(
-            "  rule {rule:?}: {}",
-            report.rules.get(&rule).copied().unwrap_or(0)
-        );
+        println!("  rule {rule:?}: {}", report.rules.get(&rule).copied().unwrap_or(0));
     }
     // Counted on the Python side (tests/wire/expect.py `long_map_keys`):
     // LONG-keyed maps, which VMware's SWAGGER_REST converter cannot read in
@@ -1249,11 +1157,7 @@ async fn wire_suite() {
             report.null_body_now_sent.len()
         );
     }
-    println!(
-        "  python oracle: {:.1?}, total: {:.1?}",
-        python_done,
-        started.elapsed()
-    );
+    println!("  python oracle: {:.1?}, total: {:.1?}", python_done, started.elapsed());
     // The whole list, for triage: target/wire-suite-report.txt.
     let report_path = root.join("target/wire-suite-report.txt");
     let _ = std::fs::write(&report_path, report.failures.join("\n"));
@@ -1264,19 +1168,13 @@ async fn wire_suite() {
             report.failures.len(),
             report_path.display(),
             shown.len(),
-            shown
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join("\n")
+            shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n")
         );
     }
 }
 
 fn regroup(got: Value, expected: &Map<String, Value>) -> Value {
-    let Value::Object(mut flat) = got else {
-        return got;
-    };
+    let Value::Object(mut flat) = got else { return got };
     let mut out = Map::new();
     for (param, value) in expected {
         if let Value::Object(fields) = value {

@@ -538,13 +538,7 @@ pub fn demo_model() -> Model {
     // zeros), in a field, a list, a map and an option, and `Claim`, whose
     // required identifier leaves it without a zero.
     let demo_structure = |id: &str, name: &str, fields: Vec<Field>| {
-        structure(
-            id,
-            service_owner.clone(),
-            path(&nested, name),
-            "demo",
-            fields,
-        )
+        structure(id, service_owner.clone(), path(&nested, name), "demo", fields)
     };
     model.structures.insert(
         TRANSFER.to_owned(),
@@ -554,24 +548,14 @@ pub fn demo_model() -> Model {
             vec![
                 field("id", "id", builtin(Builtin::Id), "Transfer id."),
                 field("progress", "progress", structure_ref(PROGRESS), "Progress."),
-                field(
-                    "history",
-                    "history",
-                    list(structure_ref(PROGRESS)),
-                    "Earlier progress.",
-                ),
+                field("history", "history", list(structure_ref(PROGRESS)), "Earlier progress."),
                 field(
                     "by_name",
                     "by_name",
                     map(builtin(Builtin::String), structure_ref(PROGRESS)),
                     "Progress by name.",
                 ),
-                field(
-                    "last",
-                    "last",
-                    optional(structure_ref(PROGRESS)),
-                    "Last progress.",
-                ),
+                field("last", "last", optional(structure_ref(PROGRESS)), "Last progress."),
                 field("claim", "claim", structure_ref(CLAIM), "Who claims it."),
                 field("node", "node", structure_ref(NODE), "A node."),
             ],
@@ -687,10 +671,7 @@ pub fn demo_model() -> Model {
         Union {
             tag_field: "type".to_owned(),
             cases: BTreeMap::from([
-                (
-                    "FILE".to_owned(),
-                    vec!["file".to_owned(), "size".to_owned()],
-                ),
+                ("FILE".to_owned(), vec!["file".to_owned(), "size".to_owned()]),
                 (
                     "HOST".to_owned(),
                     vec!["host".to_owned(), "state".to_owned()],
