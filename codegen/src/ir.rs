@@ -285,6 +285,11 @@ pub struct Operation {
     /// `SCREAMING` name of the operation's wire-description static
     /// (`CLONE_TASK`).
     pub static_name: String,
+    /// The associated constant of the service handle that names the
+    /// operation as a typed `Operation<Output>` (`Power::START`,
+    /// `Vm::CLONE_VM_TASK`): the static's name, unless a constant of the
+    /// service already has it.
+    pub handle_const: String,
     /// How the method takes its parameters.
     pub call: CallShape,
     /// The waiting helper of a task operation whose result type is known

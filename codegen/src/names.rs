@@ -347,6 +347,17 @@ pub fn constant_name(name: &str) -> String {
     fix_start(screaming_case(name), "EMPTY")
 }
 
+/// The associated constant naming an operation on its service handle: the
+/// operation's static name (`START`), or `START_OPERATION` when a constant
+/// of the service is called that.
+pub fn operation_const_name(static_name: &str, constants: &BTreeSet<String>) -> String {
+    if constants.contains(static_name) {
+        format!("{static_name}_OPERATION")
+    } else {
+        static_name.to_owned()
+    }
+}
+
 /// The catch-all variant of every enumeration.
 pub const UNKNOWN_VARIANT: &str = "Unknown";
 
@@ -557,6 +568,13 @@ mod tests {
         assert_eq!(union_enum_name("Spec", "guest_OS"), "SpecGuestOs");
         let candidates: Vec<String> = union_enum_candidates("AType").take(3).collect();
         assert_eq!(candidates, ["AType", "ATypeUnion", "ATypeUnion2"]);
+    }
+
+    #[test]
+    fn operation_constants_give_way_to_service_constants() {
+        let constants: BTreeSet<String> = ["RESOURCE_TYPE".to_owned(), "LIST".to_owned()].into();
+        assert_eq!(operation_const_name("START", &constants), "START");
+        assert_eq!(operation_const_name("LIST", &constants), "LIST_OPERATION");
     }
 
     #[test]

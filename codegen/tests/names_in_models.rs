@@ -169,3 +169,36 @@ fn names_colliding_after_casing_are_numbered_in_declaration_order() {
         ]
     );
 }
+
+#[test]
+fn operation_constants_of_a_handle_make_way_for_its_own_constants() {
+    let long = json!({
+        "type": {"category": "BUILTIN", "builtin_type": "LONG"},
+        "value": {"category": "PRIMITIVE", "primitive_value": {"type": "LONG", "long_value": 1}},
+    });
+    let model = build(vec![(
+        "com.vmware.demo",
+        json!({
+            "name": "com.vmware.demo",
+            "services": map(vec![(
+                "com.vmware.demo.svc",
+                json!({
+                    "name": "svc",
+                    "constants": map(vec![("list", long)]),
+                    "operations": map(vec![
+                        ("list", void_operation("list")),
+                        ("get", void_operation("get")),
+                    ]),
+                }),
+            )]),
+        }),
+    )]);
+    let service = &model.services["com.vmware.demo.svc"];
+    assert_eq!(service.constants[0].rust_name, "LIST");
+    let names: Vec<(&str, &str)> = service
+        .operations
+        .iter()
+        .map(|op| (op.static_name.as_str(), op.handle_const.as_str()))
+        .collect();
+    assert_eq!(names, [("LIST", "LIST_OPERATION"), ("GET", "GET")]);
+}

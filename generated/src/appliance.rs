@@ -79,6 +79,11 @@ pub struct Cores {
 
 #[cfg(feature = "appliance-core")]
 impl Cores {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<cores::Info>> = vsphere_vapi_runtime::Operation::new(
+        &cores::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.appliance.cores` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -127,6 +132,11 @@ pub struct Health {
 
 #[cfg(feature = "appliance-core")]
 impl Health {
+    /// [`messages`](Self::messages), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const MESSAGES: vsphere_vapi_runtime::Operation<Vec<Notification>> = vsphere_vapi_runtime::Operation::new(
+        &health::ops::MESSAGES,
+    );
+
     /// A handle for the `com.vmware.appliance.health` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -186,6 +196,15 @@ pub struct HealthCheckSettings {
 
 #[cfg(feature = "appliance-health-check-settings")]
 impl HealthCheckSettings {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<health_check_settings::SettingSpec> = vsphere_vapi_runtime::Operation::new(
+        &health_check_settings::ops::GET,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &health_check_settings::ops::UPDATE,
+    );
+
     /// A handle for the `com.vmware.appliance.health_check_settings` service sending
     /// its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -269,6 +288,31 @@ pub struct LocalAccounts {
 
 #[cfg(feature = "appliance-local-accounts")]
 impl LocalAccounts {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &local_accounts::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &local_accounts::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<local_accounts::Info> = vsphere_vapi_runtime::Operation::new(
+        &local_accounts::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<String>> = vsphere_vapi_runtime::Operation::new(
+        &local_accounts::ops::LIST,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &local_accounts::ops::SET,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &local_accounts::ops::UPDATE,
+    );
+
     /// A handle for the `com.vmware.appliance.local_accounts` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -480,6 +524,19 @@ pub struct Monitoring {
 
 #[cfg(feature = "appliance-monitoring")]
 impl Monitoring {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<monitoring::MonitoredItem> = vsphere_vapi_runtime::Operation::new(
+        &monitoring::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<monitoring::MonitoredItem>> = vsphere_vapi_runtime::Operation::new(
+        &monitoring::ops::LIST,
+    );
+    /// [`query`](Self::query), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const QUERY: vsphere_vapi_runtime::Operation<
+        Vec<monitoring::MonitoredItemData>,
+    > = vsphere_vapi_runtime::Operation::new(&monitoring::ops::QUERY);
+
     /// A handle for the `com.vmware.appliance.monitoring` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -587,6 +644,23 @@ pub struct Networking {
 
 #[cfg(feature = "appliance-networking")]
 impl Networking {
+    /// [`change_task`](Self::change_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CHANGE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &networking::ops::CHANGE_TASK,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<networking::Info> = vsphere_vapi_runtime::Operation::new(
+        &networking::ops::GET,
+    );
+    /// [`reset`](Self::reset), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const RESET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &networking::ops::RESET,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &networking::ops::UPDATE,
+    );
+
     /// A handle for the `com.vmware.appliance.networking` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -729,6 +803,19 @@ pub struct Ntp {
 
 #[cfg(feature = "appliance-ntp")]
 impl Ntp {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<Vec<String>> = vsphere_vapi_runtime::Operation::new(
+        &ntp::ops::GET,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &ntp::ops::SET,
+    );
+    /// [`test`](Self::test), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const TEST: vsphere_vapi_runtime::Operation<Vec<ntp::TestRunStatus>> = vsphere_vapi_runtime::Operation::new(
+        &ntp::ops::TEST,
+    );
+
     /// A handle for the `com.vmware.appliance.ntp` service sending its requests through
     /// `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -828,6 +915,11 @@ pub struct Recovery {
 
 #[cfg(feature = "appliance-recovery")]
 impl Recovery {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<recovery::Info> = vsphere_vapi_runtime::Operation::new(
+        &recovery::ops::GET,
+    );
+
     /// A handle for the `com.vmware.appliance.recovery` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -876,6 +968,27 @@ pub struct Services {
 
 #[cfg(feature = "appliance-services")]
 impl Services {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<services::Info> = vsphere_vapi_runtime::Operation::new(
+        &services::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<String, services::Info>,
+    > = vsphere_vapi_runtime::Operation::new(&services::ops::LIST);
+    /// [`restart`](Self::restart), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const RESTART: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &services::ops::RESTART,
+    );
+    /// [`start`](Self::start), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const START: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &services::ops::START,
+    );
+    /// [`stop`](Self::stop), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const STOP: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &services::ops::STOP,
+    );
+
     /// A handle for the `com.vmware.appliance.services` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -1057,6 +1170,23 @@ pub struct Shutdown {
 
 #[cfg(feature = "appliance-shutdown")]
 impl Shutdown {
+    /// [`cancel`](Self::cancel), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CANCEL: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &shutdown::ops::CANCEL,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<shutdown::ShutdownConfig> = vsphere_vapi_runtime::Operation::new(
+        &shutdown::ops::GET,
+    );
+    /// [`poweroff`](Self::poweroff), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const POWEROFF: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &shutdown::ops::POWEROFF,
+    );
+    /// [`reboot`](Self::reboot), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const REBOOT: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &shutdown::ops::REBOOT,
+    );
+
     /// A handle for the `com.vmware.appliance.shutdown` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -1188,6 +1318,19 @@ pub struct SupportBundle {
 
 #[cfg(feature = "appliance-support-bundle")]
 impl SupportBundle {
+    /// [`create_task`](Self::create_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &support_bundle::ops::CREATE_TASK,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &support_bundle::ops::DELETE,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<support_bundle::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &support_bundle::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.appliance.support_bundle` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -1318,6 +1461,15 @@ pub struct Timesync {
 
 #[cfg(feature = "appliance-core")]
 impl Timesync {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<timesync::TimeSyncMode> = vsphere_vapi_runtime::Operation::new(
+        &timesync::ops::GET,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &timesync::ops::SET,
+    );
+
     /// A handle for the `com.vmware.appliance.timesync` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -1391,6 +1543,15 @@ pub struct Update {
 
 #[cfg(feature = "appliance-core")]
 impl Update {
+    /// [`cancel`](Self::cancel), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CANCEL: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &update::ops::CANCEL,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<update::Info> = vsphere_vapi_runtime::Operation::new(
+        &update::ops::GET,
+    );
+
     /// A handle for the `com.vmware.appliance.update` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

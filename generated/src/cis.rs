@@ -63,6 +63,19 @@ pub struct Session {
 }
 
 impl Session {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::Secret,
+    > = vsphere_vapi_runtime::Operation::new(&session::ops::CREATE);
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &session::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<session::Info> = vsphere_vapi_runtime::Operation::new(
+        &session::ops::GET,
+    );
+
     /// A handle for the `com.vmware.cis.session` service sending its requests through
     /// `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -163,6 +176,18 @@ pub struct Tasks {
 impl Tasks {
     /// Resource type for task.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.cis.task";
+    /// [`cancel`](Self::cancel), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CANCEL: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &tasks::ops::CANCEL,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<task::Info> = vsphere_vapi_runtime::Operation::new(
+        &tasks::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<String, task::Info>,
+    > = vsphere_vapi_runtime::Operation::new(&tasks::ops::LIST);
 
     /// A handle for the `com.vmware.cis.tasks` service sending its requests through
     /// `client`.

@@ -50,6 +50,15 @@ pub struct Configuration {
 
 #[cfg(feature = "content-core")]
 impl Configuration {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<ConfigurationModel> = vsphere_vapi_runtime::Operation::new(
+        &configuration::ops::GET,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &configuration::ops::UPDATE,
+    );
+
     /// A handle for the `com.vmware.content.configuration` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -119,6 +128,46 @@ pub struct Library {
 impl Library {
     /// Resource type for library.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.content.Library";
+    /// [`convert`](Self::convert), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CONVERT: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &library::ops::CONVERT,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &library::ops::DELETE,
+    );
+    /// [`enter_maintenance`](Self::enter_maintenance), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const ENTER_MAINTENANCE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &library::ops::ENTER_MAINTENANCE,
+    );
+    /// [`exit_maintenance`](Self::exit_maintenance), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const EXIT_MAINTENANCE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &library::ops::EXIT_MAINTENANCE,
+    );
+    /// [`find`](Self::find), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const FIND: vsphere_vapi_runtime::Operation<Vec<String>> = vsphere_vapi_runtime::Operation::new(
+        &library::ops::FIND,
+    );
+    /// [`force_delete`](Self::force_delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const FORCE_DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &library::ops::FORCE_DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<LibraryModel> = vsphere_vapi_runtime::Operation::new(
+        &library::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<String>> = vsphere_vapi_runtime::Operation::new(
+        &library::ops::LIST,
+    );
+    /// [`migrate`](Self::migrate), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const MIGRATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &library::ops::MIGRATE,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &library::ops::UPDATE,
+    );
 
     /// A handle for the `com.vmware.content.library` service sending its requests
     /// through `client`.
@@ -533,6 +582,35 @@ pub struct LocalLibrary {
 
 #[cfg(feature = "content-core")]
 impl LocalLibrary {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::LibraryId> = vsphere_vapi_runtime::Operation::new(
+        &local_library::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &local_library::ops::DELETE,
+    );
+    /// [`force_delete`](Self::force_delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const FORCE_DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &local_library::ops::FORCE_DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<LibraryModel> = vsphere_vapi_runtime::Operation::new(
+        &local_library::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<String>> = vsphere_vapi_runtime::Operation::new(
+        &local_library::ops::LIST,
+    );
+    /// [`publish`](Self::publish), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const PUBLISH: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &local_library::ops::PUBLISH,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &local_library::ops::UPDATE,
+    );
+
     /// A handle for the `com.vmware.content.local_library` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -795,6 +873,10 @@ pub struct SecurityPolicies {
 impl SecurityPolicies {
     /// Resource type for security policies
     pub const RESOURCE_TYPE: &'static str = "com.vmware.content.SecurityPolicy";
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<security_policies::Info>> = vsphere_vapi_runtime::Operation::new(
+        &security_policies::ops::LIST,
+    );
 
     /// A handle for the `com.vmware.content.security_policies` service sending its
     /// requests through `client`.
@@ -850,6 +932,43 @@ pub struct SubscribedLibrary {
 
 #[cfg(feature = "content-core")]
 impl SubscribedLibrary {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::LibraryId> = vsphere_vapi_runtime::Operation::new(
+        &subscribed_library::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &subscribed_library::ops::DELETE,
+    );
+    /// [`evict`](Self::evict), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const EVICT: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &subscribed_library::ops::EVICT,
+    );
+    /// [`force_delete`](Self::force_delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const FORCE_DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &subscribed_library::ops::FORCE_DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<LibraryModel> = vsphere_vapi_runtime::Operation::new(
+        &subscribed_library::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<String>> = vsphere_vapi_runtime::Operation::new(
+        &subscribed_library::ops::LIST,
+    );
+    /// [`probe`](Self::probe), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const PROBE: vsphere_vapi_runtime::Operation<subscribed_library::ProbeResult> = vsphere_vapi_runtime::Operation::new(
+        &subscribed_library::ops::PROBE,
+    );
+    /// [`sync`](Self::sync), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SYNC: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &subscribed_library::ops::SYNC,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &subscribed_library::ops::UPDATE,
+    );
+
     /// A handle for the `com.vmware.content.subscribed_library` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -1165,6 +1284,22 @@ pub struct TrustedCertificates {
 impl TrustedCertificates {
     /// Resource type for trusted certificates
     pub const RESOURCE_TYPE: &'static str = "com.vmware.content.TrustedCertificate";
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<
+        crate::ids::TrustedCertificateId,
+    > = vsphere_vapi_runtime::Operation::new(&trusted_certificates::ops::CREATE);
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &trusted_certificates::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<trusted_certificates::Info> = vsphere_vapi_runtime::Operation::new(
+        &trusted_certificates::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<trusted_certificates::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &trusted_certificates::ops::LIST,
+    );
 
     /// A handle for the `com.vmware.content.trusted_certificates` service sending its
     /// requests through `client`.
@@ -1323,6 +1458,11 @@ pub struct Type {
 
 #[cfg(feature = "content-core")]
 impl Type {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<r#type::Info>> = vsphere_vapi_runtime::Operation::new(
+        &r#type::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.content.type` service sending its requests through
     /// `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

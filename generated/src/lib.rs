@@ -203,6 +203,50 @@
 //! `Error::NotInRelease` naming the operation, the releases that have it and the
 //! server's release; `Client::supports` asks the same question. Servers that cannot
 //! say (the vcSim simulator) get every call.
+//!
+//! # Testing your automation
+//!
+//! With the `mock` feature, `mock::server()` is an in-memory vCenter for tests: a
+//! client built on it (`server.client()`) sends every request there, and the mock
+//! answers with the values the test registered per operation. Operations are named
+//! by the associated constants of their service handles (`vcenter::Vm::LIST`,
+//! `vcenter::vm::Power::START`, `vcenter::Vm::CLONE_VM_TASK`): each is an
+//! [`Operation`](runtime::Operation) typed by the method's result, so a rule
+//! answers with that type only. Answers travel through the same encoding as a
+//! server's (over `/api` or `/rest`, as the client chose) and the client decodes
+//! them as usual, so a test also checks the wire shape of every call. Rules can
+//! match typed parameters (`with_param("vm", VirtualMachineId::from("vm-42"))`),
+//! answer once or in sequence, or answer from a closure; task operations finish
+//! with a typed result or a task error, so `…_and_wait` methods work; sessions
+//! behave as on a server. The mock is as new as the newest release the crate knows;
+//! `server().with_release("8.0.3.0")` makes it an older server, whose missing
+//! operations the client refuses with `Error::NotInRelease`. Every call is recorded
+//! (`calls_to`, `count`, `MockCall::param`), and a call no rule answers fails with
+//! an error naming the operation and its parameters. The `mock` module of the
+//! runtime documents it all.
+//!
+//! ```no_run
+//! # #[cfg(all(feature = "mock", feature = "vcenter-vm"))]
+//! # async fn example() -> vsphere_vapi::Result<()> {
+//! use vsphere_vapi::ids::VirtualMachineId;
+//! use vsphere_vapi::mock;
+//! use vsphere_vapi::vcenter::vm::Power;
+//!
+//! let server = mock::server();
+//! server.on(Power::START)
+//!     .with_param("vm", VirtualMachineId::from("vm-404"))
+//!     .fails(mock::error(vsphere_vapi::ErrorKind::NotFound, "no such VM"));
+//! server.on(Power::START).succeeds();
+//! let client = server.client();
+//!
+//! // The code under test:
+//! Power::new(&client).start(&VirtualMachineId::from("vm-42")).await?;
+//!
+//! let calls = server.calls_to(Power::START);
+//! assert_eq!(calls[0].param::<VirtualMachineId>("vm"), VirtualMachineId::from("vm-42"));
+//! # Ok(())
+//! # }
+//! ```
 
 #![allow(deprecated)]
 
@@ -271,6 +315,37 @@ impl ErrorExt for Error {
 
     fn standard_error(&self) -> Option<StandardError> {
         self.server_error()?.decode()
+    }
+}
+
+/// Testing automation without a vCenter: a mock server answering
+/// operations with typed values (see the crate docs, "Testing your
+/// automation", and the runtime's [`mock`](vsphere_vapi_runtime::mock)
+/// module for the whole interface).
+#[cfg(feature = "mock")]
+pub mod mock {
+    pub use vsphere_vapi_runtime::mock::*;
+
+    /// A mock server that recognizes every operation compiled into this
+    /// build ([`operations`](crate::operations)), so a call no rule answers
+    /// is reported by its operation and parameters.
+    pub fn server() -> MockServer {
+        MockServer::new().with_operations(crate::operations())
+    }
+
+    /// A standard error of `kind` with one message, to answer with:
+    /// `server.on(Power::START).fails(mock::error(ErrorKind::NotFound, "no vm-42"))`.
+    #[cfg(feature = "vapi-std")]
+    pub fn error(kind: crate::ErrorKind, message: impl Into<String>) -> MockError {
+        MockError::new(kind.as_str()).message(message)
+    }
+
+    /// A standard error of this kind, without messages.
+    #[cfg(feature = "vapi-std")]
+    impl From<crate::ErrorKind> for MockError {
+        fn from(kind: crate::ErrorKind) -> Self {
+            MockError::new(kind.as_str())
+        }
     }
 }
 

@@ -26,6 +26,15 @@ pub struct Tasks {
 }
 
 impl Tasks {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<tasks::Info> = vsphere_vapi_runtime::Operation::new(
+        &tasks::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<tasks::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &tasks::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.snapservice.tasks` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

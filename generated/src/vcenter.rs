@@ -132,6 +132,50 @@ pub struct Vm {
 impl Vm {
     /// Resource type for virtual machines.
     pub const RESOURCE_TYPE: &'static str = "VirtualMachine";
+    /// [`clone_vm`](Self::clone_vm), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CLONE_VM: vsphere_vapi_runtime::Operation<crate::ids::VirtualMachineId> = vsphere_vapi_runtime::Operation::new(
+        &vm::ops::CLONE_VM,
+    );
+    /// [`clone_vm_task`](Self::clone_vm_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CLONE_VM_TASK: vsphere_vapi_runtime::Operation<
+        crate::ids::VirtualMachineId,
+    > = vsphere_vapi_runtime::Operation::new(&vm::ops::CLONE_VM_TASK);
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::VirtualMachineId> = vsphere_vapi_runtime::Operation::new(
+        &vm::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &vm::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<vm::Info> = vsphere_vapi_runtime::Operation::new(
+        &vm::ops::GET,
+    );
+    /// [`instant_clone`](Self::instant_clone), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const INSTANT_CLONE: vsphere_vapi_runtime::Operation<
+        crate::ids::VirtualMachineId,
+    > = vsphere_vapi_runtime::Operation::new(&vm::ops::INSTANT_CLONE);
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<vm::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &vm::ops::LIST,
+    );
+    /// [`register`](Self::register), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const REGISTER: vsphere_vapi_runtime::Operation<crate::ids::VirtualMachineId> = vsphere_vapi_runtime::Operation::new(
+        &vm::ops::REGISTER,
+    );
+    /// [`relocate`](Self::relocate), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const RELOCATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &vm::ops::RELOCATE,
+    );
+    /// [`relocate_task`](Self::relocate_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const RELOCATE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &vm::ops::RELOCATE_TASK,
+    );
+    /// [`unregister`](Self::unregister), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UNREGISTER: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &vm::ops::UNREGISTER,
+    );
 
     /// A handle for the `com.vmware.vcenter.VM` service sending its requests through
     /// `client`.
@@ -595,6 +639,14 @@ pub struct Cluster {
 impl Cluster {
     /// The resource type for the vCenter Cluster
     pub const RESOURCE_TYPE: &'static str = "ClusterComputeResource";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<cluster::Info> = vsphere_vapi_runtime::Operation::new(
+        &cluster::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<cluster::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &cluster::ops::LIST,
+    );
 
     /// A handle for the `com.vmware.vcenter.cluster` service sending its requests
     /// through `client`.
@@ -683,6 +735,22 @@ pub struct Datacenter {
 impl Datacenter {
     /// The resource type for the vCenter Datacenter
     pub const RESOURCE_TYPE: &'static str = "Datacenter";
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::DatacenterId> = vsphere_vapi_runtime::Operation::new(
+        &datacenter::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &datacenter::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<datacenter::Info> = vsphere_vapi_runtime::Operation::new(
+        &datacenter::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<datacenter::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &datacenter::ops::LIST,
+    );
 
     /// A handle for the `com.vmware.vcenter.datacenter` service sending its requests
     /// through `client`.
@@ -844,6 +912,14 @@ pub struct Datastore {
 impl Datastore {
     /// The resource type for the vCenter datastore
     pub const RESOURCE_TYPE: &'static str = "Datastore";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<datastore::Info> = vsphere_vapi_runtime::Operation::new(
+        &datastore::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<datastore::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &datastore::ops::LIST,
+    );
 
     /// A handle for the `com.vmware.vcenter.datastore` service sending its requests
     /// through `client`.
@@ -935,6 +1011,15 @@ pub struct Deployment {
 
 #[cfg(feature = "vcenter-deployment")]
 impl Deployment {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<deployment::Info> = vsphere_vapi_runtime::Operation::new(
+        &deployment::ops::GET,
+    );
+    /// [`rollback`](Self::rollback), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const ROLLBACK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &deployment::ops::ROLLBACK,
+    );
+
     /// A handle for the `com.vmware.vcenter.deployment` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -1005,6 +1090,15 @@ pub struct EvcModes {
 
 #[cfg(feature = "vcenter-core")]
 impl EvcModes {
+    /// [`create_task`](Self::create_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE_TASK: vsphere_vapi_runtime::Operation<evc_mode::EvcMode> = vsphere_vapi_runtime::Operation::new(
+        &evc_modes::ops::CREATE_TASK,
+    );
+    /// [`partition`](Self::partition), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const PARTITION: vsphere_vapi_runtime::Operation<evc_modes::PartitionResult> = vsphere_vapi_runtime::Operation::new(
+        &evc_modes::ops::PARTITION,
+    );
+
     /// A handle for the `com.vmware.vcenter.evc_modes` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -1122,6 +1216,10 @@ pub struct Folder {
 impl Folder {
     /// The resource type for the vCenter folder
     pub const RESOURCE_TYPE: &'static str = "Folder";
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<folder::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &folder::ops::LIST,
+    );
 
     /// A handle for the `com.vmware.vcenter.folder` service sending its requests
     /// through `client`.
@@ -1182,6 +1280,18 @@ pub struct FoundationLoadBalancers {
 impl FoundationLoadBalancers {
     /// Resource type for load balancers.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.FoundationLoadBalancer";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<foundation_load_balancers::Info> = vsphere_vapi_runtime::Operation::new(
+        &foundation_load_balancers::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        foundation_load_balancers::ListResult,
+    > = vsphere_vapi_runtime::Operation::new(&foundation_load_balancers::ops::LIST);
+    /// [`reset_password`](Self::reset_password), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const RESET_PASSWORD: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &foundation_load_balancers::ops::RESET_PASSWORD,
+    );
 
     /// A handle for the `com.vmware.vcenter.foundation_load_balancers` service sending
     /// its requests through `client`.
@@ -1326,6 +1436,26 @@ pub struct Host {
 impl Host {
     /// The resource type for the vCenter Host.
     pub const RESOURCE_TYPE: &'static str = "HostSystem";
+    /// [`connect`](Self::connect), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CONNECT: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &host::ops::CONNECT,
+    );
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::HostSystemId> = vsphere_vapi_runtime::Operation::new(
+        &host::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &host::ops::DELETE,
+    );
+    /// [`disconnect`](Self::disconnect), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DISCONNECT: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &host::ops::DISCONNECT,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<host::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &host::ops::LIST,
+    );
 
     /// A handle for the `com.vmware.vcenter.host` service sending its requests through
     /// `client`.
@@ -1516,6 +1646,10 @@ pub struct Network {
 impl Network {
     /// The resource type for the vCenter network
     pub const RESOURCE_TYPE: &'static str = "Network";
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<network::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &network::ops::LIST,
+    );
 
     /// A handle for the `com.vmware.vcenter.network` service sending its requests
     /// through `client`.
@@ -1573,6 +1707,11 @@ pub struct Ovfs {
 
 #[cfg(feature = "vcenter-ovfs")]
 impl Ovfs {
+    /// [`deploy_task`](Self::deploy_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DEPLOY_TASK: vsphere_vapi_runtime::Operation<ovfs::DeployResult> = vsphere_vapi_runtime::Operation::new(
+        &ovfs::ops::DEPLOY_TASK,
+    );
+
     /// A handle for the `com.vmware.vcenter.ovfs` service sending its requests through
     /// `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -1676,6 +1815,11 @@ pub struct RegisteredTokens {
 
 #[cfg(feature = "vcenter-core")]
 impl RegisteredTokens {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &registered_tokens::ops::CREATE,
+    );
+
     /// A handle for the `com.vmware.vcenter.registered_tokens` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -1742,6 +1886,26 @@ pub struct ResourcePool {
 impl ResourcePool {
     /// The resource type for the vCenter resource pool
     pub const RESOURCE_TYPE: &'static str = "ResourcePool";
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::ResourcePoolId> = vsphere_vapi_runtime::Operation::new(
+        &resource_pool::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &resource_pool::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<resource_pool::Info> = vsphere_vapi_runtime::Operation::new(
+        &resource_pool::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<resource_pool::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &resource_pool::ops::LIST,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &resource_pool::ops::UPDATE,
+    );
 
     /// A handle for the `com.vmware.vcenter.resource_pool` service sending its requests
     /// through `client`.
@@ -1958,6 +2122,11 @@ pub struct System {
 
 #[cfg(feature = "vcenter-core")]
 impl System {
+    /// [`hello`](Self::hello), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const HELLO: vsphere_vapi_runtime::Operation<system::HelloResult> = vsphere_vapi_runtime::Operation::new(
+        &system::ops::HELLO,
+    );
+
     /// A handle for the `com.vmware.vcenter.system` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

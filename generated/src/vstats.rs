@@ -44,6 +44,26 @@ pub struct AcqSpecs {
 impl AcqSpecs {
     /// Resource type for acquisition specifications.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vstats.model.AcqSpec";
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::AcqSpecId> = vsphere_vapi_runtime::Operation::new(
+        &acq_specs::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &acq_specs::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<acq_specs::Info> = vsphere_vapi_runtime::Operation::new(
+        &acq_specs::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<acq_specs::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &acq_specs::ops::LIST,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &acq_specs::ops::UPDATE,
+    );
 
     /// A handle for the `com.vmware.vstats.acq_specs` service sending its requests
     /// through `client`.
@@ -243,6 +263,19 @@ pub struct CounterMetadata {
 }
 
 impl CounterMetadata {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<counter_metadata::Info> = vsphere_vapi_runtime::Operation::new(
+        &counter_metadata::ops::GET,
+    );
+    /// [`get_default`](Self::get_default), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET_DEFAULT: vsphere_vapi_runtime::Operation<
+        Vec<counter_metadata::Info>,
+    > = vsphere_vapi_runtime::Operation::new(&counter_metadata::ops::GET_DEFAULT);
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<counter_metadata::Info>> = vsphere_vapi_runtime::Operation::new(
+        &counter_metadata::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vstats.counter_metadata` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -391,6 +424,14 @@ pub struct CounterSets {
 impl CounterSets {
     /// Resource type for counter sets.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vstats.model.CounterSet";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<counter_sets::Info> = vsphere_vapi_runtime::Operation::new(
+        &counter_sets::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<counter_sets::Info>> = vsphere_vapi_runtime::Operation::new(
+        &counter_sets::ops::LIST,
+    );
 
     /// A handle for the `com.vmware.vstats.counter_sets` service sending its requests
     /// through `client`.
@@ -483,6 +524,14 @@ pub struct Counters {
 impl Counters {
     /// Resource type for counters.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vstats.model.Counter";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<counters::Info> = vsphere_vapi_runtime::Operation::new(
+        &counters::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<counters::Info>> = vsphere_vapi_runtime::Operation::new(
+        &counters::ops::LIST,
+    );
 
     /// A handle for the `com.vmware.vstats.counters` service sending its requests
     /// through `client`.
@@ -574,6 +623,11 @@ pub struct Data {
 }
 
 impl Data {
+    /// [`query_data_points`](Self::query_data_points), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const QUERY_DATA_POINTS: vsphere_vapi_runtime::Operation<
+        data::DataPointsResult,
+    > = vsphere_vapi_runtime::Operation::new(&data::ops::QUERY_DATA_POINTS);
+
     /// A handle for the `com.vmware.vstats.data` service sending its requests through
     /// `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -637,6 +691,10 @@ pub struct Metrics {
 impl Metrics {
     /// Resource type for metrics.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vstats.model.Metric";
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<metrics::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &metrics::ops::LIST,
+    );
 
     /// A handle for the `com.vmware.vstats.metrics` service sending its requests
     /// through `client`.
@@ -690,6 +748,10 @@ pub struct Providers {
 impl Providers {
     /// Resource type for data providers.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vstats.model.Provider";
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<providers::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &providers::ops::LIST,
+    );
 
     /// A handle for the `com.vmware.vstats.providers` service sending its requests
     /// through `client`.
@@ -744,6 +806,10 @@ pub struct ResourceAddressSchemas {
 impl ResourceAddressSchemas {
     /// Resource type for resource addressing schemas.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vstats.model.RsrcAddrSchema";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<resource_address_schemas::Info> = vsphere_vapi_runtime::Operation::new(
+        &resource_address_schemas::ops::GET,
+    );
 
     /// A handle for the `com.vmware.vstats.resource_address_schemas` service sending
     /// its requests through `client`.
@@ -811,6 +877,14 @@ pub struct ResourceAddresses {
 impl ResourceAddresses {
     /// Resource type for [`ResourceAddresses`](crate::vstats::ResourceAddresses)
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vstats.model.RsrcAddr";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<resource_addresses::Info> = vsphere_vapi_runtime::Operation::new(
+        &resource_addresses::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<resource_addresses::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &resource_addresses::ops::LIST,
+    );
 
     /// A handle for the `com.vmware.vstats.resource_addresses` service sending its
     /// requests through `client`.
@@ -909,6 +983,10 @@ pub struct ResourceTypes {
 impl ResourceTypes {
     /// Resource type for resource types.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vstats.model.RsrcType";
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<resource_types::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &resource_types::ops::LIST,
+    );
 
     /// A handle for the `com.vmware.vstats.resource_types` service sending its requests
     /// through `client`.

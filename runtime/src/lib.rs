@@ -62,6 +62,8 @@ mod encode;
 mod enum_macro;
 mod error;
 mod ids;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod proxy;
 pub mod release;
 mod retry;
@@ -79,7 +81,7 @@ pub use ids::{ResourceId, TaskId};
 pub use release::{ReleaseSource, ServerRelease};
 pub use retry::RetryPolicy;
 pub use spec::{
-    HttpMethod, HttpRoute, Idempotency, OperationSpec, ParamBinding, ParamLocation, Releases,
+    HttpMethod, HttpRoute, Idempotency, Operation, OperationSpec, ParamBinding, ParamLocation, Releases,
 };
 pub use task::{TASK_CANCEL, TASK_GET, Task, TaskProgress, TaskState, TaskStatus, TaskWaitOptions};
 pub use transport::{ReqwestTransport, Transport};

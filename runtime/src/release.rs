@@ -117,7 +117,7 @@ pub(crate) static APPLIANCE_VERSION: OperationSpec = OperationSpec {
 
 /// The numbers of a release or version (`7.0.3.01000` → `[7, 0, 3, 1000]`);
 /// `None` when a part is not a number.
-fn numbers(release: &str) -> Option<Vec<u64>> {
+pub(crate) fn numbers(release: &str) -> Option<Vec<u64>> {
     release
         .trim()
         .split('.')

@@ -5,6 +5,9 @@
 //! than generated request-building code) keeps the generated crate small and
 //! puts every protocol rule in one tested place.
 
+use std::fmt;
+use std::marker::PhantomData;
+
 /// HTTP method of a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HttpMethod {
@@ -159,5 +162,93 @@ impl Releases {
         self.known
             .iter()
             .all(|release| self.present.contains(release))
+    }
+}
+
+/// An operation named in a typed way: its wire description and the Rust type
+/// a call yields (`T`; for a task operation, what waiting for the task
+/// yields).
+///
+/// The generated crate defines one per operation as an associated constant
+/// of the service handle, named like the method in upper case
+/// (`vcenter::vm::Power::START` is an `Operation<()>`,
+/// `vcenter::Vm::LIST` an `Operation<Vec<vm::Summary>>`). Tools that act on
+/// operations generically take one instead of a bare [`OperationSpec`], so
+/// the type of what they produce for it is checked: a mock answering
+/// `Vm::LIST` is given a `Vec<vm::Summary>`, nothing else.
+pub struct Operation<T> {
+    spec: &'static OperationSpec,
+    // `fn() -> T`: names a result type without owning one, so the handle is
+    // Copy, Send and Sync whatever `T` is.
+    output: PhantomData<fn() -> T>,
+}
+
+impl<T> Operation<T> {
+    /// The operation described by `spec`, yielding a `T`.
+    pub const fn new(spec: &'static OperationSpec) -> Self {
+        Operation {
+            spec,
+            output: PhantomData,
+        }
+    }
+
+    /// The wire description.
+    pub const fn spec(&self) -> &'static OperationSpec {
+        self.spec
+    }
+
+    /// `com.vmware.vcenter.vm.power`
+    pub const fn service_id(&self) -> &'static str {
+        self.spec.service_id
+    }
+
+    /// `start`, or `clone$task` for a task operation.
+    pub const fn operation_id(&self) -> &'static str {
+        self.spec.operation_id
+    }
+
+    /// True for `$task` operations.
+    pub const fn is_task(&self) -> bool {
+        self.spec.task
+    }
+}
+
+impl<T> Clone for Operation<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Operation<T> {}
+
+impl<T> fmt::Debug for Operation<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Operation({}.{} -> {})",
+            self.spec.service_id,
+            self.spec.operation_id,
+            crate::error::short_type_name(std::any::type_name::<T>())
+        )
+    }
+}
+
+impl<T> fmt::Display for Operation<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.spec.service_id, self.spec.operation_id)
+    }
+}
+
+impl<T> PartialEq for Operation<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.spec == other.spec
+    }
+}
+
+impl<T> Eq for Operation<T> {}
+
+impl<T> From<Operation<T>> for &'static OperationSpec {
+    fn from(operation: Operation<T>) -> Self {
+        operation.spec
     }
 }

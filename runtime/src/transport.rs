@@ -94,14 +94,36 @@ impl ReqwestTransport {
     }
 }
 
+/// The URL of a request as the client parsed it (to check its path), kept
+/// in the request's extensions so that [`ReqwestTransport`] does not parse
+/// the URI a second time; it is used only while it still matches the URI.
+/// Other transports read the request's URI.
+#[derive(Debug, Clone)]
+pub(crate) struct ParsedUrl {
+    pub(crate) uri: http::Uri,
+    pub(crate) url: reqwest::Url,
+}
+
 impl Transport for ReqwestTransport {
-    fn send(&self, request: HttpRequest, exchange: Exchange) -> TransportFuture<'_> {
+    fn send(&self, mut request: HttpRequest, exchange: Exchange) -> TransportFuture<'_> {
         Box::pin(async move {
-            let mut request = reqwest::Request::try_from(request).map_err(|err| {
-                Error::Config(format!("{}: unusable request: {err}", exchange.context))
-            })?;
+            let parsed = request.extensions_mut().remove::<ParsedUrl>();
+            let (parts, body) = request.into_parts();
+            let url = match parsed {
+                Some(parsed) if parsed.uri == parts.uri => parsed.url,
+                _ => reqwest::Url::parse(&parts.uri.to_string()).map_err(|err| {
+                    Error::Config(format!("{}: unusable request URL: {err}", exchange.context))
+                })?,
+            };
+            let mut request = reqwest::Request::new(parts.method, url);
+            *request.headers_mut() = parts.headers;
+            *request.version_mut() = parts.version;
+            // No body at all, rather than an empty one, for GET and DELETE.
+            if !body.is_empty() {
+                *request.body_mut() = Some(body.into());
+            }
             *request.timeout_mut() = exchange.timeout;
-            let response = self
+            let mut response = self
                 .http
                 .execute(request)
                 .await
@@ -111,7 +133,8 @@ impl Transport for ReqwestTransport {
                 .status(response.status())
                 .version(response.version());
             if let Some(headers) = builder.headers_mut() {
-                *headers = response.headers().clone();
+                // Moved, not copied: reading the body needs no headers.
+                *headers = std::mem::take(response.headers_mut());
             }
             let body = response
                 .bytes()
@@ -255,4 +278,66 @@ fn find_tls_error<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a 
         }
     }
     err.source().and_then(find_tls_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// The request line and headers the server received.
+    async fn received(request: HttpRequest, listener: tokio::net::TcpListener) -> String {
+        let server = tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            let mut head = Vec::new();
+            let mut byte = [0_u8; 1];
+            while !head.ends_with(b"\r\n\r\n") {
+                stream.read_exact(&mut byte).await.unwrap();
+                head.push(byte[0]);
+            }
+            stream
+                .write_all(b"HTTP/1.1 204 No Content\r\n\r\n")
+                .await
+                .unwrap();
+            String::from_utf8(head).unwrap()
+        });
+        let transport = ReqwestTransport::new(reqwest::Client::new());
+        let response = transport
+            .send(request, Exchange::new("test"))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 204);
+        server.await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_parsed_url_is_used_only_while_it_matches_the_uri() {
+        for (stale, path) in [(false, "/kept"), (true, "/current")] {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let base = format!("http://{}", listener.local_addr().unwrap());
+            let parsed = ParsedUrl {
+                uri: http::Uri::try_from(format!("{base}/kept")).unwrap(),
+                url: reqwest::Url::parse(&format!("{base}/kept")).unwrap(),
+            };
+            // A transport wrapping this one changed the URI after the
+            // client parsed it: the change wins.
+            let uri = if stale {
+                format!("{base}/current")
+            } else {
+                format!("{base}/kept")
+            };
+            let mut request = http::Request::get(uri).body(Vec::new()).unwrap();
+            request.extensions_mut().insert(parsed);
+            let head = received(request, listener).await;
+            assert!(
+                head.starts_with(&format!("GET {path} HTTP/1.1\r\n")),
+                "{head}"
+            );
+            // A bodiless request carries no length.
+            assert!(
+                !head.to_ascii_lowercase().contains("content-length"),
+                "{head}"
+            );
+        }
+    }
 }

@@ -126,6 +126,8 @@ fn root_items(ctx: &Ctx<'_>) -> Result<String, EmitError> {
         out.push('\n');
         out.push_str(&errors);
     }
+    out.push('\n');
+    out.push_str(&super::mock::mock_module(ctx)?);
     Ok(out)
 }
 
@@ -446,6 +448,7 @@ fn crate_docs(ctx: &Ctx<'_>) -> Result<String, EmitError> {
     doc.paragraph(rows.join("\n"));
     super::guide::guide(ctx, &mut doc);
     doc.paragraph(releases_section(ctx));
+    doc.paragraph(super::mock::testing_section(ctx));
     Ok(doc.build())
 }
 

@@ -7,7 +7,7 @@ use super::crate_root::{feature_counts, top_level_features};
 use super::{Ctx, EmitError};
 
 /// Feature names the manifest defines itself.
-const RESERVED_FEATURES: &[&str] = &["default", "full"];
+const RESERVED_FEATURES: &[&str] = &["default", "full", super::mock::MOCK_FEATURE];
 
 pub fn cargo_toml(ctx: &Ctx<'_>) -> Result<String, EmitError> {
     let model = ctx.model;
@@ -19,7 +19,7 @@ pub fn cargo_toml(ctx: &Ctx<'_>) -> Result<String, EmitError> {
         if !valid || RESERVED_FEATURES.contains(&name.as_str()) {
             return Err(EmitError::Unsupported {
                 context: format!("feature `{name}`"),
-                message: "feature names must be lower-case ASCII words and not `default` or `full`"
+                message: "feature names must be lower-case ASCII words and not `default`, `full` or `mock`"
                     .to_owned(),
             });
         }
@@ -70,6 +70,16 @@ default = []
         .collect();
     out.push_str("# Every package group.\n");
     let _ = writeln!(out, "full = [{}]", all.join(", "));
+    out.push_str(
+        "# A mock server for tests: `vsphere_vapi::mock` (not an API area, so not\n\
+         # part of `full`).\n",
+    );
+    let _ = writeln!(
+        out,
+        "{} = [\"vsphere-vapi-runtime/{}\"]",
+        super::mock::MOCK_FEATURE,
+        super::mock::MOCK_FEATURE
+    );
     for feature in model.features.values() {
         let (services, operations) = feature_counts(ctx, &feature.name);
         let covers = if feature.includes.is_empty() {

@@ -113,6 +113,7 @@ mod format;
 mod guide;
 mod layout;
 mod manifest;
+mod mock;
 mod route_table;
 mod service;
 mod structure;

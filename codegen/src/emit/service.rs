@@ -87,8 +87,10 @@ pub fn emit_handle(
 
     let ops_path = ops_module_path(service, &context)?;
     let mut methods = Vec::new();
+    let mut operation_consts = Vec::new();
     for operation in &service.operations {
         let op_context = format!("{context}, operation `{}`", operation.id);
+        operation_consts.push(operation_const(&types, operation, &ops_path, &op_context)?);
         claim(
             &operation.rust_name,
             format!("operation `{}`", operation.id),
@@ -131,6 +133,8 @@ pub fn emit_handle(
         impl #name {
             #( #constants )*
 
+            #( #operation_consts )*
+
             #new_doc
             pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
                 Self { client: client.clone() }
@@ -145,6 +149,36 @@ pub fn emit_handle(
         }
     };
     format::items(tokens, &context)
+}
+
+/// The handle's associated constant naming an operation as a typed
+/// `Operation<Output>` (`Power::START`), for tools that act on operations,
+/// such as the mock server. One line per operation: it costs next to
+/// nothing to compile (no impls, no code).
+fn operation_const(
+    types: &TypeMapper<'_, '_, '_>,
+    operation: &Operation,
+    ops_path: &TokenStream,
+    context: &str,
+) -> Result<TokenStream, EmitError> {
+    let name = ident(&operation.handle_const, context)?;
+    let static_name = ident(&operation.static_name, context)?;
+    let output = if operation.task == TaskKind::None {
+        types.owned(&operation.output, context)?
+    } else {
+        task_result_type(types, operation, context)?
+    };
+    let method = unraw(&operation.rust_name);
+    let doc = doc_attrs(&format!(
+        "[`{method}`](Self::{method}), typed by its result \
+         ([`Operation`](crate::runtime::Operation)): names the operation in mock rules \
+         and other tools."
+    ));
+    Ok(quote! {
+        #doc
+        pub const #name: vsphere_vapi_runtime::Operation<#output> =
+            vsphere_vapi_runtime::Operation::new(&#ops_path::#static_name);
+    })
 }
 
 /// Rustdoc link target of a module: `crate::vcenter::vm::tools`.

@@ -11,7 +11,9 @@
 //!   optional parameter and `send()` (and, for task operations,
 //!   `send_and_wait()`), so no caller writes `None`;
 //! - the operation's wire-description static is the method name in upper
-//!   case (`CLONE_VM_TASK`);
+//!   case (`CLONE_VM_TASK`), and so is the service handle's associated
+//!   constant naming it as a typed `Operation` (`Vm::CLONE_VM_TASK`), unless
+//!   a constant of the service has that name (then `…_OPERATION`);
 //! - a task operation without a builder whose result type is known gets a
 //!   waiting helper (`clone_vm_and_wait`).
 
@@ -24,13 +26,16 @@ use crate::names;
 /// Most required parameters a method takes positionally.
 pub const MAX_POSITIONAL: usize = 3;
 
-/// Decides the call shape, static and helper names of a service's
-/// operations. `taken` holds the type names already used in the service's
-/// module (`module`) and receives the new ones.
+/// Decides the call shape, static, constant and helper names of a
+/// service's operations. `constants` holds the names of the service's own
+/// constants (associated constants of its handle, like the operations'
+/// ones); `taken` holds the type names already used in the service's module
+/// (`module`) and receives the new ones.
 pub fn shape(
     service_id: &str,
     module: &[String],
     operations: &mut [Operation],
+    constants: &BTreeSet<String>,
     taken: &mut BTreeSet<String>,
     problems: &mut Vec<Problem>,
 ) {
@@ -46,6 +51,16 @@ pub fn shape(
             problems.push(Problem::new(
                 format!("{service_id}.{}", op.id),
                 format!("wire-description static `{static_name}` is taken by another operation"),
+            ));
+        }
+        op.handle_const = names::operation_const_name(&static_name, constants);
+        if constants.contains(&op.handle_const) {
+            problems.push(Problem::new(
+                format!("{service_id}.{}", op.id),
+                format!(
+                    "operation constant `{}` is taken by a constant of the service",
+                    op.handle_const
+                ),
             ));
         }
         op.static_name = static_name;

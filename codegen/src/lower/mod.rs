@@ -108,10 +108,16 @@ pub fn shape_calls(model: &mut Model) -> Vec<Problem> {
     for service in model.services.values_mut() {
         let module = service.nested_module.clone();
         let names = taken.entry(module.clone()).or_default();
+        let constants = service
+            .constants
+            .iter()
+            .map(|constant| constant.rust_name.clone())
+            .collect();
         calls::shape(
             &service.id,
             &module,
             &mut service.operations,
+            &constants,
             names,
             &mut problems,
         );
@@ -724,6 +730,7 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
             operations.push(Operation {
                 id: op_id.to_owned(),
                 static_name: String::new(),
+                handle_const: String::new(),
                 call: Default::default(),
                 wait_name: None,
                 rust_name,
@@ -745,10 +752,18 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
         }
         self.twin_task_results(id, &mut operations);
         let nested_module = self.service_nested_module(id);
-        let taken = self.module_types.entry(nested_module.clone()).or_default();
-        calls::shape(id, &nested_module, &mut operations, taken, self.problems);
         let constants = self.constants(id, &info.constants, &scope);
         let (service_doc, lifecycle) = doc(&info.documentation, info.lifecycle.as_ref());
+        let constant_names = constants.iter().map(|c| c.rust_name.clone()).collect();
+        let taken = self.module_types.entry(nested_module.clone()).or_default();
+        calls::shape(
+            id,
+            &nested_module,
+            &mut operations,
+            &constant_names,
+            taken,
+            self.problems,
+        );
         Service {
             id: id.to_owned(),
             package: entry.package.clone(),

@@ -176,6 +176,7 @@ pub fn operation(id: &str, rust_name: &str, params: Vec<Field>, output: TypeRef)
         task: TaskKind::None,
         task_result: None,
         static_name: String::new(),
+        handle_const: String::new(),
         call: Default::default(),
         wait_name: None,
         api: None,

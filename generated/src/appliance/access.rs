@@ -29,6 +29,15 @@ pub struct Consolecli {
 }
 
 impl Consolecli {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<bool> = vsphere_vapi_runtime::Operation::new(
+        &consolecli::ops::GET,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &consolecli::ops::SET,
+    );
+
     /// A handle for the `com.vmware.appliance.access.consolecli` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -95,6 +104,15 @@ pub struct Dcui {
 }
 
 impl Dcui {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<bool> = vsphere_vapi_runtime::Operation::new(
+        &dcui::ops::GET,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &dcui::ops::SET,
+    );
+
     /// A handle for the `com.vmware.appliance.access.dcui` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -157,6 +175,15 @@ pub struct Shell {
 }
 
 impl Shell {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<shell::ShellConfig> = vsphere_vapi_runtime::Operation::new(
+        &shell::ops::GET,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &shell::ops::SET,
+    );
+
     /// A handle for the `com.vmware.appliance.access.shell` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -222,6 +249,15 @@ pub struct Ssh {
 }
 
 impl Ssh {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<bool> = vsphere_vapi_runtime::Operation::new(
+        &ssh::ops::GET,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &ssh::ops::SET,
+    );
+
     /// A handle for the `com.vmware.appliance.access.ssh` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -43,6 +43,11 @@ pub struct Applmgmt {
 }
 
 impl Applmgmt {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<String> = vsphere_vapi_runtime::Operation::new(
+        &applmgmt::ops::GET,
+    );
+
     /// A handle for the `com.vmware.appliance.health.applmgmt` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -90,6 +95,11 @@ pub struct Database {
 }
 
 impl Database {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<database::Info> = vsphere_vapi_runtime::Operation::new(
+        &database::ops::GET,
+    );
+
     /// A handle for the `com.vmware.appliance.health.database` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -136,6 +146,11 @@ pub struct Databasestorage {
 }
 
 impl Databasestorage {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<databasestorage::HealthLevel> = vsphere_vapi_runtime::Operation::new(
+        &databasestorage::ops::GET,
+    );
+
     /// A handle for the `com.vmware.appliance.health.databasestorage` service sending
     /// its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -180,6 +195,11 @@ pub struct Load {
 }
 
 impl Load {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<load::HealthLevel> = vsphere_vapi_runtime::Operation::new(
+        &load::ops::GET,
+    );
+
     /// A handle for the `com.vmware.appliance.health.load` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -222,6 +242,11 @@ pub struct Mem {
 }
 
 impl Mem {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<mem::HealthLevel> = vsphere_vapi_runtime::Operation::new(
+        &mem::ops::GET,
+    );
+
     /// A handle for the `com.vmware.appliance.health.mem` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -265,6 +290,11 @@ pub struct Softwarepackages {
 }
 
 impl Softwarepackages {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<softwarepackages::HealthLevel> = vsphere_vapi_runtime::Operation::new(
+        &softwarepackages::ops::GET,
+    );
+
     /// A handle for the `com.vmware.appliance.health.softwarepackages` service sending
     /// its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -310,6 +340,11 @@ pub struct Storage {
 }
 
 impl Storage {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<storage::HealthLevel> = vsphere_vapi_runtime::Operation::new(
+        &storage::ops::GET,
+    );
+
     /// A handle for the `com.vmware.appliance.health.storage` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -352,6 +387,11 @@ pub struct Swap {
 }
 
 impl Swap {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<swap::HealthLevel> = vsphere_vapi_runtime::Operation::new(
+        &swap::ops::GET,
+    );
+
     /// A handle for the `com.vmware.appliance.health.swap` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -395,6 +435,15 @@ pub struct System {
 }
 
 impl System {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<system::HealthLevel> = vsphere_vapi_runtime::Operation::new(
+        &system::ops::GET,
+    );
+    /// [`lastcheck`](Self::lastcheck), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LASTCHECK: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::DateTime,
+    > = vsphere_vapi_runtime::Operation::new(&system::ops::LASTCHECK);
+
     /// A handle for the `com.vmware.appliance.health.system` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -25,6 +25,23 @@ pub struct Configs {
 }
 
 impl Configs {
+    /// [`export`](Self::export), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const EXPORT: vsphere_vapi_runtime::Operation<String> = vsphere_vapi_runtime::Operation::new(
+        &configs::ops::EXPORT,
+    );
+    /// [`import_profile_task`](Self::import_profile_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const IMPORT_PROFILE_TASK: vsphere_vapi_runtime::Operation<String> = vsphere_vapi_runtime::Operation::new(
+        &configs::ops::IMPORT_PROFILE_TASK,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<configs::ProfileInfo>> = vsphere_vapi_runtime::Operation::new(
+        &configs::ops::LIST,
+    );
+    /// [`validate_task`](Self::validate_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const VALIDATE_TASK: vsphere_vapi_runtime::Operation<
+        configs::ValidationResult,
+    > = vsphere_vapi_runtime::Operation::new(&configs::ops::VALIDATE_TASK);
+
     /// A handle for the `com.vmware.appliance.infraprofile.configs` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -29,6 +29,15 @@ pub struct Policy {
 }
 
 impl Policy {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<policy::Info> = vsphere_vapi_runtime::Operation::new(
+        &policy::ops::GET,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &policy::ops::SET,
+    );
+
     /// A handle for the `com.vmware.appliance.local_accounts.policy` service sending
     /// its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -26,6 +26,19 @@ pub struct Forwarding {
 }
 
 impl Forwarding {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<Vec<forwarding::Config>> = vsphere_vapi_runtime::Operation::new(
+        &forwarding::ops::GET,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &forwarding::ops::SET,
+    );
+    /// [`test`](Self::test), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const TEST: vsphere_vapi_runtime::Operation<Vec<forwarding::ConnectionStatus>> = vsphere_vapi_runtime::Operation::new(
+        &forwarding::ops::TEST,
+    );
+
     /// A handle for the `com.vmware.appliance.logging.forwarding` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -34,6 +34,15 @@ pub struct Interfaces {
 }
 
 impl Interfaces {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<interfaces::InterfaceInfo> = vsphere_vapi_runtime::Operation::new(
+        &interfaces::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<interfaces::InterfaceInfo>> = vsphere_vapi_runtime::Operation::new(
+        &interfaces::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.appliance.networking.interfaces` service sending
     /// its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -113,6 +122,15 @@ pub struct NoProxy {
 }
 
 impl NoProxy {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<Vec<String>> = vsphere_vapi_runtime::Operation::new(
+        &no_proxy::ops::GET,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &no_proxy::ops::SET,
+    );
+
     /// A handle for the `com.vmware.appliance.networking.no_proxy` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -182,6 +200,27 @@ pub struct Proxy {
 }
 
 impl Proxy {
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &proxy::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<proxy::Config> = vsphere_vapi_runtime::Operation::new(
+        &proxy::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<proxy::Protocol, proxy::Config>,
+    > = vsphere_vapi_runtime::Operation::new(&proxy::ops::LIST);
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &proxy::ops::SET,
+    );
+    /// [`test`](Self::test), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const TEST: vsphere_vapi_runtime::Operation<proxy::TestResult> = vsphere_vapi_runtime::Operation::new(
+        &proxy::ops::TEST,
+    );
+
     /// A handle for the `com.vmware.appliance.networking.proxy` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -30,6 +30,11 @@ pub struct Backup {
 }
 
 impl Backup {
+    /// [`validate`](Self::validate), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const VALIDATE: vsphere_vapi_runtime::Operation<backup::ReturnResult> = vsphere_vapi_runtime::Operation::new(
+        &backup::ops::VALIDATE,
+    );
+
     /// A handle for the `com.vmware.appliance.recovery.backup` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -81,6 +86,11 @@ pub struct Restore {
 }
 
 impl Restore {
+    /// [`validate`](Self::validate), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const VALIDATE: vsphere_vapi_runtime::Operation<restore::Metadata> = vsphere_vapi_runtime::Operation::new(
+        &restore::ops::VALIDATE,
+    );
+
     /// A handle for the `com.vmware.appliance.recovery.restore` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

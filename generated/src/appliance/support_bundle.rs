@@ -29,6 +29,11 @@ pub struct Components {
 }
 
 impl Components {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
+    > = vsphere_vapi_runtime::Operation::new(&components::ops::GET);
+
     /// A handle for the `com.vmware.appliance.support_bundle.components` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -36,6 +36,11 @@ pub struct CryptoHash {
 }
 
 impl CryptoHash {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<crypto_hash::Info> = vsphere_vapi_runtime::Operation::new(
+        &crypto_hash::ops::GET,
+    );
+
     /// A handle for the `com.vmware.appliance.system.crypto_hash` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -83,6 +88,19 @@ pub struct Storage {
 }
 
 impl Storage {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<storage::StorageMapping>> = vsphere_vapi_runtime::Operation::new(
+        &storage::ops::LIST,
+    );
+    /// [`resize`](Self::resize), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const RESIZE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &storage::ops::RESIZE,
+    );
+    /// [`resize_ex`](Self::resize_ex), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const RESIZE_EX: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<String, storage::StorageChange>,
+    > = vsphere_vapi_runtime::Operation::new(&storage::ops::RESIZE_EX);
+
     /// A handle for the `com.vmware.appliance.system.storage` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -169,6 +187,11 @@ pub struct Time {
 }
 
 impl Time {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<time::SystemTimeStruct> = vsphere_vapi_runtime::Operation::new(
+        &time::ops::GET,
+    );
+
     /// A handle for the `com.vmware.appliance.system.time` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -212,6 +235,11 @@ pub struct Uptime {
 }
 
 impl Uptime {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<f64> = vsphere_vapi_runtime::Operation::new(
+        &uptime::ops::GET,
+    );
+
     /// A handle for the `com.vmware.appliance.system.uptime` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -255,6 +283,11 @@ pub struct Version {
 }
 
 impl Version {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<version::VersionStruct> = vsphere_vapi_runtime::Operation::new(
+        &version::ops::GET,
+    );
+
     /// A handle for the `com.vmware.appliance.system.version` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

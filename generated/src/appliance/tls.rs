@@ -26,6 +26,15 @@ pub struct Profiles {
 }
 
 impl Profiles {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<profiles::Info> = vsphere_vapi_runtime::Operation::new(
+        &profiles::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<profiles::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &profiles::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.appliance.tls.profiles` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

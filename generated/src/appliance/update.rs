@@ -34,6 +34,43 @@ pub struct Pending {
 }
 
 impl Pending {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<pending::Info> = vsphere_vapi_runtime::Operation::new(
+        &pending::ops::GET,
+    );
+    /// [`install`](Self::install), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const INSTALL: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &pending::ops::INSTALL,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<Summary>> = vsphere_vapi_runtime::Operation::new(
+        &pending::ops::LIST,
+    );
+    /// [`list_upgradeable_components`](Self::list_upgradeable_components), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST_UPGRADEABLE_COMPONENTS: vsphere_vapi_runtime::Operation<
+        Vec<pending::UpgradeableComponent>,
+    > = vsphere_vapi_runtime::Operation::new(&pending::ops::LIST_UPGRADEABLE_COMPONENTS);
+    /// [`precheck`](Self::precheck), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const PRECHECK: vsphere_vapi_runtime::Operation<pending::PrecheckResult> = vsphere_vapi_runtime::Operation::new(
+        &pending::ops::PRECHECK,
+    );
+    /// [`rollback`](Self::rollback), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const ROLLBACK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &pending::ops::ROLLBACK,
+    );
+    /// [`stage`](Self::stage), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const STAGE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &pending::ops::STAGE,
+    );
+    /// [`stage_and_install`](Self::stage_and_install), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const STAGE_AND_INSTALL: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &pending::ops::STAGE_AND_INSTALL,
+    );
+    /// [`validate`](Self::validate), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const VALIDATE: vsphere_vapi_runtime::Operation<
+        crate::appliance::Notifications,
+    > = vsphere_vapi_runtime::Operation::new(&pending::ops::VALIDATE);
+
     /// A handle for the `com.vmware.appliance.update.pending` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -404,6 +441,15 @@ pub struct Policy {
 }
 
 impl Policy {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<policy::Info> = vsphere_vapi_runtime::Operation::new(
+        &policy::ops::GET,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &policy::ops::SET,
+    );
+
     /// A handle for the `com.vmware.appliance.update.policy` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -480,6 +526,15 @@ pub struct Staged {
 }
 
 impl Staged {
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &staged::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<staged::Info> = vsphere_vapi_runtime::Operation::new(
+        &staged::ops::GET,
+    );
+
     /// A handle for the `com.vmware.appliance.update.staged` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -27,6 +27,43 @@ pub struct Category {
 }
 
 impl Category {
+    /// [`add_to_used_by`](Self::add_to_used_by), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const ADD_TO_USED_BY: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &category::ops::ADD_TO_USED_BY,
+    );
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::CategoryId> = vsphere_vapi_runtime::Operation::new(
+        &category::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &category::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<CategoryModel> = vsphere_vapi_runtime::Operation::new(
+        &category::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<String>> = vsphere_vapi_runtime::Operation::new(
+        &category::ops::LIST,
+    );
+    /// [`list_used_categories`](Self::list_used_categories), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST_USED_CATEGORIES: vsphere_vapi_runtime::Operation<Vec<String>> = vsphere_vapi_runtime::Operation::new(
+        &category::ops::LIST_USED_CATEGORIES,
+    );
+    /// [`remove_from_used_by`](Self::remove_from_used_by), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const REMOVE_FROM_USED_BY: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &category::ops::REMOVE_FROM_USED_BY,
+    );
+    /// [`revoke_propagating_permissions`](Self::revoke_propagating_permissions), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const REVOKE_PROPAGATING_PERMISSIONS: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &category::ops::REVOKE_PROPAGATING_PERMISSIONS,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &category::ops::UPDATE,
+    );
+
     /// A handle for the `com.vmware.cis.tagging.category` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -305,6 +342,47 @@ pub struct Tag {
 }
 
 impl Tag {
+    /// [`add_to_used_by`](Self::add_to_used_by), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const ADD_TO_USED_BY: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &tag::ops::ADD_TO_USED_BY,
+    );
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::TagId> = vsphere_vapi_runtime::Operation::new(
+        &tag::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &tag::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<TagModel> = vsphere_vapi_runtime::Operation::new(
+        &tag::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<String>> = vsphere_vapi_runtime::Operation::new(
+        &tag::ops::LIST,
+    );
+    /// [`list_tags_for_category`](Self::list_tags_for_category), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST_TAGS_FOR_CATEGORY: vsphere_vapi_runtime::Operation<Vec<String>> = vsphere_vapi_runtime::Operation::new(
+        &tag::ops::LIST_TAGS_FOR_CATEGORY,
+    );
+    /// [`list_used_tags`](Self::list_used_tags), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST_USED_TAGS: vsphere_vapi_runtime::Operation<Vec<String>> = vsphere_vapi_runtime::Operation::new(
+        &tag::ops::LIST_USED_TAGS,
+    );
+    /// [`remove_from_used_by`](Self::remove_from_used_by), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const REMOVE_FROM_USED_BY: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &tag::ops::REMOVE_FROM_USED_BY,
+    );
+    /// [`revoke_propagating_permissions`](Self::revoke_propagating_permissions), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const REVOKE_PROPAGATING_PERMISSIONS: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &tag::ops::REVOKE_PROPAGATING_PERMISSIONS,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &tag::ops::UPDATE,
+    );
+
     /// A handle for the `com.vmware.cis.tagging.tag` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -609,6 +687,71 @@ pub struct TagAssociation {
 }
 
 impl TagAssociation {
+    /// [`attach`](Self::attach), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const ATTACH: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &tag_association::ops::ATTACH,
+    );
+    /// [`attach_multiple_tags_to_object`](Self::attach_multiple_tags_to_object), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const ATTACH_MULTIPLE_TAGS_TO_OBJECT: vsphere_vapi_runtime::Operation<
+        tag_association::BatchResult,
+    > = vsphere_vapi_runtime::Operation::new(
+        &tag_association::ops::ATTACH_MULTIPLE_TAGS_TO_OBJECT,
+    );
+
+    /// [`attach_tag_to_multiple_objects`](Self::attach_tag_to_multiple_objects), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const ATTACH_TAG_TO_MULTIPLE_OBJECTS: vsphere_vapi_runtime::Operation<
+        tag_association::BatchResult,
+    > = vsphere_vapi_runtime::Operation::new(
+        &tag_association::ops::ATTACH_TAG_TO_MULTIPLE_OBJECTS,
+    );
+
+    /// [`detach`](Self::detach), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DETACH: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &tag_association::ops::DETACH,
+    );
+    /// [`detach_multiple_tags_from_object`](Self::detach_multiple_tags_from_object), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DETACH_MULTIPLE_TAGS_FROM_OBJECT: vsphere_vapi_runtime::Operation<
+        tag_association::BatchResult,
+    > = vsphere_vapi_runtime::Operation::new(
+        &tag_association::ops::DETACH_MULTIPLE_TAGS_FROM_OBJECT,
+    );
+
+    /// [`detach_tag_from_multiple_objects`](Self::detach_tag_from_multiple_objects), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DETACH_TAG_FROM_MULTIPLE_OBJECTS: vsphere_vapi_runtime::Operation<
+        tag_association::BatchResult,
+    > = vsphere_vapi_runtime::Operation::new(
+        &tag_association::ops::DETACH_TAG_FROM_MULTIPLE_OBJECTS,
+    );
+
+    /// [`list_attachable_tags`](Self::list_attachable_tags), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST_ATTACHABLE_TAGS: vsphere_vapi_runtime::Operation<Vec<String>> = vsphere_vapi_runtime::Operation::new(
+        &tag_association::ops::LIST_ATTACHABLE_TAGS,
+    );
+    /// [`list_attached_objects`](Self::list_attached_objects), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST_ATTACHED_OBJECTS: vsphere_vapi_runtime::Operation<
+        Vec<crate::vapi::standard::DynamicId>,
+    > = vsphere_vapi_runtime::Operation::new(
+        &tag_association::ops::LIST_ATTACHED_OBJECTS,
+    );
+
+    /// [`list_attached_objects_on_tags`](Self::list_attached_objects_on_tags), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST_ATTACHED_OBJECTS_ON_TAGS: vsphere_vapi_runtime::Operation<
+        Vec<tag_association::TagToObjects>,
+    > = vsphere_vapi_runtime::Operation::new(
+        &tag_association::ops::LIST_ATTACHED_OBJECTS_ON_TAGS,
+    );
+
+    /// [`list_attached_tags`](Self::list_attached_tags), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST_ATTACHED_TAGS: vsphere_vapi_runtime::Operation<Vec<String>> = vsphere_vapi_runtime::Operation::new(
+        &tag_association::ops::LIST_ATTACHED_TAGS,
+    );
+    /// [`list_attached_tags_on_objects`](Self::list_attached_tags_on_objects), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST_ATTACHED_TAGS_ON_OBJECTS: vsphere_vapi_runtime::Operation<
+        Vec<tag_association::ObjectToTags>,
+    > = vsphere_vapi_runtime::Operation::new(
+        &tag_association::ops::LIST_ATTACHED_TAGS_ON_OBJECTS,
+    );
+
     /// A handle for the `com.vmware.cis.tagging.tag_association` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

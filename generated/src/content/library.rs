@@ -39,6 +39,38 @@ pub struct Item {
 impl Item {
     /// Resource type for item.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.content.library.Item";
+    /// [`copy`](Self::copy), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const COPY: vsphere_vapi_runtime::Operation<crate::ids::ItemId> = vsphere_vapi_runtime::Operation::new(
+        &item::ops::COPY,
+    );
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::ItemId> = vsphere_vapi_runtime::Operation::new(
+        &item::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &item::ops::DELETE,
+    );
+    /// [`find`](Self::find), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const FIND: vsphere_vapi_runtime::Operation<Vec<String>> = vsphere_vapi_runtime::Operation::new(
+        &item::ops::FIND,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<ItemModel> = vsphere_vapi_runtime::Operation::new(
+        &item::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<String>> = vsphere_vapi_runtime::Operation::new(
+        &item::ops::LIST,
+    );
+    /// [`publish`](Self::publish), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const PUBLISH: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &item::ops::PUBLISH,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &item::ops::UPDATE,
+    );
 
     /// A handle for the `com.vmware.content.library.item` service sending its requests
     /// through `client`.
@@ -374,6 +406,15 @@ pub struct SubscribedItem {
 }
 
 impl SubscribedItem {
+    /// [`evict`](Self::evict), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const EVICT: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &subscribed_item::ops::EVICT,
+    );
+    /// [`sync`](Self::sync), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SYNC: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &subscribed_item::ops::SYNC,
+    );
+
     /// A handle for the `com.vmware.content.library.subscribed_item` service sending
     /// its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -485,6 +526,26 @@ pub struct Subscriptions {
 impl Subscriptions {
     /// Resource type for Subscription resource.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.content.library.Subscriptions";
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::SubscriptionsId> = vsphere_vapi_runtime::Operation::new(
+        &subscriptions::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &subscriptions::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<subscriptions::Info> = vsphere_vapi_runtime::Operation::new(
+        &subscriptions::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<subscriptions::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &subscriptions::ops::LIST,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &subscriptions::ops::UPDATE,
+    );
 
     /// A handle for the `com.vmware.content.library.subscriptions` service sending its
     /// requests through `client`.
@@ -750,6 +811,23 @@ pub struct Usages {
 }
 
 impl Usages {
+    /// [`add`](Self::add), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const ADD: vsphere_vapi_runtime::Operation<crate::ids::UsagesId> = vsphere_vapi_runtime::Operation::new(
+        &usages::ops::ADD,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<usages::Info> = vsphere_vapi_runtime::Operation::new(
+        &usages::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<usages::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &usages::ops::LIST,
+    );
+    /// [`remove`](Self::remove), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const REMOVE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &usages::ops::REMOVE,
+    );
+
     /// A handle for the `com.vmware.content.library.usages` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -26,6 +26,15 @@ pub struct CompatibilityData {
 }
 
 impl CompatibilityData {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<compatibility_data::Status> = vsphere_vapi_runtime::Operation::new(
+        &compatibility_data::ops::GET,
+    );
+    /// [`update_task`](Self::update_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &compatibility_data::ops::UPDATE_TASK,
+    );
+
     /// A handle for the `com.vmware.esx.hcl.compatibility_data` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -108,6 +117,11 @@ pub struct Reports {
 }
 
 impl Reports {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<reports::Location> = vsphere_vapi_runtime::Operation::new(
+        &reports::ops::GET,
+    );
+
     /// A handle for the `com.vmware.esx.hcl.reports` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -26,6 +26,11 @@ pub struct Notifier {
 }
 
 impl Notifier {
+    /// [`notify`](Self::notify), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const NOTIFY: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &notifier::ops::NOTIFY,
+    );
+
     /// A handle for the `com.vmware.esx.hostd.notifier` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

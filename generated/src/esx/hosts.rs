@@ -26,6 +26,11 @@ pub struct Software {
 }
 
 impl Software {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<software::Info> = vsphere_vapi_runtime::Operation::new(
+        &software::ops::GET,
+    );
+
     /// A handle for the `com.vmware.esx.hosts.software` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -36,6 +36,11 @@ pub struct Depots {
 }
 
 impl Depots {
+    /// [`sync_task`](Self::sync_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SYNC_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &depots::ops::SYNC_TASK,
+    );
+
     /// A handle for the `com.vmware.esx.settings.depots` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -91,6 +96,44 @@ pub struct Inventory {
 }
 
 impl Inventory {
+    /// [`apply_task`](Self::apply_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const APPLY_TASK: vsphere_vapi_runtime::Operation<
+        inventory::ApplyEntitiesResult,
+    > = vsphere_vapi_runtime::Operation::new(&inventory::ops::APPLY_TASK);
+    /// [`assign_entities_task`](Self::assign_entities_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const ASSIGN_ENTITIES_TASK: vsphere_vapi_runtime::Operation<
+        inventory::AssignEntitiesResult,
+    > = vsphere_vapi_runtime::Operation::new(&inventory::ops::ASSIGN_ENTITIES_TASK);
+    /// [`check_task`](Self::check_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CHECK_TASK: vsphere_vapi_runtime::Operation<
+        inventory::CheckEntitiesResult,
+    > = vsphere_vapi_runtime::Operation::new(&inventory::ops::CHECK_TASK);
+    /// [`extract_installed_image_task`](Self::extract_installed_image_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const EXTRACT_INSTALLED_IMAGE_TASK: vsphere_vapi_runtime::Operation<
+        inventory::ExtractResult,
+    > = vsphere_vapi_runtime::Operation::new(
+        &inventory::ops::EXTRACT_INSTALLED_IMAGE_TASK,
+    );
+
+    /// [`scan_task`](Self::scan_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SCAN_TASK: vsphere_vapi_runtime::Operation<
+        inventory::ScanEntitiesResult,
+    > = vsphere_vapi_runtime::Operation::new(&inventory::ops::SCAN_TASK);
+    /// [`stage_task`](Self::stage_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const STAGE_TASK: vsphere_vapi_runtime::Operation<
+        inventory::StageEntitiesResult,
+    > = vsphere_vapi_runtime::Operation::new(&inventory::ops::STAGE_TASK);
+    /// [`transition_task`](Self::transition_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const TRANSITION_TASK: vsphere_vapi_runtime::Operation<
+        inventory::TransitionResult,
+    > = vsphere_vapi_runtime::Operation::new(&inventory::ops::TRANSITION_TASK);
+    /// [`update_vum_capability_task`](Self::update_vum_capability_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE_VUM_CAPABILITY_TASK: vsphere_vapi_runtime::Operation<
+        inventory::UpdateVumCapabilityResult,
+    > = vsphere_vapi_runtime::Operation::new(
+        &inventory::ops::UPDATE_VUM_CAPABILITY_TASK,
+    );
+
     /// A handle for the `com.vmware.esx.settings.inventory` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

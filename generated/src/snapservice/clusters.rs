@@ -27,6 +27,35 @@ pub struct ProtectionGroups {
 }
 
 impl ProtectionGroups {
+    /// [`create_task`](Self::create_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE_TASK: vsphere_vapi_runtime::Operation<String> = vsphere_vapi_runtime::Operation::new(
+        &protection_groups::ops::CREATE_TASK,
+    );
+    /// [`delete_task`](Self::delete_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &protection_groups::ops::DELETE_TASK,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<
+        crate::snapservice::ProtectionGroupInfo,
+    > = vsphere_vapi_runtime::Operation::new(&protection_groups::ops::GET);
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<protection_groups::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &protection_groups::ops::LIST,
+    );
+    /// [`pause_task`](Self::pause_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const PAUSE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &protection_groups::ops::PAUSE_TASK,
+    );
+    /// [`resume_task`](Self::resume_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const RESUME_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &protection_groups::ops::RESUME_TASK,
+    );
+    /// [`update_task`](Self::update_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &protection_groups::ops::UPDATE_TASK,
+    );
+
     /// A handle for the `com.vmware.snapservice.clusters.protection_groups` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -408,6 +437,27 @@ pub struct VirtualMachines {
 }
 
 impl VirtualMachines {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<virtual_machines::Info> = vsphere_vapi_runtime::Operation::new(
+        &virtual_machines::ops::GET,
+    );
+    /// [`linked_clone_task`](Self::linked_clone_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LINKED_CLONE_TASK: vsphere_vapi_runtime::Operation<String> = vsphere_vapi_runtime::Operation::new(
+        &virtual_machines::ops::LINKED_CLONE_TASK,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<virtual_machines::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &virtual_machines::ops::LIST,
+    );
+    /// [`restore_task`](Self::restore_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const RESTORE_TASK: vsphere_vapi_runtime::Operation<String> = vsphere_vapi_runtime::Operation::new(
+        &virtual_machines::ops::RESTORE_TASK,
+    );
+    /// [`revert_task`](Self::revert_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const REVERT_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &virtual_machines::ops::REVERT_TASK,
+    );
+
     /// A handle for the `com.vmware.snapservice.clusters.virtual_machines` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -24,6 +24,11 @@ pub struct About {
 }
 
 impl About {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<about::Info> = vsphere_vapi_runtime::Operation::new(
+        &about::ops::GET,
+    );
+
     /// A handle for the `com.vmware.snapservice.info.about` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -25,6 +25,11 @@ pub struct Token {
 }
 
 impl Token {
+    /// [`issue`](Self::issue), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const ISSUE: vsphere_vapi_runtime::Operation<crate::oauth2::TokenInfo> = vsphere_vapi_runtime::Operation::new(
+        &token::ops::ISSUE,
+    );
+
     /// A handle for the `com.vmware.vcenter.authentication.token` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -44,6 +44,26 @@ pub struct Permissions {
 impl Permissions {
     /// Resource type for authorization permission in vCenter Server.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.authorization.Permission";
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::PermissionId> = vsphere_vapi_runtime::Operation::new(
+        &permissions::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &permissions::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<permissions::Info> = vsphere_vapi_runtime::Operation::new(
+        &permissions::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<permissions::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &permissions::ops::LIST,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &permissions::ops::UPDATE,
+    );
 
     /// A handle for the `com.vmware.vcenter.authorization.permissions` service sending
     /// its requests through `client`.
@@ -239,6 +259,11 @@ pub struct PrivilegeChecks {
 }
 
 impl PrivilegeChecks {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<privilege_checks::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &privilege_checks::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vcenter.authorization.privilege_checks` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -301,6 +326,14 @@ pub struct Privileges {
 impl Privileges {
     /// Resource type for authorization privileges in vCenter Server.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.authorization.Privilege";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<privileges::Info> = vsphere_vapi_runtime::Operation::new(
+        &privileges::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<privileges::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &privileges::ops::LIST,
+    );
 
     /// A handle for the `com.vmware.vcenter.authorization.privileges` service sending
     /// its requests through `client`.
@@ -398,6 +431,26 @@ pub struct Roles {
 impl Roles {
     /// Resource type for authorization roles in vCenter Server.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.authorization.Role";
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::RoleId> = vsphere_vapi_runtime::Operation::new(
+        &roles::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &roles::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<roles::Info> = vsphere_vapi_runtime::Operation::new(
+        &roles::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<roles::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &roles::ops::LIST,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &roles::ops::UPDATE,
+    );
 
     /// A handle for the `com.vmware.vcenter.authorization.roles` service sending its
     /// requests through `client`.

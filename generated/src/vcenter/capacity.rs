@@ -26,6 +26,11 @@ pub struct Usage {
 }
 
 impl Usage {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<usage::Info> = vsphere_vapi_runtime::Operation::new(
+        &usage::ops::GET,
+    );
+
     /// A handle for the `com.vmware.vcenter.capacity.usage` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

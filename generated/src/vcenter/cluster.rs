@@ -31,6 +31,23 @@ pub struct EvcMode {
 }
 
 impl EvcMode {
+    /// [`check_add_host_evc_task`](Self::check_add_host_evc_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CHECK_ADD_HOST_EVC_TASK: vsphere_vapi_runtime::Operation<
+        Option<Vec<evc_mode::CheckResult>>,
+    > = vsphere_vapi_runtime::Operation::new(&evc_mode::ops::CHECK_ADD_HOST_EVC_TASK);
+    /// [`check_set_task`](Self::check_set_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CHECK_SET_TASK: vsphere_vapi_runtime::Operation<
+        Option<Vec<evc_mode::CheckResult>>,
+    > = vsphere_vapi_runtime::Operation::new(&evc_mode::ops::CHECK_SET_TASK);
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<evc_mode::Info> = vsphere_vapi_runtime::Operation::new(
+        &evc_mode::ops::GET,
+    );
+    /// [`set_task`](Self::set_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &evc_mode::ops::SET_TASK,
+    );
+
     /// A handle for the `com.vmware.vcenter.cluster.evc_mode` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

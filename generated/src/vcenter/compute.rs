@@ -29,6 +29,34 @@ pub struct Policies {
 impl Policies {
     /// The resource type for the compute policy.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.compute.Policy";
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::PolicyId> = vsphere_vapi_runtime::Operation::new(
+        &policies::ops::CREATE,
+    );
+    /// [`create_tags_and_policies`](Self::create_tags_and_policies), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE_TAGS_AND_POLICIES: vsphere_vapi_runtime::Operation<
+        policies::CreateResult,
+    > = vsphere_vapi_runtime::Operation::new(&policies::ops::CREATE_TAGS_AND_POLICIES);
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &policies::ops::DELETE,
+    );
+    /// [`delete_tags_and_policies`](Self::delete_tags_and_policies), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE_TAGS_AND_POLICIES: vsphere_vapi_runtime::Operation<
+        policies::DeleteResult,
+    > = vsphere_vapi_runtime::Operation::new(&policies::ops::DELETE_TAGS_AND_POLICIES);
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<serde_json::Value> = vsphere_vapi_runtime::Operation::new(
+        &policies::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<policies::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &policies::ops::LIST,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &policies::ops::UPDATE,
+    );
 
     /// A handle for the `com.vmware.vcenter.compute.policies` service sending its
     /// requests through `client`.

@@ -28,6 +28,22 @@ pub struct Zones {
 impl Zones {
     /// The resource type for consumption-domain zones.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.consumption_domains.Zone";
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::ZoneId> = vsphere_vapi_runtime::Operation::new(
+        &zones::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &zones::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<zones::Info> = vsphere_vapi_runtime::Operation::new(
+        &zones::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<zones::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &zones::ops::LIST,
+    );
 
     /// A handle for the `com.vmware.vcenter.consumption_domains.zones` service sending
     /// its requests through `client`.

@@ -29,6 +29,11 @@ pub struct DefaultPolicy {
 }
 
 impl DefaultPolicy {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<Option<String>> = vsphere_vapi_runtime::Operation::new(
+        &default_policy::ops::GET,
+    );
+
     /// A handle for the `com.vmware.vcenter.datastore.default_policy` service sending
     /// its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

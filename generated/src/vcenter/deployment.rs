@@ -39,6 +39,27 @@ pub struct ImportHistory {
 }
 
 impl ImportHistory {
+    /// [`cancel`](Self::cancel), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CANCEL: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &import_history::ops::CANCEL,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<import_history::Info> = vsphere_vapi_runtime::Operation::new(
+        &import_history::ops::GET,
+    );
+    /// [`pause`](Self::pause), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const PAUSE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &import_history::ops::PAUSE,
+    );
+    /// [`resume`](Self::resume), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const RESUME: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &import_history::ops::RESUME,
+    );
+    /// [`start`](Self::start), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const START: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &import_history::ops::START,
+    );
+
     /// A handle for the `com.vmware.vcenter.deployment.import_history` service sending
     /// its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -189,6 +210,23 @@ pub struct Install {
 }
 
 impl Install {
+    /// [`cancel`](Self::cancel), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CANCEL: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &install::ops::CANCEL,
+    );
+    /// [`check`](Self::check), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CHECK: vsphere_vapi_runtime::Operation<CheckInfo> = vsphere_vapi_runtime::Operation::new(
+        &install::ops::CHECK,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<install::InstallSpec> = vsphere_vapi_runtime::Operation::new(
+        &install::ops::GET,
+    );
+    /// [`start`](Self::start), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const START: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &install::ops::START,
+    );
+
     /// A handle for the `com.vmware.vcenter.deployment.install` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -324,6 +362,23 @@ pub struct Migrate {
 }
 
 impl Migrate {
+    /// [`cancel`](Self::cancel), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CANCEL: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &migrate::ops::CANCEL,
+    );
+    /// [`check`](Self::check), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CHECK: vsphere_vapi_runtime::Operation<CheckInfo> = vsphere_vapi_runtime::Operation::new(
+        &migrate::ops::CHECK,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<migrate::MigrateSpec> = vsphere_vapi_runtime::Operation::new(
+        &migrate::ops::GET,
+    );
+    /// [`start`](Self::start), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const START: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &migrate::ops::START,
+    );
+
     /// A handle for the `com.vmware.vcenter.deployment.migrate` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -465,6 +520,15 @@ pub struct Question {
 }
 
 impl Question {
+    /// [`answer`](Self::answer), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const ANSWER: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &question::ops::ANSWER,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<question::Info> = vsphere_vapi_runtime::Operation::new(
+        &question::ops::GET,
+    );
+
     /// A handle for the `com.vmware.vcenter.deployment.question` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -543,6 +607,15 @@ pub struct Size {
 }
 
 impl Size {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<InfoStruct> = vsphere_vapi_runtime::Operation::new(
+        &size::ops::GET,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &size::ops::UPDATE,
+    );
+
     /// A handle for the `com.vmware.vcenter.deployment.size` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -620,6 +693,23 @@ pub struct Upgrade {
 }
 
 impl Upgrade {
+    /// [`cancel`](Self::cancel), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CANCEL: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &upgrade::ops::CANCEL,
+    );
+    /// [`check`](Self::check), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CHECK: vsphere_vapi_runtime::Operation<CheckInfo> = vsphere_vapi_runtime::Operation::new(
+        &upgrade::ops::CHECK,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<upgrade::UpgradeSpec> = vsphere_vapi_runtime::Operation::new(
+        &upgrade::ops::GET,
+    );
+    /// [`start`](Self::start), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const START: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &upgrade::ops::START,
+    );
+
     /// A handle for the `com.vmware.vcenter.deployment.upgrade` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

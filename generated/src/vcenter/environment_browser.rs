@@ -35,6 +35,11 @@ pub struct ConfigOptionDescriptors {
 }
 
 impl ConfigOptionDescriptors {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        config_option_descriptors::ListResult,
+    > = vsphere_vapi_runtime::Operation::new(&config_option_descriptors::ops::LIST);
+
     /// A handle for the
     /// `com.vmware.vcenter.environment_browser.config_option_descriptors` service
     /// sending its requests through `client`.
@@ -102,6 +107,11 @@ pub struct ConfigOptions {
 }
 
 impl ConfigOptions {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<config_options::Info> = vsphere_vapi_runtime::Operation::new(
+        &config_options::ops::GET,
+    );
+
     /// A handle for the `com.vmware.vcenter.environment_browser.config_options` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -170,6 +180,11 @@ pub struct ConfigTargets {
 }
 
 impl ConfigTargets {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<config_targets::Info> = vsphere_vapi_runtime::Operation::new(
+        &config_targets::ops::GET,
+    );
+
     /// A handle for the `com.vmware.vcenter.environment_browser.config_targets` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -37,6 +37,26 @@ pub struct Nodes {
 impl Nodes {
     /// Resource type for load balancer node(s).
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.FoundationLoadBalancerNode";
+    /// [`enter_maintenance_mode`](Self::enter_maintenance_mode), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const ENTER_MAINTENANCE_MODE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &nodes::ops::ENTER_MAINTENANCE_MODE,
+    );
+    /// [`exit_maintenance_mode`](Self::exit_maintenance_mode), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const EXIT_MAINTENANCE_MODE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &nodes::ops::EXIT_MAINTENANCE_MODE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<nodes::Info> = vsphere_vapi_runtime::Operation::new(
+        &nodes::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<nodes::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &nodes::ops::LIST,
+    );
+    /// [`redeploy`](Self::redeploy), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const REDEPLOY: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &nodes::ops::REDEPLOY,
+    );
 
     /// A handle for the `com.vmware.vcenter.foundation_load_balancers.nodes` service
     /// sending its requests through `client`.

@@ -34,6 +34,37 @@ pub struct CustomizationSpecs {
 impl CustomizationSpecs {
     /// The resource type for a vCenter guest customization specification
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.guest.CustomizationSpec";
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::CustomizationSpecId> = vsphere_vapi_runtime::Operation::new(
+        &customization_specs::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &customization_specs::ops::DELETE,
+    );
+    /// [`export`](Self::export), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const EXPORT: vsphere_vapi_runtime::Operation<String> = vsphere_vapi_runtime::Operation::new(
+        &customization_specs::ops::EXPORT,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<customization_specs::Info> = vsphere_vapi_runtime::Operation::new(
+        &customization_specs::ops::GET,
+    );
+    /// [`import_specification`](Self::import_specification), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const IMPORT_SPECIFICATION: vsphere_vapi_runtime::Operation<
+        customization_specs::CreateSpec,
+    > = vsphere_vapi_runtime::Operation::new(
+        &customization_specs::ops::IMPORT_SPECIFICATION,
+    );
+
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<customization_specs::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &customization_specs::ops::LIST,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &customization_specs::ops::SET,
+    );
 
     /// A handle for the `com.vmware.vcenter.guest.customization_specs` service sending
     /// its requests through `client`.

@@ -25,6 +25,27 @@ pub struct Links {
 }
 
 impl Links {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::LinksId> = vsphere_vapi_runtime::Operation::new(
+        &links::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &links::ops::DELETE,
+    );
+    /// [`delete_with_credentials`](Self::delete_with_credentials), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE_WITH_CREDENTIALS: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &links::ops::DELETE_WITH_CREDENTIALS,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<links::Info> = vsphere_vapi_runtime::Operation::new(
+        &links::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<links::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &links::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vcenter.hvc.links` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

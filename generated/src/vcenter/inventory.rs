@@ -25,6 +25,11 @@ pub struct Datastore {
 }
 
 impl Datastore {
+    /// [`find`](Self::find), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const FIND: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<String, Option<datastore::Info>>,
+    > = vsphere_vapi_runtime::Operation::new(&datastore::ops::FIND);
+
     /// A handle for the `com.vmware.vcenter.inventory.datastore` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -81,6 +86,11 @@ pub struct Network {
 }
 
 impl Network {
+    /// [`find`](Self::find), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const FIND: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<String, Option<network::Info>>,
+    > = vsphere_vapi_runtime::Operation::new(&network::ops::FIND);
+
     /// A handle for the `com.vmware.vcenter.inventory.network` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

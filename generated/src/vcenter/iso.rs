@@ -24,6 +24,15 @@ pub struct Image {
 }
 
 impl Image {
+    /// [`mount`](Self::mount), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const MOUNT: vsphere_vapi_runtime::Operation<crate::ids::CdromId> = vsphere_vapi_runtime::Operation::new(
+        &image::ops::MOUNT,
+    );
+    /// [`unmount`](Self::unmount), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UNMOUNT: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &image::ops::UNMOUNT,
+    );
+
     /// A handle for the `com.vmware.vcenter.iso.image` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

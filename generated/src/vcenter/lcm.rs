@@ -27,6 +27,11 @@ pub struct Reports {
 }
 
 impl Reports {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<reports::Location> = vsphere_vapi_runtime::Operation::new(
+        &reports::ops::GET,
+    );
+
     /// A handle for the `com.vmware.vcenter.lcm.reports` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

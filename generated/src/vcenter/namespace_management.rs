@@ -61,6 +61,11 @@ pub struct NsxTier0Gateway {
 }
 
 impl NsxTier0Gateway {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<nsx_tier0_gateway::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &nsx_tier0_gateway::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vcenter.namespace_management.NSX_tier0_gateway`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -132,6 +137,11 @@ pub struct ClusterAvailableVersions {
 }
 
 impl ClusterAvailableVersions {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        Vec<cluster_available_versions::Summary>,
+    > = vsphere_vapi_runtime::Operation::new(&cluster_available_versions::ops::LIST);
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.cluster_available_versions` service
     /// sending its requests through `client`.
@@ -188,6 +198,15 @@ pub struct ClusterCompatibility {
 }
 
 impl ClusterCompatibility {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        Vec<cluster_compatibility::Summary>,
+    > = vsphere_vapi_runtime::Operation::new(&cluster_compatibility::ops::LIST);
+    /// [`list_v2`](Self::list_v2), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST_V2: vsphere_vapi_runtime::Operation<
+        cluster_compatibility::ZoneCompatibilityInfo,
+    > = vsphere_vapi_runtime::Operation::new(&cluster_compatibility::ops::LIST_V2);
+
     /// A handle for the `com.vmware.vcenter.namespace_management.cluster_compatibility`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -279,6 +298,11 @@ pub struct ClusterSizeInfo {
 }
 
 impl ClusterSizeInfo {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<SizingHint, cluster_size_info::Info>,
+    > = vsphere_vapi_runtime::Operation::new(&cluster_size_info::ops::GET);
+
     /// A handle for the `com.vmware.vcenter.namespace_management.cluster_size_info`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -331,6 +355,35 @@ pub struct Clusters {
 }
 
 impl Clusters {
+    /// [`disable`](Self::disable), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DISABLE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &clusters::ops::DISABLE,
+    );
+    /// [`enable`](Self::enable), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const ENABLE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &clusters::ops::ENABLE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<clusters::Info> = vsphere_vapi_runtime::Operation::new(
+        &clusters::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<clusters::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &clusters::ops::LIST,
+    );
+    /// [`rotate_password`](Self::rotate_password), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const ROTATE_PASSWORD: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &clusters::ops::ROTATE_PASSWORD,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &clusters::ops::SET,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &clusters::ops::UPDATE,
+    );
+
     /// A handle for the `com.vmware.vcenter.namespace_management.clusters` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -634,6 +687,13 @@ pub struct DistributedSwitchCompatibility {
 }
 
 impl DistributedSwitchCompatibility {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        Vec<distributed_switch_compatibility::Summary>,
+    > = vsphere_vapi_runtime::Operation::new(
+        &distributed_switch_compatibility::ops::LIST,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.distributed_switch_compatibility`
     /// service sending its requests through `client`.
@@ -709,6 +769,11 @@ pub struct EdgeClusterCompatibility {
 }
 
 impl EdgeClusterCompatibility {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        Vec<edge_cluster_compatibility::Summary>,
+    > = vsphere_vapi_runtime::Operation::new(&edge_cluster_compatibility::ops::LIST);
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.edge_cluster_compatibility` service
     /// sending its requests through `client`.
@@ -785,6 +850,11 @@ pub struct HostsConfig {
 }
 
 impl HostsConfig {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<hosts_config::Info> = vsphere_vapi_runtime::Operation::new(
+        &hosts_config::ops::GET,
+    );
+
     /// A handle for the `com.vmware.vcenter.namespace_management.hosts_config` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -840,6 +910,27 @@ pub struct InfrastructurePolicies {
 }
 
 impl InfrastructurePolicies {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &infrastructure_policies::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &infrastructure_policies::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<infrastructure_policies::Info> = vsphere_vapi_runtime::Operation::new(
+        &infrastructure_policies::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        infrastructure_policies::ListResult,
+    > = vsphere_vapi_runtime::Operation::new(&infrastructure_policies::ops::LIST);
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &infrastructure_policies::ops::SET,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.infrastructure_policies` service
     /// sending its requests through `client`.
@@ -1040,6 +1131,23 @@ pub struct LoadBalancers {
 }
 
 impl LoadBalancers {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<load_balancers::Info> = vsphere_vapi_runtime::Operation::new(
+        &load_balancers::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<load_balancers::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &load_balancers::ops::LIST,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &load_balancers::ops::SET,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &load_balancers::ops::UPDATE,
+    );
+
     /// A handle for the `com.vmware.vcenter.namespace_management.load_balancers`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -1242,6 +1350,11 @@ pub struct NamespaceResourceOptions {
 }
 
 impl NamespaceResourceOptions {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<namespace_resource_options::Info> = vsphere_vapi_runtime::Operation::new(
+        &namespace_resource_options::ops::GET,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.namespace_resource_options` service
     /// sending its requests through `client`.
@@ -1311,6 +1424,30 @@ pub struct Networks {
 impl Networks {
     /// The resource type for network.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.namespace_management.Network";
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &networks::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &networks::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<networks::Info> = vsphere_vapi_runtime::Operation::new(
+        &networks::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<networks::Info>> = vsphere_vapi_runtime::Operation::new(
+        &networks::ops::LIST,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &networks::ops::SET,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &networks::ops::UPDATE,
+    );
 
     /// A handle for the `com.vmware.vcenter.namespace_management.networks` service
     /// sending its requests through `client`.
@@ -1593,6 +1730,39 @@ pub struct SupervisorServices {
 }
 
 impl SupervisorServices {
+    /// [`activate`](Self::activate), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const ACTIVATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &supervisor_services::ops::ACTIVATE,
+    );
+    /// [`check_content`](Self::check_content), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CHECK_CONTENT: vsphere_vapi_runtime::Operation<
+        supervisor_services::CheckResult,
+    > = vsphere_vapi_runtime::Operation::new(&supervisor_services::ops::CHECK_CONTENT);
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &supervisor_services::ops::CREATE,
+    );
+    /// [`deactivate`](Self::deactivate), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DEACTIVATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &supervisor_services::ops::DEACTIVATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &supervisor_services::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<supervisor_services::Info> = vsphere_vapi_runtime::Operation::new(
+        &supervisor_services::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<supervisor_services::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &supervisor_services::ops::LIST,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &supervisor_services::ops::UPDATE,
+    );
+
     /// A handle for the `com.vmware.vcenter.namespace_management.supervisor_services`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -1916,6 +2086,22 @@ pub struct Supervisors {
 }
 
 impl Supervisors {
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &supervisors::ops::DELETE,
+    );
+    /// [`enable_on_compute_cluster`](Self::enable_on_compute_cluster), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const ENABLE_ON_COMPUTE_CLUSTER: vsphere_vapi_runtime::Operation<
+        crate::ids::SupervisorId,
+    > = vsphere_vapi_runtime::Operation::new(
+        &supervisors::ops::ENABLE_ON_COMPUTE_CLUSTER,
+    );
+
+    /// [`enable_on_zones`](Self::enable_on_zones), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const ENABLE_ON_ZONES: vsphere_vapi_runtime::Operation<
+        crate::ids::SupervisorId,
+    > = vsphere_vapi_runtime::Operation::new(&supervisors::ops::ENABLE_ON_ZONES);
+
     /// A handle for the `com.vmware.vcenter.namespace_management.supervisors` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -2071,6 +2257,11 @@ pub struct SupportBundle {
 }
 
 impl SupportBundle {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<support_bundle::Location> = vsphere_vapi_runtime::Operation::new(
+        &support_bundle::ops::CREATE,
+    );
+
     /// A handle for the `com.vmware.vcenter.namespace_management.support_bundle`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -2151,6 +2342,26 @@ pub struct VirtualMachineClasses {
 impl VirtualMachineClasses {
     /// The resource type for VM class.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.namespace_management.VirtualMachineClass";
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &virtual_machine_classes::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &virtual_machine_classes::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<virtual_machine_classes::Info> = vsphere_vapi_runtime::Operation::new(
+        &virtual_machine_classes::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        Vec<virtual_machine_classes::Info>,
+    > = vsphere_vapi_runtime::Operation::new(&virtual_machine_classes::ops::LIST);
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &virtual_machine_classes::ops::UPDATE,
+    );
 
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.virtual_machine_classes` service

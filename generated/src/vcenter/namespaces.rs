@@ -35,6 +35,23 @@ pub struct Access {
 }
 
 impl Access {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &access::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &access::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<access::Info> = vsphere_vapi_runtime::Operation::new(
+        &access::ops::GET,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &access::ops::SET,
+    );
+
     /// A handle for the `com.vmware.vcenter.namespaces.access` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -253,6 +270,46 @@ pub struct Instances {
 impl Instances {
     /// The resource type for namespace.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.namespaces.Instance";
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &instances::ops::CREATE,
+    );
+    /// [`create_v2`](Self::create_v2), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE_V2: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &instances::ops::CREATE_V2,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &instances::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<instances::Info> = vsphere_vapi_runtime::Operation::new(
+        &instances::ops::GET,
+    );
+    /// [`get_v2`](Self::get_v2), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET_V2: vsphere_vapi_runtime::Operation<instances::InfoV2> = vsphere_vapi_runtime::Operation::new(
+        &instances::ops::GET_V2,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<instances::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &instances::ops::LIST,
+    );
+    /// [`list_v2`](Self::list_v2), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST_V2: vsphere_vapi_runtime::Operation<Vec<instances::SummaryV2>> = vsphere_vapi_runtime::Operation::new(
+        &instances::ops::LIST_V2,
+    );
+    /// [`register_vm`](Self::register_vm), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const REGISTER_VM: vsphere_vapi_runtime::Operation<crate::ids::TaskId> = vsphere_vapi_runtime::Operation::new(
+        &instances::ops::REGISTER_VM,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &instances::ops::SET,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &instances::ops::UPDATE,
+    );
 
     /// A handle for the `com.vmware.vcenter.namespaces.instances` service sending its
     /// requests through `client`.
@@ -672,6 +729,27 @@ pub struct NamespaceSelfService {
 }
 
 impl NamespaceSelfService {
+    /// [`activate`](Self::activate), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const ACTIVATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &namespace_self_service::ops::ACTIVATE,
+    );
+    /// [`activate_with_template`](Self::activate_with_template), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const ACTIVATE_WITH_TEMPLATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &namespace_self_service::ops::ACTIVATE_WITH_TEMPLATE,
+    );
+    /// [`deactivate`](Self::deactivate), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DEACTIVATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &namespace_self_service::ops::DEACTIVATE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<namespace_self_service::Info> = vsphere_vapi_runtime::Operation::new(
+        &namespace_self_service::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        Vec<namespace_self_service::Summary>,
+    > = vsphere_vapi_runtime::Operation::new(&namespace_self_service::ops::LIST);
+
     /// A handle for the `com.vmware.vcenter.namespaces.namespace_self_service` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -889,6 +967,38 @@ pub struct NamespaceTemplates {
 impl NamespaceTemplates {
     /// The resource type for namespace template.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.namespaces.NamespaceTemplate";
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &namespace_templates::ops::CREATE,
+    );
+    /// [`create_v2`](Self::create_v2), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE_V2: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &namespace_templates::ops::CREATE_V2,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<namespace_templates::Info> = vsphere_vapi_runtime::Operation::new(
+        &namespace_templates::ops::GET,
+    );
+    /// [`get_v2`](Self::get_v2), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET_V2: vsphere_vapi_runtime::Operation<namespace_templates::InfoV2> = vsphere_vapi_runtime::Operation::new(
+        &namespace_templates::ops::GET_V2,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<namespace_templates::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &namespace_templates::ops::LIST,
+    );
+    /// [`list_v2`](Self::list_v2), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST_V2: vsphere_vapi_runtime::Operation<
+        Vec<namespace_templates::SummaryV2>,
+    > = vsphere_vapi_runtime::Operation::new(&namespace_templates::ops::LIST_V2);
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &namespace_templates::ops::UPDATE,
+    );
+    /// [`update_v2`](Self::update_v2), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE_V2: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &namespace_templates::ops::UPDATE_V2,
+    );
 
     /// A handle for the `com.vmware.vcenter.namespaces.namespace_templates` service
     /// sending its requests through `client`.

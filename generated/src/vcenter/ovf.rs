@@ -32,6 +32,11 @@ pub struct ExportFlag {
 }
 
 impl ExportFlag {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<export_flag::Info>> = vsphere_vapi_runtime::Operation::new(
+        &export_flag::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vcenter.ovf.export_flag` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -75,6 +80,11 @@ pub struct ImportFlag {
 }
 
 impl ImportFlag {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<import_flag::Info>> = vsphere_vapi_runtime::Operation::new(
+        &import_flag::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vcenter.ovf.import_flag` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -169,6 +179,18 @@ pub struct LibraryItem {
 impl LibraryItem {
     /// The types of resources that can be created by deploying an OVF package and can be captured to create a library item using the [`LibraryItem`](crate::vcenter::ovf::LibraryItem) service.
     pub const DEPLOYABLE: &'static [&'static str] = &["VirtualMachine", "VirtualApp"];
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<library_item::CreateResult> = vsphere_vapi_runtime::Operation::new(
+        &library_item::ops::CREATE,
+    );
+    /// [`deploy`](Self::deploy), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DEPLOY: vsphere_vapi_runtime::Operation<library_item::DeploymentResult> = vsphere_vapi_runtime::Operation::new(
+        &library_item::ops::DEPLOY,
+    );
+    /// [`filter`](Self::filter), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const FILTER: vsphere_vapi_runtime::Operation<library_item::OvfSummary> = vsphere_vapi_runtime::Operation::new(
+        &library_item::ops::FILTER,
+    );
 
     /// A handle for the `com.vmware.vcenter.ovf.library_item` service sending its
     /// requests through `client`.

@@ -26,6 +26,11 @@ pub struct About {
 }
 
 impl About {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<about::Info> = vsphere_vapi_runtime::Operation::new(
+        &about::ops::GET,
+    );
+
     /// A handle for the `com.vmware.vcenter.phm.about` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -74,6 +79,27 @@ pub struct HardwareSupportManagers {
 }
 
 impl HardwareSupportManagers {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &hardware_support_managers::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &hardware_support_managers::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<hardware_support_managers::Info> = vsphere_vapi_runtime::Operation::new(
+        &hardware_support_managers::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        hardware_support_managers::ListResult,
+    > = vsphere_vapi_runtime::Operation::new(&hardware_support_managers::ops::LIST);
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &hardware_support_managers::ops::SET,
+    );
+
     /// A handle for the `com.vmware.vcenter.phm.hardware_support_managers` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -25,6 +25,31 @@ pub struct Service {
 }
 
 impl Service {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<service::Info> = vsphere_vapi_runtime::Operation::new(
+        &service::ops::GET,
+    );
+    /// [`list_details`](Self::list_details), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST_DETAILS: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<String, service::Info>,
+    > = vsphere_vapi_runtime::Operation::new(&service::ops::LIST_DETAILS);
+    /// [`restart`](Self::restart), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const RESTART: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &service::ops::RESTART,
+    );
+    /// [`start`](Self::start), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const START: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &service::ops::START,
+    );
+    /// [`stop`](Self::stop), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const STOP: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &service::ops::STOP,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &service::ops::UPDATE,
+    );
+
     /// A handle for the `com.vmware.vcenter.services.service` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -27,6 +27,14 @@ pub struct Policies {
 impl Policies {
     /// Resource type for vAPI metadata policy
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.StoragePolicy";
+    /// [`check_compatibility`](Self::check_compatibility), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CHECK_COMPATIBILITY: vsphere_vapi_runtime::Operation<
+        policies::CompatibilityInfo,
+    > = vsphere_vapi_runtime::Operation::new(&policies::ops::CHECK_COMPATIBILITY);
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<policies::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &policies::ops::LIST,
+    );
 
     /// A handle for the `com.vmware.vcenter.storage.policies` service sending its
     /// requests through `client`.

@@ -28,6 +28,15 @@ pub struct DeploymentType {
 }
 
 impl DeploymentType {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<deployment_type::Info> = vsphere_vapi_runtime::Operation::new(
+        &deployment_type::ops::GET,
+    );
+    /// [`reconfigure`](Self::reconfigure), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const RECONFIGURE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &deployment_type::ops::RECONFIGURE,
+    );
+
     /// A handle for the `com.vmware.vcenter.system_config.deployment_type` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -110,6 +119,15 @@ pub struct PscRegistration {
 }
 
 impl PscRegistration {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<psc_registration::Info> = vsphere_vapi_runtime::Operation::new(
+        &psc_registration::ops::GET,
+    );
+    /// [`repoint`](Self::repoint), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const REPOINT: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &psc_registration::ops::REPOINT,
+    );
+
     /// A handle for the `com.vmware.vcenter.system_config.psc_registration` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

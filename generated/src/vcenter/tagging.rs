@@ -29,6 +29,15 @@ pub struct Associations {
 }
 
 impl Associations {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<associations::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &associations::ops::LIST,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<associations::UpdateResult> = vsphere_vapi_runtime::Operation::new(
+        &associations::ops::UPDATE,
+    );
+
     /// A handle for the `com.vmware.vcenter.tagging.associations` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -122,6 +131,11 @@ pub struct Categories {
 }
 
 impl Categories {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<categories::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &categories::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vcenter.tagging.categories` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -178,6 +192,11 @@ pub struct Tags {
 }
 
 impl Tags {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<tags::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &tags::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vcenter.tagging.tags` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

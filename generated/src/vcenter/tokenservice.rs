@@ -43,6 +43,10 @@ impl TokenExchange {
     pub const SAML2_TOKEN_TYPE: &'static str = "urn:ietf:params:oauth:token-type:saml2";
     /// Constant indicates that token exchange grant type.
     pub const TOKEN_EXCHANGE_GRANT: &'static str = "urn:ietf:params:oauth:grant-type:token-exchange";
+    /// [`exchange`](Self::exchange), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const EXCHANGE: vsphere_vapi_runtime::Operation<token_exchange::Info> = vsphere_vapi_runtime::Operation::new(
+        &token_exchange::ops::EXCHANGE,
+    );
 
     /// A handle for the `com.vmware.vcenter.tokenservice.token_exchange` service
     /// sending its requests through `client`.

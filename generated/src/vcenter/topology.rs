@@ -26,6 +26,15 @@ pub struct Nodes {
 }
 
 impl Nodes {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<nodes::Info> = vsphere_vapi_runtime::Operation::new(
+        &nodes::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<nodes::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &nodes::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vcenter.topology.nodes` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -118,6 +127,11 @@ pub struct ReplicationStatus {
 }
 
 impl ReplicationStatus {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<replication_status::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &replication_status::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vcenter.topology.replication_status` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -34,6 +34,11 @@ pub struct Principal {
 }
 
 impl Principal {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<principal::Info> = vsphere_vapi_runtime::Operation::new(
+        &principal::ops::GET,
+    );
+
     /// A handle for the `com.vmware.vcenter.trusted_infrastructure.principal` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -87,6 +92,19 @@ pub struct TrustAuthorityClusters {
 }
 
 impl TrustAuthorityClusters {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<trust_authority_clusters::Info> = vsphere_vapi_runtime::Operation::new(
+        &trust_authority_clusters::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        Vec<trust_authority_clusters::Summary>,
+    > = vsphere_vapi_runtime::Operation::new(&trust_authority_clusters::ops::LIST);
+    /// [`update_task`](Self::update_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &trust_authority_clusters::ops::UPDATE_TASK,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters` service
     /// sending its requests through `client`.

@@ -31,6 +31,11 @@ pub struct Connections {
 }
 
 impl Connections {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<connections::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &connections::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vcenter.utilization.connections` service sending
     /// its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -78,6 +83,11 @@ pub struct Proxies {
 }
 
 impl Proxies {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<proxies::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &proxies::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vcenter.utilization.proxies` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

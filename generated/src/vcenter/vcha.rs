@@ -26,6 +26,23 @@ pub struct Cluster {
 }
 
 impl Cluster {
+    /// [`deploy_task`](Self::deploy_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DEPLOY_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &cluster::ops::DEPLOY_TASK,
+    );
+    /// [`failover_task`](Self::failover_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const FAILOVER_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &cluster::ops::FAILOVER_TASK,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<cluster::Info> = vsphere_vapi_runtime::Operation::new(
+        &cluster::ops::GET,
+    );
+    /// [`undeploy_task`](Self::undeploy_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UNDEPLOY_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &cluster::ops::UNDEPLOY_TASK,
+    );
+
     /// A handle for the `com.vmware.vcenter.vcha.cluster` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -264,6 +281,10 @@ impl Operations {
     pub const PASSIVE_REDEPLOY_OP: &'static str = "com.vmware.vcenter.vcha.cluster.passive.redeploy";
     /// Identifier of the witness redeploy operation.
     pub const WITNESS_REDEPLOY_OP: &'static str = "com.vmware.vcenter.vcha.cluster.witness.redeploy";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<operations::Info> = vsphere_vapi_runtime::Operation::new(
+        &operations::ops::GET,
+    );
 
     /// A handle for the `com.vmware.vcenter.vcha.operations` service sending its
     /// requests through `client`.

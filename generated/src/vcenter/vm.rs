@@ -54,6 +54,27 @@ pub struct DataSets {
 }
 
 impl DataSets {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::DataSetId> = vsphere_vapi_runtime::Operation::new(
+        &data_sets::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &data_sets::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<data_sets::Info> = vsphere_vapi_runtime::Operation::new(
+        &data_sets::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<data_sets::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &data_sets::ops::LIST,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &data_sets::ops::UPDATE,
+    );
+
     /// A handle for the `com.vmware.vcenter.vm.data_sets` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -318,6 +339,15 @@ pub struct EvcMode {
 }
 
 impl EvcMode {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<evc_mode::Info> = vsphere_vapi_runtime::Operation::new(
+        &evc_mode::ops::GET,
+    );
+    /// [`set_task`](Self::set_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &evc_mode::ops::SET_TASK,
+    );
+
     /// A handle for the `com.vmware.vcenter.vm.evc_mode` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -436,6 +466,19 @@ pub struct Hardware {
 }
 
 impl Hardware {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<hardware::Info> = vsphere_vapi_runtime::Operation::new(
+        &hardware::ops::GET,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &hardware::ops::UPDATE,
+    );
+    /// [`upgrade`](Self::upgrade), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPGRADE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &hardware::ops::UPGRADE,
+    );
+
     /// A handle for the `com.vmware.vcenter.vm.hardware` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -595,6 +638,11 @@ pub struct LibraryItem {
 }
 
 impl LibraryItem {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<library_item::Info> = vsphere_vapi_runtime::Operation::new(
+        &library_item::ops::GET,
+    );
+
     /// A handle for the `com.vmware.vcenter.vm.library_item` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -648,6 +696,27 @@ pub struct Power {
 }
 
 impl Power {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<power::Info> = vsphere_vapi_runtime::Operation::new(
+        &power::ops::GET,
+    );
+    /// [`reset`](Self::reset), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const RESET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &power::ops::RESET,
+    );
+    /// [`start`](Self::start), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const START: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &power::ops::START,
+    );
+    /// [`stop`](Self::stop), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const STOP: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &power::ops::STOP,
+    );
+    /// [`suspend`](Self::suspend), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SUSPEND: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &power::ops::SUSPEND,
+    );
+
     /// A handle for the `com.vmware.vcenter.vm.power` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -845,6 +914,19 @@ pub struct Tools {
 }
 
 impl Tools {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<tools::Info> = vsphere_vapi_runtime::Operation::new(
+        &tools::ops::GET,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &tools::ops::UPDATE,
+    );
+    /// [`upgrade`](Self::upgrade), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPGRADE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &tools::ops::UPGRADE,
+    );
+
     /// A handle for the `com.vmware.vcenter.vm.tools` service sending its requests
     /// through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

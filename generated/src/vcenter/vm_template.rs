@@ -27,6 +27,19 @@ pub struct LibraryItems {
 }
 
 impl LibraryItems {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::ItemId> = vsphere_vapi_runtime::Operation::new(
+        &library_items::ops::CREATE,
+    );
+    /// [`deploy`](Self::deploy), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DEPLOY: vsphere_vapi_runtime::Operation<crate::ids::VirtualMachineId> = vsphere_vapi_runtime::Operation::new(
+        &library_items::ops::DEPLOY,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<Option<library_items::Info>> = vsphere_vapi_runtime::Operation::new(
+        &library_items::ops::GET,
+    );
+
     /// A handle for the `com.vmware.vcenter.vm_template.library_items` service sending
     /// its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -18,7 +18,7 @@ use crate::ids::TaskId;
 use crate::retry::RetryPolicy;
 use crate::spec::{HttpMethod, HttpRoute, Idempotency, OperationSpec};
 use crate::task::Task;
-use crate::transport::HttpResponse;
+use crate::transport::{HttpResponse, ParsedUrl};
 use crate::types::{self, Secret};
 
 /// One operation call being assembled; created by [`Client::operation`].
@@ -275,7 +275,12 @@ impl Call {
             request = request.header(http::header::CONTENT_TYPE, "application/json");
         }
         let context = format!("{}.{}", self.spec.service_id, self.spec.operation_id);
-        let request = finish_request(request, body, &context)?;
+        let mut request = finish_request(request, body, &context)?;
+        let parsed = ParsedUrl {
+            uri: request.uri().clone(),
+            url: url.clone(),
+        };
+        request.extensions_mut().insert(parsed);
         let policy = self.retry.as_ref().unwrap_or(self.client.retry_policy());
         let idempotent = self.is_idempotent(prepared.method);
         self.client

@@ -27,6 +27,15 @@ pub struct LogCollection {
 }
 
 impl LogCollection {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<log_collection::Info> = vsphere_vapi_runtime::Operation::new(
+        &log_collection::ops::GET,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<log_collection::SetResult> = vsphere_vapi_runtime::Operation::new(
+        &log_collection::ops::SET,
+    );
+
     /// A handle for the `com.vmware.appliance.logging.liagent.log_collection` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

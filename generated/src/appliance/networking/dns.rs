@@ -27,6 +27,19 @@ pub struct Domains {
 }
 
 impl Domains {
+    /// [`add`](Self::add), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const ADD: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &domains::ops::ADD,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<String>> = vsphere_vapi_runtime::Operation::new(
+        &domains::ops::LIST,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &domains::ops::SET,
+    );
+
     /// A handle for the `com.vmware.appliance.networking.dns.domains` service sending
     /// its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -110,6 +123,19 @@ pub struct Hostname {
 }
 
 impl Hostname {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<String> = vsphere_vapi_runtime::Operation::new(
+        &hostname::ops::GET,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &hostname::ops::SET,
+    );
+    /// [`test`](Self::test), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const TEST: vsphere_vapi_runtime::Operation<hostname::TestStatusInfo> = vsphere_vapi_runtime::Operation::new(
+        &hostname::ops::TEST,
+    );
+
     /// A handle for the `com.vmware.appliance.networking.dns.hostname` service sending
     /// its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -200,6 +226,23 @@ pub struct Servers {
 }
 
 impl Servers {
+    /// [`add`](Self::add), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const ADD: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &servers::ops::ADD,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<servers::DnsServerConfig> = vsphere_vapi_runtime::Operation::new(
+        &servers::ops::GET,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &servers::ops::SET,
+    );
+    /// [`test`](Self::test), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const TEST: vsphere_vapi_runtime::Operation<servers::TestStatusInfo> = vsphere_vapi_runtime::Operation::new(
+        &servers::ops::TEST,
+    );
+
     /// A handle for the `com.vmware.appliance.networking.dns.servers` service sending
     /// its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

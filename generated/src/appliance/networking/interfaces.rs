@@ -31,6 +31,15 @@ pub struct Ipv4 {
 }
 
 impl Ipv4 {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<ipv4::Info> = vsphere_vapi_runtime::Operation::new(
+        &ipv4::ops::GET,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &ipv4::ops::SET,
+    );
+
     /// A handle for the `com.vmware.appliance.networking.interfaces.ipv4` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -125,6 +134,15 @@ pub struct Ipv6 {
 }
 
 impl Ipv6 {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<ipv6::Info> = vsphere_vapi_runtime::Operation::new(
+        &ipv6::ops::GET,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &ipv6::ops::SET,
+    );
+
     /// A handle for the `com.vmware.appliance.networking.interfaces.ipv6` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -33,6 +33,23 @@ pub struct Job {
 }
 
 impl Job {
+    /// [`cancel`](Self::cancel), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CANCEL: vsphere_vapi_runtime::Operation<job::ReturnResult> = vsphere_vapi_runtime::Operation::new(
+        &job::ops::CANCEL,
+    );
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<job::BackupJobStatus> = vsphere_vapi_runtime::Operation::new(
+        &job::ops::CREATE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<job::BackupJobStatus> = vsphere_vapi_runtime::Operation::new(
+        &job::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<String>> = vsphere_vapi_runtime::Operation::new(
+        &job::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.appliance.recovery.backup.job` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -160,6 +177,15 @@ pub struct Parts {
 }
 
 impl Parts {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<i64> = vsphere_vapi_runtime::Operation::new(
+        &parts::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<parts::Part>> = vsphere_vapi_runtime::Operation::new(
+        &parts::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.appliance.recovery.backup.parts` service sending
     /// its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -232,6 +258,31 @@ pub struct Schedules {
 }
 
 impl Schedules {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &schedules::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &schedules::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<schedules::Info> = vsphere_vapi_runtime::Operation::new(
+        &schedules::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<String, schedules::Info>,
+    > = vsphere_vapi_runtime::Operation::new(&schedules::ops::LIST);
+    /// [`run`](Self::run), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const RUN: vsphere_vapi_runtime::Operation<job::BackupJobStatus> = vsphere_vapi_runtime::Operation::new(
+        &schedules::ops::RUN,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &schedules::ops::UPDATE,
+    );
+
     /// A handle for the `com.vmware.appliance.recovery.backup.schedules` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -449,6 +500,11 @@ pub struct SystemName {
 }
 
 impl SystemName {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<String>> = vsphere_vapi_runtime::Operation::new(
+        &system_name::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.appliance.recovery.backup.system_name` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -25,6 +25,15 @@ pub struct Job {
 }
 
 impl Job {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<job::Info> = vsphere_vapi_runtime::Operation::new(
+        &job::ops::CREATE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<job::Info> = vsphere_vapi_runtime::Operation::new(
+        &job::ops::GET,
+    );
+
     /// A handle for the `com.vmware.appliance.recovery.reconciliation.job` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

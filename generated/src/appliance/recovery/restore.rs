@@ -27,6 +27,19 @@ pub struct Job {
 }
 
 impl Job {
+    /// [`cancel`](Self::cancel), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CANCEL: vsphere_vapi_runtime::Operation<job::ReturnResult> = vsphere_vapi_runtime::Operation::new(
+        &job::ops::CANCEL,
+    );
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<job::RestoreJobStatus> = vsphere_vapi_runtime::Operation::new(
+        &job::ops::CREATE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<job::RestoreJobStatus> = vsphere_vapi_runtime::Operation::new(
+        &job::ops::GET,
+    );
+
     /// A handle for the `com.vmware.appliance.recovery.restore.job` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

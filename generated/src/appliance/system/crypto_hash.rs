@@ -31,6 +31,11 @@ pub struct Options {
 }
 
 impl Options {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<options::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &options::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.appliance.system.crypto_hash.options` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -27,6 +27,15 @@ pub struct GlobalFips {
 }
 
 impl GlobalFips {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<global_fips::Info> = vsphere_vapi_runtime::Operation::new(
+        &global_fips::ops::GET,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &global_fips::ops::UPDATE,
+    );
+
     /// A handle for the `com.vmware.appliance.system.security.global_fips` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

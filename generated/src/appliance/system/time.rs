@@ -29,6 +29,15 @@ pub struct Timezone {
 }
 
 impl Timezone {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<String> = vsphere_vapi_runtime::Operation::new(
+        &timezone::ops::GET,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &timezone::ops::SET,
+    );
+
     /// A handle for the `com.vmware.appliance.system.time.timezone` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

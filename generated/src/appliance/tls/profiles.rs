@@ -31,6 +31,15 @@ pub struct Global {
 }
 
 impl Global {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<global::Info> = vsphere_vapi_runtime::Operation::new(
+        &global::ops::GET,
+    );
+    /// [`set_task`](Self::set_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &global::ops::SET_TASK,
+    );
+
     /// A handle for the `com.vmware.appliance.tls.profiles.global` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

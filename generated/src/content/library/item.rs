@@ -43,6 +43,14 @@ pub struct Changes {
 impl Changes {
     /// Resource type for library item versions.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.content.library.item.Version";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<changes::Info> = vsphere_vapi_runtime::Operation::new(
+        &changes::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<changes::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &changes::ops::LIST,
+    );
 
     /// A handle for the `com.vmware.content.library.item.changes` service sending its
     /// requests through `client`.
@@ -156,6 +164,34 @@ pub struct DownloadSession {
 impl DownloadSession {
     /// Resource type for a download session.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.content.library.item.DownloadSession";
+    /// [`cancel`](Self::cancel), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CANCEL: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &download_session::ops::CANCEL,
+    );
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::DownloadSessionId> = vsphere_vapi_runtime::Operation::new(
+        &download_session::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &download_session::ops::DELETE,
+    );
+    /// [`fail`](Self::fail), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const FAIL: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &download_session::ops::FAIL,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<DownloadSessionModel> = vsphere_vapi_runtime::Operation::new(
+        &download_session::ops::GET,
+    );
+    /// [`keep_alive`](Self::keep_alive), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const KEEP_ALIVE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &download_session::ops::KEEP_ALIVE,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<String>> = vsphere_vapi_runtime::Operation::new(
+        &download_session::ops::LIST,
+    );
 
     /// A handle for the `com.vmware.content.library.item.download_session` service
     /// sending its requests through `client`.
@@ -403,6 +439,15 @@ pub struct File {
 }
 
 impl File {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<file::Info> = vsphere_vapi_runtime::Operation::new(
+        &file::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<file::Info>> = vsphere_vapi_runtime::Operation::new(
+        &file::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.content.library.item.file` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -495,6 +540,15 @@ pub struct Storage {
 }
 
 impl Storage {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<Vec<storage::Info>> = vsphere_vapi_runtime::Operation::new(
+        &storage::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<storage::Info>> = vsphere_vapi_runtime::Operation::new(
+        &storage::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.content.library.item.storage` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -593,6 +647,42 @@ pub struct UpdateSession {
 impl UpdateSession {
     /// Resource type for an update session.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.content.library.item.UpdateSession";
+    /// [`cancel`](Self::cancel), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CANCEL: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &update_session::ops::CANCEL,
+    );
+    /// [`complete`](Self::complete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const COMPLETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &update_session::ops::COMPLETE,
+    );
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::UpdateSessionId> = vsphere_vapi_runtime::Operation::new(
+        &update_session::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &update_session::ops::DELETE,
+    );
+    /// [`fail`](Self::fail), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const FAIL: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &update_session::ops::FAIL,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<UpdateSessionModel> = vsphere_vapi_runtime::Operation::new(
+        &update_session::ops::GET,
+    );
+    /// [`keep_alive`](Self::keep_alive), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const KEEP_ALIVE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &update_session::ops::KEEP_ALIVE,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<String>> = vsphere_vapi_runtime::Operation::new(
+        &update_session::ops::LIST,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &update_session::ops::UPDATE,
+    );
 
     /// A handle for the `com.vmware.content.library.item.update_session` service
     /// sending its requests through `client`.

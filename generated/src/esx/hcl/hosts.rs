@@ -25,6 +25,11 @@ pub struct CompatibilityReleases {
 }
 
 impl CompatibilityReleases {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        compatibility_releases::EsxiCompatibilityReleases,
+    > = vsphere_vapi_runtime::Operation::new(&compatibility_releases::ops::LIST);
+
     /// A handle for the `com.vmware.esx.hcl.hosts.compatibility_releases` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -87,6 +92,15 @@ pub struct CompatibilityReport {
 }
 
 impl CompatibilityReport {
+    /// [`create_task`](Self::create_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE_TASK: vsphere_vapi_runtime::Operation<
+        compatibility_report::CompatibilityReportResult,
+    > = vsphere_vapi_runtime::Operation::new(&compatibility_report::ops::CREATE_TASK);
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<
+        compatibility_report::CompatibilityReportResult,
+    > = vsphere_vapi_runtime::Operation::new(&compatibility_report::ops::GET);
+
     /// A handle for the `com.vmware.esx.hcl.hosts.compatibility_report` service sending
     /// its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

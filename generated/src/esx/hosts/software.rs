@@ -30,6 +30,14 @@ pub struct InstalledComponents {
 }
 
 impl InstalledComponents {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<
+            String,
+            installed_components::InstalledComponentInfo,
+        >,
+    > = vsphere_vapi_runtime::Operation::new(&installed_components::ops::LIST);
+
     /// A handle for the `com.vmware.esx.hosts.software.installed_components` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -34,6 +34,35 @@ pub struct Configuration {
 }
 
 impl Configuration {
+    /// [`apply_task`](Self::apply_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const APPLY_TASK: vsphere_vapi_runtime::Operation<configuration::ApplyResult> = vsphere_vapi_runtime::Operation::new(
+        &configuration::ops::APPLY_TASK,
+    );
+    /// [`check_compliance_task`](Self::check_compliance_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CHECK_COMPLIANCE_TASK: vsphere_vapi_runtime::Operation<
+        configuration::ClusterCompliance,
+    > = vsphere_vapi_runtime::Operation::new(&configuration::ops::CHECK_COMPLIANCE_TASK);
+    /// [`export_config`](Self::export_config), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const EXPORT_CONFIG: vsphere_vapi_runtime::Operation<
+        configuration::ExportResult,
+    > = vsphere_vapi_runtime::Operation::new(&configuration::ops::EXPORT_CONFIG);
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<configuration::Info> = vsphere_vapi_runtime::Operation::new(
+        &configuration::ops::GET,
+    );
+    /// [`import_config_task`](Self::import_config_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const IMPORT_CONFIG_TASK: vsphere_vapi_runtime::Operation<
+        configuration::ImportResult,
+    > = vsphere_vapi_runtime::Operation::new(&configuration::ops::IMPORT_CONFIG_TASK);
+    /// [`precheck_task`](Self::precheck_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const PRECHECK_TASK: vsphere_vapi_runtime::Operation<
+        configuration::ClusterPrecheckResult,
+    > = vsphere_vapi_runtime::Operation::new(&configuration::ops::PRECHECK_TASK);
+    /// [`validate_task`](Self::validate_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const VALIDATE_TASK: vsphere_vapi_runtime::Operation<
+        configuration::ValidationResult,
+    > = vsphere_vapi_runtime::Operation::new(&configuration::ops::VALIDATE_TASK);
+
     /// A handle for the `com.vmware.esx.settings.clusters.configuration` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -425,6 +454,19 @@ pub struct DepotOverrides {
 }
 
 impl DepotOverrides {
+    /// [`add`](Self::add), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const ADD: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &depot_overrides::ops::ADD,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<depot_overrides::Info> = vsphere_vapi_runtime::Operation::new(
+        &depot_overrides::ops::GET,
+    );
+    /// [`remove`](Self::remove), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const REMOVE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &depot_overrides::ops::REMOVE,
+    );
+
     /// A handle for the `com.vmware.esx.settings.clusters.depot_overrides` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -560,6 +602,15 @@ pub struct InstalledImages {
 }
 
 impl InstalledImages {
+    /// [`extract_task`](Self::extract_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const EXTRACT_TASK: vsphere_vapi_runtime::Operation<
+        installed_images::InstalledImageInfo,
+    > = vsphere_vapi_runtime::Operation::new(&installed_images::ops::EXTRACT_TASK);
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<
+        installed_images::InstalledImageInfo,
+    > = vsphere_vapi_runtime::Operation::new(&installed_images::ops::GET);
+
     /// A handle for the `com.vmware.esx.settings.clusters.installed_images` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -688,6 +739,39 @@ pub struct Software {
 }
 
 impl Software {
+    /// [`apply_task`](Self::apply_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const APPLY_TASK: vsphere_vapi_runtime::Operation<software::ApplyResult> = vsphere_vapi_runtime::Operation::new(
+        &software::ops::APPLY_TASK,
+    );
+    /// [`check_task`](Self::check_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CHECK_TASK: vsphere_vapi_runtime::Operation<software::CheckResult> = vsphere_vapi_runtime::Operation::new(
+        &software::ops::CHECK_TASK,
+    );
+    /// [`export`](Self::export), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const EXPORT: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<software::ExportType, String>,
+    > = vsphere_vapi_runtime::Operation::new(&software::ops::EXPORT);
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<crate::esx::settings::SoftwareInfo> = vsphere_vapi_runtime::Operation::new(
+        &software::ops::GET,
+    );
+    /// [`get_default_image`](Self::get_default_image), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET_DEFAULT_IMAGE: vsphere_vapi_runtime::Operation<
+        crate::esx::settings::SoftwareInfo,
+    > = vsphere_vapi_runtime::Operation::new(&software::ops::GET_DEFAULT_IMAGE);
+    /// [`get_display_name`](Self::get_display_name), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET_DISPLAY_NAME: vsphere_vapi_runtime::Operation<software::Info> = vsphere_vapi_runtime::Operation::new(
+        &software::ops::GET_DISPLAY_NAME,
+    );
+    /// [`scan_task`](Self::scan_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SCAN_TASK: vsphere_vapi_runtime::Operation<
+        crate::esx::settings::ClusterCompliance,
+    > = vsphere_vapi_runtime::Operation::new(&software::ops::SCAN_TASK);
+    /// [`stage_task`](Self::stage_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const STAGE_TASK: vsphere_vapi_runtime::Operation<software::StageResult> = vsphere_vapi_runtime::Operation::new(
+        &software::ops::STAGE_TASK,
+    );
+
     /// A handle for the `com.vmware.esx.settings.clusters.software` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -31,6 +31,10 @@ pub struct AddOns {
 impl AddOns {
     /// Resource type for add-on resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.add_on";
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<add_ons::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &add_ons::ops::LIST,
+    );
 
     /// A handle for the `com.vmware.esx.settings.depot_content.add_ons` service sending
     /// its requests through `client`.
@@ -87,6 +91,10 @@ pub struct BaseImages {
 impl BaseImages {
     /// Resource type for add-on resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.base_image";
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<base_images::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &base_images::ops::LIST,
+    );
 
     /// A handle for the `com.vmware.esx.settings.depot_content.base_images` service
     /// sending its requests through `client`.
@@ -143,6 +151,10 @@ pub struct Components {
 impl Components {
     /// Resource type for add-on resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.component";
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<components::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &components::ops::LIST,
+    );
 
     /// A handle for the `com.vmware.esx.settings.depot_content.components` service
     /// sending its requests through `client`.

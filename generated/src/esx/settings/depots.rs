@@ -37,6 +37,30 @@ pub struct Offline {
 impl Offline {
     /// Resource type for depots resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.depots.offline";
+    /// [`create_task`](Self::create_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE_TASK: vsphere_vapi_runtime::Operation<offline::CreateResult> = vsphere_vapi_runtime::Operation::new(
+        &offline::ops::CREATE_TASK,
+    );
+    /// [`create_from_host_task`](Self::create_from_host_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE_FROM_HOST_TASK: vsphere_vapi_runtime::Operation<
+        offline::DepotExtractInfo,
+    > = vsphere_vapi_runtime::Operation::new(&offline::ops::CREATE_FROM_HOST_TASK);
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &offline::ops::DELETE,
+    );
+    /// [`delete_task`](Self::delete_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &offline::ops::DELETE_TASK,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<offline::Info> = vsphere_vapi_runtime::Operation::new(
+        &offline::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<String, offline::Summary>,
+    > = vsphere_vapi_runtime::Operation::new(&offline::ops::LIST);
 
     /// A handle for the `com.vmware.esx.settings.depots.offline` service sending its
     /// requests through `client`.
@@ -297,6 +321,34 @@ pub struct Online {
 impl Online {
     /// Resource type for depots resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.depots.online";
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::OnlineId> = vsphere_vapi_runtime::Operation::new(
+        &online::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &online::ops::DELETE,
+    );
+    /// [`delete_task`](Self::delete_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &online::ops::DELETE_TASK,
+    );
+    /// [`flush_task`](Self::flush_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const FLUSH_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &online::ops::FLUSH_TASK,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<online::Info> = vsphere_vapi_runtime::Operation::new(
+        &online::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<String, online::Summary>,
+    > = vsphere_vapi_runtime::Operation::new(&online::ops::LIST);
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &online::ops::UPDATE,
+    );
 
     /// A handle for the `com.vmware.esx.settings.depots.online` service sending its
     /// requests through `client`.
@@ -563,6 +615,15 @@ pub struct SyncSchedule {
 }
 
 impl SyncSchedule {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<sync_schedule::Spec> = vsphere_vapi_runtime::Operation::new(
+        &sync_schedule::ops::GET,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &sync_schedule::ops::SET,
+    );
+
     /// A handle for the `com.vmware.esx.settings.depots.sync_schedule` service sending
     /// its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -636,6 +697,27 @@ pub struct Umds {
 }
 
 impl Umds {
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &umds::ops::DELETE,
+    );
+    /// [`delete_task`](Self::delete_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &umds::ops::DELETE_TASK,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<umds::Info> = vsphere_vapi_runtime::Operation::new(
+        &umds::ops::GET,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &umds::ops::SET,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &umds::ops::UPDATE,
+    );
+
     /// A handle for the `com.vmware.esx.settings.depots.umds` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -25,6 +25,11 @@ pub struct Managers {
 }
 
 impl Managers {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        Vec<managers::HardwareSupportManagerInfo>,
+    > = vsphere_vapi_runtime::Operation::new(&managers::ops::LIST);
+
     /// A handle for the `com.vmware.esx.settings.hardware_support.managers` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

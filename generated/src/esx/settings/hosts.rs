@@ -31,6 +31,11 @@ pub struct Configuration {
 }
 
 impl Configuration {
+    /// [`extract`](Self::extract), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const EXTRACT: vsphere_vapi_runtime::Operation<configuration::ExtractResult> = vsphere_vapi_runtime::Operation::new(
+        &configuration::ops::EXTRACT,
+    );
+
     /// A handle for the `com.vmware.esx.settings.hosts.configuration` service sending
     /// its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -92,6 +97,19 @@ pub struct DepotOverrides {
 }
 
 impl DepotOverrides {
+    /// [`add`](Self::add), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const ADD: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &depot_overrides::ops::ADD,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<depot_overrides::Info> = vsphere_vapi_runtime::Operation::new(
+        &depot_overrides::ops::GET,
+    );
+    /// [`remove`](Self::remove), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const REMOVE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &depot_overrides::ops::REMOVE,
+    );
+
     /// A handle for the `com.vmware.esx.settings.hosts.depot_overrides` service sending
     /// its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -230,6 +248,35 @@ pub struct Software {
 }
 
 impl Software {
+    /// [`apply_task`](Self::apply_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const APPLY_TASK: vsphere_vapi_runtime::Operation<software::ApplyResult> = vsphere_vapi_runtime::Operation::new(
+        &software::ops::APPLY_TASK,
+    );
+    /// [`check_task`](Self::check_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CHECK_TASK: vsphere_vapi_runtime::Operation<software::CheckResult> = vsphere_vapi_runtime::Operation::new(
+        &software::ops::CHECK_TASK,
+    );
+    /// [`export`](Self::export), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const EXPORT: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<software::ExportType, String>,
+    > = vsphere_vapi_runtime::Operation::new(&software::ops::EXPORT);
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<crate::esx::settings::SoftwareInfo> = vsphere_vapi_runtime::Operation::new(
+        &software::ops::GET,
+    );
+    /// [`get_display_name`](Self::get_display_name), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET_DISPLAY_NAME: vsphere_vapi_runtime::Operation<software::Info> = vsphere_vapi_runtime::Operation::new(
+        &software::ops::GET_DISPLAY_NAME,
+    );
+    /// [`scan_task`](Self::scan_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SCAN_TASK: vsphere_vapi_runtime::Operation<
+        crate::esx::settings::HostCompliance,
+    > = vsphere_vapi_runtime::Operation::new(&software::ops::SCAN_TASK);
+    /// [`stage_task`](Self::stage_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const STAGE_TASK: vsphere_vapi_runtime::Operation<software::StageResult> = vsphere_vapi_runtime::Operation::new(
+        &software::ops::STAGE_TASK,
+    );
+
     /// A handle for the `com.vmware.esx.settings.hosts.software` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -29,6 +29,38 @@ pub struct Software {
 impl Software {
     /// Resource type for software specification
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.repository.software_spec";
+    /// [`check_repository`](Self::check_repository), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CHECK_REPOSITORY: vsphere_vapi_runtime::Operation<software::CheckResult> = vsphere_vapi_runtime::Operation::new(
+        &software::ops::CHECK_REPOSITORY,
+    );
+    /// [`copy`](Self::copy), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const COPY: vsphere_vapi_runtime::Operation<crate::ids::DraftId> = vsphere_vapi_runtime::Operation::new(
+        &software::ops::COPY,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &software::ops::DELETE,
+    );
+    /// [`edit`](Self::edit), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const EDIT: vsphere_vapi_runtime::Operation<crate::ids::DraftId> = vsphere_vapi_runtime::Operation::new(
+        &software::ops::EDIT,
+    );
+    /// [`export`](Self::export), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const EXPORT: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<software::ExportType, String>,
+    > = vsphere_vapi_runtime::Operation::new(&software::ops::EXPORT);
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<software::Info> = vsphere_vapi_runtime::Operation::new(
+        &software::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<software::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &software::ops::LIST,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &software::ops::UPDATE,
+    );
 
     /// A handle for the `com.vmware.esx.settings.repository.software` service sending
     /// its requests through `client`.

@@ -30,6 +30,23 @@ pub struct Snapshots {
 }
 
 impl Snapshots {
+    /// [`create_task`](Self::create_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE_TASK: vsphere_vapi_runtime::Operation<snapshots::CreateResult> = vsphere_vapi_runtime::Operation::new(
+        &snapshots::ops::CREATE_TASK,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &snapshots::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<snapshots::Info> = vsphere_vapi_runtime::Operation::new(
+        &snapshots::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<snapshots::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &snapshots::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.snapservice.clusters.protection_groups.snapshots`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -27,6 +27,19 @@ pub struct Command {
 }
 
 impl Command {
+    /// [`fingerprint`](Self::fingerprint), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const FINGERPRINT: vsphere_vapi_runtime::Operation<String> = vsphere_vapi_runtime::Operation::new(
+        &command::ops::FINGERPRINT,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<command::Info> = vsphere_vapi_runtime::Operation::new(
+        &command::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<command::Identity>> = vsphere_vapi_runtime::Operation::new(
+        &command::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vapi.metadata.cli.command` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -121,6 +134,19 @@ pub struct Namespace {
 }
 
 impl Namespace {
+    /// [`fingerprint`](Self::fingerprint), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const FINGERPRINT: vsphere_vapi_runtime::Operation<String> = vsphere_vapi_runtime::Operation::new(
+        &namespace::ops::FINGERPRINT,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<namespace::Info> = vsphere_vapi_runtime::Operation::new(
+        &namespace::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<namespace::Identity>> = vsphere_vapi_runtime::Operation::new(
+        &namespace::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vapi.metadata.cli.namespace` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -213,6 +239,31 @@ pub struct Source {
 }
 
 impl Source {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &source::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &source::ops::DELETE,
+    );
+    /// [`fingerprint`](Self::fingerprint), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const FINGERPRINT: vsphere_vapi_runtime::Operation<String> = vsphere_vapi_runtime::Operation::new(
+        &source::ops::FINGERPRINT,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<source::Info> = vsphere_vapi_runtime::Operation::new(
+        &source::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<String>> = vsphere_vapi_runtime::Operation::new(
+        &source::ops::LIST,
+    );
+    /// [`reload`](Self::reload), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const RELOAD: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &source::ops::RELOAD,
+    );
+
     /// A handle for the `com.vmware.vapi.metadata.cli.source` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

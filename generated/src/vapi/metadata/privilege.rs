@@ -37,6 +37,18 @@ pub struct Component {
 impl Component {
     /// Resource type for vAPI component.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vapi.component";
+    /// [`fingerprint`](Self::fingerprint), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const FINGERPRINT: vsphere_vapi_runtime::Operation<String> = vsphere_vapi_runtime::Operation::new(
+        &component::ops::FINGERPRINT,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<ComponentData> = vsphere_vapi_runtime::Operation::new(
+        &component::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<String>> = vsphere_vapi_runtime::Operation::new(
+        &component::ops::LIST,
+    );
 
     /// A handle for the `com.vmware.vapi.metadata.privilege.component` service sending
     /// its requests through `client`.
@@ -145,6 +157,14 @@ pub struct Package {
 impl Package {
     /// Resource type for package.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vapi.package";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<PackageInfo> = vsphere_vapi_runtime::Operation::new(
+        &package::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<String>> = vsphere_vapi_runtime::Operation::new(
+        &package::ops::LIST,
+    );
 
     /// A handle for the `com.vmware.vapi.metadata.privilege.package` service sending
     /// its requests through `client`.
@@ -218,6 +238,14 @@ pub struct Service {
 impl Service {
     /// Resource type for service.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vapi.service";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<ServiceInfo> = vsphere_vapi_runtime::Operation::new(
+        &service::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<String>> = vsphere_vapi_runtime::Operation::new(
+        &service::ops::LIST,
+    );
 
     /// A handle for the `com.vmware.vapi.metadata.privilege.service` service sending
     /// its requests through `client`.
@@ -297,6 +325,30 @@ pub struct Source {
 impl Source {
     /// Resource type for metadata source.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vapi.metadata.privilege.source";
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &source::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &source::ops::DELETE,
+    );
+    /// [`fingerprint`](Self::fingerprint), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const FINGERPRINT: vsphere_vapi_runtime::Operation<String> = vsphere_vapi_runtime::Operation::new(
+        &source::ops::FINGERPRINT,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<source::Info> = vsphere_vapi_runtime::Operation::new(
+        &source::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<String>> = vsphere_vapi_runtime::Operation::new(
+        &source::ops::LIST,
+    );
+    /// [`reload`](Self::reload), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const RELOAD: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &source::ops::RELOAD,
+    );
 
     /// A handle for the `com.vmware.vapi.metadata.privilege.source` service sending its
     /// requests through `client`.

@@ -29,6 +29,11 @@ pub struct ActivationManager {
 }
 
 impl ActivationManager {
+    /// [`cancel`](Self::cancel), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CANCEL: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &activation_manager::ops::CANCEL,
+    );
+
     /// A handle for the `com.vmware.vapi.std.activation.activation_manager` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

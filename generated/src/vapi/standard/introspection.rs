@@ -29,6 +29,15 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<operation::Info> = vsphere_vapi_runtime::Operation::new(
+        &operation::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<String>> = vsphere_vapi_runtime::Operation::new(
+        &operation::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vapi.std.introspection.operation` service sending
     /// its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -121,6 +130,11 @@ pub struct Provider {
 }
 
 impl Provider {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<provider::Info> = vsphere_vapi_runtime::Operation::new(
+        &provider::ops::GET,
+    );
+
     /// A handle for the `com.vmware.vapi.std.introspection.provider` service sending
     /// its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -160,6 +174,15 @@ pub struct Service {
 }
 
 impl Service {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<service::Info> = vsphere_vapi_runtime::Operation::new(
+        &service::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<String>> = vsphere_vapi_runtime::Operation::new(
+        &service::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vapi.std.introspection.service` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

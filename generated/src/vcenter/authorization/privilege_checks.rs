@@ -30,6 +30,11 @@ pub struct Latest {
 }
 
 impl Latest {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<String> = vsphere_vapi_runtime::Operation::new(
+        &latest::ops::GET,
+    );
+
     /// A handle for the `com.vmware.vcenter.authorization.privilege_checks.latest`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -31,6 +31,22 @@ pub struct Mappings {
 impl Mappings {
     /// The resource type for vTContainer mappings.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.authorization.vt_containers.Mapping";
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::MappingId> = vsphere_vapi_runtime::Operation::new(
+        &mappings::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &mappings::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<mappings::Info> = vsphere_vapi_runtime::Operation::new(
+        &mappings::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<mappings::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &mappings::ops::LIST,
+    );
 
     /// A handle for the `com.vmware.vcenter.authorization.vt_containers.mappings`
     /// service sending its requests through `client`.

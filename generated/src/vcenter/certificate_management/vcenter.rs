@@ -37,6 +37,27 @@ pub struct SigningCertificate {
 }
 
 impl SigningCertificate {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<
+        signing_certificate::CreateResult,
+    > = vsphere_vapi_runtime::Operation::new(&signing_certificate::ops::CREATE);
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<signing_certificate::Info> = vsphere_vapi_runtime::Operation::new(
+        &signing_certificate::ops::GET,
+    );
+    /// [`refresh`](Self::refresh), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const REFRESH: vsphere_vapi_runtime::Operation<
+        crate::vcenter::certificate_management::X509CertChain,
+    > = vsphere_vapi_runtime::Operation::new(&signing_certificate::ops::REFRESH);
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &signing_certificate::ops::SET,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &signing_certificate::ops::UPDATE,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.certificate_management.vcenter.signing_certificate` service
     /// sending its requests through `client`.
@@ -195,6 +216,23 @@ pub struct Tls {
 }
 
 impl Tls {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<tls::Info> = vsphere_vapi_runtime::Operation::new(
+        &tls::ops::GET,
+    );
+    /// [`renew`](Self::renew), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const RENEW: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &tls::ops::RENEW,
+    );
+    /// [`replace_vmca_signed`](Self::replace_vmca_signed), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const REPLACE_VMCA_SIGNED: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &tls::ops::REPLACE_VMCA_SIGNED,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &tls::ops::SET,
+    );
+
     /// A handle for the `com.vmware.vcenter.certificate_management.vcenter.tls` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -361,6 +399,11 @@ pub struct TlsCsr {
 }
 
 impl TlsCsr {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<tls_csr::Info> = vsphere_vapi_runtime::Operation::new(
+        &tls_csr::ops::CREATE,
+    );
+
     /// A handle for the `com.vmware.vcenter.certificate_management.vcenter.tls_csr`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -415,6 +458,23 @@ pub struct TrustedRootChains {
 }
 
 impl TrustedRootChains {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<String> = vsphere_vapi_runtime::Operation::new(
+        &trusted_root_chains::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &trusted_root_chains::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<trusted_root_chains::Info> = vsphere_vapi_runtime::Operation::new(
+        &trusted_root_chains::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<trusted_root_chains::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &trusted_root_chains::ops::LIST,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.certificate_management.vcenter.trusted_root_chains` service
     /// sending its requests through `client`.
@@ -576,6 +636,11 @@ pub struct VmcaRoot {
 }
 
 impl VmcaRoot {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &vmca_root::ops::CREATE,
+    );
+
     /// A handle for the `com.vmware.vcenter.certificate_management.vcenter.vmca_root`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

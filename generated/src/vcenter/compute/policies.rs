@@ -34,6 +34,14 @@ pub struct Capabilities {
 impl Capabilities {
     /// The resource type for the compute policy capability.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.compute.policies.Capability";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<capabilities::Info> = vsphere_vapi_runtime::Operation::new(
+        &capabilities::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<capabilities::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &capabilities::ops::LIST,
+    );
 
     /// A handle for the `com.vmware.vcenter.compute.policies.capabilities` service
     /// sending its requests through `client`.
@@ -126,6 +134,11 @@ pub struct TagUsage {
 }
 
 impl TagUsage {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<tag_usage::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &tag_usage::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vcenter.compute.policies.tag_usage` service sending
     /// its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -27,6 +27,11 @@ pub struct Hosts {
 }
 
 impl Hosts {
+    /// [`register_task`](Self::register_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const REGISTER_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &hosts::ops::REGISTER_TASK,
+    );
+
     /// A handle for the `com.vmware.vcenter.confidential_computing.sgx.hosts` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -29,6 +29,11 @@ pub struct AssociationChanges {
 }
 
 impl AssociationChanges {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<association_changes::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &association_changes::ops::LIST,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.consumption_domains.zone_associations.association_changes`
     /// service sending its requests through `client`.
@@ -86,6 +91,11 @@ pub struct Cluster {
 }
 
 impl Cluster {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<cluster::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &cluster::ops::LIST,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.consumption_domains.zone_associations.cluster` service
     /// sending its requests through `client`.

@@ -27,6 +27,23 @@ pub struct Harbor {
 }
 
 impl Harbor {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::RegistryId> = vsphere_vapi_runtime::Operation::new(
+        &harbor::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &harbor::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<harbor::Info> = vsphere_vapi_runtime::Operation::new(
+        &harbor::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<harbor::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &harbor::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vcenter.content.registries.harbor` service sending
     /// its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -202,6 +219,11 @@ pub struct Health {
 }
 
 impl Health {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<health::Info> = vsphere_vapi_runtime::Operation::new(
+        &health::ops::GET,
+    );
+
     /// A handle for the `com.vmware.vcenter.content.registries.health` service sending
     /// its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -27,6 +27,34 @@ pub struct Providers {
 impl Providers {
     /// Resource type for a provider.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.crypto_manager.kms.provider";
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &providers::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &providers::ops::DELETE,
+    );
+    /// [`export`](Self::export), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const EXPORT: vsphere_vapi_runtime::Operation<providers::ExportResult> = vsphere_vapi_runtime::Operation::new(
+        &providers::ops::EXPORT,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<providers::Info> = vsphere_vapi_runtime::Operation::new(
+        &providers::ops::GET,
+    );
+    /// [`import_provider`](Self::import_provider), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const IMPORT_PROVIDER: vsphere_vapi_runtime::Operation<
+        providers::ImportResult,
+    > = vsphere_vapi_runtime::Operation::new(&providers::ops::IMPORT_PROVIDER);
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<providers::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &providers::ops::LIST,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &providers::ops::UPDATE,
+    );
 
     /// A handle for the `com.vmware.vcenter.crypto_manager.kms.providers` service
     /// sending its requests through `client`.

@@ -31,6 +31,11 @@ pub struct ActiveDirectory {
 }
 
 impl ActiveDirectory {
+    /// [`check`](Self::check), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CHECK: vsphere_vapi_runtime::Operation<
+        crate::vcenter::deployment::CheckInfo,
+    > = vsphere_vapi_runtime::Operation::new(&active_directory::ops::CHECK);
+
     /// A handle for the `com.vmware.vcenter.deployment.migrate.active_directory`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

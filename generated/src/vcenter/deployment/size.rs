@@ -31,6 +31,11 @@ pub struct Status {
 }
 
 impl Status {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<status::Info> = vsphere_vapi_runtime::Operation::new(
+        &status::ops::GET,
+    );
+
     /// A handle for the `com.vmware.vcenter.deployment.size.status` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -25,6 +25,15 @@ pub struct ExternalPool {
 }
 
 impl ExternalPool {
+    /// [`add`](Self::add), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const ADD: vsphere_vapi_runtime::Operation<external_pool::AddResult> = vsphere_vapi_runtime::Operation::new(
+        &external_pool::ops::ADD,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<external_pool::Info> = vsphere_vapi_runtime::Operation::new(
+        &external_pool::ops::GET,
+    );
+
     /// A handle for the `com.vmware.vcenter.host.entropy.external_pool` service sending
     /// its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

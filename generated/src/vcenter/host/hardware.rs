@@ -27,6 +27,15 @@ pub struct DirectPathDevices {
 }
 
 impl DirectPathDevices {
+    /// [`configure_task`](Self::configure_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CONFIGURE_TASK: vsphere_vapi_runtime::Operation<
+        direct_path_devices::ConfigureResult,
+    > = vsphere_vapi_runtime::Operation::new(&direct_path_devices::ops::CONFIGURE_TASK);
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<direct_path_devices::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &direct_path_devices::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vcenter.host.hardware.direct_path_devices` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -32,6 +32,27 @@ pub struct MigrationUpgrade {
 }
 
 impl MigrationUpgrade {
+    /// [`apply`](Self::apply), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const APPLY: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &migration_upgrade::ops::APPLY,
+    );
+    /// [`cancel`](Self::cancel), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CANCEL: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &migration_upgrade::ops::CANCEL,
+    );
+    /// [`check_task`](Self::check_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CHECK_TASK: vsphere_vapi_runtime::Operation<
+        migration_upgrade::ValidationResult,
+    > = vsphere_vapi_runtime::Operation::new(&migration_upgrade::ops::CHECK_TASK);
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<migration_upgrade::InitSpec> = vsphere_vapi_runtime::Operation::new(
+        &migration_upgrade::ops::GET,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &migration_upgrade::ops::SET,
+    );
+
     /// A handle for the `com.vmware.vcenter.lcm.deployment.migration_upgrade` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -273,6 +294,15 @@ pub struct Repository {
 }
 
 impl Repository {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<repository::Info> = vsphere_vapi_runtime::Operation::new(
+        &repository::ops::GET,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &repository::ops::SET,
+    );
+
     /// A handle for the `com.vmware.vcenter.lcm.deployment.repository` service sending
     /// its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

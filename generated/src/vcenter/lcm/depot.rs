@@ -27,6 +27,19 @@ pub struct Services {
 }
 
 impl Services {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<services::Info> = vsphere_vapi_runtime::Operation::new(
+        &services::ops::GET,
+    );
+    /// [`get_service_spec`](Self::get_service_spec), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET_SERVICE_SPEC: vsphere_vapi_runtime::Operation<services::Service> = vsphere_vapi_runtime::Operation::new(
+        &services::ops::GET_SERVICE_SPEC,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &services::ops::SET,
+    );
+
     /// A handle for the `com.vmware.vcenter.lcm.depot.services` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -29,6 +29,26 @@ pub struct AssociatedProducts {
 impl AssociatedProducts {
     /// The resource type for the products interface.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.lcm.product";
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::LcmProductId> = vsphere_vapi_runtime::Operation::new(
+        &associated_products::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &associated_products::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<Product> = vsphere_vapi_runtime::Operation::new(
+        &associated_products::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<Product>> = vsphere_vapi_runtime::Operation::new(
+        &associated_products::ops::LIST,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &associated_products::ops::UPDATE,
+    );
 
     /// A handle for the `com.vmware.vcenter.lcm.discovery.associated_products` service
     /// sending its requests through `client`.
@@ -203,6 +223,11 @@ pub struct InteropReport {
 }
 
 impl InteropReport {
+    /// [`create_task`](Self::create_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE_TASK: vsphere_vapi_runtime::Operation<
+        interop_report::InteropReportResult,
+    > = vsphere_vapi_runtime::Operation::new(&interop_report::ops::CREATE_TASK);
+
     /// A handle for the `com.vmware.vcenter.lcm.discovery.interop_report` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -254,6 +279,11 @@ pub struct ProductCatalog {
 }
 
 impl ProductCatalog {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<product_catalog::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &product_catalog::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vcenter.lcm.discovery.product_catalog` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -27,6 +27,11 @@ pub struct InteropBundle {
 }
 
 impl InteropBundle {
+    /// [`set_task`](Self::set_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &interop_bundle::ops::SET_TASK,
+    );
+
     /// A handle for the `com.vmware.vcenter.lcm.interop.interop_bundle` service sending
     /// its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -27,6 +27,14 @@ pub struct Pending {
 impl Pending {
     /// Resource type for pending update
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.lcm.update.pending";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<pending::Info> = vsphere_vapi_runtime::Operation::new(
+        &pending::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<pending::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &pending::ops::LIST,
+    );
 
     /// A handle for the `com.vmware.vcenter.lcm.update.pending` service sending its
     /// requests through `client`.
@@ -103,6 +111,10 @@ pub struct PrecheckReport {
 impl PrecheckReport {
     /// Resource type for precheck report
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.lcm.report";
+    /// [`create_task`](Self::create_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE_TASK: vsphere_vapi_runtime::Operation<
+        precheck_report::PrecheckReportResult,
+    > = vsphere_vapi_runtime::Operation::new(&precheck_report::ops::CREATE_TASK);
 
     /// A handle for the `com.vmware.vcenter.lcm.update.precheck_report` service sending
     /// its requests through `client`.

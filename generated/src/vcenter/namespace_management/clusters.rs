@@ -33,6 +33,11 @@ pub struct Topology {
 }
 
 impl Topology {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<crate::ids::ZoneId> = vsphere_vapi_runtime::Operation::new(
+        &topology::ops::GET,
+    );
+
     /// A handle for the `com.vmware.vcenter.namespace_management.clusters.topology`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -26,6 +26,23 @@ pub struct Clusters {
 }
 
 impl Clusters {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<clusters::Info> = vsphere_vapi_runtime::Operation::new(
+        &clusters::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<clusters::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &clusters::ops::LIST,
+    );
+    /// [`upgrade`](Self::upgrade), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPGRADE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &clusters::ops::UPGRADE,
+    );
+    /// [`upgrade_multiple`](Self::upgrade_multiple), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPGRADE_MULTIPLE: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<String, clusters::ClustersResult>,
+    > = vsphere_vapi_runtime::Operation::new(&clusters::ops::UPGRADE_MULTIPLE);
+
     /// A handle for the `com.vmware.vcenter.namespace_management.software.clusters`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

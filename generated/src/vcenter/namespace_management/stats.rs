@@ -25,6 +25,11 @@ pub struct TimeSeries {
 }
 
 impl TimeSeries {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<Vec<time_series::TimeSeries>> = vsphere_vapi_runtime::Operation::new(
+        &time_series::ops::GET,
+    );
+
     /// A handle for the `com.vmware.vcenter.namespace_management.stats.time_series`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

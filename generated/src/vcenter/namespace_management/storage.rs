@@ -26,6 +26,11 @@ pub struct Profiles {
 }
 
 impl Profiles {
+    /// [`check`](Self::check), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CHECK: vsphere_vapi_runtime::Operation<Vec<profiles::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &profiles::ops::CHECK,
+    );
+
     /// A handle for the `com.vmware.vcenter.namespace_management.storage.profiles`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

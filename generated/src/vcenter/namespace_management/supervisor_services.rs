@@ -32,6 +32,27 @@ pub struct ClusterSupervisorServices {
 }
 
 impl ClusterSupervisorServices {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &cluster_supervisor_services::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &cluster_supervisor_services::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<cluster_supervisor_services::Info> = vsphere_vapi_runtime::Operation::new(
+        &cluster_supervisor_services::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        Vec<cluster_supervisor_services::Summary>,
+    > = vsphere_vapi_runtime::Operation::new(&cluster_supervisor_services::ops::LIST);
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &cluster_supervisor_services::ops::SET,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisor_services.cluster_supervisor_services`
     /// service sending its requests through `client`.
@@ -304,6 +325,31 @@ pub struct Versions {
 }
 
 impl Versions {
+    /// [`activate`](Self::activate), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const ACTIVATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &versions::ops::ACTIVATE,
+    );
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &versions::ops::CREATE,
+    );
+    /// [`deactivate`](Self::deactivate), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DEACTIVATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &versions::ops::DEACTIVATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &versions::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<versions::Info> = vsphere_vapi_runtime::Operation::new(
+        &versions::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<versions::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &versions::ops::LIST,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisor_services.versions` service
     /// sending its requests through `client`.

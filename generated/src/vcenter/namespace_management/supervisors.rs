@@ -62,6 +62,11 @@ pub struct Capabilities {
 }
 
 impl Capabilities {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<capabilities::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &capabilities::ops::LIST,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisors.capabilities` service
     /// sending its requests through `client`.
@@ -136,6 +141,15 @@ pub struct Certificates {
 }
 
 impl Certificates {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<certificates::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &certificates::ops::LIST,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &certificates::ops::UPDATE,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisors.certificates` service
     /// sending its requests through `client`.
@@ -251,6 +265,11 @@ pub struct Conditions {
 }
 
 impl Conditions {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<Vec<conditions::Condition>> = vsphere_vapi_runtime::Operation::new(
+        &conditions::ops::GET,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisors.conditions` service sending
     /// its requests through `client`.
@@ -313,6 +332,27 @@ pub struct ContainerImageRegistries {
 }
 
 impl ContainerImageRegistries {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<
+        container_image_registries::Info,
+    > = vsphere_vapi_runtime::Operation::new(&container_image_registries::ops::CREATE);
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &container_image_registries::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<container_image_registries::Info> = vsphere_vapi_runtime::Operation::new(
+        &container_image_registries::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        Vec<container_image_registries::Info>,
+    > = vsphere_vapi_runtime::Operation::new(&container_image_registries::ops::LIST);
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &container_image_registries::ops::UPDATE,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisors.container_image_registries`
     /// service sending its requests through `client`.
@@ -554,6 +594,27 @@ pub struct ManagementServices {
 }
 
 impl ManagementServices {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &management_services::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &management_services::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<management_services::Info> = vsphere_vapi_runtime::Operation::new(
+        &management_services::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<management_services::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &management_services::ops::LIST,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &management_services::ops::UPDATE,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisors.management_services`
     /// service sending its requests through `client`.
@@ -803,6 +864,27 @@ pub struct Networks {
 }
 
 impl Networks {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &networks::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &networks::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<networks::Info> = vsphere_vapi_runtime::Operation::new(
+        &networks::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<networks::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &networks::ops::LIST,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &networks::ops::UPDATE,
+    );
+
     /// A handle for the `com.vmware.vcenter.namespace_management.supervisors.networks`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -1030,6 +1112,15 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<summary::Info> = vsphere_vapi_runtime::Operation::new(
+        &summary::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<summary::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &summary::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vcenter.namespace_management.supervisors.summary`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -1125,6 +1216,15 @@ pub struct SupervisorServiceSettings {
 }
 
 impl SupervisorServiceSettings {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<supervisor_service_settings::Info> = vsphere_vapi_runtime::Operation::new(
+        &supervisor_service_settings::ops::GET,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &supervisor_service_settings::ops::UPDATE,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisors.supervisor_service_settings`
     /// service sending its requests through `client`.
@@ -1227,6 +1327,38 @@ pub struct SupervisorServices {
 }
 
 impl SupervisorServices {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &supervisor_services::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &supervisor_services::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<supervisor_services::Info> = vsphere_vapi_runtime::Operation::new(
+        &supervisor_services::ops::GET,
+    );
+    /// [`get_precheck_result`](Self::get_precheck_result), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET_PRECHECK_RESULT: vsphere_vapi_runtime::Operation<
+        supervisor_services::PrecheckResult,
+    > = vsphere_vapi_runtime::Operation::new(
+        &supervisor_services::ops::GET_PRECHECK_RESULT,
+    );
+
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<supervisor_services::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &supervisor_services::ops::LIST,
+    );
+    /// [`precheck`](Self::precheck), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const PRECHECK: vsphere_vapi_runtime::Operation<crate::ids::TaskId> = vsphere_vapi_runtime::Operation::new(
+        &supervisor_services::ops::PRECHECK,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &supervisor_services::ops::SET,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisors.supervisor_services`
     /// service sending its requests through `client`.
@@ -1574,6 +1706,11 @@ pub struct SupportBundles {
 }
 
 impl SupportBundles {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<support_bundles::CreateResult> = vsphere_vapi_runtime::Operation::new(
+        &support_bundles::ops::CREATE,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisors.support_bundles` service
     /// sending its requests through `client`.
@@ -1652,6 +1789,11 @@ pub struct Topology {
 }
 
 impl Topology {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<Vec<topology::Info>> = vsphere_vapi_runtime::Operation::new(
+        &topology::ops::GET,
+    );
+
     /// A handle for the `com.vmware.vcenter.namespace_management.supervisors.topology`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -1719,6 +1861,15 @@ pub struct VspherePodSettings {
 }
 
 impl VspherePodSettings {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<vsphere_pod_settings::Info> = vsphere_vapi_runtime::Operation::new(
+        &vsphere_pod_settings::ops::GET,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &vsphere_pod_settings::ops::UPDATE,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisors.vsphere_pod_settings`
     /// service sending its requests through `client`.

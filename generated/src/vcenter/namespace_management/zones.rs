@@ -27,6 +27,11 @@ pub struct ClusterCompatibilities {
 }
 
 impl ClusterCompatibilities {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<
+        cluster_compatibilities::CreateResult,
+    > = vsphere_vapi_runtime::Operation::new(&cluster_compatibilities::ops::CREATE);
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.zones.cluster_compatibilities` service
     /// sending its requests through `client`.

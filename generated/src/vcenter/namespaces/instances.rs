@@ -32,6 +32,11 @@ pub struct Zones {
 }
 
 impl Zones {
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &zones::ops::DELETE,
+    );
+
     /// A handle for the `com.vmware.vcenter.namespaces.instances.zones` service sending
     /// its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -25,6 +25,11 @@ pub struct Instances {
 }
 
 impl Instances {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<instances::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &instances::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vcenter.namespaces.user.instances` service sending
     /// its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -32,6 +32,15 @@ pub struct ManagedHosts {
 }
 
 impl ManagedHosts {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<managed_hosts::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &managed_hosts::ops::LIST,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &managed_hosts::ops::UPDATE,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.phm.hardware_support_managers.managed_hosts` service sending
     /// its requests through `client`.
@@ -125,6 +134,15 @@ pub struct ResourceBundle {
 }
 
 impl ResourceBundle {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<resource_bundle::Info> = vsphere_vapi_runtime::Operation::new(
+        &resource_bundle::ops::GET,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &resource_bundle::ops::UPDATE,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.phm.hardware_support_managers.resource_bundle` service
     /// sending its requests through `client`.

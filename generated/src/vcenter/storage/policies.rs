@@ -31,6 +31,11 @@ pub struct Vm {
 }
 
 impl Vm {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<String, vm::Info>,
+    > = vsphere_vapi_runtime::Operation::new(&vm::ops::LIST);
+
     /// A handle for the `com.vmware.vcenter.storage.policies.VM` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -92,6 +97,11 @@ pub struct Compliance {
 }
 
 impl Compliance {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<compliance::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &compliance::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vcenter.storage.policies.compliance` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

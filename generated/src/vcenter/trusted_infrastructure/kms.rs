@@ -29,6 +29,22 @@ pub struct Services {
 impl Services {
     /// The resource type for the Key Provider Service instance.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.trusted_infrastructure.kms.Service";
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::KmsServiceId> = vsphere_vapi_runtime::Operation::new(
+        &services::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &services::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<services::Info> = vsphere_vapi_runtime::Operation::new(
+        &services::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<services::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &services::ops::LIST,
+    );
 
     /// A handle for the `com.vmware.vcenter.trusted_infrastructure.kms.services`
     /// service sending its requests through `client`.

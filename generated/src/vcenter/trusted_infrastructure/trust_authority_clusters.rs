@@ -34,6 +34,23 @@ pub struct ConsumerPrincipals {
 }
 
 impl ConsumerPrincipals {
+    /// [`create_task`](Self::create_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE_TASK: vsphere_vapi_runtime::Operation<String> = vsphere_vapi_runtime::Operation::new(
+        &consumer_principals::ops::CREATE_TASK,
+    );
+    /// [`delete_task`](Self::delete_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &consumer_principals::ops::DELETE_TASK,
+    );
+    /// [`get_task`](Self::get_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET_TASK: vsphere_vapi_runtime::Operation<consumer_principals::Info> = vsphere_vapi_runtime::Operation::new(
+        &consumer_principals::ops::GET_TASK,
+    );
+    /// [`list_task`](Self::list_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST_TASK: vsphere_vapi_runtime::Operation<
+        Vec<consumer_principals::Summary>,
+    > = vsphere_vapi_runtime::Operation::new(&consumer_principals::ops::LIST_TASK);
+
     /// A handle for the
     /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.consumer_principals`
     /// service sending its requests through `client`.

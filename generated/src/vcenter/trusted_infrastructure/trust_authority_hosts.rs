@@ -29,6 +29,15 @@ pub struct Attestation {
 }
 
 impl Attestation {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<attestation::Info> = vsphere_vapi_runtime::Operation::new(
+        &attestation::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<attestation::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &attestation::ops::LIST,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_hosts.attestation`
     /// service sending its requests through `client`.
@@ -123,6 +132,15 @@ pub struct Kms {
 }
 
 impl Kms {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<kms::Info> = vsphere_vapi_runtime::Operation::new(
+        &kms::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<kms::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &kms::ops::LIST,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_hosts.kms` service
     /// sending its requests through `client`.

@@ -37,6 +37,11 @@ pub struct Active {
 }
 
 impl Active {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<active::Info> = vsphere_vapi_runtime::Operation::new(
+        &active::ops::GET,
+    );
+
     /// A handle for the `com.vmware.vcenter.vcha.cluster.active` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -98,6 +103,11 @@ pub struct DeploymentType {
 }
 
 impl DeploymentType {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<deployment_type::Info> = vsphere_vapi_runtime::Operation::new(
+        &deployment_type::ops::GET,
+    );
+
     /// A handle for the `com.vmware.vcenter.vcha.cluster.deployment_type` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -146,6 +156,15 @@ pub struct Mode {
 }
 
 impl Mode {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<mode::Info> = vsphere_vapi_runtime::Operation::new(
+        &mode::ops::GET,
+    );
+    /// [`set_task`](Self::set_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &mode::ops::SET_TASK,
+    );
+
     /// A handle for the `com.vmware.vcenter.vcha.cluster.mode` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -242,6 +261,15 @@ pub struct Passive {
 }
 
 impl Passive {
+    /// [`check`](Self::check), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CHECK: vsphere_vapi_runtime::Operation<passive::CheckResult> = vsphere_vapi_runtime::Operation::new(
+        &passive::ops::CHECK,
+    );
+    /// [`redeploy_task`](Self::redeploy_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const REDEPLOY_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &passive::ops::REDEPLOY_TASK,
+    );
+
     /// A handle for the `com.vmware.vcenter.vcha.cluster.passive` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -355,6 +383,15 @@ pub struct Witness {
 }
 
 impl Witness {
+    /// [`check`](Self::check), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CHECK: vsphere_vapi_runtime::Operation<witness::CheckResult> = vsphere_vapi_runtime::Operation::new(
+        &witness::ops::CHECK,
+    );
+    /// [`redeploy_task`](Self::redeploy_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const REDEPLOY_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &witness::ops::REDEPLOY_TASK,
+    );
+
     /// A handle for the `com.vmware.vcenter.vcha.cluster.witness` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -25,6 +25,11 @@ pub struct Policies {
 }
 
 impl Policies {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<policies::Info> = vsphere_vapi_runtime::Operation::new(
+        &policies::ops::GET,
+    );
+
     /// A handle for the `com.vmware.vcenter.vm.compute.policies` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

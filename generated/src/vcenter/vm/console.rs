@@ -25,6 +25,11 @@ pub struct Tickets {
 }
 
 impl Tickets {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<tickets::Summary> = vsphere_vapi_runtime::Operation::new(
+        &tickets::ops::CREATE,
+    );
+
     /// A handle for the `com.vmware.vcenter.vm.console.tickets` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

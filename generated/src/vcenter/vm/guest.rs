@@ -43,6 +43,19 @@ pub struct Customization {
 }
 
 impl Customization {
+    /// [`check`](Self::check), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CHECK: vsphere_vapi_runtime::Operation<customization::CheckInfo> = vsphere_vapi_runtime::Operation::new(
+        &customization::ops::CHECK,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<customization::Info> = vsphere_vapi_runtime::Operation::new(
+        &customization::ops::GET,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &customization::ops::SET,
+    );
+
     /// A handle for the `com.vmware.vcenter.vm.guest.customization` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -191,6 +204,15 @@ pub struct CustomizationLive {
 }
 
 impl CustomizationLive {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<customization_live::Info> = vsphere_vapi_runtime::Operation::new(
+        &customization_live::ops::GET,
+    );
+    /// [`run_task`](Self::run_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const RUN_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &customization_live::ops::RUN_TASK,
+    );
+
     /// A handle for the `com.vmware.vcenter.vm.guest.customization_live` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -315,6 +337,15 @@ pub struct Environment {
 }
 
 impl Environment {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<String> = vsphere_vapi_runtime::Operation::new(
+        &environment::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<String, String>,
+    > = vsphere_vapi_runtime::Operation::new(&environment::ops::LIST);
+
     /// A handle for the `com.vmware.vcenter.vm.guest.environment` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -440,6 +471,11 @@ pub struct Identity {
 }
 
 impl Identity {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<identity::Info> = vsphere_vapi_runtime::Operation::new(
+        &identity::ops::GET,
+    );
+
     /// A handle for the `com.vmware.vcenter.vm.guest.identity` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -499,6 +535,11 @@ pub struct LocalFilesystem {
 }
 
 impl LocalFilesystem {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<String, local_filesystem::Info>,
+    > = vsphere_vapi_runtime::Operation::new(&local_filesystem::ops::GET);
+
     /// A handle for the `com.vmware.vcenter.vm.guest.local_filesystem` service sending
     /// its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -560,6 +601,11 @@ pub struct Networking {
 }
 
 impl Networking {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<networking::Info> = vsphere_vapi_runtime::Operation::new(
+        &networking::ops::GET,
+    );
+
     /// A handle for the `com.vmware.vcenter.vm.guest.networking` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -617,6 +663,11 @@ pub struct Operations {
 }
 
 impl Operations {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<operations::Info> = vsphere_vapi_runtime::Operation::new(
+        &operations::ops::GET,
+    );
+
     /// A handle for the `com.vmware.vcenter.vm.guest.operations` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -671,6 +722,23 @@ pub struct Power {
 }
 
 impl Power {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<power::Info> = vsphere_vapi_runtime::Operation::new(
+        &power::ops::GET,
+    );
+    /// [`reboot`](Self::reboot), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const REBOOT: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &power::ops::REBOOT,
+    );
+    /// [`shutdown`](Self::shutdown), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SHUTDOWN: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &power::ops::SHUTDOWN,
+    );
+    /// [`standby`](Self::standby), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const STANDBY: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &power::ops::STANDBY,
+    );
+
     /// A handle for the `com.vmware.vcenter.vm.guest.power` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -822,6 +890,23 @@ pub struct Processes {
 }
 
 impl Processes {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<i64> = vsphere_vapi_runtime::Operation::new(
+        &processes::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &processes::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<processes::Info> = vsphere_vapi_runtime::Operation::new(
+        &processes::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<processes::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &processes::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vcenter.vm.guest.processes` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

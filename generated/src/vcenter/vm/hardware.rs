@@ -43,6 +43,15 @@ pub struct Boot {
 }
 
 impl Boot {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<boot::Info> = vsphere_vapi_runtime::Operation::new(
+        &boot::ops::GET,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &boot::ops::UPDATE,
+    );
+
     /// A handle for the `com.vmware.vcenter.vm.hardware.boot` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -137,6 +146,34 @@ pub struct Cdrom {
 impl Cdrom {
     /// Resource type for the virtual CD-ROM device.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.vm.hardware.Cdrom";
+    /// [`connect`](Self::connect), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CONNECT: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &cdrom::ops::CONNECT,
+    );
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::CdromId> = vsphere_vapi_runtime::Operation::new(
+        &cdrom::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &cdrom::ops::DELETE,
+    );
+    /// [`disconnect`](Self::disconnect), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DISCONNECT: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &cdrom::ops::DISCONNECT,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<cdrom::Info> = vsphere_vapi_runtime::Operation::new(
+        &cdrom::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<cdrom::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &cdrom::ops::LIST,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &cdrom::ops::UPDATE,
+    );
 
     /// A handle for the `com.vmware.vcenter.vm.hardware.cdrom` service sending its
     /// requests through `client`.
@@ -435,6 +472,15 @@ pub struct Cpu {
 }
 
 impl Cpu {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<cpu::Info> = vsphere_vapi_runtime::Operation::new(
+        &cpu::ops::GET,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &cpu::ops::UPDATE,
+    );
+
     /// A handle for the `com.vmware.vcenter.vm.hardware.cpu` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -533,6 +579,26 @@ pub struct Disk {
 impl Disk {
     /// Resource type for the virtual disk.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.vm.hardware.Disk";
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::DiskId> = vsphere_vapi_runtime::Operation::new(
+        &disk::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &disk::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<disk::Info> = vsphere_vapi_runtime::Operation::new(
+        &disk::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<disk::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &disk::ops::LIST,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &disk::ops::UPDATE,
+    );
 
     /// A handle for the `com.vmware.vcenter.vm.hardware.disk` service sending its
     /// requests through `client`.
@@ -754,6 +820,34 @@ pub struct Ethernet {
 impl Ethernet {
     /// Resource type for the virtual Ethernet adapter.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.vm.hardware.Ethernet";
+    /// [`connect`](Self::connect), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CONNECT: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &ethernet::ops::CONNECT,
+    );
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::EthernetId> = vsphere_vapi_runtime::Operation::new(
+        &ethernet::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &ethernet::ops::DELETE,
+    );
+    /// [`disconnect`](Self::disconnect), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DISCONNECT: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &ethernet::ops::DISCONNECT,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<ethernet::Info> = vsphere_vapi_runtime::Operation::new(
+        &ethernet::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<ethernet::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &ethernet::ops::LIST,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &ethernet::ops::UPDATE,
+    );
 
     /// A handle for the `com.vmware.vcenter.vm.hardware.ethernet` service sending its
     /// requests through `client`.
@@ -1052,6 +1146,34 @@ pub struct Floppy {
 impl Floppy {
     /// Resource type for the virtual floppy drive device.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.vm.hardware.Floppy";
+    /// [`connect`](Self::connect), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CONNECT: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &floppy::ops::CONNECT,
+    );
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::FloppyId> = vsphere_vapi_runtime::Operation::new(
+        &floppy::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &floppy::ops::DELETE,
+    );
+    /// [`disconnect`](Self::disconnect), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DISCONNECT: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &floppy::ops::DISCONNECT,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<floppy::Info> = vsphere_vapi_runtime::Operation::new(
+        &floppy::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<floppy::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &floppy::ops::LIST,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &floppy::ops::UPDATE,
+    );
 
     /// A handle for the `com.vmware.vcenter.vm.hardware.floppy` service sending its
     /// requests through `client`.
@@ -1348,6 +1470,15 @@ pub struct Memory {
 }
 
 impl Memory {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<memory::Info> = vsphere_vapi_runtime::Operation::new(
+        &memory::ops::GET,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &memory::ops::UPDATE,
+    );
+
     /// A handle for the `com.vmware.vcenter.vm.hardware.memory` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -1445,6 +1576,34 @@ pub struct Parallel {
 impl Parallel {
     /// Resource type for the virtual parallel port.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.vm.hardware.ParallelPort";
+    /// [`connect`](Self::connect), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CONNECT: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &parallel::ops::CONNECT,
+    );
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::ParallelPortId> = vsphere_vapi_runtime::Operation::new(
+        &parallel::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &parallel::ops::DELETE,
+    );
+    /// [`disconnect`](Self::disconnect), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DISCONNECT: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &parallel::ops::DISCONNECT,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<parallel::Info> = vsphere_vapi_runtime::Operation::new(
+        &parallel::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<parallel::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &parallel::ops::LIST,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &parallel::ops::UPDATE,
+    );
 
     /// A handle for the `com.vmware.vcenter.vm.hardware.parallel` service sending its
     /// requests through `client`.
@@ -1743,6 +1902,34 @@ pub struct Serial {
 impl Serial {
     /// Resource type for the virtual serial port device.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.vm.hardware.SerialPort";
+    /// [`connect`](Self::connect), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CONNECT: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &serial::ops::CONNECT,
+    );
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::SerialPortId> = vsphere_vapi_runtime::Operation::new(
+        &serial::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &serial::ops::DELETE,
+    );
+    /// [`disconnect`](Self::disconnect), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DISCONNECT: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &serial::ops::DISCONNECT,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<serial::Info> = vsphere_vapi_runtime::Operation::new(
+        &serial::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<serial::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &serial::ops::LIST,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &serial::ops::UPDATE,
+    );
 
     /// A handle for the `com.vmware.vcenter.vm.hardware.serial` service sending its
     /// requests through `client`.

@@ -25,6 +25,15 @@ pub struct Policy {
 }
 
 impl Policy {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<policy::Info> = vsphere_vapi_runtime::Operation::new(
+        &policy::ops::GET,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &policy::ops::UPDATE,
+    );
+
     /// A handle for the `com.vmware.vcenter.vm.storage.policy` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -29,6 +29,19 @@ pub struct Installer {
 }
 
 impl Installer {
+    /// [`connect`](Self::connect), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CONNECT: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &installer::ops::CONNECT,
+    );
+    /// [`disconnect`](Self::disconnect), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DISCONNECT: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &installer::ops::DISCONNECT,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<installer::Info> = vsphere_vapi_runtime::Operation::new(
+        &installer::ops::GET,
+    );
+
     /// A handle for the `com.vmware.vcenter.vm.tools.installer` service sending its
     /// requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

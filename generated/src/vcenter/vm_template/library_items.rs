@@ -36,6 +36,27 @@ pub struct CheckOuts {
 }
 
 impl CheckOuts {
+    /// [`check_in`](Self::check_in), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CHECK_IN: vsphere_vapi_runtime::Operation<crate::ids::ItemVersionId> = vsphere_vapi_runtime::Operation::new(
+        &check_outs::ops::CHECK_IN,
+    );
+    /// [`check_out`](Self::check_out), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CHECK_OUT: vsphere_vapi_runtime::Operation<crate::ids::VirtualMachineId> = vsphere_vapi_runtime::Operation::new(
+        &check_outs::ops::CHECK_OUT,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &check_outs::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<check_outs::Info> = vsphere_vapi_runtime::Operation::new(
+        &check_outs::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<check_outs::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &check_outs::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vcenter.vm_template.library_items.check_outs`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -311,6 +332,22 @@ pub struct Versions {
 impl Versions {
     /// Resource type for library item versions.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.content.library.item.Version";
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &versions::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<versions::Info> = vsphere_vapi_runtime::Operation::new(
+        &versions::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<versions::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &versions::ops::LIST,
+    );
+    /// [`rollback`](Self::rollback), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const ROLLBACK: vsphere_vapi_runtime::Operation<crate::ids::ItemVersionId> = vsphere_vapi_runtime::Operation::new(
+        &versions::ops::ROLLBACK,
+    );
 
     /// A handle for the `com.vmware.vcenter.vm_template.library_items.versions` service
     /// sending its requests through `client`.

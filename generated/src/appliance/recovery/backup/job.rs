@@ -29,6 +29,11 @@ pub struct Details {
 }
 
 impl Details {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<String, details::Info>,
+    > = vsphere_vapi_runtime::Operation::new(&details::ops::LIST);
+
     /// A handle for the `com.vmware.appliance.recovery.backup.job.details` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

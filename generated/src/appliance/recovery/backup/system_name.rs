@@ -30,6 +30,15 @@ pub struct Archive {
 }
 
 impl Archive {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<archive::Info> = vsphere_vapi_runtime::Operation::new(
+        &archive::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<archive::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &archive::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.appliance.recovery.backup.system_name.archive`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -28,6 +28,35 @@ pub struct Config {
 }
 
 impl Config {
+    /// [`apply_desired_state_task`](Self::apply_desired_state_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const APPLY_DESIRED_STATE_TASK: vsphere_vapi_runtime::Operation<
+        config::ApplyResult,
+    > = vsphere_vapi_runtime::Operation::new(&config::ops::APPLY_DESIRED_STATE_TASK);
+    /// [`check_desired_state_task`](Self::check_desired_state_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CHECK_DESIRED_STATE_TASK: vsphere_vapi_runtime::Operation<CheckResult> = vsphere_vapi_runtime::Operation::new(
+        &config::ops::CHECK_DESIRED_STATE_TASK,
+    );
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::ConfigProfileId> = vsphere_vapi_runtime::Operation::new(
+        &config::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &config::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<config::Info> = vsphere_vapi_runtime::Operation::new(
+        &config::ops::GET,
+    );
+    /// [`scan_task`](Self::scan_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SCAN_TASK: vsphere_vapi_runtime::Operation<ScanResult> = vsphere_vapi_runtime::Operation::new(
+        &config::ops::SCAN_TASK,
+    );
+    /// [`scan_desired_state_task`](Self::scan_desired_state_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SCAN_DESIRED_STATE_TASK: vsphere_vapi_runtime::Operation<ScanResult> = vsphere_vapi_runtime::Operation::new(
+        &config::ops::SCAN_DESIRED_STATE_TASK,
+    );
+
     /// A handle for the `com.vmware.appliance.vcenter.settings.v1.config` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -330,6 +359,11 @@ pub struct ConfigCurrent {
 }
 
 impl ConfigCurrent {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<DesiredState> = vsphere_vapi_runtime::Operation::new(
+        &config_current::ops::GET,
+    );
+
     /// A handle for the `com.vmware.appliance.vcenter.settings.v1.config_current`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

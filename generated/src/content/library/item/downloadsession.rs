@@ -27,6 +27,19 @@ pub struct File {
 }
 
 impl File {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<file::Info> = vsphere_vapi_runtime::Operation::new(
+        &file::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<file::Info>> = vsphere_vapi_runtime::Operation::new(
+        &file::ops::LIST,
+    );
+    /// [`prepare`](Self::prepare), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const PREPARE: vsphere_vapi_runtime::Operation<file::Info> = vsphere_vapi_runtime::Operation::new(
+        &file::ops::PREPARE,
+    );
+
     /// A handle for the `com.vmware.content.library.item.downloadsession.file` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -32,6 +32,27 @@ pub struct File {
 }
 
 impl File {
+    /// [`add`](Self::add), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const ADD: vsphere_vapi_runtime::Operation<file::Info> = vsphere_vapi_runtime::Operation::new(
+        &file::ops::ADD,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<file::Info> = vsphere_vapi_runtime::Operation::new(
+        &file::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<file::Info>> = vsphere_vapi_runtime::Operation::new(
+        &file::ops::LIST,
+    );
+    /// [`remove`](Self::remove), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const REMOVE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &file::ops::REMOVE,
+    );
+    /// [`validate`](Self::validate), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const VALIDATE: vsphere_vapi_runtime::Operation<file::ValidationResult> = vsphere_vapi_runtime::Operation::new(
+        &file::ops::VALIDATE,
+    );
+
     /// A handle for the `com.vmware.content.library.item.updatesession.file` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -47,6 +47,11 @@ pub struct AuditRecords {
 }
 
 impl AuditRecords {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<audit_records::Info>> = vsphere_vapi_runtime::Operation::new(
+        &audit_records::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.esx.settings.clusters.configuration.audit_records`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -117,6 +122,62 @@ pub struct Drafts {
 impl Drafts {
     /// Resource type for draft resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.draft";
+    /// [`apply`](Self::apply), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const APPLY: vsphere_vapi_runtime::Operation<drafts::ApplyResult> = vsphere_vapi_runtime::Operation::new(
+        &drafts::ops::APPLY,
+    );
+    /// [`check_compliance_task`](Self::check_compliance_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CHECK_COMPLIANCE_TASK: vsphere_vapi_runtime::Operation<
+        ClusterCompliance,
+    > = vsphere_vapi_runtime::Operation::new(&drafts::ops::CHECK_COMPLIANCE_TASK);
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::DraftId> = vsphere_vapi_runtime::Operation::new(
+        &drafts::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &drafts::ops::DELETE,
+    );
+    /// [`export_config`](Self::export_config), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const EXPORT_CONFIG: vsphere_vapi_runtime::Operation<ExportResult> = vsphere_vapi_runtime::Operation::new(
+        &drafts::ops::EXPORT_CONFIG,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<drafts::Info> = vsphere_vapi_runtime::Operation::new(
+        &drafts::ops::GET,
+    );
+    /// [`get_available_values_task`](Self::get_available_values_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET_AVAILABLE_VALUES_TASK: vsphere_vapi_runtime::Operation<
+        available_values::Info,
+    > = vsphere_vapi_runtime::Operation::new(&drafts::ops::GET_AVAILABLE_VALUES_TASK);
+    /// [`get_schema`](Self::get_schema), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET_SCHEMA: vsphere_vapi_runtime::Operation<SchemaResult> = vsphere_vapi_runtime::Operation::new(
+        &drafts::ops::GET_SCHEMA,
+    );
+    /// [`import_config_task`](Self::import_config_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const IMPORT_CONFIG_TASK: vsphere_vapi_runtime::Operation<DraftImportResult> = vsphere_vapi_runtime::Operation::new(
+        &drafts::ops::IMPORT_CONFIG_TASK,
+    );
+    /// [`import_from_host_task`](Self::import_from_host_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const IMPORT_FROM_HOST_TASK: vsphere_vapi_runtime::Operation<
+        DraftImportResult,
+    > = vsphere_vapi_runtime::Operation::new(&drafts::ops::IMPORT_FROM_HOST_TASK);
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<String, drafts::Metadata>,
+    > = vsphere_vapi_runtime::Operation::new(&drafts::ops::LIST);
+    /// [`precheck_task`](Self::precheck_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const PRECHECK_TASK: vsphere_vapi_runtime::Operation<ClusterPrecheckResult> = vsphere_vapi_runtime::Operation::new(
+        &drafts::ops::PRECHECK_TASK,
+    );
+    /// [`show_changes`](Self::show_changes), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SHOW_CHANGES: vsphere_vapi_runtime::Operation<drafts::ChangesResult> = vsphere_vapi_runtime::Operation::new(
+        &drafts::ops::SHOW_CHANGES,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &drafts::ops::UPDATE,
+    );
 
     /// A handle for the `com.vmware.esx.settings.clusters.configuration.drafts` service
     /// sending its requests through `client`.
@@ -802,6 +863,11 @@ pub struct Schema {
 }
 
 impl Schema {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<SchemaResult> = vsphere_vapi_runtime::Operation::new(
+        &schema::ops::GET,
+    );
+
     /// A handle for the `com.vmware.esx.settings.clusters.configuration.schema` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -27,6 +27,11 @@ pub struct Configuration {
 }
 
 impl Configuration {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<configuration::Info> = vsphere_vapi_runtime::Operation::new(
+        &configuration::ops::GET,
+    );
+
     /// A handle for the `com.vmware.esx.settings.clusters.enablement.configuration`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -88,6 +93,19 @@ pub struct Software {
 }
 
 impl Software {
+    /// [`check_task`](Self::check_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CHECK_TASK: vsphere_vapi_runtime::Operation<software::CheckResult> = vsphere_vapi_runtime::Operation::new(
+        &software::ops::CHECK_TASK,
+    );
+    /// [`enable_task`](Self::enable_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const ENABLE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &software::ops::ENABLE_TASK,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<software::Info> = vsphere_vapi_runtime::Operation::new(
+        &software::ops::GET,
+    );
+
     /// A handle for the `com.vmware.esx.settings.clusters.enablement.software` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

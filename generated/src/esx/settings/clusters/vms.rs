@@ -59,6 +59,19 @@ pub struct LifecycleHooks {
 }
 
 impl LifecycleHooks {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<lifecycle_hooks::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &lifecycle_hooks::ops::LIST,
+    );
+    /// [`mark_as_processed`](Self::mark_as_processed), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const MARK_AS_PROCESSED: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &lifecycle_hooks::ops::MARK_AS_PROCESSED,
+    );
+    /// [`process_dynamic_update`](Self::process_dynamic_update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const PROCESS_DYNAMIC_UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &lifecycle_hooks::ops::PROCESS_DYNAMIC_UPDATE,
+    );
+
     /// A handle for the `com.vmware.esx.settings.clusters.vms.lifecycle_hooks` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -231,6 +244,30 @@ pub struct Solutions {
 impl Solutions {
     /// Resource type for System VM solution resource.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.vms.SystemVmSolution";
+    /// [`apply_task`](Self::apply_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const APPLY_TASK: vsphere_vapi_runtime::Operation<solutions::ApplyResult> = vsphere_vapi_runtime::Operation::new(
+        &solutions::ops::APPLY_TASK,
+    );
+    /// [`check_compliance_task`](Self::check_compliance_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CHECK_COMPLIANCE_TASK: vsphere_vapi_runtime::Operation<
+        solutions::ClusterCompliance,
+    > = vsphere_vapi_runtime::Operation::new(&solutions::ops::CHECK_COMPLIANCE_TASK);
+    /// [`delete_task`](Self::delete_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &solutions::ops::DELETE_TASK,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<solutions::SolutionInfo> = vsphere_vapi_runtime::Operation::new(
+        &solutions::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<solutions::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &solutions::ops::LIST,
+    );
+    /// [`set_task`](Self::set_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &solutions::ops::SET_TASK,
+    );
 
     /// A handle for the `com.vmware.esx.settings.clusters.vms.solutions` service
     /// sending its requests through `client`.
@@ -624,6 +661,19 @@ pub struct Transition {
 }
 
 impl Transition {
+    /// [`enable_task`](Self::enable_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const ENABLE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &transition::ops::ENABLE_TASK,
+    );
+    /// [`multi_source_enable_task`](Self::multi_source_enable_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const MULTI_SOURCE_ENABLE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &transition::ops::MULTI_SOURCE_ENABLE_TASK,
+    );
+    /// [`transition_task`](Self::transition_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const TRANSITION_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &transition::ops::TRANSITION_TASK,
+    );
+
     /// A handle for the `com.vmware.esx.settings.clusters.vms.transition` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -29,6 +29,11 @@ pub struct Versions {
 }
 
 impl Versions {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<versions::Info> = vsphere_vapi_runtime::Operation::new(
+        &versions::ops::GET,
+    );
+
     /// A handle for the `com.vmware.esx.settings.depot_content.base_images.versions`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

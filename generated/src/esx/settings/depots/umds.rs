@@ -29,6 +29,11 @@ pub struct Content {
 }
 
 impl Content {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<content::Info> = vsphere_vapi_runtime::Operation::new(
+        &content::ops::GET,
+    );
+
     /// A handle for the `com.vmware.esx.settings.depots.umds.content` service sending
     /// its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

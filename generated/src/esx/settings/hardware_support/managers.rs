@@ -30,6 +30,11 @@ pub struct Packages {
 }
 
 impl Packages {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        Vec<packages::HardwareSupportPackageInfo>,
+    > = vsphere_vapi_runtime::Operation::new(&packages::ops::LIST);
+
     /// A handle for the `com.vmware.esx.settings.hardware_support.managers.packages`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -25,6 +25,15 @@ pub struct Apply {
 }
 
 impl Apply {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<apply::ConfiguredPolicySpec> = vsphere_vapi_runtime::Operation::new(
+        &apply::ops::GET,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &apply::ops::SET,
+    );
+
     /// A handle for the `com.vmware.esx.settings.hosts.policies.apply` service sending
     /// its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

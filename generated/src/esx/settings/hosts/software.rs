@@ -55,6 +55,10 @@ pub struct AddOn {
 impl AddOn {
     /// Resource type for add-on resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.add_on";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<crate::esx::settings::AddOnInfo> = vsphere_vapi_runtime::Operation::new(
+        &add_on::ops::GET,
+    );
 
     /// A handle for the `com.vmware.esx.settings.hosts.software.add_on` service sending
     /// its requests through `client`.
@@ -116,6 +120,10 @@ pub struct BaseImage {
 impl BaseImage {
     /// Resource type for base-image resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.base_image";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<
+        crate::esx::settings::BaseImageInfo,
+    > = vsphere_vapi_runtime::Operation::new(&base_image::ops::GET);
 
     /// A handle for the `com.vmware.esx.settings.hosts.software.base_image` service
     /// sending its requests through `client`.
@@ -177,6 +185,10 @@ pub struct Commits {
 impl Commits {
     /// Resource type for commit resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.commit";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<commits::Info> = vsphere_vapi_runtime::Operation::new(
+        &commits::ops::GET,
+    );
 
     /// A handle for the `com.vmware.esx.settings.hosts.software.commits` service
     /// sending its requests through `client`.
@@ -243,6 +255,11 @@ pub struct Compliance {
 }
 
 impl Compliance {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<
+        crate::esx::settings::HostCompliance,
+    > = vsphere_vapi_runtime::Operation::new(&compliance::ops::GET);
+
     /// A handle for the `com.vmware.esx.settings.hosts.software.compliance` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -303,6 +320,14 @@ pub struct Components {
 impl Components {
     /// Resource type for component resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.component";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<
+        Option<crate::esx::settings::ComponentInfo>,
+    > = vsphere_vapi_runtime::Operation::new(&components::ops::GET);
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::ComponentInfo>,
+    > = vsphere_vapi_runtime::Operation::new(&components::ops::LIST);
 
     /// A handle for the `com.vmware.esx.settings.hosts.software.components` service
     /// sending its requests through `client`.
@@ -406,6 +431,38 @@ pub struct Drafts {
 impl Drafts {
     /// Resource type for draft resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.draft";
+    /// [`commit_task`](Self::commit_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const COMMIT_TASK: vsphere_vapi_runtime::Operation<String> = vsphere_vapi_runtime::Operation::new(
+        &drafts::ops::COMMIT_TASK,
+    );
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::DraftId> = vsphere_vapi_runtime::Operation::new(
+        &drafts::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &drafts::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<drafts::Info> = vsphere_vapi_runtime::Operation::new(
+        &drafts::ops::GET,
+    );
+    /// [`import_software_spec`](Self::import_software_spec), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const IMPORT_SOFTWARE_SPEC: vsphere_vapi_runtime::Operation<
+        crate::ids::DraftId,
+    > = vsphere_vapi_runtime::Operation::new(&drafts::ops::IMPORT_SOFTWARE_SPEC);
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<String, drafts::Summary>,
+    > = vsphere_vapi_runtime::Operation::new(&drafts::ops::LIST);
+    /// [`scan_task`](Self::scan_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SCAN_TASK: vsphere_vapi_runtime::Operation<
+        crate::esx::settings::HostCompliance,
+    > = vsphere_vapi_runtime::Operation::new(&drafts::ops::SCAN_TASK);
+    /// [`validate_task`](Self::validate_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const VALIDATE_TASK: vsphere_vapi_runtime::Operation<drafts::ValidateResult> = vsphere_vapi_runtime::Operation::new(
+        &drafts::ops::VALIDATE_TASK,
+    );
 
     /// A handle for the `com.vmware.esx.settings.hosts.software.drafts` service sending
     /// its requests through `client`.
@@ -802,6 +859,23 @@ pub struct EffectiveComponents {
 }
 
 impl EffectiveComponents {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<
+            String,
+            crate::esx::settings::EffectiveComponentInfo,
+        >,
+    > = vsphere_vapi_runtime::Operation::new(&effective_components::ops::LIST);
+    /// [`list_with_removed_components`](Self::list_with_removed_components), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST_WITH_REMOVED_COMPONENTS: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<
+            String,
+            crate::esx::settings::EffectiveComponentInfo,
+        >,
+    > = vsphere_vapi_runtime::Operation::new(
+        &effective_components::ops::LIST_WITH_REMOVED_COMPONENTS,
+    );
+
     /// A handle for the `com.vmware.esx.settings.hosts.software.effective_components`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -917,6 +991,15 @@ pub struct Recommendations {
 }
 
 impl Recommendations {
+    /// [`generate_task`](Self::generate_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GENERATE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &recommendations::ops::GENERATE_TASK,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<recommendations::Info> = vsphere_vapi_runtime::Operation::new(
+        &recommendations::ops::GET,
+    );
+
     /// A handle for the `com.vmware.esx.settings.hosts.software.recommendations`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -1034,6 +1117,14 @@ pub struct RemovedComponents {
 impl RemovedComponents {
     /// Resource type for component resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.component";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<
+        crate::esx::settings::ComponentInfo,
+    > = vsphere_vapi_runtime::Operation::new(&removed_components::ops::GET);
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::ComponentInfo>,
+    > = vsphere_vapi_runtime::Operation::new(&removed_components::ops::LIST);
 
     /// A handle for the `com.vmware.esx.settings.hosts.software.removed_components`
     /// service sending its requests through `client`.
@@ -1148,6 +1239,11 @@ pub struct SoftwareSpecMetadata {
 }
 
 impl SoftwareSpecMetadata {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<
+        crate::esx::settings::SoftwareSpecMetadata,
+    > = vsphere_vapi_runtime::Operation::new(&software_spec_metadata::ops::GET);
+
     /// A handle for the `com.vmware.esx.settings.hosts.software.software_spec_metadata`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -1218,6 +1314,22 @@ pub struct Solutions {
 impl Solutions {
     /// Resource type for solution resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.solution";
+    /// [`delete_task`](Self::delete_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE_TASK: vsphere_vapi_runtime::Operation<String> = vsphere_vapi_runtime::Operation::new(
+        &solutions::ops::DELETE_TASK,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<crate::esx::settings::SolutionInfo> = vsphere_vapi_runtime::Operation::new(
+        &solutions::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::SolutionInfo>,
+    > = vsphere_vapi_runtime::Operation::new(&solutions::ops::LIST);
+    /// [`set_task`](Self::set_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET_TASK: vsphere_vapi_runtime::Operation<String> = vsphere_vapi_runtime::Operation::new(
+        &solutions::ops::SET_TASK,
+    );
 
     /// A handle for the `com.vmware.esx.settings.hosts.software.solutions` service
     /// sending its requests through `client`.

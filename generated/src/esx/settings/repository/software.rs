@@ -37,6 +37,34 @@ pub struct Drafts {
 impl Drafts {
     /// Resource type for draft resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.draft";
+    /// [`commit_task`](Self::commit_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const COMMIT_TASK: vsphere_vapi_runtime::Operation<String> = vsphere_vapi_runtime::Operation::new(
+        &drafts::ops::COMMIT_TASK,
+    );
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::DraftId> = vsphere_vapi_runtime::Operation::new(
+        &drafts::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &drafts::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<drafts::Info> = vsphere_vapi_runtime::Operation::new(
+        &drafts::ops::GET,
+    );
+    /// [`import_software_spec`](Self::import_software_spec), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const IMPORT_SOFTWARE_SPEC: vsphere_vapi_runtime::Operation<
+        crate::ids::DraftId,
+    > = vsphere_vapi_runtime::Operation::new(&drafts::ops::IMPORT_SOFTWARE_SPEC);
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<String, drafts::Info>,
+    > = vsphere_vapi_runtime::Operation::new(&drafts::ops::LIST);
+    /// [`validate_task`](Self::validate_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const VALIDATE_TASK: vsphere_vapi_runtime::Operation<drafts::ValidateResult> = vsphere_vapi_runtime::Operation::new(
+        &drafts::ops::VALIDATE_TASK,
+    );
 
     /// A handle for the `com.vmware.esx.settings.repository.software.drafts` service
     /// sending its requests through `client`.
@@ -365,6 +393,14 @@ pub struct EffectiveComponents {
 }
 
 impl EffectiveComponents {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<
+            String,
+            crate::esx::settings::EffectiveComponentInfo,
+        >,
+    > = vsphere_vapi_runtime::Operation::new(&effective_components::ops::LIST);
+
     /// A handle for the
     /// `com.vmware.esx.settings.repository.software.effective_components` service
     /// sending its requests through `client`.

@@ -31,6 +31,11 @@ pub struct Model {
 }
 
 impl Model {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<String>> = vsphere_vapi_runtime::Operation::new(
+        &model::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vapi.metadata.metamodel.resource.model` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

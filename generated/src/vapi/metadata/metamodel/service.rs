@@ -31,6 +31,11 @@ pub struct Hidden {
 }
 
 impl Hidden {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<String>> = vsphere_vapi_runtime::Operation::new(
+        &hidden::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vapi.metadata.metamodel.service.hidden` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -70,6 +75,14 @@ pub struct Operation {
 impl Operation {
     /// Resource type for operation element.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vapi.operation";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<
+        crate::vapi::metadata::metamodel::OperationInfo,
+    > = vsphere_vapi_runtime::Operation::new(&operation::ops::GET);
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<String>> = vsphere_vapi_runtime::Operation::new(
+        &operation::ops::LIST,
+    );
 
     /// A handle for the `com.vmware.vapi.metadata.metamodel.service.operation` service
     /// sending its requests through `client`.

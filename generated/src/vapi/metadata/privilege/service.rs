@@ -31,6 +31,14 @@ pub struct Operation {
 impl Operation {
     /// Resource type for operation.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vapi.operation";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<
+        crate::vapi::metadata::privilege::OperationInfo,
+    > = vsphere_vapi_runtime::Operation::new(&operation::ops::GET);
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<String>> = vsphere_vapi_runtime::Operation::new(
+        &operation::ops::LIST,
+    );
 
     /// A handle for the `com.vmware.vapi.metadata.privilege.service.operation` service
     /// sending its requests through `client`.

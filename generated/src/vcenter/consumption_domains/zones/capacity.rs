@@ -27,6 +27,15 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<summary::Info> = vsphere_vapi_runtime::Operation::new(
+        &summary::ops::GET,
+    );
+    /// [`get_per_cluster`](Self::get_per_cluster), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET_PER_CLUSTER: vsphere_vapi_runtime::Operation<summary::ClusterInfo> = vsphere_vapi_runtime::Operation::new(
+        &summary::ops::GET_PER_CLUSTER,
+    );
+
     /// A handle for the `com.vmware.vcenter.consumption_domains.zones.capacity.summary`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

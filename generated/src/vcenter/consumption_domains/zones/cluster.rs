@@ -25,6 +25,23 @@ pub struct Associations {
 }
 
 impl Associations {
+    /// [`add`](Self::add), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const ADD: vsphere_vapi_runtime::Operation<associations::Status> = vsphere_vapi_runtime::Operation::new(
+        &associations::ops::ADD,
+    );
+    /// [`evacuate_and_remove_task`](Self::evacuate_and_remove_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const EVACUATE_AND_REMOVE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &associations::ops::EVACUATE_AND_REMOVE_TASK,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<Vec<String>> = vsphere_vapi_runtime::Operation::new(
+        &associations::ops::GET,
+    );
+    /// [`remove`](Self::remove), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const REMOVE: vsphere_vapi_runtime::Operation<associations::Status> = vsphere_vapi_runtime::Operation::new(
+        &associations::ops::REMOVE,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.consumption_domains.zones.cluster.associations` service
     /// sending its requests through `client`.

@@ -31,6 +31,27 @@ pub struct Projects {
 }
 
 impl Projects {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::HarborProjectId> = vsphere_vapi_runtime::Operation::new(
+        &projects::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &projects::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<projects::Info> = vsphere_vapi_runtime::Operation::new(
+        &projects::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<projects::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &projects::ops::LIST,
+    );
+    /// [`purge`](Self::purge), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const PURGE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &projects::ops::PURGE,
+    );
+
     /// A handle for the `com.vmware.vcenter.content.registries.harbor.projects` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

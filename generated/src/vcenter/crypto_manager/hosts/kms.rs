@@ -25,6 +25,15 @@ pub struct Providers {
 }
 
 impl Providers {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<providers::Info> = vsphere_vapi_runtime::Operation::new(
+        &providers::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<providers::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &providers::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vcenter.crypto_manager.hosts.kms.providers` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -27,6 +27,11 @@ pub struct Replicated {
 }
 
 impl Replicated {
+    /// [`check`](Self::check), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CHECK: vsphere_vapi_runtime::Operation<
+        crate::vcenter::deployment::CheckInfo,
+    > = vsphere_vapi_runtime::Operation::new(&replicated::ops::CHECK);
+
     /// A handle for the `com.vmware.vcenter.deployment.install.psc.replicated` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -85,6 +90,11 @@ pub struct Standalone {
 }
 
 impl Standalone {
+    /// [`check`](Self::check), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CHECK: vsphere_vapi_runtime::Operation<
+        crate::vcenter::deployment::CheckInfo,
+    > = vsphere_vapi_runtime::Operation::new(&standalone::ops::CHECK);
+
     /// A handle for the `com.vmware.vcenter.deployment.install.psc.standalone` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

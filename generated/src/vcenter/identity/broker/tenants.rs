@@ -27,6 +27,11 @@ pub struct AdminClient {
 }
 
 impl AdminClient {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<TokenInfo> = vsphere_vapi_runtime::Operation::new(
+        &admin_client::ops::GET,
+    );
+
     /// A handle for the `com.vmware.vcenter.identity.broker.tenants.admin_client`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -92,6 +97,11 @@ pub struct OperatorClient {
 }
 
 impl OperatorClient {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<TokenInfo> = vsphere_vapi_runtime::Operation::new(
+        &operator_client::ops::GET,
+    );
+
     /// A handle for the `com.vmware.vcenter.identity.broker.tenants.operator_client`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

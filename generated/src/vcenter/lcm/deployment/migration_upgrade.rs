@@ -34,6 +34,11 @@ pub struct PlannedDowntime {
 }
 
 impl PlannedDowntime {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<planned_downtime::Info> = vsphere_vapi_runtime::Operation::new(
+        &planned_downtime::ops::GET,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.lcm.deployment.migration_upgrade.planned_downtime` service
     /// sending its requests through `client`.
@@ -99,6 +104,11 @@ pub struct Status {
 }
 
 impl Status {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<status::Info> = vsphere_vapi_runtime::Operation::new(
+        &status::ops::GET,
+    );
+
     /// A handle for the `com.vmware.vcenter.lcm.deployment.migration_upgrade.status`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

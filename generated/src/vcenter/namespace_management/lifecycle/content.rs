@@ -27,6 +27,23 @@ pub struct Libraries {
 }
 
 impl Libraries {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<libraries::Info> = vsphere_vapi_runtime::Operation::new(
+        &libraries::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<libraries::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &libraries::ops::LIST,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &libraries::ops::SET,
+    );
+    /// [`unassign`](Self::unassign), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UNASSIGN: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &libraries::ops::UNASSIGN,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.lifecycle.content.libraries` service
     /// sending its requests through `client`.

@@ -29,6 +29,11 @@ pub struct DistributedSwitches {
 }
 
 impl DistributedSwitches {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        Vec<distributed_switches::Summary>,
+    > = vsphere_vapi_runtime::Operation::new(&distributed_switches::ops::LIST);
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.networks.nsx.distributed_switches`
     /// service sending its requests through `client`.
@@ -91,6 +96,11 @@ pub struct Edges {
 }
 
 impl Edges {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<edges::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &edges::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vcenter.namespace_management.networks.nsx.edges`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -151,6 +161,15 @@ pub struct Projects {
 }
 
 impl Projects {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<projects::Info> = vsphere_vapi_runtime::Operation::new(
+        &projects::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<projects::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &projects::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vcenter.namespace_management.networks.nsx.projects`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

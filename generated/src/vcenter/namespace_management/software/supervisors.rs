@@ -29,6 +29,15 @@ pub struct Prechecks {
 }
 
 impl Prechecks {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<prechecks::Info> = vsphere_vapi_runtime::Operation::new(
+        &prechecks::ops::GET,
+    );
+    /// [`run`](Self::run), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const RUN: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &prechecks::ops::RUN,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.software.supervisors.prechecks` service
     /// sending its requests through `client`.
@@ -138,6 +147,15 @@ pub struct Upgrades {
 }
 
 impl Upgrades {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<upgrades::Info> = vsphere_vapi_runtime::Operation::new(
+        &upgrades::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<upgrades::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &upgrades::ops::LIST,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.software.supervisors.upgrades` service
     /// sending its requests through `client`.
@@ -239,6 +257,19 @@ pub struct Versions {
 }
 
 impl Versions {
+    /// [`check_compatibility`](Self::check_compatibility), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CHECK_COMPATIBILITY: vsphere_vapi_runtime::Operation<
+        versions::CompatibilityInfo,
+    > = vsphere_vapi_runtime::Operation::new(&versions::ops::CHECK_COMPATIBILITY);
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<versions::Info> = vsphere_vapi_runtime::Operation::new(
+        &versions::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<versions::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &versions::ops::LIST,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.software.supervisors.versions` service
     /// sending its requests through `client`.

@@ -34,6 +34,15 @@ pub struct KeySizes {
 }
 
 impl KeySizes {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<key_sizes::Info> = vsphere_vapi_runtime::Operation::new(
+        &key_sizes::ops::GET,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &key_sizes::ops::UPDATE,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisors.certificates.key_sizes`
     /// service sending its requests through `client`.
@@ -144,6 +153,11 @@ pub struct SigningRequests {
 }
 
 impl SigningRequests {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<signing_requests::CreateResult> = vsphere_vapi_runtime::Operation::new(
+        &signing_requests::ops::CREATE,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisors.certificates.signing_requests`
     /// service sending its requests through `client`.

@@ -31,6 +31,11 @@ pub struct Passwords {
 }
 
 impl Passwords {
+    /// [`reset`](Self::reset), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const RESET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &passwords::ops::RESET,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisors.control_plane.passwords`
     /// service sending its requests through `client`.
@@ -96,6 +101,15 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<settings::Info> = vsphere_vapi_runtime::Operation::new(
+        &settings::ops::GET,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &settings::ops::UPDATE,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisors.control_plane.settings`
     /// service sending its requests through `client`.

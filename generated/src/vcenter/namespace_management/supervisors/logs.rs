@@ -29,6 +29,15 @@ pub struct AgentConfiguration {
 }
 
 impl AgentConfiguration {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<Info> = vsphere_vapi_runtime::Operation::new(
+        &agent_configuration::ops::GET,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<SetResult> = vsphere_vapi_runtime::Operation::new(
+        &agent_configuration::ops::SET,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisors.logs.agent_configuration`
     /// service sending its requests through `client`.

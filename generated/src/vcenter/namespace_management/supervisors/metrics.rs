@@ -27,6 +27,31 @@ pub struct RemoteEndpoints {
 }
 
 impl RemoteEndpoints {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::RemoteEndpointId> = vsphere_vapi_runtime::Operation::new(
+        &remote_endpoints::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &remote_endpoints::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<remote_endpoints::Info> = vsphere_vapi_runtime::Operation::new(
+        &remote_endpoints::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<remote_endpoints::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &remote_endpoints::ops::LIST,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &remote_endpoints::ops::SET,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &remote_endpoints::ops::UPDATE,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisors.metrics.remote_endpoints`
     /// service sending its requests through `client`.

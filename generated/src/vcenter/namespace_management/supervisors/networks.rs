@@ -34,6 +34,19 @@ pub struct Edges {
 }
 
 impl Edges {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::EdgeId> = vsphere_vapi_runtime::Operation::new(
+        &edges::ops::CREATE,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<edges::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &edges::ops::LIST,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &edges::ops::UPDATE,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges` service
     /// sending its requests through `client`.

@@ -35,6 +35,15 @@ pub struct Signatures {
 }
 
 impl Signatures {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<signatures::Info> = vsphere_vapi_runtime::Operation::new(
+        &signatures::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<signatures::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &signatures::ops::LIST,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisors.supervisor_services.signatures`
     /// service sending its requests through `client`.

@@ -32,6 +32,15 @@ pub struct KubeApiServerSettings {
 }
 
 impl KubeApiServerSettings {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<kube_api_server_settings::Info> = vsphere_vapi_runtime::Operation::new(
+        &kube_api_server_settings::ops::GET,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &kube_api_server_settings::ops::UPDATE,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisors.workloads.kube_api_server_settings`
     /// service sending its requests through `client`.

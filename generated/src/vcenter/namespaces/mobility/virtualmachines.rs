@@ -27,6 +27,15 @@ pub struct Imports {
 }
 
 impl Imports {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::TaskId> = vsphere_vapi_runtime::Operation::new(
+        &imports::ops::CREATE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<imports::Info> = vsphere_vapi_runtime::Operation::new(
+        &imports::ops::GET,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespaces.mobility.virtualmachines.imports` service sending
     /// its requests through `client`.

@@ -29,6 +29,15 @@ pub struct SharedSubnets {
 }
 
 impl SharedSubnets {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<shared_subnets::Info> = vsphere_vapi_runtime::Operation::new(
+        &shared_subnets::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<shared_subnets::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &shared_subnets::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -133,6 +142,11 @@ pub struct Subnets {
 }
 
 impl Subnets {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<subnets::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &subnets::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vcenter.namespaces.networks.nsx.subnets` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

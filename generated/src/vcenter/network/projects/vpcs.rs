@@ -31,6 +31,15 @@ pub struct Subnets {
 }
 
 impl Subnets {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<subnets::Info> = vsphere_vapi_runtime::Operation::new(
+        &subnets::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<subnets::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &subnets::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vcenter.network.projects.vpcs.subnets` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

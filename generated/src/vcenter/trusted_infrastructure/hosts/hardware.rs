@@ -27,6 +27,14 @@ pub struct Tpm {
 impl Tpm {
     /// Resource type for TPM.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.trusted_infrastructure.hosts.hardware.Tpm";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<tpm::Info> = vsphere_vapi_runtime::Operation::new(
+        &tpm::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<tpm::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &tpm::ops::LIST,
+    );
 
     /// A handle for the `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm`
     /// service sending its requests through `client`.

@@ -29,6 +29,11 @@ pub struct ServiceStatus {
 }
 
 impl ServiceStatus {
+    /// [`get_task`](Self::get_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET_TASK: vsphere_vapi_runtime::Operation<service_status::Info> = vsphere_vapi_runtime::Operation::new(
+        &service_status::ops::GET_TASK,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.service_status`
     /// service sending its requests through `client`.

@@ -31,6 +31,26 @@ pub struct Providers {
 impl Providers {
     /// Resource type for a Key Provider
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.Provider";
+    /// [`create_task`](Self::create_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &providers::ops::CREATE_TASK,
+    );
+    /// [`delete_task`](Self::delete_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &providers::ops::DELETE_TASK,
+    );
+    /// [`get_task`](Self::get_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET_TASK: vsphere_vapi_runtime::Operation<providers::Info> = vsphere_vapi_runtime::Operation::new(
+        &providers::ops::GET_TASK,
+    );
+    /// [`list_task`](Self::list_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST_TASK: vsphere_vapi_runtime::Operation<Vec<providers::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &providers::ops::LIST_TASK,
+    );
+    /// [`update_task`](Self::update_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &providers::ops::UPDATE_TASK,
+    );
 
     /// A handle for the
     /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers`
@@ -360,6 +380,11 @@ pub struct ServiceStatus {
 }
 
 impl ServiceStatus {
+    /// [`get_task`](Self::get_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET_TASK: vsphere_vapi_runtime::Operation<service_status::Info> = vsphere_vapi_runtime::Operation::new(
+        &service_status::ops::GET_TASK,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.service_status`
     /// service sending its requests through `client`.

@@ -29,6 +29,23 @@ pub struct Services {
 }
 
 impl Services {
+    /// [`create_task`](Self::create_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE_TASK: vsphere_vapi_runtime::Operation<String> = vsphere_vapi_runtime::Operation::new(
+        &services::ops::CREATE_TASK,
+    );
+    /// [`delete_task`](Self::delete_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &services::ops::DELETE_TASK,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<services::Info> = vsphere_vapi_runtime::Operation::new(
+        &services::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<services::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &services::ops::LIST,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.trusted_infrastructure.trusted_clusters.attestation.services`
     /// service sending its requests through `client`.
@@ -257,6 +274,23 @@ pub struct ServicesAppliedConfig {
 }
 
 impl ServicesAppliedConfig {
+    /// [`delete_task`](Self::delete_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &services_applied_config::ops::DELETE_TASK,
+    );
+    /// [`get_task`](Self::get_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET_TASK: vsphere_vapi_runtime::Operation<services_applied_config::Info> = vsphere_vapi_runtime::Operation::new(
+        &services_applied_config::ops::GET_TASK,
+    );
+    /// [`list_task`](Self::list_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST_TASK: vsphere_vapi_runtime::Operation<
+        Vec<services_applied_config::Summary>,
+    > = vsphere_vapi_runtime::Operation::new(&services_applied_config::ops::LIST_TASK);
+    /// [`update_task`](Self::update_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &services_applied_config::ops::UPDATE_TASK,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.trusted_infrastructure.trusted_clusters.attestation.services_applied_config`
     /// service sending its requests through `client`.

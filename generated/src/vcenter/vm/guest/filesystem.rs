@@ -29,6 +29,23 @@ pub struct Directories {
 }
 
 impl Directories {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &directories::ops::CREATE,
+    );
+    /// [`create_temporary`](Self::create_temporary), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE_TEMPORARY: vsphere_vapi_runtime::Operation<String> = vsphere_vapi_runtime::Operation::new(
+        &directories::ops::CREATE_TEMPORARY,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &directories::ops::DELETE,
+    );
+    /// [`move`](Self::move), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const MOVE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &directories::ops::MOVE,
+    );
+
     /// A handle for the `com.vmware.vcenter.vm.guest.filesystem.directories` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -302,6 +319,31 @@ pub struct Files {
 }
 
 impl Files {
+    /// [`create_temporary`](Self::create_temporary), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE_TEMPORARY: vsphere_vapi_runtime::Operation<String> = vsphere_vapi_runtime::Operation::new(
+        &files::ops::CREATE_TEMPORARY,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &files::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<files::Info> = vsphere_vapi_runtime::Operation::new(
+        &files::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<files::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &files::ops::LIST,
+    );
+    /// [`move`](Self::move), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const MOVE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &files::ops::MOVE,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &files::ops::UPDATE,
+    );
+
     /// A handle for the `com.vmware.vcenter.vm.guest.filesystem.files` service sending
     /// its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -690,6 +732,11 @@ pub struct Transfers {
 }
 
 impl Transfers {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<String> = vsphere_vapi_runtime::Operation::new(
+        &transfers::ops::CREATE,
+    );
+
     /// A handle for the `com.vmware.vcenter.vm.guest.filesystem.transfers` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

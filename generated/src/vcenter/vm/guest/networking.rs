@@ -31,6 +31,11 @@ pub struct Interfaces {
 }
 
 impl Interfaces {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<interfaces::Info>> = vsphere_vapi_runtime::Operation::new(
+        &interfaces::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vcenter.vm.guest.networking.interfaces` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -88,6 +93,11 @@ pub struct Routes {
 }
 
 impl Routes {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<routes::Info>> = vsphere_vapi_runtime::Operation::new(
+        &routes::ops::LIST,
+    );
+
     /// A handle for the `com.vmware.vcenter.vm.guest.networking.routes` service sending
     /// its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -33,6 +33,22 @@ pub struct Nvme {
 impl Nvme {
     /// Resource type for the virtual NVMe adapter device.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.vm.hardware.NvmeAdapter";
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::NvmeAdapterId> = vsphere_vapi_runtime::Operation::new(
+        &nvme::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &nvme::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<nvme::Info> = vsphere_vapi_runtime::Operation::new(
+        &nvme::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<nvme::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &nvme::ops::LIST,
+    );
 
     /// A handle for the `com.vmware.vcenter.vm.hardware.adapter.nvme` service sending
     /// its requests through `client`.
@@ -222,6 +238,22 @@ pub struct Sata {
 impl Sata {
     /// Resource type for the virtual SATA adapter device.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.vm.hardware.SataAdapter";
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::SataAdapterId> = vsphere_vapi_runtime::Operation::new(
+        &sata::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &sata::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<sata::Info> = vsphere_vapi_runtime::Operation::new(
+        &sata::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<sata::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &sata::ops::LIST,
+    );
 
     /// A handle for the `com.vmware.vcenter.vm.hardware.adapter.sata` service sending
     /// its requests through `client`.
@@ -403,6 +435,26 @@ pub struct Scsi {
 impl Scsi {
     /// Resource type for the virtual SCSI adapter device.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.vm.hardware.ScsiAdapter";
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::ScsiAdapterId> = vsphere_vapi_runtime::Operation::new(
+        &scsi::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &scsi::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<scsi::Info> = vsphere_vapi_runtime::Operation::new(
+        &scsi::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<scsi::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &scsi::ops::LIST,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &scsi::ops::UPDATE,
+    );
 
     /// A handle for the `com.vmware.vcenter.vm.hardware.adapter.scsi` service sending
     /// its requests through `client`.

@@ -34,6 +34,15 @@ pub struct Device {
 }
 
 impl Device {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<Vec<device::Entry>> = vsphere_vapi_runtime::Operation::new(
+        &device::ops::GET,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &device::ops::SET,
+    );
+
     /// A handle for the `com.vmware.vcenter.vm.hardware.boot.device` service sending
     /// its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -31,6 +31,15 @@ pub struct Compliance {
 }
 
 impl Compliance {
+    /// [`check`](Self::check), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CHECK: vsphere_vapi_runtime::Operation<Option<compliance::Info>> = vsphere_vapi_runtime::Operation::new(
+        &compliance::ops::CHECK,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<Option<compliance::Info>> = vsphere_vapi_runtime::Operation::new(
+        &compliance::ops::GET,
+    );
+
     /// A handle for the `com.vmware.vcenter.vm.storage.policy.compliance` service
     /// sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

@@ -32,6 +32,11 @@ pub struct LastApplyResult {
 }
 
 impl LastApplyResult {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<
+        crate::esx::settings::clusters::configuration::ApplyResult,
+    > = vsphere_vapi_runtime::Operation::new(&last_apply_result::ops::GET);
+
     /// A handle for the
     /// `com.vmware.esx.settings.clusters.configuration.reports.last_apply_result`
     /// service sending its requests through `client`.
@@ -102,6 +107,11 @@ pub struct LastComplianceResult {
 }
 
 impl LastComplianceResult {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<
+        crate::esx::settings::clusters::configuration::ClusterCompliance,
+    > = vsphere_vapi_runtime::Operation::new(&last_compliance_result::ops::GET);
+
     /// A handle for the
     /// `com.vmware.esx.settings.clusters.configuration.reports.last_compliance_result`
     /// service sending its requests through `client`.
@@ -162,6 +172,11 @@ pub struct LastPrecheckResult {
 }
 
 impl LastPrecheckResult {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<
+        crate::esx::settings::clusters::configuration::ClusterPrecheckResult,
+    > = vsphere_vapi_runtime::Operation::new(&last_precheck_result::ops::GET);
+
     /// A handle for the
     /// `com.vmware.esx.settings.clusters.configuration.reports.last_precheck_result`
     /// service sending its requests through `client`.
@@ -232,6 +247,11 @@ pub struct RecentTasks {
 }
 
 impl RecentTasks {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<recent_tasks::Info> = vsphere_vapi_runtime::Operation::new(
+        &recent_tasks::ops::GET,
+    );
+
     /// A handle for the
     /// `com.vmware.esx.settings.clusters.configuration.reports.recent_tasks` service
     /// sending its requests through `client`.

@@ -30,6 +30,47 @@ pub struct Transition {
 }
 
 impl Transition {
+    /// [`cancel`](Self::cancel), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CANCEL: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &transition::ops::CANCEL,
+    );
+    /// [`check_eligibility_task`](Self::check_eligibility_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CHECK_ELIGIBILITY_TASK: vsphere_vapi_runtime::Operation<
+        transition::EligibilityResult,
+    > = vsphere_vapi_runtime::Operation::new(&transition::ops::CHECK_ELIGIBILITY_TASK);
+    /// [`enable_task`](Self::enable_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const ENABLE_TASK: vsphere_vapi_runtime::Operation<transition::EnableResult> = vsphere_vapi_runtime::Operation::new(
+        &transition::ops::ENABLE_TASK,
+    );
+    /// [`export_config`](Self::export_config), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const EXPORT_CONFIG: vsphere_vapi_runtime::Operation<
+        crate::esx::settings::clusters::configuration::ExportResult,
+    > = vsphere_vapi_runtime::Operation::new(&transition::ops::EXPORT_CONFIG);
+    /// [`export_schema`](Self::export_schema), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const EXPORT_SCHEMA: vsphere_vapi_runtime::Operation<
+        crate::esx::settings::clusters::configuration::SchemaResult,
+    > = vsphere_vapi_runtime::Operation::new(&transition::ops::EXPORT_SCHEMA);
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<transition::Info> = vsphere_vapi_runtime::Operation::new(
+        &transition::ops::GET,
+    );
+    /// [`import_from_file`](Self::import_from_file), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const IMPORT_FROM_FILE: vsphere_vapi_runtime::Operation<
+        crate::esx::settings::clusters::configuration::DraftImportResult,
+    > = vsphere_vapi_runtime::Operation::new(&transition::ops::IMPORT_FROM_FILE);
+    /// [`import_from_host_task`](Self::import_from_host_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const IMPORT_FROM_HOST_TASK: vsphere_vapi_runtime::Operation<
+        crate::esx::settings::clusters::configuration::DraftImportResult,
+    > = vsphere_vapi_runtime::Operation::new(&transition::ops::IMPORT_FROM_HOST_TASK);
+    /// [`precheck_task`](Self::precheck_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const PRECHECK_TASK: vsphere_vapi_runtime::Operation<
+        crate::esx::settings::clusters::configuration::ClusterPrecheckResult,
+    > = vsphere_vapi_runtime::Operation::new(&transition::ops::PRECHECK_TASK);
+    /// [`validate_config_task`](Self::validate_config_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const VALIDATE_CONFIG_TASK: vsphere_vapi_runtime::Operation<
+        transition::ValidateResult,
+    > = vsphere_vapi_runtime::Operation::new(&transition::ops::VALIDATE_CONFIG_TASK);
+
     /// A handle for the
     /// `com.vmware.esx.settings.clusters.enablement.configuration.transition` service
     /// sending its requests through `client`.

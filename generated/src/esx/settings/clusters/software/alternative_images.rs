@@ -38,6 +38,10 @@ pub struct DisplayName {
 impl DisplayName {
     /// Resource type for image resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.image";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<display_name::Info> = vsphere_vapi_runtime::Operation::new(
+        &display_name::ops::GET,
+    );
 
     /// A handle for the
     /// `com.vmware.esx.settings.clusters.software.alternative_images.display_name`
@@ -114,6 +118,10 @@ pub struct SelectionCriteria {
 impl SelectionCriteria {
     /// Resource type for image resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.image";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<
+        crate::esx::settings::ImageSelectionInfo,
+    > = vsphere_vapi_runtime::Operation::new(&selection_criteria::ops::GET);
 
     /// A handle for the
     /// `com.vmware.esx.settings.clusters.software.alternative_images.selection_criteria`
@@ -190,6 +198,10 @@ pub struct Software {
 impl Software {
     /// Resource type for image resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.image";
+    /// [`export`](Self::export), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const EXPORT: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<software::ExportType, String>,
+    > = vsphere_vapi_runtime::Operation::new(&software::ops::EXPORT);
 
     /// A handle for the
     /// `com.vmware.esx.settings.clusters.software.alternative_images.software` service

@@ -32,6 +32,15 @@ pub struct DisplayName {
 }
 
 impl DisplayName {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<display_name::Info> = vsphere_vapi_runtime::Operation::new(
+        &display_name::ops::GET,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &display_name::ops::SET,
+    );
+
     /// A handle for the `com.vmware.esx.settings.clusters.software.drafts.display_name`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {

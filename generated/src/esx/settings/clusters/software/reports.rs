@@ -31,6 +31,11 @@ pub struct ApplyImpact {
 }
 
 impl ApplyImpact {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<apply_impact::ClusterImpact> = vsphere_vapi_runtime::Operation::new(
+        &apply_impact::ops::GET,
+    );
+
     /// A handle for the
     /// `com.vmware.esx.settings.clusters.software.reports.apply_impact` service sending
     /// its requests through `client`.
@@ -95,6 +100,15 @@ pub struct HardwareCompatibility {
 }
 
 impl HardwareCompatibility {
+    /// [`check_task`](Self::check_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CHECK_TASK: vsphere_vapi_runtime::Operation<CheckResult> = vsphere_vapi_runtime::Operation::new(
+        &hardware_compatibility::ops::CHECK_TASK,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<
+        hardware_compatibility::CheckSummary,
+    > = vsphere_vapi_runtime::Operation::new(&hardware_compatibility::ops::GET);
+
     /// A handle for the
     /// `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility`
     /// service sending its requests through `client`.
@@ -208,6 +222,11 @@ pub struct LastApplyResult {
 }
 
 impl LastApplyResult {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<last_apply_result::ApplyResult> = vsphere_vapi_runtime::Operation::new(
+        &last_apply_result::ops::GET,
+    );
+
     /// A handle for the
     /// `com.vmware.esx.settings.clusters.software.reports.last_apply_result` service
     /// sending its requests through `client`.
@@ -270,6 +289,11 @@ pub struct LastCheckResult {
 }
 
 impl LastCheckResult {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<last_check_result::CheckResult> = vsphere_vapi_runtime::Operation::new(
+        &last_check_result::ops::GET,
+    );
+
     /// A handle for the
     /// `com.vmware.esx.settings.clusters.software.reports.last_check_result` service
     /// sending its requests through `client`.

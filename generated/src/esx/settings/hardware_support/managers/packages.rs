@@ -31,6 +31,11 @@ pub struct Versions {
 }
 
 impl Versions {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<versions::PackageInfo> = vsphere_vapi_runtime::Operation::new(
+        &versions::ops::GET,
+    );
+
     /// A handle for the
     /// `com.vmware.esx.settings.hardware_support.managers.packages.versions` service
     /// sending its requests through `client`.

@@ -29,6 +29,11 @@ pub struct ApplyImpact {
 }
 
 impl ApplyImpact {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<apply_impact::HostImpact> = vsphere_vapi_runtime::Operation::new(
+        &apply_impact::ops::GET,
+    );
+
     /// A handle for the `com.vmware.esx.settings.hosts.software.reports.apply_impact`
     /// service sending its requests through `client`.
     pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
@@ -87,6 +92,11 @@ pub struct LastApplyResult {
 }
 
 impl LastApplyResult {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<last_apply_result::ApplyResult> = vsphere_vapi_runtime::Operation::new(
+        &last_apply_result::ops::GET,
+    );
+
     /// A handle for the
     /// `com.vmware.esx.settings.hosts.software.reports.last_apply_result` service
     /// sending its requests through `client`.
@@ -150,6 +160,11 @@ pub struct LastCheckResult {
 }
 
 impl LastCheckResult {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<last_check_result::CheckResult> = vsphere_vapi_runtime::Operation::new(
+        &last_check_result::ops::GET,
+    );
+
     /// A handle for the
     /// `com.vmware.esx.settings.hosts.software.reports.last_check_result` service
     /// sending its requests through `client`.

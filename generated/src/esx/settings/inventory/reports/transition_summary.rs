@@ -29,6 +29,11 @@ pub struct Clusters {
 }
 
 impl Clusters {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<clusters::Info> = vsphere_vapi_runtime::Operation::new(
+        &clusters::ops::GET,
+    );
+
     /// A handle for the
     /// `com.vmware.esx.settings.inventory.reports.transition_summary.clusters` service
     /// sending its requests through `client`.
@@ -101,6 +106,11 @@ pub struct Hosts {
 }
 
 impl Hosts {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<hosts::Info> = vsphere_vapi_runtime::Operation::new(
+        &hosts::ops::GET,
+    );
+
     /// A handle for the
     /// `com.vmware.esx.settings.inventory.reports.transition_summary.hosts` service
     /// sending its requests through `client`.

@@ -27,6 +27,14 @@ pub struct EffectiveComponents {
 }
 
 impl EffectiveComponents {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<
+            String,
+            crate::esx::settings::EffectiveComponentInfo,
+        >,
+    > = vsphere_vapi_runtime::Operation::new(&effective_components::ops::LIST);
+
     /// A handle for the
     /// `com.vmware.esx.settings.repository.software.alternative_images.effective_components`
     /// service sending its requests through `client`.

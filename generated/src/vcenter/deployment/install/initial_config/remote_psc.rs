@@ -26,6 +26,11 @@ pub struct Thumbprint {
 }
 
 impl Thumbprint {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<String> = vsphere_vapi_runtime::Operation::new(
+        &thumbprint::ops::GET,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.deployment.install.initial_config.remote_psc.thumbprint`
     /// service sending its requests through `client`.

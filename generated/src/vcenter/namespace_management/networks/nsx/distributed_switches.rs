@@ -32,6 +32,11 @@ pub struct Compatibility {
 }
 
 impl Compatibility {
+    /// [`check`](Self::check), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CHECK: vsphere_vapi_runtime::Operation<Vec<compatibility::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &compatibility::ops::CHECK,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.networks.nsx.distributed_switches.compatibility`
     /// service sending its requests through `client`.

@@ -37,6 +37,11 @@ pub struct Compatibility {
 }
 
 impl Compatibility {
+    /// [`check`](Self::check), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CHECK: vsphere_vapi_runtime::Operation<compatibility::Summary> = vsphere_vapi_runtime::Operation::new(
+        &compatibility::ops::CHECK,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.networks.nsx.projects.compatibility`
     /// service sending its requests through `client`.
@@ -105,6 +110,15 @@ pub struct VpcConnectivityProfiles {
 }
 
 impl VpcConnectivityProfiles {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<vpc_connectivity_profiles::Info> = vsphere_vapi_runtime::Operation::new(
+        &vpc_connectivity_profiles::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        vpc_connectivity_profiles::ListResult,
+    > = vsphere_vapi_runtime::Operation::new(&vpc_connectivity_profiles::ops::LIST);
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpc_connectivity_profiles`
     /// service sending its requests through `client`.
@@ -221,6 +235,15 @@ pub struct Vpcs {
 }
 
 impl Vpcs {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<vpcs::Info> = vsphere_vapi_runtime::Operation::new(
+        &vpcs::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<vpcs::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &vpcs::ops::LIST,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpcs` service
     /// sending its requests through `client`.

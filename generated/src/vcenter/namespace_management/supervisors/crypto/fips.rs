@@ -27,6 +27,11 @@ pub struct Modules {
 }
 
 impl Modules {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<modules::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &modules::ops::LIST,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisors.crypto.fips.modules`
     /// service sending its requests through `client`.

@@ -27,6 +27,11 @@ pub struct Archives {
 }
 
 impl Archives {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<archives::Info>> = vsphere_vapi_runtime::Operation::new(
+        &archives::ops::LIST,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisors.recovery.backup.archives`
     /// service sending its requests through `client`.
@@ -85,6 +90,11 @@ pub struct Jobs {
 }
 
 impl Jobs {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::TaskId> = vsphere_vapi_runtime::Operation::new(
+        &jobs::ops::CREATE,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisors.recovery.backup.jobs`
     /// service sending its requests through `client`.

@@ -25,6 +25,11 @@ pub struct Jobs {
 }
 
 impl Jobs {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::TaskId> = vsphere_vapi_runtime::Operation::new(
+        &jobs::ops::CREATE,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisors.recovery.restore.jobs`
     /// service sending its requests through `client`.

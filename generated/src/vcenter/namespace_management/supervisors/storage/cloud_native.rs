@@ -27,6 +27,15 @@ pub struct ResourceChecks {
 }
 
 impl ResourceChecks {
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::ManagedTaskId> = vsphere_vapi_runtime::Operation::new(
+        &resource_checks::ops::CREATE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<resource_checks::Info> = vsphere_vapi_runtime::Operation::new(
+        &resource_checks::ops::GET,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisors.storage.cloud_native.resource_checks`
     /// service sending its requests through `client`.

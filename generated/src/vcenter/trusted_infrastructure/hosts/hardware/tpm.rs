@@ -34,6 +34,18 @@ pub struct EndorsementKeys {
 impl EndorsementKeys {
     /// Resource type for TPM endorsement Key.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.EndorsementKey";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<endorsement_keys::Info> = vsphere_vapi_runtime::Operation::new(
+        &endorsement_keys::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<Vec<endorsement_keys::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &endorsement_keys::ops::LIST,
+    );
+    /// [`unseal`](Self::unseal), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UNSEAL: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::Binary,
+    > = vsphere_vapi_runtime::Operation::new(&endorsement_keys::ops::UNSEAL);
 
     /// A handle for the
     /// `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.endorsement_keys`
@@ -223,6 +235,11 @@ pub struct EventLog {
 }
 
 impl EventLog {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<event_log::Info> = vsphere_vapi_runtime::Operation::new(
+        &event_log::ops::GET,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.event_log` service
     /// sending its requests through `client`.

@@ -35,6 +35,22 @@ pub struct CaCertificates {
 impl CaCertificates {
     /// Resource type for TPM 2.0 CA certificates.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.CaCertificate";
+    /// [`create_task`](Self::create_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &ca_certificates::ops::CREATE_TASK,
+    );
+    /// [`delete_task`](Self::delete_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &ca_certificates::ops::DELETE_TASK,
+    );
+    /// [`get_task`](Self::get_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET_TASK: vsphere_vapi_runtime::Operation<ca_certificates::Info> = vsphere_vapi_runtime::Operation::new(
+        &ca_certificates::ops::GET_TASK,
+    );
+    /// [`list_task`](Self::list_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST_TASK: vsphere_vapi_runtime::Operation<
+        Vec<ca_certificates::Summary>,
+    > = vsphere_vapi_runtime::Operation::new(&ca_certificates::ops::LIST_TASK);
 
     /// A handle for the
     /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.ca_certificates`
@@ -305,6 +321,22 @@ pub struct EndorsementKeys {
 impl EndorsementKeys {
     /// Resource type for TPM 2.0 endorsement keys.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.EndorsementKey";
+    /// [`create_task`](Self::create_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &endorsement_keys::ops::CREATE_TASK,
+    );
+    /// [`delete_task`](Self::delete_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &endorsement_keys::ops::DELETE_TASK,
+    );
+    /// [`get_task`](Self::get_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET_TASK: vsphere_vapi_runtime::Operation<endorsement_keys::Info> = vsphere_vapi_runtime::Operation::new(
+        &endorsement_keys::ops::GET_TASK,
+    );
+    /// [`list_task`](Self::list_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST_TASK: vsphere_vapi_runtime::Operation<
+        Vec<endorsement_keys::Summary>,
+    > = vsphere_vapi_runtime::Operation::new(&endorsement_keys::ops::LIST_TASK);
 
     /// A handle for the
     /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.endorsement_keys`
@@ -573,6 +605,15 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// [`get_task`](Self::get_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET_TASK: vsphere_vapi_runtime::Operation<settings::Info> = vsphere_vapi_runtime::Operation::new(
+        &settings::ops::GET_TASK,
+    );
+    /// [`update_task`](Self::update_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &settings::ops::UPDATE_TASK,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.settings`
     /// service sending its requests through `client`.

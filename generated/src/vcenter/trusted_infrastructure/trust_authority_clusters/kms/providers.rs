@@ -42,6 +42,19 @@ pub struct ClientCertificate {
 }
 
 impl ClientCertificate {
+    /// [`create_task`](Self::create_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &client_certificate::ops::CREATE_TASK,
+    );
+    /// [`get_task`](Self::get_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET_TASK: vsphere_vapi_runtime::Operation<client_certificate::Info> = vsphere_vapi_runtime::Operation::new(
+        &client_certificate::ops::GET_TASK,
+    );
+    /// [`update_task`](Self::update_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &client_certificate::ops::UPDATE_TASK,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.client_certificate`
     /// service sending its requests through `client`.
@@ -258,6 +271,11 @@ pub struct Credential {
 }
 
 impl Credential {
+    /// [`set_task`](Self::set_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &credential::ops::SET_TASK,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.credential`
     /// service sending its requests through `client`.
@@ -349,6 +367,11 @@ pub struct CurrentPeerCertificates {
 }
 
 impl CurrentPeerCertificates {
+    /// [`list_task`](Self::list_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST_TASK: vsphere_vapi_runtime::Operation<
+        Vec<current_peer_certificates::Summary>,
+    > = vsphere_vapi_runtime::Operation::new(&current_peer_certificates::ops::LIST_TASK);
+
     /// A handle for the
     /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.current_peer_certificates`
     /// service sending its requests through `client`.
@@ -429,6 +452,15 @@ pub struct TrustedPeerCertificates {
 }
 
 impl TrustedPeerCertificates {
+    /// [`get_task`](Self::get_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET_TASK: vsphere_vapi_runtime::Operation<
+        trusted_peer_certificates::Info,
+    > = vsphere_vapi_runtime::Operation::new(&trusted_peer_certificates::ops::GET_TASK);
+    /// [`update_task`](Self::update_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &trusted_peer_certificates::ops::UPDATE_TASK,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.trusted_peer_certificates`
     /// service sending its requests through `client`.

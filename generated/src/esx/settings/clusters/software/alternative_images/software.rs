@@ -47,6 +47,10 @@ pub struct AddOn {
 impl AddOn {
     /// Resource type for add-on resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.add_on";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<crate::esx::settings::AddOnInfo> = vsphere_vapi_runtime::Operation::new(
+        &add_on::ops::GET,
+    );
 
     /// A handle for the
     /// `com.vmware.esx.settings.clusters.software.alternative_images.software.add_on`
@@ -123,6 +127,10 @@ pub struct BaseImage {
 impl BaseImage {
     /// Resource type for base-image resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.base_image";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<
+        crate::esx::settings::BaseImageInfo,
+    > = vsphere_vapi_runtime::Operation::new(&base_image::ops::GET);
 
     /// A handle for the
     /// `com.vmware.esx.settings.clusters.software.alternative_images.software.base_image`
@@ -199,6 +207,14 @@ pub struct Components {
 impl Components {
     /// Resource type for component resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.component";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<
+        Option<crate::esx::settings::ComponentInfo>,
+    > = vsphere_vapi_runtime::Operation::new(&components::ops::GET);
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::ComponentInfo>,
+    > = vsphere_vapi_runtime::Operation::new(&components::ops::LIST);
 
     /// A handle for the
     /// `com.vmware.esx.settings.clusters.software.alternative_images.software.components`
@@ -324,6 +340,23 @@ pub struct EffectiveComponents {
 }
 
 impl EffectiveComponents {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<
+            String,
+            crate::esx::settings::EffectiveComponentInfo,
+        >,
+    > = vsphere_vapi_runtime::Operation::new(&effective_components::ops::LIST);
+    /// [`list_with_removed_components`](Self::list_with_removed_components), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST_WITH_REMOVED_COMPONENTS: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<
+            String,
+            crate::esx::settings::EffectiveComponentInfo,
+        >,
+    > = vsphere_vapi_runtime::Operation::new(
+        &effective_components::ops::LIST_WITH_REMOVED_COMPONENTS,
+    );
+
     /// A handle for the
     /// `com.vmware.esx.settings.clusters.software.alternative_images.software.effective_components`
     /// service sending its requests through `client`.
@@ -455,6 +488,10 @@ pub struct HardwareSupport {
 impl HardwareSupport {
     /// Resource type for hardware support package resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.setting.hardware_support.package";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<
+        crate::esx::settings::HardwareSupportInfo,
+    > = vsphere_vapi_runtime::Operation::new(&hardware_support::ops::GET);
 
     /// A handle for the
     /// `com.vmware.esx.settings.clusters.software.alternative_images.software.hardware_support`
@@ -535,6 +572,14 @@ pub struct RemovedComponents {
 impl RemovedComponents {
     /// Resource type for component resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.component";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<
+        crate::esx::settings::ComponentInfo,
+    > = vsphere_vapi_runtime::Operation::new(&removed_components::ops::GET);
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::ComponentInfo>,
+    > = vsphere_vapi_runtime::Operation::new(&removed_components::ops::LIST);
 
     /// A handle for the
     /// `com.vmware.esx.settings.clusters.software.alternative_images.software.removed_components`
@@ -663,6 +708,14 @@ pub struct Solutions {
 impl Solutions {
     /// Resource type for solution resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.solution";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<crate::esx::settings::SolutionInfo> = vsphere_vapi_runtime::Operation::new(
+        &solutions::ops::GET,
+    );
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::SolutionInfo>,
+    > = vsphere_vapi_runtime::Operation::new(&solutions::ops::LIST);
 
     /// A handle for the
     /// `com.vmware.esx.settings.clusters.software.alternative_images.software.solutions`

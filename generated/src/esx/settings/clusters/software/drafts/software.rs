@@ -39,6 +39,18 @@ pub struct AddOn {
 impl AddOn {
     /// Resource type for add-on resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.add_on";
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &add_on::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<crate::esx::settings::AddOnInfo> = vsphere_vapi_runtime::Operation::new(
+        &add_on::ops::GET,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &add_on::ops::SET,
+    );
 
     /// A handle for the
     /// `com.vmware.esx.settings.clusters.software.drafts.software.add_on` service
@@ -182,6 +194,22 @@ pub struct AlternativeImages {
 impl AlternativeImages {
     /// Resource type for image resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.image";
+    /// [`create`](Self::create), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE: vsphere_vapi_runtime::Operation<crate::ids::ImageId> = vsphere_vapi_runtime::Operation::new(
+        &alternative_images::ops::CREATE,
+    );
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &alternative_images::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<
+        crate::esx::settings::AlternativeImageInfo,
+    > = vsphere_vapi_runtime::Operation::new(&alternative_images::ops::GET);
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<alternative_images::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &alternative_images::ops::LIST,
+    );
 
     /// A handle for the
     /// `com.vmware.esx.settings.clusters.software.drafts.software.alternative_images`
@@ -396,6 +424,14 @@ pub struct BaseImage {
 impl BaseImage {
     /// Resource type for base-image resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.base_image";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<
+        crate::esx::settings::BaseImageInfo,
+    > = vsphere_vapi_runtime::Operation::new(&base_image::ops::GET);
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &base_image::ops::SET,
+    );
 
     /// A handle for the
     /// `com.vmware.esx.settings.clusters.software.drafts.software.base_image` service
@@ -502,6 +538,26 @@ pub struct Components {
 impl Components {
     /// Resource type for component resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.component";
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &components::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<
+        Option<crate::esx::settings::ComponentInfo>,
+    > = vsphere_vapi_runtime::Operation::new(&components::ops::GET);
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::ComponentInfo>,
+    > = vsphere_vapi_runtime::Operation::new(&components::ops::LIST);
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &components::ops::SET,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &components::ops::UPDATE,
+    );
 
     /// A handle for the
     /// `com.vmware.esx.settings.clusters.software.drafts.software.components` service
@@ -731,6 +787,23 @@ pub struct EffectiveComponents {
 }
 
 impl EffectiveComponents {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<
+            String,
+            crate::esx::settings::EffectiveComponentInfo,
+        >,
+    > = vsphere_vapi_runtime::Operation::new(&effective_components::ops::LIST);
+    /// [`list_with_removed_components`](Self::list_with_removed_components), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST_WITH_REMOVED_COMPONENTS: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<
+            String,
+            crate::esx::settings::EffectiveComponentInfo,
+        >,
+    > = vsphere_vapi_runtime::Operation::new(
+        &effective_components::ops::LIST_WITH_REMOVED_COMPONENTS,
+    );
+
     /// A handle for the
     /// `com.vmware.esx.settings.clusters.software.drafts.software.effective_components`
     /// service sending its requests through `client`.
@@ -851,6 +924,19 @@ pub struct HardwareSupport {
 }
 
 impl HardwareSupport {
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &hardware_support::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<
+        crate::esx::settings::HardwareSupportInfo,
+    > = vsphere_vapi_runtime::Operation::new(&hardware_support::ops::GET);
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &hardware_support::ops::SET,
+    );
+
     /// A handle for the
     /// `com.vmware.esx.settings.clusters.software.drafts.software.hardware_support`
     /// service sending its requests through `client`.
@@ -992,6 +1078,22 @@ pub struct RemovedComponents {
 impl RemovedComponents {
     /// Resource type for component resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.component";
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &removed_components::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<
+        crate::esx::settings::ComponentInfo,
+    > = vsphere_vapi_runtime::Operation::new(&removed_components::ops::GET);
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::ComponentInfo>,
+    > = vsphere_vapi_runtime::Operation::new(&removed_components::ops::LIST);
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &removed_components::ops::SET,
+    );
 
     /// A handle for the
     /// `com.vmware.esx.settings.clusters.software.drafts.software.removed_components`

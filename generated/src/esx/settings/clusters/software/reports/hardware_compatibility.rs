@@ -33,6 +33,11 @@ pub struct Details {
 }
 
 impl Details {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<
+        crate::esx::settings::clusters::software::reports::CheckResult,
+    > = vsphere_vapi_runtime::Operation::new(&details::ops::GET);
+
     /// A handle for the
     /// `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.details`
     /// service sending its requests through `client`.

@@ -31,6 +31,11 @@ pub struct Effective {
 }
 
 impl Effective {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<effective::EffectivePolicySpec> = vsphere_vapi_runtime::Operation::new(
+        &effective::ops::GET,
+    );
+
     /// A handle for the
     /// `com.vmware.esx.settings.defaults.hosts.policies.apply.effective` service
     /// sending its requests through `client`.

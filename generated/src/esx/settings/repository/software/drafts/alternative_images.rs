@@ -49,6 +49,18 @@ pub struct AddOn {
 impl AddOn {
     /// Resource type for add-on resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.add_on";
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &add_on::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<crate::esx::settings::AddOnInfo> = vsphere_vapi_runtime::Operation::new(
+        &add_on::ops::GET,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &add_on::ops::SET,
+    );
 
     /// A handle for the
     /// `com.vmware.esx.settings.repository.software.drafts.alternative_images.add_on`
@@ -207,6 +219,10 @@ pub struct BaseImage {
 impl BaseImage {
     /// Resource type for base-image resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.base_image";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<
+        crate::esx::settings::BaseImageInfo,
+    > = vsphere_vapi_runtime::Operation::new(&base_image::ops::GET);
 
     /// A handle for the
     /// `com.vmware.esx.settings.repository.software.drafts.alternative_images.base_image`
@@ -282,6 +298,26 @@ pub struct Components {
 impl Components {
     /// Resource type for component resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.component";
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &components::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<
+        Option<crate::esx::settings::ComponentInfo>,
+    > = vsphere_vapi_runtime::Operation::new(&components::ops::GET);
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::ComponentInfo>,
+    > = vsphere_vapi_runtime::Operation::new(&components::ops::LIST);
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &components::ops::SET,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &components::ops::UPDATE,
+    );
 
     /// A handle for the
     /// `com.vmware.esx.settings.repository.software.drafts.alternative_images.components`
@@ -540,6 +576,14 @@ pub struct DisplayName {
 impl DisplayName {
     /// Resource type for image resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.image";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<display_name::Info> = vsphere_vapi_runtime::Operation::new(
+        &display_name::ops::GET,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &display_name::ops::SET,
+    );
 
     /// A handle for the
     /// `com.vmware.esx.settings.repository.software.drafts.alternative_images.display_name`
@@ -656,6 +700,14 @@ pub struct EffectiveComponents {
 }
 
 impl EffectiveComponents {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<
+            String,
+            crate::esx::settings::EffectiveComponentInfo,
+        >,
+    > = vsphere_vapi_runtime::Operation::new(&effective_components::ops::LIST);
+
     /// A handle for the
     /// `com.vmware.esx.settings.repository.software.drafts.alternative_images.effective_components`
     /// service sending its requests through `client`.
@@ -735,6 +787,18 @@ pub struct HardwareSupport {
 impl HardwareSupport {
     /// Resource type for hardware support package resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.setting.hardware_support.package";
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &hardware_support::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<
+        crate::esx::settings::HardwareSupportInfo,
+    > = vsphere_vapi_runtime::Operation::new(&hardware_support::ops::GET);
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &hardware_support::ops::SET,
+    );
 
     /// A handle for the
     /// `com.vmware.esx.settings.repository.software.drafts.alternative_images.hardware_support`
@@ -906,6 +970,22 @@ pub struct RemovedComponents {
 impl RemovedComponents {
     /// Resource type for component resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.component";
+    /// [`delete`](Self::delete), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &removed_components::ops::DELETE,
+    );
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<
+        crate::esx::settings::ComponentInfo,
+    > = vsphere_vapi_runtime::Operation::new(&removed_components::ops::GET);
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<
+        vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::ComponentInfo>,
+    > = vsphere_vapi_runtime::Operation::new(&removed_components::ops::LIST);
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &removed_components::ops::SET,
+    );
 
     /// A handle for the
     /// `com.vmware.esx.settings.repository.software.drafts.alternative_images.removed_components`
@@ -1116,6 +1196,14 @@ pub struct SelectionCriteria {
 impl SelectionCriteria {
     /// Resource type for image resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.image";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<
+        crate::esx::settings::ImageSelectionInfo,
+    > = vsphere_vapi_runtime::Operation::new(&selection_criteria::ops::GET);
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &selection_criteria::ops::SET,
+    );
 
     /// A handle for the
     /// `com.vmware.esx.settings.repository.software.drafts.alternative_images.selection_criteria`

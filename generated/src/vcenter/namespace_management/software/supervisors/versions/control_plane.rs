@@ -27,6 +27,11 @@ pub struct Sizes {
 }
 
 impl Sizes {
+    /// [`list`](Self::list), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST: vsphere_vapi_runtime::Operation<sizes::ListResult> = vsphere_vapi_runtime::Operation::new(
+        &sizes::ops::LIST,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.sizes`
     /// service sending its requests through `client`.

@@ -27,6 +27,15 @@ pub struct FileVolumes {
 }
 
 impl FileVolumes {
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<file_volumes::Info> = vsphere_vapi_runtime::Operation::new(
+        &file_volumes::ops::GET,
+    );
+    /// [`update`](Self::update), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &file_volumes::ops::UPDATE,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.namespace_management.supervisors.workloads.storage.cloud_native.file_volumes`
     /// service sending its requests through `client`.

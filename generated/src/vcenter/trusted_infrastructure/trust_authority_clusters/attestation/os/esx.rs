@@ -29,6 +29,22 @@ pub struct BaseImages {
 impl BaseImages {
     /// Resource type for ESX base image.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.os.esx.BaseImage";
+    /// [`delete_task`](Self::delete_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const DELETE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &base_images::ops::DELETE_TASK,
+    );
+    /// [`get_task`](Self::get_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET_TASK: vsphere_vapi_runtime::Operation<base_images::Info> = vsphere_vapi_runtime::Operation::new(
+        &base_images::ops::GET_TASK,
+    );
+    /// [`import_from_imgdb_task`](Self::import_from_imgdb_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const IMPORT_FROM_IMGDB_TASK: vsphere_vapi_runtime::Operation<String> = vsphere_vapi_runtime::Operation::new(
+        &base_images::ops::IMPORT_FROM_IMGDB_TASK,
+    );
+    /// [`list_task`](Self::list_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const LIST_TASK: vsphere_vapi_runtime::Operation<Vec<base_images::Summary>> = vsphere_vapi_runtime::Operation::new(
+        &base_images::ops::LIST_TASK,
+    );
 
     /// A handle for the
     /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.os.esx.base_images`

@@ -33,6 +33,15 @@ pub struct Csr {
 }
 
 impl Csr {
+    /// [`create_task`](Self::create_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const CREATE_TASK: vsphere_vapi_runtime::Operation<csr::Info> = vsphere_vapi_runtime::Operation::new(
+        &csr::ops::CREATE_TASK,
+    );
+    /// [`get_task`](Self::get_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET_TASK: vsphere_vapi_runtime::Operation<csr::Info> = vsphere_vapi_runtime::Operation::new(
+        &csr::ops::GET_TASK,
+    );
+
     /// A handle for the
     /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.client_certificate.csr`
     /// service sending its requests through `client`.

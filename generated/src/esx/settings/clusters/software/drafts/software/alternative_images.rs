@@ -38,6 +38,14 @@ pub struct DisplayName {
 impl DisplayName {
     /// Resource type for image resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.image";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<display_name::Info> = vsphere_vapi_runtime::Operation::new(
+        &display_name::ops::GET,
+    );
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &display_name::ops::SET,
+    );
 
     /// A handle for the
     /// `com.vmware.esx.settings.clusters.software.drafts.software.alternative_images.display_name`
@@ -163,6 +171,14 @@ pub struct SelectionCriteria {
 impl SelectionCriteria {
     /// Resource type for image resource
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.image";
+    /// [`get`](Self::get), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const GET: vsphere_vapi_runtime::Operation<
+        crate::esx::settings::ImageSelectionInfo,
+    > = vsphere_vapi_runtime::Operation::new(&selection_criteria::ops::GET);
+    /// [`set`](Self::set), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const SET: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &selection_criteria::ops::SET,
+    );
 
     /// A handle for the
     /// `com.vmware.esx.settings.clusters.software.drafts.software.alternative_images.selection_criteria`

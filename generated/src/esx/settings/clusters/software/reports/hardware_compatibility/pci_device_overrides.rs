@@ -27,6 +27,11 @@ pub struct VcgEntries {
 }
 
 impl VcgEntries {
+    /// [`update_task`](Self::update_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &vcg_entries::ops::UPDATE_TASK,
+    );
+
     /// A handle for the
     /// `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.pci_device_overrides.vcg_entries`
     /// service sending its requests through `client`.

@@ -29,6 +29,11 @@ pub struct ComplianceStatus {
 }
 
 impl ComplianceStatus {
+    /// [`update_task`](Self::update_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &compliance_status::ops::UPDATE_TASK,
+    );
+
     /// A handle for the
     /// `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.storage_device_overrides.compliance_status`
     /// service sending its requests through `client`.
@@ -116,6 +121,11 @@ pub struct VcgEntries {
 }
 
 impl VcgEntries {
+    /// [`update_task`](Self::update_task), typed by its result ([`Operation`](crate::runtime::Operation)): names the operation in mock rules and other tools.
+    pub const UPDATE_TASK: vsphere_vapi_runtime::Operation<()> = vsphere_vapi_runtime::Operation::new(
+        &vcg_entries::ops::UPDATE_TASK,
+    );
+
     /// A handle for the
     /// `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.storage_device_overrides.vcg_entries`
     /// service sending its requests through `client`.
